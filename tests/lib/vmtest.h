@@ -1,0 +1,318 @@
+/* vmtest.h: helpers shared by the client programs in tests/clients/.
+
+   Include it first (it defines _GNU_SOURCE).  A client studies some memory:
+   it labels it with VMTRACE_LABEL and brackets every step with
+
+       vmt_begin("phase");  ...the step...  vmt_end("phase");
+
+   vmt_begin switches vmtrace to the phase and, natively, takes a getrusage
+   sample; vmt_end takes a second one and prints
+
+       ORACLE <phase> minflt=<delta> majflt=<delta>
+
+   so the real kernel's figures for the step can be compared with vmtrace's
+   and with the expectation in tests/run.  For the delta to count only the
+   studied pages, vmt_init() faults in, before any measurement, everything
+   else a step can touch: every readable mapping of the process (the
+   program's and the libraries' code and data, written back in place where
+   writable, so later writes do not fault either), 256 KiB of stack below
+   the caller, the stdout buffer and getrusage itself.  Steps then only call
+   getrusage and touch the studied memory.
+
+   Under Valgrind (any tool) nothing is prefaulted (the process's maps then
+   include Valgrind's own memory) and no ORACLE figures are printed: they
+   would be Valgrind's page faults, and printing numbers that vary from run
+   to run would make the --fast-path=yes and =no runs execute different
+   instructions.  Lines a client prints under Valgrind must be the same in
+   every run of the same binary and arguments (apart from addresses, which
+   Valgrind places deterministically).
+
+   Other lines clients print:
+     FACT <key>=<value>     a native observation checked by tests/run
+                            (number of VMAs, resident pages); native only
+     INFO <key>=<value>     e.g. the address a crash test touches; printed
+                            under Valgrind too, for checking the output file
+*/
+
+#ifndef VMTEST_H
+#define VMTEST_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "valgrind.h"
+#include "vmtrace.h"
+
+#define VMT_PAGE ((size_t)4096)
+
+#define VMT_NOINLINE __attribute__((noinline, unused))
+
+/* Printed under Valgrind as well as natively. */
+static VMT_NOINLINE void vmt_die(const char *fmt, ...)
+{
+   va_list ap;
+   fflush(stdout);
+   fprintf(stderr, "vmtest: ");
+   va_start(ap, fmt);
+   vfprintf(stderr, fmt, ap);
+   va_end(ap);
+   if (errno)
+      fprintf(stderr, " (%s)", strerror(errno));
+   fprintf(stderr, "\n");
+   exit(2);
+}
+
+static inline int vmt_under_valgrind(void)
+{
+   return RUNNING_ON_VALGRIND != 0;
+}
+
+/* A sink the compiler cannot drop. */
+static volatile unsigned long vmt_sink;
+
+/* One load of the first byte of each of n pages. */
+static VMT_NOINLINE void vmt_read_pages(const void *base, size_t n)
+{
+   const volatile unsigned char *p = base;
+   unsigned long sum = 0;
+   for (size_t i = 0; i < n; i++)
+      sum += p[i * VMT_PAGE];
+   vmt_sink = sum;
+}
+
+/* One store to the first byte of each of n pages. */
+static VMT_NOINLINE void vmt_write_pages(void *base, size_t n)
+{
+   volatile unsigned char *p = base;
+   for (size_t i = 0; i < n; i++)
+      p[i * VMT_PAGE] = (unsigned char)(i | 1);
+}
+
+/* ---- prefaulting (native runs only) ---------------------------------- */
+
+static VMT_NOINLINE void vmt_touch_stack(void)
+{
+   volatile unsigned char buf[256 * 1024];
+   for (size_t i = 0; i < sizeof buf; i += VMT_PAGE / 2)
+      buf[i] = 0;
+   buf[sizeof buf - 1] = 0;
+}
+
+static char vmt_maps_buf[256 * 1024];
+
+/* Reads /proc/self/maps into vmt_maps_buf (NUL-terminated) with plain
+   syscalls; returns the length. */
+static VMT_NOINLINE size_t vmt_read_maps(void)
+{
+   int fd = open("/proc/self/maps", O_RDONLY);
+   size_t len = 0;
+   if (fd < 0)
+      vmt_die("open /proc/self/maps");
+   for (;;) {
+      ssize_t r = read(fd, vmt_maps_buf + len, sizeof vmt_maps_buf - 1 - len);
+      if (r < 0)
+         vmt_die("read /proc/self/maps");
+      if (r == 0)
+         break;
+      len += (size_t)r;
+      if (len == sizeof vmt_maps_buf - 1)
+         vmt_die("/proc/self/maps too large");
+   }
+   close(fd);
+   vmt_maps_buf[len] = 0;
+   return len;
+}
+
+/* Calls fn for each line of /proc/self/maps (read beforehand, so fn may
+   touch memory freely). */
+typedef void (*vmt_maps_fn)(uintptr_t start, uintptr_t end, const char *perms,
+                            const char *name, void *arg);
+
+static VMT_NOINLINE void vmt_each_map(vmt_maps_fn fn, void *arg)
+{
+   vmt_read_maps();
+   char *line = vmt_maps_buf;
+   while (*line) {
+      char *nl = strchr(line, '\n');
+      if (nl)
+         *nl = 0;
+      unsigned long start, end;
+      char perms[8] = "";
+      int name_at = 0;
+      if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms,
+                 &name_at) >= 3) {
+         const char *name = name_at > 0 ? line + name_at : "";
+         fn(start, end, perms, name, arg);
+      }
+      if (!nl)
+         break;
+      line = nl + 1;
+   }
+}
+
+static void vmt_prefault_one(uintptr_t start, uintptr_t end, const char *perms,
+                             const char *name, void *arg)
+{
+   (void)arg;
+   if (perms[0] != 'r')
+      return;
+   /* [vvar] pages may raise SIGBUS; the stack is done by vmt_touch_stack
+      (touching it from here would write below the stack pointer). */
+   if (strncmp(name, "[vvar", 5) == 0 || strcmp(name, "[vsyscall]") == 0 ||
+       strcmp(name, "[stack]") == 0)
+      return;
+   for (uintptr_t a = start; a < end; a += VMT_PAGE) {
+      volatile unsigned char *p = (volatile unsigned char *)a;
+      unsigned char v = *p;
+      if (perms[1] == 'w')
+         *p = v; /* single-threaded here: writing the same byte back is safe */
+      vmt_sink += v;
+   }
+}
+
+static struct rusage vmt_ru0, vmt_ru1;
+
+/* Call first thing in main(). */
+static VMT_NOINLINE void vmt_init(void)
+{
+   if (sysconf(_SC_PAGESIZE) != (long)VMT_PAGE)
+      vmt_die("page size is not 4096");
+   setvbuf(stdout, NULL, _IOLBF, 0);
+   printf("# vmtest client%s\n", vmt_under_valgrind() ? " (under valgrind)" : "");
+   if (!vmt_under_valgrind()) {
+      vmt_touch_stack();
+      vmt_each_map(vmt_prefault_one, NULL);
+      /* the buffer itself was just written; check the prefault took */
+   }
+   getrusage(RUSAGE_SELF, &vmt_ru0);
+   getrusage(RUSAGE_SELF, &vmt_ru1);
+}
+
+/* ---- measuring -------------------------------------------------------- */
+
+static const char *vmt_phase_name;
+
+static VMT_NOINLINE void vmt_begin(const char *phase)
+{
+   vmt_phase_name = phase;
+   VMTRACE_PHASE(phase);
+   getrusage(RUSAGE_SELF, &vmt_ru0);
+}
+
+static VMT_NOINLINE void vmt_end(void)
+{
+   getrusage(RUSAGE_SELF, &vmt_ru1);
+   if (!vmt_under_valgrind())
+      printf("ORACLE %s minflt=%ld majflt=%ld\n", vmt_phase_name,
+             vmt_ru1.ru_minflt - vmt_ru0.ru_minflt,
+             vmt_ru1.ru_majflt - vmt_ru0.ru_majflt);
+}
+
+static VMT_NOINLINE void vmt_fact(const char *key, long value)
+{
+   if (!vmt_under_valgrind())
+      printf("FACT %s=%ld\n", key, value);
+}
+
+static VMT_NOINLINE void vmt_info_addr(const char *key, const void *addr)
+{
+   printf("INFO %s=%lu\n", key, (unsigned long)(uintptr_t)addr);
+}
+
+/* ---- placing mappings ------------------------------------------------- */
+
+/* Returns an address A with A % align == skew such that the pages just
+   before A and just after A+len are PROT_NONE (part of a reservation), so a
+   mapping made at A with MAP_FIXED is never merged with a neighbour and
+   sits exactly where the page arithmetic of a test needs it.  The rest of
+   the reservation stays mapped PROT_NONE. */
+static VMT_NOINLINE void *vmt_place(size_t len, size_t align, size_t skew)
+{
+   if (align < VMT_PAGE)
+      align = VMT_PAGE;
+   size_t rlen = len + align + 2 * VMT_PAGE;
+   char *r = mmap(NULL, rlen, PROT_NONE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+   if (r == MAP_FAILED)
+      vmt_die("reserve %zu bytes", rlen);
+   uintptr_t a = ((uintptr_t)r + VMT_PAGE + align - 1) / align * align + skew;
+   if (a - VMT_PAGE < (uintptr_t)r || a + len + VMT_PAGE > (uintptr_t)r + rlen) {
+      a -= align;
+      if (a - VMT_PAGE < (uintptr_t)r)
+         vmt_die("vmt_place arithmetic");
+   }
+   return (void *)a;
+}
+
+static VMT_NOINLINE void *vmt_mmap_at(size_t len, size_t align, size_t skew,
+                                      int prot, int flags, int fd, off_t off)
+{
+   void *a = vmt_place(len, align, skew);
+   void *p = mmap(a, len, prot, flags | MAP_FIXED, fd, off);
+   if (p != a)
+      vmt_die("mmap at %p", a);
+   return p;
+}
+
+/* A private anonymous read-write mapping of n pages, isolated by
+   PROT_NONE neighbours. */
+static inline void *vmt_anon(size_t npages)
+{
+   return vmt_mmap_at(npages * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* ---- native observations --------------------------------------------- */
+
+struct vmt_range_count {
+   uintptr_t lo, hi;
+   long n;
+};
+
+static void vmt_count_one(uintptr_t start, uintptr_t end, const char *perms,
+                          const char *name, void *arg)
+{
+   struct vmt_range_count *c = arg;
+   (void)perms;
+   (void)name;
+   if (start < c->hi && end > c->lo)
+      c->n++;
+}
+
+/* Number of VMAs (lines of /proc/self/maps) overlapping [addr, addr+len). */
+static VMT_NOINLINE long vmt_count_vmas(const void *addr, size_t len)
+{
+   struct vmt_range_count c = {(uintptr_t)addr, (uintptr_t)addr + len, 0};
+   vmt_each_map(vmt_count_one, &c);
+   return c.n;
+}
+
+/* Resident pages of [addr, addr+len) as mincore reports them (the range
+   must be mapped). */
+static VMT_NOINLINE long vmt_resident(const void *addr, size_t len)
+{
+   static unsigned char vec[1 << 16];
+   size_t n = (len + VMT_PAGE - 1) / VMT_PAGE;
+   long res = 0;
+   if (n > sizeof vec)
+      vmt_die("vmt_resident: range too large");
+   if (mincore((void *)addr, len, vec) != 0)
+      vmt_die("mincore %p", addr);
+   for (size_t i = 0; i < n; i++)
+      res += vec[i] & 1;
+   return res;
+}
+
+#endif /* VMTEST_H */
