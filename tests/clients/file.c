@@ -1,0 +1,88 @@
+/* file: a 256-page file, mapped whole at file offset 0, labelled "file".
+
+   file LAYOUT MODE
+     LAYOUT  aligned   the mapping starts at a 64 KiB-aligned address
+             skewed    it starts at a 64 KiB-aligned address + 4096
+     MODE    read                MAP_PRIVATE, PROT_READ; phase "read"
+             write-private       MAP_PRIVATE, PROT_READ|PROT_WRITE; phase "write"
+             write-shared        MAP_SHARED,  PROT_READ|PROT_WRITE; phase "write"
+             read-write-private  MAP_PRIVATE, read+write; phases "read", "write"
+             read-write-shared   MAP_SHARED,  read+write; phases "read", "write"
+
+   Each phase touches every page once, in ascending order.  The file is
+   created in $TMPDIR (else /tmp) with one 4096-byte write() per page, then
+   fsync()ed, so all its pages are in the page cache, clean, uptodate and
+   unlocked before anything maps them.  One write per page also keeps the
+   page cache in order-0 folios (ext4 allocates a folio no larger than the
+   write that creates it), so how the kernel maps large folios cannot
+   blur the fault-around arithmetic. */
+#include "vmtest.h"
+
+#define NPAGES 256
+#define WINDOW (64 * 1024)
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   if (argc != 3)
+      vmt_die("usage: file aligned|skewed MODE");
+   size_t skew;
+   if (strcmp(argv[1], "aligned") == 0)
+      skew = 0;
+   else if (strcmp(argv[1], "skewed") == 0)
+      skew = VMT_PAGE;
+   else
+      vmt_die("bad layout %s", argv[1]);
+   const char *mode = argv[2];
+   int do_read, do_write, shared;
+   if (strcmp(mode, "read") == 0)
+      do_read = 1, do_write = 0, shared = 0;
+   else if (strcmp(mode, "write-private") == 0)
+      do_read = 0, do_write = 1, shared = 0;
+   else if (strcmp(mode, "write-shared") == 0)
+      do_read = 0, do_write = 1, shared = 1;
+   else if (strcmp(mode, "read-write-private") == 0)
+      do_read = 1, do_write = 1, shared = 0;
+   else if (strcmp(mode, "read-write-shared") == 0)
+      do_read = 1, do_write = 1, shared = 1;
+   else
+      vmt_die("bad mode %s", mode);
+
+   const char *dir = getenv("TMPDIR");
+   if (!dir || !*dir)
+      dir = "/tmp";
+   char path[4096];
+   snprintf(path, sizeof path, "%s/vmtest-file.dat", dir);
+   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+   if (fd < 0)
+      vmt_die("open %s", path);
+   static char page[4096];
+   for (int i = 0; i < NPAGES; i++) {
+      memset(page, 'a' + i % 26, sizeof page);
+      if (write(fd, page, sizeof page) != (ssize_t)sizeof page)
+         vmt_die("write %s", path);
+   }
+   if (fsync(fd) != 0)
+      vmt_die("fsync %s", path);
+
+   int prot = PROT_READ | (do_write ? PROT_WRITE : 0);
+   int flags = shared ? MAP_SHARED : MAP_PRIVATE;
+   char *p = vmt_mmap_at(NPAGES * VMT_PAGE, WINDOW, skew, prot, flags, fd, 0);
+   VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "file");
+
+   if (do_read) {
+      vmt_begin("read");
+      vmt_read_pages(p, NPAGES);
+      vmt_end();
+   }
+   if (do_write) {
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+   }
+   if (munmap(p, NPAGES * VMT_PAGE) != 0)
+      vmt_die("munmap");
+   close(fd);
+   unlink(path);
+   return 0;
+}
