@@ -1,0 +1,212 @@
+/* fault.c: one memory reference, and the page fault it may take, handled
+   the way Linux's handle_mm_fault does (mm/memory.c): do_anonymous_page,
+   do_read_fault with fault-around, do_cow_fault, do_shared_fault and
+   do_wp_page (wp_page_copy, wp_page_reuse, wp_page_shared).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+static bool access_permitted(const struct vt_vma *v, enum vt_access acc)
+{
+   switch (acc) {
+   case VT_ACC_WRITE: return (v->vm_flags & VT_VM_WRITE) != 0;
+   case VT_ACC_EXEC:  return (v->vm_flags & VT_VM_EXEC) != 0;
+   default:           return (v->vm_flags & VT_VM_PROT_MASK) != 0; /* x86 */
+   }
+}
+
+static vt_u64 vma_pgoff(const struct vt_vma *v, vt_addr addr)
+{
+   return v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT);
+}
+
+/* The PTE a file page gets when mapped for reading: read-only for private
+   mappings (copy-on-write) and for shared ones with dirty tracking
+   (vma_wants_writenotify); writable for shared memory. */
+static vt_pte file_read_pte(const struct vt_vma *v)
+{
+   vt_pte pte = VT_PTE_PRESENT | VT_PTE_USER | VT_PTE_FILE | VT_PTE_ACCESSED;
+   if ((v->vm_flags & (VT_VM_SHARED | VT_VM_WRITE)) ==
+          (VT_VM_SHARED | VT_VM_WRITE) && v->vm_file->shmem)
+      pte |= VT_PTE_WRITE;
+   if (v->vm_flags & VT_VM_LOCKED)
+      pte |= VT_PTE_LOCKED;
+   return pte;
+}
+
+/* do_fault_around: map the cached pages of the fault_around_pages-sized,
+   equally aligned window around addr, clamped to the VMA and to the PTE
+   table, that are not mapped yet. */
+static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
+                            struct vt_mapping *m, vt_addr addr, vt_pte *ptep)
+{
+   vt_u64 nr = mm->cfg.fault_around_pages;
+   vt_u64 pte_off = (addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1);
+   vt_u64 vma_off = (addr - v->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 vma_pages = (v->vm_end - v->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 from = pte_off & ~(nr - 1);
+   vt_u64 first_in_vma = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+   if (first_in_vma > from)
+      from = first_in_vma;
+   vt_u64 to = from + nr;
+   if (to > VT_PTRS_PER_TABLE)
+      to = VT_PTRS_PER_TABLE;
+   if (to > pte_off + vma_pages - vma_off)
+      to = pte_off + vma_pages - vma_off;
+   vt_pte *table = ptep - pte_off;
+   vt_addr table_base = addr & ~(((vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT) - 1);
+   vt_pte fresh = file_read_pte(v);
+   for (vt_u64 i = from; i < to; i++) {
+      vt_pte pte = table[i];
+      if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
+         continue;
+      vt_addr a = table_base + (i << VT_PAGE_SHIFT);
+      if (vma_pgoff(v, a) >= v->vm_file->size_pages)
+         continue;                      /* beyond the end of the file */
+      table[i] = (pte & VT_PTE_TOUCHED) | fresh;
+      vt_rss_add(mm, m, 1);
+   }
+}
+
+/* A fault on a PTE that is not present. */
+static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
+                                    struct vt_mapping *m, vt_addr addr,
+                                    vt_pte *ptep, enum vt_access acc)
+{
+   vt_pte keep = *ptep & VT_PTE_TOUCHED;
+   vt_pte lock = (v->vm_flags & VT_VM_LOCKED) ? VT_PTE_LOCKED : 0;
+   vt_pte base = VT_PTE_PRESENT | VT_PTE_USER | VT_PTE_ACCESSED | lock;
+   if (!v->vm_file) {                             /* do_anonymous_page */
+      if (acc != VT_ACC_WRITE && mm->cfg.zero_page) {
+         *ptep = keep | base | VT_PTE_ZERO;
+         return VT_FC_ZERO;
+      }
+      *ptep = keep | base |
+              ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
+      vt_rss_add(mm, m, 1);
+      return VT_FC_ANON;
+   }
+   if (acc != VT_ACC_WRITE) {                     /* do_read_fault */
+      if (mm->cfg.fault_around_pages > 1 && !v->vm_file->shmem)
+         do_fault_around(mm, v, m, addr, ptep);
+      if (!(*ptep & VT_PTE_PRESENT)) {
+         *ptep = keep | file_read_pte(v);
+         vt_rss_add(mm, m, 1);
+      }
+      return VT_FC_FILE_READ;
+   }
+   vt_rss_add(mm, m, 1);
+   if (!(v->vm_flags & VT_VM_SHARED)) {           /* do_cow_fault */
+      *ptep = keep | base | VT_PTE_WRITE | VT_PTE_DIRTY;
+      return VT_FC_FILE_COW;
+   }
+   *ptep = keep | base | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
+   return VT_FC_FILE_SHARED;                      /* do_shared_fault */
+}
+
+/* do_wp_page: a write to a present, write-protected PTE in a VMA that
+   allows writing. */
+static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
+                                      struct vt_mapping *m, vt_pte *ptep)
+{
+   vt_pte pte = *ptep;
+   if (pte & VT_PTE_ZERO) {              /* the zero page: a new page */
+      *ptep = (pte & ~(vt_pte)VT_PTE_ZERO) | VT_PTE_WRITE | VT_PTE_DIRTY;
+      vt_rss_add(mm, m, 1);
+      return VT_FC_WP_COPY;
+   }
+   if (v->vm_flags & VT_VM_SHARED) {     /* wp_page_shared */
+      *ptep = pte | VT_PTE_WRITE | VT_PTE_DIRTY;
+      return VT_FC_WP_SHARED;
+   }
+   if (pte & VT_PTE_FILE) {              /* private copy of a file page */
+      *ptep = (pte & ~(vt_pte)VT_PTE_FILE) | VT_PTE_WRITE | VT_PTE_DIRTY;
+      return VT_FC_WP_COPY;
+   }
+   /* An anonymous page mapped read-only: nobody else maps it (copy-on-write
+      sharing with other processes is not modelled in this version). */
+   *ptep = (pte & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE | VT_PTE_DIRTY;
+   return VT_FC_WP_REUSE;
+}
+
+static unsigned bad_access(struct vt_mm *mm, struct vt_vma *v, vt_addr addr,
+                           enum vt_access acc, int reason)
+{
+   vt_count_fault(mm, v ? mm->maps[v->mapping] : NULL, addr, acc,
+                  VT_FC_INVALID, reason);
+   return VT_RES_INVALID;
+}
+
+unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                      bool user_ref)
+{
+   if (addr >> 47)
+      return bad_access(mm, NULL, addr, acc, VT_INV_UNMAPPED);
+   struct vt_vma *v = vt_find_vma_fault(mm, addr);
+   if (!v)
+      return bad_access(mm, NULL, addr, acc, VT_INV_UNMAPPED);
+   if (!access_permitted(v, acc))
+      return bad_access(mm, v, addr, acc, VT_INV_PROTECTION);
+
+   struct vt_mapping *m = mm->maps[v->mapping];
+   vt_pte *ptep = vt_pte_lookup(mm, addr, true);
+   int cls = -1;
+   if (*ptep & VT_PTE_PRESENT) {
+      if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
+         cls = (int)do_wp_page(mm, v, m, ptep);
+   } else {
+      if (v->vm_file && !v->vm_file->shmem &&
+          vma_pgoff(v, addr) >= v->vm_file->size_pages)
+         return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);  /* SIGBUS */
+      cls = (int)do_fault(mm, v, m, addr, ptep, acc);
+   }
+
+   vt_pte pte = *ptep | VT_PTE_ACCESSED;
+   if (acc == VT_ACC_WRITE)
+      pte |= VT_PTE_DIRTY;
+   bool first = user_ref && !(pte & VT_PTE_TOUCHED);
+   if (user_ref)
+      pte |= VT_PTE_TOUCHED;
+   *ptep = pte;
+   if (cls >= 0)
+      vt_count_fault(mm, m, addr, acc, (enum vt_fault_class)cls, VT_INV_NONE);
+   if (first)
+      vt_count_touch(mm, m, addr);
+
+   unsigned res = cls >= 0 ? VT_RES_FAULT : 0;
+   if (user_ref) {
+      res |= VT_RES_CACHE_READ;
+      if ((pte & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
+         res |= VT_RES_CACHE_WRITE;
+   }
+   return res;
+}
+
+unsigned vt_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc)
+{
+   return vt_do_access(mm, addr, acc, true);
+}
+
+/* populate_vma_page_range, for mlock, MAP_POPULATE and MAP_LOCKED: fault
+   every page in (writing for private writable VMAs, to break COW), as
+   get_user_pages does; these faults count, but are no references. */
+void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   for (uint32_t i = vt_vma_lower(mm, start);
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      vt_addr s = mm->vmas[i].vm_start > start ? mm->vmas[i].vm_start : start;
+      vt_addr e = mm->vmas[i].vm_end < end ? mm->vmas[i].vm_end : end;
+      uint32_t f = mm->vmas[i].vm_flags;
+      if (!(f & VT_VM_PROT_MASK))
+         continue;
+      enum vt_access acc = (f & (VT_VM_WRITE | VT_VM_SHARED)) == VT_VM_WRITE
+                              ? VT_ACC_WRITE : VT_ACC_READ;
+      for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
+         vt_pte pte = vt_get_pte(mm, a);
+         if ((pte & VT_PTE_PRESENT) &&
+             (acc == VT_ACC_READ || (pte & VT_PTE_WRITE)))
+            continue;
+         vt_do_access(mm, a, acc, false);
+         /* the VMA array may have moved (stack growth never happens here) */
+      }
+   }
+}

@@ -1,0 +1,127 @@
+/* pgtable.c: the shadow page table, a 4-level radix tree like x86-64's
+   (PGD, PUD, PMD, PTE: 9+9+9+9 bits of index above the 12-bit page offset),
+   built on demand and freed when no VMA covers a table's range any more
+   (as free_pgtables does).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+#define TABLE_BYTES (VT_PTRS_PER_TABLE * sizeof(void *))
+
+static inline unsigned level_shift(int level) { return 39 - 9 * level; }
+static inline unsigned table_index(vt_addr a, int level)
+{
+   return (unsigned)(a >> level_shift(level)) & (VT_PTRS_PER_TABLE - 1);
+}
+
+static void pt_count(struct vt_mm *mm, int level, int d)
+{
+   mm->nr_pt[level] += (vt_u64)(vt_s64)d;
+   if (mm->nr_pt[level] > mm->peak_pt[level])
+      mm->peak_pt[level] = mm->nr_pt[level];
+}
+
+void vt_pgtable_init(struct vt_mm *mm)
+{
+   mm->pgd = vt_host_alloc(TABLE_BYTES);
+   pt_count(mm, 0, 1);
+}
+
+vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
+{
+   void **t = mm->pgd;
+   for (int level = 0; level < 3; level++) {
+      unsigned i = table_index(addr, level);
+      if (!t[i]) {
+         if (!alloc)
+            return NULL;
+         t[i] = vt_host_alloc(TABLE_BYTES);
+         pt_count(mm, level + 1, 1);
+      }
+      t = t[i];
+   }
+   return &((vt_pte *)t)[table_index(addr, 3)];
+}
+
+vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
+{
+   vt_pte *p = vt_pte_lookup((struct vt_mm *)mm, addr, false);
+   return p ? *p : 0;
+}
+
+static void walk(void **t, int level, vt_addr base, vt_addr start,
+                 vt_addr end, vt_pte_fn fn, void *ctx)
+{
+   unsigned shift = level_shift(level);
+   vt_addr size = (vt_addr)1 << shift;
+   unsigned i = start > base ? (unsigned)((start - base) >> shift) : 0;
+   for (; i < VT_PTRS_PER_TABLE; i++) {
+      vt_addr a = base + (vt_addr)i * size;
+      if (a >= end)
+         break;
+      if (level == 3) {
+         vt_pte *p = &((vt_pte *)t)[i];
+         if (*p)
+            fn(ctx, a, p);
+      } else if (t[i]) {
+         walk(t[i], level + 1, a, start > a ? start : a, end, fn, ctx);
+      }
+   }
+}
+
+void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
+                  vt_pte_fn fn, void *ctx)
+{
+   if (start < end)
+      walk(mm->pgd, 0, 0, start, end, fn, ctx);
+}
+
+/* Frees the tables below t (at level+1) whose whole range lies in
+   [start, end) as far as the intersection goes and is covered by no VMA. */
+static void free_tables(struct vt_mm *mm, void **t, int level, vt_addr base,
+                        vt_addr start, vt_addr end)
+{
+   unsigned shift = level_shift(level);
+   vt_addr size = (vt_addr)1 << shift;
+   unsigned i = start > base ? (unsigned)((start - base) >> shift) : 0;
+   for (; i < VT_PTRS_PER_TABLE; i++) {
+      vt_addr a = base + (vt_addr)i * size;
+      if (a >= end)
+         break;
+      if (!t[i])
+         continue;
+      if (level < 2)
+         free_tables(mm, t[i], level + 1, a, start > a ? start : a, end);
+      if (!vt_vma_intersects(mm, a, a + size)) {
+         if (level < 2) {
+            void **child = t[i];
+            for (unsigned j = 0; j < VT_PTRS_PER_TABLE; j++)
+               VT_ASSERT(child[j] == NULL);
+         }
+         vt_host_free(t[i]);
+         t[i] = NULL;
+         pt_count(mm, level + 1, -1);
+      }
+   }
+}
+
+void vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   if (start < end)
+      free_tables(mm, mm->pgd, 0, 0, start, end);
+}
+
+static void destroy(void **t, int level)
+{
+   if (level < 3)
+      for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
+         if (t[i])
+            destroy(t[i], level + 1);
+   vt_host_free(t);
+}
+
+void vt_pgtable_destroy(struct vt_mm *mm)
+{
+   if (mm->pgd)
+      destroy(mm->pgd, 0);
+   mm->pgd = NULL;
+}

@@ -1,0 +1,459 @@
+/* vma.c: the VMAs of an address space and the system calls that change
+   them (mmap, munmap, mprotect, mremap, brk, madvise, mlock), as
+   mm/mmap.c, mm/mprotect.c, mm/mremap.c and mm/mlock.c do.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+/* ---- the sorted VMA array ----------------------------------------- */
+
+/* Index of the first VMA with vm_end > addr (nr_vmas if none). */
+uint32_t vt_vma_lower(const struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t lo = 0, hi = mm->nr_vmas;
+   while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (mm->vmas[mid].vm_end <= addr)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo;
+}
+
+bool vt_vma_intersects(const struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   uint32_t i = vt_vma_lower(mm, start);
+   return i < mm->nr_vmas && mm->vmas[i].vm_start < end;
+}
+
+const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t i = vt_vma_lower(mm, addr);
+   if (i < mm->nr_vmas && mm->vmas[i].vm_start <= addr)
+      return &mm->vmas[i];
+   return NULL;
+}
+
+/* The VMA for a fault at addr, growing a stack VMA down to it as
+   expand_stack does. */
+struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t i = vt_vma_lower(mm, addr);
+   if (i >= mm->nr_vmas)
+      return NULL;
+   struct vt_vma *v = &mm->vmas[i];
+   if (v->vm_start <= addr)
+      return v;
+   if (!(v->vm_flags & VT_VM_GROWSDOWN) || addr < mm->stack_guard_low)
+      return NULL;
+   if (i > 0 && mm->vmas[i - 1].vm_end > (addr & VT_PAGE_MASK))
+      return NULL;
+   v->vm_start = addr & VT_PAGE_MASK;
+   struct vt_mapping *m = mm->maps[v->mapping];
+   if (v->vm_start < m->start)
+      m->start = v->vm_start;
+   return v;
+}
+
+static void insert_vma(struct vt_mm *mm, uint32_t pos, const struct vt_vma *v)
+{
+   if (mm->nr_vmas == mm->cap_vmas) {
+      uint32_t cap = mm->cap_vmas ? mm->cap_vmas * 2 : 64;
+      mm->vmas = vt_realloc_array(mm->vmas, mm->nr_vmas, cap, sizeof *v);
+      mm->cap_vmas = cap;
+   }
+   for (uint32_t j = mm->nr_vmas; j > pos; j--)
+      mm->vmas[j] = mm->vmas[j - 1];
+   mm->vmas[pos] = *v;
+   mm->nr_vmas++;
+   struct vt_mapping *m = mm->maps[v->mapping];
+   if (m->nr_vmas++ == 0)
+      m->unmapped_at = 0;
+   m->flags_ever |= v->vm_flags;
+}
+
+static void remove_vma(struct vt_mm *mm, uint32_t pos)
+{
+   struct vt_mapping *m = mm->maps[mm->vmas[pos].mapping];
+   for (uint32_t j = pos; j + 1 < mm->nr_vmas; j++)
+      mm->vmas[j] = mm->vmas[j + 1];
+   mm->nr_vmas--;
+   if (--m->nr_vmas == 0)
+      m->unmapped_at = mm->now ? mm->now : 1;
+}
+
+/* Splits the VMA containing addr so that a VMA starts at addr. */
+static void split_at(struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t i = vt_vma_lower(mm, addr);
+   if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= addr)
+      return;
+   struct vt_vma hi = mm->vmas[i];
+   hi.vm_pgoff += (addr - hi.vm_start) >> VT_PAGE_SHIFT;
+   hi.vm_start = addr;
+   mm->vmas[i].vm_end = addr;
+   insert_vma(mm, i + 1, &hi);
+}
+
+/* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
+   keeping apart VMAs of different mappings, whose figures differ. */
+static void try_merge(struct vt_mm *mm, uint32_t i)
+{
+   if (i + 1 >= mm->nr_vmas)
+      return;
+   struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
+   if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags ||
+       a->vm_file != b->vm_file || a->mapping != b->mapping)
+      return;
+   if (a->vm_file &&
+       a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
+      return;
+   a->vm_end = b->vm_end;
+   remove_vma(mm, i + 1);
+}
+
+static void merge_around(struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t i = vt_vma_lower(mm, addr);
+   if (i > 0)
+      try_merge(mm, i - 1);
+}
+
+/* ---- zapping PTEs --------------------------------------------------- */
+
+struct zap_ctx { struct vt_mm *mm; struct vt_mapping *m; bool keep; };
+
+static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct zap_ctx *z = vctx;
+   (void)addr;
+   vt_pte pte = *ptep;
+   if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO))
+      vt_rss_add(z->mm, z->m, -1);
+   *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
+}
+
+void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
+                  vt_addr end, bool keep_touched)
+{
+   struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched };
+   vt_walk_ptes(mm, start, end, zap_one, &z);
+   vt_invalidate(mm, start, end);
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
+                            const char *path, vt_u64 size_bytes, bool shmem)
+{
+   vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   for (struct vt_file *f = mm->files; f; f = f->next)
+      if ((dev || ino) && f->dev == dev && f->ino == ino) {
+         f->size_pages = pages;
+         return f;
+      }
+   struct vt_file *f = vt_host_alloc(sizeof *f);
+   f->dev = dev;
+   f->ino = ino;
+   f->size_pages = pages;
+   f->path = vt_strdup(path ? path : "");
+   f->shmem = shmem;
+   f->next = mm->files;
+   mm->files = f;
+   return f;
+}
+
+struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
+                                  vt_u64 size_bytes)
+{
+   return vt_file_get(mm, 0, 0, name, size_bytes, true);
+}
+
+/* ---- mappings ------------------------------------------------------- */
+
+static struct vt_mapping *new_mapping(struct vt_mm *mm, vt_addr start,
+                                      vt_addr end, enum vt_map_kind kind,
+                                      struct vt_file *file, vt_u64 pgoff,
+                                      const char *name)
+{
+   if (mm->nr_maps == mm->cap_maps) {
+      uint32_t cap = mm->cap_maps ? mm->cap_maps * 2 : 64;
+      mm->maps = vt_realloc_array(mm->maps, mm->nr_maps, cap, sizeof *mm->maps);
+      mm->cap_maps = cap;
+   }
+   struct vt_mapping *m = vt_host_alloc(sizeof *m);
+   m->id = mm->nr_maps;
+   m->start = start;
+   m->end = end;
+   m->kind = kind;
+   m->file = file;
+   m->pgoff = pgoff;
+   m->name = name;
+   m->created_at = mm->now;
+   mm->maps[mm->nr_maps++] = m;
+   return m;
+}
+
+static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   if (r->file && r->file->shmem && (r->vm_flags & VT_VM_SHARED))
+      return VT_MK_SHM;
+   if (r->file)
+      return (r->vm_flags & VT_VM_EXEC) ? VT_MK_TEXT
+           : ((r->vm_flags & VT_VM_WRITE) && !(r->vm_flags & VT_VM_SHARED))
+              ? VT_MK_DATA : VT_MK_FILE;
+   /* Anonymous memory right after a file's data segment is its bss. */
+   uint32_t i = vt_vma_lower(mm, r->start);
+   if (i > 0 && mm->vmas[i - 1].vm_end == r->start &&
+       mm->maps[mm->vmas[i - 1].mapping]->kind == VT_MK_DATA)
+      return VT_MK_BSS;
+   return VT_MK_ANON;
+}
+
+int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   vt_addr start = r->start, end = r->start + r->len;
+   if (r->len == 0 || (start & ~VT_PAGE_MASK) || (end & ~VT_PAGE_MASK) ||
+       end < start)
+      return -1;
+   vt_munmap(mm, start, r->len);
+   enum vt_map_kind kind = r->kind == VT_NR_MK ? infer_kind(mm, r) : r->kind;
+   const char *name = r->name;
+   if (!name)
+      name = kind == VT_MK_HEAP ? "[heap]" : kind == VT_MK_STACK ? "[stack]"
+           : (r->file && !(r->file->shmem && !r->file->ino)) ? r->file->path
+           : "";
+   struct vt_mapping *m = new_mapping(mm, start, end, kind, r->file, r->pgoff,
+                                      name);
+   struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
+                       r->pgoff, m->id };
+   insert_vma(mm, vt_vma_lower(mm, start), &v);
+   if (r->populate || (v.vm_flags & VT_VM_LOCKED))
+      vt_populate(mm, start, end);
+   return (int)m->id;
+}
+
+void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_addr end = start + len;
+   if (!vt_vma_intersects(mm, start, end))
+      return;
+   split_at(mm, start);
+   split_at(mm, end);
+   uint32_t i = vt_vma_lower(mm, start);
+   while (i < mm->nr_vmas && mm->vmas[i].vm_start < end) {
+      vt_zap_range(mm, &mm->vmas[i], mm->vmas[i].vm_start,
+                   mm->vmas[i].vm_end, false);
+      remove_vma(mm, i);
+   }
+   vt_free_pgtables(mm, start, end);
+}
+
+/* change_protection: what happens to the PTEs when vm_flags change. */
+struct prot_ctx { uint32_t old_flags, new_flags; struct vt_file *file; };
+
+static void change_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct prot_ctx *c = vctx;
+   vt_pte pte = *ptep;
+   (void)addr;
+   if (!(pte & VT_PTE_PRESENT))
+      return;
+   if (!(c->new_flags & VT_VM_WRITE)) {
+      pte &= ~(vt_pte)VT_PTE_WRITE;
+   } else if (!(c->old_flags & VT_VM_WRITE)) {
+      bool writable;
+      if (!(c->new_flags & VT_VM_SHARED))
+         /* can_change_pte_writable: an exclusive anonymous page */
+         writable = !(pte & (VT_PTE_ZERO | VT_PTE_FILE | VT_PTE_COW));
+      else if (c->file && c->file->shmem)
+         writable = true;             /* no dirty tracking: vm_page_prot */
+      else
+         writable = (pte & VT_PTE_DIRTY) != 0;
+      if (writable)
+         pte |= VT_PTE_WRITE;
+   }
+   *ptep = pte;
+}
+
+void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
+{
+   vt_addr end = start + len;
+   split_at(mm, start);
+   split_at(mm, end);
+   for (uint32_t i = vt_vma_lower(mm, start);
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      struct prot_ctx c = { v->vm_flags,
+                            (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK),
+                            v->vm_file };
+      v->vm_flags = c.new_flags;
+      mm->maps[v->mapping]->flags_ever |= c.new_flags;
+      vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
+   }
+   vt_invalidate(mm, start, end);
+   merge_around(mm, end);
+   merge_around(mm, start);
+}
+
+struct move_ctx { struct vt_mm *mm; vt_addr delta; };
+
+static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct move_ctx *c = vctx;
+   vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
+   *dst = *ptep;
+   *ptep = 0;
+}
+
+void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
+               vt_addr new_addr, vt_addr new_len)
+{
+   old_len = VT_PAGE_ALIGN(old_len);
+   new_len = VT_PAGE_ALIGN(new_len);
+   if (new_len < old_len) {
+      vt_munmap(mm, old + new_len, old_len - new_len);
+      old_len = new_len;
+   }
+   split_at(mm, old);
+   split_at(mm, old + old_len);
+   uint32_t i = vt_vma_lower(mm, old);
+   if (i >= mm->nr_vmas || mm->vmas[i].vm_start != old)
+      return;                               /* the kernel said EFAULT */
+   struct vt_vma v = mm->vmas[i];
+   struct vt_mapping *m = mm->maps[v.mapping];
+   if (new_addr == old) {
+      if (new_len > old_len) {
+         mm->vmas[i].vm_end = old + new_len;
+         if (m->end < old + new_len)
+            m->end = old + new_len;
+      }
+      return;
+   }
+   vt_munmap(mm, new_addr, new_len);
+   i = vt_vma_lower(mm, old);
+   struct move_ctx c = { mm, new_addr - old };
+   vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
+   vt_invalidate(mm, old, old + old_len);
+   m->nr_vmas++;                  /* keep the mapping alive over the move */
+   remove_vma(mm, i);
+   vt_free_pgtables(mm, old, old + old_len);
+   m->nr_vmas--;
+   v.vm_start = new_addr;
+   v.vm_end = new_addr + new_len;
+   m->start = v.vm_start;
+   m->end = v.vm_end;
+   insert_vma(mm, vt_vma_lower(mm, new_addr), &v);
+}
+
+void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_addr end = start + len;
+   for (uint32_t i = vt_vma_lower(mm, start);
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      vt_addr s = v->vm_start > start ? v->vm_start : start;
+      vt_addr e = v->vm_end < end ? v->vm_end : end;
+      vt_zap_range(mm, v, s, e, true);
+   }
+}
+
+struct lock_ctx { bool lock; };
+static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr;
+   if (((struct lock_ctx *)vctx)->lock)
+      *ptep |= VT_PTE_LOCKED;
+   else
+      *ptep &= ~(vt_pte)VT_PTE_LOCKED;
+}
+
+void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
+{
+   vt_addr end = start + len;
+   split_at(mm, start);
+   split_at(mm, end);
+   for (uint32_t i = vt_vma_lower(mm, start);
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      struct lock_ctx c = { lock };
+      if (lock)
+         v->vm_flags |= VT_VM_LOCKED;
+      else
+         v->vm_flags &= ~VT_VM_LOCKED;
+      vt_walk_ptes(mm, v->vm_start, v->vm_end, lock_pte, &c);
+   }
+   if (lock)
+      vt_populate(mm, start, end);
+   merge_around(mm, end);
+   merge_around(mm, start);
+}
+
+void vt_mlockall(struct vt_mm *mm, bool current, bool future)
+{
+   if (future)
+      mm->def_flags |= VT_VM_LOCKED;
+   if (current && mm->nr_vmas)
+      vt_mlock(mm, mm->vmas[0].vm_start,
+               mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, true);
+}
+
+void vt_munlockall(struct vt_mm *mm)
+{
+   mm->def_flags &= ~VT_VM_LOCKED;
+   if (mm->nr_vmas)
+      vt_mlock(mm, mm->vmas[0].vm_start,
+               mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, false);
+}
+
+/* ---- brk and the stack ---------------------------------------------- */
+
+void vt_set_brk(struct vt_mm *mm, vt_addr new_brk)
+{
+   if (!mm->start_brk) {
+      mm->start_brk = mm->brk = new_brk;
+      return;
+   }
+   if (new_brk < mm->start_brk)
+      return;
+   vt_addr old_end = VT_PAGE_ALIGN(mm->brk), new_end = VT_PAGE_ALIGN(new_brk);
+   mm->brk = new_brk;
+   if (new_end < old_end) {
+      vt_munmap(mm, new_end, old_end - new_end);
+      return;
+   }
+   if (new_end == old_end)
+      return;
+   uint32_t i = vt_vma_lower(mm, old_end - 1);
+   if (mm->heap_vma_map >= 0 && i < mm->nr_vmas &&
+       mm->vmas[i].vm_end == old_end &&
+       mm->vmas[i].mapping == (uint32_t)mm->heap_vma_map) {
+      vt_munmap(mm, old_end, new_end - old_end);
+      i = vt_vma_lower(mm, old_end - 1);
+      mm->vmas[i].vm_end = new_end;
+   } else {
+      vt_munmap(mm, old_end, new_end - old_end);
+      struct vt_mapping *m;
+      if (mm->heap_vma_map < 0) {
+         m = new_mapping(mm, mm->start_brk, new_end, VT_MK_HEAP, NULL, 0,
+                         "[heap]");
+         mm->heap_vma_map = (int32_t)m->id;
+      } else {
+         m = mm->maps[mm->heap_vma_map];
+      }
+      struct vt_vma v = { old_end, new_end,
+                          VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL, 0,
+                          m->id };
+      insert_vma(mm, vt_vma_lower(mm, old_end), &v);
+   }
+   struct vt_mapping *m = mm->maps[mm->heap_vma_map];
+   if (m->end < new_end)
+      m->end = new_end;
+   if (mm->def_flags & VT_VM_LOCKED)
+      vt_populate(mm, old_end, new_end);
+}
+
+void vt_set_stack(struct vt_mm *mm, vt_addr lowest)
+{
+   mm->stack_guard_low = lowest;
+}

@@ -1,0 +1,288 @@
+/* vt_core.h: the portable page-table simulator shared by the Valgrind tool
+   and the host programs.
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   The core uses no C library and no Valgrind header: only the compiler's
+   freestanding headers and the small host interface below, which each
+   program linking the core provides (the tool with VG_(malloc), host
+   programs with malloc).  Names follow Linux (mm/memory.c, mm/mmap.c):
+   vm_area_struct becomes struct vt_vma, a PTE is a vt_pte, and so on. */
+
+#ifndef VT_CORE_H
+#define VT_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef unsigned long long vt_u64;
+typedef long long          vt_s64;
+
+/* ---- host interface ------------------------------------------------- */
+
+void *vt_host_alloc(size_t n);   /* zeroed, never NULL (the host aborts) */
+void  vt_host_free(void *p);
+void  vt_host_panic(const char *msg) __attribute__((noreturn));
+
+#define VT_STR2(x) #x
+#define VT_STR(x) VT_STR2(x)
+#define VT_ASSERT(c)                                                     \
+   do {                                                                  \
+      if (!(c))                                                          \
+         vt_host_panic("vmtrace core: assertion '" #c "' failed at "     \
+                       __FILE__ ":" VT_STR(__LINE__));                   \
+   } while (0)
+
+/* Small libc replacements (the core may not call libc). */
+void  *vt_memset(void *d, int c, size_t n);
+void  *vt_memcpy(void *d, const void *s, size_t n);
+size_t vt_strlen(const char *s);
+int    vt_strcmp(const char *a, const char *b);
+char  *vt_strdup(const char *s);
+void  *vt_realloc_array(void *p, size_t old_n, size_t new_n, size_t elem);
+
+/* ---- pages ------------------------------------------------------------ */
+
+typedef vt_u64 vt_addr;
+typedef vt_u64 vt_pte;
+
+#define VT_PAGE_SHIFT 12
+#define VT_PAGE_SIZE  ((vt_addr)1 << VT_PAGE_SHIFT)
+#define VT_PAGE_MASK  (~(VT_PAGE_SIZE - 1))
+#define VT_PTRS_PER_TABLE 512
+#define VT_PAGE_ALIGN(a) (((a) + VT_PAGE_SIZE - 1) & VT_PAGE_MASK)
+
+/* PTE bits.  The hardware-like ones mirror x86 (_PAGE_PRESENT, _PAGE_RW,
+   _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY); the others are the software
+   state Linux keeps in the PTE or in struct page. */
+#define VT_PTE_PRESENT  (1u << 0)
+#define VT_PTE_WRITE    (1u << 1)
+#define VT_PTE_USER     (1u << 2)
+#define VT_PTE_ACCESSED (1u << 3)
+#define VT_PTE_DIRTY    (1u << 4)
+#define VT_PTE_FILE     (1u << 5)   /* maps a page-cache page */
+#define VT_PTE_LOCKED   (1u << 6)   /* in an mlocked VMA */
+#define VT_PTE_COW      (1u << 7)   /* anon page shared copy-on-write */
+#define VT_PTE_SWAPPED  (1u << 8)   /* not present, contents in swap */
+#define VT_PTE_HUGE     (1u << 9)
+#define VT_PTE_ZERO     (1u << 10)  /* maps the shared zero page */
+#define VT_PTE_TOUCHED  (1u << 11)  /* referenced since mapped (kept over
+                                       MADV_DONTNEED): "pages touched" */
+#define VT_PTE_FLAGS_MASK ((vt_pte)0xfff)
+
+/* ---- fault classes -------------------------------------------------- */
+
+enum vt_fault_class {
+   VT_FC_ANON,        /* do_anonymous_page, zero-filled page           */
+   VT_FC_ZERO,        /* do_anonymous_page, read: shared zero page     */
+   VT_FC_FILE_READ,   /* do_read_fault (+ fault-around)                */
+   VT_FC_FILE_COW,    /* do_cow_fault                                  */
+   VT_FC_FILE_SHARED, /* do_shared_fault                               */
+   VT_FC_WP_COPY,     /* do_wp_page -> wp_page_copy                    */
+   VT_FC_WP_REUSE,    /* do_wp_page -> wp_page_reuse                   */
+   VT_FC_WP_SHARED,   /* do_wp_page -> wp_page_shared                  */
+   VT_FC_SWAP_IN,     /* do_swap_page (major)                          */
+   VT_FC_FILE_MAJOR,  /* filemap_fault, page not cached (major)        */
+   VT_FC_INVALID,     /* bad_area / access_error: SIGSEGV              */
+   VT_NR_FC
+};
+
+enum vt_fc_kind { VT_MINOR, VT_MAJOR, VT_INVALID_KIND };
+
+struct vt_fault_class_info {
+   const char     *name;        /* JSON key, e.g. "wp_copy" */
+   enum vt_fc_kind kind;
+   const char     *kernel;      /* the Linux function that handles it */
+   const char     *description;
+};
+extern const struct vt_fault_class_info vt_fault_classes[VT_NR_FC];
+
+struct vt_counts {
+   vt_u64 faults[VT_NR_FC];
+   vt_u64 touched;            /* pages referenced for the first time */
+};
+vt_u64 vt_counts_minor(const struct vt_counts *c);
+vt_u64 vt_counts_major(const struct vt_counts *c);
+
+enum vt_access { VT_ACC_READ = 0, VT_ACC_WRITE = 1, VT_ACC_EXEC = 2 };
+
+/* ---- files, mappings, VMAs ------------------------------------------ */
+
+struct vt_file {                 /* like struct file + its inode */
+   vt_u64 dev, ino;
+   vt_u64 size_pages;          /* pages of data (i_size rounded up) */
+   char    *path;
+   bool     shmem;               /* shared anonymous memory, tmpfs, SysV shm:
+                                    no dirty tracking, no warm page cache */
+   uint32_t refs;
+   struct vt_file *next;
+};
+
+/* vm_flags */
+#define VT_VM_READ      0x0001u
+#define VT_VM_WRITE     0x0002u
+#define VT_VM_EXEC      0x0004u
+#define VT_VM_SHARED    0x0008u
+#define VT_VM_GROWSDOWN 0x0100u
+#define VT_VM_LOCKED    0x2000u
+#define VT_VM_PROT_MASK (VT_VM_READ | VT_VM_WRITE | VT_VM_EXEC)
+
+enum vt_map_kind {
+   VT_MK_TEXT, VT_MK_DATA, VT_MK_BSS, VT_MK_HEAP, VT_MK_STACK,
+   VT_MK_ANON, VT_MK_FILE, VT_MK_SHM, VT_NR_MK
+};
+extern const char *const vt_map_kind_names[VT_NR_MK];
+
+/* One mmap call / startup segment / the heap / the stack: the unit the
+   figures are kept for.  Its VMAs may be split by mprotect and munmap. */
+struct vt_mapping {
+   uint32_t         id;
+   vt_addr          start, end;      /* as created (heap, stack: widest) */
+   uint32_t         flags_ever;      /* union of vm_flags of its VMAs */
+   enum vt_map_kind kind;
+   struct vt_file  *file;
+   vt_u64         pgoff;           /* file offset in pages at start */
+   const char      *name;            /* "[heap]", "[stack]", path or "" */
+   vt_u64         created_at, unmapped_at;
+   uint32_t         nr_vmas;         /* live VMAs; 0 = unmapped */
+   vt_u64         resident;        /* present PTEs, zero page excluded */
+   struct vt_counts c;
+};
+
+struct vt_vma {                      /* like vm_area_struct */
+   vt_addr         vm_start, vm_end;
+   uint32_t        vm_flags;
+   struct vt_file *vm_file;          /* NULL: private anonymous */
+   vt_u64        vm_pgoff;         /* file offset of vm_start, in pages */
+   uint32_t        mapping;          /* index into mm->maps */
+};
+
+/* ---- labels and phases ---------------------------------------------- */
+
+struct vt_label {
+   char            *name;
+   struct vt_counts c;
+   struct vt_counts *per_phase;      /* [mm->nr_phases_cap] or NULL */
+   vt_addr         (*ranges)[2];     /* as labelled, for the output */
+   uint32_t         nr_ranges, cap_ranges;
+};
+
+struct vt_label_range { vt_addr start, end; uint32_t label; };
+
+struct vt_phase {
+   char            *name;
+   struct vt_counts c;
+};
+
+/* ---- the address space ---------------------------------------------- */
+
+struct vt_mm;
+/* Called whenever PTEs of [start, end) lose rights a filter may have
+   cached (present, write, accessed, dirty). */
+typedef void (*vt_invalidate_fn)(void *ctx, vt_addr start, vt_addr end);
+/* Called for every fault counted (invalid ones too), for fault sites. */
+typedef void (*vt_fault_fn)(void *ctx, vt_addr addr, enum vt_access acc,
+                            enum vt_fault_class cls, int invalid_reason);
+
+enum { VT_INV_NONE = 0, VT_INV_UNMAPPED = 1, VT_INV_PROTECTION = 2,
+       VT_INV_BEYOND_EOF = 3 };
+extern const char *const vt_invalid_reason_names[4];
+
+struct vt_config {
+   unsigned fault_around_pages;      /* 1 = off; a power of two <= 512 */
+   bool     zero_page;
+};
+
+struct vt_mm {                       /* like mm_struct */
+   struct vt_config cfg;
+
+   struct vt_vma *vmas;              /* sorted by vm_start, disjoint */
+   uint32_t       nr_vmas, cap_vmas;
+   uint32_t       def_flags;         /* VT_VM_LOCKED after mlockall(MCL_FUTURE) */
+
+   void         **pgd;               /* 4-level radix tree of tables */
+   vt_u64       nr_pt[4], peak_pt[4];   /* tables per level: pgd..pte */
+
+   struct vt_mapping **maps;
+   uint32_t       nr_maps, cap_maps;
+   struct vt_file *files;
+
+   vt_addr        start_brk, brk;    /* heap: [start_brk, PAGE_ALIGN(brk)) */
+   int32_t        heap_vma_map;      /* mapping id of [heap] or -1 */
+   vt_addr        stack_guard_low;   /* the stack may grow down to here */
+
+   struct vt_label *labels;
+   uint32_t        nr_labels, cap_labels;
+   struct vt_label_range *lranges;   /* sorted, disjoint */
+   uint32_t        nr_lranges, cap_lranges;
+
+   struct vt_phase *phases;
+   uint32_t        nr_phases, cap_phases, cur_phase;
+
+   bool           collecting;
+   vt_u64       now;               /* virtual time, set by the host */
+   struct vt_counts total;
+   vt_u64       rss, peak_rss;
+
+   vt_invalidate_fn invalidate;
+   vt_fault_fn      on_fault;
+   void            *host_ctx;
+};
+
+/* Result of vt_access: which rights a filter may cache for the page. */
+#define VT_RES_CACHE_READ  1u
+#define VT_RES_CACHE_WRITE 2u
+#define VT_RES_FAULT       4u   /* a (valid) fault was taken */
+#define VT_RES_INVALID     8u   /* the access is invalid: SIGSEGV/EFAULT */
+
+void     vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg);
+void     vt_mm_destroy(struct vt_mm *mm);
+
+/* One reference to the page containing addr. */
+unsigned vt_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc);
+
+/* Address-space changes, as the syscalls do them; ranges are page
+   aligned by the caller (the syscalls fail otherwise). */
+struct vt_mmap_req {
+   vt_addr          start, len;
+   uint32_t         vm_flags;        /* VT_VM_* */
+   struct vt_file  *file;            /* NULL for anonymous */
+   vt_u64         pgoff;
+   bool             populate;        /* MAP_POPULATE / MAP_LOCKED */
+   enum vt_map_kind kind;            /* or VT_NR_MK to infer */
+   const char      *name;            /* NULL to infer */
+};
+int  vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *req);
+void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len);
+void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot);
+void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
+               vt_addr new_addr, vt_addr new_len);
+void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
+void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
+void vt_mlockall(struct vt_mm *mm, bool current, bool future);
+void vt_munlockall(struct vt_mm *mm);
+void vt_set_brk(struct vt_mm *mm, vt_addr new_brk);
+void vt_set_stack(struct vt_mm *mm, vt_addr lowest);
+
+struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
+                            const char *path, vt_u64 size_bytes, bool shmem);
+struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
+                                  vt_u64 size_bytes);
+
+const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr);
+vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);
+
+/* Labels and phases (client requests). */
+void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);
+void vt_unlabel(struct vt_mm *mm, vt_addr start, vt_addr len);
+void vt_set_phase(struct vt_mm *mm, const char *name);
+
+/* Page-table walking for the writers: calls fn for every PTE slot that
+   is non-zero in [start, end). */
+typedef void (*vt_pte_fn)(void *ctx, vt_addr addr, vt_pte *ptep);
+void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
+                  vt_pte_fn fn, void *ctx);
+
+#endif /* VT_CORE_H */

@@ -1,0 +1,45 @@
+/* vt_internal.h: what the core's files share with each other.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VT_INTERNAL_H
+#define VT_INTERNAL_H
+#include "vt_core.h"
+
+/* pgtable.c */
+vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
+void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
+void    vt_pgtable_init(struct vt_mm *mm);
+void    vt_pgtable_destroy(struct vt_mm *mm);
+
+/* vma.c */
+uint32_t vt_vma_lower(const struct vt_mm *mm, vt_addr addr);
+bool     vt_vma_intersects(const struct vt_mm *mm, vt_addr start, vt_addr end);
+struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr);
+void     vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
+                      vt_addr end, bool keep_touched);
+
+/* fault.c */
+unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                      bool user_ref);
+void     vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end);
+
+/* label.c */
+void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                    enum vt_access acc, enum vt_fault_class cls, int reason);
+void vt_count_touch(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr);
+void vt_labels_init(struct vt_mm *mm);
+void vt_labels_destroy(struct vt_mm *mm);
+
+static inline void vt_rss_add(struct vt_mm *mm, struct vt_mapping *m, vt_s64 d)
+{
+   mm->rss += (vt_u64)d;
+   m->resident += (vt_u64)d;
+   if (mm->rss > mm->peak_rss)
+      mm->peak_rss = mm->rss;
+}
+
+static inline void vt_invalidate(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   if (mm->invalidate)
+      mm->invalidate(mm->host_ctx, start, end);
+}
+#endif

@@ -1,0 +1,238 @@
+/* vt_aspace.c: the client's address space, mirrored from Valgrind's
+   startup segments, its brk tracking and the system calls that change
+   mappings (mmap, munmap, mremap, mprotect, madvise, mlock, shmat, shmdt).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_vkiscnums.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_machine.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "vt_tool.h"
+
+Int vt_fatal_signal;
+static Bool stack_found;
+
+static uint32_t prot_flags(UWord prot)
+{
+   return (uint32_t)(prot & (VKI_PROT_READ | VKI_PROT_WRITE | VKI_PROT_EXEC));
+}
+
+static Bool has_prefix(const HChar *s, const HChar *p)
+{
+   return VG_(strncmp)(s, p, VG_(strlen)(p)) == 0;
+}
+
+/* The vt_file for the file behind the segment at a (and fd, if >= 0). */
+static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
+{
+   NSegment const *seg = VG_(am_find_nsegment)(a);
+   const HChar *path = seg ? VG_(am_get_filename)(seg) : NULL;
+   struct vg_stat st;
+   VG_(memset)(&st, 0, sizeof st);
+   Bool have_stat = False;
+   if (fd >= 0)
+      have_stat = VG_(fstat)(fd, &st) == 0;
+   else if (path)
+      have_stat = !sr_isError(VG_(stat)(path, &st));
+   *is_anon_dev = path && VG_(strcmp)(path, "/dev/zero") == 0;
+   if (*is_anon_dev)
+      return NULL;
+   ULong dev = seg ? seg->dev : st.dev, ino = seg ? seg->ino : st.ino;
+   if (have_stat) {
+      dev = st.dev;
+      ino = st.ino;
+   }
+   Bool regular = have_stat && VKI_S_ISREG(st.mode);
+   Bool shmem = path && (has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:") ||
+                         has_prefix(path, "/SYSV"));
+   /* A device or other special file: every page exists, no page cache. */
+   ULong size = regular ? (ULong)st.size : (ULong)1 << 46;
+   return vt_file_get(&vt_mm, dev, ino, path ? path : "(unknown file)", size,
+                      shmem || !regular);
+}
+
+void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+                        ULong di_handle)
+{
+   (void)di_handle;
+   NSegment const *seg = VG_(am_find_nsegment)(a);
+   if (seg && seg->kind == SkAnonC && seg->isCH) {
+      vt_set_brk(&vt_mm, a);          /* the heap starts empty at brk_base */
+      return;
+   }
+   struct vt_mmap_req r;
+   VG_(memset)(&r, 0, sizeof r);
+   r.start = a;
+   r.len = VT_PAGE_ALIGN(len);
+   r.vm_flags = (rr ? VT_VM_READ : 0) | (ww ? VT_VM_WRITE : 0) | (xx ? VT_VM_EXEC : 0);
+   r.kind = VT_NR_MK;
+   if (seg && seg->kind == SkFileC) {
+      Bool anon_dev;
+      r.file = file_of(a, -1, &anon_dev);
+      r.pgoff = (ULong)seg->offset >> VT_PAGE_SHIFT;
+   } else if (!seg || (seg->kind != SkAnonC && seg->kind != SkShmC)) {
+      /* Valgrind's own trampoline page, which the client executes. */
+      r.kind = VT_MK_TEXT;
+      r.name = "[vg-trampoline]";
+   }
+   vt_mmap(&vt_mm, &r);
+}
+
+/* At the first instruction the client's stack pointer is known: the VMA
+   holding it becomes [stack], able to grow down over the reservation
+   Valgrind keeps below it, as the kernel's stack VMA grows. */
+void vt_pre_thread_first_insn(ThreadId tid)
+{
+   if (stack_found)
+      return;
+   stack_found = True;
+   Addr sp = VG_(get_SP)(tid);
+   const struct vt_vma *v = vt_find_vma(&vt_mm, sp);
+   if (!v)
+      return;
+   struct vt_mapping *m = vt_mm.maps[v->mapping];
+   m->kind = VT_MK_STACK;
+   m->name = "[stack]";
+   ((struct vt_vma *)v)->vm_flags |= VT_VM_GROWSDOWN;
+   Addr low = v->vm_start > (8ul << 20) ? v->vm_start - (8ul << 20) : 0;
+   NSegment const *below = VG_(am_find_nsegment)(v->vm_start - 1);
+   if (below && below->kind == SkResvn)
+      low = below->start + VT_PAGE_SIZE;   /* keep Valgrind's guard page */
+   vt_set_stack(&vt_mm, low);
+}
+
+void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
+{
+   (void)tid;
+   vt_mm.now = vt_insns;
+   if (!vt_mm.start_brk)
+      vt_set_brk(&vt_mm, a);
+   vt_set_brk(&vt_mm, a + len);
+}
+
+void vt_die_mem_brk(Addr a, SizeT len)
+{
+   (void)len;
+   vt_mm.now = vt_insns;
+   vt_set_brk(&vt_mm, a);
+}
+
+void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
+{
+   (void)tid; (void)nArgs;
+   /* abort() and raise() end here; a handler, if any, clears it again
+      (vt_pre_deliver_signal). */
+   if ((sysno == __NR_tgkill && args[0] == (UWord)VG_(getpid)() &&
+        args[1] == (UWord)VG_(gettid)()) ||
+       (sysno == __NR_tkill && args[0] == (UWord)VG_(gettid)()) ||
+       (sysno == __NR_kill && args[0] == (UWord)VG_(getpid)()))
+      vt_fatal_signal = (Int)(sysno == __NR_tgkill ? args[2] : args[1]);
+}
+
+void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
+                     SysRes res)
+{
+   (void)tid; (void)nArgs;
+   if (sr_isError(res))
+      return;
+   vt_mm.now = vt_insns;
+   UWord r = sr_Res(res);
+   switch (sysno) {
+   case __NR_mmap: {
+      struct vt_mmap_req q;
+      VG_(memset)(&q, 0, sizeof q);
+      UWord flags = args[3];
+      q.start = r;
+      q.len = VT_PAGE_ALIGN(args[1]);
+      q.vm_flags = prot_flags(args[2]);
+      q.kind = VT_NR_MK;
+      Bool shared = (flags & 0x0f) == VKI_MAP_SHARED ||
+                    (flags & 0x0f) == 0x03 /* MAP_SHARED_VALIDATE */;
+      if (shared)
+         q.vm_flags |= VT_VM_SHARED;
+      if (flags & 0x0100 /* MAP_GROWSDOWN */)
+         q.vm_flags |= VT_VM_GROWSDOWN;
+      if (flags & 0x2000 /* MAP_LOCKED */)
+         q.vm_flags |= VT_VM_LOCKED;
+      q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
+      Bool anon_dev = False;
+      if (!(flags & VKI_MAP_ANONYMOUS)) {
+         q.file = file_of(r, (Int)args[4], &anon_dev);
+         q.pgoff = args[5] >> VT_PAGE_SHIFT;
+      }
+      if (!q.file && shared) {
+         q.file = vt_file_new_shmem(&vt_mm, "/dev/zero (deleted)", q.len);
+         q.name = "/dev/zero (deleted)";
+      }
+      vt_mmap(&vt_mm, &q);
+      break;
+   }
+   case __NR_munmap:
+      vt_munmap(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+      break;
+   case __NR_mprotect:
+   case __NR_pkey_mprotect:
+      vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
+      break;
+   case __NR_mremap:
+      vt_mremap(&vt_mm, args[0], args[1], r, args[2]);
+      break;
+   case __NR_madvise:
+      if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
+          args[2] == 9 /* MADV_REMOVE */)
+         vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+      else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
+         Addr s = args[0], e = s + VT_PAGE_ALIGN(args[1]);
+         for (Addr p = s; p < e; p += VT_PAGE_SIZE)
+            vt_access(&vt_mm, p, args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
+      }
+      break;
+   case __NR_mlock:
+   case __NR_mlock2:
+      vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
+               VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), True);
+      break;
+   case __NR_munlock:
+      vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
+               VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), False);
+      break;
+   case __NR_mlockall:
+      vt_mlockall(&vt_mm, (args[0] & 1) != 0, (args[0] & 2) != 0);
+      break;
+   case __NR_munlockall:
+      vt_munlockall(&vt_mm);
+      break;
+   case __NR_shmat: {
+      NSegment const *seg = VG_(am_find_nsegment)(r);
+      if (!seg)
+         break;
+      struct vt_mmap_req q;
+      VG_(memset)(&q, 0, sizeof q);
+      q.start = r;
+      q.len = seg->end + 1 - seg->start;
+      q.vm_flags = VT_VM_READ | VT_VM_SHARED |
+                   ((args[2] & VKI_SHM_RDONLY) ? 0 : VT_VM_WRITE);
+      q.file = vt_file_new_shmem(&vt_mm, "/SYSV", q.len);
+      q.kind = VT_MK_SHM;
+      q.name = "/SYSV (deleted)";
+      vt_mmap(&vt_mm, &q);
+      break;
+   }
+   case __NR_shmdt: {
+      const struct vt_vma *v = vt_find_vma(&vt_mm, args[0]);
+      if (v) {
+         struct vt_mapping *m = vt_mm.maps[v->mapping];
+         vt_munmap(&vt_mm, v->vm_start, m->end - v->vm_start);
+      }
+      break;
+   }
+   default:
+      break;
+   }
+}

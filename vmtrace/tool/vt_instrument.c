@@ -1,0 +1,259 @@
+/* vt_instrument.c: VEX instrumentation.  Every guest load, store,
+   instruction fetch, CAS, LL/SC and dirty-helper memory effect passes an
+   inline check against the software TLB; only misses call the simulator.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_machine.h"
+#include "vt_tool.h"
+
+ULong vt_tlb_read[VT_TLB_ENTRIES];
+ULong vt_tlb_write[VT_TLB_ENTRIES];
+ULong vt_insns, vt_refs;
+
+void vt_tlb_flush(void)
+{
+   for (UInt i = 0; i < VT_TLB_ENTRIES; i++)
+      vt_tlb_read[i] = vt_tlb_write[i] = VT_TLB_EMPTY;
+}
+
+void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
+{
+   (void)ctx;
+   ULong p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (p1 - p0 >= VT_TLB_ENTRIES) {
+      vt_tlb_flush();
+      return;
+   }
+   for (ULong p = p0; p < p1; p++) {
+      UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
+      if (vt_tlb_read[i] == p)
+         vt_tlb_read[i] = VT_TLB_EMPTY;
+      if (vt_tlb_write[i] == p)
+         vt_tlb_write[i] = VT_TLB_EMPTY;
+   }
+}
+
+/* One page reference, from the miss path or from the kernel's accesses. */
+static inline void access_page(Addr page_addr, enum vt_access acc)
+{
+   unsigned res = vt_access(&vt_mm, page_addr, acc);
+   ULong p = page_addr >> VT_PAGE_SHIFT;
+   UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
+   if (!vt_clo.fast_path)
+      return;
+   if (res & VT_RES_CACHE_READ)
+      vt_tlb_read[i] = p;
+   if (res & VT_RES_CACHE_WRITE)
+      vt_tlb_write[i] = p;
+}
+
+void vt_access_range(Addr a, SizeT len, enum vt_access acc)
+{
+   if (len == 0)
+      return;
+   vt_mm.now = vt_insns;
+   for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
+        p += VT_PAGE_SIZE) {
+      access_page(p, acc);
+      if (p + VT_PAGE_SIZE == 0)
+         break;
+   }
+}
+
+/* The miss handler.  arg packs the access size (bits 0-15), the access
+   kind (bits 16-17) and the instructions of this superblock executed but
+   not yet added to vt_insns (bits 32-63), so the clock is exact here. */
+static VG_REGPARM(2) void vt_miss(Addr a, UWord arg)
+{
+   UWord size = arg & 0xffff;
+   enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
+   vt_mm.now = vt_insns + (arg >> 32);
+   Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
+   access_page(first, acc);
+   for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
+      access_page(p, acc);
+}
+
+/* ---- IR construction ------------------------------------------------ */
+
+struct ictx {
+   IRSB  *sb;
+   UInt   pending_insns;     /* IMarks since the counters were updated */
+   UInt   pending_refs;
+   Addr   last_fetch_page;   /* page of the last checked fetch, or 1 */
+};
+
+static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
+{
+   if (e->tag == Iex_RdTmp || e->tag == Iex_Const)
+      return e;
+   IRTemp t = newIRTemp(c->sb->tyenv, ty);
+   addStmtToIRSB(c->sb, IRStmt_WrTmp(t, e));
+   return IRExpr_RdTmp(t);
+}
+
+static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
+{
+   return tmp_of(c, IRExpr_Binop(op, a, b), ty);
+}
+
+/* Emit: if (guard && tlb[page(addr)] != page(addr + size - 1)) miss(). */
+static void add_check(struct ictx *c, IRExpr *addr, UInt size,
+                      enum vt_access acc, IRExpr *guard)
+{
+   if (size == 0)
+      return;
+   if (size > 0xffff)
+      size = 0xffff;
+   c->pending_refs++;
+   UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)c->pending_insns << 32);
+   addr = tmp_of(c, addr, Ity_I64);
+   IRExpr *cond = guard;
+   if (vt_clo.fast_path) {
+      ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write : vt_tlb_read;
+      IRExpr *page = bin(c, Iop_Shr64, addr, IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT)), Ity_I64);
+      IRExpr *idx = bin(c, Iop_And64, page,
+                        IRExpr_Const(IRConst_U64(VT_TLB_ENTRIES - 1)), Ity_I64);
+      IRExpr *off = bin(c, Iop_Shl64, idx, IRExpr_Const(IRConst_U8(3)), Ity_I64);
+      IRExpr *ea = bin(c, Iop_Add64, IRExpr_Const(IRConst_U64((ULong)(Addr)table)),
+                       off, Ity_I64);
+      IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
+      IRExpr *lastpage = page;
+      if (size > 1) {
+         IRExpr *end = bin(c, Iop_Add64, addr,
+                           IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
+         lastpage = bin(c, Iop_Shr64, end, IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT)), Ity_I64);
+      }
+      IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
+      cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
+   }
+   IRDirty *d = unsafeIRDirty_0_N(2, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
+                                  mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(arg))));
+   if (cond)
+      d->guard = cond;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+}
+
+static void add_counter(struct ictx *c, ULong *ctr, UInt n)
+{
+   if (n == 0)
+      return;
+   IRExpr *ea = IRExpr_Const(IRConst_U64((ULong)(Addr)ctr));
+   IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
+   IRExpr *nw = bin(c, Iop_Add64, old, IRExpr_Const(IRConst_U64(n)), Ity_I64);
+   addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, ea, nw));
+}
+
+static void flush_counters(struct ictx *c)
+{
+   add_counter(c, &vt_insns, c->pending_insns);
+   add_counter(c, &vt_refs, c->pending_refs);
+   c->pending_insns = c->pending_refs = 0;
+}
+
+static UInt size_of(IRSB *sb, IRExpr *e)
+{
+   return (UInt)sizeofIRType(typeOfIRExpr(sb->tyenv, e));
+}
+
+IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
+                    const VexGuestLayout *layout, const VexGuestExtents *vge,
+                    const VexArchInfo *archinfo_host, IRType gWordTy,
+                    IRType hWordTy)
+{
+   (void)closure; (void)layout; (void)vge; (void)archinfo_host;
+   if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
+      VG_(tool_panic)("vmtrace supports 64-bit guests only");
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1 };
+   Int i = 0;
+   for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
+      addStmtToIRSB(c.sb, in->stmts[i]);
+
+   for (; i < in->stmts_used; i++) {
+      IRStmt *st = in->stmts[i];
+      switch (st->tag) {
+      case Ist_IMark: {
+         Addr a = (Addr)st->Ist.IMark.addr;
+         UInt len = st->Ist.IMark.len;
+         addStmtToIRSB(c.sb, st);
+         Addr page = a & VT_PAGE_MASK;
+         Bool same = page == c.last_fetch_page &&
+                     ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page;
+         c.pending_insns++;
+         if (!same || !vt_clo.fast_path)
+            add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
+                      VT_ACC_EXEC, NULL);
+         else
+            c.pending_refs++;
+         c.last_fetch_page = ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page
+                                ? page : 1;
+         continue;
+      }
+      case Ist_WrTmp:
+         if (st->Ist.WrTmp.data->tag == Iex_Load) {
+            IRExpr *ld = st->Ist.WrTmp.data;
+            add_check(&c, ld->Iex.Load.addr, (UInt)sizeofIRType(ld->Iex.Load.ty),
+                      VT_ACC_READ, NULL);
+            c.last_fetch_page = 1;
+         }
+         break;
+      case Ist_Store:
+         add_check(&c, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
+                   VT_ACC_WRITE, NULL);
+         c.last_fetch_page = 1;
+         break;
+      case Ist_StoreG: {
+         IRStoreG *sg = st->Ist.StoreG.details;
+         add_check(&c, sg->addr, size_of(in, sg->data), VT_ACC_WRITE, sg->guard);
+         c.last_fetch_page = 1;
+         break;
+      }
+      case Ist_LoadG: {
+         IRLoadG *lg = st->Ist.LoadG.details;
+         IRType ty = Ity_INVALID, wide = Ity_INVALID;
+         typeOfIRLoadGOp(lg->cvt, &wide, &ty);
+         add_check(&c, lg->addr, (UInt)sizeofIRType(ty), VT_ACC_READ, lg->guard);
+         c.last_fetch_page = 1;
+         break;
+      }
+      case Ist_CAS: {
+         IRCAS *cas = st->Ist.CAS.details;
+         UInt sz = size_of(in, cas->dataLo) * (cas->dataHi ? 2 : 1);
+         /* A locked compare-and-exchange always writes (x86 writes back
+            the old value on failure), so it faults as a write. */
+         add_check(&c, cas->addr, sz, VT_ACC_WRITE, NULL);
+         c.last_fetch_page = 1;
+         break;
+      }
+      case Ist_LLSC:
+         if (st->Ist.LLSC.storedata == NULL)
+            add_check(&c, st->Ist.LLSC.addr,
+                      (UInt)sizeofIRType(typeOfIRTemp(in->tyenv, st->Ist.LLSC.result)),
+                      VT_ACC_READ, NULL);
+         else
+            add_check(&c, st->Ist.LLSC.addr, size_of(in, st->Ist.LLSC.storedata),
+                      VT_ACC_WRITE, NULL);
+         c.last_fetch_page = 1;
+         break;
+      case Ist_Dirty: {
+         IRDirty *d = st->Ist.Dirty.details;
+         if (d->mFx != Ifx_None && d->mSize > 0)
+            add_check(&c, d->mAddr, (UInt)d->mSize,
+                      d->mFx == Ifx_Read ? VT_ACC_READ : VT_ACC_WRITE, d->guard);
+         c.last_fetch_page = 1;
+         break;
+      }
+      case Ist_Exit:
+         flush_counters(&c);
+         break;
+      default:
+         break;
+      }
+      addStmtToIRSB(c.sb, st);
+   }
+   flush_counters(&c);
+   return c.sb;
+}

@@ -1,0 +1,298 @@
+/* vt_main.c: vmtrace's registration with Valgrind, its options, client
+   requests, and the host interface of the simulator core.
+
+   vmtrace: a Valgrind tool that simulates Linux's page tables under every
+   memory access of a program.
+   Copyright (C) 2026 the vmtrace developers.
+
+   This program is free software; you can redistribute it and/or modify it
+   under the terms of the GNU General Public License as published by the
+   Free Software Foundation; either version 2 of the License, or (at your
+   option) any later version.  See the file COPYING.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_tooliface.h"
+#include "valgrind.h"
+#include "vmtrace.h"
+#include "vt_tool.h"
+
+struct vt_mm vt_mm;
+struct vt_options vt_clo = {
+   .out_file = "vmtrace.out.%p",
+   .fault_around_bytes = 65536,
+   .zero_page = True,
+   .fast_path = True,
+   .collect_atstart = True,
+};
+
+/* ---- the core's host interface -------------------------------------- */
+
+void *vt_host_alloc(size_t n)
+{
+   return VG_(calloc)("vt.core", 1, n);
+}
+
+void vt_host_free(void *p)
+{
+   if (p)
+      VG_(free)(p);
+}
+
+void vt_host_panic(const char *msg)
+{
+   VG_(tool_panic)((HChar *)msg);
+   for (;;)
+      ;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+/* A byte count: digits with an optional K, M or G suffix (powers of 1024). */
+static Bool parse_size(const HChar *s, ULong *out)
+{
+   ULong v = 0;
+   if (*s < '0' || *s > '9')
+      return False;
+   for (; *s >= '0' && *s <= '9'; s++) {
+      if (v > (~0ULL - 9) / 10)
+         return False;
+      v = v * 10 + (ULong)(*s - '0');
+   }
+   ULong mult = 1;
+   switch (*s) {
+   case 'k': case 'K': mult = 1ULL << 10; s++; break;
+   case 'm': case 'M': mult = 1ULL << 20; s++; break;
+   case 'g': case 'G': mult = 1ULL << 30; s++; break;
+   default: break;
+   }
+   if (*s == 'i' && mult > 1)
+      s++;                                 /* KiB, MiB, GiB */
+   if ((*s == 'B' || *s == 'b') && s[1] == 0)
+      s++;
+   if (*s || (v && mult > ~0ULL / v))
+      return False;
+   *out = v * mult;
+   return True;
+}
+
+static Bool parse_yesno(const HChar *arg, const HChar *opt, Bool *out)
+{
+   SizeT n = VG_(strlen)(opt);
+   if (VG_(strncmp)(arg, opt, n) != 0 || arg[n] != '=')
+      return False;
+   const HChar *v = arg + n + 1;
+   if (!VG_(strcmp)(v, "yes"))
+      *out = True;
+   else if (!VG_(strcmp)(v, "no"))
+      *out = False;
+   else
+      VG_(fmsg_bad_option)(arg, "%s takes 'yes' or 'no', not '%s'\n", opt, v);
+   return True;
+}
+
+static Bool vt_process_cmd_line_option(const HChar *arg)
+{
+   const HChar *val = NULL;
+   if (VG_STR_CLO(arg, "--vmtrace-out-file", vt_clo.out_file)) {
+      if (!vt_clo.out_file[0])
+         VG_(fmsg_bad_option)(arg, "the output file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--fault-around", val)) {
+      ULong b;
+      if (!parse_size(val, &b))
+         VG_(fmsg_bad_option)(arg, "--fault-around takes a size in bytes "
+                              "(e.g. 65536 or 64K), not '%s'\n", val);
+      if (b != 0 && (b < 4096 || b > (2ULL << 20) || (b & (b - 1))))
+         VG_(fmsg_bad_option)(arg, "--fault-around must be 0 or a power of "
+                              "two from 4096 to 2M bytes\n");
+      vt_clo.fault_around_bytes = b;
+   } else if (parse_yesno(arg, "--zero-page", &vt_clo.zero_page)) {
+   } else if (parse_yesno(arg, "--fast-path", &vt_clo.fast_path)) {
+   } else if (parse_yesno(arg, "--collect-atstart", &vt_clo.collect_atstart)) {
+   } else {
+      return False;
+   }
+   return True;
+}
+
+static void vt_print_usage(void)
+{
+   VG_(printf)(
+"    --vmtrace-out-file=<file>   output file name [vmtrace.out.%%p]\n"
+"    --fault-around=<bytes>      file read faults map this much around the\n"
+"                                faulting page, as Linux does; 0 = off [64K]\n"
+"    --zero-page=yes|no          reads of untouched anonymous memory map the\n"
+"                                shared zero page [yes]\n"
+"    --fast-path=yes|no          filter accesses that cannot change anything\n"
+"                                through an inline software TLB [yes]\n"
+"    --collect-atstart=yes|no    count events from the start, or only after\n"
+"                                VMTRACE_START_COLLECTION() [yes]\n");
+}
+
+static void vt_print_debug_usage(void)
+{
+   VG_(printf)("    (none)\n");
+}
+
+/* ---- client requests -------------------------------------------------- */
+
+/* Copies a NUL-terminated client string, or returns NULL if it is not
+   readable client memory. */
+static HChar *client_string(Addr a)
+{
+   HChar buf[256];
+   SizeT n = 0;
+   for (; n + 1 < sizeof buf; n++) {
+      if (!VG_(am_is_valid_for_client)(a + n, 1, VKI_PROT_READ))
+         return NULL;
+      buf[n] = *(const HChar *)(a + n);
+      if (!buf[n])
+         break;
+   }
+   buf[n] = 0;
+   return VG_(strdup)("vt.name", buf);
+}
+
+static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
+{
+   (void)tid;
+   if (!VG_IS_TOOL_USERREQ('V', 'T', args[0]))
+      return False;
+   *ret = 0;
+   vt_mm.now = vt_insns;
+   switch (args[0]) {
+   case VMTRACE_USERREQ__LABEL: {
+      HChar *name = client_string(args[3]);
+      if (!name) {
+         VG_(umsg)("VMTRACE_LABEL: the name is not a readable string; ignored\n");
+         return True;
+      }
+      vt_label(&vt_mm, args[1], args[2], name);
+      VG_(free)(name);
+      break;
+   }
+   case VMTRACE_USERREQ__UNLABEL:
+      vt_unlabel(&vt_mm, args[1], args[2]);
+      break;
+   case VMTRACE_USERREQ__PHASE: {
+      HChar *name = client_string(args[1]);
+      if (!name) {
+         VG_(umsg)("VMTRACE_PHASE: the name is not a readable string; ignored\n");
+         return True;
+      }
+      vt_set_phase(&vt_mm, name);
+      VG_(free)(name);
+      break;
+   }
+   case VMTRACE_USERREQ__START_COLLECTION:
+      vt_mm.collecting = True;
+      break;
+   case VMTRACE_USERREQ__STOP_COLLECTION:
+      vt_mm.collecting = False;
+      break;
+   case VMTRACE_USERREQ__RUNNING:
+      *ret = 1;
+      break;
+   default:
+      VG_(umsg)("warning: unknown vmtrace client request %#lx\n", args[0]);
+      return False;
+   }
+   return True;
+}
+
+/* ---- memory the kernel touches for the client -------------------------- */
+
+static void vt_pre_mem_read(CorePart part, ThreadId tid, const HChar *s,
+                            Addr a, SizeT len)
+{
+   (void)part; (void)tid; (void)s;
+   vt_access_range(a, len, VT_ACC_READ);
+}
+
+static void vt_pre_mem_read_asciiz(CorePart part, ThreadId tid, const HChar *s,
+                                   Addr a)
+{
+   (void)part; (void)tid; (void)s;
+   /* The kernel reads up to the NUL, page by page. */
+   for (Addr p = a;; p = (p & VT_PAGE_MASK) + VT_PAGE_SIZE) {
+      Addr pend = (p & VT_PAGE_MASK) + VT_PAGE_SIZE;
+      vt_access_range(p, 1, VT_ACC_READ);
+      if (!VG_(am_is_valid_for_client)(p, 1, VKI_PROT_READ))
+         return;
+      for (Addr q = p; q < pend; q++)
+         if (*(const HChar *)q == 0)
+            return;
+   }
+}
+
+static void vt_post_mem_write(CorePart part, ThreadId tid, Addr a, SizeT len)
+{
+   (void)part; (void)tid;
+   vt_access_range(a, len, VT_ACC_WRITE);
+}
+
+static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
+{
+   (void)tid; (void)alt_stack;
+   if (sigNo == vt_fatal_signal)
+      vt_fatal_signal = 0;           /* the client handles it */
+}
+
+/* ---- start and end ---------------------------------------------------- */
+
+static void vt_post_clo_init(void)
+{
+   struct vt_config cfg = {
+      .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
+      .zero_page = vt_clo.zero_page,
+   };
+   vt_mm_init(&vt_mm, &cfg);
+   vt_mm.collecting = vt_clo.collect_atstart;
+   vt_mm.invalidate = vt_tlb_invalidate;
+   vt_mm.on_fault = vt_on_fault;
+   vt_tlb_flush();
+   struct vki_timeval tv;
+   if (VG_(gettimeofday)(&tv, NULL) == 0)
+      vt_start_time_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+}
+
+static void vt_fini(Int exitcode)
+{
+   if (VG_(clo_verbosity) > 0)
+      vt_print_summary(exitcode);
+   vt_write_output(exitcode);
+}
+
+static void vt_pre_clo_init(void)
+{
+   VG_(details_name)("vmtrace");
+   VG_(details_version)(VT_VERSION);
+   VG_(details_description)("a page-table and page-fault simulator");
+   VG_(details_copyright_author)("Copyright (C) 2026, the vmtrace developers; GPL-2.0-or-later.");
+   VG_(details_bug_reports_to)("the vmtrace issue tracker");
+   VG_(details_avg_translation_sizeB)(400);
+
+   VG_(basic_tool_funcs)(vt_post_clo_init, vt_instrument, vt_fini);
+   VG_(needs_command_line_options)(vt_process_cmd_line_option, vt_print_usage,
+                                   vt_print_debug_usage);
+   VG_(needs_client_requests)(vt_handle_client_request);
+   VG_(needs_syscall_wrapper)(vt_pre_syscall, vt_post_syscall);
+
+   VG_(track_new_mem_startup)(vt_new_mem_startup);
+   VG_(track_new_mem_brk)(vt_new_mem_brk);
+   VG_(track_die_mem_brk)(vt_die_mem_brk);
+   VG_(track_pre_mem_read)(vt_pre_mem_read);
+   VG_(track_pre_mem_read_asciiz)(vt_pre_mem_read_asciiz);
+   VG_(track_post_mem_write)(vt_post_mem_write);
+   VG_(track_pre_thread_first_insn)(vt_pre_thread_first_insn);
+   VG_(track_pre_deliver_signal)(vt_pre_deliver_signal);
+}
+
+VG_DETERMINE_INTERFACE_VERSION(vt_pre_clo_init)

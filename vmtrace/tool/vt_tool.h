@@ -1,0 +1,77 @@
+/* vt_tool.h: what the Valgrind tool's files share.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VT_TOOL_H
+#define VT_TOOL_H
+
+#include "pub_tool_basics.h"
+#include "pub_tool_tooliface.h"
+#include "pub_tool_debuginfo.h"
+#include "vt_core.h"
+
+#define VT_VERSION "0.1.0"
+
+/* The software TLB in front of the simulator: a direct-mapped table of
+   page numbers per access kind.  An entry for page p means a read (or
+   write) of p cannot change any simulated state or figure, so the inline
+   check drops it.  Empty entries hold VT_TLB_EMPTY. */
+#define VT_TLB_BITS    8
+#define VT_TLB_ENTRIES (1u << VT_TLB_BITS)
+#define VT_TLB_EMPTY   (~(ULong)0)
+extern ULong vt_tlb_read[VT_TLB_ENTRIES];
+extern ULong vt_tlb_write[VT_TLB_ENTRIES];
+
+struct vt_options {
+   const HChar *out_file;
+   ULong        fault_around_bytes;
+   Bool         zero_page;
+   Bool         fast_path;
+   Bool         collect_atstart;
+   Int          verbose;
+};
+extern struct vt_options vt_clo;
+
+extern struct vt_mm vt_mm;
+extern ULong vt_insns;            /* guest instructions executed */
+extern ULong vt_refs;             /* memory references */
+
+/* vt_instrument.c */
+IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
+                    const VexGuestLayout *layout,
+                    const VexGuestExtents *vge,
+                    const VexArchInfo *archinfo_host,
+                    IRType gWordTy, IRType hWordTy);
+void vt_tlb_flush(void);
+void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end);
+void vt_access_range(Addr a, SizeT len, enum vt_access acc);
+
+/* vt_aspace.c */
+void vt_aspace_init(void);
+void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
+                        ULong di_handle);
+void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs);
+void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
+                     SysRes res);
+void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid);
+void vt_die_mem_brk(Addr a, SizeT len);
+void vt_pre_thread_first_insn(ThreadId tid);
+extern Int vt_fatal_signal;        /* the signal the client is about to die of */
+
+/* vt_output.c */
+#define VT_STACK_DEPTH 12
+struct vt_invalid_rec {
+   Addr  addr;
+   Int   acc, reason;
+   ULong time;
+   UInt  n_ips;
+   Addr  ips[VT_STACK_DEPTH];
+   DiEpoch ep;
+};
+#define VT_MAX_INVALID_RECS 100
+extern struct vt_invalid_rec vt_invalid_recs[VT_MAX_INVALID_RECS];
+extern UInt vt_nr_invalid_recs;
+void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
+                 enum vt_fault_class cls, int reason);
+void vt_print_summary(Int exitcode);
+void vt_write_output(Int exitcode);
+extern ULong vt_start_time_ms;
+#endif
