@@ -1,4 +1,4 @@
-/* sparse MIB: a PROT_NONE reservation of MIB MiB (MAP_NOreserve); one page
+/* sparse MIB: a PROT_NONE reservation of MIB MiB (MAP_NORESERVE); one page
    in its middle is made PROT_READ|PROT_WRITE, labelled "page", and written
    (phase "write").  tests/run uses 65536 (64 GiB) natively; Valgrind 3.19
    cannot place a client mapping that large (its amd64 client address
@@ -14,7 +14,7 @@ int main(int argc, char **argv)
       vmt_die("usage: sparse MIB");
    size_t reserve = (size_t)atol(argv[1]) << 20;
    char *r = mmap(NULL, reserve, PROT_NONE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NOreserve, -1, 0);
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
    if (r == MAP_FAILED)
       vmt_die("mmap %zu MiB", reserve >> 20);
    char *mid = r + reserve / 2;
