@@ -32,7 +32,7 @@
 #ifndef VMTRACE_H
 #define VMTRACE_H
 
-#include "valgrind.h"
+#include <valgrind/valgrind.h>
 
 typedef enum {
    VMTRACE_USERREQ__LABEL = VG_USERREQ_TOOL_BASE('V', 'T'),
