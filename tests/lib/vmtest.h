@@ -291,18 +291,25 @@ static void vmt_count_one(uintptr_t start, uintptr_t end, const char *perms,
       c->n++;
 }
 
-/* Number of VMAs (lines of /proc/self/maps) overlapping [addr, addr+len). */
+/* Number of VMAs (lines of /proc/self/maps) overlapping [addr, addr+len).
+   Natively only (-1 under Valgrind): there the maps include Valgrind's
+   own mappings, which differ from run to run, and parsing them would make
+   two runs of the same client execute different instructions. */
 static VMT_NOINLINE long vmt_count_vmas(const void *addr, size_t len)
 {
+   if (vmt_under_valgrind())
+      return -1;
    struct vmt_range_count c = {(uintptr_t)addr, (uintptr_t)addr + len, 0};
    vmt_each_map(vmt_count_one, &c);
    return c.n;
 }
 
 /* Resident pages of [addr, addr+len) as mincore reports them (the range
-   must be mapped). */
+   must be mapped).  Natively only (-1 under Valgrind), like vmt_count_vmas. */
 static VMT_NOINLINE long vmt_resident(const void *addr, size_t len)
 {
+   if (vmt_under_valgrind())
+      return -1;
    static unsigned char vec[1 << 16];
    size_t n = (len + VMT_PAGE - 1) / VMT_PAGE;
    long res = 0;

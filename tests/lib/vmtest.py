@@ -236,25 +236,33 @@ def check_consistency(out):
     return errs
 
 
-def json_diff(a, b, path=(), ignore=frozenset(), limit=20, out=None):
-    """Paths at which two JSON values differ (at most `limit`)."""
+# Keys holding virtual times, which depend on how many instructions the
+# program executed, whatever vmtrace does.
+TIME_KEYS = frozenset({"instructions", "memory_references", "created_at",
+                       "unmapped_at", "time"})
+
+
+def json_diff(a, b, path=(), ignore=frozenset(), limit=20, out=None,
+              ignore_keys=frozenset()):
+    """Paths at which two JSON values differ (at most `limit`).  `ignore`
+    holds whole paths to skip, `ignore_keys` key names to skip anywhere."""
     if out is None:
         out = []
-    if len(out) >= limit or path in ignore:
+    if len(out) >= limit or path in ignore or (path and path[-1] in ignore_keys):
         return out
     if isinstance(a, dict) and isinstance(b, dict):
         for k in list(a) + [k for k in b if k not in a]:
             if k not in a or k not in b:
                 out.append((path + (k,), a.get(k, "<absent>"), b.get(k, "<absent>")))
             else:
-                json_diff(a[k], b[k], path + (k,), ignore, limit, out)
+                json_diff(a[k], b[k], path + (k,), ignore, limit, out, ignore_keys)
             if len(out) >= limit:
                 break
     elif isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             out.append((path + ("len",), len(a), len(b)))
         for i, (x, y) in enumerate(zip(a, b)):
-            json_diff(x, y, path + (i,), ignore, limit, out)
+            json_diff(x, y, path + (i,), ignore, limit, out, ignore_keys)
             if len(out) >= limit:
                 break
     elif a != b or type(a) is not type(b):
@@ -454,11 +462,21 @@ class Harness:
                 argv.append("--fast-path=%s" % spec.fast_path)
             argv += ["--vmtrace-out-file=@TMP@/vmtrace.out.%p"]
             argv += list(spec.vm_args) + [prog] + list(spec.args)
-        tmp = tempfile.mkdtemp(prefix="vmtest-")  # same length every run
+        # <tmp>/ holds stdout, stderr and the output files; the program runs
+        # in the empty <tmp>/cwd with TMPDIR=<tmp>/tmp (where clients create
+        # their files and Valgrind its own temporary files, which a program
+        # listing its working directory must not see).  mkdtemp names have
+        # the same length every time, so two runs of a program see
+        # environments of the same size.
+        tmp = tempfile.mkdtemp(prefix="vmtest-")
         r.tmpdir = tmp
         r.argv = [a.replace("@TMP@", tmp) for a in argv]
+        cwd = os.path.join(tmp, "cwd")
+        os.mkdir(cwd)
+        os.mkdir(os.path.join(tmp, "tmp"))
         env = dict(os.environ)
-        env["TMPDIR"] = tmp
+        env["TMPDIR"] = os.path.join(tmp, "tmp")
+        env["PWD"] = cwd
         env.pop("VALGRIND_OPTS", None)   # options come from the case only
         if spec.kind == "native":
             env.pop("VALGRIND_LIB", None)
@@ -469,7 +487,7 @@ class Harness:
             with open(out_path, "wb") as fo, open(err_path, "wb") as fe:
                 t0 = time.monotonic()
                 p = subprocess.Popen(r.argv, stdin=subprocess.DEVNULL, stdout=fo,
-                                     stderr=fe, cwd=tmp, env=env,
+                                     stderr=fe, cwd=cwd, env=env,
                                      start_new_session=True)
                 timed_out = False
                 while True:
