@@ -11,7 +11,7 @@
 
 ULong vt_tlb_read[VT_TLB_ENTRIES];
 ULong vt_tlb_write[VT_TLB_ENTRIES];
-ULong vt_insns, vt_refs;
+ULong vt_insns, vt_refs, vt_misses;
 
 void vt_tlb_flush(void)
 {
@@ -29,9 +29,9 @@ void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
    }
    for (ULong p = p0; p < p1; p++) {
       UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
-      if (vt_tlb_read[i] == p)
+      if (vt_tlb_read[i] == p << VT_PAGE_SHIFT)
          vt_tlb_read[i] = VT_TLB_EMPTY;
-      if (vt_tlb_write[i] == p)
+      if (vt_tlb_write[i] == p << VT_PAGE_SHIFT)
          vt_tlb_write[i] = VT_TLB_EMPTY;
    }
 }
@@ -45,9 +45,9 @@ static inline void access_page(Addr page_addr, enum vt_access acc)
    if (!vt_clo.fast_path)
       return;
    if (res & VT_RES_CACHE_READ)
-      vt_tlb_read[i] = p;
+      vt_tlb_read[i] = page_addr;
    if (res & VT_RES_CACHE_WRITE)
-      vt_tlb_write[i] = p;
+      vt_tlb_write[i] = page_addr;
 }
 
 void vt_access_range(Addr a, SizeT len, enum vt_access acc)
@@ -69,6 +69,7 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 static VG_REGPARM(2) void vt_miss(Addr a, UWord arg)
 {
    UWord size = arg & 0xffff;
+   vt_misses++;
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    vt_mm.now = vt_insns + (arg >> 32);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
@@ -113,20 +114,23 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    addr = tmp_of(c, addr, Ity_I64);
    IRExpr *cond = guard;
    if (vt_clo.fast_path) {
+      /* slot = table + ((addr >> 9) & ((N-1) << 3)); hit iff *slot equals
+         the page of the access's last byte (then the first byte's page is
+         the same one: a straddling access always misses). */
       ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write : vt_tlb_read;
-      IRExpr *page = bin(c, Iop_Shr64, addr, IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT)), Ity_I64);
-      IRExpr *idx = bin(c, Iop_And64, page,
-                        IRExpr_Const(IRConst_U64(VT_TLB_ENTRIES - 1)), Ity_I64);
-      IRExpr *off = bin(c, Iop_Shl64, idx, IRExpr_Const(IRConst_U8(3)), Ity_I64);
-      IRExpr *ea = bin(c, Iop_Add64, IRExpr_Const(IRConst_U64((ULong)(Addr)table)),
-                       off, Ity_I64);
+      IRExpr *sh = bin(c, Iop_Shr64, addr,
+                       IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
+      IRExpr *off = bin(c, Iop_And64, sh,
+                        IRExpr_Const(IRConst_U64((ULong)(VT_TLB_ENTRIES - 1) << 3)),
+                        Ity_I64);
+      IRExpr *ea = bin(c, Iop_Add64, off,
+                       IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
-      IRExpr *lastpage = page;
-      if (size > 1) {
-         IRExpr *end = bin(c, Iop_Add64, addr,
-                           IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
-         lastpage = bin(c, Iop_Shr64, end, IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT)), Ity_I64);
-      }
+      IRExpr *last = addr;
+      if (size > 1)
+         last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
+      IRExpr *lastpage = bin(c, Iop_And64, last,
+                             IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
    }
@@ -188,8 +192,10 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                       VT_ACC_EXEC, NULL);
          else
             c.pending_refs++;
-         c.last_fetch_page = ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page
-                                ? page : 1;
+         if (same || ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page)
+            c.last_fetch_page = page;
+         else
+            c.last_fetch_page = 1;
          continue;
       }
       case Ist_WrTmp:
@@ -197,18 +203,15 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             IRExpr *ld = st->Ist.WrTmp.data;
             add_check(&c, ld->Iex.Load.addr, (UInt)sizeofIRType(ld->Iex.Load.ty),
                       VT_ACC_READ, NULL);
-            c.last_fetch_page = 1;
          }
          break;
       case Ist_Store:
          add_check(&c, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
                    VT_ACC_WRITE, NULL);
-         c.last_fetch_page = 1;
          break;
       case Ist_StoreG: {
          IRStoreG *sg = st->Ist.StoreG.details;
          add_check(&c, sg->addr, size_of(in, sg->data), VT_ACC_WRITE, sg->guard);
-         c.last_fetch_page = 1;
          break;
       }
       case Ist_LoadG: {
@@ -216,7 +219,6 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          IRType ty = Ity_INVALID, wide = Ity_INVALID;
          typeOfIRLoadGOp(lg->cvt, &wide, &ty);
          add_check(&c, lg->addr, (UInt)sizeofIRType(ty), VT_ACC_READ, lg->guard);
-         c.last_fetch_page = 1;
          break;
       }
       case Ist_CAS: {
@@ -225,7 +227,6 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          /* A locked compare-and-exchange always writes (x86 writes back
             the old value on failure), so it faults as a write. */
          add_check(&c, cas->addr, sz, VT_ACC_WRITE, NULL);
-         c.last_fetch_page = 1;
          break;
       }
       case Ist_LLSC:
@@ -236,14 +237,12 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          else
             add_check(&c, st->Ist.LLSC.addr, size_of(in, st->Ist.LLSC.storedata),
                       VT_ACC_WRITE, NULL);
-         c.last_fetch_page = 1;
          break;
       case Ist_Dirty: {
          IRDirty *d = st->Ist.Dirty.details;
          if (d->mFx != Ifx_None && d->mSize > 0)
             add_check(&c, d->mAddr, (UInt)d->mSize,
                       d->mFx == Ifx_Read ? VT_ACC_READ : VT_ACC_WRITE, d->guard);
-         c.last_fetch_page = 1;
          break;
       }
       case Ist_Exit:

@@ -100,6 +100,8 @@ void vt_print_summary(Int exitcode)
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);
    VG_(umsg)("Instructions:   %'llu, memory references %'llu\n", vt_insns, vt_refs);
+   if (VG_(clo_verbosity) > 1)
+      VG_(umsg)("Filter:         %'llu references reached the simulator\n", vt_misses);
 
    UInt shown = 0, quiet = 0;
    for (UInt i = 0; i < vt_mm.nr_maps; i++) {

@@ -33,6 +33,7 @@ extern struct vt_options vt_clo;
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
 extern ULong vt_refs;             /* memory references */
+extern ULong vt_misses;           /* references the filter let through */
 
 /* vt_instrument.c */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
