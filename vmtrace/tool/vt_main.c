@@ -100,15 +100,15 @@ static Bool parse_yesno(const HChar *arg, const HChar *opt, Bool *out)
 
 static Bool vt_process_cmd_line_option(const HChar *arg)
 {
-   const HChar *val = NULL;
+   const HChar *size_arg = NULL;   /* not 'val': the CLO macros declare one */
    if (VG_STR_CLO(arg, "--vmtrace-out-file", vt_clo.out_file)) {
       if (!vt_clo.out_file[0])
          VG_(fmsg_bad_option)(arg, "the output file name is empty\n");
-   } else if (VG_STR_CLO(arg, "--fault-around", val)) {
-      ULong b;
-      if (!parse_size(val, &b))
+   } else if (VG_STR_CLO(arg, "--fault-around", size_arg)) {
+      ULong b = 0;
+      if (!parse_size(size_arg, &b))
          VG_(fmsg_bad_option)(arg, "--fault-around takes a size in bytes "
-                              "(e.g. 65536 or 64K), not '%s'\n", val);
+                              "(e.g. 65536 or 64K), not '%s'\n", size_arg);
       if (b != 0 && (b < 4096 || b > (2ULL << 20) || (b & (b - 1))))
          VG_(fmsg_bad_option)(arg, "--fault-around must be 0 or a power of "
                               "two from 4096 to 2M bytes\n");
