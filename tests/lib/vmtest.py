@@ -7,7 +7,6 @@ import concurrent.futures
 import glob
 import json
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -398,6 +397,8 @@ class Harness:
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
         self.futures = {}
         self.lock = threading.Lock()
+        self.running = set()     # pids of the programs running now
+        self.aborted = False
 
     # -- building
     def cflags(self):
@@ -412,12 +413,15 @@ class Harness:
     def compile_one(self, name):
         src = os.path.join(self.clients_dir, name + ".c")
         exe = self.client_path(name)
-        argv = [os.environ.get("CC", "cc")] + self.cflags() + [src, "-o", exe + ".tmp"]
+        tmp = "%s.tmp%d" % (exe, os.getpid())   # other runners may build too
+        argv = [os.environ.get("CC", "cc")] + self.cflags() + [src, "-o", tmp]
         p = subprocess.run(argv, capture_output=True, text=True)
         if p.returncode != 0:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
             return name, "client %s does not compile:\n  $ %s\n%s" % (
                 name, " ".join(argv), p.stdout + p.stderr)
-        os.replace(exe + ".tmp", exe)
+        os.replace(tmp, exe)
         return name, None
 
     def compile(self, names):
@@ -489,17 +493,23 @@ class Harness:
                 p = subprocess.Popen(r.argv, stdin=subprocess.DEVNULL, stdout=fo,
                                      stderr=fe, cwd=cwd, env=env,
                                      start_new_session=True)
+                with self.lock:
+                    self.running.add(p.pid)
                 timed_out = False
-                while True:
-                    pid, status, ru = os.wait4(p.pid, os.WNOHANG)
-                    if pid:
-                        break
-                    if time.monotonic() - t0 > timeout:
-                        timed_out = True
-                        os.killpg(p.pid, signal.SIGKILL)
-                        pid, status, ru = os.wait4(p.pid, 0)
-                        break
-                    time.sleep(0.01)
+                try:
+                    while True:
+                        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                        if pid:
+                            break
+                        if self.aborted or time.monotonic() - t0 > timeout:
+                            timed_out = not self.aborted
+                            os.killpg(p.pid, signal.SIGKILL)
+                            pid, status, ru = os.wait4(p.pid, 0)
+                            break
+                        time.sleep(0.01)
+                finally:
+                    with self.lock:
+                        self.running.discard(p.pid)
                 p.returncode = os.waitstatus_to_exitcode(status)
                 r.wall = time.monotonic() - t0
                 r.maxrss_kib = ru.ru_maxrss
@@ -533,6 +543,21 @@ class Harness:
 
     def close(self):
         self.pool.shutdown(wait=True)
+
+    def abort(self):
+        """Stops everything (on ^C: the programs run in sessions of their
+        own, so the terminal's SIGINT does not reach them)."""
+        self.aborted = True
+        for f in self.futures.values():
+            f.cancel()
+        with self.lock:
+            pids = list(self.running)
+        for pid in pids:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ------------------------------------------------------------ cases
