@@ -16,6 +16,7 @@
 #include "vt_tool.h"
 
 Int vt_fatal_signal;
+Bool vt_exec_pending;
 static Bool stack_found;
 
 static uint32_t prot_flags(UWord prot)
@@ -126,6 +127,16 @@ void vt_die_mem_brk(Addr a, SizeT len)
 void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
 {
    (void)tid; (void)nArgs;
+   /* A successful execve replaces this process image without running the
+      tool's fini: write the output now (status "exec"); if the execve
+      fails, the file is written again at exit. */
+   if (sysno == __NR_execve || sysno == __NR_execveat) {
+      vt_mm.now = vt_insns;
+      vt_exec_pending = True;
+      vt_write_output(0);
+      vt_exec_pending = False;
+      return;
+   }
    /* abort() and raise() end here; a handler, if any, clears it again
       (vt_pre_deliver_signal). */
    if ((sysno == __NR_tgkill && args[0] == (UWord)VG_(getpid)() &&

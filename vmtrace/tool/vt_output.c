@@ -250,7 +250,9 @@ static void write_body(Int exitcode, ULong end_ms)
       out_json_str(*(HChar **)VG_(indexXA)(VG_(args_for_client), i));
    }
    out_str("], \"exit\": ");
-   if (vt_fatal_signal)
+   if (vt_exec_pending)
+      out_str("{\"status\": \"exec\"}");
+   else if (vt_fatal_signal)
       out_fmt("{\"status\": \"signal\", \"signal\": %d}", vt_fatal_signal);
    else
       out_fmt("{\"status\": \"exit\", \"code\": %d}", exitcode);
