@@ -18,6 +18,9 @@
    blur the fault-around arithmetic. */
 #include "vmtest.h"
 
+#include <linux/magic.h>
+#include <sys/vfs.h>
+
 #define NPAGES 256
 #define WINDOW (64 * 1024)
 
@@ -64,6 +67,13 @@ int main(int argc, char **argv)
    }
    if (fsync(fd) != 0)
       vmt_die("fsync %s", path);
+   /* tmpfs (shmem) has no fault-around and no write-notify: the
+      expectations would not hold. */
+   struct statfs sfs;
+   if (fstatfs(fd, &sfs) != 0)
+      vmt_die("fstatfs %s", path);
+   if (sfs.f_type == TMPFS_MAGIC && unlink(path) == 0)
+      vmt_die("%s is on tmpfs; point TMPDIR at a disk filesystem such as ext4", dir);
 
    int prot = PROT_READ | (do_write ? PROT_WRITE : 0);
    int flags = shared ? MAP_SHARED : MAP_PRIVATE;

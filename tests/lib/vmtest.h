@@ -19,6 +19,13 @@
    the caller, the stdout buffer and getrusage itself.  Steps then only call
    getrusage and touch the studied memory.
 
+   Natively, transparent huge pages are disabled for the process
+   (PR_SET_THP_DISABLE), so the machine's THP setting cannot change the
+   figures.  What remains machine-dependent: fault_around_bytes (a debugfs
+   knob, 65536 unless an administrator changed it) and the filesystem of
+   $TMPDIR (the file cases assume a disk filesystem with page_mkwrite, such
+   as ext4, not tmpfs).
+
    Under Valgrind (any tool) nothing is prefaulted (the process's maps then
    include Valgrind's own memory) and no ORACLE figures are printed: they
    would be Valgrind's page faults, and printing numbers that vary from run
@@ -49,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -192,6 +200,10 @@ static VMT_NOINLINE void vmt_init(void)
    setvbuf(stdout, NULL, _IOLBF, 0);
    printf("# vmtest client%s\n", vmt_under_valgrind() ? " (under valgrind)" : "");
    if (!vmt_under_valgrind()) {
+      /* The expectations count 4 KiB pages: no transparent huge pages of
+         any size, whatever /sys/kernel/mm/transparent_hugepage says. */
+      if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
+         vmt_die("prctl(PR_SET_THP_DISABLE)");
       vmt_touch_stack();
       vmt_each_map(vmt_prefault_one, NULL);
       /* the buffer itself was just written; check the prefault took */
