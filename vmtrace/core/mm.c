@@ -9,6 +9,7 @@ void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
    if (mm->cfg.fault_around_pages == 0)
       mm->cfg.fault_around_pages = 1;
    mm->heap_vma_map = -1;
+   mm->retire_limit = VT_MAX_RETIRED_MAPPINGS;
    mm->collecting = true;
    vt_pgtable_init(mm);
    vt_labels_init(mm);
@@ -21,6 +22,7 @@ void vt_mm_destroy(struct vt_mm *mm)
    for (uint32_t i = 0; i < mm->nr_maps; i++)
       vt_host_free(mm->maps[i]);
    vt_host_free(mm->maps);
+   vt_host_free(mm->free_ids);
    while (mm->files) {
       struct vt_file *f = mm->files;
       mm->files = f->next;

@@ -67,9 +67,58 @@ static void insert_vma(struct vt_mm *mm, uint32_t pos, const struct vt_vma *v)
    mm->vmas[pos] = *v;
    mm->nr_vmas++;
    struct vt_mapping *m = mm->maps[v->mapping];
-   if (m->nr_vmas++ == 0)
-      m->unmapped_at = 0;
+   if (m->nr_vmas++ == 0 && m->unmapped_at) {
+      m->unmapped_at = 0;                 /* the heap, growing again */
+      mm->nr_retired--;
+   }
    m->flags_ever |= v->vm_flags;
+}
+
+static bool same_key(const struct vt_mapping *a, const struct vt_mapping *b)
+{
+   return a->kind == b->kind && a->file == b->file &&
+          !vt_strcmp(a->name, b->name);
+}
+
+/* Folds the retired mappings (not the heap) that share kind, name and file
+   into one record each, freeing the others' slots. */
+static void fold_retired(struct vt_mm *mm)
+{
+   uint32_t *aggs = vt_host_alloc(mm->nr_retired * sizeof *aggs);
+   uint32_t nr_aggs = 0;
+   for (uint32_t i = 0; i < mm->nr_maps; i++) {
+      struct vt_mapping *m = mm->maps[i];
+      if (!m || m->nr_vmas || (int32_t)i == mm->heap_vma_map)
+         continue;
+      uint32_t a = 0;
+      while (a < nr_aggs && !same_key(mm->maps[aggs[a]], m))
+         a++;
+      if (a == nr_aggs) {
+         aggs[nr_aggs++] = i;
+         continue;
+      }
+      struct vt_mapping *g = mm->maps[aggs[a]];
+      for (int k = 0; k < VT_NR_FC; k++)
+         g->c.faults[k] += m->c.faults[k];
+      g->c.touched += m->c.touched;
+      g->instances += m->instances;
+      g->flags_ever |= m->flags_ever;
+      if (m->unmapped_at > g->unmapped_at)
+         g->unmapped_at = m->unmapped_at;
+      vt_host_free(m);
+      mm->maps[i] = NULL;
+      mm->nr_retired--;
+      if (mm->nr_free_ids == mm->cap_free_ids) {
+         uint32_t cap = mm->cap_free_ids ? mm->cap_free_ids * 2 : 64;
+         mm->free_ids = vt_realloc_array(mm->free_ids, mm->nr_free_ids, cap,
+                                         sizeof *mm->free_ids);
+         mm->cap_free_ids = cap;
+      }
+      mm->free_ids[mm->nr_free_ids++] = i;
+   }
+   vt_host_free(aggs);
+   mm->retire_limit = 2 * mm->nr_retired > VT_MAX_RETIRED_MAPPINGS
+                         ? 2 * mm->nr_retired : VT_MAX_RETIRED_MAPPINGS;
 }
 
 static void remove_vma(struct vt_mm *mm, uint32_t pos)
@@ -78,8 +127,11 @@ static void remove_vma(struct vt_mm *mm, uint32_t pos)
    for (uint32_t j = pos; j + 1 < mm->nr_vmas; j++)
       mm->vmas[j] = mm->vmas[j + 1];
    mm->nr_vmas--;
-   if (--m->nr_vmas == 0)
+   if (--m->nr_vmas == 0) {
       m->unmapped_at = mm->now ? mm->now : 1;
+      if (++mm->nr_retired > mm->retire_limit)
+         fold_retired(mm);
+   }
 }
 
 /* Splits the VMA containing addr so that a VMA starts at addr. */
@@ -176,13 +228,20 @@ static struct vt_mapping *new_mapping(struct vt_mm *mm, vt_addr start,
                                       struct vt_file *file, vt_u64 pgoff,
                                       const char *name)
 {
-   if (mm->nr_maps == mm->cap_maps) {
-      uint32_t cap = mm->cap_maps ? mm->cap_maps * 2 : 64;
-      mm->maps = vt_realloc_array(mm->maps, mm->nr_maps, cap, sizeof *mm->maps);
-      mm->cap_maps = cap;
+   uint32_t id;
+   if (mm->nr_free_ids) {
+      id = mm->free_ids[--mm->nr_free_ids];
+   } else {
+      if (mm->nr_maps == mm->cap_maps) {
+         uint32_t cap = mm->cap_maps ? mm->cap_maps * 2 : 64;
+         mm->maps = vt_realloc_array(mm->maps, mm->nr_maps, cap, sizeof *mm->maps);
+         mm->cap_maps = cap;
+      }
+      id = mm->nr_maps++;
    }
    struct vt_mapping *m = vt_host_alloc(sizeof *m);
-   m->id = mm->nr_maps;
+   m->id = id;
+   m->instances = 1;
    m->start = start;
    m->end = end;
    m->kind = kind;
@@ -190,7 +249,7 @@ static struct vt_mapping *new_mapping(struct vt_mm *mm, vt_addr start,
    m->pgoff = pgoff;
    m->name = name;
    m->created_at = mm->now;
-   mm->maps[mm->nr_maps++] = m;
+   mm->maps[id] = m;
    return m;
 }
 
@@ -338,7 +397,7 @@ void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    m->nr_vmas++;                  /* keep the mapping alive over the move */
    remove_vma(mm, i);
    vt_free_pgtables(mm, old, old + old_len);
-   m->nr_vmas--;
+   m->nr_vmas--;                  /* insert_vma below counts it again */
    v.vm_start = new_addr;
    v.vm_end = new_addr + new_len;
    m->start = v.vm_start;

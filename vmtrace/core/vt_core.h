@@ -148,8 +148,14 @@ struct vt_mapping {
    vt_u64         created_at, unmapped_at;
    uint32_t         nr_vmas;         /* live VMAs; 0 = unmapped */
    vt_u64         resident;        /* present PTEs, zero page excluded */
+   vt_u64         instances;       /* mappings folded into this record */
    struct vt_counts c;
 };
+
+/* Mappings unmapped entirely stay listed; past this many, those with the
+   same kind, name and file are folded into one record (instances > 1) so a
+   program that maps and unmaps in a loop keeps a bounded footprint. */
+#define VT_MAX_RETIRED_MAPPINGS 4096
 
 struct vt_vma {                      /* like vm_area_struct */
    vt_addr         vm_start, vm_end;
@@ -205,8 +211,11 @@ struct vt_mm {                       /* like mm_struct */
    void         **pgd;               /* 4-level radix tree of tables */
    vt_u64       nr_pt[4], peak_pt[4];   /* tables per level: pgd..pte */
 
-   struct vt_mapping **maps;
+   struct vt_mapping **maps;        /* by id; NULL: a slot folding freed */
    uint32_t       nr_maps, cap_maps;
+   uint32_t      *free_ids;
+   uint32_t       nr_free_ids, cap_free_ids;
+   uint32_t       nr_retired, retire_limit;
    struct vt_file *files;
 
    vt_addr        start_brk, brk;    /* heap: [start_brk, PAGE_ALIGN(brk)) */

@@ -106,6 +106,8 @@ void vt_print_summary(Int exitcode)
    UInt shown = 0, quiet = 0;
    for (UInt i = 0; i < vt_mm.nr_maps; i++) {
       struct vt_mapping *m = vt_mm.maps[i];
+      if (!m)
+         continue;
       vt_u64 minor = vt_counts_minor(&m->c);
       if (!minor && !vt_counts_major(&m->c) && !m->c.faults[VT_FC_INVALID] &&
           !m->c.touched) {
@@ -288,12 +290,17 @@ static void write_body(Int exitcode, ULong end_ms)
            vt_mm.peak_pt[2], vt_mm.peak_pt[3]);
 
    out_str("\"mappings\": [");
+   Bool first_map = True;
    for (UInt i = 0; i < vt_mm.nr_maps; i++) {
       struct vt_mapping *m = vt_mm.maps[i];
+      if (!m)
+         continue;
       HChar perms[5];
       perms_str(m->flags_ever, perms);
       out_fmt("%s\n  {\"id\": %u, \"start\": %llu, \"end\": %llu, \"perms\": \"%s\", "
-              "\"name\": ", i ? "," : "", m->id, m->start, m->end, perms);
+              "\"instances\": %llu, \"name\": ", first_map ? "" : ",", m->id, m->start,
+              m->end, perms, m->instances);
+      first_map = False;
       out_json_str(m->name);
       out_fmt(", \"kind\": \"%s\", \"file\": ", vt_map_kind_names[m->kind]);
       if (m->file && !(m->file->shmem && !m->file->ino)) {
