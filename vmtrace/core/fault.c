@@ -80,6 +80,7 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
          *ptep = keep | base | VT_PTE_ZERO;
          return VT_FC_ZERO;
       }
+      v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = keep | base |
               ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
       vt_rss_add(mm, m, 1);
@@ -96,6 +97,7 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
    }
    vt_rss_add(mm, m, 1);
    if (!(v->vm_flags & VT_VM_SHARED)) {           /* do_cow_fault */
+      v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = keep | base | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_FILE_COW;
    }
@@ -110,6 +112,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
 {
    vt_pte pte = *ptep;
    if (pte & VT_PTE_ZERO) {              /* the zero page: a new page */
+      v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = (pte & ~(vt_pte)VT_PTE_ZERO) | VT_PTE_WRITE | VT_PTE_DIRTY;
       vt_rss_add(mm, m, 1);
       return VT_FC_WP_COPY;
@@ -119,13 +122,23 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
       return VT_FC_WP_SHARED;
    }
    if (pte & VT_PTE_FILE) {              /* private copy of a file page */
+      v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = (pte & ~(vt_pte)VT_PTE_FILE) | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_WP_COPY;
    }
-   /* An anonymous page mapped read-only: nobody else maps it (copy-on-write
-      sharing with other processes is not modelled in this version). */
-   *ptep = (pte & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE | VT_PTE_DIRTY;
-   return VT_FC_WP_REUSE;
+   /* An anonymous page shared since fork: copied if another process still
+      maps it, else reused in place (wp_can_reuse_anon_folio).  Either way
+      this process's hold on the shared frame ends. */
+   enum vt_fault_class cls = VT_FC_WP_REUSE;
+   if (pte & VT_PTE_COW) {
+      uint32_t f = VT_PTE_FRAME(pte);
+      if (mm->frame_ops && mm->frame_ops->shared(mm->host_ctx, mm->frames[f]))
+         cls = VT_FC_WP_COPY;
+      vt_frame_put(mm, f);
+   }
+   *ptep = (pte & VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE |
+           VT_PTE_DIRTY;
+   return cls;
 }
 
 static unsigned bad_access(struct vt_mm *mm, struct vt_vma *v, vt_addr addr,

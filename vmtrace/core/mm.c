@@ -23,6 +23,7 @@ void vt_mm_destroy(struct vt_mm *mm)
       vt_host_free(mm->maps[i]);
    vt_host_free(mm->maps);
    vt_host_free(mm->free_ids);
+   vt_host_free(mm->frames);
    while (mm->files) {
       struct vt_file *f = mm->files;
       mm->files = f->next;

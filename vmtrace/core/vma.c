@@ -154,13 +154,16 @@ static void try_merge(struct vt_mm *mm, uint32_t i)
    if (i + 1 >= mm->nr_vmas)
       return;
    struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
-   if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags ||
+   /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
+   if (a->vm_end != b->vm_start ||
+       ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
        a->vm_file != b->vm_file || a->mapping != b->mapping)
       return;
    if (a->vm_file &&
        a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
       return;
    a->vm_end = b->vm_end;
+   a->vm_flags |= b->vm_flags;
    remove_vma(mm, i + 1);
 }
 
@@ -182,6 +185,8 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
    vt_pte pte = *ptep;
    if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO))
       vt_rss_add(z->mm, z->m, -1);
+   if (pte & VT_PTE_COW)
+      vt_frame_put(z->mm, VT_PTE_FRAME(pte));
    *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
 }
 

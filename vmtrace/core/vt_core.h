@@ -71,6 +71,10 @@ typedef vt_u64 vt_pte;
 #define VT_PTE_TOUCHED  (1u << 11)  /* referenced since mapped (kept over
                                        MADV_DONTNEED): "pages touched" */
 #define VT_PTE_FLAGS_MASK ((vt_pte)0xfff)
+/* A VT_PTE_COW PTE holds, above the flags, the index of its frame in
+   mm->frames: an anonymous page shared with other processes since fork. */
+#define VT_PTE_FRAME_SHIFT 12
+#define VT_PTE_FRAME(p)    ((uint32_t)((p) >> VT_PTE_FRAME_SHIFT))
 
 /* ---- fault classes -------------------------------------------------- */
 
@@ -127,6 +131,7 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_SHARED    0x0008u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
+#define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
 #define VT_VM_PROT_MASK (VT_VM_READ | VT_VM_WRITE | VT_VM_EXEC)
 
 enum vt_map_kind {
@@ -185,6 +190,21 @@ struct vt_phase {
 /* ---- the address space ---------------------------------------------- */
 
 struct vt_mm;
+
+/* Pages shared copy-on-write between processes live in frames that every
+   process of a run knows by a global id; whether a frame is still mapped
+   elsewhere is the host's knowledge (the processes are separate). */
+struct vt_frame_ops {
+   /* At fork: n_new frames get fresh global ids (written into ids[]) held
+      by parent and child; the n_old ids in old[] gain the child as holder. */
+   void (*fork)(void *ctx, vt_u64 *ids, uint32_t n_new,
+                const vt_u64 *old, uint32_t n_old);
+   /* Does any other process still map the frame? */
+   bool (*shared)(void *ctx, vt_u64 id);
+   /* This process no longer maps the frame. */
+   void (*release)(void *ctx, vt_u64 id);
+};
+
 /* Called whenever PTEs of [start, end) lose rights a filter may have
    cached (present, write, accessed, dirty). */
 typedef void (*vt_invalidate_fn)(void *ctx, vt_addr start, vt_addr end);
@@ -235,8 +255,13 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
 
+   vt_u64        *frames;            /* global id per frame index */
+   uint32_t       nr_frames, cap_frames, free_frame;  /* free list via ids */
+   vt_u64         nr_cow;            /* PTEs mapping shared frames */
+
    vt_invalidate_fn invalidate;
    vt_fault_fn      on_fault;
+   const struct vt_frame_ops *frame_ops;
    void            *host_ctx;
 };
 
@@ -282,6 +307,17 @@ struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
 
 const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr);
 vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);
+
+/* fork (not vfork or clone(CLONE_VM), which share the address space and
+   copy nothing): marks the parent's private anonymous pages copy-on-write,
+   as copy_page_range does for VMAs that have an anon_vma. */
+void vt_fork_prepare(struct vt_mm *mm);
+/* In the child: start fresh figures and, if the memory image was copied
+   (not vfork), drop what Linux does not copy (PTEs of VMAs without
+   anonymous pages, mlock). */
+void vt_fork_child(struct vt_mm *mm, bool copied);
+/* The address space goes (exit, execve): frames are released. */
+void vt_release_frames(struct vt_mm *mm);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

@@ -22,6 +22,9 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                       bool user_ref);
 void     vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end);
 
+/* fork.c */
+void vt_frame_put(struct vt_mm *mm, uint32_t idx);
+
 /* label.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                     enum vt_access acc, enum vt_fault_class cls, int reason);

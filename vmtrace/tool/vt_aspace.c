@@ -133,10 +133,11 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
    if (sysno == __NR_execve || sysno == __NR_execveat) {
       vt_mm.now = vt_insns;
       vt_exec_pending = True;
-      vt_write_output(0);
+      vt_finish(0);
       vt_exec_pending = False;
       return;
    }
+   vt_fork_pre(sysno, args);
    /* abort() and raise() end here; a handler, if any, clears it again
       (vt_pre_deliver_signal). */
    if ((sysno == __NR_tgkill && args[0] == (UWord)VG_(getpid)() &&
@@ -150,6 +151,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res)
 {
    (void)tid; (void)nArgs;
+   vt_fork_post(sysno, args, res);
    if (sr_isError(res))
       return;
    vt_mm.now = vt_insns;

@@ -257,17 +257,27 @@ static void vt_post_clo_init(void)
    vt_mm.collecting = vt_clo.collect_atstart;
    vt_mm.invalidate = vt_tlb_invalidate;
    vt_mm.on_fault = vt_on_fault;
+   vt_mm.frame_ops = &vt_frame_ops;
    vt_tlb_flush();
    struct vki_timeval tv;
    if (VG_(gettimeofday)(&tv, NULL) == 0)
       vt_start_time_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
 }
 
-static void vt_fini(Int exitcode)
+/* The process ends (exitcode) or its image is replaced (vt_exec_pending):
+   figures out, shared frames let go. */
+void vt_finish(Int exitcode)
 {
+   vt_frames_refresh();
    if (VG_(clo_verbosity) > 0)
       vt_print_summary(exitcode);
    vt_write_output(exitcode);
+   vt_frames_exit();
+}
+
+static void vt_fini(Int exitcode)
+{
+   vt_finish(exitcode);
 }
 
 static void vt_pre_clo_init(void)
@@ -293,6 +303,7 @@ static void vt_pre_clo_init(void)
    VG_(track_post_mem_write)(vt_post_mem_write);
    VG_(track_pre_thread_first_insn)(vt_pre_thread_first_insn);
    VG_(track_pre_deliver_signal)(vt_pre_deliver_signal);
+   VG_(atfork)(NULL, NULL, vt_fork_child_hook);
 }
 
 VG_DETERMINE_INTERFACE_VERSION(vt_pre_clo_init)

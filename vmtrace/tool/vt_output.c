@@ -57,6 +57,38 @@ void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
    }
 }
 
+void vt_child_reset_output(void)
+{
+   vt_nr_invalid_recs = 0;
+   nr_invalid_seen = 0;
+   vt_fatal_signal = 0;
+}
+
+/* RSS split by sharing: PSS divides each shared frame among the processes
+   that map it, USS counts the pages only this process maps. */
+struct share_ctx { ULong pss_x1000, uss; };
+
+static void share_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct share_ctx *c = vctx;
+   vt_pte pte = *ptep;
+   (void)addr;
+   if (!(pte & VT_PTE_PRESENT) || (pte & VT_PTE_ZERO))
+      return;
+   ULong n = (pte & VT_PTE_COW) ? vt_frame_sharers(vt_mm.frames[VT_PTE_FRAME(pte)]) : 1;
+   c->pss_x1000 += 1000 / n;
+   if (n == 1)
+      c->uss++;
+}
+
+static struct share_ctx sharing(void)
+{
+   struct share_ctx c = { 0, 0 };
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++)
+      vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end, share_pte, &c);
+   return c;
+}
+
 /* ---- the log summary ------------------------------------------------- */
 
 static void perms_str(uint32_t f, HChar *buf)
@@ -94,8 +126,15 @@ void vt_print_summary(Int exitcode)
    if (buf[0])
       VG_(umsg)("   by class:   %s\n", buf);
    VG_(umsg)("Pages touched:  %'llu (%'llu KiB)\n", t->touched, t->touched * 4);
-   VG_(umsg)("Resident:       peak %'llu pages (%'llu KiB), at exit %'llu pages\n",
-             vt_mm.peak_rss, vt_mm.peak_rss * 4, vt_mm.rss);
+   struct share_ctx sh = sharing();
+   VG_(umsg)("Resident:       peak %'llu pages (%'llu KiB); at %s %'llu pages, "
+             "PSS %llu.%03llu, USS %'llu\n",
+             vt_mm.peak_rss, vt_mm.peak_rss * 4, vt_exec_pending ? "exec" : "exit",
+             vt_mm.rss, sh.pss_x1000 / 1000, sh.pss_x1000 % 1000, sh.uss);
+   if (vt_is_forked_child || t->faults[VT_FC_WP_REUSE] || vt_mm.nr_cow)
+      VG_(umsg)("Copy-on-write:  %'llu copies (wp_copy), %'llu reuses (wp_reuse)%s\n",
+                t->faults[VT_FC_WP_COPY], t->faults[VT_FC_WP_REUSE],
+                vt_is_forked_child ? "; forked child" : "");
    VG_(umsg)("Page tables:    %llu pgd, %llu pud, %llu pmd, %llu pte pages (peak %llu)\n",
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);
@@ -259,6 +298,10 @@ static void write_body(Int exitcode, ULong end_ms)
    else
       out_fmt("{\"status\": \"exit\", \"code\": %d}", exitcode);
    out_fmt(", \"instructions\": %llu, \"memory_references\": %llu", vt_insns, vt_refs);
+   if (vt_is_forked_child)
+      out_fmt(", \"fork_time\": %llu", vt_fork_time);
+   else
+      out_str(", \"fork_time\": null");
    out_fmt(", \"start_time\": %llu.%03llu, \"end_time\": %llu.%03llu},\n",
            vt_start_time_ms / 1000, vt_start_time_ms % 1000, end_ms / 1000,
            end_ms % 1000);
@@ -281,6 +324,9 @@ static void write_body(Int exitcode, ULong end_ms)
    }
    out_str("],\n\"totals\": {");
    out_counts(&vt_mm.total);
+   struct share_ctx sh = sharing();
+   out_fmt(", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
+           sh.pss_x1000 / 1000, sh.pss_x1000 % 1000, sh.uss);
    out_fmt(", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "
            "\"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
            "\"pte\": %llu, \"peak\": {\"pgd\": %llu, \"pud\": %llu, "
@@ -386,6 +432,20 @@ void vt_write_output(Int exitcode)
    if (VG_(gettimeofday)(&tv, NULL) == 0)
       end_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
    HChar *name = VG_(expand_file_name)("--vmtrace-out-file", vt_clo.out_file);
+   if (vt_exec_pending) {
+      /* The image that calls execve writes NAME.exec1 (then .exec2, ...),
+         leaving NAME to the program the process becomes. */
+      SizeT n = VG_(strlen)(name) + 32;
+      HChar *ename = VG_(malloc)("vt.out", n);
+      for (UInt k = 1;; k++) {
+         struct vg_stat st;
+         VG_(snprintf)(ename, n, "%s.exec%u", name, k);
+         if (sr_isError(VG_(stat)(ename, &st)))
+            break;
+      }
+      VG_(free)(name);
+      name = ename;
+   }
    SysRes sr = VG_(open)(name, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
    if (sr_isError(sr)) {
       VG_(umsg)("error: cannot create vmtrace output file '%s'\n", name);

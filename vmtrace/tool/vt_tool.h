@@ -58,7 +58,21 @@ void vt_pre_thread_first_insn(ThreadId tid);
 extern Int vt_fatal_signal;
 extern Bool vt_exec_pending;       /* writing the output before execve */        /* the signal the client is about to die of */
 
+#define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
+
+/* vt_fork.c */
+extern const struct vt_frame_ops vt_frame_ops;
+extern ULong vt_fork_time;
+extern Bool  vt_is_forked_child;
+void  vt_fork_pre(UInt sysno, UWord *args);
+void  vt_fork_post(UInt sysno, UWord *args, SysRes res);
+void  vt_fork_child_hook(ThreadId tid);
+void  vt_frames_exit(void);
+void  vt_frames_refresh(void);
+ULong vt_frame_sharers(vt_u64 id);
+
 /* vt_output.c */
+void vt_child_reset_output(void);
 #define VT_STACK_DEPTH 12
 struct vt_invalid_rec {
    Addr  addr;
@@ -75,5 +89,6 @@ void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason);
 void vt_print_summary(Int exitcode);
 void vt_write_output(Int exitcode);
+void vt_finish(Int exitcode);
 extern ULong vt_start_time_ms;
 #endif

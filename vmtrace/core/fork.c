@@ -1,0 +1,158 @@
+/* fork.c: fork's copy-on-write sharing (copy_page_range, copy_present_pte),
+   the child's view of the copied address space, and the frames that the
+   processes of a run share.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+/* Frame indices are recycled through a free list threaded through
+   mm->frames (an entry holds the next free index + 1). */
+static uint32_t frame_alloc(struct vt_mm *mm)
+{
+   uint32_t idx;
+   if (mm->free_frame) {
+      idx = mm->free_frame - 1;
+      mm->free_frame = (uint32_t)mm->frames[idx];
+   } else {
+      if (mm->nr_frames == mm->cap_frames) {
+         uint32_t cap = mm->cap_frames ? mm->cap_frames * 2 : 1024;
+         mm->frames = vt_realloc_array(mm->frames, mm->nr_frames, cap,
+                                       sizeof *mm->frames);
+         mm->cap_frames = cap;
+      }
+      idx = mm->nr_frames++;
+   }
+   mm->frames[idx] = 0;
+   mm->nr_cow++;
+   return idx;
+}
+
+void vt_frame_put(struct vt_mm *mm, uint32_t idx)
+{
+   if (mm->frame_ops)
+      mm->frame_ops->release(mm->host_ctx, mm->frames[idx]);
+   mm->frames[idx] = mm->free_frame;
+   mm->free_frame = idx + 1;
+   mm->nr_cow--;
+}
+
+struct fork_ctx {
+   struct vt_mm *mm;
+   uint32_t *new_idx; uint32_t nr_new, cap_new;
+   vt_u64   *old;     uint32_t nr_old, cap_old;
+};
+
+static void fork_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct fork_ctx *c = vctx;
+   vt_pte pte = *ptep;
+   (void)addr;
+   if (!(pte & VT_PTE_PRESENT) || (pte & (VT_PTE_ZERO | VT_PTE_FILE)))
+      return;
+   if (pte & VT_PTE_COW) {
+      if (c->nr_old == c->cap_old) {
+         uint32_t cap = c->cap_old ? c->cap_old * 2 : 256;
+         c->old = vt_realloc_array(c->old, c->nr_old, cap, sizeof *c->old);
+         c->cap_old = cap;
+      }
+      c->old[c->nr_old++] = c->mm->frames[VT_PTE_FRAME(pte)];
+      return;
+   }
+   uint32_t idx = frame_alloc(c->mm);
+   if (c->nr_new == c->cap_new) {
+      uint32_t cap = c->cap_new ? c->cap_new * 2 : 256;
+      c->new_idx = vt_realloc_array(c->new_idx, c->nr_new, cap, sizeof *c->new_idx);
+      c->cap_new = cap;
+   }
+   c->new_idx[c->nr_new++] = idx;
+   *ptep = (pte & VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_WRITE) | VT_PTE_COW |
+           ((vt_pte)idx << VT_PTE_FRAME_SHIFT);
+}
+
+/* A VMA whose pages fork copies into the child (vma_needs_copy): private,
+   with anonymous pages.  The others the child faults in again. */
+static bool copied_at_fork(const struct vt_vma *v)
+{
+   return !(v->vm_flags & VT_VM_SHARED) && (v->vm_flags & VT_VM_ANON_VMA);
+}
+
+void vt_fork_prepare(struct vt_mm *mm)
+{
+   struct fork_ctx c = { mm, NULL, 0, 0, NULL, 0, 0 };
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      if (copied_at_fork(&mm->vmas[i]))
+         vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, fork_pte, &c);
+   vt_u64 *ids = vt_host_alloc((c.nr_new ? c.nr_new : 1) * sizeof *ids);
+   if (mm->frame_ops && (c.nr_new || c.nr_old))
+      mm->frame_ops->fork(mm->host_ctx, ids, c.nr_new, c.old, c.nr_old);
+   for (uint32_t i = 0; i < c.nr_new; i++)
+      mm->frames[c.new_idx[i]] = ids[i];
+   vt_host_free(ids);
+   vt_host_free(c.new_idx);
+   vt_host_free(c.old);
+   if (mm->nr_vmas)
+      vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+}
+
+static void child_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)vctx; (void)addr;
+   /* Fresh figures: nothing referenced yet; the child's PTEs are old and
+      not locked (a vfork child's are the parent's, but it has not yet
+      referenced them itself either). */
+   *ptep &= ~(vt_pte)(VT_PTE_TOUCHED | VT_PTE_ACCESSED | VT_PTE_LOCKED);
+}
+
+static void zero_counts(struct vt_counts *c)
+{
+   vt_memset(c, 0, sizeof *c);
+}
+
+void vt_fork_child(struct vt_mm *mm, bool copied)
+{
+   for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      if (copied) {
+         v->vm_flags &= ~VT_VM_LOCKED;        /* locks are not inherited */
+         if (!copied_at_fork(v))
+            vt_zap_range(mm, v, v->vm_start, v->vm_end, false);
+      }
+      vt_walk_ptes(mm, v->vm_start, v->vm_end, child_pte, NULL);
+   }
+   if (copied)
+      mm->def_flags &= ~VT_VM_LOCKED;
+   zero_counts(&mm->total);
+   for (uint32_t i = 0; i < mm->nr_phases; i++)
+      zero_counts(&mm->phases[i].c);
+   for (uint32_t i = 0; i < mm->nr_labels; i++) {
+      struct vt_label *l = &mm->labels[i];
+      zero_counts(&l->c);
+      if (l->per_phase)
+         vt_memset(l->per_phase, 0, mm->cap_phases * sizeof *l->per_phase);
+   }
+   for (uint32_t i = 0; i < mm->nr_maps; i++)
+      if (mm->maps[i])
+         zero_counts(&mm->maps[i]->c);
+   mm->peak_rss = mm->rss;
+   for (int l = 0; l < 4; l++)
+      mm->peak_pt[l] = mm->nr_pt[l];
+   if (mm->nr_vmas)
+      vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+}
+
+static void release_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct vt_mm *mm = vctx;
+   (void)addr;
+   if (*ptep & VT_PTE_COW) {
+      vt_frame_put(mm, VT_PTE_FRAME(*ptep));
+      *ptep &= VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW;
+   }
+}
+
+void vt_release_frames(struct vt_mm *mm)
+{
+   if (!mm->nr_cow)
+      return;
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, release_pte, mm);
+}
