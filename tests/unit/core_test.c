@@ -1,0 +1,1875 @@
+/* core_test.c: native unit tests for vmtrace's simulator core
+   (vmtrace/core).  Every expected figure is derived from page arithmetic
+   and Linux's fault paths in the comment next to it, never copied from a
+   run.
+
+   Output is TAP-like: one "ok N - name" / "not ok N - name" line per test,
+   failures followed by "# expected X, got Y" diagnostics, then "1..N".
+   The exit status is 1 if any test failed.
+
+   Build (tests/unit/run does this):
+     cc -std=c11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined \
+        -I vmtrace/core vmtrace/core/\*.c tests/unit/core_test.c
+
+   SPDX-License-Identifier: GPL-2.0-or-later */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vt_core.h"
+
+/* ===================================================================== */
+/* Host interface                                                          */
+/* ===================================================================== */
+
+static jmp_buf panic_jmp;
+static bool panic_armed;
+static char panic_msg[512];
+
+void *vt_host_alloc(size_t n)
+{
+   void *p = calloc(1, n ? n : 1);
+   if (!p) {
+      fprintf(stderr, "core_test: out of memory\n");
+      abort();
+   }
+   return p;
+}
+
+void vt_host_free(void *p) { free(p); }
+
+void vt_host_panic(const char *msg)
+{
+   snprintf(panic_msg, sizeof panic_msg, "%s", msg);
+   if (panic_armed) {
+      panic_armed = false;
+      longjmp(panic_jmp, 1);
+   }
+   fprintf(stderr, "core_test: core panic outside a test: %s\n", msg);
+   abort();
+}
+
+/* ===================================================================== */
+/* The harness                                                             */
+/* ===================================================================== */
+
+static int tap_n, tap_failed;
+static bool cur_fail;
+static char diag[16384];
+static size_t diag_len;
+
+static void diagf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void diagf(const char *fmt, ...)
+{
+   if (diag_len >= sizeof diag - 2)
+      return;
+   va_list ap;
+   va_start(ap, fmt);
+   int n = vsnprintf(diag + diag_len, sizeof diag - diag_len, fmt, ap);
+   va_end(ap);
+   if (n > 0)
+      diag_len += (size_t)n;
+   if (diag_len > sizeof diag - 1)
+      diag_len = sizeof diag - 1;
+}
+
+/* Comment lines printed after the test's line whether it passed or not. */
+static char note[1024];
+
+static void fail_at(int line, const char *what, const char *exp, const char *got)
+{
+   cur_fail = true;
+   diagf("# line %d: %s\n#   expected %s, got %s\n", line, what, exp, got);
+}
+
+static void expect_u64(int line, const char *what, vt_u64 exp, vt_u64 got)
+{
+   if (exp == got)
+      return;
+   char e[64], g[64];
+   if (exp > 0xffffffffull || got > 0xffffffffull) {
+      snprintf(e, sizeof e, "0x%llx", exp);
+      snprintf(g, sizeof g, "0x%llx", got);
+   } else {
+      snprintf(e, sizeof e, "%llu", exp);
+      snprintf(g, sizeof g, "%llu", got);
+   }
+   fail_at(line, what, e, g);
+}
+
+#define EXPECT_EQ(exp, got) \
+   expect_u64(__LINE__, #got, (vt_u64)(exp), (vt_u64)(got))
+#define EXPECT_TRUE(c) \
+   do { if (!(c)) fail_at(__LINE__, #c, "true", "false"); } while (0)
+#define EXPECT_FALSE(c) \
+   do { if (c) fail_at(__LINE__, #c, "false", "true"); } while (0)
+
+/* No fault taken by an access. */
+#define NOF (-1)
+
+static const char *fc_name(int c)
+{
+   if (c == NOF)
+      return "no fault";
+   if (c < 0 || c >= VT_NR_FC)
+      return "?";
+   return vt_fault_classes[c].name;
+}
+
+static void expect_fc(int line, const char *what, int exp, int got)
+{
+   if (exp != got)
+      fail_at(line, what, fc_name(exp), fc_name(got));
+}
+#define EXPECT_FC(exp, got) expect_fc(__LINE__, #got, (int)(exp), (int)(got))
+
+static void expect_str(int line, const char *what, const char *exp,
+                       const char *got)
+{
+   if (strcmp(exp, got) != 0) {
+      char e[1200], g[1200];
+      snprintf(e, sizeof e, "\"%s\"", exp);
+      snprintf(g, sizeof g, "\"%s\"", got);
+      fail_at(line, what, e, g);
+   }
+}
+#define EXPECT_STR(exp, got) expect_str(__LINE__, #got, (exp), (got))
+
+/* The mm a test is using, destroyed after a core panic. */
+static struct vt_mm *cur_mm;
+
+static void run_test(const char *name, void (*fn)(void))
+{
+   cur_fail = false;
+   diag_len = 0;
+   diag[0] = 0;
+   cur_mm = NULL;
+   panic_armed = true;
+   if (setjmp(panic_jmp) == 0) {
+      fn();
+   } else {
+      cur_fail = true;
+      diagf("# the core panicked: %s\n", panic_msg);
+      /* The assertions fire before the core frees anything they guard,
+         so the tree is still consistent enough to destroy. */
+      if (cur_mm) {
+         panic_armed = true;
+         if (setjmp(panic_jmp) == 0) {
+            vt_mm_destroy(cur_mm);
+            free(cur_mm);
+         }
+         cur_mm = NULL;
+      }
+   }
+   panic_armed = false;
+   tap_n++;
+   if (cur_fail)
+      tap_failed++;
+   printf("%s %d - %s\n", cur_fail ? "not ok" : "ok", tap_n, name);
+   if (cur_fail)
+      fputs(diag, stdout);
+   fputs(note, stdout);
+   note[0] = 0;
+   fflush(stdout);
+}
+
+/* ===================================================================== */
+/* Helpers around the core                                                 */
+/* ===================================================================== */
+
+#define PG    ((vt_addr)4096)
+#define KB64  ((vt_addr)64 << 10)
+#define MB2   ((vt_addr)2 << 20)
+#define GB1   ((vt_addr)1 << 30)
+#define GB512 ((vt_addr)1 << 39)
+/* 1 TiB: aligned to every table level (512 GiB is the PGD entry size). */
+#define BASE  ((vt_addr)1 << 40)
+
+#define R_  VT_VM_READ
+#define W_  VT_VM_WRITE
+#define X_  VT_VM_EXEC
+#define S_  VT_VM_SHARED
+#define RW  (VT_VM_READ | VT_VM_WRITE)
+#define RX  (VT_VM_READ | VT_VM_EXEC)
+
+/* What the callbacks saw. */
+struct rec {
+   unsigned nfaults;
+   enum vt_fault_class cls;
+   int reason;
+   vt_addr addr;
+   enum vt_access acc;
+   unsigned ninv;
+   vt_addr inv[512][2];
+};
+static struct rec R;
+
+static void on_fault_cb(void *ctx, vt_addr addr, enum vt_access acc,
+                        enum vt_fault_class cls, int reason)
+{
+   struct rec *r = ctx;
+   r->nfaults++;
+   r->cls = cls;
+   r->reason = reason;
+   r->addr = addr;
+   r->acc = acc;
+}
+
+static void on_inval_cb(void *ctx, vt_addr start, vt_addr end)
+{
+   struct rec *r = ctx;
+   if (r->ninv < sizeof r->inv / sizeof r->inv[0]) {
+      r->inv[r->ninv][0] = start;
+      r->inv[r->ninv][1] = end;
+   }
+   r->ninv++;
+}
+
+static struct vt_mm *mm_new(unsigned fault_around_pages, bool zero_page)
+{
+   struct vt_config cfg = { fault_around_pages, zero_page };
+   struct vt_mm *mm = calloc(1, sizeof *mm);
+   if (!mm)
+      abort();
+   vt_mm_init(mm, &cfg);
+   memset(&R, 0, sizeof R);
+   mm->on_fault = on_fault_cb;
+   mm->invalidate = on_inval_cb;
+   mm->host_ctx = &R;
+   cur_mm = mm;
+   return mm;
+}
+
+static void mm_free(struct vt_mm *mm)
+{
+   vt_mm_destroy(mm);
+   free(mm);
+   cur_mm = NULL;
+}
+
+static unsigned last_res;
+
+/* One access; returns the class of the fault it took (NOF: none), as the
+   on_fault callback reported it. */
+static int acc_line(int line, struct vt_mm *mm, vt_addr a, enum vt_access acc)
+{
+   unsigned n = R.nfaults;
+   last_res = vt_access(mm, a, acc);
+   if (R.nfaults == n) {
+      if (mm->collecting && (last_res & (VT_RES_FAULT | VT_RES_INVALID)))
+         fail_at(line, "access result flags without a fault callback",
+                 "no FAULT/INVALID flag", "one");
+      return NOF;
+   }
+   if (R.nfaults != n + 1) {
+      char g[32];
+      snprintf(g, sizeof g, "%u", R.nfaults - n);
+      fail_at(line, "fault callbacks for one access", "1", g);
+   }
+   bool inv = R.cls == VT_FC_INVALID;
+   if (inv != ((last_res & VT_RES_INVALID) != 0) ||
+       (!inv && !(last_res & VT_RES_FAULT)))
+      fail_at(line, "access result flags agree with the fault callback",
+              "agreement", "disagreement");
+   return (int)R.cls;
+}
+#define RD(mm, a) acc_line(__LINE__, (mm), (a), VT_ACC_READ)
+#define WR(mm, a) acc_line(__LINE__, (mm), (a), VT_ACC_WRITE)
+#define EX(mm, a) acc_line(__LINE__, (mm), (a), VT_ACC_EXEC)
+
+static int map_req(struct vt_mm *mm, vt_addr start, vt_u64 npages,
+                   uint32_t flags, struct vt_file *f, vt_u64 pgoff,
+                   bool populate, enum vt_map_kind kind)
+{
+   struct vt_mmap_req r;
+   memset(&r, 0, sizeof r);
+   r.start = start;
+   r.len = npages * PG;
+   r.vm_flags = flags;
+   r.file = f;
+   r.pgoff = pgoff;
+   r.populate = populate;
+   r.kind = kind;
+   r.name = NULL;
+   return vt_mmap(mm, &r);
+}
+
+static int map_anon(struct vt_mm *mm, vt_addr start, vt_u64 npages,
+                    uint32_t flags)
+{
+   return map_req(mm, start, npages, flags, NULL, 0, false, VT_NR_MK);
+}
+
+static int map_file(struct vt_mm *mm, vt_addr start, vt_u64 npages,
+                    uint32_t flags, struct vt_file *f, vt_u64 pgoff)
+{
+   return map_req(mm, start, npages, flags, f, pgoff, false, VT_NR_MK);
+}
+
+static vt_u64 next_ino = 100;
+
+/* A regular file (in the page cache) of the given size in bytes. */
+static struct vt_file *reg_file(struct vt_mm *mm, vt_u64 bytes)
+{
+   return vt_file_get(mm, 8, next_ino++, "/data/file", bytes, false);
+}
+
+/* A tmpfs / memfd file. */
+static struct vt_file *shm_file(struct vt_mm *mm, vt_u64 bytes)
+{
+   return vt_file_get(mm, 9, next_ino++, "/dev/shm/seg", bytes, true);
+}
+
+static bool present(struct vt_mm *mm, vt_addr a)
+{
+   return (vt_get_pte(mm, a) & VT_PTE_PRESENT) != 0;
+}
+
+static bool pte_has(struct vt_mm *mm, vt_addr a, vt_pte bit)
+{
+   return (vt_get_pte(mm, a) & bit) != 0;
+}
+
+/* Counts present PTEs in [start, start + n pages). */
+static unsigned count_present(struct vt_mm *mm, vt_addr start, unsigned n)
+{
+   unsigned k = 0;
+   for (unsigned i = 0; i < n; i++)
+      k += present(mm, start + i * PG);
+   return k;
+}
+
+/* The VMA list as text, addresses in pages relative to base:
+   "0-3 rw-p m0, 5-8 rw-p m0". */
+static const char *vmas_str(struct vt_mm *mm, vt_addr base)
+{
+   static char buf[2048];
+   size_t n = 0;
+   buf[0] = 0;
+   for (uint32_t i = 0; i < mm->nr_vmas && n < sizeof buf - 64; i++) {
+      const struct vt_vma *v = &mm->vmas[i];
+      uint32_t f = v->vm_flags;
+      n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld-%lld %c%c%c%c%s m%u",
+                            i ? ", " : "",
+                            (long long)((vt_s64)(v->vm_start - base) / (vt_s64)PG),
+                            (long long)((vt_s64)(v->vm_end - base) / (vt_s64)PG),
+                            f & R_ ? 'r' : '-', f & W_ ? 'w' : '-',
+                            f & X_ ? 'x' : '-', f & S_ ? 's' : 'p',
+                            f & VT_VM_LOCKED ? "L" : "", v->mapping);
+   }
+   return buf;
+}
+
+/* Whether the invalidate calls recorded since R.ninv was `from` cover
+   every page of [start, end). */
+static bool inval_covers(unsigned from, vt_addr start, vt_addr end)
+{
+   unsigned n = R.ninv < 512 ? R.ninv : 512;
+   for (vt_addr a = start; a < end; a += PG) {
+      bool hit = false;
+      for (unsigned i = from; i < n && !hit; i++)
+         hit = R.inv[i][0] <= a && a + PG <= R.inv[i][1];
+      if (!hit)
+         return false;
+   }
+   return true;
+}
+
+static uint32_t phase_id(struct vt_mm *mm, const char *name)
+{
+   for (uint32_t i = 0; i < mm->nr_phases; i++)
+      if (!strcmp(mm->phases[i].name, name))
+         return i;
+   return UINT32_MAX;
+}
+
+static struct vt_label *label_named(struct vt_mm *mm, const char *name)
+{
+   for (uint32_t i = 0; i < mm->nr_labels; i++)
+      if (!strcmp(mm->labels[i].name, name))
+         return &mm->labels[i];
+   return NULL;
+}
+
+static vt_u64 lphase(struct vt_mm *mm, struct vt_label *l, const char *phase,
+                     int cls)
+{
+   uint32_t p = phase_id(mm, phase);
+   if (!l || p == UINT32_MAX || !l->per_phase)
+      return 0;
+   return cls < 0 ? l->per_phase[p].touched : l->per_phase[p].faults[cls];
+}
+
+/* ===================================================================== */
+/* Page tables                                                             */
+/* ===================================================================== */
+
+static void t_pt_one_page(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   /* A fresh address space has its PGD only. */
+   EXPECT_EQ(1, mm->nr_pt[0]);
+   EXPECT_EQ(0, mm->nr_pt[1] + mm->nr_pt[2] + mm->nr_pt[3]);
+   map_anon(mm, BASE, 1, RW);
+   /* mmap allocates no table: Linux builds them at fault time. */
+   EXPECT_EQ(0, mm->nr_pt[1] + mm->nr_pt[2] + mm->nr_pt[3]);
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE));
+   /* One page needs one table per level below the PGD. */
+   EXPECT_EQ(1, mm->nr_pt[0]);
+   EXPECT_EQ(1, mm->nr_pt[1]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->peak_pt[3]);
+   mm_free(mm);
+}
+
+static void t_pt_2mib_apart(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 1024, RW);               /* 4 MiB, 2 PTE tables' worth */
+   WR(mm, BASE);
+   WR(mm, BASE + 511 * PG);                    /* same 2 MiB: same table */
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   WR(mm, BASE + MB2);                         /* page 512: the next table */
+   EXPECT_EQ(1, mm->nr_pt[1]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   /* Unmapping the upper 2 MiB frees its PTE table only. */
+   vt_munmap(mm, BASE + MB2, MB2);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   EXPECT_TRUE(present(mm, BASE + 511 * PG));
+   /* Unmapping a part of the lower one keeps it: [256, 512) still uses it. */
+   vt_munmap(mm, BASE, 256 * PG);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_TRUE(present(mm, BASE + 511 * PG));
+   /* The whole range gone: everything but the PGD is freed. */
+   vt_munmap(mm, BASE, 1024 * PG);
+   EXPECT_EQ(1, mm->nr_pt[0]);
+   EXPECT_EQ(0, mm->nr_pt[1]);
+   EXPECT_EQ(0, mm->nr_pt[2]);
+   EXPECT_EQ(0, mm->nr_pt[3]);
+   /* peak_pt keeps the maximum: 1 pud, 1 pmd, 2 pte. */
+   EXPECT_EQ(1, mm->peak_pt[0]);
+   EXPECT_EQ(1, mm->peak_pt[1]);
+   EXPECT_EQ(1, mm->peak_pt[2]);
+   EXPECT_EQ(2, mm->peak_pt[3]);
+   mm_free(mm);
+}
+
+static void t_pt_neighbour_keeps(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 4, RW);                  /* A: pages 0..3 */
+   map_anon(mm, BASE + 8 * PG, 4, RW);         /* B: pages 8..11, same 2 MiB */
+   for (int i = 0; i < 4; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   WR(mm, BASE + 8 * PG);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(5, mm->rss);
+   vt_munmap(mm, BASE, 4 * PG);
+   /* B still lies in the table's 2 MiB: free_pgtables keeps it. */
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_TRUE(present(mm, BASE + 8 * PG));
+   EXPECT_FC(NOF, WR(mm, BASE + 8 * PG));
+   /* An untouched neighbour keeps it too: the rule is VMA coverage. */
+   map_anon(mm, BASE + 20 * PG, 1, RW);
+   vt_munmap(mm, BASE + 8 * PG, 4 * PG);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   vt_munmap(mm, BASE + 20 * PG, PG);
+   EXPECT_EQ(0, mm->nr_pt[3]);
+   EXPECT_EQ(0, mm->nr_pt[2]);
+   EXPECT_EQ(0, mm->nr_pt[1]);
+   EXPECT_EQ(0, mm->rss);
+   mm_free(mm);
+}
+
+static void t_pt_levels(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 1, RW);
+   map_anon(mm, BASE + GB1, 1, RW);            /* another PMD table */
+   map_anon(mm, BASE + GB512, 1, RW);          /* another PUD table */
+   WR(mm, BASE);
+   WR(mm, BASE + GB1);
+   WR(mm, BASE + GB512);
+   /* BASE and BASE+1G share a PUD table (one 512 GiB PGD entry) but need a
+      PMD table each; BASE+512G needs its own PUD, PMD and PTE tables. */
+   EXPECT_EQ(1, mm->nr_pt[0]);
+   EXPECT_EQ(2, mm->nr_pt[1]);
+   EXPECT_EQ(3, mm->nr_pt[2]);
+   EXPECT_EQ(3, mm->nr_pt[3]);
+   vt_munmap(mm, BASE + GB1, PG);
+   EXPECT_EQ(2, mm->nr_pt[1]);
+   EXPECT_EQ(2, mm->nr_pt[2]);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   vt_munmap(mm, BASE + GB512, PG);
+   EXPECT_EQ(1, mm->nr_pt[1]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(2, mm->peak_pt[1]);
+   EXPECT_EQ(3, mm->peak_pt[2]);
+   EXPECT_EQ(3, mm->peak_pt[3]);
+   mm_free(mm);
+}
+
+struct walk_acc { unsigned n; vt_addr first, last; };
+static void walk_cb(void *ctx, vt_addr a, vt_pte *p)
+{
+   struct walk_acc *w = ctx;
+   (void)p;
+   if (!w->n)
+      w->first = a;
+   w->last = a;
+   w->n++;
+}
+
+static void t_pt_walk(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 1024, RW);
+   WR(mm, BASE + 3 * PG);
+   WR(mm, BASE + 700 * PG);
+   RD(mm, BASE + 900 * PG);                    /* the zero page: non-zero PTE */
+   struct walk_acc w = { 0, 0, 0 };
+   vt_walk_ptes(mm, BASE, BASE + 1024 * PG, walk_cb, &w);
+   EXPECT_EQ(3, w.n);
+   EXPECT_EQ(BASE + 3 * PG, w.first);
+   EXPECT_EQ(BASE + 900 * PG, w.last);
+   memset(&w, 0, sizeof w);
+   vt_walk_ptes(mm, BASE + 4 * PG, BASE + 900 * PG, walk_cb, &w);
+   EXPECT_EQ(1, w.n);                          /* only page 700 */
+   EXPECT_EQ(BASE + 700 * PG, w.first);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* Anonymous memory                                                        */
+/* ===================================================================== */
+
+static void t_anon_read_then_write(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 4, RW);
+   struct vt_mapping *m = mm->maps[id];
+   /* First read: do_anonymous_page maps the shared zero page, read-only. */
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE));
+   EXPECT_EQ(VT_RES_FAULT | VT_RES_CACHE_READ, last_res);
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_ZERO));
+   EXPECT_FALSE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_EQ(0, mm->rss);                      /* the zero page is not RSS */
+   EXPECT_EQ(1, mm->total.touched);
+   EXPECT_FC(NOF, RD(mm, BASE + 8));
+   EXPECT_EQ(VT_RES_CACHE_READ, last_res);
+   /* Then a write: do_wp_page copies the zero page. */
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + 16));
+   EXPECT_EQ(VT_RES_FAULT | VT_RES_CACHE_READ | VT_RES_CACHE_WRITE, last_res);
+   EXPECT_FALSE(pte_has(mm, BASE, VT_PTE_ZERO));
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_EQ(1, mm->peak_rss);
+   EXPECT_EQ(1, m->resident);
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_FC(NOF, RD(mm, BASE));
+   /* Counted once each; the page touched once. */
+   EXPECT_EQ(1, mm->total.faults[VT_FC_ZERO]);
+   EXPECT_EQ(1, mm->total.faults[VT_FC_WP_COPY]);
+   EXPECT_EQ(2, vt_counts_minor(&mm->total));
+   EXPECT_EQ(0, vt_counts_major(&mm->total));
+   EXPECT_EQ(1, mm->total.touched);
+   EXPECT_EQ(1, m->c.faults[VT_FC_ZERO]);
+   EXPECT_EQ(1, m->c.faults[VT_FC_WP_COPY]);
+   EXPECT_EQ(1, m->c.touched);
+   EXPECT_EQ(2, mm->phases[0].c.faults[VT_FC_ZERO] +
+                mm->phases[0].c.faults[VT_FC_WP_COPY]);
+   EXPECT_STR("main", mm->phases[0].name);
+   mm_free(mm);
+}
+
+static void t_anon_write_first(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 4, RW);
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + PG));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_TRUE(pte_has(mm, BASE + PG, VT_PTE_WRITE));
+   EXPECT_TRUE(pte_has(mm, BASE + PG, VT_PTE_DIRTY));
+   EXPECT_FC(NOF, RD(mm, BASE + PG));
+   EXPECT_FC(NOF, WR(mm, BASE + PG + 100));
+   /* Ten more pages written, five unmapped: rss 11 -> 6, peak 11. */
+   vt_munmap(mm, BASE, 4 * PG);
+   map_anon(mm, BASE, 16, RW);
+   for (int i = 0; i < 10; i++)
+      EXPECT_FC(VT_FC_ANON, WR(mm, BASE + (vt_addr)i * PG));
+   EXPECT_EQ(10, mm->rss);
+   RD(mm, BASE + 12 * PG);                     /* zero page: no rss */
+   vt_munmap(mm, BASE, 5 * PG);
+   EXPECT_EQ(5, mm->rss);
+   EXPECT_EQ(10, mm->peak_rss);
+   /* 1 + 10 pages written, plus the zero-page read: 12 touched. */
+   EXPECT_EQ(12, mm->total.touched);
+   EXPECT_EQ(11, mm->total.faults[VT_FC_ANON]);
+   mm_free(mm);
+}
+
+static void t_anon_no_zero_page(void)
+{
+   struct vt_mm *mm = mm_new(1, false);
+   map_anon(mm, BASE, 2, RW);
+   /* Without the zero page a read allocates the page at once, writable
+      and dirty in a writable VMA (do_anonymous_page: pte_mkwrite(pte_mkdirty)). */
+   EXPECT_FC(VT_FC_ANON, RD(mm, BASE));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_EQ(1, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_WP_COPY]);
+   /* In a read-only VMA, the page is mapped read-only. */
+   map_anon(mm, BASE + 4 * PG, 1, R_);
+   EXPECT_FC(VT_FC_ANON, RD(mm, BASE + 4 * PG));
+   EXPECT_FALSE(pte_has(mm, BASE + 4 * PG, VT_PTE_WRITE));
+   EXPECT_EQ(2, mm->rss);
+   mm_free(mm);
+}
+
+static void t_anon_x86_read_rights(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   /* x86 cannot map write-only or exec-only: both can be read. */
+   map_anon(mm, BASE, 1, W_);
+   map_anon(mm, BASE + 2 * PG, 1, X_);
+   map_anon(mm, BASE + 4 * PG, 1, 0);          /* PROT_NONE */
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE));
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE));
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 2 * PG));
+   EXPECT_FC(NOF, EX(mm, BASE + 2 * PG));
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 4 * PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 2 * PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* Fault-around                                                            */
+/* ===================================================================== */
+
+/* Reads every page of [start, start + n pages) in order; returns the
+   number of faults taken. */
+static unsigned read_all(struct vt_mm *mm, vt_addr start, unsigned n)
+{
+   unsigned before = R.nfaults;
+   for (unsigned i = 0; i < n; i++)
+      RD(mm, start + i * PG);
+   return R.nfaults - before;
+}
+
+static void t_fa_aligned(void)
+{
+   struct vt_mm *mm = mm_new(16, true);        /* 64 KiB fault-around */
+   struct vt_file *f = reg_file(mm, 256 * PG);
+   int id = map_file(mm, BASE, 256, R_, f, 0);
+   /* The first read maps the aligned 16-page window [0, 16). */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_EQ(16, count_present(mm, BASE, 256));
+   EXPECT_TRUE(present(mm, BASE + 15 * PG));
+   EXPECT_FALSE(present(mm, BASE + 16 * PG));
+   /* ... resident, but only the faulting page is touched. */
+   EXPECT_EQ(1, mm->total.touched);
+   EXPECT_FALSE(pte_has(mm, BASE + PG, VT_PTE_TOUCHED));
+   EXPECT_TRUE(pte_has(mm, BASE + PG, VT_PTE_FILE));
+   EXPECT_FALSE(pte_has(mm, BASE + PG, VT_PTE_WRITE));
+   EXPECT_FC(NOF, RD(mm, BASE + PG));
+   EXPECT_EQ(2, mm->total.touched);
+   /* All 256 pages in order: 256 / 16 = 16 faults in all. */
+   unsigned n = read_all(mm, BASE, 256);
+   EXPECT_EQ(15, n);
+   EXPECT_EQ(16, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(16, mm->maps[id]->c.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(256, mm->rss);
+   EXPECT_EQ(256, mm->maps[id]->resident);
+   EXPECT_EQ(256, mm->total.touched);
+   mm_free(mm);
+}
+
+static void t_fa_unaligned(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 256 * PG);
+   map_file(mm, BASE + PG, 256, R_, f, 0);
+   /* The VMA starts at PTE index 1.  Linux's do_fault_around:
+        from = max(ALIGN_DOWN(pte_off, 16), vma start) ; to = from + 16
+      fault at vma page 0 (pte 1): from 1, to 17  -> vma pages 0..15
+      fault at vma page 16 (pte 17): from 16, to 32 -> 17..31 new (15)
+      then faults at ptes 32, 48, ..., 256 (vma pages 31, 47, ..., 255):
+      1 + 16 = 17 faults. */
+   EXPECT_EQ(17, read_all(mm, BASE + PG, 256));
+   EXPECT_EQ(256, mm->rss);
+   mm_free(mm);
+   /* After the first fault the window reached past the aligned [0, 16):
+      vma page 15 (pte 16) is mapped, vma page 16 is not. */
+   mm = mm_new(16, true);
+   f = reg_file(mm, 256 * PG);
+   map_file(mm, BASE + PG, 256, R_, f, 0);
+   RD(mm, BASE + PG);
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_TRUE(present(mm, BASE + 16 * PG));
+   EXPECT_FALSE(present(mm, BASE + 17 * PG));
+   mm_free(mm);
+}
+
+static void t_fa_off(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 256 * PG);
+   map_file(mm, BASE, 256, R_, f, 0);
+   EXPECT_EQ(256, read_all(mm, BASE, 256));   /* one fault per page */
+   EXPECT_EQ(256, mm->rss);
+   mm_free(mm);
+   /* fault_around_pages 0 means off as well. */
+   mm = mm_new(0, true);
+   f = reg_file(mm, 256 * PG);
+   map_file(mm, BASE, 256, R_, f, 0);
+   EXPECT_EQ(256, read_all(mm, BASE, 256));
+   mm_free(mm);
+}
+
+static void t_fa_max(void)
+{
+   struct vt_mm *mm = mm_new(512, true);      /* 2 MiB: a whole PTE table */
+   struct vt_file *f = reg_file(mm, 256 * PG);
+   map_file(mm, BASE + PG, 256, R_, f, 0);
+   /* from = max(0, 1) = 1, to = min(1 + 512, 512, 1 + 256) = 257: all. */
+   EXPECT_EQ(1, read_all(mm, BASE + PG, 256));
+   EXPECT_EQ(256, mm->rss);
+   mm_free(mm);
+}
+
+static void t_fa_clamp_vma(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 100 * PG);
+   /* Lower clamp: a 32-page VMA at PTE index 4, read at vma page 10
+      (pte 14): from = max(0, 4) = 4, to = 20: ptes 4..19 = vma 0..15. */
+   map_file(mm, BASE + 4 * PG, 32, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 14 * PG));
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_EQ(16, count_present(mm, BASE + 4 * PG, 16));
+   /* vma page 16 (pte 20): from 16, to 32: new ptes 20..31 (12). */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 20 * PG));
+   EXPECT_EQ(28, mm->rss);
+   /* vma page 28 (pte 32): from 32, to min(48, 4 + 32 = 36): 4 pages. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 32 * PG));
+   EXPECT_EQ(32, mm->rss);
+   EXPECT_EQ(3, mm->total.faults[VT_FC_FILE_READ]);
+   mm_free(mm);
+
+   /* Upper clamp: a 20-page VMA at pte 0, read at page 17:
+      from 16, to min(32, 20) = 20: 4 pages; page 15 stays unmapped. */
+   mm = mm_new(16, true);
+   f = reg_file(mm, 100 * PG);
+   map_file(mm, BASE, 20, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 17 * PG));
+   EXPECT_EQ(4, mm->rss);
+   EXPECT_FALSE(present(mm, BASE + 15 * PG));
+   EXPECT_TRUE(present(mm, BASE + 19 * PG));
+   mm_free(mm);
+
+   /* The window stops at a neighbouring VMA of the same file: two
+      mappings back to back, pages of the second are not mapped by a
+      fault in the first. */
+   mm = mm_new(16, true);
+   f = reg_file(mm, 100 * PG);
+   map_file(mm, BASE, 8, R_, f, 0);
+   map_file(mm, BASE + 8 * PG, 8, R_, f, 8);
+   RD(mm, BASE);
+   EXPECT_EQ(8, mm->rss);
+   EXPECT_FALSE(present(mm, BASE + 8 * PG));
+   mm_free(mm);
+}
+
+static void t_fa_straddle_2mib(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 100 * PG);
+   /* 32 pages starting 8 pages below a 2 MiB boundary: vma pages 0..7 are
+      ptes 504..511 of one table, vma pages 8..31 ptes 0..23 of the next.
+      vma page 0 (pte 504): from = max(496, 504) = 504,
+                            to = min(520, 512, 536) = 512      -> 8 pages
+      vma page 8 (pte 0):   from = max(0, 0) = 0,
+                            to = min(16, 512, 0 + 32 - 8 = 24) -> 16 pages
+      vma page 24 (pte 16): from 16, to min(32, 24) = 24       -> 8 pages
+      3 faults; 2 without the table clamp. */
+   vt_addr s = BASE + MB2 - 8 * PG;
+   map_file(mm, s, 32, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, s));
+   EXPECT_EQ(8, mm->rss);
+   EXPECT_FALSE(present(mm, s + 8 * PG));
+   EXPECT_EQ(2, read_all(mm, s, 32));
+   EXPECT_EQ(3, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(32, mm->rss);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   mm_free(mm);
+
+   /* Starting from the top: vma page 23 (pte 15 of the upper table,
+      vma_off 23): from = max(0, 15 - min(15, 23) = 0) = 0,
+      to = min(16, 512, 15 + 32 - 23 = 24) = 16: vma pages 8..23. */
+   mm = mm_new(16, true);
+   f = reg_file(mm, 100 * PG);
+   map_file(mm, s, 32, R_, f, 0);
+   RD(mm, s + 23 * PG);
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_EQ(16, count_present(mm, s + 8 * PG, 16));
+   /* vma page 7 (pte 511): from = max(496, 504) = 504, to = 512: 8. */
+   RD(mm, s + 7 * PG);
+   EXPECT_EQ(24, mm->rss);
+   mm_free(mm);
+
+   /* 512-page fault-around: vma page 0 -> from 504, to 512 (8 pages);
+      vma page 8 -> from 0, to min(512, 24) = 24 (24 pages): 2 faults. */
+   mm = mm_new(512, true);
+   f = reg_file(mm, 100 * PG);
+   map_file(mm, s, 32, R_, f, 0);
+   EXPECT_EQ(2, read_all(mm, s, 32));
+   mm_free(mm);
+}
+
+static void t_fa_eof(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   /* 20 pages of data (the last one partial: size rounds up). */
+   struct vt_file *f = reg_file(mm, 20 * PG - 100);
+   EXPECT_EQ(20, f->size_pages);
+   int id = map_file(mm, BASE, 32, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));       /* pages 0..15 */
+   EXPECT_EQ(16, mm->rss);
+   /* window [16, 32) holds file pages 16..19 only */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 16 * PG));
+   EXPECT_EQ(20, mm->rss);
+   EXPECT_TRUE(present(mm, BASE + 19 * PG));
+   EXPECT_FALSE(present(mm, BASE + 20 * PG));
+   EXPECT_EQ(0, vt_get_pte(mm, BASE + 31 * PG));
+   /* Beyond the end of the file: SIGBUS, an invalid access. */
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 20 * PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   EXPECT_EQ(VT_RES_INVALID, last_res);
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 31 * PG));
+   EXPECT_EQ(20, mm->rss);
+   EXPECT_EQ(2, vt_counts_minor(&mm->total));
+   EXPECT_EQ(2, mm->total.faults[VT_FC_INVALID]);
+   EXPECT_EQ(2, mm->maps[id]->c.faults[VT_FC_INVALID]);
+   EXPECT_EQ(2, mm->total.touched);          /* invalid accesses touch nothing */
+   mm_free(mm);
+
+   /* A file offset: 16 pages from file page 10 of 20: vma pages 0..9 are
+      in the file.  The first read maps them (window [0, 16) less 6). */
+   mm = mm_new(16, true);
+   f = reg_file(mm, 20 * PG);
+   map_file(mm, BASE, 16, R_, f, 10);
+   RD(mm, BASE);
+   EXPECT_EQ(10, mm->rss);
+   EXPECT_FC(NOF, RD(mm, BASE + 9 * PG));
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 10 * PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   /* Writes beyond the end are SIGBUS too, private or shared. */
+   map_file(mm, BASE + 32 * PG, 4, RW, f, 19);
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 32 * PG));
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 33 * PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   map_file(mm, BASE + 40 * PG, 4, RW | S_, f, 19);
+   EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE + 40 * PG));
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 41 * PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   mm_free(mm);
+}
+
+static void t_fa_skips_mapped(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 64 * PG);
+   map_file(mm, BASE, 16, RW, f, 0);
+   /* A private copy at page 3 first ... */
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 3 * PG));
+   EXPECT_EQ(1, mm->rss);
+   /* ... then a read fault maps the 15 others around it, not over it. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_FALSE(pte_has(mm, BASE + 3 * PG, VT_PTE_FILE));
+   EXPECT_TRUE(pte_has(mm, BASE + 3 * PG, VT_PTE_WRITE));
+   EXPECT_FC(NOF, WR(mm, BASE + 3 * PG));
+   /* A write fault maps no neighbours (do_cow_fault has no fault-around). */
+   map_file(mm, BASE + 32 * PG, 16, RW, f, 0);
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 32 * PG));
+   EXPECT_EQ(17, mm->rss);
+   EXPECT_FALSE(present(mm, BASE + 33 * PG));
+   mm_free(mm);
+}
+
+static void t_fa_keeps_touched(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 64 * PG);
+   map_file(mm, BASE, 16, R_, f, 0);
+   RD(mm, BASE);
+   RD(mm, BASE + 5 * PG);
+   EXPECT_EQ(2, mm->total.touched);
+   vt_madvise_dontneed(mm, BASE, 16 * PG);
+   EXPECT_EQ(0, mm->rss);
+   /* Page 0 faults again; fault-around brings back page 5, which keeps
+      its "touched" mark: reading it counts nothing new. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(16, mm->rss);
+   EXPECT_FC(NOF, RD(mm, BASE + 5 * PG));
+   EXPECT_EQ(2, mm->total.touched);
+   mm_free(mm);
+}
+
+static void t_fa_shmem_none(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = shm_file(mm, 64 * PG);
+   map_file(mm, BASE, 64, RW | S_, f, 0);
+   /* Shared memory gets no fault-around (no warm page cache). */
+   EXPECT_EQ(64, read_all(mm, BASE, 64));
+   EXPECT_EQ(64, mm->rss);
+   /* Anonymous shared memory (/dev/zero) likewise. */
+   struct vt_file *z = vt_file_new_shmem(mm, "/dev/zero (deleted)", 32 * PG);
+   int id = map_file(mm, BASE + 128 * PG, 32, RW | S_, z, 0);
+   EXPECT_EQ(VT_MK_SHM, mm->maps[id]->kind);
+   EXPECT_EQ(32, read_all(mm, BASE + 128 * PG, 32));
+   mm_free(mm);
+}
+
+static void t_populate_fault_around(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = reg_file(mm, 256 * PG);
+   /* MAP_POPULATE of a read-only private file mapping: read faults through
+      get_user_pages, with fault-around: 16 faults, 256 resident, nothing
+      touched (populating is no reference). */
+   map_req(mm, BASE, 256, R_, f, 0, true, VT_NR_MK);
+   EXPECT_EQ(16, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(256, mm->rss);
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_FC(NOF, RD(mm, BASE + 100 * PG));
+   EXPECT_EQ(1, mm->total.touched);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* File writes                                                             */
+/* ===================================================================== */
+
+static void t_file_private_write(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   int id = map_file(mm, BASE, 16, RW, f, 0);
+   EXPECT_EQ(VT_MK_DATA, mm->maps[id]->kind);
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_FALSE(pte_has(mm, BASE, VT_PTE_FILE));  /* an anonymous copy */
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_FC(NOF, WR(mm, BASE));
+   /* Read first, then write: do_read_fault, then wp_page_copy. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + PG));
+   EXPECT_EQ(VT_RES_FAULT | VT_RES_CACHE_READ, last_res);
+   EXPECT_FALSE(pte_has(mm, BASE + PG, VT_PTE_WRITE));
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + PG));
+   EXPECT_EQ(2, mm->rss);                        /* file page -> anon page */
+   EXPECT_FALSE(pte_has(mm, BASE + PG, VT_PTE_FILE));
+   EXPECT_FC(NOF, WR(mm, BASE + PG));
+   EXPECT_EQ(2, mm->total.touched);
+   mm_free(mm);
+}
+
+static void t_file_shared_write(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   int id = map_file(mm, BASE, 16, RW | S_, f, 0);
+   EXPECT_EQ(VT_MK_FILE, mm->maps[id]->kind);
+   EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE));
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_FILE));
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_FC(NOF, WR(mm, BASE));
+   /* Read first: mapped read-only for dirty tracking; the write then takes
+      wp_page_shared and the page stays the file's. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + PG));
+   EXPECT_FALSE(pte_has(mm, BASE + PG, VT_PTE_WRITE));
+   EXPECT_FC(VT_FC_WP_SHARED, WR(mm, BASE + PG));
+   EXPECT_TRUE(pte_has(mm, BASE + PG, VT_PTE_FILE));
+   EXPECT_TRUE(pte_has(mm, BASE + PG, VT_PTE_WRITE));
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_FC(NOF, WR(mm, BASE + PG));
+   /* A read-only shared mapping cannot be written. */
+   map_file(mm, BASE + 32 * PG, 4, R_ | S_, f, 0);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 32 * PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 32 * PG));
+   mm_free(mm);
+}
+
+static void t_file_shmem(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = shm_file(mm, 16 * PG);
+   int id = map_file(mm, BASE, 16, RW | S_, f, 0);
+   EXPECT_EQ(VT_MK_SHM, mm->maps[id]->kind);
+   /* No dirty tracking: the read maps the page writable ... */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_EQ(VT_RES_FAULT | VT_RES_CACHE_READ, last_res);
+   /* ... so the write takes no second fault. */
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_EQ(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE, last_res);
+   EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE + PG));
+   EXPECT_EQ(2, mm->rss);
+   /* A private mapping of a tmpfs file: copy-on-write as for any file. */
+   map_file(mm, BASE + 32 * PG, 4, RW, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 32 * PG));
+   EXPECT_FALSE(pte_has(mm, BASE + 32 * PG, VT_PTE_WRITE));
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + 32 * PG));
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 33 * PG));
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* VMAs: mmap, munmap, mprotect                                            */
+/* ===================================================================== */
+
+static void t_munmap_partial(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 64 * PG);
+   mm->now = 10;
+   int id = map_file(mm, BASE, 8, RW, f, 4);
+   struct vt_mapping *m = mm->maps[id];
+   EXPECT_EQ(10, m->created_at);
+   for (int i = 0; i < 8; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   EXPECT_EQ(8, mm->rss);
+   unsigned inv0 = R.ninv;
+   vt_munmap(mm, BASE + 3 * PG, 2 * PG);
+   /* Split in two VMAs of the same mapping; the upper one's file offset
+      moves with it: 4 + 5 = 9. */
+   EXPECT_STR("0-3 rw-p m0, 5-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(2, mm->nr_vmas);
+   EXPECT_EQ(4, mm->vmas[0].vm_pgoff);
+   EXPECT_EQ(9, mm->vmas[1].vm_pgoff);
+   EXPECT_EQ(2, m->nr_vmas);
+   EXPECT_EQ(0, m->unmapped_at);
+   EXPECT_EQ(6, mm->rss);
+   EXPECT_EQ(6, m->resident);
+   EXPECT_TRUE(inval_covers(inv0, BASE + 3 * PG, BASE + 5 * PG));
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 3 * PG));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+   /* The mapping's figures keep the unmapped part. */
+   EXPECT_EQ(8, m->c.faults[VT_FC_FILE_COW]);
+   /* Head and tail. */
+   vt_munmap(mm, BASE, PG);
+   vt_munmap(mm, BASE + 7 * PG, PG);
+   EXPECT_STR("1-3 rw-p m0, 5-7 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(5, mm->vmas[0].vm_pgoff);
+   EXPECT_EQ(4, mm->rss);
+   /* Everything: the mapping is retired at the current time. */
+   mm->now = 77;
+   vt_munmap(mm, BASE, 8 * PG);
+   EXPECT_EQ(0, mm->nr_vmas);
+   EXPECT_EQ(0, m->nr_vmas);
+   EXPECT_EQ(77, m->unmapped_at);
+   EXPECT_EQ(0, m->resident);
+   EXPECT_EQ(0, mm->rss);
+   EXPECT_EQ(8, mm->peak_rss);
+   /* An unmap of nothing changes nothing. */
+   vt_munmap(mm, BASE, 8 * PG);
+   EXPECT_EQ(0, mm->nr_vmas);
+   mm_free(mm);
+}
+
+static void t_munmap_spanning(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int a = map_anon(mm, BASE, 4, RW);
+   int b = map_anon(mm, BASE + 4 * PG, 4, RW);   /* adjacent, kept apart */
+   int c = map_anon(mm, BASE + 10 * PG, 4, RW);
+   EXPECT_EQ(3, mm->nr_vmas);
+   for (int i = 0; i < 14; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   /* pages 8, 9 are a hole: 12 faults, 2 invalid */
+   EXPECT_EQ(12, mm->rss);
+   vt_munmap(mm, BASE + 2 * PG, 10 * PG);           /* [2, 12) */
+   EXPECT_STR("0-2 rw-p m0, 12-14 rw-p m2", vmas_str(mm, BASE));
+   EXPECT_EQ(1, mm->maps[a]->nr_vmas);
+   EXPECT_EQ(0, mm->maps[b]->nr_vmas);
+   EXPECT_TRUE(mm->maps[b]->unmapped_at != 0);
+   EXPECT_EQ(1, mm->maps[c]->nr_vmas);
+   EXPECT_EQ(4, mm->rss);
+   EXPECT_EQ(2, mm->maps[a]->resident);
+   EXPECT_EQ(0, mm->maps[b]->resident);
+   EXPECT_EQ(2, mm->maps[c]->resident);
+   mm_free(mm);
+}
+
+static void t_map_fixed_over(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int a = map_anon(mm, BASE, 8, RW);
+   for (int i = 0; i < 8; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   EXPECT_EQ(8, mm->total.touched);
+   unsigned inv0 = R.ninv;
+   /* MAP_FIXED over pages 2..4 of the older mapping */
+   int b = map_anon(mm, BASE + 2 * PG, 3, R_);
+   EXPECT_STR("0-2 rw-p m0, 2-5 r--p m1, 5-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(2, mm->maps[a]->nr_vmas);
+   EXPECT_EQ(1, mm->maps[b]->nr_vmas);
+   EXPECT_EQ(VT_MK_ANON, mm->maps[b]->kind);
+   EXPECT_EQ(5, mm->rss);
+   EXPECT_EQ(5, mm->maps[a]->resident);
+   EXPECT_TRUE(inval_covers(inv0, BASE + 2 * PG, BASE + 5 * PG));
+   /* Fresh memory: faults again, and counts as touched again. */
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 3 * PG));
+   EXPECT_EQ(9, mm->total.touched);
+   EXPECT_EQ(1, mm->maps[b]->c.touched);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 3 * PG));
+   EXPECT_FC(NOF, WR(mm, BASE + 5 * PG));
+   mm_free(mm);
+}
+
+static void t_map_kinds(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 64 * PG);
+   int text = map_file(mm, BASE, 4, RX, f, 0);
+   int data = map_file(mm, BASE + 4 * PG, 2, RW, f, 4);
+   int bss = map_anon(mm, BASE + 6 * PG, 2, RW);     /* right after data */
+   int anon = map_anon(mm, BASE + 16 * PG, 2, RW);
+   int ro = map_file(mm, BASE + 32 * PG, 2, R_, f, 0);
+   EXPECT_EQ(VT_MK_TEXT, mm->maps[text]->kind);
+   EXPECT_EQ(VT_MK_DATA, mm->maps[data]->kind);
+   EXPECT_EQ(VT_MK_BSS, mm->maps[bss]->kind);
+   EXPECT_EQ(VT_MK_ANON, mm->maps[anon]->kind);
+   EXPECT_EQ(VT_MK_FILE, mm->maps[ro]->kind);
+   EXPECT_STR("/data/file", mm->maps[text]->name);
+   EXPECT_STR("", mm->maps[anon]->name);
+   EXPECT_EQ(4, mm->maps[data]->pgoff);
+   EXPECT_EQ(f, mm->maps[data]->file);
+   /* Execution needs VM_EXEC. */
+   EXPECT_FC(VT_FC_FILE_READ, EX(mm, BASE));
+   EXPECT_FC(VT_FC_INVALID, EX(mm, BASE + 4 * PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_FC(VT_FC_INVALID, EX(mm, BASE + 16 * PG));
+   /* Misaligned or empty requests fail. */
+   EXPECT_EQ(-1, map_anon(mm, BASE + 100 * PG, 0, RW));
+   struct vt_mmap_req r;
+   memset(&r, 0, sizeof r);
+   r.start = BASE + 100 * PG + 8;
+   r.len = PG;
+   r.vm_flags = RW;
+   r.kind = VT_NR_MK;
+   EXPECT_EQ(-1, vt_mmap(mm, &r));
+   EXPECT_EQ(5, mm->nr_vmas);
+   /* vt_find_vma */
+   const struct vt_vma *v = vt_find_vma(mm, BASE + 5 * PG + 9);
+   EXPECT_TRUE(v && v->vm_start == BASE + 4 * PG && v->mapping == (uint32_t)data);
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 10 * PG) == NULL);
+   mm_free(mm);
+}
+
+static void t_mprotect_split_merge(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 8, RW);
+   vt_mprotect(mm, BASE + 3 * PG, 2 * PG, R_);
+   EXPECT_STR("0-3 rw-p m0, 3-5 r--p m0, 5-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(3, mm->maps[id]->nr_vmas);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 3 * PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_EQ(1, mm->maps[id]->c.faults[VT_FC_INVALID]);
+   /* Restoring the middle merges all three back (vma_merge). */
+   vt_mprotect(mm, BASE + 3 * PG, 2 * PG, RW);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(1, mm->maps[id]->nr_vmas);
+   /* A no-op mprotect leaves one VMA. */
+   vt_mprotect(mm, BASE + 2 * PG, 3 * PG, RW);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   /* The head, then the tail. */
+   vt_mprotect(mm, BASE, 2 * PG, R_);
+   vt_mprotect(mm, BASE + 6 * PG, 2 * PG, R_);
+   EXPECT_STR("0-2 r--p m0, 2-6 rw-p m0, 6-8 r--p m0", vmas_str(mm, BASE));
+   /* Growing the protected head over the middle merges with it. */
+   vt_mprotect(mm, BASE + 2 * PG, 4 * PG, R_);
+   EXPECT_STR("0-8 r--p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(RW, mm->maps[id]->flags_ever);
+   mm_free(mm);
+}
+
+static void t_mprotect_anon_rights(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 4, RW);
+   WR(mm, BASE);                                   /* anon, exclusive */
+   WR(mm, BASE + PG);
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 2 * PG));   /* the zero page */
+   unsigned inv0 = R.ninv;
+   vt_mprotect(mm, BASE, 4 * PG, R_);
+   EXPECT_TRUE(inval_covers(inv0, BASE, BASE + 4 * PG));
+   EXPECT_FALSE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_TRUE(present(mm, BASE));
+   EXPECT_FC(NOF, RD(mm, BASE));
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   vt_mprotect(mm, BASE, 4 * PG, RW);
+   /* can_change_pte_writable: exclusive anon pages become writable again
+      (no fault on write), the zero page stays read-only. */
+   EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_FC(NOF, WR(mm, BASE + PG));
+   EXPECT_FALSE(pte_has(mm, BASE + 2 * PG, VT_PTE_WRITE));
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + 2 * PG));
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + 3 * PG));
+   EXPECT_EQ(4, mm->rss);
+   /* PROT_NONE: present pages stay resident but cannot be read. */
+   vt_mprotect(mm, BASE, 4 * PG, 0);
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_EQ(4, mm->rss);
+   vt_mprotect(mm, BASE, 4 * PG, RW);
+   EXPECT_FC(NOF, WR(mm, BASE));
+   mm_free(mm);
+}
+
+static void t_mprotect_file_rights(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   /* Private: a copied page becomes writable again, a file page not. */
+   map_file(mm, BASE, 4, RW, f, 0);
+   WR(mm, BASE);                                   /* file_cow */
+   RD(mm, BASE + PG);                              /* file page */
+   vt_mprotect(mm, BASE, 4 * PG, R_);
+   vt_mprotect(mm, BASE, 4 * PG, RW);
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + PG));
+   /* Shared with dirty tracking: a dirty page becomes writable again, a
+      clean one stays read-only (wp_page_shared on write). */
+   map_file(mm, BASE + 16 * PG, 4, RW | S_, f, 0);
+   WR(mm, BASE + 16 * PG);                         /* file_shared: dirty */
+   RD(mm, BASE + 17 * PG);                         /* clean */
+   vt_mprotect(mm, BASE + 16 * PG, 4 * PG, R_ | S_);
+   EXPECT_FALSE(pte_has(mm, BASE + 16 * PG, VT_PTE_WRITE));
+   vt_mprotect(mm, BASE + 16 * PG, 4 * PG, RW | S_);
+   EXPECT_FC(NOF, WR(mm, BASE + 16 * PG));
+   EXPECT_FC(VT_FC_WP_SHARED, WR(mm, BASE + 17 * PG));
+   /* Shared memory: writable again, even if only read. */
+   struct vt_file *s = shm_file(mm, 16 * PG);
+   map_file(mm, BASE + 32 * PG, 4, RW | S_, s, 0);
+   RD(mm, BASE + 32 * PG);
+   vt_mprotect(mm, BASE + 32 * PG, 4 * PG, R_);
+   EXPECT_FALSE(pte_has(mm, BASE + 32 * PG, VT_PTE_WRITE));
+   vt_mprotect(mm, BASE + 32 * PG, 4 * PG, RW);
+   EXPECT_FC(NOF, WR(mm, BASE + 32 * PG));
+   /* The VMA keeps VM_SHARED over mprotect (prot carries rwx only). */
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 32 * PG)->vm_flags & S_);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* mremap                                                                  */
+/* ===================================================================== */
+
+/* Writes n pages at a, then moves them to b; checks what a move must
+   keep. */
+static void check_move(vt_addr a, vt_addr b, unsigned n, int line)
+{
+   struct vt_mm *mm = cur_mm;
+   int id = map_anon(mm, a, n, RW);
+   for (unsigned i = 0; i < n; i++)
+      WR(mm, a + i * PG);
+   vt_u64 rss = mm->rss, faults = R.nfaults, touched = mm->total.touched;
+   unsigned inv0 = R.ninv;
+   vt_mremap(mm, a, n * PG, b, n * PG);
+   if (!inval_covers(inv0, a, a + n * PG))
+      fail_at(line, "invalidate covers the old range", "yes", "no");
+   const struct vt_vma *v = vt_find_vma(mm, b);
+   if (!v || v->vm_start != b || v->vm_end != b + n * PG ||
+       v->mapping != (uint32_t)id)
+      fail_at(line, "the moved VMA", "at the new address", "elsewhere");
+   EXPECT_TRUE(vt_find_vma(mm, a) == NULL);
+   EXPECT_EQ(rss, mm->rss);
+   EXPECT_EQ(n, count_present(mm, b, n));
+   EXPECT_EQ(0, count_present(mm, a, n));
+   for (unsigned i = 0; i < n; i++)
+      WR(mm, b + i * PG);
+   if (R.nfaults != faults) {
+      char e[32], g[32];
+      snprintf(e, sizeof e, "%llu", (unsigned long long)faults);
+      snprintf(g, sizeof g, "%llu", (unsigned long long)R.nfaults);
+      fail_at(line, "faults after writing the moved pages", e, g);
+   }
+   EXPECT_EQ(rss, mm->rss);
+   EXPECT_EQ(touched, mm->total.touched);
+   EXPECT_EQ(n, mm->maps[id]->resident);
+   EXPECT_EQ(b, mm->maps[id]->start);
+   EXPECT_EQ(b + n * PG, mm->maps[id]->end);
+   EXPECT_EQ(1, mm->maps[id]->nr_vmas);
+   EXPECT_EQ(0, mm->maps[id]->unmapped_at);
+   EXPECT_FC(VT_FC_INVALID, RD(mm, a));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+}
+
+static void t_mremap_move_far(void)
+{
+   /* Old and new range in different 512 GiB regions. */
+   struct vt_mm *mm = mm_new(1, true);
+   check_move(BASE, BASE + GB512, 4, __LINE__);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   EXPECT_EQ(1, mm->nr_pt[1]);
+   mm_free(mm);
+}
+
+static void t_mremap_move_with_neighbour(void)
+{
+   /* A VMA nearby keeps the tables around: the move within one PTE table
+      then within one PMD table. */
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE + 100 * PG, 1, RW);
+   check_move(BASE, BASE + 8 * PG, 4, __LINE__);
+   check_move(BASE + 8 * PG, BASE + 4 * MB2, 4, __LINE__);
+   mm_free(mm);
+}
+
+static void t_mremap_grow_shrink(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 4, RW);
+   for (int i = 0; i < 4; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   /* Grow in place: one VMA [0, 8), the old pages kept. */
+   vt_mremap(mm, BASE, 4 * PG, BASE, 8 * PG);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(BASE + 8 * PG, mm->maps[id]->end);
+   EXPECT_FC(NOF, WR(mm, BASE + 3 * PG));
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + 4 * PG));
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 7 * PG));
+   EXPECT_EQ(5, mm->rss);
+   /* Shrink to 2 pages: the tail is unmapped (an unaligned old length
+      is rounded up). */
+   unsigned inv0 = R.ninv;
+   vt_mremap(mm, BASE, 8 * PG - 100, BASE, 2 * PG);
+   EXPECT_STR("0-2 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_TRUE(inval_covers(inv0, BASE + 2 * PG, BASE + 8 * PG));
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 2 * PG));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+   EXPECT_EQ(1, mm->maps[id]->nr_vmas);
+   /* Move and grow: the 2 pages go along, the new 2 fault. */
+   vt_mremap(mm, BASE, 2 * PG, BASE + GB512, 4 * PG);
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_FC(NOF, WR(mm, BASE + GB512 + PG));
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + GB512 + 2 * PG));
+   EXPECT_EQ(BASE + GB512 + 4 * PG, mm->maps[id]->end);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* brk, MADV_DONTNEED, mlock, the stack                                    */
+/* ===================================================================== */
+
+static void t_brk(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   vt_addr B = BASE + 64 * PG;
+   vt_set_brk(mm, B);                         /* the heap starts empty */
+   EXPECT_EQ(0, mm->nr_vmas);
+   vt_set_brk(mm, B + 3 * PG + 100);          /* PAGE_ALIGN: 4 pages */
+   EXPECT_STR("64-68 rw-p m0", vmas_str(mm, BASE));
+   int32_t h = mm->heap_vma_map;
+   EXPECT_TRUE(h >= 0);
+   struct vt_mapping *m = mm->maps[h];
+   EXPECT_EQ(VT_MK_HEAP, m->kind);
+   EXPECT_STR("[heap]", m->name);
+   for (int i = 0; i < 4; i++)
+      EXPECT_FC(VT_FC_ANON, WR(mm, B + (vt_addr)i * PG));
+   /* Shrink to one page: pages 1..3 go. */
+   vt_set_brk(mm, B + PG);
+   EXPECT_STR("64-65 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(1, mm->rss);
+   /* Grow again: still one VMA, one mapping; page 2 is new memory. */
+   vt_set_brk(mm, B + 4 * PG);
+   EXPECT_STR("64-68 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(h, mm->heap_vma_map);
+   EXPECT_FC(NOF, WR(mm, B));
+   EXPECT_FC(VT_FC_ANON, WR(mm, B + 2 * PG));
+   EXPECT_EQ(5, m->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(5, m->c.touched);                 /* 4, then page 2 again */
+   EXPECT_EQ(B + 4 * PG, m->end);
+   /* Below start_brk: refused. */
+   vt_set_brk(mm, B - PG);
+   EXPECT_STR("64-68 rw-p m0", vmas_str(mm, BASE));
+   /* Down to nothing and back: the same mapping lives again. */
+   vt_set_brk(mm, B);
+   EXPECT_EQ(0, mm->nr_vmas);
+   EXPECT_TRUE(m->unmapped_at != 0);
+   vt_set_brk(mm, B + 2 * PG);
+   EXPECT_STR("64-66 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(0, m->unmapped_at);
+   EXPECT_EQ(1, m->nr_vmas);
+   EXPECT_FC(VT_FC_ANON, WR(mm, B));
+   mm_free(mm);
+}
+
+static void t_madv_dontneed(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 4, RW);
+   for (int i = 0; i < 4; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   EXPECT_EQ(4, mm->rss);
+   unsigned inv0 = R.ninv;
+   vt_madvise_dontneed(mm, BASE + PG, 2 * PG);
+   EXPECT_TRUE(inval_covers(inv0, BASE + PG, BASE + 3 * PG));
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_EQ(2, mm->maps[id]->resident);
+   EXPECT_FALSE(present(mm, BASE + PG));
+   EXPECT_STR("0-4 rw-p m0", vmas_str(mm, BASE));   /* VMAs unchanged */
+   /* The next touch faults again, but is no new page touched. */
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + PG));
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 2 * PG));
+   EXPECT_EQ(4, mm->total.touched);
+   EXPECT_EQ(5, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(3, mm->rss);
+   EXPECT_EQ(4, mm->peak_rss);
+   /* A private file copy is dropped: the file's page comes back. */
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   map_file(mm, BASE + 16 * PG, 4, RW, f, 0);
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 16 * PG));
+   vt_madvise_dontneed(mm, BASE + 16 * PG, PG);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 16 * PG));
+   EXPECT_TRUE(pte_has(mm, BASE + 16 * PG, VT_PTE_FILE));
+   /* A range over a hole is fine. */
+   vt_madvise_dontneed(mm, BASE, 32 * PG);
+   EXPECT_EQ(0, mm->rss);
+   mm_free(mm);
+}
+
+static void t_mlock(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 8, RW);
+   vt_mlock(mm, BASE + 4 * PG, 4 * PG, true);
+   /* Populating writes private writable pages (breaking COW): 4 anon
+      faults, resident, but no page touched. */
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(4, mm->rss);
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_EQ(0, mm->maps[id]->c.touched);
+   EXPECT_TRUE(pte_has(mm, BASE + 4 * PG, VT_PTE_LOCKED));
+   EXPECT_STR("0-4 rw-p m0, 4-8 rw-pL m0", vmas_str(mm, BASE));
+   EXPECT_FC(NOF, WR(mm, BASE + 4 * PG));
+   EXPECT_EQ(1, mm->total.touched);
+   /* A page faulted in a locked VMA is locked. */
+   vt_madvise_dontneed(mm, BASE + 5 * PG, PG);
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + 5 * PG));
+   EXPECT_TRUE(pte_has(mm, BASE + 5 * PG, VT_PTE_LOCKED));
+   /* munlock: merged back into one VMA, PTEs unlocked. */
+   vt_mlock(mm, BASE + 4 * PG, 4 * PG, false);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_FALSE(pte_has(mm, BASE + 4 * PG, VT_PTE_LOCKED));
+   /* mlock of a read-only mapping reads: zero pages, nothing resident. */
+   map_anon(mm, BASE + 16 * PG, 4, R_);
+   vt_mlock(mm, BASE + 16 * PG, 4 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ZERO]);
+   EXPECT_EQ(4, mm->rss);                        /* pages 4..7 only */
+   /* ... and of a shared file mapping: read faults, no dirtying. */
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   map_file(mm, BASE + 32 * PG, 4, RW | S_, f, 0);
+   vt_mlock(mm, BASE + 32 * PG, 4 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_FC(VT_FC_WP_SHARED, WR(mm, BASE + 32 * PG));
+   /* MAP_LOCKED populates at mmap time. */
+   vt_u64 anon0 = mm->total.faults[VT_FC_ANON];
+   map_anon(mm, BASE + 48 * PG, 3, RW | VT_VM_LOCKED);
+   EXPECT_EQ(anon0 + 3, mm->total.faults[VT_FC_ANON]);
+   /* mlockall(MCL_FUTURE): later mappings are locked and populated. */
+   vt_mlockall(mm, false, true);
+   map_anon(mm, BASE + 64 * PG, 2, RW);
+   EXPECT_EQ(anon0 + 5, mm->total.faults[VT_FC_ANON]);
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 64 * PG)->vm_flags & VT_VM_LOCKED);
+   vt_munlockall(mm);
+   EXPECT_EQ(0, mm->def_flags);
+   EXPECT_FALSE(vt_find_vma(mm, BASE + 64 * PG)->vm_flags & VT_VM_LOCKED);
+   map_anon(mm, BASE + 80 * PG, 2, RW);
+   EXPECT_EQ(anon0 + 5, mm->total.faults[VT_FC_ANON]);
+   mm_free(mm);
+}
+
+static void t_stack_growth(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   vt_addr S = BASE + 64 * PG;                 /* top of the stack */
+   int id = map_req(mm, S - 4 * PG, 4, RW | VT_VM_GROWSDOWN, NULL, 0, false,
+                    VT_MK_STACK);
+   vt_set_stack(mm, S - 16 * PG);
+   EXPECT_STR("[stack]", mm->maps[id]->name);
+   /* An access 6 pages down grows the VMA to that page. */
+   EXPECT_FC(VT_FC_ANON, WR(mm, S - 6 * PG + 8));
+   EXPECT_STR("58-64 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(S - 6 * PG, mm->maps[id]->start);
+   EXPECT_EQ(1, mm->maps[id]->c.faults[VT_FC_ANON]);
+   /* Down to stack_guard_low exactly: allowed. */
+   EXPECT_FC(VT_FC_ZERO, RD(mm, S - 16 * PG));
+   EXPECT_STR("48-64 rw-p m0", vmas_str(mm, BASE));
+   /* Below it: refused, the VMA stays. */
+   EXPECT_FC(VT_FC_INVALID, WR(mm, S - 16 * PG - 1));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+   EXPECT_STR("48-64 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(1, mm->nr_vmas);
+   /* A VMA without VM_GROWSDOWN never grows. */
+   map_anon(mm, BASE + 256 * PG, 4, RW);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 255 * PG));
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* Invalid accesses                                                        */
+/* ===================================================================== */
+
+static void t_invalid(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 2, R_);
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE - PG));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+   EXPECT_EQ(BASE - PG, R.addr);
+   EXPECT_EQ(VT_RES_INVALID, last_res);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   EXPECT_EQ(VT_ACC_WRITE, R.acc);
+   EXPECT_FC(VT_FC_INVALID, EX(mm, BASE + PG));
+   EXPECT_EQ(VT_INV_PROTECTION, R.reason);
+   /* Non-canonical / kernel addresses. */
+   EXPECT_FC(VT_FC_INVALID, RD(mm, (vt_addr)1 << 47));
+   EXPECT_EQ(VT_INV_UNMAPPED, R.reason);
+   EXPECT_FC(VT_FC_INVALID, RD(mm, ~(vt_addr)0));
+   /* Counted as invalid, in no minor or major total; nothing resident,
+      nothing touched, no PTE made. */
+   EXPECT_EQ(5, mm->total.faults[VT_FC_INVALID]);
+   EXPECT_EQ(0, vt_counts_minor(&mm->total));
+   EXPECT_EQ(0, vt_counts_major(&mm->total));
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_EQ(0, mm->rss);
+   EXPECT_EQ(0, vt_get_pte(mm, BASE));
+   EXPECT_EQ(5, mm->phases[0].c.faults[VT_FC_INVALID]);
+   /* Against the mapping only when the address has one. */
+   EXPECT_EQ(2, mm->maps[id]->c.faults[VT_FC_INVALID]);
+   /* A valid access afterwards works as usual. */
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE));
+   EXPECT_EQ(1, vt_counts_minor(&mm->total));
+   mm_free(mm);
+}
+
+static void t_counts_kinds(void)
+{
+   struct vt_counts c;
+   memset(&c, 0, sizeof c);
+   for (int i = 0; i < VT_NR_FC; i++)
+      c.faults[i] = (vt_u64)1 << i;
+   /* minor: anon zero file_read file_cow file_shared wp_copy wp_reuse
+      wp_shared = bits 0..7 = 255; major: swap_in, file_major = bits 8, 9 */
+   EXPECT_EQ(255, vt_counts_minor(&c));
+   EXPECT_EQ(256 + 512, vt_counts_major(&c));
+   EXPECT_EQ(VT_INVALID_KIND, vt_fault_classes[VT_FC_INVALID].kind);
+   EXPECT_STR("wp_copy", vt_fault_classes[VT_FC_WP_COPY].name);
+   EXPECT_STR("beyond_eof", vt_invalid_reason_names[VT_INV_BEYOND_EOF]);
+}
+
+/* ===================================================================== */
+/* Labels, phases, collection                                              */
+/* ===================================================================== */
+
+static void t_labels(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   vt_label(mm, BASE, 4 * PG, "a");
+   for (int i = 0; i < 6; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   struct vt_label *a = label_named(mm, "a");
+   EXPECT_TRUE(a != NULL);
+   if (!a) {
+      mm_free(mm);
+      return;
+   }
+   EXPECT_EQ(4, a->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(4, a->c.touched);
+   EXPECT_EQ(6, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(4, lphase(mm, a, "main", VT_FC_ANON));
+   /* Invalid accesses in a labelled range count for the label. */
+   vt_mprotect(mm, BASE, PG, R_);
+   WR(mm, BASE);
+   EXPECT_EQ(1, a->c.faults[VT_FC_INVALID]);
+   /* Naming the label again adds a range. */
+   vt_label(mm, BASE + 10 * PG, PG, "a");
+   a = label_named(mm, "a");
+   EXPECT_EQ(1, mm->nr_labels);
+   EXPECT_EQ(2, a->nr_ranges);
+   EXPECT_EQ(BASE + 10 * PG, a->ranges[1][0]);
+   EXPECT_EQ(BASE + 11 * PG, a->ranges[1][1]);
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + 10 * PG));
+   EXPECT_EQ(1, a->c.faults[VT_FC_ZERO]);
+   EXPECT_EQ(5, a->c.touched);
+   mm_free(mm);
+}
+
+static void t_labels_overlap(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   vt_label(mm, BASE, 8 * PG, "A");
+   vt_label(mm, BASE + 4 * PG, 8 * PG, "B");       /* takes [4, 8) */
+   for (int i = 0; i < 16; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   struct vt_label *A = label_named(mm, "A"), *B = label_named(mm, "B");
+   EXPECT_TRUE(A && B);
+   if (!A || !B) {
+      mm_free(mm);
+      return;
+   }
+   EXPECT_EQ(4, A->c.faults[VT_FC_ANON]);          /* [0, 4) */
+   EXPECT_EQ(8, B->c.faults[VT_FC_ANON]);          /* [4, 12) */
+   EXPECT_EQ(16, mm->total.faults[VT_FC_ANON]);
+   /* The ranges as labelled are kept for the output. */
+   EXPECT_EQ(1, A->nr_ranges);
+   EXPECT_EQ(BASE + 8 * PG, A->ranges[0][1]);
+   EXPECT_EQ(2, mm->nr_lranges);
+   mm_free(mm);
+
+   /* A later label inside an earlier one splits it; unlabel splits too. */
+   mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   vt_label(mm, BASE, 12 * PG, "A");
+   vt_label(mm, BASE + 2 * PG, 2 * PG, "B");       /* A: [0,2) [4,12) */
+   vt_unlabel(mm, BASE + 6 * PG, 2 * PG);          /* A: [0,2) [4,6) [8,12) */
+   EXPECT_EQ(4, mm->nr_lranges);
+   for (int i = 0; i < 16; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   A = label_named(mm, "A");
+   B = label_named(mm, "B");
+   EXPECT_EQ(2 + 2 + 4, A->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(2, B->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(8, A->c.touched);
+   /* Unlabelling everything: nothing counts any more. */
+   vt_unlabel(mm, BASE, 16 * PG);
+   EXPECT_EQ(0, mm->nr_lranges);
+   vt_madvise_dontneed(mm, BASE, 16 * PG);
+   WR(mm, BASE);
+   EXPECT_EQ(8, A->c.faults[VT_FC_ANON]);
+   /* An empty label is ignored. */
+   vt_label(mm, BASE, 0, "C");
+   EXPECT_TRUE(label_named(mm, "C") == NULL);
+   mm_free(mm);
+}
+
+static void t_phases(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   vt_label(mm, BASE, 16 * PG, "L");
+   struct vt_label *L = label_named(mm, "L");
+   WR(mm, BASE);                                   /* main: 1 */
+   vt_set_phase(mm, "p1");
+   WR(mm, BASE + PG);                              /* p1: 2 */
+   WR(mm, BASE + 2 * PG);
+   vt_set_phase(mm, "p2");
+   WR(mm, BASE + 3 * PG);                          /* p2: 1 */
+   vt_set_phase(mm, "p1");                         /* continues p1: 3 */
+   WR(mm, BASE + 4 * PG);
+   EXPECT_EQ(3, mm->nr_phases);
+   EXPECT_EQ(1, mm->phases[phase_id(mm, "main")].c.faults[VT_FC_ANON]);
+   EXPECT_EQ(3, mm->phases[phase_id(mm, "p1")].c.faults[VT_FC_ANON]);
+   EXPECT_EQ(1, mm->phases[phase_id(mm, "p2")].c.faults[VT_FC_ANON]);
+   EXPECT_EQ(3, mm->phases[phase_id(mm, "p1")].c.touched);
+   EXPECT_EQ(1, lphase(mm, L, "main", VT_FC_ANON));
+   EXPECT_EQ(3, lphase(mm, L, "p1", VT_FC_ANON));
+   EXPECT_EQ(1, lphase(mm, L, "p2", VT_FC_ANON));
+   EXPECT_EQ(3, lphase(mm, L, "p1", -1));
+   /* Many phases: the label's per-phase array grows with them. */
+   char name[16];
+   for (int i = 0; i < 20; i++) {
+      snprintf(name, sizeof name, "q%d", i);
+      vt_set_phase(mm, name);
+      WR(mm, BASE + (vt_addr)(5 + i % 10) * PG);   /* 10 new pages, then none */
+   }
+   L = label_named(mm, "L");
+   EXPECT_EQ(23, mm->nr_phases);
+   EXPECT_EQ(1, lphase(mm, L, "q9", VT_FC_ANON));
+   EXPECT_EQ(0, lphase(mm, L, "q19", VT_FC_ANON));
+   EXPECT_EQ(1, lphase(mm, L, "main", VT_FC_ANON));  /* kept over growth */
+   EXPECT_EQ(3, lphase(mm, L, "p1", VT_FC_ANON));
+   EXPECT_EQ(15, L->c.faults[VT_FC_ANON]);
+   /* The phase sums equal the total. */
+   vt_u64 sum = 0;
+   for (uint32_t i = 0; i < mm->nr_phases; i++)
+      sum += mm->phases[i].c.faults[VT_FC_ANON];
+   EXPECT_EQ(mm->total.faults[VT_FC_ANON], sum);
+   /* A label made after many phases exist works in the latest one. */
+   vt_label(mm, BASE + 15 * PG, PG, "late");
+   WR(mm, BASE + 15 * PG);
+   EXPECT_EQ(1, lphase(mm, label_named(mm, "late"), "q19", VT_FC_ANON));
+   mm_free(mm);
+}
+
+static void t_collecting(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 4, RW);
+   vt_label(mm, BASE, 4 * PG, "L");
+   mm->collecting = false;
+   unsigned res = vt_access(mm, BASE, VT_ACC_WRITE);
+   vt_access(mm, BASE + 3 * PG, VT_ACC_WRITE);
+   vt_access(mm, BASE - PG, VT_ACC_READ);          /* invalid, uncounted */
+   /* The state changes; the figures do not, and on_fault is silent. */
+   EXPECT_TRUE(res & VT_RES_FAULT);
+   EXPECT_TRUE(present(mm, BASE));
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_EQ(0, R.nfaults);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_INVALID]);
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_EQ(0, mm->maps[id]->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(0, mm->maps[id]->c.touched);
+   EXPECT_EQ(0, label_named(mm, "L")->c.faults[VT_FC_ANON]);
+   EXPECT_EQ(0, mm->phases[0].c.faults[VT_FC_ANON]);
+   mm->collecting = true;
+   /* The fault taken while paused is not taken again, nor the touch. */
+   EXPECT_FC(NOF, WR(mm, BASE));
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_FC(VT_FC_ZERO, RD(mm, BASE + PG));
+   EXPECT_EQ(1, mm->total.touched);
+   EXPECT_EQ(1, label_named(mm, "L")->c.faults[VT_FC_ZERO]);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+/* The invalidate callback                                                 */
+/* ===================================================================== */
+
+static void t_invalidate(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   for (int i = 0; i < 16; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   unsigned n;
+
+   n = R.ninv;
+   vt_munmap(mm, BASE + 14 * PG, 2 * PG);
+   EXPECT_TRUE(R.ninv > n);
+   EXPECT_TRUE(inval_covers(n, BASE + 14 * PG, BASE + 16 * PG));
+
+   n = R.ninv;
+   vt_mprotect(mm, BASE, 4 * PG, R_);              /* write removed */
+   EXPECT_TRUE(inval_covers(n, BASE, BASE + 4 * PG));
+   n = R.ninv;
+   vt_mprotect(mm, BASE + 4 * PG, 2 * PG, 0);      /* everything removed */
+   EXPECT_TRUE(inval_covers(n, BASE + 4 * PG, BASE + 6 * PG));
+
+   n = R.ninv;
+   vt_madvise_dontneed(mm, BASE + 6 * PG, 2 * PG);
+   EXPECT_TRUE(inval_covers(n, BASE + 6 * PG, BASE + 8 * PG));
+
+   n = R.ninv;
+   vt_mremap(mm, BASE + 8 * PG, 2 * PG, BASE + GB512, 2 * PG);
+   EXPECT_TRUE(inval_covers(n, BASE + 8 * PG, BASE + 10 * PG));
+
+   n = R.ninv;
+   vt_set_brk(mm, BASE + 100 * PG);
+   vt_set_brk(mm, BASE + 104 * PG);
+   WR(mm, BASE + 103 * PG);
+   vt_set_brk(mm, BASE + 101 * PG);                /* brk shrink */
+   EXPECT_TRUE(inval_covers(n, BASE + 101 * PG, BASE + 104 * PG));
+
+   n = R.ninv;
+   map_anon(mm, BASE + 10 * PG, 2, RW);            /* MAP_FIXED over */
+   EXPECT_TRUE(inval_covers(n, BASE + 10 * PG, BASE + 12 * PG));
+
+   /* Faults and adding rights need no invalidation. */
+   n = R.ninv;
+   WR(mm, BASE + 12 * PG + 1);
+   RD(mm, BASE + 10 * PG);
+   EXPECT_EQ(n, R.ninv);
+   mm_free(mm);
+}
+
+/* ===================================================================== */
+
+static const struct { const char *name; void (*fn)(void); } tests[] = {
+   { "page tables: one page needs one table per level", t_pt_one_page },
+   { "page tables: 2 MiB apart, partial and full munmap, peak", t_pt_2mib_apart },
+   { "page tables: a neighbouring VMA keeps the PTE table", t_pt_neighbour_keeps },
+   { "page tables: PMD and PUD levels", t_pt_levels },
+   { "page tables: vt_walk_ptes", t_pt_walk },
+   { "anon: read -> zero, write -> wp_copy", t_anon_read_then_write },
+   { "anon: write first, rss and peak", t_anon_write_first },
+   { "anon: zero_page=false", t_anon_no_zero_page },
+   { "anon: x86 read rights (write-only, exec-only, none)", t_anon_x86_read_rights },
+   { "fault-around: 256 pages at a 64 KiB boundary = 16 faults", t_fa_aligned },
+   { "fault-around: 256 pages at +4 KiB = 17 faults", t_fa_unaligned },
+   { "fault-around: off = 256 faults", t_fa_off },
+   { "fault-around: 512 pages", t_fa_max },
+   { "fault-around: clamped to the VMA", t_fa_clamp_vma },
+   { "fault-around: clamped to the PTE table", t_fa_straddle_2mib },
+   { "fault-around: end of file", t_fa_eof },
+   { "fault-around: skips mapped pages, not on write faults", t_fa_skips_mapped },
+   { "fault-around: keeps 'touched' over MADV_DONTNEED", t_fa_keeps_touched },
+   { "fault-around: none for shared memory", t_fa_shmem_none },
+   { "populate: MAP_POPULATE with fault-around", t_populate_fault_around },
+   { "file: private write -> file_cow; read, write -> wp_copy", t_file_private_write },
+   { "file: shared write -> file_shared; read, write -> wp_shared", t_file_shared_write },
+   { "file: shmem shared read then write: one fault", t_file_shmem },
+   { "vma: munmap partial, head, tail, all", t_munmap_partial },
+   { "vma: munmap spanning mappings", t_munmap_spanning },
+   { "vma: MAP_FIXED over part of an older mapping", t_map_fixed_over },
+   { "vma: mapping kinds, exec rights, bad requests", t_map_kinds },
+   { "vma: mprotect split and merge", t_mprotect_split_merge },
+   { "vma: mprotect RO then RW on anonymous pages", t_mprotect_anon_rights },
+   { "vma: mprotect RO then RW on file pages", t_mprotect_file_rights },
+   { "mremap: move to another 512 GiB region", t_mremap_move_far },
+   { "mremap: move with a neighbouring VMA", t_mremap_move_with_neighbour },
+   { "mremap: grow in place, shrink, move and grow", t_mremap_grow_shrink },
+   { "brk: grow, shrink, grow", t_brk },
+   { "madvise: MADV_DONTNEED refaults, touched kept", t_madv_dontneed },
+   { "mlock: populates, locked PTEs, MAP_LOCKED, mlockall", t_mlock },
+   { "stack: grows down to stack_guard_low, not below", t_stack_growth },
+   { "invalid: unmapped, protection, exec, non-canonical", t_invalid },
+   { "counts: minor and major sums", t_counts_kinds },
+   { "labels: counts, invalid accesses, ranges added", t_labels },
+   { "labels: overlap and unlabel", t_labels_overlap },
+   { "phases: per phase, per label per phase, continuing", t_phases },
+   { "collection off: no figures, state still changes", t_collecting },
+   { "invalidate: munmap, mprotect, DONTNEED, mremap, brk, MAP_FIXED", t_invalidate },
+};
+
+int main(void)
+{
+   setvbuf(stdout, NULL, _IOLBF, 0);
+   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+      run_test(tests[i].name, tests[i].fn);
+   printf("1..%d\n", tap_n);
+   if (tap_failed)
+      printf("# %d of %d failed\n", tap_failed, tap_n);
+   return tap_failed ? 1 : 0;
+}
