@@ -1044,6 +1044,23 @@ static void t_file_shmem(void)
    mm_free(mm);
 }
 
+/* Linux: shmem_fault -> shmem_get_folio_gfp returns -EINVAL for an index
+   at or beyond i_size (SGP_CACHE), and the fault is VM_FAULT_SIGBUS.  A
+   memfd of one page mapped with two pages gets SIGBUS on the second. */
+static void t_file_shmem_beyond_eof(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = vt_file_get(mm, 9, next_ino++, "/memfd:buf (deleted)",
+                                   PG, true);
+   map_file(mm, BASE, 2, RW | S_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + PG));
+   EXPECT_EQ(1, mm->rss);
+   mm_free(mm);
+}
+
 /* ===================================================================== */
 /* VMAs: mmap, munmap, mprotect                                            */
 /* ===================================================================== */
@@ -1215,6 +1232,30 @@ static void t_mprotect_split_merge(void)
    mm_free(mm);
 }
 
+/* mprotect over several VMAs of one mapping that end up alike: Linux's
+   mprotect_fixup calls vma_merge for every VMA of the range, so the result
+   is one VMA. */
+static void t_mprotect_merge_whole_range(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 8, RW);
+   vt_mprotect(mm, BASE + 3 * PG, 2 * PG, R_);
+   EXPECT_STR("0-3 rw-p m0, 3-5 r--p m0, 5-8 rw-p m0", vmas_str(mm, BASE));
+   vt_mprotect(mm, BASE, 8 * PG, RW);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_EQ(1, mm->maps[id]->nr_vmas);
+   mm_free(mm);
+
+   mm = mm_new(1, true);
+   id = map_anon(mm, BASE, 8, RW);
+   vt_mprotect(mm, BASE + 2 * PG, PG, R_);
+   vt_mprotect(mm, BASE + 5 * PG, PG, R_);
+   /* rw r rw r rw, then [1, 7) to read-only: 0-1 rw, 1-7 r, 7-8 rw */
+   vt_mprotect(mm, BASE + PG, 6 * PG, R_);
+   EXPECT_STR("0-1 rw-p m0, 1-7 r--p m0, 7-8 rw-p m0", vmas_str(mm, BASE));
+   mm_free(mm);
+}
+
 static void t_mprotect_anon_rights(void)
 {
    struct vt_mm *mm = mm_new(1, true);
@@ -1348,6 +1389,24 @@ static void t_mremap_move_with_neighbour(void)
    map_anon(mm, BASE + 100 * PG, 1, RW);
    check_move(BASE, BASE + 8 * PG, 4, __LINE__);
    check_move(BASE + 8 * PG, BASE + 4 * MB2, 4, __LINE__);
+   mm_free(mm);
+}
+
+/* The same moves with nothing else mapped nearby. */
+static void t_mremap_move_same_table(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   check_move(BASE, BASE + 8 * PG, 4, __LINE__);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   mm_free(mm);
+}
+
+static void t_mremap_move_same_pmd(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   check_move(BASE, BASE + 4 * MB2, 4, __LINE__);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
    mm_free(mm);
 }
 
@@ -1516,6 +1575,34 @@ static void t_mlock(void)
    mm_free(mm);
 }
 
+/* munlock over a range that mlock had split: Linux merges (vma_merge in
+   mlock_fixup for every VMA of the range). */
+static void t_mlock_merge_whole_range(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 8, RW);
+   vt_mlock(mm, BASE + 3 * PG, 2 * PG, true);
+   EXPECT_STR("0-3 rw-p m0, 3-5 rw-pL m0, 5-8 rw-p m0", vmas_str(mm, BASE));
+   vt_mlock(mm, BASE, 8 * PG, false);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   mm_free(mm);
+}
+
+/* Populating a file mapping longer than the file: Linux's __mm_populate
+   ignores the error (ignore_errors = 1 for mlock and MAP_POPULATE); no
+   SIGBUS is raised, so no invalid access may be counted or reported. */
+static void t_populate_beyond_eof(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 2 * PG);
+   map_req(mm, BASE, 4, R_, f, 0, true, VT_NR_MK);
+   EXPECT_EQ(2, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_INVALID]);
+   EXPECT_EQ(2, R.nfaults);                    /* on_fault calls */
+   mm_free(mm);
+}
+
 static void t_stack_growth(void)
 {
    struct vt_mm *mm = mm_new(1, true);
@@ -1540,6 +1627,23 @@ static void t_stack_growth(void)
    /* A VMA without VM_GROWSDOWN never grows. */
    map_anon(mm, BASE + 256 * PG, 4, RW);
    EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 255 * PG));
+   mm_free(mm);
+}
+
+/* Linux expand_downwards enforces stack_guard_gap (256 pages): the stack
+   may not grow to within 1 MiB above a preceding accessible VMA that is
+   not itself a stack. */
+static void t_stack_guard_gap(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   vt_addr S = BASE + 4096 * PG;
+   map_req(mm, S - 4 * PG, 4, RW | VT_VM_GROWSDOWN, NULL, 0, false,
+           VT_MK_STACK);
+   vt_set_stack(mm, S - 2048 * PG);
+   map_anon(mm, S - 200 * PG, 10, RW);         /* ends at S - 190 pages */
+   /* S - 10 pages lies 180 pages above its end: inside the gap. */
+   EXPECT_FC(VT_FC_INVALID, WR(mm, S - 10 * PG));
+   EXPECT_EQ(S - 4 * PG, vt_find_vma(mm, S - PG)->vm_start);
    mm_free(mm);
 }
 
@@ -2434,6 +2538,8 @@ static struct prop_run prop_runs[] = {
      0x5eed5eedull, 4, false, true, 4000 },
    { "property: 512-page fault-around, zero page, mprotect within a VMA",
      0xabcdef01ull, 512, true, true, 4000 },
+   { "property: 16-page fault-around, mprotect across VMAs of a mapping",
+     0x0badcafeull, 16, true, false, 4000 },
 };
 
 /* ===================================================================== */
@@ -2462,20 +2568,27 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
    { "file: private write -> file_cow; read, write -> wp_copy", t_file_private_write },
    { "file: shared write -> file_shared; read, write -> wp_shared", t_file_shared_write },
    { "file: shmem shared read then write: one fault", t_file_shmem },
+   { "file: shmem access beyond i_size is SIGBUS", t_file_shmem_beyond_eof },
    { "vma: munmap partial, head, tail, all", t_munmap_partial },
    { "vma: munmap spanning mappings", t_munmap_spanning },
    { "vma: MAP_FIXED over part of an older mapping", t_map_fixed_over },
    { "vma: mapping kinds, exec rights, bad requests", t_map_kinds },
    { "vma: mprotect split and merge", t_mprotect_split_merge },
+   { "vma: mprotect over several VMAs of a mapping merges them", t_mprotect_merge_whole_range },
    { "vma: mprotect RO then RW on anonymous pages", t_mprotect_anon_rights },
    { "vma: mprotect RO then RW on file pages", t_mprotect_file_rights },
    { "mremap: move to another 512 GiB region", t_mremap_move_far },
    { "mremap: move with a neighbouring VMA", t_mremap_move_with_neighbour },
+   { "mremap: move within one PTE table, nothing else mapped", t_mremap_move_same_table },
+   { "mremap: move within one PMD table, nothing else mapped", t_mremap_move_same_pmd },
    { "mremap: grow in place, shrink, move and grow", t_mremap_grow_shrink },
    { "brk: grow, shrink, grow", t_brk },
    { "madvise: MADV_DONTNEED refaults, touched kept", t_madv_dontneed },
    { "mlock: populates, locked PTEs, MAP_LOCKED, mlockall", t_mlock },
+   { "mlock: munlock over several VMAs of a mapping merges them", t_mlock_merge_whole_range },
+   { "populate: no invalid access beyond the end of the file", t_populate_beyond_eof },
    { "stack: grows down to stack_guard_low, not below", t_stack_growth },
+   { "stack: stack_guard_gap below the stack", t_stack_guard_gap },
    { "invalid: unmapped, protection, exec, non-canonical", t_invalid },
    { "counts: minor and major sums", t_counts_kinds },
    { "labels: counts, invalid accesses, ranges added", t_labels },
