@@ -1,0 +1,188 @@
+/* vt_sim.h: simulated physical memory.  A simulation (struct vt_sim) is one
+   (replacement policy, RAM size, swap size) triple fed with the page
+   references of a process.  Several run side by side on one stream.
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   The address-space model (vt_core.h) decides what a reference means with
+   unlimited RAM: a minor fault of some class, or nothing (the page is
+   present).  A simulation adds what a RAM limit changes: a page that the
+   unlimited model has present may have been evicted here, so the reference
+   is a major fault (swap-in for anonymous pages, a file read for file
+   pages); bringing any page in may need a victim, chosen by the policy.
+
+   Pages are identified by a key (vt_u64): the virtual page number of the
+   process (vaddr >> 12).  Plain C, no libc, host interface of vt_core.h. */
+
+#ifndef VT_SIM_H
+#define VT_SIM_H
+
+#include "vt_core.h"
+
+/* ---- frames: what a policy may look at ------------------------------- */
+
+struct vt_pframe {
+   vt_u64   key;          /* the page in this frame; VT_SIM_NO_PAGE if free */
+   vt_u64   inserted;     /* time the page was brought in */
+   vt_u64   last_ref;     /* time of the last reference (exact, see below) */
+   vt_u64   refs;         /* references since it was brought in */
+   uint32_t mapping;      /* vt_mapping id, for per-mapping eviction counts */
+   uint8_t  referenced;   /* the PTE accessed bit: set by a reference,
+                             cleared only through vt_sim_clear_referenced */
+   uint8_t  dirty;        /* written since brought in (or since written back) */
+   uint8_t  anon;         /* swap-backed (anonymous) vs file-backed */
+   uint8_t  locked;      /* mlocked: never a victim */
+   uint32_t link[2];      /* for the policy's own lists (prev/next frame) */
+   vt_u64   pdata;        /* for the policy's own use (age counter, ...) */
+};
+#define VT_SIM_NO_PAGE (~(vt_u64)0)
+#define VT_SIM_NO_FRAME (~(uint32_t)0)
+
+struct vt_sim;
+
+/* What a policy needs of the reference stream; the fast path honours it. */
+#define VT_POL_REFBIT  1u  /* learns of references through the referenced
+                              bit only: told of the first reference after
+                              each vt_sim_clear_referenced */
+#define VT_POL_EVERY   2u  /* needs last_ref and refs exact for every
+                              reference (LRU, LFU, ARC); the host delivers
+                              references the fast path absorbed before any
+                              victim is chosen, with exact times */
+#define VT_POL_FUTURE  4u  /* needs the future (OPT): offline replay only */
+
+struct vt_policy_params {
+   vt_u64   seed;           /* RANDOM */
+   vt_u64   period;         /* NRU reset, AGING shift: in time units */
+   vt_u64   tau;            /* WSCLOCK working-set window: in time units */
+   unsigned swappiness;     /* LINUX: 0..200, default 60 */
+};
+
+struct vt_policy_ops {
+   const char *name;        /* "fifo", "lru", ... as --policy= spells it */
+   unsigned    needs;       /* VT_POL_* */
+   void    *(*create)(struct vt_sim *s, uint32_t nr_frames,
+                      const struct vt_policy_params *p);
+   void     (*destroy)(void *st);
+   /* Frame f now holds a page (its vt_pframe is filled in). */
+   void     (*insert)(void *st, uint32_t f);
+   /* A reference to the resident page in f (fields already updated):
+      every reference for VT_POL_EVERY policies (possibly delivered late,
+      in time order per page), else the first since the bit was cleared. */
+   void     (*reference)(void *st, uint32_t f);
+   /* f is freed other than by eviction (unmap, exit). */
+   void     (*remove)(void *st, uint32_t f);
+   /* Choose a victim: a frame whose page is not locked.  The policy drops
+      it from its structures; VT_SIM_NO_FRAME if every frame is locked. */
+   uint32_t (*victim)(void *st, vt_u64 now);
+   /* Called when time passes a multiple of params.period (may be NULL). */
+   void     (*tick)(void *st, vt_u64 now);
+   /* OPT only: the time of the next reference to key after now
+      (VT_SIM_NO_PAGE = never); set by the replayer.  NULL otherwise. */
+   void     (*set_future)(void *st, vt_u64 (*next_use)(void *ctx, vt_u64 key,
+                                                       vt_u64 now), void *ctx);
+};
+
+extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
+   vt_policy_lfu, vt_policy_random, vt_policy_clock, vt_policy_nru,
+   vt_policy_aging, vt_policy_wsclock, vt_policy_linux, vt_policy_arc,
+   vt_policy_opt;
+/* NULL-terminated, in the order above. */
+extern const struct vt_policy_ops *const vt_policies[];
+const struct vt_policy_ops *vt_policy_find(const char *name);
+
+/* ---- a simulation ------------------------------------------------------ */
+
+struct vt_sim_config {
+   const struct vt_policy_ops *policy;
+   vt_u64   ram_pages;       /* frames; 0 = unlimited */
+   vt_u64   swap_pages;      /* swap slots; 0 = unlimited */
+   struct vt_policy_params params;
+};
+
+struct vt_sim_stats {
+   vt_u64 faults[VT_NR_FC];  /* minor classes as the unlimited model said;
+                                VT_FC_SWAP_IN and VT_FC_FILE_MAJOR here */
+   vt_u64 evictions;         /* pages evicted */
+   vt_u64 swap_outs;         /* dirty (or never written out) anonymous
+                                pages written to swap */
+   vt_u64 writebacks;        /* dirty file pages written back at eviction */
+   vt_u64 refaults;          /* major faults of pages evicted before */
+   vt_u64 oom_events;        /* no frame could be freed (all locked, or
+                                anonymous with swap full) */
+   vt_u64 peak_resident;
+};
+
+/* Result of vt_sim_access. */
+#define VT_SIMR_FAULT     1u   /* a fault was taken here (class in *cls) */
+#define VT_SIMR_OOM       2u   /* out of memory: the page could not be
+                                  brought in (the kernel would OOM-kill) */
+#define VT_SIMR_CACHEABLE 4u   /* further references to the page change
+                                  nothing here until vt_sim invalidates it */
+
+/* Host callbacks of a simulation. */
+struct vt_sim_host {
+   /* A page's filter entries must go (evicted, or its referenced bit was
+      cleared): the next reference must reach vt_sim_access. */
+   void (*invalidate)(void *ctx, vt_u64 key);
+   /* Out of memory when bringing in key (for the OOM record). */
+   void (*oom)(void *ctx, struct vt_sim *s, vt_u64 key);
+   /* Before a victim is chosen: deliver references the fast path absorbed
+      (VT_POL_EVERY policies), through vt_sim_note_hits. */
+   void (*flush_hits)(void *ctx, struct vt_sim *s);
+   void *ctx;
+};
+
+struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
+                             const struct vt_sim_host *host);
+void vt_sim_destroy(struct vt_sim *s);
+
+/* Access flags. */
+#define VT_SIMA_WRITE  1u
+#define VT_SIMA_ANON   2u   /* swap-backed page (else file-backed) */
+#define VT_SIMA_LOCKED 4u   /* in an mlocked VMA */
+#define VT_SIMA_ZERO   8u   /* the PTE maps the shared zero page: no frame
+                               is used (base_cls VT_FC_ZERO, or -1 for a
+                               later read of it) */
+#define VT_SIMA_PREFAULT 16u /* mapped without being referenced (fault-
+                               around, populate): brought in, not counted
+                               as a reference or a fault */
+
+/* A reference to page key at time now.  base_cls: the fault class the
+   unlimited model took for it, or -1 if it found the page present.
+   *cls receives the class of the fault taken in this simulation. */
+unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
+                       uint32_t mapping, vt_u64 now, int base_cls, int *cls);
+
+/* References the fast path absorbed: n more references to key, the last
+   at time last (only for resident pages; ignored otherwise). */
+void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last);
+
+/* The page is gone (munmap, MADV_DONTNEED, exit): its frame and any swap
+   slot are freed, it is no longer "evicted before". */
+void vt_sim_drop(struct vt_sim *s, vt_u64 key);
+
+/* mlock/munlock of a resident page. */
+void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
+
+/* Time passes (for tick-driven policies); called by the host at least at
+   every reference that reaches the simulation. */
+void vt_sim_advance(struct vt_sim *s, vt_u64 now);
+
+/* For policies. */
+struct vt_pframe *vt_sim_frames(struct vt_sim *s);
+uint32_t vt_sim_nr_frames(const struct vt_sim *s);
+void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
+/* May f be evicted now?  Not if locked, nor if anonymous while swap is
+   full.  victim() must return such a frame. */
+bool vt_sim_evictable(const struct vt_sim *s, uint32_t f);
+vt_u64 vt_sim_random(struct vt_sim *s);          /* seeded xorshift */
+
+const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s);
+const struct vt_sim_config *vt_sim_config(const struct vt_sim *s);
+vt_u64 vt_sim_resident(const struct vt_sim *s);
+/* Evictions per mapping id: fills counts[0..n) (0 where none). */
+void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
+                                 uint32_t n);
+
+#endif /* VT_SIM_H */
