@@ -286,6 +286,48 @@ static inline void *vmt_anon(size_t npages)
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
+/* ---- files -------------------------------------------------------------- */
+
+/* Creates $TMPDIR/<name> (else /tmp/<name>) holding `bytes` bytes, written
+   with one write() of at most 4096 bytes per page and fsync()ed, so every
+   page is in the page cache, clean, uptodate and unlocked before anything
+   maps it, and in an order-0 folio (ext4 allocates a folio no larger than
+   the write that creates it).  Refuses tmpfs, which has no write-notify and
+   whose files are shared memory.  The file is unlinked at once (the
+   descriptor keeps it); returns the descriptor, open O_RDWR. */
+#include <linux/magic.h>
+#include <sys/vfs.h>
+
+static VMT_NOINLINE int vmt_cached_file(const char *name, size_t bytes)
+{
+   const char *dir = getenv("TMPDIR");
+   if (!dir || !*dir)
+      dir = "/tmp";
+   char path[4096];
+   snprintf(path, sizeof path, "%s/%s", dir, name);
+   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+   if (fd < 0)
+      vmt_die("open %s", path);
+   struct statfs sfs;
+   if (fstatfs(fd, &sfs) != 0)
+      vmt_die("fstatfs %s", path);
+   if (sfs.f_type == TMPFS_MAGIC && unlink(path) == 0)
+      vmt_die("%s is on tmpfs; point TMPDIR at a disk filesystem such as ext4", dir);
+   static char page[4096];
+   for (size_t done = 0, i = 0; done < bytes; i++) {
+      size_t n = bytes - done < sizeof page ? bytes - done : sizeof page;
+      memset(page, 'a' + i % 26, sizeof page);
+      if (write(fd, page, n) != (ssize_t)n)
+         vmt_die("write %s", path);
+      done += n;
+   }
+   if (fsync(fd) != 0)
+      vmt_die("fsync %s", path);
+   if (unlink(path) != 0)
+      vmt_die("unlink %s", path);
+   return fd;
+}
+
 /* ---- native observations --------------------------------------------- */
 
 struct vmt_range_count {
