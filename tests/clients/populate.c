@@ -1,0 +1,95 @@
+/* populate MODE: faults taken by mlock and MAP_POPULATE, before the
+   program touches anything.  The memory studied is labelled "region".
+
+   mlock          a 10-page private anonymous read-write mapping, untouched:
+                  mlock() (phase "mlock"), then written (phase "write"),
+                  munlock()ed (phase "munlock"), then read and written
+                  (phase "access")
+   map-populate   a 10-page private anonymous read-write mmap with
+                  MAP_POPULATE (phase "mmap": the mmap call), then written
+                  (phase "write")
+   file-populate  a cached 32-page file mapped whole, MAP_PRIVATE, PROT_READ,
+                  MAP_POPULATE, at a 64 KiB-aligned address (phase "mmap"),
+                  then every page read (phase "read")
+
+   The mmap phases map over a PROT_NONE reservation placed (and labelled)
+   beforehand, so the label exists before the mapping does; mlock and
+   munlock are warmed up on another page. */
+#include "vmtest.h"
+
+#define NPAGES 10
+#define FILE_PAGES 32
+#define WINDOW (64 * 1024)
+
+static VMT_NOINLINE void *map_fixed(void *at, size_t len, int prot, int flags,
+                                    int fd)
+{
+   void *p = mmap(at, len, prot, flags | MAP_FIXED, fd, 0);
+   if (p != at)
+      vmt_die("mmap at %p", at);
+   return p;
+}
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   const char *mode = argc == 2 ? argv[1] : "";
+
+   if (strcmp(mode, "mlock") == 0) {
+      char *warm = vmt_anon(1);
+      if (mlock(warm, VMT_PAGE) != 0 || munlock(warm, VMT_PAGE) != 0)
+         vmt_die("mlock/munlock");
+      char *p = vmt_anon(NPAGES);
+      VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "region");
+
+      vmt_begin("mlock");
+      int r = mlock(p, NPAGES * VMT_PAGE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mlock");
+
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+
+      vmt_begin("munlock");
+      r = munlock(p, NPAGES * VMT_PAGE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("munlock");
+
+      vmt_begin("access");
+      vmt_read_pages(p, NPAGES);
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+   } else if (strcmp(mode, "map-populate") == 0) {
+      void *at = vmt_place(NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at, NPAGES * VMT_PAGE, "region");
+
+      vmt_begin("mmap");
+      char *p = map_fixed(at, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1);
+      vmt_end();
+
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+   } else if (strcmp(mode, "file-populate") == 0) {
+      int fd = vmt_cached_file("vmtest-populate.dat", FILE_PAGES * VMT_PAGE);
+      void *at = vmt_place(FILE_PAGES * VMT_PAGE, WINDOW, 0);
+      VMTRACE_LABEL(at, FILE_PAGES * VMT_PAGE, "region");
+
+      vmt_begin("mmap");
+      char *p = map_fixed(at, FILE_PAGES * VMT_PAGE, PROT_READ,
+                          MAP_PRIVATE | MAP_POPULATE, fd);
+      vmt_end();
+
+      vmt_begin("read");
+      vmt_read_pages(p, FILE_PAGES);
+      vmt_end();
+      close(fd);
+   } else {
+      vmt_die("usage: populate mlock|map-populate|file-populate");
+   }
+   return 0;
+}

@@ -1,0 +1,74 @@
+/* syscall_touch MODE: memory the kernel touches inside a system call.  The
+   buffer studied is a 10-page private anonymous mapping, untouched before
+   the call, labelled "buf"; the call is phase "call", a second pass over
+   the buffer from user space phase "after".
+
+   read        read() 10 pages of a cached 10-page file into the buffer:
+               the kernel writes every page (copy_to_user); phase "after"
+               writes the buffer
+   write-pipe  write() the 10 pages into a pipe (64 KiB of capacity, so
+               the call does not block): the kernel reads every page
+               (copy_from_user); phase "after" writes the buffer
+   write-null  write() the 10 pages to /dev/null: write_null returns the
+               count without looking at the buffer; phase "after" reads
+               the buffer
+
+   The file, the pipe and /dev/null are opened, and read()/write() warmed
+   up on another buffer, before the measurement. */
+#include "vmtest.h"
+
+#define NPAGES 10
+#define LEN (NPAGES * VMT_PAGE)
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   const char *mode = argc == 2 ? argv[1] : "";
+   int fd_in = -1, fd_out = -1;
+   static char warm[4096];
+
+   if (strcmp(mode, "read") == 0) {
+      fd_in = vmt_cached_file("vmtest-syscall.dat", LEN);
+      if (pread(fd_in, warm, sizeof warm, 0) != (ssize_t)sizeof warm)
+         vmt_die("pread");
+      if (lseek(fd_in, 0, SEEK_SET) != 0)
+         vmt_die("lseek");
+   } else if (strcmp(mode, "write-pipe") == 0) {
+      int pfd[2];
+      if (pipe(pfd) != 0)
+         vmt_die("pipe");
+      if (fcntl(pfd[1], F_GETPIPE_SZ) < (int)LEN)
+         vmt_die("pipe too small");
+      fd_in = pfd[0];
+      fd_out = pfd[1];
+      if (write(fd_out, warm, sizeof warm) != (ssize_t)sizeof warm ||
+          read(fd_in, warm, sizeof warm) != (ssize_t)sizeof warm)
+         vmt_die("warming the pipe");
+   } else if (strcmp(mode, "write-null") == 0) {
+      fd_out = open("/dev/null", O_WRONLY);
+      if (fd_out < 0)
+         vmt_die("open /dev/null");
+      if (write(fd_out, warm, sizeof warm) != (ssize_t)sizeof warm)
+         vmt_die("write /dev/null");
+   } else {
+      vmt_die("usage: syscall_touch read|write-pipe|write-null");
+   }
+
+   char *buf = vmt_anon(NPAGES);
+   VMTRACE_LABEL(buf, LEN, "buf");
+
+   vmt_begin("call");
+   ssize_t r = strcmp(mode, "read") == 0 ? read(fd_in, buf, LEN)
+                                         : write(fd_out, buf, LEN);
+   vmt_end();
+   if (r != (ssize_t)LEN)
+      vmt_die("%s returned %zd", mode, r);
+
+   vmt_begin("after");
+   if (strcmp(mode, "write-null") == 0)
+      vmt_read_pages(buf, NPAGES);
+   else
+      vmt_write_pages(buf, NPAGES);
+   vmt_end();
+   return 0;
+}
