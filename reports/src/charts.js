@@ -1,0 +1,252 @@
+'use strict';
+// Charts: specs built from a file's planned sections (pure, testable), and
+// the glue that turns a spec into a uPlot chart with linked time zoom.
+//
+// spec = {id, title, note, x: [...], xLabel, xLog, yUnit: 'pages'|'count',
+//         series: [{label, values, raw, color, stacked, dash}], bands: [...]}
+// `values` are what is drawn (cumulative for stacked series), `raw` what the
+// legend shows.
+
+var F = require('./format');
+var M = require('./model');
+
+var KIND_COLORS = {
+  text: '#4e79a7', data: '#f28e2b', bss: '#edc948', heap: '#e15759', stack: '#76b7b2',
+  anon: '#59a14f', file: '#b07aa1', shm: '#9c755f'
+};
+var CLASS_COLORS = {
+  anon: '#59a14f', zero: '#a0cbe8', file_read: '#b07aa1', file_cow: '#ff9da7', file_shared: '#9c755f',
+  wp_copy: '#e15759', wp_reuse: '#f28e2b', wp_shared: '#edc948', swap_in: '#4e79a7', file_major: '#17becf',
+  invalid: '#000000'
+};
+var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22'];
+
+function color(map, key, i) {
+  return map[key] || PALETTE[i % PALETTE.length];
+}
+
+function sum(a) {
+  var s = 0;
+  for (var i = 0; i < a.length; i++) s += a[i] || 0;
+  return s;
+}
+
+// Cumulative sums, bottom to top: stack([[1,2],[3,4]]) -> [[1,2],[4,6]].
+function stack(arrays) {
+  var out = [];
+  var acc = null;
+  arrays.forEach(function (a) {
+    var s = a.map(function (v, i) { return (acc ? acc[i] : 0) + (v || 0); });
+    out.push(s);
+    acc = s;
+  });
+  return out;
+}
+
+// Marks consecutive stacked series with cumulative values and the bands
+// (uPlot series indices: x is 0) that fill between them.
+function applyStack(series) {
+  var idx = [];
+  series.forEach(function (s, i) { if (s.stacked) idx.push(i); });
+  var cum = stack(idx.map(function (i) { return series[i].raw; }));
+  var bands = [];
+  idx.forEach(function (si, k) {
+    series[si].values = cum[k];
+    if (k > 0) bands.push({ series: [si + 1, idx[k - 1] + 1], fill: fade(series[si].color) });
+    else series[si].fill = fade(series[si].color);
+  });
+  series.forEach(function (s) { if (!s.values) s.values = s.raw; });
+  return bands;
+}
+
+function fade(hex) {
+  return hex + '99';
+}
+
+function memorySpec(d) {
+  var tl = d.timeline;
+  if (!tl || !tl.t || !tl.t.length) return null;
+  var series = [];
+  M.rssKinds(tl).forEach(function (k, i) {
+    if (sum(tl.rss[k]) === 0) return;
+    series.push({ label: 'resident ' + k, raw: tl.rss[k], color: color(KIND_COLORS, k, i), stacked: true });
+  });
+  if (Array.isArray(tl.touched)) series.push({ label: 'touched', raw: tl.touched, color: '#333333', dash: [6, 4] });
+  if (!series.length) return null;
+  var bands = applyStack(series);
+  return {
+    id: 'chart-memory', title: 'Resident pages by kind, and pages touched',
+    note: 'Resident pages per mapping kind, stacked; dashed: distinct pages touched so far.',
+    x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands
+  };
+}
+
+function wssSpec(d) {
+  var tl = d.timeline;
+  if (!tl || !tl.t || !Array.isArray(tl.wss) || !tl.wss.length) return null;
+  var series = [];
+  tl.wss.forEach(function (w, i) {
+    var n = tl.t.length;
+    var code = w.code || new Array(n).fill(0);
+    var data = w.data || new Array(n).fill(0);
+    var total = w.total || code.map(function (v, j) { return (v || 0) + (data[j] || 0); });
+    var c = PALETTE[i % PALETTE.length];
+    var tau = 'τ=' + F.si(w.tau);
+    series.push({ label: 'WSS ' + tau, raw: total, color: c, width: 2 });
+    if (w.code) series.push({ label: 'code ' + tau, raw: code, color: c, dash: [2, 3], width: 1 });
+    if (w.data) series.push({ label: 'data ' + tau, raw: data, color: c, dash: [8, 4], width: 1 });
+  });
+  applyStack(series);
+  return {
+    id: 'chart-wss', title: 'Working set WS(t, τ)',
+    note: 'Distinct pages referenced in the last τ instructions (Denning), split into code and data.',
+    x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: []
+  };
+}
+
+function faultSpec(d) {
+  var tl = d.timeline;
+  if (!tl || !tl.t || !tl.faults) return null;
+  var series = [];
+  var names = M.faultClasses(d).map(function (c) { return c.name; });
+  Object.keys(tl.faults).forEach(function (k) { if (names.indexOf(k) < 0 && ['total', 'minor', 'major'].indexOf(k) < 0) names.push(k); });
+  names.forEach(function (k, i) {
+    var a = tl.faults[k];
+    if (!a || sum(a) === 0) return;
+    series.push({ label: k, raw: a, color: color(CLASS_COLORS, k, i), stacked: k !== 'invalid', stepped: true });
+  });
+  if (!series.length) return null;
+  var bands = applyStack(series);
+  return {
+    id: 'chart-faults', title: 'Faults per interval by class',
+    note: 'Faults taken during each sample of ' + F.int(tl.interval) + ' instructions, stacked by class.',
+    x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: bands
+  };
+}
+
+// Faults versus RAM size, one line per policy (x: RAM pages, log scale).
+function policySpec(d) {
+  var sims = d.simulations;
+  if (!Array.isArray(sims) || !sims.length) return null;
+  var sizes = [];
+  var policies = [];
+  sims.forEach(function (s) {
+    if (sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
+    if (policies.indexOf(s.policy) < 0) policies.push(s.policy);
+  });
+  sizes.sort(function (a, b) { return a - b; });
+  var series = policies.map(function (p, i) {
+    var vals = sizes.map(function (sz) {
+      var hit = null;
+      sims.forEach(function (s) { if (s.policy === p && s.ram_pages === sz) hit = s.faults.total; });
+      return hit;
+    });
+    return { label: p, raw: vals, values: vals, color: PALETTE[i % PALETTE.length], points: true };
+  });
+  return {
+    id: 'chart-policies', title: 'Faults versus RAM size, per policy',
+    note: 'Each point is one simulation: the policy given that many page frames.',
+    x: sizes, xLabel: 'RAM', xLog: sizes.length > 2 && sizes[0] > 0, xUnit: 'pages', yUnit: 'count',
+    series: series, bands: []
+  };
+}
+
+function timeSpecs(d) {
+  return [memorySpec(d), wssSpec(d), faultSpec(d)].filter(Boolean);
+}
+
+// ---- uPlot glue (browser) --------------------------------------------------
+
+function axisFormatter(unit, pageSize) {
+  if (unit === 'pages') return function (v) { return F.bytes(v * pageSize); };
+  return function (v) { return F.si(v); };
+}
+
+function toUplot(spec, width, height, pageSize, uPlot) {
+  var yFmt = axisFormatter(spec.yUnit, pageSize);
+  var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); } : function (v) { return F.si(v); };
+  var legendFmt = spec.yUnit === 'pages'
+    ? function (v) { return v === null || v === undefined ? '–' : F.pages(v, pageSize); }
+    : function (v) { return v === null || v === undefined ? '–' : F.int(v); };
+  var series = [{
+    label: spec.xLabel,
+    value: function (u, v) { return v === null || v === undefined ? '–' : spec.xUnit === 'pages' ? F.pages(v, pageSize) : F.int(v); }
+  }];
+  spec.series.forEach(function (s, i) {
+    var o = {
+      label: s.label, stroke: s.color, width: s.width || 1.5,
+      value: function (u, v, si, idx) { return idx === null || idx === undefined ? '–' : legendFmt(s.raw[idx]); },
+      spanGaps: !!s.points
+    };
+    if (s.dash) o.dash = s.dash;
+    if (s.fill) o.fill = s.fill;
+    if (s.points) o.points = { show: true, size: 6 };
+    if (s.stepped && uPlot.paths && uPlot.paths.stepped) o.paths = uPlot.paths.stepped({ align: 1 });
+    series.push(o);
+    void i;
+  });
+  var opts = {
+    width: width, height: height,
+    series: series,
+    bands: spec.bands || [],
+    scales: { x: spec.xLog ? { time: false, distr: 3 } : { time: false } },
+    axes: [
+      { values: function (u, vals) { return vals.map(xFmt); } },
+      { size: 70, values: function (u, vals) { return vals.map(yFmt); } }
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false } }
+  };
+  var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
+  return { opts: opts, data: data };
+}
+
+// Keeps the x range of several time charts (and the heatmap) the same:
+// zooming one (drag) or resetting it (double-click) applies to all.
+function Linker() {
+  this.members = [];
+  this.busy = false;
+}
+Linker.prototype.add = function (m) { this.members.push(m); };
+Linker.prototype.set = function (from, min, max) {
+  if (this.busy) return;
+  this.busy = true;
+  try {
+    this.members.forEach(function (m) { if (m !== from) m.setRange(min, max); });
+  } finally {
+    this.busy = false;
+  }
+};
+
+// Creates a uPlot in `el` for a time spec, joined to the linker.
+function makeTimeChart(el, spec, pageSize, uPlot, linker, width) {
+  var u = toUplot(spec, width, 220, pageSize, uPlot);
+  var member = null;
+  u.opts.cursor.sync = { key: 'vmtrace-time', setSeries: false };
+  u.opts.hooks = {
+    setScale: [function (plot, key) {
+      if (key !== 'x' || !member) return;
+      linker.set(member, plot.scales.x.min, plot.scales.x.max);
+    }]
+  };
+  var plot = new uPlot(u.opts, u.data, el);
+  member = {
+    plot: plot,
+    setRange: function (min, max) { plot.setScale('x', { min: min, max: max }); }
+  };
+  linker.add(member);
+  return plot;
+}
+
+function makeChart(el, spec, pageSize, uPlot, width) {
+  var u = toUplot(spec, width, 260, pageSize, uPlot);
+  return new uPlot(u.opts, u.data, el);
+}
+
+module.exports = {
+  stack: stack, applyStack: applyStack,
+  memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
+  timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker,
+  makeTimeChart: makeTimeChart, makeChart: makeChart,
+  KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS
+};

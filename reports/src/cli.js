@@ -1,0 +1,181 @@
+'use strict';
+// vmtrace-report FILE... [-o report.html] [--text]
+
+var fs = require('fs');
+var path = require('path');
+var V = require('./validate');
+var html = require('./html');
+var text = require('./text');
+var F = require('./format');
+
+var USAGE = [
+  'usage: vmtrace-report FILE... [-o OUTPUT] [--text]',
+  '',
+  'Reads vmtrace output files (vmtrace.out.<pid>: one run, the processes of',
+  'a process tree, or several runs) and writes one self-contained HTML report.',
+  '',
+  '  -o, --output FILE  where the report goes (default vmtrace-report.html; - for stdout)',
+  '      --text         print the report for a terminal instead of writing HTML',
+  '  -h, --help         this help',
+  '      --version      the version'
+].join('\n');
+
+function UsageError(message) {
+  this.name = 'UsageError';
+  this.message = message;
+}
+UsageError.prototype = Object.create(Error.prototype);
+
+function parseArgs(argv) {
+  var o = { files: [], output: null, text: false, help: false, version: false };
+  var rest = false;
+  for (var i = 0; i < argv.length; i++) {
+    var a = argv[i];
+    if (rest || a === '-' || a.charAt(0) !== '-') { o.files.push(a); continue; }
+    if (a === '--') { rest = true; continue; }
+    var m = /^(--output|-o)(?:=(.*))?$/.exec(a);
+    if (m) {
+      var v = m[2];
+      if (v === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(a + ' needs a file name');
+        v = argv[++i];
+      }
+      if (v === '') throw new UsageError(a + ' needs a file name');
+      o.output = v;
+    } else if (a.slice(0, 2) === '-o' && a.length > 2) {
+      o.output = a.slice(2);
+    } else if (a === '--text') o.text = true;
+    else if (a === '-h' || a === '--help') o.help = true;
+    else if (a === '--version') o.version = true;
+    else throw new UsageError('unknown option ' + a);
+  }
+  return o;
+}
+
+function readProblem(err) {
+  switch (err && err.code) {
+    case 'ENOENT': return 'cannot open: no such file';
+    case 'EISDIR': return 'is a directory, not a vmtrace output file';
+    case 'EACCES': return 'cannot open: permission denied';
+    default: return 'cannot read: ' + (err && err.message ? err.message : String(err));
+  }
+}
+
+// Reads and checks every file; returns {files, errors} where errors are
+// one-line messages "FILE: problem".
+function load(names, readFile) {
+  readFile = readFile || function (n) { return n === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(n, 'utf8'); };
+  var files = [];
+  var errors = [];
+  var seen = {};
+  names.forEach(function (n) {
+    var key = n === '-' ? '-' : path.resolve(n);
+    if (seen[key]) return;
+    seen[key] = true;
+    var textData;
+    try {
+      textData = readFile(n);
+    } catch (e) {
+      errors.push(n + ': ' + readProblem(e));
+      return;
+    }
+    try {
+      files.push({ name: n === '-' ? '(stdin)' : n, data: V.parse(textData) });
+    } catch (e) {
+      if (e instanceof V.VmtraceFormatError) errors.push(n + ': ' + e.message);
+      else errors.push(n + ': ' + (e && e.message ? e.message : String(e)));
+    }
+  });
+  return { files: files, errors: errors };
+}
+
+// Returns the exit status. io: {stdout, stderr} with write(), assets: a
+// function returning the assets (only called for HTML).
+function main(argv, getAssets, io) {
+  io = io || { stdout: process.stdout, stderr: process.stderr };
+  var err = function (msg) { io.stderr.write('vmtrace-report: ' + F.printable(msg) + '\n'); };
+  var opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(e.message);
+    io.stderr.write(USAGE + '\n');
+    return 2;
+  }
+  if (opts.help) { io.stdout.write(USAGE + '\n'); return 0; }
+  if (opts.version) {
+    var a0 = safeAssets(getAssets, true);
+    io.stdout.write('vmtrace-report ' + (a0 ? a0.version : '?') + '\n');
+    return 0;
+  }
+  if (!opts.files.length) {
+    err('no input files');
+    io.stderr.write(USAGE + '\n');
+    return 2;
+  }
+  if (opts.text && opts.output) {
+    err('--text prints to the terminal; -o is for the HTML report');
+    return 2;
+  }
+  var loaded = load(opts.files);
+  if (loaded.errors.length) {
+    loaded.errors.forEach(err);
+    return 1;
+  }
+  if (opts.text) {
+    io.stdout.write(text.render(loaded.files));
+    return 0;
+  }
+  var assets;
+  try {
+    assets = getAssets();
+  } catch (e) {
+    err(e && e.message ? e.message : String(e));
+    return 1;
+  }
+  var page = html.build({
+    generator: { name: 'vmtrace-report', version: assets.version, uplot: assets.uplotVersion },
+    generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    files: loaded.files
+  }, assets);
+  var out = opts.output || 'vmtrace-report.html';
+  if (out === '-') {
+    io.stdout.write(page);
+    return 0;
+  }
+  try {
+    fs.writeFileSync(out, page);
+  } catch (e) {
+    err(out + ': cannot write: ' + (e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.message));
+    return 1;
+  }
+  io.stderr.write('vmtrace-report: wrote ' + F.printable(out) + ' (' + loaded.files.length +
+    (loaded.files.length > 1 ? ' files, ' : ' file, ') + F.bytes(Buffer.byteLength(page)) + ')\n');
+  return 0;
+}
+
+function safeAssets(getAssets, quiet) {
+  try {
+    return getAssets();
+  } catch (e) {
+    if (!quiet) throw e;
+    return null;
+  }
+}
+
+// Runs main, turning any unexpected error into one line (no stack trace
+// unless VMTRACE_REPORT_DEBUG is set) and setting the exit status.
+function run(argv, getAssets) {
+  var status;
+  try {
+    status = main(argv, getAssets);
+  } catch (e) {
+    process.stderr.write('vmtrace-report: internal error: ' + (e && e.message ? e.message : String(e)) + '\n');
+    if (process.env.VMTRACE_REPORT_DEBUG && e && e.stack) process.stderr.write(e.stack + '\n');
+    status = 70;
+  }
+  process.exitCode = status;
+}
+
+module.exports = { main: main, run: run, parseArgs: parseArgs, load: load, USAGE: USAGE };

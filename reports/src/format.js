@@ -1,0 +1,130 @@
+'use strict';
+// Number, size, address and command formatting shared by the HTML viewer
+// and the --text output. Pure functions, no DOM, no Node built-ins.
+
+function isNum(v) {
+  return typeof v === 'number' && isFinite(v);
+}
+
+// 1234567 -> "1,234,567" (fixed separator, independent of the locale).
+function int(n) {
+  if (!isNum(n)) return n === null || n === undefined ? '' : String(n);
+  var neg = n < 0;
+  var s = String(Math.round(Math.abs(n)));
+  var out = '';
+  while (s.length > 3) {
+    out = ',' + s.slice(-3) + out;
+    s = s.slice(0, -3);
+  }
+  return (neg ? '-' : '') + s + out;
+}
+
+// Binary units: 4096 -> "4 KiB", 1572864 -> "1.5 MiB".
+var UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+function bytes(n) {
+  if (!isNum(n)) return '';
+  var v = Math.abs(n);
+  var u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  var digits = u === 0 || v >= 100 || Math.round(v) === v ? 0 : v >= 10 ? 1 : 2;
+  var s = v.toFixed(digits);
+  if (digits > 0) s = s.replace(/\.?0+$/, '');
+  return (n < 0 ? '-' : '') + s + ' ' + UNITS[u];
+}
+
+// Pages with their size: "4,096 (16 MiB)".
+function pages(n, pageSize) {
+  if (!isNum(n)) return '';
+  return int(n) + ' (' + bytes(n * (pageSize || 4096)) + ')';
+}
+
+// Compact decimal for large counts: 2765314 -> "2.77M".
+var SI = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+function si(n) {
+  if (!isNum(n)) return '';
+  var a = Math.abs(n);
+  for (var i = 0; i < SI.length; i++) {
+    if (a >= SI[i][0]) {
+      var v = n / SI[i][0];
+      var s = Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+      return s.replace(/\.?0+$/, '') + SI[i][1];
+    }
+  }
+  return String(Math.round(n * 100) / 100);
+}
+
+// Addresses the way the tool's log prints them: 12 hex digits.
+function hex(n) {
+  if (!isNum(n)) return '';
+  var s = Math.floor(n).toString(16);
+  while (s.length < 12) s = '0' + s;
+  return '0x' + s;
+}
+
+function range(start, end) {
+  return hex(start) + '-' + hex(end);
+}
+
+// A command line as a shell would need it typed.
+function shellWord(w) {
+  w = String(w);
+  if (w !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(w)) return w;
+  return "'" + w.replace(/'/g, "'\\''") + "'";
+}
+function command(argv) {
+  if (!Array.isArray(argv)) return '';
+  return argv.map(shellWord).join(' ');
+}
+
+var SIGNALS = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT',
+  7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2',
+  13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ', 31: 'SIGSYS'
+};
+function exit(e) {
+  if (!e || typeof e !== 'object') return 'unknown';
+  if (e.status === 'exit') return 'exit ' + e.code;
+  if (e.status === 'signal') {
+    return 'signal ' + e.signal + (SIGNALS[e.signal] ? ' (' + SIGNALS[e.signal] + ')' : '');
+  }
+  if (e.status === 'exec') return 'exec (image replaced)';
+  return String(e.status);
+}
+
+function seconds(s) {
+  if (!isNum(s)) return '';
+  if (s < 1) return (s * 1000).toFixed(0) + ' ms';
+  if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + ' s';
+  var m = Math.floor(s / 60);
+  return m + ' min ' + Math.round(s - m * 60) + ' s';
+}
+
+function date(epochSeconds) {
+  if (!isNum(epochSeconds)) return '';
+  return new Date(epochSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+function percent(part, whole) {
+  if (!isNum(part) || !isNum(whole) || whole === 0) return '';
+  var p = (100 * part) / whole;
+  if (p > 0 && p < 0.1) return '<0.1%';
+  return (p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)) + '%';
+}
+
+// Control characters made visible, for terminal output (a file name may
+// hold an escape sequence).
+function printable(s) {
+  return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, function (c) {
+    var h = c.charCodeAt(0).toString(16);
+    return c.charCodeAt(0) > 0xff ? '\\u' + ('000' + h).slice(-4) : '\\x' + ('0' + h).slice(-2);
+  });
+}
+
+module.exports = {
+  int: int, bytes: bytes, pages: pages, si: si, hex: hex, range: range,
+  command: command, shellWord: shellWord, exit: exit, seconds: seconds, date: date,
+  percent: percent, printable: printable, isNum: isNum
+};

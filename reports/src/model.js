@@ -1,0 +1,420 @@
+'use strict';
+// The report's sections as plain tables, built from one validated file.
+// Both the HTML viewer and the --text output render these, so the two show
+// the same figures. A table is
+//   {id, title, note, columns: [{key, title, num, fmt(value, row), tip}],
+//    rows: [{...raw values...}], sort: {key, desc}}
+// Raw values stay numbers so that tables sort numerically; fmt makes text.
+
+var F = require('./format');
+var V = require('./validate');
+
+var KINDS = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
+
+function faultClasses(d) {
+  var fc = Array.isArray(d.fault_classes) && d.fault_classes.length ? d.fault_classes : V.FAULT_CLASSES;
+  return fc.map(function (c) {
+    return { name: c.name, kind: c.kind || '', kernel: c.kernel || '', description: c.description || '' };
+  });
+}
+
+// Fault classes (not invalid) that have any fault in one of the objects.
+function activeClasses(d, faultObjects) {
+  return faultClasses(d).filter(function (c) {
+    if (c.name === 'invalid') return false;
+    return faultObjects.some(function (f) { return f && f[c.name] > 0; });
+  }).map(function (c) { return c.name; });
+}
+
+function anyInvalid(faultObjects) {
+  return faultObjects.some(function (f) { return f && f.invalid > 0; });
+}
+
+function num(key, title, fmt, tip) {
+  return { key: key, title: title, num: true, fmt: fmt || function (v) { return F.int(v); }, tip: tip };
+}
+function text(key, title, fmt, tip) {
+  return { key: key, title: title, num: false, fmt: fmt || function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
+}
+
+// Columns for a faults object flattened into a row as f_CLASS keys.
+function faultColumns(d, faultObjects) {
+  var cls = faultClasses(d);
+  var byName = {};
+  cls.forEach(function (c) { byName[c.name] = c; });
+  var cols = [num('f_total', 'faults', null, 'minor + major (what getrusage counts)')];
+  var active = activeClasses(d, faultObjects);
+  var kinds = {};
+  active.forEach(function (n) { kinds[byName[n].kind] = true; });
+  if (kinds.major) {
+    cols.push(num('f_minor', 'minor'));
+    cols.push(num('f_major', 'major'));
+  }
+  active.forEach(function (n) {
+    var c = byName[n];
+    cols.push(num('f_' + n, n, null, c.kind + ' fault, ' + c.kernel + ': ' + c.description));
+  });
+  if (anyInvalid(faultObjects)) cols.push(num('f_invalid', 'invalid', null, 'invalid accesses (SIGSEGV/EFAULT), not in the total'));
+  return cols;
+}
+
+function flattenFaults(row, f, classes) {
+  if (!f) return row;
+  row.f_total = f.total;
+  row.f_minor = f.minor;
+  row.f_major = f.major;
+  row.f_invalid = f.invalid;
+  classes.forEach(function (c) { row['f_' + c.name] = f[c.name]; });
+  return row;
+}
+
+function pageSize(d) {
+  return d.page_size || 4096;
+}
+
+// ---- summary ---------------------------------------------------------------
+
+function summary(d) {
+  var r = d.run;
+  var t = d.totals;
+  var ps = pageSize(d);
+  var items = [
+    ['command', F.command(r.command)],
+    ['pid', String(r.pid) + (r.ppid !== undefined ? ' (parent ' + r.ppid + ')' : '')],
+    ['exit', F.exit(r.exit)],
+    ['instructions', F.int(r.instructions)]
+  ];
+  if (F.isNum(r.memory_references)) items.push(['memory references', F.int(r.memory_references)]);
+  if (F.isNum(r.start_time)) {
+    var wall = F.isNum(r.end_time) ? ' (' + F.seconds(r.end_time - r.start_time) + ' under vmtrace)' : '';
+    items.push(['started', F.date(r.start_time) + wall]);
+  }
+  if (r.fork_time !== undefined && r.fork_time !== null) items.push(['forked at', F.int(r.fork_time) + ' instructions of the parent']);
+  items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major)' +
+    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) + ' invalid accesses' : '')]);
+  items.push(['pages touched', F.pages(t.pages_touched, ps)]);
+  items.push(['peak resident', F.pages(t.peak_resident_pages, ps)]);
+  items.push(['resident at exit', F.pages(t.resident_pages, ps)]);
+  var pt = t.page_tables;
+  var ptNow = pt.pgd + pt.pud + pt.pmd + pt.pte;
+  var peak = pt.peak || pt;
+  var ptPeak = peak.pgd + peak.pud + peak.pmd + peak.pte;
+  items.push(['page tables', F.pages(ptNow, ps) + ' at exit, peak ' + F.pages(ptPeak, ps)]);
+  items.push(['mappings', F.int(d.mappings.length) + ' (' + F.int(d.vmas.length) + ' VMAs at exit)']);
+  var o = d.options || {};
+  var opts = Object.keys(o).map(function (k) { return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
+  if (opts.length) items.push(['options', opts.join(', ')]);
+  var tool = d.tool || {};
+  items.push(['tool', String(tool.name || 'vmtrace') + ' ' + String(tool.version || '') +
+    (tool.valgrind ? ' (Valgrind ' + String(tool.valgrind) + ')' : '')]);
+  return { id: 'summary', title: 'Run', items: items };
+}
+
+// ---- totals by class -------------------------------------------------------
+
+function faultClassTable(d) {
+  var f = d.totals.faults;
+  var rows = faultClasses(d).map(function (c) {
+    return { name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: c.name === 'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0), description: c.description };
+  });
+  rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: f.total ? f.minor / f.total : 0, description: 'sum of the minor classes' });
+  rows.push({ name: 'major', kind: 'sum', kernel: '', count: f.major, share: f.total ? f.major / f.total : 0, description: 'sum of the major classes' });
+  rows.push({ name: 'total', kind: 'sum', kernel: '', count: f.total, share: f.total ? 1 : 0, description: 'minor + major, what getrusage() counts' });
+  return {
+    id: 'classes', title: 'Faults by class',
+    columns: [
+      text('name', 'class'), text('kind', 'kind'), text('kernel', 'Linux'),
+      num('count', 'faults'),
+      num('share', 'share', function (v) { return v === null ? '' : F.percent(v, 1); }),
+      text('description', 'when')
+    ],
+    rows: rows
+  };
+}
+
+function pageTableTable(d) {
+  var pt = d.totals.page_tables;
+  var peak = pt.peak || pt;
+  var ps = pageSize(d);
+  var rows = ['pgd', 'pud', 'pmd', 'pte'].map(function (k) {
+    return { level: k.toUpperCase(), exit: pt[k], peak: peak[k] };
+  });
+  rows.push({ level: 'total', exit: pt.pgd + pt.pud + pt.pmd + pt.pte, peak: peak.pgd + peak.pud + peak.pmd + peak.pte });
+  return {
+    id: 'pagetables', title: 'Page tables',
+    columns: [
+      text('level', 'level'),
+      num('exit', 'pages at exit', function (v) { return F.pages(v, ps); }),
+      num('peak', 'peak', function (v) { return F.pages(v, ps); })
+    ],
+    rows: rows
+  };
+}
+
+// ---- mappings --------------------------------------------------------------
+
+function mappingName(m) {
+  if (m.name) return m.name;
+  if (m.file && m.file.path) return m.file.path;
+  return '[' + (m.kind || 'anon') + ']';
+}
+
+function mappingTable(d) {
+  var ps = pageSize(d);
+  var cls = faultClasses(d);
+  var rows = d.mappings.map(function (m) {
+    var row = {
+      id: m.id,
+      name: mappingName(m),
+      start: m.start,
+      end: m.end,
+      size: m.end - m.start,
+      perms: m.perms,
+      kind: m.kind,
+      instances: m.instances || 1,
+      unmapped: m.unmapped_at !== null && m.unmapped_at !== undefined,
+      created_at: m.created_at,
+      unmapped_at: m.unmapped_at === undefined ? null : m.unmapped_at,
+      touched: m.pages_touched,
+      resident: m.resident_pages
+    };
+    return flattenFaults(row, m.faults, cls);
+  });
+  var fobjs = d.mappings.map(function (m) { return m.faults; });
+  var cols = [
+    num('id', 'id'),
+    text('name', 'name', function (v, r) {
+      return v + (r.instances > 1 ? ' (×' + r.instances + ')' : '') + (r.unmapped ? ' *' : '');
+    }, '* = unmapped before exit; ×N = N folded mappings'),
+    num('start', 'range', function (v, r) { return F.range(r.start, r.end); }),
+    num('size', 'size', function (v) { return F.bytes(v); }),
+    text('perms', 'perms'),
+    text('kind', 'kind'),
+    num('touched', 'touched', null, 'pages referenced'),
+    num('resident', 'resident', null, 'pages resident at exit')
+  ].concat(faultColumns(d, fobjs));
+  return {
+    id: 'mappings', title: 'Mappings',
+    note: 'Pages; * = unmapped before exit. Fault classes with no fault in any mapping are left out.',
+    columns: cols, rows: rows, sort: { key: 'start', desc: false }, pageSize: ps
+  };
+}
+
+// ---- labels and phases -----------------------------------------------------
+
+function labelTable(d) {
+  var cls = faultClasses(d);
+  var rows = d.labels.map(function (l) {
+    var bytes = 0;
+    (l.ranges || []).forEach(function (r) { if (Array.isArray(r)) bytes += r[1] - r[0]; });
+    var row = {
+      name: l.name,
+      ranges: (l.ranges || []).map(function (r) { return Array.isArray(r) ? F.range(r[0], r[1]) : ''; }).join(' '),
+      size: bytes,
+      touched: l.pages_touched
+    };
+    return flattenFaults(row, l.faults, cls);
+  });
+  return {
+    id: 'labels', title: 'Labels',
+    note: 'Ranges labelled with VMTRACE_LABEL; figures for their pages only.',
+    columns: [
+      text('name', 'label'), text('ranges', 'ranges'),
+      num('size', 'size', function (v) { return F.bytes(v); }),
+      num('touched', 'touched')
+    ].concat(faultColumns(d, d.labels.map(function (l) { return l.faults; }))),
+    rows: rows
+  };
+}
+
+function labelPhaseTable(d) {
+  var cls = faultClasses(d);
+  var rows = [];
+  var fobjs = [];
+  var order = {};
+  d.phases.forEach(function (p, i) { order[p.name] = i; });
+  d.labels.forEach(function (l) {
+    var ph = l.phases || {};
+    Object.keys(ph).sort(function (a, b) {
+      return (order[a] === undefined ? 1e9 : order[a]) - (order[b] === undefined ? 1e9 : order[b]);
+    }).forEach(function (name) {
+      var e = ph[name] || {};
+      fobjs.push(e.faults);
+      rows.push(flattenFaults({ label: l.name, phase: name, touched: e.pages_touched }, e.faults, cls));
+    });
+  });
+  return {
+    id: 'labelphases', title: 'Labels by phase',
+    columns: [text('label', 'label'), text('phase', 'phase'), num('touched', 'touched')].concat(faultColumns(d, fobjs)),
+    rows: rows
+  };
+}
+
+function phaseTable(d) {
+  var cls = faultClasses(d);
+  var rows = d.phases.map(function (p, i) {
+    return flattenFaults({ order: i + 1, name: p.name, touched: p.pages_touched }, p.faults, cls);
+  });
+  return {
+    id: 'phases', title: 'Phases',
+    note: 'Marked with VMTRACE_PHASE; a phase\'s touched pages are those first referenced during it.',
+    columns: [num('order', '#'), text('name', 'phase'), num('touched', 'touched')].concat(faultColumns(d, d.phases.map(function (p) { return p.faults; }))),
+    rows: rows
+  };
+}
+
+function invalidTable(d) {
+  var rows = (d.invalid_accesses || []).map(function (a, i) {
+    return {
+      n: i + 1, address: a.address, access: a.access || '', reason: a.reason || '',
+      time: F.isNum(a.time) ? a.time : null,
+      stack: Array.isArray(a.stack) ? a.stack.map(String) : []
+    };
+  });
+  return {
+    id: 'invalid', title: 'Invalid accesses',
+    note: 'The first 100 accesses outside any VMA or against its protection.',
+    columns: [
+      num('n', '#'), num('address', 'address', function (v) { return F.hex(v); }),
+      text('access', 'access'), text('reason', 'reason'), num('time', 'time'),
+      { key: 'stack', title: 'stack', num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } }
+    ],
+    rows: rows
+  };
+}
+
+// ---- planned sections -----------------------------------------------------
+
+function faultSiteTable(d) {
+  var sites = d.fault_sites || [];
+  var rows = sites.map(function (s, i) {
+    var st = s.stack.map(String);
+    return { rank: i + 1, cls: s['class'], count: s.count, top: st.length ? st[0] : '', stack: st };
+  });
+  return {
+    id: 'faultsites', title: 'Fault sites',
+    note: 'Faults aggregated per (class, stack), most frequent first.',
+    columns: [
+      num('rank', '#'), text('cls', 'class'), num('count', 'faults'),
+      { key: 'stack', title: 'stack', num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } }
+    ],
+    rows: rows, sort: { key: 'count', desc: true }
+  };
+}
+
+function simulationTable(d) {
+  var ps = pageSize(d);
+  var sims = d.simulations || [];
+  var rows = sims.map(function (s) {
+    return {
+      policy: s.policy, ram: s.ram_pages, swap: F.isNum(s.swap_pages) ? s.swap_pages : null,
+      faults: s.faults.total, major: s.faults.major, minor: s.faults.minor,
+      swap_outs: numOrNull(s.swap_outs), swap_ins: numOrNull(s.swap_ins),
+      writebacks: numOrNull(s.writebacks), refaults: numOrNull(s.refaults),
+      evictions: numOrNull(s.evictions),
+      oom: Array.isArray(s.oom_events) ? s.oom_events.length : null
+    };
+  });
+  var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
+  return {
+    id: 'simulations', title: 'Policy comparison',
+    note: 'One simulation per (replacement policy, RAM size), run side by side on the same references.',
+    columns: [
+      text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt), num('swap', 'swap pages', sizeFmt),
+      num('faults', 'faults'), num('major', 'major'), num('evictions', 'evictions'),
+      num('swap_outs', 'swap outs'), num('swap_ins', 'swap ins'), num('writebacks', 'writebacks'),
+      num('refaults', 'refaults'), num('oom', 'OOM events')
+    ],
+    rows: rows, sort: { key: 'ram', desc: false }
+  };
+}
+
+function numOrNull(v) {
+  return F.isNum(v) ? v : null;
+}
+
+// The timeline downsampled to at most n rows, for the text output.
+function timelineTable(d, n) {
+  var tl = d.timeline;
+  if (!tl || !tl.t || !tl.t.length) return null;
+  var ps = pageSize(d);
+  var len = tl.t.length;
+  n = Math.min(n || 20, len);
+  var kinds = rssKinds(tl);
+  var wss = Array.isArray(tl.wss) ? tl.wss : [];
+  var faultKeys = Object.keys(tl.faults || {});
+  var rows = [];
+  var prev = -1;
+  for (var k = 0; k < n; k++) {
+    var i = n === 1 ? len - 1 : Math.round((k * (len - 1)) / (n - 1));
+    var row = { t: tl.t[i], rss: 0, touched: tl.touched ? tl.touched[i] : null, faults: 0 };
+    kinds.forEach(function (kind) { row.rss += tl.rss[kind][i] || 0; });
+    // Faults summed over the samples since the previous row.
+    for (var j = prev + 1; j <= i; j++) {
+      faultKeys.forEach(function (c) {
+        if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') row.faults += tl.faults[c][j] || 0;
+      });
+    }
+    prev = i;
+    wss.forEach(function (w, wi) {
+      var c = w.code ? w.code[i] || 0 : 0;
+      var dd = w.data ? w.data[i] || 0 : 0;
+      row['wss' + wi] = w.total ? w.total[i] : c + dd;
+    });
+    rows.push(row);
+  }
+  var cols = [
+    num('t', 'instructions'),
+    num('rss', 'resident', function (v) { return F.pages(v, ps); }),
+    num('touched', 'touched', function (v) { return F.pages(v, ps); }),
+    num('faults', 'faults', null, 'faults since the previous row')
+  ];
+  wss.forEach(function (w, wi) {
+    cols.push(num('wss' + wi, 'WSS τ=' + F.si(w.tau), function (v) { return F.pages(v, ps); }));
+  });
+  return {
+    id: 'timeline', title: 'Timeline',
+    note: len + ' samples of ' + F.int(tl.interval) + ' instructions' + (len > n ? ', ' + n + ' shown' : ''),
+    columns: cols, rows: rows
+  };
+}
+
+function rssKinds(tl) {
+  if (!tl.rss) return [];
+  var keys = Object.keys(tl.rss);
+  return KINDS.filter(function (k) { return keys.indexOf(k) >= 0; })
+    .concat(keys.filter(function (k) { return KINDS.indexOf(k) < 0; }));
+}
+
+// Sections of one file, in display order; absent planned sections are left
+// out. Tables with no rows are kept (the viewer says "none").
+function sections(d) {
+  var out = [summary(d), faultClassTable(d), pageTableTable(d), mappingTable(d)];
+  out.push(labelTable(d));
+  if (d.labels.some(function (l) { return l.phases && Object.keys(l.phases).length; })) out.push(labelPhaseTable(d));
+  out.push(phaseTable(d));
+  if (d.invalid_accesses && d.invalid_accesses.length) out.push(invalidTable(d));
+  if (d.fault_sites) out.push(faultSiteTable(d));
+  if (d.simulations) out.push(simulationTable(d));
+  return out;
+}
+
+module.exports = {
+  KINDS: KINDS,
+  faultClasses: faultClasses,
+  activeClasses: activeClasses,
+  mappingName: mappingName,
+  summary: summary,
+  faultClassTable: faultClassTable,
+  pageTableTable: pageTableTable,
+  mappingTable: mappingTable,
+  labelTable: labelTable,
+  labelPhaseTable: labelPhaseTable,
+  phaseTable: phaseTable,
+  invalidTable: invalidTable,
+  faultSiteTable: faultSiteTable,
+  simulationTable: simulationTable,
+  timelineTable: timelineTable,
+  rssKinds: rssKinds,
+  sections: sections
+};
