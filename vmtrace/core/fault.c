@@ -19,6 +19,11 @@ static vt_u64 vma_pgoff(const struct vt_vma *v, vt_addr addr)
    return v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT);
 }
 
+static bool beyond_eof(const struct vt_vma *v, vt_addr addr)
+{
+   return v->vm_file && vma_pgoff(v, addr) >= v->vm_file->size_pages;
+}
+
 /* The PTE a file page gets when mapped for reading: read-only for private
    mappings (copy-on-write) and for shared ones with dirty tracking
    (vma_wants_writenotify); writable for shared memory. */
@@ -161,15 +166,16 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       return bad_access(mm, v, addr, acc, VT_INV_PROTECTION);
 
    struct vt_mapping *m = mm->maps[v->mapping];
+   /* A file page beyond the end of the file (shared memory's too): SIGBUS,
+      before any page table is allocated for it. */
+   if (beyond_eof(v, addr))
+      return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);
    vt_pte *ptep = vt_pte_lookup(mm, addr, true);
    int cls = -1;
    if (*ptep & VT_PTE_PRESENT) {
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
          cls = (int)do_wp_page(mm, v, m, ptep);
    } else {
-      if (v->vm_file && !v->vm_file->shmem &&
-          vma_pgoff(v, addr) >= v->vm_file->size_pages)
-         return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);  /* SIGBUS */
       cls = (int)do_fault(mm, v, m, addr, ptep, acc);
    }
 
@@ -184,6 +190,8 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       vt_count_fault(mm, m, addr, acc, (enum vt_fault_class)cls, VT_INV_NONE);
    if (first)
       vt_count_touch(mm, m, addr);
+   if (user_ref && mm->ws)
+      vt_wset_ref(mm, m, addr, ptep, acc);
 
    unsigned res = cls >= 0 ? VT_RES_FAULT : 0;
    if (user_ref) {
@@ -214,6 +222,8 @@ void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
       enum vt_access acc = (f & (VT_VM_WRITE | VT_VM_SHARED)) == VT_VM_WRITE
                               ? VT_ACC_WRITE : VT_ACC_READ;
       for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
+         if (beyond_eof(&mm->vmas[i], a))
+            break;           /* __mm_populate ignores the error */
          vt_pte pte = vt_get_pte(mm, a);
          if ((pte & VT_PTE_PRESENT) &&
              (acc == VT_ACC_READ || (pte & VT_PTE_WRITE)))

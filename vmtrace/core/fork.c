@@ -132,6 +132,7 @@ void vt_fork_child(struct vt_mm *mm, bool copied)
    for (uint32_t i = 0; i < mm->nr_maps; i++)
       if (mm->maps[i])
          zero_counts(&mm->maps[i]->c);
+   vt_wset_child(mm);
    mm->peak_rss = mm->rss;
    for (int l = 0; l < 4; l++)
       mm->peak_pt[l] = mm->nr_pt[l];

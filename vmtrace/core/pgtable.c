@@ -34,7 +34,9 @@ vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
       if (!t[i]) {
          if (!alloc)
             return NULL;
-         t[i] = vt_host_alloc(TABLE_BYTES);
+         /* A PTE table carries a companion word per entry after its 512
+            PTEs (vt_pte_ext): the working-set sampler's per-page data. */
+         t[i] = vt_host_alloc(level == 2 ? 2 * TABLE_BYTES : TABLE_BYTES);
          pt_count(mm, level + 1, 1);
       }
       t = t[i];

@@ -46,8 +46,14 @@ struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
       return v;
    if (!(v->vm_flags & VT_VM_GROWSDOWN) || addr < mm->stack_guard_low)
       return NULL;
-   if (i > 0 && mm->vmas[i - 1].vm_end > (addr & VT_PAGE_MASK))
-      return NULL;
+   /* expand_downwards keeps stack_guard_gap (256 pages) between the stack
+      and an accessible VMA below it that is not a stack itself. */
+   if (i > 0) {
+      const struct vt_vma *prev = &mm->vmas[i - 1];
+      if ((prev->vm_flags & VT_VM_PROT_MASK) && !(prev->vm_flags & VT_VM_GROWSDOWN) &&
+          (addr & VT_PAGE_MASK) < prev->vm_end + (256 << VT_PAGE_SHIFT))
+         return NULL;
+   }
    v->vm_start = addr & VT_PAGE_MASK;
    struct vt_mapping *m = mm->maps[v->mapping];
    if (v->vm_start < m->start)
@@ -149,29 +155,35 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
 
 /* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
    keeping apart VMAs of different mappings, whose figures differ. */
-static void try_merge(struct vt_mm *mm, uint32_t i)
+static bool try_merge(struct vt_mm *mm, uint32_t i)
 {
    if (i + 1 >= mm->nr_vmas)
-      return;
+      return false;
    struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
    /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
    if (a->vm_end != b->vm_start ||
        ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
        a->vm_file != b->vm_file || a->mapping != b->mapping)
-      return;
+      return false;
    if (a->vm_file &&
        a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
-      return;
+      return false;
    a->vm_end = b->vm_end;
    a->vm_flags |= b->vm_flags;
    remove_vma(mm, i + 1);
+   return true;
 }
 
-static void merge_around(struct vt_mm *mm, vt_addr addr)
+/* After [start, end) changed flags: merge every VMA there with its
+   neighbours, as mprotect_fixup and mlock_fixup do. */
+static void merge_range(struct vt_mm *mm, vt_addr start, vt_addr end)
 {
-   uint32_t i = vt_vma_lower(mm, addr);
+   uint32_t i = vt_vma_lower(mm, start);
    if (i > 0)
-      try_merge(mm, i - 1);
+      i--;
+   while (i + 1 < mm->nr_vmas && mm->vmas[i].vm_start <= end)
+      if (!try_merge(mm, i))
+         i++;
 }
 
 /* ---- zapping PTEs --------------------------------------------------- */
@@ -187,6 +199,8 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
       vt_rss_add(z->mm, z->m, -1);
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
+   if (!z->keep)
+      vt_wset_forget(z->mm, ptep);
    *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
 }
 
@@ -356,8 +370,7 @@ void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
       vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
    }
    vt_invalidate(mm, start, end);
-   merge_around(mm, end);
-   merge_around(mm, start);
+   merge_range(mm, start, end);
 }
 
 struct move_ctx { struct vt_mm *mm; vt_addr delta; };
@@ -368,6 +381,8 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
    *dst = *ptep;
    *ptep = 0;
+   *vt_pte_ext(dst) = *vt_pte_ext(ptep);
+   *vt_pte_ext(ptep) = 0;
 }
 
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
@@ -401,13 +416,14 @@ void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    vt_invalidate(mm, old, old + old_len);
    m->nr_vmas++;                  /* keep the mapping alive over the move */
    remove_vma(mm, i);
-   vt_free_pgtables(mm, old, old + old_len);
    m->nr_vmas--;                  /* insert_vma below counts it again */
    v.vm_start = new_addr;
    v.vm_end = new_addr + new_len;
    m->start = v.vm_start;
    m->end = v.vm_end;
    insert_vma(mm, vt_vma_lower(mm, new_addr), &v);
+   /* Only now: the tables that received the PTEs are covered again. */
+   vt_free_pgtables(mm, old, old + old_len);
 }
 
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
@@ -449,8 +465,7 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
    }
    if (lock)
       vt_populate(mm, start, end);
-   merge_around(mm, end);
-   merge_around(mm, start);
+   merge_range(mm, start, end);
 }
 
 void vt_mlockall(struct vt_mm *mm, bool current, bool future)

@@ -75,6 +75,9 @@ typedef vt_u64 vt_pte;
    mm->frames: an anonymous page shared with other processes since fork. */
 #define VT_PTE_FRAME_SHIFT 12
 #define VT_PTE_FRAME(p)    ((uint32_t)((p) >> VT_PTE_FRAME_SHIFT))
+/* The companion word of a PTE: the sample (+1) in which the page was last
+   referenced by an instruction fetch (low 32 bits) and by data (high). */
+#define vt_pte_ext(ptep)   ((ptep) + VT_PTRS_PER_TABLE)
 
 /* ---- fault classes -------------------------------------------------- */
 
@@ -187,6 +190,42 @@ struct vt_phase {
    struct vt_counts c;
 };
 
+/* ---- samples over time (wset.c) --------------------------------------- */
+
+#define VT_MAX_TAUS 8
+struct vt_wset_config {
+   vt_u64   interval;        /* first sample length, in instructions */
+   uint32_t max_samples;     /* when full, neighbours merge, interval x2 */
+   uint32_t nr_tau;
+   vt_u64   tau[VT_MAX_TAUS];/* working-set windows, in instructions */
+   uint32_t max_heat_rows;   /* 0: no heatmap */
+};
+
+struct vt_heat_row {
+   uint32_t mapping;
+   vt_u64   chunk;           /* page offset in the mapping >> chunk_shift */
+   uint32_t *counts;         /* [max_samples]: distinct pages referenced */
+};
+
+struct vt_wset {
+   struct vt_wset_config cfg;
+   vt_u64   interval;
+   uint32_t nr;              /* samples closed; the open one is index nr */
+   /* column arrays, [max_samples] each */
+   vt_u64  *t, *wall_ms, *touched, *pss_x1000, *uss;
+   vt_u64  *rss[VT_NR_MK];
+   vt_u64  *faults[VT_NR_FC];
+   vt_u64  *ws_code[VT_MAX_TAUS], *ws_data[VT_MAX_TAUS];
+   struct vt_counts last;    /* totals at the last sample */
+   /* pages by the sample of their last reference, [max_samples + 1] */
+   vt_u64  *hist_code, *hist_data;
+   /* heatmap rows: (mapping, chunk) -> row through an open hash */
+   struct vt_heat_row *rows;
+   uint32_t nr_rows;
+   uint32_t *row_hash, row_hash_cap;
+   unsigned chunk_shift;     /* pages per chunk = 1 << chunk_shift */
+};
+
 /* ---- the address space ---------------------------------------------- */
 
 struct vt_mm;
@@ -255,6 +294,9 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
 
+   struct vt_wset *ws;               /* NULL: no sampling */
+   vt_u64         rss_kind[VT_NR_MK];
+
    vt_u64        *frames;            /* global id per frame index */
    uint32_t       nr_frames, cap_frames, free_frame;  /* free list via ids */
    vt_u64         nr_cow;            /* PTEs mapping shared frames */
@@ -318,6 +360,14 @@ void vt_fork_prepare(struct vt_mm *mm);
 void vt_fork_child(struct vt_mm *mm, bool copied);
 /* The address space goes (exit, execve): frames are released. */
 void vt_release_frames(struct vt_mm *mm);
+
+/* Sampling: vt_wset_init once; then the host closes a sample whenever the
+   clock passes vt_wset_next(mm) (it must also make the first reference to
+   each page in every sample reach vt_access: flush its filter). */
+void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
+vt_u64 vt_wset_next(const struct vt_mm *mm);
+void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
+                      vt_u64 pss_x1000, vt_u64 uss);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

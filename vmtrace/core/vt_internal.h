@@ -25,6 +25,12 @@ void     vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end);
 /* fork.c */
 void vt_frame_put(struct vt_mm *mm, uint32_t idx);
 
+/* wset.c */
+void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                 vt_pte *ptep, enum vt_access acc);
+void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
+void vt_wset_child(struct vt_mm *mm);
+
 /* label.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                     enum vt_access acc, enum vt_fault_class cls, int reason);
@@ -36,6 +42,7 @@ static inline void vt_rss_add(struct vt_mm *mm, struct vt_mapping *m, vt_s64 d)
 {
    mm->rss += (vt_u64)d;
    m->resident += (vt_u64)d;
+   mm->rss_kind[m->kind] += (vt_u64)d;
    if (mm->rss > mm->peak_rss)
       mm->peak_rss = mm->rss;
 }

@@ -12,6 +12,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_machine.h"
 #include "pub_tool_libcproc.h"
+#include "pub_tool_threadstate.h"
 #include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 
@@ -124,8 +125,85 @@ void vt_die_mem_brk(Addr a, SizeT len)
    vt_set_brk(&vt_mm, a);
 }
 
+/* ---- memory the kernel reads inside system calls ------------------------
+
+   Valgrind announces (PRE_MEM_READ) every buffer a system call may read,
+   before the call: write(fd, buf, n) announces n bytes.  The kernel reads
+   only what it transfers, and the null device none, so the ranges are
+   kept per thread (a blocking call lets other threads run) and charged
+   after the call: all of them for a successful call, up to the returned
+   count for the calls that transfer data out of the process. */
+#define MAX_DEFERRED 64
+static struct deferred {
+   Bool  active;
+   UInt  sysno;
+   Bool  null_sink;             /* writing to /dev/null or /dev/zero */
+   UInt  n;
+   Addr  a[MAX_DEFERRED];
+   SizeT len[MAX_DEFERRED];
+} *deferred;                     /* [VG_N_THREADS] */
+
+static Bool transfers_out(UInt sysno)
+{
+   return sysno == __NR_write || sysno == __NR_pwrite64 || sysno == __NR_writev ||
+          sysno == __NR_pwritev || sysno == __NR_sendto || sysno == __NR_sendmsg ||
+          sysno == __NR_pwritev2;
+}
+
+static Bool is_null_sink(Int fd)
+{
+   struct vg_stat st;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISCHR(st.mode))
+      return False;
+   /* mem devices (major 1): null is minor 3, zero minor 5; their write
+      handler returns without reading the buffer. */
+   ULong major = ((st.rdev >> 8) & 0xfff) | ((st.rdev >> 32) & ~0xfffULL);
+   ULong minor = (st.rdev & 0xff) | ((st.rdev >> 12) & ~0xffULL);
+   return major == 1 && (minor == 3 || minor == 5);
+}
+
+Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len)
+{
+   if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
+      return False;
+   struct deferred *d = &deferred[tid];
+   if (d->n == MAX_DEFERRED)
+      return False;              /* too many pieces: charge at once */
+   d->a[d->n] = a;
+   d->len[d->n] = len;
+   d->n++;
+   return True;
+}
+
+static void charge_deferred(ThreadId tid, SysRes res)
+{
+   if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
+      return;
+   struct deferred *d = &deferred[tid];
+   d->active = False;
+   if (sr_isError(res) || d->null_sink)
+      return;
+   SizeT budget = transfers_out(d->sysno) ? (SizeT)sr_Res(res) : ~(SizeT)0;
+   for (UInt i = 0; i < d->n && budget; i++) {
+      SizeT n = d->len[i] < budget ? d->len[i] : budget;
+      vt_access_range(d->a[i], n, VT_ACC_READ);
+      if (budget != ~(SizeT)0)
+         budget -= n;
+   }
+}
+
 void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
 {
+   if (!deferred)
+      deferred = VT_CALLOC("vt.deferred", VG_N_THREADS, sizeof *deferred);
+   if (tid < VG_N_THREADS) {
+      struct deferred *d = &deferred[tid];
+      d->active = True;
+      d->sysno = sysno;
+      d->n = 0;
+      d->null_sink = transfers_out(sysno) && sysno != __NR_sendto &&
+                     sysno != __NR_sendmsg && is_null_sink((Int)args[0]);
+   }
    (void)tid; (void)nArgs;
    /* A successful execve replaces this process image without running the
       tool's fini: write the output now (status "exec"); if the execve
@@ -150,7 +228,8 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
 void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res)
 {
-   (void)tid; (void)nArgs;
+   (void)nArgs;
+   charge_deferred(tid, res);
    vt_fork_post(sysno, args, res);
    if (sr_isError(res))
       return;

@@ -55,6 +55,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid);
 void vt_die_mem_brk(Addr a, SizeT len);
 void vt_pre_thread_first_insn(ThreadId tid);
+Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Int vt_fatal_signal;
 extern Bool vt_exec_pending;       /* writing the output before execve */        /* the signal the client is about to die of */
 

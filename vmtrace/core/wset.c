@@ -1,0 +1,294 @@
+/* wset.c: what the process does over time.  Samples on the virtual clock
+   (resident pages by kind, pages touched, faults per class, PSS/USS), the
+   working set WS(t, tau) of Denning (distinct pages referenced in the last
+   tau instructions) for code and data, and a heatmap of distinct pages
+   referenced per address chunk and sample.
+
+   The host closes a sample every `interval` instructions and flushes its
+   filter, so the first reference to each page in every sample reaches
+   vt_access: that is all the working set needs, at sample granularity.
+   Each page's companion word (vt_pte_ext) holds the sample of its last
+   code and data reference; hist_* count the pages by that sample, so
+   WS(t_k, tau) is a sum over the last tau/interval samples.  When the
+   samples are full, neighbours merge and the interval doubles, so a run
+   of any length keeps at most max_samples.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+static vt_u64 *col(uint32_t n)
+{
+   return vt_host_alloc(n * sizeof(vt_u64));
+}
+
+void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
+{
+   struct vt_wset *w = vt_host_alloc(sizeof *w);
+   uint32_t n = cfg->max_samples;
+   w->cfg = *cfg;
+   w->interval = cfg->interval;
+   w->t = col(n);
+   w->wall_ms = col(n);
+   w->touched = col(n);
+   w->pss_x1000 = col(n);
+   w->uss = col(n);
+   for (int k = 0; k < VT_NR_MK; k++)
+      w->rss[k] = col(n);
+   for (int c = 0; c < VT_NR_FC; c++)
+      w->faults[c] = col(n);
+   for (uint32_t i = 0; i < cfg->nr_tau; i++) {
+      w->ws_code[i] = col(n);
+      w->ws_data[i] = col(n);
+   }
+   w->hist_code = col(n + 1);
+   w->hist_data = col(n + 1);
+   if (cfg->max_heat_rows) {
+      w->rows = vt_host_alloc(cfg->max_heat_rows * sizeof *w->rows);
+      w->row_hash_cap = 1;
+      while (w->row_hash_cap < 2 * cfg->max_heat_rows)
+         w->row_hash_cap *= 2;
+      w->row_hash = vt_host_alloc(w->row_hash_cap * sizeof *w->row_hash);
+   }
+   mm->ws = w;
+}
+
+vt_u64 vt_wset_next(const struct vt_mm *mm)
+{
+   const struct vt_wset *w = mm->ws;
+   return w ? (w->nr + 1) * w->interval : ~(vt_u64)0;
+}
+
+/* ---- heatmap rows ------------------------------------------------------- */
+
+static uint32_t row_slot(const struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
+{
+   vt_u64 h = ((vt_u64)mapping * 0x9E3779B97F4A7C15ULL) ^ (chunk * 0xC2B2AE3D27D4EB4FULL);
+   return (uint32_t)(h >> 32) & (w->row_hash_cap - 1);
+}
+
+/* Row index + 1 in the hash (0 = empty). */
+static uint32_t *row_find(struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
+{
+   for (uint32_t h = row_slot(w, mapping, chunk);; h = (h + 1) & (w->row_hash_cap - 1)) {
+      uint32_t r = w->row_hash[h];
+      if (!r || (w->rows[r - 1].mapping == mapping && w->rows[r - 1].chunk == chunk))
+         return &w->row_hash[h];
+   }
+}
+
+/* Doubles the chunk size: rows of the same mapping whose chunks now
+   coincide are added together. */
+static void coarsen(struct vt_wset *w)
+{
+   uint32_t old_n = w->nr_rows;
+   w->chunk_shift++;
+   vt_memset(w->row_hash, 0, w->row_hash_cap * sizeof *w->row_hash);
+   w->nr_rows = 0;
+   for (uint32_t i = 0; i < old_n; i++) {
+      struct vt_heat_row r = w->rows[i];
+      r.chunk >>= 1;
+      uint32_t *slot = row_find(w, r.mapping, r.chunk);
+      if (*slot) {
+         uint32_t *dst = w->rows[*slot - 1].counts;
+         for (uint32_t k = 0; k <= w->nr && k < w->cfg.max_samples; k++)
+            dst[k] += r.counts[k];
+         vt_host_free(r.counts);
+      } else {
+         w->rows[w->nr_rows] = r;
+         *slot = ++w->nr_rows;
+      }
+   }
+}
+
+static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
+{
+   vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
+   if (addr < m->start)
+      chunk = 0;                 /* a stack grown below its first extent */
+   uint32_t *slot = row_find(w, m->id, chunk);
+   if (!*slot) {
+      while (w->nr_rows == w->cfg.max_heat_rows) {
+         coarsen(w);
+         chunk >>= 1;
+         slot = row_find(w, m->id, chunk);
+         if (*slot)
+            break;
+      }
+      if (!*slot) {
+         struct vt_heat_row *r = &w->rows[w->nr_rows];
+         r->mapping = m->id;
+         r->chunk = chunk;
+         r->counts = vt_host_alloc(w->cfg.max_samples * sizeof *r->counts);
+         *slot = ++w->nr_rows;
+      }
+   }
+   w->rows[*slot - 1].counts[w->nr]++;
+}
+
+/* ---- references --------------------------------------------------------- */
+
+void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                 vt_pte *ptep, enum vt_access acc)
+{
+   struct vt_wset *w = mm->ws;
+   vt_u64 *ext = vt_pte_ext(ptep);
+   vt_u64 cur = w->nr + 1;
+   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
+   bool first_in_sample = code != cur && data != cur;
+   if (acc == VT_ACC_EXEC) {
+      if (code == cur)
+         return;
+      if (code)
+         w->hist_code[code - 1]--;
+      w->hist_code[cur - 1]++;
+      code = cur;
+   } else {
+      if (data == cur)
+         return;
+      if (data)
+         w->hist_data[data - 1]--;
+      w->hist_data[cur - 1]++;
+      data = cur;
+   }
+   *ext = code | (data << 32);
+   if (first_in_sample && w->cfg.max_heat_rows && mm->collecting)
+      heat(w, m, addr);
+}
+
+void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep)
+{
+   struct vt_wset *w = mm->ws;
+   vt_u64 *ext = vt_pte_ext(ptep);
+   if (!w || !*ext)
+      return;
+   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
+   if (code)
+      w->hist_code[code - 1]--;
+   if (data)
+      w->hist_data[data - 1]--;
+   *ext = 0;
+}
+
+/* ---- samples ---------------------------------------------------------- */
+
+static void halve_ext(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)ctx; (void)addr;
+   vt_u64 *ext = vt_pte_ext(ptep);
+   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
+   if (code)
+      code = ((code - 1) >> 1) + 1;
+   if (data)
+      data = ((data - 1) >> 1) + 1;
+   *ext = code | (data << 32);
+}
+
+static void merge_sum(vt_u64 *a, uint32_t n)
+{
+   for (uint32_t i = 0; i < n / 2; i++)
+      a[i] = a[2 * i] + a[2 * i + 1];
+   vt_memset(a + n / 2, 0, (n - n / 2) * sizeof *a);
+}
+
+static void merge_last(vt_u64 *a, uint32_t n)
+{
+   for (uint32_t i = 0; i < n / 2; i++)
+      a[i] = a[2 * i + 1];
+   vt_memset(a + n / 2, 0, (n - n / 2) * sizeof *a);
+}
+
+/* The samples are full: merge neighbours, double the interval. */
+static void merge(struct vt_mm *mm)
+{
+   struct vt_wset *w = mm->ws;
+   uint32_t n = w->nr;                /* even: max_samples */
+   merge_last(w->t, n);
+   merge_last(w->wall_ms, n);
+   merge_last(w->touched, n);
+   merge_last(w->pss_x1000, n);
+   merge_last(w->uss, n);
+   for (int k = 0; k < VT_NR_MK; k++)
+      merge_last(w->rss[k], n);
+   for (int c = 0; c < VT_NR_FC; c++)
+      merge_sum(w->faults[c], n);
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
+      merge_last(w->ws_code[i], n);
+      merge_last(w->ws_data[i], n);
+   }
+   /* hist has an entry for the open sample n too: it is empty here. */
+   merge_sum(w->hist_code, n);
+   merge_sum(w->hist_data, n);
+   for (uint32_t r = 0; r < w->nr_rows; r++) {
+      uint32_t *c = w->rows[r].counts;
+      for (uint32_t i = 0; i < n / 2; i++)
+         c[i] = c[2 * i] + c[2 * i + 1];
+      vt_memset(c + n / 2, 0, (n - n / 2) * sizeof *c);
+   }
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, halve_ext, NULL);
+   w->nr = n / 2;
+   w->interval *= 2;
+}
+
+static vt_u64 window(const vt_u64 *hist, uint32_t k, vt_u64 w)
+{
+   vt_u64 sum = 0;
+   for (vt_u64 j = 0; j < w && j <= k; j++)
+      sum += hist[k - j];
+   return sum;
+}
+
+void vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
+                    vt_u64 pss_x1000, vt_u64 uss)
+{
+   struct vt_wset *w = mm->ws;
+   if (!w)
+      return;
+   uint32_t k = w->nr;
+   w->t[k] = now;
+   w->wall_ms[k] = wall_ms;
+   w->touched[k] = mm->total.touched;
+   w->pss_x1000[k] = pss_x1000;
+   w->uss[k] = uss;
+   for (int i = 0; i < VT_NR_MK; i++)
+      w->rss[i][k] = mm->rss_kind[i];
+   for (int c = 0; c < VT_NR_FC; c++) {
+      w->faults[c][k] = mm->total.faults[c] - w->last.faults[c];
+      w->last.faults[c] = mm->total.faults[c];
+   }
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
+      vt_u64 span = (w->cfg.tau[i] + w->interval - 1) / w->interval;
+      w->ws_code[i][k] = window(w->hist_code, k, span ? span : 1);
+      w->ws_data[i][k] = window(w->hist_data, k, span ? span : 1);
+   }
+   w->nr++;
+   if (w->nr == w->cfg.max_samples)
+      merge(mm);
+}
+
+/* A forked child: its own history starts now. */
+static void clear_ext(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)ctx; (void)addr;
+   *vt_pte_ext(ptep) = 0;
+}
+
+void vt_wset_child(struct vt_mm *mm)
+{
+   struct vt_wset *w = mm->ws;
+   if (!w)
+      return;
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, clear_ext, NULL);
+   uint32_t n = w->cfg.max_samples;
+   vt_memset(w->hist_code, 0, (n + 1) * sizeof(vt_u64));
+   vt_memset(w->hist_data, 0, (n + 1) * sizeof(vt_u64));
+   for (uint32_t r = 0; r < w->nr_rows; r++)
+      vt_host_free(w->rows[r].counts);
+   w->nr_rows = 0;
+   if (w->row_hash)
+      vt_memset(w->row_hash, 0, w->row_hash_cap * sizeof *w->row_hash);
+   w->chunk_shift = 0;
+   w->nr = 0;
+   w->interval = w->cfg.interval;
+   vt_memset(&w->last, 0, sizeof w->last);
+}
