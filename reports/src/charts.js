@@ -157,6 +157,10 @@ function timeSpecs(d) {
 
 // ---- uPlot glue (browser) --------------------------------------------------
 
+// Page-count ticks that are round sizes in bytes: 1, 2, 4 ... pages.
+var POW2 = [];
+for (var p2 = 1; p2 <= Math.pow(2, 40); p2 *= 2) POW2.push(p2);
+
 function axisFormatter(unit, pageSize) {
   if (unit === 'pages') return function (v) { return F.bytes(v * pageSize); };
   return function (v) { return F.si(v); };
@@ -180,7 +184,7 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     };
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
-    if (s.points) o.points = { show: true, size: 6 };
+    o.points = s.points ? { show: true, size: 6 } : { show: false };
     if (s.stepped && uPlot.paths && uPlot.paths.stepped) o.paths = uPlot.paths.stepped({ align: 1 });
     series.push(o);
     void i;
@@ -189,10 +193,15 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     width: width, height: height,
     series: series,
     bands: spec.bands || [],
-    scales: { x: spec.xLog ? { time: false, distr: 3 } : { time: false } },
+    scales: {
+      x: spec.xLog ? { time: false, distr: 3, log: 2 } : { time: false },
+      y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } }
+    },
     axes: [
       { values: function (u, vals) { return vals.map(xFmt); } },
-      { size: 70, values: function (u, vals) { return vals.map(yFmt); } }
+      spec.yUnit === 'pages'
+        ? { size: 70, incrs: POW2, values: function (u, vals) { return vals.map(yFmt); } }
+        : { size: 70, values: function (u, vals) { return vals.map(yFmt); } }
     ],
     legend: { live: true },
     cursor: { drag: { x: true, y: false } }

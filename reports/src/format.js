@@ -50,7 +50,8 @@ function si(n) {
     if (a >= SI[i][0]) {
       var v = n / SI[i][0];
       var s = Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
-      return s.replace(/\.?0+$/, '') + SI[i][1];
+      if (s.indexOf('.') >= 0) s = s.replace(/\.?0+$/, '');
+      return s + SI[i][1];
     }
   }
   return String(Math.round(n * 100) / 100);

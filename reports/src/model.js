@@ -126,7 +126,7 @@ function faultClassTable(d) {
       text('name', 'class'), text('kind', 'kind'), text('kernel', 'Linux'),
       num('count', 'faults'),
       num('share', 'share', function (v) { return v === null ? '' : F.percent(v, 1); }),
-      text('description', 'when')
+      Object.assign(text('description', 'when'), { wrap: true })
     ],
     rows: rows
   };
@@ -219,7 +219,7 @@ function labelTable(d) {
     id: 'labels', title: 'Labels',
     note: 'Ranges labelled with VMTRACE_LABEL; figures for their pages only.',
     columns: [
-      text('name', 'label'), text('ranges', 'ranges'),
+      text('name', 'label'), Object.assign(text('ranges', 'ranges'), { wrap: true }),
       num('size', 'size', function (v) { return F.bytes(v); }),
       num('touched', 'touched')
     ].concat(faultColumns(d, d.labels.map(function (l) { return l.faults; }))),

@@ -173,6 +173,9 @@ Viewer.prototype.showFile = function (fi) {
   // Time views: charts and heatmap, zoom linked.
   var specs = charts.timeSpecs(d);
   var linker = new charts.Linker();
+  var timePlots = [];
+  // For the browser test: the time charts, to read their zoom.
+  if (this.win) this.win.__vmtraceTimePlots = timePlots;
   if (specs.length || d.heatmap) {
     var tv = add('time', 'Over time', 'Drag across a chart or the heatmap to zoom in time (all follow); double-click to zoom out.');
     var uPlot = this.uPlot;
@@ -184,6 +187,7 @@ Viewer.prototype.showFile = function (fi) {
       if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
       var plot = charts.makeTimeChart(el, spec, ps, uPlot, linker, self.width(tv) - 20);
       self.plots.push(plot);
+      timePlots.push(plot);
     });
     if (d.heatmap) {
       var hm = d.heatmap;

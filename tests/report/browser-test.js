@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+'use strict';
+// Opens reports made by vmtrace-report in headless Chromium (Debian's
+// /usr/bin/chromium, driven over --remote-debugging-pipe) and checks them:
+// no console errors or exceptions, no dialog (alert) ever opens, no network
+// request, every chart canvas has drawn pixels, the markup-looking names of
+// the synthetic file show as text, and the interactive parts respond.
+// Prints TAP-style lines "ok N - name" / "not ok N - name" with "#"
+// diagnostics; writes screenshots to the output folder.
+//
+//   node tests/report/browser-test.js [--out DIR] [--start N] [--real FILE]...
+// --start N numbers the first case N (tests/report/run passes its count);
+// --real FILE adds a report of a real vmtrace output file.
+
+var child_process = require('child_process');
+var fs = require('fs');
+var os = require('os');
+var path = require('path');
+var cdp = require('./cdp');
+var fixtures = require('./fixtures');
+
+var root = path.resolve(__dirname, '..', '..');
+var report = path.join(root, 'reports', 'vmtrace-report');
+
+var args = process.argv.slice(2);
+var outDir = null;
+var n = 1;
+var reals = [];
+for (var i = 0; i < args.length; i++) {
+  if (args[i] === '--out') outDir = args[++i];
+  else if (args[i] === '--start') n = Number(args[++i]);
+  else if (args[i] === '--real') reals.push(args[++i]);
+  else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
+}
+var tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-browser-'));
+outDir = path.resolve(outDir || tmp);
+fs.mkdirSync(outDir, { recursive: true });
+
+var failures = 0;
+function result(ok, name, diag) {
+  process.stdout.write((ok ? 'ok ' : 'not ok ') + (n++) + ' - ' + name + '\n');
+  if (!ok) failures++;
+  (diag || []).forEach(function (d) {
+    String(d).split('\n').forEach(function (l) { process.stdout.write('# ' + l + '\n'); });
+  });
+}
+
+function makeReport(files, out) {
+  var r = child_process.spawnSync(process.execPath, [report].concat(files).concat(['-o', out]), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('vmtrace-report failed (' + r.status + '): ' + r.stderr);
+  return out;
+}
+
+// Evaluated in the page: facts about what is drawn.
+var INSPECT = '(' + function () {
+  function drawn(c) {
+    if (!c.width || !c.height) return false;
+    try {
+      var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      var first = [d[0], d[1], d[2], d[3]];
+      for (var i = 0; i < d.length; i += 4) {
+        if (d[i + 3] !== 0 && (d[i] !== first[0] || d[i + 1] !== first[1] || d[i + 2] !== first[2] || d[i + 3] !== first[3])) return true;
+      }
+      return false;
+    } catch (e) { return 'error: ' + e.message; }
+  }
+  var canvases = Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) {
+    var holder = c.closest('.chart');
+    return { chart: holder ? holder.id : '(none)', width: c.width, height: c.height, drawn: drawn(c) };
+  });
+  var imgs = Array.prototype.map.call(document.querySelectorAll('img, svg[onload], [onerror], [onload]'), function (e) { return e.outerHTML.slice(0, 120); });
+  var scripts = document.querySelectorAll('script').length;
+  return {
+    title: document.title,
+    text: document.body.innerText,
+    canvases: canvases,
+    charts: Array.prototype.map.call(document.querySelectorAll('.chart'), function (e) { return e.id; }),
+    sections: Array.prototype.map.call(document.querySelectorAll('section'), function (s) { return s.id; }),
+    injected: imgs,
+    scripts: scripts,
+    alerted: window.__alerts || 0,
+    tables: document.querySelectorAll('table.data').length,
+    errorsShown: Array.prototype.map.call(document.querySelectorAll('.error'), function (e) { return e.textContent; })
+  };
+}.toString() + ')()';
+
+async function check(browser, name, file, expect) {
+  var page = await browser.newPage(1400, 1000);
+  var diag = [];
+  var info = null;
+  try {
+    await page.send('Network.enable');
+    page.browser.on(function (msg) {
+      if (msg.sessionId === page.sessionId && msg.method === 'Network.requestWillBeSent') {
+        var u = msg.params.request.url;
+        if (!/^(file:|data:|about:)/.test(u)) page.requests.push(u);
+      }
+    });
+    // Any alert() the page could be tricked into is counted, even if the
+    // dialog event were missed.
+    await page.send('Page.addScriptToEvaluateOnNewDocument', {
+      source: 'window.__alerts = 0; ["alert","confirm","prompt"].forEach(function (k) { var o = window[k]; window[k] = function () { window.__alerts++; return o.apply(window, arguments); }; });'
+    });
+    await page.goto('file://' + file);
+    await new Promise(function (r) { setTimeout(r, 700); });
+    info = await page.evaluate(INSPECT);
+    if (expect.interact) await expect.interact(page, diag);
+    await new Promise(function (r) { setTimeout(r, 200); });
+    var shot = path.join(outDir, name.replace(/[^a-z0-9]+/gi, '-') + '.png');
+    var size = await page.screenshot(shot, 9000);
+    diag.push('screenshot ' + shot + ' (' + size.width + 'x' + size.height + ')');
+  } catch (e) {
+    result(false, 'browser ' + name + ': page loads', [e.message].concat(page.errors));
+    return;
+  }
+  var errs = page.errors.slice();
+  result(errs.length === 0, 'browser ' + name + ': no console errors or exceptions', errs);
+  result(page.dialogs.length === 0 && !info.alerted, 'browser ' + name + ': no alert or other dialog', page.dialogs.concat(info.alerted ? ['window.alert called ' + info.alerted + ' times'] : []));
+  result(page.requests.length === 0, 'browser ' + name + ': no network requests', page.requests);
+  var bad = info.canvases.filter(function (c) { return c.drawn !== true; });
+  var charts = info.charts.slice().sort();
+  var want = (expect.charts || []).slice().sort();
+  var missing = want.filter(function (c) { return charts.indexOf(c) < 0; });
+  var extra = charts.filter(function (c) { return want.indexOf(c) < 0; });
+  result(bad.length === 0 && missing.length === 0 && extra.length === 0 && info.canvases.length >= want.length,
+    'browser ' + name + ': charts drawn (' + want.length + ': ' + (want.join(', ') || 'none expected') + ')',
+    bad.map(function (c) { return 'empty canvas in ' + c.chart + ' ' + c.width + 'x' + c.height + ': ' + c.drawn; })
+      .concat(missing.map(function (c) { return 'missing chart ' + c; }))
+      .concat(extra.map(function (c) { return 'unexpected chart ' + c; })));
+  var missingText = (expect.text || []).filter(function (t) { return info.text.indexOf(t) < 0; });
+  result(missingText.length === 0 && info.injected.length === 0 && info.scripts === 3,
+    'browser ' + name + ': run strings shown as text, nothing injected',
+    missingText.map(function (t) { return 'text not shown: ' + t; })
+      .concat(info.injected.map(function (e) { return 'element from a run string: ' + e; }))
+      .concat(info.scripts !== 3 ? ['expected 3 script elements, found ' + info.scripts] : []));
+  var missingSec = (expect.sections || []).filter(function (s) { return info.sections.indexOf(s) < 0; });
+  var extraSec = (expect.absent || []).filter(function (s) { return info.sections.indexOf(s) >= 0; });
+  result(missingSec.length === 0 && extraSec.length === 0 && info.errorsShown.length === 0,
+    'browser ' + name + ': views present (' + info.sections.length + ' sections, ' + info.tables + ' tables)',
+    missingSec.map(function (s) { return 'missing section ' + s; })
+      .concat(extraSec.map(function (s) { return 'section should be absent: ' + s; }))
+      .concat(info.errorsShown).concat(diag));
+}
+
+// Interactions on the synthetic report: sort the mappings by faults, zoom
+// the heatmap by a drag and see the time charts follow, filter the fault
+// sites, open a stack.
+async function interactSynthetic(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var out = {};
+    var table = document.querySelector('[data-table="mappings"] table');
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'faults'; })[0];
+    th.click();
+    var col = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var vals = Array.prototype.map.call(document.querySelectorAll('[data-table="mappings"] tbody tr'), function (tr) {
+      return Number(tr.children[col].textContent.replace(/,/g, ''));
+    });
+    out.sortedDesc = vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
+    out.sortAttr = th.getAttribute('aria-sort');
+    // drag across the middle of the heatmap
+    var c = document.querySelector('#chart-heatmap canvas');
+    var rect = c.getBoundingClientRect();
+    var y = rect.top + 10;
+    function ev(type, x) {
+      var e = new MouseEvent(type, { clientX: x, clientY: y, bubbles: true });
+      (type === 'mouseup' ? document : c).dispatchEvent(e);
+    }
+    var x0 = rect.left + 190 + (rect.width - 198) * 0.25;
+    var x1 = rect.left + 190 + (rect.width - 198) * 0.5;
+    ev('mousedown', x0); ev('mousemove', (x0 + x1) / 2); ev('mousemove', x1); ev('mouseup', x1);
+    var tip = document.querySelector('.heatmap-tip');
+    out.tip = tip ? tip.textContent : '';
+    // fault-site class filter
+    var sel = document.querySelector('#sec-faultsites select');
+    sel.value = 'swap_in';
+    sel.dispatchEvent(new Event('change'));
+    var classes = Array.prototype.map.call(document.querySelectorAll('[data-table="faultsites"] tbody tr'), function (tr) { return tr.children[1].textContent; });
+    out.filtered = classes.length > 0 && classes.every(function (c) { return c === 'swap_in'; });
+    var det = document.querySelector('[data-table="faultsites"] details');
+    if (det) det.open = true;
+    return out;
+  }.toString() + ')()');
+  diag.push('sorted by faults: ' + r.sortedDesc + ' (' + r.sortAttr + '); class filter: ' + r.filtered + '; tooltip: ' + JSON.stringify(r.tip));
+  if (!r.sortedDesc || r.sortAttr !== 'descending') throw new Error('sorting the mappings by faults did not work');
+  if (!r.filtered) throw new Error('the fault-site class filter did not work');
+  if (!/pages referenced/.test(r.tip)) throw new Error('the heatmap tooltip did not show');
+  var zoom = await page.evaluate('(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; }); })()');
+  diag.push('time chart x ranges after the heatmap drag: ' + JSON.stringify(zoom));
+  var zoomed = zoom.filter(function (z) { return z[0] > z[2] && z[1] < z[3]; });
+  if (zoom.length < 3 || zoomed.length !== 3) throw new Error('the time charts did not follow the heatmap zoom');
+}
+
+async function interactTree(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var rows = document.querySelectorAll('#sec-processes tbody tr');
+    var before = document.querySelector('#sec-summary h2').textContent;
+    rows[rows.length - 1].click();
+    var after = document.querySelector('#sec-summary h2').textContent;
+    return { rows: rows.length, before: before, after: after, select: document.getElementById('file-select').value };
+  }.toString() + ')()');
+  diag.push('process rows: ' + r.rows + '; picked: ' + r.before + ' -> ' + r.after);
+  if (r.rows !== 5) throw new Error('expected 5 process rows, got ' + r.rows);
+  if (r.before === r.after) throw new Error('clicking a process did not show it');
+}
+
+async function main() {
+  var exe = cdp.findChromium();
+  if (!exe) {
+    result(true, 'browser # SKIP chromium not installed');
+    return;
+  }
+  var fx = fixtures.writeAll(path.join(tmp, 'fixtures'));
+  var cases = [];
+  reals.forEach(function (f, k) {
+    cases.push({
+      name: 'real run ' + path.basename(f), file: makeReport([f], path.join(outDir, 'real-' + k + '.html')),
+      expect: { charts: [], sections: ['sec-summary', 'sec-classes', 'sec-mappings', 'sec-labels', 'sec-phases'], absent: ['sec-time', 'sec-faultsites', 'sec-simulations', 'sec-processes'], text: ['Mappings'] }
+    });
+  });
+  cases.push({
+    name: 'synthetic, all sections', file: makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
+    expect: {
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
+      sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings', 'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations', 'sec-invalid'],
+      absent: ['sec-processes'],
+      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>'],
+      interact: interactSynthetic
+    }
+  });
+  cases.push({
+    name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
+    expect: {
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
+      sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
+      text: ['2 runs of', 'Σ faults', '/bin/worker'],
+      interact: interactTree
+    }
+  });
+  var browser = cdp.launch(exe);
+  try {
+    for (var k = 0; k < cases.length; k++) {
+      await check(browser, cases[k].name, cases[k].file, cases[k].expect);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(function () {
+  process.stdout.write('# reports and screenshots in ' + outDir + '\n');
+  process.exitCode = failures ? 1 : 0;
+}, function (e) {
+  result(false, 'browser test harness', [e && e.stack || String(e)]);
+  process.exitCode = 1;
+});

@@ -1,0 +1,281 @@
+'use strict';
+// Synthetic vmtrace output files for the report's tests: every planned
+// section (timeline, heatmap, fault_sites, simulations, process-tree keys)
+// and strings from the "run" that are markup, to prove they stay text.
+//
+//   node tests/report/fixtures.js OUTDIR   writes synthetic.json and a tree
+//                                           of files (tree.*.json) there
+
+var fs = require('fs');
+var path = require('path');
+
+var XSS_SO = '<img src=x onerror=alert(1)>.so';
+var XSS_LABEL = '<svg onload=alert(3)>';
+var XSS_PHASE = '</script><script>alert(2)</script>';
+var XSS_FRAME = '0x401000: <img src=x onerror=alert(4)> (evil.c:1)';
+
+var CLASSES = [
+  ['anon', 'minor', 'do_anonymous_page'], ['zero', 'minor', 'do_anonymous_page'],
+  ['file_read', 'minor', 'do_read_fault'], ['file_cow', 'minor', 'do_cow_fault'],
+  ['file_shared', 'minor', 'do_shared_fault'], ['wp_copy', 'minor', 'wp_page_copy'],
+  ['wp_reuse', 'minor', 'wp_page_reuse'], ['wp_shared', 'minor', 'wp_page_shared'],
+  ['swap_in', 'major', 'do_swap_page'], ['file_major', 'major', 'filemap_fault'],
+  ['invalid', 'invalid', 'bad_area']
+];
+
+function rng(seed) {
+  var s = seed >>> 0 || 1;
+  return function () {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+function faults(counts) {
+  var f = {};
+  CLASSES.forEach(function (c) { f[c[0]] = (counts && counts[c[0]]) || 0; });
+  f.minor = 0;
+  f.major = 0;
+  CLASSES.forEach(function (c) {
+    if (c[1] === 'minor') f.minor += f[c[0]];
+    if (c[1] === 'major') f.major += f[c[0]];
+  });
+  f.total = f.minor + f.major;
+  return f;
+}
+
+function addFaults(a, b) {
+  var c = {};
+  CLASSES.forEach(function (k) { c[k[0]] = (a[k[0]] || 0) + (b[k[0]] || 0); });
+  return faults(c);
+}
+
+var MiB = 1 << 20;
+
+// One process. opts: {pid, ppid, command, exit, seed, planned (bool),
+// xss (bool), fork_time, parent_file, scale}
+function makeFile(opts) {
+  opts = opts || {};
+  var r = rng(opts.seed || 7);
+  var scale = opts.scale || 1;
+  var planned = opts.planned !== false;
+  var xss = opts.xss !== false;
+  var maps = [];
+  function map(name, kind, start, size, perms, counts, extra) {
+    var touched = Math.min(size / 4096, Math.round((counts.anon || 0) + (counts.zero || 0) + (counts.file_read || 0) * 4 + (counts.file_cow || 0) + (counts.swap_in || 0)));
+    var m = {
+      id: maps.length, start: start, end: start + size, perms: perms, instances: 1, name: name, kind: kind,
+      file: /^\//.test(name) || /\.so$/.test(name) ? { path: name, dev: 65024, inode: 1000 + maps.length, offset: 0 } : null,
+      created_at: maps.length * 1000, unmapped_at: null,
+      pages_touched: touched, resident_pages: touched, faults: faults(counts)
+    };
+    Object.keys(extra || {}).forEach(function (k) { m[k] = extra[k]; });
+    maps.push(m);
+    return m;
+  }
+  var a = Math.round(2048 * scale);
+  map('/opt/synthetic/bin/synthetic', 'text', 0x400000, 64 * 1024, 'r-xp', { file_read: 2 });
+  map('/opt/synthetic/bin/synthetic', 'data', 0x410000, 8192, 'rw-p', { file_read: 1, file_cow: 1, wp_copy: 1 });
+  map('', 'bss', 0x412000, 16384, 'rw-p', { anon: 3, zero: 1 });
+  map('[heap]', 'heap', 0x1000000, 4 * MiB, 'rw-p', { anon: Math.round(600 * scale), wp_reuse: 3 });
+  map('', 'anon', 0x7f0000000000, 16 * MiB, 'rw-p', { anon: a, swap_in: 40 });
+  map('/data/input.bin', 'file', 0x7f0001000000, 8 * MiB, 'r--p', { file_read: 90, file_major: 25 });
+  map('/dev/shm/ring', 'shm', 0x7f0001800000, MiB, 'rw-s', { file_shared: 20, wp_shared: 12 });
+  if (xss) map(XSS_SO, 'text', 0x7f0002000000, 2 * MiB, 'r-xp', { file_read: 6 });
+  map('/usr/lib/x86_64-linux-gnu/libc.so.6', 'text', 0x7f0003000000, 1400 * 1024, 'r-xp', { file_read: 14 });
+  map('', 'anon', 0x7f0004000000, MiB, 'rw-p', { anon: 256, zero: 30 }, { instances: 3, unmapped_at: 900000 });
+  map('[stack]', 'stack', 0x7ffffffde000, 132 * 1024, 'rw-p', { anon: 5 });
+  maps[maps.length - 2].resident_pages = 0;
+  var total = faults({});
+  maps.forEach(function (m) { total = addFaults(total, m.faults); });
+  total.invalid = 1;
+  var touched = maps.reduce(function (s, m) { return s + m.pages_touched; }, 0);
+  var resident = maps.reduce(function (s, m) { return s + m.resident_pages; }, 0);
+  var instructions = Math.round(100000000 * scale);
+  var phaseNames = ['main', 'load', xss ? XSS_PHASE : 'compute', 'write'];
+  var share = [0.1, 0.4, 0.3, 0.2];
+  var phases = phaseNames.map(function (n, i) {
+    var c = {};
+    CLASSES.forEach(function (k) { if (k[0] !== 'invalid') c[k[0]] = Math.floor((total[k[0]] * share[i])); });
+    if (i === 0) CLASSES.forEach(function (k) {
+      if (k[0] !== 'invalid') c[k[0]] += total[k[0]] - Math.floor(total[k[0]] * 0.4) - Math.floor(total[k[0]] * 0.3) - Math.floor(total[k[0]] * 0.2) - Math.floor(total[k[0]] * 0.1);
+    });
+    var f = faults(c);
+    return { name: n, faults: f, pages_touched: Math.floor(touched * share[i]) + (i === 0 ? touched - [0.1, 0.4, 0.3, 0.2].reduce(function (s, x) { return s + Math.floor(touched * x); }, 0) : 0) };
+  });
+  var labels = [
+    {
+      name: 'matrix', ranges: [[0x7f0000000000, 0x7f0000800000]], faults: faults({ anon: 1024 }), pages_touched: 1024,
+      phases: { load: { faults: faults({ anon: 1024 }), pages_touched: 1024 }, write: { faults: faults({}), pages_touched: 0 } }
+    },
+    {
+      name: xss ? XSS_LABEL : 'ring', ranges: [[0x7f0001800000, 0x7f0001900000]], faults: faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32,
+      phases: {}
+    }
+  ];
+  labels[1].phases[phaseNames[2]] = { faults: faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32 };
+  var d = {
+    format: 'vmtrace-out', version: 1,
+    tool: { name: 'vmtrace', version: '0.1.0', valgrind: '3.19.0' },
+    run: {
+      pid: opts.pid || 4242, ppid: opts.ppid || 4200,
+      command: opts.command || ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
+      exit: opts.exit || { status: 'exit', code: 0 },
+      instructions: instructions, memory_references: Math.round(instructions * 1.3),
+      start_time: (opts.start_time || 1795317411) + 0.25, end_time: (opts.start_time || 1795317411) + 12.5
+    },
+    options: { fault_around_bytes: 65536, zero_page: true, fast_path: true, collect_atstart: true },
+    page_size: 4096,
+    fault_classes: CLASSES.map(function (c) { return { name: c[0], kind: c[1], kernel: c[2], description: 'synthetic ' + c[0] }; }),
+    totals: {
+      faults: total, pages_touched: touched, resident_pages: resident, peak_resident_pages: resident + 300,
+      page_tables: { pgd: 1, pud: 2, pmd: 4, pte: 30, peak: { pgd: 1, pud: 2, pmd: 5, pte: 41 } }
+    },
+    mappings: maps,
+    vmas: maps.filter(function (m) { return m.unmapped_at === null; }).map(function (m) {
+      return { start: m.start, end: m.end, perms: m.perms, mapping: m.id };
+    }),
+    phases: phases,
+    labels: labels,
+    invalid_accesses: [{
+      address: 0x10, access: 'write', reason: 'unmapped', time: 123456,
+      stack: ['0x401136: crash (synthetic.c:12)', xss ? XSS_FRAME : '0x401200: main (synthetic.c:40)']
+    }]
+  };
+  if (opts.fork_time !== undefined) d.run.fork_time = opts.fork_time;
+  if (opts.parent_file !== undefined) d.run.parent_file = opts.parent_file;
+  if (!planned) return d;
+
+  // timeline
+  var n = 96;
+  var interval = Math.ceil(instructions / n);
+  var t = [];
+  var rss = { text: [], data: [], bss: [], heap: [], stack: [], anon: [], file: [], shm: [] };
+  var tl = { interval: interval, t: t, rss: rss, touched: [], faults: {}, wss: [{ tau: 1000000, code: [], data: [] }, { tau: 10000000, code: [], data: [] }] };
+  CLASSES.forEach(function (c) { tl.faults[c[0]] = []; });
+  var cum = 0;
+  for (var i = 0; i < n; i++) {
+    t.push((i + 1) * interval);
+    var x = (i + 1) / n;
+    rss.text.push(Math.round(20 + 40 * Math.min(1, x * 4)));
+    rss.data.push(4);
+    rss.bss.push(4);
+    rss.heap.push(Math.round(600 * scale * Math.min(1, x * 2)));
+    rss.stack.push(5);
+    rss.anon.push(Math.round(a * (x < 0.5 ? x * 2 : 1.5 - x)));
+    rss.file.push(Math.round(300 * Math.sin(x * Math.PI)));
+    rss.shm.push(i > 40 ? 32 : 0);
+    CLASSES.forEach(function (c) {
+      var v = c[0] === 'anon' ? Math.round(a / n * (x < 0.5 ? 2 : 0.2) * (0.5 + r())) : total[c[0]] > 0 ? Math.round(r() * 3) : 0;
+      tl.faults[c[0]].push(v);
+      if (c[0] !== 'invalid') cum += v;
+    });
+    tl.touched.push(Math.min(touched, Math.round(touched * Math.min(1, x * 1.4))));
+    tl.wss[0].code.push(Math.round(10 + 8 * r()));
+    tl.wss[0].data.push(Math.round(100 + 400 * Math.abs(Math.sin(x * 7))));
+    tl.wss[1].code.push(Math.round(30 + 10 * r()));
+    tl.wss[1].data.push(Math.round(400 + 1200 * Math.abs(Math.sin(x * 3))));
+  }
+  d.timeline = tl;
+
+  // heatmap: each mapping split into up to 8 rows
+  var rows = [];
+  maps.forEach(function (m) {
+    if (m.unmapped_at !== null) return;
+    var k = Math.min(8, Math.max(1, Math.round((m.end - m.start) / MiB)));
+    var step = Math.ceil((m.end - m.start) / k / 4096) * 4096;
+    for (var s = m.start; s < m.end; s += step) rows.push({ start: s, end: Math.min(m.end, s + step), mapping: m.id });
+  });
+  var buckets = 64;
+  var tStep = Math.ceil(instructions / buckets);
+  var counts = [];
+  rows.forEach(function (row, ri) {
+    var pages = (row.end - row.start) / 4096;
+    for (var b = 0; b < buckets; b++) {
+      var wave = Math.sin((b / buckets) * Math.PI * 2 + ri * 0.6);
+      var v = wave > 0.3 ? Math.round(pages * wave * r()) : r() < 0.05 ? 1 : 0;
+      counts.push(Math.min(pages, v));
+    }
+  });
+  d.heatmap = { t_step: tStep, buckets: buckets, rows: rows, counts: counts };
+
+  // fault sites
+  var sites = [];
+  ['anon', 'file_read', 'wp_copy', 'swap_in'].forEach(function (cls, ci) {
+    for (var j = 0; j < 4; j++) {
+      sites.push({
+        'class': cls, count: Math.round(1000 / (j + 1) / (ci + 1)),
+        stack: [
+          '0x' + (0x401000 + ci * 256 + j * 16).toString(16).toUpperCase() + ': ' + ['fill', 'read_input', 'update', 'scan'][ci] + '_' + j + ' (synthetic.c:' + (40 + j) + ')',
+          j === 1 && xss ? XSS_FRAME : '0x401800: std::vector<int>::operator[] (vector.h:1046)',
+          '0x48F1D8F: (below main)'
+        ]
+      });
+    }
+  });
+  sites.sort(function (x, y) { return y.count - x.count; });
+  d.fault_sites = sites;
+
+  // simulations
+  var sims = [];
+  ['lru', 'fifo', 'clock', 'opt', 'linux'].forEach(function (p, pi) {
+    [256, 512, 1024, 2048, 4096, 8192].forEach(function (ram, ri) {
+      if (p === 'opt' && ri === 5) return; // a missing point
+      var base = Math.round(touched * 4 / (ri + 1) / (ri + 1) * (1 + pi * 0.15)) + touched;
+      var major = Math.max(0, base - touched);
+      sims.push({
+        policy: p, ram_pages: ram, swap_pages: 65536,
+        faults: faults({ anon: touched - 40, swap_in: major, file_read: 40 }),
+        swap_outs: major, swap_ins: major, writebacks: Math.round(major / 3), refaults: Math.round(major / 2),
+        evictions: major + 10, oom_events: ram === 256 && p === 'fifo' ? [{ time: 5000000, pages: 12 }] : []
+      });
+    });
+  });
+  d.simulations = sims;
+  return d;
+}
+
+// A process tree: 100 forks 101 (which execs: two files) and 102; 102 forks
+// 103. Plus a second run of the same program (pid 200, one process).
+function treeFiles() {
+  var T0 = 1795317000;
+  var files = [];
+  function add(name, opts) {
+    files.push({ name: name, data: makeFile(opts) });
+  }
+  add('tree.100.json', { pid: 100, ppid: 1, seed: 1, command: ['./server', '--workers=2'], fork_time: null, start_time: T0, planned: true, xss: false });
+  add('tree.101a.json', { pid: 101, ppid: 100, seed: 2, command: ['./server', '--workers=2'], fork_time: 1000000, exit: { status: 'exec' }, start_time: T0 + 1, planned: false, xss: false, scale: 0.1 });
+  add('tree.101b.json', { pid: 101, ppid: 100, seed: 3, command: ['/bin/worker', 'a'], start_time: T0 + 2, planned: false, xss: false, scale: 0.3 });
+  add('tree.102.json', { pid: 102, ppid: 100, seed: 4, command: ['./server', '--workers=2'], fork_time: 2000000, start_time: T0 + 1.5, planned: false, xss: false, scale: 0.2, exit: { status: 'signal', signal: 11 } });
+  add('tree.103.json', { pid: 103, ppid: 102, seed: 5, command: ['./server', '--workers=2'], fork_time: 500000, start_time: T0 + 3, planned: false, xss: false, scale: 0.05 });
+  add('tree.200.json', { pid: 200, ppid: 1, seed: 6, command: ['./server', '--workers=2'], fork_time: null, start_time: T0 + 100, planned: false, xss: false });
+  return files;
+}
+
+function writeAll(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [] };
+  fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
+  treeFiles().forEach(function (f) {
+    var p = path.join(dir, f.name);
+    fs.writeFileSync(p, JSON.stringify(f.data));
+    out.tree.push(p);
+  });
+  return out;
+}
+
+module.exports = {
+  makeFile: makeFile, treeFiles: treeFiles, writeAll: writeAll, faults: faults,
+  XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME
+};
+
+if (require.main === module) {
+  if (process.argv.length !== 3) {
+    process.stderr.write('usage: node fixtures.js OUTDIR\n');
+    process.exit(2);
+  }
+  var w = writeAll(process.argv[2]);
+  process.stdout.write([w.synthetic].concat(w.tree).join('\n') + '\n');
+}
