@@ -17,11 +17,13 @@ static uint32_t frame_alloc(struct vt_mm *mm)
          uint32_t cap = mm->cap_frames ? mm->cap_frames * 2 : 1024;
          mm->frames = vt_realloc_array(mm->frames, mm->nr_frames, cap,
                                        sizeof *mm->frames);
+         mm->frame_live = vt_realloc_array(mm->frame_live, mm->nr_frames, cap, 1);
          mm->cap_frames = cap;
       }
       idx = mm->nr_frames++;
    }
    mm->frames[idx] = 0;
+   mm->frame_live[idx] = 1;
    mm->nr_cow++;
    return idx;
 }
@@ -31,6 +33,7 @@ void vt_frame_put(struct vt_mm *mm, uint32_t idx)
    if (mm->frame_ops)
       mm->frame_ops->release(mm->host_ctx, mm->frames[idx]);
    mm->frames[idx] = mm->free_frame;
+   mm->frame_live[idx] = 0;
    mm->free_frame = idx + 1;
    mm->nr_cow--;
 }

@@ -24,6 +24,25 @@ void vt_mm_destroy(struct vt_mm *mm)
    vt_host_free(mm->maps);
    vt_host_free(mm->free_ids);
    vt_host_free(mm->frames);
+   vt_host_free(mm->frame_live);
+   if (mm->ws) {
+      struct vt_wset *w = mm->ws;
+      vt_host_free(w->t); vt_host_free(w->wall_ms); vt_host_free(w->touched);
+      vt_host_free(w->pss_x1000); vt_host_free(w->uss);
+      for (int k = 0; k < VT_NR_MK; k++)
+         vt_host_free(w->rss[k]);
+      for (int c = 0; c < VT_NR_FC; c++)
+         vt_host_free(w->faults[c]);
+      for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
+         vt_host_free(w->ws_code[i]);
+         vt_host_free(w->ws_data[i]);
+      }
+      vt_host_free(w->hist_code); vt_host_free(w->hist_data);
+      for (uint32_t r = 0; r < w->nr_rows; r++)
+         vt_host_free(w->rows[r].counts);
+      vt_host_free(w->rows); vt_host_free(w->row_hash);
+      vt_host_free(w);
+   }
    while (mm->files) {
       struct vt_file *f = mm->files;
       mm->files = f->next;

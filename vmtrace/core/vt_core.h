@@ -298,6 +298,7 @@ struct vt_mm {                       /* like mm_struct */
    vt_u64         rss_kind[VT_NR_MK];
 
    vt_u64        *frames;            /* global id per frame index */
+   uint8_t       *frame_live;        /* 1 while the frame index is in use */
    uint32_t       nr_frames, cap_frames, free_frame;  /* free list via ids */
    vt_u64         nr_cow;            /* PTEs mapping shared frames */
 

@@ -58,6 +58,15 @@ struct vt_policy_params {
    unsigned swappiness;     /* LINUX: 0..200, default 60 */
 };
 
+/* Defaults (docs/policies.md): seed 1, period 1000000, tau 10000000,
+   swappiness 60.  period 0: no ticks; tau 0: every unreferenced page is
+   old. */
+#define VT_POLICY_DEFAULT_SEED       1ull
+#define VT_POLICY_DEFAULT_PERIOD     1000000ull
+#define VT_POLICY_DEFAULT_TAU        10000000ull
+#define VT_POLICY_DEFAULT_SWAPPINESS 60u
+void vt_policy_params_default(struct vt_policy_params *p);
+
 struct vt_policy_ops {
    const char *name;        /* "fifo", "lru", ... as --policy= spells it */
    unsigned    needs;       /* VT_POL_* */
@@ -178,11 +187,77 @@ void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f);
 vt_u64 vt_sim_random(struct vt_sim *s);          /* seeded xorshift */
 
+/* The page being brought in: its key during victim() and insert(), else
+   VT_SIM_NO_PAGE (ARC decides its victim by the incoming page's history). */
+vt_u64 vt_sim_incoming(const struct vt_sim *s);
+/* During insert(): true if the page was evicted before in this simulation
+   (a refault), with *shadow = the pdata its frame held when it was evicted
+   (LINUX keeps its eviction time there, as mm/workingset.c's shadow). */
+bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow);
+/* Would evicting f write nothing?  A file page: not dirty.  An anonymous
+   page: it holds a valid swap copy (only after vt_sim_writeback). */
+bool vt_sim_clean(const struct vt_sim *s, uint32_t f);
+/* Write f back now and keep it resident (WSCLOCK's scheduled write): a
+   dirty file page counts a writeback; an anonymous page without a swap
+   copy takes a swap slot and counts a swap-out (false if swap is full).
+   The page is clean afterwards; a later write makes it dirty again (and
+   frees an anonymous page's now stale swap copy). */
+bool vt_sim_writeback(struct vt_sim *s, uint32_t f);
+
 const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s);
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s);
 vt_u64 vt_sim_resident(const struct vt_sim *s);
+vt_u64 vt_sim_swap_used(const struct vt_sim *s);   /* swap slots in use */
 /* Evictions per mapping id: fills counts[0..n) (0 where none). */
 void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
                                  uint32_t n);
+
+/* ---- helpers for policies (sim.c) ------------------------------------ */
+
+/* A doubly-linked list of frames through vt_pframe.link[0] (towards the
+   head) and link[1] (towards the tail); a frame is on one list at a time. */
+struct vt_flist { uint32_t head, tail, n; };
+void vt_flist_init(struct vt_flist *l);
+void vt_flist_push_head(struct vt_pframe *fr, struct vt_flist *l, uint32_t f);
+void vt_flist_push_tail(struct vt_pframe *fr, struct vt_flist *l, uint32_t f);
+/* Insert f just before at (towards the head); at == VT_SIM_NO_FRAME: at
+   the tail. */
+void vt_flist_insert_before(struct vt_pframe *fr, struct vt_flist *l,
+                            uint32_t at, uint32_t f);
+void vt_flist_del(struct vt_pframe *fr, struct vt_flist *l, uint32_t f);
+/* The next frame towards the tail, wrapping from the tail to the head. */
+uint32_t vt_flist_next_wrap(const struct vt_pframe *fr,
+                            const struct vt_flist *l, uint32_t f);
+
+/* A binary heap of frames ordered by before(ctx, a, b): a comes out
+   first.  O(log n) push, delete, fix (after a frame's key changed). */
+struct vt_fheap {
+   uint32_t *heap, *pos, *stash;   /* pos: index + 1, 0 = not in heap */
+   uint32_t  n;
+   bool    (*before)(void *ctx, uint32_t a, uint32_t b);
+   void     *ctx;
+};
+void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
+                   bool (*before)(void *ctx, uint32_t a, uint32_t b),
+                   void *ctx);
+void vt_fheap_destroy(struct vt_fheap *h);
+void vt_fheap_push(struct vt_fheap *h, uint32_t f);
+void vt_fheap_del(struct vt_fheap *h, uint32_t f);
+void vt_fheap_fix(struct vt_fheap *h, uint32_t f);
+bool vt_fheap_has(const struct vt_fheap *h, uint32_t f);
+/* The first evictable frame in heap order, left in the heap; the frames
+   before it are taken out and put back.  VT_SIM_NO_FRAME if none. */
+uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s);
+
+/* An open-addressing hash from page keys (never VT_SIM_NO_PAGE) to two
+   words of the user's.  Entry pointers are valid until the next put/del. */
+struct vt_kmap_ent { vt_u64 key, val, aux; };
+struct vt_kmap { struct vt_kmap_ent *e; vt_u64 n, mask; unsigned shift; };
+void vt_kmap_init(struct vt_kmap *m, vt_u64 expected);
+void vt_kmap_destroy(struct vt_kmap *m);
+struct vt_kmap_ent *vt_kmap_get(const struct vt_kmap *m, vt_u64 key);
+/* Finds or adds key (a new entry has val = aux = 0). */
+struct vt_kmap_ent *vt_kmap_put(struct vt_kmap *m, vt_u64 key, bool *added);
+bool vt_kmap_del(struct vt_kmap *m, vt_u64 key);
 
 #endif /* VT_SIM_H */

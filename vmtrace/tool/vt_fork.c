@@ -239,6 +239,27 @@ void vt_frames_refresh(void)
    refresh();
 }
 
+/* PSS (x1000) and USS in pages: private resident pages count 1, each
+   shared frame 1/n of the n processes that map it. */
+void vt_frames_pss(ULong *pss_x1000, ULong *uss)
+{
+   ULong shared_pages = 0, shared_x1000 = 0, alone = 0;
+   if (vt_mm.nr_cow) {
+      refresh();
+      for (UInt i = 0; i < vt_mm.nr_frames; i++) {
+         if (!vt_mm.frame_live[i])
+            continue;
+         ULong n = vt_frame_sharers(vt_mm.frames[i]);
+         shared_pages++;
+         shared_x1000 += 1000 / n;
+         if (n == 1)
+            alone++;
+      }
+   }
+   *pss_x1000 = (vt_mm.rss - shared_pages) * 1000 + shared_x1000;
+   *uss = vt_mm.rss - shared_pages + alone;
+}
+
 /* ---- fork, vfork, clone ------------------------------------------------ */
 
 ULong vt_fork_time;          /* the parent's clock at fork; 0: first process */
@@ -314,6 +335,7 @@ void vt_fork_child_hook(ThreadId tid)
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */
    vt_fork_child(&vt_mm, kind == 1);
+   vt_sample_init();
    if (kind != 1)
       vt_mm.frame_ops = NULL;  /* the parent's frames stay the parent's */
    vt_child_reset_output();

@@ -7,6 +7,8 @@
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_machine.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_libcproc.h"
 #include "vt_tool.h"
 
 ULong vt_tlb_read[VT_TLB_ENTRIES];
@@ -141,21 +143,70 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
 }
 
-static void add_counter(struct ictx *c, ULong *ctr, UInt n)
+static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
 {
    if (n == 0)
-      return;
+      return NULL;
    IRExpr *ea = IRExpr_Const(IRConst_U64((ULong)(Addr)ctr));
    IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
    IRExpr *nw = bin(c, Iop_Add64, old, IRExpr_Const(IRConst_U64(n)), Ity_I64);
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, ea, nw));
+   return nw;
 }
 
-static void flush_counters(struct ictx *c)
+/* Closes samples whose end the clock has passed (vt_next_sample), and
+   flushes the filter so each page's first reference in the new sample
+   reaches the simulator (the working set and heatmap need exactly that). */
+ULong vt_next_sample = ~0ULL;
+
+static void vt_sample_tick(void)
 {
-   add_counter(c, &vt_insns, c->pending_insns);
+   while (vt_insns >= vt_next_sample) {
+      ULong pss, uss, wall = 0;
+      struct vki_timeval tv;
+      if (VG_(gettimeofday)(&tv, NULL) == 0)
+         wall = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+      vt_frames_pss(&pss, &uss);
+      vt_mm.now = vt_insns;
+      vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
+      vt_next_sample = vt_wset_next(&vt_mm);
+   }
+   vt_tlb_flush();
+}
+
+void vt_sample_init(void)
+{
+   vt_next_sample = vt_wset_next(&vt_mm);
+}
+
+/* At the end (exit, exec): the open sample is closed where the run ends. */
+void vt_sample_final(void)
+{
+   if (!vt_mm.ws)
+      return;
+   const struct vt_wset *w = vt_mm.ws;
+   if (w->nr && w->t[w->nr - 1] == vt_insns)
+      return;
+   vt_next_sample = vt_insns;
+   vt_sample_tick();
+}
+
+static void flush_counters(struct ictx *c, Bool last)
+{
+   IRExpr *now = add_counter(c, &vt_insns, c->pending_insns);
    add_counter(c, &vt_refs, c->pending_refs);
    c->pending_insns = c->pending_refs = 0;
+   if (last && now && vt_clo.timeline) {
+      IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                               IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_next_sample))),
+                            Ity_I64);
+      IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
+      IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
+                                     VG_(fnptr_to_fnentry)(vt_sample_tick),
+                                     mkIRExprVec_0());
+      d->guard = due;
+      addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   }
 }
 
 static UInt size_of(IRSB *sb, IRExpr *e)
@@ -246,13 +297,13 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          break;
       }
       case Ist_Exit:
-         flush_counters(&c);
+         flush_counters(&c, False);
          break;
       default:
          break;
       }
       addStmtToIRSB(c.sb, st);
    }
-   flush_counters(&c);
+   flush_counters(&c, True);
    return c.sb;
 }

@@ -31,6 +31,11 @@ struct vt_options vt_clo = {
    .zero_page = True,
    .fast_path = True,
    .collect_atstart = True,
+   .fault_stack_depth = 12,
+   .timeline = True,
+   .heatmap_rows = 256,
+   .nr_tau = 3,
+   .tau = { 100000, 1000000, 10000000 },
 };
 
 /* ---- the core's host interface -------------------------------------- */
@@ -83,6 +88,56 @@ static Bool parse_size(const HChar *s, ULong *out)
    return True;
 }
 
+/* A count: digits with an optional k, M or G suffix (powers of 1000). */
+static Bool parse_count(const HChar *s, ULong *out)
+{
+   ULong v = 0;
+   if (*s < '0' || *s > '9')
+      return False;
+   for (; *s >= '0' && *s <= '9'; s++) {
+      if (v > (~0ULL - 9) / 10)
+         return False;
+      v = v * 10 + (ULong)(*s - '0');
+   }
+   ULong mult = *s == 'k' || *s == 'K' ? 1000ULL : *s == 'M' ? 1000000ULL
+              : *s == 'G' ? 1000000000ULL : 1;
+   if (mult > 1)
+      s++;
+   if (*s || (v && mult > ~0ULL / v))
+      return False;
+   *out = v * mult;
+   return True;
+}
+
+/* --ws-tau=100k,1M,10M: working-set windows in instructions. */
+static void parse_taus(const HChar *arg, const HChar *list)
+{
+   HChar buf[32];
+   UInt n = 0;
+   const HChar *p = list;
+   while (*p) {
+      SizeT len = 0;
+      while (p[len] && p[len] != ',')
+         len++;
+      if (len == 0 || len >= sizeof buf || n == VT_MAX_TAUS)
+         VG_(fmsg_bad_option)(arg, "--ws-tau takes 1 to %d windows in "
+                              "instructions, e.g. 100k,1M,10M\n", VT_MAX_TAUS);
+      VG_(memcpy)(buf, p, len);
+      buf[len] = 0;
+      ULong t = 0;
+      if (!parse_count(buf, &t) || t == 0)
+         VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
+                              "(e.g. 100k, 1M)\n", buf);
+      vt_clo.tau[n++] = t;
+      p += len;
+      if (*p == ',')
+         p++;
+   }
+   if (n == 0)
+      VG_(fmsg_bad_option)(arg, "--ws-tau needs at least one window\n");
+   vt_clo.nr_tau = n;
+}
+
 static Bool parse_yesno(const HChar *arg, const HChar *opt, Bool *out)
 {
    SizeT n = VG_(strlen)(opt);
@@ -113,6 +168,24 @@ static Bool vt_process_cmd_line_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--fault-around must be 0 or a power of "
                               "two from 4096 to 2M bytes\n");
       vt_clo.fault_around_bytes = b;
+   } else if (VG_STR_CLO(arg, "--cg-out-file", vt_clo.cg_out_file)) {
+      if (!vt_clo.cg_out_file[0])
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--fault-stack-depth", size_arg)) {
+      ULong d = 0;
+      if (!parse_count(size_arg, &d) || d > 64)
+         VG_(fmsg_bad_option)(arg, "--fault-stack-depth takes a number of "
+                              "frames from 0 to 64\n");
+      vt_clo.fault_stack_depth = (UInt)d;
+   } else if (VG_STR_CLO(arg, "--heatmap-rows", size_arg)) {
+      ULong d = 0;
+      if (!parse_count(size_arg, &d) || d > 65536)
+         VG_(fmsg_bad_option)(arg, "--heatmap-rows takes a number from 0 "
+                              "(no heatmap) to 65536\n");
+      vt_clo.heatmap_rows = (UInt)d;
+   } else if (VG_STR_CLO(arg, "--ws-tau", size_arg)) {
+      parse_taus(arg, size_arg);
+   } else if (parse_yesno(arg, "--timeline", &vt_clo.timeline)) {
    } else if (parse_yesno(arg, "--zero-page", &vt_clo.zero_page)) {
    } else if (parse_yesno(arg, "--fast-path", &vt_clo.fast_path)) {
    } else if (parse_yesno(arg, "--collect-atstart", &vt_clo.collect_atstart)) {
@@ -133,7 +206,15 @@ static void vt_print_usage(void)
 "    --fast-path=yes|no          filter accesses that cannot change anything\n"
 "                                through an inline software TLB [yes]\n"
 "    --collect-atstart=yes|no    count events from the start, or only after\n"
-"                                VMTRACE_START_COLLECTION() [yes]\n");
+"                                VMTRACE_START_COLLECTION() [yes]\n"
+"    --timeline=yes|no           sample resident pages, faults and the\n"
+"                                working set over time [yes]\n"
+"    --ws-tau=<n>[,<n>...]       working-set windows in instructions\n"
+"                                (k/M/G suffixes) [100k,1M,10M]\n"
+"    --heatmap-rows=<n>          address rows of the heatmap; 0 = none [256]\n"
+"    --fault-stack-depth=<n>     frames recorded per fault site; 0 = none [12]\n"
+"    --cg-out-file=<file>        also write faults per source line in\n"
+"                                Cachegrind's format (cg_annotate) [none]\n");
 }
 
 static void vt_print_debug_usage(void)
@@ -263,6 +344,18 @@ static void vt_post_clo_init(void)
    vt_mm.on_fault = vt_on_fault;
    vt_mm.frame_ops = &vt_frame_ops;
    vt_tlb_flush();
+   if (vt_clo.timeline) {
+      struct vt_wset_config wc = {
+         .interval = 1ULL << 14,
+         .max_samples = 4096,
+         .nr_tau = vt_clo.nr_tau,
+         .max_heat_rows = vt_clo.heatmap_rows,
+      };
+      for (UInt i = 0; i < vt_clo.nr_tau; i++)
+         wc.tau[i] = vt_clo.tau[i];
+      vt_wset_init(&vt_mm, &wc);
+      vt_sample_init();
+   }
    struct vki_timeval tv;
    if (VG_(gettimeofday)(&tv, NULL) == 0)
       vt_start_time_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
@@ -272,6 +365,7 @@ static void vt_post_clo_init(void)
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
+   vt_sample_final();
    vt_frames_refresh();
    if (VG_(clo_verbosity) > 0)
       vt_print_summary(exitcode);

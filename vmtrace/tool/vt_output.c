@@ -31,6 +31,7 @@ void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason)
 {
    (void)ctx;
+   vt_sites_record(cls);
    if (cls != VT_FC_INVALID)
       return;
    vt_fatal_signal = reason == VT_INV_BEYOND_EOF ? VKI_SIGBUS : VKI_SIGSEGV;
@@ -59,6 +60,7 @@ void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
 
 void vt_child_reset_output(void)
 {
+   vt_sites_child();
    vt_nr_invalid_recs = 0;
    nr_invalid_seen = 0;
    vt_fatal_signal = 0;
@@ -68,24 +70,10 @@ void vt_child_reset_output(void)
    that map it, USS counts the pages only this process maps. */
 struct share_ctx { ULong pss_x1000, uss; };
 
-static void share_pte(void *vctx, vt_addr addr, vt_pte *ptep)
-{
-   struct share_ctx *c = vctx;
-   vt_pte pte = *ptep;
-   (void)addr;
-   if (!(pte & VT_PTE_PRESENT) || (pte & VT_PTE_ZERO))
-      return;
-   ULong n = (pte & VT_PTE_COW) ? vt_frame_sharers(vt_mm.frames[VT_PTE_FRAME(pte)]) : 1;
-   c->pss_x1000 += 1000 / n;
-   if (n == 1)
-      c->uss++;
-}
-
 static struct share_ctx sharing(void)
 {
-   struct share_ctx c = { 0, 0 };
-   for (UInt i = 0; i < vt_mm.nr_vmas; i++)
-      vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end, share_pte, &c);
+   struct share_ctx c;
+   vt_frames_pss(&c.pss_x1000, &c.uss);
    return c;
 }
 
@@ -243,6 +231,7 @@ static void out_fmt(const HChar *fmt, ...)
    out_str(tmp);
 }
 
+void vt_json_string(const HChar *s);
 static void out_json_str(const HChar *s)
 {
    out_str("\"");
@@ -276,6 +265,107 @@ static void out_counts(const struct vt_counts *c)
    out_str("\"faults\": ");
    out_faults(c);
    out_fmt(", \"pages_touched\": %llu", c->touched);
+}
+
+void vt_json_string(const HChar *s)
+{
+   out_json_str(s);
+}
+
+static void out_col(const HChar *key, const vt_u64 *v, UInt n)
+{
+   if (key)
+      out_fmt("\"%s\": [", key);
+   else
+      out_str("[");
+   for (UInt i = 0; i < n; i++)
+      out_fmt(i ? ",%llu" : "%llu", v[i]);
+   out_str("]");
+}
+
+static void write_timeline(void)
+{
+   const struct vt_wset *w = vt_mm.ws;
+   UInt n = w->nr;
+   out_fmt(",\n\"timeline\": {\"interval\": %llu, ", w->interval);
+   out_col("t", w->t, n);
+   out_str(",\n  ");
+   out_col("wall_ms", w->wall_ms, n);
+   out_str(",\n  \"rss\": {");
+   for (Int k = 0; k < VT_NR_MK; k++) {
+      out_str(k ? ",\n    " : "\n    ");
+      out_col(vt_map_kind_names[k], w->rss[k], n);
+   }
+   out_str("},\n  ");
+   out_col("touched", w->touched, n);
+   out_str(",\n  \"pss_x1000\": ");
+   out_col(NULL, w->pss_x1000, n);
+   out_str(",\n  ");
+   out_col("uss", w->uss, n);
+   out_str(",\n  \"faults\": {");
+   for (Int c = 0; c < VT_NR_FC; c++) {
+      out_str(c ? ",\n    " : "\n    ");
+      out_col(vt_fault_classes[c].name, w->faults[c], n);
+   }
+   out_str("},\n  \"wss\": [");
+   for (UInt i = 0; i < w->cfg.nr_tau; i++) {
+      out_fmt("%s{\"tau\": %llu, ", i ? ",\n    " : "\n    ", w->cfg.tau[i]);
+      out_col("code", w->ws_code[i], n);
+      out_str(", ");
+      out_col("data", w->ws_data[i], n);
+      out_str("}");
+   }
+   out_str("]}");
+}
+
+/* The heatmap in at most 256 time buckets of whole samples. */
+static void write_heatmap(void)
+{
+   const struct vt_wset *w = vt_mm.ws;
+   UInt n = w->nr, per = 1;
+   while ((n + per - 1) / per > 256)
+      per *= 2;
+   UInt buckets = (n + per - 1) / per;
+   /* Rows in address order: by mapping start, then chunk. */
+   UInt *order = VT_CALLOC("vt.heat", w->nr_rows ? w->nr_rows : 1, sizeof *order);
+   for (UInt i = 0; i < w->nr_rows; i++)
+      order[i] = i;
+   for (UInt i = 1; i < w->nr_rows; i++)        /* insertion sort: few rows */
+      for (UInt j = i; j > 0; j--) {
+         const struct vt_heat_row *a = &w->rows[order[j - 1]], *b = &w->rows[order[j]];
+         vt_addr sa = vt_mm.maps[a->mapping] ? vt_mm.maps[a->mapping]->start : 0;
+         vt_addr sb = vt_mm.maps[b->mapping] ? vt_mm.maps[b->mapping]->start : 0;
+         if (sa < sb || (sa == sb && a->chunk <= b->chunk))
+            break;
+         UInt t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
+      }
+   out_fmt(",\n\"heatmap\": {\"t_step\": %llu, \"buckets\": %u, \"rows\": [",
+           w->interval * per, buckets);
+   for (UInt i = 0; i < w->nr_rows; i++) {
+      const struct vt_heat_row *r = &w->rows[order[i]];
+      const struct vt_mapping *m = vt_mm.maps[r->mapping];
+      vt_addr base = m ? (m->start & VT_PAGE_MASK) : 0;
+      vt_addr s = base + ((r->chunk << w->chunk_shift) << VT_PAGE_SHIFT);
+      vt_addr e = s + ((1ULL << w->chunk_shift) << VT_PAGE_SHIFT);
+      if (m && e > m->end && s < m->end)
+         e = m->end;
+      out_fmt("%s{\"start\": %llu, \"end\": %llu, \"mapping\": %u}", i ? ", " : "",
+              s, e, r->mapping);
+   }
+   out_str("],\n  \"counts\": [");
+   Bool first = True;
+   for (UInt i = 0; i < w->nr_rows; i++) {
+      const uint32_t *c = w->rows[order[i]].counts;
+      for (UInt b = 0; b < buckets; b++) {
+         ULong sum = 0;
+         for (UInt k = b * per; k < (b + 1) * per && k < n; k++)
+            sum += c[k];
+         out_fmt(first ? "%llu" : ",%llu", sum);
+         first = False;
+      }
+   }
+   out_str("]}");
+   VG_(free)(order);
 }
 
 static void write_body(Int exitcode, ULong end_ms)
@@ -422,6 +512,14 @@ static void write_body(Int exitcode, ULong end_ms)
       }
       out_str("]}");
    }
+   out_str("]");
+   if (vt_mm.ws) {
+      write_timeline();
+      if (vt_clo.heatmap_rows)
+         write_heatmap();
+   }
+   out_str(",\n\"fault_sites\": [");
+   vt_sites_write_json(out_str);
    out_str("]\n}\n");
 }
 
@@ -463,6 +561,8 @@ void vt_write_output(Int exitcode)
       VG_(umsg)("error: writing vmtrace output file '%s' failed\n", name);
    else if (VG_(clo_verbosity) > 1)
       VG_(umsg)("Output written to %s\n", name);
+   if (!vt_exec_pending)
+      vt_sites_write_cg();
    VG_(free)(O);
    O = NULL;
    VG_(free)(name);

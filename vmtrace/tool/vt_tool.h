@@ -22,6 +22,12 @@ extern ULong vt_tlb_write[VT_TLB_ENTRIES];
 
 struct vt_options {
    const HChar *out_file;
+   const HChar *cg_out_file;        /* NULL: none */
+   UInt         fault_stack_depth;
+   Bool         timeline;
+   UInt         heatmap_rows;
+   UInt         nr_tau;
+   ULong        tau[VT_MAX_TAUS];
    ULong        fault_around_bytes;
    Bool         zero_page;
    Bool         fast_path;
@@ -71,6 +77,17 @@ void  vt_fork_child_hook(ThreadId tid);
 void  vt_frames_exit(void);
 void  vt_frames_refresh(void);
 ULong vt_frame_sharers(vt_u64 id);
+void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
+
+/* vt_sites.c: fault sites and the Cachegrind-format file */
+void vt_sites_record(enum vt_fault_class cls);
+void vt_json_string(const HChar *s);   /* vt_output.c: a JSON string */
+void vt_sites_write_json(void (*out)(const HChar *s));
+void vt_sites_write_cg(void);
+void vt_sites_child(void);
+extern ULong vt_next_sample;
+void vt_sample_init(void);
+void vt_sample_final(void);
 
 /* vt_output.c */
 void vt_child_reset_output(void);

@@ -1,0 +1,771 @@
+/* sim.c: simulated physical memory: frames, swap slots, eviction and the
+   classification of the faults a RAM limit adds (vt_sim.h).
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   A simulation holds ram_pages frames (0: unlimited, grown on demand, no
+   policy involved: nothing is ever evicted).  Resident pages are found by
+   key through an open-addressing hash; free frames are a stack threaded
+   through link[0].  Pages evicted and not yet faulted back or dropped are
+   remembered in a second hash (the "evicted set", with the policy's shadow
+   word and whether the page is anonymous), so a later reference is told
+   apart as a major fault (VT_FC_SWAP_IN / VT_FC_FILE_MAJOR) and counted as
+   a refault.  Accounting rules: docs/policies.md. */
+
+#include "vt_sim.h"
+
+#define EV_ANON 1u                   /* evicted set aux: swap-backed */
+
+struct vt_sim {
+   struct vt_sim_config cfg;
+   struct vt_sim_host   host;
+   const struct vt_policy_ops *ops;  /* NULL: unlimited RAM */
+   void                *pol;
+
+   struct vt_pframe    *frames;
+   uint8_t             *fslot;       /* frame holds a valid swap copy */
+   uint32_t             nr_frames;   /* allocated (the RAM size if limited) */
+   uint32_t             free_head;   /* free-frame stack via link[0] */
+   uint32_t             nr_free;
+
+   struct vt_kmap       resident;    /* key -> frame */
+   struct vt_kmap       evicted;     /* key -> shadow, aux EV_* */
+
+   struct vt_sim_stats  st;
+   vt_u64               nr_resident;
+   vt_u64               swap_used;
+
+   vt_u64              *ev_map;      /* evictions per mapping id */
+   uint32_t             ev_map_n;
+
+   vt_u64               rng;
+   vt_u64               now;
+   vt_u64               next_tick;   /* 0: no ticks */
+
+   vt_u64               incoming;    /* key being brought in */
+   bool                 in_refault;  /* ... and it refaults, with: */
+   vt_u64               in_shadow;
+};
+
+/* ---- the key hash ------------------------------------------------------- */
+
+static vt_u64 kmap_home(const struct vt_kmap *m, vt_u64 key)
+{
+   /* Fibonacci hashing: the high bits of key * 2^64/phi. */
+   return (key * 0x9E3779B97F4A7C15ull) >> m->shift;
+}
+
+static void kmap_alloc(struct vt_kmap *m, unsigned bits)
+{
+   vt_u64 cap = (vt_u64)1 << bits;
+   m->e = vt_host_alloc((size_t)cap * sizeof *m->e);
+   for (vt_u64 i = 0; i < cap; i++)
+      m->e[i].key = VT_SIM_NO_PAGE;
+   m->mask = cap - 1;
+   m->shift = 64 - bits;
+   m->n = 0;
+}
+
+void vt_kmap_init(struct vt_kmap *m, vt_u64 expected)
+{
+   unsigned bits = 4;
+   while (((vt_u64)1 << bits) < 2 * expected + 2)
+      bits++;
+   kmap_alloc(m, bits);
+}
+
+void vt_kmap_destroy(struct vt_kmap *m)
+{
+   vt_host_free(m->e);
+   m->e = NULL;
+}
+
+struct vt_kmap_ent *vt_kmap_get(const struct vt_kmap *m, vt_u64 key)
+{
+   for (vt_u64 i = kmap_home(m, key);; i = (i + 1) & m->mask) {
+      if (m->e[i].key == key)
+         return &m->e[i];
+      if (m->e[i].key == VT_SIM_NO_PAGE)
+         return NULL;
+   }
+}
+
+static void kmap_grow(struct vt_kmap *m)
+{
+   struct vt_kmap_ent *old = m->e;
+   vt_u64 cap = m->mask + 1;
+   kmap_alloc(m, 64 - m->shift + 1);
+   for (vt_u64 i = 0; i < cap; i++)
+      if (old[i].key != VT_SIM_NO_PAGE) {
+         vt_u64 j = kmap_home(m, old[i].key);
+         while (m->e[j].key != VT_SIM_NO_PAGE)
+            j = (j + 1) & m->mask;
+         m->e[j] = old[i];
+         m->n++;
+      }
+   vt_host_free(old);
+}
+
+struct vt_kmap_ent *vt_kmap_put(struct vt_kmap *m, vt_u64 key, bool *added)
+{
+   VT_ASSERT(key != VT_SIM_NO_PAGE);
+   struct vt_kmap_ent *e = vt_kmap_get(m, key);
+   if (e) {
+      if (added)
+         *added = false;
+      return e;
+   }
+   if (2 * (m->n + 1) > m->mask + 1)
+      kmap_grow(m);
+   vt_u64 i = kmap_home(m, key);
+   while (m->e[i].key != VT_SIM_NO_PAGE)
+      i = (i + 1) & m->mask;
+   m->e[i].key = key;
+   m->e[i].val = 0;
+   m->e[i].aux = 0;
+   m->n++;
+   if (added)
+      *added = true;
+   return &m->e[i];
+}
+
+bool vt_kmap_del(struct vt_kmap *m, vt_u64 key)
+{
+   struct vt_kmap_ent *e = vt_kmap_get(m, key);
+   if (!e)
+      return false;
+   /* Backward-shift deletion (Knuth 6.4, algorithm R): no tombstones. */
+   vt_u64 i = (vt_u64)(e - m->e), j = i;
+   for (;;) {
+      j = (j + 1) & m->mask;
+      if (m->e[j].key == VT_SIM_NO_PAGE)
+         break;
+      vt_u64 h = kmap_home(m, m->e[j].key);
+      /* Leave e[j] if its home lies cyclically in (i, j]. */
+      if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
+         continue;
+      m->e[i] = m->e[j];
+      i = j;
+   }
+   m->e[i].key = VT_SIM_NO_PAGE;
+   m->n--;
+   return true;
+}
+
+/* ---- frame lists ---------------------------------------------------------- */
+
+void vt_flist_init(struct vt_flist *l)
+{
+   l->head = l->tail = VT_SIM_NO_FRAME;
+   l->n = 0;
+}
+
+void vt_flist_insert_before(struct vt_pframe *fr, struct vt_flist *l,
+                            uint32_t at, uint32_t f)
+{
+   uint32_t prev = at == VT_SIM_NO_FRAME ? l->tail : fr[at].link[0];
+   fr[f].link[0] = prev;
+   fr[f].link[1] = at;
+   if (prev == VT_SIM_NO_FRAME)
+      l->head = f;
+   else
+      fr[prev].link[1] = f;
+   if (at == VT_SIM_NO_FRAME)
+      l->tail = f;
+   else
+      fr[at].link[0] = f;
+   l->n++;
+}
+
+void vt_flist_push_head(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
+{
+   vt_flist_insert_before(fr, l, l->head, f);
+}
+
+void vt_flist_push_tail(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
+{
+   vt_flist_insert_before(fr, l, VT_SIM_NO_FRAME, f);
+}
+
+void vt_flist_del(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
+{
+   uint32_t prev = fr[f].link[0], next = fr[f].link[1];
+   if (prev == VT_SIM_NO_FRAME)
+      l->head = next;
+   else
+      fr[prev].link[1] = next;
+   if (next == VT_SIM_NO_FRAME)
+      l->tail = prev;
+   else
+      fr[next].link[0] = prev;
+   fr[f].link[0] = fr[f].link[1] = VT_SIM_NO_FRAME;
+   VT_ASSERT(l->n > 0);
+   l->n--;
+}
+
+uint32_t vt_flist_next_wrap(const struct vt_pframe *fr,
+                            const struct vt_flist *l, uint32_t f)
+{
+   uint32_t n = fr[f].link[1];
+   return n == VT_SIM_NO_FRAME ? l->head : n;
+}
+
+/* ---- frame heap ----------------------------------------------------------- */
+
+void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
+                   bool (*before)(void *ctx, uint32_t a, uint32_t b),
+                   void *ctx)
+{
+   size_t n = nr_frames ? nr_frames : 1;
+   h->heap = vt_host_alloc(n * sizeof *h->heap);
+   h->pos = vt_host_alloc(n * sizeof *h->pos);
+   h->stash = vt_host_alloc(n * sizeof *h->stash);
+   h->n = 0;
+   h->before = before;
+   h->ctx = ctx;
+}
+
+void vt_fheap_destroy(struct vt_fheap *h)
+{
+   vt_host_free(h->heap);
+   vt_host_free(h->pos);
+   vt_host_free(h->stash);
+}
+
+static void fheap_set(struct vt_fheap *h, uint32_t i, uint32_t f)
+{
+   h->heap[i] = f;
+   h->pos[f] = i + 1;
+}
+
+static void fheap_up(struct vt_fheap *h, uint32_t i)
+{
+   uint32_t f = h->heap[i];
+   while (i > 0) {
+      uint32_t p = (i - 1) / 2;
+      if (!h->before(h->ctx, f, h->heap[p]))
+         break;
+      fheap_set(h, i, h->heap[p]);
+      i = p;
+   }
+   fheap_set(h, i, f);
+}
+
+static void fheap_down(struct vt_fheap *h, uint32_t i)
+{
+   uint32_t f = h->heap[i];
+   for (;;) {
+      uint32_t c = 2 * i + 1;
+      if (c >= h->n)
+         break;
+      if (c + 1 < h->n && h->before(h->ctx, h->heap[c + 1], h->heap[c]))
+         c++;
+      if (!h->before(h->ctx, h->heap[c], f))
+         break;
+      fheap_set(h, i, h->heap[c]);
+      i = c;
+   }
+   fheap_set(h, i, f);
+}
+
+bool vt_fheap_has(const struct vt_fheap *h, uint32_t f)
+{
+   return h->pos[f] != 0;
+}
+
+void vt_fheap_push(struct vt_fheap *h, uint32_t f)
+{
+   VT_ASSERT(h->pos[f] == 0);
+   fheap_set(h, h->n++, f);
+   fheap_up(h, h->n - 1);
+}
+
+void vt_fheap_del(struct vt_fheap *h, uint32_t f)
+{
+   VT_ASSERT(h->pos[f] != 0);
+   uint32_t i = h->pos[f] - 1;
+   h->pos[f] = 0;
+   h->n--;
+   if (i == h->n)
+      return;
+   fheap_set(h, i, h->heap[h->n]);
+   fheap_up(h, i);
+   fheap_down(h, h->pos[h->heap[i]] - 1 == i ? i : h->pos[h->heap[i]] - 1);
+}
+
+void vt_fheap_fix(struct vt_fheap *h, uint32_t f)
+{
+   VT_ASSERT(h->pos[f] != 0);
+   fheap_up(h, h->pos[f] - 1);
+   fheap_down(h, h->pos[f] - 1);
+}
+
+uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s)
+{
+   uint32_t n = 0, found = VT_SIM_NO_FRAME;
+   while (h->n > 0) {
+      uint32_t f = h->heap[0];
+      if (vt_sim_evictable(s, f)) {
+         found = f;
+         break;
+      }
+      vt_fheap_del(h, f);
+      h->stash[n++] = f;
+   }
+   while (n > 0)
+      vt_fheap_push(h, h->stash[--n]);
+   return found;
+}
+
+/* ---- the simulation ------------------------------------------------------- */
+
+void vt_policy_params_default(struct vt_policy_params *p)
+{
+   p->seed = VT_POLICY_DEFAULT_SEED;
+   p->period = VT_POLICY_DEFAULT_PERIOD;
+   p->tau = VT_POLICY_DEFAULT_TAU;
+   p->swappiness = VT_POLICY_DEFAULT_SWAPPINESS;
+}
+
+static void frames_init(struct vt_sim *s, uint32_t from, uint32_t to)
+{
+   /* Push in reverse so frames are handed out in index order. */
+   for (uint32_t f = to; f-- > from;) {
+      s->frames[f].key = VT_SIM_NO_PAGE;
+      s->frames[f].link[0] = s->free_head;
+      s->frames[f].link[1] = VT_SIM_NO_FRAME;
+      s->free_head = f;
+      s->nr_free++;
+   }
+}
+
+struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
+                             const struct vt_sim_host *host)
+{
+   struct vt_sim *s = vt_host_alloc(sizeof *s);
+   s->cfg = *cfg;
+   if (host)
+      s->host = *host;
+   VT_ASSERT(cfg->ram_pages < VT_SIM_NO_FRAME);
+   s->rng = cfg->params.seed ? cfg->params.seed : 0x9E3779B97F4A7C15ull;
+   s->incoming = VT_SIM_NO_PAGE;
+   s->free_head = VT_SIM_NO_FRAME;
+   s->nr_frames = cfg->ram_pages ? (uint32_t)cfg->ram_pages : 64;
+   s->frames = vt_host_alloc((size_t)s->nr_frames * sizeof *s->frames);
+   s->fslot = vt_host_alloc(s->nr_frames);
+   frames_init(s, 0, s->nr_frames);
+   vt_kmap_init(&s->resident, s->nr_frames);
+   vt_kmap_init(&s->evicted, 16);
+   if (cfg->ram_pages) {
+      VT_ASSERT(cfg->policy != NULL);
+      s->ops = cfg->policy;
+      s->pol = s->ops->create(s, s->nr_frames, &cfg->params);
+      if (s->ops->tick && cfg->params.period)
+         s->next_tick = cfg->params.period;
+   }
+   return s;
+}
+
+void vt_sim_destroy(struct vt_sim *s)
+{
+   if (!s)
+      return;
+   if (s->ops)
+      s->ops->destroy(s->pol);
+   vt_kmap_destroy(&s->resident);
+   vt_kmap_destroy(&s->evicted);
+   vt_host_free(s->frames);
+   vt_host_free(s->fslot);
+   vt_host_free(s->ev_map);
+   vt_host_free(s);
+}
+
+static bool swap_full(const struct vt_sim *s)
+{
+   return s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages;
+}
+
+bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
+{
+   const struct vt_pframe *fr = &s->frames[f];
+   if (f >= s->nr_frames || fr->key == VT_SIM_NO_PAGE || fr->locked)
+      return false;
+   return !(fr->anon && !s->fslot[f] && swap_full(s));
+}
+
+bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
+{
+   const struct vt_pframe *fr = &s->frames[f];
+   return fr->anon ? s->fslot[f] != 0 : !fr->dirty;
+}
+
+bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
+{
+   struct vt_pframe *fr = &s->frames[f];
+   if (vt_sim_clean(s, f)) {
+      fr->dirty = 0;
+      return true;
+   }
+   if (fr->anon) {
+      if (swap_full(s))
+         return false;
+      s->swap_used++;
+      s->fslot[f] = 1;
+      s->st.swap_outs++;
+   } else {
+      s->st.writebacks++;
+   }
+   fr->dirty = 0;
+   /* The next write must reach us to make it dirty again. */
+   if (s->host.invalidate)
+      s->host.invalidate(s->host.ctx, fr->key);
+   return true;
+}
+
+vt_u64 vt_sim_random(struct vt_sim *s)
+{
+   /* xorshift64* (Marsaglia; Vigna's multiplier). */
+   vt_u64 x = s->rng;
+   x ^= x >> 12;
+   x ^= x << 25;
+   x ^= x >> 27;
+   s->rng = x;
+   return x * 0x2545F4914F6CDD1Dull;
+}
+
+struct vt_pframe *vt_sim_frames(struct vt_sim *s) { return s->frames; }
+uint32_t vt_sim_nr_frames(const struct vt_sim *s) { return s->nr_frames; }
+const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st; }
+const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
+vt_u64 vt_sim_resident(const struct vt_sim *s) { return s->nr_resident; }
+vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
+vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
+
+bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
+{
+   if (s->in_refault && shadow)
+      *shadow = s->in_shadow;
+   return s->in_refault;
+}
+
+void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
+{
+   struct vt_pframe *fr = &s->frames[f];
+   fr->referenced = 0;
+   if (s->host.invalidate)
+      s->host.invalidate(s->host.ctx, fr->key);
+}
+
+void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
+                                 uint32_t n)
+{
+   for (uint32_t i = 0; i < n; i++)
+      counts[i] = i < s->ev_map_n ? s->ev_map[i] : 0;
+}
+
+static void count_mapping_eviction(struct vt_sim *s, uint32_t mapping)
+{
+   if (mapping >= s->ev_map_n) {
+      uint32_t n = s->ev_map_n ? s->ev_map_n : 16;
+      while (n <= mapping)
+         n *= 2;
+      s->ev_map = vt_realloc_array(s->ev_map, s->ev_map_n, n,
+                                   sizeof *s->ev_map);
+      s->ev_map_n = n;
+   }
+   s->ev_map[mapping]++;
+}
+
+/* Ticks at every multiple of the period up to now.  A jump over many
+   periods delivers only the last 64 ticks: more change nothing for NRU
+   (one reset) or AGING (8-bit counters). */
+void vt_sim_advance(struct vt_sim *s, vt_u64 now)
+{
+   if (now > s->now)
+      s->now = now;
+   if (!s->next_tick || now < s->next_tick)
+      return;
+   vt_u64 period = s->cfg.params.period;
+   vt_u64 last = now - now % period;          /* last multiple <= now */
+   if ((last - s->next_tick) / period > 64)
+      s->next_tick = last - 64 * period;
+   for (; s->next_tick <= last; s->next_tick += period)
+      s->ops->tick(s->pol, s->next_tick);
+}
+
+static void free_frame(struct vt_sim *s, uint32_t f)
+{
+   struct vt_pframe *fr = &s->frames[f];
+   vt_kmap_del(&s->resident, fr->key);
+   s->nr_resident--;
+   fr->key = VT_SIM_NO_PAGE;
+   fr->link[0] = s->free_head;
+   fr->link[1] = VT_SIM_NO_FRAME;
+   s->free_head = f;
+   s->nr_free++;
+}
+
+static void evict(struct vt_sim *s, uint32_t f)
+{
+   struct vt_pframe *fr = &s->frames[f];
+   vt_u64 key = fr->key;
+   bool added;
+   VT_ASSERT(vt_sim_evictable(s, f));
+   if (fr->anon) {
+      /* Every anonymous eviction writes to swap, into a new slot, unless
+         the page still holds a valid copy (vt_sim_writeback). */
+      if (!s->fslot[f]) {
+         s->swap_used++;
+         s->st.swap_outs++;
+      }
+      s->fslot[f] = 0;
+   } else if (fr->dirty) {
+      s->st.writebacks++;
+   }
+   s->st.evictions++;
+   count_mapping_eviction(s, fr->mapping);
+   struct vt_kmap_ent *e = vt_kmap_put(&s->evicted, key, &added);
+   e->val = fr->pdata;
+   e->aux = fr->anon ? EV_ANON : 0;
+   free_frame(s, f);
+   if (s->host.invalidate)
+      s->host.invalidate(s->host.ctx, key);
+}
+
+/* A frame for key: a free one, or a victim's.  VT_SIM_NO_FRAME: OOM. */
+static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
+{
+   if (!s->ops) {
+      if (!s->nr_free) {
+         uint32_t n = s->nr_frames;
+         VT_ASSERT(n < VT_SIM_NO_FRAME / 2);
+         s->frames = vt_realloc_array(s->frames, n, 2 * (size_t)n,
+                                      sizeof *s->frames);
+         s->fslot = vt_realloc_array(s->fslot, n, 2 * (size_t)n, 1);
+         s->nr_frames = 2 * n;
+         frames_init(s, n, 2 * n);
+      }
+   } else {
+      /* Policies that need every reference see the absorbed ones before
+         they learn of a new page (ARC's case analysis reads |T1|) and
+         before they choose a victim. */
+      bool flushed = false;
+      if ((s->ops->needs & VT_POL_EVERY) && s->host.flush_hits) {
+         s->host.flush_hits(s->host.ctx, s);
+         flushed = true;
+      }
+      if (!s->nr_free) {
+         if (!flushed && s->host.flush_hits)
+            s->host.flush_hits(s->host.ctx, s);
+         s->incoming = key;
+         uint32_t v = s->ops->victim(s->pol, now);
+         s->incoming = VT_SIM_NO_PAGE;
+         if (v == VT_SIM_NO_FRAME)
+            return VT_SIM_NO_FRAME;
+         evict(s, v);
+      }
+   }
+   uint32_t f = s->free_head;
+   s->free_head = s->frames[f].link[0];
+   s->nr_free--;
+   return f;
+}
+
+/* Bring key in.  ref: the reference that faulted it (else a prefault). */
+static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
+                         uint32_t mapping, vt_u64 now, bool ref,
+                         const struct vt_kmap_ent *ev)
+{
+   uint32_t f = get_frame(s, key, now);
+   if (f == VT_SIM_NO_FRAME)
+      return f;
+   struct vt_pframe *fr = &s->frames[f];
+   vt_memset(fr, 0, sizeof *fr);
+   fr->key = key;
+   fr->inserted = now;
+   fr->last_ref = now;
+   fr->refs = ref ? 1 : 0;
+   fr->mapping = mapping;
+   fr->referenced = ref;
+   fr->dirty = ref && (flags & VT_SIMA_WRITE);
+   fr->anon = (flags & VT_SIMA_ANON) != 0;
+   fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+   fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
+   s->fslot[f] = 0;
+   vt_kmap_put(&s->resident, key, NULL)->val = f;
+   s->nr_resident++;
+   if (s->nr_resident > s->st.peak_resident)
+      s->st.peak_resident = s->nr_resident;
+   /* The evicted-set entry may have moved if get_frame evicted: look again. */
+   ev = ev ? vt_kmap_get(&s->evicted, key) : NULL;
+   if (ev) {
+      s->in_refault = true;
+      s->in_shadow = ev->val;
+      if (ev->aux & EV_ANON) {
+         VT_ASSERT(s->swap_used > 0);
+         s->swap_used--;        /* freed on swap-in */
+      }
+      vt_kmap_del(&s->evicted, key);
+      s->st.refaults++;
+   }
+   if (s->ops) {
+      s->incoming = key;
+      s->ops->insert(s->pol, f);
+      s->incoming = VT_SIM_NO_PAGE;
+   }
+   s->in_refault = false;
+   return f;
+}
+
+static unsigned cacheable(const struct vt_pframe *fr, unsigned flags)
+{
+   return fr->referenced && (!(flags & VT_SIMA_WRITE) || fr->dirty)
+          ? VT_SIMR_CACHEABLE : 0;
+}
+
+unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
+                       uint32_t mapping, vt_u64 now, int base_cls, int *cls)
+{
+   int dummy;
+   if (!cls)
+      cls = &dummy;
+   *cls = -1;
+   vt_sim_advance(s, now);
+
+   if (flags & VT_SIMA_ZERO) {
+      /* The shared zero page: no frame, nothing a later read changes. */
+      if (base_cls >= 0) {
+         *cls = base_cls;
+         s->st.faults[base_cls]++;
+         return VT_SIMR_FAULT | VT_SIMR_CACHEABLE;
+      }
+      return VT_SIMR_CACHEABLE;
+   }
+
+   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   if (e) {
+      uint32_t f = (uint32_t)e->val;
+      struct vt_pframe *fr = &s->frames[f];
+      unsigned r = 0;
+      if (flags & VT_SIMA_PREFAULT)
+         return 0;
+      if (base_cls >= 0) {
+         *cls = base_cls;
+         s->st.faults[base_cls]++;
+         r |= VT_SIMR_FAULT;
+      }
+      bool anon = (flags & VT_SIMA_ANON) != 0;
+      fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+      if (anon != (fr->anon != 0)) {
+         /* The page changed kind (a private file page copied on write):
+            a new page in the same frame. */
+         if (s->ops)
+            s->ops->remove(s->pol, f);
+         if (s->fslot[f]) {
+            s->fslot[f] = 0;
+            s->swap_used--;
+         }
+         fr->anon = anon;
+         fr->inserted = now;
+         fr->last_ref = now;
+         fr->refs = 1;
+         fr->referenced = 1;
+         fr->dirty = (flags & VT_SIMA_WRITE) != 0;
+         fr->pdata = 0;
+         fr->mapping = mapping;
+         if (s->ops) {
+            s->incoming = key;
+            s->ops->insert(s->pol, f);
+            s->incoming = VT_SIM_NO_PAGE;
+         }
+         return r | cacheable(fr, flags);
+      }
+      bool was_ref = fr->referenced;
+      if (now > fr->last_ref)
+         fr->last_ref = now;
+      fr->refs++;
+      fr->referenced = 1;
+      if (flags & VT_SIMA_WRITE) {
+         fr->dirty = 1;
+         if (s->fslot[f]) {        /* the swap copy is stale now */
+            s->fslot[f] = 0;
+            s->swap_used--;
+         }
+      }
+      if (s->ops && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+         s->ops->reference(s->pol, f);
+      return r | cacheable(fr, flags);
+   }
+
+   struct vt_kmap_ent *ev = vt_kmap_get(&s->evicted, key);
+   if (flags & VT_SIMA_PREFAULT) {
+      /* Fault-around maps only pages in memory: an evicted page stays
+         out until referenced.  No frame to spare: not mapped, no OOM. */
+      if (!ev)
+         bring_in(s, key, flags, mapping, now, false, NULL);
+      return 0;
+   }
+   int c;
+   if (ev)
+      c = (ev->aux & EV_ANON) ? VT_FC_SWAP_IN : VT_FC_FILE_MAJOR;
+   else if (base_cls >= 0)
+      c = base_cls;
+   else
+      c = (flags & VT_SIMA_ANON) ? VT_FC_ANON : VT_FC_FILE_READ;
+   *cls = c;
+   uint32_t f = bring_in(s, key, flags, mapping, now, true, ev);
+   if (f == VT_SIM_NO_FRAME) {
+      s->st.oom_events++;
+      if (s->host.oom)
+         s->host.oom(s->host.ctx, s, key);
+      return VT_SIMR_OOM;
+   }
+   s->st.faults[c]++;
+   return VT_SIMR_FAULT | cacheable(&s->frames[f], flags);
+}
+
+void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last)
+{
+   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   if (!e || n == 0)
+      return;
+   uint32_t f = (uint32_t)e->val;
+   struct vt_pframe *fr = &s->frames[f];
+   bool was_ref = fr->referenced;
+   fr->refs += n;
+   if (last > fr->last_ref)
+      fr->last_ref = last;
+   fr->referenced = 1;
+   if (s->ops && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+      s->ops->reference(s->pol, f);
+}
+
+void vt_sim_drop(struct vt_sim *s, vt_u64 key)
+{
+   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   if (e) {
+      uint32_t f = (uint32_t)e->val;
+      if (s->ops)
+         s->ops->remove(s->pol, f);
+      if (s->fslot[f]) {
+         s->fslot[f] = 0;
+         s->swap_used--;
+      }
+      free_frame(s, f);
+      return;
+   }
+   e = vt_kmap_get(&s->evicted, key);
+   if (e) {
+      if (e->aux & EV_ANON)
+         s->swap_used--;
+      vt_kmap_del(&s->evicted, key);
+   }
+}
+
+void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked)
+{
+   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   if (e)
+      s->frames[e->val].locked = locked;
+}

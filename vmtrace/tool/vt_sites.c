@@ -1,0 +1,255 @@
+/* vt_sites.c: fault sites.  The stack at every fault (to
+   --fault-stack-depth frames), aggregated per (class, stack); the top sites
+   go into the output file, and --cg-out-file writes faults per source line
+   in Cachegrind's format for cg_annotate and KCachegrind.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_debuginfo.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_stacktrace.h"
+#include "pub_tool_threadstate.h"
+#include "pub_tool_xarray.h"
+#include "vt_tool.h"
+
+#define MAX_DEPTH 64
+#define TOP_PER_CLASS 100
+
+struct site {
+   struct site *next;
+   ULong count;
+   UInt  cls, n;
+   Addr  ips[];
+};
+
+static struct site **tab;
+static ULong tab_cap, nr_sites;
+static DiEpoch epoch;
+
+static ULong hash_stack(UInt cls, const Addr *ips, UInt n)
+{
+   ULong h = cls * 0x9E3779B97F4A7C15ULL;
+   for (UInt i = 0; i < n; i++)
+      h = (h ^ ips[i]) * 0x100000001B3ULL;
+   return h;
+}
+
+static void grow(void)
+{
+   ULong ncap = tab_cap ? tab_cap * 2 : 1024;
+   struct site **nt = VT_CALLOC("vt.sites", ncap, sizeof *nt);
+   for (ULong i = 0; i < tab_cap; i++)
+      for (struct site *s = tab[i], *nx; s; s = nx) {
+         nx = s->next;
+         ULong h = hash_stack(s->cls, s->ips, s->n) & (ncap - 1);
+         s->next = nt[h];
+         nt[h] = s;
+      }
+   if (tab)
+      VG_(free)(tab);
+   tab = nt;
+   tab_cap = ncap;
+}
+
+void vt_sites_record(enum vt_fault_class cls)
+{
+   ThreadId tid = VG_(get_running_tid)();
+   if (tid == VG_INVALID_THREADID || vt_clo.fault_stack_depth == 0)
+      return;
+   Addr ips[MAX_DEPTH];
+   UInt n = VG_(get_StackTrace)(tid, ips, vt_clo.fault_stack_depth, NULL, NULL, 0);
+   epoch = VG_(current_DiEpoch)();
+   if (2 * (nr_sites + 1) > tab_cap)
+      grow();
+   ULong h = hash_stack(cls, ips, n) & (tab_cap - 1);
+   for (struct site *s = tab[h]; s; s = s->next)
+      if (s->cls == cls && s->n == n &&
+          VG_(memcmp)(s->ips, ips, n * sizeof(Addr)) == 0) {
+         s->count++;
+         return;
+      }
+   struct site *s = VG_(malloc)("vt.sites", sizeof *s + n * sizeof(Addr));
+   s->count = 1;
+   s->cls = cls;
+   s->n = n;
+   VG_(memcpy)(s->ips, ips, n * sizeof(Addr));
+   s->next = tab[h];
+   tab[h] = s;
+   nr_sites++;
+}
+
+/* A forked child's sites are its own. */
+void vt_sites_child(void)
+{
+   for (ULong i = 0; i < tab_cap; i++)
+      for (struct site *s = tab[i], *nx; s; s = nx) {
+         nx = s->next;
+         VG_(free)(s);
+      }
+   if (tab)
+      VG_(free)(tab);
+   tab = NULL;
+   tab_cap = nr_sites = 0;
+}
+
+static Int by_count(const void *a, const void *b)
+{
+   const struct site *x = *(const struct site *const *)a;
+   const struct site *y = *(const struct site *const *)b;
+   if (x->cls != y->cls)
+      return x->cls < y->cls ? -1 : 1;
+   return x->count > y->count ? -1 : x->count < y->count ? 1 : 0;
+}
+
+static struct site **sorted(void)
+{
+   struct site **v = VT_CALLOC("vt.sites", nr_sites ? nr_sites : 1, sizeof *v);
+   ULong k = 0;
+   for (ULong i = 0; i < tab_cap; i++)
+      for (struct site *s = tab[i]; s; s = s->next)
+         v[k++] = s;
+   VG_(ssort)(v, nr_sites, sizeof *v, by_count);
+   return v;
+}
+
+void vt_sites_write_json(void (*out)(const HChar *s))
+{
+   struct site **v = sorted();
+   HChar buf[64];
+   UInt shown = 0, cls = ~0u;
+   Bool first = True;
+   for (ULong i = 0; i < nr_sites; i++) {
+      struct site *s = v[i];
+      if (s->cls != cls) {
+         cls = s->cls;
+         shown = 0;
+      }
+      if (shown++ >= TOP_PER_CLASS)
+         continue;
+      out(first ? "\n  {\"class\": \"" : ",\n  {\"class\": \"");
+      first = False;
+      out(vt_fault_classes[s->cls].name);
+      VG_(snprintf)(buf, sizeof buf, "\", \"count\": %llu, \"stack\": [", s->count);
+      out(buf);
+      for (UInt k = 0; k < s->n; k++) {
+         out(k ? ", " : "");
+         vt_json_string(VG_(describe_IP)(epoch, s->ips[k], NULL));
+      }
+      out("]}");
+   }
+   VG_(free)(v);
+}
+
+/* ---- Cachegrind format -------------------------------------------------- */
+
+enum { EV_MIN, EV_MAJ, EV_COW, EV_INV, NR_EV };
+static const HChar *const ev_names = "MinFlt MajFlt CowFlt InvFlt";
+
+struct line_rec {
+   const HChar *file, *fn;
+   UInt line;
+   ULong ev[NR_EV];
+};
+
+static Int by_file_fn_line(const void *a, const void *b)
+{
+   const struct line_rec *x = a, *y = b;
+   Int c = VG_(strcmp)(x->file, y->file);
+   if (!c)
+      c = VG_(strcmp)(x->fn, y->fn);
+   if (!c)
+      c = x->line < y->line ? -1 : x->line > y->line ? 1 : 0;
+   return c;
+}
+
+void vt_sites_write_cg(void)
+{
+   if (!vt_clo.cg_out_file)
+      return;
+   HChar *name = VG_(expand_file_name)("--cg-out-file", vt_clo.cg_out_file);
+   SysRes sr = VG_(open)(name, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
+   if (sr_isError(sr)) {
+      VG_(umsg)("error: cannot create Cachegrind-format file '%s'\n", name);
+      VG_(free)(name);
+      return;
+   }
+   Int fd = (Int)sr_Res(sr);
+   /* One record per fault site's innermost frame, then merged by line. */
+   struct line_rec *recs = VT_CALLOC("vt.cg", nr_sites ? nr_sites : 1, sizeof *recs);
+   ULong nr = 0, total[NR_EV] = { 0 };
+   for (ULong i = 0; i < tab_cap; i++)
+      for (struct site *s = tab[i]; s; s = s->next) {
+         struct line_rec *r = &recs[nr++];
+         const HChar *file = NULL, *dir = NULL, *fn = NULL;
+         UInt line = 0;
+         Addr ip = s->n ? s->ips[0] : 0;
+         if (!VG_(get_filename_linenum)(epoch, ip, &file, &dir, &line))
+            file = "???", dir = NULL, line = 0;
+         if (dir && dir[0] && file[0] != '/') {
+            HChar *full = VG_(malloc)("vt.cg", VG_(strlen)(dir) + VG_(strlen)(file) + 2);
+            VG_(sprintf)(full, "%s/%s", dir, file);
+            r->file = full;
+         } else {
+            r->file = VG_(strdup)("vt.cg", file);
+         }
+         if (!VG_(get_fnname)(epoch, ip, &fn))
+            fn = "???";
+         r->fn = VG_(strdup)("vt.cg", fn);
+         r->line = line;
+         const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
+         Int e = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
+         r->ev[e] = s->count;
+         if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
+            r->ev[EV_COW] = s->count;
+         for (Int k = 0; k < NR_EV; k++)
+            total[k] += r->ev[k];
+      }
+   VG_(ssort)(recs, nr, sizeof *recs, by_file_fn_line);
+   HChar cmd[1024];
+   VG_(client_cmd_and_args)(cmd, sizeof cmd);
+   HChar buf[1400];
+   VG_(snprintf)(buf, sizeof buf,
+                 "desc: vmtrace %s: page faults by source line (first frame)\n"
+                 "cmd: %s\nevents: %s\n", VT_VERSION, cmd, ev_names);
+   VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+   const HChar *cur_file = NULL, *cur_fn = NULL;
+   for (ULong i = 0; i < nr;) {
+      struct line_rec *r = &recs[i];
+      ULong ev[NR_EV] = { 0 };
+      ULong j = i;
+      for (; j < nr && !by_file_fn_line(&recs[j], r); j++)
+         for (Int k = 0; k < NR_EV; k++)
+            ev[k] += recs[j].ev[k];
+      if (!cur_file || VG_(strcmp)(cur_file, r->file)) {
+         VG_(snprintf)(buf, sizeof buf, "fl=%s\n", r->file);
+         VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+         cur_file = r->file;
+         cur_fn = NULL;
+      }
+      if (!cur_fn || VG_(strcmp)(cur_fn, r->fn)) {
+         VG_(snprintf)(buf, sizeof buf, "fn=%s\n", r->fn);
+         VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+         cur_fn = r->fn;
+      }
+      VG_(snprintf)(buf, sizeof buf, "%u %llu %llu %llu %llu\n", r->line,
+                    ev[EV_MIN], ev[EV_MAJ], ev[EV_COW], ev[EV_INV]);
+      VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+      i = j;
+   }
+   VG_(snprintf)(buf, sizeof buf, "summary: %llu %llu %llu %llu\n",
+                 total[EV_MIN], total[EV_MAJ], total[EV_COW], total[EV_INV]);
+   VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+   VG_(close)(fd);
+   for (ULong i = 0; i < nr; i++) {
+      VG_(free)((HChar *)recs[i].file);
+      VG_(free)((HChar *)recs[i].fn);
+   }
+   VG_(free)(recs);
+   VG_(free)(name);
+}
