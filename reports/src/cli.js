@@ -168,6 +168,11 @@ function safeAssets(getAssets, quiet) {
 // unless VMTRACE_REPORT_DEBUG is set) and setting the exit status.
 function run(argv, getAssets) {
   var status;
+  // `vmtrace-report --text ... | head` closes the pipe early: not an error.
+  process.stdout.on('error', function (e) {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw e;
+  });
   try {
     status = main(argv, getAssets);
   } catch (e) {

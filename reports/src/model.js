@@ -91,7 +91,7 @@ function summary(d) {
   }
   if (r.fork_time !== undefined && r.fork_time !== null) items.push(['forked at', F.int(r.fork_time) + ' instructions of the parent']);
   items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major)' +
-    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) + ' invalid accesses' : '')]);
+    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) + (t.faults.invalid === 1 ? ' invalid access' : ' invalid accesses') : '')]);
   items.push(['pages touched', F.pages(t.pages_touched, ps)]);
   items.push(['peak resident', F.pages(t.peak_resident_pages, ps)]);
   items.push(['resident at exit', F.pages(t.resident_pages, ps)]);
@@ -286,10 +286,12 @@ function invalidTable(d) {
 // ---- planned sections -----------------------------------------------------
 
 function faultSiteTable(d) {
-  var sites = d.fault_sites || [];
-  var rows = sites.map(function (s, i) {
-    var st = s.stack.map(String);
-    return { rank: i + 1, cls: s['class'], count: s.count, top: st.length ? st[0] : '', stack: st };
+  // Ranked by count over all classes (the file ranks within each class).
+  var sites = (d.fault_sites || []).map(function (s, i) { return { s: s, i: i }; });
+  sites.sort(function (a, b) { return b.s.count - a.s.count || a.i - b.i; });
+  var rows = sites.map(function (x, i) {
+    var st = x.s.stack.map(String);
+    return { rank: i + 1, cls: x.s['class'], count: x.s.count, top: st.length ? st[0] : '', stack: st };
   });
   return {
     id: 'faultsites', title: 'Fault sites',
@@ -298,7 +300,7 @@ function faultSiteTable(d) {
       num('rank', '#'), text('cls', 'class'), num('count', 'faults'),
       { key: 'stack', title: 'stack', num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } }
     ],
-    rows: rows, sort: { key: 'count', desc: true }
+    rows: rows
   };
 }
 

@@ -165,7 +165,7 @@ function render(doc, spec, opts) {
             td.appendChild(doc.createTextNode(frames.length ? frames[0] : ''));
           }
         } else {
-          td = h('td', { class: c.num ? 'num' : c.wrap ? 'txt wrap' : c.key === 'name' ? 'txt long' : 'txt' }, cellText(c, r));
+          td = h('td', { class: c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' : c.key === 'name' ? 'txt long' : 'txt' }, cellText(c, r));
           if (c.key === 'name' && r.name) td.setAttribute('title', String(r.name));
         }
         rtr.appendChild(td);

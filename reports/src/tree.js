@@ -202,7 +202,7 @@ function treeTable(files, t) {
     id: 'tree', title: 'Processes',
     note: 'Joined by parent pid. Σ columns are the subtree totals (Σ peak adds the processes\' peaks: an upper bound).',
     columns: [
-      { key: 'pid', title: 'pid', num: false, fmt: function (v, r) { return new Array(r.depth + 1).join('  ') + (r.depth ? '└ ' : '') + v; } },
+      { key: 'pid', title: 'pid', num: false, pre: true, fmt: function (v, r) { return new Array(r.depth + 1).join('  ') + (r.depth ? '└ ' : '') + v; } },
       { key: 'command', title: 'command', num: false, fmt: function (v, r) { return v + (r.images > 1 ? ' (' + r.images + ' images, exec)' : ''); } },
       { key: 'exit', title: 'exit', num: false },
       num('fork_time', 'forked at', 'parent\'s instruction count at fork'),

@@ -8,9 +8,10 @@
 // Prints TAP-style lines "ok N - name" / "not ok N - name" with "#"
 // diagnostics; writes screenshots to the output folder.
 //
-//   node tests/report/browser-test.js [--out DIR] [--start N] [--real FILE]...
+//   node tests/report/browser-test.js [--out DIR] [--start N] [--real FILE]... [--real-tree DIR]...
 // --start N numbers the first case N (tests/report/run passes its count);
-// --real FILE adds a report of a real vmtrace output file.
+// --real FILE adds a report of a real vmtrace output file, --real-tree DIR
+// one of all the vmtrace.out.* files in DIR (a real process tree).
 
 var child_process = require('child_process');
 var fs = require('fs');
@@ -18,6 +19,9 @@ var os = require('os');
 var path = require('path');
 var cdp = require('./cdp');
 var fixtures = require('./fixtures');
+var V = require('../../reports/src/validate');
+var C = require('../../reports/src/charts');
+var treeMod = require('../../reports/src/tree');
 
 var root = path.resolve(__dirname, '..', '..');
 var report = path.join(root, 'reports', 'vmtrace-report');
@@ -26,10 +30,12 @@ var args = process.argv.slice(2);
 var outDir = null;
 var n = 1;
 var reals = [];
+var realTrees = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
   else if (args[i] === '--real') reals.push(args[++i]);
+  else if (args[i] === '--real-tree') realTrees.push(args[++i]);
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
 var tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-browser-'));
@@ -43,6 +49,22 @@ function result(ok, name, diag) {
   (diag || []).forEach(function (d) {
     String(d).split('\n').forEach(function (l) { process.stdout.write('# ' + l + '\n'); });
   });
+}
+
+// What the viewer should show for a file: charts and sections follow the
+// planned keys the file has, so real runs keep passing as the tool grows.
+function expectFor(file, base) {
+  var d = V.parse(fs.readFileSync(file, 'utf8'));
+  var charts = C.timeSpecs(d).map(function (s) { return s.id; });
+  if (d.heatmap) charts.push('chart-heatmap');
+  if (C.policySpec(d)) charts.push('chart-policies');
+  var sections = base.sections.slice();
+  var absent = (base.absent || []).slice();
+  [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites], ['sec-simulations', !!d.simulations],
+    ['sec-invalid', d.invalid_accesses.length > 0]].forEach(function (x) {
+    (x[1] ? sections : absent).push(x[0]);
+  });
+  return Object.assign({}, base, { charts: charts, sections: sections, absent: absent });
 }
 
 function makeReport(files, out) {
@@ -214,7 +236,16 @@ async function main() {
   reals.forEach(function (f, k) {
     cases.push({
       name: 'real run ' + path.basename(f), file: makeReport([f], path.join(outDir, 'real-' + k + '.html')),
-      expect: { charts: [], sections: ['sec-summary', 'sec-classes', 'sec-mappings', 'sec-labels', 'sec-phases'], absent: ['sec-time', 'sec-faultsites', 'sec-simulations', 'sec-processes'], text: ['Mappings'] }
+      expect: expectFor(f, { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels', 'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
+    });
+  });
+  realTrees.forEach(function (dir, k) {
+    var files = fs.readdirSync(dir).filter(function (f) { return /^vmtrace\.out\./.test(f); }).sort().map(function (f) { return path.join(dir, f); });
+    var loaded = files.map(function (f) { return { name: f, data: V.parse(fs.readFileSync(f, 'utf8')) }; });
+    var first = loaded[treeMod.build(loaded).roots[0].images[0]].name;
+    cases.push({
+      name: 'real process tree ' + k + ' (' + files.length + ' files)', file: makeReport(files, path.join(outDir, 'real-tree-' + k + '.html')),
+      expect: expectFor(first, { sections: ['sec-processes', 'sec-summary', 'sec-mappings', 'sec-phases'], text: ['Σ faults'] })
     });
   });
   cases.push({
@@ -246,10 +277,19 @@ async function main() {
   }
 }
 
+function cleanup() {
+  try {
+    fs.rmSync(path.join(tmp, 'fixtures'), { recursive: true, force: true });
+    if (outDir !== tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  } catch (e) { /* best effort */ }
+}
+
 main().then(function () {
+  cleanup();
   process.stdout.write('# reports and screenshots in ' + outDir + '\n');
   process.exitCode = failures ? 1 : 0;
 }, function (e) {
+  cleanup();
   result(false, 'browser test harness', [e && e.stack || String(e)]);
   process.exitCode = 1;
 });

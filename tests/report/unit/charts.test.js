@@ -1,0 +1,94 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const C = require('../../../reports/src/charts');
+const fx = require('../fixtures');
+
+test('stack accumulates bottom to top', () => {
+  assert.deepStrictEqual(C.stack([[1, 2], [3, 4], [0, 1]]), [[1, 2], [4, 6], [4, 7]]);
+  assert.deepStrictEqual(C.stack([]), []);
+});
+
+test('applyStack fills the bottom series and bands between the others', () => {
+  const s = [
+    { raw: [1, 1], color: '#111111', stacked: true },
+    { raw: [2, 2], color: '#222222', stacked: true },
+    { raw: [9, 9], color: '#333333' }
+  ];
+  const bands = C.applyStack(s);
+  assert.deepStrictEqual(s.map((x) => x.values), [[1, 1], [3, 3], [9, 9]]);
+  assert.strictEqual(s[0].fill, '#11111199');
+  assert.deepStrictEqual(bands, [{ series: [2, 1], fill: '#22222299' }]);
+});
+
+test('memory chart: non-empty kinds stacked, touched as a line', () => {
+  const d = fx.makeFile({});
+  const spec = C.memorySpec(d);
+  const labels = spec.series.map((s) => s.label);
+  assert.deepStrictEqual(labels, ['resident text', 'resident data', 'resident bss', 'resident heap', 'resident stack', 'resident anon', 'resident file', 'resident shm', 'touched']);
+  const last = spec.series[7].values;
+  const i = 50;
+  const kinds = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
+  assert.strictEqual(last[i], kinds.reduce((s, k) => s + d.timeline.rss[k][i], 0));
+  assert.strictEqual(spec.series[8].values, d.timeline.touched);
+  assert.strictEqual(spec.x, d.timeline.t);
+});
+
+test('no timeline, no time charts', () => {
+  const d = fx.makeFile({ planned: false });
+  assert.deepStrictEqual(C.timeSpecs(d), []);
+  assert.strictEqual(C.policySpec(d), null);
+});
+
+test('WSS chart has total, code and data per tau', () => {
+  const d = fx.makeFile({});
+  const spec = C.wssSpec(d);
+  assert.deepStrictEqual(spec.series.map((s) => s.label), ['WSS τ=1M', 'code τ=1M', 'data τ=1M', 'WSS τ=10M', 'code τ=10M', 'data τ=10M']);
+  assert.strictEqual(spec.series[0].values[3], d.timeline.wss[0].code[3] + d.timeline.wss[0].data[3]);
+});
+
+test('fault chart leaves out classes without faults and does not stack invalid', () => {
+  const d = fx.makeFile({});
+  d.timeline.faults.wp_reuse = d.timeline.faults.wp_reuse.map(() => 0);
+  const spec = C.faultSpec(d);
+  const labels = spec.series.map((s) => s.label);
+  assert.ok(!labels.includes('wp_reuse'));
+  assert.ok(labels.includes('anon'));
+  const inv = spec.series.find((s) => s.label === 'invalid');
+  assert.ok(!inv.stacked);
+});
+
+test('policy chart: union of RAM sizes, a gap where a policy was not simulated', () => {
+  const d = fx.makeFile({});
+  const spec = C.policySpec(d);
+  assert.deepStrictEqual(spec.x, [256, 512, 1024, 2048, 4096, 8192]);
+  assert.deepStrictEqual(spec.series.map((s) => s.label), ['lru', 'fifo', 'clock', 'opt', 'linux']);
+  const opt = spec.series[3].values;
+  assert.strictEqual(opt[5], null);
+  assert.ok(opt[0] > opt[4]);
+  assert.strictEqual(spec.xLog, true);
+});
+
+test('toUplot lines data up with the series', () => {
+  const d = fx.makeFile({});
+  const spec = C.memorySpec(d);
+  const fakeUplot = { paths: {} };
+  const u = C.toUplot(spec, 800, 200, 4096, fakeUplot);
+  assert.strictEqual(u.data.length, spec.series.length + 1);
+  assert.strictEqual(u.opts.series.length, spec.series.length + 1);
+  u.data.forEach((a) => assert.strictEqual(a.length, d.timeline.t.length));
+  // the legend shows the series' own value, not the stacked one
+  const v = u.opts.series[6].value(null, 0, 6, 10);
+  assert.strictEqual(v, require('../../../reports/src/format').pages(d.timeline.rss.anon[10], 4096));
+});
+
+test('the linker applies a range to every other member once', () => {
+  const L = new C.Linker();
+  const got = [];
+  const a = { setRange: (x, y) => { got.push(['a', x, y]); L.set(a, x, y); } };
+  const b = { setRange: (x, y) => { got.push(['b', x, y]); L.set(b, x, y); } };
+  L.add(a);
+  L.add(b);
+  L.set(a, 1, 2);
+  assert.deepStrictEqual(got, [['b', 1, 2]]);
+});

@@ -1,0 +1,86 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const path = require('path');
+const M = require('../../../reports/src/model');
+const V = require('../../../reports/src/validate');
+const fx = require('../fixtures');
+
+const real = V.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8'));
+
+test('the summary of a real run shows its figures', () => {
+  const s = M.summary(real);
+  const get = (k) => s.items.find((i) => i[0] === k)[1];
+  assert.strictEqual(get('command'), 'tests/workloads/phases');
+  assert.strictEqual(get('exit'), 'exit 0');
+  assert.strictEqual(get('instructions'), '2,765,314');
+  assert.strictEqual(get('faults'), '6,720 (6,720 minor, 0 major)');
+  assert.strictEqual(get('pages touched'), '4,523 (17.7 MiB)');
+  assert.strictEqual(get('peak resident'), '4,715 (18.4 MiB)');
+  assert.match(get('page tables'), /^26 \(104 KiB\) at exit/);
+});
+
+test('the mapping table has one row per mapping and only active fault classes', () => {
+  const t = M.mappingTable(real);
+  assert.strictEqual(t.rows.length, real.mappings.length);
+  const keys = t.columns.map((c) => c.key);
+  ['name', 'start', 'perms', 'kind', 'touched', 'resident', 'f_total', 'f_anon', 'f_zero', 'f_file_read', 'f_file_cow', 'f_wp_copy'].forEach((k) => assert.ok(keys.includes(k), k));
+  ['f_swap_in', 'f_file_major', 'f_invalid', 'f_major'].forEach((k) => assert.ok(!keys.includes(k), k));
+  const big = t.rows.find((r) => r.f_anon === 6144);
+  assert.strictEqual(big.touched, 4096);
+  assert.strictEqual(big.size, 16 << 20);
+  assert.strictEqual(t.rows.filter((r) => r.unmapped).length, 3);
+  const sum = t.rows.reduce((s, r) => s + r.f_total, 0);
+  assert.strictEqual(sum, real.totals.faults.total);
+});
+
+test('anonymous mappings get a readable name', () => {
+  assert.strictEqual(M.mappingName({ name: '', kind: 'bss', file: null }), '[bss]');
+  assert.strictEqual(M.mappingName({ name: '[heap]', kind: 'heap' }), '[heap]');
+});
+
+test('labels, labels by phase and phases of the phases workload', () => {
+  const l = M.labelTable(real);
+  assert.deepStrictEqual(l.rows.map((r) => r.name), ['array', 'sparse', 'self']);
+  const lp = M.labelPhaseTable(real);
+  assert.deepStrictEqual(lp.rows.map((r) => r.label + '/' + r.phase), ['array/fill', 'array/free', 'sparse/sparse', 'sparse/touchup', 'self/file']);
+  const p = M.phaseTable(real);
+  assert.deepStrictEqual(p.rows.map((r) => r.name), ['main', 'fill', 'scan', 'sparse', 'touchup', 'file', 'free']);
+  assert.strictEqual(p.rows.reduce((s, r) => s + r.touched, 0), real.totals.pages_touched);
+});
+
+test('fault classes table ends with the sums', () => {
+  const t = M.faultClassTable(real);
+  const names = t.rows.map((r) => r.name);
+  assert.deepStrictEqual(names.slice(-3), ['minor', 'major', 'total']);
+  assert.strictEqual(t.rows.find((r) => r.name === 'anon').count, 6157);
+});
+
+test('sections: planned ones only when present', () => {
+  const ids = (d) => M.sections(d).map((s) => s.id);
+  assert.deepStrictEqual(ids(real), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
+  assert.deepStrictEqual(ids(fx.makeFile({})), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases', 'invalid', 'faultsites', 'simulations']);
+});
+
+test('the timeline table downsamples and sums faults between rows', () => {
+  const d = fx.makeFile({});
+  const t = M.timelineTable(d, 10);
+  assert.strictEqual(t.rows.length, 10);
+  assert.strictEqual(t.rows[0].t, d.timeline.t[0]);
+  assert.strictEqual(t.rows[9].t, d.timeline.t[95]);
+  let all = 0;
+  Object.keys(d.timeline.faults).forEach((k) => { if (k !== 'invalid') all += d.timeline.faults[k].reduce((a, b) => a + b, 0); });
+  assert.strictEqual(t.rows.reduce((s, r) => s + r.faults, 0), all);
+  assert.strictEqual(M.timelineTable(real), null);
+});
+
+test('simulation table and fault sites', () => {
+  const d = fx.makeFile({});
+  const s = M.simulationTable(d);
+  assert.strictEqual(s.rows.length, d.simulations.length);
+  assert.strictEqual(s.rows.find((r) => r.policy === 'fifo' && r.ram === 256).oom, 1);
+  const f = M.faultSiteTable(d);
+  assert.strictEqual(f.rows[0].count, 1000);
+  assert.ok(Array.isArray(f.rows[0].stack));
+});
