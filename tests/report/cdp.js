@@ -9,7 +9,9 @@ var fs = require('fs');
 var os = require('os');
 var path = require('path');
 
+// $CHROMIUM names the browser; CHROMIUM=none acts as if none were installed.
 function findChromium() {
+  if (process.env.CHROMIUM === 'none') return null;
   var cands = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
   for (var i = 0; i < cands.length; i++) {
     if (cands[i] && fs.existsSync(cands[i])) return cands[i];
