@@ -72,6 +72,14 @@ function memorySpec(d) {
     series.push({ label: 'resident ' + k, raw: tl.rss[k], color: color(KIND_COLORS, k, i), stacked: true });
   });
   if (Array.isArray(tl.touched)) series.push({ label: 'touched', raw: tl.touched, color: '#333333', dash: [6, 4] });
+  // Proportional and unique set sizes, when the file has them (processes
+  // sharing pages after fork): PSS in thousandths of a page.
+  if (Array.isArray(tl.pss_x1000) && tl.pss_x1000.length === tl.t.length) {
+    series.push({ label: 'PSS', raw: tl.pss_x1000.map(function (v) { return v === null ? null : v / 1000; }), color: '#8c564b', dash: [2, 3] });
+  }
+  if (Array.isArray(tl.uss) && tl.uss.length === tl.t.length) {
+    series.push({ label: 'USS', raw: tl.uss, color: '#7f7f7f', dash: [10, 3, 2, 3] });
+  }
   if (!series.length) return null;
   var bands = applyStack(series);
   return {

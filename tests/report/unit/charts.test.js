@@ -92,3 +92,15 @@ test('the linker applies a range to every other member once', () => {
   L.set(a, 1, 2);
   assert.deepStrictEqual(got, [['b', 1, 2]]);
 });
+
+test('PSS and USS lines join the memory chart when the timeline has them', () => {
+  const d = fx.makeFile({});
+  d.timeline.pss_x1000 = d.timeline.t.map(() => 1500);
+  d.timeline.uss = d.timeline.t.map(() => 7);
+  const spec = C.memorySpec(d);
+  const pss = spec.series.find((s) => s.label === 'PSS');
+  const uss = spec.series.find((s) => s.label === 'USS');
+  assert.strictEqual(pss.values[0], 1.5);
+  assert.strictEqual(uss.values[3], 7);
+  assert.ok(!pss.stacked && !uss.stacked);
+});
