@@ -70,6 +70,45 @@ function rowGroups(hm, mappings) {
   return groups;
 }
 
+// Vertical layout: each mapping's rows share a band whose height follows
+// its row count, but is at least minH pixels (so that small mappings stay
+// visible and get their name), the whole at most about maxTotal pixels.
+// Returns [{first, last, y, h}] (groups in order) and the total height.
+function layoutRows(groups, maxTotal) {
+  maxTotal = maxTotal || 600;
+  var nrows = groups.reduce(function (s, g) { return s + g.last - g.first + 1; }, 0);
+  if (!nrows) return { bands: [], height: 0 };
+  var minH = Math.max(1, Math.min(12, Math.floor(maxTotal / 2 / groups.length)));
+  var base = 14;
+  var total;
+  var heights;
+  for (;;) {
+    heights = groups.map(function (g) { return Math.max(minH, (g.last - g.first + 1) * base); });
+    total = heights.reduce(function (s, h) { return s + h; }, 0);
+    if (total <= maxTotal || base < 0.01) break;
+    base *= 0.8;
+  }
+  var y = 0;
+  var bands = groups.map(function (g, i) {
+    var b = { first: g.first, last: g.last, y: y, h: heights[i] };
+    y += heights[i];
+    return b;
+  });
+  return { bands: bands, height: y };
+}
+
+// The row at height y of a layout, or -1.
+function rowAt(layout, y) {
+  for (var i = 0; i < layout.bands.length; i++) {
+    var b = layout.bands[i];
+    if (y >= b.y && y < b.y + b.h) {
+      var n = b.last - b.first + 1;
+      return b.first + Math.min(n - 1, Math.floor(((y - b.y) / b.h) * n));
+    }
+  }
+  return -1;
+}
+
 // RGBA pixels of the buckets [b0, b1): width b1 - b0, one pixel per row.
 function pixels(hm, b0, b1, max) {
   var w = b1 - b0;
@@ -112,9 +151,8 @@ function HeatmapView(doc, container, hm, data, opts) {
   this.onZoom = opts.onZoom || function () {};
   this.range = [0, this.nb * hm.t_step];
   var rows = hm.rows.length;
-  this.rowH = rows ? Math.max(1, Math.min(14, Math.floor(420 / rows))) : 1;
-  this.plotH = Math.max(rows * this.rowH, 40);
-  if (rows > 600) { this.rowH = 600 / rows; this.plotH = 600; }
+  this.layout = layoutRows(this.groups, 600);
+  this.plotH = Math.max(this.layout.height, 40);
   this.width = opts.width || 900;
   this.height = this.plotH + AXIS;
   var canvas = doc.createElement('canvas');
@@ -175,20 +213,27 @@ HeatmapView.prototype.draw = function () {
     id.data.set(pixels(hm, br[0], br[1], this.max));
     ictx.putImageData(id, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(img, GUTTER, 0, plotW, this.plotH);
+    var lay = this.layout;
+    lay.bands.forEach(function (b) {
+      ctx.drawImage(img, 0, b.first, w, b.last - b.first + 1, GUTTER, b.y, plotW, b.h);
+    });
   }
   // Mapping boundaries and names in the gutter (canvas text: never markup).
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   var self = this;
-  this.groups.forEach(function (g) {
-    var y0 = g.first * self.rowH;
-    var y1 = (g.last + 1) * self.rowH;
-    ctx.strokeStyle = '#ccc';
-    ctx.beginPath();
-    ctx.moveTo(GUTTER - 4, Math.round(y0) + 0.5);
-    ctx.lineTo(GUTTER + plotW, Math.round(y0) + 0.5);
-    ctx.stroke();
+  this.groups.forEach(function (g, gi) {
+    var band = self.layout.bands[gi];
+    var y0 = band.y;
+    var y1 = band.y + band.h;
+    // A boundary above each mapping tall enough for one not to hide it.
+    if (y1 - y0 >= 4 && g.first > 0) {
+      ctx.strokeStyle = '#ccc';
+      ctx.beginPath();
+      ctx.moveTo(GUTTER - 4, Math.round(y0) + 0.5);
+      ctx.lineTo(GUTTER + plotW, Math.round(y0) + 0.5);
+      ctx.stroke();
+    }
     if (y1 - y0 >= 11) {
       ctx.fillStyle = '#333';
       ctx.textAlign = 'right';
@@ -218,7 +263,7 @@ HeatmapView.prototype.cellAt = function (x, y) {
   if (x < GUTTER || x >= GUTTER + this.plotW || y < 0 || y >= this.plotH) return null;
   var w = this.br[1] - this.br[0];
   var b = this.br[0] + Math.floor(((x - GUTTER) / this.plotW) * w);
-  var r = Math.floor(y / this.rowH);
+  var r = rowAt(this.layout, y);
   if (r < 0 || r >= this.hm.rows.length) return null;
   return { row: r, bucket: b, count: this.hm.counts[r * this.hm.buckets + b] };
 };
@@ -289,5 +334,6 @@ HeatmapView.prototype.bindMouse = function () {
 module.exports = {
   colorOf: colorOf, intensity: intensity, maxCount: maxCount, usedBuckets: usedBuckets,
   bucketRange: bucketRange, rowGroups: rowGroups, pixels: pixels, shorten: shorten,
+  layoutRows: layoutRows, rowAt: rowAt,
   HeatmapView: HeatmapView
 };

@@ -61,3 +61,27 @@ test('the synthetic heatmap has consistent dimensions', () => {
   assert.strictEqual(d.heatmap.counts.length, d.heatmap.rows.length * d.heatmap.buckets);
   assert.ok(H.maxCount(d.heatmap) > 0);
 });
+
+test('layoutRows gives small mappings a minimum band and fits the total', () => {
+  const groups = [{ first: 0, last: 0 }, { first: 1, last: 128 }, { first: 129, last: 129 }];
+  const l = H.layoutRows(groups, 600);
+  assert.ok(l.height <= 600, 'height ' + l.height);
+  assert.strictEqual(l.bands[0].y, 0);
+  assert.ok(l.bands[0].h >= 12 && l.bands[2].h >= 12, 'small mappings stay visible');
+  assert.ok(l.bands[1].h > l.bands[0].h);
+  assert.strictEqual(l.bands[1].y, l.bands[0].h);
+  assert.strictEqual(H.rowAt(l, 0), 0);
+  assert.strictEqual(H.rowAt(l, l.bands[1].y), 1);
+  assert.strictEqual(H.rowAt(l, l.bands[1].y + l.bands[1].h - 0.001), 128);
+  assert.strictEqual(H.rowAt(l, l.height - 1), 129);
+  assert.strictEqual(H.rowAt(l, l.height + 5), -1);
+  assert.deepStrictEqual(H.layoutRows([], 600), { bands: [], height: 0 });
+});
+
+test('layoutRows with many mappings still fits', () => {
+  const groups = [];
+  for (let i = 0; i < 400; i++) groups.push({ first: i * 3, last: i * 3 + 2 });
+  const l = H.layoutRows(groups, 600);
+  assert.ok(l.height <= 600, 'height ' + l.height);
+  assert.ok(l.bands.every((b) => b.h >= 1));
+});
