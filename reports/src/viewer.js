@@ -93,7 +93,11 @@ Viewer.prototype.renderTree = function () {
     tr.classList.add('pick');
     tr.setAttribute('tabindex', '0');
     tr.addEventListener('click', function () { self.showFile(flat[i].images[0]); });
+    tr.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') self.showFile(flat[i].images[0]);
+    });
   });
+  this.treeRows = Array.prototype.map.call(trs, function (tr, i) { return { tr: tr, node: flat[i] }; });
   var sel = h('select', { id: 'file-select', 'aria-label': 'process' });
   flat.forEach(function (n) {
     n.images.forEach(function (fi, k) {
@@ -129,6 +133,9 @@ Viewer.prototype.showFile = function (fi) {
   var d = file.data;
   this.current = fi;
   if (this.select) this.select.value = String(fi);
+  (this.treeRows || []).forEach(function (x) {
+    x.tr.classList.toggle('current', x.node.images.indexOf(fi) >= 0);
+  });
   this.plots.forEach(function (p) { p.destroy(); });
   this.plots = [];
   this.heat = null;
@@ -145,7 +152,7 @@ Viewer.prototype.showFile = function (fi) {
 
   // Summary, totals by class, page tables.
   var s = M.summary(d);
-  var sum = add('summary', 'Run: pid ' + d.run.pid + (this.files.length > 1 ? ' (' + file.name + ')' : ''));
+  var sum = add('summary', 'Run: pid ' + d.run.pid + (this.files.length > 1 ? ' (' + tree.basename(file.name) + ')' : ''));
   var dl = h('dl', { class: 'summary' });
   s.items.forEach(function (it) { dl.appendChild(h('dt', null, it[0])); dl.appendChild(h('dd', null, it[1])); });
   sum.appendChild(h('div', { class: 'cols' }, [
