@@ -30,7 +30,8 @@ FAULT_KEYS = CLASSES + ["minor", "major", "total", "invalid"]
 # --fast-path=no run of the same program.
 FAST_PATH_IGNORED = {("run", "start_time"), ("run", "end_time"),
                      ("run", "pid"), ("run", "ppid"),
-                     ("options", "fast_path")}
+                     ("options", "fast_path"),
+                     ("timeline", "wall_ms")}   # wall-clock times of samples
 
 
 # ---------------------------------------------------------------- figures

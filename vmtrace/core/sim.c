@@ -289,9 +289,10 @@ void vt_fheap_del(struct vt_fheap *h, uint32_t f)
    h->n--;
    if (i == h->n)
       return;
-   fheap_set(h, i, h->heap[h->n]);
+   uint32_t g = h->heap[h->n];
+   fheap_set(h, i, g);
    fheap_up(h, i);
-   fheap_down(h, h->pos[h->heap[i]] - 1 == i ? i : h->pos[h->heap[i]] - 1);
+   fheap_down(h, h->pos[g] - 1);
 }
 
 void vt_fheap_fix(struct vt_fheap *h, uint32_t f)
@@ -388,8 +389,10 @@ static bool swap_full(const struct vt_sim *s)
 
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
 {
+   if (f >= s->nr_frames)
+      return false;
    const struct vt_pframe *fr = &s->frames[f];
-   if (f >= s->nr_frames || fr->key == VT_SIM_NO_PAGE || fr->locked)
+   if (fr->key == VT_SIM_NO_PAGE || fr->locked)
       return false;
    return !(fr->anon && !s->fslot[f] && swap_full(s));
 }
@@ -486,12 +489,29 @@ void vt_sim_advance(struct vt_sim *s, vt_u64 now)
       s->now = now;
    if (!s->next_tick || now < s->next_tick)
       return;
+   if (s->host.flush_hits)
+      s->host.flush_hits(s->host.ctx, s);
    vt_u64 period = s->cfg.params.period;
    vt_u64 last = now - now % period;          /* last multiple <= now */
    if ((last - s->next_tick) / period > 64)
       s->next_tick = last - 64 * period;
    for (; s->next_tick <= last; s->next_tick += period)
       s->ops->tick(s->pol, s->next_tick);
+}
+
+bool vt_sim_set_future(struct vt_sim *s,
+                       vt_u64 (*next_use)(void *ctx, vt_u64 key, vt_u64 now),
+                       void *ctx)
+{
+   if (!s->ops || !s->ops->set_future)
+      return false;
+   s->ops->set_future(s->pol, next_use, ctx);
+   return true;
+}
+
+vt_u64 vt_sim_next_tick(const struct vt_sim *s)
+{
+   return s->next_tick ? s->next_tick : VT_SIM_NO_PAGE;
 }
 
 static void free_frame(struct vt_sim *s, uint32_t f)
@@ -556,8 +576,7 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          flushed = true;
       }
       if (!s->nr_free) {
-         if (!flushed && s->host.flush_hits)
-            s->host.flush_hits(s->host.ctx, s);
+
          s->incoming = key;
          uint32_t v = s->ops->victim(s->pol, now);
          s->incoming = VT_SIM_NO_PAGE;

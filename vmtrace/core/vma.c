@@ -108,6 +108,7 @@ static void fold_retired(struct vt_mm *mm)
          g->c.faults[k] += m->c.faults[k];
       g->c.touched += m->c.touched;
       g->instances += m->instances;
+      vt_wset_rename_mapping(mm, i, aggs[a]);
       g->flags_ever |= m->flags_ever;
       if (m->unmapped_at > g->unmapped_at)
          g->unmapped_at = m->unmapped_at;

@@ -201,6 +201,7 @@ struct vt_wset_config {
    uint32_t max_heat_rows;   /* 0: no heatmap */
 };
 
+#define VT_HEAT_OTHER (~(uint32_t)0)   /* the row of mappings beyond the limit */
 struct vt_heat_row {
    uint32_t mapping;
    vt_u64   chunk;           /* page offset in the mapping >> chunk_shift */

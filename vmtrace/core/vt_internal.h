@@ -30,6 +30,7 @@ void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                  vt_pte *ptep, enum vt_access acc);
 void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
 void vt_wset_child(struct vt_mm *mm);
+void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 
 /* label.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,

@@ -175,8 +175,20 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key);
 void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
 
 /* Time passes (for tick-driven policies); called by the host at least at
-   every reference that reaches the simulation. */
+   every reference that reaches the simulation, and before it absorbs a
+   reference at or after vt_sim_next_tick (a tick clears referenced bits:
+   references after it must reach the simulation).  Before ticking it calls
+   host->flush_hits, so absorbed references are delivered before it. */
 void vt_sim_advance(struct vt_sim *s, vt_u64 now);
+/* Offline replay: give the policy the future (ops->set_future with the
+   policy's state).  False if the policy takes none (or RAM is unlimited).
+   Call before the first access. */
+bool vt_sim_set_future(struct vt_sim *s,
+                       vt_u64 (*next_use)(void *ctx, vt_u64 key, vt_u64 now),
+                       void *ctx);
+
+/* The time of the next tick, VT_SIM_NO_PAGE if none is due. */
+vt_u64 vt_sim_next_tick(const struct vt_sim *s);
 
 /* For policies. */
 struct vt_pframe *vt_sim_frames(struct vt_sim *s);

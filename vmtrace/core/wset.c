@@ -75,17 +75,18 @@ static uint32_t *row_find(struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
    }
 }
 
-/* Doubles the chunk size: rows of the same mapping whose chunks now
-   coincide are added together. */
-static void coarsen(struct vt_wset *w)
+/* Rebuilds the rows after their keys changed (shift: chunks halve; or a
+   mapping renamed): rows whose keys now coincide are added together. */
+static void rekey(struct vt_wset *w, unsigned shift, uint32_t from, uint32_t to)
 {
    uint32_t old_n = w->nr_rows;
-   w->chunk_shift++;
    vt_memset(w->row_hash, 0, w->row_hash_cap * sizeof *w->row_hash);
    w->nr_rows = 0;
    for (uint32_t i = 0; i < old_n; i++) {
       struct vt_heat_row r = w->rows[i];
-      r.chunk >>= 1;
+      r.chunk >>= shift;
+      if (r.mapping == from)
+         r.mapping = to;
       uint32_t *slot = row_find(w, r.mapping, r.chunk);
       if (*slot) {
          uint32_t *dst = w->rows[*slot - 1].counts;
@@ -99,23 +100,44 @@ static void coarsen(struct vt_wset *w)
    }
 }
 
+static void coarsen(struct vt_wset *w)
+{
+   w->chunk_shift++;
+   rekey(w, 1, VT_HEAT_OTHER, VT_HEAT_OTHER);
+}
+
+/* Mapping `from` was folded into `to` (its id may be reused). */
+void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to)
+{
+   if (mm->ws && mm->ws->nr_rows)
+      rekey(mm->ws, 0, from, to);
+}
+
 static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
 {
    vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
    if (addr < m->start)
       chunk = 0;                 /* a stack grown below its first extent */
-   uint32_t *slot = row_find(w, m->id, chunk);
+   uint32_t id = m->id;
+   uint32_t *slot = row_find(w, id, chunk);
    if (!*slot) {
-      while (w->nr_rows == w->cfg.max_heat_rows) {
-         coarsen(w);
-         chunk >>= 1;
-         slot = row_find(w, m->id, chunk);
+      /* Full: coarser chunks first; when even whole mappings are too many
+         (all chunks 0), pages of further mappings go to one shared row. */
+      while (w->nr_rows >= w->cfg.max_heat_rows - 1 && id != VT_HEAT_OTHER) {
+         if (w->chunk_shift >= 36) {
+            id = VT_HEAT_OTHER;
+            chunk = 0;
+         } else {
+            coarsen(w);
+            chunk >>= 1;
+         }
+         slot = row_find(w, id, chunk);
          if (*slot)
             break;
       }
       if (!*slot) {
          struct vt_heat_row *r = &w->rows[w->nr_rows];
-         r->mapping = m->id;
+         r->mapping = id;
          r->chunk = chunk;
          r->counts = vt_host_alloc(w->cfg.max_samples * sizeof *r->counts);
          *slot = ++w->nr_rows;

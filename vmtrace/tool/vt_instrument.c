@@ -13,12 +13,13 @@
 
 ULong vt_tlb_read[VT_TLB_ENTRIES];
 ULong vt_tlb_write[VT_TLB_ENTRIES];
+ULong vt_tlb_exec[VT_TLB_ENTRIES];
 ULong vt_insns, vt_refs, vt_misses;
 
 void vt_tlb_flush(void)
 {
    for (UInt i = 0; i < VT_TLB_ENTRIES; i++)
-      vt_tlb_read[i] = vt_tlb_write[i] = VT_TLB_EMPTY;
+      vt_tlb_read[i] = vt_tlb_write[i] = vt_tlb_exec[i] = VT_TLB_EMPTY;
 }
 
 void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
@@ -35,6 +36,8 @@ void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
          vt_tlb_read[i] = VT_TLB_EMPTY;
       if (vt_tlb_write[i] == p << VT_PAGE_SHIFT)
          vt_tlb_write[i] = VT_TLB_EMPTY;
+      if (vt_tlb_exec[i] == p << VT_PAGE_SHIFT)
+         vt_tlb_exec[i] = VT_TLB_EMPTY;
    }
 }
 
@@ -46,6 +49,11 @@ static inline void access_page(Addr page_addr, enum vt_access acc)
    UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
    if (!vt_clo.fast_path)
       return;
+   if (acc == VT_ACC_EXEC) {
+      if (res & VT_RES_CACHE_READ)
+         vt_tlb_exec[i] = page_addr;
+      return;
+   }
    if (res & VT_RES_CACHE_READ)
       vt_tlb_read[i] = page_addr;
    if (res & VT_RES_CACHE_WRITE)
@@ -119,7 +127,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       /* slot = table + ((addr >> 9) & ((N-1) << 3)); hit iff *slot equals
          the page of the access's last byte (then the first byte's page is
          the same one: a straddling access always misses). */
-      ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write : vt_tlb_read;
+      ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write
+                   : acc == VT_ACC_EXEC ? vt_tlb_exec : vt_tlb_read;
       IRExpr *sh = bin(c, Iop_Shr64, addr,
                        IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
       IRExpr *off = bin(c, Iop_And64, sh,
@@ -196,17 +205,26 @@ static void flush_counters(struct ictx *c, Bool last)
    IRExpr *now = add_counter(c, &vt_insns, c->pending_insns);
    add_counter(c, &vt_refs, c->pending_refs);
    c->pending_insns = c->pending_refs = 0;
-   if (last && now && vt_clo.timeline) {
-      IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                               IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_next_sample))),
-                            Ity_I64);
-      IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
-      IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
-                                     VG_(fnptr_to_fnentry)(vt_sample_tick),
-                                     mkIRExprVec_0());
-      d->guard = due;
-      addStmtToIRSB(c->sb, IRStmt_Dirty(d));
-   }
+   (void)last; (void)now;
+}
+
+/* At the entry of every superblock (whichever exit the previous one took):
+   if (vt_insns >= vt_next_sample) vt_sample_tick(). */
+static void add_sample_check(struct ictx *c)
+{
+   if (!vt_clo.timeline)
+      return;
+   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                           IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
+   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                            IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_next_sample))),
+                         Ity_I64);
+   IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
+   IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
+                                  VG_(fnptr_to_fnentry)(vt_sample_tick),
+                                  mkIRExprVec_0());
+   d->guard = due;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
 }
 
 static UInt size_of(IRSB *sb, IRExpr *e)
@@ -226,6 +244,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
+   add_sample_check(&c);
 
    for (; i < in->stmts_used; i++) {
       IRStmt *st = in->stmts[i];

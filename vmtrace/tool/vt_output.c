@@ -45,7 +45,7 @@ void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
    r->time = vt_mm.now;
    r->ep = VG_(current_DiEpoch)();
    r->n_ips = tid != VG_INVALID_THREADID
-                 ? VG_(get_StackTrace)(tid, r->ips, VT_STACK_DEPTH, NULL, NULL, 0) : 0;
+                 ? vt_stack_trace(tid, r->ips, VT_STACK_DEPTH, r->ep) : 0;
    if (nr_invalid_seen <= 10) {
       VG_(umsg)("Invalid %s of address %#lx (%s)\n", acc_name(acc), (Addr)addr,
                 reason == VT_INV_UNMAPPED ? "not in any mapping"
@@ -333,8 +333,10 @@ static void write_heatmap(void)
    for (UInt i = 1; i < w->nr_rows; i++)        /* insertion sort: few rows */
       for (UInt j = i; j > 0; j--) {
          const struct vt_heat_row *a = &w->rows[order[j - 1]], *b = &w->rows[order[j]];
-         vt_addr sa = vt_mm.maps[a->mapping] ? vt_mm.maps[a->mapping]->start : 0;
-         vt_addr sb = vt_mm.maps[b->mapping] ? vt_mm.maps[b->mapping]->start : 0;
+         vt_addr sa = a->mapping == VT_HEAT_OTHER ? ~0ULL
+                    : vt_mm.maps[a->mapping] ? vt_mm.maps[a->mapping]->start : 0;
+         vt_addr sb = b->mapping == VT_HEAT_OTHER ? ~0ULL
+                    : vt_mm.maps[b->mapping] ? vt_mm.maps[b->mapping]->start : 0;
          if (sa < sb || (sa == sb && a->chunk <= b->chunk))
             break;
          UInt t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
@@ -343,6 +345,10 @@ static void write_heatmap(void)
            w->interval * per, buckets);
    for (UInt i = 0; i < w->nr_rows; i++) {
       const struct vt_heat_row *r = &w->rows[order[i]];
+      if (r->mapping == VT_HEAT_OTHER) {
+         out_fmt("%s{\"start\": 0, \"end\": 0, \"mapping\": null}", i ? ", " : "");
+         continue;
+      }
       const struct vt_mapping *m = vt_mm.maps[r->mapping];
       vt_addr base = m ? (m->start & VT_PAGE_MASK) : 0;
       vt_addr s = base + ((r->chunk << w->chunk_shift) << VT_PAGE_SHIFT);

@@ -57,14 +57,30 @@ static void grow(void)
    tab_cap = ncap;
 }
 
+/* A stack trace that ends at main (as Valgrind's tools show them) or at
+   the first frame outside executable memory: what the unwinder finds past
+   the program's first frame is stack contents, not calls. */
+UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep)
+{
+   UInt n = VG_(get_StackTrace)(tid, ips, depth, NULL, NULL, 0);
+   for (UInt i = 0; i < n; i++) {
+      const struct vt_vma *v = vt_find_vma(&vt_mm, ips[i]);
+      if (!v || !(v->vm_flags & VT_VM_EXEC))
+         return i ? i : 1;
+      if (VG_(get_fnname_kind_from_IP)(ep, ips[i]) == Vg_FnNameMain)
+         return i + 1;
+   }
+   return n;
+}
+
 void vt_sites_record(enum vt_fault_class cls)
 {
    ThreadId tid = VG_(get_running_tid)();
    if (tid == VG_INVALID_THREADID || vt_clo.fault_stack_depth == 0)
       return;
    Addr ips[MAX_DEPTH];
-   UInt n = VG_(get_StackTrace)(tid, ips, vt_clo.fault_stack_depth, NULL, NULL, 0);
    epoch = VG_(current_DiEpoch)();
+   UInt n = vt_stack_trace(tid, ips, vt_clo.fault_stack_depth, epoch);
    if (2 * (nr_sites + 1) > tab_cap)
       grow();
    ULong h = hash_stack(cls, ips, n) & (tab_cap - 1);
@@ -104,7 +120,13 @@ static Int by_count(const void *a, const void *b)
    const struct site *y = *(const struct site *const *)b;
    if (x->cls != y->cls)
       return x->cls < y->cls ? -1 : 1;
-   return x->count > y->count ? -1 : x->count < y->count ? 1 : 0;
+   if (x->count != y->count)
+      return x->count > y->count ? -1 : 1;
+   /* Ties in a fixed order, so equal runs write equal files. */
+   for (UInt i = 0; i < x->n && i < y->n; i++)
+      if (x->ips[i] != y->ips[i])
+         return x->ips[i] < y->ips[i] ? -1 : 1;
+   return x->n < y->n ? -1 : x->n > y->n ? 1 : 0;
 }
 
 static struct site **sorted(void)

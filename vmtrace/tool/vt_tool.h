@@ -19,6 +19,9 @@
 #define VT_TLB_EMPTY   (~(ULong)0)
 extern ULong vt_tlb_read[VT_TLB_ENTRIES];
 extern ULong vt_tlb_write[VT_TLB_ENTRIES];
+extern ULong vt_tlb_exec[VT_TLB_ENTRIES];    /* instruction fetches: kept
+                                                apart so the working set sees
+                                                code and data references */
 
 struct vt_options {
    const HChar *out_file;
@@ -81,6 +84,7 @@ void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
 
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
+UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep);
 void vt_json_string(const HChar *s);   /* vt_output.c: a JSON string */
 void vt_sites_write_json(void (*out)(const HChar *s));
 void vt_sites_write_cg(void);

@@ -1,0 +1,313 @@
+/* policy_arc.c: ARC, the Adaptive Replacement Cache (Megiddo and Modha,
+   "ARC: A Self-Tuning, Low Overhead Replacement Cache", FAST 2003).
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   c = the number of frames.  Resident pages are on T1 (seen once since
+   they entered the cache) or T2 (seen at least twice); ghost lists B1 and
+   B2 remember the keys of pages recently evicted from T1 and T2 (no
+   frames).  p, the target size of T1, adapts:
+     hit in T1 or T2: the page moves to the MRU end of T2;
+     miss, x in B1 (case II): p = min(p + d1, c), d1 = 1 if |B1| >= |B2|
+       else |B2| / |B1|; REPLACE; x moves from B1 to the MRU end of T2;
+     miss, x in B2 (case III): p = max(p - d2, 0), d2 = 1 if |B2| >= |B1|
+       else |B1| / |B2|; REPLACE; x moves from B2 to the MRU end of T2;
+     miss elsewhere (case IV): if |T1| + |B1| = c: if |T1| < c, drop the
+       LRU ghost of B1 and REPLACE, else evict the LRU page of T1 without
+       a ghost; otherwise, if the cache is full and |T1|+|T2|+|B1|+|B2| =
+       2c, drop the LRU ghost of B2, and REPLACE; x goes to the MRU end of
+       T1.
+     REPLACE(x, p): if |T1| >= 1 and (|T1| > p or (x in B2 and |T1| = p)),
+       the LRU page of T1 is evicted and its key goes to the MRU end of B1,
+       else the LRU page of T2 to B2.
+   The divisions are integer divisions (p is a whole number of pages).
+
+   The paper's cases run in victim(), which reads the incoming key through
+   vt_sim_incoming, and are committed only when a victim is found (so an
+   OOM leaves the state unchanged).  The engine asks for a victim only
+   when no frame is free; a miss with a free frame (the cache filling up,
+   or after pages were dropped) adapts p for a ghost hit as above, and in
+   case IV drops the LRU ghost of B1 if |T1| + |B1| >= c, else that of B2
+   if the directory holds 2c pages, and evicts nothing.  Locked pages (and
+   anonymous pages while swap is full) are passed over: REPLACE takes the
+   least recently used evictable page of the list it chose, or of the
+   other list if that has none.  A prefaulted page enters T1 like a miss;
+   its first reference is a hit.
+
+   T1 is a list in insertion order (its pages have not been referenced
+   since they entered).  T2 is a heap on the time of the last reference,
+   because references absorbed by the fast path arrive late, in time order
+   per page only (VT_POL_EVERY): O(log n) per reference delivered.  Ghosts
+   live in a pool of 2c + 2 entries found through a key hash.  Pages
+   dropped while evicted keep their ghost until it ages out.  No
+   parameters. */
+
+#include "vt_sim.h"
+
+#define IN_T1 1
+#define IN_T2 2
+#define NONE  (~(uint32_t)0)
+
+struct ghost { vt_u64 key; uint32_t prev, next; uint8_t list; };
+struct glist { uint32_t head, tail, n; };     /* head: LRU */
+
+struct arc {
+   struct vt_sim    *s;
+   struct vt_pframe *fr;
+   vt_u64            c, p;
+   struct vt_flist   t1;                      /* head: LRU */
+   struct vt_fheap   t2;
+   vt_u64           *seq, clock;
+   struct ghost     *g;
+   uint32_t          gfree;
+   struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
+   struct vt_kmap    gmap;                    /* key -> ghost index */
+   vt_u64            pend_key;                /* miss handled by victim() */
+};
+
+static bool t2_before(void *ctx, uint32_t a, uint32_t b)
+{
+   struct arc *st = ctx;
+   if (st->fr[a].last_ref != st->fr[b].last_ref)
+      return st->fr[a].last_ref < st->fr[b].last_ref;
+   return st->seq[a] < st->seq[b];
+}
+
+static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
+                        const struct vt_policy_params *p)
+{
+   (void)p;
+   struct arc *st = vt_host_alloc(sizeof *st);
+   st->s = s;
+   st->fr = vt_sim_frames(s);
+   st->c = nr_frames;
+   vt_flist_init(&st->t1);
+   vt_fheap_init(&st->t2, nr_frames, t2_before, st);
+   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
+   uint32_t ng = 2 * nr_frames + 2;
+   st->g = vt_host_alloc((size_t)ng * sizeof *st->g);
+   for (uint32_t i = 0; i < ng; i++)
+      st->g[i].next = i + 1 < ng ? i + 1 : NONE;
+   st->gfree = 0;
+   for (int i = 0; i < 3; i++)
+      st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
+   vt_kmap_init(&st->gmap, ng);
+   st->pend_key = VT_SIM_NO_PAGE;
+   return st;
+}
+
+static void arc_destroy(void *v)
+{
+   struct arc *st = v;
+   vt_fheap_destroy(&st->t2);
+   vt_kmap_destroy(&st->gmap);
+   vt_host_free(st->seq);
+   vt_host_free(st->g);
+   vt_host_free(st);
+}
+
+/* ---- ghosts ---- */
+
+static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
+{
+   struct vt_kmap_ent *e = vt_kmap_get(&st->gmap, key);
+   if (!e)
+      return 0;
+   *gi = (uint32_t)e->val;
+   return st->g[*gi].list;
+}
+
+static void ghost_del(struct arc *st, uint32_t i)
+{
+   struct ghost *g = &st->g[i];
+   struct glist *l = &st->b[g->list];
+   if (g->prev == NONE)
+      l->head = g->next;
+   else
+      st->g[g->prev].next = g->next;
+   if (g->next == NONE)
+      l->tail = g->prev;
+   else
+      st->g[g->next].prev = g->prev;
+   l->n--;
+   vt_kmap_del(&st->gmap, g->key);
+   g->list = 0;
+   g->next = st->gfree;
+   st->gfree = i;
+}
+
+static void ghost_add(struct arc *st, int list, vt_u64 key)
+{
+   uint32_t i = st->gfree;
+   VT_ASSERT(i != NONE);
+   struct ghost *g = &st->g[i];
+   struct glist *l = &st->b[list];
+   st->gfree = g->next;
+   g->key = key;
+   g->list = (uint8_t)list;
+   g->next = NONE;
+   g->prev = l->tail;
+   if (l->tail == NONE)
+      l->head = i;
+   else
+      st->g[l->tail].next = i;
+   l->tail = i;
+   l->n++;
+   vt_kmap_put(&st->gmap, key, NULL)->val = i;
+}
+
+static void ghost_drop_lru(struct arc *st, int list)
+{
+   if (st->b[list].n)
+      ghost_del(st, st->b[list].head);
+}
+
+/* ---- resident lists ---- */
+
+static void t2_add(struct arc *st, uint32_t f)
+{
+   st->fr[f].pdata = IN_T2;
+   st->seq[f] = ++st->clock;
+   vt_fheap_push(&st->t2, f);
+}
+
+static void t1_add(struct arc *st, uint32_t f)
+{
+   st->fr[f].pdata = IN_T1;
+   vt_flist_push_tail(st->fr, &st->t1, f);
+}
+
+static void res_del(struct arc *st, uint32_t f)
+{
+   if (st->fr[f].pdata == IN_T1)
+      vt_flist_del(st->fr, &st->t1, f);
+   else
+      vt_fheap_del(&st->t2, f);
+   st->fr[f].pdata = 0;
+}
+
+static uint32_t t1_lru_evictable(struct arc *st)
+{
+   for (uint32_t f = st->t1.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1])
+      if (vt_sim_evictable(st->s, f))
+         return f;
+   return VT_SIM_NO_FRAME;
+}
+
+static uint32_t t2_lru_evictable(struct arc *st)
+{
+   return vt_fheap_first_evictable(&st->t2, st->s);
+}
+
+static vt_u64 adapt(const struct arc *st, int hit_list)
+{
+   vt_u64 b1 = st->b[1].n, b2 = st->b[2].n;
+   if (hit_list == 1) {
+      vt_u64 d = b1 >= b2 ? 1 : b2 / b1;
+      return st->p + d < st->c ? st->p + d : st->c;
+   }
+   vt_u64 d = b2 >= b1 ? 1 : b1 / b2;
+   return st->p > d ? st->p - d : 0;
+}
+
+/* ---- ops ---- */
+
+static uint32_t arc_victim(void *v, vt_u64 now)
+{
+   struct arc *st = v;
+   (void)now;
+   vt_u64 x = vt_sim_incoming(st->s);
+   uint32_t gi;
+   int in = ghost_list(st, x, &gi);
+   vt_u64 t1 = st->t1.n, t2 = st->t2.n, b1 = st->b[1].n, b2 = st->b[2].n;
+   vt_u64 np = in ? adapt(st, in) : st->p;
+   int drop = 0;                 /* ghost list whose LRU entry goes */
+   bool replace = true;
+   if (!in) {
+      if (t1 + b1 >= st->c) {
+         if (t1 < st->c)
+            drop = 1;
+         else
+            replace = false;     /* evict T1's LRU page, no ghost */
+      } else if (t1 + t2 + b1 + b2 >= 2 * st->c) {
+         drop = 2;
+      }
+   }
+   uint32_t f;
+   int from;                     /* 1: T1, 2: T2 */
+   if (!replace) {
+      f = t1_lru_evictable(st);
+      from = 0;
+   } else {
+      from = t1 >= 1 && (t1 > np || (in == 2 && t1 == np)) ? 1 : 2;
+      f = from == 1 ? t1_lru_evictable(st) : t2_lru_evictable(st);
+      if (f == VT_SIM_NO_FRAME) {
+         from = 3 - from;
+         f = from == 1 ? t1_lru_evictable(st) : t2_lru_evictable(st);
+      }
+   }
+   if (f == VT_SIM_NO_FRAME)
+      return f;
+   st->p = np;
+   st->pend_key = x;             /* insert() must not adapt again */
+   if (drop)
+      ghost_drop_lru(st, drop);
+   res_del(st, f);
+   if (from)
+      ghost_add(st, from, st->fr[f].key);
+   return f;
+}
+
+static void arc_insert(void *v, uint32_t f)
+{
+   struct arc *st = v;
+   vt_u64 x = st->fr[f].key;
+   uint32_t gi;
+   int in = ghost_list(st, x, &gi);
+   bool adapted = st->pend_key == x;
+   st->pend_key = VT_SIM_NO_PAGE;
+   if (in) {
+      if (!adapted)
+         st->p = adapt(st, in);
+      ghost_del(st, gi);
+      t2_add(st, f);
+      return;
+   }
+   if (!adapted) {
+      /* Case IV with a free frame: keep the directory within bounds. */
+      if (st->t1.n + st->b[1].n >= st->c && st->b[1].n)
+         ghost_drop_lru(st, 1);
+      else if (st->t1.n + st->t2.n + st->b[1].n + st->b[2].n >= 2 * st->c)
+         ghost_drop_lru(st, 2);
+   }
+   t1_add(st, f);
+}
+
+static void arc_reference(void *v, uint32_t f)
+{
+   struct arc *st = v;
+   if (st->fr[f].pdata == IN_T1) {
+      vt_flist_del(st->fr, &st->t1, f);
+      t2_add(st, f);
+   } else {
+      st->seq[f] = ++st->clock;
+      vt_fheap_fix(&st->t2, f);
+   }
+}
+
+static void arc_remove(void *v, uint32_t f)
+{
+   res_del(v, f);
+}
+
+const struct vt_policy_ops vt_policy_arc = {
+   .name = "arc",
+   .needs = VT_POL_EVERY,
+   .create = arc_create,
+   .destroy = arc_destroy,
+   .insert = arc_insert,
+   .reference = arc_reference,
+   .remove = arc_remove,
+   .victim = arc_victim,
+};

@@ -1,0 +1,275 @@
+/* policy_linux.c: a model of Linux's active/inactive LRU reclaim
+   (mm/vmscan.c, mm/swap.c, mm/workingset.c; the classic two-list LRU, not
+   the multi-generational one).
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   Four lists, as enum lru_list: inactive anon, active anon, inactive
+   file, active file; each with its head the most recently added and its
+   tail the next to scan.  Two reference signals, as in the kernel: the PTE
+   accessed bit (vt_pframe.referenced, set by the hardware, tested and
+   cleared by reclaim, like folio_referenced()) and the page flag
+   PG_referenced (kept in pdata).  The rules:
+
+   - A page brought in goes to the head of the inactive list of its type
+     (lru_cache_add; anonymous pages too, as since Linux 5.9).
+   - Refault (mm/workingset.c): evicting a page stores in its shadow entry
+     the "non-resident age", a counter incremented by every eviction and
+     every activation.  When the page faults back, refault distance = age now
+     - age at eviction; if it is at most the workingset size, the page starts
+     on the active list and the activation counts in the age.  Workingset
+     size as workingset_test_recent(): the active file list, plus for an
+     anonymous refault the inactive file list, plus, while swap has a free
+     slot, the active anon list and for a file refault the inactive anon
+     list.
+   - Choosing a victim (shrink_lruvec, one page at a time):
+     1. Age the active lists (shrink_active_list): for the file lists, and
+        for the anon lists while swap has a free slot, while the inactive
+        list is low - inactive * ratio < active, ratio = int_sqrt(10 * GB)
+        with GB the type's pages in GiB, or 1 below 1 GiB (inactive_is_low)
+        - the tail of the active list moves to the head of the inactive
+        list; its accessed bit is cleared (tested by folio_referenced),
+        PG_referenced is kept.
+     2. Pick the type to scan (get_scan_count, reduced to its swappiness
+        weights): anon is possible while swap has a free slot and anon pages
+        are resident, file while file pages are resident; if both are, a
+        smooth weighted round-robin with weights swappiness (anon) and
+        200 - swappiness (file) chooses (ties to file), so swappiness 0
+        scans file only while file pages exist and 200 anon only.  If the
+        chosen type yields no victim, the other is tried.
+     3. Scan that type's inactive list from the tail (shrink_folio_list with
+        folio_check_references): locked pages are passed over; a page whose
+        accessed bit is set loses it and, if PG_referenced was set, is
+        activated (head of the active list; counts in the age), else gets
+        PG_referenced and is rotated to the head of the inactive list (to
+        be looked at again after the others); the first page found with the
+        bit clear loses PG_referenced and is the victim.  If the inactive
+        list has no candidate, active pages are deactivated from the tail
+        (bit cleared) until one can be evicted.
+   PG_referenced stays set on activation and deactivation, as the kernel
+   leaves it, so a once-active page found referenced on the inactive list
+   is activated at once.
+
+   Not modelled: reclaim in batches of SWAP_CLUSTER_MAX and scan priority,
+   the cost-based balance of anon and file (anon_cost/file_cost), cache
+   trim mode, the exec-page protection of active file pages, writeback
+   throttling, mark_page_accessed for read()/write() (no system-call page
+   cache accesses reach the simulation).  Learns of references through the
+   accessed bit only (VT_POL_REFBIT).  O(1) amortised per fault; the aging
+   loop and the rotation of referenced pages are bounded by the list
+   lengths.  Parameter: swappiness (0..200, default 60). */
+
+#include "vt_sim.h"
+
+enum { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
+       NR_LRU_LISTS };
+
+#define PD_LRU        3ull     /* pdata: which list */
+#define PD_REFERENCED 4ull     /* pdata: PG_referenced */
+
+struct lnx {
+   struct vt_sim    *s;
+   struct vt_pframe *fr;
+   struct vt_flist   lru[NR_LRU_LISTS];
+   vt_u64            nonresident_age;
+   vt_s64            credit[2];     /* anon, file */
+   unsigned          swappiness;
+};
+
+static void *lnx_create(struct vt_sim *s, uint32_t nr_frames,
+                        const struct vt_policy_params *p)
+{
+   (void)nr_frames;
+   struct lnx *st = vt_host_alloc(sizeof *st);
+   st->s = s;
+   st->fr = vt_sim_frames(s);
+   for (int i = 0; i < NR_LRU_LISTS; i++)
+      vt_flist_init(&st->lru[i]);
+   st->swappiness = p->swappiness > 200 ? 200 : p->swappiness;
+   return st;
+}
+
+static void lnx_destroy(void *st) { vt_host_free(st); }
+
+static bool swap_has_slot(const struct lnx *st)
+{
+   const struct vt_sim_config *c = vt_sim_config(st->s);
+   return !c->swap_pages || vt_sim_swap_used(st->s) < c->swap_pages;
+}
+
+static void lru_add(struct lnx *st, uint32_t f, unsigned lru)
+{
+   st->fr[f].pdata = (st->fr[f].pdata & ~PD_LRU) | lru;
+   vt_flist_push_head(st->fr, &st->lru[lru], f);
+}
+
+static void lru_del(struct lnx *st, uint32_t f)
+{
+   vt_flist_del(st->fr, &st->lru[st->fr[f].pdata & PD_LRU], f);
+}
+
+static void lru_move(struct lnx *st, uint32_t f, unsigned lru)
+{
+   lru_del(st, f);
+   lru_add(st, f, lru);
+}
+
+static void lnx_insert(void *v, uint32_t f)
+{
+   struct lnx *st = v;
+   bool file = !st->fr[f].anon;
+   unsigned lru = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+   vt_u64 eviction;
+   if (vt_sim_incoming_shadow(st->s, &eviction)) {
+      vt_u64 distance = st->nonresident_age - eviction;
+      vt_u64 ws = st->lru[LRU_ACTIVE_FILE].n;
+      if (!file)
+         ws += st->lru[LRU_INACTIVE_FILE].n;
+      if (swap_has_slot(st)) {
+         ws += st->lru[LRU_ACTIVE_ANON].n;
+         if (file)
+            ws += st->lru[LRU_INACTIVE_ANON].n;
+      }
+      if (distance <= ws) {
+         lru++;                          /* the active list */
+         st->nonresident_age++;
+      }
+   }
+   st->fr[f].pdata = 0;
+   lru_add(st, f, lru);
+}
+
+static void lnx_reference(void *v, uint32_t f) { (void)v, (void)f; }
+
+static void lnx_remove(void *v, uint32_t f)
+{
+   lru_del(v, f);
+}
+
+static vt_u64 isqrt(vt_u64 x)
+{
+   vt_u64 r = 0, b = (vt_u64)1 << 62;
+   while (b > x)
+      b >>= 2;
+   while (b) {
+      if (x >= r + b) {
+         x -= r + b;
+         r = (r >> 1) + b;
+      } else {
+         r >>= 1;
+      }
+      b >>= 2;
+   }
+   return r;
+}
+
+static bool inactive_is_low(const struct lnx *st, unsigned inactive_lru)
+{
+   vt_u64 inactive = st->lru[inactive_lru].n;
+   vt_u64 active = st->lru[inactive_lru + 1].n;
+   vt_u64 gb = (inactive + active) >> (30 - VT_PAGE_SHIFT);
+   vt_u64 ratio = gb ? isqrt(10 * gb) : 1;
+   return inactive * ratio < active;
+}
+
+/* The tail of the active list to the head of the inactive list. */
+static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
+{
+   uint32_t f = st->lru[inactive_lru + 1].tail;
+   if (st->fr[f].referenced)
+      vt_sim_clear_referenced(st->s, f);
+   lru_move(st, f, inactive_lru);
+   return f;
+}
+
+static uint32_t evict_page(struct lnx *st, uint32_t f)
+{
+   lru_del(st, f);
+   /* The shadow entry: the eviction time (workingset_eviction). */
+   st->fr[f].pdata = st->nonresident_age++;
+   return f;
+}
+
+static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
+{
+   struct vt_flist *l = &st->lru[inactive_lru];
+   uint32_t f = l->tail;
+   while (f != VT_SIM_NO_FRAME) {
+      struct vt_pframe *fr = &st->fr[f];
+      uint32_t prev = fr->link[0];
+      if (!vt_sim_evictable(st->s, f)) {
+         f = prev;
+         continue;
+      }
+      if (!fr->referenced) {
+         fr->pdata &= ~PD_REFERENCED;
+         return evict_page(st, f);
+      }
+      vt_sim_clear_referenced(st->s, f);
+      if (fr->pdata & PD_REFERENCED) {
+         lru_move(st, f, inactive_lru + 1);          /* activate */
+         st->nonresident_age++;
+      } else {
+         fr->pdata |= PD_REFERENCED;
+         lru_move(st, f, inactive_lru);              /* rotate */
+         if (prev == VT_SIM_NO_FRAME)
+            prev = f;      /* it was the head: look at it again now */
+      }
+      f = prev;
+   }
+   while (st->lru[inactive_lru + 1].n > 0) {
+      f = deactivate_tail(st, inactive_lru);
+      if (vt_sim_evictable(st->s, f)) {
+         st->fr[f].pdata &= ~PD_REFERENCED;
+         return evict_page(st, f);
+      }
+   }
+   return VT_SIM_NO_FRAME;
+}
+
+static uint32_t lnx_victim(void *v, vt_u64 now)
+{
+   struct lnx *st = v;
+   (void)now;
+   bool swap_ok = swap_has_slot(st);
+   if (swap_ok)
+      while (inactive_is_low(st, LRU_INACTIVE_ANON))
+         deactivate_tail(st, LRU_INACTIVE_ANON);
+   while (inactive_is_low(st, LRU_INACTIVE_FILE))
+      deactivate_tail(st, LRU_INACTIVE_FILE);
+
+   bool anon_ok = swap_ok && st->lru[LRU_INACTIVE_ANON].n +
+                             st->lru[LRU_ACTIVE_ANON].n > 0;
+   bool file_ok = st->lru[LRU_INACTIVE_FILE].n + st->lru[LRU_ACTIVE_FILE].n > 0;
+   int type;                                         /* 0 anon, 1 file */
+   bool weighed = anon_ok && file_ok;
+   if (weighed) {
+      st->credit[0] += st->swappiness;
+      st->credit[1] += 200 - st->swappiness;
+      type = st->credit[0] > st->credit[1] ? 0 : 1;
+   } else {
+      type = anon_ok ? 0 : 1;
+   }
+   uint32_t f = VT_SIM_NO_FRAME;
+   if (type == 0 ? anon_ok : file_ok)
+      f = shrink_type(st, type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON);
+   if (f == VT_SIM_NO_FRAME && (type == 0 ? file_ok : anon_ok)) {
+      type = !type;
+      f = shrink_type(st, type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON);
+   }
+   if (f != VT_SIM_NO_FRAME && weighed)
+      st->credit[type] -= 200;
+   return f;
+}
+
+const struct vt_policy_ops vt_policy_linux = {
+   .name = "linux",
+   .needs = VT_POL_REFBIT,
+   .create = lnx_create,
+   .destroy = lnx_destroy,
+   .insert = lnx_insert,
+   .reference = lnx_reference,
+   .remove = lnx_remove,
+   .victim = lnx_victim,
+};

@@ -1,0 +1,134 @@
+/* policy_wsclock.c: WSCLOCK replacement (Carr and Hennessy, 1981).
+
+   Copyright (C) 2026 the vmtrace developers.
+   SPDX-License-Identifier: GPL-2.0-or-later
+
+   The working-set clock: the resident pages form a ring in the order they
+   were brought in (as CLOCK's), and each page keeps its "time of last use"
+   (vt_pframe.pdata), the virtual time when it was brought in or when the
+   hand last found its referenced bit set.  The working set is the pages
+   used within the last tau time units (params.tau).  To choose a victim
+   the hand sweeps at most once round the ring; at each evictable page:
+     - referenced: clear the bit, time of last use = now, move on;
+     - else, if its age (now - time of last use) exceeds tau:
+         clean (evicting it writes nothing, vt_sim_clean): the victim;
+         dirty: schedule its write (vt_sim_writeback: the write completes
+         at once, the page becomes clean and stays) and move on;
+     - else (in the working set): move on.
+   If a whole turn finds no victim: the clean evictable page with the
+   oldest time of last use (first from the hand among equals) - which
+   includes the pages whose writes this turn scheduled - or, if there is no
+   clean page, the first evictable page from the hand.  The hand stops just
+   past the victim; a new page enters just behind the hand.  Locked pages
+   are passed over untouched.
+
+   Learns of references through the referenced bit only (VT_POL_REFBIT).
+   O(n) per fault worst case, as the algorithm is defined.  Parameter: tau
+   (0: every page not referenced since the hand's last pass is old). */
+
+#include "vt_sim.h"
+
+struct wsc {
+   struct vt_sim    *s;
+   struct vt_pframe *fr;
+   struct vt_flist   ring;
+   uint32_t          hand;
+   vt_u64            tau;
+};
+
+static void *wsc_create(struct vt_sim *s, uint32_t nr_frames,
+                        const struct vt_policy_params *p)
+{
+   (void)nr_frames;
+   struct wsc *st = vt_host_alloc(sizeof *st);
+   st->s = s;
+   st->fr = vt_sim_frames(s);
+   vt_flist_init(&st->ring);
+   st->hand = VT_SIM_NO_FRAME;
+   st->tau = p->tau;
+   return st;
+}
+
+static void wsc_destroy(void *st) { vt_host_free(st); }
+
+static void wsc_insert(void *v, uint32_t f)
+{
+   struct wsc *st = v;
+   st->fr[f].pdata = st->fr[f].inserted;
+   if (st->hand == VT_SIM_NO_FRAME) {
+      vt_flist_push_tail(st->fr, &st->ring, f);
+      st->hand = f;
+   } else {
+      vt_flist_insert_before(st->fr, &st->ring, st->hand, f);
+   }
+}
+
+static void wsc_reference(void *v, uint32_t f) { (void)v, (void)f; }
+
+static void wsc_remove(void *v, uint32_t f)
+{
+   struct wsc *st = v;
+   if (st->hand == f) {
+      st->hand = vt_flist_next_wrap(st->fr, &st->ring, f);
+      if (st->hand == f)
+         st->hand = VT_SIM_NO_FRAME;
+   }
+   vt_flist_del(st->fr, &st->ring, f);
+}
+
+/* f is the victim: the hand stops just past it. */
+static uint32_t wsc_take(struct wsc *st, uint32_t f)
+{
+   uint32_t next = vt_flist_next_wrap(st->fr, &st->ring, f);
+   st->hand = next == f ? VT_SIM_NO_FRAME : next;
+   vt_flist_del(st->fr, &st->ring, f);
+   return f;
+}
+
+static uint32_t wsc_victim(void *v, vt_u64 now)
+{
+   struct wsc *st = v;
+   uint32_t n = st->ring.n, f = st->hand;
+   for (uint32_t i = 0; i < n; i++) {
+      uint32_t next = vt_flist_next_wrap(st->fr, &st->ring, f);
+      struct vt_pframe *fr = &st->fr[f];
+      if (vt_sim_evictable(st->s, f)) {
+         if (fr->referenced) {
+            vt_sim_clear_referenced(st->s, f);
+            fr->pdata = now;
+         } else if (now - fr->pdata > st->tau) {
+            if (vt_sim_clean(st->s, f))
+               return wsc_take(st, f);
+            vt_sim_writeback(st->s, f);
+         }
+      }
+      f = next;
+   }
+   /* A whole turn without a victim (f is back at the hand). */
+   uint32_t best = VT_SIM_NO_FRAME, first = VT_SIM_NO_FRAME;
+   for (uint32_t i = 0; i < n; i++, f = vt_flist_next_wrap(st->fr, &st->ring, f)) {
+      if (!vt_sim_evictable(st->s, f))
+         continue;
+      if (first == VT_SIM_NO_FRAME)
+         first = f;
+      if (vt_sim_clean(st->s, f) &&
+          (best == VT_SIM_NO_FRAME || st->fr[f].pdata < st->fr[best].pdata))
+         best = f;
+   }
+   if (best == VT_SIM_NO_FRAME)
+      best = first;
+   if (best == VT_SIM_NO_FRAME)
+      return best;
+   return wsc_take(st, best);
+}
+
+const struct vt_policy_ops vt_policy_wsclock = {
+   .name = "wsclock",
+   .needs = VT_POL_REFBIT,
+   .create = wsc_create,
+   .destroy = wsc_destroy,
+   .insert = wsc_insert,
+   .reference = wsc_reference,
+   .remove = wsc_remove,
+   .victim = wsc_victim,
+};
