@@ -576,7 +576,8 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          flushed = true;
       }
       if (!s->nr_free) {
-
+         if (!flushed && s->host.flush_hits)
+            s->host.flush_hits(s->host.ctx, s);
          s->incoming = key;
          uint32_t v = s->ops->victim(s->pol, now);
          s->incoming = VT_SIM_NO_PAGE;
