@@ -557,17 +557,18 @@ class Harness:
         return r
 
     # -- the core's unit tests
-    def submit_unit(self, path):
-        """Runs the unit-test program `path` (tests/unit/run) once, in the
-        pool; the future's result is [(name, ok, [diagnostics])]."""
+    def submit_unit(self, path, prefix="unit"):
+        """Runs the test program `path` (tests/unit/run, tests/sim/run, ...)
+        once, in the pool; the future's result is [(name, ok, [diags])],
+        names prefixed with `prefix`/."""
         with self.lock:
             f = self.futures.get(("unit", path))
             if f is None:
-                f = self.pool.submit(self.execute_unit, path)
+                f = self.pool.submit(self.execute_unit, path, prefix)
                 self.futures[("unit", path)] = f
             return f
 
-    def execute_unit(self, path):
+    def execute_unit(self, path, prefix="unit"):
         """Each 'ok N - name' / 'not ok N - name' line is a case named
         unit/<name> ('# SKIP' and '# TODO' directives count as passed, as
         TAP has it); lines after a 'not ok' that begin with '#' or blanks
@@ -582,7 +583,7 @@ class Harness:
                                  stderr=subprocess.STDOUT, cwd=self.root,
                                  start_new_session=True)
         except OSError as e:
-            return [("unit/run", False, ["could not run %s: %s" % (cmd, e)])]
+            return [(prefix + "/run", False, ["could not run %s: %s" % (cmd, e)])]
         with self.lock:
             self.running.add(p.pid)
         timed_out = False
@@ -606,7 +607,7 @@ class Harness:
             if m:
                 name, _, directive = m.group(2).partition(" # ")
                 ok = m.group(1) == "ok" or directive.strip().upper().startswith(("TODO", "SKIP"))
-                cases.append(["unit/" + name.strip(), ok, []])
+                cases.append([prefix + "/" + name.strip(), ok, []])
             elif cases and not cases[-1][1] and (line.startswith("#") or line[:1].isspace()) \
                     and line.strip():
                 cases[-1][2].append(line.strip().lstrip("#").strip())
@@ -615,7 +616,7 @@ class Harness:
             why = "timed out after %ds and was killed" % self.timeout if timed_out \
                 else "exit %d" % rc if rc >= 0 else "killed by signal %d" % -rc
             tail = text.rstrip("\n").split("\n")[-12:]
-            cases.append(["unit/run", False, ["%s: %s" % (cmd, why)] +
+            cases.append([prefix + "/run", False, ["%s: %s" % (cmd, why)] +
                           ["output: " + l for l in tail]])
         return [tuple(c) for c in cases]
 
@@ -655,7 +656,8 @@ def run_cases(harness, cases, unit=None, unit_filter=None):
     case in order, then 'N passed, M failed'.  Returns M.  `unit` is the
     path of a unit-test program run alongside, whose cases (those
     unit_filter(name) accepts) are printed after the others."""
-    unit_future = harness.submit_unit(unit) if unit else None
+    suites = unit if isinstance(unit, list) else [("unit", unit)] if unit else []
+    unit_futures = [harness.submit_unit(path, prefix) for prefix, path in suites]
     clients = {s.program for c in cases for s in c.runs if s.client}
     harness.compile(clients)
     for c in cases:
@@ -688,7 +690,7 @@ def run_cases(harness, cases, unit=None, unit_filter=None):
             passed += 1
             print("ok %d - %s" % (i, c.name))
         sys.stdout.flush()
-    if unit_future is not None:
+    for unit_future in unit_futures:
         for name, ok, diags in unit_future.result():
             if unit_filter and not unit_filter(name):
                 continue
