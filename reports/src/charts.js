@@ -9,6 +9,7 @@
 
 var F = require('./format');
 var M = require('./model');
+var tree = require('./tree');
 
 var KIND_COLORS = {
   text: '#4e79a7', data: '#f28e2b', bss: '#edc948', heap: '#e15759', stack: '#76b7b2',
@@ -159,6 +160,64 @@ function policySpec(d) {
   };
 }
 
+// The memory of a process tree over wall-clock time (tree.treeMemory):
+// each process's PSS stacked, as steps, so the top is the tree's memory with
+// every page shared copy-on-write counted once; the peak is marked. At most
+// MAX_TREE_SERIES processes get their own band (those with the largest PSS
+// at the tree's peak, then the largest peak PSS); the rest share one.
+var MAX_TREE_SERIES = 11;
+
+function treeMemorySpec(mem, id) {
+  if (!mem || !mem.x.length) return null;
+  var x = mem.x.map(function (v) { return (v - mem.t0) / 1000; });
+  var order = mem.processes.map(function (p, k) { return k; });
+  order.sort(function (a, b) {
+    var pa = mem.processes[a];
+    var pb = mem.processes[b];
+    return pb.at_peak - pa.at_peak || pb.pss_peak - pa.pss_peak || a - b;
+  });
+  var own = order.slice(0, order.length > MAX_TREE_SERIES + 1 ? MAX_TREE_SERIES : order.length);
+  own.sort(function (a, b) { return a - b; });
+  var series = own.map(function (k, i) {
+    var p = mem.processes[k];
+    var cmd = p.command.replace(/^\S*\//, '');
+    if (cmd.length > 40) cmd = cmd.slice(0, 39) + '…';
+    return { label: 'pid ' + p.pid + ' ' + cmd, raw: mem.values[k], color: PALETTE[i % PALETTE.length], stacked: true, stepped: true };
+  });
+  if (own.length < order.length) {
+    var rest = order.filter(function (k) { return own.indexOf(k) < 0; });
+    var sumRest = x.map(function (v, j) { return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0); });
+    series.push({ label: rest.length + ' other processes', raw: sumRest, color: '#bab0ac', stacked: true, stepped: true });
+  }
+  var bands = applyStack(series);
+  var pk = mem.peak;
+  var marker = pk.index >= 0 ? { x: x[pk.index], y: pk.pages, label: 'tree peak ' + F.dec(pk.pages) + ' pages' } : null;
+  series.push({ label: 'tree (Σ PSS)', raw: mem.total, values: mem.total, color: '#222222', width: 1, stepped: true });
+  return {
+    id: id || 'chart-tree-memory', title: 'Tree memory: Σ PSS of the processes alive',
+    note: 'Each process\'s proportional set size over wall-clock time, stacked: a page shared copy-on-write by n processes counts 1/n in each, so the top counts it once. ' +
+      'Peak ' + F.dec(pk.pages) + ' pages, against ' + F.int(mem.naive) + ' for the processes\' peak RSS added up.' +
+      (mem.approximate ? ' Approximate: ' + mem.notes.length + (mem.notes.length === 1 ? ' file' : ' files') + ' without a full timeline (their PSS at exit is counted over their lifetime).' : ''),
+    x: x, xLabel: 'time', xUnit: 'seconds', yUnit: 'pages', series: series, bands: bands, marker: marker
+  };
+}
+
+// The tree memory charts of a build() result: one per run (root) with
+// more than one process, at most MAX_TREE_CHARTS.
+var MAX_TREE_CHARTS = 10;
+function treeMemorySpecs(files, t) {
+  var out = [];
+  tree.memories(files, t).forEach(function (m, i) {
+    if (m.processes.length < 2 || out.length >= MAX_TREE_CHARTS) return;
+    var spec = treeMemorySpec(m, 'chart-tree-memory' + (out.length ? '-' + (out.length + 1) : ''));
+    if (!spec) return;
+    spec.root = t.roots[i];
+    spec.memory = m;
+    out.push(spec);
+  });
+  return out;
+}
+
 function timeSpecs(d) {
   return [memorySpec(d), wssSpec(d), faultSpec(d)].filter(Boolean);
 }
@@ -176,13 +235,17 @@ function axisFormatter(unit, pageSize) {
 
 function toUplot(spec, width, height, pageSize, uPlot) {
   var yFmt = axisFormatter(spec.yUnit, pageSize);
-  var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); } : function (v) { return F.si(v); };
+  var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); }
+    : spec.xUnit === 'seconds' ? function (v) { return F.seconds(v); } : function (v) { return F.si(v); };
   var legendFmt = spec.yUnit === 'pages'
-    ? function (v) { return v === null || v === undefined ? '–' : F.pages(v, pageSize); }
+    ? function (v) { return v === null || v === undefined ? '–' : F.dec(v) + ' (' + F.bytes(v * pageSize) + ')'; }
     : function (v) { return v === null || v === undefined ? '–' : F.int(v); };
   var series = [{
     label: spec.xLabel,
-    value: function (u, v) { return v === null || v === undefined ? '–' : spec.xUnit === 'pages' ? F.pages(v, pageSize) : F.int(v); }
+    value: function (u, v) {
+      if (v === null || v === undefined) return '–';
+      return spec.xUnit === 'pages' ? F.pages(v, pageSize) : spec.xUnit === 'seconds' ? v.toFixed(3) + ' s' : F.int(v);
+    }
   }];
   spec.series.forEach(function (s, i) {
     var o = {
@@ -214,8 +277,41 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     legend: { live: true },
     cursor: { drag: { x: true, y: false } }
   };
+  if (spec.marker) opts.hooks = { draw: [function (u) { drawMarker(u, spec.marker, pageSize); }] };
   var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
   return { opts: opts, data: data };
+}
+
+// A dashed vertical line at marker.x with a dot at marker.y and its label
+// (canvas text, never markup).
+function drawMarker(u, m, pageSize) {
+  var cx = u.valToPos(m.x, 'x', true);
+  var cy = u.valToPos(m.y, 'y', true);
+  var b = u.bbox;
+  if (!isFinite(cx) || cx < b.left - 1 || cx > b.left + b.width + 1) return;
+  var ctx = u.ctx;
+  var dpr = (typeof devicePixelRatio === 'number' && devicePixelRatio) || 1;
+  ctx.save();
+  ctx.strokeStyle = '#b3261e';
+  ctx.fillStyle = '#b3261e';
+  ctx.lineWidth = 1.5 * dpr;
+  ctx.setLineDash([5 * dpr, 4 * dpr]);
+  ctx.beginPath();
+  ctx.moveTo(cx, b.top);
+  ctx.lineTo(cx, b.top + b.height);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  ctx.arc(cx, cy, 4 * dpr, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.font = (12 * dpr) + 'px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  var text = m.label + ' (' + F.bytes(m.y * pageSize) + ')';
+  var w = ctx.measureText(text).width;
+  var tx = cx + 6 * dpr + w > b.left + b.width ? cx - 6 * dpr - w : cx + 6 * dpr;
+  ctx.fillText(text, tx, Math.max(b.top + 14 * dpr, cy - 6 * dpr));
+  ctx.restore();
 }
 
 // Keeps the x range of several time charts (and the heatmap) the same:
@@ -263,6 +359,7 @@ function makeChart(el, spec, pageSize, uPlot, width) {
 module.exports = {
   stack: stack, applyStack: applyStack,
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
+  treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS: MAX_TREE_CHARTS,
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker,
   makeTimeChart: makeTimeChart, makeChart: makeChart,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS

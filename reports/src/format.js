@@ -19,6 +19,16 @@ function int(n) {
   return (neg ? '-' : '') + s + out;
 }
 
+// A count that may have a fraction (PSS: thousandths of a page), with up to
+// three decimals: 1135.5 -> "1,135.5", 2359 -> "2,359".
+function dec(n) {
+  if (!isNum(n)) return n === null || n === undefined ? '' : String(n);
+  var r = Math.round(n * 1000) / 1000;
+  var whole = r < 0 ? Math.ceil(r) : Math.floor(r);
+  var frac = Math.round(Math.abs(r - whole) * 1000);
+  return (r < 0 && whole === 0 ? '-' : '') + int(whole) + (frac ? '.' + ('00' + frac).slice(-3).replace(/0+$/, '') : '');
+}
+
 // Binary units: 4096 -> "4 KiB", 1572864 -> "1.5 MiB".
 var UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 function bytes(n) {
@@ -125,7 +135,7 @@ function printable(s) {
 }
 
 module.exports = {
-  int: int, bytes: bytes, pages: pages, si: si, hex: hex, range: range,
+  int: int, dec: dec, bytes: bytes, pages: pages, si: si, hex: hex, range: range,
   command: command, shellWord: shellWord, exit: exit, seconds: seconds, date: date,
   percent: percent, printable: printable, isNum: isNum
 };

@@ -87,6 +87,56 @@ function heatmapText(d, cols, maxRows) {
   return out.join('\n');
 }
 
+function msDate(msEpoch) {
+  return new Date(msEpoch).toISOString().replace('T', ' ').replace(/Z$/, ' UTC');
+}
+
+function kib(pages, ps) {
+  return F.dec(pages * ps / 1024) + ' KiB';
+}
+
+// The memory of one run's tree (tree.treeMemory): its peak with each page
+// counted once, when, and the naive sum of the processes' peak RSS.
+function treeMemoryText(files, m) {
+  var nd = m.processes[0].node;
+  var d = files[nd.images[0]].data;
+  var ps = d.page_size || 4096;
+  var out = [heading('Tree memory: pid ' + d.run.pid + ' ' + F.command(d.run.command) + ', ' + m.processes.length + ' processes')];
+  out.push('  Σ PSS of the processes alive at each moment (wall clock): a page shared');
+  out.push('  copy-on-write by n processes counts 1/n in each, so once in the tree.');
+  var rows = [['tree peak', F.dec(m.peak.pages) + ' pages (' + kib(m.peak.pages, ps) + ')']];
+  if (m.peak.index >= 0) {
+    rows.push(['when', F.seconds((m.peak.ms - m.t0) / 1000) + ' after the tree started (' + msDate(m.peak.ms) + ')']);
+  }
+  rows.push(['naive sum', F.int(m.naive) + ' pages (' + kib(m.naive, ps) + '): the processes\' peak RSS added up']);
+  if (m.peak.pages > 0) rows.push(['ratio', (m.naive / m.peak.pages).toFixed(2) + ' (naive sum / tree peak)']);
+  var w = rows.reduce(function (a, r) { return Math.max(a, r[0].length); }, 0);
+  rows.forEach(function (r) { out.push('  ' + r[0] + new Array(w - r[0].length + 3).join(' ') + F.printable(r[1])); });
+  if (m.approximate) {
+    out.push('  approximate: ' + m.notes.length + (m.notes.length === 1 ? ' file lacks' : ' files lack') + ' a PSS timeline:');
+    m.notes.forEach(function (n) { out.push('    ' + F.printable(n)); });
+  }
+  var spec = {
+    id: 'treememory', title: 'Tree memory',
+    columns: [
+      { key: 'pid', title: 'pid', num: false, pre: true, fmt: function (v, r) { return new Array(r.depth + 1).join('  ') + v; } },
+      { key: 'command', title: 'command', num: false },
+      { key: 'at_peak', title: 'PSS at peak', num: true, fmt: function (v) { return F.dec(v); } },
+      { key: 'rss', title: 'peak RSS', num: true, fmt: function (v) { return F.int(v); } },
+      { key: 'pss', title: 'peak PSS', num: true, fmt: function (v, r) { return (r.approx ? '~' : '') + F.dec(v); } },
+      { key: 'uss', title: 'peak USS', num: true, fmt: function (v, r) { return v === null ? '' : (r.approx ? '~' : '') + F.dec(v); } }
+    ],
+    rows: m.processes.map(function (p) {
+      return { pid: p.pid, depth: p.node.depth - nd.depth, command: p.command, at_peak: p.at_peak, rss: p.rss_peak, pss: p.pss_peak, uss: p.uss_peak, approx: p.approx.length > 0 };
+    })
+  };
+  out.push('');
+  out.push(indent(T.toText(spec), 2));
+  if (m.approximate) out.push('  (pages; ~ = from the PSS at exit, no timeline)');
+  else out.push('  (pages)');
+  return out.join('\n');
+}
+
 function fileSections(d) {
   var out = [];
   M.sections(d).forEach(function (s) {
@@ -113,6 +163,9 @@ function render(files) {
       return '  ' + (n > 1 ? n + ' runs of ' : '1 run of ') + F.printable(g.command);
     });
     out.push(heading('Processes') + '\n' + runs.join('\n') + '\n' + indent(T.toText(spec), 2));
+    tree.memories(files, t).forEach(function (m) {
+      if (m.processes.length > 1) out.push(treeMemoryText(files, m));
+    });
     tree.flatten(t.roots).forEach(function (n) {
       n.images.forEach(function (fi) {
         var d = files[fi].data;
@@ -125,4 +178,4 @@ function render(files) {
   return out.join('\n\n') + '\n';
 }
 
-module.exports = { render: render, heatmapText: heatmapText, fileSections: fileSections };
+module.exports = { render: render, heatmapText: heatmapText, fileSections: fileSections, treeMemoryText: treeMemoryText };

@@ -89,6 +89,9 @@ function validateTimeline(tl, classes) {
     Object.keys(tl.rss).forEach(function (k) { checkSeries(tl.rss[k], n, 'timeline.rss.' + k); });
   }
   if (tl.touched !== undefined) checkSeries(tl.touched, n, 'timeline.touched');
+  ['wall_ms', 'pss_x1000', 'uss'].forEach(function (k) {
+    if (tl[k] !== undefined) checkSeries(tl[k], n, 'timeline.' + k);
+  });
   if (tl.faults !== undefined) {
     need(tl, 'faults', 'object', 'timeline');
     Object.keys(tl.faults).forEach(function (k) { checkSeries(tl.faults[k], n, 'timeline.faults.' + k); });

@@ -29,6 +29,7 @@ function Viewer(doc, win, app, payload) {
   this.payload = payload;
   this.files = payload.files;
   this.plots = [];
+  this.treePlots = [];
   this.uPlot = win.uPlot;
 }
 
@@ -85,9 +86,10 @@ Viewer.prototype.renderTree = function () {
     ]));
   });
   sec.appendChild(h('ul', { class: 'runs' }, lines));
-  sec.appendChild(T.render(this.doc, spec, { nosort: true }));
+  var table = T.render(this.doc, spec, { nosort: true });
+  sec.appendChild(table);
   // Rows pick the process whose details are shown; so does the select.
-  var trs = sec.querySelectorAll('tbody tr');
+  var trs = table.querySelectorAll('tbody tr');
   var flat = tree.flatten(t.roots);
   Array.prototype.forEach.call(trs, function (tr, i) {
     tr.classList.add('pick');
@@ -98,6 +100,7 @@ Viewer.prototype.renderTree = function () {
     });
   });
   this.treeRows = Array.prototype.map.call(trs, function (tr, i) { return { tr: tr, node: flat[i] }; });
+  this.renderTreeMemory(sec, t);
   var sel = h('select', { id: 'file-select', 'aria-label': 'process' });
   flat.forEach(function (n) {
     n.images.forEach(function (fi, k) {
@@ -111,6 +114,39 @@ Viewer.prototype.renderTree = function () {
   sel.addEventListener('change', function () { self.showFile(Number(sel.value)); });
   this.select = sel;
   this.app.appendChild(h('div', { class: 'picker' }, [h('label', { for: 'file-select' }, 'Details of '), sel]));
+};
+
+// Below the process table: the memory of each run's tree over wall-clock
+// time, each shared page counted once.
+Viewer.prototype.renderTreeMemory = function (sec, t) {
+  var h = this.h.bind(this);
+  var self = this;
+  var files = this.files;
+  var specs = charts.treeMemorySpecs(files, t);
+  var uPlot = this.uPlot;
+  specs.forEach(function (spec) {
+    var m = spec.memory;
+    var r = files[spec.root.images[0]].data.run;
+    var ps = files[spec.root.images[0]].data.page_size || 4096;
+    var when = m.peak.index >= 0 ? F.seconds((m.peak.ms - m.t0) / 1000) + ' after the start' : '';
+    sec.appendChild(h('h3', null, spec.title + (specs.length > 1 || t.roots.length > 1 ? ': pid ' + r.pid + ' ' + F.command(r.command) : '')));
+    sec.appendChild(h('p', { class: 'note' }, spec.note));
+    sec.appendChild(h('div', { class: 'figures tree-figures' }, [
+      treeFigure('tree peak (Σ PSS)', F.bytes(m.peak.pages * ps), F.dec(m.peak.pages) + ' pages, ' + when),
+      treeFigure('naive sum (Σ peak RSS)', F.bytes(m.naive * ps), F.int(m.naive) + ' pages: shared pages counted in every process'),
+      treeFigure('processes', F.int(m.processes.length), m.approximate ? 'approximate: ' + m.notes.length + ' without a full timeline' : 'all with a PSS timeline')
+    ]));
+    var el = h('div', { class: 'chart', id: spec.id });
+    sec.appendChild(el);
+    if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
+    self.treePlots.push(charts.makeChart(el, spec, ps, uPlot, self.width(sec) - 20));
+  });
+  if (charts.MAX_TREE_CHARTS < t.roots.filter(function (r) { return r.total.processes > 1; }).length) {
+    sec.appendChild(h('p', { class: 'note' }, 'The first ' + charts.MAX_TREE_CHARTS + ' runs have a tree memory chart; vmtrace-report --text gives the figures of all.'));
+  }
+  function treeFigure(title, big, small) {
+    return h('div', { class: 'figure' }, [h('div', { class: 'big' }, big), h('div', { class: 'ftitle' }, title), h('div', { class: 'small' }, small)]);
+  }
 };
 
 Viewer.prototype.section = function (id, title, note, parent) {
@@ -298,7 +334,7 @@ Viewer.prototype.showFile = function (fi) {
 
 Viewer.prototype.resize = function () {
   var self = this;
-  this.plots.forEach(function (p) {
+  this.plots.concat(this.treePlots).forEach(function (p) {
     var el = p.root && p.root.parentNode && p.root.parentNode.parentNode;
     if (el) p.setSize({ width: self.width(el) - 20, height: p.height });
   });

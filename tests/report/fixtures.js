@@ -131,6 +131,7 @@ function makeFile(opts) {
     fault_classes: CLASSES.map(function (c) { return { name: c[0], kind: c[1], kernel: c[2], description: 'synthetic ' + c[0] }; }),
     totals: {
       faults: total, pages_touched: touched, resident_pages: resident, peak_resident_pages: resident + 300,
+      pss_pages: resident - Math.floor(resident / 4) / 2, uss_pages: resident - Math.floor(resident / 4),
       page_tables: { pgd: 1, pud: 2, pmd: 4, pte: 30, peak: { pgd: 1, pud: 2, pmd: 5, pte: 41 } }
     },
     mappings: maps,
@@ -153,7 +154,9 @@ function makeFile(opts) {
   var interval = Math.ceil(instructions / n);
   var t = [];
   var rss = { text: [], data: [], bss: [], heap: [], stack: [], anon: [], file: [], shm: [] };
-  var tl = { interval: interval, t: t, rss: rss, touched: [], faults: {}, wss: [{ tau: 1000000, code: [], data: [] }, { tau: 10000000, code: [], data: [] }] };
+  var tl = { interval: interval, t: t, wall_ms: [], rss: rss, touched: [], pss_x1000: [], uss: [], faults: {}, wss: [{ tau: 1000000, code: [], data: [] }, { tau: 10000000, code: [], data: [] }] };
+  var t0ms = d.run.start_time * 1000;
+  var spanMs = (d.run.end_time - d.run.start_time) * 1000;
   CLASSES.forEach(function (c) { tl.faults[c[0]] = []; });
   var cum = 0;
   for (var i = 0; i < n; i++) {
@@ -167,6 +170,14 @@ function makeFile(opts) {
     rss.anon.push(Math.round(a * (x < 0.5 ? x * 2 : 1.5 - x)));
     rss.file.push(Math.round(300 * Math.sin(x * Math.PI)));
     rss.shm.push(i > 40 ? 32 : 0);
+    // wall clock spread over the run; a fifth of the pages shared with one
+    // other process (PSS counts them half), the shm pages with three.
+    tl.wall_ms.push(Math.round(t0ms + spanMs * x));
+    var sumRss = 0;
+    Object.keys(rss).forEach(function (k) { sumRss += rss[k][i]; });
+    var shared = Math.floor((sumRss - rss.shm[i]) / 5);
+    tl.pss_x1000.push((sumRss - rss.shm[i] - shared) * 1000 + shared * 500 + rss.shm[i] * 250);
+    tl.uss.push(sumRss - rss.shm[i] - shared);
     CLASSES.forEach(function (c) {
       var v = c[0] === 'anon' ? Math.round(a / n * (x < 0.5 ? 2 : 0.2) * (0.5 + r())) : total[c[0]] > 0 ? Math.round(r() * 3) : 0;
       tl.faults[c[0]].push(v);

@@ -21,11 +21,12 @@ test('applyStack fills the bottom series and bands between the others', () => {
   assert.deepStrictEqual(bands, [{ series: [2, 1], fill: '#22222299' }]);
 });
 
-test('memory chart: non-empty kinds stacked, touched as a line', () => {
+test('memory chart: non-empty kinds stacked, touched, PSS and USS as lines', () => {
   const d = fx.makeFile({});
   const spec = C.memorySpec(d);
   const labels = spec.series.map((s) => s.label);
-  assert.deepStrictEqual(labels, ['resident text', 'resident data', 'resident bss', 'resident heap', 'resident stack', 'resident anon', 'resident file', 'resident shm', 'touched']);
+  assert.deepStrictEqual(labels, ['resident text', 'resident data', 'resident bss', 'resident heap', 'resident stack', 'resident anon', 'resident file', 'resident shm', 'touched', 'PSS', 'USS']);
+  assert.strictEqual(spec.series[9].values[5], d.timeline.pss_x1000[5] / 1000);
   const last = spec.series[7].values;
   const i = 50;
   const kinds = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
