@@ -11,7 +11,8 @@
 //   node tests/report/browser-test.js [--out DIR] [--start N] [--real FILE]... [--real-tree DIR]...
 // --start N numbers the first case N (tests/report/run passes its count);
 // --real FILE adds a report of a real vmtrace output file, --real-tree DIR
-// one of all the vmtrace.out.* files in DIR (a real process tree).
+// one of all the vmtrace.out.* (or out.*) files in DIR (a real process tree,
+// with its tree memory chart checked: drawn, peak marked, legend live).
 
 var child_process = require('child_process');
 var fs = require('fs');
@@ -65,6 +66,12 @@ function expectFor(file, base) {
     (x[1] ? sections : absent).push(x[0]);
   });
   return Object.assign({}, base, { charts: charts, sections: sections, absent: absent });
+}
+
+// The tree memory charts a set of files gets (one per run of several
+// processes).
+function treeChartIds(loaded) {
+  return C.treeMemorySpecs(loaded, treeMod.build(loaded)).map(function (s) { return s.id; });
 }
 
 function makeReport(files, out) {
@@ -214,7 +221,7 @@ async function interactSynthetic(page, diag) {
 
 async function interactTree(page, diag) {
   var r = await page.evaluate('(' + function () {
-    var rows = document.querySelectorAll('#sec-processes tbody tr');
+    var rows = document.querySelectorAll('#sec-processes [data-table="tree"] tbody tr');
     var before = document.querySelector('#sec-summary h2').textContent;
     rows[rows.length - 1].click();
     var after = document.querySelector('#sec-summary h2').textContent;
@@ -223,6 +230,34 @@ async function interactTree(page, diag) {
   diag.push('process rows: ' + r.rows + '; picked: ' + r.before + ' -> ' + r.after);
   if (r.rows !== 5) throw new Error('expected 5 process rows, got ' + r.rows);
   if (r.before === r.after) throw new Error('clicking a process did not show it');
+}
+
+// The tree memory chart: drawn, with the peak marked (the marker's red
+// pixels) and the legend following the pointer.
+async function interactTreeMemory(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var el = document.getElementById('chart-tree-memory');
+    if (!el) return { missing: true };
+    var c = el.querySelector('canvas');
+    var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    var red = 0;
+    var filled = 0;
+    for (var i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 200 && Math.abs(d[i] - 0xb3) < 12 && Math.abs(d[i + 1] - 0x26) < 12 && Math.abs(d[i + 2] - 0x1e) < 12) red++;
+      if (d[i + 3] > 0) filled++;
+    }
+    var over = el.querySelector('.u-over');
+    var rect = over.getBoundingClientRect();
+    over.dispatchEvent(new MouseEvent('mousemove', { clientX: rect.left + rect.width * 0.5, clientY: rect.top + rect.height * 0.5, bubbles: true }));
+    var legend = Array.prototype.map.call(el.querySelectorAll('.u-legend .u-value'), function (v) { return v.textContent; });
+    var fig = el.parentNode.querySelector('.tree-figures');
+    return { red: red, filled: filled, legend: legend, figures: fig ? fig.textContent : '' };
+  }.toString() + ')()');
+  diag.push('tree memory chart: ' + (r.missing ? 'missing' : r.filled + ' pixels drawn, ' + r.red + ' marker pixels; legend ' + JSON.stringify(r.legend) + '; figures ' + JSON.stringify(r.figures)));
+  if (r.missing) throw new Error('no tree memory chart');
+  if (r.red < 20) throw new Error('the tree memory chart has no peak marker');
+  if (!/tree peak/.test(r.figures) || !/naive sum/.test(r.figures)) throw new Error('the tree memory figures are missing');
+  if (!r.legend.length || r.legend.every(function (v) { return v === '–'; })) throw new Error('the tree memory legend does not follow the pointer');
 }
 
 async function main() {
@@ -240,12 +275,16 @@ async function main() {
     });
   });
   realTrees.forEach(function (dir, k) {
-    var files = fs.readdirSync(dir).filter(function (f) { return /^vmtrace\.out\./.test(f); }).sort().map(function (f) { return path.join(dir, f); });
+    var files = fs.readdirSync(dir).filter(function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(function (f) { return path.join(dir, f); });
     var loaded = files.map(function (f) { return { name: f, data: V.parse(fs.readFileSync(f, 'utf8')) }; });
     var first = loaded[treeMod.build(loaded).roots[0].images[0]].name;
+    var ex = expectFor(first, { sections: ['sec-processes', 'sec-summary', 'sec-mappings', 'sec-phases'], text: ['Σ faults', 'peak PSS', 'tree peak'] });
+    var tcharts = treeChartIds(loaded);
+    ex.charts = ex.charts.concat(tcharts);
+    if (tcharts.length) ex.interact = interactTreeMemory;
     cases.push({
       name: 'real process tree ' + k + ' (' + files.length + ' files)', file: makeReport(files, path.join(outDir, 'real-tree-' + k + '.html')),
-      expect: expectFor(first, { sections: ['sec-processes', 'sec-summary', 'sec-mappings', 'sec-phases'], text: ['Σ faults'] })
+      expect: ex
     });
   });
   cases.push({
@@ -261,10 +300,13 @@ async function main() {
   cases.push({
     name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
     expect: {
-      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies', 'chart-tree-memory'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
-      text: ['2 runs of', 'Σ faults', '/bin/worker'],
-      interact: interactTree
+      text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory', 'shared pages counted in every process'],
+      interact: async function (page, diag) {
+        await interactTree(page, diag);
+        await interactTreeMemory(page, diag);
+      }
     }
   });
   var browser = cdp.launch(exe);
