@@ -69,6 +69,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
          continue;                      /* beyond the end of the file */
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
+      if (mm->nr_sims && a != (addr & VT_PAGE_MASK))
+         vt_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
    }
 }
 
@@ -199,6 +201,8 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       if ((pte & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
          res |= VT_RES_CACHE_WRITE;
    }
+   if (mm->nr_sims)
+      vt_sims_ref(mm, v, addr, pte, acc, cls, false, &res);
    return res;
 }
 

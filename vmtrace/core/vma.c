@@ -194,12 +194,13 @@ struct zap_ctx { struct vt_mm *mm; struct vt_mapping *m; bool keep; };
 static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct zap_ctx *z = vctx;
-   (void)addr;
    vt_pte pte = *ptep;
    if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO))
       vt_rss_add(z->mm, z->m, -1);
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
+   if (z->mm->nr_sims && (pte & VT_PTE_PRESENT))
+      vt_sims_drop(z->mm, addr);
    if (!z->keep)
       vt_wset_forget(z->mm, ptep);
    *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
@@ -379,6 +380,14 @@ struct move_ctx { struct vt_mm *mm; vt_addr delta; };
 static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct move_ctx *c = vctx;
+   /* The simulations key pages by address: the page leaves its old key
+      and is mapped (without a reference) at the new one. */
+   if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT)) {
+      vt_sims_drop(c->mm, addr);
+      const struct vt_vma *v = vt_find_vma(c->mm, addr);
+      if (v)
+         vt_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
+   }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
    *dst = *ptep;
    *ptep = 0;
@@ -439,11 +448,13 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
    }
 }
 
-struct lock_ctx { bool lock; };
+struct lock_ctx { struct vt_mm *mm; bool lock; };
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
-   (void)addr;
-   if (((struct lock_ctx *)vctx)->lock)
+   struct lock_ctx *c = vctx;
+   if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT))
+      vt_sims_lock(c->mm, addr, c->lock);
+   if (c->lock)
       *ptep |= VT_PTE_LOCKED;
    else
       *ptep &= ~(vt_pte)VT_PTE_LOCKED;
@@ -457,7 +468,7 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
    for (uint32_t i = vt_vma_lower(mm, start);
         i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
       struct vt_vma *v = &mm->vmas[i];
-      struct lock_ctx c = { lock };
+      struct lock_ctx c = { mm, lock };
       if (lock)
          v->vm_flags |= VT_VM_LOCKED;
       else

@@ -303,8 +303,15 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_frames, cap_frames, free_frame;  /* free list via ids */
    vt_u64         nr_cow;            /* PTEs mapping shared frames */
 
+   struct vt_sim **sims;             /* limited-memory simulations */
+   uint32_t       nr_sims;
+   uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
+   bool           sims_every;        /* one needs every reference */
+
    vt_invalidate_fn invalidate;
    vt_fault_fn      on_fault;
+   /* A simulation ran out of memory bringing in addr. */
+   void           (*on_oom)(void *ctx, uint32_t sim, vt_addr addr);
    const struct vt_frame_ops *frame_ops;
    void            *host_ctx;
 };
@@ -370,6 +377,10 @@ void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
 vt_u64 vt_wset_next(const struct vt_mm *mm);
 void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
                       vt_u64 pss_x1000, vt_u64 uss);
+
+/* Simulations of limited memory (vt_sim.h) fed by this address space. */
+struct vt_sim;
+void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

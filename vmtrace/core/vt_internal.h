@@ -32,6 +32,13 @@ void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
 void vt_wset_child(struct vt_mm *mm);
 void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 
+/* memsim.c */
+void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                 vt_pte pte, enum vt_access acc, int cls, bool prefault,
+                 unsigned *res);
+void vt_sims_drop(struct vt_mm *mm, vt_addr addr);
+void vt_sims_lock(struct vt_mm *mm, vt_addr addr, bool locked);
+
 /* label.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                     enum vt_access acc, enum vt_fault_class cls, int reason);

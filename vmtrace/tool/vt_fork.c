@@ -335,6 +335,7 @@ void vt_fork_child_hook(ThreadId tid)
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */
    vt_fork_child(&vt_mm, kind == 1);
+   vt_memsim_child();
    vt_sample_init();
    if (kind != 1)
       vt_mm.frame_ops = NULL;  /* the parent's frames stay the parent's */

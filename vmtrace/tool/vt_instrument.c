@@ -168,9 +168,20 @@ static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
    reaches the simulator (the working set and heatmap need exactly that). */
 ULong vt_next_sample = ~0ULL;
 
+static ULong next_wset_sample(void)
+{
+   return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
+}
+
 static void vt_sample_tick(void)
 {
-   while (vt_insns >= vt_next_sample) {
+   /* The simulations' periodic work (NRU resets, aging) first: it clears
+      referenced bits, and references from now on must reach them. */
+   if (vt_mm.nr_sims && vt_insns >= vt_memsim_next_tick())
+      vt_memsim_advance(vt_insns);
+   Bool sampled = False;
+   while (vt_insns >= next_wset_sample()) {
+      sampled = True;
       ULong pss, uss, wall = 0;
       struct vki_timeval tv;
       if (VG_(gettimeofday)(&tv, NULL) == 0)
@@ -178,14 +189,25 @@ static void vt_sample_tick(void)
       vt_frames_pss(&pss, &uss);
       vt_mm.now = vt_insns;
       vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
-      vt_next_sample = vt_wset_next(&vt_mm);
    }
-   vt_tlb_flush();
+   vt_next_sample = next_wset_sample();
+   if (vt_mm.nr_sims) {
+      ULong t = vt_memsim_next_tick();
+      if (t < vt_next_sample)
+         vt_next_sample = t;
+   }
+   if (sampled)
+      vt_tlb_flush();
 }
 
 void vt_sample_init(void)
 {
-   vt_next_sample = vt_wset_next(&vt_mm);
+   vt_next_sample = next_wset_sample();
+   if (vt_mm.nr_sims) {
+      ULong t = vt_memsim_next_tick();
+      if (t < vt_next_sample)
+         vt_next_sample = t;
+   }
 }
 
 /* At the end (exit, exec): the open sample is closed where the run ends. */
@@ -196,8 +218,12 @@ void vt_sample_final(void)
    const struct vt_wset *w = vt_mm.ws;
    if (w->nr && w->t[w->nr - 1] == vt_insns)
       return;
-   vt_next_sample = vt_insns;
-   vt_sample_tick();
+   ULong pss, uss, wall = 0;
+   struct vki_timeval tv;
+   if (VG_(gettimeofday)(&tv, NULL) == 0)
+      wall = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+   vt_frames_pss(&pss, &uss);
+   vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
 }
 
 static void flush_counters(struct ictx *c, Bool last)
@@ -212,7 +238,7 @@ static void flush_counters(struct ictx *c, Bool last)
    if (vt_insns >= vt_next_sample) vt_sample_tick(). */
 static void add_sample_check(struct ictx *c)
 {
-   if (!vt_clo.timeline)
+   if (!vt_clo.timeline && !vt_mm.nr_sims)
       return;
    IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
                            IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);

@@ -36,7 +36,15 @@ struct vt_options vt_clo = {
    .heatmap_rows = 256,
    .nr_tau = 3,
    .tau = { 100000, 1000000, 10000000 },
+   .params = { .seed = 1, .tau = 10000000, .swappiness = 60 },
+   .nru_period = 1000000,
+   .aging_period = 1000000,
+   .oom_stop = True,
 };
+
+/* --ram=256M,1G: page counts of the simulations' RAM sizes. */
+static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
+                        UInt *n_out);
 
 /* ---- the core's host interface -------------------------------------- */
 
@@ -138,6 +146,71 @@ static void parse_taus(const HChar *arg, const HChar *list)
    vt_clo.nr_tau = n;
 }
 
+static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
+                        UInt *n_out)
+{
+   HChar buf[32];
+   UInt n = 0;
+   const HChar *p = list;
+   while (*p) {
+      SizeT len = 0;
+      while (p[len] && p[len] != ',')
+         len++;
+      if (len == 0 || len >= sizeof buf || n == VT_MAX_SIMS_PER_LIST)
+         VG_(fmsg_bad_option)(arg, "give 1 to %d sizes, e.g. 256M,1G\n",
+                              VT_MAX_SIMS_PER_LIST);
+      VG_(memcpy)(buf, p, len);
+      buf[len] = 0;
+      ULong b = 0;
+      if (!parse_size(buf, &b) || b < 4096)
+         VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
+                              "suffixes are powers of 1024)\n", buf);
+      out[n++] = b >> VT_PAGE_SHIFT;
+      p += len;
+      if (*p == ',')
+         p++;
+   }
+   if (n == 0)
+      VG_(fmsg_bad_option)(arg, "needs at least one size\n");
+   *n_out = n;
+}
+
+static void parse_policies(const HChar *arg, const HChar *list)
+{
+   HChar buf[32];
+   UInt n = 0;
+   if (!VG_(strcmp)(list, "all")) {
+      for (UInt i = 0; vt_policies[i]; i++)
+         if (!(vt_policies[i]->needs & VT_POL_FUTURE))
+            vt_clo.policies[n++] = vt_policies[i];
+      vt_clo.nr_pol = n;
+      return;
+   }
+   const HChar *p = list;
+   while (*p) {
+      SizeT len = 0;
+      while (p[len] && p[len] != ',')
+         len++;
+      if (len == 0 || len >= sizeof buf || n == VT_MAX_SIMS_PER_LIST)
+         VG_(fmsg_bad_option)(arg, "give 1 to %d policies, e.g. lru,clock,linux\n",
+                              VT_MAX_SIMS_PER_LIST);
+      VG_(memcpy)(buf, p, len);
+      buf[len] = 0;
+      const struct vt_policy_ops *ops = vt_policy_find(buf);
+      if (!ops)
+         VG_(fmsg_bad_option)(arg, "unknown policy '%s' (fifo, lru, lfu, random, "
+                              "clock, nru, aging, wsclock, linux, arc, or all)\n", buf);
+      if (ops->needs & VT_POL_FUTURE)
+         VG_(fmsg_bad_option)(arg, "policy '%s' needs the future: it runs only "
+                              "in offline replay of a recorded trace\n", buf);
+      vt_clo.policies[n++] = ops;
+      p += len;
+      if (*p == ',')
+         p++;
+   }
+   vt_clo.nr_pol = n;
+}
+
 static Bool parse_yesno(const HChar *arg, const HChar *opt, Bool *out)
 {
    SizeT n = VG_(strlen)(opt);
@@ -185,6 +258,42 @@ static Bool vt_process_cmd_line_option(const HChar *arg)
       vt_clo.heatmap_rows = (UInt)d;
    } else if (VG_STR_CLO(arg, "--ws-tau", size_arg)) {
       parse_taus(arg, size_arg);
+   } else if (VG_STR_CLO(arg, "--ram", size_arg)) {
+      parse_sizes(arg, size_arg, vt_clo.ram_pages, &vt_clo.nr_ram);
+   } else if (VG_STR_CLO(arg, "--swap", size_arg)) {
+      ULong b = 0;
+      if (!VG_(strcmp)(size_arg, "unlimited"))
+         b = 0;
+      else if (!parse_size(size_arg, &b) || b < 4096)
+         VG_(fmsg_bad_option)(arg, "--swap takes a size of at least 4K (K, M, G "
+                              "suffixes) or 'unlimited'\n");
+      vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
+   } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
+      parse_policies(arg, size_arg);
+   } else if (VG_STR_CLO(arg, "--seed", size_arg)) {
+      if (!parse_count(size_arg, &vt_clo.params.seed))
+         VG_(fmsg_bad_option)(arg, "--seed takes a number\n");
+   } else if (VG_STR_CLO(arg, "--nru-period", size_arg)) {
+      if (!parse_count(size_arg, &vt_clo.nru_period) || !vt_clo.nru_period)
+         VG_(fmsg_bad_option)(arg, "--nru-period takes a number of instructions > 0\n");
+   } else if (VG_STR_CLO(arg, "--aging-period", size_arg)) {
+      if (!parse_count(size_arg, &vt_clo.aging_period) || !vt_clo.aging_period)
+         VG_(fmsg_bad_option)(arg, "--aging-period takes a number of instructions > 0\n");
+   } else if (VG_STR_CLO(arg, "--wsclock-tau", size_arg)) {
+      if (!parse_count(size_arg, &vt_clo.params.tau) || !vt_clo.params.tau)
+         VG_(fmsg_bad_option)(arg, "--wsclock-tau takes a number of instructions > 0\n");
+   } else if (VG_STR_CLO(arg, "--swappiness", size_arg)) {
+      ULong v = 0;
+      if (!parse_count(size_arg, &v) || v > 200)
+         VG_(fmsg_bad_option)(arg, "--swappiness takes a number from 0 to 200\n");
+      vt_clo.params.swappiness = (unsigned)v;
+   } else if (VG_STR_CLO(arg, "--oom", size_arg)) {
+      if (!VG_(strcmp)(size_arg, "stop"))
+         vt_clo.oom_stop = True;
+      else if (!VG_(strcmp)(size_arg, "continue"))
+         vt_clo.oom_stop = False;
+      else
+         VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
    } else if (parse_yesno(arg, "--timeline", &vt_clo.timeline)) {
    } else if (parse_yesno(arg, "--zero-page", &vt_clo.zero_page)) {
    } else if (parse_yesno(arg, "--fast-path", &vt_clo.fast_path)) {
@@ -214,7 +323,18 @@ static void vt_print_usage(void)
 "    --heatmap-rows=<n>          address rows of the heatmap; 0 = none [256]\n"
 "    --fault-stack-depth=<n>     frames recorded per fault site; 0 = none [12]\n"
 "    --cg-out-file=<file>        also write faults per source line in\n"
-"                                Cachegrind's format (cg_annotate) [none]\n");
+"                                Cachegrind's format (cg_annotate) [none]\n"
+"  simulated memory (every --policy runs with every --ram size):\n"
+"    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
+"    --swap=<size>|unlimited     swap space [unlimited]\n"
+"    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
+"                                wsclock linux arc [linux]\n"
+"    --seed=<n>                  random policy's seed [1]\n"
+"    --nru-period=<n>            NRU reference-bit reset, instructions [1M]\n"
+"    --aging-period=<n>          aging shift period, instructions [1M]\n"
+"    --wsclock-tau=<n>           WSClock working-set window, instructions [10M]\n"
+"    --swappiness=<0..200>       linux: anon vs file reclaim [60]\n"
+"    --oom=stop|continue         a simulation out of memory stops [stop]\n");
 }
 
 static void vt_print_debug_usage(void)
@@ -334,6 +454,13 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 
 static void vt_post_clo_init(void)
 {
+   if (vt_clo.nr_pol && !vt_clo.nr_ram)
+      VG_(fmsg_bad_option)("--policy", "--policy needs --ram: with unlimited "
+                           "memory no page is ever replaced\n");
+   if (vt_clo.nr_ram && !vt_clo.nr_pol) {
+      vt_clo.policies[0] = &vt_policy_linux;
+      vt_clo.nr_pol = 1;
+   }
    struct vt_config cfg = {
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
       .zero_page = vt_clo.zero_page,
@@ -344,6 +471,7 @@ static void vt_post_clo_init(void)
    vt_mm.on_fault = vt_on_fault;
    vt_mm.frame_ops = &vt_frame_ops;
    vt_tlb_flush();
+   vt_memsim_init();
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
          .interval = 1ULL << 14,

@@ -174,6 +174,7 @@ void vt_print_summary(Int exitcode)
                    vt_counts_major(&l->c), buf[0] ? ": " : "", buf);
       }
    }
+   vt_memsim_summary();
    if (vt_mm.nr_phases > 1) {
       VG_(umsg)("\n");
       VG_(umsg)("Phases:\n");
@@ -258,6 +259,11 @@ static void out_faults(const struct vt_counts *c)
    for (Int i = 0; i < VT_NR_FC; i++)
       out_fmt(", \"%s\": %llu", vt_fault_classes[i].name, c->faults[i]);
    out_str("}");
+}
+
+void vt_json_faults(const struct vt_counts *c)
+{
+   out_faults(c);
 }
 
 static void out_counts(const struct vt_counts *c)
@@ -526,7 +532,13 @@ static void write_body(Int exitcode, ULong end_ms)
    }
    out_str(",\n\"fault_sites\": [");
    vt_sites_write_json(out_str);
-   out_str("]\n}\n");
+   out_str("]");
+   if (vt_mm.nr_sims) {
+      out_str(",\n\"simulations\": [");
+      vt_memsim_write_json(out_str);
+      out_str("]");
+   }
+   out_str("\n}\n");
 }
 
 void vt_write_output(Int exitcode)

@@ -23,7 +23,17 @@ extern ULong vt_tlb_exec[VT_TLB_ENTRIES];    /* instruction fetches: kept
                                                 apart so the working set sees
                                                 code and data references */
 
+#include "vt_sim.h"
+#define VT_MAX_SIMS_PER_LIST 16
 struct vt_options {
+   /* simulated memory */
+   UInt         nr_ram, nr_pol;
+   ULong        ram_pages[VT_MAX_SIMS_PER_LIST];
+   ULong        swap_pages;          /* 0: unlimited */
+   const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
+   struct vt_policy_params params;
+   ULong        nru_period, aging_period;
+   Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
    UInt         fault_stack_depth;
@@ -86,6 +96,15 @@ void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
 void vt_sites_record(enum vt_fault_class cls);
 UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep);
 void vt_json_string(const HChar *s);   /* vt_output.c: a JSON string */
+void vt_json_faults(const struct vt_counts *c);
+
+/* vt_memsim.c */
+void  vt_memsim_init(void);
+ULong vt_memsim_next_tick(void);
+void  vt_memsim_advance(ULong now);
+void  vt_memsim_child(void);
+void  vt_memsim_summary(void);
+void  vt_memsim_write_json(void (*out)(const HChar *s));
 void vt_sites_write_json(void (*out)(const HChar *s));
 void vt_sites_write_cg(void);
 void vt_sites_child(void);

@@ -1,0 +1,206 @@
+/* vt_memsim.c: the simulations of limited physical memory, seen from the
+   tool: --ram, --swap, --policy and their parameters, out-of-memory
+   records, the output and the summary table.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
+#include "pub_tool_threadstate.h"
+#include "vt_tool.h"
+#include "vt_sim.h"
+
+struct vt_oom_rec {
+   ULong time, rss;
+   Addr  addr;
+   UInt  n_ips;
+   Addr  ips[VT_STACK_DEPTH];
+   DiEpoch ep;
+};
+#define MAX_OOM_RECS 10
+
+static struct simrec {
+   struct vt_sim *sim;
+   ULong  stopped_at;               /* 0: running */
+   UInt   nr_oom;
+   struct vt_oom_rec oom[MAX_OOM_RECS];
+} *recs;
+static UInt nr_recs;
+
+static void sim_invalidate(void *ctx, vt_u64 key)
+{
+   vt_tlb_invalidate(ctx, key << VT_PAGE_SHIFT, (key + 1) << VT_PAGE_SHIFT);
+}
+
+static void sim_flush_hits(void *ctx, struct vt_sim *s)
+{
+   (void)ctx; (void)s;   /* nothing absorbed: see vt_sims_ref (sims_every) */
+}
+
+static void on_oom(void *ctx, UInt i, vt_addr addr)
+{
+   (void)ctx;
+   struct simrec *r = &recs[i];
+   if (r->nr_oom < MAX_OOM_RECS) {
+      struct vt_oom_rec *o = &r->oom[r->nr_oom];
+      o->time = vt_mm.now;
+      o->rss = vt_mm.rss;
+      o->addr = addr;
+      o->ep = VG_(current_DiEpoch)();
+      ThreadId tid = VG_(get_running_tid)();
+      o->n_ips = tid != VG_INVALID_THREADID
+                    ? vt_stack_trace(tid, o->ips, VT_STACK_DEPTH, o->ep) : 0;
+   }
+   r->nr_oom++;
+   if (vt_clo.oom_stop && !r->stopped_at) {
+      r->stopped_at = vt_mm.now ? vt_mm.now : 1;
+      vt_mm.sim_stopped[i] = 1;
+      VG_(umsg)("Out of memory in simulation %s --ram=%llu pages: it stops here "
+                "(time %llu, RSS %llu pages); --oom=continue goes on\n",
+                vt_sim_config(r->sim)->policy->name,
+                vt_sim_config(r->sim)->ram_pages, vt_mm.now, vt_mm.rss);
+   }
+}
+
+void vt_memsim_init(void)
+{
+   if (!vt_clo.nr_ram)
+      return;
+   static const struct vt_sim_host host = {
+      sim_invalidate, NULL, sim_flush_hits, NULL
+   };
+   nr_recs = vt_clo.nr_pol * vt_clo.nr_ram;
+   recs = VT_CALLOC("vt.sims", nr_recs, sizeof *recs);
+   UInt k = 0;
+   for (UInt p = 0; p < vt_clo.nr_pol; p++)
+      for (UInt r = 0; r < vt_clo.nr_ram; r++) {
+         struct vt_sim_config cfg;
+         VG_(memset)(&cfg, 0, sizeof cfg);
+         cfg.policy = vt_clo.policies[p];
+         cfg.ram_pages = vt_clo.ram_pages[r];
+         cfg.swap_pages = vt_clo.swap_pages;
+         cfg.params = vt_clo.params;
+         cfg.params.period = cfg.policy == &vt_policy_nru ? vt_clo.nru_period
+                           : cfg.policy == &vt_policy_aging ? vt_clo.aging_period : 0;
+         recs[k].sim = vt_sim_create(&cfg, &host);
+         vt_mm_add_sim(&vt_mm, recs[k].sim);
+         k++;
+      }
+   vt_mm.on_oom = on_oom;
+}
+
+/* The earliest time a simulation must tick (NRU, AGING periods). */
+ULong vt_memsim_next_tick(void)
+{
+   ULong next = ~0ULL;
+   for (UInt i = 0; i < nr_recs; i++) {
+      ULong t = vt_sim_next_tick(recs[i].sim);
+      if (t && t < next)
+         next = t;
+   }
+   return next;
+}
+
+void vt_memsim_advance(ULong now)
+{
+   for (UInt i = 0; i < nr_recs; i++)
+      if (!vt_mm.sim_stopped[i])
+         vt_sim_advance(recs[i].sim, now);
+}
+
+/* A forked child simulates its own memory from the copy it inherited;
+   its figures start at the fork. */
+void vt_memsim_child(void)
+{
+   for (UInt i = 0; i < nr_recs; i++) {
+      struct vt_sim_stats *st = (struct vt_sim_stats *)vt_sim_stats(recs[i].sim);
+      VG_(memset)(st, 0, sizeof *st);
+      st->peak_resident = vt_sim_resident(recs[i].sim);
+      recs[i].nr_oom = 0;
+   }
+}
+
+void vt_memsim_summary(void)
+{
+   if (!nr_recs)
+      return;
+   VG_(umsg)("\n");
+   VG_(umsg)("Simulated memory (RAM in pages of 4 KiB; swap %s):\n",
+             vt_clo.swap_pages ? "limited" : "unlimited");
+   VG_(umsg)("  %-8s %9s %9s %9s %9s %9s %9s %9s %9s %5s\n", "policy", "RAM",
+             "minor", "major", "swap-in", "swap-out", "writeback", "refault",
+             "evicted", "OOM");
+   for (UInt i = 0; i < nr_recs; i++) {
+      const struct vt_sim_stats *st = vt_sim_stats(recs[i].sim);
+      const struct vt_sim_config *c = vt_sim_config(recs[i].sim);
+      struct vt_counts cnt;
+      VG_(memcpy)(cnt.faults, st->faults, sizeof cnt.faults);
+      VG_(umsg)("  %-8s %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %5llu%s\n",
+                c->policy->name, c->ram_pages, vt_counts_minor(&cnt),
+                vt_counts_major(&cnt), st->faults[VT_FC_SWAP_IN], st->swap_outs,
+                st->writebacks, st->refaults, st->evictions, st->oom_events,
+                recs[i].stopped_at ? " stopped" : "");
+   }
+}
+
+void vt_memsim_write_json(void (*out)(const HChar *s))
+{
+   HChar buf[512];
+   for (UInt i = 0; i < nr_recs; i++) {
+      const struct vt_sim_stats *st = vt_sim_stats(recs[i].sim);
+      const struct vt_sim_config *c = vt_sim_config(recs[i].sim);
+      VG_(snprintf)(buf, sizeof buf,
+                    "%s\n  {\"policy\": \"%s\", \"ram_pages\": %llu, \"swap_pages\": %llu, "
+                    "\"faults\": ", i ? "," : "", c->policy->name, c->ram_pages,
+                    c->swap_pages);
+      out(buf);
+      struct vt_counts cnt;
+      VG_(memset)(&cnt, 0, sizeof cnt);
+      VG_(memcpy)(cnt.faults, st->faults, sizeof cnt.faults);
+      vt_json_faults(&cnt);
+      VG_(snprintf)(buf, sizeof buf,
+                    ", \"swap_ins\": %llu, \"swap_outs\": %llu, \"writebacks\": %llu, "
+                    "\"refaults\": %llu, \"evictions\": %llu, \"resident_pages\": %llu, "
+                    "\"peak_resident_pages\": %llu, \"stopped_at\": ",
+                    st->faults[VT_FC_SWAP_IN], st->swap_outs, st->writebacks,
+                    st->refaults, st->evictions, vt_sim_resident(recs[i].sim),
+                    st->peak_resident);
+      out(buf);
+      if (recs[i].stopped_at)
+         VG_(snprintf)(buf, sizeof buf, "%llu", recs[i].stopped_at);
+      else
+         VG_(strcpy)(buf, "null");
+      out(buf);
+      /* evictions per mapping */
+      out(", \"evictions_by_mapping\": {");
+      vt_u64 *ev = VT_CALLOC("vt.sims", vt_mm.nr_maps ? vt_mm.nr_maps : 1, sizeof *ev);
+      vt_sim_evictions_by_mapping(recs[i].sim, ev, vt_mm.nr_maps);
+      Bool first = True;
+      for (UInt m = 0; m < vt_mm.nr_maps; m++)
+         if (ev[m]) {
+            VG_(snprintf)(buf, sizeof buf, "%s\"%u\": %llu", first ? "" : ", ", m, ev[m]);
+            out(buf);
+            first = False;
+         }
+      VG_(free)(ev);
+      VG_(snprintf)(buf, sizeof buf, "}, \"oom_count\": %llu, \"oom_events\": [",
+                    st->oom_events);
+      out(buf);
+      for (UInt k = 0; k < recs[i].nr_oom && k < MAX_OOM_RECS; k++) {
+         const struct vt_oom_rec *o = &recs[i].oom[k];
+         VG_(snprintf)(buf, sizeof buf,
+                       "%s{\"time\": %llu, \"rss_pages\": %llu, \"address\": %lu, \"stack\": [",
+                       k ? ", " : "", o->time, o->rss, o->addr);
+         out(buf);
+         for (UInt j = 0; j < o->n_ips; j++) {
+            out(j ? ", " : "");
+            vt_json_string(VG_(describe_IP)(o->ep, o->ips[j], NULL));
+         }
+         out("]}");
+      }
+      out("]}");
+   }
+}
