@@ -65,8 +65,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
-      if (vma_pgoff(v, a) >= v->vm_file->size_pages)
-         continue;                      /* beyond the end of the file */
+      if (!vt_pcache_has(v->vm_file, vma_pgoff(v, a)))
+         continue;             /* not in the page cache, or beyond EOF */
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
       if (mm->nr_sims && a != (addr & VT_PAGE_MASK))
@@ -93,8 +93,9 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
       vt_rss_add(mm, m, 1);
       return VT_FC_ANON;
    }
+   vt_pcache_add(v->vm_file, vma_pgoff(v, addr));  /* shmem: it exists now */
    if (acc != VT_ACC_WRITE) {                     /* do_read_fault */
-      if (mm->cfg.fault_around_pages > 1 && !v->vm_file->shmem)
+      if (mm->cfg.fault_around_pages > 1)
          do_fault_around(mm, v, m, addr, ptep);
       if (!(*ptep & VT_PTE_PRESENT)) {
          *ptep = keep | file_read_pte(v);

@@ -49,6 +49,7 @@ void vt_mm_destroy(struct vt_mm *mm)
       struct vt_file *f = mm->files;
       mm->files = f->next;
       vt_host_free(f->path);
+      vt_host_free(f->cache);
       vt_host_free(f);
    }
    vt_labels_destroy(mm);

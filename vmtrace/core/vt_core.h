@@ -123,6 +123,8 @@ struct vt_file {                 /* like struct file + its inode */
    char    *path;
    bool     shmem;               /* shared anonymous memory, tmpfs, SysV shm:
                                     no dirty tracking, no warm page cache */
+   vt_u64  *cache;               /* shmem: the pages that exist (pcache.c) */
+   uint32_t cache_cap, cache_n;
    uint32_t refs;
    struct vt_file *next;
 };

@@ -32,6 +32,10 @@ void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
 void vt_wset_child(struct vt_mm *mm);
 void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 
+/* pcache.c */
+bool vt_pcache_has(const struct vt_file *f, vt_u64 pgoff);
+void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
+
 /* memsim.c */
 void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,

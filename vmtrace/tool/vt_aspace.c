@@ -17,6 +17,8 @@
 #include "vt_tool.h"
 
 Int vt_fatal_signal;
+Int vt_exit_code;
+Bool vt_exit_seen;
 Bool vt_exec_pending;
 static Bool stack_found;
 
@@ -214,6 +216,11 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
       vt_finish(0);
       vt_exec_pending = False;
       return;
+   }
+   /* Valgrind passes fini no exit status: keep the one the program gives. */
+   if (sysno == __NR_exit_group || (sysno == __NR_exit && !vt_exit_seen)) {
+      vt_exit_code = (Int)(args[0] & 0xff);
+      vt_exit_seen = sysno == __NR_exit_group;
    }
    vt_fork_pre(sysno, args);
    /* abort() and raise() end here; a handler, if any, clears it again

@@ -258,12 +258,15 @@ void vt_frames_pss(ULong *pss_x1000, ULong *uss)
    }
    *pss_x1000 = (vt_mm.rss - shared_pages) * 1000 + shared_x1000;
    *uss = vt_mm.rss - shared_pages + alone;
+   if (vt_is_vfork_child)
+      *pss_x1000 = *uss = 0;   /* every page it maps is its parent's */
 }
 
 /* ---- fork, vfork, clone ------------------------------------------------ */
 
 ULong vt_fork_time;          /* the parent's clock at fork; 0: first process */
 Bool  vt_is_forked_child;
+Bool  vt_is_vfork_child;     /* borrows its parent's memory until exec/exit */
 /* Set between the pre- and post-syscall hooks of a fork in the parent (and
    so also in the child's copy of memory): 1 fork, 2 vfork or
    clone(CLONE_VM) that Valgrind runs as a fork. */
@@ -317,6 +320,10 @@ void vt_fork_post(UInt sysno, UWord *args, SysRes res)
    (void)sysno; (void)args;
    Int kind = fork_pending;
    fork_pending = 0;
+   /* The parent's memory once it shares it (a parent blocked in waitpid
+      would take no sample until the child is gone). */
+   if (kind && !sr_isError(res) && sr_Res(res) != 0)
+      vt_sample_now();
    if (kind == 1 && sr_isError(res))
       for (UInt i = 0; i < vt_mm.nr_vmas; i++)
          vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end,
@@ -337,8 +344,11 @@ void vt_fork_child_hook(ThreadId tid)
    vt_fork_child(&vt_mm, kind == 1);
    vt_memsim_child();
    vt_sample_init();
-   if (kind != 1)
+   vt_sample_now();            /* the child's memory at its start */
+   if (kind != 1) {
       vt_mm.frame_ops = NULL;  /* the parent's frames stay the parent's */
+      vt_is_vfork_child = True;
+   }
    vt_child_reset_output();
    struct vki_timeval tv;
    if (VG_(gettimeofday)(&tv, NULL) == 0)

@@ -210,6 +210,19 @@ void vt_sample_init(void)
    }
 }
 
+/* A sample now, between the regular ones: at fork (a process blocked in
+   waitpid executes nothing, so its samples would not show the sharing). */
+void vt_sample_now(void)
+{
+   if (!vt_mm.ws)
+      return;
+   vt_sample_final();
+   vt_next_sample = next_wset_sample();
+   if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
+      vt_next_sample = vt_memsim_next_tick();
+   vt_tlb_flush();     /* a new sample: first references must be seen */
+}
+
 /* At the end (exit, exec): the open sample is closed where the run ends. */
 void vt_sample_final(void)
 {

@@ -384,7 +384,7 @@ static void write_body(Int exitcode, ULong end_ms)
 {
    out_str("{\n\"format\": \"vmtrace-out\",\n\"version\": 1,\n");
    out_str("\"tool\": {\"name\": \"vmtrace\", \"version\": \"" VT_VERSION "\", "
-           "\"valgrind\": \"" VERSION "\"},\n");
+           "\"valgrind\": \"" VT_VALGRIND_VERSION "\"},\n");
    out_fmt("\"run\": {\"pid\": %d, \"ppid\": %d, \"command\": [",
            VG_(getpid)(), VG_(getppid)());
    out_json_str(VG_(args_the_exename));

@@ -9,6 +9,9 @@
 #include "vt_core.h"
 
 #define VT_VERSION "0.1.0"
+#ifndef VT_VALGRIND_VERSION
+#define VT_VALGRIND_VERSION "unknown"
+#endif
 
 /* The software TLB in front of the simulator: a direct-mapped table of
    page numbers per access kind.  An entry for page p means a read (or
@@ -76,6 +79,8 @@ void vt_die_mem_brk(Addr a, SizeT len);
 void vt_pre_thread_first_insn(ThreadId tid);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Int vt_fatal_signal;
+extern Int vt_exit_code;            /* from exit_group / exit */
+extern Bool vt_exit_seen;
 extern Bool vt_exec_pending;       /* writing the output before execve */        /* the signal the client is about to die of */
 
 #define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
@@ -84,6 +89,7 @@ extern Bool vt_exec_pending;       /* writing the output before execve */       
 extern const struct vt_frame_ops vt_frame_ops;
 extern ULong vt_fork_time;
 extern Bool  vt_is_forked_child;
+extern Bool  vt_is_vfork_child;
 void  vt_fork_pre(UInt sysno, UWord *args);
 void  vt_fork_post(UInt sysno, UWord *args, SysRes res);
 void  vt_fork_child_hook(ThreadId tid);
@@ -111,6 +117,7 @@ void vt_sites_child(void);
 extern ULong vt_next_sample;
 void vt_sample_init(void);
 void vt_sample_final(void);
+void vt_sample_now(void);
 
 /* vt_output.c */
 void vt_child_reset_output(void);
