@@ -34,6 +34,14 @@
    every run of the same binary and arguments (apart from addresses, which
    Valgrind places deterministically).
 
+   A client that forks (or whose program is run by another) names each
+   process's role with vmt_set_role("child"): its ORACLE and FACT lines then
+   read "ORACLE child:<phase> ..." and "FACT child:<key>=...", so that
+   tests/run can tell the processes' figures apart.  After fork, every page
+   the parent had is shared copy-on-write: vmt_fork() therefore faults in
+   again, in both processes, what vmt_init() prefaulted (stack, program and
+   library data), so that later steps count the studied pages only.
+
    Other lines clients print:
      FACT <key>=<value>     a native observation checked by tests/run
                             (number of VMAs, resident pages); native only
@@ -170,6 +178,12 @@ static VMT_NOINLINE void vmt_each_map(vmt_maps_fn fn, void *arg)
    }
 }
 
+/* The writable mappings vmt_init() prefaulted, for vmt_fork() to write
+   again (the studied memory, mapped later, is not among them). */
+#define VMT_MAX_PREFAULTED 512
+static struct { uintptr_t start, end; } vmt_prefaulted[VMT_MAX_PREFAULTED];
+static int vmt_n_prefaulted;
+
 static void vmt_prefault_one(uintptr_t start, uintptr_t end, const char *perms,
                              const char *name, void *arg)
 {
@@ -181,6 +195,13 @@ static void vmt_prefault_one(uintptr_t start, uintptr_t end, const char *perms,
    if (strncmp(name, "[vvar", 5) == 0 || strcmp(name, "[vsyscall]") == 0 ||
        strcmp(name, "[stack]") == 0)
       return;
+   if (perms[1] == 'w') {
+      if (vmt_n_prefaulted == VMT_MAX_PREFAULTED)
+         vmt_die("more than %d writable mappings", VMT_MAX_PREFAULTED);
+      vmt_prefaulted[vmt_n_prefaulted].start = start;
+      vmt_prefaulted[vmt_n_prefaulted].end = end;
+      vmt_n_prefaulted++;
+   }
    for (uintptr_t a = start; a < end; a += VMT_PAGE) {
       volatile unsigned char *p = (volatile unsigned char *)a;
       unsigned char v = *p;
@@ -215,6 +236,22 @@ static VMT_NOINLINE void vmt_init(void)
 /* ---- measuring -------------------------------------------------------- */
 
 static const char *vmt_phase_name;
+static const char *vmt_role;         /* NULL: the only process */
+
+/* Names this process's role in its ORACLE and FACT lines. */
+static VMT_NOINLINE void vmt_set_role(const char *role)
+{
+   vmt_role = role;
+}
+
+static const char *vmt_role_prefix(void)
+{
+   static char buf[128];
+   if (!vmt_role)
+      return "";
+   snprintf(buf, sizeof buf, "%s:", vmt_role);
+   return buf;
+}
 
 static VMT_NOINLINE void vmt_begin(const char *phase)
 {
@@ -227,7 +264,7 @@ static VMT_NOINLINE void vmt_end(void)
 {
    getrusage(RUSAGE_SELF, &vmt_ru1);
    if (!vmt_under_valgrind())
-      printf("ORACLE %s minflt=%ld majflt=%ld\n", vmt_phase_name,
+      printf("ORACLE %s%s minflt=%ld majflt=%ld\n", vmt_role_prefix(), vmt_phase_name,
              vmt_ru1.ru_minflt - vmt_ru0.ru_minflt,
              vmt_ru1.ru_majflt - vmt_ru0.ru_majflt);
 }
@@ -235,7 +272,7 @@ static VMT_NOINLINE void vmt_end(void)
 static VMT_NOINLINE void vmt_fact(const char *key, long value)
 {
    if (!vmt_under_valgrind())
-      printf("FACT %s=%ld\n", key, value);
+      printf("FACT %s%s=%ld\n", vmt_role_prefix(), key, value);
 }
 
 static VMT_NOINLINE void vmt_info_addr(const char *key, const void *addr)
@@ -374,6 +411,156 @@ static VMT_NOINLINE long vmt_resident(const void *addr, size_t len)
    for (size_t i = 0; i < n; i++)
       res += vec[i] & 1;
    return res;
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+#include <sys/wait.h>
+
+/* After fork the pages vmt_init() prefaulted are shared copy-on-write:
+   writes them again (and the stack below the caller), so that the steps
+   that follow fault on the studied memory only.  Natively only. */
+static VMT_NOINLINE void vmt_refault(void)
+{
+   if (vmt_under_valgrind())
+      return;
+   vmt_touch_stack();
+   for (int i = 0; i < vmt_n_prefaulted; i++)
+      for (uintptr_t a = vmt_prefaulted[i].start; a < vmt_prefaulted[i].end; a += VMT_PAGE) {
+         volatile unsigned char *p = (volatile unsigned char *)a;
+         *p = *p;
+      }
+}
+
+/* fork(), then vmt_refault() in both processes.  The caller of the child
+   names its role (vmt_set_role) and ends it with vmt_child_exit(). */
+static VMT_NOINLINE pid_t vmt_fork(void)
+{
+   fflush(stdout);
+   pid_t pid = fork();
+   if (pid < 0)
+      vmt_die("fork");
+   vmt_refault();
+   return pid;
+}
+
+static VMT_NOINLINE void vmt_child_exit(void)
+{
+   fflush(stdout);
+   _exit(0);
+}
+
+/* Waits for the child; dies unless it exited with status 0. */
+static VMT_NOINLINE void vmt_reap(pid_t pid)
+{
+   int st;
+   if (waitpid(pid, &st, 0) != pid)
+      vmt_die("waitpid");
+   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      vmt_die("a child ended with wait status %#x", st);
+}
+
+/* A one-way signal between processes: a pipe, one byte per post. */
+struct vmt_chan {
+   int fd[2];
+};
+
+static VMT_NOINLINE void vmt_chan_open(struct vmt_chan *c)
+{
+   if (pipe(c->fd) != 0)
+      vmt_die("pipe");
+}
+
+static VMT_NOINLINE void vmt_post(struct vmt_chan *c)
+{
+   char b = 'x';
+   if (write(c->fd[1], &b, 1) != 1)
+      vmt_die("write to a pipe");
+}
+
+static VMT_NOINLINE void vmt_wait(struct vmt_chan *c)
+{
+   char b;
+   if (read(c->fd[0], &b, 1) != 1)
+      vmt_die("read from a pipe");
+}
+
+/* How many of the n pages at addr are present and mapped by this process
+   only (/proc/self/pagemap bits 63 and 56, PM_MMAP_EXCLUSIVE: the page's
+   mapcount is 1; readable without privileges).  Natively only (-1 under
+   Valgrind). */
+static VMT_NOINLINE long vmt_exclusive(const void *addr, size_t n)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static uint64_t ent[4096];
+   if (n > sizeof ent / sizeof ent[0])
+      vmt_die("vmt_exclusive: range too large");
+   int fd = open("/proc/self/pagemap", O_RDONLY);
+   if (fd < 0)
+      vmt_die("open /proc/self/pagemap");
+   off_t off = (off_t)((uintptr_t)addr / VMT_PAGE * sizeof ent[0]);
+   if (pread(fd, ent, n * sizeof ent[0], off) != (ssize_t)(n * sizeof ent[0]))
+      vmt_die("read /proc/self/pagemap");
+   close(fd);
+   long c = 0;
+   for (size_t i = 0; i < n; i++)
+      if ((ent[i] >> 63 & 1) && (ent[i] >> 56 & 1))
+         c++;
+   return c;
+}
+
+/* A figure of the VMA containing addr in /proc/self/smaps, in pages:
+   "Rss", "Pss" (rounded down), or "Private" (Private_Clean +
+   Private_Dirty, the pages only this process maps).  Natively only (-1
+   under Valgrind). */
+static VMT_NOINLINE long vmt_smaps_pages(const void *addr, const char *field)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static char buf[1024 * 1024];
+   int fd = open("/proc/self/smaps", O_RDONLY);
+   size_t len = 0;
+   if (fd < 0)
+      vmt_die("open /proc/self/smaps");
+   for (;;) {
+      ssize_t r = read(fd, buf + len, sizeof buf - 1 - len);
+      if (r < 0)
+         vmt_die("read /proc/self/smaps");
+      if (r == 0)
+         break;
+      len += (size_t)r;
+      if (len == sizeof buf - 1)
+         vmt_die("/proc/self/smaps too large");
+   }
+   close(fd);
+   buf[len] = 0;
+   int in = 0;
+   long kb = 0, found = 0;
+   for (char *line = buf; *line;) {
+      char *nl = strchr(line, '\n');
+      if (nl)
+         *nl = 0;
+      unsigned long s, e;
+      char key[64];
+      long v;
+      if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
+         in = s <= (uintptr_t)addr && (uintptr_t)addr < e;
+      else if (in && sscanf(line, "%63[^:]: %ld kB", key, &v) == 2) {
+         if (strcmp(field, "Private") == 0 ? strncmp(key, "Private_", 8) == 0 &&
+                                                  strcmp(key, "Private_Hugetlb") != 0
+                                            : strcmp(key, field) == 0) {
+            kb += v;
+            found = 1;
+         }
+      }
+      if (!nl)
+         break;
+      line = nl + 1;
+   }
+   if (!found)
+      vmt_die("smaps: no %s figure for %p", field, addr);
+   return kb / 4;
 }
 
 #endif /* VMTEST_H */

@@ -85,13 +85,22 @@ class Expect:
     """The figures of one label in one phase: fault counts by class (every
     class not named is expected to be 0) and, optionally, pages touched.
     Label None stands for pages outside every label: the kernel counts
-    their faults in the phase's oracle; vmtrace's labels do not see them."""
+    their faults in the phase's oracle; vmtrace's labels do not see them.
+    proc names the process (its role) in a run of several processes: the
+    label and phase are looked up in that process's output file, and its
+    native figures come from the lines "ORACLE <proc>:<phase> ..."."""
 
-    def __init__(self, label, phase, pages=None, **counts):
+    def __init__(self, label, phase, pages=None, proc=None, **counts):
         self.label = label
         self.phase = phase
         self.pages = pages
+        self.proc = proc
         self.faults = faults(**counts)
+
+    @property
+    def key(self):
+        """What the client's ORACLE line names: "phase" or "role:phase"."""
+        return self.phase if self.proc is None else "%s:%s" % (self.proc, self.phase)
 
 
 # ---------------------------------------------------------- output files
@@ -250,6 +259,251 @@ def check_consistency(out):
     return errs
 
 
+# ---------------------------------------------------------- process trees
+#
+# A run of several processes leaves one output file per process image
+# (docs/output-format.md, "Process trees"): vmtrace.out.PID for a process
+# that exited, preceded by vmtrace.out.PID.exec1, .exec2 ... (status exec)
+# for the images it replaced by execve.  run.ppid names the parent's pid;
+# a forked child's run.fork_time is its parent's clock at the fork.
+
+OUTPUT_NAME = re.compile(r"vmtrace\.out\.(\d+)(?:\.exec(\d+))?$")
+
+
+def exit_token(exit):
+    """run.exit as a short word: exit (code 0), exit:N, exec, signal:N."""
+    if not isinstance(exit, dict):
+        return "?%s" % short(exit, 40)
+    st = exit.get("status")
+    if st == "exit":
+        return "exit" if exit.get("code") == 0 else "exit:%s" % exit.get("code")
+    if st == "signal":
+        return "signal:%s" % exit.get("signal")
+    if st == "exec":
+        return "exec"
+    return "?%s" % short(exit, 40)
+
+
+class Image:
+    """One output file: one process image, from fork (or exec) to exit (or
+    the next exec)."""
+
+    def __init__(self, path, out, pid, execn):
+        self.path = path
+        self.name = os.path.basename(path)
+        self.out = out
+        self.pid = pid
+        self.execn = execn          # N of FILE.execN; None for FILE
+
+    @property
+    def run(self):
+        r = self.out.get("run")
+        return r if isinstance(r, dict) else {}
+
+    def status(self):
+        return exit_token(self.run.get("exit"))
+
+
+class Proc:
+    """A process: its images in order, its children in the order they were
+    forked (by run.fork_time), and its position: the indices of the
+    children leading to it from the root, () for the root."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.images = []
+        self.children = []
+        self.parent = None
+        self.position = None
+
+    @property
+    def ppid(self):
+        return self.images[0].run.get("ppid")
+
+    @property
+    def fork_time(self):
+        return self.images[0].run.get("fork_time")
+
+    def shape(self):
+        s = ">".join(im.status() for im in self.images)
+        if self.children:
+            s += "(%s)" % shape_list([c.shape() for c in self.children])
+        return s
+
+
+def shape_list(shapes):
+    """'a, 3*b, a': runs of equal siblings collapsed."""
+    out = []
+    i = 0
+    while i < len(shapes):
+        j = i
+        while j < len(shapes) and shapes[j] == shapes[i]:
+            j += 1
+        out.append(shapes[i] if j - i == 1 else "%d*%s" % (j - i, shapes[i]))
+        i = j
+    return ", ".join(out)
+
+
+def position_name(position, image=None):
+    s = "/".join(["root"] + [str(i) for i in position])
+    return s if image is None else "%s#%d" % (s, image)
+
+
+class ProcTree:
+    """The output files of one run joined into a tree by run.pid and
+    run.ppid.  problems lists what does not join: a file not named
+    vmtrace.out.PID[.execN] for its own run.pid, images of one pid that
+    disagree on ppid, gaps in .execN, an .execN image whose status is not
+    exec (or a last image whose status is), not exactly one root, a root
+    with a fork_time, a child whose first image has none or one beyond its
+    parent's clock, an exec'd image with one.  shape() sums the tree up:
+    each process's images' statuses joined by '>' (exec>exit: a process
+    that exec'd a program that exited 0), its children in parentheses in
+    fork order, e.g. 'exit(exit, exec>exit)'."""
+
+    def __init__(self, outputs):
+        self.problems = []
+        procs = {}
+        for path, data, err in outputs:
+            name = os.path.basename(path)
+            if err:
+                raise OutputError("output file %s: %s" % (name, err))
+            m = OUTPUT_NAME.match(name)
+            if not m:
+                self.problems.append("output file %s: not named vmtrace.out.PID[.execN]"
+                                     % name)
+                continue
+            pid = int(m.group(1))
+            im = Image(path, data, pid, int(m.group(2)) if m.group(2) else None)
+            if im.run.get("pid") != pid:
+                self.problems.append("output file %s: run.pid is %s, the name says %d"
+                                     % (name, short(im.run.get("pid")), pid))
+            procs.setdefault(pid, Proc(pid)).images.append(im)
+        if not procs:
+            raise OutputError("no output file")
+        for p in procs.values():
+            p.images.sort(key=lambda im: (im.execn is None, im.execn or 0))
+            ns = [im.execn for im in p.images if im.execn is not None]
+            if ns != list(range(1, len(ns) + 1)):
+                self.problems.append("pid %d: exec images numbered %s, expected 1..%d"
+                                     % (p.pid, ns, len(ns)))
+            for im in p.images:
+                if (im.execn is not None) != (im.status() == "exec"):
+                    self.problems.append("output file %s: status %s%s"
+                                         % (im.name, im.status(),
+                                            ", expected exec" if im.execn is not None
+                                            else " (a file without .execN is the last image)"))
+            ppids = {im.run.get("ppid") for im in p.images}
+            if len(ppids) != 1:
+                self.problems.append("pid %d: its images disagree on run.ppid: %s"
+                                     % (p.pid, ", ".join("%s %s" % (im.name, im.run.get("ppid"))
+                                                        for im in p.images)))
+        roots = []
+        for p in sorted(procs.values(), key=lambda p: p.pid):
+            parent = procs.get(p.ppid)
+            if parent is None or parent is p:
+                roots.append(p)
+            else:
+                p.parent = parent
+                parent.children.append(p)
+        for p in procs.values():
+            p.children.sort(key=lambda c: (c.fork_time if isinstance(c.fork_time, int)
+                                           else float("inf"), c.pid))
+        self.procs = procs
+        self.root = min(roots, key=lambda p: p.pid) if roots else None
+        if len(roots) != 1:
+            self.problems.append("expected one root process (whose ppid is no other "
+                                 "file's pid), found %d: pids %s"
+                                 % (len(roots), [p.pid for p in roots]))
+        reached = set()
+        for r in roots:
+            self._place(r, () if r is self.root else None, reached)
+        if len(reached) != len(procs):
+            self.problems.append("pids %s are not reachable from a root (a ppid cycle)"
+                                 % sorted(set(procs) - reached))
+        for p in procs.values():
+            ft = p.fork_time
+            if p.parent is None:
+                if p is self.root and ft is not None:
+                    self.problems.append("%s (the first process): run.fork_time %s, "
+                                         "expected null" % (p.images[0].name, short(ft)))
+            elif not isinstance(ft, int) or ft < 0:
+                self.problems.append("%s (a forked child): run.fork_time %s, expected "
+                                     "the parent's clock at the fork" % (p.images[0].name,
+                                                                         short(ft)))
+            elif not any(isinstance(im.run.get("instructions"), int) and
+                         ft <= im.run["instructions"] for im in p.parent.images):
+                self.problems.append("%s: run.fork_time %d is beyond every image of its "
+                                     "parent (run.instructions %s)"
+                                     % (p.images[0].name, ft,
+                                        [im.run.get("instructions") for im in p.parent.images]))
+            for im in p.images[1:]:
+                if im.run.get("fork_time") is not None:
+                    self.problems.append("%s (an exec'd image): run.fork_time %s, "
+                                         "expected null" % (im.name, short(im.run["fork_time"])))
+
+    def _place(self, p, position, reached):
+        stack = [(p, position)]
+        while stack:
+            q, pos = stack.pop()
+            if q.pid in reached:
+                continue
+            reached.add(q.pid)
+            q.position = pos
+            for i, c in enumerate(q.children):
+                stack.append((c, None if pos is None else pos + (i,)))
+
+    def shape(self):
+        return self.root.shape() if self.root else "(no root)"
+
+    def walk(self):
+        """Every process reachable from the root, depth first in fork order."""
+        out = []
+        stack = [self.root] if self.root else []
+        while stack:
+            p = stack.pop()
+            out.append(p)
+            stack.extend(reversed(p.children))
+        return out
+
+    def images(self):
+        """[(position name, Image)] of every image, depth first."""
+        return [(position_name(p.position, i), im) for p in self.walk()
+                for i, im in enumerate(p.images)]
+
+    def proc(self, position):
+        p = self.root
+        for depth, i in enumerate(position):
+            if p is None or i >= len(p.children):
+                raise OutputError("no process at %s: %s has %d children; the tree:\n%s"
+                                  % (position_name(position), position_name(position[:depth]),
+                                     len(p.children) if p else 0, self.describe()))
+            p = p.children[i]
+        if p is None:
+            raise OutputError("no root process; the files:\n%s" % self.describe())
+        return p
+
+    def image(self, position, image=-1):
+        p = self.proc(position)
+        try:
+            return p.images[image]
+        except IndexError:
+            raise OutputError("%s has %d images, no image %d; the tree:\n%s"
+                              % (position_name(position), len(p.images), image,
+                                 self.describe()))
+
+    def describe(self):
+        lines = []
+        for p in sorted(self.procs.values(), key=lambda p: (p.position is None,
+                                                             p.position or (), p.pid)):
+            lines.append("  %s: pid %d ppid %s fork_time %s: %s"
+                         % (position_name(p.position) if p.position is not None
+                            else "(not under the root)", p.pid, p.ppid, short(p.fork_time),
+                            " > ".join("%s (%s)" % (im.name, im.status())
+                                       for im in p.images)))
+        return "\n".join(lines)
+
+
 # Keys holding virtual times, which depend on how many instructions the
 # program executed, whatever vmtrace does.
 TIME_KEYS = frozenset({"instructions", "memory_references", "created_at",
@@ -300,6 +554,56 @@ def normalise_tmp(value, tmpdir):
     return value
 
 
+WP_RACE = "wp_copy+wp_reuse"
+
+
+def normalise_sharing(value, key=None):
+    """What of an output file does not depend on how the processes of a run
+    interleave.  Two processes that write the same copy-on-write page while
+    both run (the stack and the data that fork's return path and the code
+    after it write in parent and child) race, in the kernel as in vmtrace:
+    the first write copies (`wp_copy`) and the other, finding the page its
+    alone, reuses it (`wp_reuse`).  So wp_copy and wp_reuse are summed into
+    one figure wherever they appear (fault sites merged likewise), and the
+    sharing figures, which depend on what the others have done by then
+    (totals.pss_pages and uss_pages, the timeline's pss_x1000 and uss), are
+    left out.  Labels are kept as they are: the clients write labelled pages
+    in steps ordered by pipes and waitpid."""
+    if isinstance(value, list):
+        return [normalise_sharing(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    d = {}
+    for k, v in value.items():
+        if k in ("pss_pages", "uss_pages", "pss_x1000", "uss"):
+            continue
+        if k == "labels" or k == "fault_classes":
+            d[k] = v
+        elif k == "fault_sites" and isinstance(v, list):
+            merged = {}
+            for site in v:
+                if not isinstance(site, dict):
+                    continue
+                cls = site.get("class")
+                cls = WP_RACE if cls in ("wp_copy", "wp_reuse") else cls
+                stack = tuple(site.get("stack") or [])
+                merged[(cls, stack)] = merged.get((cls, stack), 0) + (site.get("count") or 0)
+            d[k] = [{"class": c, "count": n, "stack": list(st)}
+                    for (c, st), n in sorted(merged.items())]
+        else:
+            d[k] = normalise_sharing(v, k)
+    if "wp_copy" in d and "wp_reuse" in d:
+        a, b = d.pop("wp_copy"), d.pop("wp_reuse")
+        if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            d[WP_RACE] = [x + y if isinstance(x, int) and isinstance(y, int) else [x, y]
+                          for x, y in zip(a, b)]
+        elif isinstance(a, int) and isinstance(b, int):
+            d[WP_RACE] = a + b
+        else:
+            d[WP_RACE] = [a, b]
+    return d
+
+
 def fmt_path(path):
     return ".".join(str(p) if not isinstance(p, int) else "[%d]" % p
                     for p in path).replace(".[", "[")
@@ -317,11 +621,12 @@ class RunSpec:
     program under vmtrace (kind 'vmtrace').  Equal specs run once."""
 
     def __init__(self, kind, program, args=(), vm_args=(), fast_path=None,
-                 client=None, timeout=None):
+                 client=None, timeout=None, needs=()):
         self.kind = kind
         self.program = program      # client name, or an absolute path
         self.client = client if client is not None else not program.startswith("/")
-        self.args = tuple(args)
+        self.args = tuple(args)     # "@BUILD@" stands for the clients' directory
+        self.needs = tuple(needs)   # other clients the run executes
         self.vm_args = tuple(vm_args)
         self.fast_path = fast_path
         self.timeout = timeout
@@ -347,6 +652,7 @@ class Result:
         self.maxrss_kib = None
         self.tmpdir = None
         self.outputs = []        # [(path, parsed JSON or None, error or None)]
+        self.leftovers = []      # vmtrace-cow.* files left in TMPDIR
 
     # -- conveniences for checks
     def status(self):
@@ -397,6 +703,15 @@ class Result:
         if err:
             raise OutputError("output file %s: %s" % (os.path.basename(path), err))
         return data
+
+    def tree(self):
+        """The output files joined into a ProcTree, or raise OutputError."""
+        if self.error:
+            raise OutputError(self.error)
+        if not self.outputs:
+            raise OutputError("no output file: nothing matched %s/vmtrace.out.* "
+                              "(%s)" % (self.tmpdir, self.status()))
+        return ProcTree(self.outputs)
 
 
 class Harness:
@@ -465,9 +780,10 @@ class Harness:
 
     def execute(self, spec):
         r = Result(spec)
-        if spec.client and spec.program in self.compile_errors:
-            r.error = self.compile_errors[spec.program]
-            return r
+        for name in ((spec.program,) if spec.client else ()) + spec.needs:
+            if name in self.compile_errors:
+                r.error = self.compile_errors[name]
+                return r
         prog = self.client_path(spec.program) if spec.client else spec.program
         if spec.kind == "native":
             argv = [prog] + list(spec.args)
@@ -489,7 +805,7 @@ class Harness:
         # environments of the same size.
         tmp = tempfile.mkdtemp(prefix="vmtest-")
         r.tmpdir = tmp
-        r.argv = [a.replace("@TMP@", tmp) for a in argv]
+        r.argv = [a.replace("@TMP@", tmp).replace("@BUILD@", self.build) for a in argv]
         cwd = os.path.join(tmp, "cwd")
         os.mkdir(cwd)
         os.mkdir(os.path.join(tmp, "tmp"))
@@ -549,6 +865,10 @@ class Harness:
                         head = raw[:160].decode("utf-8", "replace") if raw else "(empty file)"
                         r.outputs.append((path, None, "corrupt: %s; it begins %r"
                                           % (e, head)))
+            # The frame log of copy-on-write sharing must be gone once no
+            # shared frame is left (docs/manual.md).
+            r.leftovers = sorted(os.path.basename(f) for f in
+                                 glob.glob(os.path.join(tmp, "tmp", "vmtrace-cow.*")))
         except OSError as e:
             r.error = "could not run %s: %s" % (r.argv[0], e)
         finally:
@@ -658,7 +978,8 @@ def run_cases(harness, cases, unit=None, unit_filter=None):
     unit_filter(name) accepts) are printed after the others."""
     suites = unit if isinstance(unit, list) else [("unit", unit)] if unit else []
     unit_futures = [harness.submit_unit(path, prefix) for prefix, path in suites]
-    clients = {s.program for c in cases for s in c.runs if s.client}
+    clients = {s.program for c in cases for s in c.runs if s.client} | \
+        {n for c in cases for s in c.runs for n in s.needs}
     harness.compile(clients)
     for c in cases:
         for s in c.runs:
