@@ -232,7 +232,10 @@ static void on_inval_cb(void *ctx, vt_addr start, vt_addr end)
 
 static struct vt_mm *mm_new(unsigned fault_around_pages, bool zero_page)
 {
-   struct vt_config cfg = { fault_around_pages, zero_page };
+   struct vt_config cfg;
+   memset(&cfg, 0, sizeof cfg);            /* the defaults for the rest */
+   cfg.fault_around_pages = fault_around_pages;
+   cfg.zero_page = zero_page;
    struct vt_mm *mm = calloc(1, sizeof *mm);
    if (!mm)
       abort();
@@ -932,19 +935,236 @@ static void t_fa_keeps_touched(void)
    mm_free(mm);
 }
 
-static void t_fa_shmem_none(void)
+/* Shared memory (tmpfs, memfd, shared anonymous) has a page cache too,
+   but it starts empty: a page exists once a fault (read or write:
+   shmem_fault -> shmem_get_folio_gfp(SGP_CACHE) allocates it) touched
+   it, and fault-around (do_read_fault -> do_fault_around -> shmem's
+   .map_pages, filemap_map_pages) maps only the pages found in the cache
+   (SysV shm: see t_fa_sysv_shm_none).  Mapped fresh and read page by
+   page, no neighbour exists yet: one fault per page, whatever the
+   fault-around size. */
+static void t_fa_shmem_fresh(void)
 {
    struct vt_mm *mm = mm_new(16, true);
    struct vt_file *f = shm_file(mm, 64 * PG);
    map_file(mm, BASE, 64, RW | S_, f, 0);
-   /* Shared memory gets no fault-around (no warm page cache). */
-   EXPECT_EQ(64, read_all(mm, BASE, 64));
+   /* The first read maps page 0 alone: pages 1..15 of the window do not
+      exist. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(1, mm->rss);
+   EXPECT_FALSE(present(mm, BASE + PG));
+   /* Pages 1..63 in order: when page k faults, the pages below it exist
+      but are mapped already, those above do not exist yet: each maps
+      itself alone, 63 faults. */
+   EXPECT_EQ(63, read_all(mm, BASE + PG, 63));
+   EXPECT_EQ(64, mm->total.faults[VT_FC_FILE_READ]);
    EXPECT_EQ(64, mm->rss);
-   /* Anonymous shared memory (/dev/zero) likewise. */
+   /* Anonymous shared memory (/dev/zero, MAP_SHARED|MAP_ANONYMOUS)
+      likewise: a fresh object per mapping, 32 pages, 32 faults. */
    struct vt_file *z = vt_file_new_shmem(mm, "/dev/zero (deleted)", 32 * PG);
    int id = map_file(mm, BASE + 128 * PG, 32, RW | S_, z, 0);
    EXPECT_EQ(VT_MK_SHM, mm->maps[id]->kind);
    EXPECT_EQ(32, read_all(mm, BASE + 128 * PG, 32));
+   EXPECT_EQ(96, mm->rss);
+   /* Read backwards, the same: when page k faults, pages k+1.. of its
+      window exist and are already mapped, pages below k do not exist. */
+   z = vt_file_new_shmem(mm, "/dev/zero (deleted)", 16 * PG);
+   map_file(mm, BASE + 256 * PG, 16, RW | S_, z, 0);
+   unsigned before = R.nfaults;
+   for (int i = 15; i >= 0; i--)
+      EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 256 * PG + (vt_addr)i * PG));
+   EXPECT_EQ(16, R.nfaults - before);
+   mm_free(mm);
+}
+
+/* The existing pages of shared memory come back through fault-around, as
+   those of a regular file do (kernel-confirmed with a forked child, see
+   t_fa_shmem_fork_child). */
+static void t_fa_shmem_existing(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   /* 64 pages of shared anonymous memory at a 64 KiB-aligned address. */
+   struct vt_file *z = vt_file_new_shmem(mm, "/dev/zero (deleted)", 64 * PG);
+   int id = map_file(mm, BASE, 64, RW | S_, z, 0);
+   /* Written page by page: do_shared_fault for each (a write fault maps
+      no neighbours), 64 faults; every page exists now. */
+   for (int i = 0; i < 64; i++)
+      EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE + (vt_addr)i * PG));
+   EXPECT_EQ(64, mm->rss);
+   /* MADV_DONTNEED drops the PTEs, not the pages of the shmem object. */
+   vt_madvise_dontneed(mm, BASE, 64 * PG);
+   EXPECT_EQ(0, mm->rss);
+   /* Read back: the faults at pages 0, 16, 32, 48 each map their aligned
+      16-page window, all of whose pages exist: 64 / 16 = 4 faults. */
+   EXPECT_EQ(4, read_all(mm, BASE, 64));
+   EXPECT_EQ(4, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(4, mm->maps[id]->c.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(64, mm->rss);
+   EXPECT_EQ(64, mm->maps[id]->resident);
+   /* Touched by the writes already (the mark outlives MADV_DONTNEED). */
+   EXPECT_EQ(64, mm->total.touched);
+   /* No dirty tracking: the pages fault-around mapped are writable
+      (vm_page_prot of a shared writable mapping without writenotify)
+      and clean; writing them takes no fault. */
+   EXPECT_TRUE(pte_has(mm, BASE + 17 * PG, VT_PTE_WRITE));
+   EXPECT_FALSE(pte_has(mm, BASE + 17 * PG, VT_PTE_DIRTY));
+   EXPECT_FC(NOF, WR(mm, BASE + 17 * PG));
+   EXPECT_TRUE(pte_has(mm, BASE + 17 * PG, VT_PTE_DIRTY));
+   mm_free(mm);
+
+   /* Only the pages that exist: a 32-page memfd, pages 2, 5 and 9 written
+      (3 faults), then unmapped from the page table. */
+   mm = mm_new(16, true);
+   struct vt_file *f = shm_file(mm, 32 * PG);
+   map_file(mm, BASE, 32, RW | S_, f, 0);
+   WR(mm, BASE + 2 * PG);
+   WR(mm, BASE + 5 * PG);
+   WR(mm, BASE + 9 * PG);
+   vt_madvise_dontneed(mm, BASE, 32 * PG);
+   /* A read of page 0: window [0, 16) holds the existing 2, 5, 9 and page
+      0 itself (the fault creates it): 4 pages. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(4, mm->rss);
+   EXPECT_EQ(4, count_present(mm, BASE, 32));
+   EXPECT_TRUE(present(mm, BASE + 2 * PG));
+   EXPECT_TRUE(present(mm, BASE + 5 * PG));
+   EXPECT_TRUE(present(mm, BASE + 9 * PG));
+   EXPECT_FALSE(present(mm, BASE + PG));
+   /* Page 1 did not exist: a fault of its own, mapping page 1 only (0, 2,
+      5, 9 are mapped already). */
+   EXPECT_FC(NOF, RD(mm, BASE + 5 * PG));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + PG));
+   EXPECT_EQ(5, mm->rss);
+   /* Window [16, 32): nothing there exists but the faulting page 20. */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 20 * PG));
+   EXPECT_EQ(6, mm->rss);
+   EXPECT_EQ(6, count_present(mm, BASE, 32));
+   /* The pages exist in the file, not in a mapping: a second mapping of
+      the memfd (64 KiB-aligned) finds the 6 (file pages 0, 1, 2, 5, 9,
+      20).  A read of its page 3: window [0, 16) maps the existing 0, 1,
+      2, 5, 9 and page 3 itself, 6 pages; a read of its page 16: window
+      [16, 32) maps the existing 20 and page 16 itself, 2 more. */
+   map_file(mm, BASE + 64 * PG, 32, R_ | S_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 67 * PG));
+   EXPECT_EQ(6, count_present(mm, BASE + 64 * PG, 32));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 80 * PG));
+   EXPECT_EQ(8, count_present(mm, BASE + 64 * PG, 32));
+   EXPECT_TRUE(present(mm, BASE + 84 * PG));
+   /* Read-only shared: mapped read-only. */
+   EXPECT_FALSE(pte_has(mm, BASE + 84 * PG, VT_PTE_WRITE));
+   EXPECT_EQ(14, mm->rss);
+   mm_free(mm);
+}
+
+/* The window is aligned in the virtual address space, not in the file:
+   67 shmem pages written through one mapping, then read through others. */
+static void t_fa_shmem_window(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = shm_file(mm, 67 * PG);
+   map_file(mm, BASE + GB1, 67, RW | S_, f, 0);
+   for (int i = 0; i < 67; i++)
+      EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE + GB1 + (vt_addr)i * PG));
+   vt_munmap(mm, BASE + GB1, 67 * PG);           /* the file keeps them */
+   EXPECT_EQ(0, mm->rss);
+   /* 64 pages from file page 3 at a 64 KiB-aligned address: windows
+      [0, 16), [16, 32), [32, 48), [48, 64) of the VMA, whatever the file
+      offset: 4 faults. */
+   map_file(mm, BASE, 64, R_ | S_, f, 3);
+   EXPECT_EQ(4, read_all(mm, BASE, 64));
+   EXPECT_EQ(64, mm->rss);
+   /* 64 pages from file page 0 at +4 KiB (VMA at PTE index 129): as in
+      the regular-file case, windows start at max(aligned, VMA start):
+        vma page 0  (pte 129): from 129, to 145 -> vma pages 0..15
+        vma page 16 (pte 145): from 144 -> 145..159 new (vma 16..30)
+        vma page 31 (pte 160): 160..175;  vma page 47 (pte 176): 176..191
+        vma page 63 (pte 192): from 192, to min(208, 129 + 64) = 193
+      5 faults. */
+   map_file(mm, BASE + 129 * PG, 64, R_ | S_, f, 0);
+   EXPECT_EQ(5, read_all(mm, BASE + 129 * PG, 64));
+   EXPECT_EQ(128, mm->rss);
+   /* Clamped to the PTE table: 32 pages across a 2 MiB boundary (8 below
+      it), all existing: vma page 0 (pte 504) maps 504..511 (8 pages), vma
+      page 8 (pte 0) maps 0..15, vma page 24 (pte 16) 16..23: 3 faults. */
+   vt_addr s = BASE + MB2 - 8 * PG;
+   map_file(mm, s, 32, R_ | S_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, s));
+   EXPECT_EQ(8, count_present(mm, s, 32));
+   EXPECT_EQ(2, read_all(mm, s, 32));
+   EXPECT_EQ(160, mm->rss);
+   /* Near the end of the file: a mapping of file pages 48..79 of the
+      67-page file; a read of its page 16 (file page 64): window [16, 32)
+      = file pages 64..79, of which 64, 65, 66 exist (no page can exist
+      beyond the end of the file: a fault there is SIGBUS). */
+   map_file(mm, BASE + 2 * MB2, 32, R_ | S_, f, 48);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 2 * MB2 + 16 * PG));
+   EXPECT_EQ(3, count_present(mm, BASE + 2 * MB2, 32));   /* 64, 65, 66 */
+   EXPECT_FC(VT_FC_INVALID, RD(mm, BASE + 2 * MB2 + 19 * PG));
+   EXPECT_EQ(VT_INV_BEYOND_EOF, R.reason);
+   mm_free(mm);
+}
+
+/* fork: a shared VMA's PTEs are not copied (vma_needs_copy: no anon_vma,
+   not VM_PFNMAP...): the child faults them in again, from the pages of the
+   shmem object its parent created (the kernel-confirmed case: a child
+   reading its parent's 64 written pages of shared memory takes 4 faults). */
+static void t_fa_shmem_fork_child(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *z = vt_file_new_shmem(mm, "/dev/zero (deleted)", 64 * PG);
+   map_file(mm, BASE, 64, RW | S_, z, 0);
+   for (int i = 0; i < 64; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   EXPECT_EQ(64, mm->total.faults[VT_FC_FILE_SHARED]);
+   vt_fork_prepare(mm);
+   vt_fork_child(mm, true);
+   /* The child starts with none of them mapped and fresh figures. */
+   EXPECT_EQ(0, mm->rss);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_FILE_SHARED]);
+   /* 64 pages, all existing, through 16-page windows at a 64 KiB-aligned
+      address: 4 faults (with no fault-around it would be 64). */
+   EXPECT_EQ(4, read_all(mm, BASE, 64));
+   EXPECT_EQ(4, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(64, mm->rss);
+   EXPECT_EQ(64, mm->total.touched);
+   /* Writable (no dirty tracking): writing them all takes no fault. */
+   unsigned before = R.nfaults;
+   for (int i = 0; i < 64; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   EXPECT_EQ(0, R.nfaults - before);
+   mm_free(mm);
+}
+
+/* SysV shared memory is shmem too (shmget creates a tmpfs file, its pages
+   exist once faulted), but shmat maps it with ipc/shm.c's shm_vm_ops,
+   which wraps shmem's .fault and has no .map_pages: should_fault_around()
+   ("No ->map_pages?  No way to fault around...") is false, so a read
+   fault maps the faulting page only, existing neighbours or not.  The
+   mapping as the tool makes it at shmat: a shmem file named "/SYSV",
+   kind VT_MK_SHM, name "/SYSV (deleted)". */
+static void t_fa_sysv_shm_none(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   struct vt_file *f = vt_file_new_shmem(mm, "/SYSV", 64 * PG);
+   struct vt_mmap_req q;
+   memset(&q, 0, sizeof q);
+   q.start = BASE;
+   q.len = 64 * PG;
+   q.vm_flags = RW | S_;
+   q.file = f;
+   q.kind = VT_MK_SHM;
+   q.name = "/SYSV (deleted)";
+   int id = vt_mmap(mm, &q);
+   EXPECT_EQ(VT_MK_SHM, mm->maps[id]->kind);
+   /* 64 pages written (64 do_shared_fault), dropped from the page table,
+      read back at a 64 KiB-aligned address: every page exists, but
+      without fault-around each read faults alone: 64 faults, not 4. */
+   for (int i = 0; i < 64; i++)
+      WR(mm, BASE + (vt_addr)i * PG);
+   vt_madvise_dontneed(mm, BASE, 64 * PG);
+   EXPECT_EQ(64, read_all(mm, BASE, 64));
+   EXPECT_EQ(64, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(64, mm->rss);
    mm_free(mm);
 }
 
@@ -1030,17 +1250,41 @@ static void t_file_shmem(void)
    EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
    EXPECT_TRUE(pte_has(mm, BASE, VT_PTE_WRITE));
    EXPECT_EQ(VT_RES_FAULT | VT_RES_CACHE_READ, last_res);
+   /* ... alone: no other page of the fresh file exists for fault-around ... */
+   EXPECT_EQ(1, mm->rss);
    /* ... so the write takes no second fault. */
    EXPECT_FC(NOF, WR(mm, BASE));
    EXPECT_EQ(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE, last_res);
+   /* Page 1 was never mapped nor created: do_shared_fault. */
    EXPECT_FC(VT_FC_FILE_SHARED, WR(mm, BASE + PG));
    EXPECT_EQ(2, mm->rss);
-   /* A private mapping of a tmpfs file: copy-on-write as for any file. */
+   /* File pages 0 and 1 exist now.  A private mapping of the tmpfs file,
+      4 pages from file page 0 at a 64 KiB-aligned address: the read of
+      its page 0 maps the window [0, 16) clamped to the VMA, [0, 4), where
+      pages 0 and 1 exist: both mapped, read-only (private: copy-on-write). */
    map_file(mm, BASE + 32 * PG, 4, RW, f, 0);
    EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 32 * PG));
    EXPECT_FALSE(pte_has(mm, BASE + 32 * PG, VT_PTE_WRITE));
+   EXPECT_TRUE(present(mm, BASE + 33 * PG));
+   EXPECT_FALSE(pte_has(mm, BASE + 33 * PG, VT_PTE_WRITE));
+   EXPECT_FALSE(present(mm, BASE + 34 * PG));
+   EXPECT_EQ(4, mm->rss);
+   /* A write to either: do_wp_page copies the file page (wp_copy), no new
+      resident page (file page -> anonymous copy). */
    EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + 32 * PG));
-   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 33 * PG));
+   EXPECT_FC(VT_FC_WP_COPY, WR(mm, BASE + 33 * PG));
+   EXPECT_FALSE(pte_has(mm, BASE + 33 * PG, VT_PTE_FILE));
+   EXPECT_EQ(4, mm->rss);
+   /* File page 2 did not exist, so was not mapped: do_cow_fault. */
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 34 * PG));
+   EXPECT_EQ(5, mm->rss);
+   /* do_cow_fault reads the page through shmem_fault, which creates it in
+      the file: a read of page 3 of the shared mapping now maps, in the
+      window [0, 16), pages 2 (created by the copy) and 3 (itself). */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 3 * PG));
+   EXPECT_TRUE(present(mm, BASE + 2 * PG));
+   EXPECT_FALSE(present(mm, BASE + 4 * PG));
+   EXPECT_EQ(7, mm->rss);
    mm_free(mm);
 }
 
@@ -1927,13 +2171,25 @@ static void t_invalidate(void)
    memory, private and shared mappings of regular files (some mapped past
    their end), and shared/private mappings of a tmpfs file.  It knows
    nothing of the core's data structures: every page has its VMA
-   attributes and its PTE state, and every rule is written per page. */
+   attributes and its PTE state, and every rule is written per page.
+
+   The page cache: a regular file has every page below its size cached
+   (a warm cache); a tmpfs file has a page once a fault on it (read or
+   write, shared or private) created it, and keeps it over munmap and
+   MADV_DONTNEED.  Fault-around maps only cached pages. */
 
 #define PW 128
 #define PW_BASE (BASE + 8 * MB2 - (PW / 2) * PG)
 #define MAXMAPS 4096
 
-struct mfile { vt_u64 size_pages; bool shmem; struct vt_file *f; };
+#define MFILE_MAX 256      /* pages of the largest model file */
+
+struct mfile {
+   vt_u64 size_pages;
+   bool   shmem;
+   struct vt_file *f;
+   bool   exists[MFILE_MAX]; /* shmem: the pages a fault has created */
+};
 
 struct mpage {
    bool     mapped;
@@ -2025,6 +2281,15 @@ static bool model_shmem(const struct model *M, const struct mpage *p)
    return p->file >= 0 && M->files[p->file].shmem;
 }
 
+/* Whether file page p is in the page cache. */
+static bool model_cached(const struct model *M, const struct mpage *p)
+{
+   const struct mfile *f = &M->files[p->file];
+   if (p->pgoff >= f->size_pages)
+      return false;
+   return !f->shmem || f->exists[p->pgoff];
+}
+
 /* The PTE a file page gets when a read maps it. */
 static void model_map_file_read(struct model *M, struct mpage *p)
 {
@@ -2060,7 +2325,7 @@ static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
    bool shared = (p->flags & S_) != 0;
    int cls = NOF;
    if (!p->present) {
-      if (file && !shmem && p->pgoff >= M->files[p->file].size_pages) {
+      if (file && p->pgoff >= M->files[p->file].size_pages) {
          *reason = VT_INV_BEYOND_EOF;
          M->faults[VT_FC_INVALID]++;
          return VT_FC_INVALID;
@@ -2075,43 +2340,50 @@ static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
             M->rss++;
             cls = VT_FC_ANON;
          }
-      } else if (acc != VT_ACC_WRITE) {
-         if (M->fa > 1 && !shmem) {
-            /* Linux's window, in addresses: from the larger of the
-               aligned window start, the VMA start and the PTE table
-               start, fa pages on, but not past the VMA or the table. */
-            int lo, hi;
-            model_vma(M, i, &lo, &hi);
-            vt_addr a = pg_addr(i), win = (vt_addr)M->fa * PG;
-            vt_addr table = a & ~(MB2 - 1);
-            vt_addr from = a & ~(win - 1);
-            if (from < pg_addr(lo))
-               from = pg_addr(lo);
-            if (from < table)
-               from = table;
-            vt_addr to = from + win;
-            if (to > pg_addr(hi))
-               to = pg_addr(hi);
-            if (to > table + MB2)
-               to = table + MB2;
-            for (vt_addr b = from; b < to; b += PG) {
-               struct mpage *q = &M->pg[(b - PW_BASE) / PG];
-               if (!q->present && q->pgoff < M->files[q->file].size_pages)
-                  model_map_file_read(M, q);
-            }
-         }
-         if (!p->present)
-            model_map_file_read(M, p);
-         cls = VT_FC_FILE_READ;
-      } else if (!shared) {
-         p->present = p->write = p->dirty = true;
-         p->filepg = false;
-         M->rss++;
-         cls = VT_FC_FILE_COW;
       } else {
-         p->present = p->write = p->dirty = p->filepg = true;
-         M->rss++;
-         cls = VT_FC_FILE_SHARED;
+         /* Any fault on a tmpfs page creates it (shmem_fault): a read,
+            a write, in a shared or a private mapping (do_cow_fault copies
+            the page it created). */
+         if (shmem)
+            M->files[p->file].exists[p->pgoff] = true;
+         if (acc != VT_ACC_WRITE) {
+            if (M->fa > 1) {
+               /* Linux's window, in addresses: from the larger of the
+                  aligned window start, the VMA start and the PTE table
+                  start, fa pages on, but not past the VMA or the table. */
+               int lo, hi;
+               model_vma(M, i, &lo, &hi);
+               vt_addr a = pg_addr(i), win = (vt_addr)M->fa * PG;
+               vt_addr table = a & ~(MB2 - 1);
+               vt_addr from = a & ~(win - 1);
+               if (from < pg_addr(lo))
+                  from = pg_addr(lo);
+               if (from < table)
+                  from = table;
+               vt_addr to = from + win;
+               if (to > pg_addr(hi))
+                  to = pg_addr(hi);
+               if (to > table + MB2)
+                  to = table + MB2;
+               for (vt_addr b = from; b < to; b += PG) {
+                  struct mpage *q = &M->pg[(b - PW_BASE) / PG];
+                  if (!q->present && model_cached(M, q))
+                     model_map_file_read(M, q);
+               }
+            }
+            if (!p->present)
+               model_map_file_read(M, p);
+            cls = VT_FC_FILE_READ;
+         } else if (!shared) {
+            p->present = p->write = p->dirty = true;
+            p->filepg = false;
+            M->rss++;
+            cls = VT_FC_FILE_COW;
+         } else {
+            p->present = p->write = p->dirty = p->filepg = true;
+            M->rss++;
+            cls = VT_FC_FILE_SHARED;
+         }
       }
    } else if (acc == VT_ACC_WRITE && !p->write) {
       if (p->zero) {
@@ -2388,9 +2660,12 @@ static void t_property(void)
    struct vt_mm *mm = mm_new(run->fa, run->zp);
    /* file 0: 40 pages, mapped with offsets up to 36 (often past the end);
       file 1: 100 pages; file 2: tmpfs, large enough for every offset. */
-   M.files[0] = (struct mfile){ 40, false, reg_file(mm, 40 * PG - 1) };
-   M.files[1] = (struct mfile){ 100, false, reg_file(mm, 100 * PG) };
-   M.files[2] = (struct mfile){ 256, true, shm_file(mm, 256 * PG) };
+   M.files[0] = (struct mfile){ .size_pages = 40, .shmem = false,
+                                .f = reg_file(mm, 40 * PG - 1) };
+   M.files[1] = (struct mfile){ .size_pages = 100, .shmem = false,
+                                .f = reg_file(mm, 100 * PG) };
+   M.files[2] = (struct mfile){ .size_pages = MFILE_MAX, .shmem = true,
+                                .f = shm_file(mm, MFILE_MAX * PG) };
 
    for (unsigned step = 1; step <= run->steps && !cur_fail; step++) {
       mm->now = step;
@@ -2563,11 +2838,15 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
    { "fault-around: end of file", t_fa_eof },
    { "fault-around: skips mapped pages, not on write faults", t_fa_skips_mapped },
    { "fault-around: keeps 'touched' over MADV_DONTNEED", t_fa_keeps_touched },
-   { "fault-around: none for shared memory", t_fa_shmem_none },
+   { "fault-around: fresh shared memory, one fault per page (no neighbour exists)", t_fa_shmem_fresh },
+   { "fault-around: shared memory maps the pages that exist (64 written, DONTNEED, 4 faults)", t_fa_shmem_existing },
+   { "fault-around: shared memory window aligned in the address space, clamped", t_fa_shmem_window },
+   { "fault-around: a forked child reads its parent's 64 shared pages in 4 faults", t_fa_shmem_fork_child },
+   { "fault-around: none for SysV shm (shm_vm_ops has no map_pages)", t_fa_sysv_shm_none },
    { "populate: MAP_POPULATE with fault-around", t_populate_fault_around },
    { "file: private write -> file_cow; read, write -> wp_copy", t_file_private_write },
    { "file: shared write -> file_shared; read, write -> wp_shared", t_file_shared_write },
-   { "file: shmem shared read then write: one fault", t_file_shmem },
+   { "file: shmem shared read then write: one fault; private: wp_copy on existing pages", t_file_shmem },
    { "file: shmem access beyond i_size is SIGBUS", t_file_shmem_beyond_eof },
    { "vma: munmap partial, head, tail, all", t_munmap_partial },
    { "vma: munmap spanning mappings", t_munmap_spanning },
