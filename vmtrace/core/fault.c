@@ -93,24 +93,36 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
       vt_rss_add(mm, m, 1);
       return VT_FC_ANON;
    }
-   vt_pcache_add(v->vm_file, vma_pgoff(v, addr));  /* shmem: it exists now */
+   struct vt_file *f = v->vm_file;
+   vt_u64 pgoff = vma_pgoff(v, addr);
+   /* A regular file's page not in the page cache is read from the file: a
+      major fault (filemap_fault), with read-around of readahead_pages
+      centred on it (do_sync_mmap_readahead). */
+   bool major = !f->shmem && !vt_pcache_has(f, pgoff);
+   if (major) {
+      vt_u64 ra = mm->cfg.readahead_pages ? mm->cfg.readahead_pages : 1;
+      vt_u64 start = pgoff > ra / 2 ? pgoff - ra / 2 : 0;
+      for (vt_u64 p = start; p < start + ra && p < f->size_pages; p++)
+         vt_pcache_add(f, p);
+   }
+   vt_pcache_add(f, pgoff);               /* shmem: the page exists now */
    if (acc != VT_ACC_WRITE) {                     /* do_read_fault */
-      if (mm->cfg.fault_around_pages > 1)
+      if (mm->cfg.fault_around_pages > 1 && !f->no_map_pages)  /* should_fault_around */
          do_fault_around(mm, v, m, addr, ptep);
       if (!(*ptep & VT_PTE_PRESENT)) {
          *ptep = keep | file_read_pte(v);
          vt_rss_add(mm, m, 1);
       }
-      return VT_FC_FILE_READ;
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    }
    vt_rss_add(mm, m, 1);
    if (!(v->vm_flags & VT_VM_SHARED)) {           /* do_cow_fault */
       v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = keep | base | VT_PTE_WRITE | VT_PTE_DIRTY;
-      return VT_FC_FILE_COW;
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_COW;
    }
    *ptep = keep | base | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
-   return VT_FC_FILE_SHARED;                      /* do_shared_fault */
+   return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;  /* do_shared_fault */
 }
 
 /* do_wp_page: a write to a present, write-protected PTE in a VMA that

@@ -12,10 +12,30 @@ static uint32_t slot(vt_u64 key, uint32_t cap)
    return (uint32_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & (cap - 1);
 }
 
+vt_u64 (*vt_shmem_new_gid)(void);
+const struct vt_shmem_ops *vt_shmem_host_ops;
+
+static bool local_has(const struct vt_file *f, vt_u64 pgoff);
+
 bool vt_pcache_has(const struct vt_file *f, vt_u64 pgoff)
 {
-   if (!f->shmem)
-      return pgoff < f->size_pages;
+   if (local_has(f, pgoff))
+      return true;
+   /* Shared memory: another process may have created the page. */
+   if (f->shmem && f->gid && f->shmem_ops &&
+       f->shmem_ops->exists(f->shmem_ops->ctx, f->gid, pgoff)) {
+      vt_pcache_add((struct vt_file *)f, pgoff);
+      return true;
+   }
+   return false;
+}
+
+static bool local_has(const struct vt_file *f, vt_u64 pgoff)
+{
+   if (pgoff >= f->size_pages && !f->shmem)
+      return false;
+   if (!f->shmem && !f->cold)
+      return true;
    if (!f->cache_cap)
       return false;
    for (uint32_t h = slot(pgoff, f->cache_cap);; h = (h + 1) & (f->cache_cap - 1)) {
@@ -41,8 +61,12 @@ static void insert(struct vt_file *f, vt_u64 pgoff)
 
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff)
 {
-   if (!f->shmem)
+   if (!f->shmem && !f->cold)
       return;
+   if (local_has(f, pgoff))
+      return;
+   if (f->shmem && f->gid && f->shmem_ops)
+      f->shmem_ops->created(f->shmem_ops->ctx, f->gid, pgoff);
    if (2 * (f->cache_n + 1) > f->cache_cap) {
       uint32_t ocap = f->cache_cap;
       vt_u64 *old = f->cache;

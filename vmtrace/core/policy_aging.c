@@ -15,35 +15,54 @@
    pages are not candidates.
 
    Learns of references through the referenced bit only (VT_POL_REFBIT).
-   Victim search and tick are O(n) scans, as the algorithm is defined.
-   Parameter: period (0: no ticks, every counter stays 0: FIFO). */
+   Counters change only at ticks, so the pages are kept in a heap on
+   (counter, insertion order), rebuilt after each tick: O(log n) per fault,
+   O(n) per tick (every counter shifts).  Parameter: period (0: no ticks,
+   every counter stays 0: FIFO). */
 
 #include "vt_sim.h"
 
 struct aging {
    struct vt_sim    *s;
    struct vt_pframe *fr;
-   struct vt_flist   q;        /* insertion order, head oldest */
+   struct vt_fheap   h;
+   vt_u64           *seq, clock;
 };
+
+static bool aging_before(void *ctx, uint32_t a, uint32_t b)
+{
+   struct aging *st = ctx;
+   if (st->fr[a].pdata != st->fr[b].pdata)
+      return st->fr[a].pdata < st->fr[b].pdata;
+   return st->seq[a] < st->seq[b];
+}
 
 static void *aging_create(struct vt_sim *s, uint32_t nr_frames,
                           const struct vt_policy_params *p)
 {
-   (void)nr_frames, (void)p;
+   (void)p;
    struct aging *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
-   vt_flist_init(&st->q);
+   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
+   vt_fheap_init(&st->h, nr_frames, aging_before, st);
    return st;
 }
 
-static void aging_destroy(void *st) { vt_host_free(st); }
+static void aging_destroy(void *v)
+{
+   struct aging *st = v;
+   vt_fheap_destroy(&st->h);
+   vt_host_free(st->seq);
+   vt_host_free(st);
+}
 
 static void aging_insert(void *v, uint32_t f)
 {
    struct aging *st = v;
    st->fr[f].pdata = 0;
-   vt_flist_push_tail(st->fr, &st->q, f);
+   st->seq[f] = ++st->clock;
+   vt_fheap_push(&st->h, f);
 }
 
 static void aging_reference(void *v, uint32_t f) { (void)v, (void)f; }
@@ -51,38 +70,31 @@ static void aging_reference(void *v, uint32_t f) { (void)v, (void)f; }
 static void aging_remove(void *v, uint32_t f)
 {
    struct aging *st = v;
-   vt_flist_del(st->fr, &st->q, f);
+   vt_fheap_del(&st->h, f);
 }
 
 static uint32_t aging_victim(void *v, vt_u64 now)
 {
    struct aging *st = v;
-   uint32_t best = VT_SIM_NO_FRAME;
    (void)now;
-   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1]) {
-      if (!vt_sim_evictable(st->s, f))
-         continue;
-      if (best == VT_SIM_NO_FRAME || st->fr[f].pdata < st->fr[best].pdata) {
-         best = f;
-         if (st->fr[f].pdata == 0)
-            break;
-      }
-   }
-   if (best != VT_SIM_NO_FRAME)
-      vt_flist_del(st->fr, &st->q, best);
-   return best;
+   uint32_t f = vt_fheap_first_evictable(&st->h, st->s);
+   if (f != VT_SIM_NO_FRAME)
+      vt_fheap_del(&st->h, f);
+   return f;
 }
 
 static void aging_tick(void *v, vt_u64 now)
 {
    struct aging *st = v;
    (void)now;
-   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1]) {
+   for (uint32_t i = 0; i < st->h.n; i++) {
+      uint32_t f = st->h.heap[i];
       struct vt_pframe *fr = &st->fr[f];
       fr->pdata = (fr->pdata >> 1) | (fr->referenced ? 0x80u : 0u);
       if (fr->referenced)
          vt_sim_clear_referenced(st->s, f);
    }
+   vt_fheap_rebuild(&st->h);
 }
 
 const struct vt_policy_ops vt_policy_aging = {

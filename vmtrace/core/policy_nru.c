@@ -13,36 +13,74 @@
    candidates.
 
    Learns of references through the referenced bit only (VT_POL_REFBIT).
-   The victim search scans the resident pages in insertion order and stops
-   at the first class-0 page: O(n) worst case per fault, as the algorithm
-   is defined; a tick is O(n).  Parameter: period (0: bits never cleared,
-   so the classes reduce to M). */
+   The pages are kept in four heaps ordered by insertion, one per class as
+   last recorded.  Between ticks a page's class can only rise (R and M get
+   set, never cleared), so a recorded class is a lower bound: the victim
+   search takes the oldest page of the lowest heap and, if its class has
+   risen, moves it to the right heap and looks again.  O(log n) per fault
+   amortised (a page moves at most three times per period); a tick clears
+   every R and merges heaps 2 and 3 into 0 and 1: O(n).  Parameter: period
+   (0: bits never cleared, so the classes reduce to M). */
 
 #include "vt_sim.h"
 
 struct nru {
    struct vt_sim    *s;
    struct vt_pframe *fr;
-   struct vt_flist   q;        /* insertion order, head oldest */
+   struct vt_fheap   cls[4];   /* by recorded class, oldest first */
+   uint8_t          *rec;      /* recorded class per frame */
+   vt_u64           *seq, clock;
+   uint32_t         *stash;
 };
+
+static unsigned class_of(const struct vt_pframe *fr)
+{
+   return 2u * (fr->referenced != 0) + (fr->dirty != 0);
+}
+
+static bool nru_before(void *ctx, uint32_t a, uint32_t b)
+{
+   struct nru *st = ctx;
+   return st->seq[a] < st->seq[b];
+}
 
 static void *nru_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
-   (void)nr_frames, (void)p;
+   (void)p;
    struct nru *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
-   vt_flist_init(&st->q);
+   for (int c = 0; c < 4; c++)
+      vt_fheap_init(&st->cls[c], nr_frames, nru_before, st);
+   st->rec = vt_host_alloc(nr_frames);
+   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
+   st->stash = vt_host_alloc((size_t)nr_frames * sizeof *st->stash);
    return st;
 }
 
-static void nru_destroy(void *st) { vt_host_free(st); }
+static void nru_destroy(void *v)
+{
+   struct nru *st = v;
+   for (int c = 0; c < 4; c++)
+      vt_fheap_destroy(&st->cls[c]);
+   vt_host_free(st->rec);
+   vt_host_free(st->seq);
+   vt_host_free(st->stash);
+   vt_host_free(st);
+}
+
+static void nru_put(struct nru *st, uint32_t f, unsigned c)
+{
+   st->rec[f] = (uint8_t)c;
+   vt_fheap_push(&st->cls[c], f);
+}
 
 static void nru_insert(void *v, uint32_t f)
 {
    struct nru *st = v;
-   vt_flist_push_tail(st->fr, &st->q, f);
+   st->seq[f] = ++st->clock;
+   nru_put(st, f, class_of(&st->fr[f]));
 }
 
 static void nru_reference(void *v, uint32_t f) { (void)v, (void)f; }
@@ -50,38 +88,55 @@ static void nru_reference(void *v, uint32_t f) { (void)v, (void)f; }
 static void nru_remove(void *v, uint32_t f)
 {
    struct nru *st = v;
-   vt_flist_del(st->fr, &st->q, f);
+   vt_fheap_del(&st->cls[st->rec[f]], f);
 }
 
 static uint32_t nru_victim(void *v, vt_u64 now)
 {
    struct nru *st = v;
-   uint32_t best = VT_SIM_NO_FRAME;
-   unsigned best_cls = 4;
+   uint32_t victim = VT_SIM_NO_FRAME, n = 0;
+   unsigned c = 0;
    (void)now;
-   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1]) {
-      if (!vt_sim_evictable(st->s, f))
+   while (c < 4 && victim == VT_SIM_NO_FRAME) {
+      struct vt_fheap *h = &st->cls[c];
+      if (h->n == 0) {
+         c++;
          continue;
-      unsigned cls = 2u * (st->fr[f].referenced != 0) + (st->fr[f].dirty != 0);
-      if (cls < best_cls) {
-         best = f;
-         best_cls = cls;
-         if (cls == 0)
-            break;
+      }
+      uint32_t f = h->heap[0];
+      unsigned a = class_of(&st->fr[f]);
+      vt_fheap_del(h, f);
+      if (a != c) {                    /* risen since it was recorded */
+         nru_put(st, f, a);
+         if (a < c)                    /* (not between ticks; to be safe) */
+            c = a;
+      } else if (!vt_sim_evictable(st->s, f)) {
+         st->stash[n++] = f;
+      } else {
+         victim = f;
       }
    }
-   if (best != VT_SIM_NO_FRAME)
-      vt_flist_del(st->fr, &st->q, best);
-   return best;
+   while (n > 0) {
+      uint32_t f = st->stash[--n];
+      vt_fheap_push(&st->cls[st->rec[f]], f);
+   }
+   return victim;
 }
 
 static void nru_tick(void *v, vt_u64 now)
 {
    struct nru *st = v;
    (void)now;
-   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1])
-      if (st->fr[f].referenced)
-         vt_sim_clear_referenced(st->s, f);
+   for (int c = 0; c < 4; c++)
+      for (uint32_t i = 0; i < st->cls[c].n; i++) {
+         uint32_t f = st->cls[c].heap[i];
+         if (st->fr[f].referenced)
+            vt_sim_clear_referenced(st->s, f);
+         if (c >= 2)
+            st->rec[f] = (uint8_t)(c - 2);
+      }
+   vt_fheap_absorb(&st->cls[0], &st->cls[2]);
+   vt_fheap_absorb(&st->cls[1], &st->cls[3]);
 }
 
 const struct vt_policy_ops vt_policy_nru = {

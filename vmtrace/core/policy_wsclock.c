@@ -23,8 +23,12 @@
    are passed over untouched.
 
    Learns of references through the referenced bit only (VT_POL_REFBIT).
-   O(n) per fault worst case, as the algorithm is defined.  Parameter: tau
-   (0: every page not referenced since the hand's last pass is old). */
+   The hand's sweep is the algorithm's cost: O(1) amortised while pages
+   age past tau as fast as RAM turns over, but O(n) per fault when few
+   pages are older than tau (working set larger than RAM: every fault goes
+   round the ring); choose tau below the time RAM takes to turn over.
+   Parameter: tau (0: every page not referenced since the hand's last pass
+   is old). */
 
 #include "vt_sim.h"
 
@@ -89,6 +93,9 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
 {
    struct wsc *st = v;
    uint32_t n = st->ring.n, f = st->hand;
+   /* The fallback is found during the turn: a page's state after the hand
+      passed it does not change later in the same turn. */
+   uint32_t best = VT_SIM_NO_FRAME, first = VT_SIM_NO_FRAME;
    for (uint32_t i = 0; i < n; i++) {
       uint32_t next = vt_flist_next_wrap(st->fr, &st->ring, f);
       struct vt_pframe *fr = &st->fr[f];
@@ -101,20 +108,16 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
                return wsc_take(st, f);
             vt_sim_writeback(st->s, f);
          }
+         if (first == VT_SIM_NO_FRAME)
+            first = f;
+         if (vt_sim_clean(st->s, f) &&
+             (best == VT_SIM_NO_FRAME || fr->pdata < st->fr[best].pdata))
+            best = f;
       }
       f = next;
    }
-   /* A whole turn without a victim (f is back at the hand). */
-   uint32_t best = VT_SIM_NO_FRAME, first = VT_SIM_NO_FRAME;
-   for (uint32_t i = 0; i < n; i++, f = vt_flist_next_wrap(st->fr, &st->ring, f)) {
-      if (!vt_sim_evictable(st->s, f))
-         continue;
-      if (first == VT_SIM_NO_FRAME)
-         first = f;
-      if (vt_sim_clean(st->s, f) &&
-          (best == VT_SIM_NO_FRAME || st->fr[f].pdata < st->fr[best].pdata))
-         best = f;
-   }
+   /* A whole turn without a victim: the oldest clean page (which includes
+      those written back in this turn), else the first from the hand. */
    if (best == VT_SIM_NO_FRAME)
       best = first;
    if (best == VT_SIM_NO_FRAME)

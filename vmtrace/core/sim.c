@@ -302,6 +302,23 @@ void vt_fheap_fix(struct vt_fheap *h, uint32_t f)
    fheap_down(h, h->pos[f] - 1);
 }
 
+void vt_fheap_rebuild(struct vt_fheap *h)
+{
+   for (uint32_t i = h->n / 2; i-- > 0;)
+      fheap_down(h, i);
+}
+
+void vt_fheap_absorb(struct vt_fheap *dst, struct vt_fheap *src)
+{
+   for (uint32_t i = 0; i < src->n; i++) {
+      uint32_t f = src->heap[i];
+      src->pos[f] = 0;
+      fheap_set(dst, dst->n++, f);
+   }
+   src->n = 0;
+   vt_fheap_rebuild(dst);
+}
+
 uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s)
 {
    uint32_t n = 0, found = VT_SIM_NO_FRAME;

@@ -231,6 +231,11 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->size_pages = pages;
    f->path = vt_strdup(path ? path : "");
    f->shmem = shmem;
+   f->cold = !shmem && mm->cfg.cold_cache;
+   if (shmem && vt_shmem_new_gid) {
+      f->gid = vt_shmem_new_gid();
+      f->shmem_ops = vt_shmem_host_ops;
+   }
    f->next = mm->files;
    mm->files = f;
    return f;

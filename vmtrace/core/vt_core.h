@@ -117,13 +117,32 @@ enum vt_access { VT_ACC_READ = 0, VT_ACC_WRITE = 1, VT_ACC_EXEC = 2 };
 
 /* ---- files, mappings, VMAs ------------------------------------------ */
 
+/* Shared memory is shared by the processes of a run, which simulate apart:
+   which of its pages exist is the host's knowledge too. */
+struct vt_shmem_ops {
+   /* A page of shared memory object gid came into existence here. */
+   void (*created)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+   /* Did another process create that page? */
+   bool (*exists)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+   void *ctx;
+};
+/* The ids the host gives new shared memory objects (0: not shared). */
+extern vt_u64 (*vt_shmem_new_gid)(void);
+extern const struct vt_shmem_ops *vt_shmem_host_ops;
+
 struct vt_file {                 /* like struct file + its inode */
    vt_u64 dev, ino;
    vt_u64 size_pages;          /* pages of data (i_size rounded up) */
    char    *path;
    bool     shmem;               /* shared anonymous memory, tmpfs, SysV shm:
                                     no dirty tracking, no warm page cache */
-   vt_u64  *cache;               /* shmem: the pages that exist (pcache.c) */
+   bool     cold;                /* a regular file under --page-cache=cold */
+   bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
+   vt_u64  *cache;               /* shmem, cold files: pages in the page
+                                    cache (pcache.c) */
+   vt_u64   gid;                 /* shmem: an id all processes of the run
+                                    share (the host's, see shmem_ops) */
+   const struct vt_shmem_ops *shmem_ops;
    uint32_t cache_cap, cache_n;
    uint32_t refs;
    struct vt_file *next;
@@ -261,6 +280,8 @@ extern const char *const vt_invalid_reason_names[4];
 struct vt_config {
    unsigned fault_around_pages;      /* 1 = off; a power of two <= 512 */
    bool     zero_page;
+   bool     cold_cache;              /* regular files start uncached */
+   unsigned readahead_pages;         /* read-around on a major fault */
 };
 
 struct vt_mm {                       /* like mm_struct */

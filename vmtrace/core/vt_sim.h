@@ -257,6 +257,10 @@ void vt_fheap_push(struct vt_fheap *h, uint32_t f);
 void vt_fheap_del(struct vt_fheap *h, uint32_t f);
 void vt_fheap_fix(struct vt_fheap *h, uint32_t f);
 bool vt_fheap_has(const struct vt_fheap *h, uint32_t f);
+/* Restore the order after the keys of many frames changed: O(n). */
+void vt_fheap_rebuild(struct vt_fheap *h);
+/* Move every frame of src into dst: O(n). */
+void vt_fheap_absorb(struct vt_fheap *dst, struct vt_fheap *src);
 /* The first evictable frame in heap order, left in the heap; the frames
    before it are taken out and put back.  VT_SIM_NO_FRAME if none. */
 uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s);

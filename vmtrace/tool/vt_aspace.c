@@ -317,7 +317,10 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
       q.len = seg->end + 1 - seg->start;
       q.vm_flags = VT_VM_READ | VT_VM_SHARED |
                    ((args[2] & VKI_SHM_RDONLY) ? 0 : VT_VM_WRITE);
-      q.file = vt_file_new_shmem(&vt_mm, "/SYSV", q.len);
+      /* One file per segment (shmid); SysV's shm_vm_ops has no map_pages,
+         so no fault-around. */
+      q.file = vt_file_get(&vt_mm, ~0ULL, args[0], "/SYSV", q.len, True);
+      q.file->no_map_pages = True;
       q.kind = VT_MK_SHM;
       q.name = "/SYSV (deleted)";
       vt_mmap(&vt_mm, &q);

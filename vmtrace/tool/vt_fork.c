@@ -27,6 +27,11 @@
    with id 0 creates n frames whose ids derive from its own offset. */
 struct rec { ULong id; UInt n; Int delta; };
 #define IDS_PER_REC (1u << 20)
+/* Keys that are not frames: shared memory pages (top bit), and the count
+   of processes that use the log (the log goes when it drops to 0). */
+#define SHMEM_KEY_BIT (1ULL << 63)
+#define PROC_KEY      (1ULL << 62)
+static Long procs;
 
 static HChar log_path[512];
 static Off64T read_off;             /* how far this process has read */
@@ -77,6 +82,15 @@ static void log_failed(const HChar *what)
 
 static void apply(const struct rec *r, Off64T at)
 {
+   if (r->id == PROC_KEY) {
+      procs += r->delta;
+      return;
+   }
+   if (r->id & SHMEM_KEY_BIT) {
+      if (r->n)
+         *slot(r->id, True) += r->delta;
+      return;
+   }
    ULong id = r->id ? r->id : ((ULong)at / sizeof *r + 1) * IDS_PER_REC;
    for (UInt i = 0; i < r->n; i++) {
       Long *c = slot(id + i, True);
@@ -145,6 +159,15 @@ static Off64T append(const struct rec *r, UInt n)
    return end - len;
 }
 
+/* The log exists from the first fork on (creating it is cheap: empty). */
+static void ensure_log(void)
+{
+   if (!log_path[0]) {
+      struct rec me = { PROC_KEY, 1, 1 };      /* this process uses it */
+      append(&me, 1);
+   }
+}
+
 static void frames_fork(void *ctx, vt_u64 *ids, UInt n_new, const vt_u64 *old,
                         UInt n_old)
 {
@@ -211,6 +234,66 @@ static void frames_release(void *ctx, vt_u64 id)
 
 const struct vt_frame_ops vt_frame_ops = { frames_fork, frames_shared, frames_release };
 
+/* ---- shared memory pages ------------------------------------------------
+
+   Which pages of a shared memory object exist is shared by the processes
+   too (a parent reading pages its child wrote finds them in the page
+   cache).  A page that comes into existence is a log record keyed by a
+   hash of (object, page) with the top bit set, so it never meets a frame
+   id; objects get ids unique to the run from the pid, the process's start
+   time and a counter.  Nothing is logged before the process first forks or
+   was forked: until then no other process shares anything. */
+static ULong shmem_counter;
+
+static vt_u64 shmem_key(vt_u64 gid, vt_u64 pgoff)
+{
+   vt_u64 h = (gid ^ (pgoff * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL;
+   return (h ^ (h >> 29)) | SHMEM_KEY_BIT;
+}
+
+static vt_u64 shmem_new_gid(void)
+{
+   vt_u64 g = ((vt_u64)VG_(getpid)() << 40) ^ (vt_start_time_ms * 0x100000001B3ULL)
+              ^ ++shmem_counter;
+   return g ? g : 1;
+}
+
+static Bool shmem_logging(void)
+{
+   return log_path[0] != 0 && !log_broken;
+}
+
+static void shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff)
+{
+   (void)ctx;
+   if (!shmem_logging())
+      return;
+   struct rec r = { shmem_key(gid, pgoff), 1, 1 };
+   append(&r, 1);
+}
+
+static ULong last_refresh_time = ~0ULL;
+static bool shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
+{
+   (void)ctx;
+   if (!shmem_logging())
+      return False;
+   if (last_refresh_time != vt_mm.now) {   /* once per instant */
+      refresh();
+      last_refresh_time = vt_mm.now;
+   }
+   Long *c = slot(shmem_key(gid, pgoff), False);
+   return c && *c > 0;
+}
+
+static const struct vt_shmem_ops shmem_ops = { shmem_created, shmem_exists, NULL };
+
+void vt_shmem_init(void)
+{
+   vt_shmem_new_gid = shmem_new_gid;
+   vt_shmem_host_ops = &shmem_ops;
+}
+
 /* At exit and before execve: the address space goes. */
 void vt_frames_exit(void)
 {
@@ -221,8 +304,10 @@ void vt_frames_exit(void)
       append(batch, batch_n);
    batch_n = 0;
    if (log_path[0] && !log_broken) {
+      struct rec gone = { PROC_KEY, 1, -1 };
+      append(&gone, 1);
       refresh();
-      if (live == 0)
+      if (procs <= 0)                  /* the last process of the run */
          VG_(unlink)(log_path);
    }
 }
@@ -295,6 +380,12 @@ void vt_fork_pre(UInt sysno, UWord *args)
    if (!is_fork(sysno, args))
       return;
    vt_mm.now = vt_insns;
+   /* Shared memory pages that exist so far are known to the child by its
+      copy of memory; from now on both log the ones they create.  The child
+      is one more process using the log. */
+   ensure_log();
+   struct rec child = { PROC_KEY, 1, 1 };
+   append(&child, 1);
    if (is_copying_fork(sysno, args)) {
       vt_fork_prepare(&vt_mm);
       fork_pending = 1;
@@ -324,6 +415,10 @@ void vt_fork_post(UInt sysno, UWord *args, SysRes res)
       would take no sample until the child is gone). */
    if (kind && !sr_isError(res) && sr_Res(res) != 0)
       vt_sample_now();
+   if (kind && sr_isError(res)) {
+      struct rec nochild = { PROC_KEY, 1, -1 };
+      append(&nochild, 1);
+   }
    if (kind == 1 && sr_isError(res))
       for (UInt i = 0; i < vt_mm.nr_vmas; i++)
          vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end,

@@ -29,6 +29,7 @@ struct vt_options vt_clo = {
    .out_file = "vmtrace.out.%p",
    .fault_around_bytes = 65536,
    .zero_page = True,
+   .readahead_pages = 32,
    .fast_path = True,
    .collect_atstart = True,
    .fault_stack_depth = 12,
@@ -294,6 +295,18 @@ static Bool vt_process_cmd_line_option(const HChar *arg)
          vt_clo.oom_stop = False;
       else
          VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
+   } else if (VG_STR_CLO(arg, "--page-cache", size_arg)) {
+      if (!VG_(strcmp)(size_arg, "warm"))
+         vt_clo.cold_cache = False;
+      else if (!VG_(strcmp)(size_arg, "cold"))
+         vt_clo.cold_cache = True;
+      else
+         VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\\n");
+   } else if (VG_STR_CLO(arg, "--readahead", size_arg)) {
+      ULong v = 0;
+      if (!parse_count(size_arg, &v) || v > 65536)
+         VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\\n");
+      vt_clo.readahead_pages = (UInt)v;
    } else if (parse_yesno(arg, "--timeline", &vt_clo.timeline)) {
    } else if (parse_yesno(arg, "--zero-page", &vt_clo.zero_page)) {
    } else if (parse_yesno(arg, "--fast-path", &vt_clo.fast_path)) {
@@ -334,7 +347,10 @@ static void vt_print_usage(void)
 "    --aging-period=<n>          aging shift period, instructions [1M]\n"
 "    --wsclock-tau=<n>           WSClock working-set window, instructions [10M]\n"
 "    --swappiness=<0..200>       linux: anon vs file reclaim [60]\n"
-"    --oom=stop|continue         a simulation out of memory stops [stop]\n");
+"    --oom=stop|continue         a simulation out of memory stops [stop]\n"
+"    --page-cache=warm|cold      file pages start in the page cache, or must\n"
+"                                be read (major faults) [warm]\n"
+"    --readahead=<pages>         read-around on a major fault [32]\n");
 }
 
 static void vt_print_debug_usage(void)
@@ -464,7 +480,10 @@ static void vt_post_clo_init(void)
    struct vt_config cfg = {
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
       .zero_page = vt_clo.zero_page,
+      .cold_cache = vt_clo.cold_cache,
+      .readahead_pages = vt_clo.readahead_pages,
    };
+   vt_shmem_init();
    vt_mm_init(&vt_mm, &cfg);
    vt_mm.collecting = vt_clo.collect_atstart;
    vt_mm.invalidate = vt_tlb_invalidate;

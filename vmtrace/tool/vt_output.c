@@ -407,7 +407,9 @@ static void write_body(Int exitcode, ULong end_ms)
    out_fmt(", \"start_time\": %llu.%03llu, \"end_time\": %llu.%03llu},\n",
            vt_start_time_ms / 1000, vt_start_time_ms % 1000, end_ms / 1000,
            end_ms % 1000);
-   out_fmt("\"options\": {\"fault_around_bytes\": %llu, \"zero_page\": %s, "
+   out_fmt("\"options\": {\"page_cache\": \"%s\", \"readahead_pages\": %u, ",
+           vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
+   out_fmt("\"fault_around_bytes\": %llu, \"zero_page\": %s, "
            "\"fast_path\": %s, \"collect_atstart\": %s},\n",
            vt_clo.fault_around_bytes, vt_clo.zero_page ? "true" : "false",
            vt_clo.fast_path ? "true" : "false",

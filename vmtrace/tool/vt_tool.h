@@ -46,6 +46,8 @@ struct vt_options {
    ULong        tau[VT_MAX_TAUS];
    ULong        fault_around_bytes;
    Bool         zero_page;
+   Bool         cold_cache;
+   UInt         readahead_pages;
    Bool         fast_path;
    Bool         collect_atstart;
    Int          verbose;
@@ -97,6 +99,7 @@ void  vt_frames_exit(void);
 void  vt_frames_refresh(void);
 ULong vt_frame_sharers(vt_u64 id);
 void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
+void  vt_shmem_init(void);
 
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
