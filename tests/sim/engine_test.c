@@ -350,6 +350,11 @@ static void test_refaults(void)
    drv_ref(&d, 41, A, 0, 9, -1, &cls);
    t_ok(cls == VT_FC_ANON, "unseen anonymous page present in the unlimited "
         "model: anon");
+   /* An invalid access touches nothing. */
+   unsigned ri = drv_ref(&d, 77, 0, 0, 10, VT_FC_INVALID, &cls);
+   t_ok(ri == 0 && cls == -1 && !sim_has(d.s, 77) &&
+        vt_sim_stats(d.s)->faults[VT_FC_INVALID] == 0,
+        "an invalid access changes nothing");
    /* Dropped pages are forgotten. */
    vt_sim_drop(d.s, 1);
    vt_sim_drop(d.s, 2);

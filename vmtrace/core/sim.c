@@ -668,7 +668,10 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
    if (!cls)
       cls = &dummy;
    *cls = -1;
+   VT_ASSERT(base_cls < VT_NR_FC);
    vt_sim_advance(s, now);
+   if (base_cls == VT_FC_INVALID)
+      return 0;                   /* SIGSEGV: no memory was touched */
 
    if (flags & VT_SIMA_ZERO) {
       /* The shared zero page: no frame, nothing a later read changes. */

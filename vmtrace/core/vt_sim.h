@@ -46,9 +46,11 @@ struct vt_sim;
                               bit only: told of the first reference after
                               each vt_sim_clear_referenced */
 #define VT_POL_EVERY   2u  /* needs last_ref and refs exact for every
-                              reference (LRU, LFU, ARC); the host delivers
-                              references the fast path absorbed before any
-                              victim is chosen, with exact times */
+                              reference (LRU, LFU, ARC, OPT); the host
+                              delivers references the fast path absorbed
+                              (vt_sim_note_hits, from flush_hits, which the
+                              simulation calls before it brings a page in
+                              and before any victim is chosen) */
 #define VT_POL_FUTURE  4u  /* needs the future (OPT): offline replay only */
 
 struct vt_policy_params {
@@ -77,12 +79,16 @@ struct vt_policy_ops {
    void     (*insert)(void *st, uint32_t f);
    /* A reference to the resident page in f (fields already updated):
       every reference for VT_POL_EVERY policies (possibly delivered late,
-      in time order per page), else the first since the bit was cleared. */
+      in time order per page, several at once through vt_sim_note_hits:
+      one call with refs and last_ref advanced), else the first since the
+      bit was cleared. */
    void     (*reference)(void *st, uint32_t f);
    /* f is freed other than by eviction (unmap, exit). */
    void     (*remove)(void *st, uint32_t f);
-   /* Choose a victim: a frame whose page is not locked.  The policy drops
-      it from its structures; VT_SIM_NO_FRAME if every frame is locked. */
+   /* Choose a victim: a frame for which vt_sim_evictable holds (not
+      locked, not anonymous while swap is full).  The policy drops it from
+      its structures; its pdata becomes the page's shadow word.
+      VT_SIM_NO_FRAME if there is none (OOM). */
    uint32_t (*victim)(void *st, vt_u64 now);
    /* Called when time passes a multiple of params.period (may be NULL). */
    void     (*tick)(void *st, vt_u64 now);
@@ -159,7 +165,12 @@ void vt_sim_destroy(struct vt_sim *s);
 
 /* A reference to page key at time now.  base_cls: the fault class the
    unlimited model took for it, or -1 if it found the page present.
-   *cls receives the class of the fault taken in this simulation. */
+   *cls receives the class of the fault taken in this simulation (-1:
+   none; on VT_SIMR_OOM the class the fault would have had, not counted).
+   A page evicted before in this simulation is VT_FC_SWAP_IN/FILE_MAJOR
+   whatever base_cls says; a page never seen here that the unlimited model
+   has present is a minor VT_FC_FILE_READ or VT_FC_ANON; VT_FC_INVALID (no
+   memory touched) changes nothing.  Rules: docs/policies.md. */
 unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
                        uint32_t mapping, vt_u64 now, int base_cls, int *cls);
 
