@@ -27,6 +27,7 @@ struct aging {
    struct vt_pframe *fr;
    struct vt_fheap   h;
    vt_u64           *seq, clock;
+   uint32_t          nr;
 };
 
 static bool aging_before(void *ctx, uint32_t a, uint32_t b)
@@ -44,6 +45,7 @@ static void *aging_create(struct vt_sim *s, uint32_t nr_frames,
    struct aging *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
+   st->nr = nr_frames;
    st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
    vt_fheap_init(&st->h, nr_frames, aging_before, st);
    return st;
@@ -97,11 +99,21 @@ static void aging_tick(void *v, vt_u64 now)
    vt_fheap_rebuild(&st->h);
 }
 
+static void aging_grow(void *v, uint32_t nr_frames)
+{
+   struct aging *st = v;
+   st->fr = vt_sim_frames(st->s);
+   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
+   vt_fheap_grow(&st->h, st->nr, nr_frames);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_aging = {
    .name = "aging",
    .needs = VT_POL_REFBIT,
    .create = aging_create,
    .destroy = aging_destroy,
+   .grow = aging_grow,
    .insert = aging_insert,
    .reference = aging_reference,
    .remove = aging_remove,

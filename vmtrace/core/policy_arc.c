@@ -39,7 +39,8 @@
    since they entered).  T2 is a heap on the time of the last reference,
    because references absorbed by the fast path arrive late, in time order
    per page only (VT_POL_EVERY): O(log n) per reference delivered.  Ghosts
-   live in a pool of 2c + 2 entries found through a key hash.  Pages
+   (at most 2c) live in a pool that grows on demand, found through a key
+   hash.  Pages
    dropped while evicted keep their ghost until it ages out.  No
    parameters. */
 
@@ -59,8 +60,9 @@ struct arc {
    struct vt_flist   t1;                      /* head: LRU */
    struct vt_fheap   t2;
    vt_u64           *seq, clock;
+   uint32_t          nr;
    struct ghost     *g;
-   uint32_t          gfree;
+   uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
    struct vt_kmap    gmap;                    /* key -> ghost index */
    vt_u64            pend_key;                /* miss handled by victim() */
@@ -81,18 +83,15 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
    struct arc *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
-   st->c = nr_frames;
+   st->c = vt_sim_config(s)->ram_pages;
    vt_flist_init(&st->t1);
    vt_fheap_init(&st->t2, nr_frames, t2_before, st);
+   st->nr = nr_frames;
    st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
-   uint32_t ng = 2 * nr_frames + 2;
-   st->g = vt_host_alloc((size_t)ng * sizeof *st->g);
-   for (uint32_t i = 0; i < ng; i++)
-      st->g[i].next = i + 1 < ng ? i + 1 : NONE;
-   st->gfree = 0;
+   st->gfree = NONE;
    for (int i = 0; i < 3; i++)
       st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
-   vt_kmap_init(&st->gmap, ng);
+   vt_kmap_init(&st->gmap, 16);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -139,8 +138,16 @@ static void ghost_del(struct arc *st, uint32_t i)
 
 static void ghost_add(struct arc *st, int list, vt_u64 key)
 {
+   if (st->gfree == NONE) {             /* the pool grows on demand */
+      uint32_t n = st->ng ? 2 * st->ng : 16;
+      VT_ASSERT(st->ng < NONE / 2);
+      st->g = vt_realloc_array(st->g, st->ng, n, sizeof *st->g);
+      for (uint32_t j = st->ng; j < n; j++)
+         st->g[j].next = j + 1 < n ? j + 1 : NONE;
+      st->gfree = st->ng;
+      st->ng = n;
+   }
    uint32_t i = st->gfree;
-   VT_ASSERT(i != NONE);
    struct ghost *g = &st->g[i];
    struct glist *l = &st->b[list];
    st->gfree = g->next;
@@ -301,11 +308,21 @@ static void arc_remove(void *v, uint32_t f)
    res_del(v, f);
 }
 
+static void arc_grow(void *v, uint32_t nr_frames)
+{
+   struct arc *st = v;
+   st->fr = vt_sim_frames(st->s);
+   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
+   vt_fheap_grow(&st->t2, st->nr, nr_frames);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_arc = {
    .name = "arc",
    .needs = VT_POL_EVERY,
    .create = arc_create,
    .destroy = arc_destroy,
+   .grow = arc_grow,
    .insert = arc_insert,
    .reference = arc_reference,
    .remove = arc_remove,

@@ -86,11 +86,19 @@ static uint32_t clk_victim(void *v, vt_u64 now)
    return VT_SIM_NO_FRAME;
 }
 
+static void clk_grow(void *v, uint32_t nr_frames)
+{
+   struct clk *st = v;
+   (void)nr_frames;
+   st->fr = vt_sim_frames(st->s);
+}
+
 const struct vt_policy_ops vt_policy_clock = {
    .name = "clock",
    .needs = VT_POL_REFBIT,
    .create = clk_create,
    .destroy = clk_destroy,
+   .grow = clk_grow,
    .insert = clk_insert,
    .reference = clk_reference,
    .remove = clk_remove,

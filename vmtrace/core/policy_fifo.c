@@ -58,11 +58,19 @@ static uint32_t fifo_victim(void *v, vt_u64 now)
    return VT_SIM_NO_FRAME;
 }
 
+static void fifo_grow(void *v, uint32_t nr_frames)
+{
+   struct fifo *st = v;
+   (void)nr_frames;
+   st->fr = vt_sim_frames(st->s);
+}
+
 const struct vt_policy_ops vt_policy_fifo = {
    .name = "fifo",
    .needs = 0,
    .create = fifo_create,
    .destroy = fifo_destroy,
+   .grow = fifo_grow,
    .insert = fifo_insert,
    .reference = fifo_reference,
    .remove = fifo_remove,

@@ -22,6 +22,7 @@ struct lfu {
    struct vt_fheap   h;
    vt_u64           *seq;
    vt_u64            clock;
+   uint32_t          nr;
 };
 
 static bool lfu_before(void *ctx, uint32_t a, uint32_t b)
@@ -42,6 +43,7 @@ static void *lfu_create(struct vt_sim *s, uint32_t nr_frames,
    struct lfu *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
+   st->nr = nr_frames;
    st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
    vt_fheap_init(&st->h, nr_frames, lfu_before, st);
    return st;
@@ -85,11 +87,21 @@ static uint32_t lfu_victim(void *v, vt_u64 now)
    return f;
 }
 
+static void lfu_grow(void *v, uint32_t nr_frames)
+{
+   struct lfu *st = v;
+   st->fr = vt_sim_frames(st->s);
+   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
+   vt_fheap_grow(&st->h, st->nr, nr_frames);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_lfu = {
    .name = "lfu",
    .needs = VT_POL_EVERY,
    .create = lfu_create,
    .destroy = lfu_destroy,
+   .grow = lfu_grow,
    .insert = lfu_insert,
    .reference = lfu_reference,
    .remove = lfu_remove,

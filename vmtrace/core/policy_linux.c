@@ -263,11 +263,19 @@ static uint32_t lnx_victim(void *v, vt_u64 now)
    return f;
 }
 
+static void lnx_grow(void *v, uint32_t nr_frames)
+{
+   struct lnx *st = v;
+   (void)nr_frames;
+   st->fr = vt_sim_frames(st->s);
+}
+
 const struct vt_policy_ops vt_policy_linux = {
    .name = "linux",
    .needs = VT_POL_REFBIT,
    .create = lnx_create,
    .destroy = lnx_destroy,
+   .grow = lnx_grow,
    .insert = lnx_insert,
    .reference = lnx_reference,
    .remove = lnx_remove,

@@ -22,6 +22,7 @@ struct lru {
    struct vt_fheap   h;
    vt_u64           *seq;      /* order learnt, for equal last_ref */
    vt_u64            clock;
+   uint32_t          nr;
 };
 
 static bool lru_before(void *ctx, uint32_t a, uint32_t b)
@@ -39,6 +40,7 @@ static void *lru_create(struct vt_sim *s, uint32_t nr_frames,
    struct lru *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
+   st->nr = nr_frames;
    st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
    vt_fheap_init(&st->h, nr_frames, lru_before, st);
    return st;
@@ -82,11 +84,21 @@ static uint32_t lru_victim(void *v, vt_u64 now)
    return f;
 }
 
+static void lru_grow(void *v, uint32_t nr_frames)
+{
+   struct lru *st = v;
+   st->fr = vt_sim_frames(st->s);
+   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
+   vt_fheap_grow(&st->h, st->nr, nr_frames);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_lru = {
    .name = "lru",
    .needs = VT_POL_EVERY,
    .create = lru_create,
    .destroy = lru_destroy,
+   .grow = lru_grow,
    .insert = lru_insert,
    .reference = lru_reference,
    .remove = lru_remove,

@@ -31,6 +31,7 @@ struct nru {
    uint8_t          *rec;      /* recorded class per frame */
    vt_u64           *seq, clock;
    uint32_t         *stash;
+   uint32_t          nr;
 };
 
 static unsigned class_of(const struct vt_pframe *fr)
@@ -53,6 +54,7 @@ static void *nru_create(struct vt_sim *s, uint32_t nr_frames,
    st->fr = vt_sim_frames(s);
    for (int c = 0; c < 4; c++)
       vt_fheap_init(&st->cls[c], nr_frames, nru_before, st);
+   st->nr = nr_frames;
    st->rec = vt_host_alloc(nr_frames);
    st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
    st->stash = vt_host_alloc((size_t)nr_frames * sizeof *st->stash);
@@ -139,11 +141,25 @@ static void nru_tick(void *v, vt_u64 now)
    vt_fheap_absorb(&st->cls[1], &st->cls[3]);
 }
 
+static void nru_grow(void *v, uint32_t nr_frames)
+{
+   struct nru *st = v;
+   st->fr = vt_sim_frames(st->s);
+   for (int c = 0; c < 4; c++)
+      vt_fheap_grow(&st->cls[c], st->nr, nr_frames);
+   st->rec = vt_realloc_array(st->rec, st->nr, nr_frames, 1);
+   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
+   st->stash = vt_realloc_array(st->stash, st->nr, nr_frames,
+                                sizeof *st->stash);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_nru = {
    .name = "nru",
    .needs = VT_POL_REFBIT,
    .create = nru_create,
    .destroy = nru_destroy,
+   .grow = nru_grow,
    .insert = nru_insert,
    .reference = nru_reference,
    .remove = nru_remove,

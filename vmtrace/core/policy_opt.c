@@ -28,6 +28,7 @@ struct opt {
    struct vt_pframe *fr;
    struct vt_fheap   h;
    vt_u64           *next;     /* next use per frame */
+   uint32_t          nr;
    vt_u64          (*next_use)(void *ctx, vt_u64 key, vt_u64 now);
    void             *ctx;
 };
@@ -49,6 +50,7 @@ static void *opt_create(struct vt_sim *s, uint32_t nr_frames,
    struct opt *st = vt_host_alloc(sizeof *st);
    st->s = s;
    st->fr = vt_sim_frames(s);
+   st->nr = nr_frames;
    st->next = vt_host_alloc((size_t)nr_frames * sizeof *st->next);
    vt_fheap_init(&st->h, nr_frames, opt_before, st);
    return st;
@@ -107,11 +109,22 @@ static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,
    st->ctx = ctx;
 }
 
+static void opt_grow(void *v, uint32_t nr_frames)
+{
+   struct opt *st = v;
+   st->fr = vt_sim_frames(st->s);
+   st->next = vt_realloc_array(st->next, st->nr, nr_frames,
+                               sizeof *st->next);
+   vt_fheap_grow(&st->h, st->nr, nr_frames);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_opt = {
    .name = "opt",
    .needs = VT_POL_FUTURE | VT_POL_EVERY,
    .create = opt_create,
    .destroy = opt_destroy,
+   .grow = opt_grow,
    .insert = opt_insert,
    .reference = opt_reference,
    .remove = opt_remove,

@@ -21,7 +21,7 @@
 
 struct rnd {
    struct vt_sim *s;
-   uint32_t      *pages, *pos, n;
+   uint32_t      *pages, *pos, n, nr;
 };
 
 static void *rnd_create(struct vt_sim *s, uint32_t nr_frames,
@@ -30,6 +30,7 @@ static void *rnd_create(struct vt_sim *s, uint32_t nr_frames,
    (void)p;
    struct rnd *st = vt_host_alloc(sizeof *st);
    st->s = s;
+   st->nr = nr_frames;
    st->pages = vt_host_alloc((size_t)nr_frames * sizeof *st->pages);
    st->pos = vt_host_alloc((size_t)nr_frames * sizeof *st->pos);
    return st;
@@ -89,11 +90,21 @@ static uint32_t rnd_victim(void *v, vt_u64 now)
    return f;
 }
 
+static void rnd_grow(void *v, uint32_t nr_frames)
+{
+   struct rnd *st = v;
+   st->pages = vt_realloc_array(st->pages, st->nr, nr_frames,
+                                sizeof *st->pages);
+   st->pos = vt_realloc_array(st->pos, st->nr, nr_frames, sizeof *st->pos);
+   st->nr = nr_frames;
+}
+
 const struct vt_policy_ops vt_policy_random = {
    .name = "random",
    .needs = 0,
    .create = rnd_create,
    .destroy = rnd_destroy,
+   .grow = rnd_grow,
    .insert = rnd_insert,
    .reference = rnd_reference,
    .remove = rnd_remove,

@@ -125,11 +125,19 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
    return wsc_take(st, best);
 }
 
+static void wsc_grow(void *v, uint32_t nr_frames)
+{
+   struct wsc *st = v;
+   (void)nr_frames;
+   st->fr = vt_sim_frames(st->s);
+}
+
 const struct vt_policy_ops vt_policy_wsclock = {
    .name = "wsclock",
    .needs = VT_POL_REFBIT,
    .create = wsc_create,
    .destroy = wsc_destroy,
+   .grow = wsc_grow,
    .insert = wsc_insert,
    .reference = wsc_reference,
    .remove = wsc_remove,

@@ -226,6 +226,14 @@ void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
    h->ctx = ctx;
 }
 
+void vt_fheap_grow(struct vt_fheap *h, uint32_t old_n, uint32_t new_n)
+{
+   size_t o = old_n ? old_n : 1;
+   h->heap = vt_realloc_array(h->heap, o, new_n, sizeof *h->heap);
+   h->pos = vt_realloc_array(h->pos, o, new_n, sizeof *h->pos);
+   h->stash = vt_realloc_array(h->stash, o, new_n, sizeof *h->stash);
+}
+
 void vt_fheap_destroy(struct vt_fheap *h)
 {
    vt_host_free(h->heap);
@@ -369,7 +377,10 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->rng = cfg->params.seed ? cfg->params.seed : 0x9E3779B97F4A7C15ull;
    s->incoming = VT_SIM_NO_PAGE;
    s->free_head = VT_SIM_NO_FRAME;
-   s->nr_frames = cfg->ram_pages ? (uint32_t)cfg->ram_pages : 64;
+   /* Frames are allocated as pages come in, doubling up to the RAM size,
+      so a large --ram costs only what the process touches. */
+   s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
+                  ? (uint32_t)cfg->ram_pages : 4;
    s->frames = vt_host_alloc((size_t)s->nr_frames * sizeof *s->frames);
    s->fslot = vt_host_alloc(s->nr_frames);
    frames_init(s, 0, s->nr_frames);
@@ -570,20 +581,27 @@ static void evict(struct vt_sim *s, uint32_t f)
       s->host.invalidate(s->host.ctx, key);
 }
 
+static void frames_grow(struct vt_sim *s)
+{
+   uint32_t n = s->nr_frames;
+   vt_u64 m = 2 * (vt_u64)n;
+   if (s->cfg.ram_pages && m > s->cfg.ram_pages)
+      m = s->cfg.ram_pages;
+   VT_ASSERT(m > n && m < VT_SIM_NO_FRAME);
+   s->frames = vt_realloc_array(s->frames, n, (size_t)m, sizeof *s->frames);
+   s->fslot = vt_realloc_array(s->fslot, n, (size_t)m, 1);
+   s->nr_frames = (uint32_t)m;
+   frames_init(s, n, (uint32_t)m);
+   if (s->ops)
+      s->ops->grow(s->pol, s->nr_frames);
+}
+
 /* A frame for key: a free one, or a victim's.  VT_SIM_NO_FRAME: OOM. */
 static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
 {
-   if (!s->ops) {
-      if (!s->nr_free) {
-         uint32_t n = s->nr_frames;
-         VT_ASSERT(n < VT_SIM_NO_FRAME / 2);
-         s->frames = vt_realloc_array(s->frames, n, 2 * (size_t)n,
-                                      sizeof *s->frames);
-         s->fslot = vt_realloc_array(s->fslot, n, 2 * (size_t)n, 1);
-         s->nr_frames = 2 * n;
-         frames_init(s, n, 2 * n);
-      }
-   } else {
+   if (!s->nr_free && (!s->ops || s->nr_frames < s->cfg.ram_pages))
+      frames_grow(s);
+   if (s->ops) {
       /* Policies that need every reference see the absorbed ones before
          they learn of a new page (ARC's case analysis reads |T1|) and
          before they choose a victim. */

@@ -72,8 +72,13 @@ void vt_policy_params_default(struct vt_policy_params *p);
 struct vt_policy_ops {
    const char *name;        /* "fifo", "lru", ... as --policy= spells it */
    unsigned    needs;       /* VT_POL_* */
+   /* nr_frames: the frames allocated so far, which grow (see grow) up to
+      the RAM size (vt_sim_config(s)->ram_pages). */
    void    *(*create)(struct vt_sim *s, uint32_t nr_frames,
                       const struct vt_policy_params *p);
+   /* The simulation now has nr_frames frames (more than before); the
+      frame array may have moved (vt_sim_frames). */
+   void     (*grow)(void *st, uint32_t nr_frames);
    void     (*destroy)(void *st);
    /* Frame f now holds a page (its vt_pframe is filled in). */
    void     (*insert)(void *st, uint32_t f);
@@ -203,7 +208,7 @@ vt_u64 vt_sim_next_tick(const struct vt_sim *s);
 
 /* For policies. */
 struct vt_pframe *vt_sim_frames(struct vt_sim *s);
-uint32_t vt_sim_nr_frames(const struct vt_sim *s);
+uint32_t vt_sim_nr_frames(const struct vt_sim *s);   /* allocated so far */
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 /* May f be evicted now?  Not if locked, nor if anonymous while swap is
    full.  victim() must return such a frame. */
@@ -264,6 +269,7 @@ void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
                    bool (*before)(void *ctx, uint32_t a, uint32_t b),
                    void *ctx);
 void vt_fheap_destroy(struct vt_fheap *h);
+void vt_fheap_grow(struct vt_fheap *h, uint32_t old_n, uint32_t new_n);
 void vt_fheap_push(struct vt_fheap *h, uint32_t f);
 void vt_fheap_del(struct vt_fheap *h, uint32_t f);
 void vt_fheap_fix(struct vt_fheap *h, uint32_t f);
