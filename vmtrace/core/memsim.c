@@ -46,7 +46,7 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if (mm->sim_stopped[i])
          continue;
       unsigned r = vt_sim_access(mm->sims[i], addr >> VT_PAGE_SHIFT, flags,
-                                 v->mapping, mm->now, prefault ? -1 : cls, NULL);
+                                 v->mapping, mm->sim_now, prefault ? -1 : cls, NULL);
       if (!(r & VT_SIMR_CACHEABLE))
          cacheable = false;
       if ((r & VT_SIMR_OOM) && mm->on_oom)

@@ -330,6 +330,11 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_sims;
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
+   vt_u64         sim_now;           /* the simulations' clock: the host
+                                        advances it where it can also run
+                                        their periodic work (superblock
+                                        boundaries), so filtered and
+                                        unfiltered runs agree */
 
    vt_invalidate_fn invalidate;
    vt_fault_fn      on_fault;

@@ -114,7 +114,7 @@ void vt_pre_thread_first_insn(ThreadId tid)
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
 {
    (void)tid;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    if (!vt_mm.start_brk)
       vt_set_brk(&vt_mm, a);
    vt_set_brk(&vt_mm, a + len);
@@ -123,7 +123,7 @@ void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
 void vt_die_mem_brk(Addr a, SizeT len)
 {
    (void)len;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    vt_set_brk(&vt_mm, a);
 }
 
@@ -211,7 +211,7 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
       tool's fini: write the output now (status "exec"); if the execve
       fails, the file is written again at exit. */
    if (sysno == __NR_execve || sysno == __NR_execveat) {
-      vt_mm.now = vt_insns;
+      vt_mm.now = vt_mm.sim_now = vt_insns;
       vt_exec_pending = True;
       vt_finish(0);
       vt_exec_pending = False;
@@ -240,7 +240,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
    vt_fork_post(sysno, args, res);
    if (sr_isError(res))
       return;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    UWord r = sr_Res(res);
    switch (sysno) {
    case __NR_mmap: {

@@ -379,7 +379,7 @@ void vt_fork_pre(UInt sysno, UWord *args)
 {
    if (!is_fork(sysno, args))
       return;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    /* Shared memory pages that exist so far are known to the child by its
       copy of memory; from now on both log the ones they create.  The child
       is one more process using the log. */

@@ -64,7 +64,7 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 {
    if (len == 0)
       return;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       access_page(p, acc);
@@ -82,6 +82,7 @@ static VG_REGPARM(2) void vt_miss(Addr a, UWord arg)
    vt_misses++;
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    vt_mm.now = vt_insns + (arg >> 32);
+   vt_mm.sim_now = vt_insns;       /* superblock granularity, see vt_core.h */
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
    access_page(first, acc);
    for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
@@ -187,7 +188,7 @@ static void vt_sample_tick(void)
       if (VG_(gettimeofday)(&tv, NULL) == 0)
          wall = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
       vt_frames_pss(&pss, &uss);
-      vt_mm.now = vt_insns;
+      vt_mm.now = vt_mm.sim_now = vt_insns;
       vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
    }
    vt_next_sample = next_wset_sample();
@@ -296,7 +297,10 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          Bool same = page == c.last_fetch_page &&
                      ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page;
          c.pending_insns++;
-         if (!same || !vt_clo.fast_path)
+         /* A second fetch from the same page in this superblock could
+            change nothing, unless a simulation of limited memory can
+            evict the page or clear its referenced bit in between. */
+         if (!same || !vt_clo.fast_path || vt_mm.nr_sims)
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
          else

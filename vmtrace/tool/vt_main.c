@@ -383,7 +383,7 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
    if (!VG_IS_TOOL_USERREQ('V', 'T', args[0]))
       return False;
    *ret = 0;
-   vt_mm.now = vt_insns;
+   vt_mm.now = vt_mm.sim_now = vt_insns;
    switch (args[0]) {
    case VMTRACE_USERREQ__LABEL: {
       HChar *name = client_string(args[3]);
