@@ -470,9 +470,11 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 
 static void vt_post_clo_init(void)
 {
-   if (vt_clo.nr_pol && !vt_clo.nr_ram)
-      VG_(fmsg_bad_option)("--policy", "--policy needs --ram: with unlimited "
-                           "memory no page is ever replaced\n");
+   if (vt_clo.nr_pol && !vt_clo.nr_ram) {
+      VG_(fmsg)("Bad option: --policy needs --ram: with unlimited memory no "
+                "page is ever replaced\n");
+      VG_(exit)(1);
+   }
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {
       vt_clo.policies[0] = &vt_policy_linux;
       vt_clo.nr_pol = 1;

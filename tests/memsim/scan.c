@@ -1,0 +1,74 @@
+/* scan.c: page-replacement scenarios for tests/memsim/run.
+     scan N K          write N anonymous pages, then K-1 more passes over them
+     locked L N K      mlock L pages and write them, scan N pages K times,
+                       then read the locked pages again
+     file              read a 256-page file through a 64 KiB-aligned
+                       private mapping (for --page-cache=cold) */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "vmtrace.h"
+
+#define PG 4096UL
+
+static volatile char *anon(size_t pages, const char *label)
+{
+   volatile char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   if (p == MAP_FAILED)
+      exit(2);
+   VMTRACE_LABEL(p, pages * PG, label);
+   return p;
+}
+
+static void scan(volatile char *p, size_t n, int k)
+{
+   for (int pass = 0; pass < k; pass++)
+      for (size_t i = 0; i < n; i++)
+         p[i * PG] = (char)pass;
+}
+
+int main(int argc, char **argv)
+{
+   if (argc == 4 && !strcmp(argv[1], "scan")) {
+      size_t n = strtoul(argv[2], 0, 10);
+      VMTRACE_PHASE("scan");
+      scan(anon(n, "scan"), n, atoi(argv[3]));
+      return 0;
+   }
+   if (argc == 5 && !strcmp(argv[1], "locked")) {
+      size_t l = strtoul(argv[2], 0, 10), n = strtoul(argv[3], 0, 10);
+      volatile char *lk = anon(l, "locked");
+      VMTRACE_PHASE("lock");
+      if (mlock((void *)lk, l * PG) != 0)
+         return 3;
+      VMTRACE_PHASE("scan");
+      scan(anon(n, "scan"), n, atoi(argv[4]));
+      VMTRACE_PHASE("reread");
+      int s = 0;
+      for (size_t i = 0; i < l; i++)
+         s += lk[i * PG];
+      return s == 12345;
+   }
+   if (argc == 3 && !strcmp(argv[1], "file")) {
+      char buf[PG];
+      memset(buf, 1, sizeof buf);
+      int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0600);
+      for (int i = 0; i < 256; i++)
+         if (write(fd, buf, PG) != (ssize_t)PG)
+            return 4;
+      char *res = mmap(NULL, 2UL << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      char *at = (char *)(((unsigned long)res + 65535) & ~65535UL);
+      volatile char *f = mmap(at, 256 * PG, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+      VMTRACE_LABEL(f, 256 * PG, "file");
+      VMTRACE_PHASE("read");
+      int s = 0;
+      for (size_t i = 0; i < 256; i++)
+         s += f[i * PG];
+      return s == 12345;
+   }
+   return 1;
+}
