@@ -1,0 +1,266 @@
+/* fork MODE: copy-on-write across fork.  Roles (in ORACLE and FACT lines)
+   "parent", "child", "grandchild", "child0".."child49".  Every step of one
+   process waits for the steps of the others it depends on (pipes,
+   waitpid), so the order of all steps is fixed.
+
+   cow          a 300-page private anonymous mapping "buf" written by the
+                parent (phase "write"); fork.  The child reads pages
+                0..99 ("child-read"), then writes pages 100..199
+                ("child-write") and exits.  The parent, once the child has
+                exited, writes pages 100..199 ("after-child"), then pages
+                200..299 ("untouched").
+   parent-first a 100-page "buf" written by the parent ("write"); fork; the
+                child waits on a pipe while the parent writes all 100
+                ("parent-write"), then writes them itself ("child-write")
+                and exits; the parent writes them once more
+                ("after-child").
+   file         a 64-page file mapped private read-only, "file", and two
+                64-page MAP_SHARED|MAP_ANONYMOUS mappings, "shm" and
+                "shm2", all 64 KiB-aligned.  The parent reads "file"
+                ("read") and writes "shm" ("shm-write"); fork; the child
+                reads "file" ("child-read-file"), then "shm"
+                ("child-read-shm"), writes "shm2" ("child-write-shm2") and
+                exits; the parent then reads "shm2" ("read-shm2").
+   pss N        an N-page "buf" written by the parent ("write"); fork; the
+                child writes nothing and exits while the parent waits.
+   many         a 50-page "region" written by the parent ("write"); 50
+                children forked, each waiting on its own pipe; the parent
+                lets them go one at a time: child i labels page i "slice",
+                writes it ("slice") and exits, and the parent waits for it
+                before letting the next go.  Then the parent writes all 50
+                pages ("after-children").
+   tree         a 20-page "region" written by the parent ("write"); fork;
+                the child forks a grandchild, which writes pages 0..9
+                ("grandchild-write") and exits; the child, once it has
+                exited, writes pages 10..19 ("child-write") and exits; the
+                parent, once the child has exited, writes all 20
+                ("after-children").
+
+   FACT <role>:exclusive-<step>=N: how many of the pages the step writes
+   this process maps alone just before it (pagemap), natively. */
+#include "vmtest.h"
+
+#define MANY 50
+
+static void cow(void)
+{
+   enum { N = 300 };
+   char *p = vmt_anon(N);
+   VMTRACE_LABEL(p, N * VMT_PAGE, "buf");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(p, 100);
+      vmt_end();
+      vmt_fact("exclusive-child-write", vmt_exclusive(p + 100 * VMT_PAGE, 100));
+      vmt_begin("child-write");
+      vmt_write_pages(p + 100 * VMT_PAGE, 100);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_fact("exclusive-after-child", vmt_exclusive(p, N));
+   vmt_begin("after-child");
+   vmt_write_pages(p + 100 * VMT_PAGE, 100);
+   vmt_end();
+   vmt_begin("untouched");
+   vmt_write_pages(p + 200 * VMT_PAGE, 100);
+   vmt_end();
+}
+
+static void parent_first(void)
+{
+   enum { N = 100 };
+   struct vmt_chan ready, go;
+   vmt_chan_open(&ready);
+   vmt_chan_open(&go);
+   char *p = vmt_anon(N);
+   VMTRACE_LABEL(p, N * VMT_PAGE, "buf");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_post(&ready);
+      vmt_wait(&go);
+      vmt_fact("exclusive-child-write", vmt_exclusive(p, N));
+      vmt_begin("child-write");
+      vmt_write_pages(p, N);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_wait(&ready);
+   vmt_fact("exclusive-parent-write", vmt_exclusive(p, N));
+   vmt_begin("parent-write");
+   vmt_write_pages(p, N);
+   vmt_end();
+   vmt_post(&go);
+   vmt_reap(pid);
+   vmt_begin("after-child");
+   vmt_write_pages(p, N);
+   vmt_end();
+}
+
+static void file(void)
+{
+   enum { N = 64 };
+   const size_t window = 64 * 1024;
+   int fd = vmt_cached_file("vmtest-fork.dat", N * VMT_PAGE);
+   char *f = vmt_mmap_at(N * VMT_PAGE, window, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   char *s = vmt_mmap_at(N * VMT_PAGE, window, 0, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+   char *s2 = vmt_mmap_at(N * VMT_PAGE, window, 0, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+   VMTRACE_LABEL(f, N * VMT_PAGE, "file");
+   VMTRACE_LABEL(s, N * VMT_PAGE, "shm");
+   VMTRACE_LABEL(s2, N * VMT_PAGE, "shm2");
+   vmt_begin("read");
+   vmt_read_pages(f, N);
+   vmt_end();
+   vmt_begin("shm-write");
+   vmt_write_pages(s, N);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read-file");
+      vmt_read_pages(f, N);
+      vmt_end();
+      vmt_begin("child-read-shm");
+      vmt_read_pages(s, N);
+      vmt_end();
+      vmt_begin("child-write-shm2");
+      vmt_write_pages(s2, N);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_begin("read-shm2");
+   vmt_read_pages(s2, N);
+   vmt_end();
+}
+
+static void pss(size_t n)
+{
+   char *p = vmt_anon(n);
+   VMTRACE_LABEL(p, n * VMT_PAGE, "buf");
+   vmt_begin("write");
+   vmt_write_pages(p, n);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_fact("buf-rss", vmt_smaps_pages(p, "Rss"));
+      vmt_fact("buf-pss", vmt_smaps_pages(p, "Pss"));
+      vmt_fact("buf-private", vmt_smaps_pages(p, "Private"));
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
+static void many(void)
+{
+   static struct vmt_chan go[MANY];
+   static pid_t pids[MANY];
+   static const char *const roles[MANY] = {
+      "child0",  "child1",  "child2",  "child3",  "child4",  "child5",  "child6",
+      "child7",  "child8",  "child9",  "child10", "child11", "child12", "child13",
+      "child14", "child15", "child16", "child17", "child18", "child19", "child20",
+      "child21", "child22", "child23", "child24", "child25", "child26", "child27",
+      "child28", "child29", "child30", "child31", "child32", "child33", "child34",
+      "child35", "child36", "child37", "child38", "child39", "child40", "child41",
+      "child42", "child43", "child44", "child45", "child46", "child47", "child48",
+      "child49"};
+   char *p = vmt_anon(MANY);
+   VMTRACE_LABEL(p, MANY * VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, MANY);
+   vmt_end();
+
+   for (int i = 0; i < MANY; i++)
+      vmt_chan_open(&go[i]);
+   for (int i = 0; i < MANY; i++) {
+      pids[i] = vmt_fork();
+      if (pids[i] == 0) {
+         vmt_set_role(roles[i]);
+         vmt_wait(&go[i]);
+         VMTRACE_LABEL(p + i * VMT_PAGE, VMT_PAGE, "slice");
+         vmt_begin("slice");
+         vmt_write_pages(p + i * VMT_PAGE, 1);
+         vmt_end();
+         vmt_child_exit();
+      }
+   }
+   for (int i = 0; i < MANY; i++) {
+      vmt_post(&go[i]);
+      vmt_reap(pids[i]);
+   }
+   vmt_fact("exclusive-after-children", vmt_exclusive(p, MANY));
+   vmt_begin("after-children");
+   vmt_write_pages(p, MANY);
+   vmt_end();
+}
+
+static void tree(void)
+{
+   enum { N = 20 };
+   char *p = vmt_anon(N);
+   VMTRACE_LABEL(p, N * VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      pid_t gpid = vmt_fork();
+      if (gpid == 0) {
+         vmt_set_role("grandchild");
+         vmt_begin("grandchild-write");
+         vmt_write_pages(p, 10);
+         vmt_end();
+         vmt_child_exit();
+      }
+      vmt_reap(gpid);
+      vmt_begin("child-write");
+      vmt_write_pages(p + 10 * VMT_PAGE, 10);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_fact("exclusive-after-children", vmt_exclusive(p, N));
+   vmt_begin("after-children");
+   vmt_write_pages(p, N);
+   vmt_end();
+}
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   vmt_set_role("parent");
+   const char *mode = argc >= 2 ? argv[1] : "";
+   if (argc == 2 && strcmp(mode, "cow") == 0)
+      cow();
+   else if (argc == 2 && strcmp(mode, "parent-first") == 0)
+      parent_first();
+   else if (argc == 2 && strcmp(mode, "file") == 0)
+      file();
+   else if (argc == 3 && strcmp(mode, "pss") == 0)
+      pss((size_t)atol(argv[2]));
+   else if (argc == 2 && strcmp(mode, "many") == 0)
+      many();
+   else if (argc == 2 && strcmp(mode, "tree") == 0)
+      tree();
+   else
+      vmt_die("usage: fork cow|parent-first|file|pss N|many|tree");
+   return 0;
+}
