@@ -43,9 +43,6 @@ struct vt_options vt_clo = {
    .oom_stop = True,
 };
 
-/* --ram=256M,1G: page counts of the simulations' RAM sizes. */
-static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
-                        UInt *n_out);
 
 /* ---- the core's host interface -------------------------------------- */
 
@@ -118,67 +115,63 @@ static Bool parse_count(const HChar *s, ULong *out)
    return True;
 }
 
+/* Splits a comma-separated option value into at most `max` items of
+   fewer than 32 characters; a bad list ends the run naming `example`. */
+#define MAX_ITEMS 16
+static UInt split_list(const HChar *arg, const HChar *list, HChar items[][32],
+                       UInt max, const HChar *example)
+{
+   UInt n = 0;
+   const HChar *p = list;
+   while (*p) {
+      SizeT len = 0;
+      while (p[len] && p[len] != ',')
+         len++;
+      if (len == 0 || len >= 32 || n == max)
+         VG_(fmsg_bad_option)(arg, "give 1 to %u comma-separated values, e.g. %s\n",
+                              max, example);
+      VG_(memcpy)(items[n], p, len);
+      items[n++][len] = 0;
+      p += len;
+      if (*p == ',')
+         p++;
+   }
+   if (n == 0)
+      VG_(fmsg_bad_option)(arg, "needs at least one value, e.g. %s\n", example);
+   return n;
+}
+
 /* --ws-tau=100k,1M,10M: working-set windows in instructions. */
 static void parse_taus(const HChar *arg, const HChar *list)
 {
-   HChar buf[32];
-   UInt n = 0;
-   const HChar *p = list;
-   while (*p) {
-      SizeT len = 0;
-      while (p[len] && p[len] != ',')
-         len++;
-      if (len == 0 || len >= sizeof buf || n == VT_MAX_TAUS)
-         VG_(fmsg_bad_option)(arg, "--ws-tau takes 1 to %d windows in "
-                              "instructions, e.g. 100k,1M,10M\n", VT_MAX_TAUS);
-      VG_(memcpy)(buf, p, len);
-      buf[len] = 0;
-      ULong t = 0;
-      if (!parse_count(buf, &t) || t == 0)
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, VT_MAX_TAUS, "100k,1M,10M");
+   for (UInt i = 0; i < n; i++)
+      if (!parse_count(items[i], &vt_clo.tau[i]) || vt_clo.tau[i] == 0)
          VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
-                              "(e.g. 100k, 1M)\n", buf);
-      vt_clo.tau[n++] = t;
-      p += len;
-      if (*p == ',')
-         p++;
-   }
-   if (n == 0)
-      VG_(fmsg_bad_option)(arg, "--ws-tau needs at least one window\n");
+                              "(e.g. 100k, 1M)\n", items[i]);
    vt_clo.nr_tau = n;
 }
 
+/* --ram=256M,1G: page counts of the simulations' RAM sizes. */
 static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
                         UInt *n_out)
 {
-   HChar buf[32];
-   UInt n = 0;
-   const HChar *p = list;
-   while (*p) {
-      SizeT len = 0;
-      while (p[len] && p[len] != ',')
-         len++;
-      if (len == 0 || len >= sizeof buf || n == VT_MAX_SIMS_PER_LIST)
-         VG_(fmsg_bad_option)(arg, "give 1 to %d sizes, e.g. 256M,1G\n",
-                              VT_MAX_SIMS_PER_LIST);
-      VG_(memcpy)(buf, p, len);
-      buf[len] = 0;
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "256M,1G");
+   for (UInt i = 0; i < n; i++) {
       ULong b = 0;
-      if (!parse_size(buf, &b) || b < 4096)
+      if (!parse_size(items[i], &b) || b < 4096)
          VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
-                              "suffixes are powers of 1024)\n", buf);
-      out[n++] = b >> VT_PAGE_SHIFT;
-      p += len;
-      if (*p == ',')
-         p++;
+                              "suffixes are powers of 1024)\n", items[i]);
+      out[i] = b >> VT_PAGE_SHIFT;
    }
-   if (n == 0)
-      VG_(fmsg_bad_option)(arg, "needs at least one size\n");
    *n_out = n;
 }
 
+/* --policy=lru,clock or all (every policy that runs online). */
 static void parse_policies(const HChar *arg, const HChar *list)
 {
-   HChar buf[32];
    UInt n = 0;
    if (!VG_(strcmp)(list, "all")) {
       for (UInt i = 0; vt_policies[i]; i++)
@@ -187,27 +180,18 @@ static void parse_policies(const HChar *arg, const HChar *list)
       vt_clo.nr_pol = n;
       return;
    }
-   const HChar *p = list;
-   while (*p) {
-      SizeT len = 0;
-      while (p[len] && p[len] != ',')
-         len++;
-      if (len == 0 || len >= sizeof buf || n == VT_MAX_SIMS_PER_LIST)
-         VG_(fmsg_bad_option)(arg, "give 1 to %d policies, e.g. lru,clock,linux\n",
-                              VT_MAX_SIMS_PER_LIST);
-      VG_(memcpy)(buf, p, len);
-      buf[len] = 0;
-      const struct vt_policy_ops *ops = vt_policy_find(buf);
+   HChar items[MAX_ITEMS][32];
+   n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "lru,clock,linux");
+   for (UInt i = 0; i < n; i++) {
+      const struct vt_policy_ops *ops = vt_policy_find(items[i]);
       if (!ops)
          VG_(fmsg_bad_option)(arg, "unknown policy '%s' (fifo, lru, lfu, random, "
-                              "clock, nru, aging, wsclock, linux, arc, or all)\n", buf);
+                              "clock, nru, aging, wsclock, linux, arc, or all)\n",
+                              items[i]);
       if (ops->needs & VT_POL_FUTURE)
          VG_(fmsg_bad_option)(arg, "policy '%s' needs the future: it runs only "
-                              "in offline replay of a recorded trace\n", buf);
-      vt_clo.policies[n++] = ops;
-      p += len;
-      if (*p == ',')
-         p++;
+                              "in offline replay of a recorded trace\n", items[i]);
+      vt_clo.policies[i] = ops;
    }
    vt_clo.nr_pol = n;
 }
