@@ -23,6 +23,9 @@
                 exits; the parent then reads "shm2" ("read-shm2").
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
+   pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
+                "file", read by the parent ("read"); fork; the child reads
+                it ("child-read") and exits while the parent waits.
    many         a 50-page "region" written by the parent ("write"); 50
                 children forked, each waiting on its own pipe; the parent
                 lets them go one at a time: child i labels page i "slice",
@@ -167,6 +170,29 @@ static void pss(size_t n)
    vmt_reap(pid);
 }
 
+static void pss_file(size_t n)
+{
+   int fd = vmt_cached_file("vmtest-pss.dat", n * VMT_PAGE);
+   char *f = vmt_mmap_at(n * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(f, n * VMT_PAGE, "file");
+   vmt_begin("read");
+   vmt_read_pages(f, n);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(f, n);
+      vmt_end();
+      vmt_fact("file-rss", vmt_smaps_pages(f, "Rss"));
+      vmt_fact("file-pss", vmt_smaps_pages(f, "Pss"));
+      vmt_fact("file-private", vmt_smaps_pages(f, "Private"));
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 static void many(void)
 {
    static struct vmt_chan go[MANY];
@@ -256,11 +282,13 @@ int main(int argc, char **argv)
       file();
    else if (argc == 3 && strcmp(mode, "pss") == 0)
       pss((size_t)atol(argv[2]));
+   else if (argc == 3 && strcmp(mode, "pss-file") == 0)
+      pss_file((size_t)atol(argv[2]));
    else if (argc == 2 && strcmp(mode, "many") == 0)
       many();
    else if (argc == 2 && strcmp(mode, "tree") == 0)
       tree();
    else
-      vmt_die("usage: fork cow|parent-first|file|pss N|many|tree");
+      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|many|tree");
    return 0;
 }
