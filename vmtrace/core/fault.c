@@ -69,6 +69,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
          continue;             /* not in the page cache, or beyond EOF */
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
+      if (mm->file_map)
+         mm->file_map(mm->host_ctx, v->vm_file, vma_pgoff(v, a), 1);
       if (mm->nr_sims && a != (addr & VT_PAGE_MASK))
          vt_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
    }
@@ -112,6 +114,8 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
       if (!(*ptep & VT_PTE_PRESENT)) {
          *ptep = keep | file_read_pte(v);
          vt_rss_add(mm, m, 1);
+         if (mm->file_map)
+            mm->file_map(mm->host_ctx, f, pgoff, 1);
       }
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    }
@@ -122,13 +126,16 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_COW;
    }
    *ptep = keep | base | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
+   if (mm->file_map)
+      mm->file_map(mm->host_ctx, f, pgoff, 1);
    return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;  /* do_shared_fault */
 }
 
 /* do_wp_page: a write to a present, write-protected PTE in a VMA that
    allows writing. */
 static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
-                                      struct vt_mapping *m, vt_pte *ptep)
+                                      struct vt_mapping *m, vt_addr addr,
+                                      vt_pte *ptep)
 {
    vt_pte pte = *ptep;
    if (pte & VT_PTE_ZERO) {              /* the zero page: a new page */
@@ -142,6 +149,8 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
       return VT_FC_WP_SHARED;
    }
    if (pte & VT_PTE_FILE) {              /* private copy of a file page */
+      if (mm->file_map)
+         mm->file_map(mm->host_ctx, v->vm_file, vma_pgoff(v, addr), -1);
       v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = (pte & ~(vt_pte)VT_PTE_FILE) | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_WP_COPY;
@@ -189,7 +198,7 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    int cls = -1;
    if (*ptep & VT_PTE_PRESENT) {
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
-         cls = (int)do_wp_page(mm, v, m, ptep);
+         cls = (int)do_wp_page(mm, v, m, addr, ptep);
    } else {
       cls = (int)do_fault(mm, v, m, addr, ptep, acc);
    }

@@ -189,7 +189,8 @@ static void merge_range(struct vt_mm *mm, vt_addr start, vt_addr end)
 
 /* ---- zapping PTEs --------------------------------------------------- */
 
-struct zap_ctx { struct vt_mm *mm; struct vt_mapping *m; bool keep; };
+struct zap_ctx { struct vt_mm *mm; struct vt_mapping *m; bool keep;
+                 const struct vt_vma *v; };
 
 static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
 {
@@ -201,6 +202,10 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
    if (z->mm->nr_sims && (pte & VT_PTE_PRESENT))
       vt_sims_drop(z->mm, addr);
+   if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE) &&
+       z->mm->file_map && z->v->vm_file)
+      z->mm->file_map(z->mm->host_ctx, z->v->vm_file,
+                      z->v->vm_pgoff + ((addr - z->v->vm_start) >> VT_PAGE_SHIFT), -1);
    if (!z->keep)
       vt_wset_forget(z->mm, ptep);
    *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
@@ -209,7 +214,7 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
 void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
                   vt_addr end, bool keep_touched)
 {
-   struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched };
+   struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma };
    vt_walk_ptes(mm, start, end, zap_one, &z);
    vt_invalidate(mm, start, end);
 }

@@ -338,6 +338,10 @@ struct vt_mm {                       /* like mm_struct */
 
    vt_invalidate_fn invalidate;
    vt_fault_fn      on_fault;
+   /* A page-cache page of file f at pgoff was mapped (+1) or unmapped (-1)
+      here: other processes may map it too (PSS divides it among them). */
+   void           (*file_map)(void *ctx, const struct vt_file *f, vt_u64 pgoff,
+                              int delta);
    /* A simulation ran out of memory bringing in addr. */
    void           (*on_oom)(void *ctx, uint32_t sim, vt_addr addr);
    const struct vt_frame_ops *frame_ops;

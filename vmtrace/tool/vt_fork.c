@@ -31,6 +31,7 @@ struct rec { ULong id; UInt n; Int delta; };
    of processes that use the log (the log goes when it drops to 0). */
 #define SHMEM_KEY_BIT (1ULL << 63)
 #define PROC_KEY      (1ULL << 62)
+#define FILE_KEY_BIT  (1ULL << 61)
 static Long procs;
 
 static HChar log_path[512];
@@ -86,7 +87,7 @@ static void apply(const struct rec *r, Off64T at)
       procs += r->delta;
       return;
    }
-   if (r->id & SHMEM_KEY_BIT) {
+   if (r->id & (SHMEM_KEY_BIT | FILE_KEY_BIT)) {
       if (r->n)
          *slot(r->id, True) += r->delta;
       return;
@@ -100,10 +101,12 @@ static void apply(const struct rec *r, Off64T at)
 }
 
 /* Reads the records the others appended since last time. */
+static void flush_file_records(void);
 static void refresh(void)
 {
    if (!log_path[0] || log_broken)
       return;
+   flush_file_records();
    SysRes sr = VG_(open)(log_path, VKI_O_RDONLY, 0);
    if (sr_isError(sr)) {
       log_failed("open");
@@ -288,6 +291,78 @@ static bool shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
 
 static const struct vt_shmem_ops shmem_ops = { shmem_created, shmem_exists, NULL };
 
+/* ---- file pages mapped by several processes ------------------------------
+
+   PSS divides a page-cache page among the processes that map it, as it
+   divides a shared anonymous frame.  Once the process shares a log (it
+   forked or was forked), every file page it maps or unmaps is a record
+   keyed by (file, page); they are batched and written before anything
+   reads the log (a sample, a decision, the end). */
+static struct rec *fbatch;
+static UInt fbatch_n, fbatch_cap;
+
+static vt_u64 file_key(const struct vt_file *f, vt_u64 pgoff)
+{
+   vt_u64 id = f->shmem ? f->gid : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino;
+   vt_u64 h = (id ^ (pgoff * 0xC2B2AE3D27D4EB4FULL)) * 0x100000001B3ULL;
+   return ((h ^ (h >> 31)) & (FILE_KEY_BIT - 1)) | FILE_KEY_BIT;
+}
+
+static void flush_file_records(void)
+{
+   if (fbatch_n)
+      append(fbatch, fbatch_n);
+   fbatch_n = 0;
+}
+
+static void file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta)
+{
+   (void)ctx;
+   if (!log_path[0] || log_broken)
+      return;
+   if (fbatch_n == fbatch_cap) {
+      if (fbatch_cap >= 4096) {
+         flush_file_records();
+      } else {
+         fbatch_cap = fbatch_cap ? fbatch_cap * 2 : 256;
+         struct rec *nb = VT_CALLOC("vt.frames", fbatch_cap, sizeof *nb);
+         if (fbatch) {
+            VG_(memcpy)(nb, fbatch, fbatch_n * sizeof *nb);
+            VG_(free)(fbatch);
+         }
+         fbatch = nb;
+      }
+   }
+   struct rec r = { file_key(f, pgoff), 1, delta };
+   fbatch[fbatch_n++] = r;
+}
+
+/* At a fork that starts the log: this process's file pages, once for it
+   and once for the child (whose copy of the page table maps them too,
+   until it drops those of the VMAs fork does not copy). */
+struct fm_ctx { const struct vt_vma *v; Int delta; };
+static void count_file_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct fm_ctx *c = vctx;
+   if ((*ptep & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE))
+      file_map(NULL, c->v->vm_file,
+               c->v->vm_pgoff + ((addr - c->v->vm_start) >> VT_PAGE_SHIFT), c->delta);
+}
+
+static void all_file_pages(Int delta)
+{
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      struct fm_ctx c = { &vt_mm.vmas[i], delta };
+      if (c.v->vm_file)
+         vt_walk_ptes(&vt_mm, c.v->vm_start, c.v->vm_end, count_file_pte, &c);
+   }
+}
+
+void vt_file_sharing_init(void)
+{
+   vt_mm.file_map = file_map;
+}
+
 void vt_shmem_init(void)
 {
    vt_shmem_new_gid = shmem_new_gid;
@@ -297,6 +372,9 @@ void vt_shmem_init(void)
 /* At exit and before execve: the address space goes. */
 void vt_frames_exit(void)
 {
+   if (vt_mm.file_map)
+      all_file_pages(-1);      /* the address space goes */
+   vt_mm.file_map = NULL;
    batching = True;
    vt_release_frames(&vt_mm);
    batching = False;
@@ -324,25 +402,45 @@ void vt_frames_refresh(void)
    refresh();
 }
 
-/* PSS (x1000) and USS in pages: private resident pages count 1, each
-   shared frame 1/n of the n processes that map it. */
+/* PSS (x1000) and USS in pages: each resident page counts 1/n of the n
+   processes that map it (a frame shared copy-on-write, a page-cache page),
+   USS only the pages no other process maps. */
+struct pss_ctx { const struct vt_vma *v; ULong pss_x1000, uss; };
+
+static void pss_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct pss_ctx *c = vctx;
+   vt_pte pte = *ptep;
+   if (!(pte & VT_PTE_PRESENT) || (pte & VT_PTE_ZERO))
+      return;
+   ULong n = 1;
+   if (pte & VT_PTE_COW) {
+      n = vt_frame_sharers(vt_mm.frames[VT_PTE_FRAME(pte)]);
+   } else if ((pte & VT_PTE_FILE) && c->v->vm_file) {
+      Long *k = slot(file_key(c->v->vm_file, c->v->vm_pgoff +
+                              ((addr - c->v->vm_start) >> VT_PAGE_SHIFT)), False);
+      n = k && *k > 1 ? (ULong)*k : 1;
+   }
+   c->pss_x1000 += 1000 / n;
+   if (n == 1)
+      c->uss++;
+}
+
 void vt_frames_pss(ULong *pss_x1000, ULong *uss)
 {
-   ULong shared_pages = 0, shared_x1000 = 0, alone = 0;
-   if (vt_mm.nr_cow) {
+   if (!log_path[0] || log_broken) {      /* nothing shared with anyone */
+      *pss_x1000 = vt_mm.rss * 1000;
+      *uss = vt_mm.rss;
+   } else {
       refresh();
-      for (UInt i = 0; i < vt_mm.nr_frames; i++) {
-         if (!vt_mm.frame_live[i])
-            continue;
-         ULong n = vt_frame_sharers(vt_mm.frames[i]);
-         shared_pages++;
-         shared_x1000 += 1000 / n;
-         if (n == 1)
-            alone++;
+      struct pss_ctx c = { NULL, 0, 0 };
+      for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+         c.v = &vt_mm.vmas[i];
+         vt_walk_ptes(&vt_mm, c.v->vm_start, c.v->vm_end, pss_pte, &c);
       }
+      *pss_x1000 = c.pss_x1000;
+      *uss = c.uss;
    }
-   *pss_x1000 = (vt_mm.rss - shared_pages) * 1000 + shared_x1000;
-   *uss = vt_mm.rss - shared_pages + alone;
    if (vt_is_vfork_child)
       *pss_x1000 = *uss = 0;   /* every page it maps is its parent's */
 }
@@ -383,9 +481,15 @@ void vt_fork_pre(UInt sysno, UWord *args)
    /* Shared memory pages that exist so far are known to the child by its
       copy of memory; from now on both log the ones they create.  The child
       is one more process using the log. */
+   Bool first = !log_path[0];
    ensure_log();
    struct rec child = { PROC_KEY, 1, 1 };
    append(&child, 1);
+   if (first)
+      all_file_pages(1);       /* this process's, from now on logged */
+   if (is_copying_fork(sysno, args))
+      all_file_pages(1);       /* the child's copies (a vfork child has none) */
+   flush_file_records();
    if (is_copying_fork(sysno, args)) {
       vt_fork_prepare(&vt_mm);
       fork_pending = 1;
@@ -442,6 +546,7 @@ void vt_fork_child_hook(ThreadId tid)
    vt_sample_now();            /* the child's memory at its start */
    if (kind != 1) {
       vt_mm.frame_ops = NULL;  /* the parent's frames stay the parent's */
+      vt_mm.file_map = NULL;   /* and so do its file pages */
       vt_is_vfork_child = True;
    }
    vt_child_reset_output();

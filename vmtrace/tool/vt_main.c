@@ -475,6 +475,7 @@ static void vt_post_clo_init(void)
    vt_mm.invalidate = vt_tlb_invalidate;
    vt_mm.on_fault = vt_on_fault;
    vt_mm.frame_ops = &vt_frame_ops;
+   vt_file_sharing_init();
    vt_tlb_flush();
    vt_memsim_init();
    if (vt_clo.timeline) {

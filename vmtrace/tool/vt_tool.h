@@ -100,6 +100,7 @@ void  vt_frames_refresh(void);
 ULong vt_frame_sharers(vt_u64 id);
 void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
 void  vt_shmem_init(void);
+void  vt_file_sharing_init(void);
 
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
