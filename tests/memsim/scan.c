@@ -3,7 +3,9 @@
      locked L N K      mlock L pages and write them, scan N pages K times,
                        then read the locked pages again
      file              read a 256-page file through a 64 KiB-aligned
-                       private mapping (for --page-cache=cold) */
+                       private mapping (for --page-cache=cold)
+     twice F M         read a 64-page file through one mapping, and with
+                       M=1 through a second one too */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -51,6 +53,23 @@ int main(int argc, char **argv)
       int s = 0;
       for (size_t i = 0; i < l; i++)
          s += lk[i * PG];
+      return s == 12345;
+   }
+   if (argc == 4 && !strcmp(argv[1], "twice")) {
+      /* a 64-page file mapped twice (the second mapping only if argv[3] is
+         1), every page read through each mapping */
+      char buf[PG];
+      memset(buf, 1, sizeof buf);
+      int fd = open(argv[2], O_RDWR | O_CREAT | O_TRUNC, 0600);
+      for (int i = 0; i < 64; i++)
+         if (write(fd, buf, PG) != (ssize_t)PG)
+            return 4;
+      int s = 0;
+      for (int m = 0; m < 1 + atoi(argv[3]); m++) {
+         volatile char *f = mmap(NULL, 64 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+         for (size_t i = 0; i < 64; i++)
+            s += f[i * PG];
+      }
       return s == 12345;
    }
    if (argc == 3 && !strcmp(argv[1], "file")) {

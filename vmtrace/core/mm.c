@@ -26,6 +26,8 @@ void vt_mm_destroy(struct vt_mm *mm)
    vt_host_free(mm->frames);
    vt_host_free(mm->sims);           /* the simulations are the host's */
    vt_host_free(mm->sim_stopped);
+   vt_host_free(mm->rmap_key);
+   vt_host_free(mm->rmap_addr);
    vt_host_free(mm->frame_live);
    if (mm->ws) {
       struct vt_wset *w = mm->ws;

@@ -201,7 +201,7 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
    if (z->mm->nr_sims && (pte & VT_PTE_PRESENT))
-      vt_sims_drop(z->mm, addr);
+      vt_sims_drop(z->mm, z->v, addr, pte);
    if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE) &&
        z->mm->file_map && z->v->vm_file)
       z->mm->file_map(z->mm->host_ctx, z->v->vm_file,
@@ -393,10 +393,11 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    /* The simulations key pages by address: the page leaves its old key
       and is mapped (without a reference) at the new one. */
    if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT)) {
-      vt_sims_drop(c->mm, addr);
       const struct vt_vma *v = vt_find_vma(c->mm, addr);
-      if (v)
+      if (v && !((*ptep & VT_PTE_FILE) && v->vm_file)) {   /* page cache: same key */
+         vt_sims_drop(c->mm, v, addr, *ptep);
          vt_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
+      }
    }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
    *dst = *ptep;
@@ -458,12 +459,12 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
    }
 }
 
-struct lock_ctx { struct vt_mm *mm; bool lock; };
+struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct lock_ctx *c = vctx;
    if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT))
-      vt_sims_lock(c->mm, addr, c->lock);
+      vt_sims_lock(c->mm, c->v, addr, *ptep, c->lock);
    if (c->lock)
       *ptep |= VT_PTE_LOCKED;
    else
@@ -478,7 +479,7 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
    for (uint32_t i = vt_vma_lower(mm, start);
         i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
       struct vt_vma *v = &mm->vmas[i];
-      struct lock_ctx c = { mm, lock };
+      struct lock_ctx c = { mm, lock, v };
       if (lock)
          v->vm_flags |= VT_VM_LOCKED;
       else

@@ -330,6 +330,9 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_sims;
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
+   vt_u64        *rmap_key;          /* page-cache key -> address (memsim.c) */
+   vt_addr       *rmap_addr;
+   uint32_t       rmap_n, rmap_cap;
    vt_u64         sim_now;           /* the simulations' clock: the host
                                         advances it where it can also run
                                         their periodic work (superblock
@@ -413,6 +416,8 @@ void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
 /* Simulations of limited memory (vt_sim.h) fed by this address space. */
 struct vt_sim;
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s);
+/* A simulation's page key lost its rights: its filter entries must go. */
+void vt_sims_invalidate_key(struct vt_mm *mm, vt_u64 key);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

@@ -40,8 +40,9 @@ void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
 void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);
-void vt_sims_drop(struct vt_mm *mm, vt_addr addr);
-void vt_sims_lock(struct vt_mm *mm, vt_addr addr, bool locked);
+void vt_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
+void vt_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                  vt_pte pte, bool locked);
 
 /* label.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,

@@ -32,7 +32,8 @@ static UInt nr_recs;
 
 static void sim_invalidate(void *ctx, vt_u64 key)
 {
-   vt_tlb_invalidate(ctx, key << VT_PAGE_SHIFT, (key + 1) << VT_PAGE_SHIFT);
+   (void)ctx;
+   vt_sims_invalidate_key(&vt_mm, key);
 }
 
 static void sim_flush_hits(void *ctx, struct vt_sim *s)
