@@ -550,7 +550,5 @@ void vt_fork_child_hook(ThreadId tid)
       vt_is_vfork_child = True;
    }
    vt_child_reset_output();
-   struct vki_timeval tv;
-   if (VG_(gettimeofday)(&tv, NULL) == 0)
-      vt_start_time_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+   vt_start_time_ms = vt_wall_ms();
 }

@@ -153,15 +153,14 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
 }
 
-static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
+static void add_counter(struct ictx *c, ULong *ctr, UInt n)
 {
    if (n == 0)
-      return NULL;
+      return;
    IRExpr *ea = IRExpr_Const(IRConst_U64((ULong)(Addr)ctr));
    IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
    IRExpr *nw = bin(c, Iop_Add64, old, IRExpr_Const(IRConst_U64(n)), Ity_I64);
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, ea, nw));
-   return nw;
 }
 
 /* Closes samples whose end the clock has passed (vt_next_sample), and
@@ -174,6 +173,24 @@ static ULong next_wset_sample(void)
    return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
 }
 
+/* Closes the open sample at the current clock. */
+static void take_sample(void)
+{
+   ULong pss, uss;
+   vt_frames_pss(&pss, &uss);
+   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_wset_sample(&vt_mm, vt_insns, vt_wall_ms(), pss, uss);
+}
+
+/* The next time vt_sample_tick must run: a sample boundary or a tick of a
+   simulation's periodic work, whichever comes first. */
+void vt_sample_init(void)
+{
+   vt_next_sample = next_wset_sample();
+   if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
+      vt_next_sample = vt_memsim_next_tick();
+}
+
 static void vt_sample_tick(void)
 {
    /* The simulations' periodic work (NRU resets, aging) first: it clears
@@ -183,32 +200,19 @@ static void vt_sample_tick(void)
    Bool sampled = False;
    while (vt_insns >= next_wset_sample()) {
       sampled = True;
-      ULong pss, uss, wall = 0;
-      struct vki_timeval tv;
-      if (VG_(gettimeofday)(&tv, NULL) == 0)
-         wall = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
-      vt_frames_pss(&pss, &uss);
-      vt_mm.now = vt_mm.sim_now = vt_insns;
-      vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
+      take_sample();
    }
-   vt_next_sample = next_wset_sample();
-   if (vt_mm.nr_sims) {
-      ULong t = vt_memsim_next_tick();
-      if (t < vt_next_sample)
-         vt_next_sample = t;
-   }
+   vt_sample_init();
    if (sampled)
       vt_tlb_flush();
 }
 
-void vt_sample_init(void)
+/* At the end (exit, exec): the open sample is closed where the run ends. */
+void vt_sample_final(void)
 {
-   vt_next_sample = next_wset_sample();
-   if (vt_mm.nr_sims) {
-      ULong t = vt_memsim_next_tick();
-      if (t < vt_next_sample)
-         vt_next_sample = t;
-   }
+   const struct vt_wset *w = vt_mm.ws;
+   if (w && !(w->nr && w->t[w->nr - 1] == vt_insns))
+      take_sample();
 }
 
 /* A sample now, between the regular ones: at fork (a process blocked in
@@ -218,34 +222,15 @@ void vt_sample_now(void)
    if (!vt_mm.ws)
       return;
    vt_sample_final();
-   vt_next_sample = next_wset_sample();
-   if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
-      vt_next_sample = vt_memsim_next_tick();
+   vt_sample_init();
    vt_tlb_flush();     /* a new sample: first references must be seen */
 }
 
-/* At the end (exit, exec): the open sample is closed where the run ends. */
-void vt_sample_final(void)
+static void flush_counters(struct ictx *c)
 {
-   if (!vt_mm.ws)
-      return;
-   const struct vt_wset *w = vt_mm.ws;
-   if (w->nr && w->t[w->nr - 1] == vt_insns)
-      return;
-   ULong pss, uss, wall = 0;
-   struct vki_timeval tv;
-   if (VG_(gettimeofday)(&tv, NULL) == 0)
-      wall = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
-   vt_frames_pss(&pss, &uss);
-   vt_wset_sample(&vt_mm, vt_insns, wall, pss, uss);
-}
-
-static void flush_counters(struct ictx *c, Bool last)
-{
-   IRExpr *now = add_counter(c, &vt_insns, c->pending_insns);
+   add_counter(c, &vt_insns, c->pending_insns);
    add_counter(c, &vt_refs, c->pending_refs);
    c->pending_insns = c->pending_refs = 0;
-   (void)last; (void)now;
 }
 
 /* At the entry of every superblock (whichever exit the previous one took):
@@ -359,13 +344,13 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          break;
       }
       case Ist_Exit:
-         flush_counters(&c, False);
+         flush_counters(&c);
          break;
       default:
          break;
       }
       addStmtToIRSB(c.sb, st);
    }
-   flush_counters(&c, True);
+   flush_counters(&c);
    return c.sb;
 }

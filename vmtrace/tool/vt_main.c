@@ -66,8 +66,9 @@ void vt_host_panic(const char *msg)
 
 /* ---- options ---------------------------------------------------------- */
 
-/* A byte count: digits with an optional K, M or G suffix (powers of 1024). */
-static Bool parse_size(const HChar *s, ULong *out)
+/* Digits with an optional k/K, M or G suffix, in powers of `base`; for
+   byte sizes (base 1024) also "KiB" and a trailing "B". */
+static Bool parse_number(const HChar *s, ULong base, ULong *out)
 {
    ULong v = 0;
    if (*s < '0' || *s > '9')
@@ -79,40 +80,37 @@ static Bool parse_size(const HChar *s, ULong *out)
    }
    ULong mult = 1;
    switch (*s) {
-   case 'k': case 'K': mult = 1ULL << 10; s++; break;
-   case 'm': case 'M': mult = 1ULL << 20; s++; break;
-   case 'g': case 'G': mult = 1ULL << 30; s++; break;
+   case 'k': case 'K': mult = base; s++; break;
+   case 'M': mult = base * base; s++; break;
+   case 'G': mult = base * base * base; s++; break;
+   case 'm': case 'g':
+      if (base == 1024) {
+         mult = *s == 'm' ? base * base : base * base * base;
+         s++;
+      }
+      break;
    default: break;
    }
-   if (*s == 'i' && mult > 1)
-      s++;                                 /* KiB, MiB, GiB */
-   if ((*s == 'B' || *s == 'b') && s[1] == 0)
-      s++;
+   if (base == 1024) {
+      if (*s == 'i' && mult > 1)
+         s++;                              /* KiB, MiB, GiB */
+      if ((*s == 'B' || *s == 'b') && s[1] == 0)
+         s++;
+   }
    if (*s || (v && mult > ~0ULL / v))
       return False;
    *out = v * mult;
    return True;
 }
 
-/* A count: digits with an optional k, M or G suffix (powers of 1000). */
-static Bool parse_count(const HChar *s, ULong *out)
+static Bool parse_size(const HChar *s, ULong *out)   /* bytes: K = 1024 */
 {
-   ULong v = 0;
-   if (*s < '0' || *s > '9')
-      return False;
-   for (; *s >= '0' && *s <= '9'; s++) {
-      if (v > (~0ULL - 9) / 10)
-         return False;
-      v = v * 10 + (ULong)(*s - '0');
-   }
-   ULong mult = *s == 'k' || *s == 'K' ? 1000ULL : *s == 'M' ? 1000000ULL
-              : *s == 'G' ? 1000000000ULL : 1;
-   if (mult > 1)
-      s++;
-   if (*s || (v && mult > ~0ULL / v))
-      return False;
-   *out = v * mult;
-   return True;
+   return parse_number(s, 1024, out);
+}
+
+static Bool parse_count(const HChar *s, ULong *out)  /* counts: k = 1000 */
+{
+   return parse_number(s, 1000, out);
 }
 
 /* Splits a comma-separated option value into at most `max` items of
@@ -490,9 +488,15 @@ static void vt_post_clo_init(void)
       vt_wset_init(&vt_mm, &wc);
       vt_sample_init();
    }
+   vt_start_time_ms = vt_wall_ms();
+}
+
+ULong vt_wall_ms(void)
+{
    struct vki_timeval tv;
-   if (VG_(gettimeofday)(&tv, NULL) == 0)
-      vt_start_time_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+   if (VG_(gettimeofday)(&tv, NULL) != 0)
+      return 0;
+   return (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
 }
 
 /* The process ends (exitcode) or its image is replaced (vt_exec_pending):

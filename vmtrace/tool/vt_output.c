@@ -545,10 +545,7 @@ static void write_body(Int exitcode, ULong end_ms)
 
 void vt_write_output(Int exitcode)
 {
-   ULong end_ms = vt_start_time_ms;
-   struct vki_timeval tv;
-   if (VG_(gettimeofday)(&tv, NULL) == 0)
-      end_ms = (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
+   ULong end_ms = vt_wall_ms();
    HChar *name = VG_(expand_file_name)("--vmtrace-out-file", vt_clo.out_file);
    if (vt_exec_pending) {
       /* The image that calls execve writes NAME.exec1 (then .exec2, ...),

@@ -122,6 +122,7 @@ extern ULong vt_next_sample;
 void vt_sample_init(void);
 void vt_sample_final(void);
 void vt_sample_now(void);
+ULong vt_wall_ms(void);            /* vt_main.c: milliseconds since the epoch */
 
 /* vt_output.c */
 void vt_child_reset_output(void);
