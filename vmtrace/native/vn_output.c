@@ -1,0 +1,149 @@
+/* The output file (docs/output-format.md, "vmtrace-native output file
+   format"): one JSON object, written to a temporary name and renamed, so a
+   reader never sees half a file under the final name. */
+#include "vn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void vn_json_str(FILE *f, const char *s)
+{
+   const unsigned char *p = (const unsigned char *)s;
+   fputc('"', f);
+   for (; *p; p++) {
+      switch (*p) {
+      case '"': fputs("\\\"", f); break;
+      case '\\': fputs("\\\\", f); break;
+      case '\n': fputs("\\n", f); break;
+      case '\r': fputs("\\r", f); break;
+      case '\t': fputs("\\t", f); break;
+      default:
+         if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+         else if (*p < 0x80)
+            fputc(*p, f);
+         else {
+            /* pass valid UTF-8 through, escape stray bytes as U+FFFD */
+            int len = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+            int k, ok = len > 0;
+            for (k = 1; ok && k < len; k++)
+               if ((p[k] & 0xc0) != 0x80)
+                  ok = 0;
+            if (ok) {
+               fwrite(p, 1, (size_t)len, f);
+               p += len - 1;
+            } else {
+               fputs("\\ufffd", f);
+            }
+         }
+      }
+   }
+   fputc('"', f);
+}
+
+static void faults_json(FILE *f, const struct vn_faults *x)
+{
+   fprintf(f, "{\"minor\": %llu, \"major\": %llu, \"total\": %llu}",
+           (unsigned long long)x->n[VN_MINOR], (unsigned long long)x->n[VN_MAJOR],
+           (unsigned long long)(x->n[VN_MINOR] + x->n[VN_MAJOR]));
+}
+
+static const char *kind_name(enum vn_kind k)
+{
+   switch (k) {
+   case VN_K_FILE: return "file";
+   case VN_K_ANON: return "anon";
+   case VN_K_HEAP: return "heap";
+   case VN_K_STACK: return "stack";
+   default: return "unknown";
+   }
+}
+
+static void proc_json(FILE *f, const struct vn_proc *p)
+{
+   size_t i;
+   int first = 1;
+   fprintf(f, "    {\"pid\": %d, \"ppid\": %d, \"comm\": ", (int)p->pid, (int)p->ppid);
+   vn_json_str(f, p->comm);
+   fprintf(f, ", \"execs\": %u, \"start_time\": %.6f, \"end_time\": ", p->execs, p->start_time);
+   if (p->exited)
+      fprintf(f, "%.6f", p->end_time);
+   else
+      fputs("null", f);
+   fputs(", \"faults\": ", f);
+   faults_json(f, &p->faults);
+   fprintf(f, ", \"peak_resident_pages\": %llu,\n     \"mappings\": [",
+           (unsigned long long)p->peak_rss);
+   for (i = 0; i < p->nmaps; i++) {
+      const struct vn_map *m = p->maps[i];
+      if (m->faults.n[VN_MINOR] + m->faults.n[VN_MAJOR] == 0)
+         continue;
+      fprintf(f, "%s\n      {\"name\": ", first ? "" : ",");
+      first = 0;
+      vn_json_str(f, m->kind == VN_K_ANON && m->name[0] != '[' ? "" : m->name);
+      fprintf(f, ", \"kind\": \"%s\", \"start\": %llu, \"end\": %llu, \"faults\": ",
+              kind_name(m->kind), (unsigned long long)m->start, (unsigned long long)m->end);
+      faults_json(f, &m->faults);
+      fprintf(f, ", \"pages_faulted\": %llu}", (unsigned long long)m->pages_faulted);
+   }
+   fputs(first ? "]}" : "\n     ]}", f);
+}
+
+void vn_write_output(const char *path)
+{
+   char *tmp = vn_xmalloc(strlen(path) + 32);
+   FILE *f;
+   size_t i;
+   sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+   f = fopen(tmp, "w");
+   if (!f)
+      vn_die("cannot write '%s': %s", path, strerror(errno));
+
+   fputs("{\"format\": \"vmtrace-native\", \"version\": 1,\n", f);
+   fprintf(f, " \"tool\": {\"name\": \"vmtrace-native\", \"version\": \"%s\", \"kernel\": ", VN_VERSION);
+   vn_json_str(f, vn_run.kernel);
+   fprintf(f, "},\n \"options\": {\"call_graph\": \"%s\", \"stack_depth\": %u, \"stack_bytes\": %u},\n",
+           vn_opt.call_graph == VN_CG_DWARF ? "dwarf" : vn_opt.call_graph == VN_CG_FP ? "fp" : "none",
+           vn_opt.stack_depth, vn_opt.call_graph == VN_CG_DWARF ? vn_opt.stack_bytes : 0);
+   fprintf(f, " \"page_size\": %u,\n \"command\": [", VN_PAGE);
+   for (i = 0; vn_run.argv[i]; i++) {
+      if (i)
+         fputs(", ", f);
+      vn_json_str(f, vn_run.argv[i]);
+   }
+   fprintf(f, "],\n \"start_time\": %.6f, \"end_time\": %.6f,\n", vn_run.start_time, vn_run.end_time);
+   if (vn_run.exit_signal)
+      fprintf(f, " \"exit\": {\"status\": \"signal\", \"signal\": %d},\n", vn_run.exit_signal);
+   else
+      fprintf(f, " \"exit\": {\"status\": \"exit\", \"code\": %d},\n", vn_run.exit_code);
+   fputs(" \"totals\": {\"faults\": ", f);
+   faults_json(f, &vn_run.counted);
+   fprintf(f, ", \"recorded\": %llu, \"lost\": %llu, \"peak_resident_pages\": %llu,\n"
+              "   \"rusage\": {\"minflt\": %ld, \"majflt\": %ld, \"maxrss_kib\": %ld}},\n",
+           (unsigned long long)vn_run.recorded, (unsigned long long)vn_run.lost,
+           (unsigned long long)vn_run.peak_rss, vn_run.ru_minflt, vn_run.ru_majflt,
+           vn_run.ru_maxrss);
+   fputs(" \"processes\": [\n", f);
+   for (i = 0; i < vn_nprocs; i++) {
+      if (i)
+         fputs(",\n", f);
+      proc_json(f, vn_procs[i]);
+   }
+   fputs("\n ],\n \"timeline\": ", f);
+   vn_timeline_json(f);
+   fputs(",\n \"fault_sites\": ", f);
+   vn_sites_json(f);
+   fputs("\n}\n", f);
+   if (ferror(f) | fclose(f)) {
+      unlink(tmp);
+      vn_die("cannot write '%s': %s", path, strerror(errno));
+   }
+   if (rename(tmp, path) < 0) {
+      int e = errno;
+      unlink(tmp);
+      vn_die("cannot write '%s': %s", path, strerror(e));
+   }
+   free(tmp);
+}

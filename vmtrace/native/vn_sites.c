@@ -1,0 +1,402 @@
+/* Fault sites: stacks aggregated per (class, code locations), named at the
+   end the way Valgrind names them ("0xADDR: fn (file:line)" or
+   "0xADDR: fn (in /path/lib.so)"): function names from the ELF symbol
+   tables, source lines from addr2line, one process per ELF file. */
+#include "vn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
+
+/* A code location: (ELF, its own address), or a bare address outside any
+   ELF file.  Shown with the first runtime address it was seen at. */
+struct frame {
+   struct vn_elf *elf;
+   const char *objname;    /* the mapping's name, or NULL */
+   uint64_t rel, abs;
+   char *text;             /* "0xADDR: ..." once named */
+   char *a2l_fn, *a2l_file;
+   unsigned a2l_line;
+};
+
+static struct frame *frames;
+static size_t nframes, cap_frames;
+static uint32_t *frame_tab;     /* hash: index+1 */
+static size_t frame_cap;
+
+struct site {
+   int cls;
+   unsigned n;
+   uint64_t count;
+   uint32_t *f;            /* frame indices */
+};
+
+static struct site *sites;
+static size_t nsites, cap_sites;
+static uint32_t *site_tab;
+static size_t site_cap;
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+   h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+   return h * 0xff51afd7ed558ccdull;
+}
+
+static char *intern_name(const char *s)
+{
+   static char **names;
+   static size_t n, cap;
+   size_t i;
+   for (i = 0; i < n; i++)
+      if (strcmp(names[i], s) == 0)
+         return names[i];
+   if (n == cap) {
+      cap = cap ? cap * 2 : 32;
+      names = vn_xrealloc(names, cap * sizeof *names);
+   }
+   return names[n++] = vn_xstrdup(s);
+}
+
+static uint32_t frame_id(struct vn_elf *elf, const char *objname, uint64_t rel, uint64_t abs)
+{
+   size_t i;
+   if ((nframes + 1) * 2 > frame_cap) {
+      size_t k;
+      frame_cap = frame_cap ? frame_cap * 2 : 4096;
+      free(frame_tab);
+      frame_tab = vn_xcalloc(frame_cap, sizeof *frame_tab);
+      for (k = 0; k < nframes; k++) {
+         i = (size_t)mix((uint64_t)(uintptr_t)frames[k].elf, frames[k].rel) & (frame_cap - 1);
+         while (frame_tab[i])
+            i = (i + 1) & (frame_cap - 1);
+         frame_tab[i] = (uint32_t)k + 1;
+      }
+   }
+   i = (size_t)mix((uint64_t)(uintptr_t)elf, rel) & (frame_cap - 1);
+   while (frame_tab[i]) {
+      struct frame *f = &frames[frame_tab[i] - 1];
+      if (f->elf == elf && f->rel == rel)
+         return frame_tab[i] - 1;
+      i = (i + 1) & (frame_cap - 1);
+   }
+   if (nframes == cap_frames) {
+      cap_frames = cap_frames ? cap_frames * 2 : 1024;
+      frames = vn_xrealloc(frames, cap_frames * sizeof *frames);
+   }
+   memset(&frames[nframes], 0, sizeof frames[nframes]);
+   frames[nframes].elf = elf;
+   frames[nframes].objname = objname;
+   frames[nframes].rel = rel;
+   frames[nframes].abs = abs;
+   frame_tab[i] = (uint32_t)nframes + 1;
+   return (uint32_t)nframes++;
+}
+
+static uint64_t site_hash(int cls, unsigned n, const uint32_t *f)
+{
+   uint64_t h = mix((uint64_t)cls, n);
+   unsigned k;
+   for (k = 0; k < n; k++)
+      h = mix(h, f[k]);
+   return h;
+}
+
+void vn_site_add(struct vn_proc *proc, int cls, const uint64_t *ips, unsigned n)
+{
+   uint32_t f[257];
+   unsigned k;
+   size_t i;
+   if (n > 256)
+      n = 256;
+   for (k = 0; k < n; k++) {
+      /* a return address names the call before it, as Valgrind shows it */
+      uint64_t a = k ? ips[k] - 1 : ips[k];
+      struct vn_map *m = vn_map_lookup(proc, a);
+      struct vn_elf *elf = NULL;
+      const char *obj = NULL;
+      uint64_t rel = a;
+      if (m && m->kind == VN_K_FILE) {
+         if (!m->elf)
+            m->elf = vn_elf_get(m->name);
+         elf = m->elf;
+         obj = intern_name(m->name);
+         if (elf)
+            rel = vn_elf_rel(m, a);
+      }
+      f[k] = frame_id(elf, obj, rel, a);
+   }
+   if ((nsites + 1) * 2 > site_cap) {
+      size_t j;
+      site_cap = site_cap ? site_cap * 2 : 4096;
+      free(site_tab);
+      site_tab = vn_xcalloc(site_cap, sizeof *site_tab);
+      for (j = 0; j < nsites; j++) {
+         i = (size_t)site_hash(sites[j].cls, sites[j].n, sites[j].f) & (site_cap - 1);
+         while (site_tab[i])
+            i = (i + 1) & (site_cap - 1);
+         site_tab[i] = (uint32_t)j + 1;
+      }
+   }
+   i = (size_t)site_hash(cls, n, f) & (site_cap - 1);
+   while (site_tab[i]) {
+      struct site *s = &sites[site_tab[i] - 1];
+      if (s->cls == cls && s->n == n && memcmp(s->f, f, n * sizeof *f) == 0) {
+         s->count++;
+         return;
+      }
+      i = (i + 1) & (site_cap - 1);
+   }
+   if (nsites == cap_sites) {
+      cap_sites = cap_sites ? cap_sites * 2 : 1024;
+      sites = vn_xrealloc(sites, cap_sites * sizeof *sites);
+   }
+   sites[nsites].cls = cls;
+   sites[nsites].n = n;
+   sites[nsites].count = 1;
+   sites[nsites].f = memcpy(vn_xmalloc(n * sizeof *f), f, n * sizeof *f);
+   site_tab[i] = (uint32_t)nsites + 1;
+   nsites++;
+}
+
+/* ---- naming ---------------------------------------------------------------- */
+
+/* Runs addr2line on `n` frames of one ELF file and stores what it says. */
+static void addr2line_batch(const char *path, uint32_t *idx, size_t n)
+{
+   char **argv = vn_xcalloc(n + 8, sizeof *argv);
+   char *addrs = vn_xmalloc(n * 20);
+   int out[2];
+   pid_t pid;
+   FILE *f;
+   size_t k, a = 0;
+   char fn[4096], loc[4096];
+
+   argv[a++] = "addr2line";
+   argv[a++] = "-f";
+   argv[a++] = "-C";
+   argv[a++] = "-e";
+   argv[a++] = (char *)path;
+   for (k = 0; k < n; k++) {
+      argv[a] = addrs + k * 20;
+      snprintf(argv[a], 20, "%llx", (unsigned long long)frames[idx[k]].rel);
+      a++;
+   }
+   argv[a] = NULL;
+   if (pipe(out) < 0)
+      goto done;
+   fflush(NULL);
+   pid = fork();
+   if (pid < 0) {
+      close(out[0]);
+      close(out[1]);
+      goto done;
+   }
+   if (pid == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      if (!freopen("/dev/null", "w", stderr))
+         _exit(127);
+      execvp("addr2line", argv);
+      _exit(127);
+   }
+   close(out[1]);
+   f = fdopen(out[0], "r");
+   for (k = 0; f && k < n; k++) {
+      char *colon, *end;
+      struct frame *fr = &frames[idx[k]];
+      unsigned long line;
+      if (!fgets(fn, sizeof fn, f) || !fgets(loc, sizeof loc, f))
+         break;
+      fn[strcspn(fn, "\n")] = '\0';
+      loc[strcspn(loc, "\n")] = '\0';
+      if ((end = strstr(loc, " (discriminator")) != NULL)
+         *end = '\0';
+      if (strcmp(fn, "??") != 0)
+         fr->a2l_fn = vn_xstrdup(fn);
+      colon = strrchr(loc, ':');
+      if (colon && colon != loc) {
+         *colon = '\0';
+         line = strtoul(colon + 1, &end, 10);
+         if (*end == '\0' && line > 0 && strcmp(loc, "??") != 0) {
+            const char *base = strrchr(loc, '/');
+            fr->a2l_file = vn_xstrdup(base ? base + 1 : loc);
+            fr->a2l_line = (unsigned)line;
+         }
+      }
+   }
+   if (f)
+      fclose(f);
+   else
+      close(out[0]);
+   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+done:
+   free(addrs);
+   free(argv);
+}
+
+static int by_elf(const void *a, const void *b)
+{
+   const struct frame *x = &frames[*(const uint32_t *)a], *y = &frames[*(const uint32_t *)b];
+   if (x->elf != y->elf)
+      return (uintptr_t)x->elf < (uintptr_t)y->elf ? -1 : 1;
+   return x->rel < y->rel ? -1 : x->rel > y->rel;
+}
+
+static void name_frames(void)
+{
+   uint32_t *idx = vn_xmalloc((nframes + 1) * sizeof *idx);
+   size_t i, j, n = 0;
+   for (i = 0; i < nframes; i++)
+      if (frames[i].elf)
+         idx[n++] = (uint32_t)i;
+   qsort(idx, n, sizeof *idx, by_elf);
+   for (i = 0; i < n; i = j) {
+      for (j = i; j < n && frames[idx[j]].elf == frames[idx[i]].elf; j++)
+         ;
+      {
+         size_t k;
+         for (k = i; k < j; k += 512)
+            addr2line_batch(vn_elf_path(frames[idx[i]].elf), idx + k, (j - k) < 512 ? j - k : 512);
+      }
+   }
+   free(idx);
+   for (i = 0; i < nframes; i++) {
+      struct frame *f = &frames[i];
+      const char *fn = f->elf ? vn_elf_symbol(f->elf, f->rel) : NULL;
+      char buf[8192];
+      /* The symbol table names the function, as Valgrind does; a mangled
+         C++ name takes addr2line's demangled one. */
+      if (!fn || (fn[0] == '_' && fn[1] == 'Z' && f->a2l_fn))
+         fn = f->a2l_fn;
+      if (fn && f->a2l_file)
+         snprintf(buf, sizeof buf, "0x%llX: %s (%s:%u)", (unsigned long long)f->abs, fn,
+                  f->a2l_file, f->a2l_line);
+      else if (f->objname)
+         snprintf(buf, sizeof buf, "0x%llX: %s (in %s)", (unsigned long long)f->abs,
+                  fn ? fn : "???", f->objname);
+      else
+         snprintf(buf, sizeof buf, "0x%llX: ???", (unsigned long long)f->abs);
+      f->text = vn_xstrdup(buf);
+   }
+}
+
+static int is_main(const struct frame *f)
+{
+   const char *colon = strstr(f->text, ": ");
+   return colon && strncmp(colon + 2, "main ", 5) == 0;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+struct outsite {
+   int cls;
+   unsigned n;
+   uint64_t count;
+   const uint32_t *f;
+};
+
+static int out_cmp(const void *a, const void *b)
+{
+   const struct outsite *x = a, *y = b;
+   unsigned k;
+   if (x->cls != y->cls)
+      return x->cls - y->cls;
+   if (x->count != y->count)
+      return x->count > y->count ? -1 : 1;
+   for (k = 0; k < x->n && k < y->n; k++)
+      if (frames[x->f[k]].abs != frames[y->f[k]].abs)
+         return frames[x->f[k]].abs < frames[y->f[k]].abs ? -1 : 1;
+   return (int)x->n - (int)y->n;
+}
+
+static int same_stack(const struct outsite *x, const struct outsite *y)
+{
+   unsigned k;
+   if (x->cls != y->cls || x->n != y->n)
+      return 0;
+   for (k = 0; k < x->n; k++)
+      if (frames[x->f[k]].abs != frames[y->f[k]].abs ||
+          strcmp(frames[x->f[k]].text, frames[y->f[k]].text) != 0)
+         return 0;
+   return 1;
+}
+
+static int stack_cmp(const void *a, const void *b)
+{
+   const struct outsite *x = a, *y = b;
+   unsigned k;
+   if (x->cls != y->cls)
+      return x->cls - y->cls;
+   for (k = 0; k < x->n && k < y->n; k++)
+      if (frames[x->f[k]].abs != frames[y->f[k]].abs)
+         return frames[x->f[k]].abs < frames[y->f[k]].abs ? -1 : 1;
+   if (x->n != y->n)
+      return (int)x->n - (int)y->n;
+   for (k = 0; k < x->n; k++) {
+      int c = strcmp(frames[x->f[k]].text, frames[y->f[k]].text);
+      if (c)
+         return c;
+   }
+   return 0;
+}
+
+void vn_sites_json(FILE *out)
+{
+   struct outsite *o;
+   size_t i, n = 0, m;
+   static const char *cls_name[VN_NCLASS] = { "minor", "major" };
+   int cls, first = 1;
+
+   name_frames();
+   o = vn_xcalloc(nsites + 1, sizeof *o);
+   for (i = 0; i < nsites; i++) {
+      unsigned k, len = sites[i].n;
+      /* the stack ends at main */
+      for (k = 0; k < sites[i].n; k++)
+         if (is_main(&frames[sites[i].f[k]])) {
+            len = k + 1;
+            break;
+         }
+      o[n].cls = sites[i].cls;
+      o[n].n = len;
+      o[n].count = sites[i].count;
+      o[n].f = sites[i].f;
+      n++;
+   }
+   /* stacks that differed only below main are one site now */
+   qsort(o, n, sizeof *o, stack_cmp);
+   for (i = 0, m = 0; i < n; i++) {
+      if (m && same_stack(&o[m - 1], &o[i]))
+         o[m - 1].count += o[i].count;
+      else
+         o[m++] = o[i];
+   }
+   qsort(o, m, sizeof *o, out_cmp);
+   fputc('[', out);
+   for (cls = 0; cls < VN_NCLASS; cls++) {
+      size_t shown = 0;
+      for (i = 0; i < m && shown < 100; i++) {
+         unsigned k;
+         if (o[i].cls != cls)
+            continue;
+         shown++;
+         fprintf(out, "%s\n  {\"class\": \"%s\", \"count\": %llu, \"stack\": [",
+                 first ? "" : ",", cls_name[cls], (unsigned long long)o[i].count);
+         first = 0;
+         for (k = 0; k < o[i].n; k++) {
+            if (k)
+               fputs(", ", out);
+            vn_json_str(out, frames[o[i].f[k]].text);
+         }
+         fputs("]}", out);
+      }
+   }
+   fputs(first ? "]" : "\n]", out);
+   free(o);
+}

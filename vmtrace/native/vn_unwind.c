@@ -1,0 +1,441 @@
+/* Unwinding a recorded fault with libunwind's remote interface: the
+   registers and a copy of the user stack come with each sample; code and
+   unwind tables (.eh_frame_hdr / .eh_frame) are read from the ELF files
+   the mmap records name, so a process that has exited can still be
+   unwound.  Also the ELF symbol tables, for names addr2line lacks. */
+#include "vn.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <libunwind.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Not in libunwind.h, exported by libunwind for remote unwinders. */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
+                                              unw_dyn_info_t *di, unw_proc_info_t *pi,
+                                              int need_unwind_info, void *arg);
+
+#define MAX_LOADS 16
+
+struct vn_elf {
+   char *path;
+   const uint8_t *data;
+   size_t size;
+   int nload;
+   struct { uint64_t vaddr, memsz, offset, filesz; } load[MAX_LOADS];
+   uint64_t eh_hdr_vaddr;   /* 0: none */
+   uint64_t fde_count, table_vaddr;
+   /* symbols, loaded on first use */
+   int syms_loaded;
+   struct vn_sym { uint64_t value, size; const char *name; } *syms;
+   size_t nsyms;
+};
+
+static struct vn_elf **elves;
+static size_t nelves, cap_elves;
+
+const char *vn_elf_path(const struct vn_elf *e)
+{
+   return e->path;
+}
+
+static int elf_vaddr_to_off(const struct vn_elf *e, uint64_t vaddr, uint64_t *off)
+{
+   int i;
+   for (i = 0; i < e->nload; i++) {
+      if (vaddr >= e->load[i].vaddr && vaddr < e->load[i].vaddr + e->load[i].filesz) {
+         *off = e->load[i].offset + (vaddr - e->load[i].vaddr);
+         return *off < e->size;
+      }
+   }
+   return 0;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+   uint32_t v;
+   memcpy(&v, p, 4);
+   return v;
+}
+
+static void parse_eh_frame_hdr(struct vn_elf *e, uint64_t vaddr)
+{
+   uint64_t off;
+   const uint8_t *h;
+   if (!elf_vaddr_to_off(e, vaddr, &off) || off + 12 > e->size)
+      return;
+   h = e->data + off;
+   /* version 1; eh_frame_ptr as pcrel|sdata4; fde_count udata4; the
+      table datarel|sdata4: the layout every toolchain emits. */
+   if (h[0] != 1 || h[1] != 0x1b || h[2] != 0x03 || h[3] != 0x3b)
+      return;
+   e->eh_hdr_vaddr = vaddr;
+   e->fde_count = rd32(h + 8);
+   e->table_vaddr = vaddr + 12;
+}
+
+struct vn_elf *vn_elf_get(const char *path)
+{
+   struct vn_elf *e;
+   int fd;
+   struct stat st;
+   void *m;
+   const Elf64_Ehdr *eh;
+   size_t i;
+
+   for (i = 0; i < nelves; i++)
+      if (strcmp(elves[i]->path, path) == 0)
+         return elves[i]->data ? elves[i] : NULL;
+   e = vn_xcalloc(1, sizeof *e);
+   e->path = vn_xstrdup(path);
+   if (nelves == cap_elves) {
+      cap_elves = cap_elves ? cap_elves * 2 : 32;
+      elves = vn_xrealloc(elves, cap_elves * sizeof *elves);
+   }
+   elves[nelves++] = e;
+
+   fd = open(path, O_RDONLY | O_CLOEXEC);
+   if (fd < 0)
+      return NULL;
+   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+      close(fd);
+      return NULL;
+   }
+   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+   close(fd);
+   if (m == MAP_FAILED)
+      return NULL;
+   eh = m;
+   if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+       eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+       eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size) {
+      munmap(m, (size_t)st.st_size);
+      return NULL;
+   }
+   e->data = m;
+   e->size = (size_t)st.st_size;
+   {
+      const Elf64_Phdr *ph = (const void *)((const uint8_t *)m + eh->e_phoff);
+      uint64_t eh_hdr = 0;
+      int have_hdr = 0;
+      for (i = 0; i < eh->e_phnum; i++) {
+         if (ph[i].p_type == PT_LOAD && e->nload < MAX_LOADS) {
+            e->load[e->nload].vaddr = ph[i].p_vaddr;
+            e->load[e->nload].memsz = ph[i].p_memsz;
+            e->load[e->nload].offset = ph[i].p_offset;
+            e->load[e->nload].filesz = ph[i].p_filesz;
+            e->nload++;
+         } else if (ph[i].p_type == PT_GNU_EH_FRAME) {
+            eh_hdr = ph[i].p_vaddr;
+            have_hdr = 1;
+         }
+      }
+      if (have_hdr)
+         parse_eh_frame_hdr(e, eh_hdr);
+   }
+   return e;
+}
+
+/* The ELF's own address of the byte mapped at `addr` by `m`. */
+uint64_t vn_elf_rel(const struct vn_map *m, uint64_t addr)
+{
+   uint64_t off = m->pgoff + (addr - m->start);
+   const struct vn_elf *e = m->elf;
+   int i;
+   if (!e)
+      return off;
+   for (i = 0; i < e->nload; i++) {
+      uint64_t a_off = e->load[i].offset & ~(uint64_t)(VN_PAGE - 1);
+      uint64_t a_vaddr = e->load[i].vaddr & ~(uint64_t)(VN_PAGE - 1);
+      if (off >= a_off && off < e->load[i].offset + e->load[i].filesz)
+         return a_vaddr + (off - a_off);
+   }
+   return off;
+}
+
+/* ---- symbols ----------------------------------------------------------- */
+
+static int sym_cmp(const void *a, const void *b)
+{
+   const struct vn_sym *x = a, *y = b;
+   return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static void load_syms(struct vn_elf *e)
+{
+   const Elf64_Ehdr *eh = (const void *)e->data;
+   const Elf64_Shdr *sh;
+   size_t i, pass;
+   e->syms_loaded = 1;
+   if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > e->size)
+      return;
+   sh = (const void *)(e->data + eh->e_shoff);
+   /* .symtab if there is one, else .dynsym */
+   for (pass = 0; pass < 2 && e->nsyms == 0; pass++) {
+      uint32_t want = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
+      for (i = 0; i < eh->e_shnum; i++) {
+         const Elf64_Shdr *s = &sh[i], *str;
+         const Elf64_Sym *sym;
+         size_t n, k;
+         if (s->sh_type != want || s->sh_link >= eh->e_shnum)
+            continue;
+         str = &sh[s->sh_link];
+         if (s->sh_offset + s->sh_size > e->size || str->sh_offset + str->sh_size > e->size)
+            continue;
+         sym = (const void *)(e->data + s->sh_offset);
+         n = s->sh_size / sizeof(Elf64_Sym);
+         e->syms = vn_xrealloc(e->syms, (e->nsyms + n) * sizeof *e->syms);
+         for (k = 0; k < n; k++) {
+            if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0 ||
+                sym[k].st_name >= str->sh_size)
+               continue;
+            e->syms[e->nsyms].value = sym[k].st_value;
+            e->syms[e->nsyms].size = sym[k].st_size;
+            e->syms[e->nsyms].name = (const char *)e->data + str->sh_offset + sym[k].st_name;
+            e->nsyms++;
+         }
+      }
+   }
+   qsort(e->syms, e->nsyms, sizeof *e->syms, sym_cmp);
+}
+
+const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
+const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel)
+{
+   size_t lo = 0, hi;
+   if (!e)
+      return NULL;
+   if (!e->syms_loaded)
+      load_syms(e);
+   hi = e->nsyms;
+   while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (e->syms[mid].value <= rel)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   while (lo-- > 0) {
+      const struct vn_sym *s = &e->syms[lo];
+      if (rel < s->value + (s->size ? s->size : 1))
+         return s->name;
+      if (s->size)
+         return NULL;
+   }
+   return NULL;
+}
+
+/* ---- libunwind accessors ------------------------------------------------ */
+
+struct uctx {
+   struct vn_proc *proc;
+   const uint64_t *regs;
+   const uint8_t *stack;
+   uint64_t size;
+   /* the ELF of the last find_proc_info, for reading its tables */
+   const struct vn_elf *elf;
+   uint64_t bias;
+};
+
+static int read_elf_word(const struct vn_elf *e, uint64_t vaddr, unw_word_t *val)
+{
+   uint64_t off;
+   if (!elf_vaddr_to_off(e, vaddr, &off) || off + sizeof *val > e->size)
+      return 0;
+   memcpy(val, e->data + off, sizeof *val);
+   return 1;
+}
+
+/* The load bias of `m`'s ELF: runtime address minus the ELF's own. */
+static uint64_t bias_of(const struct vn_map *m)
+{
+   return m->start - vn_elf_rel(m, m->start);
+}
+
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+                          int need_unwind_info, void *arg)
+{
+   struct uctx *c = arg;
+   struct vn_map *m = vn_map_lookup(c->proc, ip);
+   unw_dyn_info_t di;
+   if (!m || !m->elf || !m->elf->eh_hdr_vaddr)
+      return -UNW_ENOINFO;
+   c->elf = m->elf;
+   c->bias = bias_of(m);
+   memset(&di, 0, sizeof di);
+   di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+   di.start_ip = m->start;
+   di.end_ip = m->end;
+   di.u.rti.segbase = c->bias + m->elf->eh_hdr_vaddr;
+   di.u.rti.table_data = c->bias + m->elf->table_vaddr;
+   di.u.rti.table_len = m->elf->fde_count * 8 / sizeof(unw_word_t);
+   return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
+}
+
+static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+   (void)as;
+   (void)pi;
+   (void)arg;
+}
+
+static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *dilap, void *arg)
+{
+   (void)as;
+   (void)dilap;
+   (void)arg;
+   return -UNW_ENOINFO;
+}
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
+                      int write, void *arg)
+{
+   struct uctx *c = arg;
+   uint64_t sp = c->regs[7];
+   struct vn_map *m;
+   (void)as;
+   if (write)
+      return -UNW_EINVAL;
+   if (addr >= sp && addr + sizeof *valp <= sp + c->size) {
+      memcpy(valp, c->stack + (addr - sp), sizeof *valp);
+      return 0;
+   }
+   if (c->elf && addr >= c->bias && read_elf_word(c->elf, addr - c->bias, valp))
+      return 0;
+   m = vn_map_lookup(c->proc, addr);
+   if (m && m->kind == VN_K_FILE) {
+      if (!m->elf)
+         m->elf = vn_elf_get(m->name);
+      if (m->elf && read_elf_word(m->elf, vn_elf_rel(m, addr), valp))
+         return 0;
+   }
+   return -UNW_EINVAL;
+}
+
+/* libunwind's x86-64 numbering → the order of a sample's registers
+   (AX BX CX DX SI DI BP SP IP R8..R15). */
+static int reg_index(unw_regnum_t r)
+{
+   switch (r) {
+   case UNW_X86_64_RAX: return 0;
+   case UNW_X86_64_RBX: return 1;
+   case UNW_X86_64_RCX: return 2;
+   case UNW_X86_64_RDX: return 3;
+   case UNW_X86_64_RSI: return 4;
+   case UNW_X86_64_RDI: return 5;
+   case UNW_X86_64_RBP: return 6;
+   case UNW_X86_64_RSP: return 7;
+   case UNW_X86_64_RIP: return 8;
+   case UNW_X86_64_R8: return 9;
+   case UNW_X86_64_R9: return 10;
+   case UNW_X86_64_R10: return 11;
+   case UNW_X86_64_R11: return 12;
+   case UNW_X86_64_R12: return 13;
+   case UNW_X86_64_R13: return 14;
+   case UNW_X86_64_R14: return 15;
+   case UNW_X86_64_R15: return 16;
+   default: return -1;
+   }
+}
+
+static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp,
+                      int write, void *arg)
+{
+   struct uctx *c = arg;
+   int i = reg_index(reg);
+   (void)as;
+   if (write || i < 0)
+      return -UNW_EBADREG;
+   *valp = c->regs[i];
+   return 0;
+}
+
+static int access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val,
+                        int write, void *arg)
+{
+   (void)as;
+   (void)reg;
+   (void)val;
+   (void)write;
+   (void)arg;
+   return -UNW_EBADREG;
+}
+
+static int resume(unw_addr_space_t as, unw_cursor_t *cu, void *arg)
+{
+   (void)as;
+   (void)cu;
+   (void)arg;
+   return -UNW_EINVAL;
+}
+
+static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t len,
+                         unw_word_t *offp, void *arg)
+{
+   (void)as;
+   (void)addr;
+   (void)buf;
+   (void)len;
+   (void)offp;
+   (void)arg;
+   return -UNW_ENOINFO;
+}
+
+static unw_accessors_t accessors = {
+   .find_proc_info = find_proc_info,
+   .put_unwind_info = put_unwind_info,
+   .get_dyn_info_list_addr = get_dyn_info_list_addr,
+   .access_mem = access_mem,
+   .access_reg = access_reg,
+   .access_fpreg = access_fpreg,
+   .resume = resume,
+   .get_proc_name = get_proc_name,
+};
+
+unsigned vn_unwind(struct vn_proc *proc, const uint64_t *regs, const uint8_t *stack,
+                   uint64_t size, uint64_t *ips, unsigned max)
+{
+   struct uctx c;
+   unw_cursor_t cur;
+   unsigned n = 0;
+   if (!proc->unwind_as) {
+      unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
+      if (!as)
+         return 0;
+      unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+      proc->unwind_as = as;
+   }
+   memset(&c, 0, sizeof c);
+   c.proc = proc;
+   c.regs = regs;
+   c.stack = stack;
+   c.size = size;
+   if (unw_init_remote(&cur, (unw_addr_space_t)proc->unwind_as, &c) < 0) {
+      ips[0] = regs[8];
+      return 1;
+   }
+   do {
+      unw_word_t ip;
+      if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || ip == 0)
+         break;
+      ips[n++] = ip;
+   } while (n < max && unw_step(&cur) > 0);
+   if (n == 0) {
+      ips[0] = regs[8];
+      n = 1;
+   }
+   return n;
+}
+
+void vn_unwind_forget(struct vn_proc *proc)
+{
+   if (proc->unwind_as) {
+      unw_destroy_addr_space((unw_addr_space_t)proc->unwind_as);
+      proc->unwind_as = NULL;
+   }
+}
