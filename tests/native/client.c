@@ -1,0 +1,153 @@
+/* tests/native/client.c: programs whose page faults are known from first
+   principles, for vmtrace-native.  Each mode prints
+     MAP <start> <end>                       the region it works on
+     ORACLE minflt=N majflt=N                the kernel's own count
+                                             (getrusage) around the work
+   Lines marked FAULT-... are where the faults happen; the test finds them
+   by the marker. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+
+static struct rusage before;
+
+static void oracle_start(void)
+{
+   getrusage(RUSAGE_SELF, &before);
+}
+
+static void oracle_end(const char *who)
+{
+   struct rusage after;
+   getrusage(RUSAGE_SELF, &after);
+   printf("ORACLE %s minflt=%ld majflt=%ld\n", who, after.ru_minflt - before.ru_minflt,
+          after.ru_majflt - before.ru_majflt);
+   fflush(stdout);
+}
+
+static char *region(size_t pages)
+{
+   char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   if (p == MAP_FAILED) {
+      perror("mmap");
+      exit(2);
+   }
+   /* one fault per page: no transparent huge pages */
+   madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
+   printf("MAP %lu %lu\n", (unsigned long)p, (unsigned long)(p + pages * PAGE));
+   fflush(stdout);
+   return p;
+}
+
+/* memset reached through a pointer, so the call stays a call into libc */
+static void *(*volatile memset_fn)(void *, int, size_t) = memset;
+
+struct thread_arg { size_t pages; };
+
+static void *thread_main(void *v)
+{
+   struct thread_arg *a = v;
+   volatile char *p = region(a->pages);
+   for (size_t i = 0; i < a->pages; i++)
+      p[i * PAGE] = 1;   /* FAULT-THREAD */
+   return NULL;
+}
+
+int main(int argc, char **argv)
+{
+   const char *mode = argc > 1 ? argv[1] : "";
+   size_t n = argc > 2 ? strtoul(argv[2], NULL, 0) : 0;
+
+   if (strcmp(mode, "anon") == 0) {
+      volatile char *p = region(n);
+      oracle_start();
+      for (size_t i = 0; i < n; i++)
+         p[i * PAGE] = 1;   /* FAULT-ANON */
+      oracle_end("main");
+   } else if (strcmp(mode, "memset") == 0) {
+      char *p = region(n);
+      oracle_start();
+      memset_fn(p, 1, n * PAGE);   /* FAULT-MEMSET */
+      oracle_end("main");
+   } else if (strcmp(mode, "fork") == 0) {
+      volatile char *p = region(n);
+      pid_t pid;
+      int st;
+      oracle_start();
+      for (size_t i = 0; i < n; i++)
+         p[i * PAGE] = 1;   /* FAULT-PARENT */
+      oracle_end("parent");
+      pid = fork();
+      if (pid == 0) {
+         oracle_start();
+         for (size_t i = 0; i < n; i++)
+            p[i * PAGE] = 2;   /* FAULT-CHILD */
+         oracle_end("child");
+         _exit(0);
+      }
+      waitpid(pid, &st, 0);
+   } else if (strcmp(mode, "exec") == 0) {
+      pid_t pid = fork();
+      int st;
+      if (pid == 0) {
+         execl("/bin/true", "true", (char *)NULL);
+         _exit(127);
+      }
+      waitpid(pid, &st, 0);
+   } else if (strcmp(mode, "threads") == 0) {
+      pthread_t t[2];
+      struct thread_arg a = { n };
+      for (int i = 0; i < 2; i++)
+         pthread_create(&t[i], NULL, thread_main, &a);
+      for (int i = 0; i < 2; i++)
+         pthread_join(t[i], NULL);
+   } else if (strcmp(mode, "file") == 0 && argc > 3) {
+      /* n pages written a page at a time (no large folios), dropped from
+         the page cache, then read through a mapping */
+      const char *path = argv[3];
+      char buf[PAGE];
+      int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+      volatile char *f;
+      unsigned long sum = 0;
+      if (fd < 0) {
+         perror(path);
+         return 2;
+      }
+      for (size_t i = 0; i < n; i++) {
+         memset(buf, (int)i, sizeof buf);
+         if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+            return 2;
+      }
+      fdatasync(fd);
+      posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      f = mmap(NULL, n * PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (f == MAP_FAILED)
+         return 2;
+      madvise((void *)f, n * PAGE, MADV_RANDOM);   /* no readahead */
+      printf("MAP %lu %lu\n", (unsigned long)f, (unsigned long)(f + n * PAGE));
+      fflush(stdout);
+      oracle_start();
+      for (size_t i = 0; i < n; i++)
+         sum += (unsigned char)f[i * PAGE];   /* FAULT-FILE */
+      oracle_end("main");
+      printf("sum %lu\n", sum);
+   } else if (strcmp(mode, "exit") == 0) {
+      return (int)n;
+   } else if (strcmp(mode, "abort") == 0) {
+      abort();
+   } else {
+      fprintf(stderr, "usage: client anon|memset|fork|threads N | exec | file N PATH | exit N | abort\n");
+      return 2;
+   }
+   return 0;
+}
