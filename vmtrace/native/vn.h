@@ -24,6 +24,7 @@ struct vn_options {
    unsigned long mmap_pages;  /* ring buffer data pages per CPU */
    int mmap_pages_set;        /* given by --mmap-pages */
    int verbosity;             /* 0 -q, 1 default, 2 -v */
+   int realtime;              /* --realtime */
 };
 extern struct vn_options vn_opt;
 

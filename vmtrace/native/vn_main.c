@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sched.h>
 #include <unistd.h>
 
 /* vn_perf.c */
@@ -30,6 +31,7 @@ struct vn_options vn_opt = {
    .stack_bytes = 8192,
    .mmap_pages = 8192,
    .verbosity = 1,
+   .realtime = 1,
 };
 struct vn_run vn_run;
 static pid_t self_pid;
@@ -129,6 +131,8 @@ static const char usage[] =
 "  --stack-bytes=<n>         user stack copied per fault for dwarf, 512..65528 [8192]\n"
 "  --mmap-pages=<n>          ring buffer pages per CPU, a power of two\n"
 "                            [256 MiB over all CPUs, 512..8192 each]\n"
+"  --realtime=yes|no         record at real-time priority (SCHED_FIFO 1) where\n"
+"                            allowed, so a busy program cannot starve it [yes]\n"
 "  -q, --quiet               print only errors\n"
 "  -v, --verbose             say more\n"
 "  -h, --help                this help\n"
@@ -190,6 +194,12 @@ static int parse_options(int argc, char **argv)
       } else if (strncmp(a, "--stack-bytes=", 14) == 0) {
          vn_opt.stack_bytes = (unsigned)parse_count("--stack-bytes", a + 14, 512, 65528);
          vn_opt.stack_bytes &= ~7u;
+      } else if (strcmp(a, "--realtime=yes") == 0) {
+         vn_opt.realtime = 1;
+      } else if (strcmp(a, "--realtime=no") == 0) {
+         vn_opt.realtime = 0;
+      } else if (strncmp(a, "--realtime=", 11) == 0) {
+         vn_die("bad option value: --realtime takes yes or no, not '%s'", a + 11);
       } else if (strncmp(a, "--mmap-pages=", 13) == 0) {
          unsigned long n = parse_count("--mmap-pages", a + 13, 1, 1ul << 20);
          if (n & (n - 1))
@@ -316,6 +326,15 @@ int main(int argc, char **argv)
       kill(child, SIGKILL);
       waitpid(child, NULL, 0);
       exit(1);
+   }
+   if (vn_opt.realtime) {
+      /* A program that keeps both CPUs busy (a fork storm) would starve
+         the recorder and the kernel would drop samples: record at the
+         lowest real-time priority where allowed.  Nothing we start later
+         (addr2line) keeps it. */
+      struct sched_param sp = { .sched_priority = 1 };
+      if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) < 0 && vn_opt.verbosity > 1)
+         vn_info("recording at normal priority (SCHED_FIFO: %s)", strerror(errno));
    }
    vn_run.start_ns = vn_mono_ns();
    vn_run.start_time = vn_wall_s();

@@ -204,7 +204,7 @@ struct rec {
 };
 
 static uint8_t *arena;
-static size_t arena_len, arena_cap, arena_done;
+static size_t arena_len, arena_cap;
 static struct rec *recs;
 static size_t nrecs, cap_recs, recs_done;
 static uint64_t seq;
@@ -259,17 +259,27 @@ static void ring_read(const struct ring *r, uint64_t from, void *dst, size_t n)
    }
 }
 
+static size_t appended;   /* records added by the current collection */
+
 static void arena_room(size_t n)
 {
-   if (arena_done && arena_done == arena_len) {
-      arena_len = arena_done = 0;
-   } else if (arena_done > arena_cap / 2) {
-      size_t k;
-      memmove(arena, arena + arena_done, arena_len - arena_done);
+   if (recs_done == nrecs) {
+      arena_len = 0;
+      nrecs = recs_done = 0;
+   }
+   if (arena_len + n > arena_cap) {
+      /* drop the bytes of handled records: those below every pending one
+         (a collection is sorted by time, not by offset) */
+      size_t k, low = arena_len;
       for (k = recs_done; k < nrecs; k++)
-         recs[k].off -= arena_done;
-      arena_len -= arena_done;
-      arena_done = 0;
+         if (recs[k].off < low)
+            low = recs[k].off;
+      if (low > arena_cap / 2) {
+         memmove(arena, arena + low, arena_len - low);
+         for (k = recs_done; k < nrecs; k++)
+            recs[k].off -= low;
+         arena_len -= low;
+      }
    }
    if (arena_len + n > arena_cap) {
       arena_cap = (arena_len + n) * 2;
@@ -289,7 +299,7 @@ static void collect(struct ring *r)
       if (h.size < sizeof h || tail + h.size > head)
          break;
       in_ring = h.size;
-      if (arena_len - arena_done > backlog_limit) {
+      if (arena_len > backlog_limit) {
          if (h.type == PERF_RECORD_SAMPLE) {
             dropped++;
             tail += h.size;
@@ -336,6 +346,7 @@ static void collect(struct ring *r)
       recs[nrecs].seq = seq++;
       recs[nrecs].off = arena_len;
       nrecs++;
+      appended++;
       arena_len += keep;
       tail += in_ring;
    }
@@ -517,16 +528,12 @@ static void handle(const struct perf_event_header *h, const uint8_t *body)
 /* Copies what the ring buffers hold into the backlog. */
 void vn_perf_collect(void)
 {
-   size_t before = nrecs;
    int i;
-   if (recs_done == nrecs) {
-      nrecs = recs_done = 0;
-      before = 0;
-   }
+   appended = 0;
    for (i = 0; i < nrings; i++)
       collect(&rings[i]);
-   if (nrecs > before)
-      qsort(recs + before, nrecs - before, sizeof *recs, rec_cmp);
+   if (appended)
+      qsort(recs + (nrecs - appended), appended, sizeof *recs, rec_cmp);
 }
 
 /* Handles up to `budget` records of the backlog (all with 0); returns
@@ -538,7 +545,6 @@ size_t vn_perf_process(size_t budget)
       const struct perf_event_header *h = (const void *)(arena + recs[recs_done].off);
       handle(h, (const uint8_t *)h + sizeof *h);
       recs_done++;
-      arena_done = recs_done < nrecs ? recs[recs_done].off : arena_len;
       n++;
    }
    return nrecs - recs_done;
@@ -561,5 +567,10 @@ void vn_perf_finish(struct vn_faults *counted, uint64_t *lost)
             counted->n[cls] += v;
       }
    }
+   /* The kernel reports a loss when it next manages to write a record,
+      so a loss at the very end goes unreported: what the counters have
+      and the samples lack is lost too. */
    *lost = lost_total + dropped;
+   if (counted->n[VN_MINOR] + counted->n[VN_MAJOR] > vn_recorded + *lost)
+      *lost = counted->n[VN_MINOR] + counted->n[VN_MAJOR] - vn_recorded;
 }
