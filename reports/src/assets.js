@@ -6,7 +6,7 @@
 var fs = require('fs');
 var path = require('path');
 
-var VIEWER_MODULES = ['format', 'validate', 'model', 'dom', 'table', 'tree', 'charts', 'heatmap', 'viewer'];
+var VIEWER_MODULES = ['format', 'validate', 'model', 'native', 'compare', 'dom', 'table', 'tree', 'charts', 'heatmap', 'viewer'];
 var UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
 
 function AssetError(message) {

@@ -222,6 +222,62 @@ function timeSpecs(d) {
   return [memorySpec(d), wssSpec(d), faultSpec(d)].filter(Boolean);
 }
 
+// ---- a vmtrace-native file: its wall-clock timeline --------------------------
+
+function nativeRssSpec(d) {
+  var tl = d.timeline;
+  if (!tl.t_ms.length) return null;
+  return {
+    id: 'chart-native-rss', title: 'Resident pages',
+    note: 'Resident pages of the live processes added up (/proc/PID/statm), at the end of each sample.',
+    x: tl.t_ms, xLabel: 'time', xUnit: 'ms', yUnit: 'pages',
+    series: [{ label: 'resident', raw: tl.rss, values: tl.rss, color: '#4e79a7', fill: fade('#4e79a7'), stepped: true }],
+    bands: []
+  };
+}
+
+function nativeFaultSpec(d) {
+  var tl = d.timeline;
+  if (!tl.t_ms.length) return null;
+  var series = [
+    { label: 'minor', raw: tl.faults.minor, color: '#59a14f', stacked: true, stepped: true },
+    { label: 'major', raw: tl.faults.major, color: '#e15759', stacked: true, stepped: true }
+  ];
+  var bands = applyStack(series);
+  return {
+    id: 'chart-native-faults', title: 'Faults per interval',
+    note: 'Faults the kernel counted during each sample of ' + F.int(tl.interval_ms) + ' ms, stacked: the kernel tells only minor from major.',
+    x: tl.t_ms, xLabel: 'time', xUnit: 'ms', yUnit: 'count', series: series, bands: bands
+  };
+}
+
+function nativeSpecs(d) {
+  return [nativeRssSpec(d), nativeFaultSpec(d)].filter(Boolean);
+}
+
+// ---- simulated vs measured: both runs against progress (compare.js) ----------
+
+var SIM_COLOR = '#4e79a7';
+var NAT_COLOR = '#e15759';
+
+function progressSpec(id, title, note, xy, yUnit, stepped) {
+  var series = [];
+  if (xy.sim) series.push({ label: 'simulated', raw: xy.sim, values: xy.sim, color: SIM_COLOR, width: 2, stepped: stepped });
+  series.push({ label: 'measured', raw: xy.nat, values: xy.nat, color: NAT_COLOR, width: 2, dash: [6, 3], stepped: stepped });
+  return { id: id, title: title, note: note, x: xy.x, xLabel: 'progress', xUnit: 'percent', yUnit: yUnit, series: series, bands: [] };
+}
+
+// pr: compare.progress(); the charts need at least one point.
+function compareSpecs(pr) {
+  if (!pr.faults.x.length) return [];
+  return [
+    progressSpec('chart-cmp-faults', 'Cumulative faults vs progress',
+      'Minor and major faults so far, each run from its start (0 %) to its end (100 %).', pr.faults, 'count', false),
+    progressSpec('chart-cmp-rss', 'Resident pages vs progress',
+      'Resident pages' + (pr.clock === 'wall' ? ' (simulated: the processes alive added up, on their wall clock)' : '') + '; measured: the tree\'s processes added up.', pr.rss, 'pages', true)
+  ];
+}
+
 // ---- uPlot glue (browser) --------------------------------------------------
 
 // Page-count ticks that are round sizes in bytes: 1, 2, 4 ... pages.
@@ -236,7 +292,9 @@ function axisFormatter(unit, pageSize) {
 function toUplot(spec, width, height, pageSize, uPlot) {
   var yFmt = axisFormatter(spec.yUnit, pageSize);
   var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); }
-    : spec.xUnit === 'seconds' ? function (v) { return F.seconds(v); } : function (v) { return F.si(v); };
+    : spec.xUnit === 'seconds' ? function (v) { return F.seconds(v); }
+      : spec.xUnit === 'ms' ? function (v) { return F.seconds(v / 1000); }
+        : spec.xUnit === 'percent' ? function (v) { return F.si(v) + '%'; } : function (v) { return F.si(v); };
   var legendFmt = spec.yUnit === 'pages'
     ? function (v) { return v === null || v === undefined ? '–' : F.dec(v) + ' (' + F.bytes(v * pageSize) + ')'; }
     : function (v) { return v === null || v === undefined ? '–' : F.int(v); };
@@ -244,7 +302,8 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     label: spec.xLabel,
     value: function (u, v) {
       if (v === null || v === undefined) return '–';
-      return spec.xUnit === 'pages' ? F.pages(v, pageSize) : spec.xUnit === 'seconds' ? v.toFixed(3) + ' s' : F.int(v);
+      return spec.xUnit === 'pages' ? F.pages(v, pageSize) : spec.xUnit === 'seconds' ? v.toFixed(3) + ' s'
+        : spec.xUnit === 'ms' ? F.int(v) + ' ms' : spec.xUnit === 'percent' ? v.toFixed(2) + '%' : F.int(v);
     }
   }];
   spec.series.forEach(function (s, i) {
@@ -332,10 +391,12 @@ Linker.prototype.set = function (from, min, max) {
 };
 
 // Creates a uPlot in `el` for a time spec, joined to the linker.
-function makeTimeChart(el, spec, pageSize, uPlot, linker, width) {
+// syncKey: the charts whose pointer moves together (default: the
+// simulated file's time charts).
+function makeTimeChart(el, spec, pageSize, uPlot, linker, width, syncKey) {
   var u = toUplot(spec, width, 220, pageSize, uPlot);
   var member = null;
-  u.opts.cursor.sync = { key: 'vmtrace-time', setSeries: false };
+  u.opts.cursor.sync = { key: syncKey || 'vmtrace-time', setSeries: false };
   u.opts.hooks = {
     setScale: [function (plot, key) {
       if (key !== 'x' || !member) return;
@@ -361,6 +422,7 @@ module.exports = {
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
   treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS: MAX_TREE_CHARTS,
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker,
+  nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs, compareSpecs: compareSpecs,
   makeTimeChart: makeTimeChart, makeChart: makeChart,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS
 };

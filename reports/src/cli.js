@@ -7,12 +7,15 @@ var V = require('./validate');
 var html = require('./html');
 var text = require('./text');
 var F = require('./format');
+var tree = require('./tree');
 
 var USAGE = [
   'usage: vmtrace-report FILE... [-o OUTPUT] [--text]',
   '',
   'Reads vmtrace output files (vmtrace.out.<pid>: one run, the processes of',
   'a process tree, or several runs) and writes one self-contained HTML report.',
+  'A vmtrace-native file (at most one) is shown as the measured run; given with',
+  'the files of one simulated run, the report compares the two.',
   '',
   '  -o, --output FILE  where the report goes (default vmtrace-report.html; - for stdout)',
   '      --text         print the report for a terminal instead of writing HTML',
@@ -89,6 +92,26 @@ function load(names, readFile) {
   return { files: files, errors: errors };
 }
 
+// What the loaded files allow: at most one vmtrace-native file, and with
+// one, the vmtrace-out files (if any) must make one run. Returns a one-line
+// problem or null.
+function checkMix(files) {
+  var nats = files.filter(function (f) { return V.isNative(f.data); });
+  var sims = files.filter(function (f) { return !V.isNative(f.data); });
+  if (nats.length > 1) {
+    return nats.length + ' vmtrace-native files (' + nats.map(function (f) { return f.name; }).join(', ') +
+      '): a report shows at most one measured run';
+  }
+  if (nats.length && sims.length) {
+    var roots = tree.build(sims).roots;
+    if (roots.length > 1) {
+      return 'comparing with ' + nats[0].name + ' needs the vmtrace-out files of one run, not ' + roots.length +
+        ' (roots: ' + roots.map(function (r) { return 'pid ' + r.pid; }).join(', ') + ')';
+    }
+  }
+  return null;
+}
+
 // Returns the exit status. io: {stdout, stderr} with write(), assets: a
 // function returning the assets (only called for HTML).
 function main(argv, getAssets, io) {
@@ -122,6 +145,11 @@ function main(argv, getAssets, io) {
   if (loaded.errors.length) {
     loaded.errors.forEach(err);
     return 1;
+  }
+  var mix = checkMix(loaded.files);
+  if (mix) {
+    err(mix);
+    return 2;
   }
   if (opts.text) {
     io.stdout.write(text.render(loaded.files));
@@ -183,4 +211,4 @@ function run(argv, getAssets) {
   process.exitCode = status;
 }
 
-module.exports = { main: main, run: run, parseArgs: parseArgs, load: load, USAGE: USAGE };
+module.exports = { main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE };

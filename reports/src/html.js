@@ -7,6 +7,7 @@
 
 var crypto = require('crypto');
 var pack = require('./pack');
+var V = require('./validate');
 
 function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, function (c) {
@@ -34,7 +35,8 @@ function viewerScript(assets) {
     'req("viewer").start(document, window);'));
 }
 
-// payload: {generator, generated, files: [{name, data}]}
+// payload: {generator, generated, files: [{name, data}]}; files are the
+// simulated run's and at most one vmtrace-native file.
 function build(payload, assets) {
   var uplot = pack.scriptSafe(assets.uplotJs);
   var viewer = viewerScript(assets);
@@ -42,13 +44,17 @@ function build(payload, assets) {
   var csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src " +
     sha256(uplot) + ' ' + sha256(viewer) + "; base-uri 'none'; form-action 'none'";
   var title = 'vmtrace report';
-  var files = payload.files;
+  var files = payload.files.filter(function (f) { return !V.isNative(f.data); });
+  var nat = payload.files.filter(function (f) { return V.isNative(f.data); })[0];
+  var prog = function (cmd) { return cmd && cmd.length ? String(cmd[0]).replace(/^.*\//, '') : ''; };
   if (files.length === 1) {
-    var cmd = files[0].data.run.command;
-    title += ': ' + (cmd && cmd.length ? String(cmd[0]).replace(/^.*\//, '') : '') + ' (pid ' + files[0].data.run.pid + ')';
-  } else {
+    title += ': ' + prog(files[0].data.run.command) + ' (pid ' + files[0].data.run.pid + ')';
+  } else if (files.length) {
     title += ': ' + files.length + ' files';
+  } else if (nat) {
+    title += ': ' + prog(nat.data.command) + ' (measured)';
   }
+  if (nat && files.length) title += ', simulated vs measured';
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -57,7 +57,8 @@ function pad(s, w, right) {
 }
 
 // Columns separated by two spaces, numbers right-aligned; multi-line cells
-// (stacks) are printed below the row, indented.
+// (stacks) are printed below the row, indented (under their column's title
+// when there are several).
 function toText(spec, opts) {
   opts = opts || {};
   var rows = spec.sort ? sortRows(spec.rows, findColumn(spec, spec.sort.key) || spec.columns[0], spec.sort.desc) : spec.rows;
@@ -81,9 +82,15 @@ function toText(spec, opts) {
   lines.push(line(head));
   body.forEach(function (cells, ri) {
     lines.push(line(cells));
+    // With several stack columns, each is named: "    title:" then its frames.
     stackCols.forEach(function (c) {
       var v = rows[ri][c.key];
-      (Array.isArray(v) ? v : []).forEach(function (fr) { lines.push('      ' + F.printable(fr)); });
+      var frames = Array.isArray(v) ? v : [];
+      if (stackCols.length > 1) {
+        if (!frames.length) return;
+        lines.push('    ' + F.printable(c.title) + ':');
+      }
+      frames.forEach(function (fr) { lines.push('      ' + F.printable(fr)); });
     });
   });
   return lines.join('\n');

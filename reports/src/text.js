@@ -6,6 +6,9 @@ var M = require('./model');
 var T = require('./table');
 var tree = require('./tree');
 var heatmap = require('./heatmap');
+var V = require('./validate');
+var N = require('./native');
+var C = require('./compare');
 
 var SHADES = ' .:-=+*#%@';
 
@@ -152,9 +155,43 @@ function fileSections(d) {
   return out.join('\n\n');
 }
 
-// files: [{name, data}] -> the whole text report.
-function render(files) {
+// The sections of a vmtrace-native file.
+function nativeSections(d) {
+  var out = [summarySection(N.summary(d))];
+  out.push(tableSection(N.processTable(d)));
+  var tt = N.timelineTable(d, 20);
+  if (tt) out.push(tableSection(tt));
+  out.push(tableSection(N.mappingTable(d)));
+  out.push(tableSection(N.faultSiteTable(d), { limit: 20 }));
+  return out.join('\n\n');
+}
+
+// "Simulated vs measured" (compare.js): files are the simulated run's.
+function compareSections(files, nat) {
+  var cmp = C.compare(files, nat.data);
+  var r = cmp.run.rootData.run;
   var out = [];
+  var head = [heading('Simulated vs measured')];
+  head.push('  simulated  ' + F.printable(F.command(r.command)) + ' (pid ' + r.pid + ', ' + cmp.run.root.total.processes +
+    (cmp.run.root.total.processes > 1 ? ' processes' : ' process') + ')');
+  head.push('  measured   ' + F.printable(F.command(nat.data.command)) + ' (' + F.printable(nat.name) + ', ' + nat.data.processes.length +
+    (nat.data.processes.length > 1 ? ' processes' : ' process') + ')');
+  if (cmp.programs.differ) {
+    head.push('  note: the programs differ: ' + F.printable(cmp.programs.sim) + ' was simulated, ' + F.printable(cmp.programs.native) + ' measured');
+  }
+  head.push('  Natively the kernel tells only minor from major faults. difference = measured − simulated, ratio = measured / simulated.');
+  head.push('');
+  head.push(indent(T.toText(cmp.summary), 2));
+  out.push(head.join('\n'));
+  out.push(tableSection(cmp.progressTable));
+  out.push(tableSection(cmp.mappings));
+  out.push(tableSection(cmp.sites, { limit: 20 }));
+  out.push(tableSection(cmp.stacks, { limit: 20 }));
+  return out.join('\n\n');
+}
+
+// The simulated run's sections (one file, or the tree and each process).
+function simSections(files, out) {
   if (files.length > 1) {
     var t = tree.build(files);
     var spec = tree.treeTable(files, t);
@@ -175,7 +212,22 @@ function render(files) {
   } else {
     out.push('vmtrace report: ' + F.printable(files[0].name) + '\n\n' + fileSections(files[0].data));
   }
+}
+
+// files: [{name, data}] -> the whole text report. With a vmtrace-native
+// file: the comparison first (when there are simulated files), then the
+// simulated run, then the measured one.
+function render(files) {
+  var sims = files.filter(function (f) { return !V.isNative(f.data); });
+  var nat = files.filter(function (f) { return V.isNative(f.data); })[0];
+  var out = [];
+  if (nat && sims.length) out.push(compareSections(sims, nat));
+  if (sims.length) simSections(sims, out);
+  if (nat) out.push('vmtrace-native report: ' + F.printable(nat.name) + '\n\n' + nativeSections(nat.data));
   return out.join('\n\n') + '\n';
 }
 
-module.exports = { render: render, heatmapText: heatmapText, fileSections: fileSections, treeMemoryText: treeMemoryText };
+module.exports = {
+  render: render, heatmapText: heatmapText, fileSections: fileSections, treeMemoryText: treeMemoryText,
+  nativeSections: nativeSections, compareSections: compareSections
+};

@@ -1,9 +1,12 @@
 'use strict';
-// Parsing and validation of vmtrace output files (docs/output-format.md).
-// parse(text) returns the data or throws a VmtraceFormatError whose message
-// is one line naming the problem. Pure: no file system access here.
+// Parsing and validation of vmtrace output files (docs/output-format.md):
+// the tool's ("format": "vmtrace-out") and vmtrace-native's
+// ("format": "vmtrace-native"). parse(text) returns the data or throws a
+// VmtraceFormatError whose message is one line naming the problem. Pure: no
+// file system access here.
 
 var SUPPORTED_VERSION = 1;
+var NATIVE_FORMAT = 'vmtrace-native';
 
 // The fault classes of version 1, used when a file omits descriptions.
 var FAULT_CLASSES = [
@@ -55,6 +58,7 @@ function need(obj, key, type, where) {
     case 'array': ok = Array.isArray(v); break;
     case 'object': ok = v !== null && typeof v === 'object' && !Array.isArray(v); break;
     case 'int|null': ok = v === null || isInt(v); break;
+    case 'number|null': ok = v === null || (typeof v === 'number' && isFinite(v)); break;
     case 'object|null': ok = v === null || (typeof v === 'object' && !Array.isArray(v)); break;
     case 'any': ok = true; break;
     default: throw new Error('bad type ' + type);
@@ -70,9 +74,9 @@ function checkFaults(f, where, classes) {
   }
 }
 
-function checkSeries(arr, len, where) {
+function checkSeries(arr, len, where, against) {
   if (!Array.isArray(arr)) fail(where + ' should be array, not ' + typeName(arr));
-  if (arr.length !== len) fail(where + ' has ' + arr.length + ' entries, timeline.t has ' + len);
+  if (arr.length !== len) fail(where + ' has ' + arr.length + ' entries, ' + (against || 'timeline.t') + ' has ' + len);
   for (var i = 0; i < arr.length; i++) {
     if (arr[i] !== null && typeof arr[i] !== 'number') fail(where + '[' + i + '] should be a number');
   }
@@ -149,18 +153,21 @@ function validateSimulations(sims, classes) {
 }
 
 // Checks the parsed object; returns it (with nothing changed) or throws.
+// Either format: the tool's or vmtrace-native's (see isNative).
 function validate(d) {
   if (d === null || typeof d !== 'object' || Array.isArray(d)) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
-  if (d.format !== 'vmtrace-out') {
-    fail('not a vmtrace output file (format is ' + JSON.stringify(d.format) + ', not "vmtrace-out")');
+  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT) {
+    fail('not a vmtrace output file (format is ' + JSON.stringify(d.format) + ', not "vmtrace-out" or "' + NATIVE_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
-    fail('unsupported version ' + JSON.stringify(d.version) + ' (this vmtrace-report reads version ' + SUPPORTED_VERSION + ')');
+    fail('unsupported ' + (d.format === NATIVE_FORMAT ? NATIVE_FORMAT + ' ' : '') + 'version ' + JSON.stringify(d.version) +
+      ' (this vmtrace-report reads version ' + SUPPORTED_VERSION + ')');
   }
+  if (d.format === NATIVE_FORMAT) return validateNative(d);
   need(d, 'tool', 'object');
   var run = need(d, 'run', 'object');
   need(run, 'pid', 'int', 'run');
@@ -233,6 +240,76 @@ function validate(d) {
   return d;
 }
 
+// ---- vmtrace-native files (docs/output-format.md, second part) ---------------
+
+function checkMinorMajor(f, where) {
+  ['minor', 'major', 'total'].forEach(function (k) { need(f, k, 'int', where); });
+}
+
+function checkStrings(arr, where) {
+  arr.forEach(function (w, i) {
+    if (typeof w !== 'string') fail(where + '[' + i + '] should be string, not ' + typeName(w));
+  });
+}
+
+// Every key the spec lists is required (the tool's and options' contents
+// are only shown, so only their being objects is checked); the timeline's
+// columns must all have t_ms's length.
+function validateNative(d) {
+  need(d, 'tool', 'object');
+  need(d, 'options', 'object');
+  need(d, 'page_size', 'int');
+  checkStrings(need(d, 'command', 'array'), 'command');
+  need(d, 'start_time', 'number');
+  need(d, 'end_time', 'number');
+  var ex = need(d, 'exit', 'object');
+  need(ex, 'status', 'string', 'exit');
+  var totals = need(d, 'totals', 'object');
+  checkMinorMajor(need(totals, 'faults', 'object', 'totals'), 'totals.faults');
+  need(totals, 'recorded', 'int', 'totals');
+  need(totals, 'lost', 'int', 'totals');
+  need(totals, 'peak_resident_pages', 'int', 'totals');
+  var ru = need(totals, 'rusage', 'object', 'totals');
+  ['minflt', 'majflt', 'maxrss_kib'].forEach(function (k) { need(ru, k, 'int', 'totals.rusage'); });
+  var procs = need(d, 'processes', 'array');
+  procs.forEach(function (p, i) {
+    var where = 'processes[' + i + ']';
+    need(p, 'pid', 'int', where);
+    need(p, 'ppid', 'int', where);
+    need(p, 'comm', 'string', where);
+    need(p, 'execs', 'int', where);
+    need(p, 'start_time', 'number', where);
+    need(p, 'end_time', 'number|null', where);
+    checkMinorMajor(need(p, 'faults', 'object', where), where + '.faults');
+    need(p, 'peak_resident_pages', 'int', where);
+    need(p, 'mappings', 'array', where).forEach(function (m, j) {
+      var mw = where + '.mappings[' + j + ']';
+      need(m, 'name', 'string', mw);
+      need(m, 'kind', 'string', mw);
+      need(m, 'start', 'int', mw);
+      need(m, 'end', 'int', mw);
+      checkMinorMajor(need(m, 'faults', 'object', mw), mw + '.faults');
+      need(m, 'pages_faulted', 'int', mw);
+    });
+  });
+  var tl = need(d, 'timeline', 'object');
+  need(tl, 'interval_ms', 'int', 'timeline');
+  var t = need(tl, 't_ms', 'array', 'timeline');
+  var n = t.length;
+  checkSeries(t, n, 'timeline.t_ms', 'timeline.t_ms');
+  checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms', 'timeline.t_ms');
+  checkSeries(need(tl, 'rss', 'array', 'timeline'), n, 'timeline.rss', 'timeline.t_ms');
+  var tf = need(tl, 'faults', 'object', 'timeline');
+  checkSeries(need(tf, 'minor', 'array', 'timeline.faults'), n, 'timeline.faults.minor', 'timeline.t_ms');
+  checkSeries(need(tf, 'major', 'array', 'timeline.faults'), n, 'timeline.faults.major', 'timeline.t_ms');
+  validateFaultSites(need(d, 'fault_sites', 'array'));
+  return d;
+}
+
+function isNative(d) {
+  return !!d && d.format === NATIVE_FORMAT;
+}
+
 // Where a JSON syntax error is, as "line L, column C" when the message has
 // a position.
 function describeJsonError(text, err) {
@@ -269,6 +346,8 @@ function parse(text) {
 module.exports = {
   parse: parse,
   validate: validate,
+  isNative: isNative,
+  NATIVE_FORMAT: NATIVE_FORMAT,
   VmtraceFormatError: VmtraceFormatError,
   FAULT_CLASSES: FAULT_CLASSES,
   SUPPORTED_VERSION: SUPPORTED_VERSION

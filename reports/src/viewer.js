@@ -9,6 +9,9 @@ var T = require('./table');
 var tree = require('./tree');
 var charts = require('./charts');
 var heatmap = require('./heatmap');
+var V = require('./validate');
+var N = require('./native');
+var C = require('./compare');
 
 function start(doc, win) {
   var app = doc.getElementById('app');
@@ -27,9 +30,12 @@ function Viewer(doc, win, app, payload) {
   this.win = win;
   this.app = app;
   this.payload = payload;
-  this.files = payload.files;
+  // The simulated run's files (vmtrace-out) and the vmtrace-native one.
+  this.files = payload.files.filter(function (f) { return !V.isNative(f.data); });
+  this.natives = payload.files.filter(function (f) { return V.isNative(f.data); });
   this.plots = [];
   this.treePlots = [];
+  this.fixedPlots = [];
   this.uPlot = win.uPlot;
 }
 
@@ -42,19 +48,27 @@ Viewer.prototype.render = function () {
   var self = this;
   dom.clear(this.app);
   var files = this.files;
+  var nat = this.natives.length ? this.natives[0] : null;
   var gen = this.payload.generator || {};
+  var what = files.length === 1 ? F.command(files[0].data.run.command) : files.length ? files.length + ' output files' : '';
+  if (nat) what = files.length ? what + ' · simulated vs measured (' + nat.name + ')' : F.command(nat.data.command) + ' · measured by vmtrace-native';
   this.app.appendChild(h('header', { class: 'top' }, [
     h('h1', null, 'vmtrace report'),
-    h('p', { class: 'sub' }, [
-      files.length === 1 ? F.command(files[0].data.run.command) : files.length + ' output files',
-      ' · generated ' + (this.payload.generated || '') + ' by vmtrace-report ' + (gen.version || '')
-    ])
+    h('p', { class: 'sub' }, [what, ' · generated ' + (this.payload.generated || '') + ' by vmtrace-report ' + (gen.version || '')])
   ]));
   this.select = null;
-  if (files.length > 1) this.renderTree();
-  this.details = h('div', { id: 'details' });
-  this.app.appendChild(this.details);
-  this.showFile(this.initialFile());
+  if (nat && files.length) this.renderCompare(nat);
+  if (files.length) {
+    if (nat) this.app.appendChild(h('h2', { class: 'part' }, 'The simulated run (vmtrace)'));
+    if (files.length > 1) this.renderTree();
+    this.details = h('div', { id: 'details' });
+    this.app.appendChild(this.details);
+    this.showFile(this.initialFile());
+  }
+  if (nat) {
+    if (files.length) this.app.appendChild(h('h2', { class: 'part' }, 'The measured run (vmtrace-native)'));
+    this.renderNative(nat);
+  }
   if (this.win && this.win.addEventListener) {
     this.win.addEventListener('resize', function () { self.resize(); });
   }
@@ -332,9 +346,128 @@ Viewer.prototype.showFile = function (fi) {
   });
 };
 
+// "Simulated vs measured" (compare.js): the programs, the summary, the
+// progress charts, faults by mapping and the fault sites joined.
+Viewer.prototype.renderCompare = function (nat) {
+  var h = this.h.bind(this);
+  var self = this;
+  var cmp = C.compare(this.files, nat.data);
+  var ps = cmp.run.rootData.page_size || 4096;
+  var sec = this.section('compare', 'Simulated vs measured');
+  var r = cmp.run.rootData.run;
+  sec.appendChild(h('p', { class: 'note' }, [
+    'Simulated: ' + F.command(r.command) + ' (pid ' + r.pid + ', ' + cmp.run.root.total.processes +
+      (cmp.run.root.total.processes > 1 ? ' processes, ' : ' process, ') + this.files.length + (this.files.length > 1 ? ' files' : ' file') + '). ',
+    'Measured: ' + F.command(nat.data.command) + ' (' + nat.name + ', ' + nat.data.processes.length +
+      (nat.data.processes.length > 1 ? ' processes' : ' process') + '). ',
+    'Natively the kernel tells only minor from major faults, not the classes.'
+  ]));
+  if (cmp.programs.differ) {
+    sec.appendChild(h('p', { class: 'warn' }, 'The programs differ: ' + cmp.programs.sim + ' was simulated, ' + cmp.programs.native + ' measured.'));
+  }
+  sec.appendChild(T.render(this.doc, cmp.summary, { nosort: true }));
+  var uPlot = this.uPlot;
+  var specs = charts.compareSpecs(cmp.progress);
+  if (specs.length) sec.appendChild(h('p', { class: 'note' }, C.progressNote(cmp.progress.clock, cmp.progress.missing)));
+  specs.forEach(function (spec) {
+    sec.appendChild(h('h3', null, spec.title));
+    sec.appendChild(h('p', { class: 'note' }, spec.note));
+    var el = h('div', { class: 'chart', id: spec.id });
+    sec.appendChild(el);
+    if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
+    self.fixedPlots.push(charts.makeChart(el, spec, ps, uPlot, self.width(sec) - 20));
+  });
+  var ms = this.section('cmp-mappings', cmp.mappings.title, cmp.mappings.note + ' Click a column to sort.');
+  ms.appendChild(T.render(this.doc, cmp.mappings, { limit: 300, empty: 'no faults in any mapping' }));
+  var ss = this.section('cmp-sites', 'Fault sites: simulated vs measured', cmp.sites.note + ' Open a stack to see all its frames.');
+  ss.appendChild(h('h3', null, 'By source location'));
+  ss.appendChild(T.render(this.doc, cmp.sites, { limit: 50, empty: 'no fault sites in either file' }));
+  ss.appendChild(h('h3', null, 'By whole stack'));
+  ss.appendChild(h('p', { class: 'note' }, cmp.stacks.note));
+  ss.appendChild(T.render(this.doc, cmp.stacks, { limit: 50, empty: 'no fault sites in either file' }));
+};
+
+// A vmtrace-native file: summary, wall-clock charts, processes, mappings
+// and fault sites.
+Viewer.prototype.renderNative = function (nat) {
+  var h = this.h.bind(this);
+  var self = this;
+  var d = nat.data;
+  var ps = d.page_size || 4096;
+  var root = h('div', { id: 'native' });
+  this.app.appendChild(root);
+  var toc = h('nav', { class: 'toc' });
+  root.appendChild(toc);
+  var add = function (id, title, note) {
+    toc.appendChild(h('a', { href: '#sec-' + id }, title));
+    return self.section(id, title, note, root);
+  };
+  var s = N.summary(d);
+  var sum = add('native-summary', 'Measured run');
+  sum.firstChild.appendChild(this.doc.createTextNode(': ' + nat.name));
+  var dl = h('dl', { class: 'summary' });
+  s.items.forEach(function (it) { dl.appendChild(h('dt', null, it[0])); dl.appendChild(h('dd', null, it[1])); });
+  var f = d.totals.faults;
+  sum.appendChild(h('div', { class: 'cols' }, [
+    dl,
+    h('div', { class: 'figures' }, [
+      figure('faults', F.int(f.total), F.int(f.minor) + ' minor, ' + F.int(f.major) + ' major'),
+      figure('peak resident', F.bytes(d.totals.peak_resident_pages * ps), F.int(d.totals.peak_resident_pages) + ' pages'),
+      figure('wall time', F.seconds(d.end_time - d.start_time), 'natively'),
+      figure('processes', F.int(d.processes.length), F.int(N.pagesFaulted(d)) + ' pages faulted')
+    ])
+  ]));
+  function figure(title, big, small) {
+    return h('div', { class: 'figure' }, [h('div', { class: 'big' }, big), h('div', { class: 'ftitle' }, title), h('div', { class: 'small' }, small)]);
+  }
+  var specs = charts.nativeSpecs(d);
+  if (specs.length) {
+    var tv = add('native-time', 'Over time', 'Wall clock from the start. Drag across a chart to zoom in time (both follow); double-click to zoom out.');
+    var linker = new charts.Linker();
+    var uPlot = this.uPlot;
+    specs.forEach(function (spec) {
+      tv.appendChild(h('h3', null, spec.title));
+      tv.appendChild(h('p', { class: 'note' }, spec.note));
+      var el = h('div', { class: 'chart', id: spec.id });
+      tv.appendChild(el);
+      if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
+      self.fixedPlots.push(charts.makeTimeChart(el, spec, ps, uPlot, linker, self.width(tv) - 20, 'vmtrace-native-time'));
+    });
+    linker.members.forEach(function (m) {
+      var inner = m.setRange;
+      m.setRange = function (a, b) {
+        if (a === null || b === null) {
+          var x = m.plot.data[0];
+          inner(x[0], x[x.length - 1]);
+        } else inner(a, b);
+      };
+    });
+  }
+  var pt = N.processTable(d);
+  add('native-processes', pt.title + ' (' + pt.rows.length + ')', pt.note).appendChild(T.render(this.doc, pt, { limit: 300 }));
+  var mt = N.mappingTable(d);
+  var msec = add('native-mappings', mt.title + ' (' + mt.rows.length + ')', mt.note + ' Click a column to sort.');
+  var filter = h('input', { type: 'search', placeholder: 'filter by name or kind', class: 'filter', 'aria-label': 'filter measured mappings' });
+  msec.appendChild(filter);
+  var holder = h('div');
+  msec.appendChild(holder);
+  var draw = function () {
+    var q = filter.value.toLowerCase();
+    var spec = Object.assign({}, mt, {
+      rows: q ? mt.rows.filter(function (r) { return (r.name + ' ' + r.kind).toLowerCase().indexOf(q) >= 0; }) : mt.rows
+    });
+    dom.clear(holder).appendChild(T.render(self.doc, spec, { limit: 300, empty: 'no faults recorded in any mapping' }));
+  };
+  filter.addEventListener('input', draw);
+  draw();
+  var ft = N.faultSiteTable(d);
+  add('native-faultsites', 'Top fault sites', ft.note + ' Open a row for its whole stack.')
+    .appendChild(T.render(this.doc, ft, { limit: 50, empty: 'no fault sites recorded (call_graph none?)' }));
+};
+
 Viewer.prototype.resize = function () {
   var self = this;
-  this.plots.concat(this.treePlots).forEach(function (p) {
+  this.plots.concat(this.treePlots, this.fixedPlots).forEach(function (p) {
     var el = p.root && p.root.parentNode && p.root.parentNode.parentNode;
     if (el) p.setSize({ width: self.width(el) - 20, height: p.height });
   });

@@ -3,8 +3,9 @@
 // section (timeline, heatmap, fault_sites, simulations, process-tree keys)
 // and strings from the "run" that are markup, to prove they stay text.
 //
-//   node tests/report/fixtures.js OUTDIR   writes synthetic.json and a tree
-//                                           of files (tree.*.json) there
+//   node tests/report/fixtures.js OUTDIR   writes synthetic.json, a tree of
+//                                           files (tree.*.json) and a
+//                                           vmtrace-native file (native.json)
 
 var fs = require('fs');
 var path = require('path');
@@ -265,10 +266,96 @@ function treeFiles() {
   return files;
 }
 
+function mm(minor, major) {
+  return { minor: minor, major: major, total: minor + major };
+}
+
+// A vmtrace-native file of the synthetic program: two processes (the
+// second forked), mappings named as in makeFile (and the markup-like one
+// when xss), fault sites whose frames match makeFile's up to the address,
+// a wall-clock timeline of `samples` samples. opts: {xss, samples, seed,
+// command}
+function makeNative(opts) {
+  opts = opts || {};
+  var r = rng(opts.seed || 11);
+  var xss = opts.xss !== false;
+  var n = opts.samples || 200;
+  var T0 = 1795317411.5;
+  function mapping(name, kind, start, size, minor, major, faulted) {
+    return { name: name, kind: kind, start: start, end: start + size, faults: mm(minor, major), pages_faulted: faulted };
+  }
+  var main = [
+    mapping('/opt/synthetic/bin/synthetic', 'file', 0x555555554000, 64 * 1024, 3, 1, 4),
+    mapping('', 'anon', 0x555555564000, 16384, 4, 0, 4),
+    mapping('[heap]', 'heap', 0x555556000000, 4 * MiB, 610, 0, 610),
+    mapping('', 'anon', 0x7f0000000000, 16 * MiB, 2100, 0, 2100),
+    mapping('/data/input.bin', 'file', 0x7f0001000000, 8 * MiB, 30, 60, 90),
+    mapping('/usr/lib/x86_64-linux-gnu/libc.so.6', 'file', 0x7f0003000000, 1400 * 1024, 40, 2, 42),
+    mapping('[stack]', 'stack', 0x7ffffffde000, 132 * 1024, 7, 0, 7),
+    mapping('[unknown]', 'unknown', 0, 0, 2, 0, 2)
+  ];
+  if (xss) main.splice(5, 0, mapping(XSS_SO, 'file', 0x7f0002000000, 2 * MiB, 5, 0, 5));
+  var child = [
+    mapping('', 'anon', 0x7f0000000000, 16 * MiB, 300, 0, 300),
+    mapping('[stack]', 'stack', 0x7ffffffde000, 132 * 1024, 2, 0, 2)
+  ];
+  function sumOf(maps) {
+    return maps.reduce(function (a, m) { return mm(a.minor + m.faults.minor, a.major + m.faults.major); }, mm(0, 0));
+  }
+  var f0 = sumOf(main);
+  var f1 = sumOf(child);
+  var total = mm(f0.minor + f1.minor, f0.major + f1.major);
+  var processes = [
+    { pid: 5000, ppid: 4999, comm: xss ? '<b>synth</b>' : 'synthetic', execs: 0, start_time: T0, end_time: T0 + 0.8,
+      faults: f0, peak_resident_pages: 2900, mappings: main },
+    { pid: 5001, ppid: 5000, comm: 'synthetic', execs: 0, start_time: T0 + 0.3, end_time: T0 + 0.6,
+      faults: f1, peak_resident_pages: 2500, mappings: child }
+  ];
+  // the timeline: every fault in some sample, minor and major
+  var tl = { interval_ms: 4, t_ms: [], wall_ms: [], rss: [], faults: { minor: [], major: [] } };
+  var leftMinor = total.minor;
+  var leftMajor = total.major;
+  for (var i = 0; i < n; i++) {
+    var x = (i + 1) / n;
+    tl.t_ms.push((i + 1) * 4);
+    tl.wall_ms.push(Math.round(T0 * 1000) + (i + 1) * 4);
+    tl.rss.push(Math.round(300 + 2600 * Math.min(1, x * 1.5) * (0.9 + 0.1 * r())));
+    var mi = i === n - 1 ? leftMinor : Math.min(leftMinor, Math.round((total.minor / n) * (0.5 + r())));
+    var ma = i === n - 1 ? leftMajor : Math.min(leftMajor, Math.round((total.major / n) * (0.5 + r())));
+    leftMinor -= mi;
+    leftMajor -= ma;
+    tl.faults.minor.push(mi);
+    tl.faults.major.push(ma);
+  }
+  var sites = [
+    { 'class': 'minor', count: 900, stack: ['0x555555555189: fill_0 (synthetic.c:40)', '0x555555555300: std::vector<int>::operator[] (vector.h:1046)', '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'minor', count: 400, stack: ['0x5555555551A0: fill_1 (synthetic.c:41)', xss ? '0x555555555999: <img src=x onerror=alert(4)> (evil.c:1)' : '0x555555555300: std::vector<int>::operator[] (vector.h:1046)', '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'minor', count: 120, stack: ['0x555555555500: only_native (native.c:7)', '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'major', count: 60, stack: ['0x555555555600: read_input_0 (synthetic.c:40)', '0x555555555400: main (synthetic.c:90)'] }
+  ];
+  return {
+    format: 'vmtrace-native', version: 1,
+    tool: { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0-synthetic' },
+    options: { call_graph: 'dwarf', stack_depth: 16, stack_bytes: 8192 },
+    page_size: 4096,
+    command: opts.command || ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
+    start_time: T0, end_time: T0 + 0.8,
+    exit: { status: 'exit', code: 0 },
+    totals: {
+      faults: total, recorded: total.total, lost: 0, peak_resident_pages: 3100,
+      rusage: { minflt: total.minor + 12, majflt: total.major, maxrss_kib: 2900 * 4 }
+    },
+    processes: processes,
+    timeline: tl,
+    fault_sites: sites
+  };
+}
+
 function writeAll(dir) {
   fs.mkdirSync(dir, { recursive: true });
-  var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [] };
+  var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native: path.join(dir, 'native.json') };
   fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
+  fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
   treeFiles().forEach(function (f) {
     var p = path.join(dir, f.name);
     fs.writeFileSync(p, JSON.stringify(f.data));
@@ -278,7 +365,7 @@ function writeAll(dir) {
 }
 
 module.exports = {
-  makeFile: makeFile, treeFiles: treeFiles, writeAll: writeAll, faults: faults,
+  makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll, faults: faults,
   XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME
 };
 
@@ -288,5 +375,5 @@ if (require.main === module) {
     process.exit(2);
   }
   var w = writeAll(process.argv[2]);
-  process.stdout.write([w.synthetic].concat(w.tree).join('\n') + '\n');
+  process.stdout.write([w.synthetic, w.native].concat(w.tree).join('\n') + '\n');
 }

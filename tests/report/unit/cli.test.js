@@ -31,7 +31,7 @@ test('a bad file: one line "vmtrace-report: FILE: problem" and status 1', () => 
   const cases = [
     [write('trunc', text.slice(0, 3000)), /: truncated: the JSON ends after 3000 bytes$/],
     [write('corrupt', text.replace('"mappings"', '"mappings" "x"')), /: not valid JSON at line \d+, column \d+$/],
-    [write('other', '{"format": "massif-out", "version": 1}'), /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out"\)$/],
+    [write('other', '{"format": "massif-out", "version": 1}'), /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out" or "vmtrace-native"\)$/],
     [write('v2', text.replace('"version": 1', '"version": 2').replace('"version":1', '"version":2')), /: unsupported version 2 \(this vmtrace-report reads version 1\)$/],
     [write('nokey', JSON.stringify(Object.assign(JSON.parse(text), { totals: undefined }))), /: missing key totals$/],
     [write('empty', ''), /: empty file, not a vmtrace output file$/],

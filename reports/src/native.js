@@ -1,0 +1,159 @@
+'use strict';
+// A vmtrace-native file (docs/output-format.md, "vmtrace-native output file
+// format") as the report's tables: the measured run's summary, processes,
+// mappings, fault sites and a downsampled timeline. Same table specs as
+// model.js, so the HTML viewer and --text render them alike.
+
+var F = require('./format');
+var M = require('./model');
+
+function num(key, title, fmt, tip) {
+  return { key: key, title: title, num: true, fmt: fmt || function (v) { return v === null || v === undefined ? '' : F.int(v); }, tip: tip };
+}
+function text(key, title, fmt, tip) {
+  return { key: key, title: title, num: false, fmt: fmt || function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
+}
+
+function pageSize(d) {
+  return d.page_size || 4096;
+}
+
+// How /proc/PID/maps names a mapping; anonymous memory ("") by its kind.
+function mappingName(m) {
+  return m.name !== '' ? m.name : '[' + (m.kind || 'anon') + ']';
+}
+
+function pagesFaulted(d) {
+  var n = 0;
+  d.processes.forEach(function (p) {
+    p.mappings.forEach(function (m) { n += m.pages_faulted; });
+  });
+  return n;
+}
+
+function summary(d) {
+  var t = d.totals;
+  var ps = pageSize(d);
+  var f = t.faults;
+  var items = [
+    ['command', F.command(d.command)],
+    ['exit', F.exit(d.exit)],
+    ['started', F.date(d.start_time) + ' (' + F.seconds(d.end_time - d.start_time) + ' natively)'],
+    ['faults', F.int(f.total) + ' (' + F.int(f.minor) + ' minor, ' + F.int(f.major) + ' major)'],
+    ['recorded', F.int(t.recorded) + ' of ' + F.int(f.total) + ' faults with a sample' +
+      (t.lost ? '; ' + F.int(t.lost) + (t.lost === 1 ? ' sample' : ' samples') + ' lost' : '; none lost')],
+    ['peak resident', F.pages(t.peak_resident_pages, ps) + ', the tree\'s processes added up'],
+    ['pages faulted', F.pages(pagesFaulted(d), ps)],
+    ['rusage', 'minflt ' + F.int(t.rusage.minflt) + ', majflt ' + F.int(t.rusage.majflt) + ', maxrss ' + F.int(t.rusage.maxrss_kib) + ' KiB'],
+    ['processes', F.int(d.processes.length)]
+  ];
+  var o = d.options || {};
+  var opts = Object.keys(o).map(function (k) { return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
+  if (opts.length) items.push(['options', opts.join(', ')]);
+  var tool = d.tool || {};
+  items.push(['tool', String(tool.name || 'vmtrace-native') + ' ' + String(tool.version || '') +
+    (tool.kernel ? ' (Linux ' + String(tool.kernel) + ')' : '')]);
+  return { id: 'native-summary', title: 'Measured run', items: items };
+}
+
+function processTable(d) {
+  var ps = pageSize(d);
+  var rows = d.processes.map(function (p) {
+    var faulted = p.mappings.reduce(function (s, m) { return s + m.pages_faulted; }, 0);
+    return {
+      pid: p.pid, ppid: p.ppid, comm: p.comm, execs: p.execs,
+      started: p.start_time - d.start_time,
+      lived: p.end_time === null ? null : p.end_time - p.start_time,
+      minor: p.faults.minor, major: p.faults.major, total: p.faults.total,
+      peak: p.peak_resident_pages, mappings: p.mappings.length, faulted: faulted
+    };
+  });
+  return {
+    id: 'native-processes', title: 'Processes',
+    note: 'In order of creation; started is the time after the run started, lived how long the process ran (empty: no exit seen).',
+    columns: [
+      num('pid', 'pid'), num('ppid', 'ppid'), text('comm', 'comm', null, 'the kernel\'s command name (15 characters at most)'),
+      num('execs', 'execs', null, 'successful execve calls'),
+      num('started', 'started', function (v) { return F.seconds(v); }),
+      num('lived', 'lived', function (v) { return v === null ? '' : F.seconds(v); }),
+      num('minor', 'minor'), num('major', 'major'), num('total', 'faults'),
+      num('peak', 'peak RSS', function (v) { return F.pages(v, ps); }, 'largest resident set seen in /proc/PID/statm'),
+      num('mappings', 'mappings', null, 'mappings with faults'),
+      num('faulted', 'pages faulted')
+    ],
+    rows: rows
+  };
+}
+
+function mappingTable(d) {
+  var several = d.processes.length > 1;
+  var rows = [];
+  d.processes.forEach(function (p) {
+    p.mappings.forEach(function (m) {
+      rows.push({
+        pid: p.pid, name: mappingName(m), kind: m.kind, start: m.start, end: m.end, size: m.end - m.start,
+        minor: m.faults.minor, major: m.faults.major, total: m.faults.total, faulted: m.pages_faulted
+      });
+    });
+  });
+  var cols = several ? [num('pid', 'pid')] : [];
+  cols = cols.concat([
+    text('name', 'name'),
+    num('start', 'range', function (v, r) { return F.range(r.start, r.end); }),
+    num('size', 'size', function (v) { return F.bytes(v); }),
+    text('kind', 'kind'),
+    num('faulted', 'pages faulted', null, 'distinct pages that faulted'),
+    num('total', 'faults'), num('minor', 'minor'), num('major', 'major')
+  ]);
+  return {
+    id: 'native-mappings', title: 'Mappings',
+    note: 'Faults by mapping as /proc/PID/maps names it' + (several ? ', per process' : '') +
+      '; mappings without faults are not in the file. [unknown]: addresses no recorded mapping covers.',
+    columns: cols, rows: rows
+  };
+}
+
+function faultSiteTable(d) {
+  var t = M.faultSiteTable(d);
+  t.id = 'native-faultsites';
+  t.note = 'Faults per (minor or major, stack), most frequent first; addresses are those of the native run.';
+  return t;
+}
+
+// The timeline downsampled to at most n rows, for the text output: faults
+// are summed since the previous row.
+function timelineTable(d, n) {
+  var tl = d.timeline;
+  var len = tl.t_ms.length;
+  if (!len) return null;
+  var ps = pageSize(d);
+  n = Math.min(n || 20, len);
+  var rows = [];
+  var prev = -1;
+  for (var k = 0; k < n; k++) {
+    var i = n === 1 ? len - 1 : Math.round((k * (len - 1)) / (n - 1));
+    var row = { t: tl.t_ms[i], rss: tl.rss[i], minor: 0, major: 0 };
+    for (var j = prev + 1; j <= i; j++) {
+      row.minor += tl.faults.minor[j] || 0;
+      row.major += tl.faults.major[j] || 0;
+    }
+    prev = i;
+    rows.push(row);
+  }
+  return {
+    id: 'native-timeline', title: 'Timeline',
+    note: len + ' samples of ' + F.int(tl.interval_ms) + ' ms' + (len > n ? ', ' + n + ' shown' : '') + '; faults since the previous row',
+    columns: [
+      num('t', 'ms'),
+      num('rss', 'resident', function (v) { return F.pages(v, ps); }, 'resident pages of the live processes added up'),
+      num('minor', 'minor'), num('major', 'major')
+    ],
+    rows: rows
+  };
+}
+
+module.exports = {
+  mappingName: mappingName, pagesFaulted: pagesFaulted,
+  summary: summary, processTable: processTable, mappingTable: mappingTable,
+  faultSiteTable: faultSiteTable, timelineTable: timelineTable
+};
