@@ -9,10 +9,13 @@
 // diagnostics; writes screenshots to the output folder.
 //
 //   node tests/report/browser-test.js [--out DIR] [--start N] [--real FILE]... [--real-tree DIR]...
+//                                     [--real-compare SIM NATIVE]...
 // --start N numbers the first case N (tests/report/run passes its count);
 // --real FILE adds a report of a real vmtrace output file, --real-tree DIR
 // one of all the vmtrace.out.* (or out.*) files in DIR (a real process tree,
-// with its tree memory chart checked: drawn, peak marked, legend live).
+// with its tree memory chart checked: drawn, peak marked, legend live),
+// --real-compare SIM NATIVE one of a real simulated run against a real
+// vmtrace-native file.
 
 var child_process = require('child_process');
 var fs = require('fs');
@@ -32,11 +35,13 @@ var outDir = null;
 var n = 1;
 var reals = [];
 var realTrees = [];
+var realCompares = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
   else if (args[i] === '--real') reals.push(args[++i]);
   else if (args[i] === '--real-tree') realTrees.push(args[++i]);
+  else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
 var tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-browser-'));
@@ -260,6 +265,53 @@ async function interactTreeMemory(page, diag) {
   if (!r.legend.length || r.legend.every(function (v) { return v === '–'; })) throw new Error('the tree memory legend does not follow the pointer');
 }
 
+// The native-only report: its mapping table sorts, the markup-like
+// mapping name is one text cell.
+async function interactNative(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var table = document.querySelector('[data-table="native-mappings"] table');
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'faults'; })[0];
+    th.click();
+    var col = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return Number(tr.children[col].textContent.replace(/,/g, '')); });
+    var names = Array.prototype.map.call(table.querySelectorAll('tbody td.long'), function (td) { return td.textContent; });
+    return { sorted: vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; }), rows: vals.length, names: names };
+  }.toString() + ')()');
+  diag.push('measured mappings sorted by faults: ' + r.sorted + ' (' + r.rows + ' rows)');
+  if (!r.sorted || r.rows < 2) throw new Error('sorting the measured mappings did not work');
+  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0) throw new Error('the markup-like mapping name is not a text cell: ' + JSON.stringify(r.names));
+}
+
+// The comparison: the summary table is there, the joined mapping table
+// sorts by difference, the markup-like name is a text cell of it, and the
+// progress charts have both series in their legends.
+async function interactCompare(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var out = {};
+    out.summary = Array.prototype.map.call(document.querySelectorAll('[data-table="cmp-summary"] tbody tr'), function (tr) { return tr.children[0].textContent; });
+    var table = document.querySelector('[data-table="cmp-mappings"] table');
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'difference'; })[0];
+    th.click();
+    var col = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return Number(tr.children[col].textContent.replace(/[,+]/g, '')); });
+    out.sorted = vals.length > 1 && vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
+    out.names = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return tr.children[0].textContent; });
+    out.legends = ['chart-cmp-faults', 'chart-cmp-rss'].map(function (id) {
+      return Array.prototype.map.call(document.querySelectorAll('#' + id + ' .u-legend .u-label'), function (l) { return l.textContent; });
+    });
+    return out;
+  }.toString() + ')()');
+  diag.push('comparison rows: ' + JSON.stringify(r.summary) + '; mappings sorted by difference: ' + r.sorted + '; legends ' + JSON.stringify(r.legends));
+  ['minor faults', 'major faults', 'total faults', 'processes'].forEach(function (k) {
+    if (r.summary.indexOf(k) < 0) throw new Error('comparison summary lacks the row ' + k);
+  });
+  if (!r.sorted) throw new Error('sorting the joined mappings by difference did not work');
+  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0 && r.names.indexOf('[heap]') < 0) throw new Error('joined mapping names missing: ' + JSON.stringify(r.names));
+  r.legends.forEach(function (l) {
+    if (l.indexOf('simulated') < 0 || l.indexOf('measured') < 0) throw new Error('a progress chart lacks a series: ' + JSON.stringify(l));
+  });
+}
+
 async function main() {
   var exe = cdp.findChromium();
   if (!exe) {
@@ -307,6 +359,47 @@ async function main() {
         await interactTree(page, diag);
         await interactTreeMemory(page, diag);
       }
+    }
+  });
+  // vmtrace-native: alone, against the synthetic file, and against the
+  // first run of the synthetic tree (several processes: wall-clock progress).
+  var nativeSections = ['sec-native-summary', 'sec-native-time', 'sec-native-processes', 'sec-native-mappings', 'sec-native-faultsites'];
+  cases.push({
+    name: 'native only', file: makeReport([fx.native], path.join(outDir, 'native.html')),
+    expect: {
+      charts: ['chart-native-rss', 'chart-native-faults'],
+      sections: nativeSections,
+      absent: ['sec-summary', 'sec-processes', 'sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites'],
+      text: [fixtures.XSS_SO, '<b>synth</b>', '<b>bold</b>', 'Measured run', 'Top fault sites'],
+      interact: interactNative
+    }
+  });
+  cases.push({
+    name: 'simulated vs measured', file: makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
+    expect: {
+      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-native-rss', 'chart-native-faults'],
+      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings', 'sec-faultsites'].concat(nativeSections),
+      absent: ['sec-processes'],
+      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, '<b>bold</b>', 'Simulated vs measured', 'measured minor', 'fill_0 (synthetic.c:40)', 'only_native (native.c:7)'],
+      interact: interactCompare
+    }
+  });
+  realCompares.forEach(function (c, k) {
+    var ex = expectFor(c[0], { sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings'].concat(nativeSections), absent: ['sec-processes'], text: ['Simulated vs measured', 'main (phases.c:41)'] });
+    ex.charts = ex.charts.concat(['chart-cmp-faults', 'chart-cmp-rss', 'chart-native-rss', 'chart-native-faults']);
+    ex.interact = interactCompare;
+    cases.push({ name: 'real simulated vs measured ' + k, file: makeReport(c, path.join(outDir, 'real-compare-' + k + '.html')), expect: ex });
+  });
+  var firstRun = fx.tree.filter(function (f) { return !/tree\.200\.json$/.test(f); });
+  cases.push({
+    name: 'process tree vs measured', file: makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
+    expect: {
+      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
+      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes', 'sec-summary'].concat(nativeSections),
+      text: ['peak Σ RSS of the processes', 'The programs differ: server was simulated, synthetic measured', 'wall clock'],
+      interact: interactCompare
     }
   });
   var browser = cdp.launch(exe);
