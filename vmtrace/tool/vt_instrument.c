@@ -76,9 +76,15 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 /* The miss handler.  arg packs the access size (bits 0-15), the access
    kind (bits 16-17) and the instructions of this superblock executed but
    not yet added to vt_insns (bits 32-63), so the clock is exact here. */
-static VG_REGPARM(2) void vt_miss(Addr a, UWord arg)
+/* The instruction whose access is being simulated (0 outside vt_miss):
+   Valgrind's guest IP is only brought up to date at some points of a
+   superblock, so fault sites take the faulting instruction from here. */
+Addr vt_fault_ip;
+
+static VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
    UWord size = arg & 0xffff;
+   vt_fault_ip = ip;
    vt_misses++;
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    vt_mm.now = vt_insns + (arg >> 32);
@@ -87,6 +93,7 @@ static VG_REGPARM(2) void vt_miss(Addr a, UWord arg)
    access_page(first, acc);
    for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
       access_page(p, acc);
+   vt_fault_ip = 0;
 }
 
 /* ---- IR construction ------------------------------------------------ */
@@ -96,6 +103,7 @@ struct ictx {
    UInt   pending_insns;     /* IMarks since the counters were updated */
    UInt   pending_refs;
    Addr   last_fetch_page;   /* page of the last checked fetch, or 1 */
+   Addr   cur_ip;            /* the instruction being instrumented */
 };
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
@@ -146,8 +154,9 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
    }
-   IRDirty *d = unsafeIRDirty_0_N(2, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
-                                  mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(arg))));
+   IRDirty *d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
+                                  mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
+                                                IRExpr_Const(IRConst_U64(c->cur_ip))));
    if (cond)
       d->guard = cond;
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
@@ -265,7 +274,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1 };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -278,6 +287,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          Addr a = (Addr)st->Ist.IMark.addr;
          UInt len = st->Ist.IMark.len;
          addStmtToIRSB(c.sb, st);
+         c.cur_ip = a;
          Addr page = a & VT_PAGE_MASK;
          Bool same = page == c.last_fetch_page &&
                      ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page;

@@ -63,6 +63,8 @@ static void grow(void)
 UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep)
 {
    UInt n = VG_(get_StackTrace)(tid, ips, depth, NULL, NULL, 0);
+   if (n > 0 && vt_fault_ip)
+      ips[0] = vt_fault_ip;   /* the faulting instruction, not the stale guest IP */
    for (UInt i = 0; i < n; i++) {
       const struct vt_vma *v = vt_find_vma(&vt_mm, ips[i]);
       if (!v || !(v->vm_flags & VT_VM_EXEC))

@@ -56,6 +56,7 @@ extern struct vt_options vt_clo;
 
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
+extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 
