@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void vn_json_str(FILE *f, const char *s)
@@ -96,7 +97,13 @@ void vn_write_output(const char *path)
    char *tmp = vn_xmalloc(strlen(path) + 32);
    FILE *f;
    size_t i;
-   sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+   struct stat st;
+   /* /dev/null, a pipe: written in place, never renamed over */
+   int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+   if (direct)
+      strcpy(tmp, path);
+   else
+      sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
    f = fopen(tmp, "w");
    if (!f)
       vn_die("cannot write '%s': %s", path, strerror(errno));
@@ -137,10 +144,11 @@ void vn_write_output(const char *path)
    vn_sites_json(f);
    fputs("\n}\n", f);
    if (ferror(f) | fclose(f)) {
-      unlink(tmp);
+      if (!direct)
+         unlink(tmp);
       vn_die("cannot write '%s': %s", path, strerror(errno));
    }
-   if (rename(tmp, path) < 0) {
+   if (!direct && rename(tmp, path) < 0) {
       int e = errno;
       unlink(tmp);
       vn_die("cannot write '%s': %s", path, strerror(e));

@@ -271,8 +271,10 @@ static void name_frames(void)
       const char *fn = f->elf ? vn_elf_symbol(f->elf, f->rel) : NULL;
       char buf[8192];
       /* The symbol table names the function, as Valgrind does; a mangled
-         C++ name takes addr2line's demangled one. */
-      if (!fn || (fn[0] == '_' && fn[1] == 'Z' && f->a2l_fn))
+         C++ name takes addr2line's demangled one.  addr2line's name is
+         only trusted with a line: without debug information it names the
+         nearest exported symbol below, however far. */
+      if ((!fn || (fn[0] == '_' && fn[1] == 'Z')) && f->a2l_fn && f->a2l_file)
          fn = f->a2l_fn;
       if (fn && f->a2l_file)
          snprintf(buf, sizeof buf, "0x%llX: %s (%s:%u)", (unsigned long long)f->abs, fn,

@@ -301,7 +301,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
    (void)as;
    if (write)
       return -UNW_EINVAL;
-   if (addr >= sp && addr + sizeof *valp <= sp + c->size) {
+   if (addr >= sp && c->size >= sizeof *valp && addr - sp <= c->size - sizeof *valp) {
       memcpy(valp, c->stack + (addr - sp), sizeof *valp);
       return 0;
    }
