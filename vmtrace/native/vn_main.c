@@ -286,8 +286,20 @@ int main(int argc, char **argv)
    first = parse_options(argc, argv);
    if (first >= argc)
       vn_die("no program to run (usage: vmtrace-native [options] -- PROG [ARGS...])");
-   /* Fail on a bad %q{VAR} before running anything. */
-   free(expand_name(vn_opt.out_file, 0));
+   /* Fail on a bad %q{VAR}, or a directory the record cannot go to,
+      before running anything. */
+   {
+      char *probe = expand_name(vn_opt.out_file, 0);
+      char *slash = strrchr(probe, '/');
+      const char *dir = ".";
+      if (slash) {
+         slash[1] = '\0';
+         dir = probe;
+      }
+      if (access(dir, W_OK | X_OK) < 0)
+         vn_die("cannot write '%s': %s (directory %s)", vn_opt.out_file, strerror(errno), dir);
+      free(probe);
+   }
 
    if (uname(&uts) == 0) {
       memcpy(kernel, uts.release, sizeof kernel);
@@ -355,6 +367,17 @@ int main(int argc, char **argv)
          vn_die("cannot run '%s': %s", argv[first], strerror(e));
       }
    }
+   /* The log speaks for the program, as Valgrind's does: ==PID== is its pid. */
+   self_pid = child;
+   if (vn_opt.verbosity > 0) {
+      int k;
+      vn_info("vmtrace-native-%s, the real kernel's page faults (perf_event_open, libunwind)",
+              VN_VERSION);
+      fprintf(stderr, "==%d== Command:", (int)child);
+      for (k = first; k < argc; k++)
+         fprintf(stderr, " %s", argv[k]);
+      fputs("\n", stderr);
+   }
 
    /* Signals meant for the program go to it; we keep recording. */
    memset(&sa, 0, sizeof sa);
@@ -420,7 +443,6 @@ int main(int argc, char **argv)
    vn_write_output(out);
    {
       uint64_t tot = vn_run.counted.n[VN_MINOR] + vn_run.counted.n[VN_MAJOR];
-      vn_info("vmtrace-native-%s: page faults of %s", VN_VERSION, argv[first]);
       vn_info("faults: %llu minor, %llu major, %llu total in %zu process%s",
               (unsigned long long)vn_run.counted.n[VN_MINOR],
               (unsigned long long)vn_run.counted.n[VN_MAJOR],
