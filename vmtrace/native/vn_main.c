@@ -331,6 +331,15 @@ int main(int argc, char **argv)
    }
    close(go[0]);
    close(err[1]);
+   /* Two /proc files stay open per live process of the tree (the
+      program keeps its own limit). */
+   {
+      struct rlimit rl;
+      if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+         rl.rlim_cur = rl.rlim_max;
+         setrlimit(RLIMIT_NOFILE, &rl);
+      }
+   }
 
    vn_run.pid = child;
    vn_proc_new(child, self_pid, 0);
