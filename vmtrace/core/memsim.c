@@ -124,13 +124,14 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       flags |= VT_SIMA_PREFAULT;
    else if (acc == VT_ACC_WRITE)
       flags |= VT_SIMA_WRITE;
-   bool cacheable = !mm->sims_every;
+   bool cacheable = !mm->sims_every || mm->hits_noted;
    vt_u64 key = key_of(v, addr, pte);
    if (key & PCACHE_KEY_BIT)
       rmap_note(mm, key, addr);
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
       if (mm->sim_stopped[i])
          continue;
+      vt_sim_set_order(mm->sims[i], mm->sim_order);
       unsigned r = vt_sim_access(mm->sims[i], key, flags,
                                  v->mapping, mm->sim_now, prefault ? -1 : cls, NULL);
       if (!(r & VT_SIMR_CACHEABLE))
@@ -146,6 +147,19 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if (acc != VT_ACC_WRITE)
          *res &= ~VT_RES_CACHE_WRITE;
    }
+}
+
+void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
+                       vt_u64 order)
+{
+   const struct vt_vma *v = vt_find_vma(mm, addr);
+   vt_pte *pte = v ? vt_pte_lookup(mm, addr, false) : NULL;
+   if (!pte || !(*pte & VT_PTE_PRESENT) || n == 0)
+      return;
+   vt_u64 key = key_of(v, addr, *pte);
+   for (uint32_t i = 0; i < mm->nr_sims; i++)
+      if (!mm->sim_stopped[i])
+         vt_sim_note_hits_ordered(mm->sims[i], key, n, last, order);
 }
 
 /* A page leaves the address space: an anonymous page is gone; a page-

@@ -33,6 +33,8 @@ static bool lfu_before(void *ctx, uint32_t a, uint32_t b)
       return x->refs < y->refs;
    if (x->last_ref != y->last_ref)
       return x->last_ref < y->last_ref;
+   if (x->last_order != y->last_order)
+      return x->last_order < y->last_order;
    return st->seq[a] < st->seq[b];
 }
 

@@ -30,6 +30,8 @@ static bool lru_before(void *ctx, uint32_t a, uint32_t b)
    struct lru *st = ctx;
    if (st->fr[a].last_ref != st->fr[b].last_ref)
       return st->fr[a].last_ref < st->fr[b].last_ref;
+   if (st->fr[a].last_order != st->fr[b].last_order)
+      return st->fr[a].last_order < st->fr[b].last_order;
    return st->seq[a] < st->seq[b];
 }
 

@@ -43,6 +43,7 @@ struct vt_sim {
    vt_u64               now;
    vt_u64               next_tick;   /* 0: no ticks */
 
+   vt_u64               order;       /* vt_sim_set_order */
    vt_u64               incoming;    /* key being brought in */
    bool                 in_refault;  /* ... and it refaults, with: */
    vt_u64               in_shadow;
@@ -640,6 +641,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    fr->key = key;
    fr->inserted = now;
    fr->last_ref = now;
+   fr->last_order = s->order;
    fr->refs = ref ? 1 : 0;
    fr->mapping = mapping;
    fr->referenced = ref;
@@ -742,6 +744,8 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
       bool was_ref = fr->referenced;
       if (now > fr->last_ref)
          fr->last_ref = now;
+      if (s->order > fr->last_order)
+         fr->last_order = s->order;
       fr->refs++;
       fr->referenced = 1;
       if (flags & VT_SIMA_WRITE) {
@@ -783,7 +787,18 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
    return VT_SIMR_FAULT | cacheable(&s->frames[f], flags);
 }
 
+void vt_sim_set_order(struct vt_sim *s, vt_u64 order)
+{
+   s->order = order;
+}
+
 void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last)
+{
+   vt_sim_note_hits_ordered(s, key, n, last, s->order);
+}
+
+void vt_sim_note_hits_ordered(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
+                              vt_u64 order)
 {
    struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
    if (!e || n == 0)
@@ -794,6 +809,8 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last)
    fr->refs += n;
    if (last > fr->last_ref)
       fr->last_ref = last;
+   if (order > fr->last_order)
+      fr->last_order = order;
    fr->referenced = 1;
    if (s->ops && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
       s->ops->reference(s->pol, f);

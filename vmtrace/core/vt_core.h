@@ -330,9 +330,17 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_sims;
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
+   bool           hits_noted;        /* the host counts the references its
+                                        filter absorbs and delivers them
+                                        (vt_sims_note_hits, in time order)
+                                        before any reference it passes on:
+                                        the filter may cache pages even for
+                                        sims_every */
    vt_u64        *rmap_key;          /* page-cache key -> address (memsim.c) */
    vt_addr       *rmap_addr;
    uint32_t       rmap_n, rmap_cap;
+   vt_u64         sim_order;         /* the order of the reference being
+                                        passed on (vt_sim_set_order) */
    vt_u64         sim_now;           /* the simulations' clock: the host
                                         advances it where it can also run
                                         their periodic work (superblock
@@ -418,6 +426,11 @@ struct vt_sim;
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s);
 /* A simulation's page key lost its rights: its filter entries must go. */
 void vt_sims_invalidate_key(struct vt_mm *mm, vt_u64 key);
+/* n references to the page at addr that the host's filter absorbed, the
+   last at time last and in order `order` (see sim_order): delivered to
+   every running simulation. */
+void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
+                       vt_u64 order);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

@@ -26,6 +26,10 @@ struct vt_pframe {
    vt_u64   key;          /* the page in this frame; VT_SIM_NO_PAGE if free */
    vt_u64   inserted;     /* time the page was brought in */
    vt_u64   last_ref;     /* time of the last reference (exact, see below) */
+   vt_u64   last_order;   /* the host's order of the last reference
+                             (vt_sim_set_order; 0 if it gives none): breaks
+                             ties of last_ref as the references ran, however
+                             late they were delivered */
    vt_u64   refs;         /* references since it was brought in */
    uint32_t mapping;      /* vt_mapping id, for per-mapping eviction counts */
    uint8_t  referenced;   /* the PTE accessed bit: set by a reference,
@@ -179,9 +183,20 @@ void vt_sim_destroy(struct vt_sim *s);
 unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
                        uint32_t mapping, vt_u64 now, int base_cls, int *cls);
 
+/* The order of the references that follow (vt_sim_access,
+   vt_sim_note_hits): a number that grows with every reference the program
+   makes, finer than time (the host's position of the access within its
+   time step).  Policies break ties of last_ref with it. */
+void vt_sim_set_order(struct vt_sim *s, vt_u64 order);
+
 /* References the fast path absorbed: n more references to key, the last
    at time last (only for resident pages; ignored otherwise). */
 void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last);
+/* The same with the order of the last of them (vt_sim_set_order); the
+   simulation's own order, that of the reference it may be handling while
+   the host delivers these, is left alone. */
+void vt_sim_note_hits_ordered(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
+                              vt_u64 order);
 
 /* The page is gone (munmap, MADV_DONTNEED, exit): its frame and any swap
    slot are freed, it is no longer "evicted before". */

@@ -196,6 +196,10 @@ static void charge_deferred(ThreadId tid, SysRes res)
 
 void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
 {
+   /* A system call may change what pages are (unmap, protect, remap):
+      the hits the filter absorbed are delivered before, under the
+      identity they had. */
+   vt_hits_flush();
    if (!deferred)
       deferred = VT_CALLOC("vt.deferred", VG_N_THREADS, sizeof *deferred);
    if (tid < VG_N_THREADS) {

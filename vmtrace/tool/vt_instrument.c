@@ -16,8 +16,60 @@ ULong vt_tlb_write[VT_TLB_ENTRIES];
 ULong vt_tlb_exec[VT_TLB_ENTRIES];
 ULong vt_insns, vt_refs, vt_misses;
 
+/* ---- hits the filter absorbs, for policies that need every reference ----
+   With LRU, LFU or ARC simulated (vt_mm.sims_every) the filter still
+   caches pages, and every hit also stores, inline, a stamp in its slot and
+   adds one to its slot's count.  The stamp is (vt_insns << 16) | the
+   access's position in its superblock: the time the simulation would have
+   seen, and below it the order the accesses ran in.  A reference vt_miss
+   passes on carries the same order (vt_sim_set_order).  The counted hits
+   are delivered (vt_sims_note_hits) before every decision of a simulation
+   (its flush_hits), before the periodic work, and before a slot is emptied
+   or refilled; the policies rank pages by (time, order) of their last
+   reference, so they decide as if every reference had reached them. */
+#define STAMP_SHIFT 16
+#define POS_MAX     0x3fffu   /* positions in a superblock: 14 bits of arg */
+static ULong hit_stamp[3][VT_TLB_ENTRIES];
+static ULong hit_count[3][VT_TLB_ENTRIES];
+static Bool count_hits;
+
+/* The hits of one slot, before it is emptied or refilled. */
+static inline void slot_deliver(UInt t, UInt i, ULong tag)
+{
+   if (hit_count[t][i]) {
+      ULong n = hit_count[t][i];
+      hit_count[t][i] = 0;
+      vt_sims_note_hits(&vt_mm, tag, n, hit_stamp[t][i] >> STAMP_SHIFT, hit_stamp[t][i]);
+   }
+}
+
+/* Every slot's hits.  In any order: the policies order pages by the time
+   and order delivered with them, not by when they learn of them. */
+static void hits_flush(void)
+{
+   if (!count_hits)
+      return;
+   for (UInt i = 0; i < VT_TLB_ENTRIES; i++) {
+      slot_deliver(0, i, vt_tlb_read[i]);
+      slot_deliver(1, i, vt_tlb_write[i]);
+      slot_deliver(2, i, vt_tlb_exec[i]);
+   }
+}
+
+void vt_hits_init(void)
+{
+   count_hits = vt_clo.fast_path && vt_mm.sims_every;
+   vt_mm.hits_noted = count_hits;
+}
+
+void vt_hits_flush(void)
+{
+   hits_flush();
+}
+
 void vt_tlb_flush(void)
 {
+   hits_flush();
    for (UInt i = 0; i < VT_TLB_ENTRIES; i++)
       vt_tlb_read[i] = vt_tlb_write[i] = vt_tlb_exec[i] = VT_TLB_EMPTY;
 }
@@ -32,32 +84,59 @@ void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
    }
    for (ULong p = p0; p < p1; p++) {
       UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
-      if (vt_tlb_read[i] == p << VT_PAGE_SHIFT)
+      ULong tag = p << VT_PAGE_SHIFT;
+      if (vt_tlb_read[i] == tag) {
+         slot_deliver(0, i, tag);
          vt_tlb_read[i] = VT_TLB_EMPTY;
-      if (vt_tlb_write[i] == p << VT_PAGE_SHIFT)
+      }
+      if (vt_tlb_write[i] == tag) {
+         slot_deliver(1, i, tag);
          vt_tlb_write[i] = VT_TLB_EMPTY;
-      if (vt_tlb_exec[i] == p << VT_PAGE_SHIFT)
+      }
+      if (vt_tlb_exec[i] == tag) {
+         slot_deliver(2, i, tag);
          vt_tlb_exec[i] = VT_TLB_EMPTY;
+      }
    }
 }
 
 /* One page reference, from the miss path or from the kernel's accesses. */
 static inline void access_page(Addr page_addr, enum vt_access acc)
 {
-   unsigned res = vt_access(&vt_mm, page_addr, acc);
    ULong p = page_addr >> VT_PAGE_SHIFT;
    UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
+   if (count_hits) {
+      /* This reference may change what the page is (a copy on write
+         makes a file page anonymous): its absorbed hits first, under the
+         identity they had. */
+      if (vt_tlb_read[i] == page_addr)
+         slot_deliver(0, i, page_addr);
+      if (vt_tlb_write[i] == page_addr)
+         slot_deliver(1, i, page_addr);
+      if (vt_tlb_exec[i] == page_addr)
+         slot_deliver(2, i, page_addr);
+   }
+   unsigned res = vt_access(&vt_mm, page_addr, acc);
    if (!vt_clo.fast_path)
       return;
    if (acc == VT_ACC_EXEC) {
-      if (res & VT_RES_CACHE_READ)
+      if (res & VT_RES_CACHE_READ) {
+         if (count_hits && vt_tlb_exec[i] != page_addr)
+            slot_deliver(2, i, vt_tlb_exec[i]);
          vt_tlb_exec[i] = page_addr;
+      }
       return;
    }
-   if (res & VT_RES_CACHE_READ)
+   if (res & VT_RES_CACHE_READ) {
+      if (count_hits && vt_tlb_read[i] != page_addr)
+         slot_deliver(0, i, vt_tlb_read[i]);
       vt_tlb_read[i] = page_addr;
-   if (res & VT_RES_CACHE_WRITE)
+   }
+   if (res & VT_RES_CACHE_WRITE) {
+      if (count_hits && vt_tlb_write[i] != page_addr)
+         slot_deliver(1, i, vt_tlb_write[i]);
       vt_tlb_write[i] = page_addr;
+   }
 }
 
 void vt_access_range(Addr a, SizeT len, enum vt_access acc)
@@ -65,6 +144,7 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
    if (len == 0)
       return;
    vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_mm.sim_order = (vt_insns << STAMP_SHIFT) | 0xffff;   /* after the call's own */
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       access_page(p, acc);
@@ -74,8 +154,9 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 }
 
 /* The miss handler.  arg packs the access size (bits 0-15), the access
-   kind (bits 16-17) and the instructions of this superblock executed but
-   not yet added to vt_insns (bits 32-63), so the clock is exact here. */
+   kind (bits 16-17), its position in the superblock (bits 18-31) and the
+   instructions of this superblock executed but not yet added to vt_insns
+   (bits 32-63), so the clock is exact here. */
 /* The instruction whose access is being simulated (0 outside vt_miss):
    Valgrind's guest IP is only brought up to date at some points of a
    superblock, so fault sites take the faulting instruction from here. */
@@ -89,6 +170,7 @@ static VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    vt_mm.now = vt_insns + (arg >> 32);
    vt_mm.sim_now = vt_insns;       /* superblock granularity, see vt_core.h */
+   vt_mm.sim_order = (vt_insns << STAMP_SHIFT) | ((arg >> 18) & POS_MAX);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
    access_page(first, acc);
    for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
@@ -104,6 +186,7 @@ struct ictx {
    UInt   pending_refs;
    Addr   last_fetch_page;   /* page of the last checked fetch, or 1 */
    Addr   cur_ip;            /* the instruction being instrumented */
+   UInt   ref_idx;           /* accesses checked so far in this superblock */
 };
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
@@ -129,7 +212,11 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    if (size > 0xffff)
       size = 0xffff;
    c->pending_refs++;
-   UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)c->pending_insns << 32);
+   /* the access's position in the superblock: its order among the
+      references of this time step (vt_sim_set_order) */
+   UInt pos = c->ref_idx < POS_MAX ? c->ref_idx++ : POS_MAX;
+   UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)pos << 18) |
+               ((UWord)c->pending_insns << 32);
    addr = tmp_of(c, addr, Ity_I64);
    IRExpr *cond = guard;
    if (vt_clo.fast_path) {
@@ -153,6 +240,27 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                              IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
+      if (count_hits) {
+         /* on a hit: stamp[slot] = (vt_insns << 16) | position;
+            count[slot] += 1 */
+         UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
+         IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
+         if (guard)
+            hit = bin(c, Iop_And1, guard, hit, Ity_I1);
+         IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                 IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
+         IRExpr *stamp = bin(c, Iop_Or64,
+                             bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(STAMP_SHIFT)), Ity_I64),
+                             IRExpr_Const(IRConst_U64(pos)), Ity_I64);
+         IRExpr *sa = bin(c, Iop_Add64, off,
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)hit_stamp[t])), Ity_I64);
+         addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
+         IRExpr *ca = bin(c, Iop_Add64, off,
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)hit_count[t])), Ity_I64);
+         IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
+         IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
+         addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
+      }
    }
    IRDirty *d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
                                   mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
@@ -274,7 +382,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0 };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);

@@ -476,6 +476,7 @@ static void vt_post_clo_init(void)
    vt_file_sharing_init();
    vt_tlb_flush();
    vt_memsim_init();
+   vt_hits_init();
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
          .interval = 1ULL << 14,

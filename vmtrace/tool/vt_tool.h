@@ -56,7 +56,10 @@ extern struct vt_options vt_clo;
 
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
-extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
+extern Addr vt_fault_ip;
+/* Hits the filter absorbs, counted for LRU/LFU/ARC (vt_instrument.c). */
+void vt_hits_init(void);
+void vt_hits_flush(void);           /* the instruction in vt_miss, else 0 */
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 
