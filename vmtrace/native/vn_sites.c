@@ -276,6 +276,10 @@ static void name_frames(void)
          nearest exported symbol below, however far. */
       if ((!fn || (fn[0] == '_' && fn[1] == 'Z')) && f->a2l_fn && f->a2l_file)
          fn = f->a2l_fn;
+      /* what runs main, named as Valgrind names it */
+      if (fn && (strcmp(fn, "__libc_start_main") == 0 || strcmp(fn, "__libc_start_call_main") == 0 ||
+                 strcmp(fn, "generic_start_main") == 0))
+         fn = "(below main)";
       if (fn && f->a2l_file)
          snprintf(buf, sizeof buf, "0x%llX: %s (%s:%u)", (unsigned long long)f->abs, fn,
                   f->a2l_file, f->a2l_line);

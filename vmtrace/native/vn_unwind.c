@@ -165,42 +165,149 @@ static int sym_cmp(const void *a, const void *b)
    return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static void load_syms(struct vn_elf *e)
+static void *map_file(const char *path, size_t *size)
+{
+   int fd = open(path, O_RDONLY | O_CLOEXEC);
+   struct stat st;
+   void *m;
+   if (fd < 0)
+      return NULL;
+   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+      close(fd);
+      return NULL;
+   }
+   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+   close(fd);
+   if (m == MAP_FAILED)
+      return NULL;
+   if (memcmp(m, ELFMAG, SELFMAG) != 0 || ((const uint8_t *)m)[EI_CLASS] != ELFCLASS64) {
+      munmap(m, (size_t)st.st_size);
+      return NULL;
+   }
+   *size = (size_t)st.st_size;
+   return m;
+}
+
+/* The separate debug file of a stripped ELF, where its full symbol table
+   is (as Valgrind finds it): by build ID under /usr/lib/debug/.build-id,
+   else by .gnu_debuglink beside the file, in .debug/, or under
+   /usr/lib/debug. */
+static const uint8_t *debug_file(const struct vn_elf *e, size_t *size)
 {
    const Elf64_Ehdr *eh = (const void *)e->data;
-   const Elf64_Shdr *sh;
-   size_t i, pass;
-   e->syms_loaded = 1;
-   if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > e->size)
-      return;
-   sh = (const void *)(e->data + eh->e_shoff);
-   /* .symtab if there is one, else .dynsym */
-   for (pass = 0; pass < 2 && e->nsyms == 0; pass++) {
-      uint32_t want = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
-      for (i = 0; i < eh->e_shnum; i++) {
-         const Elf64_Shdr *s = &sh[i], *str;
-         const Elf64_Sym *sym;
-         size_t n, k;
-         if (s->sh_type != want || s->sh_link >= eh->e_shnum)
-            continue;
-         str = &sh[s->sh_link];
-         if (s->sh_offset + s->sh_size > e->size || str->sh_offset + str->sh_size > e->size)
-            continue;
-         sym = (const void *)(e->data + s->sh_offset);
-         n = s->sh_size / sizeof(Elf64_Sym);
-         e->syms = vn_xrealloc(e->syms, (e->nsyms + n) * sizeof *e->syms);
-         for (k = 0; k < n; k++) {
-            if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0 ||
-                sym[k].st_name >= str->sh_size)
-               continue;
-            e->syms[e->nsyms].value = sym[k].st_value;
-            e->syms[e->nsyms].size = sym[k].st_size;
-            e->syms[e->nsyms].name = (const char *)e->data + str->sh_offset + sym[k].st_name;
-            e->nsyms++;
+   const Elf64_Phdr *ph = (const void *)(e->data + eh->e_phoff);
+   char path[4096];
+   size_t i;
+   for (i = 0; i < eh->e_phnum; i++) {
+      uint64_t off, end;
+      if (ph[i].p_type != PT_NOTE)
+         continue;
+      off = ph[i].p_offset;
+      end = off + ph[i].p_filesz;
+      if (end > e->size)
+         continue;
+      while (off + 12 <= end) {
+         uint32_t nsz = rd32(e->data + off), dsz = rd32(e->data + off + 4),
+                  type = rd32(e->data + off + 8);
+         uint64_t name = off + 12, desc = name + ((nsz + 3) & ~3u);
+         if (desc + dsz > end)
+            break;
+         if (type == NT_GNU_BUILD_ID && nsz == 4 && memcmp(e->data + name, "GNU", 4) == 0 &&
+             dsz >= 2 && dsz <= 64) {
+            int n = snprintf(path, sizeof path, "/usr/lib/debug/.build-id/%02x/", e->data[desc]);
+            uint32_t k;
+            for (k = 1; k < dsz; k++)
+               n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->data[desc + k]);
+            snprintf(path + n, sizeof path - (size_t)n, ".debug");
+            {
+               const uint8_t *m = map_file(path, size);
+               if (m)
+                  return m;
+            }
          }
+         off = desc + ((dsz + 3) & ~3u);
       }
    }
+   if (eh->e_shoff && eh->e_shentsize == sizeof(Elf64_Shdr) &&
+       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= e->size &&
+       eh->e_shstrndx < eh->e_shnum) {
+      const Elf64_Shdr *sh = (const void *)(e->data + eh->e_shoff);
+      const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
+      for (i = 0; i < eh->e_shnum; i++) {
+         const char *nm, *link;
+         char dir[4096];
+         const char *slash;
+         const char *fmt[3] = { "%s/%s", "%s/.debug/%s", "/usr/lib/debug%s/%s" };
+         int k;
+         if (strs->sh_offset + sh[i].sh_name >= e->size || sh[i].sh_offset + sh[i].sh_size > e->size)
+            continue;
+         nm = (const char *)e->data + strs->sh_offset + sh[i].sh_name;
+         if (strcmp(nm, ".gnu_debuglink") != 0 || sh[i].sh_size < 2)
+            continue;
+         link = (const char *)e->data + sh[i].sh_offset;
+         if (!memchr(link, '\0', sh[i].sh_size))
+            break;
+         slash = strrchr(e->path, '/');
+         snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - e->path) : 0, e->path);
+         for (k = 0; k < 3; k++) {
+            const uint8_t *m;
+            snprintf(path, sizeof path, fmt[k], dir, link);
+            if (strcmp(path, e->path) != 0 && (m = map_file(path, size)) != NULL)
+               return m;
+         }
+         break;
+      }
+   }
+   return NULL;
+}
+
+/* FUNC symbols of the symbol table of type `want` in the ELF image
+   data[0..size), appended to e->syms. */
+static void add_syms(struct vn_elf *e, const uint8_t *data, size_t size, uint32_t want)
+{
+   const Elf64_Ehdr *eh = (const void *)data;
+   const Elf64_Shdr *sh;
+   size_t i;
+   if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > size)
+      return;
+   sh = (const void *)(data + eh->e_shoff);
+   for (i = 0; i < eh->e_shnum; i++) {
+      const Elf64_Shdr *s = &sh[i], *str;
+      const Elf64_Sym *sym;
+      size_t n, k;
+      if (s->sh_type != want || s->sh_link >= eh->e_shnum)
+         continue;
+      str = &sh[s->sh_link];
+      if (s->sh_offset + s->sh_size > size || str->sh_offset + str->sh_size > size)
+         continue;
+      sym = (const void *)(data + s->sh_offset);
+      n = s->sh_size / sizeof(Elf64_Sym);
+      e->syms = vn_xrealloc(e->syms, (e->nsyms + n) * sizeof *e->syms);
+      for (k = 0; k < n; k++) {
+         if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0 ||
+             sym[k].st_name >= str->sh_size)
+            continue;
+         e->syms[e->nsyms].value = sym[k].st_value;
+         e->syms[e->nsyms].size = sym[k].st_size;
+         e->syms[e->nsyms].name = (const char *)data + str->sh_offset + sym[k].st_name;
+         e->nsyms++;
+      }
+   }
+}
+
+static void load_syms(struct vn_elf *e)
+{
+   size_t dsize = 0;
+   const uint8_t *dbg;
+   e->syms_loaded = 1;
+   /* the full symbol table: the file's own, else its debug file's; the
+      dynamic one only if neither has one */
+   add_syms(e, e->data, e->size, SHT_SYMTAB);
+   if (e->nsyms == 0 && (dbg = debug_file(e, &dsize)) != NULL)
+      add_syms(e, dbg, dsize, SHT_SYMTAB);   /* kept mapped: names point into it */
+   if (e->nsyms == 0)
+      add_syms(e, e->data, e->size, SHT_DYNSYM);
    qsort(e->syms, e->nsyms, sizeof *e->syms, sym_cmp);
 }
 
