@@ -473,10 +473,13 @@ static Bool is_fork(UInt sysno, UWord *args)
           (sysno == __NR_clone && !(args[0] & VKI_CLONE_THREAD));
 }
 
+static ULong fork_wall_ms;    /* when the fork began */
+
 void vt_fork_pre(UInt sysno, UWord *args)
 {
    if (!is_fork(sysno, args))
       return;
+   fork_wall_ms = vt_wall_ms();
    vt_mm.now = vt_mm.sim_now = vt_insns;
    /* Shared memory pages that exist so far are known to the child by its
       copy of memory; from now on both log the ones they create.  The child
@@ -516,9 +519,12 @@ void vt_fork_post(UInt sysno, UWord *args, SysRes res)
    Int kind = fork_pending;
    fork_pending = 0;
    /* The parent's memory once it shares it (a parent blocked in waitpid
-      would take no sample until the child is gone). */
+      would take no sample until the child is gone), from the moment of the
+      fork: the child may have run and sampled before the parent returns,
+      and a tree's memory at that time must not count the parent's pages
+      as its own alone. */
    if (kind && !sr_isError(res) && sr_Res(res) != 0)
-      vt_sample_now();
+      vt_sample_now_at(fork_wall_ms);
    if (kind && sr_isError(res)) {
       struct rec nochild = { PROC_KEY, 1, -1 };
       append(&nochild, 1);

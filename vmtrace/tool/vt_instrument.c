@@ -290,13 +290,15 @@ static ULong next_wset_sample(void)
    return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
 }
 
+static ULong wall_override;   /* vt_sample_now_at */
+
 /* Closes the open sample at the current clock. */
 static void take_sample(void)
 {
    ULong pss, uss;
    vt_frames_pss(&pss, &uss);
    vt_mm.now = vt_mm.sim_now = vt_insns;
-   vt_wset_sample(&vt_mm, vt_insns, vt_wall_ms(), pss, uss);
+   vt_wset_sample(&vt_mm, vt_insns, wall_override ? wall_override : vt_wall_ms(), pss, uss);
 }
 
 /* The next time vt_sample_tick must run: a sample boundary or a tick of a
@@ -341,6 +343,16 @@ void vt_sample_now(void)
    vt_sample_final();
    vt_sample_init();
    vt_tlb_flush();     /* a new sample: first references must be seen */
+}
+
+/* The same, stamped with an earlier wall-clock time: the moment the state
+   it records began (a parent's sharing begins at the fork, before the
+   child, which may already have taken samples of its own). */
+void vt_sample_now_at(ULong wall_ms)
+{
+   wall_override = wall_ms;
+   vt_sample_now();
+   wall_override = 0;
 }
 
 static void flush_counters(struct ictx *c)

@@ -126,6 +126,7 @@ extern ULong vt_next_sample;
 void vt_sample_init(void);
 void vt_sample_final(void);
 void vt_sample_now(void);
+void vt_sample_now_at(ULong wall_ms);
 ULong vt_wall_ms(void);            /* vt_main.c: milliseconds since the epoch */
 
 /* vt_output.c */
