@@ -24,6 +24,7 @@ struct frame {
 };
 
 static struct frame *frames;
+static const char **sym_names;   /* per frame, demangled, once named */
 static size_t nframes, cap_frames;
 static uint32_t *frame_tab;     /* hash: index+1 */
 static size_t frame_cap;
@@ -240,6 +241,87 @@ done:
    free(argv);
 }
 
+/* Runs a program with args, returning its standard output's lines (n of
+   them expected; missing ones NULL).  Used for addr2line-like filters. */
+static char **run_lines(char **argv, size_t n)
+{
+   char **lines = vn_xcalloc(n + 1, sizeof *lines);
+   char buf[8192];
+   int out[2];
+   pid_t pid;
+   FILE *f;
+   size_t k;
+   if (pipe(out) < 0)
+      return lines;
+   fflush(NULL);
+   pid = fork();
+   if (pid < 0) {
+      close(out[0]);
+      close(out[1]);
+      return lines;
+   }
+   if (pid == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      if (!freopen("/dev/null", "w", stderr))
+         _exit(127);
+      execvp(argv[0], argv);
+      _exit(127);
+   }
+   close(out[1]);
+   f = fdopen(out[0], "r");
+   for (k = 0; f && k < n && fgets(buf, sizeof buf, f); k++) {
+      buf[strcspn(buf, "\n")] = '\0';
+      lines[k] = vn_xstrdup(buf);
+   }
+   if (f)
+      fclose(f);
+   else
+      close(out[0]);
+   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+   return lines;
+}
+
+/* C++ names from the symbol tables, demangled as Valgrind shows them
+   (c++filt, binutils): a mangled name is replaced in place. */
+static void demangle(const char **names, size_t n)
+{
+   size_t i = 0;
+   while (i < n) {
+      char *argv[260];
+      size_t idx[256], m = 0, a = 0, k;
+      char **out;
+      argv[a++] = "c++filt";
+      for (; i < n && m < 256; i++)
+         if (names[i] && names[i][0] == '_' && names[i][1] == 'Z') {
+            idx[m++] = i;
+            argv[a++] = (char *)names[i];
+         }
+      argv[a] = NULL;
+      if (m == 0)
+         break;
+      out = run_lines(argv, m);
+      for (k = 0; k < m; k++)
+         if (out[k] && out[k][0])
+            names[idx[k]] = out[k];   /* kept: the frame texts point at them */
+      free(out);
+   }
+}
+
+/* What runs main (any symbol version), which Valgrind calls (below main). */
+static int below_main(const char *fn)
+{
+   static const char *const names[] = { "__libc_start_main", "__libc_start_call_main",
+                                        "generic_start_main" };
+   size_t len = strcspn(fn, "@"), k;
+   for (k = 0; k < sizeof names / sizeof names[0]; k++)
+      if (strlen(names[k]) == len && strncmp(fn, names[k], len) == 0)
+         return 1;
+   return 0;
+}
+
 static int by_elf(const void *a, const void *b)
 {
    const struct frame *x = &frames[*(const uint32_t *)a], *y = &frames[*(const uint32_t *)b];
@@ -266,19 +348,25 @@ static void name_frames(void)
       }
    }
    free(idx);
+   {
+      const char **fns = vn_xcalloc(nframes + 1, sizeof *fns);
+      for (i = 0; i < nframes; i++)
+         fns[i] = frames[i].elf ? vn_elf_symbol(frames[i].elf, frames[i].rel) : NULL;
+      demangle(fns, nframes);
+      sym_names = fns;
+   }
    for (i = 0; i < nframes; i++) {
       struct frame *f = &frames[i];
-      const char *fn = f->elf ? vn_elf_symbol(f->elf, f->rel) : NULL;
+      const char *fn = sym_names[i];
       char buf[8192];
-      /* The symbol table names the function, as Valgrind does; a mangled
-         C++ name takes addr2line's demangled one.  addr2line's name is
-         only trusted with a line: without debug information it names the
-         nearest exported symbol below, however far. */
-      if ((!fn || (fn[0] == '_' && fn[1] == 'Z')) && f->a2l_fn && f->a2l_file)
+      /* The symbol table names the function, as Valgrind does (demangled).
+         addr2line's name is only taken when the tables have none, and
+         only with a line: without debug information it names the nearest
+         exported symbol below, however far. */
+      if (!fn && f->a2l_fn && f->a2l_file)
          fn = f->a2l_fn;
       /* what runs main, named as Valgrind names it */
-      if (fn && (strcmp(fn, "__libc_start_main") == 0 || strcmp(fn, "__libc_start_call_main") == 0 ||
-                 strcmp(fn, "generic_start_main") == 0))
+      if (fn && below_main(fn))
          fn = "(below main)";
       if (fn && f->a2l_file)
          snprintf(buf, sizeof buf, "0x%llX: %s (%s:%u)", (unsigned long long)f->abs, fn,
