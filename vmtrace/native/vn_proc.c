@@ -108,28 +108,39 @@ static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
    return m;
 }
 
-/* A new mapping replaces what it overlaps, as mmap(MAP_FIXED) does; the
-   heap growing by brk reports the whole heap again, which extends it. */
+/* A new mapping replaces what it overlaps, as mmap(MAP_FIXED) does.  A
+   record of a mapping that starts where a live one of the same name does
+   extends that one instead (the heap growing by brk reports the whole heap
+   again; the kernel merging a new anonymous mapping into its neighbour
+   reports the merged one). */
 static void place_map(struct vn_proc *p, uint64_t start, uint64_t end,
                       uint64_t pgoff, int exec, const char *name)
 {
    size_t i;
+   struct vn_map *keep = NULL;
    for (i = 0; i < p->nmaps; i++) {
       struct vn_map *m = p->maps[i];
-      if (!m->live || m->end <= start || m->start >= end)
-         continue;
-      if (m->start == start && m->exec == exec && strcmp(m->name, name) == 0 &&
+      if (m->live && m->start == start && m->exec == exec && strcmp(m->name, name) == 0 &&
           (m->kind != VN_K_FILE || m->pgoff == pgoff)) {
-         if (end > m->end)
-            m->end = end;
-         return;
+         keep = m;
+         break;
       }
+   }
+   for (i = 0; i < p->nmaps; i++) {
+      struct vn_map *m = p->maps[i];
+      if (m == keep || !m->live || m->end <= start || m->start >= end)
+         continue;
       if (m->start >= start && m->end <= end)
          m->live = 0;
       else if (m->start < start)
          m->end = start;
       else
          m->start = end;
+   }
+   if (keep) {
+      if (end > keep->end)
+         keep->end = end;
+      return;
    }
    add_map(p, start, end, pgoff, exec, name);
 }
