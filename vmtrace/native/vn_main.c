@@ -22,6 +22,7 @@ void vn_perf_drain(void);
 void vn_perf_collect(void);
 size_t vn_perf_process(size_t budget);
 void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
+uint64_t vn_perf_reported_lost(void);
 extern uint64_t vn_recorded;
 
 struct vn_options vn_opt = {
@@ -434,6 +435,25 @@ int main(int argc, char **argv)
    vn_timeline_end(vn_mono_ns());
    vn_perf_finish(&vn_run.counted, &vn_run.lost);
    vn_run.recorded = vn_recorded;
+   {
+      /* A process of the tree still running when PROG ended (a daemon it
+         left behind) goes on counting after the end, and the counters
+         include it: then the totals are the faults recorded until the end
+         (and those the kernel said it dropped). */
+      struct vn_faults rec = { { 0, 0 } };
+      size_t k;
+      int running = 0;
+      for (k = 0; k < vn_nprocs; k++) {
+         rec.n[VN_MINOR] += vn_procs[k]->faults.n[VN_MINOR];
+         rec.n[VN_MAJOR] += vn_procs[k]->faults.n[VN_MAJOR];
+         running |= !vn_procs[k]->exited;
+      }
+      if (running) {
+         vn_run.counted = rec;
+         vn_run.lost = vn_perf_reported_lost();
+         vn_run.counted.n[VN_MINOR] += vn_run.lost;   /* kinds unknown: counted minor */
+      }
+   }
    if (WIFSIGNALED(status)) {
       vn_run.exit_signal = WTERMSIG(status);
    } else {

@@ -556,6 +556,11 @@ void vn_perf_drain(void)
    vn_perf_process(0);
 }
 
+uint64_t vn_perf_reported_lost(void)
+{
+   return lost_total + dropped;
+}
+
 void vn_perf_finish(struct vn_faults *counted, uint64_t *lost)
 {
    int i, cls;
