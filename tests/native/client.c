@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,12 +142,21 @@ int main(int argc, char **argv)
          sum += (unsigned char)f[i * PAGE];   /* FAULT-FILE */
       oracle_end("main");
       printf("sum %lu\n", sum);
+   } else if (strcmp(mode, "brk") == 0) {
+      /* the heap grown by brk; n pages written */
+      volatile char *p = sbrk((intptr_t)(n * PAGE));
+      if (p == (void *)-1)
+         return 2;
+      oracle_start();
+      for (size_t i = 0; i < n; i++)
+         p[i * PAGE] = 1;   /* FAULT-BRK */
+      oracle_end("main");
    } else if (strcmp(mode, "exit") == 0) {
       return (int)n;
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
-      fprintf(stderr, "usage: client anon|memset|fork|threads N | exec | file N PATH | exit N | abort\n");
+      fprintf(stderr, "usage: client anon|memset|fork|threads|brk N | exec | file N PATH | exit N | abort\n");
       return 2;
    }
    return 0;

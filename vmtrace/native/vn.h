@@ -73,6 +73,9 @@ struct vn_proc {
    struct vn_map **maps;      /* every mapping ever, creation order */
    size_t nmaps, cap_maps;
    int maps_read;             /* /proc/PID/maps read since the last exec */
+   char *exe_name;            /* the program's file (first mapped at exec) */
+   uint64_t exe_end;          /* end of its image (and bss) */
+   int exec_done;             /* the image is set up: it has run */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;
 };
@@ -83,6 +86,7 @@ void vn_proc_fork(pid_t pid, pid_t ppid, double when);
 void vn_proc_exit(pid_t pid, double when);
 void vn_proc_exec(pid_t pid, const char *comm);
 void vn_proc_comm(pid_t pid, const char *comm);
+int vn_is_heap(pid_t pid, uint64_t start);
 void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
                   uint32_t prot, const char *name);
 /* The live mapping of `proc` covering `addr`, reading /proc/PID/maps once

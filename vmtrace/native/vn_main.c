@@ -279,7 +279,7 @@ int main(int argc, char **argv)
    int status = 0;
    struct rusage ru;
    struct utsname uts;
-   uint64_t next_tick;
+   uint64_t next_tick, end_ns = 0;
    struct sigaction sa;
    static char kernel[sizeof uts.release];
 
@@ -418,8 +418,11 @@ int main(int argc, char **argv)
       do
          w = wait4(child, &status, WNOHANG, &ru);
       while (w < 0 && errno == EINTR);
-      if (w == child)
+      if (w == child) {
+         end_ns = vn_mono_ns();
+         vn_run.end_time = vn_wall_s();
          break;
+      }
       /* Unwinding is the slow part: a chunk at a time, collecting in
          between, so the ring buffers do not overflow meanwhile. */
       if (vn_perf_process(256) > 0)
@@ -429,10 +432,10 @@ int main(int argc, char **argv)
       timeout = next_tick > now ? (int)((next_tick - now + 999999) / 1000000) : 0;
       poll(pfd, (nfds_t)nfd, timeout);
    }
-   vn_run.end_time = vn_wall_s();
+   /* the backlog: every record was written before the exit */
    vn_perf_drain();
    vn_proc_exit(child, vn_run.end_time);
-   vn_timeline_end(vn_mono_ns());
+   vn_timeline_end(end_ns);
    vn_perf_finish(&vn_run.counted, &vn_run.lost);
    vn_run.recorded = vn_recorded;
    {

@@ -342,6 +342,15 @@ static void collect(struct ring *r)
             recs = vn_xrealloc(recs, cap_recs * sizeof *recs);
          }
       }
+      /* Recent kernels name the brk heap's record "//anon" (the heap's
+         bounds are set after it is made): an anonymous mapping below the
+         mmap area, where brk puts the heap, is looked up in /proc now,
+         while the process is most likely still there. */
+      if (h.type == PERF_RECORD_MMAP2 && keep >= sizeof h + 64 + 7 &&
+          memcmp(dst + sizeof h + 64, "//anon", 7) == 0 &&
+          get64(dst + sizeof h + 8) < 0x7e0000000000ull &&
+          vn_is_heap((pid_t)get32(dst + sizeof h), get64(dst + sizeof h + 8)))
+         memcpy(dst + sizeof h + 64, "[heap]", 7);
       recs[nrecs].time = record_time(&h, dst + sizeof h);
       recs[nrecs].seq = seq++;
       recs[nrecs].off = arena_len;

@@ -145,6 +145,27 @@ static void place_map(struct vn_proc *p, uint64_t start, uint64_t end,
    add_map(p, start, end, pgoff, exec, name);
 }
 
+/* Whether /proc/PID/maps calls the mapping at start the heap. */
+int vn_is_heap(pid_t pid, uint64_t start)
+{
+   char path[64], line[512];
+   FILE *f;
+   int heap = 0;
+   snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+   f = fopen(path, "re");
+   if (!f)
+      return 0;
+   while (fgets(line, sizeof line, f)) {
+      unsigned long long s;
+      if (sscanf(line, "%llx-", &s) == 1 && s == start) {
+         heap = strstr(line, "[heap]") != NULL;
+         break;
+      }
+   }
+   fclose(f);
+   return heap;
+}
+
 void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
                   uint32_t prot, const char *name)
 {
@@ -153,6 +174,24 @@ void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
       return;
    if (strcmp(name, "//anon") == 0 || strncmp(name, "/dev/zero", 9) == 0)
       name = "";
+   if (!p->exec_done) {
+      /* exec maps the program first, then its bss, the loader, the vdso */
+      if (name[0] == '/' && !p->exe_name)
+         p->exe_name = vn_xstrdup(name);
+      if (p->exe_name && (strcmp(name, p->exe_name) == 0 || (!name[0] && start == p->exe_end)) &&
+          start + len > p->exe_end)
+         p->exe_end = start + len;
+      if (strcmp(name, "[vdso]") == 0)
+         p->exec_done = 1;
+   } else if (!name[0] && p->exe_end && start >= p->exe_end &&
+              start - p->exe_end <= 0x40000000) {
+      /* Recent kernels name the brk heap's record "//anon" (its bounds are
+         set after it is made) and the process may be gone before /proc
+         could say (see collect): an anonymous mapping where brk puts the
+         heap, within 1 GiB (its randomisation on x86-64) above the program's
+         image, made after the image was set up, is the heap. */
+      name = "[heap]";
+   }
    place_map(p, start, start + len, pgoff, (prot & PROT_EXEC) != 0, name);
 }
 
@@ -165,6 +204,9 @@ void vn_proc_fork(pid_t pid, pid_t ppid, double when)
       return;   /* not of our tree */
    p = vn_proc_new(pid, ppid, when);
    memcpy(p->comm, parent->comm, sizeof p->comm);
+   p->exe_name = parent->exe_name ? vn_xstrdup(parent->exe_name) : NULL;
+   p->exe_end = parent->exe_end;
+   p->exec_done = parent->exec_done;
    for (i = 0; i < parent->nmaps; i++) {
       struct vn_map *m = parent->maps[i];
       if (m->live)
@@ -217,6 +259,10 @@ void vn_proc_exec(pid_t pid, const char *comm)
    for (i = 0; i < p->nmaps; i++)
       p->maps[i]->live = 0;
    p->maps_read = 0;
+   free(p->exe_name);
+   p->exe_name = NULL;
+   p->exe_end = 0;
+   p->exec_done = 0;
    vn_unwind_forget(p);
 }
 
