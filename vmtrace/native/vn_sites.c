@@ -5,6 +5,7 @@
 #include "vn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -165,17 +166,27 @@ void vn_site_add(struct vn_proc *proc, int cls, const uint64_t *ips, unsigned n)
 
 /* ---- naming ---------------------------------------------------------------- */
 
-/* Runs addr2line on `n` frames of one ELF file and stores what it says. */
-static void addr2line_batch(const char *path, uint32_t *idx, size_t n)
+/* addr2line on n frames of one ELF file: started (a2l_start), then its
+   answers read (a2l_finish).  Several run at once: each reads its file's
+   debug information, which is the slow part. */
+struct a2l {
+   uint32_t *idx;
+   size_t n;
+   pid_t pid;
+   int fd;
+};
+
+static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n)
 {
    char **argv = vn_xcalloc(n + 8, sizeof *argv);
    char *addrs = vn_xmalloc(n * 20);
    int out[2];
-   pid_t pid;
-   FILE *f;
    size_t k, a = 0;
-   char fn[4096], loc[4096];
 
+   job->idx = idx;
+   job->n = n;
+   job->pid = -1;
+   job->fd = -1;
    argv[a++] = "addr2line";
    argv[a++] = "-f";
    argv[a++] = "-C";
@@ -187,29 +198,37 @@ static void addr2line_batch(const char *path, uint32_t *idx, size_t n)
       a++;
    }
    argv[a] = NULL;
-   if (pipe(out) < 0)
-      goto done;
-   fflush(NULL);
-   pid = fork();
-   if (pid < 0) {
-      close(out[0]);
-      close(out[1]);
-      goto done;
-   }
-   if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      if (!freopen("/dev/null", "w", stderr))
+   if (pipe2(out, O_CLOEXEC) == 0) {
+      fflush(NULL);
+      job->pid = fork();
+      if (job->pid == 0) {
+         dup2(out[1], 1);
+         if (!freopen("/dev/null", "w", stderr))
+            _exit(127);
+         execvp("addr2line", argv);
          _exit(127);
-      execvp("addr2line", argv);
-      _exit(127);
+      }
+      close(out[1]);
+      if (job->pid < 0)
+         close(out[0]);
+      else
+         job->fd = out[0];
    }
-   close(out[1]);
-   f = fdopen(out[0], "r");
-   for (k = 0; f && k < n; k++) {
+   free(addrs);
+   free(argv);
+}
+
+static void a2l_finish(struct a2l *job)
+{
+   char fn[4096], loc[4096];
+   FILE *f;
+   size_t k;
+   if (job->pid < 0)
+      return;
+   f = fdopen(job->fd, "r");
+   for (k = 0; f && k < job->n; k++) {
       char *colon, *end;
-      struct frame *fr = &frames[idx[k]];
+      struct frame *fr = &frames[job->idx[k]];
       unsigned long line;
       if (!fgets(fn, sizeof fn, f) || !fgets(loc, sizeof loc, f))
          break;
@@ -233,12 +252,9 @@ static void addr2line_batch(const char *path, uint32_t *idx, size_t n)
    if (f)
       fclose(f);
    else
-      close(out[0]);
-   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+      close(job->fd);
+   while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
       ;
-done:
-   free(addrs);
-   free(argv);
 }
 
 /* Runs a program with args, returning its standard output's lines (n of
@@ -338,14 +354,28 @@ static void name_frames(void)
       if (frames[i].elf)
          idx[n++] = (uint32_t)i;
    qsort(idx, n, sizeof *idx, by_elf);
-   for (i = 0; i < n; i = j) {
-      for (j = i; j < n && frames[idx[j]].elf == frames[idx[i]].elf; j++)
-         ;
-      {
+   {
+      /* one job per ELF file (and per 512 addresses), at most 8 at once */
+      struct a2l jobs[8];
+      size_t running = 0, next = 0;
+      for (i = 0; i < n; i = j) {
          size_t k;
-         for (k = i; k < j; k += 512)
-            addr2line_batch(vn_elf_path(frames[idx[i]].elf), idx + k, (j - k) < 512 ? j - k : 512);
+         for (j = i; j < n && frames[idx[j]].elf == frames[idx[i]].elf; j++)
+            ;
+         for (k = i; k < j; k += 512) {
+            if (running == 8) {
+               a2l_finish(&jobs[next]);
+               a2l_start(&jobs[next], vn_elf_path(frames[idx[i]].elf), idx + k,
+                         (j - k) < 512 ? j - k : 512);
+               next = (next + 1) % 8;
+            } else {
+               a2l_start(&jobs[running++], vn_elf_path(frames[idx[i]].elf), idx + k,
+                         (j - k) < 512 ? j - k : 512);
+            }
+         }
       }
+      for (i = 0; i < running; i++)
+         a2l_finish(&jobs[(next + i) % running]);
    }
    free(idx);
    {
