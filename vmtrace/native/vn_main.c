@@ -411,9 +411,15 @@ int main(int argc, char **argv)
       vn_perf_collect();
       now = vn_mono_ns();
       if (now >= next_tick) {
+         uint64_t spent, gap = 1000000;   /* 1 ms */
          vn_timeline_tick(now, vn_poll_rss());
+         /* a large tree's /proc files take a while to read: poll no more
+            than a twentieth of the time */
+         spent = vn_mono_ns() - now;
+         if (20 * spent > gap)
+            gap = 20 * spent;
          while (next_tick <= now)
-            next_tick += 1000000;   /* 1 ms */
+            next_tick += gap;
       }
       do
          w = wait4(child, &status, WNOHANG, &ru);
