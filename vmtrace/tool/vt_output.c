@@ -410,10 +410,10 @@ static void write_body(Int exitcode, ULong end_ms)
    out_fmt("\"options\": {\"page_cache\": \"%s\", \"readahead_pages\": %u, ",
            vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
    out_fmt("\"fault_around_bytes\": %llu, \"zero_page\": %s, "
-           "\"fast_path\": %s, \"collect_atstart\": %s},\n",
+           "\"fast_path\": %s, \"collect_atstart\": %s, \"fault_stack_depth\": %u},\n",
            vt_clo.fault_around_bytes, vt_clo.zero_page ? "true" : "false",
            vt_clo.fast_path ? "true" : "false",
-           vt_clo.collect_atstart ? "true" : "false");
+           vt_clo.collect_atstart ? "true" : "false", vt_clo.fault_stack_depth);
    out_str("\"page_size\": 4096,\n\"fault_classes\": [");
    for (Int i = 0; i < VT_NR_FC; i++) {
       const struct vt_fault_class_info *fc = &vt_fault_classes[i];
