@@ -13,6 +13,21 @@ var V = require('./validate');
 var N = require('./native');
 var C = require('./compare');
 
+// Charts reset by a double-click report their full range (null): each
+// linked chart then shows its whole time axis.
+function resetToFullRange(linker) {
+  linker.members.forEach(function (m) {
+    if (!m.plot) return;
+    var inner = m.setRange;
+    m.setRange = function (a, b) {
+      if (a === null || b === null) {
+        var x = m.plot.data[0];
+        inner(x[0], x[x.length - 1]);
+      } else inner(a, b);
+    };
+  });
+}
+
 function start(doc, win) {
   var app = doc.getElementById('app');
   try {
@@ -261,17 +276,7 @@ Viewer.prototype.showFile = function (fi) {
       linker.add(member);
       this.heat = view;
     }
-    // Charts reset by double-click report their full range; null resets.
-    linker.members.forEach(function (m) {
-      if (!m.plot) return;
-      var inner = m.setRange;
-      m.setRange = function (a, b) {
-        if (a === null || b === null) {
-          var x = m.plot.data[0];
-          inner(x[0], x[x.length - 1]);
-        } else inner(a, b);
-      };
-    });
+    resetToFullRange(linker);
   }
 
   // Mappings, filterable and sortable.
@@ -433,15 +438,7 @@ Viewer.prototype.renderNative = function (nat) {
       if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
       self.fixedPlots.push(charts.makeTimeChart(el, spec, ps, uPlot, linker, self.width(tv) - 20, 'vmtrace-native-time'));
     });
-    linker.members.forEach(function (m) {
-      var inner = m.setRange;
-      m.setRange = function (a, b) {
-        if (a === null || b === null) {
-          var x = m.plot.data[0];
-          inner(x[0], x[x.length - 1]);
-        } else inner(a, b);
-      };
-    });
+    resetToFullRange(linker);
   }
   var pt = N.processTable(d);
   add('native-processes', pt.title + ' (' + pt.rows.length + ')', pt.note).appendChild(T.render(this.doc, pt, { limit: 300 }));

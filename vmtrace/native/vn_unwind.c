@@ -78,12 +78,34 @@ static void parse_eh_frame_hdr(struct vn_elf *e, uint64_t vaddr)
    e->table_vaddr = vaddr + 12;
 }
 
+static void *map_file(const char *path, size_t *size)
+{
+   int fd = open(path, O_RDONLY | O_CLOEXEC);
+   struct stat st;
+   void *m;
+   if (fd < 0)
+      return NULL;
+   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+      close(fd);
+      return NULL;
+   }
+   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+   close(fd);
+   if (m == MAP_FAILED)
+      return NULL;
+   if (memcmp(m, ELFMAG, SELFMAG) != 0 || ((const uint8_t *)m)[EI_CLASS] != ELFCLASS64) {
+      munmap(m, (size_t)st.st_size);
+      return NULL;
+   }
+   *size = (size_t)st.st_size;
+   return m;
+}
+
 struct vn_elf *vn_elf_get(const char *path)
 {
    struct vn_elf *e;
-   int fd;
-   struct stat st;
    void *m;
+   size_t size = 0;
    const Elf64_Ehdr *eh;
    size_t i;
 
@@ -98,26 +120,17 @@ struct vn_elf *vn_elf_get(const char *path)
    }
    elves[nelves++] = e;
 
-   fd = open(path, O_RDONLY | O_CLOEXEC);
-   if (fd < 0)
-      return NULL;
-   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-      close(fd);
-      return NULL;
-   }
-   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-   close(fd);
-   if (m == MAP_FAILED)
+   m = map_file(path, &size);
+   if (!m)
       return NULL;
    eh = m;
-   if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-       eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-       eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size) {
-      munmap(m, (size_t)st.st_size);
+   if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+       eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > size) {
+      munmap(m, size);
       return NULL;
    }
    e->data = m;
-   e->size = (size_t)st.st_size;
+   e->size = size;
    {
       const Elf64_Phdr *ph = (const void *)((const uint8_t *)m + eh->e_phoff);
       uint64_t eh_hdr = 0;
@@ -163,29 +176,6 @@ static int sym_cmp(const void *a, const void *b)
 {
    const struct vn_sym *x = a, *y = b;
    return x->value < y->value ? -1 : x->value > y->value;
-}
-
-static void *map_file(const char *path, size_t *size)
-{
-   int fd = open(path, O_RDONLY | O_CLOEXEC);
-   struct stat st;
-   void *m;
-   if (fd < 0)
-      return NULL;
-   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-      close(fd);
-      return NULL;
-   }
-   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-   close(fd);
-   if (m == MAP_FAILED)
-      return NULL;
-   if (memcmp(m, ELFMAG, SELFMAG) != 0 || ((const uint8_t *)m)[EI_CLASS] != ELFCLASS64) {
-      munmap(m, (size_t)st.st_size);
-      return NULL;
-   }
-   *size = (size_t)st.st_size;
-   return m;
 }
 
 /* The separate debug file of a stripped ELF, where its full symbol table
