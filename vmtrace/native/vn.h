@@ -23,6 +23,7 @@ struct vn_options {
    unsigned stack_bytes;      /* user stack copied per fault (dwarf) */
    unsigned long mmap_pages;  /* ring buffer data pages per CPU */
    int mmap_pages_set;        /* given by --mmap-pages */
+   int mmap_pages_shrunk;     /* made smaller to fit the locked-memory limit */
    int verbosity;             /* 0 -q, 1 default, 2 -v */
    int realtime;              /* --realtime */
 };

@@ -486,10 +486,16 @@ int main(int argc, char **argv)
               (unsigned long long)vn_run.counted.n[VN_MAJOR],
               (unsigned long long)tot, vn_nprocs, vn_nprocs == 1 ? "" : "es");
       vn_info("peak resident: %llu pages", (unsigned long long)vn_run.peak_rss);
-      if (vn_run.lost)
-         vn_warn("%llu fault samples were lost (the ring buffer overflowed): "
+      if (vn_run.lost && vn_opt.mmap_pages_shrunk)
+         vn_warn("%llu fault samples were lost (the ring buffers overflowed): "
+                 "totals are exact, sites and mappings are short of them; the "
+                 "locked-memory limit (kernel.perf_event_mlock_kb) allowed only "
+                 "%lu KiB of ring buffer per CPU: run as root or raise it",
+                 (unsigned long long)vn_run.lost, vn_opt.mmap_pages * 4);
+      else if (vn_run.lost)
+         vn_warn("%llu fault samples were lost (the ring buffers overflowed): "
                  "totals are exact, sites and mappings are short of them; "
-                 "try a larger --mmap-pages",
+                 "try a larger --mmap-pages, or --call-graph=fp or none",
                  (unsigned long long)vn_run.lost);
       vn_info("output: %s", out);
    }

@@ -152,6 +152,7 @@ int vn_perf_open(pid_t child)
          if (m == MAP_FAILED && (errno == EPERM || errno == ENOMEM) && !vn_opt.mmap_pages_set &&
              vn_opt.mmap_pages > 64) {
             vn_opt.mmap_pages /= 2;   /* the locked-memory limit: try smaller */
+            vn_opt.mmap_pages_shrunk = 1;
             continue;
          }
          if (m == MAP_FAILED) {
