@@ -332,6 +332,8 @@ int main(int argc, char **argv)
    }
    close(go[0]);
    close(err[1]);
+   /* The log speaks for the program, as Valgrind's does: ==PID== is its pid. */
+   self_pid = child;
    /* Two /proc files stay open per live process of the tree (the
       program keeps its own limit). */
    {
@@ -377,8 +379,6 @@ int main(int argc, char **argv)
          vn_die("cannot run '%s': %s", argv[first], strerror(e));
       }
    }
-   /* The log speaks for the program, as Valgrind's does: ==PID== is its pid. */
-   self_pid = child;
    if (vn_opt.verbosity > 0) {
       int k;
       vn_info("vmtrace-native-%s, the real kernel's page faults (perf_event_open, libunwind)",
