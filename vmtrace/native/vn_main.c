@@ -345,7 +345,7 @@ int main(int argc, char **argv)
    }
 
    vn_run.pid = child;
-   vn_proc_new(child, self_pid, 0);
+   vn_proc_new(child, getpid(), 0);
    if (vn_perf_open(child) < 0) {
       kill(child, SIGKILL);
       waitpid(child, NULL, 0);
