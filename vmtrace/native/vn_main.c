@@ -20,7 +20,7 @@ int vn_perf_open(pid_t child);
 int vn_perf_fill_pollfds(struct pollfd *p, int max);
 void vn_perf_drain(void);
 void vn_perf_collect(void);
-size_t vn_perf_process(size_t budget);
+size_t vn_perf_process(uint64_t budget_ns);
 void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
 uint64_t vn_perf_reported_lost(void);
 extern uint64_t vn_recorded;
@@ -429,9 +429,10 @@ int main(int argc, char **argv)
          vn_run.end_time = vn_wall_s();
          break;
       }
-      /* Unwinding is the slow part: a chunk at a time, collecting in
-         between, so the ring buffers do not overflow meanwhile. */
-      if (vn_perf_process(256) > 0)
+      /* Unwinding is the slow part (tens of microseconds a sample): half
+         a millisecond of it at a time, copying the ring buffers out in
+         between, so that they never fill while the backlog waits. */
+      if (vn_perf_process(500000) > 0)
          continue;
       nfd = vn_perf_fill_pollfds(pfd, 1024);
       now = vn_mono_ns();

@@ -546,16 +546,18 @@ void vn_perf_collect(void)
       qsort(recs + (nrecs - appended), appended, sizeof *recs, rec_cmp);
 }
 
-/* Handles up to `budget` records of the backlog (all with 0); returns
-   how many are left. */
-size_t vn_perf_process(size_t budget)
+/* Handles records of the backlog for up to budget_ns nanoseconds (all of
+   them with 0); returns how many are left. */
+size_t vn_perf_process(uint64_t budget_ns)
 {
+   uint64_t until = budget_ns ? vn_mono_ns() + budget_ns : 0;
    size_t n = 0;
-   while (recs_done < nrecs && (budget == 0 || n < budget)) {
+   while (recs_done < nrecs) {
       const struct perf_event_header *h = (const void *)(arena + recs[recs_done].off);
       handle(h, (const uint8_t *)h + sizeof *h);
       recs_done++;
-      n++;
+      if (until && (++n & 15) == 0 && vn_mono_ns() >= until)
+         break;
    }
    return nrecs - recs_done;
 }

@@ -5,12 +5,14 @@
 #include "vn.h"
 
 #include <errno.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
 const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
 
 /* A code location: (ELF, its own address), or a bare address outside any
@@ -166,6 +168,24 @@ void vn_site_add(struct vn_proc *proc, int cls, const uint64_t *ips, unsigned n)
 
 /* ---- naming ---------------------------------------------------------------- */
 
+/* Starts argv[0] (from PATH) with its standard output on fd and its errors
+   discarded; its pid, or -1.  posix_spawn: no copy of our (large) address
+   space. */
+static pid_t spawn(char **argv, int fd)
+{
+   posix_spawn_file_actions_t fa;
+   pid_t pid;
+   int rc;
+   if (posix_spawn_file_actions_init(&fa) != 0)
+      return -1;
+   posix_spawn_file_actions_adddup2(&fa, fd, 1);
+   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+   fflush(NULL);
+   rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+   posix_spawn_file_actions_destroy(&fa);
+   return rc == 0 ? pid : -1;
+}
+
 /* addr2line on n frames of one ELF file: started (a2l_start), then its
    answers read (a2l_finish).  Several run at once: each reads its file's
    debug information, which is the slow part. */
@@ -199,15 +219,7 @@ static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n
    }
    argv[a] = NULL;
    if (pipe2(out, O_CLOEXEC) == 0) {
-      fflush(NULL);
-      job->pid = fork();
-      if (job->pid == 0) {
-         dup2(out[1], 1);
-         if (!freopen("/dev/null", "w", stderr))
-            _exit(127);
-         execvp("addr2line", argv);
-         _exit(127);
-      }
+      job->pid = spawn(argv, out[1]);
       close(out[1]);
       if (job->pid < 0)
          close(out[0]);
@@ -267,23 +279,13 @@ static char **run_lines(char **argv, size_t n)
    pid_t pid;
    FILE *f;
    size_t k;
-   if (pipe(out) < 0)
+   if (pipe2(out, O_CLOEXEC) < 0)
       return lines;
-   fflush(NULL);
-   pid = fork();
+   pid = spawn(argv, out[1]);
    if (pid < 0) {
       close(out[0]);
       close(out[1]);
       return lines;
-   }
-   if (pid == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      if (!freopen("/dev/null", "w", stderr))
-         _exit(127);
-      execvp(argv[0], argv);
-      _exit(127);
    }
    close(out[1]);
    f = fdopen(out[0], "r");
