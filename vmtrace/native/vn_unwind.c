@@ -504,7 +504,7 @@ unsigned vn_unwind(struct vn_proc *proc, const uint64_t *regs, const uint8_t *st
       unw_addr_space_t as = unw_create_addr_space(&accessors, 0);
       if (!as)
          return 0;
-      unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
+      unw_set_caching_policy(as, UNW_CACHE_PER_THREAD);   /* one thread: no locking */
       proc->unwind_as = as;
    }
    memset(&c, 0, sizeof c);
