@@ -64,12 +64,12 @@ struct vt_policy_params {
    unsigned swappiness;     /* LINUX: 0..200, default 60 */
 };
 
-/* Defaults (docs/policies.md): seed 1, period 1000000, tau 10000000,
+/* Defaults (docs/policies.md): seed 1, period 1000000, tau 1000000,
    swappiness 60.  period 0: no ticks; tau 0: every unreferenced page is
    old. */
 #define VT_POLICY_DEFAULT_SEED       1ull
 #define VT_POLICY_DEFAULT_PERIOD     1000000ull
-#define VT_POLICY_DEFAULT_TAU        10000000ull
+#define VT_POLICY_DEFAULT_TAU        1000000ull
 #define VT_POLICY_DEFAULT_SWAPPINESS 60u
 void vt_policy_params_default(struct vt_policy_params *p);
 

@@ -37,7 +37,7 @@ struct vt_options vt_clo = {
    .heatmap_rows = 256,
    .nr_tau = 3,
    .tau = { 100000, 1000000, 10000000 },
-   .params = { .seed = 1, .tau = 10000000, .swappiness = 60 },
+   .params = { .seed = 1, .tau = 1000000, .swappiness = 60 },
    .nru_period = 1000000,
    .aging_period = 1000000,
    .oom_stop = True,
@@ -327,7 +327,7 @@ static void vt_print_usage(void)
 "    --seed=<n>                  random policy's seed [1]\n"
 "    --nru-period=<n>            NRU reference-bit reset, instructions [1M]\n"
 "    --aging-period=<n>          aging shift period, instructions [1M]\n"
-"    --wsclock-tau=<n>           WSClock working-set window, instructions [10M]\n"
+"    --wsclock-tau=<n>           WSClock working-set window, instructions [1M]\n"
 "    --swappiness=<0..200>       linux: anon vs file reclaim [60]\n"
 "    --oom=stop|continue         a simulation out of memory stops [stop]\n"
 "    --page-cache=warm|cold      file pages start in the page cache, or must\n"
