@@ -131,11 +131,29 @@ static bool lx_low(const struct naive *nv, int ina)
    return inactive * ratio < active;
 }
 
+/* The active tail to the inactive head; a referenced executable file page
+   goes back to the active head (NV_NONE then). */
+static void lx_cost(struct naive *nv, int file, vt_u64 n)
+{
+   nv->cost[file] += n;
+   vt_u64 size = (vt_u64)(nv->nl[0] + nv->nl[1] + nv->nl[2] + nv->nl[3]);
+   if (nv->cost[0] + nv->cost[1] > size / 4) {
+      nv->cost[0] /= 2;
+      nv->cost[1] /= 2;
+   }
+}
+
 static vt_u64 lx_deactivate(struct naive *nv, int ina)
 {
    vt_u64 k = nv->l[ina + 1][nv->nl[ina + 1] - 1];
+   struct nv_page *p = nv_find(nv, k);
+   bool was_ref = p->ref;
    nv->nl[ina + 1]--;
-   nv_find(nv, k)->ref = false;
+   p->ref = false;
+   if (was_ref && p->exec && !p->anon) {
+      prepend(nv->l[ina + 1], &nv->nl[ina + 1], k);
+      return NV_NONE;
+   }
    prepend(nv->l[ina], &nv->nl[ina], k);
    return k;
 }
@@ -153,13 +171,16 @@ static vt_u64 lx_shrink(struct naive *nv, int ina, vt_u64 *shadow)
       }
       if (!p->ref) {
          p->pgref = false;
+         if (!clean(p))
+            lx_cost(nv, !p->anon, 1);
          del_key(nv->l[ina], &nv->nl[ina], cur);
          *shadow = nv->age++;
          return cur;
       }
       p->ref = false;
       del_key(nv->l[ina], &nv->nl[ina], cur);
-      if (p->pgref) {
+      if (p->pgref || (p->exec && !p->anon)) {
+         p->pgref = true;
          prepend(nv->l[ina + 1], &nv->nl[ina + 1], cur);
          nv->age++;
       } else {
@@ -172,9 +193,13 @@ static vt_u64 lx_shrink(struct naive *nv, int ina, vt_u64 *shadow)
    }
    while (nv->nl[ina + 1] > 0) {
       vt_u64 k = lx_deactivate(nv, ina);
+      if (k == NV_NONE)
+         continue;
       struct nv_page *p = nv_find(nv, k);
       if (evictable(nv, p)) {
          p->pgref = false;
+         if (!clean(p))
+            lx_cost(nv, !p->anon, 1);
          del_key(nv->l[ina], &nv->nl[ina], k);
          *shadow = nv->age++;
          return k;
@@ -194,9 +219,17 @@ static vt_u64 lx_victim(struct naive *nv, vt_u64 *shadow)
    bool anon_ok = swap_ok && nv->nl[0] + nv->nl[1] > 0;
    bool file_ok = nv->nl[2] + nv->nl[3] > 0;
    int type;
+   vt_u64 weight = 0;
    if (anon_ok && file_ok) {
-      nv->credit[0] += nv->params.swappiness;
-      nv->credit[1] += 200 - nv->params.swappiness;
+      vt_u64 total = nv->cost[0] + nv->cost[1];
+      vt_u64 ac = total + nv->cost[0], fc = total + nv->cost[1];
+      vt_u64 ap = nv->params.swappiness * (ac + fc + 1) / (ac + 1);
+      vt_u64 fp = (200 - nv->params.swappiness) * (ac + fc + 1) / (fc + 1);
+      ap *= (vt_u64)(nv->nl[0] + nv->nl[1]);
+      fp *= (vt_u64)(nv->nl[2] + nv->nl[3]);
+      weight = ap + fp;
+      nv->credit[0] += (long long)ap;
+      nv->credit[1] += (long long)fp;
       type = nv->credit[0] > nv->credit[1] ? 0 : 1;
    } else {
       type = anon_ok ? 0 : 1;
@@ -209,7 +242,7 @@ static vt_u64 lx_victim(struct naive *nv, vt_u64 *shadow)
       k = lx_shrink(nv, type ? 2 : 0, shadow);
    }
    if (k != NV_NONE && anon_ok && file_ok)
-      nv->credit[type] -= 200;
+      nv->credit[type] -= (long long)weight;
    return k;
 }
 
@@ -230,6 +263,7 @@ static void lx_insert(struct naive *nv, struct nv_page *p, bool refault,
       if (nv->age - shadow <= ws) {
          lru++;
          nv->age++;
+         lx_cost(nv, file, 1);
       }
    }
    p->pgref = false;
@@ -580,6 +614,7 @@ static struct nv_page *bring_in(struct naive *nv, vt_u64 key, unsigned flags,
    p->dirty = ref && (flags & VT_SIMA_WRITE);
    p->anon = flags & VT_SIMA_ANON;
    p->locked = flags & VT_SIMA_LOCKED;
+   p->exec = flags & VT_SIMA_EXEC;
    struct nv_ev *e = find_ev(nv, key);
    bool refault = e != NULL;
    vt_u64 shadow = e ? e->shadow : 0;
@@ -614,6 +649,7 @@ unsigned nv_access(struct naive *nv, vt_u64 key, unsigned flags, vt_u64 now,
          r = VT_SIMR_FAULT;
       }
       p->locked = flags & VT_SIMA_LOCKED;
+      p->exec = flags & VT_SIMA_EXEC;
       p->last_ref = now;
       p->refs++;
       p->ref = true;

@@ -13,7 +13,7 @@
 
 struct nv_page {
    vt_u64 key;
-   bool   anon, dirty, locked, ref, slot;
+   bool   anon, dirty, locked, ref, slot, exec;
    vt_u64 inserted, last_ref, refs;
    vt_u64 age8;            /* AGING */
    vt_u64 tlu;             /* WSCLOCK: time of last use */
@@ -49,6 +49,7 @@ struct naive {
    int         nl[4];
    vt_u64      age;
    long long   credit[2];
+   vt_u64      cost[2];          /* LINUX: anon, file */
 };
 
 void nv_init(struct naive *nv, const char *policy, unsigned frames,

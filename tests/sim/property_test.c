@@ -129,7 +129,8 @@ static bool run_one(const char *policy, const struct gen *g,
       bool anon = key_anon(g, key);
       unsigned flags = (anon ? VT_SIMA_ANON : 0) |
                        (o->write ? VT_SIMA_WRITE : 0) |
-                       (locked[key] ? VT_SIMA_LOCKED : 0);
+                       (locked[key] ? VT_SIMA_LOCKED : 0) |
+                       (key % 3 == 0 ? VT_SIMA_EXEC : 0);   /* code, some of it */
       switch (o->kind) {
       case OP_ACC:
       case OP_PREF: {

@@ -110,6 +110,8 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
       f |= VT_SIMA_ANON;                 /* swap-backed */
    if (v->vm_flags & VT_VM_LOCKED)
       f |= VT_SIMA_LOCKED;
+   if (v->vm_flags & VT_VM_EXEC)
+      f |= VT_SIMA_EXEC;
    return f;
 }
 

@@ -30,18 +30,28 @@
         with GB the type's pages in GiB, or 1 below 1 GiB (inactive_is_low)
         - the tail of the active list moves to the head of the inactive
         list; its accessed bit is cleared (tested by folio_referenced),
-        PG_referenced is kept.
-     2. Pick the type to scan (get_scan_count, reduced to its swappiness
-        weights): anon is possible while swap has a free slot and anon pages
-        are resident, file while file pages are resident; if both are, a
-        smooth weighted round-robin with weights swappiness (anon) and
-        200 - swappiness (file) chooses (ties to file), so swappiness 0
-        scans file only while file pages exist and 200 anon only.  If the
-        chosen type yields no victim, the other is tried.
+        PG_referenced is kept.  A referenced file page of an executable
+        mapping goes back to the head of the active list instead (code is
+        kept active while used).
+     2. Pick the type to scan (get_scan_count): anon is possible while swap
+        has a free slot and anon pages are resident, file while file pages
+        are resident; if both are, a smooth weighted round-robin chooses
+        (ties to file), each type weighing its resident pages times its
+        fraction: swappiness (anon) or 200 - swappiness (file), each
+        scaled by (total cost + 1) / (its cost + 1) as the kernel's
+        ap/fp.  The costs (lru_note_cost) are the pages of a type written
+        out at eviction (swap-out or writeback) and its refaults within the
+        workingset; both halve once they sum to more than a quarter of the
+        resident pages.  So swappiness 0 scans file only while file pages
+        exist and 200 anon only, a small list gives few victims, and a type
+        that keeps coming back is spared.  If the chosen type yields no
+        victim, the other is tried.
      3. Scan that type's inactive list from the tail (shrink_folio_list with
         folio_check_references): locked pages are passed over; a page whose
         accessed bit is set loses it and, if PG_referenced was set, is
-        activated (head of the active list; counts in the age), else gets
+        activated (head of the active list; counts in the age), and so is a
+        file page of an executable mapping at its first reference (code is
+        activated after first use), else the page gets
         PG_referenced and is rotated to the head of the inactive list (to
         be looked at again after the others); the first page found with the
         bit clear loses PG_referenced and is the victim.  If the inactive
@@ -51,10 +61,9 @@
    leaves it, so a once-active page found referenced on the inactive list
    is activated at once.
 
-   Not modelled: reclaim in batches of SWAP_CLUSTER_MAX and scan priority,
-   the cost-based balance of anon and file (anon_cost/file_cost), cache
-   trim mode, the exec-page protection of active file pages, writeback
-   throttling, mark_page_accessed for read()/write() (no system-call page
+   Not modelled: reclaim in batches of SWAP_CLUSTER_MAX and scan priority
+   (scanning in proportion to the list sizes stands for them), cache trim
+   mode, the file_is_tiny override, writeback throttling, mark_page_accessed for read()/write() (no system-call page
    cache accesses reach the simulation).  Learns of references through the
    accessed bit only (VT_POL_REFBIT).  O(1) amortised per fault; the aging
    loop and the rotation of referenced pages are bounded by the list
@@ -74,6 +83,7 @@ struct lnx {
    struct vt_flist   lru[NR_LRU_LISTS];
    vt_u64            nonresident_age;
    vt_s64            credit[2];     /* anon, file */
+   vt_u64            cost[2];       /* anon, file: lru_note_cost */
    unsigned          swappiness;
 };
 
@@ -115,6 +125,25 @@ static void lru_move(struct lnx *st, uint32_t f, unsigned lru)
    lru_add(st, f, lru);
 }
 
+static vt_u64 lru_size(const struct lnx *st)
+{
+   vt_u64 n = 0;
+   for (int i = 0; i < NR_LRU_LISTS; i++)
+      n += st->lru[i].n;
+   return n;
+}
+
+/* What reclaiming a type cost (lru_note_cost): its pages written out, and
+   its refaults; halved once the costs exceed a quarter of the LRU pages. */
+static void note_cost(struct lnx *st, int file, vt_u64 n)
+{
+   st->cost[file] += n;
+   if (st->cost[0] + st->cost[1] > lru_size(st) / 4) {
+      st->cost[0] /= 2;
+      st->cost[1] /= 2;
+   }
+}
+
 static void lnx_insert(void *v, uint32_t f)
 {
    struct lnx *st = v;
@@ -134,6 +163,7 @@ static void lnx_insert(void *v, uint32_t f)
       if (distance <= ws) {
          lru++;                          /* the active list */
          st->nonresident_age++;
+         note_cost(st, file, 1);         /* lru_note_cost_refault */
       }
    }
    st->fr[f].pdata = 0;
@@ -173,18 +203,35 @@ static bool inactive_is_low(const struct lnx *st, unsigned inactive_lru)
    return inactive * ratio < active;
 }
 
-/* The tail of the active list to the head of the inactive list. */
-static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
+/* A file page mapped executable (kept on the active list while used, as
+   shrink_active_list and folio_check_references keep code). */
+static bool exec_file(const struct vt_pframe *fr)
+{
+   return fr->exec && !fr->anon;
+}
+
+/* The tail of the active list to the head of the inactive list; a
+   referenced executable file page goes back to the head of the active
+   list instead (its accessed bit cleared).  Whether it was deactivated. */
+static bool deactivate_tail(struct lnx *st, unsigned inactive_lru, uint32_t *out)
 {
    uint32_t f = st->lru[inactive_lru + 1].tail;
-   if (st->fr[f].referenced)
+   bool referenced = st->fr[f].referenced;
+   *out = f;
+   if (referenced)
       vt_sim_clear_referenced(st->s, f);
+   if (referenced && exec_file(&st->fr[f])) {
+      lru_move(st, f, inactive_lru + 1);
+      return false;
+   }
    lru_move(st, f, inactive_lru);
-   return f;
+   return true;
 }
 
 static uint32_t evict_page(struct lnx *st, uint32_t f)
 {
+   if (!vt_sim_clean(st->s, f))
+      note_cost(st, !st->fr[f].anon, 1);   /* written out: swap or writeback */
    lru_del(st, f);
    /* The shadow entry: the eviction time (workingset_eviction). */
    st->fr[f].pdata = st->nonresident_age++;
@@ -207,8 +254,10 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
          return evict_page(st, f);
       }
       vt_sim_clear_referenced(st->s, f);
-      if (fr->pdata & PD_REFERENCED) {
-         lru_move(st, f, inactive_lru + 1);          /* activate */
+      if ((fr->pdata & PD_REFERENCED) || exec_file(fr)) {
+         /* referenced twice, or code after its first use: activate */
+         fr->pdata |= PD_REFERENCED;
+         lru_move(st, f, inactive_lru + 1);
          st->nonresident_age++;
       } else {
          fr->pdata |= PD_REFERENCED;
@@ -219,7 +268,8 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
       f = prev;
    }
    while (st->lru[inactive_lru + 1].n > 0) {
-      f = deactivate_tail(st, inactive_lru);
+      if (!deactivate_tail(st, inactive_lru, &f))
+         continue;              /* code, rotated: its bit is clear now */
       if (vt_sim_evictable(st->s, f)) {
          st->fr[f].pdata &= ~PD_REFERENCED;
          return evict_page(st, f);
@@ -233,20 +283,32 @@ static uint32_t lnx_victim(void *v, vt_u64 now)
    struct lnx *st = v;
    (void)now;
    bool swap_ok = swap_has_slot(st);
+   uint32_t moved;
    if (swap_ok)
       while (inactive_is_low(st, LRU_INACTIVE_ANON))
-         deactivate_tail(st, LRU_INACTIVE_ANON);
+         deactivate_tail(st, LRU_INACTIVE_ANON, &moved);
    while (inactive_is_low(st, LRU_INACTIVE_FILE))
-      deactivate_tail(st, LRU_INACTIVE_FILE);
+      deactivate_tail(st, LRU_INACTIVE_FILE, &moved);
 
    bool anon_ok = swap_ok && st->lru[LRU_INACTIVE_ANON].n +
                              st->lru[LRU_ACTIVE_ANON].n > 0;
    bool file_ok = st->lru[LRU_INACTIVE_FILE].n + st->lru[LRU_ACTIVE_FILE].n > 0;
    int type;                                         /* 0 anon, 1 file */
    bool weighed = anon_ok && file_ok;
+   vt_u64 weight = 0;
    if (weighed) {
-      st->credit[0] += st->swappiness;
-      st->credit[1] += 200 - st->swappiness;
+      /* get_scan_count: each type is scanned in proportion to its size,
+         times swappiness weighed by the inverse of its recent cost (a
+         type whose pages keep coming back is scanned less) */
+      vt_u64 total = st->cost[0] + st->cost[1];
+      vt_u64 ac = total + st->cost[0], fc = total + st->cost[1];
+      vt_u64 ap = st->swappiness * (ac + fc + 1) / (ac + 1);
+      vt_u64 fp = (200 - st->swappiness) * (ac + fc + 1) / (fc + 1);
+      ap *= st->lru[LRU_INACTIVE_ANON].n + st->lru[LRU_ACTIVE_ANON].n;
+      fp *= st->lru[LRU_INACTIVE_FILE].n + st->lru[LRU_ACTIVE_FILE].n;
+      weight = ap + fp;
+      st->credit[0] += (vt_s64)ap;
+      st->credit[1] += (vt_s64)fp;
       type = st->credit[0] > st->credit[1] ? 0 : 1;
    } else {
       type = anon_ok ? 0 : 1;
@@ -259,7 +321,7 @@ static uint32_t lnx_victim(void *v, vt_u64 now)
       f = shrink_type(st, type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON);
    }
    if (f != VT_SIM_NO_FRAME && weighed)
-      st->credit[type] -= 200;
+      st->credit[type] -= (vt_s64)weight;
    return f;
 }
 

@@ -648,6 +648,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
    fr->anon = (flags & VT_SIMA_ANON) != 0;
    fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+   fr->exec = (flags & VT_SIMA_EXEC) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
    s->fslot[f] = 0;
    vt_kmap_put(&s->resident, key, NULL)->val = f;
@@ -717,6 +718,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
       }
       bool anon = (flags & VT_SIMA_ANON) != 0;
       fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+      fr->exec = (flags & VT_SIMA_EXEC) != 0;
       if (anon != (fr->anon != 0)) {
          /* The page changed kind (a private file page copied on write):
             a new page in the same frame. */

@@ -37,6 +37,7 @@ struct vt_pframe {
    uint8_t  dirty;        /* written since brought in (or since written back) */
    uint8_t  anon;         /* swap-backed (anonymous) vs file-backed */
    uint8_t  locked;      /* mlocked: never a victim */
+   uint8_t  exec;        /* mapped executable (VT_SIMA_EXEC) */
    uint32_t link[2];      /* for the policy's own lists (prev/next frame) */
    vt_u64   pdata;        /* for the policy's own use (age counter, ...) */
 };
@@ -171,6 +172,7 @@ void vt_sim_destroy(struct vt_sim *s);
 #define VT_SIMA_PREFAULT 16u /* mapped without being referenced (fault-
                                around, populate): brought in, not counted
                                as a reference or a fault */
+#define VT_SIMA_EXEC   32u  /* in an executable mapping (VM_EXEC) */
 
 /* A reference to page key at time now.  base_cls: the fault class the
    unlimited model took for it, or -1 if it found the page present.
