@@ -232,7 +232,8 @@ static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n
 
 static void a2l_finish(struct a2l *job)
 {
-   char fn[4096], loc[4096];
+   char *fn = NULL, *loc = NULL;
+   size_t fn_cap = 0, loc_cap = 0;
    FILE *f;
    size_t k;
    if (job->pid < 0)
@@ -242,7 +243,8 @@ static void a2l_finish(struct a2l *job)
       char *colon, *end;
       struct frame *fr = &frames[job->idx[k]];
       unsigned long line;
-      if (!fgets(fn, sizeof fn, f) || !fgets(loc, sizeof loc, f))
+      /* whole lines, however long (C++ names can be) */
+      if (getline(&fn, &fn_cap, f) < 0 || getline(&loc, &loc_cap, f) < 0)
          break;
       fn[strcspn(fn, "\n")] = '\0';
       loc[strcspn(loc, "\n")] = '\0';
@@ -261,6 +263,8 @@ static void a2l_finish(struct a2l *job)
          }
       }
    }
+   free(fn);
+   free(loc);
    if (f)
       fclose(f);
    else
@@ -274,7 +278,8 @@ static void a2l_finish(struct a2l *job)
 static char **run_lines(char **argv, size_t n)
 {
    char **lines = vn_xcalloc(n + 1, sizeof *lines);
-   char buf[8192];
+   char *buf = NULL;
+   size_t cap = 0;
    int out[2];
    pid_t pid;
    FILE *f;
@@ -289,10 +294,11 @@ static char **run_lines(char **argv, size_t n)
    }
    close(out[1]);
    f = fdopen(out[0], "r");
-   for (k = 0; f && k < n && fgets(buf, sizeof buf, f); k++) {
+   for (k = 0; f && k < n && getline(&buf, &cap, f) >= 0; k++) {
       buf[strcspn(buf, "\n")] = '\0';
       lines[k] = vn_xstrdup(buf);
    }
+   free(buf);
    if (f)
       fclose(f);
    else

@@ -269,8 +269,9 @@ static void add_syms(struct vn_elf *e, const uint8_t *data, size_t size, uint32_
       if (s->sh_type != want || s->sh_link >= eh->e_shnum)
          continue;
       str = &sh[s->sh_link];
-      if (s->sh_offset + s->sh_size > size || str->sh_offset + str->sh_size > size)
-         continue;
+      if (s->sh_offset + s->sh_size > size || str->sh_offset + str->sh_size > size ||
+          str->sh_size == 0 || data[str->sh_offset + str->sh_size - 1] != '\0')
+         continue;   /* names must end inside their table */
       sym = (const void *)(data + s->sh_offset);
       n = s->sh_size / sizeof(Elf64_Sym);
       e->syms = vn_xrealloc(e->syms, (e->nsyms + n) * sizeof *e->syms);
