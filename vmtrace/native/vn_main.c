@@ -266,8 +266,14 @@ static char *expand_name(const char *fmt, pid_t pid)
 
 static volatile sig_atomic_t got_signal;
 
-static void on_signal(int sig)
+/* A signal the terminal sends (Ctrl-C, Ctrl-\) goes to the whole
+   foreground process group, the program included: only one sent to
+   vmtrace-native alone (kill) is passed on. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+   (void)uc;
+   if (si && si->si_code == SI_KERNEL)
+      return;
    got_signal = sig;
 }
 
@@ -391,7 +397,8 @@ int main(int argc, char **argv)
 
    /* Signals meant for the program go to it; we keep recording. */
    memset(&sa, 0, sizeof sa);
-   sa.sa_handler = on_signal;
+   sa.sa_sigaction = on_signal;
+   sa.sa_flags = SA_SIGINFO;
    sigaction(SIGINT, &sa, NULL);
    sigaction(SIGTERM, &sa, NULL);
    sigaction(SIGHUP, &sa, NULL);
