@@ -13,6 +13,25 @@ var V = require('./validate');
 var N = require('./native');
 var C = require('./compare');
 
+// A table under a search box (name or kind): the rows whose text(row)
+// contains what is typed, redrawn as it is typed.
+function filterableTable(viewer, section, table, text, label, opts) {
+  var h = viewer.h.bind(viewer);
+  var filter = h('input', { type: 'search', placeholder: 'filter by name or kind', class: 'filter', 'aria-label': label });
+  section.appendChild(filter);
+  var holder = h('div');
+  section.appendChild(holder);
+  var draw = function () {
+    var q = filter.value.toLowerCase();
+    var spec = Object.assign({}, table, {
+      rows: q ? table.rows.filter(function (r) { return text(r).toLowerCase().indexOf(q) >= 0; }) : table.rows
+    });
+    dom.clear(holder).appendChild(T.render(viewer.doc, spec, opts));
+  };
+  filter.addEventListener('input', draw);
+  draw();
+}
+
 // Charts reset by a double-click report their full range (null): each
 // linked chart then shows its whole time axis.
 function resetToFullRange(linker) {
@@ -282,19 +301,8 @@ Viewer.prototype.showFile = function (fi) {
   // Mappings, filterable and sortable.
   var mt = M.mappingTable(d);
   var ms = add('mappings', mt.title + ' (' + mt.rows.length + ')', mt.note + ' Click a column to sort.');
-  var filter = h('input', { type: 'search', placeholder: 'filter by name or kind', class: 'filter', 'aria-label': 'filter mappings' });
-  ms.appendChild(filter);
-  var holder = h('div');
-  ms.appendChild(holder);
-  var drawMappings = function () {
-    var q = filter.value.toLowerCase();
-    var spec = Object.assign({}, mt, {
-      rows: q ? mt.rows.filter(function (r) { return (r.name + ' ' + r.kind + ' ' + r.perms).toLowerCase().indexOf(q) >= 0; }) : mt.rows
-    });
-    dom.clear(holder).appendChild(T.render(self.doc, spec, { limit: 300 }));
-  };
-  filter.addEventListener('input', drawMappings);
-  drawMappings();
+  filterableTable(self, ms, mt, function (r) { return r.name + ' ' + r.kind + ' ' + r.perms; },
+    'filter mappings', { limit: 300 });
 
   // Labels and phases.
   var lt = M.labelTable(d);
@@ -444,19 +452,8 @@ Viewer.prototype.renderNative = function (nat) {
   add('native-processes', pt.title + ' (' + pt.rows.length + ')', pt.note).appendChild(T.render(this.doc, pt, { limit: 300 }));
   var mt = N.mappingTable(d);
   var msec = add('native-mappings', mt.title + ' (' + mt.rows.length + ')', mt.note + ' Click a column to sort.');
-  var filter = h('input', { type: 'search', placeholder: 'filter by name or kind', class: 'filter', 'aria-label': 'filter measured mappings' });
-  msec.appendChild(filter);
-  var holder = h('div');
-  msec.appendChild(holder);
-  var draw = function () {
-    var q = filter.value.toLowerCase();
-    var spec = Object.assign({}, mt, {
-      rows: q ? mt.rows.filter(function (r) { return (r.name + ' ' + r.kind).toLowerCase().indexOf(q) >= 0; }) : mt.rows
-    });
-    dom.clear(holder).appendChild(T.render(self.doc, spec, { limit: 300, empty: 'no faults recorded in any mapping' }));
-  };
-  filter.addEventListener('input', draw);
-  draw();
+  filterableTable(self, msec, mt, function (r) { return r.name + ' ' + r.kind; },
+    'filter measured mappings', { limit: 300, empty: 'no faults recorded in any mapping' });
   var ft = N.faultSiteTable(d);
   add('native-faultsites', 'Top fault sites', ft.note + ' Open a row for its whole stack.')
     .appendChild(T.render(this.doc, ft, { limit: 50, empty: 'no fault sites recorded (call_graph none?)' }));

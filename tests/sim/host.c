@@ -135,7 +135,7 @@ void drv_flush(struct drv *d)
       if (d->pend_n[k]) {
          vt_u64 n = d->pend_n[k];
          d->pend_n[k] = 0;
-         vt_sim_note_hits(d->s, k, n, d->pend_last[k]);
+         vt_sim_note_hits(d->s, k, n, d->pend_last[k], 0);
       }
 }
 
@@ -185,7 +185,7 @@ unsigned drv_ref(struct drv *d, vt_u64 key, unsigned flags, uint32_t mapping,
    if (key < DRV_MAX_KEYS && d->pend_n[key]) {
       vt_u64 n = d->pend_n[key];
       d->pend_n[key] = 0;
-      vt_sim_note_hits(d->s, key, n, d->pend_last[key]);
+      vt_sim_note_hits(d->s, key, n, d->pend_last[key], 0);
    }
    unsigned r = vt_sim_access(d->s, key, flags, mapping, now, base_cls, cls);
    if (d->fast && key < DRV_MAX_KEYS && (r & VT_SIMR_CACHEABLE) &&

@@ -161,7 +161,7 @@ void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    vt_u64 key = key_of(v, addr, *pte);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       if (!mm->sim_stopped[i])
-         vt_sim_note_hits_ordered(mm->sims[i], key, n, last, order);
+         vt_sim_note_hits(mm->sims[i], key, n, last, order);
 }
 
 /* A page leaves the address space: an anonymous page is gone; a page-

@@ -63,8 +63,9 @@
 
    Not modelled: reclaim in batches of SWAP_CLUSTER_MAX and scan priority
    (scanning in proportion to the list sizes stands for them), cache trim
-   mode, the file_is_tiny override, writeback throttling, mark_page_accessed for read()/write() (no system-call page
-   cache accesses reach the simulation).  Learns of references through the
+   mode, the file_is_tiny override, writeback throttling,
+   mark_page_accessed for read()/write() (no system-call page cache
+   accesses reach the simulation).  Learns of references through the
    accessed bit only (VT_POL_REFBIT).  O(1) amortised per fault; the aging
    loop and the rotation of referenced pages are bounded by the list
    lengths.  Parameter: swappiness (0..200, default 60). */
@@ -212,20 +213,20 @@ static bool exec_file(const struct vt_pframe *fr)
 
 /* The tail of the active list to the head of the inactive list; a
    referenced executable file page goes back to the head of the active
-   list instead (its accessed bit cleared).  Whether it was deactivated. */
-static bool deactivate_tail(struct lnx *st, unsigned inactive_lru, uint32_t *out)
+   list instead (its accessed bit cleared).  The page deactivated, or
+   VT_SIM_NO_FRAME. */
+static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
 {
    uint32_t f = st->lru[inactive_lru + 1].tail;
    bool referenced = st->fr[f].referenced;
-   *out = f;
    if (referenced)
       vt_sim_clear_referenced(st->s, f);
    if (referenced && exec_file(&st->fr[f])) {
       lru_move(st, f, inactive_lru + 1);
-      return false;
+      return VT_SIM_NO_FRAME;
    }
    lru_move(st, f, inactive_lru);
-   return true;
+   return f;
 }
 
 static uint32_t evict_page(struct lnx *st, uint32_t f)
@@ -268,7 +269,8 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
       f = prev;
    }
    while (st->lru[inactive_lru + 1].n > 0) {
-      if (!deactivate_tail(st, inactive_lru, &f))
+      f = deactivate_tail(st, inactive_lru);
+      if (f == VT_SIM_NO_FRAME)
          continue;              /* code, rotated: its bit is clear now */
       if (vt_sim_evictable(st->s, f)) {
          st->fr[f].pdata &= ~PD_REFERENCED;
@@ -283,12 +285,11 @@ static uint32_t lnx_victim(void *v, vt_u64 now)
    struct lnx *st = v;
    (void)now;
    bool swap_ok = swap_has_slot(st);
-   uint32_t moved;
    if (swap_ok)
       while (inactive_is_low(st, LRU_INACTIVE_ANON))
-         deactivate_tail(st, LRU_INACTIVE_ANON, &moved);
+         deactivate_tail(st, LRU_INACTIVE_ANON);
    while (inactive_is_low(st, LRU_INACTIVE_FILE))
-      deactivate_tail(st, LRU_INACTIVE_FILE, &moved);
+      deactivate_tail(st, LRU_INACTIVE_FILE);
 
    bool anon_ok = swap_ok && st->lru[LRU_INACTIVE_ANON].n +
                              st->lru[LRU_ACTIVE_ANON].n > 0;

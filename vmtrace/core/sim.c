@@ -794,13 +794,8 @@ void vt_sim_set_order(struct vt_sim *s, vt_u64 order)
    s->order = order;
 }
 
-void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last)
-{
-   vt_sim_note_hits_ordered(s, key, n, last, s->order);
-}
-
-void vt_sim_note_hits_ordered(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
-                              vt_u64 order)
+void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
+                      vt_u64 order)
 {
    struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
    if (!e || n == 0)

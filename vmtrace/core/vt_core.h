@@ -332,10 +332,11 @@ struct vt_mm {                       /* like mm_struct */
    bool           sims_every;        /* one needs every reference */
    bool           hits_noted;        /* the host counts the references its
                                         filter absorbs and delivers them
-                                        (vt_sims_note_hits, in time order)
-                                        before any reference it passes on:
-                                        the filter may cache pages even for
-                                        sims_every */
+                                        (vt_sims_note_hits, with their time
+                                        and order) before every decision of
+                                        a simulation and before a page's
+                                        identity may change: the filter may
+                                        cache pages even for sims_every */
    vt_u64        *rmap_key;          /* page-cache key -> address (memsim.c) */
    vt_addr       *rmap_addr;
    uint32_t       rmap_n, rmap_cap;

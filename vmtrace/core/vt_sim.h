@@ -192,13 +192,12 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
 void vt_sim_set_order(struct vt_sim *s, vt_u64 order);
 
 /* References the fast path absorbed: n more references to key, the last
-   at time last (only for resident pages; ignored otherwise). */
-void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last);
-/* The same with the order of the last of them (vt_sim_set_order); the
-   simulation's own order, that of the reference it may be handling while
-   the host delivers these, is left alone. */
-void vt_sim_note_hits_ordered(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
-                              vt_u64 order);
+   at time last and in order `order` (vt_sim_set_order; 0 if the host
+   gives none).  Only for resident pages; ignored otherwise.  The
+   simulation's own order, that of a reference it may be handling while the
+   host delivers these, is left alone. */
+void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
+                      vt_u64 order);
 
 /* The page is gone (munmap, MADV_DONTNEED, exit): its frame and any swap
    slot are freed, it is no longer "evicted before". */

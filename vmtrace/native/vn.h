@@ -104,9 +104,23 @@ extern size_t vn_nprocs;
 #define VN_NO_RSS UINT64_MAX
 uint64_t vn_poll_rss(void);
 
+/* ---- the kernel's side (vn_perf.c) ------------------------------------ */
+struct pollfd;
+int vn_perf_open(pid_t child);      /* -1 after saying why */
+int vn_perf_fill_pollfds(struct pollfd *p, int max);
+void vn_perf_collect(void);         /* ring buffers -> backlog */
+size_t vn_perf_process(uint64_t budget_ns);   /* backlog left */
+void vn_perf_drain(void);           /* collect, then all of the backlog */
+void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
+uint64_t vn_perf_reported_lost(void);
+extern uint64_t vn_recorded;        /* samples handled */
+
 /* ---- ELF files and unwinding (vn_unwind.c) --------------------------- */
 struct vn_elf *vn_elf_get(const char *path);
 const char *vn_elf_path(const struct vn_elf *e);
+/* The function the ELF's symbol tables (or its debug file's) put at its
+   own address rel, or NULL. */
+const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
 /* Runtime address → address in the ELF file's own numbering (what
    addr2line takes), given the mapping the address is in. */
 uint64_t vn_elf_rel(const struct vn_map *m, uint64_t addr);
@@ -131,7 +145,6 @@ void vn_timeline_end(uint64_t mono_ns);
 /* ---- output (vn_output.c) -------------------------------------------- */
 struct vn_run {
    char **argv;
-   pid_t pid;
    double start_time, end_time;
    uint64_t start_ns;
    int exit_signal;           /* 0: exited with exit_code */

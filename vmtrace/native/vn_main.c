@@ -16,14 +16,6 @@
 #include <unistd.h>
 
 /* vn_perf.c */
-int vn_perf_open(pid_t child);
-int vn_perf_fill_pollfds(struct pollfd *p, int max);
-void vn_perf_drain(void);
-void vn_perf_collect(void);
-size_t vn_perf_process(uint64_t budget_ns);
-void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
-uint64_t vn_perf_reported_lost(void);
-extern uint64_t vn_recorded;
 
 struct vn_options vn_opt = {
    .out_file = "vmtrace-native.out.%p",
@@ -350,7 +342,6 @@ int main(int argc, char **argv)
       }
    }
 
-   vn_run.pid = child;
    vn_proc_new(child, getpid(), 0);
    if (vn_perf_open(child) < 0) {
       kill(child, SIGKILL);

@@ -83,7 +83,7 @@ static void proc_json(FILE *f, const struct vn_proc *p)
          continue;
       fprintf(f, "%s\n      {\"name\": ", first ? "" : ",");
       first = 0;
-      vn_json_str(f, m->kind == VN_K_ANON && m->name[0] != '[' ? "" : m->name);
+      vn_json_str(f, m->name);
       fprintf(f, ", \"kind\": \"%s\", \"start\": %llu, \"end\": %llu, \"faults\": ",
               kind_name(m->kind), (unsigned long long)m->start, (unsigned long long)m->end);
       faults_json(f, &m->faults);

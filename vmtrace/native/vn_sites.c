@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 extern char **environ;
-const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
 
 /* A code location: (ELF, its own address), or a bare address outside any
    ELF file.  Shown with the first runtime address it was seen at. */

@@ -302,7 +302,6 @@ static void load_syms(struct vn_elf *e)
    qsort(e->syms, e->nsyms, sizeof *e->syms, sym_cmp);
 }
 
-const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);
 const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel)
 {
    size_t lo = 0, hi;

@@ -45,7 +45,7 @@ static inline void slot_deliver(UInt t, UInt i, ULong tag)
 
 /* Every slot's hits.  In any order: the policies order pages by the time
    and order delivered with them, not by when they learn of them. */
-static void hits_flush(void)
+void vt_hits_flush(void)
 {
    if (!count_hits)
       return;
@@ -62,14 +62,9 @@ void vt_hits_init(void)
    vt_mm.hits_noted = count_hits;
 }
 
-void vt_hits_flush(void)
-{
-   hits_flush();
-}
-
 void vt_tlb_flush(void)
 {
-   hits_flush();
+   vt_hits_flush();
    for (UInt i = 0; i < VT_TLB_ENTRIES; i++)
       vt_tlb_read[i] = vt_tlb_write[i] = vt_tlb_exec[i] = VT_TLB_EMPTY;
 }
@@ -105,38 +100,26 @@ static inline void access_page(Addr page_addr, enum vt_access acc)
 {
    ULong p = page_addr >> VT_PAGE_SHIFT;
    UInt i = (UInt)(p & (VT_TLB_ENTRIES - 1));
+   /* The hits held in the slots this reference may refill, or whose page
+      it may change (a copy on write makes a file page anonymous): first,
+      under the identity they had. */
    if (count_hits) {
-      /* This reference may change what the page is (a copy on write
-         makes a file page anonymous): its absorbed hits first, under the
-         identity they had. */
-      if (vt_tlb_read[i] == page_addr)
-         slot_deliver(0, i, page_addr);
-      if (vt_tlb_write[i] == page_addr)
-         slot_deliver(1, i, page_addr);
-      if (vt_tlb_exec[i] == page_addr)
-         slot_deliver(2, i, page_addr);
+      slot_deliver(0, i, vt_tlb_read[i]);
+      slot_deliver(1, i, vt_tlb_write[i]);
+      slot_deliver(2, i, vt_tlb_exec[i]);
    }
    unsigned res = vt_access(&vt_mm, page_addr, acc);
    if (!vt_clo.fast_path)
       return;
    if (acc == VT_ACC_EXEC) {
-      if (res & VT_RES_CACHE_READ) {
-         if (count_hits && vt_tlb_exec[i] != page_addr)
-            slot_deliver(2, i, vt_tlb_exec[i]);
+      if (res & VT_RES_CACHE_READ)
          vt_tlb_exec[i] = page_addr;
-      }
       return;
    }
-   if (res & VT_RES_CACHE_READ) {
-      if (count_hits && vt_tlb_read[i] != page_addr)
-         slot_deliver(0, i, vt_tlb_read[i]);
+   if (res & VT_RES_CACHE_READ)
       vt_tlb_read[i] = page_addr;
-   }
-   if (res & VT_RES_CACHE_WRITE) {
-      if (count_hits && vt_tlb_write[i] != page_addr)
-         slot_deliver(1, i, vt_tlb_write[i]);
+   if (res & VT_RES_CACHE_WRITE)
       vt_tlb_write[i] = page_addr;
-   }
 }
 
 void vt_access_range(Addr a, SizeT len, enum vt_access acc)
@@ -153,15 +136,15 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
    }
 }
 
-/* The miss handler.  arg packs the access size (bits 0-15), the access
-   kind (bits 16-17), its position in the superblock (bits 18-31) and the
-   instructions of this superblock executed but not yet added to vt_insns
-   (bits 32-63), so the clock is exact here. */
 /* The instruction whose access is being simulated (0 outside vt_miss):
    Valgrind's guest IP is only brought up to date at some points of a
    superblock, so fault sites take the faulting instruction from here. */
 Addr vt_fault_ip;
 
+/* The miss handler.  arg packs the access size (bits 0-15), the access
+   kind (bits 16-17), its position in the superblock (bits 18-31) and the
+   instructions of this superblock executed but not yet added to vt_insns
+   (bits 32-63), so the clock is exact here; ip is the instruction. */
 static VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
    UWord size = arg & 0xffff;
@@ -187,6 +170,8 @@ struct ictx {
    Addr   last_fetch_page;   /* page of the last checked fetch, or 1 */
    Addr   cur_ip;            /* the instruction being instrumented */
    UInt   ref_idx;           /* accesses checked so far in this superblock */
+   IRExpr *stamp_base;       /* vt_insns << 16 as loaded since the counters
+                                were last updated, or NULL */
 };
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
@@ -247,11 +232,14 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
          if (guard)
             hit = bin(c, Iop_And1, guard, hit, Ity_I1);
-         IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                                 IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
-         IRExpr *stamp = bin(c, Iop_Or64,
-                             bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(STAMP_SHIFT)), Ity_I64),
-                             IRExpr_Const(IRConst_U64(pos)), Ity_I64);
+         if (!c->stamp_base) {   /* once until vt_insns next changes */
+            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                    IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
+            c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(STAMP_SHIFT)),
+                                Ity_I64);
+         }
+         IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos)),
+                             Ity_I64);
          IRExpr *sa = bin(c, Iop_Add64, off,
                           IRExpr_Const(IRConst_U64((ULong)(Addr)hit_stamp[t])), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
@@ -290,15 +278,13 @@ static ULong next_wset_sample(void)
    return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
 }
 
-static ULong wall_override;   /* vt_sample_now_at */
-
-/* Closes the open sample at the current clock. */
-static void take_sample(void)
+/* Closes the open sample at the current clock, at wall-clock time wall_ms. */
+static void take_sample(ULong wall_ms)
 {
    ULong pss, uss;
    vt_frames_pss(&pss, &uss);
    vt_mm.now = vt_mm.sim_now = vt_insns;
-   vt_wset_sample(&vt_mm, vt_insns, wall_override ? wall_override : vt_wall_ms(), pss, uss);
+   vt_wset_sample(&vt_mm, vt_insns, wall_ms, pss, uss);
 }
 
 /* The next time vt_sample_tick must run: a sample boundary or a tick of a
@@ -319,40 +305,44 @@ static void vt_sample_tick(void)
    Bool sampled = False;
    while (vt_insns >= next_wset_sample()) {
       sampled = True;
-      take_sample();
+      take_sample(vt_wall_ms());
    }
    vt_sample_init();
    if (sampled)
       vt_tlb_flush();
 }
 
-/* At the end (exit, exec): the open sample is closed where the run ends. */
-void vt_sample_final(void)
+/* Closes the open sample unless one closed at this very instruction. */
+static void close_sample(ULong wall_ms)
 {
    const struct vt_wset *w = vt_mm.ws;
    if (w && !(w->nr && w->t[w->nr - 1] == vt_insns))
-      take_sample();
+      take_sample(wall_ms);
 }
 
-/* A sample now, between the regular ones: at fork (a process blocked in
-   waitpid executes nothing, so its samples would not show the sharing). */
-void vt_sample_now(void)
+/* At the end (exit, exec): the open sample is closed where the run ends. */
+void vt_sample_final(void)
+{
+   close_sample(vt_wall_ms());
+}
+
+/* A sample now, between the regular ones, stamped with wall-clock time
+   wall_ms: the moment the state it records began.  At fork: a process
+   blocked in waitpid executes nothing, so its samples would not show the
+   sharing; and the parent's sharing begins at the fork, before the child,
+   which may already have taken samples of its own. */
+void vt_sample_now_at(ULong wall_ms)
 {
    if (!vt_mm.ws)
       return;
-   vt_sample_final();
+   close_sample(wall_ms);
    vt_sample_init();
    vt_tlb_flush();     /* a new sample: first references must be seen */
 }
 
-/* The same, stamped with an earlier wall-clock time: the moment the state
-   it records began (a parent's sharing begins at the fork, before the
-   child, which may already have taken samples of its own). */
-void vt_sample_now_at(ULong wall_ms)
+void vt_sample_now(void)
 {
-   wall_override = wall_ms;
-   vt_sample_now();
-   wall_override = 0;
+   vt_sample_now_at(vt_wall_ms());
 }
 
 static void flush_counters(struct ictx *c)
@@ -360,6 +350,7 @@ static void flush_counters(struct ictx *c)
    add_counter(c, &vt_insns, c->pending_insns);
    add_counter(c, &vt_refs, c->pending_refs);
    c->pending_insns = c->pending_refs = 0;
+   c->stamp_base = NULL;     /* vt_insns may have changed */
 }
 
 /* At the entry of every superblock (whichever exit the previous one took):
@@ -394,7 +385,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0 };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);

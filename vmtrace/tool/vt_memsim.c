@@ -39,7 +39,7 @@ static void sim_invalidate(void *ctx, vt_u64 key)
 static void sim_flush_hits(void *ctx, struct vt_sim *s)
 {
    (void)ctx; (void)s;
-   vt_hits_flush();      /* the references the filter absorbed, in order */
+   vt_hits_flush();      /* the references the filter absorbed */
 }
 
 static void on_oom(void *ctx, UInt i, vt_addr addr)

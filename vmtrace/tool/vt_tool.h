@@ -56,10 +56,11 @@ extern struct vt_options vt_clo;
 
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
-extern Addr vt_fault_ip;
-/* Hits the filter absorbs, counted for LRU/LFU/ARC (vt_instrument.c). */
+extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
+/* Hits the filter absorbs, counted for LRU/LFU/ARC (vt_instrument.c):
+   vt_hits_flush delivers them to the simulations. */
 void vt_hits_init(void);
-void vt_hits_flush(void);           /* the instruction in vt_miss, else 0 */
+void vt_hits_flush(void);
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 
