@@ -19,10 +19,22 @@ import time
 
 PAGE = 4096
 
-# Fault classes of docs/output-format.md, in its order.
-MINOR_CLASSES = ["anon", "zero", "file_read", "file_cow", "file_shared",
-                 "wp_copy", "wp_reuse", "wp_shared"]
-MAJOR_CLASSES = ["swap_in", "file_major"]
+
+
+def read_fault_classes():
+    """The fault classes, [(name, kind)] in their order, from the one list
+    the C code and the report read too (vmtrace/core/fault_classes.def)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.realpath(__file__)))), "vmtrace", "core", "fault_classes.def")
+    with open(path) as f:
+        text = f.read()
+    return [(m.group(2), m.group(3).lower()) for m in re.finditer(
+        r'^VT_FAULT_CLASS\(\s*(\w+),\s*"([^"]*)",\s*(\w+),', text, re.M)]
+
+
+FAULT_CLASSES = read_fault_classes()
+MINOR_CLASSES = [n for n, k in FAULT_CLASSES if k == "minor"]
+MAJOR_CLASSES = [n for n, k in FAULT_CLASSES if k == "major"]
 CLASSES = MINOR_CLASSES + MAJOR_CLASSES
 FAULT_KEYS = CLASSES + ["minor", "major", "total", "invalid"]
 

@@ -1940,7 +1940,7 @@ static void t_counts_kinds(void)
       wp_shared = bits 0..7 = 255; major: swap_in, file_major = bits 8, 9 */
    EXPECT_EQ(255, vt_counts_minor(&c));
    EXPECT_EQ(256 + 512, vt_counts_major(&c));
-   EXPECT_EQ(VT_INVALID_KIND, vt_fault_classes[VT_FC_INVALID].kind);
+   EXPECT_EQ(VT_INVALID, vt_fault_classes[VT_FC_INVALID].kind);
    EXPECT_STR("wp_copy", vt_fault_classes[VT_FC_WP_COPY].name);
    EXPECT_STR("beyond_eof", vt_invalid_reason_names[VT_INV_BEYOND_EOF]);
 }

@@ -53,28 +53,10 @@ void *vt_realloc_array(void *p, size_t old_n, size_t new_n, size_t elem)
 }
 
 const struct vt_fault_class_info vt_fault_classes[VT_NR_FC] = {
-   [VT_FC_ANON] = { "anon", VT_MINOR, "do_anonymous_page",
-      "first touch of private anonymous memory: a zero-filled page" },
-   [VT_FC_ZERO] = { "zero", VT_MINOR, "do_anonymous_page",
-      "first read of private anonymous memory: the shared zero page" },
-   [VT_FC_FILE_READ] = { "file_read", VT_MINOR, "do_read_fault",
-      "read of a file or shared-memory page (with fault-around)" },
-   [VT_FC_FILE_COW] = { "file_cow", VT_MINOR, "do_cow_fault",
-      "first access to a private file page is a write: copied" },
-   [VT_FC_FILE_SHARED] = { "file_shared", VT_MINOR, "do_shared_fault",
-      "first access to a shared file page is a write" },
-   [VT_FC_WP_COPY] = { "wp_copy", VT_MINOR, "wp_page_copy",
-      "write to a read-only mapped page that must be copied" },
-   [VT_FC_WP_REUSE] = { "wp_reuse", VT_MINOR, "wp_page_reuse",
-      "write to a read-only mapped anonymous page nobody else maps" },
-   [VT_FC_WP_SHARED] = { "wp_shared", VT_MINOR, "wp_page_shared",
-      "first write to a clean shared file page (dirty tracking)" },
-   [VT_FC_SWAP_IN] = { "swap_in", VT_MAJOR, "do_swap_page",
-      "page read back from swap" },
-   [VT_FC_FILE_MAJOR] = { "file_major", VT_MAJOR, "filemap_fault",
-      "file page not in the page cache: read from the file" },
-   [VT_FC_INVALID] = { "invalid", VT_INVALID_KIND, "bad_area",
-      "access outside any VMA or against its protection (SIGSEGV)" },
+#define VT_FAULT_CLASS(id, name, kind, kernel, desc) \
+   [VT_FC_##id] = { name, VT_##kind, kernel, desc },
+#include "fault_classes.def"
+#undef VT_FAULT_CLASS
 };
 
 const char *const vt_map_kind_names[VT_NR_MK] = {

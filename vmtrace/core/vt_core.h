@@ -82,21 +82,13 @@ typedef vt_u64 vt_pte;
 /* ---- fault classes -------------------------------------------------- */
 
 enum vt_fault_class {
-   VT_FC_ANON,        /* do_anonymous_page, zero-filled page           */
-   VT_FC_ZERO,        /* do_anonymous_page, read: shared zero page     */
-   VT_FC_FILE_READ,   /* do_read_fault (+ fault-around)                */
-   VT_FC_FILE_COW,    /* do_cow_fault                                  */
-   VT_FC_FILE_SHARED, /* do_shared_fault                               */
-   VT_FC_WP_COPY,     /* do_wp_page -> wp_page_copy                    */
-   VT_FC_WP_REUSE,    /* do_wp_page -> wp_page_reuse                   */
-   VT_FC_WP_SHARED,   /* do_wp_page -> wp_page_shared                  */
-   VT_FC_SWAP_IN,     /* do_swap_page (major)                          */
-   VT_FC_FILE_MAJOR,  /* filemap_fault, page not cached (major)        */
-   VT_FC_INVALID,     /* bad_area / access_error: SIGSEGV              */
+#define VT_FAULT_CLASS(id, name, kind, kernel, desc) VT_FC_##id,
+#include "fault_classes.def"
+#undef VT_FAULT_CLASS
    VT_NR_FC
 };
 
-enum vt_fc_kind { VT_MINOR, VT_MAJOR, VT_INVALID_KIND };
+enum vt_fc_kind { VT_MINOR, VT_MAJOR, VT_INVALID };
 
 struct vt_fault_class_info {
    const char     *name;        /* JSON key, e.g. "wp_copy" */
