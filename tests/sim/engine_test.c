@@ -440,10 +440,10 @@ static void test_ticks(void)
    drv_destroy(&d);
 }
 
-static void test_kmap(void)
+static void test_hash(void)
 {
-   struct vt_kmap m;
-   vt_kmap_init(&m, 4);
+   struct vt_hash m;
+   vt_hash_init(&m, 4);
    static vt_u64 val[5000];
    static bool in[5000];
    vt_u64 r = 99;
@@ -454,18 +454,18 @@ static void test_kmap(void)
       switch (t_rand(&r) % 3) {
       case 0: {
          bool added;
-         struct vt_kmap_ent *e = vt_kmap_put(&m, key, &added);
+         struct vt_hash_ent *e = vt_hash_put(&m, key, &added);
          ok &= added == !in[k];
          e->val = val[k] = t_rand(&r);
          in[k] = true;
          break;
       }
       case 1:
-         ok &= vt_kmap_del(&m, key) == in[k];
+         ok &= vt_hash_del(&m, key) == in[k];
          in[k] = false;
          break;
       default: {
-         struct vt_kmap_ent *e = vt_kmap_get(&m, key);
+         struct vt_hash_ent *e = vt_hash_get(&m, key);
          ok &= in[k] ? e && e->val == val[k] : !e;
       }
       }
@@ -474,7 +474,7 @@ static void test_kmap(void)
    for (int k = 0; k < 5000; k++)
       n += in[k];
    t_ok(ok && m.n == n, "kmap: 200000 random operations agree with an array");
-   vt_kmap_destroy(&m);
+   vt_hash_destroy(&m);
 }
 
 static void test_table(void)
@@ -500,7 +500,7 @@ static void test_table(void)
 void test_engine(void)
 {
    test_table();
-   test_kmap();
+   test_hash();
    test_swap_balance();
    test_swap_full();
    test_locked();

@@ -6,7 +6,7 @@
 
 #include "sim_test.h"
 
-void *vt_host_alloc(size_t n)
+static void *host_alloc(size_t n)
 {
    void *p = calloc(1, n ? n : 1);
    if (!p) {
@@ -16,13 +16,16 @@ void *vt_host_alloc(size_t n)
    return p;
 }
 
-void vt_host_free(void *p) { free(p); }
-
-void vt_host_panic(const char *msg)
+__attribute__((noreturn)) static void host_panic(const char *msg)
 {
    fprintf(stderr, "panic: %s\n", msg);
    abort();
 }
+
+/* The core's host: memory and panic only (the simulations are driven
+   directly, through struct vt_sim_owner). */
+const struct vt_host_ops test_host_ops = { .alloc = host_alloc, .free = free,
+                                           .panic = host_panic };
 
 /* ---- TAP ---- */
 
@@ -150,7 +153,7 @@ void drv_init(struct drv *d, const struct vt_sim_config *cfg, bool fast)
 {
    memset(d, 0, sizeof *d);
    d->fast = fast;
-   struct vt_sim_host h = {
+   struct vt_sim_owner h = {
       .invalidate = drv_invalidate, .oom = drv_oom,
       .flush_hits = drv_flush_hits, .ctx = d,
    };

@@ -12,6 +12,7 @@ int main(int argc, char **argv)
       { "policies", test_policies }, { "property", test_property },
    };
    const int n = (int)(sizeof groups / sizeof groups[0]);
+   vt_core_init(&test_host_ops, NULL);
    for (int g = 0; g < n; g++) {
       bool run = argc < 2;
       for (int a = 1; a < argc; a++)

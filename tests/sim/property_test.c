@@ -243,7 +243,7 @@ static bool run_one(const char *policy, const struct gen *g,
    cover_inval += d.invalidations;
    if (!ok) {
       t_diag("%s, %u frames, %u pages, swap %llu, anon mode %d, writes %u%%, "
-             "locks %u%%, seed %llu, period %llu, tau %llu, swappiness %u, "
+             "locks %u%%, seed %llu, period %llu, tau %llu, swappiness %llu, "
              "%s: at operation %d: %s", policy, g->frames, g->universe,
              g->swap_pages, g->anon_mode, g->write_pct, g->lock_pct, g->seed,
              g->params.period, g->params.tau, g->params.swappiness,

@@ -17,6 +17,7 @@ bool t_eq(vt_u64 got, vt_u64 expected, const char *fmt, ...)
    __attribute__((format(printf, 3, 4)));
 void t_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int t_failures;
+extern const struct vt_host_ops test_host_ops;
 
 /* ---- a host for one simulation ------------------------------------------ */
 

@@ -31,7 +31,7 @@ static jmp_buf panic_jmp;
 static bool panic_armed;
 static char panic_msg[512];
 
-void *vt_host_alloc(size_t n)
+static void *host_alloc(size_t n)
 {
    void *p = calloc(1, n ? n : 1);
    if (!p) {
@@ -41,9 +41,7 @@ void *vt_host_alloc(size_t n)
    return p;
 }
 
-void vt_host_free(void *p) { free(p); }
-
-void vt_host_panic(const char *msg)
+__attribute__((noreturn)) static void host_panic(const char *msg)
 {
    snprintf(panic_msg, sizeof panic_msg, "%s", msg);
    if (panic_armed) {
@@ -209,10 +207,11 @@ struct rec {
 };
 static struct rec R;
 
-static void on_fault_cb(void *ctx, vt_addr addr, enum vt_access acc,
-                        enum vt_fault_class cls, int reason)
+static void on_fault_cb(void *ctx, struct vt_mm *mm, vt_addr addr,
+                        enum vt_access acc, enum vt_fault_class cls, int reason)
 {
    struct rec *r = ctx;
+   (void)mm;
    r->nfaults++;
    r->cls = cls;
    r->reason = reason;
@@ -220,9 +219,10 @@ static void on_fault_cb(void *ctx, vt_addr addr, enum vt_access acc,
    r->acc = acc;
 }
 
-static void on_inval_cb(void *ctx, vt_addr start, vt_addr end)
+static void on_inval_cb(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end)
 {
    struct rec *r = ctx;
+   (void)mm;
    if (r->ninv < sizeof r->inv / sizeof r->inv[0]) {
       r->inv[r->ninv][0] = start;
       r->inv[r->ninv][1] = end;
@@ -241,9 +241,6 @@ static struct vt_mm *mm_new(unsigned fault_around_pages, bool zero_page)
       abort();
    vt_mm_init(mm, &cfg);
    memset(&R, 0, sizeof R);
-   mm->on_fault = on_fault_cb;
-   mm->invalidate = on_inval_cb;
-   mm->host_ctx = &R;
    cur_mm = mm;
    return mm;
 }
@@ -1314,7 +1311,7 @@ static void t_munmap_partial(void)
 {
    struct vt_mm *mm = mm_new(1, true);
    struct vt_file *f = reg_file(mm, 64 * PG);
-   mm->now = 10;
+   vt_set_clock(mm, 10, mm->sim_now, mm->sim_order);
    int id = map_file(mm, BASE, 8, RW, f, 4);
    struct vt_mapping *m = mm->maps[id];
    EXPECT_EQ(10, m->created_at);
@@ -1345,7 +1342,7 @@ static void t_munmap_partial(void)
    EXPECT_EQ(5, mm->vmas[0].vm_pgoff);
    EXPECT_EQ(4, mm->rss);
    /* Everything: the mapping is retired at the current time. */
-   mm->now = 77;
+   vt_set_clock(mm, 77, mm->sim_now, mm->sim_order);
    vt_munmap(mm, BASE, 8 * PG);
    EXPECT_EQ(0, mm->nr_vmas);
    EXPECT_EQ(0, m->nr_vmas);
@@ -1854,7 +1851,7 @@ static void t_stack_growth(void)
    vt_addr S = BASE + 64 * PG;                 /* top of the stack */
    int id = map_req(mm, S - 4 * PG, 4, RW | VT_VM_GROWSDOWN, NULL, 0, false,
                     VT_MK_STACK);
-   vt_set_stack(mm, S - 16 * PG);
+   vt_set_stack(mm, S - PG, S - 16 * PG);
    EXPECT_STR("[stack]", mm->maps[id]->name);
    /* An access 6 pages down grows the VMA to that page. */
    EXPECT_FC(VT_FC_ANON, WR(mm, S - 6 * PG + 8));
@@ -1884,7 +1881,7 @@ static void t_stack_guard_gap(void)
    vt_addr S = BASE + 4096 * PG;
    map_req(mm, S - 4 * PG, 4, RW | VT_VM_GROWSDOWN, NULL, 0, false,
            VT_MK_STACK);
-   vt_set_stack(mm, S - 2048 * PG);
+   vt_set_stack(mm, S - PG, S - 2048 * PG);
    map_anon(mm, S - 200 * PG, 10, RW);         /* ends at S - 190 pages */
    /* S - 10 pages lies 180 pages above its end: inside the gap. */
    EXPECT_FC(VT_FC_INVALID, WR(mm, S - 10 * PG));
@@ -2086,7 +2083,7 @@ static void t_collecting(void)
    struct vt_mm *mm = mm_new(1, true);
    int id = map_anon(mm, BASE, 4, RW);
    vt_label(mm, BASE, 4 * PG, "L");
-   mm->collecting = false;
+   vt_set_collecting(mm, false);
    unsigned res = vt_access(mm, BASE, VT_ACC_WRITE);
    vt_access(mm, BASE + 3 * PG, VT_ACC_WRITE);
    vt_access(mm, BASE - PG, VT_ACC_READ);          /* invalid, uncounted */
@@ -2102,7 +2099,7 @@ static void t_collecting(void)
    EXPECT_EQ(0, mm->maps[id]->c.touched);
    EXPECT_EQ(0, label_named(mm, "L")->c.faults[VT_FC_ANON]);
    EXPECT_EQ(0, mm->phases[0].c.faults[VT_FC_ANON]);
-   mm->collecting = true;
+   vt_set_collecting(mm, true);
    /* The fault taken while paused is not taken again, nor the touch. */
    EXPECT_FC(NOF, WR(mm, BASE));
    EXPECT_EQ(0, mm->total.touched);
@@ -2669,7 +2666,7 @@ static void t_property(void)
                                 .f = shm_file(mm, MFILE_MAX * PG) };
 
    for (unsigned step = 1; step <= run->steps && !cur_fail; step++) {
-      mm->now = step;
+      vt_set_clock(mm, step, mm->sim_now, mm->sim_order);
       unsigned op = rnd_below(100);
       if (op < 20) {                                     /* mmap */
          int s = (int)rnd_below(PW);
@@ -2878,9 +2875,16 @@ static const struct { const char *name; void (*fn)(void); } tests[] = {
    { "invalidate: munmap, mprotect, DONTNEED, mremap, brk, MAP_FIXED", t_invalidate },
 };
 
+/* The core's host: what the callbacks see goes into R. */
+static const struct vt_host_ops host_ops = {
+   .alloc = host_alloc, .free = free, .panic = host_panic,
+   .invalidate = on_inval_cb, .fault = on_fault_cb,
+};
+
 int main(void)
 {
    setvbuf(stdout, NULL, _IOLBF, 0);
+   vt_core_init(&host_ops, &R);
    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
       run_test(tests[i].name, tests[i].fn);
    for (size_t i = 0; i < sizeof prop_runs / sizeof prop_runs[0]; i++) {

@@ -14,14 +14,9 @@ static bool access_permitted(const struct vt_vma *v, enum vt_access acc)
    }
 }
 
-static vt_u64 vma_pgoff(const struct vt_vma *v, vt_addr addr)
-{
-   return v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT);
-}
-
 static bool beyond_eof(const struct vt_vma *v, vt_addr addr)
 {
-   return v->vm_file && vma_pgoff(v, addr) >= v->vm_file->size_pages;
+   return v->vm_file && vt_linear_page_index(v, addr) >= v->vm_file->size_pages;
 }
 
 /* The PTE a file page gets when mapped for reading: read-only for private
@@ -65,41 +60,39 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
-      if (!vt_pcache_has(v->vm_file, vma_pgoff(v, a)))
+      if (!vt_pcache_has(v->vm_file, vt_linear_page_index(v, a)))
          continue;             /* not in the page cache, or beyond EOF */
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
-      if (mm->file_map)
-         mm->file_map(mm->host_ctx, v->vm_file, vma_pgoff(v, a), 1);
+      vt_file_mapped(v->vm_file, vt_linear_page_index(v, a), 1);
       if (mm->nr_sims && a != (addr & VT_PAGE_MASK))
-         vt_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
    }
 }
 
-/* A fault on a PTE that is not present. */
-static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
-                                    struct vt_mapping *m, vt_addr addr,
-                                    vt_pte *ptep, enum vt_access acc)
+/* do_anonymous_page: the first touch of a private anonymous page.  A
+   read maps the shared zero page; a write, or any access without the zero
+   page, a new zeroed page (writable if the VMA is). */
+static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
+                                             struct vt_mapping *m, vt_pte *ptep,
+                                             vt_pte keep, enum vt_access acc)
 {
-   vt_pte keep = *ptep & VT_PTE_TOUCHED;
-   vt_pte lock = (v->vm_flags & VT_VM_LOCKED) ? VT_PTE_LOCKED : 0;
-   vt_pte base = VT_PTE_PRESENT | VT_PTE_USER | VT_PTE_ACCESSED | lock;
-   if (!v->vm_file) {                             /* do_anonymous_page */
-      if (acc != VT_ACC_WRITE && mm->cfg.zero_page) {
-         *ptep = keep | base | VT_PTE_ZERO;
-         return VT_FC_ZERO;
-      }
-      v->vm_flags |= VT_VM_ANON_VMA;
-      *ptep = keep | base |
-              ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
-      vt_rss_add(mm, m, 1);
-      return VT_FC_ANON;
+   if (acc != VT_ACC_WRITE && mm->cfg.zero_page) {
+      *ptep = keep | VT_PTE_ZERO;
+      return VT_FC_ZERO;
    }
-   struct vt_file *f = v->vm_file;
-   vt_u64 pgoff = vma_pgoff(v, addr);
-   /* A regular file's page not in the page cache is read from the file: a
-      major fault (filemap_fault), with read-around of readahead_pages
-      centred on it (do_sync_mmap_readahead). */
+   v->vm_flags |= VT_VM_ANON_VMA;
+   *ptep = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
+   vt_rss_add(mm, m, 1);
+   return VT_FC_ANON;
+}
+
+/* __do_fault's part: find the file page in the page cache.  A regular
+   file's page not there is read from the file: a major fault
+   (filemap_fault), with read-around of readahead_pages centred on it
+   (do_sync_mmap_readahead).  Shared memory's page comes into existence. */
+static bool file_page_major(struct vt_mm *mm, struct vt_file *f, vt_u64 pgoff)
+{
    bool major = !f->shmem && !vt_pcache_has(f, pgoff);
    if (major) {
       vt_u64 ra = mm->cfg.readahead_pages ? mm->cfg.readahead_pages : 1;
@@ -107,28 +100,66 @@ static enum vt_fault_class do_fault(struct vt_mm *mm, struct vt_vma *v,
       for (vt_u64 p = start; p < start + ra && p < f->size_pages; p++)
          vt_pcache_add(f, p);
    }
-   vt_pcache_add(f, pgoff);               /* shmem: the page exists now */
-   if (acc != VT_ACC_WRITE) {                     /* do_read_fault */
-      if (mm->cfg.fault_around_pages > 1 && !f->no_map_pages)  /* should_fault_around */
-         do_fault_around(mm, v, m, addr, ptep);
-      if (!(*ptep & VT_PTE_PRESENT)) {
-         *ptep = keep | file_read_pte(v);
-         vt_rss_add(mm, m, 1);
-         if (mm->file_map)
-            mm->file_map(mm->host_ctx, f, pgoff, 1);
-      }
-      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
+   vt_pcache_add(f, pgoff);
+   return major;
+}
+
+/* do_read_fault: map the page (and, first, the cached pages around it). */
+static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
+                                         struct vt_mapping *m, vt_addr addr,
+                                         vt_pte *ptep, vt_pte keep, bool major)
+{
+   vt_u64 pgoff = vt_linear_page_index(v, addr);
+   if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
+      do_fault_around(mm, v, m, addr, ptep);
+   if (!(*ptep & VT_PTE_PRESENT)) {
+      *ptep = keep | file_read_pte(v);
+      vt_rss_add(mm, m, 1);
+      vt_file_mapped(v->vm_file, pgoff, 1);
    }
+   return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
+}
+
+/* do_cow_fault: a write to a private file page not mapped yet: a private
+   copy, anonymous from now on. */
+static enum vt_fault_class do_cow_fault(struct vt_mm *mm, struct vt_vma *v,
+                                        struct vt_mapping *m, vt_pte *ptep,
+                                        vt_pte keep, bool major)
+{
    vt_rss_add(mm, m, 1);
-   if (!(v->vm_flags & VT_VM_SHARED)) {           /* do_cow_fault */
-      v->vm_flags |= VT_VM_ANON_VMA;
-      *ptep = keep | base | VT_PTE_WRITE | VT_PTE_DIRTY;
-      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_COW;
-   }
-   *ptep = keep | base | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
-   if (mm->file_map)
-      mm->file_map(mm->host_ctx, f, pgoff, 1);
-   return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;  /* do_shared_fault */
+   v->vm_flags |= VT_VM_ANON_VMA;
+   *ptep = keep | VT_PTE_WRITE | VT_PTE_DIRTY;
+   return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_COW;
+}
+
+/* do_shared_fault: a write to a shared file page not mapped yet: the page
+   cache's page, mapped writable and dirty. */
+static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
+                                           struct vt_mapping *m, vt_addr addr,
+                                           vt_pte *ptep, vt_pte keep, bool major)
+{
+   vt_rss_add(mm, m, 1);
+   *ptep = keep | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
+   vt_file_mapped(v->vm_file, vt_linear_page_index(v, addr), 1);
+   return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
+}
+
+/* A fault on a PTE that is not present (do_pte_missing). */
+static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
+                                          struct vt_mapping *m, vt_addr addr,
+                                          vt_pte *ptep, enum vt_access acc)
+{
+   vt_pte lock = (v->vm_flags & VT_VM_LOCKED) ? VT_PTE_LOCKED : 0;
+   vt_pte keep = (*ptep & VT_PTE_TOUCHED) | VT_PTE_PRESENT | VT_PTE_USER |
+                 VT_PTE_ACCESSED | lock;
+   if (!v->vm_file)
+      return do_anonymous_page(mm, v, m, ptep, keep, acc);
+   bool major = file_page_major(mm, v->vm_file, vt_linear_page_index(v, addr));
+   if (acc != VT_ACC_WRITE)
+      return do_read_fault(mm, v, m, addr, ptep, *ptep & VT_PTE_TOUCHED, major);
+   if (!(v->vm_flags & VT_VM_SHARED))
+      return do_cow_fault(mm, v, m, ptep, keep, major);
+   return do_shared_fault(mm, v, m, addr, ptep, keep, major);
 }
 
 /* do_wp_page: a write to a present, write-protected PTE in a VMA that
@@ -149,8 +180,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
       return VT_FC_WP_SHARED;
    }
    if (pte & VT_PTE_FILE) {              /* private copy of a file page */
-      if (mm->file_map)
-         mm->file_map(mm->host_ctx, v->vm_file, vma_pgoff(v, addr), -1);
+      vt_file_mapped(v->vm_file, vt_linear_page_index(v, addr), -1);
       v->vm_flags |= VT_VM_ANON_VMA;
       *ptep = (pte & ~(vt_pte)VT_PTE_FILE) | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_WP_COPY;
@@ -161,7 +191,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
    enum vt_fault_class cls = VT_FC_WP_REUSE;
    if (pte & VT_PTE_COW) {
       uint32_t f = VT_PTE_FRAME(pte);
-      if (mm->frame_ops && mm->frame_ops->shared(mm->host_ctx, mm->frames[f]))
+      if (vt_host->frame_shared && vt_host->frame_shared(vt_host_ctx, mm->frames[f]))
          cls = VT_FC_WP_COPY;
       vt_frame_put(mm, f);
    }
@@ -200,7 +230,7 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
          cls = (int)do_wp_page(mm, v, m, addr, ptep);
    } else {
-      cls = (int)do_fault(mm, v, m, addr, ptep, acc);
+      cls = (int)do_pte_missing(mm, v, m, addr, ptep, acc);
    }
 
    vt_pte pte = *ptep | VT_PTE_ACCESSED;
@@ -224,7 +254,7 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
          res |= VT_RES_CACHE_WRITE;
    }
    if (mm->nr_sims)
-      vt_sims_ref(mm, v, addr, pte, acc, cls, false, &res);
+      vt_mm_sims_ref(mm, v, addr, pte, acc, cls, false, &res);
    return res;
 }
 

@@ -3,6 +3,7 @@
    processes of a run share.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_sim.h"
 
 /* Frame indices are recycled through a free list threaded through
    mm->frames (an entry holds the next free index + 1). */
@@ -30,8 +31,8 @@ static uint32_t frame_alloc(struct vt_mm *mm)
 
 void vt_frame_put(struct vt_mm *mm, uint32_t idx)
 {
-   if (mm->frame_ops)
-      mm->frame_ops->release(mm->host_ctx, mm->frames[idx]);
+   if (vt_host->frame_release)
+      vt_host->frame_release(vt_host_ctx, mm->frames[idx]);
    mm->frames[idx] = mm->free_frame;
    mm->frame_live[idx] = 0;
    mm->free_frame = idx + 1;
@@ -84,14 +85,14 @@ void vt_fork_prepare(struct vt_mm *mm)
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
       if (copied_at_fork(&mm->vmas[i]))
          vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, fork_pte, &c);
-   vt_u64 *ids = vt_host_alloc((c.nr_new ? c.nr_new : 1) * sizeof *ids);
-   if (mm->frame_ops && (c.nr_new || c.nr_old))
-      mm->frame_ops->fork(mm->host_ctx, ids, c.nr_new, c.old, c.nr_old);
+   vt_u64 *ids = vt_alloc((c.nr_new ? c.nr_new : 1) * sizeof *ids);
+   if (vt_host->frames_fork && (c.nr_new || c.nr_old))
+      vt_host->frames_fork(vt_host_ctx, ids, c.nr_new, c.old, c.nr_old);
    for (uint32_t i = 0; i < c.nr_new; i++)
       mm->frames[c.new_idx[i]] = ids[i];
-   vt_host_free(ids);
-   vt_host_free(c.new_idx);
-   vt_host_free(c.old);
+   vt_free(ids);
+   vt_free(c.new_idx);
+   vt_free(c.old);
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
 }
@@ -136,6 +137,8 @@ void vt_fork_child(struct vt_mm *mm, bool copied)
       if (mm->maps[i])
          zero_counts(&mm->maps[i]->c);
    vt_wset_child(mm);
+   for (uint32_t i = 0; i < mm->nr_sims; i++)
+      vt_sim_clear_stats(mm->sims[i]);
    mm->peak_rss = mm->rss;
    for (int l = 0; l < 4; l++)
       mm->peak_pt[l] = mm->nr_pt[l];

@@ -1,61 +1,7 @@
-/* label.c: counting events into the process, mapping, phase and label
-   figures; labels (VMTRACE_LABEL) and phases (VMTRACE_PHASE).
+/* label.c: labels (VMTRACE_LABEL: named address ranges) and phases
+   (VMTRACE_PHASE: named stretches of time), as the client requests them.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
-
-static struct vt_label *label_at(struct vt_mm *mm, vt_addr addr)
-{
-   uint32_t lo = 0, hi = mm->nr_lranges;
-   while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (mm->lranges[mid].end <= addr)
-         lo = mid + 1;
-      else
-         hi = mid;
-   }
-   if (lo < mm->nr_lranges && mm->lranges[lo].start <= addr)
-      return &mm->labels[mm->lranges[lo].label];
-   return NULL;
-}
-
-static struct vt_counts *label_phase(struct vt_mm *mm, struct vt_label *l)
-{
-   if (!l->per_phase)
-      l->per_phase = vt_host_alloc(mm->cap_phases * sizeof *l->per_phase);
-   return &l->per_phase[mm->cur_phase];
-}
-
-void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
-                    enum vt_access acc, enum vt_fault_class cls, int reason)
-{
-   if (!mm->collecting)
-      return;
-   mm->total.faults[cls]++;
-   mm->phases[mm->cur_phase].c.faults[cls]++;
-   if (m)
-      m->c.faults[cls]++;
-   struct vt_label *l = label_at(mm, addr);
-   if (l) {
-      l->c.faults[cls]++;
-      label_phase(mm, l)->faults[cls]++;
-   }
-   if (mm->on_fault)
-      mm->on_fault(mm->host_ctx, addr, acc, cls, reason);
-}
-
-void vt_count_touch(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr)
-{
-   if (!mm->collecting)
-      return;
-   mm->total.touched++;
-   mm->phases[mm->cur_phase].c.touched++;
-   m->c.touched++;
-   struct vt_label *l = label_at(mm, addr);
-   if (l) {
-      l->c.touched++;
-      label_phase(mm, l)->touched++;
-   }
-}
 
 static uint32_t label_id(struct vt_mm *mm, const char *name)
 {
@@ -174,13 +120,13 @@ void vt_labels_init(struct vt_mm *mm)
 void vt_labels_destroy(struct vt_mm *mm)
 {
    for (uint32_t i = 0; i < mm->nr_labels; i++) {
-      vt_host_free(mm->labels[i].name);
-      vt_host_free(mm->labels[i].per_phase);
-      vt_host_free(mm->labels[i].ranges);
+      vt_free(mm->labels[i].name);
+      vt_free(mm->labels[i].per_phase);
+      vt_free(mm->labels[i].ranges);
    }
-   vt_host_free(mm->labels);
-   vt_host_free(mm->lranges);
+   vt_free(mm->labels);
+   vt_free(mm->lranges);
    for (uint32_t i = 0; i < mm->nr_phases; i++)
-      vt_host_free(mm->phases[i].name);
-   vt_host_free(mm->phases);
+      vt_free(mm->phases[i].name);
+   vt_free(mm->phases);
 }

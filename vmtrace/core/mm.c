@@ -15,44 +15,52 @@ void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
    vt_labels_init(mm);
 }
 
+void vt_set_collecting(struct vt_mm *mm, bool on)
+{
+   mm->collecting = on;
+}
+
 void vt_mm_destroy(struct vt_mm *mm)
 {
    vt_pgtable_destroy(mm);
-   vt_host_free(mm->vmas);
+   vt_free(mm->vmas);
    for (uint32_t i = 0; i < mm->nr_maps; i++)
-      vt_host_free(mm->maps[i]);
-   vt_host_free(mm->maps);
-   vt_host_free(mm->free_ids);
-   vt_host_free(mm->frames);
-   vt_host_free(mm->sims);           /* the simulations are the host's */
-   vt_host_free(mm->sim_stopped);
-   vt_host_free(mm->rmap_key);
-   vt_host_free(mm->rmap_addr);
-   vt_host_free(mm->frame_live);
+      vt_free(mm->maps[i]);
+   vt_free(mm->maps);
+   vt_free(mm->free_ids);
+   vt_free(mm->frames);
+   vt_free(mm->sims);           /* the simulations are the host's */
+   vt_free(mm->sim_stopped);
+   if (mm->rmap.e)
+      vt_hash_destroy(&mm->rmap);
+   vt_free(mm->frame_live);
    if (mm->ws) {
       struct vt_wset *w = mm->ws;
-      vt_host_free(w->t); vt_host_free(w->wall_ms); vt_host_free(w->touched);
-      vt_host_free(w->pss_x1000); vt_host_free(w->uss);
+      vt_free(w->t); vt_free(w->wall_ms); vt_free(w->touched);
+      vt_free(w->pss_x1000); vt_free(w->uss);
       for (int k = 0; k < VT_NR_MK; k++)
-         vt_host_free(w->rss[k]);
+         vt_free(w->rss[k]);
       for (int c = 0; c < VT_NR_FC; c++)
-         vt_host_free(w->faults[c]);
+         vt_free(w->faults[c]);
       for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
-         vt_host_free(w->ws_code[i]);
-         vt_host_free(w->ws_data[i]);
+         vt_free(w->ws_code[i]);
+         vt_free(w->ws_data[i]);
       }
-      vt_host_free(w->hist_code); vt_host_free(w->hist_data);
+      vt_free(w->hist_code); vt_free(w->hist_data);
       for (uint32_t r = 0; r < w->nr_rows; r++)
-         vt_host_free(w->rows[r].counts);
-      vt_host_free(w->rows); vt_host_free(w->row_hash);
-      vt_host_free(w);
+         vt_free(w->rows[r].counts);
+      vt_free(w->rows);
+      if (w->row_hash.e)
+         vt_hash_destroy(&w->row_hash);
+      vt_free(w);
    }
    while (mm->files) {
       struct vt_file *f = mm->files;
       mm->files = f->next;
-      vt_host_free(f->path);
-      vt_host_free(f->cache);
-      vt_host_free(f);
+      vt_free(f->path);
+      if (f->cache.e)
+         vt_hash_destroy(&f->cache);
+      vt_free(f);
    }
    vt_labels_destroy(mm);
 }

@@ -22,7 +22,7 @@ static void pt_count(struct vt_mm *mm, int level, int d)
 
 void vt_pgtable_init(struct vt_mm *mm)
 {
-   mm->pgd = vt_host_alloc(TABLE_BYTES);
+   mm->pgd = vt_alloc(TABLE_BYTES);
    pt_count(mm, 0, 1);
 }
 
@@ -36,7 +36,7 @@ vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
             return NULL;
          /* A PTE table carries a companion word per entry after its 512
             PTEs (vt_pte_ext): the working-set sampler's per-page data. */
-         t[i] = vt_host_alloc(level == 2 ? 2 * TABLE_BYTES : TABLE_BYTES);
+         t[i] = vt_alloc(level == 2 ? 2 * TABLE_BYTES : TABLE_BYTES);
          pt_count(mm, level + 1, 1);
       }
       t = t[i];
@@ -99,7 +99,7 @@ static void free_tables(struct vt_mm *mm, void **t, int level, vt_addr base,
             for (unsigned j = 0; j < VT_PTRS_PER_TABLE; j++)
                VT_ASSERT(child[j] == NULL);
          }
-         vt_host_free(t[i]);
+         vt_free(t[i]);
          t[i] = NULL;
          pt_count(mm, level + 1, -1);
       }
@@ -118,7 +118,7 @@ static void destroy(void **t, int level)
       for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
          if (t[i])
             destroy(t[i], level + 1);
-   vt_host_free(t);
+   vt_free(t);
 }
 
 void vt_pgtable_destroy(struct vt_mm *mm)

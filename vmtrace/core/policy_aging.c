@@ -22,19 +22,11 @@
 
 #include "vt_sim.h"
 
-struct aging {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
-   struct vt_fheap   h;
-   vt_u64           *seq, clock;
-   uint32_t          nr;
-};
-
 static bool aging_before(void *ctx, uint32_t a, uint32_t b)
 {
-   struct aging *st = ctx;
-   if (st->fr[a].pdata != st->fr[b].pdata)
-      return st->fr[a].pdata < st->fr[b].pdata;
+   const struct vt_heap_policy *st = ctx;
+   if (st->base.fr[a].pdata != st->base.fr[b].pdata)
+      return st->base.fr[a].pdata < st->base.fr[b].pdata;
    return st->seq[a] < st->seq[b];
 }
 
@@ -42,81 +34,43 @@ static void *aging_create(struct vt_sim *s, uint32_t nr_frames,
                           const struct vt_policy_params *p)
 {
    (void)p;
-   struct aging *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
-   st->nr = nr_frames;
-   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
-   vt_fheap_init(&st->h, nr_frames, aging_before, st);
-   return st;
-}
-
-static void aging_destroy(void *v)
-{
-   struct aging *st = v;
-   vt_fheap_destroy(&st->h);
-   vt_host_free(st->seq);
-   vt_host_free(st);
+   return vt_heap_policy_new(s, nr_frames, sizeof(struct vt_heap_policy), aging_before);
 }
 
 static void aging_insert(void *v, uint32_t f)
 {
-   struct aging *st = v;
-   st->fr[f].pdata = 0;
-   st->seq[f] = ++st->clock;
-   vt_fheap_push(&st->h, f);
-}
-
-static void aging_reference(void *v, uint32_t f) { (void)v, (void)f; }
-
-static void aging_remove(void *v, uint32_t f)
-{
-   struct aging *st = v;
-   vt_fheap_del(&st->h, f);
-}
-
-static uint32_t aging_victim(void *v, vt_u64 now)
-{
-   struct aging *st = v;
-   (void)now;
-   uint32_t f = vt_fheap_first_evictable(&st->h, st->s);
-   if (f != VT_SIM_NO_FRAME)
-      vt_fheap_del(&st->h, f);
-   return f;
+   struct vt_heap_policy *st = v;
+   st->base.fr[f].pdata = 0;
+   vt_heap_policy_insert(st, f);
 }
 
 static void aging_tick(void *v, vt_u64 now)
 {
-   struct aging *st = v;
+   struct vt_heap_policy *st = v;
    (void)now;
    for (uint32_t i = 0; i < st->h.n; i++) {
       uint32_t f = st->h.heap[i];
-      struct vt_pframe *fr = &st->fr[f];
+      struct vt_pframe *fr = &st->base.fr[f];
       fr->pdata = (fr->pdata >> 1) | (fr->referenced ? 0x80u : 0u);
       if (fr->referenced)
-         vt_sim_clear_referenced(st->s, f);
+         vt_sim_clear_referenced(st->base.s, f);
    }
    vt_fheap_rebuild(&st->h);
 }
 
-static void aging_grow(void *v, uint32_t nr_frames)
-{
-   struct aging *st = v;
-   st->fr = vt_sim_frames(st->s);
-   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
-   vt_fheap_grow(&st->h, st->nr, nr_frames);
-   st->nr = nr_frames;
-}
+static const struct vt_policy_param aging_params[] = {
+   VT_POLICY_PARAM("aging-period", period, 1000000, 1, ~0ull,
+                   "aging shift period, instructions"),
+};
 
 const struct vt_policy_ops vt_policy_aging = {
    .name = "aging",
    .needs = VT_POL_REFBIT,
+   .params = aging_params,
+   .nr_params = 1,
    .create = aging_create,
-   .destroy = aging_destroy,
-   .grow = aging_grow,
    .insert = aging_insert,
-   .reference = aging_reference,
-   .remove = aging_remove,
-   .victim = aging_victim,
+   .remove = vt_heap_policy_remove,
+   .victim = vt_heap_policy_victim,
    .tick = aging_tick,
 };

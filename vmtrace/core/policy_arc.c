@@ -54,46 +54,38 @@ struct ghost { vt_u64 key; uint32_t prev, next; uint8_t list; };
 struct glist { uint32_t head, tail, n; };     /* head: LRU */
 
 struct arc {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
+   struct vt_policy  base;
    vt_u64            c, p;
    struct vt_flist   t1;                      /* head: LRU */
    struct vt_fheap   t2;
    vt_u64           *seq, clock;
-   uint32_t          nr;
    struct ghost     *g;
    uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
-   struct vt_kmap    gmap;                    /* key -> ghost index */
+   struct vt_hash    gmap;                    /* key -> ghost index */
    vt_u64            pend_key;                /* miss handled by victim() */
 };
 
 static bool t2_before(void *ctx, uint32_t a, uint32_t b)
 {
-   struct arc *st = ctx;
-   if (st->fr[a].last_ref != st->fr[b].last_ref)
-      return st->fr[a].last_ref < st->fr[b].last_ref;
-   if (st->fr[a].last_order != st->fr[b].last_order)
-      return st->fr[a].last_order < st->fr[b].last_order;
-   return st->seq[a] < st->seq[b];
+   const struct arc *st = ctx;
+   int c = vt_lru_cmp(&st->base.fr[a], &st->base.fr[b]);
+   return c ? c < 0 : st->seq[a] < st->seq[b];
 }
 
 static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    (void)p;
-   struct arc *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
+   struct arc *st = vt_policy_new(s, nr_frames, sizeof *st);
    st->c = vt_sim_config(s)->ram_pages;
    vt_flist_init(&st->t1);
-   vt_fheap_init(&st->t2, nr_frames, t2_before, st);
-   st->nr = nr_frames;
-   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
+   vt_policy_frame_heap(&st->base, &st->t2, t2_before, st);
+   vt_policy_frame_array(&st->base, &st->seq, sizeof *st->seq);
    st->gfree = NONE;
    for (int i = 0; i < 3; i++)
       st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
-   vt_kmap_init(&st->gmap, 16);
+   vt_hash_init(&st->gmap, 16);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -101,18 +93,16 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 static void arc_destroy(void *v)
 {
    struct arc *st = v;
-   vt_fheap_destroy(&st->t2);
-   vt_kmap_destroy(&st->gmap);
-   vt_host_free(st->seq);
-   vt_host_free(st->g);
-   vt_host_free(st);
+   vt_hash_destroy(&st->gmap);
+   vt_free(st->g);
+   vt_policy_destroy(st);
 }
 
 /* ---- ghosts ---- */
 
 static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
 {
-   struct vt_kmap_ent *e = vt_kmap_get(&st->gmap, key);
+   struct vt_hash_ent *e = vt_hash_get(&st->gmap, key);
    if (!e)
       return 0;
    *gi = (uint32_t)e->val;
@@ -132,7 +122,7 @@ static void ghost_del(struct arc *st, uint32_t i)
    else
       st->g[g->next].prev = g->prev;
    l->n--;
-   vt_kmap_del(&st->gmap, g->key);
+   vt_hash_del(&st->gmap, g->key);
    g->list = 0;
    g->next = st->gfree;
    st->gfree = i;
@@ -163,7 +153,7 @@ static void ghost_add(struct arc *st, int list, vt_u64 key)
       st->g[l->tail].next = i;
    l->tail = i;
    l->n++;
-   vt_kmap_put(&st->gmap, key, NULL)->val = i;
+   vt_hash_put(&st->gmap, key, NULL)->val = i;
 }
 
 static void ghost_drop_lru(struct arc *st, int list)
@@ -176,37 +166,37 @@ static void ghost_drop_lru(struct arc *st, int list)
 
 static void t2_add(struct arc *st, uint32_t f)
 {
-   st->fr[f].pdata = IN_T2;
+   st->base.fr[f].pdata = IN_T2;
    st->seq[f] = ++st->clock;
    vt_fheap_push(&st->t2, f);
 }
 
 static void t1_add(struct arc *st, uint32_t f)
 {
-   st->fr[f].pdata = IN_T1;
-   vt_flist_push_tail(st->fr, &st->t1, f);
+   st->base.fr[f].pdata = IN_T1;
+   vt_flist_push_tail(st->base.fr, &st->t1, f);
 }
 
 static void res_del(struct arc *st, uint32_t f)
 {
-   if (st->fr[f].pdata == IN_T1)
-      vt_flist_del(st->fr, &st->t1, f);
+   if (st->base.fr[f].pdata == IN_T1)
+      vt_flist_del(st->base.fr, &st->t1, f);
    else
       vt_fheap_del(&st->t2, f);
-   st->fr[f].pdata = 0;
+   st->base.fr[f].pdata = 0;
 }
 
 static uint32_t t1_lru_evictable(struct arc *st)
 {
-   for (uint32_t f = st->t1.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1])
-      if (vt_sim_evictable(st->s, f))
+   for (uint32_t f = st->t1.head; f != VT_SIM_NO_FRAME; f = st->base.fr[f].link[1])
+      if (vt_sim_evictable(st->base.s, f))
          return f;
    return VT_SIM_NO_FRAME;
 }
 
 static uint32_t t2_lru_evictable(struct arc *st)
 {
-   return vt_fheap_first_evictable(&st->t2, st->s);
+   return vt_fheap_first_evictable(&st->t2, st->base.s);
 }
 
 static vt_u64 adapt(const struct arc *st, int hit_list)
@@ -226,7 +216,7 @@ static uint32_t arc_victim(void *v, vt_u64 now)
 {
    struct arc *st = v;
    (void)now;
-   vt_u64 x = vt_sim_incoming(st->s);
+   vt_u64 x = vt_sim_incoming(st->base.s);
    uint32_t gi;
    int in = ghost_list(st, x, &gi);
    vt_u64 t1 = st->t1.n, t2 = st->t2.n, b1 = st->b[1].n, b2 = st->b[2].n;
@@ -264,14 +254,14 @@ static uint32_t arc_victim(void *v, vt_u64 now)
       ghost_drop_lru(st, drop);
    res_del(st, f);
    if (from)
-      ghost_add(st, from, st->fr[f].key);
+      ghost_add(st, from, st->base.fr[f].key);
    return f;
 }
 
 static void arc_insert(void *v, uint32_t f)
 {
    struct arc *st = v;
-   vt_u64 x = st->fr[f].key;
+   vt_u64 x = st->base.fr[f].key;
    uint32_t gi;
    int in = ghost_list(st, x, &gi);
    bool adapted = st->pend_key == x;
@@ -296,8 +286,8 @@ static void arc_insert(void *v, uint32_t f)
 static void arc_reference(void *v, uint32_t f)
 {
    struct arc *st = v;
-   if (st->fr[f].pdata == IN_T1) {
-      vt_flist_del(st->fr, &st->t1, f);
+   if (st->base.fr[f].pdata == IN_T1) {
+      vt_flist_del(st->base.fr, &st->t1, f);
       t2_add(st, f);
    } else {
       st->seq[f] = ++st->clock;
@@ -310,21 +300,11 @@ static void arc_remove(void *v, uint32_t f)
    res_del(v, f);
 }
 
-static void arc_grow(void *v, uint32_t nr_frames)
-{
-   struct arc *st = v;
-   st->fr = vt_sim_frames(st->s);
-   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
-   vt_fheap_grow(&st->t2, st->nr, nr_frames);
-   st->nr = nr_frames;
-}
-
 const struct vt_policy_ops vt_policy_arc = {
    .name = "arc",
    .needs = VT_POL_EVERY,
    .create = arc_create,
    .destroy = arc_destroy,
-   .grow = arc_grow,
    .insert = arc_insert,
    .reference = arc_reference,
    .remove = arc_remove,

@@ -21,86 +21,57 @@
 #include "vt_sim.h"
 
 struct clk {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
-   struct vt_flist   ring;     /* circular via vt_flist_next_wrap */
-   uint32_t          hand;
+   struct vt_policy base;
+   struct vt_fring  ring;
 };
 
 static void *clk_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
-   (void)nr_frames, (void)p;
-   struct clk *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
-   vt_flist_init(&st->ring);
-   st->hand = VT_SIM_NO_FRAME;
+   (void)p;
+   struct clk *st = vt_policy_new(s, nr_frames, sizeof *st);
+   vt_fring_init(&st->ring);
    return st;
 }
-
-static void clk_destroy(void *st) { vt_host_free(st); }
 
 static void clk_insert(void *v, uint32_t f)
 {
    struct clk *st = v;
-   if (st->hand == VT_SIM_NO_FRAME) {
-      vt_flist_push_tail(st->fr, &st->ring, f);
-      st->hand = f;
-   } else {
-      vt_flist_insert_before(st->fr, &st->ring, st->hand, f);
-   }
+   vt_fring_insert(st->base.fr, &st->ring, f);
 }
-
-static void clk_reference(void *v, uint32_t f) { (void)v, (void)f; }
 
 static void clk_remove(void *v, uint32_t f)
 {
    struct clk *st = v;
-   if (st->hand == f) {
-      st->hand = vt_flist_next_wrap(st->fr, &st->ring, f);
-      if (st->hand == f)
-         st->hand = VT_SIM_NO_FRAME;
-   }
-   vt_flist_del(st->fr, &st->ring, f);
+   vt_fring_del(st->base.fr, &st->ring, f);
 }
 
 static uint32_t clk_victim(void *v, vt_u64 now)
 {
    struct clk *st = v;
    (void)now;
-   for (vt_u64 steps = 2 * (vt_u64)st->ring.n + 1; steps-- > 0;) {
-      uint32_t f = st->hand;
+   for (vt_u64 steps = 2 * (vt_u64)st->ring.l.n + 1; steps-- > 0;) {
+      uint32_t f = st->ring.hand;
       if (f == VT_SIM_NO_FRAME)
          break;
-      if (!vt_sim_evictable(st->s, f)) {
-         st->hand = vt_flist_next_wrap(st->fr, &st->ring, f);
-      } else if (st->fr[f].referenced) {
-         vt_sim_clear_referenced(st->s, f);
-         st->hand = vt_flist_next_wrap(st->fr, &st->ring, f);
+      if (!vt_sim_evictable(st->base.s, f)) {
+         vt_fring_advance(st->base.fr, &st->ring);
+      } else if (st->base.fr[f].referenced) {
+         vt_sim_clear_referenced(st->base.s, f);
+         vt_fring_advance(st->base.fr, &st->ring);
       } else {
-         clk_remove(st, f);
+         vt_fring_del(st->base.fr, &st->ring, f);
          return f;
       }
    }
    return VT_SIM_NO_FRAME;
 }
 
-static void clk_grow(void *v, uint32_t nr_frames)
-{
-   struct clk *st = v;
-   (void)nr_frames;
-   st->fr = vt_sim_frames(st->s);
-}
-
 const struct vt_policy_ops vt_policy_clock = {
    .name = "clock",
    .needs = VT_POL_REFBIT,
    .create = clk_create,
-   .destroy = clk_destroy,
-   .grow = clk_grow,
    .insert = clk_insert,
-   .reference = clk_reference,
    .remove = clk_remove,
    .victim = clk_victim,
 };

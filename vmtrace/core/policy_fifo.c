@@ -14,65 +14,48 @@
 #include "vt_sim.h"
 
 struct fifo {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
-   struct vt_flist   q;        /* head: oldest */
+   struct vt_policy base;
+   struct vt_flist  q;        /* head: oldest */
 };
 
 static void *fifo_create(struct vt_sim *s, uint32_t nr_frames,
                          const struct vt_policy_params *p)
 {
-   (void)nr_frames, (void)p;
-   struct fifo *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
+   (void)p;
+   struct fifo *st = vt_policy_new(s, nr_frames, sizeof *st);
    vt_flist_init(&st->q);
    return st;
 }
 
-static void fifo_destroy(void *st) { vt_host_free(st); }
-
 static void fifo_insert(void *v, uint32_t f)
 {
    struct fifo *st = v;
-   vt_flist_push_tail(st->fr, &st->q, f);
+   vt_flist_push_tail(st->base.fr, &st->q, f);
 }
-
-static void fifo_reference(void *v, uint32_t f) { (void)v, (void)f; }
 
 static void fifo_remove(void *v, uint32_t f)
 {
    struct fifo *st = v;
-   vt_flist_del(st->fr, &st->q, f);
+   vt_flist_del(st->base.fr, &st->q, f);
 }
 
 static uint32_t fifo_victim(void *v, vt_u64 now)
 {
    struct fifo *st = v;
    (void)now;
-   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->fr[f].link[1])
-      if (vt_sim_evictable(st->s, f)) {
-         vt_flist_del(st->fr, &st->q, f);
+   for (uint32_t f = st->q.head; f != VT_SIM_NO_FRAME; f = st->base.fr[f].link[1])
+      if (vt_sim_evictable(st->base.s, f)) {
+         vt_flist_del(st->base.fr, &st->q, f);
          return f;
       }
    return VT_SIM_NO_FRAME;
-}
-
-static void fifo_grow(void *v, uint32_t nr_frames)
-{
-   struct fifo *st = v;
-   (void)nr_frames;
-   st->fr = vt_sim_frames(st->s);
 }
 
 const struct vt_policy_ops vt_policy_fifo = {
    .name = "fifo",
    .needs = 0,
    .create = fifo_create,
-   .destroy = fifo_destroy,
-   .grow = fifo_grow,
    .insert = fifo_insert,
-   .reference = fifo_reference,
    .remove = fifo_remove,
    .victim = fifo_victim,
 };

@@ -79,8 +79,7 @@ enum { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
 #define PD_REFERENCED 4ull     /* pdata: PG_referenced */
 
 struct lnx {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
+   struct vt_policy  base;
    struct vt_flist   lru[NR_LRU_LISTS];
    vt_u64            nonresident_age;
    vt_s64            credit[2];     /* anon, file */
@@ -91,33 +90,28 @@ struct lnx {
 static void *lnx_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
-   (void)nr_frames;
-   struct lnx *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
+   struct lnx *st = vt_policy_new(s, nr_frames, sizeof *st);
    for (int i = 0; i < NR_LRU_LISTS; i++)
       vt_flist_init(&st->lru[i]);
-   st->swappiness = p->swappiness > 200 ? 200 : p->swappiness;
+   st->swappiness = p->swappiness > 200 ? 200 : (unsigned)p->swappiness;
    return st;
 }
 
-static void lnx_destroy(void *st) { vt_host_free(st); }
-
 static bool swap_has_slot(const struct lnx *st)
 {
-   const struct vt_sim_config *c = vt_sim_config(st->s);
-   return !c->swap_pages || vt_sim_swap_used(st->s) < c->swap_pages;
+   const struct vt_sim_config *c = vt_sim_config(st->base.s);
+   return !c->swap_pages || vt_sim_swap_used(st->base.s) < c->swap_pages;
 }
 
 static void lru_add(struct lnx *st, uint32_t f, unsigned lru)
 {
-   st->fr[f].pdata = (st->fr[f].pdata & ~PD_LRU) | lru;
-   vt_flist_push_head(st->fr, &st->lru[lru], f);
+   st->base.fr[f].pdata = (st->base.fr[f].pdata & ~PD_LRU) | lru;
+   vt_flist_push_head(st->base.fr, &st->lru[lru], f);
 }
 
 static void lru_del(struct lnx *st, uint32_t f)
 {
-   vt_flist_del(st->fr, &st->lru[st->fr[f].pdata & PD_LRU], f);
+   vt_flist_del(st->base.fr, &st->lru[st->base.fr[f].pdata & PD_LRU], f);
 }
 
 static void lru_move(struct lnx *st, uint32_t f, unsigned lru)
@@ -148,10 +142,10 @@ static void note_cost(struct lnx *st, int file, vt_u64 n)
 static void lnx_insert(void *v, uint32_t f)
 {
    struct lnx *st = v;
-   bool file = !st->fr[f].anon;
+   bool file = !st->base.fr[f].anon;
    unsigned lru = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
    vt_u64 eviction;
-   if (vt_sim_incoming_shadow(st->s, &eviction)) {
+   if (vt_sim_incoming_shadow(st->base.s, &eviction)) {
       vt_u64 distance = st->nonresident_age - eviction;
       vt_u64 ws = st->lru[LRU_ACTIVE_FILE].n;
       if (!file)
@@ -167,7 +161,7 @@ static void lnx_insert(void *v, uint32_t f)
          note_cost(st, file, 1);         /* lru_note_cost_refault */
       }
    }
-   st->fr[f].pdata = 0;
+   st->base.fr[f].pdata = 0;
    lru_add(st, f, lru);
 }
 
@@ -218,10 +212,10 @@ static bool exec_file(const struct vt_pframe *fr)
 static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
 {
    uint32_t f = st->lru[inactive_lru + 1].tail;
-   bool referenced = st->fr[f].referenced;
+   bool referenced = st->base.fr[f].referenced;
    if (referenced)
-      vt_sim_clear_referenced(st->s, f);
-   if (referenced && exec_file(&st->fr[f])) {
+      vt_sim_clear_referenced(st->base.s, f);
+   if (referenced && exec_file(&st->base.fr[f])) {
       lru_move(st, f, inactive_lru + 1);
       return VT_SIM_NO_FRAME;
    }
@@ -231,11 +225,11 @@ static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
 
 static uint32_t evict_page(struct lnx *st, uint32_t f)
 {
-   if (!vt_sim_clean(st->s, f))
-      note_cost(st, !st->fr[f].anon, 1);   /* written out: swap or writeback */
+   if (!vt_sim_clean(st->base.s, f))
+      note_cost(st, !st->base.fr[f].anon, 1);   /* written out: swap or writeback */
    lru_del(st, f);
    /* The shadow entry: the eviction time (workingset_eviction). */
-   st->fr[f].pdata = st->nonresident_age++;
+   st->base.fr[f].pdata = st->nonresident_age++;
    return f;
 }
 
@@ -244,9 +238,9 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
    struct vt_flist *l = &st->lru[inactive_lru];
    uint32_t f = l->tail;
    while (f != VT_SIM_NO_FRAME) {
-      struct vt_pframe *fr = &st->fr[f];
+      struct vt_pframe *fr = &st->base.fr[f];
       uint32_t prev = fr->link[0];
-      if (!vt_sim_evictable(st->s, f)) {
+      if (!vt_sim_evictable(st->base.s, f)) {
          f = prev;
          continue;
       }
@@ -254,7 +248,7 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
          fr->pdata &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
-      vt_sim_clear_referenced(st->s, f);
+      vt_sim_clear_referenced(st->base.s, f);
       if ((fr->pdata & PD_REFERENCED) || exec_file(fr)) {
          /* referenced twice, or code after its first use: activate */
          fr->pdata |= PD_REFERENCED;
@@ -272,8 +266,8 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
       f = deactivate_tail(st, inactive_lru);
       if (f == VT_SIM_NO_FRAME)
          continue;              /* code, rotated: its bit is clear now */
-      if (vt_sim_evictable(st->s, f)) {
-         st->fr[f].pdata &= ~PD_REFERENCED;
+      if (vt_sim_evictable(st->base.s, f)) {
+         st->base.fr[f].pdata &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
    }
@@ -326,19 +320,17 @@ static uint32_t lnx_victim(void *v, vt_u64 now)
    return f;
 }
 
-static void lnx_grow(void *v, uint32_t nr_frames)
-{
-   struct lnx *st = v;
-   (void)nr_frames;
-   st->fr = vt_sim_frames(st->s);
-}
+static const struct vt_policy_param lnx_params[] = {
+   VT_POLICY_PARAM("swappiness", swappiness, 60, 0, 200,
+                   "linux: anon vs file reclaim (0..200)"),
+};
 
 const struct vt_policy_ops vt_policy_linux = {
    .name = "linux",
    .needs = VT_POL_REFBIT,
+   .params = lnx_params,
+   .nr_params = 1,
    .create = lnx_create,
-   .destroy = lnx_destroy,
-   .grow = lnx_grow,
    .insert = lnx_insert,
    .reference = lnx_reference,
    .remove = lnx_remove,

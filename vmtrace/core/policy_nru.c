@@ -25,13 +25,11 @@
 #include "vt_sim.h"
 
 struct nru {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
+   struct vt_policy  base;
    struct vt_fheap   cls[4];   /* by recorded class, oldest first */
    uint8_t          *rec;      /* recorded class per frame */
    vt_u64           *seq, clock;
    uint32_t         *stash;
-   uint32_t          nr;
 };
 
 static unsigned class_of(const struct vt_pframe *fr)
@@ -49,27 +47,13 @@ static void *nru_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    (void)p;
-   struct nru *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
+   struct nru *st = vt_policy_new(s, nr_frames, sizeof *st);
    for (int c = 0; c < 4; c++)
-      vt_fheap_init(&st->cls[c], nr_frames, nru_before, st);
-   st->nr = nr_frames;
-   st->rec = vt_host_alloc(nr_frames);
-   st->seq = vt_host_alloc((size_t)nr_frames * sizeof *st->seq);
-   st->stash = vt_host_alloc((size_t)nr_frames * sizeof *st->stash);
+      vt_policy_frame_heap(&st->base, &st->cls[c], nru_before, st);
+   vt_policy_frame_array(&st->base, &st->rec, 1);
+   vt_policy_frame_array(&st->base, &st->seq, sizeof *st->seq);
+   vt_policy_frame_array(&st->base, &st->stash, sizeof *st->stash);
    return st;
-}
-
-static void nru_destroy(void *v)
-{
-   struct nru *st = v;
-   for (int c = 0; c < 4; c++)
-      vt_fheap_destroy(&st->cls[c]);
-   vt_host_free(st->rec);
-   vt_host_free(st->seq);
-   vt_host_free(st->stash);
-   vt_host_free(st);
 }
 
 static void nru_put(struct nru *st, uint32_t f, unsigned c)
@@ -82,10 +66,8 @@ static void nru_insert(void *v, uint32_t f)
 {
    struct nru *st = v;
    st->seq[f] = ++st->clock;
-   nru_put(st, f, class_of(&st->fr[f]));
+   nru_put(st, f, class_of(&st->base.fr[f]));
 }
-
-static void nru_reference(void *v, uint32_t f) { (void)v, (void)f; }
 
 static void nru_remove(void *v, uint32_t f)
 {
@@ -106,13 +88,13 @@ static uint32_t nru_victim(void *v, vt_u64 now)
          continue;
       }
       uint32_t f = h->heap[0];
-      unsigned a = class_of(&st->fr[f]);
+      unsigned a = class_of(&st->base.fr[f]);
       vt_fheap_del(h, f);
       if (a != c) {                    /* risen since it was recorded */
          nru_put(st, f, a);
          if (a < c)                    /* (not between ticks; to be safe) */
             c = a;
-      } else if (!vt_sim_evictable(st->s, f)) {
+      } else if (!vt_sim_evictable(st->base.s, f)) {
          st->stash[n++] = f;
       } else {
          victim = f;
@@ -132,8 +114,8 @@ static void nru_tick(void *v, vt_u64 now)
    for (int c = 0; c < 4; c++)
       for (uint32_t i = 0; i < st->cls[c].n; i++) {
          uint32_t f = st->cls[c].heap[i];
-         if (st->fr[f].referenced)
-            vt_sim_clear_referenced(st->s, f);
+         if (st->base.fr[f].referenced)
+            vt_sim_clear_referenced(st->base.s, f);
          if (c >= 2)
             st->rec[f] = (uint8_t)(c - 2);
       }
@@ -141,27 +123,18 @@ static void nru_tick(void *v, vt_u64 now)
    vt_fheap_absorb(&st->cls[1], &st->cls[3]);
 }
 
-static void nru_grow(void *v, uint32_t nr_frames)
-{
-   struct nru *st = v;
-   st->fr = vt_sim_frames(st->s);
-   for (int c = 0; c < 4; c++)
-      vt_fheap_grow(&st->cls[c], st->nr, nr_frames);
-   st->rec = vt_realloc_array(st->rec, st->nr, nr_frames, 1);
-   st->seq = vt_realloc_array(st->seq, st->nr, nr_frames, sizeof *st->seq);
-   st->stash = vt_realloc_array(st->stash, st->nr, nr_frames,
-                                sizeof *st->stash);
-   st->nr = nr_frames;
-}
+static const struct vt_policy_param nru_params[] = {
+   VT_POLICY_PARAM("nru-period", period, 1000000, 1, ~0ull,
+                   "NRU reference-bit reset, instructions"),
+};
 
 const struct vt_policy_ops vt_policy_nru = {
    .name = "nru",
    .needs = VT_POL_REFBIT,
+   .params = nru_params,
+   .nr_params = 1,
    .create = nru_create,
-   .destroy = nru_destroy,
-   .grow = nru_grow,
    .insert = nru_insert,
-   .reference = nru_reference,
    .remove = nru_remove,
    .victim = nru_victim,
    .tick = nru_tick,

@@ -24,81 +24,49 @@
 #include "vt_sim.h"
 
 struct opt {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
-   struct vt_fheap   h;
-   vt_u64           *next;     /* next use per frame */
-   uint32_t          nr;
-   vt_u64          (*next_use)(void *ctx, vt_u64 key, vt_u64 now);
-   void             *ctx;
+   struct vt_heap_policy hp;
+   vt_u64               *next;     /* next use per frame */
+   vt_u64              (*next_use)(void *ctx, vt_u64 key, vt_u64 now);
+   void                 *ctx;
 };
 
 static bool opt_before(void *ctx, uint32_t a, uint32_t b)
 {
-   struct opt *st = ctx;
+   const struct opt *st = ctx;
+   const struct vt_pframe *fr = st->hp.base.fr;
    if (st->next[a] != st->next[b])
       return st->next[a] > st->next[b];
-   if (st->fr[a].inserted != st->fr[b].inserted)
-      return st->fr[a].inserted < st->fr[b].inserted;
-   return st->fr[a].key < st->fr[b].key;
+   if (fr[a].inserted != fr[b].inserted)
+      return fr[a].inserted < fr[b].inserted;
+   return fr[a].key < fr[b].key;
 }
 
 static void *opt_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    (void)p;
-   struct opt *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
-   st->nr = nr_frames;
-   st->next = vt_host_alloc((size_t)nr_frames * sizeof *st->next);
-   vt_fheap_init(&st->h, nr_frames, opt_before, st);
+   struct opt *st = vt_heap_policy_new(s, nr_frames, sizeof *st, opt_before);
+   vt_policy_frame_array(&st->hp.base, &st->next, sizeof *st->next);
    return st;
 }
 
-static void opt_destroy(void *v)
+static void opt_update(struct opt *st, uint32_t f)
 {
-   struct opt *st = v;
-   vt_fheap_destroy(&st->h);
-   vt_host_free(st->next);
-   vt_host_free(st);
-}
-
-static vt_u64 opt_next(struct opt *st, uint32_t f)
-{
-   if (!st->next_use)
-      return VT_SIM_NO_PAGE;
-   return st->next_use(st->ctx, st->fr[f].key, st->fr[f].last_ref);
+   const struct vt_pframe *fr = &st->hp.base.fr[f];
+   st->next[f] = st->next_use ? st->next_use(st->ctx, fr->key, fr->last_ref)
+                              : VT_SIM_NO_PAGE;
 }
 
 static void opt_insert(void *v, uint32_t f)
 {
-   struct opt *st = v;
-   st->next[f] = opt_next(st, f);
-   vt_fheap_push(&st->h, f);
+   opt_update(v, f);
+   vt_heap_policy_insert(v, f);
 }
 
 static void opt_reference(void *v, uint32_t f)
 {
-   struct opt *st = v;
-   st->next[f] = opt_next(st, f);
-   vt_fheap_fix(&st->h, f);
-}
-
-static void opt_remove(void *v, uint32_t f)
-{
-   struct opt *st = v;
-   vt_fheap_del(&st->h, f);
-}
-
-static uint32_t opt_victim(void *v, vt_u64 now)
-{
-   struct opt *st = v;
-   (void)now;
-   uint32_t f = vt_fheap_first_evictable(&st->h, st->s);
-   if (f != VT_SIM_NO_FRAME)
-      vt_fheap_del(&st->h, f);
-   return f;
+   opt_update(v, f);
+   vt_heap_policy_reference(v, f);
 }
 
 static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,
@@ -109,25 +77,13 @@ static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,
    st->ctx = ctx;
 }
 
-static void opt_grow(void *v, uint32_t nr_frames)
-{
-   struct opt *st = v;
-   st->fr = vt_sim_frames(st->s);
-   st->next = vt_realloc_array(st->next, st->nr, nr_frames,
-                               sizeof *st->next);
-   vt_fheap_grow(&st->h, st->nr, nr_frames);
-   st->nr = nr_frames;
-}
-
 const struct vt_policy_ops vt_policy_opt = {
    .name = "opt",
    .needs = VT_POL_FUTURE | VT_POL_EVERY,
    .create = opt_create,
-   .destroy = opt_destroy,
-   .grow = opt_grow,
    .insert = opt_insert,
    .reference = opt_reference,
-   .remove = opt_remove,
-   .victim = opt_victim,
+   .remove = vt_heap_policy_remove,
+   .victim = vt_heap_policy_victim,
    .set_future = opt_set_future,
 };

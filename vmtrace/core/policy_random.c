@@ -20,28 +20,18 @@
 #include "vt_sim.h"
 
 struct rnd {
-   struct vt_sim *s;
-   uint32_t      *pages, *pos, n, nr;
+   struct vt_policy base;
+   uint32_t        *pages, *pos, n;
 };
 
 static void *rnd_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    (void)p;
-   struct rnd *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->nr = nr_frames;
-   st->pages = vt_host_alloc((size_t)nr_frames * sizeof *st->pages);
-   st->pos = vt_host_alloc((size_t)nr_frames * sizeof *st->pos);
+   struct rnd *st = vt_policy_new(s, nr_frames, sizeof *st);
+   vt_policy_frame_array(&st->base, &st->pages, sizeof *st->pages);
+   vt_policy_frame_array(&st->base, &st->pos, sizeof *st->pos);
    return st;
-}
-
-static void rnd_destroy(void *v)
-{
-   struct rnd *st = v;
-   vt_host_free(st->pages);
-   vt_host_free(st->pos);
-   vt_host_free(st);
 }
 
 static void rnd_insert(void *v, uint32_t f)
@@ -50,8 +40,6 @@ static void rnd_insert(void *v, uint32_t f)
    st->pos[f] = st->n;
    st->pages[st->n++] = f;
 }
-
-static void rnd_reference(void *v, uint32_t f) { (void)v, (void)f; }
 
 static void rnd_remove(void *v, uint32_t f)
 {
@@ -69,19 +57,19 @@ static uint32_t rnd_victim(void *v, vt_u64 now)
    if (st->n == 0)
       return f;
    for (int tries = 0; tries < 64 && f == VT_SIM_NO_FRAME; tries++) {
-      uint32_t g = st->pages[vt_sim_random(st->s) % st->n];
-      if (vt_sim_evictable(st->s, g))
+      uint32_t g = st->pages[vt_sim_random(st->base.s) % st->n];
+      if (vt_sim_evictable(st->base.s, g))
          f = g;
    }
    if (f == VT_SIM_NO_FRAME) {
       vt_u64 e = 0;
       for (uint32_t i = 0; i < st->n; i++)
-         e += vt_sim_evictable(st->s, st->pages[i]);
+         e += vt_sim_evictable(st->base.s, st->pages[i]);
       if (e == 0)
          return f;
-      vt_u64 k = vt_sim_random(st->s) % e;
+      vt_u64 k = vt_sim_random(st->base.s) % e;
       for (uint32_t i = 0; i < st->n; i++)
-         if (vt_sim_evictable(st->s, st->pages[i]) && k-- == 0) {
+         if (vt_sim_evictable(st->base.s, st->pages[i]) && k-- == 0) {
             f = st->pages[i];
             break;
          }
@@ -90,23 +78,17 @@ static uint32_t rnd_victim(void *v, vt_u64 now)
    return f;
 }
 
-static void rnd_grow(void *v, uint32_t nr_frames)
-{
-   struct rnd *st = v;
-   st->pages = vt_realloc_array(st->pages, st->nr, nr_frames,
-                                sizeof *st->pages);
-   st->pos = vt_realloc_array(st->pos, st->nr, nr_frames, sizeof *st->pos);
-   st->nr = nr_frames;
-}
+static const struct vt_policy_param rnd_params[] = {
+   VT_POLICY_PARAM("seed", seed, 1, 0, ~0ull, "random policy's seed"),
+};
 
 const struct vt_policy_ops vt_policy_random = {
    .name = "random",
    .needs = 0,
+   .params = rnd_params,
+   .nr_params = 1,
    .create = rnd_create,
-   .destroy = rnd_destroy,
-   .grow = rnd_grow,
    .insert = rnd_insert,
-   .reference = rnd_reference,
    .remove = rnd_remove,
    .victim = rnd_victim,
 };

@@ -33,85 +33,63 @@
 #include "vt_sim.h"
 
 struct wsc {
-   struct vt_sim    *s;
-   struct vt_pframe *fr;
-   struct vt_flist   ring;
-   uint32_t          hand;
-   vt_u64            tau;
+   struct vt_policy base;
+   struct vt_fring  ring;
+   vt_u64           tau;
 };
 
 static void *wsc_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
-   (void)nr_frames;
-   struct wsc *st = vt_host_alloc(sizeof *st);
-   st->s = s;
-   st->fr = vt_sim_frames(s);
-   vt_flist_init(&st->ring);
-   st->hand = VT_SIM_NO_FRAME;
+   struct wsc *st = vt_policy_new(s, nr_frames, sizeof *st);
+   vt_fring_init(&st->ring);
    st->tau = p->tau;
    return st;
 }
 
-static void wsc_destroy(void *st) { vt_host_free(st); }
-
 static void wsc_insert(void *v, uint32_t f)
 {
    struct wsc *st = v;
-   st->fr[f].pdata = st->fr[f].inserted;
-   if (st->hand == VT_SIM_NO_FRAME) {
-      vt_flist_push_tail(st->fr, &st->ring, f);
-      st->hand = f;
-   } else {
-      vt_flist_insert_before(st->fr, &st->ring, st->hand, f);
-   }
+   st->base.fr[f].pdata = st->base.fr[f].inserted;
+   vt_fring_insert(st->base.fr, &st->ring, f);
 }
-
-static void wsc_reference(void *v, uint32_t f) { (void)v, (void)f; }
 
 static void wsc_remove(void *v, uint32_t f)
 {
    struct wsc *st = v;
-   if (st->hand == f) {
-      st->hand = vt_flist_next_wrap(st->fr, &st->ring, f);
-      if (st->hand == f)
-         st->hand = VT_SIM_NO_FRAME;
-   }
-   vt_flist_del(st->fr, &st->ring, f);
+   vt_fring_del(st->base.fr, &st->ring, f);
 }
 
 /* f is the victim: the hand stops just past it. */
 static uint32_t wsc_take(struct wsc *st, uint32_t f)
 {
-   uint32_t next = vt_flist_next_wrap(st->fr, &st->ring, f);
-   st->hand = next == f ? VT_SIM_NO_FRAME : next;
-   vt_flist_del(st->fr, &st->ring, f);
+   vt_fring_take(st->base.fr, &st->ring, f);
    return f;
 }
 
 static uint32_t wsc_victim(void *v, vt_u64 now)
 {
    struct wsc *st = v;
-   uint32_t n = st->ring.n, f = st->hand;
+   uint32_t n = st->ring.l.n, f = st->ring.hand;
    /* The fallback is found during the turn: a page's state after the hand
       passed it does not change later in the same turn. */
    uint32_t best = VT_SIM_NO_FRAME, first = VT_SIM_NO_FRAME;
    for (uint32_t i = 0; i < n; i++) {
-      uint32_t next = vt_flist_next_wrap(st->fr, &st->ring, f);
-      struct vt_pframe *fr = &st->fr[f];
-      if (vt_sim_evictable(st->s, f)) {
+      uint32_t next = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
+      struct vt_pframe *fr = &st->base.fr[f];
+      if (vt_sim_evictable(st->base.s, f)) {
          if (fr->referenced) {
-            vt_sim_clear_referenced(st->s, f);
+            vt_sim_clear_referenced(st->base.s, f);
             fr->pdata = now;
          } else if (now - fr->pdata > st->tau) {
-            if (vt_sim_clean(st->s, f))
+            if (vt_sim_clean(st->base.s, f))
                return wsc_take(st, f);
-            vt_sim_writeback(st->s, f);
+            vt_sim_writeback(st->base.s, f);
          }
          if (first == VT_SIM_NO_FRAME)
             first = f;
-         if (vt_sim_clean(st->s, f) &&
-             (best == VT_SIM_NO_FRAME || fr->pdata < st->fr[best].pdata))
+         if (vt_sim_clean(st->base.s, f) &&
+             (best == VT_SIM_NO_FRAME || fr->pdata < st->base.fr[best].pdata))
             best = f;
       }
       f = next;
@@ -125,21 +103,18 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
    return wsc_take(st, best);
 }
 
-static void wsc_grow(void *v, uint32_t nr_frames)
-{
-   struct wsc *st = v;
-   (void)nr_frames;
-   st->fr = vt_sim_frames(st->s);
-}
+static const struct vt_policy_param wsc_params[] = {
+   VT_POLICY_PARAM("wsclock-tau", tau, 1000000, 1, ~0ull,
+                   "WSClock working-set window, instructions"),
+};
 
 const struct vt_policy_ops vt_policy_wsclock = {
    .name = "wsclock",
    .needs = VT_POL_REFBIT,
+   .params = wsc_params,
+   .nr_params = 1,
    .create = wsc_create,
-   .destroy = wsc_destroy,
-   .grow = wsc_grow,
    .insert = wsc_insert,
-   .reference = wsc_reference,
    .remove = wsc_remove,
    .victim = wsc_victim,
 };

@@ -19,7 +19,7 @@
 
 struct vt_sim {
    struct vt_sim_config cfg;
-   struct vt_sim_host   host;
+   struct vt_sim_owner  owner;
    const struct vt_policy_ops *ops;  /* NULL: unlimited RAM */
    void                *pol;
 
@@ -29,8 +29,8 @@ struct vt_sim {
    uint32_t             free_head;   /* free-frame stack via link[0] */
    uint32_t             nr_free;
 
-   struct vt_kmap       resident;    /* key -> frame */
-   struct vt_kmap       evicted;     /* key -> shadow, aux EV_* */
+   struct vt_hash       resident;    /* key -> frame */
+   struct vt_hash       evicted;     /* key -> shadow, aux EV_* */
 
    struct vt_sim_stats  st;
    vt_u64               nr_resident;
@@ -49,311 +49,7 @@ struct vt_sim {
    vt_u64               in_shadow;
 };
 
-/* ---- the key hash ------------------------------------------------------- */
-
-static vt_u64 kmap_home(const struct vt_kmap *m, vt_u64 key)
-{
-   /* Fibonacci hashing: the high bits of key * 2^64/phi. */
-   return (key * 0x9E3779B97F4A7C15ull) >> m->shift;
-}
-
-static void kmap_alloc(struct vt_kmap *m, unsigned bits)
-{
-   vt_u64 cap = (vt_u64)1 << bits;
-   m->e = vt_host_alloc((size_t)cap * sizeof *m->e);
-   for (vt_u64 i = 0; i < cap; i++)
-      m->e[i].key = VT_SIM_NO_PAGE;
-   m->mask = cap - 1;
-   m->shift = 64 - bits;
-   m->n = 0;
-}
-
-void vt_kmap_init(struct vt_kmap *m, vt_u64 expected)
-{
-   unsigned bits = 4;
-   while (((vt_u64)1 << bits) < 2 * expected + 2)
-      bits++;
-   kmap_alloc(m, bits);
-}
-
-void vt_kmap_destroy(struct vt_kmap *m)
-{
-   vt_host_free(m->e);
-   m->e = NULL;
-}
-
-struct vt_kmap_ent *vt_kmap_get(const struct vt_kmap *m, vt_u64 key)
-{
-   for (vt_u64 i = kmap_home(m, key);; i = (i + 1) & m->mask) {
-      if (m->e[i].key == key)
-         return &m->e[i];
-      if (m->e[i].key == VT_SIM_NO_PAGE)
-         return NULL;
-   }
-}
-
-static void kmap_grow(struct vt_kmap *m)
-{
-   struct vt_kmap_ent *old = m->e;
-   vt_u64 cap = m->mask + 1;
-   kmap_alloc(m, 64 - m->shift + 1);
-   for (vt_u64 i = 0; i < cap; i++)
-      if (old[i].key != VT_SIM_NO_PAGE) {
-         vt_u64 j = kmap_home(m, old[i].key);
-         while (m->e[j].key != VT_SIM_NO_PAGE)
-            j = (j + 1) & m->mask;
-         m->e[j] = old[i];
-         m->n++;
-      }
-   vt_host_free(old);
-}
-
-struct vt_kmap_ent *vt_kmap_put(struct vt_kmap *m, vt_u64 key, bool *added)
-{
-   VT_ASSERT(key != VT_SIM_NO_PAGE);
-   struct vt_kmap_ent *e = vt_kmap_get(m, key);
-   if (e) {
-      if (added)
-         *added = false;
-      return e;
-   }
-   if (2 * (m->n + 1) > m->mask + 1)
-      kmap_grow(m);
-   vt_u64 i = kmap_home(m, key);
-   while (m->e[i].key != VT_SIM_NO_PAGE)
-      i = (i + 1) & m->mask;
-   m->e[i].key = key;
-   m->e[i].val = 0;
-   m->e[i].aux = 0;
-   m->n++;
-   if (added)
-      *added = true;
-   return &m->e[i];
-}
-
-bool vt_kmap_del(struct vt_kmap *m, vt_u64 key)
-{
-   struct vt_kmap_ent *e = vt_kmap_get(m, key);
-   if (!e)
-      return false;
-   /* Backward-shift deletion (Knuth 6.4, algorithm R): no tombstones. */
-   vt_u64 i = (vt_u64)(e - m->e), j = i;
-   for (;;) {
-      j = (j + 1) & m->mask;
-      if (m->e[j].key == VT_SIM_NO_PAGE)
-         break;
-      vt_u64 h = kmap_home(m, m->e[j].key);
-      /* Leave e[j] if its home lies cyclically in (i, j]. */
-      if (i <= j ? (i < h && h <= j) : (i < h || h <= j))
-         continue;
-      m->e[i] = m->e[j];
-      i = j;
-   }
-   m->e[i].key = VT_SIM_NO_PAGE;
-   m->n--;
-   return true;
-}
-
-/* ---- frame lists ---------------------------------------------------------- */
-
-void vt_flist_init(struct vt_flist *l)
-{
-   l->head = l->tail = VT_SIM_NO_FRAME;
-   l->n = 0;
-}
-
-void vt_flist_insert_before(struct vt_pframe *fr, struct vt_flist *l,
-                            uint32_t at, uint32_t f)
-{
-   uint32_t prev = at == VT_SIM_NO_FRAME ? l->tail : fr[at].link[0];
-   fr[f].link[0] = prev;
-   fr[f].link[1] = at;
-   if (prev == VT_SIM_NO_FRAME)
-      l->head = f;
-   else
-      fr[prev].link[1] = f;
-   if (at == VT_SIM_NO_FRAME)
-      l->tail = f;
-   else
-      fr[at].link[0] = f;
-   l->n++;
-}
-
-void vt_flist_push_head(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
-{
-   vt_flist_insert_before(fr, l, l->head, f);
-}
-
-void vt_flist_push_tail(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
-{
-   vt_flist_insert_before(fr, l, VT_SIM_NO_FRAME, f);
-}
-
-void vt_flist_del(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
-{
-   uint32_t prev = fr[f].link[0], next = fr[f].link[1];
-   if (prev == VT_SIM_NO_FRAME)
-      l->head = next;
-   else
-      fr[prev].link[1] = next;
-   if (next == VT_SIM_NO_FRAME)
-      l->tail = prev;
-   else
-      fr[next].link[0] = prev;
-   fr[f].link[0] = fr[f].link[1] = VT_SIM_NO_FRAME;
-   VT_ASSERT(l->n > 0);
-   l->n--;
-}
-
-uint32_t vt_flist_next_wrap(const struct vt_pframe *fr,
-                            const struct vt_flist *l, uint32_t f)
-{
-   uint32_t n = fr[f].link[1];
-   return n == VT_SIM_NO_FRAME ? l->head : n;
-}
-
-/* ---- frame heap ----------------------------------------------------------- */
-
-void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
-                   bool (*before)(void *ctx, uint32_t a, uint32_t b),
-                   void *ctx)
-{
-   size_t n = nr_frames ? nr_frames : 1;
-   h->heap = vt_host_alloc(n * sizeof *h->heap);
-   h->pos = vt_host_alloc(n * sizeof *h->pos);
-   h->stash = vt_host_alloc(n * sizeof *h->stash);
-   h->n = 0;
-   h->before = before;
-   h->ctx = ctx;
-}
-
-void vt_fheap_grow(struct vt_fheap *h, uint32_t old_n, uint32_t new_n)
-{
-   size_t o = old_n ? old_n : 1;
-   h->heap = vt_realloc_array(h->heap, o, new_n, sizeof *h->heap);
-   h->pos = vt_realloc_array(h->pos, o, new_n, sizeof *h->pos);
-   h->stash = vt_realloc_array(h->stash, o, new_n, sizeof *h->stash);
-}
-
-void vt_fheap_destroy(struct vt_fheap *h)
-{
-   vt_host_free(h->heap);
-   vt_host_free(h->pos);
-   vt_host_free(h->stash);
-}
-
-static void fheap_set(struct vt_fheap *h, uint32_t i, uint32_t f)
-{
-   h->heap[i] = f;
-   h->pos[f] = i + 1;
-}
-
-static void fheap_up(struct vt_fheap *h, uint32_t i)
-{
-   uint32_t f = h->heap[i];
-   while (i > 0) {
-      uint32_t p = (i - 1) / 2;
-      if (!h->before(h->ctx, f, h->heap[p]))
-         break;
-      fheap_set(h, i, h->heap[p]);
-      i = p;
-   }
-   fheap_set(h, i, f);
-}
-
-static void fheap_down(struct vt_fheap *h, uint32_t i)
-{
-   uint32_t f = h->heap[i];
-   for (;;) {
-      uint32_t c = 2 * i + 1;
-      if (c >= h->n)
-         break;
-      if (c + 1 < h->n && h->before(h->ctx, h->heap[c + 1], h->heap[c]))
-         c++;
-      if (!h->before(h->ctx, h->heap[c], f))
-         break;
-      fheap_set(h, i, h->heap[c]);
-      i = c;
-   }
-   fheap_set(h, i, f);
-}
-
-bool vt_fheap_has(const struct vt_fheap *h, uint32_t f)
-{
-   return h->pos[f] != 0;
-}
-
-void vt_fheap_push(struct vt_fheap *h, uint32_t f)
-{
-   VT_ASSERT(h->pos[f] == 0);
-   fheap_set(h, h->n++, f);
-   fheap_up(h, h->n - 1);
-}
-
-void vt_fheap_del(struct vt_fheap *h, uint32_t f)
-{
-   VT_ASSERT(h->pos[f] != 0);
-   uint32_t i = h->pos[f] - 1;
-   h->pos[f] = 0;
-   h->n--;
-   if (i == h->n)
-      return;
-   uint32_t g = h->heap[h->n];
-   fheap_set(h, i, g);
-   fheap_up(h, i);
-   fheap_down(h, h->pos[g] - 1);
-}
-
-void vt_fheap_fix(struct vt_fheap *h, uint32_t f)
-{
-   VT_ASSERT(h->pos[f] != 0);
-   fheap_up(h, h->pos[f] - 1);
-   fheap_down(h, h->pos[f] - 1);
-}
-
-void vt_fheap_rebuild(struct vt_fheap *h)
-{
-   for (uint32_t i = h->n / 2; i-- > 0;)
-      fheap_down(h, i);
-}
-
-void vt_fheap_absorb(struct vt_fheap *dst, struct vt_fheap *src)
-{
-   for (uint32_t i = 0; i < src->n; i++) {
-      uint32_t f = src->heap[i];
-      src->pos[f] = 0;
-      fheap_set(dst, dst->n++, f);
-   }
-   src->n = 0;
-   vt_fheap_rebuild(dst);
-}
-
-uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s)
-{
-   uint32_t n = 0, found = VT_SIM_NO_FRAME;
-   while (h->n > 0) {
-      uint32_t f = h->heap[0];
-      if (vt_sim_evictable(s, f)) {
-         found = f;
-         break;
-      }
-      vt_fheap_del(h, f);
-      h->stash[n++] = f;
-   }
-   while (n > 0)
-      vt_fheap_push(h, h->stash[--n]);
-   return found;
-}
-
 /* ---- the simulation ------------------------------------------------------- */
-
-void vt_policy_params_default(struct vt_policy_params *p)
-{
-   p->seed = VT_POLICY_DEFAULT_SEED;
-   p->period = VT_POLICY_DEFAULT_PERIOD;
-   p->tau = VT_POLICY_DEFAULT_TAU;
-   p->swappiness = VT_POLICY_DEFAULT_SWAPPINESS;
-}
 
 static void frames_init(struct vt_sim *s, uint32_t from, uint32_t to)
 {
@@ -368,12 +64,12 @@ static void frames_init(struct vt_sim *s, uint32_t from, uint32_t to)
 }
 
 struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
-                             const struct vt_sim_host *host)
+                             const struct vt_sim_owner *owner)
 {
-   struct vt_sim *s = vt_host_alloc(sizeof *s);
+   struct vt_sim *s = vt_alloc(sizeof *s);
    s->cfg = *cfg;
-   if (host)
-      s->host = *host;
+   if (owner)
+      s->owner = *owner;
    VT_ASSERT(cfg->ram_pages < VT_SIM_NO_FRAME);
    s->rng = cfg->params.seed ? cfg->params.seed : 0x9E3779B97F4A7C15ull;
    s->incoming = VT_SIM_NO_PAGE;
@@ -382,11 +78,11 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
       so a large --ram costs only what the process touches. */
    s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
                   ? (uint32_t)cfg->ram_pages : 4;
-   s->frames = vt_host_alloc((size_t)s->nr_frames * sizeof *s->frames);
-   s->fslot = vt_host_alloc(s->nr_frames);
+   s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
+   s->fslot = vt_alloc(s->nr_frames);
    frames_init(s, 0, s->nr_frames);
-   vt_kmap_init(&s->resident, s->nr_frames);
-   vt_kmap_init(&s->evicted, 16);
+   vt_hash_init(&s->resident, s->nr_frames);
+   vt_hash_init(&s->evicted, 16);
    if (cfg->ram_pages) {
       VT_ASSERT(cfg->policy != NULL);
       s->ops = cfg->policy;
@@ -397,18 +93,29 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    return s;
 }
 
+void vt_sim_set_owner(struct vt_sim *s, const struct vt_sim_owner *owner)
+{
+   s->owner = *owner;
+}
+
+void vt_sim_clear_stats(struct vt_sim *s)
+{
+   vt_memset(&s->st, 0, sizeof s->st);
+   s->st.peak_resident = s->nr_resident;
+}
+
 void vt_sim_destroy(struct vt_sim *s)
 {
    if (!s)
       return;
    if (s->ops)
-      s->ops->destroy(s->pol);
-   vt_kmap_destroy(&s->resident);
-   vt_kmap_destroy(&s->evicted);
-   vt_host_free(s->frames);
-   vt_host_free(s->fslot);
-   vt_host_free(s->ev_map);
-   vt_host_free(s);
+      (s->ops->destroy ? s->ops->destroy : vt_policy_destroy)(s->pol);
+   vt_hash_destroy(&s->resident);
+   vt_hash_destroy(&s->evicted);
+   vt_free(s->frames);
+   vt_free(s->fslot);
+   vt_free(s->ev_map);
+   vt_free(s);
 }
 
 static bool swap_full(const struct vt_sim *s)
@@ -450,8 +157,8 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
    }
    fr->dirty = 0;
    /* The next write must reach us to make it dirty again. */
-   if (s->host.invalidate)
-      s->host.invalidate(s->host.ctx, fr->key);
+   if (s->owner.invalidate)
+      s->owner.invalidate(s->owner.ctx, fr->key);
    return true;
 }
 
@@ -485,8 +192,8 @@ void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];
    fr->referenced = 0;
-   if (s->host.invalidate)
-      s->host.invalidate(s->host.ctx, fr->key);
+   if (s->owner.invalidate)
+      s->owner.invalidate(s->owner.ctx, fr->key);
 }
 
 void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
@@ -518,8 +225,8 @@ void vt_sim_advance(struct vt_sim *s, vt_u64 now)
       s->now = now;
    if (!s->next_tick || now < s->next_tick)
       return;
-   if (s->host.flush_hits)
-      s->host.flush_hits(s->host.ctx, s);
+   if (s->owner.flush_hits)
+      s->owner.flush_hits(s->owner.ctx, s);
    vt_u64 period = s->cfg.params.period;
    vt_u64 last = now - now % period;          /* last multiple <= now */
    if ((last - s->next_tick) / period > 64)
@@ -546,7 +253,7 @@ vt_u64 vt_sim_next_tick(const struct vt_sim *s)
 static void free_frame(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];
-   vt_kmap_del(&s->resident, fr->key);
+   vt_hash_del(&s->resident, fr->key);
    s->nr_resident--;
    fr->key = VT_SIM_NO_PAGE;
    fr->link[0] = s->free_head;
@@ -574,12 +281,12 @@ static void evict(struct vt_sim *s, uint32_t f)
    }
    s->st.evictions++;
    count_mapping_eviction(s, fr->mapping);
-   struct vt_kmap_ent *e = vt_kmap_put(&s->evicted, key, &added);
+   struct vt_hash_ent *e = vt_hash_put(&s->evicted, key, &added);
    e->val = fr->pdata;
    e->aux = fr->anon ? EV_ANON : 0;
    free_frame(s, f);
-   if (s->host.invalidate)
-      s->host.invalidate(s->host.ctx, key);
+   if (s->owner.invalidate)
+      s->owner.invalidate(s->owner.ctx, key);
 }
 
 static void frames_grow(struct vt_sim *s)
@@ -594,7 +301,7 @@ static void frames_grow(struct vt_sim *s)
    s->nr_frames = (uint32_t)m;
    frames_init(s, n, (uint32_t)m);
    if (s->ops)
-      s->ops->grow(s->pol, s->nr_frames);
+      (s->ops->grow ? s->ops->grow : vt_policy_grow)(s->pol, s->nr_frames);
 }
 
 /* A frame for key: a free one, or a victim's.  VT_SIM_NO_FRAME: OOM. */
@@ -607,13 +314,13 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          they learn of a new page (ARC's case analysis reads |T1|) and
          before they choose a victim. */
       bool flushed = false;
-      if ((s->ops->needs & VT_POL_EVERY) && s->host.flush_hits) {
-         s->host.flush_hits(s->host.ctx, s);
+      if ((s->ops->needs & VT_POL_EVERY) && s->owner.flush_hits) {
+         s->owner.flush_hits(s->owner.ctx, s);
          flushed = true;
       }
       if (!s->nr_free) {
-         if (!flushed && s->host.flush_hits)
-            s->host.flush_hits(s->host.ctx, s);
+         if (!flushed && s->owner.flush_hits)
+            s->owner.flush_hits(s->owner.ctx, s);
          s->incoming = key;
          uint32_t v = s->ops->victim(s->pol, now);
          s->incoming = VT_SIM_NO_PAGE;
@@ -631,7 +338,7 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
 /* Bring key in.  ref: the reference that faulted it (else a prefault). */
 static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
                          uint32_t mapping, vt_u64 now, bool ref,
-                         const struct vt_kmap_ent *ev)
+                         const struct vt_hash_ent *ev)
 {
    uint32_t f = get_frame(s, key, now);
    if (f == VT_SIM_NO_FRAME)
@@ -651,12 +358,12 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    fr->exec = (flags & VT_SIMA_EXEC) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
    s->fslot[f] = 0;
-   vt_kmap_put(&s->resident, key, NULL)->val = f;
+   vt_hash_put(&s->resident, key, NULL)->val = f;
    s->nr_resident++;
    if (s->nr_resident > s->st.peak_resident)
       s->st.peak_resident = s->nr_resident;
    /* The evicted-set entry may have moved if get_frame evicted: look again. */
-   ev = ev ? vt_kmap_get(&s->evicted, key) : NULL;
+   ev = ev ? vt_hash_get(&s->evicted, key) : NULL;
    if (ev) {
       s->in_refault = true;
       s->in_shadow = ev->val;
@@ -664,7 +371,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
          VT_ASSERT(s->swap_used > 0);
          s->swap_used--;        /* freed on swap-in */
       }
-      vt_kmap_del(&s->evicted, key);
+      vt_hash_del(&s->evicted, key);
       s->st.refaults++;
    }
    if (s->ops) {
@@ -704,7 +411,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
       return VT_SIMR_CACHEABLE;
    }
 
-   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
    if (e) {
       uint32_t f = (uint32_t)e->val;
       struct vt_pframe *fr = &s->frames[f];
@@ -757,12 +464,12 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->swap_used--;
          }
       }
-      if (s->ops && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+      if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
          s->ops->reference(s->pol, f);
       return r | cacheable(fr, flags);
    }
 
-   struct vt_kmap_ent *ev = vt_kmap_get(&s->evicted, key);
+   struct vt_hash_ent *ev = vt_hash_get(&s->evicted, key);
    if (flags & VT_SIMA_PREFAULT) {
       /* Fault-around maps only pages in memory: an evicted page stays
          out until referenced.  No frame to spare: not mapped, no OOM. */
@@ -781,8 +488,8 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
    uint32_t f = bring_in(s, key, flags, mapping, now, true, ev);
    if (f == VT_SIM_NO_FRAME) {
       s->st.oom_events++;
-      if (s->host.oom)
-         s->host.oom(s->host.ctx, s, key);
+      if (s->owner.oom)
+         s->owner.oom(s->owner.ctx, s, key);
       return VT_SIMR_OOM;
    }
    s->st.faults[c]++;
@@ -797,7 +504,7 @@ void vt_sim_set_order(struct vt_sim *s, vt_u64 order)
 void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
                       vt_u64 order)
 {
-   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
    if (!e || n == 0)
       return;
    uint32_t f = (uint32_t)e->val;
@@ -809,13 +516,13 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
    if (order > fr->last_order)
       fr->last_order = order;
    fr->referenced = 1;
-   if (s->ops && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+   if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
       s->ops->reference(s->pol, f);
 }
 
 void vt_sim_drop(struct vt_sim *s, vt_u64 key)
 {
-   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
    if (e) {
       uint32_t f = (uint32_t)e->val;
       if (s->ops)
@@ -827,17 +534,17 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
       free_frame(s, f);
       return;
    }
-   e = vt_kmap_get(&s->evicted, key);
+   e = vt_hash_get(&s->evicted, key);
    if (e) {
       if (e->aux & EV_ANON)
          s->swap_used--;
-      vt_kmap_del(&s->evicted, key);
+      vt_hash_del(&s->evicted, key);
    }
 }
 
 void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked)
 {
-   struct vt_kmap_ent *e = vt_kmap_get(&s->resident, key);
+   struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
    if (e)
       s->frames[e->val].locked = locked;
 }

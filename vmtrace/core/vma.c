@@ -90,7 +90,7 @@ static bool same_key(const struct vt_mapping *a, const struct vt_mapping *b)
    into one record each, freeing the others' slots. */
 static void fold_retired(struct vt_mm *mm)
 {
-   uint32_t *aggs = vt_host_alloc(mm->nr_retired * sizeof *aggs);
+   uint32_t *aggs = vt_alloc(mm->nr_retired * sizeof *aggs);
    uint32_t nr_aggs = 0;
    for (uint32_t i = 0; i < mm->nr_maps; i++) {
       struct vt_mapping *m = mm->maps[i];
@@ -112,7 +112,7 @@ static void fold_retired(struct vt_mm *mm)
       g->flags_ever |= m->flags_ever;
       if (m->unmapped_at > g->unmapped_at)
          g->unmapped_at = m->unmapped_at;
-      vt_host_free(m);
+      vt_free(m);
       mm->maps[i] = NULL;
       mm->nr_retired--;
       if (mm->nr_free_ids == mm->cap_free_ids) {
@@ -123,7 +123,7 @@ static void fold_retired(struct vt_mm *mm)
       }
       mm->free_ids[mm->nr_free_ids++] = i;
    }
-   vt_host_free(aggs);
+   vt_free(aggs);
    mm->retire_limit = 2 * mm->nr_retired > VT_MAX_RETIRED_MAPPINGS
                          ? 2 * mm->nr_retired : VT_MAX_RETIRED_MAPPINGS;
 }
@@ -201,11 +201,10 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
    if (z->mm->nr_sims && (pte & VT_PTE_PRESENT))
-      vt_sims_drop(z->mm, z->v, addr, pte);
+      vt_mm_sims_drop(z->mm, z->v, addr, pte);
    if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE) &&
-       z->mm->file_map && z->v->vm_file)
-      z->mm->file_map(z->mm->host_ctx, z->v->vm_file,
-                      z->v->vm_pgoff + ((addr - z->v->vm_start) >> VT_PAGE_SHIFT), -1);
+       z->v->vm_file)
+      vt_file_mapped(z->v->vm_file, vt_linear_page_index(z->v, addr), -1);
    if (!z->keep)
       vt_wset_forget(z->mm, ptep);
    *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
@@ -230,17 +229,15 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
          f->size_pages = pages;
          return f;
       }
-   struct vt_file *f = vt_host_alloc(sizeof *f);
+   struct vt_file *f = vt_alloc(sizeof *f);
    f->dev = dev;
    f->ino = ino;
    f->size_pages = pages;
    f->path = vt_strdup(path ? path : "");
    f->shmem = shmem;
    f->cold = !shmem && mm->cfg.cold_cache;
-   if (shmem && vt_shmem_new_gid) {
-      f->gid = vt_shmem_new_gid();
-      f->shmem_ops = vt_shmem_host_ops;
-   }
+   if (shmem && vt_host->shmem_new_gid)
+      f->gid = vt_host->shmem_new_gid(vt_host_ctx);
    f->next = mm->files;
    mm->files = f;
    return f;
@@ -270,7 +267,7 @@ static struct vt_mapping *new_mapping(struct vt_mm *mm, vt_addr start,
       }
       id = mm->nr_maps++;
    }
-   struct vt_mapping *m = vt_host_alloc(sizeof *m);
+   struct vt_mapping *m = vt_alloc(sizeof *m);
    m->id = id;
    m->instances = 1;
    m->start = start;
@@ -395,8 +392,8 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT)) {
       const struct vt_vma *v = vt_find_vma(c->mm, addr);
       if (v && !((*ptep & VT_PTE_FILE) && v->vm_file)) {   /* page cache: same key */
-         vt_sims_drop(c->mm, v, addr, *ptep);
-         vt_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
+         vt_mm_sims_drop(c->mm, v, addr, *ptep);
+         vt_mm_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
       }
    }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
@@ -464,7 +461,7 @@ static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct lock_ctx *c = vctx;
    if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT))
-      vt_sims_lock(c->mm, c->v, addr, *ptep, c->lock);
+      vt_mm_sims_lock(c->mm, c->v, addr, *ptep, c->lock);
    if (c->lock)
       *ptep |= VT_PTE_LOCKED;
    else
@@ -555,7 +552,15 @@ void vt_set_brk(struct vt_mm *mm, vt_addr new_brk)
       vt_populate(mm, old_end, new_end);
 }
 
-void vt_set_stack(struct vt_mm *mm, vt_addr lowest)
+bool vt_set_stack(struct vt_mm *mm, vt_addr sp, vt_addr lowest)
 {
+   uint32_t i = vt_vma_lower(mm, sp);
+   if (i >= mm->nr_vmas || mm->vmas[i].vm_start > sp)
+      return false;
+   struct vt_mapping *m = mm->maps[mm->vmas[i].mapping];
+   m->kind = VT_MK_STACK;
+   m->name = "[stack]";
+   mm->vmas[i].vm_flags |= VT_VM_GROWSDOWN;
    mm->stack_guard_low = lowest;
+   return true;
 }

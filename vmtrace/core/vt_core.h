@@ -19,19 +19,76 @@
 
 typedef unsigned long long vt_u64;
 typedef long long          vt_s64;
+typedef vt_u64 vt_addr;
+typedef vt_u64 vt_pte;
 
-/* ---- host interface ------------------------------------------------- */
+/* ---- the host interface ---------------------------------------------- */
 
-void *vt_host_alloc(size_t n);   /* zeroed, never NULL (the host aborts) */
-void  vt_host_free(void *p);
-void  vt_host_panic(const char *msg) __attribute__((noreturn));
+struct vt_mm;
+struct vt_file;
+enum vt_access { VT_ACC_READ = 0, VT_ACC_WRITE = 1, VT_ACC_EXEC = 2 };
+enum vt_fault_class {
+#define VT_FAULT_CLASS(id, name, kind, kernel, desc) VT_FC_##id,
+#include "fault_classes.def"
+#undef VT_FAULT_CLASS
+   VT_NR_FC
+};
+
+/* Everything the core needs of the program it is linked into (the tool:
+   VG_(malloc), its filter, the run's shared log; a host program: malloc),
+   handed over once by vt_core_init before anything else.  alloc, free and
+   panic are required; any other member may be NULL: nothing to tell, or
+   nothing shared with other processes.  The callbacks get the host's ctx
+   and, where it matters, the address space concerned. */
+struct vt_host_ops {
+   void *(*alloc)(size_t n);          /* zeroed; never NULL (the host aborts) */
+   void  (*free)(void *p);
+   void  (*panic)(const char *msg) __attribute__((noreturn));
+
+   /* PTEs of [start, end) lost rights a filter may have cached (present,
+      write, accessed, dirty), or a simulation needs to see the next
+      reference to a page there. */
+   void (*invalidate)(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
+   /* Every fault counted (invalid ones too, with their VT_INV_* reason). */
+   void (*fault)(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                 enum vt_fault_class cls, int reason);
+   /* Simulation number sim of mm ran out of memory bringing in addr. */
+   void (*oom)(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
+   /* Deliver the references the filter absorbed (vt_mm_sims_note_hits),
+      before a simulation decides anything (mm->hits_noted). */
+   void (*flush_hits)(void *ctx, struct vt_mm *mm);
+
+   /* The processes of a run simulate apart, yet share frames copy-on-write
+      after fork, shared memory and page-cache pages: whether another
+      process still holds one is the host's knowledge.
+      At fork: n_new frames get fresh global ids (written into ids[]) held
+      by parent and child; the n_old ids in old[] gain the child as holder. */
+   void (*frames_fork)(void *ctx, vt_u64 *ids, uint32_t n_new,
+                       const vt_u64 *old, uint32_t n_old);
+   bool (*frame_shared)(void *ctx, vt_u64 id);     /* another holds it? */
+   void (*frame_release)(void *ctx, vt_u64 id);    /* this one no longer */
+   /* A page-cache page of f at pgoff was mapped (+1) or unmapped (-1)
+      here: other processes may map it too (PSS divides it among them). */
+   void (*file_map)(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta);
+   /* Shared memory objects get ids all processes of the run know them by
+      (0: not shared); which of their pages exist is shared knowledge. */
+   vt_u64 (*shmem_new_gid)(void *ctx);
+   void (*shmem_created)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+   bool (*shmem_exists)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+};
+void vt_core_init(const struct vt_host_ops *ops, void *ctx);
+
+/* The core's own allocation and panic, through the host. */
+void *vt_alloc(size_t n);
+void  vt_free(void *p);
+void  vt_panic(const char *msg) __attribute__((noreturn));
 
 #define VT_STR2(x) #x
 #define VT_STR(x) VT_STR2(x)
 #define VT_ASSERT(c)                                                     \
    do {                                                                  \
       if (!(c))                                                          \
-         vt_host_panic("vmtrace core: assertion '" #c "' failed at "     \
+         vt_panic("vmtrace core: assertion '" #c "' failed at "     \
                        __FILE__ ":" VT_STR(__LINE__));                   \
    } while (0)
 
@@ -43,10 +100,21 @@ int    vt_strcmp(const char *a, const char *b);
 char  *vt_strdup(const char *s);
 void  *vt_realloc_array(void *p, size_t old_n, size_t new_n, size_t elem);
 
-/* ---- pages ------------------------------------------------------------ */
+/* ---- the hash table (hash.c) ------------------------------------------ */
 
-typedef vt_u64 vt_addr;
-typedef vt_u64 vt_pte;
+/* From 64-bit keys (never VT_HASH_EMPTY) to two words of the user's.
+   Entry pointers stay valid until the next put or del. */
+#define VT_HASH_EMPTY (~(vt_u64)0)
+struct vt_hash_ent { vt_u64 key, val, aux; };
+struct vt_hash { struct vt_hash_ent *e; vt_u64 n, mask; unsigned shift; };
+void vt_hash_init(struct vt_hash *m, vt_u64 expected);
+void vt_hash_destroy(struct vt_hash *m);
+struct vt_hash_ent *vt_hash_get(const struct vt_hash *m, vt_u64 key);
+/* Finds or adds key (a new entry has val = aux = 0). */
+struct vt_hash_ent *vt_hash_put(struct vt_hash *m, vt_u64 key, bool *added);
+bool vt_hash_del(struct vt_hash *m, vt_u64 key);
+
+/* ---- pages ------------------------------------------------------------ */
 
 #define VT_PAGE_SHIFT 12
 #define VT_PAGE_SIZE  ((vt_addr)1 << VT_PAGE_SHIFT)
@@ -79,14 +147,7 @@ typedef vt_u64 vt_pte;
    referenced by an instruction fetch (low 32 bits) and by data (high). */
 #define vt_pte_ext(ptep)   ((ptep) + VT_PTRS_PER_TABLE)
 
-/* ---- fault classes -------------------------------------------------- */
-
-enum vt_fault_class {
-#define VT_FAULT_CLASS(id, name, kind, kernel, desc) VT_FC_##id,
-#include "fault_classes.def"
-#undef VT_FAULT_CLASS
-   VT_NR_FC
-};
+/* ---- fault classes (fault_classes.def) ------------------------------ */
 
 enum vt_fc_kind { VT_MINOR, VT_MAJOR, VT_INVALID };
 
@@ -105,22 +166,7 @@ struct vt_counts {
 vt_u64 vt_counts_minor(const struct vt_counts *c);
 vt_u64 vt_counts_major(const struct vt_counts *c);
 
-enum vt_access { VT_ACC_READ = 0, VT_ACC_WRITE = 1, VT_ACC_EXEC = 2 };
-
 /* ---- files, mappings, VMAs ------------------------------------------ */
-
-/* Shared memory is shared by the processes of a run, which simulate apart:
-   which of its pages exist is the host's knowledge too. */
-struct vt_shmem_ops {
-   /* A page of shared memory object gid came into existence here. */
-   void (*created)(void *ctx, vt_u64 gid, vt_u64 pgoff);
-   /* Did another process create that page? */
-   bool (*exists)(void *ctx, vt_u64 gid, vt_u64 pgoff);
-   void *ctx;
-};
-/* The ids the host gives new shared memory objects (0: not shared). */
-extern vt_u64 (*vt_shmem_new_gid)(void);
-extern const struct vt_shmem_ops *vt_shmem_host_ops;
 
 struct vt_file {                 /* like struct file + its inode */
    vt_u64 dev, ino;
@@ -130,12 +176,10 @@ struct vt_file {                 /* like struct file + its inode */
                                     no dirty tracking, no warm page cache */
    bool     cold;                /* a regular file under --page-cache=cold */
    bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
-   vt_u64  *cache;               /* shmem, cold files: pages in the page
+   struct vt_hash cache;         /* shmem, cold files: pages in the page
                                     cache (pcache.c) */
    vt_u64   gid;                 /* shmem: an id all processes of the run
-                                    share (the host's, see shmem_ops) */
-   const struct vt_shmem_ops *shmem_ops;
-   uint32_t cache_cap, cache_n;
+                                    share (host ops shmem_new_gid), or 0 */
    uint32_t refs;
    struct vt_file *next;
 };
@@ -233,10 +277,10 @@ struct vt_wset {
    struct vt_counts last;    /* totals at the last sample */
    /* pages by the sample of their last reference, [max_samples + 1] */
    vt_u64  *hist_code, *hist_data;
-   /* heatmap rows: (mapping, chunk) -> row through an open hash */
+   /* heatmap rows: (mapping, chunk) -> row index through row_hash */
    struct vt_heat_row *rows;
    uint32_t nr_rows;
-   uint32_t *row_hash, row_hash_cap;
+   struct vt_hash row_hash;
    unsigned chunk_shift;     /* pages per chunk = 1 << chunk_shift */
 };
 
@@ -244,33 +288,21 @@ struct vt_wset {
 
 struct vt_mm;
 
-/* Pages shared copy-on-write between processes live in frames that every
-   process of a run knows by a global id; whether a frame is still mapped
-   elsewhere is the host's knowledge (the processes are separate). */
-struct vt_frame_ops {
-   /* At fork: n_new frames get fresh global ids (written into ids[]) held
-      by parent and child; the n_old ids in old[] gain the child as holder. */
-   void (*fork)(void *ctx, vt_u64 *ids, uint32_t n_new,
-                const vt_u64 *old, uint32_t n_old);
-   /* Does any other process still map the frame? */
-   bool (*shared)(void *ctx, vt_u64 id);
-   /* This process no longer maps the frame. */
-   void (*release)(void *ctx, vt_u64 id);
-};
-
-/* Called whenever PTEs of [start, end) lose rights a filter may have
-   cached (present, write, accessed, dirty). */
-typedef void (*vt_invalidate_fn)(void *ctx, vt_addr start, vt_addr end);
-/* Called for every fault counted (invalid ones too), for fault sites. */
-typedef void (*vt_fault_fn)(void *ctx, vt_addr addr, enum vt_access acc,
-                            enum vt_fault_class cls, int invalid_reason);
-
 enum { VT_INV_NONE = 0, VT_INV_UNMAPPED = 1, VT_INV_PROTECTION = 2,
        VT_INV_BEYOND_EOF = 3 };
 extern const char *const vt_invalid_reason_names[4];
 
 struct vt_config {
    unsigned fault_around_pages;      /* 1 = off; a power of two <= 512 */
+   bool     notes_hits;              /* the host's filter counts the references
+                                        it absorbs and delivers them (with
+                                        their time and order) through
+                                        vt_mm_sims_note_hits before every
+                                        decision of a simulation (host op
+                                        flush_hits) and before a page's
+                                        identity may change: then it may cache
+                                        pages even for simulations that need
+                                        every reference */
    bool     zero_page;
    bool     cold_cache;              /* regular files start uncached */
    unsigned readahead_pages;         /* read-around on a major fault */
@@ -305,8 +337,7 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_phase *phases;
    uint32_t        nr_phases, cap_phases, cur_phase;
 
-   bool           collecting;
-   vt_u64       now;               /* virtual time, set by the host */
+   bool           collecting;        /* figures are counted (vt_set_collecting) */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
 
@@ -322,34 +353,15 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_sims;
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
-   bool           hits_noted;        /* the host counts the references its
-                                        filter absorbs and delivers them
-                                        (vt_sims_note_hits, with their time
-                                        and order) before every decision of
-                                        a simulation and before a page's
-                                        identity may change: the filter may
-                                        cache pages even for sims_every */
-   vt_u64        *rmap_key;          /* page-cache key -> address (memsim.c) */
-   vt_addr       *rmap_addr;
-   uint32_t       rmap_n, rmap_cap;
-   vt_u64         sim_order;         /* the order of the reference being
-                                        passed on (vt_sim_set_order) */
-   vt_u64         sim_now;           /* the simulations' clock: the host
-                                        advances it where it can also run
-                                        their periodic work (superblock
-                                        boundaries), so filtered and
-                                        unfiltered runs agree */
+   struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
 
-   vt_invalidate_fn invalidate;
-   vt_fault_fn      on_fault;
-   /* A page-cache page of file f at pgoff was mapped (+1) or unmapped (-1)
-      here: other processes may map it too (PSS divides it among them). */
-   void           (*file_map)(void *ctx, const struct vt_file *f, vt_u64 pgoff,
-                              int delta);
-   /* A simulation ran out of memory bringing in addr. */
-   void           (*on_oom)(void *ctx, uint32_t sim, vt_addr addr);
-   const struct vt_frame_ops *frame_ops;
-   void            *host_ctx;
+   /* The clock: set through vt_set_clock only.  now is the virtual time
+      of what happens next (instructions), for the figures; sim_now the
+      time the simulations see, which the host advances only where it can
+      also run their periodic work (superblock boundaries), so filtered
+      and unfiltered runs agree; sim_order the order of the reference being
+      passed on, finer than time (vt_sim_set_order). */
+   vt_u64         now, sim_now, sim_order;
 };
 
 /* Result of vt_access: which rights a filter may cache for the page. */
@@ -360,6 +372,18 @@ struct vt_mm {                       /* like mm_struct */
 
 void     vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg);
 void     vt_mm_destroy(struct vt_mm *mm);
+
+/* The clock (see struct vt_mm): set before each event the host passes on.
+   Called for every reference that reaches the core: inline. */
+static inline void vt_set_clock(struct vt_mm *mm, vt_u64 now, vt_u64 sim_now,
+                                vt_u64 order)
+{
+   mm->now = now;
+   mm->sim_now = sim_now;
+   mm->sim_order = order;
+}
+/* Count figures (VMTRACE_START_COLLECTION) or not. */
+void     vt_set_collecting(struct vt_mm *mm, bool on);
 
 /* One reference to the page containing addr. */
 unsigned vt_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc);
@@ -385,7 +409,9 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
 void vt_mlockall(struct vt_mm *mm, bool current, bool future);
 void vt_munlockall(struct vt_mm *mm);
 void vt_set_brk(struct vt_mm *mm, vt_addr new_brk);
-void vt_set_stack(struct vt_mm *mm, vt_addr lowest);
+/* The VMA holding the stack pointer sp becomes [stack], able to grow down
+   (expand_stack) as far as lowest.  False if no VMA holds sp. */
+bool vt_set_stack(struct vt_mm *mm, vt_addr sp, vt_addr lowest);
 
 struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
                             const char *path, vt_u64 size_bytes, bool shmem);
@@ -399,9 +425,9 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);
    copy nothing): marks the parent's private anonymous pages copy-on-write,
    as copy_page_range does for VMAs that have an anon_vma. */
 void vt_fork_prepare(struct vt_mm *mm);
-/* In the child: start fresh figures and, if the memory image was copied
-   (not vfork), drop what Linux does not copy (PTEs of VMAs without
-   anonymous pages, mlock). */
+/* In the child: start fresh figures (the simulations' too) and, if the
+   memory image was copied (not vfork), drop what Linux does not copy
+   (PTEs of VMAs without anonymous pages, mlock). */
 void vt_fork_child(struct vt_mm *mm, bool copied);
 /* The address space goes (exit, execve): frames are released. */
 void vt_release_frames(struct vt_mm *mm);
@@ -414,16 +440,18 @@ vt_u64 vt_wset_next(const struct vt_mm *mm);
 void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
                       vt_u64 pss_x1000, vt_u64 uss);
 
-/* Simulations of limited memory (vt_sim.h) fed by this address space. */
+/* Simulations of limited memory (vt_sim.h) fed by this address space
+   (mm_sims.c); the host creates them (vt_sim_create with a NULL owner) and
+   destroys them after vt_mm_destroy. */
 struct vt_sim;
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s);
-/* A simulation's page key lost its rights: its filter entries must go. */
-void vt_sims_invalidate_key(struct vt_mm *mm, vt_u64 key);
+/* Simulation i no longer runs (it ran out of memory, --oom=stop). */
+void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i);
 /* n references to the page at addr that the host's filter absorbed, the
    last at time last and in order `order` (see sim_order): delivered to
-   every running simulation. */
-void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
-                       vt_u64 order);
+   every running simulation (vt_config.notes_hits). */
+void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
+                          vt_u64 order);
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

@@ -4,6 +4,29 @@
 #define VT_INTERNAL_H
 #include "vt_core.h"
 
+/* host.c: the host's operations (vt_core_init) */
+extern const struct vt_host_ops *vt_host;
+extern void *vt_host_ctx;
+
+static inline void vt_invalidate(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   if (vt_host->invalidate)
+      vt_host->invalidate(vt_host_ctx, mm, start, end);
+}
+
+/* A page-cache page mapped (+1) or unmapped (-1) in this process. */
+static inline void vt_file_mapped(const struct vt_file *f, vt_u64 pgoff, int delta)
+{
+   if (vt_host->file_map)
+      vt_host->file_map(vt_host_ctx, f, pgoff, delta);
+}
+
+/* linear_page_index: the file offset, in pages, of addr in VMA v. */
+static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
+{
+   return v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT);
+}
+
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
 void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
@@ -36,18 +59,20 @@ void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 bool vt_pcache_has(const struct vt_file *f, vt_u64 pgoff);
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
 
-/* memsim.c */
-void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+/* mm_sims.c */
+void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);
-void vt_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
-void vt_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
+void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);
 
-/* label.c */
+/* account.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                     enum vt_access acc, enum vt_fault_class cls, int reason);
 void vt_count_touch(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr);
+
+/* label.c */
 void vt_labels_init(struct vt_mm *mm);
 void vt_labels_destroy(struct vt_mm *mm);
 
@@ -60,9 +85,4 @@ static inline void vt_rss_add(struct vt_mm *mm, struct vt_mapping *m, vt_s64 d)
       mm->peak_rss = mm->rss;
 }
 
-static inline void vt_invalidate(struct vt_mm *mm, vt_addr start, vt_addr end)
-{
-   if (mm->invalidate)
-      mm->invalidate(mm->host_ctx, start, end);
-}
 #endif

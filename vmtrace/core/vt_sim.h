@@ -42,6 +42,17 @@ struct vt_pframe {
    vt_u64   pdata;        /* for the policy's own use (age counter, ...) */
 };
 #define VT_SIM_NO_PAGE (~(vt_u64)0)
+
+/* The LRU order of two frames: <0 if x was referenced last before y (by
+   time, then by the host's order), >0 after, 0 if neither. */
+static inline int vt_lru_cmp(const struct vt_pframe *x, const struct vt_pframe *y)
+{
+   if (x->last_ref != y->last_ref)
+      return x->last_ref < y->last_ref ? -1 : 1;
+   if (x->last_order != y->last_order)
+      return x->last_order < y->last_order ? -1 : 1;
+   return 0;
+}
 #define VT_SIM_NO_FRAME (~(uint32_t)0)
 
 struct vt_sim;
@@ -58,32 +69,42 @@ struct vt_sim;
                               and before any victim is chosen) */
 #define VT_POL_FUTURE  4u  /* needs the future (OPT): offline replay only */
 
+/* The parameters of the policies, in their units (time: the host's clock,
+   instructions in the tool).  Each policy declares the ones it reads
+   (struct vt_policy_param), with their defaults; the others are 0.
+   period 0: no ticks; tau 0: every unreferenced page is old. */
 struct vt_policy_params {
    vt_u64   seed;           /* RANDOM */
-   vt_u64   period;         /* NRU reset, AGING shift: in time units */
-   vt_u64   tau;            /* WSCLOCK working-set window: in time units */
-   unsigned swappiness;     /* LINUX: 0..200, default 60 */
+   vt_u64   period;         /* NRU reset, AGING shift */
+   vt_u64   tau;            /* WSCLOCK working-set window */
+   vt_u64   swappiness;     /* LINUX: 0..200 */
 };
 
-/* Defaults (docs/policies.md): seed 1, period 1000000, tau 1000000,
-   swappiness 60.  period 0: no ticks; tau 0: every unreferenced page is
-   old. */
-#define VT_POLICY_DEFAULT_SEED       1ull
-#define VT_POLICY_DEFAULT_PERIOD     1000000ull
-#define VT_POLICY_DEFAULT_TAU        1000000ull
-#define VT_POLICY_DEFAULT_SWAPPINESS 60u
-void vt_policy_params_default(struct vt_policy_params *p);
+/* A parameter a policy declares: the tool's option --<option>=N (and
+   vmtrace-sim's) sets it, for that policy only. */
+struct vt_policy_param {
+   const char *option;      /* "nru-period" */
+   size_t      offset;      /* of its field in struct vt_policy_params */
+   vt_u64      def, min, max;
+   const char *help;        /* "NRU reference-bit reset, instructions" */
+};
+#define VT_POLICY_PARAM(opt, field, d, lo, hi, text) \
+   { opt, __builtin_offsetof(struct vt_policy_params, field), d, lo, hi, text }
 
 struct vt_policy_ops {
    const char *name;        /* "fifo", "lru", ... as --policy= spells it */
    unsigned    needs;       /* VT_POL_* */
+   const struct vt_policy_param *params;   /* nr_params of them */
+   unsigned    nr_params;
    /* nr_frames: the frames allocated so far, which grow (see grow) up to
-      the RAM size (vt_sim_config(s)->ram_pages). */
+      the RAM size (vt_sim_config(s)->ram_pages).  Most policies build their
+      state on struct vt_policy (below). */
    void    *(*create)(struct vt_sim *s, uint32_t nr_frames,
                       const struct vt_policy_params *p);
    /* The simulation now has nr_frames frames (more than before); the
-      frame array may have moved (vt_sim_frames). */
+      frame array may have moved (vt_sim_frames).  NULL: vt_policy_grow. */
    void     (*grow)(void *st, uint32_t nr_frames);
+   /* NULL: vt_policy_destroy. */
    void     (*destroy)(void *st);
    /* Frame f now holds a page (its vt_pframe is filled in). */
    void     (*insert)(void *st, uint32_t f);
@@ -91,7 +112,7 @@ struct vt_policy_ops {
       every reference for VT_POL_EVERY policies (possibly delivered late,
       in time order per page, several at once through vt_sim_note_hits:
       one call with refs and last_ref advanced), else the first since the
-      bit was cleared. */
+      bit was cleared.  NULL: nothing to do. */
    void     (*reference)(void *st, uint32_t f);
    /* f is freed other than by eviction (unmap, exit). */
    void     (*remove)(void *st, uint32_t f);
@@ -115,6 +136,16 @@ extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
 /* NULL-terminated, in the order above. */
 extern const struct vt_policy_ops *const vt_policies[];
 const struct vt_policy_ops *vt_policy_find(const char *name);
+/* The parameters ops declares at their defaults, the others 0. */
+void vt_policy_params_init(const struct vt_policy_ops *ops,
+                           struct vt_policy_params *p);
+/* Every parameter of every policy at its default. */
+void vt_policy_params_default(struct vt_policy_params *p);
+static inline vt_u64 *vt_policy_param_ptr(struct vt_policy_params *p,
+                                          const struct vt_policy_param *d)
+{
+   return (vt_u64 *)((char *)p + d->offset);
+}
 
 /* ---- a simulation ------------------------------------------------------ */
 
@@ -145,8 +176,9 @@ struct vt_sim_stats {
 #define VT_SIMR_CACHEABLE 4u   /* further references to the page change
                                   nothing here until vt_sim invalidates it */
 
-/* Host callbacks of a simulation. */
-struct vt_sim_host {
+/* Whoever feeds a simulation its references (an address space, mm_sims.c;
+   the offline replayer; a test) and is told what it must know. */
+struct vt_sim_owner {
    /* A page's filter entries must go (evicted, or its referenced bit was
       cleared): the next reference must reach vt_sim_access. */
    void (*invalidate)(void *ctx, vt_u64 key);
@@ -158,8 +190,12 @@ struct vt_sim_host {
    void *ctx;
 };
 
+/* owner may be NULL (no filter, nothing to tell), or set later. */
 struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
-                             const struct vt_sim_host *host);
+                             const struct vt_sim_owner *owner);
+void vt_sim_set_owner(struct vt_sim *s, const struct vt_sim_owner *owner);
+/* Figures start afresh (a forked child's): the page state stays. */
+void vt_sim_clear_stats(struct vt_sim *s);
 void vt_sim_destroy(struct vt_sim *s);
 
 /* Access flags. */
@@ -210,7 +246,7 @@ void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
    every reference that reaches the simulation, and before it absorbs a
    reference at or after vt_sim_next_tick (a tick clears referenced bits:
    references after it must reach the simulation).  Before ticking it calls
-   host->flush_hits, so absorbed references are delivered before it. */
+   owner->flush_hits, so absorbed references are delivered before it. */
 void vt_sim_advance(struct vt_sim *s, vt_u64 now);
 /* Offline replay: give the policy the future (ops->set_future with the
    policy's state).  False if the policy takes none (or RAM is unlimited).
@@ -256,7 +292,7 @@ vt_u64 vt_sim_swap_used(const struct vt_sim *s);   /* swap slots in use */
 void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
                                  uint32_t n);
 
-/* ---- helpers for policies (sim.c) ------------------------------------ */
+/* ---- containers of frames for policies (list.c, heap.c) --------------- */
 
 /* A doubly-linked list of frames through vt_pframe.link[0] (towards the
    head) and link[1] (towards the tail); a frame is on one list at a time. */
@@ -272,6 +308,18 @@ void vt_flist_del(struct vt_pframe *fr, struct vt_flist *l, uint32_t f);
 /* The next frame towards the tail, wrapping from the tail to the head. */
 uint32_t vt_flist_next_wrap(const struct vt_pframe *fr,
                             const struct vt_flist *l, uint32_t f);
+
+/* A ring of frames with a hand (CLOCK, WSCLOCK): a frame enters just
+   behind the hand (the first one makes the hand); when the frame under the
+   hand leaves, the hand moves on to the next. */
+struct vt_fring { struct vt_flist l; uint32_t hand; };
+void vt_fring_init(struct vt_fring *r);
+void vt_fring_insert(struct vt_pframe *fr, struct vt_fring *r, uint32_t f);
+void vt_fring_del(struct vt_pframe *fr, struct vt_fring *r, uint32_t f);
+/* f leaves and the hand stops just past it. */
+void vt_fring_take(struct vt_pframe *fr, struct vt_fring *r, uint32_t f);
+/* The hand moves on one frame. */
+void vt_fring_advance(const struct vt_pframe *fr, struct vt_fring *r);
 
 /* A binary heap of frames ordered by before(ctx, a, b): a comes out
    first.  O(log n) push, delete, fix (after a frame's key changed). */
@@ -298,15 +346,48 @@ void vt_fheap_absorb(struct vt_fheap *dst, struct vt_fheap *src);
    before it are taken out and put back.  VT_SIM_NO_FRAME if none. */
 uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s);
 
-/* An open-addressing hash from page keys (never VT_SIM_NO_PAGE) to two
-   words of the user's.  Entry pointers are valid until the next put/del. */
-struct vt_kmap_ent { vt_u64 key, val, aux; };
-struct vt_kmap { struct vt_kmap_ent *e; vt_u64 n, mask; unsigned shift; };
-void vt_kmap_init(struct vt_kmap *m, vt_u64 expected);
-void vt_kmap_destroy(struct vt_kmap *m);
-struct vt_kmap_ent *vt_kmap_get(const struct vt_kmap *m, vt_u64 key);
-/* Finds or adds key (a new entry has val = aux = 0). */
-struct vt_kmap_ent *vt_kmap_put(struct vt_kmap *m, vt_u64 key, bool *added);
-bool vt_kmap_del(struct vt_kmap *m, vt_u64 key);
+/* ---- the base of a policy's state (policy.c) -------------------------- */
 
+/* A policy's state begins with this: its simulation, the frames (which
+   move when they grow) and the per-frame arrays and heaps the base grows
+   with them and frees at the end, so a policy needs no grow or destroy of
+   its own. */
+#define VT_POLICY_MAX_ARRAYS 4
+#define VT_POLICY_MAX_HEAPS  4
+struct vt_policy {
+   struct vt_sim    *s;
+   struct vt_pframe *fr;
+   uint32_t          nr;                /* frames allocated */
+   uint32_t          nr_arrays, nr_heaps;
+   void            **arrays[VT_POLICY_MAX_ARRAYS];
+   size_t            elem[VT_POLICY_MAX_ARRAYS];
+   struct vt_fheap  *heaps[VT_POLICY_MAX_HEAPS];
+};
+/* size bytes of zeroed state whose first member is a struct vt_policy. */
+void *vt_policy_new(struct vt_sim *s, uint32_t nr_frames, size_t size);
+/* *array becomes a zeroed array of nr elem-sized items, one per frame. */
+void  vt_policy_frame_array(struct vt_policy *b, void *array, size_t elem);
+/* h becomes an empty heap of frames in the order before(ctx, a, b). */
+void  vt_policy_frame_heap(struct vt_policy *b, struct vt_fheap *h,
+                           bool (*before)(void *ctx, uint32_t a, uint32_t b),
+                           void *ctx);
+void  vt_policy_grow(void *st, uint32_t nr_frames);
+void  vt_policy_destroy(void *st);
+
+/* Policies that keep every page in one heap, ties broken by the order in
+   which the policy learnt of the page's last insertion or reference (seq):
+   LRU, LFU, AGING, OPT.  A victim is the first evictable page in heap
+   order.  before() compares two frames (ctx: the policy's state). */
+struct vt_heap_policy {
+   struct vt_policy  base;
+   struct vt_fheap   h;
+   vt_u64           *seq;
+   vt_u64            clock;
+};
+void *vt_heap_policy_new(struct vt_sim *s, uint32_t nr_frames, size_t size,
+                         bool (*before)(void *ctx, uint32_t a, uint32_t b));
+void     vt_heap_policy_insert(void *st, uint32_t f);     /* seq, push */
+void     vt_heap_policy_reference(void *st, uint32_t f);  /* seq, fix */
+void     vt_heap_policy_remove(void *st, uint32_t f);
+uint32_t vt_heap_policy_victim(void *st, vt_u64 now);
 #endif /* VT_SIM_H */

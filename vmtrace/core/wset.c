@@ -17,12 +17,12 @@
 
 static vt_u64 *col(uint32_t n)
 {
-   return vt_host_alloc(n * sizeof(vt_u64));
+   return vt_alloc(n * sizeof(vt_u64));
 }
 
 void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
 {
-   struct vt_wset *w = vt_host_alloc(sizeof *w);
+   struct vt_wset *w = vt_alloc(sizeof *w);
    uint32_t n = cfg->max_samples;
    w->cfg = *cfg;
    w->interval = cfg->interval;
@@ -42,11 +42,8 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
    w->hist_code = col(n + 1);
    w->hist_data = col(n + 1);
    if (cfg->max_heat_rows) {
-      w->rows = vt_host_alloc(cfg->max_heat_rows * sizeof *w->rows);
-      w->row_hash_cap = 1;
-      while (w->row_hash_cap < 2 * cfg->max_heat_rows)
-         w->row_hash_cap *= 2;
-      w->row_hash = vt_host_alloc(w->row_hash_cap * sizeof *w->row_hash);
+      w->rows = vt_alloc(cfg->max_heat_rows * sizeof *w->rows);
+      vt_hash_init(&w->row_hash, cfg->max_heat_rows);
    }
    mm->ws = w;
 }
@@ -59,20 +56,12 @@ vt_u64 vt_wset_next(const struct vt_mm *mm)
 
 /* ---- heatmap rows ------------------------------------------------------- */
 
-static uint32_t row_slot(const struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
+/* A row's key in the row hash: mapping ids stay below 2^28 (a process has
+   at most vm.max_map_count mappings, and retired ones fold), chunks below
+   2^36 (2^47 bytes of address space in pages). */
+static vt_u64 row_key(uint32_t mapping, vt_u64 chunk)
 {
-   vt_u64 h = ((vt_u64)mapping * 0x9E3779B97F4A7C15ULL) ^ (chunk * 0xC2B2AE3D27D4EB4FULL);
-   return (uint32_t)(h >> 32) & (w->row_hash_cap - 1);
-}
-
-/* Row index + 1 in the hash (0 = empty). */
-static uint32_t *row_find(struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
-{
-   for (uint32_t h = row_slot(w, mapping, chunk);; h = (h + 1) & (w->row_hash_cap - 1)) {
-      uint32_t r = w->row_hash[h];
-      if (!r || (w->rows[r - 1].mapping == mapping && w->rows[r - 1].chunk == chunk))
-         return &w->row_hash[h];
-   }
+   return ((vt_u64)(mapping & 0x0fffffffu) << 36) | chunk;
 }
 
 /* Rebuilds the rows after their keys changed (shift: chunks halve; or a
@@ -80,22 +69,25 @@ static uint32_t *row_find(struct vt_wset *w, uint32_t mapping, vt_u64 chunk)
 static void rekey(struct vt_wset *w, unsigned shift, uint32_t from, uint32_t to)
 {
    uint32_t old_n = w->nr_rows;
-   vt_memset(w->row_hash, 0, w->row_hash_cap * sizeof *w->row_hash);
+   vt_hash_destroy(&w->row_hash);
+   vt_hash_init(&w->row_hash, w->cfg.max_heat_rows);
    w->nr_rows = 0;
    for (uint32_t i = 0; i < old_n; i++) {
       struct vt_heat_row r = w->rows[i];
       r.chunk >>= shift;
       if (r.mapping == from)
          r.mapping = to;
-      uint32_t *slot = row_find(w, r.mapping, r.chunk);
-      if (*slot) {
-         uint32_t *dst = w->rows[*slot - 1].counts;
+      bool added;
+      struct vt_hash_ent *e = vt_hash_put(&w->row_hash, row_key(r.mapping, r.chunk),
+                                          &added);
+      if (!added) {
+         uint32_t *dst = w->rows[e->val].counts;
          for (uint32_t k = 0; k <= w->nr && k < w->cfg.max_samples; k++)
             dst[k] += r.counts[k];
-         vt_host_free(r.counts);
+         vt_free(r.counts);
       } else {
-         w->rows[w->nr_rows] = r;
-         *slot = ++w->nr_rows;
+         e->val = w->nr_rows;
+         w->rows[w->nr_rows++] = r;
       }
    }
 }
@@ -119,8 +111,8 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
    if (addr < m->start)
       chunk = 0;                 /* a stack grown below its first extent */
    uint32_t id = m->id;
-   uint32_t *slot = row_find(w, id, chunk);
-   if (!*slot) {
+   struct vt_hash_ent *e = vt_hash_get(&w->row_hash, row_key(id, chunk));
+   if (!e) {
       /* Full: coarser chunks first; when even whole mappings are too many
          (all chunks 0), pages of further mappings go to one shared row. */
       while (w->nr_rows >= w->cfg.max_heat_rows - 1 && id != VT_HEAT_OTHER) {
@@ -131,19 +123,20 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
             coarsen(w);
             chunk >>= 1;
          }
-         slot = row_find(w, id, chunk);
-         if (*slot)
+         e = vt_hash_get(&w->row_hash, row_key(id, chunk));
+         if (e)
             break;
       }
-      if (!*slot) {
+      if (!e) {
          struct vt_heat_row *r = &w->rows[w->nr_rows];
          r->mapping = id;
          r->chunk = chunk;
-         r->counts = vt_host_alloc(w->cfg.max_samples * sizeof *r->counts);
-         *slot = ++w->nr_rows;
+         r->counts = vt_alloc(w->cfg.max_samples * sizeof *r->counts);
+         e = vt_hash_put(&w->row_hash, row_key(id, chunk), NULL);
+         e->val = w->nr_rows++;
       }
    }
-   w->rows[*slot - 1].counts[w->nr]++;
+   w->rows[e->val].counts[w->nr]++;
 }
 
 /* ---- references --------------------------------------------------------- */
@@ -305,10 +298,12 @@ void vt_wset_child(struct vt_mm *mm)
    vt_memset(w->hist_code, 0, (n + 1) * sizeof(vt_u64));
    vt_memset(w->hist_data, 0, (n + 1) * sizeof(vt_u64));
    for (uint32_t r = 0; r < w->nr_rows; r++)
-      vt_host_free(w->rows[r].counts);
+      vt_free(w->rows[r].counts);
    w->nr_rows = 0;
-   if (w->row_hash)
-      vt_memset(w->row_hash, 0, w->row_hash_cap * sizeof *w->row_hash);
+   if (w->row_hash.e) {
+      vt_hash_destroy(&w->row_hash);
+      vt_hash_init(&w->row_hash, w->cfg.max_heat_rows);
+   }
    w->chunk_shift = 0;
    w->nr = 0;
    w->interval = w->cfg.interval;

@@ -100,21 +100,17 @@ void vt_pre_thread_first_insn(ThreadId tid)
    const struct vt_vma *v = vt_find_vma(&vt_mm, sp);
    if (!v)
       return;
-   struct vt_mapping *m = vt_mm.maps[v->mapping];
-   m->kind = VT_MK_STACK;
-   m->name = "[stack]";
-   ((struct vt_vma *)v)->vm_flags |= VT_VM_GROWSDOWN;
    Addr low = v->vm_start > (8ul << 20) ? v->vm_start - (8ul << 20) : 0;
    NSegment const *below = VG_(am_find_nsegment)(v->vm_start - 1);
    if (below && below->kind == SkResvn)
       low = below->start + VT_PAGE_SIZE;   /* keep Valgrind's guard page */
-   vt_set_stack(&vt_mm, low);
+   vt_set_stack(&vt_mm, sp, low);
 }
 
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
 {
    (void)tid;
-   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    if (!vt_mm.start_brk)
       vt_set_brk(&vt_mm, a);
    vt_set_brk(&vt_mm, a + len);
@@ -123,7 +119,7 @@ void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
 void vt_die_mem_brk(Addr a, SizeT len)
 {
    (void)len;
-   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    vt_set_brk(&vt_mm, a);
 }
 
@@ -215,7 +211,7 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
       tool's fini: write the output now (status "exec"); if the execve
       fails, the file is written again at exit. */
    if (sysno == __NR_execve || sysno == __NR_execveat) {
-      vt_mm.now = vt_mm.sim_now = vt_insns;
+      vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
       vt_exec_pending = True;
       vt_finish(0);
       vt_exec_pending = False;
@@ -244,7 +240,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
    vt_fork_post(sysno, args, res);
    if (sr_isError(res))
       return;
-   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    UWord r = sr_Res(res);
    switch (sysno) {
    case __NR_mmap: {

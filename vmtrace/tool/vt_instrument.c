@@ -23,7 +23,7 @@ ULong vt_insns, vt_refs, vt_misses;
    access's position in its superblock: the time the simulation would have
    seen, and below it the order the accesses ran in.  A reference vt_miss
    passes on carries the same order (vt_sim_set_order).  The counted hits
-   are delivered (vt_sims_note_hits) before every decision of a simulation
+   are delivered (vt_mm_sims_note_hits) before every decision of a simulation
    (its flush_hits), before the periodic work, and before a slot is emptied
    or refilled; the policies rank pages by (time, order) of their last
    reference, so they decide as if every reference had reached them. */
@@ -39,7 +39,7 @@ static inline void slot_deliver(UInt t, UInt i, ULong tag)
    if (hit_count[t][i]) {
       ULong n = hit_count[t][i];
       hit_count[t][i] = 0;
-      vt_sims_note_hits(&vt_mm, tag, n, hit_stamp[t][i] >> STAMP_SHIFT, hit_stamp[t][i]);
+      vt_mm_sims_note_hits(&vt_mm, tag, n, hit_stamp[t][i] >> STAMP_SHIFT, hit_stamp[t][i]);
    }
 }
 
@@ -59,7 +59,6 @@ void vt_hits_flush(void)
 void vt_hits_init(void)
 {
    count_hits = vt_clo.fast_path && vt_mm.sims_every;
-   vt_mm.hits_noted = count_hits;
 }
 
 void vt_tlb_flush(void)
@@ -69,9 +68,9 @@ void vt_tlb_flush(void)
       vt_tlb_read[i] = vt_tlb_write[i] = vt_tlb_exec[i] = VT_TLB_EMPTY;
 }
 
-void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end)
+void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end)
 {
-   (void)ctx;
+   (void)ctx; (void)mm;
    ULong p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
    if (p1 - p0 >= VT_TLB_ENTRIES) {
       vt_tlb_flush();
@@ -126,8 +125,8 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 {
    if (len == 0)
       return;
-   vt_mm.now = vt_mm.sim_now = vt_insns;
-   vt_mm.sim_order = (vt_insns << STAMP_SHIFT) | 0xffff;   /* after the call's own */
+   /* after the call's own references */
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, (vt_insns << STAMP_SHIFT) | 0xffff);
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       access_page(p, acc);
@@ -151,9 +150,9 @@ static VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
    vt_fault_ip = ip;
    vt_misses++;
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
-   vt_mm.now = vt_insns + (arg >> 32);
-   vt_mm.sim_now = vt_insns;       /* superblock granularity, see vt_core.h */
-   vt_mm.sim_order = (vt_insns << STAMP_SHIFT) | ((arg >> 18) & POS_MAX);
+   /* the simulations' time: superblock granularity (see vt_core.h) */
+   vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
+                (vt_insns << STAMP_SHIFT) | ((arg >> 18) & POS_MAX));
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
    access_page(first, acc);
    for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
@@ -282,8 +281,8 @@ static ULong next_wset_sample(void)
 static void take_sample(ULong wall_ms)
 {
    ULong pss, uss;
-   vt_frames_pss(&pss, &uss);
-   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_share_pss(&pss, &uss);
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    vt_wset_sample(&vt_mm, vt_insns, wall_ms, pss, uss);
 }
 

@@ -37,32 +37,51 @@ struct vt_options vt_clo = {
    .heatmap_rows = 256,
    .nr_tau = 3,
    .tau = { 100000, 1000000, 10000000 },
-   .params = { .seed = 1, .tau = 1000000, .swappiness = 60 },
-   .nru_period = 1000000,
-   .aging_period = 1000000,
    .oom_stop = True,
 };
 
 
 /* ---- the core's host interface -------------------------------------- */
 
-void *vt_host_alloc(size_t n)
+static void *host_alloc(size_t n)
 {
    return VG_(calloc)("vt.core", 1, n);
 }
 
-void vt_host_free(void *p)
+static void host_free(void *p)
 {
-   if (p)
-      VG_(free)(p);
+   VG_(free)(p);
 }
 
-void vt_host_panic(const char *msg)
+__attribute__((noreturn)) static void host_panic(const char *msg)
 {
    VG_(tool_panic)((HChar *)msg);
    for (;;)
       ;
 }
+
+static void host_flush_hits(void *ctx, struct vt_mm *mm)
+{
+   (void)ctx; (void)mm;
+   vt_hits_flush();      /* the references the filter absorbed */
+}
+
+static const struct vt_host_ops host_ops = {
+   .alloc = host_alloc,
+   .free = host_free,
+   .panic = host_panic,
+   .invalidate = vt_tlb_invalidate,
+   .fault = vt_on_fault,
+   .oom = vt_memsim_oom,
+   .flush_hits = host_flush_hits,
+   .frames_fork = vt_share_frames_fork,
+   .frame_shared = vt_share_frame_shared,
+   .frame_release = vt_share_frame_release,
+   .file_map = vt_share_file_map,
+   .shmem_new_gid = vt_share_shmem_new_gid,
+   .shmem_created = vt_share_shmem_created,
+   .shmem_exists = vt_share_shmem_exists,
+};
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -209,8 +228,77 @@ static Bool parse_yesno(const HChar *arg, const HChar *opt, Bool *out)
    return True;
 }
 
+/* The parameters each policy declares, per policy (vt_policies order). */
+#define MAX_POLICIES 16
+static struct vt_policy_params policy_params[MAX_POLICIES];
+static Bool policy_params_ready;
+
+static UInt policy_index(const struct vt_policy_ops *ops)
+{
+   UInt i = 0;
+   while (vt_policies[i] && vt_policies[i] != ops)
+      i++;
+   tl_assert(vt_policies[i] && i < MAX_POLICIES);
+   return i;
+}
+
+const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops)
+{
+   UInt i = policy_index(ops);
+   if (!policy_params_ready) {
+      for (UInt k = 0; vt_policies[k]; k++)
+         vt_policy_params_init(vt_policies[k], &policy_params[k]);
+      policy_params_ready = True;
+   }
+   return &policy_params[i];
+}
+
+/* --<option>=N of a parameter some policy declares. */
+static Bool policy_param_option(const HChar *arg)
+{
+   for (UInt i = 0; vt_policies[i]; i++)
+      for (UInt k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         SizeT n = VG_(strlen)(d->option);
+         if (arg[0] != '-' || arg[1] != '-' || VG_(strncmp)(arg + 2, d->option, n) ||
+             arg[2 + n] != '=')
+            continue;
+         ULong v = 0;
+         if (!parse_count(arg + 3 + n, &v) || v < d->min || v > d->max) {
+            if (d->max == ~0ULL)
+               VG_(fmsg_bad_option)(arg, "--%s takes a number%s\n", d->option,
+                                    d->min ? " > 0" : "");
+            else
+               VG_(fmsg_bad_option)(arg, "--%s takes a number from %llu to %llu\n",
+                                    d->option, d->min, d->max);
+         }
+         vt_policy_params_of(vt_policies[i]);
+         *vt_policy_param_ptr(&policy_params[i], d) = v;
+         return True;
+      }
+   return False;
+}
+
+/* The usage lines of the policies' parameters. */
+static void print_policy_params_usage(void)
+{
+   for (UInt i = 0; vt_policies[i]; i++)
+      for (UInt k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         HChar opt[64], def[32];
+         VG_(snprintf)(opt, sizeof opt, "--%s=<n>", d->option);
+         if (d->def && d->def % 1000000 == 0)
+            VG_(snprintf)(def, sizeof def, "%lluM", d->def / 1000000);
+         else
+            VG_(snprintf)(def, sizeof def, "%llu", d->def);
+         VG_(printf)("    %-27s %s [%s]\n", opt, d->help, def);
+      }
+}
+
 static Bool vt_process_cmd_line_option(const HChar *arg)
 {
+   if (policy_param_option(arg))
+      return True;
    const HChar *size_arg = NULL;   /* not 'val': the CLO macros declare one */
    if (VG_STR_CLO(arg, "--vmtrace-out-file", vt_clo.out_file)) {
       if (!vt_clo.out_file[0])
@@ -253,23 +341,6 @@ static Bool vt_process_cmd_line_option(const HChar *arg)
       vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
-   } else if (VG_STR_CLO(arg, "--seed", size_arg)) {
-      if (!parse_count(size_arg, &vt_clo.params.seed))
-         VG_(fmsg_bad_option)(arg, "--seed takes a number\n");
-   } else if (VG_STR_CLO(arg, "--nru-period", size_arg)) {
-      if (!parse_count(size_arg, &vt_clo.nru_period) || !vt_clo.nru_period)
-         VG_(fmsg_bad_option)(arg, "--nru-period takes a number of instructions > 0\n");
-   } else if (VG_STR_CLO(arg, "--aging-period", size_arg)) {
-      if (!parse_count(size_arg, &vt_clo.aging_period) || !vt_clo.aging_period)
-         VG_(fmsg_bad_option)(arg, "--aging-period takes a number of instructions > 0\n");
-   } else if (VG_STR_CLO(arg, "--wsclock-tau", size_arg)) {
-      if (!parse_count(size_arg, &vt_clo.params.tau) || !vt_clo.params.tau)
-         VG_(fmsg_bad_option)(arg, "--wsclock-tau takes a number of instructions > 0\n");
-   } else if (VG_STR_CLO(arg, "--swappiness", size_arg)) {
-      ULong v = 0;
-      if (!parse_count(size_arg, &v) || v > 200)
-         VG_(fmsg_bad_option)(arg, "--swappiness takes a number from 0 to 200\n");
-      vt_clo.params.swappiness = (unsigned)v;
    } else if (VG_STR_CLO(arg, "--oom", size_arg)) {
       if (!VG_(strcmp)(size_arg, "stop"))
          vt_clo.oom_stop = True;
@@ -283,11 +354,11 @@ static Bool vt_process_cmd_line_option(const HChar *arg)
       else if (!VG_(strcmp)(size_arg, "cold"))
          vt_clo.cold_cache = True;
       else
-         VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\\n");
+         VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\n");
    } else if (VG_STR_CLO(arg, "--readahead", size_arg)) {
       ULong v = 0;
       if (!parse_count(size_arg, &v) || v > 65536)
-         VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\\n");
+         VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
       vt_clo.readahead_pages = (UInt)v;
    } else if (parse_yesno(arg, "--timeline", &vt_clo.timeline)) {
    } else if (parse_yesno(arg, "--zero-page", &vt_clo.zero_page)) {
@@ -324,15 +395,12 @@ static void vt_print_usage(void)
 "    --swap=<size>|unlimited     swap space [unlimited]\n"
 "    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
 "                                wsclock linux arc [linux]\n"
-"    --seed=<n>                  random policy's seed [1]\n"
-"    --nru-period=<n>            NRU reference-bit reset, instructions [1M]\n"
-"    --aging-period=<n>          aging shift period, instructions [1M]\n"
-"    --wsclock-tau=<n>           WSClock working-set window, instructions [1M]\n"
-"    --swappiness=<0..200>       linux: anon vs file reclaim [60]\n"
 "    --oom=stop|continue         a simulation out of memory stops [stop]\n"
 "    --page-cache=warm|cold      file pages start in the page cache, or must\n"
 "                                be read (major faults) [warm]\n"
 "    --readahead=<pages>         read-around on a major fault [32]\n");
+   VG_(printf)("  parameters of the policies:\n");
+   print_policy_params_usage();
 }
 
 static void vt_print_debug_usage(void)
@@ -365,7 +433,7 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
    if (!VG_IS_TOOL_USERREQ('V', 'T', args[0]))
       return False;
    *ret = 0;
-   vt_mm.now = vt_mm.sim_now = vt_insns;
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    switch (args[0]) {
    case VMTRACE_USERREQ__LABEL: {
       HChar *name = client_string(args[3]);
@@ -391,10 +459,10 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
       break;
    }
    case VMTRACE_USERREQ__START_COLLECTION:
-      vt_mm.collecting = True;
+      vt_set_collecting(&vt_mm, True);
       break;
    case VMTRACE_USERREQ__STOP_COLLECTION:
-      vt_mm.collecting = False;
+      vt_set_collecting(&vt_mm, False);
       break;
    case VMTRACE_USERREQ__RUNNING:
       *ret = 1;
@@ -463,17 +531,14 @@ static void vt_post_clo_init(void)
    }
    struct vt_config cfg = {
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
+      .notes_hits = vt_clo.fast_path,
       .zero_page = vt_clo.zero_page,
       .cold_cache = vt_clo.cold_cache,
       .readahead_pages = vt_clo.readahead_pages,
    };
-   vt_shmem_init();
+   vt_core_init(&host_ops, NULL);
    vt_mm_init(&vt_mm, &cfg);
-   vt_mm.collecting = vt_clo.collect_atstart;
-   vt_mm.invalidate = vt_tlb_invalidate;
-   vt_mm.on_fault = vt_on_fault;
-   vt_mm.frame_ops = &vt_frame_ops;
-   vt_file_sharing_init();
+   vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
    vt_tlb_flush();
    vt_memsim_init();
    vt_hits_init();
@@ -505,11 +570,11 @@ ULong vt_wall_ms(void)
 void vt_finish(Int exitcode)
 {
    vt_sample_final();
-   vt_frames_refresh();
+   vt_share_refresh();
    if (VG_(clo_verbosity) > 0)
       vt_print_summary(exitcode);
    vt_write_output(exitcode);
-   vt_frames_exit();
+   vt_share_exit();
 }
 
 static void vt_fini(Int exitcode)

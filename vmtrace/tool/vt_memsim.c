@@ -30,19 +30,8 @@ static struct simrec {
 } *recs;
 static UInt nr_recs;
 
-static void sim_invalidate(void *ctx, vt_u64 key)
-{
-   (void)ctx;
-   vt_sims_invalidate_key(&vt_mm, key);
-}
-
-static void sim_flush_hits(void *ctx, struct vt_sim *s)
-{
-   (void)ctx; (void)s;
-   vt_hits_flush();      /* the references the filter absorbed */
-}
-
-static void on_oom(void *ctx, UInt i, vt_addr addr)
+/* Host op oom: simulation i ran out of memory bringing in addr. */
+void vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t i, vt_addr addr)
 {
    (void)ctx;
    struct simrec *r = &recs[i];
@@ -59,7 +48,7 @@ static void on_oom(void *ctx, UInt i, vt_addr addr)
    r->nr_oom++;
    if (vt_clo.oom_stop && !r->stopped_at) {
       r->stopped_at = vt_mm.now ? vt_mm.now : 1;
-      vt_mm.sim_stopped[i] = 1;
+      vt_mm_stop_sim(mm, i);
       VG_(umsg)("Out of memory in simulation %s --ram=%llu pages: it stops here "
                 "(time %llu, RSS %llu pages); --oom=continue goes on\n",
                 vt_sim_config(r->sim)->policy->name,
@@ -71,9 +60,6 @@ void vt_memsim_init(void)
 {
    if (!vt_clo.nr_ram)
       return;
-   static const struct vt_sim_host host = {
-      sim_invalidate, NULL, sim_flush_hits, NULL
-   };
    nr_recs = vt_clo.nr_pol * vt_clo.nr_ram;
    recs = VT_CALLOC("vt.sims", nr_recs, sizeof *recs);
    UInt k = 0;
@@ -84,14 +70,11 @@ void vt_memsim_init(void)
          cfg.policy = vt_clo.policies[p];
          cfg.ram_pages = vt_clo.ram_pages[r];
          cfg.swap_pages = vt_clo.swap_pages;
-         cfg.params = vt_clo.params;
-         cfg.params.period = cfg.policy == &vt_policy_nru ? vt_clo.nru_period
-                           : cfg.policy == &vt_policy_aging ? vt_clo.aging_period : 0;
-         recs[k].sim = vt_sim_create(&cfg, &host);
+         cfg.params = *vt_policy_params_of(cfg.policy);
+         recs[k].sim = vt_sim_create(&cfg, NULL);
          vt_mm_add_sim(&vt_mm, recs[k].sim);
          k++;
       }
-   vt_mm.on_oom = on_oom;
 }
 
 /* The earliest time a simulation must tick (NRU, AGING periods). */
@@ -117,12 +100,8 @@ void vt_memsim_advance(ULong now)
    its figures start at the fork. */
 void vt_memsim_child(void)
 {
-   for (UInt i = 0; i < nr_recs; i++) {
-      struct vt_sim_stats *st = (struct vt_sim_stats *)vt_sim_stats(recs[i].sim);
-      VG_(memset)(st, 0, sizeof *st);
-      st->peak_resident = vt_sim_resident(recs[i].sim);
-      recs[i].nr_oom = 0;
-   }
+   for (UInt i = 0; i < nr_recs; i++)
+      recs[i].nr_oom = 0;      /* the stats: vt_fork_child */
 }
 
 void vt_memsim_summary(void)

@@ -27,10 +27,10 @@ static const HChar *acc_name(Int acc)
 
 /* Invalid accesses are reported as they happen, like Memcheck's errors:
    the client is about to get SIGSEGV (or EFAULT from a system call). */
-void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
+void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason)
 {
-   (void)ctx;
+   (void)ctx; (void)mm;
    vt_sites_record(cls);
    if (cls != VT_FC_INVALID)
       return;
@@ -73,7 +73,7 @@ struct share_ctx { ULong pss_x1000, uss; };
 static struct share_ctx sharing(void)
 {
    struct share_ctx c;
-   vt_frames_pss(&c.pss_x1000, &c.uss);
+   vt_share_pss(&c.pss_x1000, &c.uss);
    return c;
 }
 

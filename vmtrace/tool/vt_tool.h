@@ -34,8 +34,6 @@ struct vt_options {
    ULong        ram_pages[VT_MAX_SIMS_PER_LIST];
    ULong        swap_pages;          /* 0: unlimited */
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
-   struct vt_policy_params params;
-   ULong        nru_period, aging_period;
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
@@ -53,6 +51,8 @@ struct vt_options {
    Int          verbose;
 };
 extern struct vt_options vt_clo;
+/* The parameters of a policy: its declared defaults, as options set them. */
+const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
@@ -71,7 +71,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
                     const VexArchInfo *archinfo_host,
                     IRType gWordTy, IRType hWordTy);
 void vt_tlb_flush(void);
-void vt_tlb_invalidate(void *ctx, vt_addr start, vt_addr end);
+void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
 
 /* vt_aspace.c */
@@ -93,19 +93,29 @@ extern Bool vt_exec_pending;       /* writing the output before execve */       
 #define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
 
 /* vt_fork.c */
-extern const struct vt_frame_ops vt_frame_ops;
 extern ULong vt_fork_time;
 extern Bool  vt_is_forked_child;
 extern Bool  vt_is_vfork_child;
 void  vt_fork_pre(UInt sysno, UWord *args);
 void  vt_fork_post(UInt sysno, UWord *args, SysRes res);
 void  vt_fork_child_hook(ThreadId tid);
-void  vt_frames_exit(void);
-void  vt_frames_refresh(void);
-ULong vt_frame_sharers(vt_u64 id);
-void  vt_frames_pss(ULong *pss_x1000, ULong *uss);
-void  vt_shmem_init(void);
-void  vt_file_sharing_init(void);
+
+/* vt_sharelog.c: what the processes of a run share (the core's host ops
+   frames_*, shmem_*, file_map), PSS and USS */
+void   vt_share_frames_fork(void *ctx, vt_u64 *ids, UInt n_new, const vt_u64 *old,
+                            UInt n_old);
+bool   vt_share_frame_shared(void *ctx, vt_u64 id);
+void   vt_share_frame_release(void *ctx, vt_u64 id);
+vt_u64 vt_share_shmem_new_gid(void *ctx);
+void   vt_share_shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff);
+bool   vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff);
+void   vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta);
+void   vt_share_fork(Bool copying);
+void   vt_share_fork_failed(void);
+void   vt_share_borrowed(void);
+void   vt_share_exit(void);
+void   vt_share_refresh(void);
+void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
@@ -115,6 +125,7 @@ void vt_json_faults(const struct vt_counts *c);
 
 /* vt_memsim.c */
 void  vt_memsim_init(void);
+void  vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
 ULong vt_memsim_next_tick(void);
 void  vt_memsim_advance(ULong now);
 void  vt_memsim_child(void);
@@ -144,7 +155,7 @@ struct vt_invalid_rec {
 #define VT_MAX_INVALID_RECS 100
 extern struct vt_invalid_rec vt_invalid_recs[VT_MAX_INVALID_RECS];
 extern UInt vt_nr_invalid_recs;
-void vt_on_fault(void *ctx, vt_addr addr, enum vt_access acc,
+void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason);
 void vt_print_summary(Int exitcode);
 void vt_write_output(Int exitcode);

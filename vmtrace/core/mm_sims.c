@@ -1,4 +1,4 @@
-/* memsim.c: feeding the simulations of limited physical memory (vt_sim.h)
+/* mm_sims.c: feeding the simulations of limited physical memory (vt_sim.h)
    with what the address-space model sees: references with the fault class
    the unlimited model took, pages mapped without a reference (fault-around),
    pages that go (unmap, MADV_DONTNEED), mlock.
@@ -30,7 +30,7 @@ static vt_u64 pcache_key(const struct vt_file *f, vt_u64 pgoff)
 static vt_u64 key_of(const struct vt_vma *v, vt_addr addr, vt_pte pte)
 {
    if (is_pcache(v, pte))
-      return pcache_key(v->vm_file, v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT));
+      return pcache_key(v->vm_file, vt_linear_page_index(v, addr));
    return addr >> VT_PAGE_SHIFT;
 }
 
@@ -39,55 +39,38 @@ static vt_u64 key_of(const struct vt_vma *v, vt_addr addr, vt_pte pte)
 #define RMAP_SEVERAL (~(vt_addr)0)
 static void rmap_note(struct vt_mm *mm, vt_u64 key, vt_addr addr)
 {
-   if (2 * (mm->rmap_n + 1) > mm->rmap_cap) {
-      uint32_t ocap = mm->rmap_cap;
-      vt_u64 *ok = mm->rmap_key;
-      vt_addr *oa = mm->rmap_addr;
-      mm->rmap_cap = ocap ? ocap * 2 : 1024;
-      mm->rmap_key = vt_host_alloc(mm->rmap_cap * sizeof *mm->rmap_key);
-      mm->rmap_addr = vt_host_alloc(mm->rmap_cap * sizeof *mm->rmap_addr);
-      mm->rmap_n = 0;
-      for (uint32_t i = 0; i < ocap; i++)
-         if (ok[i])
-            rmap_note(mm, ok[i], oa[i]);
-      vt_host_free(ok);
-      vt_host_free(oa);
-   }
-   for (uint32_t h = (uint32_t)(key >> 7) & (mm->rmap_cap - 1);; h = (h + 1) & (mm->rmap_cap - 1)) {
-      if (mm->rmap_key[h] == key) {
-         if (mm->rmap_addr[h] != (addr & VT_PAGE_MASK))
-            mm->rmap_addr[h] = RMAP_SEVERAL;
-         return;
-      }
-      if (!mm->rmap_key[h]) {
-         mm->rmap_key[h] = key;
-         mm->rmap_addr[h] = addr & VT_PAGE_MASK;
-         mm->rmap_n++;
-         return;
-      }
-   }
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&mm->rmap, key, &added);
+   if (added)
+      e->val = addr & VT_PAGE_MASK;
+   else if (e->val != (addr & VT_PAGE_MASK))
+      e->val = RMAP_SEVERAL;
 }
 
 /* The filter entries of a simulation's key must go. */
-void vt_sims_invalidate_key(struct vt_mm *mm, vt_u64 key)
+void vt_mm_sims_invalidate_key(struct vt_mm *mm, vt_u64 key)
 {
    if (!(key & PCACHE_KEY_BIT)) {
       vt_invalidate(mm, key << VT_PAGE_SHIFT, (key + 1) << VT_PAGE_SHIFT);
       return;
    }
-   if (mm->rmap_cap)
-      for (uint32_t h = (uint32_t)(key >> 7) & (mm->rmap_cap - 1);; h = (h + 1) & (mm->rmap_cap - 1)) {
-         if (!mm->rmap_key[h])
-            break;
-         if (mm->rmap_key[h] == key) {
-            if (mm->rmap_addr[h] != RMAP_SEVERAL) {
-               vt_invalidate(mm, mm->rmap_addr[h], mm->rmap_addr[h] + VT_PAGE_SIZE);
-               return;
-            }
-            break;
-         }
-      }
-   vt_invalidate(mm, 0, (vt_addr)1 << 47);       /* not known: all of it */
+   const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
+   if (e && e->val != RMAP_SEVERAL)
+      vt_invalidate(mm, e->val, e->val + VT_PAGE_SIZE);
+   else
+      vt_invalidate(mm, 0, (vt_addr)1 << 47);    /* not known: all of it */
+}
+
+static void owner_invalidate(void *ctx, vt_u64 key)
+{
+   vt_mm_sims_invalidate_key(ctx, key);
+}
+
+static void owner_flush_hits(void *ctx, struct vt_sim *s)
+{
+   (void)s;
+   if (vt_host->flush_hits)
+      vt_host->flush_hits(vt_host_ctx, ctx);
 }
 
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
@@ -99,6 +82,16 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims[mm->nr_sims++] = s;
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
+   if (!mm->rmap.e)
+      vt_hash_init(&mm->rmap, 512);
+   struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm };
+   vt_sim_set_owner(s, &o);
+}
+
+void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i)
+{
+   VT_ASSERT(i < mm->nr_sims);
+   mm->sim_stopped[i] = 1;
 }
 
 static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
@@ -117,7 +110,7 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
 
 /* A reference (or, with prefault, a page mapped without one).  Narrows
    *res to what the filter may cache for every simulation. */
-void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res)
 {
@@ -126,7 +119,7 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       flags |= VT_SIMA_PREFAULT;
    else if (acc == VT_ACC_WRITE)
       flags |= VT_SIMA_WRITE;
-   bool cacheable = !mm->sims_every || mm->hits_noted;
+   bool cacheable = !mm->sims_every || mm->cfg.notes_hits;
    vt_u64 key = key_of(v, addr, pte);
    if (key & PCACHE_KEY_BIT)
       rmap_note(mm, key, addr);
@@ -138,8 +131,8 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                                  v->mapping, mm->sim_now, prefault ? -1 : cls, NULL);
       if (!(r & VT_SIMR_CACHEABLE))
          cacheable = false;
-      if ((r & VT_SIMR_OOM) && mm->on_oom)
-         mm->on_oom(mm->host_ctx, i, addr);
+      if ((r & VT_SIMR_OOM) && vt_host->oom)
+         vt_host->oom(vt_host_ctx, mm, i, addr);
    }
    if (res) {
       if (!cacheable)
@@ -151,7 +144,7 @@ void vt_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    }
 }
 
-void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
+void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                        vt_u64 order)
 {
    const struct vt_vma *v = vt_find_vma(mm, addr);
@@ -166,7 +159,7 @@ void vt_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
 
 /* A page leaves the address space: an anonymous page is gone; a page-
    cache page stays cached (evictable) in the simulations. */
-void vt_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte)
+void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte)
 {
    if (is_pcache(v, pte))
       return;
@@ -174,7 +167,7 @@ void vt_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte
       vt_sim_drop(mm->sims[i], addr >> VT_PAGE_SHIFT);
 }
 
-void vt_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked)
 {
    vt_u64 key = key_of(v, addr, pte);

@@ -1,0 +1,60 @@
+/* account.c: counting a fault or a first touch into every figure it
+   belongs to: the process's total, its mapping's, the current phase's and,
+   if a label covers the address, the label's and the label's in the phase.
+   The host hears of every fault counted (host op fault).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+static struct vt_label *label_at(struct vt_mm *mm, vt_addr addr)
+{
+   uint32_t lo = 0, hi = mm->nr_lranges;
+   while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (mm->lranges[mid].end <= addr)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   if (lo < mm->nr_lranges && mm->lranges[lo].start <= addr)
+      return &mm->labels[mm->lranges[lo].label];
+   return NULL;
+}
+
+static struct vt_counts *label_phase(struct vt_mm *mm, struct vt_label *l)
+{
+   if (!l->per_phase)
+      l->per_phase = vt_alloc(mm->cap_phases * sizeof *l->per_phase);
+   return &l->per_phase[mm->cur_phase];
+}
+
+void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                    enum vt_access acc, enum vt_fault_class cls, int reason)
+{
+   if (!mm->collecting)
+      return;
+   mm->total.faults[cls]++;
+   mm->phases[mm->cur_phase].c.faults[cls]++;
+   if (m)
+      m->c.faults[cls]++;
+   struct vt_label *l = label_at(mm, addr);
+   if (l) {
+      l->c.faults[cls]++;
+      label_phase(mm, l)->faults[cls]++;
+   }
+   if (vt_host->fault)
+      vt_host->fault(vt_host_ctx, mm, addr, acc, cls, reason);
+}
+
+void vt_count_touch(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr)
+{
+   if (!mm->collecting)
+      return;
+   mm->total.touched++;
+   mm->phases[mm->cur_phase].c.touched++;
+   m->c.touched++;
+   struct vt_label *l = label_at(mm, addr);
+   if (l) {
+      l->c.touched++;
+      label_phase(mm, l)->touched++;
+   }
+}

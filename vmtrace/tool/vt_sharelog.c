@@ -1,0 +1,446 @@
+/* vt_sharelog.c: what the processes of a run share, through one log file.
+
+   Why a log file: after fork, parent and child are separate Valgrind
+   processes, each with its own copy of the simulator, yet whether a write
+   to a shared page copies it or reuses it depends on whether the *other*
+   process still maps it (Linux's page refcount).  Valgrind's tool API offers
+   no shared memory, but it offers files: every process of a run appends its
+   events (a fork shares frames, a process lets one go, a shared-memory page
+   comes into existence, a file page is mapped or unmapped) to one
+   append-only log in $TMPDIR, and reads the events of the others when it
+   must decide.  Appends with O_APPEND are atomic, so no lock is needed; a
+   decision sees every event that happened before it, which is what the
+   kernel's refcount would show.  The log is removed when the last process
+   that uses it goes.
+
+   The core reaches this file through the host operations frames_fork,
+   frame_shared, frame_release, shmem_new_gid, shmem_created, shmem_exists
+   and file_map (vt_main.c hands them over); PSS and USS are computed here
+   from the counts the log holds.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_vki.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_libcproc.h"
+#include "pub_tool_mallocfree.h"
+#include "vt_tool.h"
+
+/* A log record: delta applies to the count of keys [id, id + n).  A record
+   with id 0 creates n frames whose ids derive from its own offset. */
+struct rec { ULong id; UInt n; Int delta; };
+#define IDS_PER_REC (1u << 20)
+/* Keys that are not frames: shared memory pages (top bit), file pages, and
+   the count of processes that use the log (the log goes when it drops to
+   0). */
+#define SHMEM_KEY_BIT (1ULL << 63)
+#define PROC_KEY      (1ULL << 62)
+#define FILE_KEY_BIT  (1ULL << 61)
+
+static HChar  log_path[512];
+static Off64T read_off;             /* how far this process has read */
+static Bool   log_broken;
+static Long   procs;                /* processes using the log */
+static struct vt_hash counts;       /* key -> count (as a Long) */
+
+/* This process's frames and file pages are its parent's: a vfork child
+   borrows its parent's memory until it execs or exits. */
+static Bool borrowed;
+/* The address space is gone (exit, exec): its file pages were counted off. */
+static Bool gone;
+
+static Long *count_of(ULong key, Bool add)
+{
+   if (!counts.e) {
+      if (!add)
+         return NULL;
+      vt_hash_init(&counts, 2048);
+   }
+   struct vt_hash_ent *e = add ? vt_hash_put(&counts, key, NULL)
+                               : vt_hash_get(&counts, key);
+   return e ? (Long *)&e->val : NULL;
+}
+
+static Bool logging(void)
+{
+   return log_path[0] != 0 && !log_broken;
+}
+
+static void log_failed(const HChar *what)
+{
+   if (!log_broken)
+      VG_(umsg)("warning: vmtrace's frame log %s: %s failed; copy-on-write "
+                "faults are classified as if no other process shared pages\n",
+                log_path, what);
+   log_broken = True;
+}
+
+static void apply(const struct rec *r, Off64T at)
+{
+   if (r->id == PROC_KEY) {
+      procs += r->delta;
+      return;
+   }
+   if (r->id & (SHMEM_KEY_BIT | FILE_KEY_BIT)) {
+      if (r->n)
+         *count_of(r->id, True) += r->delta;
+      return;
+   }
+   ULong id = r->id ? r->id : ((ULong)at / sizeof *r + 1) * IDS_PER_REC;
+   for (UInt i = 0; i < r->n; i++)
+      *count_of(id + i, True) += r->delta;
+}
+
+/* Appends records; returns the offset the first one landed at, or -1. */
+static Off64T append(const struct rec *r, UInt n)
+{
+   if (log_broken)
+      return -1;
+   if (!log_path[0]) {
+      struct vki_timeval tv;
+      VG_(gettimeofday)(&tv, NULL);
+      VG_(snprintf)(log_path, sizeof log_path, "%s/vmtrace-cow.%d.%lld.%06lld",
+                    VG_(tmpdir)(), VG_(getpid)(), (Long)tv.tv_sec, (Long)tv.tv_usec);
+   }
+   SysRes sr = VG_(open)(log_path, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_APPEND, 0600);
+   if (sr_isError(sr)) {
+      log_failed("create");
+      return -1;
+   }
+   Int fd = (Int)sr_Res(sr);
+   Int len = (Int)(n * sizeof *r);
+   Int w = VG_(write)(fd, r, len);
+   Off64T end = VG_(lseek)(fd, 0, VKI_SEEK_CUR);
+   VG_(close)(fd);
+   if (w != len || end < len) {
+      log_failed("write");
+      return -1;
+   }
+   return end - len;
+}
+
+/* ---- batches: records written before anything reads the log ---------- */
+
+struct batch { struct rec *r; UInt n, cap; };
+
+static void batch_add(struct batch *b, const struct rec *r)
+{
+   if (b->n == b->cap) {
+      b->cap = b->cap ? b->cap * 2 : 256;
+      struct rec *nr = VT_CALLOC("vt.share", b->cap, sizeof *nr);
+      if (b->r) {
+         VG_(memcpy)(nr, b->r, b->n * sizeof *nr);
+         VG_(free)(b->r);
+      }
+      b->r = nr;
+   }
+   b->r[b->n++] = *r;
+}
+
+static void batch_write(struct batch *b)
+{
+   if (b->n)
+      append(b->r, b->n);
+   b->n = 0;
+}
+
+static struct batch file_recs;      /* file pages mapped and unmapped */
+static struct batch releases;       /* frames let go while an address space goes */
+static Bool releasing;
+
+/* Reads the records the others appended since last time. */
+static void refresh(void)
+{
+   if (!logging())
+      return;
+   batch_write(&file_recs);
+   SysRes sr = VG_(open)(log_path, VKI_O_RDONLY, 0);
+   if (sr_isError(sr)) {
+      log_failed("open");
+      return;
+   }
+   Int fd = (Int)sr_Res(sr);
+   if (VG_(lseek)(fd, read_off, VKI_SEEK_SET) != read_off) {
+      VG_(close)(fd);
+      log_failed("seek");
+      return;
+   }
+   struct rec buf[256];
+   for (;;) {
+      Int n = VG_(read)(fd, buf, sizeof buf);
+      if (n <= 0)
+         break;
+      Int whole = n / (Int)sizeof buf[0];
+      for (Int i = 0; i < whole; i++)
+         apply(&buf[i], read_off + (Off64T)i * (Off64T)sizeof buf[0]);
+      read_off += (Off64T)whole * (Off64T)sizeof buf[0];
+      if (n % (Int)sizeof buf[0])      /* a record being written: later */
+         break;
+   }
+   VG_(close)(fd);
+}
+
+void vt_share_refresh(void)
+{
+   refresh();
+}
+
+/* ---- frames shared copy-on-write (host ops frames_*) ------------------- */
+
+void vt_share_frames_fork(void *ctx, vt_u64 *ids, UInt n_new, const vt_u64 *old,
+                          UInt n_old)
+{
+   (void)ctx;
+   if (borrowed)
+      return;
+   /* New frames: held by parent and child (+2), in records of IDS_PER_REC. */
+   for (UInt done = 0; done < n_new;) {
+      UInt k = n_new - done < IDS_PER_REC ? n_new - done : IDS_PER_REC;
+      struct rec r = { 0, k, 2 };
+      Off64T at = append(&r, 1);
+      ULong base = at < 0 ? 0 : ((ULong)at / sizeof r + 1) * IDS_PER_REC;
+      for (UInt i = 0; i < k; i++)
+         ids[done + i] = at < 0 ? 0 : base + i;
+      done += k;
+   }
+   /* Frames already shared: the child holds them too. */
+   struct batch b = { NULL, 0, 0 };
+   for (UInt i = 0; i < n_old; i++) {
+      struct rec r = { old[i], 1, 1 };
+      batch_add(&b, &r);
+   }
+   batch_write(&b);
+   if (b.r)
+      VG_(free)(b.r);
+   refresh();
+}
+
+bool vt_share_frame_shared(void *ctx, vt_u64 id)
+{
+   (void)ctx;
+   if (!id || borrowed)
+      return False;
+   refresh();
+   Long *c = count_of(id, False);
+   return c && *c > 1;
+}
+
+void vt_share_frame_release(void *ctx, vt_u64 id)
+{
+   (void)ctx;
+   if (!id || borrowed)
+      return;
+   struct rec r = { id, 1, -1 };
+   if (releasing)
+      batch_add(&releases, &r);
+   else
+      append(&r, 1);
+}
+
+/* ---- shared memory pages (host ops shmem_*) ------------------------------
+
+   Which pages of a shared memory object exist is shared by the processes
+   too (a parent reading pages its child wrote finds them in the page
+   cache).  A page that comes into existence is a log record keyed by a
+   hash of (object, page) with the top bit set, so it never meets a frame
+   id; objects get ids unique to the run from the pid, the process's start
+   time and a counter.  Nothing is logged before the process first forks or
+   was forked: until then no other process shares anything. */
+static ULong shmem_counter;
+
+static vt_u64 shmem_key(vt_u64 gid, vt_u64 pgoff)
+{
+   vt_u64 h = (gid ^ (pgoff * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL;
+   return (h ^ (h >> 29)) | SHMEM_KEY_BIT;
+}
+
+vt_u64 vt_share_shmem_new_gid(void *ctx)
+{
+   (void)ctx;
+   vt_u64 g = ((vt_u64)VG_(getpid)() << 40) ^ (vt_start_time_ms * 0x100000001B3ULL)
+              ^ ++shmem_counter;
+   return g ? g : 1;
+}
+
+void vt_share_shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff)
+{
+   (void)ctx;
+   if (!logging())
+      return;
+   struct rec r = { shmem_key(gid, pgoff), 1, 1 };
+   append(&r, 1);
+}
+
+bool vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
+{
+   static ULong last_refresh_time = ~0ULL;
+   (void)ctx;
+   if (!logging())
+      return False;
+   if (last_refresh_time != vt_mm.now) {   /* once per instant */
+      refresh();
+      last_refresh_time = vt_mm.now;
+   }
+   Long *c = count_of(shmem_key(gid, pgoff), False);
+   return c && *c > 0;
+}
+
+/* ---- file pages mapped by several processes (host op file_map) -----------
+
+   PSS divides a page-cache page among the processes that map it, as it
+   divides a shared anonymous frame.  Once the process shares a log (it
+   forked or was forked), every file page it maps or unmaps is a record
+   keyed by (file, page); they are batched and written before anything
+   reads the log (a sample, a decision, the end). */
+static vt_u64 file_key(const struct vt_file *f, vt_u64 pgoff)
+{
+   vt_u64 id = f->shmem ? f->gid : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino;
+   vt_u64 h = (id ^ (pgoff * 0xC2B2AE3D27D4EB4FULL)) * 0x100000001B3ULL;
+   return ((h ^ (h >> 31)) & (FILE_KEY_BIT - 1)) | FILE_KEY_BIT;
+}
+
+static void file_rec(const struct vt_file *f, vt_u64 pgoff, int delta)
+{
+   if (!logging())
+      return;
+   if (file_recs.n >= 4096)
+      batch_write(&file_recs);
+   struct rec r = { file_key(f, pgoff), 1, delta };
+   batch_add(&file_recs, &r);
+}
+
+void vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta)
+{
+   (void)ctx;
+   if (!borrowed && !gone)
+      file_rec(f, pgoff, delta);
+}
+
+/* At a fork that starts the log: this process's file pages, once for it
+   and once for the child (whose copy of the page table maps them too,
+   until it drops those of the VMAs fork does not copy). */
+struct fm_ctx { const struct vt_vma *v; Int delta; };
+static void count_file_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct fm_ctx *c = vctx;
+   if ((*ptep & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE))
+      file_rec(c->v->vm_file,
+                        c->v->vm_pgoff + ((addr - c->v->vm_start) >> VT_PAGE_SHIFT),
+                        c->delta);
+}
+
+static void all_file_pages(Int delta)
+{
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      struct fm_ctx c = { &vt_mm.vmas[i], delta };
+      if (c.v->vm_file)
+         vt_walk_ptes(&vt_mm, c.v->vm_start, c.v->vm_end, count_file_pte, &c);
+   }
+}
+
+/* ---- the processes ----------------------------------------------------- */
+
+/* Before a fork (copying: the child gets copies of the file pages): the
+   log exists from the first fork on, and the child is one more process
+   using it. */
+void vt_share_fork(Bool copying)
+{
+   Bool first = !log_path[0];
+   if (first) {
+      struct rec me = { PROC_KEY, 1, 1 };      /* this process uses it */
+      append(&me, 1);
+   }
+   struct rec child = { PROC_KEY, 1, 1 };
+   append(&child, 1);
+   if (first)
+      all_file_pages(1);       /* this process's, from now on logged */
+   if (copying)
+      all_file_pages(1);       /* the child's copies (a vfork child has none) */
+   batch_write(&file_recs);
+}
+
+/* In the parent after a fork that failed: there is no child. */
+void vt_share_fork_failed(void)
+{
+   struct rec nochild = { PROC_KEY, 1, -1 };
+   append(&nochild, 1);
+}
+
+/* In a vfork child: what it maps is its parent's. */
+void vt_share_borrowed(void)
+{
+   borrowed = True;
+}
+
+/* At exit and before execve: the address space goes. */
+void vt_share_exit(void)
+{
+   if (!borrowed && !gone)
+      all_file_pages(-1);
+   gone = True;
+   releasing = True;
+   vt_release_frames(&vt_mm);
+   releasing = False;
+   batch_write(&releases);
+   if (logging()) {
+      struct rec bye = { PROC_KEY, 1, -1 };
+      append(&bye, 1);
+      refresh();
+      if (procs <= 0)                  /* the last process of the run */
+         VG_(unlink)(log_path);
+   }
+}
+
+/* ---- PSS and USS ------------------------------------------------------- */
+
+/* How many processes map a frame (1 if unknown). */
+static ULong frame_sharers(vt_u64 id)
+{
+   Long *c = id ? count_of(id, False) : NULL;
+   return c && *c > 1 ? (ULong)*c : 1;
+}
+
+/* Each resident page counts 1/n of the n processes that map it (a frame
+   shared copy-on-write, a page-cache page), USS only the pages no other
+   process maps. */
+struct pss_ctx { const struct vt_vma *v; ULong pss_x1000, uss; };
+
+static void pss_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct pss_ctx *c = vctx;
+   vt_pte pte = *ptep;
+   if (!(pte & VT_PTE_PRESENT) || (pte & VT_PTE_ZERO))
+      return;
+   ULong n = 1;
+   if (pte & VT_PTE_COW) {
+      n = frame_sharers(vt_mm.frames[VT_PTE_FRAME(pte)]);
+   } else if ((pte & VT_PTE_FILE) && c->v->vm_file) {
+      Long *k = count_of(file_key(c->v->vm_file, c->v->vm_pgoff +
+                                  ((addr - c->v->vm_start) >> VT_PAGE_SHIFT)), False);
+      n = k && *k > 1 ? (ULong)*k : 1;
+   }
+   c->pss_x1000 += 1000 / n;
+   if (n == 1)
+      c->uss++;
+}
+
+void vt_share_pss(ULong *pss_x1000, ULong *uss)
+{
+   if (!logging()) {                   /* nothing shared with anyone */
+      *pss_x1000 = vt_mm.rss * 1000;
+      *uss = vt_mm.rss;
+   } else {
+      refresh();
+      struct pss_ctx c = { NULL, 0, 0 };
+      for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+         c.v = &vt_mm.vmas[i];
+         vt_walk_ptes(&vt_mm, c.v->vm_start, c.v->vm_end, pss_pte, &c);
+      }
+      *pss_x1000 = c.pss_x1000;
+      *uss = c.uss;
+   }
+   if (vt_is_vfork_child)
+      *pss_x1000 = *uss = 0;   /* every page it maps is its parent's */
+}
