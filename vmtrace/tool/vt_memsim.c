@@ -127,61 +127,47 @@ void vt_memsim_summary(void)
    }
 }
 
-void vt_memsim_write_json(void (*out)(const HChar *s))
+void vt_memsim_write_json(struct vt_out *o)
 {
-   HChar buf[512];
    for (UInt i = 0; i < nr_recs; i++) {
       const struct vt_sim_stats *st = vt_sim_stats(recs[i].sim);
       const struct vt_sim_config *c = vt_sim_config(recs[i].sim);
-      VG_(snprintf)(buf, sizeof buf,
-                    "%s\n  {\"policy\": \"%s\", \"ram_pages\": %llu, \"swap_pages\": %llu, "
+      vt_out_fmt(o, "%s\n  {\"policy\": \"%s\", \"ram_pages\": %llu, \"swap_pages\": %llu, "
                     "\"faults\": ", i ? "," : "", c->policy->name, c->ram_pages,
-                    c->swap_pages);
-      out(buf);
+                 c->swap_pages);
       struct vt_counts cnt;
       VG_(memset)(&cnt, 0, sizeof cnt);
       VG_(memcpy)(cnt.faults, st->faults, sizeof cnt.faults);
-      vt_json_faults(&cnt);
-      VG_(snprintf)(buf, sizeof buf,
-                    ", \"swap_ins\": %llu, \"swap_outs\": %llu, \"writebacks\": %llu, "
+      vt_out_faults(o, &cnt);
+      vt_out_fmt(o, ", \"swap_ins\": %llu, \"swap_outs\": %llu, \"writebacks\": %llu, "
                     "\"refaults\": %llu, \"evictions\": %llu, \"resident_pages\": %llu, "
                     "\"peak_resident_pages\": %llu, \"stopped_at\": ",
-                    st->faults[VT_FC_SWAP_IN], st->swap_outs, st->writebacks,
-                    st->refaults, st->evictions, vt_sim_resident(recs[i].sim),
-                    st->peak_resident);
-      out(buf);
+                 st->faults[VT_FC_SWAP_IN], st->swap_outs, st->writebacks,
+                 st->refaults, st->evictions, vt_sim_resident(recs[i].sim),
+                 st->peak_resident);
       if (recs[i].stopped_at)
-         VG_(snprintf)(buf, sizeof buf, "%llu", recs[i].stopped_at);
+         vt_out_fmt(o, "%llu", recs[i].stopped_at);
       else
-         VG_(strcpy)(buf, "null");
-      out(buf);
+         vt_out_str(o, "null");
       /* evictions per mapping */
-      out(", \"evictions_by_mapping\": {");
+      vt_out_str(o, ", \"evictions_by_mapping\": {");
       vt_u64 *ev = VT_CALLOC("vt.sims", vt_mm.nr_maps ? vt_mm.nr_maps : 1, sizeof *ev);
       vt_sim_evictions_by_mapping(recs[i].sim, ev, vt_mm.nr_maps);
       Bool first = True;
       for (UInt m = 0; m < vt_mm.nr_maps; m++)
          if (ev[m]) {
-            VG_(snprintf)(buf, sizeof buf, "%s\"%u\": %llu", first ? "" : ", ", m, ev[m]);
-            out(buf);
+            vt_out_fmt(o, "%s\"%u\": %llu", first ? "" : ", ", m, ev[m]);
             first = False;
          }
       VG_(free)(ev);
-      VG_(snprintf)(buf, sizeof buf, "}, \"oom_count\": %llu, \"oom_events\": [",
-                    st->oom_events);
-      out(buf);
+      vt_out_fmt(o, "}, \"oom_count\": %llu, \"oom_events\": [", st->oom_events);
       for (UInt k = 0; k < recs[i].nr_oom && k < MAX_OOM_RECS; k++) {
-         const struct vt_oom_rec *o = &recs[i].oom[k];
-         VG_(snprintf)(buf, sizeof buf,
-                       "%s{\"time\": %llu, \"rss_pages\": %llu, \"address\": %lu, \"stack\": [",
-                       k ? ", " : "", o->time, o->rss, o->addr);
-         out(buf);
-         for (UInt j = 0; j < o->n_ips; j++) {
-            out(j ? ", " : "");
-            vt_json_string(VG_(describe_IP)(o->ep, o->ips[j], NULL));
-         }
-         out("]}");
+         const struct vt_oom_rec *r = &recs[i].oom[k];
+         vt_out_fmt(o, "%s{\"time\": %llu, \"rss_pages\": %llu, \"address\": %lu, "
+                       "\"stack\": ", k ? ", " : "", r->time, r->rss, r->addr);
+         vt_out_stack(o, r->ep, r->ips, r->n_ips);
+         vt_out_str(o, "}");
       }
-      out("]}");
+      vt_out_str(o, "]}");
    }
 }

@@ -21,15 +21,19 @@
 #define MAX_DEPTH 64
 #define TOP_PER_CLASS 100
 
+/* A site: a fault class and a stack, with its count.  Sites are found
+   through the core's hash table by a hash of (class, stack); sites whose
+   hashes collide are chained. */
 struct site {
-   struct site *next;
+   struct site *next;       /* same hash */
    ULong count;
    UInt  cls, n;
    Addr  ips[];
 };
 
-static struct site **tab;
-static ULong tab_cap, nr_sites;
+static struct vt_hash tab;          /* hash -> the first site */
+static struct site **all;           /* every site, in creation order */
+static ULong nr_sites, cap_sites;
 static DiEpoch epoch;
 
 static ULong hash_stack(UInt cls, const Addr *ips, UInt n)
@@ -37,24 +41,7 @@ static ULong hash_stack(UInt cls, const Addr *ips, UInt n)
    ULong h = cls * 0x9E3779B97F4A7C15ULL;
    for (UInt i = 0; i < n; i++)
       h = (h ^ ips[i]) * 0x100000001B3ULL;
-   return h;
-}
-
-static void grow(void)
-{
-   ULong ncap = tab_cap ? tab_cap * 2 : 1024;
-   struct site **nt = VT_CALLOC("vt.sites", ncap, sizeof *nt);
-   for (ULong i = 0; i < tab_cap; i++)
-      for (struct site *s = tab[i], *nx; s; s = nx) {
-         nx = s->next;
-         ULong h = hash_stack(s->cls, s->ips, s->n) & (ncap - 1);
-         s->next = nt[h];
-         nt[h] = s;
-      }
-   if (tab)
-      VG_(free)(tab);
-   tab = nt;
-   tab_cap = ncap;
+   return h == VT_HASH_EMPTY ? 0 : h;
 }
 
 /* A stack trace that ends at main (as Valgrind's tools show them) or at
@@ -83,10 +70,12 @@ void vt_sites_record(enum vt_fault_class cls)
    Addr ips[MAX_DEPTH];
    epoch = VG_(current_DiEpoch)();
    UInt n = vt_stack_trace(tid, ips, vt_clo.fault_stack_depth, epoch);
-   if (2 * (nr_sites + 1) > tab_cap)
-      grow();
-   ULong h = hash_stack(cls, ips, n) & (tab_cap - 1);
-   for (struct site *s = tab[h]; s; s = s->next)
+   ULong h = hash_stack(cls, ips, n);
+   if (!tab.e)
+      vt_hash_init(&tab, 1024);
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&tab, h, &added);
+   for (struct site *s = added ? NULL : (struct site *)e->val; s; s = s->next)
       if (s->cls == cls && s->n == n &&
           VG_(memcmp)(s->ips, ips, n * sizeof(Addr)) == 0) {
          s->count++;
@@ -97,23 +86,31 @@ void vt_sites_record(enum vt_fault_class cls)
    s->cls = cls;
    s->n = n;
    VG_(memcpy)(s->ips, ips, n * sizeof(Addr));
-   s->next = tab[h];
-   tab[h] = s;
-   nr_sites++;
+   s->next = added ? NULL : (struct site *)e->val;
+   e->val = (ULong)(Addr)s;
+   if (nr_sites == cap_sites) {
+      cap_sites = cap_sites ? 2 * cap_sites : 1024;
+      struct site **na = VT_CALLOC("vt.sites", cap_sites, sizeof *na);
+      if (all) {
+         VG_(memcpy)(na, all, nr_sites * sizeof *na);
+         VG_(free)(all);
+      }
+      all = na;
+   }
+   all[nr_sites++] = s;
 }
 
 /* A forked child's sites are its own. */
 void vt_sites_child(void)
 {
-   for (ULong i = 0; i < tab_cap; i++)
-      for (struct site *s = tab[i], *nx; s; s = nx) {
-         nx = s->next;
-         VG_(free)(s);
-      }
-   if (tab)
-      VG_(free)(tab);
-   tab = NULL;
-   tab_cap = nr_sites = 0;
+   for (ULong i = 0; i < nr_sites; i++)
+      VG_(free)(all[i]);
+   if (all)
+      VG_(free)(all);
+   all = NULL;
+   nr_sites = cap_sites = 0;
+   if (tab.e)
+      vt_hash_destroy(&tab);
 }
 
 static Int by_count(const void *a, const void *b)
@@ -134,18 +131,15 @@ static Int by_count(const void *a, const void *b)
 static struct site **sorted(void)
 {
    struct site **v = VT_CALLOC("vt.sites", nr_sites ? nr_sites : 1, sizeof *v);
-   ULong k = 0;
-   for (ULong i = 0; i < tab_cap; i++)
-      for (struct site *s = tab[i]; s; s = s->next)
-         v[k++] = s;
+   if (nr_sites)
+      VG_(memcpy)(v, all, nr_sites * sizeof *v);
    VG_(ssort)(v, nr_sites, sizeof *v, by_count);
    return v;
 }
 
-void vt_sites_write_json(void (*out)(const HChar *s))
+void vt_sites_write_json(struct vt_out *o)
 {
    struct site **v = sorted();
-   HChar buf[64];
    UInt shown = 0, cls = ~0u;
    Bool first = True;
    for (ULong i = 0; i < nr_sites; i++) {
@@ -156,16 +150,11 @@ void vt_sites_write_json(void (*out)(const HChar *s))
       }
       if (shown++ >= TOP_PER_CLASS)
          continue;
-      out(first ? "\n  {\"class\": \"" : ",\n  {\"class\": \"");
+      vt_out_fmt(o, "%s\n  {\"class\": \"%s\", \"count\": %llu, \"stack\": ",
+                 first ? "" : ",", vt_fault_classes[s->cls].name, s->count);
       first = False;
-      out(vt_fault_classes[s->cls].name);
-      VG_(snprintf)(buf, sizeof buf, "\", \"count\": %llu, \"stack\": [", s->count);
-      out(buf);
-      for (UInt k = 0; k < s->n; k++) {
-         out(k ? ", " : "");
-         vt_json_string(VG_(describe_IP)(epoch, s->ips[k], NULL));
-      }
-      out("]}");
+      vt_out_stack(o, epoch, s->ips, s->n);
+      vt_out_str(o, "}");
    }
    VG_(free)(v);
 }
@@ -197,83 +186,72 @@ void vt_sites_write_cg(void)
    if (!vt_clo.cg_out_file)
       return;
    HChar *name = VG_(expand_file_name)("--cg-out-file", vt_clo.cg_out_file);
-   SysRes sr = VG_(open)(name, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
-   if (sr_isError(sr)) {
-      VG_(umsg)("error: cannot create Cachegrind-format file '%s'\n", name);
-      VG_(free)(name);
+   struct vt_out *o = vt_out_open(name, "Cachegrind-format file");
+   VG_(free)(name);
+   if (!o)
       return;
-   }
-   Int fd = (Int)sr_Res(sr);
    /* One record per fault site's innermost frame, then merged by line. */
    struct line_rec *recs = VT_CALLOC("vt.cg", nr_sites ? nr_sites : 1, sizeof *recs);
-   ULong nr = 0, total[NR_EV] = { 0 };
-   for (ULong i = 0; i < tab_cap; i++)
-      for (struct site *s = tab[i]; s; s = s->next) {
-         struct line_rec *r = &recs[nr++];
-         const HChar *file = NULL, *dir = NULL, *fn = NULL;
-         UInt line = 0;
-         Addr ip = s->n ? s->ips[0] : 0;
-         if (!VG_(get_filename_linenum)(epoch, ip, &file, &dir, &line))
-            file = "???", dir = NULL, line = 0;
-         if (dir && dir[0] && file[0] != '/') {
-            HChar *full = VG_(malloc)("vt.cg", VG_(strlen)(dir) + VG_(strlen)(file) + 2);
-            VG_(sprintf)(full, "%s/%s", dir, file);
-            r->file = full;
-         } else {
-            r->file = VG_(strdup)("vt.cg", file);
-         }
-         if (!VG_(get_fnname)(epoch, ip, &fn))
-            fn = "???";
-         r->fn = VG_(strdup)("vt.cg", fn);
-         r->line = line;
-         const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
-         Int e = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
-         r->ev[e] = s->count;
-         if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
-            r->ev[EV_COW] = s->count;
-         for (Int k = 0; k < NR_EV; k++)
-            total[k] += r->ev[k];
+   ULong total[NR_EV] = { 0 };
+   for (ULong i = 0; i < nr_sites; i++) {
+      struct site *s = all[i];
+      struct line_rec *r = &recs[i];
+      const HChar *file = NULL, *dir = NULL, *fn = NULL;
+      UInt line = 0;
+      Addr ip = s->n ? s->ips[0] : 0;
+      if (!VG_(get_filename_linenum)(epoch, ip, &file, &dir, &line))
+         file = "???", dir = NULL, line = 0;
+      if (dir && dir[0] && file[0] != '/') {
+         HChar *full = VG_(malloc)("vt.cg", VG_(strlen)(dir) + VG_(strlen)(file) + 2);
+         VG_(sprintf)(full, "%s/%s", dir, file);
+         r->file = full;
+      } else {
+         r->file = VG_(strdup)("vt.cg", file);
       }
-   VG_(ssort)(recs, nr, sizeof *recs, by_file_fn_line);
+      if (!VG_(get_fnname)(epoch, ip, &fn))
+         fn = "???";
+      r->fn = VG_(strdup)("vt.cg", fn);
+      r->line = line;
+      const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
+      Int e = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
+      r->ev[e] = s->count;
+      if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
+         r->ev[EV_COW] = s->count;
+      for (Int k = 0; k < NR_EV; k++)
+         total[k] += r->ev[k];
+   }
+   VG_(ssort)(recs, nr_sites, sizeof *recs, by_file_fn_line);
    HChar cmd[1024];
    VG_(client_cmd_and_args)(cmd, sizeof cmd);
-   HChar buf[1400];
-   VG_(snprintf)(buf, sizeof buf,
-                 "desc: vmtrace %s: page faults by source line (first frame)\n"
+   vt_out_fmt(o, "desc: vmtrace %s: page faults by source line (first frame)\n"
                  "cmd: %s\nevents: %s\n", VT_VERSION, cmd, ev_names);
-   VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
    const HChar *cur_file = NULL, *cur_fn = NULL;
-   for (ULong i = 0; i < nr;) {
+   for (ULong i = 0; i < nr_sites;) {
       struct line_rec *r = &recs[i];
       ULong ev[NR_EV] = { 0 };
       ULong j = i;
-      for (; j < nr && !by_file_fn_line(&recs[j], r); j++)
+      for (; j < nr_sites && !by_file_fn_line(&recs[j], r); j++)
          for (Int k = 0; k < NR_EV; k++)
             ev[k] += recs[j].ev[k];
       if (!cur_file || VG_(strcmp)(cur_file, r->file)) {
-         VG_(snprintf)(buf, sizeof buf, "fl=%s\n", r->file);
-         VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+         vt_out_fmt(o, "fl=%s\n", r->file);
          cur_file = r->file;
          cur_fn = NULL;
       }
       if (!cur_fn || VG_(strcmp)(cur_fn, r->fn)) {
-         VG_(snprintf)(buf, sizeof buf, "fn=%s\n", r->fn);
-         VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+         vt_out_fmt(o, "fn=%s\n", r->fn);
          cur_fn = r->fn;
       }
-      VG_(snprintf)(buf, sizeof buf, "%u %llu %llu %llu %llu\n", r->line,
-                    ev[EV_MIN], ev[EV_MAJ], ev[EV_COW], ev[EV_INV]);
-      VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
+      vt_out_fmt(o, "%u %llu %llu %llu %llu\n", r->line,
+                 ev[EV_MIN], ev[EV_MAJ], ev[EV_COW], ev[EV_INV]);
       i = j;
    }
-   VG_(snprintf)(buf, sizeof buf, "summary: %llu %llu %llu %llu\n",
-                 total[EV_MIN], total[EV_MAJ], total[EV_COW], total[EV_INV]);
-   VG_(write)(fd, buf, (Int)VG_(strlen)(buf));
-   VG_(close)(fd);
-   for (ULong i = 0; i < nr; i++) {
+   vt_out_fmt(o, "summary: %llu %llu %llu %llu\n",
+              total[EV_MIN], total[EV_MAJ], total[EV_COW], total[EV_INV]);
+   vt_out_close(o, "Cachegrind-format file");
+   for (ULong i = 0; i < nr_sites; i++) {
       VG_(free)((HChar *)recs[i].file);
       VG_(free)((HChar *)recs[i].fn);
    }
    VG_(free)(recs);
-   VG_(free)(name);
 }

@@ -27,6 +27,7 @@ extern ULong vt_tlb_exec[VT_TLB_ENTRIES];    /* instruction fetches: kept
                                                 code and data references */
 
 #include "vt_sim.h"
+struct vt_out;
 #define VT_MAX_SIMS_PER_LIST 16
 struct vt_options {
    /* simulated memory */
@@ -120,8 +121,6 @@ void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
 UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep);
-void vt_json_string(const HChar *s);   /* vt_output.c: a JSON string */
-void vt_json_faults(const struct vt_counts *c);
 
 /* vt_memsim.c */
 void  vt_memsim_init(void);
@@ -130,8 +129,8 @@ ULong vt_memsim_next_tick(void);
 void  vt_memsim_advance(ULong now);
 void  vt_memsim_child(void);
 void  vt_memsim_summary(void);
-void  vt_memsim_write_json(void (*out)(const HChar *s));
-void vt_sites_write_json(void (*out)(const HChar *s));
+void  vt_memsim_write_json(struct vt_out *o);
+void vt_sites_write_json(struct vt_out *o);
 void vt_sites_write_cg(void);
 void vt_sites_child(void);
 extern ULong vt_next_sample;
@@ -141,7 +140,25 @@ void vt_sample_now(void);
 void vt_sample_now_at(ULong wall_ms);
 ULong vt_wall_ms(void);            /* vt_main.c: milliseconds since the epoch */
 
-/* vt_output.c */
+/* vt_out.c: the one writer of output files (temporary name, renamed
+   when whole) */
+struct vt_out;
+struct vt_out *vt_out_open(const HChar *name, const HChar *what);
+void vt_out_str(struct vt_out *o, const HChar *s);
+void vt_out_fmt(struct vt_out *o, const HChar *fmt, ...) PRINTF_CHECK(2, 3);
+void vt_out_json_str(struct vt_out *o, const HChar *s);
+void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
+Bool vt_out_close(struct vt_out *o, const HChar *what);
+
+/* vt_output.c: the vmtrace.out file, one writer per section */
+void vt_out_faults(struct vt_out *o, const struct vt_counts *c);
+void vt_out_stack(struct vt_out *o, DiEpoch ep, const Addr *ips, UInt n);
+const HChar *vt_acc_name(Int acc);
+void vt_perms_str(uint32_t vm_flags, HChar *buf);
+void vt_write_output(Int exitcode);
+extern ULong vt_start_time_ms;
+
+/* vt_summary.c: the log */
 void vt_child_reset_output(void);
 #define VT_STACK_DEPTH 12
 struct vt_invalid_rec {
@@ -158,7 +175,5 @@ extern UInt vt_nr_invalid_recs;
 void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason);
 void vt_print_summary(Int exitcode);
-void vt_write_output(Int exitcode);
 void vt_finish(Int exitcode);
-extern ULong vt_start_time_ms;
 #endif
