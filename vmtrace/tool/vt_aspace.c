@@ -1,6 +1,8 @@
 /* vt_aspace.c: the client's address space, mirrored from Valgrind's
    startup segments, its brk tracking and the system calls that change
-   mappings (mmap, munmap, mremap, mprotect, madvise, mlock, shmat, shmdt).
+   mappings: one handler each (mmap, munmap, mprotect, mremap, madvise,
+   mlock, munlock, mlockall, munlockall, shmat, shmdt), called after the
+   call succeeded (the table is in vt_syscall.c).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
@@ -16,10 +18,6 @@
 #include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 
-Int vt_fatal_signal;
-Int vt_exit_code;
-Bool vt_exit_seen;
-Bool vt_exec_pending;
 static Bool stack_found;
 
 static uint32_t prot_flags(UWord prot)
@@ -123,218 +121,127 @@ void vt_die_mem_brk(Addr a, SizeT len)
    vt_set_brk(&vt_mm, a);
 }
 
-/* ---- memory the kernel reads inside system calls ------------------------
+/* ---- the system calls ---------------------------------------------- */
 
-   Valgrind announces (PRE_MEM_READ) every buffer a system call may read,
-   before the call: write(fd, buf, n) announces n bytes.  The kernel reads
-   only what it transfers, and the null device none, so the ranges are
-   kept per thread (a blocking call lets other threads run) and charged
-   after the call: all of them for a successful call, up to the returned
-   count for the calls that transfer data out of the process. */
-#define MAX_DEFERRED 64
-static struct deferred {
-   Bool  active;
-   UInt  sysno;
-   Bool  null_sink;             /* writing to /dev/null or /dev/zero */
-   UInt  n;
-   Addr  a[MAX_DEFERRED];
-   SizeT len[MAX_DEFERRED];
-} *deferred;                     /* [VG_N_THREADS] */
-
-static Bool transfers_out(UInt sysno)
+void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
 {
-   return sysno == __NR_write || sysno == __NR_pwrite64 || sysno == __NR_writev ||
-          sysno == __NR_pwritev || sysno == __NR_sendto || sysno == __NR_sendmsg ||
-          sysno == __NR_pwritev2;
+   (void)tid;
+   struct vt_mmap_req q;
+   VG_(memset)(&q, 0, sizeof q);
+   UWord flags = args[3];
+   q.start = r;
+   q.len = VT_PAGE_ALIGN(args[1]);
+   q.vm_flags = prot_flags(args[2]);
+   q.kind = VT_NR_MK;
+   Bool shared = (flags & 0x0f) == VKI_MAP_SHARED ||
+                 (flags & 0x0f) == 0x03 /* MAP_SHARED_VALIDATE */;
+   if (shared)
+      q.vm_flags |= VT_VM_SHARED;
+   if (flags & 0x0100 /* MAP_GROWSDOWN */)
+      q.vm_flags |= VT_VM_GROWSDOWN;
+   if (flags & 0x2000 /* MAP_LOCKED */)
+      q.vm_flags |= VT_VM_LOCKED;
+   q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
+   Bool anon_dev = False;
+   if (!(flags & VKI_MAP_ANONYMOUS)) {
+      q.file = file_of(r, (Int)args[4], &anon_dev);
+      q.pgoff = args[5] >> VT_PAGE_SHIFT;
+   }
+   if (!q.file && shared) {
+      q.file = vt_file_new_shmem(&vt_mm, "/dev/zero (deleted)", q.len);
+      q.name = "/dev/zero (deleted)";
+   }
+   vt_mmap(&vt_mm, &q);
 }
 
-static Bool is_null_sink(Int fd)
+void vt_sys_munmap(ThreadId tid, UWord *args, UWord r)
 {
-   struct vg_stat st;
-   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISCHR(st.mode))
-      return False;
-   /* mem devices (major 1): null is minor 3, zero minor 5; their write
-      handler returns without reading the buffer. */
-   ULong major = ((st.rdev >> 8) & 0xfff) | ((st.rdev >> 32) & ~0xfffULL);
-   ULong minor = (st.rdev & 0xff) | ((st.rdev >> 12) & ~0xffULL);
-   return major == 1 && (minor == 3 || minor == 5);
+   (void)tid; (void)r;
+   vt_munmap(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
 }
 
-Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len)
+void vt_sys_mprotect(ThreadId tid, UWord *args, UWord r)
 {
-   if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
-      return False;
-   struct deferred *d = &deferred[tid];
-   if (d->n == MAX_DEFERRED)
-      return False;              /* too many pieces: charge at once */
-   d->a[d->n] = a;
-   d->len[d->n] = len;
-   d->n++;
-   return True;
+   (void)tid; (void)r;
+   vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
 }
 
-static void charge_deferred(ThreadId tid, SysRes res)
+void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 {
-   if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
+   (void)tid;
+   vt_mremap(&vt_mm, args[0], args[1], r, args[2]);
+}
+
+void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)r;
+   if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
+       args[2] == 9 /* MADV_REMOVE */) {
+      vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+   } else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
+      Addr s = args[0], e = s + VT_PAGE_ALIGN(args[1]);
+      for (Addr p = s; p < e; p += VT_PAGE_SIZE)
+         vt_access(&vt_mm, p, args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
+   }
+}
+
+static void mlock_range(UWord *args, Bool lock)
+{
+   vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
+            VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), lock);
+}
+
+void vt_sys_mlock(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)r;
+   mlock_range(args, True);
+}
+
+void vt_sys_munlock(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)r;
+   mlock_range(args, False);
+}
+
+void vt_sys_mlockall(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)r;
+   vt_mlockall(&vt_mm, (args[0] & 1) != 0, (args[0] & 2) != 0);
+}
+
+void vt_sys_munlockall(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)args; (void)r;
+   vt_munlockall(&vt_mm);
+}
+
+void vt_sys_shmat(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid;
+   NSegment const *seg = VG_(am_find_nsegment)(r);
+   if (!seg)
       return;
-   struct deferred *d = &deferred[tid];
-   d->active = False;
-   if (sr_isError(res) || d->null_sink)
-      return;
-   SizeT budget = transfers_out(d->sysno) ? (SizeT)sr_Res(res) : ~(SizeT)0;
-   for (UInt i = 0; i < d->n && budget; i++) {
-      SizeT n = d->len[i] < budget ? d->len[i] : budget;
-      vt_access_range(d->a[i], n, VT_ACC_READ);
-      if (budget != ~(SizeT)0)
-         budget -= n;
-   }
+   struct vt_mmap_req q;
+   VG_(memset)(&q, 0, sizeof q);
+   q.start = r;
+   q.len = seg->end + 1 - seg->start;
+   q.vm_flags = VT_VM_READ | VT_VM_SHARED |
+                ((args[2] & VKI_SHM_RDONLY) ? 0 : VT_VM_WRITE);
+   /* One file per segment (shmid); SysV's shm_vm_ops has no map_pages,
+      so no fault-around. */
+   q.file = vt_file_get(&vt_mm, ~0ULL, args[0], "/SYSV", q.len, True);
+   q.file->no_map_pages = True;
+   q.kind = VT_MK_SHM;
+   q.name = "/SYSV (deleted)";
+   vt_mmap(&vt_mm, &q);
 }
 
-void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
+void vt_sys_shmdt(ThreadId tid, UWord *args, UWord r)
 {
-   /* A system call may change what pages are (unmap, protect, remap):
-      the hits the filter absorbed are delivered before, under the
-      identity they had. */
-   vt_hits_flush();
-   if (!deferred)
-      deferred = VT_CALLOC("vt.deferred", VG_N_THREADS, sizeof *deferred);
-   if (tid < VG_N_THREADS) {
-      struct deferred *d = &deferred[tid];
-      d->active = True;
-      d->sysno = sysno;
-      d->n = 0;
-      d->null_sink = transfers_out(sysno) && sysno != __NR_sendto &&
-                     sysno != __NR_sendmsg && is_null_sink((Int)args[0]);
-   }
-   (void)tid; (void)nArgs;
-   /* A successful execve replaces this process image without running the
-      tool's fini: write the output now (status "exec"); if the execve
-      fails, the file is written again at exit. */
-   if (sysno == __NR_execve || sysno == __NR_execveat) {
-      vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
-      vt_exec_pending = True;
-      vt_finish(0);
-      vt_exec_pending = False;
-      return;
-   }
-   /* Valgrind passes fini no exit status: keep the one the program gives. */
-   if (sysno == __NR_exit_group || (sysno == __NR_exit && !vt_exit_seen)) {
-      vt_exit_code = (Int)(args[0] & 0xff);
-      vt_exit_seen = sysno == __NR_exit_group;
-   }
-   vt_fork_pre(sysno, args);
-   /* abort() and raise() end here; a handler, if any, clears it again
-      (vt_pre_deliver_signal). */
-   if ((sysno == __NR_tgkill && args[0] == (UWord)VG_(getpid)() &&
-        args[1] == (UWord)VG_(gettid)()) ||
-       (sysno == __NR_tkill && args[0] == (UWord)VG_(gettid)()) ||
-       (sysno == __NR_kill && args[0] == (UWord)VG_(getpid)()))
-      vt_fatal_signal = (Int)(sysno == __NR_tgkill ? args[2] : args[1]);
-}
-
-void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
-                     SysRes res)
-{
-   (void)nArgs;
-   charge_deferred(tid, res);
-   vt_fork_post(sysno, args, res);
-   if (sr_isError(res))
-      return;
-   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
-   UWord r = sr_Res(res);
-   switch (sysno) {
-   case __NR_mmap: {
-      struct vt_mmap_req q;
-      VG_(memset)(&q, 0, sizeof q);
-      UWord flags = args[3];
-      q.start = r;
-      q.len = VT_PAGE_ALIGN(args[1]);
-      q.vm_flags = prot_flags(args[2]);
-      q.kind = VT_NR_MK;
-      Bool shared = (flags & 0x0f) == VKI_MAP_SHARED ||
-                    (flags & 0x0f) == 0x03 /* MAP_SHARED_VALIDATE */;
-      if (shared)
-         q.vm_flags |= VT_VM_SHARED;
-      if (flags & 0x0100 /* MAP_GROWSDOWN */)
-         q.vm_flags |= VT_VM_GROWSDOWN;
-      if (flags & 0x2000 /* MAP_LOCKED */)
-         q.vm_flags |= VT_VM_LOCKED;
-      q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
-      Bool anon_dev = False;
-      if (!(flags & VKI_MAP_ANONYMOUS)) {
-         q.file = file_of(r, (Int)args[4], &anon_dev);
-         q.pgoff = args[5] >> VT_PAGE_SHIFT;
-      }
-      if (!q.file && shared) {
-         q.file = vt_file_new_shmem(&vt_mm, "/dev/zero (deleted)", q.len);
-         q.name = "/dev/zero (deleted)";
-      }
-      vt_mmap(&vt_mm, &q);
-      break;
-   }
-   case __NR_munmap:
-      vt_munmap(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
-      break;
-   case __NR_mprotect:
-   case __NR_pkey_mprotect:
-      vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
-      break;
-   case __NR_mremap:
-      vt_mremap(&vt_mm, args[0], args[1], r, args[2]);
-      break;
-   case __NR_madvise:
-      if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
-          args[2] == 9 /* MADV_REMOVE */)
-         vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
-      else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
-         Addr s = args[0], e = s + VT_PAGE_ALIGN(args[1]);
-         for (Addr p = s; p < e; p += VT_PAGE_SIZE)
-            vt_access(&vt_mm, p, args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
-      }
-      break;
-   case __NR_mlock:
-   case __NR_mlock2:
-      vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
-               VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), True);
-      break;
-   case __NR_munlock:
-      vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
-               VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), False);
-      break;
-   case __NR_mlockall:
-      vt_mlockall(&vt_mm, (args[0] & 1) != 0, (args[0] & 2) != 0);
-      break;
-   case __NR_munlockall:
-      vt_munlockall(&vt_mm);
-      break;
-   case __NR_shmat: {
-      NSegment const *seg = VG_(am_find_nsegment)(r);
-      if (!seg)
-         break;
-      struct vt_mmap_req q;
-      VG_(memset)(&q, 0, sizeof q);
-      q.start = r;
-      q.len = seg->end + 1 - seg->start;
-      q.vm_flags = VT_VM_READ | VT_VM_SHARED |
-                   ((args[2] & VKI_SHM_RDONLY) ? 0 : VT_VM_WRITE);
-      /* One file per segment (shmid); SysV's shm_vm_ops has no map_pages,
-         so no fault-around. */
-      q.file = vt_file_get(&vt_mm, ~0ULL, args[0], "/SYSV", q.len, True);
-      q.file->no_map_pages = True;
-      q.kind = VT_MK_SHM;
-      q.name = "/SYSV (deleted)";
-      vt_mmap(&vt_mm, &q);
-      break;
-   }
-   case __NR_shmdt: {
-      const struct vt_vma *v = vt_find_vma(&vt_mm, args[0]);
-      if (v) {
-         struct vt_mapping *m = vt_mm.maps[v->mapping];
-         vt_munmap(&vt_mm, v->vm_start, m->end - v->vm_start);
-      }
-      break;
-   }
-   default:
-      break;
+   (void)tid; (void)r;
+   const struct vt_vma *v = vt_find_vma(&vt_mm, args[0]);
+   if (v) {
+      struct vt_mapping *m = vt_mm.maps[v->mapping];
+      vt_munmap(&vt_mm, v->vm_start, m->end - v->vm_start);
    }
 }

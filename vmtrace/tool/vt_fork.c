@@ -38,8 +38,9 @@ static Bool is_fork(UInt sysno, UWord *args)
 
 static ULong fork_wall_ms;    /* when the fork began */
 
-void vt_fork_pre(UInt sysno, UWord *args)
+void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
 {
+   (void)tid;
    if (!is_fork(sysno, args))
       return;
    fork_wall_ms = vt_wall_ms();
@@ -63,9 +64,9 @@ static void undo_pte(void *ctx, vt_addr addr, vt_pte *ptep)
 
 /* In the parent after the call: a fork that failed created no child, so
    the frames it would have shared lose that holder again. */
-void vt_fork_post(UInt sysno, UWord *args, SysRes res)
+void vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
-   (void)sysno; (void)args;
+   (void)tid; (void)sysno; (void)args;
    Int kind = fork_pending;
    fork_pending = 0;
    /* The parent's memory once it shares it (a parent blocked in waitpid

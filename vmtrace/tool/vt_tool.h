@@ -75,21 +75,34 @@ void vt_tlb_flush(void);
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
 
-/* vt_aspace.c */
+/* vt_aspace.c: startup segments, brk, the stack; the mapping syscalls */
 void vt_aspace_init(void);
 void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
                         ULong di_handle);
-void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs);
-void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
-                     SysRes res);
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid);
 void vt_die_mem_brk(Addr a, SizeT len);
 void vt_pre_thread_first_insn(ThreadId tid);
+void vt_sys_mmap(ThreadId tid, UWord *args, UWord res);
+void vt_sys_munmap(ThreadId tid, UWord *args, UWord res);
+void vt_sys_mprotect(ThreadId tid, UWord *args, UWord res);
+void vt_sys_mremap(ThreadId tid, UWord *args, UWord res);
+void vt_sys_madvise(ThreadId tid, UWord *args, UWord res);
+void vt_sys_mlock(ThreadId tid, UWord *args, UWord res);
+void vt_sys_munlock(ThreadId tid, UWord *args, UWord res);
+void vt_sys_mlockall(ThreadId tid, UWord *args, UWord res);
+void vt_sys_munlockall(ThreadId tid, UWord *args, UWord res);
+void vt_sys_shmat(ThreadId tid, UWord *args, UWord res);
+void vt_sys_shmdt(ThreadId tid, UWord *args, UWord res);
+
+/* vt_syscall.c: the table of system-call handlers */
+void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs);
+void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
+                     SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
-extern Int vt_fatal_signal;
-extern Int vt_exit_code;            /* from exit_group / exit */
+extern Int vt_fatal_signal;        /* the signal the client is about to die of */
+extern Int vt_exit_code;           /* from exit_group / exit */
 extern Bool vt_exit_seen;
-extern Bool vt_exec_pending;       /* writing the output before execve */        /* the signal the client is about to die of */
+extern Bool vt_exec_pending;       /* writing the output before execve */
 
 #define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
 
@@ -97,8 +110,8 @@ extern Bool vt_exec_pending;       /* writing the output before execve */       
 extern ULong vt_fork_time;
 extern Bool  vt_is_forked_child;
 extern Bool  vt_is_vfork_child;
-void  vt_fork_pre(UInt sysno, UWord *args);
-void  vt_fork_post(UInt sysno, UWord *args, SysRes res);
+void  vt_fork_pre(ThreadId tid, UInt sysno, UWord *args);
+void  vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res);
 void  vt_fork_child_hook(ThreadId tid);
 
 /* vt_sharelog.c: what the processes of a run share (the core's host ops
