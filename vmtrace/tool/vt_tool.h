@@ -25,6 +25,14 @@ extern ULong vt_tlb_write[VT_TLB_ENTRIES];
 extern ULong vt_tlb_exec[VT_TLB_ENTRIES];    /* instruction fetches: kept
                                                 apart so the working set sees
                                                 code and data references */
+/* With LRU, LFU or ARC simulated, every hit stores a stamp and adds to a
+   count per slot (vt_filter.c): the stamp is (vt_insns << VT_STAMP_SHIFT)
+   | the access's position in its superblock (VT_POS_MAX at most). */
+#define VT_STAMP_SHIFT 16
+#define VT_POS_MAX     0x3fffu
+extern ULong vt_hit_stamp[3][VT_TLB_ENTRIES];
+extern ULong vt_hit_count[3][VT_TLB_ENTRIES];
+extern Bool  vt_count_hits;
 
 #include "vt_sim.h"
 struct vt_out;
@@ -65,15 +73,18 @@ void vt_hits_flush(void);
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 
+/* vt_filter.c: the software TLB */
+VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
+void vt_tlb_flush(void);
+void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
+void vt_access_range(Addr a, SizeT len, enum vt_access acc);
+
 /* vt_instrument.c */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
                     const VexGuestLayout *layout,
                     const VexGuestExtents *vge,
                     const VexArchInfo *archinfo_host,
                     IRType gWordTy, IRType hWordTy);
-void vt_tlb_flush(void);
-void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
-void vt_access_range(Addr a, SizeT len, enum vt_access acc);
 
 /* vt_aspace.c: startup segments, brk, the stack; the mapping syscalls */
 void vt_aspace_init(void);
@@ -146,7 +157,9 @@ void  vt_memsim_write_json(struct vt_out *o);
 void vt_sites_write_json(struct vt_out *o);
 void vt_sites_write_cg(void);
 void vt_sites_child(void);
+/* vt_sample.c */
 extern ULong vt_next_sample;
+void vt_sample_tick(void);
 void vt_sample_init(void);
 void vt_sample_final(void);
 void vt_sample_now(void);

@@ -1,0 +1,87 @@
+/* vt_sample.c: when samples of the timeline are taken.  On the virtual
+   clock every interval (the core's vt_wset_next), checked at the entry of
+   every superblock (vt_instrument.c's add_sample_check); between them at
+   fork, so a process blocked in waitpid shows its sharing, and at the end.
+   The simulations' periodic work (NRU resets, AGING shifts) is scheduled
+   here too.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "vt_tool.h"
+
+/* Closes samples whose end the clock has passed (vt_next_sample), and
+   flushes the filter so each page's first reference in the new sample
+   reaches the simulator (the working set and heatmap need exactly that). */
+ULong vt_next_sample = ~0ULL;
+
+static ULong next_wset_sample(void)
+{
+   return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
+}
+
+/* Closes the open sample at the current clock, at wall-clock time wall_ms. */
+static void take_sample(ULong wall_ms)
+{
+   ULong pss, uss;
+   vt_share_pss(&pss, &uss);
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   vt_wset_sample(&vt_mm, vt_insns, wall_ms, pss, uss);
+}
+
+/* The next time vt_sample_tick must run: a sample boundary or a tick of a
+   simulation's periodic work, whichever comes first. */
+void vt_sample_init(void)
+{
+   vt_next_sample = next_wset_sample();
+   if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
+      vt_next_sample = vt_memsim_next_tick();
+}
+
+void vt_sample_tick(void)
+{
+   /* The simulations' periodic work (NRU resets, aging) first: it clears
+      referenced bits, and references from now on must reach them. */
+   if (vt_mm.nr_sims && vt_insns >= vt_memsim_next_tick())
+      vt_memsim_advance(vt_insns);
+   Bool sampled = False;
+   while (vt_insns >= next_wset_sample()) {
+      sampled = True;
+      take_sample(vt_wall_ms());
+   }
+   vt_sample_init();
+   if (sampled)
+      vt_tlb_flush();
+}
+
+/* Closes the open sample unless one closed at this very instruction. */
+static void close_sample(ULong wall_ms)
+{
+   const struct vt_wset *w = vt_mm.ws;
+   if (w && !(w->nr && w->t[w->nr - 1] == vt_insns))
+      take_sample(wall_ms);
+}
+
+/* At the end (exit, exec): the open sample is closed where the run ends. */
+void vt_sample_final(void)
+{
+   close_sample(vt_wall_ms());
+}
+
+/* A sample now, between the regular ones, stamped with wall-clock time
+   wall_ms: the moment the state it records began.  At fork: a process
+   blocked in waitpid executes nothing, so its samples would not show the
+   sharing; and the parent's sharing begins at the fork, before the child,
+   which may already have taken samples of its own. */
+void vt_sample_now_at(ULong wall_ms)
+{
+   if (!vt_mm.ws)
+      return;
+   close_sample(wall_ms);
+   vt_sample_init();
+   vt_tlb_flush();     /* a new sample: first references must be seen */
+}
+
+void vt_sample_now(void)
+{
+   vt_sample_now_at(vt_wall_ms());
+}
