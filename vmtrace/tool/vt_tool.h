@@ -60,6 +60,10 @@ struct vt_options {
    Int          verbose;
 };
 extern struct vt_options vt_clo;
+/* vt_options.c */
+Bool vt_process_cmd_line_option(const HChar *arg);
+void vt_print_usage(void);
+void vt_print_debug_usage(void);
 /* The parameters of a policy: its declared defaults, as options set them. */
 const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 

@@ -1,0 +1,337 @@
+/* vt_options.c: vmtrace's command-line options (docs/manual.md).  The
+   parameters of the replacement policies come from the policies
+   themselves (struct vt_policy_param).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "pub_tool_basics.h"
+#include "pub_tool_libcassert.h"
+#include "pub_tool_libcbase.h"
+#include "pub_tool_libcprint.h"
+#include "pub_tool_options.h"
+#include "pub_tool_tooliface.h"
+#include "vt_tool.h"
+
+struct vt_options vt_clo = {
+   .out_file = "vmtrace.out.%p",
+   .fault_around_bytes = 65536,
+   .zero_page = True,
+   .readahead_pages = 32,
+   .fast_path = True,
+   .collect_atstart = True,
+   .fault_stack_depth = 12,
+   .timeline = True,
+   .heatmap_rows = 256,
+   .nr_tau = 3,
+   .tau = { 100000, 1000000, 10000000 },
+   .oom_stop = True,
+};
+
+
+/* ---- options ---------------------------------------------------------- */
+
+/* Digits with an optional k/K, M or G suffix, in powers of `base`; for
+   byte sizes (base 1024) also "KiB" and a trailing "B". */
+static Bool parse_number(const HChar *s, ULong base, ULong *out)
+{
+   ULong v = 0;
+   if (*s < '0' || *s > '9')
+      return False;
+   for (; *s >= '0' && *s <= '9'; s++) {
+      if (v > (~0ULL - 9) / 10)
+         return False;
+      v = v * 10 + (ULong)(*s - '0');
+   }
+   ULong mult = 1;
+   switch (*s) {
+   case 'k': case 'K': mult = base; s++; break;
+   case 'M': mult = base * base; s++; break;
+   case 'G': mult = base * base * base; s++; break;
+   case 'm': case 'g':
+      if (base == 1024) {
+         mult = *s == 'm' ? base * base : base * base * base;
+         s++;
+      }
+      break;
+   default: break;
+   }
+   if (base == 1024) {
+      if (*s == 'i' && mult > 1)
+         s++;                              /* KiB, MiB, GiB */
+      if ((*s == 'B' || *s == 'b') && s[1] == 0)
+         s++;
+   }
+   if (*s || (v && mult > ~0ULL / v))
+      return False;
+   *out = v * mult;
+   return True;
+}
+
+static Bool parse_size(const HChar *s, ULong *out)   /* bytes: K = 1024 */
+{
+   return parse_number(s, 1024, out);
+}
+
+static Bool parse_count(const HChar *s, ULong *out)  /* counts: k = 1000 */
+{
+   return parse_number(s, 1000, out);
+}
+
+/* Splits a comma-separated option value into at most `max` items of
+   fewer than 32 characters; a bad list ends the run naming `example`. */
+#define MAX_ITEMS 16
+static UInt split_list(const HChar *arg, const HChar *list, HChar items[][32],
+                       UInt max, const HChar *example)
+{
+   UInt n = 0;
+   const HChar *p = list;
+   while (*p) {
+      SizeT len = 0;
+      while (p[len] && p[len] != ',')
+         len++;
+      if (len == 0 || len >= 32 || n == max)
+         VG_(fmsg_bad_option)(arg, "give 1 to %u comma-separated values, e.g. %s\n",
+                              max, example);
+      VG_(memcpy)(items[n], p, len);
+      items[n++][len] = 0;
+      p += len;
+      if (*p == ',')
+         p++;
+   }
+   if (n == 0)
+      VG_(fmsg_bad_option)(arg, "needs at least one value, e.g. %s\n", example);
+   return n;
+}
+
+/* --ws-tau=100k,1M,10M: working-set windows in instructions. */
+static void parse_taus(const HChar *arg, const HChar *list)
+{
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, VT_MAX_TAUS, "100k,1M,10M");
+   for (UInt i = 0; i < n; i++)
+      if (!parse_count(items[i], &vt_clo.tau[i]) || vt_clo.tau[i] == 0)
+         VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
+                              "(e.g. 100k, 1M)\n", items[i]);
+   vt_clo.nr_tau = n;
+}
+
+/* --ram=256M,1G: page counts of the simulations' RAM sizes. */
+static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
+                        UInt *n_out)
+{
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "256M,1G");
+   for (UInt i = 0; i < n; i++) {
+      ULong b = 0;
+      if (!parse_size(items[i], &b) || b < 4096)
+         VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
+                              "suffixes are powers of 1024)\n", items[i]);
+      out[i] = b >> VT_PAGE_SHIFT;
+   }
+   *n_out = n;
+}
+
+/* --policy=lru,clock or all (every policy that runs online). */
+static void parse_policies(const HChar *arg, const HChar *list)
+{
+   UInt n = 0;
+   if (!VG_(strcmp)(list, "all")) {
+      for (UInt i = 0; vt_policies[i]; i++)
+         if (!(vt_policies[i]->needs & VT_POL_FUTURE))
+            vt_clo.policies[n++] = vt_policies[i];
+      vt_clo.nr_pol = n;
+      return;
+   }
+   HChar items[MAX_ITEMS][32];
+   n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "lru,clock,linux");
+   for (UInt i = 0; i < n; i++) {
+      const struct vt_policy_ops *ops = vt_policy_find(items[i]);
+      if (!ops)
+         VG_(fmsg_bad_option)(arg, "unknown policy '%s' (fifo, lru, lfu, random, "
+                              "clock, nru, aging, wsclock, linux, arc, or all)\n",
+                              items[i]);
+      if (ops->needs & VT_POL_FUTURE)
+         VG_(fmsg_bad_option)(arg, "policy '%s' needs the future: it runs only "
+                              "in offline replay of a recorded trace\n", items[i]);
+      vt_clo.policies[i] = ops;
+   }
+   vt_clo.nr_pol = n;
+}
+
+/* The parameters each policy declares, per policy (vt_policies order). */
+#define MAX_POLICIES 16
+static struct vt_policy_params policy_params[MAX_POLICIES];
+static Bool policy_params_ready;
+
+static UInt policy_index(const struct vt_policy_ops *ops)
+{
+   UInt i = 0;
+   while (vt_policies[i] && vt_policies[i] != ops)
+      i++;
+   tl_assert(vt_policies[i] && i < MAX_POLICIES);
+   return i;
+}
+
+const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops)
+{
+   UInt i = policy_index(ops);
+   if (!policy_params_ready) {
+      for (UInt k = 0; vt_policies[k]; k++)
+         vt_policy_params_init(vt_policies[k], &policy_params[k]);
+      policy_params_ready = True;
+   }
+   return &policy_params[i];
+}
+
+/* --<option>=N of a parameter some policy declares. */
+static Bool policy_param_option(const HChar *arg)
+{
+   for (UInt i = 0; vt_policies[i]; i++)
+      for (UInt k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         SizeT n = VG_(strlen)(d->option);
+         if (arg[0] != '-' || arg[1] != '-' || VG_(strncmp)(arg + 2, d->option, n) ||
+             arg[2 + n] != '=')
+            continue;
+         ULong v = 0;
+         if (!parse_count(arg + 3 + n, &v) || v < d->min || v > d->max) {
+            if (d->max == ~0ULL)
+               VG_(fmsg_bad_option)(arg, "--%s takes a number%s\n", d->option,
+                                    d->min ? " > 0" : "");
+            else
+               VG_(fmsg_bad_option)(arg, "--%s takes a number from %llu to %llu\n",
+                                    d->option, d->min, d->max);
+         }
+         vt_policy_params_of(vt_policies[i]);
+         *vt_policy_param_ptr(&policy_params[i], d) = v;
+         return True;
+      }
+   return False;
+}
+
+/* The usage lines of the policies' parameters. */
+static void print_policy_params_usage(void)
+{
+   for (UInt i = 0; vt_policies[i]; i++)
+      for (UInt k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         HChar opt[64], def[32];
+         VG_(snprintf)(opt, sizeof opt, "--%s=<n>", d->option);
+         if (d->def && d->def % 1000000 == 0)
+            VG_(snprintf)(def, sizeof def, "%lluM", d->def / 1000000);
+         else
+            VG_(snprintf)(def, sizeof def, "%llu", d->def);
+         VG_(printf)("    %-27s %s [%s]\n", opt, d->help, def);
+      }
+}
+
+Bool vt_process_cmd_line_option(const HChar *arg)
+{
+   if (policy_param_option(arg))
+      return True;
+   const HChar *size_arg = NULL;   /* not 'val': the CLO macros declare one */
+   if (VG_STR_CLO(arg, "--vmtrace-out-file", vt_clo.out_file)) {
+      if (!vt_clo.out_file[0])
+         VG_(fmsg_bad_option)(arg, "the output file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--fault-around", size_arg)) {
+      ULong b = 0;
+      if (!parse_size(size_arg, &b))
+         VG_(fmsg_bad_option)(arg, "--fault-around takes a size in bytes "
+                              "(e.g. 65536 or 64K), not '%s'\n", size_arg);
+      if (b != 0 && (b < 4096 || b > (2ULL << 20) || (b & (b - 1))))
+         VG_(fmsg_bad_option)(arg, "--fault-around must be 0 or a power of "
+                              "two from 4096 to 2M bytes\n");
+      vt_clo.fault_around_bytes = b;
+   } else if (VG_STR_CLO(arg, "--cg-out-file", vt_clo.cg_out_file)) {
+      if (!vt_clo.cg_out_file[0])
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--fault-stack-depth", size_arg)) {
+      ULong d = 0;
+      if (!parse_count(size_arg, &d) || d > 64)
+         VG_(fmsg_bad_option)(arg, "--fault-stack-depth takes a number of "
+                              "frames from 0 to 64\n");
+      vt_clo.fault_stack_depth = (UInt)d;
+   } else if (VG_STR_CLO(arg, "--heatmap-rows", size_arg)) {
+      ULong d = 0;
+      if (!parse_count(size_arg, &d) || d > 65536)
+         VG_(fmsg_bad_option)(arg, "--heatmap-rows takes a number from 0 "
+                              "(no heatmap) to 65536\n");
+      vt_clo.heatmap_rows = (UInt)d;
+   } else if (VG_STR_CLO(arg, "--ws-tau", size_arg)) {
+      parse_taus(arg, size_arg);
+   } else if (VG_STR_CLO(arg, "--ram", size_arg)) {
+      parse_sizes(arg, size_arg, vt_clo.ram_pages, &vt_clo.nr_ram);
+   } else if (VG_STR_CLO(arg, "--swap", size_arg)) {
+      ULong b = 0;
+      if (!VG_(strcmp)(size_arg, "unlimited"))
+         b = 0;
+      else if (!parse_size(size_arg, &b) || b < 4096)
+         VG_(fmsg_bad_option)(arg, "--swap takes a size of at least 4K (K, M, G "
+                              "suffixes) or 'unlimited'\n");
+      vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
+   } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
+      parse_policies(arg, size_arg);
+   } else if (VG_STR_CLO(arg, "--oom", size_arg)) {
+      if (!VG_(strcmp)(size_arg, "stop"))
+         vt_clo.oom_stop = True;
+      else if (!VG_(strcmp)(size_arg, "continue"))
+         vt_clo.oom_stop = False;
+      else
+         VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
+   } else if (VG_STR_CLO(arg, "--page-cache", size_arg)) {
+      if (!VG_(strcmp)(size_arg, "warm"))
+         vt_clo.cold_cache = False;
+      else if (!VG_(strcmp)(size_arg, "cold"))
+         vt_clo.cold_cache = True;
+      else
+         VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\n");
+   } else if (VG_STR_CLO(arg, "--readahead", size_arg)) {
+      ULong v = 0;
+      if (!parse_count(size_arg, &v) || v > 65536)
+         VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
+      vt_clo.readahead_pages = (UInt)v;
+   } else if VG_BOOL_CLO(arg, "--timeline", vt_clo.timeline) {
+   } else if VG_BOOL_CLO(arg, "--zero-page", vt_clo.zero_page) {
+   } else if VG_BOOL_CLO(arg, "--fast-path", vt_clo.fast_path) {
+   } else if VG_BOOL_CLO(arg, "--collect-atstart", vt_clo.collect_atstart) {
+   } else {
+      return False;
+   }
+   return True;
+}
+
+void vt_print_usage(void)
+{
+   VG_(printf)(
+"    --vmtrace-out-file=<file>   output file name [vmtrace.out.%%p]\n"
+"    --fault-around=<bytes>      file read faults map this much around the\n"
+"                                faulting page, as Linux does; 0 = off [64K]\n"
+"    --zero-page=yes|no          reads of untouched anonymous memory map the\n"
+"                                shared zero page [yes]\n"
+"    --fast-path=yes|no          filter accesses that cannot change anything\n"
+"                                through an inline software TLB [yes]\n"
+"    --collect-atstart=yes|no    count events from the start, or only after\n"
+"                                VMTRACE_START_COLLECTION() [yes]\n"
+"    --timeline=yes|no           sample resident pages, faults and the\n"
+"                                working set over time [yes]\n"
+"    --ws-tau=<n>[,<n>...]       working-set windows in instructions\n"
+"                                (k/M/G suffixes) [100k,1M,10M]\n"
+"    --heatmap-rows=<n>          address rows of the heatmap; 0 = none [256]\n"
+"    --fault-stack-depth=<n>     frames recorded per fault site; 0 = none [12]\n"
+"    --cg-out-file=<file>        also write faults per source line in\n"
+"                                Cachegrind's format (cg_annotate) [none]\n"
+"  simulated memory (every --policy runs with every --ram size):\n"
+"    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
+"    --swap=<size>|unlimited     swap space [unlimited]\n"
+"    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
+"                                wsclock linux arc [linux]\n"
+"    --oom=stop|continue         a simulation out of memory stops [stop]\n"
+"    --page-cache=warm|cold      file pages start in the page cache, or must\n"
+"                                be read (major faults) [warm]\n"
+"    --readahead=<pages>         read-around on a major fault [32]\n");
+   VG_(printf)("  parameters of the policies:\n");
+   print_policy_params_usage();
+}
+
+void vt_print_debug_usage(void)
+{
+   VG_(printf)("    (none)\n");
+}
