@@ -7,14 +7,8 @@
 
 static struct vt_label *label_at(struct vt_mm *mm, vt_addr addr)
 {
-   uint32_t lo = 0, hi = mm->nr_lranges;
-   while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (mm->lranges[mid].end <= addr)
-         lo = mid + 1;
-      else
-         hi = mid;
-   }
+   uint32_t lo = vt_first_ending_above(mm->lranges, mm->nr_lranges, sizeof *mm->lranges,
+                                       offsetof(struct vt_label_range, end), addr);
    if (lo < mm->nr_lranges && mm->lranges[lo].start <= addr)
       return &mm->labels[mm->lranges[lo].label];
    return NULL;

@@ -18,20 +18,21 @@ const char *const vt_invalid_reason_names[4] = {
    "none", "unmapped", "protection", "beyond_eof"
 };
 
-vt_u64 vt_counts_minor(const struct vt_counts *c)
+static vt_u64 counts_of_kind(const struct vt_counts *c, enum vt_fc_kind kind)
 {
    vt_u64 n = 0;
    for (int i = 0; i < VT_NR_FC; i++)
-      if (vt_fault_classes[i].kind == VT_MINOR)
+      if (vt_fault_classes[i].kind == kind)
          n += c->faults[i];
    return n;
 }
 
+vt_u64 vt_counts_minor(const struct vt_counts *c)
+{
+   return counts_of_kind(c, VT_MINOR);
+}
+
 vt_u64 vt_counts_major(const struct vt_counts *c)
 {
-   vt_u64 n = 0;
-   for (int i = 0; i < VT_NR_FC; i++)
-      if (vt_fault_classes[i].kind == VT_MAJOR)
-         n += c->faults[i];
-   return n;
+   return counts_of_kind(c, VT_MAJOR);
 }

@@ -10,20 +10,25 @@ void vt_flist_init(struct vt_flist *l)
    l->n = 0;
 }
 
+/* prev and next become neighbours (VT_SIM_NO_FRAME: the list's end). */
+static void link(struct vt_pframe *fr, struct vt_flist *l, uint32_t prev, uint32_t next)
+{
+   if (prev == VT_SIM_NO_FRAME)
+      l->head = next;
+   else
+      fr[prev].link[1] = next;
+   if (next == VT_SIM_NO_FRAME)
+      l->tail = prev;
+   else
+      fr[next].link[0] = prev;
+}
+
 void vt_flist_insert_before(struct vt_pframe *fr, struct vt_flist *l,
                             uint32_t at, uint32_t f)
 {
    uint32_t prev = at == VT_SIM_NO_FRAME ? l->tail : fr[at].link[0];
-   fr[f].link[0] = prev;
-   fr[f].link[1] = at;
-   if (prev == VT_SIM_NO_FRAME)
-      l->head = f;
-   else
-      fr[prev].link[1] = f;
-   if (at == VT_SIM_NO_FRAME)
-      l->tail = f;
-   else
-      fr[at].link[0] = f;
+   link(fr, l, prev, f);
+   link(fr, l, f, at);
    l->n++;
 }
 
@@ -39,15 +44,7 @@ void vt_flist_push_tail(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
 
 void vt_flist_del(struct vt_pframe *fr, struct vt_flist *l, uint32_t f)
 {
-   uint32_t prev = fr[f].link[0], next = fr[f].link[1];
-   if (prev == VT_SIM_NO_FRAME)
-      l->head = next;
-   else
-      fr[prev].link[1] = next;
-   if (next == VT_SIM_NO_FRAME)
-      l->tail = prev;
-   else
-      fr[next].link[0] = prev;
+   link(fr, l, fr[f].link[0], fr[f].link[1]);
    fr[f].link[0] = fr[f].link[1] = VT_SIM_NO_FRAME;
    VT_ASSERT(l->n > 0);
    l->n--;

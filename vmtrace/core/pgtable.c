@@ -50,16 +50,25 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
    return p ? *p : 0;
 }
 
+/* The entries [*first, *last) of a table of this level at base that
+   [start, end) reaches into (start >= base). */
+static void entries_in(int level, vt_addr base, vt_addr start, vt_addr end,
+                       unsigned *first, unsigned *last)
+{
+   unsigned shift = level_shift(level);
+   vt_addr span = end - base;
+   *first = (unsigned)((start - base) >> shift);
+   *last = span >> shift >= VT_PTRS_PER_TABLE ? VT_PTRS_PER_TABLE
+         : (unsigned)((span + ((vt_addr)1 << shift) - 1) >> shift);
+}
+
 static void walk(void **t, int level, vt_addr base, vt_addr start,
                  vt_addr end, vt_pte_fn fn, void *ctx)
 {
-   unsigned shift = level_shift(level);
-   vt_addr size = (vt_addr)1 << shift;
-   unsigned i = start > base ? (unsigned)((start - base) >> shift) : 0;
-   for (; i < VT_PTRS_PER_TABLE; i++) {
-      vt_addr a = base + (vt_addr)i * size;
-      if (a >= end)
-         break;
+   unsigned first, last;
+   entries_in(level, base, start, end, &first, &last);
+   for (unsigned i = first; i < last; i++) {
+      vt_addr a = base + ((vt_addr)i << level_shift(level));
       if (level == 3) {
          vt_pte *p = &((vt_pte *)t)[i];
          if (*p)
@@ -82,13 +91,11 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 static void free_tables(struct vt_mm *mm, void **t, int level, vt_addr base,
                         vt_addr start, vt_addr end)
 {
-   unsigned shift = level_shift(level);
-   vt_addr size = (vt_addr)1 << shift;
-   unsigned i = start > base ? (unsigned)((start - base) >> shift) : 0;
-   for (; i < VT_PTRS_PER_TABLE; i++) {
+   vt_addr size = (vt_addr)1 << level_shift(level);
+   unsigned first, last;
+   entries_in(level, base, start, end, &first, &last);
+   for (unsigned i = first; i < last; i++) {
       vt_addr a = base + (vt_addr)i * size;
-      if (a >= end)
-         break;
       if (!t[i])
          continue;
       if (level < 2)

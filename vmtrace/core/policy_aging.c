@@ -64,13 +64,8 @@ static const struct vt_policy_param aging_params[] = {
 };
 
 const struct vt_policy_ops vt_policy_aging = {
-   .name = "aging",
-   .needs = VT_POL_REFBIT,
-   .params = aging_params,
-   .nr_params = 1,
-   .create = aging_create,
-   .insert = aging_insert,
-   .remove = vt_heap_policy_remove,
-   .victim = vt_heap_policy_victim,
-   .tick = aging_tick,
+   .name = "aging", .needs = VT_POL_REFBIT, .create = aging_create,
+   .insert = aging_insert, .remove = vt_heap_policy_remove,
+   .victim = vt_heap_policy_victim, .tick = aging_tick,
+   .params = aging_params, .nr_params = 1,
 };

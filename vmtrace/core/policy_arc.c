@@ -301,12 +301,7 @@ static void arc_remove(void *v, uint32_t f)
 }
 
 const struct vt_policy_ops vt_policy_arc = {
-   .name = "arc",
-   .needs = VT_POL_EVERY,
-   .create = arc_create,
-   .destroy = arc_destroy,
-   .insert = arc_insert,
-   .reference = arc_reference,
-   .remove = arc_remove,
+   .name = "arc", .needs = VT_POL_EVERY, .create = arc_create, .destroy = arc_destroy,
+   .insert = arc_insert, .reference = arc_reference, .remove = arc_remove,
    .victim = arc_victim,
 };

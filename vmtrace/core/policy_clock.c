@@ -68,10 +68,6 @@ static uint32_t clk_victim(void *v, vt_u64 now)
 }
 
 const struct vt_policy_ops vt_policy_clock = {
-   .name = "clock",
-   .needs = VT_POL_REFBIT,
-   .create = clk_create,
-   .insert = clk_insert,
-   .remove = clk_remove,
-   .victim = clk_victim,
+   .name = "clock", .needs = VT_POL_REFBIT, .create = clk_create, .insert = clk_insert,
+   .remove = clk_remove, .victim = clk_victim,
 };

@@ -52,10 +52,6 @@ static uint32_t fifo_victim(void *v, vt_u64 now)
 }
 
 const struct vt_policy_ops vt_policy_fifo = {
-   .name = "fifo",
-   .needs = 0,
-   .create = fifo_create,
-   .insert = fifo_insert,
-   .remove = fifo_remove,
-   .victim = fifo_victim,
+   .name = "fifo", .needs = 0, .create = fifo_create, .insert = fifo_insert,
+   .remove = fifo_remove, .victim = fifo_victim,
 };

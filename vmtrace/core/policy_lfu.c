@@ -34,11 +34,7 @@ static void *lfu_create(struct vt_sim *s, uint32_t nr_frames,
 }
 
 const struct vt_policy_ops vt_policy_lfu = {
-   .name = "lfu",
-   .needs = VT_POL_EVERY,
-   .create = lfu_create,
-   .insert = vt_heap_policy_insert,
-   .reference = vt_heap_policy_reference,
-   .remove = vt_heap_policy_remove,
-   .victim = vt_heap_policy_victim,
+   .name = "lfu", .needs = VT_POL_EVERY, .create = lfu_create,
+   .insert = vt_heap_policy_insert, .reference = vt_heap_policy_reference,
+   .remove = vt_heap_policy_remove, .victim = vt_heap_policy_victim,
 };

@@ -31,11 +31,7 @@ static void *lru_create(struct vt_sim *s, uint32_t nr_frames,
 }
 
 const struct vt_policy_ops vt_policy_lru = {
-   .name = "lru",
-   .needs = VT_POL_EVERY,
-   .create = lru_create,
-   .insert = vt_heap_policy_insert,
-   .reference = vt_heap_policy_reference,
-   .remove = vt_heap_policy_remove,
-   .victim = vt_heap_policy_victim,
+   .name = "lru", .needs = VT_POL_EVERY, .create = lru_create,
+   .insert = vt_heap_policy_insert, .reference = vt_heap_policy_reference,
+   .remove = vt_heap_policy_remove, .victim = vt_heap_policy_victim,
 };

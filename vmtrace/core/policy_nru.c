@@ -129,13 +129,7 @@ static const struct vt_policy_param nru_params[] = {
 };
 
 const struct vt_policy_ops vt_policy_nru = {
-   .name = "nru",
-   .needs = VT_POL_REFBIT,
-   .params = nru_params,
-   .nr_params = 1,
-   .create = nru_create,
-   .insert = nru_insert,
-   .remove = nru_remove,
-   .victim = nru_victim,
-   .tick = nru_tick,
+   .name = "nru", .needs = VT_POL_REFBIT, .create = nru_create, .insert = nru_insert,
+   .remove = nru_remove, .victim = nru_victim, .tick = nru_tick,
+   .params = nru_params, .nr_params = 1,
 };

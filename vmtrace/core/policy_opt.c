@@ -78,12 +78,7 @@ static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,
 }
 
 const struct vt_policy_ops vt_policy_opt = {
-   .name = "opt",
-   .needs = VT_POL_FUTURE | VT_POL_EVERY,
-   .create = opt_create,
-   .insert = opt_insert,
-   .reference = opt_reference,
-   .remove = vt_heap_policy_remove,
-   .victim = vt_heap_policy_victim,
-   .set_future = opt_set_future,
+   .name = "opt", .needs = VT_POL_FUTURE | VT_POL_EVERY, .create = opt_create,
+   .insert = opt_insert, .reference = opt_reference, .remove = vt_heap_policy_remove,
+   .victim = vt_heap_policy_victim, .set_future = opt_set_future,
 };

@@ -83,12 +83,7 @@ static const struct vt_policy_param rnd_params[] = {
 };
 
 const struct vt_policy_ops vt_policy_random = {
-   .name = "random",
-   .needs = 0,
-   .params = rnd_params,
-   .nr_params = 1,
-   .create = rnd_create,
-   .insert = rnd_insert,
-   .remove = rnd_remove,
-   .victim = rnd_victim,
+   .name = "random", .needs = 0, .create = rnd_create, .insert = rnd_insert,
+   .remove = rnd_remove, .victim = rnd_victim,
+   .params = rnd_params, .nr_params = 1,
 };

@@ -109,12 +109,7 @@ static const struct vt_policy_param wsc_params[] = {
 };
 
 const struct vt_policy_ops vt_policy_wsclock = {
-   .name = "wsclock",
-   .needs = VT_POL_REFBIT,
-   .params = wsc_params,
-   .nr_params = 1,
-   .create = wsc_create,
-   .insert = wsc_insert,
-   .remove = wsc_remove,
-   .victim = wsc_victim,
+   .name = "wsclock", .needs = VT_POL_REFBIT, .create = wsc_create, .insert = wsc_insert,
+   .remove = wsc_remove, .victim = wsc_victim,
+   .params = wsc_params, .nr_params = 1,
 };

@@ -9,15 +9,8 @@
 /* Index of the first VMA with vm_end > addr (nr_vmas if none). */
 uint32_t vt_vma_lower(const struct vt_mm *mm, vt_addr addr)
 {
-   uint32_t lo = 0, hi = mm->nr_vmas;
-   while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (mm->vmas[mid].vm_end <= addr)
-         lo = mid + 1;
-      else
-         hi = mid;
-   }
-   return lo;
+   return vt_first_ending_above(mm->vmas, mm->nr_vmas, sizeof *mm->vmas,
+                                offsetof(struct vt_vma, vm_end), addr);
 }
 
 bool vt_vma_intersects(const struct vt_mm *mm, vt_addr start, vt_addr end)
@@ -363,21 +356,34 @@ static void change_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    *ptep = pte;
 }
 
-void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
+/* mprotect_fixup, mlock_fixup: the VMAs of [start, end), split at its
+   edges, each given to fn; afterwards they merge where they can. */
+static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
+                        void (*fn)(struct vt_mm *mm, struct vt_vma *v, void *ctx),
+                        void *ctx)
 {
-   vt_addr end = start + len;
    split_at(mm, start);
    split_at(mm, end);
    for (uint32_t i = vt_vma_lower(mm, start);
-        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-      struct vt_vma *v = &mm->vmas[i];
-      struct prot_ctx c = { v->vm_flags,
-                            (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK),
-                            v->vm_file };
-      v->vm_flags = c.new_flags;
-      mm->maps[v->mapping]->flags_ever |= c.new_flags;
-      vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
-   }
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++)
+      fn(mm, &mm->vmas[i], ctx);
+}
+
+static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
+{
+   uint32_t prot = *(const uint32_t *)ctx;
+   struct prot_ctx c = { v->vm_flags,
+                         (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK),
+                         v->vm_file };
+   v->vm_flags = c.new_flags;
+   mm->maps[v->mapping]->flags_ever |= c.new_flags;
+   vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
+}
+
+void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
+{
+   vt_addr end = start + len;
+   fixup_range(mm, start, end, mprotect_fixup, &prot);
    vt_invalidate(mm, start, end);
    merge_range(mm, start, end);
 }
@@ -468,21 +474,20 @@ static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
       *ptep &= ~(vt_pte)VT_PTE_LOCKED;
 }
 
+static void mlock_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
+{
+   struct lock_ctx c = { mm, *(const bool *)ctx, v };
+   if (c.lock)
+      v->vm_flags |= VT_VM_LOCKED;
+   else
+      v->vm_flags &= ~VT_VM_LOCKED;
+   vt_walk_ptes(mm, v->vm_start, v->vm_end, lock_pte, &c);
+}
+
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
 {
    vt_addr end = start + len;
-   split_at(mm, start);
-   split_at(mm, end);
-   for (uint32_t i = vt_vma_lower(mm, start);
-        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-      struct vt_vma *v = &mm->vmas[i];
-      struct lock_ctx c = { mm, lock, v };
-      if (lock)
-         v->vm_flags |= VT_VM_LOCKED;
-      else
-         v->vm_flags &= ~VT_VM_LOCKED;
-      vt_walk_ptes(mm, v->vm_start, v->vm_end, lock_pte, &c);
-   }
+   fixup_range(mm, start, end, mlock_fixup, &lock);
    if (lock)
       vt_populate(mm, start, end);
    merge_range(mm, start, end);

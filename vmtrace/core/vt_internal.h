@@ -21,6 +21,23 @@ static inline void vt_file_mapped(const struct vt_file *f, vt_u64 pgoff, int del
       vt_host->file_map(vt_host_ctx, f, pgoff, delta);
 }
 
+/* The index of the first of n address ranges (an array from base, stride
+   bytes apart, each with its end address at byte end_off) that ends above
+   addr; n if none.  The ranges are sorted and disjoint. */
+static inline uint32_t vt_first_ending_above(const void *base, uint32_t n, size_t stride,
+                                             size_t end_off, vt_addr addr)
+{
+   uint32_t lo = 0, hi = n;
+   while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (*(const vt_addr *)((const char *)base + mid * stride + end_off) <= addr)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo;
+}
+
 /* linear_page_index: the file offset, in pages, of addr in VMA v. */
 static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
 {

@@ -141,6 +141,19 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
 
 /* ---- references --------------------------------------------------------- */
 
+/* The page's last reference (of one kind) moves to sample cur: false if
+   it was there already. */
+static bool to_sample(vt_u64 *hist, vt_u64 *last, vt_u64 cur)
+{
+   if (*last == cur)
+      return false;
+   if (*last)
+      hist[*last - 1]--;
+   hist[cur - 1]++;
+   *last = cur;
+   return true;
+}
+
 void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                  vt_pte *ptep, enum vt_access acc)
 {
@@ -149,21 +162,9 @@ void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
    vt_u64 cur = w->nr + 1;
    vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
    bool first_in_sample = code != cur && data != cur;
-   if (acc == VT_ACC_EXEC) {
-      if (code == cur)
-         return;
-      if (code)
-         w->hist_code[code - 1]--;
-      w->hist_code[cur - 1]++;
-      code = cur;
-   } else {
-      if (data == cur)
-         return;
-      if (data)
-         w->hist_data[data - 1]--;
-      w->hist_data[cur - 1]++;
-      data = cur;
-   }
+   if (!to_sample(acc == VT_ACC_EXEC ? w->hist_code : w->hist_data,
+                  acc == VT_ACC_EXEC ? &code : &data, cur))
+      return;
    *ext = code | (data << 32);
    if (first_in_sample && w->cfg.max_heat_rows && mm->collecting)
       heat(w, m, addr);
@@ -197,19 +198,17 @@ static void halve_ext(void *ctx, vt_addr addr, vt_pte *ptep)
    *ext = code | (data << 32);
 }
 
-static void merge_sum(vt_u64 *a, uint32_t n)
+/* Neighbours i and i+1 become one sample: counts over the sample add up
+   (sum), states at its end are the later one's. */
+static void merge_pairs(vt_u64 *a, uint32_t n, bool sum)
 {
    for (uint32_t i = 0; i < n / 2; i++)
-      a[i] = a[2 * i] + a[2 * i + 1];
+      a[i] = (sum ? a[2 * i] : 0) + a[2 * i + 1];
    vt_memset(a + n / 2, 0, (n - n / 2) * sizeof *a);
 }
 
-static void merge_last(vt_u64 *a, uint32_t n)
-{
-   for (uint32_t i = 0; i < n / 2; i++)
-      a[i] = a[2 * i + 1];
-   vt_memset(a + n / 2, 0, (n - n / 2) * sizeof *a);
-}
+static void merge_sum(vt_u64 *a, uint32_t n) { merge_pairs(a, n, true); }
+static void merge_last(vt_u64 *a, uint32_t n) { merge_pairs(a, n, false); }
 
 /* The samples are full: merge neighbours, double the interval. */
 static void merge(struct vt_mm *mm)

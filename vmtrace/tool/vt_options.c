@@ -269,20 +269,14 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
+   } else if VG_XACT_CLO(arg, "--oom=stop", vt_clo.oom_stop, True) {
+   } else if VG_XACT_CLO(arg, "--oom=continue", vt_clo.oom_stop, False) {
+   } else if VG_XACT_CLO(arg, "--page-cache=warm", vt_clo.cold_cache, False) {
+   } else if VG_XACT_CLO(arg, "--page-cache=cold", vt_clo.cold_cache, True) {
    } else if (VG_STR_CLO(arg, "--oom", size_arg)) {
-      if (!VG_(strcmp)(size_arg, "stop"))
-         vt_clo.oom_stop = True;
-      else if (!VG_(strcmp)(size_arg, "continue"))
-         vt_clo.oom_stop = False;
-      else
-         VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
+      VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
    } else if (VG_STR_CLO(arg, "--page-cache", size_arg)) {
-      if (!VG_(strcmp)(size_arg, "warm"))
-         vt_clo.cold_cache = False;
-      else if (!VG_(strcmp)(size_arg, "cold"))
-         vt_clo.cold_cache = True;
-      else
-         VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\n");
+      VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\n");
    } else if (VG_STR_CLO(arg, "--readahead", size_arg)) {
       ULong v = 0;
       if (!parse_count(size_arg, &v) || v > 65536)

@@ -77,6 +77,16 @@ static void class_list(const struct vt_counts *c, HChar *buf, SizeT n)
    }
 }
 
+/* A label's or phase's line. */
+static void print_named_counts(const HChar *name, const struct vt_counts *c)
+{
+   HChar buf[512];
+   class_list(c, buf, sizeof buf);
+   VG_(umsg)("  %-20s touched %'llu, faults %'llu minor, %'llu major%s%s\n",
+             name, c->touched, vt_counts_minor(c), vt_counts_major(c),
+             buf[0] ? ": " : "", buf);
+}
+
 void vt_print_summary(Int exitcode)
 {
    (void)exitcode;
@@ -142,25 +152,15 @@ void vt_print_summary(Int exitcode)
    if (vt_mm.nr_labels) {
       VG_(umsg)("\n");
       VG_(umsg)("Labels:\n");
-      for (UInt i = 0; i < vt_mm.nr_labels; i++) {
-         struct vt_label *l = &vt_mm.labels[i];
-         class_list(&l->c, buf, sizeof buf);
-         VG_(umsg)("  %-20s touched %'llu, faults %'llu minor, %'llu major%s%s\n",
-                   l->name, l->c.touched, vt_counts_minor(&l->c),
-                   vt_counts_major(&l->c), buf[0] ? ": " : "", buf);
-      }
+      for (UInt i = 0; i < vt_mm.nr_labels; i++)
+         print_named_counts(vt_mm.labels[i].name, &vt_mm.labels[i].c);
    }
    vt_memsim_summary();
    if (vt_mm.nr_phases > 1) {
       VG_(umsg)("\n");
       VG_(umsg)("Phases:\n");
-      for (UInt i = 0; i < vt_mm.nr_phases; i++) {
-         struct vt_phase *p = &vt_mm.phases[i];
-         class_list(&p->c, buf, sizeof buf);
-         VG_(umsg)("  %-20s touched %'llu, faults %'llu minor, %'llu major%s%s\n",
-                   p->name, p->c.touched, vt_counts_minor(&p->c),
-                   vt_counts_major(&p->c), buf[0] ? ": " : "", buf);
-      }
+      for (UInt i = 0; i < vt_mm.nr_phases; i++)
+         print_named_counts(vt_mm.phases[i].name, &vt_mm.phases[i].c);
    }
    VG_(umsg)("\n");
 }
