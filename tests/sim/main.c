@@ -10,6 +10,7 @@ int main(int argc, char **argv)
    static const struct { const char *name; void (*fn)(void); } groups[] = {
       { "textbook", test_textbook }, { "engine", test_engine },
       { "policies", test_policies }, { "property", test_property },
+      { "toy", test_toy_policy },
    };
    const int n = (int)(sizeof groups / sizeof groups[0]);
    vt_core_init(&test_host_ops, NULL);

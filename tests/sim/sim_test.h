@@ -64,5 +64,6 @@ void test_textbook(void);
 void test_engine(void);
 void test_policies(void);
 void test_property(void);
+void test_toy_policy(void);
 
 #endif
