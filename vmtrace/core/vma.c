@@ -236,6 +236,40 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    return f;
 }
 
+void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
+{
+   struct vt_file *f = mm->files;
+   while (f && !(f->dev == dev && f->ino == ino))
+      f = f->next;
+   if (!f)
+      return;
+   vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   vt_u64 old = f->size_pages;
+   f->size_pages = pages;
+   if (pages >= old)
+      return;
+   for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      if (v->vm_file != f)
+         continue;
+      vt_u64 last = vt_linear_page_index(v, v->vm_end - VT_PAGE_SIZE);
+      if (last < pages)
+         continue;
+      vt_addr from = v->vm_pgoff >= pages ? v->vm_start
+                   : v->vm_start + ((pages - v->vm_pgoff) << VT_PAGE_SHIFT);
+      vt_zap_range(mm, v, from, v->vm_end, true);
+   }
+   if (!f->cache.e || !f->cache.n)
+      return;
+   vt_u64 *gone = vt_alloc(f->cache.n * sizeof *gone), n = 0;
+   for (vt_u64 i = 0; i <= f->cache.mask; i++)
+      if (f->cache.e[i].key != VT_HASH_EMPTY && f->cache.e[i].key >= pages)
+         gone[n++] = f->cache.e[i].key;
+   while (n)
+      vt_hash_del(&f->cache, gone[--n]);
+   vt_free(gone);
+}
+
 struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
                                   vt_u64 size_bytes)
 {

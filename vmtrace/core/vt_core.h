@@ -417,6 +417,10 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
                             const char *path, vt_u64 size_bytes, bool shmem);
 struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
                                   vt_u64 size_bytes);
+/* The file (dev, ino) now holds size_bytes (ftruncate, truncate): pages past
+   its new end leave the page cache and every mapping of it (as
+   truncate_pagecache does), and touching them is SIGBUS. */
+void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes);
 
 const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr);
 vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);

@@ -11,6 +11,9 @@
 #include "vt_tool.h"
 
 ULong vt_fork_time;          /* the parent's clock at fork; 0: first process */
+Int   vt_ppid;               /* the parent at the process's start: read then,
+                                before an early exit of the parent reparents
+                                it */
 Bool  vt_is_forked_child;
 Bool  vt_is_vfork_child;     /* borrows its parent's memory until exec/exit */
 /* Set between the pre- and post-syscall hooks of a fork in the parent (and
@@ -76,8 +79,6 @@ void vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       as its own alone. */
    if (kind && !sr_isError(res) && sr_Res(res) != 0)
       vt_sample_now_at(fork_wall_ms);
-   if (kind && sr_isError(res))
-      vt_share_fork_failed();
    if (kind == 1 && sr_isError(res))
       for (UInt i = 0; i < vt_mm.nr_vmas; i++)
          vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end,
@@ -95,15 +96,33 @@ void vt_fork_child_hook(ThreadId tid)
    vt_set_clock(&vt_mm, 0, vt_mm.sim_now, vt_mm.sim_order);
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */
-   vt_fork_child(&vt_mm, kind == 1);
-   vt_memsim_child();
-   vt_sample_init();
-   vt_sample_now();            /* the child's memory at its start */
+   vt_ppid = VG_(getppid)();
    if (kind != 1) {
       vt_share_borrowed();     /* the parent's frames and file pages stay
                                   the parent's */
       vt_is_vfork_child = True;
    }
+   vt_fork_child(&vt_mm, kind == 1);
+   vt_memsim_child();
+   vt_signal_child();
+   vt_nr_children = 0;
+   vt_sample_init();
+   vt_sample_now();            /* the child's memory at its start */
    vt_child_reset_output();
    vt_start_time_ms = vt_wall_ms();
+}
+
+/* ---- children reaped -------------------------------------------------- */
+
+struct vt_child vt_children[VT_MAX_CHILDREN];
+UInt vt_nr_children;
+
+/* wait4 returned child pid with status (as the kernel encodes it). */
+void vt_child_reaped(Int pid, Int status)
+{
+   if (vt_nr_children < VT_MAX_CHILDREN) {
+      vt_children[vt_nr_children].pid = pid;
+      vt_children[vt_nr_children].status = status;
+   }
+   vt_nr_children++;
 }

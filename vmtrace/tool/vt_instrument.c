@@ -147,6 +147,65 @@ static void add_sample_check(struct ictx *c)
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
 }
 
+/* The signal a jump of this kind makes the instruction raise, or 0.  An
+   undecodable instruction gets SIGILL (Valgrind's "unhandled instruction"). */
+static Int jump_signal(IRJumpKind jk)
+{
+   switch (jk) {
+   case Ijk_NoDecode: case Ijk_SigILL: return VKI_SIGILL;
+   case Ijk_SigTRAP: return VKI_SIGTRAP;
+   case Ijk_SigSEGV: return VKI_SIGSEGV;
+   case Ijk_SigBUS: return VKI_SIGBUS;
+   case Ijk_SigFPE: case Ijk_SigFPE_IntDiv: case Ijk_SigFPE_IntOvf: return VKI_SIGFPE;
+   default: return 0;
+   }
+}
+
+/* Before a jump that raises a signal: note it (vt_signal.c), under the
+   jump's guard. */
+static void add_signal_note(struct ictx *c, IRJumpKind jk, IRExpr *guard)
+{
+   Int sig = jump_signal(jk);
+   if (!sig)
+      return;
+   IRDirty *d = unsafeIRDirty_0_N(1, "vt_signal_sync", VG_(fnptr_to_fnentry)(vt_signal_sync),
+                                  mkIRExprVec_1(IRExpr_Const(IRConst_U64((ULong)sig))));
+   if (guard)
+      d->guard = guard;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+}
+
+/* An integer division by zero traps (#DE: SIGFPE).  The division runs on
+   the host, whose trap Valgrind turns into the client's SIGFPE without
+   telling the tool: note it before, under the condition "divisor is 0". */
+static void add_division_check(struct ictx *c, IRExpr *e)
+{
+   if (e->tag != Iex_Binop)
+      return;
+   IRType ty;
+   switch (e->Iex.Binop.op) {
+   case Iop_DivU32: case Iop_DivS32: case Iop_DivU32E: case Iop_DivS32E:
+   case Iop_DivModU64to32: case Iop_DivModS64to32:
+   case Iop_DivModS32to32: case Iop_DivModU32to32:
+      ty = Ity_I32;
+      break;
+   case Iop_DivU64: case Iop_DivS64: case Iop_DivU64E: case Iop_DivS64E:
+   case Iop_DivModU128to64: case Iop_DivModS128to64:
+   case Iop_DivModS64to64: case Iop_DivModU64to64:
+      ty = Ity_I64;
+      break;
+   default:
+      return;
+   }
+   IRExpr *d = e->Iex.Binop.arg2;
+   IRExpr *zero = bin(c, ty == Ity_I32 ? Iop_CmpEQ32 : Iop_CmpEQ64, d,
+                      IRExpr_Const(ty == Ity_I32 ? IRConst_U32(0) : IRConst_U64(0)), Ity_I1);
+   IRDirty *dc = unsafeIRDirty_0_N(1, "vt_signal_sync", VG_(fnptr_to_fnentry)(vt_signal_sync),
+                                   mkIRExprVec_1(IRExpr_Const(IRConst_U64(VKI_SIGFPE))));
+   dc->guard = zero;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(dc));
+}
+
 static UInt size_of(IRSB *sb, IRExpr *e)
 {
    return (UInt)sizeofIRType(typeOfIRExpr(sb->tyenv, e));
@@ -193,6 +252,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          continue;
       }
       case Ist_WrTmp:
+         add_division_check(&c, st->Ist.WrTmp.data);
          if (st->Ist.WrTmp.data->tag == Iex_Load) {
             IRExpr *ld = st->Ist.WrTmp.data;
             add_check(&c, ld->Iex.Load.addr, (UInt)sizeofIRType(ld->Iex.Load.ty),
@@ -241,6 +301,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       }
       case Ist_Exit:
          flush_counters(&c);
+         add_signal_note(&c, st->Ist.Exit.jk, st->Ist.Exit.guard);
          break;
       default:
          break;
@@ -248,5 +309,6 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       addStmtToIRSB(c.sb, st);
    }
    flush_counters(&c);
+   add_signal_note(&c, in->jumpkind, NULL);
    return c.sb;
 }

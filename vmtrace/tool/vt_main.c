@@ -172,8 +172,7 @@ static void vt_post_mem_write(CorePart part, ThreadId tid, Addr a, SizeT len)
 static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 {
    (void)tid; (void)alt_stack;
-   if (sigNo == vt_fatal_signal)
-      vt_fatal_signal = 0;           /* the client handles it */
+   vt_signal_delivered(sigNo);       /* the client handles it */
 }
 
 /* ---- start and end ---------------------------------------------------- */
@@ -215,6 +214,7 @@ static void vt_post_clo_init(void)
       vt_sample_init();
    }
    vt_start_time_ms = vt_wall_ms();
+   vt_ppid = VG_(getppid)();
 }
 
 ULong vt_wall_ms(void)

@@ -91,7 +91,7 @@ static void write_tool(struct vt_out *o, const struct out_ctx *c)
 static void write_run(struct vt_out *o, const struct out_ctx *c)
 {
    vt_out_fmt(o, "\"run\": {\"pid\": %d, \"ppid\": %d, \"command\": [",
-              VG_(getpid)(), VG_(getppid)());
+              VG_(getpid)(), vt_ppid);
    vt_out_json_str(o, VG_(args_the_exename));
    for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_client)); i++) {
       vt_out_str(o, ", ");
@@ -100,10 +100,12 @@ static void write_run(struct vt_out *o, const struct out_ctx *c)
    vt_out_str(o, "], \"exit\": ");
    if (vt_exec_pending)
       vt_out_str(o, "{\"status\": \"exec\"}");
+   else if (vt_exit_seen)
+      vt_out_fmt(o, "{\"status\": \"exit\", \"code\": %d}", c->exitcode);
    else if (vt_fatal_signal)
       vt_out_fmt(o, "{\"status\": \"signal\", \"signal\": %d}", vt_fatal_signal);
    else
-      vt_out_fmt(o, "{\"status\": \"exit\", \"code\": %d}", c->exitcode);
+      vt_out_str(o, "{\"status\": \"signal\", \"signal\": null}");
    vt_out_fmt(o, ", \"instructions\": %llu, \"memory_references\": %llu", vt_insns,
               vt_refs);
    if (vt_is_forked_child)
@@ -380,6 +382,28 @@ static void write_heatmap(struct vt_out *o, const struct out_ctx *c)
    VG_(free)(order);
 }
 
+/* {"status": "exit", "code": N} or {"status": "signal", "signal": S} of a
+   wait status. */
+static void out_wait_status(struct vt_out *o, Int status)
+{
+   if ((status & 0x7f) == 0)
+      vt_out_fmt(o, "{\"status\": \"exit\", \"code\": %d}", (status >> 8) & 0xff);
+   else
+      vt_out_fmt(o, "{\"status\": \"signal\", \"signal\": %d}", status & 0x7f);
+}
+
+static void write_children(struct vt_out *o, const struct out_ctx *c)
+{
+   (void)c;
+   vt_out_str(o, "\"children\": [");
+   for (UInt i = 0; i < vt_nr_children && i < VT_MAX_CHILDREN; i++) {
+      vt_out_fmt(o, "%s{\"pid\": %d, \"exit\": ", i ? ", " : "", vt_children[i].pid);
+      out_wait_status(o, vt_children[i].status);
+      vt_out_str(o, "}");
+   }
+   vt_out_str(o, "]");
+}
+
 static void write_fault_sites(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
@@ -408,6 +432,7 @@ static const struct section {
 } sections[] = {
    { write_format, NULL },        { write_version, NULL },
    { write_tool, NULL },          { write_run, NULL },
+   { write_children, NULL },
    { write_options, NULL },       { write_page_size, NULL },
    { write_fault_classes, NULL }, { write_totals, NULL },
    { write_mappings, NULL },      { write_vmas, NULL },

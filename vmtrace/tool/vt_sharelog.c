@@ -10,8 +10,12 @@
    append-only log in $TMPDIR, and reads the events of the others when it
    must decide.  Appends with O_APPEND are atomic, so no lock is needed; a
    decision sees every event that happened before it, which is what the
-   kernel's refcount would show.  The log is removed when the last process
-   that uses it goes.
+   kernel's refcount would show.  The log is unlinked as soon as it is made
+   and lives on only as an open file descriptor, which forked children
+   inherit (close-on-exec): it goes with the last process of the tree,
+   however it ends (SIGKILL included), and nothing is ever left in $TMPDIR.
+   Each access opens the file anew through /proc/self/fd, so every process
+   has its own file offset.
 
    The core reaches this file through the host operations frames_fork,
    frame_shared, frame_release, shmem_new_gid, shmem_created, shmem_exists
@@ -32,17 +36,16 @@
    with id 0 creates n frames whose ids derive from its own offset. */
 struct rec { ULong id; UInt n; Int delta; };
 #define IDS_PER_REC (1u << 20)
-/* Keys that are not frames: shared memory pages (top bit), file pages, and
-   the count of processes that use the log (the log goes when it drops to
-   0). */
+/* Keys that are not frames: shared memory pages (top bit) and file pages. */
 #define SHMEM_KEY_BIT (1ULL << 63)
-#define PROC_KEY      (1ULL << 62)
 #define FILE_KEY_BIT  (1ULL << 61)
+#define O_CLOEXEC_VALUE 02000000    /* O_CLOEXEC, which vki does not name */
 
-static HChar  log_path[512];
+static HChar  log_path[512];        /* where it was made (for messages) */
+static Int    log_fd = -1;          /* the log, unlinked */
+static HChar  log_self[64];         /* /proc/self/fd/<log_fd> */
 static Off64T read_off;             /* how far this process has read */
 static Bool   log_broken;
-static Long   procs;                /* processes using the log */
 static struct vt_hash counts;       /* key -> count (as a Long) */
 
 /* This process's frames and file pages are its parent's: a vfork child
@@ -65,7 +68,7 @@ static Long *count_of(ULong key, Bool add)
 
 static Bool logging(void)
 {
-   return log_path[0] != 0 && !log_broken;
+   return log_fd >= 0 && !log_broken;
 }
 
 static void log_failed(const HChar *what)
@@ -79,10 +82,6 @@ static void log_failed(const HChar *what)
 
 static void apply(const struct rec *r, Off64T at)
 {
-   if (r->id == PROC_KEY) {
-      procs += r->delta;
-      return;
-   }
    if (r->id & (SHMEM_KEY_BIT | FILE_KEY_BIT)) {
       if (r->n)
          *count_of(r->id, True) += r->delta;
@@ -93,23 +92,43 @@ static void apply(const struct rec *r, Off64T at)
       *count_of(id + i, True) += r->delta;
 }
 
+/* Makes the log (at the first fork): created, unlinked, held open. */
+static void make_log(void)
+{
+   struct vki_timeval tv;
+   VG_(gettimeofday)(&tv, NULL);
+   VG_(snprintf)(log_path, sizeof log_path, "%s/vmtrace-cow.%d.%lld.%06lld",
+                 VG_(tmpdir)(), VG_(getpid)(), (Long)tv.tv_sec, (Long)tv.tv_usec);
+   SysRes sr = VG_(open)(log_path, VKI_O_RDWR | VKI_O_CREAT | VKI_O_EXCL | O_CLOEXEC_VALUE,
+                         0600);
+   if (sr_isError(sr)) {
+      log_failed("create");
+      return;
+   }
+   VG_(unlink)(log_path);
+   log_fd = (Int)sr_Res(sr);
+   VG_(snprintf)(log_self, sizeof log_self, "/proc/self/fd/%d", log_fd);
+}
+
+/* This process's own open file on the log. */
+static Int open_log(Int flags, const HChar *what)
+{
+   SysRes sr = VG_(open)(log_self, flags | O_CLOEXEC_VALUE, 0);
+   if (sr_isError(sr)) {
+      log_failed(what);
+      return -1;
+   }
+   return (Int)sr_Res(sr);
+}
+
 /* Appends records; returns the offset the first one landed at, or -1. */
 static Off64T append(const struct rec *r, UInt n)
 {
-   if (log_broken)
+   if (!logging())
       return -1;
-   if (!log_path[0]) {
-      struct vki_timeval tv;
-      VG_(gettimeofday)(&tv, NULL);
-      VG_(snprintf)(log_path, sizeof log_path, "%s/vmtrace-cow.%d.%lld.%06lld",
-                    VG_(tmpdir)(), VG_(getpid)(), (Long)tv.tv_sec, (Long)tv.tv_usec);
-   }
-   SysRes sr = VG_(open)(log_path, VKI_O_WRONLY | VKI_O_CREAT | VKI_O_APPEND, 0600);
-   if (sr_isError(sr)) {
-      log_failed("create");
+   Int fd = open_log(VKI_O_WRONLY | VKI_O_APPEND, "open for writing");
+   if (fd < 0)
       return -1;
-   }
-   Int fd = (Int)sr_Res(sr);
    Int len = (Int)(n * sizeof *r);
    Int w = VG_(write)(fd, r, len);
    Off64T end = VG_(lseek)(fd, 0, VKI_SEEK_CUR);
@@ -156,12 +175,9 @@ static void refresh(void)
    if (!logging())
       return;
    batch_write(&file_recs);
-   SysRes sr = VG_(open)(log_path, VKI_O_RDONLY, 0);
-   if (sr_isError(sr)) {
-      log_failed("open");
+   Int fd = open_log(VKI_O_RDONLY, "open");
+   if (fd < 0)
       return;
-   }
-   Int fd = (Int)sr_Res(sr);
    if (VG_(lseek)(fd, read_off, VKI_SEEK_SET) != read_off) {
       VG_(close)(fd);
       log_failed("seek");
@@ -343,29 +359,17 @@ static void all_file_pages(Int delta)
 /* ---- the processes ----------------------------------------------------- */
 
 /* Before a fork (copying: the child gets copies of the file pages): the
-   log exists from the first fork on, and the child is one more process
-   using it. */
+   log exists from the first fork on. */
 void vt_share_fork(Bool copying)
 {
-   Bool first = !log_path[0];
-   if (first) {
-      struct rec me = { PROC_KEY, 1, 1 };      /* this process uses it */
-      append(&me, 1);
-   }
-   struct rec child = { PROC_KEY, 1, 1 };
-   append(&child, 1);
+   Bool first = log_fd < 0 && !log_broken;
+   if (first)
+      make_log();
    if (first)
       all_file_pages(1);       /* this process's, from now on logged */
    if (copying)
       all_file_pages(1);       /* the child's copies (a vfork child has none) */
    batch_write(&file_recs);
-}
-
-/* In the parent after a fork that failed: there is no child. */
-void vt_share_fork_failed(void)
-{
-   struct rec nochild = { PROC_KEY, 1, -1 };
-   append(&nochild, 1);
 }
 
 /* In a vfork child: what it maps is its parent's. */
@@ -384,13 +388,7 @@ void vt_share_exit(void)
    vt_release_frames(&vt_mm);
    releasing = False;
    batch_write(&releases);
-   if (logging()) {
-      struct rec bye = { PROC_KEY, 1, -1 };
-      append(&bye, 1);
-      refresh();
-      if (procs <= 0)                  /* the last process of the run */
-         VG_(unlink)(log_path);
-   }
+   batch_write(&file_recs);
 }
 
 /* ---- PSS and USS ------------------------------------------------------- */

@@ -12,11 +12,9 @@
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_threadstate.h"
+#include "pub_tool_aspacemgr.h"
 #include "vt_tool.h"
 
-Int vt_fatal_signal;
-Int vt_exit_code;
-Bool vt_exit_seen;
 Bool vt_exec_pending;
 
 /* ---- memory the kernel reads inside system calls ------------------------
@@ -103,54 +101,147 @@ static void charge_deferred(ThreadId tid, SysRes res)
 
 /* ---- the process ------------------------------------------------------ */
 
+static const void *client_ptr(UWord a, SizeT len)
+{
+   return a && VG_(am_is_valid_for_client)(a, len, VKI_PROT_READ) ? (const void *)a : NULL;
+}
+
+/* Will the process image be replaced?  Valgrind's execve wrapper, which
+   runs after this hook, refuses what it cannot load and the client goes
+   on with the error (env and execvp try every PATH entry this way); a call
+   that passes its checks either succeeds or ends the process ("EXEC
+   FAILED: I can't recover").  Its checks, as VG_(pre_exec_check) makes
+   them: a readable name of a regular file that exists, that this process
+   may execute, and that begins with an ELF header or "#!" (supplementary
+   groups are not consulted: documented in docs/manual.md). */
+static Bool exec_will_replace(UInt sysno, UWord *args)
+{
+   const HChar *name = client_ptr(sysno == __NR_execveat ? args[1] : args[0], 1);
+   if (!name)
+      return False;
+   HChar path[4096];
+   if (sysno == __NR_execveat && name[0] != '/' && (Int)args[0] != -100 /* AT_FDCWD */)
+      VG_(snprintf)(path, sizeof path, name[0] ? "/proc/self/fd/%d/%s" : "/proc/self/fd/%d",
+                    (Int)args[0], name);
+   else
+      VG_(snprintf)(path, sizeof path, "%s", name);
+   struct vg_stat st;
+   if (sr_isError(VG_(stat)(path, &st)) || !VKI_S_ISREG(st.mode))
+      return False;
+   UInt uid = (UInt)VG_(geteuid)(), gid = (UInt)VG_(getegid)();
+   UInt x = uid == 0 ? 0111 : st.uid == uid ? 0100 : st.gid == gid ? 0010 : 0001;
+   if (!(st.mode & x))
+      return False;
+   SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return False;
+   UChar head[4] = { 0 };
+   Int n = VG_(read)((Int)sr_Res(sr), head, sizeof head);
+   VG_(close)((Int)sr_Res(sr));
+   return (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') ||
+          (n >= 2 && head[0] == '#' && head[1] == '!');
+}
+
 /* A successful execve replaces this process image without running the
-   tool's fini: write the output now (status "exec"); if the execve fails,
-   the file is written again at exit. */
+   tool's fini: write the output now (status "exec"), as the image's end.
+   One that fails changes nothing: the process goes on as itself. */
 static void pre_execve(ThreadId tid, UInt sysno, UWord *args)
 {
-   (void)tid; (void)sysno; (void)args;
+   (void)tid;
+   if (!exec_will_replace(sysno, args))
+      return;
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    vt_exec_pending = True;
    vt_finish(0);
    vt_exec_pending = False;
 }
 
-/* Valgrind passes fini no exit status: keep the one the program gives. */
+/* Valgrind passes fini no exit status: keep the one the program gives
+   (vt_signal.c tells an exit from a death by signal). */
 static void pre_exit(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
-   if (!vt_exit_seen)
-      vt_exit_code = (Int)(args[0] & 0xff);
+   vt_signal_exit((Int)args[0], False);
 }
 
 static void pre_exit_group(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
-   vt_exit_code = (Int)(args[0] & 0xff);
-   vt_exit_seen = True;
+   vt_signal_exit((Int)args[0], True);
 }
 
-/* abort() and raise() end here; a handler, if any, clears it again
-   (vt_pre_deliver_signal). */
+/* abort() and raise() end here, unless the signal is ignored, blocked or
+   handled (vt_pre_deliver_signal). */
 static void pre_kill(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
    if (args[0] == (UWord)VG_(getpid)())
-      vt_fatal_signal = (Int)args[1];
+      vt_signal_fatal((Int)args[1], False);
 }
 
 static void pre_tkill(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
    if (args[0] == (UWord)VG_(gettid)())
-      vt_fatal_signal = (Int)args[1];
+      vt_signal_fatal((Int)args[1], False);
 }
 
 static void pre_tgkill(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
    if (args[0] == (UWord)VG_(getpid)() && args[1] == (UWord)VG_(gettid)())
-      vt_fatal_signal = (Int)args[2];
+      vt_signal_fatal((Int)args[2], False);
+}
+
+static void ok_rt_sigaction(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   vt_signal_sigaction(args[0], client_ptr(args[1], sizeof(UWord)));
+}
+
+static void ok_rt_sigprocmask(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   vt_signal_sigprocmask(args[0], client_ptr(args[1], sizeof(ULong)));
+}
+
+/* A write to a pipe or socket nobody reads any more: EPIPE, and SIGPIPE
+   unless the call asked for none (MSG_NOSIGNAL). */
+static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid;
+   if (!sr_isError(res) || sr_Err(res) != VKI_EPIPE)
+      return;
+   UWord flags = sysno == __NR_sendto ? args[3] : sysno == __NR_sendmsg ? args[2] : 0;
+   if (!(flags & 0x4000 /* MSG_NOSIGNAL */))
+      vt_signal_fatal(VKI_SIGPIPE, False);
+}
+
+/* The children a parent reaps, with their status as wait4 reports it. */
+static void ok_wait4(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid;
+   const Int *status = client_ptr(args[1], sizeof(Int));
+   if ((Int)res > 0 && status)
+      vt_child_reaped((Int)res, *status);
+}
+
+/* A file changed size: its pages past the new end are gone (SIGBUS). */
+static void ok_ftruncate(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   struct vg_stat st;
+   if (VG_(fstat)((Int)args[0], &st) == 0)
+      vt_file_resize(&vt_mm, st.dev, st.ino, (ULong)st.size);
+}
+
+static void ok_truncate(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   struct vg_stat st;
+   const HChar *path = client_ptr(args[0], 1);
+   if (path && !sr_isError(VG_(stat)(path, &st)))
+      vt_file_resize(&vt_mm, st.dev, st.ino, (ULong)st.size);
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -169,6 +260,18 @@ static const struct handler {
    { __NR_kill, pre_kill, NULL, NULL },
    { __NR_tkill, pre_tkill, NULL, NULL },
    { __NR_tgkill, pre_tgkill, NULL, NULL },
+   { __NR_rt_sigaction, NULL, NULL, ok_rt_sigaction },
+   { __NR_rt_sigprocmask, NULL, NULL, ok_rt_sigprocmask },
+   { __NR_write, NULL, post_write, NULL },
+   { __NR_writev, NULL, post_write, NULL },
+   { __NR_pwrite64, NULL, post_write, NULL },
+   { __NR_pwritev, NULL, post_write, NULL },
+   { __NR_pwritev2, NULL, post_write, NULL },
+   { __NR_sendto, NULL, post_write, NULL },
+   { __NR_sendmsg, NULL, post_write, NULL },
+   { __NR_wait4, NULL, NULL, ok_wait4 },
+   { __NR_ftruncate, NULL, NULL, ok_ftruncate },
+   { __NR_truncate, NULL, NULL, ok_truncate },
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },

@@ -114,10 +114,19 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs);
 void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
-extern Int vt_fatal_signal;        /* the signal the client is about to die of */
-extern Int vt_exit_code;           /* from exit_group / exit */
-extern Bool vt_exit_seen;
 extern Bool vt_exec_pending;       /* writing the output before execve */
+
+/* vt_signal.c: how the client ends */
+extern Int  vt_fatal_signal;       /* the signal the client is about to die of */
+extern Int  vt_exit_code;          /* from exit_group / exit */
+extern Bool vt_exit_seen;
+void vt_signal_fatal(Int sig, Bool forced);
+void vt_signal_delivered(Int sig);
+void vt_signal_exit(Int code, Bool whole_process);
+void vt_signal_sigaction(UWord sig, const UWord *act);
+void vt_signal_sigprocmask(UWord how, const ULong *set);
+void vt_signal_child(void);
+VG_REGPARM(1) void vt_signal_sync(UWord sig);
 
 #define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
 
@@ -125,6 +134,13 @@ extern Bool vt_exec_pending;       /* writing the output before execve */
 extern ULong vt_fork_time;
 extern Bool  vt_is_forked_child;
 extern Bool  vt_is_vfork_child;
+extern Int   vt_ppid;
+/* The children this process reaped (wait4), with their status. */
+struct vt_child { Int pid, status; };
+#define VT_MAX_CHILDREN 1024
+extern struct vt_child vt_children[VT_MAX_CHILDREN];
+extern UInt vt_nr_children;
+void  vt_child_reaped(Int pid, Int status);
 void  vt_fork_pre(ThreadId tid, UInt sysno, UWord *args);
 void  vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res);
 void  vt_fork_child_hook(ThreadId tid);
@@ -140,7 +156,6 @@ void   vt_share_shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff);
 bool   vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff);
 void   vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta);
 void   vt_share_fork(Bool copying);
-void   vt_share_fork_failed(void);
 void   vt_share_borrowed(void);
 void   vt_share_exit(void);
 void   vt_share_refresh(void);
