@@ -24,6 +24,8 @@ struct ictx {
    UInt   ref_idx;           /* accesses checked so far in this superblock */
    IRExpr *stamp_base;       /* vt_insns << 16 as loaded since the counters
                                 were last updated, or NULL */
+   Int    merged_store;      /* the statement whose write a load of the same
+                                instruction already checked, or -1 */
 };
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
@@ -211,6 +213,40 @@ static UInt size_of(IRSB *sb, IRExpr *e)
    return (UInt)sizeofIRType(typeOfIRExpr(sb->tyenv, e));
 }
 
+static Bool same_address(const IRExpr *a, const IRExpr *b)
+{
+   if (a->tag == Iex_RdTmp && b->tag == Iex_RdTmp)
+      return a->Iex.RdTmp.tmp == b->Iex.RdTmp.tmp;
+   if (a->tag == Iex_Const && b->tag == Iex_Const)
+      return a->Iex.Const.con->tag == Ico_U64 && b->Iex.Const.con->tag == Ico_U64 &&
+             a->Iex.Const.con->Ico.U64 == b->Iex.Const.con->Ico.U64;
+   return False;
+}
+
+/* A read-modify-write instruction (add to memory, xadd, inc...): the load
+   at statement i and a later store (or compare-and-swap) of the same
+   instruction to the same address and size.  The CPU takes one fault for
+   it, a write fault (the kernel sees FAULT_FLAG_WRITE), not a read fault
+   then a write fault: it is checked once, as a write, where the load is
+   (as Cachegrind merges the two into a modify).  The statement index of
+   the store, or -1. */
+static Int rmw_store(IRSB *sb, Int i, const IRExpr *addr, UInt size)
+{
+   for (Int k = i + 1; k < sb->stmts_used; k++) {
+      IRStmt *st = sb->stmts[k];
+      if (st->tag == Ist_IMark || st->tag == Ist_Exit)
+         return -1;
+      if (st->tag == Ist_Store && same_address(st->Ist.Store.addr, addr) &&
+          size_of(sb, st->Ist.Store.data) == size)
+         return k;
+      if (st->tag == Ist_CAS && same_address(st->Ist.CAS.details->addr, addr) &&
+          size_of(sb, st->Ist.CAS.details->dataLo) *
+             (st->Ist.CAS.details->dataHi ? 2 : 1) == size)
+         return k;
+   }
+   return -1;
+}
+
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                     const VexGuestLayout *layout, const VexGuestExtents *vge,
                     const VexArchInfo *archinfo_host, IRType gWordTy,
@@ -219,7 +255,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -255,13 +291,18 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          add_division_check(&c, st->Ist.WrTmp.data);
          if (st->Ist.WrTmp.data->tag == Iex_Load) {
             IRExpr *ld = st->Ist.WrTmp.data;
-            add_check(&c, ld->Iex.Load.addr, (UInt)sizeofIRType(ld->Iex.Load.ty),
-                      VT_ACC_READ, NULL);
+            UInt size = (UInt)sizeofIRType(ld->Iex.Load.ty);
+            Int k = rmw_store(in, i, ld->Iex.Load.addr, size);
+            if (k >= 0)
+               c.merged_store = k;
+            add_check(&c, ld->Iex.Load.addr, size, k >= 0 ? VT_ACC_WRITE : VT_ACC_READ,
+                      NULL);
          }
          break;
       case Ist_Store:
-         add_check(&c, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
-                   VT_ACC_WRITE, NULL);
+         if (i != c.merged_store)
+            add_check(&c, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
+                      VT_ACC_WRITE, NULL);
          break;
       case Ist_StoreG: {
          IRStoreG *sg = st->Ist.StoreG.details;
@@ -280,7 +321,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          UInt sz = size_of(in, cas->dataLo) * (cas->dataHi ? 2 : 1);
          /* A locked compare-and-exchange always writes (x86 writes back
             the old value on failure), so it faults as a write. */
-         add_check(&c, cas->addr, sz, VT_ACC_WRITE, NULL);
+         if (i != c.merged_store)
+            add_check(&c, cas->addr, sz, VT_ACC_WRITE, NULL);
          break;
       }
       case Ist_LLSC:

@@ -15,6 +15,7 @@
 #include "pub_tool_aspacemgr.h"
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
+#include "pub_tool_libcfile.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
@@ -96,6 +97,11 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    switch (args[0]) {
    case VMTRACE_USERREQ__LABEL: {
+      if (args[1] + args[2] < args[1]) {
+         VG_(umsg)("VMTRACE_LABEL: the range %#lx + %lu wraps around the address "
+                   "space; ignored\n", args[1], args[2]);
+         return True;
+      }
       HChar *name = client_string(args[3]);
       if (!name) {
          VG_(umsg)("VMTRACE_LABEL: the name is not a readable string; ignored\n");
@@ -106,6 +112,11 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
       break;
    }
    case VMTRACE_USERREQ__UNLABEL:
+      if (args[1] + args[2] < args[1]) {
+         VG_(umsg)("VMTRACE_UNLABEL: the range %#lx + %lu wraps around the address "
+                   "space; ignored\n", args[1], args[2]);
+         return True;
+      }
       vt_unlabel(&vt_mm, args[1], args[2]);
       break;
    case VMTRACE_USERREQ__PHASE: {
@@ -177,11 +188,40 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 
 /* ---- start and end ---------------------------------------------------- */
 
+/* An output file that could not be written is refused before the client
+   runs: the name must expand (%p, %q{VAR}) and a file must be creatable in
+   its directory (probed with a temporary file, removed at once). */
+static void check_output_path(const HChar *option, const HChar *template)
+{
+   HChar *name = VG_(expand_file_name)(option, template);
+   SizeT n = VG_(strlen)(name) + 48;
+   HChar *probe = VG_(malloc)("vt.probe", n);
+   VG_(snprintf)(probe, n, "%s.probe.%d", name, VG_(getpid)());
+   SysRes sr = VG_(open)(probe, VKI_O_CREAT | VKI_O_EXCL | VKI_O_WRONLY, 0600);
+   if (sr_isError(sr)) {
+      VG_(fmsg)("Bad option: %s=%s: cannot create '%s' (%s)\n", option, template, name,
+                vt_errno_text(sr_Err(sr)));
+      VG_(exit)(1);
+   }
+   VG_(close)((Int)sr_Res(sr));
+   VG_(unlink)(probe);
+   VG_(free)(probe);
+   VG_(free)(name);
+}
+
 static void vt_post_clo_init(void)
 {
+   check_output_path("--vmtrace-out-file", vt_clo.out_file);
+   if (vt_clo.cg_out_file)
+      check_output_path("--cg-out-file", vt_clo.cg_out_file);
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {
       VG_(fmsg)("Bad option: --policy needs --ram: with unlimited memory no "
                 "page is ever replaced\n");
+      VG_(exit)(1);
+   }
+   if (vt_clo.swap_given && !vt_clo.nr_ram) {
+      VG_(fmsg)("Bad option: --swap needs --ram: with unlimited memory nothing "
+                "is ever swapped\n");
       VG_(exit)(1);
    }
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {

@@ -36,9 +36,10 @@ static Bool parse_number(const HChar *s, ULong base, ULong *out)
    if (*s < '0' || *s > '9')
       return False;
    for (; *s >= '0' && *s <= '9'; s++) {
-      if (v > (~0ULL - 9) / 10)
+      ULong d = (ULong)(*s - '0');
+      if (v > (~0ULL - d) / 10)           /* the whole 64-bit range */
          return False;
-      v = v * 10 + (ULong)(*s - '0');
+      v = v * 10 + d;
    }
    ULong mult = 1;
    switch (*s) {
@@ -83,22 +84,20 @@ static UInt split_list(const HChar *arg, const HChar *list, HChar items[][32],
 {
    UInt n = 0;
    const HChar *p = list;
-   while (*p) {
+   for (;;) {
       SizeT len = 0;
       while (p[len] && p[len] != ',')
          len++;
-      if (len == 0 || len >= 32 || n == max)
+      if (len == 0 || len >= 32 || n == max)   /* "1M,", ",1M", "1M,,2M" */
          VG_(fmsg_bad_option)(arg, "give 1 to %u comma-separated values, e.g. %s\n",
                               max, example);
       VG_(memcpy)(items[n], p, len);
       items[n++][len] = 0;
       p += len;
-      if (*p == ',')
-         p++;
+      if (!*p)
+         return n;
+      p++;                                  /* the comma */
    }
-   if (n == 0)
-      VG_(fmsg_bad_option)(arg, "needs at least one value, e.g. %s\n", example);
-   return n;
 }
 
 /* --ws-tau=100k,1M,10M: working-set windows in instructions. */
@@ -267,6 +266,7 @@ Bool vt_process_cmd_line_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--swap takes a size of at least 4K (K, M, G "
                               "suffixes) or 'unlimited'\n");
       vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
+      vt_clo.swap_given = True;
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
    } else if VG_XACT_CLO(arg, "--oom=stop", vt_clo.oom_stop, True) {

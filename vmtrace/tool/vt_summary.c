@@ -80,11 +80,11 @@ static void class_list(const struct vt_counts *c, HChar *buf, SizeT n)
 /* A label's or phase's line. */
 static void print_named_counts(const HChar *name, const struct vt_counts *c)
 {
-   HChar buf[512];
+   HChar buf[512], safe[1024];
    class_list(c, buf, sizeof buf);
    VG_(umsg)("  %-20s touched %'llu, faults %'llu minor, %'llu major%s%s\n",
-             name, c->touched, vt_counts_minor(c), vt_counts_major(c),
-             buf[0] ? ": " : "", buf);
+             vt_log_name(name, safe, sizeof safe), c->touched, vt_counts_minor(c),
+             vt_counts_major(c), buf[0] ? ": " : "", buf);
 }
 
 void vt_print_summary(Int exitcode)
@@ -134,14 +134,14 @@ void vt_print_summary(Int exitcode)
                    "kind", "touched", "resident", "minor", "major", "invalid",
                    "name");
       }
-      HChar perms[5], range[40];
+      HChar perms[5], range[40], safe[1024];
       vt_perms_str(m->flags_ever, perms);
       VG_(snprintf)(range, sizeof range, "%012lx-%012lx%s", (Addr)m->start,
                     (Addr)m->end, m->nr_vmas ? "" : "*");
       VG_(umsg)("  %-33s %-4s %-5s %'8llu %'8llu %'8llu %'6llu %'7llu  %s\n", range,
                 perms, vt_map_kind_names[m->kind], m->c.touched, m->resident,
                 minor, vt_counts_major(&m->c), m->c.faults[VT_FC_INVALID],
-                m->name);
+                vt_log_name(m->name, safe, sizeof safe));
       class_list(&m->c, buf, sizeof buf);
       if (buf[0])
          VG_(umsg)("  %33s %s\n", "", buf);

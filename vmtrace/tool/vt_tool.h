@@ -42,6 +42,7 @@ struct vt_options {
    UInt         nr_ram, nr_pol;
    ULong        ram_pages[VT_MAX_SIMS_PER_LIST];
    ULong        swap_pages;          /* 0: unlimited */
+   Bool         swap_given;
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
    Bool         oom_stop;
    const HChar *out_file;
@@ -192,6 +193,9 @@ struct vt_out *vt_out_open(const HChar *name, const HChar *what);
 void vt_out_str(struct vt_out *o, const HChar *s);
 void vt_out_fmt(struct vt_out *o, const HChar *fmt, ...) PRINTF_CHECK(2, 3);
 void vt_out_json_str(struct vt_out *o, const HChar *s);
+SizeT vt_utf8_len(const HChar *s);
+const HChar *vt_errno_text(UWord err);
+const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
 Bool vt_out_close(struct vt_out *o, const HChar *what);
 
