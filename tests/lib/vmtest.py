@@ -587,7 +587,7 @@ def normalise_sharing(value, key=None):
         return value
     d = {}
     for k, v in value.items():
-        if k in ("pss_pages", "uss_pages", "pss_x1000", "uss"):
+        if k in ("pss_pages", "uss_pages", "pss_x1000", "uss", "dup"):
             continue
         if k == "labels" or k == "fault_classes":
             d[k] = v

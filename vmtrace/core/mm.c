@@ -37,7 +37,7 @@ void vt_mm_destroy(struct vt_mm *mm)
    if (mm->ws) {
       struct vt_wset *w = mm->ws;
       vt_free(w->t); vt_free(w->wall_ms); vt_free(w->touched);
-      vt_free(w->pss_x1000); vt_free(w->uss);
+      vt_free(w->pss_x1000); vt_free(w->uss); vt_free(w->dup);
       for (int k = 0; k < VT_NR_MK; k++)
          vt_free(w->rss[k]);
       for (int c = 0; c < VT_NR_FC; c++)

@@ -270,7 +270,7 @@ struct vt_wset {
    vt_u64   interval;
    uint32_t nr;              /* samples closed; the open one is index nr */
    /* column arrays, [max_samples] each */
-   vt_u64  *t, *wall_ms, *touched, *pss_x1000, *uss;
+   vt_u64  *t, *wall_ms, *touched, *pss_x1000, *uss, *dup;
    vt_u64  *rss[VT_NR_MK];
    vt_u64  *faults[VT_NR_FC];
    vt_u64  *ws_code[VT_MAX_TAUS], *ws_data[VT_MAX_TAUS];
@@ -441,8 +441,13 @@ void vt_release_frames(struct vt_mm *mm);
    each page in every sample reach vt_access: flush its filter). */
 void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
 vt_u64 vt_wset_next(const struct vt_mm *mm);
-void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
-                      vt_u64 pss_x1000, vt_u64 uss);
+/* What the host knows of the sample's moment: the wall clock, PSS (x1000)
+   and USS, and dup, the pages that the processes of the run count more
+   than once in their resident sets (the sum over shared pages of holders
+   minus one, as the run's processes last told), so that the tree's
+   resident memory is the sum of its processes' RSS minus dup. */
+struct vt_sample_host { vt_u64 wall_ms, pss_x1000, uss, dup; };
+void   vt_wset_sample(struct vt_mm *mm, vt_u64 now, const struct vt_sample_host *h);
 
 /* Simulations of limited memory (vt_sim.h) fed by this address space
    (mm_sims.c); the host creates them (vt_sim_create with a NULL owner) and

@@ -31,6 +31,7 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
    w->touched = col(n);
    w->pss_x1000 = col(n);
    w->uss = col(n);
+   w->dup = col(n);
    for (int k = 0; k < VT_NR_MK; k++)
       w->rss[k] = col(n);
    for (int c = 0; c < VT_NR_FC; c++)
@@ -220,6 +221,7 @@ static void merge(struct vt_mm *mm)
    merge_last(w->touched, n);
    merge_last(w->pss_x1000, n);
    merge_last(w->uss, n);
+   merge_last(w->dup, n);
    for (int k = 0; k < VT_NR_MK; k++)
       merge_last(w->rss[k], n);
    for (int c = 0; c < VT_NR_FC; c++)
@@ -251,18 +253,18 @@ static vt_u64 window(const vt_u64 *hist, uint32_t k, vt_u64 w)
    return sum;
 }
 
-void vt_wset_sample(struct vt_mm *mm, vt_u64 now, vt_u64 wall_ms,
-                    vt_u64 pss_x1000, vt_u64 uss)
+void vt_wset_sample(struct vt_mm *mm, vt_u64 now, const struct vt_sample_host *h)
 {
    struct vt_wset *w = mm->ws;
    if (!w)
       return;
    uint32_t k = w->nr;
    w->t[k] = now;
-   w->wall_ms[k] = wall_ms;
+   w->wall_ms[k] = h->wall_ms;
    w->touched[k] = mm->total.touched;
-   w->pss_x1000[k] = pss_x1000;
-   w->uss[k] = uss;
+   w->pss_x1000[k] = h->pss_x1000;
+   w->uss[k] = h->uss;
+   w->dup[k] = h->dup;
    for (int i = 0; i < VT_NR_MK; i++)
       w->rss[i][k] = mm->rss_kind[i];
    for (int c = 0; c < VT_NR_FC; c++) {

@@ -112,6 +112,7 @@ static void write_run(struct vt_out *o, const struct out_ctx *c)
       vt_out_fmt(o, ", \"fork_time\": %llu", vt_fork_time);
    else
       vt_out_str(o, ", \"fork_time\": null");
+   vt_out_fmt(o, ", \"vfork\": %s", vt_is_vfork_child ? "true" : "false");
    vt_out_fmt(o, ", \"start_time\": %llu.%03llu, \"end_time\": %llu.%03llu}",
               vt_start_time_ms / 1000, vt_start_time_ms % 1000, c->end_ms / 1000,
               c->end_ms % 1000);
@@ -304,6 +305,8 @@ static void write_timeline(struct vt_out *o, const struct out_ctx *c)
    vt_out_u64s(o, NULL, w->pss_x1000, n);
    vt_out_str(o, ",\n  ");
    vt_out_u64s(o, "uss", w->uss, n);
+   vt_out_str(o, ",\n  ");
+   vt_out_u64s(o, "dup", w->dup, n);
    vt_out_str(o, ",\n  \"faults\": {");
    for (Int k = 0; k < VT_NR_FC; k++) {
       vt_out_str(o, k ? ",\n    " : "\n    ");

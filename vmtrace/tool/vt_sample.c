@@ -22,10 +22,11 @@ static ULong next_wset_sample(void)
 /* Closes the open sample at the current clock, at wall-clock time wall_ms. */
 static void take_sample(ULong wall_ms)
 {
-   ULong pss, uss;
-   vt_share_pss(&pss, &uss);
+   struct vt_sample_host h = { wall_ms, 0, 0, 0 };
+   vt_share_pss(&h.pss_x1000, &h.uss);
+   h.dup = vt_share_dup();
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
-   vt_wset_sample(&vt_mm, vt_insns, wall_ms, pss, uss);
+   vt_wset_sample(&vt_mm, vt_insns, &h);
 }
 
 /* The next time vt_sample_tick must run: a sample boundary or a tick of a
@@ -79,6 +80,45 @@ void vt_sample_now_at(ULong wall_ms)
    close_sample(wall_ms);
    vt_sample_init();
    vt_tlb_flush();     /* a new sample: first references must be seen */
+}
+
+/* Around a system call that may keep the process waiting (wait4, a
+   sleep, a read from a pipe: vt_syscall.c says which): while it waits its
+   own memory does not change, but the tree's may (a child copying the
+   pages they share), and it takes no sample, so the state it has when it
+   begins waiting is recorded then, and its sharing (PSS) again when it
+   resumes.  At most one such pair per regular sample interval, and none
+   without an instruction run since the last sample, so that a program
+   making many calls cannot exhaust the samples; which calls take one does
+   not depend on how long they wait, so runs repeat exactly. */
+static ULong block_interval = ~0ULL;   /* the interval of the last pair */
+
+Bool vt_sample_block_begin(void)
+{
+   const struct vt_wset *w = vt_mm.ws;
+   if (!w || (w->nr && w->t[w->nr - 1] == vt_insns))
+      return False;
+   ULong interval = vt_insns / w->interval;
+   if (interval == block_interval)
+      return False;
+   block_interval = interval;
+   vt_sample_now();
+   return True;
+}
+
+void vt_sample_block_end(void)
+{
+   if (vt_mm.ws && vt_share_logging())
+      vt_sample_resume(vt_wall_ms());
+}
+
+/* A second sample at the same instruction count, stamped later: the same
+   memory, the sharing as it is now. */
+void vt_sample_resume(ULong wall_ms)
+{
+   take_sample(wall_ms);
+   vt_sample_init();
+   vt_tlb_flush();
 }
 
 void vt_sample_now(void)

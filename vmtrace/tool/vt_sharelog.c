@@ -46,6 +46,9 @@ static Int    log_fd = -1;          /* the log, unlinked */
 static HChar  log_self[64];         /* /proc/self/fd/<log_fd> */
 static Off64T read_off;             /* how far this process has read */
 static Bool   log_broken;
+/* Pages the run's processes count more than once in their RSS: over the
+   frames and file pages they share, the holders minus one, summed. */
+static Long   dup;
 static struct vt_hash counts;       /* key -> count (as a Long) */
 
 /* This process's frames and file pages are its parent's: a vfork child
@@ -80,17 +83,34 @@ static void log_failed(const HChar *what)
    log_broken = True;
 }
 
+/* A holder count changes by delta: dup follows. */
+static void count_add(ULong key, Long delta, Bool holders)
+{
+   Long *c = count_of(key, True);
+   if (holders)
+      dup += (*c + delta > 1 ? *c + delta - 1 : 0) - (*c > 1 ? *c - 1 : 0);
+   *c += delta;
+}
+
 static void apply(const struct rec *r, Off64T at)
 {
    if (r->id & (SHMEM_KEY_BIT | FILE_KEY_BIT)) {
+      /* a shared-memory page's count is its creations, not holders */
       if (r->n)
-         *count_of(r->id, True) += r->delta;
+         count_add(r->id, r->delta, !(r->id & SHMEM_KEY_BIT));
       return;
    }
    ULong id = r->id ? r->id : ((ULong)at / sizeof *r + 1) * IDS_PER_REC;
    for (UInt i = 0; i < r->n; i++)
-      *count_of(id + i, True) += r->delta;
+      count_add(id + i, r->delta, True);
 }
+
+Bool vt_share_logging(void)
+{
+   return logging();
+}
+
+
 
 /* Makes the log (at the first fork): created, unlinked, held open. */
 static void make_log(void)
@@ -201,6 +221,15 @@ static void refresh(void)
 void vt_share_refresh(void)
 {
    refresh();
+}
+
+/* dup as the log says now (0 while nothing is shared). */
+ULong vt_share_dup(void)
+{
+   if (!logging())
+      return 0;
+   refresh();
+   return dup > 0 ? (ULong)dup : 0;
 }
 
 /* ---- frames shared copy-on-write (host ops frames_*) ------------------- */

@@ -301,9 +301,36 @@ static const struct handler *handler_of(UInt sysno)
    return sysno < SYSNO_MAX ? by_sysno[sysno] : NULL;
 }
 
+/* Calls that may keep the process waiting: the state it waits in is
+   sampled (vt_sample_block_begin).  A read waits only on a pipe, socket or
+   terminal, not on a regular file. */
+static Bool may_wait(UInt sysno, UWord *args)
+{
+   switch (sysno) {
+   case __NR_wait4: case __NR_waitid: case __NR_nanosleep: case __NR_clock_nanosleep:
+   case __NR_pause: case __NR_rt_sigsuspend: case __NR_poll: case __NR_ppoll:
+   case __NR_select: case __NR_pselect6: case __NR_epoll_wait: case __NR_epoll_pwait:
+   case __NR_accept: case __NR_accept4: case __NR_msgrcv: case __NR_semop:
+      return True;
+   case __NR_read: case __NR_readv: case __NR_recvfrom: case __NR_recvmsg: {
+      struct vg_stat st;
+      return VG_(fstat)((Int)args[0], &st) == 0 && !VKI_S_ISREG(st.mode);
+   }
+   default:
+      return False;
+   }
+}
+
+/* Each thread's current call took a sample as it began. */
+static Bool *call_sampled;
+
 void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
 {
    (void)nArgs;
+   if (!call_sampled)
+      call_sampled = VT_CALLOC("vt.calls", VG_N_THREADS, sizeof *call_sampled);
+   if (tid < VG_N_THREADS)
+      call_sampled[tid] = may_wait(sysno, args) && vt_sample_block_begin();
    /* A system call may change what pages are (unmap, protect, remap):
       the hits the filter absorbed are delivered before, under the
       identity they had. */
@@ -319,6 +346,8 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
 {
    (void)nArgs;
    charge_deferred(tid, res);
+   if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])
+      vt_sample_block_end();
    const struct handler *h = handler_of(sysno);
    if (!h)
       return;

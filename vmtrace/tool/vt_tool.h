@@ -161,6 +161,8 @@ void   vt_share_borrowed(void);
 void   vt_share_exit(void);
 void   vt_share_refresh(void);
 void   vt_share_pss(ULong *pss_x1000, ULong *uss);
+ULong  vt_share_dup(void);
+Bool   vt_share_logging(void);
 
 /* vt_sites.c: fault sites and the Cachegrind-format file */
 void vt_sites_record(enum vt_fault_class cls);
@@ -183,6 +185,9 @@ void vt_sample_tick(void);
 void vt_sample_init(void);
 void vt_sample_final(void);
 void vt_sample_now(void);
+Bool vt_sample_block_begin(void);
+void vt_sample_block_end(void);
+void vt_sample_resume(ULong wall_ms);
 void vt_sample_now_at(ULong wall_ms);
 ULong vt_wall_ms(void);            /* vt_main.c: milliseconds since the epoch */
 
