@@ -1,0 +1,76 @@
+/* Resident pages: /proc/PID/statm of every live process of the tree,
+   polled, and the kernel's high-water marks (VmHWM). */
+#include "vn.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void vn_rss_open(struct vn_proc *p)
+{
+   char path[64];
+   snprintf(path, sizeof path, "/proc/%d/statm", (int)p->pid);
+   p->statm_fd = open(path, O_RDONLY | O_CLOEXEC);
+   snprintf(path, sizeof path, "/proc/%d/status", (int)p->pid);
+   p->status_fd = open(path, O_RDONLY | O_CLOEXEC);
+}
+
+void vn_rss_close(struct vn_proc *p)
+{
+   if (p->statm_fd >= 0)
+      close(p->statm_fd);
+   if (p->status_fd >= 0)
+      close(p->status_fd);
+   p->statm_fd = p->status_fd = -1;
+}
+
+/* The kernel's high-water mark of the process's resident set (VmHWM). */
+static void read_hwm(struct vn_proc *p)
+{
+   char buf[4096];
+   ssize_t n;
+   const char *h;
+   unsigned long long kib;
+   if (p->status_fd < 0)
+      return;
+   n = pread(p->status_fd, buf, sizeof buf - 1, 0);
+   if (n <= 0)
+      return;
+   buf[n] = '\0';
+   h = strstr(buf, "\nVmHWM:");
+   if (h && sscanf(h + 7, "%llu", &kib) == 1 && kib / 4 > p->peak_rss)
+      p->peak_rss = kib / 4;
+}
+
+uint64_t vn_poll_rss(void)
+{
+   uint64_t sum = 0;
+   int seen = 0;
+   size_t i;
+   for (i = 0; i < vn_nprocs; i++) {
+      struct vn_proc *p = vn_procs[i];
+      char buf[256];
+      ssize_t n;
+      unsigned long long size, res;
+      if (p->exited || p->statm_fd < 0)
+         continue;
+      n = pread(p->statm_fd, buf, sizeof buf - 1, 0);
+      if (n <= 0) {
+         close(p->statm_fd);
+         p->statm_fd = -1;
+         continue;
+      }
+      buf[n] = '\0';
+      if (sscanf(buf, "%llu %llu", &size, &res) != 2 || size == 0)
+         continue;   /* a zombie: its memory is gone, its exit not seen yet */
+      seen = 1;
+      read_hwm(p);
+      if (res > p->peak_rss)
+         p->peak_rss = res;
+      sum += res;
+   }
+   if (sum > vn_run.peak_rss)
+      vn_run.peak_rss = sum;
+   return seen ? sum : VN_NO_RSS;
+}
