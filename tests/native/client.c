@@ -3,6 +3,8 @@
      MAP <start> <end>                       the region it works on
      ORACLE minflt=N majflt=N                the kernel's own count
                                              (getrusage) around the work
+     PEAK who maxrss_kib=N                   the kernel's high-water mark
+                                             (getrusage, wait4) at the end
    Lines marked FAULT-... are where the faults happen; the test finds them
    by the marker. */
 #define _GNU_SOURCE
@@ -52,6 +54,32 @@ static char *region(size_t pages)
 
 /* memset reached through a pointer, so the call stays a call into libc */
 static void *(*volatile memset_fn)(void *, int, size_t) = memset;
+
+/* The kernel's high-water mark of this process, said just before it exits:
+   formatting and writing touch nothing new, so it is the peak at exit. */
+static void say_peak_and_exit(void)
+{
+   static char line[64];
+   struct rusage ru;
+   int len;
+   snprintf(line, sizeof line, "PEAK main maxrss_kib=%ld\n", 0L);   /* the code, faulted in */
+   getrusage(RUSAGE_SELF, &ru);
+   len = snprintf(line, sizeof line, "PEAK main maxrss_kib=%ld\n", ru.ru_maxrss);
+   if (write(1, line, (size_t)len) != len)
+      _exit(2);
+   _exit(0);
+}
+
+/* n fresh pages made resident in one go, the way a program touching them
+   would, but within a millisecond (the kernel writes them: MADV_POPULATE_
+   WRITE, Linux 5.14; by hand where it has none). */
+static void populate(size_t n)
+{
+   volatile char *p = region(n);
+   if (madvise((void *)p, n * PAGE, MADV_POPULATE_WRITE) != 0)
+      for (size_t i = 0; i < n; i++)
+         p[i * PAGE] = 1;
+}
 
 struct thread_arg { size_t pages; };
 
@@ -151,12 +179,40 @@ int main(int argc, char **argv)
       for (size_t i = 0; i < n; i++)
          p[i * PAGE] = 1;   /* FAULT-BRK */
       oracle_end("main");
+   } else if (strcmp(mode, "peak") == 0) {
+      /* n pages made resident, then the end at once: no poll of /proc
+         sees the top */
+      populate(n);
+      say_peak_and_exit();
+   } else if (strcmp(mode, "peak-fork") == 0) {
+      /* the same, leaving behind a child that shares the n pages and
+         outlives the parent */
+      populate(n);
+      if (fork() == 0) {
+         close(1);
+         usleep(300000);
+         _exit(0);
+      }
+      say_peak_and_exit();
+   } else if (strcmp(mode, "peak-child") == 0) {
+      /* a child that writes n pages and exits at once, waited for */
+      struct rusage ru;
+      int st;
+      pid_t pid = fork();
+      if (pid == 0) {
+         populate(n);
+         _exit(0);
+      }
+      if (wait4(pid, &st, 0, &ru) != pid)
+         return 2;
+      printf("PEAK child maxrss_kib=%ld\n", ru.ru_maxrss);
    } else if (strcmp(mode, "exit") == 0) {
       return (int)n;
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
-      fprintf(stderr, "usage: client anon|memset|fork|threads|brk N | exec | file N PATH | exit N | abort\n");
+      fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | exec | "
+              "file N PATH | exit N | abort\n");
       return 2;
    }
    return 0;

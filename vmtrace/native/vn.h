@@ -69,6 +69,7 @@ void *vn_grow(void *p, size_t n, size_t *cap, size_t size);
 char *vn_xstrdup(const char *s);
 uint64_t vn_mono_ns(void);     /* CLOCK_MONOTONIC, the events' clock */
 double vn_wall_s(void);
+double vn_wall_of(uint64_t mono_ns);   /* an event's time, as wall-clock time */
 /* Fields of a record, which need not be aligned. */
 static inline uint64_t vn_get64(const uint8_t *p)
 {
@@ -138,6 +139,7 @@ struct vn_proc {
    char comm[17];
    unsigned execs;
    double start_time, end_time;  /* end_time < 0: no exit seen */
+   uint64_t end_ns;           /* the exit's CLOCK_MONOTONIC time */
    int exited;
    struct vn_faults faults;
    uint64_t peak_rss;
@@ -156,7 +158,10 @@ extern size_t vn_nprocs;
 struct vn_proc *vn_proc_find(pid_t pid);
 struct vn_proc *vn_proc_new(pid_t pid, pid_t ppid, double start);
 void vn_proc_fork(pid_t pid, pid_t ppid, double when);
-void vn_proc_exit(pid_t pid, double when);
+void vn_proc_exit(pid_t pid, uint64_t t_ns, double when);
+/* The kernel's high-water mark of pid's resident set, as taskstats gave
+   it at the exit of one of its threads, read at t_ns. */
+void vn_proc_hiwater(pid_t pid, uint64_t kib, uint64_t t_ns);
 void vn_proc_exec(pid_t pid, const char *comm);
 void vn_proc_comm(pid_t pid, const char *comm);
 
@@ -180,6 +185,14 @@ void vn_fault(struct vn_proc *proc, int cls, uint64_t addr, uint64_t sp);
 void vn_rss_open(struct vn_proc *p);
 void vn_rss_close(struct vn_proc *p);
 uint64_t vn_poll_rss(void);
+/* The peaks once PROG (pid prog) has ended with wait4's ru_maxrss. */
+void vn_rss_finish(pid_t prog, long ru_maxrss_kib);
+
+/* ---- the kernel's peaks at exit (vn_taskstats.c) ---------------------- */
+int vn_exit_stats_open(void);        /* -1: none to be had */
+int vn_exit_stats_fd(void);          /* for poll; -1 if none */
+void vn_exit_stats_collect(void);    /* into the backlog */
+void vn_exit_stats_close(void);
 
 /* ---- the kernel's side (vn_perf.c) ------------------------------------ */
 struct pollfd;
@@ -204,6 +217,10 @@ size_t vn_backlog_process(uint64_t budget_ns);   /* backlog left */
 void vn_backlog_drain(void);        /* collect, then all of the backlog */
 
 /* ---- what the records mean (vn_records.c) ----------------------------- */
+/* A record of vmtrace-native's own in the backlog (the kernel's types are
+   small numbers): u32 pid, u32 0, u64 high-water mark in KiB, u64 the
+   CLOCK_MONOTONIC time it was read. */
+#define VN_RECORD_EXIT_STATS 0x4001
 void vn_record_handle(const struct perf_event_header *h, const uint8_t *body);
 uint64_t vn_records_lost(void);     /* PERF_RECORD_LOST / LOST_SAMPLES */
 extern uint64_t vn_recorded;        /* samples handled */

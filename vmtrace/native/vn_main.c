@@ -92,6 +92,7 @@ static void set_up_recorder(pid_t child)
       setrlimit(RLIMIT_NOFILE, &rl);
    }
    vn_proc_new(child, getpid(), 0);
+   vn_exit_stats_open();
    if (vn_perf_open(child) < 0) {
       kill(child, SIGKILL);
       waitpid(child, NULL, 0);
@@ -213,7 +214,13 @@ static uint64_t record_until_exit(pid_t child, int *status, struct rusage *ru)
          between, so that they never fill while the backlog waits. */
       if (vn_backlog_process(500000) > 0)
          continue;
-      nfd = vn_perf_fill_pollfds(pfd, 1024);
+      nfd = vn_perf_fill_pollfds(pfd, 1023);
+      if (vn_exit_stats_fd() >= 0) {
+         pfd[nfd].fd = vn_exit_stats_fd();
+         pfd[nfd].events = POLLIN;
+         pfd[nfd].revents = 0;
+         nfd++;
+      }
       now = vn_mono_ns();
       timeout = next_tick > now ? (int)((next_tick - now + 999999) / 1000000) : 0;
       poll(pfd, (nfds_t)nfd, timeout);
@@ -229,7 +236,7 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
 
    /* the backlog: every record was written before the exit */
    vn_backlog_drain();
-   vn_proc_exit(child, vn_run.end_time);
+   vn_proc_exit(child, end_ns, vn_run.end_time);
    vn_timeline_end(end_ns);
    vn_perf_finish(&vn_run.counted, &vn_run.lost);
    vn_run.recorded = vn_recorded;
@@ -255,10 +262,9 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
    vn_run.ru_majflt = ru->ru_majflt;
    vn_run.ru_maxrss = ru->ru_maxrss;
    /* Polling can miss the top of a quick peak; the kernel's own high-water
-      mark cannot (it covers the children PROG waited for too, so it says
-      something about PROG alone only when there were none). */
-   if (vn_nprocs == 1 && (uint64_t)ru->ru_maxrss / 4 > vn_procs[0]->peak_rss)
-      vn_procs[0]->peak_rss = (uint64_t)ru->ru_maxrss / 4;
+      marks cannot. */
+   vn_rss_finish(child, ru->ru_maxrss);
+   vn_exit_stats_close();
 }
 
 /* Writes the record and says what it holds. */

@@ -302,10 +302,13 @@ static void collect(struct ring *r)
    __atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
 }
 
-/* Copies what the ring buffers hold into the backlog. */
+/* Copies what the ring buffers hold into the backlog, with the exit
+   accounting read just before: a process's fork record, written before it
+   could exit, is then in this collection or an earlier one. */
 void vn_perf_collect(void)
 {
    int i;
+   vn_exit_stats_collect();
    for (i = 0; i < nrings; i++)
       collect(&rings[i]);
    vn_backlog_sort_new();

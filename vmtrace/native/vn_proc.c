@@ -66,14 +66,27 @@ void vn_proc_fork(pid_t pid, pid_t ppid, double when)
    vn_maps_copy(p, parent);
 }
 
-void vn_proc_exit(pid_t pid, double when)
+void vn_proc_exit(pid_t pid, uint64_t t_ns, double when)
 {
    struct vn_proc *p = vn_proc_find(pid);
    if (!p || p->exited)
       return;
    p->exited = 1;
+   p->end_ns = t_ns;
    p->end_time = when;
    vn_rss_close(p);
+}
+
+/* The record is of the process that has pid now, or of one that has just
+   exited (read a little after its exit record); long after, the pid may be
+   another process's, outside the tree. */
+void vn_proc_hiwater(pid_t pid, uint64_t kib, uint64_t t_ns)
+{
+   struct vn_proc *p = vn_proc_find(pid);
+   if (!p || (p->exited && t_ns > p->end_ns + 100000000))
+      return;
+   if (kib / 4 > p->peak_rss)
+      p->peak_rss = kib / 4;
 }
 
 void vn_proc_exec(pid_t pid, const char *comm)

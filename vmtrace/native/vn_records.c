@@ -14,13 +14,6 @@ uint64_t vn_records_lost(void)
    return lost_total;
 }
 
-static double wall_of(uint64_t t)
-{
-   if (t < vn_run.start_ns)
-      return vn_run.start_time;
-   return vn_run.start_time + (double)(t - vn_run.start_ns) / 1e9;
-}
-
 static void handle_sample(const struct perf_event_header *h, const uint8_t *p, size_t len)
 {
    const uint8_t *end = p + len;
@@ -96,7 +89,7 @@ static void handle_sample(const struct perf_event_header *h, const uint8_t *p, s
 
    proc = vn_proc_find((pid_t)pid);
    if (!proc)
-      proc = vn_proc_new((pid_t)pid, 0, wall_of(t));
+      proc = vn_proc_new((pid_t)pid, 0, vn_wall_of(t));
    vn_recorded++;
    vn_timeline_fault(cls, t);
    vn_fault(proc, cls, addr, have_regs ? regs[VN_REG_SP] : 0);
@@ -157,15 +150,19 @@ void vn_record_handle(const struct perf_event_header *h, const uint8_t *body)
       if (len >= 24) {
          uint32_t pid = vn_get32(body), ppid = vn_get32(body + 4), tid = vn_get32(body + 8);
          if (pid == tid)
-            vn_proc_fork((pid_t)pid, (pid_t)ppid, wall_of(vn_get64(body + 16)));
+            vn_proc_fork((pid_t)pid, (pid_t)ppid, vn_wall_of(vn_get64(body + 16)));
       }
       break;
    case PERF_RECORD_EXIT:
       if (len >= 24) {
          uint32_t pid = vn_get32(body), tid = vn_get32(body + 8);
          if (pid == tid)
-            vn_proc_exit((pid_t)pid, wall_of(vn_get64(body + 16)));
+            vn_proc_exit((pid_t)pid, vn_get64(body + 16), vn_wall_of(vn_get64(body + 16)));
       }
+      break;
+   case VN_RECORD_EXIT_STATS:
+      if (len >= 24)
+         vn_proc_hiwater((pid_t)vn_get32(body), vn_get64(body + 8), vn_get64(body + 16));
       break;
    case PERF_RECORD_LOST:
       if (len >= 16)

@@ -1,5 +1,6 @@
 /* Resident pages: /proc/PID/statm of every live process of the tree,
-   polled, and the kernel's high-water marks (VmHWM). */
+   polled, and the kernel's high-water marks: VmHWM while a process runs,
+   taskstats at its exit (vn_taskstats.c), wait4's ru_maxrss for PROG. */
 #include "vn.h"
 
 #include <fcntl.h>
@@ -73,4 +74,31 @@ uint64_t vn_poll_rss(void)
    if (sum > vn_run.peak_rss)
       vn_run.peak_rss = sum;
    return seen ? sum : VN_NO_RSS;
+}
+
+/* Once PROG has ended: a last look at the processes still running, then
+   the figures only the kernel has.  wait4's ru_maxrss is the largest of
+   PROG's own high-water mark and those of the children it waited for (and
+   theirs, folded in): PROG's own peak when no other process of the tree
+   had ended before it.  The tree's peak is at least every process's and
+   ru_maxrss (each was resident at one moment). */
+void vn_rss_finish(pid_t prog, long ru_maxrss_kib)
+{
+   struct vn_proc *root = vn_proc_find(prog);
+   uint64_t ru_pages = ru_maxrss_kib > 0 ? (uint64_t)ru_maxrss_kib / 4 : 0;
+   int others_ended = 0;
+   size_t i;
+   vn_poll_rss();
+   for (i = 0; i < vn_nprocs; i++) {
+      const struct vn_proc *p = vn_procs[i];
+      if (p != root && p->exited && root && p->end_ns <= root->end_ns)
+         others_ended = 1;
+   }
+   if (root && !others_ended && ru_pages > root->peak_rss)
+      root->peak_rss = ru_pages;
+   if (ru_pages > vn_run.peak_rss)
+      vn_run.peak_rss = ru_pages;
+   for (i = 0; i < vn_nprocs; i++)
+      if (vn_procs[i]->peak_rss > vn_run.peak_rss)
+         vn_run.peak_rss = vn_procs[i]->peak_rss;
 }

@@ -101,6 +101,13 @@ uint64_t vn_mono_ns(void)
    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+double vn_wall_of(uint64_t t)
+{
+   if (t < vn_run.start_ns)
+      return vn_run.start_time;
+   return vn_run.start_time + (double)(t - vn_run.start_ns) / 1e9;
+}
+
 double vn_wall_s(void)
 {
    struct timespec ts;
