@@ -8,6 +8,7 @@
    Lines marked FAULT-... are where the faults happen; the test finds them
    by the marker. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -38,17 +39,60 @@ static void oracle_end(const char *who)
    fflush(stdout);
 }
 
-static char *region(size_t pages)
+static void say_map(const volatile char *p, size_t pages)
 {
-   char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   printf("MAP %lu %lu\n", (unsigned long)p, (unsigned long)(p + pages * PAGE));
+   fflush(stdout);
+}
+
+/* A fresh private anonymous region, one fault per page: no transparent
+   huge pages. */
+static char *anon(size_t pages, int prot)
+{
+   char *p = mmap(NULL, pages * PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
    if (p == MAP_FAILED) {
       perror("mmap");
       exit(2);
    }
-   /* one fault per page: no transparent huge pages */
    madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
-   printf("MAP %lu %lu\n", (unsigned long)p, (unsigned long)(p + pages * PAGE));
-   fflush(stdout);
+   return p;
+}
+
+/* `pages` pages nothing is mapped at, 1 TiB steps below `near` (far from
+   everything a small program maps, so no earlier mapping was ever there):
+   mincore fails with ENOMEM on a page that is not mapped. */
+static char *never_mapped(const char *near, size_t pages)
+{
+   unsigned char v;
+   uintptr_t at = ((uintptr_t)near & ~(uintptr_t)(PAGE - 1)) - (1ul << 40);
+   for (; at > (1ul << 40); at -= 1ul << 40) {
+      size_t i;
+      for (i = 0; i < pages; i++)
+         if (mincore((void *)(at + i * PAGE), PAGE, &v) == 0 || errno != ENOMEM)
+            break;
+      if (i == pages)
+         return (char *)at;
+   }
+   fprintf(stderr, "no free place\n");
+   exit(2);
+}
+
+/* n pages written, counted by the kernel; then held a while if asked (so
+   a reader of /proc/PID/maps still finds the process). */
+static void write_pages(volatile char *p, size_t n, int hold)
+{
+   oracle_start();
+   for (size_t i = 0; i < n; i++)
+      p[i * PAGE] = 1;   /* FAULT-MREMAP */
+   oracle_end("main");
+   if (hold)
+      usleep(300000);
+}
+
+static char *region(size_t pages)
+{
+   char *p = anon(pages, PROT_READ | PROT_WRITE);
+   say_map(p, pages);
    return p;
 }
 
@@ -96,6 +140,7 @@ int main(int argc, char **argv)
 {
    const char *mode = argc > 1 ? argv[1] : "";
    size_t n = argc > 2 ? strtoul(argv[2], NULL, 0) : 0;
+   int hold = argc > 3 && strcmp(argv[3], "hold") == 0;
 
    if (strcmp(mode, "anon") == 0) {
       volatile char *p = region(n);
@@ -206,12 +251,49 @@ int main(int argc, char **argv)
       if (wait4(pid, &st, 0, &ru) != pid)
          return 2;
       printf("PEAK child maxrss_kib=%ld\n", ru.ru_maxrss);
+   } else if (strcmp(mode, "mremap") == 0) {
+      /* n fresh pages moved (MREMAP_FIXED) to a place never mapped
+         before, then written: a fault per page, at the new place */
+      char *from = anon(n, PROT_READ | PROT_WRITE);
+      char *to = never_mapped(from, n);
+      volatile char *p = mremap(from, n * PAGE, n * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+      if (p != to)
+         return 2;
+      say_map(p, n);
+      write_pages(p, n, hold);
+   } else if (strcmp(mode, "mremap-grow") == 0) {
+      /* n fresh pages, placed where nothing ever was, grown in place to
+         2n, then all written */
+      char *base = never_mapped((char *)&mode, 2 * n);
+      volatile char *p;
+      if (mmap(base, n * PAGE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != base)
+         return 2;
+      madvise(base, n * PAGE, MADV_NOHUGEPAGE);
+      p = mremap(base, n * PAGE, 2 * n * PAGE, 0);
+      if (p != base)
+         return 2;
+      say_map(p, 2 * n);
+      write_pages(p, 2 * n, hold);
+   } else if (strcmp(mode, "mremap-maymove") == 0) {
+      /* realloc's way: n fresh pages that cannot grow in place (a page
+         of other protection follows), grown to 2n where the kernel
+         chooses, then all written */
+      char *from = anon(n + 1, PROT_READ | PROT_WRITE);
+      volatile char *p;
+      mprotect(from + n * PAGE, PAGE, PROT_NONE);
+      p = mremap(from, n * PAGE, 2 * n * PAGE, MREMAP_MAYMOVE);
+      if (p == MAP_FAILED || p == from)
+         return 2;
+      say_map(p, 2 * n);
+      write_pages(p, 2 * n, hold);
    } else if (strcmp(mode, "exit") == 0) {
       return (int)n;
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
-      fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | exec | "
+      fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
+              "mremap|mremap-grow|mremap-maymove N [hold] | exec | "
               "file N PATH | exit N | abort\n");
       return 2;
    }

@@ -146,6 +146,7 @@ struct vn_proc {
    struct vn_map **maps;      /* every mapping ever, creation order */
    size_t nmaps, cap_maps;
    int maps_read;             /* /proc/PID/maps read since the last exec */
+   uint64_t maps_fruitless_ns;  /* when reading it again for a stray fault did not help */
    char *exe_name;            /* the program's file (first mapped at exec) */
    uint64_t exe_end;          /* end of its image (and bss) */
    int exec_done;             /* the image is set up: it has run */
@@ -169,14 +170,18 @@ void vn_proc_comm(pid_t pid, const char *comm);
 int vn_is_heap(pid_t pid, uint64_t start);
 void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
                   uint32_t prot, const char *name);
+/* A successful mremap(old, old_len, new_len, flags) that returned new
+   (lengths in whole pages, as the kernel rounds them). */
+void vn_proc_mremap(pid_t pid, uint64_t old, uint64_t old_len, uint64_t new_len,
+                    uint64_t flags, uint64_t new);
 void vn_maps_copy(struct vn_proc *child, const struct vn_proc *parent);   /* at fork */
 void vn_maps_forget(struct vn_proc *p);                                    /* at exec */
 /* The live mapping of `proc` covering `addr`, reading /proc/PID/maps once
    per exec if the recorded ones do not cover it; NULL if none does. */
 struct vn_map *vn_map_lookup(struct vn_proc *proc, uint64_t addr);
-/* Counts one fault at `addr` in `proc`; sp is the user stack pointer
-   (0 if unknown), used to place faults on a stack nobody recorded. */
-void vn_fault(struct vn_proc *proc, int cls, uint64_t addr, uint64_t sp);
+/* Counts one fault at `addr` in `proc` at t_ns; sp is the user stack
+   pointer (0 if unknown), used to place faults on a stack nobody recorded. */
+void vn_fault(struct vn_proc *proc, int cls, uint64_t addr, uint64_t sp, uint64_t t_ns);
 
 /* ---- resident pages (vn_rss.c) ---------------------------------------- */
 /* Resident pages now (sum over live processes), VN_NO_RSS if none was
@@ -202,9 +207,23 @@ int vn_perf_fill_pollfds(struct pollfd *p, int max);
 void vn_perf_collect(void);         /* ring buffers -> backlog */
 void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
 uint64_t vn_perf_reported_lost(void);
-/* The fault class (VN_MINOR, VN_MAJOR) of a sample's identifier, or -1. */
+/* What a sample's identifier says it is: a fault of class VN_MINOR or
+   VN_MAJOR, the entry to or the exit from mremap, or -1. */
+enum { VN_EV_MREMAP_ENTER = VN_NCLASS, VN_EV_MREMAP_EXIT };
 int vn_perf_event_of(uint64_t id);
 extern uint64_t vn_sample_type, vn_regs_mask;
+
+/* ---- tracepoints (vn_tracepoint.c) ------------------------------------ */
+/* syscalls:sys_enter_mremap and sys_exit_mremap: their ids, where mremap's
+   addr, old_len, new_len, flags and new_addr are in the first's raw data,
+   and its return value in the second's. */
+struct vn_mremap_tp {
+   uint64_t enter_id, exit_id;
+   unsigned arg_off[5], ret_off;
+};
+int vn_tracepoints_mremap(struct vn_mremap_tp *tp);   /* 0: found */
+extern struct vn_mremap_tp vn_mremap_tp;
+extern int vn_mremap_traced;   /* both are recorded */
 
 /* ---- the backlog (vn_ordered.c) --------------------------------------- */
 /* Room for a record of n bytes; vn_backlog_commit enters the first `keep`

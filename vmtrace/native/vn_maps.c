@@ -38,6 +38,45 @@ static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
    return m;
 }
 
+static struct vn_map *find_live(struct vn_proc *p, uint64_t addr)
+{
+   size_t i = p->nmaps;
+   while (i-- > 0) {
+      struct vn_map *m = p->maps[i];
+      if (m->live && addr >= m->start && addr < m->end)
+         return m;
+   }
+   return NULL;
+}
+
+/* [start, end) leaves the live mappings, but `keep`: those inside it go,
+   those across an end are cut, one across both is split in two (the part
+   above is a mapping of its own from now on, as the kernel's split_vma
+   makes it). */
+static void unmap_range(struct vn_proc *p, uint64_t start, uint64_t end, const struct vn_map *keep)
+{
+   size_t i, n = p->nmaps;
+   for (i = 0; i < n; i++) {
+      struct vn_map *m = p->maps[i];
+      if (m == keep || !m->live || m->end <= start || m->start >= end)
+         continue;
+      if (m->start >= start && m->end <= end) {
+         m->live = 0;
+      } else if (m->start < start && m->end > end) {
+         struct vn_map *above = add_map(p, end, m->end, m->pgoff + (end - m->start), m->exec,
+                                        m->name);
+         above->kind = m->kind;
+         m = p->maps[i];   /* add_map may have moved the array */
+         m->end = start;
+      } else if (m->start < start) {
+         m->end = start;
+      } else {
+         m->pgoff += end - m->start;
+         m->start = end;
+      }
+   }
+}
+
 /* A new mapping replaces what it overlaps, as mmap(MAP_FIXED) does.  A
    record of a mapping that starts where a live one of the same name does
    extends that one instead (the heap growing by brk reports the whole heap
@@ -56,17 +95,7 @@ static void place_map(struct vn_proc *p, uint64_t start, uint64_t end,
          break;
       }
    }
-   for (i = 0; i < p->nmaps; i++) {
-      struct vn_map *m = p->maps[i];
-      if (m == keep || !m->live || m->end <= start || m->start >= end)
-         continue;
-      if (m->start >= start && m->end <= end)
-         m->live = 0;
-      else if (m->start < start)
-         m->end = start;
-      else
-         m->start = end;
-   }
+   unmap_range(p, start, end, keep);
    if (keep) {
       if (end > keep->end)
          keep->end = end;
@@ -125,6 +154,42 @@ void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
    place_map(p, start, start + len, pgoff, (prot & PROT_EXEC) != 0, name);
 }
 
+/* mremap, as mm/mremap.c does it: in place, a shrink unmaps the tail and a
+   growth extends the mapping over what follows; a move takes the mapping
+   (its name, and its file offset where it starts) to the new place,
+   replacing what was there (MREMAP_FIXED), and unmaps the old range unless
+   MREMAP_DONTUNMAP keeps it (emptied) or old_len is 0 (a second mapping of
+   the same shared pages). */
+void vn_proc_mremap(pid_t pid, uint64_t old, uint64_t old_len, uint64_t new_len,
+                    uint64_t flags, uint64_t new)
+{
+   struct vn_proc *p = vn_proc_find(pid);
+   struct vn_map *m;
+   char *name;
+   uint64_t pgoff;
+   int exec;
+   if (!p || !(m = find_live(p, old)))
+      return;   /* from somewhere we never knew: its faults will ask /proc */
+   name = vn_xstrdup(m->name);
+   pgoff = m->pgoff + (old - m->start);
+   exec = m->exec;
+   if (new == old && new_len <= old_len) {
+      unmap_range(p, old + new_len, old + old_len, NULL);
+   } else if (new == old) {
+      unmap_range(p, old + old_len, old + new_len, NULL);
+      m = find_live(p, old);
+      if (m && m->end == old + old_len)
+         m->end = old + new_len;
+      else
+         place_map(p, old + old_len, old + new_len, pgoff + old_len, exec, name);
+   } else {
+      if (old_len && !(flags & MREMAP_DONTUNMAP))
+         unmap_range(p, old, old + old_len, NULL);
+      place_map(p, new, new + new_len, pgoff, exec, name);
+   }
+   free(name);
+}
+
 void vn_maps_copy(struct vn_proc *child, const struct vn_proc *parent)
 {
    size_t i;
@@ -143,8 +208,46 @@ void vn_maps_forget(struct vn_proc *p)
    p->maps_read = 0;
 }
 
-/* Adds the segments of /proc/PID/maps that no recorded mapping covers:
-   the stack, the vdso, anything mapped before recording began. */
+/* The live mapping of p that starts lowest in [from, to), or NULL. */
+static struct vn_map *first_live_in(struct vn_proc *p, uint64_t from, uint64_t to)
+{
+   struct vn_map *best = NULL;
+   size_t i;
+   for (i = 0; i < p->nmaps; i++) {
+      struct vn_map *m = p->maps[i];
+      if (m->live && m->start >= from && m->start < to && (!best || m->start < best->start))
+         best = m;
+   }
+   return best;
+}
+
+/* [start, end) of a segment named `name`, which no live mapping covers:
+   joined to a live mapping of that name it continues (a mapping grown in
+   place), else a mapping of its own. */
+static void add_piece(struct vn_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
+                      int exec, const char *name)
+{
+   size_t i;
+   for (i = 0; i < p->nmaps; i++) {
+      struct vn_map *m = p->maps[i];
+      if (!m->live || m->exec != exec || strcmp(m->name, name) != 0)
+         continue;
+      if (m->end == start) {
+         m->end = end;
+         return;
+      }
+      if (m->start == end) {
+         m->pgoff -= end - start;
+         m->start = start;
+         return;
+      }
+   }
+   add_map(p, start, end, pgoff, exec, name);
+}
+
+/* Adds what /proc/PID/maps shows and no live mapping covers: the stack,
+   the vdso, anything mapped before recording began, and what moved or
+   grew without a record. */
 static void read_proc_maps(struct vn_proc *p)
 {
    char path[64], line[4096 + 256];
@@ -158,37 +261,26 @@ static void read_proc_maps(struct vn_proc *p)
       unsigned long long s, e, off;
       char perms[8];
       int n = 0;
-      size_t i;
       const char *name;
-      int covered = 0;
+      uint64_t pos;
       if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &s, &e, perms, &off, &n) < 4 || n == 0)
          continue;
       name = line + n;
       while (*name == ' ')
          name++;
       line[strcspn(line, "\n")] = '\0';
-      for (i = 0; i < p->nmaps; i++) {
-         struct vn_map *m = p->maps[i];
-         if (m->live && m->start < e && m->end > s) {
-            covered = 1;
-            break;
+      for (pos = s; pos < e;) {
+         struct vn_map *m = find_live(p, pos), *next;
+         if (m) {
+            pos = m->end;
+            continue;
          }
+         next = first_live_in(p, pos, e);
+         add_piece(p, pos, next ? next->start : e, off + (pos - s), perms[2] == 'x', name);
+         pos = next ? next->start : e;
       }
-      if (!covered)
-         add_map(p, s, e, off, perms[2] == 'x', name);
    }
    fclose(f);
-}
-
-static struct vn_map *find_live(struct vn_proc *p, uint64_t addr)
-{
-   size_t i = p->nmaps;
-   while (i-- > 0) {
-      struct vn_map *m = p->maps[i];
-      if (m->live && addr >= m->start && addr < m->end)
-         return m;
-   }
-   return NULL;
 }
 
 struct vn_map *vn_map_lookup(struct vn_proc *p, uint64_t addr)
@@ -247,11 +339,21 @@ static struct vn_map *stack_map(struct vn_proc *p, uint64_t addr)
    return add_map(p, addr & ~(uint64_t)(VN_PAGE - 1), (addr | (VN_PAGE - 1)) + 1, 0, 0, "[stack]");
 }
 
-void vn_fault(struct vn_proc *p, int cls, uint64_t addr, uint64_t sp)
+void vn_fault(struct vn_proc *p, int cls, uint64_t addr, uint64_t sp, uint64_t t_ns)
 {
+   int first_read = !p->maps_read;
    struct vn_map *m = vn_map_lookup(p, addr);
    if (!m && sp && addr + 65536 + 256 >= sp && addr < sp + (8u << 20))
       m = stack_map(p, addr);   /* a stack no record or /proc showed */
+   if (!m && !first_read && t_ns >= p->maps_fruitless_ns + 1000000) {
+      /* Something changed without a record (mremap, where it is not
+         traced): /proc/PID/maps again, if the process is still there.
+         A read that does not help holds off the next for a millisecond. */
+      read_proc_maps(p);
+      m = find_live(p, addr);
+      if (!m)
+         p->maps_fruitless_ns = t_ns;
+   }
    if (!m) {
       size_t i;
       for (i = 0; i < p->nmaps; i++)

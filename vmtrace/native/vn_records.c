@@ -14,6 +14,55 @@ uint64_t vn_records_lost(void)
    return lost_total;
 }
 
+/* ---- mremap ------------------------------------------------------------------
+   Its entry has the arguments, its exit the result: the arguments wait
+   here, by thread, for the exit. */
+
+#define NPENDING 64
+static struct {
+   uint32_t tid;
+   uint64_t arg[5];   /* addr old_len new_len flags new_addr */
+} pending[NPENDING];
+static unsigned npending_next;
+
+static void handle_mremap(int ev, uint32_t pid, uint32_t tid, const uint8_t *p, const uint8_t *end)
+{
+   const uint8_t *raw;
+   uint32_t size;
+   int k, slot = -1;
+   if (p + 4 > end)
+      return;
+   size = vn_get32(p);
+   raw = p + 4;
+   if (size > (size_t)(end - raw))
+      return;
+   for (k = 0; k < NPENDING && slot < 0; k++)
+      if (pending[k].tid == tid)
+         slot = k;
+   if (ev == VN_EV_MREMAP_ENTER) {
+      if (slot < 0)
+         slot = (int)(npending_next++ % NPENDING);
+      for (k = 0; k < 5; k++) {
+         if (vn_mremap_tp.arg_off[k] + 8 > size)
+            return;
+         pending[slot].arg[k] = vn_get64(raw + vn_mremap_tp.arg_off[k]);
+      }
+      pending[slot].tid = tid;
+   } else if (slot >= 0) {
+      uint64_t ret, *a = pending[slot].arg;
+      pending[slot].tid = 0;
+      if (vn_mremap_tp.ret_off + 8 > size)
+         return;
+      ret = vn_get64(raw + vn_mremap_tp.ret_off);
+      if ((int64_t)ret < 0 && (int64_t)ret >= -4095)
+         return;   /* failed: nothing moved */
+      vn_proc_mremap((pid_t)pid, a[0], (a[1] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1),
+                     (a[2] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1), a[3], ret);
+   }
+}
+
+/* ---- samples ----------------------------------------------------------------- */
+
 static void handle_sample(const struct perf_event_header *h, const uint8_t *p, size_t len)
 {
    const uint8_t *end = p + len;
@@ -29,17 +78,21 @@ static void handle_sample(const struct perf_event_header *h, const uint8_t *p, s
    uint64_t nchain = 0;
    struct vn_proc *proc;
 
-   if (len < 40)
+   if (len < 32)
       return;
    id = vn_get64(p);
    ip = vn_get64(p + 8);
    pid = vn_get32(p + 16);
    t = vn_get64(p + 24);
+   cls = vn_perf_event_of(id);
+   if (cls == VN_EV_MREMAP_ENTER || cls == VN_EV_MREMAP_EXIT) {
+      handle_mremap(cls, pid, vn_get32(p + 20), p + 32, end);
+      return;
+   }
+   if (cls < 0 || len < 40)
+      return;
    addr = vn_get64(p + 32);
    p += 40;
-   cls = vn_perf_event_of(id);
-   if (cls < 0)
-      return;
    if (vn_sample_type & PERF_SAMPLE_CALLCHAIN) {
       if (p + 8 > end)
          return;
@@ -92,7 +145,7 @@ static void handle_sample(const struct perf_event_header *h, const uint8_t *p, s
       proc = vn_proc_new((pid_t)pid, 0, vn_wall_of(t));
    vn_recorded++;
    vn_timeline_fault(cls, t);
-   vn_fault(proc, cls, addr, have_regs ? regs[VN_REG_SP] : 0);
+   vn_fault(proc, cls, addr, have_regs ? regs[VN_REG_SP] : 0, t);
 
    /* A fault taken in kernel mode (copying to a user buffer inside a
       system call) is placed at the system call in user code. */
