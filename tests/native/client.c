@@ -136,6 +136,26 @@ static void *thread_main(void *v)
    return NULL;
 }
 
+/* The last thread of a process whose first one has gone (pthread_exit in
+   main): 100 ms later it writes n pages and ends the process, exit 7. */
+static void *last_thread(void *v)
+{
+   size_t n = *(size_t *)v;
+   volatile char *p;
+   usleep(100000);
+   p = region(n);
+   for (size_t i = 0; i < n; i++)
+      p[i * PAGE] = 1;   /* FAULT-LATE */
+   exit(7);
+}
+
+static void leader_exits_first(size_t *n)
+{
+   pthread_t t;
+   pthread_create(&t, NULL, last_thread, n);
+   pthread_exit(NULL);
+}
+
 int main(int argc, char **argv)
 {
    const char *mode = argc > 1 ? argv[1] : "";
@@ -287,13 +307,26 @@ int main(int argc, char **argv)
          return 2;
       say_map(p, 2 * n);
       write_pages(p, 2 * n, hold);
+   } else if (strcmp(mode, "leader-exit") == 0) {
+      leader_exits_first(&n);
+   } else if (strcmp(mode, "leader-exit-child") == 0) {
+      int st;
+      pid_t pid = fork();
+      if (pid == 0)
+         leader_exits_first(&n);
+      waitpid(pid, &st, 0);
+      return WIFEXITED(st) && WEXITSTATUS(st) == 7 ? 0 : 2;
+   } else if (strcmp(mode, "signal") == 0) {
+      raise((int)n);
+      return 2;
    } else if (strcmp(mode, "exit") == 0) {
       return (int)n;
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
       fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
-              "mremap|mremap-grow|mremap-maymove N [hold] | exec | "
+              "mremap|mremap-grow|mremap-maymove N [hold] | leader-exit[-child] N | "
+              "signal N | exec | "
               "file N PATH | exit N | abort\n");
       return 2;
    }

@@ -138,6 +138,7 @@ struct vn_proc {
    pid_t pid, ppid;
    char comm[17];
    unsigned execs;
+   unsigned threads;          /* live, as the fork and exit records count them */
    double start_time, end_time;  /* end_time < 0: no exit seen */
    uint64_t end_ns;           /* the exit's CLOCK_MONOTONIC time */
    int exited;
@@ -159,6 +160,10 @@ extern size_t vn_nprocs;
 struct vn_proc *vn_proc_find(pid_t pid);
 struct vn_proc *vn_proc_new(pid_t pid, pid_t ppid, double start);
 void vn_proc_fork(pid_t pid, pid_t ppid, double when);
+/* A thread of pid made or ended (at t_ns): the process ends with its last
+   thread, which need not be the first (pthread_exit in main). */
+void vn_thread_fork(pid_t pid);
+void vn_thread_exit(pid_t pid, uint64_t t_ns);
 void vn_proc_exit(pid_t pid, uint64_t t_ns, double when);
 /* The kernel's high-water mark of pid's resident set, as taskstats gave
    it at the exit of one of its threads, read at t_ns. */

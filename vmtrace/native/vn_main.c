@@ -293,18 +293,21 @@ static void write_record(pid_t child)
    free(out);
 }
 
-/* Ends the way the program did, as a shell would see it. */
+/* Ends the way the program did, as a shell would see it: by its signal
+   (SIGKILL too), without a core file of ours. */
 static int exit_like_program(void)
 {
    if (vn_run.exit_signal) {
+      struct rlimit no_core = { 0, 0 };
+      sigset_t just;
       signal(vn_run.exit_signal, SIG_DFL);
       fflush(NULL);
-      if (vn_run.exit_signal != SIGKILL && vn_run.exit_signal != SIGSTOP) {
-         struct rlimit no_core = { 0, 0 };
-         setrlimit(RLIMIT_CORE, &no_core);
-         raise(vn_run.exit_signal);
-      }
-      return 128 + vn_run.exit_signal;
+      setrlimit(RLIMIT_CORE, &no_core);
+      sigemptyset(&just);
+      sigaddset(&just, vn_run.exit_signal);
+      sigprocmask(SIG_UNBLOCK, &just, NULL);
+      raise(vn_run.exit_signal);
+      return 128 + vn_run.exit_signal;   /* a signal that does not kill */
    }
    return vn_run.exit_code;
 }

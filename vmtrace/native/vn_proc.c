@@ -42,6 +42,7 @@ struct vn_proc *vn_proc_new(pid_t pid, pid_t ppid, double start)
    p->ppid = ppid;
    p->start_time = start;
    p->end_time = -1;
+   p->threads = 1;
    p->statm_fd = -1;
    p->status_fd = -1;
    vn_procs = vn_grow(vn_procs, vn_nprocs, &cap_procs, sizeof *vn_procs);
@@ -64,6 +65,20 @@ void vn_proc_fork(pid_t pid, pid_t ppid, double when)
    p->exe_end = parent->exe_end;
    p->exec_done = parent->exec_done;
    vn_maps_copy(p, parent);
+}
+
+void vn_thread_fork(pid_t pid)
+{
+   struct vn_proc *p = vn_proc_find(pid);
+   if (p && !p->exited)
+      p->threads++;
+}
+
+void vn_thread_exit(pid_t pid, uint64_t t_ns)
+{
+   struct vn_proc *p = vn_proc_find(pid);
+   if (p && p->threads > 0 && --p->threads == 0)
+      vn_proc_exit(pid, t_ns, vn_wall_of(t_ns));
 }
 
 void vn_proc_exit(pid_t pid, uint64_t t_ns, double when)

@@ -204,13 +204,14 @@ void vn_record_handle(const struct perf_event_header *h, const uint8_t *body)
          uint32_t pid = vn_get32(body), ppid = vn_get32(body + 4), tid = vn_get32(body + 8);
          if (pid == tid)
             vn_proc_fork((pid_t)pid, (pid_t)ppid, vn_wall_of(vn_get64(body + 16)));
+         else
+            vn_thread_fork((pid_t)pid);
       }
       break;
    case PERF_RECORD_EXIT:
       if (len >= 24) {
-         uint32_t pid = vn_get32(body), tid = vn_get32(body + 8);
-         if (pid == tid)
-            vn_proc_exit((pid_t)pid, vn_get64(body + 16), vn_wall_of(vn_get64(body + 16)));
+         uint32_t pid = vn_get32(body);
+         vn_thread_exit((pid_t)pid, vn_get64(body + 16));
       }
       break;
    case VN_RECORD_EXIT_STATS:
