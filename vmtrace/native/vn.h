@@ -146,6 +146,9 @@ struct vn_proc {
    uint64_t peak_rss;
    struct vn_map **maps;      /* every mapping ever, creation order */
    size_t nmaps, cap_maps;
+   struct vn_map **live;      /* the live ones, by address (vn_maps.c) */
+   size_t nlive, cap_live;
+   struct vn_map *unknown;    /* faults in no known mapping, or NULL */
    int maps_read;             /* /proc/PID/maps read since the last exec */
    uint64_t maps_fruitless_ns;  /* when reading it again for a stray fault did not help */
    char *exe_name;            /* the program's file (first mapped at exec) */

@@ -2,6 +2,7 @@
    show them, and the faults counted in each (perf's maps). */
 #include "vn.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,7 +20,8 @@ static enum vn_kind kind_of(const char *name)
    return VN_K_ANON;
 }
 
-static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
+/* A mapping of p, in its list of every mapping ever (the output's). */
+static struct vn_map *new_map(struct vn_proc *p, uint64_t start, uint64_t end,
                               uint64_t pgoff, int exec, const char *name)
 {
    struct vn_map *m = vn_xcalloc(1, sizeof *m);
@@ -30,7 +32,6 @@ static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
    m->kind = kind_of(name);
    m->exec = exec;
    m->id = next_map_id++;
-   m->live = 1;
    if (exec && m->kind == VN_K_FILE)
       m->elf = vn_elf_get(name);
    p->maps = vn_grow(p->maps, p->nmaps, &p->cap_maps, sizeof *p->maps);
@@ -38,15 +39,61 @@ static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
    return m;
 }
 
+/* ---- the live mappings, by address -----------------------------------------
+   A process's live mappings never overlap (a new one first cuts what it
+   covers), so sorted by start they are sorted by end too: finding the one
+   at an address, for every fault and every frame, is a binary search, not
+   a walk through every mapping the process ever had. */
+
+/* The index in p->live of the first live mapping that ends above addr. */
+static size_t live_above(const struct vn_proc *p, uint64_t addr)
+{
+   size_t lo = 0, hi = p->nlive;
+   while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (p->live[mid]->end <= addr)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo;
+}
+
 static struct vn_map *find_live(struct vn_proc *p, uint64_t addr)
 {
-   size_t i = p->nmaps;
-   while (i-- > 0) {
-      struct vn_map *m = p->maps[i];
-      if (m->live && addr >= m->start && addr < m->end)
-         return m;
-   }
-   return NULL;
+   size_t i = live_above(p, addr);
+   return i < p->nlive && p->live[i]->start <= addr ? p->live[i] : NULL;
+}
+
+static void live_insert(struct vn_proc *p, struct vn_map *m)
+{
+   size_t i = live_above(p, m->start);
+   assert(m->start < m->end);
+   assert(i == p->nlive || p->live[i]->start >= m->end);
+   assert(i == 0 || p->live[i - 1]->end <= m->start);
+   p->live = vn_grow(p->live, p->nlive, &p->cap_live, sizeof *p->live);
+   memmove(&p->live[i + 1], &p->live[i], (p->nlive - i) * sizeof *p->live);
+   p->live[i] = m;
+   p->nlive++;
+   m->live = 1;
+}
+
+static void live_remove(struct vn_proc *p, struct vn_map *m)
+{
+   size_t i = live_above(p, m->start);
+   assert(i < p->nlive && p->live[i] == m);
+   memmove(&p->live[i], &p->live[i + 1], (p->nlive - i - 1) * sizeof *p->live);
+   p->nlive--;
+   m->live = 0;
+}
+
+/* A new live mapping, where none is. */
+static struct vn_map *add_map(struct vn_proc *p, uint64_t start, uint64_t end,
+                              uint64_t pgoff, int exec, const char *name)
+{
+   struct vn_map *m = new_map(p, start, end, pgoff, exec, name);
+   live_insert(p, m);
+   return m;
 }
 
 /* [start, end) leaves the live mappings, but `keep`: those inside it go,
@@ -55,24 +102,27 @@ static struct vn_map *find_live(struct vn_proc *p, uint64_t addr)
    makes it). */
 static void unmap_range(struct vn_proc *p, uint64_t start, uint64_t end, const struct vn_map *keep)
 {
-   size_t i, n = p->nmaps;
-   for (i = 0; i < n; i++) {
-      struct vn_map *m = p->maps[i];
-      if (m == keep || !m->live || m->end <= start || m->start >= end)
-         continue;
-      if (m->start >= start && m->end <= end) {
-         m->live = 0;
+   size_t i = live_above(p, start);
+   while (i < p->nlive && p->live[i]->start < end) {
+      struct vn_map *m = p->live[i];
+      if (m == keep) {
+         i++;
+      } else if (m->start >= start && m->end <= end) {
+         live_remove(p, m);
       } else if (m->start < start && m->end > end) {
-         struct vn_map *above = add_map(p, end, m->end, m->pgoff + (end - m->start), m->exec,
+         struct vn_map *above = new_map(p, end, m->end, m->pgoff + (end - m->start), m->exec,
                                         m->name);
          above->kind = m->kind;
-         m = p->maps[i];   /* add_map may have moved the array */
          m->end = start;
+         live_insert(p, above);
+         i += 2;
       } else if (m->start < start) {
          m->end = start;
+         i++;
       } else {
          m->pgoff += end - m->start;
          m->start = end;
+         i++;
       }
    }
 }
@@ -85,15 +135,13 @@ static void unmap_range(struct vn_proc *p, uint64_t start, uint64_t end, const s
 static void place_map(struct vn_proc *p, uint64_t start, uint64_t end,
                       uint64_t pgoff, int exec, const char *name)
 {
-   size_t i;
+   size_t i = live_above(p, start);
    struct vn_map *keep = NULL;
-   for (i = 0; i < p->nmaps; i++) {
-      struct vn_map *m = p->maps[i];
-      if (m->live && m->start == start && m->exec == exec && strcmp(m->name, name) == 0 &&
-          (m->kind != VN_K_FILE || m->pgoff == pgoff)) {
+   if (i < p->nlive) {
+      struct vn_map *m = p->live[i];
+      if (m->start == start && m->exec == exec && strcmp(m->name, name) == 0 &&
+          (m->kind != VN_K_FILE || m->pgoff == pgoff))
          keep = m;
-         break;
-      }
    }
    unmap_range(p, start, end, keep);
    if (keep) {
@@ -193,32 +241,26 @@ void vn_proc_mremap(pid_t pid, uint64_t old, uint64_t old_len, uint64_t new_len,
 void vn_maps_copy(struct vn_proc *child, const struct vn_proc *parent)
 {
    size_t i;
-   for (i = 0; i < parent->nmaps; i++) {
-      const struct vn_map *m = parent->maps[i];
-      if (m->live)
-         add_map(child, m->start, m->end, m->pgoff, m->exec, m->name);
+   for (i = 0; i < parent->nlive; i++) {
+      const struct vn_map *m = parent->live[i];
+      add_map(child, m->start, m->end, m->pgoff, m->exec, m->name);
    }
 }
 
 void vn_maps_forget(struct vn_proc *p)
 {
    size_t i;
-   for (i = 0; i < p->nmaps; i++)
-      p->maps[i]->live = 0;
+   for (i = 0; i < p->nlive; i++)
+      p->live[i]->live = 0;
+   p->nlive = 0;
    p->maps_read = 0;
 }
 
 /* The live mapping of p that starts lowest in [from, to), or NULL. */
 static struct vn_map *first_live_in(struct vn_proc *p, uint64_t from, uint64_t to)
 {
-   struct vn_map *best = NULL;
-   size_t i;
-   for (i = 0; i < p->nmaps; i++) {
-      struct vn_map *m = p->maps[i];
-      if (m->live && m->start >= from && m->start < to && (!best || m->start < best->start))
-         best = m;
-   }
-   return best;
+   size_t i = live_above(p, from);
+   return i < p->nlive && p->live[i]->start < to ? p->live[i] : NULL;
 }
 
 /* [start, end) of a segment named `name`, which no live mapping covers:
@@ -227,22 +269,15 @@ static struct vn_map *first_live_in(struct vn_proc *p, uint64_t from, uint64_t t
 static void add_piece(struct vn_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
                       int exec, const char *name)
 {
-   size_t i;
-   for (i = 0; i < p->nmaps; i++) {
-      struct vn_map *m = p->maps[i];
-      if (!m->live || m->exec != exec || strcmp(m->name, name) != 0)
-         continue;
-      if (m->end == start) {
-         m->end = end;
-         return;
-      }
-      if (m->start == end) {
-         m->pgoff -= end - start;
-         m->start = start;
-         return;
-      }
-   }
-   add_map(p, start, end, pgoff, exec, name);
+   size_t i = live_above(p, start);
+   struct vn_map *below = i > 0 ? p->live[i - 1] : NULL, *above = i < p->nlive ? p->live[i] : NULL;
+   if (below && below->end == start && below->exec == exec && strcmp(below->name, name) == 0)
+      below->end = end;
+   else if (above && above->start == end && above->exec == exec && strcmp(above->name, name) == 0) {
+      above->pgoff -= end - start;
+      above->start = start;
+   } else
+      add_map(p, start, end, pgoff, exec, name);
 }
 
 /* Adds what /proc/PID/maps shows and no live mapping covers: the stack,
@@ -323,20 +358,27 @@ static int page_add(uint64_t key)
 
 /* ---- faults ------------------------------------------------------------- */
 
+/* The stack a fault near the stack pointer is on: the live [stack]
+   grown down (or up) to it over free space, else a page of stack of its
+   own. */
 static struct vn_map *stack_map(struct vn_proc *p, uint64_t addr)
 {
+   uint64_t page = addr & ~(uint64_t)(VN_PAGE - 1);
    size_t i;
-   for (i = 0; i < p->nmaps; i++) {
-      struct vn_map *m = p->maps[i];
-      if (m->live && m->kind == VN_K_STACK) {
-         if (addr < m->start)
-            m->start = addr & ~(uint64_t)(VN_PAGE - 1);
-         if (addr >= m->end)
-            m->end = (addr | (VN_PAGE - 1)) + 1;
+   for (i = 0; i < p->nlive; i++) {
+      struct vn_map *m = p->live[i];
+      if (m->kind != VN_K_STACK)
+         continue;
+      if (page < m->start && !first_live_in(p, page, m->start)) {
+         m->start = page;
+         return m;
+      }
+      if (page >= m->end && !first_live_in(p, m->end, page + VN_PAGE)) {
+         m->end = page + VN_PAGE;
          return m;
       }
    }
-   return add_map(p, addr & ~(uint64_t)(VN_PAGE - 1), (addr | (VN_PAGE - 1)) + 1, 0, 0, "[stack]");
+   return add_map(p, page, page + VN_PAGE, 0, 0, "[stack]");
 }
 
 void vn_fault(struct vn_proc *p, int cls, uint64_t addr, uint64_t sp, uint64_t t_ns)
@@ -355,17 +397,11 @@ void vn_fault(struct vn_proc *p, int cls, uint64_t addr, uint64_t sp, uint64_t t
          p->maps_fruitless_ns = t_ns;
    }
    if (!m) {
-      size_t i;
-      for (i = 0; i < p->nmaps; i++)
-         if (p->maps[i]->kind == VN_K_UNKNOWN)
-            break;
-      if (i < p->nmaps) {
-         m = p->maps[i];
-      } else {
-         m = add_map(p, 0, 0, 0, 0, "[unknown]");
-         m->kind = VN_K_UNKNOWN;
-         m->live = 0;
+      if (!p->unknown) {
+         p->unknown = new_map(p, 0, 0, 0, 0, "[unknown]");
+         p->unknown->kind = VN_K_UNKNOWN;
       }
+      m = p->unknown;
    }
    p->faults.n[cls]++;
    m->faults.n[cls]++;
