@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 #define PAGE 4096UL
+
+extern char **environ;
 
 static struct rusage before;
 
@@ -316,6 +319,19 @@ int main(int argc, char **argv)
          leader_exits_first(&n);
       waitpid(pid, &st, 0);
       return WIFEXITED(st) && WEXITSTATUS(st) == 7 ? 0 : 2;
+   } else if (strcmp(mode, "spawn-big") == 0) {
+      /* n pages resident, then /bin/true started 50 times with
+         posix_spawn (vfork-like: the child runs in this address space
+         until its exec), one at a time */
+      char *args[] = { "true", NULL };
+      populate(n);
+      for (int i = 0; i < 50; i++) {
+         pid_t pid;
+         int st;
+         if (posix_spawn(&pid, "/bin/true", NULL, NULL, args, environ) != 0 ||
+             waitpid(pid, &st, 0) != pid)
+            return 2;
+      }
    } else if (strcmp(mode, "signal") == 0) {
       raise((int)n);
       return 2;
@@ -326,7 +342,7 @@ int main(int argc, char **argv)
    } else {
       fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
               "mremap|mremap-grow|mremap-maymove N [hold] | leader-exit[-child] N | "
-              "signal N | exec | "
+              "spawn-big N | signal N | exec | "
               "file N PATH | exit N | abort\n");
       return 2;
    }

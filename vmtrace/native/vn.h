@@ -154,6 +154,7 @@ struct vn_proc {
    char *exe_name;            /* the program's file (first mapped at exec) */
    uint64_t exe_end;          /* end of its image (and bss) */
    int exec_done;             /* the image is set up: it has run */
+   int mm_own;                /* known not to share its parent's address space */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;
 };

@@ -113,6 +113,7 @@ void vn_proc_exec(pid_t pid, const char *comm)
    if (p->comm[0] || p->ppid != getpid())
       p->execs++;
    snprintf(p->comm, sizeof p->comm, "%s", comm);
+   p->mm_own = 1;   /* exec gives a new address space */
    vn_maps_forget(p);
    free(p->exe_name);
    p->exe_name = NULL;

@@ -3,9 +3,12 @@
    taskstats at its exit (vn_taskstats.c), wait4's ru_maxrss for PROG. */
 #include "vn.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 void vn_rss_open(struct vn_proc *p)
@@ -44,6 +47,33 @@ static void read_hwm(struct vn_proc *p)
       p->peak_rss = kib / 4;
 }
 
+/* Whether p is now in its parent's address space: a vfork or
+   posix_spawn child before its exec, or a clone(CLONE_VM) one.  Its
+   resident pages are its parent's then (the kernel counts them for both,
+   as for threads): counting them again would double the tree's sum, and
+   they are not its own.  kcmp(KCMP_VM) says; once it says no, or the
+   process has exec'd, it is not asked again. */
+static int in_parents_mm(struct vn_proc *p)
+{
+   static int no_kcmp;
+   struct vn_proc *parent;
+   long r;
+   if (p->mm_own || no_kcmp)
+      return 0;
+   parent = vn_proc_find(p->ppid);
+   if (!parent || parent == p || parent->exited) {
+      p->mm_own = 1;
+      return 0;
+   }
+   r = syscall(SYS_kcmp, p->pid, parent->pid, KCMP_VM, 0, 0);
+   if (r == 0)
+      return 1;
+   if (r < 0 && (errno == ENOSYS || errno == EPERM))
+      no_kcmp = 1;
+   p->mm_own = 1;
+   return 0;
+}
+
 uint64_t vn_poll_rss(void)
 {
    uint64_t sum = 0;
@@ -54,7 +84,7 @@ uint64_t vn_poll_rss(void)
       char buf[256];
       ssize_t n;
       unsigned long long size, res;
-      if (p->exited || p->statm_fd < 0)
+      if (p->exited || p->statm_fd < 0 || in_parents_mm(p))
          continue;
       n = pread(p->statm_fd, buf, sizeof buf - 1, 0);
       if (n <= 0) {
