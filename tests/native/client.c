@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -332,6 +333,28 @@ int main(int argc, char **argv)
              waitpid(pid, &st, 0) != pid)
             return 2;
       }
+   } else if (strcmp(mode, "names") == 0 && argc > 2) {
+      /* files whose names are not UTF-8 (a surrogate, an overlong form,
+         beyond U+10FFFF, a truncated character, a stray byte) or hold a
+         terminal escape, each mapped and written; and such a comm */
+      static const char *const bad[] = { "\xed\xa0\x80", "\xc0\xaf", "\xf5\x80\x80\x80",
+                                         "\xe2\x82", "\xff", "\x1b[31mred", "ok\xc3\xa9" };
+      for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+         char path[4096];
+         volatile char *f;
+         int fd;
+         snprintf(path, sizeof path, "%s/%s.%zu", argv[2], bad[i], i);
+         fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+         if (fd < 0 || ftruncate(fd, PAGE) != 0)
+            return 2;
+         f = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+         if (f == MAP_FAILED)
+            return 2;
+         f[0] = 1;
+         close(fd);
+      }
+      prctl(PR_SET_NAME, "x\xed\xa0\x80\xff\x1b", 0, 0, 0);
+      n = 0;
    } else if (strcmp(mode, "signal") == 0) {
       raise((int)n);
       return 2;
@@ -342,7 +365,7 @@ int main(int argc, char **argv)
    } else {
       fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
               "mremap|mremap-grow|mremap-maymove N [hold] | leader-exit[-child] N | "
-              "spawn-big N | signal N | exec | "
+              "spawn-big N | signal N | names DIR | exec | "
               "file N PATH | exit N | abort\n");
       return 2;
    }

@@ -317,5 +317,6 @@ void vn_write_output(const char *path);
 void vn_sites_json(FILE *f);
 void vn_timeline_json(FILE *f);
 void vn_json_str(FILE *f, const char *s);
+int vn_utf8_char(const unsigned char *p);
 
 #endif

@@ -130,13 +130,20 @@ static void let_program_run(struct prog *p, char **argv)
       vn_die("cannot run '%s': %s", argv[0], strerror(e));
    }
    if (vn_opt.verbosity > 0) {
-      int k;
+      size_t len = 1, k;
+      char *cmd;
+      for (k = 0; argv[k]; k++)
+         len += strlen(argv[k]) + 1;
+      cmd = vn_xcalloc(len, 1);
+      for (k = 0; argv[k]; k++) {
+         if (k)
+            strcat(cmd, " ");
+         strcat(cmd, argv[k]);
+      }
       vn_info("vmtrace-native-%s, the real kernel's page faults (perf_event_open, libunwind)",
               VN_VERSION);
-      fprintf(stderr, "==%d== Command:", (int)p->pid);
-      for (k = 0; argv[k]; k++)
-         fprintf(stderr, " %s", argv[k]);
-      fputs("\n", stderr);
+      vn_info("Command: %s", cmd);
+      free(cmd);
    }
 }
 

@@ -9,6 +9,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The length of the well-formed UTF-8 character at p (the Unicode
+   standard's table 3-7: no overlong forms, no surrogates, nothing above
+   U+10FFFF), or, negated, the length of the longest start of one there,
+   which is replaced by one U+FFFD ("maximal subpart", as Unicode
+   recommends and Python and JavaScript's TextDecoder do). */
+int vn_utf8_char(const unsigned char *p)
+{
+   unsigned c = p[0], lo = 0x80, hi = 0xbf;
+   int len, k;
+   if (c < 0x80)
+      return 1;
+   if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+   } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0)
+         lo = 0xa0;
+      else if (c == 0xed)
+         hi = 0x9f;
+   } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0)
+         lo = 0x90;
+      else if (c == 0xf4)
+         hi = 0x8f;
+   } else {
+      return -1;
+   }
+   for (k = 1; k < len; k++) {
+      if (p[k] < lo || p[k] > hi)
+         return -k;   /* a NUL ends it too */
+      lo = 0x80;
+      hi = 0xbf;
+   }
+   return len;
+}
+
 void vn_json_str(FILE *f, const char *s)
 {
    const unsigned char *p = (const unsigned char *)s;
@@ -26,18 +63,13 @@ void vn_json_str(FILE *f, const char *s)
          else if (*p < 0x80)
             fputc(*p, f);
          else {
-            /* pass valid UTF-8 through, escape stray bytes as U+FFFD */
-            int len = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-            int k, ok = len > 0;
-            for (k = 1; ok && k < len; k++)
-               if ((p[k] & 0xc0) != 0x80)
-                  ok = 0;
-            if (ok) {
+            /* well-formed UTF-8 passes, anything else is U+FFFD */
+            int len = vn_utf8_char(p);
+            if (len > 0)
                fwrite(p, 1, (size_t)len, f);
-               p += len - 1;
-            } else {
+            else
                fputs("\\ufffd", f);
-            }
+            p += (len > 0 ? len : -len) - 1;
          }
       }
    }

@@ -20,22 +20,41 @@ pid_t vn_log_pid(void)
    return log_pid ? log_pid : getpid();
 }
 
+/* One message on one line of stderr.  Control characters in what it
+   quotes (an argument, a file name) are written as \xNN: a name cannot
+   break the line or send the terminal an escape sequence. */
+static void put_line(const char *prefix, const char *fmt, va_list ap)
+{
+   char *msg = NULL;
+   const char *p;
+   if (vasprintf(&msg, fmt, ap) < 0)
+      msg = NULL;
+   fputs(prefix, stderr);
+   for (p = msg ? msg : fmt; *p; p++) {
+      unsigned char c = (unsigned char)*p;
+      if (c < 0x20 || c == 0x7f)
+         fprintf(stderr, "\\x%02x", c);
+      else
+         fputc(c, stderr);
+   }
+   fputc('\n', stderr);
+   free(msg);
+}
+
 void vn_die(const char *fmt, ...)
 {
    va_list ap;
-   fputs("vmtrace-native: ", stderr);
    va_start(ap, fmt);
-   vfprintf(stderr, fmt, ap);
+   put_line("vmtrace-native: ", fmt, ap);
    va_end(ap);
-   fputc('\n', stderr);
    exit(1);
 }
 
 static void log_line(const char *what, const char *fmt, va_list ap)
 {
-   fprintf(stderr, "==%d== %s", (int)vn_log_pid(), what);
-   vfprintf(stderr, fmt, ap);
-   fputc('\n', stderr);
+   char prefix[64];
+   snprintf(prefix, sizeof prefix, "==%d== %s", (int)vn_log_pid(), what);
+   put_line(prefix, fmt, ap);
 }
 
 void vn_warn(const char *fmt, ...)
