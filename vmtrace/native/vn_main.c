@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,13 +26,20 @@ struct prog {
    int exec_err;    /* read: errno of a failed exec, or EOF */
 };
 
-/* Fail on a bad %q{VAR}, or a directory the record cannot go to, before
-   running anything. */
+/* Fail on a bad %q{VAR}, a directory the record cannot go to, or a path
+   that is a directory, before running anything.  (A regular file is
+   replaced by renaming over it; anything else, a pipe or /dev/null, is
+   written in place and must be writable.) */
 static void check_out_file(void)
 {
    char *probe = vn_expand_name(vn_opt.out_file, 0);
    char *slash = strrchr(probe, '/');
    const char *dir = ".";
+   struct stat st;
+   if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
+      vn_die("cannot write '%s': %s", vn_opt.out_file, strerror(EISDIR));
+   if (stat(probe, &st) == 0 && !S_ISREG(st.st_mode) && access(probe, W_OK) < 0)
+      vn_die("cannot write '%s': %s", vn_opt.out_file, strerror(errno));
    if (slash) {
       slash[1] = '\0';
       dir = probe;
