@@ -9,11 +9,13 @@
      vn_util.c      messages, allocation, clocks
      vn_table.c     the one hash table every lookup uses
      vn_perf.c      the events and their ring buffers (evsel, mmap)
+     vn_tracepoint.c  the mremap tracepoints' ids and fields (tracefs)
+     vn_taskstats.c the kernel's accounting record of each exit
      vn_ordered.c   the backlog: records in time order (ordered-events)
      vn_records.c   what each record means (session's dispatch)
      vn_proc.c      the processes of the tree (machine, thread)
      vn_maps.c      their mappings and the faults in them (maps)
-     vn_rss.c       resident pages: polling and the kernel's peaks
+     vn_rss.c       resident pages: polling, shared address spaces, peaks
      vn_timeline.c  faults and resident pages over time
      vn_elf.c       ELF files: segments and symbols (symbol-elf)
      vn_unwind.c    libunwind over a recorded stack (unwind-libunwind)

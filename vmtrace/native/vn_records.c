@@ -1,6 +1,8 @@
 /* What each record means: a fault sample is counted, placed in its
-   mapping and unwound into a fault site; the side-band records (mmap2,
-   comm, fork, exit) keep the processes and their address spaces. */
+   mapping and unwound into a fault site; mremap's entry and exit move a
+   mapping; the side-band records (mmap2, comm, fork, exit) keep the
+   processes, their threads and their address spaces; our own exit
+   accounting records (vn_taskstats.c) give peaks. */
 #include "vn.h"
 
 #include <linux/perf_event.h>
