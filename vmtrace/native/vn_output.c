@@ -9,41 +9,41 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The length of the well-formed UTF-8 character at p (the Unicode
-   standard's table 3-7: no overlong forms, no surrogates, nothing above
-   U+10FFFF), or, negated, the length of the longest start of one there,
-   which is replaced by one U+FFFD ("maximal subpart", as Unicode
-   recommends and Python and JavaScript's TextDecoder do). */
+/* The Unicode standard's table 3-7, the well-formed UTF-8 byte sequences:
+   by first byte, the length and the range of the second byte (any further
+   ones are 80..BF).  What it leaves out: overlong forms, surrogates, code
+   points above U+10FFFF. */
+static const struct {
+   unsigned char first_lo, first_hi, len, second_lo, second_hi;
+} well_formed[] = {
+   { 0xc2, 0xdf, 2, 0x80, 0xbf }, { 0xe0, 0xe0, 3, 0xa0, 0xbf }, { 0xe1, 0xec, 3, 0x80, 0xbf },
+   { 0xed, 0xed, 3, 0x80, 0x9f }, { 0xee, 0xef, 3, 0x80, 0xbf }, { 0xf0, 0xf0, 4, 0x90, 0xbf },
+   { 0xf1, 0xf3, 4, 0x80, 0xbf }, { 0xf4, 0xf4, 4, 0x80, 0x8f },
+};
+
+/* The length of the well-formed UTF-8 character at p, or, negated, the
+   length of the longest start of one there, which is replaced by one
+   U+FFFD ("maximal subpart", as Unicode recommends and Python and
+   JavaScript's TextDecoder do). */
 int vn_utf8_char(const unsigned char *p)
 {
-   unsigned c = p[0], lo = 0x80, hi = 0xbf;
-   int len, k;
-   if (c < 0x80)
+   size_t r;
+   int k;
+   if (p[0] < 0x80)
       return 1;
-   if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-   } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0)
-         lo = 0xa0;
-      else if (c == 0xed)
-         hi = 0x9f;
-   } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0)
-         lo = 0x90;
-      else if (c == 0xf4)
-         hi = 0x8f;
-   } else {
-      return -1;
+   for (r = 0; r < sizeof well_formed / sizeof well_formed[0]; r++) {
+      unsigned lo = well_formed[r].second_lo, hi = well_formed[r].second_hi;
+      if (p[0] < well_formed[r].first_lo || p[0] > well_formed[r].first_hi)
+         continue;
+      for (k = 1; k < well_formed[r].len; k++) {
+         if (p[k] < lo || p[k] > hi)
+            return -k;   /* a NUL ends it too */
+         lo = 0x80;
+         hi = 0xbf;
+      }
+      return k;
    }
-   for (k = 1; k < len; k++) {
-      if (p[k] < lo || p[k] > hi)
-         return -k;   /* a NUL ends it too */
-      lo = 0x80;
-      hi = 0xbf;
-   }
-   return len;
+   return -1;
 }
 
 void vn_json_str(FILE *f, const char *s)
