@@ -9,7 +9,7 @@
      vn_util.c      messages, allocation, clocks
      vn_table.c     the one hash table every lookup uses
      vn_perf.c      the events and their ring buffers (evsel, mmap)
-     vn_tracepoint.c  the mremap tracepoints' ids and fields (tracefs)
+     vn_tracepoint.c  the mremap tracepoint's id (tracefs)
      vn_taskstats.c the kernel's accounting record of each exit
      vn_ordered.c   the backlog: records in time order (ordered-events)
      vn_records.c   what each record means (session's dispatch)
@@ -219,23 +219,20 @@ void vn_perf_collect(void);         /* ring buffers -> backlog */
 void vn_perf_finish(struct vn_faults *counted, uint64_t *lost);
 uint64_t vn_perf_reported_lost(void);
 /* What a sample's identifier says it is: a fault of class VN_MINOR or
-   VN_MAJOR, the entry to or the exit from mremap, or -1. */
-enum { VN_EV_MREMAP_ENTER = VN_NCLASS, VN_EV_MREMAP_EXIT };
+   VN_MAJOR, the exit from mremap, or -1. */
+enum { VN_EV_MREMAP_EXIT = VN_NCLASS };
 int vn_perf_event_of(uint64_t id);
 extern uint64_t vn_sample_type, vn_regs_mask;
+/* An mremap exit's sample: after identifier, ip, tid and time, the ABI
+   and these user registers, in this order (perf's numbering, ascending):
+   AX (the result), DX (new_len), SI (old_len), DI (addr), R8 (new_addr),
+   R10 (flags). */
+enum { VN_MR_AX, VN_MR_DX, VN_MR_SI, VN_MR_DI, VN_MR_R8, VN_MR_R10, VN_MR_NREGS };
 
 /* ---- tracepoints (vn_tracepoint.c) ------------------------------------ */
-/* syscalls:sys_enter_mremap and sys_exit_mremap: their ids, where mremap's
-   addr, old_len, new_len, flags and new_addr are in the first's raw data,
-   and its return value in the second's. */
-struct vn_mremap_tp {
-   uint64_t enter_id, exit_id;
-   unsigned arg_off[5], ret_off;
-};
-int vn_tracepoints_mremap(struct vn_mremap_tp *tp);   /* 0: found */
-extern struct vn_mremap_tp vn_mremap_tp;
-extern int vn_mremap_traced;   /* both are recorded */
-
+/* The id of syscalls:sys_exit_mremap; 0: found. */
+int vn_tracepoint_mremap_exit(uint64_t *id);
+extern int vn_mremap_traced;
 /* ---- the backlog (vn_ordered.c) --------------------------------------- */
 /* Room for a record of n bytes; vn_backlog_commit enters the first `keep`
    of them with its time. */

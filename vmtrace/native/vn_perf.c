@@ -30,8 +30,8 @@ struct ring {
    int fd[VN_NCLASS];
    uint64_t id[VN_NCLASS];
    int cpu;
-   int tp_fd[2];              /* mremap's entry and exit, if traced */
-   uint64_t tp_id[2];
+   int tp_fd;                 /* mremap's exit, if traced */
+   uint64_t tp_id;
    struct perf_event_mmap_page *meta;
    uint8_t *data;
    uint64_t size;
@@ -40,7 +40,6 @@ struct ring {
 static struct ring *rings;
 static int nrings;
 uint64_t vn_sample_type, vn_regs_mask;
-struct vn_mremap_tp vn_mremap_tp;
 int vn_mremap_traced;
 static uint64_t dropped;   /* samples left out of a full backlog */
 
@@ -173,63 +172,62 @@ static int map_ring(struct ring *r, long pg)
    return 0;
 }
 
-/* mremap's entry and exit on one CPU, into its ring buffer: -1 if the
-   kernel will not have them. */
-static int open_mremap_events(struct ring *r, pid_t child, int cpu, int no_kernel)
+/* mremap's exit on one CPU, into its ring buffer, with the registers
+   that hold its arguments and result: -1 if the kernel will not have it. */
+static int open_mremap_event(struct ring *r, pid_t child, int cpu, uint64_t tp, int no_kernel)
 {
-   int k;
-   for (k = 0; k < 2; k++) {
-      struct perf_event_attr a;
-      long fd;
-      memset(&a, 0, sizeof a);
-      a.size = sizeof a;
-      a.type = PERF_TYPE_TRACEPOINT;
-      a.config = k ? vn_mremap_tp.exit_id : vn_mremap_tp.enter_id;
-      a.sample_period = 1;
-      /* the fault samples' first fields, then the tracepoint's data */
-      a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
-                      PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
-      a.disabled = 1;
-      a.enable_on_exec = 1;
-      a.inherit = 1;
-      a.exclude_hv = 1;
-      a.exclude_kernel = no_kernel;   /* a system call's tracepoint has the user's registers */
-      a.use_clockid = 1;              /* as the ring's owner: SET_OUTPUT wants one clock */
-      a.clockid = CLOCK_MONOTONIC;
-      fd = perf_event_open(&a, child, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-      if (fd < 0)
-         return -1;
-      r->tp_fd[k] = (int)fd;
-      if (ioctl(r->tp_fd[k], PERF_EVENT_IOC_ID, &r->tp_id[k]) < 0 ||
-          ioctl(r->tp_fd[k], PERF_EVENT_IOC_SET_OUTPUT, r->fd[VN_MINOR]) < 0)
-         return -1;
-   }
+   struct perf_event_attr a;
+   long fd;
+   memset(&a, 0, sizeof a);
+   a.size = sizeof a;
+   a.type = PERF_TYPE_TRACEPOINT;
+   a.config = tp;
+   a.sample_period = 1;
+   /* the fault samples' first fields, then the registers */
+   a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID |
+                   PERF_SAMPLE_TIME | PERF_SAMPLE_REGS_USER;
+   a.sample_regs_user = (1ull << PR_AX) | (1ull << PR_DX) | (1ull << PR_SI) | (1ull << PR_DI) |
+                        (1ull << PR_R8) | (1ull << PR_R10);
+   a.disabled = 1;
+   a.enable_on_exec = 1;
+   a.inherit = 1;
+   a.exclude_hv = 1;
+   a.exclude_kernel = no_kernel;   /* a system call's tracepoint has the user's registers */
+   a.use_clockid = 1;              /* as the ring's owner: SET_OUTPUT wants one clock */
+   a.clockid = CLOCK_MONOTONIC;
+   fd = perf_event_open(&a, child, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+   if (fd < 0)
+      return -1;
+   r->tp_fd = (int)fd;
+   if (ioctl(r->tp_fd, PERF_EVENT_IOC_ID, &r->tp_id) < 0 ||
+       ioctl(r->tp_fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd[VN_MINOR]) < 0)
+      return -1;
    return 0;
 }
 
-/* Every CPU's mremap events, or none (then a fault outside the known
+/* Every CPU's mremap event, or none (then a fault outside the known
    mappings has /proc/PID/maps read again: vn_maps.c). */
 static void trace_mremap(pid_t child, int no_kernel)
 {
    const char *why = NULL;
-   int i, k;
-   if (vn_tracepoints_mremap(&vn_mremap_tp) < 0)
-      why = geteuid() == 0 ? "no syscalls:sys_enter_mremap tracepoint"
+   uint64_t tp;
+   int i;
+   if (vn_tracepoint_mremap_exit(&tp) < 0)
+      why = geteuid() == 0 ? "no syscalls:sys_exit_mremap tracepoint"
                            : "tracefs is not readable (run as root)";
    for (i = 0; i < nrings && !why; i++)
-      if (open_mremap_events(&rings[i], child, rings[i].cpu, no_kernel) < 0)
+      if (open_mremap_event(&rings[i], child, rings[i].cpu, tp, no_kernel) < 0)
          why = strerror(errno);
    vn_mremap_traced = !why;
    for (i = 0; i < nrings && why; i++)
-      for (k = 0; k < 2; k++)
-         if (rings[i].tp_fd[k] >= 0) {
-            close(rings[i].tp_fd[k]);
-            rings[i].tp_fd[k] = -1;
-         }
+      if (rings[i].tp_fd >= 0) {
+         close(rings[i].tp_fd);
+         rings[i].tp_fd = -1;
+      }
    if (vn_opt.verbosity > 1 && why)
       vn_info("mremap: not traced (%s): a moved region is looked up in /proc/PID/maps", why);
    else if (vn_opt.verbosity > 1)
-      vn_info("mremap: traced (syscalls:sys_enter_mremap, sys_exit_mremap)");
+      vn_info("mremap: traced (syscalls:sys_exit_mremap)");
 }
 
 int vn_perf_open(pid_t child)
@@ -253,7 +251,7 @@ int vn_perf_open(pid_t child)
       struct ring *r = &rings[nrings];
       int ok;
       r->cpu = cpu;
-      r->tp_fd[0] = r->tp_fd[1] = -1;
+      r->tp_fd = -1;
       ok = open_fault_events(r, child, cpu, &no_kernel);
       if (ok < 0)
          return -1;
@@ -390,9 +388,7 @@ int vn_perf_event_of(uint64_t id)
          return VN_MINOR;
       if (rings[i].id[VN_MAJOR] == id)
          return VN_MAJOR;
-      if (vn_mremap_traced && rings[i].tp_id[0] == id)
-         return VN_EV_MREMAP_ENTER;
-      if (vn_mremap_traced && rings[i].tp_id[1] == id)
+      if (vn_mremap_traced && rings[i].tp_id == id)
          return VN_EV_MREMAP_EXIT;
    }
    return -1;

@@ -1,5 +1,5 @@
 /* What each record means: a fault sample is counted, placed in its
-   mapping and unwound into a fault site; mremap's entry and exit move a
+   mapping and unwound into a fault site; mremap's exit moves a
    mapping; the side-band records (mmap2, comm, fork, exit) keep the
    processes, their threads and their address spaces; our own exit
    accounting records (vn_taskstats.c) give peaks. */
@@ -16,51 +16,24 @@ uint64_t vn_records_lost(void)
    return lost_total;
 }
 
-/* ---- mremap ------------------------------------------------------------------
-   Its entry has the arguments, its exit the result: the arguments wait
-   here, by thread, for the exit. */
+/* ---- mremap ---------------------------------------------------------------
+   Its exit, with the registers that still hold its arguments: addr in DI,
+   old_len in SI, new_len in DX, flags in R10, new_addr in R8, the result
+   in AX. */
 
-#define NPENDING 64
-static struct {
-   uint32_t tid;
-   uint64_t arg[5];   /* addr old_len new_len flags new_addr */
-} pending[NPENDING];
-static unsigned npending_next;
-
-static void handle_mremap(int ev, uint32_t pid, uint32_t tid, const uint8_t *p, const uint8_t *end)
+static void handle_mremap(uint32_t pid, const uint8_t *p, const uint8_t *end)
 {
-   const uint8_t *raw;
-   uint32_t size;
-   int k, slot = -1;
-   if (p + 4 > end)
+   uint64_t r[VN_MR_NREGS], ret;
+   int k;
+   if (p + 8 + 8 * VN_MR_NREGS > end || vn_get64(p) == PERF_SAMPLE_REGS_ABI_NONE)
       return;
-   size = vn_get32(p);
-   raw = p + 4;
-   if (size > (size_t)(end - raw))
-      return;
-   for (k = 0; k < NPENDING && slot < 0; k++)
-      if (pending[k].tid == tid)
-         slot = k;
-   if (ev == VN_EV_MREMAP_ENTER) {
-      if (slot < 0)
-         slot = (int)(npending_next++ % NPENDING);
-      for (k = 0; k < 5; k++) {
-         if (vn_mremap_tp.arg_off[k] + 8 > size)
-            return;
-         pending[slot].arg[k] = vn_get64(raw + vn_mremap_tp.arg_off[k]);
-      }
-      pending[slot].tid = tid;
-   } else if (slot >= 0) {
-      uint64_t ret, *a = pending[slot].arg;
-      pending[slot].tid = 0;
-      if (vn_mremap_tp.ret_off + 8 > size)
-         return;
-      ret = vn_get64(raw + vn_mremap_tp.ret_off);
-      if ((int64_t)ret < 0 && (int64_t)ret >= -4095)
-         return;   /* failed: nothing moved */
-      vn_proc_mremap((pid_t)pid, a[0], (a[1] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1),
-                     (a[2] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1), a[3], ret);
-   }
+   for (k = 0; k < VN_MR_NREGS; k++)
+      r[k] = vn_get64(p + 8 + 8 * k);
+   ret = r[VN_MR_AX];
+   if ((int64_t)ret < 0 && (int64_t)ret >= -4095)
+      return;   /* failed: nothing moved */
+   vn_proc_mremap((pid_t)pid, r[VN_MR_DI], (r[VN_MR_SI] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1),
+                  (r[VN_MR_DX] + VN_PAGE - 1) & ~(uint64_t)(VN_PAGE - 1), r[VN_MR_R10], ret);
 }
 
 /* ---- samples ----------------------------------------------------------------- */
@@ -87,8 +60,8 @@ static void handle_sample(const struct perf_event_header *h, const uint8_t *p, s
    pid = vn_get32(p + 16);
    t = vn_get64(p + 24);
    cls = vn_perf_event_of(id);
-   if (cls == VN_EV_MREMAP_ENTER || cls == VN_EV_MREMAP_EXIT) {
-      handle_mremap(cls, pid, vn_get32(p + 20), p + 32, end);
+   if (cls == VN_EV_MREMAP_EXIT) {
+      handle_mremap(pid, p + 32, end);
       return;
    }
    if (cls < 0 || len < 40)
