@@ -3,12 +3,17 @@
      MAP <start> <end>                       the region it works on
      ORACLE minflt=N majflt=N                the kernel's own count
                                              (getrusage) around the work
+     PEAK who maxrss_kib=N                   the kernel's high-water mark
+                                             (getrusage, wait4) at the end
    Lines marked FAULT-... are where the faults happen; the test finds them
    by the marker. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,8 @@
 #include <unistd.h>
 
 #define PAGE 4096UL
+
+extern char **environ;
 
 static struct rusage before;
 
@@ -36,22 +43,91 @@ static void oracle_end(const char *who)
    fflush(stdout);
 }
 
-static char *region(size_t pages)
+static void say_map(const volatile char *p, size_t pages)
 {
-   char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   printf("MAP %lu %lu\n", (unsigned long)p, (unsigned long)(p + pages * PAGE));
+   fflush(stdout);
+}
+
+/* A fresh private anonymous region, one fault per page: no transparent
+   huge pages. */
+static char *anon(size_t pages, int prot)
+{
+   char *p = mmap(NULL, pages * PAGE, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
    if (p == MAP_FAILED) {
       perror("mmap");
       exit(2);
    }
-   /* one fault per page: no transparent huge pages */
    madvise(p, pages * PAGE, MADV_NOHUGEPAGE);
-   printf("MAP %lu %lu\n", (unsigned long)p, (unsigned long)(p + pages * PAGE));
-   fflush(stdout);
+   return p;
+}
+
+/* `pages` pages nothing is mapped at, 1 TiB steps below `near` (far from
+   everything a small program maps, so no earlier mapping was ever there):
+   mincore fails with ENOMEM on a page that is not mapped. */
+static char *never_mapped(const char *near, size_t pages)
+{
+   unsigned char v;
+   uintptr_t at = ((uintptr_t)near & ~(uintptr_t)(PAGE - 1)) - (1ul << 40);
+   for (; at > (1ul << 40); at -= 1ul << 40) {
+      size_t i;
+      for (i = 0; i < pages; i++)
+         if (mincore((void *)(at + i * PAGE), PAGE, &v) == 0 || errno != ENOMEM)
+            break;
+      if (i == pages)
+         return (char *)at;
+   }
+   fprintf(stderr, "no free place\n");
+   exit(2);
+}
+
+/* n pages written, counted by the kernel; then held a while if asked (so
+   a reader of /proc/PID/maps still finds the process). */
+static void write_pages(volatile char *p, size_t n, int hold)
+{
+   oracle_start();
+   for (size_t i = 0; i < n; i++)
+      p[i * PAGE] = 1;   /* FAULT-MREMAP */
+   oracle_end("main");
+   if (hold)
+      usleep(300000);
+}
+
+static char *region(size_t pages)
+{
+   char *p = anon(pages, PROT_READ | PROT_WRITE);
+   say_map(p, pages);
    return p;
 }
 
 /* memset reached through a pointer, so the call stays a call into libc */
 static void *(*volatile memset_fn)(void *, int, size_t) = memset;
+
+/* The kernel's high-water mark of this process, said just before it exits:
+   formatting and writing touch nothing new, so it is the peak at exit. */
+static void say_peak_and_exit(void)
+{
+   static char line[64];
+   struct rusage ru;
+   int len;
+   snprintf(line, sizeof line, "PEAK main maxrss_kib=%ld\n", 0L);   /* the code, faulted in */
+   getrusage(RUSAGE_SELF, &ru);
+   len = snprintf(line, sizeof line, "PEAK main maxrss_kib=%ld\n", ru.ru_maxrss);
+   if (write(1, line, (size_t)len) != len)
+      _exit(2);
+   _exit(0);
+}
+
+/* n fresh pages made resident in one go, the way a program touching them
+   would, but within a millisecond (the kernel writes them: MADV_POPULATE_
+   WRITE, Linux 5.14; by hand where it has none). */
+static void populate(size_t n)
+{
+   volatile char *p = region(n);
+   if (madvise((void *)p, n * PAGE, MADV_POPULATE_WRITE) != 0)
+      for (size_t i = 0; i < n; i++)
+         p[i * PAGE] = 1;
+}
 
 struct thread_arg { size_t pages; };
 
@@ -64,10 +140,31 @@ static void *thread_main(void *v)
    return NULL;
 }
 
+/* The last thread of a process whose first one has gone (pthread_exit in
+   main): 100 ms later it writes n pages and ends the process, exit 7. */
+static void *last_thread(void *v)
+{
+   size_t n = *(size_t *)v;
+   volatile char *p;
+   usleep(100000);
+   p = region(n);
+   for (size_t i = 0; i < n; i++)
+      p[i * PAGE] = 1;   /* FAULT-LATE */
+   exit(7);
+}
+
+static void leader_exits_first(size_t *n)
+{
+   pthread_t t;
+   pthread_create(&t, NULL, last_thread, n);
+   pthread_exit(NULL);
+}
+
 int main(int argc, char **argv)
 {
    const char *mode = argc > 1 ? argv[1] : "";
    size_t n = argc > 2 ? strtoul(argv[2], NULL, 0) : 0;
+   int hold = argc > 3 && strcmp(argv[3], "hold") == 0;
 
    if (strcmp(mode, "anon") == 0) {
       volatile char *p = region(n);
@@ -151,12 +248,125 @@ int main(int argc, char **argv)
       for (size_t i = 0; i < n; i++)
          p[i * PAGE] = 1;   /* FAULT-BRK */
       oracle_end("main");
+   } else if (strcmp(mode, "peak") == 0) {
+      /* n pages made resident, then the end at once: no poll of /proc
+         sees the top */
+      populate(n);
+      say_peak_and_exit();
+   } else if (strcmp(mode, "peak-fork") == 0) {
+      /* the same, leaving behind a child that shares the n pages and
+         outlives the parent */
+      populate(n);
+      if (fork() == 0) {
+         close(1);
+         usleep(300000);
+         _exit(0);
+      }
+      say_peak_and_exit();
+   } else if (strcmp(mode, "peak-child") == 0) {
+      /* a child that writes n pages and exits at once, waited for */
+      struct rusage ru;
+      int st;
+      pid_t pid = fork();
+      if (pid == 0) {
+         populate(n);
+         _exit(0);
+      }
+      if (wait4(pid, &st, 0, &ru) != pid)
+         return 2;
+      printf("PEAK child maxrss_kib=%ld\n", ru.ru_maxrss);
+   } else if (strcmp(mode, "mremap") == 0) {
+      /* n fresh pages moved (MREMAP_FIXED) to a place never mapped
+         before, then written: a fault per page, at the new place */
+      char *from = anon(n, PROT_READ | PROT_WRITE);
+      char *to = never_mapped(from, n);
+      volatile char *p = mremap(from, n * PAGE, n * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+      if (p != to)
+         return 2;
+      say_map(p, n);
+      write_pages(p, n, hold);
+   } else if (strcmp(mode, "mremap-grow") == 0) {
+      /* n fresh pages, placed where nothing ever was, grown in place to
+         2n, then all written */
+      char *base = never_mapped((char *)&mode, 2 * n);
+      volatile char *p;
+      if (mmap(base, n * PAGE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != base)
+         return 2;
+      madvise(base, n * PAGE, MADV_NOHUGEPAGE);
+      p = mremap(base, n * PAGE, 2 * n * PAGE, 0);
+      if (p != base)
+         return 2;
+      say_map(p, 2 * n);
+      write_pages(p, 2 * n, hold);
+   } else if (strcmp(mode, "mremap-maymove") == 0) {
+      /* realloc's way: n fresh pages that cannot grow in place (a page
+         of other protection follows), grown to 2n where the kernel
+         chooses, then all written */
+      char *from = anon(n + 1, PROT_READ | PROT_WRITE);
+      volatile char *p;
+      mprotect(from + n * PAGE, PAGE, PROT_NONE);
+      p = mremap(from, n * PAGE, 2 * n * PAGE, MREMAP_MAYMOVE);
+      if (p == MAP_FAILED || p == from)
+         return 2;
+      say_map(p, 2 * n);
+      write_pages(p, 2 * n, hold);
+   } else if (strcmp(mode, "leader-exit") == 0) {
+      leader_exits_first(&n);
+   } else if (strcmp(mode, "leader-exit-child") == 0) {
+      int st;
+      pid_t pid = fork();
+      if (pid == 0)
+         leader_exits_first(&n);
+      waitpid(pid, &st, 0);
+      return WIFEXITED(st) && WEXITSTATUS(st) == 7 ? 0 : 2;
+   } else if (strcmp(mode, "spawn-big") == 0) {
+      /* n pages resident, then /bin/true started 50 times with
+         posix_spawn (vfork-like: the child runs in this address space
+         until its exec), one at a time */
+      char *args[] = { "true", NULL };
+      populate(n);
+      for (int i = 0; i < 50; i++) {
+         pid_t pid;
+         int st;
+         if (posix_spawn(&pid, "/bin/true", NULL, NULL, args, environ) != 0 ||
+             waitpid(pid, &st, 0) != pid)
+            return 2;
+      }
+   } else if (strcmp(mode, "names") == 0 && argc > 2) {
+      /* files whose names are not UTF-8 (a surrogate, an overlong form,
+         beyond U+10FFFF, a truncated character, a stray byte) or hold a
+         terminal escape, each mapped and written; and such a comm */
+      static const char *const bad[] = { "\xed\xa0\x80", "\xc0\xaf", "\xf5\x80\x80\x80",
+                                         "\xe2\x82", "\xff", "\x1b[31mred", "ok\xc3\xa9" };
+      for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+         char path[4096];
+         volatile char *f;
+         int fd;
+         snprintf(path, sizeof path, "%s/%s.%zu", argv[2], bad[i], i);
+         fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+         if (fd < 0 || ftruncate(fd, PAGE) != 0)
+            return 2;
+         f = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+         if (f == MAP_FAILED)
+            return 2;
+         f[0] = 1;
+         close(fd);
+      }
+      prctl(PR_SET_NAME, "x\xed\xa0\x80\xff\x1b", 0, 0, 0);
+      n = 0;
+   } else if (strcmp(mode, "signal") == 0) {
+      raise((int)n);
+      return 2;
    } else if (strcmp(mode, "exit") == 0) {
       return (int)n;
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
-      fprintf(stderr, "usage: client anon|memset|fork|threads|brk N | exec | file N PATH | exit N | abort\n");
+      fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
+              "mremap|mremap-grow|mremap-maymove N [hold] | leader-exit[-child] N | "
+              "spawn-big N | signal N | names DIR | exec | "
+              "file N PATH | exit N | abort\n");
       return 2;
    }
    return 0;

@@ -9,6 +9,43 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The Unicode standard's table 3-7, the well-formed UTF-8 byte sequences:
+   by first byte, the length and the range of the second byte (any further
+   ones are 80..BF).  What it leaves out: overlong forms, surrogates, code
+   points above U+10FFFF. */
+static const struct {
+   unsigned char first_lo, first_hi, len, second_lo, second_hi;
+} well_formed[] = {
+   { 0xc2, 0xdf, 2, 0x80, 0xbf }, { 0xe0, 0xe0, 3, 0xa0, 0xbf }, { 0xe1, 0xec, 3, 0x80, 0xbf },
+   { 0xed, 0xed, 3, 0x80, 0x9f }, { 0xee, 0xef, 3, 0x80, 0xbf }, { 0xf0, 0xf0, 4, 0x90, 0xbf },
+   { 0xf1, 0xf3, 4, 0x80, 0xbf }, { 0xf4, 0xf4, 4, 0x80, 0x8f },
+};
+
+/* The length of the well-formed UTF-8 character at p, or, negated, the
+   length of the longest start of one there, which is replaced by one
+   U+FFFD ("maximal subpart", as Unicode recommends and Python and
+   JavaScript's TextDecoder do). */
+int vn_utf8_char(const unsigned char *p)
+{
+   size_t r;
+   int k;
+   if (p[0] < 0x80)
+      return 1;
+   for (r = 0; r < sizeof well_formed / sizeof well_formed[0]; r++) {
+      unsigned lo = well_formed[r].second_lo, hi = well_formed[r].second_hi;
+      if (p[0] < well_formed[r].first_lo || p[0] > well_formed[r].first_hi)
+         continue;
+      for (k = 1; k < well_formed[r].len; k++) {
+         if (p[k] < lo || p[k] > hi)
+            return -k;   /* a NUL ends it too */
+         lo = 0x80;
+         hi = 0xbf;
+      }
+      return k;
+   }
+   return -1;
+}
+
 void vn_json_str(FILE *f, const char *s)
 {
    const unsigned char *p = (const unsigned char *)s;
@@ -26,18 +63,13 @@ void vn_json_str(FILE *f, const char *s)
          else if (*p < 0x80)
             fputc(*p, f);
          else {
-            /* pass valid UTF-8 through, escape stray bytes as U+FFFD */
-            int len = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-            int k, ok = len > 0;
-            for (k = 1; ok && k < len; k++)
-               if ((p[k] & 0xc0) != 0x80)
-                  ok = 0;
-            if (ok) {
+            /* well-formed UTF-8 passes, anything else is U+FFFD */
+            int len = vn_utf8_char(p);
+            if (len > 0)
                fwrite(p, 1, (size_t)len, f);
-               p += len - 1;
-            } else {
+            else
                fputs("\\ufffd", f);
-            }
+            p += (len > 0 ? len : -len) - 1;
          }
       }
    }

@@ -1,35 +1,15 @@
-/* Fault sites: stacks aggregated per (class, code locations), named at the
-   end the way Valgrind names them ("0xADDR: fn (file:line)" or
-   "0xADDR: fn (in /path/lib.so)"): function names from the ELF symbol
-   tables, source lines from addr2line, one process per ELF file. */
+/* Fault sites: stacks aggregated per (class, code locations), each code
+   location once (an ELF file and its own address, so the same line in
+   processes with different layouts is one location), and written as the
+   output's fault_sites, the most frequent first, named by vn_srcline.c. */
 #include "vn.h"
 
-#include <errno.h>
-#include <spawn.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-extern char **environ;
-
-/* A code location: (ELF, its own address), or a bare address outside any
-   ELF file.  Shown with the first runtime address it was seen at. */
-struct frame {
-   struct vn_elf *elf;
-   const char *objname;    /* the mapping's name, or NULL */
-   uint64_t rel, abs;
-   char *text;             /* "0xADDR: ..." once named */
-   char *a2l_fn, *a2l_file;
-   unsigned a2l_line;
-};
-
-static struct frame *frames;
-static const char **sym_names;   /* per frame, demangled, once named */
-static size_t nframes, cap_frames;
-static uint32_t *frame_tab;     /* hash: index+1 */
-static size_t frame_cap;
+struct vn_frame *vn_frames;
+size_t vn_nframes;
+static size_t cap_frames;
 
 struct site {
    int cls;
@@ -40,79 +20,104 @@ struct site {
 
 static struct site *sites;
 static size_t nsites, cap_sites;
-static uint32_t *site_tab;
-static size_t site_cap;
 
-static uint64_t mix(uint64_t h, uint64_t v)
+/* The mapping names frames point at, each kept once. */
+static char **names;
+static size_t nnames, cap_names;
+
+static uint64_t name_hash(uint32_t i)
 {
-   h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-   return h * 0xff51afd7ed558ccdull;
+   return vn_hash_str(names[i]);
 }
 
-static char *intern_name(const char *s)
+static int name_is(uint32_t i, const void *s)
 {
-   static char **names;
-   static size_t n, cap;
-   size_t i;
-   for (i = 0; i < n; i++)
-      if (strcmp(names[i], s) == 0)
-         return names[i];
-   if (n == cap) {
-      cap = cap ? cap * 2 : 32;
-      names = vn_xrealloc(names, cap * sizeof *names);
-   }
-   return names[n++] = vn_xstrdup(s);
+   return strcmp(names[i], s) == 0;
 }
+
+static struct vn_table name_set = { .hash = name_hash, .same = name_is };
+
+static const char *intern_name(const char *s)
+{
+   uint32_t i = vn_table_intern(&name_set, vn_hash_str(s), s, (uint32_t)nnames);
+   if (i < nnames)
+      return names[i];
+   names = vn_grow(names, nnames, &cap_names, sizeof *names);
+   return names[nnames++] = vn_xstrdup(s);
+}
+
+/* ---- code locations -------------------------------------------------------- */
+
+struct frame_key {
+   const struct vn_elf *elf;
+   uint64_t rel;
+};
+
+static uint64_t frame_key_hash(const struct vn_elf *elf, uint64_t rel)
+{
+   return vn_hash_add(vn_hash_u64((uint64_t)(uintptr_t)elf), rel);
+}
+
+static uint64_t frame_hash(uint32_t i)
+{
+   return frame_key_hash(vn_frames[i].elf, vn_frames[i].rel);
+}
+
+static int frame_is(uint32_t i, const void *key)
+{
+   const struct frame_key *k = key;
+   return vn_frames[i].elf == k->elf && vn_frames[i].rel == k->rel;
+}
+
+static struct vn_table frame_set = { .hash = frame_hash, .same = frame_is };
 
 static uint32_t frame_id(struct vn_elf *elf, const char *objname, uint64_t rel, uint64_t abs)
 {
-   size_t i;
-   if ((nframes + 1) * 2 > frame_cap) {
-      size_t k;
-      frame_cap = frame_cap ? frame_cap * 2 : 4096;
-      free(frame_tab);
-      frame_tab = vn_xcalloc(frame_cap, sizeof *frame_tab);
-      for (k = 0; k < nframes; k++) {
-         i = (size_t)mix((uint64_t)(uintptr_t)frames[k].elf, frames[k].rel) & (frame_cap - 1);
-         while (frame_tab[i])
-            i = (i + 1) & (frame_cap - 1);
-         frame_tab[i] = (uint32_t)k + 1;
-      }
-   }
-   i = (size_t)mix((uint64_t)(uintptr_t)elf, rel) & (frame_cap - 1);
-   while (frame_tab[i]) {
-      struct frame *f = &frames[frame_tab[i] - 1];
-      if (f->elf == elf && f->rel == rel)
-         return frame_tab[i] - 1;
-      i = (i + 1) & (frame_cap - 1);
-   }
-   if (nframes == cap_frames) {
-      cap_frames = cap_frames ? cap_frames * 2 : 1024;
-      frames = vn_xrealloc(frames, cap_frames * sizeof *frames);
-   }
-   memset(&frames[nframes], 0, sizeof frames[nframes]);
-   frames[nframes].elf = elf;
-   frames[nframes].objname = objname;
-   frames[nframes].rel = rel;
-   frames[nframes].abs = abs;
-   frame_tab[i] = (uint32_t)nframes + 1;
-   return (uint32_t)nframes++;
+   struct frame_key key = { elf, rel };
+   uint32_t i;
+   i = vn_table_intern(&frame_set, frame_key_hash(elf, rel), &key, (uint32_t)vn_nframes);
+   if (i < vn_nframes)
+      return i;
+   vn_frames = vn_grow(vn_frames, vn_nframes, &cap_frames, sizeof *vn_frames);
+   memset(&vn_frames[vn_nframes], 0, sizeof vn_frames[vn_nframes]);
+   vn_frames[vn_nframes].elf = elf;
+   vn_frames[vn_nframes].objname = objname;
+   vn_frames[vn_nframes].rel = rel;
+   vn_frames[vn_nframes].abs = abs;
+   return (uint32_t)vn_nframes++;
 }
 
-static uint64_t site_hash(int cls, unsigned n, const uint32_t *f)
+/* ---- sites ----------------------------------------------------------------- */
+
+static uint64_t stack_hash(int cls, unsigned n, const uint32_t *f)
 {
-   uint64_t h = mix((uint64_t)cls, n);
+   uint64_t h = vn_hash_add((uint64_t)cls, n);
    unsigned k;
    for (k = 0; k < n; k++)
-      h = mix(h, f[k]);
+      h = vn_hash_add(h, f[k]);
    return h;
 }
+
+static uint64_t site_hash(uint32_t i)
+{
+   return stack_hash(sites[i].cls, sites[i].n, sites[i].f);
+}
+
+static int site_is(uint32_t i, const void *key)
+{
+   const struct site *k = key;
+   return sites[i].cls == k->cls && sites[i].n == k->n &&
+          memcmp(sites[i].f, k->f, k->n * sizeof *k->f) == 0;
+}
+
+static struct vn_table site_set = { .hash = site_hash, .same = site_is };
 
 void vn_site_add(struct vn_proc *proc, int cls, const uint64_t *ips, unsigned n)
 {
    uint32_t f[257];
+   struct site key;
    unsigned k;
-   size_t i;
+   uint32_t i;
    if (n > 256)
       n = 256;
    for (k = 0; k < n; k++) {
@@ -132,298 +137,29 @@ void vn_site_add(struct vn_proc *proc, int cls, const uint64_t *ips, unsigned n)
       }
       f[k] = frame_id(elf, obj, rel, a);
    }
-   if ((nsites + 1) * 2 > site_cap) {
-      size_t j;
-      site_cap = site_cap ? site_cap * 2 : 4096;
-      free(site_tab);
-      site_tab = vn_xcalloc(site_cap, sizeof *site_tab);
-      for (j = 0; j < nsites; j++) {
-         i = (size_t)site_hash(sites[j].cls, sites[j].n, sites[j].f) & (site_cap - 1);
-         while (site_tab[i])
-            i = (i + 1) & (site_cap - 1);
-         site_tab[i] = (uint32_t)j + 1;
-      }
+   key.cls = cls;
+   key.n = n;
+   key.f = f;
+   i = vn_table_intern(&site_set, stack_hash(cls, n, f), &key, (uint32_t)nsites);
+   if (i < nsites) {
+      sites[i].count++;
+      return;
    }
-   i = (size_t)site_hash(cls, n, f) & (site_cap - 1);
-   while (site_tab[i]) {
-      struct site *s = &sites[site_tab[i] - 1];
-      if (s->cls == cls && s->n == n && memcmp(s->f, f, n * sizeof *f) == 0) {
-         s->count++;
-         return;
-      }
-      i = (i + 1) & (site_cap - 1);
-   }
-   if (nsites == cap_sites) {
-      cap_sites = cap_sites ? cap_sites * 2 : 1024;
-      sites = vn_xrealloc(sites, cap_sites * sizeof *sites);
-   }
+   sites = vn_grow(sites, nsites, &cap_sites, sizeof *sites);
    sites[nsites].cls = cls;
    sites[nsites].n = n;
    sites[nsites].count = 1;
    sites[nsites].f = memcpy(vn_xmalloc(n * sizeof *f), f, n * sizeof *f);
-   site_tab[i] = (uint32_t)nsites + 1;
    nsites++;
 }
 
-/* ---- naming ---------------------------------------------------------------- */
+/* ---- output ---------------------------------------------------------------- */
 
-/* Starts argv[0] (from PATH) with its standard output on fd and its errors
-   discarded; its pid, or -1.  posix_spawn: no copy of our (large) address
-   space. */
-static pid_t spawn(char **argv, int fd)
-{
-   posix_spawn_file_actions_t fa;
-   pid_t pid;
-   int rc;
-   if (posix_spawn_file_actions_init(&fa) != 0)
-      return -1;
-   posix_spawn_file_actions_adddup2(&fa, fd, 1);
-   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-   fflush(NULL);
-   rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-   posix_spawn_file_actions_destroy(&fa);
-   return rc == 0 ? pid : -1;
-}
-
-/* addr2line on n frames of one ELF file: started (a2l_start), then its
-   answers read (a2l_finish).  Several run at once: each reads its file's
-   debug information, which is the slow part. */
-struct a2l {
-   uint32_t *idx;
-   size_t n;
-   pid_t pid;
-   int fd;
-};
-
-static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n)
-{
-   char **argv = vn_xcalloc(n + 8, sizeof *argv);
-   char *addrs = vn_xmalloc(n * 20);
-   int out[2];
-   size_t k, a = 0;
-
-   job->idx = idx;
-   job->n = n;
-   job->pid = -1;
-   job->fd = -1;
-   argv[a++] = "addr2line";
-   argv[a++] = "-f";
-   argv[a++] = "-C";
-   argv[a++] = "-e";
-   argv[a++] = (char *)path;
-   for (k = 0; k < n; k++) {
-      argv[a] = addrs + k * 20;
-      snprintf(argv[a], 20, "%llx", (unsigned long long)frames[idx[k]].rel);
-      a++;
-   }
-   argv[a] = NULL;
-   if (pipe2(out, O_CLOEXEC) == 0) {
-      job->pid = spawn(argv, out[1]);
-      close(out[1]);
-      if (job->pid < 0)
-         close(out[0]);
-      else
-         job->fd = out[0];
-   }
-   free(addrs);
-   free(argv);
-}
-
-static void a2l_finish(struct a2l *job)
-{
-   char *fn = NULL, *loc = NULL;
-   size_t fn_cap = 0, loc_cap = 0;
-   FILE *f;
-   size_t k;
-   if (job->pid < 0)
-      return;
-   f = fdopen(job->fd, "r");
-   for (k = 0; f && k < job->n; k++) {
-      char *colon, *end;
-      struct frame *fr = &frames[job->idx[k]];
-      unsigned long line;
-      /* whole lines, however long (C++ names can be) */
-      if (getline(&fn, &fn_cap, f) < 0 || getline(&loc, &loc_cap, f) < 0)
-         break;
-      fn[strcspn(fn, "\n")] = '\0';
-      loc[strcspn(loc, "\n")] = '\0';
-      if ((end = strstr(loc, " (discriminator")) != NULL)
-         *end = '\0';
-      if (strcmp(fn, "??") != 0)
-         fr->a2l_fn = vn_xstrdup(fn);
-      colon = strrchr(loc, ':');
-      if (colon && colon != loc) {
-         *colon = '\0';
-         line = strtoul(colon + 1, &end, 10);
-         if (*end == '\0' && line > 0 && strcmp(loc, "??") != 0) {
-            const char *base = strrchr(loc, '/');
-            fr->a2l_file = vn_xstrdup(base ? base + 1 : loc);
-            fr->a2l_line = (unsigned)line;
-         }
-      }
-   }
-   free(fn);
-   free(loc);
-   if (f)
-      fclose(f);
-   else
-      close(job->fd);
-   while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
-      ;
-}
-
-/* Runs a program with args, returning its standard output's lines (n of
-   them expected; missing ones NULL).  Used for addr2line-like filters. */
-static char **run_lines(char **argv, size_t n)
-{
-   char **lines = vn_xcalloc(n + 1, sizeof *lines);
-   char *buf = NULL;
-   size_t cap = 0;
-   int out[2];
-   pid_t pid;
-   FILE *f;
-   size_t k;
-   if (pipe2(out, O_CLOEXEC) < 0)
-      return lines;
-   pid = spawn(argv, out[1]);
-   if (pid < 0) {
-      close(out[0]);
-      close(out[1]);
-      return lines;
-   }
-   close(out[1]);
-   f = fdopen(out[0], "r");
-   for (k = 0; f && k < n && getline(&buf, &cap, f) >= 0; k++) {
-      buf[strcspn(buf, "\n")] = '\0';
-      lines[k] = vn_xstrdup(buf);
-   }
-   free(buf);
-   if (f)
-      fclose(f);
-   else
-      close(out[0]);
-   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-      ;
-   return lines;
-}
-
-/* C++ names from the symbol tables, demangled as Valgrind shows them
-   (c++filt, binutils): a mangled name is replaced in place. */
-static void demangle(const char **names, size_t n)
-{
-   size_t i = 0;
-   while (i < n) {
-      char *argv[260];
-      size_t idx[256], m = 0, a = 0, k;
-      char **out;
-      argv[a++] = "c++filt";
-      for (; i < n && m < 256; i++)
-         if (names[i] && names[i][0] == '_' && names[i][1] == 'Z') {
-            idx[m++] = i;
-            argv[a++] = (char *)names[i];
-         }
-      argv[a] = NULL;
-      if (m == 0)
-         break;
-      out = run_lines(argv, m);
-      for (k = 0; k < m; k++)
-         if (out[k] && out[k][0])
-            names[idx[k]] = out[k];   /* kept: the frame texts point at them */
-      free(out);
-   }
-}
-
-/* What runs main (any symbol version), which Valgrind calls (below main). */
-static int below_main(const char *fn)
-{
-   static const char *const names[] = { "__libc_start_main", "__libc_start_call_main",
-                                        "generic_start_main" };
-   size_t len = strcspn(fn, "@"), k;
-   for (k = 0; k < sizeof names / sizeof names[0]; k++)
-      if (strlen(names[k]) == len && strncmp(fn, names[k], len) == 0)
-         return 1;
-   return 0;
-}
-
-static int by_elf(const void *a, const void *b)
-{
-   const struct frame *x = &frames[*(const uint32_t *)a], *y = &frames[*(const uint32_t *)b];
-   if (x->elf != y->elf)
-      return (uintptr_t)x->elf < (uintptr_t)y->elf ? -1 : 1;
-   return x->rel < y->rel ? -1 : x->rel > y->rel;
-}
-
-static void name_frames(void)
-{
-   uint32_t *idx = vn_xmalloc((nframes + 1) * sizeof *idx);
-   size_t i, j, n = 0;
-   for (i = 0; i < nframes; i++)
-      if (frames[i].elf)
-         idx[n++] = (uint32_t)i;
-   qsort(idx, n, sizeof *idx, by_elf);
-   {
-      /* one job per ELF file (and per 512 addresses), at most 8 at once */
-      struct a2l jobs[8];
-      size_t running = 0, next = 0;
-      for (i = 0; i < n; i = j) {
-         size_t k;
-         for (j = i; j < n && frames[idx[j]].elf == frames[idx[i]].elf; j++)
-            ;
-         for (k = i; k < j; k += 512) {
-            if (running == 8) {
-               a2l_finish(&jobs[next]);
-               a2l_start(&jobs[next], vn_elf_path(frames[idx[i]].elf), idx + k,
-                         (j - k) < 512 ? j - k : 512);
-               next = (next + 1) % 8;
-            } else {
-               a2l_start(&jobs[running++], vn_elf_path(frames[idx[i]].elf), idx + k,
-                         (j - k) < 512 ? j - k : 512);
-            }
-         }
-      }
-      for (i = 0; i < running; i++)
-         a2l_finish(&jobs[(next + i) % running]);
-   }
-   free(idx);
-   {
-      const char **fns = vn_xcalloc(nframes + 1, sizeof *fns);
-      for (i = 0; i < nframes; i++)
-         fns[i] = frames[i].elf ? vn_elf_symbol(frames[i].elf, frames[i].rel) : NULL;
-      demangle(fns, nframes);
-      sym_names = fns;
-   }
-   for (i = 0; i < nframes; i++) {
-      struct frame *f = &frames[i];
-      const char *fn = sym_names[i];
-      char buf[8192];
-      /* The symbol table names the function, as Valgrind does (demangled).
-         addr2line's name is only taken when the tables have none, and
-         only with a line: without debug information it names the nearest
-         exported symbol below, however far. */
-      if (!fn && f->a2l_fn && f->a2l_file)
-         fn = f->a2l_fn;
-      /* what runs main, named as Valgrind names it */
-      if (fn && below_main(fn))
-         fn = "(below main)";
-      if (fn && f->a2l_file)
-         snprintf(buf, sizeof buf, "0x%llX: %s (%s:%u)", (unsigned long long)f->abs, fn,
-                  f->a2l_file, f->a2l_line);
-      else if (f->objname)
-         snprintf(buf, sizeof buf, "0x%llX: %s (in %s)", (unsigned long long)f->abs,
-                  fn ? fn : "???", f->objname);
-      else
-         snprintf(buf, sizeof buf, "0x%llX: ???", (unsigned long long)f->abs);
-      f->text = vn_xstrdup(buf);
-   }
-}
-
-static int is_main(const struct frame *f)
+static int is_main(const struct vn_frame *f)
 {
    const char *colon = strstr(f->text, ": ");
    return colon && strncmp(colon + 2, "main ", 5) == 0;
 }
-
-/* ---- output ---------------------------------------------------------------- */
 
 struct outsite {
    int cls;
@@ -441,8 +177,8 @@ static int out_cmp(const void *a, const void *b)
    if (x->count != y->count)
       return x->count > y->count ? -1 : 1;
    for (k = 0; k < x->n && k < y->n; k++)
-      if (frames[x->f[k]].abs != frames[y->f[k]].abs)
-         return frames[x->f[k]].abs < frames[y->f[k]].abs ? -1 : 1;
+      if (vn_frames[x->f[k]].abs != vn_frames[y->f[k]].abs)
+         return vn_frames[x->f[k]].abs < vn_frames[y->f[k]].abs ? -1 : 1;
    return (int)x->n - (int)y->n;
 }
 
@@ -452,8 +188,8 @@ static int same_stack(const struct outsite *x, const struct outsite *y)
    if (x->cls != y->cls || x->n != y->n)
       return 0;
    for (k = 0; k < x->n; k++)
-      if (frames[x->f[k]].abs != frames[y->f[k]].abs ||
-          strcmp(frames[x->f[k]].text, frames[y->f[k]].text) != 0)
+      if (vn_frames[x->f[k]].abs != vn_frames[y->f[k]].abs ||
+          strcmp(vn_frames[x->f[k]].text, vn_frames[y->f[k]].text) != 0)
          return 0;
    return 1;
 }
@@ -465,12 +201,12 @@ static int stack_cmp(const void *a, const void *b)
    if (x->cls != y->cls)
       return x->cls - y->cls;
    for (k = 0; k < x->n && k < y->n; k++)
-      if (frames[x->f[k]].abs != frames[y->f[k]].abs)
-         return frames[x->f[k]].abs < frames[y->f[k]].abs ? -1 : 1;
+      if (vn_frames[x->f[k]].abs != vn_frames[y->f[k]].abs)
+         return vn_frames[x->f[k]].abs < vn_frames[y->f[k]].abs ? -1 : 1;
    if (x->n != y->n)
       return (int)x->n - (int)y->n;
    for (k = 0; k < x->n; k++) {
-      int c = strcmp(frames[x->f[k]].text, frames[y->f[k]].text);
+      int c = strcmp(vn_frames[x->f[k]].text, vn_frames[y->f[k]].text);
       if (c)
          return c;
    }
@@ -484,13 +220,13 @@ void vn_sites_json(FILE *out)
    static const char *cls_name[VN_NCLASS] = { "minor", "major" };
    int cls, first = 1;
 
-   name_frames();
+   vn_name_frames();
    o = vn_xcalloc(nsites + 1, sizeof *o);
    for (i = 0; i < nsites; i++) {
       unsigned k, len = sites[i].n;
       /* the stack ends at main */
       for (k = 0; k < sites[i].n; k++)
-         if (is_main(&frames[sites[i].f[k]])) {
+         if (is_main(&vn_frames[sites[i].f[k]])) {
             len = k + 1;
             break;
          }
@@ -523,7 +259,7 @@ void vn_sites_json(FILE *out)
          for (k = 0; k < o[i].n; k++) {
             if (k)
                fputs(", ", out);
-            vn_json_str(out, frames[o[i].f[k]].text);
+            vn_json_str(out, vn_frames[o[i].f[k]].text);
          }
          fputs("]}", out);
       }

@@ -1,331 +1,17 @@
 /* Unwinding a recorded fault with libunwind's remote interface: the
    registers and a copy of the user stack come with each sample; code and
    unwind tables (.eh_frame_hdr / .eh_frame) are read from the ELF files
-   the mmap records name, so a process that has exited can still be
-   unwound.  Also the ELF symbol tables, for names addr2line lacks. */
+   the mmap records name (vn_elf.c), so a process that has exited can still
+   be unwound. */
 #include "vn.h"
 
-#include <elf.h>
-#include <fcntl.h>
 #include <libunwind.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Not in libunwind.h, exported by libunwind for remote unwinders. */
 extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
                                               unw_dyn_info_t *di, unw_proc_info_t *pi,
                                               int need_unwind_info, void *arg);
-
-#define MAX_LOADS 16
-
-struct vn_elf {
-   char *path;
-   const uint8_t *data;
-   size_t size;
-   int nload;
-   struct { uint64_t vaddr, memsz, offset, filesz; } load[MAX_LOADS];
-   uint64_t eh_hdr_vaddr;   /* 0: none */
-   uint64_t fde_count, table_vaddr;
-   /* symbols, loaded on first use */
-   int syms_loaded;
-   struct vn_sym { uint64_t value, size; const char *name; } *syms;
-   size_t nsyms;
-};
-
-static struct vn_elf **elves;
-static size_t nelves, cap_elves;
-
-const char *vn_elf_path(const struct vn_elf *e)
-{
-   return e->path;
-}
-
-static int elf_vaddr_to_off(const struct vn_elf *e, uint64_t vaddr, uint64_t *off)
-{
-   int i;
-   for (i = 0; i < e->nload; i++) {
-      if (vaddr >= e->load[i].vaddr && vaddr < e->load[i].vaddr + e->load[i].filesz) {
-         *off = e->load[i].offset + (vaddr - e->load[i].vaddr);
-         return *off < e->size;
-      }
-   }
-   return 0;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-   uint32_t v;
-   memcpy(&v, p, 4);
-   return v;
-}
-
-static void parse_eh_frame_hdr(struct vn_elf *e, uint64_t vaddr)
-{
-   uint64_t off;
-   const uint8_t *h;
-   if (!elf_vaddr_to_off(e, vaddr, &off) || off + 12 > e->size)
-      return;
-   h = e->data + off;
-   /* version 1; eh_frame_ptr as pcrel|sdata4; fde_count udata4; the
-      table datarel|sdata4: the layout every toolchain emits. */
-   if (h[0] != 1 || h[1] != 0x1b || h[2] != 0x03 || h[3] != 0x3b)
-      return;
-   e->eh_hdr_vaddr = vaddr;
-   e->fde_count = rd32(h + 8);
-   e->table_vaddr = vaddr + 12;
-}
-
-static void *map_file(const char *path, size_t *size)
-{
-   int fd = open(path, O_RDONLY | O_CLOEXEC);
-   struct stat st;
-   void *m;
-   if (fd < 0)
-      return NULL;
-   if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-      close(fd);
-      return NULL;
-   }
-   m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-   close(fd);
-   if (m == MAP_FAILED)
-      return NULL;
-   if (memcmp(m, ELFMAG, SELFMAG) != 0 || ((const uint8_t *)m)[EI_CLASS] != ELFCLASS64) {
-      munmap(m, (size_t)st.st_size);
-      return NULL;
-   }
-   *size = (size_t)st.st_size;
-   return m;
-}
-
-struct vn_elf *vn_elf_get(const char *path)
-{
-   struct vn_elf *e;
-   void *m;
-   size_t size = 0;
-   const Elf64_Ehdr *eh;
-   size_t i;
-
-   for (i = 0; i < nelves; i++)
-      if (strcmp(elves[i]->path, path) == 0)
-         return elves[i]->data ? elves[i] : NULL;
-   e = vn_xcalloc(1, sizeof *e);
-   e->path = vn_xstrdup(path);
-   if (nelves == cap_elves) {
-      cap_elves = cap_elves ? cap_elves * 2 : 32;
-      elves = vn_xrealloc(elves, cap_elves * sizeof *elves);
-   }
-   elves[nelves++] = e;
-
-   m = map_file(path, &size);
-   if (!m)
-      return NULL;
-   eh = m;
-   if (eh->e_machine != EM_X86_64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-       eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > size) {
-      munmap(m, size);
-      return NULL;
-   }
-   e->data = m;
-   e->size = size;
-   {
-      const Elf64_Phdr *ph = (const void *)((const uint8_t *)m + eh->e_phoff);
-      uint64_t eh_hdr = 0;
-      int have_hdr = 0;
-      for (i = 0; i < eh->e_phnum; i++) {
-         if (ph[i].p_type == PT_LOAD && e->nload < MAX_LOADS) {
-            e->load[e->nload].vaddr = ph[i].p_vaddr;
-            e->load[e->nload].memsz = ph[i].p_memsz;
-            e->load[e->nload].offset = ph[i].p_offset;
-            e->load[e->nload].filesz = ph[i].p_filesz;
-            e->nload++;
-         } else if (ph[i].p_type == PT_GNU_EH_FRAME) {
-            eh_hdr = ph[i].p_vaddr;
-            have_hdr = 1;
-         }
-      }
-      if (have_hdr)
-         parse_eh_frame_hdr(e, eh_hdr);
-   }
-   return e;
-}
-
-/* The ELF's own address of the byte mapped at `addr` by `m`. */
-uint64_t vn_elf_rel(const struct vn_map *m, uint64_t addr)
-{
-   uint64_t off = m->pgoff + (addr - m->start);
-   const struct vn_elf *e = m->elf;
-   int i;
-   if (!e)
-      return off;
-   for (i = 0; i < e->nload; i++) {
-      uint64_t a_off = e->load[i].offset & ~(uint64_t)(VN_PAGE - 1);
-      uint64_t a_vaddr = e->load[i].vaddr & ~(uint64_t)(VN_PAGE - 1);
-      if (off >= a_off && off < e->load[i].offset + e->load[i].filesz)
-         return a_vaddr + (off - a_off);
-   }
-   return off;
-}
-
-/* ---- symbols ----------------------------------------------------------- */
-
-static int sym_cmp(const void *a, const void *b)
-{
-   const struct vn_sym *x = a, *y = b;
-   return x->value < y->value ? -1 : x->value > y->value;
-}
-
-/* The separate debug file of a stripped ELF, where its full symbol table
-   is (as Valgrind finds it): by build ID under /usr/lib/debug/.build-id,
-   else by .gnu_debuglink beside the file, in .debug/, or under
-   /usr/lib/debug. */
-static const uint8_t *debug_file(const struct vn_elf *e, size_t *size)
-{
-   const Elf64_Ehdr *eh = (const void *)e->data;
-   const Elf64_Phdr *ph = (const void *)(e->data + eh->e_phoff);
-   char path[4096];
-   size_t i;
-   for (i = 0; i < eh->e_phnum; i++) {
-      uint64_t off, end;
-      if (ph[i].p_type != PT_NOTE)
-         continue;
-      off = ph[i].p_offset;
-      end = off + ph[i].p_filesz;
-      if (end > e->size)
-         continue;
-      while (off + 12 <= end) {
-         uint32_t nsz = rd32(e->data + off), dsz = rd32(e->data + off + 4),
-                  type = rd32(e->data + off + 8);
-         uint64_t name = off + 12, desc = name + ((nsz + 3) & ~3u);
-         if (desc + dsz > end)
-            break;
-         if (type == NT_GNU_BUILD_ID && nsz == 4 && memcmp(e->data + name, "GNU", 4) == 0 &&
-             dsz >= 2 && dsz <= 64) {
-            int n = snprintf(path, sizeof path, "/usr/lib/debug/.build-id/%02x/", e->data[desc]);
-            uint32_t k;
-            for (k = 1; k < dsz; k++)
-               n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->data[desc + k]);
-            snprintf(path + n, sizeof path - (size_t)n, ".debug");
-            {
-               const uint8_t *m = map_file(path, size);
-               if (m)
-                  return m;
-            }
-         }
-         off = desc + ((dsz + 3) & ~3u);
-      }
-   }
-   if (eh->e_shoff && eh->e_shentsize == sizeof(Elf64_Shdr) &&
-       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) <= e->size &&
-       eh->e_shstrndx < eh->e_shnum) {
-      const Elf64_Shdr *sh = (const void *)(e->data + eh->e_shoff);
-      const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
-      for (i = 0; i < eh->e_shnum; i++) {
-         const char *nm, *link;
-         char dir[4096];
-         const char *slash;
-         const char *fmt[3] = { "%s/%s", "%s/.debug/%s", "/usr/lib/debug%s/%s" };
-         int k;
-         if (strs->sh_offset + sh[i].sh_name >= e->size || sh[i].sh_offset + sh[i].sh_size > e->size)
-            continue;
-         nm = (const char *)e->data + strs->sh_offset + sh[i].sh_name;
-         if (strcmp(nm, ".gnu_debuglink") != 0 || sh[i].sh_size < 2)
-            continue;
-         link = (const char *)e->data + sh[i].sh_offset;
-         if (!memchr(link, '\0', sh[i].sh_size))
-            break;
-         slash = strrchr(e->path, '/');
-         snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - e->path) : 0, e->path);
-         for (k = 0; k < 3; k++) {
-            const uint8_t *m;
-            snprintf(path, sizeof path, fmt[k], dir, link);
-            if (strcmp(path, e->path) != 0 && (m = map_file(path, size)) != NULL)
-               return m;
-         }
-         break;
-      }
-   }
-   return NULL;
-}
-
-/* FUNC symbols of the symbol table of type `want` in the ELF image
-   data[0..size), appended to e->syms. */
-static void add_syms(struct vn_elf *e, const uint8_t *data, size_t size, uint32_t want)
-{
-   const Elf64_Ehdr *eh = (const void *)data;
-   const Elf64_Shdr *sh;
-   size_t i;
-   if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > size)
-      return;
-   sh = (const void *)(data + eh->e_shoff);
-   for (i = 0; i < eh->e_shnum; i++) {
-      const Elf64_Shdr *s = &sh[i], *str;
-      const Elf64_Sym *sym;
-      size_t n, k;
-      if (s->sh_type != want || s->sh_link >= eh->e_shnum)
-         continue;
-      str = &sh[s->sh_link];
-      if (s->sh_offset + s->sh_size > size || str->sh_offset + str->sh_size > size ||
-          str->sh_size == 0 || data[str->sh_offset + str->sh_size - 1] != '\0')
-         continue;   /* names must end inside their table */
-      sym = (const void *)(data + s->sh_offset);
-      n = s->sh_size / sizeof(Elf64_Sym);
-      e->syms = vn_xrealloc(e->syms, (e->nsyms + n) * sizeof *e->syms);
-      for (k = 0; k < n; k++) {
-         if (ELF64_ST_TYPE(sym[k].st_info) != STT_FUNC || sym[k].st_value == 0 ||
-             sym[k].st_name >= str->sh_size)
-            continue;
-         e->syms[e->nsyms].value = sym[k].st_value;
-         e->syms[e->nsyms].size = sym[k].st_size;
-         e->syms[e->nsyms].name = (const char *)data + str->sh_offset + sym[k].st_name;
-         e->nsyms++;
-      }
-   }
-}
-
-static void load_syms(struct vn_elf *e)
-{
-   size_t dsize = 0;
-   const uint8_t *dbg;
-   e->syms_loaded = 1;
-   /* the full symbol table: the file's own, else its debug file's; the
-      dynamic one only if neither has one */
-   add_syms(e, e->data, e->size, SHT_SYMTAB);
-   if (e->nsyms == 0 && (dbg = debug_file(e, &dsize)) != NULL)
-      add_syms(e, dbg, dsize, SHT_SYMTAB);   /* kept mapped: names point into it */
-   if (e->nsyms == 0)
-      add_syms(e, e->data, e->size, SHT_DYNSYM);
-   qsort(e->syms, e->nsyms, sizeof *e->syms, sym_cmp);
-}
-
-const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel)
-{
-   size_t lo = 0, hi;
-   if (!e)
-      return NULL;
-   if (!e->syms_loaded)
-      load_syms(e);
-   hi = e->nsyms;
-   while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      if (e->syms[mid].value <= rel)
-         lo = mid + 1;
-      else
-         hi = mid;
-   }
-   while (lo-- > 0) {
-      const struct vn_sym *s = &e->syms[lo];
-      if (rel < s->value + (s->size ? s->size : 1))
-         return s->name;
-      if (s->size)
-         return NULL;
-   }
-   return NULL;
-}
 
 /* ---- libunwind accessors ------------------------------------------------ */
 
@@ -339,15 +25,6 @@ struct uctx {
    uint64_t bias;
 };
 
-static int read_elf_word(const struct vn_elf *e, uint64_t vaddr, unw_word_t *val)
-{
-   uint64_t off;
-   if (!elf_vaddr_to_off(e, vaddr, &off) || off + sizeof *val > e->size)
-      return 0;
-   memcpy(val, e->data + off, sizeof *val);
-   return 1;
-}
-
 /* The load bias of `m`'s ELF: runtime address minus the ELF's own. */
 static uint64_t bias_of(const struct vn_map *m)
 {
@@ -359,8 +36,9 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
 {
    struct uctx *c = arg;
    struct vn_map *m = vn_map_lookup(c->proc, ip);
+   uint64_t hdr, table, nfde;
    unw_dyn_info_t di;
-   if (!m || !m->elf || !m->elf->eh_hdr_vaddr)
+   if (!m || !m->elf || !vn_elf_eh_table(m->elf, &hdr, &table, &nfde))
       return -UNW_ENOINFO;
    c->elf = m->elf;
    c->bias = bias_of(m);
@@ -368,9 +46,9 @@ static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *p
    di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
    di.start_ip = m->start;
    di.end_ip = m->end;
-   di.u.rti.segbase = c->bias + m->elf->eh_hdr_vaddr;
-   di.u.rti.table_data = c->bias + m->elf->table_vaddr;
-   di.u.rti.table_len = m->elf->fde_count * 8 / sizeof(unw_word_t);
+   di.u.rti.segbase = c->bias + hdr;
+   di.u.rti.table_data = c->bias + table;
+   di.u.rti.table_len = nfde * 8 / sizeof(unw_word_t);
    return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
 }
 
@@ -393,7 +71,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
                       int write, void *arg)
 {
    struct uctx *c = arg;
-   uint64_t sp = c->regs[7];
+   uint64_t sp = c->regs[VN_REG_SP];
    struct vn_map *m;
    (void)as;
    if (write)
@@ -402,13 +80,13 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
       memcpy(valp, c->stack + (addr - sp), sizeof *valp);
       return 0;
    }
-   if (c->elf && addr >= c->bias && read_elf_word(c->elf, addr - c->bias, valp))
+   if (c->elf && addr >= c->bias && vn_elf_read_word(c->elf, addr - c->bias, valp))
       return 0;
    m = vn_map_lookup(c->proc, addr);
    if (m && m->kind == VN_K_FILE) {
       if (!m->elf)
          m->elf = vn_elf_get(m->name);
-      if (m->elf && read_elf_word(m->elf, vn_elf_rel(m, addr), valp))
+      if (m->elf && vn_elf_read_word(m->elf, vn_elf_rel(m, addr), valp))
          return 0;
    }
    return -UNW_EINVAL;
@@ -513,7 +191,7 @@ unsigned vn_unwind(struct vn_proc *proc, const uint64_t *regs, const uint8_t *st
    c.stack = stack;
    c.size = size;
    if (unw_init_remote(&cur, (unw_addr_space_t)proc->unwind_as, &c) < 0) {
-      ips[0] = regs[8];
+      ips[0] = regs[VN_REG_IP];
       return 1;
    }
    do {
@@ -523,7 +201,7 @@ unsigned vn_unwind(struct vn_proc *proc, const uint64_t *regs, const uint8_t *st
       ips[n++] = ip;
    } while (n < max && unw_step(&cur) > 0);
    if (n == 0) {
-      ips[0] = regs[8];
+      ips[0] = regs[VN_REG_IP];
       n = 1;
    }
    return n;
