@@ -1,7 +1,8 @@
 """Machinery behind tests/run: finding the client programs in the build
-tree, running them natively and under vmtrace, reading vmtrace output files, and comparing
-figures.  The cases themselves (and the reasoning behind every expected
-number) are in tests/run.  Python 3.11 standard library only."""
+tree, running them natively and under vmtrace, reading vmtrace output
+files, and comparing figures.  The cases themselves (and the reasoning
+behind every expected number) are in tests/scenarios/.  Python 3.11
+standard library only."""
 
 import concurrent.futures
 import glob
