@@ -11,12 +11,12 @@
        ORACLE <phase> minflt=<delta> majflt=<delta>
 
    so the real kernel's figures for the step can be compared with vmtrace's
-   and with the expectation in tests/run.  For the delta to count only the
-   studied pages, vmt_init() faults in, before any measurement, everything
-   else a step can touch: every readable mapping of the process (the
-   program's and the libraries' code and data, written back in place where
-   writable, so later writes do not fault either), 256 KiB of stack below
-   the caller, the stdout buffer and getrusage itself.  Steps then only call
+   and with the expectation in tests/scenarios/.  For the delta to count
+   only the studied pages, vmt_init() faults in, before any measurement,
+   everything else a step can touch: every readable mapping of the process
+   (the program's and the libraries' code and data, written back in place
+   where writable, so later writes do not fault either), 256 KiB of stack
+   below the caller, the stdout buffer and getrusage itself.  Steps then only call
    getrusage and touch the studied memory.
 
    Natively, transparent huge pages are disabled for the process

@@ -1,7 +1,8 @@
-"""Machinery behind tests/run: building the client programs, running them
-natively and under vmtrace, reading vmtrace output files, and comparing
-figures.  The cases themselves (and the reasoning behind every expected
-number) are in tests/run.  Python 3.11 standard library only."""
+"""Machinery behind tests/run: finding the client programs in the build
+tree, running them natively and under vmtrace, reading vmtrace output
+files, and comparing figures.  The cases themselves (and the reasoning
+behind every expected number) are in tests/scenarios/.  Python 3.11
+standard library only."""
 
 import concurrent.futures
 import glob
@@ -18,6 +19,40 @@ import threading
 import time
 
 PAGE = 4096
+
+# ------------------------------------------------------------ the build tree
+
+# The source tree, and the build tree that `make check` names in
+# $VMTRACE_BUILDDIR (by default the source tree: an in-tree build, as
+# README.md's).  make check builds the test programs there (check_PROGRAMS
+# in Makefile.am); a runner started by hand first brings the ones it needs
+# up to date with make (make_programs).
+SRCDIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+BUILDDIR = os.environ.get("VMTRACE_BUILDDIR") or SRCDIR
+CLIENTS = os.path.join(BUILDDIR, "tests", "clients")   # what "@BUILD@" stands for
+
+
+def make_programs(targets):
+    """Brings the test programs `targets` (paths relative to the build
+    tree) up to date, unless make is running us (make check has built
+    them); returns {target: error} for those that are missing or could not
+    be built."""
+    errs = {}
+    if "MAKELEVEL" not in os.environ and os.path.exists(os.path.join(BUILDDIR, "Makefile")):
+        argv = ["make", "-s", "-k", "-C", BUILDDIR] + sorted(set(targets))
+        p = subprocess.run(argv, capture_output=True, text=True)
+        if p.returncode != 0:
+            for t in targets:
+                # what make failed to build is still out of date
+                if subprocess.run(["make", "-s", "-q", "-C", BUILDDIR, t],
+                                  capture_output=True).returncode != 0:
+                    errs[t] = "%s does not build:\n  $ %s\n%s" % (
+                        t, " ".join(argv), (p.stdout + p.stderr).rstrip("\n"))
+    for t in targets:
+        if t not in errs and not os.access(os.path.join(BUILDDIR, t), os.X_OK):
+            errs[t] = ("%s is not built in %s (make check builds it; set "
+                       "VMTRACE_BUILDDIR to the build tree)" % (t, BUILDDIR))
+    return errs
 
 
 
@@ -519,7 +554,7 @@ class ProcTree:
 # Keys holding virtual times, which depend on how many instructions the
 # program executed, whatever vmtrace does.
 TIME_KEYS = frozenset({"instructions", "memory_references", "created_at",
-                       "unmapped_at", "time"})
+                       "unmapped_at", "time", "fork_time"})
 
 
 def json_diff(a, b, path=(), ignore=frozenset(), limit=20, out=None,
@@ -730,14 +765,13 @@ class Result:
 
 
 class Harness:
-    def __init__(self, root, jobs=2, keep=False, timeout=180):
-        self.root = root
+    def __init__(self, jobs=2, keep=False, timeout=180):
         self.jobs = jobs
         self.keep = keep
         self.timeout = timeout
-        self.valgrind = os.environ.get("VMTRACE_VALGRIND") or os.path.join(root, "vg-in-place")
-        self.build = os.path.join(root, "tests", "build")
-        self.clients_dir = os.path.join(root, "tests", "clients")
+        self.valgrind = os.environ.get("VMTRACE_VALGRIND") or \
+            os.path.join(BUILDDIR, "vg-in-place")
+        self.build = CLIENTS
         self.compile_errors = {}
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
         self.futures = {}
@@ -745,35 +779,15 @@ class Harness:
         self.running = set()     # pids of the programs running now
         self.aborted = False
 
-    # -- building
-    def cflags(self):
-        return ["-std=c11", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-pthread",
-                "-I" + os.path.join(self.root, "vmtrace", "tool"),
-                "-I/usr/include/valgrind",
-                "-I" + os.path.join(self.root, "tests", "lib")]
-
+    # -- the client programs
     def client_path(self, name):
         return os.path.join(self.build, name)
 
-    def compile_one(self, name):
-        src = os.path.join(self.clients_dir, name + ".c")
-        exe = self.client_path(name)
-        tmp = "%s.tmp%d" % (exe, os.getpid())   # other runners may build too
-        argv = [os.environ.get("CC", "cc")] + self.cflags() + [src, "-o", tmp]
-        p = subprocess.run(argv, capture_output=True, text=True)
-        if p.returncode != 0:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            return name, "client %s does not compile:\n  $ %s\n%s" % (
-                name, " ".join(argv), p.stdout + p.stderr)
-        os.replace(tmp, exe)
-        return name, None
-
     def compile(self, names):
-        os.makedirs(self.build, exist_ok=True)
-        for name, err in self.pool.map(self.compile_one, sorted(set(names))):
-            if err:
-                self.compile_errors[name] = err
+        """Finds (and, run by hand, makes) the clients `names`."""
+        targets = {"tests/clients/" + n: n for n in names}
+        for t, err in make_programs(list(targets)).items():
+            self.compile_errors[targets[t]] = err
 
     # -- running
     def submit(self, spec):
@@ -891,34 +905,36 @@ class Harness:
                 shutil.rmtree(tmp, ignore_errors=True)
         return r
 
-    # -- the core's unit tests
-    def submit_unit(self, path, prefix="unit"):
-        """Runs the test program `path` (tests/unit/run, tests/sim/run, ...)
-        once, in the pool; the future's result is [(name, ok, [diags])],
-        names prefixed with `prefix`/."""
+    # -- the other suites (the core's unit tests, ...)
+    def submit_unit(self, argv, prefix="unit"):
+        """Runs the suite `argv` (tests/unit/run, tests/sim/run, ... and
+        their arguments) once, in the pool, in the build tree; the
+        future's result is [(name, ok, [diags], directive)], names
+        prefixed with `prefix`/."""
+        key = ("unit",) + tuple(argv)
         with self.lock:
-            f = self.futures.get(("unit", path))
+            f = self.futures.get(key)
             if f is None:
-                f = self.pool.submit(self.execute_unit, path, prefix)
-                self.futures[("unit", path)] = f
+                f = self.pool.submit(self.execute_unit, list(argv), prefix)
+                self.futures[key] = f
             return f
 
-    def execute_unit(self, path, prefix="unit"):
+    def execute_unit(self, argv, prefix="unit"):
         """Each 'ok N - name' / 'not ok N - name' line is a case named
         unit/<name> ('# SKIP' and '# TODO' directives count as passed, as
-        TAP has it); lines after a 'not ok' that begin with '#' or blanks
-        are its diagnostics.  A run that fails (exit status, signal,
-        timeout) without any 'not ok' line is one failed case, unit/run."""
-        argv = [path]
+        TAP has it, and are kept); lines after a 'not ok' that begin with
+        '#' or blanks are its diagnostics.  A run that fails (exit status,
+        signal, timeout) without any 'not ok' line is one failed case,
+        unit/run."""
         cmd = " ".join(shlex.quote(a) for a in argv)
         out_f = tempfile.TemporaryFile()
         t0 = time.monotonic()
         try:
             p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out_f,
-                                 stderr=subprocess.STDOUT, cwd=self.root,
+                                 stderr=subprocess.STDOUT, cwd=BUILDDIR,
                                  start_new_session=True)
         except OSError as e:
-            return [(prefix + "/run", False, ["could not run %s: %s" % (cmd, e)])]
+            return [(prefix + "/run", False, ["could not run %s: %s" % (cmd, e)], "")]
         with self.lock:
             self.running.add(p.pid)
         timed_out = False
@@ -941,18 +957,19 @@ class Harness:
             m = re.match(r"(not ok|ok)\s+\d+\s*(?:-\s*)?(.*)$", line)
             if m:
                 name, _, directive = m.group(2).partition(" # ")
-                ok = m.group(1) == "ok" or directive.strip().upper().startswith(("TODO", "SKIP"))
-                cases.append([prefix + "/" + name.strip(), ok, []])
+                directive = directive.strip()
+                ok = m.group(1) == "ok" or directive.upper().startswith(("TODO", "SKIP"))
+                cases.append([prefix + "/" + name.strip(), ok, [], directive])
             elif cases and not cases[-1][1] and (line.startswith("#") or line[:1].isspace()) \
                     and line.strip():
                 cases[-1][2].append(line.strip().lstrip("#").strip())
         rc = p.returncode
-        if (timed_out or rc != 0) and all(ok for _, ok, _ in cases):
+        if (timed_out or rc != 0) and all(c[1] for c in cases):
             why = "timed out after %ds and was killed" % self.timeout if timed_out \
                 else "exit %d" % rc if rc >= 0 else "killed by signal %d" % -rc
             tail = text.rstrip("\n").split("\n")[-12:]
             cases.append([prefix + "/run", False, ["%s: %s" % (cmd, why)] +
-                          ["output: " + l for l in tail]])
+                          ["output: " + l for l in tail], ""])
         return [tuple(c) for c in cases]
 
     def close(self):
@@ -986,16 +1003,37 @@ class Case:
         self.check = check
 
 
-def run_cases(harness, cases, unit=None, unit_filter=None):
+class Suite:
+    """Another suite run alongside the cases (tests/unit/run, ...): argv
+    runs it; each of its TAP-like lines is a case named <prefix>/<name>.
+    `programs` are the test programs it runs (paths in the build tree),
+    made first when tests/run is run by hand; `skip` says why it is not
+    run at all (one "ok N - <prefix> # SKIP <skip>" line instead)."""
+
+    def __init__(self, prefix, argv, programs=(), skip=None):
+        self.prefix = prefix
+        self.argv = list(argv)
+        self.programs = tuple(programs)
+        self.skip = skip
+
+
+def run_cases(harness, cases, suites=(), suite_filter=None):
     """Runs the cases (their runs in parallel), prints one TAP-like line per
-    case in order, then 'N passed, M failed'.  Returns M.  `unit` is the
-    path of a unit-test program run alongside, whose cases (those
-    unit_filter(name) accepts) are printed after the others."""
-    suites = unit if isinstance(unit, list) else [("unit", unit)] if unit else []
-    unit_futures = [harness.submit_unit(path, prefix) for prefix, path in suites]
+    case in order, then 'N passed, M failed'.  Returns M.  The Suites are
+    run alongside; their cases (those suite_filter(name) accepts) are
+    printed after the others."""
     clients = {s.program for c in cases for s in c.runs if s.client} | \
         {n for c in cases for s in c.runs for n in s.needs}
+    # One make for everything (suites run by hand make their own
+    # programs: two makes must not build the same one at once).
+    make_programs([p for su in suites if not su.skip for p in su.programs])
     harness.compile(clients)
+    suite_results = []
+    for su in suites:
+        if su.skip:
+            suite_results.append([(su.prefix, True, [], "SKIP " + su.skip)])
+        else:
+            suite_results.append(harness.submit_unit(su.argv, su.prefix))
     for c in cases:
         for s in c.runs:
             harness.submit(s)
@@ -1026,17 +1064,18 @@ def run_cases(harness, cases, unit=None, unit_filter=None):
             passed += 1
             print("ok %d - %s" % (i, c.name))
         sys.stdout.flush()
-    for unit_future in unit_futures:
-        for name, ok, diags in unit_future.result():
-            if unit_filter and not unit_filter(name):
+    for res in suite_results:
+        for name, ok, diags, directive in res if isinstance(res, list) else res.result():
+            if suite_filter and not suite_filter(name):
                 continue
             i += 1
+            tail = " # " + directive if directive else ""
             if ok:
                 passed += 1
-                print("ok %d - %s" % (i, name))
+                print("ok %d - %s%s" % (i, name, tail))
             else:
                 failed += 1
-                print("not ok %d - %s" % (i, name))
+                print("not ok %d - %s%s" % (i, name, tail))
                 for line in diags:
                     print("    # " + line)
         sys.stdout.flush()

@@ -1,0 +1,54 @@
+"""A 256-page file in the page cache: fault-around, private and shared writes."""
+
+from vmtest import Expect
+from .scenario import scenario
+
+
+# ---- 2. a 256-page (1 MiB) file, all in the page cache -------------
+# A read fault on a file page goes through do_read_fault; fault-around
+# (do_fault_around) maps, together with the faulting page, every cached
+# page of the fault_around_bytes (64 KiB = 16 pages) window aligned in
+# virtual address that contains it, clamped to the VMA (and to the PMD,
+# which a 64 KiB-aligned window never crosses).  Pages already mapped are
+# skipped, so reading pages 0..255 in order faults once per window:
+#   aligned start A (A % 64 KiB == 0): windows [A + 64 KiB*k, +64 KiB),
+#     k = 0..15, each fully inside the VMA: 256 / 16 = 16 faults.
+#   skewed start A + 4 KiB: the first window [A, A+64K) holds file pages
+#     0..14 (15 pages), then 15 full windows cover pages 15..254, and the
+#     last window [A+1M, A+1M+64K) holds only page 255: 1 + 15 + 1 = 17.
+# With --fault-around=4096 every page is its own window: 256.
+# Write faults never fault around: a first write to a private file page
+# copies it (do_cow_fault, `file_cow`), to a shared one makes it writable
+# and dirty (do_shared_fault, `file_shared`): 256 either way.  After a read,
+# the pages are mapped read-only (private: so they are copied on write,
+# do_wp_page -> wp_page_copy, `wp_copy`; shared on ext4, which has
+# page_mkwrite: the VMA wants write-notify for dirty tracking, so the first
+# write of each page is do_wp_page -> wp_page_shared, `wp_shared`): 256.
+FILE_READ = {"aligned": 16, "skewed": 17}
+for layout in ("aligned", "skewed"):
+    scenario("file/read %s" % layout, "file", [layout, "read"], [
+        Expect("file", "read", pages=256, file_read=FILE_READ[layout]),
+    ])
+scenario("file/read aligned fault-around=4096", "file", ["aligned", "read"], [
+    Expect("file", "read", pages=256, file_read=256),
+], vm_args=["--fault-around=4096"])
+scenario("file/read skewed fault-around=4096", "file", ["skewed", "read"], [
+    Expect("file", "read", pages=256, file_read=256),
+], vm_args=["--fault-around=4096"])
+scenario("file/write-private", "file", ["aligned", "write-private"], [
+    Expect("file", "write", pages=256, file_cow=256),
+])
+scenario("file/write-shared", "file", ["aligned", "write-shared"], [
+    Expect("file", "write", pages=256, file_shared=256),
+])
+for layout in ("aligned", "skewed"):
+    scenario("file/read-write-private %s" % layout, "file",
+             [layout, "read-write-private"], [
+                 Expect("file", "read", pages=256, file_read=FILE_READ[layout]),
+                 Expect("file", "write", wp_copy=256),
+             ])
+    scenario("file/read-write-shared %s" % layout, "file",
+             [layout, "read-write-shared"], [
+                 Expect("file", "read", pages=256, file_read=FILE_READ[layout]),
+                 Expect("file", "write", wp_shared=256),
+             ])

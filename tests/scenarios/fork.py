@@ -1,0 +1,229 @@
+"""Processes: fork (copy-on-write copy or reuse), vfork, posix_spawn, exec,
+many children, three generations, PSS and USS."""
+
+from vmtest import Expect, RunSpec
+from .scenario import scenario
+from .proc_checks import (alone_at_exit, at, command_is, image_names, label_at,
+                          labels_are, shared_with_one, sharing_vs_control)
+
+
+# ---- processes: fork, vfork, exec ---------------------------------------------------------
+# Each process writes its own file; tests/lib/vmtest.py's ProcTree joins
+# them by run.pid and run.ppid, and the Expects name the process (proc=)
+# whose file holds the figures: the role the client gives it in its
+# ORACLE lines, placed in the tree by at(position): the root is at(),
+# its children at(0), at(1) ... in fork order, an exec'd image
+# at(..., image=1).  The clients order every step with pipes and waitpid,
+# and fork through vmt_fork, which natively writes the prefaulted pages
+# again in both processes (after fork they are all copy-on-write).
+#
+# Kernel background (mm/memory.c, Linux 6.x).  fork: copy_page_range
+# copies the page tables of a private VMA only if it has an anon_vma
+# (vma_needs_copy: it has had a private page); copy_present_pte then
+# write-protects every anonymous page in both processes and clears its
+# PageAnonExclusive.  A read of such a page costs nothing.  A write is
+# do_wp_page: wp_can_reuse_anon_folio reuses the page (wp_page_reuse,
+# `wp_reuse`) if its refcount shows no other holder, else wp_page_copy
+# copies it (`wp_copy`), dropping this process's hold on the old one.  A
+# process's exit (or exec) unmaps its pages and drops its holds before its
+# parent's waitpid returns.  VMAs without anon_vma (file pages only read,
+# shared mappings) are not copied: the child's page table is empty there
+# and it faults the pages in anew.  getrusage counts a fault once whether
+# it copies or reuses; which one it is shows natively in pagemap's
+# PM_MMAP_EXCLUSIVE bit just before the write (FACT <role>:exclusive-...:
+# pages mapped by this process alone, which the write can reuse).
+# Every root here exits last, after every other process has exited or
+# exec'd: it shares nothing then, PSS = USS = RSS (alone_at_exit).
+
+# 300 pages written by the parent (300 `anon`), fork.  Child: reading
+# pages 0..99 costs 0; writing 100..199 finds them shared with the
+# parent, who still maps them (exclusive before: 0): 100 `wp_copy`.  The
+# child exits.  Parent: pages 100..199, which the child copied away from,
+# and 200..299, which it never touched, are mapped by the parent alone
+# (exclusive: all 300) but still write-protected: 100 `wp_reuse` each.
+scenario("fork/cow", "fork", ["cow"], [
+    Expect("buf", "write", pages=300, proc="parent", anon=300),
+    Expect("buf", "child-read", proc="child"),
+    Expect("buf", "child-write", proc="child", wp_copy=100),
+    Expect("buf", "after-child", proc="parent", wp_reuse=100),
+    Expect("buf", "untouched", proc="parent", wp_reuse=100),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"child:exclusive-child-write": 0, "parent:exclusive-after-child": 300},
+    checks=[alone_at_exit()])
+
+# 100 pages written by the parent (100 `anon`), fork; the child blocks on
+# a pipe.  Parent: the 100 pages are shared (exclusive: 0): 100 `wp_copy`;
+# the parent now maps its copies, so the child's pages are its alone
+# (exclusive: 100) but still write-protected: 100 `wp_reuse`.  After the
+# child's exit the parent's copies are writable: 0.
+scenario("fork/parent-writes-first", "fork", ["parent-first"], [
+    Expect("buf", "write", pages=100, proc="parent", anon=100),
+    Expect("buf", "parent-write", proc="parent", wp_copy=100),
+    Expect("buf", "child-write", proc="child", wp_reuse=100),
+    Expect("buf", "after-child", proc="parent"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:exclusive-parent-write": 0, "child:exclusive-child-write": 100},
+    checks=[alone_at_exit()])
+
+# A 64-page file mapped private read-only at a 64 KiB-aligned address:
+# read, it faults once per 16-page fault-around window: 4 `file_read`
+# (see file/read aligned); it has no anon_vma, so fork does not copy it
+# and the child's read faults again: 4 `file_read`.  A 64-page
+# MAP_SHARED|MAP_ANONYMOUS (shmem) mapping "shm" written by the parent: 64
+# `file_shared` (see shm/write-first); shared, so not copied either.  The
+# child's reads are do_read_fault on shmem, which has map_pages
+# (shmem_vm_ops.map_pages = filemap_map_pages): fault-around, which found
+# nothing to map in shm/read-write (no page existed yet), now finds all 64
+# pages in the shmem file's page cache, where the parent's writes put
+# them: one fault per 16-page window, 4 `file_read` (natively 4, not 64).
+# The same the other way round, after the fork: the child writes a second
+# shmem mapping "shm2" (64 `file_shared`) and exits; the pages stay in
+# the shmem file, which the parent maps too: its reads fault around, 4
+# `file_read`.
+scenario("fork/file-and-shm", "fork", ["file"], [
+    Expect("file", "read", pages=64, proc="parent", file_read=4),
+    Expect("shm", "shm-write", pages=64, proc="parent", file_shared=64),
+    Expect("file", "child-read-file", proc="child", file_read=4),
+    Expect("shm", "child-read-shm", proc="child", file_read=4),
+    Expect("shm2", "child-write-shm2", proc="child", file_shared=64),
+    Expect("shm2", "read-shm2", pages=64, proc="parent", file_read=4),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    checks=[alone_at_exit()])
+
+# vfork and posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK)) share the
+# parent's address space (Valgrind runs them as a fork; vmtrace must not
+# model one): nothing is write-protected.  300 pages written (300 `anon`);
+# the vfork child calls _exit(0) at once (it writes nothing: in a vfork
+# child that would be undefined); the posix_spawn child execs /bin/true
+# (not traced: its image's file is FILE.exec1, status exec).  After the
+# child has gone, the parent's 300 pages are still mapped writable:
+# writing them costs 0.  The child's file inherits "buf" and has no fault
+# on it.
+for mode, shape in (("vfork", "exit(exit)"), ("spawn", "exit(exec)")):
+    scenario("fork/%s" % mode, "vfork", [mode], [
+        Expect("buf", "write", pages=300, proc="parent", anon=300),
+        Expect("buf", "after-child", proc="parent"),
+        Expect("buf", "write", proc="child"),
+    ], procs={"parent": at(), "child": at(0)}, tree=shape,
+        native_phases=["parent:write", "parent:after-child"],
+        checks=[alone_at_exit()])
+
+# fork then exec, followed with --trace-children=yes: the parent writes
+# "mine" (10 `anon`) and forks; the child execs exec_target, whose image
+# is a new address space: its own 10-page "region", 10 `anon`.  Files:
+# the child's pre-exec image vmtrace.out.PID.exec1 (status exec, the
+# parent's labels inherited, no fault on "mine"), then the exec'd
+# program's vmtrace.out.PID (same pid, same ppid: the tree is root ->
+# child with two images), whose only label is its own.  exec dropped the
+# child's hold on the parent's pages: the parent's rewrite of "mine"
+# finds them its alone (exclusive: 10), write-protected: 10 `wp_reuse`.
+scenario("fork/exec", "fork_exec", [], [
+    Expect("mine", "write", pages=10, proc="parent", anon=10),
+    Expect("mine", "write", proc="child"),
+    Expect("region", "write", pages=10, proc="exec", anon=10),
+    Expect("mine", "after-child", proc="parent", wp_reuse=10),
+], procs={"parent": at(), "child": at(0, image=0), "exec": at(0, image=1)},
+    tree="exit(exec>exit)", vm_args=["--trace-children=yes"], needs=["exec_target"],
+    native_phases=["parent:write", "exec:write", "parent:after-child"],
+    facts={"parent:exclusive-after-child": 10},
+    checks=[image_names((0,), [".exec1", ""]),
+            command_is((0,), 0, ["@BUILD@/fork_exec"]),
+            command_is((0,), 1, ["@BUILD@/exec_target", "exec"]),
+            labels_are((0,), 1, ["region"]),
+            alone_at_exit()], native=True)
+
+# A shell's fork and exec: /bin/sh -c 'exec_target sh-child; true' under
+# --trace-children=yes.  The command is not the last one, so the shell
+# forks (dash: vfork) a child that execs exec_target (10 `anon` on its
+# "region") and waits for it.  Three files, one tree: the shell (root),
+# its child's pre-exec image (.exec1, status exec) and exec_target's
+# (same pid), both with the shell's pid as ppid.
+scenario("fork/shell", "/bin/sh", ["-c", "@BUILD@/exec_target sh-child; true"], [
+    Expect("region", "write", pages=10, proc="sh-child", anon=10),
+], procs={"sh": at(), "sh-fork": at(0, image=0), "sh-child": at(0, image=1)},
+    tree="exit(exec>exit)", vm_args=["--trace-children=yes"], needs=["exec_target"],
+    checks=[image_names((0,), [".exec1", ""]),
+            command_is((), 0, ["/bin/sh", "-c", "@BUILD@/exec_target sh-child; true"]),
+            command_is((0,), 1, ["@BUILD@/exec_target", "sh-child"]),
+            labels_are((0,), 1, ["region"]),
+            alone_at_exit()], native=True)
+
+# 50 children of one parent: a 50-page "region" written by the parent
+# (50 `anon`), then 50 children forked, all alive, each blocked on its
+# own pipe; released one at a time, child i labels page i "slice" (the
+# newer label takes the page from "region") and writes it: the parent
+# and children i+1..49 map it: 1 `wp_copy`; the parent waits for its
+# exit before releasing the next.  Afterwards every page is the parent's
+# alone (exclusive: 50), write-protected: 50 `wp_reuse`.  51 files, the
+# children in fork order, child i's slice on page i.
+MANY = 50
+scenario("fork/many-children", "fork", ["many"], [
+    Expect("region", "write", pages=MANY, proc="parent", anon=MANY),
+] + [e for i in range(MANY) for e in (
+    Expect("slice", "slice", proc="child%d" % i, wp_copy=1),
+    Expect("region", "slice", proc="child%d" % i),
+)] + [
+    Expect("region", "after-children", proc="parent", wp_reuse=MANY),
+], procs=dict([("parent", at())] + [("child%d" % i, at(i)) for i in range(MANY)]),
+    tree="exit(%d*exit)" % MANY,
+    facts={"parent:exclusive-after-children": MANY},
+    checks=[label_at((i,), "slice", "region", i, i + 1) for i in range(MANY)] +
+    [alone_at_exit()])
+
+# Three generations: a 20-page "region" written by the parent (20
+# `anon`); the child forks a grandchild, which writes pages 0..9, mapped
+# by all three: 10 `wp_copy`; once it has exited the child writes pages
+# 10..19, mapped by the parent too: 10 `wp_copy`; once the child has
+# exited the parent maps all 20 alone (exclusive: 20), write-protected:
+# 20 `wp_reuse`.  The grandchild's run.ppid is the child's pid, its
+# fork_time the child's clock at the fork.
+scenario("fork/grandchild", "fork", ["tree"], [
+    Expect("region", "write", pages=20, proc="parent", anon=20),
+    Expect("region", "grandchild-write", proc="grandchild", wp_copy=10),
+    Expect("region", "child-write", proc="child", wp_copy=10),
+    Expect("region", "after-children", proc="parent", wp_reuse=20),
+], procs={"parent": at(), "child": at(0), "grandchild": at(0, 0)},
+    tree="exit(exit(exit))",
+    facts={"parent:exclusive-after-children": 20},
+    checks=[alone_at_exit()])
+
+# PSS and USS.  N pages written by the parent (N `anon`), fork; the child
+# writes nothing and exits while the parent waits.  At the child's exit
+# the parent alone shares its pages: each page the child maps is its own
+# or shared by two, so its PSS = USS + (RSS - USS) / 2.  Against the same
+# program with N = 100 (the control run): the 200 more pages of "buf"
+# are all shared by two: the child's RSS + 200, PSS + 100, USS + 0; the
+# parent, alone at its exit, RSS = PSS = USS + 200.  Natively smaps shows
+# the child's "buf" as Rss 300 pages, Pss 150, Private 0.
+scenario("fork/pss", "fork", ["pss", "300"], [
+    Expect("buf", "write", pages=300, proc="parent", anon=300),
+    Expect("buf", "write", proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    native_phases=["parent:write"],
+    facts={"child:buf-rss": 300, "child:buf-pss": 150, "child:buf-private": 0},
+    checks=[shared_with_one((0,)),
+            sharing_vs_control((0,), resident=200, pss=100, uss=0),
+            sharing_vs_control((), resident=200, pss=200, uss=200),
+            alone_at_exit()],
+    extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss", "100"], fast_path=fp)])
+
+# The same with a file: a 64-page file mapped private read-only at a
+# 64 KiB-aligned address, read by the parent (4 `file_read`), then by the
+# child, whose page table fork did not copy (no anon_vma): 4 `file_read`,
+# mapping the same page-cache pages as the parent.  PSS divides every
+# page by the number of processes mapping it, whatever its kind
+# (smaps_pte_entry -> smaps_account, mapcount of page-cache pages too),
+# and a page another process maps is not unique: the child's "file" pages
+# count 1/2 each in its PSS and 0 in its USS (natively smaps: Rss 64
+# pages, Pss 32, Private 0).  Against a 16-page file (control run): RSS +
+# 48, PSS + 24, USS + 0 for the child; the parent, alone at its exit,
+# + 48 each.
+scenario("fork/pss-file", "fork", ["pss-file", "64"], [
+    Expect("file", "read", pages=64, proc="parent", file_read=4),
+    Expect("file", "child-read", proc="child", file_read=4),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"child:file-rss": 64, "child:file-pss": 32, "child:file-private": 0},
+    checks=[sharing_vs_control((0,), resident=48, pss=24, uss=0),
+            sharing_vs_control((), resident=48, pss=48, uss=48),
+            alone_at_exit()],
+    extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss-file", "16"], fast_path=fp)])

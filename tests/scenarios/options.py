@@ -1,0 +1,5 @@
+"""Options vmtrace must refuse."""
+
+# ---- 4. bad options ------------------------------------------------------
+BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
+               "--fault-around=12345"]

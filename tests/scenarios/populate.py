@@ -1,0 +1,36 @@
+"""mlock and MAP_POPULATE: faults taken inside the call."""
+
+from vmtest import Expect
+from .scenario import scenario
+from .checks import mapping_figures
+
+
+# ---- mlock and MAP_POPULATE ------------------------------------------------
+# mlock populates the range (populate_vma_page_range -> __get_user_pages):
+# for a private writable VMA with FOLL_WRITE, so that the pages are private
+# already and a later write cannot fault: each untouched page takes a write
+# fault, do_anonymous_page, 10 `anon` (GUP faults count in min_flt too:
+# mm_account_fault counts before looking at regs).  The writes that follow
+# find writable PTEs: 0.  munlock only clears VM_LOCKED; the pages stay
+# mapped writable: reading and writing them costs 0.  MAP_POPULATE
+# populates the same way inside mmap: 10 `anon` in the mmap call, 0 on the
+# writes.  A private read-only file mapping is populated with read faults
+# (no FOLL_WRITE): do_read_fault with fault-around maps the 16 cached pages
+# of the 64 KiB window: a 32-page mapping at a 64 KiB-aligned address
+# takes 2 faults, `file_read`, and reading the pages afterwards 0.  The
+# pages are referenced by the program first in the phase after the
+# populating one (populating is the kernel's doing, not a reference).
+scenario("populate/mlock", "populate", ["mlock"], [
+    Expect("region", "mlock", anon=10),
+    Expect("region", "write", pages=10),
+    Expect("region", "munlock"),
+    Expect("region", "access"),
+], checks=[mapping_figures("region", resident=10, anon=10)])
+scenario("populate/map-populate", "populate", ["map-populate"], [
+    Expect("region", "mmap", anon=10),
+    Expect("region", "write", pages=10),
+], checks=[mapping_figures("region", resident=10, anon=10)])
+scenario("populate/file", "populate", ["file-populate"], [
+    Expect("region", "mmap", file_read=2),
+    Expect("region", "read", pages=32),
+], checks=[mapping_figures("region", resident=32, file_read=2)])

@@ -1,0 +1,30 @@
+"""Memory the kernel touches inside system calls (read, write)."""
+
+from vmtest import Expect
+from .scenario import scenario
+
+
+# ---- memory the kernel touches inside system calls -----------------------
+# The buffer is 10 untouched private anonymous pages.  read() from a
+# cached file copies into it with copy_to_user; each store of the copy
+# faults as a user store would (the fault handler takes faults on user
+# addresses from kernel mode the same way, and mm_account_fault counts them
+# in min_flt): 10 first writes, 10 `anon`; writing the buffer afterwards
+# costs 0.  Writing the buffer into a pipe copies from it (copy_from_user):
+# 10 first reads, 10 zero-page maps (`zero`); writing it afterwards copies
+# the zero page: 10 `wp_copy`.  write() to /dev/null is write_null (or
+# write_iter_null), which returns the count without reading the buffer: 0;
+# the buffer is still untouched, so reading it afterwards maps the zero
+# page: 10 `zero`.  (Natively: 10/0, 10/10, 0/10.)
+scenario("syscalls/read", "syscall_touch", ["read"], [
+    Expect("buf", "call", pages=10, anon=10),
+    Expect("buf", "after"),
+])
+scenario("syscalls/write-pipe", "syscall_touch", ["write-pipe"], [
+    Expect("buf", "call", pages=10, zero=10),
+    Expect("buf", "after", wp_copy=10),
+])
+scenario("syscalls/write-null", "syscall_touch", ["write-null"], [
+    Expect("buf", "call"),
+    Expect("buf", "after", pages=10, zero=10),
+])
