@@ -62,12 +62,11 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       /* slot = table + ((addr >> 9) & ((N-1) << 3)); hit iff *slot equals
          the page of the access's last byte (then the first byte's page is
          the same one: a straddling access always misses). */
-      ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write
-                   : acc == VT_ACC_EXEC ? vt_tlb_exec : vt_tlb_read;
+      ULong *table = vt_flt.tag[acc];
       IRExpr *sh = bin(c, Iop_Shr64, addr,
                        IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
       IRExpr *off = bin(c, Iop_And64, sh,
-                        IRExpr_Const(IRConst_U64((ULong)(VT_TLB_ENTRIES - 1) << 3)),
+                        IRExpr_Const(IRConst_U64((ULong)(VT_FILTER_ENTRIES - 1) << 3)),
                         Ity_I64);
       IRExpr *ea = bin(c, Iop_Add64, off,
                        IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
@@ -79,7 +78,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                              IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
-      if (vt_count_hits) {
+      if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = (vt_insns << 16) | position;
             count[slot] += 1 */
          UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
@@ -95,10 +94,10 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos)),
                              Ity_I64);
          IRExpr *sa = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_hit_stamp[t])), Ity_I64);
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
          IRExpr *ca = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_hit_count[t])), Ity_I64);
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])), Ity_I64);
          IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
          IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));

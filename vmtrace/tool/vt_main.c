@@ -49,7 +49,7 @@ __attribute__((noreturn)) static void host_panic(const char *msg)
 static void host_flush_hits(void *ctx, struct vt_mm *mm)
 {
    (void)ctx; (void)mm;
-   vt_hits_flush();      /* the references the filter absorbed */
+   vt_filter_deliver(&vt_flt);      /* the references the filter absorbed */
 }
 
 static const struct vt_host_ops host_ops = {
@@ -238,9 +238,9 @@ static void vt_post_clo_init(void)
    vt_core_init(&host_ops, NULL);
    vt_mm_init(&vt_mm, &cfg);
    vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
-   vt_tlb_flush();
+   vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
    vt_memsim_init();
-   vt_hits_init();
+   vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
          .interval = 1ULL << 14,
