@@ -8,6 +8,7 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    vt_memset(f, 0, sizeof *f);
    f->mm = mm;
    f->on = on;
+   mm->filter = f;
    for (int t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;

@@ -362,6 +362,13 @@ struct vt_mm {                       /* like mm_struct */
       and unfiltered runs agree; sim_order the order of the reference being
       passed on, finer than time (vt_sim_set_order). */
    vt_u64         now, sim_now, sim_order;
+
+   struct vt_filter *filter;         /* the host's filter, if it is the core's
+                                        (vt_filter_init): invalidated and
+                                        its hits delivered directly */
+   struct vt_trace_writer *trace;    /* recording the inputs (vt_trace.h) */
+   struct vt_replay *replay;         /* replaying them: the answers */
+   unsigned       in_api;            /* depth of the core's calls to itself */
 };
 
 /* Result of vt_access: which rights a filter may cache for the page. */

@@ -42,6 +42,8 @@
 #define VT_TRAW_REF     0ULL
 #define VT_TRAW_KERNEL  (1ULL << 62)
 #define VT_TRAW_TIME    (2ULL << 62)
+#define VT_TRAW_SB_END  (3ULL << 62)    /* a superblock ends: the next
+                                           reference's begins (ticks due) */
 #define VT_TRAW_TYPE(w) ((w) & (3ULL << 62))
 #define VT_TRAW(addr, size, acc) \
    (((vt_u64)(addr) & 0xffffffffffffULL) | ((vt_u64)((size) > 4095 ? 4095 : (size)) << 48) | \
@@ -50,6 +52,47 @@
 #define VT_TRAW_SIZE(w) (((w) >> 48) & 0xfff)
 #define VT_TRAW_ACC(w)  ((enum vt_access)(((w) >> 60) & 3))
 #define VT_TRAW_INSNS(w) ((w) & ~(3ULL << 62))
+
+/* ---- events: the core's inputs other than references ---------------------
+
+   Each is an opcode and unsigned fields (and a string where it says); a
+   file is named by its index in the trace, defined by a FILE event. */
+enum vt_tev {
+   VT_TEV_NONE,
+   VT_TEV_CONFIG,        /* fault_around_pages, zero_page, cold_cache, readahead */
+   VT_TEV_FILE,          /* index, dev, ino, size in pages, flags (1 shmem, 2 no
+                            map_pages, 4 cold), gid; path */
+   VT_TEV_MMAP,          /* start, len, vm_flags, file index or 0, pgoff, populate,
+                            kind | 0x100 if named; name */
+   VT_TEV_MUNMAP,        /* start, len */
+   VT_TEV_MPROTECT,      /* start, len, prot */
+   VT_TEV_MREMAP,        /* old, old_len, new, new_len */
+   VT_TEV_DONTNEED,      /* start, len (MADV_DONTNEED) */
+   VT_TEV_MLOCK,         /* start, len, lock */
+   VT_TEV_MLOCKALL,      /* current, future */
+   VT_TEV_MUNLOCKALL,
+   VT_TEV_BRK,           /* new break */
+   VT_TEV_STACK,         /* stack pointer, lowest address */
+   VT_TEV_RESIZE,        /* dev, ino, size in bytes (ftruncate) */
+   VT_TEV_LABEL,         /* start, len; name */
+   VT_TEV_UNLABEL,       /* start, len */
+   VT_TEV_PHASE,         /* ; name */
+   VT_TEV_COLLECT,       /* on */
+   VT_TEV_FORK,          /* the parent, as it forks (fork, not vfork) */
+   VT_TEV_FORK_CHILD,    /* copied: the child's first event */
+   VT_TEV_RELEASE,       /* the address space goes (exit, execve) */
+   VT_TEV_ANSWER,        /* kind (VT_TANS_*), value: what the run's other
+                            processes said, in the order the core asked */
+   VT_TEV_PARENT,        /* pid, id, offset: a forked child's first event:
+                            its address space is its parent's after reading
+                            the parent's trace (the one whose header has
+                            that id) up to that byte offset */
+   VT_TEV_NR
+};
+#define VT_TANS_SHARED 1      /* host op frame_shared */
+#define VT_TANS_EXISTS 2      /* host op shmem_exists */
+unsigned vt_trace_event_nargs(unsigned op);
+bool     vt_trace_event_has_str(unsigned op);
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -68,13 +111,20 @@ struct vt_trace_writer *vt_trace_writer_new(const struct vt_trace_out *out,
 void vt_trace_raw(struct vt_trace_writer *w, const vt_u64 *words, size_t n);
 /* Ends the stream (an end item) and frees the writer. */
 void vt_trace_writer_end(struct vt_trace_writer *w);
+/* Frees the writer, writing nothing more (a forked child's copy of its
+   parent's: the bytes it holds are the parent's to write). */
+void vt_trace_writer_abandon(struct vt_trace_writer *w);
 /* Bytes written so far (the record offset a forked child's header names). */
 vt_u64 vt_trace_offset(const struct vt_trace_writer *w);
 
-/* The core records its inputs itself once given a writer (events in
-   trace.c, called from vma.c, fork.c, label.c ... ); the host only
-   records raw references. */
-void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w);
+/* The core records its inputs itself once given a writer (its public
+   functions call vt_trace_input when the host called them); the host only
+   records raw references.  The first event: the address space's
+   configuration (CONFIG), or, for a forked child (parent_pid != 0), where
+   it stood in its parent's trace (PARENT): the trace whose header's "id"
+   is parent_id, at byte parent_offset. */
+void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_pid,
+                     vt_u64 parent_id, vt_u64 parent_offset);
 
 /* ---- reading -------------------------------------------------------------
 
@@ -92,6 +142,7 @@ struct vt_titem {
    bool           kernel;       /* REF: made by the kernel in a system call */
    bool           cont;         /* REF: next page of the previous access */
    vt_u64         insns;        /* TIME */
+   bool           sb_end;       /* TIME: a superblock ended here */
    vt_u64         offset;       /* the item's byte offset in the file */
    /* EVENT: decoded by vt_trace_apply (opaque here) */
    unsigned       op;
@@ -128,14 +179,17 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it);
    vt_sim_stats equals the online run's with the same policy and sizes.
    A forked child's trace begins where its parent's stood at the fork: the
    replay reads the parent's trace (found by parent_trace, which opens the
-   trace of a pid for reading, or NULL) up to there first.  keys, if not
+   trace of that pid whose header's "id" is id, or returns NULL) up to
+   there first.  keys, if not
    NULL, is told every reference's simulation key, in order, with its
    VT_SIMA_* flags and time (for miss-ratio curves and export).  Returns
    0, or -1 with *error (a one-line message naming the byte offset). */
 struct vt_sim;
 struct vt_replay_env {
-   struct vt_trace_reader *(*parent_trace)(void *ctx, vt_u64 pid);
+   struct vt_trace_reader *(*parent_trace)(void *ctx, vt_u64 pid, vt_u64 id);
    void (*keys)(void *ctx, vt_u64 key, unsigned flags, vt_u64 time);
+   /* At the end, the address space as the replay left it (its figures). */
+   void (*done)(void *ctx, const struct vt_mm *mm);
    void *ctx;
 };
 int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,

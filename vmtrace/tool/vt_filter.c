@@ -30,6 +30,7 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
       return;
    /* after the call's own references */
    vt_set_clock(&vt_mm, vt_insns, vt_insns, (vt_insns << VT_STAMP_SHIFT) | 0xffff);
+   vt_rec_kernel(a, len, acc);
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       vt_filter_miss(&vt_flt, p, acc);

@@ -214,6 +214,8 @@ static void vt_post_clo_init(void)
    check_output_path("--vmtrace-out-file", vt_clo.out_file);
    if (vt_clo.cg_out_file)
       check_output_path("--cg-out-file", vt_clo.cg_out_file);
+   if (vt_clo.trace_out_file)
+      check_output_path("--trace-out-file", vt_clo.trace_out_file);
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {
       VG_(fmsg)("Bad option: --policy needs --ram: with unlimited memory no "
                 "page is ever replaced\n");
@@ -255,6 +257,7 @@ static void vt_post_clo_init(void)
    }
    vt_start_time_ms = vt_wall_ms();
    vt_ppid = VG_(getppid)();
+   vt_rec_start();
 }
 
 ULong vt_wall_ms(void)
@@ -275,6 +278,7 @@ void vt_finish(Int exitcode)
       vt_print_summary(exitcode);
    vt_write_output(exitcode);
    vt_share_exit();
+   vt_rec_end();
 }
 
 static void vt_fini(Int exitcode)

@@ -32,6 +32,7 @@ struct vt_options {
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
+   const HChar *trace_out_file;     /* NULL: none */
    UInt         fault_stack_depth;
    Bool         timeline;
    UInt         heatmap_rows;
@@ -63,6 +64,18 @@ extern ULong vt_misses;           /* references the filter let through */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
+
+/* vt_record.c: --trace-out-file */
+#define VT_REC_WORDS  65536
+#define VT_REC_SB_MAX 4096     /* records a superblock may make, at most */
+extern ULong  vt_rec_buf[VT_REC_WORDS];
+extern ULong *vt_rec_ptr;
+extern Bool   vt_recording;
+void  vt_rec_flush(void);
+void  vt_rec_start(void);
+void  vt_rec_end(void);
+void  vt_rec_child(Int parent_pid);
+void  vt_rec_kernel(Addr a, SizeT len, enum vt_access acc);
 
 /* vt_instrument.c */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
