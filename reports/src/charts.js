@@ -390,6 +390,21 @@ Linker.prototype.set = function (from, min, max) {
   }
 };
 
+// Charts reset by a double-click report their full range (null): each
+// linked chart then shows its whole time axis.
+function resetToFullRange(linker) {
+  linker.members.forEach(function (m) {
+    if (!m.plot) return;
+    var inner = m.setRange;
+    m.setRange = function (a, b) {
+      if (a === null || b === null) {
+        var x = m.plot.data[0];
+        inner(x[0], x[x.length - 1]);
+      } else inner(a, b);
+    };
+  });
+}
+
 // Creates a uPlot in `el` for a time spec, joined to the linker.
 // syncKey: the charts whose pointer moves together (default: the
 // simulated file's time charts).
@@ -421,7 +436,7 @@ module.exports = {
   stack: stack, applyStack: applyStack,
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
   treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS: MAX_TREE_CHARTS,
-  timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker,
+  timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,
   nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs, compareSpecs: compareSpecs,
   makeTimeChart: makeTimeChart, makeChart: makeChart,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS

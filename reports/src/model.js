@@ -7,14 +7,23 @@
 // Raw values stay numbers so that tables sort numerically; fmt makes text.
 
 var F = require('./format');
-var V = require('./validate');
+var FC = require('./faultclasses');
 
 var KINDS = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
 
+// The file's fault classes in its order; what an entry leaves out (kind,
+// kernel, description) comes from the shared list (faultclasses.js), and a
+// file without any has the shared list's.
 function faultClasses(d) {
-  var fc = Array.isArray(d.fault_classes) && d.fault_classes.length ? d.fault_classes : V.FAULT_CLASSES;
+  var fc = Array.isArray(d.fault_classes) && d.fault_classes.length ? d.fault_classes : FC.LIST;
   return fc.map(function (c) {
-    return { name: c.name, kind: c.kind || '', kernel: c.kernel || '', description: c.description || '' };
+    var known = FC.byName(c.name) || {};
+    return {
+      name: c.name,
+      kind: c.kind || known.kind || '',
+      kernel: c.kernel || known.kernel || '',
+      description: c.description || known.description || ''
+    };
   });
 }
 
@@ -388,19 +397,6 @@ function rssKinds(tl) {
     .concat(keys.filter(function (k) { return KINDS.indexOf(k) < 0; }));
 }
 
-// Sections of one file, in display order; absent planned sections are left
-// out. Tables with no rows are kept (the viewer says "none").
-function sections(d) {
-  var out = [summary(d), faultClassTable(d), pageTableTable(d), mappingTable(d)];
-  out.push(labelTable(d));
-  if (d.labels.some(function (l) { return l.phases && Object.keys(l.phases).length; })) out.push(labelPhaseTable(d));
-  out.push(phaseTable(d));
-  if (d.invalid_accesses && d.invalid_accesses.length) out.push(invalidTable(d));
-  if (d.fault_sites) out.push(faultSiteTable(d));
-  if (d.simulations) out.push(simulationTable(d));
-  return out;
-}
-
 module.exports = {
   KINDS: KINDS,
   faultClasses: faultClasses,
@@ -417,6 +413,5 @@ module.exports = {
   faultSiteTable: faultSiteTable,
   simulationTable: simulationTable,
   timelineTable: timelineTable,
-  rssKinds: rssKinds,
-  sections: sections
+  rssKinds: rssKinds
 };

@@ -5,23 +5,11 @@
 // VmtraceFormatError whose message is one line naming the problem. Pure: no
 // file system access here.
 
+var FC = require('./faultclasses');
+
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
 
-// The fault classes of version 1, used when a file omits descriptions.
-var FAULT_CLASSES = [
-  { name: 'anon', kind: 'minor', kernel: 'do_anonymous_page', description: 'first write to untouched private anonymous memory: a zero-filled page' },
-  { name: 'zero', kind: 'minor', kernel: 'do_anonymous_page', description: 'first read of untouched private anonymous memory: the shared zero page' },
-  { name: 'file_read', kind: 'minor', kernel: 'do_read_fault', description: 'read of a file page not mapped yet (with fault-around)' },
-  { name: 'file_cow', kind: 'minor', kernel: 'do_cow_fault', description: 'first access to a private file page is a write: a private copy' },
-  { name: 'file_shared', kind: 'minor', kernel: 'do_shared_fault', description: 'first access to a shared file page is a write' },
-  { name: 'wp_copy', kind: 'minor', kernel: 'do_wp_page', description: 'write to a read-only mapped page that must be copied' },
-  { name: 'wp_reuse', kind: 'minor', kernel: 'do_wp_page', description: 'write to a read-only anonymous page nobody else maps: made writable' },
-  { name: 'wp_shared', kind: 'minor', kernel: 'do_wp_page', description: 'first write to a clean page of a shared file mapping' },
-  { name: 'swap_in', kind: 'major', kernel: 'do_swap_page', description: 'page brought back from swap' },
-  { name: 'file_major', kind: 'major', kernel: 'filemap_fault', description: 'file page not in the page cache: read from disk' },
-  { name: 'invalid', kind: 'invalid', kernel: 'bad_area', description: 'access outside any VMA or against its protection' }
-];
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
 
 function VmtraceFormatError(message) {
@@ -185,7 +173,7 @@ function validate(d) {
   var classes = fc.map(function (c, i) {
     return need(c, 'name', 'string', 'fault_classes[' + i + ']');
   });
-  if (classes.length === 0) classes = FAULT_CLASSES.map(function (c) { return c.name; });
+  if (classes.length === 0) classes = FC.LIST.map(function (c) { return c.name; });
   var totals = need(d, 'totals', 'object');
   checkFaults(need(totals, 'faults', 'object', 'totals'), 'totals.faults', classes);
   need(totals, 'pages_touched', 'int', 'totals');
@@ -349,6 +337,5 @@ module.exports = {
   isNative: isNative,
   NATIVE_FORMAT: NATIVE_FORMAT,
   VmtraceFormatError: VmtraceFormatError,
-  FAULT_CLASSES: FAULT_CLASSES,
   SUPPORTED_VERSION: SUPPORTED_VERSION
 };

@@ -17,7 +17,7 @@ const assets = {
   uplotJs: 'var uPlot = function () {};',
   uplotCss: '.uplot{}',
   viewerCss: fs.readFileSync(path.join(src, 'viewer.css'), 'utf8'),
-  viewerModules: Object.fromEntries(assetsMod.VIEWER_MODULES.map((m) => [m, fs.readFileSync(path.join(src, m + '.js'), 'utf8')]))
+  viewerModules: assetsMod.viewerModules(assetsMod.sources(path.join(src, '..')))
 };
 
 function page(files) {

@@ -4,6 +4,7 @@ const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
 const M = require('../../../reports/src/model');
+const views = require('../../../reports/src/views');
 const V = require('../../../reports/src/validate');
 const fx = require('../fixtures');
 
@@ -57,10 +58,13 @@ test('fault classes table ends with the sums', () => {
   assert.strictEqual(t.rows.find((r) => r.name === 'anon').count, 6157);
 });
 
-test('sections: planned ones only when present', () => {
-  const ids = (d) => M.sections(d).map((s) => s.id);
-  assert.deepStrictEqual(ids(real), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
-  assert.deepStrictEqual(ids(fx.makeFile({})), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases', 'invalid', 'faultsites', 'simulations']);
+test('views: planned ones only when present, in one order for the page and --text', () => {
+  // The page has the charts (time), --text the sampled timeline (timeline).
+  const ids = (d, how) => views.shown(views.FILE, d, how).map((v) => v.id);
+  assert.deepStrictEqual(ids(real, 'text'), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
+  assert.deepStrictEqual(ids(real, 'html'), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
+  assert.deepStrictEqual(ids(fx.makeFile({}), 'text'), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases', 'timeline', 'invalid', 'faultsites', 'simulations']);
+  assert.deepStrictEqual(ids(fx.makeFile({}), 'html'), ['summary', 'classes', 'pagetables', 'time', 'mappings', 'labels', 'labelphases', 'phases', 'invalid', 'faultsites', 'simulations']);
 });
 
 test('the timeline table downsamples and sums faults between rows', () => {
