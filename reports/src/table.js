@@ -77,7 +77,7 @@ function toText(spec, opts) {
     return cells.map(function (s, i) {
       var last = i === cells.length - 1;
       return cols[i].num ? pad(s, w[i], true) : last ? s : pad(s, w[i], false);
-    }).join('  ').replace(/\s+$/, '');
+    }).join('  ').trimEnd(); // not /\s+$/: quadratic after a long run of blanks
   };
   lines.push(line(head));
   body.forEach(function (cells, ri) {

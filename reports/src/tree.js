@@ -12,8 +12,16 @@
 
 var F = require('./format');
 
+// What follows the last "/" (trailing ones dropped) of the first line. In
+// linear time: /\/+$/ takes quadratic time on a long run of slashes.
 function basename(p) {
-  return String(p).replace(/\/+$/, '').replace(/^.*\//, '');
+  var s = String(p);
+  var end = s.length;
+  while (end > 0 && s.charAt(end - 1) === '/') end--;
+  s = s.slice(0, end);
+  var stop = s.search(/[\n\r\u2028\u2029]/);
+  var slash = s.lastIndexOf('/', (stop < 0 ? s.length : stop) - 1);
+  return slash >= 0 && (stop < 0 || slash < stop) ? s.slice(slash + 1) : s;
 }
 
 function startOf(d) {

@@ -8,6 +8,7 @@ const V = require('../../../reports/src/validate');
 const C = require('../../../reports/src/compare');
 const text = require('../../../reports/src/text');
 const fx = require('../fixtures');
+const FC = require('../../../reports/src/faultclasses');
 
 // A minimal vmtrace-out file (it must pass validation).
 function sim(o) {
@@ -18,7 +19,7 @@ function sim(o) {
   const d = {
     format: 'vmtrace-out', version: 1, tool: { name: 'vmtrace', version: '0.1.0' },
     run: Object.assign({ ppid: 1, exit: { status: 'exit', code: 0 }, instructions: 1000, fork_time: null }, o.run),
-    options: {}, page_size: 4096, fault_classes: [],
+    options: {}, page_size: 4096, fault_classes: FC.LIST,
     totals: {
       faults: fx.faults(o.faults), pages_touched: o.touched, resident_pages: 0, peak_resident_pages: o.peak,
       page_tables: { pgd: 1, pud: 1, pmd: 1, pte: 1 }
