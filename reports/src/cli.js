@@ -108,8 +108,9 @@ function checkMix(files) {
   return null;
 }
 
-// Returns the exit status. io: {stdout, stderr} with write(), assets: a
-// function returning the assets (only called for HTML).
+// Returns the exit status. io: {stdout, stderr} with write(), and
+// optionally readInput (load's); getAssets: a function returning the assets
+// (only called for HTML).
 function main(argv, getAssets, io) {
   io = io || { stdout: process.stdout, stderr: process.stderr };
   var err = function (msg) { io.stderr.write('vmtrace-report: ' + F.printable(msg) + '\n'); };
@@ -137,7 +138,7 @@ function main(argv, getAssets, io) {
     err('--text prints to the terminal; -o is for the HTML report');
     return 2;
   }
-  var loaded = load(opts.files);
+  var loaded = load(opts.files, io.readInput);
   if (loaded.errors.length) {
     loaded.errors.forEach(err);
     return 1;
