@@ -95,13 +95,15 @@ function checkMix(files) {
   var nats = files.filter(function (f) { return V.isNative(f.data); });
   var sims = files.filter(function (f) { return !V.isNative(f.data); });
   if (nats.length > 1) {
-    return nats.length + ' vmtrace-native files (' + nats.map(function (f) { return f.name; }).join(', ') +
+    return nats.length + ' vmtrace-native files (' +
+        nats.map(function (f) { return f.name; }).join(', ') +
       '): a report shows at most one measured run';
   }
   if (nats.length && sims.length) {
     var roots = tree.build(sims).roots;
     if (roots.length > 1) {
-      return 'comparing with ' + nats[0].name + ' needs the vmtrace-out files of one run, not ' + roots.length +
+      return 'comparing with ' + nats[0].name + ' needs the vmtrace-out files of one run, not ' +
+          roots.length +
         ' (roots: ' + roots.map(function (r) { return 'pid ' + r.pid; }).join(', ') + ')';
     }
   }
@@ -203,7 +205,8 @@ function run(argv, getAssets) {
   // anything else (a full disk) is.
   process.stdout.on('error', function (e) {
     if (e && e.code === 'EPIPE') process.exit(process.exitCode || 0);
-    process.stderr.write('vmtrace-report: cannot write to standard output: ' + files.problem(e) + '\n');
+    process.stderr.write('vmtrace-report: cannot write to standard output: ' +
+        files.problem(e) + '\n');
     process.exit(1);
   });
   // Past a file size limit (ulimit -f), a write fails with EFBIG instead of
@@ -212,11 +215,13 @@ function run(argv, getAssets) {
   try {
     status = main(argv, getAssets);
   } catch (e) {
-    process.stderr.write('vmtrace-report: internal error: ' + (e && e.message ? e.message : String(e)) + '\n');
+    process.stderr.write('vmtrace-report: internal error: ' +
+        (e && e.message ? e.message : String(e)) + '\n');
     if (process.env.VMTRACE_REPORT_DEBUG && e && e.stack) process.stderr.write(e.stack + '\n');
     status = 70;
   }
   process.exitCode = status;
 }
 
-module.exports = { main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE };
+module.exports =
+    { main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE };

@@ -94,7 +94,8 @@ function readInput(name) {
       if (st.size > MAX_INPUT) throw tooLarge(st.size);
       return { text: fs.readFileSync(fd, 'utf8'), id: st.dev + ':' + st.ino };
     }
-    if (own) throw new FileError('not a regular file (' + kindOf(st) + '), not a vmtrace output file');
+    if (own) throw new FileError('not a regular file (' + kindOf(st) +
+        '), not a vmtrace output file');
     return { text: readStream(fd), id: null };
   } catch (e) {
     if (e instanceof FileError) throw e;
@@ -153,7 +154,8 @@ function writeWhole(out, data) {
   try {
     fd = fs.openSync(tmp, 'wx', 0o666);
   } catch (e) {
-    throw new FileError('cannot write: ' + (e.code === 'ENOENT' ? 'no such directory' : problem(e)));
+    throw new FileError('cannot write: ' +
+        (e.code === 'ENOENT' ? 'no such directory' : problem(e)));
   }
   try {
     writeAll(fd, buf);

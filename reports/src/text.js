@@ -28,32 +28,41 @@ function treeMemoryText(files, m) {
   var nd = m.processes[0].node;
   var d = files[nd.images[0]].data;
   var ps = d.page_size || 4096;
-  var out = [heading('Tree memory: pid ' + d.run.pid + ' ' + F.command(d.run.command) + ', ' + m.processes.length + ' processes')];
+  var out = [heading('Tree memory: pid ' + d.run.pid + ' ' + F.command(d.run.command) + ', ' +
+      m.processes.length + ' processes')];
   out.push('  Σ PSS of the processes alive at each moment (wall clock): a page shared');
   out.push('  copy-on-write by n processes counts 1/n in each, so once in the tree.');
   var rows = [['tree peak', F.dec(m.peak.pages) + ' pages (' + kib(m.peak.pages, ps) + ')']];
   if (m.peak.index >= 0) {
-    rows.push(['when', F.seconds((m.peak.ms - m.t0) / 1000) + ' after the tree started (' + msDate(m.peak.ms) + ')']);
+    rows.push(['when', F.seconds((m.peak.ms - m.t0) / 1000) + ' after the tree started (' +
+        msDate(m.peak.ms) + ')']);
   }
-  rows.push(['naive sum', F.int(m.naive) + ' pages (' + kib(m.naive, ps) + '): the processes\' peak RSS added up']);
-  if (m.peak.pages > 0) rows.push(['ratio', (m.naive / m.peak.pages).toFixed(2) + ' (naive sum / tree peak)']);
+  rows.push(['naive sum', F.int(m.naive) + ' pages (' + kib(m.naive, ps) +
+      '): the processes\' peak RSS added up']);
+  if (m.peak.pages > 0) rows.push(
+      ['ratio', (m.naive / m.peak.pages).toFixed(2) + ' (naive sum / tree peak)']);
   out = out.concat(plain.items(rows));
   if (m.approximate) {
-    out.push('  approximate: ' + m.notes.length + (m.notes.length === 1 ? ' file lacks' : ' files lack') + ' a PSS timeline:');
+    out.push('  approximate: ' + m.notes.length +
+        (m.notes.length === 1 ? ' file lacks' : ' files lack') + ' a PSS timeline:');
     m.notes.forEach(function (n) { out.push('    ' + F.printable(n)); });
   }
   var spec = {
     id: 'treememory', title: 'Tree memory',
     columns: [
-      { key: 'pid', title: 'pid', num: false, pre: true, fmt: function (v, r) { return new Array(r.depth + 1).join('  ') + v; } },
+      { key: 'pid', title: 'pid', num: false, pre: true, fmt:
+          function (v, r) { return new Array(r.depth + 1).join('  ') + v; } },
       { key: 'command', title: 'command', num: false },
       { key: 'at_peak', title: 'PSS at peak', num: true, fmt: function (v) { return F.dec(v); } },
       { key: 'rss', title: 'peak RSS', num: true, fmt: function (v) { return F.int(v); } },
-      { key: 'pss', title: 'peak PSS', num: true, fmt: function (v, r) { return (r.approx ? '~' : '') + F.dec(v); } },
-      { key: 'uss', title: 'peak USS', num: true, fmt: function (v, r) { return v === null ? '' : (r.approx ? '~' : '') + F.dec(v); } }
+      { key: 'pss', title: 'peak PSS', num: true, fmt:
+          function (v, r) { return (r.approx ? '~' : '') + F.dec(v); } },
+      { key: 'uss', title: 'peak USS', num: true, fmt:
+          function (v, r) { return v === null ? '' : (r.approx ? '~' : '') + F.dec(v); } }
     ],
     rows: m.processes.map(function (p) {
-      return { pid: p.pid, depth: p.node.depth - nd.depth, command: p.command, at_peak: p.at_peak, rss: p.rss_peak, pss: p.pss_peak, uss: p.uss_peak, approx: p.approx.length > 0 };
+      return { pid: p.pid, depth: p.node.depth - nd.depth, command: p.command, at_peak: p.at_peak,
+          rss: p.rss_peak, pss: p.pss_peak, uss: p.uss_peak, approx: p.approx.length > 0 };
     })
   };
   out.push('');
@@ -79,14 +88,18 @@ function compareSections(files, nat) {
   var r = cmp.run.rootData.run;
   var out = [];
   var head = [heading('Simulated vs measured')];
-  head.push('  simulated  ' + F.printable(F.command(r.command)) + ' (pid ' + r.pid + ', ' + cmp.run.root.total.processes +
+  head.push('  simulated  ' + F.printable(F.command(r.command)) + ' (pid ' + r.pid + ', ' +
+      cmp.run.root.total.processes +
     (cmp.run.root.total.processes > 1 ? ' processes' : ' process') + ')');
-  head.push('  measured   ' + F.printable(F.command(nat.data.command)) + ' (' + F.printable(nat.name) + ', ' + nat.data.processes.length +
+  head.push('  measured   ' + F.printable(F.command(nat.data.command)) + ' (' +
+      F.printable(nat.name) + ', ' + nat.data.processes.length +
     (nat.data.processes.length > 1 ? ' processes' : ' process') + ')');
   if (cmp.programs.differ) {
-    head.push('  note: the programs differ: ' + F.printable(cmp.programs.sim) + ' was simulated, ' + F.printable(cmp.programs.native) + ' measured');
+    head.push('  note: the programs differ: ' + F.printable(cmp.programs.sim) + ' was simulated, ' +
+        F.printable(cmp.programs.native) + ' measured');
   }
-  head.push('  Natively the kernel tells only minor from major faults. difference = measured − simulated, ratio = measured / simulated.');
+  head.push('  Natively the kernel tells only minor from major faults. difference = measured − ' +
+            'simulated, ratio = measured / simulated.');
   head.push('');
   head.push(indent(T.toText(cmp.summary), 2));
   out.push(head.join('\n'));
@@ -113,11 +126,13 @@ function simSections(files, out) {
     tree.flatten(t.roots).forEach(function (n) {
       n.images.forEach(function (fi) {
         var d = files[fi].data;
-        out.push('#### pid ' + d.run.pid + ': ' + F.printable(F.command(d.run.command)) + '  [' + F.printable(files[fi].name) + ']\n\n' + fileSections(d));
+        out.push('#### pid ' + d.run.pid + ': ' + F.printable(F.command(d.run.command)) + '  [' +
+            F.printable(files[fi].name) + ']\n\n' + fileSections(d));
       });
     });
   } else {
-    out.push('vmtrace report: ' + F.printable(files[0].name) + '\n\n' + fileSections(files[0].data));
+    out.push('vmtrace report: ' + F.printable(files[0].name) + '\n\n' +
+        fileSections(files[0].data));
   }
 }
 
@@ -130,11 +145,13 @@ function render(files) {
   var out = [];
   if (nat && sims.length) out.push(compareSections(sims, nat));
   if (sims.length) simSections(sims, out);
-  if (nat) out.push('vmtrace-native report: ' + F.printable(nat.name) + '\n\n' + nativeSections(nat.data));
+  if (nat) out.push('vmtrace-native report: ' + F.printable(nat.name) + '\n\n' +
+      nativeSections(nat.data));
   return out.join('\n\n') + '\n';
 }
 
 module.exports = {
-  render: render, heatmapText: timeline.heatmapText, fileSections: fileSections, treeMemoryText: treeMemoryText,
+  render: render, heatmapText: timeline.heatmapText, fileSections: fileSections, treeMemoryText:
+      treeMemoryText,
   nativeSections: nativeSections, compareSections: compareSections
 };

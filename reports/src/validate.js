@@ -10,8 +10,6 @@
 // goes, so no file can make the report fail later (tests/report/fuzz).
 // Every step is linear in the size of the text.
 
-var FC = require('./faultclasses');
-
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
 
@@ -252,7 +250,8 @@ function validate(d) {
   needAll(totals, 'totals', {
     pages_touched: 'int', resident_pages: 'int', peak_resident_pages: 'int', page_tables: 'object'
   });
-  needAll(totals.page_tables, 'totals.page_tables', { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
+  needAll(totals.page_tables, 'totals.page_tables',
+      { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
   may(totals.page_tables, 'peak', 'object', 'totals.page_tables');
   if (isObject(totals.page_tables.peak)) {
     needAll(totals.page_tables.peak, 'totals.page_tables.peak',
@@ -332,11 +331,13 @@ function validateNative(d) {
   var t = need(tl, 't_ms', 'array', 'timeline');
   var n = t.length;
   checkSeries(t, n, 'timeline.t_ms', 'timeline.t_ms');
-  checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms', 'timeline.t_ms', true);
+  checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms',
+      'timeline.t_ms', true);
   checkSeries(need(tl, 'rss', 'array', 'timeline'), n, 'timeline.rss', 'timeline.t_ms');
   var tf = need(tl, 'faults', 'object', 'timeline');
   ['minor', 'major'].forEach(function (k) {
-    checkSeries(need(tf, k, 'array', 'timeline.faults'), n, 'timeline.faults.' + k, 'timeline.t_ms');
+    checkSeries(need(tf, k, 'array', 'timeline.faults'), n, 'timeline.faults.' + k,
+        'timeline.t_ms');
   });
   validateFaultSites(need(d, 'fault_sites', 'array'));
   return d;

@@ -18,7 +18,9 @@ function start(doc, win) {
     new Viewer(doc, win, app, payload).render();
   } catch (e) {
     dom.clear(app);
-    app.appendChild(dom.h(doc, 'p', { class: 'error' }, 'vmtrace-report: the report could not be shown: ' + (e && e.message)));
+    app.appendChild(
+        dom.h(doc, 'p', { class: 'error' }, 'vmtrace-report: the report could not be shown: ' +
+            (e && e.message)));
     throw e;
   }
 }
@@ -48,11 +50,15 @@ Viewer.prototype.render = function () {
   var files = this.files;
   var nat = this.natives.length ? this.natives[0] : null;
   var gen = this.payload.generator || {};
-  var what = files.length === 1 ? F.command(files[0].data.run.command) : files.length ? files.length + ' output files' : '';
-  if (nat) what = files.length ? what + ' · simulated vs measured (' + nat.name + ')' : F.command(nat.data.command) + ' · measured by vmtrace-native';
+  var what = files.length === 1 ? F.command(files[0].data.run.command) : files.length ?
+      files.length + ' output files' : '';
+  if (nat) what = files.length ? what + ' · simulated vs measured (' + nat.name + ')' :
+      F.command(nat.data.command) + ' · measured by vmtrace-native';
   this.app.appendChild(h('header', { class: 'top' }, [
     h('h1', null, 'vmtrace report'),
-    h('p', { class: 'sub' }, [what, ' · generated ' + (this.payload.generated || '') + ' by vmtrace-report ' + (gen.version || '')])
+    h('p', { class: 'sub' },
+        [what, ' · generated ' + (this.payload.generated || '') + ' by vmtrace-report ' +
+            (gen.version || '')])
   ]));
   this.select = null;
   if (nat && files.length) this.renderCompare(nat);
@@ -64,7 +70,8 @@ Viewer.prototype.render = function () {
     this.showFile(this.initialFile());
   }
   if (nat) {
-    if (files.length) this.app.appendChild(h('h2', { class: 'part' }, 'The measured run (vmtrace-native)'));
+    if (files.length) this.app.appendChild(
+        h('h2', { class: 'part' }, 'The measured run (vmtrace-native)'));
     this.renderNative(nat);
   }
   if (this.win && this.win.addEventListener) {
@@ -111,21 +118,24 @@ Viewer.prototype.renderTree = function () {
       if (e.key === 'Enter') self.showFile(flat[i].images[0]);
     });
   });
-  this.treeRows = Array.prototype.map.call(trs, function (tr, i) { return { tr: tr, node: flat[i] }; });
+  this.treeRows =
+      Array.prototype.map.call(trs, function (tr, i) { return { tr: tr, node: flat[i] }; });
   this.renderTreeMemory(sec, t);
   var sel = h('select', { id: 'file-select', 'aria-label': 'process' });
   flat.forEach(function (n) {
     n.images.forEach(function (fi, k) {
       var d = files[fi].data;
       var label = new Array(n.depth + 1).join('  ') + 'pid ' + d.run.pid +
-        (n.images.length > 1 ? ' image ' + (k + 1) : '') + ': ' + F.command(d.run.command) + '  [' + files[fi].name + ']';
+        (n.images.length > 1 ? ' image ' + (k + 1) : '') + ': ' + F.command(d.run.command) + '  [' +
+            files[fi].name + ']';
       var o = h('option', { value: String(fi) }, label);
       sel.appendChild(o);
     });
   });
   sel.addEventListener('change', function () { self.showFile(Number(sel.value)); });
   this.select = sel;
-  this.app.appendChild(h('div', { class: 'picker' }, [h('label', { for: 'file-select' }, 'Details of '), sel]));
+  this.app.appendChild(
+      h('div', { class: 'picker' }, [h('label', { for: 'file-select' }, 'Details of '), sel]));
 };
 
 // Below the process table: the memory of each run's tree over wall-clock
@@ -141,20 +151,29 @@ Viewer.prototype.renderTreeMemory = function (sec, t) {
     var r = files[spec.root.images[0]].data.run;
     var ps = files[spec.root.images[0]].data.page_size || 4096;
     var when = m.peak.index >= 0 ? F.seconds((m.peak.ms - m.t0) / 1000) + ' after the start' : '';
-    sec.appendChild(h('h3', null, spec.title + (specs.length > 1 || t.roots.length > 1 ? ': pid ' + r.pid + ' ' + F.command(r.command) : '')));
+    sec.appendChild(
+        h('h3', null, spec.title +
+            (specs.length > 1 || t.roots.length > 1 ? ': pid ' + r.pid + ' ' +
+                F.command(r.command) : '')));
     sec.appendChild(h('p', { class: 'note' }, spec.note));
     sec.appendChild(h('div', { class: 'figures tree-figures' }, [
-      self.figure('tree peak (Σ PSS)', F.bytes(m.peak.pages * ps), F.dec(m.peak.pages) + ' pages, ' + when),
-      self.figure('naive sum (Σ peak RSS)', F.bytes(m.naive * ps), F.int(m.naive) + ' pages: shared pages counted in every process'),
-      self.figure('processes', F.int(m.processes.length), m.approximate ? 'approximate: ' + m.notes.length + ' without a full timeline' : 'all with a PSS timeline')
+      self.figure('tree peak (Σ PSS)', F.bytes(m.peak.pages * ps), F.dec(m.peak.pages) +
+          ' pages, ' + when),
+      self.figure('naive sum (Σ peak RSS)', F.bytes(m.naive * ps), F.int(m.naive) +
+          ' pages: shared pages counted in every process'),
+      self.figure('processes', F.int(m.processes.length), m.approximate ? 'approximate: ' +
+          m.notes.length + ' without a full timeline' : 'all with a PSS timeline')
     ]));
     var el = h('div', { class: 'chart', id: spec.id });
     sec.appendChild(el);
     if (!uPlot) { el.appendChild(h('p', { class: 'error' }, 'charting library missing')); return; }
     self.treePlots.push(charts.makeChart(el, spec, ps, uPlot, self.width(sec) - 20));
   });
-  if (charts.MAX_TREE_CHARTS < t.roots.filter(function (r) { return r.total.processes > 1; }).length) {
-    sec.appendChild(h('p', { class: 'note' }, 'The first ' + charts.MAX_TREE_CHARTS + ' runs have a tree memory chart; vmtrace-report --text gives the figures of all.'));
+  if (charts.MAX_TREE_CHARTS <
+      t.roots.filter(function (r) { return r.total.processes > 1; }).length) {
+    sec.appendChild(
+        h('p', { class: 'note' }, 'The first ' + charts.MAX_TREE_CHARTS +
+            ' runs have a tree memory chart; vmtrace-report --text gives the figures of all.'));
   }
 };
 
@@ -175,7 +194,8 @@ Viewer.prototype.width = function (el) {
 Viewer.prototype.figure = function (title, big, small) {
   var h = this.h.bind(this);
   return h('div', { class: 'figure' },
-    [h('div', { class: 'big' }, big), h('div', { class: 'ftitle' }, title), h('div', { class: 'small' }, small)]);
+    [h('div', { class: 'big' }, big), h('div', { class: 'ftitle' }, title),
+        h('div', { class: 'small' }, small)]);
 };
 
 // Each chart spec under its title and note, drawn by make(el, spec, width).
@@ -223,28 +243,38 @@ Viewer.prototype.renderCompare = function (nat) {
   var r = cmp.run.rootData.run;
   sec.appendChild(h('p', { class: 'note' }, [
     'Simulated: ' + F.command(r.command) + ' (pid ' + r.pid + ', ' + cmp.run.root.total.processes +
-      (cmp.run.root.total.processes > 1 ? ' processes, ' : ' process, ') + this.files.length + (this.files.length > 1 ? ' files' : ' file') + '). ',
-    'Measured: ' + F.command(nat.data.command) + ' (' + nat.name + ', ' + nat.data.processes.length +
+      (cmp.run.root.total.processes > 1 ? ' processes, ' : ' process, ') + this.files.length +
+          (this.files.length > 1 ? ' files' : ' file') + '). ',
+    'Measured: ' + F.command(nat.data.command) + ' (' + nat.name + ', ' +
+        nat.data.processes.length +
       (nat.data.processes.length > 1 ? ' processes' : ' process') + '). ',
     'Natively the kernel tells only minor from major faults, not the classes.'
   ]));
   if (cmp.programs.differ) {
-    sec.appendChild(h('p', { class: 'warn' }, 'The programs differ: ' + cmp.programs.sim + ' was simulated, ' + cmp.programs.native + ' measured.'));
+    sec.appendChild(
+        h('p', { class: 'warn' }, 'The programs differ: ' + cmp.programs.sim + ' was simulated, ' +
+            cmp.programs.native + ' measured.'));
   }
   sec.appendChild(T.render(this.doc, cmp.summary, { nosort: true }));
   var specs = charts.compareSpecs(cmp.progress);
-  if (specs.length) sec.appendChild(h('p', { class: 'note' }, C.progressNote(cmp.progress.clock, cmp.progress.missing)));
+  if (specs.length) sec.appendChild(
+      h('p', { class: 'note' }, C.progressNote(cmp.progress.clock, cmp.progress.missing)));
   this.charts(sec, specs, function (el, spec, width) {
     self.fixedPlots.push(charts.makeChart(el, spec, ps, self.uPlot, width));
   });
-  var ms = this.section('cmp-mappings', cmp.mappings.title, cmp.mappings.note + ' Click a column to sort.');
-  ms.appendChild(T.render(this.doc, cmp.mappings, { limit: 300, empty: 'no faults in any mapping' }));
-  var ss = this.section('cmp-sites', 'Fault sites: simulated vs measured', cmp.sites.note + ' Open a stack to see all its frames.');
+  var ms = this.section('cmp-mappings', cmp.mappings.title, cmp.mappings.note +
+      ' Click a column to sort.');
+  ms.appendChild(
+      T.render(this.doc, cmp.mappings, { limit: 300, empty: 'no faults in any mapping' }));
+  var ss = this.section('cmp-sites', 'Fault sites: simulated vs measured', cmp.sites.note +
+      ' Open a stack to see all its frames.');
   ss.appendChild(h('h3', null, 'By source location'));
-  ss.appendChild(T.render(this.doc, cmp.sites, { limit: 50, empty: 'no fault sites in either file' }));
+  ss.appendChild(
+      T.render(this.doc, cmp.sites, { limit: 50, empty: 'no fault sites in either file' }));
   ss.appendChild(h('h3', null, 'By whole stack'));
   ss.appendChild(h('p', { class: 'note' }, cmp.stacks.note));
-  ss.appendChild(T.render(this.doc, cmp.stacks, { limit: 50, empty: 'no fault sites in either file' }));
+  ss.appendChild(
+      T.render(this.doc, cmp.stacks, { limit: 50, empty: 'no fault sites in either file' }));
 };
 
 // A vmtrace-native file: its views (views.NATIVE).
@@ -334,7 +364,8 @@ Part.prototype.filterableTable = function (sec, table, text, label, opts) {
   var h = this.h;
   var doc = this.doc;
   var filter = h('input',
-    { type: 'search', placeholder: 'filter by name or kind', class: 'filter', 'aria-label': label });
+    { type: 'search', placeholder: 'filter by name or kind', class: 'filter',
+        'aria-label': label });
   sec.appendChild(filter);
   var holder = h('div');
   sec.appendChild(holder);

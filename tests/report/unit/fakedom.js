@@ -15,13 +15,19 @@ function Node(doc, type, name) {
   this.className = '';
   this.data = '';
 }
-Object.defineProperty(Node.prototype, 'firstChild', { get: function () { return this.childNodes[0] || null; } });
-Object.defineProperty(Node.prototype, 'children', { get: function () { return this.childNodes.filter(function (c) { return c.nodeType === 1; }); } });
+Object.defineProperty(Node.prototype, 'firstChild',
+    { get: function () { return this.childNodes[0] || null; } });
+Object.defineProperty(Node.prototype, 'children',
+    { get: function () {
+        return this.childNodes.filter(function (c) { return c.nodeType === 1; }); } });
 Object.defineProperty(Node.prototype, 'textContent', {
-  get: function () { return this.nodeType === 3 ? this.data : this.childNodes.map(function (c) { return c.textContent; }).join(''); },
-  set: function (v) { this.childNodes = []; this.appendChild(this.ownerDocument.createTextNode(v)); }
+  get: function () { return this.nodeType === 3 ? this.data :
+      this.childNodes.map(function (c) { return c.textContent; }).join(''); },
+  set: function (v) { this.childNodes =
+      []; this.appendChild(this.ownerDocument.createTextNode(v)); }
 });
-Object.defineProperty(Node.prototype, 'innerHTML', { set: function () { throw new Error('innerHTML used'); } });
+Object.defineProperty(Node.prototype, 'innerHTML',
+    { set: function () { throw new Error('innerHTML used'); } });
 Node.prototype.appendChild = function (c) {
   if (c.parentNode) c.parentNode.removeChild(c);
   this.childNodes.push(c);
@@ -35,11 +41,14 @@ Node.prototype.removeChild = function (c) {
   return c;
 };
 Node.prototype.setAttribute = function (k, v) { this.attributes[k] = String(v); };
-Node.prototype.getAttribute = function (k) { return k in this.attributes ? this.attributes[k] : null; };
-Node.prototype.addEventListener = function (t, f) { (this.listeners[t] = this.listeners[t] || []).push(f); };
+Node.prototype.getAttribute =
+    function (k) { return k in this.attributes ? this.attributes[k] : null; };
+Node.prototype.addEventListener =
+    function (t, f) { (this.listeners[t] = this.listeners[t] || []).push(f); };
 Node.prototype.dispatch = function (t, e) {
   var self = this;
-  (this.listeners[t] || []).forEach(function (f) { f.call(self, e || { preventDefault: function () {} }); });
+  (this.listeners[t] || []).forEach(
+      function (f) { f.call(self, e || { preventDefault: function () {} }); });
 };
 Node.prototype.click = function () { this.dispatch('click'); };
 // All descendant elements with this tag name (lower case), depth-first.
@@ -55,7 +64,9 @@ Node.prototype.all = function (tag) {
 };
 
 function Document() {}
-Document.prototype.createElement = function (tag) { return new Node(this, 1, String(tag).toLowerCase()); };
-Document.prototype.createTextNode = function (s) { var n = new Node(this, 3, '#text'); n.data = String(s); return n; };
+Document.prototype.createElement =
+    function (tag) { return new Node(this, 1, String(tag).toLowerCase()); };
+Document.prototype.createTextNode =
+    function (s) { var n = new Node(this, 3, '#text'); n.data = String(s); return n; };
 
 module.exports = { Document: Document };
