@@ -178,13 +178,13 @@ function mappingRows(run, nat) {
   return rows;
 }
 
+var MAPPING_NOTE = 'Joined by mapping name, faults summed over the processes and over the ' +
+  'mappings of one name; (anonymous) is all unnamed anonymous memory. – : the simulation has ' +
+  'no mapping of that name. Mappings without faults on either side are left out.';
+
 function mappingTable(run, nat) {
   return {
-    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured',
-    note: 'Joined by mapping name, faults summed over the processes and over the mappings of one ' +
-          'name; (anonymous) is all unnamed anonymous memory. ' +
-      '– : the simulation has no mapping of that name. Mappings without faults on either side ' +
-      'are left out.',
+    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured', note: MAPPING_NOTE,
     columns: [
       { key: 'name', title: 'name', num: false },
       { key: 'kind', title: 'kind', num: false, tip:
@@ -301,13 +301,15 @@ var STACK_COL = function (key, title) {
       function (v) { return (v || []).join('\n'); } };
 };
 
+var LOCATION_NOTE = 'Joined by the innermost frame without its address; simulated: minor and ' +
+  'major classes (not invalid accesses). Each side lists at most 100 stacks per class, so these ' +
+  'are the faults of the stacks listed. The stacks are each side\'s most frequent one at that ' +
+  'location.';
+
 function siteLocationTable(run, nat) {
   return {
     id: 'cmp-sites', title: 'Fault sites by source location: simulated vs measured',
-    note: 'Joined by the innermost frame without its address; simulated: minor and major classes ' +
-          '(not invalid accesses). ' +
-      'Each side lists at most 100 stacks per class, so these are the faults of the stacks ' +
-      'listed. The stacks are each side\'s most frequent one at that location.',
+    note: LOCATION_NOTE,
     columns: [
       num('rank', '#'),
       { key: 'key', title: 'location', num: false },

@@ -118,15 +118,25 @@ function summary(d) {
   items.push(['page tables', F.pages(ptNow, ps) + ' at exit, peak ' + F.pages(ptPeak, ps)]);
   items.push(['mappings', F.int(d.mappings.length) + ' (' + F.int(d.vmas.length) +
       ' VMAs at exit)']);
+  var tool = d.tool || {};
+  var valgrind = tool.valgrind ? 'Valgrind ' + String(tool.valgrind) : '';
+  items = items.concat(setup(d, 'vmtrace', valgrind));
+  return { id: 'summary', title: 'Run', items: items };
+}
+
+// A summary's last items, for both formats: the options as KEY=VALUE, and the
+// tool's name (`name` if the file has none) and version, `detail` after it.
+function setup(d, name, detail) {
+  var items = [];
   var o = d.options || {};
-  var opts = Object.keys(o).map(
-      function (k) { return k + '=' +
-          (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
+  var opts = Object.keys(o).map(function (k) {
+    return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k]));
+  });
   if (opts.length) items.push(['options', opts.join(', ')]);
   var tool = d.tool || {};
-  items.push(['tool', String(tool.name || 'vmtrace') + ' ' + String(tool.version || '') +
-    (tool.valgrind ? ' (Valgrind ' + String(tool.valgrind) + ')' : '')]);
-  return { id: 'summary', title: 'Run', items: items };
+  items.push(['tool', String(tool.name || name) + ' ' + String(tool.version || '') +
+    (detail ? ' (' + detail + ')' : '')]);
+  return items;
 }
 
 // ---- totals by class -------------------------------------------------------
@@ -431,6 +441,7 @@ module.exports = {
   activeClasses: activeClasses,
   mappingName: mappingName,
   summary: summary,
+  setup: setup,
   faultClassTable: faultClassTable,
   pageTableTable: pageTableTable,
   mappingTable: mappingTable,

@@ -51,14 +51,9 @@ function summary(d) {
         ', maxrss ' + F.int(t.rusage.maxrss_kib) + ' KiB'],
     ['processes', F.int(d.processes.length)]
   ];
-  var o = d.options || {};
-  var opts = Object.keys(o).map(
-      function (k) { return k + '=' +
-          (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
-  if (opts.length) items.push(['options', opts.join(', ')]);
   var tool = d.tool || {};
-  items.push(['tool', String(tool.name || 'vmtrace-native') + ' ' + String(tool.version || '') +
-    (tool.kernel ? ' (Linux ' + String(tool.kernel) + ')' : '')]);
+  var kernel = tool.kernel ? 'Linux ' + String(tool.kernel) : '';
+  items = items.concat(M.setup(d, 'vmtrace-native', kernel));
   return { id: 'native-summary', title: 'Measured run', items: items };
 }
 

@@ -3,7 +3,8 @@
 // for a vmtrace-out file (one process image), one for a vmtrace-native file.
 // A view is a module of views/ exporting
 //   id           its section's id (sec-ID on the page)
-//   when(d)      whether file d has it (absent: always)
+//   needs        a key file d must have (not null) for the view to show
+//   when(d)      whether file d has it otherwise (absent: always)
 //   html(p, d)   builds its sections on the page (p: viewer.js's Part)
 //   text(d)      its --text sections, one string
 // A view may have only one of html and text: the page's charts (time) and the
@@ -37,7 +38,10 @@ var NATIVE = [
 // The views of `list` that file d has and that render to `how` ("html" or
 // "text").
 function shown(list, d, how) {
-  return list.filter(function (v) { return v[how] && (!v.when || v.when(d)); });
+  return list.filter(function (v) {
+    return v[how] && (!v.needs || (d[v.needs] !== undefined && d[v.needs] !== null)) &&
+      (!v.when || v.when(d));
+  });
 }
 
 // The --text sections of file d.

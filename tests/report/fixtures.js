@@ -412,6 +412,21 @@ function makeNative(opts) {
   };
 }
 
+// For the validation tests: the one-line message with which parse refuses
+// text (asserting it is a VmtraceFormatError of one line), or null.
+function problem(text) {
+  var assert = require('node:assert');
+  var V = require('../../reports/src/validate');
+  try {
+    V.parse(text);
+  } catch (e) {
+    assert.ok(e instanceof V.VmtraceFormatError, 'a VmtraceFormatError, not ' + e);
+    assert.ok(!/\n/.test(e.message), 'one line: ' + e.message);
+    return e.message;
+  }
+  return null;
+}
+
 function writeAll(dir) {
   fs.mkdirSync(dir, { recursive: true });
   var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native:
@@ -427,6 +442,7 @@ function writeAll(dir) {
 }
 
 module.exports = {
+  problem: problem,
   makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll,
       faults: faults,
   XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME

@@ -5,10 +5,6 @@
 var M = require('../model');
 var plain = require('../plain');
 
-function when(d) {
-  return !!d.fault_sites;
-}
-
 function html(p, d) {
   var h = p.h;
   var t = M.faultSiteTable(d);
@@ -36,4 +32,4 @@ function text(d) {
   return plain.tableSection(M.faultSiteTable(d), { limit: 20 });
 }
 
-module.exports = { id: 'faultsites', when: when, html: html, text: text };
+module.exports = { id: 'faultsites', needs: 'fault_sites', html: html, text: text };

@@ -6,10 +6,6 @@ var M = require('../model');
 var charts = require('../charts');
 var plain = require('../plain');
 
-function when(d) {
-  return !!d.simulations;
-}
-
 function html(p, d) {
   var h = p.h;
   var t = M.simulationTable(d);
@@ -28,4 +24,4 @@ function text(d) {
   return plain.tableSection(M.simulationTable(d));
 }
 
-module.exports = { id: 'simulations', when: when, html: html, text: text };
+module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };

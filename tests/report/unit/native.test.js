@@ -21,16 +21,7 @@ const noUplot = haveUplot ? false : 'uPlot not installed (npm ci in reports/)';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-native-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function problem(s) {
-  try {
-    V.parse(s);
-  } catch (e) {
-    assert.ok(e instanceof V.VmtraceFormatError, 'a VmtraceFormatError, not ' + e);
-    assert.ok(!/\n/.test(e.message), 'one line: ' + e.message);
-    return e.message;
-  }
-  return null;
-}
+const problem = fx.problem;
 function mutate(fn) {
   const d = fx.makeNative({});
   fn(d);

@@ -8,16 +8,7 @@ const fx = require('../fixtures');
 
 const realText = fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8');
 
-function problem(text) {
-  try {
-    V.parse(text);
-  } catch (e) {
-    assert.ok(e instanceof V.VmtraceFormatError, 'a VmtraceFormatError, not ' + e);
-    assert.ok(!/\n/.test(e.message), 'one line: ' + e.message);
-    return e.message;
-  }
-  return null;
-}
+const problem = fx.problem;
 
 function mutate(fn) {
   const d = JSON.parse(realText);
