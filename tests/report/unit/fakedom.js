@@ -14,6 +14,7 @@ function Node(doc, type, name) {
   this.style = {};
   this.className = '';
   this.data = '';
+  if (name === 'input' || name === 'select') this.value = '';
 }
 Object.defineProperty(Node.prototype, 'firstChild',
     { get: function () { return this.childNodes[0] || null; } });
@@ -51,6 +52,50 @@ Node.prototype.dispatch = function (t, e) {
       function (f) { f.call(self, e || { preventDefault: function () {} }); });
 };
 Node.prototype.click = function () { this.dispatch('click'); };
+Object.defineProperty(Node.prototype, 'classList', {
+  get: function () {
+    var n = this;
+    var has = function (c) { return n.className.split(' ').indexOf(c) >= 0; };
+    return {
+      contains: has,
+      add: function (c) { if (!has(c)) n.className = (n.className + ' ' + c).trim(); },
+      remove: function (c) {
+        n.className = n.className.split(' ').filter(function (x) { return x !== c; }).join(' ');
+      },
+      toggle: function (c, on) {
+        if (on === undefined) on = !has(c);
+        if (on) this.add(c);
+        else this.remove(c);
+      }
+    };
+  }
+});
+// Descendant selectors of tag names only ("tbody tr").
+Node.prototype.querySelectorAll = function (sel) {
+  var found = [this];
+  sel.trim().split(/\s+/).forEach(function (tag) {
+    var next = [];
+    found.forEach(function (n) {
+      n.all(tag).forEach(function (m) { if (next.indexOf(m) < 0) next.push(m); });
+    });
+    found = next;
+  });
+  return found;
+};
+Node.prototype.getBoundingClientRect = function () {
+  return { left: 0, top: 0, width: 0, height: 0 };
+};
+// A canvas that draws nothing.
+Node.prototype.getContext = function () {
+  var noop = function () {};
+  return {
+    setTransform: noop, clearRect: noop, fillRect: noop, beginPath: noop, moveTo: noop,
+    lineTo: noop, stroke: noop, fillText: noop, drawImage: noop, putImageData: noop, arc: noop,
+    fill: noop, save: noop, restore: noop, setLineDash: noop,
+    measureText: function (t) { return { width: String(t).length * 6 }; },
+    createImageData: function (w, h) { return { data: new Uint8ClampedArray(w * h * 4) }; }
+  };
+};
 // All descendant elements with this tag name (lower case), depth-first.
 Node.prototype.all = function (tag) {
   var out = [];
@@ -63,7 +108,12 @@ Node.prototype.all = function (tag) {
   return out;
 };
 
-function Document() {}
+function Document() {
+  this.documentElement = { clientWidth: 1400 };
+  this.defaultView = { devicePixelRatio: 1 };
+  this.listeners = {};
+}
+Document.prototype.addEventListener = Node.prototype.addEventListener;
 Document.prototype.createElement =
     function (tag) { return new Node(this, 1, String(tag).toLowerCase()); };
 Document.prototype.createTextNode =
