@@ -22,9 +22,8 @@ var CLASS_COLORS = {
       file_major: '#17becf',
   invalid: '#000000'
 };
-var PALETTE =
-    ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7',
-        '#9c755f', '#bab0ac', '#17becf', '#bcbd22'];
+var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1',
+  '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22'];
 
 function color(map, key, i) {
   return map[key] || PALETTE[i % PALETTE.length];
@@ -127,9 +126,9 @@ function faultSpec(d) {
   if (!tl || !tl.t || !tl.faults) return null;
   var series = [];
   var names = M.faultClasses(d).map(function (c) { return c.name; });
-  Object.keys(tl.faults).forEach(
-      function (k) {
-          if (names.indexOf(k) < 0 && ['total', 'minor', 'major'].indexOf(k) < 0) names.push(k); });
+  Object.keys(tl.faults).forEach(function (k) {
+    if (names.indexOf(k) < 0 && ['total', 'minor', 'major'].indexOf(k) < 0) names.push(k);
+  });
   names.forEach(function (k, i) {
     var a = tl.faults[k];
     if (!a || sum(a) === 0) return;
@@ -160,8 +159,9 @@ function policySpec(d) {
   var series = policies.map(function (p, i) {
     var vals = sizes.map(function (sz) {
       var hit = null;
-      sims.forEach(
-          function (s) { if (s.policy === p && s.ram_pages === sz) hit = s.faults.total; });
+      sims.forEach(function (s) {
+        if (s.policy === p && s.ram_pages === sz) hit = s.faults.total;
+      });
       return hit;
     });
     return { label: p, raw: vals, values: vals, color: PALETTE[i % PALETTE.length], points: true };
@@ -201,9 +201,9 @@ function treeMemorySpec(mem, id) {
   });
   if (own.length < order.length) {
     var rest = order.filter(function (k) { return own.indexOf(k) < 0; });
-    var sumRest =
-        x.map(function (v, j) {
-            return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0); });
+    var sumRest = x.map(function (v, j) {
+      return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0);
+    });
     series.push({ label: rest.length + ' other processes', raw: sumRest, color: '#bab0ac', stacked:
         true, stepped: true });
   }
@@ -355,8 +355,9 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
     o.points = s.points ? { show: true, size: 6 } : { show: false };
-    if (s.stepped && uPlot.paths && uPlot.paths.stepped) o.paths =
-        uPlot.paths.stepped({ align: 1 });
+    if (s.stepped && uPlot.paths && uPlot.paths.stepped) {
+      o.paths = uPlot.paths.stepped({ align: 1 });
+    }
     series.push(o);
     void i;
   });

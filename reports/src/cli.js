@@ -223,5 +223,6 @@ function run(argv, getAssets) {
   process.exitCode = status;
 }
 
-module.exports =
-    { main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE };
+module.exports = {
+  main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE
+};

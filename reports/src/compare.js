@@ -59,8 +59,9 @@ function programs(run, nat) {
 
 function sumPagesFaulted(nat) {
   var n = 0;
-  nat.processes.forEach(
-      function (p) { p.mappings.forEach(function (m) { n += m.pages_faulted; }); });
+  nat.processes.forEach(function (p) {
+    p.mappings.forEach(function (m) { n += m.pages_faulted; });
+  });
   return n;
 }
 
@@ -289,8 +290,8 @@ function siteRowsByLocation(run, nat) {
 }
 
 function siteRowsByStack(run, nat) {
-  return joinSites(run, nat, function (st) { return stackFrames(st).join('\n'); }).map(
-      function (r) {
+  var rows = joinSites(run, nat, function (st) { return stackFrames(st).join('\n'); });
+  return rows.map(function (r) {
     r.stack = r.sim_stack.length ? r.sim_stack : r.nat_stack;
     return r;
   });
@@ -339,9 +340,9 @@ function siteStackTable(run, nat) {
 
 // Faults (minor and major classes) of sample i of a simulated timeline.
 function faultClassNames(d) {
-  return M.faultClasses(d).filter(
-      function (c) { return c.kind === 'minor' || c.kind === 'major'; }).map(
-          function (c) { return c.name; });
+  return M.faultClasses(d)
+    .filter(function (c) { return c.kind === 'minor' || c.kind === 'major'; })
+    .map(function (c) { return c.name; });
 }
 function sampleFaults(tl, names, i) {
   var s = 0;

@@ -81,6 +81,6 @@ function build(payload, assets) {
   ].join('\n');
 }
 
-module.exports =
-    { build: build, jsonForScript: jsonForScript, escapeHtml: escapeHtml, viewerScript:
-        viewerScript };
+module.exports = {
+  build: build, jsonForScript: jsonForScript, escapeHtml: escapeHtml, viewerScript: viewerScript
+};

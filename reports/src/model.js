@@ -144,8 +144,11 @@ function setup(d, name, detail) {
 function faultClassTable(d) {
   var f = d.totals.faults;
   var rows = faultClasses(d).map(function (c) {
-    return { name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: c.name ===
-        'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0), description: c.description };
+    var share = c.name === 'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0);
+    return {
+      name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: share,
+      description: c.description
+    };
   });
   rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: f.total ?
       f.minor / f.total : 0, description: 'sum of the minor classes' });
@@ -399,8 +402,9 @@ function timelineTable(d, n) {
     // Faults summed over the samples since the previous row.
     for (var j = prev + 1; j <= i; j++) {
       faultKeys.forEach(function (c) {
-        if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') row.faults +=
-            tl.faults[c][j] || 0;
+        if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') {
+          row.faults += tl.faults[c][j] || 0;
+        }
       });
     }
     prev = i;

@@ -34,8 +34,9 @@ function sortRows(rows, column, desc) {
 }
 
 function findColumn(spec, key) {
-  for (var i = 0; i < spec.columns.length; i++) if (spec.columns[i].key ===
-      key) return spec.columns[i];
+  for (var i = 0; i < spec.columns.length; i++) {
+    if (spec.columns[i].key === key) return spec.columns[i];
+  }
   return null;
 }
 
@@ -146,8 +147,8 @@ function render(doc, spec, opts) {
     else {
       state.key = key;
       var c = findColumn(spec, key);
-      state.desc = !!(c && c.num && key !== 'start' && key !== 'id' && key !== 'order' && key !==
-          'rank' && key !== 'n');
+      // numbers largest first, but for those in order already (address, id, rank)
+      state.desc = !!(c && c.num && ['start', 'id', 'order', 'rank', 'n'].indexOf(key) < 0);
     }
     fill();
   }
@@ -180,8 +181,9 @@ function render(doc, spec, opts) {
             td.appendChild(doc.createTextNode(frames.length ? frames[0] : ''));
           }
         } else {
-          td = h('td', { class: c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' : c.key ===
-              'name' ? 'txt long' : 'txt' }, cellText(c, r));
+          var cls = c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' :
+            c.key === 'name' ? 'txt long' : 'txt';
+          td = h('td', { class: cls }, cellText(c, r));
           if (c.key === 'name' && r.name) td.setAttribute('title', String(r.name));
         }
         rtr.appendChild(td);
@@ -194,6 +196,6 @@ function render(doc, spec, opts) {
   return wrap;
 }
 
-module.exports =
-    { sortRows: sortRows, toText: toText, render: render, cellText: cellText, findColumn:
-        findColumn };
+module.exports = {
+  sortRows: sortRows, toText: toText, render: render, cellText: cellText, findColumn: findColumn
+};

@@ -89,8 +89,8 @@ function build(files) {
   });
   // Stable order: by start time of the first image, then file order.
   nodes.sort(function (a, b) {
-    return startOf(files[a.images[0]].data) - startOf(files[b.images[0]].data) || a.images[0] -
-        b.images[0];
+    return startOf(files[a.images[0]].data) - startOf(files[b.images[0]].data) ||
+      a.images[0] - b.images[0];
   });
   nodes.forEach(function (n, i) { n.id = i; });
   var nodeOfFile = {};

@@ -118,8 +118,9 @@ Viewer.prototype.renderTree = function () {
       if (e.key === 'Enter') self.showFile(flat[i].images[0]);
     });
   });
-  this.treeRows =
-      Array.prototype.map.call(trs, function (tr, i) { return { tr: tr, node: flat[i] }; });
+  this.treeRows = Array.prototype.map.call(trs, function (tr, i) {
+    return { tr: tr, node: flat[i] };
+  });
   this.renderTreeMemory(sec, t);
   var sel = h('select', { id: 'file-select', 'aria-label': 'process' });
   flat.forEach(function (n) {
