@@ -100,6 +100,9 @@ function exit(e) {
   if (!e || typeof e !== 'object') return 'unknown';
   if (e.status === 'exit') return 'exit ' + e.code;
   if (e.status === 'signal') {
+    // null: killed by a signal Valgrind's tools are not told (one sent by
+    // another process, with its default action)
+    if (e.signal === null) return 'signal (which not known)';
     return 'signal ' + e.signal + (SIGNALS[e.signal] ? ' (' + SIGNALS[e.signal] + ')' : '');
   }
   if (e.status === 'exec') return 'exec (image replaced)';

@@ -16,7 +16,8 @@ const fx = require('../fixtures');
 const reports = path.join(__dirname, '..', '..', '..', 'reports');
 const cmd = path.join(reports, 'vmtrace-report');
 const haveUplot =
-    fs.existsSync(path.join(reports, 'node_modules', 'uplot', 'dist', 'uPlot.iife.min.js'));
+    fs.existsSync(path.join(process.env.VMTRACE_UPLOT_DIR ||
+        path.join(reports, 'node_modules', 'uplot', 'dist'), 'uPlot.iife.min.js'));
 const noUplot = haveUplot ? false : 'uPlot not installed (npm ci in reports/)';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-native-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
