@@ -160,73 +160,110 @@ vt_u64 vt_trace_offset(const struct vt_trace_writer *w)
    return w->written + w->used;
 }
 
-/* One page reference. */
-static void w_ref(struct vt_trace_writer *w, vt_u64 page, unsigned acc)
-{
-   w->time_open = false;
-   if (w->rep_open && page == w->rep_page && acc == w->rep_acc &&
-       (w->buf[w->rep_at] >> 5) < 7) {
-      w->buf[w->rep_at] = (unsigned char)(w->buf[w->rep_at] + (1u << 5));
-      w->last_page = page;
-      return;
-   }
-   unsigned m = 0;
-   while (m < MRU && w->mru[m] != page)
-      m++;
-   vt_u64 front = w->mru[0] == NO_PAGE ? 0 : w->mru[0];
-   unsigned stop = m < MRU ? m : MRU - 1;
-   for (unsigned i = stop; i > 0; i--)
-      w->mru[i] = w->mru[i - 1];
-   w->mru[0] = page;
-   w_room(w, 11);
-   w->rep_at = w->used;
-   w->rep_open = true;
-   w->rep_page = page;
-   w->rep_acc = acc;
-   w->last_page = page;
-   if (m < MRU) {
-      w->buf[w->used++] = (unsigned char)(acc | (m << 2));
-   } else {
-      w->buf[w->used++] = (unsigned char)(acc | (7u << 2));
-      w->used += put_u(w->buf + w->used, zigzag((vt_s64)(page - front)));
-   }
-}
+/* The bytes one raw word can need: a KERNEL or USER item, a reference (a
+   byte and a 10-byte varint) and a CONT item; or a TIME item. */
+#define RAW_MAX 13
 
+/* Raw words to items: the hot loop of a recording (every reference of the
+   program passes here), so it keeps the writer's state in locals while it
+   writes (stores through a byte pointer would otherwise reload it all) and
+   makes sure of room once per run of words, not once per word. */
 void vt_trace_raw(struct vt_trace_writer *w, const vt_u64 *words, size_t n)
 {
-   for (size_t i = 0; i < n; i++) {
-      vt_u64 x = words[i];
-      vt_u64 type = VT_TRAW_TYPE(x);
-      if (type == VT_TRAW_TIME || type == VT_TRAW_SB_END) {
-         bool end = type == VT_TRAW_SB_END;
-         vt_u64 t = end ? w->insns : VT_TRAW_INSNS(x);
-         if (end && w->time_open && !(w->buf[w->time_at] & 1)) {
-            w->buf[w->time_at] |= 1;         /* the TIME item just written */
+   while (n) {
+      if (WBUF - w->used < RAW_MAX * 16)
+         w_flush(w);
+      size_t chunk = (WBUF - w->used) / RAW_MAX;
+      if (chunk > n)
+         chunk = n;
+      unsigned char *const buf = w->buf;
+      size_t used = w->used;
+      vt_u64 insns = w->insns, rep_page = w->rep_page, last_page = w->last_page;
+      size_t rep_at = w->rep_at, time_at = w->time_at;
+      bool rep_open = w->rep_open, time_open = w->time_open, kernel = w->kernel;
+      unsigned rep_acc = w->rep_acc;
+      vt_u64 mru[MRU];
+      for (int k = 0; k < MRU; k++)
+         mru[k] = w->mru[k];
+      for (size_t i = 0; i < chunk; i++) {
+         vt_u64 x = words[i];
+         vt_u64 type = VT_TRAW_TYPE(x);
+         if (x == VT_TRAW_CONT) {
+            last_page++;
+            buf[used++] = 3 | (IT_CONT << 2);
+            rep_open = time_open = false;
             continue;
          }
-         if (t == w->insns && !end)
+         if (type >= VT_TRAW_TIME) {
+            bool end = type == VT_TRAW_SB_END;
+            vt_u64 t = end ? insns : VT_TRAW_INSNS(x);
+            if (end && time_open && !(buf[time_at] & 1)) {
+               buf[time_at] |= 1;            /* the TIME item just written */
+               continue;
+            }
+            if (t == insns && !end)
+               continue;
+            buf[used++] = 3 | (IT_TIME << 2);
+            rep_open = false;
+            time_at = used;
+            time_open = true;
+            used += put_u(buf + used, ((t - insns) << 1) | end);
+            insns = t;
             continue;
-         w_special(w, IT_TIME);
-         w_room(w, 10);
-         w->time_at = w->used;
-         w->time_open = true;
-         w->used += put_u(w->buf + w->used, ((t - w->insns) << 1) | end);
-         w->insns = t;
-         continue;
+         }
+         bool kern = type == VT_TRAW_KERNEL;
+         if (kern != kernel) {
+            buf[used++] = (unsigned char)(3 | ((kern ? IT_KERNEL : IT_USER) << 2));
+            rep_open = time_open = false;
+            kernel = kern;
+         }
+         vt_addr a = VT_TRAW_ADDR(x);
+         vt_u64 size = VT_TRAW_SIZE(x) ? VT_TRAW_SIZE(x) : 1;
+         vt_u64 page = a >> VT_PAGE_SHIFT, lastp = (a + size - 1) >> VT_PAGE_SHIFT;
+         unsigned acc = (unsigned)VT_TRAW_ACC(x);
+         time_open = false;
+         if (rep_open && page == rep_page && acc == rep_acc && buf[rep_at] < (7u << 5)) {
+            buf[rep_at] = (unsigned char)(buf[rep_at] + (1u << 5));
+         } else {
+            unsigned m = 0;
+            while (m < MRU && mru[m] != page)
+               m++;
+            vt_u64 front = mru[0] == NO_PAGE ? 0 : mru[0];
+            for (unsigned k = m < MRU ? m : MRU - 1; k > 0; k--)
+               mru[k] = mru[k - 1];
+            mru[0] = page;
+            rep_at = used;
+            rep_open = true;
+            rep_page = page;
+            rep_acc = acc;
+            if (m < MRU) {
+               buf[used++] = (unsigned char)(acc | (m << 2));
+            } else {
+               buf[used++] = (unsigned char)(acc | (7u << 2));
+               used += put_u(buf + used, zigzag((vt_s64)(page - front)));
+            }
+         }
+         last_page = page;
+         if (lastp != page) {                /* straddles into the next page */
+            buf[used++] = 3 | (IT_CONT << 2);
+            rep_open = false;
+            last_page = lastp;
+         }
       }
-      bool kernel = type == VT_TRAW_KERNEL;
-      if (kernel != w->kernel) {
-         w_special(w, kernel ? IT_KERNEL : IT_USER);
-         w->kernel = kernel;
-      }
-      vt_addr a = VT_TRAW_ADDR(x);
-      vt_u64 size = VT_TRAW_SIZE(x) ? VT_TRAW_SIZE(x) : 1;
-      vt_u64 first = a >> VT_PAGE_SHIFT, last = (a + size - 1) >> VT_PAGE_SHIFT;
-      w_ref(w, first, (unsigned)VT_TRAW_ACC(x));
-      for (vt_u64 p = first + 1; p <= last; p++) {
-         w_special(w, IT_CONT);
-         w->last_page = p;
-      }
+      w->used = used;
+      w->insns = insns;
+      w->rep_page = rep_page;
+      w->last_page = last_page;
+      w->rep_at = rep_at;
+      w->time_at = time_at;
+      w->rep_open = rep_open;
+      w->time_open = time_open;
+      w->kernel = kernel;
+      w->rep_acc = rep_acc;
+      for (int k = 0; k < MRU; k++)
+         w->mru[k] = mru[k];
+      words += chunk;
+      n -= chunk;
    }
 }
 

@@ -44,6 +44,11 @@
 #define VT_TRAW_TIME    (2ULL << 62)
 #define VT_TRAW_SB_END  (3ULL << 62)    /* a superblock ends: the next
                                            reference's begins (ticks due) */
+#define VT_TRAW_CONT    (VT_TRAW_SB_END | 1)  /* the next page of the previous
+                                           reference's access (the host
+                                           splits a straddling access so
+                                           that what the core asks about the
+                                           first page lands before it) */
 #define VT_TRAW_TYPE(w) ((w) & (3ULL << 62))
 #define VT_TRAW(addr, size, acc) \
    (((vt_u64)(addr) & 0xffffffffffffULL) | ((vt_u64)((size) > 4095 ? 4095 : (size)) << 48) | \

@@ -30,9 +30,9 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
       return;
    /* after the call's own references */
    vt_set_clock(&vt_mm, vt_insns, vt_insns, (vt_insns << VT_STAMP_SHIFT) | 0xffff);
-   vt_rec_kernel(a, len, acc);
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
+      vt_rec_kernel(p, 1, acc);       /* each page's record before what it asks */
       vt_filter_miss(&vt_flt, p, acc);
       if (p + VT_PAGE_SIZE == 0)
          break;
@@ -58,8 +58,17 @@ VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
    vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
                 (vt_insns << VT_STAMP_SHIFT) | ((arg >> 18) & VT_POS_MAX));
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
+   /* Recording, a straddling access is recorded a page at a time, so that
+      an answer the first page's fault records comes before the second
+      page: the instrumentation's word (the last one) becomes the first
+      page's alone. */
+   if (vt_recording && last != first && vt_rec_ptr > vt_rec_buf)
+      vt_rec_ptr[-1] = (vt_rec_ptr[-1] & ~(0xfffULL << 48)) | (1ULL << 48);
    vt_filter_miss(&vt_flt, first, acc);
-   for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE)
+   for (Addr p = first + VT_PAGE_SIZE; p <= last && p != 0; p += VT_PAGE_SIZE) {
+      if (vt_recording)
+         vt_rec_cont();
       vt_filter_miss(&vt_flt, p, acc);
+   }
    vt_fault_ip = 0;
 }

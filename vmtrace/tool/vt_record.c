@@ -203,6 +203,16 @@ void vt_rec_kernel(Addr a, SizeT len, enum vt_access acc)
    }
 }
 
+/* The next page of a straddling access (vt_miss). */
+void vt_rec_cont(void)
+{
+   if (!writer)
+      return;
+   if (vt_rec_ptr == vt_rec_buf + VT_REC_WORDS)
+      vt_rec_flush();
+   *vt_rec_ptr++ = VT_TRAW_CONT;
+}
+
 /* In a forked child: the parent's writer and file are the parent's (its
    buffered bytes too); the child's trace begins, naming where the
    parent's stood at the fork (this copy of its writer knows). */

@@ -75,6 +75,7 @@ void  vt_rec_flush(void);
 void  vt_rec_start(void);
 void  vt_rec_end(void);
 void  vt_rec_child(Int parent_pid);
+void  vt_rec_cont(void);
 void  vt_rec_kernel(Addr a, SizeT len, enum vt_access acc);
 
 /* vt_instrument.c */
