@@ -11,6 +11,7 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
 #include "vt_tool.h"
 
 struct vt_out {
@@ -133,6 +134,27 @@ void vt_out_json_str(struct vt_out *o, const HChar *s)
    buf[n++] = '"';
    buf[n] = 0;
    vt_out_str(o, buf);
+}
+
+/* The file one process image writes for an option's pattern (%p and
+   %q{VAR} expanded): NAME, or, for an image that calls execve, NAME.execN
+   (N = 1, 2, ...: the first not taken), leaving NAME to the program the
+   process becomes.  The output file, the trace and their kin agree so. */
+HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec)
+{
+   HChar *name = VG_(expand_file_name)(option, pattern);
+   if (!exec)
+      return name;
+   SizeT n = VG_(strlen)(name) + 32;
+   HChar *ename = VG_(malloc)("vt.out", n);
+   for (UInt k = 1;; k++) {
+      struct vg_stat st;
+      VG_(snprintf)(ename, n, "%s.exec%u", name, k);
+      if (sr_isError(VG_(stat)(ename, &st)))
+         break;
+   }
+   VG_(free)(name);
+   return ename;
 }
 
 /* name made fit for a terminal: control characters (escape sequences

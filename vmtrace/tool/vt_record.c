@@ -61,25 +61,6 @@ static void rec_sync(void *ctx)
    vt_rec_flush();
 }
 
-/* The file's name: NAME, or NAME.execN for an image that calls execve (as
-   the output file's). */
-static HChar *trace_name(Bool exec)
-{
-   HChar *name = VG_(expand_file_name)("--trace-out-file", vt_clo.trace_out_file);
-   if (!exec)
-      return name;
-   SizeT n = VG_(strlen)(name) + 32;
-   HChar *ename = VG_(malloc)("vt.rec", n);
-   for (UInt k = 1;; k++) {
-      struct vg_stat st;
-      VG_(snprintf)(ename, n, "%s.exec%u", name, k);
-      if (sr_isError(VG_(stat)(ename, &st)))
-         break;
-   }
-   VG_(free)(name);
-   return ename;
-}
-
 /* A trace's id: 64 random bits (the time and pid if /dev/urandom cannot
    be read), so that a forked child's trace names its parent's beyond
    doubt, whatever the files are called and wherever they are copied. */
@@ -133,7 +114,7 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
 {
    if (!vt_clo.trace_out_file)
       return;
-   rec_name = trace_name(False);
+   rec_name = vt_image_file_name("--trace-out-file", vt_clo.trace_out_file, False);
    SizeT n = VG_(strlen)(rec_name) + 32;
    rec_tmp = VG_(malloc)("vt.rec", n);
    VG_(snprintf)(rec_tmp, n, "%s.tmp.%d", rec_name, VG_(getpid)());
@@ -171,7 +152,8 @@ void vt_rec_end(void)
    writer = NULL;
    VG_(close)(rec_fd);
    rec_fd = -1;
-   HChar *final = vt_exec_pending ? trace_name(True) : rec_name;
+   HChar *final = vt_exec_pending
+      ? vt_image_file_name("--trace-out-file", vt_clo.trace_out_file, True) : rec_name;
    struct vg_stat st;
    ULong size = sr_isError(VG_(stat)(rec_tmp, &st)) ? 0 : (ULong)st.size;
    if (rec_failed || size != rec_bytes || VG_(rename)(rec_tmp, final) != 0) {
