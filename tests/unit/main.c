@@ -4,10 +4,10 @@
    run.
 
    One file a behaviour, tests/unit/NAME_test.c (the page tables,
-   anonymous memory, fault-around, mremap, ...), each exporting
-   NAME_tests(), which runs its tests through run_test; unit.h and unit.c
-   hold what they share (the harness, the host interface, helpers that
-   make, map and access an address space).
+   anonymous memory, fault-around, fork's copy or reuse, ...), each
+   exporting NAME_tests(), which runs its tests through run_test; unit.h
+   and unit.c hold what they share (the harness, the host interface,
+   helpers that make, map and access an address space).
 
    Usage: core_test [NAME...]  (default: every group, in the order below)
 
@@ -38,6 +38,7 @@ static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "invalid", invalid_tests },
    { "labels", labels_tests },
    { "invalidate", invalidate_tests },
+   { "fork", fork_tests },
    { "property", property_tests },
 };
 

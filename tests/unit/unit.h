@@ -147,6 +147,7 @@ void stack_tests(void);          /* stack_test.c */
 void invalid_tests(void);        /* invalid_test.c */
 void labels_tests(void);         /* labels_test.c */
 void invalidate_tests(void);     /* invalidate_test.c */
+void fork_tests(void);           /* fork_test.c */
 void property_tests(void);       /* property_test.c */
 
 #endif
