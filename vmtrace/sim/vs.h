@@ -191,7 +191,7 @@ struct vs_run {
 
 /* The grid for the traces (their figures filled in): jobs in the order
    trace, policy, size; the curves' sizes decided. */
-void vs_grid(struct vs_run *r, struct vs_stream *streams);
+void vs_grid(struct vs_run *r);
 /* Runs the jobs of this shard over the streams, cfg.jobs at a time. */
 void vs_run_jobs(struct vs_run *r, struct vs_stream *streams);
 /* The sizes a trace's curves are drawn at. */

@@ -191,6 +191,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
       } else if (policy_param_option(c, a)) {
       } else if ((v = value(a, "--policy"))) {
          c->policy_arg = v;
+         parse_policies(c, v);
       } else if ((v = value(a, "--pages")) || (v = value(a, "--frames"))) {
          unsigned n = parse_pages(a[2] == 'p' ? "--pages" : "--frames", v,
                                   cfg->sizes + cfg->nr_sizes, 256 - cfg->nr_sizes, false);
@@ -295,8 +296,8 @@ static void parse_args(struct cli *c, int argc, char **argv)
       vs_die("--explain needs --frames (or --pages)");
    if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)
       vs_die("give RAM sizes (--pages, --ram, --frames) or --mrc, or --export");
-   parse_policies(c, c->policy_arg ? c->policy_arg : cfg->mrc && !cfg->nr_sizes ? "lru,opt"
-                                                                                : "all");
+   if (!c->policy_arg)
+      parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "all");
    c->ro.keep_time = c->export_path != NULL;
 }
 
@@ -416,7 +417,7 @@ int main(int argc, char **argv)
                        cfg->anon, cfg->swap_pages);
       }
    }
-   vs_grid(&run, work);
+   vs_grid(&run);
    vs_run_jobs(&run, work);
    /* The table, unless standard output carries the CSV or the JSON. */
    bool stdout_taken = (c.csv && !strcmp(c.csv, "-")) || (c.json && !strcmp(c.json, "-"));

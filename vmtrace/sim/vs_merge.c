@@ -444,7 +444,6 @@ int vs_merge_main(int argc, char **argv)
       bad(f0, "no \"traces\"");
    run.nr_traces = (uint32_t)traces->n;
    run.traces = vs_alloc(traces->n * sizeof *run.traces);
-   struct vs_stream *fake = vs_alloc(traces->n * sizeof *fake);
    for (size_t t = 0; t < traces->n; t++) {
       const struct jv *tv = &traces->items[t];
       struct vs_trace *tr = &run.traces[t];
@@ -456,7 +455,6 @@ int vs_merge_main(int argc, char **argv)
       tr->refs = num(f0, tv, "references");
       tr->pages = num(f0, tv, "pages");
       tr->skipped = num(f0, tv, "skipped");
-      fake[t].npages = (uint32_t)tr->pages;
       /* The sample's figures and error: shard 1 has them. */
       for (int i = 0; i < nf; i++) {
          const struct jv *tt = jget(&files[i].root, "traces");
@@ -473,7 +471,7 @@ int vs_merge_main(int argc, char **argv)
          }
       }
    }
-   vs_grid(&run, fake);
+   vs_grid(&run);
    if (run.nr_res != jobs)
       bad(f0, "its grid does not have the number of jobs it says");
    for (int i = 0; i < nf; i++) {

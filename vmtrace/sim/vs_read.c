@@ -374,7 +374,8 @@ static unsigned split(char *line, char sep, char **fields, unsigned max)
 }
 
 /* --csv-columns: "role=name" items, or bare names taken as time, obj_id,
-   op in that order ("-" leaves a role out). */
+   op in that order (one bare name alone: obj_id); "-" leaves a role out.
+   The roles it does not name are not read. */
 static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_ROLES],
                      char *err, size_t errlen)
 {
@@ -385,7 +386,9 @@ static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_R
    }
    strcpy(buf, spec);
    char *items[16];
-   unsigned n = split(buf, ',', items, 16), bare = 0;
+   unsigned n = split(buf, ',', items, 16), bare = 0, nbare = 0;
+   for (unsigned i = 0; i < n; i++)
+      nbare += strchr(items[i], '=') == NULL;
    for (unsigned i = 0; i < n; i++) {
       char *it = trim(items[i]), *eq = strchr(it, '=');
       int role = -1;
@@ -402,11 +405,14 @@ static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_R
          it = trim(eq + 1);
       } else {
          static const int order[] = { COL_TIME, COL_OBJ, COL_OP };
-         if (bare >= 3) {
+         if (nbare == 1) {
+            role = COL_OBJ;
+         } else if (bare >= 3) {
             vs_err(err, errlen, "--csv-columns: name the size column as size=NAME");
             return -1;
+         } else {
+            role = order[bare++];
          }
-         role = order[bare++];
       }
       if (!*it || strlen(it) >= 64) {
          vs_err(err, errlen, "--csv-columns: give each column's header name, e.g. "
@@ -416,10 +422,15 @@ static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_R
       snprintf(names[role], 64, "%s", it);
       given[role] = true;
    }
-   if (given[COL_OBJ] && !strcmp(names[COL_OBJ], "-")) {
-      vs_err(err, errlen, "--csv-columns: the obj_id column cannot be left out");
+   if (!given[COL_OBJ] || !strcmp(names[COL_OBJ], "-")) {
+      vs_err(err, errlen, "--csv-columns: name the obj_id column (obj_id=NAME)");
       return -1;
    }
+   for (int k = 0; k < NR_ROLES; k++)
+      if (!given[k]) {
+         given[k] = true;
+         strcpy(names[k], "-");
+      }
    return 0;
 }
 

@@ -42,14 +42,15 @@ static bool is_exact(const struct vt_policy_ops *p)
 /* The grid, in a fixed order all shards agree on: per trace, per policy,
    its exact curve (--mrc, LRU and OPT), then its sizes (--pages, --ram,
    --frames), then the curve's sizes for the others (--mrc). */
-void vs_grid(struct vs_run *r, struct vs_stream *streams)
+void vs_grid(struct vs_run *r)
 {
    const struct vs_config *c = &r->cfg;
    uint64_t n = 0, cap = 64;
    r->res = vs_alloc(cap * sizeof *r->res);
    for (uint32_t t = 0; t < r->nr_traces; t++) {
       uint64_t csizes[256];
-      unsigned ncs = c->mrc ? vs_curve_sizes(c, streams[t].npages, csizes, 256) : 0;
+      /* The whole trace's pages (a sampled stream has fewer). */
+      unsigned ncs = c->mrc ? vs_curve_sizes(c, r->traces[t].pages, csizes, 256) : 0;
       for (unsigned p = 0; p < c->nr_policies; p++) {
          const struct vt_policy_ops *pol = c->policies[p];
          uint64_t want[512];
