@@ -43,7 +43,8 @@
    order per page only: VT_POL_EVERY) a heap on the time of the last
    reference, O(log n) per reference delivered, as policy_lru.c.  Ghosts
    (at most 2c) live in a pool that grows on demand, found through a key
-   hash.  Pages
+   hash, or, when the host numbers its pages below a key limit
+   (vt_sim_config.key_limit), an array of ghost index + 1 per key.  Pages
    dropped while evicted keep their ghost until it ages out.  No
    parameters. */
 
@@ -68,6 +69,7 @@ struct arc {
    uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
    struct vt_hash    gmap;                    /* key -> ghost index */
+   uint32_t         *gidx;                    /* with a key limit: + 1 */
    vt_u64            pend_key;                /* miss handled by victim() */
 };
 
@@ -89,7 +91,10 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
    st->gfree = NONE;
    for (int i = 0; i < 3; i++)
       st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
-   vt_hash_init(&st->gmap, 16);
+   if (vt_sim_config(s)->key_limit)
+      st->gidx = vt_alloc((size_t)vt_sim_config(s)->key_limit * sizeof *st->gidx);
+   else
+      vt_hash_init(&st->gmap, 16);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -97,7 +102,10 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 static void arc_destroy(void *v)
 {
    struct arc *st = v;
-   vt_hash_destroy(&st->gmap);
+   if (st->gidx)
+      vt_free(st->gidx);
+   else
+      vt_hash_destroy(&st->gmap);
    vt_free(st->g);
    vt_policy_destroy(st);
 }
@@ -106,6 +114,12 @@ static void arc_destroy(void *v)
 
 static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
 {
+   if (st->gidx) {
+      if (!st->gidx[key])
+         return 0;
+      *gi = st->gidx[key] - 1;
+      return st->g[*gi].list;
+   }
    struct vt_hash_ent *e = vt_hash_get(&st->gmap, key);
    if (!e)
       return 0;
@@ -126,7 +140,10 @@ static void ghost_del(struct arc *st, uint32_t i)
    else
       st->g[g->next].prev = g->prev;
    l->n--;
-   vt_hash_del(&st->gmap, g->key);
+   if (st->gidx)
+      st->gidx[g->key] = 0;
+   else
+      vt_hash_del(&st->gmap, g->key);
    g->list = 0;
    g->next = st->gfree;
    st->gfree = i;
@@ -157,7 +174,10 @@ static void ghost_add(struct arc *st, int list, vt_u64 key)
       st->g[l->tail].next = i;
    l->tail = i;
    l->n++;
-   vt_hash_put(&st->gmap, key, NULL)->val = i;
+   if (st->gidx)
+      st->gidx[key] = i + 1;
+   else
+      vt_hash_put(&st->gmap, key, NULL)->val = i;
 }
 
 static void ghost_drop_lru(struct arc *st, int list)
