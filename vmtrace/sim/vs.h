@@ -59,6 +59,11 @@ void     vs_stream_init(struct vs_stream *s, const char *name, const char *forma
 void     vs_stream_free(struct vs_stream *s);
 /* The dense id of page obj, a new one if it was never seen. */
 uint32_t vs_stream_page(struct vs_stream *s, uint64_t obj, bool *added);
+/* The ids of n pages at once (at most VS_BATCH): the same as n calls of
+   vs_stream_page, their table slots fetched ahead. */
+#define VS_BATCH 32
+void     vs_stream_pages(struct vs_stream *s, const uint64_t *objs, uint32_t n,
+                         uint32_t *ids, bool *added);
 /* Appends a reference; false if the stream is full (VS_MAX_REFS). */
 bool     vs_stream_push(struct vs_stream *s, uint32_t id, unsigned flags,
                         uint32_t time);

@@ -227,7 +227,7 @@ static int read_records(struct rd *r, const struct binfmt *b, const struct vs_re
    uint64_t j = 0;
    int rc = 0;
    for (;;) {
-      size_t have = rd_fill(r, b->size);
+      size_t have = rd_fill(r, (size_t)b->size * VS_BATCH);
       if (have == 0)
          break;
       if (have < b->size) {
@@ -236,30 +236,41 @@ static int read_records(struct rd *r, const struct binfmt *b, const struct vs_re
          rc = -1;
          goto out;
       }
-      const uint8_t *p = r->buf + r->pos;
-      uint64_t off = rd_offset(r);
-      j++;
-      uint32_t time = le32(p);
-      uint64_t obj = le64(p + b->obj);
-      uint64_t size = b->osize_bytes == 8 ? le64(p + b->osize) : le32(p + b->osize);
-      int64_t next = (int64_t)le64(p + b->next);
-      unsigned flags = b->op && lcs_op_writes(p[b->op]) ? VS_W : 0;
-      bool added;
-      uint32_t id = vs_stream_page(s, obj, &added);
-      if (o->check_next && next_check(&x, s, id, added, j, next, off, err, errlen)) {
-         rc = -1;
-         goto out;
-      }
-      r->pos += b->size;
-      if (size == 0) {
-         s->skipped++;
-         continue;
-      }
-      if (!vs_stream_push(s, id, flags, time)) {
-         vs_err(err, errlen, "%s: offset %llu: more than %u references: split the trace",
-                s->name, (unsigned long long)off, VS_MAX_REFS);
-         rc = -1;
-         goto out;
+      /* A batch of whole records: their pages numbered at once. */
+      uint32_t nb = (uint32_t)(have / b->size < VS_BATCH ? have / b->size : VS_BATCH);
+      uint64_t objs[VS_BATCH];
+      uint32_t ids[VS_BATCH];
+      bool added[VS_BATCH];
+      for (uint32_t k = 0; k < nb; k++)
+         objs[k] = le64(r->buf + r->pos + (size_t)k * b->size + b->obj);
+      vs_stream_pages(s, objs, nb, ids, added);
+      for (uint32_t k = 0; k < nb && o->check_next; k++)
+         if (ids[k] < x.n)
+            __builtin_prefetch(&x.expect[ids[k]]);
+      for (uint32_t k = 0; k < nb; k++) {
+         const uint8_t *p = r->buf + r->pos;
+         uint64_t off = rd_offset(r);
+         j++;
+         uint32_t time = le32(p);
+         uint64_t size = b->osize_bytes == 8 ? le64(p + b->osize) : le32(p + b->osize);
+         int64_t next = (int64_t)le64(p + b->next);
+         unsigned flags = b->op && lcs_op_writes(p[b->op]) ? VS_W : 0;
+         if (o->check_next &&
+             next_check(&x, s, ids[k], added[k], j, next, off, err, errlen)) {
+            rc = -1;
+            goto out;
+         }
+         r->pos += b->size;
+         if (size == 0) {
+            s->skipped++;
+            continue;
+         }
+         if (!vs_stream_push(s, ids[k], flags, time)) {
+            vs_err(err, errlen, "%s: offset %llu: more than %u references: split the "
+                   "trace", s->name, (unsigned long long)off, VS_MAX_REFS);
+            rc = -1;
+            goto out;
+         }
       }
    }
    if (r->err) {

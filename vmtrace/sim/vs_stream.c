@@ -73,6 +73,26 @@ uint32_t vs_stream_page(struct vs_stream *s, uint64_t obj, bool *added)
    return id;
 }
 
+/* A page's lookup is two dependent misses in tables larger than the
+   caches (its slot, then obj[] to compare): for a batch, the slots are
+   fetched first, then the pages they name, then each is looked up. */
+void vs_stream_pages(struct vs_stream *s, const uint64_t *objs, uint32_t n, uint32_t *ids,
+                     bool *added)
+{
+   if (!s->tab)
+      tab_grow(s);
+   uint64_t h[VS_BATCH];
+   for (uint32_t i = 0; i < n; i++) {
+      h[i] = vs_hash64(objs[i]) & s->tmask;
+      __builtin_prefetch(&s->tab[h[i]]);
+   }
+   for (uint32_t i = 0; i < n; i++)
+      if (s->tab[h[i]])
+         __builtin_prefetch(&s->obj[s->tab[h[i]] - 1]);
+   for (uint32_t i = 0; i < n; i++)
+      ids[i] = vs_stream_page(s, objs[i], &added[i]);
+}
+
 bool vs_stream_push(struct vs_stream *s, uint32_t id, unsigned flags, uint32_t time)
 {
    if (s->n >= VS_MAX_REFS)
