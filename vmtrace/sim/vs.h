@@ -47,6 +47,7 @@ struct vs_stream {
    uint64_t    skipped;              /* records of size 0 left out */
    uint32_t   *next;                 /* [n] index of the next reference to
                                         the same page, VS_NEVER; vs_next_uses */
+   struct vs_vmt *vmt;               /* a vmtrace trace: what its replay needs */
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -108,6 +109,12 @@ int  vs_read_refs(const char *list, struct vs_stream *s, char *err, size_t errle
    into a stream; vs_vmtrace.c says whether this build can. */
 int  vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
                        struct vs_stream *s, char *err, size_t errlen);
+/* One simulation fed by the core's replay of the vmtrace trace of s (as
+   the tool fed it online); OPT is given each page's next reference in the
+   trace's clock.  0, or -1 with a one-line message. */
+int  vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
+                       size_t errlen);
+void vs_vmtrace_free(struct vs_stream *s);
 
 /* ---- writing traces (vs_write.c) ------------------------------------------ */
 

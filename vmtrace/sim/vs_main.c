@@ -384,6 +384,10 @@ int main(int argc, char **argv)
    bool sampled = cfg->sample > 0 && cfg->sample < 1;
    struct vs_stream *work = streams;
    if (sampled) {
+      for (unsigned t = 0; t < nt; t++)
+         if (streams[t].vmt)
+            vs_die("--sample: %s is a vmtrace trace, whose simulations replay it whole; "
+                   "sample its --export instead", streams[t].name);
       work = vs_alloc(nt * sizeof *work);
       for (unsigned t = 0; t < nt; t++) {
          vs_stream_sample(&streams[t], cfg->sample, &work[t]);

@@ -137,6 +137,22 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       .key_limit = c->hash_keys ? 0 : s->npages, .params = c->params[pi],
    };
    uint64_t m0 = heap_bytes();
+   if (s->vmt) {
+      /* A vmtrace trace: the core replays it into the simulation, which
+         finds pages by their virtual page numbers (no key limit). */
+      cfg.key_limit = 0;
+      struct vt_sim *sim = vt_sim_create(&cfg, NULL);
+      char err[512];
+      if (vs_vmtrace_replay(s, sim, err, sizeof err))
+         vs_die("%s", err);
+      x->mem = heap_bytes() - m0;
+      x->st = *vt_sim_stats(sim);
+      x->resident = vt_sim_resident(sim);
+      x->refs = s->n;
+      x->sim_pages = pages;
+      vt_sim_destroy(sim);
+      return;
+   }
    struct vt_sim *sim = vt_sim_create(&cfg, NULL);
    struct future fut = { s };
    if (x->policy->needs & VT_POL_FUTURE)

@@ -25,6 +25,7 @@ void vs_stream_free(struct vs_stream *s)
    free(s->obj);
    free(s->next);
    free(s->tab);
+   vs_vmtrace_free(s);
    memset(s, 0, sizeof *s);
 }
 

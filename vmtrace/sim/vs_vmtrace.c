@@ -15,6 +15,18 @@
 #ifdef VT_HAVE_REPLAY
 #include "vt_trace.h"
 
+/* What the replay of a vmtrace trace needs besides the stream: each
+   reference's time (the trace's clock, instructions), and per page the
+   times of its references (for OPT's next use, asked with the clock), and
+   a page number's dense id. */
+struct vs_vmt {
+   vt_u64   *t;                      /* [n] */
+   uint32_t *first;                  /* [npages + 1]: page p's references */
+   vt_u64   *times;                  /* [n]: by page, in order */
+   uint32_t *tab;                    /* page number -> id + 1 */
+   uint64_t  tmask;
+};
+
 static long file_read(void *ctx, void *buf, size_t len)
 {
    FILE *f = ctx;
@@ -22,8 +34,19 @@ static long file_read(void *ctx, void *buf, size_t len)
    return n == 0 && ferror(f) ? -1 : (long)n;
 }
 
+/* A forked child's trace begins where its parent's stood: not read yet
+   (give the parent's trace first, docs/vmtrace-sim.md). */
+static struct vt_trace_reader *no_parent(void *ctx, vt_u64 pid)
+{
+   (void)ctx;
+   (void)pid;
+   return NULL;
+}
+
 struct keys_ctx {
    struct vs_stream *s;
+   vt_u64 *t;
+   uint64_t cap;
    bool full;
 };
 
@@ -32,50 +55,156 @@ struct keys_ctx {
 static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
 {
    struct keys_ctx *k = ctx;
-   (void)time;
    if ((flags & VT_SIMA_PREFAULT) || k->full)
       return;
    uint32_t id = vs_stream_page(k->s, key, NULL);
    if (!vs_stream_push(k->s, id, (flags & VT_SIMA_WRITE) ? VS_W : 0,
-                       (uint32_t)(k->s->n + 1)))
+                       (uint32_t)(k->s->n + 1))) {
       k->full = true;
+      return;
+   }
+   if (k->s->n > k->cap) {
+      k->cap = k->cap ? 2 * k->cap : 4096;
+      k->t = vs_realloc(k->t, k->cap * sizeof *k->t);
+   }
+   k->t[k->s->n - 1] = time;
+}
+
+/* A trace open for reading: the file and the reader's input, which lives
+   as long as the reader. */
+struct tfile {
+   FILE *f;
+   struct vt_trace_in in;
+   struct vt_trace_reader *r;
+};
+
+static struct tfile *open_trace(const char *path, char *err, size_t errlen)
+{
+   struct tfile *t = vs_alloc(sizeof *t);
+   t->f = fopen(path, "rb");
+   if (!t->f) {
+      vs_err(err, errlen, "%s: offset 0: cannot open: %s", path, strerror(errno));
+      free(t);
+      return NULL;
+   }
+   t->in = (struct vt_trace_in){ file_read, t->f };
+   const char *e = NULL;
+   t->r = vt_trace_reader_new(&t->in, &e);
+   if (!t->r) {
+      vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
+      fclose(t->f);
+      free(t);
+      return NULL;
+   }
+   return t;
+}
+
+static void close_trace(struct tfile *t)
+{
+   vt_trace_reader_free(t->r);
+   fclose(t->f);
+   free(t);
 }
 
 int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
                       struct vs_stream *s, char *err, size_t errlen)
 {
-   FILE *f = fopen(path, "rb");
-   if (!f) {
-      vs_err(err, errlen, "%s: offset 0: cannot open: %s", path, strerror(errno));
+   struct tfile *tf = open_trace(path, err, errlen);
+   if (!tf)
       return -1;
-   }
-   struct vt_trace_in in = { file_read, f };
-   const char *e = NULL;
-   struct vt_trace_reader *r = vt_trace_reader_new(&in, &e);
-   if (!r) {
-      vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
-      fclose(f);
-      return -1;
-   }
    vs_stream_init(s, path, "vmtrace", o->keep_time);
-   struct keys_ctx k = { s, false };
-   struct vt_replay_env env = { .keys = on_key, .ctx = &k };
-   int rc = vt_replay(r, NULL, 0, &env, &e);
-   vt_trace_reader_free(r);
-   fclose(f);
-   if (rc) {
-      vs_err(err, errlen, "%s: %s", path, e ? e : "replay failed");
-      vs_stream_free(s);
-      return -1;
-   }
-   if (k.full) {
-      vs_err(err, errlen, "%s: more than %u references: vmtrace-sim cannot hold them",
-             path, VS_MAX_REFS);
+   struct keys_ctx k = { s, NULL, 0, false };
+   struct vt_replay_env env = { .parent_trace = no_parent, .keys = on_key, .ctx = &k };
+   const char *e = NULL;
+   int rc = vt_replay(tf->r, NULL, 0, &env, &e);
+   close_trace(tf);
+   if (rc || k.full) {
+      if (k.full)
+         vs_err(err, errlen, "%s: more than %u references: vmtrace-sim cannot hold them",
+                path, VS_MAX_REFS);
+      else
+         vs_err(err, errlen, "%s: %s", path, e ? e : "replay failed");
+      free(k.t);
       vs_stream_free(s);
       return -1;
    }
    vs_stream_done(s);
+   /* Per page, the times of its references, and its id by page number. */
+   struct vs_vmt *v = vs_alloc(sizeof *v);
+   v->t = k.t;
+   v->first = vs_alloc(((size_t)s->npages + 1) * sizeof *v->first);
+   v->times = vs_alloc((s->n ? s->n : 1) * sizeof *v->times);
+   for (uint64_t i = 0; i < s->n; i++)
+      v->first[s->id[i] + 1]++;
+   for (uint32_t p = 0; p < s->npages; p++)
+      v->first[p + 1] += v->first[p];
+   uint32_t *fill = vs_alloc(((size_t)s->npages + 1) * sizeof *fill);
+   for (uint64_t i = 0; i < s->n; i++)
+      v->times[v->first[s->id[i]] + fill[s->id[i]]++] = v->t[i];
+   free(fill);
+   uint64_t cap = 1024;
+   while (cap < 2 * (uint64_t)s->npages)
+      cap *= 2;
+   v->tab = vs_alloc(cap * sizeof *v->tab);
+   v->tmask = cap - 1;
+   for (uint32_t p = 0; p < s->npages; p++) {
+      uint64_t h = vs_hash64(s->obj[p]) & v->tmask;
+      while (v->tab[h])
+         h = (h + 1) & v->tmask;
+      v->tab[h] = p + 1;
+   }
+   s->vmt = v;
    return 0;
+}
+
+/* OPT's oracle: the first reference to page `key` after time now. */
+static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
+{
+   const struct vs_stream *s = ctx;
+   const struct vs_vmt *v = s->vmt;
+   uint64_t h = vs_hash64(key) & v->tmask;
+   for (; v->tab[h]; h = (h + 1) & v->tmask)
+      if (s->obj[v->tab[h] - 1] == key)
+         break;
+   if (!v->tab[h])
+      return VT_SIM_NO_PAGE;
+   uint32_t p = v->tab[h] - 1, lo = v->first[p], hi = v->first[p + 1];
+   while (lo < hi) {                  /* the first time > now */
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (v->times[mid] <= now)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo < v->first[p + 1] ? v->times[lo] : VT_SIM_NO_PAGE;
+}
+
+int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
+                      size_t errlen)
+{
+   struct tfile *tf = open_trace(s->name, err, errlen);
+   if (!tf)
+      return -1;
+   vt_sim_set_future(sim, vmt_next_use, (void *)s);
+   struct vt_replay_env env = { .parent_trace = no_parent, .ctx = NULL };
+   const char *e = NULL;
+   int rc = vt_replay(tf->r, &sim, 1, &env, &e);
+   close_trace(tf);
+   if (rc)
+      vs_err(err, errlen, "%s: %s", s->name, e ? e : "replay failed");
+   return rc;
+}
+
+void vs_vmtrace_free(struct vs_stream *s)
+{
+   if (!s->vmt)
+      return;
+   free(s->vmt->t);
+   free(s->vmt->first);
+   free(s->vmt->times);
+   free(s->vmt->tab);
+   free(s->vmt);
+   s->vmt = NULL;
 }
 
 #else
@@ -88,6 +217,20 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    vs_err(err, errlen, "%s: offset 0: a vmtrace trace, which this build cannot replay "
           "yet (the core's replay is not in it)", path);
    return -1;
+}
+
+int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
+                      size_t errlen)
+{
+   (void)sim;
+   vs_err(err, errlen, "%s: offset 0: vmtrace traces cannot be replayed by this build",
+          s->name);
+   return -1;
+}
+
+void vs_vmtrace_free(struct vs_stream *s)
+{
+   (void)s;
 }
 
 #endif
