@@ -36,6 +36,9 @@ static void usage(FILE *f)
          fprintf(f, "  %-27s %s [%llu]\n", opt, d->help, d->def);
       }
    fprintf(f,
+"                              (times count references here, not instructions;\n"
+"                              k, M, G: x 1000)\n");
+   fprintf(f,
 "  --mrc                       miss-ratio curves: LRU and OPT exact at every size,\n"
 "                              the others simulated at --sizes\n"
 "  --sizes=N,...               the curves' sizes in pages [--points log-spaced]\n"
