@@ -22,6 +22,7 @@ struct vt_replay {
    vt_u64                  pos;          /* the reference's place in its superblock */
    vt_u64                  order;        /* of the previous reference (CONT) */
    bool                    sb_start;     /* a superblock begins: ticks due? */
+   int                     in_parent;    /* replaying a parent's trace up to the fork */
    struct vt_file        **files;        /* by trace index - 1 */
    uint32_t                nr_files;
    const char             *error;
@@ -218,7 +219,7 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
       vt_access(rp->mm, it->page, it->acc);
       vt_u64 key;
       unsigned flags;
-      if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags))
+      if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags) && !rp->in_parent)
          rp->env->keys(rp->env->ctx, key, flags, rp->insns);
       return;
    }
@@ -298,15 +299,19 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    struct vt_trace_reader *pr = rp->env && rp->env->parent_trace
                               ? rp->env->parent_trace(rp->env->ctx, it.arg[0], it.arg[1]) : NULL;
    if (!pr || depth > 64) {
+      if (pr)
+         vt_trace_reader_free(pr);
       fail(rp, it.offset, "the trace of a forked child needs its parent's trace, "
                           "which is not there");
       return;
    }
    struct vt_trace_reader *child = rp->r;
    rp->r = pr;
+   rp->in_parent++;
    begin(rp, made, depth + 1);
    if (!rp->error)
       run(rp, it.arg[2]);
+   rp->in_parent--;
    vt_trace_reader_free(pr);
    rp->r = child;
    rp->nr_files = 0;                  /* the child's trace numbers its own */
