@@ -121,6 +121,10 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
           !range_ok(a[0], VT_PAGE_ALIGN(a[1]), true, false) ||
           !range_ok(a[2], VT_PAGE_ALIGN(a[3]), true, true))
          return range;
+      /* a move never overlaps its source (the kernel: EINVAL) */
+      if (a[2] != a[0] && a[2] < a[0] + VT_PAGE_ALIGN(a[1]) &&
+          a[0] < a[2] + VT_PAGE_ALIGN(a[3]))
+         return CORRUPT("a remap onto itself");
       return NULL;
    case VT_TEV_LABEL:
    case VT_TEV_UNLABEL:
