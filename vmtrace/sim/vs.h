@@ -246,7 +246,7 @@ bool vs_parse_number(const char *s, uint64_t base, uint64_t *out);
 /* An output file written whole or not at all: to a temporary name in the
    same directory, renamed over path at vs_out_close.  "-": standard
    output. */
-struct vs_ofile { FILE *f; char *path, *tmp; };
+struct vs_ofile { FILE *f; char *path, *tmp; bool in_place; };
 int  vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
                  size_t errlen);
 int  vs_out_close(struct vs_ofile *o, char *err, size_t errlen);

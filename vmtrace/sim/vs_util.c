@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,6 +158,28 @@ bool vs_parse_number(const char *s, uint64_t base, uint64_t *out)
 
 /* ---- output files --------------------------------------------------------------- */
 
+/* path with its symbolic links followed, the last one even if what it
+   names does not exist yet (then it is created there). */
+static char *follow_links(const char *path)
+{
+   char *p = vs_strdup(path);
+   for (int depth = 0; depth < 40; depth++) {
+      char link[4096];
+      ssize_t n = readlink(p, link, sizeof link - 1);
+      if (n <= 0)
+         break;
+      link[n] = 0;
+      const char *slash = strrchr(p, '/');
+      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
+      char *next = vs_alloc(dir + (size_t)n + 1);
+      memcpy(next, p, dir);
+      memcpy(next + dir, link, (size_t)n + 1);
+      free(p);
+      p = next;
+   }
+   return p;
+}
+
 int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
                 size_t errlen)
 {
@@ -166,11 +189,33 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
       o->f = stdout;
       return 0;
    }
-   o->path = vs_strdup(path);
-   size_t n = strlen(path) + 32;
+   /* A symbolic link is followed (its target replaced, the link kept); a
+      path that exists and is not a regular file (/dev/null, a FIFO) is
+      written in place: a rename onto it would replace it, and as root that
+      makes /dev/null a plain file. */
+   char *real = follow_links(path);
+   struct stat st;
+   if (real && stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+      if (S_ISDIR(st.st_mode)) {
+         vs_err(err, errlen, "%s: cannot write: is a directory", path);
+         free(real);
+         return -1;
+      }
+      o->f = fopen(real, "w");
+      free(real);
+      if (!o->f) {
+         vs_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+         return -1;
+      }
+      o->path = vs_strdup(path);
+      o->in_place = true;
+      return 0;
+   }
+   o->path = real;
+   size_t n = strlen(o->path) + 32;
    o->tmp = vs_alloc(n);
    /* Same directory, so that rename() replaces path in one step. */
-   snprintf(o->tmp, n, "%s.tmp%ld", path, (long)getpid());
+   snprintf(o->tmp, n, "%s.tmp%ld", o->path, (long)getpid());
    vs_tmp_register(o->tmp);
    o->f = fopen(o->tmp, "w");
    if (!o->f) {
@@ -186,6 +231,16 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
 
 int vs_out_close(struct vs_ofile *o, char *err, size_t errlen)
 {
+   if (o->in_place) {
+      bool bad = ferror(o->f) != 0;
+      if (fclose(o->f) != 0)
+         bad = true;
+      if (bad)
+         vs_err(err, errlen, "%s: write error: %s", o->path, strerror(errno));
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return bad ? -1 : 0;
+   }
    if (!o->tmp) {                    /* standard output */
       if (fflush(o->f) != 0 || ferror(o->f)) {
          vs_err(err, errlen, "standard output: write error: %s", strerror(errno));
@@ -216,6 +271,12 @@ int vs_out_close(struct vs_ofile *o, char *err, size_t errlen)
 
 void vs_out_abort(struct vs_ofile *o)
 {
+   if (o->in_place) {
+      fclose(o->f);
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return;
+   }
    if (!o->tmp)
       return;
    fclose(o->f);
