@@ -18,8 +18,9 @@ var KIND_COLORS = {
 var CLASS_COLORS = {
   anon: '#59a14f', zero: '#a0cbe8', file_read: '#b07aa1', file_cow: '#ff9da7',
       file_shared: '#9c755f',
-  wp_copy: '#e15759', wp_reuse: '#f28e2b', wp_shared: '#edc948', swap_in: '#4e79a7',
-      file_major: '#17becf',
+  wp_copy: '#e15759', wp_reuse: '#f28e2b', wp_shared: '#edc948', thp: '#bcbd22',
+      thp_zero: '#dbdb8d', thp_wp_zero: '#8c564b', thp_wp_reuse: '#c49c94',
+      swap_in: '#4e79a7', file_major: '#17becf',
   invalid: '#000000'
 };
 var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1',

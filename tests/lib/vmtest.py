@@ -67,6 +67,28 @@ def read_fault_classes():
         r'^VT_FAULT_CLASS\(\s*(\w+),\s*"([^"]*)",\s*(\w+),', text, re.M)]
 
 
+def machine_thp():
+    """This machine's transparent huge pages, as vmtrace takes its --thp and
+    --thp-zero-page defaults: (enabled, use_zero_page, PMD size), e.g.
+    ("madvise", True, 2097152); ("never", False, 0) without THP."""
+    base = "/sys/kernel/mm/transparent_hugepage/"
+    try:
+        with open(base + "enabled") as f:
+            text = f.read()
+    except OSError:
+        return ("never", False, 0)
+    m = re.search(r"\[(\w+)\]", text)
+    enabled = m.group(1) if m else "never"
+    try:
+        with open(base + "use_zero_page") as f:
+            zero = f.read().strip() == "1"
+        with open(base + "hpage_pmd_size") as f:
+            size = int(f.read())
+    except (OSError, ValueError):
+        zero, size = False, 0
+    return (enabled, zero, size)
+
+
 FAULT_CLASSES = read_fault_classes()
 MINOR_CLASSES = [n for n, k in FAULT_CLASSES if k == "minor"]
 MAJOR_CLASSES = [n for n, k in FAULT_CLASSES if k == "major"]

@@ -4,7 +4,7 @@ vmtrace, native and fast-path yes==no verdicts, bad options, whole programs."""
 import os
 
 from vmtest import (FAST_PATH_IGNORED, PAGE, TIME_KEYS, OutputError, check_consistency,
-                    check_label_phases, describe_faults, fmt_path, json_diff,
+                    check_label_phases, describe_faults, fmt_path, json_diff, machine_thp,
                     normalise_sharing, normalise_tmp, position_name, short)
 from .scenario import DEFAULT_FAULT_AROUND
 from .proc_checks import sharing_bounds
@@ -34,6 +34,9 @@ def check_header(out, fast_path, vm_args):
     want = {
         "fault_around_bytes": int(vm_option(vm_args, "fault-around", DEFAULT_FAULT_AROUND)),
         "zero_page": vm_option(vm_args, "zero-page", "yes") == "yes",
+        "thp": vm_option(vm_args, "thp", machine_thp()[0]),
+        "thp_zero_page": vm_option(vm_args, "thp-zero-page",
+                                   "yes" if machine_thp()[1] else "no") == "yes",
         "collect_atstart": vm_option(vm_args, "collect-atstart", "yes") == "yes",
         "fault_stack_depth": int(vm_option(vm_args, "fault-stack-depth", "12")),
     }

@@ -2,4 +2,4 @@
 
 # ---- 4. bad options ------------------------------------------------------
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
-               "--fault-around=12345"]
+               "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1"]

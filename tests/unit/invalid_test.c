@@ -45,9 +45,10 @@ static void t_counts_kinds(void)
    for (int i = 0; i < VT_NR_FC; i++)
       c.faults[i] = (vt_u64)1 << i;
    /* minor: anon zero file_read file_cow file_shared wp_copy wp_reuse
-      wp_shared = bits 0..7 = 255; major: swap_in, file_major = bits 8, 9 */
-   EXPECT_EQ(255, vt_counts_minor(&c));
-   EXPECT_EQ(256 + 512, vt_counts_major(&c));
+      wp_shared thp thp_zero thp_wp_zero thp_wp_reuse = bits 0..11 = 4095;
+      major: swap_in, file_major = bits 12, 13 */
+   EXPECT_EQ(4095, vt_counts_minor(&c));
+   EXPECT_EQ(12288, vt_counts_major(&c));
    EXPECT_EQ(VT_INVALID, vt_fault_classes[VT_FC_INVALID].kind);
    EXPECT_STR("wp_copy", vt_fault_classes[VT_FC_WP_COPY].name);
    EXPECT_STR("beyond_eof", vt_invalid_reason_names[VT_INV_BEYOND_EOF]);

@@ -144,6 +144,138 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
    return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
 }
 
+/* ---- transparent huge pages (mm/huge_memory.c) ------------------------
+
+   A huge PMD is modelled as the PTE table under it with VT_PTE_HUGE in all
+   512 entries, each mapping its 4 KiB of the huge page: what counts
+   pages (RSS, PSS, the simulations, the sampler) needs no change, and a
+   split (vt_split_huge_pmd) only clears the bit. */
+
+/* thp_vma_allowable_order and thp_vma_suitable_order for the PMD order: a
+   private anonymous VMA that THP may back (enabled "always", or "madvise"
+   and MADV_HUGEPAGE; not MADV_NOHUGEPAGE nor PR_SET_THP_DISABLE), holding
+   the whole aligned 2 MiB around addr. */
+static bool thp_vma_allowable(const struct vt_mm *mm, const struct vt_vma *v,
+                              vt_addr addr)
+{
+   if (mm->cfg.thp == VT_THP_NEVER || mm->cfg.thp_disabled || v->vm_file ||
+       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+      return false;
+   if (mm->cfg.thp == VT_THP_MADVISE && !(v->vm_flags & VT_VM_HUGEPAGE))
+      return false;
+   vt_addr haddr = addr & VT_HPAGE_MASK;
+   return haddr >= v->vm_start && haddr + VT_HPAGE_SIZE <= v->vm_end;
+}
+
+/* pmd_none: nothing mapped (or swapped) in the table yet.  Once a page of
+   the 2 MiB is PTE-mapped, the others fault one by one (until khugepaged
+   collapses them, which is not modelled); once they are all zapped again,
+   the kernel frees the empty table (6.14's reclaim of empty PTE tables
+   on MADV_DONTNEED) and the range can take a huge page again. */
+static bool pmd_none(const vt_pte *table)
+{
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
+      if (table[i] & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
+         return false;
+   return true;
+}
+
+static vt_pte *table_of(vt_pte *ptep, vt_addr addr)
+{
+   return ptep - ((addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1));
+}
+
+/* The 512 PTEs of a huge PMD mapping a new huge page (or the huge zero
+   page): fresh in each, the touched bit kept.  A new huge page is resident
+   whole: the simulations see its 511 other pages mapped without a
+   reference, as fault-around's are. */
+static void set_huge_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
+                         vt_addr addr, vt_pte *ptep, vt_pte fresh)
+{
+   vt_pte *table = table_of(ptep, addr);
+   vt_addr haddr = addr & VT_HPAGE_MASK;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
+      table[i] = (table[i] & VT_PTE_TOUCHED) | fresh;
+   if (fresh & VT_PTE_ZERO)
+      return;
+   vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
+   if (mm->nr_sims)
+      for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+         vt_addr a = haddr + ((vt_addr)i << VT_PAGE_SHIFT);
+         if (a != (addr & VT_PAGE_MASK))
+            vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      }
+}
+
+static vt_pte huge_pte(const struct vt_vma *v, bool zero)
+{
+   vt_pte pte = VT_PTE_PRESENT | VT_PTE_USER | VT_PTE_ACCESSED | VT_PTE_HUGE;
+   if (v->vm_flags & VT_VM_LOCKED)
+      pte |= VT_PTE_LOCKED;
+   if (zero)
+      return pte | VT_PTE_ZERO;
+   if (v->vm_flags & VT_VM_WRITE)
+      pte |= VT_PTE_WRITE | VT_PTE_DIRTY;       /* maybe_pmd_mkwrite */
+   return pte;
+}
+
+/* do_huge_pmd_anonymous_page: a read maps the huge zero page when
+   use_zero_page is set; otherwise, and on a write, a new huge page. */
+static enum vt_fault_class do_huge_pmd_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
+                                                      struct vt_mapping *m, vt_addr addr,
+                                                      vt_pte *ptep, enum vt_access acc)
+{
+   if (acc != VT_ACC_WRITE && mm->cfg.thp_zero_page) {
+      set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, true));
+      return VT_FC_THP_ZERO;
+   }
+   v->vm_flags |= VT_VM_ANON_VMA;
+   set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));
+   return VT_FC_THP;
+}
+
+static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
+                                      struct vt_mapping *m, vt_addr addr,
+                                      vt_pte *ptep);
+
+/* do_huge_pmd_wp_page: a write to a write-protected huge PMD.  The huge
+   zero page gives way to a new huge page (do_huge_zero_wp_pmd, Linux
+   6.12 on).  A huge page shared copy-on-write since fork is reused whole
+   if no other process maps any of it; else the PMD is split and the
+   write copies the one 4 KiB page (Linux 5.8 on: no huge copy; measured
+   in tests/scenarios/thp.py). */
+static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *v,
+                                               struct vt_mapping *m, vt_addr addr,
+                                               vt_pte *ptep)
+{
+   vt_pte *table = table_of(ptep, addr);
+   vt_addr haddr = addr & VT_HPAGE_MASK;
+   if (*ptep & VT_PTE_ZERO) {
+      v->vm_flags |= VT_VM_ANON_VMA;
+      set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));
+      /* the other 511 pages change identity (zero page to anonymous):
+         what a filter holds of them goes */
+      vt_invalidate(mm, haddr, haddr + VT_HPAGE_SIZE);
+      return VT_FC_THP_WP_ZERO;
+   }
+   bool shared = false;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE && !shared; i++)
+      if (table[i] & VT_PTE_COW)
+         shared = vt_ask_shared(mm, mm->frames[VT_PTE_FRAME(table[i])]);
+   if (shared) {
+      vt_split_huge_pmd(mm, addr);
+      return do_wp_page(mm, v, m, addr, ptep);
+   }
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte pte = table[i];
+      if (pte & VT_PTE_COW)
+         vt_frame_put(mm, VT_PTE_FRAME(pte));
+      table[i] = (pte & VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE |
+                 VT_PTE_DIRTY;
+   }
+   return VT_FC_THP_WP_REUSE;
+}
+
 /* A fault on a PTE that is not present (do_pte_missing). */
 static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
                                           struct vt_mapping *m, vt_addr addr,
@@ -228,7 +360,10 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    int cls = -1;
    if (*ptep & VT_PTE_PRESENT) {
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
-         cls = (int)do_wp_page(mm, v, m, addr, ptep);
+         cls = (int)((*ptep & VT_PTE_HUGE) ? do_huge_pmd_wp_page(mm, v, m, addr, ptep)
+                                           : do_wp_page(mm, v, m, addr, ptep));
+   } else if (thp_vma_allowable(mm, v, addr) && pmd_none(table_of(ptep, addr))) {
+      cls = (int)do_huge_pmd_anonymous_page(mm, v, m, addr, ptep, acc);
    } else {
       cls = (int)do_pte_missing(mm, v, m, addr, ptep, acc);
    }

@@ -50,6 +50,20 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
    return p ? *p : 0;
 }
 
+/* __split_huge_pmd: if a huge PMD maps the 2 MiB holding addr, its 512
+   pages become PTE-mapped in place (the huge zero page: the zero page in
+   every PTE).  What is mapped, resident and writable stays as it was.
+   The kernel fills the table it deposited when it mapped the PMD; here
+   the table is there all along (see docs/manual.md: page tables). */
+void vt_split_huge_pmd(struct vt_mm *mm, vt_addr addr)
+{
+   vt_pte *t = vt_pte_lookup(mm, addr & VT_HPAGE_MASK, false);
+   if (!t || !(*t & VT_PTE_HUGE))
+      return;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
+      t[i] &= ~(vt_pte)VT_PTE_HUGE;
+}
+
 /* The entries [*first, *last) of a table of this level at base that
    [start, end) reaches into (start >= base). */
 static void entries_in(int level, vt_addr base, vt_addr start, vt_addr end,
@@ -84,6 +98,23 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 {
    if (start < end)
       walk(mm->pgd, 0, 0, start, end, fn, ctx);
+}
+
+static void count_huge(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr;
+   if ((*ptep & (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_ZERO)) ==
+          (VT_PTE_PRESENT | VT_PTE_HUGE))
+      ++*(vt_u64 *)ctx;
+}
+
+vt_u64 vt_anon_huge_pages(struct vt_mm *mm)
+{
+   vt_u64 n = 0;
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      if (!mm->vmas[i].vm_file)
+         vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, count_huge, &n);
+   return n;
 }
 
 /* Frees the tables below t (at level+1) whose whole range lies in

@@ -140,6 +140,11 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_COLLECT:
    case VT_TEV_FORK_CHILD:
       return a[0] <= 1 ? NULL : CORRUPT("a flag out of range");
+   case VT_TEV_THP:
+      return a[0] <= VT_THP_ALWAYS && a[1] <= 1 && a[2] <= 1 ? NULL
+           : CORRUPT("a THP setting out of range");
+   case VT_TEV_HUGEPAGE:
+      return range_ok(a[0], a[1], true, true) && a[2] <= 1 ? NULL : range;
    default:
       return NULL;
    }
@@ -184,6 +189,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_FORK:        vt_fork_prepare(mm); break;
    case VT_TEV_FORK_CHILD:  vt_fork_child(mm, a[0] != 0); break;
    case VT_TEV_RELEASE:     vt_release_frames(mm); break;
+   case VT_TEV_THP:         vt_set_thp(mm, (unsigned)a[0], a[1] != 0, a[2] != 0); break;
+   case VT_TEV_HUGEPAGE:    vt_madvise_hugepage(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_ANSWER:
       fail(rp, it->offset, "corrupt trace (an answer nobody asked for)");
       break;
@@ -285,8 +292,11 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
       return;
    }
    if (it.kind == VT_TI_EVENT && it.op == VT_TEV_CONFIG) {
-      struct vt_config cfg = { (unsigned)it.arg[0], true, it.arg[1] != 0,
-                               it.arg[2] != 0, (unsigned)it.arg[3] };
+      /* THP is off unless a THP event follows */
+      struct vt_config cfg = { .fault_around_pages = (unsigned)it.arg[0],
+                               .notes_hits = true, .zero_page = it.arg[1] != 0,
+                               .cold_cache = it.arg[2] != 0,
+                               .readahead_pages = (unsigned)it.arg[3] };
       vt_mm_init(rp->mm, &cfg);
       *made = true;
       rp->mm->replay = rp;

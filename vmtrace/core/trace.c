@@ -38,6 +38,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_PHASE] = { 0, 1 },    [VT_TEV_COLLECT] = { 1, 0 }, [VT_TEV_FORK] = { 0, 0 },
    [VT_TEV_FORK_CHILD] = { 1, 0 }, [VT_TEV_RELEASE] = { 0, 0 },
    [VT_TEV_ANSWER] = { 2, 0 },   [VT_TEV_PARENT] = { 3, 0 },
+   [VT_TEV_THP] = { 3, 0 },      [VT_TEV_HUGEPAGE] = { 3, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)
@@ -376,6 +377,12 @@ void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_
       vt_u64 args[4] = { mm->cfg.fault_around_pages, mm->cfg.zero_page,
                          mm->cfg.cold_cache, mm->cfg.readahead_pages };
       event(w, VT_TEV_CONFIG, args, NULL);
+      /* Traces of runs without THP stay as they were before THP was
+         modelled: the event only when something is on. */
+      if (mm->cfg.thp != VT_THP_NEVER || mm->cfg.thp_disabled) {
+         vt_u64 t[3] = { mm->cfg.thp, mm->cfg.thp_zero_page, mm->cfg.thp_disabled };
+         event(w, VT_TEV_THP, t, NULL);
+      }
    }
 }
 

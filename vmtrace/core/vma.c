@@ -141,6 +141,9 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    uint32_t i = vt_vma_lower(mm, addr);
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= addr)
       return;
+   /* vma_adjust_trans_huge: no huge PMD straddles a VMA boundary */
+   if (addr & ~VT_HPAGE_MASK)
+      vt_split_huge_pmd(mm, addr);
    struct vt_vma hi = mm->vmas[i];
    hi.vm_pgoff += (addr - hi.vm_start) >> VT_PAGE_SHIFT;
    hi.vm_start = addr;
@@ -208,6 +211,12 @@ void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
                   vt_addr end, bool keep_touched)
 {
    struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma };
+   /* zap_pmd_range: a huge PMD the range covers only in part is split
+      first; one it covers whole goes whole (zap_huge_pmd). */
+   if (start & ~VT_HPAGE_MASK)
+      vt_split_huge_pmd(mm, start);
+   if (end & ~VT_HPAGE_MASK)
+      vt_split_huge_pmd(mm, end);
    vt_walk_ptes(mm, start, end, zap_one, &z);
    vt_invalidate(mm, start, end);
 }
@@ -500,6 +509,11 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    }
    vt_munmap(mm, new_addr, new_len);
    i = vt_vma_lower(mm, old);
+   /* move_page_tables moves a huge PMD whole (move_huge_pmd) only to an
+      address as aligned as its own; else it splits it and moves PTEs. */
+   if ((new_addr - old) & ~VT_HPAGE_MASK)
+      for (vt_addr a = old & VT_HPAGE_MASK; a < old + old_len; a += VT_HPAGE_SIZE)
+         vt_split_huge_pmd(mm, a);
    struct move_ctx c = { mm, new_addr - old };
    vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
    vt_invalidate(mm, old, old + old_len);
@@ -540,6 +554,41 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
    vt_u64 args_[] = { start, len };
    vt_trace_input(mm, VT_TEV_DONTNEED, args_, NULL);
    VT_API(mm, madvise_dontneed_body(mm, start, len));
+}
+
+/* hugepage_madvise: VM_HUGEPAGE or VM_NOHUGEPAGE on the VMAs (huge pages
+   already mapped stay as they are). */
+static void hugepage_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
+{
+   (void)mm;
+   if (*(const bool *)ctx)
+      v->vm_flags = (v->vm_flags & ~VT_VM_NOHUGEPAGE) | VT_VM_HUGEPAGE;
+   else
+      v->vm_flags = (v->vm_flags & ~VT_VM_HUGEPAGE) | VT_VM_NOHUGEPAGE;
+}
+
+static void madvise_hugepage_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge)
+{
+   vt_addr end = start + len;
+   fixup_range(mm, start, end, hugepage_fixup, &huge);
+   merge_range(mm, start, end);
+}
+
+void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge)
+{
+   vt_u64 args_[] = { start, len, huge };
+   vt_trace_input(mm, VT_TEV_HUGEPAGE, args_, NULL);
+   VT_API(mm, madvise_hugepage_body(mm, start, len, huge));
+}
+
+void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled)
+{
+   VT_ASSERT(thp <= VT_THP_ALWAYS);
+   vt_u64 args_[] = { thp, zero_page, disabled };
+   vt_trace_input(mm, VT_TEV_THP, args_, NULL);
+   mm->cfg.thp = thp;
+   mm->cfg.thp_zero_page = zero_page;
+   mm->cfg.thp_disabled = disabled;
 }
 
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };

@@ -121,6 +121,10 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
 #define VT_PAGE_MASK  (~(VT_PAGE_SIZE - 1))
 #define VT_PTRS_PER_TABLE 512
 #define VT_PAGE_ALIGN(a) (((a) + VT_PAGE_SIZE - 1) & VT_PAGE_MASK)
+/* A PMD maps 2 MiB: one PTE table's reach (HPAGE_PMD_SIZE). */
+#define VT_HPAGE_SHIFT 21
+#define VT_HPAGE_SIZE  ((vt_addr)1 << VT_HPAGE_SHIFT)
+#define VT_HPAGE_MASK  (~(VT_HPAGE_SIZE - 1))
 
 /* PTE bits.  The hardware-like ones mirror x86 (_PAGE_PRESENT, _PAGE_RW,
    _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY); the others are the software
@@ -134,7 +138,8 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
 #define VT_PTE_LOCKED   (1u << 6)   /* in an mlocked VMA */
 #define VT_PTE_COW      (1u << 7)   /* anon page shared copy-on-write */
 #define VT_PTE_SWAPPED  (1u << 8)   /* not present, contents in swap */
-#define VT_PTE_HUGE     (1u << 9)
+#define VT_PTE_HUGE     (1u << 9)   /* mapped by a huge PMD: all 512 PTEs
+                                       of the table have it, or none */
 #define VT_PTE_ZERO     (1u << 10)  /* maps the shared zero page */
 #define VT_PTE_TOUCHED  (1u << 11)  /* referenced since mapped (kept over
                                        MADV_DONTNEED): "pages touched" */
@@ -195,6 +200,8 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
 #define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
+#define VT_VM_HUGEPAGE   0x20000000u  /* madvise(MADV_HUGEPAGE) */
+#define VT_VM_NOHUGEPAGE 0x40000000u  /* madvise(MADV_NOHUGEPAGE) */
 #define VT_VM_PROT_MASK (VT_VM_READ | VT_VM_WRITE | VT_VM_EXEC)
 
 enum vt_map_kind {
@@ -309,7 +316,14 @@ struct vt_config {
    bool     zero_page;
    bool     cold_cache;              /* regular files start uncached */
    unsigned readahead_pages;         /* read-around on a major fault */
+   /* Transparent huge pages (/sys/kernel/mm/transparent_hugepage):
+      enabled (VT_THP_*), use_zero_page, and the process's
+      prctl(PR_SET_THP_DISABLE) (MMF_DISABLE_THP).  Set by vt_set_thp. */
+   unsigned thp;
+   bool     thp_zero_page;
+   bool     thp_disabled;
 };
+enum { VT_THP_NEVER = 0, VT_THP_MADVISE = 1, VT_THP_ALWAYS = 2 };
 
 struct vt_mm {                       /* like mm_struct */
    struct vt_config cfg;
@@ -416,6 +430,13 @@ void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot);
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len);
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
+/* madvise(MADV_HUGEPAGE) (huge) or MADV_NOHUGEPAGE (!huge): the VMAs of
+   the range, split at its edges, gain VM_HUGEPAGE or VM_NOHUGEPAGE. */
+void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge);
+/* The THP settings (vt_config.thp, thp_zero_page, thp_disabled): given
+   after vt_mm_init (recorded in the page trace when not all off), and
+   again when prctl(PR_SET_THP_DISABLE) changes them. */
+void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled);
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
 void vt_mlockall(struct vt_mm *mm, bool current, bool future);
 void vt_munlockall(struct vt_mm *mm);
@@ -538,5 +559,8 @@ void vt_set_phase(struct vt_mm *mm, const char *name);
 typedef void (*vt_pte_fn)(void *ctx, vt_addr addr, vt_pte *ptep);
 void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
                   vt_pte_fn fn, void *ctx);
+/* Pages mapped by huge PMDs now, the huge zero page's excepted (smaps'
+   AnonHugePages / 4 KiB): a walk of the page table. */
+vt_u64 vt_anon_huge_pages(struct vt_mm *mm);
 
 #endif /* VT_CORE_H */

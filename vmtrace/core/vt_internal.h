@@ -63,6 +63,7 @@ static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
 void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
+void    vt_split_huge_pmd(struct vt_mm *mm, vt_addr addr);
 void    vt_pgtable_init(struct vt_mm *mm);
 void    vt_pgtable_destroy(struct vt_mm *mm);
 

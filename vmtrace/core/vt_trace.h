@@ -92,6 +92,9 @@ enum vt_tev {
                             its address space is its parent's after reading
                             the parent's trace (the one whose header has
                             that id) up to that byte offset */
+   VT_TEV_THP,           /* enabled (VT_THP_*), use_zero_page, disabled
+                            (vt_set_thp); absent: all off */
+   VT_TEV_HUGEPAGE,      /* start, len, huge (MADV_HUGEPAGE 1, NOHUGEPAGE 0) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

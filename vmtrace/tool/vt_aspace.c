@@ -178,12 +178,23 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
        args[2] == 9 /* MADV_REMOVE */) {
       vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+   } else if ((args[2] == 14 || args[2] == 15) && args[1]) { /* MADV_(NO)HUGEPAGE */
+      vt_madvise_hugepage(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), args[2] == 14);
    } else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
       /* the kernel faults the pages in, as it touches a system call's
          buffers */
       vt_access_range(args[0], VT_PAGE_ALIGN(args[1]),
                       args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
    }
+}
+
+/* prctl(PR_SET_THP_DISABLE): no huge pages for this process from now on
+   (MMF_DISABLE_THP), or again. */
+void vt_sys_prctl(ThreadId tid, UWord *args, UWord r)
+{
+   (void)tid; (void)r;
+   if (args[0] == 41 /* PR_SET_THP_DISABLE */ && (args[1] != 0) != vt_mm.cfg.thp_disabled)
+      vt_set_thp(&vt_mm, vt_mm.cfg.thp, vt_mm.cfg.thp_zero_page, args[1] != 0);
 }
 
 static void mlock_range(UWord *args, Bool lock)

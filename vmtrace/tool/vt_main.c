@@ -217,8 +217,49 @@ static void check_output_path(const HChar *option, const HChar *template)
    VG_(free)(name);
 }
 
+/* The first word of a sysfs file of transparent_hugepage, the bracketed
+   one if it lists choices ("always [madvise] never"); "" if unreadable. */
+static void read_thp_knob(const HChar *name, HChar *word, SizeT size)
+{
+   HChar path[96], buf[128];
+   VG_(snprintf)(path, sizeof path, "/sys/kernel/mm/transparent_hugepage/%s", name);
+   word[0] = 0;
+   SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return;
+   Int n = VG_(read)((Int)sr_Res(sr), buf, sizeof buf - 1);
+   VG_(close)((Int)sr_Res(sr));
+   if (n <= 0)
+      return;
+   buf[n] = 0;
+   const HChar *s = VG_(strchr)(buf, '[');
+   s = s ? s + 1 : buf;
+   SizeT i = 0;
+   while (s[i] && s[i] != ']' && s[i] != ' ' && s[i] != '\n' && i + 1 < size) {
+      word[i] = s[i];
+      i++;
+   }
+   word[i] = 0;
+}
+
+/* --thp and --thp-zero-page not given: as the kernel would behave here. */
+static void thp_defaults(void)
+{
+   HChar w[32];
+   if (vt_clo.thp < 0) {
+      read_thp_knob("enabled", w, sizeof w);
+      vt_clo.thp = !VG_(strcmp)(w, "always") ? VT_THP_ALWAYS
+                 : !VG_(strcmp)(w, "madvise") ? VT_THP_MADVISE : VT_THP_NEVER;
+   }
+   if (vt_clo.thp_zero_page < 0) {
+      read_thp_knob("use_zero_page", w, sizeof w);
+      vt_clo.thp_zero_page = !VG_(strcmp)(w, "1");
+   }
+}
+
 static void vt_post_clo_init(void)
 {
+   thp_defaults();
    check_output_path("--vmtrace-out-file", vt_clo.out_file);
    if (vt_clo.cg_out_file)
       check_output_path("--cg-out-file", vt_clo.cg_out_file);
@@ -242,6 +283,8 @@ static void vt_post_clo_init(void)
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
       .notes_hits = vt_clo.fast_path,
       .zero_page = vt_clo.zero_page,
+      .thp = (unsigned)vt_clo.thp,
+      .thp_zero_page = vt_clo.thp_zero_page == 1,
       .cold_cache = vt_clo.cold_cache,
       .readahead_pages = vt_clo.readahead_pages,
    };

@@ -14,6 +14,8 @@ struct vt_options vt_clo = {
    .out_file = "vmtrace.out.%p",
    .fault_around_bytes = 65536,
    .zero_page = True,
+   .thp = -1,
+   .thp_zero_page = -1,
    .readahead_pages = 32,
    .fast_path = True,
    .collect_atstart = True,
@@ -286,6 +288,15 @@ Bool vt_process_cmd_line_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
       vt_clo.readahead_pages = (UInt)v;
    } else if VG_BOOL_CLO(arg, "--timeline", vt_clo.timeline) {
+   } else if VG_XACT_CLO(arg, "--thp=never", vt_clo.thp, VT_THP_NEVER) {
+   } else if VG_XACT_CLO(arg, "--thp=madvise", vt_clo.thp, VT_THP_MADVISE) {
+   } else if VG_XACT_CLO(arg, "--thp=always", vt_clo.thp, VT_THP_ALWAYS) {
+   } else if (VG_STR_CLO(arg, "--thp", size_arg)) {
+      VG_(fmsg_bad_option)(arg, "--thp takes 'always', 'madvise' or 'never'\n");
+   } else if VG_XACT_CLO(arg, "--thp-zero-page=yes", vt_clo.thp_zero_page, 1) {
+   } else if VG_XACT_CLO(arg, "--thp-zero-page=no", vt_clo.thp_zero_page, 0) {
+   } else if (VG_STR_CLO(arg, "--thp-zero-page", size_arg)) {
+      VG_(fmsg_bad_option)(arg, "--thp-zero-page takes 'yes' or 'no'\n");
    } else if VG_BOOL_CLO(arg, "--zero-page", vt_clo.zero_page) {
    } else if VG_BOOL_CLO(arg, "--fast-path", vt_clo.fast_path) {
    } else if VG_BOOL_CLO(arg, "--collect-atstart", vt_clo.collect_atstart) {
@@ -303,6 +314,11 @@ void vt_print_usage(void)
 "                                faulting page, as Linux does; 0 = off [64K]\n"
 "    --zero-page=yes|no          reads of untouched anonymous memory map the\n"
 "                                shared zero page [yes]\n"
+"    --thp=always|madvise|never  transparent huge pages for anonymous memory,\n"
+"                                as /sys/kernel/mm/transparent_hugepage/enabled\n"
+"                                [this machine's setting]\n"
+"    --thp-zero-page=yes|no      reads of an untouched 2 MiB range map the huge\n"
+"                                zero page (use_zero_page) [this machine's]\n"
 "    --fast-path=yes|no          filter accesses that cannot change anything\n"
 "                                through an inline software TLB [yes]\n"
 "    --collect-atstart=yes|no    count events from the start, or only after\n"

@@ -123,6 +123,9 @@ static void write_options(struct vt_out *o, const struct out_ctx *c)
    (void)c;
    vt_out_fmt(o, "\"options\": {\"page_cache\": \"%s\", \"readahead_pages\": %u, ",
               vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
+   static const HChar *const thp[] = { "never", "madvise", "always" };
+   vt_out_fmt(o, "\"thp\": \"%s\", \"thp_zero_page\": %s, ", thp[vt_clo.thp],
+              vt_clo.thp_zero_page == 1 ? "true" : "false");
    vt_out_fmt(o, "\"fault_around_bytes\": %llu, \"zero_page\": %s, "
                  "\"fast_path\": %s, \"collect_atstart\": %s, \"fault_stack_depth\": %u}",
               vt_clo.fault_around_bytes, vt_clo.zero_page ? "true" : "false",
@@ -159,6 +162,7 @@ static void write_totals(struct vt_out *o, const struct out_ctx *c)
 {
    vt_out_str(o, "\"totals\": {");
    out_counts(o, &vt_mm.total);
+   vt_out_fmt(o, ", \"anon_huge_pages\": %llu", vt_anon_huge_pages(&vt_mm));
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
    vt_out_fmt(o, ", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "

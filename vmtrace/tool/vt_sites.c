@@ -215,7 +215,8 @@ void vt_sites_write_cg(void)
       const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
       Int e = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
       r->ev[e] = s->count;
-      if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
+      if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW ||
+          s->cls == VT_FC_THP_WP_ZERO || s->cls == VT_FC_THP_WP_REUSE)
          r->ev[EV_COW] = s->count;
       for (Int k = 0; k < NR_EV; k++)
          total[k] += r->ev[k];

@@ -109,6 +109,12 @@ void vt_print_summary(Int exitcode)
       VG_(umsg)("Copy-on-write:  %'llu copies (wp_copy), %'llu reuses (wp_reuse)%s\n",
                 t->faults[VT_FC_WP_COPY], t->faults[VT_FC_WP_REUSE],
                 vt_is_forked_child ? "; forked child" : "");
+   /* only where THP did something: other runs' logs are as they were */
+   ULong huge = vt_anon_huge_pages(&vt_mm);
+   if (huge || t->faults[VT_FC_THP] || t->faults[VT_FC_THP_ZERO])
+      VG_(umsg)("Huge pages:     %'llu faults (thp), %'llu huge zero page (thp_zero); "
+                "at %s %'llu KiB AnonHugePages\n", t->faults[VT_FC_THP],
+                t->faults[VT_FC_THP_ZERO], vt_exec_pending ? "exec" : "exit", huge * 4);
    VG_(umsg)("Page tables:    %llu pgd, %llu pud, %llu pmd, %llu pte pages (peak %llu)\n",
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);

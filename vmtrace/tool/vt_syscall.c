@@ -281,6 +281,7 @@ static const struct handler {
    { __NR_pkey_mprotect, NULL, NULL, vt_sys_mprotect },
    { __NR_mremap, NULL, NULL, vt_sys_mremap },
    { __NR_madvise, NULL, NULL, vt_sys_madvise },
+   { __NR_prctl, NULL, NULL, vt_sys_prctl },
    { __NR_mlock, NULL, NULL, vt_sys_mlock },
    { __NR_mlock2, NULL, NULL, vt_sys_mlock },
    { __NR_munlock, NULL, NULL, vt_sys_munlock },

@@ -40,6 +40,8 @@ struct vt_options {
    ULong        tau[VT_MAX_TAUS];
    ULong        fault_around_bytes;
    Bool         zero_page;
+   Int          thp;                /* VT_THP_*; -1: the machine's setting */
+   Int          thp_zero_page;      /* 0, 1; -1: the machine's setting */
    Bool         cold_cache;
    UInt         readahead_pages;
    Bool         fast_path;
@@ -97,6 +99,7 @@ void vt_sys_munmap(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mprotect(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mremap(ThreadId tid, UWord *args, UWord res);
 void vt_sys_madvise(ThreadId tid, UWord *args, UWord res);
+void vt_sys_prctl(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mlock(ThreadId tid, UWord *args, UWord res);
 void vt_sys_munlock(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mlockall(ThreadId tid, UWord *args, UWord res);

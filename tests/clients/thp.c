@@ -1,0 +1,247 @@
+/* thp MODE: transparent huge pages for private anonymous memory.  Every
+   region is placed 2 MiB-aligned (vmt_place: under Valgrind too, which
+   places mappings itself) between PROT_NONE neighbours, labelled "region",
+   and given MADV_HUGEPAGE unless the mode says not.  Natively the client
+   turns THP back on for itself (vmt_init turns it off); the scenarios
+   (tests/scenarios/thp.py) run it natively only where the machine's
+   /sys/kernel/mm/transparent_hugepage/enabled is what they assume.
+
+   write        64 MiB written one byte every 4 KiB ("write"), then again
+                ("rewrite").
+   no-madvise   the same without MADV_HUGEPAGE.
+   read-write   64 MiB read one byte every 4 KiB ("read"), then written
+                ("write").
+   split        8 MiB (four huge pages) written ("write"); then, on huge
+                page 0, munmap of its page 1 and a write of its other
+                pages ("rewrite-0"); on huge page 1, MADV_DONTNEED of its
+                page 1 and a write of all its pages ("rewrite-1"); on huge
+                page 2, mprotect(PROT_READ) of its page 1 and back, and a
+                write of all ("rewrite-2"); on huge page 3, MADV_DONTNEED
+                of all of it and a write of all ("rewrite-3").
+   mremap       6 MiB (three huge pages) written ("write"); its first
+                4 MiB moved whole to a 2 MiB-aligned place; 1 MiB from the
+                middle of the third huge page moved to a 2 MiB-aligned
+                place; everything written again ("rewrite").
+   fork         4 MiB (two huge pages) written ("write"); fork.  The child
+                writes page 0 ("child-write-one"), then pages 1..511
+                ("child-write-rest"), and exits; the parent, once it has
+                exited, writes all 1024 pages ("after-child").
+
+   FACT [role:]anon-huge-kb=N: AnonHugePages of smaps summed over the VMAs
+   in the region (the moved parts included), natively, at the end;
+   FACT rss-kb-after-read / anon-huge-kb-after-read, likewise after "read";
+   FACT thp-fault-alloc-ge-N=1: /proc/vmstat's thp_fault_alloc rose by at
+   least N during "write" (the counter is the machine's: other processes
+   may add to it). */
+#include "vmtest.h"
+
+#define HPAGE ((size_t)2 << 20)
+#define PAGES_PER_HPAGE (HPAGE / VMT_PAGE)
+
+/* AnonHugePages (or Rss) in kB summed over the VMAs that start in
+   [lo, hi): natively only (-1 under Valgrind). */
+static VMT_NOINLINE long smaps_sum(uintptr_t lo, uintptr_t hi, const char *field)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static char line[512];
+   FILE *f = fopen("/proc/self/smaps", "r");
+   if (!f)
+      vmt_die("open /proc/self/smaps");
+   int in = 0;
+   long kb = 0;
+   size_t flen = strlen(field);
+   while (fgets(line, sizeof line, f)) {
+      unsigned long s, e;
+      if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
+         in = s >= lo && s < hi;
+      else if (in && strncmp(line, field, flen) == 0 && line[flen] == ':')
+         kb += strtol(line + flen + 1, NULL, 10);
+   }
+   fclose(f);
+   return kb;
+}
+
+static VMT_NOINLINE long vmstat(const char *key)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   FILE *f = fopen("/proc/vmstat", "r");
+   char k[128];
+   long v, r = -1;
+   if (!f)
+      vmt_die("open /proc/vmstat");
+   while (fscanf(f, "%127s %ld", k, &v) == 2)
+      if (strcmp(k, key) == 0)
+         r = v;
+   fclose(f);
+   return r;
+}
+
+static char *region(size_t len, int madv)
+{
+   char *p = vmt_mmap_at(len, HPAGE, 0, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   if (madv && madvise(p, len, MADV_HUGEPAGE) != 0)
+      vmt_die("madvise(MADV_HUGEPAGE)");
+   VMTRACE_LABEL(p, len, "region");
+   return p;
+}
+
+/* A place for n bytes, 2 MiB-aligned, to move to (MREMAP_FIXED). */
+static char *place(size_t len)
+{
+   return vmt_place(len, HPAGE, 0);
+}
+
+static void write_all(const char *mode, int madv)
+{
+   enum { N = 16384 };
+   char *p = region(N * VMT_PAGE, madv);
+   long a0 = vmstat("thp_fault_alloc");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+   long a1 = vmstat("thp_fault_alloc");
+   if (madv)
+      vmt_fact("thp-fault-alloc-ge-32", a1 - a0 >= 32);
+   vmt_begin("rewrite");
+   vmt_write_pages(p, N);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + N * VMT_PAGE,
+                                      "AnonHugePages"));
+   (void)mode;
+}
+
+static void read_write(void)
+{
+   enum { N = 16384 };
+   char *p = region(N * VMT_PAGE, 1);
+   vmt_begin("read");
+   vmt_read_pages(p, N);
+   vmt_end();
+   uintptr_t lo = (uintptr_t)p, hi = lo + N * VMT_PAGE;
+   vmt_fact("rss-kb-after-read", smaps_sum(lo, hi, "Rss"));
+   vmt_fact("anon-huge-kb-after-read", smaps_sum(lo, hi, "AnonHugePages"));
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum(lo, hi, "AnonHugePages"));
+}
+
+static void split(void)
+{
+   char *p = region(4 * HPAGE, 1);
+   char *h[4];
+   for (int i = 0; i < 4; i++)
+      h[i] = p + i * HPAGE;
+   vmt_begin("write");
+   vmt_write_pages(p, 4 * PAGES_PER_HPAGE);
+   vmt_end();
+
+   if (munmap(h[0] + VMT_PAGE, VMT_PAGE) != 0)
+      vmt_die("munmap");
+   vmt_begin("rewrite-0");
+   vmt_write_pages(h[0], 1);
+   vmt_write_pages(h[0] + 2 * VMT_PAGE, PAGES_PER_HPAGE - 2);
+   vmt_end();
+
+   if (madvise(h[1] + VMT_PAGE, VMT_PAGE, MADV_DONTNEED) != 0)
+      vmt_die("madvise(MADV_DONTNEED)");
+   vmt_begin("rewrite-1");
+   vmt_write_pages(h[1], PAGES_PER_HPAGE);
+   vmt_end();
+
+   if (mprotect(h[2] + VMT_PAGE, VMT_PAGE, PROT_READ) != 0 ||
+       mprotect(h[2] + VMT_PAGE, VMT_PAGE, PROT_READ | PROT_WRITE) != 0)
+      vmt_die("mprotect");
+   vmt_begin("rewrite-2");
+   vmt_write_pages(h[2], PAGES_PER_HPAGE);
+   vmt_end();
+
+   if (madvise(h[3], HPAGE, MADV_DONTNEED) != 0)
+      vmt_die("madvise(MADV_DONTNEED)");
+   vmt_begin("rewrite-3");
+   vmt_write_pages(h[3], PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + 4 * HPAGE,
+                                      "AnonHugePages"));
+   vmt_fact("rss-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + 4 * HPAGE, "Rss"));
+}
+
+static void remap(void)
+{
+   char *p = region(3 * HPAGE, 1);
+   vmt_begin("write");
+   vmt_write_pages(p, 3 * PAGES_PER_HPAGE);
+   vmt_end();
+   /* the label stays where it was: label the new places too */
+   char *a = place(2 * HPAGE), *b = place(HPAGE);
+   if (mremap(p, 2 * HPAGE, 2 * HPAGE, MREMAP_MAYMOVE | MREMAP_FIXED, a) != a)
+      vmt_die("mremap");
+   char *c = p + 2 * HPAGE + HPAGE / 4;
+   if (mremap(c, HPAGE / 2, HPAGE / 2, MREMAP_MAYMOVE | MREMAP_FIXED, b) != b)
+      vmt_die("mremap");
+   VMTRACE_LABEL(a, 2 * HPAGE, "region");
+   VMTRACE_LABEL(b, HPAGE / 2, "region");
+   vmt_begin("rewrite");
+   vmt_write_pages(a, 2 * PAGES_PER_HPAGE);
+   vmt_write_pages(b, PAGES_PER_HPAGE / 2);
+   vmt_write_pages(p + 2 * HPAGE, PAGES_PER_HPAGE / 4);
+   vmt_write_pages(c + HPAGE / 2, PAGES_PER_HPAGE / 4);
+   vmt_end();
+   long kb = smaps_sum((uintptr_t)a, (uintptr_t)a + 2 * HPAGE, "AnonHugePages");
+   kb += smaps_sum((uintptr_t)b, (uintptr_t)b + HPAGE, "AnonHugePages");
+   kb += smaps_sum((uintptr_t)p, (uintptr_t)p + 3 * HPAGE, "AnonHugePages");
+   vmt_fact("anon-huge-kb", vmt_under_valgrind() ? -1 : kb);
+}
+
+static void fork_cow(void)
+{
+   vmt_set_role("parent");
+   char *p = region(2 * HPAGE, 1);
+   uintptr_t lo = (uintptr_t)p, hi = lo + 2 * HPAGE;
+   vmt_begin("write");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-write-one");
+      vmt_write_pages(p, 1);
+      vmt_end();
+      vmt_begin("child-write-rest");
+      vmt_write_pages(p + VMT_PAGE, PAGES_PER_HPAGE - 1);
+      vmt_end();
+      vmt_fact("anon-huge-kb", smaps_sum(lo, hi, "AnonHugePages"));
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_begin("after-child");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum(lo, hi, "AnonHugePages"));
+}
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   if (!vmt_under_valgrind() && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
+   const char *m = argc == 2 ? argv[1] : "";
+   if (!strcmp(m, "write"))
+      write_all(m, 1);
+   else if (!strcmp(m, "no-madvise"))
+      write_all(m, 0);
+   else if (!strcmp(m, "read-write"))
+      read_write();
+   else if (!strcmp(m, "split"))
+      split();
+   else if (!strcmp(m, "mremap"))
+      remap();
+   else if (!strcmp(m, "fork"))
+      fork_cow();
+   else
+      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork");
+   return 0;
+}

@@ -1,0 +1,139 @@
+"""Transparent huge pages for private anonymous memory: the huge fault, the
+huge zero page, splits (munmap, MADV_DONTNEED, mprotect, mremap) and
+copy-on-write of a huge page after fork."""
+
+from vmtest import Expect, machine_thp
+from .scenario import scenario
+from .checks import mapping_figures
+from .proc_checks import alone_at_exit, at
+
+# Kernel background (mm/huge_memory.c, Linux 6.18 here).  A fault in a
+# private anonymous VMA that THP may back (enabled=always, or madvise and
+# MADV_HUGEPAGE) at an address whose aligned 2 MiB lies inside the VMA,
+# with no PTE table there yet (pmd_none), is do_huge_pmd_anonymous_page: a
+# write maps a new 2 MiB page with one PMD (`thp`); a read maps the huge
+# zero page when use_zero_page is 1 (`thp_zero`), and a later write gives
+# it way to a new huge page in one fault (do_huge_zero_wp_pmd, 6.12 on:
+# `thp_wp_zero`).  A VMA split inside a huge PMD (munmap, mprotect, mremap
+# of part of it: vma_adjust_trans_huge), MADV_DONTNEED of part of it
+# (zap_pmd_range) and a move to an address aligned otherwise
+# (move_page_tables) split the PMD into 512 PTEs, which keep mapping the
+# same pages: no fault, RSS unchanged.  A huge PMD shared copy-on-write
+# since fork, written, is split and the one 4 KiB page copied (5.8 on:
+# no huge copy): `wp_copy` per page written; once no other process maps
+# any of it, a write reuses the whole PMD (`thp_wp_reuse`).
+#
+# Every case passes --thp=madvise --thp-zero-page=yes and checks the
+# kernel too where this machine has those settings (the client turns THP
+# back on for itself: vmt_init turns it off) and 2 MiB PMDs; the kernel's
+# AnonHugePages (smaps) is FACT anon-huge-kb, vmtrace's the output's
+# totals.anon_huge_pages (pages mapped by huge PMDs at exit).
+MB = 1 << 20
+THP_ARGS = ["--thp=madvise", "--thp-zero-page=yes"]
+MACHINE = machine_thp()
+NATIVE = MACHINE == ("madvise", True, 2 * MB)
+
+
+def huge_pages(n, position=None):
+    """totals.anon_huge_pages at exit is n (of a process in a tree, at
+    position, when given)."""
+    def check(out, r, extra):
+        if position is not None:
+            out = out.image(position, -1).out
+        got = (out.get("totals") or {}).get("anon_huge_pages")
+        if got != n:
+            return ["totals.anon_huge_pages: expected %d (%d huge pages), got %s"
+                    % (n, n // 512, got)]
+        return []
+    return check
+
+
+# 64 MiB, 2 MiB-aligned, MADV_HUGEPAGE, written one byte every 4 KiB: one
+# fault per 2 MiB, 32 `thp` (the kernel's thp_fault_alloc rises by 32:
+# FACT); all 16,384 pages resident and huge; writing again costs nothing.
+scenario("thp/write", "thp", ["write"], [
+    Expect("region", "write", pages=16384, thp=32),
+    Expect("region", "rewrite"),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"thp-fault-alloc-ge-32": 1, "anon-huge-kb": 65536},
+    checks=[huge_pages(16384), mapping_figures("region", resident=16384)])
+
+# The same without MADV_HUGEPAGE under enabled=madvise: 16,384 `anon`.
+scenario("thp/no-madvise", "thp", ["no-madvise"], [
+    Expect("region", "write", pages=16384, anon=16384),
+    Expect("region", "rewrite"),
+], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 0},
+    checks=[huge_pages(0)])
+
+# --thp=always: the madvise is not needed (vmtrace only: the machine's
+# setting is not always).
+scenario("thp/no-madvise thp=always", "thp", ["no-madvise"], [
+    Expect("region", "write", pages=16384, thp=32),
+    Expect("region", "rewrite"),
+], vm_args=["--thp=always"], checks=[huge_pages(16384)])
+
+# --thp=never: 4 KiB pages whatever the madvise says.
+scenario("thp/write thp=never", "thp", ["write"], [
+    Expect("region", "write", pages=16384, anon=16384),
+    Expect("region", "rewrite"),
+], vm_args=["--thp=never"], checks=[huge_pages(0)])
+
+# Read first: 32 huge zero pages (`thp_zero`, RSS stays 0: FACT
+# rss-kb-after-read), then the writes: 32 `thp_wp_zero`.
+scenario("thp/read-write", "thp", ["read-write"], [
+    Expect("region", "read", pages=16384, thp_zero=32),
+    Expect("region", "write", thp_wp_zero=32),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"rss-kb-after-read": 0, "anon-huge-kb-after-read": 0, "anon-huge-kb": 65536},
+    checks=[huge_pages(16384)])
+
+# Without the huge zero page a read allocates the huge page: 32 `thp`.
+scenario("thp/read-write thp-zero-page=no", "thp", ["read-write"], [
+    Expect("region", "read", pages=16384, thp=32),
+    Expect("region", "write"),
+], vm_args=["--thp=madvise", "--thp-zero-page=no"], checks=[huge_pages(16384)])
+
+# Four huge pages written (4 `thp`).  Huge page 0: munmap of one page
+# splits it (the VMA splits inside it); its other 511 pages stay mapped:
+# writing them costs 0.  Huge page 1: MADV_DONTNEED of one page splits it
+# and drops that page: writing all 512 costs 1 `anon` (the PTE table is
+# there: no huge fault).  Huge page 2: mprotect of one page to read-only
+# and back splits it; the pages stay writable (an exclusive anonymous page
+# regains write at once): 0.  Huge page 3: MADV_DONTNEED of all of it
+# zaps the PMD whole; writing it again is a new huge page: 1 `thp`.  At
+# the end one huge page is left (2 MiB of AnonHugePages) and 2,047 pages
+# are resident (8,188 kB).
+scenario("thp/split", "thp", ["split"], [
+    Expect("region", "write", pages=2048, thp=4),
+    Expect("region", "rewrite-0"),
+    Expect("region", "rewrite-1", anon=1),
+    Expect("region", "rewrite-2"),
+    Expect("region", "rewrite-3", thp=1),
+], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 2048, "rss-kb": 8188},
+    checks=[huge_pages(512), mapping_figures("region", resident=2047)])
+
+# Three huge pages written (3 `thp`); the first two moved whole to a
+# 2 MiB-aligned place (move_huge_pmd: still huge); 1 MiB from the middle
+# of the third moved away (the VMA splits inside it: split).  Writing
+# everything again costs 0; two huge pages are left.
+scenario("thp/mremap", "thp", ["mremap"], [
+    Expect("region", "write", pages=1536, thp=3),
+    Expect("region", "rewrite"),
+], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 4096},
+    checks=[huge_pages(1024)])
+
+# Two huge pages written by the parent (2 `thp`), fork: the child's PMDs
+# are the parent's, copy-on-write.  The child writes page 0: the PMD is
+# split and the page copied (1 `wp_copy`); pages 1..511 then are 511 more
+# `wp_copy`, one by one; its second huge page is still huge (FACT
+# child:anon-huge-kb = 2048).  Once the child has exited the parent's
+# pages are its alone: writing all 1,024 reuses each PMD whole: 2
+# `thp_wp_reuse`, and both stay huge.
+scenario("thp/fork", "thp", ["fork"], [
+    Expect("region", "write", pages=1024, proc="parent", thp=2),
+    Expect("region", "child-write-one", proc="child", wp_copy=1),
+    Expect("region", "child-write-rest", proc="child", wp_copy=511),
+    Expect("region", "after-child", proc="parent", thp_wp_reuse=2),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)", vm_args=THP_ARGS,
+    native=NATIVE, facts={"child:anon-huge-kb": 2048, "parent:anon-huge-kb": 4096},
+    checks=[alone_at_exit(), huge_pages(1024, ()), huge_pages(512, (0,))])
