@@ -5,7 +5,9 @@
      file              read a 256-page file through a 64 KiB-aligned
                        private mapping (for --page-cache=cold)
      twice F M         read a 64-page file through one mapping, and with
-                       M=1 through a second one too */
+                       M=1 through a second one too
+     huge N            N 2 MiB-aligned huge pages' worth of anonymous memory
+                       given MADV_HUGEPAGE; one byte written in each */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -71,6 +73,22 @@ int main(int argc, char **argv)
             s += f[i * PG];
       }
       return s == 12345;
+   }
+   if (argc == 3 && !strcmp(argv[1], "huge")) {
+      size_t n = strtoul(argv[2], 0, 10), hp = 2UL << 20;
+      char *res = mmap(NULL, (n + 1) * hp, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (res == MAP_FAILED)
+         return 2;
+      char *at = (char *)(((unsigned long)res + hp - 1) & ~(hp - 1));
+      volatile char *p = mmap(at, n * hp, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+      if (p == MAP_FAILED || madvise((void *)p, n * hp, MADV_HUGEPAGE) != 0)
+         return 3;
+      VMTRACE_LABEL(p, n * hp, "huge");
+      VMTRACE_PHASE("touch");
+      for (size_t i = 0; i < n; i++)
+         p[i * hp] = 1;
+      return 0;
    }
    if (argc == 3 && !strcmp(argv[1], "file")) {
       char buf[PG];
