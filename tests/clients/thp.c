@@ -22,6 +22,9 @@
                 4 MiB moved whole to a 2 MiB-aligned place; 1 MiB from the
                 middle of the third huge page moved to a 2 MiB-aligned
                 place; everything written again ("rewrite").
+   small        1 MiB (too small for a huge page) given MADV_HUGEPAGE: page 5
+                read ("read"), then every page written ("write"), for
+                multi-size THP (--thp-size).
    fork         4 MiB (two huge pages) written ("write"); fork.  The child
                 writes page 0 ("child-write-one"), then pages 1..511
                 ("child-write-rest"), and exits; the parent, once it has
@@ -196,6 +199,18 @@ static void remap(void)
    vmt_fact("anon-huge-kb", vmt_under_valgrind() ? -1 : kb);
 }
 
+static void small(void)
+{
+   enum { N = 256 };
+   char *p = region(N * VMT_PAGE, 1);
+   vmt_begin("read");
+   vmt_read_pages(p + 5 * VMT_PAGE, 1);
+   vmt_end();
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+}
+
 static void fork_cow(void)
 {
    vmt_set_role("parent");
@@ -241,7 +256,9 @@ int main(int argc, char **argv)
       remap();
    else if (!strcmp(m, "fork"))
       fork_cow();
+   else if (!strcmp(m, "small"))
+      small();
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork");
+      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork|small");
    return 0;
 }

@@ -137,3 +137,31 @@ scenario("thp/fork", "thp", ["fork"], [
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)", vm_args=THP_ARGS,
     native=NATIVE, facts={"child:anon-huge-kb": 2048, "parent:anon-huge-kb": 4096},
     checks=[alone_at_exit(), huge_pages(1024, ()), huge_pages(512, (0,))])
+
+
+# ---- multi-size THP (hugepages-<size>kB/enabled, --thp-size) ------------
+# A write fault (or a read without the zero page) that cannot have a huge
+# PMD goes to do_anonymous_page, whose alloc_anon_folio takes the largest
+# enabled order below the PMD's whose aligned range lies in the VMA with
+# no PTE there yet (pte_range_none), and maps the whole folio in this one
+# fault (`anon`).  vmtrace only: every size but 2 MiB is "never" on this
+# machine, and changing /sys is not a test's to do.
+# 1 MiB with MADV_HUGEPAGE (no room for 2 MiB: PMD unsuitable), 16K and
+# 64K "always".  Reading page 5 maps the zero page (1 `zero`: mTHP does
+# not change reads).  Writing all 256 pages: page 0: its 64 KiB [0,16)
+# holds page 5, its 16 KiB [0,4) is empty: 4 pages, 1 fault; page 4: both
+# ranges hold page 5: 1 page; page 5: the zero page copied (`wp_copy`);
+# pages 6, 7: 1 each; [8,12) and [12,16): 1 each; pages 16..255: fifteen
+# 64 KiB folios, 15.  21 `anon`, 1 `wp_copy`; all 256 pages resident.
+SIZES_NEVER = "32K:never,128K:never,256K:never,512K:never,1M:never,2M:inherit"
+scenario("thp/mthp", "thp", ["small"], [
+    Expect("region", "read", pages=1, zero=1),
+    Expect("region", "write", pages=255, anon=21, wp_copy=1),
+], vm_args=THP_ARGS + ["--thp-size=16K:always,64K:always," + SIZES_NEVER],
+    checks=[huge_pages(0), mapping_figures("region", resident=256)])
+# "inherit" follows --thp: under never, 4 KiB pages: 255 `anon`, 1 `wp_copy`.
+scenario("thp/mthp inherit never", "thp", ["small"], [
+    Expect("region", "read", pages=1, zero=1),
+    Expect("region", "write", pages=255, anon=255, wp_copy=1),
+], vm_args=["--thp=never", "--thp-size=16K:inherit,64K:inherit," + SIZES_NEVER],
+    checks=[huge_pages(0), mapping_figures("region", resident=256)])

@@ -73,17 +73,42 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
 /* do_anonymous_page: the first touch of a private anonymous page.  A
    read maps the shared zero page; a write, or any access without the zero
    page, a new zeroed page (writable if the VMA is). */
+static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
+                                 vt_addr addr, const vt_pte *table);
+static vt_pte *table_of(vt_pte *ptep, vt_addr addr);
+
+/* With multi-size THP the new page is a folio of 2^order pages, all mapped
+   by this one fault (the simulations see the others mapped without a
+   reference, as fault-around's are). */
 static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
-                                             struct vt_mapping *m, vt_pte *ptep,
-                                             vt_pte keep, enum vt_access acc)
+                                             struct vt_mapping *m, vt_addr addr,
+                                             vt_pte *ptep, vt_pte keep,
+                                             enum vt_access acc)
 {
    if (acc != VT_ACC_WRITE && mm->cfg.zero_page) {
       *ptep = keep | VT_PTE_ZERO;
       return VT_FC_ZERO;
    }
    v->vm_flags |= VT_VM_ANON_VMA;
-   *ptep = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
-   vt_rss_add(mm, m, 1);
+   vt_pte fresh = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
+   unsigned small = (mm->cfg.thp_orders_always | mm->cfg.thp_orders_madvise |
+                     mm->cfg.thp_orders_inherit) & ((1u << VT_PMD_ORDER) - 1);
+   unsigned order = small ? anon_folio_order(mm, v, addr, table_of(ptep, addr)) : 0;
+   *ptep = fresh;
+   vt_rss_add(mm, m, (vt_s64)1 << order);
+   if (!order)
+      return VT_FC_ANON;
+   fresh &= ~(vt_pte)VT_PTE_TOUCHED;
+   vt_addr base = addr & ~((VT_PAGE_SIZE << order) - 1);
+   vt_pte *first = ptep - ((addr - base) >> VT_PAGE_SHIFT);
+   for (unsigned i = 0; i < 1u << order; i++) {
+      if (first + i == ptep)
+         continue;
+      first[i] = (first[i] & VT_PTE_TOUCHED) | fresh;
+      if (mm->nr_sims)
+         vt_mm_sims_ref(mm, v, base + ((vt_addr)i << VT_PAGE_SHIFT), fresh, VT_ACC_READ,
+                        -1, true, NULL);
+   }
    return VT_FC_ANON;
 }
 
@@ -151,20 +176,47 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
    pages (RSS, PSS, the simulations, the sampler) needs no change, and a
    split (vt_split_huge_pmd) only clears the bit. */
 
-/* thp_vma_allowable_order and thp_vma_suitable_order for the PMD order: a
-   private anonymous VMA that THP may back (enabled "always", or "madvise"
-   and MADV_HUGEPAGE; not MADV_NOHUGEPAGE nor PR_SET_THP_DISABLE), holding
-   the whole aligned 2 MiB around addr. */
+/* thp_vma_allowable_orders: the folio orders THP may give a private
+   anonymous VMA (none after MADV_NOHUGEPAGE or PR_SET_THP_DISABLE): those
+   whose hugepages-<size>kB/enabled is "always", "madvise" if the VMA was
+   given MADV_HUGEPAGE, and "inherit" if the top-level setting lets this VMA
+   have huge pages ("always", or "madvise" and MADV_HUGEPAGE). */
+static unsigned thp_vma_orders(const struct vt_mm *mm, const struct vt_vma *v)
+{
+   const struct vt_config *c = &mm->cfg;
+   if (c->thp_disabled || v->vm_file || (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+      return 0;
+   bool madv = (v->vm_flags & VT_VM_HUGEPAGE) != 0;
+   unsigned inherit = c->thp_orders_given ? c->thp_orders_inherit
+                                          : 1u << VT_PMD_ORDER;   /* the default */
+   unsigned orders = c->thp_orders_always | (madv ? c->thp_orders_madvise : 0u);
+   if (c->thp == VT_THP_ALWAYS || (c->thp == VT_THP_MADVISE && madv))
+      orders |= inherit;
+   return orders;
+}
+
+/* thp_vma_suitable_order: the aligned range of 2^order pages around addr
+   lies inside the VMA. */
+static bool thp_suitable(const struct vt_vma *v, vt_addr addr, unsigned order)
+{
+   vt_addr size = VT_PAGE_SIZE << order, a = addr & ~(size - 1);
+   return a >= v->vm_start && a + size <= v->vm_end;
+}
+
 static bool thp_vma_allowable(const struct vt_mm *mm, const struct vt_vma *v,
                               vt_addr addr)
 {
-   if (mm->cfg.thp == VT_THP_NEVER || mm->cfg.thp_disabled || v->vm_file ||
-       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
-      return false;
-   if (mm->cfg.thp == VT_THP_MADVISE && !(v->vm_flags & VT_VM_HUGEPAGE))
-      return false;
-   vt_addr haddr = addr & VT_HPAGE_MASK;
-   return haddr >= v->vm_start && haddr + VT_HPAGE_SIZE <= v->vm_end;
+   return (thp_vma_orders(mm, v) >> VT_PMD_ORDER & 1) &&
+          thp_suitable(v, addr, VT_PMD_ORDER);
+}
+
+/* pte_range_none: none of the n PTEs maps or has swapped anything. */
+static bool pte_range_none(const vt_pte *p, unsigned n)
+{
+   for (unsigned i = 0; i < n; i++)
+      if (p[i] & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
+         return false;
+   return true;
 }
 
 /* pmd_none: nothing mapped (or swapped) in the table yet.  Once a page of
@@ -174,15 +226,31 @@ static bool thp_vma_allowable(const struct vt_mm *mm, const struct vt_vma *v,
    on MADV_DONTNEED) and the range can take a huge page again. */
 static bool pmd_none(const vt_pte *table)
 {
-   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
-      if (table[i] & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
-         return false;
-   return true;
+   return pte_range_none(table, VT_PTRS_PER_TABLE);
+}
+
+static unsigned pte_index(vt_addr addr)
+{
+   return (unsigned)(addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1);
 }
 
 static vt_pte *table_of(vt_pte *ptep, vt_addr addr)
 {
-   return ptep - ((addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1));
+   return ptep - pte_index(addr);
+}
+
+/* alloc_anon_folio's choice: the largest order below the PMD's allowed
+   for the VMA whose aligned range around addr lies inside it with no PTE
+   there mapped yet; 0 (one page) if none. */
+static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
+                                 vt_addr addr, const vt_pte *table)
+{
+   unsigned orders = thp_vma_orders(mm, v) & ((1u << VT_PMD_ORDER) - 1);
+   for (unsigned o = VT_PMD_ORDER - 1; orders && o >= 2; o--)
+      if ((orders >> o & 1) && thp_suitable(v, addr, o) &&
+          pte_range_none(table + (pte_index(addr) & ~((1u << o) - 1)), 1u << o))
+         return o;
+   return 0;
 }
 
 /* The 512 PTEs of a huge PMD mapping a new huge page (or the huge zero
@@ -285,7 +353,7 @@ static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
    vt_pte keep = (*ptep & VT_PTE_TOUCHED) | VT_PTE_PRESENT | VT_PTE_USER |
                  VT_PTE_ACCESSED | lock;
    if (!v->vm_file)
-      return do_anonymous_page(mm, v, m, ptep, keep, acc);
+      return do_anonymous_page(mm, v, m, addr, ptep, keep, acc);
    bool major = file_page_major(mm, v->vm_file, vt_linear_page_index(v, addr));
    if (acc != VT_ACC_WRITE)
       return do_read_fault(mm, v, m, addr, ptep, *ptep & VT_PTE_TOUCHED, major);

@@ -145,6 +145,10 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
            : CORRUPT("a THP setting out of range");
    case VT_TEV_HUGEPAGE:
       return range_ok(a[0], a[1], true, true) && a[2] <= 1 ? NULL : range;
+   case VT_TEV_THP_ORDERS:
+      return !((a[0] | a[1] | a[2]) & ~(vt_u64)VT_THP_ORDERS_ANON) &&
+             !(a[0] & a[1]) && !(a[0] & a[2]) && !(a[1] & a[2]) ? NULL
+           : CORRUPT("THP orders out of range");
    default:
       return NULL;
    }
@@ -191,6 +195,9 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_RELEASE:     vt_release_frames(mm); break;
    case VT_TEV_THP:         vt_set_thp(mm, (unsigned)a[0], a[1] != 0, a[2] != 0); break;
    case VT_TEV_HUGEPAGE:    vt_madvise_hugepage(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_THP_ORDERS:
+      vt_set_thp_orders(mm, (uint16_t)a[0], (uint16_t)a[1], (uint16_t)a[2]);
+      break;
    case VT_TEV_ANSWER:
       fail(rp, it->offset, "corrupt trace (an answer nobody asked for)");
       break;

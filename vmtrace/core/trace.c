@@ -39,6 +39,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_FORK_CHILD] = { 1, 0 }, [VT_TEV_RELEASE] = { 0, 0 },
    [VT_TEV_ANSWER] = { 2, 0 },   [VT_TEV_PARENT] = { 3, 0 },
    [VT_TEV_THP] = { 3, 0 },      [VT_TEV_HUGEPAGE] = { 3, 0 },
+   [VT_TEV_THP_ORDERS] = { 3, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)
@@ -382,6 +383,13 @@ void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_
       if (mm->cfg.thp != VT_THP_NEVER || mm->cfg.thp_disabled) {
          vt_u64 t[3] = { mm->cfg.thp, mm->cfg.thp_zero_page, mm->cfg.thp_disabled };
          event(w, VT_TEV_THP, t, NULL);
+      }
+      const struct vt_config *c = &mm->cfg;
+      if (c->thp_orders_given && (c->thp_orders_always || c->thp_orders_madvise ||
+                                  c->thp_orders_inherit != 1u << VT_PMD_ORDER)) {
+         vt_u64 o[3] = { c->thp_orders_always, c->thp_orders_madvise,
+                         c->thp_orders_inherit };
+         event(w, VT_TEV_THP_ORDERS, o, NULL);
       }
    }
 }

@@ -591,6 +591,18 @@ void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled)
    mm->cfg.thp_disabled = disabled;
 }
 
+void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
+                       uint16_t inherit)
+{
+   VT_ASSERT(!((always | madvise | inherit) & ~VT_THP_ORDERS_ANON));
+   vt_u64 args_[] = { always, madvise, inherit };
+   vt_trace_input(mm, VT_TEV_THP_ORDERS, args_, NULL);
+   mm->cfg.thp_orders_always = always;
+   mm->cfg.thp_orders_madvise = madvise;
+   mm->cfg.thp_orders_inherit = inherit;
+   mm->cfg.thp_orders_given = true;
+}
+
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {

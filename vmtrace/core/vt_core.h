@@ -322,8 +322,17 @@ struct vt_config {
    unsigned thp;
    bool     thp_zero_page;
    bool     thp_disabled;
+   /* Multi-size THP (hugepages-<size>kB/enabled): bit n set for the orders
+      n (2..9: 16 KiB .. 2 MiB folios) that are "always", "madvise" or
+      "inherit" (follow thp); an order in none of them is "never".  Not
+      given: the kernel's default, the PMD order inheriting, the other
+      orders never. */
+   uint16_t thp_orders_always, thp_orders_madvise, thp_orders_inherit;
+   bool     thp_orders_given;
 };
 enum { VT_THP_NEVER = 0, VT_THP_MADVISE = 1, VT_THP_ALWAYS = 2 };
+#define VT_PMD_ORDER 9
+#define VT_THP_ORDERS_ANON ((uint16_t)(((1u << (VT_PMD_ORDER + 1)) - 1) & ~3u))
 
 struct vt_mm {                       /* like mm_struct */
    struct vt_config cfg;
@@ -437,6 +446,9 @@ void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge
    after vt_mm_init (recorded in the page trace when not all off), and
    again when prctl(PR_SET_THP_DISABLE) changes them. */
 void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled);
+/* The per-size settings (vt_config.thp_orders_*), likewise. */
+void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
+                       uint16_t inherit);
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
 void vt_mlockall(struct vt_mm *mm, bool current, bool future);
 void vt_munlockall(struct vt_mm *mm);

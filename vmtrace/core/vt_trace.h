@@ -95,6 +95,8 @@ enum vt_tev {
    VT_TEV_THP,           /* enabled (VT_THP_*), use_zero_page, disabled
                             (vt_set_thp); absent: all off */
    VT_TEV_HUGEPAGE,      /* start, len, huge (MADV_HUGEPAGE 1, NOHUGEPAGE 0) */
+   VT_TEV_THP_ORDERS,    /* orders always, madvise, inherit (vt_set_thp_orders);
+                            absent: the kernel's default */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -251,10 +251,34 @@ static void thp_defaults(void)
       vt_clo.thp = !VG_(strcmp)(w, "always") ? VT_THP_ALWAYS
                  : !VG_(strcmp)(w, "madvise") ? VT_THP_MADVISE : VT_THP_NEVER;
    }
+   for (UInt o = 2; o <= VT_PMD_ORDER; o++) {
+      if (vt_clo.thp_size[o] >= 0)
+         continue;
+      HChar knob[48];
+      VG_(snprintf)(knob, sizeof knob, "hugepages-%llukB/enabled",
+                    (ULong)(VT_PAGE_SIZE << o) >> 10);
+      read_thp_knob(knob, w, sizeof w);
+      vt_clo.thp_size[o] = VT_THP_SIZE_NEVER;
+      for (Int k = 0; k < 4; k++)
+         if (!VG_(strcmp)(w, vt_thp_size_modes[k]))
+            vt_clo.thp_size[o] = k;
+      /* a kernel without mTHP has no such files: the PMD size inherits */
+      if (!w[0] && o == VT_PMD_ORDER)
+         vt_clo.thp_size[o] = VT_THP_SIZE_INHERIT;
+   }
    if (vt_clo.thp_zero_page < 0) {
       read_thp_knob("use_zero_page", w, sizeof w);
       vt_clo.thp_zero_page = !VG_(strcmp)(w, "1");
    }
+}
+
+static uint16_t thp_orders(Int mode)
+{
+   uint16_t m = 0;
+   for (UInt o = 2; o <= VT_PMD_ORDER; o++)
+      if (vt_clo.thp_size[o] == mode)
+         m |= (uint16_t)(1u << o);
+   return m;
 }
 
 static void vt_post_clo_init(void)
@@ -285,6 +309,10 @@ static void vt_post_clo_init(void)
       .zero_page = vt_clo.zero_page,
       .thp = (unsigned)vt_clo.thp,
       .thp_zero_page = vt_clo.thp_zero_page == 1,
+      .thp_orders_always = thp_orders(VT_THP_SIZE_ALWAYS),
+      .thp_orders_madvise = thp_orders(VT_THP_SIZE_MADVISE),
+      .thp_orders_inherit = thp_orders(VT_THP_SIZE_INHERIT),
+      .thp_orders_given = true,
       .cold_cache = vt_clo.cold_cache,
       .readahead_pages = vt_clo.readahead_pages,
    };

@@ -16,6 +16,7 @@ struct vt_options vt_clo = {
    .zero_page = True,
    .thp = -1,
    .thp_zero_page = -1,
+   .thp_size = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
    .readahead_pages = 32,
    .fast_path = True,
    .collect_atstart = True,
@@ -112,6 +113,35 @@ static void parse_taus(const HChar *arg, const HChar *list)
          VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
                               "(e.g. 100k, 1M)\n", items[i]);
    vt_clo.nr_tau = n;
+}
+
+const HChar *const vt_thp_size_modes[4] = { "never", "madvise", "always", "inherit" };
+
+/* --thp-size=64K:always,2M:inherit: hugepages-<size>kB/enabled for the
+   anonymous folio sizes named (16K to 2M). */
+static void parse_thp_sizes(const HChar *arg, const HChar *list)
+{
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, 8, "64K:always,2M:inherit");
+   for (UInt i = 0; i < n; i++) {
+      HChar *colon = VG_(strchr)(items[i], ':');
+      ULong b = 0;
+      Int mode = -1;
+      if (colon) {
+         *colon = 0;
+         for (Int k = 0; k < 4; k++)
+            if (!VG_(strcmp)(colon + 1, vt_thp_size_modes[k]))
+               mode = k;
+      }
+      UInt order = 0;
+      if (colon && parse_size(items[i], &b))
+         while (order <= VT_PMD_ORDER && (VT_PAGE_SIZE << order) != b)
+            order++;
+      if (mode < 0 || order < 2 || order > VT_PMD_ORDER)
+         VG_(fmsg_bad_option)(arg, "--thp-size takes SIZE:MODE items, SIZE a power of two "
+                              "from 16K to 2M, MODE always, inherit, madvise or never\n");
+      vt_clo.thp_size[order] = mode;
+   }
 }
 
 /* --ram=256M,1G: page counts of the simulations' RAM sizes. */
@@ -293,6 +323,8 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if VG_XACT_CLO(arg, "--thp=always", vt_clo.thp, VT_THP_ALWAYS) {
    } else if (VG_STR_CLO(arg, "--thp", size_arg)) {
       VG_(fmsg_bad_option)(arg, "--thp takes 'always', 'madvise' or 'never'\n");
+   } else if (VG_STR_CLO(arg, "--thp-size", size_arg)) {
+      parse_thp_sizes(arg, size_arg);
    } else if VG_XACT_CLO(arg, "--thp-zero-page=yes", vt_clo.thp_zero_page, 1) {
    } else if VG_XACT_CLO(arg, "--thp-zero-page=no", vt_clo.thp_zero_page, 0) {
    } else if (VG_STR_CLO(arg, "--thp-zero-page", size_arg)) {
@@ -317,6 +349,10 @@ void vt_print_usage(void)
 "    --thp=always|madvise|never  transparent huge pages for anonymous memory,\n"
 "                                as /sys/kernel/mm/transparent_hugepage/enabled\n"
 "                                [this machine's setting]\n"
+"    --thp-size=<size>:<mode>[,...]  multi-size THP: anonymous folios of 16K to\n"
+"                                2M always, inherit (as --thp), madvise or\n"
+"                                never, as hugepages-<size>kB/enabled [this\n"
+"                                machine's]\n"
 "    --thp-zero-page=yes|no      reads of an untouched 2 MiB range map the huge\n"
 "                                zero page (use_zero_page) [this machine's]\n"
 "    --fast-path=yes|no          filter accesses that cannot change anything\n"

@@ -124,8 +124,12 @@ static void write_options(struct vt_out *o, const struct out_ctx *c)
    vt_out_fmt(o, "\"options\": {\"page_cache\": \"%s\", \"readahead_pages\": %u, ",
               vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
    static const HChar *const thp[] = { "never", "madvise", "always" };
-   vt_out_fmt(o, "\"thp\": \"%s\", \"thp_zero_page\": %s, ", thp[vt_clo.thp],
-              vt_clo.thp_zero_page == 1 ? "true" : "false");
+   vt_out_fmt(o, "\"thp\": \"%s\", \"thp_zero_page\": %s, \"thp_sizes\": {",
+              thp[vt_clo.thp], vt_clo.thp_zero_page == 1 ? "true" : "false");
+   for (UInt ord = 2; ord <= VT_PMD_ORDER; ord++)
+      vt_out_fmt(o, "%s\"%llukB\": \"%s\"", ord > 2 ? ", " : "",
+                 (ULong)(VT_PAGE_SIZE << ord) >> 10, vt_thp_size_modes[vt_clo.thp_size[ord]]);
+   vt_out_str(o, "}, ");
    vt_out_fmt(o, "\"fault_around_bytes\": %llu, \"zero_page\": %s, "
                  "\"fast_path\": %s, \"collect_atstart\": %s, \"fault_stack_depth\": %u}",
               vt_clo.fault_around_bytes, vt_clo.zero_page ? "true" : "false",

@@ -42,6 +42,9 @@ struct vt_options {
    Bool         zero_page;
    Int          thp;                /* VT_THP_*; -1: the machine's setting */
    Int          thp_zero_page;      /* 0, 1; -1: the machine's setting */
+   /* per folio order 2..9 (16 KiB .. 2 MiB): VT_THP_SIZE_*, -1: the
+      machine's hugepages-<size>kB/enabled */
+   Int          thp_size[VT_PMD_ORDER + 1];
    Bool         cold_cache;
    UInt         readahead_pages;
    Bool         fast_path;
@@ -49,6 +52,8 @@ struct vt_options {
    Int          verbose;
 };
 extern struct vt_options vt_clo;
+enum { VT_THP_SIZE_NEVER, VT_THP_SIZE_MADVISE, VT_THP_SIZE_ALWAYS, VT_THP_SIZE_INHERIT };
+extern const HChar *const vt_thp_size_modes[4];
 /* vt_options.c */
 Bool vt_process_cmd_line_option(const HChar *arg);
 void vt_print_usage(void);
