@@ -2,7 +2,8 @@
    startup segments, its brk tracking and the system calls that change
    mappings: one handler each (mmap, munmap, mprotect, mremap, madvise,
    mlock, munlock, mlockall, munlockall, shmat, shmdt), called after the
-   call succeeded (the table is in vt_syscall.c).
+   call succeeded, and for mprotect and madvise also after one that failed
+   having done part of its work (the table is in vt_syscall.c).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
