@@ -20,6 +20,9 @@ var CLASSES = [
   ['file_read', 'minor', 'do_read_fault'], ['file_cow', 'minor', 'do_cow_fault'],
   ['file_shared', 'minor', 'do_shared_fault'], ['wp_copy', 'minor', 'wp_page_copy'],
   ['wp_reuse', 'minor', 'wp_page_reuse'], ['wp_shared', 'minor', 'wp_page_shared'],
+  ['thp', 'minor', 'do_huge_pmd_anonymous_page'],
+  ['thp_zero', 'minor', 'do_huge_pmd_anonymous_page'],
+  ['thp_wp_zero', 'minor', 'do_huge_zero_wp_pmd'], ['thp_wp_reuse', 'minor', 'do_huge_pmd_wp_page'],
   ['swap_in', 'major', 'do_swap_page'], ['file_major', 'major', 'filemap_fault'],
   ['invalid', 'invalid', 'bad_area']
 ];

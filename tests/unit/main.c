@@ -27,6 +27,7 @@
 static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "pgtable", pgtable_tests },
    { "anon", anon_tests },
+   { "thp", thp_tests },
    { "fault_around", fault_around_tests },
    { "file", file_tests },
    { "vma", vma_tests },

@@ -136,6 +136,7 @@ vt_u64 lphase(struct vt_mm *mm, struct vt_label *l, const char *phase, int cls);
 /* ---- the test groups, one a file, in the order main.c runs them ------- */
 void pgtable_tests(void);        /* pgtable_test.c */
 void anon_tests(void);           /* anon_test.c */
+void thp_tests(void);            /* thp_test.c */
 void fault_around_tests(void);   /* fault_around_test.c */
 void file_tests(void);           /* file_test.c */
 void vma_tests(void);            /* vma_test.c */

@@ -71,16 +71,16 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    }
 }
 
-/* do_anonymous_page: the first touch of a private anonymous page.  A
-   read maps the shared zero page; a write, or any access without the zero
-   page, a new zeroed page (writable if the VMA is). */
 static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
                                  vt_addr addr, const vt_pte *table);
 static vt_pte *table_of(vt_pte *ptep, vt_addr addr);
 
-/* With multi-size THP the new page is a folio of 2^order pages, all mapped
-   by this one fault (the simulations see the others mapped without a
-   reference, as fault-around's are). */
+/* do_anonymous_page: the first touch of a private anonymous page.  A
+   read maps the shared zero page; a write, or any access without the zero
+   page, a new zeroed page (writable if the VMA is).  With multi-size THP
+   the new page is a folio of 2^order pages, all mapped by this one fault
+   (the simulations see the others mapped without a reference, as
+   fault-around's are). */
 static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
                                              struct vt_mapping *m, vt_addr addr,
                                              vt_pte *ptep, vt_pte keep,
