@@ -226,6 +226,7 @@ static void vt_post_clo_init(void)
                 "is ever swapped\n");
       VG_(exit)(1);
    }
+   vt_options_warn();
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {
       vt_clo.policies[0] = &vt_policy_linux;
       vt_clo.nr_pol = 1;

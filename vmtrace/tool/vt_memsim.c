@@ -24,6 +24,7 @@ struct vt_oom_rec {
 
 static struct simrec {
    struct vt_sim *sim;
+   const HChar *ram_text;           /* --ram's size as written */
    ULong  stopped_at;               /* 0: running */
    UInt   nr_oom;
    struct vt_oom_rec oom[MAX_OOM_RECS];
@@ -49,10 +50,9 @@ void vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t i, vt_addr addr)
    if (vt_clo.oom_stop && !r->stopped_at) {
       r->stopped_at = vt_mm.now ? vt_mm.now : 1;
       vt_mm_stop_sim(mm, i);
-      VG_(umsg)("Out of memory in simulation %s --ram=%llu pages: it stops here "
+      VG_(umsg)("Out of memory in simulation %s --ram=%s: it stops here "
                 "(time %llu, RSS %llu pages); --oom=continue goes on\n",
-                vt_sim_config(r->sim)->policy->name,
-                vt_sim_config(r->sim)->ram_pages, vt_mm.now, vt_mm.rss);
+                vt_sim_config(r->sim)->policy->name, r->ram_text, vt_mm.now, vt_mm.rss);
    }
 }
 
@@ -70,8 +70,10 @@ void vt_memsim_init(void)
          cfg.policy = vt_clo.policies[p];
          cfg.ram_pages = vt_clo.ram_pages[r];
          cfg.swap_pages = vt_clo.swap_pages;
+         cfg.no_swap = vt_clo.no_swap;
          cfg.params = *vt_policy_params_of(cfg.policy);
          recs[k].sim = vt_sim_create(&cfg, NULL);
+         recs[k].ram_text = vt_clo.ram_text[r];
          vt_mm_add_sim(&vt_mm, recs[k].sim);
          k++;
       }
@@ -109,8 +111,8 @@ void vt_memsim_summary(void)
    if (!nr_recs)
       return;
    VG_(umsg)("\n");
-   VG_(umsg)("Simulated memory (RAM in pages of 4 KiB; swap %s):\n",
-             vt_clo.swap_pages ? "limited" : "unlimited");
+   VG_(umsg)("Simulated memory (swap %s):\n",
+             vt_clo.no_swap ? "none" : vt_clo.swap_text);
    VG_(umsg)("  %-8s %9s %9s %9s %9s %9s %9s %9s %9s %5s\n", "policy", "RAM",
              "minor", "major", "swap-in", "swap-out", "writeback", "refault",
              "evicted", "OOM");
@@ -119,8 +121,8 @@ void vt_memsim_summary(void)
       const struct vt_sim_config *c = vt_sim_config(recs[i].sim);
       struct vt_counts cnt;
       VG_(memcpy)(cnt.faults, st->faults, sizeof cnt.faults);
-      VG_(umsg)("  %-8s %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %5llu%s\n",
-                c->policy->name, c->ram_pages, vt_counts_minor(&cnt),
+      VG_(umsg)("  %-8s %9s %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %'9llu %5llu%s\n",
+                c->policy->name, recs[i].ram_text, vt_counts_minor(&cnt),
                 vt_counts_major(&cnt), st->faults[VT_FC_SWAP_IN], st->swap_outs,
                 st->writebacks, st->refaults, st->evictions, st->oom_events,
                 recs[i].stopped_at ? " stopped" : "");
@@ -132,9 +134,15 @@ void vt_memsim_write_json(struct vt_out *o)
    for (UInt i = 0; i < nr_recs; i++) {
       const struct vt_sim_stats *st = vt_sim_stats(recs[i].sim);
       const struct vt_sim_config *c = vt_sim_config(recs[i].sim);
-      vt_out_fmt(o, "%s\n  {\"policy\": \"%s\", \"ram_pages\": %llu, \"swap_pages\": %llu, "
-                    "\"faults\": ", i ? "," : "", c->policy->name, c->ram_pages,
-                 c->swap_pages);
+      vt_out_fmt(o, "%s\n  {\"policy\": \"%s\", \"ram\": ", i ? "," : "", c->policy->name);
+      vt_out_json_str(o, recs[i].ram_text);
+      vt_out_fmt(o, ", \"ram_pages\": %llu, \"swap\": ", c->ram_pages);
+      vt_out_json_str(o, vt_clo.no_swap ? "0" : vt_clo.swap_text);
+      if (c->swap_pages || c->no_swap)
+         vt_out_fmt(o, ", \"swap_pages\": %llu", c->swap_pages);
+      else
+         vt_out_str(o, ", \"swap_pages\": null");
+      vt_out_str(o, ", \"faults\": ");
       struct vt_counts cnt;
       VG_(memset)(&cnt, 0, sizeof cnt);
       VG_(memcpy)(cnt.faults, st->faults, sizeof cnt.faults);

@@ -26,7 +26,10 @@ struct vt_options {
    /* simulated memory */
    UInt         nr_ram, nr_pol;
    ULong        ram_pages[VT_MAX_SIMS_PER_LIST];
-   ULong        swap_pages;          /* 0: unlimited */
+   const HChar *ram_text[VT_MAX_SIMS_PER_LIST];   /* as the user wrote them */
+   ULong        swap_pages;          /* 0: unlimited, unless no_swap */
+   Bool         no_swap;             /* --swap=0 */
+   const HChar *swap_text;           /* as written, or "unlimited" */
    Bool         swap_given;
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
    Bool         oom_stop;
@@ -51,6 +54,9 @@ extern struct vt_options vt_clo;
 Bool vt_process_cmd_line_option(const HChar *arg);
 void vt_print_usage(void);
 void vt_print_debug_usage(void);
+/* What option parsing had to say (a duplicate dropped): printed once the
+   log is set up. */
+void vt_options_warn(void);
 /* The parameters of a policy: its declared defaults, as options set them. */
 const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 
