@@ -59,6 +59,7 @@ static const struct vt_host_ops host_ops = {
    .invalidate = vt_tlb_invalidate,
    .fault = vt_on_fault,
    .oom = vt_memsim_oom,
+   .sim_fault = vt_sites_sim_fault,
    .flush_hits = host_flush_hits,
    .frames_fork = vt_share_frames_fork,
    .frame_shared = vt_share_frame_shared,

@@ -26,6 +26,7 @@ static struct simrec {
    struct vt_sim *sim;
    const HChar *ram_text;           /* --ram's size as written */
    ULong  stopped_at;               /* 0: running */
+   struct vt_oom_rec stop;          /* the event that stopped it */
    UInt   nr_oom;
    struct vt_oom_rec oom[MAX_OOM_RECS];
 } *recs;
@@ -36,18 +37,24 @@ void vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t i, vt_addr addr)
 {
    (void)ctx;
    struct simrec *r = &recs[i];
-   if (r->nr_oom < MAX_OOM_RECS) {
-      struct vt_oom_rec *o = &r->oom[r->nr_oom];
-      o->time = vt_mm.now;
-      o->rss = vt_mm.rss;
-      o->addr = addr;
-      o->ep = VG_(current_DiEpoch)();
-      ThreadId tid = VG_(get_running_tid)();
-      o->n_ips = tid != VG_INVALID_THREADID
-                    ? vt_stack_trace(tid, o->ips, VT_STACK_DEPTH, o->ep) : 0;
+   Bool stops = vt_clo.oom_stop && !r->stopped_at;
+   if (r->nr_oom >= MAX_OOM_RECS && !stops) {
+      r->nr_oom++;                   /* counted; its stack not taken */
+      return;
    }
+   struct vt_oom_rec o;
+   o.time = vt_mm.now;
+   o.rss = vt_mm.rss;
+   o.addr = addr;
+   o.ep = VG_(current_DiEpoch)();
+   ThreadId tid = VG_(get_running_tid)();
+   o.n_ips = tid != VG_INVALID_THREADID
+                ? vt_stack_trace(tid, o.ips, VT_STACK_DEPTH, o.ep) : 0;
+   if (r->nr_oom < MAX_OOM_RECS)
+      r->oom[r->nr_oom] = o;
    r->nr_oom++;
-   if (vt_clo.oom_stop && !r->stopped_at) {
+   if (stops) {
+      r->stop = o;
       r->stopped_at = vt_mm.now ? vt_mm.now : 1;
       vt_mm_stop_sim(mm, i);
       VG_(umsg)("Out of memory in simulation %s --ram=%s: it stops here "
@@ -106,6 +113,18 @@ void vt_memsim_child(void)
       recs[i].nr_oom = 0;      /* the stats: vt_fork_child */
 }
 
+UInt vt_memsim_count(void)
+{
+   return nr_recs;
+}
+
+const HChar *vt_memsim_name(UInt i, HChar *buf, SizeT size)
+{
+   VG_(snprintf)(buf, size, "%s.%s", vt_sim_config(recs[i].sim)->policy->name,
+                 recs[i].ram_text);
+   return buf;
+}
+
 void vt_memsim_summary(void)
 {
    if (!nr_recs)
@@ -157,6 +176,17 @@ void vt_memsim_write_json(struct vt_out *o)
          vt_out_fmt(o, "%llu", recs[i].stopped_at);
       else
          vt_out_str(o, "null");
+      /* what stopped it: its first out-of-memory event (--oom=stop) */
+      vt_out_str(o, ", \"stopped\": ");
+      if (recs[i].stopped_at) {
+         const struct vt_oom_rec *r = &recs[i].stop;
+         vt_out_fmt(o, "{\"time\": %llu, \"rss_pages\": %llu, \"address\": %lu, "
+                       "\"stack\": ", r->time, r->rss, r->addr);
+         vt_out_stack(o, r->ep, r->ips, r->n_ips);
+         vt_out_str(o, "}");
+      } else {
+         vt_out_str(o, "null");
+      }
       /* evictions per mapping */
       vt_out_str(o, ", \"evictions_by_mapping\": {");
       vt_u64 *ev = VT_CALLOC("vt.sims", vt_mm.nr_maps ? vt_mm.nr_maps : 1, sizeof *ev);
@@ -176,6 +206,8 @@ void vt_memsim_write_json(struct vt_out *o)
          vt_out_stack(o, r->ep, r->ips, r->n_ips);
          vt_out_str(o, "}");
       }
+      vt_out_str(o, "], \"fault_sites\": [");
+      vt_sites_write_json(o, i + 1);
       vt_out_str(o, "]}");
    }
 }

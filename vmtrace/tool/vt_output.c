@@ -411,7 +411,7 @@ static void write_fault_sites(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
    vt_out_str(o, "\"fault_sites\": [");
-   vt_sites_write_json(o);
+   vt_sites_write_json(o, 0);
    vt_out_str(o, "]");
 }
 

@@ -1,7 +1,11 @@
 /* vt_sites.c: fault sites.  The stack at every fault (to
-   --fault-stack-depth frames), aggregated per (class, stack); the top sites
-   go into the output file, and --cg-out-file writes faults per source line
-   in Cachegrind's format for cg_annotate and KCachegrind.
+   --fault-stack-depth frames), aggregated per (simulation, class, stack):
+   the unlimited model's faults, and the major faults each simulation of
+   limited memory takes.  The top sites go into the output file (the
+   model's in fault_sites, a simulation's in its own entry), and
+   --cg-out-file writes faults per source line in Cachegrind's format for
+   cg_annotate and KCachegrind, one event per simulation beside the
+   model's.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
@@ -21,13 +25,14 @@
 #define MAX_DEPTH 64
 #define TOP_PER_CLASS 100
 
-/* A site: a fault class and a stack, with its count.  Sites are found
-   through the core's hash table by a hash of (class, stack); sites whose
+/* A site: a simulation (0: the unlimited model; k: simulation k - 1), a
+   fault class and a stack, with its count.  Sites are found through the
+   core's hash table by a hash of (simulation, class, stack); sites whose
    hashes collide are chained. */
 struct site {
    struct site *next;       /* same hash */
    ULong count;
-   UInt  cls, n;
+   UInt  sim, cls, n;
    Addr  ips[];
 };
 
@@ -36,9 +41,9 @@ static struct site **all;           /* every site, in creation order */
 static ULong nr_sites, cap_sites;
 static DiEpoch epoch;
 
-static ULong hash_stack(UInt cls, const Addr *ips, UInt n)
+static ULong hash_stack(UInt sim, UInt cls, const Addr *ips, UInt n)
 {
-   ULong h = cls * 0x9E3779B97F4A7C15ULL;
+   ULong h = (cls + 64ULL * sim) * 0x9E3779B97F4A7C15ULL;
    for (UInt i = 0; i < n; i++)
       h = (h ^ ips[i]) * 0x100000001B3ULL;
    return h == VT_HASH_EMPTY ? 0 : h;
@@ -62,7 +67,7 @@ UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep)
    return n;
 }
 
-void vt_sites_record(enum vt_fault_class cls)
+void vt_sites_record(UInt sim, enum vt_fault_class cls)
 {
    ThreadId tid = VG_(get_running_tid)();
    if (tid == VG_INVALID_THREADID || vt_clo.fault_stack_depth == 0)
@@ -70,19 +75,20 @@ void vt_sites_record(enum vt_fault_class cls)
    Addr ips[MAX_DEPTH];
    epoch = VG_(current_DiEpoch)();
    UInt n = vt_stack_trace(tid, ips, vt_clo.fault_stack_depth, epoch);
-   ULong h = hash_stack(cls, ips, n);
+   ULong h = hash_stack(sim, cls, ips, n);
    if (!tab.e)
       vt_hash_init(&tab, 1024);
    bool added;
    struct vt_hash_ent *e = vt_hash_put(&tab, h, &added);
    for (struct site *s = added ? NULL : (struct site *)e->val; s; s = s->next)
-      if (s->cls == cls && s->n == n &&
+      if (s->sim == sim && s->cls == cls && s->n == n &&
           VG_(memcmp)(s->ips, ips, n * sizeof(Addr)) == 0) {
          s->count++;
          return;
       }
    struct site *s = VG_(malloc)("vt.sites", sizeof *s + n * sizeof(Addr));
    s->count = 1;
+   s->sim = sim;
    s->cls = cls;
    s->n = n;
    VG_(memcpy)(s->ips, ips, n * sizeof(Addr));
@@ -98,6 +104,14 @@ void vt_sites_record(enum vt_fault_class cls)
       all = na;
    }
    all[nr_sites++] = s;
+}
+
+/* Host op sim_fault: simulation sim took a major fault. */
+void vt_sites_sim_fault(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
+                        enum vt_fault_class cls)
+{
+   (void)ctx; (void)mm; (void)addr;
+   vt_sites_record(sim + 1, cls);
 }
 
 /* A forked child's sites are its own. */
@@ -117,6 +131,8 @@ static Int by_count(const void *a, const void *b)
 {
    const struct site *x = *(const struct site *const *)a;
    const struct site *y = *(const struct site *const *)b;
+   if (x->sim != y->sim)
+      return x->sim < y->sim ? -1 : 1;
    if (x->cls != y->cls)
       return x->cls < y->cls ? -1 : 1;
    if (x->count != y->count)
@@ -137,13 +153,16 @@ static struct site **sorted(void)
    return v;
 }
 
-void vt_sites_write_json(struct vt_out *o)
+/* The sites of sim (0: the model), the first TOP_PER_CLASS of each class. */
+void vt_sites_write_json(struct vt_out *o, UInt sim)
 {
    struct site **v = sorted();
    UInt shown = 0, cls = ~0u;
    Bool first = True;
    for (ULong i = 0; i < nr_sites; i++) {
       struct site *s = v[i];
+      if (s->sim != sim)
+         continue;
       if (s->cls != cls) {
          cls = s->cls;
          shown = 0;
@@ -159,20 +178,123 @@ void vt_sites_write_json(struct vt_out *o)
    VG_(free)(v);
 }
 
+/* ---- what the debug information says of a frame ------------------------- */
+
+/* The source line, function and object of an address, looked up once per
+   address (a hash table from address to an entry of frames[]). */
+struct frame {
+   HChar *file, *fn, *obj;   /* "???" when not known; file with its directory */
+   UInt   line;
+};
+static struct vt_hash frame_tab;
+static struct frame *frames;
+static UInt nr_frames, cap_frames;
+
+static const struct frame *frame_of(Addr ip)
+{
+   if (!frame_tab.e)
+      vt_hash_init(&frame_tab, 1024);
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&frame_tab, ip == VT_HASH_EMPTY ? 0 : ip, &added);
+   if (!added)
+      return &frames[e->val];
+   if (nr_frames == cap_frames) {
+      cap_frames = cap_frames ? 2 * cap_frames : 256;
+      struct frame *nf = VT_CALLOC("vt.frames", cap_frames, sizeof *nf);
+      if (frames) {
+         VG_(memcpy)(nf, frames, nr_frames * sizeof *nf);
+         VG_(free)(frames);
+      }
+      frames = nf;
+   }
+   struct frame *f = &frames[nr_frames];
+   e->val = nr_frames++;
+   const HChar *file = NULL, *dir = NULL, *fn = NULL, *obj = NULL;
+   UInt line = 0;
+   if (!VG_(get_filename_linenum)(epoch, ip, &file, &dir, &line))
+      file = "???", dir = NULL, line = 0;
+   if (dir && dir[0] && file[0] != '/') {
+      f->file = VG_(malloc)("vt.frames", VG_(strlen)(dir) + VG_(strlen)(file) + 2);
+      VG_(sprintf)(f->file, "%s/%s", dir, file);
+   } else {
+      f->file = VG_(strdup)("vt.frames", file);
+   }
+   f->line = line;
+   if (!VG_(get_fnname)(epoch, ip, &fn))
+      fn = "???";
+   f->fn = VG_(strdup)("vt.frames", fn);
+   if (!VG_(get_objname)(epoch, ip, &obj))
+      obj = "???";
+   f->obj = VG_(strdup)("vt.frames", obj);
+   return f;
+}
+
+static void frames_free(void)
+{
+   for (UInt i = 0; i < nr_frames; i++) {
+      VG_(free)(frames[i].file);
+      VG_(free)(frames[i].fn);
+      VG_(free)(frames[i].obj);
+   }
+   if (frames)
+      VG_(free)(frames);
+   frames = NULL;
+   nr_frames = cap_frames = 0;
+   if (frame_tab.e)
+      vt_hash_destroy(&frame_tab);
+}
+
 /* ---- Cachegrind format -------------------------------------------------- */
 
-enum { EV_MIN, EV_MAJ, EV_COW, EV_INV, NR_EV };
-static const HChar *const ev_names = "MinFlt MajFlt CowFlt InvFlt";
+/* The events: the model's four, then one per simulation, its major faults
+   (Maj.POLICY.RAM, the RAM as --ram wrote it). */
+enum { EV_MIN, EV_MAJ, EV_COW, EV_INV, EV_SIM0 };
+
+static UInt nr_events(void)
+{
+   return EV_SIM0 + vt_memsim_count();
+}
+
+static void out_event_names(struct vt_out *o)
+{
+   vt_out_str(o, "MinFlt MajFlt CowFlt InvFlt");
+   for (UInt k = 0; k < vt_memsim_count(); k++) {
+      HChar name[96];
+      vt_out_fmt(o, " Maj.%s", vt_memsim_name(k, name, sizeof name));
+   }
+}
+
+/* The events a site's faults count in: up to two (a copy-on-write fault
+   is a minor fault too); -1 for none. */
+static void site_events(const struct site *s, Int ev[2])
+{
+   ev[1] = -1;
+   if (s->sim) {
+      ev[0] = EV_SIM0 + (Int)s->sim - 1;
+      return;
+   }
+   const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
+   ev[0] = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
+   if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
+      ev[1] = EV_COW;
+}
+
+static void out_costs(struct vt_out *o, const ULong *ev, UInt n)
+{
+   for (UInt k = 0; k < n; k++)
+      vt_out_fmt(o, " %llu", ev[k]);
+   vt_out_str(o, "\n");
+}
 
 struct line_rec {
-   const HChar *file, *fn;
-   UInt line;
-   ULong ev[NR_EV];
+   const struct frame *f;
+   const struct site *s;
 };
 
 static Int by_file_fn_line(const void *a, const void *b)
 {
-   const struct line_rec *x = a, *y = b;
+   const struct frame *x = ((const struct line_rec *)a)->f;
+   const struct frame *y = ((const struct line_rec *)b)->f;
    Int c = VG_(strcmp)(x->file, y->file);
    if (!c)
       c = VG_(strcmp)(x->fn, y->fn);
@@ -191,67 +313,53 @@ void vt_sites_write_cg(void)
    if (!o)
       return;
    /* One record per fault site's innermost frame, then merged by line. */
+   UInt ne = nr_events();
    struct line_rec *recs = VT_CALLOC("vt.cg", nr_sites ? nr_sites : 1, sizeof *recs);
-   ULong total[NR_EV] = { 0 };
+   ULong *total = VT_CALLOC("vt.cg", ne, sizeof *total);
+   ULong *ev = VT_CALLOC("vt.cg", ne, sizeof *ev);
    for (ULong i = 0; i < nr_sites; i++) {
-      struct site *s = all[i];
-      struct line_rec *r = &recs[i];
-      const HChar *file = NULL, *dir = NULL, *fn = NULL;
-      UInt line = 0;
-      Addr ip = s->n ? s->ips[0] : 0;
-      if (!VG_(get_filename_linenum)(epoch, ip, &file, &dir, &line))
-         file = "???", dir = NULL, line = 0;
-      if (dir && dir[0] && file[0] != '/') {
-         HChar *full = VG_(malloc)("vt.cg", VG_(strlen)(dir) + VG_(strlen)(file) + 2);
-         VG_(sprintf)(full, "%s/%s", dir, file);
-         r->file = full;
-      } else {
-         r->file = VG_(strdup)("vt.cg", file);
-      }
-      if (!VG_(get_fnname)(epoch, ip, &fn))
-         fn = "???";
-      r->fn = VG_(strdup)("vt.cg", fn);
-      r->line = line;
-      const struct vt_fault_class_info *fc = &vt_fault_classes[s->cls];
-      Int e = fc->kind == VT_MINOR ? EV_MIN : fc->kind == VT_MAJOR ? EV_MAJ : EV_INV;
-      r->ev[e] = s->count;
-      if (s->cls == VT_FC_WP_COPY || s->cls == VT_FC_WP_REUSE || s->cls == VT_FC_FILE_COW)
-         r->ev[EV_COW] = s->count;
-      for (Int k = 0; k < NR_EV; k++)
-         total[k] += r->ev[k];
+      recs[i].s = all[i];
+      recs[i].f = frame_of(all[i]->n ? all[i]->ips[0] : 0);
    }
    VG_(ssort)(recs, nr_sites, sizeof *recs, by_file_fn_line);
    HChar cmd[1024];
    VG_(client_cmd_and_args)(cmd, sizeof cmd);
    vt_out_fmt(o, "desc: vmtrace %s: page faults by source line (first frame)\n"
-                 "cmd: %s\nevents: %s\n", VT_VERSION, cmd, ev_names);
+                 "cmd: %s\nevents: ", VT_VERSION, cmd);
+   out_event_names(o);
+   vt_out_str(o, "\n");
    const HChar *cur_file = NULL, *cur_fn = NULL;
    for (ULong i = 0; i < nr_sites;) {
-      struct line_rec *r = &recs[i];
-      ULong ev[NR_EV] = { 0 };
+      const struct frame *f = recs[i].f;
+      VG_(memset)(ev, 0, ne * sizeof *ev);
       ULong j = i;
-      for (; j < nr_sites && !by_file_fn_line(&recs[j], r); j++)
-         for (Int k = 0; k < NR_EV; k++)
-            ev[k] += recs[j].ev[k];
-      if (!cur_file || VG_(strcmp)(cur_file, r->file)) {
-         vt_out_fmt(o, "fl=%s\n", r->file);
-         cur_file = r->file;
+      for (; j < nr_sites && !by_file_fn_line(&recs[j], &recs[i]); j++) {
+         Int e[2];
+         site_events(recs[j].s, e);
+         for (Int k = 0; k < 2; k++)
+            if (e[k] >= 0) {
+               ev[e[k]] += recs[j].s->count;
+               total[e[k]] += recs[j].s->count;
+            }
+      }
+      if (!cur_file || VG_(strcmp)(cur_file, f->file)) {
+         vt_out_fmt(o, "fl=%s\n", f->file);
+         cur_file = f->file;
          cur_fn = NULL;
       }
-      if (!cur_fn || VG_(strcmp)(cur_fn, r->fn)) {
-         vt_out_fmt(o, "fn=%s\n", r->fn);
-         cur_fn = r->fn;
+      if (!cur_fn || VG_(strcmp)(cur_fn, f->fn)) {
+         vt_out_fmt(o, "fn=%s\n", f->fn);
+         cur_fn = f->fn;
       }
-      vt_out_fmt(o, "%u %llu %llu %llu %llu\n", r->line,
-                 ev[EV_MIN], ev[EV_MAJ], ev[EV_COW], ev[EV_INV]);
+      vt_out_fmt(o, "%u", f->line);
+      out_costs(o, ev, ne);
       i = j;
    }
-   vt_out_fmt(o, "summary: %llu %llu %llu %llu\n",
-              total[EV_MIN], total[EV_MAJ], total[EV_COW], total[EV_INV]);
+   vt_out_str(o, "summary:");
+   out_costs(o, total, ne);
    vt_out_close(o, "Cachegrind-format file");
-   for (ULong i = 0; i < nr_sites; i++) {
-      VG_(free)((HChar *)recs[i].file);
-      VG_(free)((HChar *)recs[i].fn);
-   }
    VG_(free)(recs);
+   VG_(free)(total);
+   VG_(free)(ev);
+   frames_free();
 }

@@ -26,7 +26,7 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason)
 {
    (void)ctx; (void)mm;
-   vt_sites_record(cls);
+   vt_sites_record(0, cls);
    if (cls != VT_FC_INVALID)
       return;
    vt_fatal_signal = reason == VT_INV_BEYOND_EOF ? VKI_SIGBUS : VKI_SIGSEGV;

@@ -164,8 +164,11 @@ void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 ULong  vt_share_dup(void);
 Bool   vt_share_logging(void);
 
-/* vt_sites.c: fault sites and the Cachegrind-format file */
-void vt_sites_record(enum vt_fault_class cls);
+/* vt_sites.c: fault sites (sim 0: the unlimited model; k: simulation
+   k - 1) and the Cachegrind-format file */
+void vt_sites_record(UInt sim, enum vt_fault_class cls);
+void vt_sites_sim_fault(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
+                        enum vt_fault_class cls);
 UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep);
 
 /* vt_memsim.c */
@@ -176,7 +179,10 @@ void  vt_memsim_advance(ULong now);
 void  vt_memsim_child(void);
 void  vt_memsim_summary(void);
 void  vt_memsim_write_json(struct vt_out *o);
-void vt_sites_write_json(struct vt_out *o);
+UInt  vt_memsim_count(void);
+/* "POLICY.RAM" of simulation i (RAM as --ram wrote it), in buf. */
+const HChar *vt_memsim_name(UInt i, HChar *buf, SizeT size);
+void vt_sites_write_json(struct vt_out *o, UInt sim);
 void vt_sites_write_cg(void);
 void vt_sites_child(void);
 /* vt_sample.c */
