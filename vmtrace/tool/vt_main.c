@@ -215,6 +215,8 @@ static void vt_post_clo_init(void)
    check_output_path("--vmtrace-out-file", vt_clo.out_file);
    if (vt_clo.cg_out_file)
       check_output_path("--cg-out-file", vt_clo.cg_out_file);
+   if (vt_clo.callgrind_out_file)
+      check_output_path("--callgrind-out-file", vt_clo.callgrind_out_file);
    if (vt_clo.trace_out_file)
       check_output_path("--trace-out-file", vt_clo.trace_out_file);
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {

@@ -288,6 +288,9 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if (VG_STR_CLO(arg, "--cg-out-file", vt_clo.cg_out_file)) {
       if (!vt_clo.cg_out_file[0])
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--callgrind-out-file", vt_clo.callgrind_out_file)) {
+      if (!vt_clo.callgrind_out_file[0])
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
    } else if (VG_STR_CLO(arg, "--fault-stack-depth", size_arg)) {
       ULong d = 0;
       if (!parse_count(size_arg, &d) || d > 64)
@@ -362,6 +365,9 @@ void vt_print_usage(void)
 "                                and mapping change, for vmtrace-sim [none]\n"
 "    --cg-out-file=<file>        also write faults per source line in\n"
 "                                Cachegrind's format (cg_annotate) [none]\n"
+"    --callgrind-out-file=<file> also write faults per function with their\n"
+"                                callers in Callgrind's format\n"
+"                                (callgrind_annotate, KCachegrind) [none]\n"
 "  simulated memory (every --policy runs with every --ram size):\n"
 "    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
 "    --swap=<size>|0|unlimited   swap space; 0: none [unlimited]\n"

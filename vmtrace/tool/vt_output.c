@@ -466,7 +466,9 @@ void vt_write_output(Int exitcode)
       if (vt_out_close(o, "vmtrace output file") && VG_(clo_verbosity) > 1)
          VG_(umsg)("Output written to %s\n", name);
    }
-   if (!vt_exec_pending)
+   if (!vt_exec_pending) {
       vt_sites_write_cg();
+      vt_sites_write_callgrind();
+   }
    VG_(free)(name);
 }

@@ -363,3 +363,283 @@ void vt_sites_write_cg(void)
    VG_(free)(ev);
    frames_free();
 }
+
+/* ---- Callgrind format ---------------------------------------------------
+
+   Faults per function with their callers, for callgrind_annotate
+   --inclusive=yes and KCachegrind.  Each fault site's stack becomes a
+   self cost on its innermost frame's line and a call cost on every caller's
+   line ("calls=" lines), the calls counting the faults that went through
+   them, not calls made.  callgrind_annotate makes a called function's
+   inclusive cost the sum of the calls into it, so a function that appears
+   twice in one stack (recursion) must get that stack's faults once: only
+   the call into its outermost frame is written (main -> rec -> rec -> leaf
+   writes main -> rec and rec -> leaf, not rec -> rec).  A function never
+   called (main) gets its own cost plus its calls out.  Exact for stacks
+   that reach main (--fault-stack-depth deep enough). */
+
+/* Strings (objects, files, functions) interned, so that functions compare
+   by number and the file names them once: "(id) name", then "(id)". */
+static struct vt_hash str_tab;       /* hash of the string -> 1 + first index */
+static HChar **strs;
+static UInt *str_next, nr_strs, cap_strs;
+
+static ULong hash_str(const HChar *s)
+{
+   ULong h = 0xcbf29ce484222325ULL;
+   for (; *s; s++)
+      h = (h ^ (UChar)*s) * 0x100000001B3ULL;
+   return h == VT_HASH_EMPTY ? 0 : h;
+}
+
+static UInt intern(const HChar *s)
+{
+   if (!str_tab.e)
+      vt_hash_init(&str_tab, 256);
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&str_tab, hash_str(s), &added);
+   for (UInt i = added ? 0 : (UInt)e->val; i; i = str_next[i - 1])
+      if (!VG_(strcmp)(strs[i - 1], s))
+         return i - 1;
+   if (nr_strs == cap_strs) {
+      cap_strs = cap_strs ? 2 * cap_strs : 256;
+      HChar **ns = VT_CALLOC("vt.cgr", cap_strs, sizeof *ns);
+      UInt *nn = VT_CALLOC("vt.cgr", cap_strs, sizeof *nn);
+      if (strs) {
+         VG_(memcpy)(ns, strs, nr_strs * sizeof *ns);
+         VG_(memcpy)(nn, str_next, nr_strs * sizeof *nn);
+         VG_(free)(strs);
+         VG_(free)(str_next);
+      }
+      strs = ns;
+      str_next = nn;
+   }
+   strs[nr_strs] = VG_(strdup)("vt.cgr", s);
+   str_next[nr_strs] = added ? 0 : (UInt)e->val;
+   e->val = ++nr_strs;
+   return nr_strs - 1;
+}
+
+static void strs_free(void)
+{
+   for (UInt i = 0; i < nr_strs; i++)
+      VG_(free)(strs[i]);
+   if (strs) {
+      VG_(free)(strs);
+      VG_(free)(str_next);
+   }
+   strs = NULL;
+   str_next = NULL;
+   nr_strs = cap_strs = 0;
+   if (str_tab.e)
+      vt_hash_destroy(&str_tab);
+}
+
+/* A frame as the Callgrind file names it.  A function the debug
+   information does not name is named after its object, so that unknown
+   code of different libraries stays apart. */
+struct cframe { UInt ob, fl, fn, line; };
+
+static struct cframe cframe_of(Addr ip)
+{
+   const struct frame *f = frame_of(ip);
+   struct cframe c = { intern(f->obj), intern(f->file), 0, f->line };
+   if (VG_(strcmp)(f->fn, "???")) {
+      c.fn = intern(f->fn);
+   } else {
+      const HChar *base = f->obj;
+      for (const HChar *p = f->obj; *p; p++)
+         if (*p == '/')
+            base = p + 1;
+      HChar name[256];
+      VG_(snprintf)(name, sizeof name, "??? (%s)", base);
+      c.fn = intern(name);
+   }
+   return c;
+}
+
+static Bool same_fn(const struct cframe *a, const struct cframe *b)
+{
+   return a->fl == b->fl && a->fn == b->fn;
+}
+
+/* A cost line: a function's own cost on a line, or a call from that line
+   (cfn != NONE).  Records of equal keys are summed when written. */
+#define NONE (~0u)
+struct cg_rec {
+   struct cframe at, callee;   /* callee.fn NONE: a self cost */
+   Int   ev[2];
+   ULong count;
+};
+
+static Int cmp_str(UInt a, UInt b)
+{
+   return a == b ? 0 : VG_(strcmp)(strs[a], strs[b]);
+}
+
+static Int cmp_u(UInt a, UInt b)
+{
+   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* By object, file, function; its self costs first, then its calls; by
+   line, then callee. */
+static Int by_cg_key(const void *pa, const void *pb)
+{
+   const struct cg_rec *a = pa, *b = pb;
+   Int c = cmp_str(a->at.ob, b->at.ob);
+   if (!c) c = cmp_str(a->at.fl, b->at.fl);
+   if (!c) c = cmp_str(a->at.fn, b->at.fn);
+   if (!c) c = cmp_u(a->callee.fn != NONE, b->callee.fn != NONE);
+   if (!c) c = cmp_u(a->at.line, b->at.line);
+   if (!c && a->callee.fn != NONE) {
+      c = cmp_str(a->callee.ob, b->callee.ob);
+      if (!c) c = cmp_str(a->callee.fl, b->callee.fl);
+      if (!c) c = cmp_str(a->callee.fn, b->callee.fn);
+   }
+   return c;
+}
+
+/* "key=(id) name" the first time an id is written under key's kind,
+   "key=(id)" after. */
+static void out_name(struct vt_out *o, const HChar *key, UInt id, UChar *seen, UChar bit)
+{
+   if (seen[id] & bit) {
+      vt_out_fmt(o, "%s=(%u)\n", key, id + 1);
+      return;
+   }
+   seen[id] |= bit;
+   vt_out_fmt(o, "%s=(%u) %s\n", key, id + 1, strs[id]);
+}
+enum { SEEN_OB = 1, SEEN_FL = 2, SEEN_FN = 4 };
+
+void vt_sites_write_callgrind(void)
+{
+   if (!vt_clo.callgrind_out_file)
+      return;
+   HChar *name = VG_(expand_file_name)("--callgrind-out-file", vt_clo.callgrind_out_file);
+   struct vt_out *o = vt_out_open(name, "Callgrind-format file");
+   VG_(free)(name);
+   if (!o)
+      return;
+   UInt ne = nr_events();
+   ULong nr = 0, cap = nr_sites * 4 + 16;
+   struct cg_rec *recs = VT_CALLOC("vt.cgr", cap, sizeof *recs);
+   ULong *total = VT_CALLOC("vt.cgr", ne, sizeof *total);
+   struct cframe cf[MAX_DEPTH];
+   for (ULong i = 0; i < nr_sites; i++) {
+      const struct site *s = all[i];
+      UInt n = s->n ? s->n : 1;
+      for (UInt k = 0; k < n; k++)
+         cf[k] = cframe_of(s->n ? s->ips[k] : 0);
+      Int ev[2];
+      site_events(s, ev);
+      for (Int k = 0; k < 2; k++)
+         if (ev[k] >= 0)
+            total[ev[k]] += s->count;
+      /* the self cost, then the calls into each function's outermost frame */
+      for (UInt k = 0; k < n; k++) {
+         if (k) {
+            UInt j = k;
+            while (j < n && !same_fn(&cf[j], &cf[k - 1]))
+               j++;
+            if (j < n)
+               continue;             /* the callee recurs further out */
+         }
+         if (nr == cap) {
+            struct cg_rec *nrecs = VT_CALLOC("vt.cgr", 2 * cap, sizeof *nrecs);
+            VG_(memcpy)(nrecs, recs, nr * sizeof *recs);
+            VG_(free)(recs);
+            recs = nrecs;
+            cap *= 2;
+         }
+         struct cg_rec *r = &recs[nr++];
+         r->at = cf[k];
+         r->callee.fn = NONE;
+         if (k)
+            r->callee = cf[k - 1];
+         r->ev[0] = ev[0];
+         r->ev[1] = ev[1];
+         r->count = s->count;
+      }
+   }
+   /* A call's target position: the callee's first line seen, for
+      KCachegrind to show (callgrind_annotate does not read it). */
+   struct vt_hash first_line;
+   vt_hash_init(&first_line, 256);
+   for (ULong i = 0; i < nr; i++) {
+      bool added;
+      struct vt_hash_ent *e = vt_hash_put(&first_line,
+                                          ((ULong)recs[i].at.fl << 32) | recs[i].at.fn, &added);
+      if (added || recs[i].at.line < e->val)
+         e->val = recs[i].at.line;
+   }
+   VG_(ssort)(recs, nr, sizeof *recs, by_cg_key);
+
+   HChar cmd[1024];
+   VG_(client_cmd_and_args)(cmd, sizeof cmd);
+   vt_out_fmt(o, "# callgrind format\nversion: 1\ncreator: vmtrace-%s\npid: %d\n"
+                 "cmd: %s\npart: 1\n\n"
+                 "desc: vmtrace %s: page faults by function with their callers "
+                 "(stacks of up to %u frames)\n"
+                 "positions: line\nevents: ",
+              VT_VERSION, VG_(getpid)(), cmd, VT_VERSION, vt_clo.fault_stack_depth);
+   out_event_names(o);
+   vt_out_str(o, "\nsummary:");
+   out_costs(o, total, ne);
+   vt_out_str(o, "\n");
+   UChar *seen = VT_CALLOC("vt.cgr", nr_strs ? nr_strs : 1, 1);
+   ULong *ev = VT_CALLOC("vt.cgr", ne, sizeof *ev);
+   UInt cur_ob = NONE, cur_fl = NONE, cur_fn = NONE;
+   for (ULong i = 0; i < nr;) {
+      const struct cg_rec *r = &recs[i];
+      VG_(memset)(ev, 0, ne * sizeof *ev);
+      ULong calls = 0, j = i;
+      for (; j < nr && !by_cg_key(&recs[j], r); j++) {
+         for (Int k = 0; k < 2; k++)
+            if (recs[j].ev[k] >= 0)
+               ev[recs[j].ev[k]] += recs[j].count;
+         calls += recs[j].count;
+      }
+      if (r->at.ob != cur_ob) {
+         out_name(o, "ob", r->at.ob, seen, SEEN_OB);
+         cur_ob = r->at.ob;
+         cur_fl = cur_fn = NONE;
+      }
+      if (r->at.fl != cur_fl) {
+         out_name(o, "fl", r->at.fl, seen, SEEN_FL);
+         cur_fl = r->at.fl;
+         cur_fn = NONE;
+      }
+      if (r->at.fn != cur_fn) {
+         out_name(o, "fn", r->at.fn, seen, SEEN_FN);
+         cur_fn = r->at.fn;
+      }
+      if (r->callee.fn != NONE) {
+         /* the callee's object and file only where they differ, as
+            Callgrind writes them: callgrind_annotate strips the current
+            directory from fl= names, not from cfi= names */
+         if (r->callee.ob != r->at.ob)
+            out_name(o, "cob", r->callee.ob, seen, SEEN_OB);
+         if (r->callee.fl != r->at.fl)
+            out_name(o, "cfi", r->callee.fl, seen, SEEN_FL);
+         out_name(o, "cfn", r->callee.fn, seen, SEEN_FN);
+         const struct vt_hash_ent *e =
+            vt_hash_get(&first_line, ((ULong)r->callee.fl << 32) | r->callee.fn);
+         vt_out_fmt(o, "calls=%llu %llu\n", calls, e ? e->val : 0ULL);
+      }
+      vt_out_fmt(o, "%u", r->at.line);
+      out_costs(o, ev, ne);
+      i = j;
+   }
+   vt_out_str(o, "\ntotals:");
+   out_costs(o, total, ne);
+   vt_out_close(o, "Callgrind-format file");
+   vt_hash_destroy(&first_line);
+   VG_(free)(recs);
+   VG_(free)(total);
+   VG_(free)(seen);
+   VG_(free)(ev);
+   strs_free();
+   frames_free();
+}

@@ -35,6 +35,7 @@ struct vt_options {
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
+   const HChar *callgrind_out_file; /* NULL: none */
    const HChar *trace_out_file;     /* NULL: none */
    UInt         fault_stack_depth;
    Bool         timeline;
@@ -184,6 +185,7 @@ UInt  vt_memsim_count(void);
 const HChar *vt_memsim_name(UInt i, HChar *buf, SizeT size);
 void vt_sites_write_json(struct vt_out *o, UInt sim);
 void vt_sites_write_cg(void);
+void vt_sites_write_callgrind(void);
 void vt_sites_child(void);
 /* vt_sample.c */
 extern ULong vt_next_sample;
