@@ -258,13 +258,15 @@ static void vt_post_clo_init(void)
          wc.tau[i] = vt_clo.tau[i];
       vt_wset_init(&vt_mm, &wc);
    }
-   /* The first sample, and the simulations' first periodic tick (NRU,
-      AGING, WSClock), which --timeline=no needs as much: without it the
-      filter absorbed references a tick should have made visible. */
-   vt_sample_init();
    vt_start_time_ms = vt_wall_ms();
    vt_ppid = VG_(getppid)();
    vt_rec_start();
+   vt_progress_init();
+   /* The first sample, the simulations' first periodic tick (NRU, AGING,
+      WSClock), which --timeline=no needs as much: without it the filter
+      absorbed references a tick should have made visible, and the
+      progress line's first look at the clock. */
+   vt_sample_init();
 }
 
 ULong vt_wall_ms(void)
@@ -279,6 +281,7 @@ ULong vt_wall_ms(void)
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
+   vt_progress_clear();
    vt_sample_final();
    vt_share_refresh();
    if (VG_(clo_verbosity) > 0)

@@ -57,6 +57,7 @@ void vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t i, vt_addr addr)
       r->stop = o;
       r->stopped_at = vt_mm.now ? vt_mm.now : 1;
       vt_mm_stop_sim(mm, i);
+      vt_progress_clear();
       VG_(umsg)("Out of memory in simulation %s --ram=%s: it stops here "
                 "(time %llu, RSS %llu pages); --oom=continue goes on\n",
                 vt_sim_config(r->sim)->policy->name, r->ram_text, vt_mm.now, vt_mm.rss);

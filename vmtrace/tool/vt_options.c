@@ -25,6 +25,7 @@ struct vt_options vt_clo = {
    .tau = { 100000, 1000000, 10000000 },
    .oom_stop = True,
    .swap_text = "unlimited",
+   .progress_ms = VT_PROGRESS_AUTO,
 };
 
 /* Warnings of the option parsing, printed by vt_options_warn once
@@ -91,6 +92,29 @@ static Bool parse_number(const HChar *s, ULong base, ULong *out)
    if (*s || (v && mult > ~0ULL / v))
       return False;
    *out = v * mult;
+   return True;
+}
+
+/* Seconds with up to three decimals ("5", "0.25"), in milliseconds. */
+static Bool parse_seconds(const HChar *s, ULong *ms)
+{
+   ULong v = 0;
+   UInt decimals = 0;
+   Bool point = False;
+   if (*s < '0' || *s > '9')
+      return False;
+   for (; *s; s++) {
+      if (*s == '.' && !point) {
+         point = True;
+         continue;
+      }
+      if (*s < '0' || *s > '9' || (point && ++decimals > 3) || v > 1000000000ULL)
+         return False;
+      v = v * 10 + (ULong)(*s - '0');
+   }
+   for (; decimals < 3; decimals++)
+      v *= 10;
+   *ms = v;
    return True;
 }
 
@@ -333,6 +357,14 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       if (!parse_count(size_arg, &v) || v > 65536)
          VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
       vt_clo.readahead_pages = (UInt)v;
+   } else if VG_XACT_CLO(arg, "--progress=auto", vt_clo.progress_ms, VT_PROGRESS_AUTO) {
+   } else if VG_XACT_CLO(arg, "--progress=no", vt_clo.progress_ms, 0) {
+   } else if (VG_STR_CLO(arg, "--progress", size_arg)) {
+      ULong ms = 0;
+      if (!parse_seconds(size_arg, &ms) || ms == 0 || ms > 86400000)
+         VG_(fmsg_bad_option)(arg, "--progress takes a number of seconds (e.g. 10 or "
+                              "0.5, at most a day), 'auto' or 'no'\n");
+      vt_clo.progress_ms = (UInt)ms;
    } else if VG_BOOL_CLO(arg, "--timeline", vt_clo.timeline) {
    } else if VG_BOOL_CLO(arg, "--zero-page", vt_clo.zero_page) {
    } else if VG_BOOL_CLO(arg, "--fast-path", vt_clo.fast_path) {
@@ -368,6 +400,9 @@ void vt_print_usage(void)
 "    --callgrind-out-file=<file> also write faults per function with their\n"
 "                                callers in Callgrind's format\n"
 "                                (callgrind_annotate, KCachegrind) [none]\n"
+"    --progress=<seconds>|auto|no  a progress line every so many seconds\n"
+"                                (instructions, faults, resident pages);\n"
+"                                auto: every 2 s if the log is a terminal [auto]\n"
 "  simulated memory (every --policy runs with every --ram size):\n"
 "    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
 "    --swap=<size>|0|unlimited   swap space; 0: none [unlimited]\n"

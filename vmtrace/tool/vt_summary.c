@@ -42,6 +42,7 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    r->n_ips = tid != VG_INVALID_THREADID
                  ? vt_stack_trace(tid, r->ips, VT_STACK_DEPTH, r->ep) : 0;
    if (nr_invalid_seen <= 10) {
+      vt_progress_clear();
       VG_(umsg)("Invalid %s of address %#lx (%s)\n", vt_acc_name(acc), (Addr)addr,
                 reason == VT_INV_UNMAPPED ? "not in any mapping"
                 : reason == VT_INV_BEYOND_EOF ? "beyond the end of the mapped file"

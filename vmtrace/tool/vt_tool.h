@@ -48,8 +48,10 @@ struct vt_options {
    UInt         readahead_pages;
    Bool         fast_path;
    Bool         collect_atstart;
+   UInt         progress_ms;         /* 0: none; VT_PROGRESS_AUTO */
    Int          verbose;
 };
+#define VT_PROGRESS_AUTO (~0u)    /* every 2 s if the log is a terminal */
 extern struct vt_options vt_clo;
 /* vt_options.c */
 Bool vt_process_cmd_line_option(const HChar *arg);
@@ -187,6 +189,12 @@ void vt_sites_write_json(struct vt_out *o, UInt sim);
 void vt_sites_write_cg(void);
 void vt_sites_write_callgrind(void);
 void vt_sites_child(void);
+/* vt_progress.c: the progress line (--progress) */
+extern ULong vt_progress_next;     /* when vt_sample_tick calls vt_progress_tick */
+void vt_progress_init(void);
+void vt_progress_tick(void);
+void vt_progress_child(void);
+void vt_progress_clear(void);
 /* vt_sample.c */
 extern ULong vt_next_sample;
 void vt_sample_tick(void);
