@@ -345,6 +345,7 @@ struct vt_mm {                       /* like mm_struct */
    bool           collecting;        /* figures are counted (vt_set_collecting) */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
+   vt_u64       peak_rss_at;         /* the time (now) peak_rss was first reached */
 
    struct vt_wset *ws;               /* NULL: no sampling */
    vt_u64         rss_kind[VT_NR_MK];

@@ -162,10 +162,10 @@ static void write_totals(struct vt_out *o, const struct out_ctx *c)
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
    vt_out_fmt(o, ", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "
-                 "\"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
+                 "\"peak_resident_at\": %llu, \"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
                  "\"pte\": %llu, \"peak\": {\"pgd\": %llu, \"pud\": %llu, "
                  "\"pmd\": %llu, \"pte\": %llu}}}",
-              vt_mm.rss, vt_mm.peak_rss, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
+              vt_mm.rss, vt_mm.peak_rss, vt_mm.peak_rss_at, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
               vt_mm.nr_pt[2], vt_mm.nr_pt[3], vt_mm.peak_pt[0], vt_mm.peak_pt[1],
               vt_mm.peak_pt[2], vt_mm.peak_pt[3]);
 }
