@@ -284,9 +284,11 @@ void vt_finish(Int exitcode)
    vt_progress_clear();
    vt_sample_final();
    vt_share_refresh();
+   struct vt_written w;
+   vt_write_output(exitcode, &w);       /* first: the summary says where it went */
    if (VG_(clo_verbosity) > 0)
-      vt_print_summary(exitcode);
-   vt_write_output(exitcode);
+      vt_print_summary(exitcode, &w);
+   vt_written_free(&w);
    vt_share_exit();
    vt_rec_end();
 }

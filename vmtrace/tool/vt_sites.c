@@ -114,9 +114,12 @@ void vt_sites_sim_fault(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
    vt_sites_record(sim + 1, cls);
 }
 
+static void frames_free(void);
+
 /* A forked child's sites are its own. */
 void vt_sites_child(void)
 {
+   frames_free();
    for (ULong i = 0; i < nr_sites; i++)
       VG_(free)(all[i]);
    if (all)
@@ -303,15 +306,11 @@ static Int by_file_fn_line(const void *a, const void *b)
    return c;
 }
 
-void vt_sites_write_cg(void)
+Bool vt_sites_write_cg(const HChar *name)
 {
-   if (!vt_clo.cg_out_file)
-      return;
-   HChar *name = VG_(expand_file_name)("--cg-out-file", vt_clo.cg_out_file);
    struct vt_out *o = vt_out_open(name, "Cachegrind-format file");
-   VG_(free)(name);
    if (!o)
-      return;
+      return False;
    /* One record per fault site's innermost frame, then merged by line. */
    UInt ne = nr_events();
    struct line_rec *recs = VT_CALLOC("vt.cg", nr_sites ? nr_sites : 1, sizeof *recs);
@@ -357,11 +356,11 @@ void vt_sites_write_cg(void)
    }
    vt_out_str(o, "summary:");
    out_costs(o, total, ne);
-   vt_out_close(o, "Cachegrind-format file");
+   Bool ok = vt_out_close(o, "Cachegrind-format file");
    VG_(free)(recs);
    VG_(free)(total);
    VG_(free)(ev);
-   frames_free();
+   return ok;
 }
 
 /* ---- Callgrind format ---------------------------------------------------
@@ -513,15 +512,11 @@ static void out_name(struct vt_out *o, const HChar *key, UInt id, UChar *seen, U
 }
 enum { SEEN_OB = 1, SEEN_FL = 2, SEEN_FN = 4 };
 
-void vt_sites_write_callgrind(void)
+Bool vt_sites_write_callgrind(const HChar *name)
 {
-   if (!vt_clo.callgrind_out_file)
-      return;
-   HChar *name = VG_(expand_file_name)("--callgrind-out-file", vt_clo.callgrind_out_file);
    struct vt_out *o = vt_out_open(name, "Callgrind-format file");
-   VG_(free)(name);
    if (!o)
-      return;
+      return False;
    UInt ne = nr_events();
    ULong nr = 0, cap = nr_sites * 4 + 16;
    struct cg_rec *recs = VT_CALLOC("vt.cgr", cap, sizeof *recs);
@@ -634,12 +629,84 @@ void vt_sites_write_callgrind(void)
    }
    vt_out_str(o, "\ntotals:");
    out_costs(o, total, ne);
-   vt_out_close(o, "Callgrind-format file");
+   Bool ok = vt_out_close(o, "Callgrind-format file");
    vt_hash_destroy(&first_line);
    VG_(free)(recs);
    VG_(free)(total);
    VG_(free)(seen);
    VG_(free)(ev);
    strs_free();
-   frames_free();
+   return ok;
+}
+
+/* ---- the summary's fault sites ------------------------------------------ */
+
+/* The faults of simulation sim (0: the model) per source line of the
+   innermost frame, most first: the first max lines printed as
+   "  COUNT  fn (file:line): class n, ..."; returns how many lines hold
+   faults in all. */
+struct line_sum {
+   const struct frame *f;
+   ULong total, by_cls[VT_NR_FC];
+};
+
+static Int by_total(const void *a, const void *b)
+{
+   const struct line_sum *x = a, *y = b;
+   if (x->total != y->total)
+      return x->total > y->total ? -1 : 1;
+   Int c = VG_(strcmp)(x->f->file, y->f->file);
+   if (!c)
+      c = VG_(strcmp)(x->f->fn, y->f->fn);
+   return c ? c : x->f->line < y->f->line ? -1 : x->f->line > y->f->line ? 1 : 0;
+}
+
+static const HChar *basename(const HChar *path)
+{
+   const HChar *b = path;
+   for (const HChar *p = path; *p; p++)
+      if (*p == '/')
+         b = p + 1;
+   return b;
+}
+
+UInt vt_sites_print_lines(UInt sim, UInt max, const HChar *indent)
+{
+   ULong n = 0;
+   struct line_rec *recs = VT_CALLOC("vt.sum", nr_sites ? nr_sites : 1, sizeof *recs);
+   for (ULong i = 0; i < nr_sites; i++)
+      if (all[i]->sim == sim) {
+         recs[n].s = all[i];
+         recs[n++].f = frame_of(all[i]->n ? all[i]->ips[0] : 0);
+      }
+   VG_(ssort)(recs, n, sizeof *recs, by_file_fn_line);
+   struct line_sum *sums = VT_CALLOC("vt.sum", n ? n : 1, sizeof *sums);
+   UInt nl = 0;
+   for (ULong i = 0; i < n; i++) {
+      if (!i || by_file_fn_line(&recs[i], &recs[i - 1]))
+         sums[nl++].f = recs[i].f;
+      sums[nl - 1].total += recs[i].s->count;
+      sums[nl - 1].by_cls[recs[i].s->cls] += recs[i].s->count;
+   }
+   VG_(ssort)(sums, nl, sizeof *sums, by_total);
+   for (UInt i = 0; i < nl && i < max; i++) {
+      const struct line_sum *l = &sums[i];
+      HChar where[512], classes[256], safe[1024];
+      if (l->f->line)
+         VG_(snprintf)(where, sizeof where, "%s (%s:%u)", l->f->fn, basename(l->f->file),
+                       l->f->line);
+      else
+         VG_(snprintf)(where, sizeof where, "%s (in %s)", l->f->fn, basename(l->f->obj));
+      SizeT used = 0;
+      classes[0] = 0;
+      for (Int c = 0; c < VT_NR_FC && used < sizeof classes; c++)
+         if (l->by_cls[c])
+            used += VG_(snprintf)(classes + used, sizeof classes - used, "%s%s %'llu",
+                                  used ? ", " : "", vt_fault_classes[c].name, l->by_cls[c]);
+      VG_(umsg)("%s%'9llu  %s: %s\n", indent, l->total,
+                vt_log_name(where, safe, sizeof safe), classes);
+   }
+   VG_(free)(recs);
+   VG_(free)(sums);
+   return nl;
 }

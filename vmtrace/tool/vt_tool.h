@@ -180,14 +180,17 @@ void  vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
 ULong vt_memsim_next_tick(void);
 void  vt_memsim_advance(ULong now);
 void  vt_memsim_child(void);
-void  vt_memsim_summary(void);
+void  vt_memsim_summary(Bool verbose);
 void  vt_memsim_write_json(struct vt_out *o);
 UInt  vt_memsim_count(void);
 /* "POLICY.RAM" of simulation i (RAM as --ram wrote it), in buf. */
 const HChar *vt_memsim_name(UInt i, HChar *buf, SizeT size);
 void vt_sites_write_json(struct vt_out *o, UInt sim);
-void vt_sites_write_cg(void);
-void vt_sites_write_callgrind(void);
+Bool vt_sites_write_cg(const HChar *name);
+Bool vt_sites_write_callgrind(const HChar *name);
+/* The model's (sim 0) or a simulation's faults per source line, the first
+   max printed; returns the number of lines with faults. */
+UInt vt_sites_print_lines(UInt sim, UInt max, const HChar *indent);
 void vt_sites_child(void);
 /* vt_progress.c: the progress line (--progress) */
 extern ULong vt_progress_next;     /* when vt_sample_tick calls vt_progress_tick */
@@ -226,7 +229,14 @@ void vt_out_faults(struct vt_out *o, const struct vt_counts *c);
 void vt_out_stack(struct vt_out *o, DiEpoch ep, const Addr *ips, UInt n);
 const HChar *vt_acc_name(Int acc);
 void vt_perms_str(uint32_t vm_flags, HChar *buf);
-void vt_write_output(Int exitcode);
+/* What vt_write_output wrote, for the summary: names (NULL: not asked
+   for) and whether each was written whole. */
+struct vt_written {
+   HChar *out, *cg, *callgrind;
+   Bool   out_ok, cg_ok, callgrind_ok;
+};
+void vt_write_output(Int exitcode, struct vt_written *w);
+void vt_written_free(struct vt_written *w);
 extern ULong vt_start_time_ms;
 
 /* vt_summary.c: the log */
@@ -245,6 +255,6 @@ extern struct vt_invalid_rec vt_invalid_recs[VT_MAX_INVALID_RECS];
 extern UInt vt_nr_invalid_recs;
 void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason);
-void vt_print_summary(Int exitcode);
+void vt_print_summary(Int exitcode, const struct vt_written *w);
 void vt_finish(Int exitcode);
 #endif
