@@ -155,6 +155,9 @@ struct vt_sim_config {
    vt_u64   swap_pages;      /* swap slots; 0 = unlimited, unless no_swap */
    bool     no_swap;         /* no swap at all (--swap=0, the commonest
                                 setup): an anonymous page is never evicted */
+   vt_u64   key_limit;       /* > 0: every key is below it (a host that
+                                numbers its pages densely): pages are found
+                                in arrays of key_limit entries, not hashes */
    struct vt_policy_params params;
 };
 
