@@ -403,6 +403,12 @@ static void print_outputs(const struct vt_written *w)
       print_file("Callgrind:", w->callgrind, w->callgrind_ok);
    if (!w->out_ok)
       return;
+   /* a device or a FIFO (written in place) is no file to make a report of */
+   Bool in_place;
+   HChar *target = vt_out_target(w->out, &in_place);
+   VG_(free)(target);
+   if (in_place)
+      return;
    HChar q[2048], qh[2048], html[1024], safe[4200], cmd[4200];
    VG_(snprintf)(html, sizeof html, "%s.html", w->out);
    VG_(snprintf)(cmd, sizeof cmd, "vmtrace-report %s -o %s",
