@@ -244,8 +244,11 @@ var VARIANT = new RegExp('^(__[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_' +
 // line (each variant is its own assembly of the same file).
 function joinFrame(frame) {
   var f = stripAddress(frame);
-  var name = f.replace(/\s*\(.*$/, '');
-  var m = VARIANT.exec(name);
+  // the function's name: up to " (" (no regular expression over the whole
+  // frame: a frame may be any string, of any length)
+  var cut = f.indexOf(' (');
+  var name = cut < 0 ? f : f.slice(0, cut);
+  var m = name.length <= 200 ? VARIANT.exec(name) : null;
   return m ? m[1] + '_* (CPU-specific variants)' : f;
 }
 
