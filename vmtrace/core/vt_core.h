@@ -56,6 +56,11 @@ struct vt_host_ops {
                  enum vt_fault_class cls, int reason);
    /* Simulation number sim of mm ran out of memory bringing in addr. */
    void (*oom)(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
+   /* Simulation number sim of mm took a major fault of class cls
+      (swap_in, file_major) at addr, which the unlimited model may not
+      have taken: where a memory limit costs.  May be NULL. */
+   void (*sim_fault)(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
+                     enum vt_fault_class cls);
    /* Deliver the references the filter absorbed (vt_mm_sims_note_hits),
       before a simulation decides anything (mm->hits_noted). */
    void (*flush_hits)(void *ctx, struct vt_mm *mm);
@@ -373,6 +378,7 @@ struct vt_mm {                       /* like mm_struct */
    bool           collecting;        /* figures are counted (vt_set_collecting) */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
+   vt_u64       peak_rss_at;         /* the time (now) peak_rss was first reached */
 
    struct vt_wset *ws;               /* NULL: no sampling */
    vt_u64         rss_kind[VT_NR_MK];
