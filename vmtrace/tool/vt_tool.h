@@ -174,6 +174,7 @@ void vt_sites_write_json(struct vt_out *o);
 void vt_sites_write_cg(void);
 void vt_sites_child(void);
 /* vt_sample.c */
+#define VT_SAMPLE_INTERVAL (1ULL << 14)   /* the first sample's length */
 extern ULong vt_next_sample;
 void vt_sample_tick(void);
 void vt_sample_init(void);
