@@ -129,7 +129,17 @@ function writeWhole(out, data) {
   try {
     target = fs.realpathSync(out);
   } catch (e) {
-    // not there yet: created
+    // not there yet: created, where a dangling symbolic link points if out
+    // is one (a rename onto the link would replace it)
+    for (var depth = 0; depth < 40; depth++) {
+      var link;
+      try {
+        link = fs.readlinkSync(target);
+      } catch (e2) {
+        break;
+      }
+      target = path.resolve(path.dirname(target), link);
+    }
   }
   var st = null;
   try {

@@ -22,7 +22,7 @@ static bool is_pcache(const struct vt_vma *v, vt_pte pte)
 static vt_u64 pcache_key(const struct vt_file *f, vt_u64 pgoff)
 {
    vt_u64 id = f->shmem && f->gid ? f->gid
-             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ ((vt_u64)(uintptr_t)f << 17);
+             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ ((vt_u64)f->seq << 17);
    vt_u64 h = (id ^ (pgoff * 0xC2B2AE3D27D4EB4FULL)) * 0x100000001B3ULL;
    return (h ^ (h >> 29)) | PCACHE_KEY_BIT;
 }

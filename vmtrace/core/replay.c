@@ -22,6 +22,7 @@ struct vt_replay {
    vt_u64                  pos;          /* the reference's place in its superblock */
    vt_u64                  order;        /* of the previous reference (CONT) */
    bool                    sb_start;     /* a superblock begins: ticks due? */
+   int                     in_parent;    /* replaying a parent's trace up to the fork */
    struct vt_file        **files;        /* by trace index - 1 */
    uint32_t                nr_files;
    const char             *error;
@@ -70,10 +71,89 @@ static void file_event(struct vt_replay *rp, const struct vt_titem *it)
    rp->files[rp->nr_files++] = f;
 }
 
+/* ---- what the tool guarantees of each event, checked --------------------
+
+   The tool gives the core only what the kernel accepted: page-aligned
+   ranges inside the 47-bit user address space, sizes that fit, one fork
+   at a time.  A trace that says otherwise is corrupt (or made by hand),
+   and is refused before the core sees it. */
+#define USER_END ((vt_u64)1 << 47)
+
+static bool range_ok(vt_u64 start, vt_u64 len, bool aligned, bool nonempty)
+{
+   if (aligned && ((start | len) & (VT_PAGE_SIZE - 1)))
+      return false;
+   return (!nonempty || len) && start <= USER_END && len <= USER_END - start;
+}
+
+#define CORRUPT(what) "corrupt trace (" what ")"
+
+static const char *check_event(const struct vt_replay *rp, const struct vt_titem *it)
+{
+   const vt_u64 *a = it->arg;
+   const char *range = CORRUPT("a range outside the address space");
+   switch (it->op) {
+   case VT_TEV_FILE:
+      if (a[3] > (USER_END >> VT_PAGE_SHIFT))
+         return CORRUPT("a file larger than the address space");
+      return NULL;
+   case VT_TEV_MMAP:
+      /* (an unaligned or empty request is the core's to refuse, as it
+         refused it in the run: Valgrind's trampoline comes so) */
+      if (!range_ok(a[0], a[1], false, false))
+         return range;
+      if (a[3] > rp->nr_files)
+         return CORRUPT("a mapping of a file never defined");
+      if ((a[6] & 0xff) > VT_NR_MK || (a[6] >> 9))     /* VT_NR_MK: inferred */
+         return CORRUPT("an unknown mapping kind");
+      if (a[4] > (USER_END >> VT_PAGE_SHIFT) || a[5] > 1)
+         return CORRUPT("a mapping's file offset or populate flag out of range");
+      return NULL;
+   case VT_TEV_MUNMAP:
+   case VT_TEV_DONTNEED:
+      return range_ok(a[0], a[1], true, true) ? NULL : range;
+   case VT_TEV_MPROTECT:
+      return range_ok(a[0], a[1], true, true) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
+   case VT_TEV_MLOCK:
+      return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
+   case VT_TEV_MREMAP:
+      if ((a[0] | a[2]) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||
+          !range_ok(a[0], VT_PAGE_ALIGN(a[1]), true, false) ||
+          !range_ok(a[2], VT_PAGE_ALIGN(a[3]), true, true))
+         return range;
+      /* a move never overlaps its source (the kernel: EINVAL) */
+      if (a[2] != a[0] && a[2] < a[0] + VT_PAGE_ALIGN(a[1]) &&
+          a[0] < a[2] + VT_PAGE_ALIGN(a[3]))
+         return CORRUPT("a remap onto itself");
+      return NULL;
+   case VT_TEV_LABEL:
+   case VT_TEV_UNLABEL:
+      return range_ok(a[0], a[1], false, false) ? NULL : range;
+   case VT_TEV_BRK:
+      return a[0] <= USER_END ? NULL : range;
+   case VT_TEV_STACK:
+      return a[0] <= USER_END && a[1] <= USER_END ? NULL : range;
+   case VT_TEV_RESIZE:
+      return a[2] <= USER_END ? NULL : CORRUPT("a file larger than the address space");
+   case VT_TEV_MLOCKALL:
+      return a[0] <= 1 && a[1] <= 1 ? NULL : CORRUPT("a flag out of range");
+   case VT_TEV_COLLECT:
+   case VT_TEV_FORK_CHILD:
+      return a[0] <= 1 ? NULL : CORRUPT("a flag out of range");
+   default:
+      return NULL;
+   }
+}
+
 void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
 {
    const vt_u64 *a = it->arg;
    struct vt_replay *rp = mm->replay;
+   const char *bad = check_event(rp, it);
+   if (bad) {
+      fail(rp, it->offset, bad);
+      return;
+   }
    switch (it->op) {
    case VT_TEV_CONFIG:
       break;                          /* read when the address space was made */
@@ -81,17 +161,9 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       file_event(rp, it);
       break;
    case VT_TEV_MMAP: {
-      if (a[3] > rp->nr_files) {
-         fail(rp, it->offset, "corrupt trace (a mapping of a file never defined)");
-         break;
-      }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
                                a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff),
                                (a[6] & 0x100) ? vt_strdup(it->str) : NULL };
-      if (q.kind > VT_NR_MK) {
-         fail(rp, it->offset, "corrupt trace (an unknown mapping kind)");
-         break;
-      }
       vt_mmap(mm, &q);
       break;
    }
@@ -151,7 +223,7 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
       vt_access(rp->mm, it->page, it->acc);
       vt_u64 key;
       unsigned flags;
-      if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags))
+      if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags) && !rp->in_parent)
          rp->env->keys(rp->env->ctx, key, flags, rp->insns);
       return;
    }
@@ -231,15 +303,19 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    struct vt_trace_reader *pr = rp->env && rp->env->parent_trace
                               ? rp->env->parent_trace(rp->env->ctx, it.arg[0], it.arg[1]) : NULL;
    if (!pr || depth > 64) {
+      if (pr)
+         vt_trace_reader_free(pr);
       fail(rp, it.offset, "the trace of a forked child needs its parent's trace, "
                           "which is not there");
       return;
    }
    struct vt_trace_reader *child = rp->r;
    rp->r = pr;
+   rp->in_parent++;
    begin(rp, made, depth + 1);
    if (!rp->error)
       run(rp, it.arg[2]);
+   rp->in_parent--;
    vt_trace_reader_free(pr);
    rp->r = child;
    rp->nr_files = 0;                  /* the child's trace numbers its own */

@@ -232,6 +232,7 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->cold = !shmem && mm->cfg.cold_cache;
    if (shmem && vt_host->shmem_new_gid)
       f->gid = vt_host->shmem_new_gid(vt_host_ctx);
+   f->seq = mm->nr_files_made++;
    f->next = mm->files;
    mm->files = f;
    return f;

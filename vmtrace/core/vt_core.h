@@ -182,6 +182,9 @@ struct vt_file {                 /* like struct file + its inode */
    vt_u64   gid;                 /* shmem: an id all processes of the run
                                     share (host ops shmem_new_gid), or 0 */
    uint32_t refs;
+   uint32_t seq;                 /* made this many files after the first:
+                                    names it in simulation keys, the same
+                                    in every run and replay */
    struct vt_file *next;
 };
 
@@ -373,6 +376,7 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_free_ids, cap_free_ids;
    uint32_t       nr_retired, retire_limit;
    struct vt_file *files;
+   uint32_t       nr_files_made;     /* vt_file.seq of the next */
 
    vt_addr        start_brk, brk;    /* heap: [start_brk, PAGE_ALIGN(brk)) */
    int32_t        heap_vma_map;      /* mapping id of [heap] or -1 */

@@ -184,10 +184,12 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it);
    vt_sim_stats equals the online run's with the same policy and sizes.
    A forked child's trace begins where its parent's stood at the fork: the
    replay reads the parent's trace (found by parent_trace, which opens the
-   trace of that pid whose header's "id" is id, or returns NULL) up to
-   there first.  keys, if not
+   trace of that pid whose header's "id" is id, or returns NULL; the
+   replay frees the reader when it is done with it) up to there first.  keys, if not
    NULL, is told every reference's simulation key, in order, with its
-   VT_SIMA_* flags and time (for miss-ratio curves and export).  Returns
+   VT_SIMA_* flags and time (for miss-ratio curves and export): this
+   trace's own references only (a forked child's parent's, replayed up to
+   the fork, rebuild the address space but are not told).  Returns
    0, or -1 with *error (a one-line message naming the byte offset). */
 struct vt_sim;
 struct vt_replay_env {

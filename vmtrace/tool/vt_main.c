@@ -203,9 +203,16 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 static void check_output_path(const HChar *option, const HChar *template)
 {
    HChar *name = VG_(expand_file_name)(option, template);
-   SizeT n = VG_(strlen)(name) + 48;
+   Bool in_place;
+   HChar *target = vt_out_target(name, &in_place);
+   if (in_place) {                   /* /dev/null, a FIFO: written as it is */
+      VG_(free)(target);
+      VG_(free)(name);
+      return;
+   }
+   SizeT n = VG_(strlen)(target) + 48;
    HChar *probe = VG_(malloc)("vt.probe", n);
-   VG_(snprintf)(probe, n, "%s.probe.%d", name, VG_(getpid)());
+   VG_(snprintf)(probe, n, "%s.probe.%d", target, VG_(getpid)());
    SysRes sr = VG_(open)(probe, VKI_O_CREAT | VKI_O_EXCL | VKI_O_WRONLY, 0600);
    if (sr_isError(sr)) {
       VG_(fmsg)("Bad option: %s=%s: cannot create '%s' (%s)\n", option, template, name,
@@ -215,6 +222,7 @@ static void check_output_path(const HChar *option, const HChar *template)
    VG_(close)((Int)sr_Res(sr));
    VG_(unlink)(probe);
    VG_(free)(probe);
+   VG_(free)(target);
    VG_(free)(name);
 }
 

@@ -115,11 +115,20 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    if (!vt_clo.trace_out_file)
       return;
    rec_name = vt_image_file_name("--trace-out-file", vt_clo.trace_out_file, False);
-   SizeT n = VG_(strlen)(rec_name) + 32;
-   rec_tmp = VG_(malloc)("vt.rec", n);
-   VG_(snprintf)(rec_tmp, n, "%s.tmp.%d", rec_name, VG_(getpid)());
-   SysRes sr = VG_(open)(rec_tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY |
-                         02000000 /* O_CLOEXEC */, 0644);
+   Bool in_place;
+   HChar *target = vt_out_target(rec_name, &in_place);
+   SysRes sr;
+   if (in_place) {                   /* /dev/null, a FIFO: written as it is */
+      rec_tmp = NULL;
+      sr = VG_(open)(target, VKI_O_WRONLY | 02000000 /* O_CLOEXEC */, 0);
+   } else {
+      SizeT n = VG_(strlen)(target) + 32;
+      rec_tmp = VG_(malloc)("vt.rec", n);
+      VG_(snprintf)(rec_tmp, n, "%s.tmp.%d", target, VG_(getpid)());
+      sr = VG_(open)(rec_tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY |
+                     02000000 /* O_CLOEXEC */, 0644);
+   }
+   VG_(free)(target);
    if (sr_isError(sr)) {
       VG_(umsg)("error: cannot create the trace file '%s' (%s); no trace\n", rec_name,
                 vt_errno_text(sr_Err(sr)));
@@ -154,15 +163,21 @@ void vt_rec_end(void)
    rec_fd = -1;
    HChar *final = vt_exec_pending
       ? vt_image_file_name("--trace-out-file", vt_clo.trace_out_file, True) : rec_name;
+   Bool in_place;
+   HChar *target = vt_out_target(final, &in_place);
    struct vg_stat st;
-   ULong size = sr_isError(VG_(stat)(rec_tmp, &st)) ? 0 : (ULong)st.size;
-   if (rec_failed || size != rec_bytes || VG_(rename)(rec_tmp, final) != 0) {
+   ULong size = !rec_tmp ? rec_bytes
+              : sr_isError(VG_(stat)(rec_tmp, &st)) ? 0 : (ULong)st.size;
+   if (rec_failed || size != rec_bytes ||
+       (rec_tmp && VG_(rename)(rec_tmp, target) != 0)) {
       VG_(umsg)("error: writing the trace file '%s' failed (%llu of %llu bytes "
                 "written): no file left\n", final, size, rec_bytes);
-      VG_(unlink)(rec_tmp);
+      if (rec_tmp)
+         VG_(unlink)(rec_tmp);
    } else if (VG_(clo_verbosity) > 1) {
       VG_(umsg)("Trace written to %s (%llu bytes)\n", final, rec_bytes);
    }
+   VG_(free)(target);
    if (final != rec_name)
       VG_(free)(final);
    VG_(free)(rec_name);
