@@ -433,18 +433,33 @@ Linker.prototype.set = function (from, min, max) {
 };
 
 // Charts reset by a double-click report their full range (null): each
-// linked chart then shows its whole time axis.
-function resetToFullRange(linker) {
+// linked chart then shows its whole time axis, or `full` ([min, max]) when
+// given (the time view: from 0, where the heatmap starts, to the end).
+function resetToFullRange(linker, full) {
   linker.members.forEach(function (m) {
     if (!m.plot) return;
     var inner = m.setRange;
     m.setRange = function (a, b) {
       if (a === null || b === null) {
         var x = m.plot.data[0];
-        inner(x[0], x[x.length - 1]);
+        if (full) inner(full[0], full[1]);
+        else inner(x[0], x[x.length - 1]);
       } else inner(a, b);
     };
   });
+  if (full) linker.members.forEach(function (m) { if (m.plot) m.setRange(full[0], full[1]); });
+}
+
+var TIME_AXIS = 150;
+
+// The plot area of a uPlot chart inside its holder (.chart), in CSS
+// pixels: {left, width}, from the chart's own layout (its bbox, in canvas
+// pixels), so it is known before the page lays the chart out.
+function plotArea(plot, dpr) {
+  var b = plot && plot.bbox;
+  if (!b || !(b.width > 0)) return null;
+  dpr = dpr || 1;
+  return { left: b.left / dpr, width: b.width / dpr };
 }
 
 // Creates a uPlot in `el` for a time spec, joined to the linker.
@@ -452,6 +467,9 @@ function resetToFullRange(linker) {
 // simulated file's time charts).
 function makeTimeChart(el, spec, pageSize, uPlot, linker, width, syncKey) {
   var u = toUplot(spec, width, 220, pageSize, uPlot);
+  // A wide y axis: the heatmap under the charts labels its rows there, and
+  // its plot area starts where theirs do.
+  u.opts.axes[1].size = TIME_AXIS;
   var member = null;
   u.opts.cursor.sync = { key: syncKey || 'vmtrace-time', setSeries: false };
   u.opts.hooks = {
@@ -482,6 +500,6 @@ module.exports = {
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,
   nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs,
       compareSpecs: compareSpecs,
-  makeTimeChart: makeTimeChart, makeChart: makeChart,
+  makeTimeChart: makeTimeChart, makeChart: makeChart, plotArea: plotArea,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS
 };

@@ -164,20 +164,29 @@ function validateTimeline(tl) {
   }
 }
 
-function validateHeatmap(hm) {
-  need({ heatmap: hm }, 'heatmap', 'object');
-  if (need(hm, 't_step', 'int', 'heatmap') === 0) fail('heatmap.t_step should be above 0, not 0');
-  var b = need(hm, 'buckets', 'int', 'heatmap');
-  var rows = need(hm, 'rows', 'array', 'heatmap');
-  var counts = need(hm, 'counts', 'array', 'heatmap');
-  rows.forEach(function (r, i) {
-    needAll(r, 'heatmap.rows[' + i + ']', { start: 'int', end: 'int' });
+function validateHeat(hm) {
+  need({ heat: hm }, 'heat', 'object');
+  ['epoch', 'column_epochs', 'chunk_pages'].forEach(function (k) {
+    if (need(hm, k, 'int', 'heat') === 0) fail('heat.' + k + ' should be above 0, not 0');
   });
-  if (counts.length !== rows.length * b) {
-    fail('heatmap.counts has ' + counts.length + ' entries, expected rows × buckets = ' +
-      rows.length * b);
+  var ncols = need(hm, 'columns', 'int', 'heat');
+  var last = need(hm, 'last_epochs', 'int', 'heat');
+  if (last > hm.column_epochs) {
+    fail('heat.last_epochs is ' + last + ', above column_epochs ' + hm.column_epochs);
   }
-  checkSeries(counts, counts.length, 'heatmap.counts');
+  var rows = need(hm, 'rows', 'array', 'heat');
+  rows.forEach(function (r, i) {
+    var where = 'heat.rows[' + i + ']';
+    needAll(r, where, { start: 'int', end: 'int', cells: 'array' });
+    r.cells.forEach(function (run, k) {
+      var w = where + '.cells[' + k + ']';
+      need({ run: run }, 'run', 'array', w);
+      checkSeries(run, run.length, w);
+      if (run.length < 2 || run[0] + run.length - 1 > ncols) {
+        fail(w + ' should be [first column, value...] inside ' + ncols + ' columns');
+      }
+    });
+  });
 }
 
 function validateFaultSites(sites) {
@@ -281,7 +290,7 @@ function validate(d) {
   // The planned sections: optional, but checked when present so that the
   // viewer never meets a half-formed one.
   if (d.timeline !== undefined && d.timeline !== null) validateTimeline(d.timeline);
-  if (d.heatmap !== undefined && d.heatmap !== null) validateHeatmap(d.heatmap);
+  if (d.heat !== undefined && d.heat !== null) validateHeat(d.heat);
   if (d.fault_sites !== undefined && d.fault_sites !== null) validateFaultSites(d.fault_sites);
   if (d.simulations !== undefined && d.simulations !== null) {
     validateSimulations(d.simulations, classes);

@@ -62,7 +62,7 @@ function result(ok, name, diag) {
 function expectFor(file, base) {
   var d = V.parse(fs.readFileSync(file, 'utf8'));
   var charts = C.timeSpecs(d).map(function (s) { return s.id; });
-  if (d.heatmap) charts.push('chart-heatmap');
+  if (d.heat) charts.push('chart-heatmap');
   if (C.policySpec(d)) charts.push('chart-policies');
   var sections = base.sections.slice();
   var absent = (base.absent || []).slice();
@@ -197,6 +197,70 @@ async function check(browser, name, file, expect) {
       .concat(info.errorsShown).concat(diag));
 }
 
+// The heatmap's figures against the synthetic file, computed here
+// independently: each column's page-epochs spread evenly over its epochs,
+// the heat of a time span the page-epochs of the epochs it covers (a part
+// of an epoch counted by its part) over those epochs.
+function expectedHeat(hm, row, t0, t1) {
+  var perEpoch = [];
+  for (var c = 0; c < hm.columns; c++) {
+    var e = c === hm.columns - 1 ? hm.last_epochs : hm.column_epochs;
+    var v = 0;
+    hm.rows[row].cells.forEach(function (run) {
+      if (c >= run[0] && c < run[0] + run.length - 1) v = run[c - run[0] + 1];
+    });
+    for (var k = 0; k < e; k++) perEpoch.push(v / e);
+  }
+  var pe = 0;
+  var ep = 0;
+  perEpoch.forEach(function (v, i) {
+    var a = Math.max(t0, i * hm.epoch);
+    var b = Math.min(t1, (i + 1) * hm.epoch);
+    if (b > a) { pe += v * (b - a) / hm.epoch; ep += (b - a) / hm.epoch; }
+  });
+  return ep ? pe / ep : 0;
+}
+
+function checkHeat(r, diag) {
+  var hm = fixtures.makeFile({}).heat;
+  var H = require('../../reports/src/heatmap');
+  diag.push('heatmap plot area left/width ' + JSON.stringify(r.align) + '; before zoom ' +
+      r.before.bins + ' bins over ' + JSON.stringify(r.before.range) + ', after ' + r.after.bins +
+          ' over ' + JSON.stringify(r.after.range) + '; scale ticks ' + JSON.stringify(r.scale));
+  if (Math.abs(r.align[0] - r.align[1]) > 1 || Math.abs(r.align[2] - r.align[3]) > 1) {
+    throw new Error('the heatmap\'s plot area is not under the time charts\': ' +
+        JSON.stringify(r.align));
+  }
+  [r.before, r.after].forEach(function (p, k) {
+    var c = p.cell;
+    var want = expectedHeat(hm, r.row, c.t0, c.t1);
+    var shown = Number(/heat ([0-9.]+) pages/.exec(p.tip)[1]);
+    var t = /instructions ([0-9,]+)–([0-9,]+)/.exec(p.tip);
+    var span = [Number(t[1].replace(/,/g, '')), Number(t[2].replace(/,/g, ''))];
+    diag.push((k ? 'after' : 'before') + ' zoom: bin ' + JSON.stringify(span) + ' heat shown ' +
+        shown + ', expected ' + want.toFixed(4) + '; pixel ' + JSON.stringify(p.px));
+    if (Math.abs(shown - want) > 0.0005 + 1e-9) {
+      throw new Error('heat ' + shown + ' shown, expected ' + want);
+    }
+    var colour = H.colorOf(H.intensity(want, r.max, r.lo));
+    if (p.px.some(function (v, i) { return Math.abs(v - colour[i]) > 2; })) {
+      throw new Error('pixel ' + JSON.stringify(p.px) + ' is not the colour of heat ' + want +
+          ' (' + JSON.stringify(colour) + ')');
+    }
+  });
+  // 1744 columns: the whole run is averaged into the plot's pixels; a
+  // quarter of it is re-binned finer.
+  var w0 = (r.before.range[1] - r.before.range[0]) / r.before.bins;
+  var w1 = (r.after.range[1] - r.after.range[0]) / r.after.bins;
+  if (!(r.before.bins < hm.columns && w1 < w0 / 3)) {
+    throw new Error('not re-binned on zoom: ' + w0 + ' then ' + w1 + ' instructions a bin');
+  }
+  if (!(r.max > 0) || !r.scale.length ||
+      r.scale.some(function (v) { return !/^[125]$/.test(String(v[0]).replace(/0|\./g, '')); })) {
+    throw new Error('the colour scale has no round ticks: ' + JSON.stringify(r.scale));
+  }
+}
+
 // Interactions on the synthetic report: sort the mappings by faults, zoom
 // the heatmap by a drag and see the time charts follow, filter the fault
 // sites, open a stack.
@@ -214,19 +278,41 @@ async function interactSynthetic(page, diag) {
     });
     out.sortedDesc = vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
     out.sortAttr = th.getAttribute('aria-sort');
-    // drag across the middle of the heatmap
+    // the heatmap: its plot area under the time charts', a cell's heat
+    // under the pointer, then a drag across the middle (zoom: re-binned)
+    var view = window.__vmtraceHeat;
     var c = document.querySelector('#chart-heatmap canvas');
     var rect = c.getBoundingClientRect();
-    var y = rect.top + 10;
+    var plot0 = (window.__vmtraceTimePlots || [])[0];
+    var over = plot0.over.getBoundingClientRect();
+    out.align = [rect.left + view.left, over.left, view.plotW, over.width];
+    // the middle of the band of the first row with cells
+    var band = view.layout.bands[0];
+    var y = rect.top + band.y + 1;
     function ev(type, x) {
       var e = new MouseEvent(type, { clientX: x, clientY: y, bubbles: true });
       (type === 'mouseup' ? document : c).dispatchEvent(e);
     }
-    var x0 = rect.left + 190 + (rect.width - 198) * 0.25;
-    var x1 = rect.left + 190 + (rect.width - 198) * 0.5;
+    function probe(f) {
+      var x = rect.left + view.left + view.plotW * f;
+      ev('mousemove', x);
+      var cell = view.cellAt(x - rect.left, y - rect.top);
+      var dpr = window.devicePixelRatio || 1;
+      var px = c.getContext('2d').getImageData(Math.round((x - rect.left) * dpr),
+          Math.round((y - rect.top) * dpr), 1, 1).data;
+      return { tip: document.querySelector('.heatmap-tip').textContent, cell: cell,
+        bins: view.bins.n, range: view.range.slice(), px: [px[0], px[1], px[2]] };
+    }
+    out.before = probe(0.3);
+    var x0 = rect.left + view.left + view.plotW * 0.25;
+    var x1 = rect.left + view.left + view.plotW * 0.5;
     ev('mousedown', x0); ev('mousemove', (x0 + x1) / 2); ev('mousemove', x1); ev('mouseup', x1);
-    var tip = document.querySelector('.heatmap-tip');
-    out.tip = tip ? tip.textContent : '';
+    out.after = probe(0.3);
+    out.scale = view.scaleTicks;
+    out.max = view.max;
+    out.lo = view.lo;
+    out.row = band.first;
+    out.tip = out.after.tip;
     // fault-site class filter
     var sel = document.querySelector('#sec-faultsites select');
     sel.value = 'swap_in';
@@ -244,7 +330,10 @@ async function interactSynthetic(page, diag) {
   if (!r.sortedDesc || r.sortAttr !== 'descending') throw new Error(
       'sorting the mappings by faults did not work');
   if (!r.filtered) throw new Error('the fault-site class filter did not work');
-  if (!/pages referenced/.test(r.tip)) throw new Error('the heatmap tooltip did not show');
+  if (!/pages referenced per 4,096 instructions/.test(r.tip)) {
+    throw new Error('the heatmap tooltip did not show');
+  }
+  checkHeat(r, diag);
   var zoom = await page.evaluate(
       '(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { ' +
       'return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; ' +

@@ -1,6 +1,6 @@
 'use strict';
 // Synthetic vmtrace output files for the report's tests: every planned
-// section (timeline, heatmap, fault_sites, simulations, process-tree keys)
+// section (timeline, heat, fault_sites, simulations, process-tree keys)
 // and strings from the "run" that are markup, to prove they stay text.
 //
 //   node tests/report/fixtures.js OUTDIR   writes synthetic.json, a tree of
@@ -219,27 +219,37 @@ function makeFile(opts) {
   }
   d.timeline = tl;
 
-  // heatmap: each mapping split into up to 8 rows
+  // heat: each mapping split into up to 8 rows; epochs of 4096
+  // instructions in 1800 columns (more than a chart has pixels, so the
+  // report must average them); a row's value is its page-epochs, at most
+  // its pages times the column's epochs.
   var rows = [];
   maps.forEach(function (m) {
     if (m.unmapped_at !== null) return;
     var k = Math.min(8, Math.max(1, Math.round((m.end - m.start) / MiB)));
     var step = Math.ceil((m.end - m.start) / k / 4096) * 4096;
     for (var s = m.start; s < m.end; s += step) rows.push(
-        { start: s, end: Math.min(m.end, s + step), mapping: m.id });
+        { start: s, end: Math.min(m.end, s + step), mapping: m.id, cells: [] });
   });
-  var buckets = 64;
-  var tStep = Math.ceil(instructions / buckets);
-  var counts = [];
+  var epochs = Math.ceil(instructions / 4096);
+  var ncols = 1800;
+  var colEpochs = Math.ceil(epochs / ncols);
+  ncols = Math.ceil(epochs / colEpochs);
   rows.forEach(function (row, ri) {
     var pages = (row.end - row.start) / 4096;
-    for (var b = 0; b < buckets; b++) {
-      var wave = Math.sin((b / buckets) * Math.PI * 2 + ri * 0.6);
-      var v = wave > 0.3 ? Math.round(pages * wave * r()) : r() < 0.05 ? 1 : 0;
-      counts.push(Math.min(pages, v));
+    var run = null;
+    for (var c = 0; c < ncols; c++) {
+      var e = c === ncols - 1 ? epochs - (ncols - 1) * colEpochs : colEpochs;
+      var wave = Math.sin((c / ncols) * Math.PI * 2 + ri * 0.6);
+      var v = wave > 0.3 ? Math.round(pages * e * wave * r()) : r() < 0.05 ? 1 : 0;
+      if (v > 0) {
+        if (!run) { run = [c]; row.cells.push(run); }
+        run.push(Math.min(pages * e, v));
+      } else run = null;
     }
   });
-  d.heatmap = { t_step: tStep, buckets: buckets, rows: rows, counts: counts };
+  d.heat = { epoch: 4096, column_epochs: colEpochs, columns: ncols,
+      last_epochs: epochs - (ncols - 1) * colEpochs, chunk_pages: 256, rows: rows };
 
   // fault sites
   var sites = [];
