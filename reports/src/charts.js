@@ -174,6 +174,87 @@ function policySpec(d) {
   };
 }
 
+// ---- one simulation over time (timeline.simulations[i]) ---------------------
+
+function simSeries(d, i) {
+  var tl = d.timeline;
+  var ss = tl && Array.isArray(tl.simulations) ? tl.simulations[i] : null;
+  if (!ss || !tl.t || !tl.t.length || !ss.resident || ss.resident.length !== tl.t.length) {
+    return null;
+  }
+  return ss;
+}
+
+// The simulation's memory as `free` shows a machine's: used (swap-backed
+// pages: anonymous and shared memory), buff/cache (the page cache's file
+// pages), free (frames unused), stacked up to the RAM; available (free plus
+// the page cache, which can be dropped: MemAvailable's idea) and swap used
+// as lines.
+function simMemorySpec(d, i) {
+  var ss = simSeries(d, i);
+  var sim = d.simulations[i];
+  if (!ss) return null;
+  var ram = sim.ram_pages;
+  var used = ss.anon;
+  var cache = ss.resident.map(function (v, k) { return v - ss.anon[k]; });
+  var free = ss.resident.map(function (v) { return Math.max(0, ram - v); });
+  var avail = ss.anon.map(function (v) { return Math.max(0, ram - v); });
+  var series = [
+    { label: 'used', raw: used, color: '#e15759', stacked: true, stepped: true },
+    { label: 'buff/cache', raw: cache, color: '#b07aa1', stacked: true, stepped: true },
+    { label: 'free', raw: free, color: '#bab0ac', stacked: true, stepped: true },
+    { label: 'available', raw: avail, color: '#59a14f', dash: [6, 3], width: 2, stepped: true },
+    { label: 'swap used', raw: ss.swap_used, color: '#4e79a7', width: 2, stepped: true }
+  ];
+  var bands = applyStack(series);
+  return {
+    id: 'chart-sim-memory', title: 'Memory of ' + sim.policy + ' with ' +
+        F.int(ram) + ' pages of RAM, as free shows it',
+    note: 'At the end of each sample: used (swap-backed pages: anonymous and shared memory), ' +
+        'buff/cache (file pages of the page cache) and free frames, stacked up to the RAM; ' +
+        'available (free plus the page cache, which can be dropped) and swap used as lines.',
+    x: d.timeline.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
+    raw: { used: used, cache: cache, free: free, available: avail, swap_used: ss.swap_used }
+  };
+}
+
+// Its faults and paging per sample, as vmstat shows them: minor faults,
+// the major ones (swap-ins, file reads), pages swapped out, evictions.
+function simActivitySpec(d, i) {
+  var ss = simSeries(d, i);
+  var sim = d.simulations[i];
+  if (!ss) return null;
+  var series = [
+    { label: 'minor faults', raw: ss.minor, color: '#59a14f', stepped: true },
+    { label: 'swap-in (si)', raw: ss.swap_in, color: '#4e79a7', width: 2, stepped: true },
+    { label: 'file major', raw: ss.file_major, color: '#17becf', width: 2, stepped: true },
+    { label: 'swap-out (so)', raw: ss.swap_out, color: '#e15759', dash: [6, 3], stepped: true },
+    { label: 'evictions', raw: ss.evictions, color: '#9c755f', dash: [2, 3], stepped: true }
+  ];
+  applyStack(series);
+  return {
+    id: 'chart-sim-activity', title: 'Faults and paging of ' + sim.policy + ' with ' +
+        F.int(sim.ram_pages) + ' pages of RAM, as vmstat shows them',
+    note: 'During each sample of up to ' + F.int(d.timeline.interval) + ' instructions: ' +
+        'minor faults, the major ones (swap-ins and file reads), pages swapped out and pages ' +
+        'evicted (file pages dropped included). Thrashing starts where the major faults rise.',
+    x: d.timeline.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
+    raw: { minor: ss.minor, swap_in: ss.swap_in, file_major: ss.file_major, swap_out:
+        ss.swap_out, evictions: ss.evictions }
+  };
+}
+
+// The simulation to show first: the one with the most major faults (where
+// thrashing is to be seen), else the first.
+function defaultSim(d) {
+  var best = -1;
+  var bi = 0;
+  (d.simulations || []).forEach(function (s, i) {
+    if (simSeries(d, i) && s.faults.major > best) { best = s.faults.major; bi = i; }
+  });
+  return bi;
+}
+
 // The memory of a process tree over wall-clock time (tree.treeMemory):
 // each process's PSS stacked, as steps, so the top is the tree's memory with
 // every page shared copy-on-write counted once; the peak is marked. At most
@@ -495,6 +576,8 @@ function makeChart(el, spec, pageSize, uPlot, width) {
 module.exports = {
   stack: stack, applyStack: applyStack,
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
+  simMemorySpec: simMemorySpec, simActivitySpec: simActivitySpec, defaultSim: defaultSim,
+  simSeries: simSeries,
   treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS:
       MAX_TREE_CHARTS,
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,

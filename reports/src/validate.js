@@ -162,7 +162,21 @@ function validateTimeline(tl) {
       });
     });
   }
+  if (tl.simulations !== undefined) {
+    need(tl, 'simulations', 'array', 'timeline');
+    tl.simulations.forEach(function (ss, i) {
+      var where = 'timeline.simulations[' + i + ']';
+      need({ s: ss }, 's', 'object', where);
+      SIM_SERIES.forEach(function (k) {
+        var a = need(ss, k, 'array', where);
+        if (a.length) checkSeries(a, n, where + '.' + k);
+      });
+    });
+  }
 }
+
+var SIM_SERIES = ['resident', 'anon', 'swap_used', 'minor', 'swap_in', 'file_major', 'swap_out',
+  'evictions'];
 
 function validateHeat(hm) {
   need({ heat: hm }, 'heat', 'object');

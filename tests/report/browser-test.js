@@ -64,6 +64,9 @@ function expectFor(file, base) {
   var charts = C.timeSpecs(d).map(function (s) { return s.id; });
   if (d.heat) charts.push('chart-heatmap');
   if (C.policySpec(d)) charts.push('chart-policies');
+  if (d.simulations && C.simSeries(d, C.defaultSim(d))) {
+    charts.push('chart-sim-memory', 'chart-sim-activity');
+  }
   var sections = base.sections.slice();
   var absent = (base.absent || []).slice();
   [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites],
@@ -344,6 +347,66 @@ async function interactSynthetic(page, diag) {
       'the time charts did not follow the heatmap zoom');
 }
 
+// Each simulation over time: the one with the most major faults first;
+// the free view's stack tops out at the RAM at every sample, its lines and
+// the vmstat view's per-sample figures are the synthetic file's (computed
+// here from its timeline.simulations), and the per-sample swap-ins, file
+// majors and swap-outs add up to the simulation's totals. Then another
+// simulation is picked in the list, and the charts follow.
+async function interactSims(page, diag) {
+  var d = fixtures.makeFile({});
+  var read = '(' + function () {
+    return (window.__vmtraceSimCharts || []).map(function (c) {
+      return { sim: c.sim, id: c.id, data: c.plot.data, series: c.plot.series.map(
+          function (x) { return x.label; }) };
+    });
+  }.toString() + ')()';
+  var best = 0;
+  d.simulations.forEach(function (s, i) {
+    if (s.faults.major > d.simulations[best].faults.major) best = i;
+  });
+  function check(got, i) {
+    var ss = d.timeline.simulations[i];
+    var sim = d.simulations[i];
+    var ram = sim.ram_pages;
+    if (got.length !== 2 || got[0].sim !== i) {
+      throw new Error('simulation charts for ' + JSON.stringify(got.map(function (g) {
+        return [g.sim, g.id];
+      })) + ', expected two for simulation ' + i);
+    }
+    var mem = got[0].data;
+    var act = got[1].data;
+    var eq = function (a, b, what) {
+      for (var k = 0; k < b.length; k++) {
+        if (Math.abs(a[k] - b[k]) > 1e-9) {
+          throw new Error(what + ' at sample ' + k + ': ' + a[k] + ', expected ' + b[k]);
+        }
+      }
+    };
+    eq(mem[1], ss.anon, 'used');
+    eq(mem[2], ss.resident, 'used + buff/cache');
+    eq(mem[3], ss.resident.map(function () { return ram; }), 'used + buff/cache + free');
+    eq(mem[4], ss.anon.map(function (v) { return ram - v; }), 'available');
+    eq(mem[5], ss.swap_used, 'swap used');
+    eq(act[1], ss.minor, 'minor faults');
+    var sum = function (a) { return a.reduce(function (x, y) { return x + y; }, 0); };
+    [[2, sim.faults.swap_in, 'swap-ins'], [3, sim.faults.file_major, 'file majors'],
+      [4, sim.swap_outs, 'swap-outs']].forEach(function (x) {
+      if (sum(act[x[0]]) !== x[1]) {
+        throw new Error(x[2] + ' per sample add up to ' + sum(act[x[0]]) + ', not ' + x[1]);
+      }
+    });
+    diag.push('simulation ' + i + ' (' + sim.policy + ', ' + ram + ' pages): free view and ' +
+        'vmstat view match the file; ' + sim.faults.swap_in + ' swap-ins, ' + sim.swap_outs +
+            ' swap-outs');
+  }
+  check(await page.evaluate(read), best);
+  var other = best === 0 ? 1 : 0;
+  await page.evaluate('(function () { var s = document.getElementById("sim-select"); ' +
+      's.value = "' + other + '"; s.dispatchEvent(new Event("change")); })()');
+  check(await page.evaluate(read), other);
+}
+
 async function interactTree(page, diag) {
   var r = await page.evaluate('(' + function () {
     var rows = document.querySelectorAll('#sec-processes [data-table="tree"] tbody tr');
@@ -497,19 +560,24 @@ async function main() {
     name: 'synthetic, all sections', file:
         makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
     expect: {
-      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-sim-memory', 'chart-sim-activity'],
       sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings',
           'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
               'sec-invalid'],
       absent: ['sec-processes'],
       text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>'],
-      interact: interactSynthetic
+      interact: async function (page, diag) {
+        await interactSynthetic(page, diag);
+        await interactSims(page, diag);
+      }
     }
   });
   cases.push({
     name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-sim-memory', 'chart-sim-activity',
           'chart-tree-memory'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
       text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory',
@@ -540,7 +608,7 @@ async function main() {
         makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies',
+          'chart-heatmap', 'chart-policies', 'chart-sim-memory', 'chart-sim-activity',
         'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings',
           'sec-faultsites'].concat(nativeSections),
@@ -567,7 +635,7 @@ async function main() {
         makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies',
+          'chart-heatmap', 'chart-policies', 'chart-sim-memory', 'chart-sim-activity',
         'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes',
           'sec-summary'].concat(nativeSections),

@@ -288,6 +288,36 @@ function makeFile(opts) {
     });
   });
   d.simulations = sims;
+
+  // each simulation over time: its events spread over the samples so that
+  // they add up to its totals; resident pages grow to its RAM, 70 % of
+  // them swap-backed; swap in use grows with the pages beyond the RAM.
+  var ns = tl.t.length;
+  tl.simulations = sims.map(function (s) {
+    var ss = { resident: [], anon: [], swap_used: [], minor: [], swap_in: [], file_major: [],
+      swap_out: [], evictions: [] };
+    var spread = function (key, total) {
+      var left = total;
+      for (var i = 0; i < ns; i++) {
+        var v = i === ns - 1 ? left : Math.min(left, Math.round((total / ns) * (0.5 + r())));
+        ss[key].push(v);
+        left -= v;
+      }
+    };
+    spread('minor', s.faults.minor);
+    spread('swap_in', s.faults.swap_in);
+    spread('file_major', s.faults.file_major);
+    spread('swap_out', s.swap_outs);
+    spread('evictions', s.evictions);
+    for (var i = 0; i < ns; i++) {
+      var want = Math.round(touched * Math.min(1, ((i + 1) / ns) * 1.4));
+      var res = Math.min(s.ram_pages, want);
+      ss.resident.push(res);
+      ss.anon.push(Math.round(res * 0.7));
+      ss.swap_used.push(Math.max(0, want - s.ram_pages));
+    }
+    return ss;
+  });
   return d;
 }
 
