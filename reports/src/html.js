@@ -44,7 +44,7 @@ function build(payload, assets) {
   var csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src " +
     sha256(uplot) + ' ' + sha256(viewer) + "; base-uri 'none'; form-action 'none'";
   var title = 'vmtrace report';
-  var files = payload.files.filter(function (f) { return !V.isNative(f.data); });
+  var files = payload.files.filter(function (f) { return V.isOut(f.data); });
   var nat = payload.files.filter(function (f) { return V.isNative(f.data); })[0];
   var prog = function (cmd) { return cmd && cmd.length ?
       String(cmd[0]).replace(/^.*\//, '') : ''; };

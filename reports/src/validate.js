@@ -12,6 +12,7 @@
 
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
+var SIM_FORMAT = 'vmtrace-sim';
 
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
 
@@ -252,17 +253,18 @@ function validate(d) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
-  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT) {
+  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT) {
     fail('not a vmtrace output file (format is ' + JSON.stringify(d.format).slice(0, 80) +
-      ', not "vmtrace-out" or "' + NATIVE_FORMAT + '")');
+      ', not "vmtrace-out", "' + NATIVE_FORMAT + '" or "' + SIM_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
-    fail('unsupported ' + (d.format === NATIVE_FORMAT ? NATIVE_FORMAT + ' ' : '') + 'version ' +
+    fail('unsupported ' + (d.format !== 'vmtrace-out' ? d.format + ' ' : '') + 'version ' +
       JSON.stringify(d.version).slice(0, 80) + ' (this vmtrace-report reads version ' +
       SUPPORTED_VERSION + ')');
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
+  if (d.format === SIM_FORMAT) return validateSimResult(d);
   need(d, 'tool', 'object');
   validateRun(d);
   need(d, 'options', 'object');
@@ -370,6 +372,34 @@ function isNative(d) {
   return !!d && d.format === NATIVE_FORMAT;
 }
 
+// ---- vmtrace-sim result files (docs/output-format.md, third part) -------------
+// The report reads their curves only: the exact LRU and OPT miss-ratio
+// curves drawn over the tool's simulations.
+
+function isSimResult(d) {
+  return !!d && d.format === SIM_FORMAT;
+}
+
+// A vmtrace-out file (neither vmtrace-native's nor vmtrace-sim's).
+function isOut(d) {
+  return !!d && d.format === 'vmtrace-out';
+}
+
+function validateSimResult(d) {
+  var curves = need(d, 'curves', 'array');
+  curves.forEach(function (c, i) {
+    var where = 'curves[' + i + ']';
+    needAll(c, where, { policy: 'string', exact: 'bool', references: 'int', cold: 'int',
+      sizes: 'array', misses: 'array' });
+    checkSeries(c.misses, c.sizes.length, where + '.misses', where + '.sizes');
+    checkSeries(c.sizes, c.sizes.length, where + '.sizes');
+    for (var k = 1; k < c.sizes.length; k++) {
+      if (!(c.sizes[k] > c.sizes[k - 1])) fail(where + '.sizes should increase, at ' + k);
+    }
+  });
+  return d;
+}
+
 // "line L, column C" of offset pos.
 function lineColumn(text, pos) {
   var line = 1;
@@ -448,7 +478,10 @@ module.exports = {
   parse: parse,
   validate: validate,
   isNative: isNative,
+  isSimResult: isSimResult,
+  isOut: isOut,
   NATIVE_FORMAT: NATIVE_FORMAT,
+  SIM_FORMAT: SIM_FORMAT,
   VmtraceFormatError: VmtraceFormatError,
   SUPPORTED_VERSION: SUPPORTED_VERSION,
   MAX_DEPTH: MAX_DEPTH

@@ -63,7 +63,8 @@ function expectFor(file, base) {
   var d = V.parse(fs.readFileSync(file, 'utf8'));
   var charts = C.timeSpecs(d).map(function (s) { return s.id; });
   if (d.heat) charts.push('chart-heatmap');
-  if (C.policySpec(d)) charts.push('chart-policies');
+  if (C.policySpec(d)) charts.push('chart-policies', 'chart-policies-major');
+  if (C.relativeSpec(d)) charts.push('chart-policies-relative');
   if (d.simulations && C.simSeries(d, C.defaultSim(d))) {
     charts.push('chart-sim-memory', 'chart-sim-activity');
   }
@@ -407,6 +408,86 @@ async function interactSims(page, diag) {
   check(await page.evaluate(read), other);
 }
 
+// The miss-ratio view, against the synthetic file and its vmtrace-sim
+// curves: log RAM axis ticked at powers of two, log fault axis; OPT's
+// simulated points drawn as the floor; the exact curves read at every
+// simulated size (looked up here in the curves' steps); FIFO relative to
+// LRU; the peak RSS marked in red.
+async function interactPolicies(page, diag) {
+  var d = fixtures.makeFile({});
+  var res = fixtures.makeSimResult();
+  var r = await page.evaluate('(' + function () {
+    return (window.__vmtracePolicyCharts || []).map(function (c) {
+      var u = c.plot;
+      var cv = u.root.querySelector('canvas');
+      var px = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      var red = 0;
+      for (var i = 0; i < px.length; i += 4) {
+        if (px[i + 3] > 200 && Math.abs(px[i] - 0xb3) < 12 && Math.abs(px[i + 1] - 0x26) < 12 &&
+            Math.abs(px[i + 2] - 0x1e) < 12) red++;
+      }
+      return { id: c.id, x: u.data[0], data: u.data.slice(1), labels: u.series.slice(1).map(
+          function (s) { return s.label; }), xd: u.scales.x.distr, yd: u.scales.y.distr,
+        xmin: u.scales.x.min, xmax: u.scales.x.max, splits: u.axes[0]._splits || [], red: red };
+    });
+  }.toString() + ')()');
+  var by = {};
+  r.forEach(function (c) { by[c.id] = c; });
+  var f = by['chart-policies'];
+  var rel = by['chart-policies-relative'];
+  if (!f || !rel || !by['chart-policies-major']) {
+    throw new Error('miss-ratio charts missing: ' + Object.keys(by));
+  }
+  var pow2 = function (v) {
+    return v > 0 && Math.abs(Math.log2(v) - Math.round(Math.log2(v))) < 1e-9;
+  };
+  diag.push('faults vs RAM: x ' + f.xmin + '..' + f.xmax + ' (distr ' + f.xd + '), y distr ' +
+      f.yd +
+      ', ticks ' + JSON.stringify(f.splits.filter(function (v) { return v !== null; })) + ', ' +
+          f.red + ' marker pixels; series ' + JSON.stringify(f.labels));
+  if (f.xd !== 3 || f.yd !== 3 || !pow2(f.xmin) || !pow2(f.xmax)) {
+    throw new Error('not log-log with a power-of-two RAM range');
+  }
+  var ticks = f.splits.filter(function (v) { return v !== null; });
+  if (!ticks.length || !ticks.every(pow2)) throw new Error('RAM ticks not round: ' + ticks);
+  if (f.red < 20) throw new Error('the peak RSS is not marked');
+  var stepAt = function (c, size) {
+    var v = null;
+    c.sizes.forEach(function (s, k) { if (s <= size) v = c.misses[k]; });
+    return v;
+  };
+  var sizes = [];
+  d.simulations.forEach(function (s) {
+    if (sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
+  });
+  sizes.forEach(function (sz) {
+    var k = f.x.indexOf(sz);
+    if (k < 0) throw new Error('RAM size ' + sz + ' not on the chart');
+    res.curves.forEach(function (c) {
+      var got = f.data[f.labels.indexOf(c.policy + ' exact')][k];
+      if (got !== stepAt(c, sz)) {
+        throw new Error(c.policy + ' exact at ' + sz + ' pages: ' + got + ', expected ' +
+            stepAt(c, sz));
+      }
+    });
+    d.simulations.forEach(function (s) {
+      if (s.ram_pages !== sz) return;
+      var label = s.policy === 'opt' ? 'opt (floor)' : s.policy;
+      var got = f.data[f.labels.indexOf(label)][k];
+      if (got !== s.faults.total) throw new Error(s.policy + ' at ' + sz + ': ' + got);
+      var lru = d.simulations.filter(function (x) {
+        return x.policy === 'lru' && x.ram_pages === sz;
+      })[0];
+      var rv = rel.data[rel.labels.indexOf(label)][rel.x.indexOf(sz)];
+      if (Math.abs(rv - s.faults.total / lru.faults.total) > 1e-12) {
+        throw new Error(s.policy + ' relative to LRU at ' + sz + ': ' + rv);
+      }
+    });
+  });
+  diag.push('exact LRU/OPT and every simulation at ' + sizes.length + ' sizes as in the files; ' +
+      'relative to LRU ' + JSON.stringify(rel.data[rel.labels.indexOf('fifo')]));
+}
+
 async function interactTree(page, diag) {
   var r = await page.evaluate('(' + function () {
     var rows = document.querySelectorAll('#sec-processes [data-table="tree"] tbody tr');
@@ -558,10 +639,11 @@ async function main() {
   });
   cases.push({
     name: 'synthetic, all sections', file:
-        makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
+        makeReport([fx.synthetic, fx.simresult], path.join(outDir, 'synthetic.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
-        'chart-sim-memory', 'chart-sim-activity'],
+        'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity'],
       sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings',
           'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
               'sec-invalid'],
@@ -570,6 +652,7 @@ async function main() {
       interact: async function (page, diag) {
         await interactSynthetic(page, diag);
         await interactSims(page, diag);
+        await interactPolicies(page, diag);
       }
     }
   });
@@ -577,7 +660,8 @@ async function main() {
     name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
-        'chart-sim-memory', 'chart-sim-activity',
+        'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
           'chart-tree-memory'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
       text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory',
@@ -608,7 +692,8 @@ async function main() {
         makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies', 'chart-sim-memory', 'chart-sim-activity',
+          'chart-heatmap', 'chart-policies', 'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
         'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings',
           'sec-faultsites'].concat(nativeSections),
@@ -635,7 +720,8 @@ async function main() {
         makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies', 'chart-sim-memory', 'chart-sim-activity',
+          'chart-heatmap', 'chart-policies', 'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
         'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes',
           'sec-summary'].concat(nativeSections),

@@ -467,12 +467,43 @@ function problem(text) {
   return null;
 }
 
+// A vmtrace-sim result file (--mrc --json) for the synthetic file's
+// trace: exact LRU and OPT curves, steps from 1 page to every page touched
+// (OPT below LRU at every size), as docs/output-format.md describes them.
+function makeSimResult() {
+  var d = makeFile({});
+  var pages = d.totals.pages_touched;
+  var refs = d.run.memory_references;
+  var curve = function (policy, k) {
+    var sizes = [];
+    var misses = [];
+    for (var c = 1; c < pages; c = Math.ceil(c * 1.3)) {
+      sizes.push(c);
+      misses.push(Math.round(pages + (refs - pages) * Math.pow(1 - c / pages, k)));
+    }
+    sizes.push(pages);
+    misses.push(pages);
+    return { trace: 0, policy: policy, exact: true, references: refs, cold: pages, sizes: sizes,
+      misses: misses };
+  };
+  return {
+    format: 'vmtrace-sim', version: 1, tool: { name: 'vmtrace-sim', version: '0.1.0' },
+    options: { policies: ['lru', 'opt'], pages: [], mrc: true },
+    shard: { k: 1, n: 1, jobs: 2 },
+    traces: [{ name: 'synthetic.vmtrace', format: 'vmtrace', references: refs, pages: pages }],
+    simulations: [],
+    curves: [curve('lru', 3), curve('opt', 5)]
+  };
+}
+
 function writeAll(dir) {
   fs.mkdirSync(dir, { recursive: true });
   var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native:
       path.join(dir, 'native.json') };
   fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
   fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
+  out.simresult = path.join(dir, 'simresult.json');
+  fs.writeFileSync(out.simresult, JSON.stringify(makeSimResult()));
   treeFiles().forEach(function (f) {
     var p = path.join(dir, f.name);
     fs.writeFileSync(p, JSON.stringify(f.data));
@@ -483,7 +514,8 @@ function writeAll(dir) {
 
 module.exports = {
   problem: problem,
-  makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll,
+  makeFile: makeFile, makeNative: makeNative, makeSimResult: makeSimResult, treeFiles: treeFiles,
+  writeAll: writeAll,
       faults: faults,
   XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME
 };

@@ -13,13 +13,23 @@ function html(p, d) {
   var h = p.h;
   var t = M.simulationTable(d);
   var sec = p.section('simulations', t.title, t.note);
-  var spec = charts.policySpec(d);
-  if (spec && p.uPlot) {
-    sec.appendChild(h('h3', null, spec.title));
-    sec.appendChild(h('p', { class: 'note' }, spec.note));
-    var el = h('div', { class: 'chart', id: spec.id });
-    sec.appendChild(el);
-    p.plots.push(charts.makeChart(el, spec, p.ps, p.uPlot, p.width(sec) - 20));
+  // The miss-ratio view: faults and major faults against RAM (log, log),
+  // and faults relative to LRU; the exact curves of vmtrace-sim files given
+  // with this one drawn over them.
+  var curves = (p.viewer && p.viewer.curves) || [];
+  var specs = [charts.policySpec(d, 'total', curves), charts.policySpec(d, 'major', curves),
+    charts.relativeSpec(d, curves)].filter(Boolean);
+  if (p.win) p.win.__vmtracePolicyCharts = [];
+  if (p.uPlot) {
+    specs.forEach(function (spec) {
+      sec.appendChild(h('h3', null, spec.title));
+      sec.appendChild(h('p', { class: 'note' }, spec.note));
+      var el = h('div', { class: 'chart', id: spec.id });
+      sec.appendChild(el);
+      var u = charts.makeChart(el, spec, p.ps, p.uPlot, p.width(sec) - 20);
+      p.plots.push(u);
+      if (p.win) p.win.__vmtracePolicyCharts.push({ id: spec.id, spec: spec, plot: u });
+    });
   }
   if (p.uPlot && charts.simSeries(d, charts.defaultSim(d))) overTime(p, sec, d);
   sec.appendChild(p.table(t));
