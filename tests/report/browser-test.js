@@ -65,6 +65,7 @@ function expectFor(file, base) {
   if (d.heat) charts.push('chart-heatmap');
   if (C.policySpec(d)) charts.push('chart-policies', 'chart-policies-major');
   if (C.relativeSpec(d)) charts.push('chart-policies-relative');
+  if (d.fault_sites && d.fault_sites.length) charts.push('chart-flame');
   if (d.simulations && C.simSeries(d, C.defaultSim(d))) {
     charts.push('chart-sim-memory', 'chart-sim-activity');
   }
@@ -488,6 +489,83 @@ async function interactPolicies(page, diag) {
       'relative to LRU ' + JSON.stringify(rel.data[rel.labels.indexOf('fifo')]));
 }
 
+// The fault stacks as an icicle: drawn by flame-chart-js; its tree holds
+// the synthetic file's sites merged from the outermost frame (summed here
+// by the test), by function, by source line and for one class; clicking
+// (the chart's select event) names a frame and its share.
+async function interactFlame(page, diag) {
+  var d = fixtures.makeFile({});
+  var r = await page.evaluate('(' + function () {
+    var out = {};
+    function snap() {
+      var f = window.__vmtraceFlame;
+      var t = f.tree;
+      return { value: t.value, top: t.children.map(function (c) { return [c.name, c.value]; }),
+        second: t.children[0].children.map(function (c) { return [c.name, c.value]; }),
+        canvas: [f.canvas.width, f.canvas.height] };
+    }
+    out.fn = snap();
+    var by = document.getElementById('flame-by');
+    by.value = 'line';
+    by.dispatchEvent(new Event('change'));
+    out.line = snap();
+    var leaves = [];
+    (function walk(n) {
+      if (!n.children.length) leaves.push([n.name, n.value]);
+      n.children.forEach(walk);
+    })(window.__vmtraceFlame.tree);
+    out.leaves = leaves;
+    var cls = document.getElementById('flame-class');
+    cls.value = 'swap_in';
+    cls.dispatchEvent(new Event('change'));
+    out.swapIn = snap();
+    var f = window.__vmtraceFlame;
+    f.chart.emit('select', { node: { source: { name: f.tree.children[0].name,
+      duration: f.tree.children[0].value } } });
+    out.info = document.getElementById('flame-info').textContent;
+    return out;
+  }.toString() + ')()');
+  var sum = function (cls) {
+    return d.fault_sites.reduce(function (a, s) {
+      return a + (!cls || s['class'] === cls ? s.count : 0);
+    }, 0);
+  };
+  var total = sum('');
+  diag.push('icicle: ' + r.fn.value + ' faults, top ' + JSON.stringify(r.fn.top) + ', below ' +
+      JSON.stringify(r.fn.second) + '; swap_in ' + r.swapIn.value + '; click: ' + r.info);
+  if (r.fn.value !== total || r.fn.top.length !== 1 || r.fn.top[0][0] !== '(below main)' ||
+      r.fn.top[0][1] !== total) {
+    throw new Error('icicle root: ' + JSON.stringify(r.fn) + ', expected (below main) ' + total);
+  }
+  // below it, by function: the frames under main summed over their stacks
+  var want = {};
+  d.fault_sites.forEach(function (s) {
+    var name = s.stack[s.stack.length - 2].replace(/^0x[0-9A-F]+: /i, '')
+      .replace(/ \([^()]*:\d+\)$/, '');
+    want[name] = (want[name] || 0) + s.count;
+  });
+  r.fn.second.forEach(function (x) {
+    if (want[x[0]] !== x[1]) throw new Error('frame ' + x[0] + ': ' + x[1] + ', expected ' +
+        want[x[0]]);
+  });
+  if (r.fn.second.length !== Object.keys(want).length) throw new Error('frames under the root');
+  // by line: every site is a leaf named by its innermost frame's line
+  d.fault_sites.forEach(function (s) {
+    var name = s.stack[0].replace(/^0x[0-9A-F]+: /i, '');
+    if (!r.leaves.some(function (x) { return x[0] === name; })) {
+      throw new Error('no leaf ' + name + ' by source line');
+    }
+  });
+  if (r.swapIn.value !== sum('swap_in')) {
+    throw new Error('swap_in icicle ' + r.swapIn.value + ', expected ' + sum('swap_in'));
+  }
+  var share = (100).toFixed(1);
+  if (r.info !== '(below main): ' + sum('swap_in').toLocaleString('en-US') + ' faults (' + share +
+      ' % of ' + sum('swap_in').toLocaleString('en-US') + ')') {
+    throw new Error('clicked frame shown as ' + JSON.stringify(r.info));
+  }
+}
+
 async function interactTree(page, diag) {
   var r = await page.evaluate('(' + function () {
     var rows = document.querySelectorAll('#sec-processes [data-table="tree"] tbody tr');
@@ -642,8 +720,8 @@ async function main() {
         makeReport([fx.synthetic, fx.simresult], path.join(outDir, 'synthetic.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
-        'chart-policies-major',
-        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity'],
+        'chart-policies-major', 'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+        'chart-flame'],
       sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings',
           'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
               'sec-invalid'],
@@ -653,6 +731,7 @@ async function main() {
         await interactSynthetic(page, diag);
         await interactSims(page, diag);
         await interactPolicies(page, diag);
+        await interactFlame(page, diag);
       }
     }
   });
@@ -662,7 +741,7 @@ async function main() {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
         'chart-policies-major',
         'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
-          'chart-tree-memory'],
+          'chart-tree-memory', 'chart-flame'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
       text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory',
           'shared pages counted in every process'],
@@ -694,7 +773,7 @@ async function main() {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
           'chart-heatmap', 'chart-policies', 'chart-policies-major',
         'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
-        'chart-native-rss', 'chart-native-faults'],
+        'chart-flame', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings',
           'sec-faultsites'].concat(nativeSections),
       absent: ['sec-processes'],
@@ -722,7 +801,7 @@ async function main() {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
           'chart-heatmap', 'chart-policies', 'chart-policies-major',
         'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
-        'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
+        'chart-tree-memory', 'chart-flame', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes',
           'sec-summary'].concat(nativeSections),
       text: ['peak Σ RSS of the processes',
