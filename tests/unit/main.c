@@ -41,6 +41,7 @@ static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "fork", fork_tests },
    { "property", property_tests },
    { "wset", wset_tests },
+   { "text", text_tests },
 };
 
 int main(int argc, char **argv)

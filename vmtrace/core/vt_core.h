@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vt_text.h"
+
 typedef unsigned long long vt_u64;
 typedef long long          vt_s64;
 typedef vt_u64 vt_addr;

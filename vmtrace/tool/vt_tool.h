@@ -193,7 +193,6 @@ struct vt_out *vt_out_open(const HChar *name, const HChar *what);
 void vt_out_str(struct vt_out *o, const HChar *s);
 void vt_out_fmt(struct vt_out *o, const HChar *fmt, ...) PRINTF_CHECK(2, 3);
 void vt_out_json_str(struct vt_out *o, const HChar *s);
-SizeT vt_utf8_len(const HChar *s);
 const HChar *vt_errno_text(UWord err);
 const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size);
 HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec);
