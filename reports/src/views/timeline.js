@@ -45,10 +45,18 @@ function heatmapText(d, cols, maxRows) {
       s += m > 0 ? SHADES.charAt(Math.max(1, Math.min(SHADES.length - 1,
         Math.round(x * (SHADES.length - 1))))) : ' ';
     }
-    // The line is named by the mappings it holds: the first one's name,
-    // and how many others share the line.
+    // The line is named by what is in it: the mapping of its rows with the
+    // most page-epochs, and how many others share the line.
     var inLine = groups.filter(function (gg) { return gg.last >= r0 && gg.first < r1; });
-    var g = inLine[0];
+    var g = null;
+    var gHeat = -1;
+    inLine.forEach(function (gg) {
+      var sum = 0;
+      for (var rr = Math.max(gg.first, r0); rr <= Math.min(gg.last, r1 - 1); rr++) {
+        for (var k = 0; k < dense[rr].length; k++) sum += dense[rr][k];
+      }
+      if (sum > gHeat) { gHeat = sum; g = gg; }
+    });
     var name = g ? heatmap.shorten(g.name || '[' + g.kind + ']', 24) : '';
     if (inLine.length > 1) name += ' +' + (inLine.length - 1);
     labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(name), s]);

@@ -56,3 +56,14 @@ test('control characters in names are made visible', () => {
   assert.ok(!/\x1b|\x07/.test(s));
   assert.match(s, /\\x1b\]0;pwned\\x07/);
 });
+
+test('a heatmap line holding several mappings is named by the hottest, +N for the rest', () => {
+  const d = fx.makeFile({});
+  d.mappings = [{ id: 1, name: 'LC_ADDRESS', kind: 'file' }, { id: 2, name: 'liblzma.so.5',
+    kind: 'text' }];
+  d.heat = { epoch: 4096, column_epochs: 1, columns: 2, last_epochs: 1, chunk_pages: 1,
+    rows: [{ start: 0x1000, end: 0x2000, mapping: 1, cells: [[0, 1]] },
+      { start: 0x2000, end: 0x3000, mapping: 2, cells: [[0, 1, 1]] }] };
+  const s = text.heatmapText(d, 2, 1);
+  assert.match(s, /^ {2}0x000000001000 liblzma\.so\.5 \+1 +\|/m);
+});
