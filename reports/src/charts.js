@@ -193,10 +193,17 @@ var OPT_COLOR = '#222222';
 // scale: it is left out); OPT is the floor, shaded below; the exact LRU
 // and OPT curves of `curves` (vmtrace-sim --mrc) as steps; the unlimited
 // run's peak RSS marked on the RAM axis.
+// A simulation stopped out of memory has figures up to then only: no point.
+function comparable(d) {
+  return Array.isArray(d.simulations) ? d.simulations.filter(function (s) {
+    return !(s.stopped || F.isNum(s.stopped_at));
+  }) : [];
+}
+
 function policySpec(d, key, curves) {
   key = key || 'total';
-  var sims = d.simulations;
-  if (!Array.isArray(sims) || !sims.length) return null;
+  var sims = comparable(d);
+  if (!sims.length) return null;
   var sizes = [];
   var policies = [];
   sims.forEach(function (s) {
@@ -245,8 +252,8 @@ function policySpec(d, key, curves) {
 // Each policy's faults divided by LRU's at the same size (LRU's simulation,
 // or the exact LRU curve), so that one bad policy does not flatten the rest.
 function relativeSpec(d, curves) {
-  var sims = d.simulations;
-  if (!Array.isArray(sims) || !sims.length) return null;
+  var sims = comparable(d);
+  if (!sims.length) return null;
   var sizes = [];
   var policies = [];
   sims.forEach(function (s) {

@@ -33,6 +33,12 @@ function html(p, d) {
   }
   if (p.uPlot && charts.simSeries(d, charts.defaultSim(d))) overTime(p, sec, d);
   sec.appendChild(p.table(t));
+  var st = M.stoppedTable(d);
+  if (st) {
+    sec.appendChild(h('h3', null, st.title));
+    sec.appendChild(h('p', { class: 'note' }, st.note));
+    sec.appendChild(p.table(st));
+  }
 }
 
 // One simulation at a time, picked in a list (first: the one with the most
@@ -80,7 +86,8 @@ function overTime(p, sec, d) {
 }
 
 function text(d) {
-  return plain.tableSection(M.simulationTable(d));
+  var st = M.stoppedTable(d);
+  return plain.tableSection(M.simulationTable(d)) + (st ? '\n\n' + plain.tableSection(st) : '');
 }
 
 module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };

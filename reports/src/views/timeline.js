@@ -9,6 +9,39 @@ var plain = require('../plain');
 
 var SHADES = ' .:-=+*#%@';
 
+// The name of a line that stands for rows r0..r1-1: what is in it.  One
+// mapping: its name where its rows begin (or on the first line), blank on
+// the lines that continue it.  Several: the one with the most heat in the
+// line (its page-epochs; without heat, the most rows; then the first),
+// with "+N" for the N others, so that a line holding a library's code is
+// not named after a small file mapped just before it.  dense: each row's
+// page-epochs per column (heatmap.dense).
+function lineName(dense, groups, r0, r1, firstLine) {
+  var inLine = [];
+  groups.forEach(function (g) {
+    var a = Math.max(g.first, r0);
+    var b = Math.min(g.last + 1, r1);
+    if (a >= b) return;
+    var heat = 0;
+    for (var r = a; r < b; r++) {
+      for (var k = 0; k < dense[r].length; k++) heat += dense[r][k];
+    }
+    inLine.push({ g: g, heat: heat, rows: b - a });
+  });
+  if (!inLine.length) return '';
+  var name = function (g) { return g.name || '[' + (g.kind || '?') + ']'; };
+  if (inLine.length === 1) {
+    var g = inLine[0].g;
+    return g.first >= r0 || firstLine ? heatmap.shorten(name(g), 24) : '';
+  }
+  var best = inLine[0];
+  inLine.forEach(function (x) {
+    if (x.heat > best.heat || (x.heat === best.heat && x.rows > best.rows)) best = x;
+  });
+  var more = ' +' + (inLine.length - 1);
+  return heatmap.shorten(name(best.g), 24 - more.length) + more;
+}
+
 // The heatmap as characters: at most `rows` lines of `cols` characters,
 // each the hottest cell of the block it covers (heat: the mean pages
 // referenced per epoch, over the time the character covers).
@@ -45,21 +78,8 @@ function heatmapText(d, cols, maxRows) {
       s += m > 0 ? SHADES.charAt(Math.max(1, Math.min(SHADES.length - 1,
         Math.round(x * (SHADES.length - 1))))) : ' ';
     }
-    // The line is named by what is in it: the mapping of its rows with the
-    // most page-epochs, and how many others share the line.
-    var inLine = groups.filter(function (gg) { return gg.last >= r0 && gg.first < r1; });
-    var g = null;
-    var gHeat = -1;
-    inLine.forEach(function (gg) {
-      var sum = 0;
-      for (var rr = Math.max(gg.first, r0); rr <= Math.min(gg.last, r1 - 1); rr++) {
-        for (var k = 0; k < dense[rr].length; k++) sum += dense[rr][k];
-      }
-      if (sum > gHeat) { gHeat = sum; g = gg; }
-    });
-    var name = g ? heatmap.shorten(g.name || '[' + g.kind + ']', 24) : '';
-    if (inLine.length > 1) name += ' +' + (inLine.length - 1);
-    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(name), s]);
+    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(lineName(dense, groups, r0, r1,
+        l === 0)), s]);
   }
   var lw = labels.reduce(function (a, x) { return Math.max(a, Array.from(x[0]).length); }, 0);
   labels.forEach(function (x) {
