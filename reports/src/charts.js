@@ -147,8 +147,11 @@ function faultSpec(d) {
 
 // Faults versus RAM size, one line per policy (x: RAM pages, log scale).
 function policySpec(d) {
-  var sims = d.simulations;
-  if (!Array.isArray(sims) || !sims.length) return null;
+  // a simulation stopped out of memory has figures up to then only: no point
+  var sims = Array.isArray(d.simulations) ? d.simulations.filter(function (s) {
+    return !(s.stopped || F.isNum(s.stopped_at));
+  }) : [];
+  if (!sims.length) return null;
   var sizes = [];
   var policies = [];
   sims.forEach(function (s) {

@@ -218,9 +218,9 @@ static inline void ev_del(struct vt_sim *s, vt_u64 key)
       vt_hash_del(&s->evicted, key);
 }
 
-static bool swap_full(const struct vt_sim *s)
+bool vt_sim_swap_full(const struct vt_sim *s)
 {
-   return s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages;
+   return s->cfg.no_swap || (s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages);
 }
 
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
@@ -230,7 +230,7 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
    const struct vt_pframe *fr = &s->frames[f];
    if (fr->key == VT_SIM_NO_PAGE || fr->locked)
       return false;
-   return !(fr->anon && !s->fslot[f] && swap_full(s));
+   return !(fr->anon && !s->fslot[f] && vt_sim_swap_full(s));
 }
 
 bool vt_sim_all_evictable(const struct vt_sim *s)
@@ -263,7 +263,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
       return true;
    }
    if (fr->anon) {
-      if (swap_full(s))
+      if (vt_sim_swap_full(s))
          return false;
       s->swap_used++;
       s->fslot[f] = 1;

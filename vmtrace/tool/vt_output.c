@@ -162,10 +162,10 @@ static void write_totals(struct vt_out *o, const struct out_ctx *c)
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
    vt_out_fmt(o, ", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "
-                 "\"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
+                 "\"peak_resident_at\": %llu, \"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
                  "\"pte\": %llu, \"peak\": {\"pgd\": %llu, \"pud\": %llu, "
                  "\"pmd\": %llu, \"pte\": %llu}}}",
-              vt_mm.rss, vt_mm.peak_rss, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
+              vt_mm.rss, vt_mm.peak_rss, vt_mm.peak_rss_at, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
               vt_mm.nr_pt[2], vt_mm.nr_pt[3], vt_mm.peak_pt[0], vt_mm.peak_pt[1],
               vt_mm.peak_pt[2], vt_mm.peak_pt[3]);
 }
@@ -411,7 +411,7 @@ static void write_fault_sites(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
    vt_out_str(o, "\"fault_sites\": [");
-   vt_sites_write_json(o);
+   vt_sites_write_json(o, 0);
    vt_out_str(o, "]");
 }
 
@@ -445,11 +445,13 @@ static const struct section {
    { write_simulations, have_simulations },
 };
 
-void vt_write_output(Int exitcode)
+void vt_write_output(Int exitcode, struct vt_written *w)
 {
    struct out_ctx c = { exitcode, vt_wall_ms(), 0, 0 };
    HChar *name = vt_image_file_name("--vmtrace-out-file", vt_clo.out_file, vt_exec_pending);
    struct vt_out *o = vt_out_open(name, "vmtrace output file");
+   VG_(memset)(w, 0, sizeof *w);
+   w->out = name;
    if (o) {
       vt_share_pss(&c.pss_x1000, &c.uss);
       vt_out_str(o, "{\n");
@@ -463,10 +465,27 @@ void vt_write_output(Int exitcode)
          sections[i].write(o, &c);
       }
       vt_out_str(o, "\n}\n");
-      if (vt_out_close(o, "vmtrace output file") && VG_(clo_verbosity) > 1)
-         VG_(umsg)("Output written to %s\n", name);
+      w->out_ok = vt_out_close(o, "vmtrace output file");
    }
-   if (!vt_exec_pending)
-      vt_sites_write_cg();
-   VG_(free)(name);
+   /* The Cachegrind and Callgrind files have no .execN names: the image
+      that calls execve leaves them to the program it becomes. */
+   if (vt_exec_pending)
+      return;
+   if (vt_clo.cg_out_file) {
+      w->cg = VG_(expand_file_name)("--cg-out-file", vt_clo.cg_out_file);
+      w->cg_ok = vt_sites_write_cg(w->cg);
+   }
+   if (vt_clo.callgrind_out_file) {
+      w->callgrind = VG_(expand_file_name)("--callgrind-out-file", vt_clo.callgrind_out_file);
+      w->callgrind_ok = vt_sites_write_callgrind(w->callgrind);
+   }
+}
+
+void vt_written_free(struct vt_written *w)
+{
+   VG_(free)(w->out);
+   if (w->cg)
+      VG_(free)(w->cg);
+   if (w->callgrind)
+      VG_(free)(w->callgrind);
 }

@@ -29,17 +29,22 @@ static void take_sample(ULong wall_ms)
    vt_wset_sample(&vt_mm, vt_insns, &h);
 }
 
-/* The next time vt_sample_tick must run: a sample boundary or a tick of a
-   simulation's periodic work, whichever comes first. */
+/* The next time vt_sample_tick must run: a sample boundary, a tick of a
+   simulation's periodic work or a look at the wall clock for the progress
+   line, whichever comes first. */
 void vt_sample_init(void)
 {
    vt_next_sample = next_wset_sample();
    if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
       vt_next_sample = vt_memsim_next_tick();
+   if (vt_progress_next < vt_next_sample)
+      vt_next_sample = vt_progress_next;
 }
 
 void vt_sample_tick(void)
 {
+   if (vt_insns >= vt_progress_next)
+      vt_progress_tick();             /* prints nothing into any figure */
    /* The simulations' periodic work (NRU resets, aging) first: it clears
       referenced bits, and references from now on must reach them. */
    if (vt_mm.nr_sims && vt_insns >= vt_memsim_next_tick())

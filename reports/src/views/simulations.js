@@ -18,10 +18,17 @@ function html(p, d) {
     p.plots.push(charts.makeChart(el, spec, p.ps, p.uPlot, p.width(sec) - 20));
   }
   sec.appendChild(p.table(t));
+  var st = M.stoppedTable(d);
+  if (st) {
+    sec.appendChild(h('h3', null, st.title));
+    sec.appendChild(h('p', { class: 'note' }, st.note));
+    sec.appendChild(p.table(st));
+  }
 }
 
 function text(d) {
-  return plain.tableSection(M.simulationTable(d));
+  var st = M.stoppedTable(d);
+  return plain.tableSection(M.simulationTable(d)) + (st ? '\n\n' + plain.tableSection(st) : '');
 }
 
 module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };

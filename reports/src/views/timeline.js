@@ -9,6 +9,38 @@ var plain = require('../plain');
 
 var SHADES = ' .:-=+*#%@';
 
+// The name of a line that stands for rows r0..r1-1: what is in it.  One
+// mapping: its name where its rows begin (or on the first line), blank on
+// the lines that continue it.  Several: the one with the most heat in the
+// line (the sum of its cells; without heat, the most rows; then the
+// first), with "+N" for the N others, so that a line holding a library's
+// code is not named after a small file mapped just before it.
+function lineName(hm, groups, r0, r1, nb, firstLine) {
+  var inLine = [];
+  groups.forEach(function (g) {
+    var a = Math.max(g.first, r0);
+    var b = Math.min(g.last + 1, r1);
+    if (a >= b) return;
+    var heat = 0;
+    for (var r = a; r < b; r++) {
+      for (var k = 0; k < nb; k++) heat += hm.counts[r * hm.buckets + k] || 0;
+    }
+    inLine.push({ g: g, heat: heat, rows: b - a });
+  });
+  if (!inLine.length) return '';
+  var name = function (g) { return g.name || '[' + (g.kind || '?') + ']'; };
+  if (inLine.length === 1) {
+    var g = inLine[0].g;
+    return g.first >= r0 || firstLine ? heatmap.shorten(name(g), 24) : '';
+  }
+  var best = inLine[0];
+  inLine.forEach(function (x) {
+    if (x.heat > best.heat || (x.heat === best.heat && x.rows > best.rows)) best = x;
+  });
+  var more = ' +' + (inLine.length - 1);
+  return heatmap.shorten(name(best.g), 24 - more.length) + more;
+}
+
 // The heatmap as characters: at most `rows` lines of `cols` characters,
 // each the busiest cell of the block it covers.
 function heatmapText(d, cols, maxRows) {
@@ -45,11 +77,8 @@ function heatmapText(d, cols, maxRows) {
       s += m > 0 ? SHADES.charAt(Math.max(1, Math.min(SHADES.length - 1,
         Math.round(x * (SHADES.length - 1))))) : ' ';
     }
-    var g = null;
-    groups.forEach(function (gg) { if (r0 >= gg.first && r0 <= gg.last) g = gg; });
-    var first = g && ((g.first >= r0 && g.first < r1) || l === 0);
-    var name = first ? heatmap.shorten(g.name || '[' + g.kind + ']', 24) : '';
-    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(name), s]);
+    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(lineName(hm, groups, r0, r1, nb,
+        l === 0)), s]);
   }
   var lw = labels.reduce(function (a, x) { return Math.max(a, Array.from(x[0]).length); }, 0);
   labels.forEach(function (x) {
