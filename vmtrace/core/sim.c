@@ -235,7 +235,7 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
 
 bool vt_sim_all_evictable(const struct vt_sim *s)
 {
-   return !s->nr_locked && !s->cfg.swap_pages;
+   return !s->nr_locked && !s->cfg.swap_pages && !s->cfg.no_swap;
 }
 
 static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
