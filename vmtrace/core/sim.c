@@ -49,6 +49,7 @@ struct vt_sim {
 
    struct vt_sim_stats  st;
    vt_u64               nr_resident;
+   vt_u64               nr_anon;     /* resident and swap-backed */
    vt_u64               swap_used;
    uint32_t             nr_locked;   /* resident frames locked */
 
@@ -295,6 +296,7 @@ const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st;
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
 vt_u64 vt_sim_resident(const struct vt_sim *s) { return s->nr_resident; }
 vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
+vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
 
 bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
@@ -371,6 +373,7 @@ static void free_frame(struct vt_sim *s, uint32_t f)
    struct vt_pframe *fr = &s->frames[f];
    res_del(s, fr->key);
    s->nr_resident--;
+   s->nr_anon -= fr->anon;
    set_locked(s, fr, false);
    fr->key = VT_SIM_NO_PAGE;
    fr->link[0] = s->free_head;
@@ -474,6 +477,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    s->fslot[f] = 0;
    res_put(s, key, f);
    s->nr_resident++;
+   s->nr_anon += fr->anon;
    if (s->nr_resident > s->st.peak_resident)
       s->st.peak_resident = s->nr_resident;
    /* Read the evicted set after get_frame, which may have evicted (and
@@ -550,6 +554,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->fslot[f] = 0;
             s->swap_used--;
          }
+         s->nr_anon += (vt_u64)anon - fr->anon;
          fr->anon = anon;
          fr->inserted = now;
          fr->last_ref = now;

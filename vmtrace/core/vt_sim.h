@@ -296,6 +296,9 @@ const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s);
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s);
 vt_u64 vt_sim_resident(const struct vt_sim *s);
 vt_u64 vt_sim_swap_used(const struct vt_sim *s);   /* swap slots in use */
+/* Resident pages that are swap-backed (anonymous, shared memory); the
+   others are file pages of the page cache. */
+vt_u64 vt_sim_resident_anon(const struct vt_sim *s);
 /* No swap slot is free (swap full, or none at all): a dirty anonymous page
    cannot be written out. */
 bool vt_sim_swap_full(const struct vt_sim *s);

@@ -152,6 +152,15 @@ static void vt_pre_mem_read(CorePart part, ThreadId tid, const HChar *s,
                             Addr a, SizeT len)
 {
    (void)s;
+   /* Valgrind's translator reads the first byte of each superblock it
+      translates (again after a discarded translation): the instruction
+      fetch the client makes there next, not a load (it made the text page
+      a data page of the working set).  A jump to a bad address is an
+      invalid exec access. */
+   if (part == Vg_CoreTranslate) {
+      vt_access_range(a, len, VT_ACC_EXEC);
+      return;
+   }
    /* Inside a system call the kernel reads only what it transfers (and
       /dev/null reads nothing): noted now, charged after the call. */
    if (part == Vg_CoreSysCall && vt_syscall_defer_read(tid, a, len))
@@ -257,10 +266,12 @@ static void vt_post_clo_init(void)
    vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
-         .interval = 1ULL << 14,
+         .interval = VT_SAMPLE_INTERVAL,
          .max_samples = 4096,
+         .epoch = vt_wset_granularity(vt_clo.tau, vt_clo.nr_tau, VT_SAMPLE_INTERVAL),
          .nr_tau = vt_clo.nr_tau,
          .max_heat_rows = vt_clo.heatmap_rows,
+         .max_heat_cols = 2048,
       };
       for (UInt i = 0; i < vt_clo.nr_tau; i++)
          wc.tau[i] = vt_clo.tau[i];

@@ -134,6 +134,28 @@ static void parse_taus(const HChar *arg, const HChar *list)
          VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
                               "(e.g. 100k, 1M)\n", items[i]);
    vt_clo.nr_tau = n;
+   /* Every window is honoured to the end of the run at a granularity of
+      at most a sixteenth of the smallest (vt_wset_granularity), or
+      refused here. */
+   if (!vt_wset_granularity(vt_clo.tau, n, VT_SAMPLE_INTERVAL)) {
+      ULong lo = ~0ULL, hi = 0;
+      for (UInt i = 0; i < n; i++) {
+         lo = vt_clo.tau[i] < lo ? vt_clo.tau[i] : lo;
+         hi = vt_clo.tau[i] > hi ? vt_clo.tau[i] : hi;
+      }
+      if (lo < 16 * VT_WSET_MIN_EPOCH)
+         VG_(fmsg_bad_option)(arg, "a window of %llu instructions is too short: the working "
+                              "set is counted in epochs of a sixteenth of the smallest window, "
+                              "at least %u instructions, so windows start at %u\n",
+                              lo, VT_WSET_MIN_EPOCH, 16 * VT_WSET_MIN_EPOCH);
+      ULong g = vt_wset_granularity(&lo, 1, VT_SAMPLE_INTERVAL);
+      VG_(fmsg_bad_option)(arg, "windows from %llu to %llu instructions: the working set "
+                           "is counted in epochs of %llu instructions (a sixteenth of the "
+                           "smallest window, at most %llu), and a window may span at most "
+                           "%u of them, %llu instructions\n", lo, hi, g,
+                           VT_SAMPLE_INTERVAL, VT_WSET_MAX_EPOCHS,
+                           g * VT_WSET_MAX_EPOCHS);
+   }
 }
 
 /* --ram=256M,1G: page counts of the simulations' RAM sizes, and the

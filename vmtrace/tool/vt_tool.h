@@ -201,6 +201,7 @@ void vt_progress_tick(void);
 void vt_progress_child(void);
 void vt_progress_clear(void);
 /* vt_sample.c */
+#define VT_SAMPLE_INTERVAL (1ULL << 14)   /* the first sample's length */
 extern ULong vt_next_sample;
 void vt_sample_tick(void);
 void vt_sample_init(void);

@@ -63,15 +63,14 @@ function mergedRows() {
       rows.push({ start: m.start + i * PG, end: m.start + (i + 1) * PG, mapping: id });
     }
   });
-  const buckets = 4;
-  const counts = [];
-  rows.forEach((r) => {
-    for (let b = 0; b < buckets; b++) counts.push(r.mapping === 2 ? 1 : r.mapping === 3 ? 1 : 0);
-  });
+  // 4 columns of one epoch of 1000 instructions; liblzma's and the heap's
+  // rows referenced in every epoch (1 page-epoch a column), LC_CTYPE never
+  rows.forEach((r) => { r.cells = r.mapping === 1 ? [] : [[0, 1, 1, 1, 1]]; });
   return {
     run: { instructions: 4000 },
     mappings: maps.map((m) => ({ id: m.id, name: m.name, kind: m.kind })),
-    heatmap: { t_step: 1000, buckets: buckets, rows: rows, counts: counts }
+    heat: { epoch: 1000, column_epochs: 1, columns: 4, last_epochs: 1, chunk_pages: 1,
+      rows: rows }
   };
 }
 
@@ -86,7 +85,7 @@ test('a merged heatmap line is named by what is in it', () => {
   assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 4)),
       ['liblzma.so.5 +1', '', '[heap]', '']);
   // without any heat, the mapping with the most rows in the line
-  d.heatmap.counts = d.heatmap.counts.map(() => 0);
+  d.heat.rows.forEach((r) => { r.cells = []; });
   assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 2)), ['liblzma.so.5 +1', '[heap]']);
   // one row each: every line names its own mapping
   assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 8)),
