@@ -305,6 +305,8 @@ static void vt_pre_clo_init(void)
    VG_(track_pre_mem_read_asciiz)(vt_pre_mem_read_asciiz);
    VG_(track_post_mem_write)(vt_post_mem_write);
    VG_(track_pre_thread_first_insn)(vt_pre_thread_first_insn);
+   VG_(track_pre_thread_ll_create)(vt_thread_created);
+   VG_(track_pre_thread_ll_exit)(vt_thread_exited);
    VG_(track_pre_deliver_signal)(vt_pre_deliver_signal);
    VG_(atfork)(NULL, NULL, vt_fork_child_hook);
 }

@@ -3,7 +3,7 @@
    hook when a signal kills the client with its default action, so the end
    is told from what the tool sees:
 
-   - exit_group, or the last thread's exit: an exit with that status; a
+   - exit_group, or the last living thread's exit: an exit with that status; a
      process that reached it did not die of a signal, whatever it met
      before (a SIGSEGV its handler recovered, a stack grown by the kernel).
    - otherwise the process died of a signal: the one its last events make
@@ -67,11 +67,33 @@ void vt_signal_delivered(Int sig)
       vt_fatal_signal = 0;
 }
 
+/* The client's living threads (Valgrind's pre_thread_ll_create and
+   pre_thread_ll_exit, the main thread's creation included); a forked
+   child has one. */
+static Int live_threads;
+
+void vt_thread_created(ThreadId tid, ThreadId child)
+{
+   (void)tid; (void)child;
+   live_threads++;
+}
+
+void vt_thread_exited(ThreadId tid)
+{
+   (void)tid;
+   live_threads--;
+}
+
+/* exit_group ends the process with its code; exit ends one thread, and
+   the process only if it is the last one alive (the process's status is
+   then that thread's code).  A thread that returned (pthread_exit: exit(0))
+   before the process died of a signal says nothing of how it ends. */
 void vt_signal_exit(Int code, Bool whole_process)
 {
+   if (!whole_process && live_threads > 1)
+      return;
    vt_exit_code = code & 0xff;
    vt_exit_seen = True;
-   (void)whole_process;
 }
 
 /* rt_sigaction(sig, act, oldact) succeeded: act points to the client's
@@ -101,6 +123,7 @@ void vt_signal_child(void)
 {
    vt_fatal_signal = 0;
    vt_exit_seen = False;
+   live_threads = 1;              /* fork copies the calling thread only */
 }
 
 /* ---- what the instrumentation notes ----------------------------------- */
