@@ -25,6 +25,7 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
 #include "vt_tool.h"
 
 Int  vt_fatal_signal;               /* the signal the client is about to die of */
@@ -34,9 +35,21 @@ Bool vt_exit_seen;                  /* exit_group (or the last thread's exit) */
 #define NSIG 64
 /* The client's dispositions: SIG_DFL (0), SIG_IGN (1) or a handler. */
 static UWord disposition[NSIG + 1];
-/* The signals blocked (bit sig - 1), by the thread that last changed them
-   (approximately the process's). */
-static ULong blocked;
+/* The signals each thread blocks (bit sig - 1), by ThreadId: a mask is a
+   thread's own (glibc blocks every signal in a thread that is about to
+   exit, which says nothing of the others).  A new thread starts with its
+   creator's.  SIGKILL and SIGSTOP are never blocked (sigprocmask drops
+   them). */
+static ULong *blocked;
+#define UNBLOCKABLE ((1ULL << (VKI_SIGKILL - 1)) | (1ULL << (VKI_SIGSTOP - 1)))
+
+static ULong *mask_of(ThreadId tid)
+{
+   static ULong none;
+   if (!blocked)
+      blocked = VT_CALLOC("vt.sigmask", VG_N_THREADS, sizeof *blocked);
+   return tid < VG_N_THREADS ? &blocked[tid] : &none;
+}
 
 /* Signals whose default action is to ignore them. */
 static Bool ignored_by_default(Int sig)
@@ -53,7 +66,7 @@ void vt_signal_fatal(Int sig, Bool forced)
    if (sig <= 0 || sig > NSIG || ignored_by_default(sig))
       return;
    if (!forced && (disposition[sig] == 1 /* SIG_IGN */ ||
-                   (blocked >> (sig - 1) & 1)))
+                   (*mask_of(VG_(get_running_tid)()) >> (sig - 1) & 1)))
       return;
    if (disposition[sig] > 1 && !forced)
       return;                          /* its handler runs */
@@ -74,8 +87,8 @@ static Int live_threads;
 
 void vt_thread_created(ThreadId tid, ThreadId child)
 {
-   (void)tid; (void)child;
    live_threads++;
+   *mask_of(child) = tid == VG_INVALID_THREADID ? 0 : *mask_of(tid);
 }
 
 void vt_thread_exited(ThreadId tid)
@@ -104,17 +117,18 @@ void vt_signal_sigaction(UWord sig, const UWord *act)
       disposition[sig] = act[0];
 }
 
-/* rt_sigprocmask(how, set, oldset) succeeded. */
+/* rt_sigprocmask(how, set, oldset) succeeded in the running thread. */
 void vt_signal_sigprocmask(UWord how, const ULong *set)
 {
    if (!set)
       return;
+   ULong *m = mask_of(VG_(get_running_tid)());
    if (how == VKI_SIG_BLOCK)
-      blocked |= *set;
+      *m |= *set & ~UNBLOCKABLE;
    else if (how == VKI_SIG_UNBLOCK)
-      blocked &= ~*set;
+      *m &= ~*set;
    else if (how == VKI_SIG_SETMASK)
-      blocked = *set;
+      *m = *set & ~UNBLOCKABLE;
 }
 
 /* A forked child keeps the dispositions and the mask; an exec'd image
