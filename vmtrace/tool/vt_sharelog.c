@@ -112,6 +112,34 @@ Bool vt_share_logging(void)
 
 
 
+/* Moves the log's descriptor out of the client's reach.  Valgrind keeps
+   the top 12 descriptors below the soft limit for itself (N_RESERVED_FDS
+   in m_main.c: the client sees a limit 12 lower), refuses the client's
+   close, dup2 and the like there, and fills them from the bottom up
+   (VG_(safe_fd), which the tool interface does not offer); the log takes a
+   free one from the top.  A low descriptor was the client's to close and
+   reuse: a client that closed descriptors 3 and up and then opened a file
+   got the log's number, and the records of its children went into its
+   own file (23,338 bytes after its 6), or the log was gone and every copy
+   counted as a reuse.  dup2 drops close-on-exec: vt_share_exit closes the
+   log before an exec instead. */
+static Int out_of_reach(Int fd)
+{
+   struct vki_rlimit rl;
+   struct vg_stat st;
+   if (VG_(getrlimit)(VKI_RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > (1u << 30))
+      return fd;
+   for (Int k = (Int)rl.rlim_cur - 1; k >= (Int)rl.rlim_cur - 12 && k > fd; k--) {
+      if (VG_(fstat)(k, &st) == 0)
+         continue;                         /* Valgrind's own */
+      if (sr_isError(VG_(dup2)(fd, k)))
+         continue;
+      VG_(close)(fd);
+      return k;
+   }
+   return fd;
+}
+
 /* Makes the log (at the first fork): created, unlinked, held open. */
 static void make_log(void)
 {
@@ -126,7 +154,7 @@ static void make_log(void)
       return;
    }
    VG_(unlink)(log_path);
-   log_fd = (Int)sr_Res(sr);
+   log_fd = out_of_reach((Int)sr_Res(sr));
    VG_(snprintf)(log_self, sizeof log_self, "/proc/self/fd/%d", log_fd);
 }
 
@@ -418,6 +446,10 @@ void vt_share_exit(void)
    releasing = False;
    batch_write(&releases);
    batch_write(&file_recs);
+   if (vt_exec_pending && log_fd >= 0) {
+      VG_(close)(log_fd);                  /* the new image has no use for it */
+      log_fd = -1;
+   }
 }
 
 /* ---- PSS and USS ------------------------------------------------------- */
