@@ -28,7 +28,8 @@ const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr)
 }
 
 /* The VMA for a fault at addr, growing a stack VMA down to it as
-   expand_stack does. */
+   expand_stack does: the [stack] (no lower than the room Valgrind keeps
+   below it, stack_guard_low) or any VMA mapped MAP_GROWSDOWN. */
 struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
 {
    uint32_t i = vt_vma_lower(mm, addr);
@@ -37,7 +38,9 @@ struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
    struct vt_vma *v = &mm->vmas[i];
    if (v->vm_start <= addr)
       return v;
-   if (!(v->vm_flags & VT_VM_GROWSDOWN) || addr < mm->stack_guard_low)
+   if (!(v->vm_flags & VT_VM_GROWSDOWN))
+      return NULL;
+   if (mm->maps[v->mapping]->kind == VT_MK_STACK && addr < mm->stack_guard_low)
       return NULL;
    /* expand_downwards keeps stack_guard_gap (256 pages) between the stack
       and an accessible VMA below it that is not a stack itself. */
