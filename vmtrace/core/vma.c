@@ -499,6 +499,24 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
    }
 }
 
+/* madvise_update_vma: the flags change, the pages stay. */
+struct flags_ctx { uint32_t set, clear; };
+
+static void flags_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
+{
+   const struct flags_ctx *c = ctx;
+   v->vm_flags = (v->vm_flags & ~c->clear) | c->set;
+   mm->maps[v->mapping]->flags_ever |= c->set;
+}
+
+void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
+                      uint32_t clear)
+{
+   struct flags_ctx c = { set, clear };
+   fixup_range(mm, start, start + len, flags_fixup, &c);
+   merge_range(mm, start, start + len);
+}
+
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {

@@ -178,6 +178,14 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
        args[2] == 9 /* MADV_REMOVE */) {
       vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+   } else if (args[2] == 10 || args[2] == 11) {  /* MADV_DONTFORK, MADV_DOFORK */
+      vt_madvise_flags(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]),
+                       args[2] == 10 ? VT_VM_DONTCOPY : 0,
+                       args[2] == 10 ? 0 : VT_VM_DONTCOPY);
+   } else if (args[2] == 18 || args[2] == 19) {  /* MADV_WIPEONFORK, MADV_KEEPONFORK */
+      vt_madvise_flags(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]),
+                       args[2] == 18 ? VT_VM_WIPEONFORK : 0,
+                       args[2] == 18 ? 0 : VT_VM_WIPEONFORK);
    } else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
       Addr s = args[0], e = s + VT_PAGE_ALIGN(args[1]);
       for (Addr p = s; p < e; p += VT_PAGE_SIZE)
