@@ -171,12 +171,24 @@ static void pre_exit_group(ThreadId tid, UInt sysno, UWord *args)
 }
 
 /* abort() and raise() end here, unless the signal is ignored, blocked or
-   handled (vt_pre_deliver_signal). */
+   handled (vt_pre_deliver_signal); so does a kill of the process's own
+   group (pid 0 or -pgrp), which reaches the caller too.  SIGKILL of
+   itself Valgrind turns into an orderly end (the tool's fini runs), but
+   only for its own pid: sent to its group, the process would vanish
+   without a file, so the image's output is written now, as it dies. */
 static void pre_kill(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
-   if (args[0] == (UWord)VG_(getpid)())
-      vt_signal_fatal((Int)args[1], False);
+   Int pid = (Int)args[0], sig = (Int)args[1];
+   if (pid == VG_(getpid)()) {
+      vt_signal_fatal(sig, False);
+   } else if (pid == 0 || pid == -VG_(getpgrp)()) {
+      vt_signal_fatal(sig, False);
+      if (sig == VKI_SIGKILL) {
+         vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+         vt_finish(0);
+      }
+   }
 }
 
 static void pre_tkill(ThreadId tid, UInt sysno, UWord *args)
