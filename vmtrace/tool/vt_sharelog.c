@@ -14,7 +14,7 @@
    and lives on only as an open file descriptor, which forked children
    inherit (close-on-exec): it goes with the last process of the tree,
    however it ends (SIGKILL included), and nothing is ever left in $TMPDIR.
-   Each access opens the file anew through /proc/self/fd, so every process
+   Each access opens the file anew through /proc/thread-self/fd, so every process
    has its own file offset.
 
    The core reaches this file through the host operations frames_fork,
@@ -43,7 +43,7 @@ struct rec { ULong id; UInt n; Int delta; };
 
 static HChar  log_path[512];        /* where it was made (for messages) */
 static Int    log_fd = -1;          /* the log, unlinked */
-static HChar  log_self[64];         /* /proc/self/fd/<log_fd> */
+static HChar  log_self[64];         /* /proc/thread-self/fd/<log_fd> */
 static Off64T read_off;             /* how far this process has read */
 static Bool   log_broken;
 /* Pages the run's processes count more than once in their RSS: over the
@@ -155,7 +155,17 @@ static void make_log(void)
    }
    VG_(unlink)(log_path);
    log_fd = out_of_reach((Int)sr_Res(sr));
-   VG_(snprintf)(log_self, sizeof log_self, "/proc/self/fd/%d", log_fd);
+   /* The calling thread's view of the descriptors, not the process's:
+      /proc/self is the thread group leader, whose fd directory is gone
+      once the main thread has exited (pthread_exit in main, or an exit
+      from another thread, which Valgrind completes in that thread after
+      the others, the leader among them, have ended).  Kernels before 3.17
+      have no thread-self: /proc/self then. */
+   struct vg_stat st;
+   VG_(snprintf)(log_self, sizeof log_self,
+                 sr_isError(VG_(stat)("/proc/thread-self", &st)) ? "/proc/self/fd/%d"
+                                                                 : "/proc/thread-self/fd/%d",
+                 log_fd);
 }
 
 /* This process's own open file on the log. */
