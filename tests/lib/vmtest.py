@@ -300,7 +300,9 @@ def check_consistency(out):
         items = out.get(listname) or []
         for k in FAULT_KEYS:
             s = sum(i["faults"][k] for i in items)
-            if s != tot[k]:
+            # an invalid access outside every mapping is no mapping's
+            if s != tot[k] and not (k == "invalid" and listname == "mappings" and
+                                    s <= tot[k]):
                 errs.append("sum over %s of %s is %d, totals.faults.%s is %d"
                             % (listname, k, s, k, tot[k]))
     return errs

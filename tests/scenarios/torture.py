@@ -1,0 +1,422 @@
+"""The torture suite (issue 10): odd clients, each checked for the exit
+the client has natively (the same status or signal under vmtrace, and in
+run.exit), exactly one valid output file per process image and nothing
+else left behind (tests/lib/vmtest.py's stray_files: no frame log, no
+temporary file, nothing in TMPDIR or the working directory), and page and
+fault figures from first principles where the client makes them knowable;
+a subset again with --ram=2M --swap=8M --policy=all (POLICY_ALL: the same
+exits, figures and files, and every simulation present in every file).
+
+The clients are tests/clients/torture_*.c: torture_sig (ways of dying,
+signals survived), torture_proc (process trees), torture_mem (address
+space), torture_fd (descriptors and limits).  Each writes what it studies
+in labelled ranges and brackets each step with ORACLE lines, as the other
+clients do (tests/lib/vmtest.h), so the kernel checks every expectation
+the native run can measure."""
+
+import fnmatch
+
+from vmtest import Expect, OutputError, exit_token, short
+from .scenario import Scenario, SCENARIOS
+from .proc_checks import alone_at_exit, at, command_is, image_names, label_at, labels_are
+
+POLICIES = ["fifo", "lru", "lfu", "random", "clock", "nru", "aging", "wsclock", "linux",
+            "arc"]
+POLICY_ALL = ["--ram=2M", "--swap=8M", "--policy=all"]
+
+
+# ===================================================================
+# Checks
+
+def info_is(key, value):
+    """The client printed INFO key=value under vmtrace too (what it saw of
+    its own signals; natively the FACT line of the same name is checked)."""
+    def check(out, r, extra):
+        got = r.info(key)
+        if got != value:
+            return ["the client printed INFO %s=%s under vmtrace, expected %d"
+                    % (key, got, value)]
+        return []
+    return check
+
+
+def each_file(r):
+    """(name, parsed output) of every output file of the run."""
+    for path, data, err in r.outputs:
+        if err:
+            raise OutputError("output file %s: %s" % (path, err))
+        yield path.rsplit("/", 1)[-1], data
+
+
+def all_simulations(out_or_tree, r, extra):
+    """--ram=2M --swap=8M --policy=all: every output file has one
+    simulation per policy, in the order of --policy=all, each of 512 RAM
+    pages and 2048 swap pages, none of them out of memory."""
+    errs = []
+    for name, out in each_file(r):
+        sims = out.get("simulations")
+        if not isinstance(sims, list):
+            errs.append("%s: no simulations section" % name)
+            continue
+        got = [(s.get("policy"), s.get("ram_pages"), s.get("swap_pages")) for s in sims]
+        want = [(p, 512, 2048) for p in POLICIES]
+        if got != want:
+            errs.append("%s: simulations (policy, ram_pages, swap_pages) %s, expected %s"
+                        % (name, got, want))
+        for s in sims:
+            if s.get("oom_count") != 0:
+                errs.append("%s: simulation %s ran out of memory (%s)"
+                            % (name, s.get("policy"), short(s.get("oom_events"))))
+    return errs
+
+
+def children_exits(position, tokens):
+    """The process's `children` section: the children it reaped, in the
+    order it reaped them, ended as `tokens` say (exit, exit:N, signal:N;
+    a child's wait status as the parent's wait4 saw it)."""
+    def check(tree, r, extra):
+        im = tree.image(position)
+        got = [exit_token(c.get("exit")) for c in im.out.get("children") or []]
+        if got != list(tokens):
+            return ["%s: children's statuses %s, expected %s"
+                    % (im.name, got, list(tokens))]
+        return []
+    return check
+
+
+def torture(name, client, args=(), expects=(), policy=False, checks=(), **kw):
+    """A torture case: the scenario, and with policy=True the same run
+    under --ram=2M --swap=8M --policy=all (vmtrace only), whose figures,
+    exits and files must be those of the first, with every simulation in
+    every file."""
+    SCENARIOS.append(Scenario("torture/" + name, client, args, expects,
+                              checks=list(checks), **kw))
+    if policy:
+        kw = dict(kw)
+        kw.pop("native_phases", None)
+        kw.pop("facts", None)
+        SCENARIOS.append(Scenario("torture/%s policy=all" % name, client, args, expects,
+                                  vm_args=POLICY_ALL + list(kw.pop("vm_args", [])),
+                                  checks=list(checks) + [all_simulations], **kw))
+
+
+# ===================================================================
+# torture_sig: ways of dying, signals survived
+#
+# Every mode first writes the 4 pages of a fresh private anonymous
+# mapping "region", one store each: 4 first writes, 4 `anon`
+# (do_anonymous_page), natively minflt 4 in phase "write".  The file a
+# death leaves must hold them: the output is written as the process dies.
+# The exit under vmtrace is Valgrind's own (it re-raises the fatal signal,
+# or exits with the code), compared with the native run's; run.exit is
+# what the tool tells from what it saw (vmtrace/tool/vt_signal.c).
+
+def region(**kw):
+    return [Expect("region", "write", pages=4, anon=4, **kw)]
+
+
+# exit(N): the status is N & 0xff, natively as under vmtrace.
+for code, status in ((3, 3), (256, 0), (-1, 255)):
+    torture("sig/exit %d" % code, "torture_sig", ["exit", str(code)], region(),
+            exit=("exit", status), policy=code == 3)
+# main's return value is exit's argument.
+torture("sig/return", "torture_sig", ["return"], region(), exit=("exit", 42))
+
+# abort() raises SIGABRT (tgkill of itself), and, if a handler returns,
+# resets the action to SIG_DFL and raises it again: signal 6 both times.
+torture("sig/abort", "torture_sig", ["abort"], region(), exit=("signal", 6), policy=True)
+torture("sig/abort-handled", "torture_sig", ["abort-handled"], region(),
+        exit=("signal", 6))
+# exit(4) in a SIGUSR1 handler: an exit like any other.
+torture("sig/handler-exit", "torture_sig", ["handler-exit"], region(), exit=("exit", 4))
+
+
+def guard(phase, **kw):
+    return Expect("guard", phase, **kw)
+
+
+# A store to a PROT_NONE page: access_error, SIGSEGV, which a handler on
+# the alternate stack takes; it exits 5 (99 if it ran off that stack).
+# One invalid access, no fault the kernel counts (the phase has no
+# ORACLE line: the handler ends the process).
+torture("sig/altstack-exit", "torture_sig", ["altstack-exit"],
+        region() + [guard("crash", invalid=1)], exit=("exit", 5),
+        native_phases=["write"])
+
+# The alternate stack's 8 pages written first (8 `anon`), so the signal
+# frames the kernel (natively) and Valgrind build there fault nothing;
+# three stores to the PROT_NONE guard, each recovered by siglongjmp from
+# the handler: 3 invalid, no fault counted (minflt 0); then the guard made
+# writable and written: its first write, 1 `anon`.
+torture("sig/segv-recover", "torture_sig", ["segv-recover"], region() + [
+    Expect("altstack", "prep", pages=8, anon=8),
+    Expect("altstack", "recover"),
+    Expect("guard", "recover", invalid=3),
+    Expect("guard", "fix", pages=1, anon=1),
+], facts={"handled": 3}, checks=[info_is("handled", 3)], policy=True)
+
+# A write to a pipe whose reading end is closed: EPIPE and SIGPIPE, which
+# kills (13) unless ignored, blocked (then pending, and lost at exit) or
+# asked away (send's MSG_NOSIGNAL): then the client sees EPIPE and exits 0.
+torture("sig/sigpipe", "torture_sig", ["sigpipe"], region(), exit=("signal", 13))
+for mode in ("ignored", "blocked", "nosignal"):
+    torture("sig/sigpipe-%s" % mode, "torture_sig", ["sigpipe-" + mode], region(),
+            facts={"epipe": 1}, checks=[info_is("epipe", 1)])
+
+# An integer division by zero (#DE): SIGFPE, 8; ud2: SIGILL, 4; int3:
+# SIGTRAP, 5.  With a handler that siglongjmps back, three of each are
+# survived and the process exits 0.
+torture("sig/sigfpe", "torture_sig", ["sigfpe"], region(), exit=("signal", 8))
+torture("sig/sigfpe-recover", "torture_sig", ["sigfpe-recover"], region(),
+        facts={"handled": 3}, checks=[info_is("handled", 3)])
+torture("sig/sigill", "torture_sig", ["sigill"], region(), exit=("signal", 4))
+torture("sig/sigill-recover", "torture_sig", ["sigill-recover"], region(),
+        facts={"handled": 3}, checks=[info_is("handled", 3)])
+torture("sig/sigtrap", "torture_sig", ["sigtrap"], region(), exit=("signal", 5))
+torture("sig/raise-term", "torture_sig", ["raise-term"], region(), exit=("signal", 15))
+
+# SIGKILL of itself: Valgrind ends the process in order (fini runs) and
+# then kills it; sent to its own process group, the tool writes the file
+# first.  Valgrind itself cannot remove its vgdb FIFOs then (killed).
+torture("sig/kill9-self", "torture_sig", ["kill9-self"], region(), exit=("signal", 9),
+        policy=True)
+torture("sig/kill9-group", "torture_sig", ["kill9-group"], region(), exit=("signal", 9),
+        killed="kill(0, SIGKILL): the process kills its own group, itself included")
+
+THREADS = "thread scheduling under Valgrind follows real futex timing"
+# _exit(7) in a thread is exit_group(7): the process exits 7.
+torture("sig/thread-exit", "torture_sig", ["thread-exit"], region(), exit=("exit", 7),
+        varying_time=THREADS)
+# A thread that returned called exit(0) (the exit system call of one
+# thread, not the last): no end of the process, which then dies of abort()
+# (6), or of its own SIGKILL (9, though the exiting thread had blocked
+# every signal: masks are per thread).
+torture("sig/thread-then-abort", "torture_sig", ["thread-then-abort"], region(),
+        exit=("signal", 6), varying_time=THREADS)
+torture("sig/thread-then-kill9", "torture_sig", ["thread-then-kill9"], region(),
+        exit=("signal", 9), varying_time=THREADS)
+# The main thread ends first (pthread_exit); the other joins it and ends
+# with the exit system call, code 9: the last thread's code is the
+# process's (natively 9 too).
+torture("sig/main-exits-first", "torture_sig", ["main-exits-first"], region(),
+        exit=("exit", 9), varying_time=THREADS)
+
+
+# ===================================================================
+# torture_proc: process trees
+#
+# Kernel background as in fork.py: after fork every private anonymous page
+# is shared copy-on-write; a write copies it (`wp_copy`) while another
+# process still maps it, else reuses it (`wp_reuse`); a process's exit
+# drops its holds before its parent's waitpid returns.  Files: one per
+# process image (vmtrace.out.PID, .execN before each successful exec), the
+# tree joined by run.ppid, each process's `children` listing the statuses
+# its wait4 calls returned.
+
+def command_like(position, image, patterns):
+    """run.command of the image matches these shell patterns, one per
+    argument (the scratch directory's name differs from run to run)."""
+    def check(tree, r, extra):
+        im = tree.image(position, image)
+        got = im.run.get("command")
+        if not isinstance(got, list) or len(got) != len(patterns) or \
+                not all(fnmatch.fnmatchcase(g, p) for g, p in zip(got, patterns)):
+            return ["%s: run.command %s, expected %s" % (im.name, short(got, 200), patterns)]
+        return []
+    return check
+
+
+def invalid_in(position, n):
+    """The process's file counts n invalid accesses."""
+    def check(tree, r, extra):
+        im = tree.image(position)
+        got = ((im.out.get("totals") or {}).get("faults") or {}).get("invalid")
+        if got != n:
+            return ["%s: totals.faults.invalid %s, expected %d" % (im.name, got, n)]
+        return []
+    return check
+
+
+# 16 children alive at once, released together: child i writes page i of
+# the parent's 16-page region, which the parent (and the other children)
+# still map: 1 `wp_copy` each, and exits with status i; the parent reaps
+# them in fork order (its children section: exit 0, exit 1, ... exit 15),
+# then finds all 16 pages its own, write-protected: 16 `wp_reuse`.
+STORM = 16
+torture("proc/storm", "torture_proc", ["storm", str(STORM)], [
+    Expect("region", "write", pages=STORM, proc="parent", anon=STORM),
+] + [e for i in range(STORM) for e in (
+    Expect("slice", "slice", proc="child%d" % i, wp_copy=1),
+    Expect("region", "slice", proc="child%d" % i),
+)] + [
+    Expect("region", "after-children", proc="parent", wp_reuse=STORM),
+], procs=dict([("parent", at())] + [("child%d" % i, at(i)) for i in range(STORM)]),
+    tree="exit(%s)" % ", ".join(["exit"] + ["exit:%d" % i for i in range(1, STORM)]),
+    facts=dict(("parent:status%d" % i, i) for i in range(STORM)),
+    checks=[label_at((i,), "slice", "region", i, i + 1) for i in range(STORM)] +
+    [children_exits((), ["exit"] + ["exit:%d" % i for i in range(1, STORM)]),
+     alone_at_exit()], policy=True)
+
+# A chain of 6 generations below the root: level k writes page k-1 of the
+# root's 6-page region, mapped by every ancestor (alive, waiting): 1
+# `wp_copy`; it exits with its child's status + 1 (level 6: 0), so the
+# root, which writes the 6 pages once all are gone (6 `wp_reuse`), exits 6.
+DEPTH = 6
+torture("proc/depth", "torture_proc", ["depth", str(DEPTH)], [
+    Expect("region", "write", pages=DEPTH, proc="parent", anon=DEPTH),
+] + [Expect("level%d" % k, "slice", proc="level%d" % k, wp_copy=1)
+     for k in range(1, DEPTH + 1)] + [
+    Expect("region", "after-children", proc="parent", wp_reuse=DEPTH),
+], procs=dict([("parent", at())] + [("level%d" % k, at(*(0,) * k))
+                                    for k in range(1, DEPTH + 1)]),
+    tree="".join("exit:%d(" % (DEPTH - k) for k in range(DEPTH)) + "exit" + ")" * DEPTH,
+    exit=("exit", DEPTH),
+    checks=[children_exits((0,) * k, ["exit" if DEPTH - k - 1 == 0
+                                      else "exit:%d" % (DEPTH - k - 1)])
+            for k in range(DEPTH)] + [alone_at_exit()], policy=True)
+
+# An orphan: the root (a child subreaper) writes 10 pages; its child exits
+# at once after forking a grandchild, which the kernel reparents to the
+# root.  Its file still names the middle process as its parent (run.ppid
+# is read at its start), so the tree keeps it under the middle one.  It
+# writes pages 0..4, which the root maps: 5 `wp_copy`, exits 3; the root
+# reaps both (exit 0, exit 3: the orphan's status comes to the subreaper)
+# and finds its 10 pages its own: 10 `wp_reuse`.
+torture("proc/orphan", "torture_proc", ["orphan"], [
+    Expect("region", "write", pages=10, proc="parent", anon=10),
+    Expect("region", "orphan-write", proc="orphan", wp_copy=5),
+    Expect("region", "after-children", proc="parent", wp_reuse=10),
+], procs={"parent": at(), "middle": at(0), "orphan": at(0, 0)},
+    tree="exit(exit(exit:3))",
+    facts={"parent:status-middle": 0, "parent:status-orphan": 3, "orphan:reparented": 1},
+    checks=[info_is("reparented", 1), children_exits((), ["exit", "exit:3"]),
+            alone_at_exit()], policy=True)
+
+# exec, three times over: each image writes 4 fresh pages (4 `anon`) and
+# execs the next (the second first tries a missing file: ENOENT, nothing
+# changes); the last exits 5.  Followed (--trace-children=yes): four
+# files of one pid, .exec1 .exec2 .exec3 and the last, each with its own
+# label only; not followed: only the first image's .exec1, and the run
+# still ends with 5.
+CHAIN = {"n%d" % n: at(image=3 - n) for n in range(4)}
+torture("proc/exec-chain", "torture_proc", ["exec-chain", "3"],
+        [Expect("region", "image", pages=4, proc=role, anon=4) for role in CHAIN],
+        procs=CHAIN, tree="exec>exec>exec>exit:5", exit=("exit", 5),
+        vm_args=["--trace-children=yes"], native=True,
+        checks=[image_names((), [".exec1", ".exec2", ".exec3", ""])] +
+        [labels_are((), i, ["region"]) for i in range(4)], policy=True)
+torture("proc/exec-chain untraced", "torture_proc", ["exec-chain", "3"],
+        [Expect("region", "image", pages=4, proc="n3", anon=4)],
+        procs={"n3": at(image=0)}, tree="exec", exit=("exec", 5),
+        checks=[image_names((), [".exec1"])])
+
+# A failed execve changes nothing: pages 0..3 of an 8-page region written
+# before (4 `anon`), the call fails (ENOENT 2; a file without execute
+# permission EACCES 13, a directory EACCES 13; neither ELF nor #!: ENOEXEC
+# 8), then pages 0..7 written: 0..3 are still mapped writable (0), 4..7
+# first writes (4 `anon`).  One file, status exit.
+for kind, err in (("enoent", 2), ("eacces", 13), ("dir", 13), ("enoexec", 8)):
+    torture("proc/exec-fail %s" % kind, "torture_proc", ["exec-fail", kind], [
+        Expect("region", "before", pages=4, proc="parent", anon=4),
+        Expect("region", "after", pages=4, proc="parent", anon=4),
+    ], procs={"parent": at()}, tree="exit", checks=[info_is("errno", err)])
+
+# execvp("sh") along PATH /nonexistent (ENOENT), DIR/eacces (a sh without
+# execute permission: EACCES, remembered), DIR/enoexec (an executable sh
+# script without #!: ENOEXEC, on which glibc runs it with /bin/sh): one
+# successful exec.  The script removes DIR and exits 7.  Followed, /bin/sh
+# is an image of its own, which forks (dash) a child that execs /bin/rm:
+# exec>exit:7 with one child exec>exit; not followed, only the first
+# image's .exec1.
+torture("proc/execvp-path", "torture_proc", ["execvp-path"], [
+    Expect("region", "write", pages=4, proc="parent", anon=4),
+], procs={"parent": at(image=0)}, tree="exec>exit:7(exec>exit)", exit=("exit", 7),
+    vm_args=["--trace-children=yes"], native=True,
+    checks=[image_names((), [".exec1", ""]), command_like((0,), 1, ["/bin/rm", "-r", "*/torture-path"])])
+torture("proc/execvp-path untraced", "torture_proc", ["execvp-path"], [
+    Expect("region", "write", pages=4, proc="parent", anon=4),
+], procs={"parent": at(image=0)}, tree="exec", exit=("exec", 7))
+
+# posix_spawnp("sh") along /nonexistent, DIR/eacces, /bin: the child
+# (clone(CLONE_VM|CLONE_VFORK), a process of its own under Valgrind)
+# fails twice and execs /bin/sh -c 'exit 3' once: its .exec1 and, followed,
+# sh's file (exit 3); the parent reaps it: exit 3.
+torture("proc/spawnp-path", "torture_proc", ["spawnp-path"], [
+    Expect("region", "write", pages=4, proc="parent", anon=4),
+], procs={"parent": at()}, tree="exit(exec>exit:3)",
+    vm_args=["--trace-children=yes"], native=True, facts={"parent:status": 3},
+    checks=[children_exits((), ["exit:3"]), image_names((0,), [".exec1", ""]),
+            command_like((0,), 1, ["*/sh", "-c", "exit 3"])])
+torture("proc/spawnp-path untraced", "torture_proc", ["spawnp-path"], [
+    Expect("region", "write", pages=4, proc="parent", anon=4),
+], procs={"parent": at()}, tree="exit(exec)", facts={"parent:status": 3},
+    checks=[children_exits((), ["exit:3"])])
+
+# env PATH=/nonexistent-a:/nonexistent-b:/usr/bin:/bin true: env's execvp
+# misses twice and execs /usr/bin/true once: two files, env's .exec1 and
+# true's (issue 10: it wrote one per PATH entry tried).
+ENV = ["PATH=/nonexistent-a:/nonexistent-b:/usr/bin:/bin", "true"]
+torture("proc/env-path", "/usr/bin/env", ENV, [], procs={"env": at(image=0)},
+        tree="exec>exit", vm_args=["--trace-children=yes"], native=True,
+        checks=[command_is((), 0, ["/usr/bin/env"] + ENV),
+                command_is((), 1, ["/usr/bin/true"])])
+
+# A vfork child whose exec fails calls _exit(127): it borrowed the
+# parent's memory and wrote nothing, so the parent's 4 pages, written
+# before (4 `anon`), are still its own and writable (0).
+torture("proc/vfork-fail", "torture_proc", ["vfork-fail"], [
+    Expect("region", "write", pages=4, proc="parent", anon=4),
+    Expect("region", "after-child", proc="parent"),
+    Expect("region", "write", proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit:127)",
+    native_phases=["parent:write", "parent:after-child"], facts={"parent:status": 127},
+    checks=[children_exits((), ["exit:127"])])
+
+# A signal from another process: the child, waiting in pause(), dies of
+# the parent's SIGTERM.  Valgrind tells the tool nothing of its origin: the
+# child's file says signal null; the parent's wait4 saw signal 15.  With
+# SIGKILL the child leaves no file at all (Valgrind gets no chance, and
+# its vgdb FIFOs stay); the parent's children section has signal 9.
+KILL_TIME = "the parent polls /proc/PID/syscall until the child waits in pause()"
+torture("proc/sigterm-child", "torture_proc", ["sigterm-child"], [],
+        procs={"parent": at()}, tree="exit(signal:None)", facts={"parent:status": 143},
+        checks=[children_exits((), ["signal:15"])], varying_time=KILL_TIME)
+torture("proc/sigkill-child", "torture_proc", ["sigkill-child"], [],
+        procs={"parent": at()}, tree="exit", facts={"parent:status": 137},
+        checks=[children_exits((), ["signal:9"])],
+        killed="the parent kills its child with SIGKILL")
+
+# Three children ending three ways: exit(3), abort() (6), a store to
+# address 0 (11: one invalid access in its file).
+torture("proc/wait-statuses", "torture_proc", ["wait-statuses"], [],
+        procs={"parent": at()}, tree="exit(exit:3, signal:6, signal:11)",
+        facts={"parent:status0": 3, "parent:status1": 134, "parent:status2": 139},
+        checks=[children_exits((), ["exit:3", "signal:6", "signal:11"]),
+                invalid_in((2,), 1), invalid_in((1,), 0)], policy=True)
+
+# fork while two other threads live: they wrote 8 pages each (16 `anon`);
+# the child (one thread: the forking one) writes the 16, which the parent
+# maps: 16 `wp_copy`; after its exit the parent's 16 are its own: 16
+# `wp_reuse`.
+torture("proc/fork-threads", "torture_proc", ["fork-threads"], [
+    Expect("region", "threads", pages=16, proc="parent", anon=16),
+    Expect("region", "child-write", proc="child", wp_copy=16),
+    Expect("region", "after-child", proc="parent", wp_reuse=16),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:status": 0}, varying_time=THREADS,
+    checks=[children_exits((), ["exit"]), alone_at_exit()], policy=True)
+
+# Threads in a forked child: three threads write 8 fresh pages each (two
+# measured: 16 `anon`; the third's 8 in a phase of their own, as it then
+# ends the child with exit(6) while the main thread waits).  The parent's
+# 10 pages, written before the fork (10 `anon`), are its own again once
+# the child is gone: 10 `wp_reuse` (pagemap: 10 exclusive).
+torture("proc/threads-in-child", "torture_proc", ["threads-in-child"], [
+    Expect("mine", "write", pages=10, proc="parent", anon=10),
+    Expect("region", "threads", pages=16, proc="child", anon=16),
+    Expect("region", "exit-thread", pages=8, proc="child", anon=8),
+    Expect("mine", "after-child", proc="parent", wp_reuse=10),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit:6)",
+    native_phases=["parent:write", "child:threads", "parent:after-child"],
+    facts={"parent:status": 6, "parent:exclusive-after-child": 10},
+    varying_time=THREADS, checks=[children_exits((), ["exit:6"]), alone_at_exit()])
