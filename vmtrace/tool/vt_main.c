@@ -265,16 +265,36 @@ ULong vt_wall_ms(void)
    return (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
 }
 
+/* A client may lower its own RLIMIT_FSIZE, which binds the tool's writes
+   too (the log, when it is a file, and the output files: a write beyond
+   the limit fails with EFBIG).  If it lowered only the soft limit, the
+   tool raises it to the hard one while it writes and puts it back after
+   (an exec'd image gets the client's limit); if the hard limit is low too,
+   the output file's write fails and is reported (vt_out_close). */
+#define VT_RLIMIT_FSIZE 1          /* RLIMIT_FSIZE, which vki does not name */
+
+static Bool fsize_lift(struct vki_rlimit *saved)
+{
+   if (VG_(getrlimit)(VT_RLIMIT_FSIZE, saved) != 0 || saved->rlim_cur >= saved->rlim_max)
+      return False;
+   struct vki_rlimit up = { saved->rlim_max, saved->rlim_max };
+   return VG_(setrlimit)(VT_RLIMIT_FSIZE, &up) == 0;
+}
+
 /* The process ends (exitcode) or its image is replaced (vt_exec_pending):
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
+   struct vki_rlimit fsize;
+   Bool lifted = fsize_lift(&fsize);
    vt_sample_final();
    vt_share_refresh();
    if (VG_(clo_verbosity) > 0)
       vt_print_summary(exitcode);
    vt_write_output(exitcode);
    vt_share_exit();
+   if (lifted)
+      VG_(setrlimit)(VT_RLIMIT_FSIZE, &fsize);
 }
 
 static void vt_fini(Int exitcode)

@@ -13,30 +13,11 @@
 #include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 
-#define VT_RLIMIT_FSIZE 1          /* RLIMIT_FSIZE, which vki does not name */
-
 struct vt_out {
    VgFile *fp;
    HChar  *name, *tmp;
    ULong   bytes;           /* handed to VgFile so far */
-   struct vki_rlimit fsize; /* the client's RLIMIT_FSIZE, to put back */
-   Bool    fsize_raised;
 };
-
-/* A client may lower its own RLIMIT_FSIZE, which binds the tool's writes
-   too (a write beyond it fails with EFBIG).  If it lowered only the soft
-   limit, the tool raises it to the hard one for its own file and puts it
-   back after; if the hard limit is low too, the write fails and is
-   reported (vt_out_close). */
-static void fsize_lift(struct vt_out *o)
-{
-   o->fsize_raised = False;
-   if (VG_(getrlimit)(VT_RLIMIT_FSIZE, &o->fsize) != 0 ||
-       o->fsize.rlim_cur >= o->fsize.rlim_max)
-      return;
-   struct vki_rlimit up = { o->fsize.rlim_max, o->fsize.rlim_max };
-   o->fsize_raised = VG_(setrlimit)(VT_RLIMIT_FSIZE, &up) == 0;
-}
 
 /* What an error number of a file operation means, for messages. */
 const HChar *vt_errno_text(UWord err)
@@ -69,7 +50,6 @@ struct vt_out *vt_out_open(const HChar *name, const HChar *what)
       return NULL;
    }
    struct vt_out *o = VG_(malloc)("vt.out", sizeof *o);
-   fsize_lift(o);
    o->fp = fp;
    o->name = VG_(strdup)("vt.out", name);
    o->tmp = tmp;
@@ -194,8 +174,6 @@ void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n)
 Bool vt_out_close(struct vt_out *o, const HChar *what)
 {
    VG_(fclose)(o->fp);
-   if (o->fsize_raised)
-      VG_(setrlimit)(VT_RLIMIT_FSIZE, &o->fsize);
    struct vg_stat st;
    ULong size = sr_isError(VG_(stat)(o->tmp, &st)) ? 0 : (ULong)st.size;
    Bool ok = size == o->bytes && VG_(rename)(o->tmp, o->name) == 0;
