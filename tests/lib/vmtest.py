@@ -587,12 +587,18 @@ def json_diff(a, b, path=(), ignore=frozenset(), limit=20, out=None,
     return out
 
 
+# Files each run creates anew, whose inode numbers differ from run to run:
+# the run's own temporary files, SysV shared memory (the inode is the shmid)
+# and memfds.
+NEW_FILES = ("$TMP", "/SYSV", "/memfd:")
+
+
 def normalise_tmp(value, tmpdir):
     """Replaces the run's temporary directory in every string by $TMP and
-    the inode of files in it by '*' (each run creates its files anew)."""
+    the inode of files created by the run by '*' (NEW_FILES)."""
     if isinstance(value, dict):
         d = {k: normalise_tmp(v, tmpdir) for k, v in value.items()}
-        if isinstance(d.get("path"), str) and d["path"].startswith("$TMP") \
+        if isinstance(d.get("path"), str) and d["path"].startswith(NEW_FILES) \
                 and "inode" in d:
             d["inode"] = "*"
         return d

@@ -105,6 +105,8 @@ def vmtrace_check(sc, fast_path):
             errs.append("valgrind: %s, expected %s" % (r.status(), describe_exit(sc.exit)))
             errs += r.stderr_tail()
         errs += no_leftovers(r, sc.killed)
+        if sc.no_output:
+            return errs + no_output_check(sc, r)
         if sc.procs is not None:
             return errs + vmtrace_tree_check(sc, fast_path, r, extra)
         try:
@@ -121,6 +123,19 @@ def vmtrace_check(sc, fast_path):
                 errs.append(str(e))
         return errs
     return check
+
+
+def no_output_check(sc, r):
+    """A run that must write no output file: none is there, and the log
+    says why (sc.no_output, a regular expression)."""
+    errs = []
+    if r.outputs:
+        errs.append("expected no output file, found %s"
+                    % ", ".join(os.path.basename(p) for p, _, _ in r.outputs))
+    if not re.search(sc.no_output, r.stderr):
+        errs.append("no line of the log matches %r" % sc.no_output)
+        errs += r.stderr_tail()
+    return errs
 
 
 def vmtrace_tree_check(sc, fast_path, r, extra):
@@ -213,9 +228,19 @@ def native_check(sc):
     return check
 
 
-def diff_check(varying_time=None, tree=False):
+def diff_check(varying_time=None, tree=False, no_output=False):
+    if no_output:
+        return diff_exits
     diff = diff_trees if tree else diff_outputs
     return lambda a_r, b_r: diff(a_r, b_r, varying_time)
+
+
+def diff_exits(a_r, b_r):
+    """Runs without output files: they end alike."""
+    if a_r.returncode != b_r.returncode:
+        return ["the runs ended differently: fast-path=yes %s, fast-path=no %s"
+                % (a_r.status(), b_r.status())]
+    return []
 
 
 def diff_trees(a_r, b_r, varying_time):

@@ -15,10 +15,13 @@ clients do (tests/lib/vmtest.h), so the kernel checks every expectation
 the native run can measure."""
 
 import fnmatch
+import re
 
-from vmtest import Expect, OutputError, exit_token, short
+from vmtest import PAGE, Expect, OutputError, RunSpec, exit_token, short
 from .scenario import Scenario, SCENARIOS
 from .proc_checks import alone_at_exit, at, command_is, image_names, label_at, labels_are
+from .checks import (invalid_access, mapping_figures, mapping_kind, no_invalid,
+                     vma_layout)
 
 POLICIES = ["fifo", "lru", "lfu", "random", "clock", "nru", "aging", "wsclock", "linux",
             "arc"]
@@ -36,6 +39,15 @@ def info_is(key, value):
         if got != value:
             return ["the client printed INFO %s=%s under vmtrace, expected %d"
                     % (key, got, value)]
+        return []
+    return check
+
+
+def log_has(pattern):
+    """The log (stderr) matches the regular expression."""
+    def check(out, r, extra):
+        if not re.search(pattern, r.stderr):
+            return ["no part of the log matches %r" % pattern] + r.stderr_tail()
         return []
     return check
 
@@ -420,3 +432,308 @@ torture("proc/threads-in-child", "torture_proc", ["threads-in-child"], [
     native_phases=["parent:write", "child:threads", "parent:after-child"],
     facts={"parent:status": 6, "parent:exclusive-after-child": 10},
     varying_time=THREADS, checks=[children_exits((), ["exit:6"]), alone_at_exit()])
+
+
+# ===================================================================
+# torture_mem: odd address spaces
+#
+# One process (role "parent") unless said otherwise; its file is the
+# tree's root.  First writes of private anonymous pages are `anon`
+# (do_anonymous_page); a read of one never written maps the zero page
+# (`zero`), and a write there then copies it (`wp_copy`).
+
+def on_root(check):
+    """A check of a single output file (f(out, r, extra)) made on the
+    tree's root image."""
+    return lambda tree, r, extra: check(tree.image(()).out, r, extra)
+
+
+def page_tables_vs_control(**delta):
+    """totals.page_tables at exit exceeds the control run's (extra[0]) by
+    exactly these numbers of tables per level."""
+    def check(tree, r, extra):
+        mine = tree.image(()).out.get("totals", {}).get("page_tables") or {}
+        try:
+            base = extra[0].tree().image(()).out.get("totals", {}).get("page_tables") or {}
+        except OutputError as e:
+            return ["control run %s: %s" % (extra[0].spec.describe(), e)]
+        errs = []
+        for level in ("pgd", "pud", "pmd", "pte"):
+            want = delta.get(level, 0)
+            if not isinstance(mine.get(level), int) or not isinstance(base.get(level), int) \
+                    or mine[level] - base[level] != want:
+                errs.append("page_tables.%s: %s, the control run's %s: expected it %+d"
+                            % (level, mine.get(level), base.get(level), want))
+        return errs
+    return check
+
+
+def heap_pages(n):
+    """The [heap] mapping reached exactly n pages (its largest extent)."""
+    def check(tree, r, extra):
+        heaps = [m for m in tree.image(()).out.get("mappings") or [] if m.get("kind") == "heap"]
+        if len(heaps) != 1:
+            return ["expected one mapping of kind heap, got %d" % len(heaps)]
+        m = heaps[0]
+        if (m["end"] - m["start"]) != n * PAGE:
+            return ["[heap] reached %d pages, expected %d"
+                    % ((m["end"] - m["start"]) // PAGE, n)]
+        return []
+    return check
+
+
+def mem(name, args, expects, tree="exit", **kw):
+    """A torture_mem case; the Expects' process is "parent" unless they
+    name one."""
+    torture("mem/" + name, "torture_mem", args, expects,
+            procs=kw.pop("procs", {"parent": at()}), tree=tree, **kw)
+
+
+def E(label, phase, proc="parent", **kw):
+    return Expect(label, phase, proc=proc, **kw)
+
+
+# mremap grow in place: pages 0..3 written (4 `anon`); the 4 pages above
+# were unmapped, so the mapping grows where it is (natively too: FACT
+# inplace); writing 0..7 faults only on the new 4..7 (4 `anon`): one VMA
+# of 8 pages.
+mem("mremap-grow", ["mremap-grow"], [
+    E("region", "write", pages=4, anon=4),
+    E("region", "after", pages=4, anon=4),
+], facts={"parent:inplace": 1},
+    checks=[on_root(vma_layout("region", [(0, 8, "rw-p")]))])
+# mremap with MREMAP_MAYMOVE between PROT_NONE neighbours: moved
+# (move_page_tables: the 4 present PTEs go with it, FACT moved), grown to
+# 8: writing the 8 at the new place faults on the new 4 only (4 `anon`).
+# The mapping keeps its figures: 8 `anon`, 8 resident, one 8-page VMA.
+mem("mremap-move", ["mremap-move"], [
+    E("region", "write", pages=4, anon=4),
+    E("moved", "after", anon=4),
+], facts={"parent:moved": 1},
+    checks=[on_root(vma_layout("moved", [(0, 8, "rw-p")])),
+            on_root(mapping_figures("moved", resident=8, anon=8))], policy=True)
+# mremap shrinking 8 pages to 2: the 6 above are unmapped; the 2 left are
+# still present (0 faults when written); 2 resident (natively mincore: 2).
+mem("mremap-shrink", ["mremap-shrink"], [
+    E("region", "write", pages=8, anon=8),
+    E("region", "after"),
+], facts={"parent:resident": 2},
+    checks=[on_root(vma_layout("region", [(0, 2, "rw-p")])),
+            on_root(mapping_figures("region", resident=2, anon=8))])
+# mremap MREMAP_FIXED of a written 4-page region onto pages 1..4 of a
+# written 6-page target: the target's pages there are unmapped, the
+# region's move in.  Writing the 6 target pages faults nothing (pages 0
+# and 5 the target's own, 1..4 the moved ones); the target's mapping
+# keeps 2 resident pages, the region's has its 4 at the new place.
+mem("mremap-fixed", ["mremap-fixed"], [
+    E("region", "write", pages=4, anon=4),
+    E("target", "write", pages=6, anon=6),
+    E("target0", "after"),
+    E("moved", "after"),
+], checks=[on_root(mapping_figures("moved", resident=4, anon=4)),
+           on_root(mapping_figures("target0", resident=2, anon=6))])
+# MAP_FIXED over a written 10-page region: anonymous memory over pages
+# 3..6 (their pages gone), a 2-page file (private) over 7..8.  Reading
+# 7..8: one file read fault maps both (fault-around, within one aligned
+# window and the VMA): 1 `file_read`.  Writing all 10: 3..6 are new
+# anonymous pages (4 `anon`), 7..8 file pages mapped read-only, copied
+# (2 `wp_copy`), 0..2 and 9 still the region's (0).
+mem("fixed-over", ["fixed-over"], [
+    E("region", "write", pages=10, anon=10),
+    E("region", "read-file", pages=2, file_read=1),
+    E("region", "rewrite", pages=4, anon=4, wp_copy=2),
+], policy=True)
+
+# MAP_GROWSDOWN with 16 MiB free below: its page written (1 `anon`), then
+# the page just below (the kernel grows the VMA: expand_downwards, 1
+# `anon`) and the one 3 pages below (grows again, 1 `anon`): a 4-page VMA
+# (natively /proc/self/maps: 4 pages), no invalid access.
+mem("growsdown", ["growsdown"], [
+    E("stack", "grow", pages=3, anon=3),
+], facts={"parent:vma-pages": 4},
+    checks=[on_root(vma_layout("stack", [(0, 4, "rw-p")])), on_root(no_invalid)])
+
+# A 16 GiB reservation, one writable page at the start of each of 8 whole
+# GiB within one 512 GiB region: the first written (1 `anon`), then 7 more
+# (7 `anon`), each in a GiB of its own: one new PTE table (2 MiB) and one
+# new PMD table (1 GiB) each.  Natively VmPTE grows by 7 * (4 + 4) = 56
+# KiB in "rest"; in the file, page tables at exit exceed those of the same
+# run with only the first page (the control run) by 7 PTE and 7 PMD tables.
+mem("sparse", ["sparse", "8"], [
+    E("first", "first", pages=1, anon=1),
+    E("rest", "rest", pages=7, anon=7),
+], facts={"parent:pt-kib-rest": 56},
+    checks=[page_tables_vs_control(pmd=7, pte=7)],
+    extra_runs=lambda fp: [RunSpec("vmtrace", "torture_mem", ["sparse", "1"],
+                                   fast_path=fp)])
+
+# MADV_DONTNEED on pages 2..5 of 8 written ones: reading the 8 then finds
+# 2..5 untouched anonymous memory (4 `zero`), writing them copies the zero
+# page (4 `wp_copy`); 0, 1, 6, 7 cost nothing.
+mem("madv-dontneed", ["madv-dontneed"], [
+    E("region", "write", pages=8, anon=8),
+    E("region", "read", zero=4),
+    E("region", "rewrite", wp_copy=4),
+])
+# MADV_FREE without memory pressure: the kernel keeps the pages (mapped
+# and writable, only marked clean): writing and reading them costs 0.
+mem("madv-free", ["madv-free"], [
+    E("region", "write", pages=8, anon=8),
+    E("region", "rewrite"),
+    E("region", "read"),
+])
+
+# MADV_WIPEONFORK on pages 2..5, then MADV_KEEPONFORK on 5: the child's
+# pages 2..4 are empty (dup_mmap copies nothing of a VM_WIPEONFORK VMA):
+# its reads map the zero page there (3 `zero`; they read 0, so the sum of
+# the first bytes is 1+1+5+7+7+9+9 = 39, written as i|1), the others are
+# shared copy-on-write (read: 0).  Its writes copy all 10 (3 zero pages,
+# 7 pages the parent maps: 10 `wp_copy`).  After its exit the parent's 7
+# write-protected pages are its own (7 `wp_reuse`); 2..4 were never
+# write-protected (0).
+mem("wipeonfork", ["wipeonfork"], [
+    E("region", "write", pages=10, anon=10),
+    E("region", "child-read", proc="child", zero=3),
+    E("region", "child-write", proc="child", wp_copy=10),
+    E("region", "after-child", wp_reuse=7),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"child:sum": 39, "parent:status": 0},
+    checks=[info_is("sum", 39), children_exits((), ["exit"])], policy=True)
+# MADV_DONTFORK on pages 2..5, then MADV_DOFORK on 5: the child lacks
+# pages 2..4.  It writes 0, 1 and 5 (shared copy-on-write: 3 `wp_copy`),
+# then reads page 2: no VMA, SIGSEGV (1 invalid access, signal 11).  The
+# parent's 7 write-protected pages are then its own (7 `wp_reuse`).
+mem("dontfork", ["dontfork"], [
+    E("region", "write", pages=10, anon=10),
+    E("region", "child-write", proc="child", wp_copy=3),
+    E("region", "crash", proc="child", invalid=1),
+    E("region", "after-child", wp_reuse=7),
+], procs={"parent": at(), "child": at(0)}, tree="exit(signal:11)",
+    native_phases=["parent:write", "child:child-write", "parent:after-child"],
+    facts={"parent:status": 139}, checks=[children_exits((), ["signal:11"])])
+
+# mlock populates (populate_vma_page_range writes a private writable
+# mapping: 8 `anon`), so the writes then cost 0 (they are the program's
+# first references: 8 pages touched).  fork: locks are not
+# inherited, the pages are shared copy-on-write: the child's writes copy
+# them (8 `wp_copy`), the parent's after its exit reuse them (8
+# `wp_reuse`).
+mem("mlock", ["mlock"], [
+    E("locked", "lock", anon=8),
+    E("locked", "write", pages=8),
+    E("locked", "child-write", proc="child", wp_copy=8),
+    E("locked", "after-child", wp_reuse=8),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)", policy=True)
+
+# SysV shared memory (removed at once, alive while attached): written, 8
+# shared faults (`file_shared`); the child's page table of it is empty
+# (shared VMAs are not copied): its reads fault once per page (shm_vm_ops
+# has no map_pages: no fault-around), 8 `file_read`, and its writes then
+# cost 0 (no dirty tracking); the parent's reads cost 0.
+mem("sysv", ["sysv"], [
+    E("shm", "write", pages=8, file_shared=8),
+    E("shm", "child-read", proc="child", file_read=8),
+    E("shm", "child-write", proc="child"),
+    E("shm", "after-child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
+# A memfd (shmem) mapped twice, 64 KiB-aligned: writing "a" is 16
+# `file_shared` (write faults do not fault around); reading "b", another
+# mapping of the same pages, faults once for its 16-page window
+# (filemap_map_pages finds them all cached): 1 `file_read`.  The child
+# (shared VMAs not copied): reads "a", 1 `file_read`; writes "b", 16
+# `file_shared`.
+mem("memfd", ["memfd"], [
+    E("a", "write-a", pages=16, file_shared=16),
+    E("b", "read-b", pages=16, file_read=1),
+    E("a", "child-read-a", proc="child", file_read=1),
+    E("b", "child-write-b", proc="child", file_shared=16),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)", policy=True)
+
+# A 4-page file mapped 64 KiB-aligned, read: 1 `file_read` (fault-around
+# maps all 4).  ftruncate to 1 page unmaps pages 1..3 (the model shrinks
+# the file); page 0 still mapped (0); page 2 is beyond the end: SIGBUS, 1
+# invalid access (beyond_eof), the process dies of signal 7 or, with a
+# handler that jumps back, goes on and exits 0.
+mem("sigbus-shrink", ["sigbus-shrink"], [
+    E("file", "read", pages=4, file_read=1),
+    E("file", "read0"),
+    E("file", "crash", invalid=1),
+], tree="signal:7", exit=("signal", 7), native_phases=["parent:read", "parent:read0"],
+    checks=[on_root(invalid_access("beyond_eof", "read", exact_total=1))], policy=True)
+mem("sigbus-recover", ["sigbus-recover"], [
+    E("file", "read", pages=4, file_read=1),
+    E("file", "read0"),
+    E("file", "crash", invalid=1),
+], facts={"parent:handled": 1},
+    checks=[info_is("handled", 1),
+            on_root(invalid_access("beyond_eof", "read", exact_total=1))])
+
+# brk 16 pages up from a page boundary: 16 first writes (16 `anon`); 8
+# down (do_brk_munmap unmaps them) and 8 up again: the 8 are new, 8
+# `anon` when written again.
+mem("brk", ["brk"], [
+    E("heap", "write", pages=16, anon=16),
+    E("heap", "rewrite", anon=8),
+], checks=[on_root(mapping_kind("heap", "heap", "[heap]"))], policy=True)
+# Valgrind's brk limit: the heap cannot grow beyond 8 MiB - 4 KiB (2047
+# pages, Valgrind's brk segment; natively it grows on: FACT); the
+# [heap] mapping's largest extent is exactly that (docs/manual.md).
+mem("brk-limit", ["brk-limit"], [], facts={"parent:grew-past-8MiB": 1},
+    checks=[info_is("grew-past-8MiB", 0), heap_pages(2047)])
+
+# RLIMIT_AS at the process's size + 64 MiB (under Valgrind its size is
+# Valgrind's too): a 128 MiB mapping fails, a 16 MiB one succeeds, its
+# first 16 pages written: 16 `anon`.  The tool's own memory fits in what
+# is left.
+mem("rlimit-as", ["rlimit-as"], [
+    E("small", "write", pages=16, anon=16),
+], checks=[info_is("as-big", 0), info_is("as-small", 1)])
+
+
+# ===================================================================
+# torture_fd: descriptors and limits
+#
+# A 10-page region written by the parent (10 `anon`); a first child forks
+# and exits (the frame log exists from then on); the game; a second child
+# writes the 10 pages, which the parent maps (10 `wp_copy`); after its exit
+# the parent's are its own (10 `wp_reuse`).  The frame log sits where the
+# client cannot reach it: the copies are copies, and the client's own file
+# holds what it wrote only.
+
+def fd_case(name, expects_after=True, **kw):
+    exs = [Expect("region", "write", pages=10, proc="parent", anon=10)]
+    if expects_after:
+        exs += [Expect("region", "child-write", proc="child", wp_copy=10),
+                Expect("region", "after-child", proc="parent", wp_reuse=10)]
+    checks = kw.pop("checks", [])
+    torture("fd/" + name, "torture_fd", [name], exs,
+            procs={"parent": at(), "first": at(0), "child": at(1)},
+            tree="exit(2*exit)",
+            checks=[children_exits((), ["exit", "exit"]), alone_at_exit()] + checks, **kw)
+
+
+# Descriptors 3..1023 closed, then a file opened: it gets 3; it must hold
+# its 6 bytes only (the client exits 1 otherwise).
+fd_case("close-high", checks=[info_is("fd", 3), info_is("intact", 1)], policy=True)
+# Every descriptor closed, the standard ones too (the steps after that
+# print no ORACLE line); the file gets descriptor 0.
+fd_case("close-all", native_phases=["parent:write"])
+# A pipe dup2'd over 3..9, /dev/null over 0, close_range(3, ~0U).
+fd_case("dup2-low", checks=[info_is("close-range", 1)])
+# RLIMIT_NOFILE's soft limit lowered to 8.
+fd_case("nofile")
+
+# RLIMIT_FSIZE lowered to 1000 bytes by the client (SIGXFSZ ignored): its
+# own 2000-byte write writes 1000, the next fails with EFBIG.  With only
+# the soft limit lowered the output file is whole (the tool raises it for
+# its own write); with the hard one too it cannot be: the log says the
+# write failed and no file (not even a partial one) is left.
+# (The log is a file too, which the limit binds: whole with the soft limit
+# lowered; with the hard one, -q keeps it under 1000 bytes, so that the
+# line saying why there is no output file is there.)
+torture("fd/fsize-soft", "torture_fd", ["fsize-soft"], [],
+        checks=[info_is("wrote", 1000), info_is("efbig", 1),
+                log_has(r"Mappings with page activity:(.|\n)*more mappings without activity")])
+torture("fd/fsize-hard", "torture_fd", ["fsize-hard"], [], vm_args=["-q"], native=True,
+        no_output=r"error: writing vmtrace output file '[^']*' failed \(1000 of \d+ bytes "
+                  r"written\): no file left")
