@@ -71,6 +71,9 @@
                    as-big=0); 16 pages of the 16 MiB "small" written
                    ("write")
 
+   mmap-64g        reserves 63 GiB, then 64 GiB (INFO/FACT ok63= ok64=
+                   whether each mmap succeeded)
+
    Core dumps are turned off (RLIMIT_CORE 0), as in torture_proc. */
 #include "vmtest.h"
 
@@ -468,6 +471,21 @@ static void brk_limit(void)
    vmt_fact("grew-past-8MiB", past);
 }
 
+/* Reserves 63 GiB, then 64 GiB (PROT_NONE, MAP_NORESERVE). */
+static void mmap_64g(void)
+{
+   for (size_t gib = 63; gib <= 64; gib++) {
+      void *r = mmap(NULL, gib * GIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                     -1, 0);
+      char key[16];
+      snprintf(key, sizeof key, "ok%zu", gib);
+      printf("INFO %s=%d\n", key, r != MAP_FAILED);
+      vmt_fact(key, r != MAP_FAILED);
+      if (r != MAP_FAILED)
+         munmap(r, gib * GIB);
+   }
+}
+
 static void rlimit_as(void)
 {
    FILE *f = fopen("/proc/self/statm", "r");
@@ -534,6 +552,8 @@ int main(int argc, char **argv)
       brk_limit();
    else if (strcmp(mode, "rlimit-as") == 0)
       rlimit_as();
+   else if (strcmp(mode, "mmap-64g") == 0)
+      mmap_64g();
    else
       vmt_die("usage: torture_mem MODE [ARG] (see the top of torture_mem.c)");
    return 0;

@@ -67,11 +67,17 @@
                    waits in a read); the parent reaps the child (status 6)
                    and writes "mine" again ("after-child")
 
+   clone-vm        clone(CLONE_VM | SIGCHLD) of a child that returns 7
+                   (FACT parent:status): Valgrind cannot run it
+   exec-self       execs /proc/self/exe, which exits 3: under Valgrind
+                   that is the tool's executable
+
    Core dumps are turned off (RLIMIT_CORE 0): a dump (Valgrind's vgcore)
    in the working directory would be a file the run leaves behind. */
 #include "vmtest.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -546,6 +552,35 @@ static void threads_in_child(void)
    write_phase("after-child", mine, 10);
 }
 
+/* ---- what Valgrind cannot run ------------------------------------------------ */
+
+static char clone_stack[64 * 1024];
+
+static int clone_child(void *arg)
+{
+   (void)arg;
+   return 7;
+}
+
+static void clone_vm(void)
+{
+   pid_t pid = clone(clone_child, clone_stack + sizeof clone_stack, CLONE_VM | SIGCHLD, NULL);
+   if (pid < 0)
+      vmt_die("clone");
+   vmt_fact("status", status_code(wait_status(pid)));
+}
+
+static int exec_self(int again)
+{
+   if (again)
+      return 3;
+   char *args[] = {"torture_proc", "exec-self", "again", NULL};
+   fflush(stdout);
+   execv("/proc/self/exe", args);
+   vmt_die("execv /proc/self/exe");
+   return 2;
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -581,6 +616,10 @@ int main(int argc, char **argv)
       fork_threads();
    else if (strcmp(mode, "threads-in-child") == 0)
       threads_in_child();
+   else if (strcmp(mode, "clone-vm") == 0)
+      clone_vm();
+   else if (strcmp(mode, "exec-self") == 0)
+      return exec_self(argc >= 3);
    else
       vmt_die("usage: torture_proc MODE [ARG] (see the top of torture_proc.c)");
    return 0;

@@ -737,3 +737,23 @@ torture("fd/fsize-soft", "torture_fd", ["fsize-soft"], [],
 torture("fd/fsize-hard", "torture_fd", ["fsize-hard"], [], vm_args=["-q"], native=True,
         no_output=r"error: writing vmtrace output file '[^']*' failed \(1000 of \d+ bytes "
                   r"written\): no file left")
+
+
+# ===================================================================
+# What Valgrind itself cannot run (docs/manual.md): vmtrace-only runs that
+# pin what happens, so that a Valgrind that changes it is noticed.
+
+# clone(CLONE_VM | SIGCHLD): natively a child sharing the memory, which
+# returns 7; Valgrind ends the process at once with status 1, no file.
+torture("valgrind/clone-vm", "torture_proc", ["clone-vm"], [], native=False,
+        exit=("exit", 1), no_output=r"Unsupported clone\(\) flags")
+# An exec of /proc/self/exe execs Valgrind's tool executable: status 1,
+# the calling image's .exec1 only (natively the program runs again and
+# exits 3).
+torture("valgrind/exec-self", "torture_proc", ["exec-self"], [], native=False,
+        procs={"parent": at(image=0)}, tree="exec", exit=("exec", 1),
+        checks=[log_has(r"You cannot run '[^']*' directly")])
+# 63 GiB can be reserved, 64 GiB cannot (natively both can: FACT).
+torture("valgrind/mmap-64gib", "torture_mem", ["mmap-64g"], [], procs={"parent": at()},
+        tree="exit", facts={"parent:ok63": 1, "parent:ok64": 1},
+        checks=[info_is("ok63", 1), info_is("ok64", 0)])
