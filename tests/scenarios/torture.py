@@ -395,7 +395,7 @@ torture("proc/sigterm-child", "torture_proc", ["sigterm-child"], [],
         checks=[children_exits((), ["signal:15"])], varying_time=KILL_TIME)
 torture("proc/sigkill-child", "torture_proc", ["sigkill-child"], [],
         procs={"parent": at()}, tree="exit", facts={"parent:status": 137},
-        checks=[children_exits((), ["signal:9"])],
+        checks=[children_exits((), ["signal:9"])], varying_time=KILL_TIME,
         killed="the parent kills its child with SIGKILL")
 
 # Three children ending three ways: exit(3), abort() (6), a store to
