@@ -31,7 +31,9 @@
                    an execve that fails (KIND enoent: a missing file;
                    eacces: a file without execute permission; dir: a
                    directory; enoexec: an executable file that is neither
-                   ELF nor #!), INFO errno=; then pages 0..7 written
+                   ELF nor #!; short-elf: one that begins with the ELF
+                   magic but is shorter than an ELF header; blank-shebang:
+                   "#!" and blanks), INFO errno=; then pages 0..7 written
                    ("after"); exits 0
    execvp-path     writes a 4-page "region" ("write"), then execvp("sh",
                    {"sh", DIR}) with PATH = /nonexistent, DIR/eacces
@@ -276,8 +278,12 @@ static void exec_fail(const char *kind)
       path = dir;
    else if (strcmp(kind, "enoexec") == 0)
       path = tmp_file(dir, "prog", "exit 0\n", 0755);
+   else if (strcmp(kind, "short-elf") == 0)
+      path = tmp_file(dir, "prog", "\177ELF garbage", 0755);
+   else if (strcmp(kind, "blank-shebang") == 0)
+      path = tmp_file(dir, "prog", "#!  \n", 0755);
    else
-      vmt_die("exec-fail enoent|eacces|dir|enoexec");
+      vmt_die("exec-fail enoent|eacces|dir|enoexec|short-elf|blank-shebang");
    char *args[] = {(char *)path, NULL};
    fflush(stdout);
    execv(path, args);
@@ -385,7 +391,9 @@ static void signal_child(int sig)
    vmt_wait(&ready);
    /* Only once the child waits in pause() (/proc/PID/syscall names the
       call a task is blocked in: 34), so that it dies at the same place in
-      every run. */
+      every run; usleep at least once, so that the pages it touches are
+      touched in every run. */
+   usleep(500);
    for (int tries = 0;; tries++) {
       char path[64], buf[64] = "";
       snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
@@ -435,6 +443,7 @@ static void wait_blocked_in_read(pid_t tid, int fd)
    char path[64], want[32];
    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)tid);
    snprintf(want, sizeof want, "0 0x%x ", fd);
+   usleep(500);     /* at least once: the pages it touches are always touched */
    for (int tries = 0;; tries++) {
       char buf[128] = "";
       FILE *f = fopen(path, "r");
