@@ -16,11 +16,14 @@ var KIND_COLORS = {
   anon: '#59a14f', file: '#b07aa1', shm: '#9c755f'
 };
 var CLASS_COLORS = {
-  anon: '#59a14f', zero: '#a0cbe8', file_read: '#b07aa1', file_cow: '#ff9da7', file_shared: '#9c755f',
-  wp_copy: '#e15759', wp_reuse: '#f28e2b', wp_shared: '#edc948', swap_in: '#4e79a7', file_major: '#17becf',
+  anon: '#59a14f', zero: '#a0cbe8', file_read: '#b07aa1', file_cow: '#ff9da7',
+      file_shared: '#9c755f',
+  wp_copy: '#e15759', wp_reuse: '#f28e2b', wp_shared: '#edc948', swap_in: '#4e79a7',
+      file_major: '#17becf',
   invalid: '#000000'
 };
-var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22'];
+var PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1',
+  '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22'];
 
 function color(map, key, i) {
   return map[key] || PALETTE[i % PALETTE.length];
@@ -70,13 +73,17 @@ function memorySpec(d) {
   var series = [];
   M.rssKinds(tl).forEach(function (k, i) {
     if (sum(tl.rss[k]) === 0) return;
-    series.push({ label: 'resident ' + k, raw: tl.rss[k], color: color(KIND_COLORS, k, i), stacked: true });
+    series.push({ label: 'resident ' + k, raw: tl.rss[k], color: color(KIND_COLORS, k, i),
+        stacked: true });
   });
-  if (Array.isArray(tl.touched)) series.push({ label: 'touched', raw: tl.touched, color: '#333333', dash: [6, 4] });
+  if (Array.isArray(tl.touched)) series.push(
+      { label: 'touched', raw: tl.touched, color: '#333333', dash: [6, 4] });
   // Proportional and unique set sizes, when the file has them (processes
   // sharing pages after fork): PSS in thousandths of a page.
   if (Array.isArray(tl.pss_x1000) && tl.pss_x1000.length === tl.t.length) {
-    series.push({ label: 'PSS', raw: tl.pss_x1000.map(function (v) { return v === null ? null : v / 1000; }), color: '#8c564b', dash: [2, 3] });
+    series.push({ label: 'PSS', raw:
+        tl.pss_x1000.map(function (v) { return v === null ? null : v / 1000; }), color: '#8c564b',
+            dash: [2, 3] });
   }
   if (Array.isArray(tl.uss) && tl.uss.length === tl.t.length) {
     series.push({ label: 'USS', raw: tl.uss, color: '#7f7f7f', dash: [10, 3, 2, 3] });
@@ -108,7 +115,8 @@ function wssSpec(d) {
   applyStack(series);
   return {
     id: 'chart-wss', title: 'Working set WS(t, τ)',
-    note: 'Distinct pages referenced in the last τ instructions (Denning), split into code and data.',
+    note: 'Distinct pages referenced in the last τ instructions (Denning), ' +
+      'split into code and data.',
     x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: []
   };
 }
@@ -118,17 +126,21 @@ function faultSpec(d) {
   if (!tl || !tl.t || !tl.faults) return null;
   var series = [];
   var names = M.faultClasses(d).map(function (c) { return c.name; });
-  Object.keys(tl.faults).forEach(function (k) { if (names.indexOf(k) < 0 && ['total', 'minor', 'major'].indexOf(k) < 0) names.push(k); });
+  Object.keys(tl.faults).forEach(function (k) {
+    if (names.indexOf(k) < 0 && ['total', 'minor', 'major'].indexOf(k) < 0) names.push(k);
+  });
   names.forEach(function (k, i) {
     var a = tl.faults[k];
     if (!a || sum(a) === 0) return;
-    series.push({ label: k, raw: a, color: color(CLASS_COLORS, k, i), stacked: k !== 'invalid', stepped: true });
+    series.push({ label: k, raw: a, color: color(CLASS_COLORS, k, i), stacked: k !== 'invalid',
+        stepped: true });
   });
   if (!series.length) return null;
   var bands = applyStack(series);
   return {
     id: 'chart-faults', title: 'Faults per interval by class',
-    note: 'Faults taken during each sample of ' + F.int(tl.interval) + ' instructions, stacked by class.',
+    note: 'Faults taken during each sample of ' + F.int(tl.interval) +
+        ' instructions, stacked by class.',
     x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: bands
   };
 }
@@ -147,7 +159,9 @@ function policySpec(d) {
   var series = policies.map(function (p, i) {
     var vals = sizes.map(function (sz) {
       var hit = null;
-      sims.forEach(function (s) { if (s.policy === p && s.ram_pages === sz) hit = s.faults.total; });
+      sims.forEach(function (s) {
+        if (s.policy === p && s.ram_pages === sz) hit = s.faults.total;
+      });
       return hit;
     });
     return { label: p, raw: vals, values: vals, color: PALETTE[i % PALETTE.length], points: true };
@@ -182,23 +196,34 @@ function treeMemorySpec(mem, id) {
     var p = mem.processes[k];
     var cmd = p.command.replace(/^\S*\//, '');
     if (cmd.length > 40) cmd = cmd.slice(0, 39) + '…';
-    return { label: 'pid ' + p.pid + ' ' + cmd, raw: mem.values[k], color: PALETTE[i % PALETTE.length], stacked: true, stepped: true };
+    return { label: 'pid ' + p.pid + ' ' + cmd, raw: mem.values[k], color:
+        PALETTE[i % PALETTE.length], stacked: true, stepped: true };
   });
   if (own.length < order.length) {
     var rest = order.filter(function (k) { return own.indexOf(k) < 0; });
-    var sumRest = x.map(function (v, j) { return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0); });
-    series.push({ label: rest.length + ' other processes', raw: sumRest, color: '#bab0ac', stacked: true, stepped: true });
+    var sumRest = x.map(function (v, j) {
+      return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0);
+    });
+    series.push({ label: rest.length + ' other processes', raw: sumRest, color: '#bab0ac', stacked:
+        true, stepped: true });
   }
   var bands = applyStack(series);
   var pk = mem.peak;
-  var marker = pk.index >= 0 ? { x: x[pk.index], y: pk.pages, label: 'tree peak ' + F.dec(pk.pages) + ' pages' } : null;
-  series.push({ label: 'tree (Σ PSS)', raw: mem.total, values: mem.total, color: '#222222', width: 1, stepped: true });
+  var marker = pk.index >= 0 ?
+      { x: x[pk.index], y: pk.pages, label: 'tree peak ' + F.dec(pk.pages) + ' pages' } : null;
+  series.push({ label: 'tree (Σ PSS)', raw: mem.total, values: mem.total, color: '#222222', width:
+      1, stepped: true });
   return {
     id: id || 'chart-tree-memory', title: 'Tree memory: Σ PSS of the processes alive',
-    note: 'Each process\'s proportional set size over wall-clock time, stacked: a page shared copy-on-write by n processes counts 1/n in each, so the top counts it once. ' +
-      'Peak ' + F.dec(pk.pages) + ' pages, against ' + F.int(mem.naive) + ' for the processes\' peak RSS added up.' +
-      (mem.approximate ? ' Approximate: ' + mem.notes.length + (mem.notes.length === 1 ? ' file' : ' files') + ' without a full timeline (their PSS at exit is counted over their lifetime).' : ''),
-    x: x, xLabel: 'time', xUnit: 'seconds', yUnit: 'pages', series: series, bands: bands, marker: marker
+    note: 'Each process\'s proportional set size over wall-clock time, stacked: a page shared ' +
+          'copy-on-write by n processes counts 1/n in each, so the top counts it once. ' +
+      'Peak ' + F.dec(pk.pages) + ' pages, against ' + F.int(mem.naive) +
+          ' for the processes\' peak RSS added up.' +
+      (mem.approximate ? ' Approximate: ' + mem.notes.length +
+          (mem.notes.length === 1 ? ' file' : ' files') +
+              ' without a full timeline (their PSS at exit is counted over their lifetime).' : ''),
+    x: x, xLabel: 'time', xUnit: 'seconds', yUnit: 'pages', series: series, bands: bands,
+        marker: marker
   };
 }
 
@@ -229,9 +254,11 @@ function nativeRssSpec(d) {
   if (!tl.t_ms.length) return null;
   return {
     id: 'chart-native-rss', title: 'Resident pages',
-    note: 'Resident pages of the live processes added up (/proc/PID/statm), at the end of each sample.',
+    note: 'Resident pages of the live processes added up (/proc/PID/statm), ' +
+      'at the end of each sample.',
     x: tl.t_ms, xLabel: 'time', xUnit: 'ms', yUnit: 'pages',
-    series: [{ label: 'resident', raw: tl.rss, values: tl.rss, color: '#4e79a7', fill: fade('#4e79a7'), stepped: true }],
+    series: [{ label: 'resident', raw: tl.rss, values: tl.rss, color: '#4e79a7', fill:
+        fade('#4e79a7'), stepped: true }],
     bands: []
   };
 }
@@ -246,7 +273,8 @@ function nativeFaultSpec(d) {
   var bands = applyStack(series);
   return {
     id: 'chart-native-faults', title: 'Faults per interval',
-    note: 'Faults the kernel counted during each sample of ' + F.int(tl.interval_ms) + ' ms, stacked: the kernel tells only minor from major.',
+    note: 'Faults the kernel counted during each sample of ' + F.int(tl.interval_ms) +
+        ' ms, stacked: the kernel tells only minor from major.',
     x: tl.t_ms, xLabel: 'time', xUnit: 'ms', yUnit: 'count', series: series, bands: bands
   };
 }
@@ -262,9 +290,13 @@ var NAT_COLOR = '#e15759';
 
 function progressSpec(id, title, note, xy, yUnit, stepped) {
   var series = [];
-  if (xy.sim) series.push({ label: 'simulated', raw: xy.sim, values: xy.sim, color: SIM_COLOR, width: 2, stepped: stepped });
-  series.push({ label: 'measured', raw: xy.nat, values: xy.nat, color: NAT_COLOR, width: 2, dash: [6, 3], stepped: stepped });
-  return { id: id, title: title, note: note, x: xy.x, xLabel: 'progress', xUnit: 'percent', yUnit: yUnit, series: series, bands: [] };
+  if (xy.sim) series.push(
+      { label: 'simulated', raw: xy.sim, values: xy.sim, color: SIM_COLOR, width: 2,
+          stepped: stepped });
+  series.push({ label: 'measured', raw: xy.nat, values: xy.nat, color: NAT_COLOR, width: 2, dash:
+      [6, 3], stepped: stepped });
+  return { id: id, title: title, note: note, x: xy.x, xLabel: 'progress', xUnit: 'percent', yUnit:
+      yUnit, series: series, bands: [] };
 }
 
 // pr: compare.progress(); the charts need at least one point.
@@ -272,9 +304,12 @@ function compareSpecs(pr) {
   if (!pr.faults.x.length) return [];
   return [
     progressSpec('chart-cmp-faults', 'Cumulative faults vs progress',
-      'Minor and major faults so far, each run from its start (0 %) to its end (100 %).', pr.faults, 'count', false),
+      'Minor and major faults so far, each run from its start (0 %) to its end (100 %).', pr.faults,
+          'count', false),
     progressSpec('chart-cmp-rss', 'Resident pages vs progress',
-      'Resident pages' + (pr.clock === 'wall' ? ' (simulated: the processes alive added up, on their wall clock)' : '') + '; measured: the tree\'s processes added up.', pr.rss, 'pages', true)
+      'Resident pages' +
+          (pr.clock === 'wall' ? ' (simulated: the processes alive added up, on their wall clock)' :
+              '') + '; measured: the tree\'s processes added up.', pr.rss, 'pages', true)
   ];
 }
 
@@ -294,28 +329,35 @@ function toUplot(spec, width, height, pageSize, uPlot) {
   var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); }
     : spec.xUnit === 'seconds' ? function (v) { return F.seconds(v); }
       : spec.xUnit === 'ms' ? function (v) { return F.seconds(v / 1000); }
-        : spec.xUnit === 'percent' ? function (v) { return F.si(v) + '%'; } : function (v) { return F.si(v); };
+        : spec.xUnit === 'percent' ? function (v) { return F.si(v) + '%'; } :
+            function (v) { return F.si(v); };
   var legendFmt = spec.yUnit === 'pages'
-    ? function (v) { return v === null || v === undefined ? '–' : F.dec(v) + ' (' + F.bytes(v * pageSize) + ')'; }
+    ? function (v) { return v === null || v === undefined ? '–' : F.dec(v) + ' (' +
+        F.bytes(v * pageSize) + ')'; }
     : function (v) { return v === null || v === undefined ? '–' : F.int(v); };
   var series = [{
     label: spec.xLabel,
     value: function (u, v) {
       if (v === null || v === undefined) return '–';
-      return spec.xUnit === 'pages' ? F.pages(v, pageSize) : spec.xUnit === 'seconds' ? v.toFixed(3) + ' s'
-        : spec.xUnit === 'ms' ? F.int(v) + ' ms' : spec.xUnit === 'percent' ? v.toFixed(2) + '%' : F.int(v);
+      return spec.xUnit === 'pages' ? F.pages(v, pageSize) : spec.xUnit === 'seconds' ?
+          v.toFixed(3) + ' s'
+        : spec.xUnit === 'ms' ? F.int(v) + ' ms' : spec.xUnit === 'percent' ? v.toFixed(2) +
+            '%' : F.int(v);
     }
   }];
   spec.series.forEach(function (s, i) {
     var o = {
       label: s.label, stroke: s.color, width: s.width || 1.5,
-      value: function (u, v, si, idx) { return idx === null || idx === undefined ? '–' : legendFmt(s.raw[idx]); },
+      value: function (u, v, si, idx) { return idx === null || idx === undefined ? '–' :
+          legendFmt(s.raw[idx]); },
       spanGaps: !!s.points
     };
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
     o.points = s.points ? { show: true, size: 6 } : { show: false };
-    if (s.stepped && uPlot.paths && uPlot.paths.stepped) o.paths = uPlot.paths.stepped({ align: 1 });
+    if (s.stepped && uPlot.paths && uPlot.paths.stepped) {
+      o.paths = uPlot.paths.stepped({ align: 1 });
+    }
     series.push(o);
     void i;
   });
@@ -390,6 +432,21 @@ Linker.prototype.set = function (from, min, max) {
   }
 };
 
+// Charts reset by a double-click report their full range (null): each
+// linked chart then shows its whole time axis.
+function resetToFullRange(linker) {
+  linker.members.forEach(function (m) {
+    if (!m.plot) return;
+    var inner = m.setRange;
+    m.setRange = function (a, b) {
+      if (a === null || b === null) {
+        var x = m.plot.data[0];
+        inner(x[0], x[x.length - 1]);
+      } else inner(a, b);
+    };
+  });
+}
+
 // Creates a uPlot in `el` for a time spec, joined to the linker.
 // syncKey: the charts whose pointer moves together (default: the
 // simulated file's time charts).
@@ -420,9 +477,11 @@ function makeChart(el, spec, pageSize, uPlot, width) {
 module.exports = {
   stack: stack, applyStack: applyStack,
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
-  treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS: MAX_TREE_CHARTS,
-  timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker,
-  nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs, compareSpecs: compareSpecs,
+  treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS:
+      MAX_TREE_CHARTS,
+  timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,
+  nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs,
+      compareSpecs: compareSpecs,
   makeTimeChart: makeTimeChart, makeChart: makeChart,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS
 };

@@ -1,13 +1,13 @@
 'use strict';
 // vmtrace-report FILE... [-o report.html] [--text]
 
-var fs = require('fs');
 var path = require('path');
 var V = require('./validate');
 var html = require('./html');
 var text = require('./text');
 var F = require('./format');
 var tree = require('./tree');
+var files = require('./files');
 
 var USAGE = [
   'usage: vmtrace-report FILE... [-o OUTPUT] [--text]',
@@ -55,41 +55,37 @@ function parseArgs(argv) {
   return o;
 }
 
-function readProblem(err) {
-  switch (err && err.code) {
-    case 'ENOENT': return 'cannot open: no such file';
-    case 'EISDIR': return 'is a directory, not a vmtrace output file';
-    case 'EACCES': return 'cannot open: permission denied';
-    default: return 'cannot read: ' + (err && err.message ? err.message : String(err));
-  }
-}
-
-// Reads and checks every file; returns {files, errors} where errors are
-// one-line messages "FILE: problem".
-function load(names, readFile) {
-  readFile = readFile || function (n) { return n === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(n, 'utf8'); };
-  var files = [];
+// Reads and checks every file; returns {files, errors, ids} where errors are
+// one-line messages "FILE: problem" and ids the inputs' "dev:ino".
+// readInput(name) -> {text, id} (files.readInput) may be replaced, as the
+// fuzz target does.
+function load(names, readInput) {
+  readInput = readInput || files.readInput;
+  var loaded = [];
   var errors = [];
+  var ids = [];
   var seen = {};
   names.forEach(function (n) {
     var key = n === '-' ? '-' : path.resolve(n);
     if (seen[key]) return;
     seen[key] = true;
-    var textData;
+    var input;
     try {
-      textData = readFile(n);
+      input = readInput(n);
     } catch (e) {
-      errors.push(n + ': ' + readProblem(e));
+      if (!(e instanceof files.FileError)) throw e;
+      errors.push(n + ': ' + e.message);
       return;
     }
+    if (input.id) ids.push(input.id);
     try {
-      files.push({ name: n === '-' ? '(stdin)' : n, data: V.parse(textData) });
+      loaded.push({ name: n === '-' ? '(stdin)' : n, data: V.parse(input.text) });
     } catch (e) {
-      if (e instanceof V.VmtraceFormatError) errors.push(n + ': ' + e.message);
-      else errors.push(n + ': ' + (e && e.message ? e.message : String(e)));
+      if (!(e instanceof V.VmtraceFormatError)) throw e;
+      errors.push(n + ': ' + e.message);
     }
   });
-  return { files: files, errors: errors };
+  return { files: loaded, errors: errors, ids: ids };
 }
 
 // What the loaded files allow: at most one vmtrace-native file, and with
@@ -99,21 +95,24 @@ function checkMix(files) {
   var nats = files.filter(function (f) { return V.isNative(f.data); });
   var sims = files.filter(function (f) { return !V.isNative(f.data); });
   if (nats.length > 1) {
-    return nats.length + ' vmtrace-native files (' + nats.map(function (f) { return f.name; }).join(', ') +
+    return nats.length + ' vmtrace-native files (' +
+        nats.map(function (f) { return f.name; }).join(', ') +
       '): a report shows at most one measured run';
   }
   if (nats.length && sims.length) {
     var roots = tree.build(sims).roots;
     if (roots.length > 1) {
-      return 'comparing with ' + nats[0].name + ' needs the vmtrace-out files of one run, not ' + roots.length +
+      return 'comparing with ' + nats[0].name + ' needs the vmtrace-out files of one run, not ' +
+          roots.length +
         ' (roots: ' + roots.map(function (r) { return 'pid ' + r.pid; }).join(', ') + ')';
     }
   }
   return null;
 }
 
-// Returns the exit status. io: {stdout, stderr} with write(), assets: a
-// function returning the assets (only called for HTML).
+// Returns the exit status. io: {stdout, stderr} with write(), and
+// optionally readInput (load's); getAssets: a function returning the assets
+// (only called for HTML).
 function main(argv, getAssets, io) {
   io = io || { stdout: process.stdout, stderr: process.stderr };
   var err = function (msg) { io.stderr.write('vmtrace-report: ' + F.printable(msg) + '\n'); };
@@ -141,10 +140,16 @@ function main(argv, getAssets, io) {
     err('--text prints to the terminal; -o is for the HTML report');
     return 2;
   }
-  var loaded = load(opts.files);
+  var loaded = load(opts.files, io.readInput);
   if (loaded.errors.length) {
     loaded.errors.forEach(err);
     return 1;
+  }
+  var out = opts.output || 'vmtrace-report.html';
+  var outId = opts.text || out === '-' ? null : files.idOf(out);
+  if (outId && loaded.ids.indexOf(outId) >= 0) {
+    err(out + ': is one of the input files; give -o another name');
+    return 2;
   }
   var mix = checkMix(loaded.files);
   if (mix) {
@@ -167,15 +172,15 @@ function main(argv, getAssets, io) {
     generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     files: loaded.files
   }, assets);
-  var out = opts.output || 'vmtrace-report.html';
   if (out === '-') {
     io.stdout.write(page);
     return 0;
   }
   try {
-    fs.writeFileSync(out, page);
+    files.writeWhole(out, page);
   } catch (e) {
-    err(out + ': cannot write: ' + (e.code === 'ENOENT' ? 'no such directory' : e.code === 'EACCES' ? 'permission denied' : e.message));
+    if (!(e instanceof files.FileError)) throw e;
+    err(out + ': ' + e.message);
     return 1;
   }
   io.stderr.write('vmtrace-report: wrote ' + F.printable(out) + ' (' + loaded.files.length +
@@ -196,19 +201,28 @@ function safeAssets(getAssets, quiet) {
 // unless VMTRACE_REPORT_DEBUG is set) and setting the exit status.
 function run(argv, getAssets) {
   var status;
-  // `vmtrace-report --text ... | head` closes the pipe early: not an error.
+  // `vmtrace-report --text ... | head` closes the pipe early: not an error;
+  // anything else (a full disk) is.
   process.stdout.on('error', function (e) {
     if (e && e.code === 'EPIPE') process.exit(process.exitCode || 0);
-    throw e;
+    process.stderr.write('vmtrace-report: cannot write to standard output: ' +
+        files.problem(e) + '\n');
+    process.exit(1);
   });
+  // Past a file size limit (ulimit -f), a write fails with EFBIG instead of
+  // the signal ending the process: the report is then not written, and says so.
+  process.on('SIGXFSZ', function () {});
   try {
     status = main(argv, getAssets);
   } catch (e) {
-    process.stderr.write('vmtrace-report: internal error: ' + (e && e.message ? e.message : String(e)) + '\n');
+    process.stderr.write('vmtrace-report: internal error: ' +
+        (e && e.message ? e.message : String(e)) + '\n');
     if (process.env.VMTRACE_REPORT_DEBUG && e && e.stack) process.stderr.write(e.stack + '\n');
     status = 70;
   }
   process.exitCode = status;
 }
 
-module.exports = { main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE };
+module.exports = {
+  main: main, run: run, parseArgs: parseArgs, load: load, checkMix: checkMix, USAGE: USAGE
+};

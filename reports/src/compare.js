@@ -20,7 +20,8 @@ var M = require('./model');
 var tree = require('./tree');
 
 function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt || function (v) { return v === null || v === undefined ? '–' : F.int(v); }, tip: tip };
+  return { key: key, title: title, num: true, fmt: fmt ||
+      function (v) { return v === null || v === undefined ? '–' : F.int(v); }, tip: tip };
 }
 function signed(v) {
   if (v === null || v === undefined) return '';
@@ -38,7 +39,8 @@ function simRun(files) {
   var nodes = tree.flatten([root]);
   var images = [];
   nodes.forEach(function (n) { n.images.forEach(function (i) { images.push(files[i].data); }); });
-  return { files: files, tree: t, root: root, nodes: nodes, images: images, rootData: files[root.images[0]].data };
+  return { files: files, tree: t, root: root, nodes: nodes, images: images, rootData:
+      files[root.images[0]].data };
 }
 
 function programName(argv) {
@@ -57,7 +59,9 @@ function programs(run, nat) {
 
 function sumPagesFaulted(nat) {
   var n = 0;
-  nat.processes.forEach(function (p) { p.mappings.forEach(function (m) { n += m.pages_faulted; }); });
+  nat.processes.forEach(function (p) {
+    p.mappings.forEach(function (m) { n += m.pages_faulted; });
+  });
   return n;
 }
 
@@ -79,14 +83,18 @@ function summaryRows(run, nat, pr) {
     { key: 'minor', name: 'minor faults', sim: tot.minor, measured: nf.minor },
     { key: 'major', name: 'major faults', sim: tot.major, measured: nf.major },
     { key: 'total', name: 'total faults', sim: tot.faults, measured: nf.total },
-    { key: 'peak', name: isTree ? 'peak resident pages (sim: tree Σ PSS)' : 'peak resident pages', sim: simPeak(run), measured: nat.totals.peak_resident_pages, pages: true }
+    { key: 'peak', name: isTree ? 'peak resident pages (sim: tree Σ PSS)' : 'peak resident pages',
+        sim: simPeak(run), measured: nat.totals.peak_resident_pages, pages: true }
   ];
   if (isTree) {
     pr = pr || progress(run, nat);
-    rows.push({ key: 'peak_rss', name: 'peak Σ RSS of the processes', sim: pr.simPeakRss, measured: nat.totals.peak_resident_pages, pages: true });
+    rows.push({ key: 'peak_rss', name: 'peak Σ RSS of the processes', sim: pr.simPeakRss, measured:
+        nat.totals.peak_resident_pages, pages: true });
   }
-  rows.push({ key: 'pages', name: 'distinct pages (sim: touched, measured: faulted)', sim: tot.touched, measured: sumPagesFaulted(nat), pages: true });
-  rows.push({ key: 'processes', name: 'processes', sim: tot.processes, measured: nat.processes.length });
+  rows.push({ key: 'pages', name: 'distinct pages (sim: touched, measured: faulted)', sim:
+      tot.touched, measured: sumPagesFaulted(nat), pages: true });
+  rows.push({ key: 'processes', name: 'processes', sim: tot.processes, measured:
+      nat.processes.length });
   rows.forEach(function (r) {
     r.diff = r.sim === null ? null : r.measured - r.sim;
     r.ratio = r.sim ? r.measured / r.sim : null;
@@ -109,7 +117,8 @@ function summaryTable(run, nat, pr) {
         if (v === null) return '';
         return (v > 0 ? '+' : '') + val(v, r);
       }, 'measured − simulated'),
-      num('ratio', 'ratio', function (v) { return v === null ? '' : v.toFixed(2); }, 'measured / simulated')
+      num('ratio', 'ratio', function (v) { return v === null ? '' : v.toFixed(2); },
+          'measured / simulated')
     ],
     rows: summaryRows(run, nat, pr)
   };
@@ -131,7 +140,8 @@ function mappingRows(run, nat) {
   var order = [];
   function get(name) {
     if (!Object.prototype.hasOwnProperty.call(by, name)) {
-      by[name] = { key: name, name: displayName(name), kinds: [], sim_minor: null, sim_major: null, nat_minor: 0, nat_major: 0 };
+      by[name] = { key: name, name: displayName(name), kinds: [], sim_minor: null, sim_major: null,
+          nat_minor: 0, nat_major: 0 };
       order.push(name);
     }
     return by[name];
@@ -163,19 +173,23 @@ function mappingRows(run, nat) {
     return r;
   }).filter(function (r) { return r.sim_total > 0 || r.nat_total > 0; });
   rows.sort(function (a, b) {
-    return Math.max(b.sim_total, b.nat_total) - Math.max(a.sim_total, a.nat_total) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    return Math.max(b.sim_total, b.nat_total) - Math.max(a.sim_total, a.nat_total) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   });
   return rows;
 }
 
+var MAPPING_NOTE = 'Joined by mapping name, faults summed over the processes and over the ' +
+  'mappings of one name; (anonymous) is all unnamed anonymous memory. – : the simulation has ' +
+  'no mapping of that name. Mappings without faults on either side are left out.';
+
 function mappingTable(run, nat) {
   return {
-    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured',
-    note: 'Joined by mapping name, faults summed over the processes and over the mappings of one name; (anonymous) is all unnamed anonymous memory. ' +
-      '– : the simulation has no mapping of that name. Mappings without faults on either side are left out.',
+    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured', note: MAPPING_NOTE,
     columns: [
       { key: 'name', title: 'name', num: false },
-      { key: 'kind', title: 'kind', num: false, tip: 'the kinds each side gives the mappings of that name' },
+      { key: 'kind', title: 'kind', num: false, tip:
+          'the kinds each side gives the mappings of that name' },
       num('sim_minor', 'sim minor'), num('sim_major', 'sim major'),
       num('nat_minor', 'measured minor'), num('nat_major', 'measured major'),
       num('diff', 'difference', signed, 'measured total − simulated total')
@@ -228,7 +242,8 @@ function simSites(run) {
 }
 
 function natSites(nat) {
-  return nat.fault_sites.filter(function (s) { return s['class'] === 'minor' || s['class'] === 'major'; });
+  return nat.fault_sites.filter(
+      function (s) { return s['class'] === 'minor' || s['class'] === 'major'; });
 }
 
 // Rows keyed by keyOf(stack): {key, sim, measured, diff, sim_stack,
@@ -240,7 +255,8 @@ function joinSites(run, nat, keyOf) {
   function add(s, side) {
     var key = keyOf(s.stack);
     if (!Object.prototype.hasOwnProperty.call(by, key)) {
-      by[key] = { key: key, sim: 0, measured: 0, sim_best: -1, nat_best: -1, sim_stack: [], nat_stack: [] };
+      by[key] = { key: key, sim: 0, measured: 0, sim_best: -1, nat_best: -1, sim_stack: [],
+          nat_stack: [] };
       order.push(key);
     }
     var r = by[key];
@@ -262,7 +278,8 @@ function joinSites(run, nat, keyOf) {
     return r;
   });
   rows.sort(function (a, b) {
-    return Math.max(b.sim, b.measured) - Math.max(a.sim, a.measured) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    return Math.max(b.sim, b.measured) - Math.max(a.sim, a.measured) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   });
   rows.forEach(function (r, i) { r.rank = i + 1; });
   return rows;
@@ -273,21 +290,27 @@ function siteRowsByLocation(run, nat) {
 }
 
 function siteRowsByStack(run, nat) {
-  return joinSites(run, nat, function (st) { return stackFrames(st).join('\n'); }).map(function (r) {
+  var rows = joinSites(run, nat, function (st) { return stackFrames(st).join('\n'); });
+  return rows.map(function (r) {
     r.stack = r.sim_stack.length ? r.sim_stack : r.nat_stack;
     return r;
   });
 }
 
 var STACK_COL = function (key, title) {
-  return { key: key, title: title, num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } };
+  return { key: key, title: title, num: false, stack: true, fmt:
+      function (v) { return (v || []).join('\n'); } };
 };
+
+var LOCATION_NOTE = 'Joined by the innermost frame without its address; simulated: minor and ' +
+  'major classes (not invalid accesses). Each side lists at most 100 stacks per class, so these ' +
+  'are the faults of the stacks listed. The stacks are each side\'s most frequent one at that ' +
+  'location.';
 
 function siteLocationTable(run, nat) {
   return {
     id: 'cmp-sites', title: 'Fault sites by source location: simulated vs measured',
-    note: 'Joined by the innermost frame without its address; simulated: minor and major classes (not invalid accesses). ' +
-      'Each side lists at most 100 stacks per class, so these are the faults of the stacks listed. The stacks are each side\'s most frequent one at that location.',
+    note: LOCATION_NOTE,
     columns: [
       num('rank', '#'),
       { key: 'key', title: 'location', num: false },
@@ -317,7 +340,9 @@ function siteStackTable(run, nat) {
 
 // Faults (minor and major classes) of sample i of a simulated timeline.
 function faultClassNames(d) {
-  return M.faultClasses(d).filter(function (c) { return c.kind === 'minor' || c.kind === 'major'; }).map(function (c) { return c.name; });
+  return M.faultClasses(d)
+    .filter(function (c) { return c.kind === 'minor' || c.kind === 'major'; })
+    .map(function (c) { return c.name; });
 }
 function sampleFaults(tl, names, i) {
   var s = 0;
@@ -372,7 +397,8 @@ function simProgress(run, files) {
   var noWall = [];
   withTl.forEach(function (x, g) {
     var tl = x.d.timeline;
-    if (!Array.isArray(tl.wall_ms) || tl.wall_ms.length !== tl.t.length) { noWall.push(x.name); return; }
+    if (!Array.isArray(tl.wall_ms) || tl.wall_ms.length !== tl.t.length) {
+        noWall.push(x.name); return; }
     var names = faultClassNames(x.d);
     var start = F.isNum(x.d.run.start_time) ? Math.round(x.d.run.start_time * 1000) : null;
     var firstW = null;
@@ -385,7 +411,8 @@ function simProgress(run, files) {
       lastW = lastW === null ? w : Math.max(lastW, w);
     }
     if (lastW === null) return;
-    var end = F.isNum(x.d.run.end_time) ? Math.max(Math.round(x.d.run.end_time * 1000), lastW) : lastW;
+    var end = F.isNum(x.d.run.end_time) ?
+        Math.max(Math.round(x.d.run.end_time * 1000), lastW) : lastW;
     ev.push({ t: end, g: g, end: true, f: 0, r: 0 });
     var first = start !== null ? Math.min(start, firstW) : firstW;
     if (t0 === null || first < t0) t0 = first;
@@ -527,7 +554,8 @@ function progressTable(run, nat) {
     note: progressNote(s.clock, s.missing),
     columns: [
       num('p', 'progress', function (v) { return v + '%'; }),
-      num('sim_faults', 'sim faults', null, 'cumulative'), num('nat_faults', 'measured faults', null, 'cumulative'),
+      num('sim_faults', 'sim faults', null, 'cumulative'),
+          num('nat_faults', 'measured faults', null, 'cumulative'),
       num('sim_rss', 'sim resident', pages), num('nat_rss', 'measured resident', pages)
     ],
     rows: rows
@@ -535,10 +563,13 @@ function progressTable(run, nat) {
 }
 
 function progressNote(clock, missing) {
-  var s = 'Each run from its start (0 %) to its end (100 %): measured on its wall clock (t_ms), simulated on ' +
+  var s = 'Each run from its start (0 %) to its end (100 %): measured on its wall clock (t_ms), ' +
+          'simulated on ' +
     (clock === 'wall' ? 'the wall clock of its processes (resident: the processes alive added up)' :
-      clock === 'instructions' ? 'its instruction clock' : 'nothing (no timeline)') + '. Faults are cumulative.';
-  if (missing && missing.length) s += ' Without a timeline, left out of the simulated curves: ' + missing.join(', ') + '.';
+      clock === 'instructions' ? 'its instruction clock' : 'nothing (no timeline)') +
+          '. Faults are cumulative.';
+  if (missing && missing.length) s += ' Without a timeline, left out of the simulated curves: ' +
+      missing.join(', ') + '.';
   return s;
 }
 

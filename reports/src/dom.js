@@ -9,7 +9,8 @@ function h(doc, tag, attrs, children) {
     Object.keys(attrs).forEach(function (k) {
       var v = attrs[k];
       if (v === null || v === undefined || v === false) return;
-      if (/^on/i.test(k) || /^(srcdoc|formaction)$/i.test(k)) throw new Error('dom.h: refusing attribute ' + k);
+      if (/^on/i.test(k) || /^(srcdoc|formaction)$/i.test(k)) throw new Error(
+          'dom.h: refusing attribute ' + k);
       if ((k === 'href' || k === 'src') && !/^(#|data:image\/png;)/.test(String(v))) {
         throw new Error('dom.h: refusing ' + k + ' ' + String(v));
       }

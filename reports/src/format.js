@@ -26,7 +26,8 @@ function dec(n) {
   var r = Math.round(n * 1000) / 1000;
   var whole = r < 0 ? Math.ceil(r) : Math.floor(r);
   var frac = Math.round(Math.abs(r - whole) * 1000);
-  return (r < 0 && whole === 0 ? '-' : '') + int(whole) + (frac ? '.' + ('00' + frac).slice(-3).replace(/0+$/, '') : '');
+  return (r < 0 && whole === 0 ? '-' : '') + int(whole) +
+      (frac ? '.' + ('00' + frac).slice(-3).replace(/0+$/, '') : '');
 }
 
 // Binary units: 4096 -> "4 KiB", 1572864 -> "1.5 MiB".
@@ -99,6 +100,9 @@ function exit(e) {
   if (!e || typeof e !== 'object') return 'unknown';
   if (e.status === 'exit') return 'exit ' + e.code;
   if (e.status === 'signal') {
+    // null: killed by a signal Valgrind's tools are not told (one sent by
+    // another process, with its default action)
+    if (e.signal === null) return 'signal (which not known)';
     return 'signal ' + e.signal + (SIGNALS[e.signal] ? ' (' + SIGNALS[e.signal] + ')' : '');
   }
   if (e.status === 'exec') return 'exec (image replaced)';
@@ -128,6 +132,7 @@ function percent(part, whole) {
 // Control characters made visible, for terminal output (a file name may
 // hold an escape sequence).
 function printable(s) {
+  // eslint-disable-next-line no-control-regex -- control characters are what it finds
   return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, function (c) {
     var h = c.charCodeAt(0).toString(16);
     return c.charCodeAt(0) > 0xff ? '\\u' + ('000' + h).slice(-4) : '\\x' + ('0' + h).slice(-2);

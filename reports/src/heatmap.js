@@ -19,7 +19,8 @@ function colorOf(x) {
   var f = pos - i;
   var a = RAMP[i];
   var b = RAMP[i + 1];
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
+  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f),
+      Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
 function maxCount(hm) {
@@ -65,7 +66,8 @@ function rowGroups(hm, mappings) {
     }
     var m = byId[r.mapping];
     var name = m ? (m.name || (m.file && m.file.path) || '[' + m.kind + ']') : '';
-    groups.push({ first: i, last: i, mapping: r.mapping, start: r.start, end: r.end, name: name, kind: m ? m.kind : '' });
+    groups.push({ first: i, last: i, mapping: r.mapping, start: r.start, end: r.end, name: name,
+        kind: m ? m.kind : '' });
   });
   return groups;
 }
@@ -150,7 +152,6 @@ function HeatmapView(doc, container, hm, data, opts) {
   this.groups = rowGroups(hm, data.mappings);
   this.onZoom = opts.onZoom || function () {};
   this.range = [0, this.nb * hm.t_step];
-  var rows = hm.rows.length;
   this.layout = layoutRows(this.groups, 600);
   this.plotH = Math.max(this.layout.height, 40);
   this.width = opts.width || 900;
@@ -306,7 +307,8 @@ HeatmapView.prototype.bindMouse = function () {
     self.groups.forEach(function (gg) { if (cell.row >= gg.first && cell.row <= gg.last) g = gg; });
     // textContent only: names come from the run.
     self.tip.textContent = (g && g.name ? g.name + '\n' : '') + F.range(row.start, row.end) + '\n' +
-      'instructions ' + F.int(cell.bucket * self.hm.t_step) + '–' + F.int((cell.bucket + 1) * self.hm.t_step) + '\n' +
+      'instructions ' + F.int(cell.bucket * self.hm.t_step) + '–' +
+          F.int((cell.bucket + 1) * self.hm.t_step) + '\n' +
       F.int(cell.count) + ' pages referenced';
     self.tip.style.display = '';
     self.tip.style.left = Math.min(p.x + 12, self.width - 220) + 'px';

@@ -46,7 +46,8 @@ function build(payload, assets) {
   var title = 'vmtrace report';
   var files = payload.files.filter(function (f) { return !V.isNative(f.data); });
   var nat = payload.files.filter(function (f) { return V.isNative(f.data); })[0];
-  var prog = function (cmd) { return cmd && cmd.length ? String(cmd[0]).replace(/^.*\//, '') : ''; };
+  var prog = function (cmd) { return cmd && cmd.length ?
+      String(cmd[0]).replace(/^.*\//, '') : ''; };
   if (files.length === 1) {
     title += ': ' + prog(files[0].data.run.command) + ' (pid ' + files[0].data.run.pid + ')';
   } else if (files.length) {
@@ -69,7 +70,8 @@ function build(payload, assets) {
     '</style>',
     '</head>',
     '<body>',
-    '<div id="app"><noscript>This report needs JavaScript; `vmtrace-report --text` prints the same figures.</noscript></div>',
+    '<div id="app"><noscript>This report needs JavaScript; `vmtrace-report --text` prints the ' +
+    'same figures.</noscript></div>',
     '<script type="application/json" id="vmtrace-data">' + jsonForScript(payload) + '</script>',
     '<script>' + uplot + '</script>',
     '<script>' + viewer + '</script>',
@@ -79,4 +81,6 @@ function build(payload, assets) {
   ].join('\n');
 }
 
-module.exports = { build: build, jsonForScript: jsonForScript, escapeHtml: escapeHtml, viewerScript: viewerScript };
+module.exports = {
+  build: build, jsonForScript: jsonForScript, escapeHtml: escapeHtml, viewerScript: viewerScript
+};

@@ -7,14 +7,23 @@
 // Raw values stay numbers so that tables sort numerically; fmt makes text.
 
 var F = require('./format');
-var V = require('./validate');
+var FC = require('./faultclasses');
 
 var KINDS = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
 
+// The file's fault classes in its order; what an entry leaves out (kind,
+// kernel, description) comes from the shared list (faultclasses.js), and a
+// file without any has the shared list's.
 function faultClasses(d) {
-  var fc = Array.isArray(d.fault_classes) && d.fault_classes.length ? d.fault_classes : V.FAULT_CLASSES;
+  var fc = Array.isArray(d.fault_classes) && d.fault_classes.length ? d.fault_classes : FC.LIST;
   return fc.map(function (c) {
-    return { name: c.name, kind: c.kind || '', kernel: c.kernel || '', description: c.description || '' };
+    var known = FC.byName(c.name) || {};
+    return {
+      name: c.name,
+      kind: c.kind || known.kind || '',
+      kernel: c.kernel || known.kernel || '',
+      description: c.description || known.description || ''
+    };
   });
 }
 
@@ -31,10 +40,12 @@ function anyInvalid(faultObjects) {
 }
 
 function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt || function (v) { return F.int(v); }, tip: tip };
+  return { key: key, title: title, num: true, fmt: fmt ||
+      function (v) { return F.int(v); }, tip: tip };
 }
 function text(key, title, fmt, tip) {
-  return { key: key, title: title, num: false, fmt: fmt || function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
+  return { key: key, title: title, num: false, fmt: fmt ||
+      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
 }
 
 // Columns for a faults object flattened into a row as f_CLASS keys.
@@ -54,7 +65,8 @@ function faultColumns(d, faultObjects) {
     var c = byName[n];
     cols.push(num('f_' + n, n, null, c.kind + ' fault, ' + c.kernel + ': ' + c.description));
   });
-  if (anyInvalid(faultObjects)) cols.push(num('f_invalid', 'invalid', null, 'invalid accesses (SIGSEGV/EFAULT), not in the total'));
+  if (anyInvalid(faultObjects)) cols.push(
+      num('f_invalid', 'invalid', null, 'invalid accesses (SIGSEGV/EFAULT), not in the total'));
   return cols;
 }
 
@@ -86,12 +98,16 @@ function summary(d) {
   ];
   if (F.isNum(r.memory_references)) items.push(['memory references', F.int(r.memory_references)]);
   if (F.isNum(r.start_time)) {
-    var wall = F.isNum(r.end_time) ? ' (' + F.seconds(r.end_time - r.start_time) + ' under vmtrace)' : '';
+    var wall = F.isNum(r.end_time) ? ' (' + F.seconds(r.end_time - r.start_time) +
+        ' under vmtrace)' : '';
     items.push(['started', F.date(r.start_time) + wall]);
   }
-  if (r.fork_time !== undefined && r.fork_time !== null) items.push(['forked at', F.int(r.fork_time) + ' instructions of the parent']);
-  items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major)' +
-    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) + (t.faults.invalid === 1 ? ' invalid access' : ' invalid accesses') : '')]);
+  if (r.fork_time !== undefined && r.fork_time !== null) items.push(
+      ['forked at', F.int(r.fork_time) + ' instructions of the parent']);
+  items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' +
+      F.int(t.faults.major) + ' major)' +
+    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) +
+        (t.faults.invalid === 1 ? ' invalid access' : ' invalid accesses') : '')]);
   items.push(['pages touched', F.pages(t.pages_touched, ps)]);
   items.push(['peak resident', F.pages(t.peak_resident_pages, ps)]);
   items.push(['resident at exit', F.pages(t.resident_pages, ps)]);
@@ -100,14 +116,27 @@ function summary(d) {
   var peak = pt.peak || pt;
   var ptPeak = peak.pgd + peak.pud + peak.pmd + peak.pte;
   items.push(['page tables', F.pages(ptNow, ps) + ' at exit, peak ' + F.pages(ptPeak, ps)]);
-  items.push(['mappings', F.int(d.mappings.length) + ' (' + F.int(d.vmas.length) + ' VMAs at exit)']);
+  items.push(['mappings', F.int(d.mappings.length) + ' (' + F.int(d.vmas.length) +
+      ' VMAs at exit)']);
+  var tool = d.tool || {};
+  var valgrind = tool.valgrind ? 'Valgrind ' + String(tool.valgrind) : '';
+  items = items.concat(setup(d, 'vmtrace', valgrind));
+  return { id: 'summary', title: 'Run', items: items };
+}
+
+// A summary's last items, for both formats: the options as KEY=VALUE, and the
+// tool's name (`name` if the file has none) and version, `detail` after it.
+function setup(d, name, detail) {
+  var items = [];
   var o = d.options || {};
-  var opts = Object.keys(o).map(function (k) { return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
+  var opts = Object.keys(o).map(function (k) {
+    return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k]));
+  });
   if (opts.length) items.push(['options', opts.join(', ')]);
   var tool = d.tool || {};
-  items.push(['tool', String(tool.name || 'vmtrace') + ' ' + String(tool.version || '') +
-    (tool.valgrind ? ' (Valgrind ' + String(tool.valgrind) + ')' : '')]);
-  return { id: 'summary', title: 'Run', items: items };
+  items.push(['tool', String(tool.name || name) + ' ' + String(tool.version || '') +
+    (detail ? ' (' + detail + ')' : '')]);
+  return items;
 }
 
 // ---- totals by class -------------------------------------------------------
@@ -115,11 +144,18 @@ function summary(d) {
 function faultClassTable(d) {
   var f = d.totals.faults;
   var rows = faultClasses(d).map(function (c) {
-    return { name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: c.name === 'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0), description: c.description };
+    var share = c.name === 'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0);
+    return {
+      name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: share,
+      description: c.description
+    };
   });
-  rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: f.total ? f.minor / f.total : 0, description: 'sum of the minor classes' });
-  rows.push({ name: 'major', kind: 'sum', kernel: '', count: f.major, share: f.total ? f.major / f.total : 0, description: 'sum of the major classes' });
-  rows.push({ name: 'total', kind: 'sum', kernel: '', count: f.total, share: f.total ? 1 : 0, description: 'minor + major, what getrusage() counts' });
+  rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: f.total ?
+      f.minor / f.total : 0, description: 'sum of the minor classes' });
+  rows.push({ name: 'major', kind: 'sum', kernel: '', count: f.major, share: f.total ?
+      f.major / f.total : 0, description: 'sum of the major classes' });
+  rows.push({ name: 'total', kind: 'sum', kernel: '', count: f.total, share: f.total ? 1 : 0,
+      description: 'minor + major, what getrusage() counts' });
   return {
     id: 'classes', title: 'Faults by class',
     columns: [
@@ -139,7 +175,8 @@ function pageTableTable(d) {
   var rows = ['pgd', 'pud', 'pmd', 'pte'].map(function (k) {
     return { level: k.toUpperCase(), exit: pt[k], peak: peak[k] };
   });
-  rows.push({ level: 'total', exit: pt.pgd + pt.pud + pt.pmd + pt.pte, peak: peak.pgd + peak.pud + peak.pmd + peak.pte });
+  rows.push({ level: 'total', exit: pt.pgd + pt.pud + pt.pmd + pt.pte, peak: peak.pgd + peak.pud +
+      peak.pmd + peak.pte });
   return {
     id: 'pagetables', title: 'Page tables',
     columns: [
@@ -195,7 +232,8 @@ function mappingTable(d) {
   ].concat(faultColumns(d, fobjs));
   return {
     id: 'mappings', title: 'Mappings',
-    note: 'Pages; * = unmapped before exit. Fault classes with no fault in any mapping are left out.',
+    note: 'Pages; * = unmapped before exit. ' +
+      'Fault classes with no fault in any mapping are left out.',
     columns: cols, rows: rows, sort: { key: 'start', desc: false }, pageSize: ps
   };
 }
@@ -209,7 +247,8 @@ function labelTable(d) {
     (l.ranges || []).forEach(function (r) { if (Array.isArray(r)) bytes += r[1] - r[0]; });
     var row = {
       name: l.name,
-      ranges: (l.ranges || []).map(function (r) { return Array.isArray(r) ? F.range(r[0], r[1]) : ''; }).join(' '),
+      ranges: (l.ranges || []).map(
+          function (r) { return Array.isArray(r) ? F.range(r[0], r[1]) : ''; }).join(' '),
       size: bytes,
       touched: l.pages_touched
     };
@@ -240,12 +279,14 @@ function labelPhaseTable(d) {
     }).forEach(function (name) {
       var e = ph[name] || {};
       fobjs.push(e.faults);
-      rows.push(flattenFaults({ label: l.name, phase: name, touched: e.pages_touched }, e.faults, cls));
+      rows.push(flattenFaults({ label: l.name, phase: name, touched: e.pages_touched },
+          e.faults, cls));
     });
   });
   return {
     id: 'labelphases', title: 'Labels by phase',
-    columns: [text('label', 'label'), text('phase', 'phase'), num('touched', 'touched')].concat(faultColumns(d, fobjs)),
+    columns: [text('label', 'label'), text('phase', 'phase'), num('touched', 'touched')].concat(
+        faultColumns(d, fobjs)),
     rows: rows
   };
 }
@@ -257,8 +298,10 @@ function phaseTable(d) {
   });
   return {
     id: 'phases', title: 'Phases',
-    note: 'Marked with VMTRACE_PHASE; a phase\'s touched pages are those first referenced during it.',
-    columns: [num('order', '#'), text('name', 'phase'), num('touched', 'touched')].concat(faultColumns(d, d.phases.map(function (p) { return p.faults; }))),
+    note: 'Marked with VMTRACE_PHASE; ' +
+      'a phase\'s touched pages are those first referenced during it.',
+    columns: [num('order', '#'), text('name', 'phase'), num('touched', 'touched')].concat(
+        faultColumns(d, d.phases.map(function (p) { return p.faults; }))),
     rows: rows
   };
 }
@@ -277,7 +320,8 @@ function invalidTable(d) {
     columns: [
       num('n', '#'), num('address', 'address', function (v) { return F.hex(v); }),
       text('access', 'access'), text('reason', 'reason'), num('time', 'time'),
-      { key: 'stack', title: 'stack', num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } }
+      { key: 'stack', title: 'stack', num: false, stack: true, fmt:
+          function (v) { return (v || []).join('\n'); } }
     ],
     rows: rows
   };
@@ -291,14 +335,16 @@ function faultSiteTable(d) {
   sites.sort(function (a, b) { return b.s.count - a.s.count || a.i - b.i; });
   var rows = sites.map(function (x, i) {
     var st = x.s.stack.map(String);
-    return { rank: i + 1, cls: x.s['class'], count: x.s.count, top: st.length ? st[0] : '', stack: st };
+    return { rank: i + 1, cls: x.s['class'], count: x.s.count, top: st.length ? st[0] : '',
+        stack: st };
   });
   return {
     id: 'faultsites', title: 'Fault sites',
     note: 'Faults aggregated per (class, stack), most frequent first.',
     columns: [
       num('rank', '#'), text('cls', 'class'), num('count', 'faults'),
-      { key: 'stack', title: 'stack', num: false, stack: true, fmt: function (v) { return (v || []).join('\n'); } }
+      { key: 'stack', title: 'stack', num: false, stack: true, fmt:
+          function (v) { return (v || []).join('\n'); } }
     ],
     rows: rows
   };
@@ -320,9 +366,11 @@ function simulationTable(d) {
   var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
   return {
     id: 'simulations', title: 'Policy comparison',
-    note: 'One simulation per (replacement policy, RAM size), run side by side on the same references.',
+    note: 'One simulation per (replacement policy, RAM size), run side by side on the same ' +
+          'references.',
     columns: [
-      text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt), num('swap', 'swap pages', sizeFmt),
+      text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
+          num('swap', 'swap pages', sizeFmt),
       num('faults', 'faults'), num('major', 'major'), num('evictions', 'evictions'),
       num('swap_outs', 'swap outs'), num('swap_ins', 'swap ins'), num('writebacks', 'writebacks'),
       num('refaults', 'refaults'), num('oom', 'OOM events')
@@ -354,7 +402,9 @@ function timelineTable(d, n) {
     // Faults summed over the samples since the previous row.
     for (var j = prev + 1; j <= i; j++) {
       faultKeys.forEach(function (c) {
-        if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') row.faults += tl.faults[c][j] || 0;
+        if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') {
+          row.faults += tl.faults[c][j] || 0;
+        }
       });
     }
     prev = i;
@@ -376,7 +426,8 @@ function timelineTable(d, n) {
   });
   return {
     id: 'timeline', title: 'Timeline',
-    note: len + ' samples of ' + F.int(tl.interval) + ' instructions' + (len > n ? ', ' + n + ' shown' : ''),
+    note: len + ' samples of ' + F.int(tl.interval) + ' instructions' +
+        (len > n ? ', ' + n + ' shown' : ''),
     columns: cols, rows: rows
   };
 }
@@ -388,25 +439,13 @@ function rssKinds(tl) {
     .concat(keys.filter(function (k) { return KINDS.indexOf(k) < 0; }));
 }
 
-// Sections of one file, in display order; absent planned sections are left
-// out. Tables with no rows are kept (the viewer says "none").
-function sections(d) {
-  var out = [summary(d), faultClassTable(d), pageTableTable(d), mappingTable(d)];
-  out.push(labelTable(d));
-  if (d.labels.some(function (l) { return l.phases && Object.keys(l.phases).length; })) out.push(labelPhaseTable(d));
-  out.push(phaseTable(d));
-  if (d.invalid_accesses && d.invalid_accesses.length) out.push(invalidTable(d));
-  if (d.fault_sites) out.push(faultSiteTable(d));
-  if (d.simulations) out.push(simulationTable(d));
-  return out;
-}
-
 module.exports = {
   KINDS: KINDS,
   faultClasses: faultClasses,
   activeClasses: activeClasses,
   mappingName: mappingName,
   summary: summary,
+  setup: setup,
   faultClassTable: faultClassTable,
   pageTableTable: pageTableTable,
   mappingTable: mappingTable,
@@ -417,6 +456,5 @@ module.exports = {
   faultSiteTable: faultSiteTable,
   simulationTable: simulationTable,
   timelineTable: timelineTable,
-  rssKinds: rssKinds,
-  sections: sections
+  rssKinds: rssKinds
 };

@@ -8,10 +8,12 @@ var F = require('./format');
 var M = require('./model');
 
 function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt || function (v) { return v === null || v === undefined ? '' : F.int(v); }, tip: tip };
+  return { key: key, title: title, num: true, fmt: fmt ||
+      function (v) { return v === null || v === undefined ? '' : F.int(v); }, tip: tip };
 }
 function text(key, title, fmt, tip) {
-  return { key: key, title: title, num: false, fmt: fmt || function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
+  return { key: key, title: title, num: false, fmt: fmt ||
+      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
 }
 
 function pageSize(d) {
@@ -41,18 +43,17 @@ function summary(d) {
     ['started', F.date(d.start_time) + ' (' + F.seconds(d.end_time - d.start_time) + ' natively)'],
     ['faults', F.int(f.total) + ' (' + F.int(f.minor) + ' minor, ' + F.int(f.major) + ' major)'],
     ['recorded', F.int(t.recorded) + ' of ' + F.int(f.total) + ' faults with a sample' +
-      (t.lost ? '; ' + F.int(t.lost) + (t.lost === 1 ? ' sample' : ' samples') + ' lost' : '; none lost')],
+      (t.lost ? '; ' + F.int(t.lost) + (t.lost === 1 ? ' sample' : ' samples') + ' lost' :
+          '; none lost')],
     ['peak resident', F.pages(t.peak_resident_pages, ps) + ', the tree\'s processes added up'],
     ['pages faulted', F.pages(pagesFaulted(d), ps)],
-    ['rusage', 'minflt ' + F.int(t.rusage.minflt) + ', majflt ' + F.int(t.rusage.majflt) + ', maxrss ' + F.int(t.rusage.maxrss_kib) + ' KiB'],
+    ['rusage', 'minflt ' + F.int(t.rusage.minflt) + ', majflt ' + F.int(t.rusage.majflt) +
+        ', maxrss ' + F.int(t.rusage.maxrss_kib) + ' KiB'],
     ['processes', F.int(d.processes.length)]
   ];
-  var o = d.options || {};
-  var opts = Object.keys(o).map(function (k) { return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k])); });
-  if (opts.length) items.push(['options', opts.join(', ')]);
   var tool = d.tool || {};
-  items.push(['tool', String(tool.name || 'vmtrace-native') + ' ' + String(tool.version || '') +
-    (tool.kernel ? ' (Linux ' + String(tool.kernel) + ')' : '')]);
+  var kernel = tool.kernel ? 'Linux ' + String(tool.kernel) : '';
+  items = items.concat(M.setup(d, 'vmtrace-native', kernel));
   return { id: 'native-summary', title: 'Measured run', items: items };
 }
 
@@ -70,14 +71,17 @@ function processTable(d) {
   });
   return {
     id: 'native-processes', title: 'Processes',
-    note: 'In order of creation; started is the time after the run started, lived how long the process ran (empty: no exit seen).',
+    note: 'In order of creation; started is the time after the run started, lived how long the ' +
+          'process ran (empty: no exit seen).',
     columns: [
-      num('pid', 'pid'), num('ppid', 'ppid'), text('comm', 'comm', null, 'the kernel\'s command name (15 characters at most)'),
+      num('pid', 'pid'), num('ppid', 'ppid'),
+          text('comm', 'comm', null, 'the kernel\'s command name (15 characters at most)'),
       num('execs', 'execs', null, 'successful execve calls'),
       num('started', 'started', function (v) { return F.seconds(v); }),
       num('lived', 'lived', function (v) { return v === null ? '' : F.seconds(v); }),
       num('minor', 'minor'), num('major', 'major'), num('total', 'faults'),
-      num('peak', 'peak RSS', function (v) { return F.pages(v, ps); }, 'largest resident set seen in /proc/PID/statm'),
+      num('peak', 'peak RSS', function (v) { return F.pages(v, ps); },
+          'largest resident set seen in /proc/PID/statm'),
       num('mappings', 'mappings', null, 'mappings with faults'),
       num('faulted', 'pages faulted')
     ],
@@ -91,8 +95,10 @@ function mappingTable(d) {
   d.processes.forEach(function (p) {
     p.mappings.forEach(function (m) {
       rows.push({
-        pid: p.pid, name: mappingName(m), kind: m.kind, start: m.start, end: m.end, size: m.end - m.start,
-        minor: m.faults.minor, major: m.faults.major, total: m.faults.total, faulted: m.pages_faulted
+        pid: p.pid, name: mappingName(m), kind: m.kind, start: m.start, end: m.end, size:
+            m.end - m.start,
+        minor: m.faults.minor, major: m.faults.major, total: m.faults.total, faulted:
+            m.pages_faulted
       });
     });
   });
@@ -108,7 +114,8 @@ function mappingTable(d) {
   return {
     id: 'native-mappings', title: 'Mappings',
     note: 'Faults by mapping as /proc/PID/maps names it' + (several ? ', per process' : '') +
-      '; mappings without faults are not in the file. [unknown]: addresses no recorded mapping covers.',
+      '; mappings without faults are not in the file. [unknown]: addresses no recorded mapping ' +
+      'covers.',
     columns: cols, rows: rows
   };
 }
@@ -116,7 +123,8 @@ function mappingTable(d) {
 function faultSiteTable(d) {
   var t = M.faultSiteTable(d);
   t.id = 'native-faultsites';
-  t.note = 'Faults per (minor or major, stack), most frequent first; addresses are those of the native run.';
+  t.note = 'Faults per (minor or major, stack), most frequent first; addresses are those of the ' +
+           'native run.';
   return t;
 }
 
@@ -142,10 +150,12 @@ function timelineTable(d, n) {
   }
   return {
     id: 'native-timeline', title: 'Timeline',
-    note: len + ' samples of ' + F.int(tl.interval_ms) + ' ms' + (len > n ? ', ' + n + ' shown' : '') + '; faults since the previous row',
+    note: len + ' samples of ' + F.int(tl.interval_ms) + ' ms' +
+        (len > n ? ', ' + n + ' shown' : '') + '; faults since the previous row',
     columns: [
       num('t', 'ms'),
-      num('rss', 'resident', function (v) { return F.pages(v, ps); }, 'resident pages of the live processes added up'),
+      num('rss', 'resident', function (v) { return F.pages(v, ps); },
+          'resident pages of the live processes added up'),
       num('minor', 'minor'), num('major', 'major')
     ],
     rows: rows

@@ -34,7 +34,9 @@ function sortRows(rows, column, desc) {
 }
 
 function findColumn(spec, key) {
-  for (var i = 0; i < spec.columns.length; i++) if (spec.columns[i].key === key) return spec.columns[i];
+  for (var i = 0; i < spec.columns.length; i++) {
+    if (spec.columns[i].key === key) return spec.columns[i];
+  }
   return null;
 }
 
@@ -61,7 +63,8 @@ function pad(s, w, right) {
 // when there are several).
 function toText(spec, opts) {
   opts = opts || {};
-  var rows = spec.sort ? sortRows(spec.rows, findColumn(spec, spec.sort.key) || spec.columns[0], spec.sort.desc) : spec.rows;
+  var sortBy = spec.sort ? findColumn(spec, spec.sort.key) || spec.columns[0] : null;
+  var rows = sortBy ? sortRows(spec.rows, sortBy, spec.sort.desc) : spec.rows;
   if (opts.limit && rows.length > opts.limit) rows = rows.slice(0, opts.limit);
   var cols = spec.columns.filter(function (c) { return !c.stack; });
   var stackCols = spec.columns.filter(function (c) { return c.stack; });
@@ -77,7 +80,7 @@ function toText(spec, opts) {
     return cells.map(function (s, i) {
       var last = i === cells.length - 1;
       return cols[i].num ? pad(s, w[i], true) : last ? s : pad(s, w[i], false);
-    }).join('  ').replace(/\s+$/, '');
+    }).join('  ').trimEnd(); // not /\s+$/: quadratic after a long run of blanks
   };
   lines.push(line(head));
   body.forEach(function (cells, ri) {
@@ -103,7 +106,8 @@ function toText(spec, opts) {
 function render(doc, spec, opts) {
   opts = opts || {};
   var h = function (t, a, c) { return dom.h(doc, t, a, c); };
-  var state = { key: spec.sort ? spec.sort.key : null, desc: spec.sort ? !!spec.sort.desc : false, all: !opts.limit };
+  var state = { key: spec.sort ? spec.sort.key : null, desc: spec.sort ? !!spec.sort.desc : false,
+      all: !opts.limit };
   var wrap = h('div', { class: 'table-wrap', 'data-table': spec.id });
   if (!spec.rows.length) {
     wrap.appendChild(h('p', { class: 'empty' }, opts.empty || 'none'));
@@ -113,7 +117,9 @@ function render(doc, spec, opts) {
   var thead = h('thead');
   var tr = h('tr');
   var ths = spec.columns.map(function (c) {
-    var th = h('th', { class: (c.num ? 'num' : 'txt') + (opts.nosort ? '' : ' sortable'), title: c.tip || null, scope: 'col' }, c.title);
+    var th = h('th',
+        { class: (c.num ? 'num' : 'txt') + (opts.nosort ? '' : ' sortable'), title: c.tip || null,
+            scope: 'col' }, c.title);
     if (!opts.nosort) {
       th.setAttribute('tabindex', '0');
       th.addEventListener('click', function () { sortBy(c.key); });
@@ -141,7 +147,8 @@ function render(doc, spec, opts) {
     else {
       state.key = key;
       var c = findColumn(spec, key);
-      state.desc = !!(c && c.num && key !== 'start' && key !== 'id' && key !== 'order' && key !== 'rank' && key !== 'n');
+      // numbers largest first, but for those in order already (address, id, rank)
+      state.desc = !!(c && c.num && ['start', 'id', 'order', 'rank', 'n'].indexOf(key) < 0);
     }
     fill();
   }
@@ -154,7 +161,8 @@ function render(doc, spec, opts) {
     if (!opts.nosort) {
       ths.forEach(function (th, i) {
         var k = spec.columns[i].key;
-        th.setAttribute('aria-sort', k === state.key ? (state.desc ? 'descending' : 'ascending') : 'none');
+        th.setAttribute('aria-sort', k === state.key ?
+            (state.desc ? 'descending' : 'ascending') : 'none');
       });
     }
     dom.clear(tbody);
@@ -166,13 +174,16 @@ function render(doc, spec, opts) {
           var frames = Array.isArray(r[c.key]) ? r[c.key] : [];
           td = h('td', { class: 'stack' });
           if (frames.length > 1) {
-            var det = h('details', null, [h('summary', null, frames[0]), h('pre', null, frames.slice(1).join('\n'))]);
+            var det = h('details', null,
+                [h('summary', null, frames[0]), h('pre', null, frames.slice(1).join('\n'))]);
             td.appendChild(det);
           } else {
             td.appendChild(doc.createTextNode(frames.length ? frames[0] : ''));
           }
         } else {
-          td = h('td', { class: c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' : c.key === 'name' ? 'txt long' : 'txt' }, cellText(c, r));
+          var cls = c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' :
+            c.key === 'name' ? 'txt long' : 'txt';
+          td = h('td', { class: cls }, cellText(c, r));
           if (c.key === 'name' && r.name) td.setAttribute('title', String(r.name));
         }
         rtr.appendChild(td);
@@ -185,4 +196,6 @@ function render(doc, spec, opts) {
   return wrap;
 }
 
-module.exports = { sortRows: sortRows, toText: toText, render: render, cellText: cellText, findColumn: findColumn };
+module.exports = {
+  sortRows: sortRows, toText: toText, render: render, cellText: cellText, findColumn: findColumn
+};

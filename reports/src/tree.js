@@ -12,8 +12,16 @@
 
 var F = require('./format');
 
+// What follows the last "/" (trailing ones dropped) of the first line. In
+// linear time: /\/+$/ takes quadratic time on a long run of slashes.
 function basename(p) {
-  return String(p).replace(/\/+$/, '').replace(/^.*\//, '');
+  var s = String(p);
+  var end = s.length;
+  while (end > 0 && s.charAt(end - 1) === '/') end--;
+  s = s.slice(0, end);
+  var stop = s.search(/[\n\r\u2028\u2029]/);
+  var slash = s.lastIndexOf('/', (stop < 0 ? s.length : stop) - 1);
+  return slash >= 0 && (stop < 0 || slash < stop) ? s.slice(slash + 1) : s;
 }
 
 function startOf(d) {
@@ -21,7 +29,8 @@ function startOf(d) {
 }
 
 function emptyFigures() {
-  return { processes: 0, instructions: 0, faults: 0, minor: 0, major: 0, invalid: 0, touched: 0, peak_resident: 0, page_tables_peak: 0 };
+  return { processes: 0, instructions: 0, faults: 0, minor: 0, major: 0, invalid: 0, touched: 0,
+      peak_resident: 0, page_tables_peak: 0 };
 }
 
 function addFigures(a, b) {
@@ -80,7 +89,8 @@ function build(files) {
   });
   // Stable order: by start time of the first image, then file order.
   nodes.sort(function (a, b) {
-    return startOf(files[a.images[0]].data) - startOf(files[b.images[0]].data) || a.images[0] - b.images[0];
+    return startOf(files[a.images[0]].data) - startOf(files[b.images[0]].data) ||
+      a.images[0] - b.images[0];
   });
   nodes.forEach(function (n, i) { n.id = i; });
   var nodeOfFile = {};
@@ -202,7 +212,8 @@ function treeTable(files, t) {
     };
   });
   var num = function (key, title, tip) {
-    return { key: key, title: title, num: true, tip: tip, fmt: function (v) { return v === null || v === undefined ? '' : F.int(v); } };
+    return { key: key, title: title, num: true, tip: tip, fmt:
+        function (v) { return v === null || v === undefined ? '' : F.int(v); } };
   };
   var pnum = function (key, title, tip) {
     return { key: key, title: title, num: true, tip: tip, fmt: function (v, r) {
@@ -210,14 +221,21 @@ function treeTable(files, t) {
     } };
   };
   var sub = function (key, title, tip) {
-    return { key: key, title: title, num: true, tip: tip, fmt: function (v, r) { return r.t_processes > 1 ? F.int(v) : ''; } };
+    return { key: key, title: title, num: true, tip: tip, fmt:
+        function (v, r) { return r.t_processes > 1 ? F.int(v) : ''; } };
   };
   return {
     id: 'tree', title: 'Processes',
-    note: 'Joined by parent pid. Peak RSS, PSS and USS in pages (~: from the PSS at exit, no timeline). Σ columns are the subtree totals (Σ peak adds the processes\' peak RSS: what the tree would need if no page were shared and all peaked together).',
+    note: 'Joined by parent pid. Peak RSS, PSS and USS in pages (~: from the PSS at exit, no ' +
+          'timeline). Σ columns are the subtree totals (Σ peak adds the processes\' peak RSS: ' +
+          'what the tree would need if no page were shared and all peaked together).',
     columns: [
-      { key: 'pid', title: 'pid', num: false, pre: true, fmt: function (v, r) { return new Array(r.depth + 1).join('  ') + (r.depth ? '└ ' : '') + v; } },
-      { key: 'command', title: 'command', num: false, fmt: function (v, r) { return v + (r.images > 1 ? ' (' + r.images + ' images, exec)' : ''); } },
+      { key: 'pid', title: 'pid', num: false, pre: true, fmt:
+          function (v, r) { return new Array(r.depth + 1).join('  ') +
+              (r.depth ? '└ ' : '') + v; } },
+      { key: 'command', title: 'command', num: false, fmt:
+          function (v, r) { return v +
+              (r.images > 1 ? ' (' + r.images + ' images, exec)' : ''); } },
       { key: 'exit', title: 'exit', num: false },
       num('fork_time', 'forked at', 'parent\'s instruction count at fork'),
       num('instructions', 'instructions'),
@@ -226,9 +244,13 @@ function treeTable(files, t) {
       num('invalid', 'invalid'),
       num('touched', 'touched'),
       num('peak', 'peak RSS', 'largest resident set (pages)'),
-      pnum('pss_peak', 'peak PSS', 'largest proportional set size: a page shared by n processes counts 1/n (~ = from the PSS at exit, no timeline)'),
+      pnum('pss_peak', 'peak PSS',
+          'largest proportional set size: a page shared by n processes counts 1/n (~ = from the ' +
+          'PSS at exit, no timeline)'),
       pnum('uss_peak', 'peak USS', 'largest unique set size: pages no other process maps'),
-      pnum('at_peak', 'PSS at tree peak', 'this process\'s PSS when the tree\'s memory (Σ PSS) peaked; the column adds up to the tree peak'),
+      pnum('at_peak', 'PSS at tree peak',
+          'this process\'s PSS when the tree\'s memory (Σ PSS) peaked; the column adds up to the ' +
+          'tree peak'),
       sub('t_processes', 'Σ processes'),
       sub('t_faults', 'Σ faults'),
       sub('t_touched', 'Σ touched'),
@@ -289,7 +311,8 @@ function imageMemory(d) {
       seg.pss.push(p);
       seg.uss.push(hasUss && F.isNum(tl.uss[i]) ? tl.uss[i] : null);
     }
-    if (!hasPss) seg.approx = 'its timeline has no PSS: its RSS is counted (shared pages more than once)';
+    if (!hasPss) seg.approx =
+        'its timeline has no PSS: its RSS is counted (shared pages more than once)';
   }
   if (seg.x.length) {
     seg.from = seg.x[0];
@@ -335,7 +358,8 @@ function treeMemory(files, root) {
   var t0 = null;
   var processes = procs.map(function (nd, k) {
     var last = files[nd.images[nd.images.length - 1]].data;
-    var pr = { node: nd, pid: nd.pid, command: F.command(last.run.command), images: [], rss_peak: 0, pss_peak: 0, uss_peak: null, at_peak: 0, approx: [] };
+    var pr = { node: nd, pid: nd.pid, command: F.command(last.run.command), images: [], rss_peak: 0,
+        pss_peak: 0, uss_peak: null, at_peak: 0, approx: [] };
     var prev = null;
     nd.images.forEach(function (fi) {
       var d = files[fi].data;
@@ -405,7 +429,8 @@ function treeMemory(files, root) {
   var pk = -1;
   cols.forEach(function (c, i) { if (pk < 0 || c.total > cols[pk].total) pk = i; });
   if (pk >= 0) processes.forEach(function (p, k) { p.at_peak = cols[pk].per[k] / 1000; });
-  var peak = pk >= 0 ? { pages: cols[pk].total / 1000, ms: Math.floor(x[pk]), index: pk } : { pages: 0, ms: t0, index: -1 };
+  var peak = pk >= 0 ? { pages: cols[pk].total / 1000, ms: Math.floor(x[pk]), index: pk } :
+      { pages: 0, ms: t0, index: -1 };
   // thin the columns, keeping the peak
   if (cols.length > MAX_COLUMNS) {
     var keep = [];
@@ -414,7 +439,8 @@ function treeMemory(files, root) {
       var lo = Math.floor(b * per);
       var hi = Math.min(cols.length, Math.floor((b + 1) * per));
       var best = lo;
-      for (var q = lo; q < hi; q++) if (q === pk || (cols[q].total > cols[best].total && best !== pk)) best = q;
+      for (var q = lo; q < hi; q++) if (q === pk ||
+          (cols[q].total > cols[best].total && best !== pk)) best = q;
       keep.push(best);
     }
     if (keep[keep.length - 1] !== cols.length - 1) keep.push(cols.length - 1);
@@ -427,7 +453,8 @@ function treeMemory(files, root) {
     t0: t0 === null ? 0 : t0,
     processes: processes,
     x: x,
-    values: processes.map(function (p, k) { return cols.map(function (c) { return c.per[k] / 1000; }); }),
+    values: processes.map(
+        function (p, k) { return cols.map(function (c) { return c.per[k] / 1000; }); }),
     total: cols.map(function (c) { return c.total / 1000; }),
     peak: peak,
     naive: naive,

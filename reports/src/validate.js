@@ -4,25 +4,22 @@
 // ("format": "vmtrace-native"). parse(text) returns the data or throws a
 // VmtraceFormatError whose message is one line naming the problem. Pure: no
 // file system access here.
+//
+// Whatever passes is safe for every view: counts are exact integers that are
+// not negative, times fit a Date, nothing is nested deeper than the format
+// goes, so no file can make the report fail later (tests/report/fuzz).
+// Every step is linear in the size of the text.
 
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
 
-// The fault classes of version 1, used when a file omits descriptions.
-var FAULT_CLASSES = [
-  { name: 'anon', kind: 'minor', kernel: 'do_anonymous_page', description: 'first write to untouched private anonymous memory: a zero-filled page' },
-  { name: 'zero', kind: 'minor', kernel: 'do_anonymous_page', description: 'first read of untouched private anonymous memory: the shared zero page' },
-  { name: 'file_read', kind: 'minor', kernel: 'do_read_fault', description: 'read of a file page not mapped yet (with fault-around)' },
-  { name: 'file_cow', kind: 'minor', kernel: 'do_cow_fault', description: 'first access to a private file page is a write: a private copy' },
-  { name: 'file_shared', kind: 'minor', kernel: 'do_shared_fault', description: 'first access to a shared file page is a write' },
-  { name: 'wp_copy', kind: 'minor', kernel: 'do_wp_page', description: 'write to a read-only mapped page that must be copied' },
-  { name: 'wp_reuse', kind: 'minor', kernel: 'do_wp_page', description: 'write to a read-only anonymous page nobody else maps: made writable' },
-  { name: 'wp_shared', kind: 'minor', kernel: 'do_wp_page', description: 'first write to a clean page of a shared file mapping' },
-  { name: 'swap_in', kind: 'major', kernel: 'do_swap_page', description: 'page brought back from swap' },
-  { name: 'file_major', kind: 'major', kernel: 'filemap_fault', description: 'file page not in the page cache: read from disk' },
-  { name: 'invalid', kind: 'invalid', kernel: 'bad_area', description: 'access outside any VMA or against its protection' }
-];
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
+
+// The format nests 6 levels (labels[].phases.NAME.faults); options and tool
+// may hold more. Deeper text is refused before JSON.parse sees it.
+var MAX_DEPTH = 64;
+// Seconds since the epoch that a Date can hold (ECMAScript: ±8.64e15 ms).
+var MAX_TIME = 8.64e12;
 
 function VmtraceFormatError(message) {
   this.name = 'VmtraceFormatError';
@@ -41,30 +38,60 @@ function typeName(v) {
   return typeof v;
 }
 
+function isObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function isInt(v) {
   return typeof v === 'number' && isFinite(v) && Math.floor(v) === v;
 }
 
+var TYPES = {
+  int: isInt,
+  number: function (v) { return typeof v === 'number' && isFinite(v); },
+  time: function (v) { return typeof v === 'number' && isFinite(v); },
+  string: function (v) { return typeof v === 'string'; },
+  bool: function (v) { return typeof v === 'boolean'; },
+  array: Array.isArray,
+  object: isObject
+};
+
+// type: a key of TYPES, "any", or "T|null". An int is a count, size, address
+// or pid: from 0 to 2^53 - 1 (beyond, a double no longer holds every integer,
+// so the figure would not be exact); a time is seconds since the epoch that a
+// Date can hold.
 function need(obj, key, type, where) {
   var path = where ? where + '.' + key : key;
-  if (!obj || typeof obj !== 'object' || !(key in obj)) fail('missing key ' + path);
-  var v = obj[key];
-  var ok;
-  switch (type) {
-    case 'int': ok = isInt(v); break;
-    case 'number': ok = typeof v === 'number' && isFinite(v); break;
-    case 'string': ok = typeof v === 'string'; break;
-    case 'bool': ok = typeof v === 'boolean'; break;
-    case 'array': ok = Array.isArray(v); break;
-    case 'object': ok = v !== null && typeof v === 'object' && !Array.isArray(v); break;
-    case 'int|null': ok = v === null || isInt(v); break;
-    case 'number|null': ok = v === null || (typeof v === 'number' && isFinite(v)); break;
-    case 'object|null': ok = v === null || (typeof v === 'object' && !Array.isArray(v)); break;
-    case 'any': ok = true; break;
-    default: throw new Error('bad type ' + type);
+  if (!isObject(obj) || !Object.prototype.hasOwnProperty.call(obj, key)) {
+    fail('missing key ' + path);
   }
-  if (!ok) fail(path + ' should be ' + type.replace('|', ' or ') + ', not ' + typeName(v));
+  var v = obj[key];
+  if (type === 'any') return v;
+  var t = type.split('|');
+  if (v === null && t[1] === 'null') return v;
+  if (!TYPES[t[0]](v)) {
+    fail(path + ' should be ' + type.replace('time', 'number').replace('|', ' or ') + ', not ' +
+      typeName(v));
+  }
+  if (t[0] === 'int' && v < 0) fail(path + ' should not be negative, not ' + v);
+  if (t[0] === 'int' && v > Number.MAX_SAFE_INTEGER) {
+    fail(path + ' should be below 2^53, not ' + v);
+  }
+  if (t[0] === 'time' && Math.abs(v) > MAX_TIME) {
+    fail(path + ' should be seconds since 1970 (at most ' + MAX_TIME + '), not ' + v);
+  }
   return v;
+}
+
+// The keys of `schema` ({key: type}), in its order; returns obj.
+function needAll(obj, where, schema) {
+  Object.keys(schema).forEach(function (k) { need(obj, k, schema[k], where); });
+  return obj;
+}
+
+// A key that may be absent; checked when it is there.
+function may(obj, key, type, where) {
+  if (isObject(obj) && obj[key] !== undefined) need(obj, key, type, where);
 }
 
 function checkFaults(f, where, classes) {
@@ -74,15 +101,38 @@ function checkFaults(f, where, classes) {
   }
 }
 
-function checkSeries(arr, len, where, against) {
+// A column of a timeline: len values, each a count or null; wall-clock
+// columns (ms since the epoch) must fit a Date.
+function checkSeries(arr, len, where, against, isTime) {
   if (!Array.isArray(arr)) fail(where + ' should be array, not ' + typeName(arr));
-  if (arr.length !== len) fail(where + ' has ' + arr.length + ' entries, ' + (against || 'timeline.t') + ' has ' + len);
+  if (arr.length !== len) {
+    fail(where + ' has ' + arr.length + ' entries, ' + (against || 'timeline.t') + ' has ' + len);
+  }
   for (var i = 0; i < arr.length; i++) {
-    if (arr[i] !== null && typeof arr[i] !== 'number') fail(where + '[' + i + '] should be a number');
+    var v = arr[i];
+    if (v === null) continue;
+    if (typeof v !== 'number') fail(where + '[' + i + '] should be a number');
+    if (!isFinite(v) || v < 0 || v > Number.MAX_SAFE_INTEGER || (isTime && v > MAX_TIME * 1000)) {
+      fail(where + '[' + i + '] should be a number from 0 to ' +
+        (isTime ? MAX_TIME * 1000 : '2^53') + ', not ' + v);
+    }
   }
 }
 
-function validateTimeline(tl, classes) {
+function checkStrings(arr, where) {
+  arr.forEach(function (w, i) {
+    if (typeof w !== 'string') fail(where + '[' + i + '] should be string, not ' + typeName(w));
+  });
+}
+
+function checkPageSize(d) {
+  var ps = need(d, 'page_size', 'int');
+  if (!(ps > 0) || !Number.isInteger(Math.log2(ps))) {
+    fail('page_size should be a power of two, not ' + ps);
+  }
+}
+
+function validateTimeline(tl) {
   need({ timeline: tl }, 'timeline', 'object');
   need(tl, 'interval', 'int', 'timeline');
   var t = need(tl, 't', 'array', 'timeline');
@@ -94,51 +144,48 @@ function validateTimeline(tl, classes) {
   }
   if (tl.touched !== undefined) checkSeries(tl.touched, n, 'timeline.touched');
   ['wall_ms', 'pss_x1000', 'uss'].forEach(function (k) {
-    if (tl[k] !== undefined) checkSeries(tl[k], n, 'timeline.' + k);
+    if (tl[k] !== undefined) checkSeries(tl[k], n, 'timeline.' + k, null, k === 'wall_ms');
   });
   if (tl.faults !== undefined) {
     need(tl, 'faults', 'object', 'timeline');
-    Object.keys(tl.faults).forEach(function (k) { checkSeries(tl.faults[k], n, 'timeline.faults.' + k); });
+    Object.keys(tl.faults).forEach(function (k) {
+      checkSeries(tl.faults[k], n, 'timeline.faults.' + k);
+    });
   }
   if (tl.wss !== undefined) {
     need(tl, 'wss', 'array', 'timeline');
     tl.wss.forEach(function (w, i) {
       var where = 'timeline.wss[' + i + ']';
       need(w, 'tau', 'int', where);
-      if (w.code !== undefined) checkSeries(w.code, n, where + '.code');
-      if (w.data !== undefined) checkSeries(w.data, n, where + '.data');
-      if (w.total !== undefined) checkSeries(w.total, n, where + '.total');
+      ['code', 'data', 'total'].forEach(function (k) {
+        if (w[k] !== undefined) checkSeries(w[k], n, where + '.' + k);
+      });
     });
   }
-  void classes;
 }
 
 function validateHeatmap(hm) {
   need({ heatmap: hm }, 'heatmap', 'object');
-  need(hm, 't_step', 'int', 'heatmap');
+  if (need(hm, 't_step', 'int', 'heatmap') === 0) fail('heatmap.t_step should be above 0, not 0');
   var b = need(hm, 'buckets', 'int', 'heatmap');
   var rows = need(hm, 'rows', 'array', 'heatmap');
   var counts = need(hm, 'counts', 'array', 'heatmap');
   rows.forEach(function (r, i) {
-    var where = 'heatmap.rows[' + i + ']';
-    need(r, 'start', 'int', where);
-    need(r, 'end', 'int', where);
+    needAll(r, 'heatmap.rows[' + i + ']', { start: 'int', end: 'int' });
   });
   if (counts.length !== rows.length * b) {
-    fail('heatmap.counts has ' + counts.length + ' entries, expected rows × buckets = ' + rows.length * b);
+    fail('heatmap.counts has ' + counts.length + ' entries, expected rows × buckets = ' +
+      rows.length * b);
   }
+  checkSeries(counts, counts.length, 'heatmap.counts');
 }
 
-function validateFaultSites(fs) {
-  need({ fault_sites: fs }, 'fault_sites', 'array');
-  fs.forEach(function (s, i) {
+function validateFaultSites(sites) {
+  need({ fault_sites: sites }, 'fault_sites', 'array');
+  sites.forEach(function (s, i) {
     var where = 'fault_sites[' + i + ']';
-    need(s, 'class', 'string', where);
-    need(s, 'count', 'int', where);
-    var st = need(s, 'stack', 'array', where);
-    st.forEach(function (fr, j) {
-      if (typeof fr !== 'string') fail(where + '.stack[' + j + '] should be string, not ' + typeName(fr));
-    });
+    needAll(s, where, { 'class': 'string', count: 'int', stack: 'array' });
+    checkStrings(s.stack, where + '.stack');
   });
 }
 
@@ -146,111 +193,114 @@ function validateSimulations(sims, classes) {
   need({ simulations: sims }, 'simulations', 'array');
   sims.forEach(function (s, i) {
     var where = 'simulations[' + i + ']';
-    need(s, 'policy', 'string', where);
-    need(s, 'ram_pages', 'int', where);
-    checkFaults(need(s, 'faults', 'object', where), where + '.faults', classes);
+    needAll(s, where, { policy: 'string', ram_pages: 'int', faults: 'object' });
+    checkFaults(s.faults, where + '.faults', classes);
   });
 }
+
+// The names of the file's fault classes; a file must list some.
+function faultClassNames(d) {
+  var fc = need(d, 'fault_classes', 'array');
+  if (!fc.length) fail('fault_classes is empty: a vmtrace output file lists its fault classes');
+  return fc.map(function (c, i) {
+    return need(c, 'name', 'string', 'fault_classes[' + i + ']');
+  });
+}
+
+function validateRun(d) {
+  var run = need(d, 'run', 'object');
+  needAll(run, 'run', { pid: 'int', ppid: 'int', command: 'array' });
+  checkStrings(run.command, 'run.command');
+  need(need(run, 'exit', 'object', 'run'), 'status', 'string', 'run.exit');
+  need(run, 'instructions', 'int', 'run');
+  may(run, 'start_time', 'time|null', 'run');
+  may(run, 'end_time', 'time|null', 'run');
+}
+
+var MAPPING = {
+  id: 'int', start: 'int', end: 'int', perms: 'string', name: 'string', kind: 'string',
+  pages_touched: 'int', resident_pages: 'int', faults: 'object'
+};
 
 // Checks the parsed object; returns it (with nothing changed) or throws.
 // Either format: the tool's or vmtrace-native's (see isNative).
 function validate(d) {
-  if (d === null || typeof d !== 'object' || Array.isArray(d)) {
+  if (!isObject(d)) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
   if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT) {
-    fail('not a vmtrace output file (format is ' + JSON.stringify(d.format) + ', not "vmtrace-out" or "' + NATIVE_FORMAT + '")');
+    fail('not a vmtrace output file (format is ' + JSON.stringify(d.format).slice(0, 80) +
+      ', not "vmtrace-out" or "' + NATIVE_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
-    fail('unsupported ' + (d.format === NATIVE_FORMAT ? NATIVE_FORMAT + ' ' : '') + 'version ' + JSON.stringify(d.version) +
-      ' (this vmtrace-report reads version ' + SUPPORTED_VERSION + ')');
+    fail('unsupported ' + (d.format === NATIVE_FORMAT ? NATIVE_FORMAT + ' ' : '') + 'version ' +
+      JSON.stringify(d.version).slice(0, 80) + ' (this vmtrace-report reads version ' +
+      SUPPORTED_VERSION + ')');
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
   need(d, 'tool', 'object');
-  var run = need(d, 'run', 'object');
-  need(run, 'pid', 'int', 'run');
-  need(run, 'ppid', 'int', 'run');
-  var cmd = need(run, 'command', 'array', 'run');
-  cmd.forEach(function (w, i) {
-    if (typeof w !== 'string') fail('run.command[' + i + '] should be string, not ' + typeName(w));
-  });
-  var ex = need(run, 'exit', 'object', 'run');
-  need(ex, 'status', 'string', 'run.exit');
-  need(run, 'instructions', 'int', 'run');
+  validateRun(d);
   need(d, 'options', 'object');
-  need(d, 'page_size', 'int');
-  var fc = need(d, 'fault_classes', 'array');
-  var classes = fc.map(function (c, i) {
-    return need(c, 'name', 'string', 'fault_classes[' + i + ']');
-  });
-  if (classes.length === 0) classes = FAULT_CLASSES.map(function (c) { return c.name; });
+  checkPageSize(d);
+  var classes = faultClassNames(d);
   var totals = need(d, 'totals', 'object');
   checkFaults(need(totals, 'faults', 'object', 'totals'), 'totals.faults', classes);
-  need(totals, 'pages_touched', 'int', 'totals');
-  need(totals, 'resident_pages', 'int', 'totals');
-  need(totals, 'peak_resident_pages', 'int', 'totals');
-  var pt = need(totals, 'page_tables', 'object', 'totals');
-  ['pgd', 'pud', 'pmd', 'pte'].forEach(function (k) { need(pt, k, 'int', 'totals.page_tables'); });
-  var maps = need(d, 'mappings', 'array');
-  maps.forEach(function (m, i) {
+  needAll(totals, 'totals', {
+    pages_touched: 'int', resident_pages: 'int', peak_resident_pages: 'int', page_tables: 'object'
+  });
+  needAll(totals.page_tables, 'totals.page_tables',
+      { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
+  may(totals.page_tables, 'peak', 'object', 'totals.page_tables');
+  if (isObject(totals.page_tables.peak)) {
+    needAll(totals.page_tables.peak, 'totals.page_tables.peak',
+      { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
+  }
+  need(d, 'mappings', 'array').forEach(function (m, i) {
     var where = 'mappings[' + i + ']';
-    need(m, 'id', 'int', where);
-    need(m, 'start', 'int', where);
-    need(m, 'end', 'int', where);
-    need(m, 'perms', 'string', where);
-    need(m, 'name', 'string', where);
-    need(m, 'kind', 'string', where);
-    need(m, 'pages_touched', 'int', where);
-    need(m, 'resident_pages', 'int', where);
-    checkFaults(need(m, 'faults', 'object', where), where + '.faults', classes);
+    checkFaults(needAll(m, where, MAPPING).faults, where + '.faults', classes);
   });
-  var vmas = need(d, 'vmas', 'array');
-  vmas.forEach(function (v, i) {
-    need(v, 'start', 'int', 'vmas[' + i + ']');
-    need(v, 'end', 'int', 'vmas[' + i + ']');
+  need(d, 'vmas', 'array').forEach(function (v, i) {
+    needAll(v, 'vmas[' + i + ']', { start: 'int', end: 'int' });
   });
-  var phases = need(d, 'phases', 'array');
-  phases.forEach(function (p, i) {
+  need(d, 'phases', 'array').forEach(function (p, i) {
     var where = 'phases[' + i + ']';
-    need(p, 'name', 'string', where);
-    need(p, 'pages_touched', 'int', where);
-    checkFaults(need(p, 'faults', 'object', where), where + '.faults', classes);
+    needAll(p, where, { name: 'string', pages_touched: 'int', faults: 'object' });
+    checkFaults(p.faults, where + '.faults', classes);
   });
-  var labels = need(d, 'labels', 'array');
-  labels.forEach(function (l, i) {
+  need(d, 'labels', 'array').forEach(function (l, i) {
     var where = 'labels[' + i + ']';
-    need(l, 'name', 'string', where);
-    need(l, 'ranges', 'array', where);
-    need(l, 'pages_touched', 'int', where);
-    checkFaults(need(l, 'faults', 'object', where), where + '.faults', classes);
-    if (l.phases !== undefined) need(l, 'phases', 'object', where);
+    needAll(l, where, { name: 'string', ranges: 'array', pages_touched: 'int', faults: 'object' });
+    checkFaults(l.faults, where + '.faults', classes);
+    may(l, 'phases', 'object', where);
   });
-  var inv = need(d, 'invalid_accesses', 'array');
-  inv.forEach(function (a, i) {
+  need(d, 'invalid_accesses', 'array').forEach(function (a, i) {
     need(a, 'address', 'int', 'invalid_accesses[' + i + ']');
   });
   // The planned sections: optional, but checked when present so that the
   // viewer never meets a half-formed one.
-  if (d.timeline !== undefined && d.timeline !== null) validateTimeline(d.timeline, classes);
+  if (d.timeline !== undefined && d.timeline !== null) validateTimeline(d.timeline);
   if (d.heatmap !== undefined && d.heatmap !== null) validateHeatmap(d.heatmap);
   if (d.fault_sites !== undefined && d.fault_sites !== null) validateFaultSites(d.fault_sites);
-  if (d.simulations !== undefined && d.simulations !== null) validateSimulations(d.simulations, classes);
+  if (d.simulations !== undefined && d.simulations !== null) {
+    validateSimulations(d.simulations, classes);
+  }
   return d;
 }
 
 // ---- vmtrace-native files (docs/output-format.md, second part) ---------------
 
-function checkMinorMajor(f, where) {
-  ['minor', 'major', 'total'].forEach(function (k) { need(f, k, 'int', where); });
-}
+var MINOR_MAJOR = { minor: 'int', major: 'int', total: 'int' };
 
-function checkStrings(arr, where) {
-  arr.forEach(function (w, i) {
-    if (typeof w !== 'string') fail(where + '[' + i + '] should be string, not ' + typeName(w));
-  });
-}
+var PROCESS = {
+  pid: 'int', ppid: 'int', comm: 'string', execs: 'int', start_time: 'time',
+  end_time: 'time|null', faults: 'object', peak_resident_pages: 'int', mappings: 'array'
+};
+
+var NATIVE_MAPPING = {
+  name: 'string', kind: 'string', start: 'int', end: 'int', faults: 'object', pages_faulted: 'int'
+};
 
 // Every key the spec lists is required (the tool's and options' contents
 // are only shown, so only their being objects is checked); the timeline's
@@ -258,38 +308,22 @@ function checkStrings(arr, where) {
 function validateNative(d) {
   need(d, 'tool', 'object');
   need(d, 'options', 'object');
-  need(d, 'page_size', 'int');
+  checkPageSize(d);
   checkStrings(need(d, 'command', 'array'), 'command');
-  need(d, 'start_time', 'number');
-  need(d, 'end_time', 'number');
-  var ex = need(d, 'exit', 'object');
-  need(ex, 'status', 'string', 'exit');
+  needAll(d, '', { start_time: 'time', end_time: 'time', exit: 'object' });
+  need(d.exit, 'status', 'string', 'exit');
   var totals = need(d, 'totals', 'object');
-  checkMinorMajor(need(totals, 'faults', 'object', 'totals'), 'totals.faults');
-  need(totals, 'recorded', 'int', 'totals');
-  need(totals, 'lost', 'int', 'totals');
-  need(totals, 'peak_resident_pages', 'int', 'totals');
-  var ru = need(totals, 'rusage', 'object', 'totals');
-  ['minflt', 'majflt', 'maxrss_kib'].forEach(function (k) { need(ru, k, 'int', 'totals.rusage'); });
-  var procs = need(d, 'processes', 'array');
-  procs.forEach(function (p, i) {
+  needAll(need(totals, 'faults', 'object', 'totals'), 'totals.faults', MINOR_MAJOR);
+  needAll(totals, 'totals',
+    { recorded: 'int', lost: 'int', peak_resident_pages: 'int', rusage: 'object' });
+  needAll(totals.rusage, 'totals.rusage', { minflt: 'int', majflt: 'int', maxrss_kib: 'int' });
+  need(d, 'processes', 'array').forEach(function (p, i) {
     var where = 'processes[' + i + ']';
-    need(p, 'pid', 'int', where);
-    need(p, 'ppid', 'int', where);
-    need(p, 'comm', 'string', where);
-    need(p, 'execs', 'int', where);
-    need(p, 'start_time', 'number', where);
-    need(p, 'end_time', 'number|null', where);
-    checkMinorMajor(need(p, 'faults', 'object', where), where + '.faults');
-    need(p, 'peak_resident_pages', 'int', where);
-    need(p, 'mappings', 'array', where).forEach(function (m, j) {
+    needAll(p, where, PROCESS);
+    needAll(p.faults, where + '.faults', MINOR_MAJOR);
+    p.mappings.forEach(function (m, j) {
       var mw = where + '.mappings[' + j + ']';
-      need(m, 'name', 'string', mw);
-      need(m, 'kind', 'string', mw);
-      need(m, 'start', 'int', mw);
-      need(m, 'end', 'int', mw);
-      checkMinorMajor(need(m, 'faults', 'object', mw), mw + '.faults');
-      need(m, 'pages_faulted', 'int', mw);
+      needAll(needAll(m, mw, NATIVE_MAPPING).faults, mw + '.faults', MINOR_MAJOR);
     });
   });
   var tl = need(d, 'timeline', 'object');
@@ -297,11 +331,14 @@ function validateNative(d) {
   var t = need(tl, 't_ms', 'array', 'timeline');
   var n = t.length;
   checkSeries(t, n, 'timeline.t_ms', 'timeline.t_ms');
-  checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms', 'timeline.t_ms');
+  checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms',
+      'timeline.t_ms', true);
   checkSeries(need(tl, 'rss', 'array', 'timeline'), n, 'timeline.rss', 'timeline.t_ms');
   var tf = need(tl, 'faults', 'object', 'timeline');
-  checkSeries(need(tf, 'minor', 'array', 'timeline.faults'), n, 'timeline.faults.minor', 'timeline.t_ms');
-  checkSeries(need(tf, 'major', 'array', 'timeline.faults'), n, 'timeline.faults.major', 'timeline.t_ms');
+  ['minor', 'major'].forEach(function (k) {
+    checkSeries(need(tf, k, 'array', 'timeline.faults'), n, 'timeline.faults.' + k,
+        'timeline.t_ms');
+  });
   validateFaultSites(need(d, 'fault_sites', 'array'));
   return d;
 }
@@ -310,30 +347,71 @@ function isNative(d) {
   return !!d && d.format === NATIVE_FORMAT;
 }
 
+// "line L, column C" of offset pos.
+function lineColumn(text, pos) {
+  var line = 1;
+  var start = 0;
+  for (var i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return 'line ' + line + ', column ' + (pos - start + 1);
+}
+
+// The offset where the text's brackets go deeper than max (strings skipped),
+// or -1. A linear scan, so that JSON.parse and every later recursion (format,
+// JSON.stringify) only meet shallow values.
+function tooDeep(text, max) {
+  var depth = 0;
+  for (var i = 0; i < text.length; i++) {
+    var c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: to its closing quote, over escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) {
+        if (text.charCodeAt(i) === 92) i++;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
+// The length of text without its trailing white space,
+// in linear time (text.replace(/\s+$/, '') is quadratic on a long run of
+// blanks followed by something else).
+function trimmedLength(text) {
+  var n = text.length;
+  while (n > 0 && /\s/.test(text.charAt(n - 1))) n--;
+  return n;
+}
+
 // Where a JSON syntax error is, as "line L, column C" when the message has
 // a position.
 function describeJsonError(text, err) {
   var msg = String(err && err.message || err);
   var m = /position (\d+)/.exec(msg);
   var pos = m ? Number(m[1]) : -1;
-  if (/Unexpected end of JSON input/.test(msg) || pos >= text.replace(/\s+$/, '').length) {
+  if (/Unexpected end of JSON input/.test(msg) || pos >= trimmedLength(text)) {
     return 'truncated: the JSON ends after ' + text.length + ' bytes';
   }
-  if (pos >= 0) {
-    var before = text.slice(0, pos);
-    var line = before.split('\n').length;
-    var col = pos - before.lastIndexOf('\n');
-    return 'not valid JSON at line ' + line + ', column ' + col;
-  }
-  return 'not valid JSON (' + msg.split('\n')[0] + ')';
+  if (pos >= 0) return 'not valid JSON at ' + lineColumn(text, pos);
+  return 'not valid JSON (' + msg.split('\n')[0].slice(0, 200) + ')';
 }
 
 function parse(text) {
   if (typeof text !== 'string') text = String(text);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (/^\s*$/.test(text)) fail('empty file, not a vmtrace output file');
-  var first = text.replace(/^\s+/, '').charAt(0);
+  var start = 0;
+  while (start < text.length && /\s/.test(text.charAt(start))) start++;
+  if (start === text.length) fail('empty file, not a vmtrace output file');
+  var first = text.charAt(start);
   if (first !== '{' && first !== '[') fail('not a vmtrace output file (not JSON)');
+  var deep = tooDeep(text, MAX_DEPTH);
+  if (deep >= 0) {
+    fail('nested more than ' + MAX_DEPTH + ' levels deep at ' + lineColumn(text, deep) +
+      ': not a vmtrace output file');
+  }
   var d;
   try {
     d = JSON.parse(text);
@@ -349,6 +427,6 @@ module.exports = {
   isNative: isNative,
   NATIVE_FORMAT: NATIVE_FORMAT,
   VmtraceFormatError: VmtraceFormatError,
-  FAULT_CLASSES: FAULT_CLASSES,
-  SUPPORTED_VERSION: SUPPORTED_VERSION
+  SUPPORTED_VERSION: SUPPORTED_VERSION,
+  MAX_DEPTH: MAX_DEPTH
 };

@@ -38,6 +38,13 @@
                 exited, writes pages 10..19 ("child-write") and exits; the
                 parent, once the child has exited, writes all 20
                 ("after-children").
+   straddle     a 4-page "buf" written by the parent ("write"); fork; the
+                child writes 8 bytes across the boundary of pages 0 and 1
+                in one store ("child-straddle"), then read()s 8 bytes from
+                a pipe across the boundary of pages 2 and 3
+                ("child-read-call": the kernel's write), and exits while
+                the parent waits: four copy-on-write faults, two from one
+                instruction and two from one system call.
 
    FACT <role>:exclusive-<step>=N: how many of the pages the step writes
    this process maps alone just before it (pagemap), natively. */
@@ -149,6 +156,36 @@ static void file(void)
    vmt_begin("read-shm2");
    vmt_read_pages(s2, N);
    vmt_end();
+}
+
+typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
+
+static void straddle(void)
+{
+   char *p = vmt_anon(4);
+   VMTRACE_LABEL(p, 4 * VMT_PAGE, "buf");
+   vmt_begin("write");
+   vmt_write_pages(p, 4);
+   vmt_end();
+   int fds[2];
+   if (pipe(fds) != 0)
+      vmt_die("pipe");
+   if (write(fds[1], "12345678", 8) != 8)
+      vmt_die("write");
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-straddle");
+      *(volatile unaligned_u64 *)(p + VMT_PAGE - 4) = 0x0102030405060708ull;
+      vmt_end();
+      vmt_begin("child-read-call");
+      if (read(fds[0], p + 3 * VMT_PAGE - 4, 8) != 8)
+         vmt_die("read");
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
 }
 
 static void pss(size_t n)
@@ -288,7 +325,9 @@ int main(int argc, char **argv)
       many();
    else if (argc == 2 && strcmp(mode, "tree") == 0)
       tree();
+   else if (argc == 2 && strcmp(mode, "straddle") == 0)
+      straddle();
    else
-      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|many|tree");
+      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|many|tree|straddle");
    return 0;
 }

@@ -66,7 +66,8 @@ function expectFor(file, base) {
   if (C.policySpec(d)) charts.push('chart-policies');
   var sections = base.sections.slice();
   var absent = (base.absent || []).slice();
-  [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites], ['sec-simulations', !!d.simulations],
+  [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites],
+      ['sec-simulations', !!d.simulations],
     ['sec-invalid', d.invalid_accesses.length > 0]].forEach(function (x) {
     (x[1] ? sections : absent).push(x[0]);
   });
@@ -80,7 +81,8 @@ function treeChartIds(loaded) {
 }
 
 function makeReport(files, out) {
-  var r = child_process.spawnSync(process.execPath, [report].concat(files).concat(['-o', out]), { encoding: 'utf8' });
+  var r = child_process.spawnSync(process.execPath, [report].concat(files).concat(['-o', out]),
+      { encoding: 'utf8' });
   if (r.status !== 0) throw new Error('vmtrace-report failed (' + r.status + '): ' + r.stderr);
   return out;
 }
@@ -93,28 +95,36 @@ var INSPECT = '(' + function () {
       var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       var first = [d[0], d[1], d[2], d[3]];
       for (var i = 0; i < d.length; i += 4) {
-        if (d[i + 3] !== 0 && (d[i] !== first[0] || d[i + 1] !== first[1] || d[i + 2] !== first[2] || d[i + 3] !== first[3])) return true;
+        if (d[i + 3] !== 0 &&
+            (d[i] !== first[0] || d[i + 1] !== first[1] || d[i + 2] !== first[2] || d[i + 3] !==
+                first[3])) return true;
       }
       return false;
     } catch (e) { return 'error: ' + e.message; }
   }
   var canvases = Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) {
     var holder = c.closest('.chart');
-    return { chart: holder ? holder.id : '(none)', width: c.width, height: c.height, drawn: drawn(c) };
+    return { chart: holder ? holder.id : '(none)', width: c.width, height: c.height,
+        drawn: drawn(c) };
   });
-  var imgs = Array.prototype.map.call(document.querySelectorAll('img, svg[onload], [onerror], [onload]'), function (e) { return e.outerHTML.slice(0, 120); });
+  var imgs = Array.prototype.map.call(
+      document.querySelectorAll('img, svg[onload], [onerror], [onload]'),
+          function (e) { return e.outerHTML.slice(0, 120); });
   var scripts = document.querySelectorAll('script').length;
   return {
     title: document.title,
     text: document.body.innerText,
     canvases: canvases,
-    charts: Array.prototype.map.call(document.querySelectorAll('.chart'), function (e) { return e.id; }),
-    sections: Array.prototype.map.call(document.querySelectorAll('section'), function (s) { return s.id; }),
+    charts: Array.prototype.map.call(document.querySelectorAll('.chart'),
+        function (e) { return e.id; }),
+    sections: Array.prototype.map.call(document.querySelectorAll('section'),
+        function (s) { return s.id; }),
     injected: imgs,
     scripts: scripts,
     alerted: window.__alerts || 0,
     tables: document.querySelectorAll('table.data').length,
-    errorsShown: Array.prototype.map.call(document.querySelectorAll('.error'), function (e) { return e.textContent; })
+    errorsShown: Array.prototype.map.call(document.querySelectorAll('.error'),
+        function (e) { return e.textContent; })
   };
 }.toString() + ')()';
 
@@ -133,7 +143,9 @@ async function check(browser, name, file, expect) {
     // Any alert() the page could be tricked into is counted, even if the
     // dialog event were missed.
     await page.send('Page.addScriptToEvaluateOnNewDocument', {
-      source: 'window.__alerts = 0; ["alert","confirm","prompt"].forEach(function (k) { var o = window[k]; window[k] = function () { window.__alerts++; return o.apply(window, arguments); }; });'
+      source: 'window.__alerts = 0; ["alert","confirm","prompt"].forEach(function (k) { var o = ' +
+              'window[k]; window[k] = function () { window.__alerts++; return o.apply(window, ' +
+              'arguments); }; });'
     });
     await page.goto('file://' + file);
     await new Promise(function (r) { setTimeout(r, 700); });
@@ -149,16 +161,22 @@ async function check(browser, name, file, expect) {
   }
   var errs = page.errors.slice();
   result(errs.length === 0, 'browser ' + name + ': no console errors or exceptions', errs);
-  result(page.dialogs.length === 0 && !info.alerted, 'browser ' + name + ': no alert or other dialog', page.dialogs.concat(info.alerted ? ['window.alert called ' + info.alerted + ' times'] : []));
+  result(page.dialogs.length === 0 && !info.alerted, 'browser ' + name +
+      ': no alert or other dialog',
+          page.dialogs.concat(info.alerted ?
+              ['window.alert called ' + info.alerted + ' times'] : []));
   result(page.requests.length === 0, 'browser ' + name + ': no network requests', page.requests);
   var bad = info.canvases.filter(function (c) { return c.drawn !== true; });
   var charts = info.charts.slice().sort();
   var want = (expect.charts || []).slice().sort();
   var missing = want.filter(function (c) { return charts.indexOf(c) < 0; });
   var extra = charts.filter(function (c) { return want.indexOf(c) < 0; });
-  result(bad.length === 0 && missing.length === 0 && extra.length === 0 && info.canvases.length >= want.length,
-    'browser ' + name + ': charts drawn (' + want.length + ': ' + (want.join(', ') || 'none expected') + ')',
-    bad.map(function (c) { return 'empty canvas in ' + c.chart + ' ' + c.width + 'x' + c.height + ': ' + c.drawn; })
+  result(bad.length === 0 && missing.length === 0 && extra.length === 0 && info.canvases.length >=
+      want.length,
+    'browser ' + name + ': charts drawn (' + want.length + ': ' +
+        (want.join(', ') || 'none expected') + ')',
+    bad.map(function (c) { return 'empty canvas in ' + c.chart + ' ' + c.width + 'x' + c.height +
+        ': ' + c.drawn; })
       .concat(missing.map(function (c) { return 'missing chart ' + c; }))
       .concat(extra.map(function (c) { return 'unexpected chart ' + c; })));
   var missingText = (expect.text || []).filter(function (t) { return info.text.indexOf(t) < 0; });
@@ -167,10 +185,13 @@ async function check(browser, name, file, expect) {
     missingText.map(function (t) { return 'text not shown: ' + t; })
       .concat(info.injected.map(function (e) { return 'element from a run string: ' + e; }))
       .concat(info.scripts !== 3 ? ['expected 3 script elements, found ' + info.scripts] : []));
-  var missingSec = (expect.sections || []).filter(function (s) { return info.sections.indexOf(s) < 0; });
-  var extraSec = (expect.absent || []).filter(function (s) { return info.sections.indexOf(s) >= 0; });
+  var missingSec =
+      (expect.sections || []).filter(function (s) { return info.sections.indexOf(s) < 0; });
+  var extraSec =
+      (expect.absent || []).filter(function (s) { return info.sections.indexOf(s) >= 0; });
   result(missingSec.length === 0 && extraSec.length === 0 && info.errorsShown.length === 0,
-    'browser ' + name + ': views present (' + info.sections.length + ' sections, ' + info.tables + ' tables)',
+    'browser ' + name + ': views present (' + info.sections.length + ' sections, ' +
+        info.tables + ' tables)',
     missingSec.map(function (s) { return 'missing section ' + s; })
       .concat(extraSec.map(function (s) { return 'section should be absent: ' + s; }))
       .concat(info.errorsShown).concat(diag));
@@ -183,10 +204,12 @@ async function interactSynthetic(page, diag) {
   var r = await page.evaluate('(' + function () {
     var out = {};
     var table = document.querySelector('[data-table="mappings"] table');
-    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'faults'; })[0];
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'),
+        function (t) { return t.textContent === 'faults'; })[0];
     th.click();
     var col = Array.prototype.indexOf.call(th.parentNode.children, th);
-    var vals = Array.prototype.map.call(document.querySelectorAll('[data-table="mappings"] tbody tr'), function (tr) {
+    var vals = Array.prototype.map.call(
+        document.querySelectorAll('[data-table="mappings"] tbody tr'), function (tr) {
       return Number(tr.children[col].textContent.replace(/,/g, ''));
     });
     out.sortedDesc = vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
@@ -208,20 +231,28 @@ async function interactSynthetic(page, diag) {
     var sel = document.querySelector('#sec-faultsites select');
     sel.value = 'swap_in';
     sel.dispatchEvent(new Event('change'));
-    var classes = Array.prototype.map.call(document.querySelectorAll('[data-table="faultsites"] tbody tr'), function (tr) { return tr.children[1].textContent; });
+    var classes =
+        Array.prototype.map.call(document.querySelectorAll('[data-table="faultsites"] tbody tr'),
+            function (tr) { return tr.children[1].textContent; });
     out.filtered = classes.length > 0 && classes.every(function (c) { return c === 'swap_in'; });
     var det = document.querySelector('[data-table="faultsites"] details');
     if (det) det.open = true;
     return out;
   }.toString() + ')()');
-  diag.push('sorted by faults: ' + r.sortedDesc + ' (' + r.sortAttr + '); class filter: ' + r.filtered + '; tooltip: ' + JSON.stringify(r.tip));
-  if (!r.sortedDesc || r.sortAttr !== 'descending') throw new Error('sorting the mappings by faults did not work');
+  diag.push('sorted by faults: ' + r.sortedDesc + ' (' + r.sortAttr + '); class filter: ' +
+      r.filtered + '; tooltip: ' + JSON.stringify(r.tip));
+  if (!r.sortedDesc || r.sortAttr !== 'descending') throw new Error(
+      'sorting the mappings by faults did not work');
   if (!r.filtered) throw new Error('the fault-site class filter did not work');
   if (!/pages referenced/.test(r.tip)) throw new Error('the heatmap tooltip did not show');
-  var zoom = await page.evaluate('(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; }); })()');
+  var zoom = await page.evaluate(
+      '(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { ' +
+      'return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; ' +
+      '}); })()');
   diag.push('time chart x ranges after the heatmap drag: ' + JSON.stringify(zoom));
   var zoomed = zoom.filter(function (z) { return z[0] > z[2] && z[1] < z[3]; });
-  if (zoom.length < 3 || zoomed.length !== 3) throw new Error('the time charts did not follow the heatmap zoom');
+  if (zoom.length < 3 || zoomed.length !== 3) throw new Error(
+      'the time charts did not follow the heatmap zoom');
 }
 
 async function interactTree(page, diag) {
@@ -230,7 +261,8 @@ async function interactTree(page, diag) {
     var before = document.querySelector('#sec-summary h2').textContent;
     rows[rows.length - 1].click();
     var after = document.querySelector('#sec-summary h2').textContent;
-    return { rows: rows.length, before: before, after: after, select: document.getElementById('file-select').value };
+    return { rows: rows.length, before: before, after: after, select:
+        document.getElementById('file-select').value };
   }.toString() + ')()');
   diag.push('process rows: ' + r.rows + '; picked: ' + r.before + ' -> ' + r.after);
   if (r.rows !== 5) throw new Error('expected 5 process rows, got ' + r.rows);
@@ -248,21 +280,30 @@ async function interactTreeMemory(page, diag) {
     var red = 0;
     var filled = 0;
     for (var i = 0; i < d.length; i += 4) {
-      if (d[i + 3] > 200 && Math.abs(d[i] - 0xb3) < 12 && Math.abs(d[i + 1] - 0x26) < 12 && Math.abs(d[i + 2] - 0x1e) < 12) red++;
+      if (d[i + 3] > 200 && Math.abs(d[i] - 0xb3) < 12 && Math.abs(d[i + 1] - 0x26) < 12 &&
+          Math.abs(d[i + 2] - 0x1e) < 12) red++;
       if (d[i + 3] > 0) filled++;
     }
     var over = el.querySelector('.u-over');
     var rect = over.getBoundingClientRect();
-    over.dispatchEvent(new MouseEvent('mousemove', { clientX: rect.left + rect.width * 0.5, clientY: rect.top + rect.height * 0.5, bubbles: true }));
-    var legend = Array.prototype.map.call(el.querySelectorAll('.u-legend .u-value'), function (v) { return v.textContent; });
+    over.dispatchEvent(
+        new MouseEvent('mousemove',
+            { clientX: rect.left + rect.width * 0.5, clientY: rect.top + rect.height * 0.5,
+                bubbles: true }));
+    var legend = Array.prototype.map.call(el.querySelectorAll('.u-legend .u-value'),
+        function (v) { return v.textContent; });
     var fig = el.parentNode.querySelector('.tree-figures');
     return { red: red, filled: filled, legend: legend, figures: fig ? fig.textContent : '' };
   }.toString() + ')()');
-  diag.push('tree memory chart: ' + (r.missing ? 'missing' : r.filled + ' pixels drawn, ' + r.red + ' marker pixels; legend ' + JSON.stringify(r.legend) + '; figures ' + JSON.stringify(r.figures)));
+  diag.push('tree memory chart: ' +
+      (r.missing ? 'missing' : r.filled + ' pixels drawn, ' + r.red + ' marker pixels; legend ' +
+          JSON.stringify(r.legend) + '; figures ' + JSON.stringify(r.figures)));
   if (r.missing) throw new Error('no tree memory chart');
   if (r.red < 20) throw new Error('the tree memory chart has no peak marker');
-  if (!/tree peak/.test(r.figures) || !/naive sum/.test(r.figures)) throw new Error('the tree memory figures are missing');
-  if (!r.legend.length || r.legend.every(function (v) { return v === '–'; })) throw new Error('the tree memory legend does not follow the pointer');
+  if (!/tree peak/.test(r.figures) || !/naive sum/.test(r.figures)) throw new Error(
+      'the tree memory figures are missing');
+  if (!r.legend.length || r.legend.every(function (v) { return v === '–'; })) throw new Error(
+      'the tree memory legend does not follow the pointer');
 }
 
 // The native-only report: its mapping table sorts, the markup-like
@@ -270,16 +311,21 @@ async function interactTreeMemory(page, diag) {
 async function interactNative(page, diag) {
   var r = await page.evaluate('(' + function () {
     var table = document.querySelector('[data-table="native-mappings"] table');
-    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'faults'; })[0];
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'),
+        function (t) { return t.textContent === 'faults'; })[0];
     th.click();
     var col = Array.prototype.indexOf.call(th.parentNode.children, th);
-    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return Number(tr.children[col].textContent.replace(/,/g, '')); });
-    var names = Array.prototype.map.call(table.querySelectorAll('tbody td.long'), function (td) { return td.textContent; });
-    return { sorted: vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; }), rows: vals.length, names: names };
+    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'),
+        function (tr) { return Number(tr.children[col].textContent.replace(/,/g, '')); });
+    var names = Array.prototype.map.call(table.querySelectorAll('tbody td.long'),
+        function (td) { return td.textContent; });
+    return { sorted: vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; }), rows:
+        vals.length, names: names };
   }.toString() + ')()');
   diag.push('measured mappings sorted by faults: ' + r.sorted + ' (' + r.rows + ' rows)');
   if (!r.sorted || r.rows < 2) throw new Error('sorting the measured mappings did not work');
-  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0) throw new Error('the markup-like mapping name is not a text cell: ' + JSON.stringify(r.names));
+  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0) throw new Error(
+      'the markup-like mapping name is not a text cell: ' + JSON.stringify(r.names));
 }
 
 // The comparison: the summary table is there, the joined mapping table
@@ -288,27 +334,37 @@ async function interactNative(page, diag) {
 async function interactCompare(page, diag) {
   var r = await page.evaluate('(' + function () {
     var out = {};
-    out.summary = Array.prototype.map.call(document.querySelectorAll('[data-table="cmp-summary"] tbody tr'), function (tr) { return tr.children[0].textContent; });
+    out.summary =
+        Array.prototype.map.call(document.querySelectorAll('[data-table="cmp-summary"] tbody tr'),
+            function (tr) { return tr.children[0].textContent; });
     var table = document.querySelector('[data-table="cmp-mappings"] table');
-    var th = Array.prototype.filter.call(table.querySelectorAll('th'), function (t) { return t.textContent === 'difference'; })[0];
+    var th = Array.prototype.filter.call(table.querySelectorAll('th'),
+        function (t) { return t.textContent === 'difference'; })[0];
     th.click();
     var col = Array.prototype.indexOf.call(th.parentNode.children, th);
-    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return Number(tr.children[col].textContent.replace(/[,+]/g, '')); });
-    out.sorted = vals.length > 1 && vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
-    out.names = Array.prototype.map.call(table.querySelectorAll('tbody tr'), function (tr) { return tr.children[0].textContent; });
+    var vals = Array.prototype.map.call(table.querySelectorAll('tbody tr'),
+        function (tr) { return Number(tr.children[col].textContent.replace(/[,+]/g, '')); });
+    out.sorted = vals.length > 1 &&
+        vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
+    out.names = Array.prototype.map.call(table.querySelectorAll('tbody tr'),
+        function (tr) { return tr.children[0].textContent; });
     out.legends = ['chart-cmp-faults', 'chart-cmp-rss'].map(function (id) {
-      return Array.prototype.map.call(document.querySelectorAll('#' + id + ' .u-legend .u-label'), function (l) { return l.textContent; });
+      return Array.prototype.map.call(document.querySelectorAll('#' + id + ' .u-legend .u-label'),
+          function (l) { return l.textContent; });
     });
     return out;
   }.toString() + ')()');
-  diag.push('comparison rows: ' + JSON.stringify(r.summary) + '; mappings sorted by difference: ' + r.sorted + '; legends ' + JSON.stringify(r.legends));
+  diag.push('comparison rows: ' + JSON.stringify(r.summary) + '; mappings sorted by difference: ' +
+      r.sorted + '; legends ' + JSON.stringify(r.legends));
   ['minor faults', 'major faults', 'total faults', 'processes'].forEach(function (k) {
     if (r.summary.indexOf(k) < 0) throw new Error('comparison summary lacks the row ' + k);
   });
   if (!r.sorted) throw new Error('sorting the joined mappings by difference did not work');
-  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0 && r.names.indexOf('[heap]') < 0) throw new Error('joined mapping names missing: ' + JSON.stringify(r.names));
+  if (r.names.indexOf('<img src=x onerror=alert(1)>.so') < 0 && r.names.indexOf('[heap]') <
+      0) throw new Error('joined mapping names missing: ' + JSON.stringify(r.names));
   r.legends.forEach(function (l) {
-    if (l.indexOf('simulated') < 0 || l.indexOf('measured') < 0) throw new Error('a progress chart lacks a series: ' + JSON.stringify(l));
+    if (l.indexOf('simulated') < 0 || l.indexOf('measured') < 0) throw new Error(
+        'a progress chart lacks a series: ' + JSON.stringify(l));
   });
 }
 
@@ -322,28 +378,40 @@ async function main() {
   var cases = [];
   reals.forEach(function (f, k) {
     cases.push({
-      name: 'real run ' + path.basename(f), file: makeReport([f], path.join(outDir, 'real-' + k + '.html')),
-      expect: expectFor(f, { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels', 'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
+      name: 'real run ' + path.basename(f), file:
+          makeReport([f], path.join(outDir, 'real-' + k + '.html')),
+      expect: expectFor(f,
+          { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels',
+              'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
     });
   });
   realTrees.forEach(function (dir, k) {
-    var files = fs.readdirSync(dir).filter(function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(function (f) { return path.join(dir, f); });
-    var loaded = files.map(function (f) { return { name: f, data: V.parse(fs.readFileSync(f, 'utf8')) }; });
+    var files = fs.readdirSync(dir).filter(
+        function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(
+            function (f) { return path.join(dir, f); });
+    var loaded = files.map(
+        function (f) { return { name: f, data: V.parse(fs.readFileSync(f, 'utf8')) }; });
     var first = loaded[treeMod.build(loaded).roots[0].images[0]].name;
-    var ex = expectFor(first, { sections: ['sec-processes', 'sec-summary', 'sec-mappings', 'sec-phases'], text: ['Σ faults', 'peak PSS', 'tree peak'] });
+    var ex = expectFor(first,
+        { sections: ['sec-processes', 'sec-summary', 'sec-mappings', 'sec-phases'], text:
+            ['Σ faults', 'peak PSS', 'tree peak'] });
     var tcharts = treeChartIds(loaded);
     ex.charts = ex.charts.concat(tcharts);
     if (tcharts.length) ex.interact = interactTreeMemory;
     cases.push({
-      name: 'real process tree ' + k + ' (' + files.length + ' files)', file: makeReport(files, path.join(outDir, 'real-tree-' + k + '.html')),
+      name: 'real process tree ' + k + ' (' + files.length + ' files)', file:
+          makeReport(files, path.join(outDir, 'real-tree-' + k + '.html')),
       expect: ex
     });
   });
   cases.push({
-    name: 'synthetic, all sections', file: makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
+    name: 'synthetic, all sections', file:
+        makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
-      sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings', 'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations', 'sec-invalid'],
+      sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings',
+          'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
+              'sec-invalid'],
       absent: ['sec-processes'],
       text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>'],
       interact: interactSynthetic
@@ -352,9 +420,11 @@ async function main() {
   cases.push({
     name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
     expect: {
-      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies', 'chart-tree-memory'],
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+          'chart-tree-memory'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
-      text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory', 'shared pages counted in every process'],
+      text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory',
+          'shared pages counted in every process'],
       interact: async function (page, diag) {
         await interactTree(page, diag);
         await interactTreeMemory(page, diag);
@@ -363,7 +433,9 @@ async function main() {
   });
   // vmtrace-native: alone, against the synthetic file, and against the
   // first run of the synthetic tree (several processes: wall-clock progress).
-  var nativeSections = ['sec-native-summary', 'sec-native-time', 'sec-native-processes', 'sec-native-mappings', 'sec-native-faultsites'];
+  var nativeSections =
+      ['sec-native-summary', 'sec-native-time', 'sec-native-processes', 'sec-native-mappings',
+          'sec-native-faultsites'];
   cases.push({
     name: 'native only', file: makeReport([fx.native], path.join(outDir, 'native.html')),
     expect: {
@@ -375,30 +447,43 @@ async function main() {
     }
   });
   cases.push({
-    name: 'simulated vs measured', file: makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
+    name: 'simulated vs measured', file:
+        makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
     expect: {
-      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
+          'chart-heatmap', 'chart-policies',
         'chart-native-rss', 'chart-native-faults'],
-      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings', 'sec-faultsites'].concat(nativeSections),
+      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings',
+          'sec-faultsites'].concat(nativeSections),
       absent: ['sec-processes'],
-      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, '<b>bold</b>', 'Simulated vs measured', 'measured minor', 'fill_0 (synthetic.c:40)', 'only_native (native.c:7)'],
+      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, '<b>bold</b>', 'Simulated vs measured',
+          'measured minor', 'fill_0 (synthetic.c:40)', 'only_native (native.c:7)'],
       interact: interactCompare
     }
   });
   realCompares.forEach(function (c, k) {
-    var ex = expectFor(c[0], { sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings'].concat(nativeSections), absent: ['sec-processes'], text: ['Simulated vs measured', 'main (phases.c:41)'] });
-    ex.charts = ex.charts.concat(['chart-cmp-faults', 'chart-cmp-rss', 'chart-native-rss', 'chart-native-faults']);
+    var ex = expectFor(c[0],
+        { sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary',
+            'sec-mappings'].concat(nativeSections), absent: ['sec-processes'], text:
+                ['Simulated vs measured', 'main (phases.c:41)'] });
+    ex.charts = ex.charts.concat(
+        ['chart-cmp-faults', 'chart-cmp-rss', 'chart-native-rss', 'chart-native-faults']);
     ex.interact = interactCompare;
-    cases.push({ name: 'real simulated vs measured ' + k, file: makeReport(c, path.join(outDir, 'real-compare-' + k + '.html')), expect: ex });
+    cases.push({ name: 'real simulated vs measured ' + k, file:
+        makeReport(c, path.join(outDir, 'real-compare-' + k + '.html')), expect: ex });
   });
   var firstRun = fx.tree.filter(function (f) { return !/tree\.200\.json$/.test(f); });
   cases.push({
-    name: 'process tree vs measured', file: makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
+    name: 'process tree vs measured', file:
+        makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
     expect: {
-      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+      charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
+          'chart-heatmap', 'chart-policies',
         'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
-      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes', 'sec-summary'].concat(nativeSections),
-      text: ['peak Σ RSS of the processes', 'The programs differ: server was simulated, synthetic measured', 'wall clock'],
+      sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes',
+          'sec-summary'].concat(nativeSections),
+      text: ['peak Σ RSS of the processes',
+          'The programs differ: server was simulated, synthetic measured', 'wall clock'],
       interact: interactCompare
     }
   });

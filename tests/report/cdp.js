@@ -12,7 +12,8 @@ var path = require('path');
 // $CHROMIUM names the browser; CHROMIUM=none acts as if none were installed.
 function findChromium() {
   if (process.env.CHROMIUM === 'none') return null;
-  var cands = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  var cands = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser',
+      '/usr/bin/google-chrome'];
   for (var i = 0; i < cands.length; i++) {
     if (cands[i] && fs.existsSync(cands[i])) return cands[i];
   }
@@ -29,7 +30,8 @@ function Browser(exe, opts) {
     '--disable-extensions', '--mute-audio', '--hide-scrollbars',
     '--user-data-dir=' + this.userDir, '--remote-debugging-pipe', 'about:blank'
   ];
-  this.proc = child_process.spawn(exe, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  this.proc = child_process.spawn(exe, args,
+      { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
   this.stderr = '';
   this.proc.stderr.on('data', function (b) { if (self.stderr.length < 20000) self.stderr += b; });
   this.out = this.proc.stdio[3];
@@ -50,7 +52,8 @@ function Browser(exe, opts) {
   });
   this.proc.on('exit', function (code, sig) {
     self.closed = true;
-    var err = new Error('chromium exited (' + (sig || code) + '): ' + self.stderr.split('\n').slice(-5).join(' | '));
+    var err = new Error('chromium exited (' + (sig || code) + '): ' +
+        self.stderr.split('\n').slice(-5).join(' | '));
     Object.keys(self.pending).forEach(function (id) { self.pending[id].reject(err); });
     self.pending = {};
   });
@@ -95,20 +98,23 @@ Browser.prototype.newPage = async function (width, height) {
   await page.send('Page.enable');
   await page.send('Runtime.enable');
   await page.send('Log.enable');
-  await page.send('Emulation.setDeviceMetricsOverride', { width: width || 1400, height: height || 900, deviceScaleFactor: 1, mobile: false });
+  await page.send('Emulation.setDeviceMetricsOverride',
+      { width: width || 1400, height: height || 900, deviceScaleFactor: 1, mobile: false });
   return page;
 };
 
 Browser.prototype.close = async function () {
   if (!this.closed) {
     try {
-      await Promise.race([this.send('Browser.close'), new Promise(function (r) { setTimeout(r, 3000); })]);
+      await Promise.race(
+          [this.send('Browser.close'), new Promise(function (r) { setTimeout(r, 3000); })]);
     } catch (e) { /* already gone */ }
   }
   var proc = this.proc;
   if (!this.closed) {
     await new Promise(function (resolve) {
-      var t = setTimeout(function () { try { proc.kill('SIGKILL'); } catch (e) { /* gone */ } resolve(); }, 3000);
+      var t = setTimeout(
+          function () { try { proc.kill('SIGKILL'); } catch (e) { /* gone */ } resolve(); }, 3000);
       proc.on('exit', function () { clearTimeout(t); resolve(); });
     });
   }
@@ -130,9 +136,12 @@ function Page(browser, sessionId, targetId) {
     var p = msg.params || {};
     switch (msg.method) {
       case 'Runtime.consoleAPICalled': {
-        var text = (p.args || []).map(function (a) { return a.value !== undefined ? String(a.value) : a.description || a.type; }).join(' ');
+        var text = (p.args || []).map(
+            function (a) { return a.value !== undefined ? String(a.value) : a.description ||
+                a.type; }).join(' ');
         self.console.push({ type: p.type, text: text });
-        if (p.type === 'error' || p.type === 'assert') self.errors.push('console.' + p.type + ': ' + text);
+        if (p.type === 'error' || p.type === 'assert') self.errors.push('console.' + p.type +
+            ': ' + text);
         break;
       }
       case 'Runtime.exceptionThrown': {
@@ -141,7 +150,8 @@ function Page(browser, sessionId, targetId) {
         break;
       }
       case 'Log.entryAdded':
-        if (p.entry && p.entry.level === 'error') self.errors.push('log: ' + p.entry.text + (p.entry.url ? ' (' + p.entry.url + ')' : ''));
+        if (p.entry && p.entry.level === 'error') self.errors.push('log: ' + p.entry.text +
+            (p.entry.url ? ' (' + p.entry.url + ')' : ''));
         break;
       case 'Page.javascriptDialogOpening':
         self.dialogs.push(p.type + ': ' + p.message);
@@ -162,7 +172,8 @@ Page.prototype.send = function (method, params) {
 Page.prototype.goto = async function (url, timeoutMs) {
   var self = this;
   var loaded = new Promise(function (resolve, reject) {
-    var t = setTimeout(function () { reject(new Error('timed out loading ' + url)); }, timeoutMs || 20000);
+    var t = setTimeout(function () { reject(new Error('timed out loading ' + url)); },
+        timeoutMs || 20000);
     self.loadWaiters.push(function () { clearTimeout(t); resolve(); });
   });
   var r = await this.send('Page.navigate', { url: url });
@@ -172,9 +183,12 @@ Page.prototype.goto = async function (url, timeoutMs) {
 
 // Evaluates an expression in the page; returns its value (JSON-able).
 Page.prototype.evaluate = async function (expr) {
-  var r = await this.send('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
+  var r = await this.send('Runtime.evaluate',
+      { expression: expr, returnByValue: true, awaitPromise: true });
   if (r.exceptionDetails) {
-    throw new Error('evaluate: ' + ((r.exceptionDetails.exception && r.exceptionDetails.exception.description) || r.exceptionDetails.text));
+    throw new Error('evaluate: ' +
+        ((r.exceptionDetails.exception && r.exceptionDetails.exception.description) ||
+            r.exceptionDetails.text));
   }
   return r.result.value;
 };

@@ -65,10 +65,15 @@ function makeFile(opts) {
   var xss = opts.xss !== false;
   var maps = [];
   function map(name, kind, start, size, perms, counts, extra) {
-    var touched = Math.min(size / 4096, Math.round((counts.anon || 0) + (counts.zero || 0) + (counts.file_read || 0) * 4 + (counts.file_cow || 0) + (counts.swap_in || 0)));
+    var touched =
+        Math.min(size / 4096,
+            Math.round((counts.anon || 0) + (counts.zero || 0) + (counts.file_read || 0) * 4 +
+                (counts.file_cow || 0) + (counts.swap_in || 0)));
     var m = {
-      id: maps.length, start: start, end: start + size, perms: perms, instances: 1, name: name, kind: kind,
-      file: /^\//.test(name) || /\.so$/.test(name) ? { path: name, dev: 65024, inode: 1000 + maps.length, offset: 0 } : null,
+      id: maps.length, start: start, end: start + size, perms: perms, instances: 1, name:
+          name, kind: kind,
+      file: /^\//.test(name) || /\.so$/.test(name) ?
+          { path: name, dev: 65024, inode: 1000 + maps.length, offset: 0 } : null,
       created_at: maps.length * 1000, unmapped_at: null,
       pages_touched: touched, resident_pages: touched, faults: faults(counts)
     };
@@ -78,15 +83,19 @@ function makeFile(opts) {
   }
   var a = Math.round(2048 * scale);
   map('/opt/synthetic/bin/synthetic', 'text', 0x400000, 64 * 1024, 'r-xp', { file_read: 2 });
-  map('/opt/synthetic/bin/synthetic', 'data', 0x410000, 8192, 'rw-p', { file_read: 1, file_cow: 1, wp_copy: 1 });
+  map('/opt/synthetic/bin/synthetic', 'data', 0x410000, 8192, 'rw-p',
+      { file_read: 1, file_cow: 1, wp_copy: 1 });
   map('', 'bss', 0x412000, 16384, 'rw-p', { anon: 3, zero: 1 });
   map('[heap]', 'heap', 0x1000000, 4 * MiB, 'rw-p', { anon: Math.round(600 * scale), wp_reuse: 3 });
   map('', 'anon', 0x7f0000000000, 16 * MiB, 'rw-p', { anon: a, swap_in: 40 });
-  map('/data/input.bin', 'file', 0x7f0001000000, 8 * MiB, 'r--p', { file_read: 90, file_major: 25 });
+  map('/data/input.bin', 'file', 0x7f0001000000, 8 * MiB, 'r--p',
+      { file_read: 90, file_major: 25 });
   map('/dev/shm/ring', 'shm', 0x7f0001800000, MiB, 'rw-s', { file_shared: 20, wp_shared: 12 });
   if (xss) map(XSS_SO, 'text', 0x7f0002000000, 2 * MiB, 'r-xp', { file_read: 6 });
-  map('/usr/lib/x86_64-linux-gnu/libc.so.6', 'text', 0x7f0003000000, 1400 * 1024, 'r-xp', { file_read: 14 });
-  map('', 'anon', 0x7f0004000000, MiB, 'rw-p', { anon: 256, zero: 30 }, { instances: 3, unmapped_at: 900000 });
+  map('/usr/lib/x86_64-linux-gnu/libc.so.6', 'text', 0x7f0003000000, 1400 * 1024, 'r-xp',
+      { file_read: 14 });
+  map('', 'anon', 0x7f0004000000, MiB, 'rw-p', { anon: 256, zero: 30 },
+      { instances: 3, unmapped_at: 900000 });
   map('[stack]', 'stack', 0x7ffffffde000, 132 * 1024, 'rw-p', { anon: 5 });
   maps[maps.length - 2].resident_pages = 0;
   var total = faults({});
@@ -99,40 +108,56 @@ function makeFile(opts) {
   var share = [0.1, 0.4, 0.3, 0.2];
   var phases = phaseNames.map(function (n, i) {
     var c = {};
-    CLASSES.forEach(function (k) { if (k[0] !== 'invalid') c[k[0]] = Math.floor((total[k[0]] * share[i])); });
+    CLASSES.forEach(
+        function (k) { if (k[0] !== 'invalid') c[k[0]] = Math.floor((total[k[0]] * share[i])); });
     if (i === 0) CLASSES.forEach(function (k) {
-      if (k[0] !== 'invalid') c[k[0]] += total[k[0]] - Math.floor(total[k[0]] * 0.4) - Math.floor(total[k[0]] * 0.3) - Math.floor(total[k[0]] * 0.2) - Math.floor(total[k[0]] * 0.1);
+      if (k[0] !== 'invalid') c[k[0]] += total[k[0]] - Math.floor(total[k[0]] * 0.4) -
+          Math.floor(total[k[0]] * 0.3) - Math.floor(total[k[0]] * 0.2) -
+              Math.floor(total[k[0]] * 0.1);
     });
     var f = faults(c);
-    return { name: n, faults: f, pages_touched: Math.floor(touched * share[i]) + (i === 0 ? touched - [0.1, 0.4, 0.3, 0.2].reduce(function (s, x) { return s + Math.floor(touched * x); }, 0) : 0) };
+    return { name: n, faults: f, pages_touched: Math.floor(touched * share[i]) +
+        (i === 0 ? touched -
+            [0.1, 0.4, 0.3, 0.2].reduce(
+                function (s, x) { return s + Math.floor(touched * x); }, 0) : 0) };
   });
   var labels = [
     {
-      name: 'matrix', ranges: [[0x7f0000000000, 0x7f0000800000]], faults: faults({ anon: 1024 }), pages_touched: 1024,
-      phases: { load: { faults: faults({ anon: 1024 }), pages_touched: 1024 }, write: { faults: faults({}), pages_touched: 0 } }
+      name: 'matrix', ranges: [[0x7f0000000000, 0x7f0000800000]], faults: faults({ anon: 1024 }),
+          pages_touched: 1024,
+      phases: { load: { faults: faults({ anon: 1024 }), pages_touched: 1024 }, write:
+          { faults: faults({}), pages_touched: 0 } }
     },
     {
-      name: xss ? XSS_LABEL : 'ring', ranges: [[0x7f0001800000, 0x7f0001900000]], faults: faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32,
+      name: xss ? XSS_LABEL : 'ring', ranges: [[0x7f0001800000, 0x7f0001900000]], faults:
+          faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32,
       phases: {}
     }
   ];
-  labels[1].phases[phaseNames[2]] = { faults: faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32 };
+  labels[1].phases[phaseNames[2]] =
+      { faults: faults({ file_shared: 20, wp_shared: 12 }), pages_touched: 32 };
   var d = {
     format: 'vmtrace-out', version: 1,
     tool: { name: 'vmtrace', version: '0.1.0', valgrind: '3.19.0' },
     run: {
       pid: opts.pid || 4242, ppid: opts.ppid || 4200,
-      command: opts.command || ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
+      command: opts.command ||
+          ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
       exit: opts.exit || { status: 'exit', code: 0 },
       instructions: instructions, memory_references: Math.round(instructions * 1.3),
-      start_time: (opts.start_time || 1795317411) + 0.25, end_time: (opts.start_time || 1795317411) + 12.5
+      start_time: (opts.start_time || 1795317411) + 0.25, end_time:
+          (opts.start_time || 1795317411) + 12.5
     },
     options: { fault_around_bytes: 65536, zero_page: true, fast_path: true, collect_atstart: true },
     page_size: 4096,
-    fault_classes: CLASSES.map(function (c) { return { name: c[0], kind: c[1], kernel: c[2], description: 'synthetic ' + c[0] }; }),
+    fault_classes:
+        CLASSES.map(function (c) {
+            return { name: c[0], kind: c[1], kernel: c[2], description: 'synthetic ' + c[0] }; }),
     totals: {
-      faults: total, pages_touched: touched, resident_pages: resident, peak_resident_pages: resident + 300,
-      pss_pages: resident - Math.floor(resident / 4) / 2, uss_pages: resident - Math.floor(resident / 4),
+      faults: total, pages_touched: touched, resident_pages: resident, peak_resident_pages:
+          resident + 300,
+      pss_pages: resident - Math.floor(resident / 4) / 2, uss_pages: resident -
+          Math.floor(resident / 4),
       page_tables: { pgd: 1, pud: 2, pmd: 4, pte: 30, peak: { pgd: 1, pud: 2, pmd: 5, pte: 41 } }
     },
     mappings: maps,
@@ -143,7 +168,8 @@ function makeFile(opts) {
     labels: labels,
     invalid_accesses: [{
       address: 0x10, access: 'write', reason: 'unmapped', time: 123456,
-      stack: ['0x401136: crash (synthetic.c:12)', xss ? XSS_FRAME : '0x401200: main (synthetic.c:40)']
+      stack: ['0x401136: crash (synthetic.c:12)', xss ? XSS_FRAME :
+          '0x401200: main (synthetic.c:40)']
     }]
   };
   if (opts.fork_time !== undefined) d.run.fork_time = opts.fork_time;
@@ -155,11 +181,12 @@ function makeFile(opts) {
   var interval = Math.ceil(instructions / n);
   var t = [];
   var rss = { text: [], data: [], bss: [], heap: [], stack: [], anon: [], file: [], shm: [] };
-  var tl = { interval: interval, t: t, wall_ms: [], rss: rss, touched: [], pss_x1000: [], uss: [], faults: {}, wss: [{ tau: 1000000, code: [], data: [] }, { tau: 10000000, code: [], data: [] }] };
+  var tl = { interval: interval, t: t, wall_ms: [], rss: rss, touched: [], pss_x1000: [], uss: [],
+      faults: {}, wss:
+          [{ tau: 1000000, code: [], data: [] }, { tau: 10000000, code: [], data: [] }] };
   var t0ms = d.run.start_time * 1000;
   var spanMs = (d.run.end_time - d.run.start_time) * 1000;
   CLASSES.forEach(function (c) { tl.faults[c[0]] = []; });
-  var cum = 0;
   for (var i = 0; i < n; i++) {
     t.push((i + 1) * interval);
     var x = (i + 1) / n;
@@ -180,9 +207,9 @@ function makeFile(opts) {
     tl.pss_x1000.push((sumRss - rss.shm[i] - shared) * 1000 + shared * 500 + rss.shm[i] * 250);
     tl.uss.push(sumRss - rss.shm[i] - shared);
     CLASSES.forEach(function (c) {
-      var v = c[0] === 'anon' ? Math.round(a / n * (x < 0.5 ? 2 : 0.2) * (0.5 + r())) : total[c[0]] > 0 ? Math.round(r() * 3) : 0;
+      var v = c[0] === 'anon' ? Math.round(a / n * (x < 0.5 ? 2 : 0.2) * (0.5 + r())) :
+          total[c[0]] > 0 ? Math.round(r() * 3) : 0;
       tl.faults[c[0]].push(v);
-      if (c[0] !== 'invalid') cum += v;
     });
     tl.touched.push(Math.min(touched, Math.round(touched * Math.min(1, x * 1.4))));
     tl.wss[0].code.push(Math.round(10 + 8 * r()));
@@ -198,7 +225,8 @@ function makeFile(opts) {
     if (m.unmapped_at !== null) return;
     var k = Math.min(8, Math.max(1, Math.round((m.end - m.start) / MiB)));
     var step = Math.ceil((m.end - m.start) / k / 4096) * 4096;
-    for (var s = m.start; s < m.end; s += step) rows.push({ start: s, end: Math.min(m.end, s + step), mapping: m.id });
+    for (var s = m.start; s < m.end; s += step) rows.push(
+        { start: s, end: Math.min(m.end, s + step), mapping: m.id });
   });
   var buckets = 64;
   var tStep = Math.ceil(instructions / buckets);
@@ -220,7 +248,9 @@ function makeFile(opts) {
       sites.push({
         'class': cls, count: Math.round(1000 / (j + 1) / (ci + 1)),
         stack: [
-          '0x' + (0x401000 + ci * 256 + j * 16).toString(16).toUpperCase() + ': ' + ['fill', 'read_input', 'update', 'scan'][ci] + '_' + j + ' (synthetic.c:' + (40 + j) + ')',
+          '0x' + (0x401000 + ci * 256 + j * 16).toString(16).toUpperCase() + ': ' +
+              ['fill', 'read_input', 'update', 'scan'][ci] + '_' + j + ' (synthetic.c:' +
+                  (40 + j) + ')',
           j === 1 && xss ? XSS_FRAME : '0x401800: std::vector<int>::operator[] (vector.h:1046)',
           '0x48F1D8F: (below main)'
         ]
@@ -240,8 +270,10 @@ function makeFile(opts) {
       sims.push({
         policy: p, ram_pages: ram, swap_pages: 65536,
         faults: faults({ anon: touched - 40, swap_in: major, file_read: 40 }),
-        swap_outs: major, swap_ins: major, writebacks: Math.round(major / 3), refaults: Math.round(major / 2),
-        evictions: major + 10, oom_events: ram === 256 && p === 'fifo' ? [{ time: 5000000, pages: 12 }] : []
+        swap_outs: major, swap_ins: major, writebacks: Math.round(major / 3), refaults:
+            Math.round(major / 2),
+        evictions: major + 10, oom_events: ram === 256 && p === 'fifo' ?
+            [{ time: 5000000, pages: 12 }] : []
       });
     });
   });
@@ -257,12 +289,25 @@ function treeFiles() {
   function add(name, opts) {
     files.push({ name: name, data: makeFile(opts) });
   }
-  add('tree.100.json', { pid: 100, ppid: 1, seed: 1, command: ['./server', '--workers=2'], fork_time: null, start_time: T0, planned: true, xss: false });
-  add('tree.101a.json', { pid: 101, ppid: 100, seed: 2, command: ['./server', '--workers=2'], fork_time: 1000000, exit: { status: 'exec' }, start_time: T0 + 1, planned: false, xss: false, scale: 0.1 });
-  add('tree.101b.json', { pid: 101, ppid: 100, seed: 3, command: ['/bin/worker', 'a'], start_time: T0 + 2, planned: false, xss: false, scale: 0.3 });
-  add('tree.102.json', { pid: 102, ppid: 100, seed: 4, command: ['./server', '--workers=2'], fork_time: 2000000, start_time: T0 + 1.5, planned: false, xss: false, scale: 0.2, exit: { status: 'signal', signal: 11 } });
-  add('tree.103.json', { pid: 103, ppid: 102, seed: 5, command: ['./server', '--workers=2'], fork_time: 500000, start_time: T0 + 3, planned: false, xss: false, scale: 0.05 });
-  add('tree.200.json', { pid: 200, ppid: 1, seed: 6, command: ['./server', '--workers=2'], fork_time: null, start_time: T0 + 100, planned: false, xss: false });
+  add('tree.100.json',
+      { pid: 100, ppid: 1, seed: 1, command: ['./server', '--workers=2'], fork_time: null,
+          start_time: T0, planned: true, xss: false });
+  add('tree.101a.json',
+      { pid: 101, ppid: 100, seed: 2, command: ['./server', '--workers=2'], fork_time: 1000000,
+          exit: { status: 'exec' }, start_time: T0 + 1, planned: false, xss: false, scale: 0.1 });
+  add('tree.101b.json',
+      { pid: 101, ppid: 100, seed: 3, command: ['/bin/worker', 'a'], start_time: T0 + 2, planned:
+          false, xss: false, scale: 0.3 });
+  add('tree.102.json',
+      { pid: 102, ppid: 100, seed: 4, command: ['./server', '--workers=2'], fork_time: 2000000,
+          start_time: T0 + 1.5, planned: false, xss: false, scale: 0.2, exit:
+              { status: 'signal', signal: 11 } });
+  add('tree.103.json',
+      { pid: 103, ppid: 102, seed: 5, command: ['./server', '--workers=2'], fork_time: 500000,
+          start_time: T0 + 3, planned: false, xss: false, scale: 0.05 });
+  add('tree.200.json',
+      { pid: 200, ppid: 1, seed: 6, command: ['./server', '--workers=2'], fork_time: null,
+          start_time: T0 + 100, planned: false, xss: false });
   return files;
 }
 
@@ -282,7 +327,8 @@ function makeNative(opts) {
   var n = opts.samples || 200;
   var T0 = 1795317411.5;
   function mapping(name, kind, start, size, minor, major, faulted) {
-    return { name: name, kind: kind, start: start, end: start + size, faults: mm(minor, major), pages_faulted: faulted };
+    return { name: name, kind: kind, start: start, end: start + size, faults: mm(minor, major),
+        pages_faulted: faulted };
   }
   var main = [
     mapping('/opt/synthetic/bin/synthetic', 'file', 0x555555554000, 64 * 1024, 3, 1, 4),
@@ -300,13 +346,16 @@ function makeNative(opts) {
     mapping('[stack]', 'stack', 0x7ffffffde000, 132 * 1024, 2, 0, 2)
   ];
   function sumOf(maps) {
-    return maps.reduce(function (a, m) { return mm(a.minor + m.faults.minor, a.major + m.faults.major); }, mm(0, 0));
+    return maps.reduce(
+        function (a, m) { return mm(a.minor + m.faults.minor, a.major + m.faults.major); },
+            mm(0, 0));
   }
   var f0 = sumOf(main);
   var f1 = sumOf(child);
   var total = mm(f0.minor + f1.minor, f0.major + f1.major);
   var processes = [
-    { pid: 5000, ppid: 4999, comm: xss ? '<b>synth</b>' : 'synthetic', execs: 0, start_time: T0, end_time: T0 + 0.8,
+    { pid: 5000, ppid: 4999, comm: xss ? '<b>synth</b>' : 'synthetic', execs: 0, start_time: T0,
+        end_time: T0 + 0.8,
       faults: f0, peak_resident_pages: 2900, mappings: main },
     { pid: 5001, ppid: 5000, comm: 'synthetic', execs: 0, start_time: T0 + 0.3, end_time: T0 + 0.6,
       faults: f1, peak_resident_pages: 2500, mappings: child }
@@ -320,25 +369,37 @@ function makeNative(opts) {
     tl.t_ms.push((i + 1) * 4);
     tl.wall_ms.push(Math.round(T0 * 1000) + (i + 1) * 4);
     tl.rss.push(Math.round(300 + 2600 * Math.min(1, x * 1.5) * (0.9 + 0.1 * r())));
-    var mi = i === n - 1 ? leftMinor : Math.min(leftMinor, Math.round((total.minor / n) * (0.5 + r())));
-    var ma = i === n - 1 ? leftMajor : Math.min(leftMajor, Math.round((total.major / n) * (0.5 + r())));
+    var mi = i === n - 1 ? leftMinor :
+        Math.min(leftMinor, Math.round((total.minor / n) * (0.5 + r())));
+    var ma = i === n - 1 ? leftMajor :
+        Math.min(leftMajor, Math.round((total.major / n) * (0.5 + r())));
     leftMinor -= mi;
     leftMajor -= ma;
     tl.faults.minor.push(mi);
     tl.faults.major.push(ma);
   }
   var sites = [
-    { 'class': 'minor', count: 900, stack: ['0x555555555189: fill_0 (synthetic.c:40)', '0x555555555300: std::vector<int>::operator[] (vector.h:1046)', '0x555555555400: main (synthetic.c:90)'] },
-    { 'class': 'minor', count: 400, stack: ['0x5555555551A0: fill_1 (synthetic.c:41)', xss ? '0x555555555999: <img src=x onerror=alert(4)> (evil.c:1)' : '0x555555555300: std::vector<int>::operator[] (vector.h:1046)', '0x555555555400: main (synthetic.c:90)'] },
-    { 'class': 'minor', count: 120, stack: ['0x555555555500: only_native (native.c:7)', '0x555555555400: main (synthetic.c:90)'] },
-    { 'class': 'major', count: 60, stack: ['0x555555555600: read_input_0 (synthetic.c:40)', '0x555555555400: main (synthetic.c:90)'] }
+    { 'class': 'minor', count: 900, stack:
+        ['0x555555555189: fill_0 (synthetic.c:40)',
+            '0x555555555300: std::vector<int>::operator[] (vector.h:1046)',
+                '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'minor', count: 400, stack:
+        ['0x5555555551A0: fill_1 (synthetic.c:41)', xss ?
+            '0x555555555999: <img src=x onerror=alert(4)> (evil.c:1)' :
+                '0x555555555300: std::vector<int>::operator[] (vector.h:1046)',
+                    '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'minor', count: 120, stack:
+        ['0x555555555500: only_native (native.c:7)', '0x555555555400: main (synthetic.c:90)'] },
+    { 'class': 'major', count: 60, stack:
+        ['0x555555555600: read_input_0 (synthetic.c:40)', '0x555555555400: main (synthetic.c:90)'] }
   ];
   return {
     format: 'vmtrace-native', version: 1,
     tool: { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0-synthetic' },
     options: { call_graph: 'dwarf', stack_depth: 16, stack_bytes: 8192 },
     page_size: 4096,
-    command: opts.command || ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
+    command: opts.command ||
+        ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
     start_time: T0, end_time: T0 + 0.8,
     exit: { status: 'exit', code: 0 },
     totals: {
@@ -351,9 +412,25 @@ function makeNative(opts) {
   };
 }
 
+// For the validation tests: the one-line message with which parse refuses
+// text (asserting it is a VmtraceFormatError of one line), or null.
+function problem(text) {
+  var assert = require('node:assert');
+  var V = require('../../reports/src/validate');
+  try {
+    V.parse(text);
+  } catch (e) {
+    assert.ok(e instanceof V.VmtraceFormatError, 'a VmtraceFormatError, not ' + e);
+    assert.ok(!/\n/.test(e.message), 'one line: ' + e.message);
+    return e.message;
+  }
+  return null;
+}
+
 function writeAll(dir) {
   fs.mkdirSync(dir, { recursive: true });
-  var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native: path.join(dir, 'native.json') };
+  var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native:
+      path.join(dir, 'native.json') };
   fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
   fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
   treeFiles().forEach(function (f) {
@@ -365,7 +442,9 @@ function writeAll(dir) {
 }
 
 module.exports = {
-  makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll, faults: faults,
+  problem: problem,
+  makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll,
+      faults: faults,
   XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME
 };
 

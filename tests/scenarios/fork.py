@@ -51,6 +51,17 @@ scenario("fork/cow", "fork", ["cow"], [
     facts={"child:exclusive-child-write": 0, "parent:exclusive-after-child": 300},
     checks=[alone_at_exit()])
 
+# 4 pages written by the parent (4 `anon`), fork; the parent waits, so
+# every page stays shared.  Child: one 8-byte store across pages 0 and 1
+# copies both (2 `wp_copy` from one instruction); a read() of 8 bytes
+# from a pipe into pages 2 and 3 is the kernel writing them: 2 more.
+scenario("fork/straddle", "fork", ["straddle"], [
+    Expect("buf", "write", pages=4, proc="parent", anon=4),
+    Expect("buf", "child-straddle", proc="child", wp_copy=2),
+    Expect("buf", "child-read-call", proc="child", wp_copy=2),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    checks=[alone_at_exit()])
+
 # 100 pages written by the parent (100 `anon`), fork; the child blocks on
 # a pipe.  Parent: the 100 pages are shared (exclusive: 0): 100 `wp_copy`;
 # the parent now maps its copies, so the child's pages are its alone

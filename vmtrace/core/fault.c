@@ -60,7 +60,7 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
-      if (!vt_pcache_has(v->vm_file, vt_linear_page_index(v, a)))
+      if (!vt_pcache_has(mm, v->vm_file, vt_linear_page_index(v, a)))
          continue;             /* not in the page cache, or beyond EOF */
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
@@ -93,7 +93,7 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
    (do_sync_mmap_readahead).  Shared memory's page comes into existence. */
 static bool file_page_major(struct vt_mm *mm, struct vt_file *f, vt_u64 pgoff)
 {
-   bool major = !f->shmem && !vt_pcache_has(f, pgoff);
+   bool major = !f->shmem && !vt_pcache_has(mm, f, pgoff);
    if (major) {
       vt_u64 ra = mm->cfg.readahead_pages ? mm->cfg.readahead_pages : 1;
       vt_u64 start = pgoff > ra / 2 ? pgoff - ra / 2 : 0;
@@ -191,7 +191,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
    enum vt_fault_class cls = VT_FC_WP_REUSE;
    if (pte & VT_PTE_COW) {
       uint32_t f = VT_PTE_FRAME(pte);
-      if (vt_host->frame_shared && vt_host->frame_shared(vt_host_ctx, mm->frames[f]))
+      if (vt_ask_shared(mm, mm->frames[f]))
          cls = VT_FC_WP_COPY;
       vt_frame_put(mm, f);
    }

@@ -3,6 +3,7 @@
    processes of a run share.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 #include "vt_sim.h"
 
 /* Frame indices are recycled through a free list threaded through
@@ -83,7 +84,7 @@ static bool copied_at_fork(const struct vt_vma *v)
           (v->vm_flags & VT_VM_ANON_VMA);
 }
 
-void vt_fork_prepare(struct vt_mm *mm)
+static void fork_prepare_body(struct vt_mm *mm)
 {
    struct fork_ctx c = { mm, NULL, 0, 0, NULL, 0, 0 };
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
@@ -99,6 +100,12 @@ void vt_fork_prepare(struct vt_mm *mm)
    vt_free(c.old);
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+}
+
+void vt_fork_prepare(struct vt_mm *mm)
+{
+   vt_trace_input(mm, VT_TEV_FORK, NULL, NULL);
+   VT_API(mm, fork_prepare_body(mm));
 }
 
 static void child_pte(void *vctx, vt_addr addr, vt_pte *ptep)
@@ -131,7 +138,7 @@ static void forget_shared(void *vctx, vt_addr addr, vt_pte *ptep)
    }
 }
 
-void vt_fork_child(struct vt_mm *mm, bool copied)
+static void fork_child_body(struct vt_mm *mm, bool copied)
 {
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *v = &mm->vmas[i];
@@ -176,6 +183,13 @@ void vt_fork_child(struct vt_mm *mm, bool copied)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
 }
 
+void vt_fork_child(struct vt_mm *mm, bool copied)
+{
+   vt_u64 args_[] = { copied };
+   vt_trace_input(mm, VT_TEV_FORK_CHILD, args_, NULL);
+   VT_API(mm, fork_child_body(mm, copied));
+}
+
 static void release_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct vt_mm *mm = vctx;
@@ -186,10 +200,16 @@ static void release_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    }
 }
 
-void vt_release_frames(struct vt_mm *mm)
+static void release_frames_body(struct vt_mm *mm)
 {
    if (!mm->nr_cow)
       return;
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
       vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, release_pte, mm);
+}
+
+void vt_release_frames(struct vt_mm *mm)
+{
+   vt_trace_input(mm, VT_TEV_RELEASE, NULL, NULL);
+   VT_API(mm, release_frames_body(mm));
 }

@@ -1,6 +1,7 @@
 /* host.c: the host interface (struct vt_host_ops), handed over once.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 const struct vt_host_ops *vt_host;
 void *vt_host_ctx;
@@ -25,4 +26,20 @@ void vt_free(void *p)
 void vt_panic(const char *msg)
 {
    vt_host->panic(msg);
+}
+
+bool vt_ask_shared(struct vt_mm *mm, vt_u64 frame_id)
+{
+   bool r = mm->replay ? vt_replay_answer(mm->replay, VT_TANS_SHARED)
+          : vt_host->frame_shared && vt_host->frame_shared(vt_host_ctx, frame_id);
+   vt_trace_answer(mm, VT_TANS_SHARED, r);
+   return r;
+}
+
+bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff)
+{
+   bool r = mm->replay ? vt_replay_answer(mm->replay, VT_TANS_EXISTS)
+          : vt_host->shmem_exists && vt_host->shmem_exists(vt_host_ctx, gid, pgoff);
+   vt_trace_answer(mm, VT_TANS_EXISTS, r);
+   return r;
 }

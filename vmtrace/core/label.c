@@ -2,6 +2,7 @@
    (VMTRACE_PHASE: named stretches of time), as the client requests them.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 static uint32_t label_id(struct vt_mm *mm, const char *name)
 {
@@ -35,7 +36,7 @@ static void lrange_insert(struct vt_mm *mm, uint32_t pos,
    mm->nr_lranges++;
 }
 
-void vt_unlabel(struct vt_mm *mm, vt_addr start, vt_addr len)
+static void unlabel_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_addr end = start + len;
    uint32_t i = 0;
@@ -65,7 +66,14 @@ void vt_unlabel(struct vt_mm *mm, vt_addr start, vt_addr len)
    }
 }
 
-void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name)
+void vt_unlabel(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_UNLABEL, args_, NULL);
+   VT_API(mm, unlabel_body(mm, start, len));
+}
+
+static void label_body(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name)
 {
    if (len == 0)
       return;
@@ -88,7 +96,14 @@ void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name)
    lrange_insert(mm, pos, &r);
 }
 
-void vt_set_phase(struct vt_mm *mm, const char *name)
+void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_LABEL, args_, name);
+   VT_API(mm, label_body(mm, start, len, name));
+}
+
+static void set_phase_body(struct vt_mm *mm, const char *name)
 {
    for (uint32_t i = 0; i < mm->nr_phases; i++)
       if (!vt_strcmp(mm->phases[i].name, name)) {
@@ -110,6 +125,12 @@ void vt_set_phase(struct vt_mm *mm, const char *name)
    vt_memset(p, 0, sizeof *p);
    p->name = vt_strdup(name);
    mm->cur_phase = mm->nr_phases++;
+}
+
+void vt_set_phase(struct vt_mm *mm, const char *name)
+{
+   vt_trace_input(mm, VT_TEV_PHASE, NULL, name);
+   VT_API(mm, set_phase_body(mm, name));
 }
 
 void vt_labels_init(struct vt_mm *mm)

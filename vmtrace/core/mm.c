@@ -1,6 +1,7 @@
 /* mm.c: creating and destroying an address space.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
 {
@@ -15,9 +16,16 @@ void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
    vt_labels_init(mm);
 }
 
-void vt_set_collecting(struct vt_mm *mm, bool on)
+static void set_collecting_body(struct vt_mm *mm, bool on)
 {
    mm->collecting = on;
+}
+
+void vt_set_collecting(struct vt_mm *mm, bool on)
+{
+   vt_u64 args_[] = { on };
+   vt_trace_input(mm, VT_TEV_COLLECT, args_, NULL);
+   VT_API(mm, set_collecting_body(mm, on));
 }
 
 void vt_mm_destroy(struct vt_mm *mm)

@@ -22,7 +22,7 @@ static bool is_pcache(const struct vt_vma *v, vt_pte pte)
 static vt_u64 pcache_key(const struct vt_file *f, vt_u64 pgoff)
 {
    vt_u64 id = f->shmem && f->gid ? f->gid
-             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ ((vt_u64)(uintptr_t)f << 17);
+             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ ((vt_u64)f->seq << 17);
    vt_u64 h = (id ^ (pgoff * 0xC2B2AE3D27D4EB4FULL)) * 0x100000001B3ULL;
    return (h ^ (h >> 29)) | PCACHE_KEY_BIT;
 }
@@ -68,9 +68,12 @@ static void owner_invalidate(void *ctx, vt_u64 key)
 
 static void owner_flush_hits(void *ctx, struct vt_sim *s)
 {
+   struct vt_mm *mm = ctx;
    (void)s;
-   if (vt_host->flush_hits)
-      vt_host->flush_hits(vt_host_ctx, ctx);
+   if (mm->filter)
+      vt_filter_deliver(mm->filter);
+   else if (vt_host->flush_hits)
+      vt_host->flush_hits(vt_host_ctx, mm);
 }
 
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
@@ -173,4 +176,18 @@ void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    vt_u64 key = key_of(v, addr, pte);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_lock(mm->sims[i], key, locked);
+}
+
+/* The key and VT_SIMA_* flags the simulations know the page at addr by, as
+   it is mapped now (false: not mapped). */
+bool vt_mm_sims_key(struct vt_mm *mm, vt_addr addr, enum vt_access acc, vt_u64 *key,
+                    unsigned *flags)
+{
+   const struct vt_vma *v = vt_find_vma(mm, addr);
+   vt_pte *pte = v ? vt_pte_lookup(mm, addr, false) : NULL;
+   if (!pte || !(*pte & VT_PTE_PRESENT))
+      return false;
+   *key = key_of(v, addr, *pte);
+   *flags = page_flags(v, *pte) | (acc == VT_ACC_WRITE ? VT_SIMA_WRITE : 0);
+   return true;
 }

@@ -14,13 +14,12 @@ static bool local_has(const struct vt_file *f, vt_u64 pgoff)
    return f->cache.e && vt_hash_get(&f->cache, pgoff);
 }
 
-bool vt_pcache_has(const struct vt_file *f, vt_u64 pgoff)
+bool vt_pcache_has(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff)
 {
    if (local_has(f, pgoff))
       return true;
    /* Shared memory: another process may have created the page. */
-   if (f->shmem && f->gid && vt_host->shmem_exists &&
-       vt_host->shmem_exists(vt_host_ctx, f->gid, pgoff)) {
+   if (f->shmem && f->gid && vt_ask_exists(mm, f->gid, pgoff)) {
       vt_pcache_add((struct vt_file *)f, pgoff);
       return true;
    }

@@ -36,11 +36,15 @@
    its first reference is a hit.
 
    T1 is a list in insertion order (its pages have not been referenced
-   since they entered).  T2 is a heap on the time of the last reference,
-   because references absorbed by the fast path arrive late, in time order
-   per page only (VT_POL_EVERY): O(log n) per reference delivered.  Ghosts
+   since they entered).  T2 is in the order of the last reference: a list
+   (most recent at the tail) while references arrive in order, as an
+   offline replay delivers them, O(1); from the first reference that
+   arrives out of order (the fast path's absorbed hits come late, in time
+   order per page only: VT_POL_EVERY) a heap on the time of the last
+   reference, O(log n) per reference delivered, as policy_lru.c.  Ghosts
    (at most 2c) live in a pool that grows on demand, found through a key
-   hash.  Pages
+   hash, or, when the host numbers its pages below a key limit
+   (vt_sim_config.key_limit), an array of ghost index + 1 per key.  Pages
    dropped while evicted keep their ghost until it ages out.  No
    parameters. */
 
@@ -57,12 +61,15 @@ struct arc {
    struct vt_policy  base;
    vt_u64            c, p;
    struct vt_flist   t1;                      /* head: LRU */
-   struct vt_fheap   t2;
+   struct vt_flist   t2l;                     /* T2 while in order; head: LRU */
+   struct vt_fheap   t2;                      /* T2 once not (t2_heap) */
+   bool              t2_heap;
    vt_u64           *seq, clock;
    struct ghost     *g;
    uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
    struct vt_hash    gmap;                    /* key -> ghost index */
+   uint32_t         *gidx;                    /* with a key limit: + 1 */
    vt_u64            pend_key;                /* miss handled by victim() */
 };
 
@@ -80,12 +87,14 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
    struct arc *st = vt_policy_new(s, nr_frames, sizeof *st);
    st->c = vt_sim_config(s)->ram_pages;
    vt_flist_init(&st->t1);
-   vt_policy_frame_heap(&st->base, &st->t2, t2_before, st);
-   vt_policy_frame_array(&st->base, &st->seq, sizeof *st->seq);
+   vt_flist_init(&st->t2l);
    st->gfree = NONE;
    for (int i = 0; i < 3; i++)
       st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
-   vt_hash_init(&st->gmap, 16);
+   if (vt_sim_config(s)->key_limit)
+      st->gidx = vt_alloc((size_t)vt_sim_config(s)->key_limit * sizeof *st->gidx);
+   else
+      vt_hash_init(&st->gmap, 16);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -93,7 +102,10 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 static void arc_destroy(void *v)
 {
    struct arc *st = v;
-   vt_hash_destroy(&st->gmap);
+   if (st->gidx)
+      vt_free(st->gidx);
+   else
+      vt_hash_destroy(&st->gmap);
    vt_free(st->g);
    vt_policy_destroy(st);
 }
@@ -102,6 +114,12 @@ static void arc_destroy(void *v)
 
 static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
 {
+   if (st->gidx) {
+      if (!st->gidx[key])
+         return 0;
+      *gi = st->gidx[key] - 1;
+      return st->g[*gi].list;
+   }
    struct vt_hash_ent *e = vt_hash_get(&st->gmap, key);
    if (!e)
       return 0;
@@ -122,7 +140,10 @@ static void ghost_del(struct arc *st, uint32_t i)
    else
       st->g[g->next].prev = g->prev;
    l->n--;
-   vt_hash_del(&st->gmap, g->key);
+   if (st->gidx)
+      st->gidx[g->key] = 0;
+   else
+      vt_hash_del(&st->gmap, g->key);
    g->list = 0;
    g->next = st->gfree;
    st->gfree = i;
@@ -153,7 +174,10 @@ static void ghost_add(struct arc *st, int list, vt_u64 key)
       st->g[l->tail].next = i;
    l->tail = i;
    l->n++;
-   vt_hash_put(&st->gmap, key, NULL)->val = i;
+   if (st->gidx)
+      st->gidx[key] = i + 1;
+   else
+      vt_hash_put(&st->gmap, key, NULL)->val = i;
 }
 
 static void ghost_drop_lru(struct arc *st, int list)
@@ -164,11 +188,45 @@ static void ghost_drop_lru(struct arc *st, int list)
 
 /* ---- resident lists ---- */
 
+static uint32_t t2_n(const struct arc *st)
+{
+   return st->t2_heap ? st->t2.n : st->t2l.n;
+}
+
+/* T2's list becomes its heap, oldest first (seq: the list's order). */
+static void t2_to_heap(struct arc *st)
+{
+   struct vt_pframe *fr = st->base.fr;
+   vt_policy_frame_heap(&st->base, &st->t2, t2_before, st);
+   vt_policy_frame_array(&st->base, &st->seq, sizeof *st->seq);
+   for (uint32_t f = st->t2l.head; f != VT_SIM_NO_FRAME; f = fr[f].link[1]) {
+      st->seq[f] = ++st->clock;
+      vt_fheap_push(&st->t2, f);
+   }
+   vt_flist_init(&st->t2l);
+   st->t2_heap = true;
+}
+
+/* May f go to T2's MRU end: is its last reference at or after the most
+   recent one there? */
+static bool t2_in_order(const struct arc *st, uint32_t f)
+{
+   uint32_t m = st->t2l.tail;
+   return m == VT_SIM_NO_FRAME || m == f ||
+          vt_lru_cmp(&st->base.fr[f], &st->base.fr[m]) >= 0;
+}
+
 static void t2_add(struct arc *st, uint32_t f)
 {
    st->base.fr[f].pdata = IN_T2;
-   st->seq[f] = ++st->clock;
-   vt_fheap_push(&st->t2, f);
+   if (!st->t2_heap && !t2_in_order(st, f))
+      t2_to_heap(st);
+   if (st->t2_heap) {
+      st->seq[f] = ++st->clock;
+      vt_fheap_push(&st->t2, f);
+   } else {
+      vt_flist_push_tail(st->base.fr, &st->t2l, f);
+   }
 }
 
 static void t1_add(struct arc *st, uint32_t f)
@@ -181,8 +239,10 @@ static void res_del(struct arc *st, uint32_t f)
 {
    if (st->base.fr[f].pdata == IN_T1)
       vt_flist_del(st->base.fr, &st->t1, f);
-   else
+   else if (st->t2_heap)
       vt_fheap_del(&st->t2, f);
+   else
+      vt_flist_del(st->base.fr, &st->t2l, f);
    st->base.fr[f].pdata = 0;
 }
 
@@ -196,7 +256,12 @@ static uint32_t t1_lru_evictable(struct arc *st)
 
 static uint32_t t2_lru_evictable(struct arc *st)
 {
-   return vt_fheap_first_evictable(&st->t2, st->base.s);
+   if (st->t2_heap)
+      return vt_fheap_first_evictable(&st->t2, st->base.s);
+   for (uint32_t f = st->t2l.head; f != VT_SIM_NO_FRAME; f = st->base.fr[f].link[1])
+      if (vt_sim_evictable(st->base.s, f))
+         return f;
+   return VT_SIM_NO_FRAME;
 }
 
 static vt_u64 adapt(const struct arc *st, int hit_list)
@@ -219,7 +284,7 @@ static uint32_t arc_victim(void *v, vt_u64 now)
    vt_u64 x = vt_sim_incoming(st->base.s);
    uint32_t gi;
    int in = ghost_list(st, x, &gi);
-   vt_u64 t1 = st->t1.n, t2 = st->t2.n, b1 = st->b[1].n, b2 = st->b[2].n;
+   vt_u64 t1 = st->t1.n, t2 = t2_n(st), b1 = st->b[1].n, b2 = st->b[2].n;
    vt_u64 np = in ? adapt(st, in) : st->p;
    int drop = 0;                 /* ghost list whose LRU entry goes */
    bool replace = true;
@@ -277,7 +342,7 @@ static void arc_insert(void *v, uint32_t f)
       /* Case IV with a free frame: keep the directory within bounds. */
       if (st->t1.n + st->b[1].n >= st->c && st->b[1].n)
          ghost_drop_lru(st, 1);
-      else if (st->t1.n + st->t2.n + st->b[1].n + st->b[2].n >= 2 * st->c)
+      else if (st->t1.n + t2_n(st) + st->b[1].n + st->b[2].n >= 2 * st->c)
          ghost_drop_lru(st, 2);
    }
    t1_add(st, f);
@@ -290,8 +355,15 @@ static void arc_reference(void *v, uint32_t f)
       vt_flist_del(st->base.fr, &st->t1, f);
       t2_add(st, f);
    } else {
-      st->seq[f] = ++st->clock;
-      vt_fheap_fix(&st->t2, f);
+      if (!st->t2_heap && !t2_in_order(st, f))
+         t2_to_heap(st);      /* f is where its previous reference put it */
+      if (st->t2_heap) {
+         st->seq[f] = ++st->clock;
+         vt_fheap_fix(&st->t2, f);
+      } else if (st->t2l.tail != f) {
+         vt_flist_del(st->base.fr, &st->t2l, f);
+         vt_flist_push_tail(st->base.fr, &st->t2l, f);
+      }
    }
 }
 

@@ -3,6 +3,7 @@
    mm/mmap.c, mm/mprotect.c, mm/mremap.c and mm/mlock.c do.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 /* ---- the sorted VMA array ----------------------------------------- */
 
@@ -234,12 +235,13 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->cold = !shmem && mm->cfg.cold_cache;
    if (shmem && vt_host->shmem_new_gid)
       f->gid = vt_host->shmem_new_gid(vt_host_ctx);
+   f->seq = mm->nr_files_made++;
    f->next = mm->files;
    mm->files = f;
    return f;
 }
 
-void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
+static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
 {
    struct vt_file *f = mm->files;
    while (f && !(f->dev == dev && f->ino == ino))
@@ -271,6 +273,13 @@ void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
    while (n)
       vt_hash_del(&f->cache, gone[--n]);
    vt_free(gone);
+}
+
+void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
+{
+   vt_u64 args_[] = { dev, ino, size_bytes };
+   vt_trace_input(mm, VT_TEV_RESIZE, args_, NULL);
+   VT_API(mm, file_resize_body(mm, dev, ino, size_bytes));
 }
 
 struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
@@ -327,7 +336,7 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    return VT_MK_ANON;
 }
 
-int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
+static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    vt_addr start = r->start, end = r->start + r->len;
    if (r->len == 0 || (start & ~VT_PAGE_MASK) || (end & ~VT_PAGE_MASK) ||
@@ -350,7 +359,15 @@ int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
    return (int)m->id;
 }
 
-void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
+int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   vt_trace_input_mmap(mm, r);
+   int r_;
+   VT_API(mm, r_ = mmap_body(mm, r));
+   return r_;
+}
+
+static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_addr end = start + len;
    if (!vt_vma_intersects(mm, start, end))
@@ -364,6 +381,13 @@ void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
       remove_vma(mm, i);
    }
    vt_free_pgtables(mm, start, end);
+}
+
+void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_MUNMAP, args_, NULL);
+   VT_API(mm, munmap_body(mm, start, len));
 }
 
 /* change_protection: what happens to the PTEs when vm_flags change. */
@@ -417,12 +441,19 @@ static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
    vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
 }
 
-void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
+static void mprotect_body(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
 {
    vt_addr end = start + len;
    fixup_range(mm, start, end, mprotect_fixup, &prot);
    vt_invalidate(mm, start, end);
    merge_range(mm, start, end);
+}
+
+void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
+{
+   vt_u64 args_[] = { start, len, prot };
+   vt_trace_input(mm, VT_TEV_MPROTECT, args_, NULL);
+   VT_API(mm, mprotect_body(mm, start, len, prot));
 }
 
 struct move_ctx { struct vt_mm *mm; vt_addr delta; };
@@ -446,7 +477,7 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    *vt_pte_ext(ptep) = 0;
 }
 
-void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
+static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len)
 {
    old_len = VT_PAGE_ALIGN(old_len);
@@ -487,7 +518,15 @@ void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    vt_free_pgtables(mm, old, old + old_len);
 }
 
-void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
+void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
+               vt_addr new_addr, vt_addr new_len)
+{
+   vt_u64 args_[] = { old, old_len, new_addr, new_len };
+   vt_trace_input(mm, VT_TEV_MREMAP, args_, NULL);
+   VT_API(mm, mremap_body(mm, old, old_len, new_addr, new_len));
+}
+
+static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_addr end = start + len;
    for (uint32_t i = vt_vma_lower(mm, start);
@@ -497,6 +536,13 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
       vt_addr e = v->vm_end < end ? v->vm_end : end;
       vt_zap_range(mm, v, s, e, true);
    }
+}
+
+void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_DONTNEED, args_, NULL);
+   VT_API(mm, madvise_dontneed_body(mm, start, len));
 }
 
 /* madvise_update_vma: the flags change, the pages stay. */
@@ -509,12 +555,20 @@ static void flags_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
    mm->maps[v->mapping]->flags_ever |= c->set;
 }
 
-void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
-                      uint32_t clear)
+static void madvise_flags_body(struct vt_mm *mm, vt_addr start, vt_addr len,
+                               uint32_t set, uint32_t clear)
 {
    struct flags_ctx c = { set, clear };
    fixup_range(mm, start, start + len, flags_fixup, &c);
    merge_range(mm, start, start + len);
+}
+
+void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
+                      uint32_t clear)
+{
+   vt_u64 args_[] = { start, len, set, clear };
+   vt_trace_input(mm, VT_TEV_MADVISE, args_, NULL);
+   VT_API(mm, madvise_flags_body(mm, start, len, set, clear));
 }
 
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
@@ -539,7 +593,7 @@ static void mlock_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
    vt_walk_ptes(mm, v->vm_start, v->vm_end, lock_pte, &c);
 }
 
-void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
+static void mlock_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
 {
    vt_addr end = start + len;
    fixup_range(mm, start, end, mlock_fixup, &lock);
@@ -548,7 +602,14 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
    merge_range(mm, start, end);
 }
 
-void vt_mlockall(struct vt_mm *mm, bool current, bool future)
+void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
+{
+   vt_u64 args_[] = { start, len, lock };
+   vt_trace_input(mm, VT_TEV_MLOCK, args_, NULL);
+   VT_API(mm, mlock_body(mm, start, len, lock));
+}
+
+static void mlockall_body(struct vt_mm *mm, bool current, bool future)
 {
    if (future)
       mm->def_flags |= VT_VM_LOCKED;
@@ -557,7 +618,14 @@ void vt_mlockall(struct vt_mm *mm, bool current, bool future)
                mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, true);
 }
 
-void vt_munlockall(struct vt_mm *mm)
+void vt_mlockall(struct vt_mm *mm, bool current, bool future)
+{
+   vt_u64 args_[] = { current, future };
+   vt_trace_input(mm, VT_TEV_MLOCKALL, args_, NULL);
+   VT_API(mm, mlockall_body(mm, current, future));
+}
+
+static void munlockall_body(struct vt_mm *mm)
 {
    mm->def_flags &= ~VT_VM_LOCKED;
    if (mm->nr_vmas)
@@ -565,9 +633,15 @@ void vt_munlockall(struct vt_mm *mm)
                mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, false);
 }
 
+void vt_munlockall(struct vt_mm *mm)
+{
+   vt_trace_input(mm, VT_TEV_MUNLOCKALL, NULL, NULL);
+   VT_API(mm, munlockall_body(mm));
+}
+
 /* ---- brk and the stack ---------------------------------------------- */
 
-void vt_set_brk(struct vt_mm *mm, vt_addr new_brk)
+static void set_brk_body(struct vt_mm *mm, vt_addr new_brk)
 {
    if (!mm->start_brk) {
       mm->start_brk = mm->brk = new_brk;
@@ -612,7 +686,14 @@ void vt_set_brk(struct vt_mm *mm, vt_addr new_brk)
       vt_populate(mm, old_end, new_end);
 }
 
-bool vt_set_stack(struct vt_mm *mm, vt_addr sp, vt_addr lowest)
+void vt_set_brk(struct vt_mm *mm, vt_addr new_brk)
+{
+   vt_u64 args_[] = { new_brk };
+   vt_trace_input(mm, VT_TEV_BRK, args_, NULL);
+   VT_API(mm, set_brk_body(mm, new_brk));
+}
+
+static bool set_stack_body(struct vt_mm *mm, vt_addr sp, vt_addr lowest)
 {
    uint32_t i = vt_vma_lower(mm, sp);
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start > sp)
@@ -623,4 +704,13 @@ bool vt_set_stack(struct vt_mm *mm, vt_addr sp, vt_addr lowest)
    mm->vmas[i].vm_flags |= VT_VM_GROWSDOWN;
    mm->stack_guard_low = lowest;
    return true;
+}
+
+bool vt_set_stack(struct vt_mm *mm, vt_addr sp, vt_addr lowest)
+{
+   vt_u64 args_[] = { sp, lowest };
+   vt_trace_input(mm, VT_TEV_STACK, args_, NULL);
+   bool r_;
+   VT_API(mm, r_ = set_stack_body(mm, sp, lowest));
+   return r_;
 }

@@ -181,6 +181,9 @@ struct vt_file {                 /* like struct file + its inode */
    vt_u64   gid;                 /* shmem: an id all processes of the run
                                     share (host ops shmem_new_gid), or 0 */
    uint32_t refs;
+   uint32_t seq;                 /* made this many files after the first:
+                                    names it in simulation keys, the same
+                                    in every run and replay */
    struct vt_file *next;
 };
 
@@ -326,6 +329,7 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_free_ids, cap_free_ids;
    uint32_t       nr_retired, retire_limit;
    struct vt_file *files;
+   uint32_t       nr_files_made;     /* vt_file.seq of the next */
 
    vt_addr        start_brk, brk;    /* heap: [start_brk, PAGE_ALIGN(brk)) */
    int32_t        heap_vma_map;      /* mapping id of [heap] or -1 */
@@ -364,6 +368,13 @@ struct vt_mm {                       /* like mm_struct */
       and unfiltered runs agree; sim_order the order of the reference being
       passed on, finer than time (vt_sim_set_order). */
    vt_u64         now, sim_now, sim_order;
+
+   struct vt_filter *filter;         /* the host's filter, if it is the core's
+                                        (vt_filter_init): invalidated and
+                                        its hits delivered directly */
+   struct vt_trace_writer *trace;    /* recording the inputs (vt_trace.h) */
+   struct vt_replay *replay;         /* replaying them: the answers */
+   unsigned       in_api;            /* depth of the core's calls to itself */
 };
 
 /* Result of vt_access: which rights a filter may cache for the page. */
@@ -467,6 +478,61 @@ void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i);
    every running simulation (vt_config.notes_hits). */
 void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                           vt_u64 order);
+
+/* ---- the filter (filter.c) ----------------------------------------------
+
+   A software TLB in front of vt_access: a direct-mapped table of page
+   addresses per access kind (read, write, exec).  An entry for page p
+   means a reference of that kind to p cannot change any simulated state or
+   figure (vt_access said so: VT_RES_CACHE_*), so the host drops it; the
+   host op invalidate empties entries whose rights changed.  With a
+   simulation that needs every reference (LRU, LFU, ARC, OPT: mm->sims_every)
+   the host also stamps each absorbed reference in its slot ((time <<
+   VT_STAMP_SHIFT) | its position in the time step) and counts it; the
+   counts are delivered (vt_mm_sims_note_hits) before any decision of a
+   simulation (host op flush_hits: vt_filter_deliver), before a slot is
+   refilled or emptied, and before the page's identity may change, so the
+   policies decide as if every reference had reached them.  The tool checks
+   the tables inline in generated code; a host program (the replay) with
+   vt_filter_ref. */
+#define VT_FILTER_ENTRIES 256u
+#define VT_FILTER_EMPTY   (~(vt_u64)0)
+#define VT_STAMP_SHIFT    16
+#define VT_POS_MAX        0x3fffu
+struct vt_filter {
+   vt_u64 tag[3][VT_FILTER_ENTRIES];          /* by enum vt_access */
+   vt_u64 hit_stamp[3][VT_FILTER_ENTRIES];
+   vt_u64 hit_count[3][VT_FILTER_ENTRIES];
+   bool   on;                 /* absorb references at all (--fast-path) */
+   bool   count_hits;         /* stamp and count them (vt_filter_start) */
+   struct vt_mm *mm;
+};
+void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on);
+/* Once the simulations are added: whether hits must be counted. */
+void vt_filter_start(struct vt_filter *f);
+/* Every slot's counted hits to the simulations. */
+void vt_filter_deliver(struct vt_filter *f);
+/* Hits delivered, every entry emptied. */
+void vt_filter_flush(struct vt_filter *f);
+void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
+/* A reference to the page at page_addr that the filter did not absorb:
+   to vt_access (the clock set already), and the slot refilled if it may. */
+void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
+/* A reference as a host without generated code makes it: absorbed (and
+   counted, with its stamp) if the filter holds the page, else a miss. */
+static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
+                                 enum vt_access acc, vt_u64 stamp)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   if (f->tag[acc][i] == page_addr) {
+      if (f->count_hits) {
+         f->hit_stamp[acc][i] = stamp;
+         f->hit_count[acc][i]++;
+      }
+      return;
+   }
+   vt_filter_miss(f, page_addr, acc);
+}
 
 /* Labels and phases (client requests). */
 void vt_label(struct vt_mm *mm, vt_addr start, vt_addr len, const char *name);

@@ -10,7 +10,9 @@ extern void *vt_host_ctx;
 
 static inline void vt_invalidate(struct vt_mm *mm, vt_addr start, vt_addr end)
 {
-   if (vt_host->invalidate)
+   if (mm->filter)
+      vt_filter_invalidate(mm->filter, start, end);
+   else if (vt_host->invalidate)
       vt_host->invalidate(vt_host_ctx, mm, start, end);
 }
 
@@ -37,6 +39,20 @@ static inline uint32_t vt_first_ending_above(const void *base, uint32_t n, size_
    }
    return lo;
 }
+
+/* trace.c: a public function records its call (when the process is traced
+   and the host made the call, not the core itself: mm->in_api counts the
+   core's own), and the host's answers as the core gets them. */
+struct vt_mmap_req;
+void vt_trace_input(struct vt_mm *mm, unsigned op, const vt_u64 *args, const char *str);
+void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r);
+void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value);
+/* What the run's other processes say (host ops frame_shared and
+   shmem_exists), or, in a replay, what they said (replay.c); recorded in a
+   traced process. */
+bool vt_ask_shared(struct vt_mm *mm, vt_u64 frame_id);
+bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff);
+#define VT_API(mm, body) do { (mm)->in_api++; body; (mm)->in_api--; } while (0)
 
 /* linear_page_index: the file offset, in pages, of addr in VMA v. */
 static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
@@ -73,13 +89,17 @@ void vt_wset_child(struct vt_mm *mm);
 void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 
 /* pcache.c */
-bool vt_pcache_has(const struct vt_file *f, vt_u64 pgoff);
+bool vt_pcache_has(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff);
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
 
 /* mm_sims.c */
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);
+bool vt_mm_sims_key(struct vt_mm *mm, vt_addr addr, enum vt_access acc, vt_u64 *key,
+                    unsigned *flags);
+struct vt_replay;
+bool vt_replay_answer(struct vt_replay *rp, unsigned kind);
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);

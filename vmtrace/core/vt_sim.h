@@ -153,6 +153,9 @@ struct vt_sim_config {
    const struct vt_policy_ops *policy;
    vt_u64   ram_pages;       /* frames; 0 = unlimited */
    vt_u64   swap_pages;      /* swap slots; 0 = unlimited */
+   vt_u64   key_limit;       /* > 0: every key is below it (a host that
+                                numbers its pages densely): pages are found
+                                in arrays of key_limit entries, not hashes */
    struct vt_policy_params params;
 };
 

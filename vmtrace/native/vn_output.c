@@ -124,8 +124,33 @@ static void proc_json(FILE *f, const struct vn_proc *p)
    fputs(first ? "]}" : "\n     ]}", f);
 }
 
-void vn_write_output(const char *path)
+/* The file a name stands for: its symbolic links followed, the last one
+   even if what it names does not exist yet (a rename onto a link would
+   replace the link). */
+static char *follow_links(const char *path)
 {
+   char *p = vn_xmalloc(strlen(path) + 1);
+   strcpy(p, path);
+   for (int depth = 0; depth < 40; depth++) {
+      char link[4096];
+      ssize_t n = readlink(p, link, sizeof link - 1);
+      if (n <= 0)
+         break;
+      link[n] = 0;
+      const char *slash = strrchr(p, '/');
+      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
+      char *next = vn_xmalloc(dir + (size_t)n + 1);
+      memcpy(next, p, dir);
+      memcpy(next + dir, link, (size_t)n + 1);
+      free(p);
+      p = next;
+   }
+   return p;
+}
+
+void vn_write_output(const char *name)
+{
+   char *path = follow_links(name);
    char *tmp = vn_xmalloc(strlen(path) + 32);
    FILE *f;
    size_t i;
@@ -138,7 +163,7 @@ void vn_write_output(const char *path)
       sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
    f = fopen(tmp, "w");
    if (!f)
-      vn_die("cannot write '%s': %s", path, strerror(errno));
+      vn_die("cannot write '%s': %s", name, strerror(errno));
 
    fputs("{\"format\": \"vmtrace-native\", \"version\": 1,\n", f);
    fprintf(f, " \"tool\": {\"name\": \"vmtrace-native\", \"version\": \"%s\", \"kernel\": ", VN_VERSION);
@@ -178,12 +203,13 @@ void vn_write_output(const char *path)
    if (ferror(f) | fclose(f)) {
       if (!direct)
          unlink(tmp);
-      vn_die("cannot write '%s': %s", path, strerror(errno));
+      vn_die("cannot write '%s': %s", name, strerror(errno));
    }
    if (!direct && rename(tmp, path) < 0) {
       int e = errno;
       unlink(tmp);
-      vn_die("cannot write '%s': %s", path, strerror(e));
+      vn_die("cannot write '%s': %s", name, strerror(e));
    }
    free(tmp);
+   free(path);
 }

@@ -187,9 +187,10 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
                        args[2] == 18 ? VT_VM_WIPEONFORK : 0,
                        args[2] == 18 ? 0 : VT_VM_WIPEONFORK);
    } else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
-      Addr s = args[0], e = s + VT_PAGE_ALIGN(args[1]);
-      for (Addr p = s; p < e; p += VT_PAGE_SIZE)
-         vt_access(&vt_mm, p, args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
+      /* the kernel faults the pages in, as it touches a system call's
+         buffers */
+      vt_access_range(args[0], VT_PAGE_ALIGN(args[1]),
+                      args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
    }
 }
 

@@ -53,6 +53,7 @@ void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
    fork_wall_ms = vt_wall_ms();
    fork_parent = VG_(getpid)();
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   vt_rec_flush();             /* the child's trace begins where the parent's is */
    Bool copying = is_copying_fork(sysno, args);
    vt_share_fork(copying);
    if (copying) {
@@ -102,6 +103,7 @@ void vt_fork_child_hook(ThreadId tid)
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */
    vt_ppid = fork_parent;
+   vt_rec_child(vt_ppid);      /* the child's own trace, from its parent's */
    if (kind != 1) {
       vt_share_borrowed();     /* the parent's frames and file pages stay
                                   the parent's */

@@ -12,6 +12,7 @@
 #include "pub_tool_vki.h"
 #include "pub_tool_libcproc.h"
 #include "vt_tool.h"
+#include "vt_trace.h"
 
 /* ---- IR construction ------------------------------------------------ */
 
@@ -42,6 +43,24 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
    return tmp_of(c, IRExpr_Binop(op, a, b), ty);
 }
 
+/* --trace-out-file: *vt_rec_ptr++ = word (if guard, when not NULL).  The
+   pointer lives in memory, not in a temporary: a helper called between two
+   records may hand the buffer to the writer (vt_rec_flush) and reset it. */
+static void add_record(struct ictx *c, IRExpr *word, IRExpr *guard)
+{
+   IRExpr *pa = IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_ptr));
+   IRExpr *p = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, pa), Ity_I64);
+   word = tmp_of(c, word, Ity_I64);
+   IRExpr *step = IRExpr_Const(IRConst_U64(8));
+   if (guard) {
+      addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, p, word, guard));
+      step = tmp_of(c, IRExpr_ITE(guard, step, IRExpr_Const(IRConst_U64(0))), Ity_I64);
+   } else {
+      addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, p, word));
+   }
+   addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, pa, bin(c, Iop_Add64, p, step, Ity_I64)));
+}
+
 /* Emit: if (guard && tlb[page(addr)] != page(addr + size - 1)) miss(). */
 static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                       enum vt_access acc, IRExpr *guard)
@@ -57,17 +76,19 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)pos << 18) |
                ((UWord)c->pending_insns << 32);
    addr = tmp_of(c, addr, Ity_I64);
+   if (vt_recording)
+      add_record(c, IRExpr_Binop(Iop_Or64, addr,
+                                 IRExpr_Const(IRConst_U64(VT_TRAW(0, size, acc)))), guard);
    IRExpr *cond = guard;
    if (vt_clo.fast_path) {
       /* slot = table + ((addr >> 9) & ((N-1) << 3)); hit iff *slot equals
          the page of the access's last byte (then the first byte's page is
          the same one: a straddling access always misses). */
-      ULong *table = acc == VT_ACC_WRITE ? vt_tlb_write
-                   : acc == VT_ACC_EXEC ? vt_tlb_exec : vt_tlb_read;
+      ULong *table = vt_flt.tag[acc];
       IRExpr *sh = bin(c, Iop_Shr64, addr,
                        IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
       IRExpr *off = bin(c, Iop_And64, sh,
-                        IRExpr_Const(IRConst_U64((ULong)(VT_TLB_ENTRIES - 1) << 3)),
+                        IRExpr_Const(IRConst_U64((ULong)(VT_FILTER_ENTRIES - 1) << 3)),
                         Ity_I64);
       IRExpr *ea = bin(c, Iop_Add64, off,
                        IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
@@ -79,7 +100,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                              IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
-      if (vt_count_hits) {
+      if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = (vt_insns << 16) | position;
             count[slot] += 1 */
          UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
@@ -95,10 +116,10 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos)),
                              Ity_I64);
          IRExpr *sa = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_hit_stamp[t])), Ity_I64);
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
          IRExpr *ca = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_hit_count[t])), Ity_I64);
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])), Ity_I64);
          IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
          IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
@@ -112,19 +133,25 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
 }
 
-static void add_counter(struct ictx *c, ULong *ctr, UInt n)
+/* *ctr += n; the new value (NULL if n is 0). */
+static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
 {
    if (n == 0)
-      return;
+      return NULL;
    IRExpr *ea = IRExpr_Const(IRConst_U64((ULong)(Addr)ctr));
    IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
    IRExpr *nw = bin(c, Iop_Add64, old, IRExpr_Const(IRConst_U64(n)), Ity_I64);
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, ea, nw));
+   return nw;
 }
+
 
 static void flush_counters(struct ictx *c)
 {
-   add_counter(c, &vt_insns, c->pending_insns);
+   IRExpr *insns = add_counter(c, &vt_insns, c->pending_insns);
+   if (insns && vt_recording)        /* the clock from here on */
+      add_record(c, IRExpr_Binop(Iop_Or64, insns, IRExpr_Const(IRConst_U64(VT_TRAW_TIME))),
+                 NULL);
    add_counter(c, &vt_refs, c->pending_refs);
    c->pending_insns = c->pending_refs = 0;
    c->stamp_base = NULL;     /* vt_insns may have changed */
@@ -260,6 +287,19 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
    add_sample_check(&c);
+   if (vt_recording) {
+      /* room for this superblock's records, else the buffer to the writer */
+      IRExpr *p = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
+                            IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_ptr))), Ity_I64);
+      IRExpr *full = bin(&c, Iop_CmpLT64U,
+                         IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_buf[VT_REC_WORDS -
+                                                                             VT_REC_SB_MAX])),
+                         p, Ity_I1);
+      IRDirty *d = unsafeIRDirty_0_N(0, "vt_rec_flush", VG_(fnptr_to_fnentry)(vt_rec_flush),
+                                     mkIRExprVec_0());
+      d->guard = full;
+      addStmtToIRSB(c.sb, IRStmt_Dirty(d));
+   }
 
    for (; i < in->stmts_used; i++) {
       IRStmt *st = in->stmts[i];
@@ -276,7 +316,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          /* A second fetch from the same page in this superblock could
             change nothing, unless a simulation of limited memory can
             evict the page or clear its referenced bit in between. */
-         if (!same || !vt_clo.fast_path || vt_mm.nr_sims)
+         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording)
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
          else
@@ -343,6 +383,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       }
       case Ist_Exit:
          flush_counters(&c);
+         if (vt_recording)             /* the superblock ends if it is taken */
+            add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), st->Ist.Exit.guard);
          add_signal_note(&c, st->Ist.Exit.jk, st->Ist.Exit.guard);
          break;
       default:
@@ -351,6 +393,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       addStmtToIRSB(c.sb, st);
    }
    flush_counters(&c);
+   if (vt_recording)
+      add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), NULL);
    add_signal_note(&c, in->jumpkind, NULL);
    return c.sb;
 }

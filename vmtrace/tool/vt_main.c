@@ -49,7 +49,7 @@ __attribute__((noreturn)) static void host_panic(const char *msg)
 static void host_flush_hits(void *ctx, struct vt_mm *mm)
 {
    (void)ctx; (void)mm;
-   vt_hits_flush();      /* the references the filter absorbed */
+   vt_filter_deliver(&vt_flt);      /* the references the filter absorbed */
 }
 
 static const struct vt_host_ops host_ops = {
@@ -194,9 +194,16 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 static void check_output_path(const HChar *option, const HChar *template)
 {
    HChar *name = VG_(expand_file_name)(option, template);
-   SizeT n = VG_(strlen)(name) + 48;
+   Bool in_place;
+   HChar *target = vt_out_target(name, &in_place);
+   if (in_place) {                   /* /dev/null, a FIFO: written as it is */
+      VG_(free)(target);
+      VG_(free)(name);
+      return;
+   }
+   SizeT n = VG_(strlen)(target) + 48;
    HChar *probe = VG_(malloc)("vt.probe", n);
-   VG_(snprintf)(probe, n, "%s.probe.%d", name, VG_(getpid)());
+   VG_(snprintf)(probe, n, "%s.probe.%d", target, VG_(getpid)());
    SysRes sr = VG_(open)(probe, VKI_O_CREAT | VKI_O_EXCL | VKI_O_WRONLY, 0600);
    if (sr_isError(sr)) {
       VG_(fmsg)("Bad option: %s=%s: cannot create '%s' (%s)\n", option, template, name,
@@ -206,6 +213,7 @@ static void check_output_path(const HChar *option, const HChar *template)
    VG_(close)((Int)sr_Res(sr));
    VG_(unlink)(probe);
    VG_(free)(probe);
+   VG_(free)(target);
    VG_(free)(name);
 }
 
@@ -214,6 +222,8 @@ static void vt_post_clo_init(void)
    check_output_path("--vmtrace-out-file", vt_clo.out_file);
    if (vt_clo.cg_out_file)
       check_output_path("--cg-out-file", vt_clo.cg_out_file);
+   if (vt_clo.trace_out_file)
+      check_output_path("--trace-out-file", vt_clo.trace_out_file);
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {
       VG_(fmsg)("Bad option: --policy needs --ram: with unlimited memory no "
                 "page is ever replaced\n");
@@ -238,9 +248,9 @@ static void vt_post_clo_init(void)
    vt_core_init(&host_ops, NULL);
    vt_mm_init(&vt_mm, &cfg);
    vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
-   vt_tlb_flush();
+   vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
    vt_memsim_init();
-   vt_hits_init();
+   vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
          .interval = 1ULL << 14,
@@ -255,6 +265,7 @@ static void vt_post_clo_init(void)
    }
    vt_start_time_ms = vt_wall_ms();
    vt_ppid = VG_(getppid)();
+   vt_rec_start();
 }
 
 ULong vt_wall_ms(void)
@@ -293,6 +304,7 @@ void vt_finish(Int exitcode)
       vt_print_summary(exitcode);
    vt_write_output(exitcode);
    vt_share_exit();
+   vt_rec_end();
    if (lifted)
       VG_(setrlimit)(VT_RLIMIT_FSIZE, &fsize);
 }

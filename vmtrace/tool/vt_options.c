@@ -239,6 +239,9 @@ Bool vt_process_cmd_line_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--fault-around must be 0 or a power of "
                               "two from 4096 to 2M bytes\n");
       vt_clo.fault_around_bytes = b;
+   } else if (VG_STR_CLO(arg, "--trace-out-file", vt_clo.trace_out_file)) {
+      if (!vt_clo.trace_out_file[0])
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
    } else if (VG_STR_CLO(arg, "--cg-out-file", vt_clo.cg_out_file)) {
       if (!vt_clo.cg_out_file[0])
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
@@ -310,6 +313,8 @@ void vt_print_usage(void)
 "                                (k/M/G suffixes) [100k,1M,10M]\n"
 "    --heatmap-rows=<n>          address rows of the heatmap; 0 = none [256]\n"
 "    --fault-stack-depth=<n>     frames recorded per fault site; 0 = none [12]\n"
+"    --trace-out-file=<file>     also record the page trace, every reference\n"
+"                                and mapping change, for vmtrace-sim [none]\n"
 "    --cg-out-file=<file>        also write faults per source line in\n"
 "                                Cachegrind's format (cg_annotate) [none]\n"
 "  simulated memory (every --policy runs with every --ram size):\n"

@@ -11,11 +11,13 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_options.h"
 #include "vt_tool.h"
 
 struct vt_out {
    VgFile *fp;
-   HChar  *name, *tmp;
+   HChar  *name, *tmp;      /* tmp: NULL when written in place */
+   HChar  *shown;           /* the name the user gave */
    ULong   bytes;           /* handed to VgFile so far */
 };
 
@@ -38,21 +40,58 @@ const HChar *vt_errno_text(UWord err)
    }
 }
 
+/* Where an output file really goes.  A symbolic link is followed, so the
+   file it names is replaced and the link kept.  A name that exists and is
+   not a regular file (/dev/null, a FIFO, a terminal) is written in place
+   (*in_place): a rename onto it would replace it, and as root that turns
+   /dev/null into a plain file for every program on the machine. */
+HChar *vt_out_target(const HChar *name, Bool *in_place)
+{
+   HChar *path = VG_(strdup)("vt.out", name);
+   for (Int depth = 0; depth < 40; depth++) {
+      HChar link[4096];
+      SSizeT n = VG_(readlink)(path, link, sizeof link - 1);
+      if (n <= 0)
+         break;
+      link[n] = 0;
+      const HChar *slash = VG_(strrchr)(path, '/');
+      SizeT dir = link[0] == '/' || !slash ? 0 : (SizeT)(slash - path) + 1;
+      HChar *next = VG_(malloc)("vt.out", dir + (SizeT)n + 1);
+      VG_(memcpy)(next, path, dir);
+      VG_(strcpy)(next + dir, link);
+      VG_(free)(path);
+      path = next;
+   }
+   struct vg_stat st;
+   *in_place = !sr_isError(VG_(stat)(path, &st)) && !VKI_S_ISREG(st.mode);
+   return path;
+}
+
 struct vt_out *vt_out_open(const HChar *name, const HChar *what)
 {
-   SizeT n = VG_(strlen)(name) + 32;
-   HChar *tmp = VG_(malloc)("vt.out", n);
-   VG_(snprintf)(tmp, n, "%s.tmp.%d", name, VG_(getpid)());
-   VgFile *fp = VG_(fopen)(tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
+   Bool in_place;
+   HChar *target = vt_out_target(name, &in_place);
+   HChar *tmp = NULL;
+   VgFile *fp;
+   if (in_place) {
+      fp = VG_(fopen)(target, VKI_O_WRONLY, 0);
+   } else {
+      SizeT n = VG_(strlen)(target) + 32;
+      tmp = VG_(malloc)("vt.out", n);
+      VG_(snprintf)(tmp, n, "%s.tmp.%d", target, VG_(getpid)());
+      fp = VG_(fopen)(tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
+   }
    if (!fp) {
       VG_(umsg)("error: cannot create %s '%s'\n", what, name);
       VG_(free)(tmp);
+      VG_(free)(target);
       return NULL;
    }
    struct vt_out *o = VG_(malloc)("vt.out", sizeof *o);
    o->fp = fp;
-   o->name = VG_(strdup)("vt.out", name);
+   o->name = target;
    o->tmp = tmp;
+   o->shown = VG_(strdup)("vt.out", name);
    o->bytes = 0;
    return o;
 }
@@ -135,6 +174,30 @@ void vt_out_json_str(struct vt_out *o, const HChar *s)
    vt_out_str(o, buf);
 }
 
+/* The file one process image writes for an option's pattern (%p and
+   %q{VAR} expanded): NAME, or, for an image that calls execve, NAME.execN
+   (N = 1, 2, ...: the first not taken), leaving NAME to the program the
+   process becomes.  The output file, the trace and their kin agree so. */
+HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec)
+{
+   HChar *name = VG_(expand_file_name)(option, pattern);
+   Bool in_place = False;
+   HChar *target = exec ? vt_out_target(name, &in_place) : NULL;
+   VG_(free)(target);
+   if (!exec || in_place)            /* /dev/null stays /dev/null */
+      return name;
+   SizeT n = VG_(strlen)(name) + 32;
+   HChar *ename = VG_(malloc)("vt.out", n);
+   for (UInt k = 1;; k++) {
+      struct vg_stat st;
+      VG_(snprintf)(ename, n, "%s.exec%u", name, k);
+      if (sr_isError(VG_(stat)(ename, &st)))
+         break;
+   }
+   VG_(free)(name);
+   return ename;
+}
+
 /* name made fit for a terminal: control characters (escape sequences
    included) and bytes that are not UTF-8 as \xNN. */
 const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size)
@@ -174,16 +237,20 @@ void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n)
 Bool vt_out_close(struct vt_out *o, const HChar *what)
 {
    VG_(fclose)(o->fp);
-   struct vg_stat st;
-   ULong size = sr_isError(VG_(stat)(o->tmp, &st)) ? 0 : (ULong)st.size;
-   Bool ok = size == o->bytes && VG_(rename)(o->tmp, o->name) == 0;
-   if (!ok) {
-      VG_(umsg)("error: writing %s '%s' failed (%llu of %llu bytes written): "
-                "no file left\n", what, o->name, size, o->bytes);
-      VG_(unlink)(o->tmp);
+   Bool ok = True;
+   if (o->tmp) {
+      struct vg_stat st;
+      ULong size = sr_isError(VG_(stat)(o->tmp, &st)) ? 0 : (ULong)st.size;
+      ok = size == o->bytes && VG_(rename)(o->tmp, o->name) == 0;
+      if (!ok) {
+         VG_(umsg)("error: writing %s '%s' failed (%llu of %llu bytes written): "
+                   "no file left\n", what, o->shown, size, o->bytes);
+         VG_(unlink)(o->tmp);
+      }
    }
    VG_(free)(o->name);
    VG_(free)(o->tmp);
+   VG_(free)(o->shown);
    VG_(free)(o);
    return ok;
 }

@@ -445,30 +445,10 @@ static const struct section {
    { write_simulations, have_simulations },
 };
 
-/* The name of this image's output file: NAME, or NAME.execN for an image
-   that calls execve (N = 1, 2, ...: the first not taken), leaving NAME to
-   the program the process becomes. */
-static HChar *output_name(void)
-{
-   HChar *name = VG_(expand_file_name)("--vmtrace-out-file", vt_clo.out_file);
-   if (!vt_exec_pending)
-      return name;
-   SizeT n = VG_(strlen)(name) + 32;
-   HChar *ename = VG_(malloc)("vt.out", n);
-   for (UInt k = 1;; k++) {
-      struct vg_stat st;
-      VG_(snprintf)(ename, n, "%s.exec%u", name, k);
-      if (sr_isError(VG_(stat)(ename, &st)))
-         break;
-   }
-   VG_(free)(name);
-   return ename;
-}
-
 void vt_write_output(Int exitcode)
 {
    struct out_ctx c = { exitcode, vt_wall_ms(), 0, 0 };
-   HChar *name = output_name();
+   HChar *name = vt_image_file_name("--vmtrace-out-file", vt_clo.out_file, vt_exec_pending);
    struct vt_out *o = vt_out_open(name, "vmtrace output file");
    if (o) {
       vt_share_pss(&c.pss_x1000, &c.uss);

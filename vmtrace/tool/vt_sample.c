@@ -51,7 +51,7 @@ void vt_sample_tick(void)
    }
    vt_sample_init();
    if (sampled)
-      vt_tlb_flush();
+      vt_filter_flush(&vt_flt);
 }
 
 /* Closes the open sample unless one closed at this very instruction. */
@@ -79,7 +79,7 @@ void vt_sample_now_at(ULong wall_ms)
       return;
    close_sample(wall_ms);
    vt_sample_init();
-   vt_tlb_flush();     /* a new sample: first references must be seen */
+   vt_filter_flush(&vt_flt);     /* a new sample: first references must be seen */
 }
 
 /* Around a system call that may keep the process waiting (wait4, a
@@ -118,7 +118,7 @@ void vt_sample_resume(ULong wall_ms)
 {
    take_sample(wall_ms);
    vt_sample_init();
-   vt_tlb_flush();
+   vt_filter_flush(&vt_flt);
 }
 
 void vt_sample_now(void)

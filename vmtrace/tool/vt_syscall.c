@@ -414,7 +414,7 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
    /* A system call may change what pages are (unmap, protect, remap):
       the hits the filter absorbed are delivered before, under the
       identity they had. */
-   vt_hits_flush();
+   vt_filter_deliver(&vt_flt);
    defer_begin(tid, sysno, args);
    const struct handler *h = handler_of(sysno);
    if (h && h->pre)

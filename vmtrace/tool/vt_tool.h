@@ -13,26 +13,11 @@
 #define VT_VALGRIND_VERSION "unknown"
 #endif
 
-/* The software TLB in front of the simulator: a direct-mapped table of
-   page numbers per access kind.  An entry for page p means a read (or
-   write) of p cannot change any simulated state or figure, so the inline
-   check drops it.  Empty entries hold VT_TLB_EMPTY. */
-#define VT_TLB_BITS    8
-#define VT_TLB_ENTRIES (1u << VT_TLB_BITS)
-#define VT_TLB_EMPTY   (~(ULong)0)
-extern ULong vt_tlb_read[VT_TLB_ENTRIES];
-extern ULong vt_tlb_write[VT_TLB_ENTRIES];
-extern ULong vt_tlb_exec[VT_TLB_ENTRIES];    /* instruction fetches: kept
-                                                apart so the working set sees
-                                                code and data references */
-/* With LRU, LFU or ARC simulated, every hit stores a stamp and adds to a
-   count per slot (vt_filter.c): the stamp is (vt_insns << VT_STAMP_SHIFT)
-   | the access's position in its superblock (VT_POS_MAX at most). */
-#define VT_STAMP_SHIFT 16
-#define VT_POS_MAX     0x3fffu
-extern ULong vt_hit_stamp[3][VT_TLB_ENTRIES];
-extern ULong vt_hit_count[3][VT_TLB_ENTRIES];
-extern Bool  vt_count_hits;
+/* The filter in front of the simulator (the core's struct vt_filter):
+   its tables are checked inline by the generated code (vt_instrument.c);
+   instruction fetches have their own table, so the working set sees code
+   and data references apart. */
+extern struct vt_filter vt_flt;
 
 #include "vt_sim.h"
 struct vt_out;
@@ -47,6 +32,7 @@ struct vt_options {
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
+   const HChar *trace_out_file;     /* NULL: none */
    UInt         fault_stack_depth;
    Bool         timeline;
    UInt         heatmap_rows;
@@ -71,18 +57,26 @@ const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *o
 extern struct vt_mm vt_mm;
 extern ULong vt_insns;            /* guest instructions executed */
 extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
-/* Hits the filter absorbs, counted for LRU/LFU/ARC (vt_instrument.c):
-   vt_hits_flush delivers them to the simulations. */
-void vt_hits_init(void);
-void vt_hits_flush(void);
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 
-/* vt_filter.c: the software TLB */
+/* vt_filter.c: the miss handler and the kernel's accesses */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
-void vt_tlb_flush(void);
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
+
+/* vt_record.c: --trace-out-file */
+#define VT_REC_WORDS  65536
+#define VT_REC_SB_MAX 4096     /* records a superblock may make, at most */
+extern ULong  vt_rec_buf[VT_REC_WORDS];
+extern ULong *vt_rec_ptr;
+extern Bool   vt_recording;
+void  vt_rec_flush(void);
+void  vt_rec_start(void);
+void  vt_rec_end(void);
+void  vt_rec_child(Int parent_pid);
+void  vt_rec_cont(void);
+void  vt_rec_kernel(Addr a, SizeT len, enum vt_access acc);
 
 /* vt_instrument.c */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
@@ -203,6 +197,8 @@ void vt_out_json_str(struct vt_out *o, const HChar *s);
 SizeT vt_utf8_len(const HChar *s);
 const HChar *vt_errno_text(UWord err);
 const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size);
+HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec);
+HChar *vt_out_target(const HChar *name, Bool *in_place);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
 Bool vt_out_close(struct vt_out *o, const HChar *what);
 

@@ -25,7 +25,9 @@ test('memory chart: non-empty kinds stacked, touched, PSS and USS as lines', () 
   const d = fx.makeFile({});
   const spec = C.memorySpec(d);
   const labels = spec.series.map((s) => s.label);
-  assert.deepStrictEqual(labels, ['resident text', 'resident data', 'resident bss', 'resident heap', 'resident stack', 'resident anon', 'resident file', 'resident shm', 'touched', 'PSS', 'USS']);
+  assert.deepStrictEqual(labels,
+      ['resident text', 'resident data', 'resident bss', 'resident heap', 'resident stack',
+          'resident anon', 'resident file', 'resident shm', 'touched', 'PSS', 'USS']);
   assert.strictEqual(spec.series[9].values[5], d.timeline.pss_x1000[5] / 1000);
   const last = spec.series[7].values;
   const i = 50;
@@ -44,8 +46,10 @@ test('no timeline, no time charts', () => {
 test('WSS chart has total, code and data per tau', () => {
   const d = fx.makeFile({});
   const spec = C.wssSpec(d);
-  assert.deepStrictEqual(spec.series.map((s) => s.label), ['WSS τ=1M', 'code τ=1M', 'data τ=1M', 'WSS τ=10M', 'code τ=10M', 'data τ=10M']);
-  assert.strictEqual(spec.series[0].values[3], d.timeline.wss[0].code[3] + d.timeline.wss[0].data[3]);
+  assert.deepStrictEqual(spec.series.map((s) => s.label),
+      ['WSS τ=1M', 'code τ=1M', 'data τ=1M', 'WSS τ=10M', 'code τ=10M', 'data τ=10M']);
+  assert.strictEqual(spec.series[0].values[3], d.timeline.wss[0].code[3] +
+      d.timeline.wss[0].data[3]);
 });
 
 test('fault chart leaves out classes without faults and does not stack invalid', () => {
@@ -80,7 +84,8 @@ test('toUplot lines data up with the series', () => {
   u.data.forEach((a) => assert.strictEqual(a.length, d.timeline.t.length));
   // the legend shows the series' own value, not the stacked one
   const v = u.opts.series[6].value(null, 0, 6, 10);
-  assert.strictEqual(v, require('../../../reports/src/format').pages(d.timeline.rss.anon[10], 4096));
+  assert.strictEqual(v,
+      require('../../../reports/src/format').pages(d.timeline.rss.anon[10], 4096));
 });
 
 test('the linker applies a range to every other member once', () => {

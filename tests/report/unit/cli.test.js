@@ -12,13 +12,16 @@ const fx = require('../fixtures');
 const reports = path.join(__dirname, '..', '..', '..', 'reports');
 const cmd = path.join(reports, 'vmtrace-report');
 const real = path.join(__dirname, '..', 'data', 'phases.vmtrace.out');
-const haveUplot = fs.existsSync(path.join(reports, 'node_modules', 'uplot', 'dist', 'uPlot.iife.min.js'));
+const haveUplot =
+    fs.existsSync(path.join(process.env.VMTRACE_UPLOT_DIR ||
+        path.join(reports, 'node_modules', 'uplot', 'dist'), 'uPlot.iife.min.js'));
 const noUplot = haveUplot ? false : 'uPlot not installed (npm ci in reports/)';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-cli-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function run(args, opts) {
-  return child_process.spawnSync(process.execPath, [cmd].concat(args), Object.assign({ encoding: 'utf8', cwd: tmp }, opts || {}));
+  return child_process.spawnSync(process.execPath, [cmd].concat(args),
+      Object.assign({ encoding: 'utf8', cwd: tmp }, opts || {}));
 }
 function write(name, content) {
   const p = path.join(tmp, name);
@@ -30,10 +33,15 @@ test('a bad file: one line "vmtrace-report: FILE: problem" and status 1', () => 
   const text = fs.readFileSync(real, 'utf8');
   const cases = [
     [write('trunc', text.slice(0, 3000)), /: truncated: the JSON ends after 3000 bytes$/],
-    [write('corrupt', text.replace('"mappings"', '"mappings" "x"')), /: not valid JSON at line \d+, column \d+$/],
-    [write('other', '{"format": "massif-out", "version": 1}'), /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out" or "vmtrace-native"\)$/],
-    [write('v2', text.replace('"version": 1', '"version": 2').replace('"version":1', '"version":2')), /: unsupported version 2 \(this vmtrace-report reads version 1\)$/],
-    [write('nokey', JSON.stringify(Object.assign(JSON.parse(text), { totals: undefined }))), /: missing key totals$/],
+    [write('corrupt', text.replace('"mappings"', '"mappings" "x"')),
+        /: not valid JSON at line \d+, column \d+$/],
+    [write('other', '{"format": "massif-out", "version": 1}'),
+    // eslint-disable-next-line max-len -- one message
+    /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out" or "vmtrace-native"\)$/],
+    [write('v2', text.replace('"version": 1', '"version": 2').replace('"version":1',
+        '"version":2')), /: unsupported version 2 \(this vmtrace-report reads version 1\)$/],
+    [write('nokey', JSON.stringify(Object.assign(JSON.parse(text), { totals: undefined }))),
+        /: missing key totals$/],
     [write('empty', ''), /: empty file, not a vmtrace output file$/],
     [path.join(tmp, 'does-not-exist'), /: cannot open: no such file$/],
     [tmp, /: is a directory, not a vmtrace output file$/]
@@ -90,13 +98,16 @@ test('an HTML report with -o, and to stdout with -o -', { skip: noUplot }, () =>
   const page = fs.readFileSync(out, 'utf8');
   assert.match(page, /^<!DOCTYPE html>/);
   assert.ok(page.indexOf('leeoniya/uPlot') >= 0, 'uPlot inlined');
-  assert.ok(!/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!github\.com\/leeoniya)/.test(page.replace(/"[^"]*"/g, (s) => (s.length > 200 ? '""' : s))), 'nothing loaded from elsewhere');
+  assert.ok(!/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!github\.com\/leeoniya)/.test(
+      page.replace(/"[^"]*"/g, (s) => (s.length > 200 ? '""' : s))),
+          'nothing loaded from elsewhere');
   r = run([real, '-o', '-']);
   assert.strictEqual(r.status, 0);
   assert.match(r.stdout, /^<!DOCTYPE html>/);
 });
 
-test('the default output name, and the same file given twice counts once', { skip: noUplot }, () => {
+test('the default output name, and the same file given twice counts once',
+    { skip: noUplot }, () => {
   const r = run([real, real]);
   assert.strictEqual(r.status, 0, r.stderr);
   assert.match(r.stderr, /wrote vmtrace-report\.html \(1 file,/);
@@ -112,18 +123,23 @@ test('a process tree and the synthetic file make one report', { skip: noUplot },
 
 test('the standalone bundle works on its own, away from the source tree', { skip: noUplot }, () => {
   const dest = path.join(tmp, 'bin', 'vmtrace-report');
-  const b = child_process.spawnSync(process.execPath, [path.join(reports, 'bundle.js'), '-o', dest], { encoding: 'utf8' });
+  const b = child_process.spawnSync(process.execPath, [path.join(reports, 'bundle.js'), '-o', dest],
+      { encoding: 'utf8' });
   assert.strictEqual(b.status, 0, b.stderr);
   assert.ok(fs.statSync(dest).mode & 0o100, 'executable');
-  const v = child_process.spawnSync(process.execPath, [dest, '--version'], { encoding: 'utf8', cwd: '/' });
+  const v = child_process.spawnSync(process.execPath, [dest, '--version'],
+      { encoding: 'utf8', cwd: '/' });
   assert.match(v.stdout, /^vmtrace-report \d+\.\d+\.\d+\n$/);
   const out = path.join(tmp, 'bundled.html');
-  const r = child_process.spawnSync(process.execPath, [dest, real, '-o', out], { encoding: 'utf8', cwd: '/' });
+  const r = child_process.spawnSync(process.execPath, [dest, real, '-o', out],
+      { encoding: 'utf8', cwd: '/' });
   assert.strictEqual(r.status, 0, r.stderr);
   const a = run([real, '-o', '-']).stdout;
   const strip = (s) => s.replace(/"generated":"[^"]*"/, '');
-  assert.strictEqual(strip(fs.readFileSync(out, 'utf8')), strip(a), 'the same page as from the source tree');
-  const bad = child_process.spawnSync(process.execPath, [dest, write('b', '{"format":"x"}')], { encoding: 'utf8' });
+  assert.strictEqual(strip(fs.readFileSync(out, 'utf8')), strip(a),
+      'the same page as from the source tree');
+  const bad = child_process.spawnSync(process.execPath, [dest, write('b', '{"format":"x"}')],
+      { encoding: 'utf8' });
   assert.strictEqual(bad.status, 1);
   assert.match(bad.stderr, /^vmtrace-report: .*: not a vmtrace output file/);
 });
@@ -132,4 +148,101 @@ test('an unwritable output is one line and status 1', { skip: noUplot }, () => {
   const r = run([real, '-o', path.join(tmp, 'no', 'such', 'dir', 'x.html')]);
   assert.strictEqual(r.status, 1);
   assert.match(r.stderr, /^vmtrace-report: .*x\.html: cannot write: no such directory\n$/);
+});
+
+// ---- inputs that are not regular files, outputs written whole (issue 10) --------
+
+function oneLine(r, status, line) {
+  assert.strictEqual(r.status, status, r.stderr);
+  assert.strictEqual(r.stderr, 'vmtrace-report: ' + line + '\n');
+  assert.ok(!/\bat .*\.js:\d+|internal error/.test(r.stderr), 'no stack trace');
+}
+
+test('a FIFO or a device given as input is refused at once, not read', () => {
+  const fifo = path.join(tmp, 'fifo');
+  child_process.execFileSync('mkfifo', [fifo]);
+  // nobody writes the FIFO: opening it for reading would wait forever
+  oneLine(run([fifo, '--text'], { timeout: 20000 }), 1, fifo +
+      ': not a regular file (a FIFO), not a vmtrace output file');
+  oneLine(run(['/dev/zero', '--text'], { timeout: 20000 }), 1,
+      '/dev/zero: not a regular file (a character device), not a vmtrace output file');
+  // on standard input a stream is fine; /dev/zero starts with a NUL: not JSON
+  const z = child_process.spawnSync('/bin/sh',
+      ['-c', 'exec "$0" "$1" --text - </dev/zero', process.execPath, cmd],
+          { encoding: 'utf8', timeout: 20000 });
+  oneLine(z, 1, '-: not a vmtrace output file (not JSON)');
+  const piped = run(['--text', '-'], { input: fs.readFileSync(real) });
+  assert.strictEqual(piped.status, 0, piped.stderr);
+  assert.match(piped.stdout, /^vmtrace report: \(stdin\)\n/);
+});
+
+test('-o naming an input is refused, by any name, and the input is kept', () => {
+  const inp = write('in.json', fs.readFileSync(real, 'utf8'));
+  const link = path.join(tmp, 'in-link.json');
+  const hard = path.join(tmp, 'in-hard.json');
+  fs.symlinkSync(inp, link);
+  fs.linkSync(inp, hard);
+  [inp, link, hard, path.join(tmp, '.', 'in.json')].forEach((o) => {
+    oneLine(run([inp, '-o', o]), 2, o + ': is one of the input files; give -o another name');
+  });
+  assert.strictEqual(fs.readFileSync(inp, 'utf8'), fs.readFileSync(real, 'utf8'));
+});
+
+test('the report is written whole or not at all: a failed write keeps the old one',
+    { skip: noUplot }, () => {
+  const dir = path.join(tmp, 'whole');
+  fs.mkdirSync(dir);
+  const out = path.join(dir, 'r.html');
+  fs.writeFileSync(out, 'the previous report\n');
+  // a file size limit of 64 blocks (32 KiB): the page (~240 KiB) cannot be written
+  const r = child_process.spawnSync('/bin/sh',
+      ['-c', 'ulimit -f 64; exec "$0" "$@"', process.execPath, cmd, real, '-o', out],
+          { encoding: 'utf8' });
+  oneLine(r, 1, out + ': cannot write: file too large');
+  assert.strictEqual(fs.readFileSync(out, 'utf8'), 'the previous report\n');
+  assert.deepStrictEqual(fs.readdirSync(dir), ['r.html'], 'no temporary file left');
+  const ok = run([real, '-o', out]);
+  assert.strictEqual(ok.status, 0, ok.stderr);
+  assert.match(fs.readFileSync(out, 'utf8'), /^<!DOCTYPE html>[^]*<\/html>\n$/);
+  assert.deepStrictEqual(fs.readdirSync(dir), ['r.html'], 'no temporary file left');
+});
+
+test('devices are written in place: /dev/null stays, /dev/full is one line',
+    { skip: noUplot }, () => {
+  const r = run([real, '-o', '/dev/null']);
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.ok(fs.statSync('/dev/null').isCharacterDevice(), '/dev/null still a device');
+  oneLine(run([real, '-o', '/dev/full']), 1, '/dev/full: cannot write: no space left on device');
+});
+
+test('standard output that cannot be written: one line, status 1', () => {
+  const sh = (args) =>
+      child_process.spawnSync('/bin/sh',
+          ['-c', 'exec "$0" "$@" >/dev/full', process.execPath, cmd].concat(args),
+              { encoding: 'utf8' });
+  oneLine(sh([real, '--text']), 1, 'cannot write to standard output: no space left on device');
+  if (haveUplot) oneLine(sh([real, '-o', '-']), 1,
+      'cannot write to standard output: no space left on device');
+});
+
+test('100,000-character names take linear time in --text and the HTML', { skip: noUplot }, () => {
+  // each was quadratic before: a 10,000-character name took 2.7 s, this size minutes
+  const d = JSON.parse(fs.readFileSync(real, 'utf8'));
+  const names = [' '.repeat(100000) + 'x', '/'.repeat(100000) + 'x', 'a'.repeat(100000)];
+  const files = names.map((n, i) => {
+    const c = JSON.parse(JSON.stringify(d));
+    c.mappings[0].name = n;
+    c.labels.forEach((l) => { l.name = n; });
+    c.phases[0].name = n;
+    c.run.command = [n, n];
+    c.run.pid = 1000 + i;
+    return write('long' + i + '.json', JSON.stringify(c));
+  });
+  const t0 = Date.now();
+  const t = run(files.concat(['--text']), { maxBuffer: 1 << 28 });
+  assert.strictEqual(t.status, 0, t.stderr);
+  assert.ok(t.stdout.indexOf('a'.repeat(100000)) >= 0);
+  const h = run(files.concat(['-o', path.join(tmp, 'long.html')]));
+  assert.strictEqual(h.status, 0, h.stderr);
+  assert.ok(Date.now() - t0 < 20000, (Date.now() - t0) + ' ms');
 });

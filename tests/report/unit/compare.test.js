@@ -8,19 +8,24 @@ const V = require('../../../reports/src/validate');
 const C = require('../../../reports/src/compare');
 const text = require('../../../reports/src/text');
 const fx = require('../fixtures');
+const FC = require('../../../reports/src/faultclasses');
 
 // A minimal vmtrace-out file (it must pass validation).
 function sim(o) {
   const maps = (o.mappings || []).map((m, i) => ({
-    id: i, start: 0x1000 * (i + 1), end: 0x1000 * (i + 2), perms: 'rw-p', instances: 1, name: m.name, kind: m.kind,
-    file: null, created_at: 0, unmapped_at: null, pages_touched: 0, resident_pages: 0, faults: fx.faults(m.faults)
+    id: i, start: 0x1000 * (i + 1), end: 0x1000 * (i + 2), perms: 'rw-p', instances: 1, name:
+        m.name, kind: m.kind,
+    file: null, created_at: 0, unmapped_at: null, pages_touched: 0, resident_pages: 0, faults:
+        fx.faults(m.faults)
   }));
   const d = {
     format: 'vmtrace-out', version: 1, tool: { name: 'vmtrace', version: '0.1.0' },
-    run: Object.assign({ ppid: 1, exit: { status: 'exit', code: 0 }, instructions: 1000, fork_time: null }, o.run),
-    options: {}, page_size: 4096, fault_classes: [],
+    run: Object.assign(
+        { ppid: 1, exit: { status: 'exit', code: 0 }, instructions: 1000, fork_time: null }, o.run),
+    options: {}, page_size: 4096, fault_classes: FC.LIST,
     totals: {
-      faults: fx.faults(o.faults), pages_touched: o.touched, resident_pages: 0, peak_resident_pages: o.peak,
+      faults: fx.faults(o.faults), pages_touched: o.touched, resident_pages: 0,
+          peak_resident_pages: o.peak,
       page_tables: { pgd: 1, pud: 1, pmd: 1, pte: 1 }
     },
     mappings: maps, vmas: [], phases: [], labels: [], invalid_accesses: []
@@ -34,7 +39,8 @@ function mm(minor, major) {
   return { minor: minor, major: major, total: minor + major };
 }
 function nmap(name, kind, minor, major, pages) {
-  return { name: name, kind: kind, start: 0, end: 4096, faults: mm(minor, major), pages_faulted: pages };
+  return { name: name, kind: kind, start: 0, end: 4096, faults: mm(minor, major),
+      pages_faulted: pages };
 }
 
 // One simulated process, pid 10, ./prog.
@@ -62,9 +68,12 @@ function simOne() {
       { name: '/usr/lib/vg.so', kind: 'text', faults: {} }
     ],
     fault_sites: [
-      { 'class': 'anon', count: 100, stack: ['0x1000: fill (a.c:10)', '0x1100: main (a.c:50)', '0x2000: (below main)'] },
-      { 'class': 'zero', count: 2, stack: ['0x1010: fill (a.c:10)', '0x1200: init (a.c:30)', '0x1100: main (a.c:50)'] },
-      { 'class': 'file_major', count: 4, stack: ['0x1300: load (a.c:70)', '0x1101: main (a.c:51)'] },
+      { 'class': 'anon', count: 100, stack:
+          ['0x1000: fill (a.c:10)', '0x1100: main (a.c:50)', '0x2000: (below main)'] },
+      { 'class': 'zero', count: 2, stack:
+          ['0x1010: fill (a.c:10)', '0x1200: init (a.c:30)', '0x1100: main (a.c:50)'] },
+      { 'class': 'file_major', count: 4, stack:
+          ['0x1300: load (a.c:70)', '0x1101: main (a.c:51)'] },
       { 'class': 'invalid', count: 7, stack: ['0x1000: fill (a.c:10)', '0x1100: main (a.c:50)'] }
     ],
     // 4 samples: progress 25, 50, 75, 100 %; faults (invalid not counted)
@@ -87,21 +96,29 @@ function simOne() {
 function native(o) {
   o = o || {};
   return V.validate(JSON.parse(JSON.stringify({
-    format: 'vmtrace-native', version: 1, tool: { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0' },
+    format: 'vmtrace-native', version: 1, tool:
+        { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0' },
     options: { call_graph: 'dwarf', stack_depth: 16, stack_bytes: 8192 }, page_size: 4096,
-    command: o.command || ['./prog', 'x'], start_time: 500.5, end_time: 500.6, exit: { status: 'exit', code: 0 },
-    totals: { faults: mm(121, 3), recorded: 124, lost: 0, peak_resident_pages: 130, rusage: { minflt: 125, majflt: 3, maxrss_kib: 480 } },
+    command: o.command || ['./prog', 'x'], start_time: 500.5, end_time: 500.6, exit:
+        { status: 'exit', code: 0 },
+    totals: { faults: mm(121, 3), recorded: 124, lost: 0, peak_resident_pages: 130, rusage:
+        { minflt: 125, majflt: 3, maxrss_kib: 480 } },
     processes: [
-      { pid: 20, ppid: 19, comm: 'prog', execs: 0, start_time: 500.5, end_time: 500.6, faults: mm(108, 1), peak_resident_pages: 100,
-        mappings: [nmap('/usr/bin/prog', 'file', 2, 1, 3), nmap('', 'anon', 90, 0, 90), nmap('[heap]', 'heap', 15, 0, 15), nmap('[unknown]', 'unknown', 1, 0, 1)] },
-      { pid: 21, ppid: 20, comm: 'prog', execs: 0, start_time: 500.52, end_time: null, faults: mm(13, 2), peak_resident_pages: 40,
+      { pid: 20, ppid: 19, comm: 'prog', execs: 0, start_time: 500.5, end_time: 500.6, faults:
+          mm(108, 1), peak_resident_pages: 100,
+        mappings: [nmap('/usr/bin/prog', 'file', 2, 1, 3), nmap('', 'anon', 90, 0, 90),
+            nmap('[heap]', 'heap', 15, 0, 15), nmap('[unknown]', 'unknown', 1, 0, 1)] },
+      { pid: 21, ppid: 20, comm: 'prog', execs: 0, start_time: 500.52, end_time: null, faults:
+          mm(13, 2), peak_resident_pages: 40,
         mappings: [nmap('', 'anon', 10, 0, 10), nmap('/data/f', 'file', 3, 2, 5)] }
     ],
     // progress 25, 50, 100 %; cumulative faults 60, 101, 124
-    timeline: { interval_ms: 10, t_ms: [10, 20, 40], wall_ms: [500510, 500520, 500540], rss: [5, 50, 30], faults: { minor: [60, 40, 21], major: [0, 1, 2] } },
+    timeline: { interval_ms: 10, t_ms: [10, 20, 40], wall_ms: [500510, 500520, 500540], rss:
+        [5, 50, 30], faults: { minor: [60, 40, 21], major: [0, 1, 2] } },
     fault_sites: [
       { 'class': 'minor', count: 80, stack: ['0x5555: fill (a.c:10)', '0x5600: main (a.c:50)'] },
-      { 'class': 'minor', count: 20, stack: ['0x5556: fill (a.c:10)', '0x5700: init (a.c:30)', '0x5600: main (a.c:50)'] },
+      { 'class': 'minor', count: 20, stack:
+          ['0x5556: fill (a.c:10)', '0x5700: init (a.c:30)', '0x5600: main (a.c:50)'] },
       { 'class': 'major', count: 3, stack: ['0x5800: load (a.c:70)', '0x5601: main (a.c:51)'] },
       { 'class': 'minor', count: 5, stack: ['0x5900: other (b.c:1)'] }
     ]
@@ -120,7 +137,8 @@ function pick(rows, keys) {
   });
 }
 
-test('summary of one process: sums, difference = measured − simulated, ratio = measured / simulated', () => {
+test('summary of one process: sums, difference = measured − simulated, ratio = measured / ' +
+     'simulated', () => {
   const rows = C.summaryRows(one(), native());
   assert.deepStrictEqual(pick(rows, ['key', 'sim', 'measured', 'diff']), [
     { key: 'minor', sim: 124, measured: 121, diff: -3 },
@@ -135,25 +153,36 @@ test('summary of one process: sums, difference = measured − simulated, ratio =
 });
 
 test('the programs: basenames of command[0], a note when they differ', () => {
-  assert.deepStrictEqual(C.programs(one(), native()), { sim: 'prog', native: 'prog', differ: false });
-  assert.deepStrictEqual(C.programs(one(), native({ command: ['/bin/other'] })), { sim: 'prog', native: 'other', differ: true });
-  const s = text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat', data: native({ command: ['/bin/other'] }) }]);
+  assert.deepStrictEqual(C.programs(one(), native()),
+      { sim: 'prog', native: 'prog', differ: false });
+  assert.deepStrictEqual(C.programs(one(), native({ command: ['/bin/other'] })),
+      { sim: 'prog', native: 'other', differ: true });
+  const s = text.render(
+      [{ name: 'sim.10', data: simOne() },
+          { name: 'nat', data: native({ command: ['/bin/other'] }) }]);
   assert.match(s, /^ {2}note: the programs differ: prog was simulated, other measured$/m);
-  assert.ok(!/programs differ/.test(text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat', data: native() }])));
+  assert.ok(!/programs differ/.test(
+      text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat', data: native() }])));
 });
 
 test('faults by mapping: joined by name, summed over processes and same-named mappings', () => {
   const rows = C.mappingRows(one(), native());
-  assert.deepStrictEqual(pick(rows, ['name', 'kind', 'sim_minor', 'sim_major', 'nat_minor', 'nat_major', 'diff']), [
+  assert.deepStrictEqual(
+      pick(rows, ['name', 'kind', 'sim_minor', 'sim_major', 'nat_minor', 'nat_major', 'diff']), [
     // "": bss 2 + anon 100 simulated; 90 (pid 20) + 10 (pid 21) measured
-    { name: '(anonymous)', kind: 'bss, anon', sim_minor: 102, sim_major: 0, nat_minor: 100, nat_major: 0, diff: -2 },
-    { name: '[heap]', kind: 'heap', sim_minor: 12, sim_major: 0, nat_minor: 15, nat_major: 0, diff: 3 },
+    { name: '(anonymous)', kind: 'bss, anon', sim_minor: 102, sim_major: 0, nat_minor: 100,
+        nat_major: 0, diff: -2 },
+    { name: '[heap]', kind: 'heap', sim_minor: 12, sim_major: 0, nat_minor: 15, nat_major:
+        0, diff: 3 },
     // 3 + 2 measured minor+major = 5 against 5 + 4 = 9
-    { name: '/data/f', kind: 'file', sim_minor: 5, sim_major: 4, nat_minor: 3, nat_major: 2, diff: -4 },
+    { name: '/data/f', kind: 'file', sim_minor: 5, sim_major: 4, nat_minor: 3, nat_major:
+        2, diff: -4 },
     // text 3 + data 2 = 5 minor; measured 2 + 1 = 3
-    { name: '/usr/bin/prog', kind: 'text, data, file', sim_minor: 5, sim_major: 0, nat_minor: 2, nat_major: 1, diff: -2 },
+    { name: '/usr/bin/prog', kind: 'text, data, file', sim_minor: 5, sim_major: 0, nat_minor: 2,
+        nat_major: 1, diff: -2 },
     // only measured: the simulated side is empty (null), not 0
-    { name: '[unknown]', kind: 'unknown', sim_minor: null, sim_major: null, nat_minor: 1, nat_major: 0, diff: 1 }
+    { name: '[unknown]', kind: 'unknown', sim_minor: null, sim_major: null, nat_minor: 1, nat_major:
+        0, diff: 1 }
   ]);
   // /usr/lib/vg.so has no fault on either side: left out
   assert.ok(!rows.some((r) => r.name === '/usr/lib/vg.so'));
@@ -185,7 +214,8 @@ test('fault sites by whole stack: addresses removed, frames below main dropped',
   ]);
 });
 
-test('progress: each run over 0–100 % of its own clock, cumulative faults and resident pages', () => {
+test('progress: each run over 0–100 % of its own clock, cumulative faults and resident pages', () =>
+    {
   const pr = C.progress(one(), native());
   assert.strictEqual(pr.clock, 'instructions');
   // union of 0, 25, 50, 75, 100 (sim) and 0, 25, 50, 100 (measured)
@@ -197,16 +227,21 @@ test('progress: each run over 0–100 % of its own clock, cumulative faults and 
   assert.deepStrictEqual(pr.rss.nat, [5, 50, 50, 30]);
   const t = C.progressTable(one(), native());
   const at = (p) => t.rows.find((r) => r.p === p);
-  assert.deepStrictEqual(at(0), { p: 0, sim_faults: 0, nat_faults: 0, sim_rss: null, nat_rss: null });
+  assert.deepStrictEqual(at(0),
+      { p: 0, sim_faults: 0, nat_faults: 0, sim_rss: null, nat_rss: null });
   // at 30 %: the points at 25 %; at 60 %: those at 50 %
   assert.deepStrictEqual(at(30), { p: 30, sim_faults: 1, nat_faults: 60, sim_rss: 1, nat_rss: 5 });
-  assert.deepStrictEqual(at(60), { p: 60, sim_faults: 3, nat_faults: 101, sim_rss: 12, nat_rss: 50 });
-  assert.deepStrictEqual(at(100), { p: 100, sim_faults: 14, nat_faults: 124, sim_rss: 9, nat_rss: 30 });
+  assert.deepStrictEqual(at(60),
+      { p: 60, sim_faults: 3, nat_faults: 101, sim_rss: 12, nat_rss: 50 });
+  assert.deepStrictEqual(at(100),
+      { p: 100, sim_faults: 14, nat_faults: 124, sim_rss: 9, nat_rss: 30 });
 });
 
 test('align keeps a peak on a coarse grid and when two points share one x', () => {
   // two points at x = 50: last 3, max 9
-  const a = C.align([{ points: [[0, 1], [50, 9], [50, 3], [100, 2]] }, { points: [[0, 1], [50, 9], [50, 3], [100, 2]], max: true }]);
+  const a = C.align(
+      [{ points: [[0, 1], [50, 9], [50, 3], [100, 2]] },
+          { points: [[0, 1], [50, 9], [50, 3], [100, 2]], max: true }]);
   assert.deepStrictEqual(a.x, [0, 50, 100]);
   assert.deepStrictEqual(a.values, [[1, 3, 2], [1, 9, 2]]);
   // 9 points on a grid of 0, 25, 50, 75, 100 (maxPoints 4 -> 2 + 1 ... here 5)
@@ -225,14 +260,20 @@ test('align keeps a peak on a coarse grid and when two points share one x', () =
 //           PSS 2 and 3; ends at 8
 function simTree() {
   const a = sim({
-    run: { pid: 10, command: ['/usr/bin/prog'], start_time: 1000, end_time: 1000.010, instructions: 200 },
-    faults: { anon: 6 }, touched: 6, peak: 6, mappings: [{ name: '', kind: 'anon', faults: { anon: 6 } }],
-    timeline: { interval: 100, t: [100, 200], wall_ms: [1000002, 1000010], rss: { anon: [4, 6] }, pss_x1000: [4000, 5000], faults: { anon: [4, 2] } }
+    run: { pid: 10, command: ['/usr/bin/prog'], start_time: 1000, end_time: 1000.010,
+        instructions: 200 },
+    faults: { anon: 6 }, touched: 6, peak: 6, mappings:
+        [{ name: '', kind: 'anon', faults: { anon: 6 } }],
+    timeline: { interval: 100, t: [100, 200], wall_ms: [1000002, 1000010], rss: { anon: [4, 6] },
+        pss_x1000: [4000, 5000], faults: { anon: [4, 2] } }
   });
   const b = sim({
-    run: { pid: 11, ppid: 10, command: ['/usr/bin/prog'], start_time: 1000.004, end_time: 1000.008, instructions: 100, fork_time: 150 },
-    faults: { anon: 4 }, touched: 5, peak: 5, mappings: [{ name: '', kind: 'anon', faults: { anon: 4 } }],
-    timeline: { interval: 50, t: [50, 100], wall_ms: [1000005, 1000008], rss: { anon: [3, 5] }, pss_x1000: [2000, 3000], faults: { anon: [1, 3] } }
+    run: { pid: 11, ppid: 10, command: ['/usr/bin/prog'], start_time: 1000.004, end_time: 1000.008,
+        instructions: 100, fork_time: 150 },
+    faults: { anon: 4 }, touched: 5, peak: 5, mappings:
+        [{ name: '', kind: 'anon', faults: { anon: 4 } }],
+    timeline: { interval: 50, t: [50, 100], wall_ms: [1000005, 1000008], rss: { anon: [3, 5] },
+        pss_x1000: [2000, 3000], faults: { anon: [1, 3] } }
   });
   return [{ name: 'sim.10', data: a }, { name: 'sim.11', data: b }];
 }
@@ -282,13 +323,18 @@ test('files without a timeline are named and left out of the simulated curves', 
 test('--text prints the comparison sections first, then the simulated and the measured run', () => {
   const s = text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat.out', data: native() }]);
   const heads = s.split('\n').filter((l) => /^== .* ==$/.test(l)).map((l) => l.slice(3, -3));
-  assert.deepStrictEqual(heads.slice(0, 5), ['Simulated vs measured', 'Progress: simulated vs measured', 'Faults by mapping: simulated vs measured',
-    'Fault sites by source location: simulated vs measured', 'Fault sites by whole stack: simulated vs measured']);
+  assert.deepStrictEqual(heads.slice(0, 5),
+      ['Simulated vs measured', 'Progress: simulated vs measured',
+          'Faults by mapping: simulated vs measured',
+    'Fault sites by source location: simulated vs measured',
+        'Fault sites by whole stack: simulated vs measured']);
   assert.ok(heads.indexOf('Run') > 4 && heads.indexOf('Measured run') > heads.indexOf('Run'));
   assert.match(s, /^ {2}total faults +128 +124 +-4 +0\.97$/m); // 124 / 128 = 0.96875
-  assert.match(s, /^ {2}peak resident pages +140 \(560 KiB\) +130 \(520 KiB\) +-10 \(-40 KiB\) +0\.93$/m);
+  assert.match(s,
+      /^ {2}peak resident pages +140 \(560 KiB\) +130 \(520 KiB\) +-10 \(-40 KiB\) +0\.93$/m);
   assert.match(s, /^ {2}\(anonymous\) +bss, anon +102 +0 +100 +0 +-2$/m);
   assert.match(s, /^ {2}\[unknown\] +unknown +– +– +1 +0 +\+1$/m);
-  assert.match(s, /^ {6}simulated stack:\n {8}fill \(a\.c:10\)\n {8}main \(a\.c:50\)\n {6}measured stack:/m);
+  assert.match(s,
+      /^ {6}simulated stack:\n {8}fill \(a\.c:10\)\n {8}main \(a\.c:50\)\n {6}measured stack:/m);
   assert.match(s, /^vmtrace-native report: nat\.out$/m);
 });

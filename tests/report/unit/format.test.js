@@ -45,6 +45,7 @@ test('format.command quotes words a shell would split', () => {
 test('format.exit names signals and exec', () => {
   assert.strictEqual(F.exit({ status: 'exit', code: 3 }), 'exit 3');
   assert.strictEqual(F.exit({ status: 'signal', signal: 11 }), 'signal 11 (SIGSEGV)');
+  assert.strictEqual(F.exit({ status: 'signal', signal: null }), 'signal (which not known)');
   assert.strictEqual(F.exit({ status: 'exec' }), 'exec (image replaced)');
 });
 

@@ -6,7 +6,8 @@ const fx = require('../fixtures');
 
 const hm = {
   t_step: 100, buckets: 4,
-  rows: [{ start: 0, end: 8192, mapping: 1 }, { start: 8192, end: 16384, mapping: 1 }, { start: 65536, end: 69632, mapping: 2 }],
+  rows: [{ start: 0, end: 8192, mapping: 1 }, { start: 8192, end: 16384, mapping: 1 },
+      { start: 65536, end: 69632, mapping: 2 }],
   counts: [0, 1, 2, 0, 0, 0, 0, 0, 1, 1, 1, 1]
 };
 
@@ -39,8 +40,10 @@ test('colorOf: white for zero, distinct colours along the ramp', () => {
 });
 
 test('rowGroups joins the rows of one mapping and names it', () => {
-  const g = H.rowGroups(hm, [{ id: 1, name: '[heap]', kind: 'heap' }, { id: 2, name: '', kind: 'anon', file: null }]);
-  assert.deepStrictEqual(g.map((x) => [x.first, x.last, x.name]), [[0, 1, '[heap]'], [2, 2, '[anon]']]);
+  const g = H.rowGroups(hm,
+      [{ id: 1, name: '[heap]', kind: 'heap' }, { id: 2, name: '', kind: 'anon', file: null }]);
+  assert.deepStrictEqual(g.map((x) => [x.first, x.last, x.name]),
+      [[0, 1, '[heap]'], [2, 2, '[anon]']]);
 });
 
 test('pixels: one RGBA pixel per (row, bucket) of the range', () => {

@@ -17,7 +17,7 @@ const assets = {
   uplotJs: 'var uPlot = function () {};',
   uplotCss: '.uplot{}',
   viewerCss: fs.readFileSync(path.join(src, 'viewer.css'), 'utf8'),
-  viewerModules: Object.fromEntries(assetsMod.VIEWER_MODULES.map((m) => [m, fs.readFileSync(path.join(src, m + '.js'), 'utf8')]))
+  viewerModules: assetsMod.viewerModules(assetsMod.sources(path.join(src, '..')))
 };
 
 function page(files) {
@@ -25,13 +25,15 @@ function page(files) {
 }
 
 test('jsonForScript leaves no "<", no U+2028/9, and round-trips', () => {
-  const v = { a: '</script><script>alert(1)</script>', b: '<!-- x -->', c: 'line\u2028sep\u2029', d: 'a & b > c' };
+  const v = { a: '</script><script>alert(1)</script>', b: '<!-- x -->', c: 'line\u2028sep\u2029', d:
+      'a & b > c' };
   const s = html.jsonForScript(v);
   assert.ok(!/[<>&\u2028\u2029]/.test(s), s);
   assert.deepStrictEqual(JSON.parse(s), v);
 });
 
-test('the page has exactly one data block and two scripts, and run strings never appear raw', () => {
+test('the page has exactly one data block and two scripts, and run strings never appear raw', () =>
+    {
   const d = fx.makeFile({});
   const p = page([{ name: 'x<y>.json', data: d }]);
   assert.strictEqual((p.match(/<script/g) || []).length, 3);
@@ -55,9 +57,11 @@ test('the title is escaped', () => {
 
 test('the CSP allows no network and only the inlined scripts, by hash', () => {
   const p = page([{ name: 'f', data: fx.makeFile({}) }]);
-  const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(p)[1].replace(/&#39;/g, "'");
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(p)[1].replace(
+      /&#39;/g, "'");
   assert.match(csp, /default-src 'none'/);
-  assert.ok(!/unsafe-inline'[^;]*script|script-src[^;]*unsafe/.test(csp), 'no unsafe-inline scripts');
+  assert.ok(!/unsafe-inline'[^;]*script|script-src[^;]*unsafe/.test(csp),
+      'no unsafe-inline scripts');
   const scripts = [];
   const re = /<script>([\s\S]*?)<\/script>/g;
   let m;
@@ -76,7 +80,8 @@ test('the viewer bundle is valid JavaScript and defines every module', () => {
 });
 
 test('pack resolves modules by relative name and falls back to the host require', () => {
-  const code = pack.pack({ a: 'module.exports = require("./b").x + 1;', b: 'exports.x = 41;' }, 'out.v = req("a"); out.p = req("path").sep;');
+  const code = pack.pack({ a: 'module.exports = require("./b").x + 1;', b: 'exports.x = 41;' },
+      'out.v = req("a"); out.p = req("path").sep;');
   const out = {};
   vm.runInNewContext(code, { out: out, require: require });
   assert.strictEqual(out.v, 42);

@@ -4,10 +4,12 @@ const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
 const M = require('../../../reports/src/model');
+const views = require('../../../reports/src/views');
 const V = require('../../../reports/src/validate');
 const fx = require('../fixtures');
 
-const real = V.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8'));
+const real = V.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8'));
 
 test('the summary of a real run shows its figures', () => {
   const s = M.summary(real);
@@ -25,8 +27,10 @@ test('the mapping table has one row per mapping and only active fault classes', 
   const t = M.mappingTable(real);
   assert.strictEqual(t.rows.length, real.mappings.length);
   const keys = t.columns.map((c) => c.key);
-  ['name', 'start', 'perms', 'kind', 'touched', 'resident', 'f_total', 'f_anon', 'f_zero', 'f_file_read', 'f_file_cow', 'f_wp_copy'].forEach((k) => assert.ok(keys.includes(k), k));
-  ['f_swap_in', 'f_file_major', 'f_invalid', 'f_major'].forEach((k) => assert.ok(!keys.includes(k), k));
+  ['name', 'start', 'perms', 'kind', 'touched', 'resident', 'f_total', 'f_anon', 'f_zero',
+      'f_file_read', 'f_file_cow', 'f_wp_copy'].forEach((k) => assert.ok(keys.includes(k), k));
+  ['f_swap_in', 'f_file_major', 'f_invalid', 'f_major'].forEach((k) =>
+      assert.ok(!keys.includes(k), k));
   const big = t.rows.find((r) => r.f_anon === 6144);
   assert.strictEqual(big.touched, 4096);
   assert.strictEqual(big.size, 16 << 20);
@@ -44,9 +48,11 @@ test('labels, labels by phase and phases of the phases workload', () => {
   const l = M.labelTable(real);
   assert.deepStrictEqual(l.rows.map((r) => r.name), ['array', 'sparse', 'self']);
   const lp = M.labelPhaseTable(real);
-  assert.deepStrictEqual(lp.rows.map((r) => r.label + '/' + r.phase), ['array/fill', 'array/free', 'sparse/sparse', 'sparse/touchup', 'self/file']);
+  assert.deepStrictEqual(lp.rows.map((r) => r.label + '/' + r.phase),
+      ['array/fill', 'array/free', 'sparse/sparse', 'sparse/touchup', 'self/file']);
   const p = M.phaseTable(real);
-  assert.deepStrictEqual(p.rows.map((r) => r.name), ['main', 'fill', 'scan', 'sparse', 'touchup', 'file', 'free']);
+  assert.deepStrictEqual(p.rows.map((r) => r.name),
+      ['main', 'fill', 'scan', 'sparse', 'touchup', 'file', 'free']);
   assert.strictEqual(p.rows.reduce((s, r) => s + r.touched, 0), real.totals.pages_touched);
 });
 
@@ -57,10 +63,19 @@ test('fault classes table ends with the sums', () => {
   assert.strictEqual(t.rows.find((r) => r.name === 'anon').count, 6157);
 });
 
-test('sections: planned ones only when present', () => {
-  const ids = (d) => M.sections(d).map((s) => s.id);
-  assert.deepStrictEqual(ids(real), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
-  assert.deepStrictEqual(ids(fx.makeFile({})), ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases', 'invalid', 'faultsites', 'simulations']);
+test('views: planned ones only when present, in one order for the page and --text', () => {
+  // The page has the charts (time), --text the sampled timeline (timeline).
+  const ids = (d, how) => views.shown(views.FILE, d, how).map((v) => v.id);
+  assert.deepStrictEqual(ids(real, 'text'),
+      ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
+  assert.deepStrictEqual(ids(real, 'html'),
+      ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases']);
+  assert.deepStrictEqual(ids(fx.makeFile({}), 'text'),
+      ['summary', 'classes', 'pagetables', 'mappings', 'labels', 'labelphases', 'phases',
+          'timeline', 'invalid', 'faultsites', 'simulations']);
+  assert.deepStrictEqual(ids(fx.makeFile({}), 'html'),
+      ['summary', 'classes', 'pagetables', 'time', 'mappings', 'labels', 'labelphases', 'phases',
+          'invalid', 'faultsites', 'simulations']);
 });
 
 test('the timeline table downsamples and sums faults between rows', () => {
@@ -70,7 +85,8 @@ test('the timeline table downsamples and sums faults between rows', () => {
   assert.strictEqual(t.rows[0].t, d.timeline.t[0]);
   assert.strictEqual(t.rows[9].t, d.timeline.t[95]);
   let all = 0;
-  Object.keys(d.timeline.faults).forEach((k) => { if (k !== 'invalid') all += d.timeline.faults[k].reduce((a, b) => a + b, 0); });
+  Object.keys(d.timeline.faults).forEach((k) =>
+      { if (k !== 'invalid') all += d.timeline.faults[k].reduce((a, b) => a + b, 0); });
   assert.strictEqual(t.rows.reduce((s, r) => s + r.faults, 0), all);
   assert.strictEqual(M.timelineTable(real), null);
 });

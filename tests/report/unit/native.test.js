@@ -15,21 +15,14 @@ const fx = require('../fixtures');
 
 const reports = path.join(__dirname, '..', '..', '..', 'reports');
 const cmd = path.join(reports, 'vmtrace-report');
-const haveUplot = fs.existsSync(path.join(reports, 'node_modules', 'uplot', 'dist', 'uPlot.iife.min.js'));
+const haveUplot =
+    fs.existsSync(path.join(process.env.VMTRACE_UPLOT_DIR ||
+        path.join(reports, 'node_modules', 'uplot', 'dist'), 'uPlot.iife.min.js'));
 const noUplot = haveUplot ? false : 'uPlot not installed (npm ci in reports/)';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-native-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function problem(s) {
-  try {
-    V.parse(s);
-  } catch (e) {
-    assert.ok(e instanceof V.VmtraceFormatError, 'a VmtraceFormatError, not ' + e);
-    assert.ok(!/\n/.test(e.message), 'one line: ' + e.message);
-    return e.message;
-  }
-  return null;
-}
+const problem = fx.problem;
 function mutate(fn) {
   const d = fx.makeNative({});
   fn(d);
@@ -47,50 +40,73 @@ test('a vmtrace-native file is recognised by its format and accepted', () => {
 });
 
 test('missing keys are named by their path', () => {
-  assert.strictEqual(problem(mutate((d) => { delete d.totals.faults.minor; })), 'missing key totals.faults.minor');
-  assert.strictEqual(problem(mutate((d) => { delete d.totals.rusage.maxrss_kib; })), 'missing key totals.rusage.maxrss_kib');
-  assert.strictEqual(problem(mutate((d) => { delete d.processes[1].mappings[0].pages_faulted; })), 'missing key processes[1].mappings[0].pages_faulted');
-  assert.strictEqual(problem(mutate((d) => { delete d.processes[0].comm; })), 'missing key processes[0].comm');
-  assert.strictEqual(problem(mutate((d) => { delete d.timeline.faults.major; })), 'missing key timeline.faults.major');
+  assert.strictEqual(problem(mutate((d) => { delete d.totals.faults.minor; })),
+      'missing key totals.faults.minor');
+  assert.strictEqual(problem(mutate((d) => { delete d.totals.rusage.maxrss_kib; })),
+      'missing key totals.rusage.maxrss_kib');
+  assert.strictEqual(problem(mutate((d) => { delete d.processes[1].mappings[0].pages_faulted; })),
+      'missing key processes[1].mappings[0].pages_faulted');
+  assert.strictEqual(problem(mutate((d) => { delete d.processes[0].comm; })),
+      'missing key processes[0].comm');
+  assert.strictEqual(problem(mutate((d) => { delete d.timeline.faults.major; })),
+      'missing key timeline.faults.major');
   assert.strictEqual(problem(mutate((d) => { delete d.fault_sites; })), 'missing key fault_sites');
   assert.strictEqual(problem(mutate((d) => { delete d.command; })), 'missing key command');
 });
 
 test('wrong types and inconsistent timelines are refused', () => {
-  assert.strictEqual(problem(mutate((d) => { d.start_time = '1795317411'; })), 'start_time should be number, not string');
-  assert.strictEqual(problem(mutate((d) => { d.processes[0].end_time = 'never'; })), 'processes[0].end_time should be number or null, not string');
-  assert.strictEqual(problem(mutate((d) => { d.totals.recorded = 1.5; })), 'totals.recorded should be int, not number');
-  assert.strictEqual(problem(mutate((d) => { d.command = ['ok', 3]; })), 'command[1] should be string, not number');
-  assert.strictEqual(problem(mutate((d) => { d.timeline.rss.pop(); })), 'timeline.rss has 199 entries, timeline.t_ms has 200');
-  assert.strictEqual(problem(mutate((d) => { d.timeline.faults.minor.push(1); })), 'timeline.faults.minor has 201 entries, timeline.t_ms has 200');
-  assert.strictEqual(problem(mutate((d) => { d.fault_sites[2].stack = 'main'; })), 'fault_sites[2].stack should be array, not string');
+  assert.strictEqual(problem(mutate((d) => { d.start_time = '1795317411'; })),
+      'start_time should be number, not string');
+  assert.strictEqual(problem(mutate((d) => { d.processes[0].end_time = 'never'; })),
+      'processes[0].end_time should be number or null, not string');
+  assert.strictEqual(problem(mutate((d) => { d.totals.recorded = 1.5; })),
+      'totals.recorded should be int, not number');
+  assert.strictEqual(problem(mutate((d) => { d.command = ['ok', 3]; })),
+      'command[1] should be string, not number');
+  assert.strictEqual(problem(mutate((d) => { d.timeline.rss.pop(); })),
+      'timeline.rss has 199 entries, timeline.t_ms has 200');
+  assert.strictEqual(problem(mutate((d) => { d.timeline.faults.minor.push(1); })),
+      'timeline.faults.minor has 201 entries, timeline.t_ms has 200');
+  assert.strictEqual(problem(mutate((d) => { d.fault_sites[2].stack = 'main'; })),
+      'fault_sites[2].stack should be array, not string');
 });
 
 test('an unknown version, a truncated file, another format', () => {
-  assert.strictEqual(problem(mutate((d) => { d.version = 2; })), 'unsupported vmtrace-native version 2 (this vmtrace-report reads version 1)');
+  assert.strictEqual(problem(mutate((d) => { d.version = 2; })),
+      'unsupported vmtrace-native version 2 (this vmtrace-report reads version 1)');
   const s = JSON.stringify(fx.makeNative({}));
   assert.strictEqual(problem(s.slice(0, 700)), 'truncated: the JSON ends after 700 bytes');
-  assert.strictEqual(problem('{"format": "perf-script", "version": 1}'), 'not a vmtrace output file (format is "perf-script", not "vmtrace-out" or "vmtrace-native")');
+  assert.strictEqual(problem('{"format": "perf-script", "version": 1}'),
+      'not a vmtrace output file (format is "perf-script", not "vmtrace-out" or "vmtrace-native")');
 });
 
 // A measured run worked out by hand: 2 processes, 5 samples.
 function small() {
   const mm = (a, b) => ({ minor: a, major: b, total: a + b });
   return V.validate({
-    format: 'vmtrace-native', version: 1, tool: { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0-test' },
+    format: 'vmtrace-native', version: 1, tool:
+        { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0-test' },
     options: { call_graph: 'fp', stack_depth: 8, stack_bytes: 0 }, page_size: 4096,
-    command: ['./a.out', 'it\'s'], start_time: 100, end_time: 102.5, exit: { status: 'signal', signal: 11 },
-    totals: { faults: mm(30, 2), recorded: 31, lost: 1, peak_resident_pages: 256, rusage: { minflt: 35, majflt: 2, maxrss_kib: 900 } },
+    command: ['./a.out', 'it\'s'], start_time: 100, end_time: 102.5, exit:
+        { status: 'signal', signal: 11 },
+    totals: { faults: mm(30, 2), recorded: 31, lost: 1, peak_resident_pages: 256, rusage:
+        { minflt: 35, majflt: 2, maxrss_kib: 900 } },
     processes: [
-      { pid: 7, ppid: 6, comm: 'a.out', execs: 1, start_time: 100, end_time: 102.5, faults: mm(25, 2), peak_resident_pages: 200,
+      { pid: 7, ppid: 6, comm: 'a.out', execs: 1, start_time: 100, end_time: 102.5, faults:
+          mm(25, 2), peak_resident_pages: 200,
         mappings: [
-          { name: '/tmp/a.out', kind: 'file', start: 0x400000, end: 0x402000, faults: mm(2, 2), pages_faulted: 2 },
-          { name: '', kind: 'anon', start: 0x7f0000000000, end: 0x7f0000100000, faults: mm(23, 0), pages_faulted: 20 }
+          { name: '/tmp/a.out', kind: 'file', start: 0x400000, end: 0x402000, faults: mm(2, 2),
+              pages_faulted: 2 },
+          { name: '', kind: 'anon', start: 0x7f0000000000, end: 0x7f0000100000, faults: mm(23, 0),
+              pages_faulted: 20 }
         ] },
-      { pid: 8, ppid: 7, comm: 'a.out', execs: 0, start_time: 101, end_time: null, faults: mm(5, 0), peak_resident_pages: 56,
-        mappings: [{ name: '[stack]', kind: 'stack', start: 0x7ffd00000000, end: 0x7ffd00021000, faults: mm(5, 0), pages_faulted: 5 }] }
+      { pid: 8, ppid: 7, comm: 'a.out', execs: 0, start_time: 101, end_time: null, faults: mm(5, 0),
+          peak_resident_pages: 56,
+        mappings: [{ name: '[stack]', kind: 'stack', start: 0x7ffd00000000, end: 0x7ffd00021000,
+            faults: mm(5, 0), pages_faulted: 5 }] }
     ],
-    timeline: { interval_ms: 500, t_ms: [500, 1000, 1500, 2000, 2500], wall_ms: [100500, 101000, 101500, 102000, 102500],
+    timeline: { interval_ms: 500, t_ms: [500, 1000, 1500, 2000, 2500], wall_ms:
+        [100500, 101000, 101500, 102000, 102500],
       rss: [10, 20, 250, 256, 100], faults: { minor: [5, 6, 7, 8, 4], major: [0, 1, 0, 0, 1] } },
     fault_sites: [{ 'class': 'minor', count: 23, stack: ['0x401000: main (a.c:3)'] }]
   });
@@ -113,12 +129,14 @@ test('the measured run summary', () => {
 
 test('processes and mappings tables', () => {
   const p = N.processTable(small());
-  assert.deepStrictEqual(p.rows.map((r) => [r.pid, r.started, r.lived, r.total, r.mappings, r.faulted]), [
+  assert.deepStrictEqual(
+      p.rows.map((r) => [r.pid, r.started, r.lived, r.total, r.mappings, r.faulted]), [
     [7, 0, 2.5, 27, 2, 22],
     [8, 1, null, 5, 1, 5]
   ]);
   const m = N.mappingTable(small());
-  assert.deepStrictEqual(m.columns.map((c) => c.key), ['pid', 'name', 'start', 'size', 'kind', 'faulted', 'total', 'minor', 'major']);
+  assert.deepStrictEqual(m.columns.map((c) => c.key),
+      ['pid', 'name', 'start', 'size', 'kind', 'faulted', 'total', 'minor', 'major']);
   assert.deepStrictEqual(m.rows.map((r) => [r.pid, r.name, r.size, r.total]), [
     [7, '/tmp/a.out', 8192, 4], [7, '[anon]', 1048576, 23], [8, '[stack]', 0x21000, 5]
   ]);
@@ -138,14 +156,16 @@ test('the timeline for --text: rows spread over the samples, faults since the pr
 test('--text of a native file alone', () => {
   const s = text.render([{ name: 'native.7', data: small() }]);
   const heads = s.split('\n').filter((l) => /^== .* ==$/.test(l)).map((l) => l.slice(3, -3));
-  assert.deepStrictEqual(heads, ['Measured run', 'Processes', 'Timeline', 'Mappings', 'Fault sites']);
+  assert.deepStrictEqual(heads,
+      ['Measured run', 'Processes', 'Timeline', 'Mappings', 'Fault sites']);
   assert.match(s, /^vmtrace-native report: native\.7$/m);
 });
 
 // ---- the command -------------------------------------------------------------
 
 function run(args) {
-  return child_process.spawnSync(process.execPath, [cmd].concat(args), { encoding: 'utf8', cwd: tmp });
+  return child_process.spawnSync(process.execPath, [cmd].concat(args),
+      { encoding: 'utf8', cwd: tmp });
 }
 function write(name, data) {
   const p = path.join(tmp, name);
@@ -159,7 +179,8 @@ test('two native files: one line, status 2, nothing written', () => {
   const sim = write('s1', fx.makeFile({ planned: false }));
   const r = run([sim, a, b, '-o', path.join(tmp, 'two.html')]);
   assert.strictEqual(r.status, 2);
-  assert.strictEqual(r.stderr, 'vmtrace-report: 2 vmtrace-native files (' + a + ', ' + b + '): a report shows at most one measured run\n');
+  assert.strictEqual(r.stderr, 'vmtrace-report: 2 vmtrace-native files (' + a + ', ' + b +
+      '): a report shows at most one measured run\n');
   assert.strictEqual(r.stdout, '');
   assert.ok(!fs.existsSync(path.join(tmp, 'two.html')));
 });
@@ -168,7 +189,8 @@ test('a native file with the files of two runs: one line, status 2', () => {
   const w = fx.writeAll(path.join(tmp, 'fx'));
   const r = run(w.tree.concat([w.native, '--text']));
   assert.strictEqual(r.status, 2);
-  assert.strictEqual(r.stderr, 'vmtrace-report: comparing with ' + w.native + ' needs the vmtrace-out files of one run, not 2 (roots: pid 100, pid 200)\n');
+  assert.strictEqual(r.stderr, 'vmtrace-report: comparing with ' + w.native +
+      ' needs the vmtrace-out files of one run, not 2 (roots: pid 100, pid 200)\n');
   assert.strictEqual(r.stdout, '');
 });
 
@@ -176,8 +198,10 @@ test('a bad native file: "vmtrace-report: FILE: problem", status 1', () => {
   const s = JSON.stringify(fx.makeNative({}));
   const cases = [
     [write('trunc.native', s.slice(0, 1234)), 'truncated: the JSON ends after 1234 bytes'],
-    [write('nokey.native', mutate((d) => { delete d.totals.faults.minor; })), 'missing key totals.faults.minor'],
-    [write('v2.native', mutate((d) => { d.version = 2; })), 'unsupported vmtrace-native version 2 (this vmtrace-report reads version 1)']
+    [write('nokey.native', mutate((d) => { delete d.totals.faults.minor; })),
+        'missing key totals.faults.minor'],
+    [write('v2.native', mutate((d) => { d.version = 2; })),
+        'unsupported vmtrace-native version 2 (this vmtrace-report reads version 1)']
   ];
   cases.forEach(([file, msg]) => {
     const r = run([file, '--text']);
@@ -187,7 +211,8 @@ test('a bad native file: "vmtrace-report: FILE: problem", status 1', () => {
   });
 });
 
-test('a native file alone and with one simulated run, as text and as HTML', { skip: noUplot }, () => {
+test('a native file alone and with one simulated run, as text and as HTML',
+    { skip: noUplot }, () => {
   const nat = write('nat.json', fx.makeNative({}));
   const sim = write('sim.json', fx.makeFile({}));
   let r = run([nat, '--text']);
@@ -201,11 +226,13 @@ test('a native file alone and with one simulated run, as text and as HTML', { sk
   assert.strictEqual(r.status, 0, r.stderr);
   assert.match(r.stderr, /\(2 files, \d+ KiB\)/);
   const page = fs.readFileSync(out, 'utf8');
-  assert.match(page, /<title>vmtrace report: synthetic \(pid 4242\), simulated vs measured<\/title>/);
+  assert.match(page,
+      /<title>vmtrace report: synthetic \(pid 4242\), simulated vs measured<\/title>/);
   // the markup-like mapping name and comm are in the page only escaped
   assert.ok(page.indexOf('<img src=x') < 0 && page.indexOf('<b>synth</b>') < 0);
   assert.ok(page.indexOf('\\u003cimg src=x onerror=alert(1)\\u003e.so') >= 0);
   r = run([nat, '-o', out]);
   assert.strictEqual(r.status, 0, r.stderr);
-  assert.match(fs.readFileSync(out, 'utf8'), /<title>vmtrace report: synthetic \(measured\)<\/title>/);
+  assert.match(fs.readFileSync(out, 'utf8'),
+      /<title>vmtrace report: synthetic \(measured\)<\/title>/);
 });

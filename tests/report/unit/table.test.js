@@ -14,7 +14,8 @@ const spec = {
     { key: 'count', title: 'n', num: true, fmt: (v) => (v === null ? '' : String(v)) }
   ],
   rows: [
-    { name: 'b', count: 10 }, { name: 'a', count: 2 }, { name: 'c', count: null }, { name: 'a', count: 30 }
+    { name: 'b', count: 10 }, { name: 'a', count: 2 }, { name: 'c', count: null },
+        { name: 'a', count: 30 }
   ]
 };
 
@@ -23,13 +24,18 @@ test('sortRows sorts numbers numerically, empty values last both ways, stably', 
   assert.deepStrictEqual(T.sortRows(spec.rows, n, false).map((r) => r.count), [2, 10, 30, null]);
   assert.deepStrictEqual(T.sortRows(spec.rows, n, true).map((r) => r.count), [30, 10, 2, null]);
   const name = spec.columns[0];
-  assert.deepStrictEqual(T.sortRows(spec.rows, name, false).map((r) => r.name + r.count), ['a2', 'a30', 'b10', 'cnull']);
-  assert.deepStrictEqual(T.sortRows(spec.rows, name, true).map((r) => r.name + r.count), ['cnull', 'b10', 'a2', 'a30']);
-  assert.deepStrictEqual(spec.rows.map((r) => r.name), ['b', 'a', 'c', 'a'], 'the input is not changed');
+  assert.deepStrictEqual(T.sortRows(spec.rows, name, false).map((r) => r.name + r.count),
+      ['a2', 'a30', 'b10', 'cnull']);
+  assert.deepStrictEqual(T.sortRows(spec.rows, name, true).map((r) => r.name + r.count),
+      ['cnull', 'b10', 'a2', 'a30']);
+  assert.deepStrictEqual(spec.rows.map((r) => r.name), ['b', 'a', 'c', 'a'],
+      'the input is not changed');
 });
 
 test('toText aligns columns, numbers to the right', () => {
-  const s = T.toText({ id: 'x', title: 'x', columns: spec.columns, rows: [{ name: 'long name', count: 5 }, { name: 'x', count: 12345 }] });
+  const s = T.toText(
+      { id: 'x', title: 'x', columns: spec.columns, rows:
+          [{ name: 'long name', count: 5 }, { name: 'x', count: 12345 }] });
   assert.strictEqual(s, [
     'name           n',
     'long name      5',
@@ -40,7 +46,8 @@ test('toText aligns columns, numbers to the right', () => {
 test('toText prints stacks under their row and makes control characters visible', () => {
   const s = T.toText({
     id: 'x', title: 'x',
-    columns: [{ key: 'c', title: 'class', num: false }, { key: 'stack', title: 'stack', stack: true }],
+    columns: [{ key: 'c', title: 'class', num: false },
+        { key: 'stack', title: 'stack', stack: true }],
     rows: [{ c: 'anon\x1b[2J', stack: ['0x1: f (a.c:1)', '0x2: main'] }]
   });
   assert.strictEqual(s, 'class\nanon\\x1b[2J\n      0x1: f (a.c:1)\n      0x2: main');
@@ -71,7 +78,8 @@ test('clicking a header sorts by it, clicking again reverses', () => {
   assert.strictEqual(ths[1].getAttribute('aria-sort'), 'ascending');
   assert.strictEqual(ths[0].getAttribute('aria-sort'), 'none');
   ths[0].click();
-  assert.deepStrictEqual(el.all('tbody')[0].all('tr').map((tr) => tr.all('td')[0].textContent), ['a', 'a', 'b', 'c']);
+  assert.deepStrictEqual(el.all('tbody')[0].all('tr').map((tr) => tr.all('td')[0].textContent),
+      ['a', 'a', 'b', 'c']);
 });
 
 test('render with a limit shows a button for the remaining rows', () => {

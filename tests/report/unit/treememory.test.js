@@ -17,7 +17,9 @@ const fx = require('../fixtures');
 // timeline). opts: exit, fork_time, pss_pages (for files without timeline).
 function img(name, pid, ppid, start, end, samples, opts) {
   opts = opts || {};
-  const d = fx.makeFile({ pid: pid, ppid: ppid, planned: false, xss: false, scale: 0.1, exit: opts.exit, fork_time: opts.fork_time, command: opts.command || ['./prog'] });
+  const d = fx.makeFile(
+      { pid: pid, ppid: ppid, planned: false, xss: false, scale: 0.1, exit: opts.exit, fork_time:
+          opts.fork_time, command: opts.command || ['./prog'] });
   d.run.start_time = start / 1000;
   d.run.end_time = end / 1000;
   if (samples) {
@@ -37,7 +39,8 @@ function img(name, pid, ppid, start, end, samples, opts) {
     d.totals.uss_pages = last[3];
   } else {
     if (opts.peak) d.totals.resident_pages = d.totals.peak_resident_pages = opts.peak;
-    if (opts.pss_pages === undefined) { delete d.totals.pss_pages; delete d.totals.uss_pages; } else {
+    if (opts.pss_pages === undefined) {
+        delete d.totals.pss_pages; delete d.totals.uss_pages; } else {
       d.totals.pss_pages = opts.pss_pages;
       d.totals.uss_pages = opts.uss_pages;
     }
@@ -66,8 +69,11 @@ function byPid(m, pid) {
 //   peak RSS: 350 + 320 = 670, the region twice.
 function shared300() {
   return [
-    img('out.10', 10, 1, 1000, 1200, [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350], [1200, 350, 350, 350]]),
-    img('out.11', 11, 10, 1010, 1100, [[1030, 320, 170, 20], [1090, 320, 170, 20]], { fork_time: 5000 })
+    img('out.10', 10, 1, 1000, 1200,
+        [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350],
+            [1200, 350, 350, 350]]),
+    img('out.11', 11, 10, 1010, 1100, [[1030, 320, 170, 20], [1090, 320, 170, 20]],
+        { fork_time: 5000 })
   ];
 }
 
@@ -77,7 +83,8 @@ test('two processes sharing 300 pages: the tree peak counts them once', () => {
   assert.strictEqual(m.peak.ms, 1030);
   assert.strictEqual(m.naive, 670);
   assert.strictEqual(m.approximate, false);
-  assert.deepStrictEqual([1000, 1020, 1030, 1099, 1100, 1149, 1150, 1199, 1200].map((t) => tree.memoryAt(m, t)),
+  assert.deepStrictEqual(
+      [1000, 1020, 1030, 1099, 1100, 1149, 1150, 1199, 1200].map((t) => tree.memoryAt(m, t)),
     [350, 200, 370, 370, 200, 200, 350, 350, 0]);
   assert.strictEqual(byPid(m, 10).at_peak, 200);
   assert.strictEqual(byPid(m, 11).at_peak, 170);
@@ -97,11 +104,13 @@ test('two processes sharing 300 pages: the tree peak counts them once', () => {
 test('a child outliving its parent: the parent stops counting at its end', () => {
   const m = memOf([
     img('out.10', 10, 1, 1000, 1050, [[1000, 350, 350, 350], [1020, 350, 200, 50]]),
-    img('out.11', 11, 10, 1010, 1200, [[1030, 320, 170, 20], [1060, 320, 170, 20], [1100, 320, 320, 320]], { fork_time: 5000 })
+    img('out.11', 11, 10, 1010, 1200,
+        [[1030, 320, 170, 20], [1060, 320, 170, 20], [1100, 320, 320, 320]], { fork_time: 5000 })
   ]);
   assert.strictEqual(m.peak.pages, 370);
   assert.strictEqual(m.peak.ms, 1030);
-  assert.deepStrictEqual([1049, 1050, 1055, 1099, 1100, 1199, 1200].map((t) => tree.memoryAt(m, t)), [370, 170, 170, 170, 320, 320, 0]);
+  assert.deepStrictEqual([1049, 1050, 1055, 1099, 1100, 1199, 1200].map((t) => tree.memoryAt(m, t)),
+      [370, 170, 170, 170, 320, 320, 0]);
   assert.strictEqual(m.naive, 350 + 320);
 });
 
@@ -112,16 +121,20 @@ test('a child outliving its parent: the parent stops counting at its end', () =>
 //   | 1100: 50 | 1200: 0. Naive: Q's peak RSS over its images, 500, + 50.
 function execTree(exec1End) {
   return [
-    img('out.20.exec1', 20, 1, 1000, exec1End, [[1010, 100, 100, 100], [1040, 120, 120, 120]], { exit: { status: 'exec' }, command: ['./a'] }),
-    img('out.20', 20, 1, 1052, 1100, [[1060, 300, 300, 300], [1090, 500, 500, 500]], { command: ['./b'] }),
-    img('out.21', 21, 20, 1020, 1200, [[1030, 50, 50, 50], [1150, 50, 50, 50]], { fork_time: 3000, command: ['./a'] })
+    img('out.20.exec1', 20, 1, 1000, exec1End, [[1010, 100, 100, 100], [1040, 120, 120, 120]],
+        { exit: { status: 'exec' }, command: ['./a'] }),
+    img('out.20', 20, 1, 1052, 1100, [[1060, 300, 300, 300], [1090, 500, 500, 500]],
+        { command: ['./b'] }),
+    img('out.21', 21, 20, 1020, 1200, [[1030, 50, 50, 50], [1150, 50, 50, 50]],
+        { fork_time: 3000, command: ['./a'] })
   ];
 }
 
 test('a process that execs contributes each image over its own span', () => {
   const m = memOf(execTree(1050));
   assert.strictEqual(m.processes.length, 2);
-  assert.deepStrictEqual([1010, 1030, 1045, 1050, 1055, 1060, 1090, 1100, 1200].map((t) => tree.memoryAt(m, t)),
+  assert.deepStrictEqual(
+      [1010, 1030, 1045, 1050, 1055, 1060, 1090, 1100, 1200].map((t) => tree.memoryAt(m, t)),
     [100, 150, 170, 50, 50, 350, 550, 50, 0]);
   assert.strictEqual(m.peak.pages, 550);
   assert.strictEqual(m.peak.ms, 1090);
@@ -146,8 +159,11 @@ test('overlapping exec images do not count twice', () => {
 // 350 after; never 350 + 170.
 test('an exit and another process\'s sample in the same millisecond', () => {
   const m = memOf([
-    img('out.10', 10, 1, 1000, 1100, [[1000, 350, 350, 350], [1020, 350, 200, 50], [1080, 350, 350, 350], [1100, 350, 350, 350]]),
-    img('out.11', 11, 10, 1010, 1080, [[1030, 320, 170, 20], [1080, 320, 170, 20]], { fork_time: 5000 })
+    img('out.10', 10, 1, 1000, 1100,
+        [[1000, 350, 350, 350], [1020, 350, 200, 50], [1080, 350, 350, 350],
+            [1100, 350, 350, 350]]),
+    img('out.11', 11, 10, 1010, 1080, [[1030, 320, 170, 20], [1080, 320, 170, 20]],
+        { fork_time: 5000 })
   ]);
   assert.strictEqual(m.peak.pages, 370);
   assert.strictEqual(m.peak.ms, 1030);
@@ -158,7 +174,8 @@ test('an exit and another process\'s sample in the same millisecond', () => {
 // A child whose only sample is taken at its exit still shows, just before.
 test('a process sampled only at its exit is counted at that moment', () => {
   const m = memOf([
-    img('out.10', 10, 1, 1000, 1200, [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350]]),
+    img('out.10', 10, 1, 1000, 1200,
+        [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350]]),
     img('out.11', 11, 10, 1010, 1080, [[1080, 320, 170.5, 20]], { fork_time: 5000 })
   ]);
   assert.strictEqual(m.peak.pages, 370.5);
@@ -171,11 +188,13 @@ test('a process sampled only at its exit is counted at that moment', () => {
 test('files without timeline contribute their PSS at exit, and the result is approximate', () => {
   const m = memOf([
     img('out.10', 10, 1, 1000, 1100, null, { pss_pages: 250, uss_pages: 100, peak: 400 }),
-    img('out.11', 11, 10, 1020, 1080, null, { pss_pages: 170.5, uss_pages: 20, fork_time: 5000, peak: 321 })
+    img('out.11', 11, 10, 1020, 1080, null,
+        { pss_pages: 170.5, uss_pages: 20, fork_time: 5000, peak: 321 })
   ]);
   assert.strictEqual(m.peak.pages, 420.5);
   assert.strictEqual(m.peak.ms, 1020);
-  assert.deepStrictEqual([999, 1000, 1019, 1020, 1080, 1100].map((t) => tree.memoryAt(m, t)), [0, 250, 250, 420.5, 250, 0]);
+  assert.deepStrictEqual([999, 1000, 1019, 1020, 1080, 1100].map((t) => tree.memoryAt(m, t)),
+      [0, 250, 250, 420.5, 250, 0]);
   assert.strictEqual(m.naive, 721);
   assert.strictEqual(m.approximate, true);
   assert.strictEqual(m.notes.length, 2);
@@ -184,20 +203,24 @@ test('files without timeline contribute their PSS at exit, and the result is app
 });
 
 test('a file with a timeline and one without mix; without PSS the resident pages count', () => {
-  const real = V.parse(fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8'));
+  const real = V.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'data', 'phases.vmtrace.out'), 'utf8'));
   const s = tree.imageMemory(real);
   assert.strictEqual(s.pss[0], real.totals.resident_pages * 1000);
   assert.match(s.approx, /no PSS/);
   const m = memOf([
-    img('out.10', 10, 1, 1000, 1200, [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350]]),
-    img('out.11', 11, 10, 1010, 1100, null, { pss_pages: 170, uss_pages: 20, fork_time: 5000, peak: 320 })
+    img('out.10', 10, 1, 1000, 1200,
+        [[1000, 350, 350, 350], [1020, 350, 200, 50], [1150, 350, 350, 350]]),
+    img('out.11', 11, 10, 1010, 1100, null,
+        { pss_pages: 170, uss_pages: 20, fork_time: 5000, peak: 320 })
   ]);
   // C counts 170 from its start (1010): 1010: 350 + 170 | 1020: 200 + 170
   assert.strictEqual(m.peak.pages, 520);
   assert.strictEqual(m.peak.ms, 1010);
   assert.strictEqual(tree.memoryAt(m, 1020), 370);
   assert.strictEqual(m.approximate, true);
-  assert.deepStrictEqual(m.notes, ['out.11: no timeline: its PSS at exit counted over its lifetime']);
+  assert.deepStrictEqual(m.notes,
+      ['out.11: no timeline: its PSS at exit counted over its lifetime']);
 });
 
 test('the tree table has peak RSS, PSS, USS and the PSS at the tree peak', () => {
@@ -206,7 +229,8 @@ test('the tree table has peak RSS, PSS, USS and the PSS at the tree peak', () =>
   const tab = tree.treeTable(files, t);
   const keys = tab.columns.map((c) => c.key);
   ['peak', 'pss_peak', 'uss_peak', 'at_peak'].forEach((k) => assert.ok(keys.includes(k), k));
-  assert.deepStrictEqual(tab.rows.map((r) => [r.pid, r.peak, r.pss_peak, r.uss_peak, r.at_peak]), [[10, 350, 350, 350, 200], [11, 320, 170, 20, 170]]);
+  assert.deepStrictEqual(tab.rows.map((r) => [r.pid, r.peak, r.pss_peak, r.uss_peak, r.at_peak]),
+      [[10, 350, 350, 350, 200], [11, 320, 170, 20, 170]]);
   const col = tab.columns.find((c) => c.key === 'pss_peak');
   assert.strictEqual(col.fmt(1135.5, { approx: false }), '1,135.5');
   assert.strictEqual(col.fmt(250, { approx: true }), '~250');
@@ -219,8 +243,10 @@ test('the tree memory chart stacks each process\'s PSS and marks the peak', () =
   assert.strictEqual(specs.length, 1);
   const spec = specs[0];
   assert.strictEqual(spec.id, 'chart-tree-memory');
-  assert.deepStrictEqual(spec.series.map((s) => s.label), ['pid 10 prog', 'pid 11 prog', 'tree (Σ PSS)']);
-  assert.deepStrictEqual(spec.series[1].values, spec.series[2].values, 'the stack\'s top is the tree');
+  assert.deepStrictEqual(spec.series.map((s) => s.label),
+      ['pid 10 prog', 'pid 11 prog', 'tree (Σ PSS)']);
+  assert.deepStrictEqual(spec.series[1].values, spec.series[2].values,
+      'the stack\'s top is the tree');
   assert.strictEqual(spec.marker.x, 0.03);
   assert.strictEqual(spec.marker.y, 370);
   assert.strictEqual(spec.x[0], 0);
@@ -232,7 +258,8 @@ test('the tree memory chart stacks each process\'s PSS and marks the peak', () =
 test('many processes: the chart keeps the largest and sums the others', () => {
   const files = [img('out.1', 1, 0, 1000, 2000, [[1000, 10, 10, 10], [2000, 10, 10, 10]])];
   for (let k = 0; k < 20; k++) {
-    files.push(img('out.' + (100 + k), 100 + k, 1, 1100, 1900, [[1100 + k, 5 + k, 5 + k, 5 + k], [1900, 5 + k, 5 + k, 5 + k]], { fork_time: 100 * k }));
+    files.push(img('out.' + (100 + k), 100 + k, 1, 1100, 1900,
+        [[1100 + k, 5 + k, 5 + k, 5 + k], [1900, 5 + k, 5 + k, 5 + k]], { fork_time: 100 * k }));
   }
   const t = tree.build(files);
   const spec = C.treeMemorySpecs(files, t)[0];
@@ -254,7 +281,8 @@ test('--text has a Tree memory section with the peak, when, and the naive sum', 
   assert.ok(!/approximate/.test(s));
   const a = text.render([
     img('out.10', 10, 1, 1000, 1100, null, { pss_pages: 250, uss_pages: 100, peak: 400 }),
-    img('out.11', 11, 10, 1020, 1080, null, { pss_pages: 170.5, uss_pages: 20, fork_time: 5000, peak: 321 })
+    img('out.11', 11, 10, 1020, 1080, null,
+        { pss_pages: 170.5, uss_pages: 20, fork_time: 5000, peak: 321 })
   ]);
   assert.match(a, /^ {2}tree peak {2}420\.5 pages \(1,682 KiB\)$/m);
   assert.match(a, /^ {2}approximate: 2 files lack a PSS timeline:$/m);

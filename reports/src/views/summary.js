@@ -1,0 +1,29 @@
+'use strict';
+// Run: what ran, how it ended and the headline figures of one file.
+
+var F = require('../format');
+var M = require('../model');
+var tree = require('../tree');
+var plain = require('../plain');
+
+function html(p, d) {
+  var t = d.totals;
+  var ps = p.ps;
+  var sec = p.section('summary',
+    'Run: pid ' + d.run.pid + (p.several ? ' (' + tree.basename(p.file.name) + ')' : ''), null,
+    { toc: 'Run' });
+  p.overview(sec, M.summary(d).items, [
+    ['faults', F.int(t.faults.total),
+      F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major'],
+    ['pages touched', F.bytes(t.pages_touched * ps), F.int(t.pages_touched) + ' pages'],
+    ['peak resident', F.bytes(t.peak_resident_pages * ps),
+      F.int(t.peak_resident_pages) + ' pages'],
+    ['instructions', F.si(d.run.instructions), F.int(d.run.instructions)]
+  ]);
+}
+
+function text(d) {
+  return plain.summarySection(M.summary(d));
+}
+
+module.exports = { id: 'summary', html: html, text: text };

@@ -1,0 +1,92 @@
+/* mlock_test.c: mlock, munlock, MAP_LOCKED, mlockall: populating, locked
+   PTEs, merges; populating a mapping longer than its file.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "unit.h"
+
+static void t_mlock(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   int id = map_anon(mm, BASE, 8, RW);
+   vt_mlock(mm, BASE + 4 * PG, 4 * PG, true);
+   /* Populating writes private writable pages (breaking COW): 4 anon
+      faults, resident, but no page touched. */
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(4, mm->rss);
+   EXPECT_EQ(0, mm->total.touched);
+   EXPECT_EQ(0, mm->maps[id]->c.touched);
+   EXPECT_TRUE(pte_has(mm, BASE + 4 * PG, VT_PTE_LOCKED));
+   EXPECT_STR("0-4 rw-p m0, 4-8 rw-pL m0", vmas_str(mm, BASE));
+   EXPECT_FC(NOF, WR(mm, BASE + 4 * PG));
+   EXPECT_EQ(1, mm->total.touched);
+   /* A page faulted in a locked VMA is locked. */
+   vt_madvise_dontneed(mm, BASE + 5 * PG, PG);
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + 5 * PG));
+   EXPECT_TRUE(pte_has(mm, BASE + 5 * PG, VT_PTE_LOCKED));
+   /* munlock: merged back into one VMA, PTEs unlocked. */
+   vt_mlock(mm, BASE + 4 * PG, 4 * PG, false);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   EXPECT_FALSE(pte_has(mm, BASE + 4 * PG, VT_PTE_LOCKED));
+   /* mlock of a read-only mapping reads: zero pages, nothing resident. */
+   map_anon(mm, BASE + 16 * PG, 4, R_);
+   vt_mlock(mm, BASE + 16 * PG, 4 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ZERO]);
+   EXPECT_EQ(4, mm->rss);                        /* pages 4..7 only */
+   /* ... and of a shared file mapping: read faults, no dirtying. */
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   map_file(mm, BASE + 32 * PG, 4, RW | S_, f, 0);
+   vt_mlock(mm, BASE + 32 * PG, 4 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_FC(VT_FC_WP_SHARED, WR(mm, BASE + 32 * PG));
+   /* MAP_LOCKED populates at mmap time. */
+   vt_u64 anon0 = mm->total.faults[VT_FC_ANON];
+   map_anon(mm, BASE + 48 * PG, 3, RW | VT_VM_LOCKED);
+   EXPECT_EQ(anon0 + 3, mm->total.faults[VT_FC_ANON]);
+   /* mlockall(MCL_FUTURE): later mappings are locked and populated. */
+   vt_mlockall(mm, false, true);
+   map_anon(mm, BASE + 64 * PG, 2, RW);
+   EXPECT_EQ(anon0 + 5, mm->total.faults[VT_FC_ANON]);
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 64 * PG)->vm_flags & VT_VM_LOCKED);
+   vt_munlockall(mm);
+   EXPECT_EQ(0, mm->def_flags);
+   EXPECT_FALSE(vt_find_vma(mm, BASE + 64 * PG)->vm_flags & VT_VM_LOCKED);
+   map_anon(mm, BASE + 80 * PG, 2, RW);
+   EXPECT_EQ(anon0 + 5, mm->total.faults[VT_FC_ANON]);
+   mm_free(mm);
+}
+
+/* munlock over a range that mlock had split: Linux merges (vma_merge in
+   mlock_fixup for every VMA of the range). */
+static void t_mlock_merge_whole_range(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 8, RW);
+   vt_mlock(mm, BASE + 3 * PG, 2 * PG, true);
+   EXPECT_STR("0-3 rw-p m0, 3-5 rw-pL m0, 5-8 rw-p m0", vmas_str(mm, BASE));
+   vt_mlock(mm, BASE, 8 * PG, false);
+   EXPECT_STR("0-8 rw-p m0", vmas_str(mm, BASE));
+   mm_free(mm);
+}
+
+/* Populating a file mapping longer than the file: Linux's __mm_populate
+   ignores the error (ignore_errors = 1 for mlock and MAP_POPULATE); no
+   SIGBUS is raised, so no invalid access may be counted or reported. */
+static void t_populate_beyond_eof(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   struct vt_file *f = reg_file(mm, 2 * PG);
+   map_req(mm, BASE, 4, R_, f, 0, true, VT_NR_MK);
+   EXPECT_EQ(2, mm->total.faults[VT_FC_FILE_READ]);
+   EXPECT_EQ(2, mm->rss);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_INVALID]);
+   EXPECT_EQ(2, R.nfaults);                    /* on_fault calls */
+   mm_free(mm);
+}
+
+void mlock_tests(void)
+{
+   run_test("mlock: populates, locked PTEs, MAP_LOCKED, mlockall", t_mlock);
+   run_test("mlock: munlock over several VMAs of a mapping merges them",
+            t_mlock_merge_whole_range);
+   run_test("populate: no invalid access beyond the end of the file",
+            t_populate_beyond_eof);
+}

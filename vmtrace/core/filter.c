@@ -1,0 +1,101 @@
+/* filter.c: the software TLB in front of vt_access, and the hits it
+   absorbs (vt_core.h says what it may hold and why that is exact).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
+{
+   vt_memset(f, 0, sizeof *f);
+   f->mm = mm;
+   f->on = on;
+   mm->filter = f;
+   for (int t = 0; t < 3; t++)
+      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+         f->tag[t][i] = VT_FILTER_EMPTY;
+}
+
+void vt_filter_start(struct vt_filter *f)
+{
+   f->count_hits = f->on && f->mm->sims_every;
+}
+
+/* The hits of one slot, before it is emptied or refilled. */
+static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
+{
+   if (f->hit_count[t][i]) {
+      vt_u64 n = f->hit_count[t][i];
+      f->hit_count[t][i] = 0;
+      vt_mm_sims_note_hits(f->mm, f->tag[t][i], n, f->hit_stamp[t][i] >> VT_STAMP_SHIFT,
+                           f->hit_stamp[t][i]);
+   }
+}
+
+/* In any order: the policies order pages by the time and order delivered
+   with them, not by when they learn of them. */
+void vt_filter_deliver(struct vt_filter *f)
+{
+   if (!f->count_hits)
+      return;
+   /* Called before every decision of a policy that needs every reference
+      (once per fault): most slots hold no hits, so eight are tested at
+      once. */
+   for (unsigned t = 0; t < 3; t++) {
+      const vt_u64 *c = f->hit_count[t];
+      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i += 8) {
+         if (!(c[i] | c[i + 1] | c[i + 2] | c[i + 3] | c[i + 4] | c[i + 5] | c[i + 6] |
+               c[i + 7]))
+            continue;
+         for (unsigned k = i; k < i + 8; k++)
+            slot_deliver(f, t, k);
+      }
+   }
+}
+
+void vt_filter_flush(struct vt_filter *f)
+{
+   vt_filter_deliver(f);
+   for (unsigned t = 0; t < 3; t++)
+      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+         f->tag[t][i] = VT_FILTER_EMPTY;
+}
+
+void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
+{
+   vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (p1 - p0 >= VT_FILTER_ENTRIES) {
+      vt_filter_flush(f);
+      return;
+   }
+   for (vt_u64 p = p0; p < p1; p++) {
+      unsigned i = (unsigned)(p & (VT_FILTER_ENTRIES - 1));
+      vt_u64 tag = p << VT_PAGE_SHIFT;
+      for (unsigned t = 0; t < 3; t++)
+         if (f->tag[t][i] == tag) {
+            slot_deliver(f, t, i);
+            f->tag[t][i] = VT_FILTER_EMPTY;
+         }
+   }
+}
+
+void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   /* The hits held in the slots this reference may refill, or whose page
+      it may change (a copy on write makes a file page anonymous): first,
+      under the identity they had. */
+   if (f->count_hits)
+      for (unsigned t = 0; t < 3; t++)
+         slot_deliver(f, t, i);
+   unsigned res = vt_access(f->mm, page_addr, acc);
+   if (!f->on)
+      return;
+   if (acc == VT_ACC_EXEC) {
+      if (res & VT_RES_CACHE_READ)
+         f->tag[VT_ACC_EXEC][i] = page_addr;
+      return;
+   }
+   if (res & VT_RES_CACHE_READ)
+      f->tag[VT_ACC_READ][i] = page_addr;
+   if (res & VT_RES_CACHE_WRITE)
+      f->tag[VT_ACC_WRITE][i] = page_addr;
+}

@@ -1,0 +1,381 @@
+/* replay.c: a process's page trace given to the core again (vt_replay in
+   vt_trace.h), with simulations the run did not have.  The replay is a host
+   like the tool: the same filter (the core's), the clock and order the
+   tool's instrumentation gave each reference, the simulations' periodic
+   work at the same superblock entries, the events applied where the run
+   made them, and the answers of the run's other processes read back as
+   the core asks for them.  So a simulation fed here sees exactly what it
+   would have seen online, and its figures are the online run's.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+#include "vt_sim.h"
+#include "vt_trace.h"
+
+struct vt_replay {
+   struct vt_trace_reader *r;
+   struct vt_mm           *mm;
+   struct vt_filter        filter;
+   struct vt_sim         **sims;
+   uint32_t                nr_sims;
+   const struct vt_replay_env *env;
+   vt_u64                  insns;
+   vt_u64                  pos;          /* the reference's place in its superblock */
+   vt_u64                  order;        /* of the previous reference (CONT) */
+   bool                    sb_start;     /* a superblock begins: ticks due? */
+   int                     in_parent;    /* replaying a parent's trace up to the fork */
+   struct vt_file        **files;        /* by trace index - 1 */
+   uint32_t                nr_files;
+   const char             *error;
+   vt_u64                  error_at;
+   char                    msg[160];
+};
+
+static void fail(struct vt_replay *rp, vt_u64 at, const char *what)
+{
+   if (!rp->error) {
+      rp->error = what;
+      rp->error_at = at;
+   }
+}
+
+/* The next item must be the answer the run got (the core asks in the same
+   order the run asked). */
+bool vt_replay_answer(struct vt_replay *rp, unsigned kind)
+{
+   struct vt_titem it;
+   if (rp->error)
+      return false;
+   if (!vt_trace_next(rp->r, &it)) {
+      fail(rp, it.offset, it.error);
+      return false;
+   }
+   if (it.kind != VT_TI_EVENT || it.op != VT_TEV_ANSWER || it.arg[0] != kind) {
+      fail(rp, it.offset, "corrupt trace (the core asked what the run's other "
+                          "processes said, and the trace says something else)");
+      return false;
+   }
+   return it.arg[1] != 0;
+}
+
+static void file_event(struct vt_replay *rp, const struct vt_titem *it)
+{
+   if (it->arg[0] != rp->nr_files + 1) {
+      fail(rp, it->offset, "corrupt trace (files are not numbered in order)");
+      return;
+   }
+   struct vt_file *f = vt_file_get(rp->mm, it->arg[1], it->arg[2], it->str,
+                                   it->arg[3] << VT_PAGE_SHIFT, (it->arg[4] & 1) != 0);
+   f->no_map_pages = (it->arg[4] & 2) != 0;
+   f->gid = it->arg[5];
+   rp->files = vt_realloc_array(rp->files, rp->nr_files, rp->nr_files + 1, sizeof *rp->files);
+   rp->files[rp->nr_files++] = f;
+}
+
+/* ---- what the tool guarantees of each event, checked --------------------
+
+   The tool gives the core only what the kernel accepted: page-aligned
+   ranges inside the 47-bit user address space, sizes that fit, one fork
+   at a time.  A trace that says otherwise is corrupt (or made by hand),
+   and is refused before the core sees it. */
+#define USER_END ((vt_u64)1 << 47)
+
+static bool range_ok(vt_u64 start, vt_u64 len, bool aligned, bool nonempty)
+{
+   if (aligned && ((start | len) & (VT_PAGE_SIZE - 1)))
+      return false;
+   return (!nonempty || len) && start <= USER_END && len <= USER_END - start;
+}
+
+#define CORRUPT(what) "corrupt trace (" what ")"
+
+static const char *check_event(const struct vt_replay *rp, const struct vt_titem *it)
+{
+   const vt_u64 *a = it->arg;
+   const char *range = CORRUPT("a range outside the address space");
+   switch (it->op) {
+   case VT_TEV_FILE:
+      if (a[3] > (USER_END >> VT_PAGE_SHIFT))
+         return CORRUPT("a file larger than the address space");
+      return NULL;
+   case VT_TEV_MMAP:
+      /* (an unaligned or empty request is the core's to refuse, as it
+         refused it in the run: Valgrind's trampoline comes so) */
+      if (!range_ok(a[0], a[1], false, false))
+         return range;
+      if (a[3] > rp->nr_files)
+         return CORRUPT("a mapping of a file never defined");
+      if ((a[6] & 0xff) > VT_NR_MK || (a[6] >> 9))     /* VT_NR_MK: inferred */
+         return CORRUPT("an unknown mapping kind");
+      if (a[4] > (USER_END >> VT_PAGE_SHIFT) || a[5] > 1)
+         return CORRUPT("a mapping's file offset or populate flag out of range");
+      return NULL;
+   case VT_TEV_MUNMAP:
+   case VT_TEV_DONTNEED:
+      return range_ok(a[0], a[1], true, true) ? NULL : range;
+   case VT_TEV_MPROTECT:
+      return range_ok(a[0], a[1], true, true) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
+   case VT_TEV_MLOCK:
+      return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
+   case VT_TEV_MADVISE:
+      if (!range_ok(a[0], a[1], true, true))
+         return range;
+      return (a[2] | a[3]) & ~(vt_u64)(VT_VM_DONTCOPY | VT_VM_WIPEONFORK)
+                ? CORRUPT("a madvise flag out of range") : NULL;
+   case VT_TEV_MREMAP:
+      if ((a[0] | a[2]) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||
+          !range_ok(a[0], VT_PAGE_ALIGN(a[1]), true, false) ||
+          !range_ok(a[2], VT_PAGE_ALIGN(a[3]), true, true))
+         return range;
+      /* a move never overlaps its source (the kernel: EINVAL) */
+      if (a[2] != a[0] && a[2] < a[0] + VT_PAGE_ALIGN(a[1]) &&
+          a[0] < a[2] + VT_PAGE_ALIGN(a[3]))
+         return CORRUPT("a remap onto itself");
+      return NULL;
+   case VT_TEV_LABEL:
+   case VT_TEV_UNLABEL:
+      return range_ok(a[0], a[1], false, false) ? NULL : range;
+   case VT_TEV_BRK:
+      return a[0] <= USER_END ? NULL : range;
+   case VT_TEV_STACK:
+      return a[0] <= USER_END && a[1] <= USER_END ? NULL : range;
+   case VT_TEV_RESIZE:
+      return a[2] <= USER_END ? NULL : CORRUPT("a file larger than the address space");
+   case VT_TEV_MLOCKALL:
+      return a[0] <= 1 && a[1] <= 1 ? NULL : CORRUPT("a flag out of range");
+   case VT_TEV_COLLECT:
+   case VT_TEV_FORK_CHILD:
+      return a[0] <= 1 ? NULL : CORRUPT("a flag out of range");
+   default:
+      return NULL;
+   }
+}
+
+void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
+{
+   const vt_u64 *a = it->arg;
+   struct vt_replay *rp = mm->replay;
+   const char *bad = check_event(rp, it);
+   if (bad) {
+      fail(rp, it->offset, bad);
+      return;
+   }
+   switch (it->op) {
+   case VT_TEV_CONFIG:
+      break;                          /* read when the address space was made */
+   case VT_TEV_FILE:
+      file_event(rp, it);
+      break;
+   case VT_TEV_MMAP: {
+      struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
+                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff),
+                               (a[6] & 0x100) ? vt_strdup(it->str) : NULL };
+      vt_mmap(mm, &q);
+      break;
+   }
+   case VT_TEV_MUNMAP:      vt_munmap(mm, a[0], a[1]); break;
+   case VT_TEV_MPROTECT:    vt_mprotect(mm, a[0], a[1], (uint32_t)a[2]); break;
+   case VT_TEV_MREMAP:      vt_mremap(mm, a[0], a[1], a[2], a[3]); break;
+   case VT_TEV_DONTNEED:    vt_madvise_dontneed(mm, a[0], a[1]); break;
+   case VT_TEV_MADVISE:
+      vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
+      break;
+   case VT_TEV_MLOCK:       vt_mlock(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_MLOCKALL:    vt_mlockall(mm, a[0] != 0, a[1] != 0); break;
+   case VT_TEV_MUNLOCKALL:  vt_munlockall(mm); break;
+   case VT_TEV_BRK:         vt_set_brk(mm, a[0]); break;
+   case VT_TEV_STACK:       vt_set_stack(mm, a[0], a[1]); break;
+   case VT_TEV_RESIZE:      vt_file_resize(mm, a[0], a[1], a[2]); break;
+   case VT_TEV_LABEL:       vt_label(mm, a[0], a[1], it->str); break;
+   case VT_TEV_UNLABEL:     vt_unlabel(mm, a[0], a[1]); break;
+   case VT_TEV_PHASE:       vt_set_phase(mm, it->str); break;
+   case VT_TEV_COLLECT:     vt_set_collecting(mm, a[0] != 0); break;
+   case VT_TEV_FORK:        vt_fork_prepare(mm); break;
+   case VT_TEV_FORK_CHILD:  vt_fork_child(mm, a[0] != 0); break;
+   case VT_TEV_RELEASE:     vt_release_frames(mm); break;
+   case VT_TEV_ANSWER:
+      fail(rp, it->offset, "corrupt trace (an answer nobody asked for)");
+      break;
+   default:
+      fail(rp, it->offset, "corrupt trace (an unknown event)");
+      break;
+   }
+}
+
+/* The simulations' periodic work, where the tool runs it: at the entry of
+   a superblock whose clock has reached a tick. */
+static void ticks(struct vt_replay *rp)
+{
+   for (uint32_t i = 0; i < rp->nr_sims; i++)
+      if (!rp->mm->sim_stopped[i] && rp->insns >= vt_sim_next_tick(rp->sims[i]))
+         vt_sim_advance(rp->sims[i], rp->insns);
+}
+
+static void reference(struct vt_replay *rp, const struct vt_titem *it)
+{
+   vt_u64 order;
+   if (it->cont)
+      order = rp->order;
+   else if (it->kernel)
+      order = (rp->insns << VT_STAMP_SHIFT) | 0xffff;   /* after the call's own */
+   else
+      order = (rp->insns << VT_STAMP_SHIFT) |
+              (rp->pos < VT_POS_MAX ? rp->pos++ : VT_POS_MAX);
+   rp->order = order;
+   if (rp->sb_start) {
+      rp->sb_start = false;
+      ticks(rp);
+   }
+   vt_set_clock(rp->mm, rp->insns, rp->insns, order);
+   if (rp->env && rp->env->keys) {
+      /* every reference's key, as the simulations would see it */
+      vt_access(rp->mm, it->page, it->acc);
+      vt_u64 key;
+      unsigned flags;
+      if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags) && !rp->in_parent)
+         rp->env->keys(rp->env->ctx, key, flags, rp->insns);
+      return;
+   }
+   if (it->kernel)
+      vt_filter_miss(&rp->filter, it->page, it->acc);   /* as the tool: never absorbed */
+   else
+      vt_filter_ref(&rp->filter, it->page, it->acc, order);
+}
+
+/* Replays items until the end, or until the item at byte offset stop_at
+   (the fork of the child being replayed) when stop_at is not 0. */
+static void run(struct vt_replay *rp, vt_u64 stop_at)
+{
+   struct vt_titem it;
+   while (!rp->error) {
+      if (!vt_trace_next(rp->r, &it)) {
+         fail(rp, it.offset, it.error);
+         return;
+      }
+      if (stop_at && it.offset >= stop_at) {
+         vt_filter_deliver(&rp->filter);
+         return;
+      }
+      switch (it.kind) {
+      case VT_TI_REF:
+         reference(rp, &it);
+         break;
+      case VT_TI_TIME:
+         rp->insns = it.insns;
+         if (it.sb_end) {
+            rp->pos = 0;
+            rp->sb_start = true;
+         }
+         break;
+      case VT_TI_EVENT:
+         vt_filter_deliver(&rp->filter);
+         vt_trace_apply(rp->mm, &it);
+         break;
+      case VT_TI_END:
+         vt_filter_deliver(&rp->filter);
+         if (stop_at)
+            fail(rp, it.offset, "the parent's trace ends before the child's fork");
+         return;
+      default:
+         fail(rp, it.offset, "corrupt trace");
+         return;
+      }
+   }
+}
+
+/* Opens the address space: fresh (CONFIG) or, for a forked child, its
+   parent's as it stood at the fork (PARENT), its parent's trace replayed
+   that far into the same address space and simulations. */
+static void begin(struct vt_replay *rp, bool *made, int depth)
+{
+   struct vt_titem it;
+   if (!vt_trace_next(rp->r, &it)) {
+      fail(rp, it.offset, it.error);
+      return;
+   }
+   if (it.kind == VT_TI_EVENT && it.op == VT_TEV_CONFIG) {
+      struct vt_config cfg = { (unsigned)it.arg[0], true, it.arg[1] != 0,
+                               it.arg[2] != 0, (unsigned)it.arg[3] };
+      vt_mm_init(rp->mm, &cfg);
+      *made = true;
+      rp->mm->replay = rp;
+      vt_filter_init(&rp->filter, rp->mm, !(rp->env && rp->env->keys));
+      for (uint32_t i = 0; i < rp->nr_sims; i++)
+         vt_mm_add_sim(rp->mm, rp->sims[i]);
+      vt_filter_start(&rp->filter);
+      return;
+   }
+   if (!(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {
+      fail(rp, it.offset, "corrupt trace (it begins with neither CONFIG nor PARENT)");
+      return;
+   }
+   struct vt_trace_reader *pr = rp->env && rp->env->parent_trace
+                              ? rp->env->parent_trace(rp->env->ctx, it.arg[0], it.arg[1]) : NULL;
+   if (!pr || depth > 64) {
+      if (pr)
+         vt_trace_reader_free(pr);
+      fail(rp, it.offset, "the trace of a forked child needs its parent's trace, "
+                          "which is not there");
+      return;
+   }
+   struct vt_trace_reader *child = rp->r;
+   rp->r = pr;
+   rp->in_parent++;
+   begin(rp, made, depth + 1);
+   if (!rp->error)
+      run(rp, it.arg[2]);
+   rp->in_parent--;
+   vt_trace_reader_free(pr);
+   rp->r = child;
+   rp->nr_files = 0;                  /* the child's trace numbers its own */
+   rp->insns = 0;                     /* the child's clock starts at 0 */
+   rp->pos = 0;
+   rp->sb_start = true;
+}
+
+int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
+              const struct vt_replay_env *env, const char **error)
+{
+   struct vt_replay *rp = vt_alloc(sizeof *rp);
+   struct vt_mm *mm = vt_alloc(sizeof *mm);
+   bool made = false;
+   rp->r = r;
+   rp->mm = mm;
+   rp->sims = sims;
+   rp->nr_sims = nr_sims;
+   rp->env = env;
+   rp->sb_start = true;
+   begin(rp, &made, 0);
+   if (!rp->error)
+      run(rp, 0);
+   int ret = 0;
+   if (rp->error) {
+      static char msg[160];
+      const char *what = rp->error;
+      size_t n = 0;
+      for (const char *p = "at byte "; *p && n < sizeof msg - 1; p++)
+         msg[n++] = *p;
+      char num[24];
+      int k = 0;
+      vt_u64 v = rp->error_at;
+      do num[k++] = (char)('0' + v % 10); while ((v /= 10) && k < 23);
+      while (k && n < sizeof msg - 1)
+         msg[n++] = num[--k];
+      for (const char *p = ": "; *p && n < sizeof msg - 1; p++)
+         msg[n++] = *p;
+      for (const char *p = what; *p && n < sizeof msg - 1; p++)
+         msg[n++] = *p;
+      msg[n] = 0;
+      *error = msg;
+      ret = -1;
+   }
+   if (made && !rp->error && env && env->done)
+      env->done(env->ctx, mm);
+   if (made) {
+      mm->replay = NULL;
+      vt_mm_destroy(mm);
+   }
+   vt_free(rp->files);
+   vt_free(mm);
+   vt_free(rp);
+   return ret;
+}

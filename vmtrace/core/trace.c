@@ -1,0 +1,636 @@
+/* trace.c: the page trace's writer and reader (vt_trace.h), and the events
+   the core records of its own inputs.
+
+   The stream after the header is items, each one byte (b) then varints
+   (LEB128; signed ones zigzag) where it says:
+     b & 3 < 3: a reference of kind b & 3 (read, write, exec) to a page,
+       (b >> 2) & 7 < 7: the page at that index of the 7 most recently used
+           pages (moved to the front),
+       (b >> 2) & 7 = 7: a new page, signed varint: its page number minus
+           that of the most recent page (it goes to the front),
+       b >> 5: repeats: b >> 5 more references to the same page and kind
+           follow, each the next in order;
+     b & 3 = 3: b >> 2 is
+       0 CONT: the next page of the previous reference's access (a straddling
+         access: the same kind, time and order);
+       1 TIME: varint, the instruction count advances by it;
+       2 KERNEL / 3 USER: the references that follow are the kernel's, made
+         inside a system call (their order: after the call's own), or the
+         program's again;
+       4 EVENT: varint opcode, then the event's fields (below);
+       5 END.
+   Order within a time is the position in the stream (what the tool's
+   instrumentation gives: each check of a superblock in turn).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+#include "vt_trace.h"
+
+#define MRU 7
+#define NO_PAGE (~(vt_u64)0)
+
+static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
+   [VT_TEV_CONFIG] = { 4, 0 },   [VT_TEV_FILE] = { 6, 1 },   [VT_TEV_MMAP] = { 7, 1 },
+   [VT_TEV_MUNMAP] = { 2, 0 },   [VT_TEV_MPROTECT] = { 3, 0 },
+   [VT_TEV_MREMAP] = { 4, 0 },   [VT_TEV_DONTNEED] = { 2, 0 },
+   [VT_TEV_MLOCK] = { 3, 0 },    [VT_TEV_MLOCKALL] = { 2, 0 },
+   [VT_TEV_MUNLOCKALL] = { 0, 0 }, [VT_TEV_BRK] = { 1, 0 },  [VT_TEV_STACK] = { 2, 0 },
+   [VT_TEV_RESIZE] = { 3, 0 },   [VT_TEV_LABEL] = { 2, 1 },  [VT_TEV_UNLABEL] = { 2, 0 },
+   [VT_TEV_PHASE] = { 0, 1 },    [VT_TEV_COLLECT] = { 1, 0 }, [VT_TEV_FORK] = { 0, 0 },
+   [VT_TEV_FORK_CHILD] = { 1, 0 }, [VT_TEV_RELEASE] = { 0, 0 },
+   [VT_TEV_ANSWER] = { 2, 0 },   [VT_TEV_PARENT] = { 3, 0 },
+   [VT_TEV_MADVISE] = { 4, 0 },
+};
+
+unsigned vt_trace_event_nargs(unsigned op)
+{
+   return op < VT_TEV_NR ? events[op].nargs : 0;
+}
+
+bool vt_trace_event_has_str(unsigned op)
+{
+   return op < VT_TEV_NR && events[op].str;
+}
+
+enum { IT_CONT = 0, IT_TIME = 1, IT_KERNEL = 2, IT_USER = 3, IT_EVENT = 4, IT_END = 5 };
+
+/* ---- varints ------------------------------------------------------------- */
+
+static unsigned put_u(unsigned char *p, vt_u64 v)
+{
+   unsigned n = 0;
+   while (v >= 0x80) {
+      p[n++] = (unsigned char)(v | 0x80);
+      v >>= 7;
+   }
+   p[n++] = (unsigned char)v;
+   return n;
+}
+
+static vt_u64 zigzag(vt_s64 v)
+{
+   return ((vt_u64)v << 1) ^ (vt_u64)(v >> 63);
+}
+
+static vt_s64 unzigzag(vt_u64 v)
+{
+   return (vt_s64)(v >> 1) ^ -(vt_s64)(v & 1);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+#define WBUF 65536
+struct vt_trace_writer {
+   struct vt_trace_out out;
+   unsigned char buf[WBUF];
+   size_t   used;
+   vt_u64   written;             /* bytes flushed before buf */
+   vt_u64   mru[MRU];
+   vt_u64   insns;
+   bool     kernel;
+   size_t   time_at;             /* the last TIME item's byte, if last */
+   bool     time_open;
+   /* the reference being repeated: its byte's index in buf (or none) */
+   size_t   rep_at;
+   bool     rep_open;
+   vt_u64   rep_page;
+   unsigned rep_acc;
+   vt_u64   last_page;           /* of the previous reference (CONT) */
+   unsigned nr_files;            /* files defined so far (FILE events) */
+   struct vt_file **files;
+   unsigned cap_files;
+};
+
+static void w_flush(struct vt_trace_writer *w)
+{
+   if (w->used) {
+      w->out.write(w->out.ctx, w->buf, w->used);
+      w->written += w->used;
+      w->used = 0;
+   }
+   w->rep_open = false;
+   w->time_open = false;
+}
+
+static void w_room(struct vt_trace_writer *w, size_t n)
+{
+   if (w->used + n > WBUF)
+      w_flush(w);
+}
+
+static void w_byte(struct vt_trace_writer *w, unsigned b)
+{
+   w_room(w, 1);
+   w->buf[w->used++] = (unsigned char)b;
+}
+
+
+static void w_u(struct vt_trace_writer *w, vt_u64 v)
+{
+   w_room(w, 10);
+   w->used += put_u(w->buf + w->used, v);
+}
+
+
+static void w_special(struct vt_trace_writer *w, unsigned code)
+{
+   w->rep_open = false;
+   w->time_open = false;
+   w_byte(w, 3 | (code << 2));
+}
+
+struct vt_trace_writer *vt_trace_writer_new(const struct vt_trace_out *out,
+                                            const char *header_json)
+{
+   struct vt_trace_writer *w = vt_alloc(sizeof *w);
+   w->out = *out;
+   size_t n = vt_strlen(header_json);
+   unsigned char head[12];
+   vt_memcpy(head, VT_TRACE_MAGIC, 8);
+   for (int i = 0; i < 4; i++)
+      head[8 + i] = (unsigned char)(n >> (8 * i));
+   out->write(out->ctx, head, sizeof head);
+   out->write(out->ctx, header_json, n);
+   w->written = sizeof head + n;
+   for (int i = 0; i < MRU; i++)
+      w->mru[i] = NO_PAGE;
+   return w;
+}
+
+vt_u64 vt_trace_offset(const struct vt_trace_writer *w)
+{
+   return w->written + w->used;
+}
+
+/* The bytes one raw word can need: a KERNEL or USER item, a reference (a
+   byte and a 10-byte varint) and a CONT item; or a TIME item. */
+#define RAW_MAX 13
+
+/* Raw words to items: the hot loop of a recording (every reference of the
+   program passes here), so it keeps the writer's state in locals while it
+   writes (stores through a byte pointer would otherwise reload it all) and
+   makes sure of room once per run of words, not once per word. */
+void vt_trace_raw(struct vt_trace_writer *w, const vt_u64 *words, size_t n)
+{
+   while (n) {
+      if (WBUF - w->used < RAW_MAX * 16)
+         w_flush(w);
+      size_t chunk = (WBUF - w->used) / RAW_MAX;
+      if (chunk > n)
+         chunk = n;
+      unsigned char *const buf = w->buf;
+      size_t used = w->used;
+      vt_u64 insns = w->insns, rep_page = w->rep_page, last_page = w->last_page;
+      size_t rep_at = w->rep_at, time_at = w->time_at;
+      bool rep_open = w->rep_open, time_open = w->time_open, kernel = w->kernel;
+      unsigned rep_acc = w->rep_acc;
+      vt_u64 mru[MRU];
+      for (int k = 0; k < MRU; k++)
+         mru[k] = w->mru[k];
+      for (size_t i = 0; i < chunk; i++) {
+         vt_u64 x = words[i];
+         vt_u64 type = VT_TRAW_TYPE(x);
+         if (x == VT_TRAW_CONT) {
+            last_page++;
+            buf[used++] = 3 | (IT_CONT << 2);
+            rep_open = time_open = false;
+            continue;
+         }
+         if (type >= VT_TRAW_TIME) {
+            bool end = type == VT_TRAW_SB_END;
+            vt_u64 t = end ? insns : VT_TRAW_INSNS(x);
+            if (end && time_open && !(buf[time_at] & 1)) {
+               buf[time_at] |= 1;            /* the TIME item just written */
+               continue;
+            }
+            if (t == insns && !end)
+               continue;
+            buf[used++] = 3 | (IT_TIME << 2);
+            rep_open = false;
+            time_at = used;
+            time_open = true;
+            used += put_u(buf + used, ((t - insns) << 1) | end);
+            insns = t;
+            continue;
+         }
+         bool kern = type == VT_TRAW_KERNEL;
+         if (kern != kernel) {
+            buf[used++] = (unsigned char)(3 | ((kern ? IT_KERNEL : IT_USER) << 2));
+            rep_open = time_open = false;
+            kernel = kern;
+         }
+         vt_addr a = VT_TRAW_ADDR(x);
+         vt_u64 size = VT_TRAW_SIZE(x) ? VT_TRAW_SIZE(x) : 1;
+         vt_u64 page = a >> VT_PAGE_SHIFT, lastp = (a + size - 1) >> VT_PAGE_SHIFT;
+         unsigned acc = (unsigned)VT_TRAW_ACC(x);
+         time_open = false;
+         if (rep_open && page == rep_page && acc == rep_acc && buf[rep_at] < (7u << 5)) {
+            buf[rep_at] = (unsigned char)(buf[rep_at] + (1u << 5));
+         } else {
+            unsigned m = 0;
+            while (m < MRU && mru[m] != page)
+               m++;
+            vt_u64 front = mru[0] == NO_PAGE ? 0 : mru[0];
+            for (unsigned k = m < MRU ? m : MRU - 1; k > 0; k--)
+               mru[k] = mru[k - 1];
+            mru[0] = page;
+            rep_at = used;
+            rep_open = true;
+            rep_page = page;
+            rep_acc = acc;
+            if (m < MRU) {
+               buf[used++] = (unsigned char)(acc | (m << 2));
+            } else {
+               buf[used++] = (unsigned char)(acc | (7u << 2));
+               used += put_u(buf + used, zigzag((vt_s64)(page - front)));
+            }
+         }
+         last_page = page;
+         if (lastp != page) {                /* straddles into the next page */
+            buf[used++] = 3 | (IT_CONT << 2);
+            rep_open = false;
+            last_page = lastp;
+         }
+      }
+      w->used = used;
+      w->insns = insns;
+      w->rep_page = rep_page;
+      w->last_page = last_page;
+      w->rep_at = rep_at;
+      w->time_at = time_at;
+      w->rep_open = rep_open;
+      w->time_open = time_open;
+      w->kernel = kernel;
+      w->rep_acc = rep_acc;
+      for (int k = 0; k < MRU; k++)
+         w->mru[k] = mru[k];
+      words += chunk;
+      n -= chunk;
+   }
+}
+
+void vt_trace_writer_end(struct vt_trace_writer *w)
+{
+   if (w->out.sync)
+      w->out.sync(w->out.ctx);
+   w_special(w, IT_END);
+   w_flush(w);
+   vt_free(w->files);
+   vt_free(w);
+}
+
+void vt_trace_writer_abandon(struct vt_trace_writer *w)
+{
+   vt_free(w->files);
+   vt_free(w);
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+/* An event begins: the raw references recorded before it first. */
+static void ev_begin(struct vt_trace_writer *w, unsigned op)
+{
+   if (w->out.sync)
+      w->out.sync(w->out.ctx);
+   w_special(w, IT_EVENT);
+   w_u(w, op);
+}
+
+static void ev_str(struct vt_trace_writer *w, const char *s)
+{
+   size_t n = s ? vt_strlen(s) : 0;
+   w_u(w, n);
+   for (size_t i = 0; i < n; i++)
+      w_byte(w, (unsigned char)s[i]);
+}
+
+/* The index (+1) of a file in this trace, defined by a FILE event the
+   first time it is named. */
+static vt_u64 ev_file(struct vt_trace_writer *w, struct vt_file *f)
+{
+   if (!f)
+      return 0;
+   for (unsigned i = 0; i < w->nr_files; i++)
+      if (w->files[i] == f)
+         return i + 1;
+   if (w->nr_files == w->cap_files) {
+      unsigned cap = w->cap_files ? 2 * w->cap_files : 16;
+      w->files = vt_realloc_array(w->files, w->nr_files, cap, sizeof *w->files);
+      w->cap_files = cap;
+   }
+   w->files[w->nr_files++] = f;
+   w_special(w, IT_EVENT);
+   w_u(w, VT_TEV_FILE);
+   w_u(w, w->nr_files);
+   w_u(w, f->dev);
+   w_u(w, f->ino);
+   w_u(w, f->size_pages);
+   w_u(w, (f->shmem ? 1u : 0u) | (f->no_map_pages ? 2u : 0u) | (f->cold ? 4u : 0u));
+   w_u(w, f->gid);
+   ev_str(w, f->path);
+   return w->nr_files;
+}
+
+static void event(struct vt_trace_writer *w, unsigned op, const vt_u64 *args,
+                  const char *str)
+{
+   ev_begin(w, op);
+   for (unsigned i = 0; i < events[op].nargs; i++)
+      w_u(w, args[i]);
+   if (events[op].str)
+      ev_str(w, str);
+}
+
+void vt_trace_input(struct vt_mm *mm, unsigned op, const vt_u64 *args, const char *str)
+{
+   if (mm->trace && !mm->in_api)
+      event(mm->trace, op, args, str);
+}
+
+void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   struct vt_trace_writer *w = mm->trace;
+   if (!w || mm->in_api)
+      return;
+   if (w->out.sync)
+      w->out.sync(w->out.ctx);
+   vt_u64 args[7] = { r->start, r->len, r->vm_flags, ev_file(w, r->file), r->pgoff,
+                      r->populate, (vt_u64)r->kind | (r->name ? 0x100u : 0) };
+   event(w, VT_TEV_MMAP, args, r->name);
+}
+
+void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value)
+{
+   if (mm->trace) {
+      vt_u64 args[2] = { kind, value };
+      event(mm->trace, VT_TEV_ANSWER, args, NULL);
+   }
+}
+
+void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_pid,
+                     vt_u64 parent_id, vt_u64 parent_offset)
+{
+   mm->trace = w;
+   if (w && parent_pid) {
+      vt_u64 args[3] = { parent_pid, parent_id, parent_offset };
+      event(w, VT_TEV_PARENT, args, NULL);
+   } else if (w) {
+      vt_u64 args[4] = { mm->cfg.fault_around_pages, mm->cfg.zero_page,
+                         mm->cfg.cold_cache, mm->cfg.readahead_pages };
+      event(w, VT_TEV_CONFIG, args, NULL);
+   }
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+#define RBUF 65536
+struct vt_trace_reader {
+   struct vt_trace_in in;
+   unsigned char buf[RBUF];
+   size_t   pos, len;
+   vt_u64   base;                /* file offset of buf[0] */
+   bool     eof, failed;
+   char    *header;
+   vt_u64   mru[MRU];
+   vt_u64   page;                /* of the last reference */
+   enum vt_access acc;
+   unsigned repeats;             /* still to yield */
+   bool     kernel;
+   vt_u64   insns;
+   char    *str;
+   size_t   str_cap;
+   char     err[96];
+};
+
+static bool r_fill(struct vt_trace_reader *r)
+{
+   if (r->pos < r->len)
+      return true;
+   if (r->eof)
+      return false;
+   r->base += r->len;
+   r->pos = r->len = 0;
+   long n = r->in.read(r->in.ctx, r->buf, RBUF);
+   if (n <= 0) {
+      r->eof = true;
+      if (n < 0)
+         r->failed = true;
+      return false;
+   }
+   r->len = (size_t)n;
+   return true;
+}
+
+static bool r_byte(struct vt_trace_reader *r, unsigned *b)
+{
+   if (!r_fill(r))
+      return false;
+   *b = r->buf[r->pos++];
+   return true;
+}
+
+static bool r_u(struct vt_trace_reader *r, vt_u64 *v)
+{
+   vt_u64 x = 0;
+   for (unsigned shift = 0; shift < 64; shift += 7) {
+      unsigned b;
+      if (!r_byte(r, &b))
+         return false;
+      x |= (vt_u64)(b & 0x7f) << shift;
+      if (!(b & 0x80)) {
+         *v = x;
+         return true;
+      }
+   }
+   return false;                 /* more than 64 bits: corrupt */
+}
+
+static bool r_bytes(struct vt_trace_reader *r, void *dst, size_t n)
+{
+   unsigned char *d = dst;
+   for (size_t i = 0; i < n; i++) {
+      unsigned b;
+      if (!r_byte(r, &b))
+         return false;
+      d[i] = (unsigned char)b;
+   }
+   return true;
+}
+
+static vt_u64 r_offset(const struct vt_trace_reader *r)
+{
+   return r->base + r->pos;
+}
+
+struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
+                                            const char **error)
+{
+   struct vt_trace_reader *r = vt_alloc(sizeof *r);
+   r->in = *in;
+   unsigned char head[12];
+   bool magic = r_bytes(r, head, sizeof head);
+   for (int i = 0; magic && i < 8; i++)
+      magic = head[i] == (unsigned char)VT_TRACE_MAGIC[i];
+   if (!magic) {
+      *error = "not a vmtrace page trace (no VMTRACE magic at offset 0)";
+      vt_free(r);
+      return NULL;
+   }
+   vt_u64 n = 0;
+   for (int i = 0; i < 4; i++)
+      n |= (vt_u64)head[8 + i] << (8 * i);
+   if (n > (1u << 24)) {
+      *error = "corrupt trace header (its length at offset 8 is impossible)";
+      vt_free(r);
+      return NULL;
+   }
+   r->header = vt_alloc((size_t)n + 1);
+   if (!r_bytes(r, r->header, (size_t)n)) {
+      *error = "truncated trace header";
+      vt_free(r->header);
+      vt_free(r);
+      return NULL;
+   }
+   for (int i = 0; i < MRU; i++)
+      r->mru[i] = NO_PAGE;
+   return r;
+}
+
+const char *vt_trace_header(const struct vt_trace_reader *r)
+{
+   return r->header;
+}
+
+void vt_trace_reader_free(struct vt_trace_reader *r)
+{
+   if (!r)
+      return;
+   vt_free(r->header);
+   vt_free(r->str);
+   vt_free(r);
+}
+
+static bool r_fail(struct vt_trace_reader *r, struct vt_titem *it, vt_u64 at,
+                   const char *what)
+{
+   r->failed = true;
+   it->kind = VT_TI_ERROR;
+   it->offset = at;
+   it->error = what;
+   return false;
+}
+
+static bool r_str(struct vt_trace_reader *r, vt_u64 n)
+{
+   if (n > (1u << 20))
+      return false;
+   if (n + 1 > r->str_cap) {
+      vt_free(r->str);
+      r->str_cap = (size_t)n + 1;
+      r->str = vt_alloc(r->str_cap);
+   }
+   if (!r_bytes(r, r->str, (size_t)n))
+      return false;
+   r->str[n] = 0;
+   return true;
+}
+
+bool vt_trace_next(struct vt_trace_reader *r, struct vt_titem *it)
+{
+   vt_memset(it, 0, sizeof *it);
+   if (r->failed)
+      return r_fail(r, it, r_offset(r), "read after an error");
+   if (r->repeats) {
+      r->repeats--;
+      it->kind = VT_TI_REF;
+      it->page = r->page << VT_PAGE_SHIFT;
+      it->acc = r->acc;
+      it->kernel = r->kernel;
+      it->offset = r_offset(r);
+      return true;
+   }
+   for (;;) {
+      vt_u64 at = r_offset(r);
+      unsigned b;
+      it->offset = at;
+      if (!r_byte(r, &b))
+         return r_fail(r, it, at, r->eof && !r->failed ? "truncated trace (no end item)"
+                                                       : "read error");
+      unsigned k = b & 3;
+      if (k < 3) {
+         unsigned m = (b >> 2) & 7;
+         vt_u64 page;
+         if (m < MRU) {
+            page = r->mru[m];
+            if (page == NO_PAGE)
+               return r_fail(r, it, at, "corrupt trace (a reference to a page never named)");
+         } else {
+            vt_u64 d;
+            if (!r_u(r, &d))
+               return r_fail(r, it, at, "truncated or corrupt page number");
+            page = r->mru[0] == NO_PAGE ? 0 : r->mru[0];
+            page += (vt_u64)unzigzag(d);
+            if (page >> (64 - VT_PAGE_SHIFT))
+               return r_fail(r, it, at, "corrupt trace (a page beyond the address space)");
+            m = MRU - 1;
+         }
+         for (unsigned i = m; i > 0; i--)
+            r->mru[i] = r->mru[i - 1];
+         r->mru[0] = page;
+         r->page = page;
+         r->acc = (enum vt_access)k;
+         r->repeats = b >> 5;
+         it->kind = VT_TI_REF;
+         it->page = page << VT_PAGE_SHIFT;
+         it->acc = r->acc;
+         it->kernel = r->kernel;
+         return true;
+      }
+      switch (b >> 2) {
+      case IT_CONT:
+         r->page++;
+         it->kind = VT_TI_REF;
+         it->page = r->page << VT_PAGE_SHIFT;
+         it->acc = r->acc;
+         it->kernel = r->kernel;
+         it->cont = true;
+         return true;
+      case IT_TIME: {
+         vt_u64 d;
+         if (!r_u(r, &d))
+            return r_fail(r, it, at, "truncated time item");
+         r->insns += d >> 1;
+         it->kind = VT_TI_TIME;
+         it->insns = r->insns;
+         it->sb_end = d & 1;
+         return true;
+      }
+      case IT_KERNEL:
+      case IT_USER:
+         r->kernel = (b >> 2) == IT_KERNEL;
+         continue;
+      case IT_EVENT: {
+         vt_u64 op;
+         if (!r_u(r, &op) || op == 0 || op >= VT_TEV_NR)
+            return r_fail(r, it, at, "corrupt trace (an unknown event)");
+         it->kind = VT_TI_EVENT;
+         it->op = (unsigned)op;
+         unsigned nargs = events[op].nargs;
+         for (unsigned i = 0; i < nargs; i++)
+            if (!r_u(r, &it->arg[i]))
+               return r_fail(r, it, at, "truncated event");
+         if (events[op].str) {
+            vt_u64 n;
+            if (!r_u(r, &n) || !r_str(r, n))
+               return r_fail(r, it, at, "truncated or corrupt event string");
+            it->str = r->str;
+         }
+         return true;
+      }
+      case IT_END:
+         it->kind = VT_TI_END;
+         return true;
+      default:
+         return r_fail(r, it, at, "corrupt trace (an unknown item)");
+      }
+   }
+}

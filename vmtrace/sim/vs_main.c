@@ -1,0 +1,449 @@
+/* vs_main.c: vmtrace-sim's command line (docs/vmtrace-sim.md) and what it
+   runs: read the traces, export, simulate the grid of this shard, write
+   the results; teaching mode; merge.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "vs.h"
+
+static void usage(FILE *f)
+{
+   fprintf(f,
+"usage: vmtrace-sim [options] TRACE...        replay page traces\n"
+"       vmtrace-sim --refs=7,0,1,... --frames=3[,4...] [--explain]\n"
+"       vmtrace-sim merge [--csv=FILE] [--json=FILE] RESULT.json...\n"
+"\n"
+"  TRACE: a vmtrace trace (--trace-out-file), libCacheSim's oracleGeneral or\n"
+"  lcs, or CSV; - reads standard input.\n"
+"\n"
+"  --policy=LIST|all           fifo lru lfu random clock nru aging wsclock linux\n"
+"                              arc opt [all; with --mrc: lru,opt]\n"
+"  --pages=N,...               RAM sizes in pages (K, M, G: x 1024)\n"
+"  --ram=SIZE,...              RAM sizes in bytes, at least 4K (K, M, G: x 1024)\n"
+"  --frames=N,...              the same as --pages (teaching mode's word)\n"
+"  --swap=SIZE|unlimited       swap for anonymous pages [unlimited]\n"
+"  --page-kind=file|anon       what the pages of a trace without kinds are [file]\n"
+"  --oom=stop|continue         a simulation out of memory stops, or goes on [stop]\n");
+   for (int i = 0; vt_policies[i]; i++)
+      for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         char opt[64];
+         snprintf(opt, sizeof opt, "--%s=N", d->option);
+         fprintf(f, "  %-27s %s [%llu]\n", opt, d->help, d->def);
+      }
+   fprintf(f,
+"                              (times count references here, not instructions;\n"
+"                              k, M, G: x 1000)\n");
+   fprintf(f,
+"  --mrc                       miss-ratio curves: LRU and OPT exact at every size,\n"
+"                              the others simulated at --sizes\n"
+"  --sizes=N,...               the curves' sizes in pages [--points log-spaced]\n"
+"  --points=N                  log-spaced sizes from 1 page to all pages [20]\n"
+"  --sample=R                  replay the pages whose hash is below R (SHARDS), at\n"
+"                              sizes x R, counts / R; 0 < R <= 1\n"
+"  --format=auto|vmtrace|oracleGeneral|lcs|csv   the traces' format [auto]\n"
+"  --csv-columns=NAME,...      CSV columns: time,obj_id[,op] or role=NAME\n"
+"  --no-check-next             do not check libCacheSim's next-access fields\n"
+"  --export=FILE               write the (sampled) trace to FILE\n"
+"  --export-format=oracleGeneral|lcs|csv   [from FILE's name, else oracleGeneral]\n"
+"  --refs=LIST                 a reference string (7,0,1,...; 3w: a write)\n"
+"  --explain                   the step table of each policy (teaching mode)\n"
+"  --csv=FILE|-                one row per (policy, size)\n"
+"  --json=FILE|-               results and curves for vmtrace-report\n"
+"  --shard=K/N                 run the K-th of N slices of the job grid\n"
+"  --jobs=N                    simulations at once [the online CPUs]\n"
+"  --key-map=dense|hash        pages found by index or by the core's hash [dense]\n"
+"  -q, --quiet                 no table\n"
+"  -v, --verbose               what reading and each simulation took, and memory\n"
+"  --help, --version\n");
+}
+
+struct cli {
+   struct vs_config cfg;
+   const char *policy_arg;
+   struct vs_read_opts ro;
+   const char *refs, *export_path, *csv, *json;
+   int export_fmt;
+   bool quiet;
+   const char **traces;
+   unsigned nr_traces;
+};
+
+/* "a,b,c" into items (no empty one). */
+static unsigned split_list(const char *opt, const char *list, char items[][64],
+                           unsigned max)
+{
+   unsigned n = 0;
+   const char *p = list;
+   for (;;) {
+      size_t len = strcspn(p, ",");
+      if (len == 0 || len >= 64 || n == max)
+         vs_die("%s: give 1 to %u comma-separated values, e.g. %s=1,2", opt, max, opt);
+      memcpy(items[n], p, len);
+      items[n++][len] = 0;
+      p += len;
+      if (!*p)
+         return n;
+      p++;
+   }
+}
+
+static unsigned parse_pages(const char *opt, const char *list, uint64_t *out, unsigned max,
+                            bool bytes)
+{
+   char items[256][64];
+   unsigned n = split_list(opt, list, items, max);
+   for (unsigned i = 0; i < n; i++) {
+      uint64_t v = 0;
+      if (bytes) {
+         if (!vs_parse_number(items[i], 1024, &v) || v < 4096)
+            vs_die("%s: '%s' is not a size of at least 4K (K, M, G suffixes are powers "
+                   "of 1024)", opt, items[i]);
+         v >>= 12;
+      } else if (!vs_parse_number(items[i], 1024, &v) || v == 0) {
+         vs_die("%s: '%s' is not a number of pages of at least 1", opt, items[i]);
+      }
+      if (v >= VT_SIM_NO_FRAME)
+         vs_die("%s: '%s' is more pages than a simulation holds (%u)", opt, items[i],
+                VT_SIM_NO_FRAME - 1);
+      out[i] = v;
+   }
+   return n;
+}
+
+static void parse_policies(struct cli *c, const char *list)
+{
+   struct vs_config *cfg = &c->cfg;
+   cfg->nr_policies = 0;
+   if (!strcmp(list, "all")) {
+      for (int i = 0; vt_policies[i]; i++)
+         cfg->policies[cfg->nr_policies++] = vt_policies[i];
+      return;
+   }
+   char items[16][64];
+   unsigned n = split_list("--policy", list, items, 16);
+   for (unsigned i = 0; i < n; i++) {
+      const struct vt_policy_ops *p = vt_policy_find(items[i]);
+      if (!p)
+         vs_die("--policy: unknown policy '%s' (fifo, lru, lfu, random, clock, nru, aging, "
+                "wsclock, linux, arc, opt, or all)", items[i]);
+      for (unsigned k = 0; k < cfg->nr_policies; k++)
+         if (cfg->policies[k] == p)
+            vs_die("--policy: '%s' is given twice", items[i]);
+      cfg->policies[cfg->nr_policies++] = p;
+   }
+}
+
+static bool policy_param_option(struct cli *c, const char *arg)
+{
+   for (int i = 0; vt_policies[i]; i++)
+      for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
+         const struct vt_policy_param *d = &vt_policies[i]->params[k];
+         size_t n = strlen(d->option);
+         if (strncmp(arg, "--", 2) || strncmp(arg + 2, d->option, n) || arg[2 + n] != '=')
+            continue;
+         uint64_t v = 0;
+         if (!vs_parse_number(arg + 3 + n, 1000, &v) || v < d->min || v > d->max) {
+            if (d->max == ~0ull)
+               vs_die("--%s takes a number%s (k, M, G: x 1000)", d->option,
+                      d->min ? " > 0" : "");
+            vs_die("--%s takes a number from %llu to %llu", d->option, d->min, d->max);
+         }
+         *vt_policy_param_ptr(&c->cfg.params[i], d) = v;
+         return true;
+      }
+   return false;
+}
+
+static const char *value(const char *arg, const char *name)
+{
+   size_t n = strlen(name);
+   return !strncmp(arg, name, n) && arg[n] == '=' ? arg + n + 1 : NULL;
+}
+
+static void parse_args(struct cli *c, int argc, char **argv)
+{
+   struct vs_config *cfg = &c->cfg;
+   cfg->shard_k = cfg->shard_n = 1;
+   cfg->curve_points = 20;
+   cfg->oom_stop = true;
+   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+   cfg->jobs = cpus > 0 ? (unsigned)cpus : 1;
+   for (int i = 0; vt_policies[i]; i++)
+      vt_policy_params_init(vt_policies[i], &cfg->params[i]);
+   c->ro.check_next = true;
+   c->export_fmt = -1;
+   c->traces = vs_alloc((size_t)argc * sizeof *c->traces);
+   bool opts_done = false;
+   for (int i = 1; i < argc; i++) {
+      const char *a = argv[i], *v;
+      if (opts_done || a[0] != '-' || !strcmp(a, "-")) {
+         c->traces[c->nr_traces++] = a;
+      } else if (!strcmp(a, "--")) {
+         opts_done = true;
+      } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+         usage(stdout);
+         exit(0);
+      } else if (!strcmp(a, "--version")) {
+         printf("vmtrace-sim 0.1.0\n");
+         exit(0);
+      } else if (policy_param_option(c, a)) {
+      } else if ((v = value(a, "--policy"))) {
+         c->policy_arg = v;
+         parse_policies(c, v);
+      } else if ((v = value(a, "--pages")) || (v = value(a, "--frames"))) {
+         unsigned n = parse_pages(a[2] == 'p' ? "--pages" : "--frames", v,
+                                  cfg->sizes + cfg->nr_sizes, 256 - cfg->nr_sizes, false);
+         cfg->nr_sizes += n;
+      } else if ((v = value(a, "--ram"))) {
+         cfg->nr_sizes += parse_pages("--ram", v, cfg->sizes + cfg->nr_sizes,
+                                      256 - cfg->nr_sizes, true);
+      } else if ((v = value(a, "--sizes"))) {
+         cfg->nr_curve_sizes = parse_pages("--sizes", v, cfg->curve_sizes, 256, false);
+      } else if ((v = value(a, "--points"))) {
+         uint64_t n;
+         if (!vs_parse_number(v, 1000, &n) || n < 2 || n > 256)
+            vs_die("--points takes a number of sizes from 2 to 256");
+         cfg->curve_points = (unsigned)n;
+      } else if ((v = value(a, "--swap"))) {
+         uint64_t b = 0;
+         if (strcmp(v, "unlimited") &&
+             (!vs_parse_number(v, 1024, &b) || b < 4096))
+            vs_die("--swap takes a size of at least 4K (K, M, G suffixes) or 'unlimited'");
+         cfg->swap_pages = b >> 12;
+      } else if ((v = value(a, "--page-kind"))) {
+         if (strcmp(v, "file") && strcmp(v, "anon"))
+            vs_die("--page-kind takes 'file' or 'anon'");
+         cfg->anon = !strcmp(v, "anon");
+      } else if ((v = value(a, "--oom"))) {
+         if (strcmp(v, "stop") && strcmp(v, "continue"))
+            vs_die("--oom takes 'stop' or 'continue'");
+         cfg->oom_stop = !strcmp(v, "stop");
+      } else if ((v = value(a, "--key-map"))) {
+         if (strcmp(v, "dense") && strcmp(v, "hash"))
+            vs_die("--key-map takes 'dense' or 'hash'");
+         cfg->hash_keys = !strcmp(v, "hash");
+      } else if (!strcmp(a, "--mrc")) {
+         cfg->mrc = true;
+      } else if ((v = value(a, "--sample"))) {
+         char *end;
+         double r = strtod(v, &end);
+         if (!*v || *end || !(r > 0 && r <= 1))
+            vs_die("--sample takes a rate R with 0 < R <= 1, e.g. 0.01");
+         cfg->sample = r;
+      } else if ((v = value(a, "--format"))) {
+         int f = (int)vs_format_by_name(v);
+         if (f < 0)
+            vs_die("--format: unknown format '%s' (auto, vmtrace, oracleGeneral, lcs, csv)", v);
+         c->ro.format = (enum vs_format)f;
+      } else if ((v = value(a, "--csv-columns"))) {
+         c->ro.csv_columns = v;
+      } else if (!strcmp(a, "--no-check-next")) {
+         c->ro.check_next = false;
+      } else if ((v = value(a, "--export"))) {
+         if (!*v)
+            vs_die("--export: the file name is empty");
+         c->export_path = v;
+      } else if ((v = value(a, "--export-format"))) {
+         int f = (int)vs_format_by_name(v);
+         if (f != VS_FMT_ORACLE && f != VS_FMT_LCS && f != VS_FMT_CSV)
+            vs_die("--export-format takes oracleGeneral, lcs or csv");
+         c->export_fmt = f;
+      } else if ((v = value(a, "--refs"))) {
+         c->refs = v;
+      } else if (!strcmp(a, "--explain")) {
+         cfg->explain = true;
+      } else if ((v = value(a, "--csv"))) {
+         if (!*v)
+            vs_die("--csv: the file name is empty");
+         c->csv = v;
+      } else if ((v = value(a, "--json"))) {
+         if (!*v)
+            vs_die("--json: the file name is empty");
+         c->json = v;
+      } else if ((v = value(a, "--shard"))) {
+         unsigned k, n;
+         char extra;
+         if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+            vs_die("--shard takes K/N with 1 <= K <= N, e.g. --shard=2/8");
+         cfg->shard_k = k;
+         cfg->shard_n = n;
+      } else if ((v = value(a, "--jobs"))) {
+         uint64_t n;
+         if (!vs_parse_number(v, 1000, &n) || n < 1 || n > 1024)
+            vs_die("--jobs takes a number of threads from 1 to 1024");
+         cfg->jobs = (unsigned)n;
+      } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+         cfg->verbose = true;
+      } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+         c->quiet = true;
+      } else {
+         vs_die("unknown option '%s' (--help lists them)", a);
+      }
+   }
+   if (c->csv && c->json && !strcmp(c->csv, "-") && !strcmp(c->json, "-"))
+      vs_die("--csv=- and --json=- cannot both write to standard output");
+   if (c->refs && c->nr_traces)
+      vs_die("--refs replays the string it is given: give no TRACE with it");
+   if (!c->refs && !c->nr_traces)
+      vs_die("no trace given (--help for usage)");
+   if (c->export_path && c->nr_traces + (c->refs ? 1 : 0) != 1)
+      vs_die("--export writes one trace: give exactly one");
+   if (cfg->explain && !c->refs && c->nr_traces != 1)
+      vs_die("--explain draws the table of one reference string (--refs or one TRACE)");
+   if (cfg->explain && !cfg->nr_sizes)
+      vs_die("--explain needs --frames (or --pages)");
+   if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)
+      vs_die("give RAM sizes (--pages, --ram, --frames) or --mrc, or --export");
+   if (!c->policy_arg)
+      parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "all");
+   c->ro.keep_time = c->export_path != NULL;
+}
+
+/* The sampled curve's error: LRU's exact miss ratio against the sampled
+   one's (scaled), at the curve's sizes. */
+static void sample_error(const struct vs_config *cfg, const struct vs_stream *full,
+                         const struct vs_stream *smp, struct vs_trace *tr)
+{
+   uint64_t *h1 = vs_alloc(((size_t)full->npages + 1) * sizeof *h1);
+   uint64_t *h2 = vs_alloc(((size_t)smp->npages + 1) * sizeof *h2);
+   vs_lru_distances(full, h1, NULL);
+   vs_lru_distances(smp, h2, NULL);
+   struct vs_curve c1, c2;
+   vs_curve_from_hist(&c1, h1, full->n, full->npages);
+   vs_curve_from_hist(&c2, h2, smp->n, smp->npages);
+   uint64_t sizes[256];
+   unsigned n = vs_curve_sizes(cfg, full->npages, sizes, 256);
+   double max = 0, sum = 0;
+   for (unsigned k = 0; k < n; k++) {
+      uint64_t ss = (uint64_t)llround((double)sizes[k] * cfg->sample);
+      double exact = (double)vs_curve_at(&c1, sizes[k]) / (double)full->n;
+      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
+      double e = fabs(exact - est);
+      max = e > max ? e : max;
+      sum += e;
+   }
+   tr->err_points = n;
+   tr->err_max = max;
+   tr->err_mean = n ? sum / n : 0;
+   vs_curve_free(&c1);
+   vs_curve_free(&c2);
+   free(h1);
+   free(h2);
+}
+
+static enum vs_format export_format(const struct cli *c)
+{
+   if (c->export_fmt >= 0)
+      return (enum vs_format)c->export_fmt;
+   const char *p = c->export_path;
+   size_t n = strlen(p);
+   if (n >= 4 && !strcmp(p + n - 4, ".csv"))
+      return VS_FMT_CSV;
+   if (n >= 4 && !strcmp(p + n - 4, ".lcs"))
+      return VS_FMT_LCS;
+   return VS_FMT_ORACLE;
+}
+
+int main(int argc, char **argv)
+{
+   vs_core_init();
+   if (argc > 1 && !strcmp(argv[1], "merge"))
+      return vs_merge_main(argc - 1, argv + 1);
+   struct cli c;
+   memset(&c, 0, sizeof c);
+   parse_args(&c, argc, argv);
+   struct vs_config *cfg = &c.cfg;
+   char err[1024];
+   unsigned nt = c.refs ? 1 : c.nr_traces;
+   struct vs_stream *streams = vs_alloc(nt * sizeof *streams);
+   struct vs_run run;
+   memset(&run, 0, sizeof run);
+   run.cfg = *cfg;
+   run.nr_traces = nt;
+   run.traces = vs_alloc(nt * sizeof *run.traces);
+   for (unsigned t = 0; t < nt; t++) {
+      double c0 = vs_thread_cpu(), w0 = vs_wall();
+      int rc = c.refs ? vs_read_refs(c.refs, &streams[t], err, sizeof err)
+                      : vs_read_trace(c.traces[t], &c.ro, &streams[t], err, sizeof err);
+      if (rc)
+         vs_die("%s", err);
+      struct vs_trace *tr = &run.traces[t];
+      tr->name = streams[t].name;
+      tr->format = streams[t].format;
+      tr->refs = streams[t].n;
+      tr->pages = streams[t].npages;
+      tr->skipped = streams[t].skipped;
+      if (cfg->verbose)
+         fprintf(stderr, "%s: read %s: %llu references to %llu pages in %.3f s CPU, "
+                 "%.3f s\n", vs_prog, tr->name, (unsigned long long)tr->refs,
+                 (unsigned long long)tr->pages, vs_thread_cpu() - c0, vs_wall() - w0);
+   }
+   /* Spatial sampling: the sampled streams replace the traces'. */
+   bool sampled = cfg->sample > 0 && cfg->sample < 1;
+   struct vs_stream *work = streams;
+   if (sampled) {
+      for (unsigned t = 0; t < nt; t++)
+         if (streams[t].vmt)
+            vs_die("--sample: %s is a vmtrace trace, whose simulations replay it whole; "
+                   "sample its --export instead", streams[t].name);
+      work = vs_alloc(nt * sizeof *work);
+      for (unsigned t = 0; t < nt; t++) {
+         vs_stream_sample(&streams[t], cfg->sample, &work[t]);
+         run.traces[t].sampled_refs = work[t].n;
+         run.traces[t].sampled_pages = work[t].npages;
+         if (cfg->shard_k == 1 && (cfg->mrc || cfg->nr_sizes))
+            sample_error(cfg, &streams[t], &work[t], &run.traces[t]);
+      }
+   }
+   if (c.export_path) {
+      vs_next_uses(&work[0]);
+      if (vs_export(&work[0], c.export_path, export_format(&c), err, sizeof err))
+         vs_die("%s", err);
+      if (!c.quiet && !cfg->nr_sizes && !cfg->mrc)
+         fprintf(stderr, "%s: wrote %llu references to %llu pages to %s (%s)\n", vs_prog,
+                 (unsigned long long)work[0].n, (unsigned long long)work[0].npages,
+                 c.export_path, vs_format_name(export_format(&c)));
+      if (!cfg->nr_sizes && !cfg->mrc)
+         return 0;
+   }
+   if (cfg->explain) {
+      if (work[0].n > 200)
+         vs_die("--explain draws a column a reference: give at most 200 (this trace has "
+                "%llu)", (unsigned long long)work[0].n);
+      for (unsigned p = 0; p < cfg->nr_policies; p++) {
+         int pi = 0;
+         while (vt_policies[pi] != cfg->policies[p])
+            pi++;
+         for (unsigned s = 0; s < cfg->nr_sizes; s++)
+            vs_explain(stdout, &work[0], cfg->policies[p], &cfg->params[pi], cfg->sizes[s],
+                       cfg->anon, cfg->swap_pages);
+      }
+   }
+   vs_grid(&run);
+   vs_run_jobs(&run, work);
+   /* The table, unless standard output carries the CSV or the JSON. */
+   bool stdout_taken = (c.csv && !strcmp(c.csv, "-")) || (c.json && !strcmp(c.json, "-"));
+   if (!c.quiet && !stdout_taken)
+      vs_print_table(stdout, &run);
+   if (c.csv && vs_write_csv(&run, c.csv, err, sizeof err))
+      vs_die("%s", err);
+   if (c.json && vs_write_json(&run, c.json, err, sizeof err))
+      vs_die("%s", err);
+   if (fflush(stdout) || ferror(stdout))
+      vs_die("standard output: write error");
+   if (cfg->verbose) {
+      struct rusage ru;
+      getrusage(RUSAGE_SELF, &ru);
+      uint64_t pages = 0;
+      for (unsigned t = 0; t < nt; t++)
+         pages += run.traces[t].pages;
+      fprintf(stderr, "%s: peak memory %ld KiB (%.1f bytes a page of the traces)\n",
+              vs_prog, ru.ru_maxrss, pages ? ru.ru_maxrss * 1024.0 / (double)pages : 0.0);
+   }
+   return 0;
+}

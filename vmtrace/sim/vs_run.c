@@ -1,0 +1,310 @@
+/* vs_run.c: the grid of (trace, policy, size) jobs, its shards, and running
+   them on a pool of threads, each job one simulation of the core fed a
+   whole stream (or one exact curve).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include <malloc.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vs.h"
+
+unsigned vs_curve_sizes(const struct vs_config *c, uint64_t npages, uint64_t *out,
+                        unsigned max)
+{
+   unsigned n = 0;
+   if (c->nr_curve_sizes) {
+      for (unsigned i = 0; i < c->nr_curve_sizes && n < max; i++)
+         out[n++] = c->curve_sizes[i];
+      return n;
+   }
+   /* Log-spaced from 1 page to every distinct page, each size once. */
+   unsigned pts = c->curve_points ? c->curve_points : 2;
+   for (unsigned k = 0; k < pts && n < max; k++) {
+      double x = pts == 1 ? (double)npages
+                          : pow((double)npages, (double)k / (double)(pts - 1));
+      uint64_t v = (uint64_t)llround(x);
+      if (v < 1)
+         v = 1;
+      if (!n || v > out[n - 1])
+         out[n++] = v;
+   }
+   return n;
+}
+
+static bool is_exact(const struct vt_policy_ops *p)
+{
+   return !strcmp(p->name, "lru") || !strcmp(p->name, "opt");
+}
+
+/* The grid, in a fixed order all shards agree on: per trace, per policy,
+   its exact curve (--mrc, LRU and OPT), then its sizes (--pages, --ram,
+   --frames), then the curve's sizes for the others (--mrc). */
+void vs_grid(struct vs_run *r)
+{
+   const struct vs_config *c = &r->cfg;
+   uint64_t n = 0, cap = 64;
+   r->res = vs_alloc(cap * sizeof *r->res);
+   for (uint32_t t = 0; t < r->nr_traces; t++) {
+      uint64_t csizes[256];
+      /* The whole trace's pages (a sampled stream has fewer). */
+      unsigned ncs = c->mrc ? vs_curve_sizes(c, r->traces[t].pages, csizes, 256) : 0;
+      for (unsigned p = 0; p < c->nr_policies; p++) {
+         const struct vt_policy_ops *pol = c->policies[p];
+         uint64_t want[512];
+         unsigned nw = 0;
+         bool exact = c->mrc && is_exact(pol);
+         if (exact)
+            want[nw++] = 0;
+         unsigned nplain = nw + c->nr_sizes;
+         for (unsigned s = 0; s < c->nr_sizes; s++)
+            want[nw++] = c->sizes[s];
+         if (c->mrc && !exact)
+            for (unsigned s = 0; s < ncs; s++) {
+               bool dup = false;
+               for (unsigned k = 0; k < c->nr_sizes; k++)
+                  dup |= c->sizes[k] == csizes[s];
+               if (!dup)
+                  want[nw++] = csizes[s];
+            }
+         for (unsigned w = 0; w < nw; w++) {
+            if (n == cap) {
+               cap *= 2;
+               r->res = vs_realloc(r->res, cap * sizeof *r->res);
+            }
+            struct vs_result *x = &r->res[n++];
+            memset(x, 0, sizeof *x);
+            x->trace = t;
+            x->policy = pol;
+            x->pages = want[w];
+            x->exact = want[w] == 0;
+            x->curve_point = w >= nplain;
+         }
+      }
+   }
+   r->nr_res = n;
+}
+
+/* ---- one job ---------------------------------------------------------------- */
+
+struct future { const struct vs_stream *s; };
+
+/* Bytes the C library has handed out: what a job holds is the difference
+   (alone on its thread: -v's figure is a job's with --jobs=1). */
+static uint64_t heap_bytes(void)
+{
+   struct mallinfo2 m = mallinfo2();
+   return m.uordblks + m.hblkhd;
+}
+
+/* OPT's oracle: the time of the next reference to key after now.  The
+   simulation asks at the reference it is handling (time now = index + 1),
+   so the answer is that reference's next use; any other question is
+   answered by a search. */
+static vt_u64 next_use(void *ctx, vt_u64 key, vt_u64 now)
+{
+   const struct vs_stream *s = ((struct future *)ctx)->s;
+   if (now >= 1 && now <= s->n && s->id[now - 1] == key)
+      return s->next[now - 1] == VS_NEVER ? VT_SIM_NO_PAGE : (vt_u64)s->next[now - 1] + 1;
+   for (uint64_t i = now; i < s->n; i++)
+      if (s->id[i] == key)
+         return i + 1;
+   return VT_SIM_NO_PAGE;
+}
+
+static uint64_t scale(uint64_t v, double rate)
+{
+   return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
+}
+
+static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs_result *x)
+{
+   const struct vs_config *c = &r->cfg;
+   double rate = c->sample;
+   uint64_t pages = x->pages;
+   if (rate > 0 && rate < 1) {
+      pages = (uint64_t)llround((double)pages * rate);
+      if (pages < 1)
+         pages = 1;
+   }
+   int pi = 0;
+   while (vt_policies[pi] != x->policy)
+      pi++;
+   struct vt_sim_config cfg = {
+      .policy = x->policy, .ram_pages = pages, .swap_pages = c->swap_pages,
+      .key_limit = c->hash_keys ? 0 : s->npages, .params = c->params[pi],
+   };
+   uint64_t m0 = heap_bytes();
+   if (s->vmt) {
+      /* A vmtrace trace: the core replays it into the simulation, which
+         finds pages by their virtual page numbers (no key limit). */
+      cfg.key_limit = 0;
+      struct vt_sim *sim = vt_sim_create(&cfg, NULL);
+      char err[512];
+      if (vs_vmtrace_replay(s, sim, err, sizeof err))
+         vs_die("%s", err);
+      x->mem = heap_bytes() - m0;
+      x->st = *vt_sim_stats(sim);
+      x->resident = vt_sim_resident(sim);
+      x->refs = s->n;
+      x->sim_pages = pages;
+      vt_sim_destroy(sim);
+      return;
+   }
+   struct vt_sim *sim = vt_sim_create(&cfg, NULL);
+   struct future fut = { s };
+   if (x->policy->needs & VT_POL_FUTURE)
+      vt_sim_set_future(sim, next_use, &fut);
+   unsigned base = c->anon ? VT_SIMA_ANON : 0;
+   const uint32_t *id = s->id;
+   const uint8_t *fl = s->fl;
+   uint64_t n = s->n;
+   /* The hot loop: a reference a call; the first to a page is the minor
+      fault of a page never seen (base_cls -1, docs/policies.md). */
+   for (uint64_t i = 0; i < n; i++) {
+      unsigned flags = base | (fl && (fl[i] & VS_W) ? VT_SIMA_WRITE : 0);
+      unsigned rr = vt_sim_access(sim, id[i], flags, 0, i + 1, -1, NULL);
+      if ((rr & VT_SIMR_OOM) && c->oom_stop) {
+         x->stopped_at = i + 1;
+         break;
+      }
+   }
+   x->mem = heap_bytes() - m0;
+   x->st = *vt_sim_stats(sim);
+   x->resident = vt_sim_resident(sim);
+   x->refs = x->stopped_at ? x->stopped_at : n;
+   x->sim_pages = pages;
+   vt_sim_destroy(sim);
+   if (rate > 0 && rate < 1) {
+      for (int k = 0; k < VT_NR_FC; k++)
+         x->st.faults[k] = scale(x->st.faults[k], rate);
+      x->st.evictions = scale(x->st.evictions, rate);
+      x->st.swap_outs = scale(x->st.swap_outs, rate);
+      x->st.writebacks = scale(x->st.writebacks, rate);
+      x->st.refaults = scale(x->st.refaults, rate);
+      x->st.oom_events = scale(x->st.oom_events, rate);
+      x->st.peak_resident = scale(x->st.peak_resident, rate);
+      x->resident = scale(x->resident, rate);
+      x->refs = scale(x->refs, rate);
+   }
+}
+
+static void run_exact(const struct vs_run *r, const struct vs_stream *s, struct vs_result *x)
+{
+   uint64_t m0 = heap_bytes();
+   uint64_t *hist = vs_alloc(((size_t)s->npages + 1) * sizeof *hist);
+   if (!strcmp(x->policy->name, "lru"))
+      vs_lru_distances(s, hist, &x->mem);
+   else
+      vs_opt_distances(s, hist, &x->mem);
+   x->mem -= m0;
+   vs_curve_from_hist(&x->curve, hist, s->n, s->npages);
+   free(hist);
+   double rate = r->cfg.sample;
+   if (rate > 0 && rate < 1) {
+      struct vs_curve *c = &x->curve;
+      uint32_t k = 0;
+      for (uint32_t i = 0; i < c->n; i++) {
+         uint64_t size = scale(c->sizes[i], rate), m = scale(c->misses[i], rate);
+         if (k && size <= c->sizes[k - 1]) {   /* two steps rounded together */
+            c->misses[k - 1] = m;
+            continue;
+         }
+         c->sizes[k] = k ? size : 1;
+         c->misses[k++] = m;
+      }
+      c->n = k;
+      c->refs = scale(c->refs, rate);
+      c->cold = scale(c->cold, rate);
+   }
+   x->refs = x->curve.refs;
+}
+
+struct pool {
+   const struct vs_run *r;
+   struct vs_stream    *streams;     /* sampled where --sample */
+   uint64_t            *order;       /* the jobs of this shard */
+   uint64_t             n;
+   atomic_uint_fast64_t next;
+};
+
+static void *worker(void *arg)
+{
+   struct pool *p = arg;
+   for (;;) {
+      uint64_t k = atomic_fetch_add(&p->next, 1);
+      if (k >= p->n)
+         return NULL;
+      struct vs_result *x = &p->r->res[p->order[k]];
+      const struct vs_stream *s = &p->streams[x->trace];
+      double t0 = vs_thread_cpu();
+      if (x->exact)
+         run_exact(p->r, s, x);
+      else
+         run_sim(p->r, s, x);
+      x->cpu = vs_thread_cpu() - t0;
+      x->done = true;
+      if (p->r->cfg.verbose) {
+         char what[64];
+         if (x->exact)
+            snprintf(what, sizeof what, "%s exact curve", x->policy->name);
+         else
+            snprintf(what, sizeof what, "%s at %llu pages", x->policy->name,
+                     (unsigned long long)x->pages);
+         fprintf(stderr, "%s: %s: %s: %.3f s CPU (%.1f M references/s), %.1f MB "
+                 "(%.1f bytes a page)\n", vs_prog, s->name, what, x->cpu,
+                 (double)s->n / x->cpu / 1e6, (double)x->mem / 1e6,
+                 s->npages ? (double)x->mem / (double)s->npages : 0.0);
+      }
+   }
+}
+
+/* The heaviest first, so that the last jobs to finish are short ones:
+   exact curves, then by size. */
+static const struct vs_run *sort_run;
+static int by_weight(const void *a, const void *b)
+{
+   const struct vs_result *x = &sort_run->res[*(const uint64_t *)a];
+   const struct vs_result *y = &sort_run->res[*(const uint64_t *)b];
+   if (x->exact != y->exact)
+      return x->exact ? -1 : 1;
+   if (x->pages != y->pages)
+      return x->pages > y->pages ? -1 : 1;
+   return *(const uint64_t *)a < *(const uint64_t *)b ? -1 : 1;
+}
+
+void vs_run_jobs(struct vs_run *r, struct vs_stream *streams)
+{
+   const struct vs_config *c = &r->cfg;
+   struct pool p = { .r = r, .streams = streams };
+   p.order = vs_alloc((r->nr_res ? r->nr_res : 1) * sizeof *p.order);
+   for (uint64_t j = 0; j < r->nr_res; j++)
+      if (j % c->shard_n == c->shard_k - 1)
+         p.order[p.n++] = j;
+   sort_run = r;
+   qsort(p.order, p.n, sizeof *p.order, by_weight);
+   /* OPT's simulations need every reference's next use. */
+   for (uint64_t k = 0; k < p.n; k++) {
+      const struct vs_result *x = &r->res[p.order[k]];
+      if (!x->exact && (x->policy->needs & VT_POL_FUTURE))
+         vs_next_uses(&streams[x->trace]);
+   }
+   atomic_init(&p.next, 0);
+   unsigned nt = c->jobs ? c->jobs : 1;
+   if (nt > p.n)
+      nt = (unsigned)(p.n ? p.n : 1);
+   if (nt <= 1) {
+      worker(&p);
+   } else {
+      pthread_t *th = vs_alloc(nt * sizeof *th);
+      for (unsigned i = 0; i < nt; i++)
+         if (pthread_create(&th[i], NULL, worker, &p))
+            vs_die("cannot start a thread");
+      for (unsigned i = 0; i < nt; i++)
+         pthread_join(th[i], NULL);
+      free(th);
+   }
+   free(p.order);
+}

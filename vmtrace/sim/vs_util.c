@@ -1,0 +1,343 @@
+/* vs_util.c: vmtrace-sim's memory, errors, numbers, the core's host and
+   output files that are written whole or not at all.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vs.h"
+
+const char *vs_prog = "vmtrace-sim";
+
+void *vs_alloc(size_t n)
+{
+   void *p = calloc(1, n ? n : 1);
+   if (!p)
+      vs_die("out of memory (%zu bytes)", n);
+   return p;
+}
+
+void *vs_realloc(void *p, size_t n)
+{
+   void *q = realloc(p, n ? n : 1);
+   if (!q)
+      vs_die("out of memory (%zu bytes)", n);
+   return q;
+}
+
+char *vs_strdup(const char *s)
+{
+   size_t n = strlen(s) + 1;
+   return memcpy(vs_alloc(n), s, n);
+}
+
+/* ---- temporary files: gone whatever happens -------------------------------- */
+
+#define MAX_TMP 16
+static const char *tmps[MAX_TMP];
+static pthread_mutex_t tmp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void remove_tmps(void)
+{
+   for (int i = 0; i < MAX_TMP; i++)
+      if (tmps[i])
+         unlink(tmps[i]);
+}
+
+static void on_signal(int sig)
+{
+   remove_tmps();
+   signal(sig, SIG_DFL);
+   raise(sig);
+}
+
+void vs_tmp_register(const char *tmp)
+{
+   static bool handlers;
+   pthread_mutex_lock(&tmp_lock);
+   if (!handlers) {
+      int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ };
+      for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+         signal(sigs[i], on_signal);
+      handlers = true;
+   }
+   for (int i = 0; i < MAX_TMP; i++)
+      if (!tmps[i]) {
+         tmps[i] = tmp;
+         break;
+      }
+   pthread_mutex_unlock(&tmp_lock);
+}
+
+void vs_tmp_unregister(const char *tmp)
+{
+   pthread_mutex_lock(&tmp_lock);
+   for (int i = 0; i < MAX_TMP; i++)
+      if (tmps[i] == tmp)
+         tmps[i] = NULL;
+   pthread_mutex_unlock(&tmp_lock);
+}
+
+void vs_die(const char *fmt, ...)
+{
+   va_list ap;
+   fprintf(stderr, "%s: ", vs_prog);
+   va_start(ap, fmt);
+   vfprintf(stderr, fmt, ap);
+   va_end(ap);
+   fputc('\n', stderr);
+   remove_tmps();
+   exit(1);
+}
+
+void vs_err(char *err, size_t errlen, const char *fmt, ...)
+{
+   va_list ap;
+   va_start(ap, fmt);
+   vsnprintf(err, errlen, fmt, ap);
+   va_end(ap);
+}
+
+/* ---- the core's host -------------------------------------------------------- */
+
+static void *host_alloc(size_t n) { return vs_alloc(n); }
+
+__attribute__((noreturn)) static void host_panic(const char *msg)
+{
+   vs_die("internal error: %s", msg);
+}
+
+/* Memory and panic only: vmtrace-sim drives the simulations directly
+   (vt_sim_access), with no address space and no other process. */
+static const struct vt_host_ops host_ops = {
+   .alloc = host_alloc, .free = free, .panic = host_panic,
+};
+
+void vs_core_init(void)
+{
+   vt_core_init(&host_ops, NULL);
+}
+
+/* ---- numbers ------------------------------------------------------------------ */
+
+bool vs_parse_number(const char *s, uint64_t base, uint64_t *out)
+{
+   uint64_t v = 0;
+   if (*s < '0' || *s > '9')
+      return false;
+   for (; *s >= '0' && *s <= '9'; s++) {
+      uint64_t d = (uint64_t)(*s - '0');
+      if (v > (UINT64_MAX - d) / 10)
+         return false;
+      v = v * 10 + d;
+   }
+   uint64_t mult = 1;
+   switch (*s) {
+   case 'k': case 'K': mult = base; s++; break;
+   case 'm': case 'M': mult = base * base; s++; break;
+   case 'g': case 'G': mult = base * base * base; s++; break;
+   default: break;
+   }
+   if (base == 1024) {
+      if (*s == 'i' && mult > 1)
+         s++;                               /* KiB, MiB, GiB */
+      if ((*s == 'B' || *s == 'b') && s[1] == 0)
+         s++;
+   }
+   if (*s || (mult > 1 && v > UINT64_MAX / mult))
+      return false;
+   *out = v * mult;
+   return true;
+}
+
+/* ---- output files --------------------------------------------------------------- */
+
+/* path with its symbolic links followed, the last one even if what it
+   names does not exist yet (then it is created there). */
+static char *follow_links(const char *path)
+{
+   char *p = vs_strdup(path);
+   for (int depth = 0; depth < 40; depth++) {
+      char link[4096];
+      ssize_t n = readlink(p, link, sizeof link - 1);
+      if (n <= 0)
+         break;
+      link[n] = 0;
+      const char *slash = strrchr(p, '/');
+      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
+      char *next = vs_alloc(dir + (size_t)n + 1);
+      memcpy(next, p, dir);
+      memcpy(next + dir, link, (size_t)n + 1);
+      free(p);
+      p = next;
+   }
+   return p;
+}
+
+int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
+                size_t errlen)
+{
+   (void)binary;
+   memset(o, 0, sizeof *o);
+   if (!strcmp(path, "-")) {
+      o->f = stdout;
+      return 0;
+   }
+   /* A symbolic link is followed (its target replaced, the link kept); a
+      path that exists and is not a regular file (/dev/null, a FIFO) is
+      written in place: a rename onto it would replace it, and as root that
+      makes /dev/null a plain file. */
+   char *real = follow_links(path);
+   struct stat st;
+   if (real && stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
+      if (S_ISDIR(st.st_mode)) {
+         vs_err(err, errlen, "%s: cannot write: is a directory", path);
+         free(real);
+         return -1;
+      }
+      o->f = fopen(real, "w");
+      free(real);
+      if (!o->f) {
+         vs_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+         return -1;
+      }
+      o->path = vs_strdup(path);
+      o->in_place = true;
+      return 0;
+   }
+   o->path = real;
+   size_t n = strlen(o->path) + 32;
+   o->tmp = vs_alloc(n);
+   /* Same directory, so that rename() replaces path in one step. */
+   snprintf(o->tmp, n, "%s.tmp%ld", o->path, (long)getpid());
+   vs_tmp_register(o->tmp);
+   o->f = fopen(o->tmp, "w");
+   if (!o->f) {
+      vs_err(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+      vs_tmp_unregister(o->tmp);
+      free(o->path);
+      free(o->tmp);
+      memset(o, 0, sizeof *o);
+      return -1;
+   }
+   return 0;
+}
+
+int vs_out_close(struct vs_ofile *o, char *err, size_t errlen)
+{
+   if (o->in_place) {
+      bool bad = ferror(o->f) != 0;
+      if (fclose(o->f) != 0)
+         bad = true;
+      if (bad)
+         vs_err(err, errlen, "%s: write error: %s", o->path, strerror(errno));
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return bad ? -1 : 0;
+   }
+   if (!o->tmp) {                    /* standard output */
+      if (fflush(o->f) != 0 || ferror(o->f)) {
+         vs_err(err, errlen, "standard output: write error: %s", strerror(errno));
+         return -1;
+      }
+      return 0;
+   }
+   bool bad = ferror(o->f) != 0;
+   int e = errno;
+   if (fclose(o->f) != 0) {
+      bad = true;
+      e = errno;
+   }
+   if (!bad && rename(o->tmp, o->path) != 0) {
+      bad = true;
+      e = errno;
+   }
+   if (bad) {
+      vs_err(err, errlen, "%s: write error: %s", o->path, strerror(e));
+      unlink(o->tmp);
+   }
+   vs_tmp_unregister(o->tmp);
+   free(o->tmp);
+   free(o->path);
+   memset(o, 0, sizeof *o);
+   return bad ? -1 : 0;
+}
+
+void vs_out_abort(struct vs_ofile *o)
+{
+   if (o->in_place) {
+      fclose(o->f);
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return;
+   }
+   if (!o->tmp)
+      return;
+   fclose(o->f);
+   unlink(o->tmp);
+   vs_tmp_unregister(o->tmp);
+   free(o->tmp);
+   free(o->path);
+   memset(o, 0, sizeof *o);
+}
+
+double vs_thread_cpu(void)
+{
+   struct timespec t;
+   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+double vs_wall(void)
+{
+   struct timespec t;
+   clock_gettime(CLOCK_MONOTONIC, &t);
+   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The length of the well-formed UTF-8 sequence at p (Unicode's table 3-7),
+   0 if it is not one. */
+static int utf8_len(const unsigned char *p)
+{
+   unsigned char c = p[0];
+   int n;
+   unsigned char lo = 0x80, hi = 0xbf;
+   if (c < 0x80)
+      return 1;
+   if (c >= 0xc2 && c <= 0xdf)
+      n = 2;
+   else if (c >= 0xe0 && c <= 0xef)
+      n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+   else if (c >= 0xf0 && c <= 0xf4)
+      n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+   else
+      return 0;
+   if (p[1] < lo || p[1] > hi)
+      return 0;
+   for (int i = 2; i < n; i++)
+      if (p[i] < 0x80 || p[i] > 0xbf)
+         return 0;
+   return n;
+}
+
+void vs_json_str(FILE *f, const char *s)
+{
+   fputc('"', f);
+   for (const unsigned char *p = (const unsigned char *)s; *p;) {
+      int n = utf8_len(p);
+      if (*p == '"' || *p == '\\')
+         fprintf(f, "\\%c", *p);
+      else if (*p < 0x20 || *p == 0x7f || n == 0)
+         fprintf(f, "\\u%04x", *p);   /* a stray byte: as the tool writes it */
+      else
+         fwrite(p, 1, (size_t)n, f);
+      p += n ? n : 1;
+   }
+   fputc('"', f);
+}

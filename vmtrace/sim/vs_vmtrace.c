@@ -1,0 +1,280 @@
+/* vs_vmtrace.c: vmtrace's own traces (--trace-out-file, vt_trace.h).  A
+   vmtrace trace is replayed by the core (vt_replay), which rebuilds the
+   process's address space and feeds the simulations exactly as the tool
+   did online; its references, in order, are also the stream the curves,
+   OPT's future and the exports use.  A forked child's trace begins with
+   its parent's address space: the parent's trace (the file beside it whose
+   header's "id" the child's names) is replayed up to the fork first.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vs.h"
+#include "vt_trace.h"
+
+/* What the replay of a vmtrace trace needs besides the stream: each
+   reference's time (the trace's clock, instructions), and per page the
+   times of its references (for OPT's next use, asked with the clock), and
+   a page number's dense id. */
+struct vs_vmt {
+   vt_u64   *t;                      /* [n] */
+   uint32_t *first;                  /* [npages + 1]: page p's references */
+   vt_u64   *times;                  /* [n]: by page, in order */
+   uint32_t *tab;                    /* page number -> id + 1 */
+   uint64_t  tmask;
+};
+
+static long file_read(void *ctx, void *buf, size_t len)
+{
+   FILE *f = ctx;
+   size_t n = fread(buf, 1, len, f);
+   return n == 0 && ferror(f) ? -1 : (long)n;
+}
+
+struct parents;
+struct keys_ctx {
+   struct vs_stream *s;
+   vt_u64 *t;
+   uint64_t cap;
+   bool full;
+   struct parents *parents;
+};
+
+/* Every reference the replay gives the simulations, in order; a prefault
+   (fault-around, MAP_POPULATE) maps a page without referencing it. */
+static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
+{
+   struct keys_ctx *k = ctx;
+   if ((flags & VT_SIMA_PREFAULT) || k->full)
+      return;
+   uint32_t id = vs_stream_page(k->s, key, NULL);
+   if (!vs_stream_push(k->s, id, (flags & VT_SIMA_WRITE) ? VS_W : 0,
+                       (uint32_t)(k->s->n + 1))) {
+      k->full = true;
+      return;
+   }
+   if (k->s->n > k->cap) {
+      k->cap = k->cap ? 2 * k->cap : 4096;
+      k->t = vs_realloc(k->t, k->cap * sizeof *k->t);
+   }
+   k->t[k->s->n - 1] = time;
+}
+
+/* A trace open for reading: the file and the reader's input, which lives
+   as long as the reader. */
+struct tfile {
+   FILE *f;
+   struct vt_trace_in in;
+   struct vt_trace_reader *r;
+};
+
+static struct tfile *open_trace(const char *path, char *err, size_t errlen)
+{
+   struct tfile *t = vs_alloc(sizeof *t);
+   t->f = fopen(path, "rb");
+   if (!t->f) {
+      vs_err(err, errlen, "%s: offset 0: cannot open: %s", path, strerror(errno));
+      free(t);
+      return NULL;
+   }
+   t->in = (struct vt_trace_in){ file_read, t->f };
+   const char *e = NULL;
+   t->r = vt_trace_reader_new(&t->in, &e);
+   if (!t->r) {
+      vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
+      fclose(t->f);
+      free(t);
+      return NULL;
+   }
+   return t;
+}
+
+static void close_trace(struct tfile *t)
+{
+   if (t->r)
+      vt_trace_reader_free(t->r);
+   fclose(t->f);
+   free(t);
+}
+
+/* A forked child's parent: the trace in the child's folder whose header
+   names itself by id (its first "id"; a parent's own parent comes later in
+   the header).  The replay frees the reader; its file stays open until
+   the replay ends. */
+struct parents {
+   char           dir[4096];
+   struct tfile  *open[64];
+   int            nr_open;
+};
+
+static struct vt_trace_reader *find_parent(void *ctx, vt_u64 pid, vt_u64 id)
+{
+   struct parents *pa = ctx;
+   (void)pid;
+   char want[64];
+   snprintf(want, sizeof want, "\"id\": \"%016llx\"", (unsigned long long)id);
+   DIR *d = opendir(pa->dir);
+   if (!d || pa->nr_open == 64) {
+      if (d)
+         closedir(d);
+      return NULL;
+   }
+   struct vt_trace_reader *found = NULL;
+   struct dirent *e;
+   while (!found && (e = readdir(d)) != NULL) {
+      char path[8192];
+      struct stat st;
+      snprintf(path, sizeof path, "%s/%s", pa->dir, e->d_name);
+      if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+         continue;
+      char err[256];
+      struct tfile *t = open_trace(path, err, sizeof err);
+      if (!t)
+         continue;
+      const char *first = strstr(vt_trace_header(t->r), "\"id\": \"");
+      if (first && strncmp(first, want, strlen(want)) == 0) {
+         pa->open[pa->nr_open++] = t;
+         found = t->r;
+         t->r = NULL;                 /* the replay frees the reader */
+      } else {
+         close_trace(t);
+      }
+   }
+   closedir(d);
+   return found;
+}
+
+static struct vt_trace_reader *keys_parent(void *ctx, vt_u64 pid, vt_u64 id)
+{
+   return find_parent(((struct keys_ctx *)ctx)->parents, pid, id);
+}
+
+static void parents_init(struct parents *pa, const char *path)
+{
+   memset(pa, 0, sizeof *pa);
+   const char *slash = strrchr(path, '/');
+   if (!slash)
+      snprintf(pa->dir, sizeof pa->dir, ".");
+   else
+      snprintf(pa->dir, sizeof pa->dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1,
+               path);
+}
+
+static void parents_free(struct parents *pa)
+{
+   for (int i = 0; i < pa->nr_open; i++)
+      close_trace(pa->open[i]);
+   pa->nr_open = 0;
+}
+
+int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
+                      struct vs_stream *s, char *err, size_t errlen)
+{
+   struct tfile *tf = open_trace(path, err, errlen);
+   if (!tf)
+      return -1;
+   vs_stream_init(s, path, "vmtrace", o->keep_time);
+   struct keys_ctx k = { s, NULL, 0, false, NULL };
+   struct parents pa;
+   parents_init(&pa, path);
+   k.parents = &pa;
+   struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key, .ctx = &k };
+   const char *e = NULL;
+   int rc = vt_replay(tf->r, NULL, 0, &env, &e);
+   parents_free(&pa);
+   close_trace(tf);
+   if (rc || k.full) {
+      if (k.full)
+         vs_err(err, errlen, "%s: more than %u references: vmtrace-sim cannot hold them",
+                path, VS_MAX_REFS);
+      else
+         vs_err(err, errlen, "%s: %s", path, e ? e : "replay failed");
+      free(k.t);
+      vs_stream_free(s);
+      return -1;
+   }
+   vs_stream_done(s);
+   /* Per page, the times of its references, and its id by page number. */
+   struct vs_vmt *v = vs_alloc(sizeof *v);
+   v->t = k.t;
+   v->first = vs_alloc(((size_t)s->npages + 1) * sizeof *v->first);
+   v->times = vs_alloc((s->n ? s->n : 1) * sizeof *v->times);
+   for (uint64_t i = 0; i < s->n; i++)
+      v->first[s->id[i] + 1]++;
+   for (uint32_t p = 0; p < s->npages; p++)
+      v->first[p + 1] += v->first[p];
+   uint32_t *fill = vs_alloc(((size_t)s->npages + 1) * sizeof *fill);
+   for (uint64_t i = 0; i < s->n; i++)
+      v->times[v->first[s->id[i]] + fill[s->id[i]]++] = v->t[i];
+   free(fill);
+   uint64_t cap = 1024;
+   while (cap < 2 * (uint64_t)s->npages)
+      cap *= 2;
+   v->tab = vs_alloc(cap * sizeof *v->tab);
+   v->tmask = cap - 1;
+   for (uint32_t p = 0; p < s->npages; p++) {
+      uint64_t h = vs_hash64(s->obj[p]) & v->tmask;
+      while (v->tab[h])
+         h = (h + 1) & v->tmask;
+      v->tab[h] = p + 1;
+   }
+   s->vmt = v;
+   return 0;
+}
+
+/* OPT's oracle: the first reference to page `key` after time now. */
+static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
+{
+   const struct vs_stream *s = ctx;
+   const struct vs_vmt *v = s->vmt;
+   uint64_t h = vs_hash64(key) & v->tmask;
+   for (; v->tab[h]; h = (h + 1) & v->tmask)
+      if (s->obj[v->tab[h] - 1] == key)
+         break;
+   if (!v->tab[h])
+      return VT_SIM_NO_PAGE;
+   uint32_t p = v->tab[h] - 1, lo = v->first[p], hi = v->first[p + 1];
+   while (lo < hi) {                  /* the first time > now */
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (v->times[mid] <= now)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo < v->first[p + 1] ? v->times[lo] : VT_SIM_NO_PAGE;
+}
+
+int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
+                      size_t errlen)
+{
+   struct tfile *tf = open_trace(s->name, err, errlen);
+   if (!tf)
+      return -1;
+   vt_sim_set_future(sim, vmt_next_use, (void *)s);
+   struct parents pa;
+   parents_init(&pa, s->name);
+   struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };
+   const char *e = NULL;
+   int rc = vt_replay(tf->r, &sim, 1, &env, &e);
+   parents_free(&pa);
+   close_trace(tf);
+   if (rc)
+      vs_err(err, errlen, "%s: %s", s->name, e ? e : "replay failed");
+   return rc;
+}
+
+void vs_vmtrace_free(struct vs_stream *s)
+{
+   if (!s->vmt)
+      return;
+   free(s->vmt->t);
+   free(s->vmt->first);
+   free(s->vmt->times);
+   free(s->vmt->tab);
+   free(s->vmt);
+   s->vmt = NULL;
+}
+
