@@ -73,6 +73,17 @@
 
    mmap-64g        reserves 63 GiB, then 64 GiB (INFO/FACT ok63= ok64=
                    whether each mmap succeeded)
+   rmw             read-modify-write instructions on untouched anonymous
+                   pages, one a page: "add" 64 pages of `addl $1,(mem)`
+                   ("add"), "xadd" 64 pages of `lock xaddl` ("xadd"),
+                   "cmpxchg" 16 pages of `lock cmpxchgl` ("cmpxchg"), "inc"
+                   16 pages of `incb (mem)` ("inc")
+   odd-names       a 4-page file in $TMPDIR named with bytes that are not
+                   UTF-8 (ff fe), a terminal escape (ESC [31m), a newline
+                   and a tab (vmt_cached_file: unlinked at once), mapped
+                   private read-only, 64 KiB-aligned, and labelled
+                   "lbl-" c3 28 (not UTF-8) ESC "]0;t" BEL (a terminal's
+                   title escape); read ("read")
 
    Core dumps are turned off (RLIMIT_CORE 0), as in torture_proc. */
 #include "vmtest.h"
@@ -507,6 +518,66 @@ static void rlimit_as(void)
    write_phase("write", small, 16);
 }
 
+/* ---- read-modify-write instructions ---------------------------------- */
+
+static VMT_NOINLINE void add_pages(char *p, size_t n)
+{
+   for (size_t i = 0; i < n; i++)
+      __asm__ volatile("addl $1, (%0)" : : "r"(p + i * VMT_PAGE) : "memory", "cc");
+}
+
+static VMT_NOINLINE void xadd_pages(char *p, size_t n)
+{
+   for (size_t i = 0; i < n; i++) {
+      unsigned v = 1;
+      __asm__ volatile("lock xaddl %0, (%1)" : "+r"(v) : "r"(p + i * VMT_PAGE)
+                       : "memory", "cc");
+   }
+}
+
+static VMT_NOINLINE void cmpxchg_pages(char *p, size_t n)
+{
+   for (size_t i = 0; i < n; i++) {
+      unsigned expected = 0, desired = 7;
+      __asm__ volatile("lock cmpxchgl %2, (%1)" : "+a"(expected)
+                       : "r"(p + i * VMT_PAGE), "r"(desired) : "memory", "cc");
+   }
+}
+
+static VMT_NOINLINE void inc_pages(char *p, size_t n)
+{
+   for (size_t i = 0; i < n; i++)
+      __asm__ volatile("incb (%0)" : : "r"(p + i * VMT_PAGE) : "memory", "cc");
+}
+
+static void rmw(void)
+{
+   char *a = labelled(64, "add"), *x = labelled(64, "xadd");
+   char *c = labelled(16, "cmpxchg"), *i = labelled(16, "inc");
+   vmt_begin("add");
+   add_pages(a, 64);
+   vmt_end();
+   vmt_begin("xadd");
+   xadd_pages(x, 64);
+   vmt_end();
+   vmt_begin("cmpxchg");
+   cmpxchg_pages(c, 16);
+   vmt_end();
+   vmt_begin("inc");
+   inc_pages(i, 16);
+   vmt_end();
+}
+
+/* ---- names the client chooses ----------------------------------------- */
+
+static void odd_names(void)
+{
+   int fd = vmt_cached_file("odd-\xff\xfe-\x1b[31mred\x1b[0m-\n-\t.dat", 4 * VMT_PAGE);
+   char *f = vmt_mmap_at(4 * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(f, 4 * VMT_PAGE, "lbl-\xc3\x28\x1b]0;t\x07");
+   read_phase("read", f, 4);
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -554,6 +625,10 @@ int main(int argc, char **argv)
       rlimit_as();
    else if (strcmp(mode, "mmap-64g") == 0)
       mmap_64g();
+   else if (strcmp(mode, "rmw") == 0)
+      rmw();
+   else if (strcmp(mode, "odd-names") == 0)
+      odd_names();
    else
       vmt_die("usage: torture_mem MODE [ARG] (see the top of torture_mem.c)");
    return 0;

@@ -677,6 +677,63 @@ mem("sigbus-recover", ["sigbus-recover"], [
     checks=[info_is("handled", 1),
             on_root(invalid_access("beyond_eof", "read", exact_total=1))])
 
+# Read-modify-write instructions on untouched anonymous pages, one a page:
+# the CPU reports one fault, a write (the access is a locked or plain
+# read-and-write of the same bytes), and Linux takes one: do_anonymous_page
+# for a write, 1 `anon` a page, never a zero-page read followed by a copy
+# (which would be 1 `zero` + 1 `wp_copy`, 2 faults).  addl $1,(mem) on 64
+# pages: 64 `anon`, as getrusage counts natively (minflt 64); lock xadd on
+# 64: 64; lock cmpxchg on 16: 16; incb on 16: 16.
+mem("rmw", ["rmw"], [
+    E("add", "add", pages=64, anon=64),
+    E("xadd", "xadd", pages=64, anon=64),
+    E("cmpxchg", "cmpxchg", pages=16, anon=16),
+    E("inc", "inc", pages=16, anon=16),
+], policy=True)
+
+# Names the client chooses: a file named with bytes that are not UTF-8
+# (ff fe), terminal escapes (ESC [31m ... ESC [0m), a newline and a tab,
+# mapped private read-only, 64 KiB-aligned, 4 pages read: one fault,
+# fault-around maps the other 3 (1 `file_read`, 4 pages touched); its
+# label "lbl-" c3 28 ESC "]0;t" BEL (c3 begins a 2-byte sequence that 28
+# does not continue).  The output file is valid UTF-8 JSON (the harness
+# decodes it strictly); each byte that is not part of valid UTF-8 is the
+# code point of its value (ff -> U+00FF), so the names read back as below.
+# The log shows no control character and no byte that is not UTF-8: each
+# as \xNN, the whole name (a label longer than its 20 columns is not cut
+# inside an escape).
+ODD_FILE = "odd-\u00ff\u00fe-\x1b[31mred\x1b[0m-\n-\t.dat (deleted)"
+ODD_LABEL = "lbl-\u00c3(\x1b]0;t\x07"
+
+
+def odd_names_out(out, r, extra):
+    names = [m.get("name") for m in out.get("mappings") or []]
+    paths = [(m.get("file") or {}).get("path") for m in out.get("mappings") or []]
+    errs = []
+    if not any(isinstance(n, str) and n.endswith("/" + ODD_FILE) for n in names):
+        errs.append("no mapping named .../%r: %s" % (ODD_FILE, short(names)))
+    if not any(isinstance(p, str) and p.endswith("/" + ODD_FILE) for p in paths):
+        errs.append("no mapping's file.path is .../%r" % ODD_FILE)
+    return errs
+
+
+def odd_names_log(out, r, extra):
+    errs = []
+    for ch, what in (("\x1b", "ESC"), ("\x07", "BEL"), ("\t", "a tab"), ("\ufffd",
+                     "a byte that is not UTF-8")):
+        if ch in r.stderr:
+            errs.append("the log holds %s" % what)
+    for want in ("/odd-\\xff\\xfe-\\x1b[31mred\\x1b[0m-\\x0a-\\x09.dat (deleted)",
+                 "  lbl-\\xc3(\\x1b]0;t\\x07 touched 4,"):
+        if want not in r.stderr:
+            errs.append("the log does not show %r" % want)
+    return errs
+
+
+mem("odd-names", ["odd-names"], [
+    E(ODD_LABEL, "read", pages=4, file_read=1),
+], checks=[on_root(odd_names_out), on_root(odd_names_log)])
+
 # brk 16 pages up from a page boundary: 16 first writes (16 `anon`); 8
 # down (do_brk_munmap unmaps them) and 8 up again: the 8 are new, 8
 # `anon` when written again.
