@@ -332,6 +332,8 @@ def bad_option_check(opt):
                 errs.append("stderr shows a crash (%r)" % bad)
         if not any(name in line for line in r.stderr.split("\n")):
             errs.append("no line of stderr names the option %r" % name)
+        if "\\n" in r.stderr:
+            errs.append("stderr holds a literal backslash-n")
         if errs:
             errs += r.stderr_tail()
         return errs
