@@ -189,13 +189,20 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 /* ---- start and end ---------------------------------------------------- */
 
 /* An output file that could not be written is refused before the client
-   runs: the name must expand (%p, %q{VAR}) and a file must be creatable in
-   its directory (probed with a temporary file, removed at once). */
+   runs: the name must expand (%p, %q{VAR}), must not be a directory, and a
+   file must be creatable in its directory (probed with a temporary file,
+   removed at once). */
 static void check_output_path(const HChar *option, const HChar *template)
 {
    HChar *name = VG_(expand_file_name)(option, template);
    Bool in_place;
    HChar *target = vt_out_target(name, &in_place);
+   struct vg_stat st;
+   if (in_place && !sr_isError(VG_(stat)(target, &st)) && VKI_S_ISDIR(st.mode)) {
+      VG_(fmsg)("Bad option: %s=%s: cannot write '%s' (is a directory)\n", option,
+                template, name);
+      VG_(exit)(1);
+   }
    if (in_place) {                   /* /dev/null, a FIFO: written as it is */
       VG_(free)(target);
       VG_(free)(name);
