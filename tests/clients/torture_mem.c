@@ -84,6 +84,11 @@
                    private read-only, 64 KiB-aligned, and labelled
                    "lbl-" c3 28 (not UTF-8) ESC "]0;t" BEL (a terminal's
                    title escape); read ("read")
+   label-wrap      VMTRACE_LABEL and VMTRACE_UNLABEL of ranges whose end
+                   wraps around the address space (the start near the top,
+                   a length of 2 pages; a start of 1 page and a length of
+                   2^64 - 1): each ignored with a warning; then 4 pages
+                   "region" written ("write")
 
    Core dumps are turned off (RLIMIT_CORE 0), as in torture_proc. */
 #include "vmtest.h"
@@ -578,6 +583,15 @@ static void odd_names(void)
    read_phase("read", f, 4);
 }
 
+static void label_wrap(void)
+{
+   VMTRACE_LABEL((void *)-VMT_PAGE, 2 * VMT_PAGE, "wraps");
+   VMTRACE_LABEL((void *)VMT_PAGE, ~(size_t)0, "wraps-too");
+   VMTRACE_UNLABEL((void *)-VMT_PAGE, 2 * VMT_PAGE);
+   char *p = labelled(4, "region");
+   write_phase("write", p, 4);
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -629,6 +643,8 @@ int main(int argc, char **argv)
       rmw();
    else if (strcmp(mode, "odd-names") == 0)
       odd_names();
+   else if (strcmp(mode, "label-wrap") == 0)
+      label_wrap();
    else
       vmt_die("usage: torture_mem MODE [ARG] (see the top of torture_mem.c)");
    return 0;

@@ -734,6 +734,24 @@ mem("odd-names", ["odd-names"], [
     E(ODD_LABEL, "read", pages=4, file_read=1),
 ], checks=[on_root(odd_names_out), on_root(odd_names_log)])
 
+# VMTRACE_LABEL of a range whose end wraps around the address space (a
+# start 1 page below 2^64 and 2 pages long; a start of 1 page and a length
+# of 2^64 - 1) and VMTRACE_UNLABEL of the first: each ignored with a
+# warning naming the request, no label made; the run goes on (4 pages
+# written: 4 `anon`), and the only label is "region".
+def labels_only_region(out, r, extra):
+    names = [l.get("name") for l in out.get("labels") or []]
+    return [] if names == ["region"] else ["labels %s, expected ['region']" % names]
+
+
+mem("label-wrap", ["label-wrap"], [
+    E("region", "write", pages=4, anon=4),
+], checks=[log_has(r"VMTRACE_LABEL: the range 0xfffffffffffff000 \+ 8192 wraps around "
+                   r"the address space; ignored"),
+           log_has(r"VMTRACE_LABEL: the range 0x1000 \+ 18446744073709551615 wraps"),
+           log_has(r"VMTRACE_UNLABEL: the range 0xfffffffffffff000 \+ 8192 wraps"),
+           on_root(labels_only_region)])
+
 # brk 16 pages up from a page boundary: 16 first writes (16 `anon`); 8
 # down (do_brk_munmap unmaps them) and 8 up again: the 8 are new, 8
 # `anon` when written again.
