@@ -25,6 +25,9 @@ struct vt_replay {
    int                     in_parent;    /* replaying a parent's trace up to the fork */
    struct vt_file        **files;        /* by trace index - 1 */
    uint32_t                nr_files;
+   char                  **names;        /* mappings' names: the core keeps the
+                                            pointers, the replay frees them */
+   uint32_t                nr_names, cap_names;
    const char             *error;
    vt_u64                  error_at;
    char                    msg[160];
@@ -166,9 +169,17 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       file_event(rp, it);
       break;
    case VT_TEV_MMAP: {
+      char *name = NULL;
+      if (a[6] & 0x100) {
+         if (rp->nr_names == rp->cap_names) {
+            uint32_t cap = rp->cap_names ? rp->cap_names * 2 : 16;
+            rp->names = vt_realloc_array(rp->names, rp->nr_names, cap, sizeof *rp->names);
+            rp->cap_names = cap;
+         }
+         name = rp->names[rp->nr_names++] = vt_strdup(it->str);
+      }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
-                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff),
-                               (a[6] & 0x100) ? vt_strdup(it->str) : NULL };
+                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name };
       vt_mmap(mm, &q);
       break;
    }
@@ -374,6 +385,9 @@ int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
       mm->replay = NULL;
       vt_mm_destroy(mm);
    }
+   for (uint32_t i = 0; i < rp->nr_names; i++)
+      vt_free(rp->names[i]);
+   vt_free(rp->names);
    vt_free(rp->files);
    vt_free(mm);
    vt_free(rp);
