@@ -52,6 +52,14 @@
                    /proc/PID/syscall shows it there, sends it SIGTERM and
                    reaps it (FACT parent:status)
    sigkill-child   the same with SIGKILL
+   cow-peak N      an N-page "region" (N a multiple of 4) written by the
+                   parent ("write"); fork; the child writes its first half
+                   ("child-write") and blocks reading a pipe; the parent,
+                   woken, writes the third quarter ("parent-write") and
+                   blocks; the child, woken, measures its region's Pss
+                   (FACT child:region-pss=, pages) and blocks again; the
+                   parent measures its own (FACT parent:region-pss=) and
+                   lets the child exit, then reaps it
    wait-statuses   three children: one exits 3, one calls abort(), one
                    stores to address 0; the parent reaps them in order
                    (FACT parent:status<i>)
@@ -590,6 +598,38 @@ static int exec_self(int again)
    return 2;
 }
 
+/* ---- the tree's memory while processes block --------------------------- */
+
+static void cow_peak(size_t n)
+{
+   if (n == 0 || n % 4)
+      vmt_die("cow-peak: N a multiple of 4");
+   char *p = region(n);
+   write_phase("write", p, n);
+   struct vmt_chan up, down;
+   vmt_chan_open(&up);
+   vmt_chan_open(&down);
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      write_phase("child-write", p, n / 2);
+      vmt_post(&up);
+      vmt_wait(&down);                  /* the parent writes meanwhile */
+      vmt_fact("region-pss", vmt_smaps_pages(p, "Pss"));
+      vmt_post(&up);
+      vmt_wait(&down);
+      vmt_child_exit();
+   }
+   vmt_wait(&up);
+   write_phase("parent-write", p + n / 2 * VMT_PAGE, n / 4);
+   vmt_post(&down);
+   vmt_wait(&up);                       /* the child measures meanwhile */
+   vmt_fact("region-pss", vmt_smaps_pages(p, "Pss"));
+   vmt_post(&down);
+   if (wait_status(pid) != 0)
+      vmt_die("the child failed");
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -619,6 +659,8 @@ int main(int argc, char **argv)
       signal_child(SIGTERM);
    else if (strcmp(mode, "sigkill-child") == 0)
       signal_child(SIGKILL);
+   else if (strcmp(mode, "cow-peak") == 0)
+      cow_peak((size_t)atol(arg));
    else if (strcmp(mode, "wait-statuses") == 0)
       wait_statuses();
    else if (strcmp(mode, "fork-threads") == 0)

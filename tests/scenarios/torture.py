@@ -407,6 +407,57 @@ torture("proc/sigkill-child", "torture_proc", ["sigkill-child"], [],
         checks=[children_exits((), ["signal:9"])], varying_time=KILL_TIME,
         killed="the parent kills its child with SIGKILL")
 
+# The tree's memory while its processes block (issue 10: a process that
+# waits takes no sample while its memory changes elsewhere, so a 32 MiB
+# parent whose child copies half while it copies a quarter showed 44.9 MiB
+# at peak where 56 MiB were resident).  A 16384-page (64 MiB) region
+# written by the parent (16384 `anon`); fork; the child writes the first
+# half (8192 `wp_copy`) and waits in a read; the parent then writes the
+# third quarter (4096 `wp_copy`: the child still maps those pages) and
+# waits.  Then 16384 original frames + 8192 child copies + 4096 parent
+# copies = 28672 pages are resident for the region; each process's region
+# Pss is 8192 + 4096 + 4096 / 2 = 14336 pages (smaps, natively: FACTs).
+# The tree's memory (tree_memory_peaks: the sum of the processes' PSS in
+# their latest samples, as vmtrace-report adds them, and the sum of their
+# RSS minus the latest sample's dup) must reach 28672 pages and stay below
+# 28672 + 1024 (the two processes' other memory, libraries and stacks, is
+# about 400 pages; counting a copy-on-write page twice would give 32768
+# for the region alone).
+def tree_memory_peaks(lo, hi):
+    def check(tree, r, extra):
+        ev = []
+        for path, out, err in r.outputs:
+            tl = out.get("timeline") or {}
+            n = len(tl.get("t") or [])
+            for i in range(n):
+                rss = sum(col[i] for col in tl["rss"].values())
+                ev.append((tl["wall_ms"][i], 0, path, tl["pss_x1000"][i], rss, tl["dup"][i]))
+            ev.append((round(out["run"]["end_time"] * 1000), 1, path, 0, 0, None))
+        ev.sort(key=lambda e: e[:2])
+        pss, rss, dup, peaks = {}, {}, 0, [0, 0]
+        for w, kind, path, p, r_, d in ev:
+            pss[path], rss[path] = p, r_
+            if d is not None:
+                dup = d
+            peaks[0] = max(peaks[0], sum(pss.values()) / 1000)
+            peaks[1] = max(peaks[1], sum(rss.values()) - dup)
+        errs = []
+        for what, v in zip(("the sum of PSS", "the sum of RSS minus dup"), peaks):
+            if not lo <= v < hi:
+                errs.append("the tree's peak by %s: %s pages, expected %d <= peak < %d"
+                            % (what, v, lo, hi))
+        return errs
+    return check
+
+
+torture("proc/cow-peak", "torture_proc", ["cow-peak", "16384"], [
+    Expect("region", "write", pages=16384, proc="parent", anon=16384),
+    Expect("region", "child-write", proc="child", wp_copy=8192),
+    Expect("region", "parent-write", proc="parent", wp_copy=4096),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:region-pss": 14336, "child:region-pss": 14336},
+    checks=[tree_memory_peaks(28672, 28672 + 1024), children_exits((), ["exit"])])
+
 # Three children ending three ways: exit(3), abort() (6), a store to
 # address 0 (11: one invalid access in its file).
 torture("proc/wait-statuses", "torture_proc", ["wait-statuses"], [],
