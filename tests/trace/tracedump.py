@@ -14,7 +14,8 @@ EVENTS = {1: ("CONFIG", 4, False), 2: ("FILE", 6, True), 3: ("MMAP", 7, True),
           13: ("RESIZE", 3, False), 14: ("LABEL", 2, True), 15: ("UNLABEL", 2, False),
           16: ("PHASE", 0, True), 17: ("COLLECT", 1, False), 18: ("FORK", 0, False),
           19: ("FORK_CHILD", 1, False), 20: ("RELEASE", 0, False), 21: ("ANSWER", 2, False),
-          22: ("PARENT", 3, False), 23: ("MADVISE", 4, False)}
+          22: ("PARENT", 3, False), 23: ("POPULATE", 3, False), 24: ("GUARD", 3, False),
+          25: ("MADVISE", 4, False)}
 KINDS = "rwx"
 
 

@@ -108,13 +108,30 @@ static void t_map_kinds(void)
    struct vt_file *f = reg_file(mm, 64 * PG);
    int text = map_file(mm, BASE, 4, RX, f, 0);
    int data = map_file(mm, BASE + 4 * PG, 2, RW, f, 4);
-   int bss = map_anon(mm, BASE + 6 * PG, 2, RW);     /* right after data */
+   /* The loader's bss: fixed, right after the data.  The same anonymous
+      memory where the kernel happened to place it is no bss; nor is a
+      fixed mapping that does not follow the data at once. */
+   struct vt_mmap_req q;
+   memset(&q, 0, sizeof q);
+   q.start = BASE + 6 * PG;
+   q.len = 2 * PG;
+   q.vm_flags = RW;
+   q.kind = VT_NR_MK;
+   q.fixed = true;
+   int bss = vt_mmap(mm, &q);
    int anon = map_anon(mm, BASE + 16 * PG, 2, RW);
    int ro = map_file(mm, BASE + 32 * PG, 2, R_, f, 0);
+   int data2 = map_file(mm, BASE + 40 * PG, 2, RW, f, 4);
+   int placed = map_anon(mm, BASE + 42 * PG, 2, RW);  /* right after data2 */
+   q.start = BASE + 45 * PG;                          /* a page after data2's */
+   int apart = vt_mmap(mm, &q);
    EXPECT_EQ(VT_MK_TEXT, mm->maps[text]->kind);
    EXPECT_EQ(VT_MK_DATA, mm->maps[data]->kind);
    EXPECT_EQ(VT_MK_BSS, mm->maps[bss]->kind);
    EXPECT_EQ(VT_MK_ANON, mm->maps[anon]->kind);
+   EXPECT_EQ(VT_MK_DATA, mm->maps[data2]->kind);
+   EXPECT_EQ(VT_MK_ANON, mm->maps[placed]->kind);
+   EXPECT_EQ(VT_MK_ANON, mm->maps[apart]->kind);
    EXPECT_EQ(VT_MK_FILE, mm->maps[ro]->kind);
    EXPECT_STR("/data/file", mm->maps[text]->name);
    EXPECT_STR("", mm->maps[anon]->name);
@@ -134,7 +151,7 @@ static void t_map_kinds(void)
    r.vm_flags = RW;
    r.kind = VT_NR_MK;
    EXPECT_EQ(-1, vt_mmap(mm, &r));
-   EXPECT_EQ(5, mm->nr_vmas);
+   EXPECT_EQ(8, mm->nr_vmas);       /* text, data, bss, anon, ro, data2, placed, apart */
    /* vt_find_vma */
    const struct vt_vma *v = vt_find_vma(mm, BASE + 5 * PG + 9);
    EXPECT_TRUE(v && v->vm_start == BASE + 4 * PG && v->mapping == (uint32_t)data);

@@ -4,6 +4,7 @@
    do_wp_page (wp_page_copy, wp_page_reuse, wp_page_shared).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 static bool access_permitted(const struct vt_vma *v, enum vt_access acc)
 {
@@ -220,6 +221,10 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       return bad_access(mm, v, addr, acc, VT_INV_PROTECTION);
 
    struct vt_mapping *m = mm->maps[v->mapping];
+   /* A guard marker: handle_pte_marker gives VM_FAULT_SIGSEGV (not
+      counted in min_flt), before the file is looked at. */
+   if (vt_get_pte(mm, addr) & VT_PTE_GUARD)
+      return bad_access(mm, v, addr, acc, VT_INV_GUARD);
    /* A file page beyond the end of the file (shared memory's too): SIGBUS,
       before any page table is allocated for it. */
    if (beyond_eof(v, addr))
@@ -263,6 +268,20 @@ unsigned vt_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc)
    return vt_do_access(mm, addr, acc, true);
 }
 
+bool vt_access_ok(const struct vt_mm *mm, vt_addr addr, enum vt_access acc)
+{
+   if (addr >> 47)
+      return false;
+   uint32_t i = vt_vma_lower(mm, addr);
+   if (i >= mm->nr_vmas)
+      return false;
+   const struct vt_vma *v = &mm->vmas[i];
+   if (v->vm_start > addr)            /* a stack grows, or the access fails */
+      return (v->vm_flags & VT_VM_GROWSDOWN) != 0;
+   return access_permitted(v, acc) && !(vt_get_pte(mm, addr) & VT_PTE_GUARD) &&
+          !beyond_eof(v, addr);
+}
+
 /* populate_vma_page_range, for mlock, MAP_POPULATE and MAP_LOCKED: fault
    every page in (writing for private writable VMAs, to break COW), as
    get_user_pages does; these faults count, but are no references. */
@@ -278,9 +297,9 @@ void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
       enum vt_access acc = (f & (VT_VM_WRITE | VT_VM_SHARED)) == VT_VM_WRITE
                               ? VT_ACC_WRITE : VT_ACC_READ;
       for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
-         if (beyond_eof(&mm->vmas[i], a))
-            break;           /* __mm_populate ignores the error */
          vt_pte pte = vt_get_pte(mm, a);
+         if (beyond_eof(&mm->vmas[i], a) || (pte & VT_PTE_GUARD))
+            break;           /* __mm_populate ignores the error */
          if ((pte & VT_PTE_PRESENT) &&
              (acc == VT_ACC_READ || (pte & VT_PTE_WRITE)))
             continue;
@@ -288,4 +307,40 @@ void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
          /* the VMA array may have moved (stack growth never happens here) */
       }
    }
+}
+
+/* madvise_populate -> faultin_page_range: get_user_pages from start, a
+   page at a time, with FOLL_WRITE for MADV_POPULATE_WRITE: a read fault
+   or a write fault on each page not mapped so (a written private page is
+   not faulted again; a read finds any present page).  GUP stops at the
+   first page it cannot fault in: outside any VMA (it grows no stack), a
+   VMA without VM_READ (reading) or VM_WRITE (writing), a guard marker or
+   a file page past the end of the file; the call fails there, the pages
+   before it populated. */
+static vt_u64 madvise_populate_body(struct vt_mm *mm, vt_addr start, vt_addr len,
+                                    bool write)
+{
+   enum vt_access acc = write ? VT_ACC_WRITE : VT_ACC_READ;
+   vt_u64 done = 0;
+   for (vt_addr a = start; a < start + len; a += VT_PAGE_SIZE, done++) {
+      const struct vt_vma *v = vt_find_vma(mm, a);
+      if (!v || !(v->vm_flags & (write ? VT_VM_WRITE : VT_VM_READ)))
+         break;
+      vt_pte pte = vt_get_pte(mm, a);
+      if ((pte & VT_PTE_GUARD) || beyond_eof(v, a))
+         break;
+      if ((pte & VT_PTE_PRESENT) && (!write || (pte & VT_PTE_WRITE)))
+         continue;
+      vt_do_access(mm, a, acc, false);
+   }
+   return done;
+}
+
+vt_u64 vt_madvise_populate(struct vt_mm *mm, vt_addr start, vt_addr len, bool write)
+{
+   vt_u64 args_[] = { start, len, write };
+   vt_trace_input(mm, VT_TEV_POPULATE, args_, NULL);
+   vt_u64 r_;
+   VT_API(mm, r_ = madvise_populate_body(mm, start, len, write));
+   return r_;
 }

@@ -14,8 +14,8 @@ const char *const vt_map_kind_names[VT_NR_MK] = {
    "text", "data", "bss", "heap", "stack", "anon", "file", "shm"
 };
 
-const char *const vt_invalid_reason_names[4] = {
-   "none", "unmapped", "protection", "beyond_eof"
+const char *const vt_invalid_reason_names[VT_NR_INV] = {
+   "none", "unmapped", "protection", "beyond_eof", "guard"
 };
 
 static vt_u64 counts_of_kind(const struct vt_counts *c, enum vt_fc_kind kind)

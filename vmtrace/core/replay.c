@@ -107,7 +107,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
          return range;
       if (a[3] > rp->nr_files)
          return CORRUPT("a mapping of a file never defined");
-      if ((a[6] & 0xff) > VT_NR_MK || (a[6] >> 9))     /* VT_NR_MK: inferred */
+      if ((a[6] & 0xff) > VT_NR_MK || (a[6] >> 10))    /* VT_NR_MK: inferred */
          return CORRUPT("an unknown mapping kind");
       if (a[4] > (USER_END >> VT_PAGE_SHIFT) || a[5] > 1)
          return CORRUPT("a mapping's file offset or populate flag out of range");
@@ -118,6 +118,8 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_MPROTECT:
       return range_ok(a[0], a[1], true, true) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
    case VT_TEV_MLOCK:
+   case VT_TEV_POPULATE:
+   case VT_TEV_GUARD:
       return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
    case VT_TEV_MADVISE:
       if (!range_ok(a[0], a[1], true, true))
@@ -179,7 +181,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
          name = rp->names[rp->nr_names++] = vt_strdup(it->str);
       }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
-                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name };
+                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name,
+                               (a[6] & 0x200) != 0 };
       vt_mmap(mm, &q);
       break;
    }
@@ -187,6 +190,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_MPROTECT:    vt_mprotect(mm, a[0], a[1], (uint32_t)a[2]); break;
    case VT_TEV_MREMAP:      vt_mremap(mm, a[0], a[1], a[2], a[3]); break;
    case VT_TEV_DONTNEED:    vt_madvise_dontneed(mm, a[0], a[1]); break;
+   case VT_TEV_POPULATE:    vt_madvise_populate(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
       break;

@@ -38,6 +38,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_PHASE] = { 0, 1 },    [VT_TEV_COLLECT] = { 1, 0 }, [VT_TEV_FORK] = { 0, 0 },
    [VT_TEV_FORK_CHILD] = { 1, 0 }, [VT_TEV_RELEASE] = { 0, 0 },
    [VT_TEV_ANSWER] = { 2, 0 },   [VT_TEV_PARENT] = { 3, 0 },
+   [VT_TEV_POPULATE] = { 3, 0 }, [VT_TEV_GUARD] = { 3, 0 },
    [VT_TEV_MADVISE] = { 4, 0 },
 };
 
@@ -354,7 +355,8 @@ void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
    if (w->out.sync)
       w->out.sync(w->out.ctx);
    vt_u64 args[7] = { r->start, r->len, r->vm_flags, ev_file(w, r->file), r->pgoff,
-                      r->populate, (vt_u64)r->kind | (r->name ? 0x100u : 0) };
+                      r->populate, (vt_u64)r->kind | (r->name ? 0x100u : 0) |
+                      (r->fixed ? 0x200u : 0) };
    event(w, VT_TEV_MMAP, args, r->name);
 }
 

@@ -204,7 +204,9 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
       vt_file_mapped(z->v->vm_file, vt_linear_page_index(z->v, addr), -1);
    if (!z->keep)
       vt_wset_forget(z->mm, ptep);
-   *ptep = z->keep ? (pte & VT_PTE_TOUCHED) : 0;
+   /* A zap keeps guard markers; only unmapping drops them
+      (ZAP_FLAG_DROP_MARKER). */
+   *ptep = z->keep ? (pte & (VT_PTE_TOUCHED | VT_PTE_GUARD)) : 0;
 }
 
 void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
@@ -328,9 +330,11 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
       return (r->vm_flags & VT_VM_EXEC) ? VT_MK_TEXT
            : ((r->vm_flags & VT_VM_WRITE) && !(r->vm_flags & VT_VM_SHARED))
               ? VT_MK_DATA : VT_MK_FILE;
-   /* Anonymous memory right after a file's data segment is its bss. */
+   /* The loader's bss: anonymous memory it places (MAP_FIXED, or a
+      startup segment) right after a file's data segment.  Memory the
+      kernel placed there by chance is anonymous memory like any other. */
    uint32_t i = vt_vma_lower(mm, r->start);
-   if (i > 0 && mm->vmas[i - 1].vm_end == r->start &&
+   if (r->fixed && i > 0 && mm->vmas[i - 1].vm_end == r->start &&
        mm->maps[mm->vmas[i - 1].mapping]->kind == VT_MK_DATA)
       return VT_MK_BSS;
    return VT_MK_ANON;
@@ -441,9 +445,26 @@ static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
    vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
 }
 
+/* The end of the VMAs that follow each other without a hole from start
+   on, up to end; start itself if no VMA holds start. */
+static vt_addr contiguous_end(const struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   uint32_t i = vt_vma_lower(mm, start);
+   if (i >= mm->nr_vmas || mm->vmas[i].vm_start > start)
+      return start;
+   while (i + 1 < mm->nr_vmas && mm->vmas[i].vm_end < end &&
+          mm->vmas[i + 1].vm_start == mm->vmas[i].vm_end)
+      i++;
+   return mm->vmas[i].vm_end < end ? mm->vmas[i].vm_end : end;
+}
+
+/* do_mprotect_pkey walks the VMAs from start and changes each in turn; at
+   a hole it stops with ENOMEM, the VMAs before it changed already. */
 static void mprotect_body(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
 {
-   vt_addr end = start + len;
+   vt_addr end = contiguous_end(mm, start, start + len);
+   if (end == start)
+      return;
    fixup_range(mm, start, end, mprotect_fixup, &prot);
    vt_invalidate(mm, start, end);
    merge_range(mm, start, end);
@@ -526,6 +547,8 @@ void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    VT_API(mm, mremap_body(mm, old, old_len, new_addr, new_len));
 }
 
+/* madvise_walk_vmas: the advice goes to every VMA in the range, holes
+   skipped (the call then fails with ENOMEM, its work done). */
 static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_addr end = start + len;
@@ -569,6 +592,49 @@ void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set
    vt_u64 args_[] = { start, len, set, clear };
    vt_trace_input(mm, VT_TEV_MADVISE, args_, NULL);
    VT_API(mm, madvise_flags_body(mm, start, len, set, clear));
+}
+
+/* Guard regions (mm/madvise.c, madvise_guard_install/remove): a guard
+   marker in the PTE of every page; installing first zaps the pages there
+   (their contents are lost), removing leaves the PTEs empty: demand paging
+   again.  Installing prepares an anon_vma, so that fork copies the
+   markers of a private VMA; an mlocked VMA refuses (EINVAL) and ends the
+   walk. */
+static void unguard_pte(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)vctx; (void)addr;
+   *ptep &= ~(vt_pte)VT_PTE_GUARD;
+}
+
+static void madvise_guard_body(struct vt_mm *mm, vt_addr start, vt_addr len,
+                               bool install)
+{
+   vt_addr end = start + len;
+   for (uint32_t i = vt_vma_lower(mm, start);
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      struct vt_vma *v = &mm->vmas[i];
+      vt_addr s = v->vm_start > start ? v->vm_start : start;
+      vt_addr e = v->vm_end < end ? v->vm_end : end;
+      if (!install) {
+         vt_walk_ptes(mm, s, e, unguard_pte, NULL);
+         continue;
+      }
+      if (v->vm_flags & VT_VM_LOCKED)
+         return;
+      if (!(v->vm_flags & VT_VM_SHARED))
+         v->vm_flags |= VT_VM_ANON_VMA;
+      vt_zap_range(mm, v, s, e, true);
+      /* the markers live in page tables, made for them where need be */
+      for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
+         *vt_pte_lookup(mm, a, true) |= VT_PTE_GUARD;
+   }
+}
+
+void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install)
+{
+   vt_u64 args_[] = { start, len, install };
+   vt_trace_input(mm, VT_TEV_GUARD, args_, NULL);
+   VT_API(mm, madvise_guard_body(mm, start, len, install));
 }
 
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };

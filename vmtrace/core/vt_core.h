@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vt_text.h"
+
 typedef unsigned long long vt_u64;
 typedef long long          vt_s64;
 typedef vt_u64 vt_addr;
@@ -138,10 +140,14 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
 #define VT_PTE_ZERO     (1u << 10)  /* maps the shared zero page */
 #define VT_PTE_TOUCHED  (1u << 11)  /* referenced since mapped (kept over
                                        MADV_DONTNEED): "pages touched" */
-#define VT_PTE_FLAGS_MASK ((vt_pte)0xfff)
+#define VT_PTE_GUARD    (1u << 12)  /* not present: a guard region's marker
+                                       (MADV_GUARD_INSTALL, PTE_MARKER_GUARD):
+                                       an access is SIGSEGV; kept over
+                                       MADV_DONTNEED, gone with munmap */
+#define VT_PTE_FLAGS_MASK ((vt_pte)0x1fff)
 /* A VT_PTE_COW PTE holds, above the flags, the index of its frame in
    mm->frames: an anonymous page shared with other processes since fork. */
-#define VT_PTE_FRAME_SHIFT 12
+#define VT_PTE_FRAME_SHIFT 13
 #define VT_PTE_FRAME(p)    ((uint32_t)((p) >> VT_PTE_FRAME_SHIFT))
 /* The companion word of a PTE: the sample (+1) in which the page was last
    referenced by an instruction fetch (low 32 bits) and by data (high). */
@@ -294,8 +300,8 @@ struct vt_wset {
 struct vt_mm;
 
 enum { VT_INV_NONE = 0, VT_INV_UNMAPPED = 1, VT_INV_PROTECTION = 2,
-       VT_INV_BEYOND_EOF = 3 };
-extern const char *const vt_invalid_reason_names[4];
+       VT_INV_BEYOND_EOF = 3, VT_INV_GUARD = 4, VT_NR_INV };
+extern const char *const vt_invalid_reason_names[VT_NR_INV];
 
 struct vt_config {
    unsigned fault_around_pages;      /* 1 = off; a power of two <= 512 */
@@ -400,6 +406,10 @@ void     vt_set_collecting(struct vt_mm *mm, bool on);
 
 /* One reference to the page containing addr. */
 unsigned vt_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc);
+/* Whether that reference would be served rather than fail (SIGSEGV,
+   SIGBUS; in a system call EFAULT); changes nothing.  Below a stack VMA,
+   true: the fault decides whether the stack grows. */
+bool     vt_access_ok(const struct vt_mm *mm, vt_addr addr, enum vt_access acc);
 
 /* Address-space changes, as the syscalls do them; ranges are page
    aligned by the caller (the syscalls fail otherwise). */
@@ -411,6 +421,8 @@ struct vt_mmap_req {
    bool             populate;        /* MAP_POPULATE / MAP_LOCKED */
    enum vt_map_kind kind;            /* or VT_NR_MK to infer */
    const char      *name;            /* NULL to infer */
+   bool             fixed;           /* placed by the caller (MAP_FIXED, the
+                                        loader's segments), not the kernel */
 };
 int  vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *req);
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len);
@@ -422,6 +434,16 @@ void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
    the VMAs of the range get `set` and lose `clear`. */
 void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
                       uint32_t clear);
+/* MADV_POPULATE_READ (write false) / MADV_POPULATE_WRITE: fault the pages
+   in from start, as read or write faults (counted, no references), up to
+   the first page GUP cannot fault in (no VMA, no read or write right, a
+   guard marker, beyond the end of the file): the call then fails there.
+   Returns the pages done. */
+vt_u64 vt_madvise_populate(struct vt_mm *mm, vt_addr start, vt_addr len, bool write);
+/* MADV_GUARD_INSTALL (install true) / MADV_GUARD_REMOVE over the VMAs of
+   [start, start + len), holes skipped; installing stops at an mlocked VMA
+   (the kernel's EINVAL there). */
+void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install);
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
 void vt_mlockall(struct vt_mm *mm, bool current, bool future);
 void vt_munlockall(struct vt_mm *mm);

@@ -68,7 +68,7 @@ enum vt_tev {
    VT_TEV_FILE,          /* index, dev, ino, size in pages, flags (1 shmem, 2 no
                             map_pages, 4 cold), gid; path */
    VT_TEV_MMAP,          /* start, len, vm_flags, file index or 0, pgoff, populate,
-                            kind | 0x100 if named; name */
+                            kind | 0x100 if named | 0x200 if fixed; name */
    VT_TEV_MUNMAP,        /* start, len */
    VT_TEV_MPROTECT,      /* start, len, prot */
    VT_TEV_MREMAP,        /* old, old_len, new, new_len */
@@ -92,6 +92,8 @@ enum vt_tev {
                             its address space is its parent's after reading
                             the parent's trace (the one whose header has
                             that id) up to that byte offset */
+   VT_TEV_POPULATE,      /* start, len, write (MADV_POPULATE_READ/WRITE) */
+   VT_TEV_GUARD,         /* start, len, install (MADV_GUARD_INSTALL/REMOVE) */
    VT_TEV_MADVISE,       /* start, len, set, clear: VMA flags (MADV_DONTFORK,
                             MADV_WIPEONFORK and their undoing) */
    VT_TEV_NR

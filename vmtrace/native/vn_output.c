@@ -2,6 +2,7 @@
    format"): one JSON object, written to a temporary name and renamed, so a
    reader never sees half a file under the final name. */
 #include "vn.h"
+#include "vt_path.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -124,33 +125,11 @@ static void proc_json(FILE *f, const struct vn_proc *p)
    fputs(first ? "]}" : "\n     ]}", f);
 }
 
-/* The file a name stands for: its symbolic links followed, the last one
-   even if what it names does not exist yet (a rename onto a link would
-   replace the link). */
-static char *follow_links(const char *path)
-{
-   char *p = vn_xmalloc(strlen(path) + 1);
-   strcpy(p, path);
-   for (int depth = 0; depth < 40; depth++) {
-      char link[4096];
-      ssize_t n = readlink(p, link, sizeof link - 1);
-      if (n <= 0)
-         break;
-      link[n] = 0;
-      const char *slash = strrchr(p, '/');
-      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
-      char *next = vn_xmalloc(dir + (size_t)n + 1);
-      memcpy(next, p, dir);
-      memcpy(next + dir, link, (size_t)n + 1);
-      free(p);
-      p = next;
-   }
-   return p;
-}
-
 void vn_write_output(const char *name)
 {
-   char *path = follow_links(name);
+   char *path = vt_follow_links(name);
+   if (!path)
+      vn_die("out of memory");
    char *tmp = vn_xmalloc(strlen(path) + 32);
    FILE *f;
    size_t i;

@@ -18,6 +18,8 @@
 #include <stdio.h>
 
 #include "vt_sim.h"
+#include "vt_text.h"
+#include "vt_path.h"
 
 #define VS_NEVER UINT32_MAX          /* no next reference */
 #define VS_MAX_REFS (UINT32_MAX - 1) /* references a stream may hold */
@@ -241,7 +243,6 @@ void vs_core_init(void);
 
 /* Numbers: digits with an optional K, M or G suffix, in powers of base
    (1024 for sizes and pages, 1000 for counts). */
-bool vs_parse_number(const char *s, uint64_t base, uint64_t *out);
 
 /* An output file written whole or not at all: to a temporary name in the
    same directory, renamed over path at vs_out_close.  "-": standard

@@ -100,11 +100,11 @@ static unsigned parse_pages(const char *opt, const char *list, uint64_t *out, un
    for (unsigned i = 0; i < n; i++) {
       uint64_t v = 0;
       if (bytes) {
-         if (!vs_parse_number(items[i], 1024, &v) || v < 4096)
+         if (!vt_parse_number(items[i], 1024, &v) || v < 4096)
             vs_die("%s: '%s' is not a size of at least 4K (K, M, G suffixes are powers "
                    "of 1024)", opt, items[i]);
          v >>= 12;
-      } else if (!vs_parse_number(items[i], 1024, &v) || v == 0) {
+      } else if (!vt_parse_number(items[i], 1024, &v) || v == 0) {
          vs_die("%s: '%s' is not a number of pages of at least 1", opt, items[i]);
       }
       if (v >= VT_SIM_NO_FRAME)
@@ -147,7 +147,7 @@ static bool policy_param_option(struct cli *c, const char *arg)
          if (strncmp(arg, "--", 2) || strncmp(arg + 2, d->option, n) || arg[2 + n] != '=')
             continue;
          uint64_t v = 0;
-         if (!vs_parse_number(arg + 3 + n, 1000, &v) || v < d->min || v > d->max) {
+         if (!vt_parse_number(arg + 3 + n, 1000, &v) || v < d->min || v > d->max) {
             if (d->max == ~0ull)
                vs_die("--%s takes a number%s (k, M, G: x 1000)", d->option,
                       d->min ? " > 0" : "");
@@ -206,13 +206,13 @@ static void parse_args(struct cli *c, int argc, char **argv)
          cfg->nr_curve_sizes = parse_pages("--sizes", v, cfg->curve_sizes, 256, false);
       } else if ((v = value(a, "--points"))) {
          uint64_t n;
-         if (!vs_parse_number(v, 1000, &n) || n < 2 || n > 256)
+         if (!vt_parse_number(v, 1000, &n) || n < 2 || n > 256)
             vs_die("--points takes a number of sizes from 2 to 256");
          cfg->curve_points = (unsigned)n;
       } else if ((v = value(a, "--swap"))) {
          uint64_t b = 0;
          if (strcmp(v, "unlimited") &&
-             (!vs_parse_number(v, 1024, &b) || b < 4096))
+             (!vt_parse_number(v, 1024, &b) || b < 4096))
             vs_die("--swap takes a size of at least 4K (K, M, G suffixes) or 'unlimited'");
          cfg->swap_pages = b >> 12;
       } else if ((v = value(a, "--page-kind"))) {
@@ -274,7 +274,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
          cfg->shard_n = n;
       } else if ((v = value(a, "--jobs"))) {
          uint64_t n;
-         if (!vs_parse_number(v, 1000, &n) || n < 1 || n > 1024)
+         if (!vt_parse_number(v, 1000, &n) || n < 1 || n > 1024)
             vs_die("--jobs takes a number of threads from 1 to 1024");
          cfg->jobs = (unsigned)n;
       } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

@@ -124,61 +124,7 @@ void vs_core_init(void)
    vt_core_init(&host_ops, NULL);
 }
 
-/* ---- numbers ------------------------------------------------------------------ */
-
-bool vs_parse_number(const char *s, uint64_t base, uint64_t *out)
-{
-   uint64_t v = 0;
-   if (*s < '0' || *s > '9')
-      return false;
-   for (; *s >= '0' && *s <= '9'; s++) {
-      uint64_t d = (uint64_t)(*s - '0');
-      if (v > (UINT64_MAX - d) / 10)
-         return false;
-      v = v * 10 + d;
-   }
-   uint64_t mult = 1;
-   switch (*s) {
-   case 'k': case 'K': mult = base; s++; break;
-   case 'm': case 'M': mult = base * base; s++; break;
-   case 'g': case 'G': mult = base * base * base; s++; break;
-   default: break;
-   }
-   if (base == 1024) {
-      if (*s == 'i' && mult > 1)
-         s++;                               /* KiB, MiB, GiB */
-      if ((*s == 'B' || *s == 'b') && s[1] == 0)
-         s++;
-   }
-   if (*s || (mult > 1 && v > UINT64_MAX / mult))
-      return false;
-   *out = v * mult;
-   return true;
-}
-
 /* ---- output files --------------------------------------------------------------- */
-
-/* path with its symbolic links followed, the last one even if what it
-   names does not exist yet (then it is created there). */
-static char *follow_links(const char *path)
-{
-   char *p = vs_strdup(path);
-   for (int depth = 0; depth < 40; depth++) {
-      char link[4096];
-      ssize_t n = readlink(p, link, sizeof link - 1);
-      if (n <= 0)
-         break;
-      link[n] = 0;
-      const char *slash = strrchr(p, '/');
-      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
-      char *next = vs_alloc(dir + (size_t)n + 1);
-      memcpy(next, p, dir);
-      memcpy(next + dir, link, (size_t)n + 1);
-      free(p);
-      p = next;
-   }
-   return p;
-}
 
 int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
                 size_t errlen)
@@ -193,7 +139,9 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
       path that exists and is not a regular file (/dev/null, a FIFO) is
       written in place: a rename onto it would replace it, and as root that
       makes /dev/null a plain file. */
-   char *real = follow_links(path);
+   char *real = vt_follow_links(path);
+   if (!real)
+      vs_die("out of memory");
    struct stat st;
    if (real && stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
       if (S_ISDIR(st.st_mode)) {
@@ -301,36 +249,12 @@ double vs_wall(void)
    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The length of the well-formed UTF-8 sequence at p (Unicode's table 3-7),
-   0 if it is not one. */
-static int utf8_len(const unsigned char *p)
-{
-   unsigned char c = p[0];
-   int n;
-   unsigned char lo = 0x80, hi = 0xbf;
-   if (c < 0x80)
-      return 1;
-   if (c >= 0xc2 && c <= 0xdf)
-      n = 2;
-   else if (c >= 0xe0 && c <= 0xef)
-      n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
-   else if (c >= 0xf0 && c <= 0xf4)
-      n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
-   else
-      return 0;
-   if (p[1] < lo || p[1] > hi)
-      return 0;
-   for (int i = 2; i < n; i++)
-      if (p[i] < 0x80 || p[i] > 0xbf)
-         return 0;
-   return n;
-}
 
 void vs_json_str(FILE *f, const char *s)
 {
    fputc('"', f);
    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-      int n = utf8_len(p);
+      int n = (int)vt_utf8_len(p);
       if (*p == '"' || *p == '\\')
          fprintf(f, "\\%c", *p);
       else if (*p < 0x20 || *p == 0x7f || n == 0)

@@ -2,7 +2,8 @@
    startup segments, its brk tracking and the system calls that change
    mappings: one handler each (mmap, munmap, mprotect, mremap, madvise,
    mlock, munlock, mlockall, munlockall, shmat, shmdt), called after the
-   call succeeded (the table is in vt_syscall.c).
+   call succeeded, and for mprotect and madvise also after one that failed
+   having done part of its work (the table is in vt_syscall.c).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
@@ -74,6 +75,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    r.len = VT_PAGE_ALIGN(len);
    r.vm_flags = (rr ? VT_VM_READ : 0) | (ww ? VT_VM_WRITE : 0) | (xx ? VT_VM_EXEC : 0);
    r.kind = VT_NR_MK;
+   r.fixed = True;                    /* placed by the loader */
    if (seg && seg->kind == SkFileC) {
       Bool anon_dev;
       r.file = file_of(a, -1, &anon_dev);
@@ -142,6 +144,7 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
    if (flags & 0x2000 /* MAP_LOCKED */)
       q.vm_flags |= VT_VM_LOCKED;
    q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
+   q.fixed = (flags & (VKI_MAP_FIXED | 0x100000 /* MAP_FIXED_NOREPLACE */)) != 0;
    Bool anon_dev = False;
    if (!(flags & VKI_MAP_ANONYMOUS)) {
       q.file = file_of(r, (Int)args[4], &anon_dev);
@@ -166,31 +169,134 @@ void vt_sys_mprotect(ThreadId tid, UWord *args, UWord r)
    vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
 }
 
+/* A call that fails after the kernel began its walk over the VMAs has
+   done its work up to where it failed: called for every failed call, the
+   handlers below say which failures come so. */
+static Bool walked(UWord *args)
+{
+   if ((args[0] & ~VT_PAGE_MASK) || args[1] == 0 || args[0] + args[1] < args[0])
+      return False;                  /* EINVAL before any walk */
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   return True;
+}
+
+/* ENOMEM: a hole in the range; the VMAs from start up to the hole have
+   their new protection (the core stops where the kernel did).  EACCES
+   part-way (a VMA that may not get the protection) is not modelled. */
+void vt_sys_mprotect_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid; (void)sysno;
+   if (sr_isError(res) && sr_Err(res) == VKI_ENOMEM && walked(args))
+      vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
+}
+
 void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid;
    vt_mremap(&vt_mm, args[0], args[1], r, args[2]);
 }
 
+/* The advice vmtrace models (docs/manual.md lists every advice). */
+#define MADV_DONTNEED        4
+#define MADV_REMOVE          9
+#define MADV_POPULATE_READ   22
+#define MADV_POPULATE_WRITE  23
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_GUARD_INSTALL   102
+#define MADV_GUARD_REMOVE    103
+#define MADV_DONTFORK        10
+#define MADV_DOFORK          11
+#define MADV_WIPEONFORK      18
+#define MADV_KEEPONFORK      19
+
+/* MADV_DONTFORK / MADV_DOFORK and MADV_WIPEONFORK / MADV_KEEPONFORK: VMA
+   flags that say what a fork does with the range (vt_fork_child). */
+static void fork_advice(UWord advice, vt_addr start, vt_addr len)
+{
+   if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
+      vt_madvise_flags(&vt_mm, start, len, advice == MADV_DONTFORK ? VT_VM_DONTCOPY : 0,
+                       advice == MADV_DONTFORK ? 0 : VT_VM_DONTCOPY);
+   else if (advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
+      vt_madvise_flags(&vt_mm, start, len, advice == MADV_WIPEONFORK ? VT_VM_WIPEONFORK : 0,
+                       advice == MADV_WIPEONFORK ? 0 : VT_VM_WIPEONFORK);
+}
+
 void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
-   if (args[2] == 4 /* MADV_DONTNEED */ || args[2] == 24 /* DONTNEED_LOCKED */ ||
-       args[2] == 9 /* MADV_REMOVE */) {
-      vt_madvise_dontneed(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
-   } else if (args[2] == 10 || args[2] == 11) {  /* MADV_DONTFORK, MADV_DOFORK */
-      vt_madvise_flags(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]),
-                       args[2] == 10 ? VT_VM_DONTCOPY : 0,
-                       args[2] == 10 ? 0 : VT_VM_DONTCOPY);
-   } else if (args[2] == 18 || args[2] == 19) {  /* MADV_WIPEONFORK, MADV_KEEPONFORK */
-      vt_madvise_flags(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]),
-                       args[2] == 18 ? VT_VM_WIPEONFORK : 0,
-                       args[2] == 18 ? 0 : VT_VM_WIPEONFORK);
-   } else if (args[2] == 22 || args[2] == 23) {  /* MADV_POPULATE_READ/WRITE */
-      /* the kernel faults the pages in, as it touches a system call's
-         buffers */
-      vt_access_range(args[0], VT_PAGE_ALIGN(args[1]),
-                      args[2] == 23 ? VT_ACC_WRITE : VT_ACC_READ);
+   vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
+   switch (args[2]) {
+   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
+      vt_madvise_dontneed(&vt_mm, start, len);
+      break;
+   case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+      vt_madvise_populate(&vt_mm, start, len, args[2] == MADV_POPULATE_WRITE);
+      break;
+   case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
+      vt_madvise_guard(&vt_mm, start, len, args[2] == MADV_GUARD_INSTALL);
+      break;
+   default:
+      fork_advice(args[2], start, len);
+      break;
+   }
+}
+
+/* Whether the running kernel is at least major.minor
+   (/proc/sys/kernel/osrelease; False if it cannot be read). */
+static Bool kernel_at_least(UInt major, UInt minor)
+{
+   static Int known_major = -1, known_minor;
+   if (known_major < 0) {
+      known_major = 0;
+      SysRes sr = VG_(open)("/proc/sys/kernel/osrelease", VKI_O_RDONLY, 0);
+      if (!sr_isError(sr)) {
+         HChar buf[64];
+         Int n = VG_(read)((Int)sr_Res(sr), buf, sizeof buf - 1);
+         VG_(close)((Int)sr_Res(sr));
+         buf[n > 0 ? n : 0] = 0;
+         HChar *end;
+         known_major = (Int)VG_(strtoll10)(buf, &end);
+         known_minor = *end == '.' ? (Int)VG_(strtoll10)(end + 1, &end) : 0;
+      }
+   }
+   return (UInt)known_major > major ||
+          ((UInt)known_major == major && (UInt)known_minor >= minor);
+}
+
+/* madvise_walk_vmas gives the advice to every VMA of the range, holes
+   skipped, and fails with ENOMEM at the end if there was one: the work is
+   done all the same.  Populating stops at the first page it cannot fault
+   in: ENOMEM (a hole), EFAULT (a guard marker, past the end of a file) or
+   EINVAL (a VMA without the right), the pages before it populated.  An
+   install of guard markers stops with EINVAL at an mlocked VMA.  EINVAL
+   is also a kernel's answer to advice it does not know (populating is
+   Linux 5.14's, guard regions 6.13's): then nothing happened. */
+void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid; (void)sysno;
+   if (!sr_isError(res))
+      return;
+   UWord err = sr_Err(res);
+   vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
+   switch (args[2]) {
+   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
+      if (err == VKI_ENOMEM && walked(args))
+         vt_madvise_dontneed(&vt_mm, start, len);
+      break;
+   case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+      if ((err == VKI_ENOMEM || err == VKI_EFAULT ||
+           (err == VKI_EINVAL && kernel_at_least(5, 14))) && walked(args))
+         vt_madvise_populate(&vt_mm, start, len, args[2] == MADV_POPULATE_WRITE);
+      break;
+   case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
+      if ((err == VKI_ENOMEM || (err == VKI_EINVAL && kernel_at_least(6, 13))) &&
+          walked(args))
+         vt_madvise_guard(&vt_mm, start, len, args[2] == MADV_GUARD_INSTALL);
+      break;
+   default:
+      if (err == VKI_ENOMEM && walked(args))
+         fork_advice(args[2], start, len);
+      break;
    }
 }
 

@@ -28,41 +28,13 @@ struct vt_options vt_clo = {
 
 /* ---- options ---------------------------------------------------------- */
 
-/* Digits with an optional k/K, M or G suffix, in powers of `base`; for
-   byte sizes (base 1024) also "KiB" and a trailing "B". */
+/* Digits with an optional suffix (vt_text.h). */
 static Bool parse_number(const HChar *s, ULong base, ULong *out)
 {
-   ULong v = 0;
-   if (*s < '0' || *s > '9')
+   uint64_t v;
+   if (!vt_parse_number(s, base, &v))
       return False;
-   for (; *s >= '0' && *s <= '9'; s++) {
-      ULong d = (ULong)(*s - '0');
-      if (v > (~0ULL - d) / 10)           /* the whole 64-bit range */
-         return False;
-      v = v * 10 + d;
-   }
-   ULong mult = 1;
-   switch (*s) {
-   case 'k': case 'K': mult = base; s++; break;
-   case 'M': mult = base * base; s++; break;
-   case 'G': mult = base * base * base; s++; break;
-   case 'm': case 'g':
-      if (base == 1024) {
-         mult = *s == 'm' ? base * base : base * base * base;
-         s++;
-      }
-      break;
-   default: break;
-   }
-   if (base == 1024) {
-      if (*s == 'i' && mult > 1)
-         s++;                              /* KiB, MiB, GiB */
-      if ((*s == 'B' || *s == 'b') && s[1] == 0)
-         s++;
-   }
-   if (*s || (v && mult > ~0ULL / v))
-      return False;
-   *out = v * mult;
+   *out = v;
    return True;
 }
 

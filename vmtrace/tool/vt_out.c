@@ -109,36 +109,6 @@ void vt_out_fmt(struct vt_out *o, const HChar *fmt, ...)
    va_end(vargs);
 }
 
-/* The length of the valid UTF-8 sequence at s (1 to 4), or 0 if the byte
-   there does not begin one (RFC 3629: no overlong forms, no surrogates,
-   nothing above U+10FFFF). */
-SizeT vt_utf8_len(const HChar *str)
-{
-   const UChar *s = (const UChar *)str;
-   UInt n;
-   UChar lo = 0x80, hi = 0xbf;
-   if (s[0] < 0x80)
-      return 1;
-   if (s[0] >= 0xc2 && s[0] <= 0xdf)
-      n = 2;
-   else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-      n = 3;
-      if (s[0] == 0xe0) lo = 0xa0;
-      if (s[0] == 0xed) hi = 0x9f;
-   } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-      n = 4;
-      if (s[0] == 0xf0) lo = 0x90;
-      if (s[0] == 0xf4) hi = 0x8f;
-   } else
-      return 0;
-   if (s[1] < lo || s[1] > hi)
-      return 0;
-   for (UInt i = 2; i < n; i++)
-      if (s[i] < 0x80 || s[i] > 0xbf)
-         return 0;
-   return n;
-}
-
 /* A JSON string: quotes and backslashes escaped, control characters as
    \u00XX, and each byte that is not part of valid UTF-8 as \u00XX too (its
    value as a code point), so the file is valid JSON and UTF-8 whatever the
@@ -155,7 +125,7 @@ void vt_out_json_str(struct vt_out *o, const HChar *s)
          n = 0;
       }
       UChar ch = (UChar)*s;
-      SizeT len = vt_utf8_len(s);
+      SizeT len = vt_utf8_len((const UChar *)s);
       if (ch == '"' || ch == '\\') {
          buf[n++] = '\\';
          buf[n++] = (HChar)ch;
@@ -205,7 +175,7 @@ const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size)
    SizeT n = 0;
    for (const HChar *s = name; s && *s && n + 5 < size;) {
       UChar ch = (UChar)*s;
-      SizeT len = vt_utf8_len(s);
+      SizeT len = vt_utf8_len((const UChar *)s);
       if (ch < 0x20 || ch == 0x7f || len == 0 ||
           (len == 2 && ch == 0xc2 && (UChar)s[1] < 0xa0)) {   /* C1 controls */
          n += VG_(sprintf)(buf + n, "\\x%02x", ch);

@@ -45,6 +45,7 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       VG_(umsg)("Invalid %s of address %#lx (%s)\n", vt_acc_name(acc), (Addr)addr,
                 reason == VT_INV_UNMAPPED ? "not in any mapping"
                 : reason == VT_INV_BEYOND_EOF ? "beyond the end of the mapped file"
+                : reason == VT_INV_GUARD ? "in a guard region"
                 : "against the mapping's protection");
       if (r->n_ips)
          VG_(pp_StackTrace)(r->ep, r->ips, r->n_ips);

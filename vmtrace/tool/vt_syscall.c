@@ -84,6 +84,25 @@ static void defer_begin(ThreadId tid, UInt sysno, UWord *args)
                   sysno != __NR_sendmsg && is_null_sink((Int)args[0]);
 }
 
+/* The kernel read [a, a + len) for a call that succeeded.  A page there
+   that would be an invalid access it did not read: Valgrind announces
+   what a call may read from its arguments alone (mbind's and
+   set_mempolicy's nodemask even when the pointer is NULL, which the
+   kernel takes for an empty set), and the kernel, meeting a bad address
+   inside a call, fails it with EFAULT: a call that succeeded met none. */
+static void charge_read(Addr a, SizeT len)
+{
+   if (len == 0)
+      return;
+   Addr last = (a + len - 1) & VT_PAGE_MASK;
+   for (Addr p = a & VT_PAGE_MASK;; p += VT_PAGE_SIZE) {
+      if (vt_access_ok(&vt_mm, p, VT_ACC_READ))
+         vt_access_range(p, 1, VT_ACC_READ);
+      if (p == last)
+         break;
+   }
+}
+
 static void charge_deferred(ThreadId tid, SysRes res)
 {
    if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
@@ -95,7 +114,7 @@ static void charge_deferred(ThreadId tid, SysRes res)
    SizeT budget = transfers_out(d->sysno) ? (SizeT)sr_Res(res) : ~(SizeT)0;
    for (UInt i = 0; i < d->n && budget; i++) {
       SizeT n = d->len[i] < budget ? d->len[i] : budget;
-      vt_access_range(d->a[i], n, VT_ACC_READ);
+      charge_read(d->a[i], n);
       if (budget != ~(SizeT)0)
          budget -= n;
    }
@@ -357,10 +376,10 @@ static const struct handler {
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },
    { __NR_mmap, NULL, NULL, vt_sys_mmap },
    { __NR_munmap, NULL, NULL, vt_sys_munmap },
-   { __NR_mprotect, NULL, NULL, vt_sys_mprotect },
-   { __NR_pkey_mprotect, NULL, NULL, vt_sys_mprotect },
+   { __NR_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
+   { __NR_pkey_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
    { __NR_mremap, NULL, NULL, vt_sys_mremap },
-   { __NR_madvise, NULL, NULL, vt_sys_madvise },
+   { __NR_madvise, NULL, vt_sys_madvise_failed, vt_sys_madvise },
    { __NR_mlock, NULL, NULL, vt_sys_mlock },
    { __NR_mlock2, NULL, NULL, vt_sys_mlock },
    { __NR_munlock, NULL, NULL, vt_sys_munlock },

@@ -1,0 +1,302 @@
+/* edges MODE: the address space at its edges (issue 15).  Calls that fail
+   half-way, populating, guard regions, the kind of an anonymous mapping,
+   a successful call whose announced reads were invalid.
+
+   Every hole below is a page left unmapped between two mappings placed
+   in one PROT_NONE reservation (vmt_place), so nothing else lands there.
+
+   mprotect-hole   "a" (2 pages), a hole, "b" (2 pages), all written (phase
+                   "write"); mprotect(PROT_READ) over the 5 pages must fail
+                   with ENOMEM; then every page is written again (phase
+                   "after"), a SIGSEGV caught (siglongjmp) where it fails;
+                   FACT segv-a=, segv-b= count them
+   dontneed-hole   "a" (2 pages), a hole, "b" (2 pages), all written (phase
+                   "write"); madvise(MADV_DONTNEED) over the 5 pages must
+                   fail with ENOMEM; then every page is written again
+                   (phase "rewrite")
+   populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
+                   madvise(MADV_POPULATE_READ) over the 17 pages must fail
+                   with ENOMEM (phase "populate-read"), then
+                   MADV_POPULATE_WRITE likewise (phase "populate-write"),
+                   then a's pages are written (phase "write").  FACT
+                   present-a-read=, present-b-read=, present-a-write= (from
+                   /proc/self/pagemap) after the two calls
+   guard           "region" (8 pages) written (phase "write"); guard markers
+                   installed on its first 4 pages (phase "install"); those
+                   4 written, each SIGSEGV caught (phase "write-guard"); all
+                   8 dropped with MADV_DONTNEED and the first 4 written
+                   again (phase "write-guard2"); the markers removed (phase
+                   "remove"); all 8 written (phase "rewrite").  FACT
+                   resident-install= (pagemap), segv-guard=, segv-guard2=.
+                   A kernel without guard regions (before 6.13) refuses the
+                   install with EINVAL: INFO guard=0 then, else guard=1
+   kinds           a 2-page private writable file mapping ("data", MAP_FIXED),
+                   then anonymous memory right after it: 2 pages mmapped
+                   with that address as a hint, no MAP_FIXED ("placed"),
+                   and, after a second such data mapping, 2 pages with
+                   MAP_FIXED, as the loader maps a bss ("bss"); each written
+                   (phase "write")
+   mbind-null      mbind(MPOL_DEFAULT) of "region" (1 page, written first in
+                   phase "write") and set_mempolicy(MPOL_DEFAULT) with a
+                   NULL nodemask and maxnode 64: both succeed (phase
+                   "call") */
+#include "vmtest.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+#endif
+
+static sigjmp_buf vmt_jump;
+static volatile int segvs;
+
+static void caught(int sig)
+{
+   (void)sig;
+   segvs++;
+   siglongjmp(vmt_jump, 1);
+}
+
+/* Handlers for SIGSEGV and SIGUSR1 that count and jump back; one
+   SIGUSR1 sent first warms delivery and the jump up, so that a phase's
+   faults are the studied pages' only. */
+static VMT_NOINLINE void catch_segv(void)
+{
+   struct sigaction sa;
+   memset(&sa, 0, sizeof sa);
+   sigemptyset(&sa.sa_mask);
+   sa.sa_handler = caught;
+   if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigaction(SIGUSR1, &sa, NULL) != 0)
+      vmt_die("sigaction");
+   if (!sigsetjmp(vmt_jump, 1))
+      raise(SIGUSR1);
+   segvs = 0;
+}
+
+/* Writes one byte to the first byte of each of n pages; returns how many
+   of the stores raised SIGSEGV. */
+static VMT_NOINLINE int write_caught(char *p, size_t n)
+{
+   segvs = 0;
+   for (volatile size_t i = 0; i < n; i++)
+      if (!sigsetjmp(vmt_jump, 1))
+         ((volatile char *)p)[i * VMT_PAGE] = 1;
+   return segvs;
+}
+
+/* Pages present of the n at addr (/proc/self/pagemap bit 63, the zero
+   page included).  Natively only (-1 under Valgrind). */
+static VMT_NOINLINE long present(const void *addr, size_t n)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static uint64_t ent[64];
+   if (n > 64)
+      vmt_die("present: range too large");
+   int fd = open("/proc/self/pagemap", O_RDONLY);
+   if (fd < 0)
+      vmt_die("open /proc/self/pagemap");
+   off_t off = (off_t)((uintptr_t)addr / VMT_PAGE * sizeof ent[0]);
+   if (pread(fd, ent, n * sizeof ent[0], off) != (ssize_t)(n * sizeof ent[0]))
+      vmt_die("read /proc/self/pagemap");
+   close(fd);
+   long c = 0;
+   for (size_t i = 0; i < n; i++)
+      c += (long)(ent[i] >> 63 & 1);
+   return c;
+}
+
+static VMT_NOINLINE void *map_at(void *at, size_t len, int prot, int flags, int fd)
+{
+   void *p = mmap(at, len, prot, flags, fd, 0);
+   if (p != at)
+      vmt_die("mmap at %p gave %p", at, p);
+   return p;
+}
+
+/* na pages, a one-page hole, nb pages: private anonymous read-write
+   memory, labelled "a" and "b". */
+static VMT_NOINLINE char *two_with_hole(size_t na, size_t nb)
+{
+   char *s = vmt_place((na + 1 + nb) * VMT_PAGE, VMT_PAGE, 0);
+   map_at(s, na * VMT_PAGE, PROT_READ | PROT_WRITE,
+          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   if (munmap(s + na * VMT_PAGE, VMT_PAGE) != 0)
+      vmt_die("munmap");
+   map_at(s + (na + 1) * VMT_PAGE, nb * VMT_PAGE, PROT_READ | PROT_WRITE,
+          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   VMTRACE_LABEL(s, na * VMT_PAGE, "a");
+   VMTRACE_LABEL(s + (na + 1) * VMT_PAGE, nb * VMT_PAGE, "b");
+   return s;
+}
+
+static VMT_NOINLINE void expect_enomem(int r, const char *what)
+{
+   if (r != -1 || errno != ENOMEM)
+      vmt_die("%s over a hole: %d, expected ENOMEM", what, r);
+   errno = 0;
+}
+
+static void mprotect_hole(void)
+{
+   catch_segv();
+   char *s = two_with_hole(2, 2);
+   vmt_info_addr("target", s);
+   vmt_begin("write");
+   vmt_write_pages(s, 2);
+   vmt_write_pages(s + 3 * VMT_PAGE, 2);
+   vmt_end();
+   expect_enomem(mprotect(s, 5 * VMT_PAGE, PROT_READ), "mprotect");
+   vmt_begin("after");
+   int sa = write_caught(s, 2);
+   int sb = write_caught(s + 3 * VMT_PAGE, 2);
+   vmt_end();
+   vmt_fact("segv-a", sa);
+   vmt_fact("segv-b", sb);
+}
+
+static void dontneed_hole(void)
+{
+   char *s = two_with_hole(2, 2);
+   vmt_begin("write");
+   vmt_write_pages(s, 2);
+   vmt_write_pages(s + 3 * VMT_PAGE, 2);
+   vmt_end();
+   expect_enomem(madvise(s, 5 * VMT_PAGE, MADV_DONTNEED), "MADV_DONTNEED");
+   vmt_begin("rewrite");
+   vmt_write_pages(s, 2);
+   vmt_write_pages(s + 3 * VMT_PAGE, 2);
+   vmt_end();
+}
+
+static void populate_hole(void)
+{
+   char *s = two_with_hole(8, 8);
+   vmt_begin("populate-read");
+   int r = madvise(s, 17 * VMT_PAGE, MADV_POPULATE_READ);
+   vmt_end();
+   expect_enomem(r, "MADV_POPULATE_READ");
+   vmt_fact("present-a-read", present(s, 8));
+   vmt_fact("present-b-read", present(s + 9 * VMT_PAGE, 8));
+   vmt_begin("populate-write");
+   r = madvise(s, 17 * VMT_PAGE, MADV_POPULATE_WRITE);
+   vmt_end();
+   expect_enomem(r, "MADV_POPULATE_WRITE");
+   vmt_fact("present-a-write", present(s, 8));
+   vmt_begin("write");
+   vmt_write_pages(s, 8);
+   vmt_end();
+}
+
+static void guard(void)
+{
+   catch_segv();
+   char *p = vmt_anon(8);
+   VMTRACE_LABEL(p, 8 * VMT_PAGE, "region");
+   vmt_info_addr("target", p);
+   vmt_begin("write");
+   vmt_write_pages(p, 8);
+   vmt_end();
+
+   vmt_begin("install");
+   int r = madvise(p, 4 * VMT_PAGE, MADV_GUARD_INSTALL);
+   vmt_end();
+   if (r != 0 && errno != EINVAL)
+      vmt_die("MADV_GUARD_INSTALL");
+   printf("INFO guard=%d\n", r == 0);
+   errno = 0;
+   vmt_fact("resident-install", present(p, 8));
+
+   vmt_begin("write-guard");
+   int n = write_caught(p, 4);
+   vmt_end();
+   vmt_fact("segv-guard", n);
+
+   if (madvise(p, 8 * VMT_PAGE, MADV_DONTNEED) != 0)
+      vmt_die("MADV_DONTNEED");
+   vmt_begin("write-guard2");
+   n = write_caught(p, 4);
+   vmt_end();
+   vmt_fact("segv-guard2", n);
+
+   vmt_begin("remove");
+   r = madvise(p, 4 * VMT_PAGE, MADV_GUARD_REMOVE);
+   vmt_end();
+   if (r != 0 && errno != EINVAL)
+      vmt_die("MADV_GUARD_REMOVE");
+   errno = 0;
+
+   vmt_begin("rewrite");
+   vmt_write_pages(p, 8);
+   vmt_end();
+}
+
+static void kinds(void)
+{
+   int fd = vmt_cached_file("vmtest-edges.dat", 4 * VMT_PAGE);
+   char *d = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   map_at(d, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd);
+   /* the reservation's pages after it given back: a hole the kernel may
+      fill, and does, at the hint */
+   if (munmap(d + 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("munmap");
+   char *placed = map_at(d + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1);
+   char *d2 = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   map_at(d2, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd);
+   char *bss = map_at(d2 + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   VMTRACE_LABEL(d, 2 * VMT_PAGE, "data");
+   VMTRACE_LABEL(placed, 2 * VMT_PAGE, "placed");
+   VMTRACE_LABEL(bss, 2 * VMT_PAGE, "bss");
+   vmt_begin("write");
+   vmt_write_pages(placed, 2);
+   vmt_write_pages(bss, 2);
+   vmt_end();
+   close(fd);
+}
+
+static void mbind_null(void)
+{
+   char *p = vmt_anon(1);
+   VMTRACE_LABEL(p, VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, 1);
+   vmt_end();
+   vmt_begin("call");
+   long r1 = syscall(SYS_mbind, p, VMT_PAGE, 0 /* MPOL_DEFAULT */, NULL, 64UL, 0U);
+   long r2 = syscall(SYS_set_mempolicy, 0 /* MPOL_DEFAULT */, NULL, 64UL);
+   vmt_end();
+   if (r1 != 0 || r2 != 0)
+      vmt_die("mbind %ld, set_mempolicy %ld", r1, r2);
+}
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   const char *mode = argc == 2 ? argv[1] : "";
+   if (strcmp(mode, "mprotect-hole") == 0)
+      mprotect_hole();
+   else if (strcmp(mode, "dontneed-hole") == 0)
+      dontneed_hole();
+   else if (strcmp(mode, "populate-hole") == 0)
+      populate_hole();
+   else if (strcmp(mode, "guard") == 0)
+      guard();
+   else if (strcmp(mode, "kinds") == 0)
+      kinds();
+   else if (strcmp(mode, "mbind-null") == 0)
+      mbind_null();
+   else
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|populate-hole|guard|kinds|"
+              "mbind-null");
+   return 0;
+}

@@ -1,0 +1,154 @@
+"""The address space at its edges (issue 15): calls that fail half-way
+having done their first half, MADV_POPULATE_READ/WRITE up to a hole, guard
+regions, the kind of anonymous memory next to a file's data, and reads
+Valgrind announces for a call that succeeded without them."""
+
+import os
+import re
+
+from vmtest import Expect, label_range
+from .scenario import scenario
+from .checks import invalid_access, mapping_figures, mapping_kind, no_invalid, vma_layout
+
+
+def kernel_at_least(major, minor):
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return m is not None and (int(m.group(1)), int(m.group(2))) >= (major, minor)
+
+
+def adjacent(first, second):
+    """The label `second` begins where the label `first` ends."""
+    def check(out, r, extra):
+        _, end = label_range(out, first)
+        start, _ = label_range(out, second)
+        if start != end:
+            return ["label %r begins at %#x, not where %r ends (%#x): the kernel did "
+                    "not take the hint" % (second, start, first, end)]
+        return []
+    return check
+
+
+def info_is(key, value):
+    def check(out, r, extra):
+        if r.info(key) != value:
+            return ["the client printed INFO %s=%s, expected %s" % (key, r.info(key), value)]
+        return []
+    return check
+
+
+# ---- a call that fails half-way has done its first half --------------------
+# "a" (2 pages), a hole, "b" (2 pages), all written: 4 first writes, 2
+# `anon` each.  mprotect(PROT_READ) over the 5 pages: do_mprotect_pkey walks
+# the VMAs from the start, changes a's, meets the hole and returns ENOMEM;
+# b's VMA is never reached.  Writing the 4 pages again: a's are read-only
+# now, access_error -> SIGSEGV for each (2 invalid, not counted in min_flt;
+# the client catches them); b's are written as before (0).
+scenario("edges/mprotect-hole", "edges", ["mprotect-hole"], [
+    Expect("a", "write", pages=2, anon=2),
+    Expect("b", "write", pages=2, anon=2),
+    Expect("a", "after", invalid=2),
+    Expect("b", "after"),
+], facts={"segv-a": 2, "segv-b": 0}, checks=[
+    vma_layout("a", [(0, 2, "r--p")]),
+    vma_layout("b", [(0, 2, "rw-p")]),
+    invalid_access("protection", "write", exact_total=2),
+])
+# madvise(MADV_DONTNEED) over the same layout: madvise_walk_vmas gives the
+# advice to every VMA of the range, skipping the hole, and only then fails
+# with ENOMEM: all 4 pages are dropped, and written again each is a fresh
+# zero-filled page: 2 `anon` on each side.
+scenario("edges/dontneed-hole", "edges", ["dontneed-hole"], [
+    Expect("a", "write", pages=2, anon=2),
+    Expect("b", "write", pages=2, anon=2),
+    Expect("a", "rewrite", anon=2),
+    Expect("b", "rewrite", anon=2),
+], checks=[
+    mapping_figures("a", resident=2, anon=4),
+    mapping_figures("b", resident=2, anon=4),
+])
+
+# ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
+# "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
+# the 17 pages: faultin_page_range -> get_user_pages from a's first page,
+# one read fault a page: do_anonymous_page maps the zero page, 8 `zero`;
+# at the hole GUP finds no VMA (and grows none), the call fails with
+# ENOMEM: b is not populated (pagemap: 8 present in a, 0 in b).
+# MADV_POPULATE_WRITE the same way: FOLL_WRITE on a's present zero-page
+# PTEs: do_wp_page copies, 8 `wp_copy`, then ENOMEM at the hole.
+# Populating is the kernel's doing, no reference of the program's: a's
+# pages are first referenced when written afterwards (8 pages touched),
+# writable already (0 faults).
+scenario("edges/populate-hole", "edges", ["populate-hole"], [
+    Expect("a", "populate-read", zero=8),
+    Expect("b", "populate-read"),
+    Expect("a", "populate-write", wp_copy=8),
+    Expect("b", "populate-write"),
+    Expect("a", "write", pages=8),
+], facts={"present-a-read": 8, "present-b-read": 0, "present-a-write": 8}, checks=[
+    mapping_figures("a", resident=8, zero=8, wp_copy=8),
+    mapping_figures("b", resident=0),
+])
+
+# ---- guard regions ------------------------------------------------------------
+# "region", 8 pages, written: 8 `anon`.  MADV_GUARD_INSTALL (Linux 6.13) on
+# its first 4 pages zaps them (4 resident left, pagemap) and leaves guard
+# markers: each write to them is VM_FAULT_SIGSEGV from handle_pte_marker,
+# no fault counted, 4 SIGSEGVs (invalid, reason guard).  MADV_DONTNEED over
+# the 8 pages keeps the markers (only unmapping drops them): 4 SIGSEGVs
+# again.  MADV_GUARD_REMOVE clears the markers; writing the 8 pages then
+# faults each in afresh (DONTNEED dropped the other 4): 8 `anon`.
+# A kernel without guard regions refuses both calls with EINVAL and
+# changes nothing: the first 4 pages stay mapped and writable (0, no
+# SIGSEGV); after MADV_DONTNEED 4 `anon`, and the rewrite 4 `anon` more.
+if kernel_at_least(6, 13):
+    scenario("edges/guard", "edges", ["guard"], [
+        Expect("region", "write", pages=8, anon=8),
+        Expect("region", "install"),
+        Expect("region", "write-guard", invalid=4),
+        Expect("region", "write-guard2", invalid=4),
+        Expect("region", "remove"),
+        Expect("region", "rewrite", anon=8),
+    ], facts={"resident-install": 4, "segv-guard": 4, "segv-guard2": 4}, checks=[
+        info_is("guard", 1),
+        mapping_figures("region", resident=8, anon=16, invalid=8),
+        invalid_access("guard", "write", exact_total=8),
+    ])
+else:
+    scenario("edges/guard", "edges", ["guard"], [
+        Expect("region", "write", pages=8, anon=8),
+        Expect("region", "install"),
+        Expect("region", "write-guard"),
+        Expect("region", "write-guard2", anon=4),
+        Expect("region", "remove"),
+        Expect("region", "rewrite", anon=4),
+    ], facts={"resident-install": 8, "segv-guard": 0, "segv-guard2": 0}, checks=[
+        info_is("guard", 0),
+        mapping_figures("region", resident=8, anon=16),
+        no_invalid,
+    ])
+
+# ---- the kind of anonymous memory -------------------------------------------
+# A private writable file mapping is a data segment.  Anonymous memory the
+# kernel places right after it (a hint, no MAP_FIXED) is plain anonymous
+# memory; only what is mapped there with MAP_FIXED, as ld.so maps a bss
+# (_dl_map_segments), is a bss.  Each written: 2 `anon`.
+scenario("edges/kinds", "edges", ["kinds"], [
+    Expect("placed", "write", pages=2, anon=2),
+    Expect("bss", "write", pages=2, anon=2),
+], checks=[
+    adjacent("data", "placed"),
+    mapping_kind("data", "data"),
+    mapping_kind("placed", "anon", ""),
+    mapping_kind("bss", "bss", ""),
+])
+
+# ---- reads announced for a call that succeeded without them -----------------
+# mbind(MPOL_DEFAULT, nodemask NULL, maxnode 64) and set_mempolicy: the
+# kernel's get_nodes takes a NULL mask for an empty set and reads nothing;
+# Valgrind's wrappers announce 8 bytes at address 0 all the same.  Both
+# calls succeed: nothing was read, no invalid access (a bad address would
+# have made the call fail with EFAULT), no fault.
+scenario("edges/mbind-null", "edges", ["mbind-null"], [
+    Expect("region", "write", pages=1, anon=1),
+    Expect("region", "call"),
+], checks=[no_invalid])

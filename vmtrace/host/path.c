@@ -1,0 +1,32 @@
+/* path.c: file names as the host programs open them for output (vt_path.h).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "vt_path.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+char *vt_follow_links(const char *path)
+{
+   char *p = strdup(path);
+   for (int depth = 0; p && depth < 40; depth++) {
+      char link[4096];
+      ssize_t n = readlink(p, link, sizeof link - 1);
+      if (n <= 0)
+         break;
+      link[n] = 0;
+      const char *slash = strrchr(p, '/');
+      size_t dir = link[0] == '/' || !slash ? 0 : (size_t)(slash - p) + 1;
+      char *next = malloc(dir + (size_t)n + 1);
+      if (next) {
+         memcpy(next, p, dir);
+         memcpy(next + dir, link, (size_t)n + 1);
+      }
+      free(p);
+      p = next;
+   }
+   return p;
+}

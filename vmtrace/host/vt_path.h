@@ -1,0 +1,13 @@
+/* vt_path.h: file names as the host programs (vmtrace-sim,
+   vmtrace-native) open them for output.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef VT_PATH_H
+#define VT_PATH_H
+
+/* path with its symbolic links followed (at most 40), the last one even if
+   what it names does not exist yet: a rename onto a link would replace the
+   link, so the file is made where the link points.  A new string from
+   malloc, or NULL when memory runs out. */
+char *vt_follow_links(const char *path);
+
+#endif
