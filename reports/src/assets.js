@@ -9,7 +9,10 @@ var path = require('path');
 
 // The modules the page runs; views/* (one module per view) are added to them.
 var VIEWER_MODULES = ['format', 'faultclasses', 'fault_classes_def', 'validate', 'model', 'native',
-  'compare', 'dom', 'table', 'plain', 'tree', 'charts', 'heatmap', 'views', 'viewer'];
+  'compare', 'dom', 'table', 'plain', 'tree', 'charts', 'heatmap', 'flame', 'views', 'viewer'];
+// flame-chart-js's self-contained build (it bundles its own dependencies),
+// beside uPlot in node_modules.
+var FLAME_FILE = path.join('flame-chart-js', 'dist', 'index.min.js');
 var UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
 // Relative to the reports folder.
 var FAULT_CLASSES_DEF = path.join('..', 'vmtrace', 'core', 'fault_classes.def');
@@ -64,11 +67,18 @@ function fromDir(reportsDir) {
   var src = path.join(reportsDir, 'src');
   var pkg = JSON.parse(fs.readFileSync(path.join(reportsDir, 'package.json'), 'utf8'));
   var ud = uplotDir(reportsDir);
+  var flame = path.resolve(ud, '..', '..', FLAME_FILE);
+  if (!fs.existsSync(flame)) {
+    throw new AssetError('the flame graph library (flame-chart-js) is missing: run `npm ci` in ' +
+        reportsDir);
+  }
   return {
     version: pkg.version,
     uplotVersion: pkg.dependencies && pkg.dependencies.uplot,
     uplotJs: fs.readFileSync(path.join(ud, UPLOT_FILES[0]), 'utf8'),
     uplotCss: fs.readFileSync(path.join(ud, UPLOT_FILES[1]), 'utf8'),
+    flameVersion: pkg.dependencies && pkg.dependencies['flame-chart-js'],
+    flameJs: fs.readFileSync(flame, 'utf8'),
     viewerCss: fs.readFileSync(path.join(src, 'viewer.css'), 'utf8'),
     viewerModules: viewerModules(sources(reportsDir))
   };

@@ -145,33 +145,228 @@ function faultSpec(d) {
   };
 }
 
-// Faults versus RAM size, one line per policy (x: RAM pages, log scale).
-function policySpec(d) {
-  var sims = d.simulations;
-  if (!Array.isArray(sims) || !sims.length) return null;
+// ---- the miss-ratio view: faults against RAM, per policy ----------------------
+
+// The misses of an exact curve (vmtrace-sim --mrc: steps, sizes[0] = 1)
+// at c pages: misses[k] for the largest k with sizes[k] <= c; the cold
+// misses at or beyond the last size.
+function curveAt(curve, c) {
+  var s = curve.sizes;
+  if (!s.length || c < s[0]) return null;
+  if (c >= s[s.length - 1]) return curve.misses[s.length - 1];
+  var lo = 0;
+  var hi = s.length - 1;
+  while (lo < hi) {
+    var mid = (lo + hi + 1) >> 1;
+    if (s[mid] <= c) lo = mid; else hi = mid - 1;
+  }
+  return curve.misses[lo];
+}
+
+// Sizes for drawing a curve: every simulated size and `n` sizes spread
+// evenly on a log scale between the smallest and the largest, rounded to
+// whole pages.
+function curveSizes(sizes, n) {
+  var lo = sizes[0];
+  var hi = sizes[sizes.length - 1];
+  var out = sizes.slice();
+  if (hi > lo) {
+    for (var i = 0; i <= n; i++) out.push(Math.round(lo * Math.pow(hi / lo, i / n)));
+  }
+  out.sort(function (a, b) { return a - b; });
+  return out.filter(function (v, i) { return i === 0 || v !== out[i - 1]; });
+}
+
+// The figure `key` ('total' or 'major' faults) of a policy at a size.
+function simAt(sims, policy, size, key) {
+  var hit = null;
+  sims.forEach(function (s) {
+    if (s.policy === policy && s.ram_pages === size) hit = s.faults[key];
+  });
+  return hit;
+}
+
+var OPT_COLOR = '#222222';
+
+// Faults (key 'total') or major faults (key 'major') against RAM, one line
+// per policy, log scales on both axes (a zero cannot be drawn on a log
+// scale: it is left out); OPT is the floor, shaded below; the exact LRU
+// and OPT curves of `curves` (vmtrace-sim --mrc) as steps; the unlimited
+// run's peak RSS marked on the RAM axis.
+// A simulation stopped out of memory has figures up to then only: no point.
+function comparable(d) {
+  return Array.isArray(d.simulations) ? d.simulations.filter(function (s) {
+    return !(s.stopped || F.isNum(s.stopped_at));
+  }) : [];
+}
+
+function policySpec(d, key, curves) {
+  key = key || 'total';
+  var sims = comparable(d);
+  if (!sims.length) return null;
   var sizes = [];
   var policies = [];
   sims.forEach(function (s) {
-    if (sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
+    if (s.ram_pages > 0 && sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
+    if (policies.indexOf(s.policy) < 0) policies.push(s.policy);
+  });
+  if (!sizes.length) return null;
+  sizes.sort(function (a, b) { return a - b; });
+  var exact = key === 'total' ? (curves || []).filter(function (c) { return c.exact; }) : [];
+  var x = exact.length ? curveSizes(sizes, 200) : sizes;
+  var pos = function (v) { return v > 0 ? v : null; };
+  var series = policies.map(function (p, i) {
+    var vals = x.map(function (sz) { return sizes.indexOf(sz) >= 0 ? pos(simAt(sims, p, sz, key)) :
+        null; });
+    var isOpt = p === 'opt';
+    return { label: isOpt ? 'opt (floor)' : p, raw: vals, values: vals, policy: p,
+      color: isOpt ? OPT_COLOR : PALETTE[i % PALETTE.length], points: true,
+      width: isOpt ? 2.5 : 1.5,
+      fill: isOpt ? '#22222218' : undefined };
+  });
+  exact.forEach(function (c) {
+    var vals = x.map(function (sz) { return pos(curveAt(c, sz)); });
+    series.push({ label: c.policy + ' exact', raw: vals, values: vals, exactOf: c.policy,
+      color: c.policy === 'opt' ? OPT_COLOR : '#4e79a7', dash: [5, 3], width: 1.5, stepped: true });
+  });
+  var peak = d.totals && d.totals.peak_resident_pages;
+  var what = key === 'major' ? 'Major faults' : 'Faults';
+  return {
+    id: key === 'major' ? 'chart-policies-major' : 'chart-policies',
+    title: what + ' versus RAM size, per policy',
+    note: 'Each point is one simulation: the policy given that many page frames. Both axes ' +
+        'are logarithmic' + (key === 'major' ? ' (a size with no major fault is left out)' : '') +
+        '. ' + (policies.indexOf('opt') >= 0 ? 'OPT (Belady\'s MIN, which knows the future) is ' +
+        'the floor: no policy faults less; the shade under it is out of reach. ' : '') +
+        (exact.length ? 'Dashed steps: the exact ' + exact.map(function (c) {
+          return c.policy.toUpperCase();
+        }).join(' and ') + ' curves at every size, from vmtrace-sim --mrc. ' : '') +
+        (peak ? 'The red line: the unlimited run\'s peak resident set, the RAM beyond which ' +
+        'nothing is evicted.' : ''),
+    x: x, xLabel: 'RAM', xLog: true, xUnit: 'pages', yUnit: 'count', yLog: true,
+    series: series, bands: [],
+    marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.int(peak) + ' pages' } : null
+  };
+}
+
+// Each policy's faults divided by LRU's at the same size (LRU's simulation,
+// or the exact LRU curve), so that one bad policy does not flatten the rest.
+function relativeSpec(d, curves) {
+  var sims = comparable(d);
+  if (!sims.length) return null;
+  var sizes = [];
+  var policies = [];
+  sims.forEach(function (s) {
+    if (s.ram_pages > 0 && sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
     if (policies.indexOf(s.policy) < 0) policies.push(s.policy);
   });
   sizes.sort(function (a, b) { return a - b; });
-  var series = policies.map(function (p, i) {
-    var vals = sizes.map(function (sz) {
-      var hit = null;
-      sims.forEach(function (s) {
-        if (s.policy === p && s.ram_pages === sz) hit = s.faults.total;
-      });
-      return hit;
-    });
-    return { label: p, raw: vals, values: vals, color: PALETTE[i % PALETTE.length], points: true };
+  var lruCurve = (curves || []).filter(function (c) { return c.exact && c.policy === 'lru'; })[0];
+  var lru = sizes.map(function (sz) {
+    var v = simAt(sims, 'lru', sz, 'total');
+    return v !== null ? v : lruCurve ? curveAt(lruCurve, sz) : null;
   });
+  if (!lru.some(function (v) { return v > 0; }) || sizes.length < 1) return null;
+  var series = policies.map(function (p, i) {
+    var vals = sizes.map(function (sz, k) {
+      var v = simAt(sims, p, sz, 'total');
+      return v !== null && lru[k] > 0 ? v / lru[k] : null;
+    });
+    return { label: p === 'opt' ? 'opt (floor)' : p, raw: vals, values: vals, policy: p,
+      color: p === 'opt' ? OPT_COLOR : PALETTE[i % PALETTE.length], points: true,
+      width: p === 'opt' ? 2.5 : 1.5 };
+  });
+  var peak = d.totals && d.totals.peak_resident_pages;
   return {
-    id: 'chart-policies', title: 'Faults versus RAM size, per policy',
-    note: 'Each point is one simulation: the policy given that many page frames.',
-    x: sizes, xLabel: 'RAM', xLog: sizes.length > 2 && sizes[0] > 0, xUnit: 'pages', yUnit: 'count',
-    series: series, bands: []
+    id: 'chart-policies-relative', title: 'Faults relative to LRU, per policy',
+    note: 'Each policy\'s faults divided by LRU\'s at the same RAM size' +
+        (lruCurve && policies.indexOf('lru') < 0 ? ' (the exact LRU curve)' : '') +
+        ': below 1, fewer faults than LRU.',
+    x: sizes, xLabel: 'RAM', xLog: true, xUnit: 'pages', yUnit: 'ratio', series: series,
+    bands: [], marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.int(peak) + ' pages' } :
+        null
   };
+}
+
+// ---- one simulation over time (timeline.simulations[i]) ---------------------
+
+function simSeries(d, i) {
+  var tl = d.timeline;
+  var ss = tl && Array.isArray(tl.simulations) ? tl.simulations[i] : null;
+  if (!ss || !tl.t || !tl.t.length || !ss.resident || ss.resident.length !== tl.t.length) {
+    return null;
+  }
+  return ss;
+}
+
+// The simulation's memory as `free` shows a machine's: used (swap-backed
+// pages: anonymous and shared memory), buff/cache (the page cache's file
+// pages), free (frames unused), stacked up to the RAM; available (free plus
+// the page cache, which can be dropped: MemAvailable's idea) and swap used
+// as lines.
+function simMemorySpec(d, i) {
+  var ss = simSeries(d, i);
+  var sim = d.simulations[i];
+  if (!ss) return null;
+  var ram = sim.ram_pages;
+  var used = ss.anon;
+  var cache = ss.resident.map(function (v, k) { return v - ss.anon[k]; });
+  var free = ss.resident.map(function (v) { return Math.max(0, ram - v); });
+  var avail = ss.anon.map(function (v) { return Math.max(0, ram - v); });
+  var series = [
+    { label: 'used', raw: used, color: '#e15759', stacked: true, stepped: true },
+    { label: 'buff/cache', raw: cache, color: '#b07aa1', stacked: true, stepped: true },
+    { label: 'free', raw: free, color: '#bab0ac', stacked: true, stepped: true },
+    { label: 'available', raw: avail, color: '#59a14f', dash: [6, 3], width: 2, stepped: true },
+    { label: 'swap used', raw: ss.swap_used, color: '#4e79a7', width: 2, stepped: true }
+  ];
+  var bands = applyStack(series);
+  return {
+    id: 'chart-sim-memory', title: 'Memory of ' + sim.policy + ' with ' +
+        F.int(ram) + ' pages of RAM, as free shows it',
+    note: 'At the end of each sample: used (swap-backed pages: anonymous and shared memory), ' +
+        'buff/cache (file pages of the page cache) and free frames, stacked up to the RAM; ' +
+        'available (free plus the page cache, which can be dropped) and swap used as lines.',
+    x: d.timeline.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
+    raw: { used: used, cache: cache, free: free, available: avail, swap_used: ss.swap_used }
+  };
+}
+
+// Its faults and paging per sample, as vmstat shows them: minor faults,
+// the major ones (swap-ins, file reads), pages swapped out, evictions.
+function simActivitySpec(d, i) {
+  var ss = simSeries(d, i);
+  var sim = d.simulations[i];
+  if (!ss) return null;
+  var series = [
+    { label: 'minor faults', raw: ss.minor, color: '#59a14f', stepped: true },
+    { label: 'swap-in (si)', raw: ss.swap_in, color: '#4e79a7', width: 2, stepped: true },
+    { label: 'file major', raw: ss.file_major, color: '#17becf', width: 2, stepped: true },
+    { label: 'swap-out (so)', raw: ss.swap_out, color: '#e15759', dash: [6, 3], stepped: true },
+    { label: 'evictions', raw: ss.evictions, color: '#9c755f', dash: [2, 3], stepped: true }
+  ];
+  applyStack(series);
+  return {
+    id: 'chart-sim-activity', title: 'Faults and paging of ' + sim.policy + ' with ' +
+        F.int(sim.ram_pages) + ' pages of RAM, as vmstat shows them',
+    note: 'During each sample of up to ' + F.int(d.timeline.interval) + ' instructions: ' +
+        'minor faults, the major ones (swap-ins and file reads), pages swapped out and pages ' +
+        'evicted (file pages dropped included). Thrashing starts where the major faults rise.',
+    x: d.timeline.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
+    raw: { minor: ss.minor, swap_in: ss.swap_in, file_major: ss.file_major, swap_out:
+        ss.swap_out, evictions: ss.evictions }
+  };
+}
+
+// The simulation to show first: the one with the most major faults (where
+// thrashing is to be seen), else the first.
+function defaultSim(d) {
+  var best = -1;
+  var bi = 0;
+  (d.simulations || []).forEach(function (s, i) {
+    if (simSeries(d, i) && s.faults.major > best) { best = s.faults.major; bi = i; }
+  });
+  return bi;
 }
 
 // The memory of a process tree over wall-clock time (tree.treeMemory):
@@ -315,6 +510,21 @@ function compareSpecs(pr) {
 
 // ---- uPlot glue (browser) --------------------------------------------------
 
+// A log x scale from a power of two at or below the smallest value to one
+// at or above the largest (and the marker's), so that its ticks are round.
+function logRange(spec) {
+  return function (u, min, max) {
+    if (spec.marker && spec.marker.x > 0) {
+      min = Math.min(min, spec.marker.x);
+      max = Math.max(max, spec.marker.x);
+    }
+    if (!(min > 0) || !(max > 0)) return [1, 2];
+    var lo = Math.pow(2, Math.floor(Math.log2(min)));
+    var hi = Math.pow(2, Math.ceil(Math.log2(max)));
+    return [lo, hi > lo ? hi : lo * 2];
+  };
+}
+
 // Page-count ticks that are round sizes in bytes: 1, 2, 4 ... pages.
 var POW2 = [];
 for (var p2 = 1; p2 <= Math.pow(2, 40); p2 *= 2) POW2.push(p2);
@@ -331,7 +541,10 @@ function toUplot(spec, width, height, pageSize, uPlot) {
       : spec.xUnit === 'ms' ? function (v) { return F.seconds(v / 1000); }
         : spec.xUnit === 'percent' ? function (v) { return F.si(v) + '%'; } :
             function (v) { return F.si(v); };
-  var legendFmt = spec.yUnit === 'pages'
+  if (spec.yUnit === 'ratio') yFmt = function (v) { return v === null ? '' : F.dec(v); };
+  var legendFmt = spec.yUnit === 'ratio'
+    ? function (v) { return v === null || v === undefined ? '–' : v.toFixed(3); }
+    : spec.yUnit === 'pages'
     ? function (v) { return v === null || v === undefined ? '–' : F.dec(v) + ' (' +
         F.bytes(v * pageSize) + ')'; }
     : function (v) { return v === null || v === undefined ? '–' : F.int(v); };
@@ -366,8 +579,9 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     series: series,
     bands: spec.bands || [],
     scales: {
-      x: spec.xLog ? { time: false, distr: 3, log: 2 } : { time: false },
-      y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } }
+      x: spec.xLog ? { time: false, distr: 3, log: 2, range: logRange(spec) } : { time: false },
+      y: spec.yLog ? { distr: 3, log: 10 }
+        : { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } }
     },
     axes: [
       { values: function (u, vals) { return vals.map(xFmt); } },
@@ -387,8 +601,8 @@ function toUplot(spec, width, height, pageSize, uPlot) {
 // (canvas text, never markup).
 function drawMarker(u, m, pageSize) {
   var cx = u.valToPos(m.x, 'x', true);
-  var cy = u.valToPos(m.y, 'y', true);
   var b = u.bbox;
+  var cy = m.y === null || m.y === undefined ? b.top + 16 : u.valToPos(m.y, 'y', true);
   if (!isFinite(cx) || cx < b.left - 1 || cx > b.left + b.width + 1) return;
   var ctx = u.ctx;
   var dpr = (typeof devicePixelRatio === 'number' && devicePixelRatio) || 1;
@@ -402,13 +616,16 @@ function drawMarker(u, m, pageSize) {
   ctx.lineTo(cx, b.top + b.height);
   ctx.stroke();
   ctx.setLineDash([]);
-  ctx.beginPath();
-  ctx.arc(cx, cy, 4 * dpr, 0, 2 * Math.PI);
-  ctx.fill();
+  if (m.y !== null && m.y !== undefined) {
+    ctx.beginPath();
+    ctx.arc(cx, cy, 4 * dpr, 0, 2 * Math.PI);
+    ctx.fill();
+  }
   ctx.font = (12 * dpr) + 'px system-ui, sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
-  var text = m.label + ' (' + F.bytes(m.y * pageSize) + ')';
+  var text = m.label + ' (' + F.bytes((m.y === null || m.y === undefined ? m.x : m.y) * pageSize) +
+      ')';
   var w = ctx.measureText(text).width;
   var tx = cx + 6 * dpr + w > b.left + b.width ? cx - 6 * dpr - w : cx + 6 * dpr;
   ctx.fillText(text, tx, Math.max(b.top + 14 * dpr, cy - 6 * dpr));
@@ -433,18 +650,33 @@ Linker.prototype.set = function (from, min, max) {
 };
 
 // Charts reset by a double-click report their full range (null): each
-// linked chart then shows its whole time axis.
-function resetToFullRange(linker) {
+// linked chart then shows its whole time axis, or `full` ([min, max]) when
+// given (the time view: from 0, where the heatmap starts, to the end).
+function resetToFullRange(linker, full) {
   linker.members.forEach(function (m) {
     if (!m.plot) return;
     var inner = m.setRange;
     m.setRange = function (a, b) {
       if (a === null || b === null) {
         var x = m.plot.data[0];
-        inner(x[0], x[x.length - 1]);
+        if (full) inner(full[0], full[1]);
+        else inner(x[0], x[x.length - 1]);
       } else inner(a, b);
     };
   });
+  if (full) linker.members.forEach(function (m) { if (m.plot) m.setRange(full[0], full[1]); });
+}
+
+var TIME_AXIS = 150;
+
+// The plot area of a uPlot chart inside its holder (.chart), in CSS
+// pixels: {left, width}, from the chart's own layout (its bbox, in canvas
+// pixels), so it is known before the page lays the chart out.
+function plotArea(plot, dpr) {
+  var b = plot && plot.bbox;
+  if (!b || !(b.width > 0)) return null;
+  dpr = dpr || 1;
+  return { left: b.left / dpr, width: b.width / dpr };
 }
 
 // Creates a uPlot in `el` for a time spec, joined to the linker.
@@ -452,6 +684,9 @@ function resetToFullRange(linker) {
 // simulated file's time charts).
 function makeTimeChart(el, spec, pageSize, uPlot, linker, width, syncKey) {
   var u = toUplot(spec, width, 220, pageSize, uPlot);
+  // A wide y axis: the heatmap under the charts labels its rows there, and
+  // its plot area starts where theirs do.
+  u.opts.axes[1].size = TIME_AXIS;
   var member = null;
   u.opts.cursor.sync = { key: syncKey || 'vmtrace-time', setSeries: false };
   u.opts.hooks = {
@@ -477,11 +712,14 @@ function makeChart(el, spec, pageSize, uPlot, width) {
 module.exports = {
   stack: stack, applyStack: applyStack,
   memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
+  relativeSpec: relativeSpec, curveAt: curveAt, curveSizes: curveSizes,
+  simMemorySpec: simMemorySpec, simActivitySpec: simActivitySpec, defaultSim: defaultSim,
+  simSeries: simSeries,
   treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS:
       MAX_TREE_CHARTS,
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,
   nativeRssSpec: nativeRssSpec, nativeFaultSpec: nativeFaultSpec, nativeSpecs: nativeSpecs,
       compareSpecs: compareSpecs,
-  makeTimeChart: makeTimeChart, makeChart: makeChart,
+  makeTimeChart: makeTimeChart, makeChart: makeChart, plotArea: plotArea,
   KIND_COLORS: KIND_COLORS, CLASS_COLORS: CLASS_COLORS
 };

@@ -15,7 +15,9 @@ var USAGE = [
   'Reads vmtrace output files (vmtrace.out.<pid>: one run, the processes of',
   'a process tree, or several runs) and writes one self-contained HTML report.',
   'A vmtrace-native file (at most one) is shown as the measured run; given with',
-  'the files of one simulated run, the report compares the two.',
+  'the files of one simulated run, the report compares the two. The exact LRU',
+  'and OPT curves of a vmtrace-sim --mrc --json file are drawn over the',
+  'simulations\' faults against RAM.',
   '',
   '  -o, --output FILE  where the report goes (default vmtrace-report.html; - for stdout)',
   '      --text         print the report for a terminal instead of writing HTML',
@@ -93,7 +95,12 @@ function load(names, readInput) {
 // problem or null.
 function checkMix(files) {
   var nats = files.filter(function (f) { return V.isNative(f.data); });
-  var sims = files.filter(function (f) { return !V.isNative(f.data); });
+  var sims = files.filter(function (f) { return V.isOut(f.data); });
+  var results = files.filter(function (f) { return V.isSimResult(f.data); });
+  if (results.length && !sims.length) {
+    return results[0].name + ' is a vmtrace-sim result: its curves are drawn over the ' +
+        'simulations of a vmtrace output file, and none was given';
+  }
   if (nats.length > 1) {
     return nats.length + ' vmtrace-native files (' +
         nats.map(function (f) { return f.name; }).join(', ') +

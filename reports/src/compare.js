@@ -12,7 +12,10 @@
 //                and over the mappings of one name;
 //   fault sites  by the innermost frame without its "0xADDR: " (the source
 //                location), and by the whole stack without addresses, cut
-//                after the first frame in main;
+//                after the first frame in main; glibc's CPU-specific
+//                variants of a function (__memset_avx2_unaligned_erms under
+//                Valgrind, __memset_avx512_unaligned_erms natively) as one;
+//                the samples the native recorder lost as a row of their own;
 //   progress     each run from 0 to 100 % of its own clock.
 
 var F = require('./format');
@@ -57,6 +60,19 @@ function programs(run, nat) {
 
 // ---- summary -------------------------------------------------------------------
 
+// The faults of the native run whose sample never reached vmtrace-native
+// (the kernel dropped it: totals.lost says how many it reported, and a loss
+// at the very end goes unreported): the counters' total minus the samples
+// recorded. The mappings, sites and timeline are short by that many; the
+// totals are not.
+function unrecorded(nat) {
+  var t = nat.totals || {};
+  var total = t.faults && F.isNum(t.faults.total) ? t.faults.total : 0;
+  var n = F.isNum(t.recorded) ? total - t.recorded : 0;
+  if (F.isNum(t.lost) && t.lost > n) n = Math.min(t.lost, total);
+  return n > 0 ? n : 0;
+}
+
 function sumPagesFaulted(nat) {
   var n = 0;
   nat.processes.forEach(function (p) {
@@ -95,6 +111,11 @@ function summaryRows(run, nat, pr) {
       tot.touched, measured: sumPagesFaulted(nat), pages: true });
   rows.push({ key: 'processes', name: 'processes', sim: tot.processes, measured:
       nat.processes.length });
+  var lost = unrecorded(nat);
+  if (lost) {
+    rows.push({ key: 'lost', name: 'faults whose sample the recorder lost (in no mapping, site ' +
+        'or timeline)', sim: null, measured: lost });
+  }
   rows.forEach(function (r) {
     r.diff = r.sim === null ? null : r.measured - r.sim;
     r.ratio = r.sim ? r.measured / r.sim : null;
@@ -184,8 +205,11 @@ var MAPPING_NOTE = 'Joined by mapping name, faults summed over the processes and
   'no mapping of that name. Mappings without faults on either side are left out.';
 
 function mappingTable(run, nat) {
+  var lost = unrecorded(nat);
   return {
-    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured', note: MAPPING_NOTE,
+    id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured', note: MAPPING_NOTE +
+        (lost ? ' The native recorder lost ' + F.int(lost) + (lost === 1 ? ' sample' :
+          ' samples') + ' (their mapping unknown): the measured side is short by that many.' : ''),
     columns: [
       { key: 'name', title: 'name', num: false },
       { key: 'kind', title: 'kind', num: false, tip:
@@ -205,6 +229,29 @@ function stripAddress(frame) {
   return String(frame).replace(/^\s*0x[0-9a-fA-F]+:\s*/, '');
 }
 
+// glibc's CPU-specific variants of a function, chosen at load time by the
+// CPU's features (IFUNC): __memset_avx2_unaligned_erms under Valgrind, whose
+// virtual CPU has no AVX-512, __memset_avx512_unaligned_erms or
+// __memset_evex_unaligned_erms natively; __strlen_sse2, __memmove_avx_
+// unaligned_erms_rtm. Group 1: the name the variants share (__memset).
+var VARIANT = new RegExp('^(__[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*?)_' +
+    '(?:sse2|ssse3|sse4_1|sse4_2|avx|avx2|avx512|avx512f|avx512bw|avx512vl|evex|evex256|' +
+    'evex512|erms)(?:_[A-Za-z0-9_]*)?$');
+
+// A frame without its address, a CPU-specific variant as the function they
+// all are: "0x4852100: __memset_avx2_unaligned_erms (memset-vec-unaligned-
+// erms.S:328)" -> "__memset_* (CPU-specific variants)", whatever the source
+// line (each variant is its own assembly of the same file).
+function joinFrame(frame) {
+  var f = stripAddress(frame);
+  // the function's name: up to " (" (no regular expression over the whole
+  // frame: a frame may be any string, of any length)
+  var cut = f.indexOf(' (');
+  var name = cut < 0 ? f : f.slice(0, cut);
+  var m = name.length <= 200 ? VARIANT.exec(name) : null;
+  return m ? m[1] + '_* (CPU-specific variants)' : f;
+}
+
 function isMain(frame) {
   return /^main(\s|\(|$)/.test(stripAddress(frame));
 }
@@ -221,7 +268,12 @@ function stackFrames(stack) {
 }
 
 function locationOf(stack) {
-  return stack.length ? stripAddress(stack[0]) : '(no stack)';
+  return stack.length ? joinFrame(stack[0]) : '(no stack)';
+}
+
+// The whole-stack key: the frames as joinFrame has them, cut after main.
+function stackKey(stack) {
+  return stackFrames(stack).map(joinFrame).join('\n');
 }
 
 // Fault sites of the simulated run that are faults (minor or major class:
@@ -277,6 +329,12 @@ function joinSites(run, nat, keyOf) {
     r.diff = r.measured - r.sim;
     return r;
   });
+  // what the recorder lost is no difference of the model's: its own row
+  var lost = unrecorded(nat);
+  if (lost) {
+    rows.push({ key: LOST_KEY, sim: null, measured: lost, diff: null, sim_stack: [],
+        nat_stack: [], lost: true });
+  }
   rows.sort(function (a, b) {
     return Math.max(b.sim, b.measured) - Math.max(a.sim, a.measured) ||
         (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -285,12 +343,14 @@ function joinSites(run, nat, keyOf) {
   return rows;
 }
 
+var LOST_KEY = '(samples the recorder lost: where, unknown)';
+
 function siteRowsByLocation(run, nat) {
   return joinSites(run, nat, locationOf);
 }
 
 function siteRowsByStack(run, nat) {
-  var rows = joinSites(run, nat, function (st) { return stackFrames(st).join('\n'); });
+  var rows = joinSites(run, nat, stackKey);
   return rows.map(function (r) {
     r.stack = r.sim_stack.length ? r.sim_stack : r.nat_stack;
     return r;
@@ -305,7 +365,9 @@ var STACK_COL = function (key, title) {
 var LOCATION_NOTE = 'Joined by the innermost frame without its address; simulated: minor and ' +
   'major classes (not invalid accesses). Each side lists at most 100 stacks per class, so these ' +
   'are the faults of the stacks listed. The stacks are each side\'s most frequent one at that ' +
-  'location.';
+  'location. glibc\'s CPU-specific variants of a function (__memset_avx2_… under Valgrind, ' +
+  '__memset_avx512_… natively) are one row, NAME_* (CPU-specific variants); the stacks show ' +
+  'each side\'s own. Samples the native recorder lost are a row of their own, not a difference.';
 
 function siteLocationTable(run, nat) {
   return {
@@ -325,7 +387,8 @@ function siteLocationTable(run, nat) {
 function siteStackTable(run, nat) {
   return {
     id: 'cmp-stacks', title: 'Fault sites by whole stack: simulated vs measured',
-    note: 'Joined by the whole stack without addresses, up to the first frame in main.',
+    note: 'Joined by the whole stack without addresses, up to the first frame in main, ' +
+        'glibc\'s CPU-specific variants of a function as one.',
     columns: [
       num('rank', '#'),
       num('sim', 'simulated'), num('measured', 'measured'),
@@ -593,6 +656,7 @@ module.exports = {
   simRun: simRun, programs: programs, summaryRows: summaryRows, summaryTable: summaryTable,
   mappingRows: mappingRows, mappingTable: mappingTable,
   stripAddress: stripAddress, stackFrames: stackFrames, locationOf: locationOf,
+  joinFrame: joinFrame, unrecorded: unrecorded,
   siteRowsByLocation: siteRowsByLocation, siteRowsByStack: siteRowsByStack,
   siteLocationTable: siteLocationTable, siteStackTable: siteStackTable,
   simProgress: simProgress, nativeProgress: nativeProgress, align: align, valueAt: valueAt,

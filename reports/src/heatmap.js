@@ -1,10 +1,14 @@
 'use strict';
-// The address × time heatmap, on a plain canvas. Rows are address ranges
-// (top: lowest address), columns time buckets of t_step instructions; a
-// cell's colour is the number of distinct pages of the row referenced in
-// the bucket, on a log scale. The pure helpers are tested under node; the
-// view draws, zooms by dragging across time (linked to the time charts)
-// and shows the cell under the pointer.
+// The address × time heatmap ("heat" in the file), on a plain canvas. Rows
+// are address ranges (top: lowest address); time is the file's columns of
+// epochs of `epoch` instructions. A row's cell holds page-epochs: summed
+// over the column's epochs, the row's pages referenced in each epoch. The
+// heat drawn is page-epochs / epochs: the mean number of the row's pages
+// referenced per epoch, which does not depend on the sampling interval.
+// The view re-bins the columns to its pixels for the time range shown
+// (each bin the exact mean over the time it covers), draws a colour scale,
+// keeps its plot area under the time charts' plot areas, and zooms with
+// them. The pure helpers are tested under node.
 
 var F = require('./format');
 
@@ -23,33 +27,116 @@ function colorOf(x) {
       Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
-function maxCount(hm) {
+// The epochs of column c (the last holds last_epochs).
+function colEpochs(hm, c) {
+  if (c < 0 || c >= hm.columns) return 0;
+  return c === hm.columns - 1 ? hm.last_epochs : hm.column_epochs;
+}
+
+// Instructions of one column, and the time the columns end.
+function colSpan(hm) { return hm.epoch * hm.column_epochs; }
+function endTime(hm) {
+  return hm.columns ? ((hm.columns - 1) * hm.column_epochs + hm.last_epochs) * hm.epoch : 0;
+}
+
+// Each row's page-epochs per column, from its runs of cells.
+function dense(hm) {
+  return hm.rows.map(function (r) {
+    var a = new Float64Array(hm.columns);
+    (r.cells || []).forEach(function (run) {
+      for (var k = 1; k < run.length; k++) {
+        if (run[0] + k - 1 < hm.columns) a[run[0] + k - 1] = run[k];
+      }
+    });
+    return a;
+  });
+}
+
+// The heat of a row over time [t0, t1): page-epochs over epochs, each
+// column weighted by the part of it inside the range (a column's heat is
+// taken as even across it). 0 where the range holds no epoch.
+function heatOver(hm, row, t0, t1) {
+  var span = colSpan(hm);
+  var c0 = Math.max(0, Math.floor(t0 / span));
+  var c1 = Math.min(hm.columns - 1, Math.ceil(t1 / span));
+  var pe = 0;
+  var ep = 0;
+  for (var c = c0; c <= c1; c++) {
+    var e = colEpochs(hm, c);
+    if (!e) continue;
+    var a = c * span;
+    var b = a + e * hm.epoch;
+    var lo = Math.max(a, t0);
+    var hi = Math.min(b, t1);
+    if (hi <= lo) continue;
+    var w = (hi - lo) / (b - a);
+    pe += w * row[c];
+    ep += w * e;
+  }
+  return ep > 0 ? pe / ep : 0;
+}
+
+// The bins for [t0, t1): as many as the pixels, but no finer than an
+// epoch. Returns {n, t0, t1, heat: [rows][n]} and its largest heat.
+function rebin(hm, rows, t0, t1, pixels) {
+  var n = Math.max(1, Math.min(Math.floor(pixels), Math.ceil((t1 - t0) / hm.epoch)));
+  var heat = [];
+  var max = 0;
+  for (var r = 0; r < rows.length; r++) {
+    var a = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      a[i] = heatOver(hm, rows[r], t0 + ((t1 - t0) * i) / n, t0 + ((t1 - t0) * (i + 1)) / n);
+      if (a[i] > max) max = a[i];
+    }
+    heat.push(a);
+  }
+  return { n: n, t0: t0, t1: t1, heat: heat, max: max };
+}
+
+// The largest heat of any column: the top of the colour scale for the
+// whole run, so that zooming does not change what a colour means.
+function maxHeat(hm, rows) {
   var m = 0;
-  for (var i = 0; i < hm.counts.length; i++) if (hm.counts[i] > m) m = hm.counts[i];
+  rows.forEach(function (a) {
+    for (var c = 0; c < a.length; c++) {
+      var e = colEpochs(hm, c);
+      if (e && a[c] / e > m) m = a[c] / e;
+    }
+  });
   return m;
 }
 
-// 0..1 on a log scale; 0 stays 0, any reference is visible.
-function intensity(count, max) {
-  if (!(count > 0) || !(max > 0)) return 0;
-  if (max <= 1) return 1;
-  return 0.15 + 0.85 * (Math.log(count) / Math.log(max));
+// The smallest non-zero heat a column can show: one page in one epoch of
+// a full column.
+function minHeat(hm) {
+  return 1 / Math.max(1, hm.column_epochs);
 }
 
-// Buckets that hold the run: up to run.instructions, at most hm.buckets.
-function usedBuckets(hm, instructions) {
-  if (!(instructions > 0)) return hm.buckets;
-  return Math.max(1, Math.min(hm.buckets, Math.ceil(instructions / hm.t_step)));
+// 0..1 on a log scale between lo and max; 0 stays 0, any reference is visible.
+function intensity(v, max, lo) {
+  lo = lo || 1;
+  if (!(v > 0) || !(max > 0)) return 0;
+  if (max <= lo) return 1;
+  var x = Math.log(Math.max(v, lo) / lo) / Math.log(max / lo);
+  return Math.min(1, 0.15 + 0.85 * x);
 }
 
-// The buckets [b0, b1) covering time [tmin, tmax].
-function bucketRange(hm, tmin, tmax, nb) {
-  nb = nb || hm.buckets;
-  var b0 = Math.max(0, Math.floor(tmin / hm.t_step));
-  var b1 = Math.min(nb, Math.ceil(tmax / hm.t_step));
-  if (b1 <= b0) b1 = Math.min(nb, b0 + 1);
-  if (b1 <= b0) b0 = Math.max(0, b1 - 1);
-  return [b0, b1];
+// Round values for the colour scale's ticks: 1, 2, 5 × powers of ten from
+// lo to max (powers of ten alone when those are too many).
+function scaleTicks(lo, max) {
+  var out = [];
+  if (!(max > 0)) return out;
+  for (var p = Math.floor(Math.log10(lo)) - 1; p <= Math.ceil(Math.log10(max)); p++) {
+    [1, 2, 5].forEach(function (m) {
+      var v = m * Math.pow(10, p);
+      if (v >= lo * 0.999 && v <= max * 1.001) out.push(Number(v.toPrecision(3)));
+    });
+  }
+  // More than 8: the powers of ten only, so that the labels do not overlap.
+  if (out.length > 8) {
+    out = out.filter(function (v) { return /^1(0*|\.0*)$|^0\.0*1$/.test(String(v)); });
+  }
+  return out;
 }
 
 // Runs of consecutive rows belonging to the same mapping, for the labels.
@@ -65,7 +152,8 @@ function rowGroups(hm, mappings) {
       return;
     }
     var m = byId[r.mapping];
-    var name = m ? (m.name || (m.file && m.file.path) || '[' + m.kind + ']') : '';
+    var name = m ? (m.name || (m.file && m.file.path) || '[' + m.kind + ']') :
+        r.mapping === null ? 'other mappings' : '';
     groups.push({ first: i, last: i, mapping: r.mapping, start: r.start, end: r.end, name: name,
         kind: m ? m.kind : '' });
   });
@@ -111,15 +199,15 @@ function rowAt(layout, y) {
   return -1;
 }
 
-// RGBA pixels of the buckets [b0, b1): width b1 - b0, one pixel per row.
-function pixels(hm, b0, b1, max) {
-  var w = b1 - b0;
-  var rows = hm.rows.length;
+// RGBA pixels of a rebin() result: width bins.n, one pixel per row.
+function pixels(bins, max, lo) {
+  var w = bins.n;
+  var rows = bins.heat.length;
   var px = new Uint8ClampedArray(w * rows * 4);
   for (var r = 0; r < rows; r++) {
-    for (var b = b0; b < b1; b++) {
-      var c = colorOf(intensity(hm.counts[r * hm.buckets + b], max));
-      var o = (r * w + (b - b0)) * 4;
+    for (var b = 0; b < w; b++) {
+      var c = colorOf(intensity(bins.heat[r][b], max, lo));
+      var o = (r * w + b) * 4;
       px[o] = c[0];
       px[o + 1] = c[1];
       px[o + 2] = c[2];
@@ -139,23 +227,30 @@ function shorten(name, max) {
 
 // ---- the view (browser) ----------------------------------------------------
 
-var GUTTER = 190;
 var AXIS = 26;
+var SCALE_H = 34;
 
+// opts: width (CSS pixels), left and plotWidth (the time charts' plot area,
+// so that a time is at the same x in every chart), fullRange ([t0, t1]: the
+// time charts' whole axis), onZoom(a, b).
 function HeatmapView(doc, container, hm, data, opts) {
   opts = opts || {};
   this.doc = doc;
   this.hm = hm;
   this.data = data;
-  this.max = maxCount(hm);
-  this.nb = usedBuckets(hm, data.run.instructions);
+  this.rows = dense(hm);
+  this.max = maxHeat(hm, this.rows);
+  this.lo = Math.min(minHeat(hm), this.max || 1);
   this.groups = rowGroups(hm, data.mappings);
   this.onZoom = opts.onZoom || function () {};
-  this.range = [0, this.nb * hm.t_step];
+  this.full = opts.fullRange || [0, endTime(hm)];
+  this.range = this.full.slice();
   this.layout = layoutRows(this.groups, 600);
   this.plotH = Math.max(this.layout.height, 40);
   this.width = opts.width || 900;
-  this.height = this.plotH + AXIS;
+  this.left = opts.left || 190;
+  this.plotW = opts.plotWidth || this.width - this.left - 8;
+  this.height = this.plotH + AXIS + SCALE_H;
   var canvas = doc.createElement('canvas');
   canvas.className = 'heatmap';
   var dpr = (doc.defaultView && doc.defaultView.devicePixelRatio) || 1;
@@ -181,6 +276,17 @@ function HeatmapView(doc, container, hm, data, opts) {
   this.draw();
 }
 
+// The time charts were resized: keep under their plot area.
+HeatmapView.prototype.fit = function (area, width) {
+  if (!area) return;
+  this.left = area.left;
+  this.plotW = area.width;
+  if (width) this.width = Math.max(width, area.left + area.width + 8);
+  this.canvas.width = Math.round(this.width * this.dpr);
+  this.canvas.style.width = this.width + 'px';
+  this.draw();
+};
+
 HeatmapView.prototype.setRange = function (min, max) {
   if (!(max > min)) return;
   this.range = [min, max];
@@ -188,7 +294,7 @@ HeatmapView.prototype.setRange = function (min, max) {
 };
 
 HeatmapView.prototype.fullRange = function () {
-  return [0, this.nb * this.hm.t_step];
+  return this.full.slice();
 };
 
 HeatmapView.prototype.draw = function () {
@@ -199,81 +305,119 @@ HeatmapView.prototype.draw = function () {
   ctx.clearRect(0, 0, this.width, this.height);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, this.width, this.height);
-  var br = bucketRange(hm, this.range[0], this.range[1], this.nb);
-  this.br = br;
-  var plotW = this.width - GUTTER - 8;
-  this.plotW = plotW;
-  var rows = hm.rows.length;
-  if (rows && br[1] > br[0]) {
-    var w = br[1] - br[0];
+  var L = this.left;
+  var plotW = this.plotW;
+  // One bin a device pixel at most: the file's columns re-binned to what
+  // the range shows.
+  var bins = rebin(hm, this.rows, this.range[0], this.range[1], plotW * dpr);
+  this.bins = bins;
+  var nrows = hm.rows.length;
+  if (nrows) {
     var img = this.doc.createElement('canvas');
-    img.width = w;
-    img.height = rows;
+    img.width = bins.n;
+    img.height = nrows;
     var ictx = img.getContext('2d');
-    var id = ictx.createImageData(w, rows);
-    id.data.set(pixels(hm, br[0], br[1], this.max));
+    var id = ictx.createImageData(bins.n, nrows);
+    id.data.set(pixels(bins, this.max, this.lo));
     ictx.putImageData(id, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    var lay = this.layout;
-    lay.bands.forEach(function (b) {
-      ctx.drawImage(img, 0, b.first, w, b.last - b.first + 1, GUTTER, b.y, plotW, b.h);
+    this.layout.bands.forEach(function (b) {
+      ctx.drawImage(img, 0, b.first, bins.n, b.last - b.first + 1, L, b.y, plotW, b.h);
     });
   }
   // Mapping boundaries and names in the gutter (canvas text: never markup).
   ctx.font = '11px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
   var self = this;
+  var maxChars = Math.max(6, Math.floor((L - 12) / 6.2));
   this.groups.forEach(function (g, gi) {
     var band = self.layout.bands[gi];
     var y0 = band.y;
     var y1 = band.y + band.h;
-    // A boundary above each mapping tall enough for one not to hide it.
     if (y1 - y0 >= 4 && g.first > 0) {
       ctx.strokeStyle = '#ccc';
       ctx.beginPath();
-      ctx.moveTo(GUTTER - 4, Math.round(y0) + 0.5);
-      ctx.lineTo(GUTTER + plotW, Math.round(y0) + 0.5);
+      ctx.moveTo(Math.max(0, L - 40), Math.round(y0) + 0.5);
+      ctx.lineTo(L + plotW, Math.round(y0) + 0.5);
       ctx.stroke();
     }
-    if (y1 - y0 >= 11) {
+    if (y1 - y0 >= 10) {
       ctx.fillStyle = '#333';
       ctx.textAlign = 'right';
-      ctx.fillText(shorten(g.name || '[' + g.kind + ']', 28), GUTTER - 8, (y0 + y1) / 2);
+      ctx.fillText(shorten(g.name || '[' + g.kind + ']', maxChars), L - 6, (y0 + y1) / 2);
     }
   });
   // Time axis.
   ctx.fillStyle = '#333';
-  ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  var t0 = br[0] * hm.t_step;
-  var t1 = br[1] * hm.t_step;
+  var t0 = this.range[0];
+  var t1 = this.range[1];
   var ticks = 6;
   for (var k = 0; k <= ticks; k++) {
-    var x = GUTTER + (plotW * k) / ticks;
+    var x = L + (plotW * k) / ticks;
     var t = t0 + ((t1 - t0) * k) / ticks;
     ctx.fillRect(Math.round(x), this.plotH, 1, 4);
     ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
     ctx.fillText(F.si(t), x, this.plotH + 6);
   }
   ctx.textAlign = 'right';
-  ctx.fillText('instructions', GUTTER - 8, this.plotH + 6);
+  ctx.fillText('instructions', L - 6, this.plotH + 6);
+  this.drawScale(ctx);
 };
 
-// Cell under a point of the canvas (CSS pixels), or null.
+// The colour scale under the time axis: the ramp from the smallest heat a
+// column can show to the largest, log, with round ticks.
+HeatmapView.prototype.drawScale = function (ctx) {
+  var y = this.plotH + AXIS;
+  var L = this.left;
+  var w = Math.min(320, this.plotW);
+  var lo = this.lo;
+  var max = this.max;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  ctx.fillStyle = '#333';
+  ctx.fillText('heat', L - 6, y + 6);
+  if (!(max > 0)) return;
+  for (var i = 0; i < w; i++) {
+    var v = max <= lo ? max : lo * Math.pow(max / lo, i / (w - 1));
+    var c = colorOf(intensity(v, max, lo));
+    ctx.fillStyle = 'rgb(' + c[0] + ',' + c[1] + ',' + c[2] + ')';
+    ctx.fillRect(L + i, y, 1, 12);
+  }
+  ctx.fillStyle = '#333';
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'center';
+  this.scaleTicks = [];
+  var self = this;
+  scaleTicks(lo, max).forEach(function (v) {
+    var x = max <= lo ? L : L + (w - 1) * Math.log(v / lo) / Math.log(max / lo);
+    ctx.fillRect(Math.round(x), y + 12, 1, 3);
+    ctx.fillText(F.dec(v), x, y + 15);
+    self.scaleTicks.push([v, x]);
+  });
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  ctx.fillText('pages referenced per ' + F.int(this.hm.epoch) + ' instructions (log)',
+      L + w + 10, y + 6);
+};
+
+// Cell under a point of the canvas (CSS pixels), or null: its row, bin, the
+// time the bin covers and its heat.
 HeatmapView.prototype.cellAt = function (x, y) {
-  if (x < GUTTER || x >= GUTTER + this.plotW || y < 0 || y >= this.plotH) return null;
-  var w = this.br[1] - this.br[0];
-  var b = this.br[0] + Math.floor(((x - GUTTER) / this.plotW) * w);
+  var L = this.left;
+  if (x < L || x >= L + this.plotW || y < 0 || y >= this.plotH || !this.bins) return null;
+  var bins = this.bins;
+  var b = Math.min(bins.n - 1, Math.floor(((x - L) / this.plotW) * bins.n));
   var r = rowAt(this.layout, y);
   if (r < 0 || r >= this.hm.rows.length) return null;
-  return { row: r, bucket: b, count: this.hm.counts[r * this.hm.buckets + b] };
+  var t0 = bins.t0 + ((bins.t1 - bins.t0) * b) / bins.n;
+  var t1 = bins.t0 + ((bins.t1 - bins.t0) * (b + 1)) / bins.n;
+  return { row: r, bin: b, t0: t0, t1: t1, heat: bins.heat[r][b] };
 };
 
 HeatmapView.prototype.timeAt = function (x) {
-  var t0 = this.br[0] * this.hm.t_step;
-  var t1 = this.br[1] * this.hm.t_step;
-  var f = Math.max(0, Math.min(1, (x - GUTTER) / this.plotW));
-  return t0 + f * (t1 - t0);
+  var f = Math.max(0, Math.min(1, (x - this.left) / this.plotW));
+  return this.range[0] + f * (this.range[1] - this.range[0]);
 };
 
 HeatmapView.prototype.bindMouse = function () {
@@ -286,14 +430,14 @@ HeatmapView.prototype.bindMouse = function () {
   }
   c.addEventListener('mousedown', function (e) {
     var p = pos(e);
-    if (p.x < GUTTER) return;
+    if (p.x < self.left || p.y >= self.plotH) return;
     drag = { x0: p.x, x1: p.x };
     e.preventDefault();
   });
   c.addEventListener('mousemove', function (e) {
     var p = pos(e);
     if (drag) {
-      drag.x1 = Math.max(GUTTER, Math.min(GUTTER + self.plotW, p.x));
+      drag.x1 = Math.max(self.left, Math.min(self.left + self.plotW, p.x));
       var a = Math.min(drag.x0, drag.x1);
       self.sel.style.display = '';
       self.sel.style.left = a + 'px';
@@ -305,13 +449,15 @@ HeatmapView.prototype.bindMouse = function () {
     var row = self.hm.rows[cell.row];
     var g = null;
     self.groups.forEach(function (gg) { if (cell.row >= gg.first && cell.row <= gg.last) g = gg; });
+    var pages = row.end > row.start ? Math.round((row.end - row.start) / 4096) : 0;
     // textContent only: names come from the run.
-    self.tip.textContent = (g && g.name ? g.name + '\n' : '') + F.range(row.start, row.end) + '\n' +
-      'instructions ' + F.int(cell.bucket * self.hm.t_step) + '–' +
-          F.int((cell.bucket + 1) * self.hm.t_step) + '\n' +
-      F.int(cell.count) + ' pages referenced';
+    self.tip.textContent = (g && g.name ? g.name + '\n' : g ? '[' + g.kind + ']\n' : '') +
+      F.range(row.start, row.end) + (pages ? ' (' + F.int(pages) + ' pages)' : '') + '\n' +
+      'instructions ' + F.int(Math.round(cell.t0)) + '–' + F.int(Math.round(cell.t1)) + '\n' +
+      'heat ' + cell.heat.toFixed(3) + ' pages referenced per ' + F.int(self.hm.epoch) +
+          ' instructions';
     self.tip.style.display = '';
-    self.tip.style.left = Math.min(p.x + 12, self.width - 220) + 'px';
+    self.tip.style.left = Math.min(p.x + 12, self.width - 260) + 'px';
     self.tip.style.top = (p.y + 12) + 'px';
   });
   c.addEventListener('mouseleave', function () { self.tip.style.display = 'none'; });
@@ -334,8 +480,8 @@ HeatmapView.prototype.bindMouse = function () {
 };
 
 module.exports = {
-  colorOf: colorOf, intensity: intensity, maxCount: maxCount, usedBuckets: usedBuckets,
-  bucketRange: bucketRange, rowGroups: rowGroups, pixels: pixels, shorten: shorten,
-  layoutRows: layoutRows, rowAt: rowAt,
+  colorOf: colorOf, intensity: intensity, colEpochs: colEpochs, endTime: endTime, dense: dense,
+  heatOver: heatOver, rebin: rebin, maxHeat: maxHeat, minHeat: minHeat, scaleTicks: scaleTicks,
+  rowGroups: rowGroups, pixels: pixels, shorten: shorten, layoutRows: layoutRows, rowAt: rowAt,
   HeatmapView: HeatmapView
 };

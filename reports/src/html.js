@@ -38,13 +38,14 @@ function viewerScript(assets) {
 // payload: {generator, generated, files: [{name, data}]}; files are the
 // simulated run's and at most one vmtrace-native file.
 function build(payload, assets) {
-  var uplot = pack.scriptSafe(assets.uplotJs);
+  // uPlot and flame-chart-js in one script element: the libraries.
+  var uplot = pack.scriptSafe(assets.uplotJs + '\n' + (assets.flameJs || ''));
   var viewer = viewerScript(assets);
   var css = (assets.uplotCss + '\n' + assets.viewerCss).replace(/<\/(style)/gi, '<\\/$1');
   var csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src " +
     sha256(uplot) + ' ' + sha256(viewer) + "; base-uri 'none'; form-action 'none'";
   var title = 'vmtrace report';
-  var files = payload.files.filter(function (f) { return !V.isNative(f.data); });
+  var files = payload.files.filter(function (f) { return V.isOut(f.data); });
   var nat = payload.files.filter(function (f) { return V.isNative(f.data); })[0];
   var prog = function (cmd) { return cmd && cmd.length ?
       String(cmd[0]).replace(/^.*\//, '') : ''; };

@@ -350,12 +350,28 @@ function faultSiteTable(d) {
   };
 }
 
+// A simulation that ran out of memory and stopped (--oom=stop): its figures
+// end there, so it is no comparable row.
+function simStopped(s) {
+  return !!(s.stopped || F.isNum(s.stopped_at));
+}
+
+// Swap pages as the row shows them: null for unlimited (swap_pages null, or
+// 0 in a file written before `swap` existed, when 0 meant unlimited), 0
+// for none (--swap=0).
+function swapPages(s) {
+  if (!F.isNum(s.swap_pages)) return null;
+  if (s.swap_pages === 0 && typeof s.swap !== 'string') return null;
+  return s.swap_pages;
+}
+
 function simulationTable(d) {
   var ps = pageSize(d);
   var sims = d.simulations || [];
-  var rows = sims.map(function (s) {
+  var stopped = sims.filter(simStopped).length;
+  var rows = sims.filter(function (s) { return !simStopped(s); }).map(function (s) {
     return {
-      policy: s.policy, ram: s.ram_pages, swap: F.isNum(s.swap_pages) ? s.swap_pages : null,
+      policy: s.policy, ram: s.ram_pages, swap: swapPages(s),
       faults: s.faults.total, major: s.faults.major, minor: s.faults.minor,
       swap_outs: numOrNull(s.swap_outs), swap_ins: numOrNull(s.swap_ins),
       writebacks: numOrNull(s.writebacks), refaults: numOrNull(s.refaults),
@@ -364,16 +380,53 @@ function simulationTable(d) {
     };
   });
   var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
+  var swapFmt = function (v) { return v === null ? 'unlimited' : v === 0 ? 'none' : sizeFmt(v); };
   return {
     id: 'simulations', title: 'Policy comparison',
     note: 'One simulation per (replacement policy, RAM size), run side by side on the same ' +
-          'references.',
+          'references.' + (stopped ? ' ' + stopped + (stopped === 1 ? ' simulation' :
+          ' simulations') + ' stopped out of memory: listed apart, their figures end there.' : ''),
     columns: [
       text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
-          num('swap', 'swap pages', sizeFmt),
+          num('swap', 'swap pages', swapFmt),
       num('faults', 'faults'), num('major', 'major'), num('evictions', 'evictions'),
       num('swap_outs', 'swap outs'), num('swap_ins', 'swap ins'), num('writebacks', 'writebacks'),
       num('refaults', 'refaults'), num('oom', 'OOM events')
+    ],
+    rows: rows, sort: { key: 'ram', desc: false }
+  };
+}
+
+// The simulations that stopped out of memory: when (instructions), the
+// process's resident pages then, the page it could not bring in and where;
+// null if none did.
+function stoppedTable(d) {
+  var ps = pageSize(d);
+  var sims = (d.simulations || []).filter(simStopped);
+  if (!sims.length) return null;
+  var rows = sims.map(function (s) {
+    var st = s.stopped || {};
+    var stack = Array.isArray(st.stack) ? st.stack.map(String) : [];
+    return {
+      policy: s.policy, ram: s.ram_pages,
+      time: F.isNum(st.time) ? st.time : numOrNull(s.stopped_at),
+      rss: numOrNull(st.rss_pages), address: numOrNull(st.address), stack: stack
+    };
+  });
+  var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
+  return {
+    id: 'simstopped', title: 'Stopped out of memory',
+    note: 'These simulations ran out of memory (no frame could be freed) and stopped ' +
+          '(--oom=stop): their figures cover the run up to then only and do not compare ' +
+          'with the others.',
+    columns: [
+      text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
+      num('time', 'stopped at (instructions)'), num('rss', 'resident pages'),
+      { key: 'address', title: 'bringing in', num: false, fmt: function (v) {
+        return v === null ? '' : F.hex(v);
+      } },
+      { key: 'stack', title: 'stack', num: false, stack: true, fmt:
+          function (v) { return (v || []).join('\n'); } }
     ],
     rows: rows, sort: { key: 'ram', desc: false }
   };
@@ -455,6 +508,8 @@ module.exports = {
   invalidTable: invalidTable,
   faultSiteTable: faultSiteTable,
   simulationTable: simulationTable,
+  stoppedTable: stoppedTable,
+  simStopped: simStopped,
   timelineTable: timelineTable,
   rssKinds: rssKinds
 };

@@ -140,7 +140,7 @@ function simSections(files, out) {
 // file: the comparison first (when there are simulated files), then the
 // simulated run, then the measured one.
 function render(files) {
-  var sims = files.filter(function (f) { return !V.isNative(f.data); });
+  var sims = files.filter(function (f) { return V.isOut(f.data); });
   var nat = files.filter(function (f) { return V.isNative(f.data); })[0];
   var out = [];
   if (nat && sims.length) out.push(compareSections(sims, nat));

@@ -12,6 +12,7 @@
 
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
+var SIM_FORMAT = 'vmtrace-sim';
 
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
 
@@ -162,22 +163,45 @@ function validateTimeline(tl) {
       });
     });
   }
+  if (tl.simulations !== undefined) {
+    need(tl, 'simulations', 'array', 'timeline');
+    tl.simulations.forEach(function (ss, i) {
+      var where = 'timeline.simulations[' + i + ']';
+      need({ s: ss }, 's', 'object', where);
+      SIM_SERIES.forEach(function (k) {
+        var a = need(ss, k, 'array', where);
+        if (a.length) checkSeries(a, n, where + '.' + k);
+      });
+    });
+  }
 }
 
-function validateHeatmap(hm) {
-  need({ heatmap: hm }, 'heatmap', 'object');
-  if (need(hm, 't_step', 'int', 'heatmap') === 0) fail('heatmap.t_step should be above 0, not 0');
-  var b = need(hm, 'buckets', 'int', 'heatmap');
-  var rows = need(hm, 'rows', 'array', 'heatmap');
-  var counts = need(hm, 'counts', 'array', 'heatmap');
-  rows.forEach(function (r, i) {
-    needAll(r, 'heatmap.rows[' + i + ']', { start: 'int', end: 'int' });
+var SIM_SERIES = ['resident', 'anon', 'swap_used', 'minor', 'swap_in', 'file_major', 'swap_out',
+  'evictions'];
+
+function validateHeat(hm) {
+  need({ heat: hm }, 'heat', 'object');
+  ['epoch', 'column_epochs', 'chunk_pages'].forEach(function (k) {
+    if (need(hm, k, 'int', 'heat') === 0) fail('heat.' + k + ' should be above 0, not 0');
   });
-  if (counts.length !== rows.length * b) {
-    fail('heatmap.counts has ' + counts.length + ' entries, expected rows × buckets = ' +
-      rows.length * b);
+  var ncols = need(hm, 'columns', 'int', 'heat');
+  var last = need(hm, 'last_epochs', 'int', 'heat');
+  if (last > hm.column_epochs) {
+    fail('heat.last_epochs is ' + last + ', above column_epochs ' + hm.column_epochs);
   }
-  checkSeries(counts, counts.length, 'heatmap.counts');
+  var rows = need(hm, 'rows', 'array', 'heat');
+  rows.forEach(function (r, i) {
+    var where = 'heat.rows[' + i + ']';
+    needAll(r, where, { start: 'int', end: 'int', cells: 'array' });
+    r.cells.forEach(function (run, k) {
+      var w = where + '.cells[' + k + ']';
+      need({ run: run }, 'run', 'array', w);
+      checkSeries(run, run.length, w);
+      if (run.length < 2 || run[0] + run.length - 1 > ncols) {
+        fail(w + ' should be [first column, value...] inside ' + ncols + ' columns');
+      }
+    });
+  });
 }
 
 function validateFaultSites(sites) {
@@ -229,17 +253,18 @@ function validate(d) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
-  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT) {
+  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT) {
     fail('not a vmtrace output file (format is ' + JSON.stringify(d.format).slice(0, 80) +
-      ', not "vmtrace-out" or "' + NATIVE_FORMAT + '")');
+      ', not "vmtrace-out", "' + NATIVE_FORMAT + '" or "' + SIM_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
-    fail('unsupported ' + (d.format === NATIVE_FORMAT ? NATIVE_FORMAT + ' ' : '') + 'version ' +
+    fail('unsupported ' + (d.format !== 'vmtrace-out' ? d.format + ' ' : '') + 'version ' +
       JSON.stringify(d.version).slice(0, 80) + ' (this vmtrace-report reads version ' +
       SUPPORTED_VERSION + ')');
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
+  if (d.format === SIM_FORMAT) return validateSimResult(d);
   need(d, 'tool', 'object');
   validateRun(d);
   need(d, 'options', 'object');
@@ -281,7 +306,7 @@ function validate(d) {
   // The planned sections: optional, but checked when present so that the
   // viewer never meets a half-formed one.
   if (d.timeline !== undefined && d.timeline !== null) validateTimeline(d.timeline);
-  if (d.heatmap !== undefined && d.heatmap !== null) validateHeatmap(d.heatmap);
+  if (d.heat !== undefined && d.heat !== null) validateHeat(d.heat);
   if (d.fault_sites !== undefined && d.fault_sites !== null) validateFaultSites(d.fault_sites);
   if (d.simulations !== undefined && d.simulations !== null) {
     validateSimulations(d.simulations, classes);
@@ -345,6 +370,34 @@ function validateNative(d) {
 
 function isNative(d) {
   return !!d && d.format === NATIVE_FORMAT;
+}
+
+// ---- vmtrace-sim result files (docs/output-format.md, third part) -------------
+// The report reads their curves only: the exact LRU and OPT miss-ratio
+// curves drawn over the tool's simulations.
+
+function isSimResult(d) {
+  return !!d && d.format === SIM_FORMAT;
+}
+
+// A vmtrace-out file (neither vmtrace-native's nor vmtrace-sim's).
+function isOut(d) {
+  return !!d && d.format === 'vmtrace-out';
+}
+
+function validateSimResult(d) {
+  var curves = need(d, 'curves', 'array');
+  curves.forEach(function (c, i) {
+    var where = 'curves[' + i + ']';
+    needAll(c, where, { policy: 'string', exact: 'bool', references: 'int', cold: 'int',
+      sizes: 'array', misses: 'array' });
+    checkSeries(c.misses, c.sizes.length, where + '.misses', where + '.sizes');
+    checkSeries(c.sizes, c.sizes.length, where + '.sizes');
+    for (var k = 1; k < c.sizes.length; k++) {
+      if (!(c.sizes[k] > c.sizes[k - 1])) fail(where + '.sizes should increase, at ' + k);
+    }
+  });
+  return d;
 }
 
 // "line L, column C" of offset pos.
@@ -425,7 +478,10 @@ module.exports = {
   parse: parse,
   validate: validate,
   isNative: isNative,
+  isSimResult: isSimResult,
+  isOut: isOut,
   NATIVE_FORMAT: NATIVE_FORMAT,
+  SIM_FORMAT: SIM_FORMAT,
   VmtraceFormatError: VmtraceFormatError,
   SUPPORTED_VERSION: SUPPORTED_VERSION,
   MAX_DEPTH: MAX_DEPTH

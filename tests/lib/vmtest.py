@@ -556,7 +556,8 @@ class ProcTree:
 # Keys holding virtual times, which depend on how many instructions the
 # program executed, whatever vmtrace does.
 TIME_KEYS = frozenset({"instructions", "memory_references", "created_at",
-                       "unmapped_at", "time", "fork_time"})
+                       "unmapped_at", "time", "fork_time",
+                       "peak_resident_at"})
 
 
 def json_diff(a, b, path=(), ignore=frozenset(), limit=20, out=None,

@@ -62,8 +62,13 @@ function result(ok, name, diag) {
 function expectFor(file, base) {
   var d = V.parse(fs.readFileSync(file, 'utf8'));
   var charts = C.timeSpecs(d).map(function (s) { return s.id; });
-  if (d.heatmap) charts.push('chart-heatmap');
-  if (C.policySpec(d)) charts.push('chart-policies');
+  if (d.heat) charts.push('chart-heatmap');
+  if (C.policySpec(d)) charts.push('chart-policies', 'chart-policies-major');
+  if (C.relativeSpec(d)) charts.push('chart-policies-relative');
+  if (d.fault_sites && d.fault_sites.length) charts.push('chart-flame');
+  if (d.simulations && C.simSeries(d, C.defaultSim(d))) {
+    charts.push('chart-sim-memory', 'chart-sim-activity');
+  }
   var sections = base.sections.slice();
   var absent = (base.absent || []).slice();
   [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites],
@@ -197,6 +202,70 @@ async function check(browser, name, file, expect) {
       .concat(info.errorsShown).concat(diag));
 }
 
+// The heatmap's figures against the synthetic file, computed here
+// independently: each column's page-epochs spread evenly over its epochs,
+// the heat of a time span the page-epochs of the epochs it covers (a part
+// of an epoch counted by its part) over those epochs.
+function expectedHeat(hm, row, t0, t1) {
+  var perEpoch = [];
+  for (var c = 0; c < hm.columns; c++) {
+    var e = c === hm.columns - 1 ? hm.last_epochs : hm.column_epochs;
+    var v = 0;
+    hm.rows[row].cells.forEach(function (run) {
+      if (c >= run[0] && c < run[0] + run.length - 1) v = run[c - run[0] + 1];
+    });
+    for (var k = 0; k < e; k++) perEpoch.push(v / e);
+  }
+  var pe = 0;
+  var ep = 0;
+  perEpoch.forEach(function (v, i) {
+    var a = Math.max(t0, i * hm.epoch);
+    var b = Math.min(t1, (i + 1) * hm.epoch);
+    if (b > a) { pe += v * (b - a) / hm.epoch; ep += (b - a) / hm.epoch; }
+  });
+  return ep ? pe / ep : 0;
+}
+
+function checkHeat(r, diag) {
+  var hm = fixtures.makeFile({}).heat;
+  var H = require('../../reports/src/heatmap');
+  diag.push('heatmap plot area left/width ' + JSON.stringify(r.align) + '; before zoom ' +
+      r.before.bins + ' bins over ' + JSON.stringify(r.before.range) + ', after ' + r.after.bins +
+          ' over ' + JSON.stringify(r.after.range) + '; scale ticks ' + JSON.stringify(r.scale));
+  if (Math.abs(r.align[0] - r.align[1]) > 1 || Math.abs(r.align[2] - r.align[3]) > 1) {
+    throw new Error('the heatmap\'s plot area is not under the time charts\': ' +
+        JSON.stringify(r.align));
+  }
+  [r.before, r.after].forEach(function (p, k) {
+    var c = p.cell;
+    var want = expectedHeat(hm, r.row, c.t0, c.t1);
+    var shown = Number(/heat ([0-9.]+) pages/.exec(p.tip)[1]);
+    var t = /instructions ([0-9,]+)–([0-9,]+)/.exec(p.tip);
+    var span = [Number(t[1].replace(/,/g, '')), Number(t[2].replace(/,/g, ''))];
+    diag.push((k ? 'after' : 'before') + ' zoom: bin ' + JSON.stringify(span) + ' heat shown ' +
+        shown + ', expected ' + want.toFixed(4) + '; pixel ' + JSON.stringify(p.px));
+    if (Math.abs(shown - want) > 0.0005 + 1e-9) {
+      throw new Error('heat ' + shown + ' shown, expected ' + want);
+    }
+    var colour = H.colorOf(H.intensity(want, r.max, r.lo));
+    if (p.px.some(function (v, i) { return Math.abs(v - colour[i]) > 2; })) {
+      throw new Error('pixel ' + JSON.stringify(p.px) + ' is not the colour of heat ' + want +
+          ' (' + JSON.stringify(colour) + ')');
+    }
+  });
+  // 1744 columns: the whole run is averaged into the plot's pixels; a
+  // quarter of it is re-binned finer.
+  var w0 = (r.before.range[1] - r.before.range[0]) / r.before.bins;
+  var w1 = (r.after.range[1] - r.after.range[0]) / r.after.bins;
+  if (!(r.before.bins < hm.columns && w1 < w0 / 3)) {
+    throw new Error('not re-binned on zoom: ' + w0 + ' then ' + w1 + ' instructions a bin');
+  }
+  if (!(r.max > 0) || !r.scale.length ||
+      r.scale.some(function (v) { return !/^[125]$/.test(String(v[0]).replace(/0|\./g, '')); })) {
+    throw new Error('the colour scale has no round ticks: ' + JSON.stringify(r.scale));
+  }
+}
+
 // Interactions on the synthetic report: sort the mappings by faults, zoom
 // the heatmap by a drag and see the time charts follow, filter the fault
 // sites, open a stack.
@@ -214,19 +283,41 @@ async function interactSynthetic(page, diag) {
     });
     out.sortedDesc = vals.every(function (v, i) { return i === 0 || vals[i - 1] >= v; });
     out.sortAttr = th.getAttribute('aria-sort');
-    // drag across the middle of the heatmap
+    // the heatmap: its plot area under the time charts', a cell's heat
+    // under the pointer, then a drag across the middle (zoom: re-binned)
+    var view = window.__vmtraceHeat;
     var c = document.querySelector('#chart-heatmap canvas');
     var rect = c.getBoundingClientRect();
-    var y = rect.top + 10;
+    var plot0 = (window.__vmtraceTimePlots || [])[0];
+    var over = plot0.over.getBoundingClientRect();
+    out.align = [rect.left + view.left, over.left, view.plotW, over.width];
+    // the middle of the band of the first row with cells
+    var band = view.layout.bands[0];
+    var y = rect.top + band.y + 1;
     function ev(type, x) {
       var e = new MouseEvent(type, { clientX: x, clientY: y, bubbles: true });
       (type === 'mouseup' ? document : c).dispatchEvent(e);
     }
-    var x0 = rect.left + 190 + (rect.width - 198) * 0.25;
-    var x1 = rect.left + 190 + (rect.width - 198) * 0.5;
+    function probe(f) {
+      var x = rect.left + view.left + view.plotW * f;
+      ev('mousemove', x);
+      var cell = view.cellAt(x - rect.left, y - rect.top);
+      var dpr = window.devicePixelRatio || 1;
+      var px = c.getContext('2d').getImageData(Math.round((x - rect.left) * dpr),
+          Math.round((y - rect.top) * dpr), 1, 1).data;
+      return { tip: document.querySelector('.heatmap-tip').textContent, cell: cell,
+        bins: view.bins.n, range: view.range.slice(), px: [px[0], px[1], px[2]] };
+    }
+    out.before = probe(0.3);
+    var x0 = rect.left + view.left + view.plotW * 0.25;
+    var x1 = rect.left + view.left + view.plotW * 0.5;
     ev('mousedown', x0); ev('mousemove', (x0 + x1) / 2); ev('mousemove', x1); ev('mouseup', x1);
-    var tip = document.querySelector('.heatmap-tip');
-    out.tip = tip ? tip.textContent : '';
+    out.after = probe(0.3);
+    out.scale = view.scaleTicks;
+    out.max = view.max;
+    out.lo = view.lo;
+    out.row = band.first;
+    out.tip = out.after.tip;
     // fault-site class filter
     var sel = document.querySelector('#sec-faultsites select');
     sel.value = 'swap_in';
@@ -244,7 +335,10 @@ async function interactSynthetic(page, diag) {
   if (!r.sortedDesc || r.sortAttr !== 'descending') throw new Error(
       'sorting the mappings by faults did not work');
   if (!r.filtered) throw new Error('the fault-site class filter did not work');
-  if (!/pages referenced/.test(r.tip)) throw new Error('the heatmap tooltip did not show');
+  if (!/pages referenced per 4,096 instructions/.test(r.tip)) {
+    throw new Error('the heatmap tooltip did not show');
+  }
+  checkHeat(r, diag);
   var zoom = await page.evaluate(
       '(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { ' +
       'return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; ' +
@@ -253,6 +347,223 @@ async function interactSynthetic(page, diag) {
   var zoomed = zoom.filter(function (z) { return z[0] > z[2] && z[1] < z[3]; });
   if (zoom.length < 3 || zoomed.length !== 3) throw new Error(
       'the time charts did not follow the heatmap zoom');
+}
+
+// Each simulation over time: the one with the most major faults first;
+// the free view's stack tops out at the RAM at every sample, its lines and
+// the vmstat view's per-sample figures are the synthetic file's (computed
+// here from its timeline.simulations), and the per-sample swap-ins, file
+// majors and swap-outs add up to the simulation's totals. Then another
+// simulation is picked in the list, and the charts follow.
+async function interactSims(page, diag) {
+  var d = fixtures.makeFile({});
+  var read = '(' + function () {
+    return (window.__vmtraceSimCharts || []).map(function (c) {
+      return { sim: c.sim, id: c.id, data: c.plot.data, series: c.plot.series.map(
+          function (x) { return x.label; }) };
+    });
+  }.toString() + ')()';
+  var best = 0;
+  d.simulations.forEach(function (s, i) {
+    if (s.faults.major > d.simulations[best].faults.major) best = i;
+  });
+  function check(got, i) {
+    var ss = d.timeline.simulations[i];
+    var sim = d.simulations[i];
+    var ram = sim.ram_pages;
+    if (got.length !== 2 || got[0].sim !== i) {
+      throw new Error('simulation charts for ' + JSON.stringify(got.map(function (g) {
+        return [g.sim, g.id];
+      })) + ', expected two for simulation ' + i);
+    }
+    var mem = got[0].data;
+    var act = got[1].data;
+    var eq = function (a, b, what) {
+      for (var k = 0; k < b.length; k++) {
+        if (Math.abs(a[k] - b[k]) > 1e-9) {
+          throw new Error(what + ' at sample ' + k + ': ' + a[k] + ', expected ' + b[k]);
+        }
+      }
+    };
+    eq(mem[1], ss.anon, 'used');
+    eq(mem[2], ss.resident, 'used + buff/cache');
+    eq(mem[3], ss.resident.map(function () { return ram; }), 'used + buff/cache + free');
+    eq(mem[4], ss.anon.map(function (v) { return ram - v; }), 'available');
+    eq(mem[5], ss.swap_used, 'swap used');
+    eq(act[1], ss.minor, 'minor faults');
+    var sum = function (a) { return a.reduce(function (x, y) { return x + y; }, 0); };
+    [[2, sim.faults.swap_in, 'swap-ins'], [3, sim.faults.file_major, 'file majors'],
+      [4, sim.swap_outs, 'swap-outs']].forEach(function (x) {
+      if (sum(act[x[0]]) !== x[1]) {
+        throw new Error(x[2] + ' per sample add up to ' + sum(act[x[0]]) + ', not ' + x[1]);
+      }
+    });
+    diag.push('simulation ' + i + ' (' + sim.policy + ', ' + ram + ' pages): free view and ' +
+        'vmstat view match the file; ' + sim.faults.swap_in + ' swap-ins, ' + sim.swap_outs +
+            ' swap-outs');
+  }
+  check(await page.evaluate(read), best);
+  var other = best === 0 ? 1 : 0;
+  await page.evaluate('(function () { var s = document.getElementById("sim-select"); ' +
+      's.value = "' + other + '"; s.dispatchEvent(new Event("change")); })()');
+  check(await page.evaluate(read), other);
+}
+
+// The miss-ratio view, against the synthetic file and its vmtrace-sim
+// curves: log RAM axis ticked at powers of two, log fault axis; OPT's
+// simulated points drawn as the floor; the exact curves read at every
+// simulated size (looked up here in the curves' steps); FIFO relative to
+// LRU; the peak RSS marked in red.
+async function interactPolicies(page, diag) {
+  var d = fixtures.makeFile({});
+  var res = fixtures.makeSimResult();
+  var r = await page.evaluate('(' + function () {
+    return (window.__vmtracePolicyCharts || []).map(function (c) {
+      var u = c.plot;
+      var cv = u.root.querySelector('canvas');
+      var px = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      var red = 0;
+      for (var i = 0; i < px.length; i += 4) {
+        if (px[i + 3] > 200 && Math.abs(px[i] - 0xb3) < 12 && Math.abs(px[i + 1] - 0x26) < 12 &&
+            Math.abs(px[i + 2] - 0x1e) < 12) red++;
+      }
+      return { id: c.id, x: u.data[0], data: u.data.slice(1), labels: u.series.slice(1).map(
+          function (s) { return s.label; }), xd: u.scales.x.distr, yd: u.scales.y.distr,
+        xmin: u.scales.x.min, xmax: u.scales.x.max, splits: u.axes[0]._splits || [], red: red };
+    });
+  }.toString() + ')()');
+  var by = {};
+  r.forEach(function (c) { by[c.id] = c; });
+  var f = by['chart-policies'];
+  var rel = by['chart-policies-relative'];
+  if (!f || !rel || !by['chart-policies-major']) {
+    throw new Error('miss-ratio charts missing: ' + Object.keys(by));
+  }
+  var pow2 = function (v) {
+    return v > 0 && Math.abs(Math.log2(v) - Math.round(Math.log2(v))) < 1e-9;
+  };
+  diag.push('faults vs RAM: x ' + f.xmin + '..' + f.xmax + ' (distr ' + f.xd + '), y distr ' +
+      f.yd +
+      ', ticks ' + JSON.stringify(f.splits.filter(function (v) { return v !== null; })) + ', ' +
+          f.red + ' marker pixels; series ' + JSON.stringify(f.labels));
+  if (f.xd !== 3 || f.yd !== 3 || !pow2(f.xmin) || !pow2(f.xmax)) {
+    throw new Error('not log-log with a power-of-two RAM range');
+  }
+  var ticks = f.splits.filter(function (v) { return v !== null; });
+  if (!ticks.length || !ticks.every(pow2)) throw new Error('RAM ticks not round: ' + ticks);
+  if (f.red < 20) throw new Error('the peak RSS is not marked');
+  var stepAt = function (c, size) {
+    var v = null;
+    c.sizes.forEach(function (s, k) { if (s <= size) v = c.misses[k]; });
+    return v;
+  };
+  var sizes = [];
+  d.simulations.forEach(function (s) {
+    if (sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
+  });
+  sizes.forEach(function (sz) {
+    var k = f.x.indexOf(sz);
+    if (k < 0) throw new Error('RAM size ' + sz + ' not on the chart');
+    res.curves.forEach(function (c) {
+      var got = f.data[f.labels.indexOf(c.policy + ' exact')][k];
+      if (got !== stepAt(c, sz)) {
+        throw new Error(c.policy + ' exact at ' + sz + ' pages: ' + got + ', expected ' +
+            stepAt(c, sz));
+      }
+    });
+    d.simulations.forEach(function (s) {
+      if (s.ram_pages !== sz) return;
+      var label = s.policy === 'opt' ? 'opt (floor)' : s.policy;
+      var got = f.data[f.labels.indexOf(label)][k];
+      if (got !== s.faults.total) throw new Error(s.policy + ' at ' + sz + ': ' + got);
+      var lru = d.simulations.filter(function (x) {
+        return x.policy === 'lru' && x.ram_pages === sz;
+      })[0];
+      var rv = rel.data[rel.labels.indexOf(label)][rel.x.indexOf(sz)];
+      if (Math.abs(rv - s.faults.total / lru.faults.total) > 1e-12) {
+        throw new Error(s.policy + ' relative to LRU at ' + sz + ': ' + rv);
+      }
+    });
+  });
+  diag.push('exact LRU/OPT and every simulation at ' + sizes.length + ' sizes as in the files; ' +
+      'relative to LRU ' + JSON.stringify(rel.data[rel.labels.indexOf('fifo')]));
+}
+
+// The fault stacks as an icicle: drawn by flame-chart-js; its tree holds
+// the synthetic file's sites merged from the outermost frame (summed here
+// by the test), by function, by source line and for one class; clicking
+// (the chart's select event) names a frame and its share.
+async function interactFlame(page, diag) {
+  var d = fixtures.makeFile({});
+  var r = await page.evaluate('(' + function () {
+    var out = {};
+    function snap() {
+      var f = window.__vmtraceFlame;
+      var t = f.tree;
+      return { value: t.value, top: t.children.map(function (c) { return [c.name, c.value]; }),
+        second: t.children[0].children.map(function (c) { return [c.name, c.value]; }),
+        canvas: [f.canvas.width, f.canvas.height] };
+    }
+    out.fn = snap();
+    var by = document.getElementById('flame-by');
+    by.value = 'line';
+    by.dispatchEvent(new Event('change'));
+    out.line = snap();
+    var leaves = [];
+    (function walk(n) {
+      if (!n.children.length) leaves.push([n.name, n.value]);
+      n.children.forEach(walk);
+    })(window.__vmtraceFlame.tree);
+    out.leaves = leaves;
+    var cls = document.getElementById('flame-class');
+    cls.value = 'swap_in';
+    cls.dispatchEvent(new Event('change'));
+    out.swapIn = snap();
+    var f = window.__vmtraceFlame;
+    f.chart.emit('select', { node: { source: { name: f.tree.children[0].name,
+      duration: f.tree.children[0].value } } });
+    out.info = document.getElementById('flame-info').textContent;
+    return out;
+  }.toString() + ')()');
+  var sum = function (cls) {
+    return d.fault_sites.reduce(function (a, s) {
+      return a + (!cls || s['class'] === cls ? s.count : 0);
+    }, 0);
+  };
+  var total = sum('');
+  diag.push('icicle: ' + r.fn.value + ' faults, top ' + JSON.stringify(r.fn.top) + ', below ' +
+      JSON.stringify(r.fn.second) + '; swap_in ' + r.swapIn.value + '; click: ' + r.info);
+  if (r.fn.value !== total || r.fn.top.length !== 1 || r.fn.top[0][0] !== '(below main)' ||
+      r.fn.top[0][1] !== total) {
+    throw new Error('icicle root: ' + JSON.stringify(r.fn) + ', expected (below main) ' + total);
+  }
+  // below it, by function: the frames under main summed over their stacks
+  var want = {};
+  d.fault_sites.forEach(function (s) {
+    var name = s.stack[s.stack.length - 2].replace(/^0x[0-9A-F]+: /i, '')
+      .replace(/ \([^()]*:\d+\)$/, '');
+    want[name] = (want[name] || 0) + s.count;
+  });
+  r.fn.second.forEach(function (x) {
+    if (want[x[0]] !== x[1]) throw new Error('frame ' + x[0] + ': ' + x[1] + ', expected ' +
+        want[x[0]]);
+  });
+  if (r.fn.second.length !== Object.keys(want).length) throw new Error('frames under the root');
+  // by line: every site is a leaf named by its innermost frame's line
+  d.fault_sites.forEach(function (s) {
+    var name = s.stack[0].replace(/^0x[0-9A-F]+: /i, '');
+    if (!r.leaves.some(function (x) { return x[0] === name; })) {
+      throw new Error('no leaf ' + name + ' by source line');
+    }
+  });
+  if (r.swapIn.value !== sum('swap_in')) {
+    throw new Error('swap_in icicle ' + r.swapIn.value + ', expected ' + sum('swap_in'));
+  }
+  var share = (100).toFixed(1);
+  if (r.info !== '(below main): ' + sum('swap_in').toLocaleString('en-US') + ' faults (' + share +
+      ' % of ' + sum('swap_in').toLocaleString('en-US') + ')') {
+    throw new Error('clicked frame shown as ' + JSON.stringify(r.info));
+  }
 }
 
 async function interactTree(page, diag) {
@@ -406,22 +717,31 @@ async function main() {
   });
   cases.push({
     name: 'synthetic, all sections', file:
-        makeReport([fx.synthetic], path.join(outDir, 'synthetic.html')),
+        makeReport([fx.synthetic, fx.simresult], path.join(outDir, 'synthetic.html')),
     expect: {
-      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies'],
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-policies-major', 'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+        'chart-flame'],
       sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-time', 'sec-mappings',
           'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
               'sec-invalid'],
       absent: ['sec-processes'],
       text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>'],
-      interact: interactSynthetic
+      interact: async function (page, diag) {
+        await interactSynthetic(page, diag);
+        await interactSims(page, diag);
+        await interactPolicies(page, diag);
+        await interactFlame(page, diag);
+      }
     }
   });
   cases.push({
     name: 'process tree', file: makeReport(fx.tree, path.join(outDir, 'tree.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
-          'chart-tree-memory'],
+        'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+          'chart-tree-memory', 'chart-flame'],
       sections: ['sec-processes', 'sec-summary', 'sec-mappings'],
       text: ['2 runs of', 'Σ faults', '/bin/worker', 'peak PSS', 'PSS at tree peak', 'Tree memory',
           'shared pages counted in every process'],
@@ -451,8 +771,9 @@ async function main() {
         makeReport([fx.synthetic, fx.native], path.join(outDir, 'compare.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies',
-        'chart-native-rss', 'chart-native-faults'],
+          'chart-heatmap', 'chart-policies', 'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+        'chart-flame', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-summary', 'sec-mappings',
           'sec-faultsites'].concat(nativeSections),
       absent: ['sec-processes'],
@@ -478,8 +799,9 @@ async function main() {
         makeReport(firstRun.concat([fx.native]), path.join(outDir, 'compare-tree.html')),
     expect: {
       charts: ['chart-cmp-faults', 'chart-cmp-rss', 'chart-memory', 'chart-wss', 'chart-faults',
-          'chart-heatmap', 'chart-policies',
-        'chart-tree-memory', 'chart-native-rss', 'chart-native-faults'],
+          'chart-heatmap', 'chart-policies', 'chart-policies-major',
+        'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+        'chart-tree-memory', 'chart-flame', 'chart-native-rss', 'chart-native-faults'],
       sections: ['sec-compare', 'sec-cmp-mappings', 'sec-cmp-sites', 'sec-processes',
           'sec-summary'].concat(nativeSections),
       text: ['peak Σ RSS of the processes',

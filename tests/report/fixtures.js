@@ -1,6 +1,6 @@
 'use strict';
 // Synthetic vmtrace output files for the report's tests: every planned
-// section (timeline, heatmap, fault_sites, simulations, process-tree keys)
+// section (timeline, heat, fault_sites, simulations, process-tree keys)
 // and strings from the "run" that are markup, to prove they stay text.
 //
 //   node tests/report/fixtures.js OUTDIR   writes synthetic.json, a tree of
@@ -219,27 +219,37 @@ function makeFile(opts) {
   }
   d.timeline = tl;
 
-  // heatmap: each mapping split into up to 8 rows
+  // heat: each mapping split into up to 8 rows; epochs of 4096
+  // instructions in 1800 columns (more than a chart has pixels, so the
+  // report must average them); a row's value is its page-epochs, at most
+  // its pages times the column's epochs.
   var rows = [];
   maps.forEach(function (m) {
     if (m.unmapped_at !== null) return;
     var k = Math.min(8, Math.max(1, Math.round((m.end - m.start) / MiB)));
     var step = Math.ceil((m.end - m.start) / k / 4096) * 4096;
     for (var s = m.start; s < m.end; s += step) rows.push(
-        { start: s, end: Math.min(m.end, s + step), mapping: m.id });
+        { start: s, end: Math.min(m.end, s + step), mapping: m.id, cells: [] });
   });
-  var buckets = 64;
-  var tStep = Math.ceil(instructions / buckets);
-  var counts = [];
+  var epochs = Math.ceil(instructions / 4096);
+  var ncols = 1800;
+  var colEpochs = Math.ceil(epochs / ncols);
+  ncols = Math.ceil(epochs / colEpochs);
   rows.forEach(function (row, ri) {
     var pages = (row.end - row.start) / 4096;
-    for (var b = 0; b < buckets; b++) {
-      var wave = Math.sin((b / buckets) * Math.PI * 2 + ri * 0.6);
-      var v = wave > 0.3 ? Math.round(pages * wave * r()) : r() < 0.05 ? 1 : 0;
-      counts.push(Math.min(pages, v));
+    var run = null;
+    for (var c = 0; c < ncols; c++) {
+      var e = c === ncols - 1 ? epochs - (ncols - 1) * colEpochs : colEpochs;
+      var wave = Math.sin((c / ncols) * Math.PI * 2 + ri * 0.6);
+      var v = wave > 0.3 ? Math.round(pages * e * wave * r()) : r() < 0.05 ? 1 : 0;
+      if (v > 0) {
+        if (!run) { run = [c]; row.cells.push(run); }
+        run.push(Math.min(pages * e, v));
+      } else run = null;
     }
   });
-  d.heatmap = { t_step: tStep, buckets: buckets, rows: rows, counts: counts };
+  d.heat = { epoch: 4096, column_epochs: colEpochs, columns: ncols,
+      last_epochs: epochs - (ncols - 1) * colEpochs, chunk_pages: 256, rows: rows };
 
   // fault sites
   var sites = [];
@@ -278,6 +288,36 @@ function makeFile(opts) {
     });
   });
   d.simulations = sims;
+
+  // each simulation over time: its events spread over the samples so that
+  // they add up to its totals; resident pages grow to its RAM, 70 % of
+  // them swap-backed; swap in use grows with the pages beyond the RAM.
+  var ns = tl.t.length;
+  tl.simulations = sims.map(function (s) {
+    var ss = { resident: [], anon: [], swap_used: [], minor: [], swap_in: [], file_major: [],
+      swap_out: [], evictions: [] };
+    var spread = function (key, total) {
+      var left = total;
+      for (var i = 0; i < ns; i++) {
+        var v = i === ns - 1 ? left : Math.min(left, Math.round((total / ns) * (0.5 + r())));
+        ss[key].push(v);
+        left -= v;
+      }
+    };
+    spread('minor', s.faults.minor);
+    spread('swap_in', s.faults.swap_in);
+    spread('file_major', s.faults.file_major);
+    spread('swap_out', s.swap_outs);
+    spread('evictions', s.evictions);
+    for (var i = 0; i < ns; i++) {
+      var want = Math.round(touched * Math.min(1, ((i + 1) / ns) * 1.4));
+      var res = Math.min(s.ram_pages, want);
+      ss.resident.push(res);
+      ss.anon.push(Math.round(res * 0.7));
+      ss.swap_used.push(Math.max(0, want - s.ram_pages));
+    }
+    return ss;
+  });
   return d;
 }
 
@@ -427,12 +467,43 @@ function problem(text) {
   return null;
 }
 
+// A vmtrace-sim result file (--mrc --json) for the synthetic file's
+// trace: exact LRU and OPT curves, steps from 1 page to every page touched
+// (OPT below LRU at every size), as docs/output-format.md describes them.
+function makeSimResult() {
+  var d = makeFile({});
+  var pages = d.totals.pages_touched;
+  var refs = d.run.memory_references;
+  var curve = function (policy, k) {
+    var sizes = [];
+    var misses = [];
+    for (var c = 1; c < pages; c = Math.ceil(c * 1.3)) {
+      sizes.push(c);
+      misses.push(Math.round(pages + (refs - pages) * Math.pow(1 - c / pages, k)));
+    }
+    sizes.push(pages);
+    misses.push(pages);
+    return { trace: 0, policy: policy, exact: true, references: refs, cold: pages, sizes: sizes,
+      misses: misses };
+  };
+  return {
+    format: 'vmtrace-sim', version: 1, tool: { name: 'vmtrace-sim', version: '0.1.0' },
+    options: { policies: ['lru', 'opt'], pages: [], mrc: true },
+    shard: { k: 1, n: 1, jobs: 2 },
+    traces: [{ name: 'synthetic.vmtrace', format: 'vmtrace', references: refs, pages: pages }],
+    simulations: [],
+    curves: [curve('lru', 3), curve('opt', 5)]
+  };
+}
+
 function writeAll(dir) {
   fs.mkdirSync(dir, { recursive: true });
   var out = { synthetic: path.join(dir, 'synthetic.json'), tree: [], native:
       path.join(dir, 'native.json') };
   fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
   fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
+  out.simresult = path.join(dir, 'simresult.json');
+  fs.writeFileSync(out.simresult, JSON.stringify(makeSimResult()));
   treeFiles().forEach(function (f) {
     var p = path.join(dir, f.name);
     fs.writeFileSync(p, JSON.stringify(f.data));
@@ -443,7 +514,8 @@ function writeAll(dir) {
 
 module.exports = {
   problem: problem,
-  makeFile: makeFile, makeNative: makeNative, treeFiles: treeFiles, writeAll: writeAll,
+  makeFile: makeFile, makeNative: makeNative, makeSimResult: makeSimResult, treeFiles: treeFiles,
+  writeAll: writeAll,
       faults: faults,
   XSS_SO: XSS_SO, XSS_LABEL: XSS_LABEL, XSS_PHASE: XSS_PHASE, XSS_FRAME: XSS_FRAME
 };

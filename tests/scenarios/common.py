@@ -270,7 +270,7 @@ def diff_trees(a_r, b_r, varying_time):
         a = normalise_sharing(normalise_tmp(ia.out, a_r.tmpdir))
         b = normalise_sharing(normalise_tmp(ib.out, b_r.tmpdir))
         diffs = json_diff(a, b, ignore=frozenset(FAST_PATH_IGNORED), limit=budget,
-                          ignore_keys=TIME_KEYS | {"timeline", "heatmap"}
+                          ignore_keys=TIME_KEYS | {"timeline", "heat"}
                           if varying_time else frozenset())
         if diffs:
             errs.append("%s: the output files %s / %s differ (first %d differences, "
@@ -304,7 +304,7 @@ def diff_outputs(a_r, b_r, varying_time):
     # With varying virtual times, what is sampled on the virtual clock
     # (timeline, heatmap) varies with them.
     diffs = json_diff(a, b, ignore=frozenset(FAST_PATH_IGNORED), limit=25,
-                      ignore_keys=TIME_KEYS | {"timeline", "heatmap"}
+                      ignore_keys=TIME_KEYS | {"timeline", "heat"}
                       if varying_time else frozenset())
     if diffs:
         errs.append("the output files differ (first %d differences, yes / no)%s:"

@@ -497,12 +497,59 @@ static void test_table(void)
         "policies: needs flags");
 }
 
+static void test_no_swap(void)
+{
+   /* Every policy, 4 frames and no swap (--swap=0): F1 A1 A2 A3, then A4
+      can only take F1's frame (the anonymous pages cannot be written
+      anywhere), A5 finds nothing evictable: OOM.  No swap-out, ever. */
+   for (int pi = 0; vt_policies[pi]; pi++) {
+      if (vt_policies[pi]->needs & VT_POL_FUTURE)
+         continue;
+      struct vt_sim_config c = config(vt_policies[pi]->name, 4, 0);
+      c.no_swap = true;
+      struct drv d;
+      struct first f = { { false } };
+      drv_init(&d, &c, false);
+      vt_u64 t = 0;
+      ref(&d, &f, 1, 0, ++t, NULL);           /* F1, clean */
+      ref(&d, &f, 11, A | W, ++t, NULL);
+      ref(&d, &f, 12, A | W, ++t, NULL);
+      ref(&d, &f, 13, A | W, ++t, NULL);
+      int cls;
+      unsigned r = ref(&d, &f, 14, A | W, ++t, &cls);
+      bool ok = (r & VT_SIMR_FAULT) && !sim_has(d.s, 1) && sim_has(d.s, 14);
+      r = ref(&d, &f, 15, A | W, ++t, &cls);
+      ok = ok && r == VT_SIMR_OOM && !sim_has(d.s, 15);
+      const struct vt_sim_stats *st = vt_sim_stats(d.s);
+      ok = ok && st->swap_outs == 0 && vt_sim_swap_used(d.s) == 0 &&
+           st->evictions == 1 && st->oom_events == 1 && vt_sim_swap_full(d.s);
+      t_ok(ok, "engine: %s: no swap: only the file page is evicted, then OOM",
+           vt_policies[pi]->name);
+      if (!ok)
+         t_diag("evictions %llu swap_outs %llu oom %llu", st->evictions,
+                st->swap_outs, st->oom_events);
+      drv_destroy(&d);
+   }
+   /* swap_pages 0 without no_swap is unlimited: the same string swaps. */
+   struct vt_sim_config c = config("lru", 4, 0);
+   struct drv d;
+   struct first f = { { false } };
+   drv_init(&d, &c, false);
+   for (vt_u64 k = 11; k <= 20; k++)
+      ref(&d, &f, k, A | W, k, NULL);
+   t_eq(vt_sim_stats(d.s)->swap_outs, 6,
+        "engine: swap_pages 0 is unlimited: 10 dirty pages through 4 frames, 6 swapped");
+   t_ok(!vt_sim_swap_full(d.s), "engine: unlimited swap is never full");
+   drv_destroy(&d);
+}
+
 void test_engine(void)
 {
    test_table();
    test_hash();
    test_swap_balance();
    test_swap_full();
+   test_no_swap();
    test_locked();
    test_cyclic();
    test_cacheable();

@@ -75,7 +75,7 @@ static void del_ev(struct naive *nv, vt_u64 key)
 
 static bool swap_full(const struct naive *nv)
 {
-   return nv->swap_pages && nv->swap_used >= nv->swap_pages;
+   return nv->no_swap || (nv->swap_pages && nv->swap_used >= nv->swap_pages);
 }
 
 static bool evictable(const struct naive *nv, const struct nv_page *p)

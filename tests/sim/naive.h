@@ -26,6 +26,7 @@ struct naive {
    const char *pol;
    unsigned    frames;
    vt_u64      swap_pages;
+   bool        no_swap;          /* no swap at all: set after nv_init */
    struct vt_policy_params params;
    vt_u64    (*next_use)(void *ctx, vt_u64 key, vt_u64 now);
    void       *ctx;

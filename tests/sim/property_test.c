@@ -20,6 +20,7 @@ struct op { int kind; vt_u64 key; bool write; };
 struct gen {
    unsigned frames, universe;
    vt_u64   swap_pages;
+   bool     no_swap;            /* no swap at all (--swap=0) */
    int      anon_mode;          /* 0 file, 1 anon, 2 mixed */
    unsigned write_pct, lock_pct, pref_pct, drop_pct;
    int      len;
@@ -111,9 +112,11 @@ static bool run_one(const char *policy, const struct gen *g,
    struct vt_sim_config cfg = { .policy = vt_policy_find(policy),
                                 .ram_pages = g->frames,
                                 .swap_pages = g->swap_pages,
+                                .no_swap = g->no_swap,
                                 .params = g->params };
    drv_init(&d, &cfg, fast);
    nv_init(&nv, policy, g->frames, g->swap_pages, &g->params);
+   nv.no_swap = g->no_swap;
    if (strcmp(policy, "opt") == 0) {
       vt_sim_set_future(d.s, trace_next_use, (void *)t);
       nv.next_use = trace_next_use;
@@ -242,10 +245,10 @@ static bool run_one(const char *policy, const struct gen *g,
    cover_absorbed += d.absorbed;
    cover_inval += d.invalidations;
    if (!ok) {
-      t_diag("%s, %u frames, %u pages, swap %llu, anon mode %d, writes %u%%, "
+      t_diag("%s, %u frames, %u pages, swap %llu%s, anon mode %d, writes %u%%, "
              "locks %u%%, seed %llu, period %llu, tau %llu, swappiness %llu, "
              "%s: at operation %d: %s", policy, g->frames, g->universe,
-             g->swap_pages, g->anon_mode, g->write_pct, g->lock_pct, g->seed,
+             g->swap_pages, g->no_swap ? " (none: no swap)" : "", g->anon_mode, g->write_pct, g->lock_pct, g->seed,
              g->params.period, g->params.tau, g->params.swappiness,
              fast ? "filtered" : "every reference", i, why);
    }
@@ -293,7 +296,11 @@ void test_property(void)
                                            t_rand(&r) % g.universe;
                } else if (rep % 4 == 3) {
                   g.swap_pages = 1 + t_rand(&r) % g.universe;
+               } else if (rep % 4 == 1) {
+                  g.no_swap = true;       /* --swap=0 */
                }
+               if (variant >= 3 && rep % 6 == 4)
+                  g.no_swap = true;
                g.params.seed = seed;
                g.params.period = (vt_u64[]){ 1, 3, 10, 40 }[rep % 4];
                g.params.tau = (vt_u64[]){ 0, 2, 10, 50 }[(rep + variant) % 4];

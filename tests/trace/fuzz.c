@@ -355,5 +355,6 @@ int main(int argc, char **argv)
    free(seeds);
    printf("%lu inputs: %lu replayed whole, %lu refused with one line, %lu bad\n",
           done, nr_ok, nr_refused, bad);
+   fflush(stdout);   /* before LeakSanitizer's report at exit, which ends the process */
    return bad ? 1 : 0;
 }

@@ -69,6 +69,36 @@ static void t_anon_write_first(void)
    mm_free(mm);
 }
 
+/* When the peak was reached: the clock of the fault that first took RSS
+   to its maximum (the summary's "peak ... at N instructions"). */
+static void t_anon_peak_time(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 16, RW);
+   for (vt_u64 i = 0; i < 6; i++) {            /* pages 0-5 at times 100-105 */
+      vt_set_clock(mm, 100 + i, 100 + i, 0);
+      WR(mm, BASE + i * PG);
+   }
+   EXPECT_EQ(6, mm->peak_rss);
+   EXPECT_EQ(105, mm->peak_rss_at);
+   vt_set_clock(mm, 200, 200, 0);
+   vt_munmap(mm, BASE, 3 * PG);                /* rss 3 */
+   for (vt_u64 i = 0; i < 3; i++) {            /* back to 6 at 302: not above */
+      vt_set_clock(mm, 300 + i, 300 + i, 0);
+      WR(mm, BASE + (8 + i) * PG);
+   }
+   EXPECT_EQ(6, mm->rss);
+   EXPECT_EQ(105, mm->peak_rss_at);
+   vt_set_clock(mm, 400, 400, 0);
+   RD(mm, BASE + 12 * PG);                     /* the zero page: no rss */
+   EXPECT_EQ(105, mm->peak_rss_at);
+   vt_set_clock(mm, 500, 500, 0);
+   WR(mm, BASE + 13 * PG);                     /* 7: a new peak */
+   EXPECT_EQ(7, mm->peak_rss);
+   EXPECT_EQ(500, mm->peak_rss_at);
+   mm_free(mm);
+}
+
 static void t_anon_no_zero_page(void)
 {
    struct vt_mm *mm = mm_new(1, false);
@@ -111,6 +141,7 @@ void anon_tests(void)
 {
    run_test("anon: read -> zero, write -> wp_copy", t_anon_read_then_write);
    run_test("anon: write first, rss and peak", t_anon_write_first);
+   run_test("anon: the time of the peak", t_anon_peak_time);
    run_test("anon: zero_page=false", t_anon_no_zero_page);
    run_test("anon: x86 read rights (write-only, exec-only, none)",
             t_anon_x86_read_rights);

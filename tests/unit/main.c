@@ -40,6 +40,7 @@ static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "invalidate", invalidate_tests },
    { "fork", fork_tests },
    { "property", property_tests },
+   { "wset", wset_tests },
    { "text", text_tests },
 };
 

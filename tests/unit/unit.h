@@ -149,6 +149,7 @@ void labels_tests(void);         /* labels_test.c */
 void invalidate_tests(void);     /* invalidate_test.c */
 void fork_tests(void);           /* fork_test.c */
 void property_tests(void);       /* property_test.c */
+void wset_tests(void);           /* wset_test.c */
 void text_tests(void);           /* text_test.c */
 
 #endif

@@ -177,6 +177,7 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_clear_stats(mm->sims[i]);
    mm->peak_rss = mm->rss;
+   mm->peak_rss_at = mm->now;
    for (int l = 0; l < 4; l++)
       mm->peak_pt[l] = mm->nr_pt[l];
    if (mm->nr_vmas)

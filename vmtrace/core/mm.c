@@ -54,7 +54,11 @@ void vt_mm_destroy(struct vt_mm *mm)
          vt_free(w->ws_code[i]);
          vt_free(w->ws_data[i]);
       }
-      vt_free(w->hist_code); vt_free(w->hist_data);
+      vt_free(w->ring_code); vt_free(w->ring_data);
+      for (uint32_t i = 0; i < w->nr_sims; i++)
+         for (int k = 0; k < VT_NR_SS; k++)
+            vt_free(w->sims[i].col[k]);
+      vt_free(w->sims);
       for (uint32_t r = 0; r < w->nr_rows; r++)
          vt_free(w->rows[r].counts);
       vt_free(w->rows);

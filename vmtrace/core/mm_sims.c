@@ -130,10 +130,14 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if (mm->sim_stopped[i])
          continue;
       vt_sim_set_order(mm->sims[i], mm->sim_order);
+      int scls = -1;
       unsigned r = vt_sim_access(mm->sims[i], key, flags,
-                                 v->mapping, mm->sim_now, prefault ? -1 : cls, NULL);
+                                 v->mapping, mm->sim_now, prefault ? -1 : cls, &scls);
       if (!(r & VT_SIMR_CACHEABLE))
          cacheable = false;
+      if ((r & VT_SIMR_FAULT) && scls >= 0 && vt_fault_classes[scls].kind == VT_MAJOR &&
+          vt_host->sim_fault)
+         vt_host->sim_fault(vt_host_ctx, mm, i, addr, (enum vt_fault_class)scls);
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);
    }

@@ -99,8 +99,7 @@ static void *lnx_create(struct vt_sim *s, uint32_t nr_frames,
 
 static bool swap_has_slot(const struct lnx *st)
 {
-   const struct vt_sim_config *c = vt_sim_config(st->base.s);
-   return !c->swap_pages || vt_sim_swap_used(st->base.s) < c->swap_pages;
+   return !vt_sim_swap_full(st->base.s);
 }
 
 static void lru_add(struct lnx *st, uint32_t f, unsigned lru)

@@ -49,6 +49,7 @@ struct vt_sim {
 
    struct vt_sim_stats  st;
    vt_u64               nr_resident;
+   vt_u64               nr_anon;     /* resident and swap-backed */
    vt_u64               swap_used;
 
    vt_u64              *ev_map;      /* evictions per mapping id */
@@ -217,9 +218,9 @@ static inline void ev_del(struct vt_sim *s, vt_u64 key)
       vt_hash_del(&s->evicted, key);
 }
 
-static bool swap_full(const struct vt_sim *s)
+bool vt_sim_swap_full(const struct vt_sim *s)
 {
-   return s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages;
+   return s->cfg.no_swap || (s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages);
 }
 
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
@@ -229,7 +230,7 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
    const struct vt_pframe *fr = &s->frames[f];
    if (fr->key == VT_SIM_NO_PAGE || fr->locked)
       return false;
-   return !(fr->anon && !s->fslot[f] && swap_full(s));
+   return !(fr->anon && !s->fslot[f] && vt_sim_swap_full(s));
 }
 
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
@@ -246,7 +247,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
       return true;
    }
    if (fr->anon) {
-      if (swap_full(s))
+      if (vt_sim_swap_full(s))
          return false;
       s->swap_used++;
       s->fslot[f] = 1;
@@ -278,6 +279,7 @@ const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st;
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
 vt_u64 vt_sim_resident(const struct vt_sim *s) { return s->nr_resident; }
 vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
+vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
 
 bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
@@ -354,6 +356,7 @@ static void free_frame(struct vt_sim *s, uint32_t f)
    struct vt_pframe *fr = &s->frames[f];
    res_del(s, fr->key);
    s->nr_resident--;
+   s->nr_anon -= fr->anon;
    fr->key = VT_SIM_NO_PAGE;
    fr->link[0] = s->free_head;
    fr->link[1] = VT_SIM_NO_FRAME;
@@ -456,6 +459,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    s->fslot[f] = 0;
    res_put(s, key, f);
    s->nr_resident++;
+   s->nr_anon += fr->anon;
    if (s->nr_resident > s->st.peak_resident)
       s->st.peak_resident = s->nr_resident;
    /* Read the evicted set after get_frame, which may have evicted (and
@@ -532,6 +536,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->fslot[f] = 0;
             s->swap_used--;
          }
+         s->nr_anon += (vt_u64)anon - fr->anon;
          fr->anon = anon;
          fr->inserted = now;
          fr->last_ref = now;

@@ -56,6 +56,11 @@ struct vt_host_ops {
                  enum vt_fault_class cls, int reason);
    /* Simulation number sim of mm ran out of memory bringing in addr. */
    void (*oom)(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
+   /* Simulation number sim of mm took a major fault of class cls
+      (swap_in, file_major) at addr, which the unlimited model may not
+      have taken: where a memory limit costs.  May be NULL. */
+   void (*sim_fault)(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
+                     enum vt_fault_class cls);
    /* Deliver the references the filter absorbed (vt_mm_sims_note_hits),
       before a simulation decides anything (mm->hits_noted). */
    void (*flush_hits)(void *ctx, struct vt_mm *mm);
@@ -149,8 +154,9 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
    mm->frames: an anonymous page shared with other processes since fork. */
 #define VT_PTE_FRAME_SHIFT 13
 #define VT_PTE_FRAME(p)    ((uint32_t)((p) >> VT_PTE_FRAME_SHIFT))
-/* The companion word of a PTE: the sample (+1) in which the page was last
-   referenced by an instruction fetch (low 32 bits) and by data (high). */
+/* The companion word of a PTE: the epoch (struct vt_wset.ep) in which the
+   page was last referenced by an instruction fetch (low 32 bits) and by
+   data (high); 0: none. */
 #define vt_pte_ext(ptep)   ((ptep) + VT_PTRS_PER_TABLE)
 
 /* ---- fault classes (fault_classes.def) ------------------------------ */
@@ -264,16 +270,47 @@ struct vt_phase {
 struct vt_wset_config {
    vt_u64   interval;        /* first sample length, in instructions */
    uint32_t max_samples;     /* when full, neighbours merge, interval x2 */
+   vt_u64   epoch;           /* the working set's and heatmap's granularity
+                                g, in instructions: a power of two that
+                                divides interval (vt_wset_granularity) */
    uint32_t nr_tau;
    vt_u64   tau[VT_MAX_TAUS];/* working-set windows, in instructions */
    uint32_t max_heat_rows;   /* 0: no heatmap */
+   uint32_t max_heat_cols;   /* when full, neighbours merge, epochs x2 */
+   uint32_t epoch_limit;     /* renumber the pages' epochs when the open
+                                one reaches this (0: near 2^32; tests set
+                                it small) */
 };
+
+/* The granularity g for these windows: the largest power of two at most
+   interval and at most the smallest tau / 16, so WS(t, tau) counts whole
+   epochs of g instructions (tau rounded up to a multiple of g: at most a
+   sixteenth more).  0 if it cannot be honoured: a window below
+   VT_WSET_MIN_EPOCH * 16 instructions, or one longer than
+   VT_WSET_MAX_EPOCHS epochs (the ring of counters it would need). */
+#define VT_WSET_MIN_EPOCH  256u
+#define VT_WSET_MAX_EPOCHS (1u << 20)
+vt_u64 vt_wset_granularity(const vt_u64 *tau, uint32_t nr_tau, vt_u64 interval);
+/* The epochs of g instructions a window of tau covers: ceil(tau / g). */
+static inline vt_u64 vt_wset_epochs(vt_u64 tau, vt_u64 g) { return (tau + g - 1) / g; }
 
 #define VT_HEAT_OTHER (~(uint32_t)0)   /* the row of mappings beyond the limit */
 struct vt_heat_row {
    uint32_t mapping;
    vt_u64   chunk;           /* page offset in the mapping >> chunk_shift */
-   uint32_t *counts;         /* [max_samples]: distinct pages referenced */
+   vt_u64  *counts;          /* [max_heat_cols]: page-epochs (below) */
+};
+
+/* A simulation's figures at each sample (struct vt_wset.sims[i]): states
+   at the sample's end (resident frames, swap-backed ones among them, swap
+   slots in use) and events during it. */
+enum { VT_SS_RESIDENT, VT_SS_ANON, VT_SS_SWAP_USED, VT_SS_MINOR, VT_SS_SWAP_IN,
+       VT_SS_FILE_MAJOR, VT_SS_SWAP_OUT, VT_SS_EVICTIONS, VT_NR_SS };
+#define VT_SS_FIRST_EVENT VT_SS_MINOR
+extern const char *const vt_sim_series_names[VT_NR_SS];
+struct vt_sim_series {
+   vt_u64 *col[VT_NR_SS];    /* [max_samples] each */
+   vt_u64  last[VT_NR_SS];   /* the event counts at the last sample */
 };
 
 struct vt_wset {
@@ -286,13 +323,30 @@ struct vt_wset {
    vt_u64  *faults[VT_NR_FC];
    vt_u64  *ws_code[VT_MAX_TAUS], *ws_data[VT_MAX_TAUS];
    struct vt_counts last;    /* totals at the last sample */
-   /* pages by the sample of their last reference, [max_samples + 1] */
-   vt_u64  *hist_code, *hist_data;
-   /* heatmap rows: (mapping, chunk) -> row index through row_hash */
+   /* Epochs of cfg.epoch instructions: the open one is epoch_abs
+      (counted from 0 at the process's start) and, in the pages'
+      companion words, ep (from 1, renumbered at cfg.epoch_limit). */
+   vt_u64   epoch_abs;
+   uint32_t ep;
+   /* The working set: ring_*[e % nr_ring] counts the pages whose last
+      code / data reference is in epoch e, for the last nr_ring epochs;
+      sum_*[i] the pages whose last reference is in the last win[i]
+      epochs, the open one included: WS(t, tau_i). */
+   uint32_t nr_ring;
+   vt_u64  *ring_code, *ring_data;
+   vt_u64   win[VT_MAX_TAUS];
+   vt_u64   sum_code[VT_MAX_TAUS], sum_data[VT_MAX_TAUS];
+   /* heatmap rows: (mapping, chunk) -> row index through row_hash.
+      counts[c] holds, summed over the col_epochs epochs of column c, the
+      pages of the row referenced in each epoch. */
    struct vt_heat_row *rows;
    uint32_t nr_rows;
    struct vt_hash row_hash;
    unsigned chunk_shift;     /* pages per chunk = 1 << chunk_shift */
+   vt_u64   col_epochs;      /* epochs per column */
+   /* the simulations' figures (mm->sims[i]), as many as have been seen */
+   struct vt_sim_series *sims;
+   uint32_t nr_sims;
 };
 
 /* ---- the address space ---------------------------------------------- */
@@ -352,6 +406,7 @@ struct vt_mm {                       /* like mm_struct */
    bool           collecting;        /* figures are counted (vt_set_collecting) */
    struct vt_counts total;
    vt_u64       rss, peak_rss;
+   vt_u64       peak_rss_at;         /* the time (now) peak_rss was first reached */
 
    struct vt_wset *ws;               /* NULL: no sampling */
    vt_u64         rss_kind[VT_NR_MK];
@@ -476,10 +531,19 @@ void vt_fork_child(struct vt_mm *mm, bool copied);
 void vt_release_frames(struct vt_mm *mm);
 
 /* Sampling: vt_wset_init once; then the host closes a sample whenever the
-   clock passes vt_wset_next(mm) (it must also make the first reference to
-   each page in every sample reach vt_access: flush its filter). */
+   clock passes vt_wset_next(mm), and then, when it passes
+   vt_wset_next_epoch(mm), begins a new epoch with vt_wset_epoch; after
+   either it must make the first reference to each page reach vt_access
+   again (flush its filter).  A regular sample closes an epoch too: the
+   interval is a multiple of the epoch. */
 void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
 vt_u64 vt_wset_next(const struct vt_mm *mm);
+vt_u64 vt_wset_next_epoch(const struct vt_mm *mm);
+void   vt_wset_epoch(struct vt_mm *mm, vt_u64 now);
+/* The heatmap's columns so far (the open one included), and the epochs
+   each holds (the last one: the epochs begun in it). */
+uint32_t vt_wset_heat_cols(const struct vt_mm *mm);
+vt_u64   vt_wset_heat_col_epochs(const struct vt_mm *mm, uint32_t c);
 /* What the host knows of the sample's moment: the wall clock, PSS (x1000)
    and USS, and dup, the pages that the processes of the run count more
    than once in their resident sets (the sum over shared pages of holders

@@ -118,8 +118,10 @@ static inline void vt_rss_add(struct vt_mm *mm, struct vt_mapping *m, vt_s64 d)
    mm->rss += (vt_u64)d;
    m->resident += (vt_u64)d;
    mm->rss_kind[m->kind] += (vt_u64)d;
-   if (mm->rss > mm->peak_rss)
+   if (mm->rss > mm->peak_rss) {
       mm->peak_rss = mm->rss;
+      mm->peak_rss_at = mm->now;
+   }
 }
 
 #endif

@@ -152,7 +152,9 @@ static inline vt_u64 *vt_policy_param_ptr(struct vt_policy_params *p,
 struct vt_sim_config {
    const struct vt_policy_ops *policy;
    vt_u64   ram_pages;       /* frames; 0 = unlimited */
-   vt_u64   swap_pages;      /* swap slots; 0 = unlimited */
+   vt_u64   swap_pages;      /* swap slots; 0 = unlimited, unless no_swap */
+   bool     no_swap;         /* no swap at all (--swap=0, the commonest
+                                setup): an anonymous page is never evicted */
    vt_u64   key_limit;       /* > 0: every key is below it (a host that
                                 numbers its pages densely): pages are found
                                 in arrays of key_limit entries, not hashes */
@@ -291,6 +293,12 @@ const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s);
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s);
 vt_u64 vt_sim_resident(const struct vt_sim *s);
 vt_u64 vt_sim_swap_used(const struct vt_sim *s);   /* swap slots in use */
+/* Resident pages that are swap-backed (anonymous, shared memory); the
+   others are file pages of the page cache. */
+vt_u64 vt_sim_resident_anon(const struct vt_sim *s);
+/* No swap slot is free (swap full, or none at all): a dirty anonymous page
+   cannot be written out. */
+bool vt_sim_swap_full(const struct vt_sim *s);
 /* Evictions per mapping id: fills counts[0..n) (0 where none). */
 void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
                                  uint32_t n);

@@ -1,30 +1,79 @@
 /* wset.c: what the process does over time.  Samples on the virtual clock
-   (resident pages by kind, pages touched, faults per class, PSS/USS), the
-   working set WS(t, tau) of Denning (distinct pages referenced in the last
-   tau instructions) for code and data, and a heatmap of distinct pages
-   referenced per address chunk and sample.
+   (resident pages by kind, pages touched, faults per class, PSS/USS, each
+   simulation's memory), the working set WS(t, tau) of Denning (distinct
+   pages referenced in the last tau instructions) for code and data, and a
+   heatmap of the pages referenced per address chunk and time.
 
-   The host closes a sample every `interval` instructions and flushes its
-   filter, so the first reference to each page in every sample reaches
-   vt_access: that is all the working set needs, at sample granularity.
-   Each page's companion word (vt_pte_ext) holds the sample of its last
-   code and data reference; hist_* count the pages by that sample, so
-   WS(t_k, tau) is a sum over the last tau/interval samples.  When the
-   samples are full, neighbours merge and the interval doubles, so a run
-   of any length keeps at most max_samples.
+   Two clocks.  Samples close every `interval` instructions; when they are
+   full, neighbours merge and the interval doubles, so a run of any length
+   keeps at most max_samples.  Epochs are fixed: cfg.epoch instructions (g),
+   never merged.  The host begins every epoch with vt_wset_epoch and
+   flushes its filter, so the first reference to each page in every epoch
+   reaches vt_access: the working set and the heatmap count those, and so
+   neither depends on the sampling interval.
+
+   The working set (Denning, "The working set model for program behavior",
+   CACM 1968): each page's companion word (vt_pte_ext) holds the epoch of
+   its last code reference and of its last data reference.  A ring of
+   nr_ring counters per kind counts the pages by that epoch; sum_*[i], the
+   pages whose last reference falls in the last win[i] = ceil(tau_i / g)
+   epochs, moves by one when a reference brings a page into the window and
+   by a ring counter when an epoch leaves it.  So WS(t, tau_i) at a sample
+   is read, not summed, and is exact at epoch granularity: at a regular
+   sample (an epoch boundary) the pages referenced in the last win[i] * g
+   instructions.
+
+   The heatmap: rows are (mapping, chunk of pages); a row's counts[c] is,
+   summed over the epochs of column c, the pages of the row referenced in
+   each epoch (page-epochs).  Divided by the column's epochs it is the mean
+   number of the row's pages referenced per g instructions.  When the
+   columns are full, neighbours merge and a column holds twice the epochs.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_sim.h"
+
+const char *const vt_sim_series_names[VT_NR_SS] = {
+   "resident", "anon", "swap_used", "minor", "swap_in", "file_major",
+   "swap_out", "evictions"
+};
+
+/* Where the pages' 32-bit epoch numbers are renumbered by default. */
+#define EPOCH_LIMIT 0xfffffff0u
 
 static vt_u64 *col(uint32_t n)
 {
    return vt_alloc(n * sizeof(vt_u64));
 }
 
+vt_u64 vt_wset_granularity(const vt_u64 *tau, uint32_t nr_tau, vt_u64 interval)
+{
+   vt_u64 lo = ~(vt_u64)0, hi = 0;
+   for (uint32_t i = 0; i < nr_tau; i++) {
+      if (tau[i] < lo)
+         lo = tau[i];
+      if (tau[i] > hi)
+         hi = tau[i];
+   }
+   if (!nr_tau)
+      lo = hi = interval;
+   vt_u64 g = 1;
+   while (g * 2 <= interval && g * 2 <= lo / 16)
+      g *= 2;
+   if (g < VT_WSET_MIN_EPOCH || interval % g || vt_wset_epochs(hi, g) > VT_WSET_MAX_EPOCHS)
+      return 0;
+   return g;
+}
+
 void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
 {
    struct vt_wset *w = vt_alloc(sizeof *w);
    uint32_t n = cfg->max_samples;
+   VT_ASSERT(cfg->epoch && cfg->interval % cfg->epoch == 0);
    w->cfg = *cfg;
+   if (!w->cfg.epoch_limit)
+      w->cfg.epoch_limit = EPOCH_LIMIT;
+   if (!w->cfg.max_heat_cols)
+      w->cfg.max_heat_cols = n;
    w->interval = cfg->interval;
    w->t = col(n);
    w->wall_ms = col(n);
@@ -36,12 +85,22 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
       w->rss[k] = col(n);
    for (int c = 0; c < VT_NR_FC; c++)
       w->faults[c] = col(n);
+   vt_u64 longest = 1;
    for (uint32_t i = 0; i < cfg->nr_tau; i++) {
       w->ws_code[i] = col(n);
       w->ws_data[i] = col(n);
+      w->win[i] = vt_wset_epochs(cfg->tau[i], cfg->epoch);
+      VT_ASSERT(w->win[i] <= VT_WSET_MAX_EPOCHS);
+      if (w->win[i] > longest)
+         longest = w->win[i];
    }
-   w->hist_code = col(n + 1);
-   w->hist_data = col(n + 1);
+   /* The ring holds the longest window and the epoch that just left it. */
+   w->nr_ring = (uint32_t)longest + 1;
+   VT_ASSERT(w->cfg.epoch_limit > 2 * w->nr_ring);
+   w->ring_code = col(w->nr_ring);
+   w->ring_data = col(w->nr_ring);
+   w->ep = 1;
+   w->col_epochs = 1;
    if (cfg->max_heat_rows) {
       w->rows = vt_alloc(cfg->max_heat_rows * sizeof *w->rows);
       vt_hash_init(&w->row_hash, cfg->max_heat_rows);
@@ -55,6 +114,12 @@ vt_u64 vt_wset_next(const struct vt_mm *mm)
    return w ? (w->nr + 1) * w->interval : ~(vt_u64)0;
 }
 
+vt_u64 vt_wset_next_epoch(const struct vt_mm *mm)
+{
+   const struct vt_wset *w = mm->ws;
+   return w ? (w->epoch_abs + 1) * w->cfg.epoch : ~(vt_u64)0;
+}
+
 /* ---- heatmap rows ------------------------------------------------------- */
 
 /* A row's key in the row hash: mapping ids stay below 2^28 (a process has
@@ -65,11 +130,31 @@ static vt_u64 row_key(uint32_t mapping, vt_u64 chunk)
    return ((vt_u64)(mapping & 0x0fffffffu) << 36) | chunk;
 }
 
+static uint32_t open_col(const struct vt_wset *w)
+{
+   return (uint32_t)(w->epoch_abs / w->col_epochs);
+}
+
+uint32_t vt_wset_heat_cols(const struct vt_mm *mm)
+{
+   return mm->ws ? open_col(mm->ws) + 1 : 0;
+}
+
+vt_u64 vt_wset_heat_col_epochs(const struct vt_mm *mm, uint32_t c)
+{
+   const struct vt_wset *w = mm->ws;
+   if (!w || c > open_col(w))
+      return 0;
+   if (c < open_col(w))
+      return w->col_epochs;
+   return w->epoch_abs - (vt_u64)c * w->col_epochs + 1;
+}
+
 /* Rebuilds the rows after their keys changed (shift: chunks halve; or a
    mapping renamed): rows whose keys now coincide are added together. */
 static void rekey(struct vt_wset *w, unsigned shift, uint32_t from, uint32_t to)
 {
-   uint32_t old_n = w->nr_rows;
+   uint32_t old_n = w->nr_rows, ncols = open_col(w) + 1;
    vt_hash_destroy(&w->row_hash);
    vt_hash_init(&w->row_hash, w->cfg.max_heat_rows);
    w->nr_rows = 0;
@@ -82,8 +167,8 @@ static void rekey(struct vt_wset *w, unsigned shift, uint32_t from, uint32_t to)
       struct vt_hash_ent *e = vt_hash_put(&w->row_hash, row_key(r.mapping, r.chunk),
                                           &added);
       if (!added) {
-         uint32_t *dst = w->rows[e->val].counts;
-         for (uint32_t k = 0; k <= w->nr && k < w->cfg.max_samples; k++)
+         vt_u64 *dst = w->rows[e->val].counts;
+         for (uint32_t k = 0; k < ncols; k++)
             dst[k] += r.counts[k];
          vt_free(r.counts);
       } else {
@@ -106,6 +191,8 @@ void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to)
       rekey(mm->ws, 0, from, to);
 }
 
+/* The page at addr of mapping m is referenced for the first time in the
+   open epoch. */
 static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
 {
    vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
@@ -132,27 +219,52 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
          struct vt_heat_row *r = &w->rows[w->nr_rows];
          r->mapping = id;
          r->chunk = chunk;
-         r->counts = vt_alloc(w->cfg.max_samples * sizeof *r->counts);
+         r->counts = col(w->cfg.max_heat_cols);
          e = vt_hash_put(&w->row_hash, row_key(id, chunk), NULL);
          e->val = w->nr_rows++;
       }
    }
-   w->rows[e->val].counts[w->nr]++;
+   w->rows[e->val].counts[open_col(w)]++;
+}
+
+/* The columns are full: neighbours merge, a column holds twice the epochs. */
+static void heat_merge(struct vt_wset *w)
+{
+   uint32_t n = w->cfg.max_heat_cols;
+   for (uint32_t r = 0; r < w->nr_rows; r++) {
+      vt_u64 *c = w->rows[r].counts;
+      for (uint32_t i = 0; i < n / 2; i++)
+         c[i] = c[2 * i] + c[2 * i + 1];
+      vt_memset(c + n / 2, 0, (n - n / 2) * sizeof *c);
+   }
+   w->col_epochs *= 2;
 }
 
 /* ---- references --------------------------------------------------------- */
 
-/* The page's last reference (of one kind) moves to sample cur: false if
-   it was there already. */
-static bool to_sample(vt_u64 *hist, vt_u64 *last, vt_u64 cur)
+/* A page whose last reference of one kind was in epoch `last` (0: none)
+   is referenced in the open epoch: it enters the windows it was not in. */
+static void ws_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
 {
-   if (*last == cur)
-      return false;
-   if (*last)
-      hist[*last - 1]--;
-   hist[cur - 1]++;
-   *last = cur;
-   return true;
+   vt_u64 age = last ? w->ep - last : ~(vt_u64)0;
+   if (age < w->nr_ring)
+      ring[last % w->nr_ring]--;
+   ring[w->ep % w->nr_ring]++;
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
+      if (age >= w->win[i])
+         sum[i]++;
+}
+
+/* The page leaves (unmapped): out of the windows it was in. */
+static void ws_leave(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
+{
+   vt_u64 age = w->ep - last;
+   if (!last || age >= w->nr_ring)
+      return;
+   ring[last % w->nr_ring]--;
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
+      if (age < w->win[i])
+         sum[i]--;
 }
 
 void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
@@ -160,14 +272,21 @@ void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
 {
    struct vt_wset *w = mm->ws;
    vt_u64 *ext = vt_pte_ext(ptep);
-   vt_u64 cur = w->nr + 1;
-   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
-   bool first_in_sample = code != cur && data != cur;
-   if (!to_sample(acc == VT_ACC_EXEC ? w->hist_code : w->hist_data,
-                  acc == VT_ACC_EXEC ? &code : &data, cur))
-      return;
-   *ext = code | (data << 32);
-   if (first_in_sample && w->cfg.max_heat_rows && mm->collecting)
+   uint32_t code = (uint32_t)*ext, data = (uint32_t)(*ext >> 32);
+   bool first_in_epoch = code != w->ep && data != w->ep;
+   if (acc == VT_ACC_EXEC) {
+      if (code == w->ep)
+         return;
+      ws_enter(w, w->ring_code, w->sum_code, code);
+      code = w->ep;
+   } else {
+      if (data == w->ep)
+         return;
+      ws_enter(w, w->ring_data, w->sum_data, data);
+      data = w->ep;
+   }
+   *ext = code | ((vt_u64)data << 32);
+   if (first_in_epoch && w->cfg.max_heat_rows && mm->collecting)
       heat(w, m, addr);
 }
 
@@ -177,27 +296,78 @@ void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep)
    vt_u64 *ext = vt_pte_ext(ptep);
    if (!w || !*ext)
       return;
-   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
-   if (code)
-      w->hist_code[code - 1]--;
-   if (data)
-      w->hist_data[data - 1]--;
+   ws_leave(w, w->ring_code, w->sum_code, (uint32_t)*ext);
+   ws_leave(w, w->ring_data, w->sum_data, (uint32_t)(*ext >> 32));
    *ext = 0;
 }
 
-/* ---- samples ---------------------------------------------------------- */
+/* ---- epochs ------------------------------------------------------------- */
 
-static void halve_ext(void *ctx, vt_addr addr, vt_pte *ptep)
+/* The pages' epoch numbers get close to 2^32: every number still in the
+   ring moves down by a multiple of nr_ring (so its ring slot stays), the
+   others become 0 (no reference in any window). */
+struct renumber { vt_u64 shift, ep, ring; };
+
+static uint32_t renumber_one(const struct renumber *r, uint32_t e)
 {
-   (void)ctx; (void)addr;
-   vt_u64 *ext = vt_pte_ext(ptep);
-   vt_u64 code = *ext & 0xffffffffu, data = *ext >> 32;
-   if (code)
-      code = ((code - 1) >> 1) + 1;
-   if (data)
-      data = ((data - 1) >> 1) + 1;
-   *ext = code | (data << 32);
+   return e && r->ep - e < r->ring ? (uint32_t)(e - r->shift) : 0;
 }
+
+static void renumber_ext(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr;
+   vt_u64 *ext = vt_pte_ext(ptep);
+   if (*ext)
+      *ext = renumber_one(ctx, (uint32_t)*ext) |
+             ((vt_u64)renumber_one(ctx, (uint32_t)(*ext >> 32)) << 32);
+}
+
+static void renumber(struct vt_mm *mm)
+{
+   struct vt_wset *w = mm->ws;
+   struct renumber r = { (w->ep / w->nr_ring - 1) * w->nr_ring, w->ep, w->nr_ring };
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, renumber_ext, &r);
+   w->ep -= (uint32_t)r.shift;
+}
+
+/* One epoch begins: the one that left each window is subtracted, and the
+   ring slot it reuses (an epoch that left every window) is emptied. */
+static void next_epoch(struct vt_wset *w)
+{
+   w->ep++;
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
+      if (w->ep > w->win[i]) {
+         uint32_t gone = (uint32_t)((w->ep - w->win[i]) % w->nr_ring);
+         w->sum_code[i] -= w->ring_code[gone];
+         w->sum_data[i] -= w->ring_data[gone];
+      }
+   w->ring_code[w->ep % w->nr_ring] = 0;
+   w->ring_data[w->ep % w->nr_ring] = 0;
+}
+
+void vt_wset_epoch(struct vt_mm *mm, vt_u64 now)
+{
+   struct vt_wset *w = mm->ws;
+   if (!w)
+      return;
+   vt_u64 target = now / w->cfg.epoch;
+   if (target <= w->epoch_abs)
+      return;
+   vt_u64 steps = target - w->epoch_abs;
+   if (steps > w->nr_ring)
+      steps = w->nr_ring;        /* after nr_ring epochs every window is empty */
+   for (vt_u64 k = 0; k < steps; k++)
+      next_epoch(w);
+   w->ep += (uint32_t)(target - w->epoch_abs - steps);
+   w->epoch_abs = target;
+   if (w->ep >= w->cfg.epoch_limit)
+      renumber(mm);
+   while (open_col(w) >= w->cfg.max_heat_cols)
+      heat_merge(w);
+}
+
+/* ---- samples ---------------------------------------------------------- */
 
 /* Neighbours i and i+1 become one sample: counts over the sample add up
    (sum), states at its end are the later one's. */
@@ -211,7 +381,8 @@ static void merge_pairs(vt_u64 *a, uint32_t n, bool sum)
 static void merge_sum(vt_u64 *a, uint32_t n) { merge_pairs(a, n, true); }
 static void merge_last(vt_u64 *a, uint32_t n) { merge_pairs(a, n, false); }
 
-/* The samples are full: merge neighbours, double the interval. */
+/* The samples are full: merge neighbours, double the interval.  Nothing
+   the working set or the heatmap counts depends on it. */
 static void merge(struct vt_mm *mm)
 {
    struct vt_wset *w = mm->ws;
@@ -230,27 +401,49 @@ static void merge(struct vt_mm *mm)
       merge_last(w->ws_code[i], n);
       merge_last(w->ws_data[i], n);
    }
-   /* hist has an entry for the open sample n too: it is empty here. */
-   merge_sum(w->hist_code, n);
-   merge_sum(w->hist_data, n);
-   for (uint32_t r = 0; r < w->nr_rows; r++) {
-      uint32_t *c = w->rows[r].counts;
-      for (uint32_t i = 0; i < n / 2; i++)
-         c[i] = c[2 * i] + c[2 * i + 1];
-      vt_memset(c + n / 2, 0, (n - n / 2) * sizeof *c);
-   }
-   for (uint32_t i = 0; i < mm->nr_vmas; i++)
-      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, halve_ext, NULL);
+   for (uint32_t s = 0; s < w->nr_sims; s++)
+      for (int k = 0; k < VT_NR_SS; k++)
+         (k >= VT_SS_FIRST_EVENT ? merge_sum : merge_last)(w->sims[s].col[k], n);
    w->nr = n / 2;
    w->interval *= 2;
 }
 
-static vt_u64 window(const vt_u64 *hist, uint32_t k, vt_u64 w)
+/* A simulation's figures at sample k. */
+static void sample_sim(const struct vt_sim *sim, struct vt_sim_series *ss, uint32_t k)
 {
-   vt_u64 sum = 0;
-   for (vt_u64 j = 0; j < w && j <= k; j++)
-      sum += hist[k - j];
-   return sum;
+   const struct vt_sim_stats *st = vt_sim_stats(sim);
+   vt_u64 now[VT_NR_SS] = { 0 };
+   now[VT_SS_RESIDENT] = vt_sim_resident(sim);
+   now[VT_SS_ANON] = vt_sim_resident_anon(sim);
+   now[VT_SS_SWAP_USED] = vt_sim_swap_used(sim);
+   struct vt_counts cnt;
+   vt_memset(&cnt, 0, sizeof cnt);
+   vt_memcpy(cnt.faults, st->faults, sizeof cnt.faults);
+   now[VT_SS_MINOR] = vt_counts_minor(&cnt);
+   now[VT_SS_SWAP_IN] = st->faults[VT_FC_SWAP_IN];
+   now[VT_SS_FILE_MAJOR] = st->faults[VT_FC_FILE_MAJOR];
+   now[VT_SS_SWAP_OUT] = st->swap_outs;
+   now[VT_SS_EVICTIONS] = st->evictions;
+   for (int i = 0; i < VT_NR_SS; i++) {
+      if (i < VT_SS_FIRST_EVENT) {
+         ss->col[i][k] = now[i];
+      } else {
+         ss->col[i][k] = now[i] - ss->last[i];
+         ss->last[i] = now[i];
+      }
+   }
+}
+
+/* Series for simulations added since the last sample. */
+static void grow_sims(struct vt_wset *w, uint32_t n)
+{
+   if (n <= w->nr_sims)
+      return;
+   w->sims = vt_realloc_array(w->sims, w->nr_sims, n, sizeof *w->sims);
+   for (uint32_t s = w->nr_sims; s < n; s++)
+      for (int k = 0; k < VT_NR_SS; k++)
+         w->sims[s].col[k] = col(w->cfg.max_samples);
+   w->nr_sims = n;
 }
 
 void vt_wset_sample(struct vt_mm *mm, vt_u64 now, const struct vt_sample_host *h)
@@ -272,16 +465,18 @@ void vt_wset_sample(struct vt_mm *mm, vt_u64 now, const struct vt_sample_host *h
       w->last.faults[c] = mm->total.faults[c];
    }
    for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
-      vt_u64 span = (w->cfg.tau[i] + w->interval - 1) / w->interval;
-      w->ws_code[i][k] = window(w->hist_code, k, span ? span : 1);
-      w->ws_data[i][k] = window(w->hist_data, k, span ? span : 1);
+      w->ws_code[i][k] = w->sum_code[i];
+      w->ws_data[i][k] = w->sum_data[i];
    }
+   grow_sims(w, mm->nr_sims);
+   for (uint32_t s = 0; s < mm->nr_sims; s++)
+      sample_sim(mm->sims[s], &w->sims[s], k);
    w->nr++;
    if (w->nr == w->cfg.max_samples)
       merge(mm);
 }
 
-/* A forked child: its own history starts now. */
+/* A forked child: its own history starts now (its clock at 0). */
 static void clear_ext(void *ctx, vt_addr addr, vt_pte *ptep)
 {
    (void)ctx; (void)addr;
@@ -295,9 +490,12 @@ void vt_wset_child(struct vt_mm *mm)
       return;
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
       vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, clear_ext, NULL);
-   uint32_t n = w->cfg.max_samples;
-   vt_memset(w->hist_code, 0, (n + 1) * sizeof(vt_u64));
-   vt_memset(w->hist_data, 0, (n + 1) * sizeof(vt_u64));
+   vt_memset(w->ring_code, 0, w->nr_ring * sizeof(vt_u64));
+   vt_memset(w->ring_data, 0, w->nr_ring * sizeof(vt_u64));
+   vt_memset(w->sum_code, 0, sizeof w->sum_code);
+   vt_memset(w->sum_data, 0, sizeof w->sum_data);
+   w->epoch_abs = 0;
+   w->ep = 1;
    for (uint32_t r = 0; r < w->nr_rows; r++)
       vt_free(w->rows[r].counts);
    w->nr_rows = 0;
@@ -306,7 +504,11 @@ void vt_wset_child(struct vt_mm *mm)
       vt_hash_init(&w->row_hash, w->cfg.max_heat_rows);
    }
    w->chunk_shift = 0;
+   w->col_epochs = 1;
    w->nr = 0;
    w->interval = w->cfg.interval;
    vt_memset(&w->last, 0, sizeof w->last);
+   for (uint32_t s = 0; s < w->nr_sims; s++)
+      vt_memset(w->sims[s].last, 0, sizeof w->sims[s].last);
 }
+

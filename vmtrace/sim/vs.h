@@ -179,7 +179,8 @@ struct vs_config {
    bool      oom_stop;               /* --oom=stop */
    bool      hash_keys;              /* --key-map=hash: the core's hashes */
    bool      verbose;                /* -v: what each phase took */
-   uint64_t  swap_pages;             /* 0: unlimited */
+   uint64_t  swap_pages;             /* 0: unlimited, unless no_swap */
+   bool      no_swap;                /* --swap=0: no swap at all */
    struct vt_policy_params params[16];   /* per policy of vt_policies[] */
    double    sample;                 /* 0 or 1: none */
    unsigned  shard_k, shard_n;       /* 1/1: everything */
@@ -215,7 +216,7 @@ unsigned vs_curve_sizes(const struct vs_config *c, uint64_t npages,
 /* Teaching mode (vs_explain.c): the step table of one policy. */
 void vs_explain(FILE *f, const struct vs_stream *s, const struct vt_policy_ops *p,
                 const struct vt_policy_params *params, uint64_t frames, bool anon,
-                uint64_t swap_pages);
+                uint64_t swap_pages, bool no_swap);
 
 /* ---- output (vs_out.c) ---------------------------------------------------- */
 

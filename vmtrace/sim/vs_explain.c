@@ -51,7 +51,7 @@ static vt_u64 next_use(void *ctx, vt_u64 key, vt_u64 now)
 
 void vs_explain(FILE *f, const struct vs_stream *s, const struct vt_policy_ops *p,
                 const struct vt_policy_params *params, uint64_t frames, bool anon,
-                uint64_t swap_pages)
+                uint64_t swap_pages, bool no_swap)
 {
    uint64_t n = s->n;
    /* cell[k * n + i]: frame k's page after reference i (+1; 0: free), with
@@ -61,7 +61,8 @@ void vs_explain(FILE *f, const struct vs_stream *s, const struct vt_policy_ops *
    uint8_t *fault = vs_alloc(n);
    uint64_t *victim = vs_alloc(n * sizeof *victim);   /* page + 1 */
    struct vt_sim_config cfg = { .policy = p, .ram_pages = frames,
-                                .swap_pages = swap_pages, .params = *params };
+                                .swap_pages = swap_pages, .no_swap = no_swap,
+                                .params = *params };
    struct vt_sim *sim = vt_sim_create(&cfg, NULL);
    struct future fut = { s };
    vt_sim_set_future(sim, next_use, &fut);

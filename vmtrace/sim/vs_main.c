@@ -25,7 +25,7 @@ static void usage(FILE *f)
 "  --pages=N,...               RAM sizes in pages (K, M, G: x 1024)\n"
 "  --ram=SIZE,...              RAM sizes in bytes, at least 4K (K, M, G: x 1024)\n"
 "  --frames=N,...              the same as --pages (teaching mode's word)\n"
-"  --swap=SIZE|unlimited       swap for anonymous pages [unlimited]\n"
+"  --swap=SIZE|0|unlimited     swap for anonymous pages (0: none) [unlimited]\n"
 "  --page-kind=file|anon       what the pages of a trace without kinds are [file]\n"
 "  --oom=stop|continue         a simulation out of memory stops, or goes on [stop]\n");
    for (int i = 0; vt_policies[i]; i++)
@@ -212,9 +212,11 @@ static void parse_args(struct cli *c, int argc, char **argv)
       } else if ((v = value(a, "--swap"))) {
          uint64_t b = 0;
          if (strcmp(v, "unlimited") &&
-             (!vt_parse_number(v, 1024, &b) || b < 4096))
-            vs_die("--swap takes a size of at least 4K (K, M, G suffixes) or 'unlimited'");
+             (!vt_parse_number(v, 1024, &b) || (b && b < 4096)))
+            vs_die("--swap takes 0 (no swap), a size of at least 4K (K, M, G suffixes) or "
+                   "'unlimited'");
          cfg->swap_pages = b >> 12;
+         cfg->no_swap = strcmp(v, "unlimited") && !b;
       } else if ((v = value(a, "--page-kind"))) {
          if (strcmp(v, "file") && strcmp(v, "anon"))
             vs_die("--page-kind takes 'file' or 'anon'");
@@ -421,7 +423,7 @@ int main(int argc, char **argv)
             pi++;
          for (unsigned s = 0; s < cfg->nr_sizes; s++)
             vs_explain(stdout, &work[0], cfg->policies[p], &cfg->params[pi], cfg->sizes[s],
-                       cfg->anon, cfg->swap_pages);
+                       cfg->anon, cfg->swap_pages, cfg->no_swap);
       }
    }
    vs_grid(&run);

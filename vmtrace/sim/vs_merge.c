@@ -324,6 +324,8 @@ static void config_from(const struct mfile *f, struct vs_config *c)
          c->curve_sizes[c->nr_curve_sizes++] = v->items[i].u;
    c->curve_points = (unsigned)num(f, o, "curve_points");
    c->swap_pages = num(f, o, "swap_pages");
+   v = jget(o, "no_swap");
+   c->no_swap = v && v->t == J_BOOL && v->b;
    v = jget(o, "page_kind");
    c->anon = v && v->t == J_STR && !strcmp(v->s, "anon");
    v = jget(o, "oom");

@@ -99,7 +99,7 @@ void vs_print_table(FILE *f, const struct vs_run *r)
             continue;
          if (!any) {
             fprintf(f, "Simulated memory (RAM in pages of 4 KiB; swap %s):\n",
-                    c->swap_pages ? "limited" : "unlimited");
+                    c->no_swap ? "none" : c->swap_pages ? "limited" : "unlimited");
             fprintf(f, "  %-8s %9s %9s %9s %9s %9s %9s %9s %9s %5s\n", "policy", "RAM",
                     "minor", "major", "swap-in", "swap-out", "writeback", "refault",
                     "evicted", "OOM");
@@ -275,9 +275,11 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
       json_u64s(f, c->curve_sizes, c->nr_curve_sizes);
    else
       fputs("null", f);
-   fprintf(f, ", \"curve_points\": %u, \"swap_pages\": %llu, \"page_kind\": \"%s\", "
+   fprintf(f, ", \"curve_points\": %u, \"swap_pages\": %llu, \"no_swap\": %s, "
+              "\"page_kind\": \"%s\", "
               "\"oom\": \"%s\", \"sample_rate\": ", c->curve_points,
-           (unsigned long long)c->swap_pages, c->anon ? "anon" : "file",
+           (unsigned long long)c->swap_pages, c->no_swap ? "true" : "false",
+           c->anon ? "anon" : "file",
            c->oom_stop ? "stop" : "continue");
    if (c->sample > 0 && c->sample < 1)
       fprintf(f, "%.17g", c->sample);
@@ -324,11 +326,23 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
       const struct vs_result *x = &r->res[i];
       if (!x->done || x->exact)
          continue;
+      /* swap as the tool's entries give it: "unlimited" and null, "0" and
+         0 for none, or the size and its pages. */
+      char swap[32], swap_pages[24];
+      if (c->no_swap || c->swap_pages) {
+         snprintf(swap, sizeof swap, c->no_swap ? "0" : "%lluK",
+                  (unsigned long long)c->swap_pages * 4);
+         snprintf(swap_pages, sizeof swap_pages, "%llu",
+                  c->no_swap ? 0ULL : (unsigned long long)c->swap_pages);
+      } else {
+         strcpy(swap, "unlimited");
+         strcpy(swap_pages, "null");
+      }
       fprintf(f, "%s\n  {\"job\": %llu, \"trace\": %u, \"policy\": \"%s\", \"ram_pages\": %llu, "
-                 "\"swap_pages\": %llu, \"simulated_pages\": %llu, \"curve_point\": %s, "
-                 "\"references\": %llu, \"faults\": ",
+                 "\"swap\": \"%s\", \"swap_pages\": %s, \"simulated_pages\": %llu, "
+                 "\"curve_point\": %s, \"references\": %llu, \"faults\": ",
               first ? "" : ",", (unsigned long long)i, x->trace, x->policy->name,
-              (unsigned long long)x->pages, (unsigned long long)c->swap_pages,
+              (unsigned long long)x->pages, swap, swap_pages,
               (unsigned long long)x->sim_pages, x->curve_point ? "true" : "false",
               (unsigned long long)x->refs);
       json_faults(f, &x->st);

@@ -134,6 +134,7 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       pi++;
    struct vt_sim_config cfg = {
       .policy = x->policy, .ram_pages = pages, .swap_pages = c->swap_pages,
+      .no_swap = c->no_swap,
       .key_limit = c->hash_keys ? 0 : s->npages, .params = c->params[pi],
    };
    uint64_t m0 = heap_bytes();

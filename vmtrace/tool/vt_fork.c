@@ -113,6 +113,7 @@ void vt_fork_child_hook(ThreadId tid)
    vt_memsim_child();
    vt_signal_child();
    vt_nr_children = 0;
+   vt_progress_child();
    vt_sample_init();
    vt_sample_now();            /* the child's memory at its start */
    vt_child_reset_output();

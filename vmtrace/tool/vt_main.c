@@ -59,6 +59,7 @@ static const struct vt_host_ops host_ops = {
    .invalidate = vt_tlb_invalidate,
    .fault = vt_on_fault,
    .oom = vt_memsim_oom,
+   .sim_fault = vt_sites_sim_fault,
    .flush_hits = host_flush_hits,
    .frames_fork = vt_share_frames_fork,
    .frame_shared = vt_share_frame_shared,
@@ -151,6 +152,15 @@ static void vt_pre_mem_read(CorePart part, ThreadId tid, const HChar *s,
                             Addr a, SizeT len)
 {
    (void)s;
+   /* Valgrind's translator reads the first byte of each superblock it
+      translates (again after a discarded translation): the instruction
+      fetch the client makes there next, not a load (it made the text page
+      a data page of the working set).  A jump to a bad address is an
+      invalid exec access. */
+   if (part == Vg_CoreTranslate) {
+      vt_access_range(a, len, VT_ACC_EXEC);
+      return;
+   }
    /* Inside a system call the kernel reads only what it transfers (and
       /dev/null reads nothing): noted now, charged after the call. */
    if (part == Vg_CoreSysCall && vt_syscall_defer_read(tid, a, len))
@@ -229,6 +239,8 @@ static void vt_post_clo_init(void)
    check_output_path("--vmtrace-out-file", vt_clo.out_file);
    if (vt_clo.cg_out_file)
       check_output_path("--cg-out-file", vt_clo.cg_out_file);
+   if (vt_clo.callgrind_out_file)
+      check_output_path("--callgrind-out-file", vt_clo.callgrind_out_file);
    if (vt_clo.trace_out_file)
       check_output_path("--trace-out-file", vt_clo.trace_out_file);
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {
@@ -241,6 +253,7 @@ static void vt_post_clo_init(void)
                 "is ever swapped\n");
       VG_(exit)(1);
    }
+   vt_options_warn();
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {
       vt_clo.policies[0] = &vt_policy_linux;
       vt_clo.nr_pol = 1;
@@ -260,19 +273,26 @@ static void vt_post_clo_init(void)
    vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {
       struct vt_wset_config wc = {
-         .interval = 1ULL << 14,
+         .interval = VT_SAMPLE_INTERVAL,
          .max_samples = 4096,
+         .epoch = vt_wset_granularity(vt_clo.tau, vt_clo.nr_tau, VT_SAMPLE_INTERVAL),
          .nr_tau = vt_clo.nr_tau,
          .max_heat_rows = vt_clo.heatmap_rows,
+         .max_heat_cols = 2048,
       };
       for (UInt i = 0; i < vt_clo.nr_tau; i++)
          wc.tau[i] = vt_clo.tau[i];
       vt_wset_init(&vt_mm, &wc);
-      vt_sample_init();
    }
    vt_start_time_ms = vt_wall_ms();
    vt_ppid = VG_(getppid)();
    vt_rec_start();
+   vt_progress_init();
+   /* The first sample, the simulations' first periodic tick (NRU, AGING,
+      WSClock), which --timeline=no needs as much: without it the filter
+      absorbed references a tick should have made visible, and the
+      progress line's first look at the clock. */
+   vt_sample_init();
 }
 
 ULong vt_wall_ms(void)
@@ -303,13 +323,16 @@ static Bool fsize_lift(struct vki_rlimit *saved)
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
+   vt_progress_clear();
    struct vki_rlimit fsize;
    Bool lifted = fsize_lift(&fsize);
    vt_sample_final();
    vt_share_refresh();
+   struct vt_written w;
+   vt_write_output(exitcode, &w);       /* first: the summary says where it went */
    if (VG_(clo_verbosity) > 0)
-      vt_print_summary(exitcode);
-   vt_write_output(exitcode);
+      vt_print_summary(exitcode, &w);
+   vt_written_free(&w);
    vt_share_exit();
    vt_rec_end();
    if (lifted)

@@ -6,6 +6,7 @@
 #include "pub_tool_libcassert.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
+#include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "pub_tool_tooliface.h"
 #include "vt_tool.h"
@@ -23,7 +24,35 @@ struct vt_options vt_clo = {
    .nr_tau = 3,
    .tau = { 100000, 1000000, 10000000 },
    .oom_stop = True,
+   .swap_text = "unlimited",
+   .progress_ms = VT_PROGRESS_AUTO,
 };
+
+/* Warnings of the option parsing, printed by vt_options_warn once
+   Valgrind has set up the log (--log-file): before, they would go to
+   stderr. */
+#define MAX_WARNINGS 8
+static HChar *warnings[MAX_WARNINGS];
+static UInt nr_warnings;
+
+static void warn(const HChar *arg, const HChar *what, const HChar *same)
+{
+   if (nr_warnings == MAX_WARNINGS)
+      return;
+   SizeT n = VG_(strlen)(arg) + VG_(strlen)(what) + VG_(strlen)(same) + 64;
+   HChar *w = VG_(malloc)("vt.clo.warn", n);
+   if (VG_(strcmp)(what, same))
+      VG_(snprintf)(w, n, "%s: '%s' is the same as '%s': it runs once", arg, what, same);
+   else
+      VG_(snprintf)(w, n, "%s: '%s' is given twice: it runs once", arg, what);
+   warnings[nr_warnings++] = w;
+}
+
+void vt_options_warn(void)
+{
+   for (UInt i = 0; i < nr_warnings; i++)
+      VG_(umsg)("Warning: %s\n", warnings[i]);
+}
 
 
 /* ---- options ---------------------------------------------------------- */
@@ -35,6 +64,29 @@ static Bool parse_number(const HChar *s, ULong base, ULong *out)
    if (!vt_parse_number(s, base, &v))
       return False;
    *out = v;
+   return True;
+}
+
+/* Seconds with up to three decimals ("5", "0.25"), in milliseconds. */
+static Bool parse_seconds(const HChar *s, ULong *ms)
+{
+   ULong v = 0;
+   UInt decimals = 0;
+   Bool point = False;
+   if (*s < '0' || *s > '9')
+      return False;
+   for (; *s; s++) {
+      if (*s == '.' && !point) {
+         point = True;
+         continue;
+      }
+      if (*s < '0' || *s > '9' || (point && ++decimals > 3) || v > 1000000000ULL)
+         return False;
+      v = v * 10 + (ULong)(*s - '0');
+   }
+   for (; decimals < 3; decimals++)
+      v *= 10;
+   *ms = v;
    return True;
 }
 
@@ -82,22 +134,53 @@ static void parse_taus(const HChar *arg, const HChar *list)
          VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
                               "(e.g. 100k, 1M)\n", items[i]);
    vt_clo.nr_tau = n;
+   /* Every window is honoured to the end of the run at a granularity of
+      at most a sixteenth of the smallest (vt_wset_granularity), or
+      refused here. */
+   if (!vt_wset_granularity(vt_clo.tau, n, VT_SAMPLE_INTERVAL)) {
+      ULong lo = ~0ULL, hi = 0;
+      for (UInt i = 0; i < n; i++) {
+         lo = vt_clo.tau[i] < lo ? vt_clo.tau[i] : lo;
+         hi = vt_clo.tau[i] > hi ? vt_clo.tau[i] : hi;
+      }
+      if (lo < 16 * VT_WSET_MIN_EPOCH)
+         VG_(fmsg_bad_option)(arg, "a window of %llu instructions is too short: the working "
+                              "set is counted in epochs of a sixteenth of the smallest window, "
+                              "at least %u instructions, so windows start at %u\n",
+                              lo, VT_WSET_MIN_EPOCH, 16 * VT_WSET_MIN_EPOCH);
+      ULong g = vt_wset_granularity(&lo, 1, VT_SAMPLE_INTERVAL);
+      VG_(fmsg_bad_option)(arg, "windows from %llu to %llu instructions: the working set "
+                           "is counted in epochs of %llu instructions (a sixteenth of the "
+                           "smallest window, at most %llu), and a window may span at most "
+                           "%u of them, %llu instructions\n", lo, hi, g,
+                           VT_SAMPLE_INTERVAL, VT_WSET_MAX_EPOCHS,
+                           g * VT_WSET_MAX_EPOCHS);
+   }
 }
 
-/* --ram=256M,1G: page counts of the simulations' RAM sizes. */
-static void parse_sizes(const HChar *arg, const HChar *list, ULong *out,
-                        UInt *n_out)
+/* --ram=256M,1G: page counts of the simulations' RAM sizes, and the
+   sizes as written (the log and the files show them so).  A size given
+   twice (1M,1024K) runs once. */
+static void parse_sizes(const HChar *arg, const HChar *list)
 {
    HChar items[MAX_ITEMS][32];
-   UInt n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "256M,1G");
+   UInt n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "256M,1G"), k = 0;
    for (UInt i = 0; i < n; i++) {
       ULong b = 0;
       if (!parse_size(items[i], &b) || b < 4096)
          VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
                               "suffixes are powers of 1024)\n", items[i]);
-      out[i] = b >> VT_PAGE_SHIFT;
+      UInt j = 0;
+      while (j < k && vt_clo.ram_pages[j] != b >> VT_PAGE_SHIFT)
+         j++;
+      if (j < k) {
+         warn(arg, items[i], vt_clo.ram_text[j]);
+         continue;
+      }
+      vt_clo.ram_pages[k] = b >> VT_PAGE_SHIFT;
+      vt_clo.ram_text[k++] = VG_(strdup)("vt.clo.ram", items[i]);
    }
-   *n_out = n;
+   vt_clo.nr_ram = k;
 }
 
 /* --policy=lru,clock or all (every policy that runs online). */
@@ -112,8 +195,8 @@ static void parse_policies(const HChar *arg, const HChar *list)
       return;
    }
    HChar items[MAX_ITEMS][32];
-   n = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "lru,clock,linux");
-   for (UInt i = 0; i < n; i++) {
+   UInt given = split_list(arg, list, items, VT_MAX_SIMS_PER_LIST, "lru,clock,linux");
+   for (UInt i = 0; i < given; i++) {
       const struct vt_policy_ops *ops = vt_policy_find(items[i]);
       if (!ops)
          VG_(fmsg_bad_option)(arg, "unknown policy '%s' (fifo, lru, lfu, random, "
@@ -122,7 +205,13 @@ static void parse_policies(const HChar *arg, const HChar *list)
       if (ops->needs & VT_POL_FUTURE)
          VG_(fmsg_bad_option)(arg, "policy '%s' needs the future: it runs only "
                               "in offline replay of a recorded trace\n", items[i]);
-      vt_clo.policies[i] = ops;
+      UInt j = 0;
+      while (j < n && vt_clo.policies[j] != ops)
+         j++;
+      if (j < n)
+         warn(arg, items[i], items[i]);      /* lru,lru: one simulation */
+      else
+         vt_clo.policies[n++] = ops;
    }
    vt_clo.nr_pol = n;
 }
@@ -217,6 +306,9 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if (VG_STR_CLO(arg, "--cg-out-file", vt_clo.cg_out_file)) {
       if (!vt_clo.cg_out_file[0])
          VG_(fmsg_bad_option)(arg, "the file name is empty\n");
+   } else if (VG_STR_CLO(arg, "--callgrind-out-file", vt_clo.callgrind_out_file)) {
+      if (!vt_clo.callgrind_out_file[0])
+         VG_(fmsg_bad_option)(arg, "the file name is empty\n");
    } else if (VG_STR_CLO(arg, "--fault-stack-depth", size_arg)) {
       ULong d = 0;
       if (!parse_count(size_arg, &d) || d > 64)
@@ -232,15 +324,17 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if (VG_STR_CLO(arg, "--ws-tau", size_arg)) {
       parse_taus(arg, size_arg);
    } else if (VG_STR_CLO(arg, "--ram", size_arg)) {
-      parse_sizes(arg, size_arg, vt_clo.ram_pages, &vt_clo.nr_ram);
+      parse_sizes(arg, size_arg);
    } else if (VG_STR_CLO(arg, "--swap", size_arg)) {
+      /* 0: no swap at all (the commonest setup); unlimited: never full */
       ULong b = 0;
-      if (!VG_(strcmp)(size_arg, "unlimited"))
-         b = 0;
-      else if (!parse_size(size_arg, &b) || b < 4096)
-         VG_(fmsg_bad_option)(arg, "--swap takes a size of at least 4K (K, M, G "
-                              "suffixes) or 'unlimited'\n");
+      if (VG_(strcmp)(size_arg, "unlimited") &&
+          (!parse_size(size_arg, &b) || (b && b < 4096)))
+         VG_(fmsg_bad_option)(arg, "--swap takes 0 (no swap), a size of at least 4K "
+                              "(K, M, G suffixes) or 'unlimited'\n");
       vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
+      vt_clo.no_swap = VG_(strcmp)(size_arg, "unlimited") && b == 0;
+      vt_clo.swap_text = size_arg;
       vt_clo.swap_given = True;
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
@@ -257,6 +351,14 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       if (!parse_count(size_arg, &v) || v > 65536)
          VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
       vt_clo.readahead_pages = (UInt)v;
+   } else if VG_XACT_CLO(arg, "--progress=auto", vt_clo.progress_ms, VT_PROGRESS_AUTO) {
+   } else if VG_XACT_CLO(arg, "--progress=no", vt_clo.progress_ms, 0) {
+   } else if (VG_STR_CLO(arg, "--progress", size_arg)) {
+      ULong ms = 0;
+      if (!parse_seconds(size_arg, &ms) || ms == 0 || ms > 86400000)
+         VG_(fmsg_bad_option)(arg, "--progress takes a number of seconds (e.g. 10 or "
+                              "0.5, at most a day), 'auto' or 'no'\n");
+      vt_clo.progress_ms = (UInt)ms;
    } else if VG_BOOL_CLO(arg, "--timeline", vt_clo.timeline) {
    } else if VG_BOOL_CLO(arg, "--zero-page", vt_clo.zero_page) {
    } else if VG_BOOL_CLO(arg, "--fast-path", vt_clo.fast_path) {
@@ -289,9 +391,15 @@ void vt_print_usage(void)
 "                                and mapping change, for vmtrace-sim [none]\n"
 "    --cg-out-file=<file>        also write faults per source line in\n"
 "                                Cachegrind's format (cg_annotate) [none]\n"
+"    --callgrind-out-file=<file> also write faults per function with their\n"
+"                                callers in Callgrind's format\n"
+"                                (callgrind_annotate, KCachegrind) [none]\n"
+"    --progress=<seconds>|auto|no  a progress line every so many seconds\n"
+"                                (instructions, faults, resident pages);\n"
+"                                auto: every 2 s if the log is a terminal [auto]\n"
 "  simulated memory (every --policy runs with every --ram size):\n"
 "    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
-"    --swap=<size>|unlimited     swap space [unlimited]\n"
+"    --swap=<size>|0|unlimited   swap space; 0: none [unlimited]\n"
 "    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
 "                                wsclock linux arc [linux]\n"
 "    --oom=stop|continue         a simulation out of memory stops [stop]\n"

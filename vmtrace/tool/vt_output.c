@@ -162,10 +162,10 @@ static void write_totals(struct vt_out *o, const struct out_ctx *c)
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
    vt_out_fmt(o, ", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "
-                 "\"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
+                 "\"peak_resident_at\": %llu, \"page_tables\": {\"pgd\": %llu, \"pud\": %llu, \"pmd\": %llu, "
                  "\"pte\": %llu, \"peak\": {\"pgd\": %llu, \"pud\": %llu, "
                  "\"pmd\": %llu, \"pte\": %llu}}}",
-              vt_mm.rss, vt_mm.peak_rss, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
+              vt_mm.rss, vt_mm.peak_rss, vt_mm.peak_rss_at, vt_mm.nr_pt[0], vt_mm.nr_pt[1],
               vt_mm.nr_pt[2], vt_mm.nr_pt[3], vt_mm.peak_pt[0], vt_mm.peak_pt[1],
               vt_mm.peak_pt[2], vt_mm.peak_pt[3]);
 }
@@ -290,7 +290,8 @@ static void write_timeline(struct vt_out *o, const struct out_ctx *c)
    (void)c;
    const struct vt_wset *w = vt_mm.ws;
    UInt n = w->nr;
-   vt_out_fmt(o, "\"timeline\": {\"interval\": %llu, ", w->interval);
+   vt_out_fmt(o, "\"timeline\": {\"interval\": %llu, \"epoch\": %llu, ", w->interval,
+              w->cfg.epoch);
    vt_out_u64s(o, "t", w->t, n);
    vt_out_str(o, ",\n  ");
    vt_out_u64s(o, "wall_ms", w->wall_ms, n);
@@ -314,13 +315,31 @@ static void write_timeline(struct vt_out *o, const struct out_ctx *c)
    }
    vt_out_str(o, "},\n  \"wss\": [");
    for (UInt i = 0; i < w->cfg.nr_tau; i++) {
-      vt_out_fmt(o, "%s{\"tau\": %llu, ", i ? ",\n    " : "\n    ", w->cfg.tau[i]);
+      vt_out_fmt(o, "%s{\"tau\": %llu, \"window\": %llu, ", i ? ",\n    " : "\n    ",
+                 w->cfg.tau[i], w->win[i] * w->cfg.epoch);
       vt_out_u64s(o, "code", w->ws_code[i], n);
       vt_out_str(o, ", ");
       vt_out_u64s(o, "data", w->ws_data[i], n);
       vt_out_str(o, "}");
    }
-   vt_out_str(o, "]}");
+   vt_out_str(o, "]");
+   /* Each simulation's figures, in the order of the simulations section. */
+   if (vt_mm.nr_sims) {
+      vt_out_str(o, ",\n  \"simulations\": [");
+      for (UInt s = 0; s < vt_mm.nr_sims; s++) {
+         vt_out_str(o, s ? ",\n    {" : "\n    {");
+         for (Int k = 0; k < VT_NR_SS; k++) {
+            vt_out_str(o, k ? ", " : "");
+            if (s < w->nr_sims)
+               vt_out_u64s(o, vt_sim_series_names[k], w->sims[s].col[k], n);
+            else
+               vt_out_fmt(o, "\"%s\": []", vt_sim_series_names[k]);
+         }
+         vt_out_str(o, "}");
+      }
+      vt_out_str(o, "]");
+   }
+   vt_out_str(o, "}");
 }
 
 /* The start address of a heatmap row's mapping, for the row order. */
@@ -331,15 +350,32 @@ static vt_addr heat_row_start(const struct vt_heat_row *r)
    return vt_mm.maps[r->mapping] ? vt_mm.maps[r->mapping]->start : 0;
 }
 
-/* The heatmap in at most 256 time buckets of whole samples. */
-static void write_heatmap(struct vt_out *o, const struct out_ctx *c)
+/* A row's columns as runs of non-zero counts: [first column, counts...]. */
+static void out_heat_cells(struct vt_out *o, const vt_u64 *cnt, UInt ncols)
+{
+   vt_out_str(o, "\"cells\": [");
+   Bool first_run = True;
+   for (UInt k = 0; k < ncols;) {
+      if (!cnt[k]) {
+         k++;
+         continue;
+      }
+      vt_out_fmt(o, "%s[%u", first_run ? "" : ", ", k);
+      first_run = False;
+      for (; k < ncols && cnt[k]; k++)
+         vt_out_fmt(o, ",%llu", cnt[k]);
+      vt_out_str(o, "]");
+   }
+   vt_out_str(o, "]");
+}
+
+/* The heatmap: rows in address order, each with its columns' page-epochs
+   (docs/output-format.md, "heat"). */
+static void write_heat(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
    const struct vt_wset *w = vt_mm.ws;
-   UInt n = w->nr, per = 1;
-   while ((n + per - 1) / per > 256)
-      per *= 2;
-   UInt buckets = (n + per - 1) / per;
+   UInt ncols = vt_wset_heat_cols(&vt_mm);
    /* Rows in address order: by mapping start, then chunk. */
    UInt *order = VT_CALLOC("vt.heat", w->nr_rows ? w->nr_rows : 1, sizeof *order);
    for (UInt i = 0; i < w->nr_rows; i++)
@@ -352,34 +388,27 @@ static void write_heatmap(struct vt_out *o, const struct out_ctx *c)
             break;
          UInt t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
       }
-   vt_out_fmt(o, "\"heatmap\": {\"t_step\": %llu, \"buckets\": %u, \"rows\": [",
-              w->interval * per, buckets);
+   vt_out_fmt(o, "\"heat\": {\"epoch\": %llu, \"column_epochs\": %llu, \"columns\": %u, "
+                 "\"last_epochs\": %llu, \"chunk_pages\": %llu, \"rows\": [",
+              w->cfg.epoch, w->col_epochs, ncols,
+              vt_wset_heat_col_epochs(&vt_mm, ncols - 1), 1ULL << w->chunk_shift);
    for (UInt i = 0; i < w->nr_rows; i++) {
       const struct vt_heat_row *r = &w->rows[order[i]];
+      vt_out_str(o, i ? ",\n    {" : "\n    {");
       if (r->mapping == VT_HEAT_OTHER) {
-         vt_out_fmt(o, "%s{\"start\": 0, \"end\": 0, \"mapping\": null}", i ? ", " : "");
-         continue;
+         vt_out_str(o, "\"start\": 0, \"end\": 0, \"mapping\": null, ");
+      } else {
+         const struct vt_mapping *m = vt_mm.maps[r->mapping];
+         vt_addr base = m ? (m->start & VT_PAGE_MASK) : 0;
+         vt_addr s = base + ((r->chunk << w->chunk_shift) << VT_PAGE_SHIFT);
+         vt_addr e = s + ((1ULL << w->chunk_shift) << VT_PAGE_SHIFT);
+         if (m && e > m->end && s < m->end)
+            e = m->end;
+         vt_out_fmt(o, "\"start\": %llu, \"end\": %llu, \"mapping\": %u, ", s, e,
+                    r->mapping);
       }
-      const struct vt_mapping *m = vt_mm.maps[r->mapping];
-      vt_addr base = m ? (m->start & VT_PAGE_MASK) : 0;
-      vt_addr s = base + ((r->chunk << w->chunk_shift) << VT_PAGE_SHIFT);
-      vt_addr e = s + ((1ULL << w->chunk_shift) << VT_PAGE_SHIFT);
-      if (m && e > m->end && s < m->end)
-         e = m->end;
-      vt_out_fmt(o, "%s{\"start\": %llu, \"end\": %llu, \"mapping\": %u}", i ? ", " : "",
-                 s, e, r->mapping);
-   }
-   vt_out_str(o, "],\n  \"counts\": [");
-   Bool first = True;
-   for (UInt i = 0; i < w->nr_rows; i++) {
-      const uint32_t *cnt = w->rows[order[i]].counts;
-      for (UInt b = 0; b < buckets; b++) {
-         ULong sum = 0;
-         for (UInt k = b * per; k < (b + 1) * per && k < n; k++)
-            sum += cnt[k];
-         vt_out_fmt(o, first ? "%llu" : ",%llu", sum);
-         first = False;
-      }
+      out_heat_cells(o, r->counts, ncols);
+      vt_out_str(o, "}");
    }
    vt_out_str(o, "]}");
    VG_(free)(order);
@@ -411,7 +440,7 @@ static void write_fault_sites(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
    vt_out_str(o, "\"fault_sites\": [");
-   vt_sites_write_json(o);
+   vt_sites_write_json(o, 0);
    vt_out_str(o, "]");
 }
 
@@ -424,7 +453,7 @@ static void write_simulations(struct vt_out *o, const struct out_ctx *c)
 }
 
 static Bool have_timeline(void) { return vt_mm.ws != NULL; }
-static Bool have_heatmap(void) { return vt_mm.ws && vt_clo.heatmap_rows; }
+static Bool have_heat(void) { return vt_mm.ws && vt_clo.heatmap_rows; }
 static Bool have_simulations(void) { return vt_mm.nr_sims != 0; }
 
 /* The sections in the order they are written, each present unless its
@@ -441,15 +470,17 @@ static const struct section {
    { write_mappings, NULL },      { write_vmas, NULL },
    { write_phases, NULL },        { write_labels, NULL },
    { write_invalid, NULL },       { write_timeline, have_timeline },
-   { write_heatmap, have_heatmap }, { write_fault_sites, NULL },
+   { write_heat, have_heat }, { write_fault_sites, NULL },
    { write_simulations, have_simulations },
 };
 
-void vt_write_output(Int exitcode)
+void vt_write_output(Int exitcode, struct vt_written *w)
 {
    struct out_ctx c = { exitcode, vt_wall_ms(), 0, 0 };
    HChar *name = vt_image_file_name("--vmtrace-out-file", vt_clo.out_file, vt_exec_pending);
    struct vt_out *o = vt_out_open(name, "vmtrace output file");
+   VG_(memset)(w, 0, sizeof *w);
+   w->out = name;
    if (o) {
       vt_share_pss(&c.pss_x1000, &c.uss);
       vt_out_str(o, "{\n");
@@ -463,10 +494,27 @@ void vt_write_output(Int exitcode)
          sections[i].write(o, &c);
       }
       vt_out_str(o, "\n}\n");
-      if (vt_out_close(o, "vmtrace output file") && VG_(clo_verbosity) > 1)
-         VG_(umsg)("Output written to %s\n", name);
+      w->out_ok = vt_out_close(o, "vmtrace output file");
    }
-   if (!vt_exec_pending)
-      vt_sites_write_cg();
-   VG_(free)(name);
+   /* The Cachegrind and Callgrind files have no .execN names: the image
+      that calls execve leaves them to the program it becomes. */
+   if (vt_exec_pending)
+      return;
+   if (vt_clo.cg_out_file) {
+      w->cg = VG_(expand_file_name)("--cg-out-file", vt_clo.cg_out_file);
+      w->cg_ok = vt_sites_write_cg(w->cg);
+   }
+   if (vt_clo.callgrind_out_file) {
+      w->callgrind = VG_(expand_file_name)("--callgrind-out-file", vt_clo.callgrind_out_file);
+      w->callgrind_ok = vt_sites_write_callgrind(w->callgrind);
+   }
+}
+
+void vt_written_free(struct vt_written *w)
+{
+   VG_(free)(w->out);
+   if (w->cg)
+      VG_(free)(w->cg);
+   if (w->callgrind)
+      VG_(free)(w->callgrind);
 }

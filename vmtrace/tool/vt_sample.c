@@ -1,22 +1,29 @@
-/* vt_sample.c: when samples of the timeline are taken.  On the virtual
-   clock every interval (the core's vt_wset_next), checked at the entry of
-   every superblock (vt_instrument.c's add_sample_check); between them at
-   fork, so a process blocked in waitpid shows its sharing, and at the end.
-   The simulations' periodic work (NRU resets, AGING shifts) is scheduled
-   here too.
+/* vt_sample.c: when samples of the timeline are taken and epochs of the
+   working set begin.  On the virtual clock: samples every interval (the
+   core's vt_wset_next, which grows as samples merge), epochs every
+   vt_wset_config.epoch instructions (vt_wset_next_epoch, fixed), both
+   checked at the entry of every superblock (vt_instrument.c's
+   add_sample_check); samples also between them at fork, so a process
+   blocked in waitpid shows its sharing, and at the end.  The simulations'
+   periodic work (NRU resets, AGING shifts) is scheduled here too.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_libcassert.h"
 #include "vt_tool.h"
 
-/* Closes samples whose end the clock has passed (vt_next_sample), and
-   flushes the filter so each page's first reference in the new sample
-   reaches the simulator (the working set and heatmap need exactly that). */
+/* The next clock at which vt_sample_tick must run.  After a new epoch
+   the filter is flushed, so each page's first reference in it reaches the
+   simulator (the working set and the heatmap count exactly those). */
 ULong vt_next_sample = ~0ULL;
 
 static ULong next_wset_sample(void)
 {
    return vt_clo.timeline ? vt_wset_next(&vt_mm) : ~0ULL;
+}
+
+static ULong next_epoch(void)
+{
+   return vt_clo.timeline ? vt_wset_next_epoch(&vt_mm) : ~0ULL;
 }
 
 /* Closes the open sample at the current clock, at wall-clock time wall_ms. */
@@ -29,28 +36,40 @@ static void take_sample(ULong wall_ms)
    vt_wset_sample(&vt_mm, vt_insns, &h);
 }
 
-/* The next time vt_sample_tick must run: a sample boundary or a tick of a
-   simulation's periodic work, whichever comes first. */
+/* The next time vt_sample_tick must run: a sample boundary, an epoch's,
+   a tick of a simulation's periodic work or a look at the wall clock for
+   the progress line, whichever comes first. */
 void vt_sample_init(void)
 {
    vt_next_sample = next_wset_sample();
+   if (next_epoch() < vt_next_sample)
+      vt_next_sample = next_epoch();
    if (vt_mm.nr_sims && vt_memsim_next_tick() < vt_next_sample)
       vt_next_sample = vt_memsim_next_tick();
+   if (vt_progress_next < vt_next_sample)
+      vt_next_sample = vt_progress_next;
 }
 
 void vt_sample_tick(void)
 {
+   if (vt_insns >= vt_progress_next)
+      vt_progress_tick();             /* prints nothing into any figure */
    /* The simulations' periodic work (NRU resets, aging) first: it clears
       referenced bits, and references from now on must reach them. */
    if (vt_mm.nr_sims && vt_insns >= vt_memsim_next_tick())
       vt_memsim_advance(vt_insns);
-   Bool sampled = False;
-   while (vt_insns >= next_wset_sample()) {
-      sampled = True;
+   while (vt_insns >= next_wset_sample())
       take_sample(vt_wall_ms());
+   /* After the samples: a regular sample closes the epoch that ends with
+      it (the interval is a multiple of the epoch), and its working set is
+      that of the epochs up to there. */
+   Bool flush = False;
+   if (vt_insns >= next_epoch()) {
+      flush = True;
+      vt_wset_epoch(&vt_mm, vt_insns);
    }
    vt_sample_init();
-   if (sampled)
+   if (flush)
       vt_filter_flush(&vt_flt);
 }
 
@@ -79,7 +98,6 @@ void vt_sample_now_at(ULong wall_ms)
       return;
    close_sample(wall_ms);
    vt_sample_init();
-   vt_filter_flush(&vt_flt);     /* a new sample: first references must be seen */
 }
 
 /* Around a system call that may keep the process waiting (wait4, a
@@ -118,7 +136,6 @@ void vt_sample_resume(ULong wall_ms)
 {
    take_sample(wall_ms);
    vt_sample_init();
-   vt_filter_flush(&vt_flt);
 }
 
 void vt_sample_now(void)

@@ -71,6 +71,7 @@ void vt_signal_fatal(Int sig, Bool forced)
    if (disposition[sig] > 1 && !forced)
       return;                          /* its handler runs */
    vt_fatal_signal = sig;
+   vt_progress_clear();                /* before Valgrind says why it ends */
 }
 
 /* A handler of the client's takes the signal: it does not kill. */
@@ -107,6 +108,7 @@ void vt_signal_exit(Int code, Bool whole_process)
       return;
    vt_exit_code = code & 0xff;
    vt_exit_seen = True;
+   vt_progress_clear();                /* before Valgrind's last lines */
 }
 
 /* rt_sigaction(sig, act, oldact) succeeded: act points to the client's

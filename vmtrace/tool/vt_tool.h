@@ -26,12 +26,16 @@ struct vt_options {
    /* simulated memory */
    UInt         nr_ram, nr_pol;
    ULong        ram_pages[VT_MAX_SIMS_PER_LIST];
-   ULong        swap_pages;          /* 0: unlimited */
+   const HChar *ram_text[VT_MAX_SIMS_PER_LIST];   /* as the user wrote them */
+   ULong        swap_pages;          /* 0: unlimited, unless no_swap */
+   Bool         no_swap;             /* --swap=0 */
+   const HChar *swap_text;           /* as written, or "unlimited" */
    Bool         swap_given;
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
+   const HChar *callgrind_out_file; /* NULL: none */
    const HChar *trace_out_file;     /* NULL: none */
    UInt         fault_stack_depth;
    Bool         timeline;
@@ -44,13 +48,18 @@ struct vt_options {
    UInt         readahead_pages;
    Bool         fast_path;
    Bool         collect_atstart;
+   UInt         progress_ms;         /* 0: none; VT_PROGRESS_AUTO */
    Int          verbose;
 };
+#define VT_PROGRESS_AUTO (~0u)    /* every 2 s if the log is a terminal */
 extern struct vt_options vt_clo;
 /* vt_options.c */
 Bool vt_process_cmd_line_option(const HChar *arg);
 void vt_print_usage(void);
 void vt_print_debug_usage(void);
+/* What option parsing had to say (a duplicate dropped): printed once the
+   log is set up. */
+void vt_options_warn(void);
 /* The parameters of a policy: its declared defaults, as options set them. */
 const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 
@@ -162,8 +171,11 @@ void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 ULong  vt_share_dup(void);
 Bool   vt_share_logging(void);
 
-/* vt_sites.c: fault sites and the Cachegrind-format file */
-void vt_sites_record(enum vt_fault_class cls);
+/* vt_sites.c: fault sites (sim 0: the unlimited model; k: simulation
+   k - 1) and the Cachegrind-format file */
+void vt_sites_record(UInt sim, enum vt_fault_class cls);
+void vt_sites_sim_fault(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr,
+                        enum vt_fault_class cls);
 UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep);
 
 /* vt_memsim.c */
@@ -172,12 +184,26 @@ void  vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
 ULong vt_memsim_next_tick(void);
 void  vt_memsim_advance(ULong now);
 void  vt_memsim_child(void);
-void  vt_memsim_summary(void);
+void  vt_memsim_summary(Bool verbose);
 void  vt_memsim_write_json(struct vt_out *o);
-void vt_sites_write_json(struct vt_out *o);
-void vt_sites_write_cg(void);
+UInt  vt_memsim_count(void);
+/* "POLICY.RAM" of simulation i (RAM as --ram wrote it), in buf. */
+const HChar *vt_memsim_name(UInt i, HChar *buf, SizeT size);
+void vt_sites_write_json(struct vt_out *o, UInt sim);
+Bool vt_sites_write_cg(const HChar *name);
+Bool vt_sites_write_callgrind(const HChar *name);
+/* The model's (sim 0) or a simulation's faults per source line, the first
+   max printed; returns the number of lines with faults. */
+UInt vt_sites_print_lines(UInt sim, UInt max, const HChar *indent);
 void vt_sites_child(void);
+/* vt_progress.c: the progress line (--progress) */
+extern ULong vt_progress_next;     /* when vt_sample_tick calls vt_progress_tick */
+void vt_progress_init(void);
+void vt_progress_tick(void);
+void vt_progress_child(void);
+void vt_progress_clear(void);
 /* vt_sample.c */
+#define VT_SAMPLE_INTERVAL (1ULL << 14)   /* the first sample's length */
 extern ULong vt_next_sample;
 void vt_sample_tick(void);
 void vt_sample_init(void);
@@ -208,7 +234,14 @@ void vt_out_faults(struct vt_out *o, const struct vt_counts *c);
 void vt_out_stack(struct vt_out *o, DiEpoch ep, const Addr *ips, UInt n);
 const HChar *vt_acc_name(Int acc);
 void vt_perms_str(uint32_t vm_flags, HChar *buf);
-void vt_write_output(Int exitcode);
+/* What vt_write_output wrote, for the summary: names (NULL: not asked
+   for) and whether each was written whole. */
+struct vt_written {
+   HChar *out, *cg, *callgrind;
+   Bool   out_ok, cg_ok, callgrind_ok;
+};
+void vt_write_output(Int exitcode, struct vt_written *w);
+void vt_written_free(struct vt_written *w);
 extern ULong vt_start_time_ms;
 
 /* vt_summary.c: the log */
@@ -227,6 +260,6 @@ extern struct vt_invalid_rec vt_invalid_recs[VT_MAX_INVALID_RECS];
 extern UInt vt_nr_invalid_recs;
 void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason);
-void vt_print_summary(Int exitcode);
+void vt_print_summary(Int exitcode, const struct vt_written *w);
 void vt_finish(Int exitcode);
 #endif

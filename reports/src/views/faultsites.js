@@ -4,6 +4,8 @@
 
 var M = require('../model');
 var plain = require('../plain');
+var flame = require('../flame');
+var F = require('../format');
 
 function html(p, d) {
   var h = p.h;
@@ -25,6 +27,62 @@ function html(p, d) {
     p.clear(holder).appendChild(p.table(spec, { limit: 50, empty: 'no fault sites recorded' }));
   };
   select.addEventListener('change', draw);
+  draw();
+  if (p.win && p.win.flameChartJs && d.fault_sites.length) icicle(p, sec, d);
+}
+
+// The stacks as an icicle (flame-chart-js): the outermost frames at the
+// top, each frame as wide as the faults taken under it; by function or by
+// source line, all classes or one. Clicking a frame names it below.
+function icicle(p, sec, d) {
+  var h = p.h;
+  sec.appendChild(h('h3', null, 'Fault stacks as an icicle'));
+  sec.appendChild(h('p', { class: 'note' }, 'The recorded stacks merged from the outermost ' +
+    'frame (top) inwards: a frame is as wide as the faults taken in it and in what it called. ' +
+    'Frames without debug information keep their object\'s name. Scroll to zoom, drag to ' +
+    'move, click a frame for its figures.'));
+  var classes = [];
+  d.fault_sites.forEach(function (s) {
+    if (classes.indexOf(s['class']) < 0) classes.push(s['class']);
+  });
+  var cls = h('select', { 'aria-label': 'icicle fault class', id: 'flame-class' },
+    [h('option', { value: '' }, 'all classes')].concat(classes.map(function (c) {
+      return h('option', { value: c }, c);
+    })));
+  var by = h('select', { 'aria-label': 'icicle frames', id: 'flame-by' },
+    [h('option', { value: 'fn' }, 'by function'),
+      h('option', { value: 'line' }, 'by source line')]);
+  sec.appendChild(h('label', { class: 'filter' }, ['class ', cls, ' frames ', by]));
+  var el = h('div', { class: 'chart', id: 'chart-flame' });
+  sec.appendChild(el);
+  var info = h('p', { class: 'note', id: 'flame-info' }, 'Click a frame.');
+  sec.appendChild(info);
+  var width = p.width(sec) - 20;
+  var chart = null;
+  var tree = null;
+  var draw = function () {
+    tree = flame.build(d.fault_sites, cls.value, by.value === 'line');
+    var rows = flame.depth(tree);
+    var canvas = h('canvas');
+    canvas.width = width;
+    canvas.height = Math.min(720, 130 + rows * 17);
+    p.clear(el).appendChild(canvas);
+    chart = new p.win.flameChartJs.FlameChart({
+      canvas: canvas,
+      data: flame.toNodes(tree),
+      settings: { options: { timeUnits: ' faults' } }
+    });
+    chart.on('select', function (ev) {
+      var node = ev && ev.node ? ev.node.source || ev.node : null;
+      if (!node) { info.textContent = 'Click a frame.'; return; }
+      info.textContent = node.name + ': ' + F.int(node.duration) + ' faults (' +
+        (tree.value ? (100 * node.duration / tree.value).toFixed(1) : '0') + ' % of ' +
+        F.int(tree.value) + ')';
+    });
+    if (p.win) p.win.__vmtraceFlame = { tree: tree, chart: chart, canvas: canvas };
+  };
+  cls.addEventListener('change', draw);
+  by.addEventListener('change', draw);
   draw();
 }
 

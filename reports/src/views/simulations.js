@@ -1,7 +1,10 @@
 'use strict';
-// Policy comparison: faults against RAM size per replacement policy, and every
-// figure of every simulation (files with simulations).
+// Policy comparison: faults against RAM size per replacement policy, each
+// simulation over time (its memory as free shows it, its faults and paging
+// as vmstat does), and every figure of every simulation (files with
+// simulations).
 
+var F = require('../format');
 var M = require('../model');
 var charts = require('../charts');
 var plain = require('../plain');
@@ -10,18 +13,81 @@ function html(p, d) {
   var h = p.h;
   var t = M.simulationTable(d);
   var sec = p.section('simulations', t.title, t.note);
-  var spec = charts.policySpec(d);
-  if (spec && p.uPlot) {
-    sec.appendChild(h('h3', null, spec.title));
-    var el = h('div', { class: 'chart', id: spec.id });
-    sec.appendChild(el);
-    p.plots.push(charts.makeChart(el, spec, p.ps, p.uPlot, p.width(sec) - 20));
+  // The miss-ratio view: faults and major faults against RAM (log, log),
+  // and faults relative to LRU; the exact curves of vmtrace-sim files given
+  // with this one drawn over them.
+  var curves = (p.viewer && p.viewer.curves) || [];
+  var specs = [charts.policySpec(d, 'total', curves), charts.policySpec(d, 'major', curves),
+    charts.relativeSpec(d, curves)].filter(Boolean);
+  if (p.win) p.win.__vmtracePolicyCharts = [];
+  if (p.uPlot) {
+    specs.forEach(function (spec) {
+      sec.appendChild(h('h3', null, spec.title));
+      sec.appendChild(h('p', { class: 'note' }, spec.note));
+      var el = h('div', { class: 'chart', id: spec.id });
+      sec.appendChild(el);
+      var u = charts.makeChart(el, spec, p.ps, p.uPlot, p.width(sec) - 20);
+      p.plots.push(u);
+      if (p.win) p.win.__vmtracePolicyCharts.push({ id: spec.id, spec: spec, plot: u });
+    });
   }
+  if (p.uPlot && charts.simSeries(d, charts.defaultSim(d))) overTime(p, sec, d);
   sec.appendChild(p.table(t));
+  var st = M.stoppedTable(d);
+  if (st) {
+    sec.appendChild(h('h3', null, st.title));
+    sec.appendChild(h('p', { class: 'note' }, st.note));
+    sec.appendChild(p.table(st));
+  }
+}
+
+// One simulation at a time, picked in a list (first: the one with the most
+// major faults).
+function overTime(p, sec, d) {
+  var h = p.h;
+  sec.appendChild(h('h3', null, 'Each simulation over time'));
+  var select = h('select', { 'aria-label': 'simulation', id: 'sim-select' },
+    d.simulations.map(function (s, i) {
+      return h('option', { value: String(i) }, s.policy + ', ' + F.int(s.ram_pages) + ' pages (' +
+          F.bytes(s.ram_pages * p.ps) + ')' + ', ' + F.int(s.faults.major) + ' major faults');
+    }));
+  select.value = String(charts.defaultSim(d));
+  sec.appendChild(h('label', { class: 'filter' }, ['simulation ', select]));
+  var holder = h('div');
+  sec.appendChild(holder);
+  var mine = [];
+  var draw = function () {
+    mine.forEach(function (u) {
+      var k = p.plots.indexOf(u);
+      if (k >= 0) p.plots.splice(k, 1);
+      u.destroy();
+    });
+    mine = [];
+    p.clear(holder);
+    var i = Number(select.value);
+    var specs = [charts.simMemorySpec(d, i), charts.simActivitySpec(d, i)].filter(Boolean);
+    var linker = new charts.Linker();
+    if (p.win) p.win.__vmtraceSimCharts = [];
+    specs.forEach(function (s) {
+      holder.appendChild(h('h3', null, s.title));
+      holder.appendChild(h('p', { class: 'note' }, s.note));
+      var el = h('div', { class: 'chart', id: s.id });
+      holder.appendChild(el);
+      var u = charts.makeTimeChart(el, s, p.ps, p.uPlot, linker, p.width(sec) - 20, 'vmtrace-sim');
+      mine.push(u);
+      p.plots.push(u);
+      if (p.win) p.win.__vmtraceSimCharts.push({ sim: i, id: s.id, raw: s.raw, plot: u });
+    });
+    if (!specs.length) holder.appendChild(h('p', { class: 'note' }, 'no series for this one'));
+    charts.resetToFullRange(linker);
+  };
+  select.addEventListener('change', draw);
+  draw();
 }
 
 function text(d) {
-  return plain.tableSection(M.simulationTable(d));
+  var st = M.stoppedTable(d);
+  return plain.tableSection(M.simulationTable(d)) + (st ? '\n\n' + plain.tableSection(st) : '');
 }
 
 module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };

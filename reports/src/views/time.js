@@ -8,7 +8,7 @@ var charts = require('../charts');
 var heatmap = require('../heatmap');
 
 function when(d) {
-  return charts.timeSpecs(d).length > 0 || !!d.heatmap;
+  return charts.timeSpecs(d).length > 0 || !!d.heat;
 }
 
 function html(p, d) {
@@ -16,27 +16,45 @@ function html(p, d) {
   var linker = new charts.Linker();
   var sec = p.section('time', 'Over time',
     'Drag across a chart or the heatmap to zoom in time (all follow); double-click to zoom out.');
+  var made = [];
   p.charts(sec, specs, function (el, spec, width) {
     var plot = charts.makeTimeChart(el, spec, p.ps, p.uPlot, linker, width);
     p.plots.push(plot);
+    made.push(plot);
     if (p.win) p.win.__vmtraceTimePlots.push(plot);
   });
-  if (d.heatmap) heatmapChart(p, sec, d, linker);
-  charts.resetToFullRange(linker);
+  var tl = d.timeline;
+  var end = tl && tl.t && tl.t.length ? tl.t[tl.t.length - 1] : 0;
+  if (d.heat && d.heat.columns) end = Math.max(end, heatmap.endTime(d.heat));
+  var full = end > 0 ? [0, end] : null;
+  if (d.heat) heatmapChart(p, sec, d, linker, full, made);
+  charts.resetToFullRange(linker, full);
 }
 
-function heatmapChart(p, sec, d, linker) {
+function heatmapChart(p, sec, d, linker, full, made) {
   var h = p.h;
-  var hm = d.heatmap;
+  var hm = d.heat;
   sec.appendChild(h('h3', null, 'Heatmap: address × time'));
-  sec.appendChild(h('p', { class: 'note' }, hm.rows.length + ' address ranges (gaps between ' +
-    'mappings collapsed; lowest address at the top) × time buckets of ' + F.int(hm.t_step) +
-    ' instructions; colour: distinct pages referenced (log scale, max ' +
-    F.int(heatmap.maxCount(hm)) + ').'));
+  var rows = hm.rows.length;
+  sec.appendChild(h('p', { class: 'note' }, rows + ' address ranges of ' +
+    F.int(hm.chunk_pages) + (hm.chunk_pages === 1 ? ' page' : ' pages') +
+    ' (gaps between mappings collapsed; lowest address at the top) over time. Colour: the heat, ' +
+    'the mean number of the range\'s pages referenced per ' + F.int(hm.epoch) +
+    ' instructions (log scale, up to ' + F.dec(heatmap.maxHeat(hm, heatmap.dense(hm))) +
+    '); it does not depend on the sampling interval. The columns (' + F.int(hm.columns) +
+    ' of ' + F.int(hm.epoch * hm.column_epochs) + ' instructions) are re-binned to the ' +
+    'pixels of the time shown.'));
   var el = h('div', { class: 'chart', id: 'chart-heatmap' });
   sec.appendChild(el);
+  // Under the time charts' plot areas, so that a time is at one x in all.
+  var area = null;
+  var dpr = (p.doc.defaultView && p.doc.defaultView.devicePixelRatio) || 1;
+  for (var i = 0; i < made.length && !area; i++) area = charts.plotArea(made[i], dpr);
   var view = new heatmap.HeatmapView(p.doc, el, hm, d, {
     width: p.width(sec) - 20,
+    left: area ? area.left : undefined,
+    plotWidth: area ? area.width : undefined,
+    fullRange: full || undefined,
     onZoom: function (a, b) { linker.set(member, a, b); }
   });
   var member = {
@@ -48,7 +66,13 @@ function heatmapChart(p, sec, d, linker) {
     }
   };
   linker.add(member);
+  if (made.length && made[0].hooks) {
+    made[0].hooks.setSize = (made[0].hooks.setSize || []).concat([function (u) {
+      view.fit(charts.plotArea(u, dpr), p.width(sec) - 20);
+    }]);
+  }
   p.viewer.heat = view;
+  if (p.win) p.win.__vmtraceHeat = view; // for the browser test: its bins and range
 }
 
 module.exports = { id: 'time', when: when, html: html };

@@ -9,47 +9,77 @@ var plain = require('../plain');
 
 var SHADES = ' .:-=+*#%@';
 
+// The name of a line that stands for rows r0..r1-1: what is in it.  One
+// mapping: its name where its rows begin (or on the first line), blank on
+// the lines that continue it.  Several: the one with the most heat in the
+// line (its page-epochs; without heat, the most rows; then the first),
+// with "+N" for the N others, so that a line holding a library's code is
+// not named after a small file mapped just before it.  dense: each row's
+// page-epochs per column (heatmap.dense).
+function lineName(dense, groups, r0, r1, firstLine) {
+  var inLine = [];
+  groups.forEach(function (g) {
+    var a = Math.max(g.first, r0);
+    var b = Math.min(g.last + 1, r1);
+    if (a >= b) return;
+    var heat = 0;
+    for (var r = a; r < b; r++) {
+      for (var k = 0; k < dense[r].length; k++) heat += dense[r][k];
+    }
+    inLine.push({ g: g, heat: heat, rows: b - a });
+  });
+  if (!inLine.length) return '';
+  var name = function (g) { return g.name || '[' + (g.kind || '?') + ']'; };
+  if (inLine.length === 1) {
+    var g = inLine[0].g;
+    return g.first >= r0 || firstLine ? heatmap.shorten(name(g), 24) : '';
+  }
+  var best = inLine[0];
+  inLine.forEach(function (x) {
+    if (x.heat > best.heat || (x.heat === best.heat && x.rows > best.rows)) best = x;
+  });
+  var more = ' +' + (inLine.length - 1);
+  return heatmap.shorten(name(best.g), 24 - more.length) + more;
+}
+
 // The heatmap as characters: at most `rows` lines of `cols` characters,
-// each the busiest cell of the block it covers.
+// each the hottest cell of the block it covers (heat: the mean pages
+// referenced per epoch, over the time the character covers).
 function heatmapText(d, cols, maxRows) {
-  var hm = d.heatmap;
+  var hm = d.heat;
   cols = cols || 64;
   maxRows = maxRows || 32;
-  var nb = heatmap.usedBuckets(hm, d.run.instructions);
   var nr = hm.rows.length;
+  var end = heatmap.endTime(hm);
+  var dense = heatmap.dense(hm);
+  var max = heatmap.maxHeat(hm, dense);
+  var lo = Math.min(heatmap.minHeat(hm), max || 1);
   var out = [plain.heading('Heatmap: address × time')];
-  out.push('  ' + nr + ' address ranges × ' + nb + ' buckets of ' + F.int(hm.t_step) +
-    ' instructions; darker = more distinct pages referenced (log scale, max ' +
-    F.int(heatmap.maxCount(hm)) + ')');
-  if (!nr || !nb) {
+  out.push('  ' + nr + ' address ranges of ' + F.int(hm.chunk_pages) + ' pages × ' +
+    F.si(end) + ' instructions; darker = hotter: pages referenced per ' + F.int(hm.epoch) +
+    ' instructions (log scale, max ' + F.dec(max) + ')');
+  if (!nr || !end) {
     out.push('  (empty)');
     return out.join('\n');
   }
   var groups = heatmap.rowGroups(hm, d.mappings);
-  var max = heatmap.maxCount(hm);
   var lines = Math.min(maxRows, nr);
-  var width = Math.min(cols, nb);
+  var bins = heatmap.rebin(hm, dense, 0, end, cols);
+  var width = bins.n;
   var labels = [];
   for (var l = 0; l < lines; l++) {
     var r0 = Math.floor((l * nr) / lines);
     var r1 = Math.max(r0 + 1, Math.floor(((l + 1) * nr) / lines));
     var s = '';
     for (var c = 0; c < width; c++) {
-      var b0 = Math.floor((c * nb) / width);
-      var b1 = Math.max(b0 + 1, Math.floor(((c + 1) * nb) / width));
       var m = 0;
-      for (var r = r0; r < r1; r++) {
-        for (var b = b0; b < b1; b++) m = Math.max(m, hm.counts[r * hm.buckets + b]);
-      }
-      var x = heatmap.intensity(m, max);
+      for (var r = r0; r < r1; r++) m = Math.max(m, bins.heat[r][c]);
+      var x = heatmap.intensity(m, max, lo);
       s += m > 0 ? SHADES.charAt(Math.max(1, Math.min(SHADES.length - 1,
         Math.round(x * (SHADES.length - 1))))) : ' ';
     }
-    var g = null;
-    groups.forEach(function (gg) { if (r0 >= gg.first && r0 <= gg.last) g = gg; });
-    var first = g && ((g.first >= r0 && g.first < r1) || l === 0);
-    var name = first ? heatmap.shorten(g.name || '[' + g.kind + ']', 24) : '';
-    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(name), s]);
+    labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(lineName(dense, groups, r0, r1,
+        l === 0)), s]);
   }
   var lw = labels.reduce(function (a, x) { return Math.max(a, Array.from(x[0]).length); }, 0);
   labels.forEach(function (x) {
@@ -57,21 +87,21 @@ function heatmapText(d, cols, maxRows) {
       '|' + x[1] + '|');
   });
   var axisL = '0';
-  var axisR = F.si(nb * hm.t_step) + ' instructions';
+  var axisR = F.si(end) + ' instructions';
   var gap = Math.max(1, width - axisL.length - axisR.length);
   out.push('  ' + new Array(lw + 2).join(' ') + ' ' + axisL + new Array(gap + 1).join(' ') + axisR);
   return out.join('\n');
 }
 
 function when(d) {
-  return M.timelineTable(d, 20) !== null || !!d.heatmap;
+  return M.timelineTable(d, 20) !== null || !!d.heat;
 }
 
 function text(d) {
   var out = [];
   var tt = M.timelineTable(d, 20);
   if (tt) out.push(plain.tableSection(tt));
-  if (d.heatmap) out.push(heatmapText(d));
+  if (d.heat) out.push(heatmapText(d));
   return out.join('\n\n');
 }
 

@@ -67,11 +67,68 @@ test('policy chart: union of RAM sizes, a gap where a policy was not simulated',
   const d = fx.makeFile({});
   const spec = C.policySpec(d);
   assert.deepStrictEqual(spec.x, [256, 512, 1024, 2048, 4096, 8192]);
-  assert.deepStrictEqual(spec.series.map((s) => s.label), ['lru', 'fifo', 'clock', 'opt', 'linux']);
+  assert.deepStrictEqual(spec.series.map((s) => s.label),
+      ['lru', 'fifo', 'clock', 'opt (floor)', 'linux']);
   const opt = spec.series[3].values;
   assert.strictEqual(opt[5], null);
   assert.ok(opt[0] > opt[4]);
   assert.strictEqual(spec.xLog, true);
+  assert.strictEqual(spec.yLog, true);
+  assert.deepStrictEqual(spec.marker,
+      { x: d.totals.peak_resident_pages, y: null, label: 'peak RSS 3,447 pages' });
+});
+
+test('major faults chart: a size without major faults is left out (log scale)', () => {
+  const d = fx.makeFile({});
+  d.simulations[0].faults.major = 0;
+  const spec = C.policySpec(d, 'major');
+  assert.strictEqual(spec.id, 'chart-policies-major');
+  assert.strictEqual(spec.series[0].values[0], null);
+  assert.strictEqual(spec.series[0].values[1], d.simulations[1].faults.major);
+});
+
+// Silberschatz, Galvin, Gagne's reference string 7 0 1 2 0 3 0 4 2 3 0 3 2
+// 1 2 0 1 7 0 1: LRU 12 faults with 3 frames, OPT 9 (the textbook's
+// figures), as vmtrace-sim --mrc writes the curves.
+const SGG = [
+  { policy: 'lru', exact: true, references: 20, cold: 6, sizes: [1, 2, 3, 4, 5, 6],
+    misses: [20, 17, 12, 8, 7, 6] },
+  { policy: 'opt', exact: true, references: 20, cold: 6, sizes: [1, 2, 3, 4, 5, 6],
+    misses: [20, 13, 9, 8, 7, 6] }
+];
+
+test('curveAt reads an exact curve\'s steps', () => {
+  assert.strictEqual(C.curveAt(SGG[0], 3), 12);
+  assert.strictEqual(C.curveAt(SGG[1], 3), 9);
+  assert.strictEqual(C.curveAt(SGG[1], 100), 6);
+  assert.strictEqual(C.curveAt(SGG[0], 0), null);
+  const steps = { sizes: [1, 10, 100], misses: [50, 30, 10] };
+  assert.strictEqual(C.curveAt(steps, 99), 30);
+  assert.strictEqual(C.curveAt(steps, 10), 30);
+  assert.strictEqual(C.curveAt(steps, 9), 50);
+});
+
+test('exact curves are drawn over the simulations, and FIFO relative to LRU', () => {
+  const d = {
+    totals: { peak_resident_pages: 6 },
+    simulations: [3, 4].map((n) => ({ policy: 'fifo', ram_pages: n,
+      faults: { total: n === 3 ? 15 : 10, major: 0 } })).concat(
+        [3, 4].map((n) => ({ policy: 'lru', ram_pages: n, faults: { total: n === 3 ? 12 : 8 } })))
+  };
+  const spec = C.policySpec(d, 'total', SGG);
+  assert.deepStrictEqual(spec.series.map((s) => s.label),
+      ['fifo', 'lru', 'lru exact', 'opt exact']);
+  const k3 = spec.x.indexOf(3);
+  assert.strictEqual(spec.series[2].values[k3], 12);
+  assert.strictEqual(spec.series[3].values[k3], 9);
+  assert.ok(spec.x.indexOf(4) >= 0 && spec.x[0] === 3);
+  const rel = C.relativeSpec(d, SGG);
+  assert.deepStrictEqual(rel.series[0].values, [15 / 12, 10 / 8]);
+  assert.deepStrictEqual(rel.series[1].values, [1, 1]);
+  // without an LRU simulation, the exact LRU curve is the reference
+  const noLru = { simulations: d.simulations.slice(0, 2) };
+  assert.deepStrictEqual(C.relativeSpec(noLru, SGG).series[0].values, [15 / 12, 10 / 8]);
+  assert.strictEqual(C.relativeSpec(noLru, []), null);
 });
 
 test('toUplot lines data up with the series', () => {

@@ -4,33 +4,78 @@ const assert = require('node:assert');
 const H = require('../../../reports/src/heatmap');
 const fx = require('../fixtures');
 
+// Two columns of 4 epochs of 100 instructions and a last one of 2 epochs
+// (1000 instructions in all). Row 0 (2 pages): 8 page-epochs in column 0
+// (both pages in every epoch: heat 2), 2 in column 1 (heat 0.5), none in
+// column 2. Row 2 (1 page): 2 page-epochs in the last column (heat 1).
 const hm = {
-  t_step: 100, buckets: 4,
-  rows: [{ start: 0, end: 8192, mapping: 1 }, { start: 8192, end: 16384, mapping: 1 },
-      { start: 65536, end: 69632, mapping: 2 }],
-  counts: [0, 1, 2, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+  epoch: 100, column_epochs: 4, columns: 3, last_epochs: 2, chunk_pages: 2,
+  rows: [{ start: 0, end: 8192, mapping: 1, cells: [[0, 8, 2]] },
+      { start: 8192, end: 16384, mapping: 1, cells: [] },
+      { start: 65536, end: 69632, mapping: 2, cells: [[2, 2]] }]
 };
 
-test('bucketRange clamps and always covers one bucket', () => {
-  assert.deepStrictEqual(H.bucketRange(hm, 0, 400), [0, 4]);
-  assert.deepStrictEqual(H.bucketRange(hm, 150, 250), [1, 3]);
-  assert.deepStrictEqual(H.bucketRange(hm, -50, 9999), [0, 4]);
-  assert.deepStrictEqual(H.bucketRange(hm, 120, 120), [1, 2]);
-  assert.deepStrictEqual(H.bucketRange(hm, 500, 600), [3, 4]);
+test('dense: runs of cells become one value a column', () => {
+  assert.deepStrictEqual(H.dense(hm).map((a) => Array.from(a)), [[8, 2, 0], [0, 0, 0], [0, 0, 2]]);
+  assert.strictEqual(H.colEpochs(hm, 0), 4);
+  assert.strictEqual(H.colEpochs(hm, 2), 2);
+  assert.strictEqual(H.colEpochs(hm, 3), 0);
+  assert.strictEqual(H.endTime(hm), 1000);
 });
 
-test('usedBuckets stops at the end of the run', () => {
-  assert.strictEqual(H.usedBuckets(hm, 250), 3);
-  assert.strictEqual(H.usedBuckets(hm, 10000), 4);
-  assert.strictEqual(H.usedBuckets(hm, 0), 4);
+test('heatOver: page-epochs over epochs, a split column weighted by its part', () => {
+  const rows = H.dense(hm);
+  assert.strictEqual(H.heatOver(hm, rows[0], 0, 400), 2);
+  assert.strictEqual(H.heatOver(hm, rows[0], 400, 800), 0.5);
+  // all of column 0 and half of column 1: (8 + 1) / (4 + 2)
+  assert.strictEqual(H.heatOver(hm, rows[0], 0, 600), 1.5);
+  // inside one column: that column's heat
+  assert.strictEqual(H.heatOver(hm, rows[0], 450, 470), 0.5);
+  // the whole run: (8 + 2 + 0) / 10 epochs
+  assert.strictEqual(H.heatOver(hm, rows[0], 0, 1000), 1);
+  assert.strictEqual(H.heatOver(hm, rows[2], 800, 1000), 1);
+  // beyond the end: no epoch, no heat
+  assert.strictEqual(H.heatOver(hm, rows[2], 1000, 2000), 0);
 });
 
-test('intensity is 0 for nothing, log-scaled, 1 at the max', () => {
-  assert.strictEqual(H.intensity(0, 100), 0);
-  assert.strictEqual(H.intensity(100, 100), 1);
-  assert.ok(H.intensity(1, 100) > 0);
-  assert.ok(H.intensity(10, 100) > H.intensity(1, 100));
-  assert.strictEqual(H.intensity(1, 1), 1);
+test('rebin: as many bins as pixels, never finer than an epoch; the max for the scale', () => {
+  const rows = H.dense(hm);
+  const b = H.rebin(hm, rows, 0, 1000, 500);
+  assert.strictEqual(b.n, 10);
+  assert.deepStrictEqual(Array.from(b.heat[0]), [2, 2, 2, 2, 0.5, 0.5, 0.5, 0.5, 0, 0]);
+  const c = H.rebin(hm, rows, 0, 1000, 2);
+  assert.deepStrictEqual(Array.from(c.heat[0]), [(8 + 0.5) / 5, (1.5 + 0) / 5]);
+  assert.strictEqual(H.maxHeat(hm, rows), 2);
+  assert.strictEqual(H.minHeat(hm), 0.25);
+});
+
+test('the heat does not depend on how columns were merged', () => {
+  // A row referencing 3 of its pages in every epoch, as 8 columns of 1
+  // epoch or 2 columns of 4: the same heat everywhere.
+  const fine = { epoch: 10, column_epochs: 1, columns: 8, last_epochs: 1, chunk_pages: 4,
+    rows: [{ start: 0, end: 16384, mapping: 1, cells: [[0, 3, 3, 3, 3, 3, 3, 3, 3]] }] };
+  const coarse = { epoch: 10, column_epochs: 4, columns: 2, last_epochs: 4, chunk_pages: 4,
+    rows: [{ start: 0, end: 16384, mapping: 1, cells: [[0, 12, 12]] }] };
+  const a = H.rebin(fine, H.dense(fine), 0, 80, 8);
+  const b = H.rebin(coarse, H.dense(coarse), 0, 80, 8);
+  assert.deepStrictEqual(Array.from(a.heat[0]), new Array(8).fill(3));
+  assert.deepStrictEqual(Array.from(b.heat[0]), new Array(8).fill(3));
+});
+
+test('scaleTicks: round 1-2-5 values inside the range', () => {
+  assert.deepStrictEqual(H.scaleTicks(0.25, 12), [0.5, 1, 2, 5, 10]);
+  assert.deepStrictEqual(H.scaleTicks(1, 1), [1]);
+  assert.deepStrictEqual(H.scaleTicks(0.1, 500), [0.1, 1, 10, 100]);
+  assert.deepStrictEqual(H.scaleTicks(1, 0), []);
+});
+
+test('intensity is 0 for nothing, log-scaled from lo, 1 at the max', () => {
+  assert.strictEqual(H.intensity(0, 100, 1), 0);
+  assert.strictEqual(H.intensity(100, 100, 1), 1);
+  assert.ok(Math.abs(H.intensity(1, 100, 1) - 0.15) < 1e-12);
+  assert.ok(Math.abs(H.intensity(10, 100, 1) - 0.575) < 1e-12);
+  assert.strictEqual(H.intensity(1, 1, 1), 1);
+  assert.ok(Math.abs(H.intensity(0.5, 8, 0.5) - 0.15) < 1e-12);
 });
 
 test('colorOf: white for zero, distinct colours along the ramp', () => {
@@ -44,12 +89,17 @@ test('rowGroups joins the rows of one mapping and names it', () => {
       [{ id: 1, name: '[heap]', kind: 'heap' }, { id: 2, name: '', kind: 'anon', file: null }]);
   assert.deepStrictEqual(g.map((x) => [x.first, x.last, x.name]),
       [[0, 1, '[heap]'], [2, 2, '[anon]']]);
+  const o = H.rowGroups({ rows: [{ start: 0, end: 0, mapping: null, cells: [] }] }, []);
+  assert.strictEqual(o[0].name, 'other mappings');
 });
 
-test('pixels: one RGBA pixel per (row, bucket) of the range', () => {
-  const px = H.pixels(hm, 1, 3, 2);
+test('pixels: one RGBA pixel per (row, bin)', () => {
+  const rows = H.dense(hm);
+  const b = H.rebin(hm, rows, 0, 1000, 2);
+  const px = H.pixels(b, 2, 0.25);
   assert.strictEqual(px.length, 3 * 2 * 4);
-  assert.deepStrictEqual(Array.from(px.slice(0, 4)), H.colorOf(H.intensity(1, 2)).concat([255]));
+  assert.deepStrictEqual(Array.from(px.slice(0, 4)),
+      H.colorOf(H.intensity(1.7, 2, 0.25)).concat([255]));
   assert.deepStrictEqual(Array.from(px.slice(8, 12)), [255, 255, 255, 255]);
 });
 
@@ -59,10 +109,16 @@ test('shorten keeps the file name', () => {
   assert.strictEqual(H.shorten('x'.repeat(40), 10).length, 10);
 });
 
-test('the synthetic heatmap has consistent dimensions', () => {
+test('the synthetic heat: values within pages × epochs, columns cover the run', () => {
   const d = fx.makeFile({});
-  assert.strictEqual(d.heatmap.counts.length, d.heatmap.rows.length * d.heatmap.buckets);
-  assert.ok(H.maxCount(d.heatmap) > 0);
+  const h = d.heat;
+  assert.ok(h.columns > 1000);
+  assert.strictEqual(H.endTime(h), Math.ceil(d.run.instructions / 4096) * 4096);
+  h.rows.forEach((r) => {
+    const pages = (r.end - r.start) / 4096;
+    H.dense(h)[h.rows.indexOf(r)].forEach((v, c) => assert.ok(v <= pages * H.colEpochs(h, c)));
+  });
+  assert.ok(H.maxHeat(h, H.dense(h)) > 0);
 });
 
 test('layoutRows gives small mappings a minimum band and fits the total', () => {

@@ -100,3 +100,41 @@ test('simulation table and fault sites', () => {
   assert.strictEqual(f.rows[0].count, 1000);
   assert.ok(Array.isArray(f.rows[0].stack));
 });
+
+// Three simulations of one policy: 256 pages with unlimited swap
+// (swap_pages null), 512 with none (--swap=0: "0", 0 pages), 1024 stopped
+// out of memory at 5,000,000 instructions; and a file written before
+// `swap` existed, whose 0 meant unlimited.
+test('stopped simulations apart; unlimited swap and none read as such', () => {
+  const d = fx.makeFile({});
+  const sims = d.simulations.filter((s) => s.policy === 'lru').slice(0, 3);
+  sims[0].swap = 'unlimited'; sims[0].swap_pages = null;
+  sims[1].swap = '0'; sims[1].swap_pages = 0;
+  sims[2].swap = 'unlimited'; sims[2].swap_pages = null;
+  sims[2].stopped_at = 5000000;
+  sims[2].stopped = { time: 5000000, rss_pages: 1500, address: 0x4a2d000,
+    stack: ['0x401234: main (phases.c:40)', '0x48F1D8F: (below main)'] };
+  d.simulations = sims;
+  const t = M.simulationTable(d);
+  assert.deepStrictEqual(t.rows.map((r) => [r.ram, r.swap]), [[256, null], [512, 0]]);
+  const swapCol = t.columns.find((c) => c.key === 'swap');
+  assert.deepStrictEqual(t.rows.map((r) => swapCol.fmt(r.swap)), ['unlimited', 'none']);
+  assert.match(t.note, /1 simulation stopped out of memory: listed apart/);
+  const st = M.stoppedTable(d);
+  assert.deepStrictEqual(st.rows.map((r) => [r.policy, r.ram, r.time, r.rss, r.address]),
+      [['lru', 1024, 5000000, 1500, 0x4a2d000]]);
+  assert.deepStrictEqual(st.rows[0].stack, sims[2].stopped.stack);
+  const txt = views.FILE.find((v) => v.id === 'simulations').text(d);
+  assert.match(txt, /^== Stopped out of memory ==$/m);
+  assert.match(txt, /5,000,000/);
+  assert.match(txt, /main \(phases\.c:40\)/);
+  // the policy chart has no point for it
+  const spec = require('../../../reports/src/charts').policySpec(d);
+  assert.deepStrictEqual(spec.x, [256, 512]);
+  // an old file: swap_pages 0 and no `swap` key meant unlimited
+  delete sims[1].swap;
+  assert.strictEqual(M.simulationTable(d).rows[1].swap, null);
+  // none stopped: no such table
+  d.simulations = sims.slice(0, 2);
+  assert.strictEqual(M.stoppedTable(d), null);
+});

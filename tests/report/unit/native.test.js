@@ -77,7 +77,8 @@ test('an unknown version, a truncated file, another format', () => {
   const s = JSON.stringify(fx.makeNative({}));
   assert.strictEqual(problem(s.slice(0, 700)), 'truncated: the JSON ends after 700 bytes');
   assert.strictEqual(problem('{"format": "perf-script", "version": 1}'),
-      'not a vmtrace output file (format is "perf-script", not "vmtrace-out" or "vmtrace-native")');
+      'not a vmtrace output file (format is "perf-script", not "vmtrace-out", ' +
+          '"vmtrace-native" or "vmtrace-sim")');
 });
 
 // A measured run worked out by hand: 2 processes, 5 samples.

@@ -40,6 +40,58 @@ test('the heatmap text has one bordered line per row block', () => {
   lines.forEach((l) => assert.strictEqual(l.replace(/^.*?\|/, '').length, 41));
 });
 
+// Eight heatmap rows: a locale file (row 0, never referenced), liblzma's
+// code (rows 1-3, referenced in every bucket), the heap (rows 4-7, 1 page a
+// bucket).  In 2 lines of 4 rows the first holds the locale file's row and
+// liblzma's three: it is named after liblzma (all the heat), "+1" for the
+// other; the second holds the heap alone.  In 4 lines of 2 rows: the locale
+// file and liblzma's first row share line 0 (liblzma: the heat), liblzma
+// alone begins nowhere in line 1 (blank: it continues), the heap begins on
+// line 2 and continues on line 3 (blank).
+function mergedRows() {
+  const PG = 4096;
+  const maps = [
+    { id: 1, name: '/usr/lib/locale/C.utf8/LC_CTYPE', kind: 'file', start: 0x100000 },
+    { id: 2, name: 'liblzma.so.5', kind: 'text', start: 0x200000 },
+    { id: 3, name: '[heap]', kind: 'heap', start: 0x300000 }
+  ];
+  const rowsOf = [[1, 1], [2, 3], [3, 4]];
+  const rows = [];
+  rowsOf.forEach(([id, n]) => {
+    const m = maps[id - 1];
+    for (let i = 0; i < n; i++) {
+      rows.push({ start: m.start + i * PG, end: m.start + (i + 1) * PG, mapping: id });
+    }
+  });
+  // 4 columns of one epoch of 1000 instructions; liblzma's and the heap's
+  // rows referenced in every epoch (1 page-epoch a column), LC_CTYPE never
+  rows.forEach((r) => { r.cells = r.mapping === 1 ? [] : [[0, 1, 1, 1, 1]]; });
+  return {
+    run: { instructions: 4000 },
+    mappings: maps.map((m) => ({ id: m.id, name: m.name, kind: m.kind })),
+    heat: { epoch: 1000, column_epochs: 1, columns: 4, last_epochs: 1, chunk_pages: 1,
+      rows: rows }
+  };
+}
+
+function heatLabels(s) {
+  return s.split('\n').filter((l) => /\|.*\|$/.test(l))
+      .map((l) => l.replace(/\|.*$/, '').trim().replace(/^0x[0-9a-f]+ ?/, ''));
+}
+
+test('a merged heatmap line is named by what is in it', () => {
+  const d = mergedRows();
+  assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 2)), ['liblzma.so.5 +1', '[heap]']);
+  assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 4)),
+      ['liblzma.so.5 +1', '', '[heap]', '']);
+  // without any heat, the mapping with the most rows in the line
+  d.heat.rows.forEach((r) => { r.cells = []; });
+  assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 2)), ['liblzma.so.5 +1', '[heap]']);
+  // one row each: every line names its own mapping
+  assert.deepStrictEqual(heatLabels(text.heatmapText(d, 4, 8)),
+      ['…/LC_CTYPE', 'liblzma.so.5', '', '', '[heap]', '', '', '']);
+});
+
 test('several files: the process tree first, then each process', () => {
   const s = text.render(fx.treeFiles());
   assert.strictEqual(headings(s)[0], 'Processes');

@@ -73,15 +73,17 @@ test('malformed planned sections are refused, absent ones are fine', () => {
       { const d = JSON.parse(JSON.stringify(base)); fn(d); return problem(JSON.stringify(d)); };
   assert.strictEqual(
       bad((d) => {
-        delete d.timeline; delete d.heatmap; delete d.fault_sites; delete d.simulations;
+        delete d.timeline; delete d.heat; delete d.fault_sites; delete d.simulations;
       }), null);
   assert.strictEqual(bad((d) => { d.timeline = null; }), null);
   assert.match(bad((d) => { d.timeline.rss.heap.pop(); }),
       /^timeline.rss.heap has 95 entries, timeline.t has 96$/);
   assert.match(bad((d) => { d.timeline.wss[1].data = 5; }),
       /timeline.wss\[1\].data should be array/);
-  assert.match(bad((d) => { d.heatmap.counts.push(1); }),
-      /^heatmap.counts has \d+ entries, expected rows × buckets = \d+$/);
+  assert.match(bad((d) => { d.heat.rows[0].cells.push([d.heat.columns, 1]); }),
+      /^heat.rows\[0\].cells\[\d+\] should be \[first column, value...\] inside \d+ columns$/);
+  assert.match(bad((d) => { d.heat.last_epochs = d.heat.column_epochs + 1; }),
+      /^heat.last_epochs is \d+, above column_epochs \d+$/);
   assert.match(bad((d) => { d.fault_sites[0].stack = [1]; }),
       /fault_sites\[0\].stack\[0\] should be string/);
   assert.match(bad((d) => { delete d.simulations[2].ram_pages; }),
@@ -138,7 +140,7 @@ test('times must fit a date: start_time in seconds, wall_ms in milliseconds', ()
       'timeline.wall_ms[3] should be a number from 0 to 8640000000000000, not 8640000000000001');
 });
 
-test('series hold finite counts; heatmap counts too; t_step above 0', () => {
+test('series hold finite counts; heat cells too; epoch above 0', () => {
   const bad = (fn) =>
       { const d = fx.makeFile({}); fn(d); return problem(
           JSON.stringify(d).replace('"INF"', '1e400')); };
@@ -146,10 +148,10 @@ test('series hold finite counts; heatmap counts too; t_step above 0', () => {
       'timeline.t[0] should be a number from 0 to 2^53, not Infinity');
   assert.strictEqual(bad((d) => { d.timeline.rss.heap[5] = -3; }),
       'timeline.rss.heap[5] should be a number from 0 to 2^53, not -3');
-  assert.strictEqual(bad((d) => { d.heatmap.counts[7] = 'x'; }),
-      'heatmap.counts[7] should be a number');
-  assert.strictEqual(bad((d) => { d.heatmap.t_step = 0; }),
-      'heatmap.t_step should be above 0, not 0');
+  assert.strictEqual(bad((d) => { d.heat.rows[1].cells[0][1] = 'x'; }),
+      'heat.rows[1].cells[0][1] should be a number');
+  assert.strictEqual(bad((d) => { d.heat.epoch = 0; }),
+      'heat.epoch should be above 0, not 0');
 });
 
 test('deeply nested values are refused before JSON.parse, at their position', () => {

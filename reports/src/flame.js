@@ -1,0 +1,91 @@
+'use strict';
+// The fault stacks (fault_sites) as a tree for an icicle: the outermost
+// frame at the top, each frame's faults the sum over the stacks through
+// it. Frames are named by function or by source line; a frame without
+// debug information keeps the name of its object ("??? in liblzma.so.5")
+// instead of one merged "???". The pure helpers are tested under node;
+// flame-chart-js (bundled like uPlot) draws the result.
+
+// A frame as the tool writes it: "0xADDR: fn (file:line)",
+// "0xADDR: fn (in /path/obj)", or "0xADDR: fn".
+function parseFrame(frame) {
+  var rest = String(frame).replace(/^0x[0-9A-Fa-f]+: /, '');
+  var m = /^(.*) \(in (.*)\)$/.exec(rest);
+  if (m) return { fn: m[1], obj: m[2].replace(/^.*\//, ''), file: null, line: null };
+  m = /^(.*) \(([^()]*):(\d+)\)$/.exec(rest);
+  if (m) return { fn: m[1], obj: null, file: m[2], line: Number(m[3]) };
+  return { fn: rest, obj: null, file: null, line: null };
+}
+
+// The name of a frame in the tree: its function (byLine: and source line);
+// an unknown function is named by its object.
+function frameName(frame, byLine) {
+  var f = parseFrame(frame);
+  var fn = f.fn === '???' && f.obj ? '??? in ' + f.obj : f.fn;
+  if (f.obj && f.fn !== '???') fn += ' in ' + f.obj;
+  if (byLine && f.file) return fn + ' (' + f.file + ':' + f.line + ')';
+  return fn;
+}
+
+// The tree of sites of class `cls` (all classes if falsy): {name, value,
+// self, children: [...]} with children sorted by value (most first), then
+// name. The root is every fault of those sites.
+function build(sites, cls, byLine) {
+  var root = { name: 'all faults', value: 0, self: 0, children: [], byName: {} };
+  (sites || []).forEach(function (s) {
+    if (cls && s['class'] !== cls) return;
+    root.value += s.count;
+    var node = root;
+    for (var i = s.stack.length - 1; i >= 0; i--) {
+      var name = frameName(s.stack[i], byLine);
+      var child = node.byName[name];
+      if (!child) {
+        child = { name: name, value: 0, self: 0, children: [], byName: {} };
+        node.byName[name] = child;
+        node.children.push(child);
+      }
+      child.value += s.count;
+      node = child;
+    }
+    node.self += s.count;
+  });
+  (function tidy(n) {
+    delete n.byName;
+    n.children.sort(function (a, b) {
+      return b.value - a.value || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    });
+    n.children.forEach(tidy);
+  })(root);
+  return root;
+}
+
+function depth(n) {
+  return 1 + n.children.reduce(function (m, c) { return Math.max(m, depth(c)); }, 0);
+}
+
+// A frame's colour: warm for code with source lines, yellow for a named
+// function without them, grey for an unknown one.
+function colorOf(name) {
+  if (/^\?\?\?/.test(name)) return '#c8c8c8';
+  if (/ \([^()]*:\d+\)$/.test(name) || !/ in /.test(name)) return '#f0a85a';
+  return '#e6d36a';
+}
+
+// flame-chart-js's nodes: each child starts where its elder sibling ends,
+// inside its parent; start and duration in faults.
+function toNodes(tree) {
+  function conv(n, start) {
+    var out = { name: n.name, start: start, duration: n.value, color: colorOf(n.name),
+      children: [] };
+    var at = start;
+    n.children.forEach(function (c) {
+      out.children.push(conv(c, at));
+      at += c.value;
+    });
+    return out;
+  }
+  return [conv(tree, 0)];
+}
+
+module.exports = { parseFrame: parseFrame, frameName: frameName, build: build, depth: depth,
+  toNodes: toNodes, colorOf: colorOf };

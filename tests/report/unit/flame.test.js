@@ -1,0 +1,56 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const FL = require('../../../reports/src/flame');
+
+test('frames are named by function, by line, or by their object when unknown', () => {
+  assert.strictEqual(FL.frameName('0x10927B: main (phases.c:41)'), 'main');
+  assert.strictEqual(FL.frameName('0x10927B: main (phases.c:41)', true), 'main (phases.c:41)');
+  assert.strictEqual(FL.frameName('0x485D9AD: ??? (in /usr/lib/x86_64-linux-gnu/liblzma.so.5.4.1)'),
+      '??? in liblzma.so.5.4.1');
+  assert.strictEqual(FL.frameName('0x484CCA7: lzma_code (in /usr/lib/liblzma.so.5)', true),
+      'lzma_code in liblzma.so.5');
+  assert.strictEqual(FL.frameName('0x48F1D8F: (below main)'), '(below main)');
+});
+
+// Three stacks (innermost first): main -> f -> g takes 5, main -> f takes
+// 2, main -> h -> ??? in libx takes 4, ??? in liby (another object) 1.
+const SITES = [
+  { 'class': 'anon', count: 5, stack: ['0x3: g (a.c:30)', '0x2: f (a.c:20)', '0x1: main (a.c:1)'] },
+  { 'class': 'zero', count: 2, stack: ['0x2: f (a.c:21)', '0x1: main (a.c:2)'] },
+  { 'class': 'anon', count: 4, stack: ['0x9: ??? (in /lib/libx.so)', '0x4: h (a.c:40)',
+    '0x1: main (a.c:3)'] },
+  { 'class': 'anon', count: 1, stack: ['0xA: ??? (in /lib/liby.so)', '0x4: h (a.c:40)',
+    '0x1: main (a.c:3)'] }
+];
+
+test('build merges stacks from the outermost frame, children by faults', () => {
+  const t = FL.build(SITES, '', false);
+  assert.strictEqual(t.value, 12);
+  assert.deepStrictEqual(t.children.map((c) => [c.name, c.value]), [['main', 12]]);
+  const main = t.children[0];
+  assert.deepStrictEqual(main.children.map((c) => [c.name, c.value, c.self]),
+      [['f', 7, 2], ['h', 5, 0]]);
+  assert.deepStrictEqual(main.children[1].children.map((c) => [c.name, c.value]),
+      [['??? in libx.so', 4], ['??? in liby.so', 1]]);
+  assert.strictEqual(FL.depth(t), 4);
+});
+
+test('by source line, and one class', () => {
+  const t = FL.build(SITES, '', true);
+  assert.deepStrictEqual(t.children.map((c) => [c.name, c.value]),
+      [['main (a.c:1)', 5], ['main (a.c:3)', 5], ['main (a.c:2)', 2]]);
+  const z = FL.build(SITES, 'zero', false);
+  assert.strictEqual(z.value, 2);
+  assert.deepStrictEqual(z.children[0].children.map((c) => c.name), ['f']);
+});
+
+test('toNodes lays children side by side inside their parent', () => {
+  const n = FL.toNodes(FL.build(SITES, '', false))[0];
+  assert.deepStrictEqual([n.start, n.duration], [0, 12]);
+  const main = n.children[0];
+  assert.deepStrictEqual(main.children.map((c) => [c.name, c.start, c.duration]),
+      [['f', 0, 7], ['h', 7, 5]]);
+  assert.deepStrictEqual(main.children[1].children.map((c) => [c.start, c.duration]),
+      [[7, 4], [11, 1]]);
+});
