@@ -42,9 +42,10 @@
                    "call")
    zero-length     "region" (4 pages) written (phase "write"); then
                    madvise(MADV_DONTNEED), mprotect(PROT_READ),
-                   MADV_POPULATE_WRITE, mlock and munlock of 0 bytes at its
-                   start, each of which succeeds and does nothing (phase
-                   "calls"); the 4 pages written again (phase "after") */
+                   MADV_POPULATE_WRITE, mlock, munlock and MADV_DONTFORK
+                   of 0 bytes at its start, each of which succeeds and does
+                   nothing (phase "calls"); the 4 pages written again
+                   (phase "after") */
 #include "vmtest.h"
 
 #include <setjmp.h>
@@ -292,10 +293,11 @@ static void zero_length(void)
    vmt_write_pages(p, 4);
    vmt_end();
    vmt_begin("calls");
-   int r[5] = { madvise(p, 0, MADV_DONTNEED), mprotect(p, 0, PROT_READ),
-                madvise(p, 0, MADV_POPULATE_WRITE), mlock(p, 0), munlock(p, 0) };
+   int r[6] = { madvise(p, 0, MADV_DONTNEED), mprotect(p, 0, PROT_READ),
+                madvise(p, 0, MADV_POPULATE_WRITE), mlock(p, 0), munlock(p, 0),
+                madvise(p, 0, MADV_DONTFORK) };
    vmt_end();
-   for (int i = 0; i < 5; i++)
+   for (int i = 0; i < 6; i++)
       if (r[i] != 0)
          vmt_die("call %d of 0 bytes failed: %s", i, strerror(errno));
    vmt_begin("after");

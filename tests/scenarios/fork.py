@@ -109,7 +109,35 @@ scenario("fork/file-and-shm", "fork", ["file"], [
 # (not traced: its image's file is FILE.exec1, status exec).  After the
 # child has gone, the parent's 300 pages are still mapped writable:
 # writing them costs 0.  The child's file inherits "buf" and has no fault
-# on it.
+# on it.  The child borrows its parent's memory from its first sample on
+# (issue 10: its first sample counted the parent's memory as its own, a
+# tree peak of twice the real one): run.vfork is true in its file, false
+# in the parent's, and every sample of its timeline shows PSS 0 and USS 0
+# though its RSS is the parent's (> 300 pages: "buf").
+
+
+def vfork_child_owns_nothing(tree, r, extra):
+    errs = []
+    parent, child = tree.image(()), tree.image((0,))
+    if parent.out["run"].get("vfork") is not False:
+        errs.append("the parent's run.vfork is %r, expected false"
+                    % parent.out["run"].get("vfork"))
+    if child.out["run"].get("vfork") is not True:
+        errs.append("the child's run.vfork is %r, expected true" % child.out["run"].get("vfork"))
+    tl = child.out.get("timeline") or {}
+    n = len(tl.get("t") or [])
+    if not n:
+        errs.append("the child's timeline has no sample")
+    for key in ("pss_x1000", "uss"):
+        if any(v != 0 for v in tl.get(key) or []):
+            errs.append("the child's timeline.%s is %s, expected 0 in every sample"
+                        % (key, tl.get(key)[:8]))
+    rss = [sum(col[i] for col in tl["rss"].values()) for i in range(n)]
+    if not rss or min(rss) <= 300:
+        errs.append("the child's RSS (its parent's) is %s, expected > 300 pages" % rss[:8])
+    return errs
+
+
 for mode, shape in (("vfork", "exit(exit)"), ("spawn", "exit(exec)")):
     scenario("fork/%s" % mode, "vfork", [mode], [
         Expect("buf", "write", pages=300, proc="parent", anon=300),
@@ -117,7 +145,7 @@ for mode, shape in (("vfork", "exit(exit)"), ("spawn", "exit(exec)")):
         Expect("buf", "write", proc="child"),
     ], procs={"parent": at(), "child": at(0)}, tree=shape,
         native_phases=["parent:write", "parent:after-child"],
-        checks=[alone_at_exit()])
+        checks=[alone_at_exit(), vfork_child_owns_nothing])
 
 # fork then exec, followed with --trace-children=yes: the parent writes
 # "mine" (10 `anon`) and forks; the child execs exec_target, whose image

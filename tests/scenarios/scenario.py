@@ -40,13 +40,20 @@ class Scenario:
                  execs a program that exits 0
     needs        other clients the run executes (args may name their
                  directory as @BUILD@)
+    killed       why a process of the run dies of a SIGKILL sent by another
+                 process (or to its whole group): Valgrind's own vgdb FIFOs
+                 of that process then stay in TMPDIR (tolerated), and it
+                 writes no output file unless it sent the signal itself
+    no_output    a regular expression the log must match when the run
+                 writes no output file at all (the log says why); the
+                 fast-path yes==no comparison then compares the exits
     """
 
     def __init__(self, name, client, args=(), expects=(), vm_args=(), native=None,
                  native_phases=None, facts=None, exit=("exit", 0), checks=(),
                  vm_client_args=None, extra_runs=None, label_totals=True,
                  varying_time=None, native_expects=None, revisits=(), procs=None,
-                 tree=None, needs=()):
+                 tree=None, needs=(), killed=None, no_output=None):
         self.name = name
         self.client = client
         self.args = tuple(args)
@@ -59,6 +66,8 @@ class Scenario:
         self.procs = dict(procs) if procs is not None else None
         self.tree = tree
         self.needs = tuple(needs)
+        self.killed = killed
+        self.no_output = no_output
         for ex in self.expects:
             if (ex.proc is None) != (self.procs is None) or \
                     (ex.proc is not None and ex.proc not in self.procs):

@@ -2,13 +2,15 @@
    (tests/trace/fuzz-seeds/): no C library (raw system calls, so a trace is
    a few kilobytes and the fuzz target replays thousands a second), and in
    a few hundred instructions every kind of trace event: anonymous and file
-   mappings, mprotect, mremap, MADV_DONTNEED, mlock, brk, ftruncate, a label
+   mappings, mprotect, mremap, MADV_DONTNEED, MADV_POPULATE_WRITE, guard
+   regions (where the kernel has them), MADV_WIPEONFORK and MADV_DONTFORK,
+   mlock, brk, ftruncate, a label
    and a phase, and a fork whose child writes pages its parent still maps
    (the answers of the other process), once across two of them.
    The seeds were made with
      gcc -static -nostdlib -O1 -fno-stack-protector -I vmtrace/tool \
          tests/trace/seedprog.c -o /tmp/seedprog
-     ./vg-in-place --tool=vmtrace -q --vmtrace-out-file=/dev/null \
+     ./vg-in-place --tool=vmtrace -q --vmtrace-out-file=/tmp/seed-out.%p \
          --trace-out-file=tests/trace/fuzz-seeds/trace.%p /tmp/seedprog
    SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
@@ -78,6 +80,11 @@ void _start(void)
       SYS(SYS_brk, brk0 + PG);
    }
 
+   SYS(SYS_madvise, b + 8 * PG, 2 * PG, 23 /* MADV_POPULATE_WRITE */);
+   SYS(SYS_madvise, b + 10 * PG, PG, 102 /* MADV_GUARD_INSTALL */);
+   SYS(SYS_madvise, b + 10 * PG, PG, 103 /* MADV_GUARD_REMOVE */);
+   SYS(SYS_madvise, b + 3 * PG, PG, MADV_WIPEONFORK);   /* the child's is empty */
+   SYS(SYS_madvise, b + 5 * PG, PG, MADV_DONTFORK);     /* the child lacks it */
    long pid = SYS(SYS_fork, 0);
    if (pid == 0) {
       VMTRACE_PHASE("child");

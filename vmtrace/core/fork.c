@@ -74,10 +74,14 @@ static void fork_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 }
 
 /* A VMA whose pages fork copies into the child (vma_needs_copy): private,
-   with anonymous pages.  The others the child faults in again. */
+   with anonymous pages.  The others the child faults in again.  dup_mmap
+   skips a VM_DONTCOPY VMA (MADV_DONTFORK: the child lacks it) and gives a
+   VM_WIPEONFORK one an empty page table and no anon_vma: the parent's
+   pages there are not write-protected either. */
 static bool copied_at_fork(const struct vt_vma *v)
 {
-   return !(v->vm_flags & VT_VM_SHARED) && (v->vm_flags & VT_VM_ANON_VMA);
+   return !(v->vm_flags & (VT_VM_SHARED | VT_VM_DONTCOPY | VT_VM_WIPEONFORK)) &&
+          (v->vm_flags & VT_VM_ANON_VMA);
 }
 
 static void fork_prepare_body(struct vt_mm *mm)
@@ -118,16 +122,42 @@ static void zero_counts(struct vt_counts *c)
    vt_memset(c, 0, sizeof *c);
 }
 
+/* A page of a VMA fork did not copy that an earlier fork had shared: the
+   child never held it, so it lets it go without a release. */
+static void forget_shared(void *vctx, vt_addr addr, vt_pte *ptep)
+{
+   struct vt_mm *mm = vctx;
+   (void)addr;
+   if (*ptep & VT_PTE_COW) {
+      uint32_t idx = VT_PTE_FRAME(*ptep);
+      mm->frames[idx] = mm->free_frame;
+      mm->frame_live[idx] = 0;
+      mm->free_frame = idx + 1;
+      mm->nr_cow--;
+      *ptep &= VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW;
+   }
+}
+
 static void fork_child_body(struct vt_mm *mm, bool copied)
 {
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *v = &mm->vmas[i];
       if (copied) {
          v->vm_flags &= ~VT_VM_LOCKED;        /* locks are not inherited */
-         if (!copied_at_fork(v))
+         if (!copied_at_fork(v)) {
+            vt_walk_ptes(mm, v->vm_start, v->vm_end, forget_shared, mm);
             vt_zap_range(mm, v, v->vm_start, v->vm_end, false);
+         }
+         if (v->vm_flags & VT_VM_WIPEONFORK)
+            v->vm_flags &= ~VT_VM_ANON_VMA;
       }
       vt_walk_ptes(mm, v->vm_start, v->vm_end, child_pte, NULL);
+   }
+   /* MADV_DONTFORK: the VMA is not the child's at all. */
+   for (uint32_t i = copied ? mm->nr_vmas : 0; i > 0; i--) {
+      struct vt_vma *v = &mm->vmas[i - 1];
+      if (v->vm_flags & VT_VM_DONTCOPY)
+         vt_munmap(mm, v->vm_start, v->vm_end - v->vm_start);
    }
    if (copied)
       mm->def_flags &= ~VT_VM_LOCKED;

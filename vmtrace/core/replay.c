@@ -25,6 +25,9 @@ struct vt_replay {
    int                     in_parent;    /* replaying a parent's trace up to the fork */
    struct vt_file        **files;        /* by trace index - 1 */
    uint32_t                nr_files;
+   char                  **names;        /* mappings' names: the core keeps the
+                                            pointers, the replay frees them */
+   uint32_t                nr_names, cap_names;
    const char             *error;
    vt_u64                  error_at;
    char                    msg[160];
@@ -119,6 +122,11 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_POPULATE:
    case VT_TEV_GUARD:
       return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
+   case VT_TEV_MADVISE:
+      if (!range_ok(a[0], a[1], true, false))
+         return range;
+      return (a[2] | a[3]) & ~(vt_u64)(VT_VM_DONTCOPY | VT_VM_WIPEONFORK)
+                ? CORRUPT("a madvise flag out of range") : NULL;
    case VT_TEV_MREMAP:
       if ((a[0] | a[2]) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||
           !range_ok(a[0], VT_PAGE_ALIGN(a[1]), true, false) ||
@@ -173,9 +181,17 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       file_event(rp, it);
       break;
    case VT_TEV_MMAP: {
+      char *name = NULL;
+      if (a[6] & 0x100) {
+         if (rp->nr_names == rp->cap_names) {
+            uint32_t cap = rp->cap_names ? rp->cap_names * 2 : 16;
+            rp->names = vt_realloc_array(rp->names, rp->nr_names, cap, sizeof *rp->names);
+            rp->cap_names = cap;
+         }
+         name = rp->names[rp->nr_names++] = vt_strdup(it->str);
+      }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
-                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff),
-                               (a[6] & 0x100) ? vt_strdup(it->str) : NULL,
+                               a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name,
                                (a[6] & 0x200) != 0 };
       vt_mmap(mm, &q);
       break;
@@ -186,6 +202,9 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_DONTNEED:    vt_madvise_dontneed(mm, a[0], a[1]); break;
    case VT_TEV_POPULATE:    vt_madvise_populate(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_MADVISE:
+      vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
+      break;
    case VT_TEV_MLOCK:       vt_mlock(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MLOCKALL:    vt_mlockall(mm, a[0] != 0, a[1] != 0); break;
    case VT_TEV_MUNLOCKALL:  vt_munlockall(mm); break;
@@ -389,6 +408,9 @@ int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
       mm->replay = NULL;
       vt_mm_destroy(mm);
    }
+   for (uint32_t i = 0; i < rp->nr_names; i++)
+      vt_free(rp->names[i]);
+   vt_free(rp->names);
    vt_free(rp->files);
    vt_free(mm);
    vt_free(rp);

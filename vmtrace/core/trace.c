@@ -41,6 +41,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_POPULATE] = { 3, 0 }, [VT_TEV_GUARD] = { 3, 0 },
    [VT_TEV_THP] = { 3, 0 },      [VT_TEV_HUGEPAGE] = { 3, 0 },
    [VT_TEV_THP_ORDERS] = { 3, 0 },
+   [VT_TEV_MADVISE] = { 4, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)

@@ -29,7 +29,8 @@ const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr)
 }
 
 /* The VMA for a fault at addr, growing a stack VMA down to it as
-   expand_stack does. */
+   expand_stack does: the [stack] (no lower than the room Valgrind keeps
+   below it, stack_guard_low) or any VMA mapped MAP_GROWSDOWN. */
 struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
 {
    uint32_t i = vt_vma_lower(mm, addr);
@@ -38,7 +39,9 @@ struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
    struct vt_vma *v = &mm->vmas[i];
    if (v->vm_start <= addr)
       return v;
-   if (!(v->vm_flags & VT_VM_GROWSDOWN) || addr < mm->stack_guard_low)
+   if (!(v->vm_flags & VT_VM_GROWSDOWN))
+      return NULL;
+   if (mm->maps[v->mapping]->kind == VT_MK_STACK && addr < mm->stack_guard_low)
       return NULL;
    /* expand_downwards keeps stack_guard_gap (256 pages) between the stack
       and an accessible VMA below it that is not a stack itself. */
@@ -624,6 +627,32 @@ void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
    mm->cfg.thp_orders_madvise = madvise;
    mm->cfg.thp_orders_inherit = inherit;
    mm->cfg.thp_orders_given = true;
+}
+
+/* madvise_update_vma: the flags change, the pages stay. */
+struct flags_ctx { uint32_t set, clear; };
+
+static void flags_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
+{
+   const struct flags_ctx *c = ctx;
+   v->vm_flags = (v->vm_flags & ~c->clear) | c->set;
+   mm->maps[v->mapping]->flags_ever |= c->set;
+}
+
+static void madvise_flags_body(struct vt_mm *mm, vt_addr start, vt_addr len,
+                               uint32_t set, uint32_t clear)
+{
+   struct flags_ctx c = { set, clear };
+   fixup_range(mm, start, start + len, flags_fixup, &c);
+   merge_range(mm, start, start + len);
+}
+
+void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
+                      uint32_t clear)
+{
+   vt_u64 args_[] = { start, len, set, clear };
+   vt_trace_input(mm, VT_TEV_MADVISE, args_, NULL);
+   VT_API(mm, madvise_flags_body(mm, start, len, set, clear));
 }
 
 /* Guard regions (mm/madvise.c, madvise_guard_install/remove): a guard

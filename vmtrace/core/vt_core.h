@@ -212,6 +212,8 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
 #define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
+#define VT_VM_DONTCOPY   0x20000u     /* MADV_DONTFORK: a forked child lacks it */
+#define VT_VM_WIPEONFORK 0x2000000u   /* MADV_WIPEONFORK: a forked child's is empty */
 #define VT_VM_HUGEPAGE   0x20000000u  /* madvise(MADV_HUGEPAGE) */
 #define VT_VM_NOHUGEPAGE 0x40000000u  /* madvise(MADV_NOHUGEPAGE) */
 #define VT_VM_PROT_MASK (VT_VM_READ | VT_VM_WRITE | VT_VM_EXEC)
@@ -506,6 +508,10 @@ void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot);
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len);
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
+/* madvise's VMA flags (MADV_DONTFORK, MADV_WIPEONFORK and their undoing):
+   the VMAs of the range get `set` and lose `clear`. */
+void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,
+                      uint32_t clear);
 /* MADV_POPULATE_READ (write false) / MADV_POPULATE_WRITE: fault the pages
    in from start, as read or write faults (counted, no references), up to
    the first page GUP cannot fault in (no VMA, no read or write right, a

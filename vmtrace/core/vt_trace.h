@@ -99,6 +99,8 @@ enum vt_tev {
    VT_TEV_HUGEPAGE,      /* start, len, huge (MADV_HUGEPAGE 1, NOHUGEPAGE 0) */
    VT_TEV_THP_ORDERS,    /* orders always, madvise, inherit (vt_set_thp_orders);
                             absent: the kernel's default */
+   VT_TEV_MADVISE,       /* start, len, set, clear: VMA flags (MADV_DONTFORK,
+                            MADV_WIPEONFORK and their undoing) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -206,6 +206,22 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 #define MADV_DONTNEED_LOCKED 24
 #define MADV_GUARD_INSTALL   102
 #define MADV_GUARD_REMOVE    103
+#define MADV_DONTFORK        10
+#define MADV_DOFORK          11
+#define MADV_WIPEONFORK      18
+#define MADV_KEEPONFORK      19
+
+/* MADV_DONTFORK / MADV_DOFORK and MADV_WIPEONFORK / MADV_KEEPONFORK: VMA
+   flags that say what a fork does with the range (vt_fork_child). */
+static void fork_advice(UWord advice, vt_addr start, vt_addr len)
+{
+   if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
+      vt_madvise_flags(&vt_mm, start, len, advice == MADV_DONTFORK ? VT_VM_DONTCOPY : 0,
+                       advice == MADV_DONTFORK ? 0 : VT_VM_DONTCOPY);
+   else if (advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
+      vt_madvise_flags(&vt_mm, start, len, advice == MADV_WIPEONFORK ? VT_VM_WIPEONFORK : 0,
+                       advice == MADV_WIPEONFORK ? 0 : VT_VM_WIPEONFORK);
+}
 
 void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
 {
@@ -224,6 +240,9 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
       if (len)
          vt_madvise_hugepage(&vt_mm, start, len, args[2] == MADV_HUGEPAGE);
+      break;
+   default:
+      fork_advice(args[2], start, len);
       break;
    }
 }
@@ -283,6 +302,10 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
       if (err == VKI_ENOMEM && walked(args))
          vt_madvise_hugepage(&vt_mm, start, len, args[2] == MADV_HUGEPAGE);
+      break;
+   default:
+      if (err == VKI_ENOMEM && walked(args))
+         fork_advice(args[2], start, len);
       break;
    }
 }

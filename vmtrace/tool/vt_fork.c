@@ -11,9 +11,9 @@
 #include "vt_tool.h"
 
 ULong vt_fork_time;          /* the parent's clock at fork; 0: first process */
-Int   vt_ppid;               /* the parent at the process's start: read then,
-                                before an early exit of the parent reparents
-                                it */
+Int   vt_ppid;               /* the parent at the process's start: the forking
+                                process, or for the first process the one
+                                getppid names at its start */
 Bool  vt_is_forked_child;
 Bool  vt_is_vfork_child;     /* borrows its parent's memory until exec/exit */
 /* Set between the pre- and post-syscall hooks of a fork in the parent (and
@@ -40,6 +40,10 @@ static Bool is_fork(UInt sysno, UWord *args)
 }
 
 static ULong fork_wall_ms;    /* when the fork began */
+/* The forking process, as the child's parent: taken before the fork (the
+   child gets a copy), since by the time the child asks the kernel its
+   parent may have exited and it may have been reparented already. */
+static Int fork_parent;
 
 void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
 {
@@ -47,6 +51,7 @@ void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
    if (!is_fork(sysno, args))
       return;
    fork_wall_ms = vt_wall_ms();
+   fork_parent = VG_(getpid)();
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    vt_rec_flush();             /* the child's trace begins where the parent's is */
    Bool copying = is_copying_fork(sysno, args);
@@ -97,7 +102,7 @@ void vt_fork_child_hook(ThreadId tid)
    vt_set_clock(&vt_mm, 0, vt_mm.sim_now, vt_mm.sim_order);
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */
-   vt_ppid = VG_(getppid)();
+   vt_ppid = fork_parent;
    vt_rec_child(vt_ppid);      /* the child's own trace, from its parent's */
    if (kind != 1) {
       vt_share_borrowed();     /* the parent's frames and file pages stay

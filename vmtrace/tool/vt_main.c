@@ -199,13 +199,20 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 /* ---- start and end ---------------------------------------------------- */
 
 /* An output file that could not be written is refused before the client
-   runs: the name must expand (%p, %q{VAR}) and a file must be creatable in
-   its directory (probed with a temporary file, removed at once). */
+   runs: the name must expand (%p, %q{VAR}), must not be a directory, and a
+   file must be creatable in its directory (probed with a temporary file,
+   removed at once). */
 static void check_output_path(const HChar *option, const HChar *template)
 {
    HChar *name = VG_(expand_file_name)(option, template);
    Bool in_place;
    HChar *target = vt_out_target(name, &in_place);
+   struct vg_stat st;
+   if (in_place && !sr_isError(VG_(stat)(target, &st)) && VKI_S_ISDIR(st.mode)) {
+      VG_(fmsg)("Bad option: %s=%s: cannot write '%s' (is a directory)\n", option,
+                template, name);
+      VG_(exit)(1);
+   }
    if (in_place) {                   /* /dev/null, a FIFO: written as it is */
       VG_(free)(target);
       VG_(free)(name);
@@ -367,11 +374,29 @@ ULong vt_wall_ms(void)
    return (ULong)tv.tv_sec * 1000 + (ULong)tv.tv_usec / 1000;
 }
 
+/* A client may lower its own RLIMIT_FSIZE, which binds the tool's writes
+   too (the log, when it is a file, and the output files: a write beyond
+   the limit fails with EFBIG).  If it lowered only the soft limit, the
+   tool raises it to the hard one while it writes and puts it back after
+   (an exec'd image gets the client's limit); if the hard limit is low too,
+   the output file's write fails and is reported (vt_out_close). */
+#define VT_RLIMIT_FSIZE 1          /* RLIMIT_FSIZE, which vki does not name */
+
+static Bool fsize_lift(struct vki_rlimit *saved)
+{
+   if (VG_(getrlimit)(VT_RLIMIT_FSIZE, saved) != 0 || saved->rlim_cur >= saved->rlim_max)
+      return False;
+   struct vki_rlimit up = { saved->rlim_max, saved->rlim_max };
+   return VG_(setrlimit)(VT_RLIMIT_FSIZE, &up) == 0;
+}
+
 /* The process ends (exitcode) or its image is replaced (vt_exec_pending):
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
    vt_progress_clear();
+   struct vki_rlimit fsize;
+   Bool lifted = fsize_lift(&fsize);
    vt_sample_final();
    vt_share_refresh();
    struct vt_written w;
@@ -381,6 +406,8 @@ void vt_finish(Int exitcode)
    vt_written_free(&w);
    vt_share_exit();
    vt_rec_end();
+   if (lifted)
+      VG_(setrlimit)(VT_RLIMIT_FSIZE, &fsize);
 }
 
 static void vt_fini(Int exitcode)
@@ -411,6 +438,8 @@ static void vt_pre_clo_init(void)
    VG_(track_pre_mem_read_asciiz)(vt_pre_mem_read_asciiz);
    VG_(track_post_mem_write)(vt_post_mem_write);
    VG_(track_pre_thread_first_insn)(vt_pre_thread_first_insn);
+   VG_(track_pre_thread_ll_create)(vt_thread_created);
+   VG_(track_pre_thread_ll_exit)(vt_thread_exited);
    VG_(track_pre_deliver_signal)(vt_pre_deliver_signal);
    VG_(atfork)(NULL, NULL, vt_fork_child_hook);
 }

@@ -14,7 +14,7 @@
    and lives on only as an open file descriptor, which forked children
    inherit (close-on-exec): it goes with the last process of the tree,
    however it ends (SIGKILL included), and nothing is ever left in $TMPDIR.
-   Each access opens the file anew through /proc/self/fd, so every process
+   Each access opens the file anew through /proc/thread-self/fd, so every process
    has its own file offset.
 
    The core reaches this file through the host operations frames_fork,
@@ -43,7 +43,7 @@ struct rec { ULong id; UInt n; Int delta; };
 
 static HChar  log_path[512];        /* where it was made (for messages) */
 static Int    log_fd = -1;          /* the log, unlinked */
-static HChar  log_self[64];         /* /proc/self/fd/<log_fd> */
+static HChar  log_self[64];         /* /proc/thread-self/fd/<log_fd> */
 static Off64T read_off;             /* how far this process has read */
 static Bool   log_broken;
 /* Pages the run's processes count more than once in their RSS: over the
@@ -112,6 +112,34 @@ Bool vt_share_logging(void)
 
 
 
+/* Moves the log's descriptor out of the client's reach.  Valgrind keeps
+   the top 12 descriptors below the soft limit for itself (N_RESERVED_FDS
+   in m_main.c: the client sees a limit 12 lower), refuses the client's
+   close, dup2 and the like there, and fills them from the bottom up
+   (VG_(safe_fd), which the tool interface does not offer); the log takes a
+   free one from the top.  A low descriptor was the client's to close and
+   reuse: a client that closed descriptors 3 and up and then opened a file
+   got the log's number, and the records of its children went into its
+   own file (23,338 bytes after its 6), or the log was gone and every copy
+   counted as a reuse.  dup2 drops close-on-exec: vt_share_exit closes the
+   log before an exec instead. */
+static Int out_of_reach(Int fd)
+{
+   struct vki_rlimit rl;
+   struct vg_stat st;
+   if (VG_(getrlimit)(VKI_RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > (1u << 30))
+      return fd;
+   for (Int k = (Int)rl.rlim_cur - 1; k >= (Int)rl.rlim_cur - 12 && k > fd; k--) {
+      if (VG_(fstat)(k, &st) == 0)
+         continue;                         /* Valgrind's own */
+      if (sr_isError(VG_(dup2)(fd, k)))
+         continue;
+      VG_(close)(fd);
+      return k;
+   }
+   return fd;
+}
+
 /* Makes the log (at the first fork): created, unlinked, held open. */
 static void make_log(void)
 {
@@ -126,8 +154,18 @@ static void make_log(void)
       return;
    }
    VG_(unlink)(log_path);
-   log_fd = (Int)sr_Res(sr);
-   VG_(snprintf)(log_self, sizeof log_self, "/proc/self/fd/%d", log_fd);
+   log_fd = out_of_reach((Int)sr_Res(sr));
+   /* The calling thread's view of the descriptors, not the process's:
+      /proc/self is the thread group leader, whose fd directory is gone
+      once the main thread has exited (pthread_exit in main, or an exit
+      from another thread, which Valgrind completes in that thread after
+      the others, the leader among them, have ended).  Kernels before 3.17
+      have no thread-self: /proc/self then. */
+   struct vg_stat st;
+   VG_(snprintf)(log_self, sizeof log_self,
+                 sr_isError(VG_(stat)("/proc/thread-self", &st)) ? "/proc/self/fd/%d"
+                                                                 : "/proc/thread-self/fd/%d",
+                 log_fd);
 }
 
 /* This process's own open file on the log. */
@@ -418,6 +456,10 @@ void vt_share_exit(void)
    releasing = False;
    batch_write(&releases);
    batch_write(&file_recs);
+   if (vt_exec_pending && log_fd >= 0) {
+      VG_(close)(log_fd);                  /* the new image has no use for it */
+      log_fd = -1;
+   }
 }
 
 /* ---- PSS and USS ------------------------------------------------------- */

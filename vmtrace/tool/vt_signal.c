@@ -3,7 +3,7 @@
    hook when a signal kills the client with its default action, so the end
    is told from what the tool sees:
 
-   - exit_group, or the last thread's exit: an exit with that status; a
+   - exit_group, or the last living thread's exit: an exit with that status; a
      process that reached it did not die of a signal, whatever it met
      before (a SIGSEGV its handler recovered, a stack grown by the kernel).
    - otherwise the process died of a signal: the one its last events make
@@ -25,6 +25,7 @@
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_threadstate.h"
 #include "vt_tool.h"
 
 Int  vt_fatal_signal;               /* the signal the client is about to die of */
@@ -34,9 +35,21 @@ Bool vt_exit_seen;                  /* exit_group (or the last thread's exit) */
 #define NSIG 64
 /* The client's dispositions: SIG_DFL (0), SIG_IGN (1) or a handler. */
 static UWord disposition[NSIG + 1];
-/* The signals blocked (bit sig - 1), by the thread that last changed them
-   (approximately the process's). */
-static ULong blocked;
+/* The signals each thread blocks (bit sig - 1), by ThreadId: a mask is a
+   thread's own (glibc blocks every signal in a thread that is about to
+   exit, which says nothing of the others).  A new thread starts with its
+   creator's.  SIGKILL and SIGSTOP are never blocked (sigprocmask drops
+   them). */
+static ULong *blocked;
+#define UNBLOCKABLE ((1ULL << (VKI_SIGKILL - 1)) | (1ULL << (VKI_SIGSTOP - 1)))
+
+static ULong *mask_of(ThreadId tid)
+{
+   static ULong none;
+   if (!blocked)
+      blocked = VT_CALLOC("vt.sigmask", VG_N_THREADS, sizeof *blocked);
+   return tid < VG_N_THREADS ? &blocked[tid] : &none;
+}
 
 /* Signals whose default action is to ignore them. */
 static Bool ignored_by_default(Int sig)
@@ -53,7 +66,7 @@ void vt_signal_fatal(Int sig, Bool forced)
    if (sig <= 0 || sig > NSIG || ignored_by_default(sig))
       return;
    if (!forced && (disposition[sig] == 1 /* SIG_IGN */ ||
-                   (blocked >> (sig - 1) & 1)))
+                   (*mask_of(VG_(get_running_tid)()) >> (sig - 1) & 1)))
       return;
    if (disposition[sig] > 1 && !forced)
       return;                          /* its handler runs */
@@ -68,11 +81,33 @@ void vt_signal_delivered(Int sig)
       vt_fatal_signal = 0;
 }
 
+/* The client's living threads (Valgrind's pre_thread_ll_create and
+   pre_thread_ll_exit, the main thread's creation included); a forked
+   child has one. */
+static Int live_threads;
+
+void vt_thread_created(ThreadId tid, ThreadId child)
+{
+   live_threads++;
+   *mask_of(child) = tid == VG_INVALID_THREADID ? 0 : *mask_of(tid);
+}
+
+void vt_thread_exited(ThreadId tid)
+{
+   (void)tid;
+   live_threads--;
+}
+
+/* exit_group ends the process with its code; exit ends one thread, and
+   the process only if it is the last one alive (the process's status is
+   then that thread's code).  A thread that returned (pthread_exit: exit(0))
+   before the process died of a signal says nothing of how it ends. */
 void vt_signal_exit(Int code, Bool whole_process)
 {
+   if (!whole_process && live_threads > 1)
+      return;
    vt_exit_code = code & 0xff;
    vt_exit_seen = True;
-   (void)whole_process;
    vt_progress_clear();                /* before Valgrind's last lines */
 }
 
@@ -84,17 +119,18 @@ void vt_signal_sigaction(UWord sig, const UWord *act)
       disposition[sig] = act[0];
 }
 
-/* rt_sigprocmask(how, set, oldset) succeeded. */
+/* rt_sigprocmask(how, set, oldset) succeeded in the running thread. */
 void vt_signal_sigprocmask(UWord how, const ULong *set)
 {
    if (!set)
       return;
+   ULong *m = mask_of(VG_(get_running_tid)());
    if (how == VKI_SIG_BLOCK)
-      blocked |= *set;
+      *m |= *set & ~UNBLOCKABLE;
    else if (how == VKI_SIG_UNBLOCK)
-      blocked &= ~*set;
+      *m &= ~*set;
    else if (how == VKI_SIG_SETMASK)
-      blocked = *set;
+      *m = *set & ~UNBLOCKABLE;
 }
 
 /* A forked child keeps the dispositions and the mask; an exec'd image
@@ -103,6 +139,7 @@ void vt_signal_child(void)
 {
    vt_fatal_signal = 0;
    vt_exit_seen = False;
+   live_threads = 1;              /* fork copies the calling thread only */
 }
 
 /* ---- what the instrumentation notes ----------------------------------- */

@@ -312,12 +312,17 @@ static void print_mappings(void)
 
 /* ---- labels and phases ---------------------------------------------------- */
 
+/* A label's or phase's line: the whole name, padded to 20 columns
+   (Valgrind's %-20s also cuts a longer one at 20, which could end the
+   line inside one of vt_log_name's \xNN escapes). */
 static void print_named_counts(const HChar *name, const struct vt_counts *c)
 {
    HChar buf[512], safe[1024];
    class_list(c, buf, sizeof buf);
-   VG_(umsg)("  %-20s touched %'llu, faults %'llu minor, %'llu major%s%s\n",
-             vt_log_name(name, safe, sizeof safe), c->touched, vt_counts_minor(c),
+   vt_log_name(name, safe, sizeof safe);
+   SizeT len = VG_(strlen)(safe);
+   VG_(umsg)("  %s%s touched %'llu, faults %'llu minor, %'llu major%s%s\n", safe,
+             &"                    "[len < 20 ? len : 20], c->touched, vt_counts_minor(c),
              vt_counts_major(c), buf[0] ? ": " : "", buf);
 }
 

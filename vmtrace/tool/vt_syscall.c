@@ -13,6 +13,8 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_threadstate.h"
 #include "pub_tool_aspacemgr.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_xarray.h"
 #include "vt_tool.h"
 
 Bool vt_exec_pending;
@@ -125,14 +127,66 @@ static const void *client_ptr(UWord a, SizeT len)
    return a && VG_(am_is_valid_for_client)(a, len, VKI_PROT_READ) ? (const void *)a : NULL;
 }
 
+/* Is gid one of this process's supplementary groups (/proc/self/status,
+   "Groups:")? */
+static Bool in_groups(UInt gid)
+{
+   SysRes sr = VG_(open)("/proc/self/status", VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return False;
+   HChar buf[4096];
+   Int n = VG_(read)((Int)sr_Res(sr), buf, sizeof buf - 1);
+   VG_(close)((Int)sr_Res(sr));
+   if (n <= 0)
+      return False;
+   buf[n] = 0;
+   HChar *g = VG_(strstr)(buf, "\nGroups:");
+   if (!g)
+      return False;
+   for (HChar *q = g + 8; *q && *q != '\n';) {
+      while (*q == ' ' || *q == '\t')
+         q++;
+      if (*q < '0' || *q > '9')
+         break;
+      HChar *end;
+      if ((UInt)VG_(strtoll10)(q, &end) == gid)
+         return True;
+      q = end;
+   }
+   return False;
+}
+
+/* Does Valgrind follow the client's execs (--trace-children=yes, the last
+   one given; --trace-children-skip patterns are not consulted)? */
+static Bool tracing_children(void)
+{
+   Bool yes = False;
+   for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_valgrind)); i++) {
+      const HChar *a = *(HChar **)VG_(indexXA)(VG_(args_for_valgrind), i);
+      if (VG_(strcmp)(a, "--trace-children=yes") == 0)
+         yes = True;
+      else if (VG_(strcmp)(a, "--trace-children=no") == 0)
+         yes = False;
+   }
+   return yes;
+}
+
 /* Will the process image be replaced?  Valgrind's execve wrapper, which
    runs after this hook, refuses what it cannot load and the client goes
    on with the error (env and execvp try every PATH entry this way); a call
    that passes its checks either succeeds or ends the process ("EXEC
-   FAILED: I can't recover").  Its checks, as VG_(pre_exec_check) makes
-   them: a readable name of a regular file that exists, that this process
-   may execute, and that begins with an ELF header or "#!" (supplementary
-   groups are not consulted: documented in docs/manual.md). */
+   FAILED: I can't recover").  Its checks are VG_(pre_exec_check)'s in
+   Valgrind 3.19 (m_ume/main.c, m_libcfile.c's VG_(check_executable)),
+   made here the same way: the name is a regular file that opens for
+   reading;
+   a setuid or setgid file is refused if Valgrind follows the exec; the
+   owner's execute bit counts if the effective uid owns the file (root
+   too), else the group's if the effective gid or a supplementary group
+   is the file's, else the others'; the first min(size, 4096) bytes are an
+   ELF file (its magic, and longer than an ELF header: match_ELF) or a
+   script ("#!", then an interpreter name after blanks on the first line:
+   match_script).  Not made: the file-capability check Valgrind makes
+   when it follows the exec (getxattr is not in the tool interface). */
 static Bool exec_will_replace(UInt sysno, UWord *args)
 {
    const HChar *name = client_ptr(sysno == __NR_execveat ? args[1] : args[0], 1);
@@ -145,20 +199,34 @@ static Bool exec_will_replace(UInt sysno, UWord *args)
    else
       VG_(snprintf)(path, sizeof path, "%s", name);
    struct vg_stat st;
+   /* (a FIFO is not opened: the kernel refuses anything but a regular
+      file, EACCES) */
    if (sr_isError(VG_(stat)(path, &st)) || !VKI_S_ISREG(st.mode))
-      return False;
-   UInt uid = (UInt)VG_(geteuid)(), gid = (UInt)VG_(getegid)();
-   UInt x = uid == 0 ? 0111 : st.uid == uid ? 0100 : st.gid == gid ? 0010 : 0001;
-   if (!(st.mode & x))
       return False;
    SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
    if (sr_isError(sr))
       return False;
-   UChar head[4] = { 0 };
-   Int n = VG_(read)((Int)sr_Res(sr), head, sizeof head);
+   static UChar head[4096];
+   Int n = VG_(read)((Int)sr_Res(sr), head,
+                     st.size < (Long)sizeof head ? (Int)st.size : (Int)sizeof head);
    VG_(close)((Int)sr_Res(sr));
-   return (n >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') ||
-          (n >= 2 && head[0] == '#' && head[1] == '!');
+   if (n < 0)
+      return False;
+   if ((st.mode & (VKI_S_ISUID | VKI_S_ISGID)) && tracing_children())
+      return False;
+   UInt uid = (UInt)VG_(geteuid)();
+   UInt x = uid == st.uid ? 0100
+          : (UInt)VG_(getegid)() == st.gid || in_groups(st.gid) ? 0010 : 0001;
+   if (!(st.mode & x))
+      return False;
+   if (n > 64 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F')
+      return True;                                 /* sizeof(Elf64_Ehdr) is 64 */
+   if (n < 2 || head[0] != '#' || head[1] != '!')
+      return False;
+   Int i = 2;
+   while (i < n && (head[i] == ' ' || head[i] == '\t'))
+      i++;
+   return i < n && head[i] != '\n';
 }
 
 /* A successful execve replaces this process image without running the
@@ -190,12 +258,24 @@ static void pre_exit_group(ThreadId tid, UInt sysno, UWord *args)
 }
 
 /* abort() and raise() end here, unless the signal is ignored, blocked or
-   handled (vt_pre_deliver_signal). */
+   handled (vt_pre_deliver_signal); so does a kill of the process's own
+   group (pid 0 or -pgrp), which reaches the caller too.  SIGKILL of
+   itself Valgrind turns into an orderly end (the tool's fini runs), but
+   only for its own pid: sent to its group, the process would vanish
+   without a file, so the image's output is written now, as it dies. */
 static void pre_kill(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
-   if (args[0] == (UWord)VG_(getpid)())
-      vt_signal_fatal((Int)args[1], False);
+   Int pid = (Int)args[0], sig = (Int)args[1];
+   if (pid == VG_(getpid)()) {
+      vt_signal_fatal(sig, False);
+   } else if (pid == 0 || pid == -VG_(getpgrp)()) {
+      vt_signal_fatal(sig, False);
+      if (sig == VKI_SIGKILL) {
+         vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+         vt_finish(0);
+      }
+   }
 }
 
 static void pre_tkill(ThreadId tid, UInt sysno, UWord *args)

@@ -140,6 +140,8 @@ void vt_signal_exit(Int code, Bool whole_process);
 void vt_signal_sigaction(UWord sig, const UWord *act);
 void vt_signal_sigprocmask(UWord how, const ULong *set);
 void vt_signal_child(void);
+void vt_thread_created(ThreadId tid, ThreadId child);
+void vt_thread_exited(ThreadId tid);
 VG_REGPARM(1) void vt_signal_sync(UWord sig);
 
 #define VT_CALLOC(cc, n, sz) VG_(calloc)((cc), (n), (sz))
