@@ -48,6 +48,11 @@
    vfork-fail      writes a 4-page "region" ("write"); a vfork child whose
                    execve of /nonexistent fails calls _exit(127); the parent
                    reaps it and writes the region again ("after-child")
+   fork-exec-fail  writes a 100-page "region" ("write"); a forked child's
+                   execve of /nonexistent fails (ENOENT), and the child,
+                   still itself, writes the region ("child-write") and
+                   exits; the parent reaps it and writes the region again
+                   ("after-child")
    sigterm-child   a child that waits in pause(); the parent, once
                    /proc/PID/syscall shows it there, sends it SIGTERM and
                    reaps it (FACT parent:status)
@@ -383,6 +388,26 @@ static void vfork_fail(void)
    write_phase("after-child", p, 4);
 }
 
+static void fork_exec_fail(void)
+{
+   char *p = region(100);
+   write_phase("write", p, 100);
+   fflush(stdout);
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      char *args[] = {"program", NULL};
+      execv("/nonexistent/program", args);
+      vmt_fact("errno", errno);
+      write_phase("child-write", p, 100);
+      vmt_child_exit();
+   }
+   if (pid < 0)
+      vmt_die("fork");
+   vmt_fact("status", status_code(wait_status(pid)));
+   write_phase("after-child", p, 100);
+}
+
 /* ---- signals between processes -------------------------------------------- */
 
 static void signal_child(int sig)
@@ -655,6 +680,8 @@ int main(int argc, char **argv)
       spawnp_path();
    else if (strcmp(mode, "vfork-fail") == 0)
       vfork_fail();
+   else if (strcmp(mode, "fork-exec-fail") == 0)
+      fork_exec_fail();
    else if (strcmp(mode, "sigterm-child") == 0)
       signal_child(SIGTERM);
    else if (strcmp(mode, "sigkill-child") == 0)

@@ -393,6 +393,22 @@ torture("proc/vfork-fail", "torture_proc", ["vfork-fail"], [
     native_phases=["parent:write", "parent:after-child"], facts={"parent:status": 127},
     checks=[children_exits((), ["exit:127"])])
 
+# A forked child whose exec fails is still itself (issue 10: the failed
+# exec was taken as one, releasing its copy-on-write frames).  The parent's
+# 100 written pages (100 `anon`) are shared after fork; the child's execve
+# fails with ENOENT (2) and changes nothing; its 100 writes find each page
+# mapped by its living parent too: do_wp_page copies, 100 `wp_copy`.  The
+# parent, after reaping it, is the pages' only user: 100 `wp_reuse`.
+# getrusage agrees phase by phase.
+torture("proc/fork-exec-fail", "torture_proc", ["fork-exec-fail"], [
+    Expect("region", "write", pages=100, proc="parent", anon=100),
+    Expect("region", "child-write", proc="child", wp_copy=100),
+    Expect("region", "after-child", proc="parent", wp_reuse=100),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    native_phases=["parent:write", "child:child-write", "parent:after-child"],
+    facts={"child:errno": 2, "parent:status": 0},
+    checks=[children_exits((), ["exit"])], policy=True)
+
 # A signal from another process: the child, waiting in pause(), dies of
 # the parent's SIGTERM.  Valgrind tells the tool nothing of its origin: the
 # child's file says signal null; the parent's wait4 saw signal 15.  With
