@@ -39,7 +39,12 @@
    mbind-null      mbind(MPOL_DEFAULT) of "region" (1 page, written first in
                    phase "write") and set_mempolicy(MPOL_DEFAULT) with a
                    NULL nodemask and maxnode 64: both succeed (phase
-                   "call") */
+                   "call")
+   zero-length     "region" (4 pages) written (phase "write"); then
+                   madvise(MADV_DONTNEED), mprotect(PROT_READ),
+                   MADV_POPULATE_WRITE, mlock and munlock of 0 bytes at its
+                   start, each of which succeeds and does nothing (phase
+                   "calls"); the 4 pages written again (phase "after") */
 #include "vmtest.h"
 
 #include <setjmp.h>
@@ -279,6 +284,25 @@ static void mbind_null(void)
       vmt_die("mbind %ld, set_mempolicy %ld", r1, r2);
 }
 
+static void zero_length(void)
+{
+   char *p = vmt_anon(4);
+   VMTRACE_LABEL(p, 4 * VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, 4);
+   vmt_end();
+   vmt_begin("calls");
+   int r[5] = { madvise(p, 0, MADV_DONTNEED), mprotect(p, 0, PROT_READ),
+                madvise(p, 0, MADV_POPULATE_WRITE), mlock(p, 0), munlock(p, 0) };
+   vmt_end();
+   for (int i = 0; i < 5; i++)
+      if (r[i] != 0)
+         vmt_die("call %d of 0 bytes failed: %s", i, strerror(errno));
+   vmt_begin("after");
+   vmt_write_pages(p, 4);
+   vmt_end();
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -295,8 +319,10 @@ int main(int argc, char **argv)
       kinds();
    else if (strcmp(mode, "mbind-null") == 0)
       mbind_null();
+   else if (strcmp(mode, "zero-length") == 0)
+      zero_length();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|populate-hole|guard|kinds|"
-              "mbind-null");
+              "mbind-null|zero-length");
    return 0;
 }

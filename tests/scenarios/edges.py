@@ -152,3 +152,15 @@ scenario("edges/mbind-null", "edges", ["mbind-null"], [
     Expect("region", "write", pages=1, anon=1),
     Expect("region", "call"),
 ], checks=[no_invalid])
+
+# ---- calls of 0 bytes --------------------------------------------------------
+# madvise, mprotect, MADV_POPULATE_WRITE, mlock and munlock of 0 bytes
+# succeed and change nothing (madvise and mprotect return 0 for len 0
+# before looking at a VMA, mlock's range is empty): the 4 pages written
+# first (4 `anon`) stay resident and writable, written again with no fault
+# (and no page touched for the first time).
+scenario("edges/zero-length", "edges", ["zero-length"], [
+    Expect("region", "write", pages=4, anon=4),
+    Expect("region", "calls"),
+    Expect("region", "after"),
+], checks=[no_invalid, mapping_figures("region", resident=4, anon=4)])

@@ -258,7 +258,7 @@ static bool run_one(const char *policy, const struct gen *g,
 
 void test_property(void)
 {
-   static const unsigned frames_set[] = { 1, 2, 3, 4, 5, 8, 13, 32 };
+   static const unsigned frames_set[] = { 1, 2, 3, 4, 5, 8, 13, 32, 60 };
    static struct trace t;
    const char *only = getenv("SIM_POLICY");
    for (int pi = 0; vt_policies[pi]; pi++) {

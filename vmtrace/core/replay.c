@@ -110,10 +110,11 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
          return CORRUPT("a mapping's file offset or populate flag out of range");
       return NULL;
    case VT_TEV_MUNMAP:
-   case VT_TEV_DONTNEED:
       return range_ok(a[0], a[1], true, true) ? NULL : range;
+   case VT_TEV_DONTNEED:       /* madvise and mprotect of 0 bytes succeed */
+      return range_ok(a[0], a[1], true, false) ? NULL : range;
    case VT_TEV_MPROTECT:
-      return range_ok(a[0], a[1], true, true) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
+      return range_ok(a[0], a[1], true, false) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
    case VT_TEV_MLOCK:
    case VT_TEV_POPULATE:
    case VT_TEV_GUARD:
@@ -146,7 +147,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
       return a[0] <= VT_THP_ALWAYS && a[1] <= 1 && a[2] <= 1 ? NULL
            : CORRUPT("a THP setting out of range");
    case VT_TEV_HUGEPAGE:
-      return range_ok(a[0], a[1], true, true) && a[2] <= 1 ? NULL : range;
+      return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
    case VT_TEV_THP_ORDERS:
       return !((a[0] | a[1] | a[2]) & ~(vt_u64)VT_THP_ORDERS_ANON) &&
              !(a[0] & a[1]) && !(a[0] & a[2]) && !(a[1] & a[2]) ? NULL

@@ -51,6 +51,7 @@ struct vt_sim {
    vt_u64               nr_resident;
    vt_u64               nr_anon;     /* resident and swap-backed */
    vt_u64               swap_used;
+   uint32_t             nr_locked;   /* resident frames locked */
 
    vt_u64              *ev_map;      /* evictions per mapping id */
    uint32_t             ev_map_n;
@@ -233,6 +234,22 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
    return !(fr->anon && !s->fslot[f] && vt_sim_swap_full(s));
 }
 
+bool vt_sim_all_evictable(const struct vt_sim *s)
+{
+   return !s->nr_locked && !s->cfg.swap_pages && !s->cfg.no_swap;
+}
+
+static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
+{
+   if (locked != (fr->locked != 0)) {
+      if (locked)
+         s->nr_locked++;
+      else
+         s->nr_locked--;
+   }
+   fr->locked = locked;
+}
+
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
 {
    const struct vt_pframe *fr = &s->frames[f];
@@ -357,6 +374,7 @@ static void free_frame(struct vt_sim *s, uint32_t f)
    res_del(s, fr->key);
    s->nr_resident--;
    s->nr_anon -= fr->anon;
+   set_locked(s, fr, false);
    fr->key = VT_SIM_NO_PAGE;
    fr->link[0] = s->free_head;
    fr->link[1] = VT_SIM_NO_FRAME;
@@ -453,7 +471,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    fr->referenced = ref;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
    fr->anon = (flags & VT_SIMA_ANON) != 0;
-   fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+   set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
    fr->exec = (flags & VT_SIMA_EXEC) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
    s->fslot[f] = 0;
@@ -525,7 +543,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          r |= VT_SIMR_FAULT;
       }
       bool anon = (flags & VT_SIMA_ANON) != 0;
-      fr->locked = (flags & VT_SIMA_LOCKED) != 0;
+      set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
       fr->exec = (flags & VT_SIMA_EXEC) != 0;
       if (anon != (fr->anon != 0)) {
          /* The page changed kind (a private file page copied on write):
@@ -649,5 +667,5 @@ void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked)
 {
    uint32_t f = res_get(s, key);
    if (f != VT_SIM_NO_FRAME)
-      s->frames[f].locked = locked;
+      set_locked(s, &s->frames[f], locked);
 }

@@ -270,6 +270,9 @@ void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 /* May f be evicted now?  Not if locked, nor if anonymous while swap is
    full.  victim() must return such a frame. */
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f);
+/* Is every resident frame evictable, whatever happens to swap?  (No frame
+   is locked and swap is unlimited.) */
+bool vt_sim_all_evictable(const struct vt_sim *s);
 vt_u64 vt_sim_random(struct vt_sim *s);          /* seeded xorshift */
 
 /* The page being brought in: its key during victim() and insert(), else

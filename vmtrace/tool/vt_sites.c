@@ -67,6 +67,20 @@ UInt vt_stack_trace(ThreadId tid, Addr *ips, UInt depth, DiEpoch ep)
    return n;
 }
 
+/* The stack of the reference being handled (vt_miss: vt_fault_ip set), for
+   the next fault of the same reference: every simulation that takes a
+   major fault there, and the model's own fault, have the same stack, and
+   unwinding it is most of what a fault costs (--policy=all at --ram=2M on
+   xz -9 of 256 KiB: 28.5 s of CPU, 16.9 s with --fault-stack-depth=0).
+   No client code runs while one reference is handled. */
+static struct {
+   ULong    miss;              /* vt_misses when unwound; 0: none */
+   ThreadId tid;
+   Addr     ip;
+   UInt     n;
+   Addr     ips[MAX_DEPTH];
+} last_stack;
+
 void vt_sites_record(UInt sim, enum vt_fault_class cls)
 {
    ThreadId tid = VG_(get_running_tid)();
@@ -74,7 +88,21 @@ void vt_sites_record(UInt sim, enum vt_fault_class cls)
       return;
    Addr ips[MAX_DEPTH];
    epoch = VG_(current_DiEpoch)();
-   UInt n = vt_stack_trace(tid, ips, vt_clo.fault_stack_depth, epoch);
+   UInt n;
+   if (vt_fault_ip && last_stack.miss == vt_misses && last_stack.tid == tid &&
+       last_stack.ip == vt_fault_ip) {
+      n = last_stack.n;
+      VG_(memcpy)(ips, last_stack.ips, n * sizeof(Addr));
+   } else {
+      n = vt_stack_trace(tid, ips, vt_clo.fault_stack_depth, epoch);
+      if (vt_fault_ip) {
+         last_stack.miss = vt_misses;
+         last_stack.tid = tid;
+         last_stack.ip = vt_fault_ip;
+         last_stack.n = n;
+         VG_(memcpy)(last_stack.ips, ips, n * sizeof(Addr));
+      }
+   }
    ULong h = hash_stack(sim, cls, ips, n);
    if (!tab.e)
       vt_hash_init(&tab, 1024);
@@ -119,6 +147,7 @@ static void frames_free(void);
 /* A forked child's sites are its own. */
 void vt_sites_child(void)
 {
+   last_stack.miss = 0;       /* the child counts its misses afresh */
    frames_free();
    for (ULong i = 0; i < nr_sites; i++)
       VG_(free)(all[i]);
