@@ -16,6 +16,10 @@
      scan N K    writes N pages of a fresh mapping K times over, in scan()
      arenas K S  maps K anonymous areas of S pages each and writes all of
                  every one: K identical mappings of S anon faults each
+     spread K    writes 1024 pages of a fresh mapping K times over, each
+                 page by its own store instruction, all on one source line
+                 (in spread()): 1024 fault sites with distinct first frames
+                 that the Cachegrind file and the summary merge into one line
      spin MS     runs (computing) for MS milliseconds of wall time */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -93,6 +97,22 @@ NOINLINE void scan(volatile char *p, size_t n, int k)
          p[i * PG] = (char)pass;
 }
 
+/* 1024 stores, one instruction each, all on the line that expands STORES */
+#define S1(k) p[(k) * PG] = (char)pass;
+#define S4(k) S1(k) S1((k) + 1) S1((k) + 2) S1((k) + 3)
+#define S16(k) S4(k) S4((k) + 4) S4((k) + 8) S4((k) + 12)
+#define S64(k) S16(k) S16((k) + 16) S16((k) + 32) S16((k) + 48)
+#define S256(k) S64(k) S64((k) + 64) S64((k) + 128) S64((k) + 192)
+#define STORES S256(0) S256(256) S256(512) S256(768)
+#define SPREAD_PAGES 1024
+
+NOINLINE void spread(volatile char *p, int k)
+{
+   for (int pass = 0; pass < k; pass++) {
+      STORES   /* the spread stores */
+   }
+}
+
 static double now_ms(void)
 {
    struct timespec ts;
@@ -124,6 +144,10 @@ int main(int argc, char **argv)
       size_t s = strtoul(argv[3], 0, 10);
       for (int i = 0; i < k; i++)
          leaf(fresh(s), (int)s);
+      return 0;
+   }
+   if (argc == 3 && !strcmp(argv[1], "spread")) {
+      spread(fresh(SPREAD_PAGES), atoi(argv[2]));
       return 0;
    }
    if (argc == 3 && !strcmp(argv[1], "spin")) {

@@ -213,13 +213,17 @@ void vt_sites_write_json(struct vt_out *o, UInt sim)
 /* ---- what the debug information says of a frame ------------------------- */
 
 /* The source line, function and object of an address, looked up once per
-   address (a hash table from address to an entry of frames[]). */
+   address (a hash table from address to an entry of frames[]).  Each frame
+   is allocated on its own, so that the pointer frame_of returns stays valid
+   until frames_free however many frames are looked up after it: the
+   writers keep one per site while they look up the others (frames[]
+   itself moves as it grows). */
 struct frame {
    HChar *file, *fn, *obj;   /* "???" when not known; file with its directory */
    UInt   line;
 };
 static struct vt_hash frame_tab;
-static struct frame *frames;
+static struct frame **frames;
 static UInt nr_frames, cap_frames;
 
 static const struct frame *frame_of(Addr ip)
@@ -229,17 +233,18 @@ static const struct frame *frame_of(Addr ip)
    bool added;
    struct vt_hash_ent *e = vt_hash_put(&frame_tab, ip == VT_HASH_EMPTY ? 0 : ip, &added);
    if (!added)
-      return &frames[e->val];
+      return frames[e->val];
    if (nr_frames == cap_frames) {
       cap_frames = cap_frames ? 2 * cap_frames : 256;
-      struct frame *nf = VT_CALLOC("vt.frames", cap_frames, sizeof *nf);
+      struct frame **nf = VT_CALLOC("vt.frames", cap_frames, sizeof *nf);
       if (frames) {
          VG_(memcpy)(nf, frames, nr_frames * sizeof *nf);
          VG_(free)(frames);
       }
       frames = nf;
    }
-   struct frame *f = &frames[nr_frames];
+   struct frame *f = VG_(malloc)("vt.frames", sizeof *f);
+   frames[nr_frames] = f;
    e->val = nr_frames++;
    const HChar *file = NULL, *dir = NULL, *fn = NULL, *obj = NULL;
    UInt line = 0;
@@ -264,9 +269,10 @@ static const struct frame *frame_of(Addr ip)
 static void frames_free(void)
 {
    for (UInt i = 0; i < nr_frames; i++) {
-      VG_(free)(frames[i].file);
-      VG_(free)(frames[i].fn);
-      VG_(free)(frames[i].obj);
+      VG_(free)(frames[i]->file);
+      VG_(free)(frames[i]->fn);
+      VG_(free)(frames[i]->obj);
+      VG_(free)(frames[i]);
    }
    if (frames)
       VG_(free)(frames);
