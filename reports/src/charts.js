@@ -201,18 +201,27 @@ function comparable(d) {
   }) : [];
 }
 
-function policySpec(d, key, curves) {
-  key = key || 'total';
-  var sims = comparable(d);
-  if (!sims.length) return null;
+// The RAM sizes (ascending, in pages) and the policies (in the file's order)
+// of the comparable simulations.
+function simGrid(sims) {
   var sizes = [];
   var policies = [];
   sims.forEach(function (s) {
     if (s.ram_pages > 0 && sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
     if (policies.indexOf(s.policy) < 0) policies.push(s.policy);
   });
-  if (!sizes.length) return null;
   sizes.sort(function (a, b) { return a - b; });
+  return { sizes: sizes, policies: policies };
+}
+
+function policySpec(d, key, curves) {
+  key = key || 'total';
+  var sims = comparable(d);
+  if (!sims.length) return null;
+  var grid = simGrid(sims);
+  var sizes = grid.sizes;
+  var policies = grid.policies;
+  if (!sizes.length) return null;
   var exact = key === 'total' ? (curves || []).filter(function (c) { return c.exact; }) : [];
   var x = exact.length ? curveSizes(sizes, 200) : sizes;
   var pos = function (v) { return v > 0 ? v : null; };
@@ -255,13 +264,9 @@ function policySpec(d, key, curves) {
 function relativeSpec(d, curves) {
   var sims = comparable(d);
   if (!sims.length) return null;
-  var sizes = [];
-  var policies = [];
-  sims.forEach(function (s) {
-    if (s.ram_pages > 0 && sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages);
-    if (policies.indexOf(s.policy) < 0) policies.push(s.policy);
-  });
-  sizes.sort(function (a, b) { return a - b; });
+  var grid = simGrid(sims);
+  var sizes = grid.sizes;
+  var policies = grid.policies;
   var lruCurve = (curves || []).filter(function (c) { return c.exact && c.policy === 'lru'; })[0];
   var lru = sizes.map(function (sz) {
     var v = simAt(sims, 'lru', sz, 'total');

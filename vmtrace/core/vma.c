@@ -481,9 +481,7 @@ static void mprotect_body(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t
 
 void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
 {
-   vt_u64 args_[] = { start, len, prot };
-   vt_trace_input(mm, VT_TEV_MPROTECT, args_, NULL);
-   VT_API(mm, mprotect_body(mm, start, len, prot));
+   VT_RANGE_INPUT(mm, VT_TEV_MPROTECT, mprotect_body, start, len, prot);
 }
 
 struct move_ctx { struct vt_mm *mm; vt_addr delta; };
@@ -562,17 +560,35 @@ void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
 }
 
 /* madvise_walk_vmas: the advice goes to every VMA in the range, holes
-   skipped (the call then fails with ENOMEM, its work done). */
-static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+   skipped (the call then fails with ENOMEM, its work done): fn(mm, v, s, e,
+   ctx) on each VMA's part [s, e), in address order, until it returns
+   false. */
+typedef bool (*vma_part_fn)(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e,
+                            void *ctx);
+
+static void madvise_walk_vmas(struct vt_mm *mm, vt_addr start, vt_addr len, vma_part_fn fn,
+                              void *ctx)
 {
    vt_addr end = start + len;
    for (uint32_t i = vt_vma_lower(mm, start);
         i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
       struct vt_vma *v = &mm->vmas[i];
-      vt_addr s = v->vm_start > start ? v->vm_start : start;
-      vt_addr e = v->vm_end < end ? v->vm_end : end;
-      vt_zap_range(mm, v, s, e, true);
+      if (!fn(mm, v, v->vm_start > start ? v->vm_start : start,
+              v->vm_end < end ? v->vm_end : end, ctx))
+         return;
    }
+}
+
+static bool dontneed_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
+{
+   (void)ctx;
+   vt_zap_range(mm, v, s, e, true);
+   return true;
+}
+
+static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   madvise_walk_vmas(mm, start, len, dontneed_part, NULL);
 }
 
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
@@ -602,9 +618,7 @@ static void madvise_hugepage_body(struct vt_mm *mm, vt_addr start, vt_addr len, 
 
 void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge)
 {
-   vt_u64 args_[] = { start, len, huge };
-   vt_trace_input(mm, VT_TEV_HUGEPAGE, args_, NULL);
-   VT_API(mm, madvise_hugepage_body(mm, start, len, huge));
+   VT_RANGE_INPUT(mm, VT_TEV_HUGEPAGE, madvise_hugepage_body, start, len, huge);
 }
 
 void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled)
@@ -667,35 +681,32 @@ static void unguard_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    *ptep &= ~(vt_pte)VT_PTE_GUARD;
 }
 
+static bool guard_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
+{
+   if (!*(const bool *)ctx) {
+      vt_walk_ptes(mm, s, e, unguard_pte, NULL);
+      return true;
+   }
+   if (v->vm_flags & VT_VM_LOCKED)
+      return false;
+   if (!(v->vm_flags & VT_VM_SHARED))
+      v->vm_flags |= VT_VM_ANON_VMA;
+   vt_zap_range(mm, v, s, e, true);
+   /* the markers live in page tables, made for them where need be */
+   for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
+      *vt_pte_lookup(mm, a, true) |= VT_PTE_GUARD;
+   return true;
+}
+
 static void madvise_guard_body(struct vt_mm *mm, vt_addr start, vt_addr len,
                                bool install)
 {
-   vt_addr end = start + len;
-   for (uint32_t i = vt_vma_lower(mm, start);
-        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
-      struct vt_vma *v = &mm->vmas[i];
-      vt_addr s = v->vm_start > start ? v->vm_start : start;
-      vt_addr e = v->vm_end < end ? v->vm_end : end;
-      if (!install) {
-         vt_walk_ptes(mm, s, e, unguard_pte, NULL);
-         continue;
-      }
-      if (v->vm_flags & VT_VM_LOCKED)
-         return;
-      if (!(v->vm_flags & VT_VM_SHARED))
-         v->vm_flags |= VT_VM_ANON_VMA;
-      vt_zap_range(mm, v, s, e, true);
-      /* the markers live in page tables, made for them where need be */
-      for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
-         *vt_pte_lookup(mm, a, true) |= VT_PTE_GUARD;
-   }
+   madvise_walk_vmas(mm, start, len, guard_part, &install);
 }
 
 void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install)
 {
-   vt_u64 args_[] = { start, len, install };
-   vt_trace_input(mm, VT_TEV_GUARD, args_, NULL);
-   VT_API(mm, madvise_guard_body(mm, start, len, install));
+   VT_RANGE_INPUT(mm, VT_TEV_GUARD, madvise_guard_body, start, len, install);
 }
 
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
@@ -731,9 +742,7 @@ static void mlock_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
 
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
 {
-   vt_u64 args_[] = { start, len, lock };
-   vt_trace_input(mm, VT_TEV_MLOCK, args_, NULL);
-   VT_API(mm, mlock_body(mm, start, len, lock));
+   VT_RANGE_INPUT(mm, VT_TEV_MLOCK, mlock_body, start, len, lock);
 }
 
 static void mlockall_body(struct vt_mm *mm, bool current, bool future)

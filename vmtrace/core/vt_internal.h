@@ -54,6 +54,16 @@ bool vt_ask_shared(struct vt_mm *mm, vt_u64 frame_id);
 bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff);
 #define VT_API(mm, body) do { (mm)->in_api++; body; (mm)->in_api--; } while (0)
 
+/* An input over a range with one argument (mprotect, mlock, madvise's
+   advice): recorded in the page trace as the event tev (start, len, arg),
+   then done by body(mm, start, len, arg). */
+#define VT_RANGE_INPUT(mm, tev, body, start, len, arg)            \
+   do {                                                          \
+      vt_u64 args_[] = { (start), (len), (arg) };                \
+      vt_trace_input((mm), (tev), args_, NULL);                  \
+      VT_API((mm), body((mm), (start), (len), (arg)));            \
+   } while (0)
+
 /* linear_page_index: the file offset, in pages, of addr in VMA v. */
 static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
 {
