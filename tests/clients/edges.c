@@ -98,26 +98,11 @@ static VMT_NOINLINE int write_caught(char *p, size_t n)
    return segvs;
 }
 
-/* Pages present of the n at addr (/proc/self/pagemap bit 63, the zero
-   page included).  Natively only (-1 under Valgrind). */
-static VMT_NOINLINE long present(const void *addr, size_t n)
+/* Pages present of the n at addr (the zero page included).  Natively only
+   (-1 under Valgrind). */
+static long present(const void *addr, size_t n)
 {
-   if (vmt_under_valgrind())
-      return -1;
-   static uint64_t ent[64];
-   if (n > 64)
-      vmt_die("present: range too large");
-   int fd = open("/proc/self/pagemap", O_RDONLY);
-   if (fd < 0)
-      vmt_die("open /proc/self/pagemap");
-   off_t off = (off_t)((uintptr_t)addr / VMT_PAGE * sizeof ent[0]);
-   if (pread(fd, ent, n * sizeof ent[0], off) != (ssize_t)(n * sizeof ent[0]))
-      vmt_die("read /proc/self/pagemap");
-   close(fd);
-   long c = 0;
-   for (size_t i = 0; i < n; i++)
-      c += (long)(ent[i] >> 63 & 1);
-   return c;
+   return vmt_pagemap_count(addr, n, VMT_PM_PRESENT);
 }
 
 static VMT_NOINLINE void *map_at(void *at, size_t len, int prot, int flags, int fd)

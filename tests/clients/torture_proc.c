@@ -371,6 +371,14 @@ static void spawnp_path(void)
       vmt_die("rmdir %s", dir);
 }
 
+/* An execve that fails with ENOENT; its errno. */
+static int exec_missing(void)
+{
+   char *args[] = {"program", NULL};
+   execv("/nonexistent/program", args);
+   return errno;
+}
+
 static void vfork_fail(void)
 {
    char *p = region(4);
@@ -378,8 +386,7 @@ static void vfork_fail(void)
    fflush(stdout);
    pid_t pid = vfork();
    if (pid == 0) {
-      char *args[] = {"program", NULL};
-      execv("/nonexistent/program", args);
+      exec_missing();
       _exit(127);
    }
    if (pid < 0)
@@ -396,9 +403,7 @@ static void fork_exec_fail(void)
    pid_t pid = vmt_fork();
    if (pid == 0) {
       vmt_set_role("child");
-      char *args[] = {"program", NULL};
-      execv("/nonexistent/program", args);
-      vmt_fact("errno", errno);
+      vmt_fact("errno", exec_missing());
       write_phase("child-write", p, 100);
       vmt_child_exit();
    }

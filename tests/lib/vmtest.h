@@ -485,17 +485,17 @@ static VMT_NOINLINE void vmt_wait(struct vmt_chan *c)
       vmt_die("read from a pipe");
 }
 
-/* How many of the n pages at addr are present and mapped by this process
-   only (/proc/self/pagemap bits 63 and 56, PM_MMAP_EXCLUSIVE: the page's
-   mapcount is 1; readable without privileges).  Natively only (-1 under
-   Valgrind). */
-static VMT_NOINLINE long vmt_exclusive(const void *addr, size_t n)
+/* How many of the n pages at addr have every bit of `bits` set in their
+   /proc/self/pagemap entry (bit 63: present, the zero page included; bit
+   56, PM_MMAP_EXCLUSIVE: mapped by this process only, its mapcount 1;
+   readable without privileges).  Natively only (-1 under Valgrind). */
+static VMT_NOINLINE long vmt_pagemap_count(const void *addr, size_t n, uint64_t bits)
 {
    if (vmt_under_valgrind())
       return -1;
    static uint64_t ent[4096];
    if (n > sizeof ent / sizeof ent[0])
-      vmt_die("vmt_exclusive: range too large");
+      vmt_die("vmt_pagemap_count: range too large");
    int fd = open("/proc/self/pagemap", O_RDONLY);
    if (fd < 0)
       vmt_die("open /proc/self/pagemap");
@@ -505,9 +505,17 @@ static VMT_NOINLINE long vmt_exclusive(const void *addr, size_t n)
    close(fd);
    long c = 0;
    for (size_t i = 0; i < n; i++)
-      if ((ent[i] >> 63 & 1) && (ent[i] >> 56 & 1))
-         c++;
+      c += (ent[i] & bits) == bits;
    return c;
+}
+
+#define VMT_PM_PRESENT   (1ull << 63)
+#define VMT_PM_EXCLUSIVE (1ull << 56)
+
+/* Pages present and mapped by this process only. */
+static inline long vmt_exclusive(const void *addr, size_t n)
+{
+   return vmt_pagemap_count(addr, n, VMT_PM_PRESENT | VMT_PM_EXCLUSIVE);
 }
 
 /* A figure of the VMA containing addr in /proc/self/smaps, in pages:

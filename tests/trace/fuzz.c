@@ -18,26 +18,7 @@
 #include "vt_core.h"
 #include "vt_sim.h"
 #include "vt_trace.h"
-
-static void *xalloc(size_t n)
-{
-   void *p = calloc(1, n ? n : 1);
-   if (!p)
-      abort();
-   return p;
-}
-
-__attribute__((noreturn)) static void panic(const char *msg)
-{
-   fprintf(stderr, "fuzz: the core panicked: %s\n", msg);
-   abort();
-}
-
-static void oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr)
-{
-   (void)ctx; (void)addr;
-   vt_mm_stop_sim(mm, sim);
-}
+#include "host.h"
 
 /* ---- inputs in memory ---------------------------------------------------- */
 
@@ -287,9 +268,7 @@ static void mutate(struct buf *b)
 
 int main(int argc, char **argv)
 {
-   static const struct vt_host_ops ops = { .alloc = xalloc, .free = free,
-                                           .panic = panic, .oom = oom };
-   vt_core_init(&ops, NULL);
+   trace_host_init("fuzz");
    vt_u64 seed = 1;
    unsigned long runs = 1000;
    const char *current = NULL;

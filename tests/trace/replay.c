@@ -12,26 +12,7 @@
 #include "vt_core.h"
 #include "vt_sim.h"
 #include "vt_trace.h"
-
-static void *xalloc(size_t n)
-{
-   void *p = calloc(1, n ? n : 1);
-   if (!p)
-      abort();
-   return p;
-}
-
-__attribute__((noreturn)) static void panic(const char *msg)
-{
-   fprintf(stderr, "replay: %s\n", msg);
-   abort();
-}
-
-static void oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr)
-{
-   (void)ctx; (void)addr;
-   vt_mm_stop_sim(mm, sim);          /* --oom=stop, the tool's default */
-}
+#include "host.h"
 
 static long file_read(void *ctx, void *buf, size_t len)
 {
@@ -99,9 +80,7 @@ int main(int argc, char **argv)
       fprintf(stderr, "usage: replay TRACE RAM_PAGES SWAP_PAGES POLICIES [DIR]\n");
       return 2;
    }
-   static const struct vt_host_ops ops = { .alloc = xalloc, .free = free,
-                                           .panic = panic, .oom = oom };
-   vt_core_init(&ops, NULL);
+   trace_host_init("replay");
    dir = argc > 5 ? argv[5] : NULL;
    struct vt_trace_reader *r = open_trace(argv[1]);
    if (!r)

@@ -94,29 +94,28 @@ def read_lcs(data):
 
 # ---- the policies, from their definitions --------------------------------
 
-def lru_misses(keys, c):
+def _queue_misses(keys, c, recency):
+    """Misses of a queue of c pages evicting its head: a hit moves the page
+    to the tail with recency (LRU), leaves it in place without (FIFO)."""
     cache, miss = OrderedDict(), 0
     for k in keys:
         if k in cache:
-            cache.move_to_end(k)
+            if recency:
+                cache.move_to_end(k)
             continue
         miss += 1
         if len(cache) == c:
             cache.popitem(last=False)
         cache[k] = True
     return miss
+
+
+def lru_misses(keys, c):
+    return _queue_misses(keys, c, True)
 
 
 def fifo_misses(keys, c):
-    cache, miss = OrderedDict(), 0
-    for k in keys:
-        if k in cache:
-            continue
-        miss += 1
-        if len(cache) == c:
-            cache.popitem(last=False)
-        cache[k] = True
-    return miss
+    return _queue_misses(keys, c, False)
 
 
 def lfu_misses(keys, c):
