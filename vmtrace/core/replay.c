@@ -406,6 +406,7 @@ int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
       env->done(env->ctx, mm);
    if (made) {
       mm->replay = NULL;
+      vt_filter_destroy(&rp->filter);
       vt_mm_destroy(mm);
    }
    for (uint32_t i = 0; i < rp->nr_names; i++)

@@ -70,7 +70,7 @@ void vt_sample_tick(void)
    }
    vt_sample_init();
    if (flush)
-      vt_filter_flush(&vt_flt);
+      vt_filter_epoch(&vt_flt);
 }
 
 /* Closes the open sample unless one closed at this very instruction. */
