@@ -12,7 +12,7 @@
 #include "vt_internal.h"
 #include "vt_sim.h"
 
-#define PCACHE_KEY_BIT (1ULL << 63)
+#define PCACHE_KEY_BIT VT_SIM_KEY_PCACHE
 
 static bool is_pcache(const struct vt_vma *v, vt_pte pte)
 {
@@ -91,6 +91,12 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    vt_sim_set_owner(s, &o);
 }
 
+void vt_mm_set_pool(struct vt_mm *mm, const struct vt_mm_pool *pool)
+{
+   mm->pool = pool;
+   vt_invalidate(mm, 0, (vt_addr)1 << 47);
+}
+
 void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i)
 {
    VT_ASSERT(i < mm->nr_sims);
@@ -124,6 +130,12 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       flags |= VT_SIMA_WRITE;
    bool cacheable = !mm->sims_every || mm->cfg.notes_hits;
    vt_u64 key = key_of(v, addr, pte);
+   if (mm->pool) {
+      mm->pool->ref(mm->pool->ctx, mm, key, flags, v->mapping, prefault ? -1 : cls);
+      if (res)
+         *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+      return;
+   }
    if (key & PCACHE_KEY_BIT)
       rmap_note(mm, key, addr);
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
@@ -158,6 +170,8 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    vt_pte *pte = v ? vt_pte_lookup(mm, addr, false) : NULL;
    if (!pte || !(*pte & VT_PTE_PRESENT) || n == 0)
       return;
+   if (mm->pool)
+      return;                          /* nothing is absorbed then */
    vt_u64 key = key_of(v, addr, *pte);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       if (!mm->sim_stopped[i])
@@ -170,6 +184,10 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
 {
    if (is_pcache(v, pte))
       return;
+   if (mm->pool) {
+      mm->pool->drop(mm->pool->ctx, mm, addr >> VT_PAGE_SHIFT);
+      return;
+   }
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_drop(mm->sims[i], addr >> VT_PAGE_SHIFT);
 }
@@ -178,6 +196,10 @@ void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked)
 {
    vt_u64 key = key_of(v, addr, pte);
+   if (mm->pool) {
+      mm->pool->lock(mm->pool->ctx, mm, key, locked);
+      return;
+   }
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_lock(mm->sims[i], key, locked);
 }
