@@ -34,7 +34,7 @@
 
 #include "vs.h"
 
-enum tstate { T_WAITING, T_RUNNING, T_EXITED, T_KILLED };
+enum tstate { T_WAITING, T_RUNNING, T_EXITED, T_EXECED, T_KILLED };
 
 struct tproc {
    const char *path;
@@ -45,6 +45,9 @@ struct tproc {
    vt_u64 id, parent_id, parent_offset;
    int    pid, ppid;
    int    parent;                    /* index of the parent trace, -1: a root */
+   vt_u64 first_clock;               /* its first CLOCK (~0: none) */
+   bool   exec_image;                /* a root whose pid an earlier image had:
+                                        that process after an execve */
    enum tstate state;
    unsigned order;                   /* place in the task list (0: not begun) */
    vt_u64 cur, last_clock;           /* the clock its next step begins at */
@@ -201,11 +204,11 @@ static int choose_victim(struct tree *t, struct kill *k)
    for (unsigned o = 1; o <= t->begun; o++) {
       int i = -1;
       for (unsigned j = 0; j < t->n; j++)
-         if (t->p[j].order == o)
+         if (t->p[j].order == o && t->p[j].state == T_RUNNING)
             i = (int)j;
-      struct tproc *q = &t->p[i];
-      if (q->state != T_RUNNING)
+      if (i < 0)
          continue;
+      struct tproc *q = &t->p[i];
       vt_u64 rss = 0, swap = 0;
       if (q->map.e)
          for (vt_u64 x = 0; x <= q->map.mask; x++) {
@@ -384,7 +387,7 @@ static void on_event(void *ctx, const struct vt_titem *it);
 
 /* Process i begins: its replay opened (a child's parent's trace replayed to
    the fork), its private pages those of its parent it maps copy-on-write. */
-static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur)
+static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur, unsigned order)
 {
    struct tproc *q = &t->p[i];
    q->tf = vs_trace_open(q->path, t->err, sizeof t->err);
@@ -400,7 +403,7 @@ static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur)
    }
    q->mm = vt_replay_mm(q->rp);
    q->state = T_RUNNING;
-   q->order = ++t->begun;
+   q->order = order ? order : ++t->begun;
    q->cur = cur;
    vt_hash_init(&q->map, 1024);
    if (q->parent >= 0) {
@@ -455,7 +458,7 @@ static void on_event(void *ctx, const struct vt_titem *it)
          }
       if (child < 0)
          return;
-      if (!begin_proc(t, (unsigned)child, q->cur)) {
+      if (!begin_proc(t, (unsigned)child, q->cur, 0)) {
          fprintf(stderr, "%s: %s\n", vs_prog, t->err);
          exit(1);
       }
@@ -476,7 +479,7 @@ static int run_tree(struct tree *t)
    t->next_pk = 1;
    t->running = -1;
    for (unsigned i = 0; i < t->n; i++)
-      if (t->p[i].parent < 0 && !begin_proc(t, i, 0))
+      if (t->p[i].parent < 0 && !t->p[i].exec_image && !begin_proc(t, i, 0, 0))
          return -1;
    t->first_clock = VT_SIM_NO_PAGE;
    for (;;) {
@@ -512,7 +515,22 @@ static int run_tree(struct tree *t)
                      "interleave it", q->path);
             return -1;
          }
-         finish(q, T_EXITED);
+         /* an image that ends in execve: the process goes on as the image
+            of its pid that began next, in its place in the task list */
+         int next = -1;
+         for (unsigned i = 0; i < t->n; i++) {
+            const struct tproc *x = &t->p[i];
+            if (x->state == T_WAITING && x->exec_image && x->pid == q->pid &&
+                x->first_clock >= q->first_clock &&
+                (next < 0 || x->first_clock < t->p[next].first_clock))
+               next = (int)i;
+         }
+         finish(q, next >= 0 ? T_EXECED : T_EXITED);
+         if (next >= 0) {
+            if (!begin_proc(t, (unsigned)next, q->cur, q->order))
+               return -1;
+            t->p[next].adj = q->adj;     /* oom_score_adj survives execve */
+         }
          continue;
       }
       if (q->has_clock && clock < q->last_clock) {
@@ -552,6 +570,7 @@ static const char *state_name(const struct tproc *q)
 {
    switch (q->state) {
    case T_EXITED:  return "exit";
+   case T_EXECED:  return "exec";
    case T_KILLED:  return "oom-killed";
    case T_WAITING: return "not run";
    default:        return "stopped";
@@ -584,18 +603,31 @@ static void print_tree(FILE *f, const struct tree *t)
            (uint64_t)t->pages * 4, sw);
    fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
            "references", "faults", "minor", "major", "end");
-   for (unsigned o = 0; o <= t->begun; o++)
-      for (unsigned i = 0; i < t->n; i++) {
-         const struct tproc *q = &t->p[i];
-         if (q->order != (o < t->begun ? o + 1 : 0))
-            continue;
-         char pp[16];
-         snprintf(pp, sizeof pp, q->parent >= 0 ? "%d" : "-", q->ppid);
-         fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-                 "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
-                 (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
-                 (uint64_t)major_of(q), state_name(q));
+   /* in task-list order, a task's images in the order they ran; the
+      processes that never began last */
+   unsigned *idx = vs_alloc(t->n * sizeof *idx);
+   for (unsigned i = 0; i < t->n; i++)
+      idx[i] = i;
+   for (unsigned a = 1; a < t->n; a++)
+      for (unsigned b = a; b > 0; b--) {
+         const struct tproc *x = &t->p[idx[b - 1]], *y = &t->p[idx[b]];
+         unsigned ox = x->order ? x->order : ~0u, oy = y->order ? y->order : ~0u;
+         if (ox < oy || (ox == oy && x->first_clock <= y->first_clock))
+            break;
+         unsigned tmp = idx[b - 1];
+         idx[b - 1] = idx[b];
+         idx[b] = tmp;
       }
+   for (unsigned k = 0; k < t->n; k++) {
+      const struct tproc *q = &t->p[idx[k]];
+      char pp[16];
+      snprintf(pp, sizeof pp, q->parent >= 0 || q->exec_image ? "%d" : "-", q->ppid);
+      fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+              "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
+              (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
+              (uint64_t)major_of(q), state_name(q));
+   }
+   free(idx);
    fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
            " pages resident, %" PRIu64 " references\n", (uint64_t)st->evictions,
            (uint64_t)st->swap_outs, (uint64_t)st->peak_resident, (uint64_t)t->now);
@@ -630,7 +662,7 @@ static void csv_rows(FILE *f, const struct tree *t)
       refs += t->p[i].refs;
    }
    fprintf(f, "%s,%" PRIu64 ",all,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-           ",,,%u\n", t->policy->name, (uint64_t)t->pages,
+           ",,%u\n", t->policy->name, (uint64_t)t->pages,
            (uint64_t)(vt_counts_minor(&c) + vt_counts_major(&c)), (uint64_t)vt_counts_major(&c),
            (uint64_t)vt_counts_minor(&c), (uint64_t)st->evictions, (uint64_t)refs,
            t->nr_kills);
@@ -641,7 +673,7 @@ static void csv_rows(FILE *f, const struct tree *t)
          if (t->kills[k].victim == (int)i)
             kx = &t->kills[k];
       char pp[16] = "";
-      if (q->parent >= 0)
+      if (q->parent >= 0 || q->exec_image)
          snprintf(pp, sizeof pp, "%d", q->ppid);
       fprintf(f, "%s,%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",,%" PRIu64 ",%s,",
               t->policy->name, (uint64_t)t->pages, q->pid, pp,
@@ -649,7 +681,7 @@ static void csv_rows(FILE *f, const struct tree *t)
               (uint64_t)minor_of(q), (uint64_t)q->refs, state_name(q));
       if (kx)
          fprintf(f, "%" PRIu64, (uint64_t)kx->tree_ref);
-      fprintf(f, ",\n");
+      fprintf(f, "\n");
    }
 }
 
@@ -675,12 +707,12 @@ static void json_tree(FILE *f, const struct tree *t, bool first)
       fprintf(f, "%s\n    {\"trace\": ", i ? "," : "");
       vs_json_str(f, q->path);
       fprintf(f, ", \"pid\": %d, \"ppid\": ", q->pid);
-      if (q->parent >= 0)
+      if (q->parent >= 0 || q->exec_image)
          fprintf(f, "%d", q->ppid);
       else
          fprintf(f, "null");
-      fprintf(f, ", \"task_order\": %u, \"oom_score_adj\": %d, \"references\": %" PRIu64
-              ", \"end\": \"%s\", \"faults\": {", q->order, q->adj, (uint64_t)q->refs,
+      fprintf(f, ", \"exec_image\": %s, \"task_order\": %u, \"oom_score_adj\": %d, \"references\": %" PRIu64
+              ", \"end\": \"%s\", \"faults\": {", q->exec_image ? "true" : "false", q->order, q->adj, (uint64_t)q->refs,
               state_name(q));
       for (int k = 0; k < VT_NR_FC; k++)
          fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", vt_fault_classes[k].name,
@@ -734,6 +766,7 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          return -1;
       const char *h = vt_trace_header(f->r);
       const char *par = strstr(h, "\"parent\": ");
+      size_t hlen = strlen(h);
       if (!hex_after(h, "\"id\": \"", &q->id) || !int_after(h, "\"pid\": ", &q->pid) || !par) {
          snprintf(t->err, sizeof t->err, "%s: offset 12: the header lacks the trace's id, "
                   "pid or parent", paths[i]);
@@ -741,19 +774,39 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          return -1;
       }
       int_after(h, "\"ppid\": ", &q->ppid);
-      if (strncmp(par + 10, "null", 4) != 0) {
-         struct vt_titem it;
-         if (!hex_after(par, "\"id\": \"", &q->parent_id) || !vt_trace_next(f->r, &it) ||
-             it.kind != VT_TI_EVENT || it.op != VT_TEV_PARENT) {
+      bool child = strncmp(par + 10, "null", 4) != 0;
+      if (child && !hex_after(par, "\"id\": \"", &q->parent_id)) {
+         snprintf(t->err, sizeof t->err, "%s: offset 12: the header's parent has no id",
+                  paths[i]);
+         vs_trace_close(f);
+         return -1;
+      }
+      /* the first items: PARENT (a forked child's), up to the first CLOCK */
+      q->first_clock = VT_SIM_NO_PAGE;
+      struct vt_titem it;
+      for (int k = 0; k < 4096 && vt_trace_next(f->r, &it); k++) {
+         if (k == 0 && child && !(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {
             snprintf(t->err, sizeof t->err, "%s: offset %" PRIu64 ": a forked child's "
                      "trace that does not begin with PARENT", paths[i], (uint64_t)it.offset);
             vs_trace_close(f);
             return -1;
          }
-         q->parent_offset = it.arg[2];
-         q->parent = -2;              /* found below */
+         if (k == 0 && child) {
+            q->parent_offset = it.arg[2];
+            q->parent = -2;           /* found below */
+         }
+         if (it.kind == VT_TI_END || (it.kind == VT_TI_EVENT && it.op == VT_TEV_CLOCK)) {
+            if (it.kind == VT_TI_EVENT)
+               q->first_clock = it.arg[0];
+            break;
+         }
       }
       vs_trace_close(f);
+      if (child && q->parent != -2) {
+         snprintf(t->err, sizeof t->err, "%s: offset %zu: a forked child's trace that does "
+                  "not begin with PARENT", paths[i], 12 + hlen);
+         return -1;
+      }
    }
    for (unsigned i = 0; i < n; i++) {
       struct tproc *q = &t->p[i];
@@ -763,6 +816,12 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
                      q->path, (uint64_t)q->id, t->p[j].path);
             return -1;
          }
+      /* an image of a pid that an image with an earlier clock had */
+      for (unsigned j = 0; j < n && q->parent == -1; j++)
+         if (j != i && t->p[j].pid == q->pid &&
+             (t->p[j].first_clock < q->first_clock ||
+              (t->p[j].first_clock == q->first_clock && j < i)))
+            q->exec_image = true;
       if (q->parent != -2)
          continue;
       for (unsigned j = 0; j < n; j++)
@@ -870,5 +929,6 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
       vs_die("%s", err);
    if (fflush(stdout) || ferror(stdout))
       vs_die("standard output: write error");
+   free(t.p);
    return 0;
 }
