@@ -9,7 +9,7 @@ a reader must accept whatever its list of recent pages holds."""
 
 import json
 
-OP = {"CONFIG": 1, "MMAP": 3, "MUNMAP": 4, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
+OP = {"CONFIG": 1, "FILE": 2, "MMAP": 3, "MUNMAP": 4, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
       "ANSWER": 21, "PARENT": 22, "CLOCK": 29, "OOM_ADJ": 30}
 READ, WRITE = 0, 1
 PAGE = 4096
@@ -53,8 +53,9 @@ class Trace:
         self.items += bytes([3 | (4 << 2)]) + varint(OP[name])
         for a in args:
             self.items += varint(a)
-        if name == "MMAP":                     # MMAP carries a (here empty) name
-            self.items += varint(0)
+        if name in ("FILE", "MMAP"):           # events with a string
+            b = (s or "").encode()
+            self.items += varint(len(b)) + b
         return self
 
     def ref(self, page, kind):
@@ -68,6 +69,13 @@ class Trace:
 
     def mmap_anon(self, addr, pages):
         return self.event("MMAP", addr, pages * PAGE, 3, 0, 0, 0, 5)   # rw, anonymous
+
+    def file(self, index, ino, pages):
+        """FILE: index, dev 1, ino, size in pages, no flags, no group."""
+        return self.event("FILE", index, 1, ino, pages, 0, 0, s="/f%d" % ino)
+
+    def mmap_file(self, addr, pages, index):
+        return self.event("MMAP", addr, pages * PAGE, 1, index, 0, 0, 6)  # r--, a file
 
     def touch(self, addr, pages, kind, answer=None):
         """pages references of one kind to consecutive pages; answer: the

@@ -318,7 +318,9 @@ void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
 struct vt_mm_pool {
    void (*ref)(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
                uint32_t mapping, int cls);
-   void (*drop)(void *ctx, struct vt_mm *mm, vt_u64 key);   /* a private page goes */
+   /* The page leaves this address space (unmap, MADV_DONTNEED, exit): a
+      private page is gone from it, a page-cache page stays cached. */
+   void (*drop)(void *ctx, struct vt_mm *mm, vt_u64 key);
    void (*lock)(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked);
    void *ctx;
 };

@@ -103,7 +103,7 @@ enum vt_tev {
    VT_TEV_MADVISE,       /* start, len, set, clear: VMA flags (MADV_DONTFORK,
                             MADV_WIPEONFORK and their undoing) */
    VT_TEV_CLOCK,         /* wall clock, microseconds since the epoch: at the
-                            trace's start and around each system call, so
+                            trace's start and after each system call, so
                             that a tree's traces can be interleaved as
                             they ran (vmtrace-sim --tree); a replay of one
                             trace ignores it.  Format 2 on. */

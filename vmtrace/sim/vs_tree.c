@@ -338,6 +338,8 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
    }
 }
 
+/* A page leaves the process: a private page's frame loses a mapping; a
+   page-cache page stays cached (its key is in no frame count). */
 static void pool_drop(void *ctx, struct vt_mm *mm, vt_u64 key)
 {
    struct tproc *q = ctx;

@@ -111,18 +111,26 @@ static void header(HChar *buf, SizeT n, Int parent_pid, ULong parent_id)
 /* ---- what a tree's replay needs (vmtrace-sim --tree) -----------------------
 
    The wall clock, so that the traces of a process tree interleave as they
-   ran: at the start and around every system call (where processes wait
-   for each other), in microseconds since the epoch; and the process's
-   oom_score_adj, which the OOM killer weighs. */
+   ran: at the start and after every system call, in microseconds since the
+   epoch.  After is enough: whatever a process did before a call that lets
+   another go on (a write to a pipe, an exit) lies in the stretch that began
+   when its previous call returned, earlier than the other's call returns.
+   And the process's oom_score_adj, which the OOM killer weighs. */
 static Int rec_adj;               /* the oom_score_adj recorded last */
+static ULong rec_clock;           /* the clock recorded last */
 
 void vt_rec_clock(void)
 {
    if (!writer)
       return;
    struct vki_timeval tv;
-   if (VG_(gettimeofday)(&tv, NULL) == 0)
-      vt_trace_clock(&vt_mm, (ULong)tv.tv_sec * 1000000 + (ULong)tv.tv_usec);
+   if (VG_(gettimeofday)(&tv, NULL) != 0)
+      return;
+   ULong us = (ULong)tv.tv_sec * 1000000 + (ULong)tv.tv_usec;
+   if (us != rec_clock) {            /* a reading like the last adds nothing */
+      rec_clock = us;
+      vt_trace_clock(&vt_mm, us);
+   }
 }
 
 static Int read_oom_adj(void)
@@ -191,6 +199,7 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    }
    rec_fd = (Int)sr_Res(sr);
    rec_failed = False;
+   rec_clock = 0;
    rec_bytes = 0;
    static HChar head[2048];
    rec_id = new_id();
@@ -216,6 +225,7 @@ void vt_rec_end(void)
    vt_mm_set_trace(&vt_mm, NULL, 0, 0, 0);
    vt_trace_writer_end(writer);
    writer = NULL;
+   rec_clock = 0;
    VG_(close)(rec_fd);
    rec_fd = -1;
    HChar *final = vt_exec_pending

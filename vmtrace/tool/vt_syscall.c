@@ -438,7 +438,6 @@ void vt_pre_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs)
       the hits the filter absorbed are delivered before, under the
       identity they had. */
    vt_filter_deliver(&vt_flt);
-   vt_rec_clock();              /* where the processes of a tree meet */
    defer_begin(tid, sysno, args);
    const struct handler *h = handler_of(sysno);
    if (h && h->pre)
@@ -450,7 +449,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
 {
    (void)nArgs;
    charge_deferred(tid, res);
-   vt_rec_clock();
+   vt_rec_clock();              /* where the processes of a tree meet */
    if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])
       vt_sample_block_end();
    const struct handler *h = handler_of(sysno);
