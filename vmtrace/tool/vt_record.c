@@ -127,7 +127,10 @@ void vt_rec_clock(void)
    if (VG_(gettimeofday)(&tv, NULL) != 0)
       return;
    ULong us = (ULong)tv.tv_sec * 1000000 + (ULong)tv.tv_usec;
-   if (us != rec_clock) {            /* a reading like the last adds nothing */
+   if (us > rec_clock) {             /* a reading like the last adds nothing;
+                                        one before it (the clock was set
+                                        back) neither: the trace's clock
+                                        never goes backwards */
       rec_clock = us;
       vt_trace_clock(&vt_mm, us);
    }
