@@ -95,7 +95,7 @@ void vt_filter_epoch(struct vt_filter *f)
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier
-   epoch's mark, without simulations: the entry's rights still hold
+   epoch's mark, without simulations (nor a pool's): the entry's rights still hold
    (invalidation empties entries of any mark), so vt_access would take no
    fault and change no PTE bit: what it does is only the working set's and
    the heatmap's count for the new epoch, here without the walk.  The
@@ -138,7 +138,8 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
-   if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr && !f->mm->nr_sims) {
+   if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
+       !vt_mm_sims_on(f->mm)) {
       epoch_ref(f, i, page_addr, acc);
       return;
    }
