@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.realpath
 from .scenario import SCENARIOS  # noqa: E402
 
 FAMILIES = ["anon", "file", "aspace", "edges", "threads", "signals", "syscalls", "populate",
-            "collect", "stack", "labels", "shm", "exec", "fork", "thp", "torture",
+            "collect", "stack", "labels", "shm", "exec", "fork", "thp", "tlb", "torture",
             "options", "programs"]
 for _family in FAMILIES:
     importlib.import_module("." + _family, __name__)

@@ -77,6 +77,17 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    }
 }
 
+void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
+        t++)
+      if (f->tag[t][i] == page_addr) {
+         slot_deliver(f, t, i);
+         f->tag[t][i] = VT_FILTER_EMPTY;
+      }
+}
+
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
@@ -87,6 +98,10 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
    unsigned res = vt_access(f->mm, page_addr, acc);
+   /* --tlb=yes: the filter may keep only pages whose TLB entry is the
+      front of its set (vt_tlb.h) */
+   if (f->mm->tlb && !vt_tlb_ref(f->mm, page_addr, acc, res))
+      res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
    if (!f->on)
       return;
    if (acc == VT_ACC_EXEC) {
