@@ -54,6 +54,8 @@ void vt_filter_deliver(struct vt_filter *f)
 void vt_filter_flush(struct vt_filter *f)
 {
    vt_filter_deliver(f);
+   if (f->mm->tlb)
+      vt_tlb_known_forget(f->mm, 0, (vt_addr)1 << 47);
    for (unsigned t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
@@ -66,6 +68,8 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
       vt_filter_flush(f);
       return;
    }
+   if (f->mm->tlb)
+      vt_tlb_known_forget(f->mm, start, end);
    for (vt_u64 p = p0; p < p1; p++) {
       unsigned i = (unsigned)(p & (VT_FILTER_ENTRIES - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
@@ -88,6 +92,24 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
       }
 }
 
+/* --tlb=yes: a reference the filter let through only because the TLB
+   model's entry for the page is not at the front of its set, to a page the
+   core would not change (vt_tlb_known_ref): counted for the simulations as
+   an absorbed hit would be, then the TLB's.  0 if the page is not known,
+   else the rights the filter may cache (none: not at the front). */
+static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+{
+   struct vt_mm *mm = f->mm;
+   unsigned known = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
+   bool front;
+   if (!vt_tlb_known_ref(mm, page_addr, acc, &front))
+      return 0;
+   /* the reference the core does not see, for the simulations */
+   if (f->count_hits)
+      vt_mm_sims_note_hits(mm, page_addr, 1, mm->sim_order >> VT_STAMP_SHIFT, mm->sim_order);
+   return front ? known : VT_RES_FAULT;   /* non-zero: handled */
+}
+
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
@@ -97,11 +119,20 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
    if (f->count_hits)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
-   unsigned res = vt_access(f->mm, page_addr, acc);
-   /* --tlb=yes: the filter may keep only pages whose TLB entry is the
-      front of its set (vt_tlb.h) */
-   if (f->mm->tlb && !vt_tlb_ref(f->mm, page_addr, acc, res))
-      res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+   unsigned res;
+   if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc)) != 0) {
+      /* --tlb=yes, a page the core would not change: the TLB's alone */
+   } else {
+      res = vt_access(f->mm, page_addr, acc);
+      /* --tlb=yes: the filter may keep only pages whose TLB entry is the
+         front of its set (vt_tlb.h) */
+      if (f->mm->tlb) {
+         if (f->on)
+            vt_tlb_known_set(f->mm, page_addr, acc, res);
+         if (!vt_tlb_ref(f->mm, page_addr, acc, res))
+            res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+      }
+   }
    if (!f->on)
       return;
    if (acc == VT_ACC_EXEC) {

@@ -155,6 +155,9 @@ struct vt_tlb {
    struct tlevel lv[VT_TLB_NR_LEVELS];
    struct vt_tlb_stats st;
    struct vt_hash counts;    /* scope << 56 | exec << 55 | id -> (misses, walks) */
+   /* vt_tlb_known_ref: by access kind and filter slot, page | 1 if a 2 MiB
+      PMD maps it, or EMPTY */
+   vt_u64 known[3][VT_FILTER_ENTRIES];
    struct vt_mm *mm;
    struct tarr *last;        /* the first-level set the last reference used */
    uint32_t last_set;
@@ -220,6 +223,7 @@ struct vt_tlb *vt_tlb_new(const struct vt_tlb_config *c)
    struct vt_tlb *t = vt_alloc(sizeof *t);
    t->cfg = *c;
    vt_hash_init(&t->counts, 256);
+   vt_memset(t->known, 0xff, sizeof t->known);
    for (int l = 0; l < VT_TLB_NR_LEVELS; l++) {
       struct tlevel *lv = &t->lv[l];
       lv->nr = c->lv[l].nr;
@@ -343,15 +347,10 @@ static void flush_all(struct vt_tlb *t)
       vt_invalidate(t->mm, 0, (vt_addr)1 << 47);
 }
 
-bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                    unsigned size)
 {
    struct vt_tlb *t = mm->tlb;
-   if (res & VT_RES_INVALID)
-      return false;
-   vt_pte pte = vt_get_pte(mm, page);
-   if (!(pte & VT_PTE_PRESENT))
-      return false;
-   unsigned size = pte & VT_PTE_HUGE ? VT_TLB_2M : VT_TLB_4K;
    bool exec = acc == VT_ACC_EXEC;
    /* A page fault invalidates the TLB entries of the faulting address
       (Intel SDM vol. 3A, 4.10.4.1); the access is then retried, and its
@@ -373,8 +372,65 @@ bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res
    if (n >= HELD && mm->filter)
       vt_filter_drop(mm->filter, held[n % HELD], exec);
    held[n % HELD] = page;
-   a->nr_held[set] = n + 1 == 0 ? HELD : n + 1;
+   a->nr_held[set] = n + 1;
    return true;
+}
+
+bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+{
+   if (res & VT_RES_INVALID)
+      return false;
+   vt_pte pte = vt_get_pte(mm, page);
+   if (!(pte & VT_PTE_PRESENT))
+      return false;
+   return tlb_ref(mm, page, acc, res, pte & VT_PTE_HUGE ? VT_TLB_2M : VT_TLB_4K);
+}
+
+static inline unsigned slot_of(vt_addr page)
+{
+   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+}
+
+bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
+{
+   vt_u64 k = mm->tlb->known[acc][slot_of(page)];
+   if ((k & VT_PAGE_MASK) != page)
+      return false;
+   unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
+   *front = tlb_ref(mm, page, acc, res, k & 1 ? VT_TLB_2M : VT_TLB_4K);
+   return true;
+}
+
+void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+{
+   struct vt_tlb *t = mm->tlb;
+   if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
+      return;
+   vt_u64 k = page | ((vt_get_pte(mm, page) & VT_PTE_HUGE) ? 1 : 0);
+   unsigned i = slot_of(page);
+   if (acc == VT_ACC_EXEC) {
+      if (res & VT_RES_CACHE_READ)
+         t->known[VT_ACC_EXEC][i] = k;
+      return;
+   }
+   if (res & VT_RES_CACHE_READ)
+      t->known[VT_ACC_READ][i] = k;
+   if (res & VT_RES_CACHE_WRITE)
+      t->known[VT_ACC_WRITE][i] = k;
+}
+
+void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   struct vt_tlb *t = mm->tlb;
+   vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (p1 - p0 >= VT_FILTER_ENTRIES) {
+      vt_memset(t->known, 0xff, sizeof t->known);
+      return;
+   }
+   for (vt_u64 p = p0; p < p1; p++)
+      for (unsigned a = 0; a < 3; a++)
+         if ((t->known[a][p & (VT_FILTER_ENTRIES - 1)] & VT_PAGE_MASK) == p << VT_PAGE_SHIFT)
+            t->known[a][p & (VT_FILTER_ENTRIES - 1)] = EMPTY;
 }
 
 /* mmu_gather's range: the PTEs present in [start, end), and whether all

@@ -76,6 +76,15 @@ static inline unsigned vt_tlb_walk_depth(unsigned size) { return 4 - size; }
    the most recently used of its set in the first level, and recorded as
    cached there: it is dropped from the filter when that changes). */
 bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res);
+/* The filter's side (filter.c).  The filter may hold only pages whose
+   entry is at the front of its set, but the core's answer for a page (it
+   would change nothing) outlives that: the TLB keeps it in a table of its
+   own, like the filter's (`known`), which only the core's invalidations
+   empty.  A reference the filter let through to a page known there needs
+   no vt_access: only the TLB sees it (vt_tlb_known_ref). */
+bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front);
+void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res);
+void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end);
 /* Before the PTEs of [start, end) change (munmap, MADV_DONTNEED, mprotect,
    mremap): the flush the kernel's mmu_gather does for the PTEs present
    there (flush_tlb_mm_range: their span, page by page up to

@@ -5,6 +5,7 @@
 #include "pub_tool_basics.h"
 #include "pub_tool_tooliface.h"
 #include "pub_tool_libcassert.h"
+#include "pub_tool_debuginfo.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcprint.h"
 #include "pub_tool_machine.h"
@@ -182,6 +183,42 @@ static void out_level(struct vt_out *o, const struct vt_tlb_config *c, Int l)
    vt_out_str(o, "]");
 }
 
+#define TOP_INSNS 50
+
+static Int by_misses(const void *a, const void *b)
+{
+   const ULong *x = *(const ULong *const *)a, *y = *(const ULong *const *)b;
+   ULong mx = x[0] + x[1], my = y[0] + y[1];
+   return mx > my ? -1 : mx < my ? 1 : 0;
+}
+
+/* "instructions": the TOP_INSNS with the most first-level misses (data and
+   fetch), with where they are. */
+static void out_top(struct vt_out *o)
+{
+   Addr *ips;
+   ULong (*ev)[VT_TLB_NR_EV];
+   UInt n = vt_tlb_ips(&ips, &ev);
+   /* sort pointers into ev; the ip is found by the pointer's index */
+   const ULong **order = VT_CALLOC("vt.tlb.top", n ? n : 1, sizeof *order);
+   for (UInt i = 0; i < n; i++)
+      order[i] = ev[i];
+   VG_(ssort)(order, n, sizeof *order, by_misses);
+   DiEpoch ep = VG_(current_DiEpoch)();
+   vt_out_str(o, ", \"instructions\": [");
+   for (UInt k = 0; k < n && k < TOP_INSNS; k++) {
+      UInt i = (UInt)((const ULong (*)[VT_TLB_NR_EV])order[k] - ev);
+      vt_out_str(o, k ? ",\n    {\"where\": " : "\n    {\"where\": ");
+      vt_out_json_str(o, VG_(describe_IP)(ep, ips[i], NULL));
+      vt_out_fmt(o, ", \"dtlb_misses\": %llu, \"itlb_misses\": %llu, \"dtlb_walks\": %llu, "
+                    "\"itlb_walks\": %llu}", ev[i][0], ev[i][1], ev[i][2], ev[i][3]);
+   }
+   vt_out_str(o, "]");
+   VG_(free)(order);
+   VG_(free)(ips);
+   VG_(free)(ev);
+}
+
 void vt_tlb_write_json(struct vt_out *o)
 {
    const struct vt_tlb_config *c = vt_tlb_config(vt_mm.tlb);
@@ -208,8 +245,10 @@ void vt_tlb_write_json(struct vt_out *o)
                     "\"walk_levels\": %llu}", side[x], st->l1_miss[x], st->l2_hit[x], walks,
                  st->walks[x][0], st->walks[x][1], st->walks[x][2], levels);
    }
-   vt_out_fmt(o, ", \"flushes\": {\"full\": %llu, \"ranges\": %llu}}", st->flushes_full,
+   vt_out_fmt(o, ", \"flushes\": {\"full\": %llu, \"ranges\": %llu}", st->flushes_full,
               st->flushes_pages);
+   out_top(o);
+   vt_out_str(o, "}");
 }
 
 void vt_tlb_write_timeline(struct vt_out *o, const struct vt_wset *w, UInt n)
