@@ -15,6 +15,7 @@ var FILE = [
   require('./views/summary'),
   require('./views/classes'),
   require('./views/pagetables'),
+  require('./views/tlb'),
   require('./views/time'),
   require('./views/mappings'),
   require('./views/labels'),

@@ -734,6 +734,7 @@ class Result:
         self.tmpdir = None
         self.outputs = []        # [(path, parsed JSON or None, error or None)]
         self.leftovers = []      # files the run left besides its output files
+        self.files = {}          # name -> text of the run's <tmp>/*.cg.out
 
     # -- conveniences for checks
     def status(self):
@@ -800,9 +801,9 @@ def stray_files(tmp):
     there: anything in TMPDIR (<tmp>/tmp: the frame log of copy-on-write
     sharing, a temporary output file, a client's scratch file), anything
     in the working directory (<tmp>/cwd), and in <tmp> itself anything but
-    the runner's .stdout and .stderr and files named as output files
+    the runner's .stdout and .stderr, files named as output files
     (vmtrace.out.PID[.execN]; a half-written vmtrace.out.PID.tmp.PID is
-    stray).  Paths relative to <tmp>, sorted."""
+    stray) and the Cachegrind-format files a case asked for (*.cg.out).  Paths relative to <tmp>, sorted."""
     found = []
     for sub in ("tmp", "cwd"):
         top = os.path.join(tmp, sub)
@@ -813,7 +814,8 @@ def stray_files(tmp):
                     continue            # listed through what it holds
                 found.append(os.path.relpath(path, tmp))
     for n in os.listdir(tmp):
-        if n not in (".stdout", ".stderr", "tmp", "cwd") and not OUTPUT_NAME.match(n):
+        if n not in (".stdout", ".stderr", "tmp", "cwd") and not OUTPUT_NAME.match(n) \
+                and not n.endswith(".cg.out"):
             found.append(n)
     return sorted(found)
 
@@ -948,6 +950,10 @@ class Harness:
                         head = raw[:160].decode("utf-8", "replace") if raw else "(empty file)"
                         r.outputs.append((path, None, "corrupt: %s; it begins %r"
                                           % (e, head)))
+                # a Cachegrind-format file the case asked for (@TMP@/NAME.cg.out)
+                for path in sorted(glob.glob(os.path.join(tmp, "*.cg.out"))):
+                    with open(path, "rb") as f:
+                        r.files[os.path.basename(path)] = f.read().decode("utf-8", "replace")
             r.leftovers = stray_files(tmp)
         except OSError as e:
             r.error = "could not run %s: %s" % (r.argv[0], e)

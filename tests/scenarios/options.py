@@ -11,7 +11,10 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
                "--ram=1M,", "--ram=1M,,2M", "--ram=,1M",
-               "--swap=8M", "--seed=18446744073709551616", "--seed=-1"]
+               "--swap=8M", "--seed=18446744073709551616", "--seed=-1",
+               "--tlb=maybe", "--tlb-cpu=pentium", "--tlb-l1d=64", "--tlb-l1d=64:5",
+               "--tlb-l2=1536:12:3M", "--tlb-l1i=none", "--tlb-l1d=0:1",
+               "--tlb-l2=8:4,8:4"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -61,6 +61,8 @@ void vt_filter_deliver(struct vt_filter *f)
 void vt_filter_flush(struct vt_filter *f)
 {
    vt_filter_deliver(f);
+   if (f->mm->tlb)
+      vt_tlb_known_forget(f->mm, 0, (vt_addr)1 << 47);
    for (unsigned t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
@@ -73,6 +75,8 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
       vt_filter_flush(f);
       return;
    }
+   if (f->mm->tlb)
+      vt_tlb_known_forget(f->mm, start, end);
    for (vt_u64 p = p0; p < p1; p++) {
       unsigned i = (unsigned)(p & (VT_FILTER_ENTRIES - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
@@ -88,6 +92,13 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    emptied, so none of an earlier round can look current. */
 void vt_filter_epoch(struct vt_filter *f)
 {
+   /* --tlb=yes: the TLB's table of pages the core would not change
+      (vt_tlb_known_ref) holds for one epoch only, as the entries did
+      before the marks: both are emptied at every epoch. */
+   if (f->mm->tlb) {
+      vt_filter_flush(f);
+      return;
+   }
    if (++f->mark < VT_FILTER_MARKS)
       return;
    vt_filter_flush(f);
@@ -121,6 +132,35 @@ static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
    }
 }
 
+void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
+        t++)
+      if ((f->tag[t][i] & VT_PAGE_MASK) == page_addr) {
+         slot_deliver(f, t, i);
+         f->tag[t][i] = VT_FILTER_EMPTY;
+      }
+}
+
+/* --tlb=yes: a reference the filter let through only because the TLB
+   model's entry for the page is not at the front of its set, to a page the
+   core would not change (vt_tlb_known_ref): counted for the simulations as
+   an absorbed hit would be, then the TLB's.  0 if the page is not known,
+   else the rights the filter may cache (none: not at the front). */
+static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+{
+   struct vt_mm *mm = f->mm;
+   unsigned known = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
+   bool front;
+   if (!vt_tlb_known_ref(mm, page_addr, acc, &front))
+      return 0;
+   /* the reference the core does not see, for the simulations */
+   if (f->count_hits)
+      vt_mm_sims_note_hits(mm, page_addr, 1, mm->sim_order >> VT_STAMP_SHIFT, mm->sim_order);
+   return front ? known : VT_RES_FAULT;   /* non-zero: handled */
+}
+
 static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
                         vt_addr page_addr, const struct vt_filter_where *w)
 {
@@ -139,12 +179,26 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
          slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
    if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
-       !vt_mm_sims_on(f->mm)) {
+       !vt_mm_sims_on(f->mm) && !f->mm->tlb) {
       epoch_ref(f, i, page_addr, acc);
       return;
    }
-   struct vt_filter_where w;
-   unsigned res = vt_access_at(f->mm, page_addr, acc, true, &w);
+   struct vt_filter_where w = { 0 };
+   unsigned res;
+   if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc)) != 0) {
+      /* --tlb=yes, a page the core would not change: the TLB's alone (the
+         entry's `where` stays empty: epoch_ref is not used with a TLB) */
+   } else {
+      res = vt_access_at(f->mm, page_addr, acc, true, &w);
+      /* --tlb=yes: the filter may keep only pages whose TLB entry is the
+         front of its set (vt_tlb.h) */
+      if (f->mm->tlb) {
+         if (f->on)
+            vt_tlb_known_set(f->mm, page_addr, acc, res);
+         if (!vt_tlb_ref(f->mm, page_addr, acc, res))
+            res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+      }
+   }
    if (!f->on)
       return;
    if (acc == VT_ACC_EXEC) {

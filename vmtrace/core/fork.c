@@ -102,6 +102,7 @@ static void fork_prepare_body(struct vt_mm *mm)
    vt_free(c.old);
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+   vt_tlb_flush_mm(mm);             /* dup_mmap: flush_tlb_mm(oldmm) */
 }
 
 void vt_fork_prepare(struct vt_mm *mm)
@@ -184,6 +185,7 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
       mm->peak_pt[l] = mm->nr_pt[l];
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+   vt_tlb_reset(mm);                /* a new mm: nothing cached (no PCID) */
 }
 
 void vt_fork_child(struct vt_mm *mm, bool copied)

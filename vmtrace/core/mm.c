@@ -30,6 +30,7 @@ void vt_set_collecting(struct vt_mm *mm, bool on)
 
 void vt_mm_destroy(struct vt_mm *mm)
 {
+   vt_tlb_free(mm->tlb);
    vt_pgtable_destroy(mm);
    vt_free(mm->vmas);
    for (uint32_t i = 0; i < mm->nr_maps; i++)
@@ -50,6 +51,10 @@ void vt_mm_destroy(struct vt_mm *mm)
          vt_free(w->rss[k]);
       for (int c = 0; c < VT_NR_FC; c++)
          vt_free(w->faults[c]);
+      for (int x = 0; x < 2; x++) {
+         vt_free(w->tlb_miss[x]);
+         vt_free(w->tlb_walk[x]);
+      }
       for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
          vt_free(w->ws_code[i]);
          vt_free(w->ws_data[i]);

@@ -104,6 +104,7 @@ static void fold_retired(struct vt_mm *mm)
       for (int k = 0; k < VT_NR_FC; k++)
          g->c.faults[k] += m->c.faults[k];
       g->c.touched += m->c.touched;
+      vt_tlb_fold_mapping(mm, i, aggs[a]);
       g->instances += m->instances;
       vt_wset_rename_mapping(mm, i, aggs[a]);
       g->flags_ever |= m->flags_ever;
@@ -386,6 +387,7 @@ static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
    vt_addr end = start + len;
    if (!vt_vma_intersects(mm, start, end))
       return;
+   vt_tlb_flush_mapped(mm, start, end);
    split_at(mm, start);
    split_at(mm, end);
    uint32_t i = vt_vma_lower(mm, start);
@@ -475,6 +477,7 @@ static void mprotect_body(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t
    vt_addr end = contiguous_end(mm, start, start + len);
    if (end == start)
       return;
+   vt_tlb_flush_mapped(mm, start, end);
    fixup_range(mm, start, end, mprotect_fixup, &prot);
    vt_invalidate(mm, start, end);
    merge_range(mm, start, end);
@@ -537,6 +540,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    if ((new_addr - old) & ~VT_HPAGE_MASK)
       for (vt_addr a = old & VT_HPAGE_MASK; a < old + old_len; a += VT_HPAGE_SIZE)
          vt_split_huge_pmd(mm, a);
+   vt_tlb_flush_mapped(mm, old, old + old_len);
    struct move_ctx c = { mm, new_addr - old };
    vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
    vt_invalidate(mm, old, old + old_len);
@@ -589,6 +593,7 @@ static bool dontneed_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr
 
 static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
+   vt_tlb_flush_mapped(mm, start, start + len);
    madvise_walk_vmas(mm, start, len, dontneed_part, NULL);
 }
 

@@ -82,6 +82,10 @@ struct vt_host_ops {
    vt_u64 (*shmem_new_gid)(void *ctx);
    void (*shmem_created)(void *ctx, vt_u64 gid, vt_u64 pgoff);
    bool (*shmem_exists)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+   /* The TLB model (vt_tlb.h) missed in its first level on a reference to
+      addr, and walked the page table if walk: every miss counted. */
+   void (*tlb_miss)(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                    bool walk);
 };
 void vt_core_init(const struct vt_host_ops *ops, void *ctx);
 
@@ -341,6 +345,10 @@ struct vt_wset {
    vt_u64  *rss[VT_NR_MK];
    vt_u64  *faults[VT_NR_FC];
    vt_u64  *ws_code[VT_MAX_TAUS], *ws_data[VT_MAX_TAUS];
+   /* --tlb=yes (mm->tlb when vt_wset_init ran), else NULL: first-level
+      misses and walks per sample, [0] data, [1] instruction */
+   vt_u64  *tlb_miss[2], *tlb_walk[2];
+   vt_u64   tlb_last[4];
    struct vt_counts last;    /* totals at the last sample */
    /* Epochs of cfg.epoch instructions: the open one is epoch_abs
       (counted from 0 at the process's start) and, in the pages'
@@ -472,6 +480,7 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_filter *filter;         /* the host's filter, if it is the core's
                                         (vt_filter_init): invalidated and
                                         its hits delivered directly */
+   struct vt_tlb *tlb;               /* the TLB model (vt_tlb.h), or NULL */
    struct vt_trace_writer *trace;    /* recording the inputs (vt_trace.h) */
    struct vt_replay *replay;         /* replaying them: the answers */
    unsigned       in_api;            /* depth of the core's calls to itself */
@@ -674,6 +683,9 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
 /* A working-set epoch begins (after vt_wset_epoch): no entry hits until
    a reference refills it. */
 void vt_filter_epoch(struct vt_filter *f);
+/* The page leaves the data tables (read, write) or the instruction one:
+   the TLB model's entry for it is no longer the front of its set. */
+void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec);
 /* A reference to the page at page_addr that the filter did not absorb:
    to vt_access (the clock set already), and the slot refilled if it may. */
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
@@ -706,5 +718,7 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 /* Pages mapped by huge PMDs now, the huge zero page's excepted (smaps'
    AnonHugePages / 4 KiB): a walk of the page table. */
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm);
+
+#include "vt_tlb.h"
 
 #endif /* VT_CORE_H */

@@ -70,6 +70,9 @@ static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
    return v->vm_pgoff + ((addr - v->vm_start) >> VT_PAGE_SHIFT);
 }
 
+/* account.c: a first-level TLB miss (and walk) of a reference to addr */
+void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk);
+
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
 void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);

@@ -86,6 +86,10 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
       w->rss[k] = col(n);
    for (int c = 0; c < VT_NR_FC; c++)
       w->faults[c] = col(n);
+   for (int x = 0; x < 2 && mm->tlb; x++) {
+      w->tlb_miss[x] = col(n);
+      w->tlb_walk[x] = col(n);
+   }
    vt_u64 longest = 1;
    for (uint32_t i = 0; i < cfg->nr_tau; i++) {
       w->ws_code[i] = col(n);
@@ -403,6 +407,10 @@ static void merge(struct vt_mm *mm)
       merge_last(w->rss[k], n);
    for (int c = 0; c < VT_NR_FC; c++)
       merge_sum(w->faults[c], n);
+   for (int x = 0; x < 2 && w->tlb_miss[0]; x++) {
+      merge_sum(w->tlb_miss[x], n);
+      merge_sum(w->tlb_walk[x], n);
+   }
    for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
       merge_last(w->ws_code[i], n);
       merge_last(w->ws_data[i], n);
@@ -470,6 +478,16 @@ void vt_wset_sample(struct vt_mm *mm, vt_u64 now, const struct vt_sample_host *h
       w->faults[c][k] = mm->total.faults[c] - w->last.faults[c];
       w->last.faults[c] = mm->total.faults[c];
    }
+   if (w->tlb_miss[0] && mm->tlb) {
+      struct vt_tlb_counts tc;
+      vt_tlb_counts(mm, VT_TLB_TOTAL, 0, &tc);
+      vt_u64 now4[4] = { tc.miss[0], tc.miss[1], tc.walk[0], tc.walk[1] };
+      vt_u64 *cols[4] = { w->tlb_miss[0], w->tlb_miss[1], w->tlb_walk[0], w->tlb_walk[1] };
+      for (int x = 0; x < 4; x++) {
+         cols[x][k] = now4[x] - w->tlb_last[x];
+         w->tlb_last[x] = now4[x];
+      }
+   }
    for (uint32_t i = 0; i < w->cfg.nr_tau; i++) {
       w->ws_code[i][k] = w->sum_code[i];
       w->ws_data[i][k] = w->sum_data[i];
@@ -515,6 +533,7 @@ void vt_wset_child(struct vt_mm *mm)
    w->heat_col = 0;
    w->nr = 0;
    w->interval = w->cfg.interval;
+   vt_memset(w->tlb_last, 0, sizeof w->tlb_last);
    vt_memset(&w->last, 0, sizeof w->last);
    for (uint32_t s = 0; s < w->nr_sims; s++)
       vt_memset(w->sims[s].last, 0, sizeof w->sims[s].last);

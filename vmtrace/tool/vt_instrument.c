@@ -325,8 +325,9 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          c.pending_insns++;
          /* A second fetch from the same page in this superblock could
             change nothing, unless a simulation of limited memory can
-            evict the page or clear its referenced bit in between. */
-         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording)
+            evict the page or clear its referenced bit in between, or the
+            TLB model (a data access's fault flushes the page). */
+         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording || vt_mm.tlb)
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
          else

@@ -68,6 +68,7 @@ static const struct vt_host_ops host_ops = {
    .shmem_new_gid = vt_share_shmem_new_gid,
    .shmem_created = vt_share_shmem_created,
    .shmem_exists = vt_share_shmem_exists,
+   .tlb_miss = vt_tlb_on_miss,
 };
 
 /* ---- client requests -------------------------------------------------- */
@@ -365,6 +366,7 @@ static void vt_post_clo_init(void)
    vt_mm_init(&vt_mm, &cfg);
    vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
    vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
+   vt_tlb_init();
    vt_memsim_init();
    vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {

@@ -317,7 +317,7 @@ static void print_policy_params_usage(void)
 
 Bool vt_process_cmd_line_option(const HChar *arg)
 {
-   if (policy_param_option(arg))
+   if (policy_param_option(arg) || vt_tlb_option(arg))
       return True;
    const HChar *size_arg = NULL;   /* not 'val': the CLO macros declare one */
    if (VG_STR_CLO(arg, "--vmtrace-out-file", vt_clo.out_file)) {
@@ -458,6 +458,8 @@ void vt_print_usage(void)
 "    --page-cache=warm|cold      file pages start in the page cache, or must\n"
 "                                be read (major faults) [warm]\n"
 "    --readahead=<pages>         read-around on a major fault [32]\n");
+   VG_(printf)("  the TLB:\n");
+   vt_tlb_usage();
    VG_(printf)("  parameters of the policies:\n");
    print_policy_params_usage();
 }

@@ -42,11 +42,14 @@ void vt_out_faults(struct vt_out *o, const struct vt_counts *c)
    vt_out_str(o, "}");
 }
 
-static void out_counts(struct vt_out *o, const struct vt_counts *c)
+/* c's figures, and the TLB's (--tlb=yes) for the same scope and id */
+static void out_counts(struct vt_out *o, const struct vt_counts *c, enum vt_tlb_scope scope,
+                       ULong id)
 {
    vt_out_str(o, "\"faults\": ");
    vt_out_faults(o, c);
    vt_out_fmt(o, ", \"pages_touched\": %llu", c->touched);
+   vt_tlb_out_counts(o, scope, id);
 }
 
 /* A stack of describe_IP strings. */
@@ -165,7 +168,7 @@ static void write_fault_classes(struct vt_out *o, const struct out_ctx *c)
 static void write_totals(struct vt_out *o, const struct out_ctx *c)
 {
    vt_out_str(o, "\"totals\": {");
-   out_counts(o, &vt_mm.total);
+   out_counts(o, &vt_mm.total, VT_TLB_TOTAL, 0);
    vt_out_fmt(o, ", \"anon_huge_pages\": %llu", vt_anon_huge_pages(&vt_mm));
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
@@ -209,7 +212,7 @@ static void write_mappings(struct vt_out *o, const struct out_ctx *c)
       else
          vt_out_fmt(o, "%llu", m->unmapped_at);
       vt_out_fmt(o, ", \"resident_pages\": %llu, ", m->resident);
-      out_counts(o, &m->c);
+      out_counts(o, &m->c, VT_TLB_MAPPING, m->id);
       vt_out_str(o, "}");
    }
    vt_out_str(o, "]");
@@ -238,7 +241,7 @@ static void write_phases(struct vt_out *o, const struct out_ctx *c)
       vt_out_str(o, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
       vt_out_json_str(o, vt_mm.phases[i].name);
       vt_out_str(o, ", ");
-      out_counts(o, &vt_mm.phases[i].c);
+      out_counts(o, &vt_mm.phases[i].c, VT_TLB_PHASE, i);
       vt_out_str(o, "}");
    }
    vt_out_str(o, "]");
@@ -256,12 +259,14 @@ static void write_labels(struct vt_out *o, const struct out_ctx *c)
       for (UInt r = 0; r < l->nr_ranges; r++)
          vt_out_fmt(o, "%s[%llu, %llu]", r ? ", " : "", l->ranges[r][0], l->ranges[r][1]);
       vt_out_str(o, "], ");
-      out_counts(o, &l->c);
+      out_counts(o, &l->c, VT_TLB_LABEL, i);
       vt_out_str(o, ", \"phases\": {");
       Bool first = True;
       for (UInt p = 0; l->per_phase && p < vt_mm.nr_phases; p++) {
          const struct vt_counts *pc = &l->per_phase[p];
-         Bool any = pc->touched != 0;
+         struct vt_tlb_counts tc;
+         vt_tlb_counts(&vt_mm, VT_TLB_LABEL_PHASE, (ULong)i << 24 | p, &tc);
+         Bool any = pc->touched != 0 || tc.miss[0] || tc.miss[1];
          for (Int k = 0; k < VT_NR_FC; k++)
             any |= pc->faults[k] != 0;
          if (!any)
@@ -270,7 +275,7 @@ static void write_labels(struct vt_out *o, const struct out_ctx *c)
          first = False;
          vt_out_json_str(o, vt_mm.phases[p].name);
          vt_out_str(o, ": {");
-         out_counts(o, pc);
+         out_counts(o, pc, VT_TLB_LABEL_PHASE, (ULong)i << 24 | p);
          vt_out_str(o, "}");
       }
       vt_out_str(o, "}}");
@@ -321,7 +326,9 @@ static void write_timeline(struct vt_out *o, const struct out_ctx *c)
       vt_out_str(o, k ? ",\n    " : "\n    ");
       vt_out_u64s(o, vt_fault_classes[k].name, w->faults[k], n);
    }
-   vt_out_str(o, "},\n  \"wss\": [");
+   vt_out_str(o, "}");
+   vt_tlb_write_timeline(o, w, n);
+   vt_out_str(o, ",\n  \"wss\": [");
    for (UInt i = 0; i < w->cfg.nr_tau; i++) {
       vt_out_fmt(o, "%s{\"tau\": %llu, \"window\": %llu, ", i ? ",\n    " : "\n    ",
                  w->cfg.tau[i], w->win[i] * w->cfg.epoch);
@@ -464,6 +471,13 @@ static Bool have_timeline(void) { return vt_mm.ws != NULL; }
 static Bool have_heat(void) { return vt_mm.ws && vt_clo.heatmap_rows; }
 static Bool have_simulations(void) { return vt_mm.nr_sims != 0; }
 
+static Bool have_tlb(void) { return vt_mm.tlb != NULL; }
+static void write_tlb(struct vt_out *o, const struct out_ctx *c)
+{
+   (void)c;
+   vt_tlb_write_json(o);
+}
+
 /* The sections in the order they are written, each present unless its
    condition says otherwise. */
 static const struct section {
@@ -480,6 +494,7 @@ static const struct section {
    { write_invalid, NULL },       { write_timeline, have_timeline },
    { write_heat, have_heat }, { write_fault_sites, NULL },
    { write_simulations, have_simulations },
+   { write_tlb, have_tlb },
 };
 
 void vt_write_output(Int exitcode, struct vt_written *w)

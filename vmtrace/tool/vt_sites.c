@@ -290,7 +290,7 @@ enum { EV_MIN, EV_MAJ, EV_COW, EV_INV, EV_SIM0 };
 
 static UInt nr_events(void)
 {
-   return EV_SIM0 + vt_memsim_count();
+   return EV_SIM0 + vt_memsim_count() + (vt_mm.tlb ? VT_TLB_NR_EV : 0);
 }
 
 static void out_event_names(struct vt_out *o)
@@ -300,6 +300,8 @@ static void out_event_names(struct vt_out *o)
       HChar name[96];
       vt_out_fmt(o, " Maj.%s", vt_memsim_name(k, name, sizeof name));
    }
+   if (vt_mm.tlb)               /* --tlb=yes: first-level misses, walks (vt_tlb.c) */
+      vt_out_str(o, " DTlbMiss ITlbMiss DTlbWalk ITlbWalk");
 }
 
 /* The events a site's faults count in: up to two (a copy-on-write fault
@@ -327,7 +329,8 @@ static void out_costs(struct vt_out *o, const ULong *ev, UInt n)
 
 struct line_rec {
    const struct frame *f;
-   const struct site *s;
+   const struct site *s;        /* or NULL: */
+   const ULong *tlb;            /* an instruction's TLB misses (VT_TLB_NR_EV) */
 };
 
 static Int by_file_fn_line(const void *a, const void *b)
@@ -349,14 +352,24 @@ Bool vt_sites_write_cg(const HChar *name)
       return False;
    /* One record per fault site's innermost frame, then merged by line. */
    UInt ne = nr_events();
-   struct line_rec *recs = VT_CALLOC("vt.cg", nr_sites ? nr_sites : 1, sizeof *recs);
+   Addr *tlb_ips = NULL;
+   ULong (*tlb_ev)[VT_TLB_NR_EV] = NULL;
+   UInt nr_tlb = vt_mm.tlb ? vt_tlb_ips(&tlb_ips, &tlb_ev) : 0;
+   if (nr_tlb && !nr_sites)
+      epoch = VG_(current_DiEpoch)();
+   ULong nr_recs = nr_sites + nr_tlb;
+   struct line_rec *recs = VT_CALLOC("vt.cg", nr_recs ? nr_recs : 1, sizeof *recs);
    ULong *total = VT_CALLOC("vt.cg", ne, sizeof *total);
    ULong *ev = VT_CALLOC("vt.cg", ne, sizeof *ev);
    for (ULong i = 0; i < nr_sites; i++) {
       recs[i].s = all[i];
       recs[i].f = frame_of(all[i]->n ? all[i]->ips[0] : 0);
    }
-   VG_(ssort)(recs, nr_sites, sizeof *recs, by_file_fn_line);
+   for (UInt i = 0; i < nr_tlb; i++) {
+      recs[nr_sites + i].tlb = tlb_ev[i];
+      recs[nr_sites + i].f = frame_of(tlb_ips[i]);
+   }
+   VG_(ssort)(recs, nr_recs, sizeof *recs, by_file_fn_line);
    HChar cmd[1024];
    VG_(client_cmd_and_args)(cmd, sizeof cmd);
    vt_out_fmt(o, "desc: vmtrace %s: page faults by source line (first frame)\n"
@@ -364,11 +377,18 @@ Bool vt_sites_write_cg(const HChar *name)
    out_event_names(o);
    vt_out_str(o, "\n");
    const HChar *cur_file = NULL, *cur_fn = NULL;
-   for (ULong i = 0; i < nr_sites;) {
+   for (ULong i = 0; i < nr_recs;) {
       const struct frame *f = recs[i].f;
       VG_(memset)(ev, 0, ne * sizeof *ev);
       ULong j = i;
-      for (; j < nr_sites && !by_file_fn_line(&recs[j], &recs[i]); j++) {
+      for (; j < nr_recs && !by_file_fn_line(&recs[j], &recs[i]); j++) {
+         if (!recs[j].s) {
+            for (UInt k = 0; k < VT_TLB_NR_EV; k++) {
+               ev[ne - VT_TLB_NR_EV + k] += recs[j].tlb[k];
+               total[ne - VT_TLB_NR_EV + k] += recs[j].tlb[k];
+            }
+            continue;
+         }
          Int e[2];
          site_events(recs[j].s, e);
          for (Int k = 0; k < 2; k++)
@@ -396,6 +416,10 @@ Bool vt_sites_write_cg(const HChar *name)
    VG_(free)(recs);
    VG_(free)(total);
    VG_(free)(ev);
+   if (tlb_ips) {
+      VG_(free)(tlb_ips);
+      VG_(free)(tlb_ev);
+   }
    return ok;
 }
 

@@ -58,6 +58,7 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
 void vt_child_reset_output(void)
 {
    vt_sites_child();
+   vt_tlb_child();
    vt_nr_invalid_recs = 0;
    nr_invalid_seen = 0;
    vt_fatal_signal = 0;
@@ -182,6 +183,7 @@ static void print_totals(void)
    ULong ms = vt_wall_ms() - vt_start_time_ms;
    VG_(umsg)("Instructions:   %'llu, memory references %'llu, in %llu.%02llu s\n",
              vt_insns, vt_refs, ms / 1000, ms % 1000 / 10);
+   vt_tlb_summary();
    if (verbose())
       VG_(umsg)("Filter:         %'llu references reached the simulator\n", vt_misses);
 }

@@ -52,6 +52,7 @@ struct vt_options {
    Bool         cold_cache;
    UInt         readahead_pages;
    Bool         fast_path;
+   Bool         tlb;                 /* --tlb: the TLB model (vt_tlb.c) */
    Bool         collect_atstart;
    UInt         progress_ms;         /* 0: none; VT_PROGRESS_AUTO */
    Int          verbose;
@@ -206,6 +207,19 @@ Bool vt_sites_write_callgrind(const HChar *name);
    max printed; returns the number of lines with faults. */
 UInt vt_sites_print_lines(UInt sim, UInt max, const HChar *indent);
 void vt_sites_child(void);
+
+/* vt_tlb.c: the TLB model's options, misses per instruction, output */
+#define VT_TLB_NR_EV 4        /* DTlbMiss ITlbMiss DTlbWalk ITlbWalk */
+Bool vt_tlb_option(const HChar *arg);
+void vt_tlb_usage(void);
+void vt_tlb_init(void);
+void vt_tlb_on_miss(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk);
+void vt_tlb_child(void);
+UInt vt_tlb_ips(Addr **ips, ULong (**ev)[VT_TLB_NR_EV]);
+void vt_tlb_out_counts(struct vt_out *o, enum vt_tlb_scope scope, ULong id);
+void vt_tlb_write_json(struct vt_out *o);
+void vt_tlb_write_timeline(struct vt_out *o, const struct vt_wset *w, UInt n);
+void vt_tlb_summary(void);
 /* vt_progress.c: the progress line (--progress) */
 extern ULong vt_progress_next;     /* when vt_sample_tick calls vt_progress_tick */
 void vt_progress_init(void);

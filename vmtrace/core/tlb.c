@@ -1,0 +1,540 @@
+/* tlb.c: the TLB model (vt_tlb.h says what it is): set-associative arrays
+   with LRU inside a set, the presets, the flushes, and what it tells the
+   filter so that dropping references stays exact.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "vt_internal.h"
+
+#define SZ(s) (1u << (s))
+#define ALL_SIZES (SZ(VT_TLB_4K) | SZ(VT_TLB_2M) | SZ(VT_TLB_1G))
+
+/* The presets.  Sources (docs/manual.md "The TLB" cites them in full):
+   Intel 64 and IA-32 Architectures Optimization Reference Manual
+   (248966-045), table 2-15, "TLB Parameters of the Skylake
+   Microarchitecture"; AMD's Software Optimization Guides for family 17h
+   models 30h (56305: Zen 2) and family 19h (56665: Zen 3; 57647: Zen 4),
+   section "Translation-Lookaside Buffer"; WikiChip's Zen 2 page for the L2
+   DTLB's 12 ways. */
+const struct vt_tlb_config vt_tlb_presets[] = {
+   { "skylake", {
+      [VT_TLB_L1D] = { 3, { { 64, 4, SZ(VT_TLB_4K) }, { 32, 4, SZ(VT_TLB_2M) },
+                            { 4, 4, SZ(VT_TLB_1G) } } },
+      [VT_TLB_L1I] = { 2, { { 128, 8, SZ(VT_TLB_4K) }, { 8, 8, SZ(VT_TLB_2M) } } },
+      [VT_TLB_L2D] = { 2, { { 1536, 12, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) },
+                            { 16, 4, SZ(VT_TLB_1G) } } },
+   } },
+   { "zen2", {
+      [VT_TLB_L1D] = { 1, { { 64, 64, ALL_SIZES } } },
+      [VT_TLB_L1I] = { 1, { { 64, 64, ALL_SIZES } } },
+      [VT_TLB_L2D] = { 1, { { 2048, 12, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+      [VT_TLB_L2I] = { 1, { { 512, 8, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+   } },
+   { "zen3", {
+      [VT_TLB_L1D] = { 1, { { 64, 64, ALL_SIZES } } },
+      [VT_TLB_L1I] = { 1, { { 64, 64, ALL_SIZES } } },
+      [VT_TLB_L2D] = { 1, { { 2048, 16, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+      [VT_TLB_L2I] = { 1, { { 512, 8, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+   } },
+   { "zen4", {
+      [VT_TLB_L1D] = { 1, { { 72, 72, ALL_SIZES } } },
+      [VT_TLB_L1I] = { 1, { { 64, 64, ALL_SIZES } } },
+      [VT_TLB_L2D] = { 1, { { 3072, 24, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+      [VT_TLB_L2I] = { 1, { { 512, 8, SZ(VT_TLB_4K) | SZ(VT_TLB_2M) } } },
+   } },
+   { NULL, { { 0, { { 0, 0, 0 } } } } }
+};
+
+const struct vt_tlb_config *vt_tlb_preset(const char *name)
+{
+   for (const struct vt_tlb_config *c = vt_tlb_presets; c->name; c++)
+      if (!vt_strcmp(c->name, name))
+         return c;
+   return NULL;
+}
+
+static const char *parse_u32(const char *s, uint32_t *v)
+{
+   if (*s < '0' || *s > '9')
+      return NULL;
+   vt_u64 x = 0;
+   while (*s >= '0' && *s <= '9') {
+      x = x * 10 + (vt_u64)(*s++ - '0');
+      if (x > 1000000)
+         return NULL;
+   }
+   *v = (uint32_t)x;
+   return s;
+}
+
+static const char *parse_size(const char *s, uint8_t *sizes)
+{
+   static const char *const names[VT_TLB_NR_SIZES] = { "4K", "2M", "1G" };
+   for (int k = 0; k < VT_TLB_NR_SIZES; k++)
+      if (s[0] == names[k][0] && (s[1] == names[k][1] || s[1] == names[k][1] + 32)) {
+         *sizes |= (uint8_t)SZ(k);
+         return s + 2;
+      }
+   return NULL;
+}
+
+const char *vt_tlb_parse_level(struct vt_tlb_config *c, int level, const char *s)
+{
+   c->lv[level].nr = 0;
+   c->name = "custom";
+   if (!vt_strcmp(s, "none"))
+      return level == VT_TLB_L2I || level == VT_TLB_L2D ? NULL
+                                                       : "a first level cannot be none";
+   for (;;) {
+      if (c->lv[level].nr == VT_TLB_MAX_ARRAYS)
+         return "at most 3 arrays per level";
+      struct vt_tlb_geom *g = &c->lv[level].a[c->lv[level].nr++];
+      g->sizes = 0;
+      if (!(s = parse_u32(s, &g->entries)) || *s++ != ':' || !(s = parse_u32(s, &g->ways)))
+         return "expected ENTRIES:WAYS[:SIZES]";
+      if (*s == ':') {
+         do {
+            if (!(s = parse_size(s + 1, &g->sizes)))
+               return "page sizes are 4K, 2M and 1G, joined by '/'";
+         } while (*s == '/');
+      } else {
+         g->sizes = ALL_SIZES;
+      }
+      if (!g->entries || !g->ways || g->entries % g->ways)
+         return "ENTRIES must be a non-zero multiple of WAYS";
+      if (g->ways > 4096)
+         return "at most 4096 ways";
+      if (*s == 0)
+         return NULL;
+      if (*s++ != ',')
+         return "arrays are separated by ','";
+   }
+}
+
+const char *vt_tlb_check(const struct vt_tlb_config *c)
+{
+   if (!c->lv[VT_TLB_L1D].nr || !c->lv[VT_TLB_L1I].nr)
+      return "both first levels (data and instruction) are needed";
+   for (int l = 0; l < VT_TLB_NR_LEVELS; l++) {
+      unsigned seen = 0;
+      for (uint32_t i = 0; i < c->lv[l].nr; i++) {
+         if (seen & c->lv[l].a[i].sizes)
+            return "a page size is held by two arrays of one level";
+         seen |= c->lv[l].a[i].sizes;
+      }
+   }
+   return NULL;
+}
+
+/* ---- the arrays --------------------------------------------------------
+
+   An array's sets are rows of `ways` tags, most recently used first: a hit
+   moves its tag to the front, a fill pushes the least recently used off
+   the end.  A tag is the page number at its size, shifted, with the size
+   in the low bits.  In a first level, each set also keeps the pages the
+   filter holds while the set's front entry stays in front (at most
+   HELD, the oldest given back when more come): a reference the filter
+   absorbs is a hit on the front entry, which changes nothing; once the
+   front changes, those pages go back to the filter's misses. */
+#define EMPTY (~(vt_u64)0)
+#define HELD 8
+static const unsigned size_shift[VT_TLB_NR_SIZES] = { 12, 21, 30 };
+
+struct tarr {
+   uint32_t sets, ways;
+   uint8_t  sizes;
+   vt_u64  *tag;            /* [sets * ways] */
+   vt_u64  *held;           /* first level: [sets * HELD] */
+   uint32_t *nr_held;       /* first level: [sets], pages held so far */
+};
+struct tlevel {
+   uint32_t nr;
+   struct tarr a[VT_TLB_MAX_ARRAYS];
+   struct tarr *by_size[VT_TLB_NR_SIZES];
+};
+struct vt_tlb {
+   struct vt_tlb_config cfg;
+   struct tlevel lv[VT_TLB_NR_LEVELS];
+   struct vt_tlb_stats st;
+   struct vt_hash counts;    /* scope << 56 | exec << 55 | id -> (misses, walks) */
+   /* vt_tlb_known_ref: by access kind and filter slot, page | 1 if a 2 MiB
+      PMD maps it, or EMPTY */
+   vt_u64 known[3][VT_FILTER_ENTRIES];
+   struct vt_mm *mm;
+   struct tarr *last;        /* the first-level set the last reference used */
+   uint32_t last_set;
+};
+
+static inline vt_u64 tag_of(vt_addr va, unsigned size)
+{
+   return ((va >> size_shift[size]) << 2) | size;
+}
+
+static inline uint32_t set_of(const struct tarr *a, vt_addr va, unsigned size)
+{
+   return (uint32_t)((va >> size_shift[size]) % a->sets);
+}
+
+/* The set's front entry changed: what the filter holds under it goes. */
+static void front_changed(struct vt_tlb *t, struct tarr *a, uint32_t set)
+{
+   if (!a->held || !a->nr_held[set])
+      return;
+   uint32_t n = a->nr_held[set] < HELD ? a->nr_held[set] : HELD;
+   bool exec = a >= t->lv[VT_TLB_L1I].a && a < t->lv[VT_TLB_L1I].a + VT_TLB_MAX_ARRAYS;
+   if (t->mm && t->mm->filter)
+      for (uint32_t k = 0; k < n; k++)
+         vt_filter_drop(t->mm->filter, a->held[set * HELD + k], exec);
+   a->nr_held[set] = 0;
+}
+
+static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
+{
+   const vt_u64 *row = a->tag + (vt_u64)set * a->ways;
+   for (uint32_t w = 0; w < a->ways; w++)
+      if (row[w] == tag)
+         return (int)w;
+   return -1;
+}
+
+/* Tag at way w (or a new one if w is the last way: the LRU goes) to the
+   front. */
+static void to_front(struct vt_tlb *t, struct tarr *a, uint32_t set, uint32_t w, vt_u64 tag)
+{
+   vt_u64 *row = a->tag + (vt_u64)set * a->ways;
+   if (w == 0 && row[0] == tag)
+      return;
+   for (uint32_t k = w; k > 0; k--)
+      row[k] = row[k - 1];
+   row[0] = tag;
+   front_changed(t, a, set);
+}
+
+static void remove_way(struct vt_tlb *t, struct tarr *a, uint32_t set, uint32_t w)
+{
+   vt_u64 *row = a->tag + (vt_u64)set * a->ways;
+   for (uint32_t k = w; k + 1 < a->ways; k++)
+      row[k] = row[k + 1];
+   row[a->ways - 1] = EMPTY;
+   if (w == 0)
+      front_changed(t, a, set);
+}
+
+struct vt_tlb *vt_tlb_new(const struct vt_tlb_config *c)
+{
+   struct vt_tlb *t = vt_alloc(sizeof *t);
+   t->cfg = *c;
+   vt_hash_init(&t->counts, 256);
+   vt_memset(t->known, 0xff, sizeof t->known);
+   for (int l = 0; l < VT_TLB_NR_LEVELS; l++) {
+      struct tlevel *lv = &t->lv[l];
+      lv->nr = c->lv[l].nr;
+      for (uint32_t i = 0; i < lv->nr; i++) {
+         struct tarr *a = &lv->a[i];
+         const struct vt_tlb_geom *g = &c->lv[l].a[i];
+         a->ways = g->ways;
+         a->sets = g->entries / g->ways;
+         a->sizes = g->sizes;
+         a->tag = vt_alloc((size_t)g->entries * sizeof *a->tag);
+         vt_memset(a->tag, 0xff, (size_t)g->entries * sizeof *a->tag);
+         if (l == VT_TLB_L1D || l == VT_TLB_L1I) {
+            a->held = vt_alloc((size_t)a->sets * HELD * sizeof *a->held);
+            a->nr_held = vt_alloc((size_t)a->sets * sizeof *a->nr_held);
+         }
+         for (int s = 0; s < VT_TLB_NR_SIZES; s++)
+            if (a->sizes & SZ(s))
+               lv->by_size[s] = a;
+      }
+   }
+   return t;
+}
+
+void vt_tlb_free(struct vt_tlb *t)
+{
+   if (!t)
+      return;
+   for (int l = 0; l < VT_TLB_NR_LEVELS; l++)
+      for (uint32_t i = 0; i < t->lv[l].nr; i++) {
+         vt_free(t->lv[l].a[i].tag);
+         vt_free(t->lv[l].a[i].held);
+         vt_free(t->lv[l].a[i].nr_held);
+      }
+   vt_hash_destroy(&t->counts);
+   vt_free(t);
+}
+
+void vt_mm_set_tlb(struct vt_mm *mm, struct vt_tlb *t)
+{
+   mm->tlb = t;
+   if (t)
+      t->mm = mm;
+}
+
+const struct vt_tlb_stats *vt_tlb_stats(const struct vt_tlb *t) { return &t->st; }
+const struct vt_tlb_config *vt_tlb_config(const struct vt_tlb *t) { return &t->cfg; }
+
+static struct tlevel *second_level(struct vt_tlb *t, bool exec)
+{
+   return exec && t->lv[VT_TLB_L2I].nr ? &t->lv[VT_TLB_L2I] : &t->lv[VT_TLB_L2D];
+}
+
+/* One reference: 0 a first-level hit, 1 a second-level hit, 2 a walk. */
+static unsigned tlb_access(struct vt_tlb *t, vt_addr va, unsigned size, bool exec, bool count)
+{
+   struct tarr *a1 = t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size];
+   struct tarr *a2 = second_level(t, exec)->by_size[size];
+   vt_u64 tag = tag_of(va, size);
+   uint32_t s1 = 0, s2 = 0;
+   t->last = NULL;
+   if (count)
+      t->st.accesses[exec]++;
+   if (a1) {
+      s1 = set_of(a1, va, size);
+      int w = find(a1, s1, tag);
+      t->last = a1;
+      t->last_set = s1;
+      if (w >= 0) {
+         to_front(t, a1, s1, (uint32_t)w, tag);
+         return 0;
+      }
+   }
+   unsigned r = 2;
+   if (a2) {
+      s2 = set_of(a2, va, size);
+      int w = find(a2, s2, tag);
+      if (w >= 0)
+         r = 1;
+      to_front(t, a2, s2, w >= 0 ? (uint32_t)w : a2->ways - 1, tag);
+   }
+   if (a1)
+      to_front(t, a1, s1, a1->ways - 1, tag);
+   if (count) {
+      t->st.l1_miss[exec]++;
+      if (r == 1)
+         t->st.l2_hit[exec]++;
+      else
+         t->st.walks[exec][size]++;
+   }
+   return r;
+}
+
+/* INVLPG: every entry translating va, whatever its size, in every level. */
+static void flush_page(struct vt_tlb *t, vt_addr va)
+{
+   for (int l = 0; l < VT_TLB_NR_LEVELS; l++)
+      for (uint32_t i = 0; i < t->lv[l].nr; i++) {
+         struct tarr *a = &t->lv[l].a[i];
+         for (unsigned s = 0; s < VT_TLB_NR_SIZES; s++)
+            if (a->sizes & SZ(s)) {
+               uint32_t set = set_of(a, va, s);
+               int w = find(a, set, tag_of(va, s));
+               if (w >= 0)
+                  remove_way(t, a, set, (uint32_t)w);
+            }
+      }
+}
+
+/* Everything; the filter's pages too (they were held under entries now
+   gone). */
+static void flush_all(struct vt_tlb *t)
+{
+   for (int l = 0; l < VT_TLB_NR_LEVELS; l++)
+      for (uint32_t i = 0; i < t->lv[l].nr; i++) {
+         struct tarr *a = &t->lv[l].a[i];
+         vt_memset(a->tag, 0xff, (size_t)a->sets * a->ways * sizeof *a->tag);
+         if (a->nr_held)
+            vt_memset(a->nr_held, 0, (size_t)a->sets * sizeof *a->nr_held);
+      }
+   if (t->mm)
+      vt_invalidate(t->mm, 0, (vt_addr)1 << 47);
+}
+
+static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                    unsigned size)
+{
+   struct vt_tlb *t = mm->tlb;
+   bool exec = acc == VT_ACC_EXEC;
+   /* A page fault invalidates the TLB entries of the faulting address
+      (Intel SDM vol. 3A, 4.10.4.1); the access is then retried, and its
+      miss and walk are the ones counted. */
+   if (res & VT_RES_FAULT)
+      flush_page(t, page);
+   unsigned r = tlb_access(t, page, size, exec, mm->collecting);
+   if (r)
+      vt_count_tlb(mm, page, acc, r == 2);
+   if (!t->last || !(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
+      return false;
+   /* held under the set's front entry, which this reference made it */
+   struct tarr *a = t->last;
+   uint32_t set = t->last_set, n = a->nr_held[set];
+   vt_u64 *held = a->held + (vt_u64)set * HELD;
+   for (uint32_t k = 0; k < n && k < HELD; k++)
+      if (held[k] == page)
+         return true;
+   if (n >= HELD && mm->filter)
+      vt_filter_drop(mm->filter, held[n % HELD], exec);
+   held[n % HELD] = page;
+   a->nr_held[set] = n + 1;
+   return true;
+}
+
+bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+{
+   if (res & VT_RES_INVALID)
+      return false;
+   vt_pte pte = vt_get_pte(mm, page);
+   if (!(pte & VT_PTE_PRESENT))
+      return false;
+   return tlb_ref(mm, page, acc, res, pte & VT_PTE_HUGE ? VT_TLB_2M : VT_TLB_4K);
+}
+
+static inline unsigned slot_of(vt_addr page)
+{
+   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+}
+
+bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
+{
+   vt_u64 k = mm->tlb->known[acc][slot_of(page)];
+   if ((k & VT_PAGE_MASK) != page)
+      return false;
+   unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
+   *front = tlb_ref(mm, page, acc, res, k & 1 ? VT_TLB_2M : VT_TLB_4K);
+   return true;
+}
+
+void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+{
+   struct vt_tlb *t = mm->tlb;
+   if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
+      return;
+   vt_u64 k = page | ((vt_get_pte(mm, page) & VT_PTE_HUGE) ? 1 : 0);
+   unsigned i = slot_of(page);
+   if (acc == VT_ACC_EXEC) {
+      if (res & VT_RES_CACHE_READ)
+         t->known[VT_ACC_EXEC][i] = k;
+      return;
+   }
+   if (res & VT_RES_CACHE_READ)
+      t->known[VT_ACC_READ][i] = k;
+   if (res & VT_RES_CACHE_WRITE)
+      t->known[VT_ACC_WRITE][i] = k;
+}
+
+void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   struct vt_tlb *t = mm->tlb;
+   vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (p1 - p0 >= VT_FILTER_ENTRIES) {
+      vt_memset(t->known, 0xff, sizeof t->known);
+      return;
+   }
+   for (vt_u64 p = p0; p < p1; p++)
+      for (unsigned a = 0; a < 3; a++)
+         if ((t->known[a][p & (VT_FILTER_ENTRIES - 1)] & VT_PAGE_MASK) == p << VT_PAGE_SHIFT)
+            t->known[a][p & (VT_FILTER_ENTRIES - 1)] = EMPTY;
+}
+
+/* mmu_gather's range: the PTEs present in [start, end), and whether all
+   of them are mapped by huge PMDs (then the flush steps 2 MiB at a time:
+   tlb_get_unmap_shift). */
+struct span { vt_addr lo, hi; bool small; };
+
+static void span_pte(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   struct span *s = ctx;
+   if (!(*ptep & VT_PTE_PRESENT))
+      return;
+   if (addr < s->lo)
+      s->lo = addr;
+   if (addr + VT_PAGE_SIZE > s->hi)
+      s->hi = addr + VT_PAGE_SIZE;
+   if (!(*ptep & VT_PTE_HUGE))
+      s->small = true;
+}
+
+void vt_tlb_flush_mapped(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   struct vt_tlb *t = mm->tlb;
+   if (!t)
+      return;
+   struct span s = { EMPTY, 0, false };
+   vt_walk_ptes(mm, start, end, span_pte, &s);
+   if (s.hi == 0)
+      return;               /* nothing was mapped: no flush (tlb->end == 0) */
+   unsigned shift = s.small ? VT_PAGE_SHIFT : VT_HPAGE_SHIFT;
+   vt_addr lo = s.lo >> shift << shift, hi = ((s.hi - 1) >> shift << shift) + ((vt_addr)1 << shift);
+   /* flush_tlb_mm_range: page by page up to the ceiling, else all */
+   if (((hi - lo) >> shift) > VT_TLB_FLUSH_CEILING) {
+      if (mm->collecting)
+         t->st.flushes_full++;
+      flush_all(t);
+      return;
+   }
+   if (mm->collecting)
+      t->st.flushes_pages++;
+   for (vt_addr a = lo; a < hi; a += (vt_addr)1 << shift)
+      flush_page(t, a);
+}
+
+void vt_tlb_flush_mm(struct vt_mm *mm)
+{
+   if (!mm->tlb)
+      return;
+   if (mm->collecting)
+      mm->tlb->st.flushes_full++;
+   flush_all(mm->tlb);
+}
+
+void vt_tlb_reset(struct vt_mm *mm)
+{
+   if (!mm->tlb)
+      return;
+   flush_all(mm->tlb);
+   vt_memset(&mm->tlb->st, 0, sizeof mm->tlb->st);
+   vt_hash_destroy(&mm->tlb->counts);
+   vt_hash_init(&mm->tlb->counts, 256);
+}
+
+static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
+{
+   return (vt_u64)scope << 56 | (vt_u64)exec << 55 | id;
+}
+
+void vt_tlb_count(struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id, bool exec, bool walk)
+{
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&mm->tlb->counts, count_key(scope, id, exec), &added);
+   e->val++;
+   e->aux += walk;
+}
+
+void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
+                   struct vt_tlb_counts *out)
+{
+   vt_memset(out, 0, sizeof *out);
+   if (!mm->tlb)
+      return;
+   for (int x = 0; x < 2; x++) {
+      const struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(scope, id, x));
+      if (e) {
+         out->miss[x] = e->val;
+         out->walk[x] = e->aux;
+      }
+   }
+}
+
+void vt_tlb_fold_mapping(struct vt_mm *mm, vt_u64 from, vt_u64 to)
+{
+   if (!mm->tlb)
+      return;
+   for (int x = 0; x < 2; x++) {
+      struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(VT_TLB_MAPPING, from, x));
+      if (!e)
+         continue;
+      vt_u64 m = e->val, w = e->aux;
+      vt_hash_del(&mm->tlb->counts, count_key(VT_TLB_MAPPING, from, x));
+      bool added;
+      e = vt_hash_put(&mm->tlb->counts, count_key(VT_TLB_MAPPING, to, x), &added);
+      e->val += m;
+      e->aux += w;
+   }
+}
