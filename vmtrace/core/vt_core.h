@@ -444,6 +444,9 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
+   struct vt_sims_shared *sims_shared;  /* what every simulation shares of
+                                        a page: settled, pending hits
+                                        (mm_sims.c) */
 
    /* The clock: set through vt_set_clock only.  now is the virtual time
       of what happens next (instructions), for the figures; sim_now the
