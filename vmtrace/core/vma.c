@@ -672,9 +672,10 @@ void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set
 /* Guard regions (mm/madvise.c, madvise_guard_install/remove): a guard
    marker in the PTE of every page; installing first zaps the pages there
    (their contents are lost), removing leaves the PTEs empty: demand paging
-   again.  Installing prepares an anon_vma, so that fork copies the
-   markers of a private VMA; an mlocked VMA refuses (EINVAL) and ends the
-   walk. */
+   again.  Installing prepares an anon_vma, in a shared or file VMA too
+   (Linux 6.15 on, where those take guards), so that fork copies the
+   VMA's page tables, markers and present pages alike; an mlocked VMA
+   refuses (EINVAL) and ends the walk. */
 static void unguard_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    (void)vctx; (void)addr;
@@ -689,8 +690,7 @@ static bool guard_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e,
    }
    if (v->vm_flags & VT_VM_LOCKED)
       return false;
-   if (!(v->vm_flags & VT_VM_SHARED))
-      v->vm_flags |= VT_VM_ANON_VMA;
+   v->vm_flags |= VT_VM_ANON_VMA;
    vt_zap_range(mm, v, s, e, true);
    /* the markers live in page tables, made for them where need be */
    for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
