@@ -232,10 +232,12 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims[mm->nr_sims++] = s;
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
-   /* The new simulation has none of the pages: nothing is settled. */
+   /* The new simulation has none of the pages: nothing is settled.  (One
+      simulation alone gains nothing: a lookup here instead of its own.) */
    vt_mm_sims_flush(mm);
    vt_mm_sims_destroy(mm);
-   mm->sims_shared = shared_new();
+   if (mm->nr_sims >= 2)
+      mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
    struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm };
@@ -262,6 +264,29 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
    return f;
 }
 
+/* After a reference reached the simulations: when the next tick is due
+   (they may have ticked, or the host advanced them), and whether the page
+   is settled now. */
+static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
+                   bool prefault, bool settled, unsigned flags, unsigned sp)
+{
+   sh->tick_min = VT_SIM_NO_PAGE;
+   for (uint32_t i = 0; i < mm->nr_sims; i++) {
+      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
+      if (!mm->sim_stopped[i] && t < sh->tick_min)
+         sh->tick_min = t;
+   }
+   if (prefault)
+      return;
+   if (settled) {
+      struct vt_hash_ent *e = vt_hash_put(&sh->page, key, NULL);
+      e->aux = ((vt_u64)(flags & ~VT_SIMA_WRITE) << SP_FLAGS_SHIFT) | SP_READ |
+               (sp & SP_WRITE);
+   } else {
+      unsettle(mm, key);
+   }
+}
+
 /* A reference (or, with prefault, a page mapped without one).  Narrows
    *res to what the filter may cache for every simulation. */
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
@@ -281,7 +306,7 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    unsigned sp = acc == VT_ACC_WRITE ? SP_WRITE : SP_READ;
    /* (Without the fast path, --fast-path=no, every reference reaches
       every simulation.) */
-   if (!prefault && cls < 0 && mm->sim_now < sh->tick_min &&
+   if (sh && !prefault && cls < 0 && mm->sim_now < sh->tick_min &&
        !(mm->filter && !mm->filter->on)) {
       struct vt_hash_ent *e = vt_hash_get(&sh->page, key);
       if (e && (e->aux & sp) &&
@@ -317,23 +342,8 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);
    }
-   /* The simulations may have ticked, or the host advanced them: when the
-      next tick is due. */
-   sh->tick_min = VT_SIM_NO_PAGE;
-   for (uint32_t i = 0; i < mm->nr_sims; i++) {
-      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
-      if (!mm->sim_stopped[i] && t < sh->tick_min)
-         sh->tick_min = t;
-   }
-   if (!prefault) {
-      if (settled) {
-         struct vt_hash_ent *e = vt_hash_put(&sh->page, key, NULL);
-         e->aux = ((vt_u64)(flags & ~VT_SIMA_WRITE) << SP_FLAGS_SHIFT) | SP_READ |
-                  (sp & SP_WRITE);
-      } else {
-         unsettle(mm, key);
-      }
-   }
+   if (sh)
+      settle(mm, sh, key, prefault, settled, flags, sp);
    if (res) {
       if (!cacheable)
          *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
