@@ -447,6 +447,8 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
                                         (mm_sims.c) */
+   const struct vt_mm_pool *pool;    /* one memory for several address
+                                        spaces (vt_sim.h): instead of sims */
 
    /* The clock: set through vt_set_clock only.  now is the virtual time
       of what happens next (instructions), for the figures; sim_now the
