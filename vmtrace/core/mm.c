@@ -39,6 +39,7 @@ void vt_mm_destroy(struct vt_mm *mm)
    vt_free(mm->free_ids);
    vt_free(mm->frames);
    vt_free(mm->sims);           /* the simulations are the host's */
+   vt_mm_sims_destroy(mm);
    vt_free(mm->sim_stopped);
    if (mm->rmap.e)
       vt_hash_destroy(&mm->rmap);

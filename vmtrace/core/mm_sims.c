@@ -52,9 +52,155 @@ static void rmap_note(struct vt_mm *mm, vt_u64 key, vt_addr addr)
       e->val = RMAP_SEVERAL;
 }
 
+/* ---- what the simulations share of a page --------------------------------
+
+   Every simulation sees the same references.  A reference to a page that
+   is resident, referenced (and, for a write, dirty) in every running
+   simulation, under the same flags, with no tick due, changes in each only
+   what the reference itself is: the frame's last_ref, last_order and refs,
+   which only the policies that need every reference read (VT_POL_EVERY:
+   LRU, LFU, ARC; OPT offline).  Such a page is "settled": its entry in
+   sims_shared->page says so (aux: SP_READ, SP_WRITE for writes too, and
+   the flags it was settled under), set when every simulation answered
+   VT_SIMR_CACHEABLE to a reference, cleared when any of them invalidates
+   the key (evicted, referenced bit cleared, written back), drops or locks
+   it.  A reference to a settled page reaches no simulation: one lookup,
+   whatever the number of simulations.  If a simulation needs every
+   reference, the reference is held in a pending entry of the page (count,
+   last time and order; val: entry + 1), and the pending entries, in the
+   order of their last reference, are delivered (vt_sim_note_hits) to
+   those simulations before anything else reaches any simulation: before
+   any other reference, drop or lock, and before any decision (owner
+   flush_hits).  So each simulation sees the same calls in the same order
+   as if every reference had reached it, with a page's held references
+   merged into one call at the place of the last, as the filter's hits
+   are.  Without the fast path (the core's filter off) nothing is settled:
+   the tests that compare both modes compare this too. */
+
+#define SP_READ        1u
+#define SP_WRITE       2u
+#define SP_FLAGS_SHIFT 8
+
+#define PEND_NONE (~(uint32_t)0)
+struct pend {
+   vt_u64   key, n, last, order;
+   uint32_t prev, next;             /* in the order of the last reference;
+                                       next: the free list too */
+};
+
+struct vt_sims_shared {
+   struct vt_hash page;             /* key -> val: pending + 1; aux: SP_* */
+   struct pend   *pend;
+   uint32_t       cap, free, head, tail;
+   vt_u64         tick_min;         /* no simulation ticks before */
+   bool           flushing;
+};
+
+static struct vt_sims_shared *shared_new(void)
+{
+   struct vt_sims_shared *sh = vt_alloc(sizeof *sh);
+   vt_hash_init(&sh->page, 512);
+   sh->free = sh->head = sh->tail = PEND_NONE;
+   return sh;
+}
+
+void vt_mm_sims_destroy(struct vt_mm *mm)
+{
+   struct vt_sims_shared *sh = mm->sims_shared;
+   if (!sh)
+      return;
+   vt_hash_destroy(&sh->page);
+   vt_free(sh->pend);
+   vt_free(sh);
+   mm->sims_shared = NULL;
+}
+
+/* A reference held for key (e: its entry). */
+static void pend_add(struct vt_sims_shared *sh, struct vt_hash_ent *e, vt_u64 key,
+                     vt_u64 n, vt_u64 last, vt_u64 order)
+{
+   uint32_t i;
+   if (e->val) {
+      i = (uint32_t)(e->val - 1);
+      struct pend *p = &sh->pend[i];
+      p->n += n;
+      if (last > p->last)
+         p->last = last;
+      if (order > p->order)
+         p->order = order;
+      if (i == sh->tail)
+         return;
+      /* unlink, to go to the tail */
+      if (p->prev == PEND_NONE)
+         sh->head = p->next;
+      else
+         sh->pend[p->prev].next = p->next;
+      sh->pend[p->next].prev = p->prev;
+   } else {
+      if (sh->free == PEND_NONE) {
+         uint32_t c = sh->cap ? 2 * sh->cap : 64;
+         sh->pend = vt_realloc_array(sh->pend, sh->cap, c, sizeof *sh->pend);
+         for (uint32_t k = sh->cap; k < c; k++)
+            sh->pend[k].next = k + 1 < c ? k + 1 : PEND_NONE;
+         sh->free = sh->cap;
+         sh->cap = c;
+      }
+      i = sh->free;
+      sh->free = sh->pend[i].next;
+      e->val = (vt_u64)i + 1;
+      struct pend *p = &sh->pend[i];
+      p->key = key;
+      p->n = n;
+      p->last = last;
+      p->order = order;
+   }
+   struct pend *p = &sh->pend[i];
+   p->next = PEND_NONE;
+   p->prev = sh->tail;
+   if (sh->tail == PEND_NONE)
+      sh->head = i;
+   else
+      sh->pend[sh->tail].next = i;
+   sh->tail = i;
+}
+
+void vt_mm_sims_flush(struct vt_mm *mm)
+{
+   struct vt_sims_shared *sh = mm->sims_shared;
+   if (!sh || sh->head == PEND_NONE || sh->flushing)
+      return;
+   sh->flushing = true;
+   uint32_t i = sh->head;
+   sh->head = sh->tail = PEND_NONE;
+   while (i != PEND_NONE) {
+      struct pend p = sh->pend[i];
+      struct vt_hash_ent *e = vt_hash_get(&sh->page, p.key);
+      VT_ASSERT(e && e->val == (vt_u64)i + 1);
+      e->val = 0;
+      sh->pend[i].next = sh->free;
+      sh->free = i;
+      for (uint32_t k = 0; k < mm->nr_sims; k++)
+         if (!mm->sim_stopped[k] &&
+             (vt_sim_config(mm->sims[k])->policy->needs & VT_POL_EVERY))
+            vt_sim_note_hits(mm->sims[k], p.key, p.n, p.last, p.order);
+      i = p.next;
+   }
+   sh->flushing = false;
+}
+
+/* key is no longer settled. */
+static void unsettle(struct vt_mm *mm, vt_u64 key)
+{
+   struct vt_sims_shared *sh = mm->sims_shared;
+   struct vt_hash_ent *e = sh ? vt_hash_get(&sh->page, key) : NULL;
+   if (e)
+      e->aux = 0;
+}
+
 /* The filter entries of a simulation's key must go. */
 void vt_mm_sims_invalidate_key(struct vt_mm *mm, vt_u64 key)
 {
+   unsettle(mm, key);
    if (!(key & PCACHE_KEY_BIT)) {
       vt_invalidate(mm, key << VT_PAGE_SHIFT, (key + 1) << VT_PAGE_SHIFT);
       return;
@@ -79,6 +225,7 @@ static void owner_flush_hits(void *ctx, struct vt_sim *s)
       vt_filter_deliver(mm->filter);
    else if (vt_host->flush_hits)
       vt_host->flush_hits(vt_host_ctx, mm);
+   vt_mm_sims_flush(mm);
 }
 
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
@@ -90,6 +237,12 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims[mm->nr_sims++] = s;
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
+   /* The new simulation has none of the pages: nothing is settled.  (One
+      simulation alone gains nothing: a lookup here instead of its own.) */
+   vt_mm_sims_flush(mm);
+   vt_mm_sims_destroy(mm);
+   if (mm->nr_sims >= 2)
+      mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
    struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm };
@@ -122,6 +275,29 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
    return f;
 }
 
+/* After a reference reached the simulations: when the next tick is due
+   (they may have ticked, or the host advanced them), and whether the page
+   is settled now. */
+static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
+                   bool prefault, bool settled, unsigned flags, unsigned sp)
+{
+   sh->tick_min = VT_SIM_NO_PAGE;
+   for (uint32_t i = 0; i < mm->nr_sims; i++) {
+      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
+      if (!mm->sim_stopped[i] && t < sh->tick_min)
+         sh->tick_min = t;
+   }
+   if (prefault)
+      return;
+   if (settled) {
+      struct vt_hash_ent *e = vt_hash_put(&sh->page, key, NULL);
+      e->aux = ((vt_u64)(flags & ~VT_SIMA_WRITE) << SP_FLAGS_SHIFT) | SP_READ |
+               (sp & SP_WRITE);
+   } else {
+      unsettle(mm, key);
+   }
+}
+
 /* A reference (or, with prefault, a page mapped without one).  Narrows
    *res to what the filter may cache for every simulation. */
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
@@ -143,6 +319,29 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    }
    if (key & PCACHE_KEY_BIT)
       rmap_note(mm, key, addr);
+   struct vt_sims_shared *sh = mm->sims_shared;
+   unsigned sp = acc == VT_ACC_WRITE ? SP_WRITE : SP_READ;
+   /* (Without the fast path, --fast-path=no, every reference reaches
+      every simulation.) */
+   if (sh && !prefault && cls < 0 && mm->sim_now < sh->tick_min &&
+       !(mm->filter && !mm->filter->on)) {
+      struct vt_hash_ent *e = vt_hash_get(&sh->page, key);
+      if (e && (e->aux & sp) &&
+          (unsigned)(e->aux >> SP_FLAGS_SHIFT) == (flags & ~VT_SIMA_WRITE)) {
+         /* settled: every simulation would answer VT_SIMR_CACHEABLE */
+         if (mm->sims_every)
+            pend_add(sh, e, key, 1, mm->sim_now, mm->sim_order);
+         if (res) {
+            if (!cacheable)
+               *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+            if (acc != VT_ACC_WRITE)
+               *res &= ~VT_RES_CACHE_WRITE;
+         }
+         return;
+      }
+   }
+   vt_mm_sims_flush(mm);
+   bool settled = !prefault;
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
       if (mm->sim_stopped[i])
          continue;
@@ -150,14 +349,18 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       int scls = -1;
       unsigned r = vt_sim_access(mm->sims[i], key, flags,
                                  v->mapping, mm->sim_now, prefault ? -1 : cls, &scls);
-      if (!(r & VT_SIMR_CACHEABLE))
+      if (!(r & VT_SIMR_CACHEABLE)) {
          cacheable = false;
+         settled = false;
+      }
       if ((r & VT_SIMR_FAULT) && scls >= 0 && vt_fault_classes[scls].kind == VT_MAJOR &&
           vt_host->sim_fault)
          vt_host->sim_fault(vt_host_ctx, mm, i, addr, (enum vt_fault_class)scls);
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);
    }
+   if (sh)
+      settle(mm, sh, key, prefault, settled, flags, sp);
    if (res) {
       if (!cacheable)
          *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
@@ -178,6 +381,15 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    if (mm->pool)
       return;                          /* nothing is absorbed then */
    vt_u64 key = key_of(mm, v, addr, *pte);
+   struct vt_sims_shared *sh = mm->sims_shared;
+   struct vt_hash_ent *e = sh && !(mm->filter && !mm->filter->on)
+                           ? vt_hash_get(&sh->page, key) : NULL;
+   if (e && (e->aux & SP_READ) &&
+       (unsigned)(e->aux >> SP_FLAGS_SHIFT) == page_flags(v, *pte)) {
+      pend_add(sh, e, key, n, last, order);
+      return;
+   }
+   vt_mm_sims_flush(mm);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       if (!mm->sim_stopped[i])
          vt_sim_note_hits(mm->sims[i], key, n, last, order);
@@ -193,8 +405,12 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
    }
    if (is_pcache(v, pte))
       return;
+   vt_mm_sims_flush(mm);
+   vt_u64 key = addr >> VT_PAGE_SHIFT;
+   if (mm->sims_shared)
+      vt_hash_del(&mm->sims_shared->page, key);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
-      vt_sim_drop(mm->sims[i], addr >> VT_PAGE_SHIFT);
+      vt_sim_drop(mm->sims[i], key);
 }
 
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
@@ -205,6 +421,8 @@ void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       mm->pool->lock(mm->pool->ctx, mm, key, locked);
       return;
    }
+   vt_mm_sims_flush(mm);
+   unsettle(mm, key);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_lock(mm->sims[i], key, locked);
 }

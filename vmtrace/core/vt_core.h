@@ -466,6 +466,9 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
+   struct vt_sims_shared *sims_shared;  /* what every simulation shares of
+                                        a page: settled, pending hits
+                                        (mm_sims.c) */
    const struct vt_mm_pool *pool;    /* one memory for several address
                                         spaces (vt_sim.h): instead of sims */
 

@@ -140,6 +140,10 @@ bool vt_replay_answer(struct vt_replay *rp, unsigned kind);
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);
+/* Deliver the references held for the simulations that need every one
+   (before anything else reaches a simulation). */
+void vt_mm_sims_flush(struct vt_mm *mm);
+void vt_mm_sims_destroy(struct vt_mm *mm);
 
 /* account.c */
 void vt_count_fault(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
