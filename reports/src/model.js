@@ -397,6 +397,43 @@ function simulationTable(d) {
   };
 }
 
+// Simulation i's evictions by mapping: which mappings lost pages under its
+// RAM size, and how many of those pages it faulted back (refaults), most
+// evicted first; null if the file does not say (written before the field).
+function simEvictionTable(d, i) {
+  var s = (d.simulations || [])[i];
+  if (!s || !s.evictions_by_mapping) return null;
+  var ev = s.evictions_by_mapping, rf = s.refaults_by_mapping || {};
+  var byId = {};
+  (d.mappings || []).forEach(function (m) { byId[String(m.id)] = m; });
+  var ids = Object.keys(ev).concat(Object.keys(rf).filter(function (k) { return !(k in ev); }));
+  var rows = ids.map(function (id) {
+    var m = byId[id];
+    return {
+      id: Number(id), name: m ? mappingName(m) : '(mapping ' + id + ')',
+      kind: m ? m.kind : '', start: m ? m.start : null, end: m ? m.end : null,
+      evicted: ev[id] || 0, refaulted: s.refaults_by_mapping ? rf[id] || 0 : null
+    };
+  });
+  rows.sort(function (a, b) { return b.evicted - a.evicted || a.id - b.id; });
+  var total = numOrNull(s.evictions);
+  return {
+    id: 'simevictions',
+    title: 'Evictions by mapping: ' + s.policy + ', ' + F.int(s.ram_pages) + ' pages of RAM',
+    note: 'Which mappings lost pages to this simulation\'s evictions (' +
+        (total === null ? '' : F.int(total) + ' in all; ') + 'a page counts to the mapping it ' +
+        'came in through), and how many of them it faulted back: refaults, major faults of ' +
+        'pages it had evicted.',
+    columns: [
+      num('id', 'id'), text('name', 'mapping'), text('kind', 'kind'),
+      num('start', 'range', function (v, r) { return v === null ? '' : F.range(r.start, r.end); }),
+      num('evicted', 'evicted', null, 'pages evicted'),
+      num('refaulted', 'refaulted', null, 'major faults of pages it had evicted')
+    ],
+    rows: rows, sort: { key: 'evicted', desc: true }
+  };
+}
+
 // The simulations that stopped out of memory: when (instructions), the
 // process's resident pages then, the page it could not bring in and where;
 // null if none did.
@@ -509,6 +546,7 @@ module.exports = {
   faultSiteTable: faultSiteTable,
   simulationTable: simulationTable,
   stoppedTable: stoppedTable,
+  simEvictionTable: simEvictionTable,
   simStopped: simStopped,
   timelineTable: timelineTable,
   rssKinds: rssKinds

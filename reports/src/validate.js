@@ -219,6 +219,18 @@ function validateSimulations(sims, classes) {
     var where = 'simulations[' + i + ']';
     needAll(s, where, { policy: 'string', ram_pages: 'int', faults: 'object' });
     checkFaults(s.faults, where + '.faults', classes);
+    ['evictions_by_mapping', 'refaults_by_mapping'].forEach(function (k) {
+      may(s, k, 'object', where);
+      if (isObject(s[k])) {
+        Object.keys(s[k]).forEach(function (id) {
+          if (!/^[0-9]+$/.test(id)) {
+            fail(where + '.' + k + ': key ' + JSON.stringify(id).slice(0, 40) +
+              ' is not a mapping id');
+          }
+          need(s[k], id, 'int', where + '.' + k);
+        });
+      }
+    });
   });
 }
 

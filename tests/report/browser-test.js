@@ -36,11 +36,13 @@ var n = 1;
 var reals = [];
 var realTrees = [];
 var realCompares = [];
+var realEvictions = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
   else if (args[i] === '--real') reals.push(args[++i]);
   else if (args[i] === '--real-tree') realTrees.push(args[++i]);
+  else if (args[i] === '--real-evictions') realEvictions.push(args[++i]);
   else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
@@ -409,6 +411,97 @@ async function interactSims(page, diag) {
   check(await page.evaluate(read), other);
 }
 
+// Evictions by mapping, on a real run of tests/memsim/scan.c's hotcold
+// (tests/report/run: H hot and C cold anonymous pages written K times in the
+// cycle cold[j], hot[j mod H], --ram of R frames, --policy=lru,fifo,
+// --fault-around=4096). The figures the view must show come from models of
+// LRU and FIFO written here from their definitions, as tests/memsim/run's
+// (whose comment says why they hold: LRU of R - 1 frames, the loop's code
+// page never the victim; FIFO of R frames with the code page fetched before
+// every write): each simulation is picked in the list, and its table's rows
+// for the two mappings must read the models' evictions and refaults (a
+// mapping that lost nothing has no row).
+var HOTCOLD = { H: 16, C: 200, K: 3, R: 101 };
+function hotcoldModels() {
+  var refs = [];
+  for (var pass = 0; pass < HOTCOLD.K; pass++) {
+    for (var j = 0; j < HOTCOLD.C; j++) refs.push('cold:' + j, 'hot:' + (j % HOTCOLD.H));
+  }
+  function run(frames, withCode) {
+    var q = withCode ? ['code:0'] : [];
+    var gone = {};
+    var ev = { hot: 0, cold: 0, code: 0 };
+    var rf = { hot: 0, cold: 0, code: 0 };
+    refs.forEach(function (d) {
+      (withCode ? ['code:0', d] : [d]).forEach(function (r) {
+        var at = q.indexOf(r);
+        var m = r.split(':')[0];
+        if (at >= 0) {
+          if (!withCode) q.push(q.splice(at, 1)[0]);  // LRU: most recent last
+          return;
+        }
+        if (gone[r]) { delete gone[r]; rf[m]++; }
+        if (q.length === frames) {
+          var v = q.shift();
+          gone[v] = true;
+          ev[v.split(':')[0]]++;
+        }
+        q.push(r);
+      });
+    });
+    return { ev: ev, rf: rf };
+  }
+  return { lru: run(HOTCOLD.R - 1, false), fifo: run(HOTCOLD.R, true) };
+}
+
+function interactEvictions(file) {
+  return async function (page, diag) {
+    var d = V.parse(fs.readFileSync(file, 'utf8'));
+    var want = hotcoldModels();
+    var ids = {};
+    d.labels.forEach(function (l) {
+      d.mappings.forEach(function (m) {
+        if (m.start === l.ranges[0][0] && m.end === l.ranges[0][1]) ids[l.name] = String(m.id);
+      });
+    });
+    if (!ids.hot || !ids.cold) throw new Error('no mappings of the labels hot and cold');
+    var read = '(' + function () {
+      var rows = document.querySelectorAll('[data-table="simevictions"] tbody tr');
+      var head = Array.prototype.map.call(
+          document.querySelectorAll('[data-table="simevictions"] thead th'),
+          function (th) { return th.textContent.replace(/[▲▼\s]+$/, ''); });
+      return { head: head, rows: Array.prototype.map.call(rows, function (tr) {
+        return Array.prototype.map.call(tr.children, function (td) { return td.textContent; });
+      }) };
+    }.toString() + ')()';
+    for (var i = 0; i < d.simulations.length; i++) {
+      var s = d.simulations[i];
+      await page.evaluate('(function () { var e = document.getElementById("sim-select"); ' +
+          'e.value = "' + i + '"; e.dispatchEvent(new Event("change")); })()');
+      var got = await page.evaluate(read);
+      var col = function (name) {
+        var k = got.head.indexOf(name);
+        if (k < 0) throw new Error('no column ' + name + ' in ' + JSON.stringify(got.head));
+        return k;
+      };
+      var ci = col('id'), ce = col('evicted'), cr = col('refaulted');
+      ['hot', 'cold'].forEach(function (nm) {
+        var w = want[s.policy];
+        var row = got.rows.filter(function (r) { return r[ci] === ids[nm]; })[0];
+        var shown = row ? [row[ce].replace(/,/g, ''), row[cr].replace(/,/g, '')] : null;
+        var expect = w.ev[nm] ? [String(w.ev[nm]), String(w.rf[nm])] : null;
+        if (JSON.stringify(shown) !== JSON.stringify(expect)) {
+          throw new Error(s.policy + ' ' + nm + ' (mapping ' + ids[nm] + '): shown ' +
+              JSON.stringify(shown) + ', the model ' + JSON.stringify(expect));
+        }
+      });
+      diag.push(s.policy + ': the view shows hot ' + want[s.policy].ev.hot + ' evicted / ' +
+          want[s.policy].rf.hot + ' refaulted, cold ' + want[s.policy].ev.cold + ' / ' +
+          want[s.policy].rf.cold + ', as the model');
+    }
+  };
+}
+
 // The miss-ratio view, against the synthetic file and its vmtrace-sim
 // curves: log RAM axis ticked at powers of two, log fault axis; OPT's
 // simulated points drawn as the floor; the exact curves read at every
@@ -695,6 +788,13 @@ async function main() {
           { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels',
               'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
     });
+  });
+  realEvictions.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings', 'sec-simulations'],
+      text: ['Evictions by mapping'] });
+    ex.interact = interactEvictions(f);
+    cases.push({ name: 'real run: evictions by mapping (hotcold, lru and fifo)', file:
+        makeReport([f], path.join(outDir, 'real-evictions-' + k + '.html')), expect: ex });
   });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(

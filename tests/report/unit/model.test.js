@@ -138,3 +138,32 @@ test('stopped simulations apart; unlimited swap and none read as such', () => {
   d.simulations = sims.slice(0, 2);
   assert.strictEqual(M.stoppedTable(d), null);
 });
+
+test('evictions by mapping: a simulation\'s mappings, most evicted first, with refaults', () => {
+  const d = fx.makeFile({});
+  const [a, b, c] = d.mappings;
+  const s = d.simulations[0];
+  s.evictions = 17;
+  s.evictions_by_mapping = { [a.id]: 5, [b.id]: 12 };
+  s.refaults_by_mapping = { [b.id]: 7, [c.id]: 2 };   // c: refaulted, none evicted now
+  const t = M.simEvictionTable(d, 0);
+  assert.deepStrictEqual(t.rows.map((r) => [r.id, r.name, r.evicted, r.refaulted]), [
+    [b.id, M.mappingName(b), 12, 7], [a.id, M.mappingName(a), 5, 0],
+    [c.id, M.mappingName(c), 0, 2]]);
+  assert.match(t.title, new RegExp('^Evictions by mapping: ' + s.policy + ', ' +
+      s.ram_pages + ' pages of RAM$'));
+  assert.match(t.note, /17 in all/);
+  // a file written before refaults_by_mapping: refaults unknown, not 0
+  delete s.refaults_by_mapping;
+  assert.deepStrictEqual(M.simEvictionTable(d, 0).rows.map((r) => r.refaulted), [null, null]);
+  // before evictions_by_mapping: no table
+  delete s.evictions_by_mapping;
+  assert.strictEqual(M.simEvictionTable(d, 0), null);
+  // --text: one section per simulation that evicted, its top 5
+  s.evictions_by_mapping = { [a.id]: 5, [b.id]: 12 };
+  const txt = views.FILE.find((v) => v.id === 'simulations').text(d);
+  assert.match(txt, new RegExp('^== Evictions by mapping: ' + s.policy + ', ', 'm'));
+  // a bad key is refused by the reader
+  s.evictions_by_mapping = { x: 1 };
+  assert.throws(() => V.validate(d), /evictions_by_mapping: key "x" is not a mapping id/);
+});
