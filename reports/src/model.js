@@ -434,6 +434,49 @@ function simEvictionTable(d, i) {
   };
 }
 
+// The exact LRU/OPT curves of vmtrace-sim result files (`sims`: [{name,
+// data}]) that belong to the process of file d: a curve is of the trace its
+// result names (traces[curve.trace]), whose process (traces[].process: the
+// trace header's pid and id) must be d's (run.trace_id, written when the
+// run recorded its page trace); the first of each policy. A curve of
+// another process, or of a trace whose process is not recorded, or drawn
+// over a file that names no trace, is not used: `notes` says which and why.
+function curvesFor(d, sims) {
+  var run = d.run || {};
+  var mine = run.trace_id;
+  var use = [];
+  var seen = {};
+  var refused = {};
+  (sims || []).forEach(function (f) {
+    var traces = f.data.traces || [];
+    (f.data.curves || []).forEach(function (c) {
+      if (!c.exact) return;
+      var tr = traces[c.trace] || {};
+      var pr = tr.process;
+      var why = !pr ? 'the result does not say which process its trace ' + (tr.name || '?') +
+          ' recorded' : !mine ? 'this file names no page trace (run.trace_id: record ' +
+          'it with --trace-out-file in the same run)' : pr.id !== mine ? 'they are of ' +
+          'another process (pid ' + pr.pid + ', trace ' + pr.id + '; this one: pid ' + run.pid +
+          ', trace ' + mine + ')' : null;
+      if (why) {
+        var key = f.name + '\u0000' + why;
+        if (!refused[key]) refused[key] = { file: f.name, why: why, policies: [] };
+        if (refused[key].policies.indexOf(c.policy) < 0) refused[key].policies.push(c.policy);
+        return;
+      }
+      if (seen[c.policy]) return;
+      seen[c.policy] = true;
+      use.push(c);
+    });
+  });
+  var notes = Object.keys(refused).map(function (k) {
+    var r = refused[k];
+    return 'The exact ' + r.policies.join(' and ') + ' curves of ' + r.file +
+        ' are not drawn: ' + r.why + '.';
+  });
+  return { curves: use, notes: notes };
+}
+
 // The simulations that stopped out of memory: when (instructions), the
 // process's resident pages then, the page it could not bring in and where;
 // null if none did.
@@ -547,6 +590,7 @@ module.exports = {
   simulationTable: simulationTable,
   stoppedTable: stoppedTable,
   simEvictionTable: simEvictionTable,
+  curvesFor: curvesFor,
   simStopped: simStopped,
   timelineTable: timelineTable,
   rssKinds: rssKinds

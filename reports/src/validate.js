@@ -249,6 +249,7 @@ function validateRun(d) {
   checkStrings(run.command, 'run.command');
   need(need(run, 'exit', 'object', 'run'), 'status', 'string', 'run.exit');
   need(run, 'instructions', 'int', 'run');
+  may(run, 'trace_id', 'string', 'run');
   may(run, 'start_time', 'time|null', 'run');
   may(run, 'end_time', 'time|null', 'run');
 }
@@ -398,6 +399,15 @@ function isOut(d) {
 }
 
 function validateSimResult(d) {
+  var traces = need(d, 'traces', 'array');
+  traces.forEach(function (t, i) {
+    var where = 'traces[' + i + ']';
+    if (isObject(t) && isObject(t.process)) {
+      needAll(t.process, where + '.process', { pid: 'int', id: 'string' });
+    } else if (isObject(t) && t.process !== undefined && t.process !== null) {
+      fail(where + '.process should be object or null, not ' + typeName(t.process));
+    }
+  });
   var curves = need(d, 'curves', 'array');
   curves.forEach(function (c, i) {
     var where = 'curves[' + i + ']';

@@ -16,7 +16,11 @@ function html(p, d) {
   // The miss-ratio view: faults and major faults against RAM (log, log),
   // and faults relative to LRU; the exact curves of vmtrace-sim files given
   // with this one drawn over them.
-  var curves = (p.viewer && p.viewer.curves) || [];
+  var matched = M.curvesFor(d, (p.viewer && p.viewer.simResults) || []);
+  var curves = matched.curves;
+  matched.notes.forEach(function (n) {
+    sec.appendChild(h('p', { class: 'note curves-refused' }, n));
+  });
   var specs = [charts.policySpec(d, 'total', curves), charts.policySpec(d, 'major', curves),
     charts.relativeSpec(d, curves)].filter(Boolean);
   if (p.win) p.win.__vmtracePolicyCharts = [];

@@ -167,3 +167,40 @@ test('evictions by mapping: a simulation\'s mappings, most evicted first, with r
   s.evictions_by_mapping = { x: 1 };
   assert.throws(() => V.validate(d), /evictions_by_mapping: key "x" is not a mapping id/);
 });
+
+test('exact curves are drawn over their own process only', () => {
+  const d = fx.makeFile({});
+  const own = { name: 'own.json', data: fx.makeSimResult() };
+  const other = { name: 'other.json', data: fx.makeSimResult({ pid: 4343 }) };
+  // its own: both curves, no note
+  let r = M.curvesFor(d, [own]);
+  assert.deepStrictEqual(r.curves.map((c) => c.policy), ['lru', 'opt']);
+  assert.deepStrictEqual(r.notes, []);
+  // another process's, given first: refused with a note; its own still drawn
+  r = M.curvesFor(d, [other, own]);
+  assert.strictEqual(r.curves.length, 2);
+  assert.ok(r.curves.every((c) => own.data.curves.indexOf(c) >= 0));
+  assert.deepStrictEqual(r.notes, ['The exact lru and opt curves of other.json are not drawn: ' +
+      'they are of another process (pid 4343, trace 000000005eed10f7; this one: pid 4242, ' +
+      'trace 000000005eed1092).']);
+  // a result that does not say its trace's process (an older vmtrace-sim,
+  // a trace from elsewhere): refused
+  const anon = { name: 'anon.json', data: fx.makeSimResult() };
+  delete anon.data.traces[0].process;
+  r = M.curvesFor(d, [anon]);
+  assert.deepStrictEqual([r.curves, r.notes], [[], ['The exact lru and opt curves of ' +
+      'anon.json are not drawn: the result does not say which process its trace ' +
+      'synthetic.vmtrace recorded.']]);
+  // the reader: a process is an object with pid and id, or null
+  anon.data.traces[0].process = 'pid 4242';
+  assert.throws(() => V.validate(anon.data), /traces\[0\]\.process should be object or null/);
+  anon.data.traces[0].process = { pid: 4242 };
+  assert.throws(() => V.validate(anon.data), /id/);
+  anon.data.traces[0].process = null;
+  V.validate(anon.data);
+  // a file that names no page trace: nothing is known to be its
+  delete d.run.trace_id;
+  r = M.curvesFor(d, [own]);
+  assert.strictEqual(r.curves.length, 0);
+  assert.match(r.notes[0], /this file names no page trace/);
+});
