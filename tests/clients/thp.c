@@ -25,6 +25,11 @@
    small        1 MiB (too small for a huge page) given MADV_HUGEPAGE: page 5
                 read ("read"), then every page written ("write"), for
                 multi-size THP (--thp-size).
+   exec-disabled  prctl(PR_SET_THP_DISABLE, 1), then execve of itself
+                in mode write-disabled: the setting outlives the exec
+                (MMF_DISABLE_THP is kept across execve).
+   write-disabled  "write" with THP left disabled for the process: the
+                madvise is refused nothing but no huge page is given.
    fork         4 MiB (two huge pages) written ("write"); fork.  The child
                 writes page 0 ("child-write-one"), then pages 1..511
                 ("child-write-rest"), and exits; the parent, once it has
@@ -238,13 +243,25 @@ static void fork_cow(void)
    vmt_fact("anon-huge-kb", smaps_sum(lo, hi, "AnonHugePages"));
 }
 
+static void exec_disabled(const char *self)
+{
+   if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE, 1)");
+   char *argv[] = { (char *)self, (char *)"write-disabled", NULL };
+   execv(self, argv);
+   vmt_die("execv");
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
-   if (!vmt_under_valgrind() && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
-      vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    const char *m = argc == 2 ? argv[1] : "";
-   if (!strcmp(m, "write"))
+   if (!vmt_under_valgrind() && strcmp(m, "write-disabled") != 0 &&
+       prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
+   if (!strcmp(m, "write-disabled"))
+      vmt_set_role("exec");
+   if (!strcmp(m, "write") || !strcmp(m, "write-disabled"))
       write_all(m, 1);
    else if (!strcmp(m, "no-madvise"))
       write_all(m, 0);
@@ -254,11 +271,13 @@ int main(int argc, char **argv)
       split();
    else if (!strcmp(m, "mremap"))
       remap();
+   else if (!strcmp(m, "exec-disabled"))
+      exec_disabled(argv[0]);
    else if (!strcmp(m, "fork"))
       fork_cow();
    else if (!strcmp(m, "small"))
       small();
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork|small");
+      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork|small|exec-disabled|write-disabled");
    return 0;
 }

@@ -78,6 +78,18 @@ scenario("thp/write thp=never", "thp", ["write"], [
     Expect("region", "rewrite"),
 ], vm_args=["--thp=never"], checks=[huge_pages(0)])
 
+# prctl(PR_SET_THP_DISABLE, 1), then execve: the flag is the mm's
+# (MMF_DISABLE_THP) and execve keeps it (MMF_INIT_MASK), so the new image's
+# 64 MiB, given MADV_HUGEPAGE, still takes 16,384 `anon` faults and no huge
+# page, natively and simulated (the exec'd image reads the flag from
+# /proc/self/status: THP_enabled 0).
+scenario("thp/exec-disabled", "thp", ["exec-disabled"], [
+    Expect("region", "write", pages=16384, proc="exec", anon=16384),
+    Expect("region", "rewrite", proc="exec"),
+], procs={"first": at(image=0), "exec": at(image=1)}, tree="exec>exit",
+    vm_args=THP_ARGS + ["--trace-children=yes"], native=NATIVE,
+    facts={"exec:anon-huge-kb": 0}, checks=[huge_pages(0, ())])
+
 # Read first: 32 huge zero pages (`thp_zero`, RSS stays 0: FACT
 # rss-kb-after-read), then the writes: 32 `thp_wp_zero`.
 scenario("thp/read-write", "thp", ["read-write"], [

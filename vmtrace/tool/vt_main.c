@@ -289,6 +289,30 @@ static void thp_defaults(void)
    }
 }
 
+/* prctl(PR_SET_THP_DISABLE) is inherited across fork and kept across
+   execve (MMF_DISABLE_THP is in MMF_INIT_MASK): a process started with it
+   set, by its parent or by itself before an exec, has no huge pages.  The
+   kernel shows it as "THP_enabled: 0" in /proc/self/status. */
+static Bool thp_disabled_at_start(void)
+{
+   HChar buf[4096];
+   SysRes sr = VG_(open)("/proc/self/status", VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return False;
+   Int n = VG_(read)((Int)sr_Res(sr), buf, sizeof buf - 1);
+   VG_(close)((Int)sr_Res(sr));
+   if (n <= 0)
+      return False;
+   buf[n] = 0;
+   const HChar *s = VG_(strstr)(buf, "\nTHP_enabled:");
+   if (!s)
+      return False;
+   s += 14;
+   while (*s == ' ' || *s == '\t')
+      s++;
+   return *s == '0';
+}
+
 static uint16_t thp_orders(Int mode)
 {
    uint16_t m = 0;
@@ -329,6 +353,7 @@ static void vt_post_clo_init(void)
       .zero_page = vt_clo.zero_page,
       .thp = (unsigned)vt_clo.thp,
       .thp_zero_page = vt_clo.thp_zero_page == 1,
+      .thp_disabled = thp_disabled_at_start(),
       .thp_orders_always = thp_orders(VT_THP_SIZE_ALWAYS),
       .thp_orders_madvise = thp_orders(VT_THP_SIZE_MADVISE),
       .thp_orders_inherit = thp_orders(VT_THP_SIZE_INHERIT),
