@@ -290,10 +290,61 @@ static void zero_length(void)
    vmt_end();
 }
 
+/* guard-fork KIND: "region", 16 pages of a shared mapping (KIND
+   shared-anon: MAP_SHARED|MAP_ANONYMOUS; shared-file: MAP_SHARED of a
+   cached file), written (phase "write"); guard markers installed on its
+   first 4 pages; fork.  The child reads pages 4..15 ("child-read"), then
+   writes pages 0..3, each SIGSEGV caught ("child-write-guard"); the
+   parent reaps it.  Roles "parent" and "child". */
+static void guard_fork(const char *kind)
+{
+   vmt_set_role("parent");
+   catch_segv();
+   enum { N = 16 };
+   char *p;
+   if (strcmp(kind, "shared-anon") == 0) {
+      p = mmap(NULL, N * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+   } else if (strcmp(kind, "shared-file") == 0) {
+      int fd = vmt_cached_file("edges-guard-fork", N * VMT_PAGE);
+      p = mmap(NULL, N * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   } else {
+      vmt_die("guard-fork: kind %s: expected shared-anon or shared-file", kind);
+   }
+   if (p == MAP_FAILED)
+      vmt_die("mmap");
+   VMTRACE_LABEL(p, N * VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+   int r = madvise(p, 4 * VMT_PAGE, MADV_GUARD_INSTALL);
+   printf("INFO guard=%d\n", r == 0);
+   if (r != 0)
+      vmt_die("MADV_GUARD_INSTALL on a %s mapping", kind);
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(p + 4 * VMT_PAGE, N - 4);
+      vmt_end();
+      vmt_begin("child-write-guard");
+      int n = write_caught(p, 4);
+      vmt_end();
+      vmt_fact("segv-guard", n);
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
-   const char *mode = argc == 2 ? argv[1] : "";
+   const char *mode = argc >= 2 ? argv[1] : "";
+   if (strcmp(mode, "guard-fork") == 0 && argc == 3) {
+      guard_fork(argv[2]);
+      return 0;
+   }
+   if (argc > 2)
+      mode = "";
    if (strcmp(mode, "mprotect-hole") == 0)
       mprotect_hole();
    else if (strcmp(mode, "dontneed-hole") == 0)
@@ -310,6 +361,6 @@ int main(int argc, char **argv)
       zero_length();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|populate-hole|guard|kinds|"
-              "mbind-null|zero-length");
+              "mbind-null|zero-length|guard-fork shared-anon|shared-file");
    return 0;
 }

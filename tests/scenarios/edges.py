@@ -8,6 +8,7 @@ import re
 
 from vmtest import Expect, label_range
 from .scenario import scenario
+from .proc_checks import at
 from .checks import invalid_access, mapping_figures, mapping_kind, no_invalid, vma_layout
 
 
@@ -126,6 +127,45 @@ else:
         mapping_figures("region", resident=8, anon=16),
         no_invalid,
     ])
+
+# Guard regions in a shared mapping, then fork (Linux 6.15 on, which
+# takes guards in file and shared VMAs).  Installing them prepares an
+# anon_vma even there, so vma_needs_copy is true and fork copies the VMA's
+# page tables: the markers, and the present PTEs of the 12 shared pages
+# the parent wrote.  The child's reads of those 12 cost nothing (without
+# the guards the child would fault them in again), and its writes to the
+# 4 guarded pages are 4 SIGSEGVs (invalid, reason guard), no fault.  The
+# SIGSEGVs' own faults (the signal frame on the child's copy-on-write
+# stack) are outside the region, so that phase's ORACLE is not compared.
+def child_guard_segvs(n):
+    """The child's output: n invalid accesses, each a write to a guard."""
+    def check(tree, r, extra):
+        out = tree.image((0,), -1).out
+        inv = ((out.get("totals") or {}).get("faults") or {}).get("invalid")
+        ia = [(a.get("reason"), a.get("access")) for a in out.get("invalid_accesses") or []]
+        if inv != n or ia != [("guard", "write")] * n:
+            return ["child: expected %d invalid writes to a guard, got totals.faults."
+                    "invalid %s and invalid_accesses %s" % (n, inv, ia)]
+        return []
+    return check
+
+
+def guard_fork(kind, parent_class):
+    scenario("edges/guard-fork " + kind, "edges", ["guard-fork", kind], [
+        Expect("region", "write", pages=16, proc="parent", **{parent_class: 16}),
+        Expect("region", "child-read", proc="child"),
+        Expect("region", "child-write-guard", proc="child", invalid=4),
+    ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+        native_phases=["parent:write", "child:child-read"],
+        facts={"child:segv-guard": 4}, checks=[
+            info_is("guard", 1),
+            child_guard_segvs(4),
+        ])
+
+
+if kernel_at_least(6, 15):
+    guard_fork("shared-anon", "file_shared")
+    guard_fork("shared-file", "file_shared")
 
 # ---- the kind of anonymous memory -------------------------------------------
 # A private writable file mapping is a data segment.  Anonymous memory the

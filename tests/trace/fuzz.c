@@ -121,7 +121,7 @@ static bool run_one(const unsigned char *p, size_t n)
       vt_policy_params_init(cfg.policy, &cfg.params);
       sims[i] = vt_sim_create(&cfg, NULL);
    }
-   struct vt_replay_env env = { parent, NULL, NULL, NULL };
+   struct vt_replay_env env = { .parent_trace = parent };
    int ret = vt_replay(r, sims, 3, &env, &err);
    for (int i = 0; i < 3; i++)
       vt_sim_destroy(sims[i]);

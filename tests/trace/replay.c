@@ -99,7 +99,7 @@ int main(int argc, char **argv)
       vt_policy_params_init(cfg.policy, &cfg.params);
       sims[n++] = vt_sim_create(&cfg, NULL);
    }
-   struct vt_replay_env env = { parent, NULL, done, NULL };
+   struct vt_replay_env env = { .parent_trace = parent, .done = done };
    const char *err = NULL;
    int ret = vt_replay(r, sims, n, &env, &err);
    if (ret != 0)

@@ -5,7 +5,8 @@
    mappings, mprotect, mremap, MADV_DONTNEED, MADV_POPULATE_WRITE, guard
    regions (where the kernel has them), MADV_WIPEONFORK and MADV_DONTFORK,
    mlock, brk, ftruncate, a label
-   and a phase, and a fork whose child writes pages its parent still maps
+   and a phase, a clock at every system call and a new oom_score_adj
+   (CLOCK, OOM_ADJ: format 2), and a fork whose child writes pages its parent still maps
    (the answers of the other process), once across two of them.
    The seeds were made with
      gcc -static -nostdlib -O1 -fno-stack-protector -I vmtrace/tool \
@@ -83,6 +84,11 @@ void _start(void)
    SYS(SYS_madvise, b + 8 * PG, 2 * PG, 23 /* MADV_POPULATE_WRITE */);
    SYS(SYS_madvise, b + 10 * PG, PG, 102 /* MADV_GUARD_INSTALL */);
    SYS(SYS_madvise, b + 10 * PG, PG, 103 /* MADV_GUARD_REMOVE */);
+   long adj = SYS(SYS_open, "/proc/self/oom_score_adj", O_WRONLY, 0);
+   if (adj >= 0) {                                      /* an OOM_ADJ event */
+      SYS(SYS_write, adj, "1", 1);
+      SYS(SYS_close, adj);
+   }
    SYS(SYS_madvise, b + 3 * PG, PG, MADV_WIPEONFORK);   /* the child's is empty */
    SYS(SYS_madvise, b + 5 * PG, PG, MADV_DONTFORK);     /* the child lacks it */
    long pid = SYS(SYS_fork, 0);

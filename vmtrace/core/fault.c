@@ -66,7 +66,7 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
       vt_file_mapped(v->vm_file, vt_linear_page_index(v, a), 1);
-      if (mm->nr_sims && a != (addr & VT_PAGE_MASK))
+      if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
          vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
    }
 }
@@ -106,7 +106,7 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
       if (first + i == ptep)
          continue;
       first[i] = (first[i] & VT_PTE_TOUCHED) | fresh;
-      if (mm->nr_sims)
+      if (vt_mm_sims_on(mm))
          vt_mm_sims_ref(mm, v, base + ((vt_addr)i << VT_PAGE_SHIFT), fresh, VT_ACC_READ,
                         -1, true, NULL);
    }
@@ -269,7 +269,7 @@ static void set_huge_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *
    if (fresh & VT_PTE_ZERO)
       return;
    vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
-   if (mm->nr_sims)
+   if (vt_mm_sims_on(mm))
       for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
          vt_addr a = haddr + ((vt_addr)i << VT_PAGE_SHIFT);
          if (a != (addr & VT_PAGE_MASK))
@@ -462,7 +462,7 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       if ((pte & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
          res |= VT_RES_CACHE_WRITE;
    }
-   if (mm->nr_sims)
+   if (vt_mm_sims_on(mm))
       vt_mm_sims_ref(mm, v, addr, pte, acc, cls, false, &res);
    return res;
 }

@@ -73,14 +73,16 @@ static void fork_pte(void *vctx, vt_addr addr, vt_pte *ptep)
            ((vt_pte)idx << VT_PTE_FRAME_SHIFT);
 }
 
-/* A VMA whose pages fork copies into the child (vma_needs_copy): private,
-   with anonymous pages.  The others the child faults in again.  dup_mmap
+/* A VMA whose pages fork copies into the child (vma_needs_copy): one
+   with an anon_vma, i.e. private with anonymous pages, or any VMA given
+   guard regions (madvise_guard_install prepares one, so that the markers
+   reach the child).  The others the child faults in again.  dup_mmap
    skips a VM_DONTCOPY VMA (MADV_DONTFORK: the child lacks it) and gives a
    VM_WIPEONFORK one an empty page table and no anon_vma: the parent's
    pages there are not write-protected either. */
 static bool copied_at_fork(const struct vt_vma *v)
 {
-   return !(v->vm_flags & (VT_VM_SHARED | VT_VM_DONTCOPY | VT_VM_WIPEONFORK)) &&
+   return !(v->vm_flags & (VT_VM_DONTCOPY | VT_VM_WIPEONFORK)) &&
           (v->vm_flags & VT_VM_ANON_VMA);
 }
 

@@ -12,25 +12,30 @@
 #include "vt_internal.h"
 #include "vt_sim.h"
 
-#define PCACHE_KEY_BIT (1ULL << 63)
+#define PCACHE_KEY_BIT VT_SIM_KEY_PCACHE
 
 static bool is_pcache(const struct vt_vma *v, vt_pte pte)
 {
    return (pte & VT_PTE_FILE) && v->vm_file;
 }
 
-static vt_u64 pcache_key(const struct vt_file *f, vt_u64 pgoff)
+/* With a pool (one memory for several address spaces), a file known by
+   its device and inode is that in every one of them: its creation number,
+   which differs from one address space to another, is left out. */
+static vt_u64 pcache_key(const struct vt_file *f, vt_u64 pgoff, bool pool)
 {
+   vt_u64 seq = pool && (f->dev || f->ino) ? 0 : (vt_u64)f->seq << 17;
    vt_u64 id = f->shmem && f->gid ? f->gid
-             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ ((vt_u64)f->seq << 17);
+             : (f->dev * 0x9E3779B97F4A7C15ULL) ^ f->ino ^ seq;
    vt_u64 h = (id ^ (pgoff * 0xC2B2AE3D27D4EB4FULL)) * 0x100000001B3ULL;
    return (h ^ (h >> 29)) | PCACHE_KEY_BIT;
 }
 
-static vt_u64 key_of(const struct vt_vma *v, vt_addr addr, vt_pte pte)
+static vt_u64 key_of(const struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                     vt_pte pte)
 {
    if (is_pcache(v, pte))
-      return pcache_key(v->vm_file, vt_linear_page_index(v, addr));
+      return pcache_key(v->vm_file, vt_linear_page_index(v, addr), mm->pool != NULL);
    return addr >> VT_PAGE_SHIFT;
 }
 
@@ -91,6 +96,12 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    vt_sim_set_owner(s, &o);
 }
 
+void vt_mm_set_pool(struct vt_mm *mm, const struct vt_mm_pool *pool)
+{
+   mm->pool = pool;
+   vt_invalidate(mm, 0, (vt_addr)1 << 47);
+}
+
 void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i)
 {
    VT_ASSERT(i < mm->nr_sims);
@@ -123,7 +134,13 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    else if (acc == VT_ACC_WRITE)
       flags |= VT_SIMA_WRITE;
    bool cacheable = !mm->sims_every || mm->cfg.notes_hits;
-   vt_u64 key = key_of(v, addr, pte);
+   vt_u64 key = key_of(mm, v, addr, pte);
+   if (mm->pool) {
+      mm->pool->ref(mm->pool->ctx, mm, key, flags, v->mapping, prefault ? -1 : cls);
+      if (res)
+         *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
+      return;
+   }
    if (key & PCACHE_KEY_BIT)
       rmap_note(mm, key, addr);
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
@@ -158,7 +175,9 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    vt_pte *pte = v ? vt_pte_lookup(mm, addr, false) : NULL;
    if (!pte || !(*pte & VT_PTE_PRESENT) || n == 0)
       return;
-   vt_u64 key = key_of(v, addr, *pte);
+   if (mm->pool)
+      return;                          /* nothing is absorbed then */
+   vt_u64 key = key_of(mm, v, addr, *pte);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       if (!mm->sim_stopped[i])
          vt_sim_note_hits(mm->sims[i], key, n, last, order);
@@ -168,6 +187,10 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    cache page stays cached (evictable) in the simulations. */
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte)
 {
+   if (mm->pool) {
+      mm->pool->drop(mm->pool->ctx, mm, key_of(mm, v, addr, pte));
+      return;
+   }
    if (is_pcache(v, pte))
       return;
    for (uint32_t i = 0; i < mm->nr_sims; i++)
@@ -177,7 +200,11 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked)
 {
-   vt_u64 key = key_of(v, addr, pte);
+   vt_u64 key = key_of(mm, v, addr, pte);
+   if (mm->pool) {
+      mm->pool->lock(mm->pool->ctx, mm, key, locked);
+      return;
+   }
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_lock(mm->sims[i], key, locked);
 }
@@ -191,7 +218,7 @@ bool vt_mm_sims_key(struct vt_mm *mm, vt_addr addr, enum vt_access acc, vt_u64 *
    vt_pte *pte = v ? vt_pte_lookup(mm, addr, false) : NULL;
    if (!pte || !(*pte & VT_PTE_PRESENT))
       return false;
-   *key = key_of(v, addr, *pte);
+   *key = key_of(mm, v, addr, *pte);
    *flags = page_flags(v, *pte) | (acc == VT_ACC_WRITE ? VT_SIMA_WRITE : 0);
    return true;
 }

@@ -28,6 +28,9 @@ struct vt_replay {
    char                  **names;        /* mappings' names: the core keeps the
                                             pointers, the replay frees them */
    uint32_t                nr_names, cap_names;
+   bool                    stepping;     /* vt_replay_step: stop at CLOCK */
+   bool                    made;         /* the address space was made */
+   vt_u64                  clock;        /* the CLOCK event stopped at */
    const char             *error;
    vt_u64                  error_at;
    char                    msg[160];
@@ -151,6 +154,8 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_COLLECT:
    case VT_TEV_FORK_CHILD:
       return a[0] <= 1 ? NULL : CORRUPT("a flag out of range");
+   case VT_TEV_OOM_ADJ:
+      return a[0] <= 2000 ? NULL : CORRUPT("an oom_score_adj out of range");
    case VT_TEV_THP:
       return a[0] <= VT_THP_ALWAYS && a[1] <= 1 && a[2] <= 1 ? NULL
            : CORRUPT("a THP setting out of range");
@@ -223,6 +228,9 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_THP_ORDERS:
       vt_set_thp_orders(mm, (uint16_t)a[0], (uint16_t)a[1], (uint16_t)a[2]);
       break;
+   case VT_TEV_CLOCK:                 /* for interleaving a tree's traces */
+   case VT_TEV_OOM_ADJ:               /* for its OOM killer */
+      break;
    case VT_TEV_ANSWER:
       fail(rp, it->offset, "corrupt trace (an answer nobody asked for)");
       break;
@@ -273,18 +281,19 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
 }
 
 /* Replays items until the end, or until the item at byte offset stop_at
-   (the fork of the child being replayed) when stop_at is not 0. */
-static void run(struct vt_replay *rp, vt_u64 stop_at)
+   (the fork of the child being replayed) when stop_at is not 0, or, when
+   stepping through the trace's own items, until a CLOCK event (1). */
+static int run(struct vt_replay *rp, vt_u64 stop_at)
 {
    struct vt_titem it;
    while (!rp->error) {
       if (!vt_trace_next(rp->r, &it)) {
          fail(rp, it.offset, it.error);
-         return;
+         return 0;
       }
       if (stop_at && it.offset >= stop_at) {
          vt_filter_deliver(&rp->filter);
-         return;
+         return 0;
       }
       switch (it.kind) {
       case VT_TI_REF:
@@ -300,17 +309,26 @@ static void run(struct vt_replay *rp, vt_u64 stop_at)
       case VT_TI_EVENT:
          vt_filter_deliver(&rp->filter);
          vt_trace_apply(rp->mm, &it);
+         if (rp->in_parent || rp->error)
+            break;
+         if (rp->env && rp->env->event)
+            rp->env->event(rp->env->ctx, &it);
+         if (rp->stepping && it.op == VT_TEV_CLOCK) {
+            rp->clock = it.arg[0];
+            return 1;
+         }
          break;
       case VT_TI_END:
          vt_filter_deliver(&rp->filter);
          if (stop_at)
             fail(rp, it.offset, "the parent's trace ends before the child's fork");
-         return;
+         return 0;
       default:
          fail(rp, it.offset, "corrupt trace");
-         return;
+         return 0;
       }
    }
+   return 0;
 }
 
 /* Opens the address space: fresh (CONFIG) or, for a forked child, its
@@ -366,53 +384,111 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    rp->sb_start = true;
 }
 
+static const char *error_line(struct vt_replay *rp)
+{
+   char *msg = rp->msg;
+   const char *what = rp->error;
+   size_t n = 0, cap = sizeof rp->msg;
+   for (const char *p = "at byte "; *p && n < cap - 1; p++)
+      msg[n++] = *p;
+   char num[24];
+   int k = 0;
+   vt_u64 v = rp->error_at;
+   do num[k++] = (char)('0' + v % 10); while ((v /= 10) && k < 23);
+   while (k && n < cap - 1)
+      msg[n++] = num[--k];
+   for (const char *p = ": "; *p && n < cap - 1; p++)
+      msg[n++] = *p;
+   for (const char *p = what; *p && n < cap - 1; p++)
+      msg[n++] = *p;
+   msg[n] = 0;
+   return msg;
+}
+
+struct vt_replay *vt_replay_open(struct vt_trace_reader *r, struct vt_sim **sims,
+                                 uint32_t nr_sims, const struct vt_replay_env *env,
+                                 const char **error)
+{
+   struct vt_replay *rp = vt_alloc(sizeof *rp);
+   rp->r = r;
+   rp->mm = vt_alloc(sizeof *rp->mm);
+   rp->sims = sims;
+   rp->nr_sims = nr_sims;
+   rp->env = env;
+   rp->sb_start = true;
+   begin(rp, &rp->made, 0);
+   if (rp->error) {
+      /* the message outlives rp (until the next failed open) */
+      static char keep[160];
+      const char *line = error_line(rp);
+      for (size_t i = 0; i < sizeof keep; i++)
+         if (!(keep[i] = line[i]))
+            break;
+      *error = keep;
+      vt_replay_close(rp);
+      return NULL;
+   }
+   rp->stepping = true;
+   return rp;
+}
+
+int vt_replay_step(struct vt_replay *rp, vt_u64 *clock, const char **error)
+{
+   int r = run(rp, 0);
+   if (rp->error) {
+      *error = error_line(rp);
+      return -1;
+   }
+   if (r)
+      *clock = rp->clock;
+   return r;
+}
+
+struct vt_mm *vt_replay_mm(struct vt_replay *rp)
+{
+   return rp->made ? rp->mm : NULL;
+}
+
+void vt_replay_close(struct vt_replay *rp)
+{
+   if (rp->made) {
+      rp->mm->replay = NULL;
+      vt_mm_destroy(rp->mm);
+   }
+   for (uint32_t i = 0; i < rp->nr_names; i++)
+      vt_free(rp->names[i]);
+   vt_free(rp->names);
+   vt_free(rp->files);
+   vt_free(rp->mm);
+   vt_free(rp);
+}
+
 int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
               const struct vt_replay_env *env, const char **error)
 {
    struct vt_replay *rp = vt_alloc(sizeof *rp);
    struct vt_mm *mm = vt_alloc(sizeof *mm);
-   bool made = false;
    rp->r = r;
    rp->mm = mm;
    rp->sims = sims;
    rp->nr_sims = nr_sims;
    rp->env = env;
    rp->sb_start = true;
-   begin(rp, &made, 0);
+   begin(rp, &rp->made, 0);
    if (!rp->error)
       run(rp, 0);
    int ret = 0;
    if (rp->error) {
       static char msg[160];
-      const char *what = rp->error;
-      size_t n = 0;
-      for (const char *p = "at byte "; *p && n < sizeof msg - 1; p++)
-         msg[n++] = *p;
-      char num[24];
-      int k = 0;
-      vt_u64 v = rp->error_at;
-      do num[k++] = (char)('0' + v % 10); while ((v /= 10) && k < 23);
-      while (k && n < sizeof msg - 1)
-         msg[n++] = num[--k];
-      for (const char *p = ": "; *p && n < sizeof msg - 1; p++)
-         msg[n++] = *p;
-      for (const char *p = what; *p && n < sizeof msg - 1; p++)
-         msg[n++] = *p;
-      msg[n] = 0;
+      const char *line = error_line(rp);
+      for (size_t i = 0; i < sizeof msg; i++)
+         if (!(msg[i] = line[i]))
+            break;
       *error = msg;
       ret = -1;
    }
-   if (made && !rp->error && env && env->done)
+   if (rp->made && !rp->error && env && env->done)
       env->done(env->ctx, mm);
-   if (made) {
-      mm->replay = NULL;
-      vt_mm_destroy(mm);
-   }
-   for (uint32_t i = 0; i < rp->nr_names; i++)
-      vt_free(rp->names[i]);
-   vt_free(rp->names);
-   vt_free(rp->files);
-   vt_free(mm);
-   vt_free(rp);
+   vt_replay_close(rp);
    return ret;
 }

@@ -42,6 +42,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_THP] = { 3, 0 },      [VT_TEV_HUGEPAGE] = { 3, 0 },
    [VT_TEV_THP_ORDERS] = { 3, 0 },
    [VT_TEV_MADVISE] = { 4, 0 },
+   [VT_TEV_CLOCK] = { 1, 0 },    [VT_TEV_OOM_ADJ] = { 1, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)
@@ -368,6 +369,18 @@ void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value)
       vt_u64 args[2] = { kind, value };
       event(mm->trace, VT_TEV_ANSWER, args, NULL);
    }
+}
+
+void vt_trace_clock(struct vt_mm *mm, vt_u64 us)
+{
+   vt_u64 a[1] = { us };
+   vt_trace_input(mm, VT_TEV_CLOCK, a, NULL);
+}
+
+void vt_trace_oom_adj(struct vt_mm *mm, int adj)
+{
+   vt_u64 a[1] = { (vt_u64)(adj < -1000 ? 0 : adj > 1000 ? 2000 : adj + 1000) };
+   vt_trace_input(mm, VT_TEV_OOM_ADJ, a, NULL);
 }
 
 void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_pid,

@@ -203,7 +203,7 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
       vt_rss_add(z->mm, z->m, -1);
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
-   if (z->mm->nr_sims && (pte & VT_PTE_PRESENT))
+   if (vt_mm_sims_on(z->mm) && (pte & VT_PTE_PRESENT))
       vt_mm_sims_drop(z->mm, z->v, addr, pte);
    if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE) &&
        z->v->vm_file)
@@ -494,7 +494,7 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    struct move_ctx *c = vctx;
    /* The simulations key pages by address: the page leaves its old key
       and is mapped (without a reference) at the new one. */
-   if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT)) {
+   if (vt_mm_sims_on(c->mm) && (*ptep & VT_PTE_PRESENT)) {
       const struct vt_vma *v = vt_find_vma(c->mm, addr);
       if (v && !((*ptep & VT_PTE_FILE) && v->vm_file)) {   /* page cache: same key */
          vt_mm_sims_drop(c->mm, v, addr, *ptep);
@@ -675,9 +675,10 @@ void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set
 /* Guard regions (mm/madvise.c, madvise_guard_install/remove): a guard
    marker in the PTE of every page; installing first zaps the pages there
    (their contents are lost), removing leaves the PTEs empty: demand paging
-   again.  Installing prepares an anon_vma, so that fork copies the
-   markers of a private VMA; an mlocked VMA refuses (EINVAL) and ends the
-   walk. */
+   again.  Installing prepares an anon_vma, in a shared or file VMA too
+   (Linux 6.15 on, where those take guards), so that fork copies the
+   VMA's page tables, markers and present pages alike; an mlocked VMA
+   refuses (EINVAL) and ends the walk. */
 static void unguard_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    (void)vctx; (void)addr;
@@ -692,8 +693,7 @@ static bool guard_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e,
    }
    if (v->vm_flags & VT_VM_LOCKED)
       return false;
-   if (!(v->vm_flags & VT_VM_SHARED))
-      v->vm_flags |= VT_VM_ANON_VMA;
+   v->vm_flags |= VT_VM_ANON_VMA;
    vt_zap_range(mm, v, s, e, true);
    /* the markers live in page tables, made for them where need be */
    for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
@@ -716,7 +716,7 @@ struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct lock_ctx *c = vctx;
-   if (c->mm->nr_sims && (*ptep & VT_PTE_PRESENT))
+   if (vt_mm_sims_on(c->mm) && (*ptep & VT_PTE_PRESENT))
       vt_mm_sims_lock(c->mm, c->v, addr, *ptep, c->lock);
    if (c->lock)
       *ptep |= VT_PTE_LOCKED;

@@ -444,6 +444,8 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
+   const struct vt_mm_pool *pool;    /* one memory for several address
+                                        spaces (vt_sim.h): instead of sims */
 
    /* The clock: set through vt_set_clock only.  now is the virtual time
       of what happens next (instructions), for the figures; sim_now the

@@ -104,6 +104,12 @@ bool vt_pcache_has(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff);
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
 
 /* mm_sims.c */
+/* Does anything simulate limited memory for mm (its simulations, or a
+   pool it shares with other address spaces)? */
+static inline bool vt_mm_sims_on(const struct vt_mm *mm)
+{
+   return mm->nr_sims || mm->pool;
+}
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);

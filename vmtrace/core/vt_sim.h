@@ -311,6 +311,28 @@ void vt_sim_refaults_by_mapping(const struct vt_sim *s, vt_u64 *counts,
 /* Mapping `from` was folded into `to`: its counts and frames move there. */
 void vt_sim_rename_mapping(struct vt_sim *s, uint32_t from, uint32_t to);
 
+/* ---- one memory for several address spaces (vmtrace-sim --tree) ----------
+
+   An address space given a pool hands what it would give its simulations
+   (the page's key as mm_sims.c makes it: the virtual page number of a
+   private page, a page-cache page's (file, offset) key with bit 63 set;
+   VT_SIMA_* flags; the unlimited model's fault class or -1) to the pool's
+   host instead, which keeps one memory for all of them (whose frame a
+   page is, copy-on-write sharing, the OOM killer).  Nothing it references
+   is absorbed by a filter while it has a pool. */
+struct vt_mm_pool {
+   void (*ref)(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
+               uint32_t mapping, int cls);
+   /* The page leaves this address space (unmap, MADV_DONTNEED, exit): a
+      private page is gone from it, a page-cache page stays cached. */
+   void (*drop)(void *ctx, struct vt_mm *mm, vt_u64 key);
+   void (*lock)(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked);
+   void *ctx;
+};
+/* From now on (NULL: no more); the filter forgets what it cached. */
+void vt_mm_set_pool(struct vt_mm *mm, const struct vt_mm_pool *pool);
+#define VT_SIM_KEY_PCACHE (1ULL << 63)   /* a page-cache page's key */
+
 /* ---- containers of frames for policies (list.c, heap.c) --------------- */
 
 /* A doubly-linked list of frames through vt_pframe.link[0] (towards the

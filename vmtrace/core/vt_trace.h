@@ -30,7 +30,8 @@
 #include "vt_core.h"
 
 #define VT_TRACE_MAGIC   "VMTRACE\x01"
-#define VT_TRACE_VERSION 1
+#define VT_TRACE_VERSION 2     /* 2: CLOCK and OOM_ADJ events (a reader of
+                                   2 reads 1: they are absent there) */
 
 /* ---- raw references: what the host records, one 64-bit word each ------
 
@@ -101,6 +102,14 @@ enum vt_tev {
                             absent: the kernel's default */
    VT_TEV_MADVISE,       /* start, len, set, clear: VMA flags (MADV_DONTFORK,
                             MADV_WIPEONFORK and their undoing) */
+   VT_TEV_CLOCK,         /* wall clock, microseconds since the epoch: at the
+                            trace's start and after each system call, so
+                            that a tree's traces can be interleaved as
+                            they ran (vmtrace-sim --tree); a replay of one
+                            trace ignores it.  Format 2 on. */
+   VT_TEV_OOM_ADJ,       /* the process's oom_score_adj + 1000 (0..2000): at
+                            the start and when the process changes it.
+                            Format 2 on. */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */
@@ -139,6 +148,11 @@ vt_u64 vt_trace_offset(const struct vt_trace_writer *w);
    is parent_id, at byte parent_offset. */
 void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_pid,
                      vt_u64 parent_id, vt_u64 parent_offset);
+/* What only the host knows, recorded where the references recorded so far
+   end: the wall clock (microseconds since the epoch) and the process's
+   oom_score_adj (-1000..1000).  Nothing in the core's model changes. */
+void vt_trace_clock(struct vt_mm *mm, vt_u64 us);
+void vt_trace_oom_adj(struct vt_mm *mm, int adj);
 
 /* ---- reading -------------------------------------------------------------
 
@@ -206,9 +220,26 @@ struct vt_replay_env {
    void (*keys)(void *ctx, vt_u64 key, unsigned flags, vt_u64 time);
    /* At the end, the address space as the replay left it (its figures). */
    void (*done)(void *ctx, const struct vt_mm *mm);
+   /* Each event of this trace's own (not a parent's up to the fork), once
+      applied (may be NULL). */
+   void (*event)(void *ctx, const struct vt_titem *it);
    void *ctx;
 };
 int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
               const struct vt_replay_env *env, const char **error);
+
+/* The same replay a step at a time (vmtrace-sim --tree interleaves the
+   traces of a process tree by their CLOCK events): open does what
+   vt_replay does before the trace's own items (a forked child's parent's
+   trace replayed up to the fork); each step replays items up to the next
+   CLOCK event and returns 1 with its value in *clock, 0 at the end, -1
+   with *error on an error; close frees all (the reader stays the
+   caller's).  NULL from open: *error. */
+struct vt_replay *vt_replay_open(struct vt_trace_reader *r, struct vt_sim **sims,
+                                 uint32_t nr_sims, const struct vt_replay_env *env,
+                                 const char **error);
+int  vt_replay_step(struct vt_replay *rp, vt_u64 *clock, const char **error);
+struct vt_mm *vt_replay_mm(struct vt_replay *rp);
+void vt_replay_close(struct vt_replay *rp);
 
 #endif /* VT_TRACE_H */

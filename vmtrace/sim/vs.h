@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "vt_sim.h"
+#include "vt_trace.h"
 #include "vt_text.h"
 #include "vt_path.h"
 
@@ -120,6 +121,25 @@ int  vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
 int  vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
                        size_t errlen);
 void vs_vmtrace_free(struct vs_stream *s);
+/* A vmtrace trace open for reading: the file and the reader's input,
+   which lives as long as the reader (r, which may be taken: NULL). */
+struct tfile {
+   FILE *f;
+   struct vt_trace_in in;
+   struct vt_trace_reader *r;
+};
+/* NULL with a one-line message "PATH: offset N: what" in err. */
+struct tfile *vs_trace_open(const char *path, char *err, size_t errlen);
+void vs_trace_close(struct tfile *t);
+
+/* ---- one memory for a process tree (vs_tree.c) ----------------------------
+
+   --tree: the traces of a process tree replayed interleaved by their
+   CLOCK events into one simulated memory per (policy, size), with Linux's
+   OOM killer; writes its own table, CSV and JSON.  Returns the exit code. */
+struct vs_config;
+int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
+                 const char *csv, const char *json, bool quiet);
 
 /* ---- writing traces (vs_write.c) ------------------------------------------ */
 

@@ -27,7 +27,10 @@ static void usage(FILE *f)
 "  --frames=N,...              the same as --pages (teaching mode's word)\n"
 "  --swap=SIZE|0|unlimited     swap for anonymous pages (0: none) [unlimited]\n"
 "  --page-kind=file|anon       what the pages of a trace without kinds are [file]\n"
-"  --oom=stop|continue         a simulation out of memory stops, or goes on [stop]\n");
+"  --oom=stop|continue         a simulation out of memory stops, or goes on [stop]\n"
+"  --tree                      the traces are one process tree's: replay them\n"
+"                              interleaved by their clocks into one memory, with\n"
+"                              Linux's OOM killer [policy lru]\n");
    for (int i = 0; vt_policies[i]; i++)
       for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
          const struct vt_policy_param *d = &vt_policies[i]->params[k];
@@ -69,6 +72,7 @@ struct cli {
    const char *refs, *export_path, *csv, *json;
    int export_fmt;
    bool quiet;
+   bool tree;
    const char **traces;
    unsigned nr_traces;
 };
@@ -229,6 +233,8 @@ static void parse_args(struct cli *c, int argc, char **argv)
          if (strcmp(v, "dense") && strcmp(v, "hash"))
             vs_die("--key-map takes 'dense' or 'hash'");
          cfg->hash_keys = !strcmp(v, "hash");
+      } else if (!strcmp(a, "--tree")) {
+         c->tree = true;
       } else if (!strcmp(a, "--mrc")) {
          cfg->mrc = true;
       } else if ((v = value(a, "--sample"))) {
@@ -299,6 +305,21 @@ static void parse_args(struct cli *c, int argc, char **argv)
       vs_die("--explain draws the table of one reference string (--refs or one TRACE)");
    if (cfg->explain && !cfg->nr_sizes)
       vs_die("--explain needs --frames (or --pages)");
+   if (c->tree) {
+      if (c->refs || cfg->mrc || c->export_path || cfg->explain || cfg->sample > 0 ||
+          cfg->shard_n > 1)
+         vs_die("--tree replays the traces of a process tree into one memory: not with "
+                "--refs, --mrc, --export, --explain, --sample or --shard");
+      if (!cfg->nr_sizes)
+         vs_die("--tree needs the memory's size (--pages or --ram)");
+      if (!c->policy_arg)
+         parse_policies(c, "lru");
+      for (unsigned i = 0; i < cfg->nr_policies; i++)
+         if (cfg->policies[i]->needs & VT_POL_FUTURE)
+            vs_die("--tree: %s needs each page's next use, which an interleaved replay "
+                   "does not know ahead; choose another policy", cfg->policies[i]->name);
+      return;
+   }
    if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)
       vs_die("give RAM sizes (--pages, --ram, --frames) or --mrc, or --export");
    if (!c->policy_arg)
@@ -360,6 +381,8 @@ int main(int argc, char **argv)
    memset(&c, 0, sizeof c);
    parse_args(&c, argc, argv);
    struct vs_config *cfg = &c.cfg;
+   if (c.tree)
+      return vs_tree_main(cfg, c.traces, c.nr_traces, c.csv, c.json, c.quiet);
    char err[1024];
    unsigned nt = c.refs ? 1 : c.nr_traces;
    struct vs_stream *streams = vs_alloc(nt * sizeof *streams);

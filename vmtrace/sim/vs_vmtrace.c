@@ -63,15 +63,7 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    k->t[k->s->n - 1] = time;
 }
 
-/* A trace open for reading: the file and the reader's input, which lives
-   as long as the reader. */
-struct tfile {
-   FILE *f;
-   struct vt_trace_in in;
-   struct vt_trace_reader *r;
-};
-
-static struct tfile *open_trace(const char *path, char *err, size_t errlen)
+struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
 {
    struct tfile *t = vs_alloc(sizeof *t);
    t->f = fopen(path, "rb");
@@ -92,7 +84,7 @@ static struct tfile *open_trace(const char *path, char *err, size_t errlen)
    return t;
 }
 
-static void close_trace(struct tfile *t)
+void vs_trace_close(struct tfile *t)
 {
    if (t->r)
       vt_trace_reader_free(t->r);
@@ -131,7 +123,7 @@ static struct vt_trace_reader *find_parent(void *ctx, vt_u64 pid, vt_u64 id)
       if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
          continue;
       char err[256];
-      struct tfile *t = open_trace(path, err, sizeof err);
+      struct tfile *t = vs_trace_open(path, err, sizeof err);
       if (!t)
          continue;
       const char *first = strstr(vt_trace_header(t->r), "\"id\": \"");
@@ -140,7 +132,7 @@ static struct vt_trace_reader *find_parent(void *ctx, vt_u64 pid, vt_u64 id)
          found = t->r;
          t->r = NULL;                 /* the replay frees the reader */
       } else {
-         close_trace(t);
+         vs_trace_close(t);
       }
    }
    closedir(d);
@@ -166,7 +158,7 @@ static void parents_init(struct parents *pa, const char *path)
 static void parents_free(struct parents *pa)
 {
    for (int i = 0; i < pa->nr_open; i++)
-      close_trace(pa->open[i]);
+      vs_trace_close(pa->open[i]);
    pa->nr_open = 0;
 }
 
@@ -187,7 +179,7 @@ static void header_process(const char *h, struct vs_stream *s)
 int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
                       struct vs_stream *s, char *err, size_t errlen)
 {
-   struct tfile *tf = open_trace(path, err, errlen);
+   struct tfile *tf = vs_trace_open(path, err, errlen);
    if (!tf)
       return -1;
    vs_stream_init(s, path, "vmtrace", o->keep_time);
@@ -200,7 +192,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);
    parents_free(&pa);
-   close_trace(tf);
+   vs_trace_close(tf);
    if (rc || k.full) {
       if (k.full)
          vs_err(err, errlen, "%s: more than %u references: vmtrace-sim cannot hold them",
@@ -265,7 +257,7 @@ static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
 int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
                       size_t errlen)
 {
-   struct tfile *tf = open_trace(s->name, err, errlen);
+   struct tfile *tf = vs_trace_open(s->name, err, errlen);
    if (!tf)
       return -1;
    vt_sim_set_future(sim, vmt_next_use, (void *)s);
@@ -275,7 +267,7 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
    const char *e = NULL;
    int rc = vt_replay(tf->r, &sim, 1, &env, &e);
    parents_free(&pa);
-   close_trace(tf);
+   vs_trace_close(tf);
    if (rc)
       vs_err(err, errlen, "%s: %s", s->name, e ? e : "replay failed");
    return rc;

@@ -110,6 +110,7 @@ void vt_fork_child_hook(ThreadId tid)
       vt_is_vfork_child = True;
    }
    vt_fork_child(&vt_mm, kind == 1);
+   vt_rec_clock();             /* the child's start, for a tree's replay */
    vt_memsim_child();
    vt_signal_child();
    vt_nr_children = 0;

@@ -108,6 +108,69 @@ static void header(HChar *buf, SizeT n, Int parent_pid, ULong parent_id)
                  vt_start_time_ms / 1000, vt_start_time_ms % 1000);
 }
 
+/* ---- what a tree's replay needs (vmtrace-sim --tree) -----------------------
+
+   The wall clock, so that the traces of a process tree interleave as they
+   ran: at the start and after every system call, in microseconds since the
+   epoch.  After is enough: whatever a process did before a call that lets
+   another go on (a write to a pipe, an exit) lies in the stretch that began
+   when its previous call returned, earlier than the other's call returns.
+   And the process's oom_score_adj, which the OOM killer weighs. */
+static Int rec_adj;               /* the oom_score_adj recorded last */
+static ULong rec_clock;           /* the clock recorded last */
+
+void vt_rec_clock(void)
+{
+   if (!writer)
+      return;
+   struct vki_timeval tv;
+   if (VG_(gettimeofday)(&tv, NULL) != 0)
+      return;
+   ULong us = (ULong)tv.tv_sec * 1000000 + (ULong)tv.tv_usec;
+   if (us > rec_clock) {             /* a reading like the last adds nothing;
+                                        one before it (the clock was set
+                                        back) neither: the trace's clock
+                                        never goes backwards */
+      rec_clock = us;
+      vt_trace_clock(&vt_mm, us);
+   }
+}
+
+static Int read_oom_adj(void)
+{
+   SysRes sr = VG_(open)("/proc/self/oom_score_adj", VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return 0;
+   HChar buf[16];
+   Int n = VG_(read)((Int)sr_Res(sr), buf, sizeof buf - 1);
+   VG_(close)((Int)sr_Res(sr));
+   if (n <= 0)
+      return 0;
+   buf[n] = 0;
+   return (Int)VG_(strtoll10)(buf, NULL);
+}
+
+/* After a small write to fd: if fd is a process's oom_score_adj, what this
+   process's is now (recorded if it changed). */
+void vt_rec_oom_adj_write(Int fd)
+{
+   if (!writer)
+      return;
+   HChar link[64], target[256];
+   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
+   SSizeT n = VG_(readlink)(link, target, sizeof target - 1);
+   if (n < 14)
+      return;
+   target[n] = 0;
+   if (VG_(strcmp)(target + n - 14, "/oom_score_adj") != 0)
+      return;
+   Int adj = read_oom_adj();
+   if (adj != rec_adj) {
+      rec_adj = adj;
+      vt_trace_oom_adj(&vt_mm, adj);
+   }
+}
+
 /* Begins this process image's trace (at start, or in a forked child with
    its parent's pid and id and the place in the parent's trace). */
 static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
@@ -139,6 +202,7 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    }
    rec_fd = (Int)sr_Res(sr);
    rec_failed = False;
+   rec_clock = 0;
    rec_bytes = 0;
    static HChar head[2048];
    rec_id = new_id();
@@ -148,6 +212,11 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    vt_rec_ptr = vt_rec_buf;
    vt_recording = True;
    vt_mm_set_trace(&vt_mm, writer, (vt_u64)parent_pid, parent_id, parent_offset);
+   if (!parent_pid) {            /* a forked child: after its FORK_CHILD */
+      vt_rec_clock();
+      rec_adj = read_oom_adj();
+      vt_trace_oom_adj(&vt_mm, rec_adj);
+   }
 }
 
 /* The image ends (exit, execve): the trace is ended and moved into place. */
@@ -159,6 +228,7 @@ void vt_rec_end(void)
    vt_mm_set_trace(&vt_mm, NULL, 0, 0, 0);
    vt_trace_writer_end(writer);
    writer = NULL;
+   rec_clock = 0;
    VG_(close)(rec_fd);
    rec_fd = -1;
    HChar *final = vt_exec_pending

@@ -309,6 +309,9 @@ static void ok_rt_sigprocmask(ThreadId tid, UWord *args, UWord res)
 static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid;
+   /* a few bytes written may be a new oom_score_adj (the trace keeps it) */
+   if (sysno == __NR_write && !sr_isError(res) && sr_Res(res) <= 16 && vt_recording)
+      vt_rec_oom_adj_write((Int)args[0]);
    if (!sr_isError(res) || sr_Err(res) != VKI_EPIPE)
       return;
    UWord flags = sysno == __NR_sendto ? args[3] : sysno == __NR_sendmsg ? args[2] : 0;
@@ -446,6 +449,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
 {
    (void)nArgs;
    charge_deferred(tid, res);
+   vt_rec_clock();              /* where the processes of a tree meet */
    if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])
       vt_sample_block_end();
    const struct handler *h = handler_of(sysno);

@@ -94,6 +94,8 @@ void  vt_rec_end(void);
 void  vt_rec_child(Int parent_pid);
 void  vt_rec_cont(void);
 void  vt_rec_kernel(Addr a, SizeT len, enum vt_access acc);
+void  vt_rec_clock(void);
+void  vt_rec_oom_adj_write(Int fd);
 
 /* vt_instrument.c */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,

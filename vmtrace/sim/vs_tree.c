@@ -1,0 +1,936 @@
+/* vs_tree.c: vmtrace-sim --tree: the traces of a process tree replayed
+   into one memory, as a memory cgroup holds them (docs/vmtrace-sim.md,
+   "One memory for a process tree").
+
+   Each process's trace is replayed by the core into an address space of
+   its own (vt_replay_open), a step at a time: a step runs to the trace's
+   next CLOCK event, and the process whose current step began earliest
+   runs next (ties: the earlier in the task list, the order processes
+   began), so the traces interleave as the processes ran, to the grain of
+   the clock (system calls: where processes wait for each other).  A forked
+   child begins when its parent's replay reaches the fork.
+
+   The address spaces share one simulation (vt_sim.h) through the core's
+   pool hook (struct vt_mm_pool): a private page is a frame of the pool
+   named by a number of our own, which fork gives to the child too for
+   every page the child maps copy-on-write, and which a write that copies
+   (wp_copy) replaces for the writer; a page-cache page is its (file,
+   offset) key, the same in every process.  A frame is freed when no
+   process maps it.
+
+   When the pool finds nothing to reclaim, the OOM killer runs as Linux's
+   out_of_memory does for a memory cgroup: every live process's badness
+   (oom_badness: resident pages + swap entries + page-table pages, plus
+   oom_score_adj * (totalpages / 1000), totalpages the RAM plus swap; -1000
+   never chosen), the highest chosen, among equals the last in task-list
+   order (oom_evaluate_task skips only a lower one); its pages are freed,
+   its replay stops, and the faulting reference is tried again (dropped if
+   the victim made it).
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vs.h"
+
+enum tstate { T_WAITING, T_RUNNING, T_EXITED, T_EXECED, T_KILLED };
+
+struct tproc {
+   const char *path;
+   struct tfile *tf;
+   struct vt_replay *rp;
+   struct vt_mm *mm;
+   struct tree *t;
+   vt_u64 id, parent_id, parent_offset;
+   int    pid, ppid;
+   int    parent;                    /* index of the parent trace, -1: a root */
+   vt_u64 first_clock;               /* its first CLOCK (~0: none) */
+   bool   exec_image;                /* a root whose pid an earlier image had:
+                                        that process after an execve */
+   enum tstate state;
+   unsigned order;                   /* place in the task list (0: not begun) */
+   vt_u64 cur, last_clock;           /* the clock its next step begins at */
+   bool   has_clock;
+   int    adj;                       /* oom_score_adj */
+   struct vt_hash map;               /* page key -> frame name (pk) */
+   struct vt_mm_pool pool;
+   struct vt_replay_env env;
+   vt_u64 refs, faults[VT_NR_FC], oom_faults;
+};
+
+struct kill {
+   int    victim;                    /* process index */
+   int    by;                        /* whose reference found no memory */
+   vt_u64 clock, tree_ref, victim_refs;
+   long long badness;
+   vt_u64 rss, swap, pgtables;
+   int    adj;
+   char   cand[1024];                /* the other candidates */
+   vt_u64 (*faults)[VT_NR_FC];       /* [process] its faults by class then */
+   vt_u64 *refs;                     /* [process] its references then */
+};
+
+struct tree {
+   const struct vs_config *cfg;
+   const struct vt_policy_ops *policy;
+   const struct vt_policy_params *params;
+   uint64_t pages;
+   struct tproc *p;
+   unsigned n, begun;
+   struct vt_sim *s;
+   struct vt_hash frames;            /* pk (private pages) -> mapcount; aux: ever resident */
+   vt_u64 next_pk;
+   vt_u64 now;                       /* references given to the pool: its clock */
+   vt_u64 first_clock;
+   int    running;                   /* the process whose step runs */
+   struct kill *kills;
+   unsigned nr_kills;
+   struct tfile **opened;            /* parents' traces read to a fork */
+   unsigned nr_opened;
+   bool   no_victim;                 /* out of memory with nothing to kill */
+   vt_u64 no_victim_ref;
+   char   err[1024];
+};
+
+/* ---- the headers ------------------------------------------------------------ */
+
+static bool hex_after(const char *s, const char *key, vt_u64 *v)
+{
+   const char *p = s ? strstr(s, key) : NULL;
+   if (!p)
+      return false;
+   p += strlen(key);
+   char *end;
+   errno = 0;
+   *v = strtoull(p, &end, 16);
+   return end != p && *end == '"' && !errno;
+}
+
+static bool int_after(const char *s, const char *key, int *v)
+{
+   const char *p = s ? strstr(s, key) : NULL;
+   if (!p)
+      return false;
+   p += strlen(key);
+   char *end;
+   long x = strtol(p, &end, 10);
+   *v = (int)x;
+   return end != p;
+}
+
+/* ---- the pool ------------------------------------------------------------- */
+
+static void frame_get(struct tree *t, vt_u64 pk)
+{
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&t->frames, pk, &added);
+   e->val++;
+}
+
+/* One mapping of pk less: the frame (and its swap slot) goes with the last. */
+static void frame_put(struct tree *t, vt_u64 pk)
+{
+   struct vt_hash_ent *e = vt_hash_get(&t->frames, pk);
+   if (!e)
+      return;
+   if (--e->val == 0) {
+      vt_hash_del(&t->frames, pk);
+      vt_sim_drop(t->s, pk);
+   }
+}
+
+static bool fresh_class(int cls)
+{
+   return cls == VT_FC_ANON || cls == VT_FC_ZERO || cls == VT_FC_FILE_COW ||
+          cls == VT_FC_THP || cls == VT_FC_THP_ZERO || cls == VT_FC_THP_WP_ZERO ||
+          cls == VT_FC_WP_COPY;
+}
+
+/* Every page of process i leaves the pool's accounts (exit, OOM kill). */
+static void release_all(struct tree *t, struct tproc *q)
+{
+   if (!q->map.e)
+      return;
+   for (vt_u64 k = 0; k <= q->map.mask; k++) {
+      struct vt_hash_ent *e = &q->map.e[k];
+      if (e->key != VT_HASH_EMPTY && !(e->key & VT_SIM_KEY_PCACHE))
+         frame_put(t, e->val);
+   }
+   vt_hash_destroy(&q->map);
+   q->map.e = NULL;
+}
+
+static void finish(struct tproc *q, enum tstate st)
+{
+   release_all(q->t, q);
+   q->state = st;
+   if (q->rp) {
+      vt_replay_close(q->rp);
+      q->rp = NULL;
+      q->mm = NULL;
+   }
+   if (q->tf) {
+      vs_trace_close(q->tf);
+      q->tf = NULL;
+   }
+}
+
+/* Page-table pages as mm_pgtables_bytes counts them: PUD, PMD and PTE
+   tables (the PGD is not counted). */
+static vt_u64 pgtables(const struct tproc *q)
+{
+   return q->mm ? q->mm->nr_pt[1] + q->mm->nr_pt[2] + q->mm->nr_pt[3] : 0;
+}
+
+/* oom_badness of every live process; the victim (-1: none). */
+static int choose_victim(struct tree *t, struct kill *k)
+{
+   struct vt_hash res;                 /* the resident keys */
+   vt_hash_init(&res, 1024);
+   const struct vt_pframe *fr = vt_sim_frames(t->s);
+   for (uint32_t f = 0; f < vt_sim_nr_frames(t->s); f++)
+      if (fr[f].key != VT_SIM_NO_PAGE) {
+         bool added;
+         vt_hash_put(&res, fr[f].key, &added);
+      }
+   const struct vt_sim_config *c = vt_sim_config(t->s);
+   vt_u64 total = c->ram_pages + (c->no_swap ? 0 : c->swap_pages);
+   int best = -1;
+   long long best_pts = 0;
+   size_t used = 0;
+   k->cand[0] = 0;
+   /* in task-list order */
+   for (unsigned o = 1; o <= t->begun; o++) {
+      int i = -1;
+      for (unsigned j = 0; j < t->n; j++)
+         if (t->p[j].order == o && t->p[j].state == T_RUNNING)
+            i = (int)j;
+      if (i < 0)
+         continue;
+      struct tproc *q = &t->p[i];
+      vt_u64 rss = 0, swap = 0;
+      if (q->map.e)
+         for (vt_u64 x = 0; x <= q->map.mask; x++) {
+            const struct vt_hash_ent *e = &q->map.e[x];
+            if (e->key == VT_HASH_EMPTY)
+               continue;
+            if (vt_hash_get(&res, e->val)) {
+               rss++;
+            } else if (!(e->key & VT_SIM_KEY_PCACHE)) {
+               const struct vt_hash_ent *g = vt_hash_get(&t->frames, e->val);
+               if (g && g->aux)
+                  swap++;              /* brought in once, out now: in swap */
+            }
+         }
+      vt_u64 pt = pgtables(q);
+      long long pts = (long long)(rss + swap + pt) + (long long)q->adj * (long long)(total / 1000);
+      bool unkillable = q->adj == -1000;
+      if (used < sizeof k->cand - 160)
+         used += (size_t)snprintf(k->cand + used, sizeof k->cand - used,
+                                  "%spid %d %s%lld (rss %" PRIu64 " + swap %" PRIu64
+                                  " + page tables %" PRIu64 " + oom_score_adj %d x %" PRIu64 ")",
+                                  used ? ", " : "", q->pid, unkillable ? "unkillable, " : "",
+                                  pts, (uint64_t)rss, (uint64_t)swap, (uint64_t)pt, q->adj,
+                                  (uint64_t)(total / 1000));
+      if (unkillable || (best >= 0 && pts < best_pts))
+         continue;
+      best = i;
+      best_pts = pts;
+      k->badness = pts;
+      k->rss = rss;
+      k->swap = swap;
+      k->pgtables = pt;
+      k->adj = q->adj;
+   }
+   vt_hash_destroy(&res);
+   return best;
+}
+
+static void oom_kill(struct tree *t, struct tproc *by, int victim, struct kill *k)
+{
+   struct tproc *v = &t->p[victim];
+   k->victim = victim;
+   k->by = (int)(by - t->p);
+   k->clock = by->cur;
+   k->tree_ref = t->now;
+   k->victim_refs = v->refs;
+   k->faults = vs_alloc(t->n * sizeof *k->faults);
+   k->refs = vs_alloc(t->n * sizeof *k->refs);
+   for (unsigned i = 0; i < t->n; i++) {
+      memcpy(k->faults[i], t->p[i].faults, sizeof k->faults[i]);
+      k->refs[i] = t->p[i].refs;
+   }
+   t->kills = vs_realloc(t->kills, (t->nr_kills + 1) * sizeof *t->kills);
+   t->kills[t->nr_kills++] = *k;
+   if (victim == t->running) {
+      /* its step goes on to its next CLOCK with nothing reaching the pool;
+         the replay is closed then */
+      release_all(t, v);
+      v->state = T_KILLED;
+   } else {
+      finish(v, T_KILLED);
+   }
+}
+
+static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
+                     uint32_t mapping, int cls)
+{
+   struct tproc *q = ctx;
+   struct tree *t = q->t;
+   (void)mm;
+   if (q->state != T_RUNNING || t->no_victim)
+      return;
+   vt_u64 pk = key;
+   if (!q->map.e)
+      vt_hash_init(&q->map, 1024);
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&q->map, key, &added);
+   if (key & VT_SIM_KEY_PCACHE) {
+      e->val = key;                   /* the page cache's page: the same for all */
+   } else if (added) {
+      e->val = pk = t->next_pk++;
+      frame_get(t, pk);
+   } else if (fresh_class(cls)) {
+      /* a page of its own from now on: a copy (wp_copy), or a new page
+         where the old one went without our hearing (a zero page written) */
+      vt_u64 old = e->val;
+      e->val = pk = t->next_pk++;
+      frame_get(t, pk);
+      frame_put(t, old);
+   } else {
+      pk = e->val;
+   }
+   bool prefault = (flags & VT_SIMA_PREFAULT) != 0;
+   if (!prefault)
+      q->refs++;
+   for (;;) {
+      t->now++;
+      if (t->now >= vt_sim_next_tick(t->s))
+         vt_sim_advance(t->s, t->now);
+      vt_sim_set_order(t->s, t->now);
+      int scls = -1;
+      unsigned r = vt_sim_access(t->s, pk, flags, mapping, t->now, cls, &scls);
+      if (!(r & VT_SIMR_OOM)) {
+         if ((r & VT_SIMR_FAULT) && scls >= 0 && !prefault)
+            q->faults[scls]++;
+         if (!(key & VT_SIM_KEY_PCACHE) && !(flags & VT_SIMA_ZERO)) {
+            struct vt_hash_ent *g = vt_hash_get(&t->frames, pk);
+            if (g)
+               g->aux = 1;
+         }
+         return;
+      }
+      if (prefault)
+         return;                      /* fault-around maps what it can */
+      struct kill k;
+      memset(&k, 0, sizeof k);
+      int victim = choose_victim(t, &k);
+      if (victim < 0) {
+         t->no_victim = true;
+         t->no_victim_ref = t->now;
+         q->oom_faults++;
+         return;
+      }
+      oom_kill(t, q, victim, &k);
+      if (victim == (int)(q - t->p))
+         return;
+   }
+}
+
+/* A page leaves the process: a private page's frame loses a mapping; a
+   page-cache page stays cached (its key is in no frame count). */
+static void pool_drop(void *ctx, struct vt_mm *mm, vt_u64 key)
+{
+   struct tproc *q = ctx;
+   (void)mm;
+   struct vt_hash_ent *e = q->map.e ? vt_hash_get(&q->map, key) : NULL;
+   if (!e)
+      return;
+   vt_u64 pk = e->val;
+   vt_hash_del(&q->map, key);
+   frame_put(q->t, pk);
+}
+
+static void pool_lock(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked)
+{
+   struct tproc *q = ctx;
+   (void)mm;
+   struct vt_hash_ent *e = q->map.e ? vt_hash_get(&q->map, key) : NULL;
+   if (e && q->state == T_RUNNING)
+      vt_sim_lock(q->t->s, e->val, locked);
+}
+
+/* ---- the processes ---------------------------------------------------------- */
+
+static struct vt_trace_reader *parent_trace(void *ctx, vt_u64 pid, vt_u64 id)
+{
+   struct tproc *q = ctx;
+   struct tree *t = q->t;
+   (void)pid;
+   for (unsigned i = 0; i < t->n; i++)
+      if (t->p[i].id == id) {
+         char err[512];
+         struct tfile *f = vs_trace_open(t->p[i].path, err, sizeof err);
+         if (!f)
+            return NULL;
+         struct vt_trace_reader *r = f->r;
+         f->r = NULL;
+         /* the replay frees the reader; the file stays open until reset */
+         t->opened = vs_realloc(t->opened, (t->nr_opened + 1) * sizeof *t->opened);
+         t->opened[t->nr_opened++] = f;
+         return r;
+      }
+   return NULL;
+}
+
+static void on_event(void *ctx, const struct vt_titem *it);
+
+
+/* Process i begins: its replay opened (a child's parent's trace replayed to
+   the fork), its private pages those of its parent it maps copy-on-write. */
+static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur, unsigned order)
+{
+   struct tproc *q = &t->p[i];
+   q->tf = vs_trace_open(q->path, t->err, sizeof t->err);
+   if (!q->tf)
+      return false;
+   const char *e = NULL;
+   q->env = (struct vt_replay_env){ .parent_trace = parent_trace, .event = on_event,
+                                    .ctx = q };
+   q->rp = vt_replay_open(q->tf->r, NULL, 0, &q->env, &e);
+   if (!q->rp) {
+      snprintf(t->err, sizeof t->err, "%s: %s", q->path, e ? e : "replay failed");
+      return false;
+   }
+   q->mm = vt_replay_mm(q->rp);
+   q->state = T_RUNNING;
+   q->order = order ? order : ++t->begun;
+   q->cur = cur;
+   vt_hash_init(&q->map, 1024);
+   if (q->parent >= 0) {
+      struct tproc *pa = &t->p[q->parent];
+      q->adj = pa->adj;                /* inherited */
+      if (pa->map.e)
+         for (vt_u64 k = 0; k <= pa->map.mask; k++) {
+            const struct vt_hash_ent *pe = &pa->map.e[k];
+            if (pe->key == VT_HASH_EMPTY || (pe->key & VT_SIM_KEY_PCACHE))
+               continue;
+            vt_pte pte = vt_get_pte(q->mm, (vt_addr)pe->key << VT_PAGE_SHIFT);
+            if ((pte & VT_PTE_PRESENT) && (pte & VT_PTE_COW)) {
+               bool added;
+               vt_hash_put(&q->map, pe->key, &added)->val = pe->val;
+               frame_get(t, pe->val);
+            }
+         }
+   }
+   q->pool = (struct vt_mm_pool){ pool_ref, pool_drop, pool_lock, q };
+   vt_mm_set_pool(q->mm, &q->pool);
+   return true;
+}
+
+/* After each event of a process's own: its oom_score_adj; at a fork, the
+   child it made begins (the one whose trace continues this one's nearest
+   after the fork). */
+static void on_event(void *ctx, const struct vt_titem *it)
+{
+   struct tproc *q = ctx;
+   struct tree *t = q->t;
+   if (it->op == VT_TEV_OOM_ADJ) {
+      q->adj = (int)it->arg[0] - 1000;
+      return;
+   }
+   if (q->state != T_RUNNING)
+      return;
+   int self = (int)(q - t->p);
+   for (;;) {
+      /* a child the parent's trace has passed (vfork: no FORK event) */
+      int child = -1;
+      for (unsigned i = 0; i < t->n && child < 0; i++)
+         if (t->p[i].state == T_WAITING && t->p[i].parent == self &&
+             t->p[i].parent_offset <= it->offset)
+            child = (int)i;
+      /* at a fork: the child whose trace continues this one nearest after */
+      if (child < 0 && it->op == VT_TEV_FORK)
+         for (unsigned i = 0; i < t->n; i++) {
+            const struct tproc *c = &t->p[i];
+            if (c->state == T_WAITING && c->parent == self && c->parent_offset > it->offset &&
+                (child < 0 || c->parent_offset < t->p[child].parent_offset))
+               child = (int)i;
+         }
+      if (child < 0)
+         return;
+      if (!begin_proc(t, (unsigned)child, q->cur, 0)) {
+         fprintf(stderr, "%s: %s\n", vs_prog, t->err);
+         exit(1);
+      }
+      if (it->op == VT_TEV_FORK && t->p[child].parent_offset > it->offset)
+         return;
+   }
+}
+
+/* ---- one tree simulation ------------------------------------------------------ */
+
+static int run_tree(struct tree *t)
+{
+   struct vt_sim_config sc = { .policy = t->policy, .ram_pages = t->pages,
+                               .swap_pages = t->cfg->swap_pages,
+                               .no_swap = t->cfg->no_swap, .params = *t->params };
+   t->s = vt_sim_create(&sc, NULL);
+   vt_hash_init(&t->frames, 4096);
+   t->next_pk = 1;
+   t->running = -1;
+   for (unsigned i = 0; i < t->n; i++)
+      if (t->p[i].parent < 0 && !t->p[i].exec_image && !begin_proc(t, i, 0, 0))
+         return -1;
+   t->first_clock = VT_SIM_NO_PAGE;
+   for (;;) {
+      int pick = -1;
+      for (unsigned i = 0; i < t->n; i++) {
+         const struct tproc *q = &t->p[i];
+         if (q->state != T_RUNNING)
+            continue;
+         if (pick < 0 || q->cur < t->p[pick].cur ||
+             (q->cur == t->p[pick].cur && q->order < t->p[pick].order))
+            pick = (int)i;
+      }
+      if (pick < 0 || t->no_victim)
+         break;
+      struct tproc *q = &t->p[pick];
+      t->running = pick;
+      vt_u64 clock = 0;
+      const char *e = NULL;
+      int r = vt_replay_step(q->rp, &clock, &e);
+      t->running = -1;
+      if (q->state == T_KILLED) {
+         finish(q, T_KILLED);
+         continue;
+      }
+      if (r < 0) {
+         snprintf(t->err, sizeof t->err, "%s: %s", q->path, e ? e : "replay failed");
+         return -1;
+      }
+      if (r == 0) {
+         if (!q->has_clock) {
+            snprintf(t->err, sizeof t->err, "%s: the trace has no clock (CLOCK events: "
+                     "format 2, vmtrace 0.1.0 of late 2026 on): --tree cannot "
+                     "interleave it", q->path);
+            return -1;
+         }
+         /* an image that ends in execve: the process goes on as the image
+            of its pid that began next, in its place in the task list */
+         int next = -1;
+         for (unsigned i = 0; i < t->n; i++) {
+            const struct tproc *x = &t->p[i];
+            if (x->state == T_WAITING && x->exec_image && x->pid == q->pid &&
+                x->first_clock >= q->first_clock &&
+                (next < 0 || x->first_clock < t->p[next].first_clock))
+               next = (int)i;
+         }
+         finish(q, next >= 0 ? T_EXECED : T_EXITED);
+         if (next >= 0) {
+            if (!begin_proc(t, (unsigned)next, q->cur, q->order))
+               return -1;
+            t->p[next].adj = q->adj;     /* oom_score_adj survives execve */
+         }
+         continue;
+      }
+      if (q->has_clock && clock < q->last_clock) {
+         snprintf(t->err, sizeof t->err, "%s: the clock goes backwards (%" PRIu64
+                  " us after %" PRIu64 " us): not a trace as vmtrace records them",
+                  q->path, (uint64_t)clock, (uint64_t)q->last_clock);
+         return -1;
+      }
+      q->has_clock = true;
+      q->last_clock = clock;
+      if (clock < t->first_clock)
+         t->first_clock = clock;
+      q->cur = clock > q->cur ? clock : q->cur;
+   }
+   return 0;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static vt_u64 minor_of(const struct tproc *q)
+{
+   struct vt_counts c;
+   memset(&c, 0, sizeof c);
+   memcpy(c.faults, q->faults, sizeof c.faults);
+   return vt_counts_minor(&c);
+}
+
+static vt_u64 major_of(const struct tproc *q)
+{
+   struct vt_counts c;
+   memset(&c, 0, sizeof c);
+   memcpy(c.faults, q->faults, sizeof c.faults);
+   return vt_counts_major(&c);
+}
+
+static const char *state_name(const struct tproc *q)
+{
+   switch (q->state) {
+   case T_EXITED:  return "exit";
+   case T_EXECED:  return "exec";
+   case T_KILLED:  return "oom-killed";
+   case T_WAITING: return "not run";
+   default:        return "stopped";
+   }
+}
+
+static void swap_text(const struct vs_config *c, char *buf, size_t n)
+{
+   if (c->no_swap)
+      snprintf(buf, n, "none");
+   else if (!c->swap_pages)
+      snprintf(buf, n, "unlimited");
+   else
+      snprintf(buf, n, "%" PRIu64 " pages", (uint64_t)c->swap_pages);
+}
+
+static double rel_s(const struct tree *t, vt_u64 clock)
+{
+   return t->first_clock == VT_SIM_NO_PAGE || clock < t->first_clock ? 0
+        : (double)(clock - t->first_clock) / 1e6;
+}
+
+static void print_tree(FILE *f, const struct tree *t)
+{
+   char sw[64];
+   swap_text(t->cfg, sw, sizeof sw);
+   const struct vt_sim_stats *st = vt_sim_stats(t->s);
+   fprintf(f, "== Tree of %u processes in one memory: %s, %" PRIu64 " pages (%" PRIu64
+           " KiB), swap %s\n", t->n, t->policy->name, (uint64_t)t->pages,
+           (uint64_t)t->pages * 4, sw);
+   fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
+           "references", "faults", "minor", "major", "end");
+   /* in task-list order, a task's images in the order they ran; the
+      processes that never began last */
+   unsigned *idx = vs_alloc(t->n * sizeof *idx);
+   for (unsigned i = 0; i < t->n; i++)
+      idx[i] = i;
+   for (unsigned a = 1; a < t->n; a++)
+      for (unsigned b = a; b > 0; b--) {
+         const struct tproc *x = &t->p[idx[b - 1]], *y = &t->p[idx[b]];
+         unsigned ox = x->order ? x->order : ~0u, oy = y->order ? y->order : ~0u;
+         if (ox < oy || (ox == oy && x->first_clock <= y->first_clock))
+            break;
+         unsigned tmp = idx[b - 1];
+         idx[b - 1] = idx[b];
+         idx[b] = tmp;
+      }
+   for (unsigned k = 0; k < t->n; k++) {
+      const struct tproc *q = &t->p[idx[k]];
+      char pp[16];
+      snprintf(pp, sizeof pp, q->parent >= 0 || q->exec_image ? "%d" : "-", q->ppid);
+      fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+              "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
+              (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
+              (uint64_t)major_of(q), state_name(q));
+   }
+   free(idx);
+   fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
+           " pages resident, %" PRIu64 " references\n", (uint64_t)st->evictions,
+           (uint64_t)st->swap_outs, (uint64_t)st->peak_resident, (uint64_t)t->now);
+   for (unsigned k = 0; k < t->nr_kills; k++) {
+      const struct kill *x = &t->kills[k];
+      const struct tproc *v = &t->p[x->victim], *b = &t->p[x->by];
+      fprintf(f, "  OOM kill %u: pid %d at +%.6f s (reference %" PRIu64
+              " of the tree, %" PRIu64 " of its own; pid %d found no memory), badness %lld "
+              "= rss %" PRIu64 " + swap %" PRIu64 " + page tables %" PRIu64
+              " + oom_score_adj %d x %" PRIu64 "\n", k + 1, v->pid, rel_s(t, x->clock),
+              (uint64_t)x->tree_ref, (uint64_t)x->victim_refs, b->pid, x->badness,
+              (uint64_t)x->rss, (uint64_t)x->swap, (uint64_t)x->pgtables, x->adj,
+              (uint64_t)((vt_sim_config(t->s)->ram_pages +
+                          (t->cfg->no_swap ? 0 : t->cfg->swap_pages)) / 1000));
+      fprintf(f, "    candidates: %s\n", x->cand);
+   }
+   if (t->no_victim)
+      fprintf(f, "  out of memory at reference %" PRIu64 " of the tree with no process "
+              "to kill (all unkillable): the replay stops there\n",
+              (uint64_t)t->no_victim_ref);
+}
+
+static void csv_rows(FILE *f, const struct tree *t)
+{
+   const struct vt_sim_stats *st = vt_sim_stats(t->s);
+   struct vt_counts c;
+   memset(&c, 0, sizeof c);
+   vt_u64 refs = 0;
+   for (unsigned i = 0; i < t->n; i++) {
+      for (int k = 0; k < VT_NR_FC; k++)
+         c.faults[k] += t->p[i].faults[k];
+      refs += t->p[i].refs;
+   }
+   fprintf(f, "%s,%" PRIu64 ",all,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+           ",,%u\n", t->policy->name, (uint64_t)t->pages,
+           (uint64_t)(vt_counts_minor(&c) + vt_counts_major(&c)), (uint64_t)vt_counts_major(&c),
+           (uint64_t)vt_counts_minor(&c), (uint64_t)st->evictions, (uint64_t)refs,
+           t->nr_kills);
+   for (unsigned i = 0; i < t->n; i++) {
+      const struct tproc *q = &t->p[i];
+      const struct kill *kx = NULL;
+      for (unsigned k = 0; k < t->nr_kills; k++)
+         if (t->kills[k].victim == (int)i)
+            kx = &t->kills[k];
+      char pp[16] = "";
+      if (q->parent >= 0 || q->exec_image)
+         snprintf(pp, sizeof pp, "%d", q->ppid);
+      fprintf(f, "%s,%" PRIu64 ",%d,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",,%" PRIu64 ",%s,",
+              t->policy->name, (uint64_t)t->pages, q->pid, pp,
+              (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)major_of(q),
+              (uint64_t)minor_of(q), (uint64_t)q->refs, state_name(q));
+      if (kx)
+         fprintf(f, "%" PRIu64, (uint64_t)kx->tree_ref);
+      fprintf(f, "\n");
+   }
+}
+
+static void json_tree(FILE *f, const struct tree *t, bool first)
+{
+   const struct vt_sim_stats *st = vt_sim_stats(t->s);
+   char sw[64];
+   swap_text(t->cfg, sw, sizeof sw);
+   fprintf(f, "%s  {\"policy\": \"%s\", \"pages\": %" PRIu64 ", \"swap\": ", first ? "" : ",\n",
+           t->policy->name, (uint64_t)t->pages);
+   if (t->cfg->no_swap)
+      fprintf(f, "0");
+   else if (!t->cfg->swap_pages)
+      fprintf(f, "null");
+   else
+      fprintf(f, "%" PRIu64, (uint64_t)t->cfg->swap_pages);
+   fprintf(f, ", \"references\": %" PRIu64 ", \"evictions\": %" PRIu64 ", \"swap_outs\": %"
+           PRIu64 ", \"peak_resident\": %" PRIu64 ", \"out_of_memory_unkillable\": %s,\n"
+           "   \"processes\": [", (uint64_t)t->now, (uint64_t)st->evictions,
+           (uint64_t)st->swap_outs, (uint64_t)st->peak_resident, t->no_victim ? "true" : "false");
+   for (unsigned i = 0; i < t->n; i++) {
+      const struct tproc *q = &t->p[i];
+      fprintf(f, "%s\n    {\"trace\": ", i ? "," : "");
+      vs_json_str(f, q->path);
+      fprintf(f, ", \"pid\": %d, \"ppid\": ", q->pid);
+      if (q->parent >= 0 || q->exec_image)
+         fprintf(f, "%d", q->ppid);
+      else
+         fprintf(f, "null");
+      fprintf(f, ", \"exec_image\": %s, \"task_order\": %u, \"oom_score_adj\": %d, \"references\": %" PRIu64
+              ", \"end\": \"%s\", \"faults\": {", q->exec_image ? "true" : "false", q->order, q->adj, (uint64_t)q->refs,
+              state_name(q));
+      for (int k = 0; k < VT_NR_FC; k++)
+         fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", vt_fault_classes[k].name,
+                 (uint64_t)q->faults[k]);
+      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 "}", (uint64_t)minor_of(q),
+              (uint64_t)major_of(q));
+   }
+   fprintf(f, "],\n   \"oom_kills\": [");
+   for (unsigned k = 0; k < t->nr_kills; k++) {
+      const struct kill *x = &t->kills[k];
+      fprintf(f, "%s\n    {\"pid\": %d, \"by_pid\": %d, \"clock_us\": %" PRIu64
+              ", \"seconds\": %.6f, \"tree_reference\": %" PRIu64 ", \"its_references\": %"
+              PRIu64 ", \"badness\": %lld, \"rss\": %" PRIu64 ", \"swap\": %" PRIu64
+              ", \"page_tables\": %" PRIu64 ", \"oom_score_adj\": %d", k ? "," : "",
+              t->p[x->victim].pid, t->p[x->by].pid, (uint64_t)x->clock, rel_s(t, x->clock),
+              (uint64_t)x->tree_ref, (uint64_t)x->victim_refs, x->badness, (uint64_t)x->rss,
+              (uint64_t)x->swap, (uint64_t)x->pgtables, x->adj);
+      fprintf(f, ", \"before\": [");
+      for (unsigned i = 0; i < t->n; i++) {
+         struct vt_counts c;
+         memset(&c, 0, sizeof c);
+         memcpy(c.faults, x->faults[i], sizeof c.faults);
+         fprintf(f, "%s{\"pid\": %d, \"references\": %" PRIu64 ", \"minor\": %" PRIu64
+                 ", \"major\": %" PRIu64 ", \"faults\": {", i ? ", " : "", t->p[i].pid,
+                 (uint64_t)x->refs[i], (uint64_t)vt_counts_minor(&c),
+                 (uint64_t)vt_counts_major(&c));
+         for (int k2 = 0; k2 < VT_NR_FC; k2++)
+            fprintf(f, "%s\"%s\": %" PRIu64, k2 ? ", " : "", vt_fault_classes[k2].name,
+                    (uint64_t)x->faults[i][k2]);
+         fprintf(f, "}}");
+      }
+      fprintf(f, "]}");
+   }
+   fprintf(f, "]}");
+}
+
+/* ---- the command -------------------------------------------------------------- */
+
+/* Every trace's header and first item: who it is and whose child. */
+static int load(struct tree *t, const char *const *paths, unsigned n)
+{
+   t->p = vs_alloc(n * sizeof *t->p);
+   t->n = n;
+   for (unsigned i = 0; i < n; i++) {
+      struct tproc *q = &t->p[i];
+      q->path = paths[i];
+      q->t = t;
+      q->parent = -1;
+      struct tfile *f = vs_trace_open(paths[i], t->err, sizeof t->err);
+      if (!f)
+         return -1;
+      const char *h = vt_trace_header(f->r);
+      const char *par = strstr(h, "\"parent\": ");
+      size_t hlen = strlen(h);
+      if (!hex_after(h, "\"id\": \"", &q->id) || !int_after(h, "\"pid\": ", &q->pid) || !par) {
+         snprintf(t->err, sizeof t->err, "%s: offset 12: the header lacks the trace's id, "
+                  "pid or parent", paths[i]);
+         vs_trace_close(f);
+         return -1;
+      }
+      int_after(h, "\"ppid\": ", &q->ppid);
+      bool child = strncmp(par + 10, "null", 4) != 0;
+      if (child && !hex_after(par, "\"id\": \"", &q->parent_id)) {
+         snprintf(t->err, sizeof t->err, "%s: offset 12: the header's parent has no id",
+                  paths[i]);
+         vs_trace_close(f);
+         return -1;
+      }
+      /* the first items: PARENT (a forked child's), up to the first CLOCK */
+      q->first_clock = VT_SIM_NO_PAGE;
+      struct vt_titem it;
+      for (int k = 0; k < 4096 && vt_trace_next(f->r, &it); k++) {
+         if (k == 0 && child && !(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {
+            snprintf(t->err, sizeof t->err, "%s: offset %" PRIu64 ": a forked child's "
+                     "trace that does not begin with PARENT", paths[i], (uint64_t)it.offset);
+            vs_trace_close(f);
+            return -1;
+         }
+         if (k == 0 && child) {
+            q->parent_offset = it.arg[2];
+            q->parent = -2;           /* found below */
+         }
+         if (it.kind == VT_TI_END || (it.kind == VT_TI_EVENT && it.op == VT_TEV_CLOCK)) {
+            if (it.kind == VT_TI_EVENT)
+               q->first_clock = it.arg[0];
+            break;
+         }
+      }
+      vs_trace_close(f);
+      if (child && q->parent != -2) {
+         snprintf(t->err, sizeof t->err, "%s: offset %zu: a forked child's trace that does "
+                  "not begin with PARENT", paths[i], 12 + hlen);
+         return -1;
+      }
+   }
+   for (unsigned i = 0; i < n; i++) {
+      struct tproc *q = &t->p[i];
+      for (unsigned j = 0; j < n; j++)
+         if (j != i && t->p[j].id == q->id) {
+            snprintf(t->err, sizeof t->err, "%s: the same trace (id %016" PRIx64 ") as %s",
+                     q->path, (uint64_t)q->id, t->p[j].path);
+            return -1;
+         }
+      /* an image of a pid that an image with an earlier clock had */
+      for (unsigned j = 0; j < n && q->parent == -1; j++)
+         if (j != i && t->p[j].pid == q->pid &&
+             (t->p[j].first_clock < q->first_clock ||
+              (t->p[j].first_clock == q->first_clock && j < i)))
+            q->exec_image = true;
+      if (q->parent != -2)
+         continue;
+      for (unsigned j = 0; j < n; j++)
+         if (t->p[j].id == q->parent_id)
+            q->parent = (int)j;
+      if (q->parent < 0) {
+         snprintf(t->err, sizeof t->err, "%s: its parent's trace (pid %d, id %016" PRIx64
+                  ") is not among the traces given: --tree needs every trace of the tree",
+                  q->path, q->ppid, (uint64_t)q->parent_id);
+         return -1;
+      }
+   }
+   return 0;
+}
+
+static void reset(struct tree *t)
+{
+   for (unsigned i = 0; i < t->n; i++) {
+      struct tproc *q = &t->p[i];
+      finish(q, T_WAITING);
+      memset(q->faults, 0, sizeof q->faults);
+      q->refs = q->oom_faults = 0;
+      q->order = 0;
+      q->cur = q->last_clock = 0;
+      q->has_clock = false;
+      q->adj = 0;
+   }
+   if (t->s)
+      vt_sim_destroy(t->s);
+   t->s = NULL;
+   if (t->frames.e)
+      vt_hash_destroy(&t->frames);
+   t->frames.e = NULL;
+   for (unsigned k = 0; k < t->nr_kills; k++) {
+      free(t->kills[k].faults);
+      free(t->kills[k].refs);
+   }
+   free(t->kills);
+   t->kills = NULL;
+   for (unsigned i = 0; i < t->nr_opened; i++)
+      vs_trace_close(t->opened[i]);
+   free(t->opened);
+   t->opened = NULL;
+   t->nr_opened = 0;
+   t->nr_kills = 0;
+   t->begun = 0;
+   t->now = 0;
+   t->no_victim = false;
+}
+
+int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
+                 const char *csv, const char *json, bool quiet)
+{
+   struct tree t;
+   memset(&t, 0, sizeof t);
+   t.cfg = cfg;
+   if (load(&t, paths, n))
+      vs_die("%s", t.err);
+   struct vs_ofile oc = { 0 }, oj = { 0 };
+   char err[1024];
+   if (csv && vs_out_open(&oc, csv, false, err, sizeof err))
+      vs_die("%s", err);
+   if (json && vs_out_open(&oj, json, false, err, sizeof err))
+      vs_die("%s", err);
+   if (csv)
+      fprintf(oc.f, "policy,pages,pid,ppid,faults,major,minor,evictions,references,end,"
+                    "killed_at\n");
+   if (json) {
+      fprintf(oj.f, "{\"format\": \"vmtrace-sim-tree\", \"version\": 1,\n"
+                    " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"0.1.0\"},\n"
+                    " \"simulations\": [\n");
+   }
+   bool first = true;
+   bool to_stdout = (csv && !strcmp(csv, "-")) || (json && !strcmp(json, "-"));
+   for (unsigned pi = 0; pi < cfg->nr_policies; pi++) {
+      int k = 0;
+      while (vt_policies[k] != cfg->policies[pi])
+         k++;
+      for (unsigned si = 0; si < cfg->nr_sizes; si++) {
+         t.policy = cfg->policies[pi];
+         t.params = &cfg->params[k];
+         t.pages = cfg->sizes[si];
+         if (run_tree(&t)) {
+            if (csv)
+               vs_out_abort(&oc);
+            if (json)
+               vs_out_abort(&oj);
+            vs_die("%s", t.err);
+         }
+         if (!quiet && !to_stdout)
+            print_tree(stdout, &t);
+         if (csv)
+            csv_rows(oc.f, &t);
+         if (json)
+            json_tree(oj.f, &t, first);
+         first = false;
+         reset(&t);
+      }
+   }
+   if (json)
+      fprintf(oj.f, "\n ]}\n");
+   if (csv && vs_out_close(&oc, err, sizeof err))
+      vs_die("%s", err);
+   if (json && vs_out_close(&oj, err, sizeof err))
+      vs_die("%s", err);
+   if (fflush(stdout) || ferror(stdout))
+      vs_die("standard output: write error");
+   free(t.p);
+   return 0;
+}
