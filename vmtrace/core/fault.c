@@ -413,6 +413,12 @@ static unsigned bad_access(struct vt_mm *mm, struct vt_vma *v, vt_addr addr,
 unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                       bool user_ref)
 {
+   return vt_access_at(mm, addr, acc, user_ref, NULL);
+}
+
+unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                      bool user_ref, struct vt_filter_where *where)
+{
    if (addr >> 47)
       return bad_access(mm, NULL, addr, acc, VT_INV_UNMAPPED);
    struct vt_vma *v = vt_find_vma_fault(mm, addr);
@@ -461,6 +467,10 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       res |= VT_RES_CACHE_READ;
       if ((pte & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
          res |= VT_RES_CACHE_WRITE;
+   }
+   if (where) {
+      where->ptep = ptep;
+      where->m = m;
    }
    if (vt_mm_sims_on(mm))
       vt_mm_sims_ref(mm, v, addr, pte, acc, cls, false, &res);

@@ -9,9 +9,16 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    f->mm = mm;
    f->on = on;
    mm->filter = f;
+   f->where = vt_alloc(3 * VT_FILTER_ENTRIES * sizeof *f->where);
    for (int t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
+}
+
+void vt_filter_destroy(struct vt_filter *f)
+{
+   vt_free(f->where);
+   f->where = NULL;
 }
 
 void vt_filter_start(struct vt_filter *f)
@@ -25,7 +32,7 @@ static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
    if (f->hit_count[t][i]) {
       vt_u64 n = f->hit_count[t][i];
       f->hit_count[t][i] = 0;
-      vt_mm_sims_note_hits(f->mm, f->tag[t][i], n, f->hit_stamp[t][i] >> VT_STAMP_SHIFT,
+      vt_mm_sims_note_hits(f->mm, f->tag[t][i] & VT_PAGE_MASK, n, f->hit_stamp[t][i] >> VT_STAMP_SHIFT,
                            f->hit_stamp[t][i]);
    }
 }
@@ -70,11 +77,55 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
       unsigned i = (unsigned)(p & (VT_FILTER_ENTRIES - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
       for (unsigned t = 0; t < 3; t++)
-         if (f->tag[t][i] == tag) {
+         if ((f->tag[t][i] & VT_PAGE_MASK) == tag) {
             slot_deliver(f, t, i);
             f->tag[t][i] = VT_FILTER_EMPTY;
          }
    }
+}
+
+/* The marks wrap after VT_FILTER_MARKS epochs: then every entry is
+   emptied, so none of an earlier round can look current. */
+void vt_filter_epoch(struct vt_filter *f)
+{
+   if (++f->mark < VT_FILTER_MARKS)
+      return;
+   vt_filter_flush(f);
+   f->mark = 0;
+}
+
+/* A reference to the page that slot i of its kind holds under an earlier
+   epoch's mark, without simulations (nor a pool's): the entry's rights still hold
+   (invalidation empties entries of any mark), so vt_access would take no
+   fault and change no PTE bit: what it does is only the working set's and
+   the heatmap's count for the new epoch, here without the walk.  The
+   entries it refills say no more than their rights: a data reference
+   refills the read entry, and the write entry if it still holds the page
+   (the write's rights imply the read's: vt_access lets a write's page be
+   cached for reads). */
+static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
+                      enum vt_access acc)
+{
+   const struct vt_filter_where *w = &f->where[acc * VT_FILTER_ENTRIES + i];
+   if (f->mm->ws)
+      vt_wset_ref(f->mm, w->m, page_addr, w->ptep, acc);
+   f->tag[acc][i] = page_addr | f->mark;
+   if (acc == VT_ACC_EXEC)
+      return;
+   vt_u64 *other = &f->tag[acc == VT_ACC_READ ? VT_ACC_WRITE : VT_ACC_READ][i];
+   if (acc == VT_ACC_WRITE) {
+      f->where[VT_ACC_READ * VT_FILTER_ENTRIES + i] = *w;
+      *other = page_addr | f->mark;
+   } else if (*other != VT_FILTER_EMPTY && (*other & VT_PAGE_MASK) == page_addr) {
+      *other = page_addr | f->mark;
+   }
+}
+
+static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
+                        vt_addr page_addr, const struct vt_filter_where *w)
+{
+   f->tag[t][i] = page_addr | f->mark;
+   f->where[t * VT_FILTER_ENTRIES + i] = *w;
 }
 
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
@@ -86,16 +137,23 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
    if (f->count_hits)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
-   unsigned res = vt_access(f->mm, page_addr, acc);
+   vt_u64 held = f->tag[acc][i];
+   if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
+       !vt_mm_sims_on(f->mm)) {
+      epoch_ref(f, i, page_addr, acc);
+      return;
+   }
+   struct vt_filter_where w;
+   unsigned res = vt_access_at(f->mm, page_addr, acc, true, &w);
    if (!f->on)
       return;
    if (acc == VT_ACC_EXEC) {
       if (res & VT_RES_CACHE_READ)
-         f->tag[VT_ACC_EXEC][i] = page_addr;
+         fill(f, VT_ACC_EXEC, i, page_addr, &w);
       return;
    }
    if (res & VT_RES_CACHE_READ)
-      f->tag[VT_ACC_READ][i] = page_addr;
+      fill(f, VT_ACC_READ, i, page_addr, &w);
    if (res & VT_RES_CACHE_WRITE)
-      f->tag[VT_ACC_WRITE][i] = page_addr;
+      fill(f, VT_ACC_WRITE, i, page_addr, &w);
 }

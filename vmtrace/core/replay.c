@@ -453,6 +453,7 @@ void vt_replay_close(struct vt_replay *rp)
 {
    if (rp->made) {
       rp->mm->replay = NULL;
+      vt_filter_destroy(&rp->filter);
       vt_mm_destroy(rp->mm);
    }
    for (uint32_t i = 0; i < rp->nr_names; i++)

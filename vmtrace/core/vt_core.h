@@ -335,6 +335,7 @@ struct vt_wset {
       companion words, ep (from 1, renumbered at cfg.epoch_limit). */
    vt_u64   epoch_abs;
    uint32_t ep;
+   uint32_t ep_slot;         /* ep % nr_ring: the open epoch's ring slot */
    /* The working set: ring_*[e % nr_ring] counts the pages whose last
       code / data reference is in epoch e, for the last nr_ring epochs;
       sum_*[i] the pages whose last reference is in the last win[i]
@@ -351,6 +352,7 @@ struct vt_wset {
    struct vt_hash row_hash;
    unsigned chunk_shift;     /* pages per chunk = 1 << chunk_shift */
    vt_u64   col_epochs;      /* epochs per column */
+   uint32_t heat_col;        /* the open column, epoch_abs / col_epochs */
    /* the simulations' figures (mm->sims[i]), as many as have been seen */
    struct vt_sim_series *sims;
    uint32_t nr_sims;
@@ -569,7 +571,7 @@ void vt_release_frames(struct vt_mm *mm);
    clock passes vt_wset_next(mm), and then, when it passes
    vt_wset_next_epoch(mm), begins a new epoch with vt_wset_epoch; after
    either it must make the first reference to each page reach vt_access
-   again (flush its filter).  A regular sample closes an epoch too: the
+   again, or at least vt_wset_ref (vt_filter_epoch).  A regular sample closes an epoch too: the
    interval is a multiple of the epoch. */
 void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
 vt_u64 vt_wset_next(const struct vt_mm *mm);
@@ -615,20 +617,41 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    refilled or emptied, and before the page's identity may change, so the
    policies decide as if every reference had reached them.  The tool checks
    the tables inline in generated code; a host program (the replay) with
-   vt_filter_ref. */
+   vt_filter_ref.
+
+   Epochs of the working set (vt_wset_epoch): the first reference to each
+   page in an epoch must reach the simulator.  An entry holds the page
+   address ORed with the mark of the epoch it was filled in (below
+   VT_FILTER_MARKS, in the page offset's bits), and a reference hits only
+   an entry of the open epoch's mark (the inline check compares with
+   page | mark), so a new epoch (vt_filter_epoch) changes the mark instead
+   of emptying the tables.  A miss on an entry of an earlier mark is a
+   reference that can change nothing but the working set and the heatmap
+   (the entry's rights still hold: invalidation empties entries of any
+   mark), so without simulations it goes to them directly, with the PTE
+   and mapping kept beside the entry, instead of through vt_access. */
 #define VT_FILTER_ENTRIES 256u
 #define VT_FILTER_EMPTY   (~(vt_u64)0)
+#define VT_FILTER_MARKS   0xfffu   /* marks 0..0xffe: page | mark never
+                                      equals VT_FILTER_EMPTY */
 #define VT_STAMP_SHIFT    16
 #define VT_POS_MAX        0x3fffu
+struct vt_filter_where { vt_pte *ptep; struct vt_mapping *m; };
 struct vt_filter {
-   vt_u64 tag[3][VT_FILTER_ENTRIES];          /* by enum vt_access */
+   vt_u64 tag[3][VT_FILTER_ENTRIES];          /* by enum vt_access: page | mark */
    vt_u64 hit_stamp[3][VT_FILTER_ENTRIES];
    vt_u64 hit_count[3][VT_FILTER_ENTRIES];
+   struct vt_filter_where *where;   /* [3 * VT_FILTER_ENTRIES]: beside
+                                       each entry, its page's PTE and
+                                       mapping (allocated, so that the
+                                       tool's image keeps its size) */
+   vt_u64 mark;               /* the open epoch's, < VT_FILTER_MARKS */
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
    struct vt_mm *mm;
 };
 void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on);
+void vt_filter_destroy(struct vt_filter *f);
 /* Once the simulations are added: whether hits must be counted. */
 void vt_filter_start(struct vt_filter *f);
 /* Every slot's counted hits to the simulations. */
@@ -636,6 +659,9 @@ void vt_filter_deliver(struct vt_filter *f);
 /* Hits delivered, every entry emptied. */
 void vt_filter_flush(struct vt_filter *f);
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
+/* A working-set epoch begins (after vt_wset_epoch): no entry hits until
+   a reference refills it. */
+void vt_filter_epoch(struct vt_filter *f);
 /* A reference to the page at page_addr that the filter did not absorb:
    to vt_access (the clock set already), and the slot refilled if it may. */
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
@@ -645,7 +671,7 @@ static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
                                  enum vt_access acc, vt_u64 stamp)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
-   if (f->tag[acc][i] == page_addr) {
+   if (f->tag[acc][i] == (page_addr | f->mark)) {
       if (f->count_hits) {
          f->hit_stamp[acc][i] = stamp;
          f->hit_count[acc][i]++;

@@ -87,6 +87,13 @@ void     vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
 /* fault.c */
 unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                       bool user_ref);
+/* The same, and where the page is (for the filter, filter.c): its PTE and
+   mapping, filled in when the result lets a filter cache the page.  Both
+   stay valid as long as a filter entry for the page does: the PTE table
+   is freed, and the mapping folded, only after the page is unmapped, which
+   invalidates the entry. */
+unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
+                      bool user_ref, struct vt_filter_where *where);
 void     vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end);
 
 /* fork.c */

@@ -8,9 +8,10 @@
    full, neighbours merge and the interval doubles, so a run of any length
    keeps at most max_samples.  Epochs are fixed: cfg.epoch instructions (g),
    never merged.  The host begins every epoch with vt_wset_epoch and
-   flushes its filter, so the first reference to each page in every epoch
-   reaches vt_access: the working set and the heatmap count those, and so
-   neither depends on the sampling interval.
+   vt_filter_epoch, so the first reference to each page in every epoch
+   reaches vt_wset_ref (through vt_access, or from the filter directly:
+   filter.c): the working set and the heatmap count those, and so neither
+   depends on the sampling interval.
 
    The working set (Denning, "The working set model for program behavior",
    CACM 1968): each page's companion word (vt_pte_ext) holds the epoch of
@@ -100,6 +101,7 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
    w->ring_code = col(w->nr_ring);
    w->ring_data = col(w->nr_ring);
    w->ep = 1;
+   w->ep_slot = 1;
    w->col_epochs = 1;
    if (cfg->max_heat_rows) {
       w->rows = vt_alloc(cfg->max_heat_rows * sizeof *w->rows);
@@ -224,7 +226,7 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
          e->val = w->nr_rows++;
       }
    }
-   w->rows[e->val].counts[open_col(w)]++;
+   w->rows[e->val].counts[w->heat_col]++;
 }
 
 /* The columns are full: neighbours merge, a column holds twice the epochs. */
@@ -247,9 +249,10 @@ static void heat_merge(struct vt_wset *w)
 static void ws_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
 {
    vt_u64 age = last ? w->ep - last : ~(vt_u64)0;
-   if (age < w->nr_ring)
-      ring[last % w->nr_ring]--;
-   ring[w->ep % w->nr_ring]++;
+   uint32_t now = w->ep_slot;
+   if (age < w->nr_ring)        /* last's slot: last % nr_ring, no division */
+      ring[now >= age ? now - age : now + w->nr_ring - age]--;
+   ring[now]++;
    for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
       if (age >= w->win[i])
          sum[i]++;
@@ -329,6 +332,7 @@ static void renumber(struct vt_mm *mm)
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
       vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, renumber_ext, &r);
    w->ep -= (uint32_t)r.shift;
+   w->ep_slot = w->ep % w->nr_ring;
 }
 
 /* One epoch begins: the one that left each window is subtracted, and the
@@ -363,8 +367,10 @@ void vt_wset_epoch(struct vt_mm *mm, vt_u64 now)
    w->epoch_abs = target;
    if (w->ep >= w->cfg.epoch_limit)
       renumber(mm);
+   w->ep_slot = w->ep % w->nr_ring;
    while (open_col(w) >= w->cfg.max_heat_cols)
       heat_merge(w);
+   w->heat_col = open_col(w);
 }
 
 /* ---- samples ---------------------------------------------------------- */
@@ -496,6 +502,7 @@ void vt_wset_child(struct vt_mm *mm)
    vt_memset(w->sum_data, 0, sizeof w->sum_data);
    w->epoch_abs = 0;
    w->ep = 1;
+   w->ep_slot = 1;
    for (uint32_t r = 0; r < w->nr_rows; r++)
       vt_free(w->rows[r].counts);
    w->nr_rows = 0;
@@ -505,6 +512,7 @@ void vt_wset_child(struct vt_mm *mm)
    }
    w->chunk_shift = 0;
    w->col_epochs = 1;
+   w->heat_col = 0;
    w->nr = 0;
    w->interval = w->cfg.interval;
    vt_memset(&w->last, 0, sizeof w->last);

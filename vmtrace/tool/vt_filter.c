@@ -4,9 +4,11 @@
    clock and passes the reference on (vt_filter_miss); the kernel's accesses
    inside system calls come through vt_access_range.
 
-   What an instrumented access costs: a shift, a mask, a load and a compare
-   inline (plus, with LRU/LFU/ARC simulated, two guarded stores: the hit's
-   stamp and count); a miss costs a helper call and the core's walk.
+   What an instrumented access costs: a shift, a mask, a load, an or (the
+   epoch's mark, with --timeline) and a compare inline (plus, with
+   LRU/LFU/ARC simulated, two guarded stores: the hit's stamp and count); a
+   miss costs a helper call and the core's walk, or without --ram, when the
+   entry only has an older epoch's mark, the working set's count.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_tooliface.h"

@@ -27,6 +27,8 @@ struct ictx {
                                 were last updated, or NULL */
    Int    merged_store;      /* the statement whose write a load of the same
                                 instruction already checked, or -1 */
+   IRExpr *mark;             /* the filter's epoch mark, loaded at the
+                                superblock's entry, or NULL (always 0) */
 };
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
@@ -98,6 +100,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage = bin(c, Iop_And64, last,
                              IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
+      if (c->mark)
+         lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
@@ -282,11 +286,17 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1 };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
    add_sample_check(&c);
+   /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
+      so once here, after it, holds for the whole superblock. */
+   if (vt_clo.fast_path && vt_clo.timeline)
+      c.mark = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
+                                      IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_flt.mark))),
+                      Ity_I64);
    if (vt_recording) {
       /* room for this superblock's records, else the buffer to the writer */
       IRExpr *p = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,

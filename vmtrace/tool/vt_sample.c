@@ -12,8 +12,9 @@
 #include "vt_tool.h"
 
 /* The next clock at which vt_sample_tick must run.  After a new epoch
-   the filter is flushed, so each page's first reference in it reaches the
-   simulator (the working set and the heatmap count exactly those). */
+   the filter's entries are of an older mark (vt_filter_epoch), so each
+   page's first reference in it reaches the simulator (the working set and
+   the heatmap count exactly those). */
 ULong vt_next_sample = ~0ULL;
 
 static ULong next_wset_sample(void)
@@ -70,7 +71,7 @@ void vt_sample_tick(void)
    }
    vt_sample_init();
    if (flush)
-      vt_filter_flush(&vt_flt);
+      vt_filter_epoch(&vt_flt);
 }
 
 /* Closes the open sample unless one closed at this very instruction. */
