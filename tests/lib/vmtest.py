@@ -979,6 +979,10 @@ class Harness:
         unit/run."""
         cmd = " ".join(shlex.quote(a) for a in argv)
         out_f = tempfile.TemporaryFile()
+        # A suite is many runs (trace/run replays dozens of traces, golden/run
+        # runs 180 cases): the per-run limit times the suites' own worst
+        # case, so that a loaded machine fails no suite that is not stuck.
+        limit = self.timeout * SUITE_RUNS
         t0 = time.monotonic()
         try:
             p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out_f,
@@ -991,7 +995,7 @@ class Harness:
         timed_out = False
         try:
             while p.poll() is None:
-                if self.aborted or time.monotonic() - t0 > self.timeout:
+                if self.aborted or time.monotonic() - t0 > limit:
                     timed_out = not self.aborted
                     os.killpg(p.pid, signal.SIGKILL)
                     p.wait()
@@ -1016,7 +1020,7 @@ class Harness:
                 cases[-1][2].append(line.strip().lstrip("#").strip())
         rc = p.returncode
         if (timed_out or rc != 0) and all(c[1] for c in cases):
-            why = "timed out after %ds and was killed" % self.timeout if timed_out \
+            why = "timed out after %ds and was killed" % limit if timed_out \
                 else "exit %d" % rc if rc >= 0 else "killed by signal %d" % -rc
             tail = text.rstrip("\n").split("\n")[-12:]
             cases.append([prefix + "/run", False, ["%s: %s" % (cmd, why)] +
@@ -1052,6 +1056,10 @@ class Case:
         self.name = name
         self.runs = runs
         self.check = check
+
+
+# How many single runs' time limits a whole suite gets.
+SUITE_RUNS = 5
 
 
 class Suite:

@@ -239,6 +239,41 @@ int main(int argc, char **argv)
          sum += (unsigned char)f[i * PAGE];   /* FAULT-FILE */
       oracle_end("main");
       printf("sum %lu\n", sum);
+   } else if (strcmp(mode, "thp-file") == 0 && argc > 3) {
+      /* a whole program on large pages: n pages of anonymous memory given
+         MADV_HUGEPAGE, written; then a file of n pages, written in 1 MiB
+         write()s, dropped from the page cache and read through a mapping
+         (readahead brings it back in large folios); both 2 MiB-aligned */
+      const size_t huge = (size_t)2 << 20, chunk = (size_t)1 << 20;
+      const char *path = argv[3];
+      char *mem = mmap(NULL, n * PAGE + huge, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      char *buf = malloc(chunk);
+      unsigned long sum = 0;
+      int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+      if (mem == MAP_FAILED || !buf || fd < 0) {
+         perror(path);
+         return 2;
+      }
+      mem = (char *)(((uintptr_t)mem + huge - 1) & ~(uintptr_t)(huge - 1));
+      madvise(mem, n * PAGE, MADV_HUGEPAGE);
+      for (size_t i = 0; i < n; i++)
+         mem[i * PAGE] = 1;
+      memset(buf, 'f', chunk);
+      for (size_t done = 0; done < n * PAGE; done += chunk)
+         if (write(fd, buf, chunk) != (ssize_t)chunk)
+            return 2;
+      fdatasync(fd);
+      posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      char *hole = mmap(NULL, n * PAGE + huge, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      char *at = (char *)(((uintptr_t)hole + huge - 1) & ~(uintptr_t)(huge - 1));
+      volatile char *f = mmap(at, n * PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+      if (hole == MAP_FAILED || f == MAP_FAILED)
+         return 2;
+      for (size_t i = 0; i < n; i++)
+         sum += (unsigned char)f[i * PAGE];
+      printf("sum %lu\n", sum);
+      unlink(path);
    } else if (strcmp(mode, "brk") == 0) {
       /* the heap grown by brk; n pages written */
       volatile char *p = sbrk((intptr_t)(n * PAGE));

@@ -18,7 +18,7 @@ from .scenario import SCENARIOS  # noqa: E402
 
 FAMILIES = ["anon", "file", "aspace", "edges", "threads", "signals", "syscalls", "populate",
             "collect", "stack", "labels", "shm", "exec", "fork", "thp", "torture",
-            "options", "programs"]
+            "options", "programs", "folio"]
 for _family in FAMILIES:
     importlib.import_module("." + _family, __name__)
 

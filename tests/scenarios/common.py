@@ -212,7 +212,8 @@ def native_check(sc):
             if got is None:
                 errs.append("phase %r: no ORACLE line (expected minflt=%d majflt=%d)"
                             % (ph, want[0], want[1]))
-            elif got != want:
+            elif got != want and not (got[1] == want[1] and
+                                      want[0] <= got[0] <= want[0] + sc.native_slack):
                 errs.append("phase %r: the kernel counted minflt=%d majflt=%d, "
                             "expected minflt=%d majflt=%d (%s)"
                             % (ph, got[0], got[1], want[0], want[1],

@@ -44,6 +44,11 @@ class Scenario:
                  process (or to its whole group): Valgrind's own vgdb FIFOs
                  of that process then stay in TMPDIR (tolerated), and it
                  writes no output file unless it sent the signal itself
+    native_slack  how many more minor faults than expected the kernel may
+                 count in a phase (never fewer; majors exact): a fault that
+                 comes while readahead's I/O is still in flight finds those
+                 folios not uptodate, and fault-around maps fewer pages
+                 (under load, a few in a 64 MiB file read)
     no_output    a regular expression the log must match when the run
                  writes no output file at all (the log says why); the
                  fast-path yes==no comparison then compares the exits
@@ -53,7 +58,7 @@ class Scenario:
                  native_phases=None, facts=None, exit=("exit", 0), checks=(),
                  vm_client_args=None, extra_runs=None, label_totals=True,
                  varying_time=None, native_expects=None, revisits=(), procs=None,
-                 tree=None, needs=(), killed=None, no_output=None):
+                 tree=None, needs=(), killed=None, no_output=None, native_slack=0):
         self.name = name
         self.client = client
         self.args = tuple(args)
@@ -68,6 +73,7 @@ class Scenario:
         self.needs = tuple(needs)
         self.killed = killed
         self.no_output = no_output
+        self.native_slack = native_slack
         for ex in self.expects:
             if (ex.proc is None) != (self.procs is None) or \
                     (ex.proc is not None and ex.proc not in self.procs):

@@ -34,9 +34,26 @@ static vt_pte file_read_pte(const struct vt_vma *v)
    return pte;
 }
 
-/* do_fault_around: map the cached pages of the fault_around_pages-sized,
-   equally aligned window around addr, clamped to the VMA and to the PTE
-   table, that are not mapped yet. */
+/* Whether the folio of nr pages from file page first lies wholly inside
+   VMA v and inside the PTE table at table_base: filemap_map_pages then
+   maps all of it, even beyond the fault-around window (Linux 6.18). */
+static bool folio_fits(const struct vt_vma *v, vt_addr table_base, vt_u64 first, vt_u64 nr)
+{
+   if (first < v->vm_pgoff)
+      return false;
+   vt_addr a = v->vm_start + ((first - v->vm_pgoff) << VT_PAGE_SHIFT);
+   vt_addr e = a + (nr << VT_PAGE_SHIFT);
+   vt_addr table_end = table_base + ((vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT);
+   return a >= table_base && e <= table_end && a >= v->vm_start && e <= v->vm_end;
+}
+
+/* do_fault_around -> filemap_map_pages: map the cached pages of the
+   fault_around_pages-sized, equally aligned window around addr, clamped
+   to the VMA and to the PTE table, that are not mapped yet.  A large folio
+   the window reaches is mapped whole when it fits in the VMA and the PTE
+   table (else only its pages in the window); a folio marked PG_readahead
+   is left for its own fault, which goes on with readahead
+   (next_uptodate_folio). */
 static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
                             struct vt_mapping *m, vt_addr addr, vt_pte *ptep)
 {
@@ -55,20 +72,42 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       to = pte_off + vma_pages - vma_off;
    vt_pte *table = ptep - pte_off;
    vt_addr table_base = addr & ~(((vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT) - 1);
+   struct vt_file *f = v->vm_file;
+   /* the folios at the window's two ends may reach beyond it (only a
+      cold file has large folios) */
+   vt_u64 win_from = from, win_to = to, first, fnr;
+   bool marked;
+   if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+                                                               (from << VT_PAGE_SHIFT)),
+                                  &first, &fnr, &marked) &&
+       fnr > 1 && folio_fits(v, table_base, first, fnr))
+      from = pte_off - (vt_linear_page_index(v, addr) - first);
+   if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+                                                               ((to - 1) << VT_PAGE_SHIFT)),
+                                  &first, &fnr, &marked) &&
+       fnr > 1 && folio_fits(v, table_base, first, fnr))
+      to = pte_off + (first + fnr - vt_linear_page_index(v, addr));
    vt_pte fresh = file_read_pte(v);
+   vt_u64 mapped = 0;
    for (vt_u64 i = from; i < to; i++) {
       vt_pte pte = table[i];
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
-      if (!vt_pcache_has(mm, v->vm_file, vt_linear_page_index(v, a)))
-         continue;             /* not in the page cache, or beyond EOF */
+      vt_u64 pgoff = vt_linear_page_index(v, a);
+      if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
+         continue;             /* not in the page cache, beyond EOF, or readahead's mark */
+      if ((i < win_from || i >= win_to) && !folio_fits(v, table_base, first, fnr))
+         continue;
       table[i] = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
-      vt_file_mapped(v->vm_file, vt_linear_page_index(v, a), 1);
+      vt_file_mapped(f, pgoff, 1);
+      mapped++;
       if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
          vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
    }
+   if (f->cold)
+      vt_pcache_mapped(f, mapped);
 }
 
 static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
@@ -115,19 +154,15 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
 
 /* __do_fault's part: find the file page in the page cache.  A regular
    file's page not there is read from the file: a major fault
-   (filemap_fault), with read-around of readahead_pages centred on it
-   (do_sync_mmap_readahead).  Shared memory's page comes into existence. */
-static bool file_page_major(struct vt_mm *mm, struct vt_file *f, vt_u64 pgoff)
+   (filemap_fault), with readahead (pcache.c).  Shared memory's page comes
+   into existence. */
+static bool file_page_major(struct vt_vma *v, vt_u64 pgoff)
 {
-   bool major = !f->shmem && !vt_pcache_has(mm, f, pgoff);
-   if (major) {
-      vt_u64 ra = mm->cfg.readahead_pages ? mm->cfg.readahead_pages : 1;
-      vt_u64 start = pgoff > ra / 2 ? pgoff - ra / 2 : 0;
-      for (vt_u64 p = start; p < start + ra && p < f->size_pages; p++)
-         vt_pcache_add(f, p);
-   }
+   struct vt_file *f = v->vm_file;
+   if (f->cold)
+      return vt_pcache_fault(f, v, pgoff);
    vt_pcache_add(f, pgoff);
-   return major;
+   return false;
 }
 
 /* do_read_fault: map the page (and, first, the cached pages around it). */
@@ -356,7 +391,7 @@ static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
                  VT_PTE_ACCESSED | lock;
    if (!v->vm_file)
       return do_anonymous_page(mm, v, m, addr, ptep, keep, acc);
-   bool major = file_page_major(mm, v->vm_file, vt_linear_page_index(v, addr));
+   bool major = file_page_major(v, vt_linear_page_index(v, addr));
    if (acc != VT_ACC_WRITE)
       return do_read_fault(mm, v, m, addr, ptep, *ptep & VT_PTE_TOUCHED, major);
    if (!(v->vm_flags & VT_VM_SHARED))

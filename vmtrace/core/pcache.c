@@ -1,9 +1,24 @@
-/* pcache.c: which pages of a file are in the page cache.  Regular files are
-   taken as fully cached (a warm cache) and need no record; shared memory
-   (tmpfs, shared anonymous, SysV) has pages only once something faulted
-   them in, and fault-around maps only pages that exist.
+/* pcache.c: which pages of a file are in the page cache, in which folios,
+   and how they got there: readahead (mm/readahead.c) and the mmap fault's
+   read-around (mm/filemap.c, do_sync_mmap_readahead and
+   do_async_mmap_readahead).  Regular files are taken as fully cached in
+   order-0 folios (a warm cache, as a file written a page at a time is) and
+   need no record; a file under --page-cache=cold has the pages readahead
+   brought in, in the folios it allocated; shared memory (tmpfs, shared
+   anonymous, SysV) has order-0 pages only once something faulted them in,
+   and fault-around maps only pages that exist.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+
+/* A cached page's hash entry (f->cache): val is its folio's order (the
+   folio is the naturally aligned 2^order pages around it, as the kernel's
+   page-cache folios are), aux has PG_readahead on the folio's first page. */
+#define PG_READAHEAD 1u
+/* MAX_PAGECACHE_ORDER on x86-64: the PMD's. */
+#define MAX_PAGECACHE_ORDER VT_PMD_ORDER
+/* MMAP_LOTSAMISS: after this many more misses than hits, mmap faults stop
+   reading around. */
+#define MMAP_LOTSAMISS 100
 
 static bool local_has(const struct vt_file *f, vt_u64 pgoff)
 {
@@ -26,6 +41,20 @@ bool vt_pcache_has(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff)
    return false;
 }
 
+/* filemap_add_folio: 2^order pages at index (aligned to it), none of them
+   cached yet; the first marked PG_readahead if readahead is to go on when
+   it is read. */
+static void add_folio(struct vt_file *f, vt_u64 index, unsigned order, bool mark)
+{
+   if (!f->cache.e)
+      vt_hash_init(&f->cache, 32);
+   for (vt_u64 i = 0; i < (vt_u64)1 << order; i++) {
+      struct vt_hash_ent *e = vt_hash_put(&f->cache, index + i, NULL);
+      e->val = order;
+      e->aux = i == 0 && mark ? PG_READAHEAD : 0;
+   }
+}
+
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff)
 {
    if (!f->shmem && !f->cold)
@@ -34,7 +63,270 @@ void vt_pcache_add(struct vt_file *f, vt_u64 pgoff)
       return;
    if (f->shmem && f->gid && vt_host->shmem_created)
       vt_host->shmem_created(vt_host_ctx, f->gid, pgoff);
-   if (!f->cache.e)
-      vt_hash_init(&f->cache, 32);
-   vt_hash_put(&f->cache, pgoff, NULL);
+   add_folio(f, pgoff, 0, false);
+}
+
+/* The folio that holds a cached page: its first page and size. */
+static void folio_of(const struct vt_file *f, vt_u64 pgoff, vt_u64 *first, vt_u64 *nr,
+                     bool *readahead)
+{
+   const struct vt_hash_ent *e = f->cache.e ? vt_hash_get(&f->cache, pgoff) : NULL;
+   unsigned order = e ? (unsigned)e->val : 0;
+   *first = pgoff & ~(((vt_u64)1 << order) - 1);
+   *nr = (vt_u64)1 << order;
+   const struct vt_hash_ent *head = order && e ? vt_hash_get(&f->cache, *first) : e;
+   *readahead = head && (head->aux & PG_READAHEAD);
+}
+
+bool vt_pcache_folio(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff,
+                     vt_u64 *first, vt_u64 *nr, bool *readahead)
+{
+   if (!vt_pcache_has(mm, f, pgoff))
+      return false;
+   folio_of(f, pgoff, first, nr, readahead);
+   return true;
+}
+
+/* ---- readahead (mm/readahead.c) -------------------------------------- */
+
+static unsigned ilog2(vt_u64 n)
+{
+   unsigned l = 0;
+   while (n >>= 1)
+      l++;
+   return l;
+}
+
+static unsigned lowest_bit(vt_u64 n)
+{
+   unsigned b = 0;
+   while (!(n & 1)) {
+      n >>= 1;
+      b++;
+   }
+   return b;
+}
+
+/* page_cache_ra_unbounded: order-0 pages from index, nr_to_read of them
+   (cached ones skipped), the one lookahead_size before the end marked. */
+static void ra_unbounded(struct vt_file *f, vt_u64 index, vt_u64 nr_to_read,
+                         vt_u64 lookahead_size)
+{
+   for (vt_u64 i = 0; i < nr_to_read; i++)
+      if (!local_has(f, index + i))
+         add_folio(f, index + i, 0, lookahead_size && i == nr_to_read - lookahead_size);
+}
+
+/* do_page_cache_ra: the same, not beyond the end of the file. */
+static void do_page_cache_ra(struct vt_file *f, vt_u64 index, vt_u64 nr_to_read,
+                             vt_u64 lookahead_size)
+{
+   if (!f->size_pages || index >= f->size_pages)
+      return;
+   if (nr_to_read > f->size_pages - index)
+      nr_to_read = f->size_pages - index;
+   ra_unbounded(f, index, nr_to_read, lookahead_size);
+}
+
+static bool range_cached(const struct vt_file *f, vt_u64 index, vt_u64 n)
+{
+   for (vt_u64 i = 0; i < n; i++)
+      if (f->cache.e && vt_hash_get(&f->cache, index + i))
+         return true;
+   return false;
+}
+
+/* page_cache_ra_order: read the window ra->start, ra->size in folios of
+   ra->order (capped by MAX_PAGECACHE_ORDER and the window), smaller where
+   the index is not aligned to it or the folio would pass the end of the
+   window or the file; the folio holding ra->start + size - async_size is
+   marked.  A folio that would overlap cached pages stops it (-EEXIST);
+   order-0 readahead fills in what is left. */
+static void page_cache_ra_order(struct vt_file *f, struct vt_file_ra *ra)
+{
+   if (!f->size_pages || ra->start >= f->size_pages || !ra->size)
+      return;
+   vt_u64 index = ra->start, limit = f->size_pages - 1;
+   vt_u64 mark = ra->start + ra->size - ra->async_size;
+   if (limit > ra->start + ra->size - 1)
+      limit = ra->start + ra->size - 1;
+   unsigned new_order = ra->order;
+   if (new_order > MAX_PAGECACHE_ORDER)
+      new_order = MAX_PAGECACHE_ORDER;
+   if (new_order > ilog2(ra->size))
+      new_order = ilog2(ra->size);
+   ra->order = new_order;
+   while (index <= limit) {
+      unsigned order = new_order;
+      if (index & (((vt_u64)1 << order) - 1))
+         order = lowest_bit(index);
+      while (order > 0 && index + ((vt_u64)1 << order) - 1 > limit)
+         order--;
+      if (range_cached(f, index, (vt_u64)1 << order))
+         break;                                   /* ra_alloc_folio: -EEXIST */
+      vt_u64 nr = (vt_u64)1 << order;
+      add_folio(f, index, order, (mark & ~(nr - 1)) == index && ra->async_size);
+      index += nr;
+   }
+   if (index <= limit && ra->size > index - ra->start)
+      do_page_cache_ra(f, index, ra->size - (index - ra->start), ra->async_size);
+}
+
+/* get_init_ra_size: the first window of a sequential read of size pages. */
+static vt_u64 get_init_ra_size(vt_u64 size, vt_u64 max)
+{
+   vt_u64 n = 1;
+   while (n < size)
+      n <<= 1;
+   if (n <= max / 32)
+      return n * 4;
+   if (n <= max / 4)
+      return n * 2;
+   return max;
+}
+
+/* get_next_ra_size: the window grows fourfold while small, then doubles,
+   up to max. */
+static vt_u64 get_next_ra_size(vt_u64 cur, vt_u64 max)
+{
+   if (cur < max / 16)
+      return 4 * cur;
+   if (cur <= max / 2)
+      return 2 * cur;
+   return max;
+}
+
+/* page_cache_sync_ra, as an mmap fault of a VM_SEQ_READ VMA calls it
+   (req_count ra_pages, no read(2) history: prev_pos unset). */
+static void page_cache_sync_ra(struct vt_file *f, vt_u64 index, vt_u64 req_count)
+{
+   struct vt_file_ra *ra = &f->ra;
+   vt_u64 max_pages = ra->ra_pages;
+   if (index == 0) {
+      ra->start = index;
+      ra->size = get_init_ra_size(req_count, max_pages);
+      ra->async_size = ra->size > req_count ? ra->size - req_count : ra->size >> 1;
+   } else {
+      /* page_cache_prev_miss: how many pages before index are cached */
+      vt_u64 contig = 0;
+      while (contig < max_pages && contig < index && local_has(f, index - 1 - contig))
+         contig++;
+      if (contig <= req_count) {       /* a standalone, small random read */
+         do_page_cache_ra(f, index, req_count, 0);
+         return;
+      }
+      if (contig == index)              /* cached from the start of the file */
+         contig *= 2;
+      ra->start = index;
+      ra->size = contig + req_count < max_pages ? contig + req_count : max_pages;
+      ra->async_size = 1;
+   }
+   ra->order = 0;
+   page_cache_ra_order(f, ra);
+}
+
+/* page_cache_async_ra: a read reached the marked folio at index (nr
+   pages): the next window, larger, its folios two orders larger. */
+static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
+                                vt_u64 req_count)
+{
+   struct vt_file_ra *ra = &f->ra;
+   vt_u64 max_pages = ra->ra_pages;
+   if (!max_pages)
+      return;
+   vt_u64 expected = (ra->start + ra->size - ra->async_size) & ~(nr - 1);
+   if (index == expected) {
+      ra->start += ra->size;
+      vt_u64 next = get_next_ra_size(ra->size, max_pages);
+      if (next > ra->size)
+         ra->size = next;
+      ra->async_size = ra->size;
+   } else {
+      /* a marked folio without readahead state to match: the window
+         from the next page not cached */
+      vt_u64 start = index + 1;
+      while (start - index <= max_pages && local_has(f, start) && start < f->size_pages)
+         start++;
+      if (start - index > max_pages)
+         return;
+      ra->start = start;
+      ra->size = start - index + req_count;
+      ra->size = get_next_ra_size(ra->size, max_pages);
+   }
+   ra->order += 2;
+   unsigned align_order = ra->order < lowest_bit(max_pages) ? ra->order : lowest_bit(max_pages);
+   vt_u64 align = (vt_u64)1 << align_order;
+   vt_u64 end = ra->start + ra->size, aligned_end = end & ~(align - 1);
+   if (aligned_end > ra->start)
+      ra->size -= end - aligned_end;
+   ra->async_size = ra->size;
+   page_cache_ra_order(f, ra);
+}
+
+bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff)
+{
+   struct vt_file_ra *ra = &f->ra;
+   vt_u64 first, nr;
+   bool readahead;
+   if (!f->cold || pgoff >= f->size_pages)
+      return false;
+   if (local_has(f, pgoff)) {
+      folio_of(f, pgoff, &first, &nr, &readahead);
+      /* do_async_mmap_readahead */
+      if (ra->mmap_miss)
+         ra->mmap_miss--;
+      if (readahead && !(v->vm_flags & VT_VM_RAND_READ) && ra->ra_pages) {
+         vt_hash_get(&f->cache, first)->aux &= ~PG_READAHEAD;
+         page_cache_async_ra(f, first, nr, ra->ra_pages);
+      }
+      return false;
+   }
+   /* do_sync_mmap_readahead */
+   if (v->vm_flags & VT_VM_HUGEPAGE) {
+      /* two PMD-sized folios from the aligned index (one under
+         VM_RAND_READ), even with readahead off */
+      ra->start = pgoff & ~(vt_u64)((1u << VT_PMD_ORDER) - 1);
+      ra->size = (vt_u64)1 << VT_PMD_ORDER;
+      if (!(v->vm_flags & VT_VM_RAND_READ))
+         ra->size *= 2;
+      ra->async_size = (vt_u64)1 << VT_PMD_ORDER;
+      ra->order = VT_PMD_ORDER;
+      page_cache_ra_order(f, ra);
+   } else if ((v->vm_flags & (VT_VM_RAND_READ | VT_VM_EXEC)) == VT_VM_RAND_READ ||
+              !ra->ra_pages) {
+      /* no readahead */
+   } else if (v->vm_flags & VT_VM_SEQ_READ) {
+      page_cache_sync_ra(f, pgoff, ra->ra_pages);
+   } else {
+      if (ra->mmap_miss < MMAP_LOTSAMISS * 10)
+         ra->mmap_miss++;
+      if (ra->mmap_miss <= MMAP_LOTSAMISS) {
+         if (v->vm_flags & VT_VM_EXEC) {
+            /* executable: from the page on, not beyond the VMA, nothing
+               asynchronous (exec_folio_order is 0 on x86-64) */
+            vt_u64 vstart = v->vm_pgoff;
+            vt_u64 vend = vstart + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
+            ra->start = pgoff > vstart ? pgoff : vstart;
+            vt_u64 end = ra->start + ra->ra_pages;
+            ra->size = (end < vend ? end : vend) - ra->start;
+            ra->async_size = 0;
+         } else {
+            /* read-around, centred on the page */
+            ra->start = pgoff > ra->ra_pages / 2 ? pgoff - ra->ra_pages / 2 : 0;
+            ra->size = ra->ra_pages;
+            ra->async_size = ra->ra_pages / 4;
+         }
+         ra->order = 0;
+         page_cache_ra_order(f, ra);
+      }
+   }
+   /* filemap_fault reads the page itself if readahead did not */
+   if (!local_has(f, pgoff))
+      add_folio(f, pgoff, 0, false);
+   return true;
+}
+
+void vt_pcache_mapped(struct vt_file *f, vt_u64 nr)
+{
+   f->ra.mmap_miss = f->ra.mmap_miss > nr ? f->ra.mmap_miss - (unsigned)nr : 0;
 }

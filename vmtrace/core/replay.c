@@ -128,7 +128,8 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_MADVISE:
       if (!range_ok(a[0], a[1], true, false))
          return range;
-      return (a[2] | a[3]) & ~(vt_u64)(VT_VM_DONTCOPY | VT_VM_WIPEONFORK)
+      return (a[2] | a[3]) & ~(vt_u64)(VT_VM_DONTCOPY | VT_VM_WIPEONFORK |
+                                        VT_VM_SEQ_READ | VT_VM_RAND_READ)
                 ? CORRUPT("a madvise flag out of range") : NULL;
    case VT_TEV_MREMAP:
       if ((a[0] | a[2]) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||

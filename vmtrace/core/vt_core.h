@@ -185,6 +185,15 @@ vt_u64 vt_counts_major(const struct vt_counts *c);
 
 /* ---- files, mappings, VMAs ------------------------------------------ */
 
+/* file_ra_state: the readahead window of a file (one per file here: the
+   kernel's is per open file), pcache.c. */
+struct vt_file_ra {
+   vt_u64   start, size, async_size;
+   unsigned order;               /* of the folios the window was read in */
+   unsigned mmap_miss;           /* mmap faults that missed, less hits */
+   unsigned ra_pages;            /* the window's maximum (read_ahead_kb) */
+};
+
 struct vt_file {                 /* like struct file + its inode */
    vt_u64 dev, ino;
    vt_u64 size_pages;          /* pages of data (i_size rounded up) */
@@ -194,7 +203,8 @@ struct vt_file {                 /* like struct file + its inode */
    bool     cold;                /* a regular file under --page-cache=cold */
    bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
    struct vt_hash cache;         /* shmem, cold files: pages in the page
-                                    cache (pcache.c) */
+                                    cache and their folios (pcache.c) */
+   struct vt_file_ra ra;         /* cold files: readahead */
    vt_u64   gid;                 /* shmem: an id all processes of the run
                                     share (host ops shmem_new_gid), or 0 */
    uint32_t refs;
@@ -211,6 +221,8 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_SHARED    0x0008u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
+#define VT_VM_SEQ_READ  0x8000u   /* MADV_SEQUENTIAL */
+#define VT_VM_RAND_READ 0x40000u  /* MADV_RANDOM: no readahead */
 #define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
 #define VT_VM_DONTCOPY   0x20000u     /* MADV_DONTFORK: a forked child lacks it */
 #define VT_VM_WIPEONFORK 0x2000000u   /* MADV_WIPEONFORK: a forked child's is empty */

@@ -109,6 +109,16 @@ void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);
 /* pcache.c */
 bool vt_pcache_has(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff);
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff);
+/* The folio holding a cached page (false if the page is not cached): its
+   first page, its size and whether it is marked PG_readahead. */
+bool vt_pcache_folio(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff,
+                     vt_u64 *first, vt_u64 *nr, bool *readahead);
+/* filemap_fault's part for a cold file's page pgoff faulted through VMA v:
+   readahead (synchronous if the page is not cached, asynchronous if its
+   folio is marked); true if the page had to be read (a major fault). */
+bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff);
+/* filemap_map_pages mapped nr cached pages: so many fewer misses. */
+void vt_pcache_mapped(struct vt_file *f, vt_u64 nr);
 
 /* mm_sims.c */
 /* Does anything simulate limited memory for mm (its simulations, or a

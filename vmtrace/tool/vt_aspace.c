@@ -197,6 +197,9 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 }
 
 /* The advice vmtrace models (docs/manual.md lists every advice). */
+#define MADV_NORMAL          0
+#define MADV_RANDOM          1
+#define MADV_SEQUENTIAL      2
 #define MADV_DONTNEED        4
 #define MADV_HUGEPAGE        14
 #define MADV_NOHUGEPAGE      15
@@ -212,7 +215,9 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 #define MADV_KEEPONFORK      19
 
 /* MADV_DONTFORK / MADV_DOFORK and MADV_WIPEONFORK / MADV_KEEPONFORK: VMA
-   flags that say what a fork does with the range (vt_fork_child). */
+   flags that say what a fork does with the range (vt_fork_child);
+   MADV_NORMAL, MADV_RANDOM and MADV_SEQUENTIAL: what readahead does for a
+   cold file's faults (pcache.c). */
 static void fork_advice(UWord advice, vt_addr start, vt_addr len)
 {
    if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
@@ -221,6 +226,14 @@ static void fork_advice(UWord advice, vt_addr start, vt_addr len)
    else if (advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
       vt_madvise_flags(&vt_mm, start, len, advice == MADV_WIPEONFORK ? VT_VM_WIPEONFORK : 0,
                        advice == MADV_WIPEONFORK ? 0 : VT_VM_WIPEONFORK);
+   /* readahead hints (madvise_behavior's VM_RAND_READ / VM_SEQ_READ) */
+   else if (advice == MADV_NORMAL || advice == MADV_RANDOM || advice == MADV_SEQUENTIAL)
+      vt_madvise_flags(&vt_mm, start, len,
+                       advice == MADV_RANDOM ? VT_VM_RAND_READ
+                          : advice == MADV_SEQUENTIAL ? VT_VM_SEQ_READ : 0,
+                       advice == MADV_RANDOM ? VT_VM_SEQ_READ
+                          : advice == MADV_SEQUENTIAL ? VT_VM_RAND_READ
+                          : VT_VM_SEQ_READ | VT_VM_RAND_READ);
 }
 
 void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)

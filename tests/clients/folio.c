@@ -1,0 +1,80 @@
+/* folio: a file read through a private read-only mapping, one byte per
+   page in ascending order (phase "read", label "file"), after the client
+   has put the file's page cache in a known state.
+
+   folio MODE PAGES
+     cold     the file (written in 1 MiB write()s) is dropped from the page
+              cache (POSIX_FADV_DONTNEED after fsync): the reads fault it
+              in through readahead, in folios of growing order
+     random   the same, with MADV_RANDOM on the mapping: no readahead
+     huge     the same, with MADV_HUGEPAGE on the mapping: PMD-sized folios
+     pages    the file written a page at a time and left cached: order-0
+              folios, as vmtrace's warm page cache assumes
+
+   The mapping starts at a 2 MiB-aligned address at file offset 0, so
+   every folio (naturally aligned in the file) is aligned in memory.
+   Natively the client checks with mincore that a dropped file has no page
+   cached before the read (FACT cached-before). */
+#include "vmtest.h"
+
+#define MiB ((size_t)1 << 20)
+
+int main(int argc, char **argv)
+{
+   vmt_init();
+   if (argc != 3)
+      vmt_die("usage: folio cold|random|huge|pages PAGES");
+   const char *mode = argv[1];
+   size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
+   int cold = strcmp(mode, "pages") != 0;
+   if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
+                   cold))
+      vmt_die("bad mode %s or size %s", mode, argv[2]);
+   int fd;
+   if (!cold) {
+      fd = vmt_cached_file("vmtest-folio.dat", len);
+   } else {
+      const char *dir = getenv("TMPDIR");
+      char path[4096];
+      snprintf(path, sizeof path, "%s/vmtest-folio.dat", dir && *dir ? dir : "/tmp");
+      fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+      if (fd < 0)
+         vmt_die("open %s", path);
+      char *buf = malloc(MiB);
+      if (!buf)
+         vmt_die("malloc");
+      memset(buf, 'f', MiB);
+      for (size_t done = 0; done < len;) {
+         size_t n = len - done < MiB ? len - done : MiB;
+         if (write(fd, buf, n) != (ssize_t)n)
+            vmt_die("write %s", path);
+         done += n;
+      }
+      free(buf);
+      if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+         vmt_die("fsync/fadvise %s", path);
+      unlink(path);
+   }
+   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(p, len, "file");
+   if (strcmp(mode, "random") == 0 && madvise(p, len, MADV_RANDOM) != 0)
+      vmt_die("madvise MADV_RANDOM");
+   if (strcmp(mode, "huge") == 0 && madvise(p, len, MADV_HUGEPAGE) != 0)
+      vmt_die("madvise MADV_HUGEPAGE");
+   if (!vmt_under_valgrind() && cold) {
+      unsigned char *vec = malloc(npages);
+      if (!vec || mincore(p, len, vec) != 0)
+         vmt_die("mincore");
+      long cached = 0;
+      for (size_t i = 0; i < npages; i++)
+         cached += vec[i] & 1;
+      free(vec);
+      vmt_fact("cached-before", cached);
+   }
+   vmt_begin("read");
+   vmt_read_pages(p, npages);
+   vmt_end();
+   munmap(p, len);
+   close(fd);
+   return 0;
+}
