@@ -27,10 +27,25 @@ function frameName(frame, byLine) {
   return fn;
 }
 
+// The faults the file counts of class `cls` (all classes if falsy: every
+// fault and the invalid accesses, as fault_sites has them): the icicle's
+// whole; null if the file has no totals.
+function classTotal(d, cls) {
+  var f = d && d.totals && d.totals.faults;
+  if (!f) return null;
+  var v = cls ? f[cls] : f.total + (f.invalid || 0);
+  return typeof v === 'number' && isFinite(v) ? v : null;
+}
+
+var OTHER = 'other sites (not recorded)';
+
 // The tree of sites of class `cls` (all classes if falsy): {name, value,
 // self, children: [...]} with children sorted by value (most first), then
-// name. The root is every fault of those sites.
-function build(sites, cls, byLine) {
+// name. The root is every fault of those sites; with `total` (classTotal),
+// every fault of the run: the faults at the sites the file does not list
+// (it keeps the most frequent 100 per class) are one more child of the
+// root, OTHER, so that the picture's whole is the run's.
+function build(sites, cls, byLine, total) {
   var root = { name: 'all faults', value: 0, self: 0, children: [], byName: {} };
   (sites || []).forEach(function (s) {
     if (cls && s['class'] !== cls) return;
@@ -49,6 +64,11 @@ function build(sites, cls, byLine) {
     }
     node.self += s.count;
   });
+  if (typeof total === 'number' && total > root.value) {
+    var rest = total - root.value;
+    root.children.push({ name: OTHER, value: rest, self: rest, children: [], byName: {} });
+    root.value = total;
+  }
   (function tidy(n) {
     delete n.byName;
     n.children.sort(function (a, b) {
@@ -66,7 +86,7 @@ function depth(n) {
 // A frame's colour: warm for code with source lines, yellow for a named
 // function without them, grey for an unknown one.
 function colorOf(name) {
-  if (/^\?\?\?/.test(name)) return '#c8c8c8';
+  if (/^\?\?\?/.test(name) || name === OTHER) return '#c8c8c8';
   if (/ \([^()]*:\d+\)$/.test(name) || !/ in /.test(name)) return '#f0a85a';
   return '#e6d36a';
 }
@@ -88,4 +108,4 @@ function toNodes(tree) {
 }
 
 module.exports = { parseFrame: parseFrame, frameName: frameName, build: build, depth: depth,
-  toNodes: toNodes, colorOf: colorOf };
+  toNodes: toNodes, colorOf: colorOf, classTotal: classTotal, OTHER: OTHER };

@@ -397,6 +397,86 @@ function simulationTable(d) {
   };
 }
 
+// Simulation i's evictions by mapping: which mappings lost pages under its
+// RAM size, and how many of those pages it faulted back (refaults), most
+// evicted first; null if the file does not say (written before the field).
+function simEvictionTable(d, i) {
+  var s = (d.simulations || [])[i];
+  if (!s || !s.evictions_by_mapping) return null;
+  var ev = s.evictions_by_mapping, rf = s.refaults_by_mapping || {};
+  var byId = {};
+  (d.mappings || []).forEach(function (m) { byId[String(m.id)] = m; });
+  var ids = Object.keys(ev).concat(Object.keys(rf).filter(function (k) { return !(k in ev); }));
+  var rows = ids.map(function (id) {
+    var m = byId[id];
+    return {
+      id: Number(id), name: m ? mappingName(m) : '(mapping ' + id + ')',
+      kind: m ? m.kind : '', start: m ? m.start : null, end: m ? m.end : null,
+      evicted: ev[id] || 0, refaulted: s.refaults_by_mapping ? rf[id] || 0 : null
+    };
+  });
+  rows.sort(function (a, b) { return b.evicted - a.evicted || a.id - b.id; });
+  var total = numOrNull(s.evictions);
+  return {
+    id: 'simevictions',
+    title: 'Evictions by mapping: ' + s.policy + ', ' + F.int(s.ram_pages) + ' pages of RAM',
+    note: 'Which mappings lost pages to this simulation\'s evictions (' +
+        (total === null ? '' : F.int(total) + ' in all; ') + 'a page counts to the mapping it ' +
+        'came in through), and how many of them it faulted back: refaults, major faults of ' +
+        'pages it had evicted.',
+    columns: [
+      num('id', 'id'), text('name', 'mapping'), text('kind', 'kind'),
+      num('start', 'range', function (v, r) { return v === null ? '' : F.range(r.start, r.end); }),
+      num('evicted', 'evicted', null, 'pages evicted'),
+      num('refaulted', 'refaulted', null, 'major faults of pages it had evicted')
+    ],
+    rows: rows, sort: { key: 'evicted', desc: true }
+  };
+}
+
+// The exact LRU/OPT curves of vmtrace-sim result files (`sims`: [{name,
+// data}]) that belong to the process of file d: a curve is of the trace its
+// result names (traces[curve.trace]), whose process (traces[].process: the
+// trace header's pid and id) must be d's (run.trace_id, written when the
+// run recorded its page trace); the first of each policy. A curve of
+// another process, or of a trace whose process is not recorded, or drawn
+// over a file that names no trace, is not used: `notes` says which and why.
+function curvesFor(d, sims) {
+  var run = d.run || {};
+  var mine = run.trace_id;
+  var use = [];
+  var seen = {};
+  var refused = {};
+  (sims || []).forEach(function (f) {
+    var traces = f.data.traces || [];
+    (f.data.curves || []).forEach(function (c) {
+      if (!c.exact) return;
+      var tr = traces[c.trace] || {};
+      var pr = tr.process;
+      var why = !pr ? 'the result does not say which process its trace ' + (tr.name || '?') +
+          ' recorded' : !mine ? 'this file names no page trace (run.trace_id: record ' +
+          'it with --trace-out-file in the same run)' : pr.id !== mine ? 'they are of ' +
+          'another process (pid ' + pr.pid + ', trace ' + pr.id + '; this one: pid ' + run.pid +
+          ', trace ' + mine + ')' : null;
+      if (why) {
+        var key = f.name + '\u0000' + why;
+        if (!refused[key]) refused[key] = { file: f.name, why: why, policies: [] };
+        if (refused[key].policies.indexOf(c.policy) < 0) refused[key].policies.push(c.policy);
+        return;
+      }
+      if (seen[c.policy]) return;
+      seen[c.policy] = true;
+      use.push(c);
+    });
+  });
+  var notes = Object.keys(refused).map(function (k) {
+    var r = refused[k];
+    return 'The exact ' + r.policies.join(' and ') + ' curves of ' + r.file +
+        ' are not drawn: ' + r.why + '.';
+  });
+  return { curves: use, notes: notes };
+}
+
 // The simulations that stopped out of memory: when (instructions), the
 // process's resident pages then, the page it could not bring in and where;
 // null if none did.
@@ -509,6 +589,8 @@ module.exports = {
   faultSiteTable: faultSiteTable,
   simulationTable: simulationTable,
   stoppedTable: stoppedTable,
+  simEvictionTable: simEvictionTable,
+  curvesFor: curvesFor,
   simStopped: simStopped,
   timelineTable: timelineTable,
   rssKinds: rssKinds

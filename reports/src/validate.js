@@ -219,6 +219,18 @@ function validateSimulations(sims, classes) {
     var where = 'simulations[' + i + ']';
     needAll(s, where, { policy: 'string', ram_pages: 'int', faults: 'object' });
     checkFaults(s.faults, where + '.faults', classes);
+    ['evictions_by_mapping', 'refaults_by_mapping'].forEach(function (k) {
+      may(s, k, 'object', where);
+      if (isObject(s[k])) {
+        Object.keys(s[k]).forEach(function (id) {
+          if (!/^[0-9]+$/.test(id)) {
+            fail(where + '.' + k + ': key ' + JSON.stringify(id).slice(0, 40) +
+              ' is not a mapping id');
+          }
+          need(s[k], id, 'int', where + '.' + k);
+        });
+      }
+    });
   });
 }
 
@@ -237,6 +249,7 @@ function validateRun(d) {
   checkStrings(run.command, 'run.command');
   need(need(run, 'exit', 'object', 'run'), 'status', 'string', 'run.exit');
   need(run, 'instructions', 'int', 'run');
+  may(run, 'trace_id', 'string', 'run');
   may(run, 'start_time', 'time|null', 'run');
   may(run, 'end_time', 'time|null', 'run');
 }
@@ -386,6 +399,15 @@ function isOut(d) {
 }
 
 function validateSimResult(d) {
+  var traces = need(d, 'traces', 'array');
+  traces.forEach(function (t, i) {
+    var where = 'traces[' + i + ']';
+    if (isObject(t) && isObject(t.process)) {
+      needAll(t.process, where + '.process', { pid: 'int', id: 'string' });
+    } else if (isObject(t) && t.process !== undefined && t.process !== null) {
+      fail(where + '.process should be object or null, not ' + typeName(t.process));
+    }
+  });
   var curves = need(d, 'curves', 'array');
   curves.forEach(function (c, i) {
     var where = 'curves[' + i + ']';

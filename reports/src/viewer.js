@@ -32,17 +32,9 @@ function Viewer(doc, win, app, payload) {
   this.payload = payload;
   // The simulated run's files (vmtrace-out) and the vmtrace-native one.
   this.files = payload.files.filter(function (f) { return V.isOut(f.data); });
-  // The exact curves of vmtrace-sim result files, for the miss-ratio view:
-  // the first of each policy.
-  var seen = {};
-  this.curves = [];
-  var curves = this.curves;
-  payload.files.forEach(function (f) {
-    if (!V.isSimResult(f.data)) return;
-    f.data.curves.forEach(function (c) {
-      if (c.exact && !seen[c.policy]) { seen[c.policy] = true; curves.push(c); }
-    });
-  });
+  // The vmtrace-sim result files, whose exact curves the miss-ratio view
+  // of each process draws if they are that process's (model.curvesFor).
+  this.simResults = payload.files.filter(function (f) { return V.isSimResult(f.data); });
   this.natives = payload.files.filter(function (f) { return V.isNative(f.data); });
   this.plots = [];
   this.treePlots = [];

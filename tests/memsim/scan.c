@@ -7,7 +7,10 @@
      twice F M         read a 64-page file through one mapping, and with
                        M=1 through a second one too
      huge N            N 2 MiB-aligned huge pages' worth of anonymous memory
-                       given MADV_HUGEPAGE; one byte written in each */
+                       given MADV_HUGEPAGE; one byte written in each
+     hotcold H C K     two anonymous mappings, "hot" of H pages and "cold" of
+                       C: K passes of, for j = 0..C-1, a write to cold page
+                       j then to hot page j mod H; then exit_group at once */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -18,7 +21,8 @@
 
 #define PG 4096UL
 
-static volatile char *anon(size_t pages, const char *label)
+static inline __attribute__((always_inline)) volatile char *anon(size_t pages,
+                                                                  const char *label)
 {
    volatile char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -33,6 +37,22 @@ static void scan(volatile char *p, size_t n, int k)
    for (int pass = 0; pass < k; pass++)
       for (size_t i = 0; i < n; i++)
          p[i * PG] = (char)pass;
+}
+
+/* The hotcold loop, alone on its page of code, touching no stack, and
+   leaving by the exit_group system call itself: while it runs the only
+   pages referenced are the two mappings' and this page of code, and none
+   after it (the C library's exit would fault pages back in). */
+__attribute__((noinline, noreturn, aligned(4096)))
+static void hotcold(volatile char *hot, size_t h, volatile char *cold, size_t c, long k)
+{
+   for (long pass = 0; pass < k; pass++)
+      for (size_t j = 0; j < c; j++) {
+         cold[j * PG] = 1;
+         hot[(j % h) * PG] = 1;
+      }
+   for (;;)
+      __asm__ volatile("syscall" : : "a"(231L), "D"(0L) : "rcx", "r11", "memory");
 }
 
 int main(int argc, char **argv)
@@ -73,6 +93,11 @@ int main(int argc, char **argv)
             s += f[i * PG];
       }
       return s == 12345;
+   }
+   if (argc == 5 && !strcmp(argv[1], "hotcold")) {
+      size_t h = strtoul(argv[2], 0, 10), c = strtoul(argv[3], 0, 10);
+      volatile char *hot = anon(h, "hot"), *cold = anon(c, "cold");
+      hotcold(hot, h, cold, c, atol(argv[4]));
    }
    if (argc == 3 && !strcmp(argv[1], "huge")) {
       size_t n = strtoul(argv[2], 0, 10), hp = 2UL << 20;

@@ -25,6 +25,7 @@ var cdp = require('./cdp');
 var fixtures = require('./fixtures');
 var V = require('../../reports/src/validate');
 var C = require('../../reports/src/charts');
+var FL = require('../../reports/src/flame');
 var treeMod = require('../../reports/src/tree');
 
 var root = path.resolve(__dirname, '..', '..');
@@ -36,11 +37,15 @@ var n = 1;
 var reals = [];
 var realTrees = [];
 var realCompares = [];
+var realEvictions = [];
+var realCut = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
   else if (args[i] === '--real') reals.push(args[++i]);
   else if (args[i] === '--real-tree') realTrees.push(args[++i]);
+  else if (args[i] === '--real-evictions') realEvictions.push(args[++i]);
+  else if (args[i] === '--real-cut') realCut.push(args[++i]);
   else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
@@ -409,6 +414,123 @@ async function interactSims(page, diag) {
   check(await page.evaluate(read), other);
 }
 
+// Evictions by mapping, on a real run of tests/memsim/scan.c's hotcold
+// (tests/report/run: H hot and C cold anonymous pages written K times in the
+// cycle cold[j], hot[j mod H], --ram of R frames, --policy=lru,fifo,
+// --fault-around=4096). The figures the view must show come from models of
+// LRU and FIFO written here from their definitions, as tests/memsim/run's
+// (whose comment says why they hold: LRU of R - 1 frames, the loop's code
+// page never the victim; FIFO of R frames with the code page fetched before
+// every write): each simulation is picked in the list, and its table's rows
+// for the two mappings must read the models' evictions and refaults (a
+// mapping that lost nothing has no row).
+var HOTCOLD = { H: 16, C: 200, K: 3, R: 101 };
+function hotcoldModels() {
+  var refs = [];
+  for (var pass = 0; pass < HOTCOLD.K; pass++) {
+    for (var j = 0; j < HOTCOLD.C; j++) refs.push('cold:' + j, 'hot:' + (j % HOTCOLD.H));
+  }
+  function run(frames, withCode) {
+    var q = withCode ? ['code:0'] : [];
+    var gone = {};
+    var ev = { hot: 0, cold: 0, code: 0 };
+    var rf = { hot: 0, cold: 0, code: 0 };
+    refs.forEach(function (d) {
+      (withCode ? ['code:0', d] : [d]).forEach(function (r) {
+        var at = q.indexOf(r);
+        var m = r.split(':')[0];
+        if (at >= 0) {
+          if (!withCode) q.push(q.splice(at, 1)[0]);  // LRU: most recent last
+          return;
+        }
+        if (gone[r]) { delete gone[r]; rf[m]++; }
+        if (q.length === frames) {
+          var v = q.shift();
+          gone[v] = true;
+          ev[v.split(':')[0]]++;
+        }
+        q.push(r);
+      });
+    });
+    return { ev: ev, rf: rf };
+  }
+  return { lru: run(HOTCOLD.R - 1, false), fifo: run(HOTCOLD.R, true) };
+}
+
+function interactEvictions(file) {
+  return async function (page, diag) {
+    var d = V.parse(fs.readFileSync(file, 'utf8'));
+    var want = hotcoldModels();
+    var ids = {};
+    d.labels.forEach(function (l) {
+      d.mappings.forEach(function (m) {
+        if (m.start === l.ranges[0][0] && m.end === l.ranges[0][1]) ids[l.name] = String(m.id);
+      });
+    });
+    if (!ids.hot || !ids.cold) throw new Error('no mappings of the labels hot and cold');
+    var read = '(' + function () {
+      var rows = document.querySelectorAll('[data-table="simevictions"] tbody tr');
+      var head = Array.prototype.map.call(
+          document.querySelectorAll('[data-table="simevictions"] thead th'),
+          function (th) { return th.textContent.replace(/[▲▼\s]+$/, ''); });
+      return { head: head, rows: Array.prototype.map.call(rows, function (tr) {
+        return Array.prototype.map.call(tr.children, function (td) { return td.textContent; });
+      }) };
+    }.toString() + ')()';
+    for (var i = 0; i < d.simulations.length; i++) {
+      var s = d.simulations[i];
+      await page.evaluate('(function () { var e = document.getElementById("sim-select"); ' +
+          'e.value = "' + i + '"; e.dispatchEvent(new Event("change")); })()');
+      var got = await page.evaluate(read);
+      var col = function (name) {
+        var k = got.head.indexOf(name);
+        if (k < 0) throw new Error('no column ' + name + ' in ' + JSON.stringify(got.head));
+        return k;
+      };
+      var ci = col('id'), ce = col('evicted'), cr = col('refaulted');
+      ['hot', 'cold'].forEach(function (nm) {
+        var w = want[s.policy];
+        var row = got.rows.filter(function (r) { return r[ci] === ids[nm]; })[0];
+        var shown = row ? [row[ce].replace(/,/g, ''), row[cr].replace(/,/g, '')] : null;
+        var expect = w.ev[nm] ? [String(w.ev[nm]), String(w.rf[nm])] : null;
+        if (JSON.stringify(shown) !== JSON.stringify(expect)) {
+          throw new Error(s.policy + ' ' + nm + ' (mapping ' + ids[nm] + '): shown ' +
+              JSON.stringify(shown) + ', the model ' + JSON.stringify(expect));
+        }
+      });
+      diag.push(s.policy + ': the view shows hot ' + want[s.policy].ev.hot + ' evicted / ' +
+          want[s.policy].rf.hot + ' refaulted, cold ' + want[s.policy].ev.cold + ' / ' +
+          want[s.policy].rf.cold + ', as the model');
+    }
+  };
+}
+
+// The note under the miss-ratio view for the curves of simother.json (named
+// by its path: "The exact lru and opt curves of DIR/simother.json are not
+// drawn: ..."): the
+// synthetic process is pid 4242, its page trace 000000005eed1092; the
+// curves are of pid 4343's (trace 000000005eed10f7).
+var OTHER_CURVES = 'simother.json are not drawn: they are of another process (pid 4343, ' +
+    'trace 000000005eed10f7; this one: pid 4242, trace 000000005eed1092).';
+
+// The synthetic file with only another process's vmtrace-sim curves: the
+// miss-ratio charts have the simulations and no exact curve (the note says
+// why: OTHER_CURVES, checked as shown text).
+async function interactOtherCurves(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    return (window.__vmtracePolicyCharts || []).map(function (c) {
+      return [c.id, c.plot.series.slice(1).map(function (s) { return s.label; })];
+    });
+  }.toString() + ')()');
+  diag.push('miss-ratio series: ' + JSON.stringify(r));
+  if (!r.length) throw new Error('no miss-ratio chart');
+  r.forEach(function (c) {
+    if (c[1].some(function (l) { return / exact$/.test(l); })) {
+      throw new Error(c[0] + ' draws another process\'s exact curve: ' + JSON.stringify(c[1]));
+    }
+  });
+}
+
 // The miss-ratio view, against the synthetic file and its vmtrace-sim
 // curves: log RAM axis ticked at powers of two, log fault axis; OPT's
 // simulated points drawn as the floor; the exact curves read at every
@@ -531,11 +653,21 @@ async function interactFlame(page, diag) {
     }, 0);
   };
   var total = sum('');
-  diag.push('icicle: ' + r.fn.value + ' faults, top ' + JSON.stringify(r.fn.top) + ', below ' +
-      JSON.stringify(r.fn.second) + '; swap_in ' + r.swapIn.value + '; click: ' + r.info);
-  if (r.fn.value !== total || r.fn.top.length !== 1 || r.fn.top[0][0] !== '(below main)' ||
-      r.fn.top[0][1] !== total) {
-    throw new Error('icicle root: ' + JSON.stringify(r.fn) + ', expected (below main) ' + total);
+  // the whole is the run's: every fault and invalid access of the file's
+  // totals; what the listed sites do not hold is one grey "other sites".
+  // (The synthetic file's sites of some classes count more than its totals,
+  // which no run writes: there the whole is the sites'.)
+  var all = Math.max(total, d.totals.faults.total + d.totals.faults.invalid);
+  var swapAll = Math.max(sum('swap_in'), d.totals.faults.swap_in);
+  diag.push('icicle: ' + r.fn.value + ' faults (totals ' + all + '), top ' +
+      JSON.stringify(r.fn.top) + ', below ' + JSON.stringify(r.fn.second) + '; swap_in ' +
+      r.swapIn.value + ' (totals ' + swapAll + '); click: ' + r.info);
+  var wantTop = [['(below main)', total]];
+  if (all > total) wantTop.push([FL.OTHER, all - total]);
+  wantTop.sort(function (a, b) { return b[1] - a[1]; });
+  if (r.fn.value !== all || JSON.stringify(r.fn.top) !== JSON.stringify(wantTop)) {
+    throw new Error('icicle root: ' + JSON.stringify(r.fn) + ', expected ' + all + ': ' +
+        JSON.stringify(wantTop));
   }
   // below it, by function: the frames under main summed over their stacks
   var want = {};
@@ -556,14 +688,58 @@ async function interactFlame(page, diag) {
       throw new Error('no leaf ' + name + ' by source line');
     }
   });
-  if (r.swapIn.value !== sum('swap_in')) {
-    throw new Error('swap_in icicle ' + r.swapIn.value + ', expected ' + sum('swap_in'));
+  if (r.swapIn.value !== swapAll) {
+    throw new Error('swap_in icicle ' + r.swapIn.value + ', expected ' + swapAll);
   }
-  var share = (100).toFixed(1);
-  if (r.info !== '(below main): ' + sum('swap_in').toLocaleString('en-US') + ' faults (' + share +
-      ' % of ' + sum('swap_in').toLocaleString('en-US') + ')') {
+  var first = r.swapIn.top[0];
+  var share = (100 * first[1] / swapAll).toFixed(1);
+  if (r.info !== first[0] + ': ' + first[1].toLocaleString('en-US') + ' faults (' + share +
+      ' % of ' + swapAll.toLocaleString('en-US') + ')') {
     throw new Error('clicked frame shown as ' + JSON.stringify(r.info));
   }
+}
+
+// The icicle of a real run whose sites the file cut at 100 per class
+// (tests/report/run: python3 -c pass): for all classes and for each class,
+// the root is the file's total (faults and invalid accesses, or the
+// class's), and the "other sites" node holds what the listed sites do not.
+function interactFlameTotals(file) {
+  return async function (page, diag) {
+    var d = V.parse(fs.readFileSync(file, 'utf8'));
+    var per = {};
+    d.fault_sites.forEach(function (s) {
+      per[s['class']] = per[s['class']] || { n: 0, sum: 0 };
+      per[s['class']].n++;
+      per[s['class']].sum += s.count;
+    });
+    var cut = Object.keys(per).filter(function (c) { return per[c].n === 100; });
+    if (!cut.length) throw new Error('no class has 100 sites: nothing was left out');
+    var classes = [''].concat(Object.keys(per));
+    var got = await page.evaluate('(' + function (list, otherName) {
+      var sel = document.getElementById('flame-class');
+      return list.map(function (c) {
+        sel.value = c;
+        sel.dispatchEvent(new Event('change'));
+        var t = window.__vmtraceFlame.tree;
+        var other = t.children.filter(function (x) { return x.name === otherName; })[0];
+        return [c, t.value, other ? other.value : 0];
+      });
+    }.toString() + ')(' + JSON.stringify(classes) + ', ' + JSON.stringify(FL.OTHER) + ')');
+    var f = d.totals.faults;
+    got.forEach(function (g) {
+      var want = g[0] ? f[g[0]] : f.total + f.invalid;
+      var listed = g[0] ? per[g[0]].sum : d.fault_sites.reduce(function (a, s) {
+        return a + s.count;
+      }, 0);
+      if (g[1] !== want || g[2] !== want - listed) {
+        throw new Error('icicle of ' + (g[0] || 'all classes') + ': root ' + g[1] + ', other ' +
+            g[2] + '; the totals: ' + want + ', listed sites ' + listed);
+      }
+    });
+    diag.push('icicle roots equal the totals: ' + got.map(function (g) {
+      return (g[0] || 'all') + ' ' + g[1] + ' (other ' + g[2] + ')';
+    }).join(', ') + '; cut at 100 sites: ' + cut.join(', '));
+  };
 }
 
 async function interactTree(page, diag) {
@@ -696,6 +872,19 @@ async function main() {
               'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
     });
   });
+  realCut.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings'], text: ['Fault stacks'] });
+    ex.interact = interactFlameTotals(f);
+    cases.push({ name: 'real run: icicle of sites cut at 100 per class (python3 -c pass)', file:
+        makeReport([f], path.join(outDir, 'real-cut-' + k + '.html')), expect: ex });
+  });
+  realEvictions.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings', 'sec-simulations'],
+      text: ['Evictions by mapping'] });
+    ex.interact = interactEvictions(f);
+    cases.push({ name: 'real run: evictions by mapping (hotcold, lru and fifo)', file:
+        makeReport([f], path.join(outDir, 'real-evictions-' + k + '.html')), expect: ex });
+  });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(
         function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(
@@ -717,7 +906,8 @@ async function main() {
   });
   cases.push({
     name: 'synthetic, all sections', file:
-        makeReport([fx.synthetic, fx.simresult], path.join(outDir, 'synthetic.html')),
+        makeReport([fx.synthetic, fx.simresult, fx.simother],
+            path.join(outDir, 'synthetic.html')),
     expect: {
       charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
         'chart-policies-major', 'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
@@ -726,13 +916,26 @@ async function main() {
           'sec-labels', 'sec-labelphases', 'sec-phases', 'sec-faultsites', 'sec-simulations',
               'sec-invalid'],
       absent: ['sec-processes'],
-      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>'],
+      text: [fixtures.XSS_SO, fixtures.XSS_LABEL, fixtures.XSS_PHASE, '<b>bold</b>',
+        OTHER_CURVES],
       interact: async function (page, diag) {
         await interactSynthetic(page, diag);
         await interactSims(page, diag);
         await interactPolicies(page, diag);
         await interactFlame(page, diag);
       }
+    }
+  });
+  cases.push({
+    name: 'exact curves of another process', file:
+        makeReport([fx.synthetic, fx.simother], path.join(outDir, 'curves-other.html')),
+    expect: {
+      charts: ['chart-memory', 'chart-wss', 'chart-faults', 'chart-heatmap', 'chart-policies',
+        'chart-policies-major', 'chart-policies-relative', 'chart-sim-memory', 'chart-sim-activity',
+        'chart-flame'],
+      sections: ['sec-summary', 'sec-simulations'],
+      text: [OTHER_CURVES],
+      interact: interactOtherCurves
     }
   });
   cases.push({

@@ -148,6 +148,7 @@ function makeFile(opts) {
           ['/opt/synthetic/bin/synthetic', '--size=64M', xss ? '<b>bold</b> & "quoted"' : 'plain'],
       exit: opts.exit || { status: 'exit', code: 0 },
       instructions: instructions, memory_references: Math.round(instructions * 1.3),
+      trace_id: traceId(opts.pid || 4242),
       start_time: (opts.start_time || 1795317411) + 0.25, end_time:
           (opts.start_time || 1795317411) + 12.5
     },
@@ -470,11 +471,17 @@ function problem(text) {
   return null;
 }
 
+// The page trace id of the synthetic process pid (run.trace_id), as
+// vmtrace-sim's results name it (traces[].process.id).
+function traceId(pid) {
+  return ('0000000000000000' + (0x5eed0000 + pid).toString(16)).slice(-16);
+}
+
 // A vmtrace-sim result file (--mrc --json) for the synthetic file's
 // trace: exact LRU and OPT curves, steps from 1 page to every page touched
 // (OPT below LRU at every size), as docs/output-format.md describes them.
-function makeSimResult() {
-  var d = makeFile({});
+function makeSimResult(opts) {
+  var d = makeFile(opts || {});
   var pages = d.totals.pages_touched;
   var refs = d.run.memory_references;
   var curve = function (policy, k) {
@@ -493,7 +500,8 @@ function makeSimResult() {
     format: 'vmtrace-sim', version: 1, tool: { name: 'vmtrace-sim', version: '0.1.0' },
     options: { policies: ['lru', 'opt'], pages: [], mrc: true },
     shard: { k: 1, n: 1, jobs: 2 },
-    traces: [{ name: 'synthetic.vmtrace', format: 'vmtrace', references: refs, pages: pages }],
+    traces: [{ name: 'synthetic.vmtrace', process: { pid: d.run.pid, id: d.run.trace_id },
+      format: 'vmtrace', references: refs, pages: pages }],
     simulations: [],
     curves: [curve('lru', 3), curve('opt', 5)]
   };
@@ -507,6 +515,9 @@ function writeAll(dir) {
   fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
   out.simresult = path.join(dir, 'simresult.json');
   fs.writeFileSync(out.simresult, JSON.stringify(makeSimResult()));
+  // the curves of another process (pid 4343): not the synthetic file's
+  out.simother = path.join(dir, 'simother.json');
+  fs.writeFileSync(out.simother, JSON.stringify(makeSimResult({ pid: 4343 })));
   treeFiles().forEach(function (f) {
     var p = path.join(dir, f.name);
     fs.writeFileSync(p, JSON.stringify(f.data));

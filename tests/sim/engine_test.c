@@ -390,6 +390,22 @@ static void test_writeback_and_mapping(void)
    drv_ref(&d, 700, 0, 3, 8, VT_FC_FILE_READ, NULL);
    t_ok(vt_sim_stats(d.s)->swap_outs == 1, "copy on write: evicted as an "
         "anonymous page (to swap)");
+   /* 100 (mapping 1) comes back: a refault of mapping 1.  Folded into
+      mapping 4, its counts and its frame go there: FIFO of 2 frames then
+      evicts 100 at the second new page, an eviction of mapping 4. */
+   vt_u64 rf[5];
+   drv_ref(&d, 100, 0, 1, 9, VT_FC_FILE_READ, NULL);
+   vt_sim_refaults_by_mapping(d.s, rf, 5);
+   t_ok(rf[0] == 0 && rf[1] == 1 && rf[2] == 0 && rf[3] == 0 && rf[4] == 0,
+        "refaults are counted per mapping, to the one faulting the page back");
+   vt_sim_rename_mapping(d.s, 1, 4);
+   drv_ref(&d, 800, 0, 3, 10, VT_FC_FILE_READ, NULL);
+   drv_ref(&d, 900, 0, 3, 11, VT_FC_FILE_READ, NULL);
+   vt_sim_evictions_by_mapping(d.s, counts, 5);
+   vt_sim_refaults_by_mapping(d.s, rf, 5);
+   t_ok(counts[1] == 0 && counts[4] == 2 && rf[1] == 0 && rf[4] == 1,
+        "a folded mapping's evictions, refaults and resident pages count to "
+        "the mapping it folded into");
    drv_destroy(&d);
 
    /* WSCLOCK: an old dirty page is written back and stays; the next sweep

@@ -53,8 +53,11 @@ struct vt_sim {
    vt_u64               swap_used;
    uint32_t             nr_locked;   /* resident frames locked */
 
-   vt_u64              *ev_map;      /* evictions per mapping id */
-   uint32_t             ev_map_n;
+   /* per mapping id: [2m] evictions, [2m + 1] refaults (the major faults
+      of pages this simulation evicted, counted under the mapping that
+      faults them back) */
+   vt_u64              *ev_map;
+   uint32_t             ev_map_n;    /* mapping ids it has room for */
 
    vt_u64               rng;
    vt_u64               now;
@@ -318,20 +321,48 @@ void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
                                  uint32_t n)
 {
    for (uint32_t i = 0; i < n; i++)
-      counts[i] = i < s->ev_map_n ? s->ev_map[i] : 0;
+      counts[i] = i < s->ev_map_n ? s->ev_map[2 * i] : 0;
 }
 
-static void count_mapping_eviction(struct vt_sim *s, uint32_t mapping)
+void vt_sim_refaults_by_mapping(const struct vt_sim *s, vt_u64 *counts,
+                                uint32_t n)
+{
+   for (uint32_t i = 0; i < n; i++)
+      counts[i] = i < s->ev_map_n ? s->ev_map[2 * i + 1] : 0;
+}
+
+/* One more eviction (what = 0) or refault (what = 1) of a page of mapping. */
+static void count_by_mapping(struct vt_sim *s, uint32_t mapping, unsigned what)
 {
    if (mapping >= s->ev_map_n) {
       uint32_t n = s->ev_map_n ? s->ev_map_n : 16;
       while (n <= mapping)
          n *= 2;
-      s->ev_map = vt_realloc_array(s->ev_map, s->ev_map_n, n,
+      s->ev_map = vt_realloc_array(s->ev_map, 2 * (size_t)s->ev_map_n, 2 * (size_t)n,
                                    sizeof *s->ev_map);
       s->ev_map_n = n;
    }
-   s->ev_map[mapping]++;
+   s->ev_map[2 * mapping + what]++;
+}
+
+/* The host folded mapping `from` into `to` and may reuse id `from`: its
+   counts and its pages still in memory (a file's, cached after the unmap)
+   go to `to`. */
+void vt_sim_rename_mapping(struct vt_sim *s, uint32_t from, uint32_t to)
+{
+   for (uint32_t f = 0; f < s->nr_frames; f++)
+      if (s->frames[f].key != VT_SIM_NO_PAGE && s->frames[f].mapping == from)
+         s->frames[f].mapping = to;
+   if (from >= s->ev_map_n)
+      return;
+   for (unsigned w = 0; w < 2; w++) {
+      vt_u64 c = s->ev_map[2 * from + w];
+      s->ev_map[2 * from + w] = 0;
+      if (c) {
+         count_by_mapping(s, to, w);
+         s->ev_map[2 * to + w] += c - 1;
+      }
+   }
 }
 
 /* Ticks at every multiple of the period up to now.  A jump over many
@@ -399,7 +430,7 @@ static void evict(struct vt_sim *s, uint32_t f)
       s->st.writebacks++;
    }
    s->st.evictions++;
-   count_mapping_eviction(s, fr->mapping);
+   count_by_mapping(s, fr->mapping, 0);
    ev_put(s, key, fr->anon ? EV_ANON : 0, fr->pdata);
    free_frame(s, f);
    if (s->owner.invalidate)
@@ -493,6 +524,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       }
       ev_del(s, key);
       s->st.refaults++;
+      count_by_mapping(s, mapping, 1);
    }
    if (s->ops) {
       s->incoming = key;

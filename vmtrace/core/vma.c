@@ -4,6 +4,7 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
 #include "vt_trace.h"
+#include "vt_sim.h"
 
 /* ---- the sorted VMA array ----------------------------------------- */
 
@@ -107,6 +108,8 @@ static void fold_retired(struct vt_mm *mm)
       vt_tlb_fold_mapping(mm, i, aggs[a]);
       g->instances += m->instances;
       vt_wset_rename_mapping(mm, i, aggs[a]);
+      for (uint32_t k = 0; k < mm->nr_sims; k++)
+         vt_sim_rename_mapping(mm->sims[k], i, aggs[a]);
       g->flags_ever |= m->flags_ever;
       if (m->unmapped_at > g->unmapped_at)
          g->unmapped_at = m->unmapped_at;

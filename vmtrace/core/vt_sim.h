@@ -305,6 +305,11 @@ bool vt_sim_swap_full(const struct vt_sim *s);
 /* Evictions per mapping id: fills counts[0..n) (0 where none). */
 void vt_sim_evictions_by_mapping(const struct vt_sim *s, vt_u64 *counts,
                                  uint32_t n);
+/* Refaults per mapping id (the mapping that faulted the page back). */
+void vt_sim_refaults_by_mapping(const struct vt_sim *s, vt_u64 *counts,
+                                uint32_t n);
+/* Mapping `from` was folded into `to`: its counts and frames move there. */
+void vt_sim_rename_mapping(struct vt_sim *s, uint32_t from, uint32_t to);
 
 /* ---- one memory for several address spaces (vmtrace-sim --tree) ----------
 

@@ -51,6 +51,9 @@ struct vs_stream {
    uint32_t   *next;                 /* [n] index of the next reference to
                                         the same page, VS_NEVER; vs_next_uses */
    struct vs_vmt *vmt;               /* a vmtrace trace: what its replay needs */
+   char        proc_id[17];          /* a vmtrace trace: its header's "id" (16 hex
+                                        digits) and "pid"; "" if none */
+   uint64_t    proc_pid;
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -210,6 +213,9 @@ struct vs_config {
 struct vs_trace {                    /* a trace as the results name it */
    char    *name;
    const char *format;
+   const char *proc_id;              /* the process image it records (a vmtrace
+                                        trace's header), "" if not known */
+   uint64_t proc_pid;
    uint64_t refs, pages, skipped;
    uint64_t sampled_refs, sampled_pages;   /* --sample */
    double   err_max, err_mean;       /* --sample: LRU's error estimate */

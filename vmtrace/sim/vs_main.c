@@ -400,6 +400,8 @@ int main(int argc, char **argv)
       struct vs_trace *tr = &run.traces[t];
       tr->name = streams[t].name;
       tr->format = streams[t].format;
+      tr->proc_id = streams[t].proc_id;
+      tr->proc_pid = streams[t].proc_pid;
       tr->refs = streams[t].n;
       tr->pages = streams[t].npages;
       tr->skipped = streams[t].skipped;

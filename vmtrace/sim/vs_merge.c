@@ -454,6 +454,16 @@ int vs_merge_main(int argc, char **argv)
          bad(f0, "a trace without \"name\" or \"format\"");
       tr->name = name->s;
       tr->format = fmt->s;
+      tr->proc_id = "";
+      const struct jv *proc = jget(tv, "process");
+      if (proc && proc->t == J_OBJ) {
+         const struct jv *id = jget(proc, "id");
+         if (!id || id->t != J_STR || strlen(id->s) != 16 ||
+             strspn(id->s, "0123456789abcdef") != 16)
+            bad(f0, "a trace's \"process\" without an \"id\" of 16 hex digits");
+         tr->proc_id = id->s;
+         tr->proc_pid = num(f0, proc, "pid");
+      }
       tr->refs = num(f0, tv, "references");
       tr->pages = num(f0, tv, "pages");
       tr->skipped = num(f0, tv, "skipped");

@@ -302,6 +302,11 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
       const struct vs_trace *tr = &r->traces[t];
       fprintf(f, "%s\n  {\"name\": ", t ? "," : "");
       vs_json_str(f, tr->name);
+      if (tr->proc_id && tr->proc_id[0])
+         fprintf(f, ", \"process\": {\"pid\": %llu, \"id\": \"%s\"}",
+                 (unsigned long long)tr->proc_pid, tr->proc_id);
+      else
+         fputs(", \"process\": null", f);
       fprintf(f, ", \"format\": \"%s\", \"references\": %llu, \"pages\": %llu, "
                  "\"skipped\": %llu, \"sample\": ", tr->format,
               (unsigned long long)tr->refs, (unsigned long long)tr->pages,

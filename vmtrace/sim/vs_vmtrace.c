@@ -162,6 +162,20 @@ static void parents_free(struct parents *pa)
    pa->nr_open = 0;
 }
 
+/* The process image a trace records, from its header (its own "id" comes
+   before its parent's): what a report joins the curves to the tool's
+   output file of the same image by (its run.trace_id). */
+static void header_process(const char *h, struct vs_stream *s)
+{
+   const char *id = strstr(h, "\"id\": \""), *pid = strstr(h, "\"pid\": ");
+   s->proc_id[0] = 0;
+   if (!id || !pid || strspn(id + 7, "0123456789abcdef") < 16)
+      return;
+   memcpy(s->proc_id, id + 7, 16);
+   s->proc_id[16] = 0;
+   s->proc_pid = strtoull(pid + 7, NULL, 10);
+}
+
 int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
                       struct vs_stream *s, char *err, size_t errlen)
 {
@@ -173,6 +187,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    struct parents pa;
    parents_init(&pa, path);
    k.parents = &pa;
+   header_process(vt_trace_header(tf->r), s);
    struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key, .ctx = &k };
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);

@@ -149,6 +149,36 @@ static Bool same_stop(const struct simrec *a, const struct simrec *b)
           (!a->stop.n_ips || a->stop.ips[0] == b->stop.ips[0]);
 }
 
+/* The `max` mappings that lost the most pages to sim's evictions, one line
+   each: evictions, refaults (major faults of those pages faulting back),
+   the mapping as the mappings table names it. */
+static void print_evictions(const struct vt_sim *sim, UInt max, const HChar *indent)
+{
+   UInt n = vt_mm.nr_maps;
+   if (!n)
+      return;
+   vt_u64 *ev = VT_CALLOC("vt.sims", n, sizeof *ev);
+   vt_u64 *rf = VT_CALLOC("vt.sims", n, sizeof *rf);
+   vt_sim_evictions_by_mapping(sim, ev, n);
+   vt_sim_refaults_by_mapping(sim, rf, n);
+   for (UInt k = 0; k < max; k++) {
+      UInt best = n;
+      for (UInt m = 0; m < n; m++)
+         if (vt_mm.maps[m] && ev[m] && (best == n || ev[m] > ev[best]))
+            best = m;
+      if (best == n)
+         break;
+      const struct vt_mapping *m = vt_mm.maps[best];
+      HChar safe[1024];
+      VG_(umsg)("%s%'9llu  evicted from mapping %u (%s %#lx%s%s), %'llu refaulted\n",
+                indent, ev[best], best, vt_map_kind_names[m->kind], (Addr)m->start,
+                m->name[0] ? " " : "", vt_log_name(m->name, safe, sizeof safe), rf[best]);
+      ev[best] = 0;
+   }
+   VG_(free)(ev);
+   VG_(free)(rf);
+}
+
 /* Default: the major faults of each (RAM size, policy) side by side, the
    RAM sizes as rows (the question is what each size costs under each
    policy); the simulations that stopped out of memory apart, as not
@@ -203,8 +233,9 @@ void vt_memsim_summary(Bool verbose)
                    vt_counts_minor(&cnt), vt_counts_major(&cnt), st->faults[VT_FC_SWAP_IN],
                    st->swap_outs, st->writebacks, st->refaults, st->evictions,
                    st->peak_resident, st->oom_events);
-         /* where it took the most, below its row */
+         /* where it took the most, below its row, and whose pages it took */
          vt_sites_print_lines(i + 1, 3, "           ");
+         print_evictions(recs[i].sim, 3, "           ");
       }
    }
    if (!nstopped)
@@ -254,6 +285,24 @@ void vt_memsim_summary(Bool verbose)
    VG_(free)(done);
 }
 
+/* {"<mapping id>": count} of the mappings with a count (ids as in the
+   output's mappings). */
+static void write_by_mapping(struct vt_out *o, const struct vt_sim *sim,
+                             void (*get)(const struct vt_sim *, vt_u64 *, uint32_t))
+{
+   vt_u64 *n = VT_CALLOC("vt.sims", vt_mm.nr_maps ? vt_mm.nr_maps : 1, sizeof *n);
+   get(sim, n, vt_mm.nr_maps);
+   vt_out_str(o, "{");
+   Bool first = True;
+   for (UInt m = 0; m < vt_mm.nr_maps; m++)
+      if (n[m]) {
+         vt_out_fmt(o, "%s\"%u\": %llu", first ? "" : ", ", m, n[m]);
+         first = False;
+      }
+   vt_out_str(o, "}");
+   VG_(free)(n);
+}
+
 void vt_memsim_write_json(struct vt_out *o)
 {
    for (UInt i = 0; i < nr_recs; i++) {
@@ -293,18 +342,12 @@ void vt_memsim_write_json(struct vt_out *o)
       } else {
          vt_out_str(o, "null");
       }
-      /* evictions per mapping */
-      vt_out_str(o, ", \"evictions_by_mapping\": {");
-      vt_u64 *ev = VT_CALLOC("vt.sims", vt_mm.nr_maps ? vt_mm.nr_maps : 1, sizeof *ev);
-      vt_sim_evictions_by_mapping(recs[i].sim, ev, vt_mm.nr_maps);
-      Bool first = True;
-      for (UInt m = 0; m < vt_mm.nr_maps; m++)
-         if (ev[m]) {
-            vt_out_fmt(o, "%s\"%u\": %llu", first ? "" : ", ", m, ev[m]);
-            first = False;
-         }
-      VG_(free)(ev);
-      vt_out_fmt(o, "}, \"oom_count\": %llu, \"oom_events\": [", st->oom_events);
+      /* evictions and refaults per mapping */
+      vt_out_str(o, ", \"evictions_by_mapping\": ");
+      write_by_mapping(o, recs[i].sim, vt_sim_evictions_by_mapping);
+      vt_out_str(o, ", \"refaults_by_mapping\": ");
+      write_by_mapping(o, recs[i].sim, vt_sim_refaults_by_mapping);
+      vt_out_fmt(o, ", \"oom_count\": %llu, \"oom_events\": [", st->oom_events);
       for (UInt k = 0; k < recs[i].nr_oom && k < MAX_OOM_RECS; k++) {
          const struct vt_oom_rec *r = &recs[i].oom[k];
          vt_out_fmt(o, "%s{\"time\": %llu, \"rss_pages\": %llu, \"address\": %lu, "

@@ -116,6 +116,10 @@ static void write_run(struct vt_out *o, const struct out_ctx *c)
    else
       vt_out_str(o, ", \"fork_time\": null");
    vt_out_fmt(o, ", \"vfork\": %s", vt_is_vfork_child ? "true" : "false");
+   /* which page trace is this image's (--trace-out-file): what joins a
+      vmtrace-sim result to this file */
+   if (vt_rec_trace_id())
+      vt_out_fmt(o, ", \"trace_id\": \"%016llx\"", vt_rec_trace_id());
    vt_out_fmt(o, ", \"start_time\": %llu.%03llu, \"end_time\": %llu.%03llu}",
               vt_start_time_ms / 1000, vt_start_time_ms % 1000, c->end_ms / 1000,
               c->end_ms % 1000);

@@ -303,3 +303,9 @@ void vt_rec_start(void)
 {
    start(0, 0, 0);
 }
+
+/* The id in this image's trace header, 0 if it records none. */
+ULong vt_rec_trace_id(void)
+{
+   return writer ? rec_id : 0;
+}

@@ -90,6 +90,7 @@ extern ULong *vt_rec_ptr;
 extern Bool   vt_recording;
 void  vt_rec_flush(void);
 void  vt_rec_start(void);
+ULong vt_rec_trace_id(void);
 void  vt_rec_end(void);
 void  vt_rec_child(Int parent_pid);
 void  vt_rec_cont(void);

@@ -39,6 +39,8 @@ function icicle(p, sec, d) {
   sec.appendChild(h('h3', null, 'Fault stacks as an icicle'));
   sec.appendChild(h('p', { class: 'note' }, 'The recorded stacks merged from the outermost ' +
     'frame (top) inwards: a frame is as wide as the faults taken in it and in what it called. ' +
+    'The whole is every fault of the run (of the class): the faults at sites the file does ' +
+    'not list (it keeps the 100 most frequent per class) are "' + flame.OTHER + '". ' +
     'Frames without debug information keep their object\'s name. Scroll to zoom, drag to ' +
     'move, click a frame for its figures.'));
   var classes = [];
@@ -61,7 +63,8 @@ function icicle(p, sec, d) {
   var chart = null;
   var tree = null;
   var draw = function () {
-    tree = flame.build(d.fault_sites, cls.value, by.value === 'line');
+    tree = flame.build(d.fault_sites, cls.value, by.value === 'line',
+      flame.classTotal(d, cls.value));
     var rows = flame.depth(tree);
     var canvas = h('canvas');
     canvas.width = width;

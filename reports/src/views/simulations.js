@@ -1,8 +1,8 @@
 'use strict';
 // Policy comparison: faults against RAM size per replacement policy, each
 // simulation over time (its memory as free shows it, its faults and paging
-// as vmstat does), and every figure of every simulation (files with
-// simulations).
+// as vmstat does) and the mappings that lost pages to it, and every figure
+// of every simulation (files with simulations).
 
 var F = require('../format');
 var M = require('../model');
@@ -16,7 +16,11 @@ function html(p, d) {
   // The miss-ratio view: faults and major faults against RAM (log, log),
   // and faults relative to LRU; the exact curves of vmtrace-sim files given
   // with this one drawn over them.
-  var curves = (p.viewer && p.viewer.curves) || [];
+  var matched = M.curvesFor(d, (p.viewer && p.viewer.simResults) || []);
+  var curves = matched.curves;
+  matched.notes.forEach(function (n) {
+    sec.appendChild(h('p', { class: 'note curves-refused' }, n));
+  });
   var specs = [charts.policySpec(d, 'total', curves), charts.policySpec(d, 'major', curves),
     charts.relativeSpec(d, curves)].filter(Boolean);
   if (p.win) p.win.__vmtracePolicyCharts = [];
@@ -31,7 +35,10 @@ function html(p, d) {
       if (p.win) p.win.__vmtracePolicyCharts.push({ id: spec.id, spec: spec, plot: u });
     });
   }
-  if (p.uPlot && charts.simSeries(d, charts.defaultSim(d))) overTime(p, sec, d);
+  var series = p.uPlot && charts.simSeries(d, charts.defaultSim(d));
+  if (series || d.simulations.some(function (s) { return s.evictions_by_mapping; })) {
+    perSimulation(p, sec, d, !!series);
+  }
   sec.appendChild(p.table(t));
   var st = M.stoppedTable(d);
   if (st) {
@@ -42,10 +49,11 @@ function html(p, d) {
 }
 
 // One simulation at a time, picked in a list (first: the one with the most
-// major faults).
-function overTime(p, sec, d) {
+// major faults): its charts over time (if the file has its series) and its
+// evictions by mapping.
+function perSimulation(p, sec, d, withCharts) {
   var h = p.h;
-  sec.appendChild(h('h3', null, 'Each simulation over time'));
+  sec.appendChild(h('h3', null, withCharts ? 'Each simulation over time' : 'Each simulation'));
   var select = h('select', { 'aria-label': 'simulation', id: 'sim-select' },
     d.simulations.map(function (s, i) {
       return h('option', { value: String(i) }, s.policy + ', ' + F.int(s.ram_pages) + ' pages (' +
@@ -65,7 +73,8 @@ function overTime(p, sec, d) {
     mine = [];
     p.clear(holder);
     var i = Number(select.value);
-    var specs = [charts.simMemorySpec(d, i), charts.simActivitySpec(d, i)].filter(Boolean);
+    var specs = withCharts ? [charts.simMemorySpec(d, i), charts.simActivitySpec(d, i)]
+      .filter(Boolean) : [];
     var linker = new charts.Linker();
     if (p.win) p.win.__vmtraceSimCharts = [];
     specs.forEach(function (s) {
@@ -78,16 +87,33 @@ function overTime(p, sec, d) {
       p.plots.push(u);
       if (p.win) p.win.__vmtraceSimCharts.push({ sim: i, id: s.id, raw: s.raw, plot: u });
     });
-    if (!specs.length) holder.appendChild(h('p', { class: 'note' }, 'no series for this one'));
+    if (withCharts && !specs.length) {
+      holder.appendChild(h('p', { class: 'note' }, 'no series for this one'));
+    }
     charts.resetToFullRange(linker);
+    var ev = M.simEvictionTable(d, i);
+    if (ev) {
+      holder.appendChild(h('h3', null, ev.title));
+      holder.appendChild(h('p', { class: 'note' }, ev.note));
+      holder.appendChild(ev.rows.length ? p.table(ev)
+        : h('p', { class: 'note' }, 'It evicted nothing.'));
+    }
   };
   select.addEventListener('change', draw);
   draw();
 }
 
+// The tables, then each simulation's evictions by mapping (the 5 mappings
+// that lost the most).
 function text(d) {
   var st = M.stoppedTable(d);
-  return plain.tableSection(M.simulationTable(d)) + (st ? '\n\n' + plain.tableSection(st) : '');
+  var out = [plain.tableSection(M.simulationTable(d))];
+  if (st) out.push(plain.tableSection(st));
+  d.simulations.forEach(function (s, i) {
+    var ev = M.simEvictionTable(d, i);
+    if (ev && ev.rows.length) out.push(plain.tableSection(ev, { limit: 5 }));
+  });
+  return out.join('\n\n');
 }
 
 module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };

@@ -54,3 +54,26 @@ test('toNodes lays children side by side inside their parent', () => {
   assert.deepStrictEqual(main.children[1].children.map((c) => [c.start, c.duration]),
       [[7, 4], [11, 1]]);
 });
+
+test('with the run\'s total, the sites not listed are one "other sites" child of the root', () => {
+  // the file lists 12 faults of these classes; the run took 20 (and 1
+  // invalid access): 9 more at sites it did not list
+  const d = { totals: { faults: { total: 20, invalid: 1, zero: 2, anon: 14 } } };
+  assert.strictEqual(FL.classTotal(d, ''), 21);
+  assert.strictEqual(FL.classTotal(d, 'anon'), 14);
+  assert.strictEqual(FL.classTotal({}, ''), null);
+  const t = FL.build(SITES, '', false, FL.classTotal(d, ''));
+  assert.strictEqual(t.value, 21);
+  assert.deepStrictEqual(t.children.map((c) => [c.name, c.value, c.self]),
+      [['main', 12, 0], [FL.OTHER, 9, 9]]);
+  assert.strictEqual(FL.colorOf(FL.OTHER), '#c8c8c8');
+  // one class: anon's listed sites hold 10 of its 14
+  const a = FL.build(SITES, 'anon', false, FL.classTotal(d, 'anon'));
+  assert.deepStrictEqual([a.value, a.children.map((c) => [c.name, c.value])],
+      [14, [['main', 10], [FL.OTHER, 4]]]);
+  // every fault listed: no such child; the nodes span the whole
+  const z = FL.build(SITES, 'zero', false, FL.classTotal(d, 'zero'));
+  assert.deepStrictEqual(z.children.map((c) => c.name), ['main']);
+  const n = FL.toNodes(t)[0];
+  assert.deepStrictEqual(n.children.map((c) => [c.start, c.duration]), [[0, 12], [12, 9]]);
+});

@@ -138,3 +138,69 @@ test('stopped simulations apart; unlimited swap and none read as such', () => {
   d.simulations = sims.slice(0, 2);
   assert.strictEqual(M.stoppedTable(d), null);
 });
+
+test('evictions by mapping: a simulation\'s mappings, most evicted first, with refaults', () => {
+  const d = fx.makeFile({});
+  const [a, b, c] = d.mappings;
+  const s = d.simulations[0];
+  s.evictions = 17;
+  s.evictions_by_mapping = { [a.id]: 5, [b.id]: 12 };
+  s.refaults_by_mapping = { [b.id]: 7, [c.id]: 2 };   // c: refaulted, none evicted now
+  const t = M.simEvictionTable(d, 0);
+  assert.deepStrictEqual(t.rows.map((r) => [r.id, r.name, r.evicted, r.refaulted]), [
+    [b.id, M.mappingName(b), 12, 7], [a.id, M.mappingName(a), 5, 0],
+    [c.id, M.mappingName(c), 0, 2]]);
+  assert.match(t.title, new RegExp('^Evictions by mapping: ' + s.policy + ', ' +
+      s.ram_pages + ' pages of RAM$'));
+  assert.match(t.note, /17 in all/);
+  // a file written before refaults_by_mapping: refaults unknown, not 0
+  delete s.refaults_by_mapping;
+  assert.deepStrictEqual(M.simEvictionTable(d, 0).rows.map((r) => r.refaulted), [null, null]);
+  // before evictions_by_mapping: no table
+  delete s.evictions_by_mapping;
+  assert.strictEqual(M.simEvictionTable(d, 0), null);
+  // --text: one section per simulation that evicted, its top 5
+  s.evictions_by_mapping = { [a.id]: 5, [b.id]: 12 };
+  const txt = views.FILE.find((v) => v.id === 'simulations').text(d);
+  assert.match(txt, new RegExp('^== Evictions by mapping: ' + s.policy + ', ', 'm'));
+  // a bad key is refused by the reader
+  s.evictions_by_mapping = { x: 1 };
+  assert.throws(() => V.validate(d), /evictions_by_mapping: key "x" is not a mapping id/);
+});
+
+test('exact curves are drawn over their own process only', () => {
+  const d = fx.makeFile({});
+  const own = { name: 'own.json', data: fx.makeSimResult() };
+  const other = { name: 'other.json', data: fx.makeSimResult({ pid: 4343 }) };
+  // its own: both curves, no note
+  let r = M.curvesFor(d, [own]);
+  assert.deepStrictEqual(r.curves.map((c) => c.policy), ['lru', 'opt']);
+  assert.deepStrictEqual(r.notes, []);
+  // another process's, given first: refused with a note; its own still drawn
+  r = M.curvesFor(d, [other, own]);
+  assert.strictEqual(r.curves.length, 2);
+  assert.ok(r.curves.every((c) => own.data.curves.indexOf(c) >= 0));
+  assert.deepStrictEqual(r.notes, ['The exact lru and opt curves of other.json are not drawn: ' +
+      'they are of another process (pid 4343, trace 000000005eed10f7; this one: pid 4242, ' +
+      'trace 000000005eed1092).']);
+  // a result that does not say its trace's process (an older vmtrace-sim,
+  // a trace from elsewhere): refused
+  const anon = { name: 'anon.json', data: fx.makeSimResult() };
+  delete anon.data.traces[0].process;
+  r = M.curvesFor(d, [anon]);
+  assert.deepStrictEqual([r.curves, r.notes], [[], ['The exact lru and opt curves of ' +
+      'anon.json are not drawn: the result does not say which process its trace ' +
+      'synthetic.vmtrace recorded.']]);
+  // the reader: a process is an object with pid and id, or null
+  anon.data.traces[0].process = 'pid 4242';
+  assert.throws(() => V.validate(anon.data), /traces\[0\]\.process should be object or null/);
+  anon.data.traces[0].process = { pid: 4242 };
+  assert.throws(() => V.validate(anon.data), /id/);
+  anon.data.traces[0].process = null;
+  V.validate(anon.data);
+  // a file that names no page trace: nothing is known to be its
+  delete d.run.trace_id;
+  r = M.curvesFor(d, [own]);
+  assert.strictEqual(r.curves.length, 0);
+  assert.match(r.notes[0], /this file names no page trace/);
+});
