@@ -21,6 +21,10 @@
                 mprotect(PROT_READ) of the region itself ("mprotect-self"),
                 MADV_DONTNEED of 64 others ("dontneed-big") and of the
                 region itself ("dontneed-self").
+   fork         8 pages written, flushed, read ("walk") and read again
+                ("rewalk"); fork: the child reads them ("child-walk", role
+                "child") and exits; the parent, once it has, reads them
+                ("after-fork").  Roles "parent" and "child".
    exec         8 pages written ("fill") and read ("walk"), then execve of
                 this program with "exec-after", which does the same in its
                 own region (role "after"; the first image's is "before"). */
@@ -123,6 +127,25 @@ static void flush_mode(void)
    step("dontneed-self", p);
 }
 
+static void fork_mode(void)
+{
+   vmt_set_role("parent");
+   char *flusher = scratch(64);
+   char *p = scratch(8);
+   VMTRACE_LABEL(p, 8 * VMT_PAGE, "region");
+   full_flush(flusher);
+   step("walk", p);
+   step("rewalk", p);
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      step("child-walk", p);
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   step("after-fork", p);
+}
+
 static void exec_mode(const char *self, int after)
 {
    vmt_set_role(after ? "after" : "before");
@@ -150,11 +173,13 @@ int main(int argc, char **argv)
       thp_mode();
    else if (!strcmp(m, "flush"))
       flush_mode();
+   else if (!strcmp(m, "fork"))
+      fork_mode();
    else if (!strcmp(m, "exec"))
       exec_mode(argv[0], 0);
    else if (!strcmp(m, "exec-after"))
       exec_mode(argv[0], 1);
    else
-      vmt_die("usage: tlb walk N R S | thp | flush | exec");
+      vmt_die("usage: tlb walk N R S | thp | flush | fork | exec");
    return 0;
 }

@@ -249,6 +249,24 @@ scenario("tlb/exec", "tlb", ["exec"], [
     checks=[image_tlb((), i, ph, n) for i in (0, 1) for ph, n in (("fill", 8), ("walk", 0))])
 
 
+# ---- fork ------------------------------------------------------------------------
+# fork write-protects the parent's pages and flushes its whole TLB
+# (dup_mmap's flush_tlb_mm); the child is a new mm with an empty TLB.
+# The parent's 8 region pages: 8 misses after the flush ("walk"), 0 read
+# again ("rewalk"); the child's read of them 8 (its TLB starts empty; the
+# pages are shared copy-on-write, a read takes no fault); the parent's read
+# after reaping the child 8 (the fork flushed them; without that flush 0).
+scenario("tlb/fork", "tlb", ["fork"], [
+    Expect("region", "walk", proc="parent"),
+    Expect("region", "rewalk", proc="parent"),
+    Expect("region", "child-walk", proc="child"),
+    Expect("region", "after-fork", proc="parent"),
+], procs={"parent": ((), -1), "child": ((0,), -1)}, tree="exit(exit)",
+    vm_args=["--tlb=yes"] + FA64,
+    checks=[image_tlb((), -1, "walk", 8), image_tlb((), -1, "rewalk", 0),
+            image_tlb((0,), -1, "child-walk", 8), image_tlb((), -1, "after-fork", 8)])
+
+
 # ---- the Cachegrind file ---------------------------------------------------------
 # --cg-out-file: DTlbMiss ITlbMiss DTlbWalk ITlbWalk after the fault events;
 # the summary's DTlbMiss is the process's first-level data misses, and the

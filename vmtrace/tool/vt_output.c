@@ -266,8 +266,11 @@ static void write_labels(struct vt_out *o, const struct out_ctx *c)
       out_counts(o, &l->c, VT_TLB_LABEL, i);
       vt_out_str(o, ", \"phases\": {");
       Bool first = True;
-      for (UInt p = 0; l->per_phase && p < vt_mm.nr_phases; p++) {
-         const struct vt_counts *pc = &l->per_phase[p];
+      /* per_phase is made at the label's first fault or touch in a
+         phase: a label with TLB misses only has none */
+      static const struct vt_counts none;
+      for (UInt p = 0; p < vt_mm.nr_phases; p++) {
+         const struct vt_counts *pc = l->per_phase ? &l->per_phase[p] : &none;
          struct vt_tlb_counts tc;
          vt_tlb_counts(&vt_mm, VT_TLB_LABEL_PHASE, (ULong)i << 24 | p, &tc);
          Bool any = pc->touched != 0 || tc.miss[0] || tc.miss[1];
