@@ -59,7 +59,7 @@ function tlbSpec(d) {
   ];
   return {
     id: 'chart-tlb', title: 'TLB misses per interval',
-    note: 'First-level misses and page walks during each sample of ' + F.int(tl.interval) +
+    note: 'First-level misses and page walks during each sample of up to ' + F.int(tl.interval) +
       ' instructions.',
     x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: []
   };
