@@ -7,6 +7,8 @@
 # (--ram=1M, and --ram=1M,,2M alike), --swap without --ram (nothing is
 # ever swapped with unlimited memory), a --seed past 2^64 - 1 or negative
 # (2^64 - 1 itself is taken: tests/scenarios/torture.py's options/seed).
+# An entry with a space is several options given together: --thp-compare
+# with --tlb=yes (the TLB knows one address space) is refused.
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -14,7 +16,10 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--swap=8M", "--seed=18446744073709551616", "--seed=-1",
                "--tlb=maybe", "--tlb-cpu=pentium", "--tlb-l1d=64", "--tlb-l1d=64:5",
                "--tlb-l2=1536:12:3M", "--tlb-l1i=none", "--tlb-l1d=0:1",
-               "--tlb-l2=8:4,8:4"]
+               "--tlb-l2=8:4,8:4",
+               "--thp-compare=sometimes", "--thp-compare=", "--thp-compare=never,8K:always",
+               "--thp-compare=never,64K", "--thp-compare=64K:always",
+               "--thp-compare=never --tlb=yes"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -129,6 +129,55 @@ static void t_mthp(void)
    mm_free(mm);
 }
 
+/* The filter's second address space (the tool's --thp-compare): a miss
+   goes to both, and a page is cached only with the rights both allow. */
+static unsigned also_calls;
+static unsigned also_access(void *ctx, vt_addr page_addr, enum vt_access acc)
+{
+   also_calls++;
+   return vt_access(ctx, page_addr, acc);
+}
+static unsigned also_nothing(void *ctx, vt_addr page_addr, enum vt_access acc)
+{
+   (void)ctx; (void)page_addr; (void)acc;
+   also_calls++;
+   return 0;                /* changed: nothing may be cached */
+}
+
+static void t_thp_filter_also(void)
+{
+   struct vt_mm *b = mm_new(1, true);             /* THP never */
+   map_anon(b, BASE, 512, RW);
+   vt_madvise_hugepage(b, BASE, 512 * PG, true);
+   struct vt_mm *a = thp_mm(512, true);           /* madvise */
+   struct vt_filter f;
+   vt_filter_init(&f, a, true);
+   f.also = also_access;
+   f.also_ctx = b;
+   also_calls = 0;
+   /* the first write: a huge page here, a 4 KiB page there */
+   vt_filter_ref(&f, BASE, VT_ACC_WRITE, 0);
+   EXPECT_EQ(1, a->total.faults[VT_FC_THP]);
+   EXPECT_EQ(1, b->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(1, also_calls);
+   vt_filter_ref(&f, BASE, VT_ACC_WRITE, 0);      /* absorbed: both hold it */
+   EXPECT_EQ(1, also_calls);
+   /* the next page: nothing new for a, a fault for b */
+   vt_filter_ref(&f, BASE + PG, VT_ACC_WRITE, 0);
+   EXPECT_EQ(1, a->total.faults[VT_FC_THP]);
+   EXPECT_EQ(2, b->total.faults[VT_FC_ANON]);
+   EXPECT_EQ(2, also_calls);
+   /* a second space that may cache nothing: every reference reaches it,
+      though a alone would have let the page be cached */
+   f.also = also_nothing;
+   vt_filter_ref(&f, BASE + 3 * PG, VT_ACC_READ, 0);
+   vt_filter_ref(&f, BASE + 3 * PG, VT_ACC_READ, 0);
+   EXPECT_EQ(4, also_calls);
+   vt_filter_destroy(&f);
+   mm_free(a);
+   mm_free(b);
+}
+
 void thp_tests(void)
 {
    run_test("thp: a write maps a huge PMD, 512 pages in one fault", t_thp_write);
@@ -136,4 +185,6 @@ void thp_tests(void)
    run_test("thp: splits at munmap and MADV_DONTNEED of part", t_thp_split);
    run_test("thp: mremap moves a huge PMD whole only alike aligned", t_thp_mremap);
    run_test("thp: multi-size folios (alloc_anon_folio)", t_mthp);
+   run_test("thp: the filter feeds a second address space (--thp-compare)",
+            t_thp_filter_also);
 }

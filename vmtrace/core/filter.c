@@ -190,6 +190,9 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
          entry's `where` stays empty: epoch_ref is not used with a TLB) */
    } else {
       res = vt_access_at(f->mm, page_addr, acc, true, &w);
+      if (f->also)      /* the second address space's rights too */
+         res &= f->also(f->also_ctx, page_addr, acc) |
+                ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
       /* --tlb=yes: the filter may keep only pages whose TLB entry is the
          front of its set (vt_tlb.h) */
       if (f->mm->tlb) {

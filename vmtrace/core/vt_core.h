@@ -673,6 +673,13 @@ struct vt_filter {
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
    struct vt_mm *mm;
+   /* A second address space the host feeds the same references (the
+      tool's --thp-compare), or NULL: each reference that misses is passed
+      to also() too, which returns that space's VT_RES_* for it, and a page
+      is cached only with the rights both results allow.  Its host op
+      invalidate must empty this filter's entries as mm's does. */
+   unsigned (*also)(void *ctx, vt_addr page_addr, enum vt_access acc);
+   void    *also_ctx;
 };
 void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on);
 void vt_filter_destroy(struct vt_filter *f);

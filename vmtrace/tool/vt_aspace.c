@@ -66,7 +66,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    (void)di_handle;
    NSegment const *seg = VG_(am_find_nsegment)(a);
    if (seg && seg->kind == SkAnonC && seg->isCH) {
-      vt_set_brk(&vt_mm, a);          /* the heap starts empty at brk_base */
+      VT_BOTH(vt_set_brk, a);         /* the heap starts empty at brk_base */
       return;
    }
    struct vt_mmap_req r;
@@ -85,7 +85,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
       r.kind = VT_MK_TEXT;
       r.name = "[vg-trampoline]";
    }
-   vt_mmap(&vt_mm, &r);
+   vt_mmap_both(&r);
 }
 
 /* At the first instruction the client's stack pointer is known: the VMA
@@ -104,7 +104,7 @@ void vt_pre_thread_first_insn(ThreadId tid)
    NSegment const *below = VG_(am_find_nsegment)(v->vm_start - 1);
    if (below && below->kind == SkResvn)
       low = below->start + VT_PAGE_SIZE;   /* keep Valgrind's guard page */
-   vt_set_stack(&vt_mm, sp, low);
+   VT_BOTH(vt_set_stack, sp, low);
 }
 
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
@@ -112,15 +112,15 @@ void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid)
    (void)tid;
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
    if (!vt_mm.start_brk)
-      vt_set_brk(&vt_mm, a);
-   vt_set_brk(&vt_mm, a + len);
+      VT_BOTH(vt_set_brk, a);
+   VT_BOTH(vt_set_brk, a + len);
 }
 
 void vt_die_mem_brk(Addr a, SizeT len)
 {
    (void)len;
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
-   vt_set_brk(&vt_mm, a);
+   VT_BOTH(vt_set_brk, a);
 }
 
 /* ---- the system calls ---------------------------------------------- */
@@ -154,19 +154,19 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
       q.file = vt_file_new_shmem(&vt_mm, "/dev/zero (deleted)", q.len);
       q.name = "/dev/zero (deleted)";
    }
-   vt_mmap(&vt_mm, &q);
+   vt_mmap_both(&q);
 }
 
 void vt_sys_munmap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
-   vt_munmap(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]));
+   VT_BOTH(vt_munmap, args[0], VT_PAGE_ALIGN(args[1]));
 }
 
 void vt_sys_mprotect(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
-   vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
+   VT_BOTH(vt_mprotect, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
 }
 
 /* A call that fails after the kernel began its walk over the VMAs has
@@ -187,13 +187,13 @@ void vt_sys_mprotect_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid; (void)sysno;
    if (sr_isError(res) && sr_Err(res) == VKI_ENOMEM && walked(args))
-      vt_mprotect(&vt_mm, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
+      VT_BOTH(vt_mprotect, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
 }
 
 void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid;
-   vt_mremap(&vt_mm, args[0], args[1], r, args[2]);
+   VT_BOTH(vt_mremap, args[0], args[1], r, args[2]);
 }
 
 /* The advice vmtrace models (docs/manual.md lists every advice). */
@@ -221,14 +221,14 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 static void fork_advice(UWord advice, vt_addr start, vt_addr len)
 {
    if (advice == MADV_DONTFORK || advice == MADV_DOFORK)
-      vt_madvise_flags(&vt_mm, start, len, advice == MADV_DONTFORK ? VT_VM_DONTCOPY : 0,
+      VT_BOTH(vt_madvise_flags, start, len, advice == MADV_DONTFORK ? VT_VM_DONTCOPY : 0,
                        advice == MADV_DONTFORK ? 0 : VT_VM_DONTCOPY);
    else if (advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK)
-      vt_madvise_flags(&vt_mm, start, len, advice == MADV_WIPEONFORK ? VT_VM_WIPEONFORK : 0,
+      VT_BOTH(vt_madvise_flags, start, len, advice == MADV_WIPEONFORK ? VT_VM_WIPEONFORK : 0,
                        advice == MADV_WIPEONFORK ? 0 : VT_VM_WIPEONFORK);
    /* readahead hints (madvise_behavior's VM_RAND_READ / VM_SEQ_READ) */
    else if (advice == MADV_NORMAL || advice == MADV_RANDOM || advice == MADV_SEQUENTIAL)
-      vt_madvise_flags(&vt_mm, start, len,
+      VT_BOTH(vt_madvise_flags, start, len,
                        advice == MADV_RANDOM ? VT_VM_RAND_READ
                           : advice == MADV_SEQUENTIAL ? VT_VM_SEQ_READ : 0,
                        advice == MADV_RANDOM ? VT_VM_SEQ_READ
@@ -242,17 +242,17 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
    switch (args[2]) {
    case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
-      vt_madvise_dontneed(&vt_mm, start, len);
+      VT_BOTH(vt_madvise_dontneed, start, len);
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
-      vt_madvise_populate(&vt_mm, start, len, args[2] == MADV_POPULATE_WRITE);
+      VT_BOTH(vt_madvise_populate, start, len, args[2] == MADV_POPULATE_WRITE);
       break;
    case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
-      vt_madvise_guard(&vt_mm, start, len, args[2] == MADV_GUARD_INSTALL);
+      VT_BOTH(vt_madvise_guard, start, len, args[2] == MADV_GUARD_INSTALL);
       break;
    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
       if (len)
-         vt_madvise_hugepage(&vt_mm, start, len, args[2] == MADV_HUGEPAGE);
+         VT_BOTH(vt_madvise_hugepage, start, len, args[2] == MADV_HUGEPAGE);
       break;
    default:
       fork_advice(args[2], start, len);
@@ -300,21 +300,21 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    switch (args[2]) {
    case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
       if (err == VKI_ENOMEM && walked(args))
-         vt_madvise_dontneed(&vt_mm, start, len);
+         VT_BOTH(vt_madvise_dontneed, start, len);
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       if ((err == VKI_ENOMEM || err == VKI_EFAULT ||
            (err == VKI_EINVAL && kernel_at_least(5, 14))) && walked(args))
-         vt_madvise_populate(&vt_mm, start, len, args[2] == MADV_POPULATE_WRITE);
+         VT_BOTH(vt_madvise_populate, start, len, args[2] == MADV_POPULATE_WRITE);
       break;
    case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
       if ((err == VKI_ENOMEM || (err == VKI_EINVAL && kernel_at_least(6, 13))) &&
           walked(args))
-         vt_madvise_guard(&vt_mm, start, len, args[2] == MADV_GUARD_INSTALL);
+         VT_BOTH(vt_madvise_guard, start, len, args[2] == MADV_GUARD_INSTALL);
       break;
    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
       if (err == VKI_ENOMEM && walked(args))
-         vt_madvise_hugepage(&vt_mm, start, len, args[2] == MADV_HUGEPAGE);
+         VT_BOTH(vt_madvise_hugepage, start, len, args[2] == MADV_HUGEPAGE);
       break;
    default:
       if (err == VKI_ENOMEM && walked(args))
@@ -329,12 +329,15 @@ void vt_sys_prctl(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
    if (args[0] == 41 /* PR_SET_THP_DISABLE */ && (args[1] != 0) != vt_mm.cfg.thp_disabled)
+   {
       vt_set_thp(&vt_mm, vt_mm.cfg.thp, vt_mm.cfg.thp_zero_page, args[1] != 0);
+      vt_cmp_set_thp_disabled(args[1] != 0);
+   }
 }
 
 static void mlock_range(UWord *args, Bool lock)
 {
-   vt_mlock(&vt_mm, args[0] & VT_PAGE_MASK,
+   VT_BOTH(vt_mlock, args[0] & VT_PAGE_MASK,
             VT_PAGE_ALIGN(args[0] + args[1]) - (args[0] & VT_PAGE_MASK), lock);
 }
 
@@ -353,13 +356,18 @@ void vt_sys_munlock(ThreadId tid, UWord *args, UWord r)
 void vt_sys_mlockall(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
-   vt_mlockall(&vt_mm, (args[0] & 1) != 0, (args[0] & 2) != 0);
+   VT_BOTH(vt_mlockall, (args[0] & 1) != 0, (args[0] & 2) != 0);
 }
 
 void vt_sys_munlockall(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)args; (void)r;
    vt_munlockall(&vt_mm);
+   if (vt_cmp_mm) {
+      vt_cmp_enter();
+      vt_munlockall(vt_cmp_mm);
+      vt_cmp_in = False;
+   }
 }
 
 void vt_sys_shmat(ThreadId tid, UWord *args, UWord r)
@@ -380,7 +388,7 @@ void vt_sys_shmat(ThreadId tid, UWord *args, UWord r)
    q.file->no_map_pages = True;
    q.kind = VT_MK_SHM;
    q.name = "/SYSV (deleted)";
-   vt_mmap(&vt_mm, &q);
+   vt_mmap_both(&q);
 }
 
 void vt_sys_shmdt(ThreadId tid, UWord *args, UWord r)
@@ -389,6 +397,6 @@ void vt_sys_shmdt(ThreadId tid, UWord *args, UWord r)
    const struct vt_vma *v = vt_find_vma(&vt_mm, args[0]);
    if (v) {
       struct vt_mapping *m = vt_mm.maps[v->mapping];
-      vt_munmap(&vt_mm, v->vm_start, m->end - v->vm_start);
+      VT_BOTH(vt_munmap, v->vm_start, m->end - v->vm_start);
    }
 }

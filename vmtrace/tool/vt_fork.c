@@ -58,6 +58,7 @@ void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
    vt_share_fork(copying);
    if (copying) {
       vt_fork_prepare(&vt_mm);
+      vt_cmp_fork_prepare();
       fork_pending = 1;
    } else {
       fork_pending = 2;
@@ -66,9 +67,16 @@ void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
 
 static void undo_pte(void *ctx, vt_addr addr, vt_pte *ptep)
 {
-   (void)ctx; (void)addr;
+   const struct vt_mm *mm = ctx;
+   (void)addr;
    if (*ptep & VT_PTE_COW)
-      vt_share_frame_release(NULL, vt_mm.frames[VT_PTE_FRAME(*ptep)]);
+      vt_share_frame_release(NULL, mm->frames[VT_PTE_FRAME(*ptep)]);
+}
+
+static void undo_fork(struct vt_mm *mm)
+{
+   for (UInt i = 0; i < mm->nr_vmas; i++)
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, undo_pte, mm);
 }
 
 /* In the parent after the call: a fork that failed created no child, so
@@ -85,10 +93,11 @@ void vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       as its own alone. */
    if (kind && !sr_isError(res) && sr_Res(res) != 0)
       vt_sample_now_at(fork_wall_ms);
-   if (kind == 1 && sr_isError(res))
-      for (UInt i = 0; i < vt_mm.nr_vmas; i++)
-         vt_walk_ptes(&vt_mm, vt_mm.vmas[i].vm_start, vt_mm.vmas[i].vm_end,
-                      undo_pte, NULL);
+   if (kind == 1 && sr_isError(res)) {
+      undo_fork(&vt_mm);
+      if (vt_cmp_mm)
+         undo_fork(vt_cmp_mm);
+   }
 }
 
 void vt_fork_child_hook(ThreadId tid)
@@ -110,6 +119,7 @@ void vt_fork_child_hook(ThreadId tid)
       vt_is_vfork_child = True;
    }
    vt_fork_child(&vt_mm, kind == 1);
+   vt_cmp_fork_child(kind == 1);
    vt_rec_clock();             /* the child's start, for a tree's replay */
    vt_memsim_child();
    vt_signal_child();

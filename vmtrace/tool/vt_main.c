@@ -132,10 +132,10 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
       break;
    }
    case VMTRACE_USERREQ__START_COLLECTION:
-      vt_set_collecting(&vt_mm, True);
+      VT_BOTH(vt_set_collecting, True);
       break;
    case VMTRACE_USERREQ__STOP_COLLECTION:
-      vt_set_collecting(&vt_mm, False);
+      VT_BOTH(vt_set_collecting, False);
       break;
    case VMTRACE_USERREQ__RUNNING:
       *ret = 1;
@@ -343,6 +343,11 @@ static void vt_post_clo_init(void)
                 "is ever swapped\n");
       VG_(exit)(1);
    }
+   if (vt_clo.thp_cmp >= 0 && vt_clo.tlb) {
+      VG_(fmsg)("Bad option: --thp-compare cannot be combined with --tlb=yes: the TLB "
+                "is modelled for one address space only\n");
+      VG_(exit)(1);
+   }
    vt_options_warn();
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {
       vt_clo.policies[0] = &vt_policy_linux;
@@ -366,6 +371,7 @@ static void vt_post_clo_init(void)
    vt_mm_init(&vt_mm, &cfg);
    vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
    vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
+   vt_cmp_init(&cfg);
    vt_tlb_init();
    vt_memsim_init();
    vt_filter_start(&vt_flt);

@@ -18,6 +18,8 @@ struct vt_options vt_clo = {
    .thp = -1,
    .thp_zero_page = -1,
    .thp_size = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
+   .thp_cmp = -1,
+   .thp_cmp_size = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 },
    .readahead_pages = 32,
    .fast_path = True,
    .collect_atstart = True,
@@ -163,13 +165,12 @@ static void parse_taus(const HChar *arg, const HChar *list)
 
 const HChar *const vt_thp_size_modes[4] = { "never", "madvise", "always", "inherit" };
 
-/* --thp-size=64K:always,2M:inherit: hugepages-<size>kB/enabled for the
-   anonymous folio sizes named (16K to 2M). */
-static void parse_thp_sizes(const HChar *arg, const HChar *list)
+/* SIZE:MODE items (16K to 2M) from items[first] on into sizes[order]:
+   --thp-size's and --thp-compare's. */
+static void parse_size_modes(const HChar *arg, const HChar *opt, HChar items[][32],
+                             UInt first, UInt n, Int *sizes)
 {
-   HChar items[MAX_ITEMS][32];
-   UInt n = split_list(arg, list, items, 8, "64K:always,2M:inherit");
-   for (UInt i = 0; i < n; i++) {
+   for (UInt i = first; i < n; i++) {
       HChar *colon = VG_(strchr)(items[i], ':');
       ULong b = 0;
       Int mode = -1;
@@ -184,10 +185,36 @@ static void parse_thp_sizes(const HChar *arg, const HChar *list)
          while (order <= VT_PMD_ORDER && (VT_PAGE_SIZE << order) != b)
             order++;
       if (mode < 0 || order < 2 || order > VT_PMD_ORDER)
-         VG_(fmsg_bad_option)(arg, "--thp-size takes SIZE:MODE items, SIZE a power of two "
-                              "from 16K to 2M, MODE always, inherit, madvise or never\n");
-      vt_clo.thp_size[order] = mode;
+         VG_(fmsg_bad_option)(arg, "%s takes SIZE:MODE items, SIZE a power of two "
+                              "from 16K to 2M, MODE always, inherit, madvise or never\n",
+                              opt);
+      sizes[order] = mode;
    }
+}
+
+/* --thp-size=64K:always,2M:inherit: hugepages-<size>kB/enabled for the
+   anonymous folio sizes named (16K to 2M). */
+static void parse_thp_sizes(const HChar *arg, const HChar *list)
+{
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, 8, "64K:always,2M:inherit");
+   parse_size_modes(arg, "--thp-size", items, 0, n, vt_clo.thp_size);
+}
+
+/* --thp-compare=never or madvise,64K:always: the second address space's
+   enabled, then its sizes as --thp-size gives them. */
+static void parse_thp_compare(const HChar *arg, const HChar *list)
+{
+   HChar items[MAX_ITEMS][32];
+   UInt n = split_list(arg, list, items, 9, "never or madvise,64K:always");
+   Int mode = !VG_(strcmp)(items[0], "always")    ? VT_THP_ALWAYS
+              : !VG_(strcmp)(items[0], "madvise") ? VT_THP_MADVISE
+              : !VG_(strcmp)(items[0], "never")   ? VT_THP_NEVER : -1;
+   if (mode < 0)
+      VG_(fmsg_bad_option)(arg, "--thp-compare takes 'always', 'madvise' or 'never', then "
+                           "optionally SIZE:MODE items as --thp-size does\n");
+   vt_clo.thp_cmp = mode;
+   parse_size_modes(arg, "--thp-compare", items, 1, n, vt_clo.thp_cmp_size);
 }
 
 /* --ram=256M,1G: page counts of the simulations' RAM sizes, and the
@@ -397,6 +424,8 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if VG_XACT_CLO(arg, "--thp=always", vt_clo.thp, VT_THP_ALWAYS) {
    } else if (VG_STR_CLO(arg, "--thp", size_arg)) {
       VG_(fmsg_bad_option)(arg, "--thp takes 'always', 'madvise' or 'never'\n");
+   } else if (VG_STR_CLO(arg, "--thp-compare", size_arg)) {
+      parse_thp_compare(arg, size_arg);
    } else if (VG_STR_CLO(arg, "--thp-size", size_arg)) {
       parse_thp_sizes(arg, size_arg);
    } else if VG_XACT_CLO(arg, "--thp-zero-page=yes", vt_clo.thp_zero_page, 1) {
@@ -429,6 +458,10 @@ void vt_print_usage(void)
 "                                machine's]\n"
 "    --thp-zero-page=yes|no      reads of an untouched 2 MiB range map the huge\n"
 "                                zero page (use_zero_page) [this machine's]\n"
+"    --thp-compare=always|madvise|never[,<size>:<mode>...]  also simulate the\n"
+"                                address space under this THP setting (sizes as\n"
+"                                --thp-size; others as the run's): its faults,\n"
+"                                RSS and page tables beside the run's [none]\n"
 "    --fast-path=yes|no          filter accesses that cannot change anything\n"
 "                                through an inline software TLB [yes]\n"
 "    --collect-atstart=yes|no    count events from the start, or only after\n"

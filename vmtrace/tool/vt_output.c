@@ -478,6 +478,12 @@ static Bool have_timeline(void) { return vt_mm.ws != NULL; }
 static Bool have_heat(void) { return vt_mm.ws && vt_clo.heatmap_rows; }
 static Bool have_simulations(void) { return vt_mm.nr_sims != 0; }
 
+static void write_thp_compare(struct vt_out *o, const struct out_ctx *c)
+{
+   (void)c;
+   vt_cmp_write_json(o, vt_mm.ws ? vt_mm.ws->nr : 0);
+}
+
 static Bool have_tlb(void) { return vt_mm.tlb != NULL; }
 static void write_tlb(struct vt_out *o, const struct out_ctx *c)
 {
@@ -502,6 +508,7 @@ static const struct section {
    { write_heat, have_heat }, { write_fault_sites, NULL },
    { write_simulations, have_simulations },
    { write_tlb, have_tlb },
+   { write_thp_compare, vt_cmp_present },
 };
 
 void vt_write_output(Int exitcode, struct vt_written *w)

@@ -34,7 +34,11 @@ static void take_sample(ULong wall_ms)
    vt_share_pss(&h.pss_x1000, &h.uss);
    h.dup = vt_share_dup();
    vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   UInt k = vt_mm.ws ? vt_mm.ws->nr : 0;
+   vt_cmp_sample(k);
    vt_wset_sample(&vt_mm, vt_insns, &h);
+   if (vt_mm.ws && vt_mm.ws->nr != k + 1)
+      vt_cmp_merge(k + 1);             /* the samples were full */
 }
 
 /* The next time vt_sample_tick must run: a sample boundary, an epoch's,

@@ -39,6 +39,10 @@ struct rec { ULong id; UInt n; Int delta; };
 /* Keys that are not frames: shared memory pages (top bit) and file pages. */
 #define SHMEM_KEY_BIT (1ULL << 63)
 #define FILE_KEY_BIT  (1ULL << 61)
+/* Frames of --thp-compare's second address space (vt_thpcmp.c): shared
+   with the second address spaces of the other processes only, and not
+   counted in dup (nor PSS, which walks the first's page table). */
+#define CMP_KEY_BIT   (1ULL << 62)
 #define O_CLOEXEC_VALUE 02000000    /* O_CLOEXEC, which vki does not name */
 
 static HChar  log_path[512];        /* where it was made (for messages) */
@@ -100,9 +104,11 @@ static void apply(const struct rec *r, Off64T at)
          count_add(r->id, r->delta, !(r->id & SHMEM_KEY_BIT));
       return;
    }
-   ULong id = r->id ? r->id : ((ULong)at / sizeof *r + 1) * IDS_PER_REC;
+   Bool cmp = (r->id & CMP_KEY_BIT) != 0;
+   ULong id = r->id & ~CMP_KEY_BIT;
+   id = (id ? id : ((ULong)at / sizeof *r + 1) * IDS_PER_REC) | (cmp ? CMP_KEY_BIT : 0);
    for (UInt i = 0; i < r->n; i++)
-      count_add(id + i, r->delta, True);
+      count_add(id + i, r->delta, !cmp);
 }
 
 Bool vt_share_logging(void)
@@ -281,9 +287,10 @@ void vt_share_frames_fork(void *ctx, vt_u64 *ids, UInt n_new, const vt_u64 *old,
    /* New frames: held by parent and child (+2), in records of IDS_PER_REC. */
    for (UInt done = 0; done < n_new;) {
       UInt k = n_new - done < IDS_PER_REC ? n_new - done : IDS_PER_REC;
-      struct rec r = { 0, k, 2 };
+      struct rec r = { vt_cmp_in ? CMP_KEY_BIT : 0, k, 2 };
       Off64T at = append(&r, 1);
-      ULong base = at < 0 ? 0 : ((ULong)at / sizeof r + 1) * IDS_PER_REC;
+      ULong base = at < 0 ? 0 : ((ULong)at / sizeof r + 1) * IDS_PER_REC |
+                                (vt_cmp_in ? CMP_KEY_BIT : 0);
       for (UInt i = 0; i < k; i++)
          ids[done + i] = at < 0 ? 0 : base + i;
       done += k;
@@ -397,7 +404,7 @@ static void file_rec(const struct vt_file *f, vt_u64 pgoff, int delta)
 void vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta)
 {
    (void)ctx;
-   if (!borrowed && !gone)
+   if (!borrowed && !gone && !vt_cmp_in)   /* PSS is the first address space's */
       file_rec(f, pgoff, delta);
 }
 
@@ -453,6 +460,7 @@ void vt_share_exit(void)
    gone = True;
    releasing = True;
    vt_release_frames(&vt_mm);
+   vt_cmp_release();
    releasing = False;
    batch_write(&releases);
    batch_write(&file_recs);

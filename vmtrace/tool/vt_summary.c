@@ -25,7 +25,9 @@ static ULong nr_invalid_seen;
 void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  enum vt_fault_class cls, int reason)
 {
-   (void)ctx; (void)mm;
+   (void)ctx;
+   if (mm != &vt_mm)
+      return;                  /* --thp-compare's second address space */
    vt_sites_record(0, cls);
    if (cls != VT_FC_INVALID)
       return;
@@ -180,6 +182,7 @@ static void print_totals(void)
    VG_(umsg)("Page tables:    %llu pgd, %llu pud, %llu pmd, %llu pte pages (peak %llu)\n",
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);
+   vt_cmp_summary();
    ULong ms = vt_wall_ms() - vt_start_time_ms;
    VG_(umsg)("Instructions:   %'llu, memory references %'llu, in %llu.%02llu s\n",
              vt_insns, vt_refs, ms / 1000, ms % 1000 / 10);

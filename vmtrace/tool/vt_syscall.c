@@ -334,7 +334,7 @@ static void ok_ftruncate(ThreadId tid, UWord *args, UWord res)
    (void)tid; (void)res;
    struct vg_stat st;
    if (VG_(fstat)((Int)args[0], &st) == 0)
-      vt_file_resize(&vt_mm, st.dev, st.ino, (ULong)st.size);
+      VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
 }
 
 static void ok_truncate(ThreadId tid, UWord *args, UWord res)
@@ -343,7 +343,7 @@ static void ok_truncate(ThreadId tid, UWord *args, UWord res)
    struct vg_stat st;
    const HChar *path = client_ptr(args[0], 1);
    if (path && !sr_isError(VG_(stat)(path, &st)))
-      vt_file_resize(&vt_mm, st.dev, st.ino, (ULong)st.size);
+      VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
 }
 
 /* ---- the table ---------------------------------------------------------- */

@@ -49,6 +49,10 @@ struct vt_options {
    /* per folio order 2..9 (16 KiB .. 2 MiB): VT_THP_SIZE_*, -1: the
       machine's hugepages-<size>kB/enabled */
    Int          thp_size[VT_PMD_ORDER + 1];
+   /* --thp-compare: VT_THP_* of the second address space, -1: none; its
+      sizes VT_THP_SIZE_*, -1: as the first's */
+   Int          thp_cmp;
+   Int          thp_cmp_size[VT_PMD_ORDER + 1];
    Bool         cold_cache;
    UInt         readahead_pages;
    Bool         fast_path;
@@ -81,6 +85,33 @@ extern ULong vt_misses;           /* references the filter let through */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
+
+/* vt_thpcmp.c: --thp-compare, a second address space under another THP
+   setting, fed what the first gets (NULL: the option is off).  VT_BOTH
+   makes a core call on the first address space and then on the second. */
+extern struct vt_mm *vt_cmp_mm;
+extern Bool vt_cmp_in;               /* a call on the second is in progress */
+void vt_cmp_enter(void);             /* its clock set, vt_cmp_in */
+#define VT_BOTH(fn, ...)                                    \
+   do {                                                     \
+      fn(&vt_mm, __VA_ARGS__);                              \
+      if (vt_cmp_mm) {                                      \
+         vt_cmp_enter();                                    \
+         fn(vt_cmp_mm, __VA_ARGS__);                        \
+         vt_cmp_in = False;                                 \
+      }                                                     \
+   } while (0)
+void vt_cmp_init(const struct vt_config *primary);
+void vt_mmap_both(const struct vt_mmap_req *q);
+void vt_cmp_set_thp_disabled(Bool disabled);
+void vt_cmp_sample(UInt k);
+void vt_cmp_merge(UInt n);
+void vt_cmp_fork_prepare(void);
+void vt_cmp_fork_child(Bool copied);
+void vt_cmp_release(void);
+Bool vt_cmp_present(void);
+void vt_cmp_write_json(struct vt_out *o, UInt n_samples);
+void vt_cmp_summary(void);
 
 /* vt_record.c: --trace-out-file */
 #define VT_REC_WORDS  65536
