@@ -18,6 +18,8 @@
                 page 2, mprotect(PROT_READ) of its page 1 and back, and a
                 write of all ("rewrite-2"); on huge page 3, MADV_DONTNEED
                 of all of it and a write of all ("rewrite-3").
+   dontneed-half  2 MiB (one huge page) written ("write"), MADV_DONTNEED of
+                its second half, all written again ("rewrite").
    mremap       6 MiB (three huge pages) written ("write"); its first
                 4 MiB moved whole to a 2 MiB-aligned place; 1 MiB from the
                 middle of the third huge page moved to a 2 MiB-aligned
@@ -177,6 +179,23 @@ static void split(void)
    vmt_fact("rss-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + 4 * HPAGE, "Rss"));
 }
 
+/* MADV_DONTNEED of half a huge page: 2 MiB written, its second half
+   dropped, all written again. */
+static void dontneed_half(void)
+{
+   char *p = region(HPAGE, 1);
+   vmt_begin("write");
+   vmt_write_pages(p, PAGES_PER_HPAGE);
+   vmt_end();
+   if (madvise(p + HPAGE / 2, HPAGE / 2, MADV_DONTNEED) != 0)
+      vmt_die("madvise(MADV_DONTNEED)");
+   vmt_begin("rewrite");
+   vmt_write_pages(p, PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + HPAGE, "AnonHugePages"));
+   vmt_fact("rss-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + HPAGE, "Rss"));
+}
+
 static void remap(void)
 {
    char *p = region(3 * HPAGE, 1);
@@ -269,6 +288,8 @@ int main(int argc, char **argv)
       read_write();
    else if (!strcmp(m, "split"))
       split();
+   else if (!strcmp(m, "dontneed-half"))
+      dontneed_half();
    else if (!strcmp(m, "mremap"))
       remap();
    else if (!strcmp(m, "exec-disabled"))
@@ -278,6 +299,6 @@ int main(int argc, char **argv)
    else if (!strcmp(m, "small"))
       small();
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|mremap|fork|small|exec-disabled|write-disabled");
+      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|fork|small|exec-disabled|write-disabled");
    return 0;
 }

@@ -177,3 +177,115 @@ scenario("thp/mthp inherit never", "thp", ["small"], [
     Expect("region", "write", pages=255, anon=255, wp_copy=1),
 ], vm_args=["--thp=never", "--thp-size=16K:inherit,64K:inherit," + SIZES_NEVER],
     checks=[huge_pages(0), mapping_figures("region", resident=256)])
+
+
+# ---- THP against without in one run (--thp-compare) ---------------------
+# The run's address space (primary: --thp=madvise) and a second one under
+# --thp-compare's setting, fed the same references and system calls.  Only
+# the region's pages differ between them (nothing else has MADV_HUGEPAGE),
+# so the second's totals are the first's plus the region's difference,
+# derived below per case; the kernel's figures for the first side are the
+# facts of the thp scenarios above (same client modes).  Page tables: Linux
+# deposits a PTE table with every huge PMD and counts it in VmPTE (measured:
+# docs/manual.md, "Figures"), so they are equal on both sides, as is RSS (a
+# huge page is 512 resident pages).
+def compared(delta, position=None, huge=(0, 0), equal=("resident_pages",
+             "peak_resident_pages", "page_tables")):
+    """thp_compare's second address space differs from the first's totals
+    by delta (fault class -> compared minus primary; other classes equal);
+    anon_huge_pages are huge = (primary, compared); the fields in equal
+    are the same on both sides."""
+    def check(out, r, extra):
+        if position is not None:
+            out = out.image(position, -1).out
+        cmp = out.get("thp_compare")
+        if not cmp:
+            return ["no thp_compare object in the output"]
+        errs = []
+        p, c = out["totals"], cmp["totals"]
+        for k, v in p["faults"].items():
+            want = v + delta.get(k, 0)
+            if k == "total":
+                want = v + sum(d for kk, d in delta.items() if kk != "total")
+            if k == "minor":
+                want = v + sum(d for kk, d in delta.items() if kk not in ("total", "minor"))
+            if c["faults"].get(k) != want:
+                errs.append("thp_compare faults.%s: expected %d (primary %d), got %s"
+                            % (k, want, v, c["faults"].get(k)))
+        for f in equal:
+            if p[f] != c[f]:
+                errs.append("thp_compare %s: expected the primary's %s, got %s"
+                            % (f, p[f], c[f]))
+        got = (p.get("anon_huge_pages"), c.get("anon_huge_pages"))
+        if got != huge:
+            errs.append("anon_huge_pages (primary, compared): expected %s, got %s"
+                        % (huge, got))
+        tl = cmp.get("timeline")
+        if tl is not None:
+            n = len(out["timeline"]["t"])
+            for k in ("resident_pages", "page_tables", "faults", "primary_page_tables"):
+                if len(tl[k]) != n:
+                    errs.append("thp_compare timeline.%s: %d samples, the timeline %d"
+                                % (k, len(tl[k]), n))
+            if sum(tl["faults"]) != c["faults"]["total"]:
+                errs.append("thp_compare timeline.faults sum %d != totals %d"
+                            % (sum(tl["faults"]), c["faults"]["total"]))
+            if tl["resident_pages"] and tl["resident_pages"][-1] != c["resident_pages"]:
+                errs.append("thp_compare timeline's last resident_pages != totals")
+        return errs
+    return check
+
+
+CMP_NEVER = THP_ARGS + ["--thp-compare=never"]
+# 64 MiB written one byte every 4 KiB: 32 `thp` against 16,384 `anon`.
+scenario("thp/compare write", "thp", ["write"], [
+    Expect("region", "write", pages=16384, thp=32),
+    Expect("region", "rewrite"),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"thp-fault-alloc-ge-32": 1, "anon-huge-kb": 65536},
+    checks=[huge_pages(16384), compared({"thp": -32, "anon": 16384}, huge=(16384, 0))])
+# The other way round: the run without THP, compared with madvise.
+scenario("thp/compare write reverse", "thp", ["write"], [
+    Expect("region", "write", pages=16384, anon=16384),
+    Expect("region", "rewrite"),
+], vm_args=["--thp=never", "--thp-compare=madvise"],
+    checks=[compared({"thp": 32, "anon": -16384}, huge=(0, 16384))])
+# Read first: 32 `thp_zero` then 32 `thp_wp_zero`, against 16,384 `zero`
+# (the 4 KiB zero page) then 16,384 `wp_copy` (each zero page replaced by
+# a copy: do_wp_page of the zero page).  RSS after the read: 0 either way.
+scenario("thp/compare read-write", "thp", ["read-write"], [
+    Expect("region", "read", pages=16384, thp_zero=32),
+    Expect("region", "write", thp_wp_zero=32),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"rss-kb-after-read": 0, "anon-huge-kb-after-read": 0, "anon-huge-kb": 65536},
+    checks=[compared({"thp_zero": -32, "thp_wp_zero": -32, "zero": 16384,
+                      "wp_copy": 16384}, huge=(16384, 0))])
+# MADV_DONTNEED of half a huge page (client mode dontneed-half): 2 MiB
+# written, its second half dropped, all written again.  Primary: 1 `thp`;
+# the DONTNEED splits the PMD (zap_pmd_range) and drops 256 pages; the
+# rewrite faults them back one by one into the PTE table now in use: 256
+# `anon`.  Without THP: 512 `anon`, then 256 `anon`.  Compared minus
+# primary: anon +512, thp -1.  The kernel: no AnonHugePages left, 2 MiB
+# resident (FACTs).
+scenario("thp/compare dontneed-half", "thp", ["dontneed-half"], [
+    Expect("region", "write", pages=512, thp=1),
+    Expect("region", "rewrite", anon=256),
+], vm_args=CMP_NEVER, native=NATIVE, facts={"anon-huge-kb": 0, "rss-kb": 2048},
+    checks=[compared({"thp": -1, "anon": 512})])
+# fork: the parent's 1,024 pages: 2 `thp` against 1,024 `anon`.  The
+# child writes 512 pages of the first huge page: 512 `wp_copy` either way
+# (the huge PMD is split and each page copied: docs/manual.md), so the
+# child's totals are equal on both sides.  The parent, the child gone,
+# writes all 1,024: 2 `thp_wp_reuse` against 1,024 `wp_reuse` (each 4 KiB
+# page now its alone).
+scenario("thp/compare fork", "thp", ["fork"], [
+    Expect("region", "write", pages=1024, proc="parent", thp=2),
+    Expect("region", "child-write-one", proc="child", wp_copy=1),
+    Expect("region", "child-write-rest", proc="child", wp_copy=511),
+    Expect("region", "after-child", proc="parent", thp_wp_reuse=2),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)", vm_args=CMP_NEVER,
+    native=NATIVE, facts={"child:anon-huge-kb": 2048, "parent:anon-huge-kb": 4096},
+    checks=[alone_at_exit(),
+            compared({"thp": -2, "anon": 1024, "thp_wp_reuse": -2, "wp_reuse": 1024},
+                     position=(), huge=(1024, 0)),
+            compared({}, position=(0,), huge=(512, 0))])
