@@ -324,7 +324,37 @@ function validate(d) {
   if (d.simulations !== undefined && d.simulations !== null) {
     validateSimulations(d.simulations, classes);
   }
+  if (d.thp_compare !== undefined && d.thp_compare !== null) {
+    validateThpCompare(d.thp_compare, classes, d.timeline);
+  }
   return d;
+}
+
+// --thp-compare: the second address space's setting, totals and samples
+// (one per timeline.t).
+function validateThpCompare(c, classes, tl) {
+  need({ thp_compare: c }, 'thp_compare', 'object');
+  ['primary', 'compared'].forEach(function (k) {
+    needAll(need(c, k, 'object', 'thp_compare'), 'thp_compare.' + k,
+      { thp: 'string', thp_sizes: 'object' });
+  });
+  var t = need(c, 'totals', 'object', 'thp_compare');
+  checkFaults(need(t, 'faults', 'object', 'thp_compare.totals'), 'thp_compare.totals.faults',
+    classes);
+  needAll(t, 'thp_compare.totals', { pages_touched: 'int', resident_pages: 'int',
+    peak_resident_pages: 'int', anon_huge_pages: 'int', page_tables: 'object' });
+  needAll(t.page_tables, 'thp_compare.totals.page_tables',
+    { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int', peak: 'object' });
+  needAll(t.page_tables.peak, 'thp_compare.totals.page_tables.peak',
+    { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
+  if (c.timeline !== undefined) {
+    need(c, 'timeline', 'object', 'thp_compare');
+    var n = tl && Array.isArray(tl.t) ? tl.t.length : 0;
+    ['resident_pages', 'page_tables', 'faults', 'primary_page_tables'].forEach(function (k) {
+      checkSeries(need(c.timeline, k, 'array', 'thp_compare.timeline'), n,
+        'thp_compare.timeline.' + k);
+    });
+  }
 }
 
 // ---- vmtrace-native files (docs/output-format.md, second part) ---------------
@@ -499,6 +529,7 @@ function parse(text) {
 module.exports = {
   parse: parse,
   validate: validate,
+  validateThpCompare: validateThpCompare,
   isNative: isNative,
   isSimResult: isSimResult,
   isOut: isOut,

@@ -16,6 +16,7 @@ var FILE = [
   require('./views/classes'),
   require('./views/pagetables'),
   require('./views/tlb'),
+  require('./views/thpcompare'),
   require('./views/time'),
   require('./views/mappings'),
   require('./views/labels'),

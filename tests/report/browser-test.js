@@ -39,6 +39,7 @@ var realTrees = [];
 var realCompares = [];
 var realEvictions = [];
 var realCut = [];
+var realThp = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
@@ -46,6 +47,7 @@ for (var i = 0; i < args.length; i++) {
   else if (args[i] === '--real-tree') realTrees.push(args[++i]);
   else if (args[i] === '--real-evictions') realEvictions.push(args[++i]);
   else if (args[i] === '--real-cut') realCut.push(args[++i]);
+  else if (args[i] === '--real-thpcompare') realThp.push(args[++i]);
   else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
@@ -455,6 +457,29 @@ function hotcoldModels() {
     return { ev: ev, rf: rf };
   }
   return { lru: run(HOTCOLD.R - 1, false), fifo: run(HOTCOLD.R, true) };
+}
+
+// THP against without, on a real run of tests/clients/thp write (64 MiB,
+// 2 MiB-aligned, MADV_HUGEPAGE, one byte written every 4 KiB) under
+// --thp=madvise --thp-compare=never: the table must show the region's
+// difference, 32 huge faults against 16,384 4 KiB ones (thp -32, anon
+// +16,384), and the same peak RSS.
+async function interactThpCompare(page) {
+  var rows = await page.evaluate('(' + function () {
+    var out = {};
+    document.querySelectorAll('[data-table="thpcompare"] tbody tr').forEach(function (tr) {
+      var c = tr.children;
+      out[c[0].textContent.trim()] = c[c.length - 1].textContent.replace(/[,+]/g, '');
+    });
+    return out;
+  }.toString() + ')()');
+  var want = { thp: '-32', anon: '16384', 'resident pages, peak': '0' };
+  Object.keys(want).forEach(function (k) {
+    if (rows[k] !== want[k]) {
+      throw new Error('thpcompare ' + k + ': difference shown ' + rows[k] + ', expected ' +
+          want[k]);
+    }
+  });
 }
 
 function interactEvictions(file) {
@@ -884,6 +909,13 @@ async function main() {
     ex.interact = interactEvictions(f);
     cases.push({ name: 'real run: evictions by mapping (hotcold, lru and fifo)', file:
         makeReport([f], path.join(outDir, 'real-evictions-' + k + '.html')), expect: ex });
+  });
+  realThp.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-thpcompare'], text: ['against'] });
+    ex.charts = ex.charts.concat(['chart-thp-rss', 'chart-thp-faults', 'chart-thp-pt']);
+    ex.interact = interactThpCompare;
+    cases.push({ name: 'real run: THP against without (tests/clients/thp write, --thp-compare)',
+      file: makeReport([f], path.join(outDir, 'real-thpcompare-' + k + '.html')), expect: ex });
   });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(
