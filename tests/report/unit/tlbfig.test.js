@@ -207,3 +207,26 @@ test('the TLB view\'s text lists the charts as tables', () => {
   assert.match(txt, /== TLB misses by phase ==/);
   assert.match(txt, /2\. fill\s+600\s+300\s+4\s+1\n/);
 });
+
+test('the reader refuses a malformed tlb object, so no view meets one', () => {
+  // a real --tlb run (tests/report/tlbmaps), the fuzzer's seed
+  const text = fs.readFileSync(
+      path.join(__dirname, '..', 'fuzz-seeds', 'tlbmaps', 'vmtrace.out.1'), 'utf8');
+  const ok = V.parse(text);
+  assert.ok(ok.tlb && ok.mappings.every((m) => m.tlb));
+  const bad = (change, msg) => {
+    const d = JSON.parse(text);
+    change(d);
+    assert.throws(() => V.validate(d), msg);
+  };
+  bad((d) => { d.mappings[3].tlb.dtlb_misses = -1; },
+      /mappings\[3\]\.tlb\.dtlb_misses should not be negative/);
+  bad((d) => { d.mappings[0].tlb = 'x'; }, /mappings\[0\]\.tlb should be object, not string/);
+  bad((d) => { delete d.tlb.data; }, /missing key tlb\.data/);
+  bad((d) => { d.tlb.instruction.walks = null; }, /tlb\.instruction\.walks should be int/);
+  bad((d) => { d.timeline.tlb.itlb_walks.pop(); }, /timeline\.tlb\.itlb_walks has \d+ entries/);
+  bad((d) => { d.labels[0].phases.walk.tlb = []; },
+      /labels\[0\]\.phases\.walk\.tlb should be object, not array/);
+  bad((d) => { d.tlb.instructions[0].where = 7; },
+      /tlb\.instructions\[0\]\.where should be string/);
+});
