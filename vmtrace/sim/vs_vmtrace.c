@@ -225,6 +225,8 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    for (uint64_t i = 0; i < s->n; i++)
       v->times[v->first[s->id[i]] + fill[s->id[i]]++] = v->t[i];
    free(fill);
+   free(v->t);                        /* in times[] now, by page */
+   v->t = NULL;
    uint64_t cap = 1024;
    while (cap < 2 * (uint64_t)s->npages)
       cap *= 2;
