@@ -462,6 +462,24 @@ static void pool_drop(void *ctx, struct vt_mm *mm, vt_u64 key)
    frame_put(q->t, pk);
 }
 
+/* mremap moved a private page: the same frame under its new address (a
+   frame shared copy-on-write stays shared; the kernel moves the PTE). */
+static void pool_move(void *ctx, struct vt_mm *mm, vt_u64 from, vt_u64 to)
+{
+   struct tproc *q = ctx;
+   (void)mm;
+   struct vt_hash_ent *e = q->map.e && from != to ? vt_hash_get(&q->map, from) : NULL;
+   if (!e)
+      return;
+   vt_u64 pk = e->val;
+   vt_hash_del(&q->map, from);
+   bool added;
+   struct vt_hash_ent *n = vt_hash_put(&q->map, to, &added);
+   if (!added && !(to & VT_SIM_KEY_PCACHE))
+      frame_put(q->t, n->val);         /* (mremap unmapped the target first) */
+   n->val = pk;
+}
+
 static void pool_lock(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked)
 {
    struct tproc *q = ctx;
@@ -534,7 +552,8 @@ static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur, unsigned order)
             }
          }
    }
-   q->pool = (struct vt_mm_pool){ pool_ref, pool_drop, pool_lock, q };
+   q->pool = (struct vt_mm_pool){ .ref = pool_ref, .drop = pool_drop, .lock = pool_lock,
+                                  .move = pool_move, .ctx = q };
    vt_mm_set_pool(q->mm, &q->pool);
    return true;
 }
