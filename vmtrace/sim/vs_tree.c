@@ -57,6 +57,8 @@ struct tproc {
    bool   has_clock;
    int    adj;                       /* oom_score_adj */
    struct vt_hash map;               /* page key -> frame name (pk) */
+   struct vt_hash rmap;              /* private pk -> how many of its keys map it */
+   vt_u64 rss, rss_peak;             /* its pages in the memory, now and at most */
    struct vt_mm_pool pool;
    struct vt_replay_env env;
    vt_u64 refs, faults[VT_NR_FC], oom_faults;
@@ -95,6 +97,9 @@ struct tree {
    unsigned n, begun;
    struct vt_sim *s;
    struct vt_hash frames;            /* pk (private pages) -> mapcount; aux: ever resident */
+   struct vt_hash res;               /* the keys in the memory (pk, page-cache keys) */
+   vt_u64 seen_ev;                   /* the memory's evictions told so far */
+   struct vt_sim_owner owner;
    vt_u64 next_pk;
    vt_u64 now;                       /* references given to the pool: its clock */
    vt_u64 first_clock;
@@ -142,6 +147,74 @@ static bool int_after(const char *s, const char *key, int *v)
 
 /* ---- the pool ------------------------------------------------------------- */
 
+/* Each process's RSS, kept as pages come and go: a page counts in every
+   process that maps it while it is in the memory (a private frame: the
+   processes whose rmap holds it; a page-cache page: those whose map does). */
+static bool resident(const struct tree *t, vt_u64 k)
+{
+   return t->res.e && vt_hash_get(&t->res, k) != NULL;
+}
+
+static void rss_add(struct tproc *q, int d)
+{
+   q->rss += (vt_u64)(vt_s64)d;
+   if (q->rss > q->rss_peak)
+      q->rss_peak = q->rss;
+}
+
+static void map_gain(struct tproc *q, vt_u64 pk)
+{
+   if (!(pk & VT_SIM_KEY_PCACHE)) {
+      if (!q->rmap.e)
+         vt_hash_init(&q->rmap, 1024);
+      bool added;
+      vt_hash_put(&q->rmap, pk, &added)->val++;
+   }
+   if (resident(q->t, pk))
+      rss_add(q, 1);
+}
+
+static void map_lose(struct tproc *q, vt_u64 pk)
+{
+   if (!(pk & VT_SIM_KEY_PCACHE) && q->rmap.e) {
+      struct vt_hash_ent *e = vt_hash_get(&q->rmap, pk);
+      if (e && --e->val == 0)
+         vt_hash_del(&q->rmap, pk);
+   }
+   if (resident(q->t, pk))
+      rss_add(q, -1);
+}
+
+/* pk came into the memory (d = 1) or left it (-1). */
+static void res_change(struct tree *t, vt_u64 pk, int d)
+{
+   bool added;
+   if (d > 0)
+      vt_hash_put(&t->res, pk, &added);
+   else
+      vt_hash_del(&t->res, pk);
+   for (unsigned i = 0; i < t->n; i++) {
+      struct tproc *q = &t->p[i];
+      const struct vt_hash *m = (pk & VT_SIM_KEY_PCACHE) ? &q->map : &q->rmap;
+      if (m->e && vt_hash_get(m, pk))
+         rss_add(q, d);
+   }
+}
+
+/* The memory's owner hook: an eviction (the evictions count moved) takes
+   the page out of every RSS; other calls (a writeback, a referenced bit
+   cleared) change nothing here. */
+static void on_invalidate(void *ctx, vt_u64 key)
+{
+   struct tree *t = ctx;
+   vt_u64 ev = vt_sim_stats(t->s)->evictions;
+   if (ev == t->seen_ev)
+      return;
+   t->seen_ev = ev;
+   if (resident(t, key))
+      res_change(t, key, -1);
+}
+
 static void frame_get(struct tree *t, vt_u64 pk)
 {
    bool added;
@@ -159,6 +232,8 @@ static void frame_put(struct tree *t, vt_u64 pk)
       vt_hash_del(&t->frames, pk);
       if (t->s)
          vt_sim_drop(t->s, pk);
+      if (t->res.e)
+         vt_hash_del(&t->res, pk);
    }
 }
 
@@ -181,6 +256,10 @@ static void release_all(struct tree *t, struct tproc *q)
    }
    vt_hash_destroy(&q->map);
    q->map.e = NULL;
+   if (q->rmap.e)
+      vt_hash_destroy(&q->rmap);
+   q->rmap.e = NULL;
+   q->rss = 0;
 }
 
 static void finish(struct tproc *q, enum tstate st)
@@ -245,6 +324,9 @@ static int choose_victim(struct tree *t, struct kill *k)
                   swap++;              /* brought in once, out now: in swap */
             }
          }
+      if (rss != q->rss)
+         vs_die("--tree: internal error: pid %d's RSS is %" PRIu64 " pages, kept as %" PRIu64,
+                q->pid, (uint64_t)rss, (uint64_t)q->rss);
       vt_u64 pt = pgtables(q);
       long long pts = (long long)(rss + swap + pt) + (long long)q->adj * (long long)(total / 1000);
       bool unkillable = q->adj == -1000;
@@ -388,15 +470,20 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
    struct vt_hash_ent *e = vt_hash_put(&q->map, key, &added);
    if (key & VT_SIM_KEY_PCACHE) {
       e->val = key;                   /* the page cache's page: the same for all */
+      if (added)
+         map_gain(q, key);
    } else if (added) {
       e->val = pk = t->next_pk++;
       frame_get(t, pk);
+      map_gain(q, pk);
    } else if (fresh_class(cls)) {
       /* a page of its own from now on: a copy (wp_copy), or a new page
          where the old one went without our hearing (a zero page written) */
       vt_u64 old = e->val;
       e->val = pk = t->next_pk++;
       frame_get(t, pk);
+      map_gain(q, pk);
+      map_lose(q, old);
       frame_put(t, old);
    } else {
       pk = e->val;
@@ -416,7 +503,12 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
          vt_sim_advance(t->s, t->now);
       vt_sim_set_order(t->s, t->now);
       int scls = -1;
+      vt_u64 res0 = vt_sim_resident(t->s), ev0 = vt_sim_stats(t->s)->evictions;
       unsigned r = vt_sim_access(t->s, pk, flags, mapping, t->now, cls, &scls);
+      /* in the memory now if it gained a page beyond those it evicted */
+      if (vt_sim_resident(t->s) + (vt_sim_stats(t->s)->evictions - ev0) > res0 &&
+          !resident(t, pk))
+         res_change(t, pk, 1);
       if (!(r & VT_SIMR_OOM)) {
          if ((r & VT_SIMR_FAULT) && scls >= 0 && !prefault)
             q->faults[scls]++;
@@ -459,6 +551,7 @@ static void pool_drop(void *ctx, struct vt_mm *mm, vt_u64 key)
       return;
    vt_u64 pk = e->val;
    vt_hash_del(&q->map, key);
+   map_lose(q, pk);
    frame_put(q->t, pk);
 }
 
@@ -475,8 +568,10 @@ static void pool_move(void *ctx, struct vt_mm *mm, vt_u64 from, vt_u64 to)
    vt_hash_del(&q->map, from);
    bool added;
    struct vt_hash_ent *n = vt_hash_put(&q->map, to, &added);
-   if (!added && !(to & VT_SIM_KEY_PCACHE))
-      frame_put(q->t, n->val);         /* (mremap unmapped the target first) */
+   if (!added && !(to & VT_SIM_KEY_PCACHE)) {
+      map_lose(q, n->val);             /* (mremap unmapped the target first) */
+      frame_put(q->t, n->val);
+   }
    n->val = pk;
 }
 
@@ -549,6 +644,7 @@ static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur, unsigned order)
                bool added;
                vt_hash_put(&q->map, pe->key, &added)->val = pe->val;
                frame_get(t, pe->val);
+               map_gain(q, pe->val);
             }
          }
    }
@@ -604,7 +700,10 @@ static int run_tree(struct tree *t)
       struct vt_sim_config sc = { .policy = t->policy, .ram_pages = t->pages,
                                   .swap_pages = t->cfg->swap_pages,
                                   .no_swap = t->cfg->no_swap, .params = *t->params };
-      t->s = vt_sim_create(&sc, NULL);
+      t->owner = (struct vt_sim_owner){ .invalidate = on_invalidate, .ctx = t };
+      t->s = vt_sim_create(&sc, &t->owner);
+      vt_hash_init(&t->res, 4096);
+      t->seen_ev = 0;
       if (t->fut) {
          t->dead = vs_alloc(t->n * sizeof *t->dead);
          vt_hash_init(&t->lastpos, 4096);
@@ -737,8 +836,8 @@ static void print_tree(FILE *f, const struct tree *t)
    fprintf(f, "== Tree of %u processes in one memory: %s, %" PRIu64 " pages (%" PRIu64
            " KiB), swap %s\n", t->n, t->policy->name, (uint64_t)t->pages,
            (uint64_t)t->pages * 4, sw);
-   fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
-           "references", "faults", "minor", "major", "end");
+   fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
+           "references", "faults", "minor", "major", "peak rss", "end");
    /* in task-list order, a task's images in the order they ran; the
       processes that never began last */
    unsigned *idx = vs_alloc(t->n * sizeof *idx);
@@ -759,9 +858,9 @@ static void print_tree(FILE *f, const struct tree *t)
       char pp[16];
       snprintf(pp, sizeof pp, q->parent >= 0 || q->exec_image ? "%d" : "-", q->ppid);
       fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-              "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
+              " %10" PRIu64 "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
               (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
-              (uint64_t)major_of(q), state_name(q));
+              (uint64_t)major_of(q), (uint64_t)q->rss_peak, state_name(q));
    }
    free(idx);
    fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
@@ -856,8 +955,8 @@ static void json_tree_(FILE *f, const struct tree *t, unsigned index, bool curve
       for (int k = 0; k < VT_NR_FC; k++)
          fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", vt_fault_classes[k].name,
                  (uint64_t)q->faults[k]);
-      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 "}", (uint64_t)minor_of(q),
-              (uint64_t)major_of(q));
+      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 ", \"rss_peak\": %" PRIu64
+              "}", (uint64_t)minor_of(q), (uint64_t)major_of(q), (uint64_t)q->rss_peak);
    }
    fprintf(f, "],\n   \"oom_kills\": [");
    for (unsigned k = 0; k < t->nr_kills; k++) {
@@ -987,6 +1086,7 @@ static void reset(struct tree *t)
       q->cur = q->last_clock = 0;
       q->has_clock = false;
       q->adj = 0;
+      q->rss = q->rss_peak = 0;
    }
    if (t->s)
       vt_sim_destroy(t->s);
@@ -997,6 +1097,9 @@ static void reset(struct tree *t)
    if (t->lastpos.e)
       vt_hash_destroy(&t->lastpos);
    t->lastpos.e = NULL;
+   if (t->res.e)
+      vt_hash_destroy(&t->res);
+   t->res.e = NULL;
    free(t->dead);
    t->dead = NULL;
    t->pos = t->cur_pos = 0;
