@@ -1294,7 +1294,7 @@ static void curve_stream(const struct trec *rec, struct vs_stream *cs)
 
 static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsigned nj,
                          const uint64_t *sizes, unsigned ns, const struct vs_stream *cs,
-                         const struct vs_stream *full)
+                         const struct vs_stream *full, double emax, double emean)
 {
    const struct vs_config *c = tm->cfg;
    bool sampled = c->sample > 0 && c->sample < 1;
@@ -1302,7 +1302,8 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
            PRIu64 " frames, merged", tm->n, (uint64_t)full->n, (uint64_t)full->npages);
    if (sampled)
       fprintf(f, "; exact curves sampled at %g: %" PRIu64 " references to %" PRIu64
-              " frames", c->sample, (uint64_t)cs->n, (uint64_t)cs->npages);
+              " frames, LRU's miss ratio off by %.4f at most, %.4f on average", c->sample,
+              (uint64_t)cs->n, (uint64_t)cs->npages, emax, emean);
    fprintf(f, ")\n  %10s", "pages");
    for (unsigned pi = 0; pi < c->nr_policies; pi++)
       fprintf(f, " %9s", c->policies[pi]->name);
@@ -1329,6 +1330,36 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
    }
 }
 
+/* The sample's error: the exact LRU miss ratio of the whole merged stream
+   against the sample's (at round(size x R)), at the curve's sizes. */
+static void sample_error(const struct vs_config *cfg, const struct vs_stream *full,
+                         const struct vs_stream *smp, const uint64_t *sizes, unsigned n,
+                         double *emax, double *emean)
+{
+   uint64_t *h1 = vs_alloc(((size_t)full->npages + 1) * sizeof *h1);
+   uint64_t *h2 = vs_alloc(((size_t)smp->npages + 1) * sizeof *h2);
+   vs_lru_distances(full, h1, NULL);
+   vs_lru_distances(smp, h2, NULL);
+   struct vs_curve c1, c2;
+   vs_curve_from_hist(&c1, h1, full->n, full->npages);
+   vs_curve_from_hist(&c2, h2, smp->n, smp->npages);
+   double max = 0, sum = 0;
+   for (unsigned k = 0; k < n; k++) {
+      uint64_t ss = (uint64_t)llround((double)sizes[k] * cfg->sample);
+      double exact = full->n ? (double)vs_curve_at(&c1, sizes[k]) / (double)full->n : 0;
+      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
+      double e = fabs(exact - est);
+      max = e > max ? e : max;
+      sum += e;
+   }
+   *emax = max;
+   *emean = n ? sum / n : 0;
+   vs_curve_free(&c1);
+   vs_curve_free(&c2);
+   free(h1);
+   free(h2);
+}
+
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
                  const char *csv, const char *json, bool quiet)
 {
@@ -1350,13 +1381,16 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    memset(&smp, 0, sizeof smp);
    uint64_t csizes[256];
    unsigned ncs = 0;
+   double err_max = 0, err_mean = 0;
    if (need_rec)
       first_pass(&t, &rec);
    if (cfg->mrc) {
       curve_stream(&rec, &cs);
       ncs = vs_curve_sizes(cfg, cs.npages, csizes, 256);
-      if (sampled)
+      if (sampled) {
          vs_stream_sample(&cs, cfg->sample, &smp);
+         sample_error(cfg, &cs, &smp, csizes, ncs, &err_max, &err_mean);
+      }
    }
    /* the grid */
    unsigned cap = cfg->nr_policies * (1 + cfg->nr_sizes + ncs), nj = 0;
@@ -1427,7 +1461,8 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
          if (jobs[x].table && !jobs[x].curve_point)
             fputs(jobs[x].table, stdout);
       if (cfg->mrc && mine_all)
-         print_curves(stdout, &t, jobs, nj, csizes, ncs, sampled ? &smp : &cs, &cs);
+         print_curves(stdout, &t, jobs, nj, csizes, ncs, sampled ? &smp : &cs, &cs, err_max,
+                      err_mean);
    }
    if (csv) {
       fprintf(oc.f, "policy,pages,pid,ppid,faults,major,minor,evictions,references,end,"
@@ -1490,7 +1525,8 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
                  (uint64_t)cs.n, (uint64_t)cs.npages);
          if (sampled)
             fprintf(oj.f, ", \"sampled_references\": %" PRIu64 ", \"sampled_frames\": %"
-                    PRIu64, (uint64_t)smp.n, (uint64_t)smp.npages);
+                    PRIu64 ", \"lru_error\": {\"sizes\": %u, \"max\": %.6f, \"mean\": %.6f}",
+                    (uint64_t)smp.n, (uint64_t)smp.npages, ncs, err_max, err_mean);
          fprintf(oj.f, "},\n");
       }
       fprintf(oj.f, " \"curves\": [");
