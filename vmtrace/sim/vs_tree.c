@@ -422,7 +422,7 @@ static vt_u64 live_next(const struct tree *t, uint64_t i)
 {
    const struct trec *r = t->fut;
    uint32_t j = r->all.next[i];
-   while (j != VS_NEVER && t->dead[r->who[j]])
+   while (j != VS_NEVER && (t->dead[r->who[j]] || (r->all.fl && (r->all.fl[j] & TR_PF))))
       j = r->all.next[j];
    return j == VS_NEVER ? VT_SIM_NO_PAGE : (vt_u64)j + 1;
 }
