@@ -1516,10 +1516,19 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
          fprintf(oj.f, "null");
       else
          fprintf(oj.f, "%" PRIu64, (uint64_t)cfg->swap_pages);
-      fprintf(oj.f, ", \"mrc\": %s, \"sample\": %g, \"jobs\": %u},\n"
-                    " \"shard\": {\"k\": %u, \"n\": %u},\n",
-              cfg->mrc ? "true" : "false", sampled ? cfg->sample : 1.0, nj, cfg->shard_k,
-              cfg->shard_n);
+      fprintf(oj.f, ", \"mrc\": %s, \"sample\": %g, \"params\": {",
+              cfg->mrc ? "true" : "false", sampled ? cfg->sample : 1.0);
+      bool pfirst = true;
+      for (int i = 0; vt_policies[i]; i++)
+         for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
+            const struct vt_policy_param *d = &vt_policies[i]->params[k];
+            struct vt_policy_params pp = cfg->params[i];
+            fprintf(oj.f, "%s\"%s\": %llu", pfirst ? "" : ", ", d->option,
+                    *vt_policy_param_ptr(&pp, d));
+            pfirst = false;
+         }
+      fprintf(oj.f, "}, \"jobs\": %u},\n \"shard\": {\"k\": %u, \"n\": %u},\n", nj,
+              cfg->shard_k, cfg->shard_n);
       if (cfg->mrc) {
          fprintf(oj.f, " \"stream\": {\"references\": %" PRIu64 ", \"frames\": %" PRIu64,
                  (uint64_t)cs.n, (uint64_t)cs.npages);
