@@ -141,6 +141,8 @@ bool vt_replay_answer(struct vt_replay *rp, unsigned kind);
    the references' keys (vt_replay_env.drop). */
 void vt_replay_dropped(struct vt_replay *rp, vt_u64 key);
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
+void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
+                     vt_pte pte);
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);
 /* Deliver the references held for the simulations that need every one
