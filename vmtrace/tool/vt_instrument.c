@@ -107,7 +107,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *sh = bin(c, Iop_Shr64, addr,
                        IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
       IRExpr *off = bin(c, Iop_And64, sh,
-                        IRExpr_Const(IRConst_U64((ULong)(VT_FILTER_ENTRIES - 1) << 3)),
+                        IRExpr_Const(IRConst_U64((ULong)(vt_flt.nr - 1) << 3)),
                         Ity_I64);
       IRExpr *ea = bin(c, Iop_Add64, off,
                        IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
@@ -115,7 +115,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          anchor */
       if (addr->tag == Iex_Const)
          ea = gaddr(c, &table[(addr->Iex.Const.con->Ico.U64 >> VT_PAGE_SHIFT) &
-                              (VT_FILTER_ENTRIES - 1)]);
+                              (vt_flt.nr - 1)]);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
       IRExpr *last = addr;
       if (size > 1)
