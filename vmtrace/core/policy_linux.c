@@ -325,7 +325,7 @@ static const struct vt_policy_param lnx_params[] = {
 };
 
 const struct vt_policy_ops vt_policy_linux = {
-   .name = "linux", .needs = VT_POL_REFBIT, .create = lnx_create, .insert = lnx_insert,
+   .name = "linux", .needs = VT_POL_REFBIT | VT_POL_SHADOW, .create = lnx_create, .insert = lnx_insert,
    .reference = lnx_reference, .remove = lnx_remove, .victim = lnx_victim,
    .params = lnx_params, .nr_params = 1,
 };

@@ -28,6 +28,175 @@
 #define EV_ANON 1u                   /* evicted set aux: swap-backed */
 #define EV_OUT  2u                   /* dense evicted set: evicted */
 
+/* ---- the resident table: frame indexes, keys read from the frames ------
+
+   Open addressing with linear probing and Fibonacci hashing, as vt_hash,
+   but a slot is a 4-byte frame index (RT_EMPTY: none): the key is the
+   frame's.  Capacity: the power of two at least twice the frames
+   allocated, so at most half full (8 to 16 bytes a frame), rebuilt when
+   the frames grow.  Deleted with backward shift. */
+
+#define RT_EMPTY (~(uint32_t)0)
+struct rtab { uint32_t *slot; vt_u64 mask; unsigned shift; };
+
+static inline vt_u64 tab_home(vt_u64 key, unsigned shift)
+{
+   return (key * 0x9E3779B97F4A7C15ull) >> shift;
+}
+
+static void rtab_alloc(struct rtab *t, uint32_t nr_frames)
+{
+   unsigned bits = 4;
+   while (((vt_u64)1 << bits) < 2 * (vt_u64)nr_frames)
+      bits++;
+   vt_u64 cap = (vt_u64)1 << bits;
+   t->slot = vt_alloc((size_t)cap * sizeof *t->slot);
+   vt_memset(t->slot, 0xff, (size_t)cap * sizeof *t->slot);
+   t->mask = cap - 1;
+   t->shift = 64 - bits;
+}
+
+static inline uint32_t rtab_get(const struct rtab *t, const struct vt_pframe *fr,
+                                vt_u64 key)
+{
+   for (vt_u64 i = tab_home(key, t->shift);; i = (i + 1) & t->mask) {
+      uint32_t f = t->slot[i];
+      if (f == RT_EMPTY || fr[f].key == key)
+         return f;
+   }
+}
+
+static inline void rtab_put(struct rtab *t, vt_u64 key, uint32_t f)
+{
+   vt_u64 i = tab_home(key, t->shift);
+   while (t->slot[i] != RT_EMPTY)
+      i = (i + 1) & t->mask;
+   t->slot[i] = f;
+}
+
+static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
+{
+   vt_u64 i = tab_home(key, t->shift);
+   while (t->slot[i] == RT_EMPTY || fr[t->slot[i]].key != key) {
+      VT_ASSERT(t->slot[i] != RT_EMPTY);
+      i = (i + 1) & t->mask;
+   }
+   /* Backward shift: move up every later entry of the run that may sit at i. */
+   for (vt_u64 j = (i + 1) & t->mask; t->slot[j] != RT_EMPTY; j = (j + 1) & t->mask) {
+      vt_u64 h = tab_home(fr[t->slot[j]].key, t->shift);
+      if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
+         t->slot[i] = t->slot[j];
+         i = j;
+      }
+   }
+   t->slot[i] = RT_EMPTY;
+}
+
+/* ---- the evicted set: keys, a bit of EV_ANON, shadow words ---------------
+
+   Open addressing with linear probing, the keys in one array (VT_HASH_EMPTY:
+   none), whether the page is in swap in a bitmap beside it, and the shadow
+   words in a third array, kept only for a policy that reads them
+   (VT_POL_SHADOW).  The capacity is any number of slots (a key's home
+   slot: its Fibonacci hash scaled to it), grown by half when four fifths
+   are in use, so between 8/15 and 4/5 of the slots are: 10.2 to 15.2
+   bytes an evicted page (8 more a slot with shadow words). */
+
+struct etab {
+   vt_u64  *key, *shadow;            /* shadow: NULL if not kept */
+   vt_u64  *anon;                    /* bitmap: EV_ANON */
+   vt_u64   n, cap;
+   bool     shadows;
+};
+
+static inline vt_u64 etab_home(const struct etab *t, vt_u64 key)
+{
+   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * t->cap) >> 32;
+}
+
+static void etab_alloc(struct etab *t, vt_u64 cap)
+{
+   VT_ASSERT(cap <= ((vt_u64)1 << 32));
+   t->cap = cap;
+   t->key = vt_alloc((size_t)cap * sizeof *t->key);
+   for (vt_u64 i = 0; i < cap; i++)
+      t->key[i] = VT_HASH_EMPTY;
+   t->anon = vt_alloc((size_t)(cap + 63) / 64 * sizeof *t->anon);
+   t->shadow = t->shadows ? vt_alloc((size_t)cap * sizeof *t->shadow) : NULL;
+   t->n = 0;
+}
+
+static void etab_free(struct etab *t)
+{
+   vt_free(t->key);
+   vt_free(t->anon);
+   vt_free(t->shadow);
+}
+
+static inline unsigned etab_aux(const struct etab *t, vt_u64 i)
+{
+   return (t->anon[i / 64] >> (i % 64)) & 1 ? EV_ANON : 0;
+}
+
+static inline void etab_set(struct etab *t, vt_u64 i, vt_u64 key, unsigned aux,
+                            vt_u64 shadow)
+{
+   t->key[i] = key;
+   if (aux & EV_ANON)
+      t->anon[i / 64] |= (vt_u64)1 << (i % 64);
+   else
+      t->anon[i / 64] &= ~((vt_u64)1 << (i % 64));
+   if (t->shadow)
+      t->shadow[i] = shadow;
+}
+
+/* The slot of key, or of the empty slot where it would go. */
+static inline vt_u64 etab_find(const struct etab *t, vt_u64 key)
+{
+   vt_u64 i = etab_home(t, key);
+   while (t->key[i] != key && t->key[i] != VT_HASH_EMPTY)
+      i = i + 1 == t->cap ? 0 : i + 1;
+   return i;
+}
+
+static void etab_put(struct etab *t, vt_u64 key, unsigned aux, vt_u64 shadow)
+{
+   VT_ASSERT(key != VT_HASH_EMPTY);
+   vt_u64 i = etab_find(t, key);
+   if (t->key[i] == VT_HASH_EMPTY) {
+      if (5 * (t->n + 1) > 4 * t->cap) {
+         struct etab old = *t;
+         etab_alloc(t, old.cap + old.cap / 2);
+         for (vt_u64 k = 0; k < old.cap; k++)
+            if (old.key[k] != VT_HASH_EMPTY) {
+               etab_set(t, etab_find(t, old.key[k]), old.key[k], etab_aux(&old, k),
+                        old.shadow ? old.shadow[k] : 0);
+               t->n++;
+            }
+         etab_free(&old);
+         i = etab_find(t, key);
+      }
+      t->n++;
+   }
+   etab_set(t, i, key, aux, shadow);
+}
+
+static void etab_del_at(struct etab *t, vt_u64 i)
+{
+   vt_u64 cap = t->cap;
+   for (vt_u64 j = i + 1 == cap ? 0 : i + 1; t->key[j] != VT_HASH_EMPTY;
+        j = j + 1 == cap ? 0 : j + 1) {
+      vt_u64 h = etab_home(t, t->key[j]);
+      /* Backward shift: j's entry moves to i unless its home lies in (i, j]. */
+      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
+         etab_set(t, i, t->key[j], etab_aux(t, j), t->shadow ? t->shadow[j] : 0);
+         i = j;
+      }
+   }
+   t->key[i] = VT_HASH_EMPTY;
+   t->n--;
+}
+
 struct vt_sim {
    struct vt_sim_config cfg;
    struct vt_sim_owner  owner;
@@ -40,8 +209,8 @@ struct vt_sim {
    uint32_t             free_head;   /* free-frame stack via link[0] */
    uint32_t             nr_free;
 
-   struct vt_hash       resident;    /* key -> frame */
-   struct vt_hash       evicted;     /* key -> shadow, aux EV_* */
+   struct rtab          resident;    /* key -> frame */
+   struct etab          evicted;     /* key -> aux EV_*, shadow */
    /* with cfg.key_limit: */
    uint32_t            *dres;        /* key -> frame + 1, 0: not resident */
    uint8_t             *dev;         /* key -> EV_OUT | EV_ANON */
@@ -105,8 +274,9 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
       s->dres = vt_alloc((size_t)cfg->key_limit * sizeof *s->dres);
       s->dev = vt_alloc((size_t)cfg->key_limit);
    } else {
-      vt_hash_init(&s->resident, s->nr_frames);
-      vt_hash_init(&s->evicted, 16);
+      rtab_alloc(&s->resident, s->nr_frames);
+      s->evicted.shadows = cfg->policy && (cfg->policy->needs & VT_POL_SHADOW);
+      etab_alloc(&s->evicted, 16);
    }
    if (cfg->ram_pages) {
       VT_ASSERT(cfg->policy != NULL);
@@ -140,8 +310,8 @@ void vt_sim_destroy(struct vt_sim *s)
       vt_free(s->dev);
       vt_free(s->dshadow);
    } else {
-      vt_hash_destroy(&s->resident);
-      vt_hash_destroy(&s->evicted);
+      vt_free(s->resident.slot);
+      etab_free(&s->evicted);
    }
    vt_free(s->frames);
    vt_free(s->fslot);
@@ -158,8 +328,7 @@ static inline uint32_t res_get(const struct vt_sim *s, vt_u64 key)
       VT_ASSERT(key < s->cfg.key_limit);
       return s->dres[key] - 1;      /* 0 - 1 = VT_SIM_NO_FRAME */
    }
-   const struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
-   return e ? (uint32_t)e->val : VT_SIM_NO_FRAME;
+   return rtab_get(&s->resident, s->frames, key);   /* RT_EMPTY = VT_SIM_NO_FRAME */
 }
 
 static inline void res_put(struct vt_sim *s, vt_u64 key, uint32_t f)
@@ -167,7 +336,7 @@ static inline void res_put(struct vt_sim *s, vt_u64 key, uint32_t f)
    if (s->cfg.key_limit)
       s->dres[key] = f + 1;
    else
-      vt_hash_put(&s->resident, key, NULL)->val = f;
+      rtab_put(&s->resident, key, f);
 }
 
 static inline void res_del(struct vt_sim *s, vt_u64 key)
@@ -175,7 +344,7 @@ static inline void res_del(struct vt_sim *s, vt_u64 key)
    if (s->cfg.key_limit)
       s->dres[key] = 0;
    else
-      vt_hash_del(&s->resident, key);
+      rtab_del(&s->resident, s->frames, key);
 }
 
 /* Was key evicted (and not faulted back or dropped since)?  *aux: EV_ANON
@@ -191,11 +360,11 @@ static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
       *shadow = s->dshadow ? s->dshadow[key] : 0;
       return true;
    }
-   const struct vt_hash_ent *e = vt_hash_get(&s->evicted, key);
-   if (!e)
+   vt_u64 i = etab_find(&s->evicted, key);
+   if (s->evicted.key[i] == VT_HASH_EMPTY)
       return false;
-   *aux = (unsigned)e->aux;
-   *shadow = e->val;
+   *aux = etab_aux(&s->evicted, i);
+   *shadow = s->evicted.shadow ? s->evicted.shadow[i] : 0;
    return true;
 }
 
@@ -209,17 +378,18 @@ static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, vt_u64 sha
          s->dshadow[key] = shadow;
       return;
    }
-   struct vt_hash_ent *e = vt_hash_put(&s->evicted, key, NULL);
-   e->val = shadow;
-   e->aux = aux;
+   etab_put(&s->evicted, key, aux, shadow);
 }
 
 static inline void ev_del(struct vt_sim *s, vt_u64 key)
 {
    if (s->cfg.key_limit)
       s->dev[key] = 0;
-   else
-      vt_hash_del(&s->evicted, key);
+   else {
+      vt_u64 i = etab_find(&s->evicted, key);
+      if (s->evicted.key[i] != VT_HASH_EMPTY)
+         etab_del_at(&s->evicted, i);
+   }
 }
 
 bool vt_sim_swap_full(const struct vt_sim *s)
@@ -431,7 +601,8 @@ static void evict(struct vt_sim *s, uint32_t f)
    }
    s->st.evictions++;
    count_by_mapping(s, fr->mapping, 0);
-   ev_put(s, key, fr->anon ? EV_ANON : 0, fr->pdata);
+   ev_put(s, key, fr->anon ? EV_ANON : 0,
+          s->ops->needs & VT_POL_SHADOW ? fr->pdata : 0);
    free_frame(s, f);
    if (s->owner.invalidate)
       s->owner.invalidate(s->owner.ctx, key);
@@ -448,6 +619,14 @@ static void frames_grow(struct vt_sim *s)
    s->fslot = vt_realloc_array(s->fslot, n, (size_t)m, 1);
    s->nr_frames = (uint32_t)m;
    frames_init(s, n, (uint32_t)m);
+   if (!s->cfg.key_limit) {
+      /* The frames moved: the table is made anew for their number. */
+      vt_free(s->resident.slot);
+      rtab_alloc(&s->resident, s->nr_frames);
+      for (uint32_t f = 0; f < n; f++)
+         if (s->frames[f].key != VT_SIM_NO_PAGE)
+            rtab_put(&s->resident, s->frames[f].key, f);
+   }
    if (s->ops)
       (s->ops->grow ? s->ops->grow : vt_policy_grow)(s->pol, s->nr_frames);
 }

@@ -68,6 +68,9 @@ struct vt_sim;
                               simulation calls before it brings a page in
                               and before any victim is chosen) */
 #define VT_POL_FUTURE  4u  /* needs the future (OPT): offline replay only */
+#define VT_POL_SHADOW  8u  /* reads the shadow word of a refaulting page
+                              (vt_sim_incoming_shadow: LINUX); the others'
+                              evicted pages keep none (0) */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
