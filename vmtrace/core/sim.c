@@ -6,22 +6,31 @@
 
    A simulation holds ram_pages frames (0: unlimited, grown on demand, no
    policy involved: nothing is ever evicted).  Resident pages are found by
-   key through an open-addressing hash; free frames are a stack threaded
-   through link[0].  Pages evicted and not yet faulted back or dropped are
-   remembered in a second hash (the "evicted set", with the policy's shadow
-   word and whether the page is anonymous), so a later reference is told
-   apart as a major fault (VT_FC_SWAP_IN / VT_FC_FILE_MAJOR) and counted as
-   a refault.  Accounting rules: docs/policies.md.
+   key through a table of frame indexes (the resident table, below); free
+   frames are a stack threaded through link[0].  Pages evicted and not yet
+   faulted back or dropped are remembered in a second table (the "evicted
+   set": whether the page is anonymous and, for a VT_POL_SHADOW policy, its
+   shadow word), so a later reference is told apart as a major fault
+   (VT_FC_SWAP_IN / VT_FC_FILE_MAJOR) and counted as a refault.  Accounting
+   rules: docs/policies.md.
+
+   Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
+   evicted page): a frame is 24 bytes (struct vt_pframe), its reference
+   history 24 more only for VT_POL_EVERY policies (struct vt_fstamp), the
+   resident table 8 to 16, the evicted set 10.2 to 15.2 an evicted page;
+   the policies' own arrays come on top (tests/perf/sim-mem measures each,
+   tests/perf/README.md has the figures).
 
    With a key limit (vt_sim_config.key_limit: the host numbers its pages
    densely, as vmtrace-sim does), the two hashes are arrays indexed by key
    instead: the frame + 1 of each resident page (4 bytes a page), the
    evicted set as a byte of flags a page and, once a victim leaves a
    non-zero shadow word, an array of them.  Same answers (vmtrace-sim's
-   --key-map=hash runs the hashes: its tests compare the two), one memory
-   access where a hash probes tables of 24-byte entries: vmtrace-sim's LRU
-   at 100,000 pages on 10M references to 1.8M pages takes 0.65 s instead of
-   2.2 s, reading the trace included, and 87 MB instead of 242 MB. */
+   --key-map=hash runs the tables: its tests compare the two), one memory
+   access where a table probes (when they were vt_hashes of 24-byte
+   entries, vmtrace-sim's LRU at 100,000 pages on 10M references to 1.8M
+   pages took 0.65 s instead of 2.2 s, reading the trace included, and 87
+   MB instead of 242 MB). */
 
 #include "vt_sim.h"
 
@@ -204,7 +213,7 @@ struct vt_sim {
    void                *pol;
 
    struct vt_pframe    *frames;
-   uint8_t             *fslot;       /* frame holds a valid swap copy */
+   struct vt_fstamp    *stamps;      /* VT_POL_EVERY policies only */
    uint32_t             nr_frames;   /* allocated (the RAM size if limited) */
    uint32_t             free_head;   /* free-frame stack via link[0] */
    uint32_t             nr_free;
@@ -234,8 +243,10 @@ struct vt_sim {
 
    vt_u64               order;       /* vt_sim_set_order */
    vt_u64               incoming;    /* key being brought in */
+   vt_u64               in_time;     /* ... at this time */
    bool                 in_refault;  /* ... and it refaults, with: */
    vt_u64               in_shadow;
+   vt_u64               out_shadow;  /* vt_sim_set_shadow */
 };
 
 /* ---- the simulation ------------------------------------------------------- */
@@ -268,7 +279,8 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
                   ? (uint32_t)cfg->ram_pages : 4;
    s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
-   s->fslot = vt_alloc(s->nr_frames);
+   if (cfg->ram_pages && (cfg->policy->needs & VT_POL_EVERY))
+      s->stamps = vt_alloc((size_t)s->nr_frames * sizeof *s->stamps);
    frames_init(s, 0, s->nr_frames);
    if (cfg->key_limit) {
       s->dres = vt_alloc((size_t)cfg->key_limit * sizeof *s->dres);
@@ -314,7 +326,7 @@ void vt_sim_destroy(struct vt_sim *s)
       etab_free(&s->evicted);
    }
    vt_free(s->frames);
-   vt_free(s->fslot);
+   vt_free(s->stamps);
    vt_free(s->ev_map);
    vt_free(s);
 }
@@ -404,7 +416,7 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
    const struct vt_pframe *fr = &s->frames[f];
    if (fr->key == VT_SIM_NO_PAGE || fr->locked)
       return false;
-   return !(fr->anon && !s->fslot[f] && vt_sim_swap_full(s));
+   return !(fr->anon && !fr->swapcopy && vt_sim_swap_full(s));
 }
 
 bool vt_sim_all_evictable(const struct vt_sim *s)
@@ -426,7 +438,7 @@ static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
 {
    const struct vt_pframe *fr = &s->frames[f];
-   return fr->anon ? s->fslot[f] != 0 : !fr->dirty;
+   return fr->anon ? fr->swapcopy : !fr->dirty;
 }
 
 bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
@@ -440,7 +452,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
       if (vt_sim_swap_full(s))
          return false;
       s->swap_used++;
-      s->fslot[f] = 1;
+      fr->swapcopy = 1;
       s->st.swap_outs++;
    } else {
       s->st.writebacks++;
@@ -464,6 +476,7 @@ vt_u64 vt_sim_random(struct vt_sim *s)
 }
 
 struct vt_pframe *vt_sim_frames(struct vt_sim *s) { return s->frames; }
+struct vt_fstamp *vt_sim_stamps(struct vt_sim *s) { return s->stamps; }
 uint32_t vt_sim_nr_frames(const struct vt_sim *s) { return s->nr_frames; }
 const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st; }
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
@@ -471,12 +484,23 @@ vt_u64 vt_sim_resident(const struct vt_sim *s) { return s->nr_resident; }
 vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
 vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
+vt_u64 vt_sim_incoming_time(const struct vt_sim *s) { return s->in_time; }
+
+vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f)
+{
+   return s->ops && s->ops->frame_word ? s->ops->frame_word(s->pol, f) : 0;
+}
 
 bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
 {
    if (s->in_refault && shadow)
       *shadow = s->in_shadow;
    return s->in_refault;
+}
+
+void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow)
+{
+   s->out_shadow = shadow;
 }
 
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
@@ -591,18 +615,17 @@ static void evict(struct vt_sim *s, uint32_t f)
    if (fr->anon) {
       /* Every anonymous eviction writes to swap, into a new slot, unless
          the page still holds a valid copy (vt_sim_writeback). */
-      if (!s->fslot[f]) {
+      if (!fr->swapcopy) {
          s->swap_used++;
          s->st.swap_outs++;
       }
-      s->fslot[f] = 0;
+      fr->swapcopy = 0;
    } else if (fr->dirty) {
       s->st.writebacks++;
    }
    s->st.evictions++;
    count_by_mapping(s, fr->mapping, 0);
-   ev_put(s, key, fr->anon ? EV_ANON : 0,
-          s->ops->needs & VT_POL_SHADOW ? fr->pdata : 0);
+   ev_put(s, key, fr->anon ? EV_ANON : 0, s->out_shadow);
    free_frame(s, f);
    if (s->owner.invalidate)
       s->owner.invalidate(s->owner.ctx, key);
@@ -616,7 +639,8 @@ static void frames_grow(struct vt_sim *s)
       m = s->cfg.ram_pages;
    VT_ASSERT(m > n && m < VT_SIM_NO_FRAME);
    s->frames = vt_realloc_array(s->frames, n, (size_t)m, sizeof *s->frames);
-   s->fslot = vt_realloc_array(s->fslot, n, (size_t)m, 1);
+   if (s->stamps)
+      s->stamps = vt_realloc_array(s->stamps, n, (size_t)m, sizeof *s->stamps);
    s->nr_frames = (uint32_t)m;
    frames_init(s, n, (uint32_t)m);
    if (!s->cfg.key_limit) {
@@ -649,6 +673,7 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          if (!flushed && s->owner.flush_hits)
             s->owner.flush_hits(s->owner.ctx, s);
          s->incoming = key;
+         s->out_shadow = 0;
          uint32_t v = s->ops->victim(s->pol, now);
          s->incoming = VT_SIM_NO_PAGE;
          if (v == VT_SIM_NO_FRAME)
@@ -673,10 +698,12 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    struct vt_pframe *fr = &s->frames[f];
    vt_memset(fr, 0, sizeof *fr);
    fr->key = key;
-   fr->inserted = now;
-   fr->last_ref = now;
-   fr->last_order = s->order;
-   fr->refs = ref ? 1 : 0;
+   if (s->stamps) {
+      struct vt_fstamp *sp = &s->stamps[f];
+      sp->last_ref = now;
+      sp->last_order = s->order;
+      sp->refs = ref ? 1 : 0;
+   }
    fr->mapping = mapping;
    fr->referenced = ref;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
@@ -684,7 +711,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
    fr->exec = (flags & VT_SIMA_EXEC) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
-   s->fslot[f] = 0;
+   fr->swapcopy = 0;
    res_put(s, key, f);
    s->nr_resident++;
    s->nr_anon += fr->anon;
@@ -707,6 +734,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    }
    if (s->ops) {
       s->incoming = key;
+      s->in_time = now;
       s->ops->insert(s->pol, f);
       s->incoming = VT_SIM_NO_PAGE;
    }
@@ -761,37 +789,41 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             a new page in the same frame. */
          if (s->ops)
             s->ops->remove(s->pol, f);
-         if (s->fslot[f]) {
-            s->fslot[f] = 0;
+         if (fr->swapcopy) {
+            fr->swapcopy = 0;
             s->swap_used--;
          }
          s->nr_anon += (vt_u64)anon - fr->anon;
          fr->anon = anon;
-         fr->inserted = now;
-         fr->last_ref = now;
-         fr->refs = 1;
+         if (s->stamps) {
+            s->stamps[f].last_ref = now;
+            s->stamps[f].refs = 1;
+         }
          fr->referenced = 1;
          fr->dirty = (flags & VT_SIMA_WRITE) != 0;
-         fr->pdata = 0;
          fr->mapping = mapping;
          if (s->ops) {
             s->incoming = key;
+            s->in_time = now;
             s->ops->insert(s->pol, f);
             s->incoming = VT_SIM_NO_PAGE;
          }
          return r | cacheable(fr, flags);
       }
       bool was_ref = fr->referenced;
-      if (now > fr->last_ref)
-         fr->last_ref = now;
-      if (s->order > fr->last_order)
-         fr->last_order = s->order;
-      fr->refs++;
+      if (s->stamps) {
+         struct vt_fstamp *sp = &s->stamps[f];
+         if (now > sp->last_ref)
+            sp->last_ref = now;
+         if (s->order > sp->last_order)
+            sp->last_order = s->order;
+         sp->refs++;
+      }
       fr->referenced = 1;
       if (flags & VT_SIMA_WRITE) {
          fr->dirty = 1;
-         if (s->fslot[f]) {        /* the swap copy is stale now */
-            s->fslot[f] = 0;
+         if (fr->swapcopy) {        /* the swap copy is stale now */
+            fr->swapcopy = 0;
             s->swap_used--;
          }
       }
@@ -842,11 +874,14 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
       return;
    struct vt_pframe *fr = &s->frames[f];
    bool was_ref = fr->referenced;
-   fr->refs += n;
-   if (last > fr->last_ref)
-      fr->last_ref = last;
-   if (order > fr->last_order)
-      fr->last_order = order;
+   if (s->stamps) {
+      struct vt_fstamp *sp = &s->stamps[f];
+      sp->refs += n;
+      if (last > sp->last_ref)
+         sp->last_ref = last;
+      if (order > sp->last_order)
+         sp->last_order = order;
+   }
    fr->referenced = 1;
    if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
       s->ops->reference(s->pol, f);
@@ -858,8 +893,9 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
    if (f != VT_SIM_NO_FRAME) {
       if (s->ops)
          s->ops->remove(s->pol, f);
-      if (s->fslot[f]) {
-         s->fslot[f] = 0;
+      struct vt_pframe *fr = &s->frames[f];
+      if (fr->swapcopy) {
+         fr->swapcopy = 0;
          s->swap_used--;
       }
       free_frame(s, f);
