@@ -17,7 +17,7 @@
    Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
    evicted page): a frame is 24 bytes (struct vt_pframe), its reference
    history 24 more only for VT_POL_EVERY policies (struct vt_fstamp), the
-   resident table 8 to 16, the evicted set 10.2 to 15.2 an evicted page;
+   resident table 8, the evicted set 10.2 to 15.2 an evicted page;
    the policies' own arrays come on top (tests/perf/sim-mem measures each,
    tests/perf/README.md has the figures).
 
@@ -39,36 +39,41 @@
 
 /* ---- the resident table: frame indexes, keys read from the frames ------
 
-   Open addressing with linear probing and Fibonacci hashing, as vt_hash,
-   but a slot is a 4-byte frame index (RT_EMPTY: none): the key is the
-   frame's.  Capacity: the power of two at least twice the frames
-   allocated, so at most half full (8 to 16 bytes a frame), rebuilt when
-   the frames grow.  Deleted with backward shift. */
+   Open addressing with linear probing, but a slot is a 4-byte frame index
+   (RT_EMPTY: none): the key is the frame's.  Twice as many slots as
+   frames allocated (a key's home: its Fibonacci hash scaled to them), so
+   at most half full: 8 bytes a frame, made anew when the frames grow.
+   Deleted with backward shift. */
 
 #define RT_EMPTY (~(uint32_t)0)
-struct rtab { uint32_t *slot; vt_u64 mask; unsigned shift; };
+struct rtab { uint32_t *slot; vt_u64 cap; };
 
-static inline vt_u64 tab_home(vt_u64 key, unsigned shift)
+/* Key's home slot among cap (at most 2^32): its Fibonacci hash, scaled. */
+static inline vt_u64 tab_home(vt_u64 key, vt_u64 cap)
 {
-   return (key * 0x9E3779B97F4A7C15ull) >> shift;
+   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * cap) >> 32;
 }
 
 static void rtab_alloc(struct rtab *t, uint32_t nr_frames)
 {
-   unsigned bits = 4;
-   while (((vt_u64)1 << bits) < 2 * (vt_u64)nr_frames)
-      bits++;
-   vt_u64 cap = (vt_u64)1 << bits;
+   vt_u64 cap = 2 * (vt_u64)nr_frames;
+   if (cap < 16)
+      cap = 16;
+   VT_ASSERT(cap <= ((vt_u64)1 << 32));
    t->slot = vt_alloc((size_t)cap * sizeof *t->slot);
    vt_memset(t->slot, 0xff, (size_t)cap * sizeof *t->slot);
-   t->mask = cap - 1;
-   t->shift = 64 - bits;
+   t->cap = cap;
+}
+
+static inline vt_u64 rt_next(const struct rtab *t, vt_u64 i)
+{
+   return i + 1 == t->cap ? 0 : i + 1;
 }
 
 static inline uint32_t rtab_get(const struct rtab *t, const struct vt_pframe *fr,
                                 vt_u64 key)
 {
-   for (vt_u64 i = tab_home(key, t->shift);; i = (i + 1) & t->mask) {
+   for (vt_u64 i = tab_home(key, t->cap);; i = rt_next(t, i)) {
       uint32_t f = t->slot[i];
       if (f == RT_EMPTY || fr[f].key == key)
          return f;
@@ -77,23 +82,24 @@ static inline uint32_t rtab_get(const struct rtab *t, const struct vt_pframe *fr
 
 static inline void rtab_put(struct rtab *t, vt_u64 key, uint32_t f)
 {
-   vt_u64 i = tab_home(key, t->shift);
+   vt_u64 i = tab_home(key, t->cap);
    while (t->slot[i] != RT_EMPTY)
-      i = (i + 1) & t->mask;
+      i = rt_next(t, i);
    t->slot[i] = f;
 }
 
 static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
 {
-   vt_u64 i = tab_home(key, t->shift);
+   vt_u64 i = tab_home(key, t->cap), cap = t->cap;
    while (t->slot[i] == RT_EMPTY || fr[t->slot[i]].key != key) {
       VT_ASSERT(t->slot[i] != RT_EMPTY);
-      i = (i + 1) & t->mask;
+      i = rt_next(t, i);
    }
-   /* Backward shift: move up every later entry of the run that may sit at i. */
-   for (vt_u64 j = (i + 1) & t->mask; t->slot[j] != RT_EMPTY; j = (j + 1) & t->mask) {
-      vt_u64 h = tab_home(fr[t->slot[j]].key, t->shift);
-      if (((j - h) & t->mask) >= ((j - i) & t->mask)) {
+   /* Backward shift: a later entry of the run moves to i unless its home
+      lies in (i, j]. */
+   for (vt_u64 j = rt_next(t, i); t->slot[j] != RT_EMPTY; j = rt_next(t, j)) {
+      vt_u64 h = tab_home(fr[t->slot[j]].key, cap);
+      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
          t->slot[i] = t->slot[j];
          i = j;
       }
@@ -120,7 +126,7 @@ struct etab {
 
 static inline vt_u64 etab_home(const struct etab *t, vt_u64 key)
 {
-   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * t->cap) >> 32;
+   return tab_home(key, t->cap);
 }
 
 static void etab_alloc(struct etab *t, vt_u64 cap)

@@ -393,8 +393,10 @@ void vt_fring_advance(const struct vt_pframe *fr, struct vt_fring *r);
 /* A binary heap of frames ordered by before(ctx, a, b): a comes out
    first.  O(log n) push, delete, fix (after a frame's key changed). */
 struct vt_fheap {
-   uint32_t *heap, *pos, *stash;   /* pos: index + 1, 0 = not in heap */
-   uint32_t  n;
+   uint32_t *heap, *pos, *stash;   /* pos: index + 1, 0 = not in heap;
+                                      stash: NULL until a frame is not
+                                      evictable (locked, or swap full) */
+   uint32_t  n, cap;                /* cap: the frames it has room for */
    bool    (*before)(void *ctx, uint32_t a, uint32_t b);
    void     *ctx;
 };
