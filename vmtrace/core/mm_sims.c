@@ -413,6 +413,20 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
       vt_sim_drop(mm->sims[i], key);
 }
 
+/* mremap moves the page at addr to `to`: a pool that follows moves keeps
+   it the same page; the simulations (keyed by address) see it leave its
+   old key and mapped, without a reference, at the new one. */
+void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
+                     vt_pte pte)
+{
+   if (mm->pool && mm->pool->move) {
+      mm->pool->move(mm->pool->ctx, mm, key_of(mm, v, addr, pte), key_of(mm, v, to, pte));
+      return;
+   }
+   vt_mm_sims_drop(mm, v, addr, pte);
+   vt_mm_sims_ref(mm, v, to, pte, VT_ACC_READ, -1, true, NULL);
+}
+
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked)
 {

@@ -500,10 +500,8 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
       and is mapped (without a reference) at the new one. */
    if (vt_mm_sims_on(c->mm) && (*ptep & VT_PTE_PRESENT)) {
       const struct vt_vma *v = vt_find_vma(c->mm, addr);
-      if (v && !((*ptep & VT_PTE_FILE) && v->vm_file)) {   /* page cache: same key */
-         vt_mm_sims_drop(c->mm, v, addr, *ptep);
-         vt_mm_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
-      }
+      if (v && !((*ptep & VT_PTE_FILE) && v->vm_file))     /* page cache: same key */
+         vt_mm_sims_move(c->mm, v, addr, addr + c->delta, *ptep);
    }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
    *dst = *ptep;

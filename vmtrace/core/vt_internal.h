@@ -138,6 +138,8 @@ bool vt_mm_sims_key(struct vt_mm *mm, vt_addr addr, enum vt_access acc, vt_u64 *
 struct vt_replay;
 bool vt_replay_answer(struct vt_replay *rp, unsigned kind);
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
+void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
+                     vt_pte pte);
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);
 /* Deliver the references held for the simulations that need every one
