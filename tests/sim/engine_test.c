@@ -280,7 +280,8 @@ static void test_cacheable(void)
 
 static void test_zero_prefault(void)
 {
-   struct vt_sim_config c = config("fifo", 2, 0);
+   /* LRU: a policy whose frames keep their reference counts (vt_fstamp). */
+   struct vt_sim_config c = config("lru", 2, 0);
    struct drv d;
    drv_init(&d, &c, false);
    int cls;
@@ -297,10 +298,10 @@ static void test_zero_prefault(void)
    /* Prefault: brought in, no fault, no reference. */
    r = drv_ref(&d, 6, VT_SIMA_PREFAULT, 0, 4, -1, &cls);
    const struct vt_pframe *fr = sim_frame(d.s, 6);
-   t_ok(r == 0 && fr && fr->refs == 0 && !fr->referenced &&
+   t_ok(r == 0 && fr && sim_stamp(d.s, 6)->refs == 0 && !fr->referenced &&
         sim_faults(d.s) == 2, "prefault: mapped, no fault, not referenced");
    r = drv_ref(&d, 6, 0, 0, 5, -1, &cls);
-   t_ok(r == VT_SIMR_CACHEABLE && sim_frame(d.s, 6)->refs == 1,
+   t_ok(r == VT_SIMR_CACHEABLE && sim_stamp(d.s, 6)->refs == 1,
         "prefault: the first reference is a hit");
    r = drv_ref(&d, 7, 0, 0, 6, VT_FC_FILE_READ, &cls);   /* evicts 5 */
    r = drv_ref(&d, 5, A | VT_SIMA_PREFAULT, 0, 7, -1, &cls);
@@ -439,14 +440,14 @@ static void test_ticks(void)
    t_eq(vt_sim_next_tick(d.s), 10, "ticks: the first at the period");
    drv_ref(&d, 1, 0, 0, 1, VT_FC_FILE_READ, NULL);
    vt_sim_advance(d.s, 10);
-   t_eq(sim_frame(d.s, 1)->pdata, 0x80, "aging: a tick shifts the referenced "
+   t_eq(sim_pword(d.s, 1), 0x80, "aging: a tick shifts the referenced "
         "bit into bit 7");
    t_ok(!sim_frame(d.s, 1)->referenced, "aging: ... and clears it");
    vt_sim_advance(d.s, 35);
-   t_eq(sim_frame(d.s, 1)->pdata, 0x20, "aging: two more ticks by t=35");
+   t_eq(sim_pword(d.s, 1), 0x20, "aging: two more ticks by t=35");
    t_eq(vt_sim_next_tick(d.s), 40, "ticks: next at 40");
    vt_sim_advance(d.s, 1000000);
-   t_eq(sim_frame(d.s, 1)->pdata, 0, "aging: a long jump ages to 0");
+   t_eq(sim_pword(d.s, 1), 0, "aging: a long jump ages to 0");
    t_eq(vt_sim_next_tick(d.s), 1000010, "ticks: next after the jump");
    drv_destroy(&d);
    c = config("lru", 4, 0);

@@ -92,6 +92,19 @@ const struct vt_pframe *sim_frame(struct vt_sim *s, vt_u64 key)
    return NULL;
 }
 
+const struct vt_fstamp *sim_stamp(struct vt_sim *s, vt_u64 key)
+{
+   const struct vt_pframe *fr = sim_frame(s, key);
+   struct vt_fstamp *st = vt_sim_stamps(s);
+   return fr && st ? &st[fr - vt_sim_frames(s)] : NULL;
+}
+
+vt_u64 sim_pword(struct vt_sim *s, vt_u64 key)
+{
+   const struct vt_pframe *fr = sim_frame(s, key);
+   return fr ? vt_sim_policy_word(s, (uint32_t)(fr - vt_sim_frames(s))) : 99;
+}
+
 bool sim_has(struct vt_sim *s, vt_u64 key)
 {
    return sim_frame(s, key) != NULL;

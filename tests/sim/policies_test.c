@@ -122,11 +122,11 @@ static void test_arc_scan(void)
    t_eq(lru, 6 + 100 + 6, "lru: the same scan flushes them");
 }
 
-/* pdata & 3 of the LINUX policy: the list a page is on. */
+/* PD_LRU (pd & 3) of the LINUX policy: the list a page is on. */
 static unsigned lru_of(struct vt_sim *s, vt_u64 key)
 {
-   const struct vt_pframe *fr = sim_frame(s, key);
-   return fr ? (unsigned)(fr->pdata & 3) : 99;
+   vt_u64 w = sim_pword(s, key);
+   return w == 99 ? 99 : (unsigned)(w & 3);
 }
 
 static void test_linux(void)
@@ -274,8 +274,8 @@ static void test_nru_aging(void)
    drv_ref(&d, 1, 0, 0, 11, -1, NULL);
    drv_ref(&d, 2, 0, 0, 12, VT_FC_FILE_READ, NULL);
    vt_sim_advance(d.s, 20);
-   t_ok(sim_frame(d.s, 1)->pdata == 0xC0 && sim_frame(d.s, 2)->pdata == 0x80 &&
-        sim_frame(d.s, 3)->pdata == 0x40, "aging: the counters after two "
+   t_ok(sim_pword(d.s, 1) == 0xC0 && sim_pword(d.s, 2) == 0x80 &&
+        sim_pword(d.s, 3) == 0x40, "aging: the counters after two "
         "ticks");
    drv_ref(&d, 4, 0, 0, 21, VT_FC_FILE_READ, NULL);
    t_ok(!sim_has(d.s, 3), "aging: the smallest counter goes");

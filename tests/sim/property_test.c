@@ -195,11 +195,12 @@ static bool run_one(const char *policy, const struct gen *g,
             snprintf(why, sizeof why, "page %llu: sim R%d M%d, model R%d M%d",
                      p->key, fr->referenced, fr->dirty, p->ref, p->dirty);
             ok = false;
-         } else if (!fast && (fr->refs != p->refs ||
-                              fr->last_ref != p->last_ref)) {
+         } else if (!fast && sim_stamp(d.s, p->key) &&
+                    (sim_stamp(d.s, p->key)->refs != p->refs ||
+                     sim_stamp(d.s, p->key)->last_ref != p->last_ref)) {
             snprintf(why, sizeof why, "page %llu: sim refs %llu last %llu, "
-                     "model %llu %llu", p->key, fr->refs, fr->last_ref,
-                     p->refs, p->last_ref);
+                     "model %llu %llu", p->key, sim_stamp(d.s, p->key)->refs,
+                     sim_stamp(d.s, p->key)->last_ref, p->refs, p->last_ref);
             ok = false;
          }
       }

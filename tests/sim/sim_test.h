@@ -54,6 +54,12 @@ bool drv_check(struct drv *d);
 /* Is key resident in s (scan of the frames)? */
 bool sim_has(struct vt_sim *s, vt_u64 key);
 const struct vt_pframe *sim_frame(struct vt_sim *s, vt_u64 key);
+/* The reference history of resident page key (NULL: not resident, or the
+   policy keeps none: not VT_POL_EVERY). */
+const struct vt_fstamp *sim_stamp(struct vt_sim *s, vt_u64 key);
+/* What the policy keeps of resident page key (vt_sim_policy_word); 99 if
+   not resident. */
+vt_u64 sim_pword(struct vt_sim *s, vt_u64 key);
 vt_u64 sim_faults(struct vt_sim *s);       /* all classes */
 
 /* xorshift64*, as vt_sim_random. */

@@ -11,7 +11,8 @@ void vt_fheap_init(struct vt_fheap *h, uint32_t nr_frames,
    size_t n = nr_frames ? nr_frames : 1;
    h->heap = vt_alloc(n * sizeof *h->heap);
    h->pos = vt_alloc(n * sizeof *h->pos);
-   h->stash = vt_alloc(n * sizeof *h->stash);
+   h->stash = NULL;             /* made when first needed */
+   h->cap = (uint32_t)n;
    h->n = 0;
    h->before = before;
    h->ctx = ctx;
@@ -22,7 +23,9 @@ void vt_fheap_grow(struct vt_fheap *h, uint32_t old_n, uint32_t new_n)
    size_t o = old_n ? old_n : 1;
    h->heap = vt_realloc_array(h->heap, o, new_n, sizeof *h->heap);
    h->pos = vt_realloc_array(h->pos, o, new_n, sizeof *h->pos);
-   h->stash = vt_realloc_array(h->stash, o, new_n, sizeof *h->stash);
+   if (h->stash)
+      h->stash = vt_realloc_array(h->stash, o, new_n, sizeof *h->stash);
+   h->cap = new_n;
 }
 
 void vt_fheap_destroy(struct vt_fheap *h)
@@ -128,6 +131,8 @@ uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s)
          break;
       }
       vt_fheap_del(h, f);
+      if (!h->stash)
+         h->stash = vt_alloc((size_t)h->cap * sizeof *h->stash);
       h->stash[n++] = f;
    }
    while (n > 0)

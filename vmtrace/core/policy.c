@@ -43,6 +43,7 @@ void *vt_policy_new(struct vt_sim *s, uint32_t nr_frames, size_t size)
    struct vt_policy *b = vt_alloc(size);
    b->s = s;
    b->fr = vt_sim_frames(s);
+   b->stamp = vt_sim_stamps(s);
    b->nr = nr_frames;
    return b;
 }
@@ -69,6 +70,7 @@ void vt_policy_grow(void *st, uint32_t nr_frames)
 {
    struct vt_policy *b = st;
    b->fr = vt_sim_frames(b->s);
+   b->stamp = vt_sim_stamps(b->s);
    for (uint32_t i = 0; i < b->nr_arrays; i++)
       *b->arrays[i] = vt_realloc_array(*b->arrays[i], b->nr ? b->nr : 1, nr_frames,
                                        b->elem[i]);

@@ -3,7 +3,7 @@
    Copyright (C) 2026 the vmtrace developers.
    SPDX-License-Identifier: GPL-2.0-or-later
 
-   Each page has an 8-bit age counter (kept in vt_pframe.pdata), 0 when the
+   Each page has an 8-bit age counter (an array of its own), 0 when the
    page is brought in.  Every params.period time units (a tick) every
    counter is shifted right by one and the page's referenced bit is ORed
    into bit 7, and the bit is cleared (vt_sim_clear_referenced).  So the
@@ -22,40 +22,47 @@
 
 #include "vt_sim.h"
 
+struct aging {
+   struct vt_heap_policy hp;
+   uint8_t              *age;      /* per frame */
+};
+
 static bool aging_before(void *ctx, uint32_t a, uint32_t b)
 {
-   const struct vt_heap_policy *st = ctx;
-   if (st->base.fr[a].pdata != st->base.fr[b].pdata)
-      return st->base.fr[a].pdata < st->base.fr[b].pdata;
-   return st->seq[a] < st->seq[b];
+   const struct aging *st = ctx;
+   if (st->age[a] != st->age[b])
+      return st->age[a] < st->age[b];
+   return st->hp.seq[a] < st->hp.seq[b];
 }
 
 static void *aging_create(struct vt_sim *s, uint32_t nr_frames,
                           const struct vt_policy_params *p)
 {
    (void)p;
-   return vt_heap_policy_new(s, nr_frames, sizeof(struct vt_heap_policy), aging_before);
+   struct aging *st = vt_heap_policy_new(s, nr_frames, sizeof *st, aging_before);
+   vt_policy_frame_array(&st->hp.base, &st->age, sizeof *st->age);
+   return st;
 }
 
 static void aging_insert(void *v, uint32_t f)
 {
-   struct vt_heap_policy *st = v;
-   st->base.fr[f].pdata = 0;
-   vt_heap_policy_insert(st, f);
+   struct aging *st = v;
+   st->age[f] = 0;
+   vt_heap_policy_insert(&st->hp, f);
 }
 
 static void aging_tick(void *v, vt_u64 now)
 {
-   struct vt_heap_policy *st = v;
+   struct aging *st = v;
    (void)now;
-   for (uint32_t i = 0; i < st->h.n; i++) {
-      uint32_t f = st->h.heap[i];
-      struct vt_pframe *fr = &st->base.fr[f];
-      fr->pdata = (fr->pdata >> 1) | (fr->referenced ? 0x80u : 0u);
+   for (uint32_t i = 0; i < st->hp.h.n; i++) {
+      uint32_t f = st->hp.h.heap[i];
+      struct vt_pframe *fr = &st->hp.base.fr[f];
+      st->age[f] = (uint8_t)((st->age[f] >> 1) | (fr->referenced ? 0x80u : 0u));
       if (fr->referenced)
-         vt_sim_clear_referenced(st->base.s, f);
+         vt_sim_clear_referenced(st->hp.base.s, f);
    }
-   vt_fheap_rebuild(&st->h);
+   vt_fheap_rebuild(&st->hp.h);
 }
 
 static const struct vt_policy_param aging_params[] = {
@@ -63,7 +70,13 @@ static const struct vt_policy_param aging_params[] = {
                    "aging shift period, instructions"),
 };
 
+static vt_u64 aging_word(const void *v, uint32_t f)
+{
+   return ((const struct aging *)v)->age[f];
+}
+
 const struct vt_policy_ops vt_policy_aging = {
+   .frame_word = aging_word,
    .name = "aging", .needs = VT_POL_REFBIT, .create = aging_create,
    .insert = aging_insert, .remove = vt_heap_policy_remove,
    .victim = vt_heap_policy_victim, .tick = aging_tick,

@@ -65,6 +65,7 @@ struct arc {
    struct vt_fheap   t2;                      /* T2 once not (t2_heap) */
    bool              t2_heap;
    vt_u64           *seq, clock;
+   uint8_t          *in;                      /* per frame: IN_T1, IN_T2 */
    struct ghost     *g;
    uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
@@ -76,7 +77,7 @@ struct arc {
 static bool t2_before(void *ctx, uint32_t a, uint32_t b)
 {
    const struct arc *st = ctx;
-   int c = vt_lru_cmp(&st->base.fr[a], &st->base.fr[b]);
+   int c = vt_lru_cmp(&st->base.stamp[a], &st->base.stamp[b]);
    return c ? c < 0 : st->seq[a] < st->seq[b];
 }
 
@@ -85,6 +86,7 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 {
    (void)p;
    struct arc *st = vt_policy_new(s, nr_frames, sizeof *st);
+   vt_policy_frame_array(&st->base, &st->in, sizeof *st->in);
    st->c = vt_sim_config(s)->ram_pages;
    vt_flist_init(&st->t1);
    vt_flist_init(&st->t2l);
@@ -213,12 +215,12 @@ static bool t2_in_order(const struct arc *st, uint32_t f)
 {
    uint32_t m = st->t2l.tail;
    return m == VT_SIM_NO_FRAME || m == f ||
-          vt_lru_cmp(&st->base.fr[f], &st->base.fr[m]) >= 0;
+          vt_lru_cmp(&st->base.stamp[f], &st->base.stamp[m]) >= 0;
 }
 
 static void t2_add(struct arc *st, uint32_t f)
 {
-   st->base.fr[f].pdata = IN_T2;
+   st->in[f] = IN_T2;
    if (!st->t2_heap && !t2_in_order(st, f))
       t2_to_heap(st);
    if (st->t2_heap) {
@@ -231,19 +233,19 @@ static void t2_add(struct arc *st, uint32_t f)
 
 static void t1_add(struct arc *st, uint32_t f)
 {
-   st->base.fr[f].pdata = IN_T1;
+   st->in[f] = IN_T1;
    vt_flist_push_tail(st->base.fr, &st->t1, f);
 }
 
 static void res_del(struct arc *st, uint32_t f)
 {
-   if (st->base.fr[f].pdata == IN_T1)
+   if (st->in[f] == IN_T1)
       vt_flist_del(st->base.fr, &st->t1, f);
    else if (st->t2_heap)
       vt_fheap_del(&st->t2, f);
    else
       vt_flist_del(st->base.fr, &st->t2l, f);
-   st->base.fr[f].pdata = 0;
+   st->in[f] = 0;
 }
 
 static uint32_t t1_lru_evictable(struct arc *st)
@@ -351,7 +353,7 @@ static void arc_insert(void *v, uint32_t f)
 static void arc_reference(void *v, uint32_t f)
 {
    struct arc *st = v;
-   if (st->base.fr[f].pdata == IN_T1) {
+   if (st->in[f] == IN_T1) {
       vt_flist_del(st->base.fr, &st->t1, f);
       t2_add(st, f);
    } else {
@@ -372,7 +374,13 @@ static void arc_remove(void *v, uint32_t f)
    res_del(v, f);
 }
 
+static vt_u64 arc_word(const void *v, uint32_t f)
+{
+   return ((const struct arc *)v)->in[f];
+}
+
 const struct vt_policy_ops vt_policy_arc = {
+   .frame_word = arc_word,
    .name = "arc", .needs = VT_POL_EVERY, .create = arc_create, .destroy = arc_destroy,
    .insert = arc_insert, .reference = arc_reference, .remove = arc_remove,
    .victim = arc_victim,

@@ -10,7 +10,7 @@
    tail the next to scan.  Two reference signals, as in the kernel: the PTE
    accessed bit (vt_pframe.referenced, set by the hardware, tested and
    cleared by reclaim, like folio_referenced()) and the page flag
-   PG_referenced (kept in pdata).  The rules:
+   PG_referenced (kept in an array of its own, pd).  The rules:
 
    - A page brought in goes to the head of the inactive list of its type
      (lru_cache_add; anonymous pages too, as since Linux 5.9).
@@ -75,8 +75,8 @@
 enum { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
        NR_LRU_LISTS };
 
-#define PD_LRU        3ull     /* pdata: which list */
-#define PD_REFERENCED 4ull     /* pdata: PG_referenced */
+#define PD_LRU        3ull     /* pd: which list */
+#define PD_REFERENCED 4ull     /* pd: PG_referenced */
 
 struct lnx {
    struct vt_policy  base;
@@ -85,12 +85,14 @@ struct lnx {
    vt_s64            credit[2];     /* anon, file */
    vt_u64            cost[2];       /* anon, file: lru_note_cost */
    unsigned          swappiness;
+   uint8_t          *pd;            /* per frame: PD_LRU, PD_REFERENCED */
 };
 
 static void *lnx_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    struct lnx *st = vt_policy_new(s, nr_frames, sizeof *st);
+   vt_policy_frame_array(&st->base, &st->pd, sizeof *st->pd);
    for (int i = 0; i < NR_LRU_LISTS; i++)
       vt_flist_init(&st->lru[i]);
    st->swappiness = p->swappiness > 200 ? 200 : (unsigned)p->swappiness;
@@ -104,13 +106,13 @@ static bool swap_has_slot(const struct lnx *st)
 
 static void lru_add(struct lnx *st, uint32_t f, unsigned lru)
 {
-   st->base.fr[f].pdata = (st->base.fr[f].pdata & ~PD_LRU) | lru;
+   st->pd[f] = (st->pd[f] & ~PD_LRU) | lru;
    vt_flist_push_head(st->base.fr, &st->lru[lru], f);
 }
 
 static void lru_del(struct lnx *st, uint32_t f)
 {
-   vt_flist_del(st->base.fr, &st->lru[st->base.fr[f].pdata & PD_LRU], f);
+   vt_flist_del(st->base.fr, &st->lru[st->pd[f] & PD_LRU], f);
 }
 
 static void lru_move(struct lnx *st, uint32_t f, unsigned lru)
@@ -160,7 +162,7 @@ static void lnx_insert(void *v, uint32_t f)
          note_cost(st, file, 1);         /* lru_note_cost_refault */
       }
    }
-   st->base.fr[f].pdata = 0;
+   st->pd[f] = 0;
    lru_add(st, f, lru);
 }
 
@@ -228,7 +230,7 @@ static uint32_t evict_page(struct lnx *st, uint32_t f)
       note_cost(st, !st->base.fr[f].anon, 1);   /* written out: swap or writeback */
    lru_del(st, f);
    /* The shadow entry: the eviction time (workingset_eviction). */
-   st->base.fr[f].pdata = st->nonresident_age++;
+   vt_sim_set_shadow(st->base.s, st->nonresident_age++);
    return f;
 }
 
@@ -244,17 +246,17 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
          continue;
       }
       if (!fr->referenced) {
-         fr->pdata &= ~PD_REFERENCED;
+         st->pd[f] &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
       vt_sim_clear_referenced(st->base.s, f);
-      if ((fr->pdata & PD_REFERENCED) || exec_file(fr)) {
+      if ((st->pd[f] & PD_REFERENCED) || exec_file(fr)) {
          /* referenced twice, or code after its first use: activate */
-         fr->pdata |= PD_REFERENCED;
+         st->pd[f] |= PD_REFERENCED;
          lru_move(st, f, inactive_lru + 1);
          st->nonresident_age++;
       } else {
-         fr->pdata |= PD_REFERENCED;
+         st->pd[f] |= PD_REFERENCED;
          lru_move(st, f, inactive_lru);              /* rotate */
          if (prev == VT_SIM_NO_FRAME)
             prev = f;      /* it was the head: look at it again now */
@@ -266,7 +268,7 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
       if (f == VT_SIM_NO_FRAME)
          continue;              /* code, rotated: its bit is clear now */
       if (vt_sim_evictable(st->base.s, f)) {
-         st->base.fr[f].pdata &= ~PD_REFERENCED;
+         st->pd[f] &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
    }
@@ -324,8 +326,14 @@ static const struct vt_policy_param lnx_params[] = {
                    "linux: anon vs file reclaim (0..200)"),
 };
 
+static vt_u64 lnx_word(const void *v, uint32_t f)
+{
+   return ((const struct lnx *)v)->pd[f];
+}
+
 const struct vt_policy_ops vt_policy_linux = {
-   .name = "linux", .needs = VT_POL_REFBIT, .create = lnx_create, .insert = lnx_insert,
+   .frame_word = lnx_word,
+   .name = "linux", .needs = VT_POL_REFBIT | VT_POL_SHADOW, .create = lnx_create, .insert = lnx_insert,
    .reference = lnx_reference, .remove = lnx_remove, .victim = lnx_victim,
    .params = lnx_params, .nr_params = 1,
 };

@@ -4,7 +4,7 @@
    SPDX-License-Identifier: GPL-2.0-or-later
 
    Least recently used: the victim is the page whose last reference is the
-   oldest (smallest vt_pframe.last_ref, then last_order; equal: the one
+   oldest (smallest vt_fstamp.last_ref, then last_order; equal: the one
    whose last reference or insertion the policy learnt of first).  Exact:
    it needs every reference (VT_POL_EVERY).  Locked pages are passed over
    (the next least recently used goes).  No parameters.  A stack algorithm:
@@ -32,7 +32,7 @@ struct lru {
 static bool lru_before(void *ctx, uint32_t a, uint32_t b)
 {
    const struct vt_heap_policy *st = ctx;
-   int c = vt_lru_cmp(&st->base.fr[a], &st->base.fr[b]);
+   int c = vt_lru_cmp(&st->base.stamp[a], &st->base.stamp[b]);
    return c ? c < 0 : st->seq[a] < st->seq[b];
 }
 
@@ -66,7 +66,7 @@ static bool in_order(const struct lru *st, uint32_t f)
 {
    uint32_t h = st->l.head;
    return h == VT_SIM_NO_FRAME || h == f ||
-          vt_lru_cmp(&st->hp.base.fr[f], &st->hp.base.fr[h]) >= 0;
+          vt_lru_cmp(&st->hp.base.stamp[f], &st->hp.base.stamp[h]) >= 0;
 }
 
 static void lru_insert(void *v, uint32_t f)

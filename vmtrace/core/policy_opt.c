@@ -26,6 +26,7 @@
 struct opt {
    struct vt_heap_policy hp;
    vt_u64               *next;     /* next use per frame */
+   vt_u64               *inserted; /* per frame: when it was brought in */
    vt_u64              (*next_use)(void *ctx, vt_u64 key, vt_u64 now);
    void                 *ctx;
 };
@@ -36,8 +37,8 @@ static bool opt_before(void *ctx, uint32_t a, uint32_t b)
    const struct vt_pframe *fr = st->hp.base.fr;
    if (st->next[a] != st->next[b])
       return st->next[a] > st->next[b];
-   if (fr[a].inserted != fr[b].inserted)
-      return fr[a].inserted < fr[b].inserted;
+   if (st->inserted[a] != st->inserted[b])
+      return st->inserted[a] < st->inserted[b];
    return fr[a].key < fr[b].key;
 }
 
@@ -47,18 +48,21 @@ static void *opt_create(struct vt_sim *s, uint32_t nr_frames,
    (void)p;
    struct opt *st = vt_heap_policy_new(s, nr_frames, sizeof *st, opt_before);
    vt_policy_frame_array(&st->hp.base, &st->next, sizeof *st->next);
+   vt_policy_frame_array(&st->hp.base, &st->inserted, sizeof *st->inserted);
    return st;
 }
 
 static void opt_update(struct opt *st, uint32_t f)
 {
    const struct vt_pframe *fr = &st->hp.base.fr[f];
-   st->next[f] = st->next_use ? st->next_use(st->ctx, fr->key, fr->last_ref)
+   st->next[f] = st->next_use ? st->next_use(st->ctx, fr->key, st->hp.base.stamp[f].last_ref)
                               : VT_SIM_NO_PAGE;
 }
 
 static void opt_insert(void *v, uint32_t f)
 {
+   struct opt *st = v;
+   st->inserted[f] = vt_sim_incoming_time(st->hp.base.s);
    opt_update(v, f);
    vt_heap_policy_insert(v, f);
 }

@@ -5,7 +5,7 @@
 
    The working-set clock: the resident pages form a ring in the order they
    were brought in (as CLOCK's), and each page keeps its "time of last use"
-   (vt_pframe.pdata), the virtual time when it was brought in or when the
+   (struct wnode's use), the virtual time when it was brought in or when the
    hand last found its referenced bit set.  The working set is the pages
    used within the last tau time units (params.tau).  To choose a victim
    the hand sweeps at most once round the ring; at each evictable page:
@@ -68,6 +68,7 @@ struct wnode {
    uint32_t yl[2];                   /* young list: prev, next */
    uint32_t kid[NR_TREES][2];        /* treap children */
    uint32_t in;                      /* 1 << tree, IN_YOUNG */
+   vt_u64   use;                     /* time of last use */
 };
 
 struct wsc {
@@ -92,7 +93,7 @@ static inline uint32_t prio(uint32_t f)
 static inline void key_of(const struct wsc *st, int t, uint32_t f, vt_u64 *a, vt_u64 *b)
 {
    if (t == T_CLEAN) {
-      *a = st->base.fr[f].pdata;
+      *a = st->n[f].use;
       *b = st->n[f].label;
    } else {
       *a = st->n[f].label;
@@ -260,7 +261,7 @@ static void set_use(struct wsc *st, uint32_t f, vt_u64 t)
       st->disordered = true;
    else
       st->last_use = t;
-   st->base.fr[f].pdata = t;
+   st->n[f].use = t;
    young_push(st, f);
    if (clean)
       t_insert(st, T_CLEAN, f);
@@ -292,7 +293,7 @@ static void wsc_writeback(struct wsc *st, uint32_t f)
 /* Frames whose time of last use is more than tau ago are old. */
 static void age(struct wsc *st, vt_u64 now)
 {
-   while (st->yhead != NIL && now - st->base.fr[st->yhead].pdata > st->tau) {
+   while (st->yhead != NIL && now - st->n[st->yhead].use > st->tau) {
       uint32_t f = st->yhead;
       young_del(st, f);
       t_insert(st, T_OLD, f);
@@ -367,7 +368,7 @@ static void wsc_insert(void *v, uint32_t f)
    st->n[f].label = label_behind_hand(st);
    st->n[f].in = 0;
    vt_fring_insert(st->base.fr, &st->ring, f);
-   set_use(st, f, fr->inserted);
+   set_use(st, f, vt_sim_incoming_time(st->base.s));
    if (fr->referenced)
       t_insert(st, T_REF, f);
    if (vt_sim_clean(st->base.s, f))
@@ -409,7 +410,7 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
       if (vt_sim_evictable(st->base.s, f)) {
          if (fr->referenced) {
             wsc_clear(st, f, now);
-         } else if (now - fr->pdata > st->tau) {
+         } else if (now - st->n[f].use > st->tau) {
             if (vt_sim_clean(st->base.s, f))
                return wsc_take(st, f);
             wsc_writeback(st, f);
@@ -417,7 +418,7 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
          if (first == NIL)
             first = f;
          if (vt_sim_clean(st->base.s, f) &&
-             (best == NIL || fr->pdata < st->base.fr[best].pdata))
+             (best == NIL || st->n[f].use < st->n[best].use))
             best = f;
       }
       f = next;
@@ -442,9 +443,9 @@ static uint32_t oldest_clean(struct wsc *st, uint32_t h)
          t_erase(st, T_CLEAN, m);         /* written since */
          continue;
       }
-      vt_u64 t = st->base.fr[m].pdata;
+      vt_u64 t = st->n[m].use;
       uint32_t c = t_lower_bound(st, T_CLEAN, t, st->n[h].label);
-      if (c == NIL || st->base.fr[c].pdata != t)
+      if (c == NIL || st->n[c].use != t)
          return m;                        /* only behind the hand */
       if (vt_sim_clean(st->base.s, c))
          return c;
@@ -503,7 +504,13 @@ static const struct vt_policy_param wsc_params[] = {
                    "WSClock working-set window, instructions"),
 };
 
+static vt_u64 wsc_word(const void *v, uint32_t f)
+{
+   return ((const struct wsc *)v)->n[f].use;
+}
+
 const struct vt_policy_ops vt_policy_wsclock = {
+   .frame_word = wsc_word,
    .name = "wsclock", .needs = VT_POL_REFBIT, .create = wsc_create, .insert = wsc_insert,
    .reference = wsc_reference, .remove = wsc_remove, .victim = wsc_victim,
    .params = wsc_params, .nr_params = 1,

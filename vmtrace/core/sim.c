@@ -6,27 +6,211 @@
 
    A simulation holds ram_pages frames (0: unlimited, grown on demand, no
    policy involved: nothing is ever evicted).  Resident pages are found by
-   key through an open-addressing hash; free frames are a stack threaded
-   through link[0].  Pages evicted and not yet faulted back or dropped are
-   remembered in a second hash (the "evicted set", with the policy's shadow
-   word and whether the page is anonymous), so a later reference is told
-   apart as a major fault (VT_FC_SWAP_IN / VT_FC_FILE_MAJOR) and counted as
-   a refault.  Accounting rules: docs/policies.md.
+   key through a table of frame indexes (the resident table, below); free
+   frames are a stack threaded through link[0].  Pages evicted and not yet
+   faulted back or dropped are remembered in a second table (the "evicted
+   set": whether the page is anonymous and, for a VT_POL_SHADOW policy, its
+   shadow word), so a later reference is told apart as a major fault
+   (VT_FC_SWAP_IN / VT_FC_FILE_MAJOR) and counted as a refault.  Accounting
+   rules: docs/policies.md.
+
+   Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
+   evicted page): a frame is 24 bytes (struct vt_pframe), its reference
+   history 24 more only for VT_POL_EVERY policies (struct vt_fstamp), the
+   resident table 8, the evicted set 10.2 to 15.2 an evicted page;
+   the policies' own arrays come on top (tests/perf/sim-mem measures each,
+   tests/perf/README.md has the figures).
 
    With a key limit (vt_sim_config.key_limit: the host numbers its pages
    densely, as vmtrace-sim does), the two hashes are arrays indexed by key
    instead: the frame + 1 of each resident page (4 bytes a page), the
    evicted set as a byte of flags a page and, once a victim leaves a
    non-zero shadow word, an array of them.  Same answers (vmtrace-sim's
-   --key-map=hash runs the hashes: its tests compare the two), one memory
-   access where a hash probes tables of 24-byte entries: vmtrace-sim's LRU
-   at 100,000 pages on 10M references to 1.8M pages takes 0.65 s instead of
-   2.2 s, reading the trace included, and 87 MB instead of 242 MB. */
+   --key-map=hash runs the tables: its tests compare the two), one memory
+   access where a table probes (when they were vt_hashes of 24-byte
+   entries, vmtrace-sim's LRU at 100,000 pages on 10M references to 1.8M
+   pages took 0.65 s instead of 2.2 s, reading the trace included, and 87
+   MB instead of 242 MB). */
 
 #include "vt_sim.h"
 
 #define EV_ANON 1u                   /* evicted set aux: swap-backed */
 #define EV_OUT  2u                   /* dense evicted set: evicted */
+
+/* ---- the resident table: frame indexes, keys read from the frames ------
+
+   Open addressing with linear probing, but a slot is a 4-byte frame index
+   (RT_EMPTY: none): the key is the frame's.  Twice as many slots as
+   frames allocated (a key's home: its Fibonacci hash scaled to them), so
+   at most half full: 8 bytes a frame, made anew when the frames grow.
+   Deleted with backward shift. */
+
+#define RT_EMPTY (~(uint32_t)0)
+struct rtab { uint32_t *slot; vt_u64 cap; };
+
+/* Key's home slot among cap (at most 2^32): its Fibonacci hash, scaled. */
+static inline vt_u64 tab_home(vt_u64 key, vt_u64 cap)
+{
+   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * cap) >> 32;
+}
+
+static void rtab_alloc(struct rtab *t, uint32_t nr_frames)
+{
+   vt_u64 cap = 2 * (vt_u64)nr_frames;
+   if (cap < 16)
+      cap = 16;
+   VT_ASSERT(cap <= ((vt_u64)1 << 32));
+   t->slot = vt_alloc((size_t)cap * sizeof *t->slot);
+   vt_memset(t->slot, 0xff, (size_t)cap * sizeof *t->slot);
+   t->cap = cap;
+}
+
+static inline vt_u64 rt_next(const struct rtab *t, vt_u64 i)
+{
+   return i + 1 == t->cap ? 0 : i + 1;
+}
+
+static inline uint32_t rtab_get(const struct rtab *t, const struct vt_pframe *fr,
+                                vt_u64 key)
+{
+   for (vt_u64 i = tab_home(key, t->cap);; i = rt_next(t, i)) {
+      uint32_t f = t->slot[i];
+      if (f == RT_EMPTY || fr[f].key == key)
+         return f;
+   }
+}
+
+static inline void rtab_put(struct rtab *t, vt_u64 key, uint32_t f)
+{
+   vt_u64 i = tab_home(key, t->cap);
+   while (t->slot[i] != RT_EMPTY)
+      i = rt_next(t, i);
+   t->slot[i] = f;
+}
+
+static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
+{
+   vt_u64 i = tab_home(key, t->cap), cap = t->cap;
+   while (t->slot[i] == RT_EMPTY || fr[t->slot[i]].key != key) {
+      VT_ASSERT(t->slot[i] != RT_EMPTY);
+      i = rt_next(t, i);
+   }
+   /* Backward shift: a later entry of the run moves to i unless its home
+      lies in (i, j]. */
+   for (vt_u64 j = rt_next(t, i); t->slot[j] != RT_EMPTY; j = rt_next(t, j)) {
+      vt_u64 h = tab_home(fr[t->slot[j]].key, cap);
+      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
+         t->slot[i] = t->slot[j];
+         i = j;
+      }
+   }
+   t->slot[i] = RT_EMPTY;
+}
+
+/* ---- the evicted set: keys, a bit of EV_ANON, shadow words ---------------
+
+   Open addressing with linear probing, the keys in one array (VT_HASH_EMPTY:
+   none), whether the page is in swap in a bitmap beside it, and the shadow
+   words in a third array, kept only for a policy that reads them
+   (VT_POL_SHADOW).  The capacity is any number of slots (a key's home
+   slot: its Fibonacci hash scaled to it), grown by half when four fifths
+   are in use, so between 8/15 and 4/5 of the slots are: 10.2 to 15.2
+   bytes an evicted page (8 more a slot with shadow words). */
+
+struct etab {
+   vt_u64  *key, *shadow;            /* shadow: NULL if not kept */
+   vt_u64  *anon;                    /* bitmap: EV_ANON */
+   vt_u64   n, cap;
+   bool     shadows;
+};
+
+static inline vt_u64 etab_home(const struct etab *t, vt_u64 key)
+{
+   return tab_home(key, t->cap);
+}
+
+static void etab_alloc(struct etab *t, vt_u64 cap)
+{
+   VT_ASSERT(cap <= ((vt_u64)1 << 32));
+   t->cap = cap;
+   t->key = vt_alloc((size_t)cap * sizeof *t->key);
+   for (vt_u64 i = 0; i < cap; i++)
+      t->key[i] = VT_HASH_EMPTY;
+   t->anon = vt_alloc((size_t)(cap + 63) / 64 * sizeof *t->anon);
+   t->shadow = t->shadows ? vt_alloc((size_t)cap * sizeof *t->shadow) : NULL;
+   t->n = 0;
+}
+
+static void etab_free(struct etab *t)
+{
+   vt_free(t->key);
+   vt_free(t->anon);
+   vt_free(t->shadow);
+}
+
+static inline unsigned etab_aux(const struct etab *t, vt_u64 i)
+{
+   return (t->anon[i / 64] >> (i % 64)) & 1 ? EV_ANON : 0;
+}
+
+static inline void etab_set(struct etab *t, vt_u64 i, vt_u64 key, unsigned aux,
+                            vt_u64 shadow)
+{
+   t->key[i] = key;
+   if (aux & EV_ANON)
+      t->anon[i / 64] |= (vt_u64)1 << (i % 64);
+   else
+      t->anon[i / 64] &= ~((vt_u64)1 << (i % 64));
+   if (t->shadow)
+      t->shadow[i] = shadow;
+}
+
+/* The slot of key, or of the empty slot where it would go. */
+static inline vt_u64 etab_find(const struct etab *t, vt_u64 key)
+{
+   vt_u64 i = etab_home(t, key);
+   while (t->key[i] != key && t->key[i] != VT_HASH_EMPTY)
+      i = i + 1 == t->cap ? 0 : i + 1;
+   return i;
+}
+
+static void etab_put(struct etab *t, vt_u64 key, unsigned aux, vt_u64 shadow)
+{
+   VT_ASSERT(key != VT_HASH_EMPTY);
+   vt_u64 i = etab_find(t, key);
+   if (t->key[i] == VT_HASH_EMPTY) {
+      if (5 * (t->n + 1) > 4 * t->cap) {
+         struct etab old = *t;
+         etab_alloc(t, old.cap + old.cap / 2);
+         for (vt_u64 k = 0; k < old.cap; k++)
+            if (old.key[k] != VT_HASH_EMPTY) {
+               etab_set(t, etab_find(t, old.key[k]), old.key[k], etab_aux(&old, k),
+                        old.shadow ? old.shadow[k] : 0);
+               t->n++;
+            }
+         etab_free(&old);
+         i = etab_find(t, key);
+      }
+      t->n++;
+   }
+   etab_set(t, i, key, aux, shadow);
+}
+
+static void etab_del_at(struct etab *t, vt_u64 i)
+{
+   vt_u64 cap = t->cap;
+   for (vt_u64 j = i + 1 == cap ? 0 : i + 1; t->key[j] != VT_HASH_EMPTY;
+        j = j + 1 == cap ? 0 : j + 1) {
+      vt_u64 h = etab_home(t, t->key[j]);
+      /* Backward shift: j's entry moves to i unless its home lies in (i, j]. */
+      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
+         etab_set(t, i, t->key[j], etab_aux(t, j), t->shadow ? t->shadow[j] : 0);
+         i = j;
+      }
+   }
+   t->key[i] = VT_HASH_EMPTY;
+   t->n--;
+}
 
 struct vt_sim {
    struct vt_sim_config cfg;
@@ -35,13 +219,13 @@ struct vt_sim {
    void                *pol;
 
    struct vt_pframe    *frames;
-   uint8_t             *fslot;       /* frame holds a valid swap copy */
+   struct vt_fstamp    *stamps;      /* VT_POL_EVERY policies only */
    uint32_t             nr_frames;   /* allocated (the RAM size if limited) */
    uint32_t             free_head;   /* free-frame stack via link[0] */
    uint32_t             nr_free;
 
-   struct vt_hash       resident;    /* key -> frame */
-   struct vt_hash       evicted;     /* key -> shadow, aux EV_* */
+   struct rtab          resident;    /* key -> frame */
+   struct etab          evicted;     /* key -> aux EV_*, shadow */
    /* with cfg.key_limit: */
    uint32_t            *dres;        /* key -> frame + 1, 0: not resident */
    uint8_t             *dev;         /* key -> EV_OUT | EV_ANON */
@@ -65,8 +249,10 @@ struct vt_sim {
 
    vt_u64               order;       /* vt_sim_set_order */
    vt_u64               incoming;    /* key being brought in */
+   vt_u64               in_time;     /* ... at this time */
    bool                 in_refault;  /* ... and it refaults, with: */
    vt_u64               in_shadow;
+   vt_u64               out_shadow;  /* vt_sim_set_shadow */
 };
 
 /* ---- the simulation ------------------------------------------------------- */
@@ -99,14 +285,16 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
                   ? (uint32_t)cfg->ram_pages : 4;
    s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
-   s->fslot = vt_alloc(s->nr_frames);
+   if (cfg->ram_pages && (cfg->policy->needs & VT_POL_EVERY))
+      s->stamps = vt_alloc((size_t)s->nr_frames * sizeof *s->stamps);
    frames_init(s, 0, s->nr_frames);
    if (cfg->key_limit) {
       s->dres = vt_alloc((size_t)cfg->key_limit * sizeof *s->dres);
       s->dev = vt_alloc((size_t)cfg->key_limit);
    } else {
-      vt_hash_init(&s->resident, s->nr_frames);
-      vt_hash_init(&s->evicted, 16);
+      rtab_alloc(&s->resident, s->nr_frames);
+      s->evicted.shadows = cfg->policy && (cfg->policy->needs & VT_POL_SHADOW);
+      etab_alloc(&s->evicted, 16);
    }
    if (cfg->ram_pages) {
       VT_ASSERT(cfg->policy != NULL);
@@ -140,11 +328,11 @@ void vt_sim_destroy(struct vt_sim *s)
       vt_free(s->dev);
       vt_free(s->dshadow);
    } else {
-      vt_hash_destroy(&s->resident);
-      vt_hash_destroy(&s->evicted);
+      vt_free(s->resident.slot);
+      etab_free(&s->evicted);
    }
    vt_free(s->frames);
-   vt_free(s->fslot);
+   vt_free(s->stamps);
    vt_free(s->ev_map);
    vt_free(s);
 }
@@ -158,8 +346,7 @@ static inline uint32_t res_get(const struct vt_sim *s, vt_u64 key)
       VT_ASSERT(key < s->cfg.key_limit);
       return s->dres[key] - 1;      /* 0 - 1 = VT_SIM_NO_FRAME */
    }
-   const struct vt_hash_ent *e = vt_hash_get(&s->resident, key);
-   return e ? (uint32_t)e->val : VT_SIM_NO_FRAME;
+   return rtab_get(&s->resident, s->frames, key);   /* RT_EMPTY = VT_SIM_NO_FRAME */
 }
 
 static inline void res_put(struct vt_sim *s, vt_u64 key, uint32_t f)
@@ -167,7 +354,7 @@ static inline void res_put(struct vt_sim *s, vt_u64 key, uint32_t f)
    if (s->cfg.key_limit)
       s->dres[key] = f + 1;
    else
-      vt_hash_put(&s->resident, key, NULL)->val = f;
+      rtab_put(&s->resident, key, f);
 }
 
 static inline void res_del(struct vt_sim *s, vt_u64 key)
@@ -175,7 +362,7 @@ static inline void res_del(struct vt_sim *s, vt_u64 key)
    if (s->cfg.key_limit)
       s->dres[key] = 0;
    else
-      vt_hash_del(&s->resident, key);
+      rtab_del(&s->resident, s->frames, key);
 }
 
 /* Was key evicted (and not faulted back or dropped since)?  *aux: EV_ANON
@@ -191,11 +378,11 @@ static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
       *shadow = s->dshadow ? s->dshadow[key] : 0;
       return true;
    }
-   const struct vt_hash_ent *e = vt_hash_get(&s->evicted, key);
-   if (!e)
+   vt_u64 i = etab_find(&s->evicted, key);
+   if (s->evicted.key[i] == VT_HASH_EMPTY)
       return false;
-   *aux = (unsigned)e->aux;
-   *shadow = e->val;
+   *aux = etab_aux(&s->evicted, i);
+   *shadow = s->evicted.shadow ? s->evicted.shadow[i] : 0;
    return true;
 }
 
@@ -209,17 +396,18 @@ static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, vt_u64 sha
          s->dshadow[key] = shadow;
       return;
    }
-   struct vt_hash_ent *e = vt_hash_put(&s->evicted, key, NULL);
-   e->val = shadow;
-   e->aux = aux;
+   etab_put(&s->evicted, key, aux, shadow);
 }
 
 static inline void ev_del(struct vt_sim *s, vt_u64 key)
 {
    if (s->cfg.key_limit)
       s->dev[key] = 0;
-   else
-      vt_hash_del(&s->evicted, key);
+   else {
+      vt_u64 i = etab_find(&s->evicted, key);
+      if (s->evicted.key[i] != VT_HASH_EMPTY)
+         etab_del_at(&s->evicted, i);
+   }
 }
 
 bool vt_sim_swap_full(const struct vt_sim *s)
@@ -234,7 +422,7 @@ bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
    const struct vt_pframe *fr = &s->frames[f];
    if (fr->key == VT_SIM_NO_PAGE || fr->locked)
       return false;
-   return !(fr->anon && !s->fslot[f] && vt_sim_swap_full(s));
+   return !(fr->anon && !fr->swapcopy && vt_sim_swap_full(s));
 }
 
 bool vt_sim_all_evictable(const struct vt_sim *s)
@@ -256,7 +444,7 @@ static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
 {
    const struct vt_pframe *fr = &s->frames[f];
-   return fr->anon ? s->fslot[f] != 0 : !fr->dirty;
+   return fr->anon ? fr->swapcopy : !fr->dirty;
 }
 
 bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
@@ -270,7 +458,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
       if (vt_sim_swap_full(s))
          return false;
       s->swap_used++;
-      s->fslot[f] = 1;
+      fr->swapcopy = 1;
       s->st.swap_outs++;
    } else {
       s->st.writebacks++;
@@ -294,6 +482,7 @@ vt_u64 vt_sim_random(struct vt_sim *s)
 }
 
 struct vt_pframe *vt_sim_frames(struct vt_sim *s) { return s->frames; }
+struct vt_fstamp *vt_sim_stamps(struct vt_sim *s) { return s->stamps; }
 uint32_t vt_sim_nr_frames(const struct vt_sim *s) { return s->nr_frames; }
 const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st; }
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
@@ -301,12 +490,23 @@ vt_u64 vt_sim_resident(const struct vt_sim *s) { return s->nr_resident; }
 vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
 vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
+vt_u64 vt_sim_incoming_time(const struct vt_sim *s) { return s->in_time; }
+
+vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f)
+{
+   return s->ops && s->ops->frame_word ? s->ops->frame_word(s->pol, f) : 0;
+}
 
 bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
 {
    if (s->in_refault && shadow)
       *shadow = s->in_shadow;
    return s->in_refault;
+}
+
+void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow)
+{
+   s->out_shadow = shadow;
 }
 
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
@@ -421,17 +621,17 @@ static void evict(struct vt_sim *s, uint32_t f)
    if (fr->anon) {
       /* Every anonymous eviction writes to swap, into a new slot, unless
          the page still holds a valid copy (vt_sim_writeback). */
-      if (!s->fslot[f]) {
+      if (!fr->swapcopy) {
          s->swap_used++;
          s->st.swap_outs++;
       }
-      s->fslot[f] = 0;
+      fr->swapcopy = 0;
    } else if (fr->dirty) {
       s->st.writebacks++;
    }
    s->st.evictions++;
    count_by_mapping(s, fr->mapping, 0);
-   ev_put(s, key, fr->anon ? EV_ANON : 0, fr->pdata);
+   ev_put(s, key, fr->anon ? EV_ANON : 0, s->out_shadow);
    free_frame(s, f);
    if (s->owner.invalidate)
       s->owner.invalidate(s->owner.ctx, key);
@@ -445,9 +645,18 @@ static void frames_grow(struct vt_sim *s)
       m = s->cfg.ram_pages;
    VT_ASSERT(m > n && m < VT_SIM_NO_FRAME);
    s->frames = vt_realloc_array(s->frames, n, (size_t)m, sizeof *s->frames);
-   s->fslot = vt_realloc_array(s->fslot, n, (size_t)m, 1);
+   if (s->stamps)
+      s->stamps = vt_realloc_array(s->stamps, n, (size_t)m, sizeof *s->stamps);
    s->nr_frames = (uint32_t)m;
    frames_init(s, n, (uint32_t)m);
+   if (!s->cfg.key_limit) {
+      /* The frames moved: the table is made anew for their number. */
+      vt_free(s->resident.slot);
+      rtab_alloc(&s->resident, s->nr_frames);
+      for (uint32_t f = 0; f < n; f++)
+         if (s->frames[f].key != VT_SIM_NO_PAGE)
+            rtab_put(&s->resident, s->frames[f].key, f);
+   }
    if (s->ops)
       (s->ops->grow ? s->ops->grow : vt_policy_grow)(s->pol, s->nr_frames);
 }
@@ -470,6 +679,7 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          if (!flushed && s->owner.flush_hits)
             s->owner.flush_hits(s->owner.ctx, s);
          s->incoming = key;
+         s->out_shadow = 0;
          uint32_t v = s->ops->victim(s->pol, now);
          s->incoming = VT_SIM_NO_PAGE;
          if (v == VT_SIM_NO_FRAME)
@@ -494,10 +704,12 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    struct vt_pframe *fr = &s->frames[f];
    vt_memset(fr, 0, sizeof *fr);
    fr->key = key;
-   fr->inserted = now;
-   fr->last_ref = now;
-   fr->last_order = s->order;
-   fr->refs = ref ? 1 : 0;
+   if (s->stamps) {
+      struct vt_fstamp *sp = &s->stamps[f];
+      sp->last_ref = now;
+      sp->last_order = s->order;
+      sp->refs = ref ? 1 : 0;
+   }
    fr->mapping = mapping;
    fr->referenced = ref;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
@@ -505,7 +717,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
    fr->exec = (flags & VT_SIMA_EXEC) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
-   s->fslot[f] = 0;
+   fr->swapcopy = 0;
    res_put(s, key, f);
    s->nr_resident++;
    s->nr_anon += fr->anon;
@@ -528,6 +740,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    }
    if (s->ops) {
       s->incoming = key;
+      s->in_time = now;
       s->ops->insert(s->pol, f);
       s->incoming = VT_SIM_NO_PAGE;
    }
@@ -582,37 +795,41 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             a new page in the same frame. */
          if (s->ops)
             s->ops->remove(s->pol, f);
-         if (s->fslot[f]) {
-            s->fslot[f] = 0;
+         if (fr->swapcopy) {
+            fr->swapcopy = 0;
             s->swap_used--;
          }
          s->nr_anon += (vt_u64)anon - fr->anon;
          fr->anon = anon;
-         fr->inserted = now;
-         fr->last_ref = now;
-         fr->refs = 1;
+         if (s->stamps) {
+            s->stamps[f].last_ref = now;
+            s->stamps[f].refs = 1;
+         }
          fr->referenced = 1;
          fr->dirty = (flags & VT_SIMA_WRITE) != 0;
-         fr->pdata = 0;
          fr->mapping = mapping;
          if (s->ops) {
             s->incoming = key;
+            s->in_time = now;
             s->ops->insert(s->pol, f);
             s->incoming = VT_SIM_NO_PAGE;
          }
          return r | cacheable(fr, flags);
       }
       bool was_ref = fr->referenced;
-      if (now > fr->last_ref)
-         fr->last_ref = now;
-      if (s->order > fr->last_order)
-         fr->last_order = s->order;
-      fr->refs++;
+      if (s->stamps) {
+         struct vt_fstamp *sp = &s->stamps[f];
+         if (now > sp->last_ref)
+            sp->last_ref = now;
+         if (s->order > sp->last_order)
+            sp->last_order = s->order;
+         sp->refs++;
+      }
       fr->referenced = 1;
       if (flags & VT_SIMA_WRITE) {
          fr->dirty = 1;
-         if (s->fslot[f]) {        /* the swap copy is stale now */
-            s->fslot[f] = 0;
+         if (fr->swapcopy) {        /* the swap copy is stale now */
+            fr->swapcopy = 0;
             s->swap_used--;
          }
       }
@@ -663,11 +880,14 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
       return;
    struct vt_pframe *fr = &s->frames[f];
    bool was_ref = fr->referenced;
-   fr->refs += n;
-   if (last > fr->last_ref)
-      fr->last_ref = last;
-   if (order > fr->last_order)
-      fr->last_order = order;
+   if (s->stamps) {
+      struct vt_fstamp *sp = &s->stamps[f];
+      sp->refs += n;
+      if (last > sp->last_ref)
+         sp->last_ref = last;
+      if (order > sp->last_order)
+         sp->last_order = order;
+   }
    fr->referenced = 1;
    if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
       s->ops->reference(s->pol, f);
@@ -679,8 +899,9 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
    if (f != VT_SIM_NO_FRAME) {
       if (s->ops)
          s->ops->remove(s->pol, f);
-      if (s->fslot[f]) {
-         s->fslot[f] = 0;
+      struct vt_pframe *fr = &s->frames[f];
+      if (fr->swapcopy) {
+         fr->swapcopy = 0;
          s->swap_used--;
       }
       free_frame(s, f);

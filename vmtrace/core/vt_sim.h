@@ -24,28 +24,35 @@
 
 struct vt_pframe {
    vt_u64   key;          /* the page in this frame; VT_SIM_NO_PAGE if free */
-   vt_u64   inserted;     /* time the page was brought in */
+   uint32_t link[2];      /* for the policy's own lists (prev/next frame) */
+   uint32_t mapping;      /* vt_mapping id, for per-mapping eviction counts */
+   unsigned referenced:1; /* the PTE accessed bit: set by a reference,
+                             cleared only through vt_sim_clear_referenced */
+   unsigned dirty:1;      /* written since brought in (or since written back) */
+   unsigned anon:1;       /* swap-backed (anonymous) vs file-backed */
+   unsigned locked:1;     /* mlocked: never a victim */
+   unsigned exec:1;       /* mapped executable (VT_SIMA_EXEC) */
+   unsigned swapcopy:1;   /* anonymous: holds a valid swap copy (sim.c's) */
+};
+/* 24 bytes.  What a policy keeps of its own per frame (an age, a list, a
+   time) is in arrays of its own (vt_policy_frame_array), sized to what it
+   needs. */
+
+/* The history of a frame's references, kept (vt_sim_stamps) only for the
+   policies that read it: VT_POL_EVERY. */
+struct vt_fstamp {
    vt_u64   last_ref;     /* time of the last reference (exact, see below) */
    vt_u64   last_order;   /* the host's order of the last reference
                              (vt_sim_set_order; 0 if it gives none): breaks
                              ties of last_ref as the references ran, however
                              late they were delivered */
    vt_u64   refs;         /* references since it was brought in */
-   uint32_t mapping;      /* vt_mapping id, for per-mapping eviction counts */
-   uint8_t  referenced;   /* the PTE accessed bit: set by a reference,
-                             cleared only through vt_sim_clear_referenced */
-   uint8_t  dirty;        /* written since brought in (or since written back) */
-   uint8_t  anon;         /* swap-backed (anonymous) vs file-backed */
-   uint8_t  locked;      /* mlocked: never a victim */
-   uint8_t  exec;        /* mapped executable (VT_SIMA_EXEC) */
-   uint32_t link[2];      /* for the policy's own lists (prev/next frame) */
-   vt_u64   pdata;        /* for the policy's own use (age counter, ...) */
 };
 #define VT_SIM_NO_PAGE (~(vt_u64)0)
 
 /* The LRU order of two frames: <0 if x was referenced last before y (by
    time, then by the host's order), >0 after, 0 if neither. */
-static inline int vt_lru_cmp(const struct vt_pframe *x, const struct vt_pframe *y)
+static inline int vt_lru_cmp(const struct vt_fstamp *x, const struct vt_fstamp *y)
 {
    if (x->last_ref != y->last_ref)
       return x->last_ref < y->last_ref ? -1 : 1;
@@ -61,13 +68,18 @@ struct vt_sim;
 #define VT_POL_REFBIT  1u  /* learns of references through the referenced
                               bit only: told of the first reference after
                               each vt_sim_clear_referenced */
-#define VT_POL_EVERY   2u  /* needs last_ref and refs exact for every
-                              reference (LRU, LFU, ARC, OPT); the host
+#define VT_POL_EVERY   2u  /* needs last_ref and refs (struct vt_fstamp)
+                              exact for every reference (LRU, LFU, ARC,
+                              OPT); the simulation keeps them for these
+                              policies only; the host
                               delivers references the fast path absorbed
                               (vt_sim_note_hits, from flush_hits, which the
                               simulation calls before it brings a page in
                               and before any victim is chosen) */
 #define VT_POL_FUTURE  4u  /* needs the future (OPT): offline replay only */
+#define VT_POL_SHADOW  8u  /* reads the shadow word of a refaulting page
+                              (vt_sim_incoming_shadow: LINUX); the others'
+                              evicted pages keep none (0) */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
@@ -118,8 +130,8 @@ struct vt_policy_ops {
    void     (*remove)(void *st, uint32_t f);
    /* Choose a victim: a frame for which vt_sim_evictable holds (not
       locked, not anonymous while swap is full).  The policy drops it from
-      its structures; its pdata becomes the page's shadow word.
-      VT_SIM_NO_FRAME if there is none (OOM). */
+      its structures; a VT_POL_SHADOW policy gives the page's shadow word
+      with vt_sim_set_shadow.  VT_SIM_NO_FRAME if there is none (OOM). */
    uint32_t (*victim)(void *st, vt_u64 now);
    /* Called when time passes a multiple of params.period (may be NULL). */
    void     (*tick)(void *st, vt_u64 now);
@@ -127,6 +139,9 @@ struct vt_policy_ops {
       (VT_SIM_NO_PAGE = never); set by the replayer.  NULL otherwise. */
    void     (*set_future)(void *st, vt_u64 (*next_use)(void *ctx, vt_u64 key,
                                                        vt_u64 now), void *ctx);
+   /* What the policy keeps of resident frame f in its own arrays, for
+      tests (vt_sim_policy_word).  NULL: 0. */
+   vt_u64   (*frame_word)(const void *st, uint32_t f);
 };
 
 extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
@@ -265,6 +280,9 @@ vt_u64 vt_sim_next_tick(const struct vt_sim *s);
 
 /* For policies. */
 struct vt_pframe *vt_sim_frames(struct vt_sim *s);
+/* One per frame, moving with the frames; NULL unless the policy needs
+   VT_POL_EVERY. */
+struct vt_fstamp *vt_sim_stamps(struct vt_sim *s);
 uint32_t vt_sim_nr_frames(const struct vt_sim *s);   /* allocated so far */
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 /* May f be evicted now?  Not if locked, nor if anonymous while swap is
@@ -278,10 +296,20 @@ vt_u64 vt_sim_random(struct vt_sim *s);          /* seeded xorshift */
 /* The page being brought in: its key during victim() and insert(), else
    VT_SIM_NO_PAGE (ARC decides its victim by the incoming page's history). */
 vt_u64 vt_sim_incoming(const struct vt_sim *s);
+/* What the policy keeps of resident frame f (AGING: its age counter;
+   LINUX: its list and PG_referenced, PD_* bits; ARC: T1 or T2; WSCLOCK:
+   its time of last use); 0 for the others. */
+vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f);
+/* During insert(): the time the page is brought in. */
+vt_u64 vt_sim_incoming_time(const struct vt_sim *s);
 /* During insert(): true if the page was evicted before in this simulation
-   (a refault), with *shadow = the pdata its frame held when it was evicted
-   (LINUX keeps its eviction time there, as mm/workingset.c's shadow). */
+   (a refault), with *shadow = the word the policy gave when it was evicted
+   (VT_POL_SHADOW policies; LINUX keeps its eviction time there, as
+   mm/workingset.c's shadow). */
 bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow);
+/* During victim() of a VT_POL_SHADOW policy: the victim's shadow word
+   (0 if not called). */
+void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow);
 /* Would evicting f write nothing?  A file page: not dirty.  An anonymous
    page: it holds a valid swap copy (only after vt_sim_writeback). */
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f);
@@ -369,8 +397,10 @@ void vt_fring_advance(const struct vt_pframe *fr, struct vt_fring *r);
 /* A binary heap of frames ordered by before(ctx, a, b): a comes out
    first.  O(log n) push, delete, fix (after a frame's key changed). */
 struct vt_fheap {
-   uint32_t *heap, *pos, *stash;   /* pos: index + 1, 0 = not in heap */
-   uint32_t  n;
+   uint32_t *heap, *pos, *stash;   /* pos: index + 1, 0 = not in heap;
+                                      stash: NULL until a frame is not
+                                      evictable (locked, or swap full) */
+   uint32_t  n, cap;                /* cap: the frames it has room for */
    bool    (*before)(void *ctx, uint32_t a, uint32_t b);
    void     *ctx;
 };
@@ -402,6 +432,7 @@ uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s);
 struct vt_policy {
    struct vt_sim    *s;
    struct vt_pframe *fr;
+   struct vt_fstamp *stamp;             /* vt_sim_stamps: may be NULL */
    uint32_t          nr;                /* frames allocated */
    uint32_t          nr_arrays, nr_heaps;
    void            **arrays[VT_POLICY_MAX_ARRAYS];
