@@ -13,6 +13,7 @@
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
 var SIM_FORMAT = 'vmtrace-sim';
+var TREE_FORMAT = 'vmtrace-sim-tree';
 
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
 
@@ -234,6 +235,52 @@ function validateSimulations(sims, classes) {
   });
 }
 
+// --tlb=yes: the tlb section, timeline.tlb and the tlb objects beside
+// faults (totals, mappings, phases, labels, label phases); all optional.
+var TLB_KEYS = ['dtlb_misses', 'itlb_misses', 'dtlb_walks', 'itlb_walks'];
+var TLB_SIDE = ['l1_misses', 'l2_hits', 'walks', 'walks_4k', 'walks_2m', 'walk_levels'];
+
+function checkTlbCounts(o, where) {
+  if (!isObject(o) || o.tlb === undefined) return;
+  need(o, 'tlb', 'object', where);
+  TLB_KEYS.forEach(function (k) { need(o.tlb, k, 'int', where + '.tlb'); });
+}
+
+function validateTlb(d) {
+  checkTlbCounts(d.totals, 'totals');
+  d.mappings.forEach(function (m, i) { checkTlbCounts(m, 'mappings[' + i + ']'); });
+  d.phases.forEach(function (p, i) { checkTlbCounts(p, 'phases[' + i + ']'); });
+  d.labels.forEach(function (l, i) {
+    checkTlbCounts(l, 'labels[' + i + ']');
+    if (isObject(l.phases)) {
+      Object.keys(l.phases).forEach(function (k) {
+        checkTlbCounts(l.phases[k], 'labels[' + i + '].phases.' + k);
+      });
+    }
+  });
+  var tl = d.timeline;
+  if (isObject(tl) && tl.tlb !== undefined) {
+    need(tl, 'tlb', 'object', 'timeline');
+    TLB_KEYS.forEach(function (k) {
+      checkSeries(need(tl.tlb, k, 'array', 'timeline.tlb'), tl.t.length, 'timeline.tlb.' + k);
+    });
+  }
+  if (d.tlb === undefined || d.tlb === null) return;
+  var t = need(d, 'tlb', 'object');
+  needAll(t, 'tlb', { cpu: 'string', accesses: 'int', flushes: 'object', data: 'object',
+    instruction: 'object' });
+  needAll(t.flushes, 'tlb.flushes', { full: 'int', ranges: 'int' });
+  ['data', 'instruction'].forEach(function (s) {
+    TLB_SIDE.forEach(function (k) { need(t[s], k, 'int', 'tlb.' + s); });
+  });
+  may(t, 'instructions', 'array', 'tlb');
+  (t.instructions || []).forEach(function (x, i) {
+    var where = 'tlb.instructions[' + i + ']';
+    need(x, 'where', 'string', where);
+    TLB_KEYS.forEach(function (k) { need(x, k, 'int', where); });
+  });
+}
+
 // The names of the file's fault classes; a file must list some.
 function faultClassNames(d) {
   var fc = need(d, 'fault_classes', 'array');
@@ -266,9 +313,11 @@ function validate(d) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
-  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT) {
+  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT &&
+      d.format !== TREE_FORMAT) {
     fail('not a vmtrace output file (format is ' + JSON.stringify(d.format).slice(0, 80) +
-      ', not "vmtrace-out", "' + NATIVE_FORMAT + '" or "' + SIM_FORMAT + '")');
+      ', not "vmtrace-out", "' + NATIVE_FORMAT + '", "' + SIM_FORMAT + '" or "' +
+      TREE_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
@@ -278,6 +327,7 @@ function validate(d) {
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
   if (d.format === SIM_FORMAT) return validateSimResult(d);
+  if (d.format === TREE_FORMAT) return validateTreeResult(d);
   need(d, 'tool', 'object');
   validateRun(d);
   need(d, 'options', 'object');
@@ -324,6 +374,7 @@ function validate(d) {
   if (d.simulations !== undefined && d.simulations !== null) {
     validateSimulations(d.simulations, classes);
   }
+  validateTlb(d);
   return d;
 }
 
@@ -391,6 +442,37 @@ function isNative(d) {
 
 function isSimResult(d) {
   return !!d && d.format === SIM_FORMAT;
+}
+
+function isTreeResult(d) {
+  return !!d && d.format === TREE_FORMAT;
+}
+
+// vmtrace-sim --tree's: the figures its view shows (treerun.js).
+function validateTreeResult(d) {
+  var sims = need(d, 'simulations', 'array');
+  sims.forEach(function (s, i) {
+    var where = 'simulations[' + i + ']';
+    needAll(s, where, { policy: 'string', pages: 'int', references: 'int', evictions: 'int',
+      swap_outs: 'int', peak_resident: 'int', processes: 'array', oom_kills: 'array' });
+    s.processes.forEach(function (q, k) {
+      needAll(q, where + '.processes[' + k + ']', { pid: 'int', oom_score_adj: 'number',
+        references: 'int', minor: 'int', major: 'int', end: 'string' });
+    });
+    s.oom_kills.forEach(function (x, k) {
+      needAll(x, where + '.oom_kills[' + k + ']', { pid: 'int', by_pid: 'int', seconds: 'number',
+        tree_reference: 'int', badness: 'number', rss: 'int', swap: 'int', page_tables: 'int',
+        oom_score_adj: 'number' });
+    });
+  });
+  if (d.curves !== undefined) {
+    need(d, 'curves', 'array').forEach(function (c, i) {
+      var where = 'curves[' + i + ']';
+      needAll(c, where, { policy: 'string', references: 'int', sizes: 'array', misses: 'array' });
+      checkSeries(c.misses, c.sizes.length, where + '.misses', where + '.sizes');
+    });
+  }
+  return d;
 }
 
 // A vmtrace-out file (neither vmtrace-native's nor vmtrace-sim's).
@@ -501,6 +583,8 @@ module.exports = {
   validate: validate,
   isNative: isNative,
   isSimResult: isSimResult,
+  isTreeResult: isTreeResult,
+  TREE_FORMAT: TREE_FORMAT,
   isOut: isOut,
   NATIVE_FORMAT: NATIVE_FORMAT,
   SIM_FORMAT: SIM_FORMAT,

@@ -41,6 +41,7 @@ struct keys_ctx {
    uint64_t cap;
    bool full;
    struct parents *parents;
+   bool count_only;                  /* s->n and the pages only */
 };
 
 /* Every reference the replay gives the simulations, in order; a prefault
@@ -51,6 +52,10 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    if ((flags & VT_SIMA_PREFAULT) || k->full)
       return;
    uint32_t id = vs_stream_page(k->s, key, NULL);
+   if (k->count_only) {
+      k->s->n++;
+      return;
+   }
    if (!vs_stream_push(k->s, id, (flags & VT_SIMA_WRITE) ? VS_W : 0,
                        (uint32_t)(k->s->n + 1))) {
       k->full = true;
@@ -61,6 +66,15 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
       k->t = vs_realloc(k->t, k->cap * sizeof *k->t);
    }
    k->t[k->s->n - 1] = time;
+}
+
+/* A private page left the address space: its next reference is another
+   page's (the simulations take a fault there), which the curves must know. */
+static void on_drop(void *ctx, vt_u64 key)
+{
+   struct keys_ctx *k = ctx;
+   if (!k->count_only && !k->full)
+      vs_stream_drop(k->s, key);
 }
 
 struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
@@ -183,12 +197,13 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    if (!tf)
       return -1;
    vs_stream_init(s, path, "vmtrace", o->keep_time);
-   struct keys_ctx k = { s, NULL, 0, false, NULL };
+   struct keys_ctx k = { s, NULL, 0, false, NULL, o->count_only };
    struct parents pa;
    parents_init(&pa, path);
    k.parents = &pa;
    header_process(vt_trace_header(tf->r), s);
-   struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key, .ctx = &k };
+   struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key,
+                               .drop = on_drop, .ctx = &k };
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);
    parents_free(&pa);
@@ -204,8 +219,11 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
       return -1;
    }
    vs_stream_done(s);
-   /* Per page, the times of its references, and its id by page number. */
    struct vs_vmt *v = vs_alloc(sizeof *v);
+   s->vmt = v;
+   if (o->count_only)
+      return 0;
+   /* Per page, the times of its references, and its id by page number. */
    v->t = k.t;
    v->first = vs_alloc(((size_t)s->npages + 1) * sizeof *v->first);
    v->times = vs_alloc((s->n ? s->n : 1) * sizeof *v->times);
@@ -217,6 +235,8 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    for (uint64_t i = 0; i < s->n; i++)
       v->times[v->first[s->id[i]] + fill[s->id[i]]++] = v->t[i];
    free(fill);
+   free(v->t);                        /* in times[] now, by page */
+   v->t = NULL;
    uint64_t cap = 1024;
    while (cap < 2 * (uint64_t)s->npages)
       cap *= 2;
@@ -260,7 +280,8 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
    struct tfile *tf = vs_trace_open(s->name, err, errlen);
    if (!tf)
       return -1;
-   vt_sim_set_future(sim, vmt_next_use, (void *)s);
+   if (s->vmt->times)
+      vt_sim_set_future(sim, vmt_next_use, (void *)s);
    struct parents pa;
    parents_init(&pa, s->name);
    struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };
