@@ -15,7 +15,7 @@ label counts only the region's references, so its figures are those of the
 region's reference string against an empty TLB: model() below.  Every
 scenario runs with --fast-path=yes and =no, and tests/run asserts the
 output files are the same (the filter drops only references that hit the
-front entry of their set)."""
+first level, and the model orders a set by the stamps they leave)."""
 
 from vmtest import Expect, OutputError, find_label, label_range
 from .scenario import scenario
