@@ -11,6 +11,10 @@
 
    walk N R S   N pages S pages apart written ("fill"), flushed, then read
                 R times over in order ("walk").
+   hot N R S    N pages S pages apart written ("fill"), flushed, then R
+                times over: page 0 read before each of pages 1 .. N-1
+                ("walk"): page 0's references are the filter's (absorbed)
+                while the others miss.
    thp          8 MiB, 2 MiB-aligned, MADV_HUGEPAGE: every 4 KiB page written
                 ("fill"), flushed, every page read twice over ("walk").
    flush        8 pages written, flushed, read ("walk"); then, each followed
@@ -40,6 +44,18 @@ static VMT_NOINLINE void walk(const char *p, size_t n, size_t stride, long round
    vmt_sink = sum;
 }
 
+static VMT_NOINLINE void hot_walk(const char *p, size_t n, size_t stride, long rounds)
+{
+   const volatile unsigned char *q = (const volatile unsigned char *)p;
+   unsigned long sum = 0;
+   for (long r = 0; r < rounds; r++)
+      for (size_t i = 1; i < n; i++) {
+         sum += q[0];
+         sum += q[i * stride];
+      }
+   vmt_sink = sum;
+}
+
 static char *scratch(size_t pages)
 {
    char *p = vmt_anon(pages);
@@ -53,7 +69,7 @@ static void full_flush(char *p)
       vmt_die("munmap");
 }
 
-static void walk_mode(size_t n, long rounds, size_t stride)
+static void walk_mode(size_t n, long rounds, size_t stride, int hot)
 {
    char *flusher = scratch(64);
    char *p = vmt_anon(n * stride);
@@ -64,7 +80,10 @@ static void walk_mode(size_t n, long rounds, size_t stride)
    vmt_end();
    full_flush(flusher);
    vmt_begin("walk");
-   walk(p, n, stride * VMT_PAGE, rounds);
+   if (hot)
+      hot_walk(p, n, stride * VMT_PAGE, rounds);
+   else
+      walk(p, n, stride * VMT_PAGE, rounds);
    vmt_end();
 }
 
@@ -168,7 +187,9 @@ int main(int argc, char **argv)
    vmt_init();
    const char *m = argc >= 2 ? argv[1] : "";
    if (!strcmp(m, "walk") && argc == 5)
-      walk_mode((size_t)atol(argv[2]), atol(argv[3]), (size_t)atol(argv[4]));
+      walk_mode((size_t)atol(argv[2]), atol(argv[3]), (size_t)atol(argv[4]), 0);
+   else if (!strcmp(m, "hot") && argc == 5)
+      walk_mode((size_t)atol(argv[2]), atol(argv[3]), (size_t)atol(argv[4]), 1);
    else if (!strcmp(m, "thp"))
       thp_mode();
    else if (!strcmp(m, "flush"))

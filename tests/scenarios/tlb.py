@@ -15,7 +15,7 @@ label counts only the region's references, so its figures are those of the
 region's reference string against an empty TLB: model() below.  Every
 scenario runs with --fast-path=yes and =no, and tests/run asserts the
 output files are the same (the filter drops only references that hit the
-front entry of their set)."""
+first level, and the model orders a set by the stamps they leave)."""
 
 from vmtest import Expect, OutputError, find_label, label_range
 from .scenario import scenario
@@ -170,6 +170,37 @@ walk_case("walk skylake", 200, 3, 1, [], (64, 4), (1536, 12))
 # 2,048 pages against the same: 16 per second-level set, more than its 12
 # ways: every reference walks, 2 * 2048.
 walk_case("walk skylake thrashes", 2048, 2, 1, [], (64, 4), (1536, 12))
+
+
+def hot_addrs(n, rounds, stride):
+    return lambda base: [base + k * stride * PAGE for _ in range(rounds)
+                         for i in range(1, n) for k in (0, i)]
+
+
+def hot_case(name, n, rounds, stride, args, l1, l2=None):
+    """hot N R S: page 0 read before each other page, R times over.  Page
+    0's reads hit the first level, and the filter absorbs them, so LRU keeps
+    page 0 only if the model learns of the hits the filter absorbed (their
+    order, not only their count): page 0 would otherwise be the least
+    recently used of its set at each fill and miss every time.  Many
+    rounds cross many working-set epochs (4,096 instructions each)."""
+    def figures(base):
+        return model(hot_addrs(n, rounds, stride)(base), Level(*l1),
+                     Level(*l2) if l2 else None)
+    scenario("tlb/" + name, "tlb", ["hot", str(n), str(rounds), str(stride)], [
+        Expect("region", "fill", pages=n, anon=n),
+        Expect("region", "walk"),
+    ], vm_args=["--tlb=yes"] + args,
+        checks=[expect_tlb("walk", figures), timeline_sums, expect_tlb("fill", n)])
+
+
+# One 4-way set, 5 pages: page 0 stays, pages 1-4 take turns in the other
+# three ways: 1 + 4 misses in the first round, 4 in each later one (4 * 500
+# + 1 = 2,001).
+hot_case("hot one set", 5, 500, 16, SET4, (64, 4))
+# Skylake: the same in the first level; the second level (128 sets) holds
+# the 5 pages in 5 sets, so only the first round walks: 5 walks.
+hot_case("hot skylake", 5, 500, 16, [], (64, 4), (1536, 12))
 
 
 # ---- huge pages --------------------------------------------------------------

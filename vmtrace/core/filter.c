@@ -95,13 +95,6 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    emptied, so none of an earlier round can look current. */
 void vt_filter_epoch(struct vt_filter *f)
 {
-   /* --tlb=yes: the TLB's table of pages the core would not change
-      (vt_tlb_known_ref) holds for one epoch only, as the entries did
-      before the marks: both are emptied at every epoch. */
-   if (f->mm->tlb) {
-      vt_filter_flush(f);
-      return;
-   }
    if (++f->mark < VT_FILTER_MARKS)
       return;
    vt_filter_flush(f);
@@ -146,11 +139,12 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
       }
 }
 
-/* --tlb=yes: a reference the filter let through only because the TLB
-   model's entry for the page is not at the front of its set, to a page the
-   core would not change (vt_tlb_known_ref): counted for the simulations as
-   an absorbed hit would be, then the TLB's.  0 if the page is not known,
-   else the rights the filter may cache (none: not at the front). */
+/* --tlb=yes: a reference the filter let through (its entry went with the
+   page's TLB entry, or the slot held another page) to a page the core
+   would not change in this epoch (vt_tlb_known_ref): counted for the
+   simulations as an absorbed hit would be, then the TLB's.  0 if the page
+   is not known, else the rights the filter may cache (none: the TLB's
+   first level has no array for the page's size). */
 static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
 {
    struct vt_mm *mm = f->mm;
@@ -181,8 +175,13 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
+   const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_ENTRIES + i];
    if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
-       !vt_mm_sims_on(f->mm) && !f->mm->tlb) {
+       !vt_mm_sims_on(f->mm) && (!f->mm->tlb || hw->ptep)) {
+      /* --tlb=yes: a page the filter holds is in the first level of the
+         TLB: a hit there, with the tables epoch_ref refills */
+      if (f->mm->tlb)
+         vt_tlb_held_ref(f->mm, page_addr, acc, hw->ptep);
       epoch_ref(f, i, page_addr, acc);
       return;
    }
@@ -190,18 +189,18 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
    unsigned res;
    if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc)) != 0) {
       /* --tlb=yes, a page the core would not change: the TLB's alone (the
-         entry's `where` stays empty: epoch_ref is not used with a TLB) */
+         entry's `where` stays empty: epoch_ref passes it by) */
    } else {
       res = vt_access_at(f->mm, page_addr, acc, true, &w);
       if (f->also)      /* the second address space's rights too */
          res &= f->also(f->also_ctx, page_addr, acc) |
                 ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
-      /* --tlb=yes: the filter may keep only pages whose TLB entry is the
-         front of its set (vt_tlb.h) */
+      /* --tlb=yes: the filter may keep only pages whose TLB entry is in
+         the first level (vt_tlb.h) */
       if (f->mm->tlb) {
          if (f->on)
-            vt_tlb_known_set(f->mm, page_addr, acc, res);
-         if (!vt_tlb_ref(f->mm, page_addr, acc, res))
+            vt_tlb_known_set(f->mm, page_addr, acc, res, w.ptep);
+         if (!vt_tlb_ref(f->mm, page_addr, acc, res, w.ptep))
             res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
       }
    }

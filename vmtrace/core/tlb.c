@@ -126,24 +126,35 @@ const char *vt_tlb_check(const struct vt_tlb_config *c)
 
 /* ---- the arrays --------------------------------------------------------
 
-   An array's sets are rows of `ways` tags, most recently used first: a hit
-   moves its tag to the front, a fill pushes the least recently used off
-   the end.  A tag is the page number at its size, shifted, with the size
-   in the low bits.  In a first level, each set also keeps the pages the
-   filter holds while the set's front entry stays in front (at most
-   HELD, the oldest given back when more come): a reference the filter
-   absorbs is a hit on the front entry, which changes nothing; once the
-   front changes, those pages go back to the filter's misses. */
+   An array's sets are rows of `ways` tags, each with the time of its last
+   reference (`when`); a hit sets the time, a fill takes an empty way or
+   else the least recently used one.  A tag is the page number at its size,
+   shifted, with the size in the low bits.
+
+   The filter may hold every page whose entry is in the first level of its
+   side (vt_tlb.h): a reference it absorbs is a hit there, which changes
+   nothing but the entry's time.  The inline check writes that time (the
+   reference's number, vt_tlb_set_time) into the TLB's stamp beside the
+   filter's slot (vt_tlb_stamps); the TLB knows which page each slot's
+   stamp is for (`owner`: page | size, set when the filter is given the
+   page).  Only a fill needs the order of a set: it takes each way's time
+   as the latest of its own and the stamps of the slots that hold its
+   pages (`recent`).  A stamp outlives its slot's filter entry: it is then
+   older than the entry's next fill, so it never changes the order.  An
+   entry that leaves a first level takes its pages out of the filter. */
 #define EMPTY (~(vt_u64)0)
-#define HELD 8
+#define SUB 5       /* the model's time: reference number << SUB | the page
+                       of a straddling access (at most 17 pages) */
 static const unsigned size_shift[VT_TLB_NR_SIZES] = { 12, 21, 30 };
 
 struct tarr {
    uint32_t sets, ways;
+   uint32_t set_mask;       /* sets - 1 if a power of two, else 0 */
    uint8_t  sizes;
+   bool     first;          /* a first level: the filter holds its pages */
+   bool     exec;           /* the instruction side's */
    vt_u64  *tag;            /* [sets * ways] */
-   vt_u64  *held;           /* first level: [sets * HELD] */
-   uint32_t *nr_held;       /* first level: [sets], pages held so far */
+   vt_u64  *when;           /* [sets * ways] */
 };
 struct tlevel {
    uint32_t nr;
@@ -155,12 +166,20 @@ struct vt_tlb {
    struct tlevel lv[VT_TLB_NR_LEVELS];
    struct vt_tlb_stats st;
    struct vt_hash counts;    /* scope << 56 | exec << 55 | id -> (misses, walks) */
-   /* vt_tlb_known_ref: by access kind and filter slot, page | 1 if a 2 MiB
-      PMD maps it, or EMPTY */
+   struct vt_hash_ent *last_count[VT_TLB_LABEL_PHASE + 1];   /* each scope's last
+                                entry counted (if its key still matches) */
+   /* vt_tlb_known_ref: by access kind and filter slot, page | the epoch's
+      mark (the filter's), or EMPTY; known_huge: a 2 MiB PMD maps it */
    vt_u64 known[3][VT_FILTER_ENTRIES];
+   uint8_t known_huge[3][VT_FILTER_ENTRIES];
+   /* by access kind and filter slot: the number of the last reference the
+      filter absorbed there (written by the host's inline check), and the
+      page it was to (page | size), or EMPTY */
+   vt_u64 stamp[3][VT_FILTER_ENTRIES];
+   vt_u64 owner[3][VT_FILTER_ENTRIES];
+   vt_u64 base;              /* the host's number for this reference << SUB */
+   vt_u64 now;               /* the time of the last reference seen */
    struct vt_mm *mm;
-   struct tarr *last;        /* the first-level set the last reference used */
-   uint32_t last_set;
 };
 
 static inline vt_u64 tag_of(vt_addr va, unsigned size)
@@ -168,22 +187,44 @@ static inline vt_u64 tag_of(vt_addr va, unsigned size)
    return ((va >> size_shift[size]) << 2) | size;
 }
 
+static inline vt_addr va_of(vt_u64 tag)
+{
+   return (tag >> 2) << size_shift[tag & 3];
+}
+
 static inline uint32_t set_of(const struct tarr *a, vt_addr va, unsigned size)
 {
+   if (a->set_mask || a->sets == 1)
+      return (uint32_t)(va >> size_shift[size]) & a->set_mask;
    return (uint32_t)((va >> size_shift[size]) % a->sets);
 }
 
-/* The set's front entry changed: what the filter holds under it goes. */
-static void front_changed(struct vt_tlb *t, struct tarr *a, uint32_t set)
+static inline unsigned slot_of(vt_addr page)
 {
-   if (!a->held || !a->nr_held[set])
+   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+}
+
+/* The filter's tables a side's pages are in */
+static inline unsigned first_kind(bool exec) { return exec ? VT_ACC_EXEC : VT_ACC_READ; }
+static inline unsigned last_kind(bool exec) { return exec ? VT_ACC_EXEC : VT_ACC_WRITE; }
+
+/* The entry (tag) left a first level: its pages leave the filter. */
+static void entry_gone(struct vt_tlb *t, const struct tarr *a, vt_u64 tag)
+{
+   struct vt_filter *f = t->mm ? t->mm->filter : NULL;
+   if (!a->first || !f)
       return;
-   uint32_t n = a->nr_held[set] < HELD ? a->nr_held[set] : HELD;
-   bool exec = a >= t->lv[VT_TLB_L1I].a && a < t->lv[VT_TLB_L1I].a + VT_TLB_MAX_ARRAYS;
-   if (t->mm && t->mm->filter)
-      for (uint32_t k = 0; k < n; k++)
-         vt_filter_drop(t->mm->filter, a->held[set * HELD + k], exec);
-   a->nr_held[set] = 0;
+   vt_addr va = va_of(tag);
+   unsigned size = tag & 3;
+   if (size == VT_TLB_4K) {
+      vt_filter_drop(f, va, a->exec);
+      return;
+   }
+   vt_addr mask = ~(((vt_addr)1 << size_shift[size]) - 1);
+   for (unsigned k = first_kind(a->exec); k <= last_kind(a->exec); k++)
+      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+         if (f->tag[k][i] != VT_FILTER_EMPTY && (f->tag[k][i] & mask) == va)
+            vt_filter_drop(f, f->tag[k][i] & VT_PAGE_MASK, a->exec);
 }
 
 static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
@@ -195,35 +236,75 @@ static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
    return -1;
 }
 
-/* Tag at way w (or a new one if w is the last way: the LRU goes) to the
-   front. */
-static void to_front(struct vt_tlb *t, struct tarr *a, uint32_t set, uint32_t w, vt_u64 tag)
+/* The owner record of a page under an entry of this size */
+static inline vt_u64 owner_of(vt_addr page, unsigned size) { return page | size; }
+
+/* The times of a first-level set's entries, with the references the
+   filter absorbed (the stamps of the slots their pages are in). */
+static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size)
 {
-   vt_u64 *row = a->tag + (vt_u64)set * a->ways;
-   if (w == 0 && row[0] == tag)
+   vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
+   unsigned k0 = first_kind(a->exec), k1 = last_kind(a->exec);
+   if (size == VT_TLB_4K) {
+      for (uint32_t w = 0; w < a->ways; w++) {
+         if (row[w] == EMPTY)
+            continue;
+         vt_addr page = va_of(row[w]);
+         unsigned i = slot_of(page);
+         for (unsigned k = k0; k <= k1; k++)
+            if (t->owner[k][i] == owner_of(page, size) && t->stamp[k][i] << SUB > when[w])
+               when[w] = t->stamp[k][i] << SUB;
+      }
       return;
-   for (uint32_t k = w; k > 0; k--)
-      row[k] = row[k - 1];
-   row[0] = tag;
-   front_changed(t, a, set);
+   }
+   /* larger pages: any slot may hold one of their pages */
+   for (unsigned k = k0; k <= k1; k++)
+      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++) {
+         vt_u64 o = t->owner[k][i];
+         if (o == EMPTY || (o & 3) != size || set_of(a, o & VT_PAGE_MASK, size) != set)
+            continue;
+         int w = find(a, set, tag_of(o & VT_PAGE_MASK, size));
+         if (w >= 0 && t->stamp[k][i] << SUB > when[w])
+            when[w] = t->stamp[k][i] << SUB;
+      }
+}
+
+/* Tag into the set: an empty way, else the least recently used one's. */
+static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size, vt_u64 tag)
+{
+   vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
+   uint32_t v = 0;
+   int e = find(a, set, EMPTY);
+   if (e >= 0) {
+      v = (uint32_t)e;
+   } else {
+      if (a->first)
+         recent(t, a, set, size);
+      for (uint32_t w = 1; w < a->ways; w++)
+         if (when[w] < when[v])
+            v = w;
+      entry_gone(t, a, row[v]);
+   }
+   row[v] = tag;
+   when[v] = t->now;
 }
 
 static void remove_way(struct vt_tlb *t, struct tarr *a, uint32_t set, uint32_t w)
 {
    vt_u64 *row = a->tag + (vt_u64)set * a->ways;
-   for (uint32_t k = w; k + 1 < a->ways; k++)
-      row[k] = row[k + 1];
-   row[a->ways - 1] = EMPTY;
-   if (w == 0)
-      front_changed(t, a, set);
+   vt_u64 tag = row[w];
+   row[w] = EMPTY;
+   entry_gone(t, a, tag);
 }
 
 struct vt_tlb *vt_tlb_new(const struct vt_tlb_config *c)
 {
    struct vt_tlb *t = vt_alloc(sizeof *t);
+   vt_memset(t, 0, sizeof *t);
    t->cfg = *c;
    vt_hash_init(&t->counts, 256);
    vt_memset(t->known, 0xff, sizeof t->known);
+   vt_memset(t->owner, 0xff, sizeof t->owner);
    for (int l = 0; l < VT_TLB_NR_LEVELS; l++) {
       struct tlevel *lv = &t->lv[l];
       lv->nr = c->lv[l].nr;
@@ -232,13 +313,14 @@ struct vt_tlb *vt_tlb_new(const struct vt_tlb_config *c)
          const struct vt_tlb_geom *g = &c->lv[l].a[i];
          a->ways = g->ways;
          a->sets = g->entries / g->ways;
+         a->set_mask = (a->sets & (a->sets - 1)) == 0 ? a->sets - 1 : 0;
          a->sizes = g->sizes;
+         a->first = l == VT_TLB_L1D || l == VT_TLB_L1I;
+         a->exec = l == VT_TLB_L1I;
          a->tag = vt_alloc((size_t)g->entries * sizeof *a->tag);
          vt_memset(a->tag, 0xff, (size_t)g->entries * sizeof *a->tag);
-         if (l == VT_TLB_L1D || l == VT_TLB_L1I) {
-            a->held = vt_alloc((size_t)a->sets * HELD * sizeof *a->held);
-            a->nr_held = vt_alloc((size_t)a->sets * sizeof *a->nr_held);
-         }
+         a->when = vt_alloc((size_t)g->entries * sizeof *a->when);
+         vt_memset(a->when, 0, (size_t)g->entries * sizeof *a->when);
          for (int s = 0; s < VT_TLB_NR_SIZES; s++)
             if (a->sizes & SZ(s))
                lv->by_size[s] = a;
@@ -254,8 +336,7 @@ void vt_tlb_free(struct vt_tlb *t)
    for (int l = 0; l < VT_TLB_NR_LEVELS; l++)
       for (uint32_t i = 0; i < t->lv[l].nr; i++) {
          vt_free(t->lv[l].a[i].tag);
-         vt_free(t->lv[l].a[i].held);
-         vt_free(t->lv[l].a[i].nr_held);
+         vt_free(t->lv[l].a[i].when);
       }
    vt_hash_destroy(&t->counts);
    vt_free(t);
@@ -271,6 +352,14 @@ void vt_mm_set_tlb(struct vt_mm *mm, struct vt_tlb *t)
 const struct vt_tlb_stats *vt_tlb_stats(const struct vt_tlb *t) { return &t->st; }
 const struct vt_tlb_config *vt_tlb_config(const struct vt_tlb *t) { return &t->cfg; }
 
+vt_u64 *vt_tlb_stamps(struct vt_tlb *t, enum vt_access acc) { return t->stamp[acc]; }
+
+void vt_tlb_set_time(struct vt_mm *mm, vt_u64 n)
+{
+   if (mm->tlb)
+      mm->tlb->base = n << SUB;
+}
+
 static struct tlevel *second_level(struct vt_tlb *t, bool exec)
 {
    return exec && t->lv[VT_TLB_L2I].nr ? &t->lv[VT_TLB_L2I] : &t->lv[VT_TLB_L2D];
@@ -282,30 +371,32 @@ static unsigned tlb_access(struct vt_tlb *t, vt_addr va, unsigned size, bool exe
    struct tarr *a1 = t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size];
    struct tarr *a2 = second_level(t, exec)->by_size[size];
    vt_u64 tag = tag_of(va, size);
-   uint32_t s1 = 0, s2 = 0;
-   t->last = NULL;
+   uint32_t s1 = 0;
+   /* its time: after every earlier one (the host's number, or the next) */
+   t->now = t->now + 1 > t->base ? t->now + 1 : t->base;
    if (count)
       t->st.accesses[exec]++;
    if (a1) {
       s1 = set_of(a1, va, size);
       int w = find(a1, s1, tag);
-      t->last = a1;
-      t->last_set = s1;
       if (w >= 0) {
-         to_front(t, a1, s1, (uint32_t)w, tag);
+         a1->when[(vt_u64)s1 * a1->ways + (uint32_t)w] = t->now;
          return 0;
       }
    }
    unsigned r = 2;
    if (a2) {
-      s2 = set_of(a2, va, size);
+      uint32_t s2 = set_of(a2, va, size);
       int w = find(a2, s2, tag);
-      if (w >= 0)
+      if (w >= 0) {
          r = 1;
-      to_front(t, a2, s2, w >= 0 ? (uint32_t)w : a2->ways - 1, tag);
+         a2->when[(vt_u64)s2 * a2->ways + (uint32_t)w] = t->now;
+      } else {
+         fill(t, a2, s2, size, tag);
+      }
    }
    if (a1)
-      to_front(t, a1, s1, a1->ways - 1, tag);
+      fill(t, a1, s1, size, tag);
    if (count) {
       t->st.l1_miss[exec]++;
       if (r == 1)
@@ -340,11 +431,41 @@ static void flush_all(struct vt_tlb *t)
       for (uint32_t i = 0; i < t->lv[l].nr; i++) {
          struct tarr *a = &t->lv[l].a[i];
          vt_memset(a->tag, 0xff, (size_t)a->sets * a->ways * sizeof *a->tag);
-         if (a->nr_held)
-            vt_memset(a->nr_held, 0, (size_t)a->sets * sizeof *a->nr_held);
       }
    if (t->mm)
       vt_invalidate(t->mm, 0, (vt_addr)1 << 47);
+}
+
+/* The filter is given the page (it holds it in the tables res allows for
+   the access): the slots' stamps are now this page's. */
+static void claim(struct vt_tlb *t, vt_addr page, enum vt_access acc, unsigned res,
+                  unsigned size)
+{
+   unsigned i = slot_of(page);
+   vt_u64 o = owner_of(page, size);
+   for (unsigned k = VT_ACC_READ; k <= VT_ACC_EXEC; k++) {
+      bool given = acc == VT_ACC_EXEC
+                      ? k == VT_ACC_EXEC && (res & VT_RES_CACHE_READ)
+                      : (k == VT_ACC_READ && (res & VT_RES_CACHE_READ)) ||
+                        (k == VT_ACC_WRITE && (res & VT_RES_CACHE_WRITE));
+      if (!given || t->owner[k][i] == o)
+         continue;
+      /* the stamp of the page the slot held goes to its entry, if there */
+      vt_u64 old = t->owner[k][i];
+      if (old != EMPTY) {
+         struct tarr *a = t->lv[k == VT_ACC_EXEC ? VT_TLB_L1I : VT_TLB_L1D].by_size[old & 3];
+         vt_addr va = old & VT_PAGE_MASK;
+         if (a) {
+            uint32_t set = set_of(a, va, old & 3);
+            int w = find(a, set, tag_of(va, old & 3));
+            vt_u64 *when = a->when + (vt_u64)set * a->ways;
+            if (w >= 0 && t->stamp[k][i] << SUB > when[w])
+               when[w] = t->stamp[k][i] << SUB;
+         }
+      }
+      t->owner[k][i] = o;
+      t->stamp[k][i] = 0;
+   }
 }
 
 static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
@@ -360,63 +481,79 @@ static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned
    unsigned r = tlb_access(t, page, size, exec, mm->collecting);
    if (r)
       vt_count_tlb(mm, page, acc, r == 2);
-   if (!t->last || !(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
+   if (!t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size] ||
+       !(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
       return false;
-   /* held under the set's front entry, which this reference made it */
-   struct tarr *a = t->last;
-   uint32_t set = t->last_set, n = a->nr_held[set];
-   vt_u64 *held = a->held + (vt_u64)set * HELD;
-   for (uint32_t k = 0; k < n && k < HELD; k++)
-      if (held[k] == page)
-         return true;
-   if (n >= HELD && mm->filter)
-      vt_filter_drop(mm->filter, held[n % HELD], exec);
-   held[n % HELD] = page;
-   a->nr_held[set] = n + 1;
+   /* in the first level now: the filter may hold it */
+   claim(t, page, acc, res, size);
    return true;
 }
 
-bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                const vt_pte *ptep)
 {
    if (res & VT_RES_INVALID)
       return false;
-   vt_pte pte = vt_get_pte(mm, page);
+   vt_pte pte = ptep ? *ptep : vt_get_pte(mm, page);
    if (!(pte & VT_PTE_PRESENT))
       return false;
    return tlb_ref(mm, page, acc, res, pte & VT_PTE_HUGE ? VT_TLB_2M : VT_TLB_4K);
 }
 
-static inline unsigned slot_of(vt_addr page)
+void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const vt_pte *ptep)
 {
-   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   struct vt_tlb *t = mm->tlb;
+   unsigned i = slot_of(page), size = (*ptep & VT_PTE_HUGE) ? VT_TLB_2M : VT_TLB_4K;
+   if (t->now >= t->base || t->owner[acc][i] != owner_of(page, size)) {
+      /* a later page of a straddling access (its time is not the
+         reference's number), or not the slot's stamp: the whole way */
+      vt_tlb_ref(mm, page, acc, acc == VT_ACC_WRITE ? VT_RES_CACHE_READ | VT_RES_CACHE_WRITE
+                                                    : VT_RES_CACHE_READ, ptep);
+      return;
+   }
+   /* a first-level hit: as the inline check records one */
+   t->now = t->base;
+   t->stamp[acc][i] = t->base >> SUB;
+   if (mm->collecting)
+      t->st.accesses[acc == VT_ACC_EXEC]++;
+   if (acc == VT_ACC_WRITE)    /* the read table is refilled too */
+      claim(t, page, acc, VT_RES_CACHE_READ | VT_RES_CACHE_WRITE, size);
+}
+
+static inline vt_u64 mark_of(const struct vt_mm *mm)
+{
+   return mm->filter ? mm->filter->mark : 0;
 }
 
 bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
 {
-   vt_u64 k = mm->tlb->known[acc][slot_of(page)];
-   if ((k & VT_PAGE_MASK) != page)
+   unsigned i = slot_of(page);
+   if (mm->tlb->known[acc][i] != (page | mark_of(mm)))
       return false;
    unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
-   *front = tlb_ref(mm, page, acc, res, k & 1 ? VT_TLB_2M : VT_TLB_4K);
+   *front = tlb_ref(mm, page, acc, res, mm->tlb->known_huge[acc][i] ? VT_TLB_2M : VT_TLB_4K);
    return true;
 }
 
-void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res)
+void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                      const vt_pte *ptep)
 {
    struct vt_tlb *t = mm->tlb;
    if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
       return;
-   vt_u64 k = page | ((vt_get_pte(mm, page) & VT_PTE_HUGE) ? 1 : 0);
+   vt_u64 k = page | mark_of(mm);
+   uint8_t huge = ((ptep ? *ptep : vt_get_pte(mm, page)) & VT_PTE_HUGE) ? 1 : 0;
    unsigned i = slot_of(page);
-   if (acc == VT_ACC_EXEC) {
-      if (res & VT_RES_CACHE_READ)
-         t->known[VT_ACC_EXEC][i] = k;
-      return;
+   for (unsigned a = VT_ACC_READ; a <= VT_ACC_EXEC; a++) {
+      bool known = acc == VT_ACC_EXEC
+                      ? a == VT_ACC_EXEC && (res & VT_RES_CACHE_READ)
+                      : (a == VT_ACC_READ && (res & VT_RES_CACHE_READ)) ||
+                        (a == VT_ACC_WRITE && (res & VT_RES_CACHE_WRITE));
+      if (known) {
+         t->known[a][i] = k;
+         t->known_huge[a][i] = huge;
+      }
    }
-   if (res & VT_RES_CACHE_READ)
-      t->known[VT_ACC_READ][i] = k;
-   if (res & VT_RES_CACHE_WRITE)
-      t->known[VT_ACC_WRITE][i] = k;
 }
 
 void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
@@ -492,6 +629,7 @@ void vt_tlb_reset(struct vt_mm *mm)
    vt_memset(&mm->tlb->st, 0, sizeof mm->tlb->st);
    vt_hash_destroy(&mm->tlb->counts);
    vt_hash_init(&mm->tlb->counts, 256);
+   vt_memset(mm->tlb->last_count, 0, sizeof mm->tlb->last_count);
 }
 
 static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
@@ -501,8 +639,15 @@ static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
 
 void vt_tlb_count(struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id, bool exec, bool walk)
 {
-   bool added;
-   struct vt_hash_ent *e = vt_hash_put(&mm->tlb->counts, count_key(scope, id, exec), &added);
+   struct vt_tlb *t = mm->tlb;
+   vt_u64 key = count_key(scope, id, exec);
+   struct vt_hash_ent *e = t->last_count[scope];
+   /* the same entry as last time if it is still in the table's array and
+      holds the key (a growth or a deletion moves entries) */
+   if (!e || e < t->counts.e || e > t->counts.e + t->counts.mask || e->key != key) {
+      bool added;
+      e = t->last_count[scope] = vt_hash_put(&t->counts, key, &added);
+   }
    e->val++;
    e->aux += walk;
 }

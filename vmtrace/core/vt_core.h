@@ -701,7 +701,7 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
    a reference refills it. */
 void vt_filter_epoch(struct vt_filter *f);
 /* The page leaves the data tables (read, write) or the instruction one:
-   the TLB model's entry for it is no longer the front of its set. */
+   the TLB model's entry for it left the first level. */
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec);
 /* A reference to the page at page_addr that the filter did not absorb:
    to vt_access (the clock set already), and the slot refilled if it may. */

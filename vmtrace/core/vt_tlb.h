@@ -72,18 +72,39 @@ static inline unsigned vt_tlb_walk_depth(unsigned size) { return 4 - size; }
 
 /* The core's own (filter.c, vma.c, fork.c) */
 /* A reference vt_access answered res: through the TLB.  True if the filter
-   may absorb the next references of this kind to the page (its entry is
-   the most recently used of its set in the first level, and recorded as
-   cached there: it is dropped from the filter when that changes). */
-bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res);
-/* The filter's side (filter.c).  The filter may hold only pages whose
-   entry is at the front of its set, but the core's answer for a page (it
-   would change nothing) outlives that: the TLB keeps it in a table of its
-   own, like the filter's (`known`), which only the core's invalidations
-   empty.  A reference the filter let through to a page known there needs
-   no vt_access: only the TLB sees it (vt_tlb_known_ref). */
+   may hold the page for the kinds of reference res allows: its entry is
+   in the first level of its side, and the filter's pages leave it when
+   their entry does (an entry that leaves a first level drops them).  A
+   reference the filter absorbs is then a first-level hit, which changes
+   nothing but the entry's time: the host writes that time into the stamp
+   beside the filter's slot (vt_tlb_stamps), and the TLB reads the stamps
+   back only to choose a victim in a set (a fill). */
+bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                const vt_pte *ptep);   /* the page's PTE, if known, else NULL */
+/* A reference to a page the filter holds for it (under an earlier epoch's
+   mark: vt_filter_epoch; or the kernel's), whose PTE is *ptep: a hit in
+   the first level, recorded as the inline check records one. */
+void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const vt_pte *ptep);
+/* The host's number of the reference about to reach the model: every
+   reference, absorbed or not, has its own, increasing in the order they
+   are made (a straddling access's pages share one: the model orders
+   them).  The stamps the host writes for absorbed references are these
+   numbers; a host that never sets it gets the model's own order (and must
+   not let the filter absorb references). */
+void vt_tlb_set_time(struct vt_mm *mm, vt_u64 n);
+/* The stamps of the filter's table for this kind of access: stamp[slot]
+   = n on a reference the filter absorbs there. */
+vt_u64 *vt_tlb_stamps(struct vt_tlb *t, enum vt_access acc);
+/* The filter's side (filter.c).  The core's answer for a page (it would
+   change nothing) outlives the filter's entry, which also goes when the
+   page's TLB entry leaves the first level: the TLB keeps it in a table of
+   its own, like the filter's (`known`, with the epoch's mark), which only
+   the core's invalidations empty.  A reference the filter let through to
+   a page known there needs no vt_access: only the TLB sees it
+   (vt_tlb_known_ref; *front: the filter may hold the page again). */
 bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front);
-void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res);
+void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
+                      const vt_pte *ptep);
 void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end);
 /* Before the PTEs of [start, end) change (munmap, MADV_DONTNEED, mprotect,
    mremap): the flush the kernel's mmu_gather does for the PTEs present

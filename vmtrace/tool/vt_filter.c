@@ -18,6 +18,12 @@
 
 struct vt_filter vt_flt;
 ULong vt_insns, vt_refs, vt_misses;
+/* --tlb: the numbers the TLB model orders references by (vt_tlb_set_time).
+   A superblock's references are numbered vt_tlb_clock + their position in
+   it (the inline check stamps absorbed ones so, vt_instrument.c), and the
+   clock passes them at each update of the counters; the kernel's
+   references between superblocks take one number each. */
+ULong vt_tlb_clock;
 
 /* Host op invalidate. */
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end)
@@ -35,6 +41,8 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       vt_rec_kernel(p, 1, acc);       /* each page's record before what it asks */
+      if (vt_mm.tlb)
+         vt_tlb_set_time(&vt_mm, vt_tlb_clock++);
       vt_filter_miss(&vt_flt, p, acc);
       if (p + VT_PAGE_SIZE == 0)
          break;
@@ -57,6 +65,8 @@ static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord
    vt_misses++;
    /* the simulations' time: superblock granularity (see vt_core.h) */
    vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, (vt_insns << VT_STAMP_SHIFT) | pos);
+   if (vt_mm.tlb)
+      vt_tlb_set_time(&vt_mm, vt_tlb_clock + pos);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
    /* Recording, a straddling access is recorded a page at a time, so that
       an answer the first page's fault records comes before the second

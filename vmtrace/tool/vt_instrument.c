@@ -30,6 +30,12 @@ struct ictx {
    IRExpr *mark;             /* the filter's epoch mark, loaded at the
                                 superblock's entry, or NULL (always 0) */
    IRExpr *anchor;           /* &vt_insns, loaded at the superblock's entry */
+   IRExpr *tlb_base;         /* --tlb: vt_tlb_clock as loaded since the
+                                counters were last updated, or NULL */
+   UInt   tlb_idx;           /* --tlb: ref_idx when vt_tlb_clock last moved */
+   Bool   tlb_data;          /* --tlb: a data access checked since the last
+                                fetch check */
+   Bool   tlb_nostamp;       /* --tlb: this check needs no stamp */
 };
 
 
@@ -95,6 +101,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)pos << 18) |
                ((UWord)c->pending_insns << 32);
    addr = tmp_of(c, addr, Ity_I64);
+   c->tlb_data = acc != VT_ACC_EXEC;
    if (vt_recording)
       add_record(c, IRExpr_Binop(Iop_Or64, addr,
                                  IRExpr_Const(IRConst_U64(VT_TRAW(0, size, acc)))), guard);
@@ -150,6 +157,22 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
       }
+      if (vt_mm.tlb && !c->tlb_nostamp) {
+         /* --tlb: on a hit, the TLB's stamp[slot] = vt_tlb_clock + position
+            (the reference's number: vt_tlb_set_time) */
+         IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
+         if (guard)
+            hit = bin(c, Iop_And1, guard, hit, Ity_I1);
+         if (!c->tlb_base)
+            c->tlb_base = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                    IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_tlb_clock))),
+                                 Ity_I64);
+         IRExpr *n = bin(c, Iop_Add64, c->tlb_base, IRExpr_Const(IRConst_U64(pos)), Ity_I64);
+         IRExpr *sa = bin(c, Iop_Add64, off,
+                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_tlb_stamps(vt_mm.tlb, acc))),
+                          Ity_I64);
+         addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, n, hit));
+      }
    }
    IRDirty *d;
    if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
@@ -184,6 +207,12 @@ static void flush_counters(struct ictx *c)
       add_record(c, IRExpr_Binop(Iop_Or64, insns, IRExpr_Const(IRConst_U64(VT_TRAW_TIME))),
                  NULL);
    add_counter(c, &vt_refs, c->pending_refs);
+   if (vt_mm.tlb && c->ref_idx != c->tlb_idx) {
+      /* past every number this superblock's positions gave so far */
+      add_counter(c, &vt_tlb_clock, c->ref_idx + 1);
+      c->tlb_idx = c->ref_idx;
+      c->tlb_base = NULL;
+   }
    c->pending_insns = c->pending_refs = 0;
    c->stamp_base = NULL;     /* vt_insns may have changed */
 }
@@ -310,7 +339,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, NULL, 0,
+                     False, False };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -353,13 +383,23 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          c.pending_insns++;
          /* A second fetch from the same page in this superblock could
             change nothing, unless a simulation of limited memory can
-            evict the page or clear its referenced bit in between, or the
-            TLB model (a data access's fault flushes the page). */
-         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording || vt_mm.tlb)
+            evict the page or clear its referenced bit in between.  With
+            the TLB model it is a hit on the most recent entry of the
+            first level (only fetches use it), which changes nothing,
+            unless a data access's fault flushed the page's entries in
+            between: then the filter no longer holds the page, and a check
+            without a stamp finds that. */
+         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
-         else
+         } else if (vt_mm.tlb && c.tlb_data) {
+            c.tlb_nostamp = True;
+            add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
+                      VT_ACC_EXEC, NULL);
+            c.tlb_nostamp = False;
+         } else {
             c.pending_refs++;
+         }
          if (same || ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page)
             c.last_fetch_page = page;
          else

@@ -146,8 +146,9 @@ UInt vt_tlb_ips(Addr **ips, ULong (**ev)[VT_TLB_NR_EV])
 
 /* ---- output ------------------------------------------------------------ */
 
-/* The references the model did not see: the filter absorbed them (hits on
-   the front entry of their set, vt_tlb.h). */
+/* The references the model did not see: the filter absorbed them (hits in
+   the first level, whose order the model reads from their stamps,
+   vt_tlb.h). */
 static ULong absorbed(void)
 {
    return vt_refs - vt_misses;

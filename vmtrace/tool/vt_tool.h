@@ -80,6 +80,9 @@ extern ULong vt_insns;            /* guest instructions executed */
 extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
 extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
+extern ULong vt_tlb_clock;        /* --tlb: the next reference's number, less
+                                     its position in the superblock
+                                     (vt_tlb_set_time) */
 
 /* vt_filter.c: the miss handler and the kernel's accesses */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
