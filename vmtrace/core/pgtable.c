@@ -54,14 +54,27 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
    pages become PTE-mapped in place (the huge zero page: the zero page in
    every PTE).  What is mapped, resident and writable stays as it was.
    The kernel fills the table it deposited when it mapped the PMD; here
-   the table is there all along (see docs/manual.md: page tables). */
-void vt_split_huge_pmd(struct vt_mm *mm, vt_addr addr)
+   the table is there all along (see docs/manual.md: page tables).  The
+   2 MiB are the kernel's (v's vm_koff reckoned), so they may lie across
+   two of our tables. */
+void vt_split_huge_pmd(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr)
 {
-   vt_pte *t = vt_pte_lookup(mm, addr & VT_HPAGE_MASK, false);
+   vt_addr base = ((addr + v->vm_koff) & VT_HPAGE_MASK) - v->vm_koff;
+   if (base < v->vm_start || base + VT_HPAGE_SIZE > v->vm_end)
+      return;
+   vt_pte *t = vt_pte_lookup(mm, base, false);
    if (!t || !(*t & VT_PTE_HUGE))
       return;
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
-      t[i] &= ~(vt_pte)VT_PTE_HUGE;
+      *vt_kpte(mm, base, i) &= ~(vt_pte)VT_PTE_HUGE;
+}
+
+vt_pte *vt_kpte(struct vt_mm *mm, vt_addr base, unsigned i)
+{
+   vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
+   if (!(base & ~VT_HPAGE_MASK))
+      return vt_pte_lookup(mm, base, true) + i;
+   return vt_pte_lookup(mm, a, true);
 }
 
 /* The entries [*first, *last) of a table of this level at base that

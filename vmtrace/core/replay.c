@@ -198,7 +198,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
                                a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name,
-                               (a[6] & 0x200) != 0 };
+                               (a[6] & 0x200) != 0, (a[6] & 0x400) != 0 };
       vt_mmap(mm, &q);
       break;
    }

@@ -359,7 +359,7 @@ void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
       w->out.sync(w->out.ctx);
    vt_u64 args[7] = { r->start, r->len, r->vm_flags, ev_file(w, r->file), r->pgoff,
                       r->populate, (vt_u64)r->kind | (r->name ? 0x100u : 0) |
-                      (r->fixed ? 0x200u : 0) };
+                      (r->fixed ? 0x200u : 0) | (r->hint ? 0x400u : 0) };
    event(w, VT_TEV_MMAP, args, r->name);
 }
 

@@ -142,6 +142,14 @@ static void remove_vma(struct vt_mm *mm, uint32_t pos)
    }
 }
 
+/* The huge PMD of VMA v that holds addr, if addr is inside it and not at
+   its start (the kernel's address reckoned: vm_koff), is split. */
+static void split_straddling_pmd(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr)
+{
+   if ((addr + v->vm_koff) & ~VT_HPAGE_MASK)
+      vt_split_huge_pmd(mm, v, addr);
+}
+
 /* Splits the VMA containing addr so that a VMA starts at addr. */
 static void split_at(struct vt_mm *mm, vt_addr addr)
 {
@@ -149,8 +157,7 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= addr)
       return;
    /* vma_adjust_trans_huge: no huge PMD straddles a VMA boundary */
-   if (addr & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, addr);
+   split_straddling_pmd(mm, &mm->vmas[i], addr);
    struct vt_vma hi = mm->vmas[i];
    hi.vm_pgoff += (addr - hi.vm_start) >> VT_PAGE_SHIFT;
    hi.vm_start = addr;
@@ -168,7 +175,7 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
    /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
    if (a->vm_end != b->vm_start ||
        ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
-       a->vm_file != b->vm_file || a->mapping != b->mapping)
+       a->vm_file != b->vm_file || a->mapping != b->mapping || a->vm_koff != b->vm_koff)
       return false;
    if (a->vm_file &&
        a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
@@ -222,10 +229,8 @@ void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
    struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma };
    /* zap_pmd_range: a huge PMD the range covers only in part is split
       first; one it covers whole goes whole (zap_huge_pmd). */
-   if (start & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, start);
-   if (end & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, end);
+   split_straddling_pmd(mm, vma, start);
+   split_straddling_pmd(mm, vma, end);
    vt_walk_ptes(mm, start, end, zap_one, &z);
    vt_invalidate(mm, start, end);
 }
@@ -354,12 +359,47 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    return VT_MK_ANON;
 }
 
+/* Where the kernel would have put the mapping, as vm_koff (see struct
+   vt_vma): __get_unmapped_area on Linux 6.18, measured on ext4 and tmpfs
+   in tests/scenarios/place.py.  A private anonymous mapping whose length
+   is a multiple of 2 MiB, asked for without a hint, is 2 MiB-aligned
+   (thp_get_unmapped_area_vmflags); a file whose get_unmapped_area is
+   thp_get_unmapped_area (ext4, xfs, btrfs; regular files here) sits at an
+   address congruent to its offset modulo 2 MiB when the mapping holds a
+   whole 2 MiB-aligned stretch of the file (__thp_get_unmapped_area) and
+   the kernel did not meet a hint; shared memory (shmem_get_unmapped_area)
+   aligns only when its huge pages are enabled (not modelled: 0).  Memory
+   placed MAP_FIXED lies where the caller put it, over what was there: the
+   loader's segments over the span it reserved keep that reservation's
+   offset. */
+static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   const vt_addr hmask = VT_HPAGE_SIZE - 1;
+   if (r->fixed) {
+      uint32_t i = vt_vma_lower(mm, r->start);
+      return i < mm->nr_vmas && mm->vmas[i].vm_start < r->start + r->len
+             ? mm->vmas[i].vm_koff : 0;
+   }
+   if (r->hint)
+      return 0;
+   if (!r->file)
+      return (r->len & hmask) ? 0 : (uint32_t)(-r->start & hmask);
+   if (r->file->shmem)
+      return 0;
+   vt_addr off = r->pgoff << VT_PAGE_SHIFT, off_end = off + r->len;
+   vt_addr off_align = (off + hmask) & ~hmask;
+   if (off_end <= off_align || off_end - off_align < VT_HPAGE_SIZE)
+      return 0;
+   return (uint32_t)((off - r->start) & hmask);
+}
+
 static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    vt_addr start = r->start, end = r->start + r->len;
    if (r->len == 0 || (start & ~VT_PAGE_MASK) || (end & ~VT_PAGE_MASK) ||
        end < start)
       return -1;
+   uint32_t koff = kernel_placement(mm, r);
    vt_munmap(mm, start, r->len);
    enum vt_map_kind kind = r->kind == VT_NR_MK ? infer_kind(mm, r) : r->kind;
    const char *name = r->name;
@@ -370,7 +410,7 @@ static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
    struct vt_mapping *m = new_mapping(mm, start, end, kind, r->file, r->pgoff,
                                       name);
    struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
-                       r->pgoff, m->id };
+                       r->pgoff, m->id, koff };
    insert_vma(mm, vt_vma_lower(mm, start), &v);
    if (r->populate || (v.vm_flags & VT_VM_LOCKED))
       vt_populate(mm, start, end);
@@ -541,8 +581,9 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    /* move_page_tables moves a huge PMD whole (move_huge_pmd) only to an
       address as aligned as its own; else it splits it and moves PTEs. */
    if ((new_addr - old) & ~VT_HPAGE_MASK)
-      for (vt_addr a = old & VT_HPAGE_MASK; a < old + old_len; a += VT_HPAGE_SIZE)
-         vt_split_huge_pmd(mm, a);
+      for (vt_addr a = ((old + v.vm_koff) & VT_HPAGE_MASK) - v.vm_koff; a < old + old_len;
+           a += VT_HPAGE_SIZE)
+         vt_split_huge_pmd(mm, &mm->vmas[i], a > old ? a : old);
    vt_tlb_flush_mapped(mm, old, old + old_len);
    struct move_ctx c = { mm, new_addr - old };
    vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
@@ -821,7 +862,7 @@ static void set_brk_body(struct vt_mm *mm, vt_addr new_brk)
       }
       struct vt_vma v = { old_end, new_end,
                           VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL, 0,
-                          m->id };
+                          m->id, 0 };
       insert_vma(mm, vt_vma_lower(mm, old_end), &v);
    }
    struct vt_mapping *m = mm->maps[mm->heap_vma_map];

@@ -268,6 +268,13 @@ struct vt_vma {                      /* like vm_area_struct */
    struct vt_file *vm_file;          /* NULL: private anonymous */
    vt_u64        vm_pgoff;         /* file offset of vm_start, in pages */
    uint32_t        mapping;          /* index into mm->maps */
+   /* Where the kernel would have put this VMA, as an offset modulo 2 MiB:
+      an address here plus vm_koff is, modulo 2 MiB, the address the same
+      page would have natively (thp_get_unmapped_area aligns what Valgrind
+      places as it likes).  What depends on an address's place in its PTE
+      table (huge PMDs, mTHP folios, fault-around, large file folios)
+      reckons with the kernel's address.  0 for what the caller placed. */
+   uint32_t        vm_koff;
 };
 
 /* ---- labels and phases ---------------------------------------------- */
@@ -529,6 +536,10 @@ struct vt_mmap_req {
    const char      *name;            /* NULL to infer */
    bool             fixed;           /* placed by the caller (MAP_FIXED, the
                                         loader's segments), not the kernel */
+   bool             hint;            /* an address asked for (not MAP_FIXED)
+                                        that the kernel keeps to: for a file,
+                                        one met; for anonymous memory, any
+                                        (vm_koff stays 0) */
 };
 int  vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *req);
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len);

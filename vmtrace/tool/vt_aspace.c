@@ -145,6 +145,9 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
       q.vm_flags |= VT_VM_LOCKED;
    q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
    q.fixed = (flags & (VKI_MAP_FIXED | 0x100000 /* MAP_FIXED_NOREPLACE */)) != 0;
+   /* The kernel aligns a file mapping unless it met the hint, anonymous
+      memory only if there was none (__get_unmapped_area). */
+   q.hint = !q.fixed && args[0] != 0 && ((flags & VKI_MAP_ANONYMOUS) || args[0] == r);
    Bool anon_dev = False;
    if (!(flags & VKI_MAP_ANONYMOUS)) {
       q.file = file_of(r, (Int)args[4], &anon_dev);
