@@ -70,6 +70,15 @@ static void t_place_which(void)
    EXPECT_EQ(MB2 - 24 * PG, koff_at(mm, a + 28 * MB2 + 200 * PG));
    place(mm, a + 32 * MB2, 1024, RW, NULL, 0, true, false);
    EXPECT_EQ(0, koff_at(mm, a + 32 * MB2));
+   /* 4 MiB asked for to align 2 MiB of it by hand: the head unmapped up
+      to the client's 2 MiB boundary leaves memory aligned as the client
+      sees it, as natively (where the kernel's placement left no head) */
+   vt_addr r = a + 36 * MB2;
+   place(mm, r, 1024, RW, NULL, 0, false, false);
+   vt_munmap(mm, r + 1000 * PG, 24 * PG);               /* the tail first */
+   EXPECT_EQ(MB2 - 24 * PG, koff_at(mm, r + 600 * PG));
+   vt_munmap(mm, r, 488 * PG);                          /* r + 488 pages: 2 MiB */
+   EXPECT_EQ(0, koff_at(mm, r + 488 * PG));
    mm_free(mm);
 }
 
@@ -137,10 +146,91 @@ static void t_place_file_fault_around(void)
    }
 }
 
+/* A 64 MiB file dropped from the page cache, read through a private
+   read-only mapping one page at a time, readahead 2,048 pages
+   (tests/scenarios/folio.py derives the 436 faults): the last 6,144 pages
+   come in twelve order-9 folios, each mapped by one PMD (do_set_pmd):
+   FilePmdMapped 24,576 kB, measured so in tests/scenarios/folio.py.  At
+   a place 0x89000 past 2 MiB (where Valgrind put python3's mmap.mmap) the
+   kernel's placement gives the same; with a hint kept to there, no folio
+   fits a PTE table: 887 faults, no PMD.  PR_SET_THP_DISABLE: the folios
+   are PTE-mapped whole, the same 436 faults, no PMD. */
+static struct vt_mm *cold_mm(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   mm->cfg.cold_cache = true;
+   mm->cfg.readahead_pages = 2048;
+   vt_set_thp(mm, VT_THP_MADVISE, true, false);
+   return mm;
+}
+
+static void t_file_pmd(void)
+{
+   for (int c = 0; c < 4; c++) {
+      struct vt_mm *mm = cold_mm();
+      if (c == 3)
+         vt_set_thp(mm, VT_THP_MADVISE, true, true);
+      struct vt_file *f = reg_file(mm, 16384 * PG);
+      vt_addr a = BASE + (c == 0 ? 0 : 0x89000);
+      place(mm, a, 16384, R_, f, 0, false, c == 2);
+      for (unsigned i = 0; i < 16384; i++)
+         RD(mm, a + i * PG);
+      vt_u64 faults = mm->total.faults[VT_FC_FILE_READ] + mm->total.faults[VT_FC_FILE_MAJOR];
+      EXPECT_EQ(c == 2 ? 887 : 436, faults);
+      EXPECT_EQ(1, mm->total.faults[VT_FC_FILE_MAJOR]);
+      EXPECT_EQ(c == 2 || c == 3 ? 0 : 6144, vt_file_pmd_pages(mm));
+      EXPECT_EQ(16384, mm->rss);
+      EXPECT_EQ(0, vt_anon_huge_pages(mm));
+      mm_free(mm);
+   }
+}
+
+/* MADV_HUGEPAGE on 8 MiB of a cold file: PMD-sized folios from the first
+   fault on, each mapped by a PMD: 4 faults, all 2,048 pages.  A write to
+   one page of a private mapping unmaps its PMD (a file's PMD split) and
+   copies the page (file_cow): RSS 2,048 - 512 + 1; a read of another page
+   there maps the folio again by PTEs (the PTE table is there now: no
+   PMD), all of it as it fits: 1 fault.  A shared writable mapping's
+   write fault on a PMD folio maps it writable by a PMD; munmap of a page
+   inside unmaps the rest of it. */
+static void t_file_pmd_write(void)
+{
+   struct vt_mm *mm = cold_mm();
+   struct vt_file *f = reg_file(mm, 2048 * PG);
+   place(mm, BASE, 2048, RW, f, 0, false, false);
+   vt_madvise_hugepage(mm, BASE, 2048 * PG, true);
+   for (unsigned i = 0; i < 2048; i++)
+      RD(mm, BASE + i * PG);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_FILE_READ] + mm->total.faults[VT_FC_FILE_MAJOR]);
+   EXPECT_EQ(2048, vt_file_pmd_pages(mm));
+   EXPECT_FC(VT_FC_FILE_COW, WR(mm, BASE + 5 * PG));
+   EXPECT_EQ(2048 - 512 + 1, mm->rss);
+   EXPECT_EQ(1536, vt_file_pmd_pages(mm));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 100 * PG));
+   EXPECT_EQ(2048, mm->rss);
+   EXPECT_EQ(1536, vt_file_pmd_pages(mm));
+   EXPECT_FC(NOF, RD(mm, BASE + 511 * PG));
+   mm_free(mm);
+
+   mm = cold_mm();
+   f = reg_file(mm, 2048 * PG);
+   place(mm, BASE, 2048, RW | S_, f, 0, false, false);
+   vt_madvise_hugepage(mm, BASE, 2048 * PG, true);
+   EXPECT_FC(VT_FC_FILE_MAJOR, WR(mm, BASE + 7 * PG));
+   EXPECT_EQ(512, vt_file_pmd_pages(mm));
+   EXPECT_FC(NOF, WR(mm, BASE + 8 * PG));
+   vt_munmap(mm, BASE + 9 * PG, PG);
+   EXPECT_EQ(0, vt_file_pmd_pages(mm));
+   EXPECT_EQ(0, mm->rss);
+   mm_free(mm);
+}
+
 void place_tests(void)
 {
    run_test("place: which mappings the kernel would align", t_place_which);
    run_test("place: huge PMDs where the kernel would put them", t_place_anon_thp);
    run_test("place: fault-around windows where the kernel would put them",
             t_place_file_fault_around);
+   run_test("place: a cold file's 2 MiB folios mapped by PMDs", t_file_pmd);
+   run_test("place: a write to a file's PMD unmaps it", t_file_pmd_write);
 }

@@ -194,12 +194,50 @@ static bool file_page_major(struct vt_vma *v, vt_u64 pgoff)
    return false;
 }
 
+static bool pmd_none(struct vt_mm *mm, const struct ktab *kt);
+
+/* do_set_pmd, from filemap_map_pages (filemap_map_pmd) or finish_fault: a
+   PMD-sized page-cache folio whose 2 MiB the kernel's PMD covers exactly
+   (thp_vma_suitable_order: the VMA holds it, the file offset is aligned
+   as the address), with no PTE table there yet, is mapped by one PMD.
+   Not under MADV_NOHUGEPAGE or PR_SET_THP_DISABLE (vma_thp_disabled);
+   the sysfs "enabled" setting does not matter: the folio is there
+   already.  FilePmdMapped in smaps counts these. */
+static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
+                       vt_addr addr, vt_pte *ptep, vt_pte fresh)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 first, nr;
+   bool marked;
+   if (!f->cold || mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE))
+      return false;
+   struct ktab kt = ktab_of(v, addr, ptep);
+   if (kt.base < v->vm_start || kt.base + VT_HPAGE_SIZE > v->vm_end ||
+       !vt_pcache_folio(mm, f, vt_linear_page_index(v, addr), &first, &nr, &marked) ||
+       nr != VT_PTRS_PER_TABLE || first != vt_linear_page_index(v, kt.base) ||
+       !pmd_none(mm, &kt))
+      return false;
+   fresh |= VT_PTE_HUGE;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_addr a = kt.base + ((vt_addr)i << VT_PAGE_SHIFT);
+      *p = (*p & VT_PTE_TOUCHED) | fresh;
+      vt_file_mapped(f, first + i, 1);
+      if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
+         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+   }
+   vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
+   return true;
+}
+
 /* do_read_fault: map the page (and, first, the cached pages around it). */
 static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
                                          struct vt_mapping *m, vt_addr addr,
                                          vt_pte *ptep, vt_pte keep, bool major)
 {
    vt_u64 pgoff = vt_linear_page_index(v, addr);
+   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v)))
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
       do_fault_around(mm, v, m, addr, ptep);
    if (!(*ptep & VT_PTE_PRESENT)) {
@@ -228,6 +266,8 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
                                            struct vt_mapping *m, vt_addr addr,
                                            vt_pte *ptep, vt_pte keep, bool major)
 {
+   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY))
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
    vt_rss_add(mm, m, 1);
    *ptep = keep | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
    vt_file_mapped(v->vm_file, vt_linear_page_index(v, addr), 1);
@@ -372,6 +412,9 @@ static enum vt_fault_class do_huge_pmd_anonymous_page(struct vt_mm *mm, struct v
 static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
                                       struct vt_mapping *m, vt_addr addr,
                                       vt_pte *ptep);
+static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
+                                          struct vt_mapping *m, vt_addr addr,
+                                          vt_pte *ptep, enum vt_access acc);
 
 /* do_huge_pmd_wp_page: a write to a write-protected huge PMD.  The huge
    zero page gives way to a new huge page (do_huge_zero_wp_pmd, Linux
@@ -385,6 +428,13 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
 {
    struct ktab kt = ktab_of(v, addr, ptep);
    vt_addr haddr = kt.base;
+   if (*ptep & VT_PTE_FILE) {
+      /* wp_huge_pmd: a file's PMD (copy-on-write or write-notify) is
+         split, which for a file unmaps it (__split_huge_pmd_locked), and
+         the write faults at PTE level: do_cow_fault or do_shared_fault */
+      vt_split_huge_pmd(mm, v, addr);
+      return do_pte_missing(mm, v, m, addr, ptep, VT_ACC_WRITE);
+   }
    if (*ptep & VT_PTE_ZERO) {
       v->vm_flags |= VT_VM_ANON_VMA;
       set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));

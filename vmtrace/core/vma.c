@@ -144,7 +144,7 @@ static void remove_vma(struct vt_mm *mm, uint32_t pos)
 
 /* The huge PMD of VMA v that holds addr, if addr is inside it and not at
    its start (the kernel's address reckoned: vm_koff), is split. */
-static void split_straddling_pmd(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr)
+static void split_straddling_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
 {
    if ((addr + v->vm_koff) & ~VT_HPAGE_MASK)
       vt_split_huge_pmd(mm, v, addr);
@@ -425,6 +425,29 @@ int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
    return r_;
 }
 
+static void any_pte(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr; (void)ptep;
+   *(bool *)ctx = true;
+}
+
+/* A client that maps more than it needs and unmaps the head up to a
+   2 MiB boundary it computed from the address it got (jemalloc, glibc's
+   arenas, Go) aligns its memory itself: natively, where the kernel placed
+   the mapping aligned, it would have kept the first 2 MiB boundary just
+   as well.  What is left keeps the client's alignment (vm_koff 0) when
+   nothing is mapped in it yet. */
+static void trimmed_to_alignment(struct vt_mm *mm, struct vt_vma *v, vt_addr start)
+{
+   if (!v->vm_koff || (v->vm_start & ~VT_HPAGE_MASK) ||
+       start > mm->maps[v->mapping]->start)
+      return;
+   bool mapped = false;
+   vt_walk_ptes(mm, v->vm_start, v->vm_end, any_pte, &mapped);
+   if (!mapped)
+      v->vm_koff = 0;
+}
+
 static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_addr end = start + len;
@@ -440,6 +463,8 @@ static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
       remove_vma(mm, i);
    }
    vt_free_pgtables(mm, start, end);
+   if (i < mm->nr_vmas && mm->vmas[i].vm_start == end)
+      trimmed_to_alignment(mm, &mm->vmas[i], start);
 }
 
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
