@@ -463,6 +463,57 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
    return VT_FC_THP_WP_REUSE;
 }
 
+/* collapse_huge_page, for MADV_COLLAPSE (madvise_collapse: no
+   max_ptes_none or max_ptes_shared limit, the sysfs setting ignored): the
+   2 MiB of v from base (the kernel's PMD) becomes one new huge page,
+   writable and dirty if the VMA is writable; its present pages are copied
+   into it (a page shared copy-on-write since fork is this process's no
+   more), the others (none, the zero page) come zero-filled.  A PMD mapped
+   already counts as done.  It fails, leaving the range as it was, where
+   no page is mapped writable (hpage_collapse_scan_pmd: nothing mapped,
+   SCAN_PMD_NULL; only the zero page or write-protected pages, as after
+   fork, SCAN_PAGE_RO: measured, tests/scenarios/thp.py) and where a page
+   is swapped out or a guard marker sits (swap-in and those are not
+   modelled).  Returns whether the range is a huge PMD now. */
+bool vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
+{
+   vt_pte *first = vt_pte_lookup(mm, base, false);
+   if (first && (*first & VT_PTE_HUGE) && !(*first & VT_PTE_ZERO))
+      return true;                                    /* SCAN_PMD_MAPPED */
+   struct ktab kt = { base, NULL };
+   bool any = false;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte pte = kget(mm, &kt, i);
+      if (pte & (VT_PTE_SWAPPED | VT_PTE_GUARD))
+         return false;
+      any |= (pte & (VT_PTE_PRESENT | VT_PTE_ZERO | VT_PTE_WRITE)) ==
+             (VT_PTE_PRESENT | VT_PTE_WRITE);
+   }
+   if (!any)
+      return false;
+   struct vt_mapping *m = mm->maps[v->mapping];
+   vt_tlb_flush_mapped(mm, base, base + VT_HPAGE_SIZE);  /* pmdp_collapse_flush */
+   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_pte fresh = huge_pte(v, false);
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_pte pte = *p;
+      vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
+      if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO)) {
+         if (pte & VT_PTE_COW)
+            vt_frame_put(mm, VT_PTE_FRAME(pte));
+         *p = (pte & VT_PTE_TOUCHED) | fresh;
+      } else {
+         *p = (pte & VT_PTE_TOUCHED) | fresh;
+         vt_rss_add(mm, m, 1);
+         if (vt_mm_sims_on(mm))
+            vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      }
+   }
+   vt_invalidate(mm, base, base + VT_HPAGE_SIZE);
+   return true;
+}
+
 /* A fault on a PTE that is not present (do_pte_missing). */
 static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
                                           struct vt_mapping *m, vt_addr addr,

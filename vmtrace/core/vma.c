@@ -718,6 +718,38 @@ void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
    mm->cfg.thp_orders_given = true;
 }
 
+/* madvise_collapse, VMA by VMA (the walk stops at the first that fails):
+   a private anonymous VMA THP may back when forced (not MADV_NOHUGEPAGE,
+   not PR_SET_THP_DISABLE; the sysfs setting does not matter) has each
+   2 MiB of the kernel's PMDs that lies whole in the range collapsed into a
+   huge page (vt_collapse_pmd); a range that cannot be, or a VMA that may
+   not, ends the walk (EINVAL) after this VMA.  A file or shared memory is
+   refused (ext4 here; a memfd's shmem collapse is not modelled). */
+static bool collapse_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
+{
+   (void)ctx;
+   if (mm->cfg.thp_disabled || v->vm_file ||
+       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+      return false;
+   bool ok = true;
+   for (vt_addr a = ((s + v->vm_koff + VT_HPAGE_SIZE - 1) & VT_HPAGE_MASK) - v->vm_koff;
+        a + VT_HPAGE_SIZE <= e; a += VT_HPAGE_SIZE)
+      ok &= vt_collapse_pmd(mm, v, a);
+   return ok;
+}
+
+static void madvise_collapse_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   madvise_walk_vmas(mm, start, len, collapse_part, NULL);
+}
+
+void vt_madvise_collapse(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_COLLAPSE, args_, NULL);
+   VT_API(mm, madvise_collapse_body(mm, start, len));
+}
+
 /* madvise_update_vma: the flags change, the pages stay. */
 struct flags_ctx { uint32_t set, clear; };
 

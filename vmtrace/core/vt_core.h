@@ -564,6 +564,9 @@ void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install
 /* madvise(MADV_HUGEPAGE) (huge) or MADV_NOHUGEPAGE (!huge): the VMAs of
    the range, split at its edges, gain VM_HUGEPAGE or VM_NOHUGEPAGE. */
 void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge);
+/* madvise(MADV_COLLAPSE): the range's anonymous memory collapsed into huge
+   pages now, as Linux 6.18 does (vma.c, collapse_part). */
+void vt_madvise_collapse(struct vt_mm *mm, vt_addr start, vt_addr len);
 /* The THP settings (vt_config.thp, thp_zero_page, thp_disabled): given
    after vt_mm_init (recorded in the page trace when not all off), and
    again when prctl(PR_SET_THP_DISABLE) changes them. */
