@@ -8,6 +8,7 @@
 
 var F = require('./format');
 var FC = require('./faultclasses');
+var TLB = require('./tlbfig');
 
 var KINDS = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
 
@@ -215,7 +216,7 @@ function mappingTable(d) {
       touched: m.pages_touched,
       resident: m.resident_pages
     };
-    return flattenFaults(row, m.faults, cls);
+    return TLB.flatten(flattenFaults(row, m.faults, cls), m);
   });
   var fobjs = d.mappings.map(function (m) { return m.faults; });
   var cols = [
@@ -229,7 +230,7 @@ function mappingTable(d) {
     text('kind', 'kind'),
     num('touched', 'touched', null, 'pages referenced'),
     num('resident', 'resident', null, 'pages resident at exit')
-  ].concat(faultColumns(d, fobjs));
+  ].concat(faultColumns(d, fobjs), TLB.columns(d.mappings));
   return {
     id: 'mappings', title: 'Mappings',
     note: 'Pages; * = unmapped before exit. ' +
@@ -252,7 +253,7 @@ function labelTable(d) {
       size: bytes,
       touched: l.pages_touched
     };
-    return flattenFaults(row, l.faults, cls);
+    return TLB.flatten(flattenFaults(row, l.faults, cls), l);
   });
   return {
     id: 'labels', title: 'Labels',
@@ -261,7 +262,8 @@ function labelTable(d) {
       text('name', 'label'), Object.assign(text('ranges', 'ranges'), { wrap: true }),
       num('size', 'size', function (v) { return F.bytes(v); }),
       num('touched', 'touched')
-    ].concat(faultColumns(d, d.labels.map(function (l) { return l.faults; }))),
+    ].concat(faultColumns(d, d.labels.map(function (l) { return l.faults; })),
+        TLB.columns(d.labels)),
     rows: rows
   };
 }
@@ -270,6 +272,7 @@ function labelPhaseTable(d) {
   var cls = faultClasses(d);
   var rows = [];
   var fobjs = [];
+  var tobjs = [];
   var order = {};
   d.phases.forEach(function (p, i) { order[p.name] = i; });
   d.labels.forEach(function (l) {
@@ -279,14 +282,15 @@ function labelPhaseTable(d) {
     }).forEach(function (name) {
       var e = ph[name] || {};
       fobjs.push(e.faults);
-      rows.push(flattenFaults({ label: l.name, phase: name, touched: e.pages_touched },
-          e.faults, cls));
+      tobjs.push(e);
+      rows.push(TLB.flatten(flattenFaults({ label: l.name, phase: name, touched: e.pages_touched },
+          e.faults, cls), e));
     });
   });
   return {
     id: 'labelphases', title: 'Labels by phase',
     columns: [text('label', 'label'), text('phase', 'phase'), num('touched', 'touched')].concat(
-        faultColumns(d, fobjs)),
+        faultColumns(d, fobjs), TLB.columns(tobjs)),
     rows: rows
   };
 }
@@ -294,14 +298,15 @@ function labelPhaseTable(d) {
 function phaseTable(d) {
   var cls = faultClasses(d);
   var rows = d.phases.map(function (p, i) {
-    return flattenFaults({ order: i + 1, name: p.name, touched: p.pages_touched }, p.faults, cls);
+    return TLB.flatten(flattenFaults({ order: i + 1, name: p.name, touched: p.pages_touched },
+        p.faults, cls), p);
   });
   return {
     id: 'phases', title: 'Phases',
     note: 'Marked with VMTRACE_PHASE; ' +
       'a phase\'s touched pages are those first referenced during it.',
     columns: [num('order', '#'), text('name', 'phase'), num('touched', 'touched')].concat(
-        faultColumns(d, d.phases.map(function (p) { return p.faults; }))),
+        faultColumns(d, d.phases.map(function (p) { return p.faults; })), TLB.columns(d.phases)),
     rows: rows
   };
 }

@@ -234,6 +234,52 @@ function validateSimulations(sims, classes) {
   });
 }
 
+// --tlb=yes: the tlb section, timeline.tlb and the tlb objects beside
+// faults (totals, mappings, phases, labels, label phases); all optional.
+var TLB_KEYS = ['dtlb_misses', 'itlb_misses', 'dtlb_walks', 'itlb_walks'];
+var TLB_SIDE = ['l1_misses', 'l2_hits', 'walks', 'walks_4k', 'walks_2m', 'walk_levels'];
+
+function checkTlbCounts(o, where) {
+  if (!isObject(o) || o.tlb === undefined) return;
+  need(o, 'tlb', 'object', where);
+  TLB_KEYS.forEach(function (k) { need(o.tlb, k, 'int', where + '.tlb'); });
+}
+
+function validateTlb(d) {
+  checkTlbCounts(d.totals, 'totals');
+  d.mappings.forEach(function (m, i) { checkTlbCounts(m, 'mappings[' + i + ']'); });
+  d.phases.forEach(function (p, i) { checkTlbCounts(p, 'phases[' + i + ']'); });
+  d.labels.forEach(function (l, i) {
+    checkTlbCounts(l, 'labels[' + i + ']');
+    if (isObject(l.phases)) {
+      Object.keys(l.phases).forEach(function (k) {
+        checkTlbCounts(l.phases[k], 'labels[' + i + '].phases.' + k);
+      });
+    }
+  });
+  var tl = d.timeline;
+  if (isObject(tl) && tl.tlb !== undefined) {
+    need(tl, 'tlb', 'object', 'timeline');
+    TLB_KEYS.forEach(function (k) {
+      checkSeries(need(tl.tlb, k, 'array', 'timeline.tlb'), tl.t.length, 'timeline.tlb.' + k);
+    });
+  }
+  if (d.tlb === undefined || d.tlb === null) return;
+  var t = need(d, 'tlb', 'object');
+  needAll(t, 'tlb', { cpu: 'string', accesses: 'int', flushes: 'object', data: 'object',
+    instruction: 'object' });
+  needAll(t.flushes, 'tlb.flushes', { full: 'int', ranges: 'int' });
+  ['data', 'instruction'].forEach(function (s) {
+    TLB_SIDE.forEach(function (k) { need(t[s], k, 'int', 'tlb.' + s); });
+  });
+  may(t, 'instructions', 'array', 'tlb');
+  (t.instructions || []).forEach(function (x, i) {
+    var where = 'tlb.instructions[' + i + ']';
+    need(x, 'where', 'string', where);
+    TLB_KEYS.forEach(function (k) { need(x, k, 'int', where); });
+  });
+}
+
 // The names of the file's fault classes; a file must list some.
 function faultClassNames(d) {
   var fc = need(d, 'fault_classes', 'array');
@@ -324,6 +370,7 @@ function validate(d) {
   if (d.simulations !== undefined && d.simulations !== null) {
     validateSimulations(d.simulations, classes);
   }
+  validateTlb(d);
   return d;
 }
 

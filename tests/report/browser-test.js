@@ -27,6 +27,7 @@ var V = require('../../reports/src/validate');
 var C = require('../../reports/src/charts');
 var FL = require('../../reports/src/flame');
 var treeMod = require('../../reports/src/tree');
+var tlbView = require('../../reports/src/views/tlb');
 
 var root = path.resolve(__dirname, '..', '..');
 var report = path.join(root, 'reports', 'vmtrace-report');
@@ -39,6 +40,7 @@ var realTrees = [];
 var realCompares = [];
 var realEvictions = [];
 var realCut = [];
+var realTlb = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
@@ -46,6 +48,7 @@ for (var i = 0; i < args.length; i++) {
   else if (args[i] === '--real-tree') realTrees.push(args[++i]);
   else if (args[i] === '--real-evictions') realEvictions.push(args[++i]);
   else if (args[i] === '--real-cut') realCut.push(args[++i]);
+  else if (args[i] === '--real-tlb') realTlb.push(args[++i]);
   else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
@@ -76,12 +79,22 @@ function expectFor(file, base) {
   }
   var sections = base.sections.slice();
   var absent = (base.absent || []).slice();
+  // --tlb: the TLB view and its chart; without, no TLB figure anywhere
+  var absentText = (base.absentText || []).slice();
+  if (d.tlb) {
+    sections.push('sec-tlb');
+    if (tlbView.tlbSpec(d)) charts.push('chart-tlb');
+  } else {
+    absent.push('sec-tlb');
+    absentText.push('dTLB misses', 'TLB misses by');
+  }
   [['sec-time', charts.length > 0], ['sec-faultsites', !!d.fault_sites],
       ['sec-simulations', !!d.simulations],
     ['sec-invalid', d.invalid_accesses.length > 0]].forEach(function (x) {
     (x[1] ? sections : absent).push(x[0]);
   });
-  return Object.assign({}, base, { charts: charts, sections: sections, absent: absent });
+  return Object.assign({}, base, { charts: charts, sections: sections, absent: absent,
+    absentText: absentText });
 }
 
 // The tree memory charts a set of files gets (one per run of several
@@ -190,9 +203,13 @@ async function check(browser, name, file, expect) {
       .concat(missing.map(function (c) { return 'missing chart ' + c; }))
       .concat(extra.map(function (c) { return 'unexpected chart ' + c; })));
   var missingText = (expect.text || []).filter(function (t) { return info.text.indexOf(t) < 0; });
-  result(missingText.length === 0 && info.injected.length === 0 && info.scripts === 3,
+  var extraText = (expect.absentText || []).filter(
+      function (t) { return info.text.indexOf(t) >= 0; });
+  result(missingText.length === 0 && extraText.length === 0 && info.injected.length === 0 &&
+      info.scripts === 3,
     'browser ' + name + ': run strings shown as text, nothing injected',
     missingText.map(function (t) { return 'text not shown: ' + t; })
+      .concat(extraText.map(function (t) { return 'text that should be absent: ' + t; }))
       .concat(info.injected.map(function (e) { return 'element from a run string: ' + e; }))
       .concat(info.scripts !== 3 ? ['expected 3 script elements, found ' + info.scripts] : []));
   var missingSec =
@@ -502,6 +519,237 @@ function interactEvictions(file) {
           want[s.policy].rf.hot + ' refaulted, cold ' + want[s.policy].ev.cold + ' / ' +
           want[s.policy].rf.cold + ', as the model');
     }
+  };
+}
+
+// TLB figures per mapping (tests/report/tlbmaps.c, run with --tlb=yes
+// --tlb-l1d=64:64 --tlb-l2=none): mapping A (label a, 96 pages) and B
+// (label b, 48) written a page at a time ("fill"), the whole TLB flushed,
+// A read 3 times over and B 5 times ("walk"); the 64-page scratch mapping
+// written first and unmapped for the flush. Their misses come from an LRU
+// model of a 64-entry fully associative TLB run here on each mapping's
+// reference string (the pages are new in the fill, and the walk starts
+// after a full flush with nothing else referenced in its loop); with no
+// second level every miss is a walk. The view must show them in the
+// tables and the bar chart, each bar as long as its figure on the axis.
+var TLBMAPS = { a: { pages: 96, rounds: 3 }, b: { pages: 48, rounds: 5 }, scratch: 64,
+  ENTRIES: 64 };
+function lruMisses(refs, entries) {
+  var q = [];
+  var miss = 0;
+  refs.forEach(function (p) {
+    var at = q.indexOf(p);
+    if (at >= 0) { q.splice(at, 1); q.push(p); return; }
+    miss++;
+    if (q.length === entries) q.shift();
+    q.push(p);
+  });
+  return miss;
+}
+function tlbMapsModel() {
+  var out = {};
+  ['a', 'b'].forEach(function (nm) {
+    var m = TLBMAPS[nm];
+    var pages = [];
+    for (var i = 0; i < m.pages; i++) pages.push(i);
+    var walk = [];
+    for (var r = 0; r < m.rounds; r++) walk = walk.concat(pages);
+    // the fill: every page new (a miss each); the walk: an empty TLB
+    out[nm] = { fill: lruMisses(pages, TLBMAPS.ENTRIES), walk: lruMisses(walk, TLBMAPS.ENTRIES) };
+    out[nm].total = out[nm].fill + out[nm].walk;
+  });
+  var s = [];
+  for (var j = 0; j < TLBMAPS.scratch; j++) s.push(j);
+  out.scratch = { total: lruMisses(s, TLBMAPS.ENTRIES) };
+  return out;
+}
+
+function interactTlb(file) {
+  return async function (page, diag) {
+    var d = V.parse(fs.readFileSync(file, 'utf8'));
+    var want = tlbMapsModel();
+    var ids = {};
+    d.labels.forEach(function (l) {
+      d.mappings.forEach(function (m) {
+        if (m.start === l.ranges[0][0] && m.end === l.ranges[0][1]) ids[l.name] = String(m.id);
+      });
+    });
+    d.mappings.forEach(function (m) {
+      if (m.kind === 'anon' && m.end - m.start === TLBMAPS.scratch * 4096 &&
+          m.unmapped_at !== null && m.unmapped_at !== undefined) ids.scratch = String(m.id);
+    });
+    var got = await page.evaluate('(' + function () {
+      function table(id) {
+        var w = document.querySelector('[data-table="' + id + '"]');
+        if (!w) return null;
+        var head = Array.prototype.map.call(w.querySelectorAll('thead th'),
+            function (th) { return th.textContent; });
+        var rows = Array.prototype.map.call(w.querySelectorAll('tbody tr'), function (tr) {
+          return Array.prototype.map.call(tr.children, function (td) { return td.textContent; });
+        });
+        return { head: head, rows: rows };
+      }
+      var out = { mappings: table('mappings'), labels: table('labels'),
+        labelphases: table('labelphases'), phases: table('phases') };
+      // the bar charts: each bar's figure, its segments' widths against
+      // the track's, and where the axis puts its ticks
+      out.bars = ['chart-tlb-mappings', 'chart-tlb-phases'].map(function (id) {
+        var el = document.getElementById(id);
+        if (!el) return null;
+        var rows = Array.prototype.map.call(el.querySelectorAll('.bar-row[data-id]'), function (r) {
+          return { id: r.getAttribute('data-id'),
+            label: r.querySelector('.bar-label').textContent,
+            bars: Array.prototype.map.call(r.querySelectorAll('.bar-line'), function (ln) {
+              var tr = ln.querySelector('.bar-track').getBoundingClientRect();
+              return { text: ln.querySelector('.bar-text').textContent, left: tr.left,
+                width: tr.width, segs: Array.prototype.map.call(ln.querySelectorAll('.bar-seg'),
+                    function (s) {
+                  var b = s.getBoundingClientRect();
+                  return { key: s.getAttribute('data-key'),
+                    value: Number(s.getAttribute('data-value')), left: b.left, width: b.width };
+                }) };
+            }) };
+        });
+        var axis = el.querySelector('.bar-axis').getBoundingClientRect();
+        var ticks = Array.prototype.map.call(el.querySelectorAll('.bar-tick'), function (t) {
+          var b = t.getBoundingClientRect();
+          return { text: t.textContent, center: b.left + b.width / 2 };
+        });
+        return { max: Number(el.getAttribute('data-max')), rows: rows, ticks: ticks,
+          axis: { left: axis.left, width: axis.width },
+          unit: el.querySelector('.bar-unit').textContent };
+      });
+      // sort the mappings by dTLB misses (a click on the header)
+      var th = Array.prototype.filter.call(
+          document.querySelectorAll('[data-table="mappings"] thead th'),
+          function (h) { return h.textContent === 'dTLB misses'; })[0];
+      if (th) th.click();
+      out.sorted = table('mappings');
+      return out;
+    }.toString() + ')()');
+    var num = function (s) { return Number(String(s).replace(/,/g, '')); };
+    var cell = function (t, row, name) { return row[t.head.indexOf(name)]; };
+    // 1. the mappings table
+    var mt = got.mappings;
+    var errs = [];
+    var shown = {};
+    ['a', 'b', 'scratch'].forEach(function (nm) {
+      var row = mt.rows.filter(function (r) { return cell(mt, r, 'id') === ids[nm]; })[0];
+      var w = want[nm].total;
+      shown[nm] = row ? [num(cell(mt, row, 'dTLB misses')), num(cell(mt, row, 'dTLB walks'))] :
+          null;
+      if (!row || shown[nm][0] !== w || shown[nm][1] !== w) {
+        errs.push('mapping ' + nm + ' (#' + ids[nm] + '): shown ' + JSON.stringify(shown[nm]) +
+            ', the model ' + w + ' misses and walks');
+      }
+    });
+    result(errs.length === 0 && !!ids.a && !!ids.b && !!ids.scratch,
+        'browser real run: TLB per mapping (tlbmaps): Mappings shows A ' + want.a.total +
+        ', B ' + want.b.total + ', scratch ' + want.scratch.total + ' dTLB misses and walks, ' +
+        'as the LRU model', errs.concat([JSON.stringify(ids)]));
+    // 2. sorted by dTLB misses: largest first, A on top
+    var st = got.sorted;
+    var col = st.rows.map(function (r) { return num(cell(st, r, 'dTLB misses')); });
+    var desc = col.every(function (v, i) { return i === 0 || col[i - 1] >= v; });
+    result(desc && cell(st, st.rows[0], 'id') === ids.a,
+        'browser real run: TLB per mapping (tlbmaps): a click on dTLB misses sorts the mappings, ' +
+        'A first', ['column after the click: ' + col.join(' ')]);
+    // 3. labels and labels by phase
+    var lt = got.labels;
+    var lp = got.labelphases;
+    var lerr = [];
+    ['a', 'b'].forEach(function (nm) {
+      var r = lt.rows.filter(function (x) { return cell(lt, x, 'label') === nm; })[0];
+      if (!r || num(cell(lt, r, 'dTLB misses')) !== want[nm].total) {
+        lerr.push('label ' + nm + ': ' + (r ? cell(lt, r, 'dTLB misses') : 'no row') + ', want ' +
+            want[nm].total);
+      }
+      ['fill', 'walk'].forEach(function (ph) {
+        var q = lp.rows.filter(function (x) {
+          return cell(lp, x, 'label') === nm && cell(lp, x, 'phase') === ph;
+        })[0];
+        if (!q || num(cell(lp, q, 'dTLB misses')) !== want[nm][ph] ||
+            num(cell(lp, q, 'dTLB walks')) !== want[nm][ph]) {
+          lerr.push(nm + ' in ' + ph + ': ' + (q ? q.join(' | ') : 'no row') + ', want ' +
+              want[nm][ph]);
+        }
+      });
+      if (lt.head.indexOf('iTLB misses') >= 0) lerr.push('labels have fetch columns');
+    });
+    result(lerr.length === 0, 'browser real run: TLB per mapping (tlbmaps): Labels and Labels by ' +
+        'phase show a fill ' + want.a.fill + ' / walk ' + want.a.walk + ', b fill ' + want.b.fill +
+        ' / walk ' + want.b.walk, lerr);
+    // 4. phases: what a and b took in each is part of it; the phases add
+    // up to the totals
+    var pt = got.phases;
+    var perr = [];
+    var sum = 0;
+    pt.rows.forEach(function (r) {
+      var v = num(cell(pt, r, 'dTLB misses'));
+      sum += v;
+      var ph = cell(pt, r, 'phase');
+      if ((ph === 'fill' || ph === 'walk') && v < want.a[ph] + want.b[ph]) {
+        perr.push(ph + ': ' + v + ' < ' + (want.a[ph] + want.b[ph]));
+      }
+    });
+    if (sum !== d.totals.tlb.dtlb_misses) perr.push('phases sum to ' + sum);
+    result(perr.length === 0 && pt.rows.length === d.phases.length,
+        'browser real run: TLB per mapping (tlbmaps): Phases show at least a + b in fill and ' +
+        'walk and add up to the total', perr);
+    // 5. the bar chart by mapping: the figures and the lengths
+    var bm = got.bars[0];
+    var berr = [];
+    if (!bm) berr.push('no chart-tlb-mappings');
+    else {
+      ['a', 'b', 'scratch'].forEach(function (nm) {
+        var row = bm.rows.filter(function (r) { return r.id === ids[nm]; })[0];
+        var w = want[nm].total;
+        if (!row) { berr.push('no bar for ' + nm); return; }
+        if (row.bars[0].text !== w + ' misses' || row.bars[1].text !== w + ' walks') {
+          berr.push(nm + ': ' + row.bars[0].text + ' / ' + row.bars[1].text + ', want ' + w);
+        }
+        row.bars.forEach(function (b) {
+          var total = b.segs.reduce(function (s, x) { return s + x.width; }, 0);
+          if (Math.abs(total - (b.width * w) / bm.max) > 1) {
+            berr.push(nm + ': bar ' + total.toFixed(1) + ' px of ' + b.width.toFixed(1) +
+                ', want ' + ((b.width * w) / bm.max).toFixed(1) + ' (' + w + ' of ' + bm.max + ')');
+          }
+          if (b.segs.length && Math.abs(b.segs[0].left - b.left) > 1) berr.push(nm + ': not at 0');
+        });
+      });
+      var first = bm.rows[0];
+      if (first.id !== ids.a) berr.push('the first bar is #' + first.id + ', not A');
+      var longest = Math.max.apply(null, bm.rows.map(function (r) {
+        return r.bars[0].segs.reduce(function (s, x) { return s + x.value; }, 0);
+      }));
+      if (bm.max < longest || bm.max >= 2.5 * longest) berr.push('axis max ' + bm.max);
+      bm.ticks.forEach(function (t) {
+        var at = bm.axis.left + (bm.axis.width * num(t.text)) / bm.max;
+        if (Math.abs(t.center - at) > 1.5) berr.push('tick ' + t.text + ' at ' + t.center);
+      });
+      if (!/TLB misses and page walks \(count\)/.test(bm.unit)) berr.push('unit ' + bm.unit);
+      var barsum = bm.rows.reduce(function (s, r) {
+        return s + r.bars[0].segs.reduce(function (t, x) { return t + x.value; }, 0);
+      }, 0);
+      if (barsum !== d.totals.tlb.dtlb_misses + d.totals.tlb.itlb_misses) {
+        berr.push('the bars add up to ' + barsum);
+      }
+    }
+    result(berr.length === 0, 'browser real run: TLB per mapping (tlbmaps): the bar chart by ' +
+        'mapping shows A, B and scratch as the model, A first, bars as long as their figures ' +
+        'on the axis, ticks where they say, bars adding up to the total', berr);
+    // 6. by phase: one bar per phase, in order
+    var bp = got.bars[1];
+    result(!!bp && bp.rows.length === d.phases.length && bp.rows.every(function (r, i) {
+      return r.label === (i + 1) + '. ' + d.phases[i].name &&
+          r.bars[0].text === (d.phases[i].tlb.dtlb_misses + d.phases[i].tlb.itlb_misses) +
+              ' misses';
+    }), 'browser real run: TLB per mapping (tlbmaps): the bar chart by phase has each phase in ' +
+        'order with its misses', bp ? bp.rows.map(function (r) {
+      return r.label + ': ' + r.bars[0].text;
+    }) : ['no chart-tlb-phases']);
+    diag.push('model: a ' + JSON.stringify(want.a) + ', b ' + JSON.stringify(want.b) +
+        ', scratch ' + want.scratch.total);
   };
 }
 
@@ -884,6 +1132,14 @@ async function main() {
     ex.interact = interactEvictions(f);
     cases.push({ name: 'real run: evictions by mapping (hotcold, lru and fifo)', file:
         makeReport([f], path.join(outDir, 'real-evictions-' + k + '.html')), expect: ex });
+  });
+  realTlb.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings', 'sec-labels',
+      'sec-labelphases', 'sec-phases'], text: ['TLB misses by mapping', 'TLB misses by phase',
+      'dTLB misses'] });
+    ex.interact = interactTlb(f);
+    cases.push({ name: 'real run: TLB per mapping (tlbmaps)', file:
+        makeReport([f], path.join(outDir, 'real-tlb-' + k + '.html')), expect: ex });
   });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(

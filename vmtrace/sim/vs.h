@@ -101,6 +101,10 @@ struct vs_read_opts {
    const char *csv_columns;          /* --csv-columns, or NULL */
    bool        keep_time;            /* the clock is kept (for export) */
    bool        check_next;           /* check libCacheSim's next-access field */
+   bool        count_only;           /* a vmtrace trace: only its references
+                                        and pages are counted, not kept (no
+                                        job reads the stream: its
+                                        simulations replay the file) */
 };
 /* Reads path ("-": standard input) into *s.  Returns 0, or -1 with a
    one-line message "PATH: offset N: what" in err. */

@@ -325,6 +325,14 @@ static void parse_args(struct cli *c, int argc, char **argv)
    if (!c->policy_arg)
       parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "all");
    c->ro.keep_time = c->export_path != NULL;
+   /* A vmtrace trace's simulations replay its file; its references are
+      kept only for what reads them (OPT's future, the curves, an export,
+      the step table, sampling): 4 to 21 bytes a reference otherwise. */
+   bool future = false;
+   for (unsigned i = 0; i < cfg->nr_policies; i++)
+      future |= (cfg->policies[i]->needs & VT_POL_FUTURE) != 0;
+   c->ro.count_only = !future && !cfg->mrc && !c->export_path && !cfg->explain &&
+                      !(cfg->sample > 0);
 }
 
 /* The sampled curve's error: LRU's exact miss ratio against the sampled
@@ -370,6 +378,27 @@ static enum vs_format export_format(const struct cli *c)
    if (n >= 4 && !strcmp(p + n - 4, ".lcs"))
       return VS_FMT_LCS;
    return VS_FMT_ORACLE;
+}
+
+/* This image's peak resident memory: VmHWM, its own address space's high
+   water mark.  getrusage's ru_maxrss also holds the image before execve (a
+   fork of a large parent, e.g. a Python test, counts that parent's pages). */
+static long peak_rss_kib(void)
+{
+   FILE *f = fopen("/proc/self/status", "r");
+   char line[256];
+   long kib = -1;
+   while (f && fgets(line, sizeof line, f))
+      if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+         break;
+   if (f)
+      fclose(f);
+   if (kib < 0) {
+      struct rusage ru;
+      getrusage(RUSAGE_SELF, &ru);
+      kib = ru.ru_maxrss;
+   }
+   return kib;
 }
 
 int main(int argc, char **argv)
@@ -464,13 +493,12 @@ int main(int argc, char **argv)
    if (fflush(stdout) || ferror(stdout))
       vs_die("standard output: write error");
    if (cfg->verbose) {
-      struct rusage ru;
-      getrusage(RUSAGE_SELF, &ru);
       uint64_t pages = 0;
       for (unsigned t = 0; t < nt; t++)
          pages += run.traces[t].pages;
+      long kib = peak_rss_kib();
       fprintf(stderr, "%s: peak memory %ld KiB (%.1f bytes a page of the traces)\n",
-              vs_prog, ru.ru_maxrss, pages ? ru.ru_maxrss * 1024.0 / (double)pages : 0.0);
+              vs_prog, kib, pages ? kib * 1024.0 / (double)pages : 0.0);
    }
    return 0;
 }

@@ -126,14 +126,14 @@ void vs_stream_done(struct vs_stream *s)
 {
    free(s->tab);
    s->tab = NULL;
-   if (s->n) {
+   if (s->n && s->id) {
       s->id = vs_realloc(s->id, s->n * sizeof *s->id);
       if (s->time)
          s->time = vs_realloc(s->time, s->n * sizeof *s->time);
       if (s->fl)
          s->fl = vs_realloc(s->fl, s->n);
    }
-   s->cap = s->n;
+   s->cap = s->id ? s->n : 0;
    if (s->npages) {
       s->obj = vs_realloc(s->obj, (size_t)s->npages * sizeof *s->obj);
       s->pcap = s->npages;

@@ -41,6 +41,7 @@ struct keys_ctx {
    uint64_t cap;
    bool full;
    struct parents *parents;
+   bool count_only;                  /* s->n and the pages only */
 };
 
 /* Every reference the replay gives the simulations, in order; a prefault
@@ -51,6 +52,10 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    if ((flags & VT_SIMA_PREFAULT) || k->full)
       return;
    uint32_t id = vs_stream_page(k->s, key, NULL);
+   if (k->count_only) {
+      k->s->n++;
+      return;
+   }
    if (!vs_stream_push(k->s, id, (flags & VT_SIMA_WRITE) ? VS_W : 0,
                        (uint32_t)(k->s->n + 1))) {
       k->full = true;
@@ -183,7 +188,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    if (!tf)
       return -1;
    vs_stream_init(s, path, "vmtrace", o->keep_time);
-   struct keys_ctx k = { s, NULL, 0, false, NULL };
+   struct keys_ctx k = { s, NULL, 0, false, NULL, o->count_only };
    struct parents pa;
    parents_init(&pa, path);
    k.parents = &pa;
@@ -204,8 +209,11 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
       return -1;
    }
    vs_stream_done(s);
-   /* Per page, the times of its references, and its id by page number. */
    struct vs_vmt *v = vs_alloc(sizeof *v);
+   s->vmt = v;
+   if (o->count_only)
+      return 0;
+   /* Per page, the times of its references, and its id by page number. */
    v->t = k.t;
    v->first = vs_alloc(((size_t)s->npages + 1) * sizeof *v->first);
    v->times = vs_alloc((s->n ? s->n : 1) * sizeof *v->times);
@@ -217,6 +225,8 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    for (uint64_t i = 0; i < s->n; i++)
       v->times[v->first[s->id[i]] + fill[s->id[i]]++] = v->t[i];
    free(fill);
+   free(v->t);                        /* in times[] now, by page */
+   v->t = NULL;
    uint64_t cap = 1024;
    while (cap < 2 * (uint64_t)s->npages)
       cap *= 2;
@@ -260,7 +270,8 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
    struct tfile *tf = vs_trace_open(s->name, err, errlen);
    if (!tf)
       return -1;
-   vt_sim_set_future(sim, vmt_next_use, (void *)s);
+   if (s->vmt->times)
+      vt_sim_set_future(sim, vmt_next_use, (void *)s);
    struct parents pa;
    parents_init(&pa, s->name);
    struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };

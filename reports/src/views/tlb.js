@@ -1,10 +1,14 @@
 'use strict';
 // The TLB (--tlb=yes): misses and walks per side, the instructions with the
-// most misses (by source line), and the misses per sample over time.
+// most misses (by source line), the misses per sample over time, and the
+// misses and walks by mapping and by phase (bar charts, tlbfig.js).
 
 var F = require('../format');
 var charts = require('../charts');
 var plain = require('../plain');
+var M = require('../model');
+var TF = require('../tlbfig');
+var bars = require('../bars');
 
 function num(key, title) {
   return { key: key, title: title, num: true, fmt: function (v) { return F.int(v); } };
@@ -75,13 +79,23 @@ function html(p, d) {
       p.plots.push(charts.makeTimeChart(el, s, p.ps, p.uPlot, linker, width));
     });
   }
+  [TF.byMapping(d, 10, M.mappingName), TF.byPhase(d)].forEach(function (b) {
+    if (!b || !b.rows.length) return;
+    sec.appendChild(p.h('h3', null, b.title));
+    sec.appendChild(p.h('p', { class: 'note' }, b.note));
+    sec.appendChild(bars.render(p.doc, b));
+  });
   var lt = lineTable(d);
   sec.appendChild(p.h('h3', null, lt.title));
   sec.appendChild(p.table(lt));
 }
 
 function text(d) {
-  var out = [plain.tableSection(sideTable(d)), plain.tableSection(lineTable(d), { limit: 10 })];
+  var out = [plain.tableSection(sideTable(d))];
+  [TF.byMapping(d, 10, M.mappingName), TF.byPhase(d)].forEach(function (b) {
+    if (b && b.rows.length) out.push(plain.tableSection(TF.barTable(b)));
+  });
+  out.push(plain.tableSection(lineTable(d), { limit: 10 }));
   var tl = d.timeline;
   if (tl && tl.tlb) {
     var sum = function (a) { return a.reduce(function (x, y) { return x + y; }, 0); };
