@@ -37,8 +37,8 @@ static unsigned count_huge(struct vt_mm *mm, vt_addr start, unsigned n)
    return c;
 }
 
-/* Which mappings the kernel aligns (measured on Linux 6.18 in
-   tests/scenarios/place.py): private anonymous ones of a multiple of
+/* Which mappings the kernel aligns (measured on Linux 6.18 by
+   tests/native/run, test_kernel_placement): private anonymous ones of a multiple of
    2 MiB without a hint; regular files holding a whole 2 MiB-aligned
    stretch of the file, congruent to the offset; not shared memory, not
    MAP_FIXED (which keeps what it lands on), not a hint kept to. */
@@ -70,6 +70,17 @@ static void t_place_which(void)
    EXPECT_EQ(MB2 - 24 * PG, koff_at(mm, a + 28 * MB2 + 200 * PG));
    place(mm, a + 32 * MB2, 1024, RW, NULL, 0, true, false);
    EXPECT_EQ(0, koff_at(mm, a + 32 * MB2));
+   /* ... nor MAP_FIXED at a 2 MiB boundary inside a reservation: the
+      caller rounded up the address it got, which natively the kernel had
+      aligned already (tests/native/client.c's thp-file) */
+   place(mm, a + 40 * MB2, 1536, 0, NULL, 0, false, false);
+   place(mm, BASE + 41 * MB2, 1024, R_, f, 0, true, false);
+   EXPECT_EQ(0, koff_at(mm, BASE + 41 * MB2));
+   /* ... and MADV_HUGEPAGE from a 2 MiB boundary it rounded up to */
+   place(mm, a + 44 * MB2, 1536, RW, NULL, 0, false, false);
+   vt_madvise_hugepage(mm, BASE + 45 * MB2, 1024 * PG, true);
+   EXPECT_EQ(0, koff_at(mm, BASE + 45 * MB2));
+   EXPECT_EQ(MB2 - 24 * PG, koff_at(mm, a + 44 * MB2));
    /* 4 MiB asked for to align 2 MiB of it by hand: the head unmapped up
       to the client's 2 MiB boundary leaves memory aligned as the client
       sees it, as natively (where the kernel's placement left no head) */

@@ -360,8 +360,8 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
 }
 
 /* Where the kernel would have put the mapping, as vm_koff (see struct
-   vt_vma): __get_unmapped_area on Linux 6.18, measured on ext4 and tmpfs
-   in tests/scenarios/place.py.  A private anonymous mapping whose length
+   vt_vma): __get_unmapped_area on Linux 6.18, measured on ext4, tmpfs and
+   memfd by tests/native/run (test_kernel_placement).  A private anonymous mapping whose length
    is a multiple of 2 MiB, asked for without a hint, is 2 MiB-aligned
    (thp_get_unmapped_area_vmflags); a file whose get_unmapped_area is
    thp_get_unmapped_area (ext4, xfs, btrfs; regular files here) sits at an
@@ -371,11 +371,15 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    aligns only when its huge pages are enabled (not modelled: 0).  Memory
    placed MAP_FIXED lies where the caller put it, over what was there: the
    loader's segments over the span it reserved keep that reservation's
-   offset. */
+   offset; but at a 2 MiB-aligned address the caller aligned it itself
+   (it over-allocated and rounded up the address it got, which natively
+   the kernel's placement had made aligned already): offset 0. */
 static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    const vt_addr hmask = VT_HPAGE_SIZE - 1;
    if (r->fixed) {
+      if (!(r->start & hmask))
+         return 0;
       uint32_t i = vt_vma_lower(mm, r->start);
       return i < mm->nr_vmas && mm->vmas[i].vm_start < r->start + r->len
              ? mm->vmas[i].vm_koff : 0;
@@ -684,10 +688,25 @@ static void hugepage_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
       v->vm_flags = (v->vm_flags & ~VT_VM_HUGEPAGE) | VT_VM_NOHUGEPAGE;
 }
 
+/* MADV_HUGEPAGE from a 2 MiB boundary inside a VMA that the kernel would
+   have aligned otherwise: the caller rounded up the address it got to
+   align the memory itself (natively that address was aligned already and
+   the rounding changed nothing), so from there on the memory keeps the
+   caller's alignment (vm_koff 0) where nothing is mapped yet. */
 static void madvise_hugepage_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge)
 {
    vt_addr end = start + len;
+   uint32_t i = vt_vma_lower(mm, start);
+   bool self_aligned = huge && !(start & ~VT_HPAGE_MASK) && i < mm->nr_vmas &&
+                       mm->vmas[i].vm_start < start && mm->vmas[i].vm_koff;
    fixup_range(mm, start, end, hugepage_fixup, &huge);
+   for (i = vt_vma_lower(mm, start);
+        self_aligned && i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      bool mapped = false;
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, any_pte, &mapped);
+      if (!mapped)
+         mm->vmas[i].vm_koff = 0;
+   }
    merge_range(mm, start, end);
 }
 
