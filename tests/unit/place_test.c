@@ -76,6 +76,12 @@ static void t_place_which(void)
    place(mm, a + 40 * MB2, 1536, 0, NULL, 0, false, false);
    place(mm, BASE + 41 * MB2, 1024, R_, f, 0, true, false);
    EXPECT_EQ(0, koff_at(mm, BASE + 41 * MB2));
+   /* ... or rounded up to 64 KiB from the reservation's start (96 KiB
+      past 2 MiB, rounded to 128 KiB): where the kernel had put that
+      start (tests/memsim/scan.c's file) */
+   place(mm, a + 48 * MB2, 512, 0, NULL, 0, false, false);
+   place(mm, BASE + 48 * MB2 + 32 * PG, 256, R_, f, 0, true, false);
+   EXPECT_EQ(MB2 - 32 * PG, koff_at(mm, BASE + 48 * MB2 + 32 * PG));
    /* ... and MADV_HUGEPAGE from a 2 MiB boundary it rounded up to */
    place(mm, a + 44 * MB2, 1536, RW, NULL, 0, false, false);
    vt_madvise_hugepage(mm, BASE + 45 * MB2, 1024 * PG, true);

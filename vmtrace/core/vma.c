@@ -370,19 +370,29 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    the kernel did not meet a hint; shared memory (shmem_get_unmapped_area)
    aligns only when its huge pages are enabled (not modelled: 0).  Memory
    placed MAP_FIXED lies where the caller put it, over what was there: the
-   loader's segments over the span it reserved keep that reservation's
-   offset; but at a 2 MiB-aligned address the caller aligned it itself
-   (it over-allocated and rounded up the address it got, which natively
-   the kernel's placement had made aligned already): offset 0. */
+   loader's segments over the span it reserved (a file) keep that
+   reservation's offset.  Over anonymous memory (a reservation) at an
+   address the caller rounded up to a power of two of 64 KiB or more from
+   the reservation's start, the caller aligned it itself: natively the
+   kernel's placement had made that start aligned already and the
+   rounding moved nothing, so the new mapping is where the reservation's
+   start would have been (at a 2 MiB boundary: offset 0). */
 static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    const vt_addr hmask = VT_HPAGE_SIZE - 1;
    if (r->fixed) {
+      uint32_t i = vt_vma_lower(mm, r->start);
+      if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= r->start + r->len)
+         return 0;
+      const struct vt_vma *w = &mm->vmas[i];
+      if (w->vm_file || w->vm_start >= r->start)
+         return w->vm_koff;
+      vt_addr d = r->start - w->vm_start, align = r->start & -r->start;
       if (!(r->start & hmask))
          return 0;
-      uint32_t i = vt_vma_lower(mm, r->start);
-      return i < mm->nr_vmas && mm->vmas[i].vm_start < r->start + r->len
-             ? mm->vmas[i].vm_koff : 0;
+      if (align >= ((vt_addr)1 << 16) && d < align)
+         return (uint32_t)((w->vm_koff - d) & hmask);
+      return w->vm_koff;
    }
    if (r->hint)
       return 0;
