@@ -97,6 +97,7 @@ function checkMix(files) {
   var nats = files.filter(function (f) { return V.isNative(f.data); });
   var sims = files.filter(function (f) { return V.isOut(f.data); });
   var results = files.filter(function (f) { return V.isSimResult(f.data); });
+  // (vmtrace-sim --tree results stand alone: their view is their own)
   if (results.length && !sims.length) {
     return results[0].name + ' is a vmtrace-sim result: its curves are drawn over the ' +
         'simulations of a vmtrace output file, and none was given';

@@ -9,6 +9,7 @@ var C = require('./compare');
 var plain = require('./plain');
 var views = require('./views');
 var timeline = require('./views/timeline');
+var treerun = require('./treerun');
 
 var heading = plain.heading;
 var indent = plain.indent;
@@ -147,7 +148,19 @@ function render(files) {
   if (sims.length) simSections(sims, out);
   if (nat) out.push('vmtrace-native report: ' + F.printable(nat.name) + '\n\n' +
       nativeSections(nat.data));
+  files.filter(function (f) { return V.isTreeResult(f.data); }).forEach(function (f) {
+    out.push(treeRunText(f));
+  });
   return out.join('\n\n') + '\n';
+}
+
+// A vmtrace-sim --tree result: each simulation's processes, then the curves.
+function treeRunText(f) {
+  var parts = ['vmtrace-sim --tree: ' + F.printable(f.name)];
+  treerun.treeRunTables(f.data).forEach(function (t) { parts.push(plain.tableSection(t)); });
+  var c = treerun.treeCurveTable(f.data);
+  if (c) parts.push(plain.tableSection(c));
+  return parts.join('\n\n');
 }
 
 module.exports = {

@@ -13,6 +13,7 @@
 var SUPPORTED_VERSION = 1;
 var NATIVE_FORMAT = 'vmtrace-native';
 var SIM_FORMAT = 'vmtrace-sim';
+var TREE_FORMAT = 'vmtrace-sim-tree';
 
 var FAULT_KEYS = ['total', 'minor', 'major', 'invalid'];
 
@@ -312,9 +313,11 @@ function validate(d) {
     fail('not a vmtrace output file (the JSON is ' + typeName(d) + ', not an object)');
   }
   if (!('format' in d)) fail('not a vmtrace output file (no "format" key)');
-  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT) {
+  if (d.format !== 'vmtrace-out' && d.format !== NATIVE_FORMAT && d.format !== SIM_FORMAT &&
+      d.format !== TREE_FORMAT) {
     fail('not a vmtrace output file (format is ' + JSON.stringify(d.format).slice(0, 80) +
-      ', not "vmtrace-out", "' + NATIVE_FORMAT + '" or "' + SIM_FORMAT + '")');
+      ', not "vmtrace-out", "' + NATIVE_FORMAT + '", "' + SIM_FORMAT + '" or "' +
+      TREE_FORMAT + '")');
   }
   if (!('version' in d)) fail('missing key version');
   if (d.version !== SUPPORTED_VERSION) {
@@ -324,6 +327,7 @@ function validate(d) {
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
   if (d.format === SIM_FORMAT) return validateSimResult(d);
+  if (d.format === TREE_FORMAT) return validateTreeResult(d);
   need(d, 'tool', 'object');
   validateRun(d);
   need(d, 'options', 'object');
@@ -440,6 +444,37 @@ function isSimResult(d) {
   return !!d && d.format === SIM_FORMAT;
 }
 
+function isTreeResult(d) {
+  return !!d && d.format === TREE_FORMAT;
+}
+
+// vmtrace-sim --tree's: the figures its view shows (treerun.js).
+function validateTreeResult(d) {
+  var sims = need(d, 'simulations', 'array');
+  sims.forEach(function (s, i) {
+    var where = 'simulations[' + i + ']';
+    needAll(s, where, { policy: 'string', pages: 'int', references: 'int', evictions: 'int',
+      swap_outs: 'int', peak_resident: 'int', processes: 'array', oom_kills: 'array' });
+    s.processes.forEach(function (q, k) {
+      needAll(q, where + '.processes[' + k + ']', { pid: 'int', oom_score_adj: 'number',
+        references: 'int', minor: 'int', major: 'int', end: 'string' });
+    });
+    s.oom_kills.forEach(function (x, k) {
+      needAll(x, where + '.oom_kills[' + k + ']', { pid: 'int', by_pid: 'int', seconds: 'number',
+        tree_reference: 'int', badness: 'number', rss: 'int', swap: 'int', page_tables: 'int',
+        oom_score_adj: 'number' });
+    });
+  });
+  if (d.curves !== undefined) {
+    need(d, 'curves', 'array').forEach(function (c, i) {
+      var where = 'curves[' + i + ']';
+      needAll(c, where, { policy: 'string', references: 'int', sizes: 'array', misses: 'array' });
+      checkSeries(c.misses, c.sizes.length, where + '.misses', where + '.sizes');
+    });
+  }
+  return d;
+}
+
 // A vmtrace-out file (neither vmtrace-native's nor vmtrace-sim's).
 function isOut(d) {
   return !!d && d.format === 'vmtrace-out';
@@ -548,6 +583,8 @@ module.exports = {
   validate: validate,
   isNative: isNative,
   isSimResult: isSimResult,
+  isTreeResult: isTreeResult,
+  TREE_FORMAT: TREE_FORMAT,
   isOut: isOut,
   NATIVE_FORMAT: NATIVE_FORMAT,
   SIM_FORMAT: SIM_FORMAT,

@@ -5,6 +5,7 @@
 var dom = require('./dom');
 var F = require('./format');
 var T = require('./table');
+var treerun = require('./treerun');
 var tree = require('./tree');
 var charts = require('./charts');
 var V = require('./validate');
@@ -36,6 +37,8 @@ function Viewer(doc, win, app, payload) {
   // of each process draws if they are that process's (model.curvesFor).
   this.simResults = payload.files.filter(function (f) { return V.isSimResult(f.data); });
   this.natives = payload.files.filter(function (f) { return V.isNative(f.data); });
+  // vmtrace-sim --tree results: a part of their own (renderTreeRun).
+  this.treeRuns = payload.files.filter(function (f) { return V.isTreeResult(f.data); });
   this.plots = [];
   this.treePlots = [];
   this.fixedPlots = [];
@@ -57,6 +60,10 @@ Viewer.prototype.render = function () {
       files.length + ' output files' : '';
   if (nat) what = files.length ? what + ' · simulated vs measured (' + nat.name + ')' :
       F.command(nat.data.command) + ' · measured by vmtrace-native';
+  if (!what && this.treeRuns.length) {
+    what = this.treeRuns.map(function (f) { return f.name; }).join(', ') +
+        ' · a process tree in one memory (vmtrace-sim --tree)';
+  }
   this.app.appendChild(h('header', { class: 'top' }, [
     h('h1', null, 'vmtrace report'),
     h('p', { class: 'sub' },
@@ -77,6 +84,7 @@ Viewer.prototype.render = function () {
         h('h2', { class: 'part' }, 'The measured run (vmtrace-native)'));
     this.renderNative(nat);
   }
+  this.treeRuns.forEach(function (f, i) { self.renderTreeRun(f, i); });
   if (this.win && this.win.addEventListener) {
     this.win.addEventListener('resize', function () { self.resize(); });
   }
@@ -178,6 +186,25 @@ Viewer.prototype.renderTreeMemory = function (sec, t) {
     sec.appendChild(
         h('p', { class: 'note' }, 'The first ' + charts.MAX_TREE_CHARTS +
             ' runs have a tree memory chart; vmtrace-report --text gives the figures of all.'));
+  }
+};
+
+// A vmtrace-sim --tree result: per simulation, its processes (faults, peak
+// RSS, the OOM killer's victims: when, with what badness), then the exact
+// curves of the merged stream.
+Viewer.prototype.renderTreeRun = function (f, i) {
+  var h = this.h.bind(this);
+  var self = this;
+  this.app.appendChild(h('h2', { class: 'part' }, 'One memory for a process tree ' +
+      '(vmtrace-sim --tree): ' + f.name));
+  treerun.treeRunTables(f.data).forEach(function (t) {
+    var sec = self.section(t.id + (i ? '-' + i : ''), t.title, t.note);
+    sec.appendChild(T.render(self.doc, t));
+  });
+  var c = treerun.treeCurveTable(f.data);
+  if (c) {
+    var sec = self.section(c.id + (i ? '-' + i : ''), c.title, c.note);
+    sec.appendChild(T.render(self.doc, c));
   }
 };
 

@@ -1210,6 +1210,35 @@ async function main() {
       }
     }
   });
+  // A vmtrace-sim --tree result alone (fixtures.makeTreeRun): the victim's
+  // row as the page shows it, its figures chosen in the fixture.
+  cases.push({
+    name: 'vmtrace-sim --tree result', file:
+        makeReport([fx.treerun], path.join(outDir, 'treerun.html')),
+    expect: {
+      charts: [],
+      sections: ['sec-treerun-0', 'sec-treecurves'],
+      absent: ['sec-summary', 'sec-processes', 'sec-simulations'],
+      text: ['One memory for a process tree (vmtrace-sim --tree)', 'killed at',
+          'badness 4,038 = rss 2,026 + swap 0 + page tables 12 + 2,000 (oom_score_adj 500)'],
+      interact: async function (page, diag) {
+        var rows = await page.evaluate('(' + function () {
+          return Array.prototype.map.call(
+              document.querySelectorAll('[data-table="treerun-0"] tbody tr'), function (tr) {
+                return Array.prototype.map.call(tr.children, function (td) {
+                  return td.textContent.trim();
+                });
+              });
+        } + ')()');
+        var child = (rows || []).filter(function (r) { return r[0] === '101'; })[0] || [];
+        var want = ['101', '100', '500', '3,345', '1,119', '1,100', '19', '2,026 (7.91 MiB)',
+          'oom-killed', '+1.250000 s', '11,000', '4,038'];
+        result(JSON.stringify(child) === JSON.stringify(want), 'browser vmtrace-sim --tree ' +
+            'result: the victim\'s row: faults 1,119, peak RSS 2,026, killed at +1.25 s, ' +
+            'badness 4,038', [JSON.stringify(rows)].concat(diag));
+      }
+    }
+  });
   // vmtrace-native: alone, against the synthetic file, and against the
   // first run of the synthetic tree (several processes: wall-clock progress).
   var nativeSections =

@@ -513,6 +513,8 @@ function writeAll(dir) {
       path.join(dir, 'native.json') };
   fs.writeFileSync(out.synthetic, JSON.stringify(makeFile({})));
   fs.writeFileSync(out.native, JSON.stringify(makeNative({})));
+  out.treerun = path.join(dir, 'treerun.json');
+  fs.writeFileSync(out.treerun, JSON.stringify(makeTreeRun()));
   out.simresult = path.join(dir, 'simresult.json');
   fs.writeFileSync(out.simresult, JSON.stringify(makeSimResult()));
   // the curves of another process (pid 4343): not the synthetic file's
@@ -526,7 +528,44 @@ function writeAll(dir) {
   return out;
 }
 
+// A vmtrace-sim --tree result (docs/output-format.md): a parent (100) and
+// its child (101, oom_score_adj 500) in 4,000 pages without swap; the child
+// killed at +1.25 s, the tree's reference 11,000, its badness 2,026 + 0 + 12
+// + 500 x (4,000 / 1000) = 4,038; the exact LRU and OPT curves of the
+// merged stream (10,000 references to 5,000 frames).
+function makeTreeRun() {
+  var faults = function (minor, major) { return { anon: minor, swap_in: major }; };
+  return {
+    format: 'vmtrace-sim-tree', version: 1, tool: { name: 'vmtrace-sim', version: '0.1.0' },
+    run: { traces: ['t.100', 't.101'], policies: ['lru'], pages: [4000],
+      curve_sizes: [1, 100, 5000], swap: 0, mrc: true, sample: 1, jobs: 3 },
+    shard: { k: 1, n: 1 }, stream: { references: 10000, frames: 5000 },
+    curves: [
+      { job: 0, policy: 'lru', method: 'exact', references: 10000, cold: 5000,
+        sizes: [1, 50, 4000], misses: [10000, 8000, 5000] },
+      { job: 1, policy: 'opt', method: 'exact', references: 10000, cold: 5000,
+        sizes: [1, 20, 3000], misses: [10000, 7000, 5000] }
+    ],
+    simulations: [{
+      job: 2, curve_point: false, policy: 'lru', pages: 4000, swap: 0, references: 12345,
+      evictions: 0, swap_outs: 0, peak_resident: 4000, out_of_memory_unkillable: false,
+      processes: [
+        { trace: 't.100', pid: 100, ppid: null, exec_image: false, task_order: 1,
+          oom_score_adj: 0, references: 9000, end: 'exit', faults: faults(3000, 0),
+          minor: 3000, major: 0, rss_peak: 3010 },
+        { trace: 't.101', pid: 101, ppid: 100, exec_image: false, task_order: 2,
+          oom_score_adj: 500, references: 3345, end: 'oom-killed', faults: faults(1100, 19),
+          minor: 1100, major: 19, rss_peak: 2026 }
+      ],
+      oom_kills: [{ pid: 101, by_pid: 100, clock_us: 1001250000, seconds: 1.25,
+        tree_reference: 11000, its_references: 3345, badness: 4038, rss: 2026, swap: 0,
+        page_tables: 12, oom_score_adj: 500, before: [] }]
+    }]
+  };
+}
+
 module.exports = {
+  makeTreeRun: makeTreeRun,
   problem: problem,
   makeFile: makeFile, makeNative: makeNative, makeSimResult: makeSimResult, treeFiles: treeFiles,
   writeAll: writeAll,

@@ -405,12 +405,32 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
    }
    if (is_pcache(v, pte))
       return;
-   vt_mm_sims_flush(mm);
    vt_u64 key = addr >> VT_PAGE_SHIFT;
+   if (!mm->nr_sims) {               /* a replay giving keys (its curves) */
+      if (mm->replay)
+         vt_replay_dropped(mm->replay, key);
+      return;
+   }
+   vt_mm_sims_flush(mm);
    if (mm->sims_shared)
       vt_hash_del(&mm->sims_shared->page, key);
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       vt_sim_drop(mm->sims[i], key);
+}
+
+/* mremap moves the page at addr to `to`: a pool that follows moves keeps
+   it the same page; the simulations (keyed by address) see it leave its
+   old key and mapped, without a reference, at the new one. */
+void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
+                     vt_pte pte)
+{
+   if (mm->pool && mm->pool->move) {
+      mm->pool->move(mm->pool->ctx, mm, key_of(mm, v, addr, pte), key_of(mm, v, to, pte));
+      return;
+   }
+   vt_mm_sims_drop(mm, v, addr, pte);
+   if (vt_mm_sims_on(mm))            /* not a replay giving keys only */
+      vt_mm_sims_ref(mm, v, to, pte, VT_ACC_READ, -1, true, NULL);
 }
 
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,

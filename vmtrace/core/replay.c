@@ -252,6 +252,12 @@ static void ticks(struct vt_replay *rp)
          vt_sim_advance(rp->sims[i], rp->insns);
 }
 
+void vt_replay_dropped(struct vt_replay *rp, vt_u64 key)
+{
+   if (rp->env && rp->env->keys && rp->env->drop && !rp->in_parent)
+      rp->env->drop(rp->env->ctx, key);
+}
+
 static void reference(struct vt_replay *rp, const struct vt_titem *it)
 {
    vt_u64 order;

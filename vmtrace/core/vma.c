@@ -211,7 +211,7 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
       vt_rss_add(z->mm, z->m, -1);
    if (pte & VT_PTE_COW)
       vt_frame_put(z->mm, VT_PTE_FRAME(pte));
-   if (vt_mm_sims_on(z->mm) && (pte & VT_PTE_PRESENT))
+   if ((vt_mm_sims_on(z->mm) || z->mm->replay) && (pte & VT_PTE_PRESENT))
       vt_mm_sims_drop(z->mm, z->v, addr, pte);
    if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE) &&
        z->v->vm_file)
@@ -577,12 +577,10 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    struct move_ctx *c = vctx;
    /* The simulations key pages by address: the page leaves its old key
       and is mapped (without a reference) at the new one. */
-   if (vt_mm_sims_on(c->mm) && (*ptep & VT_PTE_PRESENT)) {
+   if ((vt_mm_sims_on(c->mm) || c->mm->replay) && (*ptep & VT_PTE_PRESENT)) {
       const struct vt_vma *v = vt_find_vma(c->mm, addr);
-      if (v && !((*ptep & VT_PTE_FILE) && v->vm_file)) {   /* page cache: same key */
-         vt_mm_sims_drop(c->mm, v, addr, *ptep);
-         vt_mm_sims_ref(c->mm, v, addr + c->delta, *ptep, VT_ACC_READ, -1, true, NULL);
-      }
+      if (v && !((*ptep & VT_PTE_FILE) && v->vm_file))     /* page cache: same key */
+         vt_mm_sims_move(c->mm, v, addr, addr + c->delta, *ptep);
    }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
    *dst = *ptep;

@@ -143,7 +143,12 @@ bool vt_mm_sims_key(struct vt_mm *mm, vt_addr addr, enum vt_access acc, vt_u64 *
                     unsigned *flags);
 struct vt_replay;
 bool vt_replay_answer(struct vt_replay *rp, unsigned kind);
+/* A private page left the address space of a replay that gives its host
+   the references' keys (vt_replay_env.drop). */
+void vt_replay_dropped(struct vt_replay *rp, vt_u64 key);
 void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
+void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
+                     vt_pte pte);
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                   vt_pte pte, bool locked);
 /* Deliver the references held for the simulations that need every one

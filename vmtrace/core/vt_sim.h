@@ -328,6 +328,10 @@ struct vt_mm_pool {
    void (*drop)(void *ctx, struct vt_mm *mm, vt_u64 key);
    void (*lock)(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked);
    void *ctx;
+   /* mremap moved a private page from key `from` to key `to`: the same
+      page (and frame) under its new key.  NULL: the page leaves `from`
+      (drop) and is mapped without a reference at `to` (ref, prefault). */
+   void (*move)(void *ctx, struct vt_mm *mm, vt_u64 from, vt_u64 to);
 };
 /* From now on (NULL: no more); the filter forgets what it cached. */
 void vt_mm_set_pool(struct vt_mm *mm, const struct vt_mm_pool *pool);

@@ -219,6 +219,10 @@ struct vt_sim;
 struct vt_replay_env {
    struct vt_trace_reader *(*parent_trace)(void *ctx, vt_u64 pid, vt_u64 id);
    void (*keys)(void *ctx, vt_u64 key, unsigned flags, vt_u64 time);
+   /* With keys: a private page left the address space (unmapped, zapped
+      by MADV_DONTNEED, moved by mremap): its key names another page if it
+      is referenced again.  May be NULL. */
+   void (*drop)(void *ctx, vt_u64 key);
    /* At the end, the address space as the replay left it (its figures). */
    void (*done)(void *ctx, const struct vt_mm *mm);
    /* Each event of this trace's own (not a parent's up to the fork), once

@@ -51,6 +51,15 @@ struct vs_stream {
    uint32_t   *next;                 /* [n] index of the next reference to
                                         the same page, VS_NEVER; vs_next_uses */
    struct vs_vmt *vmt;               /* a vmtrace trace: what its replay needs */
+   /* A vmtrace trace's private pages leave the address space (munmap,
+      MADV_DONTNEED, mremap, exit): page drop_id[k] left before reference
+      drop_at[k]; its next reference is a page of its own, a cold miss
+      (recold counts those), as in the simulations. */
+   uint64_t    ndrops, dcap, recold;
+   uint64_t   *drop_at;
+   uint32_t   *drop_id;
+   uint8_t    *gone;                 /* [pcap] while built: dropped, not since
+                                        referenced */
    char        proc_id[17];          /* a vmtrace trace: its header's "id" (16 hex
                                         digits) and "pid"; "" if none */
    uint64_t    proc_pid;
@@ -64,6 +73,13 @@ struct vs_stream {
 void     vs_stream_init(struct vs_stream *s, const char *name, const char *format,
                         bool keep_time);
 void     vs_stream_free(struct vs_stream *s);
+/* Page id of obj was dropped before the next reference (vs_stream.drop_at). */
+void     vs_stream_drop(struct vs_stream *s, uint64_t obj);
+/* Cold misses: the first reference of each page, and of each after a drop. */
+static inline uint64_t vs_stream_cold(const struct vs_stream *s)
+{
+   return (uint64_t)s->npages + s->recold;
+}
 /* The dense id of page obj, a new one if it was never seen. */
 uint32_t vs_stream_page(struct vs_stream *s, uint64_t obj, bool *added);
 /* The ids of n pages at once (at most VS_BATCH): the same as n calls of

@@ -306,18 +306,15 @@ static void parse_args(struct cli *c, int argc, char **argv)
    if (cfg->explain && !cfg->nr_sizes)
       vs_die("--explain needs --frames (or --pages)");
    if (c->tree) {
-      if (c->refs || cfg->mrc || c->export_path || cfg->explain || cfg->sample > 0 ||
-          cfg->shard_n > 1)
+      if (c->refs || c->export_path || cfg->explain)
          vs_die("--tree replays the traces of a process tree into one memory: not with "
-                "--refs, --mrc, --export, --explain, --sample or --shard");
-      if (!cfg->nr_sizes)
-         vs_die("--tree needs the memory's size (--pages or --ram)");
+                "--refs, --export or --explain");
+      if (cfg->sample > 0 && cfg->sample < 1 && !cfg->mrc)
+         vs_die("--tree: --sample samples the exact curves of the merged stream: give --mrc");
+      if (!cfg->nr_sizes && !cfg->mrc)
+         vs_die("--tree needs the memory's size (--pages or --ram) or --mrc");
       if (!c->policy_arg)
-         parse_policies(c, "lru");
-      for (unsigned i = 0; i < cfg->nr_policies; i++)
-         if (cfg->policies[i]->needs & VT_POL_FUTURE)
-            vs_die("--tree: %s needs each page's next use, which an interleaved replay "
-                   "does not know ahead; choose another policy", cfg->policies[i]->name);
+         parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "lru");
       return;
    }
    if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)

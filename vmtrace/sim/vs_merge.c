@@ -22,6 +22,7 @@ struct jv {
    struct jv *items;                 /* J_ARR, J_OBJ */
    char **keys;                      /* J_OBJ */
    size_t n;
+   const char *beg, *end;            /* its text in the file */
 };
 
 struct jp {
@@ -96,7 +97,19 @@ static bool jstring(struct jp *j, char **out)
    return true;
 }
 
+static bool jvalue_(struct jp *j, struct jv *v, int depth);
+
 static bool jvalue(struct jp *j, struct jv *v, int depth)
+{
+   jws(j);
+   const char *beg = j->p;
+   bool r = jvalue_(j, v, depth);
+   v->beg = beg;
+   v->end = j->p;
+   return r;
+}
+
+static bool jvalue_(struct jp *j, struct jv *v, int depth)
 {
    memset(v, 0, sizeof *v);
    if (depth > 32)
@@ -204,6 +217,7 @@ struct mfile {
    const char *path;
    char *text;
    struct jv root;
+   bool tree;                        /* vmtrace-sim --tree's */
 };
 
 static __attribute__((noreturn)) void bad(const struct mfile *f, const char *what)
@@ -241,6 +255,12 @@ static void load(struct mfile *f, char *err, size_t errlen)
    if (!jvalue(&j, &f->root, 0))
       vs_die("merge: %s", err);
    const struct jv *fmt = jget(&f->root, "format");
+   if (fmt && fmt->t == J_STR && !strcmp(fmt->s, "vmtrace-sim-tree")) {
+      f->tree = true;
+      if (num(f, &f->root, "version") != 1)
+         bad(f, "a version of vmtrace-sim's JSON this program does not know");
+      return;
+   }
    if (!fmt || fmt->t != J_STR || strcmp(fmt->s, "vmtrace-sim"))
       vs_die("merge: %s: offset 0: not a vmtrace-sim result (its \"format\" is not "
              "\"vmtrace-sim\")", f->path);
@@ -378,6 +398,194 @@ static void fill_curve(const struct mfile *f, const struct jv *s, struct vs_resu
    x->refs = c->refs;
 }
 
+
+/* ---- --tree's shards ----------------------------------------------------------
+
+   The JSON of one run over the whole grid, byte for byte: the shards' own
+   text of each curve and simulation, in the grid's order; the CSV made
+   from their figures as --tree makes it. */
+
+static const struct jv *jarr(const struct mfile *f, const struct jv *o, const char *key)
+{
+   const struct jv *v = jget(o, key);
+   if (!v || v->t != J_ARR) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "'%s' is missing or not a list (not vmtrace-sim's?)", key);
+      bad(f, msg);
+   }
+   return v;
+}
+
+static void put_span(FILE *o, const struct jv *v)
+{
+   fwrite(v->beg, 1, (size_t)(v->end - v->beg), o);
+}
+
+static void tree_csv_sim(FILE *o, const struct mfile *f, const struct jv *s)
+{
+   const struct jv *pol = jget(s, "policy");
+   if (!pol || pol->t != J_STR)
+      bad(f, "a simulation without \"policy\"");
+   uint64_t pages = num(f, s, "pages");
+   const struct jv *ps = jarr(f, s, "processes"), *ks = jarr(f, s, "oom_kills");
+   uint64_t mi = 0, ma = 0, refs = 0;
+   for (size_t i = 0; i < ps->n; i++) {
+      mi += num(f, &ps->items[i], "minor");
+      ma += num(f, &ps->items[i], "major");
+      refs += num(f, &ps->items[i], "references");
+   }
+   fprintf(o, "%s,%llu,all,,%llu,%llu,%llu,%llu,%llu,,%llu\n", pol->s,
+           (unsigned long long)pages, (unsigned long long)(mi + ma), (unsigned long long)ma,
+           (unsigned long long)mi, (unsigned long long)num(f, s, "evictions"),
+           (unsigned long long)refs, (unsigned long long)ks->n);
+   for (size_t i = 0; i < ps->n; i++) {
+      const struct jv *q = &ps->items[i], *pp = jget(q, "ppid"), *end = jget(q, "end");
+      uint64_t pid = num(f, q, "pid");
+      fprintf(o, "%s,%llu,%llu,", pol->s, (unsigned long long)pages, (unsigned long long)pid);
+      if (pp && pp->t == J_NUM)
+         fprintf(o, "%llu", (unsigned long long)pp->u);
+      uint64_t qmi = num(f, q, "minor"), qma = num(f, q, "major");
+      fprintf(o, ",%llu,%llu,%llu,,%llu,%s,", (unsigned long long)(qmi + qma),
+              (unsigned long long)qma, (unsigned long long)qmi,
+              (unsigned long long)num(f, q, "references"),
+              end && end->t == J_STR ? end->s : "");
+      const struct jv *kx = NULL;
+      for (size_t k = 0; k < ks->n; k++)
+         if (num(f, &ks->items[k], "pid") == pid)
+            kx = &ks->items[k];
+      if (kx)
+         fprintf(o, "%llu", (unsigned long long)num(f, kx, "tree_reference"));
+      fprintf(o, "\n");
+   }
+}
+
+static uint64_t curve_at(const struct mfile *f, const struct jv *c, uint64_t size)
+{
+   const struct jv *sz = jarr(f, c, "sizes"), *m = jarr(f, c, "misses");
+   uint64_t v = 0;
+   for (size_t i = 0; i < sz->n && i < m->n && sz->items[i].u <= size; i++)
+      v = m->items[i].u;
+   return v;
+}
+
+static void tree_csv_curve(FILE *o, const struct mfile *f, const struct jv *run,
+                           const struct jv *c)
+{
+   const struct jv *pol = jget(c, "policy"), *meth = jget(c, "method");
+   if (!pol || pol->t != J_STR || !meth || meth->t != J_STR)
+      bad(f, "a curve without \"policy\" or \"method\"");
+   uint64_t cold = num(f, c, "cold"), refs = num(f, c, "references");
+   const struct jv *lists[2] = { jarr(f, run, "curve_sizes"), jarr(f, run, "pages") };
+   for (int l = 0; l < 2; l++)
+      for (size_t k = 0; k < lists[l]->n; k++) {
+         uint64_t size = lists[l]->items[k].u, m = curve_at(f, c, size);
+         uint64_t held = size < cold ? size : cold;
+         fprintf(o, "%s,%llu,curve,,%llu,%llu,%llu,%llu,%llu,%s,\n", pol->s,
+                 (unsigned long long)size, (unsigned long long)m,
+                 (unsigned long long)(m - cold), (unsigned long long)cold,
+                 (unsigned long long)(m > held ? m - held : 0), (unsigned long long)refs,
+                 meth->s);
+      }
+}
+
+static int merge_tree(struct mfile *files, int nf, const char *csv, const char *json)
+{
+   const struct mfile *f0 = &files[0];
+   const struct jv *run0 = jget(&f0->root, "run");
+   if (!run0 || run0->t != J_OBJ)
+      bad(f0, "no \"run\" (a --tree result of vmtrace-sim before shards?)");
+   uint64_t n = num(f0, jget(&f0->root, "shard"), "n"), jobs = num(f0, run0, "jobs");
+   char *r0 = canon_str(run0, NULL);
+   bool *seen = vs_alloc(n + 1);
+   const struct jv **at = vs_alloc((jobs ? jobs : 1) * sizeof *at);
+   for (int i = 0; i < nf; i++) {
+      const struct mfile *f = &files[i];
+      const struct jv *sh = jget(&f->root, "shard");
+      if (!sh)
+         bad(f, "no \"shard\"");
+      uint64_t k = num(f, sh, "k");
+      char *r = canon_str(jget(&f->root, "run"), NULL);
+      if (num(f, sh, "n") != n || strcmp(r, r0))
+         bad(f, "a shard of another run: its traces, options or shard count differ from the "
+                "first file's");
+      free(r);
+      if (k < 1 || k > n || seen[k]) {
+         char msg[96];
+         snprintf(msg, sizeof msg, "shard %llu/%llu is given twice",
+                  (unsigned long long)k, (unsigned long long)n);
+         bad(f, msg);
+      }
+      seen[k] = true;
+      const char *lists[2] = { "curves", "simulations" };
+      for (int l = 0; l < 2; l++) {
+         const struct jv *a = jarr(f, &f->root, lists[l]);
+         for (size_t x = 0; x < a->n; x++) {
+            uint64_t j = num(f, &a->items[x], "job");
+            if (j >= jobs || j % n != k - 1 || at[j])
+               bad(f, "a job that is not its shard's (or given twice)");
+            at[j] = &a->items[x];
+         }
+      }
+   }
+   for (uint64_t k = 1; k <= n; k++)
+      if (!seen[k])
+         vs_die("merge: shard %llu/%llu is missing", (unsigned long long)k,
+                (unsigned long long)n);
+   free(r0);
+   char err[1024];
+   struct vs_ofile oc = { 0 }, oj = { 0 };
+   if (csv && vs_out_open(&oc, csv, false, err, sizeof err))
+      vs_die("%s", err);
+   if (json && vs_out_open(&oj, json, false, err, sizeof err))
+      vs_die("%s", err);
+   if (json) {
+      FILE *o = oj.f;
+      fprintf(o, "{\"format\": \"vmtrace-sim-tree\", \"version\": 1,\n"
+                 " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"0.1.0\"},\n"
+                 " \"run\": ");
+      put_span(o, run0);
+      fprintf(o, ",\n \"shard\": {\"k\": 1, \"n\": 1},\n");
+      const struct jv *st = jget(&f0->root, "stream");
+      if (st) {
+         fprintf(o, " \"stream\": ");
+         put_span(o, st);
+         fprintf(o, ",\n");
+      }
+      for (int l = 0; l < 2; l++) {
+         fprintf(o, l ? "],\n \"simulations\": [" : " \"curves\": [");
+         bool first = true;
+         for (uint64_t j = 0; j < jobs; j++) {
+            const struct jv *pg = at[j] ? jget(at[j], "curve_point") : NULL;
+            if (!at[j] || (l == 0) != (pg == NULL))
+               continue;
+            fprintf(o, "%s\n  ", first ? "" : ",");
+            put_span(o, at[j]);
+            first = false;
+         }
+      }
+      fprintf(o, "\n ]}\n");
+   }
+   if (csv) {
+      fprintf(oc.f, "policy,pages,pid,ppid,faults,major,minor,evictions,references,end,"
+                    "killed_at\n");
+      for (uint64_t j = 0; j < jobs; j++) {
+         if (!at[j])
+            continue;
+         if (jget(at[j], "curve_point"))
+            tree_csv_sim(oc.f, f0, at[j]);
+         else
+            tree_csv_curve(oc.f, f0, run0, at[j]);
+      }
+   }
+   if (csv && vs_out_close(&oc, err, sizeof err))
+      vs_die("%s", err);
+   if (json && vs_out_close(&oj, err, sizeof err))
+      vs_die("%s", err);
+   free(at);
+   free(seen);
+   return 0;
+}
+
 int vs_merge_main(int argc, char **argv)
 {
    const char *csv = NULL, *json = NULL;
@@ -402,6 +610,12 @@ int vs_merge_main(int argc, char **argv)
    char err[1024];
    for (int i = 0; i < nf; i++)
       load(&files[i], err, sizeof err);
+   for (int i = 1; i < nf; i++)
+      if (files[i].tree != files[0].tree)
+         bad(&files[i], files[0].tree ? "not a --tree result, as the first file is"
+                                      : "a --tree result, which the first file is not");
+   if (files[0].tree)
+      return merge_tree(files, nf, csv, json);
    /* The grid: the first file's; every file must be of the same one. */
    const struct mfile *f0 = &files[0];
    const struct jv *sh0 = jget(&f0->root, "shard");

@@ -221,11 +221,55 @@ static uint64_t heap_bytes(void)
 
 /* ---- LRU ------------------------------------------------------------------ */
 
+/* A page that leaves the address space (vs_stream.drop_at) frees its
+   frame in every simulation: a hole in the stack where it was.  A cache of
+   c pages holding the hole (depth h <= c) takes its next miss into the
+   free frame instead of evicting: so a reference of stack distance D (a
+   new page: infinite) fills the shallowest hole h < D, the pages above h
+   move one deeper, those between keep their depths, and the page's old
+   place D becomes the hole (at sizes >= D the hit left the frame free).
+   The stack keeps its inclusion property, distances count the holes, and
+   a hole is a live slot no page holds; holes[] is a min-heap of their
+   slots (the shallowest is the least). */
 struct lru_mrc {
    struct ost o;
    uint32_t  *page_slot;             /* [npages]: slot + 1, 0: never seen */
    uint64_t   next;                  /* slots below next are free */
+   uint64_t  *holes;
+   uint64_t   nholes, hcap;
 };
+
+static void hole_push(struct lru_mrc *m, uint64_t slot)
+{
+   if (m->nholes == m->hcap) {
+      m->hcap = m->hcap ? 2 * m->hcap : 64;
+      m->holes = vs_realloc(m->holes, m->hcap * sizeof *m->holes);
+   }
+   uint64_t i = m->nholes++;
+   for (; i && m->holes[(i - 1) / 2] > slot; i = (i - 1) / 2)
+      m->holes[i] = m->holes[(i - 1) / 2];
+   m->holes[i] = slot;
+}
+
+/* Takes the shallowest hole out of the stack. */
+static void hole_fill(struct lru_mrc *m)
+{
+   ost_clear(&m->o, m->holes[0]);
+   uint64_t x = m->holes[--m->nholes], i = 0;
+   for (;;) {
+      uint64_t c = 2 * i + 1;
+      if (c >= m->nholes)
+         break;
+      if (c + 1 < m->nholes && m->holes[c + 1] < m->holes[c])
+         c++;
+      if (m->holes[c] >= x)
+         break;
+      m->holes[i] = m->holes[c];
+      i = c;
+   }
+   if (m->nholes)
+      m->holes[i] = x;
+}
 
 /* Renumbers the live slots to the top of a fresh range, in order. */
 static void lru_compact(struct lru_mrc *m, uint32_t npages)
@@ -235,6 +279,8 @@ static void lru_compact(struct lru_mrc *m, uint32_t npages)
    for (uint32_t p = 0; p < npages; p++)
       if (m->page_slot[p])
          m->page_slot[p] = (uint32_t)(base + ost_rank(&m->o, cum, m->page_slot[p] - 1) + 1);
+   for (uint64_t h = 0; h < m->nholes; h++)      /* in order: still a heap */
+      m->holes[h] = base + ost_rank(&m->o, cum, m->holes[h]);
    free(cum);
    ost_free(&m->o);
    ost_init(&m->o, cap);
@@ -249,12 +295,27 @@ void vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
    ost_init(&m.o, slots_for(0));
    m.page_slot = vs_alloc((size_t)(s->npages ? s->npages : 1) * sizeof *m.page_slot);
    m.next = m.o.cap;
+   uint64_t kd = 0;
    for (uint64_t i = 0; i < s->n; i++) {
+      for (; kd < s->ndrops && s->drop_at[kd] <= i; kd++) {
+         uint32_t q = s->drop_id[kd];
+         if (m.page_slot[q]) {
+            hole_push(&m, m.page_slot[q] - 1);
+            m.page_slot[q] = 0;
+         }
+      }
       uint32_t p = s->id[i];
       uint64_t old = m.page_slot[p];
       if (old) {
          hist[ost_below(&m.o, old - 1)]++;          /* distance - 1 */
-         ost_clear(&m.o, old - 1);
+         if (m.nholes && m.holes[0] < old - 1) {
+            hole_fill(&m);                          /* the shallowest ... */
+            hole_push(&m, old - 1);                 /* ... moves down here */
+         } else {
+            ost_clear(&m.o, old - 1);
+         }
+      } else if (m.nholes) {
+         hole_fill(&m);
       }
       if (!m.next)
          lru_compact(&m, s->npages);
@@ -266,6 +327,7 @@ void vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
       *mem = heap_bytes();
    ost_free(&m.o);
    free(m.page_slot);
+   free(m.holes);
 }
 
 /* ---- OPT ------------------------------------------------------------------ */
@@ -551,10 +613,11 @@ void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
    struct opt_mrc m;
    memset(&m, 0, sizeof m);
    size_t np = (size_t)(s->npages ? s->npages : 1) + 1;
+   size_t nc = (size_t)vs_stream_cold(s) + 1;     /* capacities */
    m.page_slot = vs_alloc(np * sizeof *m.page_slot);
-   m.left = vs_alloc(np * sizeof *m.left);
-   m.right = vs_alloc(np * sizeof *m.right);
-   m.rank = vs_alloc(np);
+   m.left = vs_alloc(nc * sizeof *m.left);
+   m.right = vs_alloc(nc * sizeof *m.right);
+   m.rank = vs_alloc(nc);
    uint64_t cap = slots_for(0);
    ost_init(&m.o, cap);
    m.root = vs_alloc(cap * sizeof *m.root);
@@ -564,7 +627,14 @@ void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
    ost_set(&m.o, m.next);
    tree_build(&m);
    uint32_t nmarkers = 0;            /* capacities 1..nmarkers exist */
+   uint64_t kd = 0;
    for (uint64_t i = 0; i < s->n; i++) {
+      /* A page that left the address space stays in the stack as a page
+         never referenced again: OPT evicts such a page, or another never
+         referenced again, at the next miss where the simulation uses the
+         freed frame: the same misses at every size. */
+      for (; kd < s->ndrops && s->drop_at[kd] <= i; kd++)
+         m.page_slot[s->drop_id[kd]] = 0;
       uint32_t p = s->id[i];
       uint64_t old = m.page_slot[p];
       /* The page on top holds the newest slot, next (the sentinel is

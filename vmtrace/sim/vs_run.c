@@ -195,13 +195,13 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
 static void run_exact(const struct vs_run *r, const struct vs_stream *s, struct vs_result *x)
 {
    uint64_t m0 = heap_bytes();
-   uint64_t *hist = vs_alloc(((size_t)s->npages + 1) * sizeof *hist);
+   uint64_t *hist = vs_alloc(((size_t)vs_stream_cold(s) + 1) * sizeof *hist);
    if (!strcmp(x->policy->name, "lru"))
       vs_lru_distances(s, hist, &x->mem);
    else
       vs_opt_distances(s, hist, &x->mem);
    x->mem -= m0;
-   vs_curve_from_hist(&x->curve, hist, s->n, s->npages);
+   vs_curve_from_hist(&x->curve, hist, s->n, vs_stream_cold(s));
    free(hist);
    double rate = r->cfg.sample;
    if (rate > 0 && rate < 1) {

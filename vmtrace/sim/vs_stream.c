@@ -25,6 +25,9 @@ void vs_stream_free(struct vs_stream *s)
    free(s->obj);
    free(s->next);
    free(s->tab);
+   free(s->drop_at);
+   free(s->drop_id);
+   free(s->gone);
    vs_vmtrace_free(s);
    memset(s, 0, sizeof *s);
 }
@@ -61,8 +64,13 @@ uint32_t vs_stream_page(struct vs_stream *s, uint64_t obj, bool *added)
    if (s->npages == UINT32_MAX - 1)
       vs_die("%s: more than %u distinct pages", s->name, UINT32_MAX - 1);
    if (s->npages == s->pcap) {
+      uint64_t old = s->pcap;
       s->pcap = s->pcap ? 2 * s->pcap : 1024;
       s->obj = vs_realloc(s->obj, s->pcap * sizeof *s->obj);
+      if (s->gone) {
+         s->gone = vs_realloc(s->gone, s->pcap);
+         memset(s->gone + old, 0, s->pcap - old);
+      }
    }
    uint32_t id = s->npages++;
    s->obj[id] = obj;
@@ -94,8 +102,36 @@ void vs_stream_pages(struct vs_stream *s, const uint64_t *objs, uint32_t n, uint
       ids[i] = vs_stream_page(s, objs[i], &added[i]);
 }
 
+void vs_stream_drop(struct vs_stream *s, uint64_t obj)
+{
+   if (!s->tab)
+      return;
+   uint64_t i = vs_hash64(obj) & s->tmask;
+   for (; s->tab[i] && s->obj[s->tab[i] - 1] != obj; i = (i + 1) & s->tmask)
+      ;
+   if (!s->tab[i])
+      return;                         /* never referenced: nothing to forget */
+   uint32_t id = s->tab[i] - 1;
+   if (!s->gone)
+      s->gone = vs_alloc(s->pcap);
+   if (s->gone[id])
+      return;
+   s->gone[id] = 1;
+   if (s->ndrops == s->dcap) {
+      s->dcap = s->dcap ? 2 * s->dcap : 256;
+      s->drop_at = vs_realloc(s->drop_at, s->dcap * sizeof *s->drop_at);
+      s->drop_id = vs_realloc(s->drop_id, s->dcap * sizeof *s->drop_id);
+   }
+   s->drop_at[s->ndrops] = s->n;
+   s->drop_id[s->ndrops++] = id;
+}
+
 bool vs_stream_push(struct vs_stream *s, uint32_t id, unsigned flags, uint32_t time)
 {
+   if (s->gone && s->gone[id]) {
+      s->gone[id] = 0;
+      s->recold++;
+   }
    if (s->n >= VS_MAX_REFS)
       return false;
    if (s->n == s->cap) {
@@ -126,6 +162,8 @@ void vs_stream_done(struct vs_stream *s)
 {
    free(s->tab);
    s->tab = NULL;
+   free(s->gone);
+   s->gone = NULL;
    if (s->n && s->id) {
       s->id = vs_realloc(s->id, s->n * sizeof *s->id);
       if (s->time)

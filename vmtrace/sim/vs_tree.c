@@ -29,6 +29,9 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +57,8 @@ struct tproc {
    bool   has_clock;
    int    adj;                       /* oom_score_adj */
    struct vt_hash map;               /* page key -> frame name (pk) */
+   struct vt_hash rmap;              /* private pk -> how many of its keys map it */
+   vt_u64 rss, rss_peak;             /* its pages in the memory, now and at most */
    struct vt_mm_pool pool;
    struct vt_replay_env env;
    vt_u64 refs, faults[VT_NR_FC], oom_faults;
@@ -71,6 +76,18 @@ struct kill {
    vt_u64 *refs;                     /* [process] its references then */
 };
 
+/* The first pass (OPT's future, --mrc's stream): every access that reaches
+   the memory, in the order the interleaved replay makes them, with no
+   memory to run out of: all.id the frame (a dense number of the pool's
+   name for it), all.fl VS_W and TR_PF (a prefault, not a reference),
+   who the process. */
+#define TR_PF 2u
+struct trec {
+   struct vs_stream all;
+   uint32_t *who;
+   uint64_t  wcap;
+};
+
 struct tree {
    const struct vs_config *cfg;
    const struct vt_policy_ops *policy;
@@ -80,6 +97,9 @@ struct tree {
    unsigned n, begun;
    struct vt_sim *s;
    struct vt_hash frames;            /* pk (private pages) -> mapcount; aux: ever resident */
+   struct vt_hash res;               /* the keys in the memory (pk, page-cache keys) */
+   vt_u64 seen_ev;                   /* the memory's evictions told so far */
+   struct vt_sim_owner owner;
    vt_u64 next_pk;
    vt_u64 now;                       /* references given to the pool: its clock */
    vt_u64 first_clock;
@@ -90,6 +110,12 @@ struct tree {
    unsigned nr_opened;
    bool   no_victim;                 /* out of memory with nothing to kill */
    vt_u64 no_victim_ref;
+   struct trec *rec;                 /* the first pass: record, no memory */
+   const struct trec *fut;           /* OPT: the future, from the first pass */
+   uint64_t pos, cur_pos;            /* OPT: the first pass's access now */
+   vt_u64 cur_pk, cur_next;
+   bool  *dead;                      /* OPT: [process] makes no more accesses */
+   struct vt_hash lastpos;           /* OPT: frame -> its last access (pos + 1) */
    char   err[1024];
 };
 
@@ -121,6 +147,74 @@ static bool int_after(const char *s, const char *key, int *v)
 
 /* ---- the pool ------------------------------------------------------------- */
 
+/* Each process's RSS, kept as pages come and go: a page counts in every
+   process that maps it while it is in the memory (a private frame: the
+   processes whose rmap holds it; a page-cache page: those whose map does). */
+static bool resident(const struct tree *t, vt_u64 k)
+{
+   return t->res.e && vt_hash_get(&t->res, k) != NULL;
+}
+
+static void rss_add(struct tproc *q, int d)
+{
+   q->rss += (vt_u64)(vt_s64)d;
+   if (q->rss > q->rss_peak)
+      q->rss_peak = q->rss;
+}
+
+static void map_gain(struct tproc *q, vt_u64 pk)
+{
+   if (!(pk & VT_SIM_KEY_PCACHE)) {
+      if (!q->rmap.e)
+         vt_hash_init(&q->rmap, 1024);
+      bool added;
+      vt_hash_put(&q->rmap, pk, &added)->val++;
+   }
+   if (resident(q->t, pk))
+      rss_add(q, 1);
+}
+
+static void map_lose(struct tproc *q, vt_u64 pk)
+{
+   if (!(pk & VT_SIM_KEY_PCACHE) && q->rmap.e) {
+      struct vt_hash_ent *e = vt_hash_get(&q->rmap, pk);
+      if (e && --e->val == 0)
+         vt_hash_del(&q->rmap, pk);
+   }
+   if (resident(q->t, pk))
+      rss_add(q, -1);
+}
+
+/* pk came into the memory (d = 1) or left it (-1). */
+static void res_change(struct tree *t, vt_u64 pk, int d)
+{
+   bool added;
+   if (d > 0)
+      vt_hash_put(&t->res, pk, &added);
+   else
+      vt_hash_del(&t->res, pk);
+   for (unsigned i = 0; i < t->n; i++) {
+      struct tproc *q = &t->p[i];
+      const struct vt_hash *m = (pk & VT_SIM_KEY_PCACHE) ? &q->map : &q->rmap;
+      if (m->e && vt_hash_get(m, pk))
+         rss_add(q, d);
+   }
+}
+
+/* The memory's owner hook: an eviction (the evictions count moved) takes
+   the page out of every RSS; other calls (a writeback, a referenced bit
+   cleared) change nothing here. */
+static void on_invalidate(void *ctx, vt_u64 key)
+{
+   struct tree *t = ctx;
+   vt_u64 ev = vt_sim_stats(t->s)->evictions;
+   if (ev == t->seen_ev)
+      return;
+   t->seen_ev = ev;
+   if (resident(t, key))
+      res_change(t, key, -1);
+}
+
 static void frame_get(struct tree *t, vt_u64 pk)
 {
    bool added;
@@ -136,7 +230,10 @@ static void frame_put(struct tree *t, vt_u64 pk)
       return;
    if (--e->val == 0) {
       vt_hash_del(&t->frames, pk);
-      vt_sim_drop(t->s, pk);
+      if (t->s)
+         vt_sim_drop(t->s, pk);
+      if (t->res.e)
+         vt_hash_del(&t->res, pk);
    }
 }
 
@@ -159,6 +256,10 @@ static void release_all(struct tree *t, struct tproc *q)
    }
    vt_hash_destroy(&q->map);
    q->map.e = NULL;
+   if (q->rmap.e)
+      vt_hash_destroy(&q->rmap);
+   q->rmap.e = NULL;
+   q->rss = 0;
 }
 
 static void finish(struct tproc *q, enum tstate st)
@@ -223,6 +324,9 @@ static int choose_victim(struct tree *t, struct kill *k)
                   swap++;              /* brought in once, out now: in swap */
             }
          }
+      if (rss != q->rss)
+         vs_die("--tree: internal error: pid %d's RSS is %" PRIu64 " pages, kept as %" PRIu64,
+                q->pid, (uint64_t)rss, (uint64_t)q->rss);
       vt_u64 pt = pgtables(q);
       long long pts = (long long)(rss + swap + pt) + (long long)q->adj * (long long)(total / 1000);
       bool unkillable = q->adj == -1000;
@@ -273,6 +377,84 @@ static void oom_kill(struct tree *t, struct tproc *by, int victim, struct kill *
    }
 }
 
+/* ---- the first pass and OPT's future ------------------------------------------ */
+
+static void record(struct tree *t, const struct tproc *q, vt_u64 pk, unsigned flags)
+{
+   struct trec *r = t->rec;
+   uint32_t id = vs_stream_page(&r->all, pk, NULL);
+   unsigned fl = ((flags & VT_SIMA_WRITE) ? VS_W : 0) | ((flags & VT_SIMA_PREFAULT) ? TR_PF : 0);
+   if (!vs_stream_push(&r->all, id, fl, 0))
+      vs_die("--tree: more than %u accesses in the tree's replay", (unsigned)VS_MAX_REFS);
+   if (r->all.n > r->wcap) {
+      r->wcap = r->wcap ? 2 * r->wcap : 4096;
+      r->who = vs_realloc(r->who, r->wcap * sizeof *r->who);
+   }
+   r->who[r->all.n - 1] = (uint32_t)(q - t->p);
+}
+
+/* After a kill: the processes that make no more accesses, the victims and
+   what they had not yet begun (children not forked, images not exec'd). */
+static void mark_dead(struct tree *t)
+{
+   for (bool changed = true; changed;) {
+      changed = false;
+      for (unsigned i = 0; i < t->n; i++) {
+         const struct tproc *q = &t->p[i];
+         if (t->dead[i])
+            continue;
+         bool d = q->state == T_KILLED;
+         if (!d && q->state == T_WAITING) {
+            d = q->parent >= 0 && t->dead[q->parent];
+            for (unsigned j = 0; j < t->n && !d && q->exec_image; j++)
+               d = j != i && t->p[j].pid == q->pid && t->dead[j] &&
+                   t->p[j].first_clock <= q->first_clock;
+         }
+         if (d)
+            t->dead[i] = changed = true;
+      }
+   }
+}
+
+/* The time (position + 1) of the next access after position i to its
+   frame by a process that still makes it. */
+static vt_u64 live_next(const struct tree *t, uint64_t i)
+{
+   const struct trec *r = t->fut;
+   uint32_t j = r->all.next[i];
+   while (j != VS_NEVER && (t->dead[r->who[j]] || (r->all.fl && (r->all.fl[j] & TR_PF))))
+      j = r->all.next[j];
+   return j == VS_NEVER ? VT_SIM_NO_PAGE : (vt_u64)j + 1;
+}
+
+/* Process q's access to frame pk: the first pass's next one that a live
+   process makes must be q's (the same replay, less what the dead did). */
+static void opt_at(struct tree *t, const struct tproc *q, vt_u64 pk)
+{
+   const struct trec *r = t->fut;
+   while (t->pos < r->all.n && t->dead[r->who[t->pos]])
+      t->pos++;
+   if (t->pos >= r->all.n || r->who[t->pos] != (uint32_t)(q - t->p))
+      vs_die("--tree: internal error: OPT's replay left its first pass at access %" PRIu64
+             " (pid %d)", (uint64_t)t->pos, q->pid);
+   t->cur_pos = t->pos++;
+   t->cur_pk = pk;
+   t->cur_next = live_next(t, t->cur_pos);
+   bool added;
+   vt_hash_put(&t->lastpos, pk, &added)->val = t->cur_pos + 1;
+}
+
+/* OPT's oracle: the next access to frame key. */
+static vt_u64 tree_next_use(void *ctx, vt_u64 key, vt_u64 now)
+{
+   const struct tree *t = ctx;
+   (void)now;
+   if (key == t->cur_pk)
+      return t->cur_next;
+   const struct vt_hash_ent *e = vt_hash_get(&t->lastpos, key);
+   return e ? live_next(t, e->val - 1) : VT_SIM_NO_PAGE;
+}
+
 static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
                      uint32_t mapping, int cls)
 {
@@ -288,15 +470,20 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
    struct vt_hash_ent *e = vt_hash_put(&q->map, key, &added);
    if (key & VT_SIM_KEY_PCACHE) {
       e->val = key;                   /* the page cache's page: the same for all */
+      if (added)
+         map_gain(q, key);
    } else if (added) {
       e->val = pk = t->next_pk++;
       frame_get(t, pk);
+      map_gain(q, pk);
    } else if (fresh_class(cls)) {
       /* a page of its own from now on: a copy (wp_copy), or a new page
          where the old one went without our hearing (a zero page written) */
       vt_u64 old = e->val;
       e->val = pk = t->next_pk++;
       frame_get(t, pk);
+      map_gain(q, pk);
+      map_lose(q, old);
       frame_put(t, old);
    } else {
       pk = e->val;
@@ -304,13 +491,24 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
    bool prefault = (flags & VT_SIMA_PREFAULT) != 0;
    if (!prefault)
       q->refs++;
+   if (t->rec) {
+      record(t, q, pk, flags);
+      return;
+   }
+   if (t->fut)
+      opt_at(t, q, pk);
    for (;;) {
       t->now++;
       if (t->now >= vt_sim_next_tick(t->s))
          vt_sim_advance(t->s, t->now);
       vt_sim_set_order(t->s, t->now);
       int scls = -1;
+      vt_u64 res0 = vt_sim_resident(t->s), ev0 = vt_sim_stats(t->s)->evictions;
       unsigned r = vt_sim_access(t->s, pk, flags, mapping, t->now, cls, &scls);
+      /* in the memory now if it gained a page beyond those it evicted */
+      if (vt_sim_resident(t->s) + (vt_sim_stats(t->s)->evictions - ev0) > res0 &&
+          !resident(t, pk))
+         res_change(t, pk, 1);
       if (!(r & VT_SIMR_OOM)) {
          if ((r & VT_SIMR_FAULT) && scls >= 0 && !prefault)
             q->faults[scls]++;
@@ -333,6 +531,10 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
          return;
       }
       oom_kill(t, q, victim, &k);
+      if (t->fut) {
+         mark_dead(t);
+         t->cur_next = live_next(t, t->cur_pos);
+      }
       if (victim == (int)(q - t->p))
          return;
    }
@@ -349,7 +551,28 @@ static void pool_drop(void *ctx, struct vt_mm *mm, vt_u64 key)
       return;
    vt_u64 pk = e->val;
    vt_hash_del(&q->map, key);
+   map_lose(q, pk);
    frame_put(q->t, pk);
+}
+
+/* mremap moved a private page: the same frame under its new address (a
+   frame shared copy-on-write stays shared; the kernel moves the PTE). */
+static void pool_move(void *ctx, struct vt_mm *mm, vt_u64 from, vt_u64 to)
+{
+   struct tproc *q = ctx;
+   (void)mm;
+   struct vt_hash_ent *e = q->map.e && from != to ? vt_hash_get(&q->map, from) : NULL;
+   if (!e)
+      return;
+   vt_u64 pk = e->val;
+   vt_hash_del(&q->map, from);
+   bool added;
+   struct vt_hash_ent *n = vt_hash_put(&q->map, to, &added);
+   if (!added && !(to & VT_SIM_KEY_PCACHE)) {
+      map_lose(q, n->val);             /* (mremap unmapped the target first) */
+      frame_put(q->t, n->val);
+   }
+   n->val = pk;
 }
 
 static void pool_lock(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked)
@@ -357,7 +580,7 @@ static void pool_lock(void *ctx, struct vt_mm *mm, vt_u64 key, bool locked)
    struct tproc *q = ctx;
    (void)mm;
    struct vt_hash_ent *e = q->map.e ? vt_hash_get(&q->map, key) : NULL;
-   if (e && q->state == T_RUNNING)
+   if (e && q->state == T_RUNNING && q->t->s)
       vt_sim_lock(q->t->s, e->val, locked);
 }
 
@@ -421,10 +644,12 @@ static bool begin_proc(struct tree *t, unsigned i, vt_u64 cur, unsigned order)
                bool added;
                vt_hash_put(&q->map, pe->key, &added)->val = pe->val;
                frame_get(t, pe->val);
+               map_gain(q, pe->val);
             }
          }
    }
-   q->pool = (struct vt_mm_pool){ pool_ref, pool_drop, pool_lock, q };
+   q->pool = (struct vt_mm_pool){ .ref = pool_ref, .drop = pool_drop, .lock = pool_lock,
+                                  .move = pool_move, .ctx = q };
    vt_mm_set_pool(q->mm, &q->pool);
    return true;
 }
@@ -460,10 +685,8 @@ static void on_event(void *ctx, const struct vt_titem *it)
          }
       if (child < 0)
          return;
-      if (!begin_proc(t, (unsigned)child, q->cur, 0)) {
-         fprintf(stderr, "%s: %s\n", vs_prog, t->err);
-         exit(1);
-      }
+      if (!begin_proc(t, (unsigned)child, q->cur, 0))
+         vs_die("%s", t->err);
       if (it->op == VT_TEV_FORK && t->p[child].parent_offset > it->offset)
          return;
    }
@@ -473,10 +696,20 @@ static void on_event(void *ctx, const struct vt_titem *it)
 
 static int run_tree(struct tree *t)
 {
-   struct vt_sim_config sc = { .policy = t->policy, .ram_pages = t->pages,
-                               .swap_pages = t->cfg->swap_pages,
-                               .no_swap = t->cfg->no_swap, .params = *t->params };
-   t->s = vt_sim_create(&sc, NULL);
+   if (!t->rec) {
+      struct vt_sim_config sc = { .policy = t->policy, .ram_pages = t->pages,
+                                  .swap_pages = t->cfg->swap_pages,
+                                  .no_swap = t->cfg->no_swap, .params = *t->params };
+      t->owner = (struct vt_sim_owner){ .invalidate = on_invalidate, .ctx = t };
+      t->s = vt_sim_create(&sc, &t->owner);
+      vt_hash_init(&t->res, 4096);
+      t->seen_ev = 0;
+      if (t->fut) {
+         t->dead = vs_alloc(t->n * sizeof *t->dead);
+         vt_hash_init(&t->lastpos, 4096);
+         vt_sim_set_future(t->s, tree_next_use, t);
+      }
+   }
    vt_hash_init(&t->frames, 4096);
    t->next_pk = 1;
    t->running = -1;
@@ -603,8 +836,8 @@ static void print_tree(FILE *f, const struct tree *t)
    fprintf(f, "== Tree of %u processes in one memory: %s, %" PRIu64 " pages (%" PRIu64
            " KiB), swap %s\n", t->n, t->policy->name, (uint64_t)t->pages,
            (uint64_t)t->pages * 4, sw);
-   fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
-           "references", "faults", "minor", "major", "end");
+   fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
+           "references", "faults", "minor", "major", "peak rss", "end");
    /* in task-list order, a task's images in the order they ran; the
       processes that never began last */
    unsigned *idx = vs_alloc(t->n * sizeof *idx);
@@ -625,9 +858,9 @@ static void print_tree(FILE *f, const struct tree *t)
       char pp[16];
       snprintf(pp, sizeof pp, q->parent >= 0 || q->exec_image ? "%d" : "-", q->ppid);
       fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-              "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
+              " %10" PRIu64 "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
               (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
-              (uint64_t)major_of(q), state_name(q));
+              (uint64_t)major_of(q), (uint64_t)q->rss_peak, state_name(q));
    }
    free(idx);
    fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
@@ -687,13 +920,16 @@ static void csv_rows(FILE *f, const struct tree *t)
    }
 }
 
-static void json_tree(FILE *f, const struct tree *t, bool first)
+struct tjob;
+static void json_tree(FILE *f, const struct tree *t, const struct tjob *j);
+static void json_tree_(FILE *f, const struct tree *t, unsigned index, bool curve_point)
 {
    const struct vt_sim_stats *st = vt_sim_stats(t->s);
    char sw[64];
    swap_text(t->cfg, sw, sizeof sw);
-   fprintf(f, "%s  {\"policy\": \"%s\", \"pages\": %" PRIu64 ", \"swap\": ", first ? "" : ",\n",
-           t->policy->name, (uint64_t)t->pages);
+   fprintf(f, "  {\"job\": %u, \"curve_point\": %s, \"policy\": \"%s\", \"pages\": %" PRIu64
+           ", \"swap\": ", index, curve_point ? "true" : "false", t->policy->name,
+           (uint64_t)t->pages);
    if (t->cfg->no_swap)
       fprintf(f, "0");
    else if (!t->cfg->swap_pages)
@@ -719,8 +955,8 @@ static void json_tree(FILE *f, const struct tree *t, bool first)
       for (int k = 0; k < VT_NR_FC; k++)
          fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", vt_fault_classes[k].name,
                  (uint64_t)q->faults[k]);
-      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 "}", (uint64_t)minor_of(q),
-              (uint64_t)major_of(q));
+      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 ", \"rss_peak\": %" PRIu64
+              "}", (uint64_t)minor_of(q), (uint64_t)major_of(q), (uint64_t)q->rss_peak);
    }
    fprintf(f, "],\n   \"oom_kills\": [");
    for (unsigned k = 0; k < t->nr_kills; k++) {
@@ -850,6 +1086,7 @@ static void reset(struct tree *t)
       q->cur = q->last_clock = 0;
       q->has_clock = false;
       q->adj = 0;
+      q->rss = q->rss_peak = 0;
    }
    if (t->s)
       vt_sim_destroy(t->s);
@@ -857,6 +1094,16 @@ static void reset(struct tree *t)
    if (t->frames.e)
       vt_hash_destroy(&t->frames);
    t->frames.e = NULL;
+   if (t->lastpos.e)
+      vt_hash_destroy(&t->lastpos);
+   t->lastpos.e = NULL;
+   if (t->res.e)
+      vt_hash_destroy(&t->res);
+   t->res.e = NULL;
+   free(t->dead);
+   t->dead = NULL;
+   t->pos = t->cur_pos = 0;
+   t->cur_pk = VT_SIM_NO_PAGE;
    for (unsigned k = 0; k < t->nr_kills; k++) {
       free(t->kills[k].faults);
       free(t->kills[k].refs);
@@ -874,6 +1121,245 @@ static void reset(struct tree *t)
    t->no_victim = false;
 }
 
+/* ---- the jobs: (policy, size) simulations and exact curves ---------------------
+
+   The grid, in a fixed order all shards agree on: per policy, its exact
+   curve (--mrc: LRU and OPT), its sizes (--pages, --ram), then the curve's
+   sizes (--mrc: the other policies).  Each simulation replays the whole
+   tree into a memory of its own, on a thread of its own; OPT is given the
+   first pass's future, the curves its stream. */
+struct tjob {
+   unsigned index;
+   const struct vt_policy_ops *policy;
+   const struct vt_policy_params *params;
+   uint64_t pages;                   /* 0: the exact curve */
+   bool     curve_point;             /* a size of --mrc's curve only */
+   char    *table, *csv, *json;      /* its output */
+   size_t   tl, cl, jl;
+   uint64_t misses, refs;            /* the memory's, for the curves' table */
+   struct vs_curve curve;
+   char     err[1024];
+   int      rc;
+};
+
+struct tjobs {
+   const struct tree *tmpl;
+   const struct trec *rec;
+   const struct vs_stream *cs;       /* the curves' stream (sampled) */
+   struct tjob **todo;
+   unsigned n;
+   atomic_uint next;
+};
+
+static uint64_t scale(uint64_t v, double rate)
+{
+   return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
+}
+
+static void exact_curve(const struct tjobs *P, struct tjob *j)
+{
+   const struct vs_stream *s = P->cs;
+   uint64_t *hist = vs_alloc(((size_t)s->npages + 1) * sizeof *hist);
+   if (!strcmp(j->policy->name, "lru"))
+      vs_lru_distances(s, hist, NULL);
+   else
+      vs_opt_distances(s, hist, NULL);
+   vs_curve_from_hist(&j->curve, hist, s->n, s->npages);
+   free(hist);
+   double rate = P->tmpl->cfg->sample;
+   if (rate > 0 && rate < 1) {
+      struct vs_curve *c = &j->curve;
+      uint32_t k = 0;
+      for (uint32_t i = 0; i < c->n; i++) {
+         uint64_t size = scale(c->sizes[i], rate), m = scale(c->misses[i], rate);
+         if (k && size <= c->sizes[k - 1]) {
+            c->misses[k - 1] = m;
+            continue;
+         }
+         c->sizes[k] = k ? size : 1;
+         c->misses[k++] = m;
+      }
+      c->n = k;
+      c->refs = scale(c->refs, rate);
+      c->cold = scale(c->cold, rate);
+   }
+}
+
+static void json_curve(FILE *f, const struct tjob *j, bool sampled)
+{
+   const struct vs_curve *c = &j->curve;
+   fprintf(f, "  {\"job\": %u, \"policy\": \"%s\", \"method\": \"%s\", \"references\": %" PRIu64
+           ", \"cold\": %" PRIu64 ",\n   \"sizes\": [", j->index, j->policy->name,
+           sampled ? "exact-sampled" : "exact", (uint64_t)c->refs, (uint64_t)c->cold);
+   for (uint32_t i = 0; i < c->n; i++)
+      fprintf(f, "%s%" PRIu64, i ? ", " : "", (uint64_t)c->sizes[i]);
+   fprintf(f, "],\n   \"misses\": [");
+   for (uint32_t i = 0; i < c->n; i++)
+      fprintf(f, "%s%" PRIu64, i ? ", " : "", (uint64_t)c->misses[i]);
+   fprintf(f, "]}");
+}
+
+static void run_job(const struct tjobs *P, struct tjob *j)
+{
+   if (!j->pages) {
+      exact_curve(P, j);
+      FILE *f = open_memstream(&j->json, &j->jl);
+      json_curve(f, j, P->tmpl->cfg->sample > 0 && P->tmpl->cfg->sample < 1);
+      fclose(f);
+      return;
+   }
+   const struct tree *tm = P->tmpl;
+   struct tree *t = vs_alloc(sizeof *t);
+   t->cfg = tm->cfg;
+   t->n = tm->n;
+   t->p = vs_alloc(t->n * sizeof *t->p);
+   memcpy(t->p, tm->p, t->n * sizeof *t->p);
+   for (unsigned i = 0; i < t->n; i++)
+      t->p[i].t = t;
+   t->policy = j->policy;
+   t->params = j->params;
+   t->pages = j->pages;
+   if (j->policy->needs & VT_POL_FUTURE)
+      t->fut = P->rec;
+   j->rc = run_tree(t);
+   if (j->rc) {
+      snprintf(j->err, sizeof j->err, "%s", t->err);
+   } else {
+      FILE *f = open_memstream(&j->table, &j->tl);
+      print_tree(f, t);
+      fclose(f);
+      f = open_memstream(&j->csv, &j->cl);
+      csv_rows(f, t);
+      fclose(f);
+      f = open_memstream(&j->json, &j->jl);
+      json_tree(f, t, j);
+      fclose(f);
+      for (unsigned i = 0; i < t->n; i++) {
+         j->misses += minor_of(&t->p[i]) + major_of(&t->p[i]);
+         j->refs += t->p[i].refs;
+      }
+   }
+   reset(t);
+   free(t->p);
+   free(t);
+}
+
+static void *tworker(void *arg)
+{
+   struct tjobs *P = arg;
+   for (;;) {
+      unsigned k = atomic_fetch_add(&P->next, 1);
+      if (k >= P->n)
+         return NULL;
+      run_job(P, P->todo[k]);
+   }
+}
+
+/* The first pass: the tree replayed with no memory, every access recorded. */
+static void first_pass(const struct tree *tm, struct trec *rec)
+{
+   struct tree t;
+   memset(&t, 0, sizeof t);
+   t.cfg = tm->cfg;
+   t.n = tm->n;
+   t.p = vs_alloc(t.n * sizeof *t.p);
+   memcpy(t.p, tm->p, t.n * sizeof *t.p);
+   for (unsigned i = 0; i < t.n; i++)
+      t.p[i].t = &t;
+   memset(rec, 0, sizeof *rec);
+   vs_stream_init(&rec->all, "tree", "vmtrace", false);
+   t.rec = rec;
+   if (run_tree(&t))
+      vs_die("%s", t.err);
+   reset(&t);
+   free(t.p);
+   vs_stream_done(&rec->all);
+   vs_next_uses(&rec->all);
+}
+
+/* The stream the curves are drawn from: the first pass's references (not
+   its prefaults), the frames numbered anew. */
+static void curve_stream(const struct trec *rec, struct vs_stream *cs)
+{
+   vs_stream_init(cs, "tree", "vmtrace", false);
+   const struct vs_stream *a = &rec->all;
+   for (uint64_t i = 0; i < a->n; i++) {
+      unsigned fl = a->fl ? a->fl[i] : 0;
+      if (fl & TR_PF)
+         continue;
+      vs_stream_push(cs, vs_stream_page(cs, a->id[i], NULL), fl & VS_W, 0);
+   }
+   vs_stream_done(cs);
+}
+
+static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsigned nj,
+                         const uint64_t *sizes, unsigned ns, const struct vs_stream *cs,
+                         const struct vs_stream *full, double emax, double emean)
+{
+   const struct vs_config *c = tm->cfg;
+   bool sampled = c->sample > 0 && c->sample < 1;
+   fprintf(f, "== Tree of %u processes: miss ratio by size (%" PRIu64 " references to %"
+           PRIu64 " frames, merged", tm->n, (uint64_t)full->n, (uint64_t)full->npages);
+   if (sampled)
+      fprintf(f, "; exact curves sampled at %g: %" PRIu64 " references to %" PRIu64
+              " frames, LRU's miss ratio off by %.4f at most, %.4f on average", c->sample,
+              (uint64_t)cs->n, (uint64_t)cs->npages, emax, emean);
+   fprintf(f, ")\n  %10s", "pages");
+   for (unsigned pi = 0; pi < c->nr_policies; pi++)
+      fprintf(f, " %9s", c->policies[pi]->name);
+   fprintf(f, "\n");
+   for (unsigned k = 0; k < ns; k++) {
+      fprintf(f, "  %10" PRIu64, (uint64_t)sizes[k]);
+      for (unsigned pi = 0; pi < c->nr_policies; pi++) {
+         const struct tjob *hit = NULL;
+         for (unsigned x = 0; x < nj && !hit; x++) {
+            const struct tjob *j = &jobs[x];
+            if (j->policy == c->policies[pi] &&
+                (j->pages == sizes[k] || (!j->pages && j->curve.n)))
+               hit = j;
+         }
+         if (!hit || (hit->pages ? !hit->refs : !hit->curve.refs))
+            fprintf(f, " %9s", "-");
+         else if (hit->pages)
+            fprintf(f, " %9.4f", (double)hit->misses / (double)hit->refs);
+         else
+            fprintf(f, " %9.4f", (double)vs_curve_at(&hit->curve, sizes[k]) /
+                    (double)hit->curve.refs);
+      }
+      fprintf(f, "\n");
+   }
+}
+
+/* The sample's error: the exact LRU miss ratio of the whole merged stream
+   against the sample's (at round(size x R)), at the curve's sizes. */
+static void sample_error(const struct vs_config *cfg, const struct vs_stream *full,
+                         const struct vs_stream *smp, const uint64_t *sizes, unsigned n,
+                         double *emax, double *emean)
+{
+   uint64_t *h1 = vs_alloc(((size_t)full->npages + 1) * sizeof *h1);
+   uint64_t *h2 = vs_alloc(((size_t)smp->npages + 1) * sizeof *h2);
+   vs_lru_distances(full, h1, NULL);
+   vs_lru_distances(smp, h2, NULL);
+   struct vs_curve c1, c2;
+   vs_curve_from_hist(&c1, h1, full->n, full->npages);
+   vs_curve_from_hist(&c2, h2, smp->n, smp->npages);
+   double max = 0, sum = 0;
+   for (unsigned k = 0; k < n; k++) {
+      uint64_t ss = (uint64_t)llround((double)sizes[k] * cfg->sample);
+      double exact = full->n ? (double)vs_curve_at(&c1, sizes[k]) / (double)full->n : 0;
+      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
+      double e = fabs(exact - est);
+      max = e > max ? e : max;
+      sum += e;
+   }
+   *emax = max;
+   *emean = n ? sum / n : 0;
+   vs_curve_free(&c1);
+   vs_curve_free(&c2);
+   free(h1);
+   free(h2);
+}
+
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
                  const char *csv, const char *json, bool quiet)
 {
@@ -882,55 +1368,221 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    t.cfg = cfg;
    if (load(&t, paths, n))
       vs_die("%s", t.err);
+   bool sampled = cfg->sample > 0 && cfg->sample < 1;
+   /* the first pass, when OPT or the curves need it */
+   bool need_rec = cfg->mrc;
+   for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
+      if (cfg->policies[pi]->needs & VT_POL_FUTURE)
+         need_rec = true;
+   struct trec rec;
+   memset(&rec, 0, sizeof rec);
+   struct vs_stream cs, smp;
+   memset(&cs, 0, sizeof cs);
+   memset(&smp, 0, sizeof smp);
+   uint64_t csizes[256];
+   unsigned ncs = 0;
+   double err_max = 0, err_mean = 0;
+   if (need_rec)
+      first_pass(&t, &rec);
+   if (cfg->mrc) {
+      curve_stream(&rec, &cs);
+      ncs = vs_curve_sizes(cfg, cs.npages, csizes, 256);
+      if (sampled) {
+         vs_stream_sample(&cs, cfg->sample, &smp);
+         sample_error(cfg, &cs, &smp, csizes, ncs, &err_max, &err_mean);
+      }
+   }
+   /* the grid */
+   unsigned cap = cfg->nr_policies * (1 + cfg->nr_sizes + ncs), nj = 0;
+   struct tjob *jobs = vs_alloc((cap ? cap : 1) * sizeof *jobs);
+   for (unsigned pi = 0; pi < cfg->nr_policies; pi++) {
+      const struct vt_policy_ops *pol = cfg->policies[pi];
+      int k = 0;
+      while (vt_policies[k] != pol)
+         k++;
+      bool exact = !strcmp(pol->name, "lru") || !strcmp(pol->name, "opt");
+      if (cfg->mrc && exact)
+         jobs[nj++] = (struct tjob){ .policy = pol, .params = &cfg->params[k] };
+      for (unsigned si = 0; si < cfg->nr_sizes; si++)
+         jobs[nj++] = (struct tjob){ .policy = pol, .params = &cfg->params[k],
+                                     .pages = cfg->sizes[si] };
+      for (unsigned si = 0; cfg->mrc && !exact && si < ncs; si++) {
+         bool dup = false;
+         for (unsigned x = 0; x < cfg->nr_sizes; x++)
+            dup |= cfg->sizes[x] == csizes[si];
+         if (!dup)
+            jobs[nj++] = (struct tjob){ .policy = pol, .params = &cfg->params[k],
+                                        .pages = csizes[si], .curve_point = true };
+      }
+   }
+   for (unsigned x = 0; x < nj; x++)
+      jobs[x].index = x;
+   /* this shard's, the heaviest first */
+   struct tjobs P = { .tmpl = &t, .rec = &rec, .cs = sampled ? &smp : &cs };
+   P.todo = vs_alloc((nj ? nj : 1) * sizeof *P.todo);
+   for (unsigned x = 0; x < nj; x++)
+      if (x % cfg->shard_n == cfg->shard_k - 1)
+         P.todo[P.n++] = &jobs[x];
+   for (unsigned a = 1; a < P.n; a++)
+      for (unsigned b = a; b > 0 && P.todo[b]->pages > P.todo[b - 1]->pages; b--) {
+         struct tjob *tmp = P.todo[b];
+         P.todo[b] = P.todo[b - 1];
+         P.todo[b - 1] = tmp;
+      }
+   atomic_init(&P.next, 0);
+   unsigned nt = cfg->jobs ? cfg->jobs : 1;
+   if (nt > P.n)
+      nt = P.n ? P.n : 1;
+   if (nt <= 1) {
+      tworker(&P);
+   } else {
+      pthread_t *th = vs_alloc(nt * sizeof *th);
+      for (unsigned i = 0; i < nt; i++)
+         if (pthread_create(&th[i], NULL, tworker, &P))
+            vs_die("cannot start a thread");
+      for (unsigned i = 0; i < nt; i++)
+         pthread_join(th[i], NULL);
+      free(th);
+   }
+   for (unsigned x = 0; x < nj; x++)
+      if (jobs[x].rc)
+         vs_die("%s", jobs[x].err);
+   /* the outputs, in the grid's order */
    struct vs_ofile oc = { 0 }, oj = { 0 };
    char err[1024];
    if (csv && vs_out_open(&oc, csv, false, err, sizeof err))
       vs_die("%s", err);
    if (json && vs_out_open(&oj, json, false, err, sizeof err))
       vs_die("%s", err);
-   if (csv)
+   bool mine_all = cfg->shard_n == 1;
+   bool to_stdout = (csv && !strcmp(csv, "-")) || (json && !strcmp(json, "-"));
+   if (!quiet && !to_stdout) {
+      for (unsigned x = 0; x < nj; x++)
+         if (jobs[x].table && !jobs[x].curve_point)
+            fputs(jobs[x].table, stdout);
+      if (cfg->mrc && mine_all)
+         print_curves(stdout, &t, jobs, nj, csizes, ncs, sampled ? &smp : &cs, &cs, err_max,
+                      err_mean);
+   }
+   if (csv) {
       fprintf(oc.f, "policy,pages,pid,ppid,faults,major,minor,evictions,references,end,"
                     "killed_at\n");
+      for (unsigned x = 0; x < nj; x++) {
+         const struct tjob *j = &jobs[x];
+         if (j->csv)
+            fputs(j->csv, oc.f);
+         if (!j->pages && j->curve.n) {
+            /* the exact curve at the table's sizes and at --pages */
+            const struct vs_curve *c = &j->curve;
+            uint64_t at[512];
+            unsigned na = 0;
+            for (unsigned k = 0; k < ncs; k++)
+               at[na++] = csizes[k];
+            for (unsigned k = 0; k < cfg->nr_sizes; k++)
+               at[na++] = cfg->sizes[k];
+            for (unsigned k = 0; k < na; k++) {
+               uint64_t m = vs_curve_at(c, at[k]);
+               uint64_t held = at[k] < c->cold ? at[k] : c->cold;
+               fprintf(oc.f, "%s,%" PRIu64 ",curve,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%"
+                       PRIu64 ",%" PRIu64 ",%s,\n", j->policy->name, (uint64_t)at[k],
+                       (uint64_t)m, (uint64_t)(m - c->cold), (uint64_t)c->cold,
+                       (uint64_t)(m > held ? m - held : 0), (uint64_t)c->refs,
+                       sampled ? "exact-sampled" : "exact");
+            }
+         }
+      }
+   }
    if (json) {
       fprintf(oj.f, "{\"format\": \"vmtrace-sim-tree\", \"version\": 1,\n"
                     " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"0.1.0\"},\n"
-                    " \"simulations\": [\n");
-   }
-   bool first = true;
-   bool to_stdout = (csv && !strcmp(csv, "-")) || (json && !strcmp(json, "-"));
-   for (unsigned pi = 0; pi < cfg->nr_policies; pi++) {
-      int k = 0;
-      while (vt_policies[k] != cfg->policies[pi])
-         k++;
-      for (unsigned si = 0; si < cfg->nr_sizes; si++) {
-         t.policy = cfg->policies[pi];
-         t.params = &cfg->params[k];
-         t.pages = cfg->sizes[si];
-         if (run_tree(&t)) {
-            if (csv)
-               vs_out_abort(&oc);
-            if (json)
-               vs_out_abort(&oj);
-            vs_die("%s", t.err);
-         }
-         if (!quiet && !to_stdout)
-            print_tree(stdout, &t);
-         if (csv)
-            csv_rows(oc.f, &t);
-         if (json)
-            json_tree(oj.f, &t, first);
-         first = false;
-         reset(&t);
+                    " \"run\": {\"traces\": [");
+      for (unsigned i = 0; i < n; i++) {
+         fprintf(oj.f, "%s", i ? ", " : "");
+         vs_json_str(oj.f, paths[i]);
       }
-   }
-   if (json)
+      fprintf(oj.f, "], \"policies\": [");
+      for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
+         fprintf(oj.f, "%s\"%s\"", pi ? ", " : "", cfg->policies[pi]->name);
+      fprintf(oj.f, "], \"pages\": [");
+      for (unsigned si = 0; si < cfg->nr_sizes; si++)
+         fprintf(oj.f, "%s%" PRIu64, si ? ", " : "", (uint64_t)cfg->sizes[si]);
+      fprintf(oj.f, "], \"curve_sizes\": [");
+      for (unsigned k = 0; k < ncs; k++)
+         fprintf(oj.f, "%s%" PRIu64, k ? ", " : "", (uint64_t)csizes[k]);
+      fprintf(oj.f, "], \"swap\": ");
+      if (cfg->no_swap)
+         fprintf(oj.f, "0");
+      else if (!cfg->swap_pages)
+         fprintf(oj.f, "null");
+      else
+         fprintf(oj.f, "%" PRIu64, (uint64_t)cfg->swap_pages);
+      fprintf(oj.f, ", \"mrc\": %s, \"sample\": %g, \"params\": {",
+              cfg->mrc ? "true" : "false", sampled ? cfg->sample : 1.0);
+      bool pfirst = true;
+      for (int i = 0; vt_policies[i]; i++)
+         for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
+            const struct vt_policy_param *d = &vt_policies[i]->params[k];
+            struct vt_policy_params pp = cfg->params[i];
+            fprintf(oj.f, "%s\"%s\": %llu", pfirst ? "" : ", ", d->option,
+                    *vt_policy_param_ptr(&pp, d));
+            pfirst = false;
+         }
+      fprintf(oj.f, "}, \"jobs\": %u},\n \"shard\": {\"k\": %u, \"n\": %u},\n", nj,
+              cfg->shard_k, cfg->shard_n);
+      if (cfg->mrc) {
+         fprintf(oj.f, " \"stream\": {\"references\": %" PRIu64 ", \"frames\": %" PRIu64,
+                 (uint64_t)cs.n, (uint64_t)cs.npages);
+         if (sampled)
+            fprintf(oj.f, ", \"sampled_references\": %" PRIu64 ", \"sampled_frames\": %"
+                    PRIu64 ", \"lru_error\": {\"sizes\": %u, \"max\": %.6f, \"mean\": %.6f}",
+                    (uint64_t)smp.n, (uint64_t)smp.npages, ncs, err_max, err_mean);
+         fprintf(oj.f, "},\n");
+      }
+      fprintf(oj.f, " \"curves\": [");
+      bool first = true;
+      for (unsigned x = 0; x < nj; x++)
+         if (!jobs[x].pages && jobs[x].json) {
+            fprintf(oj.f, "%s\n", first ? "" : ",");
+            fputs(jobs[x].json, oj.f);
+            first = false;
+         }
+      fprintf(oj.f, "],\n \"simulations\": [");
+      first = true;
+      for (unsigned x = 0; x < nj; x++)
+         if (jobs[x].pages && jobs[x].json) {
+            fprintf(oj.f, "%s\n", first ? "" : ",");
+            fputs(jobs[x].json, oj.f);
+            first = false;
+         }
       fprintf(oj.f, "\n ]}\n");
+   }
    if (csv && vs_out_close(&oc, err, sizeof err))
       vs_die("%s", err);
    if (json && vs_out_close(&oj, err, sizeof err))
       vs_die("%s", err);
    if (fflush(stdout) || ferror(stdout))
       vs_die("standard output: write error");
+   for (unsigned x = 0; x < nj; x++) {
+      free(jobs[x].table);
+      free(jobs[x].csv);
+      free(jobs[x].json);
+      vs_curve_free(&jobs[x].curve);
+   }
+   free(jobs);
+   free(P.todo);
+   if (need_rec) {
+      vs_stream_free(&rec.all);
+      free(rec.who);
+   }
+   if (cfg->mrc)
+      vs_stream_free(&cs);
+   if (sampled)
+      vs_stream_free(&smp);
    free(t.p);
    return 0;
+}
+
+static void json_tree(FILE *f, const struct tree *t, const struct tjob *j)
+{
+   json_tree_(f, t, j->index, j->curve_point);
 }

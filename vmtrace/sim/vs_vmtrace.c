@@ -68,6 +68,15 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    k->t[k->s->n - 1] = time;
 }
 
+/* A private page left the address space: its next reference is another
+   page's (the simulations take a fault there), which the curves must know. */
+static void on_drop(void *ctx, vt_u64 key)
+{
+   struct keys_ctx *k = ctx;
+   if (!k->count_only && !k->full)
+      vs_stream_drop(k->s, key);
+}
+
 struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
 {
    struct tfile *t = vs_alloc(sizeof *t);
@@ -193,7 +202,8 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    parents_init(&pa, path);
    k.parents = &pa;
    header_process(vt_trace_header(tf->r), s);
-   struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key, .ctx = &k };
+   struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key,
+                               .drop = on_drop, .ctx = &k };
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);
    parents_free(&pa);

@@ -37,7 +37,7 @@ test('a bad file: one line "vmtrace-report: FILE: problem" and status 1', () => 
         /: not valid JSON at line \d+, column \d+$/],
     [write('other', '{"format": "massif-out", "version": 1}'),
     // eslint-disable-next-line max-len -- one message
-    /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out", "vmtrace-native" or "vmtrace-sim"\)$/],
+    /: not a vmtrace output file \(format is "massif-out", not "vmtrace-out", "vmtrace-native", "vmtrace-sim" or "vmtrace-sim-tree"\)$/],
     [write('v2', text.replace('"version": 1', '"version": 2').replace('"version":1',
         '"version":2')), /: unsupported version 2 \(this vmtrace-report reads version 1\)$/],
     [write('nokey', JSON.stringify(Object.assign(JSON.parse(text), { totals: undefined }))),

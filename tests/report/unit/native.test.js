@@ -78,7 +78,7 @@ test('an unknown version, a truncated file, another format', () => {
   assert.strictEqual(problem(s.slice(0, 700)), 'truncated: the JSON ends after 700 bytes');
   assert.strictEqual(problem('{"format": "perf-script", "version": 1}'),
       'not a vmtrace output file (format is "perf-script", not "vmtrace-out", ' +
-          '"vmtrace-native" or "vmtrace-sim")');
+          '"vmtrace-native", "vmtrace-sim" or "vmtrace-sim-tree")');
 });
 
 // A measured run worked out by hand: 2 processes, 5 samples.
