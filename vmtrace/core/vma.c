@@ -373,10 +373,11 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    loader's segments over the span it reserved (a file) keep that
    reservation's offset.  Over anonymous memory (a reservation) at an
    address the caller rounded up to a power of two of 64 KiB or more from
-   the reservation's start, the caller aligned it itself: natively the
-   kernel's placement had made that start aligned already and the
-   rounding moved nothing, so the new mapping is where the reservation's
-   start would have been (at a 2 MiB boundary: offset 0). */
+   the start of a reservation the kernel would have aligned, the caller
+   aligned it itself: natively the kernel's placement had made that start
+   aligned already and the rounding moved nothing, so the new mapping is
+   where the reservation's start would have been (at a 2 MiB boundary:
+   offset 0). */
 static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    const vt_addr hmask = VT_HPAGE_SIZE - 1;
@@ -390,7 +391,7 @@ static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
       vt_addr d = r->start - w->vm_start, align = r->start & -r->start;
       if (!(r->start & hmask))
          return 0;
-      if (align >= ((vt_addr)1 << 16) && d < align)
+      if (w->vm_koff && align >= ((vt_addr)1 << 16) && d < align)
          return (uint32_t)((w->vm_koff - d) & hmask);
       return w->vm_koff;
    }
