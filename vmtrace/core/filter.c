@@ -9,9 +9,10 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    f->mm = mm;
    f->on = on;
    mm->filter = f;
-   f->where = vt_alloc(3 * VT_FILTER_ENTRIES * sizeof *f->where);
+   f->nr = VT_FILTER_ENTRIES;
+   f->where = vt_alloc(3 * VT_FILTER_MAX * sizeof *f->where);
    for (int t = 0; t < 3; t++)
-      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+      for (unsigned i = 0; i < VT_FILTER_MAX; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
 }
 
@@ -24,6 +25,8 @@ void vt_filter_destroy(struct vt_filter *f)
 void vt_filter_start(struct vt_filter *f)
 {
    f->count_hits = f->on && f->mm->sims_every;
+   /* the tables are empty yet: they may grow */
+   f->nr = f->count_hits || f->mm->tlb ? VT_FILTER_ENTRIES : VT_FILTER_MAX;
 }
 
 /* The hits of one slot, before it is emptied or refilled. */
@@ -48,7 +51,7 @@ void vt_filter_deliver(struct vt_filter *f)
       once. */
    for (unsigned t = 0; t < 3; t++) {
       const vt_u64 *c = f->hit_count[t];
-      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i += 8) {
+      for (unsigned i = 0; i < f->nr; i += 8) {
          if (!(c[i] | c[i + 1] | c[i + 2] | c[i + 3] | c[i + 4] | c[i + 5] | c[i + 6] |
                c[i + 7]))
             continue;
@@ -64,21 +67,21 @@ void vt_filter_flush(struct vt_filter *f)
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, 0, (vt_addr)1 << 47);
    for (unsigned t = 0; t < 3; t++)
-      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+      for (unsigned i = 0; i < f->nr; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
 }
 
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
 {
    vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
-   if (p1 - p0 >= VT_FILTER_ENTRIES) {
+   if (p1 - p0 >= f->nr) {
       vt_filter_flush(f);
       return;
    }
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, start, end);
    for (vt_u64 p = p0; p < p1; p++) {
-      unsigned i = (unsigned)(p & (VT_FILTER_ENTRIES - 1));
+      unsigned i = (unsigned)(p & (f->nr - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
       for (unsigned t = 0; t < 3; t++)
          if ((f->tag[t][i] & VT_PAGE_MASK) == tag) {
@@ -117,7 +120,7 @@ void vt_filter_epoch(struct vt_filter *f)
 static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
                       enum vt_access acc)
 {
-   const struct vt_filter_where *w = &f->where[acc * VT_FILTER_ENTRIES + i];
+   const struct vt_filter_where *w = &f->where[acc * VT_FILTER_MAX + i];
    if (f->mm->ws)
       vt_wset_ref(f->mm, w->m, page_addr, w->ptep, acc);
    f->tag[acc][i] = page_addr | f->mark;
@@ -125,7 +128,7 @@ static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
       return;
    vt_u64 *other = &f->tag[acc == VT_ACC_READ ? VT_ACC_WRITE : VT_ACC_READ][i];
    if (acc == VT_ACC_WRITE) {
-      f->where[VT_ACC_READ * VT_FILTER_ENTRIES + i] = *w;
+      f->where[VT_ACC_READ * VT_FILTER_MAX + i] = *w;
       *other = page_addr | f->mark;
    } else if (*other != VT_FILTER_EMPTY && (*other & VT_PAGE_MASK) == page_addr) {
       *other = page_addr | f->mark;
@@ -134,7 +137,7 @@ static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
 
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
 {
-   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
         t++)
       if ((f->tag[t][i] & VT_PAGE_MASK) == page_addr) {
@@ -165,12 +168,12 @@ static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
                         vt_addr page_addr, const struct vt_filter_where *w)
 {
    f->tag[t][i] = page_addr | f->mark;
-   f->where[t * VT_FILTER_ENTRIES + i] = *w;
+   f->where[t * VT_FILTER_MAX + i] = *w;
 }
 
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
 {
-   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    /* The hits held in the slots this reference may refill, or whose page
       it may change (a copy on write makes a file page anonymous): first,
       under the identity they had. */

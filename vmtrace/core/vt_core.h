@@ -668,7 +668,12 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    (the entry's rights still hold: invalidation empties entries of any
    mark), so without simulations it goes to them directly, with the PTE
    and mapping kept beside the entry, instead of through vt_access. */
-#define VT_FILTER_ENTRIES 256u
+#define VT_FILTER_ENTRIES 256u   /* per kind, with counted hits or the TLB
+                                    model (tlb.c's table has as many) */
+#define VT_FILTER_MAX     1024u  /* per kind otherwise (vt_filter_start): the
+                                    fewer misses, the fewer helper calls;
+                                    counted hits are delivered by a scan of
+                                    every slot at each decision */
 #define VT_FILTER_EMPTY   (~(vt_u64)0)
 #define VT_FILTER_MARKS   0xfffu   /* marks 0..0xffe: page | mark never
                                       equals VT_FILTER_EMPTY */
@@ -676,10 +681,12 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
 #define VT_POS_MAX        0x3fffu
 struct vt_filter_where { vt_pte *ptep; struct vt_mapping *m; };
 struct vt_filter {
-   vt_u64 tag[3][VT_FILTER_ENTRIES];          /* by enum vt_access: page | mark */
-   vt_u64 hit_stamp[3][VT_FILTER_ENTRIES];
-   vt_u64 hit_count[3][VT_FILTER_ENTRIES];
-   struct vt_filter_where *where;   /* [3 * VT_FILTER_ENTRIES]: beside
+   vt_u64 tag[3][VT_FILTER_MAX];          /* by enum vt_access: page | mark */
+   vt_u64 hit_stamp[3][VT_FILTER_MAX];
+   vt_u64 hit_count[3][VT_FILTER_MAX];
+   unsigned nr;                     /* slots per kind in use: a power of
+                                       two, at most VT_FILTER_MAX */
+   struct vt_filter_where *where;   /* [3 * VT_FILTER_MAX]: beside
                                        each entry, its page's PTE and
                                        mapping (allocated, so that the
                                        tool's image keeps its size) */
@@ -711,7 +718,7 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
 static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
                                  enum vt_access acc, vt_u64 stamp)
 {
-   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    if (f->tag[acc][i] == (page_addr | f->mark)) {
       if (f->count_hits) {
          f->hit_stamp[acc][i] = stamp;

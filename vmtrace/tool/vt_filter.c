@@ -46,19 +46,17 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
    superblock, so fault sites take the faulting instruction from here. */
 Addr vt_fault_ip;
 
-/* The miss handler.  arg packs the access size (bits 0-15), the access
-   kind (bits 16-17), its position in the superblock (bits 18-31) and the
-   instructions of this superblock executed but not yet added to vt_insns
-   (bits 32-63), so the clock is exact here; ip is the instruction. */
-VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
+/* A reference the filter let through: size bytes at a, of kind acc, the
+   pos'th checked access of its superblock, by the instruction at ip, with
+   pending instructions of the superblock executed but not yet added to
+   vt_insns (so the clock is exact here). */
+static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord pending,
+                        Addr ip)
 {
-   UWord size = arg & 0xffff;
    vt_fault_ip = ip;
    vt_misses++;
-   enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    /* the simulations' time: superblock granularity (see vt_core.h) */
-   vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
-                (vt_insns << VT_STAMP_SHIFT) | ((arg >> 18) & VT_POS_MAX));
+   vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, (vt_insns << VT_STAMP_SHIFT) | pos);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
    /* Recording, a straddling access is recorded a page at a time, so that
       an answer the first page's fault records comes before the second
@@ -73,4 +71,21 @@ VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
       vt_filter_miss(&vt_flt, p, acc);
    }
    vt_fault_ip = 0;
+}
+
+/* The miss handler.  arg packs the access size (bits 0-15), the access
+   kind (bits 16-17), its position in the superblock (bits 18-31) and the
+   pending instructions (bits 32-63); ip is the instruction. */
+VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
+{
+   miss(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 18) & VT_POS_MAX,
+        arg >> 32, ip);
+}
+
+/* The same with one constant (VT_MISS_PACK): the generated code sets up
+   two arguments instead of three at every check, hit or miss. */
+VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
+{
+   miss(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), (p >> 44) & 0x3ff, p >> 54,
+        p & 0xffffffffu);
 }

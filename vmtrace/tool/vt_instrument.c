@@ -29,7 +29,9 @@ struct ictx {
                                 instruction already checked, or -1 */
    IRExpr *mark;             /* the filter's epoch mark, loaded at the
                                 superblock's entry, or NULL (always 0) */
+   IRExpr *anchor;           /* &vt_insns, loaded at the superblock's entry */
 };
+
 
 static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
 {
@@ -38,6 +40,21 @@ static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
    IRTemp t = newIRTemp(c->sb->tyenv, ty);
    addStmtToIRSB(c->sb, IRStmt_WrTmp(t, e));
    return IRExpr_RdTmp(t);
+}
+
+/* The tool's globals are addressed from one register (an anchor loaded
+   once per superblock) plus a displacement: a constant address would
+   cost the generated code a 10-byte immediate move at every use (the
+   counters at every exit). */
+static Addr vt_anchor;
+
+static IRExpr *gaddr(struct ictx *c, const void *p)
+{
+   /* a temporary of its own for each use, so that the tree builder can
+      fold it into the access's addressing mode */
+   return tmp_of(c, IRExpr_Binop(Iop_Add64, c->anchor,
+                                 IRExpr_Const(IRConst_U64((ULong)((Addr)p - vt_anchor)))),
+                 Ity_I64);
 }
 
 static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
@@ -50,7 +67,7 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
    records may hand the buffer to the writer (vt_rec_flush) and reset it. */
 static void add_record(struct ictx *c, IRExpr *word, IRExpr *guard)
 {
-   IRExpr *pa = IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_ptr));
+   IRExpr *pa = gaddr(c, &vt_rec_ptr);
    IRExpr *p = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, pa), Ity_I64);
    word = tmp_of(c, word, Ity_I64);
    IRExpr *step = IRExpr_Const(IRConst_U64(8));
@@ -90,10 +107,15 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *sh = bin(c, Iop_Shr64, addr,
                        IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
       IRExpr *off = bin(c, Iop_And64, sh,
-                        IRExpr_Const(IRConst_U64((ULong)(VT_FILTER_ENTRIES - 1) << 3)),
+                        IRExpr_Const(IRConst_U64((ULong)(vt_flt.nr - 1) << 3)),
                         Ity_I64);
       IRExpr *ea = bin(c, Iop_Add64, off,
                        IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
+      /* a constant address (an instruction fetch): its slot's, from the
+         anchor */
+      if (addr->tag == Iex_Const)
+         ea = gaddr(c, &table[(addr->Iex.Const.con->Ico.U64 >> VT_PAGE_SHIFT) &
+                              (vt_flt.nr - 1)]);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
       IRExpr *last = addr;
       if (size > 1)
@@ -112,8 +134,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          if (guard)
             hit = bin(c, Iop_And1, guard, hit, Ity_I1);
          if (!c->stamp_base) {   /* once until vt_insns next changes */
-            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                                    IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
+            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns)),
+                                 Ity_I64);
             c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(VT_STAMP_SHIFT)),
                                 Ity_I64);
          }
@@ -129,9 +151,15 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
       }
    }
-   IRDirty *d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
-                                  mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
-                                                IRExpr_Const(IRConst_U64(c->cur_ip))));
+   IRDirty *d;
+   if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
+      d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
+                            mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
+                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+   else
+      d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
+                            mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
+                                          IRExpr_Const(IRConst_U64(c->cur_ip))));
    if (cond)
       d->guard = cond;
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
@@ -142,10 +170,9 @@ static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
 {
    if (n == 0)
       return NULL;
-   IRExpr *ea = IRExpr_Const(IRConst_U64((ULong)(Addr)ctr));
-   IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
+   IRExpr *old = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, ctr)), Ity_I64);
    IRExpr *nw = bin(c, Iop_Add64, old, IRExpr_Const(IRConst_U64(n)), Ity_I64);
-   addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, ea, nw));
+   addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, gaddr(c, ctr), nw));
    return nw;
 }
 
@@ -167,11 +194,8 @@ static void add_sample_check(struct ictx *c)
 {
    if (!vt_clo.timeline && !vt_mm.nr_sims)
       return;
-   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                           IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_insns))), Ity_I64);
-   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                            IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_next_sample))),
-                         Ity_I64);
+   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns)), Ity_I64);
+   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_next_sample)), Ity_I64);
    IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
    IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
                                   VG_(fnptr_to_fnentry)(vt_sample_tick),
@@ -286,21 +310,25 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    (void)closure; (void)layout; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
+   vt_anchor = (Addr)&vt_insns;
+   c.anchor = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
+                                     IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_anchor))),
+                     Ity_I64);
    add_sample_check(&c);
    /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */
    if (vt_clo.fast_path && vt_clo.timeline)
       c.mark = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
-                                      IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_flt.mark))),
+                                      gaddr(&c, &vt_flt.mark)),
                       Ity_I64);
    if (vt_recording) {
       /* room for this superblock's records, else the buffer to the writer */
       IRExpr *p = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
-                            IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_ptr))), Ity_I64);
+                            gaddr(&c, &vt_rec_ptr)), Ity_I64);
       IRExpr *full = bin(&c, Iop_CmpLT64U,
                          IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_rec_buf[VT_REC_WORDS -
                                                                              VT_REC_SB_MAX])),

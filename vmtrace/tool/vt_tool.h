@@ -79,6 +79,14 @@ extern ULong vt_misses;           /* references the filter let through */
 
 /* vt_filter.c: the miss handler and the kernel's accesses */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
+VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p);
+/* vt_miss_packed's argument: the instruction (below 4 GiB) in bits 0-31,
+   the access size (below 1024) in 32-41, its kind in 42-43, its position
+   in the superblock (below 1024) in 44-53, the pending instructions (below
+   1024) in 54-63. */
+#define VT_MISS_PACK(ip, size, acc, pos, pending)                               \
+   ((ULong)(ip) | ((ULong)(size) << 32) | ((ULong)(acc) << 42) | ((ULong)(pos) << 44) | \
+    ((ULong)(pending) << 54))
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
 
