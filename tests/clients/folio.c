@@ -10,6 +10,10 @@
      huge     the same, with MADV_HUGEPAGE on the mapping: PMD-sized folios
      pages    the file written a page at a time and left cached: order-0
               folios, as vmtrace's warm page cache assumes
+     placed   "cold", mapped where the kernel (or Valgrind) chooses
+              (INFO file= its address), THP left enabled natively: the
+              kernel aligns the mapping (thp_get_unmapped_area) and maps
+              2 MiB folios by PMDs (FACT file-pmd-kb: FilePmdMapped)
 
    The mapping starts at a 2 MiB-aligned address at file offset 0, so
    every folio (naturally aligned in the file) is aligned in memory.
@@ -19,17 +23,41 @@
 
 #define MiB ((size_t)1 << 20)
 
+/* FilePmdMapped of the VMA at p, natively (-1 under Valgrind). */
+static long file_pmd_kb(const char *p)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static char line[512];
+   FILE *f = fopen("/proc/self/smaps", "r");
+   if (!f)
+      vmt_die("open /proc/self/smaps");
+   int in = 0;
+   long kb = -1;
+   while (fgets(line, sizeof line, f)) {
+      unsigned long s, e;
+      if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
+         in = (uintptr_t)p >= s && (uintptr_t)p < e;
+      else if (in && strncmp(line, "FilePmdMapped:", 14) == 0)
+         kb = strtol(line + 14, NULL, 10);
+   }
+   fclose(f);
+   return kb;
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
    if (argc != 3)
-      vmt_die("usage: folio cold|random|huge|pages PAGES");
+      vmt_die("usage: folio cold|random|huge|pages|placed PAGES");
    const char *mode = argv[1];
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
-   int cold = strcmp(mode, "pages") != 0;
+   int cold = strcmp(mode, "pages") != 0, placed = strcmp(mode, "placed") == 0;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
-                   cold))
+                   !placed && cold))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
+   if (placed && !vmt_under_valgrind() && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    int fd;
    if (!cold) {
       fd = vmt_cached_file("vmtest-folio.dat", len);
@@ -55,8 +83,13 @@ int main(int argc, char **argv)
          vmt_die("fsync/fadvise %s", path);
       unlink(path);
    }
-   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   char *p = placed ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
+                    : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   if (p == MAP_FAILED)
+      vmt_die("mmap");
    VMTRACE_LABEL(p, len, "file");
+   if (placed)
+      vmt_info_addr("file", p);
    if (strcmp(mode, "random") == 0 && madvise(p, len, MADV_RANDOM) != 0)
       vmt_die("madvise MADV_RANDOM");
    if (strcmp(mode, "huge") == 0 && madvise(p, len, MADV_HUGEPAGE) != 0)
@@ -74,6 +107,8 @@ int main(int argc, char **argv)
    vmt_begin("read");
    vmt_read_pages(p, npages);
    vmt_end();
+   if (placed)
+      vmt_fact("file-pmd-kb", file_pmd_kb(p));
    munmap(p, len);
    close(fd);
    return 0;

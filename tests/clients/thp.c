@@ -32,6 +32,15 @@
                 (MMF_DISABLE_THP is kept across execve).
    write-disabled  "write" with THP left disabled for the process: the
                 madvise is refused nothing but no huge page is given.
+   placed       4 MiB mapped where the kernel (or Valgrind) chooses, no
+                hint (INFO region= its address), MADV_HUGEPAGE, written
+                ("write"): the kernel aligns it (thp_get_unmapped_area).
+   collapse     4 MiB, no MADV_HUGEPAGE, written ("touch": 4 KiB pages
+                under enabled=madvise), MADV_COLLAPSE, written again
+                ("write"); FACT collapse-einval: whether the collapse
+                failed with EINVAL.  collapse-read: read instead (the zero
+                page); collapse-read-one: read, and one page of each 2 MiB
+                written; collapse-nohuge: MADV_NOHUGEPAGE first.
    fork         4 MiB (two huge pages) written ("write"); fork.  The child
                 writes page 0 ("child-write-one"), then pages 1..511
                 ("child-write-rest"), and exits; the parent, once it has
@@ -42,7 +51,8 @@
    FACT rss-kb-after-read / anon-huge-kb-after-read, likewise after "read";
    FACT thp-fault-alloc-ge-N=1: /proc/vmstat's thp_fault_alloc rose by at
    least N during "write" (the counter is the machine's: other processes
-   may add to it). */
+   may add to it); thp-collapse-alloc-ge-N likewise thp_collapse_alloc
+   over the MADV_COLLAPSE. */
 #include "vmtest.h"
 
 #define HPAGE ((size_t)2 << 20)
@@ -262,6 +272,54 @@ static void fork_cow(void)
    vmt_fact("anon-huge-kb", smaps_sum(lo, hi, "AnonHugePages"));
 }
 
+static void placed(void)
+{
+   size_t len = 2 * HPAGE;
+   char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   if (p == MAP_FAILED || madvise(p, len, MADV_HUGEPAGE) != 0)
+      vmt_die("mmap/madvise");
+   VMTRACE_LABEL(p, len, "region");
+   vmt_info_addr("region", p);
+   long a0 = vmstat("thp_fault_alloc");
+   vmt_begin("write");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("thp-fault-alloc-ge-2", vmstat("thp_fault_alloc") - a0 >= 2);
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
+}
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+static void collapse(const char *how)
+{
+   size_t len = 2 * HPAGE;
+   char *p = region(len, 0);
+   if (!strcmp(how, "nohuge") && madvise(p, len, MADV_NOHUGEPAGE) != 0)
+      vmt_die("madvise(MADV_NOHUGEPAGE)");
+   vmt_begin("touch");
+   if (!strncmp(how, "read", 4)) {
+      vmt_read_pages(p, 2 * PAGES_PER_HPAGE);
+      if (!strcmp(how, "read-one")) {
+         vmt_write_pages(p, 1);
+         vmt_write_pages(p + HPAGE, 1);
+      }
+   } else {
+      vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   }
+   vmt_end();
+   long c0 = vmstat("thp_collapse_alloc");
+   int r = madvise(p, len, MADV_COLLAPSE), e = errno;
+   long c1 = vmstat("thp_collapse_alloc");
+   vmt_fact("collapse-einval", r != 0 && e == EINVAL);
+   vmt_fact("thp-collapse-alloc-ge-2", c1 - c0 >= 2);
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
+   vmt_begin("write");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+}
+
 static void exec_disabled(const char *self)
 {
    if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
@@ -298,7 +356,12 @@ int main(int argc, char **argv)
       fork_cow();
    else if (!strcmp(m, "small"))
       small();
+   else if (!strcmp(m, "placed"))
+      placed();
+   else if (!strncmp(m, "collapse", 8))
+      collapse(m[8] == '-' ? m + 9 : "");
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|fork|small|exec-disabled|write-disabled");
+      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|fork|small|"
+              "placed|collapse[-read|-read-one|-nohuge]|exec-disabled|write-disabled");
    return 0;
 }

@@ -279,3 +279,19 @@ def stack_grown(label, info_key, pages, baseline_low):
                             % (key, m.get(key), bm.get(key), pages))
         return errs
     return check
+
+
+def misplaced(info_key, align=2 << 20):
+    """Under vmtrace the client's mapping (INFO info_key) is not
+    align-aligned: Valgrind placed it otherwise than the kernel would, so
+    a case about where the kernel would have put it can tell (a case that
+    passed with the mapping aligned by chance would prove nothing)."""
+    def check(out, r, extra):
+        a = r.info(info_key)
+        if a is None:
+            return ["the client printed no INFO %s= line" % info_key]
+        if a % align == 0:
+            return ["Valgrind put the mapping at %#x, %d-aligned: the case cannot tell"
+                    % (a, align)]
+        return []
+    return check

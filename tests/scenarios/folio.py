@@ -5,6 +5,7 @@ import os
 
 from vmtest import Expect
 from .scenario import scenario
+from .checks import misplaced
 
 # Kernel background (mm/readahead.c, mm/filemap.c).  A read fault on a
 # page that is not cached (filemap_fault -> do_sync_mmap_readahead) reads
@@ -88,3 +89,18 @@ scenario("folio/huge 8M", "folio", ["huge", "2048"], [
 scenario("folio/pages 4M", "folio", ["pages", "1024"], [
     Expect("file", "read", pages=1024, file_read=64),
 ])
+
+# The same 64 MiB cold file mapped where the kernel chooses (no address
+# asked for).  The kernel puts a file mapping that holds a whole 2 MiB of
+# the file at an address congruent to its offset modulo 2 MiB
+# (thp_get_unmapped_area), so the folios fit the PTE tables as above: 436
+# faults; and with THP left enabled (the client turns it back on natively)
+# each of the twelve 2 MiB folios is mapped by a PMD (do_set_pmd):
+# FilePmdMapped 24,576 kB.  Valgrind chose an address of its own (the
+# check below makes sure it is not 2 MiB-aligned, so the case tells):
+# vmtrace reckons with where the kernel would have put it (vm_koff); at
+# Valgrind's address itself the folios would straddle the tables: 887.
+scenario("folio/placed 64M", "folio", ["placed", "16384"], [
+    Expect("file", "read", pages=16384, file_major=1, file_read=435),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0, "file-pmd-kb": 24576},
+    native_slack=5, checks=[misplaced("file")])

@@ -29,6 +29,7 @@ static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "anon", anon_tests },
    { "thp", thp_tests },
    { "fault_around", fault_around_tests },
+   { "place", place_tests },
    { "file", file_tests },
    { "vma", vma_tests },
    { "mremap", mremap_tests },

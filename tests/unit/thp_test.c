@@ -178,6 +178,84 @@ static void t_thp_filter_also(void)
    mm_free(b);
 }
 
+/* MADV_COLLAPSE under enabled=madvise, no MADV_HUGEPAGE (tests/scenarios
+   /thp.py measures each case on the kernel: thp_collapse_alloc,
+   AnonHugePages, the faults after).  4 MiB at BASE prepared as the case
+   says, the range collapsed, then every page written: how many huge pages
+   (of 1,024 pages), the RSS after the collapse, the faults after. */
+struct collapse_case {
+   const char *what;
+   int prep;                  /* 0 untouched, 1 all written, 2 one page a
+                                 2 MiB written, 3 all read (zero page),
+                                 4 all read, one page a 2 MiB written */
+   vt_u64 off, len;           /* the range, in pages from BASE */
+   int nohuge, disabled;
+   unsigned huge, rss, faults_after;
+};
+
+static void t_collapse(void)
+{
+   static const struct collapse_case cs[] = {
+      { "all written", 1, 0, 1024, 0, 0, 1024, 1024, 0 },
+      { "untouched: no PTE table, nothing", 0, 0, 1024, 0, 0, 0, 0, 1024 },
+      { "one page a 2 MiB: zero-filled", 2, 0, 1024, 0, 0, 1024, 1024, 0 },
+      { "read: zero pages only, nothing (SCAN_PAGE_RO)", 3, 0, 1024, 0, 0, 0, 0, 1024 },
+      { "read, one page a 2 MiB written: the zero pages replaced", 4, 0, 1024, 0, 0,
+        1024, 1024, 0 },
+      { "MADV_NOHUGEPAGE: refused", 1, 0, 1024, 1, 0, 0, 1024, 0 },
+      { "PR_SET_THP_DISABLE: refused", 1, 0, 1024, 0, 1, 0, 1024, 0 },
+      { "3 MiB: one 2 MiB", 1, 0, 768, 0, 0, 512, 1024, 0 },
+      { "from +4 KiB: the second 2 MiB", 1, 1, 1023, 0, 0, 512, 1024, 0 },
+   };
+   for (unsigned k = 0; k < sizeof cs / sizeof *cs; k++) {
+      const struct collapse_case *c = &cs[k];
+      struct vt_mm *mm = mm_new(1, true);
+      vt_set_thp(mm, VT_THP_MADVISE, true, c->disabled != 0);
+      map_anon(mm, BASE, 1024, RW);
+      if (c->nohuge)
+         vt_madvise_hugepage(mm, BASE, 1024 * PG, false);
+      for (unsigned i = 0; i < 1024; i++) {
+         if (c->prep >= 3)
+            RD(mm, BASE + i * PG);
+         if (c->prep == 1 || ((c->prep == 2 || c->prep == 4) && i % 512 == 7))
+            WR(mm, BASE + i * PG);
+      }
+      vt_madvise_collapse(mm, BASE + c->off * PG, c->len * PG);
+      if (vt_anon_huge_pages(mm) != c->huge || mm->rss != c->rss)
+         diagf("%s", c->what);
+      EXPECT_EQ(c->huge, vt_anon_huge_pages(mm));
+      EXPECT_EQ(c->rss, mm->rss);
+      vt_u64 before = R.nfaults;
+      for (unsigned i = 0; i < 1024; i++)
+         WR(mm, BASE + i * PG);
+      if (R.nfaults - before != c->faults_after)
+         diagf("%s: faults after", c->what);
+      EXPECT_EQ(c->faults_after, R.nfaults - before);
+      mm_free(mm);
+   }
+}
+
+/* The kernel's PMDs: 4 MiB Valgrind put 96 KiB past 2 MiB, which the
+   kernel would have aligned, written, collapsed: two huge pages. */
+static void t_collapse_placed(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   vt_set_thp(mm, VT_THP_MADVISE, true, false);
+   struct vt_mmap_req r;
+   memset(&r, 0, sizeof r);
+   r.start = BASE + 24 * PG;
+   r.len = 1024 * PG;
+   r.vm_flags = RW;
+   r.kind = VT_NR_MK;
+   vt_mmap(mm, &r);
+   for (unsigned i = 0; i < 1024; i++)
+      WR(mm, r.start + i * PG);
+   vt_madvise_collapse(mm, r.start, r.len);
+   EXPECT_EQ(1024, vt_anon_huge_pages(mm));
+   EXPECT_EQ(1024, mm->rss);
+   mm_free(mm);
+}
+
 void thp_tests(void)
 {
    run_test("thp: a write maps a huge PMD, 512 pages in one fault", t_thp_write);
@@ -187,4 +265,6 @@ void thp_tests(void)
    run_test("thp: multi-size folios (alloc_anon_folio)", t_mthp);
    run_test("thp: the filter feeds a second address space (--thp-compare)",
             t_thp_filter_also);
+   run_test("thp: MADV_COLLAPSE (madvise_collapse)", t_collapse);
+   run_test("thp: MADV_COLLAPSE of the kernel's PMDs", t_collapse_placed);
 }

@@ -242,6 +242,7 @@ int map_req(struct vt_mm *mm, vt_addr start, vt_u64 npages, uint32_t flags,
    r.populate = populate;
    r.kind = kind;
    r.name = NULL;
+   r.hint = true;               /* where the test puts it (vm_koff 0) */
    return vt_mmap(mm, &r);
 }
 

@@ -138,6 +138,7 @@ void pgtable_tests(void);        /* pgtable_test.c */
 void anon_tests(void);           /* anon_test.c */
 void thp_tests(void);            /* thp_test.c */
 void fault_around_tests(void);   /* fault_around_test.c */
+void place_tests(void);          /* place_test.c */
 void file_tests(void);           /* file_test.c */
 void vma_tests(void);            /* vma_test.c */
 void mremap_tests(void);         /* mremap_test.c */

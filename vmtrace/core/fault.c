@@ -34,6 +34,34 @@ static vt_pte file_read_pte(const struct vt_vma *v)
    return pte;
 }
 
+/* The kernel's PTE table around an address: the 2 MiB of the VMA's
+   address space that the kernel's address (vm_koff reckoned) puts in one
+   table.  base is the real address of its first page; t is our table when
+   the two coincide (vm_koff a multiple of 2 MiB: always, but for a mapping
+   Valgrind placed where the kernel would not), else NULL and each entry is
+   looked up in whichever of our two tables holds it. */
+struct ktab { vt_addr base; vt_pte *t; };
+
+static struct ktab ktab_of(const struct vt_vma *v, vt_addr addr, vt_pte *ptep)
+{
+   struct ktab k;
+   k.base = ((addr + v->vm_koff) & VT_HPAGE_MASK) - v->vm_koff;
+   k.t = v->vm_koff ? NULL : ptep - ((addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1));
+   return k;
+}
+
+/* Entry i of the kernel's table: its value, and a pointer (our table made
+   if need be). */
+static vt_pte kget(struct vt_mm *mm, const struct ktab *k, vt_u64 i)
+{
+   return k->t ? k->t[i] : vt_get_pte(mm, k->base + (i << VT_PAGE_SHIFT));
+}
+
+static vt_pte *kref(struct vt_mm *mm, const struct ktab *k, vt_u64 i)
+{
+   return k->t ? &k->t[i] : vt_pte_lookup(mm, k->base + (i << VT_PAGE_SHIFT), true);
+}
+
 /* Whether the folio of nr pages from file page first lies wholly inside
    VMA v and inside the PTE table at table_base: filemap_map_pages then
    maps all of it, even beyond the fault-around window (Linux 6.18). */
@@ -58,7 +86,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
                             struct vt_mapping *m, vt_addr addr, vt_pte *ptep)
 {
    vt_u64 nr = mm->cfg.fault_around_pages;
-   vt_u64 pte_off = (addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1);
+   struct ktab kt = ktab_of(v, addr, ptep);
+   vt_u64 pte_off = (addr - kt.base) >> VT_PAGE_SHIFT;
    vt_u64 vma_off = (addr - v->vm_start) >> VT_PAGE_SHIFT;
    vt_u64 vma_pages = (v->vm_end - v->vm_start) >> VT_PAGE_SHIFT;
    vt_u64 from = pte_off & ~(nr - 1);
@@ -70,8 +99,7 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       to = VT_PTRS_PER_TABLE;
    if (to > pte_off + vma_pages - vma_off)
       to = pte_off + vma_pages - vma_off;
-   vt_pte *table = ptep - pte_off;
-   vt_addr table_base = addr & ~(((vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT) - 1);
+   vt_addr table_base = kt.base;
    struct vt_file *f = v->vm_file;
    /* the folios at the window's two ends may reach beyond it (only a
       cold file has large folios) */
@@ -90,7 +118,7 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    vt_pte fresh = file_read_pte(v);
    vt_u64 mapped = 0;
    for (vt_u64 i = from; i < to; i++) {
-      vt_pte pte = table[i];
+      vt_pte pte = kget(mm, &kt, i);
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
@@ -99,7 +127,7 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
          continue;             /* not in the page cache, beyond EOF, or readahead's mark */
       if ((i < win_from || i >= win_to) && !folio_fits(v, table_base, first, fnr))
          continue;
-      table[i] = (pte & VT_PTE_TOUCHED) | fresh;
+      *kref(mm, &kt, i) = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
       vt_file_mapped(f, pgoff, 1);
       mapped++;
@@ -110,9 +138,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       vt_pcache_mapped(f, mapped);
 }
 
-static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
-                                 vt_addr addr, const vt_pte *table);
-static vt_pte *table_of(vt_pte *ptep, vt_addr addr);
+static unsigned anon_folio_order(struct vt_mm *mm, const struct vt_vma *v,
+                                 vt_addr addr, const struct ktab *kt);
 
 /* do_anonymous_page: the first touch of a private anonymous page.  A
    read maps the shared zero page; a write, or any access without the zero
@@ -133,18 +160,20 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
    vt_pte fresh = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
    unsigned small = (mm->cfg.thp_orders_always | mm->cfg.thp_orders_madvise |
                      mm->cfg.thp_orders_inherit) & ((1u << VT_PMD_ORDER) - 1);
-   unsigned order = small ? anon_folio_order(mm, v, addr, table_of(ptep, addr)) : 0;
+   struct ktab kt = ktab_of(v, addr, ptep);
+   unsigned order = small ? anon_folio_order(mm, v, addr, &kt) : 0;
    *ptep = fresh;
    vt_rss_add(mm, m, (vt_s64)1 << order);
    if (!order)
       return VT_FC_ANON;
    fresh &= ~(vt_pte)VT_PTE_TOUCHED;
-   vt_addr base = addr & ~((VT_PAGE_SIZE << order) - 1);
-   vt_pte *first = ptep - ((addr - base) >> VT_PAGE_SHIFT);
+   vt_u64 first = ((addr - kt.base) >> VT_PAGE_SHIFT) & ~(((vt_u64)1 << order) - 1);
+   vt_addr base = kt.base + (first << VT_PAGE_SHIFT);
    for (unsigned i = 0; i < 1u << order; i++) {
-      if (first + i == ptep)
+      vt_pte *p = kref(mm, &kt, first + i);
+      if (p == ptep)
          continue;
-      first[i] = (first[i] & VT_PTE_TOUCHED) | fresh;
+      *p = (*p & VT_PTE_TOUCHED) | fresh;
       if (vt_mm_sims_on(mm))
          vt_mm_sims_ref(mm, v, base + ((vt_addr)i << VT_PAGE_SHIFT), fresh, VT_ACC_READ,
                         -1, true, NULL);
@@ -165,12 +194,50 @@ static bool file_page_major(struct vt_vma *v, vt_u64 pgoff)
    return false;
 }
 
+static bool pmd_none(struct vt_mm *mm, const struct ktab *kt);
+
+/* do_set_pmd, from filemap_map_pages (filemap_map_pmd) or finish_fault: a
+   PMD-sized page-cache folio whose 2 MiB the kernel's PMD covers exactly
+   (thp_vma_suitable_order: the VMA holds it, the file offset is aligned
+   as the address), with no PTE table there yet, is mapped by one PMD.
+   Not under MADV_NOHUGEPAGE or PR_SET_THP_DISABLE (vma_thp_disabled);
+   the sysfs "enabled" setting does not matter: the folio is there
+   already.  FilePmdMapped in smaps counts these. */
+static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
+                       vt_addr addr, vt_pte *ptep, vt_pte fresh)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 first, nr;
+   bool marked;
+   if (!f->cold || mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE))
+      return false;
+   struct ktab kt = ktab_of(v, addr, ptep);
+   if (kt.base < v->vm_start || kt.base + VT_HPAGE_SIZE > v->vm_end ||
+       !vt_pcache_folio(mm, f, vt_linear_page_index(v, addr), &first, &nr, &marked) ||
+       nr != VT_PTRS_PER_TABLE || first != vt_linear_page_index(v, kt.base) ||
+       !pmd_none(mm, &kt))
+      return false;
+   fresh |= VT_PTE_HUGE;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_addr a = kt.base + ((vt_addr)i << VT_PAGE_SHIFT);
+      *p = (*p & VT_PTE_TOUCHED) | fresh;
+      vt_file_mapped(f, first + i, 1);
+      if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
+         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+   }
+   vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
+   return true;
+}
+
 /* do_read_fault: map the page (and, first, the cached pages around it). */
 static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
                                          struct vt_mapping *m, vt_addr addr,
                                          vt_pte *ptep, vt_pte keep, bool major)
 {
    vt_u64 pgoff = vt_linear_page_index(v, addr);
+   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v)))
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
       do_fault_around(mm, v, m, addr, ptep);
    if (!(*ptep & VT_PTE_PRESENT)) {
@@ -199,6 +266,8 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
                                            struct vt_mapping *m, vt_addr addr,
                                            vt_pte *ptep, vt_pte keep, bool major)
 {
+   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY))
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
    vt_rss_add(mm, m, 1);
    *ptep = keep | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
    vt_file_mapped(v->vm_file, vt_linear_page_index(v, addr), 1);
@@ -232,10 +301,11 @@ static unsigned thp_vma_orders(const struct vt_mm *mm, const struct vt_vma *v)
 }
 
 /* thp_vma_suitable_order: the aligned range of 2^order pages around addr
-   lies inside the VMA. */
+   lies inside the VMA (aligned as the kernel's address: vm_koff). */
 static bool thp_suitable(const struct vt_vma *v, vt_addr addr, unsigned order)
 {
-   vt_addr size = VT_PAGE_SIZE << order, a = addr & ~(size - 1);
+   vt_addr size = VT_PAGE_SIZE << order;
+   vt_addr a = ((addr + v->vm_koff) & ~(size - 1)) - v->vm_koff;
    return a >= v->vm_start && a + size <= v->vm_end;
 }
 
@@ -248,10 +318,10 @@ static bool thp_vma_allowable(const struct vt_mm *mm, const struct vt_vma *v,
 
 /* pte_range_none: none of the n PTEs maps, has swapped or holds a guard
    marker (a marker is no pte_none: a guard page keeps huge pages out). */
-static bool pte_range_none(const vt_pte *p, unsigned n)
+static bool pte_range_none(struct vt_mm *mm, const struct ktab *kt, unsigned from, unsigned n)
 {
-   for (unsigned i = 0; i < n; i++)
-      if (p[i] & (VT_PTE_PRESENT | VT_PTE_SWAPPED | VT_PTE_GUARD))
+   for (unsigned i = from; i < from + n; i++)
+      if (kget(mm, kt, i) & (VT_PTE_PRESENT | VT_PTE_SWAPPED | VT_PTE_GUARD))
          return false;
    return true;
 }
@@ -261,31 +331,29 @@ static bool pte_range_none(const vt_pte *p, unsigned n)
    collapses them, which is not modelled); once they are all zapped again,
    the kernel frees the empty table (6.14's reclaim of empty PTE tables
    on MADV_DONTNEED) and the range can take a huge page again. */
-static bool pmd_none(const vt_pte *table)
+static bool pmd_none(struct vt_mm *mm, const struct ktab *kt)
 {
-   return pte_range_none(table, VT_PTRS_PER_TABLE);
+   return pte_range_none(mm, kt, 0, VT_PTRS_PER_TABLE);
 }
 
-static unsigned pte_index(vt_addr addr)
+static bool huge_pmd_none(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                          vt_pte *ptep)
 {
-   return (unsigned)(addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1);
-}
-
-static vt_pte *table_of(vt_pte *ptep, vt_addr addr)
-{
-   return ptep - pte_index(addr);
+   struct ktab kt = ktab_of(v, addr, ptep);
+   return pmd_none(mm, &kt);
 }
 
 /* alloc_anon_folio's choice: the largest order below the PMD's allowed
    for the VMA whose aligned range around addr lies inside it with no PTE
    there mapped yet; 0 (one page) if none. */
-static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
-                                 vt_addr addr, const vt_pte *table)
+static unsigned anon_folio_order(struct vt_mm *mm, const struct vt_vma *v,
+                                 vt_addr addr, const struct ktab *kt)
 {
    unsigned orders = thp_vma_orders(mm, v) & ((1u << VT_PMD_ORDER) - 1);
+   unsigned idx = (unsigned)((addr - kt->base) >> VT_PAGE_SHIFT);
    for (unsigned o = VT_PMD_ORDER - 1; orders && o >= 2; o--)
       if ((orders >> o & 1) && thp_suitable(v, addr, o) &&
-          pte_range_none(table + (pte_index(addr) & ~((1u << o) - 1)), 1u << o))
+          pte_range_none(mm, kt, idx & ~((1u << o) - 1), 1u << o))
          return o;
    return 0;
 }
@@ -297,10 +365,12 @@ static unsigned anon_folio_order(const struct vt_mm *mm, const struct vt_vma *v,
 static void set_huge_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
                          vt_addr addr, vt_pte *ptep, vt_pte fresh)
 {
-   vt_pte *table = table_of(ptep, addr);
-   vt_addr haddr = addr & VT_HPAGE_MASK;
-   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
-      table[i] = (table[i] & VT_PTE_TOUCHED) | fresh;
+   struct ktab kt = ktab_of(v, addr, ptep);
+   vt_addr haddr = kt.base;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      *p = (*p & VT_PTE_TOUCHED) | fresh;
+   }
    if (fresh & VT_PTE_ZERO)
       return;
    vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
@@ -342,6 +412,9 @@ static enum vt_fault_class do_huge_pmd_anonymous_page(struct vt_mm *mm, struct v
 static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
                                       struct vt_mapping *m, vt_addr addr,
                                       vt_pte *ptep);
+static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
+                                          struct vt_mapping *m, vt_addr addr,
+                                          vt_pte *ptep, enum vt_access acc);
 
 /* do_huge_pmd_wp_page: a write to a write-protected huge PMD.  The huge
    zero page gives way to a new huge page (do_huge_zero_wp_pmd, Linux
@@ -353,8 +426,15 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
                                                struct vt_mapping *m, vt_addr addr,
                                                vt_pte *ptep)
 {
-   vt_pte *table = table_of(ptep, addr);
-   vt_addr haddr = addr & VT_HPAGE_MASK;
+   struct ktab kt = ktab_of(v, addr, ptep);
+   vt_addr haddr = kt.base;
+   if (*ptep & VT_PTE_FILE) {
+      /* wp_huge_pmd: a file's PMD (copy-on-write or write-notify) is
+         split, which for a file unmaps it (__split_huge_pmd_locked), and
+         the write faults at PTE level: do_cow_fault or do_shared_fault */
+      vt_split_huge_pmd(mm, v, addr);
+      return do_pte_missing(mm, v, m, addr, ptep, VT_ACC_WRITE);
+   }
    if (*ptep & VT_PTE_ZERO) {
       v->vm_flags |= VT_VM_ANON_VMA;
       set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));
@@ -364,21 +444,74 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
       return VT_FC_THP_WP_ZERO;
    }
    bool shared = false;
-   for (unsigned i = 0; i < VT_PTRS_PER_TABLE && !shared; i++)
-      if (table[i] & VT_PTE_COW)
-         shared = vt_ask_shared(mm, mm->frames[VT_PTE_FRAME(table[i])]);
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE && !shared; i++) {
+      vt_pte pte = kget(mm, &kt, i);
+      if (pte & VT_PTE_COW)
+         shared = vt_ask_shared(mm, mm->frames[VT_PTE_FRAME(pte)]);
+   }
    if (shared) {
-      vt_split_huge_pmd(mm, addr);
+      vt_split_huge_pmd(mm, v, addr);
       return do_wp_page(mm, v, m, addr, ptep);
    }
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
-      vt_pte pte = table[i];
+      vt_pte *p = kref(mm, &kt, i);
+      vt_pte pte = *p;
       if (pte & VT_PTE_COW)
          vt_frame_put(mm, VT_PTE_FRAME(pte));
-      table[i] = (pte & VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE |
-                 VT_PTE_DIRTY;
+      *p = (pte & VT_PTE_FLAGS_MASK & ~(vt_pte)VT_PTE_COW) | VT_PTE_WRITE | VT_PTE_DIRTY;
    }
    return VT_FC_THP_WP_REUSE;
+}
+
+/* collapse_huge_page, for MADV_COLLAPSE (madvise_collapse: no
+   max_ptes_none or max_ptes_shared limit, the sysfs setting ignored): the
+   2 MiB of v from base (the kernel's PMD) becomes one new huge page,
+   writable and dirty if the VMA is writable; its present pages are copied
+   into it (a page shared copy-on-write since fork is this process's no
+   more), the others (none, the zero page) come zero-filled.  A PMD mapped
+   already counts as done.  It fails, leaving the range as it was, where
+   no page is mapped writable (hpage_collapse_scan_pmd: nothing mapped,
+   SCAN_PMD_NULL; only the zero page or write-protected pages, as after
+   fork, SCAN_PAGE_RO: measured, tests/scenarios/thp.py) and where a page
+   is swapped out or a guard marker sits (swap-in and those are not
+   modelled).  Returns whether the range is a huge PMD now. */
+bool vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
+{
+   vt_pte *first = vt_pte_lookup(mm, base, false);
+   if (first && (*first & VT_PTE_HUGE) && !(*first & VT_PTE_ZERO))
+      return true;                                    /* SCAN_PMD_MAPPED */
+   struct ktab kt = { base, NULL };
+   bool any = false;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte pte = kget(mm, &kt, i);
+      if (pte & (VT_PTE_SWAPPED | VT_PTE_GUARD))
+         return false;
+      any |= (pte & (VT_PTE_PRESENT | VT_PTE_ZERO | VT_PTE_WRITE)) ==
+             (VT_PTE_PRESENT | VT_PTE_WRITE);
+   }
+   if (!any)
+      return false;
+   struct vt_mapping *m = mm->maps[v->mapping];
+   vt_tlb_flush_mapped(mm, base, base + VT_HPAGE_SIZE);  /* pmdp_collapse_flush */
+   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_pte fresh = huge_pte(v, false);
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_pte pte = *p;
+      vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
+      if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO)) {
+         if (pte & VT_PTE_COW)
+            vt_frame_put(mm, VT_PTE_FRAME(pte));
+         *p = (pte & VT_PTE_TOUCHED) | fresh;
+      } else {
+         *p = (pte & VT_PTE_TOUCHED) | fresh;
+         vt_rss_add(mm, m, 1);
+         if (vt_mm_sims_on(mm))
+            vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      }
+   }
+   vt_invalidate(mm, base, base + VT_HPAGE_SIZE);
+   return true;
 }
 
 /* A fault on a PTE that is not present (do_pte_missing). */
@@ -477,7 +610,7 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
          cls = (int)((*ptep & VT_PTE_HUGE) ? do_huge_pmd_wp_page(mm, v, m, addr, ptep)
                                            : do_wp_page(mm, v, m, addr, ptep));
-   } else if (thp_vma_allowable(mm, v, addr) && pmd_none(table_of(ptep, addr))) {
+   } else if (thp_vma_allowable(mm, v, addr) && huge_pmd_none(mm, v, addr, ptep)) {
       cls = (int)do_huge_pmd_anonymous_page(mm, v, m, addr, ptep, acc);
    } else {
       cls = (int)do_pte_missing(mm, v, m, addr, ptep, acc);

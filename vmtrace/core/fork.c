@@ -141,6 +141,17 @@ static void forget_shared(void *vctx, vt_addr addr, vt_pte *ptep)
    }
 }
 
+/* copy_huge_pmd leaves a file's PMD out of the child ("can be re-filled
+   on fault"): the child's copy of a copied VMA lacks them. */
+static void drop_file_pmds(struct vt_mm *mm, struct vt_vma *v)
+{
+   for (vt_addr a = ((v->vm_start + v->vm_koff + VT_HPAGE_SIZE - 1) & VT_HPAGE_MASK) - v->vm_koff;
+        a + VT_HPAGE_SIZE <= v->vm_end; a += VT_HPAGE_SIZE)
+      if ((vt_get_pte(mm, a) & (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_FILE)) ==
+          (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_FILE))
+         vt_zap_range(mm, v, a, a + VT_HPAGE_SIZE, false);
+}
+
 static void fork_child_body(struct vt_mm *mm, bool copied)
 {
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
@@ -150,6 +161,8 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
          if (!copied_at_fork(v)) {
             vt_walk_ptes(mm, v->vm_start, v->vm_end, forget_shared, mm);
             vt_zap_range(mm, v, v->vm_start, v->vm_end, false);
+         } else if (v->vm_file) {
+            drop_file_pmds(mm, v);
          }
          if (v->vm_flags & VT_VM_WIPEONFORK)
             v->vm_flags &= ~VT_VM_ANON_VMA;

@@ -54,14 +54,32 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
    pages become PTE-mapped in place (the huge zero page: the zero page in
    every PTE).  What is mapped, resident and writable stays as it was.
    The kernel fills the table it deposited when it mapped the PMD; here
-   the table is there all along (see docs/manual.md: page tables). */
-void vt_split_huge_pmd(struct vt_mm *mm, vt_addr addr)
+   the table is there all along (see docs/manual.md: page tables).  The
+   2 MiB are the kernel's (v's vm_koff reckoned), so they may lie across
+   two of our tables.  A file's PMD is not split but unmapped: its pages
+   fault in again by PTEs (__split_huge_pmd_locked, !vma_is_anonymous). */
+void vt_split_huge_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
 {
-   vt_pte *t = vt_pte_lookup(mm, addr & VT_HPAGE_MASK, false);
+   vt_addr base = ((addr + v->vm_koff) & VT_HPAGE_MASK) - v->vm_koff;
+   if (base < v->vm_start || base + VT_HPAGE_SIZE > v->vm_end)
+      return;
+   vt_pte *t = vt_pte_lookup(mm, base, false);
    if (!t || !(*t & VT_PTE_HUGE))
       return;
+   if (*t & VT_PTE_FILE) {
+      vt_zap_range(mm, v, base, base + VT_HPAGE_SIZE, true);
+      return;
+   }
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
-      t[i] &= ~(vt_pte)VT_PTE_HUGE;
+      *vt_kpte(mm, base, i) &= ~(vt_pte)VT_PTE_HUGE;
+}
+
+vt_pte *vt_kpte(struct vt_mm *mm, vt_addr base, unsigned i)
+{
+   vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
+   if (!(base & ~VT_HPAGE_MASK))
+      return vt_pte_lookup(mm, base, true) + i;
+   return vt_pte_lookup(mm, a, true);
 }
 
 /* The entries [*first, *last) of a table of this level at base that
@@ -106,6 +124,23 @@ static void count_huge(void *ctx, vt_addr addr, vt_pte *ptep)
    if ((*ptep & (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_ZERO)) ==
           (VT_PTE_PRESENT | VT_PTE_HUGE))
       ++*(vt_u64 *)ctx;
+}
+
+static void count_file_pmd(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr;
+   if ((*ptep & (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_FILE)) ==
+          (VT_PTE_PRESENT | VT_PTE_HUGE | VT_PTE_FILE))
+      ++*(vt_u64 *)ctx;
+}
+
+vt_u64 vt_file_pmd_pages(struct vt_mm *mm)
+{
+   vt_u64 n = 0;
+   for (uint32_t i = 0; i < mm->nr_vmas; i++)
+      if (mm->vmas[i].vm_file)
+         vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, count_file_pmd, &n);
+   return n;
 }
 
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm)

@@ -118,6 +118,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_MUNMAP:
       return range_ok(a[0], a[1], true, true) ? NULL : range;
    case VT_TEV_DONTNEED:       /* madvise and mprotect of 0 bytes succeed */
+   case VT_TEV_COLLAPSE:
       return range_ok(a[0], a[1], true, false) ? NULL : range;
    case VT_TEV_MPROTECT:
       return range_ok(a[0], a[1], true, false) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
@@ -198,7 +199,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       }
       struct vt_mmap_req q = { a[0], a[1], (uint32_t)a[2], a[3] ? rp->files[a[3] - 1] : NULL,
                                a[4], a[5] != 0, (enum vt_map_kind)(a[6] & 0xff), name,
-                               (a[6] & 0x200) != 0 };
+                               (a[6] & 0x200) != 0, (a[6] & 0x400) != 0 };
       vt_mmap(mm, &q);
       break;
    }
@@ -207,6 +208,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_MREMAP:      vt_mremap(mm, a[0], a[1], a[2], a[3]); break;
    case VT_TEV_DONTNEED:    vt_madvise_dontneed(mm, a[0], a[1]); break;
    case VT_TEV_POPULATE:    vt_madvise_populate(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_COLLAPSE:    vt_madvise_collapse(mm, a[0], a[1]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);

@@ -43,6 +43,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_THP_ORDERS] = { 3, 0 },
    [VT_TEV_MADVISE] = { 4, 0 },
    [VT_TEV_CLOCK] = { 1, 0 },    [VT_TEV_OOM_ADJ] = { 1, 0 },
+   [VT_TEV_COLLAPSE] = { 2, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)
@@ -359,7 +360,7 @@ void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
       w->out.sync(w->out.ctx);
    vt_u64 args[7] = { r->start, r->len, r->vm_flags, ev_file(w, r->file), r->pgoff,
                       r->populate, (vt_u64)r->kind | (r->name ? 0x100u : 0) |
-                      (r->fixed ? 0x200u : 0) };
+                      (r->fixed ? 0x200u : 0) | (r->hint ? 0x400u : 0) };
    event(w, VT_TEV_MMAP, args, r->name);
 }
 

@@ -142,6 +142,14 @@ static void remove_vma(struct vt_mm *mm, uint32_t pos)
    }
 }
 
+/* The huge PMD of VMA v that holds addr, if addr is inside it and not at
+   its start (the kernel's address reckoned: vm_koff), is split. */
+static void split_straddling_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
+{
+   if ((addr + v->vm_koff) & ~VT_HPAGE_MASK)
+      vt_split_huge_pmd(mm, v, addr);
+}
+
 /* Splits the VMA containing addr so that a VMA starts at addr. */
 static void split_at(struct vt_mm *mm, vt_addr addr)
 {
@@ -149,8 +157,7 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= addr)
       return;
    /* vma_adjust_trans_huge: no huge PMD straddles a VMA boundary */
-   if (addr & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, addr);
+   split_straddling_pmd(mm, &mm->vmas[i], addr);
    struct vt_vma hi = mm->vmas[i];
    hi.vm_pgoff += (addr - hi.vm_start) >> VT_PAGE_SHIFT;
    hi.vm_start = addr;
@@ -168,7 +175,7 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
    /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
    if (a->vm_end != b->vm_start ||
        ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
-       a->vm_file != b->vm_file || a->mapping != b->mapping)
+       a->vm_file != b->vm_file || a->mapping != b->mapping || a->vm_koff != b->vm_koff)
       return false;
    if (a->vm_file &&
        a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
@@ -222,10 +229,8 @@ void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
    struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma };
    /* zap_pmd_range: a huge PMD the range covers only in part is split
       first; one it covers whole goes whole (zap_huge_pmd). */
-   if (start & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, start);
-   if (end & ~VT_HPAGE_MASK)
-      vt_split_huge_pmd(mm, end);
+   split_straddling_pmd(mm, vma, start);
+   split_straddling_pmd(mm, vma, end);
    vt_walk_ptes(mm, start, end, zap_one, &z);
    vt_invalidate(mm, start, end);
 }
@@ -354,12 +359,62 @@ static enum vt_map_kind infer_kind(struct vt_mm *mm, const struct vt_mmap_req *r
    return VT_MK_ANON;
 }
 
+/* Where the kernel would have put the mapping, as vm_koff (see struct
+   vt_vma): __get_unmapped_area on Linux 6.18, measured on ext4, tmpfs and
+   memfd by tests/native/run (test_kernel_placement).  A private anonymous mapping whose length
+   is a multiple of 2 MiB, asked for without a hint, is 2 MiB-aligned
+   (thp_get_unmapped_area_vmflags); a file whose get_unmapped_area is
+   thp_get_unmapped_area (ext4, xfs, btrfs; regular files here) sits at an
+   address congruent to its offset modulo 2 MiB when the mapping holds a
+   whole 2 MiB-aligned stretch of the file (__thp_get_unmapped_area) and
+   the kernel did not meet a hint; shared memory (shmem_get_unmapped_area)
+   aligns only when its huge pages are enabled (not modelled: 0).  Memory
+   placed MAP_FIXED lies where the caller put it, over what was there: the
+   loader's segments over the span it reserved (a file) keep that
+   reservation's offset.  Over anonymous memory (a reservation) at an
+   address the caller rounded up to a power of two of 64 KiB or more from
+   the start of a reservation the kernel would have aligned, the caller
+   aligned it itself: natively the kernel's placement had made that start
+   aligned already and the rounding moved nothing, so the new mapping is
+   where the reservation's start would have been (at a 2 MiB boundary:
+   offset 0). */
+static uint32_t kernel_placement(struct vt_mm *mm, const struct vt_mmap_req *r)
+{
+   const vt_addr hmask = VT_HPAGE_SIZE - 1;
+   if (r->fixed) {
+      uint32_t i = vt_vma_lower(mm, r->start);
+      if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= r->start + r->len)
+         return 0;
+      const struct vt_vma *w = &mm->vmas[i];
+      if (w->vm_file || w->vm_start >= r->start)
+         return w->vm_koff;
+      vt_addr d = r->start - w->vm_start, align = r->start & -r->start;
+      if (!(r->start & hmask))
+         return 0;
+      if (w->vm_koff && align >= ((vt_addr)1 << 16) && d < align)
+         return (uint32_t)((w->vm_koff - d) & hmask);
+      return w->vm_koff;
+   }
+   if (r->hint)
+      return 0;
+   if (!r->file)
+      return (r->len & hmask) ? 0 : (uint32_t)(-r->start & hmask);
+   if (r->file->shmem)
+      return 0;
+   vt_addr off = r->pgoff << VT_PAGE_SHIFT, off_end = off + r->len;
+   vt_addr off_align = (off + hmask) & ~hmask;
+   if (off_end <= off_align || off_end - off_align < VT_HPAGE_SIZE)
+      return 0;
+   return (uint32_t)((off - r->start) & hmask);
+}
+
 static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
 {
    vt_addr start = r->start, end = r->start + r->len;
    if (r->len == 0 || (start & ~VT_PAGE_MASK) || (end & ~VT_PAGE_MASK) ||
        end < start)
       return -1;
+   uint32_t koff = kernel_placement(mm, r);
    vt_munmap(mm, start, r->len);
    enum vt_map_kind kind = r->kind == VT_NR_MK ? infer_kind(mm, r) : r->kind;
    const char *name = r->name;
@@ -370,7 +425,7 @@ static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
    struct vt_mapping *m = new_mapping(mm, start, end, kind, r->file, r->pgoff,
                                       name);
    struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
-                       r->pgoff, m->id };
+                       r->pgoff, m->id, koff };
    insert_vma(mm, vt_vma_lower(mm, start), &v);
    if (r->populate || (v.vm_flags & VT_VM_LOCKED))
       vt_populate(mm, start, end);
@@ -383,6 +438,29 @@ int vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
    int r_;
    VT_API(mm, r_ = mmap_body(mm, r));
    return r_;
+}
+
+static void any_pte(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   (void)addr; (void)ptep;
+   *(bool *)ctx = true;
+}
+
+/* A client that maps more than it needs and unmaps the head up to a
+   2 MiB boundary it computed from the address it got (jemalloc, glibc's
+   arenas, Go) aligns its memory itself: natively, where the kernel placed
+   the mapping aligned, it would have kept the first 2 MiB boundary just
+   as well.  What is left keeps the client's alignment (vm_koff 0) when
+   nothing is mapped in it yet. */
+static void trimmed_to_alignment(struct vt_mm *mm, struct vt_vma *v, vt_addr start)
+{
+   if (!v->vm_koff || (v->vm_start & ~VT_HPAGE_MASK) ||
+       start > mm->maps[v->mapping]->start)
+      return;
+   bool mapped = false;
+   vt_walk_ptes(mm, v->vm_start, v->vm_end, any_pte, &mapped);
+   if (!mapped)
+      v->vm_koff = 0;
 }
 
 static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
@@ -400,6 +478,8 @@ static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
       remove_vma(mm, i);
    }
    vt_free_pgtables(mm, start, end);
+   if (i < mm->nr_vmas && mm->vmas[i].vm_start == end)
+      trimmed_to_alignment(mm, &mm->vmas[i], start);
 }
 
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len)
@@ -539,8 +619,9 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    /* move_page_tables moves a huge PMD whole (move_huge_pmd) only to an
       address as aligned as its own; else it splits it and moves PTEs. */
    if ((new_addr - old) & ~VT_HPAGE_MASK)
-      for (vt_addr a = old & VT_HPAGE_MASK; a < old + old_len; a += VT_HPAGE_SIZE)
-         vt_split_huge_pmd(mm, a);
+      for (vt_addr a = ((old + v.vm_koff) & VT_HPAGE_MASK) - v.vm_koff; a < old + old_len;
+           a += VT_HPAGE_SIZE)
+         vt_split_huge_pmd(mm, &mm->vmas[i], a > old ? a : old);
    vt_tlb_flush_mapped(mm, old, old + old_len);
    struct move_ctx c = { mm, new_addr - old };
    vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
@@ -616,10 +697,25 @@ static void hugepage_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
       v->vm_flags = (v->vm_flags & ~VT_VM_HUGEPAGE) | VT_VM_NOHUGEPAGE;
 }
 
+/* MADV_HUGEPAGE from a 2 MiB boundary inside a VMA that the kernel would
+   have aligned otherwise: the caller rounded up the address it got to
+   align the memory itself (natively that address was aligned already and
+   the rounding changed nothing), so from there on the memory keeps the
+   caller's alignment (vm_koff 0) where nothing is mapped yet. */
 static void madvise_hugepage_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge)
 {
    vt_addr end = start + len;
+   uint32_t i = vt_vma_lower(mm, start);
+   bool self_aligned = huge && !(start & ~VT_HPAGE_MASK) && i < mm->nr_vmas &&
+                       mm->vmas[i].vm_start < start && mm->vmas[i].vm_koff;
    fixup_range(mm, start, end, hugepage_fixup, &huge);
+   for (i = vt_vma_lower(mm, start);
+        self_aligned && i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      bool mapped = false;
+      vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, any_pte, &mapped);
+      if (!mapped)
+         mm->vmas[i].vm_koff = 0;
+   }
    merge_range(mm, start, end);
 }
 
@@ -648,6 +744,38 @@ void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
    mm->cfg.thp_orders_madvise = madvise;
    mm->cfg.thp_orders_inherit = inherit;
    mm->cfg.thp_orders_given = true;
+}
+
+/* madvise_collapse, VMA by VMA (the walk stops at the first that fails):
+   a private anonymous VMA THP may back when forced (not MADV_NOHUGEPAGE,
+   not PR_SET_THP_DISABLE; the sysfs setting does not matter) has each
+   2 MiB of the kernel's PMDs that lies whole in the range collapsed into a
+   huge page (vt_collapse_pmd); a range that cannot be, or a VMA that may
+   not, ends the walk (EINVAL) after this VMA.  A file or shared memory is
+   refused (ext4 here; a memfd's shmem collapse is not modelled). */
+static bool collapse_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
+{
+   (void)ctx;
+   if (mm->cfg.thp_disabled || v->vm_file ||
+       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+      return false;
+   bool ok = true;
+   for (vt_addr a = ((s + v->vm_koff + VT_HPAGE_SIZE - 1) & VT_HPAGE_MASK) - v->vm_koff;
+        a + VT_HPAGE_SIZE <= e; a += VT_HPAGE_SIZE)
+      ok &= vt_collapse_pmd(mm, v, a);
+   return ok;
+}
+
+static void madvise_collapse_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   madvise_walk_vmas(mm, start, len, collapse_part, NULL);
+}
+
+void vt_madvise_collapse(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_COLLAPSE, args_, NULL);
+   VT_API(mm, madvise_collapse_body(mm, start, len));
 }
 
 /* madvise_update_vma: the flags change, the pages stay. */
@@ -819,7 +947,7 @@ static void set_brk_body(struct vt_mm *mm, vt_addr new_brk)
       }
       struct vt_vma v = { old_end, new_end,
                           VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL, 0,
-                          m->id };
+                          m->id, 0 };
       insert_vma(mm, vt_vma_lower(mm, old_end), &v);
    }
    struct vt_mapping *m = mm->maps[mm->heap_vma_map];

@@ -268,6 +268,13 @@ struct vt_vma {                      /* like vm_area_struct */
    struct vt_file *vm_file;          /* NULL: private anonymous */
    vt_u64        vm_pgoff;         /* file offset of vm_start, in pages */
    uint32_t        mapping;          /* index into mm->maps */
+   /* Where the kernel would have put this VMA, as an offset modulo 2 MiB:
+      an address here plus vm_koff is, modulo 2 MiB, the address the same
+      page would have natively (thp_get_unmapped_area aligns what Valgrind
+      places as it likes).  What depends on an address's place in its PTE
+      table (huge PMDs, mTHP folios, fault-around, large file folios)
+      reckons with the kernel's address.  0 for what the caller placed. */
+   uint32_t        vm_koff;
 };
 
 /* ---- labels and phases ---------------------------------------------- */
@@ -529,6 +536,10 @@ struct vt_mmap_req {
    const char      *name;            /* NULL to infer */
    bool             fixed;           /* placed by the caller (MAP_FIXED, the
                                         loader's segments), not the kernel */
+   bool             hint;            /* an address asked for (not MAP_FIXED)
+                                        that the kernel keeps to: for a file,
+                                        one met; for anonymous memory, any
+                                        (vm_koff stays 0) */
 };
 int  vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *req);
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len);
@@ -553,6 +564,9 @@ void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install
 /* madvise(MADV_HUGEPAGE) (huge) or MADV_NOHUGEPAGE (!huge): the VMAs of
    the range, split at its edges, gain VM_HUGEPAGE or VM_NOHUGEPAGE. */
 void vt_madvise_hugepage(struct vt_mm *mm, vt_addr start, vt_addr len, bool huge);
+/* madvise(MADV_COLLAPSE): the range's anonymous memory collapsed into huge
+   pages now, as Linux 6.18 does (vma.c, collapse_part). */
+void vt_madvise_collapse(struct vt_mm *mm, vt_addr start, vt_addr len);
 /* The THP settings (vt_config.thp, thp_zero_page, thp_disabled): given
    after vt_mm_init (recorded in the page trace when not all off), and
    again when prctl(PR_SET_THP_DISABLE) changes them. */
@@ -735,6 +749,8 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 /* Pages mapped by huge PMDs now, the huge zero page's excepted (smaps'
    AnonHugePages / 4 KiB): a walk of the page table. */
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm);
+/* Page-cache pages mapped by PMDs now (smaps' FilePmdMapped / 4 KiB). */
+vt_u64 vt_file_pmd_pages(struct vt_mm *mm);
 
 #include "vt_tlb.h"
 

@@ -76,7 +76,13 @@ void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk)
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
 void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
-void    vt_split_huge_pmd(struct vt_mm *mm, vt_addr addr);
+void    vt_split_huge_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr);
+/* fault.c: MADV_COLLAPSE of the kernel's PMD of v at base. */
+bool    vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base);
+/* The PTE of page i of the kernel's PTE table whose first page is at base
+   (2 MiB of address space from base, across two of our tables when base
+   is not aligned: a VMA's vm_koff), its table made if need be. */
+vt_pte *vt_kpte(struct vt_mm *mm, vt_addr base, unsigned i);
 void    vt_pgtable_init(struct vt_mm *mm);
 void    vt_pgtable_destroy(struct vt_mm *mm);
 

@@ -110,6 +110,7 @@ enum vt_tev {
    VT_TEV_OOM_ADJ,       /* the process's oom_score_adj + 1000 (0..2000): at
                             the start and when the process changes it.
                             Format 2 on. */
+   VT_TEV_COLLAPSE,      /* start, len (MADV_COLLAPSE) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -145,6 +145,9 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
       q.vm_flags |= VT_VM_LOCKED;
    q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
    q.fixed = (flags & (VKI_MAP_FIXED | 0x100000 /* MAP_FIXED_NOREPLACE */)) != 0;
+   /* The kernel aligns a file mapping unless it met the hint, anonymous
+      memory only if there was none (__get_unmapped_area). */
+   q.hint = !q.fixed && args[0] != 0 && ((flags & VKI_MAP_ANONYMOUS) || args[0] == r);
    Bool anon_dev = False;
    if (!(flags & VKI_MAP_ANONYMOUS)) {
       q.file = file_of(r, (Int)args[4], &anon_dev);
@@ -207,6 +210,7 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 #define MADV_POPULATE_READ   22
 #define MADV_POPULATE_WRITE  23
 #define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE        25
 #define MADV_GUARD_INSTALL   102
 #define MADV_GUARD_REMOVE    103
 #define MADV_DONTFORK        10
@@ -254,6 +258,10 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
       if (len)
          VT_BOTH(vt_madvise_hugepage, start, len, args[2] == MADV_HUGEPAGE);
       break;
+   case MADV_COLLAPSE:
+      if (len)
+         vt_madvise_collapse(&vt_mm, start, len);
+      break;
    default:
       fork_advice(args[2], start, len);
       break;
@@ -289,7 +297,8 @@ static Bool kernel_at_least(UInt major, UInt minor)
    EINVAL (a VMA without the right), the pages before it populated.  An
    install of guard markers stops with EINVAL at an mlocked VMA.  EINVAL
    is also a kernel's answer to advice it does not know (populating is
-   Linux 5.14's, guard regions 6.13's): then nothing happened. */
+   Linux 5.14's, guard regions 6.13's, MADV_COLLAPSE 6.1's): then nothing
+   happened. */
 void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid; (void)sysno;
@@ -315,6 +324,13 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE:
       if (err == VKI_ENOMEM && walked(args))
          VT_BOTH(vt_madvise_hugepage, start, len, args[2] == MADV_HUGEPAGE);
+      break;
+   case MADV_COLLAPSE:
+      /* madvise_collapse fails (EINVAL, EAGAIN, ENOMEM) where a range or
+         a VMA could not be collapsed, the others done: the core stops
+         where the kernel did.  Before 6.1 the advice was unknown. */
+      if (err != VKI_EFAULT && kernel_at_least(6, 1) && walked(args))
+         vt_madvise_collapse(&vt_mm, start, len);
       break;
    default:
       if (err == VKI_ENOMEM && walked(args))
