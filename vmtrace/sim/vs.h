@@ -185,6 +185,11 @@ void     vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist,
                             uint64_t refs, uint64_t cold);
 uint64_t vs_curve_at(const struct vs_curve *c, uint64_t size);
 void     vs_curve_free(struct vs_curve *c);
+/* A SHARDS sample's error: the exact LRU miss ratio of full against smp's
+   (at round(size x rate)), at n sizes: the largest and the mean difference. */
+void     vs_sample_error(const struct vs_stream *full, const struct vs_stream *smp,
+                         double rate, const uint64_t *sizes, unsigned n, double *emax,
+                         double *emean);
 
 /* ---- jobs and results (vs_run.c) ------------------------------------------ */
 
@@ -302,6 +307,9 @@ void vs_out_abort(struct vs_ofile *o);
 /* Temporary files to remove if the program dies (vs_die, signals). */
 void vs_tmp_register(const char *tmp);
 void vs_tmp_unregister(const char *tmp);
+
+/* fn(arg) on nt threads at once (on this one if nt <= 1), until all end. */
+void vs_run_threads(unsigned nt, void *(*fn)(void *), void *arg);
 
 /* CPU seconds of this thread, and wall-clock seconds. */
 double vs_thread_cpu(void);

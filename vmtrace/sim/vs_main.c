@@ -2,7 +2,6 @@
    runs: read the traces, export, simulate the grid of this shard, write
    the results; teaching mode; merge.
    SPDX-License-Identifier: GPL-2.0-or-later */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -332,36 +331,14 @@ static void parse_args(struct cli *c, int argc, char **argv)
                       !(cfg->sample > 0);
 }
 
-/* The sampled curve's error: LRU's exact miss ratio against the sampled
-   one's (scaled), at the curve's sizes. */
+/* The sampled curve's error at the curve's sizes (vs_sample_error). */
 static void sample_error(const struct vs_config *cfg, const struct vs_stream *full,
                          const struct vs_stream *smp, struct vs_trace *tr)
 {
-   uint64_t *h1 = vs_alloc(((size_t)full->npages + 1) * sizeof *h1);
-   uint64_t *h2 = vs_alloc(((size_t)smp->npages + 1) * sizeof *h2);
-   vs_lru_distances(full, h1, NULL);
-   vs_lru_distances(smp, h2, NULL);
-   struct vs_curve c1, c2;
-   vs_curve_from_hist(&c1, h1, full->n, full->npages);
-   vs_curve_from_hist(&c2, h2, smp->n, smp->npages);
    uint64_t sizes[256];
    unsigned n = vs_curve_sizes(cfg, full->npages, sizes, 256);
-   double max = 0, sum = 0;
-   for (unsigned k = 0; k < n; k++) {
-      uint64_t ss = (uint64_t)llround((double)sizes[k] * cfg->sample);
-      double exact = (double)vs_curve_at(&c1, sizes[k]) / (double)full->n;
-      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
-      double e = fabs(exact - est);
-      max = e > max ? e : max;
-      sum += e;
-   }
    tr->err_points = n;
-   tr->err_max = max;
-   tr->err_mean = n ? sum / n : 0;
-   vs_curve_free(&c1);
-   vs_curve_free(&c2);
-   free(h1);
-   free(h2);
+   vs_sample_error(full, smp, cfg->sample, sizes, n, &tr->err_max, &tr->err_mean);
 }
 
 static enum vs_format export_format(const struct cli *c)

@@ -42,6 +42,7 @@
    the OPT simulation at every size. */
 
 #include <malloc.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -752,4 +753,31 @@ void vs_curve_free(struct vs_curve *c)
    free(c->sizes);
    free(c->misses);
    memset(c, 0, sizeof *c);
+}
+
+void vs_sample_error(const struct vs_stream *full, const struct vs_stream *smp, double rate,
+                     const uint64_t *sizes, unsigned n, double *emax, double *emean)
+{
+   uint64_t *h1 = vs_alloc(((size_t)vs_stream_cold(full) + 1) * sizeof *h1);
+   uint64_t *h2 = vs_alloc(((size_t)vs_stream_cold(smp) + 1) * sizeof *h2);
+   vs_lru_distances(full, h1, NULL);
+   vs_lru_distances(smp, h2, NULL);
+   struct vs_curve c1, c2;
+   vs_curve_from_hist(&c1, h1, full->n, vs_stream_cold(full));
+   vs_curve_from_hist(&c2, h2, smp->n, vs_stream_cold(smp));
+   double max = 0, sum = 0;
+   for (unsigned k = 0; k < n; k++) {
+      uint64_t ss = (uint64_t)llround((double)sizes[k] * rate);
+      double exact = full->n ? (double)vs_curve_at(&c1, sizes[k]) / (double)full->n : 0;
+      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
+      double e = fabs(exact - est);
+      max = e > max ? e : max;
+      sum += e;
+   }
+   *emax = max;
+   *emean = n ? sum / n : 0;
+   vs_curve_free(&c1);
+   vs_curve_free(&c2);
+   free(h1);
+   free(h2);
 }

@@ -4,7 +4,6 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include <malloc.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,16 +295,6 @@ void vs_run_jobs(struct vs_run *r, struct vs_stream *streams)
    unsigned nt = c->jobs ? c->jobs : 1;
    if (nt > p.n)
       nt = (unsigned)(p.n ? p.n : 1);
-   if (nt <= 1) {
-      worker(&p);
-   } else {
-      pthread_t *th = vs_alloc(nt * sizeof *th);
-      for (unsigned i = 0; i < nt; i++)
-         if (pthread_create(&th[i], NULL, worker, &p))
-            vs_die("cannot start a thread");
-      for (unsigned i = 0; i < nt; i++)
-         pthread_join(th[i], NULL);
-      free(th);
-   }
+   vs_run_threads(nt, worker, &p);
    free(p.order);
 }

@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1330,36 +1329,6 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
    }
 }
 
-/* The sample's error: the exact LRU miss ratio of the whole merged stream
-   against the sample's (at round(size x R)), at the curve's sizes. */
-static void sample_error(const struct vs_config *cfg, const struct vs_stream *full,
-                         const struct vs_stream *smp, const uint64_t *sizes, unsigned n,
-                         double *emax, double *emean)
-{
-   uint64_t *h1 = vs_alloc(((size_t)full->npages + 1) * sizeof *h1);
-   uint64_t *h2 = vs_alloc(((size_t)smp->npages + 1) * sizeof *h2);
-   vs_lru_distances(full, h1, NULL);
-   vs_lru_distances(smp, h2, NULL);
-   struct vs_curve c1, c2;
-   vs_curve_from_hist(&c1, h1, full->n, full->npages);
-   vs_curve_from_hist(&c2, h2, smp->n, smp->npages);
-   double max = 0, sum = 0;
-   for (unsigned k = 0; k < n; k++) {
-      uint64_t ss = (uint64_t)llround((double)sizes[k] * cfg->sample);
-      double exact = full->n ? (double)vs_curve_at(&c1, sizes[k]) / (double)full->n : 0;
-      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
-      double e = fabs(exact - est);
-      max = e > max ? e : max;
-      sum += e;
-   }
-   *emax = max;
-   *emean = n ? sum / n : 0;
-   vs_curve_free(&c1);
-   vs_curve_free(&c2);
-   free(h1);
-   free(h2);
-}
-
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
                  const char *csv, const char *json, bool quiet)
 {
@@ -1389,7 +1358,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
       ncs = vs_curve_sizes(cfg, cs.npages, csizes, 256);
       if (sampled) {
          vs_stream_sample(&cs, cfg->sample, &smp);
-         sample_error(cfg, &cs, &smp, csizes, ncs, &err_max, &err_mean);
+         vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
       }
    }
    /* the grid */
@@ -1433,17 +1402,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    unsigned nt = cfg->jobs ? cfg->jobs : 1;
    if (nt > P.n)
       nt = P.n ? P.n : 1;
-   if (nt <= 1) {
-      tworker(&P);
-   } else {
-      pthread_t *th = vs_alloc(nt * sizeof *th);
-      for (unsigned i = 0; i < nt; i++)
-         if (pthread_create(&th[i], NULL, tworker, &P))
-            vs_die("cannot start a thread");
-      for (unsigned i = 0; i < nt; i++)
-         pthread_join(th[i], NULL);
-      free(th);
-   }
+   vs_run_threads(nt, tworker, &P);
    for (unsigned x = 0; x < nj; x++)
       if (jobs[x].rc)
          vs_die("%s", jobs[x].err);

@@ -265,3 +265,18 @@ void vs_json_str(FILE *f, const char *s)
    }
    fputc('"', f);
 }
+
+void vs_run_threads(unsigned nt, void *(*fn)(void *), void *arg)
+{
+   if (nt <= 1) {
+      fn(arg);
+      return;
+   }
+   pthread_t *th = vs_alloc(nt * sizeof *th);
+   for (unsigned i = 0; i < nt; i++)
+      if (pthread_create(&th[i], NULL, fn, arg))
+         vs_die("cannot start a thread");
+   for (unsigned i = 0; i < nt; i++)
+      pthread_join(th[i], NULL);
+   free(th);
+}
