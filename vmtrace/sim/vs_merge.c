@@ -225,6 +225,18 @@ static __attribute__((noreturn)) void bad(const struct mfile *f, const char *wha
    vs_die("merge: %s: %s", f->path, what);
 }
 
+/* Shard k of n is here: once only. */
+static void shard_seen(const struct mfile *f, bool *seen, uint64_t k, uint64_t n)
+{
+   if (k < 1 || k > n || seen[k]) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "shard %llu/%llu is given twice",
+               (unsigned long long)k, (unsigned long long)n);
+      bad(f, msg);
+   }
+   seen[k] = true;
+}
+
 static uint64_t num(const struct mfile *f, const struct jv *o, const char *key)
 {
    const struct jv *v = jget(o, key);
@@ -509,13 +521,7 @@ static int merge_tree(struct mfile *files, int nf, const char *csv, const char *
          bad(f, "a shard of another run: its traces, options or shard count differ from the "
                 "first file's");
       free(r);
-      if (k < 1 || k > n || seen[k]) {
-         char msg[96];
-         snprintf(msg, sizeof msg, "shard %llu/%llu is given twice",
-                  (unsigned long long)k, (unsigned long long)n);
-         bad(f, msg);
-      }
-      seen[k] = true;
+      shard_seen(f, seen, k, n);
       const char *lists[2] = { "curves", "simulations" };
       for (int l = 0; l < 2; l++) {
          const struct jv *a = jarr(f, &f->root, lists[l]);
@@ -637,13 +643,7 @@ int vs_merge_main(int argc, char **argv)
          bad(f, "a shard of another run: its traces differ from the first file's");
       free(o);
       free(t);
-      if (k < 1 || k > n || seen[k]) {
-         char msg[96];
-         snprintf(msg, sizeof msg, "shard %llu/%llu is given twice",
-                  (unsigned long long)k, (unsigned long long)n);
-         bad(f, msg);
-      }
-      seen[k] = true;
+      shard_seen(f, seen, k, n);
    }
    for (uint64_t k = 1; k <= n; k++)
       if (!seen[k])
