@@ -173,6 +173,7 @@ static void t_ws_against_model(void)
       EXPECT_TRUE(w->rows[r].mapping != VT_HEAT_OTHER);
    /* Summed over the rows of each page (a page remapped has a row per
       mapping), each column equals the model's. */
+   vt_wset_heat_sync(mm);
    for (uint32_t c = 0; c < ncols; c++) {
       vt_u64 e0 = (vt_u64)c * w->col_epochs;
       vt_u64 e1 = e0 + vt_wset_heat_col_epochs(mm, c);

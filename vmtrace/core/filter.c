@@ -110,12 +110,12 @@ void vt_filter_epoch(struct vt_filter *f)
    refills the read entry, and the write entry if it still holds the page
    (the write's rights imply the read's: vt_access lets a write's page be
    cached for reads). */
-static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
+static inline void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
                       enum vt_access acc)
 {
-   const struct vt_filter_where *w = &f->where[acc * VT_FILTER_MAX + i];
+   struct vt_filter_where *w = &f->where[acc * VT_FILTER_MAX + i];
    if (f->mm->ws)
-      vt_wset_ref(f->mm, w->m, page_addr, w->ptep, acc);
+      vt_wset_ref_row(f->mm, w->m, page_addr, w->ptep, acc, &w->heat_row);
    f->tag[acc][i] = page_addr | f->mark;
    if (acc == VT_ACC_EXEC)
       return;
@@ -126,6 +126,17 @@ static void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
    } else if (*other != VT_FILTER_EMPTY && (*other & VT_PAGE_MASK) == page_addr) {
       *other = page_addr | f->mark;
    }
+}
+
+bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
+   vt_u64 held = f->tag[acc][i];
+   if ((held & VT_PAGE_MASK) != page_addr || held == VT_FILTER_EMPTY || f->count_hits ||
+       f->mm->tlb || vt_mm_sims_on(f->mm))
+      return false;
+   epoch_ref(f, i, page_addr, acc);
+   return true;
 }
 
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)

@@ -68,6 +68,7 @@ void vt_mm_destroy(struct vt_mm *mm)
       for (uint32_t r = 0; r < w->nr_rows; r++)
          vt_free(w->rows[r].counts);
       vt_free(w->rows);
+      vt_free(w->heat_open);
       if (w->row_hash.e)
          vt_hash_destroy(&w->row_hash);
       vt_free(w);

@@ -376,6 +376,11 @@ struct vt_wset {
       pages of the row referenced in each epoch. */
    struct vt_heat_row *rows;
    uint32_t nr_rows;
+   /* The open column's counts, by row, not yet added to the rows' counts
+      (vt_wset_heat_sync): one dense array, where the rows' own columns
+      lie max_heat_cols words apart and so share the few cache sets of
+      their column. */
+   vt_u64  *heat_open;
    struct vt_hash row_hash;
    unsigned chunk_shift;     /* pages per chunk = 1 << chunk_shift */
    vt_u64   col_epochs;      /* epochs per column */
@@ -619,6 +624,9 @@ void   vt_wset_epoch(struct vt_mm *mm, vt_u64 now);
    each holds (the last one: the epochs begun in it). */
 uint32_t vt_wset_heat_cols(const struct vt_mm *mm);
 vt_u64   vt_wset_heat_col_epochs(const struct vt_mm *mm, uint32_t c);
+/* The rows' counts (struct vt_heat_row.counts) brought up to date: before
+   reading them. */
+void     vt_wset_heat_sync(struct vt_mm *mm);
 /* What the host knows of the sample's moment: the wall clock, PSS (x1000)
    and USS, and dup, the pages that the processes of the run count more
    than once in their resident sets (the sum over shared pages of holders
@@ -679,7 +687,12 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                                       equals VT_FILTER_EMPTY */
 #define VT_STAMP_SHIFT    16
 #define VT_POS_MAX        0x3fffu
-struct vt_filter_where { vt_pte *ptep; struct vt_mapping *m; };
+struct vt_filter_where {
+   vt_pte *ptep;
+   struct vt_mapping *m;
+   uint32_t heat_row;        /* the heatmap row its page was last counted
+                                in (a hint: vt_wset_ref_row) */
+};
 struct vt_filter {
    vt_u64 tag[3][VT_FILTER_MAX];          /* by enum vt_access: page | mark */
    vt_u64 hit_stamp[3][VT_FILTER_MAX];
@@ -720,6 +733,13 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec);
 /* A reference to the page at page_addr that the filter did not absorb:
    to vt_access (the clock set already), and the slot refilled if it may. */
 void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
+/* The same for the reference the filter misses most (and so checked first
+   by a host's miss handler): its slot holds the page under an earlier
+   epoch's mark, and nothing simulates limited memory nor the TLB, so what
+   it changes is only the working set's and the heatmap's counts for the
+   open epoch (vt_filter_miss would do the same).  False, having done
+   nothing, for any other reference: then it goes to vt_filter_miss. */
+bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
 /* A reference as a host without generated code makes it: absorbed (and
    counted, with its stamp) if the filter holds the page, else a miss. */
 static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,

@@ -111,6 +111,11 @@ void vt_frame_put(struct vt_mm *mm, uint32_t idx);
 /* wset.c */
 void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                  vt_pte *ptep, enum vt_access acc);
+/* The same, with the heatmap row the page was last counted in as its
+   filter entry caches it (struct vt_filter_where.heat_row): a hint,
+   updated. */
+void vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                     vt_pte *ptep, enum vt_access acc, uint32_t *row);
 void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
 void vt_wset_child(struct vt_mm *mm);
 void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);

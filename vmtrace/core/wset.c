@@ -109,6 +109,7 @@ void vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg)
    w->col_epochs = 1;
    if (cfg->max_heat_rows) {
       w->rows = vt_alloc(cfg->max_heat_rows * sizeof *w->rows);
+      w->heat_open = col(cfg->max_heat_rows);
       vt_hash_init(&w->row_hash, cfg->max_heat_rows);
    }
    mm->ws = w;
@@ -156,11 +157,28 @@ vt_u64 vt_wset_heat_col_epochs(const struct vt_mm *mm, uint32_t c)
    return w->epoch_abs - (vt_u64)c * w->col_epochs + 1;
 }
 
+/* The open column's counts into the rows' column heat_col. */
+static void heat_sync(struct vt_wset *w)
+{
+   for (uint32_t r = 0; r < w->nr_rows; r++)
+      if (w->heat_open[r]) {
+         w->rows[r].counts[w->heat_col] += w->heat_open[r];
+         w->heat_open[r] = 0;
+      }
+}
+
+void vt_wset_heat_sync(struct vt_mm *mm)
+{
+   if (mm->ws && mm->ws->nr_rows)
+      heat_sync(mm->ws);
+}
+
 /* Rebuilds the rows after their keys changed (shift: chunks halve; or a
    mapping renamed): rows whose keys now coincide are added together. */
 static void rekey(struct vt_wset *w, unsigned shift, uint32_t from, uint32_t to)
 {
    uint32_t old_n = w->nr_rows, ncols = open_col(w) + 1;
+   heat_sync(w);
    vt_hash_destroy(&w->row_hash);
    vt_hash_init(&w->row_hash, w->cfg.max_heat_rows);
    w->nr_rows = 0;
@@ -198,13 +216,21 @@ void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to)
 }
 
 /* The page at addr of mapping m is referenced for the first time in the
-   open epoch. */
-static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
+   open epoch.  *row (if not NULL) is the row this page was counted in
+   before, as its filter entry keeps it (any value: it is taken only if
+   that row still has the page's key, and keys are unique, so it is then
+   the row the hash would give); it is set to the row counted. */
+static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr, uint32_t *row)
 {
    vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
    if (addr < m->start)
       chunk = 0;                 /* a stack grown below its first extent */
    uint32_t id = m->id;
+   if (row && *row < w->nr_rows && w->rows[*row].chunk == chunk &&
+       w->rows[*row].mapping == id) {
+      w->heat_open[*row]++;
+      return;
+   }
    struct vt_hash_ent *e = vt_hash_get(&w->row_hash, row_key(id, chunk));
    if (!e) {
       /* Full: coarser chunks first; when even whole mappings are too many
@@ -230,7 +256,9 @@ static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr)
          e->val = w->nr_rows++;
       }
    }
-   w->rows[e->val].counts[w->heat_col]++;
+   if (row)
+      *row = (uint32_t)e->val;
+   w->heat_open[e->val]++;
 }
 
 /* The columns are full: neighbours merge, a column holds twice the epochs. */
@@ -250,7 +278,7 @@ static void heat_merge(struct vt_wset *w)
 
 /* A page whose last reference of one kind was in epoch `last` (0: none)
    is referenced in the open epoch: it enters the windows it was not in. */
-static void ws_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
+static inline void ws_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
 {
    vt_u64 age = last ? w->ep - last : ~(vt_u64)0;
    uint32_t now = w->ep_slot;
@@ -274,8 +302,8 @@ static void ws_leave(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last
          sum[i]--;
 }
 
-void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
-                 vt_pte *ptep, enum vt_access acc)
+void vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                     vt_pte *ptep, enum vt_access acc, uint32_t *row)
 {
    struct vt_wset *w = mm->ws;
    vt_u64 *ext = vt_pte_ext(ptep);
@@ -294,7 +322,13 @@ void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
    }
    *ext = code | ((vt_u64)data << 32);
    if (first_in_epoch && w->cfg.max_heat_rows && mm->collecting)
-      heat(w, m, addr);
+      heat(w, m, addr, row);
+}
+
+void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
+                 vt_pte *ptep, enum vt_access acc)
+{
+   vt_wset_ref_row(mm, m, addr, ptep, acc, NULL);
 }
 
 void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep)
@@ -372,6 +406,8 @@ void vt_wset_epoch(struct vt_mm *mm, vt_u64 now)
    if (w->ep >= w->cfg.epoch_limit)
       renumber(mm);
    w->ep_slot = w->ep % w->nr_ring;
+   if (w->nr_rows && open_col(w) != w->heat_col)
+      heat_sync(w);
    while (open_col(w) >= w->cfg.max_heat_cols)
       heat_merge(w);
    w->heat_col = open_col(w);
@@ -521,8 +557,10 @@ void vt_wset_child(struct vt_mm *mm)
    w->epoch_abs = 0;
    w->ep = 1;
    w->ep_slot = 1;
-   for (uint32_t r = 0; r < w->nr_rows; r++)
+   for (uint32_t r = 0; r < w->nr_rows; r++) {
       vt_free(w->rows[r].counts);
+      w->heat_open[r] = 0;
+   }
    w->nr_rows = 0;
    if (w->row_hash.e) {
       vt_hash_destroy(&w->row_hash);

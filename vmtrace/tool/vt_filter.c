@@ -61,13 +61,16 @@ Addr vt_fault_ip;
 static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord pending,
                         Addr ip)
 {
-   vt_fault_ip = ip;
    vt_misses++;
    /* the simulations' time: superblock granularity (see vt_core.h) */
    vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, (vt_insns << VT_STAMP_SHIFT) | pos);
    if (vt_mm.tlb)
       vt_tlb_set_time(&vt_mm, vt_tlb_clock + pos);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
+   /* most misses: the page's first reference of this kind in the epoch */
+   if (LIKELY(first == last) && vt_filter_epoch_miss(&vt_flt, first, acc))
+      return;
+   vt_fault_ip = ip;
    /* Recording, a straddling access is recorded a page at a time, so that
       an answer the first page's fault records comes before the second
       page: the instrumentation's word (the last one) becomes the first

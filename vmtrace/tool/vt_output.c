@@ -396,6 +396,7 @@ static void out_heat_cells(struct vt_out *o, const vt_u64 *cnt, UInt ncols)
 static void write_heat(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
+   vt_wset_heat_sync(&vt_mm);
    const struct vt_wset *w = vt_mm.ws;
    UInt ncols = vt_wset_heat_cols(&vt_mm);
    /* Rows in address order: by mapping start, then chunk. */
