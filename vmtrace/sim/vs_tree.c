@@ -443,6 +443,18 @@ static void opt_at(struct tree *t, const struct tproc *q, vt_u64 pk)
    vt_hash_put(&t->lastpos, pk, &added)->val = t->cur_pos + 1;
 }
 
+/* After a kill: OPT ranked each resident frame by its next access when it
+   was last accessed, which may be a dead process's; rank them all again by
+   the survivors' (a reference delivered late, vt_sim_note_hits, makes the
+   policy ask the oracle again; OPT keeps no count or bit of its own that it
+   would change). */
+static void opt_rerank(struct tree *t)
+{
+   for (vt_u64 k = 0; t->res.e && k <= t->res.mask; k++)
+      if (t->res.e[k].key != VT_HASH_EMPTY)
+         vt_sim_note_hits(t->s, t->res.e[k].key, 1, 0, 0);
+}
+
 /* OPT's oracle: the next access to frame key. */
 static vt_u64 tree_next_use(void *ctx, vt_u64 key, vt_u64 now)
 {
@@ -533,6 +545,7 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
       if (t->fut) {
          mark_dead(t);
          t->cur_next = live_next(t, t->cur_pos);
+         opt_rerank(t);
       }
       if (victim == (int)(q - t->p))
          return;
