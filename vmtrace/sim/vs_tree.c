@@ -1343,7 +1343,8 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
 }
 
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
-                 const char *csv, const char *json, bool quiet)
+                 const char *csv, const char *json, bool quiet, const char *export_path,
+                 enum vs_format export_fmt)
 {
    struct tree t;
    memset(&t, 0, sizeof t);
@@ -1351,8 +1352,9 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    if (load(&t, paths, n))
       vs_die("%s", t.err);
    bool sampled = cfg->sample > 0 && cfg->sample < 1;
-   /* the first pass, when OPT or the curves need it */
-   bool need_rec = cfg->mrc;
+   /* the first pass, when OPT, the curves or the export need it */
+   bool need_stream = cfg->mrc || export_path;
+   bool need_rec = need_stream;
    for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
       if (cfg->policies[pi]->needs & VT_POL_FUTURE)
          need_rec = true;
@@ -1366,12 +1368,35 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    double err_max = 0, err_mean = 0;
    if (need_rec)
       first_pass(&t, &rec);
-   if (cfg->mrc) {
+   if (need_stream) {
       curve_stream(&rec, &cs);
-      ncs = vs_curve_sizes(cfg, cs.npages, csizes, 256);
+      ncs = cfg->mrc ? vs_curve_sizes(cfg, cs.npages, csizes, 256) : 0;
       if (sampled) {
          vs_stream_sample(&cs, cfg->sample, &smp);
-         vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
+         if (cfg->mrc)
+            vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
+      }
+   }
+   if (export_path) {
+      /* the merged stream as one trace: a record a reference, the frame's
+         number (in the order of first access) its obj_id */
+      struct vs_stream *xs = sampled ? &smp : &cs;
+      char xerr[1024];
+      vs_next_uses(xs);
+      if (vs_export(xs, export_path, export_fmt, xerr, sizeof xerr))
+         vs_die("%s", xerr);
+      if (!quiet && !cfg->nr_sizes && !cfg->mrc)
+         fprintf(stderr, "%s: wrote the merged stream of %u processes, %llu references to "
+                 "%llu frames, to %s (%s)\n", vs_prog, t.n, (unsigned long long)xs->n,
+                 (unsigned long long)xs->npages, export_path, vs_format_name(export_fmt));
+      if (!cfg->nr_sizes && !cfg->mrc) {
+         vs_stream_free(&cs);
+         if (sampled)
+            vs_stream_free(&smp);
+         vs_stream_free(&rec.all);
+         free(rec.who);
+         free(t.p);
+         return 0;
       }
    }
    /* the grid */
@@ -1546,7 +1571,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
       vs_stream_free(&rec.all);
       free(rec.who);
    }
-   if (cfg->mrc)
+   if (need_stream)
       vs_stream_free(&cs);
    if (sampled)
       vs_stream_free(&smp);
