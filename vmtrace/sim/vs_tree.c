@@ -1058,6 +1058,22 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          return -1;
       }
    }
+   /* The traces in the tree's own order, whatever the order they were
+      given in: by first clock (a process's start, a forked child's fork,
+      an image's execve), then pid, then id.  Roots begin in this order
+      (their places in the task list), and the outputs list the traces in
+      it, so runs (and shards) given the traces in other orders are one. */
+   for (unsigned a = 1; a < n; a++)
+      for (unsigned b = a; b > 0; b--) {
+         struct tproc *x = &t->p[b - 1], *y = &t->p[b];
+         if (x->first_clock < y->first_clock ||
+             (x->first_clock == y->first_clock &&
+              (x->pid < y->pid || (x->pid == y->pid && x->id <= y->id))))
+            break;
+         struct tproc tmp = *x;
+         *x = *y;
+         *y = tmp;
+      }
    for (unsigned i = 0; i < n; i++) {
       struct tproc *q = &t->p[i];
       for (unsigned j = 0; j < n; j++)
@@ -1495,7 +1511,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
                     " \"run\": {\"traces\": [");
       for (unsigned i = 0; i < n; i++) {
          fprintf(oj.f, "%s", i ? ", " : "");
-         vs_json_str(oj.f, paths[i]);
+         vs_json_str(oj.f, t.p[i].path);
       }
       fprintf(oj.f, "], \"policies\": [");
       for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
