@@ -67,9 +67,6 @@ static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord
    if (vt_mm.tlb)
       vt_tlb_set_time(&vt_mm, vt_tlb_clock + pos);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
-   /* most misses: the page's first reference of this kind in the epoch */
-   if (LIKELY(first == last) && vt_filter_epoch_miss(&vt_flt, first, acc))
-      return;
    vt_fault_ip = ip;
    /* Recording, a straddling access is recorded a page at a time, so that
       an answer the first page's fault records comes before the second
@@ -86,19 +83,52 @@ static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord
    vt_fault_ip = 0;
 }
 
+/* The misses that are not the epoch-only one (below): a function of
+   its own, so that the handlers keep few registers live around that. */
+static __attribute__((noinline)) void miss_arg(Addr a, UWord arg, Addr ip)
+{
+   miss(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 18) & VT_POS_MAX,
+        arg >> 32, ip);
+}
+
+static __attribute__((noinline)) void miss_packed(Addr a, UWord p)
+{
+   miss(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), (p >> 44) & 0x3ff, p >> 54,
+        p & 0xffffffffu);
+}
+
 /* The miss handler.  arg packs the access size (bits 0-15), the access
    kind (bits 16-17), its position in the superblock (bits 18-31) and the
    pending instructions (bits 32-63); ip is the instruction. */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
-   miss(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 18) & VT_POS_MAX,
-        arg >> 32, ip);
+   UWord size = arg & 0xffff;
+   enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
+   Addr first = a & VT_PAGE_MASK;
+   if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&
+       vt_filter_epoch_miss(&vt_flt, first, acc)) {
+      vt_misses++;
+      vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
+                   (vt_insns << VT_STAMP_SHIFT) | ((arg >> 18) & VT_POS_MAX));
+      return;
+   }
+   miss_arg(a, arg, ip);
 }
 
 /* The same with one constant (VT_MISS_PACK): the generated code sets up
    two arguments instead of three at every check, hit or miss. */
 VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
 {
-   miss(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), (p >> 44) & 0x3ff, p >> 54,
-        p & 0xffffffffu);
+   /* Most misses first: the page's first reference of this kind in the
+      epoch (vt_filter_epoch_miss), with only the fields it needs decoded */
+   enum vt_access acc = (enum vt_access)((p >> 42) & 3);
+   Addr first = a & VT_PAGE_MASK;
+   if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
+       vt_filter_epoch_miss(&vt_flt, first, acc)) {
+      vt_misses++;
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   (vt_insns << VT_STAMP_SHIFT) | ((p >> 44) & 0x3ff));
+      return;
+   }
+   miss_packed(a, p);
 }
