@@ -118,7 +118,8 @@ static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
    bytes an evicted page (8 more a slot with shadow words). */
 
 struct etab {
-   vt_u64  *key, *shadow;            /* shadow: NULL if not kept */
+   vt_u64  *key;
+   uint32_t *shadow;                 /* NULL if not kept */
    vt_u64  *anon;                    /* bitmap: EV_ANON */
    vt_u64   n, cap;
    bool     shadows;
@@ -154,7 +155,7 @@ static inline unsigned etab_aux(const struct etab *t, vt_u64 i)
 }
 
 static inline void etab_set(struct etab *t, vt_u64 i, vt_u64 key, unsigned aux,
-                            vt_u64 shadow)
+                            uint32_t shadow)
 {
    t->key[i] = key;
    if (aux & EV_ANON)
@@ -174,7 +175,7 @@ static inline vt_u64 etab_find(const struct etab *t, vt_u64 key)
    return i;
 }
 
-static void etab_put(struct etab *t, vt_u64 key, unsigned aux, vt_u64 shadow)
+static void etab_put(struct etab *t, vt_u64 key, unsigned aux, uint32_t shadow)
 {
    VT_ASSERT(key != VT_HASH_EMPTY);
    vt_u64 i = etab_find(t, key);
@@ -229,7 +230,7 @@ struct vt_sim {
    /* with cfg.key_limit: */
    uint32_t            *dres;        /* key -> frame + 1, 0: not resident */
    uint8_t             *dev;         /* key -> EV_OUT | EV_ANON */
-   vt_u64              *dshadow;     /* key -> shadow (NULL: all 0) */
+   uint32_t            *dshadow;     /* key -> shadow (NULL: all 0) */
 
    struct vt_sim_stats  st;
    vt_u64               nr_resident;
@@ -250,9 +251,10 @@ struct vt_sim {
    vt_u64               order;       /* vt_sim_set_order */
    vt_u64               incoming;    /* key being brought in */
    vt_u64               in_time;     /* ... at this time */
+   vt_u64               ref_time;    /* the reference delivered */
    bool                 in_refault;  /* ... and it refaults, with: */
-   vt_u64               in_shadow;
-   vt_u64               out_shadow;  /* vt_sim_set_shadow */
+   uint32_t             in_shadow;
+   uint32_t             out_shadow;  /* vt_sim_set_shadow */
 };
 
 /* ---- the simulation ------------------------------------------------------- */
@@ -285,7 +287,7 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
                   ? (uint32_t)cfg->ram_pages : 4;
    s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
-   if (cfg->ram_pages && (cfg->policy->needs & VT_POL_EVERY))
+   if (cfg->ram_pages && (cfg->policy->needs & (VT_POL_EVERY | VT_POL_NOSTAMP)) == VT_POL_EVERY)
       s->stamps = vt_alloc((size_t)s->nr_frames * sizeof *s->stamps);
    frames_init(s, 0, s->nr_frames);
    if (cfg->key_limit) {
@@ -368,7 +370,7 @@ static inline void res_del(struct vt_sim *s, vt_u64 key)
 /* Was key evicted (and not faulted back or dropped since)?  *aux: EV_ANON
    if it is in swap; *shadow: the policy's word from its eviction. */
 static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
-                          vt_u64 *shadow)
+                          uint32_t *shadow)
 {
    if (s->cfg.key_limit) {
       VT_ASSERT(key < s->cfg.key_limit);
@@ -386,7 +388,7 @@ static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
    return true;
 }
 
-static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, vt_u64 shadow)
+static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, uint32_t shadow)
 {
    if (s->cfg.key_limit) {
       s->dev[key] = (uint8_t)(EV_OUT | aux);
@@ -491,22 +493,34 @@ vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
 vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
 vt_u64 vt_sim_incoming_time(const struct vt_sim *s) { return s->in_time; }
+vt_u64 vt_sim_reference_time(const struct vt_sim *s) { return s->ref_time; }
 
 vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f)
 {
    return s->ops && s->ops->frame_word ? s->ops->frame_word(s->pol, f) : 0;
 }
 
-bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
+bool vt_sim_incoming_shadow(const struct vt_sim *s, uint32_t *shadow)
 {
    if (s->in_refault && shadow)
       *shadow = s->in_shadow;
    return s->in_refault;
 }
 
-void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow)
+void vt_sim_set_shadow(struct vt_sim *s, uint32_t shadow)
 {
    s->out_shadow = shadow;
+}
+
+void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit)
+{
+   uint32_t *w = s->cfg.key_limit ? s->dshadow : s->evicted.shadow;
+   vt_u64 n = s->cfg.key_limit ? s->cfg.key_limit : s->evicted.cap;
+   if (!w)
+      return;
+   for (vt_u64 i = 0; i < n; i++)
+      if ((uint32_t)(now - w[i]) > limit)
+         w[i] = now - limit;
 }
 
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
@@ -726,7 +740,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    /* Read the evicted set after get_frame, which may have evicted (and
       moved a hash's entries). */
    unsigned aux;
-   vt_u64 shadow;
+   uint32_t shadow;
    if (was_evicted && ev_get(s, key, &aux, &shadow)) {
       s->in_refault = true;
       s->in_shadow = shadow;
@@ -808,6 +822,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          fr->referenced = 1;
          fr->dirty = (flags & VT_SIMA_WRITE) != 0;
          fr->mapping = mapping;
+         fr->pbits = 0;
          if (s->ops) {
             s->incoming = key;
             s->in_time = now;
@@ -833,13 +848,15 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->swap_used--;
          }
       }
-      if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+      if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref)) {
+         s->ref_time = now;
          s->ops->reference(s->pol, f);
+      }
       return r | cacheable(fr, flags);
    }
 
    unsigned aux = 0;
-   vt_u64 shadow;
+   uint32_t shadow;
    bool ev = ev_get(s, key, &aux, &shadow);
    if (flags & VT_SIMA_PREFAULT) {
       /* Fault-around maps only pages in memory: an evicted page stays
@@ -889,8 +906,10 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
          sp->last_order = order;
    }
    fr->referenced = 1;
-   if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+   if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref)) {
+      s->ref_time = last;
       s->ops->reference(s->pol, f);
+   }
 }
 
 void vt_sim_drop(struct vt_sim *s, vt_u64 key)
@@ -908,7 +927,7 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
       return;
    }
    unsigned aux;
-   vt_u64 shadow;
+   uint32_t shadow;
    if (ev_get(s, key, &aux, &shadow)) {
       if (aux & EV_ANON)
          s->swap_used--;
