@@ -16,8 +16,10 @@
 
    Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
    evicted page): a frame is 24 bytes (struct vt_pframe), its reference
-   history 24 more only for VT_POL_EVERY policies (struct vt_fstamp), the
-   resident table 8, the evicted set 10.2 to 15.2 an evicted page;
+   history 24 more only for VT_POL_EVERY policies that read it (not OPT:
+   VT_POL_NOSTAMP; struct vt_fstamp), the resident table 8, the evicted
+   set 10.2 to 15.2 an evicted page (15.2 to 22.7 with LINUX's 32-bit
+   shadow words);
    the policies' own arrays come on top (tests/perf/sim-mem measures each,
    tests/perf/README.md has the figures).
 
@@ -115,7 +117,7 @@ static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
    (VT_POL_SHADOW).  The capacity is any number of slots (a key's home
    slot: its Fibonacci hash scaled to it), grown by half when four fifths
    are in use, so between 8/15 and 4/5 of the slots are: 10.2 to 15.2
-   bytes an evicted page (8 more a slot with shadow words). */
+   bytes an evicted page (4 more a slot with shadow words). */
 
 struct etab {
    vt_u64  *key;
