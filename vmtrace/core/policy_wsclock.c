@@ -372,11 +372,45 @@ static void age(struct wsc *st, vt_u64 now)
    vt_u64 upto = now - st->tau - 1;
    if (st->aged && upto <= st->aged_upto)
       return;
-   uint32_t f = st->aged ? t_lower_bound(st, T_USE, st->aged_upto + 1, 0)
-                         : t_min(st, T_USE);
+   /* In order from the first frame used after aged_upto: the path to it
+      on a stack (T_USE does not change on the way); a treap deeper than
+      the stack is walked by searches instead. */
+   uint32_t path[96], depth = 0, f = NIL;
+   vt_u64 from = st->aged ? st->aged_upto + 1 : 0;
+   bool deep = false;
+   for (uint32_t p = st->root[T_USE]; p != NIL;) {
+      if (key_less(st, T_USE, p, from, 0)) {
+         p = st->n[p].kid[T_USE][1];
+      } else {
+         if (depth == 96) {
+            deep = true;
+            break;
+         }
+         path[depth++] = p;
+         p = st->n[p].kid[T_USE][0];
+      }
+   }
+   if (deep)
+      depth = 0;
+   f = deep ? t_lower_bound(st, T_USE, from, 0) : depth ? path[depth - 1] : NIL;
    while (f != NIL && st->n[f].use <= upto) {
       pb_set(st, f, IN_OLD, true);
       act_update(st, f);
+      if (!deep) {
+         /* the successor: the leftmost of f's right subtree, else the
+            nearest ancestor on the stack */
+         depth--;
+         uint32_t p = st->n[f].kid[T_USE][1];
+         while (p != NIL && depth < 96) {
+            path[depth++] = p;
+            p = st->n[p].kid[T_USE][0];
+         }
+         if (p == NIL) {
+            f = depth ? path[depth - 1] : NIL;
+            continue;
+         }
+         deep = true;
+      }
       vt_u64 u = st->n[f].use, l = st->n[f].label;
       f = l == ~(vt_u64)0 ? t_lower_bound(st, T_USE, u + 1, 0)
                           : t_lower_bound(st, T_USE, u, l + 1);
