@@ -18,7 +18,7 @@
    evicted page): a frame is 24 bytes (struct vt_pframe), its reference
    history 24 more only for VT_POL_EVERY policies that read it (not OPT:
    VT_POL_NOSTAMP; struct vt_fstamp), the resident table 8, the evicted
-   set 10.2 to 15.2 an evicted page (15.2 to 22.7 with LINUX's 32-bit
+   set 10.2 to 15.2 an evicted page (12.8 to 16 with LINUX's 32-bit
    shadow words);
    the policies' own arrays come on top (tests/perf/sim-mem measures each,
    tests/perf/README.md has the figures).
