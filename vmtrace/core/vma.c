@@ -751,18 +751,25 @@ void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
    not PR_SET_THP_DISABLE; the sysfs setting does not matter) has each
    2 MiB of the kernel's PMDs that lies whole in the range collapsed into a
    huge page (vt_collapse_pmd); a range that cannot be, or a VMA that may
-   not, ends the walk (EINVAL) after this VMA.  A file or shared memory is
-   refused (ext4 here; a memfd's shmem collapse is not modelled). */
+   not, ends the walk (EINVAL) after this VMA.  A shared mapping of shared
+   memory (shared anonymous, memfd, tmpfs) has its file's pages collapsed
+   and PMD-mapped (vt_collapse_shmem_pmd) where the kernel's address and
+   the file offset agree modulo 2 MiB (thp_vma_suitable_order); a private
+   mapping of it and a regular file are refused (ext4 here). */
 static bool collapse_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
 {
    (void)ctx;
-   if (mm->cfg.thp_disabled || v->vm_file ||
-       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+   bool shmem = v->vm_file && v->vm_file->shmem && (v->vm_flags & VT_VM_SHARED);
+   if (mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE) ||
+       (v->vm_file ? !shmem : (v->vm_flags & VT_VM_SHARED)))
+      return false;
+   if (shmem && ((((v->vm_start + v->vm_koff) >> VT_PAGE_SHIFT) - v->vm_pgoff) &
+                 (VT_PTRS_PER_TABLE - 1)))
       return false;
    bool ok = true;
    for (vt_addr a = ((s + v->vm_koff + VT_HPAGE_SIZE - 1) & VT_HPAGE_MASK) - v->vm_koff;
         a + VT_HPAGE_SIZE <= e; a += VT_HPAGE_SIZE)
-      ok &= vt_collapse_pmd(mm, v, a);
+      ok &= shmem ? vt_collapse_shmem_pmd(mm, v, a) : vt_collapse_pmd(mm, v, a);
    return ok;
 }
 

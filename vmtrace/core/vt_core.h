@@ -749,8 +749,10 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 /* Pages mapped by huge PMDs now, the huge zero page's excepted (smaps'
    AnonHugePages / 4 KiB): a walk of the page table. */
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm);
-/* Page-cache pages mapped by PMDs now (smaps' FilePmdMapped / 4 KiB). */
+/* Page-cache pages of regular files mapped by PMDs now (smaps'
+   FilePmdMapped / 4 KiB), and of shared memory (ShmemPmdMapped / 4 KiB). */
 vt_u64 vt_file_pmd_pages(struct vt_mm *mm);
+vt_u64 vt_shmem_pmd_pages(struct vt_mm *mm);
 
 #include "vt_tlb.h"
 
