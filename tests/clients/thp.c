@@ -24,6 +24,11 @@
                 4 MiB moved whole to a 2 MiB-aligned place; 1 MiB from the
                 middle of the third huge page moved to a 2 MiB-aligned
                 place; everything written again ("rewrite").
+   mremap-grow  4 MiB (two huge pages) written ("write"), grown to 6 MiB
+                by mremap(MREMAP_MAYMOVE) where a PROT_NONE neighbour keeps
+                it from growing in place: the kernel (or Valgrind) chooses
+                where it goes (INFO moved= its new address); all of it
+                written ("rewrite").
    small        1 MiB (too small for a huge page) given MADV_HUGEPAGE: page 5
                 read ("read"), then every page written ("write"), for
                 multi-size THP (--thp-size).
@@ -238,6 +243,23 @@ static void remap(void)
    vmt_fact("anon-huge-kb", vmt_under_valgrind() ? -1 : kb);
 }
 
+static void remap_grow(void)
+{
+   char *p = region(2 * HPAGE, 1);
+   vmt_begin("write");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+   char *q = mremap(p, 2 * HPAGE, 3 * HPAGE, MREMAP_MAYMOVE);
+   if (q == MAP_FAILED || q == p)
+      vmt_die("mremap did not move");
+   VMTRACE_LABEL(q, 3 * HPAGE, "region");
+   vmt_info_addr("moved", q);
+   vmt_begin("rewrite");
+   vmt_write_pages(q, 3 * PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)q, (uintptr_t)q + 3 * HPAGE, "AnonHugePages"));
+}
+
 static void small(void)
 {
    enum { N = 256 };
@@ -376,6 +398,8 @@ int main(int argc, char **argv)
       dontneed_half();
    else if (!strcmp(m, "mremap"))
       remap();
+   else if (!strcmp(m, "mremap-grow"))
+      remap_grow();
    else if (!strcmp(m, "exec-disabled"))
       exec_disabled(argv[0]);
    else if (!strcmp(m, "fork"))
@@ -387,7 +411,8 @@ int main(int argc, char **argv)
    else if (!strncmp(m, "collapse", 8))
       collapse(m[8] == '-' ? m + 9 : "");
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|fork|small|"
+      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|mremap-grow|fork|"
+              "small|"
               "placed|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
               "exec-disabled|write-disabled");
    return 0;

@@ -145,6 +145,20 @@ scenario("thp/mremap", "thp", ["mremap"], [
 ], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 4096},
     checks=[huge_pages(1024)])
 
+# A moving mremap that the kernel places (MREMAP_MAYMOVE, no
+# MREMAP_FIXED): vrm_set_new_addr asks get_unmapped_area as mmap does, so
+# 4 MiB (two huge pages, written: 2 `thp`) grown to 6 MiB lands 2 MiB-
+# aligned, its huge PMDs move whole (move_huge_pmd), and writing all
+# 6 MiB costs one `thp` for the new 2 MiB (AnonHugePages 6,144 kB).
+# Valgrind chose another address (the check makes sure it is not
+# aligned): vmtrace reckons with the kernel's (vm_koff), else the move
+# would split both huge pages and the tail would take 512 `anon`.
+scenario("thp/mremap-grow", "thp", ["mremap-grow"], [
+    Expect("region", "write", pages=1024, thp=2),
+    Expect("region", "rewrite", pages=512, thp=1),
+], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 6144},
+    checks=[huge_pages(1536), misplaced("moved")])
+
 # Two huge pages written by the parent (2 `thp`), fork: the child's PMDs
 # are the parent's, copy-on-write.  The child writes page 0: the PMD is
 # split and the page copied (1 `wp_copy`); pages 1..511 then are 511 more
