@@ -65,6 +65,74 @@ static vt_u64 lifo_faults(const int *keys, int n, unsigned frames, bool fast)
    return f;
 }
 
+/* A policy with shadow words (VT_POL_SHADOW, as LINUX): FIFO, whose
+   victim leaves the word it is given in shadow_next; insert() records the
+   word a refaulting page brings back. */
+static uint32_t shadow_next, shadow_seen;
+static bool shadow_refault;
+
+static void *shf_create(struct vt_sim *s, uint32_t nr_frames,
+                        const struct vt_policy_params *p)
+{
+   return lifo_create(s, nr_frames, p);
+}
+
+static void shf_insert(void *v, uint32_t f)
+{
+   struct lifo *st = v;
+   shadow_refault = vt_sim_incoming_shadow(st->base.s, &shadow_seen);
+   vt_flist_push_tail(st->base.fr, &st->stack, f);      /* oldest at the head */
+}
+
+static uint32_t shf_victim(void *v, vt_u64 now)
+{
+   struct lifo *st = v;
+   (void)now;
+   uint32_t f = st->stack.head;
+   if (f != VT_SIM_NO_FRAME) {
+      lifo_remove(st, f);
+      vt_sim_set_shadow(st->base.s, shadow_next);
+   }
+   return f;
+}
+
+static const struct vt_policy_ops toy_shadow_fifo = {
+   .name = "shadow-fifo", .needs = VT_POL_SHADOW, .create = shf_create,
+   .insert = shf_insert, .remove = lifo_remove, .victim = shf_victim,
+};
+
+/* vt_sim_clamp_shadows, with the hash tables and with a key limit: two
+   pages evicted with words 5 and 0xFFFFFF00; clamped at now 10 to 100
+   behind: 5 is 5 behind and stays, 0xFFFFFF00 is 266 behind (10 + 256)
+   and becomes 10 - 100 = 0xFFFFFFA6; the refaults bring those back. */
+static void test_shadow_clamp(void)
+{
+   for (int dense = 0; dense < 2; dense++) {
+      struct vt_sim_config cfg = { .policy = &toy_shadow_fifo, .ram_pages = 1,
+                                   .key_limit = dense ? 16 : 0 };
+      struct vt_sim *s = vt_sim_create(&cfg, NULL);
+      shadow_next = 5;
+      vt_sim_access(s, 1, VT_SIMA_ANON, 0, 1, -1, NULL);
+      vt_sim_access(s, 2, VT_SIMA_ANON, 0, 2, -1, NULL);   /* 1 out: 5 */
+      shadow_next = 0xFFFFFF00u;
+      vt_sim_access(s, 3, VT_SIMA_ANON, 0, 3, -1, NULL);   /* 2 out */
+      vt_sim_clamp_shadows(s, 10, 100);
+      shadow_next = 0;
+      vt_sim_access(s, 1, VT_SIMA_ANON, 0, 4, -1, NULL);
+      t_ok(shadow_refault && shadow_seen == 5,
+           "shadow words (%s): one 5 behind a clamp to 100 keeps its word (got %u)",
+           dense ? "key limit" : "tables", shadow_seen);
+      vt_sim_access(s, 2, VT_SIMA_ANON, 0, 5, -1, NULL);
+      t_ok(shadow_refault && shadow_seen == 0xFFFFFFA6u,
+           "shadow words (%s): one 266 behind is clamped to 100 behind, 0xFFFFFFA6 "
+           "(got %#x)", dense ? "key limit" : "tables", shadow_seen);
+      vt_sim_access(s, 9, VT_SIMA_ANON, 0, 6, -1, NULL);
+      t_ok(!shadow_refault, "shadow words (%s): a page never evicted brings none",
+           dense ? "key limit" : "tables");
+      vt_sim_destroy(s);
+   }
+}
+
 void test_toy_policy(void)
 {
    /* Belady's string.  3 frames: 1 2 3 fault (3); 4 replaces 3, the last
@@ -94,4 +162,5 @@ void test_toy_policy(void)
    t_eq(lifo_faults(many, 200, 64, false), 100 + 37,
         "toy policy: LIFO keeps pages 0..62 over a cyclic scan of 100 pages with "
         "64 frames: 100 cold faults + 37 in the second pass");
+   test_shadow_clamp();
 }

@@ -42,11 +42,14 @@
    arrives out of order (the fast path's absorbed hits come late, in time
    order per page only: VT_POL_EVERY) a heap on the time of the last
    reference, O(log n) per reference delivered, as policy_lru.c.  Ghosts
-   (at most 2c) live in a pool that grows on demand, found through a key
-   hash, or, when the host numbers its pages below a key limit
-   (vt_sim_config.key_limit), an array of ghost index + 1 per key.  Pages
-   dropped while evicted keep their ghost until it ages out.  No
-   parameters. */
+   (at most 2c) live in a pool of 16-byte entries (key, LRU links) that
+   grows on demand, with a byte of list each, found through a table of
+   4-byte ghost indexes (the key is the ghost's), twice as many slots as
+   the pool has entries, or, when the host numbers its pages below a key
+   limit (vt_sim_config.key_limit), an array of ghost index + 1 per key:
+   25 to 50 bytes a ghost (it was a vt_hash of 24-byte entries, at most
+   half full, beside 24-byte ghosts: 72 to 144).  Pages dropped while
+   evicted keep their ghost until it ages out.  No parameters. */
 
 #include "vt_sim.h"
 
@@ -54,7 +57,7 @@
 #define IN_T2 2
 #define NONE  (~(uint32_t)0)
 
-struct ghost { vt_u64 key; uint32_t prev, next; uint8_t list; };
+struct ghost { vt_u64 key; uint32_t prev, next; };
 struct glist { uint32_t head, tail, n; };     /* head: LRU */
 
 struct arc {
@@ -67,9 +70,11 @@ struct arc {
    vt_u64           *seq, clock;
    uint8_t          *in;                      /* per frame: IN_T1, IN_T2 */
    struct ghost     *g;
+   uint8_t          *gl;                      /* per ghost: its list, 0: free */
    uint32_t          gfree, ng;
    struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
-   struct vt_hash    gmap;                    /* key -> ghost index */
+   uint32_t         *gtab;                    /* key -> ghost index (GT_EMPTY) */
+   vt_u64            gcap;                    /* its slots: 2 * ng */
    uint32_t         *gidx;                    /* with a key limit: + 1 */
    vt_u64            pend_key;                /* miss handled by victim() */
 };
@@ -95,8 +100,6 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
       st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
    if (vt_sim_config(s)->key_limit)
       st->gidx = vt_alloc((size_t)vt_sim_config(s)->key_limit * sizeof *st->gidx);
-   else
-      vt_hash_init(&st->gmap, 16);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -104,15 +107,53 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 static void arc_destroy(void *v)
 {
    struct arc *st = v;
-   if (st->gidx)
-      vt_free(st->gidx);
-   else
-      vt_hash_destroy(&st->gmap);
+   vt_free(st->gidx);
+   vt_free(st->gtab);
    vt_free(st->g);
+   vt_free(st->gl);
    vt_policy_destroy(st);
 }
 
 /* ---- ghosts ---- */
+
+/* The ghost table: open addressing with linear probing over 4-byte ghost
+   indexes, a key's home its Fibonacci hash scaled to the slots, made anew
+   when the pool grows; deleted with backward shift. */
+#define GT_EMPTY (~(uint32_t)0)
+
+static inline vt_u64 gt_home(const struct arc *st, vt_u64 key)
+{
+   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * st->gcap) >> 32;
+}
+
+static inline vt_u64 gt_next(const struct arc *st, vt_u64 i)
+{
+   return i + 1 == st->gcap ? 0 : i + 1;
+}
+
+/* The slot of key's ghost, or the empty slot where it would go. */
+static vt_u64 gt_find(const struct arc *st, vt_u64 key)
+{
+   vt_u64 i = gt_home(st, key);
+   while (st->gtab[i] != GT_EMPTY && st->g[st->gtab[i]].key != key)
+      i = gt_next(st, i);
+   return i;
+}
+
+static void gt_del(struct arc *st, vt_u64 key)
+{
+   vt_u64 i = gt_find(st, key), cap = st->gcap;
+   VT_ASSERT(st->gtab[i] != GT_EMPTY);
+   /* Backward shift: j's entry moves to i unless its home lies in (i, j]. */
+   for (vt_u64 j = gt_next(st, i); st->gtab[j] != GT_EMPTY; j = gt_next(st, j)) {
+      vt_u64 h = gt_home(st, st->g[st->gtab[j]].key);
+      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
+         st->gtab[i] = st->gtab[j];
+         i = j;
+      }
+   }
+   st->gtab[i] = GT_EMPTY;
+}
 
 static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
 {
@@ -120,19 +161,21 @@ static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
       if (!st->gidx[key])
          return 0;
       *gi = st->gidx[key] - 1;
-      return st->g[*gi].list;
+      return st->gl[*gi];
    }
-   struct vt_hash_ent *e = vt_hash_get(&st->gmap, key);
-   if (!e)
+   if (!st->gtab)
       return 0;
-   *gi = (uint32_t)e->val;
-   return st->g[*gi].list;
+   uint32_t i = st->gtab[gt_find(st, key)];
+   if (i == GT_EMPTY)
+      return 0;
+   *gi = i;
+   return st->gl[i];
 }
 
 static void ghost_del(struct arc *st, uint32_t i)
 {
    struct ghost *g = &st->g[i];
-   struct glist *l = &st->b[g->list];
+   struct glist *l = &st->b[st->gl[i]];
    if (g->prev == NONE)
       l->head = g->next;
    else
@@ -145,8 +188,8 @@ static void ghost_del(struct arc *st, uint32_t i)
    if (st->gidx)
       st->gidx[g->key] = 0;
    else
-      vt_hash_del(&st->gmap, g->key);
-   g->list = 0;
+      gt_del(st, g->key);
+   st->gl[i] = 0;
    g->next = st->gfree;
    st->gfree = i;
 }
@@ -155,19 +198,31 @@ static void ghost_add(struct arc *st, int list, vt_u64 key)
 {
    if (st->gfree == NONE) {             /* the pool grows on demand */
       uint32_t n = st->ng ? 2 * st->ng : 16;
-      VT_ASSERT(st->ng < NONE / 2);
+      VT_ASSERT(st->ng < NONE / 4);
       st->g = vt_realloc_array(st->g, st->ng, n, sizeof *st->g);
-      for (uint32_t j = st->ng; j < n; j++)
+      st->gl = vt_realloc_array(st->gl, st->ng, n, sizeof *st->gl);
+      for (uint32_t j = st->ng; j < n; j++) {
          st->g[j].next = j + 1 < n ? j + 1 : NONE;
+         st->gl[j] = 0;
+      }
       st->gfree = st->ng;
       st->ng = n;
+      if (!st->gidx) {                  /* the table, made anew */
+         vt_free(st->gtab);
+         st->gcap = 2 * (vt_u64)n;
+         st->gtab = vt_alloc((size_t)st->gcap * sizeof *st->gtab);
+         vt_memset(st->gtab, 0xff, (size_t)st->gcap * sizeof *st->gtab);
+         for (uint32_t j = 0; j < st->gfree; j++)
+            if (st->gl[j])
+               st->gtab[gt_find(st, st->g[j].key)] = j;
+      }
    }
    uint32_t i = st->gfree;
    struct ghost *g = &st->g[i];
    struct glist *l = &st->b[list];
    st->gfree = g->next;
    g->key = key;
-   g->list = (uint8_t)list;
+   st->gl[i] = (uint8_t)list;
    g->next = NONE;
    g->prev = l->tail;
    if (l->tail == NONE)
@@ -179,7 +234,7 @@ static void ghost_add(struct arc *st, int list, vt_u64 key)
    if (st->gidx)
       st->gidx[key] = i + 1;
    else
-      vt_hash_put(&st->gmap, key, NULL)->val = i;
+      st->gtab[gt_find(st, key)] = i;
 }
 
 static void ghost_drop_lru(struct arc *st, int list)

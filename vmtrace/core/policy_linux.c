@@ -75,8 +75,16 @@
 enum { LRU_INACTIVE_ANON, LRU_ACTIVE_ANON, LRU_INACTIVE_FILE, LRU_ACTIVE_FILE,
        NR_LRU_LISTS };
 
-#define PD_LRU        3ull     /* pd: which list */
-#define PD_REFERENCED 4ull     /* pd: PG_referenced */
+/* The frame's pbits (pd): */
+#define PD_LRU        3u       /* which list */
+#define PD_REFERENCED 4u       /* PG_referenced */
+
+/* Shadow words are the non-resident age's low 32 bits; as the age passes
+   every multiple of SHADOW_CLAMP / 2 the words more than SHADOW_CLAMP
+   behind are clamped to it (vt_sim_clamp_shadows), so a refault distance
+   below 2^31 reads exactly and a larger one reads as at least 2^31: more
+   than any workingset size (frames < 2^31). */
+#define SHADOW_CLAMP ((uint32_t)1 << 31)
 
 struct lnx {
    struct vt_policy  base;
@@ -85,18 +93,23 @@ struct lnx {
    vt_s64            credit[2];     /* anon, file */
    vt_u64            cost[2];       /* anon, file: lru_note_cost */
    unsigned          swappiness;
-   uint8_t          *pd;            /* per frame: PD_LRU, PD_REFERENCED */
 };
 
 static void *lnx_create(struct vt_sim *s, uint32_t nr_frames,
                         const struct vt_policy_params *p)
 {
    struct lnx *st = vt_policy_new(s, nr_frames, sizeof *st);
-   vt_policy_frame_array(&st->base, &st->pd, sizeof *st->pd);
    for (int i = 0; i < NR_LRU_LISTS; i++)
       vt_flist_init(&st->lru[i]);
    st->swappiness = p->swappiness > 200 ? 200 : (unsigned)p->swappiness;
    return st;
+}
+
+/* The non-resident age counts one more eviction or activation. */
+static void age_inc(struct lnx *st)
+{
+   if ((uint32_t)++st->nonresident_age % (SHADOW_CLAMP / 2) == 0)
+      vt_sim_clamp_shadows(st->base.s, (uint32_t)st->nonresident_age, SHADOW_CLAMP);
 }
 
 static bool swap_has_slot(const struct lnx *st)
@@ -106,13 +119,13 @@ static bool swap_has_slot(const struct lnx *st)
 
 static void lru_add(struct lnx *st, uint32_t f, unsigned lru)
 {
-   st->pd[f] = (st->pd[f] & ~PD_LRU) | lru;
+   st->base.fr[f].pbits = (st->base.fr[f].pbits & ~PD_LRU) | lru;
    vt_flist_push_head(st->base.fr, &st->lru[lru], f);
 }
 
 static void lru_del(struct lnx *st, uint32_t f)
 {
-   vt_flist_del(st->base.fr, &st->lru[st->pd[f] & PD_LRU], f);
+   vt_flist_del(st->base.fr, &st->lru[st->base.fr[f].pbits & PD_LRU], f);
 }
 
 static void lru_move(struct lnx *st, uint32_t f, unsigned lru)
@@ -145,9 +158,9 @@ static void lnx_insert(void *v, uint32_t f)
    struct lnx *st = v;
    bool file = !st->base.fr[f].anon;
    unsigned lru = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
-   vt_u64 eviction;
+   uint32_t eviction;
    if (vt_sim_incoming_shadow(st->base.s, &eviction)) {
-      vt_u64 distance = st->nonresident_age - eviction;
+      uint32_t distance = (uint32_t)st->nonresident_age - eviction;
       vt_u64 ws = st->lru[LRU_ACTIVE_FILE].n;
       if (!file)
          ws += st->lru[LRU_INACTIVE_FILE].n;
@@ -156,13 +169,13 @@ static void lnx_insert(void *v, uint32_t f)
          if (file)
             ws += st->lru[LRU_INACTIVE_ANON].n;
       }
-      if (distance <= ws) {
+      if (distance < SHADOW_CLAMP && distance <= ws) {
          lru++;                          /* the active list */
-         st->nonresident_age++;
+         age_inc(st);
          note_cost(st, file, 1);         /* lru_note_cost_refault */
       }
    }
-   st->pd[f] = 0;
+   st->base.fr[f].pbits = 0;
    lru_add(st, f, lru);
 }
 
@@ -230,7 +243,8 @@ static uint32_t evict_page(struct lnx *st, uint32_t f)
       note_cost(st, !st->base.fr[f].anon, 1);   /* written out: swap or writeback */
    lru_del(st, f);
    /* The shadow entry: the eviction time (workingset_eviction). */
-   vt_sim_set_shadow(st->base.s, st->nonresident_age++);
+   vt_sim_set_shadow(st->base.s, (uint32_t)st->nonresident_age);
+   age_inc(st);
    return f;
 }
 
@@ -246,17 +260,17 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
          continue;
       }
       if (!fr->referenced) {
-         st->pd[f] &= ~PD_REFERENCED;
+         st->base.fr[f].pbits &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
       vt_sim_clear_referenced(st->base.s, f);
-      if ((st->pd[f] & PD_REFERENCED) || exec_file(fr)) {
+      if ((st->base.fr[f].pbits & PD_REFERENCED) || exec_file(fr)) {
          /* referenced twice, or code after its first use: activate */
-         st->pd[f] |= PD_REFERENCED;
+         st->base.fr[f].pbits |= PD_REFERENCED;
          lru_move(st, f, inactive_lru + 1);
-         st->nonresident_age++;
+         age_inc(st);
       } else {
-         st->pd[f] |= PD_REFERENCED;
+         st->base.fr[f].pbits |= PD_REFERENCED;
          lru_move(st, f, inactive_lru);              /* rotate */
          if (prev == VT_SIM_NO_FRAME)
             prev = f;      /* it was the head: look at it again now */
@@ -268,7 +282,7 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
       if (f == VT_SIM_NO_FRAME)
          continue;              /* code, rotated: its bit is clear now */
       if (vt_sim_evictable(st->base.s, f)) {
-         st->pd[f] &= ~PD_REFERENCED;
+         st->base.fr[f].pbits &= ~PD_REFERENCED;
          return evict_page(st, f);
       }
    }
@@ -328,7 +342,7 @@ static const struct vt_policy_param lnx_params[] = {
 
 static vt_u64 lnx_word(const void *v, uint32_t f)
 {
-   return ((const struct lnx *)v)->pd[f];
+   return ((const struct lnx *)v)->base.fr[f].pbits;
 }
 
 const struct vt_policy_ops vt_policy_linux = {

@@ -13,23 +13,31 @@
    candidates.
 
    Learns of references through the referenced bit only (VT_POL_REFBIT).
-   The pages are kept in four heaps ordered by insertion, one per class as
-   last recorded.  Between ticks a page's class can only rise (R and M get
-   set, never cleared), so a recorded class is a lower bound: the victim
-   search takes the oldest page of the lowest heap and, if its class has
-   risen, moves it to the right heap and looks again.  O(log n) per fault
-   amortised (a page moves at most three times per period); a tick clears
-   every R and merges heaps 2 and 3 into 0 and 1: O(n).  Parameter: period
-   (0: bits never cleared, so the classes reduce to M). */
+   The pages are kept in one heap ordered by their class as last recorded
+   (vt_pframe.pbits), then by insertion.  Between ticks a page's class can
+   only rise (R and M get set, never cleared), so a recorded class is a
+   lower bound: the victim search takes the first page of the heap (the
+   oldest of the lowest recorded class) and, if its class has risen,
+   records the new class, moves it down the heap and looks again.
+   O(log n) per fault amortised (a page moves at most three times per
+   period); a tick clears every R, records classes 2 and 3 as 0 and 1 and
+   rebuilds the heap: O(n).  Parameter: period (0: bits never cleared, so
+   the classes reduce to M).
+
+   Memory: 16 bytes a frame (the heap and its positions, 8; the insertion
+   number, 8); frames the search passes over as not evictable wait on a
+   list through vt_pframe.link, which NRU does not otherwise use.  (Four
+   heaps, one per class, with the class and the waiting frames in arrays
+   of their own took 45.) */
 
 #include "vt_sim.h"
 
+#define NIL VT_SIM_NO_FRAME
+
 struct nru {
    struct vt_policy  base;
-   struct vt_fheap   cls[4];   /* by recorded class, oldest first */
-   uint8_t          *rec;      /* recorded class per frame */
+   struct vt_fheap   h;        /* by (recorded class, seq) */
    vt_u64           *seq, clock;
-   uint32_t         *stash;
 };
 
 static unsigned class_of(const struct vt_pframe *fr)
@@ -40,6 +48,9 @@ static unsigned class_of(const struct vt_pframe *fr)
 static bool nru_before(void *ctx, uint32_t a, uint32_t b)
 {
    struct nru *st = ctx;
+   const struct vt_pframe *fr = st->base.fr;
+   if (fr[a].pbits != fr[b].pbits)
+      return fr[a].pbits < fr[b].pbits;
    return st->seq[a] < st->seq[b];
 }
 
@@ -48,61 +59,52 @@ static void *nru_create(struct vt_sim *s, uint32_t nr_frames,
 {
    (void)p;
    struct nru *st = vt_policy_new(s, nr_frames, sizeof *st);
-   for (int c = 0; c < 4; c++)
-      vt_policy_frame_heap(&st->base, &st->cls[c], nru_before, st);
-   vt_policy_frame_array(&st->base, &st->rec, 1);
+   vt_policy_frame_heap(&st->base, &st->h, nru_before, st);
    vt_policy_frame_array(&st->base, &st->seq, sizeof *st->seq);
-   vt_policy_frame_array(&st->base, &st->stash, sizeof *st->stash);
    return st;
-}
-
-static void nru_put(struct nru *st, uint32_t f, unsigned c)
-{
-   st->rec[f] = (uint8_t)c;
-   vt_fheap_push(&st->cls[c], f);
 }
 
 static void nru_insert(void *v, uint32_t f)
 {
    struct nru *st = v;
    st->seq[f] = ++st->clock;
-   nru_put(st, f, class_of(&st->base.fr[f]));
+   st->base.fr[f].pbits = class_of(&st->base.fr[f]) & 3;
+   vt_fheap_push(&st->h, f);
 }
 
 static void nru_remove(void *v, uint32_t f)
 {
    struct nru *st = v;
-   vt_fheap_del(&st->cls[st->rec[f]], f);
+   vt_fheap_del(&st->h, f);
 }
 
 static uint32_t nru_victim(void *v, vt_u64 now)
 {
    struct nru *st = v;
-   uint32_t victim = VT_SIM_NO_FRAME, n = 0;
-   unsigned c = 0;
+   struct vt_pframe *fr = st->base.fr;
+   uint32_t victim = NIL, waiting = NIL;
    (void)now;
-   while (c < 4 && victim == VT_SIM_NO_FRAME) {
-      struct vt_fheap *h = &st->cls[c];
-      if (h->n == 0) {
-         c++;
-         continue;
-      }
-      uint32_t f = h->heap[0];
-      unsigned a = class_of(&st->base.fr[f]);
-      vt_fheap_del(h, f);
-      if (a != c) {                    /* risen since it was recorded */
-         nru_put(st, f, a);
-         if (a < c)                    /* (not between ticks; to be safe) */
-            c = a;
+   while (st->h.n > 0) {
+      uint32_t f = st->h.heap[0];
+      unsigned a = class_of(&fr[f]);
+      if (a != fr[f].pbits) {          /* risen since it was recorded */
+         fr[f].pbits = a & 3;
+         vt_fheap_fix(&st->h, f);
       } else if (!vt_sim_evictable(st->base.s, f)) {
-         st->stash[n++] = f;
+         vt_fheap_del(&st->h, f);
+         fr[f].link[0] = waiting;
+         waiting = f;
       } else {
          victim = f;
+         vt_fheap_del(&st->h, f);
+         break;
       }
    }
-   while (n > 0) {
-      uint32_t f = st->stash[--n];
-      vt_fheap_push(&st->cls[st->rec[f]], f);
+   while (waiting != NIL) {
+      uint32_t f = waiting;
+      waiting = fr[f].link[0];
+      fr[f].link[0] = NIL;
+      vt_fheap_push(&st->h, f);
    }
    return victim;
 }
@@ -111,16 +113,14 @@ static void nru_tick(void *v, vt_u64 now)
 {
    struct nru *st = v;
    (void)now;
-   for (int c = 0; c < 4; c++)
-      for (uint32_t i = 0; i < st->cls[c].n; i++) {
-         uint32_t f = st->cls[c].heap[i];
-         if (st->base.fr[f].referenced)
-            vt_sim_clear_referenced(st->base.s, f);
-         if (c >= 2)
-            st->rec[f] = (uint8_t)(c - 2);
-      }
-   vt_fheap_absorb(&st->cls[0], &st->cls[2]);
-   vt_fheap_absorb(&st->cls[1], &st->cls[3]);
+   for (uint32_t i = 0; i < st->h.n; i++) {
+      uint32_t f = st->h.heap[i];
+      struct vt_pframe *fr = &st->base.fr[f];
+      if (fr->referenced)
+         vt_sim_clear_referenced(st->base.s, f);
+      fr->pbits &= 1;
+   }
+   vt_fheap_rebuild(&st->h);
 }
 
 static const struct vt_policy_param nru_params[] = {

@@ -38,36 +38,47 @@
        (cyclically, in 64 bits); the order "from the hand" compares labels
        minus the hand's.  A frame enters just behind the hand, between two
        labels (all frames are labelled again when there is no room: rare);
-     - the frames whose time of last use is within tau of now are on a
-       list in the order that time was given (it only grows), and move to
-       the set of old frames as now passes it plus tau;
-     - three ordered sets (treaps on the labels): referenced frames, old
-       frames, and frames that may be clean (by time of last use, then
-       label; one found dirty since is dropped when met);
-     - the victim is the first old frame from the hand that is
-       unreferenced and clean; the old dirty unreferenced ones before it are
-       written back, the referenced frames before it cleared; without one,
-       every referenced frame is cleared and the fallback is the first
-       clean frame by (time of last use, label from the hand), else the
-       frame under the hand.
+     - two ordered sets (treaps): the frames the hand would act on
+       (referenced, or old) by label, and every frame by (time of last use,
+       label), each node knowing whether its subtree holds a frame that may
+       be clean (one found dirty since is marked when met);
+     - a frame is old once its time of last use is more than tau ago: the
+       frames of the second set up to the last time found old are
+       (aged_upto), those after it are not, so aging walks that set on
+       from there;
+     - the hand walks the first set from where it is: a referenced frame is
+       cleared (and leaves the set), an old dirty one written back, and the
+       first old unreferenced clean one is the victim; without one (a whole
+       turn), the fallback is the first frame that is clean by (time of
+       last use, label from the hand), else the frame under the hand.
    Each step is O(log n), paid for by the reference that set a bit, by the
-   write that made a page dirty or by the fault itself.  With a locked
-   frame or limited swap the hand sweeps as written (the sets are kept up
-   to date either way).  tests/sim compares both with a naive model. */
+   write that made a page dirty, by the frame growing old or by the fault
+   itself.  With a locked frame or limited swap the hand sweeps as written
+   (the sets are kept up to date either way).  tests/sim compares both with
+   a naive model.
+
+   Memory: 32 bytes a frame (two treap nodes of 8, the label, the time of
+   last use) and five bits of vt_pframe.pbits.  It was 56 (a young list by
+   time of last use, three treaps: referenced, old and maybe-clean frames,
+   a word of flags). */
 
 #include "vt_sim.h"
 
 #define NIL VT_SIM_NO_FRAME
 
-enum { T_REF, T_OLD, T_CLEAN, NR_TREES };
-#define IN_YOUNG 8u                  /* on the list of young frames */
+enum { T_ACT, T_USE, NR_TREES };     /* acted on (by label); all (by use) */
+/* vt_pframe.pbits */
+#define IN_REF   1u                  /* referenced, as reference() told */
+#define IN_OLD   2u                  /* found old by age() */
+#define IN_CLEAN 4u                  /* may be clean */
+#define AGG_CLEAN 8u                 /* some frame of its T_USE subtree
+                                        may be clean */
+#define IN_TREE(t) (16u << (t))      /* in tree t */
 #define LABEL_STEP ((vt_u64)1 << 32) /* room left after a frame entering */
 
 struct wnode {
-   vt_u64   label;                   /* position round the ring */
-   uint32_t yl[2];                   /* young list: prev, next */
    uint32_t kid[NR_TREES][2];        /* treap children */
-   uint32_t in;                      /* 1 << tree, IN_YOUNG */
+   vt_u64   label;                   /* position round the ring */
    vt_u64   use;                     /* time of last use */
 };
 
@@ -77,10 +88,22 @@ struct wsc {
    vt_u64           tau;
    struct wnode    *n;
    uint32_t         root[NR_TREES];
-   uint32_t         yhead, ytail;    /* young list, by time of last use */
+   vt_u64           aged_upto;       /* frames used at or before it are old */
+   bool             aged;            /* ... (none yet if false) */
    vt_u64           last_use;        /* the latest time of last use given */
    bool             disordered;      /* time went back: sweep as written */
 };
+
+static inline unsigned pb(const struct wsc *st, uint32_t f)
+{
+   return st->base.fr[f].pbits;
+}
+
+static inline void pb_set(struct wsc *st, uint32_t f, unsigned bits, bool on)
+{
+   unsigned v = st->base.fr[f].pbits;
+   st->base.fr[f].pbits = on ? (v | bits) : (v & ~bits);
+}
 
 /* ---- treaps of frames (priority: a hash of the frame) ---- */
 
@@ -92,7 +115,7 @@ static inline uint32_t prio(uint32_t f)
 /* The key of f in tree t: (label, 0), or (time of last use, label). */
 static inline void key_of(const struct wsc *st, int t, uint32_t f, vt_u64 *a, vt_u64 *b)
 {
-   if (t == T_CLEAN) {
+   if (t == T_USE) {
       *a = st->n[f].use;
       *b = st->n[f].label;
    } else {
@@ -109,6 +132,21 @@ static inline bool key_less(const struct wsc *st, int t, uint32_t f, vt_u64 a, v
    return x != a ? x < a : y < b;
 }
 
+static inline bool agg(const struct wsc *st, uint32_t p)
+{
+   return p != NIL && (pb(st, p) & AGG_CLEAN);
+}
+
+/* p's T_USE aggregate from its own flag and its children's. */
+static inline void pull(struct wsc *st, int t, uint32_t p)
+{
+   if (t != T_USE || p == NIL)
+      return;
+   bool c = (pb(st, p) & IN_CLEAN) || agg(st, st->n[p].kid[t][0]) ||
+            agg(st, st->n[p].kid[t][1]);
+   pb_set(st, p, AGG_CLEAN, c);
+}
+
 /* p split into keys below (a, b) and the rest. */
 static void t_split(struct wsc *st, int t, uint32_t p, vt_u64 a, vt_u64 b,
                     uint32_t *l, uint32_t *r)
@@ -117,9 +155,11 @@ static void t_split(struct wsc *st, int t, uint32_t p, vt_u64 a, vt_u64 b,
       *l = *r = NIL;
    } else if (key_less(st, t, p, a, b)) {
       t_split(st, t, st->n[p].kid[t][1], a, b, &st->n[p].kid[t][1], r);
+      pull(st, t, p);
       *l = p;
    } else {
       t_split(st, t, st->n[p].kid[t][0], a, b, l, &st->n[p].kid[t][0]);
+      pull(st, t, p);
       *r = p;
    }
 }
@@ -133,35 +173,41 @@ static uint32_t t_merge(struct wsc *st, int t, uint32_t x, uint32_t y)
       return x;
    if (prio(x) > prio(y)) {
       st->n[x].kid[t][1] = t_merge(st, t, st->n[x].kid[t][1], y);
+      pull(st, t, x);
       return x;
    }
    st->n[y].kid[t][0] = t_merge(st, t, x, st->n[y].kid[t][0]);
+   pull(st, t, y);
    return y;
 }
 
 static uint32_t t_insert_at(struct wsc *st, int t, uint32_t p, uint32_t f,
                             vt_u64 a, vt_u64 b)
 {
-   if (p == NIL)
+   if (p == NIL) {
+      pull(st, t, f);
       return f;
+   }
    if (prio(f) > prio(p)) {
       t_split(st, t, p, a, b, &st->n[f].kid[t][0], &st->n[f].kid[t][1]);
+      pull(st, t, f);
       return f;
    }
    int side = key_less(st, t, p, a, b) ? 1 : 0;
    st->n[p].kid[t][side] = t_insert_at(st, t, st->n[p].kid[t][side], f, a, b);
+   pull(st, t, p);
    return p;
 }
 
 static void t_insert(struct wsc *st, int t, uint32_t f)
 {
    vt_u64 a, b;
-   if (st->n[f].in & (1u << t))
+   if (pb(st, f) & IN_TREE(t))
       return;
    key_of(st, t, f, &a, &b);
    st->n[f].kid[t][0] = st->n[f].kid[t][1] = NIL;
    st->root[t] = t_insert_at(st, t, st->root[t], f, a, b);
-   st->n[f].in |= 1u << t;
+   pb_set(st, f, IN_TREE(t), true);
 }
 
 static uint32_t t_erase_at(struct wsc *st, int t, uint32_t p, uint32_t f,
@@ -172,17 +218,39 @@ static uint32_t t_erase_at(struct wsc *st, int t, uint32_t p, uint32_t f,
       return t_merge(st, t, st->n[f].kid[t][0], st->n[f].kid[t][1]);
    int side = key_less(st, t, p, a, b) ? 1 : 0;
    st->n[p].kid[t][side] = t_erase_at(st, t, st->n[p].kid[t][side], f, a, b);
+   pull(st, t, p);
    return p;
 }
 
 static void t_erase(struct wsc *st, int t, uint32_t f)
 {
    vt_u64 a, b;
-   if (!(st->n[f].in & (1u << t)))
+   if (!(pb(st, f) & IN_TREE(t)))
       return;
    key_of(st, t, f, &a, &b);
    st->root[t] = t_erase_at(st, t, st->root[t], f, a, b);
-   st->n[f].in &= ~(1u << t);
+   pb_set(st, f, IN_TREE(t), false);
+}
+
+/* f's IN_CLEAN flag changed: the aggregates on its path again. */
+static void refresh_at(struct wsc *st, uint32_t p, uint32_t f, vt_u64 a, vt_u64 b)
+{
+   VT_ASSERT(p != NIL);
+   if (p != f)
+      refresh_at(st, st->n[p].kid[T_USE][key_less(st, T_USE, p, a, b) ? 1 : 0], f, a, b);
+   pull(st, T_USE, p);
+}
+
+static void set_clean_flag(struct wsc *st, uint32_t f, bool on)
+{
+   if (!(pb(st, f) & IN_CLEAN) == !on)
+      return;
+   pb_set(st, f, IN_CLEAN, on);
+   if (pb(st, f) & IN_TREE(T_USE)) {
+      vt_u64 a, b;
+      key_of(st, T_USE, f, &a, &b);
+      refresh_at(st, st->root[T_USE], f, a, b);
+   }
 }
 
 /* The first frame of t whose key is at least (a, b); NIL if none. */
@@ -216,69 +284,74 @@ static uint32_t t_from(const struct wsc *st, int t, vt_u64 l)
    return f != NIL ? f : t_min(st, t);
 }
 
-/* ---- the young list ---- */
-
-static void young_del(struct wsc *st, uint32_t f)
+/* The first frame of T_USE's subtree p that may be clean. */
+static uint32_t clean_min(const struct wsc *st, uint32_t p)
 {
-   struct wnode *x = &st->n[f];
-   if (!(x->in & IN_YOUNG))
-      return;
-   if (x->yl[0] == NIL)
-      st->yhead = x->yl[1];
-   else
-      st->n[x->yl[0]].yl[1] = x->yl[1];
-   if (x->yl[1] == NIL)
-      st->ytail = x->yl[0];
-   else
-      st->n[x->yl[1]].yl[0] = x->yl[0];
-   x->in &= ~IN_YOUNG;
+   while (agg(st, p)) {
+      uint32_t l = st->n[p].kid[T_USE][0];
+      if (agg(st, l))
+         p = l;
+      else if (pb(st, p) & IN_CLEAN)
+         return p;
+      else
+         p = st->n[p].kid[T_USE][1];
+   }
+   return NIL;
 }
 
-static void young_push(struct wsc *st, uint32_t f)
+/* The first frame of T_USE's subtree p at or after (a, b) that may be
+   clean. */
+static uint32_t clean_from(const struct wsc *st, uint32_t p, vt_u64 a, vt_u64 b)
 {
-   struct wnode *x = &st->n[f];
-   x->yl[0] = st->ytail;
-   x->yl[1] = NIL;
-   if (st->ytail == NIL)
-      st->yhead = f;
-   else
-      st->n[st->ytail].yl[1] = f;
-   st->ytail = f;
-   x->in |= IN_YOUNG;
+   if (!agg(st, p))
+      return NIL;
+   if (key_less(st, T_USE, p, a, b))
+      return clean_from(st, st->n[p].kid[T_USE][1], a, b);
+   uint32_t r = clean_from(st, st->n[p].kid[T_USE][0], a, b);
+   if (r != NIL)
+      return r;
+   if (pb(st, p) & IN_CLEAN)
+      return p;
+   return clean_min(st, st->n[p].kid[T_USE][1]);
 }
 
 /* ---- the frame's state ---- */
 
+/* Is f one the hand acts on (referenced, or old)?  Then in T_ACT. */
+static void act_update(struct wsc *st, uint32_t f)
+{
+   if (pb(st, f) & (IN_REF | IN_OLD))
+      t_insert(st, T_ACT, f);
+   else
+      t_erase(st, T_ACT, f);
+}
+
 /* f's time of last use becomes t: it is young again. */
 static void set_use(struct wsc *st, uint32_t f, vt_u64 t)
 {
-   bool clean = st->n[f].in & (1u << T_CLEAN);
-   if (clean)
-      t_erase(st, T_CLEAN, f);
-   t_erase(st, T_OLD, f);
-   young_del(st, f);
+   t_erase(st, T_USE, f);
+   pb_set(st, f, IN_OLD, false);
+   act_update(st, f);
    if (t < st->last_use)
       st->disordered = true;
    else
       st->last_use = t;
    st->n[f].use = t;
-   young_push(st, f);
-   if (clean)
-      t_insert(st, T_CLEAN, f);
+   t_insert(st, T_USE, f);
 }
 
 static void detach(struct wsc *st, uint32_t f)
 {
    for (int t = 0; t < NR_TREES; t++)
       t_erase(st, t, f);
-   young_del(st, f);
+   st->base.fr[f].pbits = 0;
 }
 
 /* The hand clears f's referenced bit. */
 static void wsc_clear(struct wsc *st, uint32_t f, vt_u64 now)
 {
    vt_sim_clear_referenced(st->base.s, f);
-   t_erase(st, T_REF, f);
+   pb_set(st, f, IN_REF, false);
    set_use(st, f, now);
 }
 
@@ -287,17 +360,63 @@ static void wsc_writeback(struct wsc *st, uint32_t f)
 {
    vt_sim_writeback(st->base.s, f);
    if (vt_sim_clean(st->base.s, f))
-      t_insert(st, T_CLEAN, f);
+      set_clean_flag(st, f, true);
 }
 
-/* Frames whose time of last use is more than tau ago are old. */
+/* Frames whose time of last use is more than tau ago are old: those of
+   T_USE after aged_upto, in order, up to now - tau - 1. */
 static void age(struct wsc *st, vt_u64 now)
 {
-   while (st->yhead != NIL && now - st->n[st->yhead].use > st->tau) {
-      uint32_t f = st->yhead;
-      young_del(st, f);
-      t_insert(st, T_OLD, f);
+   if (now <= st->tau)
+      return;
+   vt_u64 upto = now - st->tau - 1;
+   if (st->aged && upto <= st->aged_upto)
+      return;
+   /* In order from the first frame used after aged_upto: the path to it
+      on a stack (T_USE does not change on the way); a treap deeper than
+      the stack is walked by searches instead. */
+   uint32_t path[96], depth = 0, f = NIL;
+   vt_u64 from = st->aged ? st->aged_upto + 1 : 0;
+   bool deep = false;
+   for (uint32_t p = st->root[T_USE]; p != NIL;) {
+      if (key_less(st, T_USE, p, from, 0)) {
+         p = st->n[p].kid[T_USE][1];
+      } else {
+         if (depth == 96) {
+            deep = true;
+            break;
+         }
+         path[depth++] = p;
+         p = st->n[p].kid[T_USE][0];
+      }
    }
+   if (deep)
+      depth = 0;
+   f = deep ? t_lower_bound(st, T_USE, from, 0) : depth ? path[depth - 1] : NIL;
+   while (f != NIL && st->n[f].use <= upto) {
+      pb_set(st, f, IN_OLD, true);
+      act_update(st, f);
+      if (!deep) {
+         /* the successor: the leftmost of f's right subtree, else the
+            nearest ancestor on the stack */
+         depth--;
+         uint32_t p = st->n[f].kid[T_USE][1];
+         while (p != NIL && depth < 96) {
+            path[depth++] = p;
+            p = st->n[p].kid[T_USE][0];
+         }
+         if (p == NIL) {
+            f = depth ? path[depth - 1] : NIL;
+            continue;
+         }
+         deep = true;
+      }
+      vt_u64 u = st->n[f].use, l = st->n[f].label;
+      f = l == ~(vt_u64)0 ? t_lower_bound(st, T_USE, u + 1, 0)
+                          : t_lower_bound(st, T_USE, u, l + 1);
+   }
+   st->aged_upto = upto;
+   st->aged = true;
 }
 
 /* ---- labels ---- */
@@ -311,18 +430,17 @@ static void relabel(struct wsc *st)
       st->n[f].label = (vt_u64)i * step;
       f = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
    }
-   uint32_t in[NR_TREES];
+   unsigned in;
    for (int t = 0; t < NR_TREES; t++)
       st->root[t] = NIL;
    f = st->ring.hand;
    for (uint32_t i = 0; i < n; i++) {
+      in = pb(st, f);
       for (int t = 0; t < NR_TREES; t++) {
-         in[t] = st->n[f].in & (1u << t);
-         st->n[f].in &= ~(1u << t);
-      }
-      for (int t = 0; t < NR_TREES; t++)
-         if (in[t])
+         pb_set(st, f, IN_TREE(t), false);
+         if (in & IN_TREE(t))
             t_insert(st, t, f);
+      }
       f = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
    }
 }
@@ -357,7 +475,6 @@ static void *wsc_create(struct vt_sim *s, uint32_t nr_frames,
    st->tau = p->tau;
    for (int t = 0; t < NR_TREES; t++)
       st->root[t] = NIL;
-   st->yhead = st->ytail = NIL;
    return st;
 }
 
@@ -366,20 +483,24 @@ static void wsc_insert(void *v, uint32_t f)
    struct wsc *st = v;
    struct vt_pframe *fr = &st->base.fr[f];
    st->n[f].label = label_behind_hand(st);
-   st->n[f].in = 0;
+   fr->pbits = 0;
    vt_fring_insert(st->base.fr, &st->ring, f);
    set_use(st, f, vt_sim_incoming_time(st->base.s));
-   if (fr->referenced)
-      t_insert(st, T_REF, f);
+   if (fr->referenced) {
+      pb_set(st, f, IN_REF, true);
+      act_update(st, f);
+   }
    if (vt_sim_clean(st->base.s, f))
-      t_insert(st, T_CLEAN, f);
+      set_clean_flag(st, f, true);
 }
 
 static void wsc_reference(void *v, uint32_t f)
 {
    struct wsc *st = v;
-   if (st->base.fr[f].referenced)
-      t_insert(st, T_REF, f);
+   if (st->base.fr[f].referenced) {
+      pb_set(st, f, IN_REF, true);
+      act_update(st, f);
+   }
 }
 
 static void wsc_remove(void *v, uint32_t f)
@@ -436,20 +557,20 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
 static uint32_t oldest_clean(struct wsc *st, uint32_t h)
 {
    for (;;) {
-      uint32_t m = t_min(st, T_CLEAN);
+      uint32_t m = clean_min(st, st->root[T_USE]);
       if (m == NIL)
          return NIL;
       if (!vt_sim_clean(st->base.s, m)) {
-         t_erase(st, T_CLEAN, m);         /* written since */
+         set_clean_flag(st, m, false);    /* written since */
          continue;
       }
       vt_u64 t = st->n[m].use;
-      uint32_t c = t_lower_bound(st, T_CLEAN, t, st->n[h].label);
+      uint32_t c = clean_from(st, st->root[T_USE], t, st->n[h].label);
       if (c == NIL || st->n[c].use != t)
          return m;                        /* only behind the hand */
       if (vt_sim_clean(st->base.s, c))
          return c;
-      t_erase(st, T_CLEAN, c);
+      set_clean_flag(st, c, false);
    }
 }
 
@@ -464,33 +585,31 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
    if (h == NIL)
       return NIL;
    age(st, now);
-   vt_u64 hl = st->n[h].label;
-   /* The first old unreferenced clean frame from the hand; the dirty ones
-      before it are written back.  The set of old frames does not change
-      on the way. */
-   uint32_t victim = NIL, start = t_from(st, T_OLD, hl);
-   for (uint32_t f = start; f != NIL;) {
-      if (!st->base.fr[f].referenced) {
+   vt_u64 hl = st->n[h].label, dprev = 0;
+   bool started = false;
+   /* The hand's walk over the frames it acts on, from the hand, at most
+      once round: a referenced one is cleared (and leaves the set), an old
+      unreferenced dirty one written back, an old unreferenced clean one
+      is the victim. */
+   uint32_t victim = NIL;
+   for (uint32_t f = t_from(st, T_ACT, hl); f != NIL;) {
+      vt_u64 l = st->n[f].label, d = l - hl;
+      if (started && d <= dprev)
+         break;                           /* a whole turn */
+      started = true;
+      dprev = d;
+      if (st->base.fr[f].referenced) {
+         wsc_clear(st, f, now);
+      } else if (pb(st, f) & IN_OLD) {
          if (vt_sim_clean(st->base.s, f)) {
             victim = f;
             break;
          }
          wsc_writeback(st, f);
       }
-      vt_u64 l = st->n[f].label;
-      f = l == ~(vt_u64)0 ? NIL : t_lower_bound(st, T_OLD, l + 1, 0);
+      f = l == ~(vt_u64)0 ? NIL : t_lower_bound(st, T_ACT, l + 1, 0);
       if (f == NIL)
-         f = t_min(st, T_OLD);
-      if (f == start)
-         break;
-   }
-   /* The referenced frames the hand passes (all of them in a whole turn). */
-   for (;;) {
-      uint32_t f = t_from(st, T_REF, hl);
-      if (f == NIL ||
-          (victim != NIL && st->n[f].label - hl >= st->n[victim].label - hl))
-         break;
-      wsc_clear(st, f, now);
+         f = t_min(st, T_ACT);
    }
    if (victim == NIL)
       victim = oldest_clean(st, h);

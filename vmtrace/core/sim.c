@@ -16,8 +16,10 @@
 
    Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
    evicted page): a frame is 24 bytes (struct vt_pframe), its reference
-   history 24 more only for VT_POL_EVERY policies (struct vt_fstamp), the
-   resident table 8, the evicted set 10.2 to 15.2 an evicted page;
+   history 24 more only for VT_POL_EVERY policies that read it (not OPT:
+   VT_POL_NOSTAMP; struct vt_fstamp), the resident table 8, the evicted
+   set 10.2 to 15.2 an evicted page (12.8 to 16 with LINUX's 32-bit
+   shadow words);
    the policies' own arrays come on top (tests/perf/sim-mem measures each,
    tests/perf/README.md has the figures).
 
@@ -109,16 +111,23 @@ static void rtab_del(struct rtab *t, const struct vt_pframe *fr, vt_u64 key)
 
 /* ---- the evicted set: keys, a bit of EV_ANON, shadow words ---------------
 
-   Open addressing with linear probing, the keys in one array (VT_HASH_EMPTY:
-   none), whether the page is in swap in a bitmap beside it, and the shadow
-   words in a third array, kept only for a policy that reads them
-   (VT_POL_SHADOW).  The capacity is any number of slots (a key's home
-   slot: its Fibonacci hash scaled to it), grown by half when four fifths
-   are in use, so between 8/15 and 4/5 of the slots are: 10.2 to 15.2
-   bytes an evicted page (8 more a slot with shadow words). */
+   Open addressing with Robin Hood linear probing (an entry placed further
+   from its home than the one in a slot takes the slot, and carries that
+   one on; a lookup stops at an entry closer to its home than it would
+   be), the keys in one array (VT_HASH_EMPTY: none), whether the page is in
+   swap in a bitmap beside it, and the shadow words in a third array, kept
+   only for a policy that reads them (VT_POL_SHADOW).  The capacity is any
+   number of slots (a key's home slot: its Fibonacci hash scaled to it).
+   Without shadow words it grows by half when four fifths are in use, so
+   between 8/15 and 4/5 of the slots are: 10.2 to 15.2 bytes an evicted
+   page.  With them (12 bytes a slot) by a quarter when 19/20 are, so
+   between 19/25 and 19/20 are: 12.8 to 16 bytes an evicted page (issue
+   12's 16), which Robin Hood's short probes at that load allow (plain
+   linear probing, which this was, needs four times as many). */
 
 struct etab {
-   vt_u64  *key, *shadow;            /* shadow: NULL if not kept */
+   vt_u64  *key;
+   uint32_t *shadow;                 /* NULL if not kept */
    vt_u64  *anon;                    /* bitmap: EV_ANON */
    vt_u64   n, cap;
    bool     shadows;
@@ -127,6 +136,13 @@ struct etab {
 static inline vt_u64 etab_home(const struct etab *t, vt_u64 key)
 {
    return tab_home(key, t->cap);
+}
+
+/* How far slot i is from key's home. */
+static inline vt_u64 etab_dist(const struct etab *t, vt_u64 i, vt_u64 key)
+{
+   vt_u64 h = etab_home(t, key);
+   return i >= h ? i - h : i + t->cap - h;
 }
 
 static void etab_alloc(struct etab *t, vt_u64 cap)
@@ -154,7 +170,7 @@ static inline unsigned etab_aux(const struct etab *t, vt_u64 i)
 }
 
 static inline void etab_set(struct etab *t, vt_u64 i, vt_u64 key, unsigned aux,
-                            vt_u64 shadow)
+                            uint32_t shadow)
 {
    t->key[i] = key;
    if (aux & EV_ANON)
@@ -165,48 +181,73 @@ static inline void etab_set(struct etab *t, vt_u64 i, vt_u64 key, unsigned aux,
       t->shadow[i] = shadow;
 }
 
-/* The slot of key, or of the empty slot where it would go. */
+/* The slot of key; t->cap if it is not in the set. */
 static inline vt_u64 etab_find(const struct etab *t, vt_u64 key)
 {
    vt_u64 i = etab_home(t, key);
-   while (t->key[i] != key && t->key[i] != VT_HASH_EMPTY)
+   for (vt_u64 d = 0;; d++) {
+      vt_u64 k = t->key[i];
+      if (k == key)
+         return i;
+      if (k == VT_HASH_EMPTY || etab_dist(t, i, k) < d)
+         return t->cap;
       i = i + 1 == t->cap ? 0 : i + 1;
-   return i;
+   }
 }
 
-static void etab_put(struct etab *t, vt_u64 key, unsigned aux, vt_u64 shadow)
+/* Key, not in the set, goes in (there is room). */
+static void etab_insert(struct etab *t, vt_u64 key, unsigned aux, uint32_t shadow)
+{
+   vt_u64 i = etab_home(t, key), d = 0;
+   for (;;) {
+      vt_u64 k = t->key[i];
+      if (k == VT_HASH_EMPTY) {
+         etab_set(t, i, key, aux, shadow);
+         break;
+      }
+      vt_u64 dk = etab_dist(t, i, k);
+      if (dk < d) {                  /* it takes the slot, k moves on */
+         unsigned ak = etab_aux(t, i);
+         uint32_t sk = t->shadow ? t->shadow[i] : 0;
+         etab_set(t, i, key, aux, shadow);
+         key = k, aux = ak, shadow = sk, d = dk;
+      }
+      i = i + 1 == t->cap ? 0 : i + 1;
+      d++;
+   }
+   t->n++;
+}
+
+static void etab_put(struct etab *t, vt_u64 key, unsigned aux, uint32_t shadow)
 {
    VT_ASSERT(key != VT_HASH_EMPTY);
    vt_u64 i = etab_find(t, key);
-   if (t->key[i] == VT_HASH_EMPTY) {
-      if (5 * (t->n + 1) > 4 * t->cap) {
-         struct etab old = *t;
-         etab_alloc(t, old.cap + old.cap / 2);
-         for (vt_u64 k = 0; k < old.cap; k++)
-            if (old.key[k] != VT_HASH_EMPTY) {
-               etab_set(t, etab_find(t, old.key[k]), old.key[k], etab_aux(&old, k),
-                        old.shadow ? old.shadow[k] : 0);
-               t->n++;
-            }
-         etab_free(&old);
-         i = etab_find(t, key);
-      }
-      t->n++;
+   if (i != t->cap) {
+      etab_set(t, i, key, aux, shadow);
+      return;
    }
-   etab_set(t, i, key, aux, shadow);
+   bool full = t->shadows ? 20 * (t->n + 1) > 19 * t->cap : 5 * (t->n + 1) > 4 * t->cap;
+   if (full) {
+      struct etab old = *t;
+      etab_alloc(t, old.cap + (t->shadows ? old.cap / 4 : old.cap / 2));
+      for (vt_u64 k = 0; k < old.cap; k++)
+         if (old.key[k] != VT_HASH_EMPTY)
+            etab_insert(t, old.key[k], etab_aux(&old, k), old.shadow ? old.shadow[k] : 0);
+      etab_free(&old);
+   }
+   etab_insert(t, key, aux, shadow);
 }
 
+/* Backward shift: the entries after i move back one slot, up to an empty
+   one or one in its home slot. */
 static void etab_del_at(struct etab *t, vt_u64 i)
 {
    vt_u64 cap = t->cap;
-   for (vt_u64 j = i + 1 == cap ? 0 : i + 1; t->key[j] != VT_HASH_EMPTY;
+   for (vt_u64 j = i + 1 == cap ? 0 : i + 1;
+        t->key[j] != VT_HASH_EMPTY && etab_dist(t, j, t->key[j]) > 0;
         j = j + 1 == cap ? 0 : j + 1) {
-      vt_u64 h = etab_home(t, t->key[j]);
-      /* Backward shift: j's entry moves to i unless its home lies in (i, j]. */
-      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
-         etab_set(t, i, t->key[j], etab_aux(t, j), t->shadow ? t->shadow[j] : 0);
-         i = j;
-      }
+      etab_set(t, i, t->key[j], etab_aux(t, j), t->shadow ? t->shadow[j] : 0);
+      i = j;
    }
    t->key[i] = VT_HASH_EMPTY;
    t->n--;
@@ -229,7 +270,7 @@ struct vt_sim {
    /* with cfg.key_limit: */
    uint32_t            *dres;        /* key -> frame + 1, 0: not resident */
    uint8_t             *dev;         /* key -> EV_OUT | EV_ANON */
-   vt_u64              *dshadow;     /* key -> shadow (NULL: all 0) */
+   uint32_t            *dshadow;     /* key -> shadow (NULL: all 0) */
 
    struct vt_sim_stats  st;
    vt_u64               nr_resident;
@@ -250,9 +291,10 @@ struct vt_sim {
    vt_u64               order;       /* vt_sim_set_order */
    vt_u64               incoming;    /* key being brought in */
    vt_u64               in_time;     /* ... at this time */
+   vt_u64               ref_time;    /* the reference delivered */
    bool                 in_refault;  /* ... and it refaults, with: */
-   vt_u64               in_shadow;
-   vt_u64               out_shadow;  /* vt_sim_set_shadow */
+   uint32_t             in_shadow;
+   uint32_t             out_shadow;  /* vt_sim_set_shadow */
 };
 
 /* ---- the simulation ------------------------------------------------------- */
@@ -285,7 +327,7 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->nr_frames = cfg->ram_pages && cfg->ram_pages < 4
                   ? (uint32_t)cfg->ram_pages : 4;
    s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
-   if (cfg->ram_pages && (cfg->policy->needs & VT_POL_EVERY))
+   if (cfg->ram_pages && (cfg->policy->needs & (VT_POL_EVERY | VT_POL_NOSTAMP)) == VT_POL_EVERY)
       s->stamps = vt_alloc((size_t)s->nr_frames * sizeof *s->stamps);
    frames_init(s, 0, s->nr_frames);
    if (cfg->key_limit) {
@@ -368,7 +410,7 @@ static inline void res_del(struct vt_sim *s, vt_u64 key)
 /* Was key evicted (and not faulted back or dropped since)?  *aux: EV_ANON
    if it is in swap; *shadow: the policy's word from its eviction. */
 static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
-                          vt_u64 *shadow)
+                          uint32_t *shadow)
 {
    if (s->cfg.key_limit) {
       VT_ASSERT(key < s->cfg.key_limit);
@@ -379,14 +421,14 @@ static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
       return true;
    }
    vt_u64 i = etab_find(&s->evicted, key);
-   if (s->evicted.key[i] == VT_HASH_EMPTY)
+   if (i == s->evicted.cap)
       return false;
    *aux = etab_aux(&s->evicted, i);
    *shadow = s->evicted.shadow ? s->evicted.shadow[i] : 0;
    return true;
 }
 
-static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, vt_u64 shadow)
+static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, uint32_t shadow)
 {
    if (s->cfg.key_limit) {
       s->dev[key] = (uint8_t)(EV_OUT | aux);
@@ -405,7 +447,7 @@ static inline void ev_del(struct vt_sim *s, vt_u64 key)
       s->dev[key] = 0;
    else {
       vt_u64 i = etab_find(&s->evicted, key);
-      if (s->evicted.key[i] != VT_HASH_EMPTY)
+      if (i != s->evicted.cap)
          etab_del_at(&s->evicted, i);
    }
 }
@@ -491,22 +533,34 @@ vt_u64 vt_sim_swap_used(const struct vt_sim *s) { return s->swap_used; }
 vt_u64 vt_sim_resident_anon(const struct vt_sim *s) { return s->nr_anon; }
 vt_u64 vt_sim_incoming(const struct vt_sim *s) { return s->incoming; }
 vt_u64 vt_sim_incoming_time(const struct vt_sim *s) { return s->in_time; }
+vt_u64 vt_sim_reference_time(const struct vt_sim *s) { return s->ref_time; }
 
 vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f)
 {
    return s->ops && s->ops->frame_word ? s->ops->frame_word(s->pol, f) : 0;
 }
 
-bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow)
+bool vt_sim_incoming_shadow(const struct vt_sim *s, uint32_t *shadow)
 {
    if (s->in_refault && shadow)
       *shadow = s->in_shadow;
    return s->in_refault;
 }
 
-void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow)
+void vt_sim_set_shadow(struct vt_sim *s, uint32_t shadow)
 {
    s->out_shadow = shadow;
+}
+
+void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit)
+{
+   uint32_t *w = s->cfg.key_limit ? s->dshadow : s->evicted.shadow;
+   vt_u64 n = s->cfg.key_limit ? s->cfg.key_limit : s->evicted.cap;
+   if (!w)
+      return;
+   for (vt_u64 i = 0; i < n; i++)
+      if ((uint32_t)(now - w[i]) > limit)
+         w[i] = now - limit;
 }
 
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
@@ -726,7 +780,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    /* Read the evicted set after get_frame, which may have evicted (and
       moved a hash's entries). */
    unsigned aux;
-   vt_u64 shadow;
+   uint32_t shadow;
    if (was_evicted && ev_get(s, key, &aux, &shadow)) {
       s->in_refault = true;
       s->in_shadow = shadow;
@@ -808,6 +862,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          fr->referenced = 1;
          fr->dirty = (flags & VT_SIMA_WRITE) != 0;
          fr->mapping = mapping;
+         fr->pbits = 0;
          if (s->ops) {
             s->incoming = key;
             s->in_time = now;
@@ -833,13 +888,15 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->swap_used--;
          }
       }
-      if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+      if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref)) {
+         s->ref_time = now;
          s->ops->reference(s->pol, f);
+      }
       return r | cacheable(fr, flags);
    }
 
    unsigned aux = 0;
-   vt_u64 shadow;
+   uint32_t shadow;
    bool ev = ev_get(s, key, &aux, &shadow);
    if (flags & VT_SIMA_PREFAULT) {
       /* Fault-around maps only pages in memory: an evicted page stays
@@ -889,8 +946,10 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
          sp->last_order = order;
    }
    fr->referenced = 1;
-   if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref))
+   if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref)) {
+      s->ref_time = last;
       s->ops->reference(s->pol, f);
+   }
 }
 
 void vt_sim_drop(struct vt_sim *s, vt_u64 key)
@@ -908,7 +967,7 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
       return;
    }
    unsigned aux;
-   vt_u64 shadow;
+   uint32_t shadow;
    if (ev_get(s, key, &aux, &shadow)) {
       if (aux & EV_ANON)
          s->swap_used--;

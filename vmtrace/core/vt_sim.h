@@ -33,10 +33,13 @@ struct vt_pframe {
    unsigned locked:1;     /* mlocked: never a victim */
    unsigned exec:1;       /* mapped executable (VT_SIMA_EXEC) */
    unsigned swapcopy:1;   /* anonymous: holds a valid swap copy (sim.c's) */
+   unsigned pbits:8;      /* the policy's own (NRU: its recorded class;
+                             LINUX: its list and PG_referenced); 0 when
+                             the frame is handed to insert() */
 };
-/* 24 bytes.  What a policy keeps of its own per frame (an age, a list, a
-   time) is in arrays of its own (vt_policy_frame_array), sized to what it
-   needs. */
+/* 24 bytes.  What a policy keeps of its own per frame beyond pbits (an
+   age, a list, a time) is in arrays of its own (vt_policy_frame_array),
+   sized to what it needs. */
 
 /* The history of a frame's references, kept (vt_sim_stamps) only for the
    policies that read it: VT_POL_EVERY. */
@@ -80,6 +83,10 @@ struct vt_sim;
 #define VT_POL_SHADOW  8u  /* reads the shadow word of a refaulting page
                               (vt_sim_incoming_shadow: LINUX); the others'
                               evicted pages keep none (0) */
+#define VT_POL_NOSTAMP 16u /* with VT_POL_EVERY: reads no struct vt_fstamp
+                              (OPT), so the simulation keeps none; the time
+                              of a reference delivered to reference() is
+                              vt_sim_reference_time */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
@@ -281,7 +288,7 @@ vt_u64 vt_sim_next_tick(const struct vt_sim *s);
 /* For policies. */
 struct vt_pframe *vt_sim_frames(struct vt_sim *s);
 /* One per frame, moving with the frames; NULL unless the policy needs
-   VT_POL_EVERY. */
+   VT_POL_EVERY (and not VT_POL_NOSTAMP). */
 struct vt_fstamp *vt_sim_stamps(struct vt_sim *s);
 uint32_t vt_sim_nr_frames(const struct vt_sim *s);   /* allocated so far */
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
@@ -302,14 +309,27 @@ vt_u64 vt_sim_incoming(const struct vt_sim *s);
 vt_u64 vt_sim_policy_word(const struct vt_sim *s, uint32_t f);
 /* During insert(): the time the page is brought in. */
 vt_u64 vt_sim_incoming_time(const struct vt_sim *s);
+/* During reference(): the time of the reference delivered (of the last of
+   them, for several delivered at once by vt_sim_note_hits).  References
+   to a page may be delivered out of time order (struct vt_fstamp's
+   last_ref is the largest). */
+vt_u64 vt_sim_reference_time(const struct vt_sim *s);
 /* During insert(): true if the page was evicted before in this simulation
    (a refault), with *shadow = the word the policy gave when it was evicted
    (VT_POL_SHADOW policies; LINUX keeps its eviction time there, as
    mm/workingset.c's shadow). */
-bool vt_sim_incoming_shadow(const struct vt_sim *s, vt_u64 *shadow);
+bool vt_sim_incoming_shadow(const struct vt_sim *s, uint32_t *shadow);
 /* During victim() of a VT_POL_SHADOW policy: the victim's shadow word
-   (0 if not called). */
-void vt_sim_set_shadow(struct vt_sim *s, vt_u64 shadow);
+   (0 if not called).  32 bits, so that an evicted page with its shadow
+   fits in 16 bytes (issue 12). */
+void vt_sim_set_shadow(struct vt_sim *s, uint32_t shadow);
+/* Every evicted page's shadow word w that is more than limit behind now
+   (now - w > limit, in 32-bit arithmetic) becomes now - limit.  A policy
+   whose shadow words are a counter (LINUX) calls it as the counter passes
+   every multiple of limit / 2, so a word never falls 2^32 behind and
+   wraps: one further than limit reads as limit .. limit * 3 / 2 behind.
+   O(evicted pages). */
+void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit);
 /* Would evicting f write nothing?  A file page: not dirty.  An anonymous
    page: it holds a valid swap copy (only after vt_sim_writeback). */
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f);
