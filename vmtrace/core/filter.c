@@ -102,7 +102,8 @@ void vt_filter_epoch(struct vt_filter *f)
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier
-   epoch's mark, without simulations (nor a pool's): the entry's rights still hold
+   epoch's mark, with no simulation about to tick (vt_mm_sims_quiet; to
+   them it is a hit the filter absorbed): the entry's rights still hold
    (invalidation empties entries of any mark), so vt_access would take no
    fault and change no PTE bit: what it does is only the working set's and
    the heatmap's count for the new epoch, here without the walk.  The
@@ -169,6 +170,28 @@ static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_acc
    return front ? known : VT_RES_FAULT;   /* non-zero: handled */
 }
 
+/* The simulations' part of a reference to a page the filter holds in an
+   older epoch (vt_mm_sims_quiet), when one of them needs every reference:
+   what vt_access_at would pass them, without its walk (the entry's PTE and
+   mapping are beside it).  (To the others it would change nothing: each
+   holds the page referenced, and dirty if the entry is for writes, and
+   none ticks before it; so without hits counted it reaches none.)  Whether
+   the entry may stay (it always can); if not, the reference is the
+   working set's too, and the entry is left as it is. */
+static bool sims_held_ref(struct vt_filter *f, vt_addr page_addr,
+                          enum vt_access acc, const struct vt_filter_where *w)
+{
+   struct vt_mm *mm = f->mm;
+   const struct vt_vma *v = vt_find_vma(mm, page_addr);
+   unsigned res = VT_RES_CACHE_READ | VT_RES_CACHE_WRITE;
+   vt_mm_sims_ref(mm, v, page_addr, *w->ptep, acc, -1, false, &res);
+   if (res & VT_RES_CACHE_READ)
+      return true;
+   if (mm->ws)
+      vt_wset_ref(mm, w->m, page_addr, w->ptep, acc);
+   return false;
+}
+
 static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
                         vt_addr page_addr, const struct vt_filter_where *w)
 {
@@ -188,14 +211,20 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
    vt_u64 held = f->tag[acc][i];
    const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_ENTRIES + i];
    if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
-       !vt_mm_sims_on(f->mm) && (!f->mm->tlb || hw->ptep)) {
+       vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
       /* --tlb=yes: a page the filter holds is in the first level of the
          TLB: a hit there, with the tables epoch_ref refills */
       if (f->mm->tlb)
          vt_tlb_held_ref(f->mm, page_addr, acc, hw->ptep);
+      if (f->count_hits && held == (page_addr | f->mark))
+         goto walk;          /* a system call's reference: as before */
+      if (f->count_hits &&
+          !sims_held_ref(f, page_addr, acc, &f->where[acc * VT_FILTER_MAX + i]))
+         return;
       epoch_ref(f, i, page_addr, acc);
       return;
    }
+walk:;
    struct vt_filter_where w = { 0 };
    unsigned res;
    if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc)) != 0) {

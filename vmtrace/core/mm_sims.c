@@ -92,7 +92,6 @@ struct vt_sims_shared {
    struct vt_hash page;             /* key -> val: pending + 1; aux: SP_* */
    struct pend   *pend;
    uint32_t       cap, free, head, tail;
-   vt_u64         tick_min;         /* no simulation ticks before */
    bool           flushing;
 };
 
@@ -235,6 +234,7 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sim_stopped = vt_realloc_array(mm->sim_stopped, mm->nr_sims,
                                       mm->nr_sims + 1, 1);
    mm->sims[mm->nr_sims++] = s;
+   mm->sims_tick_min = 0;           /* not known yet */
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
    /* The new simulation has none of the pages: nothing is settled.  (One
@@ -276,17 +276,23 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
 }
 
 /* After a reference reached the simulations: when the next tick is due
-   (they may have ticked, or the host advanced them), and whether the page
-   is settled now. */
+   (they may have ticked, or the host advanced them). */
+static void tick_min_update(struct vt_mm *mm)
+{
+   vt_u64 min = VT_SIM_NO_PAGE;
+   for (uint32_t i = 0; i < mm->nr_sims; i++) {
+      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
+      if (!mm->sim_stopped[i] && t < min)
+         min = t;
+   }
+   mm->sims_tick_min = min;
+}
+
+/* After a reference reached the simulations: whether the page is settled
+   now. */
 static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
                    bool prefault, bool settled, unsigned flags, unsigned sp)
 {
-   sh->tick_min = VT_SIM_NO_PAGE;
-   for (uint32_t i = 0; i < mm->nr_sims; i++) {
-      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
-      if (!mm->sim_stopped[i] && t < sh->tick_min)
-         sh->tick_min = t;
-   }
    if (prefault)
       return;
    if (settled) {
@@ -323,7 +329,7 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    unsigned sp = acc == VT_ACC_WRITE ? SP_WRITE : SP_READ;
    /* (Without the fast path, --fast-path=no, every reference reaches
       every simulation.) */
-   if (sh && !prefault && cls < 0 && mm->sim_now < sh->tick_min &&
+   if (sh && !prefault && cls < 0 && mm->sim_now < mm->sims_tick_min &&
        !(mm->filter && !mm->filter->on)) {
       struct vt_hash_ent *e = vt_hash_get(&sh->page, key);
       if (e && (e->aux & sp) &&
@@ -359,6 +365,7 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);
    }
+   tick_min_update(mm);
    if (sh)
       settle(mm, sh, key, prefault, settled, flags, sp);
    if (res) {

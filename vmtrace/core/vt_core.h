@@ -481,6 +481,9 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
                                         (mm_sims.c) */
+   vt_u64         sims_tick_min;     /* no simulation ticks before (may be
+                                        lower than the truth, never higher:
+                                        mm_sims.c) */
    const struct vt_mm_pool *pool;    /* one memory for several address
                                         spaces (vt_sim.h): instead of sims */
 

@@ -142,6 +142,15 @@ static inline bool vt_mm_sims_on(const struct vt_mm *mm)
 {
    return mm->nr_sims || mm->pool;
 }
+/* A reference to a page that every simulation holds as it did when a
+   reference last reached them (the filter's entry still holds it: any
+   invalidation empties it) would change in them only what an absorbed
+   hit does (vt_sim_note_hits), unless one of them ticks first (and
+   nothing is absorbed for a pool). */
+static inline bool vt_mm_sims_quiet(const struct vt_mm *mm)
+{
+   return !mm->pool && (!mm->nr_sims || mm->sim_now < mm->sims_tick_min);
+}
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);
