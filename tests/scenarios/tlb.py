@@ -19,6 +19,7 @@ first level, and the model orders a set by the stamps they leave)."""
 
 from vmtest import Expect, OutputError, find_label, label_range
 from .scenario import scenario
+from .checks import misplaced
 
 PAGE = 4096
 SHIFT = {"4K": 12, "2M": 21, "1G": 30}
@@ -236,6 +237,19 @@ scenario("tlb/thp thp=never", "tlb", ["thp"], [
                                                   Level(64, 4), Level(1536, 12))),
             walks_2m(0)])
 
+# 4 MiB mapped without an address, MADV_HUGEPAGE, written one byte every
+# 4 KiB (tests/clients/thp.c, mode placed): the kernel would have put it
+# 2 MiB-aligned (tests/scenarios/thp.py, thp/placed), Valgrind put it
+# elsewhere (misplaced: the case tells).  Each of its two huge pages is one
+# 2 MiB entry of the kernel's address, whatever Valgrind's address: the
+# first write in each faults (`thp`) and misses (2 misses, 2 walks of 3
+# levels), the other 1,022 hit.  Tagged by Valgrind's address, each huge
+# page would lie across two 2 MiB frames and take two entries: 4 misses,
+# 4 walks.
+scenario("tlb/thp-placed", "thp", ["placed"], [
+    Expect("region", "write", pages=1024, thp=2),
+], vm_args=["--tlb=yes", "--thp=madvise", "--thp-zero-page=yes"],
+    checks=[misplaced("region"), expect_tlb("write", 2), walks_2m(2)])
 
 # ---- flushes -----------------------------------------------------------------
 # A 64-entry fully associative first level, no second: 8 region pages stay
