@@ -7,6 +7,7 @@
 // Raw values stay numbers so that tables sort numerically; fmt makes text.
 
 var F = require('./format');
+var T = require('./table');
 var FC = require('./faultclasses');
 var TLB = require('./tlbfig');
 
@@ -40,14 +41,8 @@ function anyInvalid(faultObjects) {
   return faultObjects.some(function (f) { return f && f.invalid > 0; });
 }
 
-function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt ||
-      function (v) { return F.int(v); }, tip: tip };
-}
-function text(key, title, fmt, tip) {
-  return { key: key, title: title, num: false, fmt: fmt ||
-      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
-}
+var num = T.num;
+var text = T.text;
 
 // Columns for a faults object flattened into a row as f_CLASS keys.
 function faultColumns(d, faultObjects) {

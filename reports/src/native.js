@@ -5,16 +5,11 @@
 // model.js, so the HTML viewer and --text render them alike.
 
 var F = require('./format');
+var T = require('./table');
 var M = require('./model');
 
-function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt ||
-      function (v) { return v === null || v === undefined ? '' : F.int(v); }, tip: tip };
-}
-function text(key, title, fmt, tip) {
-  return { key: key, title: title, num: false, fmt: fmt ||
-      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
-}
+var num = T.num;
+var text = T.text;
 
 function pageSize(d) {
   return d.page_size || 4096;

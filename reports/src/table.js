@@ -5,6 +5,18 @@
 var dom = require('./dom');
 var F = require('./format');
 
+// Column specs: a number (right-aligned, sorted numerically, thousands
+// separated unless fmt says otherwise) or text; an absent value is an empty
+// cell either way.
+function num(key, title, fmt, tip) {
+  return { key: key, title: title, num: true, fmt: fmt ||
+      function (v) { return F.int(v); }, tip: tip };
+}
+function text(key, title, fmt, tip) {
+  return { key: key, title: title, num: false, fmt: fmt ||
+      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
+}
+
 function cmp(a, b, numeric) {
   var an = a === null || a === undefined || a === '';
   var bn = b === null || b === undefined || b === '';
@@ -197,5 +209,6 @@ function render(doc, spec, opts) {
 }
 
 module.exports = {
-  sortRows: sortRows, toText: toText, render: render, cellText: cellText, findColumn: findColumn
+  num: num, text: text, sortRows: sortRows, toText: toText, render: render, cellText: cellText,
+  findColumn: findColumn
 };

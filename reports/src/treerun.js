@@ -7,15 +7,10 @@
 // merged stream (--mrc) as their miss ratio at the run's curve sizes.
 
 var F = require('./format');
+var T = require('./table');
 
-function num(key, title, fmt, tip) {
-  return { key: key, title: title, num: true, fmt: fmt ||
-      function (v) { return v === null || v === undefined ? '' : F.int(v); }, tip: tip };
-}
-function text(key, title, fmt, tip) {
-  return { key: key, title: title, num: false, fmt: fmt ||
-      function (v) { return v === null || v === undefined ? '' : String(v); }, tip: tip };
-}
+var num = T.num;
+var text = T.text;
 
 var PAGE = 4096;
 

@@ -340,6 +340,10 @@ function validate(d) {
   });
   needAll(totals.page_tables, 'totals.page_tables',
       { pgd: 'int', pud: 'int', pmd: 'int', pte: 'int' });
+  // huge-page figures at exit (absent from files written before them)
+  ['anon_huge_pages', 'file_pmd_pages', 'shmem_pmd_pages'].forEach(function (k) {
+    may(totals, k, 'int', 'totals');
+  });
   may(totals.page_tables, 'peak', 'object', 'totals.page_tables');
   if (isObject(totals.page_tables.peak)) {
     needAll(totals.page_tables.peak, 'totals.page_tables.peak',

@@ -11,9 +11,10 @@
      pages    the file written a page at a time and left cached: order-0
               folios, as vmtrace's warm page cache assumes
      placed   "cold", mapped where the kernel (or Valgrind) chooses
-              (INFO file= its address), THP left enabled natively: the
-              kernel aligns the mapping (thp_get_unmapped_area) and maps
-              2 MiB folios by PMDs (FACT file-pmd-kb: FilePmdMapped)
+              (INFO file= its address), THP left enabled: the kernel
+              aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
+              folios by PMDs (FACT file-pmd-kb: FilePmdMapped); the
+              mapping is left mapped at exit
 
    The mapping starts at a 2 MiB-aligned address at file offset 0, so
    every folio (naturally aligned in the file) is aligned in memory.
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
                    !placed && cold))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
-   if (placed && !vmt_under_valgrind() && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+   if (placed && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    int fd;
    if (!cold) {
@@ -109,7 +110,8 @@ int main(int argc, char **argv)
    vmt_end();
    if (placed)
       vmt_fact("file-pmd-kb", file_pmd_kb(p));
-   munmap(p, len);
+   else
+      munmap(p, len);        /* placed: mapped at exit, for totals.file_pmd_pages */
    close(fd);
    return 0;
 }

@@ -24,6 +24,11 @@
                 4 MiB moved whole to a 2 MiB-aligned place; 1 MiB from the
                 middle of the third huge page moved to a 2 MiB-aligned
                 place; everything written again ("rewrite").
+   mremap-grow  4 MiB (two huge pages) written ("write"), grown to 6 MiB
+                by mremap(MREMAP_MAYMOVE) where a PROT_NONE neighbour keeps
+                it from growing in place: the kernel (or Valgrind) chooses
+                where it goes (INFO moved= its new address); all of it
+                written ("rewrite").
    small        1 MiB (too small for a huge page) given MADV_HUGEPAGE: page 5
                 read ("read"), then every page written ("write"), for
                 multi-size THP (--thp-size).
@@ -41,6 +46,11 @@
                 failed with EINVAL.  collapse-read: read instead (the zero
                 page); collapse-read-one: read, and one page of each 2 MiB
                 written; collapse-nohuge: MADV_NOHUGEPAGE first.
+   collapse-shmem  the same on 4 MiB of shared anonymous memory (shmem,
+                its offset 0 at a 2 MiB boundary); collapse-shmem-read:
+                read only; collapse-shmem-one: one page of each 2 MiB
+                written; collapse-shmem-none: nothing touched;
+                collapse-memfd: a memfd's 4 MiB, shared, written.
    fork         4 MiB (two huge pages) written ("write"); fork.  The child
                 writes page 0 ("child-write-one"), then pages 1..511
                 ("child-write-rest"), and exits; the parent, once it has
@@ -52,7 +62,7 @@
    FACT thp-fault-alloc-ge-N=1: /proc/vmstat's thp_fault_alloc rose by at
    least N during "write" (the counter is the machine's: other processes
    may add to it); thp-collapse-alloc-ge-N likewise thp_collapse_alloc
-   over the MADV_COLLAPSE. */
+   over the MADV_COLLAPSE; shmem-pmd-kb: ShmemPmdMapped over the region. */
 #include "vmtest.h"
 
 #define HPAGE ((size_t)2 << 20)
@@ -233,6 +243,23 @@ static void remap(void)
    vmt_fact("anon-huge-kb", vmt_under_valgrind() ? -1 : kb);
 }
 
+static void remap_grow(void)
+{
+   char *p = region(2 * HPAGE, 1);
+   vmt_begin("write");
+   vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
+   vmt_end();
+   char *q = mremap(p, 2 * HPAGE, 3 * HPAGE, MREMAP_MAYMOVE);
+   if (q == MAP_FAILED || q == p)
+      vmt_die("mremap did not move");
+   VMTRACE_LABEL(q, 3 * HPAGE, "region");
+   vmt_info_addr("moved", q);
+   vmt_begin("rewrite");
+   vmt_write_pages(q, 3 * PAGES_PER_HPAGE);
+   vmt_end();
+   vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)q, (uintptr_t)q + 3 * HPAGE, "AnonHugePages"));
+}
+
 static void small(void)
 {
    enum { N = 256 };
@@ -292,10 +319,27 @@ static void placed(void)
 #define MADV_COLLAPSE 25
 #endif
 
+/* 4 MiB of shared memory at a 2 MiB boundary: shared anonymous memory,
+   or a memfd's (offset 0 at the boundary, as thp_vma_suitable_order
+   wants for a collapse). */
+static char *shared_region(size_t len, int memfd)
+{
+   int fd = -1;
+   if (memfd && ((fd = memfd_create("thp-collapse", 0)) < 0 || ftruncate(fd, (off_t)len) != 0))
+      vmt_die("memfd_create/ftruncate");
+   char *p = vmt_mmap_at(len, HPAGE, 0, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | (memfd ? 0 : MAP_ANONYMOUS), fd, 0);
+   VMTRACE_LABEL(p, len, "region");
+   return p;
+}
+
 static void collapse(const char *how)
 {
    size_t len = 2 * HPAGE;
-   char *p = region(len, 0);
+   int shmem = !strncmp(how, "shmem", 5), memfd = !strcmp(how, "memfd");
+   char *p = shmem || memfd ? shared_region(len, memfd) : region(len, 0);
+   if (shmem)
+      how = how[5] == '-' ? how + 6 : "";
    if (!strcmp(how, "nohuge") && madvise(p, len, MADV_NOHUGEPAGE) != 0)
       vmt_die("madvise(MADV_NOHUGEPAGE)");
    vmt_begin("touch");
@@ -305,7 +349,10 @@ static void collapse(const char *how)
          vmt_write_pages(p, 1);
          vmt_write_pages(p + HPAGE, 1);
       }
-   } else {
+   } else if (!strcmp(how, "one")) {
+      vmt_write_pages(p, 1);
+      vmt_write_pages(p + HPAGE, 1);
+   } else if (strcmp(how, "none") != 0) {
       vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
    }
    vmt_end();
@@ -315,6 +362,7 @@ static void collapse(const char *how)
    vmt_fact("collapse-einval", r != 0 && e == EINVAL);
    vmt_fact("thp-collapse-alloc-ge-2", c1 - c0 >= 2);
    vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
+   vmt_fact("shmem-pmd-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "ShmemPmdMapped"));
    vmt_begin("write");
    vmt_write_pages(p, 2 * PAGES_PER_HPAGE);
    vmt_end();
@@ -350,6 +398,8 @@ int main(int argc, char **argv)
       dontneed_half();
    else if (!strcmp(m, "mremap"))
       remap();
+   else if (!strcmp(m, "mremap-grow"))
+      remap_grow();
    else if (!strcmp(m, "exec-disabled"))
       exec_disabled(argv[0]);
    else if (!strcmp(m, "fork"))
@@ -361,7 +411,9 @@ int main(int argc, char **argv)
    else if (!strncmp(m, "collapse", 8))
       collapse(m[8] == '-' ? m + 9 : "");
    else
-      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|fork|small|"
-              "placed|collapse[-read|-read-one|-nohuge]|exec-disabled|write-disabled");
+      vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|mremap-grow|fork|"
+              "small|"
+              "placed|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
+              "exec-disabled|write-disabled");
    return 0;
 }

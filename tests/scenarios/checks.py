@@ -281,6 +281,17 @@ def stack_grown(label, info_key, pages, baseline_low):
     return check
 
 
+def total(key, n):
+    """totals[key] of the output file is n (a figure at exit the kernel
+    also gives, such as smaps' FilePmdMapped / 4 KiB: file_pmd_pages)."""
+    def check(out, r, extra):
+        got = (out.get("totals") or {}).get(key)
+        if got != n:
+            return ["totals.%s: expected %d, got %s" % (key, n, got)]
+        return []
+    return check
+
+
 def misplaced(info_key, align=2 << 20):
     """Under vmtrace the client's mapping (INFO info_key) is not
     align-aligned: Valgrind placed it otherwise than the kernel would, so

@@ -5,7 +5,7 @@ import os
 
 from vmtest import Expect
 from .scenario import scenario
-from .checks import misplaced
+from .checks import misplaced, total
 
 # Kernel background (mm/readahead.c, mm/filemap.c).  A read fault on a
 # page that is not cached (filemap_fault -> do_sync_mmap_readahead) reads
@@ -81,7 +81,8 @@ scenario("folio/random 1M", "folio", ["random", "256"], [
 # PMD mapping): 8 MiB, 4 faults, 1 major (64 MiB: 32, 1 major).
 scenario("folio/huge 8M", "folio", ["huge", "2048"], [
     Expect("file", "read", pages=2048, file_major=1, file_read=3),
-], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0},
+    checks=[total("file_pmd_pages", 0)])
 
 # A file written a page at a time stays in order-0 folios (ext4 gives a
 # write a folio no larger than it) and cached: 16-page fault-around
@@ -103,4 +104,4 @@ scenario("folio/pages 4M", "folio", ["pages", "1024"], [
 scenario("folio/placed 64M", "folio", ["placed", "16384"], [
     Expect("file", "read", pages=16384, file_major=1, file_read=435),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0, "file-pmd-kb": 24576},
-    native_slack=5, checks=[misplaced("file")])
+    native_slack=5, checks=[misplaced("file"), total("file_pmd_pages", 24576 // 4)])

@@ -48,6 +48,17 @@ def huge_pages(n, position=None):
     return check
 
 
+def shmem_pmd_pages(n):
+    """totals.shmem_pmd_pages at exit is n (smaps' ShmemPmdMapped / 4 KiB,
+    which the client reports natively as FACT shmem-pmd-kb)."""
+    def check(out, r, extra):
+        got = (out.get("totals") or {}).get("shmem_pmd_pages")
+        if got != n:
+            return ["totals.shmem_pmd_pages: expected %d, got %s" % (n, got)]
+        return []
+    return check
+
+
 # 64 MiB, 2 MiB-aligned, MADV_HUGEPAGE, written one byte every 4 KiB: one
 # fault per 2 MiB, 32 `thp` (the kernel's thp_fault_alloc rises by 32:
 # FACT); all 16,384 pages resident and huge; writing again costs nothing.
@@ -134,6 +145,20 @@ scenario("thp/mremap", "thp", ["mremap"], [
 ], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 4096},
     checks=[huge_pages(1024)])
 
+# A moving mremap that the kernel places (MREMAP_MAYMOVE, no
+# MREMAP_FIXED): vrm_set_new_addr asks get_unmapped_area as mmap does, so
+# 4 MiB (two huge pages, written: 2 `thp`) grown to 6 MiB lands 2 MiB-
+# aligned, its huge PMDs move whole (move_huge_pmd), and writing all
+# 6 MiB costs one `thp` for the new 2 MiB (AnonHugePages 6,144 kB).
+# Valgrind chose another address (the check makes sure it is not
+# aligned): vmtrace reckons with the kernel's (vm_koff), else the move
+# would split both huge pages and the tail would take 512 `anon`.
+scenario("thp/mremap-grow", "thp", ["mremap-grow"], [
+    Expect("region", "write", pages=1024, thp=2),
+    Expect("region", "rewrite", pages=512, thp=1),
+], vm_args=THP_ARGS, native=NATIVE, facts={"anon-huge-kb": 6144},
+    checks=[huge_pages(1536), misplaced("moved")])
+
 # Two huge pages written by the parent (2 `thp`), fork: the child's PMDs
 # are the parent's, copy-on-write.  The child writes page 0: the PMD is
 # split and the page copied (1 `wp_copy`); pages 1..511 then are 511 more
@@ -198,6 +223,52 @@ scenario("thp/collapse-nohuge", "thp", ["collapse-nohuge"], [
 ], vm_args=THP_ARGS, native=NATIVE,
     facts={"collapse-einval": 1, "thp-collapse-alloc-ge-2": 0, "anon-huge-kb": 0},
     checks=[huge_pages(0)])
+
+# MADV_COLLAPSE of shared memory (collapse_file; measured here on 6.18
+# with shmem_enabled=never, which MADV_COLLAPSE overrides): 4 MiB of
+# MAP_SHARED|MAP_ANONYMOUS (shmem, offset 0 at a 2 MiB boundary, as
+# thp_vma_suitable_order wants), written: 1,024 `file_shared`; the
+# collapse makes each 2 MiB one shmem folio mapped by a PMD in this
+# process (thp_collapse_alloc + 2, ShmemPmdMapped 4,096 kB, FACT
+# shmem-pmd-kb), writable (shmem has no dirty tracking): writing again
+# costs 0.  Read only, the same: a shmem page read is a page of its own
+# (1,024 `file_read`, no zero page), so unlike anonymous memory it
+# collapses.  One page of each 2 MiB written (2 faults): the 1,022 pages
+# that did not exist come zero-filled, all 1,024 resident.  Nothing
+# touched: no page of the file exists (SCAN_TRUNCATED), EINVAL, and the
+# writes fault 1,024 times.  A memfd's shared mapping as shared anonymous
+# memory.
+scenario("thp/collapse-shmem", "thp", ["collapse-shmem"], [
+    Expect("region", "touch", pages=1024, file_shared=1024),
+    Expect("region", "write"),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "anon-huge-kb": 0,
+           "shmem-pmd-kb": 4096},
+    checks=[huge_pages(0), shmem_pmd_pages(1024), mapping_figures("region", resident=1024)])
+scenario("thp/collapse-shmem-read", "thp", ["collapse-shmem-read"], [
+    Expect("region", "touch", pages=1024, file_read=1024),
+    Expect("region", "write"),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "shmem-pmd-kb": 4096},
+    checks=[shmem_pmd_pages(1024), mapping_figures("region", resident=1024)])
+scenario("thp/collapse-shmem-one", "thp", ["collapse-shmem-one"], [
+    Expect("region", "touch", pages=2, file_shared=2),
+    Expect("region", "write", pages=1022),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "shmem-pmd-kb": 4096},
+    checks=[shmem_pmd_pages(1024), mapping_figures("region", resident=1024)])
+scenario("thp/collapse-shmem-none", "thp", ["collapse-shmem-none"], [
+    Expect("region", "touch"),
+    Expect("region", "write", pages=1024, file_shared=1024),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"collapse-einval": 1, "thp-collapse-alloc-ge-2": 0, "shmem-pmd-kb": 0},
+    checks=[shmem_pmd_pages(0), mapping_figures("region", resident=1024)])
+scenario("thp/collapse-memfd", "thp", ["collapse-memfd"], [
+    Expect("region", "touch", pages=1024, file_shared=1024),
+    Expect("region", "write"),
+], vm_args=THP_ARGS, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "shmem-pmd-kb": 4096},
+    checks=[huge_pages(0), shmem_pmd_pages(1024), mapping_figures("region", resident=1024)])
 
 
 # ---- multi-size THP (hugepages-<size>kB/enabled, --thp-size) ------------

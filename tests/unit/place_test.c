@@ -242,8 +242,44 @@ static void t_file_pmd_write(void)
    mm_free(mm);
 }
 
+/* mremap that moves: where the kernel would put the range
+   (vrm_set_new_addr -> get_unmapped_area, measured on Linux 6.18 by
+   tests/scenarios/thp.py's thp/mremap-grow): grown to a multiple of 2 MiB
+   where Valgrind chose, 2 MiB-aligned like a new mapping of that length,
+   so its huge PMDs move whole (move_huge_pmd) even to an address of ours
+   that is not aligned, and the grown tail takes a huge page; grown to
+   5 MiB, placed anyhow (our address); moved MREMAP_FIXED, at the caller's
+   address, where they split if it is not aligned as the old one. */
+static void t_place_mremap(void)
+{
+   for (int c = 0; c < 3; c++) {
+      struct vt_mm *mm = mm_new(1, true);
+      vt_set_thp(mm, VT_THP_MADVISE, true, false);
+      place(mm, BASE, 1024, RW, NULL, 0, true, false);
+      vt_madvise_hugepage(mm, BASE, 1024 * PG, true);
+      for (unsigned i = 0; i < 1024; i++)
+         WR(mm, BASE + i * PG);
+      EXPECT_EQ(2, mm->total.faults[VT_FC_THP]);
+      vt_addr to = BASE + 8 * MB2 + 24 * PG;           /* 96 KiB past 2 MiB */
+      vt_u64 n = c == 1 ? 1280 : 1536;
+      vt_mremap(mm, BASE, 1024 * PG, to | (c < 2 ? VT_MREMAP_CHOSEN : 0), n * PG);
+      EXPECT_EQ(c == 0 ? MB2 - 24 * PG : 0, koff_at(mm, to));
+      EXPECT_EQ(c == 0 ? 1024 : 0, vt_anon_huge_pages(mm));
+      EXPECT_EQ(1024, mm->rss);
+      for (unsigned i = 0; i < n; i++)
+         WR(mm, to + i * PG);
+      /* the tail: a huge page at the kernel's aligned 2 MiB [4, 6) MiB;
+         else 512 + 24 (or 256) pages, the kernel's tables split */
+      EXPECT_EQ(c == 0 ? 3 : 2, mm->total.faults[VT_FC_THP]);
+      EXPECT_EQ(c == 0 ? 0 : n - 1024, mm->total.faults[VT_FC_ANON]);
+      EXPECT_EQ(c == 0 ? 1536 : 0, vt_anon_huge_pages(mm));
+      mm_free(mm);
+   }
+}
+
 void place_tests(void)
 {
+   run_test("place: mremap moves a range where the kernel would", t_place_mremap);
    run_test("place: which mappings the kernel would align", t_place_which);
    run_test("place: huge PMDs where the kernel would put them", t_place_anon_thp);
    run_test("place: fault-around windows where the kernel would put them",

@@ -87,6 +87,21 @@ class Trace:
                 self.event("ANSWER", 1, answer)
         return self
 
+    def time(self, delta, sb_end=True):
+        """TIME: the instruction count advances by delta; sb_end: a
+        superblock ended (the next reference begins one)."""
+        self.items += bytes([3 | (1 << 2)]) + varint(2 * delta + (1 if sb_end else 0))
+        return self
+
+    def kernel(self):
+        """The references that follow are the kernel's, in a system call."""
+        self.items += bytes([3 | (2 << 2)])
+        return self
+
+    def user(self):
+        self.items += bytes([3 | (3 << 2)])
+        return self
+
     def clock(self, us):
         return self.event("CLOCK", us)
 

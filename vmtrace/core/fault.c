@@ -514,6 +514,54 @@ bool vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
    return true;
 }
 
+/* collapse_file and collapse_pte_mapped_thp, for MADV_COLLAPSE of shared
+   memory (a shared mapping of shmem: shared anonymous memory, memfd,
+   tmpfs), whatever shmem_enabled says (madvise_collapse forces it): the
+   512 pages of the file behind the kernel's PMD at base become one 2 MiB
+   folio, the pages that did not exist yet zero-filled, and this process
+   maps it by one PMD (ShmemPmdMapped), writable where the mapping is, so
+   no later access faults.  Unlike anonymous memory, pages only read
+   collapse too (a shmem page read is a page of its own).  It fails where
+   none of the 512 pages exists (SCAN_TRUNCATED) and, as anonymous
+   collapse, at a swapped-out page or a guard marker.  Measured on Linux
+   6.18 with shmem_enabled never: tests/scenarios/thp.py (thp/collapse-shmem). */
+bool vt_collapse_shmem_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 index = vt_linear_page_index(v, base);
+   vt_pte *first = vt_pte_lookup(mm, base, false);
+   if (first && (*first & VT_PTE_HUGE))
+      return true;                                    /* SCAN_PMD_MAPPED */
+   struct ktab kt = { base, NULL };
+   bool any = false;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte pte = kget(mm, &kt, i);
+      if (pte & (VT_PTE_SWAPPED | VT_PTE_GUARD))
+         return false;
+      any |= (pte & VT_PTE_PRESENT) || vt_pcache_has(mm, f, index + i);
+   }
+   if (!any)
+      return false;
+   struct vt_mapping *m = mm->maps[v->mapping];
+   vt_tlb_flush_mapped(mm, base, base + VT_HPAGE_SIZE);
+   vt_pte fresh = file_read_pte(v) | VT_PTE_HUGE;
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_pte pte = *p;
+      vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
+      vt_pcache_add(f, index + i);
+      *p = (pte & VT_PTE_TOUCHED) | fresh;
+      if (pte & VT_PTE_PRESENT)
+         continue;
+      vt_rss_add(mm, m, 1);
+      vt_file_mapped(f, index + i, 1);
+      if (vt_mm_sims_on(mm))
+         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+   }
+   vt_invalidate(mm, base, base + VT_HPAGE_SIZE);
+   return true;
+}
+
 /* A fault on a PTE that is not present (do_pte_missing). */
 static enum vt_fault_class do_pte_missing(struct vt_mm *mm, struct vt_vma *v,
                                           struct vt_mapping *m, vt_addr addr,

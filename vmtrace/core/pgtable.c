@@ -134,13 +134,23 @@ static void count_file_pmd(void *ctx, vt_addr addr, vt_pte *ptep)
       ++*(vt_u64 *)ctx;
 }
 
-vt_u64 vt_file_pmd_pages(struct vt_mm *mm)
+static vt_u64 pmd_pages(struct vt_mm *mm, bool shmem)
 {
    vt_u64 n = 0;
    for (uint32_t i = 0; i < mm->nr_vmas; i++)
-      if (mm->vmas[i].vm_file)
+      if (mm->vmas[i].vm_file && mm->vmas[i].vm_file->shmem == shmem)
          vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, count_file_pmd, &n);
    return n;
+}
+
+vt_u64 vt_file_pmd_pages(struct vt_mm *mm)
+{
+   return pmd_pages(mm, false);
+}
+
+vt_u64 vt_shmem_pmd_pages(struct vt_mm *mm)
+{
+   return pmd_pages(mm, true);
 }
 
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm)

@@ -593,6 +593,8 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len)
 {
+   bool chosen = (new_addr & VT_MREMAP_CHOSEN) != 0;
+   new_addr &= ~(vt_addr)VT_MREMAP_CHOSEN;
    old_len = VT_PAGE_ALIGN(old_len);
    new_len = VT_PAGE_ALIGN(new_len);
    if (new_len < old_len) {
@@ -614,11 +616,21 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
       }
       return;
    }
+   /* Where the kernel would have put the moved range (vrm_set_new_addr ->
+      get_unmapped_area, with the VMA's file and offset): as a new mapping
+      of new_len asked for without an address (measured on 6.18: a private
+      anonymous range grown to 6 MiB from anywhere lands 2 MiB-aligned, to
+      5 MiB anywhere), or at the caller's address (MREMAP_FIXED), over
+      what is there. */
+   struct vt_mmap_req q = { .start = new_addr, .len = new_len, .vm_flags = v.vm_flags,
+                            .file = v.vm_file, .pgoff = v.vm_pgoff, .fixed = !chosen };
+   uint32_t koff = kernel_placement(mm, &q);
    vt_munmap(mm, new_addr, new_len);
    i = vt_vma_lower(mm, old);
    /* move_page_tables moves a huge PMD whole (move_huge_pmd) only to an
-      address as aligned as its own; else it splits it and moves PTEs. */
-   if ((new_addr - old) & ~VT_HPAGE_MASK)
+      address as aligned as its own (the kernel's addresses); else it
+      splits it and moves PTEs. */
+   if (((new_addr + koff) - (old + v.vm_koff)) & ~VT_HPAGE_MASK)
       for (vt_addr a = ((old + v.vm_koff) & VT_HPAGE_MASK) - v.vm_koff; a < old + old_len;
            a += VT_HPAGE_SIZE)
          vt_split_huge_pmd(mm, &mm->vmas[i], a > old ? a : old);
@@ -631,6 +643,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    m->nr_vmas--;                  /* insert_vma below counts it again */
    v.vm_start = new_addr;
    v.vm_end = new_addr + new_len;
+   v.vm_koff = koff;
    m->start = v.vm_start;
    m->end = v.vm_end;
    insert_vma(mm, vt_vma_lower(mm, new_addr), &v);
@@ -751,18 +764,25 @@ void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
    not PR_SET_THP_DISABLE; the sysfs setting does not matter) has each
    2 MiB of the kernel's PMDs that lies whole in the range collapsed into a
    huge page (vt_collapse_pmd); a range that cannot be, or a VMA that may
-   not, ends the walk (EINVAL) after this VMA.  A file or shared memory is
-   refused (ext4 here; a memfd's shmem collapse is not modelled). */
+   not, ends the walk (EINVAL) after this VMA.  A shared mapping of shared
+   memory (shared anonymous, memfd, tmpfs) has its file's pages collapsed
+   and PMD-mapped (vt_collapse_shmem_pmd) where the kernel's address and
+   the file offset agree modulo 2 MiB (thp_vma_suitable_order); a private
+   mapping of it and a regular file are refused (ext4 here). */
 static bool collapse_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
 {
    (void)ctx;
-   if (mm->cfg.thp_disabled || v->vm_file ||
-       (v->vm_flags & (VT_VM_SHARED | VT_VM_NOHUGEPAGE)))
+   bool shmem = v->vm_file && v->vm_file->shmem && (v->vm_flags & VT_VM_SHARED);
+   if (mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE) ||
+       (v->vm_file ? !shmem : (v->vm_flags & VT_VM_SHARED)))
+      return false;
+   if (shmem && ((((v->vm_start + v->vm_koff) >> VT_PAGE_SHIFT) - v->vm_pgoff) &
+                 (VT_PTRS_PER_TABLE - 1)))
       return false;
    bool ok = true;
    for (vt_addr a = ((s + v->vm_koff + VT_HPAGE_SIZE - 1) & VT_HPAGE_MASK) - v->vm_koff;
         a + VT_HPAGE_SIZE <= e; a += VT_HPAGE_SIZE)
-      ok &= vt_collapse_pmd(mm, v, a);
+      ok &= shmem ? vt_collapse_shmem_pmd(mm, v, a) : vt_collapse_pmd(mm, v, a);
    return ok;
 }
 

@@ -544,6 +544,12 @@ struct vt_mmap_req {
 int  vt_mmap(struct vt_mm *mm, const struct vt_mmap_req *req);
 void vt_munmap(struct vt_mm *mm, vt_addr start, vt_addr len);
 void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot);
+/* mremap: new_addr | VT_MREMAP_CHOSEN when the host, not the caller,
+   chose where the range moved (MREMAP_MAYMOVE without MREMAP_FIXED): the
+   moved range then lies where the kernel's get_unmapped_area would have
+   put it (its vm_koff); without it the caller's address is the kernel's
+   too, as a MAP_FIXED mapping's is. */
+#define VT_MREMAP_CHOSEN 1u
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len);
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
@@ -749,8 +755,10 @@ void vt_walk_ptes(struct vt_mm *mm, vt_addr start, vt_addr end,
 /* Pages mapped by huge PMDs now, the huge zero page's excepted (smaps'
    AnonHugePages / 4 KiB): a walk of the page table. */
 vt_u64 vt_anon_huge_pages(struct vt_mm *mm);
-/* Page-cache pages mapped by PMDs now (smaps' FilePmdMapped / 4 KiB). */
+/* Page-cache pages of regular files mapped by PMDs now (smaps'
+   FilePmdMapped / 4 KiB), and of shared memory (ShmemPmdMapped / 4 KiB). */
 vt_u64 vt_file_pmd_pages(struct vt_mm *mm);
+vt_u64 vt_shmem_pmd_pages(struct vt_mm *mm);
 
 #include "vt_tlb.h"
 

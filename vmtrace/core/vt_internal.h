@@ -79,6 +79,7 @@ void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
 void    vt_split_huge_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr);
 /* fault.c: MADV_COLLAPSE of the kernel's PMD of v at base. */
 bool    vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base);
+bool    vt_collapse_shmem_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base);
 /* The PTE of page i of the kernel's PTE table whose first page is at base
    (2 MiB of address space from base, across two of our tables when base
    is not aligned: a VMA's vm_koff), its table made if need be. */

@@ -156,10 +156,13 @@ void vs_trace_close(struct tfile *t);
 
    --tree: the traces of a process tree replayed interleaved by their
    CLOCK events into one simulated memory per (policy, size), with Linux's
-   OOM killer; writes its own table, CSV and JSON.  Returns the exit code. */
+   OOM killer; writes its own table, CSV and JSON, and with export_path
+   the merged stream (sampled with --sample) as a trace of export_fmt.
+   Returns the exit code. */
 struct vs_config;
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
-                 const char *csv, const char *json, bool quiet);
+                 const char *csv, const char *json, bool quiet, const char *export_path,
+                 enum vs_format export_fmt);
 
 /* ---- writing traces (vs_write.c) ------------------------------------------ */
 

@@ -50,7 +50,7 @@ static void usage(FILE *f)
 "  --format=auto|vmtrace|oracleGeneral|lcs|csv   the traces' format [auto]\n"
 "  --csv-columns=NAME,...      CSV columns: time,obj_id[,op] or role=NAME\n"
 "  --no-check-next             do not check libCacheSim's next-access fields\n"
-"  --export=FILE               write the (sampled) trace to FILE\n"
+"  --export=FILE               write the (sampled) trace to FILE (--tree: the merged stream)\n"
 "  --export-format=oracleGeneral|lcs|csv   [from FILE's name, else oracleGeneral]\n"
 "  --refs=LIST                 a reference string (7,0,1,...; 3w: a write)\n"
 "  --explain                   the step table of each policy (teaching mode)\n"
@@ -298,20 +298,21 @@ static void parse_args(struct cli *c, int argc, char **argv)
       vs_die("--refs replays the string it is given: give no TRACE with it");
    if (!c->refs && !c->nr_traces)
       vs_die("no trace given (--help for usage)");
-   if (c->export_path && c->nr_traces + (c->refs ? 1 : 0) != 1)
-      vs_die("--export writes one trace: give exactly one");
+   if (c->export_path && !c->tree && c->nr_traces + (c->refs ? 1 : 0) != 1)
+      vs_die("--export writes one trace: give exactly one (or --tree: the merged stream)");
    if (cfg->explain && !c->refs && c->nr_traces != 1)
       vs_die("--explain draws the table of one reference string (--refs or one TRACE)");
    if (cfg->explain && !cfg->nr_sizes)
       vs_die("--explain needs --frames (or --pages)");
    if (c->tree) {
-      if (c->refs || c->export_path || cfg->explain)
+      if (c->refs || cfg->explain)
          vs_die("--tree replays the traces of a process tree into one memory: not with "
-                "--refs, --export or --explain");
-      if (cfg->sample > 0 && cfg->sample < 1 && !cfg->mrc)
-         vs_die("--tree: --sample samples the exact curves of the merged stream: give --mrc");
-      if (!cfg->nr_sizes && !cfg->mrc)
-         vs_die("--tree needs the memory's size (--pages or --ram) or --mrc");
+                "--refs or --explain");
+      if (cfg->sample > 0 && cfg->sample < 1 && !cfg->mrc && !c->export_path)
+         vs_die("--tree: --sample samples the merged stream's exact curves or its "
+                "--export: give --mrc or --export");
+      if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)
+         vs_die("--tree needs the memory's size (--pages or --ram), --mrc or --export");
       if (!c->policy_arg)
          parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "lru");
       return;
@@ -385,7 +386,8 @@ int main(int argc, char **argv)
    parse_args(&c, argc, argv);
    struct vs_config *cfg = &c.cfg;
    if (c.tree)
-      return vs_tree_main(cfg, c.traces, c.nr_traces, c.csv, c.json, c.quiet);
+      return vs_tree_main(cfg, c.traces, c.nr_traces, c.csv, c.json, c.quiet,
+                          c.export_path, c.export_path ? export_format(&c) : VS_FMT_ORACLE);
    char err[1024];
    unsigned nt = c.refs ? 1 : c.nr_traces;
    struct vs_stream *streams = vs_alloc(nt * sizeof *streams);

@@ -443,6 +443,18 @@ static void opt_at(struct tree *t, const struct tproc *q, vt_u64 pk)
    vt_hash_put(&t->lastpos, pk, &added)->val = t->cur_pos + 1;
 }
 
+/* After a kill: OPT ranked each resident frame by its next access when it
+   was last accessed, which may be a dead process's; rank them all again by
+   the survivors' (a reference delivered late, vt_sim_note_hits, makes the
+   policy ask the oracle again; OPT keeps no count or bit of its own that it
+   would change). */
+static void opt_rerank(struct tree *t)
+{
+   for (vt_u64 k = 0; t->res.e && k <= t->res.mask; k++)
+      if (t->res.e[k].key != VT_HASH_EMPTY)
+         vt_sim_note_hits(t->s, t->res.e[k].key, 1, 0, 0);
+}
+
 /* OPT's oracle: the next access to frame key. */
 static vt_u64 tree_next_use(void *ctx, vt_u64 key, vt_u64 now)
 {
@@ -533,6 +545,7 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
       if (t->fut) {
          mark_dead(t);
          t->cur_next = live_next(t, t->cur_pos);
+         opt_rerank(t);
       }
       if (victim == (int)(q - t->p))
          return;
@@ -1045,6 +1058,22 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          return -1;
       }
    }
+   /* The traces in the tree's own order, whatever the order they were
+      given in: by first clock (a process's start, a forked child's fork,
+      an image's execve), then pid, then id.  Roots begin in this order
+      (their places in the task list), and the outputs list the traces in
+      it, so runs (and shards) given the traces in other orders are one. */
+   for (unsigned a = 1; a < n; a++)
+      for (unsigned b = a; b > 0; b--) {
+         struct tproc *x = &t->p[b - 1], *y = &t->p[b];
+         if (x->first_clock < y->first_clock ||
+             (x->first_clock == y->first_clock &&
+              (x->pid < y->pid || (x->pid == y->pid && x->id <= y->id))))
+            break;
+         struct tproc tmp = *x;
+         *x = *y;
+         *y = tmp;
+      }
    for (unsigned i = 0; i < n; i++) {
       struct tproc *q = &t->p[i];
       for (unsigned j = 0; j < n; j++)
@@ -1330,7 +1359,8 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
 }
 
 int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned n,
-                 const char *csv, const char *json, bool quiet)
+                 const char *csv, const char *json, bool quiet, const char *export_path,
+                 enum vs_format export_fmt)
 {
    struct tree t;
    memset(&t, 0, sizeof t);
@@ -1338,8 +1368,9 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    if (load(&t, paths, n))
       vs_die("%s", t.err);
    bool sampled = cfg->sample > 0 && cfg->sample < 1;
-   /* the first pass, when OPT or the curves need it */
-   bool need_rec = cfg->mrc;
+   /* the first pass, when OPT, the curves or the export need it */
+   bool need_stream = cfg->mrc || export_path;
+   bool need_rec = need_stream;
    for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
       if (cfg->policies[pi]->needs & VT_POL_FUTURE)
          need_rec = true;
@@ -1353,12 +1384,35 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    double err_max = 0, err_mean = 0;
    if (need_rec)
       first_pass(&t, &rec);
-   if (cfg->mrc) {
+   if (need_stream) {
       curve_stream(&rec, &cs);
-      ncs = vs_curve_sizes(cfg, cs.npages, csizes, 256);
+      ncs = cfg->mrc ? vs_curve_sizes(cfg, cs.npages, csizes, 256) : 0;
       if (sampled) {
          vs_stream_sample(&cs, cfg->sample, &smp);
-         vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
+         if (cfg->mrc)
+            vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
+      }
+   }
+   if (export_path) {
+      /* the merged stream as one trace: a record a reference, the frame's
+         number (in the order of first access) its obj_id */
+      struct vs_stream *xs = sampled ? &smp : &cs;
+      char xerr[1024];
+      vs_next_uses(xs);
+      if (vs_export(xs, export_path, export_fmt, xerr, sizeof xerr))
+         vs_die("%s", xerr);
+      if (!quiet && !cfg->nr_sizes && !cfg->mrc)
+         fprintf(stderr, "%s: wrote the merged stream of %u processes, %llu references to "
+                 "%llu frames, to %s (%s)\n", vs_prog, t.n, (unsigned long long)xs->n,
+                 (unsigned long long)xs->npages, export_path, vs_format_name(export_fmt));
+      if (!cfg->nr_sizes && !cfg->mrc) {
+         vs_stream_free(&cs);
+         if (sampled)
+            vs_stream_free(&smp);
+         vs_stream_free(&rec.all);
+         free(rec.who);
+         free(t.p);
+         return 0;
       }
    }
    /* the grid */
@@ -1457,7 +1511,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
                     " \"run\": {\"traces\": [");
       for (unsigned i = 0; i < n; i++) {
          fprintf(oj.f, "%s", i ? ", " : "");
-         vs_json_str(oj.f, paths[i]);
+         vs_json_str(oj.f, t.p[i].path);
       }
       fprintf(oj.f, "], \"policies\": [");
       for (unsigned pi = 0; pi < cfg->nr_policies; pi++)
@@ -1533,7 +1587,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
       vs_stream_free(&rec.all);
       free(rec.who);
    }
-   if (cfg->mrc)
+   if (need_stream)
       vs_stream_free(&cs);
    if (sampled)
       vs_stream_free(&smp);

@@ -193,10 +193,13 @@ void vt_sys_mprotect_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       VT_BOTH(vt_mprotect, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
 }
 
+/* A range moved where Valgrind chose (MREMAP_MAYMOVE without
+   MREMAP_FIXED) is placed by the core where the kernel would have put it. */
 void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid;
-   VT_BOTH(vt_mremap, args[0], args[1], r, args[2]);
+   Bool chosen = r != args[0] && !(args[3] & 2 /* MREMAP_FIXED */);
+   VT_BOTH(vt_mremap, args[0], args[1], r | (chosen ? VT_MREMAP_CHOSEN : 0), args[2]);
 }
 
 /* The advice vmtrace models (docs/manual.md lists every advice). */

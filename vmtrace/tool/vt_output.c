@@ -173,7 +173,9 @@ static void write_totals(struct vt_out *o, const struct out_ctx *c)
 {
    vt_out_str(o, "\"totals\": {");
    out_counts(o, &vt_mm.total, VT_TLB_TOTAL, 0);
-   vt_out_fmt(o, ", \"anon_huge_pages\": %llu", vt_anon_huge_pages(&vt_mm));
+   vt_out_fmt(o, ", \"anon_huge_pages\": %llu, \"file_pmd_pages\": %llu, "
+                 "\"shmem_pmd_pages\": %llu", vt_anon_huge_pages(&vt_mm),
+              vt_file_pmd_pages(&vt_mm), vt_shmem_pmd_pages(&vt_mm));
    vt_out_fmt(o, ", \"pss_pages\": %llu.%03llu, \"uss_pages\": %llu",
               c->pss_x1000 / 1000, c->pss_x1000 % 1000, c->uss);
    vt_out_fmt(o, ", \"resident_pages\": %llu, \"peak_resident_pages\": %llu, "

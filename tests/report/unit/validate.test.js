@@ -106,6 +106,10 @@ test('counts are exact, non-negative integers', () => {
       'mappings[3].pages_touched should not be negative, not -1');
   assert.strictEqual(problem(mutate((d) => { d.totals.faults.anon = -6157; })),
       'totals.faults.anon should not be negative, not -6157');
+  assert.strictEqual(problem(mutate((d) => { d.totals.file_pmd_pages = 'x'; })),
+      'totals.file_pmd_pages should be int, not string');
+  assert.strictEqual(problem(mutate((d) => { d.totals.shmem_pmd_pages = -512; })),
+      'totals.shmem_pmd_pages should not be negative, not -512');
   assert.strictEqual(problem(mutate((d) => { d.run.instructions = 1e300; })),
       'run.instructions should be below 2^53, not 1e+300');
   assert.strictEqual(problem(mutate((d) => { d.mappings[0].start = 0.5; })),
