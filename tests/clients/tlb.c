@@ -38,11 +38,8 @@
                 parent calls it ("call"): the store's write fault flushes
                 the page's entries between two fetches from it.  x86-64.
    selfwrite-mprotect  the same, but the page is made read-execute and the
-                code run without its store ("first") before the fork, and
-                made read-write-execute by mprotect before the call: the
-                translation made while the page was not writable must not
-                run after (Valgrind discards a range's translations at an
-                mprotect). */
+                code run storing to another page ("first") before the fork, and
+                made read-write-execute by mprotect before the call. */
 #include "vmtest.h"
 
 static VMT_NOINLINE void walk(const char *p, size_t n, size_t stride, long rounds)
@@ -198,23 +195,23 @@ static void selfwrite_mode(int mprot)
    vmt_set_role("parent");
    unsigned char *p = vmt_mmap_at(VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE | PROT_EXEC,
                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-   /* fn(store): if (store) a byte of its own page = 1; then 8 nops */
+   /* fn(q): *q = 1, then 8 nops */
    static const unsigned char code[] = {
-      0x85, 0xff,                                     /* test %edi,%edi */
-      0x74, 0x07,                                     /* je 11 */
-      0xc6, 0x05, 0xf5, 0x07, 0x00, 0x00, 0x01,       /* movb $1, 0x800 (%rip: 11 + 0x7f5) */
+      0xc6, 0x07, 0x01,                               /* movb $1, (%rdi) */
       0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, /* nop x 8 */
       0xc3,                                           /* ret */
    };
    memcpy(p, code, sizeof code);
    VMTRACE_LABEL(p, VMT_PAGE, "region");
-   void (*fn)(int) = (void (*)(int))(void *)p;
+   void (*fn)(unsigned char *) = (void (*)(unsigned char *))(void *)p;
    if (mprot) {
-      /* the same bytes run while the page is not writable (no store) */
+      /* the same code run while its page is not writable, storing to
+         another page */
+      unsigned char *other = vmt_anon(1);
       if (mprotect(p, VMT_PAGE, PROT_READ | PROT_EXEC) != 0)
          vmt_die("mprotect");
       vmt_begin("first");
-      fn(0);
+      fn(other);
       vmt_end();
    }
    pid_t pid = vmt_fork();
@@ -226,7 +223,7 @@ static void selfwrite_mode(int mprot)
    if (mprot && mprotect(p, VMT_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
       vmt_die("mprotect");
    vmt_begin("call");
-   fn(1);
+   fn(p + 0x800);
    vmt_end();
    if (p[0x800] != 1)
       vmt_die("the code's store did not land");

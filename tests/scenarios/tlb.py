@@ -279,9 +279,9 @@ scenario("tlb/flush", "tlb", ["flush"],
 # 4.10.4.1; the retried store misses and walks: 1 data miss, 1 walk), then
 # fetches the next instruction from it: the instruction entry is gone, a
 # miss, but the store's fill left the page in the shared second level: no
-# walk.  Instruction side 2 misses, 1 walk.  With the fast path, the
-# second fetch is checked only because a write can flush its page
-# (vt_instrument.c, code_written): the same figures with and without it.
+# walk.  Instruction side 2 misses, 1 walk; the same with and without the
+# fast path (a second fetch from a page in a superblock is checked again
+# after a data access).
 def parent_tlb(phase, want):
     def check(tree, r, extra):
         got = tlb_of(tree.image((), -1).out, "region", phase)
@@ -297,12 +297,12 @@ scenario("tlb/selfwrite", "tlb", ["selfwrite"], [
 ], procs={"parent": ((), -1)}, tree="exit(exit)", vm_args=["--tlb=yes"],
     checks=[parent_tlb("call", {"dtlb_misses": 1, "dtlb_walks": 1,
                                 "itlb_misses": 2, "itlb_walks": 1})])
-# The same code first run read-execute without its store ("first": its
-# translation has no second check, the page not being writable), then,
-# after the fork, made read-write-execute by mprotect (which flushes the
-# page's entries): the call's figures are the same, as the translation
-# made without the check is not run again (Valgrind discards a range's
-# translations at an mprotect).
+# The same code first run while its page is read-execute, storing to
+# another page ("first": Valgrind translates it then and keeps the
+# translation across mprotect), then made read-write-execute by mprotect
+# (which flushes the page's entries): the same figures for the call.  A
+# check left out of a translation made while the page was not writable
+# would lose the second instruction miss here.
 scenario("tlb/selfwrite mprotect", "tlb", ["selfwrite-mprotect"], [
     Expect("region", "first", proc="parent"),
     Expect("region", "call", proc="parent", wp_reuse=1),

@@ -331,23 +331,6 @@ static Int rmw_store(IRSB *sb, Int i, const IRExpr *addr, UInt size)
    return -1;
 }
 
-/* --tlb: whether a data access of the superblock could flush the TLB
-   entries of the code page at a (and so take the page out of the filter)
-   between two of its fetches.  Only a fault on that page does it, or for
-   a huge page on its 2 MiB (flush_page; a huge page's write-protect fault
-   invalidates its 2 MiB), and the code page is present: only a write
-   fault (copy-on-write, write-protect), only in a writable VMA (anything
-   else is SIGSEGV, which ends the superblock).  Mapping changes are
-   system calls, which end superblocks; an mprotect that makes memory
-   writable discards its translations (vt_aspace.c), so a translation made
-   while the VMA was not writable never runs while it is.  Not known to
-   the model: as if writable. */
-static Bool code_written(Addr a)
-{
-   const struct vt_vma *v = vt_find_vma(&vt_mm, a);
-   return !v || (v->vm_flags & VT_VM_WRITE) != 0;
-}
-
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                     const VexGuestLayout *layout, const VexGuestExtents *vge,
                     const VexArchInfo *archinfo_host, IRType gWordTy,
@@ -405,12 +388,11 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             first level (only fetches use it), which changes nothing,
             unless a data access's fault flushed the page's entries in
             between: then the filter no longer holds the page, and a check
-            without a stamp finds that (code_written says when that can
-            be). */
+            without a stamp finds that. */
          if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
-         } else if (vt_mm.tlb && c.tlb_data && code_written(a)) {
+         } else if (vt_mm.tlb && c.tlb_data) {
             c.tlb_nostamp = True;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
