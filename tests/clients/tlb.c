@@ -31,7 +31,15 @@
                 ("after-fork").  Roles "parent" and "child".
    exec         8 pages written ("fill") and read ("walk"), then execve of
                 this program with "exec-after", which does the same in its
-                own region (role "after"; the first image's is "before"). */
+                own region (role "after"; the first image's is "before").
+   selfwrite    a page of code (private anonymous, read-write-execute,
+                the region): a store to its own page, 8 nops and a return,
+                one superblock; fork (the child exits at once), then the
+                parent calls it ("call"): the store's write fault flushes
+                the page's entries between two fetches from it.  x86-64.
+   selfwrite-mprotect  the same, but the page is made read-execute and the
+                code run storing to another page ("first") before the fork, and
+                made read-write-execute by mprotect before the call. */
 #include "vmtest.h"
 
 static VMT_NOINLINE void walk(const char *p, size_t n, size_t stride, long rounds)
@@ -182,6 +190,45 @@ static void exec_mode(const char *self, int after)
    vmt_die("execv %s", self);
 }
 
+static void selfwrite_mode(int mprot)
+{
+   vmt_set_role("parent");
+   unsigned char *p = vmt_mmap_at(VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE | PROT_EXEC,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   /* fn(q): *q = 1, then 8 nops */
+   static const unsigned char code[] = {
+      0xc6, 0x07, 0x01,                               /* movb $1, (%rdi) */
+      0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90, /* nop x 8 */
+      0xc3,                                           /* ret */
+   };
+   memcpy(p, code, sizeof code);
+   VMTRACE_LABEL(p, VMT_PAGE, "region");
+   void (*fn)(unsigned char *) = (void (*)(unsigned char *))(void *)p;
+   if (mprot) {
+      /* the same code run while its page is not writable, storing to
+         another page */
+      unsigned char *other = vmt_anon(1);
+      if (mprotect(p, VMT_PAGE, PROT_READ | PROT_EXEC) != 0)
+         vmt_die("mprotect");
+      vmt_begin("first");
+      fn(other);
+      vmt_end();
+   }
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   if (mprot && mprotect(p, VMT_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+      vmt_die("mprotect");
+   vmt_begin("call");
+   fn(p + 0x800);
+   vmt_end();
+   if (p[0x800] != 1)
+      vmt_die("the code's store did not land");
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -200,7 +247,11 @@ int main(int argc, char **argv)
       exec_mode(argv[0], 0);
    else if (!strcmp(m, "exec-after"))
       exec_mode(argv[0], 1);
+   else if (!strcmp(m, "selfwrite"))
+      selfwrite_mode(0);
+   else if (!strcmp(m, "selfwrite-mprotect"))
+      selfwrite_mode(1);
    else
-      vmt_die("usage: tlb walk N R S | thp | flush | fork | exec");
+      vmt_die("usage: tlb walk N R S | thp | flush | fork | exec | selfwrite[-mprotect]");
    return 0;
 }

@@ -19,6 +19,7 @@ first level, and the model orders a set by the stamps they leave)."""
 
 from vmtest import Expect, OutputError, find_label, label_range
 from .scenario import scenario
+from .checks import misplaced
 
 PAGE = 4096
 SHIFT = {"4K": 12, "2M": 21, "1G": 30}
@@ -236,6 +237,19 @@ scenario("tlb/thp thp=never", "tlb", ["thp"], [
                                                   Level(64, 4), Level(1536, 12))),
             walks_2m(0)])
 
+# 4 MiB mapped without an address, MADV_HUGEPAGE, written one byte every
+# 4 KiB (tests/clients/thp.c, mode placed): the kernel would have put it
+# 2 MiB-aligned (tests/scenarios/thp.py, thp/placed), Valgrind put it
+# elsewhere (misplaced: the case tells).  Each of its two huge pages is one
+# 2 MiB entry of the kernel's address, whatever Valgrind's address: the
+# first write in each faults (`thp`) and misses (2 misses, 2 walks of 3
+# levels), the other 1,022 hit.  Tagged by Valgrind's address, each huge
+# page would lie across two 2 MiB frames and take two entries: 4 misses,
+# 4 walks.
+scenario("tlb/thp-placed", "thp", ["placed"], [
+    Expect("region", "write", pages=1024, thp=2),
+], vm_args=["--tlb=yes", "--thp=madvise", "--thp-zero-page=yes"],
+    checks=[misplaced("region"), expect_tlb("write", 2), walks_2m(2)])
 
 # ---- flushes -----------------------------------------------------------------
 # A 64-entry fully associative first level, no second: 8 region pages stay
@@ -256,6 +270,45 @@ scenario("tlb/flush", "tlb", ["flush"],
          vm_args=["--tlb=yes"] + FA64,
          checks=[expect_tlb(ph, n) for ph, n in FLUSH] + [timeline_sums])
 
+
+# ---- a write to the code's own page ------------------------------------------
+# A page of code, written and then shared copy-on-write by fork (the child
+# exits at once, so the parent's write reuses the page: `wp_reuse`).  The
+# call fetches the page (the fork flushed the TLB: a miss and a walk),
+# stores to it (the write fault flushes the page's entries, Intel SDM
+# 4.10.4.1; the retried store misses and walks: 1 data miss, 1 walk), then
+# fetches the next instruction from it: the instruction entry is gone, a
+# miss, but the store's fill left the page in the shared second level: no
+# walk.  Instruction side 2 misses, 1 walk; the same with and without the
+# fast path (a second fetch from a page in a superblock is checked again
+# after a data access).
+def parent_tlb(phase, want):
+    def check(tree, r, extra):
+        got = tlb_of(tree.image((), -1).out, "region", phase)
+        have = {k: got.get(k) for k in want}
+        if have != want:
+            return ["region %s: expected %s, got %s" % (phase, want, have)]
+        return []
+    return check
+
+
+scenario("tlb/selfwrite", "tlb", ["selfwrite"], [
+    Expect("region", "call", proc="parent", wp_reuse=1),
+], procs={"parent": ((), -1)}, tree="exit(exit)", vm_args=["--tlb=yes"],
+    checks=[parent_tlb("call", {"dtlb_misses": 1, "dtlb_walks": 1,
+                                "itlb_misses": 2, "itlb_walks": 1})])
+# The same code first run while its page is read-execute, storing to
+# another page ("first": Valgrind translates it then and keeps the
+# translation across mprotect), then made read-write-execute by mprotect
+# (which flushes the page's entries): the same figures for the call.  A
+# check left out of a translation made while the page was not writable
+# would lose the second instruction miss here.
+scenario("tlb/selfwrite mprotect", "tlb", ["selfwrite-mprotect"], [
+    Expect("region", "first", proc="parent"),
+    Expect("region", "call", proc="parent", wp_reuse=1),
+], procs={"parent": ((), -1)}, tree="exit(exit)", vm_args=["--tlb=yes"],
+    checks=[parent_tlb("call", {"dtlb_misses": 1, "dtlb_walks": 1,
+                                "itlb_misses": 2, "itlb_walks": 1})])
 
 # ---- exec ----------------------------------------------------------------------
 # execve replaces the mm: the new image's TLB starts empty and counts

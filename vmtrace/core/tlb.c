@@ -128,8 +128,13 @@ const char *vt_tlb_check(const struct vt_tlb_config *c)
 
    An array's sets are rows of `ways` tags, each with the time of its last
    reference (`when`); a hit sets the time, a fill takes an empty way or
-   else the least recently used one.  A tag is the page number at its size,
-   shifted, with the size in the low bits.
+   else the least recently used one.  A tag is the page number at its size
+   of the address the kernel would use (the VMA's vm_koff added: a huge
+   page that Valgrind placed off the kernel's 2 MiB alignment is still one
+   2 MiB entry, in the set of its kernel address), shifted, with vm_koff's
+   pages and the size in the low bits (so that the entry's pages at
+   Valgrind's address can be found again).  A page's `key` is its address
+   at 4 KiB with the same low bits: what the filter's slots hold it as.
 
    The filter may hold every page whose entry is in the first level of its
    side (vt_tlb.h): a reference it absorbs is a hit there, which changes
@@ -169,12 +174,13 @@ struct vt_tlb {
    struct vt_hash_ent *last_count[VT_TLB_LABEL_PHASE + 1];   /* each scope's last
                                 entry counted (if its key still matches) */
    /* vt_tlb_known_ref: by access kind and filter slot, page | the epoch's
-      mark (the filter's), or EMPTY; known_huge: a 2 MiB PMD maps it */
+      mark (the filter's), or EMPTY; known_low: the low bits of its key
+      (its size; vm_koff for a 2 MiB page) */
    vt_u64 known[3][VT_FILTER_ENTRIES];
-   uint8_t known_huge[3][VT_FILTER_ENTRIES];
+   uint16_t known_low[3][VT_FILTER_ENTRIES];
    /* by access kind and filter slot: the number of the last reference the
       filter absorbed there (written by the host's inline check), and the
-      page it was to (page | size), or EMPTY */
+      page it was to (its key), or EMPTY */
    vt_u64 stamp[3][VT_FILTER_ENTRIES];
    vt_u64 owner[3][VT_FILTER_ENTRIES];
    vt_u64 base;              /* the host's number for this reference << SUB */
@@ -182,21 +188,47 @@ struct vt_tlb {
    struct vt_mm *mm;
 };
 
-static inline vt_u64 tag_of(vt_addr va, unsigned size)
+/* A key's and a tag's low bits: the size (2 bits), vm_koff's pages (9) */
+#define LOW_BITS 11
+#define LOW_MASK (((vt_u64)1 << LOW_BITS) - 1)
+#define KOFF_MASK ((vt_u64)0x1ff << 2)
+
+/* The key of the page at Valgrind's address page, mapped by an entry of
+   this size, in a VMA whose vm_koff is koff (reckoned for 2 MiB only: a
+   4 KiB page is where it is, and nothing maps 1 GiB). */
+static inline vt_u64 key_of(vt_addr page, unsigned size, vt_addr koff)
 {
-   return ((va >> size_shift[size]) << 2) | size;
+   return page | (size == VT_TLB_2M ? (koff >> VT_PAGE_SHIFT) << 2 : 0) | size;
 }
 
+static inline vt_addr koff_of(vt_u64 low) { return ((low & KOFF_MASK) >> 2) << VT_PAGE_SHIFT; }
+
+/* The entry's tag for the page a key names */
+static inline vt_u64 tag_of(vt_u64 key)
+{
+   unsigned size = key & 3;
+   return (((key & VT_PAGE_MASK) + koff_of(key)) >> size_shift[size]) << LOW_BITS |
+          (key & LOW_MASK);
+}
+
+/* The entry's first page at Valgrind's address */
 static inline vt_addr va_of(vt_u64 tag)
 {
-   return (tag >> 2) << size_shift[tag & 3];
+   return ((tag >> LOW_BITS) << size_shift[tag & 3]) - koff_of(tag);
 }
 
-static inline uint32_t set_of(const struct tarr *a, vt_addr va, unsigned size)
+static inline uint32_t set_of(const struct tarr *a, vt_u64 tag)
 {
    if (a->set_mask || a->sets == 1)
-      return (uint32_t)(va >> size_shift[size]) & a->set_mask;
-   return (uint32_t)((va >> size_shift[size]) % a->sets);
+      return (uint32_t)(tag >> LOW_BITS) & a->set_mask;
+   return (uint32_t)((tag >> LOW_BITS) % a->sets);
+}
+
+/* vm_koff of the VMA at va (0 if none) */
+static vt_addr koff_at(const struct vt_mm *mm, vt_addr va)
+{
+   const struct vt_vma *v = mm ? vt_find_vma(mm, va) : NULL;
+   return v ? v->vm_koff : 0;
 }
 
 static inline unsigned slot_of(vt_addr page)
@@ -220,10 +252,10 @@ static void entry_gone(struct vt_tlb *t, const struct tarr *a, vt_u64 tag)
       vt_filter_drop(f, va, a->exec);
       return;
    }
-   vt_addr mask = ~(((vt_addr)1 << size_shift[size]) - 1);
+   vt_addr len = (vt_addr)1 << size_shift[size];
    for (unsigned k = first_kind(a->exec); k <= last_kind(a->exec); k++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
-         if (f->tag[k][i] != VT_FILTER_EMPTY && (f->tag[k][i] & mask) == va)
+         if (f->tag[k][i] != VT_FILTER_EMPTY && (f->tag[k][i] & VT_PAGE_MASK) - va < len)
             vt_filter_drop(f, f->tag[k][i] & VT_PAGE_MASK, a->exec);
 }
 
@@ -235,9 +267,6 @@ static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
          return (int)w;
    return -1;
 }
-
-/* The owner record of a page under an entry of this size */
-static inline vt_u64 owner_of(vt_addr page, unsigned size) { return page | size; }
 
 /* The times of a first-level set's entries, with the references the
    filter absorbed (the stamps of the slots their pages are in). */
@@ -252,7 +281,7 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size
          vt_addr page = va_of(row[w]);
          unsigned i = slot_of(page);
          for (unsigned k = k0; k <= k1; k++)
-            if (t->owner[k][i] == owner_of(page, size) && t->stamp[k][i] << SUB > when[w])
+            if (t->owner[k][i] == key_of(page, size, 0) && t->stamp[k][i] << SUB > when[w])
                when[w] = t->stamp[k][i] << SUB;
       }
       return;
@@ -261,9 +290,9 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size
    for (unsigned k = k0; k <= k1; k++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++) {
          vt_u64 o = t->owner[k][i];
-         if (o == EMPTY || (o & 3) != size || set_of(a, o & VT_PAGE_MASK, size) != set)
+         if (o == EMPTY || (o & 3) != size || set_of(a, tag_of(o)) != set)
             continue;
-         int w = find(a, set, tag_of(o & VT_PAGE_MASK, size));
+         int w = find(a, set, tag_of(o));
          if (w >= 0 && t->stamp[k][i] << SUB > when[w])
             when[w] = t->stamp[k][i] << SUB;
       }
@@ -366,18 +395,19 @@ static struct tlevel *second_level(struct vt_tlb *t, bool exec)
 }
 
 /* One reference: 0 a first-level hit, 1 a second-level hit, 2 a walk. */
-static unsigned tlb_access(struct vt_tlb *t, vt_addr va, unsigned size, bool exec, bool count)
+static unsigned tlb_access(struct vt_tlb *t, vt_u64 key, bool exec, bool count)
 {
+   unsigned size = key & 3;
    struct tarr *a1 = t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size];
    struct tarr *a2 = second_level(t, exec)->by_size[size];
-   vt_u64 tag = tag_of(va, size);
+   vt_u64 tag = tag_of(key);
    uint32_t s1 = 0;
    /* its time: after every earlier one (the host's number, or the next) */
    t->now = t->now + 1 > t->base ? t->now + 1 : t->base;
    if (count)
       t->st.accesses[exec]++;
    if (a1) {
-      s1 = set_of(a1, va, size);
+      s1 = set_of(a1, tag);
       int w = find(a1, s1, tag);
       if (w >= 0) {
          a1->when[(vt_u64)s1 * a1->ways + (uint32_t)w] = t->now;
@@ -386,7 +416,7 @@ static unsigned tlb_access(struct vt_tlb *t, vt_addr va, unsigned size, bool exe
    }
    unsigned r = 2;
    if (a2) {
-      uint32_t s2 = set_of(a2, va, size);
+      uint32_t s2 = set_of(a2, tag);
       int w = find(a2, s2, tag);
       if (w >= 0) {
          r = 1;
@@ -410,13 +440,16 @@ static unsigned tlb_access(struct vt_tlb *t, vt_addr va, unsigned size, bool exe
 /* INVLPG: every entry translating va, whatever its size, in every level. */
 static void flush_page(struct vt_tlb *t, vt_addr va)
 {
+   vt_addr koff = koff_at(t->mm, va);
+   va &= VT_PAGE_MASK;
    for (int l = 0; l < VT_TLB_NR_LEVELS; l++)
       for (uint32_t i = 0; i < t->lv[l].nr; i++) {
          struct tarr *a = &t->lv[l].a[i];
          for (unsigned s = 0; s < VT_TLB_NR_SIZES; s++)
             if (a->sizes & SZ(s)) {
-               uint32_t set = set_of(a, va, s);
-               int w = find(a, set, tag_of(va, s));
+               vt_u64 tag = tag_of(key_of(va, s, koff));
+               uint32_t set = set_of(a, tag);
+               int w = find(a, set, tag);
                if (w >= 0)
                   remove_way(t, a, set, (uint32_t)w);
             }
@@ -436,13 +469,11 @@ static void flush_all(struct vt_tlb *t)
       vt_invalidate(t->mm, 0, (vt_addr)1 << 47);
 }
 
-/* The filter is given the page (it holds it in the tables res allows for
-   the access): the slots' stamps are now this page's. */
-static void claim(struct vt_tlb *t, vt_addr page, enum vt_access acc, unsigned res,
-                  unsigned size)
+/* The filter is given the page o names (it holds it in the tables res
+   allows for the access): the slots' stamps are now this page's. */
+static void claim(struct vt_tlb *t, vt_u64 o, enum vt_access acc, unsigned res)
 {
-   unsigned i = slot_of(page);
-   vt_u64 o = owner_of(page, size);
+   unsigned i = slot_of(o & VT_PAGE_MASK);
    for (unsigned k = VT_ACC_READ; k <= VT_ACC_EXEC; k++) {
       bool given = acc == VT_ACC_EXEC
                       ? k == VT_ACC_EXEC && (res & VT_RES_CACHE_READ)
@@ -454,10 +485,9 @@ static void claim(struct vt_tlb *t, vt_addr page, enum vt_access acc, unsigned r
       vt_u64 old = t->owner[k][i];
       if (old != EMPTY) {
          struct tarr *a = t->lv[k == VT_ACC_EXEC ? VT_TLB_L1I : VT_TLB_L1D].by_size[old & 3];
-         vt_addr va = old & VT_PAGE_MASK;
          if (a) {
-            uint32_t set = set_of(a, va, old & 3);
-            int w = find(a, set, tag_of(va, old & 3));
+            uint32_t set = set_of(a, tag_of(old));
+            int w = find(a, set, tag_of(old));
             vt_u64 *when = a->when + (vt_u64)set * a->ways;
             if (w >= 0 && t->stamp[k][i] << SUB > when[w])
                when[w] = t->stamp[k][i] << SUB;
@@ -468,9 +498,10 @@ static void claim(struct vt_tlb *t, vt_addr page, enum vt_access acc, unsigned r
    }
 }
 
-static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
-                    unsigned size)
+static bool tlb_ref(struct vt_mm *mm, vt_u64 key, enum vt_access acc, unsigned res)
 {
+   vt_addr page = key & VT_PAGE_MASK;
+   unsigned size = key & 3;
    struct vt_tlb *t = mm->tlb;
    bool exec = acc == VT_ACC_EXEC;
    /* A page fault invalidates the TLB entries of the faulting address
@@ -478,14 +509,14 @@ static bool tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned
       miss and walk are the ones counted. */
    if (res & VT_RES_FAULT)
       flush_page(t, page);
-   unsigned r = tlb_access(t, page, size, exec, mm->collecting);
+   unsigned r = tlb_access(t, key, exec, mm->collecting);
    if (r)
       vt_count_tlb(mm, page, acc, r == 2);
    if (!t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size] ||
        !(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
       return false;
    /* in the first level now: the filter may hold it */
-   claim(t, page, acc, res, size);
+   claim(t, key, acc, res);
    return true;
 }
 
@@ -497,14 +528,15 @@ bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res
    vt_pte pte = ptep ? *ptep : vt_get_pte(mm, page);
    if (!(pte & VT_PTE_PRESENT))
       return false;
-   return tlb_ref(mm, page, acc, res, pte & VT_PTE_HUGE ? VT_TLB_2M : VT_TLB_4K);
+   return tlb_ref(mm, pte & VT_PTE_HUGE ? key_of(page, VT_TLB_2M, koff_at(mm, page))
+                                        : key_of(page, VT_TLB_4K, 0), acc, res);
 }
 
 void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const vt_pte *ptep)
 {
    struct vt_tlb *t = mm->tlb;
    unsigned i = slot_of(page), size = (*ptep & VT_PTE_HUGE) ? VT_TLB_2M : VT_TLB_4K;
-   if (t->now >= t->base || t->owner[acc][i] != owner_of(page, size)) {
+   if (t->now >= t->base || (t->owner[acc][i] & ~KOFF_MASK) != (page | size)) {
       /* a later page of a straddling access (its time is not the
          reference's number), or not the slot's stamp: the whole way */
       vt_tlb_ref(mm, page, acc, acc == VT_ACC_WRITE ? VT_RES_CACHE_READ | VT_RES_CACHE_WRITE
@@ -517,7 +549,7 @@ void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const v
    if (mm->collecting)
       t->st.accesses[acc == VT_ACC_EXEC]++;
    if (acc == VT_ACC_WRITE)    /* the read table is refilled too */
-      claim(t, page, acc, VT_RES_CACHE_READ | VT_RES_CACHE_WRITE, size);
+      claim(t, t->owner[acc][i], acc, VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
 }
 
 static inline vt_u64 mark_of(const struct vt_mm *mm)
@@ -531,7 +563,7 @@ bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *
    if (mm->tlb->known[acc][i] != (page | mark_of(mm)))
       return false;
    unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
-   *front = tlb_ref(mm, page, acc, res, mm->tlb->known_huge[acc][i] ? VT_TLB_2M : VT_TLB_4K);
+   *front = tlb_ref(mm, page | mm->tlb->known_low[acc][i], acc, res);
    return true;
 }
 
@@ -542,7 +574,8 @@ void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsign
    if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
       return;
    vt_u64 k = page | mark_of(mm);
-   uint8_t huge = ((ptep ? *ptep : vt_get_pte(mm, page)) & VT_PTE_HUGE) ? 1 : 0;
+   uint16_t low = ((ptep ? *ptep : vt_get_pte(mm, page)) & VT_PTE_HUGE)
+                     ? (uint16_t)key_of(0, VT_TLB_2M, koff_at(mm, page)) : VT_TLB_4K;
    unsigned i = slot_of(page);
    for (unsigned a = VT_ACC_READ; a <= VT_ACC_EXEC; a++) {
       bool known = acc == VT_ACC_EXEC
@@ -551,7 +584,7 @@ void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsign
                         (a == VT_ACC_WRITE && (res & VT_RES_CACHE_WRITE));
       if (known) {
          t->known[a][i] = k;
-         t->known_huge[a][i] = huge;
+         t->known_low[a][i] = low;
       }
    }
 }
@@ -598,7 +631,11 @@ void vt_tlb_flush_mapped(struct vt_mm *mm, vt_addr start, vt_addr end)
    if (s.hi == 0)
       return;               /* nothing was mapped: no flush (tlb->end == 0) */
    unsigned shift = s.small ? VT_PAGE_SHIFT : VT_HPAGE_SHIFT;
-   vt_addr lo = s.lo >> shift << shift, hi = ((s.hi - 1) >> shift << shift) + ((vt_addr)1 << shift);
+   /* huge PMDs: their 2 MiB as the kernel's address aligns them (the
+      first VMA's vm_koff) */
+   vt_addr koff = s.small ? 0 : koff_at(mm, s.lo);
+   vt_addr lo = ((s.lo + koff) >> shift << shift) - koff,
+           hi = (((s.hi - 1 + koff) >> shift << shift) - koff) + ((vt_addr)1 << shift);
    /* flush_tlb_mm_range: page by page up to the ceiling, else all */
    if (((hi - lo) >> shift) > VT_TLB_FLUSH_CEILING) {
       if (mm->collecting)

@@ -7,7 +7,8 @@
    replacement inside a set, holding the page sizes it is given (4 KiB,
    2 MiB, 1 GiB); an array of E entries and W ways has E / W sets (any
    number: a 1,536-entry 12-way array has 128 sets) and a page of size S at
-   virtual address va goes to set (va >> S) mod sets.  A reference looks up
+   virtual address va (the kernel's: a VMA's vm_koff added for 2 MiB) goes
+   to set (va >> S) mod sets.  A reference looks up
    the first level of its side (data or instruction) in the array for the
    page's size; on a miss, the second level (shared by both sides, or one
    per side); on a miss there too the page table is walked (4 levels for a
