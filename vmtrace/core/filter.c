@@ -209,7 +209,7 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
-   const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_ENTRIES + i];
+   const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
    if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
        vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
       /* --tlb=yes: a page the filter holds is in the first level of the
