@@ -264,10 +264,9 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
    if (it->cont)
       order = rp->order;
    else if (it->kernel)
-      order = (rp->insns << VT_STAMP_SHIFT) | 0xffff;   /* after the call's own */
+      order = VT_ORDER_KERNEL(rp->insns);   /* before the next block's */
    else
-      order = (rp->insns << VT_STAMP_SHIFT) |
-              (rp->pos < VT_POS_MAX ? rp->pos++ : VT_POS_MAX);
+      order = VT_ORDER(rp->insns, rp->pos < VT_POS_MAX ? rp->pos++ : VT_POS_MAX);
    rp->order = order;
    if (rp->sb_start) {
       rp->sb_start = false;

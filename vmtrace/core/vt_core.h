@@ -696,6 +696,14 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                                       equals VT_FILTER_EMPTY */
 #define VT_STAMP_SHIFT    16
 #define VT_POS_MAX        0x3fffu
+/* The order of a reference (sim_order, the filter's hit stamps): its time
+   step (the superblock's instruction count) and its place in it.  A system
+   call's kernel references come between two superblocks, at the count the
+   next one starts from: they take place 0 of its time step, and the
+   superblock's own references (the pos'th checked access) places 1 and up,
+   so the kernel's rank before the block that follows the call. */
+#define VT_ORDER(time, pos)    (((vt_u64)(time) << VT_STAMP_SHIFT) | ((vt_u64)(pos) + 1))
+#define VT_ORDER_KERNEL(time)  ((vt_u64)(time) << VT_STAMP_SHIFT)
 struct vt_filter_where {
    vt_pte *ptep;
    struct vt_mapping *m;

@@ -36,8 +36,8 @@ void vt_access_range(Addr a, SizeT len, enum vt_access acc)
 {
    if (len == 0)
       return;
-   /* after the call's own references */
-   vt_set_clock(&vt_mm, vt_insns, vt_insns, (vt_insns << VT_STAMP_SHIFT) | 0xffff);
+   /* after the call's superblock, before the next one's references */
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, VT_ORDER_KERNEL(vt_insns));
    for (Addr p = a & VT_PAGE_MASK; p <= ((a + len - 1) & VT_PAGE_MASK);
         p += VT_PAGE_SIZE) {
       vt_rec_kernel(p, 1, acc);       /* each page's record before what it asks */
@@ -63,7 +63,7 @@ static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord
 {
    vt_misses++;
    /* the simulations' time: superblock granularity (see vt_core.h) */
-   vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, (vt_insns << VT_STAMP_SHIFT) | pos);
+   vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, VT_ORDER(vt_insns, pos));
    if (vt_mm.tlb)
       vt_tlb_set_time(&vt_mm, vt_tlb_clock + pos);
    Addr first = a & VT_PAGE_MASK, last = (a + size - 1) & VT_PAGE_MASK;
@@ -109,7 +109,7 @@ VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
        vt_filter_epoch_miss(&vt_flt, first, acc)) {
       vt_misses++;
       vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
-                   (vt_insns << VT_STAMP_SHIFT) | ((arg >> 18) & VT_POS_MAX));
+                   VT_ORDER(vt_insns, (arg >> 18) & VT_POS_MAX));
       return;
    }
    miss_arg(a, arg, ip);
@@ -127,7 +127,7 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
        vt_filter_epoch_miss(&vt_flt, first, acc)) {
       vt_misses++;
       vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
-                   (vt_insns << VT_STAMP_SHIFT) | ((p >> 44) & 0x3ff));
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
       return;
    }
    miss_packed(a, p);

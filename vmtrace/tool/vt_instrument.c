@@ -134,7 +134,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
-         /* on a hit: stamp[slot] = (vt_insns << 16) | position;
+         /* on a hit: stamp[slot] = VT_ORDER(vt_insns, position);
             count[slot] += 1 */
          UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
          IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
@@ -146,7 +146,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
             c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(VT_STAMP_SHIFT)),
                                 Ity_I64);
          }
-         IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos)),
+         IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos + 1)),
                              Ity_I64);
          IRExpr *sa = bin(c, Iop_Add64, off,
                           IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
