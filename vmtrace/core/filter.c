@@ -25,6 +25,7 @@ void vt_filter_destroy(struct vt_filter *f)
 void vt_filter_start(struct vt_filter *f)
 {
    f->count_hits = f->on && f->mm->sims_every;
+   f->count_n = f->count_hits && f->mm->sims_counts;
    /* the tables are empty yet: they may grow */
    f->nr = f->count_hits || f->mm->tlb ? VT_FILTER_ENTRIES : VT_FILTER_MAX;
 }
@@ -32,11 +33,17 @@ void vt_filter_start(struct vt_filter *f)
 /* The hits of one slot, before it is emptied or refilled. */
 static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
 {
-   if (f->hit_count[t][i]) {
-      vt_u64 n = f->hit_count[t][i];
+   vt_u64 n = f->hit_count[t][i], stamp = f->hit_stamp[t][i];
+   /* without count_n the generated code leaves the count alone (a host's
+      vt_filter_ref still counts): one hit or more, as no policy run reads
+      how many */
+   if (!f->count_n && stamp && !n)
+      n = 1;
+   if (n) {
       f->hit_count[t][i] = 0;
-      vt_mm_sims_note_hits(f->mm, f->tag[t][i] & VT_PAGE_MASK, n, f->hit_stamp[t][i] >> VT_STAMP_SHIFT,
-                           f->hit_stamp[t][i]);
+      f->hit_stamp[t][i] = 0;
+      vt_mm_sims_note_hits(f->mm, f->tag[t][i] & VT_PAGE_MASK, n, stamp >> VT_STAMP_SHIFT,
+                           stamp);
    }
 }
 
@@ -50,10 +57,13 @@ void vt_filter_deliver(struct vt_filter *f)
       (once per fault): most slots hold no hits, so eight are tested at
       once. */
    for (unsigned t = 0; t < 3; t++) {
-      const vt_u64 *c = f->hit_count[t];
+      /* a slot with hits has a count, or without count_n a stamp */
+      const vt_u64 *c = f->count_n ? f->hit_count[t] : f->hit_stamp[t];
+      const vt_u64 *h = f->hit_count[t];
       for (unsigned i = 0; i < f->nr; i += 8) {
          if (!(c[i] | c[i + 1] | c[i + 2] | c[i + 3] | c[i + 4] | c[i + 5] | c[i + 6] |
-               c[i + 7]))
+               c[i + 7] | h[i] | h[i + 1] | h[i + 2] | h[i + 3] | h[i + 4] | h[i + 5] |
+               h[i + 6] | h[i + 7]))
             continue;
          for (unsigned k = i; k < i + 8; k++)
             slot_deliver(f, t, k);

@@ -237,6 +237,8 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims_tick_min = 0;           /* not known yet */
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
+   if (vt_sim_config(s)->policy->needs & VT_POL_COUNTS)
+      mm->sims_counts = true;
    /* The new simulation has none of the pages: nothing is settled.  (One
       simulation alone gains nothing: a lookup here instead of its own.) */
    vt_mm_sims_flush(mm);

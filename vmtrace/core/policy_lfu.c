@@ -233,7 +233,7 @@ static uint32_t lfu_victim(void *v, vt_u64 now)
 }
 
 const struct vt_policy_ops vt_policy_lfu = {
-   .name = "lfu", .needs = VT_POL_EVERY, .create = lfu_create, .destroy = lfu_destroy,
+   .name = "lfu", .needs = VT_POL_EVERY | VT_POL_COUNTS, .create = lfu_create, .destroy = lfu_destroy,
    .insert = lfu_insert, .reference = lfu_reference,
    .remove = lfu_remove, .victim = lfu_victim,
 };

@@ -477,6 +477,7 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_sims;
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
+   bool           sims_counts;       /* one reads their number (VT_POL_COUNTS) */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
@@ -723,6 +724,11 @@ struct vt_filter {
    vt_u64 mark;               /* the open epoch's, < VT_FILTER_MARKS */
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
+   bool   count_n;            /* with count_hits: the generated code counts
+                                 them too (a policy reads the number:
+                                 VT_POL_COUNTS); else it only stamps them,
+                                 and a slot's non-zero stamp (VT_ORDER is
+                                 never 0) says it holds hits */
    struct vt_mm *mm;
    /* A second address space the host feeds the same references (the
       tool's --thp-compare), or NULL: each reference that misses is passed

@@ -87,6 +87,11 @@ struct vt_sim;
                               (OPT), so the simulation keeps none; the time
                               of a reference delivered to reference() is
                               vt_sim_reference_time */
+#define VT_POL_COUNTS  32u /* with VT_POL_EVERY: reads how many references
+                              a page had (vt_fstamp.refs: LFU), so the
+                              tool's generated code counts every absorbed
+                              hit; for the others a delivery says only that
+                              there were some, and when the last was */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads

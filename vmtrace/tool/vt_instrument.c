@@ -135,7 +135,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = VT_ORDER(vt_insns, position);
-            count[slot] += 1 */
+            count[slot] += 1 if a policy reads the counts (LFU) */
          UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
          IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
          if (guard)
@@ -151,11 +151,14 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          IRExpr *sa = bin(c, Iop_Add64, off,
                           IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
-         IRExpr *ca = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])), Ity_I64);
-         IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
-         IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
-         addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
+         if (vt_flt.count_n) {   /* else the stamp says there were hits */
+            IRExpr *ca = bin(c, Iop_Add64, off,
+                             IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])),
+                             Ity_I64);
+            IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
+            IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
+            addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
+         }
       }
       if (vt_mm.tlb && !c->tlb_nostamp) {
          /* --tlb: on a hit, the TLB's stamp[slot] = vt_tlb_clock + position
