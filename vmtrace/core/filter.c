@@ -34,10 +34,10 @@ void vt_filter_start(struct vt_filter *f)
 static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
 {
    vt_u64 n = f->hit_count[t][i], stamp = f->hit_stamp[t][i];
-   /* without count_n the generated code leaves the count alone (a host's
-      vt_filter_ref still counts): one hit or more, as no policy run reads
+   /* a stamp without a count: the generated code's hits without count_n
+      (a host's vt_filter_ref counts): one or more, as no policy run reads
       how many */
-   if (!f->count_n && stamp && !n)
+   if (stamp && !n)
       n = 1;
    if (n) {
       f->hit_count[t][i] = 0;
@@ -57,9 +57,9 @@ void vt_filter_deliver(struct vt_filter *f)
       (once per fault): most slots hold no hits, so eight are tested at
       once. */
    for (unsigned t = 0; t < 3; t++) {
-      /* a slot with hits has a count, or without count_n a stamp */
-      const vt_u64 *c = f->count_n ? f->hit_count[t] : f->hit_stamp[t];
-      const vt_u64 *h = f->hit_count[t];
+      /* a slot with hits has a stamp (VT_ORDER is never 0), or a count
+         (a host's hit at a kernel reference's order 0) */
+      const vt_u64 *c = f->hit_stamp[t], *h = f->hit_count[t];
       for (unsigned i = 0; i < f->nr; i += 8) {
          if (!(c[i] | c[i + 1] | c[i + 2] | c[i + 3] | c[i + 4] | c[i + 5] | c[i + 6] |
                c[i + 7] | h[i] | h[i + 1] | h[i + 2] | h[i + 3] | h[i + 4] | h[i + 5] |

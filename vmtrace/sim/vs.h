@@ -187,6 +187,12 @@ void     vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *m
 void     vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist,
                             uint64_t refs, uint64_t cold);
 uint64_t vs_curve_at(const struct vs_curve *c, uint64_t size);
+/* A figure of a spatially sampled stream (rate in (0, 1)) scaled back to
+   the whole trace; v itself at any other rate. */
+uint64_t vs_sample_scale(uint64_t v, double rate);
+/* A sampled stream's curve scaled back: sizes and misses (two steps that
+   round to one size become one), refs and cold. */
+void     vs_curve_unsample(struct vs_curve *c, double rate);
 void     vs_curve_free(struct vs_curve *c);
 /* A SHARDS sample's error: the exact LRU miss ratio of full against smp's
    (at round(size x rate)), at n sizes: the largest and the mean difference. */

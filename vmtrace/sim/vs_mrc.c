@@ -708,6 +708,31 @@ void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
 
 /* ---- curves ------------------------------------------------------------------ */
 
+uint64_t vs_sample_scale(uint64_t v, double rate)
+{
+   return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
+}
+
+void vs_curve_unsample(struct vs_curve *c, double rate)
+{
+   if (!(rate > 0 && rate < 1))
+      return;
+   uint32_t k = 0;
+   for (uint32_t i = 0; i < c->n; i++) {
+      uint64_t size = vs_sample_scale(c->sizes[i], rate);
+      uint64_t m = vs_sample_scale(c->misses[i], rate);
+      if (k && size <= c->sizes[k - 1]) {   /* two steps rounded together */
+         c->misses[k - 1] = m;
+         continue;
+      }
+      c->sizes[k] = k ? size : 1;
+      c->misses[k++] = m;
+   }
+   c->n = k;
+   c->refs = vs_sample_scale(c->refs, rate);
+   c->cold = vs_sample_scale(c->cold, rate);
+}
+
 void vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist, uint64_t refs,
                         uint64_t cold)
 {

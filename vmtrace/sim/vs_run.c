@@ -113,10 +113,6 @@ static vt_u64 next_use(void *ctx, vt_u64 key, vt_u64 now)
    return VT_SIM_NO_PAGE;
 }
 
-static uint64_t scale(uint64_t v, double rate)
-{
-   return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
-}
 
 static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs_result *x)
 {
@@ -179,15 +175,15 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
    vt_sim_destroy(sim);
    if (rate > 0 && rate < 1) {
       for (int k = 0; k < VT_NR_FC; k++)
-         x->st.faults[k] = scale(x->st.faults[k], rate);
-      x->st.evictions = scale(x->st.evictions, rate);
-      x->st.swap_outs = scale(x->st.swap_outs, rate);
-      x->st.writebacks = scale(x->st.writebacks, rate);
-      x->st.refaults = scale(x->st.refaults, rate);
-      x->st.oom_events = scale(x->st.oom_events, rate);
-      x->st.peak_resident = scale(x->st.peak_resident, rate);
-      x->resident = scale(x->resident, rate);
-      x->refs = scale(x->refs, rate);
+         x->st.faults[k] = vs_sample_scale(x->st.faults[k], rate);
+      x->st.evictions = vs_sample_scale(x->st.evictions, rate);
+      x->st.swap_outs = vs_sample_scale(x->st.swap_outs, rate);
+      x->st.writebacks = vs_sample_scale(x->st.writebacks, rate);
+      x->st.refaults = vs_sample_scale(x->st.refaults, rate);
+      x->st.oom_events = vs_sample_scale(x->st.oom_events, rate);
+      x->st.peak_resident = vs_sample_scale(x->st.peak_resident, rate);
+      x->resident = vs_sample_scale(x->resident, rate);
+      x->refs = vs_sample_scale(x->refs, rate);
    }
 }
 
@@ -202,23 +198,7 @@ static void run_exact(const struct vs_run *r, const struct vs_stream *s, struct 
    x->mem -= m0;
    vs_curve_from_hist(&x->curve, hist, s->n, vs_stream_cold(s));
    free(hist);
-   double rate = r->cfg.sample;
-   if (rate > 0 && rate < 1) {
-      struct vs_curve *c = &x->curve;
-      uint32_t k = 0;
-      for (uint32_t i = 0; i < c->n; i++) {
-         uint64_t size = scale(c->sizes[i], rate), m = scale(c->misses[i], rate);
-         if (k && size <= c->sizes[k - 1]) {   /* two steps rounded together */
-            c->misses[k - 1] = m;
-            continue;
-         }
-         c->sizes[k] = k ? size : 1;
-         c->misses[k++] = m;
-      }
-      c->n = k;
-      c->refs = scale(c->refs, rate);
-      c->cold = scale(c->cold, rate);
-   }
+   vs_curve_unsample(&x->curve, r->cfg.sample);
    x->refs = x->curve.refs;
 }
 

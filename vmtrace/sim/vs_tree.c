@@ -1179,11 +1179,6 @@ struct tjobs {
    atomic_uint next;
 };
 
-static uint64_t scale(uint64_t v, double rate)
-{
-   return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
-}
-
 static void exact_curve(const struct tjobs *P, struct tjob *j)
 {
    const struct vs_stream *s = P->cs;
@@ -1194,23 +1189,7 @@ static void exact_curve(const struct tjobs *P, struct tjob *j)
       vs_opt_distances(s, hist, NULL);
    vs_curve_from_hist(&j->curve, hist, s->n, s->npages);
    free(hist);
-   double rate = P->tmpl->cfg->sample;
-   if (rate > 0 && rate < 1) {
-      struct vs_curve *c = &j->curve;
-      uint32_t k = 0;
-      for (uint32_t i = 0; i < c->n; i++) {
-         uint64_t size = scale(c->sizes[i], rate), m = scale(c->misses[i], rate);
-         if (k && size <= c->sizes[k - 1]) {
-            c->misses[k - 1] = m;
-            continue;
-         }
-         c->sizes[k] = k ? size : 1;
-         c->misses[k++] = m;
-      }
-      c->n = k;
-      c->refs = scale(c->refs, rate);
-      c->cold = scale(c->cold, rate);
-   }
+   vs_curve_unsample(&j->curve, P->tmpl->cfg->sample);
 }
 
 static void json_curve(FILE *f, const struct tjob *j, bool sampled)
