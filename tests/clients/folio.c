@@ -22,6 +22,10 @@
    cached before the read (FACT cached-before). */
 #include "vmtest.h"
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
 #define MiB ((size_t)1 << 20)
 
 /* FilePmdMapped of the VMA at p, natively (-1 under Valgrind). */
@@ -44,6 +48,66 @@ static long file_pmd_kb(const char *p)
    }
    fclose(f);
    return kb;
+}
+
+/* The block device's /sys/dev/block/MAJ:MIN/inflight for the file fd, open
+   (natively only; -1 if there is none, for a file on tmpfs, say). */
+static int inflight_fd(int fd)
+{
+   struct stat st;
+   char path[64];
+   if (vmt_under_valgrind() || fstat(fd, &st) != 0)
+      return -1;
+   snprintf(path, sizeof path, "/sys/dev/block/%u:%u/inflight", major(st.st_dev),
+            minor(st.st_dev));
+   return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Waits (up to 200 ms) until the device has no read in flight. */
+static void settle(int infl)
+{
+   char buf[64];
+   for (int i = 0; i < 2000; i++) {
+      ssize_t n = pread(infl, buf, sizeof buf - 1, 0);
+      unsigned long r, w;
+      if (n <= 0)
+         return;
+      buf[n] = '\0';
+      if (sscanf(buf, "%lu %lu", &r, &w) != 2 || r == 0)
+         return;
+      struct timespec ts = { 0, 100000 };
+      nanosleep(&ts, NULL);
+   }
+}
+
+/* vmt_read_pages, but natively, after each page that faulted, waits for
+   the readahead the fault started to be read from the disk before the next
+   page: the kernel's count is then the one without a fault that lands on a
+   folio still under I/O (filemap_map_pages skips folios that are not
+   uptodate, so fault-around maps fewer pages and a few more faults follow,
+   how many depending on the disk's speed and the machine's load).  The
+   pages and their order are those of vmt_read_pages; the waits are system
+   calls on memory already touched. */
+static VMT_NOINLINE void read_pages_settled(const char *base, size_t n, int infl)
+{
+   if (infl < 0) {
+      vmt_read_pages(base, n);
+      return;
+   }
+   const volatile unsigned char *p = (const volatile unsigned char *)base;
+   unsigned long sum = 0;
+   struct rusage ru;
+   getrusage(RUSAGE_SELF, &ru);
+   long faults = ru.ru_minflt + ru.ru_majflt;
+   for (size_t i = 0; i < n; i++) {
+      sum += p[i * VMT_PAGE];
+      getrusage(RUSAGE_SELF, &ru);
+      if (ru.ru_minflt + ru.ru_majflt != faults) {
+         settle(infl);
+         faults = ru.ru_minflt + ru.ru_majflt;
+      }
+   }
+   vmt_sink = sum;
 }
 
 int main(int argc, char **argv)
@@ -105,9 +169,14 @@ int main(int argc, char **argv)
       free(vec);
       vmt_fact("cached-before", cached);
    }
+   int infl = cold ? inflight_fd(fd) : -1;
+   if (infl >= 0)
+      settle(infl);   /* its stack and buffers touched before the phase */
    vmt_begin("read");
-   vmt_read_pages(p, npages);
+   read_pages_settled(p, npages, infl);
    vmt_end();
+   if (infl >= 0)
+      close(infl);
    if (placed)
       vmt_fact("file-pmd-kb", file_pmd_kb(p));
    else

@@ -48,7 +48,8 @@ class Scenario:
                  count in a phase (never fewer; majors exact): a fault that
                  comes while readahead's I/O is still in flight finds those
                  folios not uptodate, and fault-around maps fewer pages
-                 (under load, a few in a 64 MiB file read)
+                 (under load, a few in a 64 MiB file read); such a case's
+                 native run is made up to three times before it fails
     no_output    a regular expression the log must match when the run
                  writes no output file at all (the log says why); the
                  fast-path yes==no comparison then compares the exits
