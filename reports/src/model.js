@@ -125,9 +125,15 @@ function summary(d) {
 function setup(d, name, detail) {
   var items = [];
   var o = d.options || {};
-  var opts = Object.keys(o).map(function (k) {
-    return k + '=' + (typeof o[k] === 'boolean' ? (o[k] ? 'yes' : 'no') : String(o[k]));
-  });
+  function value(v) {
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    if (Array.isArray(v)) return v.map(value).join(',');
+    if (v && typeof v === 'object') {   // thp_sizes: SIZE:MODE,... as --thp-size takes them
+      return Object.keys(v).map(function (k) { return k + ':' + value(v[k]); }).join(',');
+    }
+    return String(v);
+  }
+  var opts = Object.keys(o).map(function (k) { return k + '=' + value(o[k]); });
   if (opts.length) items.push(['options', opts.join(', ')]);
   var tool = d.tool || {};
   items.push(['tool', String(tool.name || name) + ' ' + String(tool.version || '') +

@@ -23,6 +23,16 @@ test('the summary of a real run shows its figures', () => {
   assert.match(get('page tables'), /^26 \(104 KiB\) at exit/);
 });
 
+test('the summary shows each option as --OPTION would take it', () => {
+  const d = JSON.parse(JSON.stringify(real));
+  d.options = { thp: 'always', thp_zero_page: true, zero_page: false,
+    thp_sizes: { '16kB': 'never', '64kB': 'always', '2048kB': 'inherit' } };
+  const s = M.summary(d);
+  assert.strictEqual(s.items.find((i) => i[0] === 'options')[1],
+      'thp=always, thp_zero_page=yes, zero_page=no, ' +
+      'thp_sizes=16kB:never,64kB:always,2048kB:inherit');
+});
+
 test('the mapping table has one row per mapping and only active fault classes', () => {
   const t = M.mappingTable(real);
   assert.strictEqual(t.rows.length, real.mappings.length);
