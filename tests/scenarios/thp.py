@@ -432,6 +432,38 @@ scenario("thp/compare dontneed-half", "thp", ["dontneed-half"], [
     Expect("region", "rewrite", anon=256),
 ], vm_args=CMP_NEVER, native=NATIVE, facts={"anon-huge-kb": 0, "rss-kb": 2048},
     checks=[compared({"thp": -1, "anon": 512})])
+# MADV_COLLAPSE on both sides: madvise_collapse asks no sysfs setting
+# (it passes thp_vma_allowable_order no TVA_ENFORCE_SYSFS; transhuge.rst:
+# "independent of the sysfs THP settings"), so the compared side collapses
+# as the run does.  Measured where the kernel can tell: under madvise a
+# VMA without MADV_HUGEPAGE, which sysfs gives no huge page, collapses
+# (thp/collapse* above); never cannot be set here (the machine's).
+# 4 MiB read (1,024 `zero`), one page of each 2 MiB written (2 `wp_copy`),
+# collapsed: each 2 MiB one huge page on both sides, so writing it all
+# costs 0 on both (without the collapse the compared side would take
+# 1,022 `wp_copy`); 1,024 AnonHugePages on each side.
+scenario("thp/compare collapse", "thp", ["collapse-read-one"], [
+    Expect("region", "touch", pages=1024, zero=1024, wp_copy=2),
+    Expect("region", "write"),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "anon-huge-kb": 4096},
+    checks=[huge_pages(1024), compared({}, huge=(1024, 1024))])
+# The other way round: the run under never collapses too (vmtrace only).
+scenario("thp/compare collapse reverse", "thp", ["collapse-read-one"], [
+    Expect("region", "touch", pages=1024, zero=1024, wp_copy=2),
+    Expect("region", "write"),
+], vm_args=["--thp=never", "--thp-compare=madvise"],
+    checks=[huge_pages(1024), compared({}, huge=(1024, 1024))])
+# Shared memory: 2 pages written (2 `file_shared`), collapsed into two
+# shmem folios mapped by PMDs on both sides: the writes cost 0 on both
+# (without: 1,022 `file_shared` on the compared side).
+scenario("thp/compare collapse-shmem", "thp", ["collapse-shmem-one"], [
+    Expect("region", "touch", pages=2, file_shared=2),
+    Expect("region", "write", pages=1022),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "shmem-pmd-kb": 4096},
+    checks=[shmem_pmd_pages(1024), compared({})])
+
 # fork: the parent's 1,024 pages: 2 `thp` against 1,024 `anon`.  The
 # child writes 512 pages of the first huge page: 512 `wp_copy` either way
 # (the huge PMD is split and each page copied: docs/manual.md), so the
