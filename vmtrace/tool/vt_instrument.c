@@ -178,7 +178,13 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       }
    }
    IRDirty *d;
-   if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
+   Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
+                c->pending_insns < 1024;
+   if (packs && acc == VT_ACC_EXEC)
+      d = unsafeIRDirty_0_N(1, "vt_miss_fetch", VG_(fnptr_to_fnentry)(vt_miss_fetch),
+                            mkIRExprVec_1(IRExpr_Const(IRConst_U64(
+                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+   else if (packs)
       d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
                             mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
