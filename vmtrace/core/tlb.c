@@ -276,29 +276,38 @@ static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
 }
 
 /* The times of a first-level set's entries, with the references the
-   filter absorbed (the stamps of the slots their pages are in). */
-static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size)
+   filter absorbed (the stamps of the slots their pages are in).  Each way
+   by its own entry's size: an array may hold several (the Zen presets'
+   first levels hold all three), and a 2 MiB entry's stamps count in a
+   set filled with a 4 KiB page as much as in one filled with a 2 MiB
+   page. */
+static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set)
 {
    vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
    unsigned k0 = first_kind(a->exec), k1 = last_kind(a->exec);
-   if (size == VT_TLB_4K) {
-      for (uint32_t w = 0; w < a->ways; w++) {
-         if (row[w] == EMPTY)
-            continue;
-         vt_addr page = va_of(row[w]);
-         unsigned i = slot_of(page);
-         /* the stamp first: the owner (another line) only if it is later */
-         for (unsigned k = k0; k <= k1; k++)
-            if (t->stamp[k][i] << SUB > when[w] && t->owner[k][i] == key_of(page, size, 0))
-               when[w] = t->stamp[k][i] << SUB;
+   bool large = false;
+   for (uint32_t w = 0; w < a->ways; w++) {
+      if (row[w] == EMPTY)
+         continue;
+      if ((row[w] & 3) != VT_TLB_4K) {
+         large = true;
+         continue;
       }
-      return;
+      vt_addr page = va_of(row[w]);
+      unsigned i = slot_of(page);
+      /* the stamp first: the owner (another line) only if it is later */
+      for (unsigned k = k0; k <= k1; k++)
+         if (t->stamp[k][i] << SUB > when[w] && t->owner[k][i] == key_of(page, VT_TLB_4K, 0))
+            when[w] = t->stamp[k][i] << SUB;
    }
+   if (!large)
+      return;
    /* larger pages: any slot may hold one of their pages */
    for (unsigned k = k0; k <= k1; k++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++) {
          vt_u64 o = t->owner[k][i];
-         if (o == EMPTY || (o & 3) != size || set_of(a, tag_of(o)) != set)
+         if (o == EMPTY || (o & 3) == VT_TLB_4K || !(a->sizes & SZ(o & 3)) ||
+             set_of(a, tag_of(o)) != set)
             continue;
          int w = find(a, set, tag_of(o));
          if (w >= 0 && t->stamp[k][i] << SUB > when[w])
@@ -307,7 +316,7 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size
 }
 
 /* Tag into the set: an empty way, else the least recently used one's. */
-static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size, vt_u64 tag)
+static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, vt_u64 tag)
 {
    vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
    uint32_t v = 0;
@@ -316,7 +325,7 @@ static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size, 
       v = (uint32_t)e;
    } else {
       if (a->first)
-         recent(t, a, set, size);
+         recent(t, a, set);
       for (uint32_t w = 1; w < a->ways; w++)
          if (when[w] < when[v])
             v = w;
@@ -430,11 +439,11 @@ static unsigned tlb_access(struct vt_tlb *t, vt_u64 key, bool exec, bool count)
          r = 1;
          a2->when[(vt_u64)s2 * a2->ways + (uint32_t)w] = t->now;
       } else {
-         fill(t, a2, s2, size, tag);
+         fill(t, a2, s2, tag);
       }
    }
    if (a1)
-      fill(t, a1, s1, size, tag);
+      fill(t, a1, s1, tag);
    if (count) {
       t->st.l1_miss[exec]++;
       if (r == 1)
