@@ -40,6 +40,14 @@
    placed       4 MiB mapped where the kernel (or Valgrind) chooses, no
                 hint (INFO region= its address), MADV_HUGEPAGE, written
                 ("write"): the kernel aligns it (thp_get_unmapped_area).
+   placed-ptes  4 MiB mapped where the kernel (or Valgrind) chooses, no
+                hint (INFO region= its address; a mapping that lies across
+                a 1 GiB boundary is left and another made, so that the
+                region's PTE tables share one PMD table), MADV_NOHUGEPAGE
+                (4 KiB pages whatever the THP setting): its first page
+                written ("first"), then the other 1,023 ("rest"); FACT
+                pte-tables-rest: VmPTE's growth over "rest" in 4 KiB
+                tables.  placed-ptes-first: "rest" writes nothing.
    collapse     4 MiB, no MADV_HUGEPAGE, written ("touch": 4 KiB pages
                 under enabled=madvise), MADV_COLLAPSE, written again
                 ("write"); FACT collapse-einval: whether the collapse
@@ -317,6 +325,50 @@ static void placed(void)
    vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
 }
 
+/* VmPTE of /proc/self/status in kB (the page tables below the PGD),
+   natively (-1 under Valgrind). */
+static VMT_NOINLINE long vmpte_kb(void)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static char line[256];
+   FILE *f = fopen("/proc/self/status", "r");
+   long kb = -1;
+   if (!f)
+      vmt_die("open /proc/self/status");
+   while (fgets(line, sizeof line, f))
+      if (!strncmp(line, "VmPTE:", 6))
+         kb = strtol(line + 6, NULL, 10);
+   fclose(f);
+   return kb;
+}
+
+static void placed_ptes(int rest)
+{
+   size_t len = 2 * HPAGE;
+   char *p;
+   for (;;) {
+      p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+         vmt_die("mmap");
+      if (!(((uintptr_t)p ^ ((uintptr_t)p + len - 1)) >> 30))
+         break;
+   }
+   if (madvise(p, len, MADV_NOHUGEPAGE) != 0)
+      vmt_die("madvise(MADV_NOHUGEPAGE)");
+   VMTRACE_LABEL(p, len, "region");
+   vmt_info_addr("region", p);
+   vmpte_kb();                            /* stdio's buffers made before */
+   vmt_begin("first");
+   vmt_write_pages(p, 1);
+   vmt_end();
+   long mid = vmpte_kb();
+   vmt_begin("rest");
+   vmt_write_pages(p + VMT_PAGE, rest ? 2 * PAGES_PER_HPAGE - 1 : 0);
+   vmt_end();
+   vmt_fact("pte-tables-rest", vmt_under_valgrind() ? -1 : (vmpte_kb() - mid) / 4);
+}
+
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
@@ -427,12 +479,14 @@ int main(int argc, char **argv)
       small();
    else if (!strcmp(m, "placed"))
       placed();
+   else if (!strncmp(m, "placed-ptes", 11))
+      placed_ptes(strcmp(m, "placed-ptes-first") != 0);
    else if (!strncmp(m, "collapse", 8))
       collapse(m[8] == '-' ? m + 9 : "");
    else
       vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|mremap-grow|fork|"
               "small|"
-              "placed|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
+              "placed|placed-ptes[-first]|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
               "exec-disabled|write-disabled");
    return 0;
 }

@@ -132,3 +132,18 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
    }
    miss_packed(a, p);
 }
+
+/* An instruction fetch: the address is the instruction's, bits 0-31 of
+   the packed constant. */
+VG_REGPARM(1) void vt_miss_fetch(UWord p)
+{
+   Addr a = p & 0xffffffffu, first = a & VT_PAGE_MASK;
+   if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
+       vt_filter_epoch_miss(&vt_flt, first, VT_ACC_EXEC)) {
+      vt_misses++;
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
+      return;
+   }
+   miss_packed(a, p);
+}

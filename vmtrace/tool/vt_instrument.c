@@ -129,9 +129,18 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage = bin(c, Iop_And64, last,
                              IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
-      if (c->mark)
-         lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
-      IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
+      IRExpr *miss;
+      if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
+         /* an instruction fetch: tag ^ mark against the page, a constant
+            the compare takes as an immediate (the marks lie below the
+            page's bits; an empty slot's high bits never match) */
+         miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
+                    Ity_I1);
+      } else {
+         if (c->mark)
+            lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+         miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
+      }
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = VT_ORDER(vt_insns, position);
@@ -178,7 +187,13 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       }
    }
    IRDirty *d;
-   if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
+   Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
+                c->pending_insns < 1024;
+   if (packs && acc == VT_ACC_EXEC)
+      d = unsafeIRDirty_0_N(1, "vt_miss_fetch", VG_(fnptr_to_fnentry)(vt_miss_fetch),
+                            mkIRExprVec_1(IRExpr_Const(IRConst_U64(
+                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+   else if (packs)
       d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
                             mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
