@@ -17,6 +17,12 @@
                 while the others miss.
    thp          8 MiB, 2 MiB-aligned, MADV_HUGEPAGE: every 4 KiB page written
                 ("fill"), flushed, every page read twice over ("walk").
+   thpmix R     a 2 MiB huge page (2 MiB-aligned, MADV_HUGEPAGE: the region)
+                and 3 pages of 4 KiB ("small") written ("fill"), flushed,
+                then R times over: the huge page's first byte read, small
+                page 0, the huge page twice, small page 1, the huge page,
+                small page 2 ("walk"): the huge page's repeated references
+                are the filter's (absorbed) while the small pages miss.
    flush        8 pages written, flushed, read ("walk"); then, each followed
                 by a read of the 8 pages in a phase of its name: munmap of 4
                 other written pages ("munmap-small"), munmap of 64 others
@@ -112,6 +118,45 @@ static void thp_mode(void)
    full_flush(flusher);
    vmt_begin("walk");
    walk(p, n, VMT_PAGE, 2);
+   vmt_end();
+}
+
+static VMT_NOINLINE void mix_walk(const char *h, const char *s, long rounds)
+{
+   const volatile unsigned char *H = (const volatile unsigned char *)h;
+   const volatile unsigned char *S = (const volatile unsigned char *)s;
+   unsigned long sum = 0;
+   for (long r = 0; r < rounds; r++) {
+      sum += H[0];
+      sum += S[0];
+      sum += H[0];
+      sum += H[0];
+      sum += S[VMT_PAGE];
+      sum += H[0];
+      sum += S[2 * VMT_PAGE];
+   }
+   vmt_sink = sum;
+}
+
+static void thpmix_mode(long rounds)
+{
+   const size_t len = (size_t)2 << 20;
+   if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
+   char *flusher = scratch(64);
+   char *h = vmt_mmap_at(len, len, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+   if (madvise(h, len, MADV_HUGEPAGE) != 0)
+      vmt_die("madvise(MADV_HUGEPAGE)");
+   char *s = vmt_anon(3);
+   VMTRACE_LABEL(h, len, "region");
+   VMTRACE_LABEL(s, 3 * VMT_PAGE, "small");
+   vmt_begin("fill");
+   vmt_write_pages(h, len / VMT_PAGE);
+   vmt_write_pages(s, 3);
+   vmt_end();
+   full_flush(flusher);
+   vmt_begin("walk");
+   mix_walk(h, s, rounds);
    vmt_end();
 }
 
@@ -239,6 +284,8 @@ int main(int argc, char **argv)
       walk_mode((size_t)atol(argv[2]), atol(argv[3]), (size_t)atol(argv[4]), 1);
    else if (!strcmp(m, "thp"))
       thp_mode();
+   else if (!strcmp(m, "thpmix") && argc == 3)
+      thpmix_mode(atol(argv[2]));
    else if (!strcmp(m, "flush"))
       flush_mode();
    else if (!strcmp(m, "fork"))
@@ -252,6 +299,6 @@ int main(int argc, char **argv)
    else if (!strcmp(m, "selfwrite-mprotect"))
       selfwrite_mode(1);
    else
-      vmt_die("usage: tlb walk N R S | thp | flush | fork | exec | selfwrite[-mprotect]");
+      vmt_die("usage: tlb walk N R S | thp | thpmix R | flush | fork | exec | selfwrite[-mprotect]");
    return 0;
 }

@@ -227,6 +227,25 @@ scenario("tlb/thp", "tlb", ["thp"], [
     Expect("region", "walk"),
 ], vm_args=["--tlb=yes", "--thp=madvise", "--thp-zero-page=yes"],
     checks=[expect_tlb("fill", 4), expect_tlb("walk", 4), walks_2m(8), timeline_sums])
+# One first-level data array of 2 ways holding every size (--tlb-l1d=2:2,
+# as the Zen presets' first levels hold all sizes), a 2 MiB entry beside
+# 4 KiB ones: per round H S H H T H U (H the huge page's first byte, S T U
+# the small pages).  LRU keeps H (referenced between any two small pages)
+# and evicts the other small page: after the flush H misses once (and
+# walks: the second level was flushed too), each small reference misses
+# (3 R), and only the first round's walk (the second level, 128 sets,
+# keeps them).  H's references after its first are the filter's, so the
+# fill choosing the victim must count the 2 MiB entry's stamps in a set
+# filled with a 4 KiB page (the model once did not: 749 misses of H in the
+# walk with the fast path, 1 without).
+scenario("tlb/thp mixed set", "tlb", ["thpmix", "500"], [
+    Expect("region", "fill", pages=512, thp=1),
+    Expect("small", "fill", pages=3, anon=3),
+    Expect("region", "walk"),
+    Expect("small", "walk"),
+], vm_args=["--tlb=yes", "--thp=madvise", "--thp-zero-page=yes", "--tlb-l1d=2:2"],
+    checks=[expect_tlb("walk", (1, 1)), expect_tlb("walk", (1500, 3), label="small"),
+            walks_2m(2)])
 # --thp=never: 2,048 4 KiB pages, the model's figures (every reference
 # misses both levels: 4,096 of each).
 scenario("tlb/thp thp=never", "tlb", ["thp"], [

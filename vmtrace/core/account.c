@@ -57,18 +57,10 @@ void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk)
 {
    if (!mm->collecting)
       return;
-   bool x = acc == VT_ACC_EXEC;
-   vt_tlb_count(mm, VT_TLB_TOTAL, 0, x, walk);
-   vt_tlb_count(mm, VT_TLB_PHASE, mm->cur_phase, x, walk);
    const struct vt_vma *v = vt_find_vma(mm, addr);
-   if (v)
-      vt_tlb_count(mm, VT_TLB_MAPPING, v->mapping, x, walk);
    struct vt_label *l = label_at(mm, addr);
-   if (l) {
-      vt_u64 li = (vt_u64)(l - mm->labels);
-      vt_tlb_count(mm, VT_TLB_LABEL, li, x, walk);
-      vt_tlb_count(mm, VT_TLB_LABEL_PHASE, li << 24 | mm->cur_phase, x, walk);
-   }
+   vt_tlb_count_miss(mm, mm->cur_phase, v ? v->mapping : VT_TLB_NONE,
+                     l ? (vt_u64)(l - mm->labels) : VT_TLB_NONE, acc == VT_ACC_EXEC, walk);
    if (vt_host->tlb_miss)
       vt_host->tlb_miss(vt_host_ctx, mm, addr, acc, walk);
 }

@@ -167,12 +167,22 @@ struct tlevel {
    struct tarr *by_size[VT_TLB_NR_SIZES];
 };
 struct vt_tlb {
-   struct vt_tlb_config cfg;
+   /* what every reference reads first (beside the arrays' descriptions,
+      not after the tables below: one line fewer to fetch) */
+   vt_u64 base;              /* the host's number for this reference << SUB */
+   vt_u64 now;               /* the time of the last reference seen */
+   struct vt_mm *mm;
    struct tlevel lv[VT_TLB_NR_LEVELS];
+   struct vt_tlb_config cfg;
    struct vt_tlb_stats st;
    struct vt_hash counts;    /* scope << 56 | exec << 55 | id -> (misses, walks) */
    struct vt_hash_ent *last_count[VT_TLB_LABEL_PHASE + 1];   /* each scope's last
                                 entry counted (if its key still matches) */
+   /* The misses and walks not yet added to `counts`: those of the last
+      misses that had the same (phase, mapping, label, side); added when a
+      miss has another, and before anything reads or moves the counts.
+      (The process's own are `st`'s.) */
+   struct { vt_u64 phase, mapping, label, miss, walk; bool exec; } cell;
    /* vt_tlb_known_ref: by access kind and filter slot, page | the epoch's
       mark (the filter's), or EMPTY; known_low: the low bits of its key
       (its size; vm_koff for a 2 MiB page) */
@@ -183,9 +193,6 @@ struct vt_tlb {
       page it was to (its key), or EMPTY */
    vt_u64 stamp[3][VT_FILTER_ENTRIES];
    vt_u64 owner[3][VT_FILTER_ENTRIES];
-   vt_u64 base;              /* the host's number for this reference << SUB */
-   vt_u64 now;               /* the time of the last reference seen */
-   struct vt_mm *mm;
 };
 
 /* A key's and a tag's low bits: the size (2 bits), vm_koff's pages (9) */
@@ -269,28 +276,38 @@ static int find(const struct tarr *a, uint32_t set, vt_u64 tag)
 }
 
 /* The times of a first-level set's entries, with the references the
-   filter absorbed (the stamps of the slots their pages are in). */
-static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size)
+   filter absorbed (the stamps of the slots their pages are in).  Each way
+   by its own entry's size: an array may hold several (the Zen presets'
+   first levels hold all three), and a 2 MiB entry's stamps count in a
+   set filled with a 4 KiB page as much as in one filled with a 2 MiB
+   page. */
+static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set)
 {
    vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
    unsigned k0 = first_kind(a->exec), k1 = last_kind(a->exec);
-   if (size == VT_TLB_4K) {
-      for (uint32_t w = 0; w < a->ways; w++) {
-         if (row[w] == EMPTY)
-            continue;
-         vt_addr page = va_of(row[w]);
-         unsigned i = slot_of(page);
-         for (unsigned k = k0; k <= k1; k++)
-            if (t->owner[k][i] == key_of(page, size, 0) && t->stamp[k][i] << SUB > when[w])
-               when[w] = t->stamp[k][i] << SUB;
+   bool large = false;
+   for (uint32_t w = 0; w < a->ways; w++) {
+      if (row[w] == EMPTY)
+         continue;
+      if ((row[w] & 3) != VT_TLB_4K) {
+         large = true;
+         continue;
       }
-      return;
+      vt_addr page = va_of(row[w]);
+      unsigned i = slot_of(page);
+      /* the stamp first: the owner (another line) only if it is later */
+      for (unsigned k = k0; k <= k1; k++)
+         if (t->stamp[k][i] << SUB > when[w] && t->owner[k][i] == key_of(page, VT_TLB_4K, 0))
+            when[w] = t->stamp[k][i] << SUB;
    }
+   if (!large)
+      return;
    /* larger pages: any slot may hold one of their pages */
    for (unsigned k = k0; k <= k1; k++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++) {
          vt_u64 o = t->owner[k][i];
-         if (o == EMPTY || (o & 3) != size || set_of(a, tag_of(o)) != set)
+         if (o == EMPTY || (o & 3) == VT_TLB_4K || !(a->sizes & SZ(o & 3)) ||
+             set_of(a, tag_of(o)) != set)
             continue;
          int w = find(a, set, tag_of(o));
          if (w >= 0 && t->stamp[k][i] << SUB > when[w])
@@ -299,7 +316,7 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size
 }
 
 /* Tag into the set: an empty way, else the least recently used one's. */
-static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size, vt_u64 tag)
+static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, vt_u64 tag)
 {
    vt_u64 *row = a->tag + (vt_u64)set * a->ways, *when = a->when + (vt_u64)set * a->ways;
    uint32_t v = 0;
@@ -308,7 +325,7 @@ static void fill(struct vt_tlb *t, struct tarr *a, uint32_t set, unsigned size, 
       v = (uint32_t)e;
    } else {
       if (a->first)
-         recent(t, a, set, size);
+         recent(t, a, set);
       for (uint32_t w = 1; w < a->ways; w++)
          if (when[w] < when[v])
             v = w;
@@ -422,11 +439,11 @@ static unsigned tlb_access(struct vt_tlb *t, vt_u64 key, bool exec, bool count)
          r = 1;
          a2->when[(vt_u64)s2 * a2->ways + (uint32_t)w] = t->now;
       } else {
-         fill(t, a2, s2, size, tag);
+         fill(t, a2, s2, tag);
       }
    }
    if (a1)
-      fill(t, a1, s1, size, tag);
+      fill(t, a1, s1, tag);
    if (count) {
       t->st.l1_miss[exec]++;
       if (r == 1)
@@ -667,6 +684,7 @@ void vt_tlb_reset(struct vt_mm *mm)
    vt_hash_destroy(&mm->tlb->counts);
    vt_hash_init(&mm->tlb->counts, 256);
    vt_memset(mm->tlb->last_count, 0, sizeof mm->tlb->last_count);
+   vt_memset(&mm->tlb->cell, 0, sizeof mm->tlb->cell);
 }
 
 static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
@@ -674,9 +692,9 @@ static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
    return (vt_u64)scope << 56 | (vt_u64)exec << 55 | id;
 }
 
-void vt_tlb_count(struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id, bool exec, bool walk)
+static void count_add(struct vt_tlb *t, enum vt_tlb_scope scope, vt_u64 id, bool exec,
+                      vt_u64 miss, vt_u64 walk)
 {
-   struct vt_tlb *t = mm->tlb;
    vt_u64 key = count_key(scope, id, exec);
    struct vt_hash_ent *e = t->last_count[scope];
    /* the same entry as last time if it is still in the table's array and
@@ -685,8 +703,41 @@ void vt_tlb_count(struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id, bool exe
       bool added;
       e = t->last_count[scope] = vt_hash_put(&t->counts, key, &added);
    }
-   e->val++;
+   e->val += miss;
    e->aux += walk;
+}
+
+/* The cell's misses into the scopes' counts. */
+static void cell_flush(struct vt_tlb *t)
+{
+   if (!t->cell.miss)
+      return;
+   bool x = t->cell.exec;
+   count_add(t, VT_TLB_PHASE, t->cell.phase, x, t->cell.miss, t->cell.walk);
+   if (t->cell.mapping != VT_TLB_NONE)
+      count_add(t, VT_TLB_MAPPING, t->cell.mapping, x, t->cell.miss, t->cell.walk);
+   if (t->cell.label != VT_TLB_NONE) {
+      count_add(t, VT_TLB_LABEL, t->cell.label, x, t->cell.miss, t->cell.walk);
+      count_add(t, VT_TLB_LABEL_PHASE, t->cell.label << 24 | t->cell.phase, x, t->cell.miss,
+                t->cell.walk);
+   }
+   t->cell.miss = t->cell.walk = 0;
+}
+
+void vt_tlb_count_miss(struct vt_mm *mm, vt_u64 phase, vt_u64 mapping, vt_u64 label, bool exec,
+                       bool walk)
+{
+   struct vt_tlb *t = mm->tlb;
+   if (t->cell.phase != phase || t->cell.mapping != mapping || t->cell.label != label ||
+       t->cell.exec != exec) {
+      cell_flush(t);
+      t->cell.phase = phase;
+      t->cell.mapping = mapping;
+      t->cell.label = label;
+      t->cell.exec = exec;
+   }
+   t->cell.miss++;
+   t->cell.walk += walk;
 }
 
 void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
@@ -695,6 +746,16 @@ void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
    vt_memset(out, 0, sizeof *out);
    if (!mm->tlb)
       return;
+   if (scope == VT_TLB_TOTAL) {      /* what the model counted */
+      const struct vt_tlb_stats *st = &mm->tlb->st;
+      for (int x = 0; x < 2; x++) {
+         out->miss[x] = st->l1_miss[x];
+         for (int s = 0; s < VT_TLB_NR_SIZES; s++)
+            out->walk[x] += st->walks[x][s];
+      }
+      return;
+   }
+   cell_flush(mm->tlb);
    for (int x = 0; x < 2; x++) {
       const struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(scope, id, x));
       if (e) {
@@ -708,6 +769,7 @@ void vt_tlb_fold_mapping(struct vt_mm *mm, vt_u64 from, vt_u64 to)
 {
    if (!mm->tlb)
       return;
+   cell_flush(mm->tlb);
    for (int x = 0; x < 2; x++) {
       struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(VT_TLB_MAPPING, from, x));
       if (!e)

@@ -131,7 +131,12 @@ struct vt_tlb_counts { vt_u64 miss[2], walk[2]; };   /* [0] data, [1] instructio
    label << 24 | phase.  All zero if none counted (or no TLB). */
 void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
                    struct vt_tlb_counts *out);
-void vt_tlb_count(struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id, bool exec, bool walk);
+/* A first-level miss (walk: and a walk) counted for the current phase,
+   mapping and label (VT_TLB_NONE: no mapping, no label); the process's
+   own are the model's (vt_tlb_stats). */
+#define VT_TLB_NONE (~(vt_u64)0)
+void vt_tlb_count_miss(struct vt_mm *mm, vt_u64 phase, vt_u64 mapping, vt_u64 label, bool exec,
+                       bool walk);
 /* Mapping from's figures added to mapping to's (a retired mapping folded
    into another, vma.c); from's are gone. */
 void vt_tlb_fold_mapping(struct vt_mm *mm, vt_u64 from, vt_u64 to);

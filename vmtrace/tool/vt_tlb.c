@@ -94,6 +94,25 @@ void vt_tlb_init(void)
    aux walks.  A kernel access in a system call has no instruction of its
    own: it is the system call's. */
 static struct vt_hash by_ip;
+/* The last misses' instructions, not yet added to by_ip: a small
+   direct-mapped table by key, whose entry is added when another key takes
+   its place, and all before by_ip is read.  A key taking a place is put
+   in by_ip at once, so that by_ip's keys arrive in the order of their
+   first miss, as without the table (it orders equal counts in the
+   output). */
+#define IP_CACHE 64
+static struct { ULong key, miss, walk; } ip_cache[IP_CACHE];
+
+static void ip_flush(UInt i)
+{
+   if (!ip_cache[i].miss)
+      return;
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&by_ip, ip_cache[i].key, &added);
+   e->val += ip_cache[i].miss;
+   e->aux += ip_cache[i].walk;
+   ip_cache[i].miss = ip_cache[i].walk = 0;
+}
 
 void vt_tlb_on_miss(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk)
 {
@@ -107,15 +126,21 @@ void vt_tlb_on_miss(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access ac
    }
    if (!by_ip.e)
       vt_hash_init(&by_ip, 1024);
-   bool added;
-   struct vt_hash_ent *e = vt_hash_put(&by_ip, (ULong)ip | (acc == VT_ACC_EXEC ? 1ULL << 63 : 0),
-                                       &added);
-   e->val++;
-   e->aux += walk;
+   ULong key = (ULong)ip | (acc == VT_ACC_EXEC ? 1ULL << 63 : 0);
+   UInt i = (UInt)(key ^ (key >> 6) ^ (key >> 12)) & (IP_CACHE - 1);
+   if (ip_cache[i].key != key) {
+      ip_flush(i);
+      ip_cache[i].key = key;
+      bool added;
+      vt_hash_put(&by_ip, key, &added);
+   }
+   ip_cache[i].miss++;
+   ip_cache[i].walk += walk;
 }
 
 void vt_tlb_child(void)
 {
+   VG_(memset)(ip_cache, 0, sizeof ip_cache);
    if (by_ip.e) {
       vt_hash_destroy(&by_ip);
       VG_(memset)(&by_ip, 0, sizeof by_ip);
@@ -124,6 +149,8 @@ void vt_tlb_child(void)
 
 UInt vt_tlb_ips(Addr **ips, ULong (**ev)[VT_TLB_NR_EV])
 {
+   for (UInt i = 0; i < IP_CACHE; i++)
+      ip_flush(i);
    UInt n = 0;
    for (ULong i = 0; by_ip.e && i <= by_ip.mask; i++)
       if (by_ip.e[i].key != VT_HASH_EMPTY)
