@@ -36,6 +36,8 @@ struct ictx {
    Bool   tlb_data;          /* --tlb: a data access checked since the last
                                 fetch check */
    Bool   tlb_nostamp;       /* --tlb: this check needs no stamp */
+   Addr   fetch_page;        /* --ram: the page whose tag fetch_tag is, or 1 */
+   IRExpr *fetch_tag;        /* --ram: page | mark of the last fetch check */
 };
 
 
@@ -127,10 +129,23 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *last = addr;
       if (size > 1)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
-      IRExpr *lastpage = bin(c, Iop_And64, last,
-                             IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
-      if (c->mark)
-         lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+      IRExpr *lastpage;
+      /* --ram checks every fetch: a page's tag (page | mark) is made once
+         per superblock (from one page to another: the last one kept) */
+      Bool keep = vt_mm.nr_sims && addr->tag == Iex_Const && !vt_mm.tlb;
+      Addr kpage = keep ? (addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK : 1;
+      if (keep && kpage == c->fetch_page) {
+         lastpage = c->fetch_tag;
+      } else {
+         lastpage = bin(c, Iop_And64, last,
+                        IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
+         if (c->mark)
+            lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+         if (keep) {
+            c->fetch_page = kpage;
+            c->fetch_tag = lastpage;
+         }
+      }
       IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
@@ -148,13 +163,16 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          }
          IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos + 1)),
                              Ity_I64);
-         IRExpr *sa = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
+         /* the slot's stamp and count lie at a fixed distance from its
+            tag (the same struct): an address mode of the tag's address */
+         IRExpr *sa = bin(c, Iop_Add64, ea,
+                          IRExpr_Const(IRConst_U64((ULong)((Addr)vt_flt.hit_stamp[t] -
+                                                           (Addr)table))), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
          if (vt_flt.count_n) {   /* else the stamp says there were hits */
-            IRExpr *ca = bin(c, Iop_Add64, off,
-                             IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])),
-                             Ity_I64);
+            IRExpr *ca = bin(c, Iop_Add64, ea,
+                             IRExpr_Const(IRConst_U64((ULong)((Addr)vt_flt.hit_count[t] -
+                                                              (Addr)table))), Ity_I64);
             IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
             IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
             addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
@@ -178,7 +196,15 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       }
    }
    IRDirty *d;
-   if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
+   if (vt_mm.nr_sims && acc == VT_ACC_EXEC && addr->tag == Iex_Const &&
+       addr->Iex.Const.con->Ico.U64 == c->cur_ip && c->cur_ip < (1ULL << 32) && size < 1024 &&
+       pos < 1024 && c->pending_insns < 1024)
+      /* --ram checks every fetch: one argument (the address is the
+         instruction's), one register set up fewer at each */
+      d = unsafeIRDirty_0_N(1, "vt_fetch_miss", VG_(fnptr_to_fnentry)(vt_fetch_miss),
+                            mkIRExprVec_1(IRExpr_Const(IRConst_U64(
+                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+   else if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
       d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
                             mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
@@ -343,7 +369,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, NULL, 0,
-                     False, False };
+                     False, False, 1, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
