@@ -40,6 +40,14 @@
    placed       4 MiB mapped where the kernel (or Valgrind) chooses, no
                 hint (INFO region= its address), MADV_HUGEPAGE, written
                 ("write"): the kernel aligns it (thp_get_unmapped_area).
+   placed-ptes  4 MiB mapped where the kernel (or Valgrind) chooses, no
+                hint (INFO region= its address; a mapping that lies across
+                a 1 GiB boundary is left and another made, so that the
+                region's PTE tables share one PMD table), MADV_NOHUGEPAGE
+                (4 KiB pages whatever the THP setting): its first page
+                written ("first"), then the other 1,023 ("rest"); FACT
+                pte-tables-rest: VmPTE's growth over "rest" in 4 KiB
+                tables.  placed-ptes-first: "rest" writes nothing.
    collapse     4 MiB, no MADV_HUGEPAGE, written ("touch": 4 KiB pages
                 under enabled=madvise), MADV_COLLAPSE, written again
                 ("write"); FACT collapse-einval: whether the collapse
@@ -64,6 +72,8 @@
    may add to it); thp-collapse-alloc-ge-N likewise thp_collapse_alloc
    over the MADV_COLLAPSE; shmem-pmd-kb: ShmemPmdMapped over the region. */
 #include "vmtest.h"
+
+#include <sys/syscall.h>
 
 #define HPAGE ((size_t)2 << 20)
 #define PAGES_PER_HPAGE (HPAGE / VMT_PAGE)
@@ -315,6 +325,50 @@ static void placed(void)
    vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
 }
 
+/* VmPTE of /proc/self/status in kB (the page tables below the PGD),
+   natively (-1 under Valgrind). */
+static VMT_NOINLINE long vmpte_kb(void)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   static char line[256];
+   FILE *f = fopen("/proc/self/status", "r");
+   long kb = -1;
+   if (!f)
+      vmt_die("open /proc/self/status");
+   while (fgets(line, sizeof line, f))
+      if (!strncmp(line, "VmPTE:", 6))
+         kb = strtol(line + 6, NULL, 10);
+   fclose(f);
+   return kb;
+}
+
+static void placed_ptes(int rest)
+{
+   size_t len = 2 * HPAGE;
+   char *p;
+   for (;;) {
+      p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+         vmt_die("mmap");
+      if (!(((uintptr_t)p ^ ((uintptr_t)p + len - 1)) >> 30))
+         break;
+   }
+   if (madvise(p, len, MADV_NOHUGEPAGE) != 0)
+      vmt_die("madvise(MADV_NOHUGEPAGE)");
+   VMTRACE_LABEL(p, len, "region");
+   vmt_info_addr("region", p);
+   vmpte_kb();                            /* stdio's buffers made before */
+   vmt_begin("first");
+   vmt_write_pages(p, 1);
+   vmt_end();
+   long mid = vmpte_kb();
+   vmt_begin("rest");
+   vmt_write_pages(p + VMT_PAGE, rest ? 2 * PAGES_PER_HPAGE - 1 : 0);
+   vmt_end();
+   vmt_fact("pte-tables-rest", vmt_under_valgrind() ? -1 : (vmpte_kb() - mid) / 4);
+}
+
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
@@ -331,6 +385,24 @@ static char *shared_region(size_t len, int memfd)
                          MAP_SHARED | (memfd ? 0 : MAP_ANONYMOUS), fd, 0);
    VMTRACE_LABEL(p, len, "region");
    return p;
+}
+
+/* madvise(MADV_COLLAPSE) as a bare system call, returning -errno: under
+   Valgrind the real kernel collapses the client's real memory too, and
+   how that goes depends on the machine (its THP setting, khugepaged), so
+   the client must run the same instructions whatever it returns (libc's
+   wrapper sets errno only on failure), or the golden figures would. */
+static VMT_NOINLINE long collapse_syscall(void *p, size_t len)
+{
+#if defined(__x86_64__)
+   long r;
+   __asm__ volatile("syscall" : "=a"(r)
+                    : "0"((long)SYS_madvise), "D"(p), "S"(len), "d"((long)MADV_COLLAPSE)
+                    : "rcx", "r11", "memory");
+   return r;
+#else
+   return madvise(p, len, MADV_COLLAPSE) == 0 ? 0 : -errno;
+#endif
 }
 
 static void collapse(const char *how)
@@ -357,9 +429,9 @@ static void collapse(const char *how)
    }
    vmt_end();
    long c0 = vmstat("thp_collapse_alloc");
-   int r = madvise(p, len, MADV_COLLAPSE), e = errno;
+   long r = collapse_syscall(p, len);
    long c1 = vmstat("thp_collapse_alloc");
-   vmt_fact("collapse-einval", r != 0 && e == EINVAL);
+   vmt_fact("collapse-einval", r == -EINVAL);
    vmt_fact("thp-collapse-alloc-ge-2", c1 - c0 >= 2);
    vmt_fact("anon-huge-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "AnonHugePages"));
    vmt_fact("shmem-pmd-kb", smaps_sum((uintptr_t)p, (uintptr_t)p + len, "ShmemPmdMapped"));
@@ -381,8 +453,7 @@ int main(int argc, char **argv)
 {
    vmt_init();
    const char *m = argc == 2 ? argv[1] : "";
-   if (!vmt_under_valgrind() && strcmp(m, "write-disabled") != 0 &&
-       prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+   if (strcmp(m, "write-disabled") != 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    if (!strcmp(m, "write-disabled"))
       vmt_set_role("exec");
@@ -408,12 +479,14 @@ int main(int argc, char **argv)
       small();
    else if (!strcmp(m, "placed"))
       placed();
+   else if (!strncmp(m, "placed-ptes", 11))
+      placed_ptes(strcmp(m, "placed-ptes-first") != 0);
    else if (!strncmp(m, "collapse", 8))
       collapse(m[8] == '-' ? m + 9 : "");
    else
       vmt_die("usage: thp write|no-madvise|read-write|split|dontneed-half|mremap|mremap-grow|fork|"
               "small|"
-              "placed|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
+              "placed|placed-ptes[-first]|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
               "exec-disabled|write-disabled");
    return 0;
 }

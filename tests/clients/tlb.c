@@ -98,7 +98,7 @@ static void walk_mode(size_t n, long rounds, size_t stride, int hot)
 static void thp_mode(void)
 {
    const size_t len = (size_t)8 << 20, n = len / VMT_PAGE;
-   if (!vmt_under_valgrind() && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+   if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    char *flusher = scratch(64);
    char *p = vmt_mmap_at(len, (size_t)2 << 20, 0, PROT_READ | PROT_WRITE,

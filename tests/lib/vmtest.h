@@ -19,9 +19,10 @@
    below the caller, the stdout buffer and getrusage itself.  Steps then only call
    getrusage and touch the studied memory.
 
-   Natively, transparent huge pages are disabled for the process
-   (PR_SET_THP_DISABLE), so the machine's THP setting cannot change the
-   figures.  What remains machine-dependent: fault_around_bytes (a debugfs
+   Transparent huge pages are disabled for the process
+   (PR_SET_THP_DISABLE), natively and under vmtrace, so the machine's THP
+   setting cannot change the figures (a client that studies huge pages
+   turns them back on).  What remains machine-dependent: fault_around_bytes (a debugfs
    knob, 65536 unless an administrator changed it) and the filesystem of
    $TMPDIR (the file cases assume a disk filesystem with page_mkwrite, such
    as ext4, not tmpfs).
@@ -220,11 +221,12 @@ static VMT_NOINLINE void vmt_init(void)
       vmt_die("page size is not 4096");
    setvbuf(stdout, NULL, _IOLBF, 0);
    printf("# vmtest client%s\n", vmt_under_valgrind() ? " (under valgrind)" : "");
+   /* The expectations count 4 KiB pages: no transparent huge pages of
+      any size, whatever /sys/kernel/mm/transparent_hugepage says, natively
+      and under vmtrace (which follows the prctl as the kernel does). */
+   if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
+      vmt_die("prctl(PR_SET_THP_DISABLE)");
    if (!vmt_under_valgrind()) {
-      /* The expectations count 4 KiB pages: no transparent huge pages of
-         any size, whatever /sys/kernel/mm/transparent_hugepage says. */
-      if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
-         vmt_die("prctl(PR_SET_THP_DISABLE)");
       vmt_touch_stack();
       vmt_each_map(vmt_prefault_one, NULL);
       /* the buffer itself was just written; check the prefault took */

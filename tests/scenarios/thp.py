@@ -2,7 +2,7 @@
 huge zero page, splits (munmap, MADV_DONTNEED, mprotect, mremap) and
 copy-on-write of a huge page after fork."""
 
-from vmtest import Expect, machine_thp
+from vmtest import Expect, RunSpec, machine_thp
 from .scenario import scenario
 from .checks import mapping_figures, misplaced
 from .proc_checks import alone_at_exit, at
@@ -188,6 +188,46 @@ scenario("thp/placed", "thp", ["placed"], [
 ], vm_args=THP_ARGS, native=NATIVE,
     facts={"thp-fault-alloc-ge-2": 1, "anon-huge-kb": 4096},
     checks=[huge_pages(1024), misplaced("region")])
+
+
+def pte_tables_above_baseline(n):
+    """totals.page_tables.pte at exit exceeds the baseline run's (extra[0]:
+    the same client with less of the region written) by n."""
+    def check(out, r, extra):
+        base = extra[0]
+        try:
+            b = base.the_output()
+        except Exception as e:
+            return ["baseline run %s: %s" % (base.spec.describe(), e)]
+        got = out["totals"]["page_tables"]["pte"] - b["totals"]["page_tables"]["pte"]
+        if got != n:
+            return ["PTE tables: %d more than the baseline %s, expected %d"
+                    % (got, base.spec.describe(), n)]
+        return []
+    return check
+
+
+# The page tables of a mapping where the kernel would have put it: 4 MiB
+# mapped without a hint, which the kernel aligns (thp_get_unmapped_area),
+# MADV_NOHUGEPAGE (4 KiB pages whatever the THP setting).  Its first page
+# written makes the PTE table of its first 2 MiB; the other 1,023 pages
+# need one more table, for its second 2 MiB: the kernel's VmPTE grows by
+# 4 KiB over "rest" (FACT pte-tables-rest, the region kept inside one
+# 1 GiB so that no PMD table is made).  Valgrind put the region elsewhere,
+# not 2 MiB-aligned (checked), where its pages lie across 3 of vmtrace's
+# own 2 MiB ranges; vmtrace counts the kernel's tables (vm_koff): 1 more
+# PTE table at exit than the same run writing only the first page.  The
+# kernel's figures hold whatever the THP setting (MADV_NOHUGEPAGE; the
+# placement is THP's when it is built in, 2 MiB PMDs: measured under
+# madvise and always).
+PTES_ARGS = ["--thp=madvise"]
+scenario("thp/placed-ptes", "thp", ["placed-ptes"], [
+    Expect("region", "first", pages=1, anon=1),
+    Expect("region", "rest", pages=1023, anon=1023),
+], vm_args=PTES_ARGS, native=MACHINE[2] == 2 * MB, facts={"pte-tables-rest": 1},
+    checks=[misplaced("region"), pte_tables_above_baseline(1)],
+    extra_runs=lambda fp: [RunSpec("vmtrace", "thp", ["placed-ptes-first"], vm_args=PTES_ARGS,
+                                   fast_path=fp)])
 
 # MADV_COLLAPSE (Linux 6.1 on; measured here on 6.18): 4 MiB, 2 MiB-
 # aligned, no MADV_HUGEPAGE, written under enabled=madvise: 1,024 `anon`.
@@ -392,6 +432,38 @@ scenario("thp/compare dontneed-half", "thp", ["dontneed-half"], [
     Expect("region", "rewrite", anon=256),
 ], vm_args=CMP_NEVER, native=NATIVE, facts={"anon-huge-kb": 0, "rss-kb": 2048},
     checks=[compared({"thp": -1, "anon": 512})])
+# MADV_COLLAPSE on both sides: madvise_collapse asks no sysfs setting
+# (it passes thp_vma_allowable_order no TVA_ENFORCE_SYSFS; transhuge.rst:
+# "independent of the sysfs THP settings"), so the compared side collapses
+# as the run does.  Measured where the kernel can tell: under madvise a
+# VMA without MADV_HUGEPAGE, which sysfs gives no huge page, collapses
+# (thp/collapse* above); never cannot be set here (the machine's).
+# 4 MiB read (1,024 `zero`), one page of each 2 MiB written (2 `wp_copy`),
+# collapsed: each 2 MiB one huge page on both sides, so writing it all
+# costs 0 on both (without the collapse the compared side would take
+# 1,022 `wp_copy`); 1,024 AnonHugePages on each side.
+scenario("thp/compare collapse", "thp", ["collapse-read-one"], [
+    Expect("region", "touch", pages=1024, zero=1024, wp_copy=2),
+    Expect("region", "write"),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "anon-huge-kb": 4096},
+    checks=[huge_pages(1024), compared({}, huge=(1024, 1024))])
+# The other way round: the run under never collapses too (vmtrace only).
+scenario("thp/compare collapse reverse", "thp", ["collapse-read-one"], [
+    Expect("region", "touch", pages=1024, zero=1024, wp_copy=2),
+    Expect("region", "write"),
+], vm_args=["--thp=never", "--thp-compare=madvise"],
+    checks=[huge_pages(1024), compared({}, huge=(1024, 1024))])
+# Shared memory: 2 pages written (2 `file_shared`), collapsed into two
+# shmem folios mapped by PMDs on both sides: the writes cost 0 on both
+# (without: 1,022 `file_shared` on the compared side).
+scenario("thp/compare collapse-shmem", "thp", ["collapse-shmem-one"], [
+    Expect("region", "touch", pages=2, file_shared=2),
+    Expect("region", "write", pages=1022),
+], vm_args=CMP_NEVER, native=NATIVE,
+    facts={"collapse-einval": 0, "thp-collapse-alloc-ge-2": 1, "shmem-pmd-kb": 4096},
+    checks=[shmem_pmd_pages(1024), compared({})])
+
 # fork: the parent's 1,024 pages: 2 `thp` against 1,024 `anon`.  The
 # child writes 512 pages of the first huge page: 512 `wp_copy` either way
 # (the huge PMD is split and each page copied: docs/manual.md), so the

@@ -273,8 +273,56 @@ static void t_place_mremap(void)
       EXPECT_EQ(c == 0 ? 3 : 2, mm->total.faults[VT_FC_THP]);
       EXPECT_EQ(c == 0 ? 0 : n - 1024, mm->total.faults[VT_FC_ANON]);
       EXPECT_EQ(c == 0 ? 1536 : 0, vt_anon_huge_pages(mm));
+      /* PTE tables (a huge PMD's deposited one counted): 6 MiB at the
+         kernel's aligned address, 3; 5 MiB (1,280 pages) and 6 MiB at
+         ours, 24 pages past a boundary, 3 and 4; none left at BASE */
+      EXPECT_EQ(c == 0 ? 3 : c == 1 ? 3 : 4, mm->nr_pt[3]);
       mm_free(mm);
    }
+}
+
+/* PTE tables counted where the kernel has them: 4 MiB of anonymous memory
+   Valgrind put 96 KiB past a 2 MiB boundary (the kernel would have
+   aligned it), 4 KiB pages, every page written: natively 2 tables
+   ([0, 512) and [512, 1024) of the mapping), where the pages lie across 3
+   of our tables.  A neighbour mapped MAP_FIXED right after it (vm_koff 0:
+   natively it lies elsewhere) needs a table of its own, though its pages
+   share one of ours with the region's, and keeps none of the region's. */
+static void t_place_page_tables(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   vt_set_thp(mm, VT_THP_NEVER, true, false);
+   vt_addr a = BASE + 24 * PG;
+   place(mm, a, 1024, RW, NULL, 0, false, false);
+   EXPECT_EQ(MB2 - 24 * PG, koff_at(mm, a));
+   WR(mm, a);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   WR(mm, a + 511 * PG);                      /* past our boundary, same table */
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   WR(mm, a + 512 * PG);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   for (unsigned i = 0; i < 1024; i++)
+      WR(mm, a + i * PG);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   vt_addr n = a + 1024 * PG;
+   place(mm, n, 8, RW, NULL, 0, true, false);
+   EXPECT_EQ(0, koff_at(mm, n));
+   WR(mm, n);
+   EXPECT_EQ(3, mm->nr_pt[3]);
+   /* the region's upper 2 MiB, the kernel's second table, unmapped */
+   vt_munmap(mm, a + 512 * PG, 512 * PG);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   /* half of the first: its other half keeps the table */
+   vt_munmap(mm, a, 256 * PG);
+   EXPECT_EQ(2, mm->nr_pt[3]);
+   vt_munmap(mm, n, 8 * PG);
+   EXPECT_EQ(1, mm->nr_pt[3]);
+   EXPECT_EQ(1, mm->nr_pt[2]);
+   vt_munmap(mm, a, 1024 * PG);
+   EXPECT_EQ(0, mm->nr_pt[3]);
+   EXPECT_EQ(0, mm->nr_pt[2]);
+   EXPECT_EQ(3, mm->peak_pt[3]);
+   mm_free(mm);
 }
 
 void place_tests(void)
@@ -282,6 +330,7 @@ void place_tests(void)
    run_test("place: mremap moves a range where the kernel would", t_place_mremap);
    run_test("place: which mappings the kernel would align", t_place_which);
    run_test("place: huge PMDs where the kernel would put them", t_place_anon_thp);
+   run_test("place: PTE tables where the kernel would have them", t_place_page_tables);
    run_test("place: fault-around windows where the kernel would put them",
             t_place_file_fault_around);
    run_test("place: a cold file's 2 MiB folios mapped by PMDs", t_file_pmd);

@@ -544,6 +544,7 @@ bool vt_collapse_shmem_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
       return false;
    struct vt_mapping *m = mm->maps[v->mapping];
    vt_tlb_flush_mapped(mm, base, base + VT_HPAGE_SIZE);
+   vt_kpt_alloc(mm, base, v->vm_koff);           /* page cache only: no table yet */
    vt_pte fresh = file_read_pte(v) | VT_PTE_HUGE;
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
       vt_pte *p = kref(mm, &kt, i);
@@ -653,6 +654,8 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    if (beyond_eof(v, addr))
       return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);
    vt_pte *ptep = vt_pte_lookup(mm, addr, true);
+   if (!*ptep)                      /* a PTE set implies its table counted */
+      vt_kpt_alloc(mm, addr, v->vm_koff);
    int cls = -1;
    if (*ptep & VT_PTE_PRESENT) {
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))

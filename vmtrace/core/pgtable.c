@@ -24,6 +24,66 @@ void vt_pgtable_init(struct vt_mm *mm)
 {
    mm->pgd = vt_alloc(TABLE_BYTES);
    pt_count(mm, 0, 1);
+   mm->kpt_last = VT_HASH_EMPTY;
+}
+
+/* The PTE tables counted are the kernel's, not ours.  Ours cover our own
+   2 MiB ranges; the kernel's cover 2 MiB of its addresses, which for a VMA
+   Valgrind placed off the kernel's alignment (vm_koff) lie across two of
+   ours: 4 MiB the kernel aligned, all touched, needs 2 tables natively
+   and would span 3 of ours.  So the kernel's tables in use are a set, each
+   keyed by the page of our address space where it begins (its kernel
+   2 MiB boundary less vm_koff: the key tells the vm_koff), made when a PTE
+   is first set in it (pte_alloc: a fault, the table deposited with a huge
+   PMD, mremap's move, a guard marker) and freed when no VMA of that
+   vm_koff reaches into it any more (free_pgtables; VMAs of another vm_koff
+   lie elsewhere natively).  With vm_koff 0 everywhere these are exactly
+   our tables.  The PMD and upper levels stay ours (vm_koff is reckoned
+   modulo 2 MiB only). */
+static inline vt_addr kpt_base(vt_addr addr, vt_addr koff)
+{
+   return ((addr + koff) & VT_HPAGE_MASK) - koff;
+}
+
+void vt_kpt_alloc(struct vt_mm *mm, vt_addr addr, vt_addr koff)
+{
+   vt_u64 key = kpt_base(addr, koff) >> VT_PAGE_SHIFT;
+   if (key == mm->kpt_last)
+      return;
+   if (!mm->kpt.e)
+      vt_hash_init(&mm->kpt, 64);
+   bool added;
+   vt_hash_put(&mm->kpt, key, &added);
+   if (added)
+      pt_count(mm, 3, 1);
+   mm->kpt_last = key;
+}
+
+/* Whether a VMA of vm_koff koff reaches into [lo, hi). */
+static bool koff_vma_in(const struct vt_mm *mm, vt_addr lo, vt_addr hi, vt_addr koff)
+{
+   for (uint32_t i = vt_vma_lower(mm, lo); i < mm->nr_vmas && mm->vmas[i].vm_start < hi; i++)
+      if (mm->vmas[i].vm_koff == koff)
+         return true;
+   return false;
+}
+
+void vt_kpt_free(struct vt_mm *mm, vt_addr start, vt_addr end, vt_addr koff)
+{
+   if (!mm->kpt.e || start >= end)
+      return;
+   /* ka: the kernel's address of each table's start; below koff, the
+      table begins below our address 0 (its key wraps, as the sum did) */
+   for (vt_addr ka = (start + koff) & VT_HPAGE_MASK; ka < end + koff; ka += VT_HPAGE_SIZE) {
+      vt_u64 key = (ka - koff) >> VT_PAGE_SHIFT;
+      if (!vt_hash_get(&mm->kpt, key) ||
+          koff_vma_in(mm, ka >= koff ? ka - koff : 0, ka + VT_HPAGE_SIZE - koff, koff))
+         continue;
+      vt_hash_del(&mm->kpt, key);
+      pt_count(mm, 3, -1);
+      if (key == mm->kpt_last)
+         mm->kpt_last = VT_HASH_EMPTY;
+   }
 }
 
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
@@ -37,7 +97,8 @@ vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
          /* A PTE table carries a companion word per entry after its 512
             PTEs (vt_pte_ext): the working-set sampler's per-page data. */
          t[i] = vt_alloc(level == 2 ? 2 * TABLE_BYTES : TABLE_BYTES);
-         pt_count(mm, level + 1, 1);
+         if (level < 2)                    /* PTE tables: the kernel's (kpt) */
+            pt_count(mm, level + 1, 1);
       }
       t = t[i];
    }
@@ -184,7 +245,8 @@ static void free_tables(struct vt_mm *mm, void **t, int level, vt_addr base,
          }
          vt_free(t[i]);
          t[i] = NULL;
-         pt_count(mm, level + 1, -1);
+         if (level < 2)
+            pt_count(mm, level + 1, -1);
       }
    }
 }
@@ -209,4 +271,6 @@ void vt_pgtable_destroy(struct vt_mm *mm)
    if (mm->pgd)
       destroy(mm->pgd, 0);
    mm->pgd = NULL;
+   if (mm->kpt.e)
+      vt_hash_destroy(&mm->kpt);
 }

@@ -446,6 +446,16 @@ static void any_pte(void *ctx, vt_addr addr, vt_pte *ptep)
    *(bool *)ctx = true;
 }
 
+/* A VMA with nothing mapped is found to lie where the kernel would have
+   put it otherwise: the kernel's tables of its old vm_koff that no other
+   VMA reaches into go (empty ones, left by pages since unmapped). */
+static void set_koff(struct vt_mm *mm, struct vt_vma *v, uint32_t koff)
+{
+   uint32_t old = v->vm_koff;
+   v->vm_koff = koff;
+   vt_kpt_free(mm, v->vm_start, v->vm_end, old);
+}
+
 /* A client that maps more than it needs and unmaps the head up to a
    2 MiB boundary it computed from the address it got (jemalloc, glibc's
    arenas, Go) aligns its memory itself: natively, where the kernel placed
@@ -460,7 +470,7 @@ static void trimmed_to_alignment(struct vt_mm *mm, struct vt_vma *v, vt_addr sta
    bool mapped = false;
    vt_walk_ptes(mm, v->vm_start, v->vm_end, any_pte, &mapped);
    if (!mapped)
-      v->vm_koff = 0;
+      set_koff(mm, v, 0);
 }
 
 static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
@@ -473,9 +483,12 @@ static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
    split_at(mm, end);
    uint32_t i = vt_vma_lower(mm, start);
    while (i < mm->nr_vmas && mm->vmas[i].vm_start < end) {
-      vt_zap_range(mm, &mm->vmas[i], mm->vmas[i].vm_start,
-                   mm->vmas[i].vm_end, false);
+      struct vt_vma *v = &mm->vmas[i];
+      vt_addr s = v->vm_start, e = v->vm_end, koff = v->vm_koff;
+      vt_zap_range(mm, v, s, e, false);
       remove_vma(mm, i);
+      /* a table a later VMA of the range keeps is freed with that one */
+      vt_kpt_free(mm, s, e, koff);
    }
    vt_free_pgtables(mm, start, end);
    if (i < mm->nr_vmas && mm->vmas[i].vm_start == end)
@@ -571,7 +584,7 @@ void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot)
    VT_RANGE_INPUT(mm, VT_TEV_MPROTECT, mprotect_body, start, len, prot);
 }
 
-struct move_ctx { struct vt_mm *mm; vt_addr delta; };
+struct move_ctx { struct vt_mm *mm; vt_addr delta, koff; };
 
 static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
@@ -584,6 +597,7 @@ static void move_pte(void *vctx, vt_addr addr, vt_pte *ptep)
          vt_mm_sims_move(c->mm, v, addr, addr + c->delta, *ptep);
    }
    vt_pte *dst = vt_pte_lookup(c->mm, addr + c->delta, true);
+   vt_kpt_alloc(c->mm, addr + c->delta, c->koff);
    *dst = *ptep;
    *ptep = 0;
    *vt_pte_ext(dst) = *vt_pte_ext(ptep);
@@ -607,6 +621,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start != old)
       return;                               /* the kernel said EFAULT */
    struct vt_vma v = mm->vmas[i];
+   vt_addr old_koff = v.vm_koff;
    struct vt_mapping *m = mm->maps[v.mapping];
    if (new_addr == old) {
       if (new_len > old_len) {
@@ -635,7 +650,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
            a += VT_HPAGE_SIZE)
          vt_split_huge_pmd(mm, &mm->vmas[i], a > old ? a : old);
    vt_tlb_flush_mapped(mm, old, old + old_len);
-   struct move_ctx c = { mm, new_addr - old };
+   struct move_ctx c = { mm, new_addr - old, koff };
    vt_walk_ptes(mm, old, old + old_len, move_pte, &c);
    vt_invalidate(mm, old, old + old_len);
    m->nr_vmas++;                  /* keep the mapping alive over the move */
@@ -649,6 +664,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    insert_vma(mm, vt_vma_lower(mm, new_addr), &v);
    /* Only now: the tables that received the PTEs are covered again. */
    vt_free_pgtables(mm, old, old + old_len);
+   vt_kpt_free(mm, old, old + old_len, old_koff);
 }
 
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
@@ -727,7 +743,7 @@ static void madvise_hugepage_body(struct vt_mm *mm, vt_addr start, vt_addr len, 
       bool mapped = false;
       vt_walk_ptes(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, any_pte, &mapped);
       if (!mapped)
-         mm->vmas[i].vm_koff = 0;
+         set_koff(mm, &mm->vmas[i], 0);
    }
    merge_range(mm, start, end);
 }
@@ -848,8 +864,10 @@ static bool guard_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e,
    v->vm_flags |= VT_VM_ANON_VMA;
    vt_zap_range(mm, v, s, e, true);
    /* the markers live in page tables, made for them where need be */
-   for (vt_addr a = s; a < e; a += VT_PAGE_SIZE)
+   for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
+      vt_kpt_alloc(mm, a, v->vm_koff);
       *vt_pte_lookup(mm, a, true) |= VT_PTE_GUARD;
+   }
    return true;
 }
 

@@ -438,7 +438,11 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       def_flags;         /* VT_VM_LOCKED after mlockall(MCL_FUTURE) */
 
    void         **pgd;               /* 4-level radix tree of tables */
-   vt_u64       nr_pt[4], peak_pt[4];   /* tables per level: pgd..pte */
+   vt_u64       nr_pt[4], peak_pt[4];   /* tables per level: pgd..pte (the
+                                           pte level the kernel's: kpt) */
+   struct vt_hash kpt;               /* the kernel's PTE tables in use, by the
+                                        page where each begins (pgtable.c) */
+   vt_u64       kpt_last;            /* the key last found there */
 
    struct vt_mapping **maps;        /* by id; NULL: a slot folding freed */
    uint32_t       nr_maps, cap_maps;

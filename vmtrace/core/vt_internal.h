@@ -84,6 +84,12 @@ bool    vt_collapse_shmem_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base);
    (2 MiB of address space from base, across two of our tables when base
    is not aligned: a VMA's vm_koff), its table made if need be. */
 vt_pte *vt_kpte(struct vt_mm *mm, vt_addr base, unsigned i);
+/* The kernel's PTE table holding addr of a VMA of vm_koff koff is in use
+   (pte_alloc: a PTE is about to be set there); the kernel's tables of
+   vm_koff koff reaching into [start, end) that no VMA of that vm_koff
+   reaches into any more are freed (free_pgtables). */
+void    vt_kpt_alloc(struct vt_mm *mm, vt_addr addr, vt_addr koff);
+void    vt_kpt_free(struct vt_mm *mm, vt_addr start, vt_addr end, vt_addr koff);
 void    vt_pgtable_init(struct vt_mm *mm);
 void    vt_pgtable_destroy(struct vt_mm *mm);
 

@@ -262,8 +262,11 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
          VT_BOTH(vt_madvise_hugepage, start, len, args[2] == MADV_HUGEPAGE);
       break;
    case MADV_COLLAPSE:
+      /* madvise_collapse asks no sysfs setting (TVA_ENFORCE_SYSFS unset):
+         --thp-compare's side collapses as the run's does, whatever its
+         --thp */
       if (len)
-         vt_madvise_collapse(&vt_mm, start, len);
+         VT_BOTH(vt_madvise_collapse, start, len);
       break;
    default:
       fork_advice(args[2], start, len);
@@ -333,7 +336,7 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
          a VMA could not be collapsed, the others done: the core stops
          where the kernel did.  Before 6.1 the advice was unknown. */
       if (err != VKI_EFAULT && kernel_at_least(6, 1) && walked(args))
-         vt_madvise_collapse(&vt_mm, start, len);
+         VT_BOTH(vt_madvise_collapse, start, len);
       break;
    default:
       if (err == VKI_ENOMEM && walked(args))

@@ -139,10 +139,20 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
    miss_packed(a, p);
 }
 
-/* An instruction fetch's, whose address is the instruction's (p's bits
-   0-31): one argument to set up at every check instead of two
-   (vt_instrument.c, with --ram, where every fetch is checked). */
-VG_REGPARM(1) void vt_fetch_miss(UWord p)
+/* An instruction fetch: the address is the instruction's, bits 0-31 of
+   the packed constant. */
+VG_REGPARM(1) void vt_miss_fetch(UWord p)
 {
-   vt_miss_packed(p & 0xffffffffu, p);
+   Addr a = p & 0xffffffffu, first = a & VT_PAGE_MASK;
+   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
+   if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
+       vt_filter_epoch_miss(&vt_flt, first, VT_ACC_EXEC)) {
+      vt_misses++;
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
+      return;
+   }
+   miss_packed(a, p);
 }

@@ -130,23 +130,35 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       if (size > 1)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
-      /* --ram checks every fetch: a page's tag (page | mark) is made once
-         per superblock (from one page to another: the last one kept) */
+      IRExpr *miss;
+      /* --ram with counted hits checks every fetch with page | mark (the
+         stamp's compare too): made once per superblock and page (from one
+         page to another: the last one kept) */
       Bool keep = vt_mm.nr_sims && addr->tag == Iex_Const && !vt_mm.tlb;
       Addr kpage = keep ? (addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK : 1;
-      if (keep && kpage == c->fetch_page) {
-         lastpage = c->fetch_tag;
-      } else {
+      if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
+         /* an instruction fetch: tag ^ mark against the page, a constant
+            the compare takes as an immediate (the marks lie below the
+            page's bits; an empty slot's high bits never match) */
          lastpage = bin(c, Iop_And64, last,
                         IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
-         if (c->mark)
-            lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
-         if (keep) {
-            c->fetch_page = kpage;
-            c->fetch_tag = lastpage;
+         miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
+                    Ity_I1);
+      } else {
+         if (keep && kpage == c->fetch_page) {
+            lastpage = c->fetch_tag;
+         } else {
+            lastpage = bin(c, Iop_And64, last,
+                           IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
+            if (c->mark)
+               lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+            if (keep) {
+               c->fetch_page = kpage;
+               c->fetch_tag = lastpage;
+            }
          }
+         miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       }
-      IRExpr *miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
       if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = VT_ORDER(vt_insns, position);
@@ -196,15 +208,13 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       }
    }
    IRDirty *d;
-   if (vt_mm.nr_sims && acc == VT_ACC_EXEC && addr->tag == Iex_Const &&
-       addr->Iex.Const.con->Ico.U64 == c->cur_ip && c->cur_ip < (1ULL << 32) && size < 1024 &&
-       pos < 1024 && c->pending_insns < 1024)
-      /* --ram checks every fetch: one argument (the address is the
-         instruction's), one register set up fewer at each */
-      d = unsafeIRDirty_0_N(1, "vt_fetch_miss", VG_(fnptr_to_fnentry)(vt_fetch_miss),
+   Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
+                c->pending_insns < 1024;
+   if (packs && acc == VT_ACC_EXEC)
+      d = unsafeIRDirty_0_N(1, "vt_miss_fetch", VG_(fnptr_to_fnentry)(vt_miss_fetch),
                             mkIRExprVec_1(IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
-   else if (c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 && c->pending_insns < 1024)
+   else if (packs)
       d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
                             mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));

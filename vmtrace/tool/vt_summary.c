@@ -173,12 +173,22 @@ static void print_totals(void)
       VG_(umsg)("Copy-on-write:  %'llu copies (wp_copy), %'llu reuses (wp_reuse)%s\n",
                 t->faults[VT_FC_WP_COPY], t->faults[VT_FC_WP_REUSE],
                 vt_is_forked_child ? "; forked child" : "");
-   /* only where THP did something: other runs' logs are as they were */
-   ULong huge = vt_anon_huge_pages(&vt_mm);
-   if (huge || t->faults[VT_FC_THP] || t->faults[VT_FC_THP_ZERO])
+   /* only where THP did something: other runs' logs are as they were;
+      the file and shmem PMDs (totals.file_pmd_pages, shmem_pmd_pages)
+      only where there are any */
+   ULong huge = vt_anon_huge_pages(&vt_mm), file_pmd = vt_file_pmd_pages(&vt_mm),
+         shmem_pmd = vt_shmem_pmd_pages(&vt_mm);
+   if (huge || file_pmd || shmem_pmd || t->faults[VT_FC_THP] || t->faults[VT_FC_THP_ZERO]) {
+      HChar pmd[96] = "";
+      if (file_pmd)
+         VG_(snprintf)(pmd, sizeof pmd, ", %'llu KiB FilePmdMapped", file_pmd * 4);
+      if (shmem_pmd)
+         VG_(snprintf)(pmd + VG_(strlen)(pmd), sizeof pmd - VG_(strlen)(pmd),
+                       ", %'llu KiB ShmemPmdMapped", shmem_pmd * 4);
       VG_(umsg)("Huge pages:     %'llu faults (thp), %'llu huge zero page (thp_zero); "
-                "at %s %'llu KiB AnonHugePages\n", t->faults[VT_FC_THP],
-                t->faults[VT_FC_THP_ZERO], vt_exec_pending ? "exec" : "exit", huge * 4);
+                "at %s %'llu KiB AnonHugePages%s\n", t->faults[VT_FC_THP],
+                t->faults[VT_FC_THP_ZERO], vt_exec_pending ? "exec" : "exit", huge * 4, pmd);
+   }
    VG_(umsg)("Page tables:    %llu pgd, %llu pud, %llu pmd, %llu pte pages (peak %llu)\n",
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);

@@ -87,7 +87,9 @@ extern ULong vt_tlb_clock;        /* --tlb: the next reference's number, less
 /* vt_filter.c: the miss handler and the kernel's accesses */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
 VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p);
-VG_REGPARM(1) void vt_fetch_miss(UWord p);
+/* The same for an instruction fetch, whose address is the instruction's:
+   one argument (the packed constant) to set up instead of two. */
+VG_REGPARM(1) void vt_miss_fetch(UWord p);
 /* vt_miss_packed's argument: the instruction (below 4 GiB) in bits 0-31,
    the access size (below 1024) in 32-41, its kind in 42-43, its position
    in the superblock (below 1024) in 44-53, the pending instructions (below
