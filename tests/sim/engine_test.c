@@ -280,8 +280,8 @@ static void test_cacheable(void)
 
 static void test_zero_prefault(void)
 {
-   /* LRU: a policy whose frames keep their reference counts (vt_fstamp). */
-   struct vt_sim_config c = config("lru", 2, 0);
+   /* LFU: a policy whose frames keep their reference counts (vt_sim_refs). */
+   struct vt_sim_config c = config("lfu", 2, 0);
    struct drv d;
    drv_init(&d, &c, false);
    int cls;
@@ -298,10 +298,10 @@ static void test_zero_prefault(void)
    /* Prefault: brought in, no fault, no reference. */
    r = drv_ref(&d, 6, VT_SIMA_PREFAULT, 0, 4, -1, &cls);
    const struct vt_pframe *fr = sim_frame(d.s, 6);
-   t_ok(r == 0 && fr && sim_stamp(d.s, 6)->refs == 0 && !fr->referenced &&
+   t_ok(r == 0 && fr && *sim_refs(d.s, 6) == 0 && !fr->referenced &&
         sim_faults(d.s) == 2, "prefault: mapped, no fault, not referenced");
    r = drv_ref(&d, 6, 0, 0, 5, -1, &cls);
-   t_ok(r == VT_SIMR_CACHEABLE && sim_stamp(d.s, 6)->refs == 1,
+   t_ok(r == VT_SIMR_CACHEABLE && *sim_refs(d.s, 6) == 1,
         "prefault: the first reference is a hit");
    r = drv_ref(&d, 7, 0, 0, 6, VT_FC_FILE_READ, &cls);   /* evicts 5 */
    r = drv_ref(&d, 5, A | VT_SIMA_PREFAULT, 0, 7, -1, &cls);

@@ -99,6 +99,13 @@ const struct vt_fstamp *sim_stamp(struct vt_sim *s, vt_u64 key)
    return fr && st ? &st[fr - vt_sim_frames(s)] : NULL;
 }
 
+const vt_u64 *sim_refs(struct vt_sim *s, vt_u64 key)
+{
+   const struct vt_pframe *fr = sim_frame(s, key);
+   vt_u64 *refs = vt_sim_refs(s);
+   return fr && refs ? &refs[fr - vt_sim_frames(s)] : NULL;
+}
+
 vt_u64 sim_pword(struct vt_sim *s, vt_u64 key)
 {
    const struct vt_pframe *fr = sim_frame(s, key);

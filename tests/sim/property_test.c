@@ -196,10 +196,11 @@ static bool run_one(const char *policy, const struct gen *g,
                      p->key, fr->referenced, fr->dirty, p->ref, p->dirty);
             ok = false;
          } else if (!fast && sim_stamp(d.s, p->key) &&
-                    (sim_stamp(d.s, p->key)->refs != p->refs ||
+                    ((sim_refs(d.s, p->key) && *sim_refs(d.s, p->key) != p->refs) ||
                      sim_stamp(d.s, p->key)->last_ref != p->last_ref)) {
             snprintf(why, sizeof why, "page %llu: sim refs %llu last %llu, "
-                     "model %llu %llu", p->key, sim_stamp(d.s, p->key)->refs,
+                     "model %llu %llu", p->key,
+                     sim_refs(d.s, p->key) ? *sim_refs(d.s, p->key) : 0ull,
                      sim_stamp(d.s, p->key)->last_ref, p->refs, p->last_ref);
             ok = false;
          }

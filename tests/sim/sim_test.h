@@ -57,6 +57,8 @@ const struct vt_pframe *sim_frame(struct vt_sim *s, vt_u64 key);
 /* The reference history of resident page key (NULL: not resident, or the
    policy keeps none: not VT_POL_EVERY). */
 const struct vt_fstamp *sim_stamp(struct vt_sim *s, vt_u64 key);
+/* Its reference count (VT_POL_COUNTS policies), NULL if none. */
+const vt_u64 *sim_refs(struct vt_sim *s, vt_u64 key);
 /* What the policy keeps of resident page key (vt_sim_policy_word); 99 if
    not resident. */
 vt_u64 sim_pword(struct vt_sim *s, vt_u64 key);

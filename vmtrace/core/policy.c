@@ -44,6 +44,7 @@ void *vt_policy_new(struct vt_sim *s, uint32_t nr_frames, size_t size)
    b->s = s;
    b->fr = vt_sim_frames(s);
    b->stamp = vt_sim_stamps(s);
+   b->refs = vt_sim_refs(s);
    b->nr = nr_frames;
    return b;
 }
@@ -71,6 +72,7 @@ void vt_policy_grow(void *st, uint32_t nr_frames)
    struct vt_policy *b = st;
    b->fr = vt_sim_frames(b->s);
    b->stamp = vt_sim_stamps(b->s);
+   b->refs = vt_sim_refs(b->s);
    for (uint32_t i = 0; i < b->nr_arrays; i++)
       *b->arrays[i] = vt_realloc_array(*b->arrays[i], b->nr ? b->nr : 1, nr_frames,
                                        b->elem[i]);

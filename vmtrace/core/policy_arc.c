@@ -41,24 +41,34 @@
    offline replay delivers them, O(1); from the first reference that
    arrives out of order (the fast path's absorbed hits come late, in time
    order per page only: VT_POL_EVERY) a heap on the time of the last
-   reference, O(log n) per reference delivered, as policy_lru.c.  Ghosts
-   (at most 2c) live in a pool of 16-byte entries (key, LRU links) that
-   grows on demand, with a byte of list each, found through a table of
-   4-byte ghost indexes (the key is the ghost's), twice as many slots as
-   the pool has entries, or, when the host numbers its pages below a key
-   limit (vt_sim_config.key_limit), an array of ghost index + 1 per key:
-   25 to 50 bytes a ghost (it was a vt_hash of 24-byte entries, at most
-   half full, beside 24-byte ghosts: 72 to 144).  Pages dropped while
-   evicted keep their ghost until it ages out.  No parameters. */
+   reference, O(log n) per reference delivered, as policy_lru.c.  Which
+   list a frame is on is in its pbits.
+
+   A ghost is a page this policy evicted (or one dropped since, which the
+   ghost outlives until it ages out): it lives in the simulation's evicted
+   set (VT_POL_GHOSTS), whose 32-bit word for the page says which list it
+   is on and where, and in that list's ring of keys in LRU order (head:
+   LRU; a ghost leaving from the middle, a hit, leaves a hole that is
+   skipped; a ghost that goes leaves its word behind, which is no longer
+   its page's once the slot it names holds another key or a hole).  A full ring is copied to a new one with the ghosts in order
+   and room for a quarter more (the words of the ghosts moved rewritten),
+   so it holds at most 5/4 as many slots as ghosts at its largest, plus
+   16: 10 bytes a ghost, and the evicted set's 12.125-byte slot that every
+   evicted page has (it was a pool of 16-byte ghosts, a byte of list each
+   and a table of 4-byte indexes: 25 to 50 bytes a ghost, 86.6 bytes a
+   frame while evicting in tests/perf/sim-mem).  No parameters. */
 
 #include "vt_sim.h"
 
 #define IN_T1 1
 #define IN_T2 2
-#define NONE  (~(uint32_t)0)
 
-struct ghost { vt_u64 key; uint32_t prev, next; };
-struct glist { uint32_t head, tail, n; };     /* head: LRU */
+/* B1 (b[1]) or B2 (b[2]): ghost keys from head (LRU) to tail, VT_SIM_NO_PAGE
+   in a hole, slot head + i (mod cap) for i < span. */
+struct gring {
+   vt_u64   *key;
+   uint32_t  head, span, cap, n;    /* n: ghosts (span less the holes) */
+};
 
 struct arc {
    struct vt_policy  base;
@@ -68,16 +78,11 @@ struct arc {
    struct vt_fheap   t2;                      /* T2 once not (t2_heap) */
    bool              t2_heap;
    vt_u64           *seq, clock;
-   uint8_t          *in;                      /* per frame: IN_T1, IN_T2 */
-   struct ghost     *g;
-   uint8_t          *gl;                      /* per ghost: its list, 0: free */
-   uint32_t          gfree, ng;
-   struct glist      b[3];                    /* b[1] = B1, b[2] = B2 */
-   uint32_t         *gtab;                    /* key -> ghost index (GT_EMPTY) */
-   vt_u64            gcap;                    /* its slots: 2 * ng */
-   uint32_t         *gidx;                    /* with a key limit: + 1 */
+   struct gring      b[3];                    /* b[1] = B1, b[2] = B2 */
    vt_u64            pend_key;                /* miss handled by victim() */
 };
+
+#define IN(st, f) ((st)->base.fr[f].pbits)
 
 static bool t2_before(void *ctx, uint32_t a, uint32_t b)
 {
@@ -91,15 +96,10 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 {
    (void)p;
    struct arc *st = vt_policy_new(s, nr_frames, sizeof *st);
-   vt_policy_frame_array(&st->base, &st->in, sizeof *st->in);
    st->c = vt_sim_config(s)->ram_pages;
+   VT_ASSERT(st->c < (1u << 28));           /* ring slots fit a word */
    vt_flist_init(&st->t1);
    vt_flist_init(&st->t2l);
-   st->gfree = NONE;
-   for (int i = 0; i < 3; i++)
-      st->b[i].head = st->b[i].tail = NONE, st->b[i].n = 0;
-   if (vt_sim_config(s)->key_limit)
-      st->gidx = vt_alloc((size_t)vt_sim_config(s)->key_limit * sizeof *st->gidx);
    st->pend_key = VT_SIM_NO_PAGE;
    return st;
 }
@@ -107,140 +107,105 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
 static void arc_destroy(void *v)
 {
    struct arc *st = v;
-   vt_free(st->gidx);
-   vt_free(st->gtab);
-   vt_free(st->g);
-   vt_free(st->gl);
+   vt_free(st->b[1].key);
+   vt_free(st->b[2].key);
    vt_policy_destroy(st);
 }
 
 /* ---- ghosts ---- */
 
-/* The ghost table: open addressing with linear probing over 4-byte ghost
-   indexes, a key's home its Fibonacci hash scaled to the slots, made anew
-   when the pool grows; deleted with backward shift. */
-#define GT_EMPTY (~(uint32_t)0)
-
-static inline vt_u64 gt_home(const struct arc *st, vt_u64 key)
+/* A ghost's word: its slot + 1 and its list. */
+static inline uint32_t gword(int list, uint32_t slot)
 {
-   return (((key * 0x9E3779B97F4A7C15ull) >> 32) * st->gcap) >> 32;
+   return (slot + 1) << 1 | (uint32_t)(list - 1);
 }
 
-static inline vt_u64 gt_next(const struct arc *st, vt_u64 i)
+/* Is w key's ghost: does the slot it names hold key?  (A word is left
+   behind when its ghost goes; the slot then holds another key or a hole,
+   and key can be in a ring again only by an eviction, which gives it a
+   new word.) */
+static int word_list(const struct arc *st, vt_u64 key, uint32_t w, uint32_t *slot)
 {
-   return i + 1 == st->gcap ? 0 : i + 1;
-}
-
-/* The slot of key's ghost, or the empty slot where it would go. */
-static vt_u64 gt_find(const struct arc *st, vt_u64 key)
-{
-   vt_u64 i = gt_home(st, key);
-   while (st->gtab[i] != GT_EMPTY && st->g[st->gtab[i]].key != key)
-      i = gt_next(st, i);
-   return i;
-}
-
-static void gt_del(struct arc *st, vt_u64 key)
-{
-   vt_u64 i = gt_find(st, key), cap = st->gcap;
-   VT_ASSERT(st->gtab[i] != GT_EMPTY);
-   /* Backward shift: j's entry moves to i unless its home lies in (i, j]. */
-   for (vt_u64 j = gt_next(st, i); st->gtab[j] != GT_EMPTY; j = gt_next(st, j)) {
-      vt_u64 h = gt_home(st, st->g[st->gtab[j]].key);
-      if ((j + cap - h) % cap >= (j + cap - i) % cap) {
-         st->gtab[i] = st->gtab[j];
-         i = j;
-      }
-   }
-   st->gtab[i] = GT_EMPTY;
-}
-
-static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *gi)
-{
-   if (st->gidx) {
-      if (!st->gidx[key])
-         return 0;
-      *gi = st->gidx[key] - 1;
-      return st->gl[*gi];
-   }
-   if (!st->gtab)
+   if (!w)
       return 0;
-   uint32_t i = st->gtab[gt_find(st, key)];
-   if (i == GT_EMPTY)
-      return 0;
-   *gi = i;
-   return st->gl[i];
+   int list = (int)(w & 1) + 1;
+   *slot = (w >> 1) - 1;
+   const struct gring *r = &st->b[list];
+   return *slot < r->cap && r->key[*slot] == key ? list : 0;
 }
 
-static void ghost_del(struct arc *st, uint32_t i)
+/* The list of key's ghost (0: none) and its slot. */
+static int ghost_list(const struct arc *st, vt_u64 key, uint32_t *slot)
 {
-   struct ghost *g = &st->g[i];
-   struct glist *l = &st->b[st->gl[i]];
-   if (g->prev == NONE)
-      l->head = g->next;
-   else
-      st->g[g->prev].next = g->next;
-   if (g->next == NONE)
-      l->tail = g->prev;
-   else
-      st->g[g->next].prev = g->prev;
-   l->n--;
-   if (st->gidx)
-      st->gidx[g->key] = 0;
-   else
-      gt_del(st, g->key);
-   st->gl[i] = 0;
-   g->next = st->gfree;
-   st->gfree = i;
+   return word_list(st, key, vt_sim_ghost_word(st->base.s, key), slot);
 }
 
-static void ghost_add(struct arc *st, int list, vt_u64 key)
+static bool arc_ghost_live(const void *v, vt_u64 key, uint32_t w)
 {
-   if (st->gfree == NONE) {             /* the pool grows on demand */
-      uint32_t n = st->ng ? 2 * st->ng : 16;
-      VT_ASSERT(st->ng < NONE / 4);
-      st->g = vt_realloc_array(st->g, st->ng, n, sizeof *st->g);
-      st->gl = vt_realloc_array(st->gl, st->ng, n, sizeof *st->gl);
-      for (uint32_t j = st->ng; j < n; j++) {
-         st->g[j].next = j + 1 < n ? j + 1 : NONE;
-         st->gl[j] = 0;
-      }
-      st->gfree = st->ng;
-      st->ng = n;
-      if (!st->gidx) {                  /* the table, made anew */
-         vt_free(st->gtab);
-         st->gcap = 2 * (vt_u64)n;
-         st->gtab = vt_alloc((size_t)st->gcap * sizeof *st->gtab);
-         vt_memset(st->gtab, 0xff, (size_t)st->gcap * sizeof *st->gtab);
-         for (uint32_t j = 0; j < st->gfree; j++)
-            if (st->gl[j])
-               st->gtab[gt_find(st, st->g[j].key)] = j;
-      }
+   uint32_t slot;
+   return word_list(v, key, w, &slot) != 0;
+}
+
+/* The ghost in slot of list leaves its ring (its entry's word stays
+   behind, if the entry is still there). */
+static void ghost_del(struct arc *st, int list, uint32_t slot)
+{
+   struct gring *r = &st->b[list];
+   r->key[slot] = VT_SIM_NO_PAGE;
+   r->n--;
+   while (r->span && r->key[r->head] == VT_SIM_NO_PAGE) {
+      r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
+      r->span--;
    }
-   uint32_t i = st->gfree;
-   struct ghost *g = &st->g[i];
-   struct glist *l = &st->b[list];
-   st->gfree = g->next;
-   g->key = key;
-   st->gl[i] = (uint8_t)list;
-   g->next = NONE;
-   g->prev = l->tail;
-   if (l->tail == NONE)
-      l->head = i;
-   else
-      st->g[l->tail].next = i;
-   l->tail = i;
-   l->n++;
-   if (st->gidx)
-      st->gidx[key] = i + 1;
-   else
-      st->gtab[gt_find(st, key)] = i;
+   if (!r->span)
+      r->head = 0;
 }
 
+/* A ghost for key at the tail of list; its word (for vt_sim_set_shadow:
+   key is being evicted). */
+static uint32_t ghost_add(struct arc *st, int list, vt_u64 key)
+{
+   struct gring *r = &st->b[list];
+   if (r->span == r->cap) {
+      /* Full: the ghosts move, in order, to a ring with room. */
+      uint32_t cap = r->n + r->n / 4 + 16;
+      if (cap < r->cap)
+         cap = r->cap;
+      vt_u64 *k = vt_alloc((size_t)cap * sizeof *k);
+      uint32_t n = 0;
+      for (uint32_t i = 0, j = r->head; i < r->span; i++, j = j + 1 == r->cap ? 0 : j + 1)
+         if (r->key[j] != VT_SIM_NO_PAGE) {
+            k[n] = r->key[j];
+            vt_sim_set_ghost_word(st->base.s, k[n], gword(list, n));
+            n++;
+         }
+      VT_ASSERT(n == r->n);
+      for (uint32_t j = n; j < cap; j++)   /* holes: no word names key 0 */
+         k[j] = VT_SIM_NO_PAGE;
+      vt_free(r->key);
+      r->key = k;
+      r->cap = cap;
+      r->head = 0;
+      r->span = n;
+   }
+   uint32_t slot = r->head + r->span;
+   if (slot >= r->cap)
+      slot -= r->cap;
+   r->key[slot] = key;
+   r->span++;
+   r->n++;
+   return gword(list, slot);
+}
+
+/* The LRU ghost of list (if any) goes. */
 static void ghost_drop_lru(struct arc *st, int list)
 {
-   if (st->b[list].n)
-      ghost_del(st, st->b[list].head);
+   struct gring *r = &st->b[list];
+   if (!r->n)
+      return;
+   vt_u64 key = r->key[r->head];
+   ghost_del(st, list, r->head);
+   vt_sim_forget_ghost(st->base.s, key);
 }
 
 /* ---- resident lists ---- */
@@ -275,7 +240,7 @@ static bool t2_in_order(const struct arc *st, uint32_t f)
 
 static void t2_add(struct arc *st, uint32_t f)
 {
-   st->in[f] = IN_T2;
+   IN(st, f) = IN_T2;
    if (!st->t2_heap && !t2_in_order(st, f))
       t2_to_heap(st);
    if (st->t2_heap) {
@@ -288,19 +253,19 @@ static void t2_add(struct arc *st, uint32_t f)
 
 static void t1_add(struct arc *st, uint32_t f)
 {
-   st->in[f] = IN_T1;
+   IN(st, f) = IN_T1;
    vt_flist_push_tail(st->base.fr, &st->t1, f);
 }
 
 static void res_del(struct arc *st, uint32_t f)
 {
-   if (st->in[f] == IN_T1)
+   if (IN(st, f) == IN_T1)
       vt_flist_del(st->base.fr, &st->t1, f);
    else if (st->t2_heap)
       vt_fheap_del(&st->t2, f);
    else
       vt_flist_del(st->base.fr, &st->t2l, f);
-   st->in[f] = 0;
+   IN(st, f) = 0;
 }
 
 static uint32_t t1_lru_evictable(struct arc *st)
@@ -376,7 +341,7 @@ static uint32_t arc_victim(void *v, vt_u64 now)
       ghost_drop_lru(st, drop);
    res_del(st, f);
    if (from)
-      ghost_add(st, from, st->base.fr[f].key);
+      vt_sim_set_shadow(st->base.s, ghost_add(st, from, st->base.fr[f].key));
    return f;
 }
 
@@ -391,7 +356,7 @@ static void arc_insert(void *v, uint32_t f)
    if (in) {
       if (!adapted)
          st->p = adapt(st, in);
-      ghost_del(st, gi);
+      ghost_del(st, in, gi);      /* its entry went as it came in */
       t2_add(st, f);
       return;
    }
@@ -408,7 +373,7 @@ static void arc_insert(void *v, uint32_t f)
 static void arc_reference(void *v, uint32_t f)
 {
    struct arc *st = v;
-   if (st->in[f] == IN_T1) {
+   if (IN(st, f) == IN_T1) {
       vt_flist_del(st->base.fr, &st->t1, f);
       t2_add(st, f);
    } else {
@@ -431,12 +396,12 @@ static void arc_remove(void *v, uint32_t f)
 
 static vt_u64 arc_word(const void *v, uint32_t f)
 {
-   return ((const struct arc *)v)->in[f];
+   return ((const struct arc *)v)->base.fr[f].pbits;
 }
 
 const struct vt_policy_ops vt_policy_arc = {
-   .frame_word = arc_word,
-   .name = "arc", .needs = VT_POL_EVERY, .create = arc_create, .destroy = arc_destroy,
+   .frame_word = arc_word, .ghost_live = arc_ghost_live,
+   .name = "arc", .needs = VT_POL_EVERY | VT_POL_GHOSTS, .create = arc_create, .destroy = arc_destroy,
    .insert = arc_insert, .reference = arc_reference, .remove = arc_remove,
    .victim = arc_victim,
 };

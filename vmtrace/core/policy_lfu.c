@@ -4,7 +4,7 @@
    SPDX-License-Identifier: GPL-2.0-or-later
 
    Least frequently used: the victim is the page with the fewest references
-   since it was brought in (vt_fstamp.refs, which counts the faulting
+   since it was brought in (vt_sim_refs, which counts the faulting
    reference; a prefaulted page starts at 0); among equal counts the least
    recently used (smallest last_ref, then last_order), then the one the
    policy learnt of first.  Counts start afresh each time a page is brought
@@ -46,8 +46,9 @@ static bool lfu_before(void *ctx, uint32_t a, uint32_t b)
 {
    const struct vt_heap_policy *st = ctx;
    const struct vt_fstamp *x = &st->base.stamp[a], *y = &st->base.stamp[b];
-   if (x->refs != y->refs)
-      return x->refs < y->refs;
+   const vt_u64 *refs = st->base.refs;
+   if (refs[a] != refs[b])
+      return refs[a] < refs[b];
    int c = vt_lru_cmp(x, y);
    return c ? c < 0 : st->seq[a] < st->seq[b];
 }
@@ -164,7 +165,7 @@ static void lfu_insert(void *v, uint32_t f)
 {
    struct lfu *st = v;
    if (!st->heap) {
-      uint32_t k = bucket_for(st, st->hp.base.stamp[f].refs, NO_BUCKET);
+      uint32_t k = bucket_for(st, st->hp.base.refs[f], NO_BUCKET);
       if (k != NO_BUCKET && in_order(st, k, f)) {
          vt_flist_push_tail(st->hp.base.fr, &st->b[k].l, f);
          st->fb[f] = k;
@@ -184,9 +185,9 @@ static void lfu_reference(void *v, uint32_t f)
       struct vt_pframe *fr = st->hp.base.fr;
       uint32_t old = st->fb[f];
       /* f is still in its old bucket: the new one goes after it. */
-      const struct vt_fstamp *sp = st->hp.base.stamp;
-      uint32_t k = sp[f].refs == st->b[old].count
-                   ? old : bucket_for(st, sp[f].refs, old);
+      const vt_u64 *refs = st->hp.base.refs;
+      uint32_t k = refs[f] == st->b[old].count
+                   ? old : bucket_for(st, refs[f], old);
       if (k != NO_BUCKET && in_order(st, k, f)) {
          if (k != old || st->b[k].l.tail != f) {
             vt_flist_del(fr, &st->b[old].l, f);

@@ -16,10 +16,11 @@
 
    Memory (issue 12's goals: at most 64 bytes a resident frame and 16 an
    evicted page): a frame is 24 bytes (struct vt_pframe), its reference
-   history 24 more only for VT_POL_EVERY policies that read it (not OPT:
-   VT_POL_NOSTAMP; struct vt_fstamp), the resident table 8, the evicted
-   set 10.2 to 15.2 an evicted page (12.8 to 16 with LINUX's 32-bit
-   shadow words);
+   history 16 more only for VT_POL_EVERY policies that read it (not OPT:
+   VT_POL_NOSTAMP; struct vt_fstamp; 24 with LFU's count, vt_sim_refs),
+   the resident table 8, the evicted set 10.2 to 15.2 an evicted page
+   (12.8 to 16 with the 32-bit words of LINUX's shadows and ARC's ghosts,
+   VT_POL_SHADOW, VT_POL_GHOSTS);
    the policies' own arrays come on top (tests/perf/sim-mem measures each,
    tests/perf/README.md has the figures).
 
@@ -38,6 +39,11 @@
 
 #define EV_ANON 1u                   /* evicted set aux: swap-backed */
 #define EV_OUT  2u                   /* dense evicted set: evicted */
+#define EV_GONE 4u                   /* dense evicted set: a ghost only */
+/* In the shadow word of a VT_POL_GHOSTS policy's entry: the page was
+   dropped while evicted and is no longer evicted; the entry stays for the
+   policy's word (its ghost) until the policy clears it. */
+#define GHOST_GONE (1u << 31)
 
 /* ---- the resident table: frame indexes, keys read from the frames ------
 
@@ -261,6 +267,7 @@ struct vt_sim {
 
    struct vt_pframe    *frames;
    struct vt_fstamp    *stamps;      /* VT_POL_EVERY policies only */
+   vt_u64              *refs;        /* VT_POL_COUNTS policies only */
    uint32_t             nr_frames;   /* allocated (the RAM size if limited) */
    uint32_t             free_head;   /* free-frame stack via link[0] */
    uint32_t             nr_free;
@@ -294,6 +301,11 @@ struct vt_sim {
    vt_u64               ref_time;    /* the reference delivered */
    bool                 in_refault;  /* ... and it refaults, with: */
    uint32_t             in_shadow;
+   bool                 ghosts;      /* the policy is VT_POL_GHOSTS */
+   vt_u64               nr_gone;     /* entries of dropped pages kept for
+                                        their ghosts */
+   bool                 in_ghost_set; /* during insert(): its word was */
+   uint32_t             in_ghost;     /* ... this (VT_POL_GHOSTS) */
    uint32_t             out_shadow;  /* vt_sim_set_shadow */
 };
 
@@ -329,18 +341,22 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
    s->frames = vt_alloc((size_t)s->nr_frames * sizeof *s->frames);
    if (cfg->ram_pages && (cfg->policy->needs & (VT_POL_EVERY | VT_POL_NOSTAMP)) == VT_POL_EVERY)
       s->stamps = vt_alloc((size_t)s->nr_frames * sizeof *s->stamps);
+   if (s->stamps && (cfg->policy->needs & VT_POL_COUNTS))
+      s->refs = vt_alloc((size_t)s->nr_frames * sizeof *s->refs);
    frames_init(s, 0, s->nr_frames);
    if (cfg->key_limit) {
       s->dres = vt_alloc((size_t)cfg->key_limit * sizeof *s->dres);
       s->dev = vt_alloc((size_t)cfg->key_limit);
    } else {
       rtab_alloc(&s->resident, s->nr_frames);
-      s->evicted.shadows = cfg->policy && (cfg->policy->needs & VT_POL_SHADOW);
+      s->evicted.shadows = cfg->policy &&
+                           (cfg->policy->needs & (VT_POL_SHADOW | VT_POL_GHOSTS));
       etab_alloc(&s->evicted, 16);
    }
    if (cfg->ram_pages) {
       VT_ASSERT(cfg->policy != NULL);
       s->ops = cfg->policy;
+      s->ghosts = (s->ops->needs & VT_POL_GHOSTS) != 0;
       s->pol = s->ops->create(s, s->nr_frames, &cfg->params);
       if (s->ops->tick && cfg->params.period)
          s->next_tick = cfg->params.period;
@@ -375,6 +391,7 @@ void vt_sim_destroy(struct vt_sim *s)
    }
    vt_free(s->frames);
    vt_free(s->stamps);
+   vt_free(s->refs);
    vt_free(s->ev_map);
    vt_free(s);
 }
@@ -423,9 +440,43 @@ static inline bool ev_get(const struct vt_sim *s, vt_u64 key, unsigned *aux,
    vt_u64 i = etab_find(&s->evicted, key);
    if (i == s->evicted.cap)
       return false;
-   *aux = etab_aux(&s->evicted, i);
    *shadow = s->evicted.shadow ? s->evicted.shadow[i] : 0;
+   if ((*shadow & GHOST_GONE) && s->ghosts)
+      return false;
+   *aux = etab_aux(&s->evicted, i);
    return true;
+}
+
+/* The word of key's entry in the evicted set, evicted or a ghost only
+   (with GHOST_GONE); false if it has none. */
+static inline bool ev_word(const struct vt_sim *s, vt_u64 key, uint32_t *w)
+{
+   if (s->cfg.key_limit) {
+      VT_ASSERT(key < s->cfg.key_limit);
+      if (!(s->dev[key] & (EV_OUT | EV_GONE)))
+         return false;
+      *w = (s->dshadow ? s->dshadow[key] : 0) |
+           (s->dev[key] & EV_GONE ? GHOST_GONE : 0);
+      return true;
+   }
+   vt_u64 i = etab_find(&s->evicted, key);
+   if (i == s->evicted.cap)
+      return false;
+   *w = s->evicted.shadow ? s->evicted.shadow[i] : 0;
+   return true;
+}
+
+/* Key's entry keeps word w (the entry exists; dense: dshadow does). */
+static inline void ev_set_word(struct vt_sim *s, vt_u64 key, uint32_t w)
+{
+   if (s->cfg.key_limit) {
+      VT_ASSERT(s->dshadow != NULL);
+      s->dshadow[key] = w & ~GHOST_GONE;
+      return;
+   }
+   vt_u64 i = etab_find(&s->evicted, key);
+   VT_ASSERT(i != s->evicted.cap && s->evicted.shadow);
+   s->evicted.shadow[i] = w;
 }
 
 static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, uint32_t shadow)
@@ -443,12 +494,61 @@ static inline void ev_put(struct vt_sim *s, vt_u64 key, unsigned aux, uint32_t s
 
 static inline void ev_del(struct vt_sim *s, vt_u64 key)
 {
-   if (s->cfg.key_limit)
+   if (s->cfg.key_limit) {
       s->dev[key] = 0;
-   else {
+      if (s->dshadow)
+         s->dshadow[key] = 0;
+   } else {
       vt_u64 i = etab_find(&s->evicted, key);
       if (i != s->evicted.cap)
          etab_del_at(&s->evicted, i);
+   }
+}
+
+/* Evicted key is dropped: it keeps an entry only for a ghost's word. */
+static void ev_drop(struct vt_sim *s, vt_u64 key, uint32_t shadow)
+{
+   if (!s->ghosts || !shadow ||
+       (s->ops->ghost_live && !s->ops->ghost_live(s->pol, key, shadow))) {
+      ev_del(s, key);
+      return;
+   }
+   s->nr_gone++;
+   if (s->cfg.key_limit) {
+      s->dev[key] = EV_GONE;
+      return;
+   }
+   vt_u64 i = etab_find(&s->evicted, key);
+   etab_set(&s->evicted, i, key, 0, shadow | GHOST_GONE);
+}
+
+uint32_t vt_sim_ghost_word(const struct vt_sim *s, vt_u64 key)
+{
+   uint32_t w;
+   if (s->in_ghost_set && key == s->incoming)
+      return s->in_ghost;
+   return ev_word(s, key, &w) ? w & ~GHOST_GONE : 0;
+}
+
+void vt_sim_set_ghost_word(struct vt_sim *s, vt_u64 key, uint32_t w)
+{
+   uint32_t old = 0;
+   bool found = ev_word(s, key, &old);
+   VT_ASSERT(found && !(w & GHOST_GONE));
+   if (!w && (old & GHOST_GONE)) {
+      ev_del(s, key);
+      s->nr_gone--;
+   } else {
+      ev_set_word(s, key, w | (old & GHOST_GONE));
+   }
+}
+
+void vt_sim_forget_ghost(struct vt_sim *s, vt_u64 key)
+{
+   uint32_t w;
+   if (s->nr_gone && ev_word(s, key, &w) && (w & GHOST_GONE)) {
+      ev_del(s, key);
+      s->nr_gone--;
    }
 }
 
@@ -525,6 +625,7 @@ vt_u64 vt_sim_random(struct vt_sim *s)
 
 struct vt_pframe *vt_sim_frames(struct vt_sim *s) { return s->frames; }
 struct vt_fstamp *vt_sim_stamps(struct vt_sim *s) { return s->stamps; }
+vt_u64 *vt_sim_refs(struct vt_sim *s) { return s->refs; }
 uint32_t vt_sim_nr_frames(const struct vt_sim *s) { return s->nr_frames; }
 const struct vt_sim_stats *vt_sim_stats(const struct vt_sim *s) { return &s->st; }
 const struct vt_sim_config *vt_sim_config(const struct vt_sim *s) { return &s->cfg; }
@@ -701,6 +802,8 @@ static void frames_grow(struct vt_sim *s)
    s->frames = vt_realloc_array(s->frames, n, (size_t)m, sizeof *s->frames);
    if (s->stamps)
       s->stamps = vt_realloc_array(s->stamps, n, (size_t)m, sizeof *s->stamps);
+   if (s->refs)
+      s->refs = vt_realloc_array(s->refs, n, (size_t)m, sizeof *s->refs);
    s->nr_frames = (uint32_t)m;
    frames_init(s, n, (uint32_t)m);
    if (!s->cfg.key_limit) {
@@ -762,8 +865,9 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       struct vt_fstamp *sp = &s->stamps[f];
       sp->last_ref = now;
       sp->last_order = s->order;
-      sp->refs = ref ? 1 : 0;
    }
+   if (s->refs)
+      s->refs[f] = ref ? 1 : 0;
    fr->mapping = mapping;
    fr->referenced = ref;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
@@ -792,6 +896,19 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       s->st.refaults++;
       count_by_mapping(s, mapping, 1);
    }
+   if (s->ghosts) {
+      /* The policy's word goes with the entry: insert() reads it. */
+      uint32_t w;
+      s->in_ghost_set = true;
+      s->in_ghost = 0;
+      if (s->in_refault)
+         s->in_ghost = s->in_shadow;
+      else if (ev_word(s, key, &w)) {   /* a ghost only (dropped) */
+         s->in_ghost = w & ~GHOST_GONE;
+         ev_del(s, key);
+         s->nr_gone--;
+      }
+   }
    if (s->ops) {
       s->incoming = key;
       s->in_time = now;
@@ -799,6 +916,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       s->incoming = VT_SIM_NO_PAGE;
    }
    s->in_refault = false;
+   s->in_ghost_set = false;
    return f;
 }
 
@@ -855,10 +973,10 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          }
          s->nr_anon += (vt_u64)anon - fr->anon;
          fr->anon = anon;
-         if (s->stamps) {
+         if (s->stamps)
             s->stamps[f].last_ref = now;
-            s->stamps[f].refs = 1;
-         }
+         if (s->refs)
+            s->refs[f] = 1;
          fr->referenced = 1;
          fr->dirty = (flags & VT_SIMA_WRITE) != 0;
          fr->mapping = mapping;
@@ -878,8 +996,9 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
             sp->last_ref = now;
          if (s->order > sp->last_order)
             sp->last_order = s->order;
-         sp->refs++;
       }
+      if (s->refs)
+         s->refs[f]++;
       fr->referenced = 1;
       if (flags & VT_SIMA_WRITE) {
          fr->dirty = 1;
@@ -939,12 +1058,13 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
    bool was_ref = fr->referenced;
    if (s->stamps) {
       struct vt_fstamp *sp = &s->stamps[f];
-      sp->refs += n;
       if (last > sp->last_ref)
          sp->last_ref = last;
       if (order > sp->last_order)
          sp->last_order = order;
    }
+   if (s->refs)
+      s->refs[f] += n;
    fr->referenced = 1;
    if (s->ops && s->ops->reference && ((s->ops->needs & VT_POL_EVERY) || !was_ref)) {
       s->ref_time = last;
@@ -971,7 +1091,7 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key)
    if (ev_get(s, key, &aux, &shadow)) {
       if (aux & EV_ANON)
          s->swap_used--;
-      ev_del(s, key);
+      ev_drop(s, key, shadow);
    }
 }
 

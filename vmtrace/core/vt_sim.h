@@ -42,14 +42,15 @@ struct vt_pframe {
    sized to what it needs. */
 
 /* The history of a frame's references, kept (vt_sim_stamps) only for the
-   policies that read it: VT_POL_EVERY. */
+   policies that read it: VT_POL_EVERY.  16 bytes; how many references a
+   page had since it was brought in is a separate array (vt_sim_refs), kept
+   only for a policy that reads it (VT_POL_COUNTS: LFU). */
 struct vt_fstamp {
    vt_u64   last_ref;     /* time of the last reference (exact, see below) */
    vt_u64   last_order;   /* the host's order of the last reference
                              (vt_sim_set_order; 0 if it gives none): breaks
                              ties of last_ref as the references ran, however
                              late they were delivered */
-   vt_u64   refs;         /* references since it was brought in */
 };
 #define VT_SIM_NO_PAGE (~(vt_u64)0)
 
@@ -71,7 +72,7 @@ struct vt_sim;
 #define VT_POL_REFBIT  1u  /* learns of references through the referenced
                               bit only: told of the first reference after
                               each vt_sim_clear_referenced */
-#define VT_POL_EVERY   2u  /* needs last_ref and refs (struct vt_fstamp)
+#define VT_POL_EVERY   2u  /* needs last_ref (struct vt_fstamp)
                               exact for every reference (LRU, LFU, ARC,
                               OPT); the simulation keeps them for these
                               policies only; the host
@@ -88,10 +89,21 @@ struct vt_sim;
                               of a reference delivered to reference() is
                               vt_sim_reference_time */
 #define VT_POL_COUNTS  32u /* with VT_POL_EVERY: reads how many references
-                              a page had (vt_fstamp.refs: LFU), so the
+                              a page had (vt_sim_refs: LFU), so the
                               tool's generated code counts every absorbed
                               hit; for the others a delivery says only that
                               there were some, and when the last was */
+#define VT_POL_GHOSTS  64u /* keeps a word of its own (below 2^31) on some
+                              of the pages it evicted, its ghosts (ARC), in
+                              the evicted set: given at eviction with
+                              vt_sim_set_shadow, read and changed while the
+                              page is out (vt_sim_ghost_word,
+                              vt_sim_set_ghost_word); a page dropped while
+                              evicted (vt_sim_drop) is no longer evicted
+                              but keeps its word, if ghost_live says it is
+                              live, until the policy lets it go
+                              (vt_sim_forget_ghost, vt_sim_set_ghost_word
+                              0) or the page is brought in again */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
@@ -154,6 +166,12 @@ struct vt_policy_ops {
    /* What the policy keeps of resident frame f in its own arrays, for
       tests (vt_sim_policy_word).  NULL: 0. */
    vt_u64   (*frame_word)(const void *st, uint32_t f);
+   /* VT_POL_GHOSTS: is w, the word evicted page key holds, still the
+      policy's (its ghost)?  A policy may leave a word behind when the
+      ghost goes, so as not to look the page up; the simulation asks
+      before it keeps a dropped page's entry for it.  NULL: every nonzero
+      word is. */
+   bool     (*ghost_live)(const void *st, vt_u64 key, uint32_t w);
 };
 
 extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
@@ -295,6 +313,9 @@ struct vt_pframe *vt_sim_frames(struct vt_sim *s);
 /* One per frame, moving with the frames; NULL unless the policy needs
    VT_POL_EVERY (and not VT_POL_NOSTAMP). */
 struct vt_fstamp *vt_sim_stamps(struct vt_sim *s);
+/* One per frame, moving with the frames: the references to the page since
+   it was brought in; NULL unless the policy needs VT_POL_COUNTS. */
+vt_u64 *vt_sim_refs(struct vt_sim *s);
 uint32_t vt_sim_nr_frames(const struct vt_sim *s);   /* allocated so far */
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 /* May f be evicted now?  Not if locked, nor if anonymous while swap is
@@ -335,6 +356,19 @@ void vt_sim_set_shadow(struct vt_sim *s, uint32_t shadow);
    wraps: one further than limit reads as limit .. limit * 3 / 2 behind.
    O(evicted pages). */
 void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit);
+/* VT_POL_GHOSTS: the word of key's entry in the evicted set (an evicted
+   page, or one dropped while evicted that still has a word), 0 if none;
+   possibly one the policy left behind (ghost_live).  During insert() the
+   incoming page's is the word its entry held (the entry is gone by
+   then). */
+uint32_t vt_sim_ghost_word(const struct vt_sim *s, vt_u64 key);
+/* Key's entry (it has one, with a word) now holds w (below 2^31); 0 on a
+   dropped page's entry removes the entry.  O(1) expected. */
+void vt_sim_set_ghost_word(struct vt_sim *s, vt_u64 key, uint32_t w);
+/* The policy's ghost of key went (its word may stay behind): if the page
+   was dropped while evicted, its entry goes.  No lookup while no dropped
+   page keeps one. */
+void vt_sim_forget_ghost(struct vt_sim *s, vt_u64 key);
 /* Would evicting f write nothing?  A file page: not dirty.  An anonymous
    page: it holds a valid swap copy (only after vt_sim_writeback). */
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f);
@@ -458,6 +492,7 @@ struct vt_policy {
    struct vt_sim    *s;
    struct vt_pframe *fr;
    struct vt_fstamp *stamp;             /* vt_sim_stamps: may be NULL */
+   vt_u64           *refs;              /* vt_sim_refs: may be NULL */
    uint32_t          nr;                /* frames allocated */
    uint32_t          nr_arrays, nr_heaps;
    void            **arrays[VT_POLICY_MAX_ARRAYS];
