@@ -143,8 +143,10 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    vt_u64 held = f->tag[acc][i];
+   /* With simulations (the clock set for this reference), when none needs
+      every reference and none is about to tick, what vt_filter_miss does */
    if ((held & VT_PAGE_MASK) != page_addr || held == VT_FILTER_EMPTY || f->count_hits ||
-       f->mm->tlb || vt_mm_sims_on(f->mm))
+       f->mm->tlb || (vt_mm_sims_on(f->mm) && !vt_mm_sims_quiet(f->mm)))
       return false;
    epoch_ref(f, i, page_addr, acc);
    return true;

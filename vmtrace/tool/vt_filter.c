@@ -105,6 +105,9 @@ VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
    UWord size = arg & 0xffff;
    enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
    Addr first = a & VT_PAGE_MASK;
+   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
+      vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
+                   VT_ORDER(vt_insns, (arg >> 18) & VT_POS_MAX));
    if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&
        vt_filter_epoch_miss(&vt_flt, first, acc)) {
       vt_misses++;
@@ -123,6 +126,9 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
       epoch (vt_filter_epoch_miss), with only the fields it needs decoded */
    enum vt_access acc = (enum vt_access)((p >> 42) & 3);
    Addr first = a & VT_PAGE_MASK;
+   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
    if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
        vt_filter_epoch_miss(&vt_flt, first, acc)) {
       vt_misses++;
@@ -138,6 +144,9 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
 VG_REGPARM(1) void vt_miss_fetch(UWord p)
 {
    Addr a = p & 0xffffffffu, first = a & VT_PAGE_MASK;
+   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
+      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
+                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
    if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
        vt_filter_epoch_miss(&vt_flt, first, VT_ACC_EXEC)) {
       vt_misses++;

@@ -36,6 +36,8 @@ struct ictx {
    Bool   tlb_data;          /* --tlb: a data access checked since the last
                                 fetch check */
    Bool   tlb_nostamp;       /* --tlb: this check needs no stamp */
+   Addr   fetch_page;        /* --ram: the page whose tag fetch_tag is, or 1 */
+   IRExpr *fetch_tag;        /* --ram: page | mark of the last fetch check */
 };
 
 
@@ -127,18 +129,34 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *last = addr;
       if (size > 1)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
-      IRExpr *lastpage = bin(c, Iop_And64, last,
-                             IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
+      IRExpr *lastpage;
       IRExpr *miss;
+      /* --ram with counted hits checks every fetch with page | mark (the
+         stamp's compare too): made once per superblock and page (from one
+         page to another: the last one kept) */
+      Bool keep = vt_mm.nr_sims && addr->tag == Iex_Const && !vt_mm.tlb;
+      Addr kpage = keep ? (addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK : 1;
       if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
          /* an instruction fetch: tag ^ mark against the page, a constant
             the compare takes as an immediate (the marks lie below the
             page's bits; an empty slot's high bits never match) */
+         lastpage = bin(c, Iop_And64, last,
+                        IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
          miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
                     Ity_I1);
       } else {
-         if (c->mark)
-            lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+         if (keep && kpage == c->fetch_page) {
+            lastpage = c->fetch_tag;
+         } else {
+            lastpage = bin(c, Iop_And64, last,
+                           IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
+            if (c->mark)
+               lastpage = bin(c, Iop_Or64, lastpage, c->mark, Ity_I64);
+            if (keep) {
+               c->fetch_page = kpage;
+               c->fetch_tag = lastpage;
+            }
+         }
          miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       }
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
@@ -157,13 +175,16 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          }
          IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos + 1)),
                              Ity_I64);
-         IRExpr *sa = bin(c, Iop_Add64, off,
-                          IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_stamp[t])), Ity_I64);
+         /* the slot's stamp and count lie at a fixed distance from its
+            tag (the same struct): an address mode of the tag's address */
+         IRExpr *sa = bin(c, Iop_Add64, ea,
+                          IRExpr_Const(IRConst_U64((ULong)((Addr)vt_flt.hit_stamp[t] -
+                                                           (Addr)table))), Ity_I64);
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, stamp, hit));
          if (vt_flt.count_n) {   /* else the stamp says there were hits */
-            IRExpr *ca = bin(c, Iop_Add64, off,
-                             IRExpr_Const(IRConst_U64((ULong)(Addr)vt_flt.hit_count[t])),
-                             Ity_I64);
+            IRExpr *ca = bin(c, Iop_Add64, ea,
+                             IRExpr_Const(IRConst_U64((ULong)((Addr)vt_flt.hit_count[t] -
+                                                              (Addr)table))), Ity_I64);
             IRExpr *cnt = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ca), Ity_I64);
             IRExpr *inc = bin(c, Iop_Add64, cnt, IRExpr_Const(IRConst_U64(1)), Ity_I64);
             addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, ca, inc, hit));
@@ -358,7 +379,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, NULL, 0,
-                     False, False };
+                     False, False, 1, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
