@@ -97,45 +97,46 @@ static __attribute__((noinline)) void miss_packed(Addr a, UWord p)
         p & 0xffffffffu);
 }
 
+/* The short path of the three handlers below: the simulations' clock set
+   first when there are any (vt_mm_sims_quiet reads it), then, if this miss
+   is only the page's first reference of its kind in the epoch (the
+   filter's mark is older), vt_filter_epoch_miss does all of it.  pending
+   is the instructions not yet added to vt_insns, pos the access's place in
+   the superblock. */
+static inline Bool epoch_only(Addr a, UWord size, enum vt_access acc, UWord pending,
+                              UWord pos)
+{
+   Addr first = a & VT_PAGE_MASK;
+   if (vt_mm.nr_sims)
+      vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, VT_ORDER(vt_insns, pos));
+   if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&
+       vt_filter_epoch_miss(&vt_flt, first, acc)) {
+      vt_misses++;
+      vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, VT_ORDER(vt_insns, pos));
+      return True;
+   }
+   return False;
+}
+
 /* The miss handler.  arg packs the access size (bits 0-15), the access
    kind (bits 16-17), its position in the superblock (bits 18-31) and the
    pending instructions (bits 32-63); ip is the instruction. */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
-   UWord size = arg & 0xffff;
-   enum vt_access acc = (enum vt_access)((arg >> 16) & 3);
-   Addr first = a & VT_PAGE_MASK;
-   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
-      vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
-                   VT_ORDER(vt_insns, (arg >> 18) & VT_POS_MAX));
-   if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&
-       vt_filter_epoch_miss(&vt_flt, first, acc)) {
-      vt_misses++;
-      vt_set_clock(&vt_mm, vt_insns + (arg >> 32), vt_insns,
-                   VT_ORDER(vt_insns, (arg >> 18) & VT_POS_MAX));
+   if (epoch_only(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), arg >> 32,
+                  (arg >> 18) & VT_POS_MAX))
       return;
-   }
    miss_arg(a, arg, ip);
 }
 
 /* The same with one constant (VT_MISS_PACK): the generated code sets up
-   two arguments instead of three at every check, hit or miss. */
+   two arguments instead of three at every check, hit or miss.  Most
+   misses take the short path, with only the fields it needs decoded. */
 VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
 {
-   /* Most misses first: the page's first reference of this kind in the
-      epoch (vt_filter_epoch_miss), with only the fields it needs decoded */
-   enum vt_access acc = (enum vt_access)((p >> 42) & 3);
-   Addr first = a & VT_PAGE_MASK;
-   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
-      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
-                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
-   if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
-       vt_filter_epoch_miss(&vt_flt, first, acc)) {
-      vt_misses++;
-      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
-                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
+   if (epoch_only(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), p >> 54,
+                  (p >> 44) & 0x3ff))
       return;
-   }
    miss_packed(a, p);
 }
 
@@ -143,16 +144,8 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
    the packed constant. */
 VG_REGPARM(1) void vt_miss_fetch(UWord p)
 {
-   Addr a = p & 0xffffffffu, first = a & VT_PAGE_MASK;
-   if (vt_mm.nr_sims)   /* the simulations' time, for vt_mm_sims_quiet */
-      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
-                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
-   if (LIKELY(((a + ((p >> 32) & 0x3ff) - 1) & VT_PAGE_MASK) == first) &&
-       vt_filter_epoch_miss(&vt_flt, first, VT_ACC_EXEC)) {
-      vt_misses++;
-      vt_set_clock(&vt_mm, vt_insns + (p >> 54), vt_insns,
-                   VT_ORDER(vt_insns, (p >> 44) & 0x3ff));
+   Addr a = p & 0xffffffffu;
+   if (epoch_only(a, (p >> 32) & 0x3ff, VT_ACC_EXEC, p >> 54, (p >> 44) & 0x3ff))
       return;
-   }
    miss_packed(a, p);
 }
