@@ -139,3 +139,11 @@ uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s)
       vt_fheap_push(h, h->stash[--n]);
    return found;
 }
+
+uint32_t vt_fheap_take_evictable(struct vt_fheap *h, const struct vt_sim *s)
+{
+   uint32_t f = vt_fheap_first_evictable(h, s);
+   if (f != VT_SIM_NO_FRAME)
+      vt_fheap_del(h, f);
+   return f;
+}

@@ -126,8 +126,5 @@ uint32_t vt_heap_policy_victim(void *st, vt_u64 now)
 {
    struct vt_heap_policy *hp = st;
    (void)now;
-   uint32_t f = vt_fheap_first_evictable(&hp->h, hp->base.s);
-   if (f != VT_SIM_NO_FRAME)
-      vt_fheap_del(&hp->h, f);
-   return f;
+   return vt_fheap_take_evictable(&hp->h, hp->base.s);
 }

@@ -98,10 +98,7 @@ static uint32_t opt_victim(void *v, vt_u64 now)
 {
    struct opt *st = v;
    (void)now;
-   uint32_t f = vt_fheap_first_evictable(&st->h, st->base.s);
-   if (f != VT_SIM_NO_FRAME)
-      vt_fheap_del(&st->h, f);
-   return f;
+   return vt_fheap_take_evictable(&st->h, st->base.s);
 }
 
 static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,

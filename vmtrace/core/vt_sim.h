@@ -479,6 +479,8 @@ void vt_fheap_absorb(struct vt_fheap *dst, struct vt_fheap *src);
 /* The first evictable frame in heap order, left in the heap; the frames
    before it are taken out and put back.  VT_SIM_NO_FRAME if none. */
 uint32_t vt_fheap_first_evictable(struct vt_fheap *h, const struct vt_sim *s);
+/* The same, taken out of the heap: a heap policy's victim. */
+uint32_t vt_fheap_take_evictable(struct vt_fheap *h, const struct vt_sim *s);
 
 /* ---- the base of a policy's state (policy.c) -------------------------- */
 

@@ -131,11 +131,6 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
       IRExpr *miss;
-      /* --ram with counted hits checks every fetch with page | mark (the
-         stamp's compare too): made once per superblock and page (from one
-         page to another: the last one kept) */
-      Bool keep = vt_mm.nr_sims && addr->tag == Iex_Const && !vt_mm.tlb;
-      Addr kpage = keep ? (addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK : 1;
       if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
          /* an instruction fetch: tag ^ mark against the page, a constant
             the compare takes as an immediate (the marks lie below the
@@ -145,6 +140,11 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
                     Ity_I1);
       } else {
+         /* --ram with counted hits checks every fetch with page | mark (the
+            stamp's compare too): made once per superblock and page (from
+            one page to another: the last one kept) */
+         Bool keep = vt_mm.nr_sims && addr->tag == Iex_Const && !vt_mm.tlb;
+         Addr kpage = keep ? (addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK : 1;
          if (keep && kpage == c->fetch_page) {
             lastpage = c->fetch_tag;
          } else {
