@@ -42,7 +42,7 @@ static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
    if (n) {
       f->hit_count[t][i] = 0;
       f->hit_stamp[t][i] = 0;
-      vt_mm_sims_note_hits(f->mm, f->tag[t][i] & VT_PAGE_MASK, n, stamp >> VT_STAMP_SHIFT,
+      vt_mm_sims_note_hits(f->mm, VT_FILTER_TAG_PAGE(f->tag[t][i]), n, stamp >> VT_STAMP_SHIFT,
                            stamp);
    }
 }
@@ -94,7 +94,7 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
       unsigned i = (unsigned)(p & (f->nr - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
       for (unsigned t = 0; t < 3; t++)
-         if ((f->tag[t][i] & VT_PAGE_MASK) == tag) {
+         if ((VT_FILTER_TAG_PAGE(f->tag[t][i])) == tag) {
             slot_deliver(f, t, i);
             f->tag[t][i] = VT_FILTER_EMPTY;
          }
@@ -105,10 +105,13 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    emptied, so none of an earlier round can look current. */
 void vt_filter_epoch(struct vt_filter *f)
 {
-   if (++f->mark < VT_FILTER_MARKS)
+   if (++f->mark < VT_FILTER_MARKS) {
+      f->mark_tag = VT_FILTER_TAG(0, f->mark);
       return;
+   }
    vt_filter_flush(f);
    f->mark = 0;
+   f->mark_tag = 0;
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier
@@ -127,15 +130,15 @@ static inline void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
    struct vt_filter_where *w = &f->where[acc * VT_FILTER_MAX + i];
    if (f->mm->ws)
       vt_wset_ref_row(f->mm, w->m, page_addr, w->ptep, acc, &w->heat_row);
-   f->tag[acc][i] = page_addr | f->mark;
+   f->tag[acc][i] = VT_FILTER_TAG(page_addr, f->mark);
    if (acc == VT_ACC_EXEC)
       return;
    vt_u64 *other = &f->tag[acc == VT_ACC_READ ? VT_ACC_WRITE : VT_ACC_READ][i];
    if (acc == VT_ACC_WRITE) {
       f->where[VT_ACC_READ * VT_FILTER_MAX + i] = *w;
-      *other = page_addr | f->mark;
-   } else if (*other != VT_FILTER_EMPTY && (*other & VT_PAGE_MASK) == page_addr) {
-      *other = page_addr | f->mark;
+      *other = VT_FILTER_TAG(page_addr, f->mark);
+   } else if (*other != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(*other) == page_addr) {
+      *other = VT_FILTER_TAG(page_addr, f->mark);
    }
 }
 
@@ -145,7 +148,7 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
    vt_u64 held = f->tag[acc][i];
    /* With simulations (the clock set for this reference), when none needs
       every reference and none is about to tick, what vt_filter_miss does */
-   if ((held & VT_PAGE_MASK) != page_addr || held == VT_FILTER_EMPTY || f->count_hits ||
+   if (VT_FILTER_TAG_PAGE(held) != page_addr || held == VT_FILTER_EMPTY || f->count_hits ||
        f->mm->tlb || (vt_mm_sims_on(f->mm) && !vt_mm_sims_quiet(f->mm)))
       return false;
    epoch_ref(f, i, page_addr, acc);
@@ -157,7 +160,7 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
         t++)
-      if ((f->tag[t][i] & VT_PAGE_MASK) == page_addr) {
+      if ((VT_FILTER_TAG_PAGE(f->tag[t][i])) == page_addr) {
          slot_deliver(f, t, i);
          f->tag[t][i] = VT_FILTER_EMPTY;
       }
@@ -207,7 +210,7 @@ static bool sims_held_ref(struct vt_filter *f, vt_addr page_addr,
 static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
                         vt_addr page_addr, const struct vt_filter_where *w)
 {
-   f->tag[t][i] = page_addr | f->mark;
+   f->tag[t][i] = VT_FILTER_TAG(page_addr, f->mark);
    f->where[t * VT_FILTER_MAX + i] = *w;
 }
 
@@ -222,13 +225,13 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
          slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
    const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
-   if (held != VT_FILTER_EMPTY && (held & VT_PAGE_MASK) == page_addr &&
+   if (held != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(held) == page_addr &&
        vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
       /* --tlb=yes: a page the filter holds is in the first level of the
          TLB: a hit there, with the tables epoch_ref refills */
       if (f->mm->tlb)
          vt_tlb_held_ref(f->mm, page_addr, acc, hw->ptep);
-      if (f->count_hits && held == (page_addr | f->mark))
+      if (f->count_hits && held == (VT_FILTER_TAG(page_addr, f->mark)))
          goto walk;          /* a system call's reference: as before */
       if (f->count_hits &&
           !sims_held_ref(f, page_addr, acc, &f->where[acc * VT_FILTER_MAX + i]))

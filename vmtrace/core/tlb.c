@@ -262,8 +262,8 @@ static void entry_gone(struct vt_tlb *t, const struct tarr *a, vt_u64 tag)
    vt_addr len = (vt_addr)1 << size_shift[size];
    for (unsigned k = first_kind(a->exec); k <= last_kind(a->exec); k++)
       for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
-         if (f->tag[k][i] != VT_FILTER_EMPTY && (f->tag[k][i] & VT_PAGE_MASK) - va < len)
-            vt_filter_drop(f, f->tag[k][i] & VT_PAGE_MASK, a->exec);
+         if (f->tag[k][i] != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(f->tag[k][i]) - va < len)
+            vt_filter_drop(f, VT_FILTER_TAG_PAGE(f->tag[k][i]), a->exec);
 }
 
 static int find(const struct tarr *a, uint32_t set, vt_u64 tag)

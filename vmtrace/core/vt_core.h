@@ -696,9 +696,18 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                                     fewer misses, the fewer helper calls;
                                     counted hits are delivered by a scan of
                                     every slot at each decision */
-#define VT_FILTER_EMPTY   (~(vt_u64)0)
-#define VT_FILTER_MARKS   0xfffu   /* marks 0..0xffe: page | mark never
-                                      equals VT_FILTER_EMPTY */
+/* An entry: the page's address plus its epoch's mark times 2^48 (above
+   any user address), so that the inline check is one subtraction:
+   (address + mark * 2^48) - entry is at most 4096 - size exactly when the
+   entry holds the access's page under the open mark and the access lies
+   within it (vt_instrument.c).  An empty slot's value leaves at least 2^63
+   there whatever the address and mark; its page bits are no user page. */
+#define VT_FILTER_MARK_SHIFT 48
+#define VT_FILTER_PAGE_MASK (VT_PAGE_MASK & (((vt_u64)1 << VT_FILTER_MARK_SHIFT) - 1))
+#define VT_FILTER_EMPTY   (((vt_u64)1 << 63) | VT_FILTER_PAGE_MASK)
+#define VT_FILTER_MARKS   0xfffu   /* marks 0..0xffe */
+#define VT_FILTER_TAG(page, mark) ((page) | ((vt_u64)(mark) << VT_FILTER_MARK_SHIFT))
+#define VT_FILTER_TAG_PAGE(tag)   ((tag) & VT_FILTER_PAGE_MASK)
 #define VT_STAMP_SHIFT    16
 #define VT_POS_MAX        0x3fffu
 /* The order of a reference (sim_order, the filter's hit stamps): its time
@@ -716,7 +725,7 @@ struct vt_filter_where {
                                 in (a hint: vt_wset_ref_row) */
 };
 struct vt_filter {
-   vt_u64 tag[3][VT_FILTER_MAX];          /* by enum vt_access: page | mark */
+   vt_u64 tag[3][VT_FILTER_MAX];          /* by enum vt_access: VT_FILTER_TAG */
    vt_u64 hit_stamp[3][VT_FILTER_MAX];
    vt_u64 hit_count[3][VT_FILTER_MAX];
    unsigned nr;                     /* slots per kind in use: a power of
@@ -726,6 +735,8 @@ struct vt_filter {
                                        mapping (allocated, so that the
                                        tool's image keeps its size) */
    vt_u64 mark;               /* the open epoch's, < VT_FILTER_MARKS */
+   vt_u64 mark_tag;           /* VT_FILTER_TAG(0, mark): what the generated
+                                 code adds to an address */
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
    bool   count_n;            /* with count_hits: the generated code counts
@@ -773,7 +784,7 @@ static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
                                  enum vt_access acc, vt_u64 stamp)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
-   if (f->tag[acc][i] == (page_addr | f->mark)) {
+   if (f->tag[acc][i] == VT_FILTER_TAG(page_addr, f->mark)) {
       if (f->count_hits) {
          f->hit_stamp[acc][i] = stamp;
          f->hit_count[acc][i]++;

@@ -11,6 +11,9 @@
 #include "pub_tool_machine.h"
 #include "pub_tool_vki.h"
 #include "pub_tool_libcproc.h"
+#include "pub_tool_aspacemgr.h"
+#include "pub_tool_hashtable.h"
+#include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 #include "vt_trace.h"
 
@@ -70,6 +73,72 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
    return tmp_of(c, IRExpr_Binop(op, a, b), ty);
 }
 
+/* ---- miss stubs ------------------------------------------------------
+   A check's miss call passes the packed constant (VT_MISS_PACK) as an
+   argument, which the generated code sets up whether the call is taken or
+   not: a 10-byte immediate move and a register move at every check.
+   Instead, each check site may call a stub of its own that loads the
+   constant and jumps to the handler: the site passes only the address (an
+   instruction fetch nothing).  On amd64 only, in memory of Valgrind's own
+   (executable), one stub per constant, kept for retranslations; past
+   VT_STUB_MAX bytes the sites pass the constant again. */
+#if defined(VGA_amd64)
+#define VT_STUB_SIZE  32
+#define VT_STUB_CHUNK (1u << 20)
+#define VT_STUB_MAX   (64u << 20)
+struct stub_node { struct stub_node *next; UWord key; void *code; };
+static VgHashTable *stub_table;
+static UChar *stub_cur, *stub_end;
+static SizeT stub_total;
+
+static UChar *put_movabs(UChar *p, UChar rex, UChar op, ULong imm)
+{
+   *p++ = rex;
+   *p++ = op;
+   for (int i = 0; i < 8; i++)
+      *p++ = (UChar)(imm >> (8 * i));
+   return p;
+}
+
+/* The stub for packed constant k to handler fn, its argument register
+   (rdi: 0xBF, rsi: 0xBE), or NULL. */
+static void *miss_stub(ULong k, void *fn, UChar argreg)
+{
+   if (!stub_table)
+      stub_table = VG_(HT_construct)("vmtrace.stubs");
+   struct stub_node *n = VG_(HT_lookup)(stub_table, (UWord)k);
+   if (n)
+      return n->code;
+   if (stub_cur == stub_end) {
+      if (stub_total >= VT_STUB_MAX)
+         return NULL;
+      stub_cur = VG_(am_shadow_alloc)(VT_STUB_CHUNK);
+      if (!stub_cur) {
+         stub_total = VT_STUB_MAX;
+         return NULL;
+      }
+      stub_end = stub_cur + VT_STUB_CHUNK;
+      stub_total += VT_STUB_CHUNK;
+   }
+   UChar *code = stub_cur, *p = code;
+   p = put_movabs(p, 0x48, argreg, k);              /* movabs $k, %rsi/%rdi */
+   p = put_movabs(p, 0x49, 0xBB, (ULong)(Addr)fn);  /* movabs $fn, %r11 */
+   *p++ = 0x41; *p++ = 0xFF; *p++ = 0xE3;           /* jmp *%r11 */
+   stub_cur += VT_STUB_SIZE;
+   n = VG_(malloc)("vmtrace.stub", sizeof *n);
+   n->key = (UWord)k;
+   n->code = code;
+   VG_(HT_add_node)(stub_table, n);
+   return code;
+}
+#else
+static void *miss_stub(ULong k, void *fn, UChar argreg)
+{
+   (void)k; (void)fn; (void)argreg;
+   return NULL;
+}
+#endif
+
 /* --trace-out-file: *vt_rec_ptr++ = word (if guard, when not NULL).  The
    pointer lives in memory, not in a temporary: a helper called between two
    records may hand the buffer to the writer (vt_rec_flush) and reset it. */
@@ -127,7 +196,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                               (vt_flt.nr - 1)]);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
       IRExpr *last = addr;
-      if (size > 1)
+      if (size > 1 && !(addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
+                        size <= VT_PAGE_SIZE))
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
       IRExpr *miss;
@@ -139,6 +209,18 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                         IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
          miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
                     Ity_I1);
+      } else if (addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
+                 size <= VT_PAGE_SIZE) {
+         /* a data access: (address + mark) - entry, unsigned, is below
+            4097 - size exactly when the entry holds the page under the
+            open mark and the access lies within it (VT_FILTER_TAG): an
+            add, a subtract from memory and a compare with an immediate */
+         IRExpr *x = c->mark ? bin(c, Iop_Add64, addr, c->mark, Ity_I64) : addr;
+         x = bin(c, Iop_Sub64, x, tag, Ity_I64);
+         IRExpr *hit = bin(c, Iop_CmpLT64U, x,
+                           IRExpr_Const(IRConst_U64(VT_PAGE_SIZE + 1 - size)), Ity_I1);
+         lastpage = NULL;
+         miss = tmp_of(c, IRExpr_Unop(Iop_Not1, hit), Ity_I1);
       } else {
          /* --ram with counted hits checks every fetch with page | mark (the
             stamp's compare too): made once per superblock and page (from
@@ -207,10 +289,18 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, sa, n, hit));
       }
    }
-   IRDirty *d;
+   IRDirty *d = NULL;
    Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
                 c->pending_insns < 1024;
-   if (packs && acc == VT_ACC_EXEC)
+   ULong k = VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns);
+   void *stub;
+   if (packs && acc == VT_ACC_EXEC &&
+       (stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_miss_fetch), 0xBF)) != NULL)
+      d = unsafeIRDirty_0_N(0, "vt_miss_fetch", stub, mkIRExprVec_0());
+   else if (packs && acc != VT_ACC_EXEC &&
+            (stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_miss_packed), 0xBE)) != NULL)
+      d = unsafeIRDirty_0_N(1, "vt_miss_packed", stub, mkIRExprVec_1(addr));
+   else if (packs && acc == VT_ACC_EXEC)
       d = unsafeIRDirty_0_N(1, "vt_miss_fetch", VG_(fnptr_to_fnentry)(vt_miss_fetch),
                             mkIRExprVec_1(IRExpr_Const(IRConst_U64(
                                VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
@@ -392,7 +482,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       so once here, after it, holds for the whole superblock. */
    if (vt_clo.fast_path && vt_clo.timeline)
       c.mark = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
-                                      gaddr(&c, &vt_flt.mark)),
+                                      gaddr(&c, &vt_flt.mark_tag)),
                       Ity_I64);
    if (vt_recording) {
       /* room for this superblock's records, else the buffer to the writer */
