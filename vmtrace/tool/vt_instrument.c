@@ -12,7 +12,6 @@
 #include "pub_tool_vki.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_aspacemgr.h"
-#include "pub_tool_hashtable.h"
 #include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 #include "vt_trace.h"
@@ -86,10 +85,41 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
 #define VT_STUB_SIZE  32
 #define VT_STUB_CHUNK (1u << 20)
 #define VT_STUB_MAX   (64u << 20)
-struct stub_node { struct stub_node *next; UWord key; void *code; };
-static VgHashTable *stub_table;
+/* The stubs by constant: open addressing, a power of two of slots, at
+   most half full (a constant is never 0: the size is at least 1). */
+static ULong *stub_keys;
+static void **stub_code;
+static UInt stub_mask, stub_used;
 static UChar *stub_cur, *stub_end;
 static SizeT stub_total;
+
+static UInt stub_slot(ULong k)
+{
+   UInt i = (UInt)((k * 0x9E3779B97F4A7C15ULL) >> 40) & stub_mask;
+   while (stub_keys[i] && stub_keys[i] != k)
+      i = (i + 1) & stub_mask;
+   return i;
+}
+
+static void stub_grow(void)
+{
+   ULong *ok = stub_keys;
+   void **oc = stub_code;
+   UInt on = ok ? stub_mask + 1 : 0;
+   stub_mask = on ? 2 * on - 1 : 4095;
+   stub_keys = VG_(calloc)("vmtrace.stubs", stub_mask + 1, sizeof *stub_keys);
+   stub_code = VG_(malloc)("vmtrace.stubs", (stub_mask + 1) * sizeof *stub_code);
+   for (UInt j = 0; j < on; j++)
+      if (ok[j]) {
+         UInt i = stub_slot(ok[j]);
+         stub_keys[i] = ok[j];
+         stub_code[i] = oc[j];
+      }
+   if (ok) {
+      VG_(free)(ok);
+      VG_(free)(oc);
+   }
+}
 
 static UChar *put_movabs(UChar *p, UChar rex, UChar op, ULong imm)
 {
@@ -104,11 +134,11 @@ static UChar *put_movabs(UChar *p, UChar rex, UChar op, ULong imm)
    (rdi: 0xBF, rsi: 0xBE), or NULL. */
 static void *miss_stub(ULong k, void *fn, UChar argreg)
 {
-   if (!stub_table)
-      stub_table = VG_(HT_construct)("vmtrace.stubs");
-   struct stub_node *n = VG_(HT_lookup)(stub_table, (UWord)k);
-   if (n)
-      return n->code;
+   if (2 * (stub_used + 1) > stub_mask + 1)
+      stub_grow();
+   UInt i = stub_slot(k);
+   if (stub_keys[i])
+      return stub_code[i];
    if (stub_cur == stub_end) {
       if (stub_total >= VT_STUB_MAX)
          return NULL;
@@ -125,10 +155,9 @@ static void *miss_stub(ULong k, void *fn, UChar argreg)
    p = put_movabs(p, 0x49, 0xBB, (ULong)(Addr)fn);  /* movabs $fn, %r11 */
    *p++ = 0x41; *p++ = 0xFF; *p++ = 0xE3;           /* jmp *%r11 */
    stub_cur += VT_STUB_SIZE;
-   n = VG_(malloc)("vmtrace.stub", sizeof *n);
-   n->key = (UWord)k;
-   n->code = code;
-   VG_(HT_add_node)(stub_table, n);
+   stub_keys[i] = k;
+   stub_code[i] = code;
+   stub_used++;
    return code;
 }
 #else
