@@ -101,17 +101,14 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    }
 }
 
-/* The marks wrap after VT_FILTER_MARKS epochs: then every entry is
-   emptied, so none of an earlier round can look current. */
-void vt_filter_epoch(struct vt_filter *f)
+void vt_filter_epoch_at(struct vt_filter *f, vt_u64 n)
 {
-   if (++f->mark < VT_FILTER_MARKS) {
-      f->mark_tag = VT_FILTER_TAG(0, f->mark);
-      return;
+   if (n < f->mark_base || n - f->mark_base >= VT_FILTER_MARKS - 1) {
+      vt_filter_flush(f);
+      f->mark_base = n;
    }
-   vt_filter_flush(f);
-   f->mark = 0;
-   f->mark_tag = 0;
+   f->mark = n & (VT_FILTER_MARKS - 1);
+   f->mark_tag = VT_FILTER_TAG(0, f->mark);
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier

@@ -183,8 +183,8 @@ struct vt_tlb {
       miss has another, and before anything reads or moves the counts.
       (The process's own are `st`'s.) */
    struct { vt_u64 phase, mapping, label, miss, walk; bool exec; } cell;
-   /* vt_tlb_known_ref: by access kind and filter slot, page | the epoch's
-      mark (the filter's), or EMPTY; known_low: the low bits of its key
+   /* vt_tlb_known_ref: by access kind and filter slot, VT_FILTER_TAG of
+      the page and the epoch's mark (the filter's), or EMPTY; known_low: the low bits of its key
       (its size; vm_koff for a 2 MiB page) */
    vt_u64 known[3][VT_FILTER_ENTRIES];
    uint16_t known_low[3][VT_FILTER_ENTRIES];
@@ -571,7 +571,7 @@ void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const v
 
 static inline vt_u64 mark_of(const struct vt_mm *mm)
 {
-   return mm->filter ? mm->filter->mark : 0;
+   return mm->filter ? mm->filter->mark_tag : 0;
 }
 
 bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
@@ -616,7 +616,7 @@ void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
    }
    for (vt_u64 p = p0; p < p1; p++)
       for (unsigned a = 0; a < 3; a++)
-         if ((t->known[a][p & (VT_FILTER_ENTRIES - 1)] & VT_PAGE_MASK) == p << VT_PAGE_SHIFT)
+         if (VT_FILTER_TAG_PAGE(t->known[a][p & (VT_FILTER_ENTRIES - 1)]) == p << VT_PAGE_SHIFT)
             t->known[a][p & (VT_FILTER_ENTRIES - 1)] = EMPTY;
 }
 

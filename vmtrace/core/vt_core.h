@@ -705,7 +705,7 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
 #define VT_FILTER_MARK_SHIFT 48
 #define VT_FILTER_PAGE_MASK (VT_PAGE_MASK & (((vt_u64)1 << VT_FILTER_MARK_SHIFT) - 1))
 #define VT_FILTER_EMPTY   (((vt_u64)1 << 63) | VT_FILTER_PAGE_MASK)
-#define VT_FILTER_MARKS   0xfffu   /* marks 0..0xffe */
+#define VT_FILTER_MARKS   0x10000u /* marks: the epoch's number mod 2^16 */
 #define VT_FILTER_TAG(page, mark) ((page) | ((vt_u64)(mark) << VT_FILTER_MARK_SHIFT))
 #define VT_FILTER_TAG_PAGE(tag)   ((tag) & VT_FILTER_PAGE_MASK)
 #define VT_STAMP_SHIFT    16
@@ -737,6 +737,8 @@ struct vt_filter {
    vt_u64 mark;               /* the open epoch's, < VT_FILTER_MARKS */
    vt_u64 mark_tag;           /* VT_FILTER_TAG(0, mark): what the generated
                                  code adds to an address */
+   vt_u64 mark_base;          /* the epoch the tables were last emptied in
+                                 (vt_filter_epoch_at) */
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
    bool   count_n;            /* with count_hits: the generated code counts
@@ -762,9 +764,12 @@ void vt_filter_deliver(struct vt_filter *f);
 /* Hits delivered, every entry emptied. */
 void vt_filter_flush(struct vt_filter *f);
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
-/* A working-set epoch begins (after vt_wset_epoch): no entry hits until
-   a reference refills it. */
-void vt_filter_epoch(struct vt_filter *f);
+/* Working-set epoch number n (the clock / the epoch's length) begins
+   (after vt_wset_epoch): the mark becomes n mod VT_FILTER_MARKS, so no
+   entry hits until a reference refills it; every VT_FILTER_MARKS - 1
+   epochs (and when n goes back: a forked child's clock starts at 0) the
+   tables are emptied, so no entry of an earlier round can look current. */
+void vt_filter_epoch_at(struct vt_filter *f, vt_u64 n);
 /* The page leaves the data tables (read, write) or the instruction one:
    the TLB model's entry for it left the first level. */
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec);

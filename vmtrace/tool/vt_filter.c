@@ -107,6 +107,10 @@ static inline Bool epoch_only(Addr a, UWord size, enum vt_access acc, UWord pend
                               UWord pos)
 {
    Addr first = a & VT_PAGE_MASK;
+   /* a superblock's first check, at its entry: the sample check there
+      (vt_clock_mark) */
+   if (pos == 0 && vt_clock_mark)
+      vt_sample_tick_due();
    if (vt_mm.nr_sims)
       vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, VT_ORDER(vt_insns, pos));
    if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&

@@ -58,6 +58,30 @@ static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
    counters at every exit). */
 static Addr vt_anchor;
 
+/* The default run's checks take their mark from the clock (the epoch
+   number, vt_insns >> vt_clock_mark_shift, mod 2^16), so that no
+   superblock needs the sample check at its entry: after an epoch's start
+   every entry's mark is older, the superblock's first check (an
+   instruction fetch, at position 0) misses, and its handler runs the
+   sample tick that was due (vt_sample_tick_due).  Only where every tick
+   falls on an epoch's start (samples do; the progress line may wait) and
+   no simulation, TLB model or recording needs its own ticks or clock. */
+Bool vt_clock_mark;
+static UInt vt_clock_mark_shift;
+
+void vt_instrument_init(void)
+{
+   vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && !vt_mm.nr_sims && !vt_mm.tlb &&
+                   !vt_recording && vt_mm.ws;
+   if (vt_clock_mark) {
+      ULong g = vt_mm.ws->cfg.epoch;
+      while ((1ULL << vt_clock_mark_shift) < g)
+         vt_clock_mark_shift++;
+      if ((1ULL << vt_clock_mark_shift) != g)
+         vt_clock_mark = False;
+   }
+}
+
 static IRExpr *gaddr(struct ictx *c, const void *p)
 {
    /* a temporary of its own for each use, so that the tree builder can
@@ -379,7 +403,7 @@ static void flush_counters(struct ictx *c)
    if (vt_insns >= vt_next_sample) vt_sample_tick(). */
 static void add_sample_check(struct ictx *c)
 {
-   if (!vt_clo.timeline && !vt_mm.nr_sims)
+   if ((!vt_clo.timeline && !vt_mm.nr_sims) || vt_clock_mark)
       return;
    IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns)), Ity_I64);
    IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_next_sample)), Ity_I64);
@@ -509,10 +533,20 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    add_sample_check(&c);
    /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */
-   if (vt_clo.fast_path && vt_clo.timeline)
+   if (vt_clock_mark) {
+      /* the mark of the clock's epoch, as vt_filter_epoch_at sets it at
+         the epoch's start (a shift left by 48 keeps the number mod 2^16) */
+      IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(&c, &vt_insns)),
+                           Ity_I64);
+      IRExpr *n = bin(&c, Iop_Shr64, now, IRExpr_Const(IRConst_U8(vt_clock_mark_shift)),
+                      Ity_I64);
+      c.mark = bin(&c, Iop_Shl64, n, IRExpr_Const(IRConst_U8(VT_FILTER_MARK_SHIFT)),
+                   Ity_I64);
+   } else if (vt_clo.fast_path && vt_clo.timeline) {
       c.mark = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
                                       gaddr(&c, &vt_flt.mark_tag)),
                       Ity_I64);
+   }
    if (vt_recording) {
       /* room for this superblock's records, else the buffer to the writer */
       IRExpr *p = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,

@@ -391,6 +391,7 @@ static void vt_post_clo_init(void)
    vt_start_time_ms = vt_wall_ms();
    vt_ppid = VG_(getppid)();
    vt_rec_start();
+   vt_instrument_init();
    vt_progress_init();
    /* The first sample, the simulations' first periodic tick (NRU, AGING,
       WSClock), which --timeline=no needs as much: without it the filter

@@ -55,6 +55,15 @@ void vt_sample_init(void)
       vt_next_sample = vt_progress_next;
 }
 
+/* vt_sample_tick when due at a superblock's entry, for the checks whose
+   mark is the clock's epoch (vt_instrument.c's clock_mark): a new epoch
+   makes the superblock's first check miss, and its handler calls this. */
+void vt_sample_tick_due(void)
+{
+   if (vt_insns >= vt_next_sample)
+      vt_sample_tick();
+}
+
 void vt_sample_tick(void)
 {
    if (vt_insns >= vt_progress_next)
@@ -75,7 +84,7 @@ void vt_sample_tick(void)
    }
    vt_sample_init();
    if (flush)
-      vt_filter_epoch(&vt_flt);
+      vt_filter_epoch_at(&vt_flt, vt_mm.ws->epoch_abs);
 }
 
 /* Closes the open sample unless one closed at this very instruction. */
