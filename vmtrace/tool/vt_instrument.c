@@ -256,8 +256,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       IRExpr *miss;
       if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
          /* an instruction fetch: tag ^ mark against the page, a constant
-            the compare takes as an immediate (the marks lie below the
-            page's bits; an empty slot's high bits never match) */
+            the compare takes as an immediate (the marks lie above the
+            page's bits; an empty slot's bit 63 never matches) */
          lastpage = bin(c, Iop_And64, last,
                         IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
          miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
