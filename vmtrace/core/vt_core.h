@@ -628,7 +628,7 @@ void vt_release_frames(struct vt_mm *mm);
    clock passes vt_wset_next(mm), and then, when it passes
    vt_wset_next_epoch(mm), begins a new epoch with vt_wset_epoch; after
    either it must make the first reference to each page reach vt_access
-   again, or at least vt_wset_ref (vt_filter_epoch).  A regular sample closes an epoch too: the
+   again, or at least vt_wset_ref (vt_filter_epoch_at).  A regular sample closes an epoch too: the
    interval is a multiple of the epoch. */
 void   vt_wset_init(struct vt_mm *mm, const struct vt_wset_config *cfg);
 vt_u64 vt_wset_next(const struct vt_mm *mm);

@@ -83,7 +83,7 @@ static inline unsigned vt_tlb_walk_depth(unsigned size) { return 4 - size; }
 bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
                 const vt_pte *ptep);   /* the page's PTE, if known, else NULL */
 /* A reference to a page the filter holds for it (under an earlier epoch's
-   mark: vt_filter_epoch; or the kernel's), whose PTE is *ptep: a hit in
+   mark: vt_filter_epoch_at; or the kernel's), whose PTE is *ptep: a hit in
    the first level, recorded as the inline check records one. */
 void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const vt_pte *ptep);
 /* The host's number of the reference about to reach the model: every

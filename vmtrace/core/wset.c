@@ -8,7 +8,7 @@
    full, neighbours merge and the interval doubles, so a run of any length
    keeps at most max_samples.  Epochs are fixed: cfg.epoch instructions (g),
    never merged.  The host begins every epoch with vt_wset_epoch and
-   vt_filter_epoch, so the first reference to each page in every epoch
+   vt_filter_epoch_at, so the first reference to each page in every epoch
    reaches vt_wset_ref (through vt_access, or from the filter directly:
    filter.c): the working set and the heatmap count those, and so neither
    depends on the sampling interval.

@@ -531,7 +531,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                                      IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_anchor))),
                      Ity_I64);
    add_sample_check(&c);
-   /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
+   /* The epoch's mark (vt_filter_epoch_at) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */
    if (vt_clock_mark) {
       /* the mark of the clock's epoch, as vt_filter_epoch_at sets it at

@@ -12,7 +12,7 @@
 #include "vt_tool.h"
 
 /* The next clock at which vt_sample_tick must run.  After a new epoch
-   the filter's entries are of an older mark (vt_filter_epoch), so each
+   the filter's entries are of an older mark (vt_filter_epoch_at), so each
    page's first reference in it reaches the simulator (the working set and
    the heatmap count exactly those). */
 ULong vt_next_sample = ~0ULL;
