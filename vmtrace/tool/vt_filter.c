@@ -17,7 +17,26 @@
 #include "vt_tool.h"
 
 struct vt_filter vt_flt;
-ULong vt_insns, vt_refs, vt_misses;
+ULong vt_insns_drained, vt_refs_drained, vt_misses;
+/* the packed clock (vt_tool.h): next to the drained counters, which the
+   generated code addresses from one anchor */
+ULong vt_clock;
+ULong vt_clock_limit = VT_CLOCK_DRAIN << VT_CLOCK_SHIFT;
+
+/* The packed clock's counts into the drained counters: between
+   superblocks, or in a helper (the generated code loads vt_clock afresh
+   at every update). */
+void vt_clock_drain(void)
+{
+   vt_insns_drained += vt_clock >> VT_CLOCK_SHIFT;
+   vt_refs_drained += vt_clock & VT_CLOCK_REFS;
+   vt_clock = 0;
+}
+
+void vt_clock_reset(void)
+{
+   vt_insns_drained = vt_refs_drained = vt_clock = 0;
+}
 /* --tlb: the numbers the TLB model orders references by (vt_tlb_set_time).
    A superblock's references are numbered vt_tlb_clock + their position in
    it (the inline check stamps absorbed ones so, vt_instrument.c), and the
