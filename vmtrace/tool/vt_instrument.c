@@ -59,6 +59,20 @@ static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
    counters at every exit). */
 static Addr vt_anchor;
 
+/* The anchor lives in a slot of every thread's first shadow guest state,
+   which no other part uses: one load relative to the guest state's
+   register (a GET) at each superblock's entry, where a load of vt_anchor
+   took a 10-byte move of its address too.  A thread gets it before its
+   first instruction; a clone copies its parent's shadow state and a
+   signal frame saves and restores it. */
+#define VT_ANCHOR_SLOT 0       /* the shadow of the guest state's first word */
+
+void vt_instrument_thread_start(ThreadId tid)
+{
+   Addr a = (Addr)&vt_insns_drained;
+   VG_(set_shadow_regs_area)(tid, 1, VT_ANCHOR_SLOT, sizeof a, (const UChar *)&a);
+}
+
 static IRExpr *gaddr(struct ictx *c, const void *p)
 {
    /* a temporary of its own for each use, so that the tree builder can
@@ -406,7 +420,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                     const VexArchInfo *archinfo_host, IRType gWordTy,
                     IRType hWordTy)
 {
-   (void)closure; (void)layout; (void)vge; (void)archinfo_host;
+   (void)closure; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
@@ -415,9 +429,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
    vt_anchor = (Addr)&vt_insns_drained;
-   c.anchor = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
-                                     IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_anchor))),
-                     Ity_I64);
+   c.anchor = tmp_of(&c, IRExpr_Get(layout->total_sizeB + VT_ANCHOR_SLOT, Ity_I64), Ity_I64);
    add_sample_check(&c);
    /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */

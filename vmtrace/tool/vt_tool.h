@@ -172,6 +172,7 @@ void  vt_rec_clock(void);
 void  vt_rec_oom_adj_write(Int fd);
 
 /* vt_instrument.c */
+void vt_instrument_thread_start(ThreadId tid);   /* the anchor's slot */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
                     const VexGuestLayout *layout,
                     const VexGuestExtents *vge,
