@@ -93,6 +93,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    Valgrind keeps below it, as the kernel's stack VMA grows. */
 void vt_pre_thread_first_insn(ThreadId tid)
 {
+   vt_instrument_thread_start(tid);
    if (stack_found)
       return;
    stack_found = True;

@@ -17,7 +17,32 @@
 #include "vt_tool.h"
 
 struct vt_filter vt_flt;
-ULong vt_insns, vt_refs, vt_misses;
+ULong vt_insns_drained, vt_refs_drained, vt_misses;
+/* the packed clock (vt_tool.h): next to the drained counters, which the
+   generated code addresses from one anchor */
+ULong vt_clock;
+ULong vt_clock_limit = VT_CLOCK_DRAIN << VT_CLOCK_SHIFT;
+
+/* The packed clock's references into vt_refs_drained: between
+   superblocks, or in a helper (the generated code loads vt_clock afresh
+   at every update).  Its instructions stay (the default run's checks read
+   the epoch's number from them: vt_instrument.c's vt_clock_mark), until
+   they near the word's 40 bits: then 2^38 of them, a multiple of every
+   2^(log2(epoch) + 16), move to vt_insns_drained. */
+void vt_clock_drain(void)
+{
+   vt_refs_drained += vt_clock & VT_CLOCK_REFS;
+   vt_clock &= ~VT_CLOCK_REFS;
+   if ((vt_clock >> VT_CLOCK_SHIFT) >= (1ULL << 39)) {
+      vt_insns_drained += 1ULL << 38;
+      vt_clock -= (1ULL << 38) << VT_CLOCK_SHIFT;
+   }
+}
+
+void vt_clock_reset(void)
+{
+   vt_insns_drained = vt_refs_drained = vt_clock = 0;
+}
 /* --tlb: the numbers the TLB model orders references by (vt_tlb_set_time).
    A superblock's references are numbered vt_tlb_clock + their position in
    it (the inline check stamps absorbed ones so, vt_instrument.c), and the

@@ -107,7 +107,8 @@ void vt_fork_child_hook(ThreadId tid)
    fork_pending = 0;
    vt_fork_time = vt_insns;
    vt_is_forked_child = True;
-   vt_insns = vt_refs = vt_misses = 0;
+   vt_clock_reset();
+   vt_misses = 0;
    vt_set_clock(&vt_mm, 0, vt_mm.sim_now, vt_mm.sim_order);
    /* After a vfork the child borrows the parent's memory: nothing is
       copied or write-protected, only the figures start afresh. */

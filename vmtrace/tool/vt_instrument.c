@@ -25,13 +25,16 @@ struct ictx {
    Addr   last_fetch_page;   /* page of the last checked fetch, or 1 */
    Addr   cur_ip;            /* the instruction being instrumented */
    UInt   ref_idx;           /* accesses checked so far in this superblock */
-   IRExpr *stamp_base;       /* vt_insns << 16 as loaded since the counters
+   IRExpr *stamp_base;       /* vt_insns_drained << 16 as loaded since the counters
                                 were last updated, or NULL */
    Int    merged_store;      /* the statement whose write a load of the same
                                 instruction already checked, or -1 */
    IRExpr *mark;             /* the filter's epoch mark, loaded at the
                                 superblock's entry, or NULL (always 0) */
-   IRExpr *anchor;           /* &vt_insns, loaded at the superblock's entry */
+   IRExpr *anchor;           /* &vt_insns_drained, loaded at the superblock's
+                                entry */
+   UInt   insn_refs;         /* references of the instruction so far */
+   UInt   sb_insns;          /* instructions of the superblock so far */
    IRExpr *tlb_base;         /* --tlb: vt_tlb_clock as loaded since the
                                 counters were last updated, or NULL */
    UInt   tlb_idx;           /* --tlb: ref_idx when vt_tlb_clock last moved */
@@ -58,8 +61,33 @@ static IRExpr *tmp_of(struct ictx *c, IRExpr *e, IRType ty)
    counters at every exit). */
 static Addr vt_anchor;
 
+/* The anchor lives in a slot of every thread's first shadow guest state,
+   which no other part uses: one load relative to the guest state's
+   register (a GET) at each superblock's entry, where a load of vt_anchor
+   took a 10-byte move of its address too.  A thread gets it before its
+   first instruction; a clone copies its parent's shadow state and a
+   signal frame saves and restores it. */
+#define VT_ANCHOR_SLOT 0       /* the shadow of the guest state's first word */
+
+void vt_instrument_thread_start(ThreadId tid)
+{
+   Addr a = (Addr)&vt_insns_drained;
+   VG_(set_shadow_regs_area)(tid, 1, VT_ANCHOR_SLOT, sizeof a, (const UChar *)&a);
+}
+
+/* The packed clock (vt_tool.h): where a sample check drains it and
+   nothing reads the clock inline: the hits' stamps (counted hits), the
+   TLB's clock (--tlb) and the trace's time records read vt_insns (or
+   move with it), so they keep the two counters. */
+static Bool clock_packed(void)
+{
+   return (vt_clo.timeline || vt_mm.nr_sims) && !vt_flt.count_hits && !vt_mm.tlb &&
+          !vt_recording;
+}
+
 /* The default run's checks take their mark from the clock (the epoch
-   number, vt_insns >> vt_clock_mark_shift, mod 2^16), so that no
+   number, vt_insns >> vt_clock_mark_shift, mod 2^16, read from the
+   packed clock), so that no
    superblock needs the sample check at its entry: after an epoch's start
    every entry's mark is older, the superblock's first check (an
    instruction fetch, at position 0) misses, and its handler runs the
@@ -72,7 +100,7 @@ static UInt vt_clock_mark_shift;
 void vt_instrument_init(void)
 {
    vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && !vt_mm.nr_sims && !vt_mm.tlb &&
-                   !vt_recording && vt_mm.ws;
+                   !vt_recording && vt_mm.ws && clock_packed();
    if (vt_clock_mark) {
       ULong g = vt_mm.ws->cfg.epoch;
       while ((1ULL << vt_clock_mark_shift) < g)
@@ -219,6 +247,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    if (size > 0xffff)
       size = 0xffff;
    c->pending_refs++;
+   c->insn_refs++;
    /* the access's position in the superblock: its order among the
       references of this time step (vt_sim_set_order) */
    UInt pos = c->ref_idx < VT_POS_MAX ? c->ref_idx++ : VT_POS_MAX;
@@ -303,8 +332,9 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          if (guard)
             hit = bin(c, Iop_And1, guard, hit, Ity_I1);
          if (!c->stamp_base) {   /* once until vt_insns next changes */
-            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns)),
-                                 Ity_I64);
+            /* counted hits: the clock is not packed, vt_clock is 0 */
+            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                                gaddr(c, &vt_insns_drained)), Ity_I64);
             c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(VT_STAMP_SHIFT)),
                                 Ity_I64);
          }
@@ -382,13 +412,22 @@ static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
 }
 
 
+
 static void flush_counters(struct ictx *c)
 {
-   IRExpr *insns = add_counter(c, &vt_insns, c->pending_insns);
+   if (clock_packed()) {
+      /* one add for both counts: (instructions << VT_CLOCK_SHIFT) +
+         references, an immediate of 32 bits for a superblock of fewer
+         than 128 instructions */
+      add_counter(c, &vt_clock, (c->pending_insns << VT_CLOCK_SHIFT) + c->pending_refs);
+      c->pending_insns = c->pending_refs = 0;
+      return;
+   }
+   IRExpr *insns = add_counter(c, &vt_insns_drained, c->pending_insns);
    if (insns && vt_recording)        /* the clock from here on */
       add_record(c, IRExpr_Binop(Iop_Or64, insns, IRExpr_Const(IRConst_U64(VT_TRAW_TIME))),
                  NULL);
-   add_counter(c, &vt_refs, c->pending_refs);
+   add_counter(c, &vt_refs_drained, c->pending_refs);
    if (vt_mm.tlb && c->ref_idx != c->tlb_idx) {
       /* past every number this superblock's positions gave so far */
       add_counter(c, &vt_tlb_clock, c->ref_idx + 1);
@@ -400,13 +439,21 @@ static void flush_counters(struct ictx *c)
 }
 
 /* At the entry of every superblock (whichever exit the previous one took):
-   if (vt_insns >= vt_next_sample) vt_sample_tick(). */
+   if (vt_insns >= vt_next_sample) vt_sample_tick(), or with the packed
+   clock if (vt_clock >= vt_clock_limit): the same test on the
+   instructions' bits (the references' bits below them are less than one
+   instruction's step), or a drain due. */
 static void add_sample_check(struct ictx *c)
 {
    if ((!vt_clo.timeline && !vt_mm.nr_sims) || vt_clock_mark)
       return;
-   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns)), Ity_I64);
-   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_next_sample)), Ity_I64);
+   Bool packed = clock_packed();
+   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                       gaddr(c, packed ? &vt_clock : &vt_insns_drained)),
+                        Ity_I64);
+   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
+                                        gaddr(c, packed ? &vt_clock_limit : &vt_next_sample)),
+                         Ity_I64);
    IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
    IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
                                   VG_(fnptr_to_fnentry)(vt_sample_tick),
@@ -518,28 +565,28 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                     const VexArchInfo *archinfo_host, IRType gWordTy,
                     IRType hWordTy)
 {
-   (void)closure; (void)layout; (void)vge; (void)archinfo_host;
+   (void)closure; (void)vge; (void)archinfo_host;
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
-   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, NULL, 0,
-                     False, False, 1, NULL };
+   struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
+                     NULL, 0, False, False, 1, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
-   vt_anchor = (Addr)&vt_insns;
-   c.anchor = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
-                                     IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_anchor))),
-                     Ity_I64);
+   vt_anchor = (Addr)&vt_insns_drained;
+   c.anchor = tmp_of(&c, IRExpr_Get(layout->total_sizeB + VT_ANCHOR_SLOT, Ity_I64), Ity_I64);
    add_sample_check(&c);
    /* The epoch's mark (vt_filter_epoch_at) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */
    if (vt_clock_mark) {
       /* the mark of the clock's epoch, as vt_filter_epoch_at sets it at
          the epoch's start (a shift left by 48 keeps the number mod 2^16) */
-      IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(&c, &vt_insns)),
+      /* the packed clock (its instructions' bits are the count less
+         vt_insns_drained, a multiple of 2^(shift + 16): vt_clock_drain) */
+      IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(&c, &vt_clock)),
                            Ity_I64);
-      IRExpr *n = bin(&c, Iop_Shr64, now, IRExpr_Const(IRConst_U8(vt_clock_mark_shift)),
-                      Ity_I64);
+      IRExpr *n = bin(&c, Iop_Shr64, now,
+                      IRExpr_Const(IRConst_U8(VT_CLOCK_SHIFT + vt_clock_mark_shift)), Ity_I64);
       c.mark = bin(&c, Iop_Shl64, n, IRExpr_Const(IRConst_U8(VT_FILTER_MARK_SHIFT)),
                    Ity_I64);
    } else if (vt_clo.fast_path && vt_clo.timeline) {
@@ -568,6 +615,12 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          Addr a = (Addr)st->Ist.IMark.addr;
          UInt len = st->Ist.IMark.len;
          addStmtToIRSB(c.sb, st);
+         /* the packed clock's bound on the references since a drain */
+         tl_assert2(c.insn_refs <= VT_CLOCK_INSN_REFS,
+                    "vmtrace: an instruction of %u memory references", c.insn_refs);
+         c.insn_refs = 0;
+         tl_assert2(++c.sb_insns <= VT_CLOCK_SB_INSNS,
+                    "vmtrace: a superblock of over %u instructions", VT_CLOCK_SB_INSNS);
          c.cur_ip = a;
          Addr page = a & VT_PAGE_MASK;
          Bool same = page == c.last_fetch_page &&
@@ -591,6 +644,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             c.tlb_nostamp = False;
          } else {
             c.pending_refs++;
+            c.insn_refs++;
          }
          if (same || ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page)
             c.last_fetch_page = page;
@@ -663,6 +717,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       }
       addStmtToIRSB(c.sb, st);
    }
+   tl_assert2(c.insn_refs <= VT_CLOCK_INSN_REFS,
+              "vmtrace: an instruction of %u memory references", c.insn_refs);
    flush_counters(&c);
    if (vt_recording)
       add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), NULL);

@@ -46,6 +46,7 @@ static void take_sample(ULong wall_ms)
    the progress line, whichever comes first. */
 void vt_sample_init(void)
 {
+   vt_clock_drain();
    vt_next_sample = next_wset_sample();
    if (next_epoch() < vt_next_sample)
       vt_next_sample = next_epoch();
@@ -53,6 +54,11 @@ void vt_sample_init(void)
       vt_next_sample = vt_memsim_next_tick();
    if (vt_progress_next < vt_next_sample)
       vt_next_sample = vt_progress_next;
+   /* the packed clock's check (drained just now): the next sample, or
+      the next drain, whichever comes first */
+   ULong left = vt_next_sample > vt_insns ? vt_next_sample - vt_insns : 0;
+   vt_clock_limit = ((vt_clock >> VT_CLOCK_SHIFT) + (left < VT_CLOCK_DRAIN ? left : VT_CLOCK_DRAIN))
+                    << VT_CLOCK_SHIFT;
 }
 
 /* vt_sample_tick when due at a superblock's entry, for the checks whose
@@ -66,6 +72,12 @@ void vt_sample_tick_due(void)
 
 void vt_sample_tick(void)
 {
+   /* the packed clock's check also calls to drain it */
+   vt_clock_drain();
+   if (vt_insns < vt_next_sample) {
+      vt_sample_init();
+      return;
+   }
    if (vt_insns >= vt_progress_next)
       vt_progress_tick();             /* prints nothing into any figure */
    /* The simulations' periodic work (NRU resets, aging) first: it clears

@@ -76,9 +76,37 @@ void vt_options_warn(void);
 const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 
 extern struct vt_mm vt_mm;
-extern ULong vt_insns;            /* guest instructions executed */
+/* The clock: guest instructions executed and memory references made.
+   The generated code adds each superblock's counts at every exit.  Where
+   a sample check exists and nothing reads the clock inline (the packed
+   clock, vt_instrument.c's clock_packed), it adds one word, vt_clock:
+   (instructions << VT_CLOCK_SHIFT) + references, a single add per exit
+   instead of two; vt_sample_tick drains it into vt_insns_drained and
+   vt_refs_drained before the references can reach the instructions' bits
+   (VT_CLOCK_DRAIN).  Elsewhere the code adds to the drained counters
+   themselves and vt_clock stays 0.  Either way the exact counts are: */
+#define vt_insns (vt_insns_drained + (vt_clock >> VT_CLOCK_SHIFT))
+#define vt_refs  (vt_refs_drained + (vt_clock & VT_CLOCK_REFS))
+#define VT_CLOCK_SHIFT 24
+#define VT_CLOCK_REFS  ((1ULL << VT_CLOCK_SHIFT) - 1)
+/* The references one guest instruction makes, at most (its fetch and its
+   data accesses: VEX's largest are the AVX2 gathers' 8 loads and xsave's
+   components); vt_instrument.c asserts it of every instruction. */
+#define VT_CLOCK_INSN_REFS 255
+/* Instructions between two drains, at most, not counting the superblock
+   that crosses it (VEX's superblocks have at most 100 instructions,
+   --vex-guest-max-insns; vt_instrument.c asserts VT_CLOCK_SB_INSNS): the
+   references since a drain stay below VT_CLOCK_INSN_REFS * (2^15 + 1000)
+   = 8,611,840 < 2^24, so they never carry into the instructions' bits. */
+#define VT_CLOCK_DRAIN (1ULL << 15)
+#define VT_CLOCK_SB_INSNS 1000u
+extern ULong vt_clock;
+extern ULong vt_clock_limit;      /* vt_sample_tick is due once vt_clock
+                                     reaches it (the packed clock) */
+extern ULong vt_insns_drained, vt_refs_drained;
+void vt_clock_drain(void);
+void vt_clock_reset(void);        /* a forked child's clock starts at 0 */
 extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
-extern ULong vt_refs;             /* memory references */
 extern ULong vt_misses;           /* references the filter let through */
 extern ULong vt_tlb_clock;        /* --tlb: the next reference's number, less
                                      its position in the superblock
@@ -144,6 +172,7 @@ void  vt_rec_clock(void);
 void  vt_rec_oom_adj_write(Int fd);
 
 /* vt_instrument.c */
+void vt_instrument_thread_start(ThreadId tid);   /* the anchor's slot */
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *sb,
                     const VexGuestLayout *layout,
                     const VexGuestExtents *vge,
