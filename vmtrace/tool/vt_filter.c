@@ -149,35 +149,3 @@ VG_REGPARM(1) void vt_miss_fetch(UWord p)
       return;
    miss_packed(a, p);
 }
-
-/* The inline check's test, in C: whether slot page(a) of kind acc holds
-   the page of the access's last byte in the open epoch (a straddling
-   access never does). */
-static inline Bool filter_holds(Addr a, UWord size, enum vt_access acc)
-{
-   return vt_flt.tag[acc][(a >> VT_PAGE_SHIFT) & (vt_flt.nr - 1)] ==
-          (((a + size - 1) & VT_PAGE_MASK) | vt_flt.mark);
-}
-
-/* A group's check missed (vt_instrument.c: one check for the accesses of
-   one kind off one base temporary whose bytes lie in [lo, hi]): its first
-   access as its own inline check and vt_miss_packed would take it (a hit
-   counts nothing), then whether each later access must be checked when it
-   comes: unless [lo, hi] is in one page that the first access's kind now
-   holds in this epoch. */
-UWord vt_miss_group(Addr a, UWord p, Addr lo, Addr hi)
-{
-   enum vt_access acc = (enum vt_access)((p >> 42) & 3);
-   if (!filter_holds(a, (p >> 32) & 0x3ff, acc))
-      vt_miss_packed(a, p);
-   return (lo & VT_PAGE_MASK) != (hi & VT_PAGE_MASK) || !filter_holds(lo, 1, acc) ||
-          !filter_holds(hi, 1, acc);
-}
-
-/* A later access of a group whose check left it to be checked: the inline
-   check, then vt_miss_packed. */
-VG_REGPARM(2) void vt_miss_check(Addr a, UWord p)
-{
-   if (!filter_holds(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3)))
-      vt_miss_packed(a, p);
-}

@@ -11,7 +11,6 @@
 #include "pub_tool_machine.h"
 #include "pub_tool_vki.h"
 #include "pub_tool_libcproc.h"
-#include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 #include "vt_trace.h"
 
@@ -39,7 +38,6 @@ struct ictx {
    Bool   tlb_nostamp;       /* --tlb: this check needs no stamp */
    Addr   fetch_page;        /* --ram: the page whose tag fetch_tag is, or 1 */
    IRExpr *fetch_tag;        /* --ram: page | mark of the last fetch check */
-   struct grouping *grp;     /* the default run's groups of accesses, or NULL */
 };
 
 
@@ -372,257 +370,6 @@ static Int rmw_store(IRSB *sb, Int i, const IRExpr *addr, UInt size)
    return -1;
 }
 
-/* ---- one check for a group of accesses (the default run) ----------- */
-
-/* In the default run (the fast path, no simulation, no TLB model, no
-   recording, so no counted hits) the loads and stores of a superblock
-   whose addresses are one temporary plus constants (IR is SSA: the stack
-   pointer of a few pushes, a structure's fields off one pointer) and
-   whose bytes lie within VT_GROUP_SPAN are checked once, at the first of
-   them: the slot of the lowest byte's page against the page of the
-   highest byte, as add_check does for one access of that size.  On a hit
-   each of them would hit too: same page, same kind, held with its rights
-   in this epoch; and between the first and the last no helper runs that
-   could change a slot (a group ends at any other check that may call
-   one), the epoch's mark changes only at a superblock's entry, and
-   what takes rights away (system calls, client requests) ends
-   superblocks.  On a miss, vt_miss_group takes the first access's miss
-   and says whether the later ones must be checked when they come (the
-   group straddles a page, or the kind's slot does not hold its page
-   now): each then calls vt_miss_check under that condition, which makes
-   the inline check in C.  So every reference reaches the simulator at
-   its own time, exactly as with one check each. */
-#define VT_GROUP_SPAN 2048
-
-struct group {
-   IRTemp root;              /* the base temporary, or IRTemp_INVALID:
-                                constant addresses */
-   Long   lo, end;           /* the members' bytes: root + [lo, end) */
-   enum vt_access acc;
-   UInt   members;
-   Bool   started;           /* its first member's check is emitted */
-   IRExpr *need;             /* I64, after the first: non-zero if each
-                                later member must be checked; NULL:
-                                checked alone */
-};
-
-struct grouping {
-   Int *of;                  /* by statement of the superblock: its group,
-                                or -1 */
-   struct group *g;
-};
-
-/* Whether the default run groups accesses (the configuration's, fixed
-   once the options are read). */
-static Bool grouping_on(void)
-{
-   return vt_clo.fast_path && !vt_mm.nr_sims && !vt_mm.tlb && !vt_recording &&
-          !vt_flt.count_hits;
-}
-
-/* The groups of the superblock's statements from `from` (its first IMark)
-   on, in the order of their checks.  Each temporary's value as a root
-   temporary plus a constant (through copies and Add64/Sub64 of a
-   constant), so that two addresses off one base compare by offset. */
-static void group_accesses(IRSB *in, Int from, struct grouping *gr)
-{
-   Int nt = in->tyenv->types_used;
-   IRTemp *root = VG_(malloc)("vt.instr.group.root", (nt ? nt : 1) * sizeof *root);
-   Long *off = VG_(malloc)("vt.instr.group.off", (nt ? nt : 1) * sizeof *off);
-   Int ng = 0, open = -1, merged = -1;
-   Addr last_fetch_page = 1;
-   for (Int t = 0; t < nt; t++) {
-      root[t] = (IRTemp)t;
-      off[t] = 0;
-   }
-   for (Int i = 0; i < in->stmts_used; i++)
-      gr->of[i] = -1;
-   for (Int i = from; i < in->stmts_used; i++) {
-      IRStmt *st = in->stmts[i];
-      IRExpr *addr = NULL;
-      UInt size = 0;
-      enum vt_access acc = VT_ACC_READ;
-      switch (st->tag) {
-      case Ist_IMark: {
-         /* a fetch check where vt_instrument makes one (a new page) */
-         Addr a = (Addr)st->Ist.IMark.addr;
-         Addr page = a & VT_PAGE_MASK;
-         UInt len = st->Ist.IMark.len ? st->Ist.IMark.len : 1;
-         Bool within = ((a + len - 1) & VT_PAGE_MASK) == page;
-         if (!(page == last_fetch_page && within))
-            open = -1;
-         last_fetch_page = within ? page : 1;
-         continue;
-      }
-      case Ist_WrTmp: {
-         IRTemp t = st->Ist.WrTmp.tmp;
-         IRExpr *e = st->Ist.WrTmp.data;
-         if (e->tag == Iex_RdTmp) {
-            root[t] = root[e->Iex.RdTmp.tmp];
-            off[t] = off[e->Iex.RdTmp.tmp];
-         } else if (e->tag == Iex_Const && e->Iex.Const.con->tag == Ico_U64) {
-            root[t] = IRTemp_INVALID;
-            off[t] = (Long)e->Iex.Const.con->Ico.U64;
-         } else if (e->tag == Iex_Binop &&
-                    (e->Iex.Binop.op == Iop_Add64 || e->Iex.Binop.op == Iop_Sub64)) {
-            IRExpr *a1 = e->Iex.Binop.arg1, *a2 = e->Iex.Binop.arg2;
-            if (e->Iex.Binop.op == Iop_Add64 && a1->tag == Iex_Const) {
-               IRExpr *x = a1;
-               a1 = a2;
-               a2 = x;
-            }
-            if (a1->tag == Iex_RdTmp && a2->tag == Iex_Const && a2->Iex.Const.con->tag == Ico_U64) {
-               ULong k = a2->Iex.Const.con->Ico.U64;
-               root[t] = root[a1->Iex.RdTmp.tmp];
-               off[t] = (Long)((ULong)off[a1->Iex.RdTmp.tmp] +
-                               (e->Iex.Binop.op == Iop_Add64 ? k : 0 - k));
-            }
-         }
-         if (e->tag != Iex_Load)
-            continue;
-         addr = e->Iex.Load.addr;
-         size = (UInt)sizeofIRType(e->Iex.Load.ty);
-         Int k = rmw_store(in, i, addr, size);
-         if (k >= 0)
-            merged = k;
-         acc = k >= 0 ? VT_ACC_WRITE : VT_ACC_READ;
-         break;
-      }
-      case Ist_Store:
-         if (i == merged)
-            continue;
-         addr = st->Ist.Store.addr;
-         size = size_of(in, st->Ist.Store.data);
-         acc = VT_ACC_WRITE;
-         break;
-      case Ist_StoreG: case Ist_LoadG: case Ist_LLSC:
-         open = -1;          /* checked alone: it may call a helper */
-         continue;
-      case Ist_CAS:
-         if (i != merged)
-            open = -1;
-         continue;
-      case Ist_Dirty:
-         if (st->Ist.Dirty.details->mFx != Ifx_None && st->Ist.Dirty.details->mSize > 0)
-            open = -1;
-         continue;
-      default:
-         continue;
-      }
-      if (size == 0)
-         continue;           /* no check */
-      IRTemp r = IRTemp_INVALID;
-      Long o;
-      if (addr->tag == Iex_RdTmp) {
-         r = root[addr->Iex.RdTmp.tmp];
-         o = off[addr->Iex.RdTmp.tmp];
-      } else if (addr->tag == Iex_Const && addr->Iex.Const.con->tag == Ico_U64) {
-         o = (Long)addr->Iex.Const.con->Ico.U64;
-      } else {
-         open = -1;
-         continue;
-      }
-      if (open >= 0 && gr->g[open].root == r && gr->g[open].acc == acc && size < 1024) {
-         struct group *g = &gr->g[open];
-         /* offsets from the group's lowest byte (wrapping: the offsets
-            are of 64-bit sums) */
-         Long d = (Long)((ULong)o - (ULong)g->lo), e = (Long)((ULong)g->end - (ULong)g->lo);
-         if (d > -VT_GROUP_SPAN && d < VT_GROUP_SPAN) {
-            Long lo = d < 0 ? d : 0, end = d + (Long)size > e ? d + (Long)size : e;
-            if (end - lo <= VT_GROUP_SPAN) {
-               g->end = (Long)((ULong)g->lo + (ULong)end);
-               g->lo = (Long)((ULong)g->lo + (ULong)lo);
-               g->members++;
-               gr->of[i] = open;
-               continue;
-            }
-         }
-      }
-      open = -1;
-      if (size >= 1024)
-         continue;
-      struct group *g = &gr->g[ng];
-      g->root = r;
-      g->lo = o;
-      g->end = (Long)((ULong)o + size);
-      g->acc = acc;
-      g->members = 1;
-      g->started = False;
-      g->need = NULL;
-      gr->of[i] = open = ng++;
-   }
-   VG_(free)(root);
-   VG_(free)(off);
-}
-
-/* The check of the data access at statement i: its own (add_check), its
-   group's (the first member), or under the group's condition. */
-static void add_data_check(struct ictx *c, Int i, IRExpr *addr, UInt size,
-                           enum vt_access acc)
-{
-   Int k = c->grp ? c->grp->of[i] : -1;
-   struct group *g = k >= 0 ? &c->grp->g[k] : NULL;
-   UInt pos = c->ref_idx < VT_POS_MAX ? c->ref_idx : VT_POS_MAX;
-   Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
-                c->pending_insns < 1024;
-   if (!g || g->members < 2 || !packs || (g->started && !g->need)) {
-      /* alone: exact whatever the group's check said (on a hit there
-         this one hits too, and calls nothing) */
-      if (g)
-         g->started = True;
-      add_check(c, addr, size, acc, NULL);
-      return;
-   }
-   c->pending_refs++;
-   c->ref_idx++;            /* pos < 1024: as add_check counts */
-   c->tlb_data = True;
-   addr = tmp_of(c, addr, Ity_I64);
-   IRExpr *packed = IRExpr_Const(IRConst_U64(VT_MISS_PACK(c->cur_ip, size, acc, pos,
-                                                          c->pending_insns)));
-   if (g->started) {
-      IRDirty *d = unsafeIRDirty_0_N(2, "vt_miss_check", VG_(fnptr_to_fnentry)(vt_miss_check),
-                                     mkIRExprVec_2(addr, packed));
-      d->guard = bin(c, Iop_CmpNE64, g->need, IRExpr_Const(IRConst_U64(0)), Ity_I1);
-      addStmtToIRSB(c->sb, IRStmt_Dirty(d));
-      return;
-   }
-   g->started = True;
-   /* the group's bytes: [lo, hi] */
-   IRExpr *lo, *hi;
-   if (g->root == IRTemp_INVALID) {
-      lo = IRExpr_Const(IRConst_U64((ULong)g->lo));
-      hi = IRExpr_Const(IRConst_U64((ULong)g->end - 1));
-   } else {
-      lo = bin(c, Iop_Add64, IRExpr_RdTmp(g->root), IRExpr_Const(IRConst_U64((ULong)g->lo)),
-               Ity_I64);
-      hi = bin(c, Iop_Add64, IRExpr_RdTmp(g->root),
-               IRExpr_Const(IRConst_U64((ULong)g->end - 1)), Ity_I64);
-   }
-   ULong *table = vt_flt.tag[acc];
-   IRExpr *ea;
-   if (lo->tag == Iex_Const) {
-      ea = gaddr(c, &table[(lo->Iex.Const.con->Ico.U64 >> VT_PAGE_SHIFT) & (vt_flt.nr - 1)]);
-   } else {
-      IRExpr *sh = bin(c, Iop_Shr64, lo, IRExpr_Const(IRConst_U8(VT_PAGE_SHIFT - 3)), Ity_I64);
-      IRExpr *off = bin(c, Iop_And64, sh,
-                        IRExpr_Const(IRConst_U64((ULong)(vt_flt.nr - 1) << 3)), Ity_I64);
-      ea = bin(c, Iop_Add64, off, IRExpr_Const(IRConst_U64((ULong)(Addr)table)), Ity_I64);
-   }
-   IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
-   IRExpr *page = bin(c, Iop_And64, hi, IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
-   if (c->mark)
-      page = bin(c, Iop_Or64, page, c->mark, Ity_I64);
-   IRExpr *miss = bin(c, Iop_CmpNE64, tag, page, Ity_I1);
-   IRTemp r = newIRTemp(c->sb->tyenv, Ity_I64);
-   IRDirty *d = unsafeIRDirty_1_N(r, 0, "vt_miss_group", VG_(fnptr_to_fnentry)(vt_miss_group),
-                                  mkIRExprVec_4(addr, packed, lo, hi));
-   d->guard = miss;
-   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
-   /* a call not made leaves r 0x55..55 */
-   g->need = tmp_of(c, IRExpr_ITE(miss, IRExpr_RdTmp(r), IRExpr_Const(IRConst_U64(0))),
-                    Ity_I64);
-}
-
 IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                     const VexGuestLayout *layout, const VexGuestExtents *vge,
                     const VexArchInfo *archinfo_host, IRType gWordTy,
@@ -632,7 +379,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, NULL, 0,
-                     False, False, 1, NULL, NULL };
+                     False, False, 1, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -641,13 +388,6 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                                      IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_anchor))),
                      Ity_I64);
    add_sample_check(&c);
-   struct grouping gr = { NULL, NULL };
-   if (grouping_on()) {
-      gr.of = VG_(malloc)("vt.instr.group.of", (in->stmts_used + 1) * sizeof *gr.of);
-      gr.g = VG_(malloc)("vt.instr.group.g", (in->stmts_used + 1) * sizeof *gr.g);
-      group_accesses(in, i, &gr);
-      c.grp = &gr;
-   }
    /* The epoch's mark (vt_filter_epoch) changes only in vt_sample_tick,
       so once here, after it, holds for the whole superblock. */
    if (vt_clo.fast_path && vt_clo.timeline)
@@ -713,14 +453,14 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             Int k = rmw_store(in, i, ld->Iex.Load.addr, size);
             if (k >= 0)
                c.merged_store = k;
-            add_data_check(&c, i, ld->Iex.Load.addr, size,
-                           k >= 0 ? VT_ACC_WRITE : VT_ACC_READ);
+            add_check(&c, ld->Iex.Load.addr, size, k >= 0 ? VT_ACC_WRITE : VT_ACC_READ,
+                      NULL);
          }
          break;
       case Ist_Store:
          if (i != c.merged_store)
-            add_data_check(&c, i, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
-                           VT_ACC_WRITE);
+            add_check(&c, st->Ist.Store.addr, size_of(in, st->Ist.Store.data),
+                      VT_ACC_WRITE, NULL);
          break;
       case Ist_StoreG: {
          IRStoreG *sg = st->Ist.StoreG.details;
@@ -774,9 +514,5 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (vt_recording)
       add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), NULL);
    add_signal_note(&c, in->jumpkind, NULL);
-   if (c.grp) {
-      VG_(free)(gr.of);
-      VG_(free)(gr.g);
-   }
    return c.sb;
 }

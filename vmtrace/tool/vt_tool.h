@@ -90,12 +90,6 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p);
 /* The same for an instruction fetch, whose address is the instruction's:
    one argument (the packed constant) to set up instead of two. */
 VG_REGPARM(1) void vt_miss_fetch(UWord p);
-/* A group of accesses (vt_instrument.c) whose one check missed: its first
-   access's miss (address, packed constant), and whether the later ones
-   must be checked one by one (the group's bytes lie in [lo, hi]); a later
-   one so: */
-UWord vt_miss_group(Addr a, UWord p, Addr lo, Addr hi);
-VG_REGPARM(2) void vt_miss_check(Addr a, UWord p);
 /* vt_miss_packed's argument: the instruction (below 4 GiB) in bits 0-31,
    the access size (below 1024) in 32-41, its kind in 42-43, its position
    in the superblock (below 1024) in 44-53, the pending instructions (below
