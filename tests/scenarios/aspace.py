@@ -3,8 +3,8 @@ reservation, folding of unmapped mappings."""
 
 from vmtest import PAGE, Expect, RunSpec
 from .scenario import MiB, scenario
-from .checks import (cheap, consistent, folded, mapping_figures, phase_figures,
-                     same_mapping, total_at_least, vma_layout)
+from .checks import (cheap, consistent, fault_lines, folded, mapping_figures,
+                     phase_figures, same_mapping, total_at_least, vma_layout)
 
 
 # ---- 3. address-space edge cases ------------------------------------
@@ -74,6 +74,18 @@ scenario("aspace/straddle store", "straddle", ["store"], [
 scenario("aspace/straddle load", "straddle", ["load"], [
     Expect("pair", "access", pages=2, zero=2),
 ])
+# Four 8-byte accesses of one kind off one pointer in one superblock, 16
+# bytes before a page boundary (tests/clients/group.c): two pages first
+# touched, each at the first access to it (the second page's at p[2]
+# going up, the first's at p[1] going down, as pushes go), whatever one
+# check of the whole run (docs/manual.md, Speed) may do.
+scenario("aspace/group", "group", [], [
+    Expect("up", "up", pages=2, anon=2),
+    Expect("down", "down", pages=2, anon=2),
+    Expect("load", "load", pages=2, zero=2),
+], checks=[fault_lines("group.c", {("anon", "up0"): 1, ("anon", "up2"): 1,
+                                    ("anon", "down3"): 1, ("anon", "down1"): 1,
+                                    ("zero", "load0"): 1, ("zero", "load2"): 1})])
 # A huge PROT_NONE reservation with one page made writable and written:
 # exactly one first write, 1 `anon`, whatever the size around it; the
 # reservation is 3 VMAs (none, rw, none) of one mapping.  Natively 64 GiB;

@@ -306,3 +306,45 @@ def misplaced(info_key, align=2 << 20):
                     % (a, align)]
         return []
     return check
+
+
+def fault_lines(source, expected):
+    """The faults whose innermost frame is a line of the client's source
+    file tests/clients/SOURCE, by class and the marker comment (@name) on
+    that line: exactly expected {(class, marker): count}, and none at any
+    other marked line (each page's fault at the access that first touches
+    it, not at another access of the same superblock)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", source)
+
+    def check(out, r, extra):
+        marks = {}
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                at = line.find("/* @")
+                if at >= 0:
+                    marks[line[at + 4:].split()[0]] = n
+        names = {n: m for m, n in marks.items()}
+        want = {}
+        for (cls, mark), count in expected.items():
+            if mark not in marks:
+                return ["%s has no marker @%s" % (source, mark)]
+            want[(cls, marks[mark])] = count
+        got = {}
+        tag = "(%s:" % source
+        for site in out.get("fault_sites") or []:
+            stack = site.get("stack") or []
+            if not stack or tag not in stack[0]:
+                continue
+            line = int(stack[0].rsplit(":", 1)[1].rstrip(")"))
+            if line not in names:
+                continue            # the program's own set-up
+            key = (site.get("class"), line)
+            got[key] = got.get(key, 0) + (site.get("count") or 0)
+        errs = []
+        for key in sorted(set(want) | set(got), key=lambda k: (k[1], str(k[0]))):
+            if want.get(key, 0) != got.get(key, 0):
+                errs.append("fault_sites: %s faults at %s:%d (@%s): expected %d, got %d"
+                            % (key[0], source, key[1], names.get(key[1], "?"),
+                               want.get(key, 0), got.get(key, 0)))
+        return errs
+    return check
