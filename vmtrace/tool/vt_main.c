@@ -458,6 +458,13 @@ static void vt_pre_clo_init(void)
    VG_(details_copyright_author)("Copyright (C) 2026, the vmtrace developers; GPL-2.0-or-later.");
    VG_(details_bug_reports_to)("the vmtrace issue tracker");
    VG_(details_avg_translation_sizeB)(400);
+   /* Superblocks end at every jump (--vex-guest-chase=no by default, as
+      Callgrind has it): chasing into a call or a jump copies the code
+      behind it into every superblock that reaches it, and each copy is
+      translated with its checks; without, Python's and sqlite3's runs
+      translate less (docs/manual.md, Speed).  --vex-guest-chase=yes
+      still overrides it. */
+   VG_(clo_vex_control).guest_chase = False;
 
    VG_(basic_tool_funcs)(vt_post_clo_init, vt_instrument, vt_fini);
    VG_(needs_command_line_options)(vt_process_cmd_line_option, vt_print_usage,
