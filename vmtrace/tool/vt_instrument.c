@@ -195,7 +195,11 @@ static void *miss_stub(ULong k, void *fn, UChar argreg)
       if (stub_total >= VT_STUB_MAX)
          return NULL;
       stub_cur = VG_(am_shadow_alloc)(VT_STUB_CHUNK);
-      if (!stub_cur) {
+      /* Valgrind's own mappings are executable (its translations live in
+         them); should this one not be, no stubs at all */
+      NSegment const *seg = stub_cur ? VG_(am_find_nsegment)((Addr)stub_cur) : NULL;
+      if (!seg || !seg->hasX) {
+         stub_cur = stub_end = NULL;
          stub_total = VT_STUB_MAX;
          return NULL;
       }
