@@ -94,7 +94,7 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
       unsigned i = (unsigned)(p & (f->nr - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
       for (unsigned t = 0; t < 3; t++)
-         if ((VT_FILTER_TAG_PAGE(f->tag[t][i])) == tag) {
+         if (VT_FILTER_TAG_PAGE(f->tag[t][i]) == tag) {
             slot_deliver(f, t, i);
             f->tag[t][i] = VT_FILTER_EMPTY;
          }
@@ -157,7 +157,7 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
         t++)
-      if ((VT_FILTER_TAG_PAGE(f->tag[t][i])) == page_addr) {
+      if (VT_FILTER_TAG_PAGE(f->tag[t][i]) == page_addr) {
          slot_deliver(f, t, i);
          f->tag[t][i] = VT_FILTER_EMPTY;
       }
@@ -228,7 +228,7 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
          TLB: a hit there, with the tables epoch_ref refills */
       if (f->mm->tlb)
          vt_tlb_held_ref(f->mm, page_addr, acc, hw->ptep);
-      if (f->count_hits && held == (VT_FILTER_TAG(page_addr, f->mark)))
+      if (f->count_hits && held == VT_FILTER_TAG(page_addr, f->mark))
          goto walk;          /* a system call's reference: as before */
       if (f->count_hits &&
           !sims_held_ref(f, page_addr, acc, &f->where[acc * VT_FILTER_MAX + i]))

@@ -684,7 +684,8 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    address with the mark of the epoch it was filled in above it
    (VT_FILTER_TAG: the epoch's number mod VT_FILTER_MARKS, times 2^48), and
    a reference hits only an entry of the open epoch's mark, so a new epoch
-   (vt_filter_epoch_at) changes the mark instead of emptying the tables.  A miss on an entry of an earlier mark is a
+   (vt_filter_epoch_at) changes the mark instead of emptying the tables.
+   A miss on an entry of an earlier mark is a
    reference that can change nothing but the working set and the heatmap
    (the entry's rights still hold: invalidation empties entries of any
    mark), so without simulations it goes to them directly, with the PTE

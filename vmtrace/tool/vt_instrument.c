@@ -99,8 +99,9 @@ static UInt vt_clock_mark_shift;
 
 void vt_instrument_init(void)
 {
-   vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && !vt_mm.nr_sims && !vt_mm.tlb &&
-                   !vt_recording && vt_mm.ws && clock_packed();
+   /* clock_packed: no --tlb, not recording */
+   vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && vt_mm.ws && !vt_mm.nr_sims &&
+                   clock_packed();
    if (vt_clock_mark) {
       ULong g = vt_mm.ws->cfg.epoch;
       while ((1ULL << vt_clock_mark_shift) < g)
@@ -281,9 +282,11 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          ea = gaddr(c, &table[(addr->Iex.Const.con->Ico.U64 >> VT_PAGE_SHIFT) &
                               (vt_flt.nr - 1)]);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
+      /* a data access without stamps to write: the subtraction below */
+      Bool sub_form = addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
+                      size <= VT_PAGE_SIZE;
       IRExpr *last = addr;
-      if (size > 1 && !(addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
-                        size <= VT_PAGE_SIZE))
+      if (size > 1 && !sub_form)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
       IRExpr *miss;
@@ -295,8 +298,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                         IRExpr_Const(IRConst_U64(VT_PAGE_MASK)), Ity_I64);
          miss = bin(c, Iop_CmpNE64, bin(c, Iop_Xor64, tag, c->mark, Ity_I64), lastpage,
                     Ity_I1);
-      } else if (addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
-                 size <= VT_PAGE_SIZE) {
+      } else if (sub_form) {
          /* a data access: (address + mark) - entry, unsigned, is below
             4097 - size exactly when the entry holds the page under the
             open mark and the access lies within it (VT_FILTER_TAG): an
@@ -389,12 +391,10 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       d = unsafeIRDirty_0_N(1, "vt_miss_packed", stub, mkIRExprVec_1(addr));
    else if (packs && acc == VT_ACC_EXEC)
       d = unsafeIRDirty_0_N(1, "vt_miss_fetch", VG_(fnptr_to_fnentry)(vt_miss_fetch),
-                            mkIRExprVec_1(IRExpr_Const(IRConst_U64(
-                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+                            mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
    else if (packs)
       d = unsafeIRDirty_0_N(2, "vt_miss_packed", VG_(fnptr_to_fnentry)(vt_miss_packed),
-                            mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(
-                               VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns)))));
+                            mkIRExprVec_2(addr, IRExpr_Const(IRConst_U64(k))));
    else
       d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
                             mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
@@ -414,7 +414,6 @@ static IRExpr *add_counter(struct ictx *c, ULong *ctr, UInt n)
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, gaddr(c, ctr), nw));
    return nw;
 }
-
 
 
 static void flush_counters(struct ictx *c)
@@ -584,8 +583,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       so once here, after it, holds for the whole superblock. */
    if (vt_clock_mark) {
       /* the mark of the clock's epoch, as vt_filter_epoch_at sets it at
-         the epoch's start (a shift left by 48 keeps the number mod 2^16) */
-      /* the packed clock (its instructions' bits are the count less
+         the epoch's start (a shift left by 48 keeps the number mod 2^16),
+         from the packed clock (its instructions' bits are the count less
          vt_insns_drained, a multiple of 2^(shift + 16): vt_clock_drain) */
       IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(&c, &vt_clock)),
                            Ity_I64);

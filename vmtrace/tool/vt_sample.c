@@ -72,8 +72,8 @@ void vt_sample_tick_due(void)
 
 void vt_sample_tick(void)
 {
-   /* the packed clock's check also calls to drain it */
-   vt_clock_drain();
+   /* the packed clock's check also calls when only a drain is due
+      (vt_sample_init drains it) */
    if (vt_insns < vt_next_sample) {
       vt_sample_init();
       return;

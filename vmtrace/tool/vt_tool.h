@@ -81,9 +81,11 @@ extern struct vt_mm vt_mm;
    a sample check exists and nothing reads the clock inline (the packed
    clock, vt_instrument.c's clock_packed), it adds one word, vt_clock:
    (instructions << VT_CLOCK_SHIFT) + references, a single add per exit
-   instead of two; vt_sample_tick drains it into vt_insns_drained and
-   vt_refs_drained before the references can reach the instructions' bits
-   (VT_CLOCK_DRAIN).  Elsewhere the code adds to the drained counters
+   instead of two; vt_sample_init drains its references into
+   vt_refs_drained before they can reach the instructions' bits
+   (VT_CLOCK_DRAIN), and its instructions into vt_insns_drained only in
+   steps of 2^38 (vt_clock_drain: the default run's epoch mark is read from
+   them).  Elsewhere the code adds to the drained counters
    themselves and vt_clock stays 0.  Either way the exact counts are: */
 #define vt_insns (vt_insns_drained + (vt_clock >> VT_CLOCK_SHIFT))
 #define vt_refs  (vt_refs_drained + (vt_clock & VT_CLOCK_REFS))
