@@ -32,64 +32,99 @@
    two kinds of page make the hand do anything: referenced ones (cleared)
    and old unreferenced ones (written back or taken); the others are passed
    over, and count only for the fallback.  So while every frame is evictable
-   (vt_sim_all_evictable: nothing locked, swap unlimited) the victim is
-   found without walking the ring, with the same answer:
-     - each frame has a label, increasing round the ring from any point
-       (cyclically, in 64 bits); the order "from the hand" compares labels
-       minus the hand's.  A frame enters just behind the hand, between two
-       labels (all frames are labelled again when there is no room: rare);
-     - two ordered sets (treaps): the frames the hand would act on
-       (referenced, or old) by label, and every frame by (time of last use,
-       label), each node knowing whether its subtree holds a frame that may
-       be clean (one found dirty since is marked when met);
-     - a frame is old once its time of last use is more than tau ago: the
-       frames of the second set up to the last time found old are
-       (aged_upto), those after it are not, so aging walks that set on
-       from there;
-     - the hand walks the first set from where it is: a referenced frame is
-       cleared (and leaves the set), an old dirty one written back, and the
-       first old unreferenced clean one is the victim; without one (a whole
-       turn), the fallback is the first frame that is clean by (time of
-       last use, label from the hand), else the frame under the hand.
-   Each step is O(log n), paid for by the reference that set a bit, by the
-   write that made a page dirty, by the frame growing old or by the fault
+   (vt_sim_all_evictable: nothing locked, swap unlimited) and time does not
+   go back, the victim is found without walking the ring, with the same
+   answer, in O(1) steps a fault amortised:
+     - the ring is kept in slots: each frame has one (0 .. frames
+       allocated - 1), increasing round the ring from any point
+       (cyclically), free slots between; a bitmap (BM_OCC, with a summary
+       bit over each word at every level, so that the next set bit is a
+       few word reads away) finds the next frame round the ring.  A frame
+       enters just behind the hand, in the free slot after the frame there
+       (after a victim, the victim's); without one every frame is placed
+       afresh from the hand, the free slots after them (relabel(): only
+       when a frame enters while others left elsewhere, or the frames
+       grow);
+     - BM_ACT: the frames the hand acts on (referenced, or old): the hand
+       goes from one to the next set bit from its slot, at most once
+       round;
+     - by_use: every frame in the order of its time of last use, a queue:
+       a new time is always the latest, so a frame given one goes to its
+       tail.  Frames are old from its head up to `young', which aging
+       moves on (each frame is found old once);
+     - the fallback, after a whole turn: if any frame is old, every one
+       was met in the turn and, unreferenced and not taken, dirty: written
+       back, so now clean, and used before any young frame: the first old
+       frame by (time of last use, place from the hand).  Else no frame
+       was written back since it was given its time of last use, so every
+       clean frame is on the clean list, a second queue by time of last
+       use that a frame joins when given one if it is clean (those found
+       dirty since leave it when met).  Ties: the frames of the queue's
+       first time (cleared at one fault, or at several faults at one time)
+       are marked in a bitmap of their own (BM_GRP_USE, BM_GRP_CLEAN: once
+       per frame and time), and the first of them from the hand is the
+       next set bit from the hand's slot;
+     - else the frame under the hand.
+   Each step is paid for by the reference that set a bit, by the write
+   that made a page dirty, by the frame growing old or by the fault
    itself.  With a locked frame or limited swap the hand sweeps as written
-   (the sets are kept up to date either way).  tests/sim compares both with
-   a naive model.
+   (the lists and bitmaps are kept up to date either way); after time went
+   back (never in the tool or a replay), always.  tests/sim compares both
+   with a naive model, with times shared by several references.
 
-   Memory: 32 bytes a frame (two treap nodes of 8, the label, the time of
-   last use) and five bits of vt_pframe.pbits.  It was 56 (a young list by
-   time of last use, three treaps: referenced, old and maybe-clean frames,
-   a word of flags). */
+   Memory: 24 bytes a frame (the time of last use, the slot, the frame in
+   the slot of the same index, the clean list's links), vt_pframe.link[]
+   for by_use, five bits of vt_pframe.pbits, and four bits a frame for the
+   bitmaps (with their summaries, about 0.5 bytes).  It was 32 with two
+   treaps (0.84 us a fault with eviction in vmtrace-sim's benchmark, half
+   of it in the treaps; 0.12 now). */
 
 #include "vt_sim.h"
 
 #define NIL VT_SIM_NO_FRAME
 
-enum { T_ACT, T_USE, NR_TREES };     /* acted on (by label); all (by use) */
 /* vt_pframe.pbits */
 #define IN_REF   1u                  /* referenced, as reference() told */
 #define IN_OLD   2u                  /* found old by age() */
-#define IN_CLEAN 4u                  /* may be clean */
-#define AGG_CLEAN 8u                 /* some frame of its T_USE subtree
-                                        may be clean */
-#define IN_TREE(t) (16u << (t))      /* in tree t */
-#define LABEL_STEP ((vt_u64)1 << 32) /* room left after a frame entering */
+#define IN_USE   4u                  /* on the list by time of last use */
+#define IN_CLEAN 8u                  /* on the list of clean frames */
+#define WAS_ACT  16u                 /* relabel(): was in BM_ACT */
+
+/* The bitmaps, over slots. */
+enum { BM_OCC, BM_ACT, BM_GRP_USE, BM_GRP_CLEAN, NR_BMS };
+/* The two lists by time of last use (and their groups of equal times). */
+enum { K_USE, K_CLEAN };
 
 struct wnode {
-   uint32_t kid[NR_TREES][2];        /* treap children */
-   vt_u64   label;                   /* position round the ring */
    vt_u64   use;                     /* time of last use */
+   uint32_t slot;                    /* the frame's place round the ring */
+   uint32_t at;                      /* indexed by slot: its frame, or NIL */
+   uint32_t clink[2];                /* the clean list (prev, next) */
+};
+
+#define BM_LEVELS 6                  /* 64^6 bits: more than 2^32 slots */
+struct bm {
+   vt_u64  *w[BM_LEVELS];            /* level 0: a bit a slot; level l+1:
+                                        a bit a non-zero word of level l */
+   uint32_t nw[BM_LEVELS];
+   int      levels;
 };
 
 struct wsc {
    struct vt_policy base;
-   struct vt_fring  ring;
    vt_u64           tau;
-   struct wnode    *n;
-   uint32_t         root[NR_TREES];
-   vt_u64           aged_upto;       /* frames used at or before it are old */
-   bool             aged;            /* ... (none yet if false) */
+   struct wnode    *n;               /* by frame (and .at by slot) */
+   uint32_t         cap;             /* slots: the frames allocated */
+   uint32_t         nr;              /* frames on the ring */
+   uint32_t         hand;            /* a frame, or NIL */
+   struct bm        bm[NR_BMS];
+   vt_u64          *bm_mem;
+   struct vt_flist  by_use;          /* every frame by time of last use,
+                                        through vt_pframe.link[] */
+   uint32_t         young;           /* the first of by_use not found old */
+   uint32_t         chead, ctail;    /* the clean list */
+   bool             grp[2];          /* BM_GRP_* holds the group ... */
+   vt_u64           grp_use[2];      /* ... of this time of last use */
    vt_u64           last_use;        /* the latest time of last use given */
    bool             disordered;      /* time went back: sweep as written */
 };
@@ -105,231 +140,217 @@ static inline void pb_set(struct wsc *st, uint32_t f, unsigned bits, bool on)
    st->base.fr[f].pbits = on ? (v | bits) : (v & ~bits);
 }
 
-/* ---- treaps of frames (priority: a hash of the frame) ---- */
+/* ---- bitmaps with a summary above each level ---- */
 
-static inline uint32_t prio(uint32_t f)
+static size_t bm_layout(struct bm *b, uint32_t bits, vt_u64 *mem)
 {
-   return (uint32_t)(((vt_u64)f + 1) * 0x9E3779B97F4A7C15ull >> 32);
+   size_t total = 0;
+   vt_u64 n = bits ? bits : 1;
+   b->levels = 0;
+   do {
+      n = (n + 63) / 64;
+      VT_ASSERT(b->levels < BM_LEVELS);
+      b->nw[b->levels] = (uint32_t)n;
+      b->w[b->levels] = mem ? mem + total : NULL;
+      b->levels++;
+      total += n;
+   } while (n > 1);
+   return total;
 }
 
-/* The key of f in tree t: (label, 0), or (time of last use, label). */
-static inline void key_of(const struct wsc *st, int t, uint32_t f, vt_u64 *a, vt_u64 *b)
+static inline bool bm_test(const struct bm *b, uint32_t i)
 {
-   if (t == T_USE) {
-      *a = st->n[f].use;
-      *b = st->n[f].label;
-   } else {
-      *a = st->n[f].label;
-      *b = 0;
+   return (b->w[0][i >> 6] >> (i & 63)) & 1;
+}
+
+static void bm_set(struct bm *b, uint32_t i)
+{
+   for (int l = 0; l < b->levels; l++) {
+      vt_u64 was = b->w[l][i >> 6];
+      b->w[l][i >> 6] = was | (vt_u64)1 << (i & 63);
+      if (was)
+         return;
+      i >>= 6;
    }
 }
 
-/* key(f) < (a, b)? */
-static inline bool key_less(const struct wsc *st, int t, uint32_t f, vt_u64 a, vt_u64 b)
+static void bm_clear(struct bm *b, uint32_t i)
 {
-   vt_u64 x, y;
-   key_of(st, t, f, &x, &y);
-   return x != a ? x < a : y < b;
-}
-
-static inline bool agg(const struct wsc *st, uint32_t p)
-{
-   return p != NIL && (pb(st, p) & AGG_CLEAN);
-}
-
-/* p's T_USE aggregate from its own flag and its children's. */
-static inline void pull(struct wsc *st, int t, uint32_t p)
-{
-   if (t != T_USE || p == NIL)
-      return;
-   bool c = (pb(st, p) & IN_CLEAN) || agg(st, st->n[p].kid[t][0]) ||
-            agg(st, st->n[p].kid[t][1]);
-   pb_set(st, p, AGG_CLEAN, c);
-}
-
-/* p split into keys below (a, b) and the rest. */
-static void t_split(struct wsc *st, int t, uint32_t p, vt_u64 a, vt_u64 b,
-                    uint32_t *l, uint32_t *r)
-{
-   if (p == NIL) {
-      *l = *r = NIL;
-   } else if (key_less(st, t, p, a, b)) {
-      t_split(st, t, st->n[p].kid[t][1], a, b, &st->n[p].kid[t][1], r);
-      pull(st, t, p);
-      *l = p;
-   } else {
-      t_split(st, t, st->n[p].kid[t][0], a, b, l, &st->n[p].kid[t][0]);
-      pull(st, t, p);
-      *r = p;
+   for (int l = 0; l < b->levels; l++) {
+      vt_u64 v = b->w[l][i >> 6] & ~((vt_u64)1 << (i & 63));
+      b->w[l][i >> 6] = v;
+      if (v)
+         return;
+      i >>= 6;
    }
 }
 
-/* Every key of x below every key of y. */
-static uint32_t t_merge(struct wsc *st, int t, uint32_t x, uint32_t y)
+/* The first set bit at or after i; NIL if none. */
+static uint32_t bm_next(const struct bm *b, uint32_t i)
 {
-   if (x == NIL)
-      return y;
-   if (y == NIL)
-      return x;
-   if (prio(x) > prio(y)) {
-      st->n[x].kid[t][1] = t_merge(st, t, st->n[x].kid[t][1], y);
-      pull(st, t, x);
-      return x;
-   }
-   st->n[y].kid[t][0] = t_merge(st, t, x, st->n[y].kid[t][0]);
-   pull(st, t, y);
-   return y;
-}
-
-static uint32_t t_insert_at(struct wsc *st, int t, uint32_t p, uint32_t f,
-                            vt_u64 a, vt_u64 b)
-{
-   if (p == NIL) {
-      pull(st, t, f);
-      return f;
-   }
-   if (prio(f) > prio(p)) {
-      t_split(st, t, p, a, b, &st->n[f].kid[t][0], &st->n[f].kid[t][1]);
-      pull(st, t, f);
-      return f;
-   }
-   int side = key_less(st, t, p, a, b) ? 1 : 0;
-   st->n[p].kid[t][side] = t_insert_at(st, t, st->n[p].kid[t][side], f, a, b);
-   pull(st, t, p);
-   return p;
-}
-
-static void t_insert(struct wsc *st, int t, uint32_t f)
-{
-   vt_u64 a, b;
-   if (pb(st, f) & IN_TREE(t))
-      return;
-   key_of(st, t, f, &a, &b);
-   st->n[f].kid[t][0] = st->n[f].kid[t][1] = NIL;
-   st->root[t] = t_insert_at(st, t, st->root[t], f, a, b);
-   pb_set(st, f, IN_TREE(t), true);
-}
-
-static uint32_t t_erase_at(struct wsc *st, int t, uint32_t p, uint32_t f,
-                           vt_u64 a, vt_u64 b)
-{
-   VT_ASSERT(p != NIL);
-   if (p == f)
-      return t_merge(st, t, st->n[f].kid[t][0], st->n[f].kid[t][1]);
-   int side = key_less(st, t, p, a, b) ? 1 : 0;
-   st->n[p].kid[t][side] = t_erase_at(st, t, st->n[p].kid[t][side], f, a, b);
-   pull(st, t, p);
-   return p;
-}
-
-static void t_erase(struct wsc *st, int t, uint32_t f)
-{
-   vt_u64 a, b;
-   if (!(pb(st, f) & IN_TREE(t)))
-      return;
-   key_of(st, t, f, &a, &b);
-   st->root[t] = t_erase_at(st, t, st->root[t], f, a, b);
-   pb_set(st, f, IN_TREE(t), false);
-}
-
-/* f's IN_CLEAN flag changed: the aggregates on its path again. */
-static void refresh_at(struct wsc *st, uint32_t p, uint32_t f, vt_u64 a, vt_u64 b)
-{
-   VT_ASSERT(p != NIL);
-   if (p != f)
-      refresh_at(st, st->n[p].kid[T_USE][key_less(st, T_USE, p, a, b) ? 1 : 0], f, a, b);
-   pull(st, T_USE, p);
-}
-
-static void set_clean_flag(struct wsc *st, uint32_t f, bool on)
-{
-   if (!(pb(st, f) & IN_CLEAN) == !on)
-      return;
-   pb_set(st, f, IN_CLEAN, on);
-   if (pb(st, f) & IN_TREE(T_USE)) {
-      vt_u64 a, b;
-      key_of(st, T_USE, f, &a, &b);
-      refresh_at(st, st->root[T_USE], f, a, b);
-   }
-}
-
-/* The first frame of t whose key is at least (a, b); NIL if none. */
-static uint32_t t_lower_bound(const struct wsc *st, int t, vt_u64 a, vt_u64 b)
-{
-   uint32_t p = st->root[t], res = NIL;
-   while (p != NIL) {
-      if (key_less(st, t, p, a, b)) {
-         p = st->n[p].kid[t][1];
-      } else {
-         res = p;
-         p = st->n[p].kid[t][0];
+   int l = 0;
+   vt_u64 x = i;
+   for (;;) {
+      vt_u64 w = x >> 6;
+      if (w >= b->nw[l])
+         return NIL;
+      vt_u64 m = b->w[l][w] & (~(vt_u64)0 << (x & 63));
+      if (m) {
+         x = (w << 6) + (vt_u64)__builtin_ctzll(m);
+         break;
       }
+      if (++l == b->levels)
+         return NIL;
+      x = w + 1;
    }
-   return res;
+   while (l-- > 0)
+      x = (x << 6) + (vt_u64)__builtin_ctzll(b->w[l][x]);
+   return (uint32_t)x;
 }
 
-static uint32_t t_min(const struct wsc *st, int t)
+/* The last set bit at or before i; NIL if none. */
+static uint32_t bm_prev(const struct bm *b, uint32_t i)
 {
-   uint32_t p = st->root[t];
-   if (p != NIL)
-      while (st->n[p].kid[t][0] != NIL)
-         p = st->n[p].kid[t][0];
-   return p;
+   int l = 0;
+   vt_u64 x = i;
+   for (;;) {
+      vt_u64 w = x >> 6;
+      vt_u64 m = b->w[l][w] & (~(vt_u64)0 >> (63 - (x & 63)));
+      if (m) {
+         x = (w << 6) + 63 - (vt_u64)__builtin_clzll(m);
+         break;
+      }
+      if (w == 0 || ++l == b->levels)
+         return NIL;
+      x = w - 1;
+   }
+   while (l-- > 0)
+      x = (x << 6) + 63 - (vt_u64)__builtin_clzll(b->w[l][x]);
+   return (uint32_t)x;
 }
 
-/* The first frame of a label tree at or after label l round the ring. */
-static uint32_t t_from(const struct wsc *st, int t, vt_u64 l)
+/* Round the ring: the first set bit at or after i, wrapping. */
+static inline uint32_t bm_next_wrap(const struct bm *b, uint32_t i)
 {
-   uint32_t f = t_lower_bound(st, t, l, 0);
-   return f != NIL ? f : t_min(st, t);
+   uint32_t s = bm_next(b, i);
+   return s != NIL || i == 0 ? s : bm_next(b, 0);
 }
 
-/* The first frame of T_USE's subtree p that may be clean. */
-static uint32_t clean_min(const struct wsc *st, uint32_t p)
+/* The bitmaps for cap slots, all clear. */
+static void bm_alloc(struct wsc *st, uint32_t cap)
 {
-   while (agg(st, p)) {
-      uint32_t l = st->n[p].kid[T_USE][0];
-      if (agg(st, l))
-         p = l;
-      else if (pb(st, p) & IN_CLEAN)
-         return p;
+   size_t words = 0;
+   for (int i = 0; i < NR_BMS; i++)
+      words += bm_layout(&st->bm[i], cap, NULL);
+   vt_free(st->bm_mem);
+   st->bm_mem = vt_alloc(words * sizeof(vt_u64));
+   vt_memset(st->bm_mem, 0, words * sizeof(vt_u64));
+   words = 0;
+   for (int i = 0; i < NR_BMS; i++)
+      words += bm_layout(&st->bm[i], cap, st->bm_mem + words);
+   st->cap = cap;
+}
+
+/* ---- the two lists by time of last use, and their groups ---- */
+
+static inline uint32_t k_head(const struct wsc *st, int k)
+{
+   return k == K_USE ? st->by_use.head : st->chead;
+}
+
+static inline uint32_t k_next(const struct wsc *st, int k, uint32_t f)
+{
+   return k == K_USE ? st->base.fr[f].link[1] : st->n[f].clink[1];
+}
+
+/* f joins or leaves list k: its bit in k's group, if it is of it. */
+static inline void grp_mark(struct wsc *st, int k, uint32_t f, bool on)
+{
+   if (st->grp[k] && st->n[f].use == st->grp_use[k]) {
+      if (on)
+         bm_set(&st->bm[BM_GRP_USE + k], st->n[f].slot);
       else
-         p = st->n[p].kid[T_USE][1];
+         bm_clear(&st->bm[BM_GRP_USE + k], st->n[f].slot);
    }
-   return NIL;
 }
 
-/* The first frame of T_USE's subtree p at or after (a, b) that may be
-   clean. */
-static uint32_t clean_from(const struct wsc *st, uint32_t p, vt_u64 a, vt_u64 b)
+/* BM_GRP_k becomes the frames of list k used at t (the list's first
+   ones: no frame is given an earlier time while time does not go back,
+   so the group held before, if any is left of it, is there too). */
+static void grp_load(struct wsc *st, int k, vt_u64 t)
 {
-   if (!agg(st, p))
-      return NIL;
-   if (key_less(st, T_USE, p, a, b))
-      return clean_from(st, st->n[p].kid[T_USE][1], a, b);
-   uint32_t r = clean_from(st, st->n[p].kid[T_USE][0], a, b);
-   if (r != NIL)
-      return r;
-   if (pb(st, p) & IN_CLEAN)
-      return p;
-   return clean_min(st, st->n[p].kid[T_USE][1]);
+   if (st->grp[k] && st->grp_use[k] == t)
+      return;
+   struct bm *b = &st->bm[BM_GRP_USE + k];
+   if (st->grp[k])
+      for (uint32_t f = k_head(st, k); f != NIL && st->n[f].use <= st->grp_use[k];
+           f = k_next(st, k, f))
+         if (st->n[f].use == st->grp_use[k])
+            bm_clear(b, st->n[f].slot);
+   for (uint32_t f = k_head(st, k); f != NIL && st->n[f].use == t; f = k_next(st, k, f))
+      bm_set(b, st->n[f].slot);
+   st->grp[k] = true;
+   st->grp_use[k] = t;
+}
+
+static void clean_del(struct wsc *st, uint32_t f)
+{
+   struct wnode *n = st->n;
+   grp_mark(st, K_CLEAN, f, false);
+   uint32_t p = n[f].clink[0], x = n[f].clink[1];
+   if (p == NIL)
+      st->chead = x;
+   else
+      n[p].clink[1] = x;
+   if (x == NIL)
+      st->ctail = p;
+   else
+      n[x].clink[0] = p;
+   pb_set(st, f, IN_CLEAN, false);
+}
+
+static void clean_add(struct wsc *st, uint32_t f)
+{
+   struct wnode *n = st->n;
+   n[f].clink[0] = st->ctail;
+   n[f].clink[1] = NIL;
+   if (st->ctail == NIL)
+      st->chead = f;
+   else
+      n[st->ctail].clink[1] = f;
+   st->ctail = f;
+   pb_set(st, f, IN_CLEAN, true);
+   grp_mark(st, K_CLEAN, f, true);
+}
+
+static void use_del(struct wsc *st, uint32_t f)
+{
+   grp_mark(st, K_USE, f, false);
+   if (st->young == f)
+      st->young = st->base.fr[f].link[1];
+   vt_flist_del(st->base.fr, &st->by_use, f);
+   pb_set(st, f, IN_USE, false);
 }
 
 /* ---- the frame's state ---- */
 
-/* Is f one the hand acts on (referenced, or old)?  Then in T_ACT. */
+/* Is f one the hand acts on (referenced, or old)?  Then in BM_ACT. */
 static void act_update(struct wsc *st, uint32_t f)
 {
    if (pb(st, f) & (IN_REF | IN_OLD))
-      t_insert(st, T_ACT, f);
+      bm_set(&st->bm[BM_ACT], st->n[f].slot);
    else
-      t_erase(st, T_ACT, f);
+      bm_clear(&st->bm[BM_ACT], st->n[f].slot);
 }
 
-/* f's time of last use becomes t: it is young again. */
+/* f's time of last use becomes t: it is young again, last by that time,
+   and on the clean list if it is clean. */
 static void set_use(struct wsc *st, uint32_t f, vt_u64 t)
 {
-   t_erase(st, T_USE, f);
+   if (pb(st, f) & IN_USE)
+      use_del(st, f);
+   if (pb(st, f) & IN_CLEAN)
+      clean_del(st, f);
    pb_set(st, f, IN_OLD, false);
    act_update(st, f);
    if (t < st->last_use)
@@ -337,14 +358,31 @@ static void set_use(struct wsc *st, uint32_t f, vt_u64 t)
    else
       st->last_use = t;
    st->n[f].use = t;
-   t_insert(st, T_USE, f);
+   vt_flist_push_tail(st->base.fr, &st->by_use, f);
+   pb_set(st, f, IN_USE, true);
+   if (st->young == NIL)
+      st->young = f;
+   grp_mark(st, K_USE, f, true);
+   if (vt_sim_clean(st->base.s, f))
+      clean_add(st, f);
 }
 
+/* f leaves the lists and the ring. */
 static void detach(struct wsc *st, uint32_t f)
 {
-   for (int t = 0; t < NR_TREES; t++)
-      t_erase(st, t, f);
+   if (pb(st, f) & IN_USE)
+      use_del(st, f);
+   if (pb(st, f) & IN_CLEAN)
+      clean_del(st, f);
+   uint32_t s = st->n[f].slot;
+   bm_clear(&st->bm[BM_ACT], s);
+   bm_clear(&st->bm[BM_OCC], s);
+   st->n[s].at = NIL;
    st->base.fr[f].pbits = 0;
+   if (--st->nr == 0)
+      st->hand = NIL;
+   else if (st->hand == f)
+      st->hand = st->n[bm_next_wrap(&st->bm[BM_OCC], s)].at;
 }
 
 /* The hand clears f's referenced bit. */
@@ -355,113 +393,93 @@ static void wsc_clear(struct wsc *st, uint32_t f, vt_u64 now)
    set_use(st, f, now);
 }
 
-/* The hand schedules f's write. */
+/* The hand schedules f's write: f, old, stays off the clean list (while
+   time does not go back, every old frame is clean after a turn without
+   a victim: wsc_victim looks for them on by_use). */
 static void wsc_writeback(struct wsc *st, uint32_t f)
 {
    vt_sim_writeback(st->base.s, f);
-   if (vt_sim_clean(st->base.s, f))
-      set_clean_flag(st, f, true);
 }
 
 /* Frames whose time of last use is more than tau ago are old: those of
-   T_USE after aged_upto, in order, up to now - tau - 1. */
+   by_use from young on, in order, up to now - tau - 1. */
 static void age(struct wsc *st, vt_u64 now)
 {
    if (now <= st->tau)
       return;
    vt_u64 upto = now - st->tau - 1;
-   if (st->aged && upto <= st->aged_upto)
-      return;
-   /* In order from the first frame used after aged_upto: the path to it
-      on a stack (T_USE does not change on the way); a treap deeper than
-      the stack is walked by searches instead. */
-   uint32_t path[96], depth = 0, f = NIL;
-   vt_u64 from = st->aged ? st->aged_upto + 1 : 0;
-   bool deep = false;
-   for (uint32_t p = st->root[T_USE]; p != NIL;) {
-      if (key_less(st, T_USE, p, from, 0)) {
-         p = st->n[p].kid[T_USE][1];
-      } else {
-         if (depth == 96) {
-            deep = true;
-            break;
-         }
-         path[depth++] = p;
-         p = st->n[p].kid[T_USE][0];
-      }
-   }
-   if (deep)
-      depth = 0;
-   f = deep ? t_lower_bound(st, T_USE, from, 0) : depth ? path[depth - 1] : NIL;
+   uint32_t f = st->young;
    while (f != NIL && st->n[f].use <= upto) {
       pb_set(st, f, IN_OLD, true);
-      act_update(st, f);
-      if (!deep) {
-         /* the successor: the leftmost of f's right subtree, else the
-            nearest ancestor on the stack */
-         depth--;
-         uint32_t p = st->n[f].kid[T_USE][1];
-         while (p != NIL && depth < 96) {
-            path[depth++] = p;
-            p = st->n[p].kid[T_USE][0];
-         }
-         if (p == NIL) {
-            f = depth ? path[depth - 1] : NIL;
-            continue;
-         }
-         deep = true;
-      }
-      vt_u64 u = st->n[f].use, l = st->n[f].label;
-      f = l == ~(vt_u64)0 ? t_lower_bound(st, T_USE, u + 1, 0)
-                          : t_lower_bound(st, T_USE, u, l + 1);
+      bm_set(&st->bm[BM_ACT], st->n[f].slot);
+      f = st->base.fr[f].link[1];
    }
-   st->aged_upto = upto;
-   st->aged = true;
+   st->young = f;
 }
 
-/* ---- labels ---- */
+/* ---- slots ---- */
 
-/* Every frame labelled afresh, evenly from the hand; the trees rebuilt. */
-static void relabel(struct wsc *st)
+/* Every frame placed afresh in slots 0, 1, ... from the hand, for cap
+   slots (the free ones after the frame just behind the hand); the
+   bitmaps rebuilt, the groups dropped. */
+static void relabel(struct wsc *st, uint32_t cap)
 {
-   uint32_t n = st->ring.l.n, f = st->ring.hand;
-   vt_u64 step = n ? ~(vt_u64)0 / (n + 1) : 0;
+   uint32_t n = st->nr;
+   uint32_t *order = vt_alloc((size_t)(n ? n : 1) * sizeof *order);
+   uint32_t s = n ? st->n[st->hand].slot : 0;
    for (uint32_t i = 0; i < n; i++) {
-      st->n[f].label = (vt_u64)i * step;
-      f = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
+      s = bm_next_wrap(&st->bm[BM_OCC], s);
+      uint32_t f = st->n[s].at;
+      order[i] = f;
+      pb_set(st, f, WAS_ACT, bm_test(&st->bm[BM_ACT], s));
+      s = s + 1 == st->cap ? 0 : s + 1;
    }
-   unsigned in;
-   for (int t = 0; t < NR_TREES; t++)
-      st->root[t] = NIL;
-   f = st->ring.hand;
+   if (cap != st->cap)
+      bm_alloc(st, cap);
+   for (int i = 0; i < NR_BMS; i++)
+      for (int l = 0; l < st->bm[i].levels; l++)
+         vt_memset(st->bm[i].w[l], 0, st->bm[i].nw[l] * sizeof(vt_u64));
+   st->grp[K_USE] = st->grp[K_CLEAN] = false;
+   for (uint32_t i = 0; i < cap; i++)
+      st->n[i].at = NIL;
    for (uint32_t i = 0; i < n; i++) {
-      in = pb(st, f);
-      for (int t = 0; t < NR_TREES; t++) {
-         pb_set(st, f, IN_TREE(t), false);
-         if (in & IN_TREE(t))
-            t_insert(st, t, f);
-      }
-      f = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
+      uint32_t f = order[i];
+      st->n[f].slot = i;
+      st->n[i].at = f;
+      bm_set(&st->bm[BM_OCC], i);
+      if (pb(st, f) & WAS_ACT)
+         bm_set(&st->bm[BM_ACT], i);
+      pb_set(st, f, WAS_ACT, false);
    }
+   vt_free(order);
 }
 
-/* A label for a frame entering just behind the hand. */
-static vt_u64 label_behind_hand(struct wsc *st)
+/* f enters the ring just behind the hand (the hand stays). */
+static void ring_insert(struct wsc *st, uint32_t f)
 {
-   uint32_t h = st->ring.hand;
-   if (h == NIL)
-      return 0;
-   for (;;) {
-      uint32_t p = st->base.fr[h].link[0];
-      if (p == NIL)
-         p = st->ring.l.tail;
-      vt_u64 a = st->n[p].label, gap = st->n[h].label - a;
-      if (p == h)
-         return a + LABEL_STEP;
-      if (gap >= 2)
-         return a + (gap / 2 < LABEL_STEP ? gap / 2 : LABEL_STEP);
-      relabel(st);
+   uint32_t s;
+   if (st->hand == NIL) {
+      s = 0;
+      st->hand = f;
+   } else {
+      uint32_t hs = st->n[st->hand].slot;
+      for (;;) {
+         /* the frame just behind the hand: the free slot after it */
+         uint32_t p = hs ? bm_prev(&st->bm[BM_OCC], hs - 1) : NIL;
+         if (p == NIL)
+            p = bm_prev(&st->bm[BM_OCC], st->cap - 1);
+         s = p + 1 == st->cap ? 0 : p + 1;
+         if (s != hs)
+            break;
+         relabel(st, st->cap);
+         hs = 0;
+      }
    }
+   VT_ASSERT(st->n[s].at == NIL);
+   st->n[f].slot = s;
+   st->n[s].at = f;
+   bm_set(&st->bm[BM_OCC], s);
+   st->nr++;
 }
 
 /* ---- ops ---- */
@@ -471,27 +489,41 @@ static void *wsc_create(struct vt_sim *s, uint32_t nr_frames,
 {
    struct wsc *st = vt_policy_new(s, nr_frames, sizeof *st);
    vt_policy_frame_array(&st->base, &st->n, sizeof *st->n);
-   vt_fring_init(&st->ring);
    st->tau = p->tau;
-   for (int t = 0; t < NR_TREES; t++)
-      st->root[t] = NIL;
+   st->hand = st->young = st->chead = st->ctail = NIL;
+   vt_flist_init(&st->by_use);
+   uint32_t cap = nr_frames ? nr_frames : 1;
+   bm_alloc(st, cap);
+   for (uint32_t i = 0; i < nr_frames; i++)
+      st->n[i].at = NIL;
    return st;
+}
+
+static void wsc_grow(void *v, uint32_t nr_frames)
+{
+   struct wsc *st = v;
+   vt_policy_grow(st, nr_frames);
+   relabel(st, nr_frames);
+}
+
+static void wsc_destroy(void *v)
+{
+   struct wsc *st = v;
+   vt_free(st->bm_mem);
+   vt_policy_destroy(st);
 }
 
 static void wsc_insert(void *v, uint32_t f)
 {
    struct wsc *st = v;
    struct vt_pframe *fr = &st->base.fr[f];
-   st->n[f].label = label_behind_hand(st);
    fr->pbits = 0;
-   vt_fring_insert(st->base.fr, &st->ring, f);
+   ring_insert(st, f);
    set_use(st, f, vt_sim_incoming_time(st->base.s));
    if (fr->referenced) {
       pb_set(st, f, IN_REF, true);
       act_update(st, f);
    }
-   if (vt_sim_clean(st->base.s, f))
-      set_clean_flag(st, f, true);
 }
 
 static void wsc_reference(void *v, uint32_t f)
@@ -505,28 +537,27 @@ static void wsc_reference(void *v, uint32_t f)
 
 static void wsc_remove(void *v, uint32_t f)
 {
-   struct wsc *st = v;
-   detach(st, f);
-   vt_fring_del(st->base.fr, &st->ring, f);
+   detach(v, f);
 }
 
 /* f is the victim: the hand stops just past it. */
 static uint32_t wsc_take(struct wsc *st, uint32_t f)
 {
+   st->hand = f;
    detach(st, f);
-   vt_fring_take(st->base.fr, &st->ring, f);
    return f;
 }
 
 /* The sweep as written: with locked frames, or limited swap. */
 static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
 {
-   uint32_t n = st->ring.l.n, f = st->ring.hand;
+   uint32_t n = st->nr, f = st->hand;
    /* The fallback is found during the turn: a page's state after the hand
       passed it does not change later in the same turn. */
    uint32_t best = NIL, first = NIL;
    for (uint32_t i = 0; i < n; i++) {
-      uint32_t next = vt_flist_next_wrap(st->base.fr, &st->ring.l, f);
+      uint32_t s = st->n[f].slot + 1;
+      uint32_t next = st->n[bm_next_wrap(&st->bm[BM_OCC], s == st->cap ? 0 : s)].at;
       struct vt_pframe *fr = &st->base.fr[f];
       if (vt_sim_evictable(st->base.s, f)) {
          if (fr->referenced) {
@@ -553,31 +584,39 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
    return wsc_take(st, best);
 }
 
-/* The first clean frame by (time of last use, label from the hand h). */
-static uint32_t oldest_clean(struct wsc *st, uint32_t h)
+/* After a turn without a victim: the first clean frame by (time of last
+   use, place from the hand at slot hs). */
+static uint32_t oldest_clean(struct wsc *st, uint32_t hs)
 {
+   uint32_t f = st->by_use.head;
+   if (f != NIL && (pb(st, f) & IN_OLD)) {
+      /* Every old frame was met in the turn and, unreferenced, dirty
+         (else it would be the victim): it was written back.  The old
+         frames are the clean ones used longest ago. */
+      grp_load(st, K_USE, st->n[f].use);
+      f = st->n[bm_next_wrap(&st->bm[BM_GRP_USE], hs)].at;
+      VT_ASSERT(vt_sim_clean(st->base.s, f));
+      return f;
+   }
+   /* No frame is old, so none was written back since its time of last
+      use was given: every clean frame is on the clean list. */
    for (;;) {
-      uint32_t m = clean_min(st, st->root[T_USE]);
-      if (m == NIL)
+      while ((f = st->chead) != NIL && !vt_sim_clean(st->base.s, f))
+         clean_del(st, f);                /* written since */
+      if (f == NIL)
          return NIL;
-      if (!vt_sim_clean(st->base.s, m)) {
-         set_clean_flag(st, m, false);    /* written since */
-         continue;
-      }
-      vt_u64 t = st->n[m].use;
-      uint32_t c = clean_from(st, st->root[T_USE], t, st->n[h].label);
-      if (c == NIL || st->n[c].use != t)
-         return m;                        /* only behind the hand */
-      if (vt_sim_clean(st->base.s, c))
-         return c;
-      set_clean_flag(st, c, false);
+      grp_load(st, K_CLEAN, st->n[f].use);
+      f = st->n[bm_next_wrap(&st->bm[BM_GRP_CLEAN], hs)].at;
+      if (vt_sim_clean(st->base.s, f))
+         return f;
+      clean_del(st, f);
    }
 }
 
 static uint32_t wsc_victim(void *v, vt_u64 now)
 {
    struct wsc *st = v;
-   uint32_t h = st->ring.hand;
+   uint32_t h = st->hand;
    if (now < st->last_use)
       st->disordered = true;
    if (st->disordered || !vt_sim_all_evictable(st->base.s))
@@ -585,34 +624,38 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
    if (h == NIL)
       return NIL;
    age(st, now);
-   vt_u64 hl = st->n[h].label, dprev = 0;
-   bool started = false;
+   uint32_t hs = st->n[h].slot;
    /* The hand's walk over the frames it acts on, from the hand, at most
       once round: a referenced one is cleared (and leaves the set), an old
       unreferenced dirty one written back, an old unreferenced clean one
       is the victim. */
-   uint32_t victim = NIL;
-   for (uint32_t f = t_from(st, T_ACT, hl); f != NIL;) {
-      vt_u64 l = st->n[f].label, d = l - hl;
-      if (started && d <= dprev)
+   const struct bm *act = &st->bm[BM_ACT];
+   uint32_t s = bm_next(act, hs);
+   bool wrapped = false;
+   for (;;) {
+      if (s == NIL) {
+         if (wrapped || hs == 0)
+            break;
+         wrapped = true;
+         s = bm_next(act, 0);
+         continue;
+      }
+      if (wrapped && s >= hs)
          break;                           /* a whole turn */
-      started = true;
-      dprev = d;
+      uint32_t f = st->n[s].at;
       if (st->base.fr[f].referenced) {
          wsc_clear(st, f, now);
       } else if (pb(st, f) & IN_OLD) {
-         if (vt_sim_clean(st->base.s, f)) {
-            victim = f;
-            break;
-         }
+         if (vt_sim_clean(st->base.s, f))
+            return wsc_take(st, f);
          wsc_writeback(st, f);
+      } else {
+         pb_set(st, f, IN_REF, false);    /* cleared by the simulation */
+         act_update(st, f);
       }
-      f = l == ~(vt_u64)0 ? NIL : t_lower_bound(st, T_ACT, l + 1, 0);
-      if (f == NIL)
-         f = t_min(st, T_ACT);
+      s = s + 1 < st->cap ? bm_next(act, s + 1) : NIL;
    }
-   if (victim == NIL)
-      victim = oldest_clean(st, h);
+   uint32_t victim = oldest_clean(st, hs);
    if (victim == NIL)
       victim = h;
    return wsc_take(st, victim);
@@ -632,5 +675,6 @@ const struct vt_policy_ops vt_policy_wsclock = {
    .frame_word = wsc_word,
    .name = "wsclock", .needs = VT_POL_REFBIT, .create = wsc_create, .insert = wsc_insert,
    .reference = wsc_reference, .remove = wsc_remove, .victim = wsc_victim,
+   .grow = wsc_grow, .destroy = wsc_destroy,
    .params = wsc_params, .nr_params = 1,
 };
