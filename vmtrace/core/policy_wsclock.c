@@ -35,16 +35,21 @@
    (vt_sim_all_evictable: nothing locked, swap unlimited) and time does not
    go back, the victim is found without walking the ring, with the same
    answer, in O(1) steps a fault amortised:
-     - the ring is kept in slots: each frame has one (0 .. frames
-       allocated - 1), increasing round the ring from any point
-       (cyclically), free slots between; a bitmap (BM_OCC, with a summary
-       bit over each word at every level, so that the next set bit is a
-       few word reads away) finds the next frame round the ring.  A frame
-       enters just behind the hand, in the free slot after the frame there
-       (after a victim, the victim's); without one every frame is placed
-       afresh from the hand, the free slots after them (relabel(): only
-       when a frame enters while others left elsewhere, or the frames
-       grow);
+     - the ring is kept in slots: each frame has one, increasing round the
+       ring from any point (cyclically), with free slots between (twice
+       as many slots as frames allocated); a bitmap (BM_OCC, with a
+       summary bit over each word at every level, so that the next set
+       bit is a few word reads away) finds the next frame round the ring.
+       A frame enters just behind the hand, in the free slot after the
+       frame there (after a victim, the victim's).  Without one (a frame
+       enters without a victim while frames left elsewhere: munmap,
+       exit), the frames between the nearest free slots behind and the
+       hand move back over them (make_room(): if they are at most half
+       the ring and those free slots at least a quarter of all), else
+       every frame is placed afresh from the hand with every free slot
+       behind it (relabel(), also when the frames grow).  Such an entry
+       costs O(frames) at worst; the entries after it at the same hand
+       find room at once;
      - BM_ACT: the frames the hand acts on (referenced, or old): the hand
        goes from one to the next set bit from its slot, at most once
        round;
@@ -68,16 +73,16 @@
    Each step is paid for by the reference that set a bit, by the write
    that made a page dirty, by the frame growing old or by the fault
    itself.  With a locked frame or limited swap the hand sweeps as written
-   (the lists and bitmaps are kept up to date either way); after time went
-   back (never in the tool or a replay), always.  tests/sim compares both
+   (the lists and bitmaps are kept up to date either way), and after time
+   went back (a trace's times), always.  tests/sim compares both
    with a naive model, with times shared by several references.
 
-   Memory: 24 bytes a frame (the time of last use, the slot, the frame in
-   the slot of the same index, the clean list's links), vt_pframe.link[]
-   for by_use, five bits of vt_pframe.pbits, and four bits a frame for the
-   bitmaps (with their summaries, about 0.5 bytes).  It was 32 with two
-   treaps (0.84 us a fault with eviction in vmtrace-sim's benchmark, half
-   of it in the treaps; 0.12 now). */
+   Memory: 28 bytes a frame (the time of last use, the slot, the clean
+   list's links, and two slots' frames), vt_pframe.link[] for by_use, five
+   bits of vt_pframe.pbits, and the four bitmaps over two slots a frame
+   with their summaries (about one byte).  It was 32 with two treaps (0.84
+   us a fault with eviction in vmtrace-sim's benchmark, half of it in the
+   treaps; 0.12 now). */
 
 #include "vt_sim.h"
 
@@ -96,9 +101,7 @@ enum { BM_OCC, BM_ACT, BM_GRP_USE, BM_GRP_CLEAN, NR_BMS };
 enum { K_USE, K_CLEAN };
 
 struct wnode {
-   vt_u64   use;                     /* time of last use */
    uint32_t slot;                    /* the frame's place round the ring */
-   uint32_t at;                      /* indexed by slot: its frame, or NIL */
    uint32_t clink[2];                /* the clean list (prev, next) */
 };
 
@@ -113,8 +116,10 @@ struct bm {
 struct wsc {
    struct vt_policy base;
    vt_u64           tau;
-   struct wnode    *n;               /* by frame (and .at by slot) */
-   uint32_t         cap;             /* slots: the frames allocated */
+   struct wnode    *n;               /* by frame */
+   vt_u64          *use;             /* by frame: the time of last use */
+   uint32_t        *at;              /* by slot: its frame, or NIL */
+   uint32_t         cap;             /* slots: twice the frames allocated */
    uint32_t         nr;              /* frames on the ring */
    uint32_t         hand;            /* a frame, or NIL */
    struct bm        bm[NR_BMS];
@@ -229,6 +234,20 @@ static uint32_t bm_prev(const struct bm *b, uint32_t i)
    return (uint32_t)x;
 }
 
+/* The last clear bit of level 0 at or before i; NIL if none. */
+static uint32_t bm_prev_zero(const struct bm *b, uint32_t i)
+{
+   uint32_t w = i >> 6;
+   vt_u64 m = ~b->w[0][w] & (~(vt_u64)0 >> (63 - (i & 63)));
+   for (;;) {
+      if (m)
+         return (w << 6) + 63 - (uint32_t)__builtin_clzll(m);
+      if (w == 0)
+         return NIL;
+      m = ~b->w[0][--w];
+   }
+}
+
 /* Round the ring: the first set bit at or after i, wrapping. */
 static inline uint32_t bm_next_wrap(const struct bm *b, uint32_t i)
 {
@@ -266,7 +285,7 @@ static inline uint32_t k_next(const struct wsc *st, int k, uint32_t f)
 /* f joins or leaves list k: its bit in k's group, if it is of it. */
 static inline void grp_mark(struct wsc *st, int k, uint32_t f, bool on)
 {
-   if (st->grp[k] && st->n[f].use == st->grp_use[k]) {
+   if (st->grp[k] && st->use[f] == st->grp_use[k]) {
       if (on)
          bm_set(&st->bm[BM_GRP_USE + k], st->n[f].slot);
       else
@@ -283,11 +302,11 @@ static void grp_load(struct wsc *st, int k, vt_u64 t)
       return;
    struct bm *b = &st->bm[BM_GRP_USE + k];
    if (st->grp[k])
-      for (uint32_t f = k_head(st, k); f != NIL && st->n[f].use <= st->grp_use[k];
+      for (uint32_t f = k_head(st, k); f != NIL && st->use[f] <= st->grp_use[k];
            f = k_next(st, k, f))
-         if (st->n[f].use == st->grp_use[k])
+         if (st->use[f] == st->grp_use[k])
             bm_clear(b, st->n[f].slot);
-   for (uint32_t f = k_head(st, k); f != NIL && st->n[f].use == t; f = k_next(st, k, f))
+   for (uint32_t f = k_head(st, k); f != NIL && st->use[f] == t; f = k_next(st, k, f))
       bm_set(b, st->n[f].slot);
    st->grp[k] = true;
    st->grp_use[k] = t;
@@ -357,7 +376,7 @@ static void set_use(struct wsc *st, uint32_t f, vt_u64 t)
       st->disordered = true;
    else
       st->last_use = t;
-   st->n[f].use = t;
+   st->use[f] = t;
    vt_flist_push_tail(st->base.fr, &st->by_use, f);
    pb_set(st, f, IN_USE, true);
    if (st->young == NIL)
@@ -377,12 +396,12 @@ static void detach(struct wsc *st, uint32_t f)
    uint32_t s = st->n[f].slot;
    bm_clear(&st->bm[BM_ACT], s);
    bm_clear(&st->bm[BM_OCC], s);
-   st->n[s].at = NIL;
+   st->at[s] = NIL;
    st->base.fr[f].pbits = 0;
    if (--st->nr == 0)
       st->hand = NIL;
    else if (st->hand == f)
-      st->hand = st->n[bm_next_wrap(&st->bm[BM_OCC], s)].at;
+      st->hand = st->at[bm_next_wrap(&st->bm[BM_OCC], s)];
 }
 
 /* The hand clears f's referenced bit. */
@@ -409,7 +428,7 @@ static void age(struct wsc *st, vt_u64 now)
       return;
    vt_u64 upto = now - st->tau - 1;
    uint32_t f = st->young;
-   while (f != NIL && st->n[f].use <= upto) {
+   while (f != NIL && st->use[f] <= upto) {
       pb_set(st, f, IN_OLD, true);
       bm_set(&st->bm[BM_ACT], st->n[f].slot);
       f = st->base.fr[f].link[1];
@@ -429,7 +448,7 @@ static void relabel(struct wsc *st, uint32_t cap)
    uint32_t s = n ? st->n[st->hand].slot : 0;
    for (uint32_t i = 0; i < n; i++) {
       s = bm_next_wrap(&st->bm[BM_OCC], s);
-      uint32_t f = st->n[s].at;
+      uint32_t f = st->at[s];
       order[i] = f;
       pb_set(st, f, WAS_ACT, bm_test(&st->bm[BM_ACT], s));
       s = s + 1 == st->cap ? 0 : s + 1;
@@ -441,17 +460,56 @@ static void relabel(struct wsc *st, uint32_t cap)
          vt_memset(st->bm[i].w[l], 0, st->bm[i].nw[l] * sizeof(vt_u64));
    st->grp[K_USE] = st->grp[K_CLEAN] = false;
    for (uint32_t i = 0; i < cap; i++)
-      st->n[i].at = NIL;
+      st->at[i] = NIL;
    for (uint32_t i = 0; i < n; i++) {
       uint32_t f = order[i];
       st->n[f].slot = i;
-      st->n[i].at = f;
+      st->at[i] = f;
       bm_set(&st->bm[BM_OCC], i);
       if (pb(st, f) & WAS_ACT)
          bm_set(&st->bm[BM_ACT], i);
       pb_set(st, f, WAS_ACT, false);
    }
    vt_free(order);
+}
+
+/* Frame f moves to free slot b, with its bits. */
+static void move_slot(struct wsc *st, uint32_t f, uint32_t b)
+{
+   uint32_t a = st->n[f].slot;
+   for (int i = 0; i < NR_BMS; i++)
+      if (bm_test(&st->bm[i], a)) {
+         bm_clear(&st->bm[i], a);
+         bm_set(&st->bm[i], b);
+      }
+   st->at[a] = NIL;
+   st->at[b] = f;
+   st->n[f].slot = b;
+}
+
+/* The slot behind the hand is taken (frames left elsewhere, and a frame
+   enters without a victim): the frames from the free slots nearest
+   behind up to the hand move back over those free slots, if they are
+   fewer than half the ring and the free slots there a quarter of them
+   all (a relabel leaves at least half the slots free behind the hand, as
+   twice as many slots as frames are kept); else every frame is placed
+   afresh. */
+static void make_room(struct wsc *st, uint32_t ps)
+{
+   uint32_t cap = st->cap;
+   uint32_t q = bm_prev_zero(&st->bm[BM_OCC], ps);
+   if (q == NIL)
+      q = bm_prev_zero(&st->bm[BM_OCC], cap - 1);
+   uint32_t o = bm_prev(&st->bm[BM_OCC], q);
+   if (o == NIL)
+      o = bm_prev(&st->bm[BM_OCC], cap - 1);
+   uint32_t g = (q + cap - o) % cap, r = (ps + cap - q) % cap;
+   if (r > st->nr / 2 || g < (cap - st->nr) / 4) {
+      relabel(st, cap);
+      return;
+   }
+   for (uint32_t i = 0, a = (q + 1) % cap; i < r; i++, a = (a + 1) % cap)
+      move_slot(st, st->at[a], (a + cap - g) % cap);
 }
 
 /* f enters the ring just behind the hand (the hand stays). */
@@ -462,22 +520,21 @@ static void ring_insert(struct wsc *st, uint32_t f)
       s = 0;
       st->hand = f;
    } else {
-      uint32_t hs = st->n[st->hand].slot;
       for (;;) {
          /* the frame just behind the hand: the free slot after it */
+         uint32_t hs = st->n[st->hand].slot;
          uint32_t p = hs ? bm_prev(&st->bm[BM_OCC], hs - 1) : NIL;
          if (p == NIL)
             p = bm_prev(&st->bm[BM_OCC], st->cap - 1);
          s = p + 1 == st->cap ? 0 : p + 1;
          if (s != hs)
             break;
-         relabel(st, st->cap);
-         hs = 0;
+         make_room(st, p);
       }
    }
-   VT_ASSERT(st->n[s].at == NIL);
+   VT_ASSERT(st->at[s] == NIL);
    st->n[f].slot = s;
-   st->n[s].at = f;
+   st->at[s] = f;
    bm_set(&st->bm[BM_OCC], s);
    st->nr++;
 }
@@ -489,13 +546,15 @@ static void *wsc_create(struct vt_sim *s, uint32_t nr_frames,
 {
    struct wsc *st = vt_policy_new(s, nr_frames, sizeof *st);
    vt_policy_frame_array(&st->base, &st->n, sizeof *st->n);
+   vt_policy_frame_array(&st->base, &st->use, sizeof *st->use);
+   vt_policy_frame_array(&st->base, &st->at, 2 * sizeof *st->at);
    st->tau = p->tau;
    st->hand = st->young = st->chead = st->ctail = NIL;
    vt_flist_init(&st->by_use);
-   uint32_t cap = nr_frames ? nr_frames : 1;
+   uint32_t cap = 2 * (nr_frames ? nr_frames : 1);
    bm_alloc(st, cap);
-   for (uint32_t i = 0; i < nr_frames; i++)
-      st->n[i].at = NIL;
+   for (uint32_t i = 0; i < cap; i++)
+      st->at[i] = NIL;
    return st;
 }
 
@@ -503,7 +562,7 @@ static void wsc_grow(void *v, uint32_t nr_frames)
 {
    struct wsc *st = v;
    vt_policy_grow(st, nr_frames);
-   relabel(st, nr_frames);
+   relabel(st, 2 * nr_frames);
 }
 
 static void wsc_destroy(void *v)
@@ -557,12 +616,12 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
    uint32_t best = NIL, first = NIL;
    for (uint32_t i = 0; i < n; i++) {
       uint32_t s = st->n[f].slot + 1;
-      uint32_t next = st->n[bm_next_wrap(&st->bm[BM_OCC], s == st->cap ? 0 : s)].at;
+      uint32_t next = st->at[bm_next_wrap(&st->bm[BM_OCC], s == st->cap ? 0 : s)];
       struct vt_pframe *fr = &st->base.fr[f];
       if (vt_sim_evictable(st->base.s, f)) {
          if (fr->referenced) {
             wsc_clear(st, f, now);
-         } else if (now - st->n[f].use > st->tau) {
+         } else if (now - st->use[f] > st->tau) {
             if (vt_sim_clean(st->base.s, f))
                return wsc_take(st, f);
             wsc_writeback(st, f);
@@ -570,7 +629,7 @@ static uint32_t victim_sweep(struct wsc *st, vt_u64 now)
          if (first == NIL)
             first = f;
          if (vt_sim_clean(st->base.s, f) &&
-             (best == NIL || st->n[f].use < st->n[best].use))
+             (best == NIL || st->use[f] < st->use[best]))
             best = f;
       }
       f = next;
@@ -593,8 +652,8 @@ static uint32_t oldest_clean(struct wsc *st, uint32_t hs)
       /* Every old frame was met in the turn and, unreferenced, dirty
          (else it would be the victim): it was written back.  The old
          frames are the clean ones used longest ago. */
-      grp_load(st, K_USE, st->n[f].use);
-      f = st->n[bm_next_wrap(&st->bm[BM_GRP_USE], hs)].at;
+      grp_load(st, K_USE, st->use[f]);
+      f = st->at[bm_next_wrap(&st->bm[BM_GRP_USE], hs)];
       VT_ASSERT(vt_sim_clean(st->base.s, f));
       return f;
    }
@@ -605,8 +664,8 @@ static uint32_t oldest_clean(struct wsc *st, uint32_t hs)
          clean_del(st, f);                /* written since */
       if (f == NIL)
          return NIL;
-      grp_load(st, K_CLEAN, st->n[f].use);
-      f = st->n[bm_next_wrap(&st->bm[BM_GRP_CLEAN], hs)].at;
+      grp_load(st, K_CLEAN, st->use[f]);
+      f = st->at[bm_next_wrap(&st->bm[BM_GRP_CLEAN], hs)];
       if (vt_sim_clean(st->base.s, f))
          return f;
       clean_del(st, f);
@@ -642,7 +701,7 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
       }
       if (wrapped && s >= hs)
          break;                           /* a whole turn */
-      uint32_t f = st->n[s].at;
+      uint32_t f = st->at[s];
       if (st->base.fr[f].referenced) {
          wsc_clear(st, f, now);
       } else if (pb(st, f) & IN_OLD) {
@@ -668,7 +727,7 @@ static const struct vt_policy_param wsc_params[] = {
 
 static vt_u64 wsc_word(const void *v, uint32_t f)
 {
-   return ((const struct wsc *)v)->n[f].use;
+   return ((const struct wsc *)v)->use[f];
 }
 
 const struct vt_policy_ops vt_policy_wsclock = {
