@@ -429,6 +429,48 @@ static void test_writeback_and_mapping(void)
         vt_sim_stats(d.s)->writebacks == 2,
         "wsclock: an old dirty page is written back, then evicted clean");
    drv_destroy(&d);
+
+   /* WSCLOCK's fallback among pages that share a time of last use: the
+      first from the hand, whatever order they were given it in.  5
+      frames, tau 5; pages 1-5 come in at t=1..5 (3 written), the hand at
+      1. */
+   c = config("wsclock", 5, 0);
+   c.params.tau = 5;
+   drv_init(&d, &c, false);
+   for (vt_u64 k = 1; k <= 5; k++)
+      drv_ref(&d, k, k == 3 ? W : 0, 0, k,
+              k == 3 ? VT_FC_FILE_SHARED : VT_FC_FILE_READ, NULL);
+   /* t=6: the turn clears all five (last use 6), none old: the clean page
+      used longest ago, first from the hand: 1.  The hand at 2; 6 comes in
+      behind it (the ring from the hand: 2 3 4 5 6). */
+   drv_ref(&d, 6, 0, 0, 6, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 1), "wsclock: a turn clears every page: the first "
+        "from the hand goes");
+   for (vt_u64 k = 2; k <= 5; k++)
+      if (k != 3)
+         drv_ref(&d, k, 0, 0, 7, -1, NULL);
+   /* t=13: every page is old (last use 6 <= 13 - 5 - 1); the hand clears
+      2 (last use 13), writes 3 back, clears 4, 5 and 6 (R since it came
+      in): no victim in the turn; the oldest clean page is 3 (just
+      written).  The hand at 4; 7 comes in behind it: the ring from the
+      hand 4 5 6 2 7, all last used at 13, given that time in the order
+      2 4 5 6 7. */
+   drv_ref(&d, 7, 0, 0, 13, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 3) && vt_sim_stats(d.s)->writebacks == 1,
+        "wsclock: the page written back in a turn without a victim goes");
+   /* t=14: none old; the turn clears 7 (last use 14); the oldest clean
+      pages, last used at 13, are 4 5 6 2 from the hand: 4 (not 2, given
+      the time first).  Again at t=14: the hand at 5, 8 behind it (R):
+      the turn clears 8; of 5 6 2, 5. */
+   drv_ref(&d, 8, 0, 0, 14, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 4) && sim_has(d.s, 2),
+        "wsclock: among pages that share a time of last use, the first "
+        "from the hand goes, not the first given it");
+   drv_ref(&d, 9, 0, 0, 14, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 5) && sim_has(d.s, 2) && sim_has(d.s, 6),
+        "wsclock: ... and at a second fault at the same time, the next "
+        "from the hand");
+   drv_destroy(&d);
 }
 
 static void test_ticks(void)
