@@ -121,8 +121,8 @@ void vt_filter_epoch_at(struct vt_filter *f, vt_u64 n)
    refills the read entry, and the write entry if it still holds the page
    (the write's rights imply the read's: vt_access lets a write's page be
    cached for reads). */
-static inline void epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr,
-                      enum vt_access acc)
+static inline __attribute__((always_inline)) void
+epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr, enum vt_access acc)
 {
    struct vt_filter_where *w = &f->where[acc * VT_FILTER_MAX + i];
    if (f->mm->ws)

@@ -118,11 +118,65 @@ void vt_frame_put(struct vt_mm *mm, uint32_t idx);
 /* wset.c */
 void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
                  vt_pte *ptep, enum vt_access acc);
-/* The same, with the heatmap row the page was last counted in as its
-   filter entry caches it (struct vt_filter_where.heat_row): a hint,
-   updated. */
-void vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
-                     vt_pte *ptep, enum vt_access acc, uint32_t *row);
+/* The heatmap's count of the page at addr of mapping m, referenced for
+   the first time in the open epoch, when *row (if row is not NULL) is not
+   the row it was counted in before (vt_wset_ref_row): the row looked up
+   (or made), counted, and stored in *row. */
+void vt_wset_heat_find(struct vt_wset *w, struct vt_mapping *m, vt_addr addr, uint32_t *row);
+
+/* A page whose last reference of one kind was in epoch `last` (0: none)
+   is referenced in the open epoch: it enters the windows it was not in. */
+static inline void vt_wset_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
+{
+   vt_u64 age = last ? w->ep - last : ~(vt_u64)0;
+   uint32_t now = w->ep_slot;
+   if (age < w->nr_ring)        /* last's slot: last % nr_ring, no division */
+      ring[now >= age ? now - age : now + w->nr_ring - age]--;
+   ring[now]++;
+   for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
+      if (age >= w->win[i])
+         sum[i]++;
+}
+
+/* vt_wset_ref with the heatmap row the page was last counted in as its
+   filter entry caches it (struct vt_filter_where.heat_row): a hint, taken
+   only if that row still has the page's key (keys are unique, so it is
+   then the row the hash would give), and updated.  Inline: the filter's
+   epoch-only references (filter.c) come here for every page and epoch. */
+static inline __attribute__((always_inline)) void
+vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr, vt_pte *ptep,
+                enum vt_access acc, uint32_t *row)
+{
+   struct vt_wset *w = mm->ws;
+   vt_u64 *ext = vt_pte_ext(ptep);
+   uint32_t code = (uint32_t)*ext, data = (uint32_t)(*ext >> 32);
+   bool first_in_epoch = code != w->ep && data != w->ep;
+   if (acc == VT_ACC_EXEC) {
+      if (code == w->ep)
+         return;
+      vt_wset_enter(w, w->ring_code, w->sum_code, code);
+      code = w->ep;
+   } else {
+      if (data == w->ep)
+         return;
+      vt_wset_enter(w, w->ring_data, w->sum_data, data);
+      data = w->ep;
+   }
+   *ext = code | ((vt_u64)data << 32);
+   if (!first_in_epoch || !w->cfg.max_heat_rows || !mm->collecting)
+      return;
+   if (row && *row < w->nr_rows) {
+      /* the row's key: wset.c's heat() */
+      vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
+      if (addr < m->start)
+         chunk = 0;
+      if (w->rows[*row].chunk == chunk && w->rows[*row].mapping == m->id) {
+         w->heat_open[*row]++;
+         return;
+      }
+   }
+   vt_wset_heat_find(w, m, addr, row);
+}
 void vt_wset_forget(struct vt_mm *mm, vt_pte *ptep);
 void vt_wset_child(struct vt_mm *mm);
 void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to);

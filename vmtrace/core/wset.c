@@ -216,21 +216,15 @@ void vt_wset_rename_mapping(struct vt_mm *mm, uint32_t from, uint32_t to)
 }
 
 /* The page at addr of mapping m is referenced for the first time in the
-   open epoch.  *row (if not NULL) is the row this page was counted in
-   before, as its filter entry keeps it (any value: it is taken only if
-   that row still has the page's key, and keys are unique, so it is then
-   the row the hash would give); it is set to the row counted. */
-static void heat(struct vt_wset *w, struct vt_mapping *m, vt_addr addr, uint32_t *row)
+   open epoch, and *row (if row is not NULL) did not hold its row
+   (vt_wset_ref_row tried it): the row the page's key has, made if it has
+   none; *row is set to it. */
+void vt_wset_heat_find(struct vt_wset *w, struct vt_mapping *m, vt_addr addr, uint32_t *row)
 {
    vt_u64 chunk = ((addr - (m->start & VT_PAGE_MASK)) >> VT_PAGE_SHIFT) >> w->chunk_shift;
    if (addr < m->start)
       chunk = 0;                 /* a stack grown below its first extent */
    uint32_t id = m->id;
-   if (row && *row < w->nr_rows && w->rows[*row].chunk == chunk &&
-       w->rows[*row].mapping == id) {
-      w->heat_open[*row]++;
-      return;
-   }
    struct vt_hash_ent *e = vt_hash_get(&w->row_hash, row_key(id, chunk));
    if (!e) {
       /* Full: coarser chunks first; when even whole mappings are too many
@@ -276,19 +270,7 @@ static void heat_merge(struct vt_wset *w)
 
 /* ---- references --------------------------------------------------------- */
 
-/* A page whose last reference of one kind was in epoch `last` (0: none)
-   is referenced in the open epoch: it enters the windows it was not in. */
-static inline void ws_enter(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
-{
-   vt_u64 age = last ? w->ep - last : ~(vt_u64)0;
-   uint32_t now = w->ep_slot;
-   if (age < w->nr_ring)        /* last's slot: last % nr_ring, no division */
-      ring[now >= age ? now - age : now + w->nr_ring - age]--;
-   ring[now]++;
-   for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
-      if (age >= w->win[i])
-         sum[i]++;
-}
+/* (vt_wset_ref_row and the windows' vt_wset_enter: vt_internal.h) */
 
 /* The page leaves (unmapped): out of the windows it was in. */
 static void ws_leave(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last)
@@ -300,29 +282,6 @@ static void ws_leave(struct vt_wset *w, vt_u64 *ring, vt_u64 *sum, uint32_t last
    for (uint32_t i = 0; i < w->cfg.nr_tau; i++)
       if (age < w->win[i])
          sum[i]--;
-}
-
-void vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
-                     vt_pte *ptep, enum vt_access acc, uint32_t *row)
-{
-   struct vt_wset *w = mm->ws;
-   vt_u64 *ext = vt_pte_ext(ptep);
-   uint32_t code = (uint32_t)*ext, data = (uint32_t)(*ext >> 32);
-   bool first_in_epoch = code != w->ep && data != w->ep;
-   if (acc == VT_ACC_EXEC) {
-      if (code == w->ep)
-         return;
-      ws_enter(w, w->ring_code, w->sum_code, code);
-      code = w->ep;
-   } else {
-      if (data == w->ep)
-         return;
-      ws_enter(w, w->ring_data, w->sum_data, data);
-      data = w->ep;
-   }
-   *ext = code | ((vt_u64)data << 32);
-   if (first_in_epoch && w->cfg.max_heat_rows && mm->collecting)
-      heat(w, m, addr, row);
 }
 
 void vt_wset_ref(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr,
