@@ -11,6 +11,7 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    mm->filter = f;
    f->nr = VT_FILTER_ENTRIES;
    f->where = vt_alloc(3 * VT_FILTER_MAX * sizeof *f->where);
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (int t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_MAX; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
@@ -85,7 +86,7 @@ void vt_filter_deliver(struct vt_filter *f)
 void vt_filter_flush(struct vt_filter *f)
 {
    vt_filter_deliver(f);
-   f->refetch = 1;
+   f->refetch_tag = VT_FILTER_EMPTY;
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, 0, (vt_addr)1 << 47);
    for (unsigned t = 0; t < 3; t++)
@@ -102,7 +103,7 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    }
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, start, end);
-   f->refetch = 1;
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (vt_u64 p = p0; p < p1; p++) {
       unsigned i = (unsigned)(p & (f->nr - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
@@ -122,6 +123,9 @@ void vt_filter_epoch_at(struct vt_filter *f, vt_u64 n)
    }
    f->mark = n & (VT_FILTER_MARKS - 1);
    f->mark_tag = VT_FILTER_TAG(0, f->mark);
+   /* between superblocks: the next one's first fetch is checked */
+   if (f->refetch_tag != VT_FILTER_EMPTY)
+      f->refetch_tag = f->mark_tag;
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier
@@ -168,7 +172,7 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
-   f->refetch = 1;
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
         t++)
       if (VT_FILTER_TAG_PAGE(f->tag[t][i]) == page_addr) {
@@ -308,5 +312,5 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
       held under an older mark): the superblock's later fetches from it
       must reach the simulator too */
    if (acc == VT_ACC_EXEC && f->tag[VT_ACC_EXEC][i] != VT_FILTER_TAG(page_addr, f->mark))
-      f->refetch = 1;
+      f->refetch_tag = VT_FILTER_EMPTY;
 }

@@ -755,12 +755,15 @@ struct vt_filter {
                                  a slot's stamp may be one already
                                  accounted (hit_floor), or be in an empty
                                  slot (ignored) */
-   vt_u64 refetch;            /* non-zero: an instruction fetch entry may
-                                 have been emptied, or a fetch left its
-                                 page out, since the generated code last
-                                 relied on it: a superblock's later fetch
-                                 from the page of its last fetch check is
-                                 checked in C (the tool's vt_refetch) */
+   vt_u64 refetch_tag;        /* mark_tag, or VT_FILTER_EMPTY if an
+                                 instruction fetch entry may have been
+                                 emptied, or a fetch left its page out,
+                                 since the generated code last relied on
+                                 it: then a superblock's later fetch from
+                                 the page of its last fetch check is
+                                 checked in C (the tool's vt_refetch; the
+                                 generated code compares this word with the
+                                 mark it holds in a register) */
    bool   count_n;            /* with count_hits: the generated code counts
                                  them too (a policy reads the number:
                                  VT_POL_COUNTS); else it only stamps them,

@@ -162,7 +162,7 @@ static inline Bool epoch_only(Addr a, UWord size, enum vt_access acc, UWord pend
    is the instruction. */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
-   if (arg >> 56)
+   if ((arg >> 56) && ((arg >> 16) & 3) != VT_ACC_EXEC)
       fetch_stamp(ip, (arg >> 18) & VT_POS_MAX, arg >> 56);
    if (epoch_only(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 32) & 0xffffff,
                   (arg >> 18) & VT_POS_MAX))
@@ -184,12 +184,33 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
 
 /* An instruction fetch: the address is the instruction's, bits 0-31 of
    the packed constant. */
+static void follow_ons(UWord p);
+
 VG_REGPARM(1) void vt_miss_fetch(UWord p)
 {
    Addr a = p & 0xffffffffu;
-   if (epoch_only(a, VT_PACK_SIZE(p), VT_ACC_EXEC, VT_PACK_PENDING(p), VT_PACK_POS(p)))
-      return;
-   miss_packed(a, p);
+   if (!epoch_only(a, VT_PACK_SIZE(p), VT_ACC_EXEC, VT_PACK_PENDING(p), VT_PACK_POS(p)))
+      miss_packed(a, p);
+   if (VT_PACK_D(p))
+      follow_ons(p);
+}
+
+/* The next d fetches from the page (vt_instrument.c's follow_ons: nothing
+   between them could run a handler), which have no code: while the page
+   is out of the table each reaches the simulator as its check would have
+   sent it, in its place; once it is in, they are hits (stamped as a later
+   fetch is). */
+static __attribute__((noinline)) void follow_ons(UWord p)
+{
+   Addr page = p & 0xffffffffu & VT_PAGE_MASK;
+   UInt i = (UInt)(page >> VT_PAGE_SHIFT) & (vt_flt.nr - 1);
+   UWord n = VT_PACK_D(p), pos = VT_PACK_POS(p), pending = VT_PACK_PENDING(p);
+   UWord base = p & ~((7ULL << 39) | (0x3ffULL << 44) | (0x3ffULL << 54));
+   for (UWord t = 1; t <= n; t++) {
+      if (vt_flt.tag[VT_ACC_EXEC][i] == VT_FILTER_TAG(page, vt_flt.mark))
+         return;
+      vt_miss_fetch(base | ((pos + t) << 44) | ((pending + t) << 54));
+   }
 }
 
 VG_REGPARM(1) void vt_refetch(UWord p)
@@ -202,9 +223,9 @@ VG_REGPARM(1) void vt_refetch(UWord p)
       p = (p & ~(3ULL << 42)) | ((ULong)VT_ACC_EXEC << 42);
       vt_miss_fetch(p);
       if (vt_flt.tag[VT_ACC_EXEC][i] != held)
-         return;             /* still out: vt_flt.refetch stays */
+         return;             /* still out: vt_flt.refetch_tag stays */
    } else if (vt_flt.stamp_after) {
       vt_filter_stamp(&vt_flt, VT_ACC_EXEC, page, VT_ORDER(vt_insns, VT_PACK_POS(p)));
    }
-   vt_flt.refetch = 0;
+   vt_flt.refetch_tag = vt_flt.mark_tag;
 }

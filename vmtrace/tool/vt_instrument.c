@@ -49,6 +49,11 @@ struct ictx {
    Addr   refetch_page;      /* its page */
    Int    insn_fetch_pos;    /* the same if it is this instruction's fetch,
                                 else -1 */
+   UInt   follow_left;       /* refetch_sites: fetches still to come that
+                                the last fetch site's handler delivers
+                                (follow_ons), with no code of their own */
+   UInt   fetch_follow;      /* the follow-ons of the fetch check being
+                                made (VT_MISS_PACK's d of a fetch) */
 };
 
 
@@ -105,7 +110,7 @@ static UInt vt_clock_mark_shift;
 
 /* With simulations, a superblock's later instruction fetches from the
    page of its last fetch check (the same page, nothing checked between
-   but data accesses) are checked inline only while vt_flt.refetch says a
+   but data accesses) are checked inline only while vt_flt.refetch_tag says a
    fetch entry may be gone (refetch_site): one load and a conditional call
    where a check had a load, an xor, a compare, or with counted hits, the
    stamp's compare and store too.  Their stamps (vt_flt.stamp_after) are
@@ -263,6 +268,62 @@ static void add_record(struct ictx *c, IRExpr *word, IRExpr *guard)
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, pa, bin(c, Iop_Add64, p, step, Ity_I64)));
 }
 
+/* An integer division's operand type (its divisor of 0 traps), or
+   Ity_INVALID. */
+static IRType division_type(const IRExpr *e)
+{
+   if (e->tag != Iex_Binop)
+      return Ity_INVALID;
+   switch (e->Iex.Binop.op) {
+   case Iop_DivU32: case Iop_DivS32: case Iop_DivU32E: case Iop_DivS32E:
+   case Iop_DivModU64to32: case Iop_DivModS64to32:
+   case Iop_DivModS32to32: case Iop_DivModU32to32:
+      return Ity_I32;
+   case Iop_DivU64: case Iop_DivS64: case Iop_DivU64E: case Iop_DivS64E:
+   case Iop_DivModU128to64: case Iop_DivModS128to64:
+   case Iop_DivModS64to64: case Iop_DivModU64to64:
+      return Ity_I64;
+   default:
+      return Ity_INVALID;
+   }
+}
+
+/* refetch_sites: the instructions after the one at statement i whose
+   fetches come from its page with nothing between that could run a
+   handler (no memory access, exit, dirty call or division): the next
+   fetches of the reference string, whatever happens in the simulator, so
+   the handler of this one's fetch, should it leave the page out of the
+   table, delivers them too (VT_MISS_PACK's d), and they need no code.  At
+   most VT_PACK_D_MAX - 1, each within the page. */
+static UInt follow_ons(const IRSB *in, Int i, Addr page, UInt pos, UInt pending)
+{
+   UInt n = 0;
+   for (Int k = i + 1; k < in->stmts_used; k++) {
+      const IRStmt *st = in->stmts[k];
+      switch (st->tag) {
+      case Ist_NoOp: case Ist_AbiHint: case Ist_Put: case Ist_PutI:
+         continue;
+      case Ist_WrTmp:
+         if (st->Ist.WrTmp.data->tag == Iex_Load ||
+             division_type(st->Ist.WrTmp.data) != Ity_INVALID)
+            return n;
+         continue;
+      case Ist_IMark: {
+         Addr a = (Addr)st->Ist.IMark.addr;
+         UInt len = st->Ist.IMark.len ? st->Ist.IMark.len : 1;
+         if ((a & VT_PAGE_MASK) != page || ((a + len - 1) & VT_PAGE_MASK) != page ||
+             n + 1 >= VT_PACK_D_MAX || pos + n + 1 >= 1024 || pending + n + 1 >= 1024)
+            return n;
+         n++;
+         continue;
+      }
+      default:                 /* stores, CAS, LL/SC, dirty calls, exits... */
+         return n;
+      }
+   }
+   return n;
+}
+
 /* Counted hits: vt_insns << VT_STAMP_SHIFT, loaded once until vt_insns
    next changes (the clock is not packed then: vt_clock is 0). */
 static IRExpr *stamp_base(struct ictx *c)
@@ -298,7 +359,7 @@ static void refetch_flush(struct ictx *c)
    (refetch_sites): if (vt_flt.refetch) vt_refetch(); else nothing, as the
    check would have hit (its stamp is made later: refetch_flush).  False
    if it cannot be so (the constant does not pack). */
-static Bool refetch_site(struct ictx *c, Addr a, UInt len)
+static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
 {
    if (a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX || c->ref_idx >= 1024 ||
        c->pending_insns >= 1024)
@@ -307,9 +368,13 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len)
    c->pending_refs++;
    c->insn_refs++;
    c->tlb_data = False;
-   ULong k = VT_MISS_PACK(a, len, 0, VT_PACK_REFETCH, pos, c->pending_insns);
-   IRExpr *flag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_flt.refetch)), Ity_I64);
-   IRExpr *due = bin(c, Iop_CmpNE64, flag, IRExpr_Const(IRConst_U64(0)), Ity_I1);
+   ULong k = VT_MISS_PACK(a, len, n, VT_PACK_REFETCH, pos, c->pending_insns);
+   /* the mark in its register against the word in memory: a compare
+      with memory (the mark is 0 without the timeline) */
+   IRExpr *word = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_flt.refetch_tag)),
+                         Ity_I64);
+   IRExpr *due = bin(c, Iop_CmpNE64, c->mark ? c->mark : IRExpr_Const(IRConst_U64(0)), word,
+                     Ity_I1);
    void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
    IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
                      : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
@@ -320,7 +385,22 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len)
       c->refetch_pos = c->insn_fetch_pos = (Int)pos;
       c->refetch_page = a & VT_PAGE_MASK;
    }
+   c->follow_left = n;
    return True;
+}
+
+/* A follow-on (follow_ons): a reference position, no code; its stamp, if
+   it hits, is made as a later fetch's is (refetch_flush). */
+static void follow_on(struct ictx *c, Addr a)
+{
+   UInt pos = c->ref_idx++;
+   c->pending_refs++;
+   c->insn_refs++;
+   c->follow_left--;
+   if (vt_flt.stamp_after) {
+      c->refetch_pos = c->insn_fetch_pos = (Int)pos;
+      c->refetch_page = a & VT_PAGE_MASK;
+   }
 }
 
 /* Emit: if (guard && tlb[page(addr)] != page(addr + size - 1)) miss(). */
@@ -338,7 +418,9 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    UInt pos = c->ref_idx < VT_POS_MAX ? c->ref_idx++ : VT_POS_MAX;
    /* the instruction's own fetch, a later fetch whose stamp is not made
       yet: its miss handler makes it (VT_MISS_PACK), if not too far back */
-   UInt back = 0;
+   UInt back = acc == VT_ACC_EXEC ? c->fetch_follow : 0;
+   if (acc != VT_ACC_EXEC)
+      c->follow_left = 0;
    if (c->insn_fetch_pos >= 0 && acc != VT_ACC_EXEC) {
       back = pos - (UInt)c->insn_fetch_pos;
       if (back >= VT_PACK_D_MAX) {
@@ -603,27 +685,14 @@ static void add_signal_note(struct ictx *c, IRJumpKind jk, IRExpr *guard)
    telling the tool: note it before, under the condition "divisor is 0". */
 static void add_division_check(struct ictx *c, IRExpr *e)
 {
-   if (e->tag != Iex_Binop)
+   IRType ty = division_type(e);
+   if (ty == Ity_INVALID)
       return;
-   IRType ty;
-   switch (e->Iex.Binop.op) {
-   case Iop_DivU32: case Iop_DivS32: case Iop_DivU32E: case Iop_DivS32E:
-   case Iop_DivModU64to32: case Iop_DivModS64to32:
-   case Iop_DivModS32to32: case Iop_DivModU32to32:
-      ty = Ity_I32;
-      break;
-   case Iop_DivU64: case Iop_DivS64: case Iop_DivU64E: case Iop_DivS64E:
-   case Iop_DivModU128to64: case Iop_DivModS128to64:
-   case Iop_DivModS64to64: case Iop_DivModU64to64:
-      ty = Ity_I64;
-      break;
-   default:
-      return;
-   }
    IRExpr *d = e->Iex.Binop.arg2;
    IRExpr *zero = bin(c, ty == Ity_I32 ? Iop_CmpEQ32 : Iop_CmpEQ64, d,
                       IRExpr_Const(ty == Ity_I32 ? IRConst_U32(0) : IRConst_U64(0)), Ity_I1);
    refetch_flush(c);        /* the trap ends the superblock */
+   c->follow_left = 0;
    IRDirty *dc = unsafeIRDirty_0_N(1, "vt_signal_sync", VG_(fnptr_to_fnentry)(vt_signal_sync),
                                    mkIRExprVec_1(IRExpr_Const(IRConst_U64(VKI_SIGFPE))));
    dc->guard = zero;
@@ -678,7 +747,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
-                     NULL, 0, False, False, 1, NULL, -1, 0, -1 };
+                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -744,12 +813,21 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             between: then the filter no longer holds the page, and a check
             without a stamp finds that. */
          c.insn_fetch_pos = -1;
-         if (same && refetch_sites && refetch_site(&c, a, len ? len : 1)) {
+         UInt n = 0;
+         if (refetch_sites && ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page &&
+             a < (1ULL << 32) && (len ? len : 1) < VT_PACK_SIZE_MAX)
+            n = follow_ons(in, i, page, c.ref_idx, c.pending_insns);
+         if (same && refetch_sites && c.follow_left > 0) {
+            follow_on(&c, a);      /* delivered by the last fetch site's handler */
+         } else if (same && refetch_sites && refetch_site(&c, a, len ? len : 1, n)) {
             /* checked only if an entry may be gone */
          } else if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
             refetch_flush(&c);
+            c.fetch_follow = n;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
+            c.fetch_follow = 0;
+            c.follow_left = n;
          } else if (vt_mm.tlb && c.tlb_data) {
             c.tlb_nostamp = True;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
@@ -814,6 +892,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          break;
       case Ist_Dirty: {
          IRDirty *d = st->Ist.Dirty.details;
+         c.follow_left = 0;
          if (d->mFx != Ifx_None && d->mSize > 0)
             add_check(&c, d->mAddr, (UInt)d->mSize,
                       d->mFx == Ifx_Read ? VT_ACC_READ : VT_ACC_WRITE, d->guard);
@@ -821,6 +900,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
       }
       case Ist_Exit:
          refetch_flush(&c);
+         c.follow_left = 0;
          flush_counters(&c);
          if (vt_recording)             /* the superblock ends if it is taken */
             add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), st->Ist.Exit.guard);
