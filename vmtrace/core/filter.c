@@ -249,14 +249,23 @@ static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access a
    /* The hits held in the slots this reference may refill, or whose page
       it may change (a copy on write makes a file page anonymous): first,
       under the identity they had. */
-   if (f->count_hits)
+   vt_u64 held = f->tag[acc][i];
+   const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
+   /* With stamp_after, a page the slot holds under an older mark stays
+      (epoch_ref, below, or sims_held_ref leaves it): no slot is refilled,
+      and this slot's hits, all before this reference, of its kind, with no
+      decision since (vt_filter_deliver would have taken them), say
+      nothing this reference does not say (no count is read), so they are
+      not delivered: the floor below drops them. */
+   bool stays = f->stamp_after && held != VT_FILTER_EMPTY &&
+                VT_FILTER_TAG_PAGE(held) == page_addr &&
+                held != VT_FILTER_TAG(page_addr, f->mark) && vt_mm_sims_quiet(f->mm);
+   if (f->count_hits && !stays)
       for (unsigned t = 0; t < 3; t++)
          slot_deliver(f, t, i);
    /* the stamp the generated code stores after this miss's call is this
       reference's own order: no hit */
    floor_at(f, acc, i);
-   vt_u64 held = f->tag[acc][i];
-   const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
    if (held != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(held) == page_addr &&
        vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
       /* --tlb=yes: a page the filter holds is in the first level of the
