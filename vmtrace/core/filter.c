@@ -11,6 +11,7 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    mm->filter = f;
    f->nr = VT_FILTER_ENTRIES;
    f->where = vt_alloc(3 * VT_FILTER_MAX * sizeof *f->where);
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (int t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_MAX; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
@@ -34,6 +35,17 @@ void vt_filter_start(struct vt_filter *f)
 static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
 {
    vt_u64 n = f->hit_count[t][i], stamp = f->hit_stamp[t][i];
+   if (f->stamp_after && stamp) {
+      /* no counts: a stamp is a new hit only above the slot's floor, and
+         only in a slot that holds a page */
+      f->hit_stamp[t][i] = 0;
+      if (stamp <= f->hit_floor[t][i] || f->tag[t][i] == VT_FILTER_EMPTY)
+         return;
+      f->hit_floor[t][i] = stamp;
+      vt_mm_sims_note_hits(f->mm, VT_FILTER_TAG_PAGE(f->tag[t][i]), 1, stamp >> VT_STAMP_SHIFT,
+                           stamp);
+      return;
+   }
    /* a stamp without a count: the generated code's hits without count_n
       (a host's vt_filter_ref counts): one or more, as no policy run reads
       how many */
@@ -74,6 +86,7 @@ void vt_filter_deliver(struct vt_filter *f)
 void vt_filter_flush(struct vt_filter *f)
 {
    vt_filter_deliver(f);
+   f->refetch_tag = VT_FILTER_EMPTY;
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, 0, (vt_addr)1 << 47);
    for (unsigned t = 0; t < 3; t++)
@@ -90,6 +103,7 @@ void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
    }
    if (f->mm->tlb)
       vt_tlb_known_forget(f->mm, start, end);
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (vt_u64 p = p0; p < p1; p++) {
       unsigned i = (unsigned)(p & (f->nr - 1));
       vt_u64 tag = p << VT_PAGE_SHIFT;
@@ -109,6 +123,9 @@ void vt_filter_epoch_at(struct vt_filter *f, vt_u64 n)
    }
    f->mark = n & (VT_FILTER_MARKS - 1);
    f->mark_tag = VT_FILTER_TAG(0, f->mark);
+   /* between superblocks: the next one's first fetch is checked */
+   if (f->refetch_tag != VT_FILTER_EMPTY)
+      f->refetch_tag = f->mark_tag;
 }
 
 /* A reference to the page that slot i of its kind holds under an earlier
@@ -155,6 +172,7 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
 void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
 {
    unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
+   f->refetch_tag = VT_FILTER_EMPTY;
    for (unsigned t = exec ? VT_ACC_EXEC : VT_ACC_READ; t <= (exec ? VT_ACC_EXEC : VT_ACC_WRITE);
         t++)
       if (VT_FILTER_TAG_PAGE(f->tag[t][i]) == page_addr) {
@@ -204,24 +222,50 @@ static bool sims_held_ref(struct vt_filter *f, vt_addr page_addr,
    return false;
 }
 
+/* With stamp_after: the slot's stamps up to the reference being handled
+   are accounted for. */
+static inline void floor_at(struct vt_filter *f, unsigned t, unsigned i)
+{
+   if (f->stamp_after && f->mm->sim_order > f->hit_floor[t][i])
+      f->hit_floor[t][i] = f->mm->sim_order;
+}
+
+void vt_filter_clock_reset(struct vt_filter *f)
+{
+   vt_memset(f->hit_floor, 0, sizeof f->hit_floor);
+}
+
 static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
                         vt_addr page_addr, const struct vt_filter_where *w)
 {
+   floor_at(f, t, i);
    f->tag[t][i] = VT_FILTER_TAG(page_addr, f->mark);
    f->where[t * VT_FILTER_MAX + i] = *w;
 }
 
-void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc,
+                        unsigned i)
 {
-   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
    /* The hits held in the slots this reference may refill, or whose page
       it may change (a copy on write makes a file page anonymous): first,
       under the identity they had. */
-   if (f->count_hits)
-      for (unsigned t = 0; t < 3; t++)
-         slot_deliver(f, t, i);
    vt_u64 held = f->tag[acc][i];
    const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
+   /* With stamp_after, a page the slot holds under an older mark stays
+      (epoch_ref, below, or sims_held_ref leaves it): no slot is refilled,
+      and this slot's hits, all before this reference, of its kind, with no
+      decision since (vt_filter_deliver would have taken them), say
+      nothing this reference does not say (no count is read), so they are
+      not delivered: the floor below drops them. */
+   bool stays = f->stamp_after && held != VT_FILTER_EMPTY &&
+                VT_FILTER_TAG_PAGE(held) == page_addr &&
+                held != VT_FILTER_TAG(page_addr, f->mark) && vt_mm_sims_quiet(f->mm);
+   if (f->count_hits && !stays)
+      for (unsigned t = 0; t < 3; t++)
+         slot_deliver(f, t, i);
+   /* the stamp the generated code stores after this miss's call is this
+      reference's own order: no hit */
+   floor_at(f, acc, i);
    if (held != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(held) == page_addr &&
        vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
       /* --tlb=yes: a page the filter holds is in the first level of the
@@ -267,4 +311,15 @@ walk:;
       fill(f, VT_ACC_READ, i, page_addr, &w);
    if (res & VT_RES_CACHE_WRITE)
       fill(f, VT_ACC_WRITE, i, page_addr, &w);
+}
+
+void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
+   filter_miss(f, page_addr, acc, i);
+   /* a fetch that leaves its page out of the table (not cacheable, or
+      held under an older mark): the superblock's later fetches from it
+      must reach the simulator too */
+   if (acc == VT_ACC_EXEC && f->tag[VT_ACC_EXEC][i] != VT_FILTER_TAG(page_addr, f->mark))
+      f->refetch_tag = VT_FILTER_EMPTY;
 }

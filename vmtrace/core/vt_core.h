@@ -728,6 +728,10 @@ struct vt_filter {
    vt_u64 tag[3][VT_FILTER_MAX];          /* by enum vt_access: VT_FILTER_TAG */
    vt_u64 hit_stamp[3][VT_FILTER_MAX];
    vt_u64 hit_count[3][VT_FILTER_MAX];
+   /* With stamp_after: the latest order a slot's stamps were accounted up
+      to (a miss at the slot, a delivery); a stamp at or below it is no
+      new hit. */
+   vt_u64 hit_floor[3][VT_FILTER_MAX];
    unsigned nr;                     /* slots per kind in use: a power of
                                        two, at most VT_FILTER_MAX */
    struct vt_filter_where *where;   /* [3 * VT_FILTER_MAX]: beside
@@ -741,6 +745,25 @@ struct vt_filter {
                                  (vt_filter_epoch_at) */
    bool   on;                 /* absorb references at all (--fast-path) */
    bool   count_hits;         /* stamp and count them (vt_filter_start) */
+   bool   stamp_after;        /* with count_hits, not count_n: the
+                                 generated code stores a check's stamp
+                                 after its miss call too, hit or miss (no
+                                 condition), and a later instruction fetch
+                                 of a superblock from the page of its last
+                                 check stamps the slot at the block's exits
+                                 or the data misses of its instruction, so
+                                 a slot's stamp may be one already
+                                 accounted (hit_floor), or be in an empty
+                                 slot (ignored) */
+   vt_u64 refetch_tag;        /* mark_tag, or VT_FILTER_EMPTY if an
+                                 instruction fetch entry may have been
+                                 emptied, or a fetch left its page out,
+                                 since the generated code last relied on
+                                 it: then a superblock's later fetch from
+                                 the page of its last fetch check is
+                                 checked in C (the tool's vt_refetch; the
+                                 generated code compares this word with the
+                                 mark it holds in a register) */
    bool   count_n;            /* with count_hits: the generated code counts
                                  them too (a policy reads the number:
                                  VT_POL_COUNTS); else it only stamps them,
@@ -764,6 +787,9 @@ void vt_filter_deliver(struct vt_filter *f);
 /* Hits delivered, every entry emptied. */
 void vt_filter_flush(struct vt_filter *f);
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);
+/* The clock went back (a forked child's starts at 0): no stamp is
+   accounted yet (stamp_after). */
+void vt_filter_clock_reset(struct vt_filter *f);
 /* Working-set epoch number n (the clock / the epoch's length) begins
    (after vt_wset_epoch): the mark becomes n mod VT_FILTER_MARKS, so no
    entry hits until a reference refills it; every VT_FILTER_MARKS - 1
@@ -797,6 +823,18 @@ static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
       return;
    }
    vt_filter_miss(f, page_addr, acc);
+}
+
+/* stamp_after: a hit the generated code did not stamp (a superblock's
+   later fetch from a page), at order: stamped if the slot holds the page
+   (delivered then if it is above the slot's floor). */
+static inline void vt_filter_stamp(struct vt_filter *f, enum vt_access t, vt_addr page_addr,
+                                   vt_u64 order)
+{
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
+   if (f->tag[t][i] != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(f->tag[t][i]) == page_addr &&
+       order > f->hit_stamp[t][i])
+      f->hit_stamp[t][i] = order;
 }
 
 /* Labels and phases (client requests). */

@@ -113,13 +113,22 @@ static inline void miss(Addr a, UWord size, enum vt_access acc, UWord pos, UWord
 static __attribute__((noinline)) void miss_arg(Addr a, UWord arg, Addr ip)
 {
    miss(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 18) & VT_POS_MAX,
-        arg >> 32, ip);
+        (arg >> 32) & 0xffffff, ip);
 }
 
 static __attribute__((noinline)) void miss_packed(Addr a, UWord p)
 {
-   miss(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), (p >> 44) & 0x3ff, p >> 54,
+   miss(a, VT_PACK_SIZE(p), VT_PACK_ACC(p), VT_PACK_POS(p), VT_PACK_PENDING(p),
         p & 0xffffffffu);
+}
+
+/* vt_flt.stamp_after: the data access's instruction was fetched d
+   positions before it from the page of its superblock's last fetch check,
+   and that fetch's stamp is not made yet (the generated code makes it at
+   the superblock's exits): made here, before anything may decide. */
+static __attribute__((noinline)) void fetch_stamp(Addr ip, UWord pos, UWord d)
+{
+   vt_filter_stamp(&vt_flt, VT_ACC_EXEC, ip & VT_PAGE_MASK, VT_ORDER(vt_insns, pos - d));
 }
 
 /* The short path of the three handlers below: the simulations' clock set
@@ -148,11 +157,14 @@ static inline Bool epoch_only(Addr a, UWord size, enum vt_access acc, UWord pend
 }
 
 /* The miss handler.  arg packs the access size (bits 0-15), the access
-   kind (bits 16-17), its position in the superblock (bits 18-31) and the
-   pending instructions (bits 32-63); ip is the instruction. */
+   kind (bits 16-17), its position in the superblock (bits 18-31), the
+   pending instructions (bits 32-55) and d (bits 56-63, VT_MISS_PACK); ip
+   is the instruction. */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
 {
-   if (epoch_only(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), arg >> 32,
+   if ((arg >> 56) && ((arg >> 16) & 3) != VT_ACC_EXEC)
+      fetch_stamp(ip, (arg >> 18) & VT_POS_MAX, arg >> 56);
+   if (epoch_only(a, arg & 0xffff, (enum vt_access)((arg >> 16) & 3), (arg >> 32) & 0xffffff,
                   (arg >> 18) & VT_POS_MAX))
       return;
    miss_arg(a, arg, ip);
@@ -163,18 +175,57 @@ VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip)
    misses take the short path, with only the fields it needs decoded. */
 VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
 {
-   if (epoch_only(a, (p >> 32) & 0x3ff, (enum vt_access)((p >> 42) & 3), p >> 54,
-                  (p >> 44) & 0x3ff))
+   if (VT_PACK_D(p))
+      fetch_stamp(p & 0xffffffffu, VT_PACK_POS(p), VT_PACK_D(p));
+   if (epoch_only(a, VT_PACK_SIZE(p), VT_PACK_ACC(p), VT_PACK_PENDING(p), VT_PACK_POS(p)))
       return;
    miss_packed(a, p);
 }
 
 /* An instruction fetch: the address is the instruction's, bits 0-31 of
    the packed constant. */
+static void follow_ons(UWord p);
+
 VG_REGPARM(1) void vt_miss_fetch(UWord p)
 {
    Addr a = p & 0xffffffffu;
-   if (epoch_only(a, (p >> 32) & 0x3ff, VT_ACC_EXEC, p >> 54, (p >> 44) & 0x3ff))
-      return;
-   miss_packed(a, p);
+   if (!epoch_only(a, VT_PACK_SIZE(p), VT_ACC_EXEC, VT_PACK_PENDING(p), VT_PACK_POS(p)))
+      miss_packed(a, p);
+   if (VT_PACK_D(p))
+      follow_ons(p);
+}
+
+/* The next d fetches from the page (vt_instrument.c's follow_ons: nothing
+   between them could run a handler), which have no code: while the page
+   is out of the table each reaches the simulator as its check would have
+   sent it, in its place; once it is in, they are hits (stamped as a later
+   fetch is). */
+static __attribute__((noinline)) void follow_ons(UWord p)
+{
+   Addr page = p & 0xffffffffu & VT_PAGE_MASK;
+   UInt i = (UInt)(page >> VT_PAGE_SHIFT) & (vt_flt.nr - 1);
+   UWord n = VT_PACK_D(p), pos = VT_PACK_POS(p), pending = VT_PACK_PENDING(p);
+   UWord base = p & ~((7ULL << 39) | (0x3ffULL << 44) | (0x3ffULL << 54));
+   for (UWord t = 1; t <= n; t++) {
+      if (vt_flt.tag[VT_ACC_EXEC][i] == VT_FILTER_TAG(page, vt_flt.mark))
+         return;
+      vt_miss_fetch(base | ((pos + t) << 44) | ((pending + t) << 54));
+   }
+}
+
+VG_REGPARM(1) void vt_refetch(UWord p)
+{
+   Addr page = p & 0xffffffffu & VT_PAGE_MASK;
+   UInt i = (UInt)(page >> VT_PAGE_SHIFT) & (vt_flt.nr - 1);
+   ULong held = VT_FILTER_TAG(page, vt_flt.mark);
+   if (vt_flt.tag[VT_ACC_EXEC][i] != held) {
+      /* the check the generated code would have made missed */
+      p = (p & ~(3ULL << 42)) | ((ULong)VT_ACC_EXEC << 42);
+      vt_miss_fetch(p);
+      if (vt_flt.tag[VT_ACC_EXEC][i] != held)
+         return;             /* still out: vt_flt.refetch_tag stays */
+   } else if (vt_flt.stamp_after) {
+      vt_filter_stamp(&vt_flt, VT_ACC_EXEC, page, VT_ORDER(vt_insns, VT_PACK_POS(p)));
+   }
+   vt_flt.refetch_tag = vt_flt.mark_tag;
 }

@@ -43,6 +43,17 @@ struct ictx {
    Bool   tlb_nostamp;       /* --tlb: this check needs no stamp */
    Addr   fetch_page;        /* --ram: the page whose tag fetch_tag is, or 1 */
    IRExpr *fetch_tag;        /* --ram: page | mark of the last fetch check */
+   Int    refetch_pos;       /* stamp_after: the position of the last later
+                                fetch (refetch_site) whose stamp is still to
+                                be made, or -1 */
+   Addr   refetch_page;      /* its page */
+   Int    insn_fetch_pos;    /* the same if it is this instruction's fetch,
+                                else -1 */
+   UInt   follow_left;       /* refetch_sites: fetches still to come that
+                                the last fetch site's handler delivers
+                                (follow_ons), with no code of their own */
+   UInt   fetch_follow;      /* the follow-ons of the fetch check being
+                                made (VT_MISS_PACK's d of a fetch) */
 };
 
 
@@ -97,8 +108,22 @@ static Bool clock_packed(void)
 Bool vt_clock_mark;
 static UInt vt_clock_mark_shift;
 
+/* With simulations, a superblock's later instruction fetches from the
+   page of its last fetch check (the same page, nothing checked between
+   but data accesses) are checked inline only while vt_flt.refetch_tag says a
+   fetch entry may be gone (refetch_site): one load and a conditional call
+   where a check had a load, an xor, a compare, or with counted hits, the
+   stamp's compare and store too.  Their stamps (vt_flt.stamp_after) are
+   made at the superblock's exits, before its next fetch check, and by the
+   miss handlers of their instruction's data accesses (VT_MISS_PACK's d).
+   Not with a policy that counts hits (LFU), --tlb or recording. */
+static Bool refetch_sites;
+
 void vt_instrument_init(void)
 {
+   refetch_sites = vt_clo.fast_path && vt_mm.nr_sims && !vt_mm.tlb && !vt_recording &&
+                   !vt_flt.count_n;
+   vt_flt.stamp_after = refetch_sites && vt_flt.count_hits;
    /* clock_packed: no --tlb, not recording */
    vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && vt_mm.ws && !vt_mm.nr_sims &&
                    clock_packed();
@@ -243,6 +268,141 @@ static void add_record(struct ictx *c, IRExpr *word, IRExpr *guard)
    addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, pa, bin(c, Iop_Add64, p, step, Ity_I64)));
 }
 
+/* An integer division's operand type (its divisor of 0 traps), or
+   Ity_INVALID. */
+static IRType division_type(const IRExpr *e)
+{
+   if (e->tag != Iex_Binop)
+      return Ity_INVALID;
+   switch (e->Iex.Binop.op) {
+   case Iop_DivU32: case Iop_DivS32: case Iop_DivU32E: case Iop_DivS32E:
+   case Iop_DivModU64to32: case Iop_DivModS64to32:
+   case Iop_DivModS32to32: case Iop_DivModU32to32:
+      return Ity_I32;
+   case Iop_DivU64: case Iop_DivS64: case Iop_DivU64E: case Iop_DivS64E:
+   case Iop_DivModU128to64: case Iop_DivModS128to64:
+   case Iop_DivModS64to64: case Iop_DivModU64to64:
+      return Ity_I64;
+   default:
+      return Ity_INVALID;
+   }
+}
+
+/* refetch_sites: the instructions after the one at statement i whose
+   fetches come from its page with nothing between that could run a
+   handler (no memory access, exit, dirty call or division): the next
+   fetches of the reference string, whatever happens in the simulator, so
+   the handler of this one's fetch, should it leave the page out of the
+   table, delivers them too (VT_MISS_PACK's d), and they need no code.  At
+   most VT_PACK_D_MAX - 1, each within the page. */
+static UInt follow_ons(const IRSB *in, Int i, Addr page, UInt pos, UInt pending)
+{
+   UInt n = 0;
+   for (Int k = i + 1; k < in->stmts_used; k++) {
+      const IRStmt *st = in->stmts[k];
+      switch (st->tag) {
+      case Ist_NoOp: case Ist_AbiHint: case Ist_Put: case Ist_PutI:
+         continue;
+      case Ist_WrTmp:
+         if (st->Ist.WrTmp.data->tag == Iex_Load ||
+             division_type(st->Ist.WrTmp.data) != Ity_INVALID)
+            return n;
+         continue;
+      case Ist_IMark: {
+         Addr a = (Addr)st->Ist.IMark.addr;
+         UInt len = st->Ist.IMark.len ? st->Ist.IMark.len : 1;
+         if ((a & VT_PAGE_MASK) != page || ((a + len - 1) & VT_PAGE_MASK) != page ||
+             n + 1 >= VT_PACK_D_MAX || pos + n + 1 >= 1024 || pending + n + 1 >= 1024)
+            return n;
+         n++;
+         continue;
+      }
+      default:                 /* stores, CAS, LL/SC, dirty calls, exits... */
+         return n;
+      }
+   }
+   return n;
+}
+
+/* Counted hits: vt_insns << VT_STAMP_SHIFT, loaded once until vt_insns
+   next changes (the clock is not packed then: vt_clock is 0). */
+static IRExpr *stamp_base(struct ictx *c)
+{
+   if (!c->stamp_base) {
+      IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_insns_drained)),
+                           Ity_I64);
+      c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(VT_STAMP_SHIFT)),
+                          Ity_I64);
+   }
+   return c->stamp_base;
+}
+
+/* stamp_after: the stamp of the last later fetch not stamped yet, into
+   its page's slot (hit or not: a slot that no longer holds the page, or
+   whose floor is above it, takes it as no hit).  Before every exit and
+   update of the counters (the stamp's time is the clock's until then),
+   before a fetch check and where a data access's miss could not make it
+   (VT_PACK_D_MAX). */
+static void refetch_flush(struct ictx *c)
+{
+   if (c->refetch_pos < 0)
+      return;
+   IRExpr *stamp = bin(c, Iop_Add64, stamp_base(c),
+                       IRExpr_Const(IRConst_U64((ULong)c->refetch_pos + 1)), Ity_I64);
+   IRExpr *sa = gaddr(c, &vt_flt.hit_stamp[VT_ACC_EXEC][(c->refetch_page >> VT_PAGE_SHIFT) &
+                                                        (vt_flt.nr - 1)]);
+   addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, sa, stamp));
+   c->refetch_pos = c->insn_fetch_pos = -1;
+}
+
+/* A later fetch from the page of the superblock's last fetch check
+   (refetch_sites): if (vt_flt.refetch) vt_refetch(); else nothing, as the
+   check would have hit (its stamp is made later: refetch_flush).  False
+   if it cannot be so (the constant does not pack). */
+static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
+{
+   if (a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX || c->ref_idx >= 1024 ||
+       c->pending_insns >= 1024)
+      return False;
+   UInt pos = c->ref_idx++;
+   c->pending_refs++;
+   c->insn_refs++;
+   c->tlb_data = False;
+   ULong k = VT_MISS_PACK(a, len, n, VT_PACK_REFETCH, pos, c->pending_insns);
+   /* the mark in its register against the word in memory: a compare
+      with memory (the mark is 0 without the timeline) */
+   IRExpr *word = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_flt.refetch_tag)),
+                         Ity_I64);
+   IRExpr *due = bin(c, Iop_CmpNE64, c->mark ? c->mark : IRExpr_Const(IRConst_U64(0)), word,
+                     Ity_I1);
+   void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
+   IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
+                     : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
+                                         mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   d->guard = due;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   if (vt_flt.stamp_after) {
+      c->refetch_pos = c->insn_fetch_pos = (Int)pos;
+      c->refetch_page = a & VT_PAGE_MASK;
+   }
+   c->follow_left = n;
+   return True;
+}
+
+/* A follow-on (follow_ons): a reference position, no code; its stamp, if
+   it hits, is made as a later fetch's is (refetch_flush). */
+static void follow_on(struct ictx *c, Addr a)
+{
+   UInt pos = c->ref_idx++;
+   c->pending_refs++;
+   c->insn_refs++;
+   c->follow_left--;
+   if (vt_flt.stamp_after) {
+      c->refetch_pos = c->insn_fetch_pos = (Int)pos;
+      c->refetch_page = a & VT_PAGE_MASK;
+   }
+}
+
 /* Emit: if (guard && tlb[page(addr)] != page(addr + size - 1)) miss(). */
 static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                       enum vt_access acc, IRExpr *guard)
@@ -256,14 +416,27 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    /* the access's position in the superblock: its order among the
       references of this time step (vt_sim_set_order) */
    UInt pos = c->ref_idx < VT_POS_MAX ? c->ref_idx++ : VT_POS_MAX;
+   /* the instruction's own fetch, a later fetch whose stamp is not made
+      yet: its miss handler makes it (VT_MISS_PACK), if not too far back */
+   UInt back = acc == VT_ACC_EXEC ? c->fetch_follow : 0;
+   if (acc != VT_ACC_EXEC)
+      c->follow_left = 0;
+   if (c->insn_fetch_pos >= 0 && acc != VT_ACC_EXEC) {
+      back = pos - (UInt)c->insn_fetch_pos;
+      if (back >= VT_PACK_D_MAX) {
+         refetch_flush(c);
+         back = 0;
+      }
+   }
    UWord arg = (UWord)size | ((UWord)acc << 16) | ((UWord)pos << 18) |
-               ((UWord)c->pending_insns << 32);
+               ((UWord)c->pending_insns << 32) | ((UWord)back << 56);
    addr = tmp_of(c, addr, Ity_I64);
    c->tlb_data = acc != VT_ACC_EXEC;
    if (vt_recording)
       add_record(c, IRExpr_Binop(Iop_Or64, addr,
                                  IRExpr_Const(IRConst_U64(VT_TRAW(0, size, acc)))), guard);
    IRExpr *cond = guard;
+   IRExpr *stamp_addr = NULL;
    if (vt_clo.fast_path) {
       /* slot = table + ((addr >> 9) & ((N-1) << 3)); hit iff *slot equals
          the page of the access's last byte (then the first byte's page is
@@ -282,15 +455,17 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          ea = gaddr(c, &table[(addr->Iex.Const.con->Ico.U64 >> VT_PAGE_SHIFT) &
                               (vt_flt.nr - 1)]);
       IRExpr *tag = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, ea), Ity_I64);
-      /* a data access without stamps to write: the subtraction below */
-      Bool sub_form = addr->tag != Iex_Const && !vt_flt.count_hits && !vt_mm.tlb &&
-                      size <= VT_PAGE_SIZE;
+      /* a data access without stamps to write, or whose stamp is stored
+         after the call: the subtraction below */
+      Bool sub_form = addr->tag != Iex_Const && (!vt_flt.count_hits || vt_flt.stamp_after) &&
+                      !vt_mm.tlb && size <= VT_PAGE_SIZE;
       IRExpr *last = addr;
       if (size > 1 && !sub_form)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
       IRExpr *miss;
-      if (c->mark && addr->tag == Iex_Const && !vt_flt.count_hits && !vt_mm.tlb) {
+      if (c->mark && addr->tag == Iex_Const && (!vt_flt.count_hits || vt_flt.stamp_after) &&
+          !vt_mm.tlb) {
          /* an instruction fetch: tag ^ mark against the page, a constant
             the compare takes as an immediate (the marks lie above the
             page's bits; an empty slot's bit 63 never matches) */
@@ -330,21 +505,22 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       }
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
-      if (vt_flt.count_hits) {
+      if (vt_flt.stamp_after) {
+         /* after the call (below), hit or miss */
+         stamp_addr = addr->tag == Iex_Const
+                      ? gaddr(c, &vt_flt.hit_stamp[acc][(addr->Iex.Const.con->Ico.U64 >>
+                                                         VT_PAGE_SHIFT) & (vt_flt.nr - 1)])
+                      : bin(c, Iop_Add64, ea,
+                            IRExpr_Const(IRConst_U64((ULong)((Addr)vt_flt.hit_stamp[acc] -
+                                                             (Addr)table))), Ity_I64);
+      } else if (vt_flt.count_hits) {
          /* on a hit: stamp[slot] = VT_ORDER(vt_insns, position);
             count[slot] += 1 if a policy reads the counts (LFU) */
          UInt t = acc == VT_ACC_WRITE ? 1 : acc == VT_ACC_EXEC ? 2 : 0;
          IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
          if (guard)
             hit = bin(c, Iop_And1, guard, hit, Ity_I1);
-         if (!c->stamp_base) {   /* once until vt_insns next changes */
-            /* counted hits: the clock is not packed, vt_clock is 0 */
-            IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                                                gaddr(c, &vt_insns_drained)), Ity_I64);
-            c->stamp_base = bin(c, Iop_Shl64, now, IRExpr_Const(IRConst_U8(VT_STAMP_SHIFT)),
-                                Ity_I64);
-         }
-         IRExpr *stamp = bin(c, Iop_Or64, c->stamp_base, IRExpr_Const(IRConst_U64(pos + 1)),
+         IRExpr *stamp = bin(c, Iop_Or64, stamp_base(c), IRExpr_Const(IRConst_U64(pos + 1)),
                              Ity_I64);
          /* the slot's stamp and count lie at a fixed distance from its
             tag (the same struct): an address mode of the tag's address */
@@ -379,9 +555,9 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       }
    }
    IRDirty *d = NULL;
-   Bool packs = c->cur_ip < (1ULL << 32) && size < 1024 && pos < 1024 &&
+   Bool packs = c->cur_ip < (1ULL << 32) && size < VT_PACK_SIZE_MAX && pos < 1024 &&
                 c->pending_insns < 1024;
-   ULong k = VT_MISS_PACK(c->cur_ip, size, acc, pos, c->pending_insns);
+   ULong k = VT_MISS_PACK(c->cur_ip, size, back, acc, pos, c->pending_insns);
    void *stub;
    if (packs && acc == VT_ACC_EXEC &&
        (stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_miss_fetch), 0xBF)) != NULL)
@@ -402,6 +578,17 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    if (cond)
       d->guard = cond;
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   if (stamp_addr) {
+      /* stamp_after: the stamp, hit or miss (a miss's own order is no hit:
+         vt_filter_miss raised the slot's floor to it) */
+      /* an add, not an or (the base's low bits are 0): a lea */
+      IRExpr *stamp = bin(c, Iop_Add64, stamp_base(c), IRExpr_Const(IRConst_U64(pos + 1)),
+                          Ity_I64);
+      if (guard)
+         addStmtToIRSB(c->sb, IRStmt_StoreG(Iend_LE, stamp_addr, stamp, guard));
+      else
+         addStmtToIRSB(c->sb, IRStmt_Store(Iend_LE, stamp_addr, stamp));
+   }
 }
 
 /* *ctr += n; the new value (NULL if n is 0). */
@@ -498,26 +685,14 @@ static void add_signal_note(struct ictx *c, IRJumpKind jk, IRExpr *guard)
    telling the tool: note it before, under the condition "divisor is 0". */
 static void add_division_check(struct ictx *c, IRExpr *e)
 {
-   if (e->tag != Iex_Binop)
+   IRType ty = division_type(e);
+   if (ty == Ity_INVALID)
       return;
-   IRType ty;
-   switch (e->Iex.Binop.op) {
-   case Iop_DivU32: case Iop_DivS32: case Iop_DivU32E: case Iop_DivS32E:
-   case Iop_DivModU64to32: case Iop_DivModS64to32:
-   case Iop_DivModS32to32: case Iop_DivModU32to32:
-      ty = Ity_I32;
-      break;
-   case Iop_DivU64: case Iop_DivS64: case Iop_DivU64E: case Iop_DivS64E:
-   case Iop_DivModU128to64: case Iop_DivModS128to64:
-   case Iop_DivModS64to64: case Iop_DivModU64to64:
-      ty = Ity_I64;
-      break;
-   default:
-      return;
-   }
    IRExpr *d = e->Iex.Binop.arg2;
    IRExpr *zero = bin(c, ty == Ity_I32 ? Iop_CmpEQ32 : Iop_CmpEQ64, d,
                       IRExpr_Const(ty == Ity_I32 ? IRConst_U32(0) : IRConst_U64(0)), Ity_I1);
+   refetch_flush(c);        /* the trap ends the superblock */
+   c->follow_left = 0;
    IRDirty *dc = unsafeIRDirty_0_N(1, "vt_signal_sync", VG_(fnptr_to_fnentry)(vt_signal_sync),
                                    mkIRExprVec_1(IRExpr_Const(IRConst_U64(VKI_SIGFPE))));
    dc->guard = zero;
@@ -572,7 +747,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
-                     NULL, 0, False, False, 1, NULL };
+                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -637,9 +812,22 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             unless a data access's fault flushed the page's entries in
             between: then the filter no longer holds the page, and a check
             without a stamp finds that. */
-         if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
+         c.insn_fetch_pos = -1;
+         UInt n = 0;
+         if (refetch_sites && ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page &&
+             a < (1ULL << 32) && (len ? len : 1) < VT_PACK_SIZE_MAX)
+            n = follow_ons(in, i, page, c.ref_idx, c.pending_insns);
+         if (same && refetch_sites && c.follow_left > 0) {
+            follow_on(&c, a);      /* delivered by the last fetch site's handler */
+         } else if (same && refetch_sites && refetch_site(&c, a, len ? len : 1, n)) {
+            /* checked only if an entry may be gone */
+         } else if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
+            refetch_flush(&c);
+            c.fetch_follow = n;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
+            c.fetch_follow = 0;
+            c.follow_left = n;
          } else if (vt_mm.tlb && c.tlb_data) {
             c.tlb_nostamp = True;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
@@ -704,12 +892,15 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          break;
       case Ist_Dirty: {
          IRDirty *d = st->Ist.Dirty.details;
+         c.follow_left = 0;
          if (d->mFx != Ifx_None && d->mSize > 0)
             add_check(&c, d->mAddr, (UInt)d->mSize,
                       d->mFx == Ifx_Read ? VT_ACC_READ : VT_ACC_WRITE, d->guard);
          break;
       }
       case Ist_Exit:
+         refetch_flush(&c);
+         c.follow_left = 0;
          flush_counters(&c);
          if (vt_recording)             /* the superblock ends if it is taken */
             add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), st->Ist.Exit.guard);
@@ -722,6 +913,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    }
    tl_assert2(c.insn_refs <= VT_CLOCK_INSN_REFS,
               "vmtrace: an instruction of %u memory references", c.insn_refs);
+   refetch_flush(&c);
    flush_counters(&c);
    if (vt_recording)
       add_record(&c, IRExpr_Const(IRConst_U64(VT_TRAW_SB_END)), NULL);

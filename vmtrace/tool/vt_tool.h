@@ -121,12 +121,27 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p);
    one argument (the packed constant) to set up instead of two. */
 VG_REGPARM(1) void vt_miss_fetch(UWord p);
 /* vt_miss_packed's argument: the instruction (below 4 GiB) in bits 0-31,
-   the access size (below 1024) in 32-41, its kind in 42-43, its position
-   in the superblock (below 1024) in 44-53, the pending instructions (below
-   1024) in 54-63. */
-#define VT_MISS_PACK(ip, size, acc, pos, pending)                               \
-   ((ULong)(ip) | ((ULong)(size) << 32) | ((ULong)(acc) << 42) | ((ULong)(pos) << 44) | \
-    ((ULong)(pending) << 54))
+   the access size (below 128) in 32-38, in 39-41 how many positions back
+   the instruction's own fetch was if that was a later fetch from the page
+   of the superblock's last fetch check whose stamp is still to be made (d:
+   1-7; 0 none; only with vt_flt.stamp_after), its kind in 42-43 (3: such
+   a later fetch, vt_refetch), its position in the superblock (below 1024)
+   in 44-53, the pending instructions (below 1024) in 54-63. */
+#define VT_MISS_PACK(ip, size, d, acc, pos, pending)                               \
+   ((ULong)(ip) | ((ULong)(size) << 32) | ((ULong)(d) << 39) | ((ULong)(acc) << 42) | \
+    ((ULong)(pos) << 44) | ((ULong)(pending) << 54))
+#define VT_PACK_SIZE_MAX 128u
+#define VT_PACK_D_MAX    8u
+#define VT_PACK_SIZE(p)    (((p) >> 32) & 0x7f)
+#define VT_PACK_D(p)       (((p) >> 39) & 7)
+#define VT_PACK_ACC(p)     ((enum vt_access)(((p) >> 42) & 3))
+#define VT_PACK_POS(p)     (((p) >> 44) & 0x3ff)
+#define VT_PACK_PENDING(p) ((p) >> 54)
+#define VT_PACK_REFETCH  3u
+/* A superblock's later instruction fetch from the page of its last fetch
+   check, when vt_flt.refetch says the entry may be gone: checked here
+   (the packed constant of vt_miss_fetch, kind VT_PACK_REFETCH). */
+VG_REGPARM(1) void vt_refetch(UWord p);
 void vt_tlb_invalidate(void *ctx, struct vt_mm *mm, vt_addr start, vt_addr end);
 void vt_access_range(Addr a, SizeT len, enum vt_access acc);
 
