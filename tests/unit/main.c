@@ -28,6 +28,7 @@ static const struct { const char *name; void (*fn)(void); } groups[] = {
    { "pgtable", pgtable_tests },
    { "anon", anon_tests },
    { "thp", thp_tests },
+   { "filter", filter_tests },
    { "fault_around", fault_around_tests },
    { "place", place_tests },
    { "file", file_tests },

@@ -137,6 +137,7 @@ vt_u64 lphase(struct vt_mm *mm, struct vt_label *l, const char *phase, int cls);
 void pgtable_tests(void);        /* pgtable_test.c */
 void anon_tests(void);           /* anon_test.c */
 void thp_tests(void);            /* thp_test.c */
+void filter_tests(void);         /* filter_test.c */
 void fault_around_tests(void);   /* fault_around_test.c */
 void place_tests(void);          /* place_test.c */
 void file_tests(void);           /* file_test.c */

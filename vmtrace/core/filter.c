@@ -252,17 +252,19 @@ static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access a
    vt_u64 held = f->tag[acc][i];
    const struct vt_filter_where *hw = &f->where[acc * VT_FILTER_MAX + i];
    /* With stamp_after, a page the slot holds under an older mark stays
-      (epoch_ref, below, or sims_held_ref leaves it): no slot is refilled,
-      and this slot's hits, all before this reference, of its kind, with no
-      decision since (vt_filter_deliver would have taken them), say
-      nothing this reference does not say (no count is read), so they are
-      not delivered: the floor below drops them. */
+      (epoch_ref, below, or sims_held_ref leaves it), and this slot's hits,
+      all before this reference, of its kind, with no decision since
+      (vt_filter_deliver would have taken them), say nothing this reference
+      does not say (no count is read), so they are not delivered: the
+      floor below drops them.  The other kinds' slots are delivered as
+      ever (a write's epoch_ref refills the read slot). */
    bool stays = f->stamp_after && held != VT_FILTER_EMPTY &&
                 VT_FILTER_TAG_PAGE(held) == page_addr &&
                 held != VT_FILTER_TAG(page_addr, f->mark) && vt_mm_sims_quiet(f->mm);
-   if (f->count_hits && !stays)
+   if (f->count_hits)
       for (unsigned t = 0; t < 3; t++)
-         slot_deliver(f, t, i);
+         if (!stays || t != acc)
+            slot_deliver(f, t, i);
    /* the stamp the generated code stores after this miss's call is this
       reference's own order: no hit */
    floor_at(f, acc, i);

@@ -362,6 +362,8 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
       for (uint32_t i = 0; i < rp->nr_sims; i++)
          vt_mm_add_sim(rp->mm, rp->sims[i]);
       vt_filter_start(&rp->filter);
+      /* the tool's way of stamping hits when no policy counts them */
+      rp->filter.stamp_after = rp->filter.count_hits && !rp->filter.count_n;
       return;
    }
    if (!(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {

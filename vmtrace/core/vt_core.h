@@ -818,11 +818,16 @@ static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
    if (f->tag[acc][i] == VT_FILTER_TAG(page_addr, f->mark)) {
       if (f->count_hits) {
          f->hit_stamp[acc][i] = stamp;
-         f->hit_count[acc][i]++;
+         if (!f->stamp_after)
+            f->hit_count[acc][i]++;
       }
       return;
    }
    vt_filter_miss(f, page_addr, acc);
+   /* stamp_after: as the tool's generated code, the stamp after the miss
+      too (its own order: below the slot's floor) */
+   if (f->stamp_after)
+      f->hit_stamp[acc][i] = stamp;
 }
 
 /* stamp_after: a hit the generated code did not stamp (a superblock's

@@ -1,0 +1,109 @@
+/* filter_test.c: the filter's hits as the tool's generated code stamps
+   them when no policy counts them (vt_filter's stamp_after: a stamp after
+   every check, hit or miss), against the victims LRU must choose.
+   SPDX-License-Identifier: GPL-2.0-or-later */
+#include "unit.h"
+#include "vt_sim.h"
+
+static vt_u64 order_now;
+
+/* One reference at the next order, as the tool's check makes it. */
+static void ref(struct vt_filter *f, vt_addr a, enum vt_access acc)
+{
+   order_now++;
+   vt_set_clock(f->mm, order_now, order_now, VT_ORDER(order_now, 0));
+   vt_filter_ref(f, a, acc, VT_ORDER(order_now, 0));
+}
+
+static struct vt_sim *lru_sim(vt_u64 frames)
+{
+   struct vt_sim_config cfg = { .policy = vt_policy_find("lru"), .ram_pages = frames };
+   vt_policy_params_init(cfg.policy, &cfg.params);
+   return vt_sim_create(&cfg, NULL);
+}
+
+/* Page X in the read table and page P in the write table share a slot.
+   X is hit (stamped) after Y's fault, then in a new epoch P's write, which
+   finds P under the older mark (it stays: its own hits need not be
+   delivered), copies P into the read slot: X's hit must be delivered
+   before it is overwritten, or LRU takes X's last reference for the miss
+   before Y's and evicts X instead of Y.  Three frames. */
+static void t_stamp_after_other_slot(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   mm->cfg.notes_hits = true;              /* as the tool's and the replay's */
+   map_anon(mm, BASE, 1024, RW);
+   struct vt_sim *s = lru_sim(3);
+   vt_mm_add_sim(mm, s);
+   struct vt_filter f;
+   vt_filter_init(&f, mm, true);
+   vt_filter_start(&f);
+   EXPECT_TRUE(f.count_hits && !f.count_n);
+   f.stamp_after = true;
+   order_now = 0;
+   const vt_addr P = BASE, X = BASE + (vt_addr)f.nr * PG, Y = BASE + PG,
+                 Z = BASE + 2 * PG;
+   ref(&f, X, VT_ACC_WRITE);               /* faults: anonymous frames */
+   ref(&f, P, VT_ACC_WRITE);               /* P in both data slots */
+   ref(&f, X, VT_ACC_READ);                /* X in the read slot, P in the write one */
+   EXPECT_EQ(VT_FILTER_TAG(X, f.mark), f.tag[VT_ACC_READ][0]);
+   EXPECT_EQ(VT_FILTER_TAG(P, f.mark), f.tag[VT_ACC_WRITE][0]);
+   ref(&f, Y, VT_ACC_WRITE);
+   ref(&f, X, VT_ACC_READ);                /* a hit: X's last reference */
+   vt_filter_epoch_at(&f, 1);
+   ref(&f, P, VT_ACC_WRITE);               /* P stays; the read slot becomes P's */
+   EXPECT_EQ(VT_FILTER_TAG(P, f.mark), f.tag[VT_ACC_READ][0]);
+   EXPECT_EQ(3, vt_sim_stats(s)->faults[VT_FC_ANON]);
+   EXPECT_EQ(0, vt_sim_stats(s)->evictions);
+   ref(&f, Z, VT_ACC_WRITE);               /* full: LRU evicts Y (X came after it) */
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   ref(&f, X, VT_ACC_READ);
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* X was resident */
+   ref(&f, Y, VT_ACC_READ);
+   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* Y was not */
+   vt_filter_destroy(&f);
+   mm_free(mm);
+   vt_sim_destroy(s);
+}
+
+/* A page that stays in its slot: its own hits are not delivered at the
+   epoch's first reference to it (that reference says as much), and a
+   miss's own stamp is no hit.  LRU, two frames: A, B, A (a hit), a new
+   epoch, B, A: C's fault evicts B. */
+static void t_stamp_after_stays(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   mm->cfg.notes_hits = true;
+   map_anon(mm, BASE, 16, RW);
+   struct vt_sim *s = lru_sim(2);
+   vt_mm_add_sim(mm, s);
+   struct vt_filter f;
+   vt_filter_init(&f, mm, true);
+   vt_filter_start(&f);
+   f.stamp_after = true;
+   order_now = 0;
+   const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG;
+   ref(&f, A, VT_ACC_WRITE);
+   ref(&f, B, VT_ACC_WRITE);
+   ref(&f, A, VT_ACC_WRITE);               /* a hit */
+   vt_filter_epoch_at(&f, 1);
+   ref(&f, B, VT_ACC_WRITE);               /* B stays, now the later one */
+   ref(&f, A, VT_ACC_WRITE);               /* A stays, the latest */
+   ref(&f, C, VT_ACC_WRITE);               /* evicts B */
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   ref(&f, A, VT_ACC_WRITE);
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   ref(&f, B, VT_ACC_WRITE);
+   EXPECT_EQ(2, vt_sim_stats(s)->evictions);
+   vt_filter_destroy(&f);
+   mm_free(mm);
+   vt_sim_destroy(s);
+}
+
+void filter_tests(void)
+{
+   run_test("filter: stamps after the call, another kind's slot refilled (stamp_after)",
+            t_stamp_after_other_slot);
+   run_test("filter: stamps after the call, a page that stays in its slot (stamp_after)",
+            t_stamp_after_stays);
+}
