@@ -256,15 +256,18 @@ static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access a
       all before this reference, of its kind, with no decision since
       (vt_filter_deliver would have taken them), say nothing this reference
       does not say (no count is read), so they are not delivered: the
-      floor below drops them.  The other kinds' slots are delivered as
-      ever (a write's epoch_ref refills the read slot). */
+      floor below drops them.  The other kinds' slots keep theirs, as any
+      slot this miss does not refill: only a write's epoch_ref refills one,
+      the read slot, which may hold another page. */
    bool stays = f->stamp_after && held != VT_FILTER_EMPTY &&
                 VT_FILTER_TAG_PAGE(held) == page_addr &&
                 held != VT_FILTER_TAG(page_addr, f->mark) && vt_mm_sims_quiet(f->mm);
-   if (f->count_hits)
+   if (f->count_hits && !stays)
       for (unsigned t = 0; t < 3; t++)
-         if (!stays || t != acc)
-            slot_deliver(f, t, i);
+         slot_deliver(f, t, i);
+   else if (stays && acc == VT_ACC_WRITE &&
+            VT_FILTER_TAG_PAGE(f->tag[VT_ACC_READ][i]) != page_addr)
+      slot_deliver(f, VT_ACC_READ, i);
    /* the stamp the generated code stores after this miss's call is this
       reference's own order: no hit */
    floor_at(f, acc, i);
