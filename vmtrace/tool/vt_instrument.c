@@ -103,8 +103,10 @@ static Bool clock_packed(void)
    every entry's mark is older, the superblock's first check (an
    instruction fetch, at position 0) misses, and its handler runs the
    sample tick that was due (vt_sample_tick_due).  Only where every tick
-   falls on an epoch's start (samples do; the progress line may wait) and
-   no simulation, TLB model or recording needs its own ticks or clock. */
+   falls on an epoch's start (samples do; the progress line may wait): no
+   simulation with periodic work (NRU, AGING: vt_memsim_next_tick), no TLB
+   model or recording, which need their own ticks or clock.  With counted
+   hits the clock is not packed: the epoch from vt_insns_drained. */
 Bool vt_clock_mark;
 static UInt vt_clock_mark_shift;
 
@@ -124,9 +126,8 @@ void vt_instrument_init(void)
    refetch_sites = vt_clo.fast_path && vt_mm.nr_sims && !vt_mm.tlb && !vt_recording &&
                    !vt_flt.count_n;
    vt_flt.stamp_after = refetch_sites && vt_flt.count_hits;
-   /* clock_packed: no --tlb, not recording */
-   vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && vt_mm.ws && !vt_mm.nr_sims &&
-                   clock_packed();
+   vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && vt_mm.ws && !vt_mm.tlb &&
+                   !vt_recording && (!vt_mm.nr_sims || vt_memsim_next_tick() == ~0ULL);
    if (vt_clock_mark) {
       ULong g = vt_mm.ws->cfg.epoch;
       while ((1ULL << vt_clock_mark_shift) < g)
@@ -761,10 +762,13 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          the epoch's start (a shift left by 48 keeps the number mod 2^16),
          from the packed clock (its instructions' bits are the count less
          vt_insns_drained, a multiple of 2^(shift + 16): vt_clock_drain) */
-      IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(&c, &vt_clock)),
+      Bool packed = clock_packed();
+      IRExpr *now = tmp_of(&c, IRExpr_Load(Iend_LE, Ity_I64,
+                                           gaddr(&c, packed ? &vt_clock : &vt_insns_drained)),
                            Ity_I64);
       IRExpr *n = bin(&c, Iop_Shr64, now,
-                      IRExpr_Const(IRConst_U8(VT_CLOCK_SHIFT + vt_clock_mark_shift)), Ity_I64);
+                      IRExpr_Const(IRConst_U8((packed ? VT_CLOCK_SHIFT : 0) +
+                                              vt_clock_mark_shift)), Ity_I64);
       c.mark = bin(&c, Iop_Shl64, n, IRExpr_Const(IRConst_U8(VT_FILTER_MARK_SHIFT)),
                    Ity_I64);
    } else if (vt_clo.fast_path && vt_clo.timeline) {
