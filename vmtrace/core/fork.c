@@ -198,6 +198,9 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
       mm->peak_pt[l] = mm->nr_pt[l];
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
+   /* the child's clock starts at 0: no stamp of its is accounted yet */
+   if (mm->filter)
+      vt_filter_clock_reset(mm->filter);
    vt_tlb_reset(mm);                /* a new mm: nothing cached (no PCID) */
 }
 

@@ -121,7 +121,6 @@ void vt_fork_child_hook(ThreadId tid)
    }
    vt_fork_child(&vt_mm, kind == 1);
    vt_filter_epoch_at(&vt_flt, 0);   /* the child's clock starts at 0 */
-   vt_filter_clock_reset(&vt_flt);
    vt_cmp_fork_child(kind == 1);
    vt_rec_clock();             /* the child's start, for a tree's replay */
    vt_memsim_child();

@@ -112,13 +112,17 @@ static UInt vt_clock_mark_shift;
 
 /* With simulations, a superblock's later instruction fetches from the
    page of its last fetch check (the same page, nothing checked between
-   but data accesses) are checked inline only while vt_flt.refetch_tag says a
-   fetch entry may be gone (refetch_site): one load and a conditional call
-   where a check had a load, an xor, a compare, or with counted hits, the
-   stamp's compare and store too.  Their stamps (vt_flt.stamp_after) are
-   made at the superblock's exits, before its next fetch check, and by the
-   miss handlers of their instruction's data accesses (VT_MISS_PACK's d).
-   Not with a policy that counts hits (LFU), --tlb or recording. */
+   but data accesses) are checked only while vt_flt.refetch_tag says a
+   fetch entry may be gone (refetch_site: a compare of that word with the
+   mark's register and a conditional call, where a check had a load, an
+   xor, a compare, or with counted hits the stamp's compare and store
+   too), and only where a handler may have run since the last fetch site:
+   the fetches after it with nothing between that could run one have no
+   code, the site's handler sends them if need be (follow_ons).  Their
+   stamps (vt_flt.stamp_after) are made at the superblock's exits, before
+   its next fetch check, and by the miss handlers of their instruction's
+   data accesses (VT_MISS_PACK's d).  Not with a policy that counts hits
+   (LFU), --tlb or recording. */
 static Bool refetch_sites;
 
 void vt_instrument_init(void)
@@ -357,9 +361,10 @@ static void refetch_flush(struct ictx *c)
 }
 
 /* A later fetch from the page of the superblock's last fetch check
-   (refetch_sites): if (vt_flt.refetch) vt_refetch(); else nothing, as the
-   check would have hit (its stamp is made later: refetch_flush).  False
-   if it cannot be so (the constant does not pack). */
+   (refetch_sites): if (vt_flt.refetch_tag != mark) vt_refetch(); else
+   nothing, as the check would have hit (its stamp is made later:
+   refetch_flush).  n: its follow-ons.  False if it cannot be so (the
+   constant does not pack). */
 static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
 {
    if (a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX || c->ref_idx >= 1024 ||
