@@ -240,11 +240,13 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    if (vt_sim_config(s)->policy->needs & VT_POL_COUNTS)
       mm->sims_counts = true;
    /* The new simulation has none of the pages: nothing is settled.  (One
-      simulation alone gains nothing: a lookup here instead of its own.) */
+      simulation alone gains too: a settled page's reference is a lookup
+      here, and for a policy that needs every reference a pending entry,
+      where LRU's own reference costs more: sqlite3 at --ram=1G
+      --policy=lru 2.66 -> 2.45 s of user CPU with the pages settled.) */
    vt_mm_sims_flush(mm);
    vt_mm_sims_destroy(mm);
-   if (mm->nr_sims >= 2)
-      mm->sims_shared = shared_new();
+   mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
    struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm };
