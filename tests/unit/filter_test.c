@@ -15,11 +15,25 @@ static void ref(struct vt_filter *f, vt_addr a, enum vt_access acc)
    vt_filter_ref(f, a, acc, VT_ORDER(order_now, 0));
 }
 
-static struct vt_sim *lru_sim(vt_u64 frames)
+/* An address space of npages anonymous pages, one LRU simulation of
+   frames frames (*s) and a filter on it that stamps as the generated code
+   does when no policy counts hits. */
+static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
+                               struct vt_filter *f)
 {
+   struct vt_mm *mm = mm_new(1, true);
+   mm->cfg.notes_hits = true;              /* as the tool's and the replay's */
+   map_anon(mm, BASE, npages, RW);
    struct vt_sim_config cfg = { .policy = vt_policy_find("lru"), .ram_pages = frames };
    vt_policy_params_init(cfg.policy, &cfg.params);
-   return vt_sim_create(&cfg, NULL);
+   *s = vt_sim_create(&cfg, NULL);
+   vt_mm_add_sim(mm, *s);
+   vt_filter_init(f, mm, true);
+   vt_filter_start(f);
+   EXPECT_TRUE(f->count_hits && !f->count_n);
+   f->stamp_after = true;
+   order_now = 0;
+   return mm;
 }
 
 /* Page X in the read table and page P in the write table share a slot.
@@ -30,17 +44,9 @@ static struct vt_sim *lru_sim(vt_u64 frames)
    before Y's and evicts X instead of Y.  Three frames. */
 static void t_stamp_after_other_slot(void)
 {
-   struct vt_mm *mm = mm_new(1, true);
-   mm->cfg.notes_hits = true;              /* as the tool's and the replay's */
-   map_anon(mm, BASE, 1024, RW);
-   struct vt_sim *s = lru_sim(3);
-   vt_mm_add_sim(mm, s);
+   struct vt_sim *s;
    struct vt_filter f;
-   vt_filter_init(&f, mm, true);
-   vt_filter_start(&f);
-   EXPECT_TRUE(f.count_hits && !f.count_n);
-   f.stamp_after = true;
-   order_now = 0;
+   struct vt_mm *mm = lru_setup(1024, 3, &s, &f);
    const vt_addr P = BASE, X = BASE + (vt_addr)f.nr * PG, Y = BASE + PG,
                  Z = BASE + 2 * PG;
    ref(&f, X, VT_ACC_WRITE);               /* faults: anonymous frames */
@@ -67,34 +73,27 @@ static void t_stamp_after_other_slot(void)
 }
 
 /* A page that stays in its slot: its own hits are not delivered at the
-   epoch's first reference to it (that reference says as much), and a
-   miss's own stamp is no hit.  LRU, two frames: A, B, A (a hit), a new
-   epoch, B, A: C's fault evicts B. */
+   epoch's first reference to it (that reference says as much), but that
+   reference reaches the simulation.  LRU, two frames: A, B, A (a hit, now
+   after B), a new epoch, B (it stays, and is the later again): C's fault
+   evicts A, which it would not if B's reference were lost. */
 static void t_stamp_after_stays(void)
 {
-   struct vt_mm *mm = mm_new(1, true);
-   mm->cfg.notes_hits = true;
-   map_anon(mm, BASE, 16, RW);
-   struct vt_sim *s = lru_sim(2);
-   vt_mm_add_sim(mm, s);
+   struct vt_sim *s;
    struct vt_filter f;
-   vt_filter_init(&f, mm, true);
-   vt_filter_start(&f);
-   f.stamp_after = true;
-   order_now = 0;
+   struct vt_mm *mm = lru_setup(16, 2, &s, &f);
    const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG;
    ref(&f, A, VT_ACC_WRITE);
    ref(&f, B, VT_ACC_WRITE);
    ref(&f, A, VT_ACC_WRITE);               /* a hit */
    vt_filter_epoch_at(&f, 1);
    ref(&f, B, VT_ACC_WRITE);               /* B stays, now the later one */
-   ref(&f, A, VT_ACC_WRITE);               /* A stays, the latest */
-   ref(&f, C, VT_ACC_WRITE);               /* evicts B */
-   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
-   ref(&f, A, VT_ACC_WRITE);
+   ref(&f, C, VT_ACC_WRITE);               /* evicts A */
    EXPECT_EQ(1, vt_sim_stats(s)->evictions);
    ref(&f, B, VT_ACC_WRITE);
-   EXPECT_EQ(2, vt_sim_stats(s)->evictions);
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* B was resident */
+   ref(&f, A, VT_ACC_WRITE);
+   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* A was not */
    vt_filter_destroy(&f);
    mm_free(mm);
    vt_sim_destroy(s);

@@ -373,7 +373,6 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
    UInt pos = c->ref_idx++;
    c->pending_refs++;
    c->insn_refs++;
-   c->tlb_data = False;
    ULong k = VT_MISS_PACK(a, len, n, VT_PACK_REFETCH, pos, c->pending_insns);
    /* the mark in its register against the word in memory: a compare
       with memory (the mark is 0 without the timeline) */
@@ -822,11 +821,13 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             between: then the filter no longer holds the page, and a check
             without a stamp finds that. */
          c.insn_fetch_pos = -1;
+         /* a fetch site's follow-ons, looked ahead for where one is made */
+         Bool follows = same && refetch_sites && c.follow_left > 0;
          UInt n = 0;
-         if (refetch_sites && ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page &&
+         if (refetch_sites && !follows && ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page &&
              a < (1ULL << 32) && (len ? len : 1) < VT_PACK_SIZE_MAX)
             n = follow_ons(in, i, page, c.ref_idx, c.pending_insns);
-         if (same && refetch_sites && c.follow_left > 0) {
+         if (follows) {
             follow_on(&c, a);      /* delivered by the last fetch site's handler */
          } else if (same && refetch_sites && refetch_site(&c, a, len ? len : 1, n)) {
             /* checked only if an entry may be gone */
