@@ -162,9 +162,19 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
    vt_u64 held = f->tag[acc][i];
    /* With simulations (the clock set for this reference), when none needs
       every reference and none is about to tick, what vt_filter_miss does */
-   if (VT_FILTER_TAG_PAGE(held) != page_addr || held == VT_FILTER_EMPTY || f->count_hits ||
-       f->mm->tlb || (vt_mm_sims_on(f->mm) && !vt_mm_sims_quiet(f->mm)))
+   if (VT_FILTER_TAG_PAGE(held) != page_addr || held == VT_FILTER_EMPTY ||
+       (f->count_hits && !f->stamp_after) || f->mm->tlb ||
+       (vt_mm_sims_on(f->mm) && !vt_mm_sims_quiet(f->mm)))
       return false;
+   /* With stamp_after the page stays (filter_miss) and this reference is
+      a hit to the simulations: the stamp the generated code stores after
+      the call (or a later fetch's from the page, refetch_flush) is above
+      the slot's floor, as an absorbed hit's is, and reaches them before
+      any decision.  The read slot a write refills gives up another page's
+      hits first, as there. */
+   if (f->stamp_after && acc == VT_ACC_WRITE &&
+       VT_FILTER_TAG_PAGE(f->tag[VT_ACC_READ][i]) != page_addr)
+      slot_deliver(f, VT_ACC_READ, i);
    epoch_ref(f, i, page_addr, acc);
    return true;
 }
