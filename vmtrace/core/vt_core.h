@@ -823,7 +823,10 @@ static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,
       }
       return;
    }
-   vt_filter_miss(f, page_addr, acc);
+   /* as the tool's miss handlers (vt_filter.c's epoch_only): the epoch's
+      first reference to a page the slot holds, first */
+   if (!vt_filter_epoch_miss(f, page_addr, acc))
+      vt_filter_miss(f, page_addr, acc);
    /* stamp_after: as the tool's generated code, the stamp after the miss
       too (its own order: below the slot's floor) */
    if (f->stamp_after)
