@@ -510,7 +510,16 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
          miss = bin(c, Iop_CmpNE64, tag, lastpage, Ity_I1);
       }
       cond = guard ? bin(c, Iop_And1, guard, miss, Ity_I1) : miss;
-      if (vt_flt.stamp_after) {
+      if (vt_flt.stamp_after && acc == VT_ACC_EXEC && addr->tag == Iex_Const &&
+          (addr->Iex.Const.con->Ico.U64 & VT_PAGE_MASK) ==
+          ((addr->Iex.Const.con->Ico.U64 + size - 1) & VT_PAGE_MASK)) {
+         /* a fetch within a page: its stamp is made as a later fetch's
+            is (refetch_flush: at the next fetch check or exit, or by a
+            data miss of its instruction), so one store serves it and the
+            later fetches from its page */
+         c->refetch_pos = c->insn_fetch_pos = (Int)pos;
+         c->refetch_page = addr->Iex.Const.con->Ico.U64 & VT_PAGE_MASK;
+      } else if (vt_flt.stamp_after) {
          /* after the call (below), hit or miss */
          stamp_addr = addr->tag == Iex_Const
                       ? gaddr(c, &vt_flt.hit_stamp[acc][(addr->Iex.Const.con->Ico.U64 >>
