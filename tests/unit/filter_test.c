@@ -31,7 +31,7 @@ static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
    vt_filter_init(f, mm, true);
    vt_filter_start(f);
    EXPECT_TRUE(f->count_hits && !f->count_n);
-   f->stamp_after = true;
+   vt_filter_set_stamp_after(f);
    order_now = 0;
    return mm;
 }
@@ -46,7 +46,7 @@ static void t_stamp_after_other_slot(void)
 {
    struct vt_sim *s;
    struct vt_filter f;
-   struct vt_mm *mm = lru_setup(1024, 3, &s, &f);
+   struct vt_mm *mm = lru_setup(2 * VT_FILTER_MAX, 3, &s, &f);
    const vt_addr P = BASE, X = BASE + (vt_addr)f.nr * PG, Y = BASE + PG,
                  Z = BASE + 2 * PG;
    ref(&f, X, VT_ACC_WRITE);               /* faults: anonymous frames */

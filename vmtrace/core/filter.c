@@ -23,6 +23,17 @@ void vt_filter_destroy(struct vt_filter *f)
    f->where = NULL;
 }
 
+void vt_filter_set_stamp_after(struct vt_filter *f)
+{
+   f->stamp_after = true;
+   /* a decision's scan reads the stamps alone, and a policy that reads
+      no other page's state when one comes in (LRU) scans only before it
+      chooses a victim (VT_POL_INSERT_READS): the larger table's fewer
+      misses win (xz at --ram=1G,2G --policy=lru,clock,linux: 9.1 million
+      misses with 256 slots a kind, 7.2 million with 1,024) */
+   f->nr = VT_FILTER_MAX;
+}
+
 void vt_filter_start(struct vt_filter *f)
 {
    f->count_hits = f->on && f->mm->sims_every;
@@ -72,6 +83,15 @@ void vt_filter_deliver(struct vt_filter *f)
       /* a slot with hits has a stamp (VT_ORDER is never 0), or a count
          (a host's hit at a kernel reference's order 0) */
       const vt_u64 *c = f->hit_stamp[t], *h = f->hit_count[t];
+      if (f->stamp_after) {     /* no counts: a cache line a step */
+         for (const vt_u64 *p = c, *end = c + f->nr; p < end; p += 8) {
+            if (!(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]))
+               continue;
+            for (unsigned k = (unsigned)(p - c), e = k + 8; k < e; k++)
+               slot_deliver(f, t, k);
+         }
+         continue;
+      }
       for (unsigned i = 0; i < f->nr; i += 8) {
          if (!(c[i] | c[i + 1] | c[i + 2] | c[i + 3] | c[i + 4] | c[i + 5] | c[i + 6] |
                c[i + 7] | h[i] | h[i + 1] | h[i + 2] | h[i + 3] | h[i + 4] | h[i + 5] |

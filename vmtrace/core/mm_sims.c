@@ -227,6 +227,12 @@ static void owner_flush_hits(void *ctx, struct vt_sim *s)
    vt_mm_sims_flush(mm);
 }
 
+static void owner_flush_pending(void *ctx, struct vt_sim *s)
+{
+   (void)s;
+   vt_mm_sims_flush(ctx);
+}
+
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
 {
    mm->sims = vt_realloc_array(mm->sims, mm->nr_sims, mm->nr_sims + 1,
@@ -249,7 +255,7 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
-   struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm };
+   struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm, owner_flush_pending };
    vt_sim_set_owner(s, &o);
 }
 

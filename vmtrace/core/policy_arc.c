@@ -401,7 +401,7 @@ static vt_u64 arc_word(const void *v, uint32_t f)
 
 const struct vt_policy_ops vt_policy_arc = {
    .frame_word = arc_word, .ghost_live = arc_ghost_live,
-   .name = "arc", .needs = VT_POL_EVERY | VT_POL_GHOSTS, .create = arc_create, .destroy = arc_destroy,
+   .name = "arc", .needs = VT_POL_EVERY | VT_POL_GHOSTS | VT_POL_INSERT_READS, .create = arc_create, .destroy = arc_destroy,
    .insert = arc_insert, .reference = arc_reference, .remove = arc_remove,
    .victim = arc_victim,
 };

@@ -110,7 +110,7 @@ static void opt_set_future(void *v, vt_u64 (*next_use)(void *ctx, vt_u64 key,
 }
 
 const struct vt_policy_ops vt_policy_opt = {
-   .name = "opt", .needs = VT_POL_FUTURE | VT_POL_EVERY | VT_POL_NOSTAMP,
+   .name = "opt", .needs = VT_POL_FUTURE | VT_POL_EVERY | VT_POL_NOSTAMP | VT_POL_INSERT_READS,
    .create = opt_create, .insert = opt_insert, .reference = opt_reference,
    .remove = opt_remove, .victim = opt_victim, .set_future = opt_set_future,
 };

@@ -363,7 +363,8 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
          vt_mm_add_sim(rp->mm, rp->sims[i]);
       vt_filter_start(&rp->filter);
       /* the tool's way of stamping hits when no policy counts them */
-      rp->filter.stamp_after = rp->filter.count_hits && !rp->filter.count_n;
+      if (rp->filter.count_hits && !rp->filter.count_n)
+         vt_filter_set_stamp_after(&rp->filter);
       return;
    }
    if (!(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {

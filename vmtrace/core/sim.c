@@ -825,12 +825,18 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
       frames_grow(s);
    if (s->ops) {
       /* Policies that need every reference see the absorbed ones before
-         they learn of a new page (ARC's case analysis reads |T1|) and
-         before they choose a victim. */
+         they choose a victim, and before they learn of a new page if they
+         read the others' state then (ARC's case analysis reads |T1|);
+         the others, the pending ones (a system call's references share
+         an order: the page learnt of first goes first among equals). */
       bool flushed = false;
       if ((s->ops->needs & VT_POL_EVERY) && s->owner.flush_hits) {
-         s->owner.flush_hits(s->owner.ctx, s);
-         flushed = true;
+         if (s->nr_free && !(s->ops->needs & VT_POL_INSERT_READS) && s->owner.flush_pending) {
+            s->owner.flush_pending(s->owner.ctx, s);
+         } else {
+            s->owner.flush_hits(s->owner.ctx, s);
+            flushed = true;
+         }
       }
       if (!s->nr_free) {
          if (!flushed && s->owner.flush_hits)

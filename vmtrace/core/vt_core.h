@@ -690,12 +690,14 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    (the entry's rights still hold: invalidation empties entries of any
    mark), so without simulations it goes to them directly, with the PTE
    and mapping kept beside the entry, instead of through vt_access. */
-#define VT_FILTER_ENTRIES 256u   /* per kind, with counted hits or the TLB
+#define VT_FILTER_ENTRIES 256u   /* per kind, with hits counted (LFU: the
+                                    counts are scanned too) or the TLB
                                     model (tlb.c's table has as many) */
-#define VT_FILTER_MAX     1024u  /* per kind otherwise (vt_filter_start): the
-                                    fewer misses, the fewer helper calls;
-                                    counted hits are delivered by a scan of
-                                    every slot at each decision */
+#define VT_FILTER_MAX     1024u  /* per kind otherwise (vt_filter_start,
+                                    vt_filter_set_stamp_after): the fewer
+                                    misses, the fewer helper calls; counted
+                                    hits are delivered by a scan of every
+                                    slot at each decision */
 /* An entry: the page's address plus its epoch's mark times 2^48 (above
    any user address), so that the inline check is one subtraction:
    (address + mark * 2^48) - entry is at most 4096 - size exactly when the
@@ -811,6 +813,9 @@ void vt_filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
    open epoch (vt_filter_miss would do the same).  False, having done
    nothing, for any other reference: then it goes to vt_filter_miss. */
 bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc);
+/* After vt_filter_start, before any reference: hits are stamped after the
+   call (stamp_after), with no counts. */
+void vt_filter_set_stamp_after(struct vt_filter *f);
 /* A reference as a host without generated code makes it: absorbed (and
    counted, with its stamp) if the filter holds the page, else a miss. */
 static inline void vt_filter_ref(struct vt_filter *f, vt_addr page_addr,

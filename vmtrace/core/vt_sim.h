@@ -93,6 +93,11 @@ struct vt_sim;
                               tool's generated code counts every absorbed
                               hit; for the others a delivery says only that
                               there were some, and when the last was */
+#define VT_POL_INSERT_READS 128u /* with VT_POL_EVERY: reads other pages'
+                              state when a page comes in (ARC's |T1|,
+                              OPT), so every absorbed reference is
+                              delivered before, not only before a victim
+                              is chosen */
 #define VT_POL_GHOSTS  64u /* keeps a word of its own (below 2^31) on some
                               of the pages it evicted, its ghosts (ARC), in
                               the evicted set: given at eviction with
@@ -238,6 +243,11 @@ struct vt_sim_owner {
       (VT_POL_EVERY policies), through vt_sim_note_hits. */
    void (*flush_hits)(void *ctx, struct vt_sim *s);
    void *ctx;
+   /* Optional: before a page comes in without a victim, to a policy
+      without VT_POL_INSERT_READS: what flush_hits delivers but the hits
+      the filter holds (their orders are every one another reference's,
+      so no tie at the incoming page's; NULL: flush_hits). */
+   void (*flush_pending)(void *ctx, struct vt_sim *s);
 };
 
 /* owner may be NULL (no filter, nothing to tell), or set later. */

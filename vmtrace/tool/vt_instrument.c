@@ -129,7 +129,8 @@ void vt_instrument_init(void)
 {
    refetch_sites = vt_clo.fast_path && vt_mm.nr_sims && !vt_mm.tlb && !vt_recording &&
                    !vt_flt.count_n;
-   vt_flt.stamp_after = refetch_sites && vt_flt.count_hits;
+   if (refetch_sites && vt_flt.count_hits)
+      vt_filter_set_stamp_after(&vt_flt);
    vt_clock_mark = vt_clo.fast_path && vt_clo.timeline && vt_mm.ws && !vt_mm.tlb &&
                    !vt_recording && (!vt_mm.nr_sims || vt_memsim_next_tick() == ~0ULL);
    if (vt_clock_mark) {
