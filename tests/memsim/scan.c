@@ -10,7 +10,13 @@
                        given MADV_HUGEPAGE; one byte written in each
      hotcold H C K     two anonymous mappings, "hot" of H pages and "cold" of
                        C: K passes of, for j = 0..C-1, a write to cold page
-                       j then to hot page j mod H; then exit_group at once */
+                       j then to hot page j mod H; then exit_group at once
+     unrolled N K A    K writes, the j'th to page j mod N of an anonymous
+                       mapping, by a loop of 6 instructions that VEX unrolls
+                       (a superblock of several iterations, an exit between
+                       two); with A = 1 the write is a movaps, whose
+                       alignment check is an exit before the store within
+                       the instruction; then exit_group at once */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
@@ -51,6 +57,36 @@ static void hotcold(volatile char *hot, size_t h, volatile char *cold, size_t c,
          cold[j * PG] = 1;
          hot[(j % h) * PG] = 1;
       }
+   for (;;)
+      __asm__ volatile("syscall" : : "a"(231L), "D"(0L) : "rcx", "r11", "memory");
+}
+
+/* The unrolled loop, alone on its page of code, touching no stack, and
+   leaving by exit_group: while it runs the only pages referenced are the
+   mapping's and this page of code. */
+__attribute__((noinline, noreturn, aligned(4096)))
+static void unrolled(volatile char *p, unsigned long end, long k, int sse)
+{
+   if (sse)
+      __asm__ volatile("xor %%eax, %%eax\n\t"
+                       "xor %%r11d, %%r11d\n\t"
+                       "1: movaps %%xmm0, (%0,%%rax)\n\t"
+                       "add $4096, %%rax\n\t"
+                       "cmp %1, %%rax\n\t"
+                       "cmovae %%r11, %%rax\n\t"
+                       "dec %2\n\t"
+                       "jnz 1b\n\t"
+                       : "+r"(p), "+r"(end), "+r"(k) : : "rax", "r11", "xmm0", "memory");
+   else
+      __asm__ volatile("xor %%eax, %%eax\n\t"
+                       "xor %%r11d, %%r11d\n\t"
+                       "1: movb $1, (%0,%%rax)\n\t"
+                       "add $4096, %%rax\n\t"
+                       "cmp %1, %%rax\n\t"
+                       "cmovae %%r11, %%rax\n\t"
+                       "dec %2\n\t"
+                       "jnz 1b\n\t"
+                       : "+r"(p), "+r"(end), "+r"(k) : : "rax", "r11", "memory");
    for (;;)
       __asm__ volatile("syscall" : : "a"(231L), "D"(0L) : "rcx", "r11", "memory");
 }
@@ -98,6 +134,10 @@ int main(int argc, char **argv)
       size_t h = strtoul(argv[2], 0, 10), c = strtoul(argv[3], 0, 10);
       volatile char *hot = anon(h, "hot"), *cold = anon(c, "cold");
       hotcold(hot, h, cold, c, atol(argv[4]));
+   }
+   if (argc == 5 && !strcmp(argv[1], "unrolled")) {
+      size_t n = strtoul(argv[2], 0, 10);
+      unrolled(anon(n, "unrolled"), n * PG, atol(argv[3]), atoi(argv[4]));
    }
    if (argc == 3 && !strcmp(argv[1], "huge")) {
       size_t n = strtoul(argv[2], 0, 10), hp = 2UL << 20;

@@ -21,7 +21,9 @@ struct vt_replay {
    vt_u64                  insns;
    vt_u64                  pos;          /* the reference's place in its superblock */
    vt_u64                  order;        /* of the previous reference (CONT) */
-   bool                    sb_start;     /* a superblock begins: ticks due? */
+   bool                    sb_start;     /* the clock moved (a superblock
+                                            begins, or passed an exit):
+                                            ticks due? */
    int                     in_parent;    /* replaying a parent's trace up to the fork */
    struct vt_file        **files;        /* by trace index - 1 */
    uint32_t                nr_files;
@@ -244,7 +246,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
 }
 
 /* The simulations' periodic work, where the tool runs it: at the entry of
-   a superblock whose clock has reached a tick. */
+   a superblock whose clock has reached a tick, or after an exit of it
+   that moved the clock there. */
 static void ticks(struct vt_replay *rp)
 {
    for (uint32_t i = 0; i < rp->nr_sims; i++)
@@ -309,10 +312,12 @@ static int run(struct vt_replay *rp, vt_u64 stop_at)
          break;
       case VT_TI_TIME:
          rp->insns = it.insns;
-         if (it.sb_end) {
+         /* at a superblock's end, or at an exit of it not taken: either
+            way the tool runs the ticks due before the next reference
+            (vt_instrument.c's exit_ticks) */
+         rp->sb_start = true;
+         if (it.sb_end)
             rp->pos = 0;
-            rp->sb_start = true;
-         }
          break;
       case VT_TI_EVENT:
          vt_filter_deliver(&rp->filter);

@@ -495,8 +495,9 @@ struct vt_mm {                       /* like mm_struct */
    /* The clock: set through vt_set_clock only.  now is the virtual time
       of what happens next (instructions), for the figures; sim_now the
       time the simulations see, which the host advances only where it can
-      also run their periodic work (superblock boundaries), so filtered
-      and unfiltered runs agree; sim_order the order of the reference being
+      also run their periodic work (the tool: a superblock's entry, and its
+      exits, where its counters move), so filtered and unfiltered runs
+      agree; sim_order the order of the reference being
       passed on, finer than time (vt_sim_set_order). */
    vt_u64         now, sim_now, sim_order;
 

@@ -70,6 +70,18 @@ void vt_sample_tick_due(void)
       vt_sample_tick();
 }
 
+/* After an exit of a superblock that was not taken, before the next
+   reference (vt_instrument.c's exit_ticks), when vt_sample_tick is due:
+   the simulations' periodic work only, if due, at the clock the exit
+   left, as that reference would run it with every reference passed on.
+   The rest (samples, epochs, the progress line, the clock's drain) waits
+   for the next superblock's entry, so the samples fall where they did. */
+void vt_sample_exit_tick(void)
+{
+   if (vt_mm.nr_sims && vt_insns >= vt_memsim_next_tick())
+      vt_memsim_advance(vt_insns);
+}
+
 void vt_sample_tick(void)
 {
    /* the packed clock's check also calls when only a drain is due

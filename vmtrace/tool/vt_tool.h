@@ -322,6 +322,7 @@ void vt_progress_clear(void);
 #define VT_SAMPLE_INTERVAL (1ULL << 14)   /* the first sample's length */
 extern ULong vt_next_sample;
 void vt_sample_tick(void);
+void vt_sample_exit_tick(void);
 void vt_sample_tick_due(void);
 extern Bool vt_clock_mark;        /* vt_instrument.c: no sample check */
 void vt_instrument_init(void);
