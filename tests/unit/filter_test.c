@@ -99,8 +99,47 @@ static void t_stamp_after_stays(void)
    vt_sim_destroy(s);
 }
 
+/* A system call's references share one order (VT_ORDER_KERNEL), and LRU
+   takes the page it learnt of first among equals.  In one call the kernel
+   reads A (resident, settled: its reference waits as a pending entry) and
+   then writes B, a new page that a free frame takes: A's reference must
+   reach LRU before B comes in, as it would with every reference passed on
+   in order (vt_mm_sims_ref delivers the pending references before B's
+   reaches the simulation, and the simulation asks for them again before
+   B comes in: flush_pending), or B counts as the earlier (the test fails
+   without both).  LRU,
+   three frames: A, C, the call (A, then B), C again (a hit), D's fault
+   evicts A, the least recent (B came after it); then A faults and B does
+   not. */
+static void t_kernel_refs_share_an_order(void)
+{
+   struct vt_sim *s;
+   struct vt_filter f;
+   struct vt_mm *mm = lru_setup(16, 3, &s, &f);
+   const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG, D = BASE + 3 * PG;
+   ref(&f, A, VT_ACC_WRITE);
+   ref(&f, C, VT_ACC_WRITE);
+   order_now++;                     /* the system call, between superblocks */
+   vt_set_clock(mm, order_now, order_now, VT_ORDER_KERNEL(order_now));
+   vt_filter_miss(&f, A, VT_ACC_READ);
+   vt_filter_miss(&f, B, VT_ACC_WRITE);
+   EXPECT_EQ(3, vt_sim_stats(s)->faults[VT_FC_ANON]);
+   ref(&f, C, VT_ACC_WRITE);               /* a hit */
+   ref(&f, D, VT_ACC_WRITE);               /* evicts A */
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   ref(&f, B, VT_ACC_WRITE);
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* B was resident */
+   ref(&f, A, VT_ACC_WRITE);
+   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* A was not */
+   vt_filter_destroy(&f);
+   mm_free(mm);
+   vt_sim_destroy(s);
+}
+
 void filter_tests(void)
 {
+   run_test("filter: a system call's references in their order among equals (LRU, flush_pending)",
+            t_kernel_refs_share_an_order);
    run_test("filter: stamps after the call, another kind's slot refilled (stamp_after)",
             t_stamp_after_other_slot);
    run_test("filter: stamps after the call, a page that stays in its slot (stamp_after)",
