@@ -18,13 +18,13 @@ static void ref(struct vt_filter *f, vt_addr a, enum vt_access acc)
 /* An address space of npages anonymous pages, one LRU simulation of
    frames frames (*s) and a filter on it that stamps as the generated code
    does when no policy counts hits. */
-static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
-                               struct vt_filter *f)
+static struct vt_mm *pol_setup(const char *policy, vt_u64 npages, vt_u64 frames,
+                               struct vt_sim **s, struct vt_filter *f)
 {
    struct vt_mm *mm = mm_new(1, true);
    mm->cfg.notes_hits = true;              /* as the tool's and the replay's */
    map_anon(mm, BASE, npages, RW);
-   struct vt_sim_config cfg = { .policy = vt_policy_find("lru"), .ram_pages = frames };
+   struct vt_sim_config cfg = { .policy = vt_policy_find(policy), .ram_pages = frames };
    vt_policy_params_init(cfg.policy, &cfg.params);
    *s = vt_sim_create(&cfg, NULL);
    vt_mm_add_sim(mm, *s);
@@ -34,6 +34,12 @@ static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
    vt_filter_set_stamp_after(f);
    order_now = 0;
    return mm;
+}
+
+static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
+                               struct vt_filter *f)
+{
+   return pol_setup("lru", npages, frames, s, f);
 }
 
 /* Page X in the read table and page P in the write table share a slot.
@@ -136,8 +142,54 @@ static void t_kernel_refs_share_an_order(void)
    vt_sim_destroy(s);
 }
 
+/* ARC reads |T1| when a page comes into a free frame (case IV keeps the
+   directory within bounds: |T1| + |B1| >= c drops B1's LRU ghost), so a
+   T1 page's absorbed hit, which moves it to T2, must be delivered before
+   (VT_POL_INSERT_READS).  Three frames, p = 0.  A B C into T1; A hit (T2);
+   D evicts B (T1's LRU, |T1| = 2 > p) into B1; A dropped (a frame free);
+   C hit (T2: T1 = [D], B1 = [B]); E comes into the free frame: |T1| +
+   |B1| = 2 < 3, B stays a ghost; B refaults from B1: p = 1, frames full,
+   T1's LRU D goes (|T1| = 2 > 1) into B1, B into T2 (T1 = [E], T2 =
+   [C, B], B1 = [D]); F: |T1| + |B1| = 2 < 3, |T1| = 1 is not above p, so
+   T2's LRU C goes; then C faults again.  With C's hit late, E's insert
+   dropped B's ghost, B came back into T1 with p = 0, and F evicted E:
+   C stayed. */
+static void t_arc_insert_reads(void)
+{
+   struct vt_sim *s;
+   struct vt_filter f;
+   struct vt_mm *mm = pol_setup("arc", 16, 3, &s, &f);
+   const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG, D = BASE + 3 * PG,
+                 E = BASE + 4 * PG, F = BASE + 5 * PG;
+   ref(&f, A, VT_ACC_WRITE);
+   ref(&f, B, VT_ACC_WRITE);
+   ref(&f, C, VT_ACC_WRITE);
+   ref(&f, A, VT_ACC_WRITE);               /* a hit */
+   ref(&f, D, VT_ACC_WRITE);               /* evicts B */
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   vt_madvise_dontneed(mm, A, PG);         /* a frame free */
+   EXPECT_EQ(2, vt_sim_resident(s));
+   ref(&f, C, VT_ACC_WRITE);               /* a hit */
+   ref(&f, E, VT_ACC_WRITE);               /* the free frame */
+   EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+   ref(&f, B, VT_ACC_WRITE);               /* from B1: evicts D */
+   EXPECT_EQ(2, vt_sim_stats(s)->evictions);
+   ref(&f, F, VT_ACC_WRITE);               /* evicts C */
+   EXPECT_EQ(3, vt_sim_stats(s)->evictions);
+   ref(&f, E, VT_ACC_WRITE);
+   ref(&f, B, VT_ACC_WRITE);
+   EXPECT_EQ(3, vt_sim_stats(s)->evictions);   /* E and B were resident */
+   ref(&f, C, VT_ACC_WRITE);
+   EXPECT_EQ(4, vt_sim_stats(s)->evictions);   /* C was not */
+   vt_filter_destroy(&f);
+   mm_free(mm);
+   vt_sim_destroy(s);
+}
+
 void filter_tests(void)
 {
+   run_test("filter: ARC's insert into a free frame sees the absorbed hits first (VT_POL_INSERT_READS)",
+            t_arc_insert_reads);
    run_test("filter: a system call's references in their order among equals (LRU, flush_pending)",
             t_kernel_refs_share_an_order);
    run_test("filter: stamps after the call, another kind's slot refilled (stamp_after)",
