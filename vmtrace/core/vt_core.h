@@ -751,12 +751,11 @@ struct vt_filter {
    bool   stamp_after;        /* with count_hits, not count_n: the
                                  generated code stores a check's stamp
                                  after its miss call too, hit or miss (no
-                                 condition), except a fetch check (within
-                                 a page), which like a later instruction
-                                 fetch of a superblock from the page of its
-                                 last check stamps the slot at the block's
-                                 next fetch check or exits
-                                 or the data misses of its instruction, so
+                                 condition), except a fetch check within a
+                                 page: its slot is stamped, as for the
+                                 later fetches from the page, at the
+                                 block's next fetch check or exit, or by
+                                 a data miss of their instruction; so
                                  a slot's stamp may be one already
                                  accounted (hit_floor), or be in an empty
                                  slot (ignored) */

@@ -93,11 +93,6 @@ struct vt_sim;
                               tool's generated code counts every absorbed
                               hit; for the others a delivery says only that
                               there were some, and when the last was */
-#define VT_POL_INSERT_READS 128u /* with VT_POL_EVERY: reads other pages'
-                              state when a page comes in (ARC's |T1|,
-                              OPT), so every absorbed reference is
-                              delivered before, not only before a victim
-                              is chosen */
 #define VT_POL_GHOSTS  64u /* keeps a word of its own (below 2^31) on some
                               of the pages it evicted, its ghosts (ARC), in
                               the evicted set: given at eviction with
@@ -109,6 +104,11 @@ struct vt_sim;
                               live, until the policy lets it go
                               (vt_sim_forget_ghost, vt_sim_set_ghost_word
                               0) or the page is brought in again */
+#define VT_POL_INSERT_READS 128u /* with VT_POL_EVERY: reads other pages'
+                              state when a page comes in (ARC's |T1|,
+                              OPT), so every absorbed reference is
+                              delivered before, not only before a victim
+                              is chosen */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
@@ -244,9 +244,11 @@ struct vt_sim_owner {
    void (*flush_hits)(void *ctx, struct vt_sim *s);
    void *ctx;
    /* Optional: before a page comes in without a victim, to a policy
-      without VT_POL_INSERT_READS: what flush_hits delivers but the hits
-      the filter holds (their orders are every one another reference's,
-      so no tie at the incoming page's; NULL: flush_hits). */
+      without VT_POL_INSERT_READS: what flush_hits delivers less the hits
+      the filter absorbed (each has an order of its own, never the
+      incoming page's, so it ties with nothing there; the references
+      pending for settled pages may: a system call's share one order).
+      NULL: flush_hits. */
    void (*flush_pending)(void *ctx, struct vt_sim *s);
 };
 
