@@ -148,6 +148,7 @@ const char *vt_tlb_check(const struct vt_tlb_config *c)
    older than the entry's next fill, so it never changes the order.  An
    entry that leaves a first level takes its pages out of the filter. */
 #define EMPTY (~(vt_u64)0)
+#define VT_TLB_KNOWN 4096u  /* slots a kind of the known table (vt_tlb_known_ref) */
 #define SUB 5       /* the model's time: reference number << SUB | the page
                        of a straddling access (at most 17 pages) */
 static const unsigned size_shift[VT_TLB_NR_SIZES] = { 12, 21, 30 };
@@ -186,8 +187,8 @@ struct vt_tlb {
    /* vt_tlb_known_ref: by access kind and filter slot, VT_FILTER_TAG of
       the page and the epoch's mark (the filter's), or EMPTY; known_low: the low bits of its key
       (its size; vm_koff for a 2 MiB page) */
-   vt_u64 known[3][VT_FILTER_ENTRIES];
-   uint16_t known_low[3][VT_FILTER_ENTRIES];
+   vt_u64 known[3][VT_TLB_KNOWN];
+   uint16_t known_low[3][VT_TLB_KNOWN];
    /* by access kind and filter slot: the number of the last reference the
       filter absorbed there (written by the host's inline check), and the
       page it was to (its key), or EMPTY */
@@ -236,6 +237,14 @@ static vt_addr koff_at(const struct vt_mm *mm, vt_addr va)
 {
    const struct vt_vma *v = mm ? vt_find_vma(mm, va) : NULL;
    return v ? v->vm_koff : 0;
+}
+
+/* The known table's slot: larger than the filter's, as a page the
+   filter let go with its first-level entry comes back soon (most of the
+   first-level misses), and a page not known takes the walk. */
+static inline unsigned known_slot(vt_addr page)
+{
+   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_TLB_KNOWN - 1);
 }
 
 static inline unsigned slot_of(vt_addr page)
@@ -576,7 +585,7 @@ static inline vt_u64 mark_of(const struct vt_mm *mm)
 
 bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
 {
-   unsigned i = slot_of(page);
+   unsigned i = known_slot(page);
    if (mm->tlb->known[acc][i] != (page | mark_of(mm)))
       return false;
    unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
@@ -593,7 +602,7 @@ void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsign
    vt_u64 k = page | mark_of(mm);
    uint16_t low = ((ptep ? *ptep : vt_get_pte(mm, page)) & VT_PTE_HUGE)
                      ? (uint16_t)key_of(0, VT_TLB_2M, koff_at(mm, page)) : VT_TLB_4K;
-   unsigned i = slot_of(page);
+   unsigned i = known_slot(page);
    for (unsigned a = VT_ACC_READ; a <= VT_ACC_EXEC; a++) {
       bool known = acc == VT_ACC_EXEC
                       ? a == VT_ACC_EXEC && (res & VT_RES_CACHE_READ)
@@ -610,14 +619,14 @@ void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
 {
    struct vt_tlb *t = mm->tlb;
    vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
-   if (p1 - p0 >= VT_FILTER_ENTRIES) {
+   if (p1 - p0 >= VT_TLB_KNOWN) {
       vt_memset(t->known, 0xff, sizeof t->known);
       return;
    }
    for (vt_u64 p = p0; p < p1; p++)
       for (unsigned a = 0; a < 3; a++)
-         if (VT_FILTER_TAG_PAGE(t->known[a][p & (VT_FILTER_ENTRIES - 1)]) == p << VT_PAGE_SHIFT)
-            t->known[a][p & (VT_FILTER_ENTRIES - 1)] = EMPTY;
+         if (VT_FILTER_TAG_PAGE(t->known[a][p & (VT_TLB_KNOWN - 1)]) == p << VT_PAGE_SHIFT)
+            t->known[a][p & (VT_TLB_KNOWN - 1)] = EMPTY;
 }
 
 /* mmu_gather's range: the PTEs present in [start, end), and whether all
