@@ -267,6 +267,19 @@ void vt_share_refresh(void)
    refresh();
 }
 
+/* The log as it is at this instant of the client (vt_mm.now), read once:
+   the questions one reference asks (of the run's address space, then of
+   --thp-compare's second) get the same answers, even while another
+   process appends to the log (a child exiting as its parent writes). */
+static void refresh_instant(void)
+{
+   static ULong last_refresh_time = ~0ULL;
+   if (last_refresh_time != vt_mm.now) {
+      refresh();
+      last_refresh_time = vt_mm.now;
+   }
+}
+
 /* dup as the log says now (0 while nothing is shared). */
 ULong vt_share_dup(void)
 {
@@ -312,7 +325,7 @@ bool vt_share_frame_shared(void *ctx, vt_u64 id)
    (void)ctx;
    if (!id || borrowed)
       return False;
-   refresh();
+   refresh_instant();
    Long *c = count_of(id, False);
    return c && *c > 1;
 }
@@ -365,14 +378,10 @@ void vt_share_shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff)
 
 bool vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
 {
-   static ULong last_refresh_time = ~0ULL;
    (void)ctx;
    if (!logging())
       return False;
-   if (last_refresh_time != vt_mm.now) {   /* once per instant */
-      refresh();
-      last_refresh_time = vt_mm.now;
-   }
+   refresh_instant();
    Long *c = count_of(shmem_key(gid, pgoff), False);
    return c && *c > 0;
 }
