@@ -1,6 +1,6 @@
 /* filter_test.c: the filter's hits as the tool's generated code stamps
    them when no policy counts them (vt_filter's stamp_after: a stamp after
-   every check, hit or miss), against the victims LRU must choose.
+   every check, hit or miss), against the victims LRU and ARC must choose.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "unit.h"
 #include "vt_sim.h"
@@ -15,9 +15,9 @@ static void ref(struct vt_filter *f, vt_addr a, enum vt_access acc)
    vt_filter_ref(f, a, acc, VT_ORDER(order_now, 0));
 }
 
-/* An address space of npages anonymous pages, one LRU simulation of
-   frames frames (*s) and a filter on it that stamps as the generated code
-   does when no policy counts hits. */
+/* An address space of npages anonymous pages, one simulation of policy
+   with frames frames (*s) and a filter on it that stamps as the generated
+   code does when no policy counts hits. */
 static struct vt_mm *pol_setup(const char *policy, vt_u64 npages, vt_u64 frames,
                                struct vt_sim **s, struct vt_filter *f)
 {
@@ -36,10 +36,22 @@ static struct vt_mm *pol_setup(const char *policy, vt_u64 npages, vt_u64 frames,
    return mm;
 }
 
-static struct vt_mm *lru_setup(vt_u64 npages, vt_u64 frames, struct vt_sim **s,
-                               struct vt_filter *f)
+static void teardown(struct vt_filter *f, struct vt_mm *mm, struct vt_sim *s)
 {
-   return pol_setup("lru", npages, frames, s, f);
+   vt_filter_destroy(f);
+   mm_free(mm);
+   vt_sim_destroy(s);
+}
+
+/* The end of a case: kept was resident (its reference takes no frame:
+   still evictions), gone was not (one more eviction). */
+static void expect_kept_gone(struct vt_filter *f, struct vt_sim *s, enum vt_access acc,
+                             vt_addr kept, vt_addr gone, vt_u64 evictions)
+{
+   ref(f, kept, acc);
+   EXPECT_EQ(evictions, vt_sim_stats(s)->evictions);
+   ref(f, gone, acc);
+   EXPECT_EQ(evictions + 1, vt_sim_stats(s)->evictions);
 }
 
 /* Page X in the read table and page P in the write table share a slot.
@@ -52,7 +64,7 @@ static void t_stamp_after_other_slot(void)
 {
    struct vt_sim *s;
    struct vt_filter f;
-   struct vt_mm *mm = lru_setup(2 * VT_FILTER_MAX, 3, &s, &f);
+   struct vt_mm *mm = pol_setup("lru", 2 * VT_FILTER_MAX, 3, &s, &f);
    const vt_addr P = BASE, X = BASE + (vt_addr)f.nr * PG, Y = BASE + PG,
                  Z = BASE + 2 * PG;
    ref(&f, X, VT_ACC_WRITE);               /* faults: anonymous frames */
@@ -69,13 +81,8 @@ static void t_stamp_after_other_slot(void)
    EXPECT_EQ(0, vt_sim_stats(s)->evictions);
    ref(&f, Z, VT_ACC_WRITE);               /* full: LRU evicts Y (X came after it) */
    EXPECT_EQ(1, vt_sim_stats(s)->evictions);
-   ref(&f, X, VT_ACC_READ);
-   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* X was resident */
-   ref(&f, Y, VT_ACC_READ);
-   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* Y was not */
-   vt_filter_destroy(&f);
-   mm_free(mm);
-   vt_sim_destroy(s);
+   expect_kept_gone(&f, s, VT_ACC_READ, X, Y, 1);
+   teardown(&f, mm, s);
 }
 
 /* A page that stays in its slot: its own hits are not delivered at the
@@ -87,7 +94,7 @@ static void t_stamp_after_stays(void)
 {
    struct vt_sim *s;
    struct vt_filter f;
-   struct vt_mm *mm = lru_setup(16, 2, &s, &f);
+   struct vt_mm *mm = pol_setup("lru", 16, 2, &s, &f);
    const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG;
    ref(&f, A, VT_ACC_WRITE);
    ref(&f, B, VT_ACC_WRITE);
@@ -96,13 +103,8 @@ static void t_stamp_after_stays(void)
    ref(&f, B, VT_ACC_WRITE);               /* B stays, now the later one */
    ref(&f, C, VT_ACC_WRITE);               /* evicts A */
    EXPECT_EQ(1, vt_sim_stats(s)->evictions);
-   ref(&f, B, VT_ACC_WRITE);
-   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* B was resident */
-   ref(&f, A, VT_ACC_WRITE);
-   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* A was not */
-   vt_filter_destroy(&f);
-   mm_free(mm);
-   vt_sim_destroy(s);
+   expect_kept_gone(&f, s, VT_ACC_WRITE, B, A, 1);
+   teardown(&f, mm, s);
 }
 
 /* A system call's references share one order (VT_ORDER_KERNEL), and LRU
@@ -121,7 +123,7 @@ static void t_kernel_refs_share_an_order(void)
 {
    struct vt_sim *s;
    struct vt_filter f;
-   struct vt_mm *mm = lru_setup(16, 3, &s, &f);
+   struct vt_mm *mm = pol_setup("lru", 16, 3, &s, &f);
    const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG, D = BASE + 3 * PG;
    ref(&f, A, VT_ACC_WRITE);
    ref(&f, C, VT_ACC_WRITE);
@@ -133,13 +135,8 @@ static void t_kernel_refs_share_an_order(void)
    ref(&f, C, VT_ACC_WRITE);               /* a hit */
    ref(&f, D, VT_ACC_WRITE);               /* evicts A */
    EXPECT_EQ(1, vt_sim_stats(s)->evictions);
-   ref(&f, B, VT_ACC_WRITE);
-   EXPECT_EQ(1, vt_sim_stats(s)->evictions);   /* B was resident */
-   ref(&f, A, VT_ACC_WRITE);
-   EXPECT_EQ(2, vt_sim_stats(s)->evictions);   /* A was not */
-   vt_filter_destroy(&f);
-   mm_free(mm);
-   vt_sim_destroy(s);
+   expect_kept_gone(&f, s, VT_ACC_WRITE, B, A, 1);
+   teardown(&f, mm, s);
 }
 
 /* ARC reads |T1| when a page comes into a free frame (case IV keeps the
@@ -176,14 +173,9 @@ static void t_arc_insert_reads(void)
    EXPECT_EQ(2, vt_sim_stats(s)->evictions);
    ref(&f, F, VT_ACC_WRITE);               /* evicts C */
    EXPECT_EQ(3, vt_sim_stats(s)->evictions);
-   ref(&f, E, VT_ACC_WRITE);
-   ref(&f, B, VT_ACC_WRITE);
-   EXPECT_EQ(3, vt_sim_stats(s)->evictions);   /* E and B were resident */
-   ref(&f, C, VT_ACC_WRITE);
-   EXPECT_EQ(4, vt_sim_stats(s)->evictions);   /* C was not */
-   vt_filter_destroy(&f);
-   mm_free(mm);
-   vt_sim_destroy(s);
+   ref(&f, E, VT_ACC_WRITE);               /* resident, as B below */
+   expect_kept_gone(&f, s, VT_ACC_WRITE, B, C, 3);
+   teardown(&f, mm, s);
 }
 
 void filter_tests(void)

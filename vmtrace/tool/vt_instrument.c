@@ -384,6 +384,14 @@ static void refetch_flush(struct ictx *c)
    c->refetch_pos = c->insn_fetch_pos = -1;
 }
 
+/* stamp_after: the fetch at position pos, from page, is the last whose
+   stamp refetch_flush (or a data miss of its instruction) makes. */
+static void fetch_stamp_later(struct ictx *c, UInt pos, Addr page)
+{
+   c->refetch_pos = c->insn_fetch_pos = (Int)pos;
+   c->refetch_page = page;
+}
+
 /* A later fetch from the page of the superblock's last fetch check
    (refetch_sites): if (vt_flt.refetch_tag != mark) vt_refetch(); else
    nothing, as the check would have hit (its stamp is made later:
@@ -410,10 +418,8 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
                                          mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
    d->guard = due;
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
-   if (vt_flt.stamp_after) {
-      c->refetch_pos = c->insn_fetch_pos = (Int)pos;
-      c->refetch_page = a & VT_PAGE_MASK;
-   }
+   if (vt_flt.stamp_after)
+      fetch_stamp_later(c, pos, a & VT_PAGE_MASK);
    c->follow_left = n;
    return True;
 }
@@ -426,16 +432,15 @@ static void follow_on(struct ictx *c, Addr a)
    c->pending_refs++;
    c->insn_refs++;
    c->follow_left--;
-   if (vt_flt.stamp_after) {
-      c->refetch_pos = c->insn_fetch_pos = (Int)pos;
-      c->refetch_page = a & VT_PAGE_MASK;
-   }
+   if (vt_flt.stamp_after)
+      fetch_stamp_later(c, pos, a & VT_PAGE_MASK);
 }
 
-/* exit_ticks: after an exit, before the next reference: if the clock
-   reached the next sample, vt_sample_exit_tick() (the sample check's
-   test: the next sample is never after the simulations' next tick). */
-static void add_exit_tick(struct ictx *c)
+/* if (vt_insns >= vt_next_sample), or with the packed clock if (vt_clock
+   >= vt_clock_limit): fn().  (The packed clock's test is on the
+   instructions' bits: the references' bits below them are less than one
+   instruction's step.) */
+static void add_sample_due_call(struct ictx *c, const HChar *name, void *fn)
 {
    Bool packed = clock_packed();
    IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
@@ -444,11 +449,17 @@ static void add_exit_tick(struct ictx *c)
    IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
                                         gaddr(c, packed ? &vt_clock_limit : &vt_next_sample)),
                          Ity_I64);
-   IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_exit_tick",
-                                  VG_(fnptr_to_fnentry)(vt_sample_exit_tick),
-                                  mkIRExprVec_0());
+   IRDirty *d = unsafeIRDirty_0_N(0, name, fn, mkIRExprVec_0());
    d->guard = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+}
+
+/* exit_ticks: after an exit, before the next reference: the sample
+   check's test, whose handler runs only a simulation's tick (the next
+   sample is never after the simulations' next tick). */
+static void add_exit_tick(struct ictx *c)
+{
+   add_sample_due_call(c, "vt_sample_exit_tick", VG_(fnptr_to_fnentry)(vt_sample_exit_tick));
    c->exit_tick = False;
 }
 
@@ -563,8 +574,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
             is (refetch_flush: at the next fetch check or exit, or by a
             data miss of its instruction), so one store serves it and the
             later fetches from its page */
-         c->refetch_pos = c->insn_fetch_pos = (Int)pos;
-         c->refetch_page = addr->Iex.Const.con->Ico.U64 & VT_PAGE_MASK;
+         fetch_stamp_later(c, pos, addr->Iex.Const.con->Ico.U64 & VT_PAGE_MASK);
       } else if (vt_flt.stamp_after) {
          /* after the call (below), hit or miss */
          stamp_addr = addr->tag == Iex_Const
@@ -689,27 +699,12 @@ static void flush_counters(struct ictx *c)
 }
 
 /* At the entry of every superblock (whichever exit the previous one took):
-   if (vt_insns >= vt_next_sample) vt_sample_tick(), or with the packed
-   clock if (vt_clock >= vt_clock_limit): the same test on the
-   instructions' bits (the references' bits below them are less than one
-   instruction's step), or a drain due. */
+   vt_sample_tick() if a sample, or with the packed clock a drain, is due. */
 static void add_sample_check(struct ictx *c)
 {
    if ((!vt_clo.timeline && !vt_mm.nr_sims) || vt_clock_mark)
       return;
-   Bool packed = clock_packed();
-   IRExpr *now = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                                       gaddr(c, packed ? &vt_clock : &vt_insns_drained)),
-                        Ity_I64);
-   IRExpr *next = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64,
-                                        gaddr(c, packed ? &vt_clock_limit : &vt_next_sample)),
-                         Ity_I64);
-   IRExpr *due = bin(c, Iop_CmpLE64U, next, now, Ity_I1);
-   IRDirty *d = unsafeIRDirty_0_N(0, "vt_sample_tick",
-                                  VG_(fnptr_to_fnentry)(vt_sample_tick),
-                                  mkIRExprVec_0());
-   d->guard = due;
-   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   add_sample_due_call(c, "vt_sample_tick", VG_(fnptr_to_fnentry)(vt_sample_tick));
 }
 
 /* The signal a jump of this kind makes the instruction raise, or 0.  An
