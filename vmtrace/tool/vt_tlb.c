@@ -213,11 +213,25 @@ static void out_level(struct vt_out *o, const struct vt_tlb_config *c, Int l)
 
 #define TOP_INSNS 50
 
+/* Most misses first; equal counts by the instruction's address (ips[i] for
+   the row ev[i]), so that the list is a function of the counts alone: the
+   order their first misses came in once decided it, and a tie at the
+   50th row decided which rows were listed.  An address with misses of
+   both kinds has two rows: the data's first. */
+static const Addr *by_misses_ips;
+static const ULong (*by_misses_ev)[VT_TLB_NR_EV];
+
 static Int by_misses(const void *a, const void *b)
 {
    const ULong *x = *(const ULong *const *)a, *y = *(const ULong *const *)b;
    ULong mx = x[0] + x[1], my = y[0] + y[1];
-   return mx > my ? -1 : mx < my ? 1 : 0;
+   if (mx != my)
+      return mx > my ? -1 : 1;
+   Addr ix = by_misses_ips[(const ULong (*)[VT_TLB_NR_EV])x - by_misses_ev],
+        iy = by_misses_ips[(const ULong (*)[VT_TLB_NR_EV])y - by_misses_ev];
+   if (ix != iy)
+      return ix < iy ? -1 : 1;
+   return x[0] > y[0] ? -1 : x[0] < y[0] ? 1 : 0;   /* data before fetch */
 }
 
 /* "instructions": the TOP_INSNS with the most first-level misses (data and
@@ -231,6 +245,8 @@ static void out_top(struct vt_out *o)
    const ULong **order = VT_CALLOC("vt.tlb.top", n ? n : 1, sizeof *order);
    for (UInt i = 0; i < n; i++)
       order[i] = ev[i];
+   by_misses_ips = ips;
+   by_misses_ev = (const ULong (*)[VT_TLB_NR_EV])ev;
    VG_(ssort)(order, n, sizeof *order, by_misses);
    DiEpoch ep = VG_(current_DiEpoch)();
    vt_out_str(o, ", \"instructions\": [");
