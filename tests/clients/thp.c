@@ -295,12 +295,9 @@ static long reuse_control_once(void)
 {
    char *p = region(HPAGE, 1);
    vmt_write_pages(p, PAGES_PER_HPAGE);
-   fflush(stdout);
-   pid_t pid = fork();
-   if (pid < 0)
-      vmt_die("fork");
+   pid_t pid = vmt_fork();
    if (pid == 0)
-      _exit(0);
+      vmt_child_exit();
    vmt_reap(pid);
    struct rusage r0, r1;
    getrusage(RUSAGE_SELF, &r0);

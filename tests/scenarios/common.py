@@ -208,6 +208,18 @@ def native_check(sc):
         for line in r.lines("FACT"):
             k, _, v = line.partition("=")
             facts[k] = int(v)
+
+        def agrees(ph, got, want):
+            """The kernel's figure is the expectation, or exceeds its
+            minor faults within the case's slack, or after a huge PMD's
+            reuse where the client's control saw spurious faults."""
+            if got == want:
+                return True
+            if got[1] != want[1] or got[0] < want[0]:
+                return False
+            return got[0] <= want[0] + sc.native_slack or \
+                (ph in sc.native_spurious and facts.get(sc.native_spurious[ph], 0) > 0)
+
         for ph in sc.native_phases:
             exs = [ex for ex in sc.native_expects if ex.key == ph]
             want = (sum(ex.faults["minor"] for ex in exs),
@@ -216,10 +228,7 @@ def native_check(sc):
             if got is None:
                 errs.append("phase %r: no ORACLE line (expected minflt=%d majflt=%d)"
                             % (ph, want[0], want[1]))
-            elif got != want and not (got[1] == want[1] and
-                                      want[0] <= got[0] <= want[0] + sc.native_slack) and \
-                    not (ph in sc.native_spurious and got[1] == want[1] and
-                         got[0] > want[0] and facts.get(sc.native_spurious[ph], 0) > 0):
+            elif not agrees(ph, got, want):
                 errs.append("phase %r: the kernel counted minflt=%d majflt=%d, "
                             "expected minflt=%d majflt=%d (%s)"
                             % (ph, got[0], got[1], want[0], want[1],

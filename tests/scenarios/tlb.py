@@ -119,6 +119,20 @@ def timeline_sums(out, r, extra):
     return errs
 
 
+def top_order(out, r, extra):
+    """tlb.instructions is ordered by misses (data and fetch), most first,
+    equal counts by the instruction's address (docs/output-format.md)."""
+    rows = (out.get("tlb") or {}).get("instructions") or []
+    keys = [(-(x["dtlb_misses"] + x["itlb_misses"]), int(x["where"].split(":")[0], 16),
+             -x["dtlb_misses"]) for x in rows]
+    if keys != sorted(keys):
+        return ["tlb.instructions out of order: %s"
+                % [(x["where"], x["dtlb_misses"] + x["itlb_misses"]) for x in rows[:8]]]
+    if len(set(k[0] for k in keys)) == len(keys):
+        return ["tlb.instructions has no equal counts: the case tests no tie"]
+    return []
+
+
 def walk_addrs(n, rounds, stride):
     return lambda base: [base + i * stride * PAGE for _ in range(rounds) for i in range(n)]
 
@@ -245,7 +259,7 @@ scenario("tlb/thp mixed set", "tlb", ["thpmix", "500"], [
     Expect("small", "walk"),
 ], vm_args=["--tlb=yes", "--thp=madvise", "--thp-zero-page=yes", "--tlb-l1d=2:2"],
     checks=[expect_tlb("walk", (1, 1)), expect_tlb("walk", (1500, 3), label="small"),
-            walks_2m(2)])
+            walks_2m(2), top_order])
 # --thp=never: 2,048 4 KiB pages, the model's figures (every reference
 # misses both levels: 4,096 of each).
 scenario("tlb/thp thp=never", "tlb", ["thp"], [

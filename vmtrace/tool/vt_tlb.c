@@ -213,25 +213,26 @@ static void out_level(struct vt_out *o, const struct vt_tlb_config *c, Int l)
 
 #define TOP_INSNS 50
 
-/* Most misses first; equal counts by the instruction's address (ips[i] for
-   the row ev[i]), so that the list is a function of the counts alone: the
-   order their first misses came in once decided it, and a tie at the
-   50th row decided which rows were listed.  An address with misses of
-   both kinds has two rows: the data's first. */
-static const Addr *by_misses_ips;
-static const ULong (*by_misses_ev)[VT_TLB_NR_EV];
+/* A row of "instructions": its events and its address. */
+struct top_row {
+   ULong ev[VT_TLB_NR_EV];
+   Addr ip;
+};
 
+/* Most misses first; equal counts by the instruction's address, so that
+   the list is a function of the counts alone (the order their first
+   misses came in once decided it, and at a tie on the 50th row which rows
+   were listed).  An address with misses of both kinds has two rows: the
+   data's first. */
 static Int by_misses(const void *a, const void *b)
 {
-   const ULong *x = *(const ULong *const *)a, *y = *(const ULong *const *)b;
-   ULong mx = x[0] + x[1], my = y[0] + y[1];
+   const struct top_row *x = a, *y = b;
+   ULong mx = x->ev[0] + x->ev[1], my = y->ev[0] + y->ev[1];
    if (mx != my)
       return mx > my ? -1 : 1;
-   Addr ix = by_misses_ips[(const ULong (*)[VT_TLB_NR_EV])x - by_misses_ev],
-        iy = by_misses_ips[(const ULong (*)[VT_TLB_NR_EV])y - by_misses_ev];
-   if (ix != iy)
-      return ix < iy ? -1 : 1;
-   return x[0] > y[0] ? -1 : x[0] < y[0] ? 1 : 0;   /* data before fetch */
+   if (x->ip != y->ip)
+      return x->ip < y->ip ? -1 : 1;
+   return x->ev[0] > y->ev[0] ? -1 : x->ev[0] < y->ev[0] ? 1 : 0;
 }
 
 /* "instructions": the TOP_INSNS with the most first-level misses (data and
@@ -241,24 +242,23 @@ static void out_top(struct vt_out *o)
    Addr *ips;
    ULong (*ev)[VT_TLB_NR_EV];
    UInt n = vt_tlb_ips(&ips, &ev);
-   /* sort pointers into ev; the ip is found by the pointer's index */
-   const ULong **order = VT_CALLOC("vt.tlb.top", n ? n : 1, sizeof *order);
-   for (UInt i = 0; i < n; i++)
-      order[i] = ev[i];
-   by_misses_ips = ips;
-   by_misses_ev = (const ULong (*)[VT_TLB_NR_EV])ev;
-   VG_(ssort)(order, n, sizeof *order, by_misses);
+   struct top_row *rows = VT_CALLOC("vt.tlb.top", n ? n : 1, sizeof *rows);
+   for (UInt i = 0; i < n; i++) {
+      VG_(memcpy)(rows[i].ev, ev[i], sizeof rows[i].ev);
+      rows[i].ip = ips[i];
+   }
+   VG_(ssort)(rows, n, sizeof *rows, by_misses);
    DiEpoch ep = VG_(current_DiEpoch)();
    vt_out_str(o, ", \"instructions\": [");
    for (UInt k = 0; k < n && k < TOP_INSNS; k++) {
-      UInt i = (UInt)((const ULong (*)[VT_TLB_NR_EV])order[k] - ev);
+      const struct top_row *r = &rows[k];
       vt_out_str(o, k ? ",\n    {\"where\": " : "\n    {\"where\": ");
-      vt_out_json_str(o, VG_(describe_IP)(ep, ips[i], NULL));
+      vt_out_json_str(o, VG_(describe_IP)(ep, r->ip, NULL));
       vt_out_fmt(o, ", \"dtlb_misses\": %llu, \"itlb_misses\": %llu, \"dtlb_walks\": %llu, "
-                    "\"itlb_walks\": %llu}", ev[i][0], ev[i][1], ev[i][2], ev[i][3]);
+                    "\"itlb_walks\": %llu}", r->ev[0], r->ev[1], r->ev[2], r->ev[3]);
    }
    vt_out_str(o, "]");
-   VG_(free)(order);
+   VG_(free)(rows);
    VG_(free)(ips);
    VG_(free)(ev);
 }
