@@ -31,7 +31,7 @@ void vt_filter_set_stamp_after(struct vt_filter *f)
       chooses a victim (VT_POL_INSERT_READS): the larger table's fewer
       misses win (xz at --ram=1G,2G --policy=lru,clock,linux: 9.1 million
       misses with 256 slots a kind, 7.2 million with 1,024) */
-   f->nr = VT_FILTER_MAX;
+   f->nr = VT_FILTER_STAMPED;
 }
 
 void vt_filter_start(struct vt_filter *f)

@@ -694,11 +694,17 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
 #define VT_FILTER_ENTRIES 256u   /* per kind, with hits counted (LFU: the
                                     counts are scanned too) or the TLB
                                     model (tlb.c's table has as many) */
-#define VT_FILTER_MAX     1024u  /* per kind otherwise (vt_filter_start,
-                                    vt_filter_set_stamp_after): the fewer
-                                    misses, the fewer helper calls; counted
-                                    hits are delivered by a scan of every
-                                    slot at each decision */
+#define VT_FILTER_STAMPED 1024u  /* per kind with hits stamped after the
+                                    call (vt_filter_set_stamp_after): they
+                                    are delivered by a scan of every slot
+                                    at each decision */
+#define VT_FILTER_MAX     4096u  /* per kind otherwise (vt_filter_start):
+                                    the fewer misses, the fewer helper
+                                    calls (16 MiB of pages a kind: xz -6
+                                    of 2 MiB, whose match finder spans
+                                    more than the 4 MiB of 1,024 slots,
+                                    takes 1.3 million conflict misses
+                                    instead of 5.3) */
 /* An entry: the page's address plus its epoch's mark times 2^48 (above
    any user address), so that the inline check is one subtraction:
    (address + mark * 2^48) - entry is at most 4096 - size exactly when the
