@@ -107,6 +107,41 @@ static void t_stamp_after_stays(void)
    teardown(&f, mm, s);
 }
 
+/* LRU takes only its candidate's absorbed hits before it evicts
+   (VT_POL_LAZY_HITS): the others' can only make their pages more recent.
+   Three frames: A, B, C written (faults); A and B are hit (absorbed:
+   stamped, not delivered); D's fault finds A the least recent as far as
+   LRU knows, takes A's hit (now after C), then B's (after A's), and
+   evicts C.  The hits read (the read table's slots), then written (the
+   write table's).  Without the candidate's hits LRU would evict A; with
+   only the first candidate's, B. */
+static void t_lazy_candidate(void)
+{
+   for (int kinds = 0; kinds < 2; kinds++) {
+      struct vt_sim *s;
+      struct vt_filter f;
+      struct vt_mm *mm = pol_setup("lru", 16, 3, &s, &f);
+      EXPECT_EQ(VT_FILTER_MAX, f.nr);      /* LRU alone: the larger table */
+      const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG, D = BASE + 3 * PG;
+      enum vt_access k = kinds ? VT_ACC_WRITE : VT_ACC_READ;
+      ref(&f, A, VT_ACC_WRITE);
+      ref(&f, B, VT_ACC_WRITE);
+      ref(&f, C, VT_ACC_WRITE);
+      ref(&f, A, k);                       /* hits */
+      ref(&f, B, k);
+      EXPECT_EQ(VT_FILTER_TAG(A, f.mark), f.tag[k][0]);
+      EXPECT_EQ(0, vt_sim_stats(s)->evictions);
+      ref(&f, D, VT_ACC_WRITE);            /* evicts C */
+      EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+      ref(&f, A, k);
+      ref(&f, B, k);
+      EXPECT_EQ(1, vt_sim_stats(s)->evictions);
+      ref(&f, C, VT_ACC_WRITE);
+      EXPECT_EQ(2, vt_sim_stats(s)->evictions);
+      teardown(&f, mm, s);
+   }
+}
+
 /* A system call's references share one order (VT_ORDER_KERNEL), and LRU
    takes the page it learnt of first among equals.  In one call the kernel
    reads A (resident, settled: its reference waits as a pending entry) and
@@ -188,4 +223,6 @@ void filter_tests(void)
             t_stamp_after_other_slot);
    run_test("filter: stamps after the call, a page that stays in its slot (stamp_after)",
             t_stamp_after_stays);
+   run_test("filter: LRU takes its candidates' absorbed hits before it evicts (VT_POL_LAZY_HITS)",
+            t_lazy_candidate);
 }

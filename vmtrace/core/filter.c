@@ -30,8 +30,12 @@ void vt_filter_set_stamp_after(struct vt_filter *f)
       no other page's state when one comes in (LRU) scans only before it
       chooses a victim (VT_POL_INSERT_READS): the larger table's fewer
       misses win (xz at --ram=1G,2G --policy=lru,clock,linux: 9.1 million
-      misses with 256 slots a kind, 7.2 million with 1,024) */
-   f->nr = VT_FILTER_STAMPED;
+      misses with 256 slots a kind, 7.2 million with 1,024).  When every
+      simulation takes only its victim's absorbed references
+      (VT_POL_LAZY_HITS: LRU) and none ticks, nothing scans but a flush
+      (an unmapping of many pages, a fork): as many slots as without
+      simulations. */
+   f->nr = f->mm->sims_lazy && !vt_mm_sims_ticking(f->mm) ? VT_FILTER_MAX : VT_FILTER_STAMPED;
 }
 
 void vt_filter_start(struct vt_filter *f)
@@ -42,8 +46,9 @@ void vt_filter_start(struct vt_filter *f)
    f->nr = f->count_hits || f->mm->tlb ? VT_FILTER_ENTRIES : VT_FILTER_MAX;
 }
 
-/* The hits of one slot, before it is emptied or refilled. */
-static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
+/* The hits of one slot, before it is emptied or refilled; true if there
+   were any. */
+static inline bool slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
 {
    vt_u64 n = f->hit_count[t][i], stamp = f->hit_stamp[t][i];
    if (f->stamp_after && stamp) {
@@ -51,23 +56,36 @@ static inline void slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
          only in a slot that holds a page */
       f->hit_stamp[t][i] = 0;
       if (stamp <= f->hit_floor[t][i] || f->tag[t][i] == VT_FILTER_EMPTY)
-         return;
+         return false;
       f->hit_floor[t][i] = stamp;
       vt_mm_sims_note_hits(f->mm, VT_FILTER_TAG_PAGE(f->tag[t][i]), 1, stamp >> VT_STAMP_SHIFT,
                            stamp);
-      return;
+      return true;
    }
    /* a stamp without a count: the generated code's hits without count_n
       (a host's vt_filter_ref counts): one or more, as no policy run reads
       how many */
    if (stamp && !n)
       n = 1;
-   if (n) {
-      f->hit_count[t][i] = 0;
-      f->hit_stamp[t][i] = 0;
-      vt_mm_sims_note_hits(f->mm, VT_FILTER_TAG_PAGE(f->tag[t][i]), n, stamp >> VT_STAMP_SHIFT,
-                           stamp);
-   }
+   if (!n)
+      return false;
+   f->hit_count[t][i] = 0;
+   f->hit_stamp[t][i] = 0;
+   vt_mm_sims_note_hits(f->mm, VT_FILTER_TAG_PAGE(f->tag[t][i]), n, stamp >> VT_STAMP_SHIFT,
+                        stamp);
+   return true;
+}
+
+bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr)
+{
+   if (!f->count_hits)
+      return false;
+   unsigned i = (unsigned)(page_addr >> VT_PAGE_SHIFT) & (f->nr - 1);
+   bool any = false;
+   for (unsigned t = 0; t < 3; t++)
+      if (f->tag[t][i] != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(f->tag[t][i]) == page_addr)
+         any |= slot_deliver(f, t, i);
+   return any;
 }
 
 /* In any order: the policies order pages by the time and order delivered

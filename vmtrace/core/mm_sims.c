@@ -229,8 +229,36 @@ static void owner_flush_hits(void *ctx, struct vt_sim *s)
 
 static void owner_flush_pending(void *ctx, struct vt_sim *s)
 {
+   struct vt_mm *mm = ctx;
    (void)s;
-   vt_mm_sims_flush(ctx);
+   mm->hits_all_taken = false;
+   vt_mm_sims_flush(mm);
+}
+
+/* A VT_POL_LAZY_HITS victim's candidate: the hits the filter absorbed to
+   its page (at the address an anonymous key is; a page-cache key's from
+   rmap), then the references they leave pending for settled pages.
+   Where the address is not known (several, or no filter), all of them,
+   once before each victim (flush_pending comes first). */
+static bool owner_take_hits(void *ctx, struct vt_sim *s, vt_u64 key)
+{
+   struct vt_mm *mm = ctx;
+   vt_addr addr = key << VT_PAGE_SHIFT;
+   if (key & PCACHE_KEY_BIT) {
+      const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
+      addr = e && e->val != RMAP_SEVERAL ? e->val : RMAP_SEVERAL;
+   }
+   if (!mm->filter || addr == RMAP_SEVERAL) {
+      if (mm->hits_all_taken)
+         return false;
+      owner_flush_hits(ctx, s);
+      mm->hits_all_taken = true;
+      return true;
+   }
+   if (!vt_filter_deliver_page(mm->filter, addr))
+      return false;
+   vt_mm_sims_flush(mm);
+   return true;
 }
 
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
@@ -245,6 +273,15 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
       mm->sims_every = true;
    if (vt_sim_config(s)->policy->needs & VT_POL_COUNTS)
       mm->sims_counts = true;
+   /* the others take every absorbed reference before each decision
+      (CLOCK's, LINUX's evictions too: an absorbed hit promotes a page on
+      LINUX's lists) */
+   mm->sims_lazy = true;
+   for (uint32_t i = 0; i < mm->nr_sims; i++) {
+      const struct vt_policy_ops *p = vt_sim_config(mm->sims[i])->policy;
+      if (p && !(p->needs & VT_POL_LAZY_HITS))
+         mm->sims_lazy = false;
+   }
    /* The new simulation has none of the pages: nothing is settled.  (One
       simulation alone gains too: a settled page's reference is a lookup
       here, and for a policy that needs every reference a pending entry,
@@ -255,7 +292,8 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
-   struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm, owner_flush_pending };
+   struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm, owner_flush_pending,
+                             owner_take_hits };
    vt_sim_set_owner(s, &o);
 }
 
@@ -410,6 +448,16 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
    for (uint32_t i = 0; i < mm->nr_sims; i++)
       if (!mm->sim_stopped[i])
          vt_sim_note_hits(mm->sims[i], key, n, last, order);
+}
+
+bool vt_mm_sims_ticking(const struct vt_mm *mm)
+{
+   for (uint32_t i = 0; i < mm->nr_sims; i++) {
+      const struct vt_sim_config *c = vt_sim_config(mm->sims[i]);
+      if (c->policy && c->policy->tick && c->params.period)
+         return true;
+   }
+   return false;
 }
 
 /* A page leaves the address space: an anonymous page is gone; a page-

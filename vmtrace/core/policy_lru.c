@@ -105,22 +105,40 @@ static void lru_remove(void *v, uint32_t f)
       vt_flist_del(st->hp.base.fr, &st->l, f);
 }
 
-static uint32_t lru_victim(void *v, vt_u64 now)
+/* The evictable page whose last reference is the oldest, as far as the
+   policy knows */
+static uint32_t candidate(struct lru *st)
 {
-   struct lru *st = v;
    if (st->heap)
-      return vt_heap_policy_victim(&st->hp, now);
+      return vt_fheap_first_evictable(&st->hp.h, st->hp.base.s);
    const struct vt_pframe *fr = st->hp.base.fr;
    for (uint32_t f = st->l.tail; f != VT_SIM_NO_FRAME; f = fr[f].link[0])
-      if (vt_sim_evictable(st->hp.base.s, f)) {
-         vt_flist_del(st->hp.base.fr, &st->l, f);
+      if (vt_sim_evictable(st->hp.base.s, f))
          return f;
-      }
    return VT_SIM_NO_FRAME;
 }
 
+/* The candidate, once no reference the fast path absorbed to its page is
+   left undelivered (VT_POL_LAZY_HITS): the others' could only make them
+   more recent than they are known to be. */
+static uint32_t lru_victim(void *v, vt_u64 now)
+{
+   struct lru *st = v;
+   (void)now;
+   uint32_t f;
+   while ((f = candidate(st)) != VT_SIM_NO_FRAME && vt_sim_take_hits(st->hp.base.s, f))
+      ;                /* its hits reached the policy: choose again */
+   if (f == VT_SIM_NO_FRAME)
+      return f;
+   if (st->heap)
+      vt_fheap_del(&st->hp.h, f);
+   else
+      vt_flist_del(st->hp.base.fr, &st->l, f);
+   return f;
+}
+
 const struct vt_policy_ops vt_policy_lru = {
-   .name = "lru", .needs = VT_POL_EVERY, .create = lru_create,
+   .name = "lru", .needs = VT_POL_EVERY | VT_POL_LAZY_HITS, .create = lru_create,
    .insert = lru_insert, .reference = lru_reference,
    .remove = lru_remove, .victim = lru_victim,
 };

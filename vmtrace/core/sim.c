@@ -828,10 +828,16 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          they choose a victim, and before they learn of a new page if they
          read the others' state then (ARC's case analysis reads |T1|);
          the others, the pending ones (a system call's references share
-         an order: the page learnt of first goes first among equals). */
+         an order: the page learnt of first goes first among equals).  A
+         VT_POL_LAZY_HITS policy, the pending ones: its victim takes its
+         candidate's absorbed ones (vt_sim_take_hits), and those of the
+         other pages could only make them more recent. */
       bool flushed = false;
+      bool lazy = (s->ops->needs & VT_POL_LAZY_HITS) && s->owner.take_hits &&
+                  s->owner.flush_pending;
       if ((s->ops->needs & VT_POL_EVERY) && s->owner.flush_hits) {
-         if (s->nr_free && !(s->ops->needs & VT_POL_INSERT_READS) && s->owner.flush_pending) {
+         if ((s->nr_free && !(s->ops->needs & VT_POL_INSERT_READS) && s->owner.flush_pending) ||
+             lazy) {
             s->owner.flush_pending(s->owner.ctx, s);
          } else {
             s->owner.flush_hits(s->owner.ctx, s);
@@ -839,7 +845,7 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
          }
       }
       if (!s->nr_free) {
-         if (!flushed && s->owner.flush_hits)
+         if (!flushed && !lazy && s->owner.flush_hits)
             s->owner.flush_hits(s->owner.ctx, s);
          s->incoming = key;
          s->out_shadow = 0;
@@ -1052,6 +1058,14 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
 void vt_sim_set_order(struct vt_sim *s, vt_u64 order)
 {
    s->order = order;
+}
+
+bool vt_sim_take_hits(struct vt_sim *s, uint32_t f)
+{
+   /* with flush_hits given before the victim (get_frame), none is left */
+   if (!s->owner.take_hits || !s->owner.flush_pending)
+      return false;
+   return s->owner.take_hits(s->owner.ctx, s, s->frames[f].key);
 }
 
 void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,

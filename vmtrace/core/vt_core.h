@@ -482,6 +482,12 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    bool           sims_counts;       /* one reads their number (VT_POL_COUNTS) */
+   bool           sims_lazy;         /* every one takes only its victim's
+                                        absorbed references before it
+                                        chooses it (VT_POL_LAZY_HITS: LRU) */
+   bool           hits_all_taken;    /* mm_sims.c's take_hits without a
+                                        filter: all of them delivered since
+                                        the last flush_pending */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
@@ -794,6 +800,9 @@ void vt_filter_destroy(struct vt_filter *f);
 void vt_filter_start(struct vt_filter *f);
 /* Every slot's counted hits to the simulations. */
 void vt_filter_deliver(struct vt_filter *f);
+/* The hits the filter absorbed to the page at page_addr, delivered (the
+   slots of every kind that hold it); true if there were any. */
+bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr);
 /* Hits delivered, every entry emptied. */
 void vt_filter_flush(struct vt_filter *f);
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end);

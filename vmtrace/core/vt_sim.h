@@ -109,6 +109,12 @@ struct vt_sim;
                               OPT), so every absorbed reference is
                               delivered before, not only before a victim
                               is chosen */
+#define VT_POL_LAZY_HITS 256u /* with VT_POL_EVERY, without INSERT_READS:
+                              its victim is the page whose last reference
+                              is the oldest (LRU), so before a victim only
+                              the candidate's absorbed references must be
+                              delivered (vt_sim_take_hits): the others
+                              only make their pages more recent */
 
 /* The parameters of the policies, in their units (time: the host's clock,
    instructions in the tool).  Each policy declares the ones it reads
@@ -250,6 +256,11 @@ struct vt_sim_owner {
       pending for settled pages may: a system call's share one order).
       NULL: flush_hits. */
    void (*flush_pending)(void *ctx, struct vt_sim *s);
+   /* Optional: the references the fast path absorbed to the page key,
+      delivered (to every simulation, as flush_hits would); true if any
+      were.  NULL: a VT_POL_LAZY_HITS policy is given flush_hits before
+      its victim instead. */
+   bool (*take_hits)(void *ctx, struct vt_sim *s, vt_u64 key);
 };
 
 /* owner may be NULL (no filter, nothing to tell), or set later. */
@@ -333,6 +344,11 @@ void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f);
 /* May f be evicted now?  Not if locked, nor if anonymous while swap is
    full.  victim() must return such a frame. */
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f);
+/* A VT_POL_LAZY_HITS policy's victim, before it takes the evictable frame
+   f whose last reference is the oldest: the references the fast path
+   absorbed to f's page, delivered (they may make it more recent: then
+   the policy chooses again).  True if any were. */
+bool vt_sim_take_hits(struct vt_sim *s, uint32_t f);
 /* Is every resident frame evictable, whatever happens to swap?  (No frame
    is locked and swap is unlimited.) */
 bool vt_sim_all_evictable(const struct vt_sim *s);
