@@ -142,6 +142,49 @@ static void t_lazy_candidate(void)
    }
 }
 
+/* CLOCK beside LRU (so the filter stamps hits): an absorbed hit reaches
+   CLOCK before the hand clears the page's bit, not after (the page's
+   invalidation would deliver it as a later reference and set the bit
+   again).  CLOCK with two frames, LRU with plenty: A, B written, A hit
+   (absorbed); C's fault: the hand clears A's bit and B's, comes back to A
+   and evicts it (with the hit set again after the clear it would take B).
+   So B is resident and A is not. */
+static void t_refbit_hit_before_clear(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   mm->cfg.notes_hits = true;
+   map_anon(mm, BASE, 16, RW);
+   struct vt_sim_config lc = { .policy = vt_policy_find("lru"), .ram_pages = 8 },
+                        cc = { .policy = vt_policy_find("clock"), .ram_pages = 2 };
+   vt_policy_params_init(lc.policy, &lc.params);
+   vt_policy_params_init(cc.policy, &cc.params);
+   struct vt_sim *lru = vt_sim_create(&lc, NULL), *clock = vt_sim_create(&cc, NULL);
+   vt_mm_add_sim(mm, lru);
+   vt_mm_add_sim(mm, clock);
+   struct vt_filter f;
+   vt_filter_init(&f, mm, true);
+   vt_filter_start(&f);
+   vt_filter_set_stamp_after(&f);
+   EXPECT_EQ(VT_FILTER_MAX, f.nr);         /* no policy scans the stamps */
+   order_now = 0;
+   const vt_addr A = BASE, B = BASE + PG, C = BASE + 2 * PG;
+   ref(&f, A, VT_ACC_WRITE);
+   ref(&f, B, VT_ACC_WRITE);
+   ref(&f, A, VT_ACC_WRITE);               /* a hit */
+   EXPECT_EQ(VT_FILTER_TAG(A, f.mark), f.tag[VT_ACC_WRITE][0]);
+   ref(&f, C, VT_ACC_WRITE);               /* CLOCK evicts A */
+   EXPECT_EQ(1, vt_sim_stats(clock)->evictions);
+   ref(&f, B, VT_ACC_WRITE);
+   EXPECT_EQ(1, vt_sim_stats(clock)->evictions);
+   ref(&f, A, VT_ACC_WRITE);
+   EXPECT_EQ(2, vt_sim_stats(clock)->evictions);
+   EXPECT_EQ(0, vt_sim_stats(lru)->evictions);
+   vt_filter_destroy(&f);
+   mm_free(mm);
+   vt_sim_destroy(lru);
+   vt_sim_destroy(clock);
+}
+
 /* A system call's references share one order (VT_ORDER_KERNEL), and LRU
    takes the page it learnt of first among equals.  In one call the kernel
    reads A (resident, settled: its reference waits as a pending entry) and
@@ -225,4 +268,6 @@ void filter_tests(void)
             t_stamp_after_stays);
    run_test("filter: LRU takes its candidates' absorbed hits before it evicts (VT_POL_LAZY_HITS)",
             t_lazy_candidate);
+   run_test("filter: CLOCK beside LRU takes a page's absorbed hits before its bit is cleared",
+            t_refbit_hit_before_clear);
 }

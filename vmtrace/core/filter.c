@@ -30,11 +30,12 @@ void vt_filter_set_stamp_after(struct vt_filter *f)
       no other page's state when one comes in (LRU) scans only before it
       chooses a victim (VT_POL_INSERT_READS): the larger table's fewer
       misses win (xz at --ram=1G,2G --policy=lru,clock,linux: 9.1 million
-      misses with 256 slots a kind, 7.2 million with 1,024).  When every
-      simulation takes only its victim's absorbed references
-      (VT_POL_LAZY_HITS: LRU) and none ticks, nothing scans but a flush
-      (an unmapping of many pages, a fork): as many slots as without
-      simulations. */
+      misses with 256 slots a kind, 7.2 million with 1,024).  When no
+      simulation takes every absorbed reference before its decisions
+      (only ARC and OPT do: LRU takes its victim's, VT_POL_LAZY_HITS, and
+      the referenced bit's policies none) and none ticks, nothing scans
+      but a flush (an unmapping of many pages, a fork): as many slots as
+      without simulations. */
    f->nr = f->mm->sims_lazy && !vt_mm_sims_ticking(f->mm) ? VT_FILTER_MAX : VT_FILTER_STAMPED;
 }
 

@@ -273,13 +273,13 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
       mm->sims_every = true;
    if (vt_sim_config(s)->policy->needs & VT_POL_COUNTS)
       mm->sims_counts = true;
-   /* the others take every absorbed reference before each decision
-      (CLOCK's, LINUX's evictions too: an absorbed hit promotes a page on
-      LINUX's lists) */
+   /* the other policies that need every reference take every absorbed
+      one before each decision (those of the referenced bit, CLOCK,
+      LINUX..., none: sim.c's get_frame) */
    mm->sims_lazy = true;
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
       const struct vt_policy_ops *p = vt_sim_config(mm->sims[i])->policy;
-      if (p && !(p->needs & VT_POL_LAZY_HITS))
+      if (p && (p->needs & VT_POL_EVERY) && !(p->needs & VT_POL_LAZY_HITS))
          mm->sims_lazy = false;
    }
    /* The new simulation has none of the pages: nothing is settled.  (One

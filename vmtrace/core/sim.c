@@ -583,6 +583,17 @@ static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
    fr->locked = locked;
 }
 
+/* The references the fast path absorbed to f's page, delivered before the
+   simulation changes what it holds of the page (a referenced bit cleared,
+   a write-back): they came before, and after the change the page's
+   invalidation would deliver them as if they came after.  (Before a
+   victim only a policy that needs every reference takes them all.) */
+static void take_page_hits(struct vt_sim *s, uint32_t f)
+{
+   if (s->owner.take_hits && s->owner.flush_pending)
+      s->owner.take_hits(s->owner.ctx, s, s->frames[f].key);
+}
+
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
 {
    const struct vt_pframe *fr = &s->frames[f];
@@ -605,6 +616,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
    } else {
       s->st.writebacks++;
    }
+   take_page_hits(s, f);
    fr->dirty = 0;
    /* The next write must reach us to make it dirty again. */
    if (s->owner.invalidate)
@@ -667,6 +679,7 @@ void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit)
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];
+   take_page_hits(s, f);
    fr->referenced = 0;
    if (s->owner.invalidate)
       s->owner.invalidate(s->owner.ctx, fr->key);
@@ -844,9 +857,17 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
             flushed = true;
          }
       }
-      if (!s->nr_free) {
-         if (!flushed && !lazy && s->owner.flush_hits)
+      if (!s->nr_free && !flushed && !lazy && s->owner.flush_hits) {
+         /* the others (CLOCK, LINUX...: the referenced bit's), the pending
+            ones: an absorbed hit is to a page every simulation holds
+            referenced (its filter entry goes when that changes), and
+            reaches them before a bit is cleared (take_page_hits) */
+         if (!(s->ops->needs & VT_POL_EVERY) && s->owner.take_hits && s->owner.flush_pending)
+            s->owner.flush_pending(s->owner.ctx, s);
+         else
             s->owner.flush_hits(s->owner.ctx, s);
+      }
+      if (!s->nr_free) {
          s->incoming = key;
          s->out_shadow = 0;
          uint32_t v = s->ops->victim(s->pol, now);

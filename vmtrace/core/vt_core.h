@@ -482,9 +482,10 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    bool           sims_counts;       /* one reads their number (VT_POL_COUNTS) */
-   bool           sims_lazy;         /* every one takes only its victim's
-                                        absorbed references before it
-                                        chooses it (VT_POL_LAZY_HITS: LRU) */
+   bool           sims_lazy;         /* none that needs every reference
+                                        takes all absorbed ones before its
+                                        decisions (only LRU's kind,
+                                        VT_POL_LAZY_HITS) */
    bool           hits_all_taken;    /* mm_sims.c's take_hits without a
                                         filter: all of them delivered since
                                         the last flush_pending */
