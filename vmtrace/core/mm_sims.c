@@ -244,6 +244,8 @@ static bool owner_take_hits(void *ctx, struct vt_sim *s, vt_u64 key)
 {
    struct vt_mm *mm = ctx;
    vt_addr addr = key << VT_PAGE_SHIFT;
+   if (mm->filter && !mm->filter->count_hits)
+      return false;            /* it holds none (CLOCK's bit cleared alone) */
    if (key & PCACHE_KEY_BIT) {
       const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
       addr = e && e->val != RMAP_SEVERAL ? e->val : RMAP_SEVERAL;
