@@ -91,10 +91,11 @@ bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr)
 
 /* In any order: the policies order pages by the time and order delivered
    with them, not by when they learn of them. */
-void vt_filter_deliver(struct vt_filter *f)
+bool vt_filter_deliver(struct vt_filter *f)
 {
+   bool any = false;
    if (!f->count_hits)
-      return;
+      return false;
    /* Called before every decision of a policy that needs every reference
       (once per fault): most slots hold no hits, so eight are tested at
       once. */
@@ -107,7 +108,7 @@ void vt_filter_deliver(struct vt_filter *f)
             if (!(p[0] | p[1] | p[2] | p[3] | p[4] | p[5] | p[6] | p[7]))
                continue;
             for (unsigned k = (unsigned)(p - c), e = k + 8; k < e; k++)
-               slot_deliver(f, t, k);
+               any |= slot_deliver(f, t, k);
          }
          continue;
       }
@@ -117,9 +118,10 @@ void vt_filter_deliver(struct vt_filter *f)
                h[i + 6] | h[i + 7]))
             continue;
          for (unsigned k = i; k < i + 8; k++)
-            slot_deliver(f, t, k);
+            any |= slot_deliver(f, t, k);
       }
    }
+   return any;
 }
 
 void vt_filter_flush(struct vt_filter *f)

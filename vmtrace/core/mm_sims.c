@@ -229,17 +229,16 @@ static void owner_flush_hits(void *ctx, struct vt_sim *s)
 
 static void owner_flush_pending(void *ctx, struct vt_sim *s)
 {
-   struct vt_mm *mm = ctx;
    (void)s;
-   mm->hits_all_taken = false;
-   vt_mm_sims_flush(mm);
+   vt_mm_sims_flush(ctx);
 }
 
-/* A VT_POL_LAZY_HITS victim's candidate: the hits the filter absorbed to
-   its page (at the address an anonymous key is; a page-cache key's from
-   rmap), then the references they leave pending for settled pages.
-   Where the address is not known (several, or no filter), all of them,
-   once before each victim (flush_pending comes first). */
+/* A VT_POL_LAZY_HITS victim's candidate, or a page whose referenced bit
+   is cleared: the hits the filter absorbed to its page (at the address an
+   anonymous key is; a page-cache key's from rmap), then the references
+   they leave pending for settled pages.  Where the address is not known
+   (rmap: several), all of them.  An address space without a filter
+   absorbs none of its own (the host's, flushed as before, are another's). */
 static bool owner_take_hits(void *ctx, struct vt_sim *s, vt_u64 key)
 {
    struct vt_mm *mm = ctx;
@@ -250,17 +249,15 @@ static bool owner_take_hits(void *ctx, struct vt_sim *s, vt_u64 key)
       const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
       addr = e && e->val != RMAP_SEVERAL ? e->val : RMAP_SEVERAL;
    }
-   if (!mm->filter || addr == RMAP_SEVERAL) {
-      if (mm->hits_all_taken)
-         return false;
+   if (!mm->filter) {
       owner_flush_hits(ctx, s);
-      mm->hits_all_taken = true;
-      return true;
-   }
-   if (!vt_filter_deliver_page(mm->filter, addr))
       return false;
-   vt_mm_sims_flush(mm);
-   return true;
+   }
+   bool any = addr == RMAP_SEVERAL ? vt_filter_deliver(mm->filter)
+                                   : vt_filter_deliver_page(mm->filter, addr);
+   if (any)
+      vt_mm_sims_flush(mm);
+   return any;
 }
 
 void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)

@@ -486,9 +486,6 @@ struct vt_mm {                       /* like mm_struct */
                                         takes all absorbed ones before its
                                         decisions (only LRU's kind,
                                         VT_POL_LAZY_HITS) */
-   bool           hits_all_taken;    /* mm_sims.c's take_hits without a
-                                        filter: all of them delivered since
-                                        the last flush_pending */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
@@ -799,8 +796,8 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on);
 void vt_filter_destroy(struct vt_filter *f);
 /* Once the simulations are added: whether hits must be counted. */
 void vt_filter_start(struct vt_filter *f);
-/* Every slot's counted hits to the simulations. */
-void vt_filter_deliver(struct vt_filter *f);
+/* Every slot's counted hits to the simulations; true if there were any. */
+bool vt_filter_deliver(struct vt_filter *f);
 /* The hits the filter absorbed to the page at page_addr, delivered (the
    slots of every kind that hold it); true if there were any. */
 bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr);
