@@ -26,17 +26,14 @@ void vt_filter_destroy(struct vt_filter *f)
 void vt_filter_set_stamp_after(struct vt_filter *f)
 {
    f->stamp_after = true;
-   /* a decision's scan reads the stamps alone, and a policy that reads
-      no other page's state when one comes in (LRU) scans only before it
-      chooses a victim (VT_POL_INSERT_READS): the larger table's fewer
-      misses win (xz at --ram=1G,2G --policy=lru,clock,linux: 9.1 million
-      misses with 256 slots a kind, 7.2 million with 1,024).  When no
-      simulation takes every absorbed reference before its decisions
-      (only ARC and OPT do: LRU takes its victim's, VT_POL_LAZY_HITS, and
-      the referenced bit's policies none) and none ticks, nothing scans
-      but a flush (an unmapping of many pages, a fork): as many slots as
+   /* While a simulation takes every absorbed reference by a scan of the
+      stamps before its decisions (vt_mm_sims_take_all: ARC, OPT, a tick),
+      1,024 slots a kind: more than 256 for fewer misses (xz at
+      --ram=1G,2G --policy=lru,clock,linux: 9.1 million with 256, 7.2
+      million with 1,024), few enough for the scans.  Else nothing scans
+      them but a flush (an unmapping of many pages, a fork): as many as
       without simulations. */
-   f->nr = f->mm->sims_lazy && !vt_mm_sims_ticking(f->mm) ? VT_FILTER_MAX : VT_FILTER_STAMPED;
+   f->nr = vt_mm_sims_take_all(f->mm) ? VT_FILTER_STAMPED : VT_FILTER_MAX;
 }
 
 void vt_filter_start(struct vt_filter *f)

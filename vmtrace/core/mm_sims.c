@@ -196,17 +196,24 @@ static void unsettle(struct vt_mm *mm, vt_u64 key)
       e->aux = 0;
 }
 
+/* Where the page a simulation knows by key is mapped: an anonymous key
+   is its page number, a page-cache key's address is rmap's; RMAP_SEVERAL
+   where it is not known. */
+static vt_addr key_addr(const struct vt_mm *mm, vt_u64 key)
+{
+   if (!(key & PCACHE_KEY_BIT))
+      return key << VT_PAGE_SHIFT;
+   const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
+   return e ? e->val : RMAP_SEVERAL;
+}
+
 /* The filter entries of a simulation's key must go. */
 void vt_mm_sims_invalidate_key(struct vt_mm *mm, vt_u64 key)
 {
    unsettle(mm, key);
-   if (!(key & PCACHE_KEY_BIT)) {
-      vt_invalidate(mm, key << VT_PAGE_SHIFT, (key + 1) << VT_PAGE_SHIFT);
-      return;
-   }
-   const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
-   if (e && e->val != RMAP_SEVERAL)
-      vt_invalidate(mm, e->val, e->val + VT_PAGE_SIZE);
+   vt_addr addr = key_addr(mm, key);
+   if (addr != RMAP_SEVERAL)
+      vt_invalidate(mm, addr, addr + VT_PAGE_SIZE);
    else
       vt_invalidate(mm, 0, (vt_addr)1 << 47);    /* not known: all of it */
 }
@@ -234,25 +241,20 @@ static void owner_flush_pending(void *ctx, struct vt_sim *s)
 }
 
 /* A VT_POL_LAZY_HITS victim's candidate, or a page whose referenced bit
-   is cleared: the hits the filter absorbed to its page (at the address an
-   anonymous key is; a page-cache key's from rmap), then the references
-   they leave pending for settled pages.  Where the address is not known
-   (rmap: several), all of them.  An address space without a filter
+   is cleared: the hits the filter absorbed to its page (key_addr), then
+   the references they leave pending for settled pages.  Where the
+   address is not known, all of them.  An address space without a filter
    absorbs none of its own (the host's, flushed as before, are another's). */
 static bool owner_take_hits(void *ctx, struct vt_sim *s, vt_u64 key)
 {
    struct vt_mm *mm = ctx;
-   vt_addr addr = key << VT_PAGE_SHIFT;
-   if (mm->filter && !mm->filter->count_hits)
-      return false;            /* it holds none (CLOCK's bit cleared alone) */
-   if (key & PCACHE_KEY_BIT) {
-      const struct vt_hash_ent *e = mm->rmap.e ? vt_hash_get(&mm->rmap, key) : NULL;
-      addr = e && e->val != RMAP_SEVERAL ? e->val : RMAP_SEVERAL;
-   }
    if (!mm->filter) {
       owner_flush_hits(ctx, s);
       return false;
    }
+   if (!mm->filter->count_hits)
+      return false;            /* it holds none (CLOCK's bit cleared alone) */
+   vt_addr addr = key_addr(mm, key);
    bool any = addr == RMAP_SEVERAL ? vt_filter_deliver(mm->filter)
                                    : vt_filter_deliver_page(mm->filter, addr);
    if (any)
@@ -272,15 +274,6 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
       mm->sims_every = true;
    if (vt_sim_config(s)->policy->needs & VT_POL_COUNTS)
       mm->sims_counts = true;
-   /* the other policies that need every reference take every absorbed
-      one before each decision (those of the referenced bit, CLOCK,
-      LINUX..., none: sim.c's get_frame) */
-   mm->sims_lazy = true;
-   for (uint32_t i = 0; i < mm->nr_sims; i++) {
-      const struct vt_policy_ops *p = vt_sim_config(mm->sims[i])->policy;
-      if (p && (p->needs & VT_POL_EVERY) && !(p->needs & VT_POL_LAZY_HITS))
-         mm->sims_lazy = false;
-   }
    /* The new simulation has none of the pages: nothing is settled.  (One
       simulation alone gains too: a settled page's reference is a lookup
       here, and for a policy that needs every reference a pending entry,
@@ -449,11 +442,13 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
          vt_sim_note_hits(mm->sims[i], key, n, last, order);
 }
 
-bool vt_mm_sims_ticking(const struct vt_mm *mm)
+bool vt_mm_sims_take_all(const struct vt_mm *mm)
 {
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
       const struct vt_sim_config *c = vt_sim_config(mm->sims[i]);
-      if (c->policy && c->policy->tick && c->params.period)
+      const struct vt_policy_ops *p = c->policy;
+      if (p && (((p->needs & VT_POL_EVERY) && !(p->needs & VT_POL_LAZY_HITS)) ||
+                (p->tick && c->params.period)))
          return true;
    }
    return false;

@@ -583,17 +583,6 @@ static void set_locked(struct vt_sim *s, struct vt_pframe *fr, bool locked)
    fr->locked = locked;
 }
 
-/* The references the fast path absorbed to f's page, delivered before the
-   simulation changes what it holds of the page (a referenced bit cleared,
-   a write-back): they came before, and after the change the page's
-   invalidation would deliver them as if they came after.  (Before a
-   victim only a policy that needs every reference takes them all.) */
-static void take_page_hits(struct vt_sim *s, uint32_t f)
-{
-   if (s->owner.take_hits && s->owner.flush_pending)
-      s->owner.take_hits(s->owner.ctx, s, s->frames[f].key);
-}
-
 bool vt_sim_clean(const struct vt_sim *s, uint32_t f)
 {
    const struct vt_pframe *fr = &s->frames[f];
@@ -616,7 +605,7 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
    } else {
       s->st.writebacks++;
    }
-   take_page_hits(s, f);
+   vt_sim_take_hits(s, f);       /* they came before the write-back */
    fr->dirty = 0;
    /* The next write must reach us to make it dirty again. */
    if (s->owner.invalidate)
@@ -679,7 +668,9 @@ void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit)
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];
-   take_page_hits(s, f);
+   /* the page's absorbed references came before: after the clear, its
+      invalidation would deliver them as later ones and set the bit again */
+   vt_sim_take_hits(s, f);
    fr->referenced = 0;
    if (s->owner.invalidate)
       s->owner.invalidate(s->owner.ctx, fr->key);
@@ -831,42 +822,44 @@ static void frames_grow(struct vt_sim *s)
       (s->ops->grow ? s->ops->grow : vt_policy_grow)(s->pol, s->nr_frames);
 }
 
+/* What the simulation must have learnt before a page comes in (to a free
+   frame or a victim's): every reference the fast path absorbed
+   (flush_hits), or only those pending for settled pages (flush_pending: a
+   system call's references share an order, and the page learnt of first
+   goes first among equals), or nothing.
+   - A policy that needs every reference: all of them before it chooses a
+     victim, and before a page comes in if it reads the others' state then
+     (VT_POL_INSERT_READS: ARC's case analysis reads |T1|); else the
+     pending ones.  LRU (VT_POL_LAZY_HITS) the pending ones before a
+     victim too: its victim takes its candidate's (vt_sim_take_hits), and
+     the other pages' could only make them more recent.
+   - The referenced bit's policies (CLOCK, LINUX...), before a victim, the
+     pending ones: an absorbed hit is to a page every simulation holds
+     referenced (its filter entry goes when that changes), and reaches them
+     before a bit is cleared (vt_sim_clear_referenced).
+   An owner without take_hits or flush_pending gives flush_hits instead. */
+static void learn_before_frame(struct vt_sim *s)
+{
+   unsigned needs = s->ops->needs;
+   bool every = (needs & VT_POL_EVERY) != 0, all;
+   if (!s->owner.flush_hits || (s->nr_free && !every))
+      return;
+   if (!s->owner.flush_pending)
+      all = true;
+   else if (s->nr_free)
+      all = (needs & VT_POL_INSERT_READS) != 0;
+   else
+      all = !s->owner.take_hits || (every && !(needs & VT_POL_LAZY_HITS));
+   (all ? s->owner.flush_hits : s->owner.flush_pending)(s->owner.ctx, s);
+}
+
 /* A frame for key: a free one, or a victim's.  VT_SIM_NO_FRAME: OOM. */
 static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
 {
    if (!s->nr_free && (!s->ops || s->nr_frames < s->cfg.ram_pages))
       frames_grow(s);
    if (s->ops) {
-      /* Policies that need every reference see the absorbed ones before
-         they choose a victim, and before they learn of a new page if they
-         read the others' state then (ARC's case analysis reads |T1|);
-         the others, the pending ones (a system call's references share
-         an order: the page learnt of first goes first among equals).  A
-         VT_POL_LAZY_HITS policy, the pending ones: its victim takes its
-         candidate's absorbed ones (vt_sim_take_hits), and those of the
-         other pages could only make them more recent. */
-      bool flushed = false;
-      bool lazy = (s->ops->needs & VT_POL_LAZY_HITS) && s->owner.take_hits &&
-                  s->owner.flush_pending;
-      if ((s->ops->needs & VT_POL_EVERY) && s->owner.flush_hits) {
-         if ((s->nr_free && !(s->ops->needs & VT_POL_INSERT_READS) && s->owner.flush_pending) ||
-             lazy) {
-            s->owner.flush_pending(s->owner.ctx, s);
-         } else {
-            s->owner.flush_hits(s->owner.ctx, s);
-            flushed = true;
-         }
-      }
-      if (!s->nr_free && !flushed && !lazy && s->owner.flush_hits) {
-         /* the others (CLOCK, LINUX...: the referenced bit's), the pending
-            ones: an absorbed hit is to a page every simulation holds
-            referenced (its filter entry goes when that changes), and
-            reaches them before a bit is cleared (take_page_hits) */
-         if (!(s->ops->needs & VT_POL_EVERY) && s->owner.take_hits && s->owner.flush_pending)
-            s->owner.flush_pending(s->owner.ctx, s);
-         else
-            s->owner.flush_hits(s->owner.ctx, s);
-      }
+      learn_before_frame(s);
       if (!s->nr_free) {
          s->incoming = key;
          s->out_shadow = 0;
@@ -1083,10 +1076,7 @@ void vt_sim_set_order(struct vt_sim *s, vt_u64 order)
 
 bool vt_sim_take_hits(struct vt_sim *s, uint32_t f)
 {
-   /* with flush_hits given before the victim (get_frame), none is left */
-   if (!s->owner.take_hits || !s->owner.flush_pending)
-      return false;
-   return s->owner.take_hits(s->owner.ctx, s, s->frames[f].key);
+   return s->owner.take_hits && s->owner.take_hits(s->owner.ctx, s, s->frames[f].key);
 }
 
 void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,

@@ -482,10 +482,6 @@ struct vt_mm {                       /* like mm_struct */
    uint8_t       *sim_stopped;       /* per simulation: stopped (OOM) */
    bool           sims_every;        /* one needs every reference */
    bool           sims_counts;       /* one reads their number (VT_POL_COUNTS) */
-   bool           sims_lazy;         /* none that needs every reference
-                                        takes all absorbed ones before its
-                                        decisions (only LRU's kind,
-                                        VT_POL_LAZY_HITS) */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits

@@ -211,9 +211,11 @@ static inline bool vt_mm_sims_quiet(const struct vt_mm *mm)
 {
    return !mm->pool && (!mm->nr_sims || mm->sim_now < mm->sims_tick_min);
 }
-/* Does a simulation have periodic work (NRU, AGING: their ticks take
-   every absorbed reference first)? */
-bool vt_mm_sims_ticking(const struct vt_mm *mm);
+/* Does a simulation take every absorbed reference before its decisions
+   (ARC, LFU, OPT: sim.c's get_frame), or before a tick (NRU, AGING)?  LRU
+   takes its victim's (VT_POL_LAZY_HITS), the referenced bit's policies
+   none. */
+bool vt_mm_sims_take_all(const struct vt_mm *mm);
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);

@@ -258,8 +258,9 @@ struct vt_sim_owner {
    void (*flush_pending)(void *ctx, struct vt_sim *s);
    /* Optional: the references the fast path absorbed to the page key,
       delivered (to every simulation, as flush_hits would); true if any
-      were.  NULL: a VT_POL_LAZY_HITS policy is given flush_hits before
-      its victim instead. */
+      were.  Asked by a VT_POL_LAZY_HITS victim, and before a referenced
+      bit is cleared or a page written back.  NULL (or no flush_pending):
+      every policy is given flush_hits before a victim instead. */
    bool (*take_hits)(void *ctx, struct vt_sim *s, vt_u64 key);
 };
 
