@@ -1087,11 +1087,14 @@ class Suite:
         self.skip = skip
 
 
-def run_cases(harness, cases, suites=(), suite_filter=None):
+def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
     """Runs the cases (their runs in parallel), prints one TAP-like line per
-    case in order, then 'N passed, M failed'.  Returns M.  The Suites are
-    run alongside; their cases (those suite_filter(name) accepts) are
-    printed after the others."""
+    case in order.  Returns (passed, failed).  The Suites are run
+    alongside; their cases (those suite_filter(name) accepts) are printed
+    after the others.  A case skipped ('# SKIP', counted as passed, as TAP
+    has it) is also counted in skipped, a dict if given: suite prefix ->
+    {reason: cases}, so that the caller can say how many passes checked
+    nothing."""
     clients = {s.program for c in cases for s in c.runs if s.client} | \
         {n for c in cases for s in c.runs for n in s.needs}
     # One make for everything (suites run by hand make their own
@@ -1162,6 +1165,10 @@ def run_cases(harness, cases, suites=(), suite_filter=None):
                 continue
             i += 1
             tail = " # " + directive if directive else ""
+            if ok and skipped is not None and directive.upper().startswith("SKIP"):
+                why = skipped.setdefault(name.split("/", 1)[0], {})
+                reason = directive[4:].strip()
+                why[reason] = why.get(reason, 0) + 1
             if ok:
                 passed += 1
                 print("ok %d - %s%s" % (i, name, tail))
