@@ -134,16 +134,18 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
       return (a[2] | a[3]) & ~(vt_u64)(VT_VM_DONTCOPY | VT_VM_WIPEONFORK |
                                         VT_VM_SEQ_READ | VT_VM_RAND_READ)
                 ? CORRUPT("a madvise flag out of range") : NULL;
-   case VT_TEV_MREMAP:
-      if ((a[0] | a[2]) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||
+   case VT_TEV_MREMAP: {
+      /* the new address may carry VT_MREMAP_CHOSEN (the recorder chose it) */
+      vt_u64 to = a[2] & ~(vt_u64)VT_MREMAP_CHOSEN;
+      if ((a[0] | to) & (VT_PAGE_SIZE - 1) || a[1] > USER_END || a[3] > USER_END ||
           !range_ok(a[0], VT_PAGE_ALIGN(a[1]), true, false) ||
-          !range_ok(a[2], VT_PAGE_ALIGN(a[3]), true, true))
+          !range_ok(to, VT_PAGE_ALIGN(a[3]), true, true))
          return range;
       /* a move never overlaps its source (the kernel: EINVAL) */
-      if (a[2] != a[0] && a[2] < a[0] + VT_PAGE_ALIGN(a[1]) &&
-          a[0] < a[2] + VT_PAGE_ALIGN(a[3]))
+      if (to != a[0] && to < a[0] + VT_PAGE_ALIGN(a[1]) && a[0] < to + VT_PAGE_ALIGN(a[3]))
          return CORRUPT("a remap onto itself");
       return NULL;
+   }
    case VT_TEV_LABEL:
    case VT_TEV_UNLABEL:
       return range_ok(a[0], a[1], false, false) ? NULL : range;
