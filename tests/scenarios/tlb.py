@@ -218,6 +218,18 @@ hot_case("hot one set", 5, 500, 16, SET4, (64, 4))
 hot_case("hot skylake", 5, 500, 16, [], (64, 4), (1536, 12))
 
 
+# A system call's reference to a page the filter holds under the open
+# epoch (read()'s warm-up buffer on the stack, then the region) while a
+# simulation takes every absorbed hit (LRU): the TLB sees it once.  It was
+# counted twice (a first-level hit, then the walk's lookup), so the
+# output's tlb.accesses differed between the fast path and the slow
+# (yes==no).  The figures of syscalls/read hold.
+scenario("tlb/syscall read with lru", "syscall_touch", ["read"], [
+    Expect("buf", "call", pages=10, anon=10),
+    Expect("buf", "after"),
+], vm_args=["--tlb=yes", "--ram=1G", "--policy=lru"])
+
+
 # ---- huge pages --------------------------------------------------------------
 # 8 MiB, 2 MiB-aligned, MADV_HUGEPAGE under --thp=madvise: 4 `thp` faults
 # (tests/scenarios/thp.py), one 2 MiB entry each.  The fill writes every

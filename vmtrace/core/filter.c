@@ -321,12 +321,13 @@ static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access a
    floor_at(f, acc, i);
    if (held != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(held) == page_addr &&
        vt_mm_sims_quiet(f->mm) && (!f->mm->tlb || hw->ptep)) {
+      if (f->count_hits && held == VT_FILTER_TAG(page_addr, f->mark))
+         goto walk;          /* a system call's reference: as before (the
+                                walk gives it to the TLB too) */
       /* --tlb=yes: a page the filter holds is in the first level of the
          TLB: a hit there, with the tables epoch_ref refills */
       if (f->mm->tlb)
          vt_tlb_held_ref(f->mm, page_addr, acc, hw->ptep);
-      if (f->count_hits && held == VT_FILTER_TAG(page_addr, f->mark))
-         goto walk;          /* a system call's reference: as before */
       if (f->count_hits &&
           !sims_held_ref(f, page_addr, acc, &f->where[acc * VT_FILTER_MAX + i]))
          return;
