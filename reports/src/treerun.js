@@ -30,15 +30,19 @@ function badnessText(k) {
 }
 
 // One table per simulation: {id, title, note, columns, rows, kills}. rows:
-// one per process in the file's order; a victim's row says when it was
+// one per process in the file's order; a victim's row (the image the
+// kill ended, not the images of its pid before an exec) says when it was
 // killed (seconds from the tree's first clock, the tree's reference count)
 // and its badness then.
 function treeRunTables(d) {
   return (d.simulations || []).map(function (s, si) {
     var kills = s.oom_kills || [];
     var rows = (s.processes || []).map(function (q) {
+      // the kill is the image that ended by it: the images of a pid
+      // before its exec (end 'exec') were not killed
       var k = null;
-      kills.forEach(function (x) { if (x.pid === q.pid) k = x; });
+      if (q.end === 'oom-killed')
+        kills.forEach(function (x) { if (x.pid === q.pid) k = x; });
       return {
         pid: q.pid, ppid: q.ppid === null || q.ppid === undefined ? null : q.ppid,
         adj: q.oom_score_adj, references: q.references,

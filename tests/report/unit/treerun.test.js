@@ -49,6 +49,22 @@ test('each process: faults, peak RSS, and the victim killed when, with its badne
       '+oom-killed +\\+1\\.250000 s +11,000 +4,038'));
 });
 
+test('a victim that had exec\'d: only the image the kill ended shows it', () => {
+  // vmtrace-sim --tree of `sh -c 'seq | sort'` with sort killed: its pid's
+  // first image (ended by exec) came before it; it was not killed
+  const d = fx.makeTreeRun();
+  const ps = d.simulations[0].processes;
+  ps.splice(1, 0, { trace: 't.101.exec1', pid: 101, ppid: 100, exec_image: false,
+    task_order: 2, oom_score_adj: 0, references: 500, end: 'exec', faults: { anon: 20 },
+    minor: 20, major: 0, rss_peak: 129 });
+  ps[2].trace = 't.101';
+  ps[2].exec_image = true;
+  const rows = treerun.treeRunTables(d)[0].rows;
+  assert.deepStrictEqual(rows.map((r) => [r.pid, r.end, r.killed_s, r.killed_ref, r.badness]),
+      [[100, 'exit', null, null, null], [101, 'exec', null, null, null],
+        [101, 'oom-killed', 1.25, 11000, 4038]]);
+});
+
 test('a negative oom_score_adj lowers the badness', () => {
   const k = { badness: 38, rss: 2026, swap: 0, page_tables: 12, oom_score_adj: -500 };
   assert.strictEqual(treerun.badnessText(k),
