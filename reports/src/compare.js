@@ -58,6 +58,18 @@ function programs(run, nat) {
   return { sim: s, native: n, differ: s !== n };
 }
 
+// How the two runs ended: the exit of the simulated root process's last
+// image and the native PROG's, as the reports write them; differ when they
+// are not the same. A program that failed under Valgrind (a reservation
+// larger than Valgrind can map, an exec of /proc/self/exe) and ran to its
+// end natively makes every difference in the figures.
+function endings(run, nat) {
+  var imgs = run.root.images;
+  var s = F.exit(run.files[imgs[imgs.length - 1]].data.run.exit);
+  var n = F.exit(nat.exit);
+  return { sim: s, native: n, differ: s !== n };
+}
+
 // ---- summary -------------------------------------------------------------------
 
 // The faults of the native run whose sample never reached vmtrace-native
@@ -643,6 +655,7 @@ function compare(files, nat) {
   return {
     run: run,
     programs: programs(run, nat),
+    endings: endings(run, nat),
     summary: summaryTable(run, nat, pr),
     mappings: mappingTable(run, nat),
     sites: siteLocationTable(run, nat),
@@ -653,7 +666,8 @@ function compare(files, nat) {
 }
 
 module.exports = {
-  simRun: simRun, programs: programs, summaryRows: summaryRows, summaryTable: summaryTable,
+  simRun: simRun, programs: programs, endings: endings, summaryRows: summaryRows,
+  summaryTable: summaryTable,
   mappingRows: mappingRows, mappingTable: mappingTable,
   stripAddress: stripAddress, stackFrames: stackFrames, locationOf: locationOf,
   joinFrame: joinFrame, unrecorded: unrecorded,

@@ -99,6 +99,10 @@ function compareSections(files, nat) {
     head.push('  note: the programs differ: ' + F.printable(cmp.programs.sim) + ' was simulated, ' +
         F.printable(cmp.programs.native) + ' measured');
   }
+  if (cmp.endings.differ) {
+    head.push('  note: the runs ended differently: ' + F.printable(cmp.endings.sim) +
+        ' simulated, ' + F.printable(cmp.endings.native) + ' measured');
+  }
   head.push('  Natively the kernel tells only minor from major faults. difference = measured − ' +
             'simulated, ratio = measured / simulated.');
   head.push('');

@@ -286,6 +286,11 @@ Viewer.prototype.renderCompare = function (nat) {
         h('p', { class: 'warn' }, 'The programs differ: ' + cmp.programs.sim + ' was simulated, ' +
             cmp.programs.native + ' measured.'));
   }
+  if (cmp.endings.differ) {
+    sec.appendChild(
+        h('p', { class: 'warn' }, 'The runs ended differently: ' + cmp.endings.sim +
+            ' simulated, ' + cmp.endings.native + ' measured.'));
+  }
   sec.appendChild(T.render(this.doc, cmp.summary, { nosort: true }));
   var specs = charts.compareSpecs(cmp.progress);
   if (specs.length) sec.appendChild(

@@ -100,7 +100,7 @@ function native(o) {
         { name: 'vmtrace-native', version: '0.1.0', kernel: '6.1.0' },
     options: { call_graph: 'dwarf', stack_depth: 16, stack_bytes: 8192 }, page_size: 4096,
     command: o.command || ['./prog', 'x'], start_time: 500.5, end_time: 500.6, exit:
-        { status: 'exit', code: 0 },
+        o.exit || { status: 'exit', code: 0 },
     totals: { faults: mm(121, 3), recorded: 124, lost: 0, peak_resident_pages: 130, rusage:
         { minflt: 125, majflt: 3, maxrss_kib: 480 } },
     processes: [
@@ -162,6 +162,21 @@ test('the programs: basenames of command[0], a note when they differ', () => {
           { name: 'nat', data: native({ command: ['/bin/other'] }) }]);
   assert.match(s, /^ {2}note: the programs differ: prog was simulated, other measured$/m);
   assert.ok(!/programs differ/.test(
+      text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat', data: native() }])));
+});
+
+test('the endings: the simulated root\'s last image and PROG, a note when they differ', () => {
+  // ./fork50 reserves 1 TiB: Valgrind cannot map it and the program exits 2
+  // under vmtrace, natively it runs to exit 0
+  assert.deepStrictEqual(C.endings(one(), native()),
+      { sim: 'exit 0', native: 'exit 0', differ: false });
+  assert.deepStrictEqual(C.endings(one(), native({ exit: { status: 'signal', signal: 9 } })),
+      { sim: 'exit 0', native: 'signal 9 (SIGKILL)', differ: true });
+  const failed = simOne();
+  failed.run.exit = { status: 'exit', code: 2 };
+  const s = text.render([{ name: 'sim.10', data: failed }, { name: 'nat', data: native() }]);
+  assert.match(s, /^ {2}note: the runs ended differently: exit 2 simulated, exit 0 measured$/m);
+  assert.ok(!/ended differently/.test(
       text.render([{ name: 'sim.10', data: simOne() }, { name: 'nat', data: native() }])));
 });
 
