@@ -141,9 +141,11 @@ char *vn_expand_name(const char *fmt, pid_t pid)
          if (!add)
             vn_die("--out-file refers to %%q{%s}, but $%s is not set", var, var);
          p = close;
+      } else if (*p == '%' && p[1] == '\0') {
+         vn_die("bad option value: --out-file ends in a lone %% in '%s' (%%%% writes a %%)",
+                fmt);
       } else if (*p == '%') {
-         vn_die("bad option value: --out-file has an unknown %%%c in '%s'",
-                p[1] ? p[1] : ' ', fmt);
+         vn_die("bad option value: --out-file has an unknown %%%c in '%s'", p[1], fmt);
       } else {
          buf[0] = *p;
          buf[1] = '\0';
