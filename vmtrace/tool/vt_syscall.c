@@ -346,6 +346,21 @@ static void ok_truncate(ThreadId tid, UWord *args, UWord res)
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
 }
 
+/* Valgrind's address-space manager refuses a mapping of 64 GiB or more
+   (EINVAL), where Linux maps it (a MAP_NORESERVE reservation): the program
+   goes on as it would not natively.  Said once a process. */
+static void post_mmap(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid; (void)sysno;
+   static Bool warned;
+   if (warned || !sr_isError(res) || sr_Err(res) != VKI_EINVAL || args[1] < (64ULL << 30))
+      return;
+   warned = True;
+   VG_(umsg)("warning: mmap of %'llu bytes failed (EINVAL): Valgrind cannot map 64 GiB "
+             "or more at once, where Linux can; the program goes on as it would not "
+             "natively\n", (ULong)args[1]);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define SYSNO_MAX 512
@@ -377,7 +392,7 @@ static const struct handler {
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },
-   { __NR_mmap, NULL, NULL, vt_sys_mmap },
+   { __NR_mmap, NULL, post_mmap, vt_sys_mmap },
    { __NR_munmap, NULL, NULL, vt_sys_munmap },
    { __NR_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
    { __NR_pkey_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
