@@ -6,7 +6,6 @@ standard library only."""
 
 import concurrent.futures
 import glob
-import hashlib
 import json
 import os
 import re
@@ -821,11 +820,6 @@ def stray_files(tmp):
     return sorted(found)
 
 
-# A command run under this has no address-space randomization (util-linux's
-# setarch, an essential package on Debian).
-NO_ASLR = ["setarch", os.uname().machine, "-R"] if shutil.which("setarch") else []
-
-
 class Harness:
     def __init__(self, jobs=2, keep=False, timeout=180):
         self.jobs = jobs
@@ -840,7 +834,6 @@ class Harness:
         self.lock = threading.Lock()
         self.running = set()     # pids of the programs running now
         self.aborted = False
-        self.dir_locks = {}      # run directory -> the lock of the runs sharing its name
 
     # -- the client programs
     def client_path(self, name):
@@ -870,36 +863,7 @@ class Harness:
             return "vmtrace not built: %s is not executable" % v
         return None
 
-    def run_dir(self, spec):
-        """The name of the run's directory: the same for the runs of one
-        program, arguments and options whatever their --fast-path (in this
-        process), so that the two runs a fast-path yes==no check compares
-        see environments alike to the byte, not only in length (TMPDIR and
-        PWD name it).  Programs read those strings: under Valgrind glibc's
-        generic strcspn looks every character of a path up in a table on
-        the stack, and which of the table's two pages a lookup touches
-        depends on the character; with a 2-entry first-level TLB
-        (tlb/thp mixed set, address-space randomization off: NO_ASLR) two
-        random names gave 10,836 and 10,837 misses, fast path or not."""
-        base = (os.getpid(), spec.kind, spec.program, spec.args, spec.vm_args)
-        h = hashlib.sha256(repr(base).encode()).hexdigest()[:8]
-        return os.path.join(tempfile.gettempdir(), "vmtest-" + h)
-
     def execute(self, spec):
-        """Runs spec in its directory (run_dir), the runs sharing the name
-        one after another; one whose name is taken (kept by --keep) runs in
-        a directory of a random name."""
-        path = self.run_dir(spec)
-        with self.lock:
-            lock = self.dir_locks.setdefault(path, threading.Lock())
-        with lock:
-            try:
-                os.mkdir(path, 0o700)
-            except FileExistsError:
-                path = tempfile.mkdtemp(prefix="vmtest-")
-            return self.execute_in(spec, path)
-
-    def execute_in(self, spec, tmp):
         r = Result(spec)
         for name in ((spec.program,) if spec.client else ()) + spec.needs:
             if name in self.compile_errors:
@@ -913,13 +877,7 @@ class Harness:
             if missing:
                 r.error = missing
                 return r
-            # Without address-space randomization (setarch -R): Valgrind
-            # maps what the kernel places for it (the vDSO, its own
-            # stacks) where the kernel chooses, and the client sees it,
-            # so that two runs of one program compared (fast-path yes==no)
-            # would differ in their input (under a 2-entry first-level TLB,
-            # tlb/thp mixed set: 10,843 or 10,846 misses as it fell).
-            argv = NO_ASLR + [self.valgrind, "--tool=vmtrace"]
+            argv = [self.valgrind, "--tool=vmtrace"]
             if spec.fast_path:
                 argv.append("--fast-path=%s" % spec.fast_path)
             argv += ["--vmtrace-out-file=@TMP@/vmtrace.out.%p"]
@@ -927,10 +885,10 @@ class Harness:
         # <tmp>/ holds stdout, stderr and the output files; the program runs
         # in the empty <tmp>/cwd with TMPDIR=<tmp>/tmp (where clients create
         # their files and Valgrind its own temporary files, which a program
-        # listing its working directory must not see).  Its name has the
-        # same length every time, so every run sees an environment of the
-        # same size, and the same bytes as the runs it is compared with
-        # (run_dir).
+        # listing its working directory must not see).  mkdtemp names have
+        # the same length every time, so two runs of a program see
+        # environments of the same size.
+        tmp = tempfile.mkdtemp(prefix="vmtest-")
         r.tmpdir = tmp
         r.argv = [a.replace("@TMP@", tmp).replace("@BUILD@", self.build) for a in argv]
         cwd = os.path.join(tmp, "cwd")
@@ -1149,14 +1107,9 @@ def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
             suite_results.append([(su.prefix, True, [], "SKIP " + su.skip)])
         else:
             suite_results.append(harness.submit_unit(su.argv, su.prefix))
-    # The runs with --fast-path=no after all the others: a run and its
-    # fast-path twin share a directory name (Harness.run_dir) and so run one
-    # after the other; queued far apart, they rarely wait for each other.
-    for late in (False, True):
-        for c in cases:
-            for s in c.runs:
-                if (s.fast_path == "no") == late:
-                    harness.submit(s)
+    for c in cases:
+        for s in c.runs:
+            harness.submit(s)
     passed = failed = 0
     i = 0
     def check(c, results):
