@@ -243,9 +243,11 @@ def native_check(sc):
     return check
 
 
-def diff_check(varying_time=None, tree=False, no_output=False):
+def diff_check(varying_time=None, tree=False, no_output=False, varying_tlb=None):
     if no_output:
         return diff_exits
+    if varying_tlb:
+        return lambda a_r, b_r: diff_outputs(a_r, b_r, varying_time, varying_tlb)
     diff = diff_trees if tree else diff_outputs
     return lambda a_r, b_r: diff(a_r, b_r, varying_time)
 
@@ -298,7 +300,7 @@ def diff_trees(a_r, b_r, varying_time):
     return errs
 
 
-def diff_outputs(a_r, b_r, varying_time):
+def diff_outputs(a_r, b_r, varying_time, varying_tlb=None):
     errs = []
     outs = []
     for r in (a_r, b_r):
@@ -318,13 +320,17 @@ def diff_outputs(a_r, b_r, varying_time):
     b = normalise_tmp(outs[1], b_r.tmpdir)
     # With varying virtual times, what is sampled on the virtual clock
     # (timeline, heatmap) varies with them.
+    ignore_keys = TIME_KEYS | {"timeline", "heat"} if varying_time else frozenset()
+    if varying_tlb:
+        ignore_keys = ignore_keys | {"tlb"}
     diffs = json_diff(a, b, ignore=frozenset(FAST_PATH_IGNORED), limit=25,
-                      ignore_keys=TIME_KEYS | {"timeline", "heat"}
-                      if varying_time else frozenset())
+                      ignore_keys=ignore_keys)
     if diffs:
-        errs.append("the output files differ (first %d differences, yes / no)%s:"
+        errs.append("the output files differ (first %d differences, yes / no)%s%s:"
                     % (len(diffs), " apart from virtual times (%s)" % varying_time
-                       if varying_time else ""))
+                       if varying_time else "",
+                       " apart from the TLB's figures (%s)" % varying_tlb
+                       if varying_tlb else ""))
         for path, x, y in diffs:
             errs.append("  %s: %s / %s" % (fmt_path(path), short(x, 70), short(y, 70)))
     return errs

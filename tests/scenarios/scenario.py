@@ -31,6 +31,9 @@ class Scenario:
     extra_runs   f(fast_path) -> [RunSpec] more runs the checks compare with
     varying_time  why the program's instruction count differs from run to
                  run; the yes==no comparison then skips virtual times
+    varying_tlb  why the TLB's figures differ from run to run outside what
+                 the checks pin (they must check the TLB in both runs); the
+                 yes==no comparison then skips them
     procs        for a run of several processes: role -> at(position, image),
                  which output file holds the figures of the Expects with
                  proc=role (see ProcTree in tests/lib/vmtest.py); checks
@@ -67,7 +70,7 @@ class Scenario:
                  vm_client_args=None, extra_runs=None, label_totals=True,
                  varying_time=None, native_expects=None, revisits=(), procs=None,
                  tree=None, needs=(), killed=None, no_output=None, native_slack=0,
-                 native_spurious=None):
+                 native_spurious=None, varying_tlb=None):
         self.name = name
         self.client = client
         self.args = tuple(args)
@@ -105,6 +108,7 @@ class Scenario:
         self.extra_runs = extra_runs or (lambda fp: [])
         self.label_totals = label_totals
         self.varying_time = varying_time
+        self.varying_tlb = varying_tlb
 
 
 # ===================================================================
