@@ -97,7 +97,6 @@ static void *arc_create(struct vt_sim *s, uint32_t nr_frames,
    (void)p;
    struct arc *st = vt_policy_new(s, nr_frames, sizeof *st);
    st->c = vt_sim_config(s)->ram_pages;
-   VT_ASSERT(st->c < (1u << 28));           /* ring slots fit a word */
    vt_flist_init(&st->t1);
    vt_flist_init(&st->t2l);
    st->pend_key = VT_SIM_NO_PAGE;
@@ -168,7 +167,12 @@ static uint32_t ghost_add(struct arc *st, int list, vt_u64 key)
    struct gring *r = &st->b[list];
    if (r->span == r->cap) {
       /* Full: the ghosts move, in order, to a ring with room. */
-      uint32_t cap = r->n + r->n / 4 + 16;
+      /* A ring's slot + 1 fits the word's 31 bits: there are at most as
+         many ghosts as pages evicted, not as frames (the RAM may be any
+         size; only 2^31 ghosts at once, 40 GiB of them, would not fit) */
+      vt_u64 cap64 = (vt_u64)r->n + r->n / 4 + 16;
+      VT_ASSERT(cap64 < (1u << 31) - 1);
+      uint32_t cap = (uint32_t)cap64;
       if (cap < r->cap)
          cap = r->cap;
       vt_u64 *k = vt_alloc((size_t)cap * sizeof *k);
