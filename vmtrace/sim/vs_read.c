@@ -700,8 +700,14 @@ int vs_read_trace(const char *path, const struct vs_read_opts *o, struct vs_stre
            : f == VS_FMT_LCS  ? read_lcs(&r, o, s, err, errlen)
            : read_csv(&r, o, s, err, errlen);
       if (!rc && s->n == 0) {
-         vs_err(err, errlen, "%s: offset %llu: the trace holds no reference", path,
-                (unsigned long long)rd_offset(&r));
+         if (s->skipped)
+            vs_err(err, errlen, "%s: offset %llu: the trace holds no reference: its %llu "
+                   "records are all of size 0, which are left out (as libCacheSim's "
+                   "readers do)", path, (unsigned long long)rd_offset(&r),
+                   (unsigned long long)s->skipped);
+         else
+            vs_err(err, errlen, "%s: offset %llu: the trace holds no reference", path,
+                   (unsigned long long)rd_offset(&r));
          rc = -1;
       }
    }
