@@ -293,7 +293,9 @@ int  vs_merge_main(int argc, char **argv);
 
 /* ---- utilities (vs_util.c) ------------------------------------------------ */
 
-extern const char *vs_prog;          /* "vmtrace-sim" */
+extern const char *vs_prog;
+/* What an "out of memory" adds: what the run keeps in memory (vs_main) */
+extern const char *vs_oom_hint;          /* "vmtrace-sim" */
 void *vs_alloc(size_t n);            /* zeroed; exits on failure */
 void *vs_realloc(void *p, size_t n);
 char *vs_strdup(const char *s);

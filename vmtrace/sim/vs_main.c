@@ -330,6 +330,9 @@ static void parse_args(struct cli *c, int argc, char **argv)
       future |= (cfg->policies[i]->needs & VT_POL_FUTURE) != 0;
    c->ro.count_only = !future && !cfg->mrc && !c->export_path && !cfg->explain &&
                       !(cfg->sample > 0);
+   if (!c->ro.count_only)
+      vs_oom_hint = "OPT, --mrc, --export, --explain and --sample keep every reference "
+                    "in memory (4 to 21 bytes each: docs/vmtrace-sim.md)";
 }
 
 /* The sampled curve's error at the curve's sizes (vs_sample_error). */

@@ -14,12 +14,19 @@
 #include "vs.h"
 
 const char *vs_prog = "vmtrace-sim";
+const char *vs_oom_hint;
+
+static void out_of_memory(size_t n)
+{
+   vs_die("out of memory (%zu bytes)%s%s", n, vs_oom_hint ? ": " : "",
+          vs_oom_hint ? vs_oom_hint : "");
+}
 
 void *vs_alloc(size_t n)
 {
    void *p = calloc(1, n ? n : 1);
    if (!p)
-      vs_die("out of memory (%zu bytes)", n);
+      out_of_memory(n);
    return p;
 }
 
@@ -27,7 +34,7 @@ void *vs_realloc(void *p, size_t n)
 {
    void *q = realloc(p, n ? n : 1);
    if (!q)
-      vs_die("out of memory (%zu bytes)", n);
+      out_of_memory(n);
    return q;
 }
 
