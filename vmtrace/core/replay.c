@@ -407,7 +407,7 @@ static const char *error_line(struct vt_replay *rp)
    char *msg = rp->msg;
    const char *what = rp->error;
    size_t n = 0, cap = sizeof rp->msg;
-   for (const char *p = "at byte "; *p && n < cap - 1; p++)
+   for (const char *p = "offset "; *p && n < cap - 1; p++)
       msg[n++] = *p;
    char num[24];
    int k = 0;
