@@ -244,12 +244,21 @@ def native_check(sc):
 
 
 def diff_check(varying_time=None, tree=False, no_output=False, varying_tlb=None):
+    """The fast-path yes==no comparison.  What it skips: with varying
+    virtual times, what is sampled on the virtual clock (timeline, heatmap)
+    varies with them; with varying_tlb, the TLB's figures."""
     if no_output:
         return diff_exits
+    keys = frozenset()
+    apart = ""
+    if varying_time:
+        keys |= TIME_KEYS | {"timeline", "heat"}
+        apart += " apart from virtual times (%s)" % varying_time
     if varying_tlb:
-        return lambda a_r, b_r: diff_outputs(a_r, b_r, varying_time, varying_tlb)
+        keys |= {"tlb"}
+        apart += " apart from the TLB's figures (%s)" % varying_tlb
     diff = diff_trees if tree else diff_outputs
-    return lambda a_r, b_r: diff(a_r, b_r, varying_time)
+    return lambda a_r, b_r: diff(a_r, b_r, keys, apart)
 
 
 def diff_exits(a_r, b_r):
@@ -260,7 +269,7 @@ def diff_exits(a_r, b_r):
     return []
 
 
-def diff_trees(a_r, b_r, varying_time):
+def diff_trees(a_r, b_r, ignore_keys, apart):
     """Several processes: the trees have the same shape, and the files at
     the same place in them are identical apart from what diff_outputs
     ignores and from what depends on how the processes interleave: which
@@ -287,11 +296,10 @@ def diff_trees(a_r, b_r, varying_time):
         a = normalise_sharing(normalise_tmp(ia.out, a_r.tmpdir))
         b = normalise_sharing(normalise_tmp(ib.out, b_r.tmpdir))
         diffs = json_diff(a, b, ignore=frozenset(FAST_PATH_IGNORED), limit=budget,
-                          ignore_keys=TIME_KEYS | {"timeline", "heat"}
-                          if varying_time else frozenset())
+                          ignore_keys=ignore_keys)
         if diffs:
             errs.append("%s: the output files %s / %s differ (first %d differences, "
-                        "yes / no):" % (pos, ia.name, ib.name, len(diffs)))
+                        "yes / no)%s:" % (pos, ia.name, ib.name, len(diffs), apart))
             for path, x, y in diffs:
                 errs.append("  %s: %s / %s" % (fmt_path(path), short(x, 70), short(y, 70)))
             budget -= len(diffs)
@@ -300,7 +308,7 @@ def diff_trees(a_r, b_r, varying_time):
     return errs
 
 
-def diff_outputs(a_r, b_r, varying_time, varying_tlb=None):
+def diff_outputs(a_r, b_r, ignore_keys, apart):
     errs = []
     outs = []
     for r in (a_r, b_r):
@@ -318,19 +326,11 @@ def diff_outputs(a_r, b_r, varying_time, varying_tlb=None):
                     % (a_r.status(), b_r.status()))
     a = normalise_tmp(outs[0], a_r.tmpdir)
     b = normalise_tmp(outs[1], b_r.tmpdir)
-    # With varying virtual times, what is sampled on the virtual clock
-    # (timeline, heatmap) varies with them.
-    ignore_keys = TIME_KEYS | {"timeline", "heat"} if varying_time else frozenset()
-    if varying_tlb:
-        ignore_keys = ignore_keys | {"tlb"}
     diffs = json_diff(a, b, ignore=frozenset(FAST_PATH_IGNORED), limit=25,
                       ignore_keys=ignore_keys)
     if diffs:
-        errs.append("the output files differ (first %d differences, yes / no)%s%s:"
-                    % (len(diffs), " apart from virtual times (%s)" % varying_time
-                       if varying_time else "",
-                       " apart from the TLB's figures (%s)" % varying_tlb
-                       if varying_tlb else ""))
+        errs.append("the output files differ (first %d differences, yes / no)%s:"
+                    % (len(diffs), apart))
         for path, x, y in diffs:
             errs.append("  %s: %s / %s" % (fmt_path(path), short(x, 70), short(y, 70)))
     return errs

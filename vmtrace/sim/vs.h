@@ -95,7 +95,8 @@ void     vs_stream_done(struct vs_stream *s);
 /* s->next from one backward pass (a page's last reference so far). */
 void     vs_next_uses(struct vs_stream *s);
 /* The references to pages whose hash falls below rate * 2^64 (SHARDS's
-   spatial sampling: all or none of a page's references). */
+   spatial sampling: all or none of a page's references); an error if
+   that keeps none. */
 void     vs_stream_sample(const struct vs_stream *s, double rate,
                           struct vs_stream *out);
 /* The sampling hash of a page number (splitmix64's finaliser). */

@@ -429,10 +429,6 @@ int main(int argc, char **argv)
       work = vs_alloc(nt * sizeof *work);
       for (unsigned t = 0; t < nt; t++) {
          vs_stream_sample(&streams[t], cfg->sample, &work[t]);
-         if (!work[t].n && streams[t].n)
-            vs_die("%s: --sample=%g keeps none of its %llu pages (no page's hash falls "
-                   "below the rate): give a larger rate", streams[t].name, cfg->sample,
-                   (unsigned long long)streams[t].npages);
          run.traces[t].sampled_refs = work[t].n;
          run.traces[t].sampled_pages = work[t].npages;
          if (cfg->shard_k == 1 && (cfg->mrc || cfg->nr_sizes))

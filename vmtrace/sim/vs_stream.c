@@ -219,5 +219,9 @@ void vs_stream_sample(const struct vs_stream *s, double rate, struct vs_stream *
       vs_stream_push(out, q, s->fl ? s->fl[i] : 0, s->time ? s->time[i] : 0);
    }
    free(keep);
+   /* curves of no reference would read "no misses" */
+   if (!out->n && s->n)
+      vs_die("%s: --sample=%g keeps none of its %u pages (no page's hash falls below the "
+             "rate): give a larger rate", s->name, rate, s->npages);
    vs_stream_done(out);
 }

@@ -1368,10 +1368,6 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
       ncs = cfg->mrc ? vs_curve_sizes(cfg, cs.npages, csizes, 256) : 0;
       if (sampled) {
          vs_stream_sample(&cs, cfg->sample, &smp);
-         if (!smp.n && cs.n)
-            vs_die("--tree: --sample=%g keeps none of the merged stream's %llu pages (no "
-                   "page's hash falls below the rate): give a larger rate", cfg->sample,
-                   (unsigned long long)cs.npages);
          if (cfg->mrc)
             vs_sample_error(&cs, &smp, cfg->sample, csizes, ncs, &err_max, &err_mean);
       }
