@@ -713,13 +713,31 @@ uint64_t vs_sample_scale(uint64_t v, double rate)
    return rate > 0 && rate < 1 ? (uint64_t)llround((double)v / rate) : v;
 }
 
+/* The smallest size whose sample size, max(1, round(size x R)) as the
+   simulations and the error estimate take it, is at least s: where the
+   step of the sample's curve at s stands on the whole trace's sizes, so
+   that the curve read at a size gives the sample's misses at
+   round(size x R), as a simulation at that size counts them. */
+static uint64_t unsample_size(uint64_t s, double rate)
+{
+   if (s <= 1)
+      return 1;
+   double x = ceil(((double)s - 0.5) / rate);
+   uint64_t c = x < 1 ? 1 : (uint64_t)x;
+   while (c > 1 && (uint64_t)llround((double)(c - 1) * rate) >= s)
+      c--;
+   while ((uint64_t)llround((double)c * rate) < s)
+      c++;
+   return c;
+}
+
 void vs_curve_unsample(struct vs_curve *c, double rate)
 {
    if (!(rate > 0 && rate < 1))
       return;
    uint32_t k = 0;
    for (uint32_t i = 0; i < c->n; i++) {
-      uint64_t size = vs_sample_scale(c->sizes[i], rate);
+      uint64_t size = unsample_size(c->sizes[i], rate);
       uint64_t m = vs_sample_scale(c->misses[i], rate);
       if (k && size <= c->sizes[k - 1]) {   /* two steps rounded together */
          c->misses[k - 1] = m;
