@@ -66,7 +66,7 @@ static void aging_tick(void *v, vt_u64 now)
 }
 
 static const struct vt_policy_param aging_params[] = {
-   VT_POLICY_PARAM("aging-period", period, 1000000, 1, ~0ull,
+   VT_POLICY_PARAM("aging-period", period, 1000000, 0, ~0ull,
                    "aging shift period, instructions"),
 };
 

@@ -124,7 +124,7 @@ static void nru_tick(void *v, vt_u64 now)
 }
 
 static const struct vt_policy_param nru_params[] = {
-   VT_POLICY_PARAM("nru-period", period, 1000000, 1, ~0ull,
+   VT_POLICY_PARAM("nru-period", period, 1000000, 0, ~0ull,
                    "NRU reference-bit reset, instructions"),
 };
 

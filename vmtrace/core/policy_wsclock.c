@@ -721,7 +721,7 @@ static uint32_t wsc_victim(void *v, vt_u64 now)
 }
 
 static const struct vt_policy_param wsc_params[] = {
-   VT_POLICY_PARAM("wsclock-tau", tau, 1000000, 1, ~0ull,
+   VT_POLICY_PARAM("wsclock-tau", tau, 1000000, 0, ~0ull,
                    "WSClock working-set window, instructions"),
 };
 
