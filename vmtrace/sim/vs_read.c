@@ -739,9 +739,10 @@ int vs_read_refs(const char *list, struct vs_stream *s, char *err, size_t errlen
       uint64_t v = 0;
       bool ok = *p >= '0' && *p <= '9';
       for (; *p >= '0' && *p <= '9'; p++) {
-         if (v > (UINT64_MAX - 9) / 10)
+         uint64_t d = (uint64_t)(*p - '0');
+         if (v > (UINT64_MAX - d) / 10)
             ok = false;
-         v = v * 10 + (uint64_t)(*p - '0');
+         v = v * 10 + d;
       }
       unsigned flags = 0;
       if (*p == 'w' || *p == 'W') {
@@ -749,8 +750,10 @@ int vs_read_refs(const char *list, struct vs_stream *s, char *err, size_t errlen
          p++;
       }
       if (!ok || (*p && *p != ',' && *p != ' ')) {
-         vs_err(err, errlen, "--refs: reference %llu ('%.20s') is not a page number "
-                "(e.g. --refs=7,0,1,2; 3w for a write)", (unsigned long long)k + 1, start);
+         int len = (int)strcspn(start, ", ");
+         vs_err(err, errlen, "--refs: reference %llu ('%.*s') is not a page number "
+                "(e.g. --refs=7,0,1,2; 3w for a write)", (unsigned long long)k + 1,
+                len > 40 ? 40 : len, start);
          vs_stream_free(s);
          return -1;
       }
