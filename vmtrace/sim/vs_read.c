@@ -430,6 +430,10 @@ static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_R
                 "time,obj_id or obj_id=addr");
          return -1;
       }
+      if (given[role]) {
+         vs_err(err, errlen, "--csv-columns: the %s column is named twice", role_names[role]);
+         return -1;
+      }
       snprintf(names[role], 64, "%s", it);
       given[role] = true;
    }
