@@ -117,9 +117,18 @@ void vs_print_table(FILE *f, const struct vs_run *r)
       /* The curves: one column a policy, one row a size. */
       uint64_t sizes[256];
       unsigned ns = vs_curve_sizes(c, r->traces[t].pages, sizes, 256);
+      /* Only LRU and OPT have exact curves: say so of those run. */
+      bool lru = false, opt = false;
+      for (unsigned p = 0; p < c->nr_policies; p++) {
+         lru |= c->policies[p] == &vt_policy_lru;
+         opt |= c->policies[p] == &vt_policy_opt;
+      }
       fprintf(f, "%sMiss ratio by RAM size (pages; misses / %s references%s):\n",
               any ? "\n" : "", commas(r->traces[t].refs, b[0]),
-              "; lru and opt exact at every size");
+              lru && opt ? "; lru and opt exact at every size"
+              : lru      ? "; lru exact at every size"
+              : opt      ? "; opt exact at every size"
+                         : "; simulated at each size");
       fprintf(f, "  %9s", "pages");
       for (unsigned p = 0; p < c->nr_policies; p++)
          fprintf(f, " %9s", c->policies[p]->name);
