@@ -118,17 +118,24 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
 {
    const struct vs_config *c = &r->cfg;
    double rate = c->sample;
-   uint64_t pages = x->pages;
+   uint64_t pages = x->pages, swap = c->swap_pages;
    if (rate > 0 && rate < 1) {
+      /* The sample stands for the whole trace in a memory R times as
+         large, with R times the swap: both are numbers of pages. */
       pages = (uint64_t)llround((double)pages * rate);
       if (pages < 1)
          pages = 1;
+      if (swap) {
+         swap = (uint64_t)llround((double)swap * rate);
+         if (swap < 1)
+            swap = 1;
+      }
    }
    int pi = 0;
    while (vt_policies[pi] != x->policy)
       pi++;
    struct vt_sim_config cfg = {
-      .policy = x->policy, .ram_pages = pages, .swap_pages = c->swap_pages,
+      .policy = x->policy, .ram_pages = pages, .swap_pages = swap,
       .no_swap = c->no_swap,
       .key_limit = c->hash_keys ? 0 : s->npages, .params = c->params[pi],
    };
@@ -184,6 +191,7 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       x->st.peak_resident = vs_sample_scale(x->st.peak_resident, rate);
       x->resident = vs_sample_scale(x->resident, rate);
       x->refs = vs_sample_scale(x->refs, rate);
+      x->stopped_at = vs_sample_scale(x->stopped_at, rate);
    }
 }
 
