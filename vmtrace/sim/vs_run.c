@@ -139,6 +139,17 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       .no_swap = c->no_swap,
       .key_limit = c->hash_keys ? 0 : s->npages, .params = c->params[pi],
    };
+   if (rate > 0 && rate < 1 && !s->vmt) {
+      /* Times count the sample's references, R times as sparse as the
+         trace's: a period of P references of the trace is P x R here. */
+      vt_u64 *tp[] = { &cfg.params.period, &cfg.params.tau };
+      for (unsigned k = 0; k < 2; k++)
+         if (*tp[k]) {
+            double d = (double)*tp[k] * rate;
+            vt_u64 v = d < 9e18 ? (vt_u64)llround(d) : (vt_u64)d;
+            *tp[k] = v ? v : 1;
+         }
+   }
    uint64_t m0 = heap_bytes();
    if (s->vmt) {
       /* A vmtrace trace: the core replays it into the simulation, which
