@@ -298,6 +298,9 @@ static void parse_args(struct cli *c, int argc, char **argv)
       vs_die("--refs replays the string it is given: give no TRACE with it");
    if (!c->refs && !c->nr_traces)
       vs_die("no trace given (--help for usage)");
+   for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
+      if (!strcmp(c->traces[i], "-") && stdin_seen++)
+         vs_die("-: standard input is given twice (it can be read once)");
    if (c->export_path && !c->tree && c->nr_traces + (c->refs ? 1 : 0) != 1)
       vs_die("--export writes one trace: give exactly one (or --tree: the merged stream)");
    if (cfg->explain && !c->refs && c->nr_traces != 1)
