@@ -60,9 +60,17 @@ static void note_kernel(void)
 static struct prog start_program(char **argv)
 {
    struct prog p;
+   struct sigaction dfl, chld;
    int go[2], err[2];
    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
       vn_die("pipe: %s", strerror(errno));
+   /* SIGCHLD ignored (inherited so across our exec) would have the kernel
+      reap PROG itself, and wait4 would never see it end: we take the
+      default; PROG gets the disposition it would have had without us. */
+   memset(&dfl, 0, sizeof dfl);
+   dfl.sa_handler = SIG_DFL;
+   sigemptyset(&dfl.sa_mask);
+   sigaction(SIGCHLD, &dfl, &chld);
    fflush(NULL);
    p.pid = fork();
    if (p.pid < 0)
@@ -74,6 +82,8 @@ static struct prog start_program(char **argv)
       close(err[0]);
       if (read(go[0], &c, 1) != 1)
          _exit(127);
+      if (chld.sa_handler == SIG_IGN)
+         sigaction(SIGCHLD, &chld, NULL);
       execvp(argv[0], argv);
       e = errno;
       if (write(err[1], &e, sizeof e) < 0)
@@ -219,6 +229,8 @@ static uint64_t record_until_exit(pid_t child, int *status, struct rusage *ru)
       do
          w = wait4(child, status, WNOHANG, ru);
       while (w < 0 && errno == EINTR);
+      if (w < 0)
+         vn_die("cannot wait for the program: %s", strerror(errno));
       if (w == child) {
          uint64_t end_ns = vn_mono_ns();
          vn_run.end_time = vn_wall_s();
