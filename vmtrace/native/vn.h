@@ -255,6 +255,7 @@ extern uint64_t vn_recorded;        /* samples handled */
 /* ---- ELF files (vn_elf.c) and unwinding (vn_unwind.c) ----------------- */
 struct vn_elf *vn_elf_get(const char *path);
 const char *vn_elf_path(const struct vn_elf *e);
+char *vn_elf_readable_path(const struct vn_elf *e, int *tmp);
 /* The function the ELF's symbol tables (or its debug file's) put at its
    own address rel, or NULL. */
 const char *vn_elf_symbol(struct vn_elf *e, uint64_t rel);

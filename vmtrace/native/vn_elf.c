@@ -5,6 +5,7 @@
 #include "vn.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@ struct vn_elf {
    char *path;
    const uint8_t *data;
    size_t size;
+   dev_t dev;         /* the file mapped, to tell if the path still names it */
+   ino_t ino;
    int nload;
    struct { uint64_t vaddr, memsz, offset, filesz; } load[MAX_LOADS];
    uint64_t eh_hdr_vaddr;   /* 0: none */
@@ -50,6 +53,47 @@ const char *vn_elf_path(const struct vn_elf *e)
    return e->path;
 }
 
+/* A path addr2line can read the file by: its own while it names the file
+   we mapped; if the file has been deleted or replaced since (a program
+   that removes or rebuilds itself), a copy of what we mapped, in a
+   temporary file the caller removes (*tmp set).  NULL if none can be
+   made. */
+char *vn_elf_readable_path(const struct vn_elf *e, int *tmp)
+{
+   struct stat st;
+   const char *dir = getenv("TMPDIR");
+   char *name;
+   size_t done = 0;
+   int fd;
+   *tmp = 0;
+   if (stat(e->path, &st) == 0 && st.st_dev == e->dev && st.st_ino == e->ino)
+      return vn_xstrdup(e->path);
+   if (!dir || !*dir)
+      dir = "/tmp";
+   name = vn_xmalloc(strlen(dir) + 32);
+   sprintf(name, "%s/vmtrace-native.XXXXXX", dir);
+   fd = mkstemp(name);
+   if (fd < 0) {
+      free(name);
+      return NULL;
+   }
+   while (done < e->size) {
+      ssize_t w = write(fd, e->data + done, e->size - done);
+      if (w < 0 && errno == EINTR)
+         continue;
+      if (w <= 0)
+         break;
+      done += (size_t)w;
+   }
+   if (close(fd) < 0 || done < e->size) {
+      unlink(name);
+      free(name);
+      return NULL;
+   }
+   *tmp = 1;
+   return name;
+}
+
 static int elf_vaddr_to_off(const struct vn_elf *e, uint64_t vaddr, uint64_t *off)
 {
    int i;
@@ -78,7 +122,7 @@ static void parse_eh_frame_hdr(struct vn_elf *e, uint64_t vaddr)
    e->table_vaddr = vaddr + 12;
 }
 
-static void *map_file(const char *path, size_t *size)
+static void *map_file(const char *path, size_t *size, struct stat *id)
 {
    int fd = open(path, O_RDONLY | O_CLOEXEC);
    struct stat st;
@@ -98,6 +142,7 @@ static void *map_file(const char *path, size_t *size)
       return NULL;
    }
    *size = (size_t)st.st_size;
+   *id = st;
    return m;
 }
 
@@ -106,6 +151,7 @@ struct vn_elf *vn_elf_get(const char *path)
    struct vn_elf *e;
    void *m;
    size_t size = 0;
+   struct stat id;
    const Elf64_Ehdr *eh;
    size_t i;
 
@@ -117,7 +163,7 @@ struct vn_elf *vn_elf_get(const char *path)
    elves = vn_grow(elves, nelves, &cap_elves, sizeof *elves);
    elves[nelves++] = e;
 
-   m = map_file(path, &size);
+   m = map_file(path, &size, &id);
    if (!m)
       return NULL;
    eh = m;
@@ -128,6 +174,8 @@ struct vn_elf *vn_elf_get(const char *path)
    }
    e->data = m;
    e->size = size;
+   e->dev = id.st_dev;
+   e->ino = id.st_ino;
    {
       const Elf64_Phdr *ph = (const void *)((const uint8_t *)m + eh->e_phoff);
       uint64_t eh_hdr = 0;
@@ -181,6 +229,7 @@ static int sym_cmp(const void *a, const void *b)
    /usr/lib/debug. */
 static const uint8_t *debug_file(const struct vn_elf *e, size_t *size)
 {
+   struct stat id;
    const Elf64_Ehdr *eh = (const void *)e->data;
    const Elf64_Phdr *ph = (const void *)(e->data + eh->e_phoff);
    char path[4096];
@@ -207,7 +256,7 @@ static const uint8_t *debug_file(const struct vn_elf *e, size_t *size)
                n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->data[desc + k]);
             snprintf(path + n, sizeof path - (size_t)n, ".debug");
             {
-               const uint8_t *m = map_file(path, size);
+               const uint8_t *m = map_file(path, size, &id);
                if (m)
                   return m;
             }
@@ -239,7 +288,7 @@ static const uint8_t *debug_file(const struct vn_elf *e, size_t *size)
          for (k = 0; k < 3; k++) {
             const uint8_t *m;
             snprintf(path, sizeof path, fmt[k], dir, link);
-            if (strcmp(path, e->path) != 0 && (m = map_file(path, size)) != NULL)
+            if (strcmp(path, e->path) != 0 && (m = map_file(path, size, &id)) != NULL)
                return m;
          }
          break;

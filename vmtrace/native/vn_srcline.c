@@ -40,19 +40,28 @@ struct a2l {
    size_t n;
    pid_t pid;
    int fd;
+   char *tmp;    /* a copy of a deleted or replaced file, removed after */
 };
 
-static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n)
+static void a2l_start(struct a2l *job, const struct vn_elf *elf, uint32_t *idx, size_t n)
 {
-   char **argv = vn_xcalloc(n + 8, sizeof *argv);
-   char *addrs = vn_xmalloc(n * 20);
-   int out[2];
+   char **argv;
+   char *addrs, *path;
+   int out[2], tmp;
    size_t k, a = 0;
 
    job->idx = idx;
    job->n = n;
    job->pid = -1;
    job->fd = -1;
+   job->tmp = NULL;
+   path = vn_elf_readable_path(elf, &tmp);
+   if (!path)
+      return;
+   if (tmp)
+      job->tmp = path;
+   argv = vn_xcalloc(n + 8, sizeof *argv);
+   addrs = vn_xmalloc(n * 20);
    argv[a++] = "addr2line";
    argv[a++] = "-f";
    argv[a++] = "-C";
@@ -74,6 +83,8 @@ static void a2l_start(struct a2l *job, const char *path, uint32_t *idx, size_t n
    }
    free(addrs);
    free(argv);
+   if (!tmp)
+      free(path);
 }
 
 static void a2l_finish(struct a2l *job)
@@ -82,8 +93,12 @@ static void a2l_finish(struct a2l *job)
    size_t fn_cap = 0, loc_cap = 0;
    FILE *f;
    size_t k;
-   if (job->pid < 0)
+   if (job->pid < 0) {
+      if (job->tmp)
+         unlink(job->tmp);
+      free(job->tmp);
       return;
+   }
    f = fdopen(job->fd, "r");
    for (k = 0; f && k < job->n; k++) {
       char *colon, *end;
@@ -117,6 +132,9 @@ static void a2l_finish(struct a2l *job)
       close(job->fd);
    while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
       ;
+   if (job->tmp)
+      unlink(job->tmp);
+   free(job->tmp);
 }
 
 /* Runs a program with args, returning its standard output's lines (n of
@@ -220,11 +238,11 @@ void vn_name_frames(void)
          for (k = i; k < j; k += 512) {
             if (running == 8) {
                a2l_finish(&jobs[next]);
-               a2l_start(&jobs[next], vn_elf_path(vn_frames[idx[i]].elf), idx + k,
+               a2l_start(&jobs[next], vn_frames[idx[i]].elf, idx + k,
                          (j - k) < 512 ? j - k : 512);
                next = (next + 1) % 8;
             } else {
-               a2l_start(&jobs[running++], vn_elf_path(vn_frames[idx[i]].elf), idx + k,
+               a2l_start(&jobs[running++], vn_frames[idx[i]].elf, idx + k,
                          (j - k) < 512 ? j - k : 512);
             }
          }
