@@ -55,6 +55,49 @@ static void note_kernel(void)
    vn_run.kernel = uname(&uts) == 0 ? uts.release : "";
 }
 
+/* ---- signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t got_signal;
+
+/* A signal the terminal sends (Ctrl-C, Ctrl-\) goes to the whole
+   foreground process group, the program included: only one sent to
+   vmtrace-native alone (kill) is passed on. */
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+   (void)uc;
+   if (si && si->si_code == SI_KERNEL)
+      return;
+   got_signal = sig;
+}
+
+static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction passed_on_before[4];
+
+/* Signals meant for the program go to it; we keep recording.  Taken
+   before PROG's process is forked: one that came while the recorder was
+   being set up killed vmtrace-native and left PROG running, unrecorded.
+   One that comes before PROG runs is passed on once it does. */
+static void pass_signals_on(void)
+{
+   struct sigaction sa;
+   size_t k;
+   memset(&sa, 0, sizeof sa);
+   sa.sa_sigaction = on_signal;
+   sa.sa_flags = SA_SIGINFO | SA_RESTART;
+   sigemptyset(&sa.sa_mask);
+   for (k = 0; k < 4; k++)
+      sigaction(passed_on[k], &sa, &passed_on_before[k]);
+}
+
+/* In PROG's process, before the exec: the dispositions it would have had
+   without us (an ignored one stays ignored through exec). */
+static void restore_signals(void)
+{
+   size_t k;
+   for (k = 0; k < 4; k++)
+      sigaction(passed_on[k], &passed_on_before[k], NULL);
+}
+
 /* Forks PROG's process, which waits until the events are attached (they
    start counting at its exec). */
 static struct prog start_program(char **argv)
@@ -84,6 +127,7 @@ static struct prog start_program(char **argv)
          _exit(127);
       if (chld.sa_handler == SIG_IGN)
          sigaction(SIGCHLD, &chld, NULL);
+      restore_signals();
       execvp(argv[0], argv);
       e = errno;
       if (write(err[1], &e, sizeof e) < 0)
@@ -166,32 +210,6 @@ static void let_program_run(struct prog *p, char **argv)
 }
 
 /* ---- recording ---------------------------------------------------------- */
-
-static volatile sig_atomic_t got_signal;
-
-/* A signal the terminal sends (Ctrl-C, Ctrl-\) goes to the whole
-   foreground process group, the program included: only one sent to
-   vmtrace-native alone (kill) is passed on. */
-static void on_signal(int sig, siginfo_t *si, void *uc)
-{
-   (void)uc;
-   if (si && si->si_code == SI_KERNEL)
-      return;
-   got_signal = sig;
-}
-
-/* Signals meant for the program go to it; we keep recording. */
-static void pass_signals_on(void)
-{
-   struct sigaction sa;
-   memset(&sa, 0, sizeof sa);
-   sa.sa_sigaction = on_signal;
-   sa.sa_flags = SA_SIGINFO;
-   sigaction(SIGINT, &sa, NULL);
-   sigaction(SIGTERM, &sa, NULL);
-   sigaction(SIGHUP, &sa, NULL);
-   sigaction(SIGQUIT, &sa, NULL);
-}
 
 /* Resident pages every millisecond, or less often: a large tree's /proc
    files take a while to read, and they get no more than a twentieth of
@@ -353,10 +371,10 @@ int main(int argc, char **argv)
    note_kernel();
    vn_run.argv = argv + first;
 
+   pass_signals_on();
    prog = start_program(argv + first);
    set_up_recorder(prog.pid);
    let_program_run(&prog, argv + first);
-   pass_signals_on();
    end_ns = record_until_exit(prog.pid, &status, &ru);
    finish_figures(prog.pid, end_ns, status, &ru);
    write_record(prog.pid);
