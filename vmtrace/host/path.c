@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *vt_follow_links(const char *path)
@@ -14,6 +15,13 @@ char *vt_follow_links(const char *path)
    char *p = strdup(path);
    for (int depth = 0; p && depth < 40; depth++) {
       char link[4096];
+      struct stat st;
+      /* Only a regular file is replaced: the links are followed to find
+         it.  Anything else is written in place through the name given,
+         which the kernel resolves; /dev/stdout on a pipe leads to
+         /proc/self/fd/1, whose link text is "pipe:[N]", not a path. */
+      if (stat(p, &st) == 0 && !S_ISREG(st.st_mode))
+         break;
       ssize_t n = readlink(p, link, sizeof link - 1);
       if (n <= 0)
          break;
