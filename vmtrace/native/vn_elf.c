@@ -25,6 +25,10 @@ struct vn_elf {
    struct { uint64_t vaddr, memsz, offset, filesz; } load[MAX_LOADS];
    uint64_t eh_hdr_vaddr;   /* 0: none */
    uint64_t fde_count, table_vaddr;
+   /* without PT_GNU_EH_FRAME (a static executable): the same search
+      table, built from .eh_frame, served at table_vaddr (past the image) */
+   int32_t *synth;
+   uint64_t synth_len;   /* bytes */
    /* symbols, loaded on first use */
    int syms_loaded;
    struct vn_sym { uint64_t value, size; const char *name; } *syms;
@@ -146,6 +150,201 @@ static void *map_file(const char *path, size_t *size, struct stat *id)
    return m;
 }
 
+/* ---- a search table for .eh_frame alone ----------------------------------
+   A static executable is linked without --eh-frame-hdr: .eh_frame has no
+   PT_GNU_EH_FRAME table to search, and libunwind found no frame past the
+   first.  The table is made here as the linker would make it: for every
+   FDE its first address and its own, as 4-byte offsets from the table's
+   base, sorted by address. */
+
+static int get_uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+   unsigned shift = 0;
+   *v = 0;
+   while (*p < end && shift < 64) {
+      uint8_t b = *(*p)++;
+      *v |= (uint64_t)(b & 0x7f) << shift;
+      shift += 7;
+      if (!(b & 0x80))
+         return 1;
+   }
+   return 0;
+}
+
+/* A DW_EH_PE-encoded pointer at *p (whose address is `vaddr`): only the
+   forms toolchains put in .eh_frame (absolute or pc-relative, 2, 4 or 8
+   bytes, LEB128 skipped).  Returns 0 when it cannot be read. */
+static int get_ptr(const uint8_t **p, const uint8_t *end, uint8_t enc, uint64_t vaddr,
+                   uint64_t *v)
+{
+   uint64_t x;
+   const uint8_t *q = *p;
+   if (enc == 0xff) {   /* DW_EH_PE_omit */
+      *v = 0;
+      return 1;
+   }
+   switch (enc & 0x0f) {
+   case 0x00: case 0x04: case 0x0c:   /* absptr, udata8, sdata8 */
+      if (end - q < 8) return 0;
+      memcpy(&x, q, 8);
+      q += 8;
+      break;
+   case 0x03: case 0x0b: {            /* udata4, sdata4 */
+      uint32_t u;
+      if (end - q < 4) return 0;
+      memcpy(&u, q, 4);
+      x = (enc & 0x0f) == 0x0b ? (uint64_t)(int64_t)(int32_t)u : u;
+      q += 4;
+      break;
+   }
+   case 0x02: case 0x0a: {            /* udata2, sdata2 */
+      uint16_t u;
+      if (end - q < 2) return 0;
+      memcpy(&u, q, 2);
+      x = (enc & 0x0f) == 0x0a ? (uint64_t)(int64_t)(int16_t)u : u;
+      q += 2;
+      break;
+   }
+   case 0x01: case 0x09:              /* uleb128, sleb128: skipped */
+      if (!get_uleb(&q, end, &x)) return 0;
+      break;
+   default:
+      return 0;
+   }
+   switch (enc & 0x70) {
+   case 0x00: break;
+   case 0x10: x += vaddr; break;      /* pcrel */
+   default: return 0;
+   }
+   *p = q;
+   *v = x;
+   return 1;
+}
+
+/* The FDE pointer encoding of the CIE at `cie` (its length field), or -1. */
+static int cie_fde_encoding(const uint8_t *cie, const uint8_t *end)
+{
+   const uint8_t *p = cie + 8, *aug;
+   uint64_t len, skip;
+   uint8_t version;
+   memcpy(&len, cie, 4);   /* checked by the caller: 32-bit length */
+   len &= 0xffffffffu;
+   if (len < 5 || (uint64_t)(end - cie) < len + 4)
+      return -1;
+   end = cie + 4 + len;
+   version = *p++;
+   aug = p;
+   while (p < end && *p)
+      p++;
+   if (p >= end)
+      return -1;
+   p++;
+   if (aug[0] != 'z')
+      return 0;   /* no augmentation data: absolute pointers */
+   if (!get_uleb(&p, end, &skip) || !get_uleb(&p, end, &skip))   /* code, data align */
+      return -1;
+   if (version == 1) {
+      if (p >= end) return -1;
+      p++;
+   } else if (!get_uleb(&p, end, &skip)) {
+      return -1;
+   }
+   if (!get_uleb(&p, end, &skip))   /* augmentation data length */
+      return -1;
+   for (aug++; *aug; aug++) {
+      if (*aug == 'R')
+         return p < end ? *p : -1;
+      if (*aug == 'L') {
+         p++;
+      } else if (*aug == 'P') {
+         uint64_t ign;
+         uint8_t enc;
+         if (p >= end) return -1;
+         enc = *p++;
+         if (!get_ptr(&p, end, enc & 0x0f, 0, &ign))
+            return -1;
+      } else if (*aug != 'S' && *aug != 'B') {
+         return -1;
+      }
+   }
+   return 0;
+}
+
+static int synth_cmp(const void *a, const void *b)
+{
+   const int32_t *x = a, *y = b;
+   return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void synth_eh_table(struct vn_elf *e)
+{
+   const Elf64_Ehdr *eh = (const void *)e->data;
+   const Elf64_Shdr *sh, *strs;
+   uint64_t top = 0, base, sec_vaddr = 0;
+   const uint8_t *start = NULL, *end, *p;
+   size_t i, n = 0, cap = 0;
+   int32_t *t = NULL;
+   if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shstrndx >= eh->e_shnum ||
+       eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > e->size)
+      return;
+   sh = (const void *)(e->data + eh->e_shoff);
+   strs = &sh[eh->e_shstrndx];
+   if (strs->sh_offset + strs->sh_size > e->size)
+      return;
+   for (i = 0; i < eh->e_shnum; i++)
+      if (sh[i].sh_name + sizeof ".eh_frame" <= strs->sh_size && sh[i].sh_type == SHT_PROGBITS &&
+          strcmp((const char *)e->data + strs->sh_offset + sh[i].sh_name, ".eh_frame") == 0 &&
+          sh[i].sh_offset + sh[i].sh_size <= e->size) {
+         start = e->data + sh[i].sh_offset;
+         end = start + sh[i].sh_size;
+         sec_vaddr = sh[i].sh_addr;
+         break;
+      }
+   if (!start)
+      return;
+   for (i = 0; i < (size_t)e->nload; i++)
+      if (e->load[i].vaddr + e->load[i].memsz > top)
+         top = e->load[i].vaddr + e->load[i].memsz;
+   base = (top + 0xfff) & ~(uint64_t)0xfff;   /* past the image: no address of its own */
+   for (p = start; end - p >= 8;) {
+      uint32_t len, id;
+      const uint8_t *rec = p, *q;
+      uint64_t pc;
+      int enc;
+      memcpy(&len, p, 4);
+      if (len == 0 || len == 0xffffffffu || (uint64_t)(end - p) < (uint64_t)len + 4)
+         break;   /* the terminator, or 64-bit lengths no toolchain emits here */
+      memcpy(&id, p + 4, 4);
+      p += 4 + (uint64_t)len;
+      if (id == 0 || id > (uint64_t)(rec + 4 - start))
+         continue;   /* a CIE, or a pointer out of the section */
+      enc = cie_fde_encoding(rec + 4 - id, end);
+      q = rec + 8;
+      if (enc < 0 || !get_ptr(&q, p, (uint8_t)enc, sec_vaddr + (uint64_t)(q - start), &pc) || pc == 0)
+         continue;
+      if (pc - base + 0x80000000u > 0xffffffffu)
+         continue;   /* beyond what a 4-byte offset reaches */
+      if (n == cap) {
+         cap = cap ? cap * 2 : 256;
+         t = vn_xrealloc(t, cap * 2 * sizeof *t);
+      }
+      t[2 * n] = (int32_t)(pc - base);
+      t[2 * n + 1] = (int32_t)(sec_vaddr + (uint64_t)(rec - start) - base);
+      n++;
+   }
+   if (!n) {
+      free(t);
+      return;
+   }
+   qsort(t, n, 2 * sizeof *t, synth_cmp);
+   e->synth = t;
+   e->synth_len = n * 2 * sizeof *t;
+   e->eh_hdr_vaddr = base;
+   e->table_vaddr = base;
+   e->fde_count = n;
+}
+
+
 struct vn_elf *vn_elf_get(const char *path)
 {
    struct vn_elf *e;
@@ -194,6 +393,8 @@ struct vn_elf *vn_elf_get(const char *path)
       }
       if (have_hdr)
          parse_eh_frame_hdr(e, eh_hdr);
+      if (!e->eh_hdr_vaddr)
+         synth_eh_table(e);
    }
    return e;
 }
@@ -389,6 +590,10 @@ int vn_elf_eh_table(const struct vn_elf *e, uint64_t *hdr_vaddr, uint64_t *table
 int vn_elf_read_word(const struct vn_elf *e, uint64_t vaddr, uint64_t *val)
 {
    uint64_t off;
+   if (e->synth && vaddr >= e->table_vaddr && vaddr - e->table_vaddr + sizeof *val <= e->synth_len) {
+      memcpy(val, (const uint8_t *)e->synth + (vaddr - e->table_vaddr), sizeof *val);
+      return 1;
+   }
    if (!elf_vaddr_to_off(e, vaddr, &off) || off + sizeof *val > e->size)
       return 0;
    memcpy(val, e->data + off, sizeof *val);
