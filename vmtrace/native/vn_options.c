@@ -44,7 +44,7 @@ static unsigned long parse_count(const char *opt, const char *v,
 {
    char *end;
    unsigned long n;
-   if (*v == '\0' || *v == '-' || *v == '+')
+   if (*v < '0' || *v > '9')   /* strtoul would take a sign or blanks */
       vn_die("bad option value: %s takes a number, not '%s'", opt, v);
    errno = 0;
    n = strtoul(v, &end, 10);
