@@ -133,14 +133,14 @@ void vn_write_output(const char *name)
    char *tmp = vn_xmalloc(strlen(path) + 32);
    FILE *f;
    size_t i;
-   struct stat st;
-   /* /dev/null, a pipe: written in place, never renamed over */
-   int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+   /* /dev/null, a pipe, /dev/stdout: written in place (appended to),
+      never renamed over */
+   int direct = vt_write_in_place(path);
    if (direct)
       strcpy(tmp, path);
    else
       sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-   f = fopen(tmp, "w");
+   f = fopen(tmp, direct ? "a" : "w");
    if (!f)
       vn_die("cannot write '%s': %s", name, strerror(errno));
 

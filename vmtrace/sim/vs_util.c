@@ -138,7 +138,12 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
 {
    (void)binary;
    memset(o, 0, sizeof *o);
-   if (!strcmp(path, "-")) {
+   /* "-", or a name of the file standard output is (/dev/stdout): written
+      through stdout, after what the table printed there */
+   struct stat a, b;
+   if (!strcmp(path, "-") ||
+       (stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)) {
       o->f = stdout;
       return 0;
    }
@@ -150,13 +155,13 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
    if (!real)
       vs_die("out of memory");
    struct stat st;
-   if (real && stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
-      if (S_ISDIR(st.st_mode)) {
+   if (vt_write_in_place(real)) {
+      if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
          vs_err(err, errlen, "%s: cannot write: is a directory", path);
          free(real);
          return -1;
       }
-      o->f = fopen(real, "w");
+      o->f = fopen(real, "a");
       free(real);
       if (!o->f) {
          vs_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));

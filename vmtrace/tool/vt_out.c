@@ -40,15 +40,49 @@ const HChar *vt_errno_text(UWord err)
    }
 }
 
+/* A process's descriptor by name: /proc/self/fd/N, /proc/PID/fd/N,
+   /proc/thread-self/fd/N, /dev/fd/N (where /dev/stdout and /dev/stderr
+   lead). */
+static Bool fd_name(const HChar *path)
+{
+   if (VG_(strncmp)(path, "/dev/fd/", 8) == 0)
+      return True;
+   if (VG_(strncmp)(path, "/proc/", 6) != 0)
+      return False;
+   const HChar *p = path + 6;
+   if (VG_(strncmp)(p, "self/", 5) == 0)
+      p += 5;
+   else if (VG_(strncmp)(p, "thread-self/", 12) == 0)
+      p += 12;
+   else {
+      if (*p < '0' || *p > '9')
+         return False;
+      while (*p >= '0' && *p <= '9')
+         p++;
+      if (*p++ != '/')
+         return False;
+   }
+   return VG_(strncmp)(p, "fd/", 3) == 0;
+}
+
 /* Where an output file really goes.  A symbolic link is followed, so the
    file it names is replaced and the link kept.  A name that exists and is
-   not a regular file (/dev/null, a FIFO, a terminal) is written in place
+   not a regular file (/dev/null, a FIFO, a terminal, /dev/stdout on a
+   pipe, whose link reads "pipe:[N]", no path) is written in place
    (*in_place): a rename onto it would replace it, and as root that turns
-   /dev/null into a plain file for every program on the machine. */
+   /dev/null into a plain file for every program on the machine.  So is a
+   descriptor named by /proc or /dev/fd (/dev/stdout redirected to a
+   file): the file is open, and renaming a new one over it would lose what
+   the client wrote to it.  vt_out_open appends to what is written in place. */
 HChar *vt_out_target(const HChar *name, Bool *in_place)
 {
    HChar *path = VG_(strdup)("vt.out", name);
+   struct vg_stat st;
    for (Int depth = 0; depth < 40; depth++) {
+      if ((!sr_isError(VG_(stat)(path, &st)) && !VKI_S_ISREG(st.mode)) || fd_name(path)) {
+         *in_place = True;
+         return path;
+      }
       HChar link[4096];
       SSizeT n = VG_(readlink)(path, link, sizeof link - 1);
       if (n <= 0)
@@ -62,7 +96,6 @@ HChar *vt_out_target(const HChar *name, Bool *in_place)
       VG_(free)(path);
       path = next;
    }
-   struct vg_stat st;
    *in_place = !sr_isError(VG_(stat)(path, &st)) && !VKI_S_ISREG(st.mode);
    return path;
 }
@@ -74,7 +107,7 @@ struct vt_out *vt_out_open(const HChar *name, const HChar *what)
    HChar *tmp = NULL;
    VgFile *fp;
    if (in_place) {
-      fp = VG_(fopen)(target, VKI_O_WRONLY, 0);
+      fp = VG_(fopen)(target, VKI_O_WRONLY | VKI_O_APPEND, 0);
    } else {
       SizeT n = VG_(strlen)(target) + 32;
       tmp = VG_(malloc)("vt.out", n);

@@ -183,7 +183,7 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    SysRes sr;
    if (in_place) {                   /* /dev/null, a FIFO: written as it is */
       rec_tmp = NULL;
-      sr = VG_(open)(target, VKI_O_WRONLY | 02000000 /* O_CLOEXEC */, 0);
+      sr = VG_(open)(target, VKI_O_WRONLY | VKI_O_APPEND | 02000000 /* O_CLOEXEC */, 0);
    } else {
       SizeT n = VG_(strlen)(target) + 32;
       rec_tmp = VG_(malloc)("vt.rec", n);
