@@ -11,6 +11,18 @@
    file-populate  a cached 32-page file mapped whole, MAP_PRIVATE, PROT_READ,
                   MAP_POPULATE, at a 64 KiB-aligned address (phase "mmap"),
                   then every page read (phase "read")
+   lockall-onfault-future
+                  mlockall(MCL_FUTURE | MCL_ONFAULT), then a 10-page private
+                  anonymous read-write mmap (phase "mmap"), written (phase
+                  "write"), and another, labelled "populated", with
+                  MAP_POPULATE (phase "mmap-populate"), written (phase
+                  "write-populated")
+   lockall-onfault-current
+                  a 10-page private anonymous read-write mapping, untouched;
+                  mlockall(MCL_FUTURE), then mlockall(MCL_CURRENT |
+                  MCL_ONFAULT) (phase "lockall"), the mapping written
+                  (phase "write"), a 10-page mmap, labelled "later" (phase
+                  "mmap"), written (phase "write-later")
 
    The mmap phases map over a PROT_NONE reservation placed (and labelled)
    beforehand, so the label exists before the mapping does; mlock and
@@ -88,8 +100,72 @@ int main(int argc, char **argv)
       vmt_read_pages(p, FILE_PAGES);
       vmt_end();
       close(fd);
+   } else if (strcmp(mode, "lockall-onfault-future") == 0) {
+      /* mlockall(MCL_FUTURE | MCL_ONFAULT): later mappings are locked
+         (VM_LOCKED | VM_LOCKONFAULT) but not populated */
+      if (mlockall(MCL_FUTURE | MCL_ONFAULT) != 0 || munlockall() != 0)
+         vmt_die("mlockall/munlockall");
+      void *at = vmt_place(NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at, NPAGES * VMT_PAGE, "region");
+      void *at2 = vmt_place(NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at2, NPAGES * VMT_PAGE, "populated");
+      if (mlockall(MCL_FUTURE | MCL_ONFAULT) != 0)
+         vmt_die("mlockall");
+
+      vmt_begin("mmap");
+      char *p = map_fixed(at, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1);
+      vmt_end();
+
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+
+      vmt_begin("mmap-populate");
+      char *q = map_fixed(at2, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1);
+      vmt_end();
+
+      vmt_begin("write-populated");
+      vmt_write_pages(q, NPAGES);
+      vmt_end();
+      if (munlockall() != 0)
+         vmt_die("munlockall");
+   } else if (strcmp(mode, "lockall-onfault-current") == 0) {
+      /* mlockall(MCL_CURRENT | MCL_ONFAULT): every mapping locked, none
+         populated: the pages fault when touched */
+      if (mlockall(MCL_FUTURE | MCL_ONFAULT) != 0 || munlockall() != 0)
+         vmt_die("mlockall/munlockall");
+      char *p = vmt_anon(NPAGES);
+      VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "region");
+      void *at = vmt_place(NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at, NPAGES * VMT_PAGE, "later");
+      if (mlockall(MCL_FUTURE) != 0)    /* ended by the next call */
+         vmt_die("mlockall");
+
+      vmt_begin("lockall");
+      int r = mlockall(MCL_CURRENT | MCL_ONFAULT);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mlockall");
+
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+
+      vmt_begin("mmap");
+      char *q = map_fixed(at, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1);
+      vmt_end();
+
+      vmt_begin("write-later");
+      vmt_write_pages(q, NPAGES);
+      vmt_end();
+      if (munlockall() != 0)
+         vmt_die("munlockall");
    } else {
-      vmt_die("usage: populate mlock|map-populate|file-populate");
+      vmt_die("usage: populate mlock|map-populate|file-populate|"
+              "lockall-onfault-future|lockall-onfault-current");
    }
    return 0;
 }

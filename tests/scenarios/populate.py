@@ -34,3 +34,27 @@ scenario("populate/file", "populate", ["file-populate"], [
     Expect("region", "mmap", file_read=2),
     Expect("region", "read", pages=32),
 ], checks=[mapping_figures("region", resident=32, file_read=2)])
+# mlockall(MCL_ONFAULT): apply_mlockall_flags gives what it locks
+# VM_LOCKED | VM_LOCKONFAULT, and populate_vma_page_range leaves a
+# VM_LOCKONFAULT VMA alone ("never used faultin_page()"), whoever asks:
+# under MCL_FUTURE | MCL_ONFAULT an mmap (mm->def_flags) is locked but
+# not populated, with MAP_POPULATE too: 0 in the mmap call, and each
+# first write is do_anonymous_page, 10 `anon`.  MCL_CURRENT | MCL_ONFAULT
+# locks every VMA without faulting a page: 0 in the call, 10 `anon` on
+# the writes; the call also ends an earlier MCL_FUTURE (the mm's
+# def_flags are cleared first), so a later mmap is not populated: 0,
+# then 10 `anon`.
+scenario("populate/lockall-onfault-future", "populate", ["lockall-onfault-future"], [
+    Expect("region", "mmap"),
+    Expect("region", "write", pages=10, anon=10),
+    Expect("populated", "mmap-populate"),
+    Expect("populated", "write-populated", pages=10, anon=10),
+], checks=[mapping_figures("region", resident=10, anon=10),
+           mapping_figures("populated", resident=10, anon=10)])
+scenario("populate/lockall-onfault-current", "populate", ["lockall-onfault-current"], [
+    Expect("region", "lockall"),
+    Expect("region", "write", pages=10, anon=10),
+    Expect("later", "mmap"),
+    Expect("later", "write-later", pages=10, anon=10),
+], checks=[mapping_figures("region", resident=10, anon=10),
+           mapping_figures("later", resident=10, anon=10)])

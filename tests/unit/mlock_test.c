@@ -42,7 +42,7 @@ static void t_mlock(void)
    map_anon(mm, BASE + 48 * PG, 3, RW | VT_VM_LOCKED);
    EXPECT_EQ(anon0 + 3, mm->total.faults[VT_FC_ANON]);
    /* mlockall(MCL_FUTURE): later mappings are locked and populated. */
-   vt_mlockall(mm, false, true);
+   vt_mlockall(mm, false, true, false);
    map_anon(mm, BASE + 64 * PG, 2, RW);
    EXPECT_EQ(anon0 + 5, mm->total.faults[VT_FC_ANON]);
    EXPECT_TRUE(vt_find_vma(mm, BASE + 64 * PG)->vm_flags & VT_VM_LOCKED);

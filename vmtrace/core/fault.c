@@ -717,7 +717,9 @@ bool vt_access_ok(const struct vt_mm *mm, vt_addr addr, enum vt_access acc)
 
 /* populate_vma_page_range, for mlock, MAP_POPULATE and MAP_LOCKED: fault
    every page in (writing for private writable VMAs, to break COW), as
-   get_user_pages does; these faults count, but are no references. */
+   get_user_pages does; these faults count, but are no references.  A
+   VM_LOCKONFAULT VMA (mlockall(MCL_ONFAULT)) is skipped, MAP_POPULATE or
+   not. */
 void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
 {
    for (uint32_t i = vt_vma_lower(mm, start);
@@ -725,7 +727,7 @@ void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
       vt_addr s = mm->vmas[i].vm_start > start ? mm->vmas[i].vm_start : start;
       vt_addr e = mm->vmas[i].vm_end < end ? mm->vmas[i].vm_end : end;
       uint32_t f = mm->vmas[i].vm_flags;
-      if (!(f & VT_VM_PROT_MASK))
+      if (!(f & VT_VM_PROT_MASK) || (f & VT_VM_LOCKONFAULT))
          continue;
       enum vt_access acc = (f & (VT_VM_WRITE | VT_VM_SHARED)) == VT_VM_WRITE
                               ? VT_ACC_WRITE : VT_ACC_READ;

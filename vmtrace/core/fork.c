@@ -157,7 +157,7 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *v = &mm->vmas[i];
       if (copied) {
-         v->vm_flags &= ~VT_VM_LOCKED;        /* locks are not inherited */
+         v->vm_flags &= ~VT_VM_LOCKED_MASK;   /* locks are not inherited */
          if (!copied_at_fork(v)) {
             vt_walk_ptes(mm, v->vm_start, v->vm_end, forget_shared, mm);
             vt_zap_range(mm, v, v->vm_start, v->vm_end, false);
@@ -176,7 +176,7 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
          vt_munmap(mm, v->vm_start, v->vm_end - v->vm_start);
    }
    if (copied)
-      mm->def_flags &= ~VT_VM_LOCKED;
+      mm->def_flags &= ~VT_VM_LOCKED_MASK;
    zero_counts(&mm->total);
    for (uint32_t i = 0; i < mm->nr_phases; i++)
       zero_counts(&mm->phases[i].c);

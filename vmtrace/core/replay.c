@@ -156,7 +156,9 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_RESIZE:
       return a[2] <= USER_END ? NULL : CORRUPT("a file larger than the address space");
    case VT_TEV_MLOCKALL:
-      return a[0] <= 1 && a[1] <= 1 ? NULL : CORRUPT("a flag out of range");
+      /* 1 or 2 (with MCL_ONFAULT): alike where both are set */
+      return a[0] <= 2 && a[1] <= 2 && (a[0] == 0 || a[1] == 0 || a[0] == a[1])
+                ? NULL : CORRUPT("a flag out of range");
    case VT_TEV_COLLECT:
    case VT_TEV_FORK_CHILD:
       return a[0] <= 1 ? NULL : CORRUPT("a flag out of range");
@@ -218,7 +220,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
       break;
    case VT_TEV_MLOCK:       vt_mlock(mm, a[0], a[1], a[2] != 0); break;
-   case VT_TEV_MLOCKALL:    vt_mlockall(mm, a[0] != 0, a[1] != 0); break;
+   case VT_TEV_MLOCKALL:    vt_mlockall(mm, a[0] != 0, a[1] != 0, a[0] == 2 || a[1] == 2); break;
    case VT_TEV_MUNLOCKALL:  vt_munlockall(mm); break;
    case VT_TEV_BRK:         vt_set_brk(mm, a[0]); break;
    case VT_TEV_STACK:       vt_set_stack(mm, a[0], a[1]); break;

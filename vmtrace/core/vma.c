@@ -883,6 +883,9 @@ void vt_madvise_guard(struct vt_mm *mm, vt_addr start, vt_addr len, bool install
 }
 
 struct lock_ctx { struct vt_mm *mm; bool lock; const struct vt_vma *v; };
+/* The VT_VM_LOCKED_MASK bits mlock_fixup gives every VMA of a range:
+   mlock's VM_LOCKED (clearing VM_LOCKONFAULT, as apply_vma_lock_flags
+   does), mlockall(MCL_CURRENT | MCL_ONFAULT)'s both, munlock's none. */
 static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct lock_ctx *c = vctx;
@@ -896,21 +899,25 @@ static void lock_pte(void *vctx, vt_addr addr, vt_pte *ptep)
 
 static void mlock_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
 {
-   struct lock_ctx c = { mm, *(const bool *)ctx, v };
-   if (c.lock)
-      v->vm_flags |= VT_VM_LOCKED;
-   else
-      v->vm_flags &= ~VT_VM_LOCKED;
+   uint32_t to_add = *(const uint32_t *)ctx;
+   struct lock_ctx c = { mm, to_add != 0, v };
+   v->vm_flags = (v->vm_flags & ~VT_VM_LOCKED_MASK) | to_add;
    vt_walk_ptes(mm, v->vm_start, v->vm_end, lock_pte, &c);
+}
+
+/* Locks (to_add != 0) or unlocks [start, end), then populates it: a
+   VM_LOCKONFAULT VMA is left as it is (populate_vma_page_range). */
+static void lock_range(struct vt_mm *mm, vt_addr start, vt_addr end, uint32_t to_add)
+{
+   fixup_range(mm, start, end, mlock_fixup, &to_add);
+   if (to_add)
+      vt_populate(mm, start, end);
+   merge_range(mm, start, end);
 }
 
 static void mlock_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
 {
-   vt_addr end = start + len;
-   fixup_range(mm, start, end, mlock_fixup, &lock);
-   if (lock)
-      vt_populate(mm, start, end);
-   merge_range(mm, start, end);
+   lock_range(mm, start, start + len, lock ? VT_VM_LOCKED : 0);
 }
 
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
@@ -918,25 +925,30 @@ void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
    VT_RANGE_INPUT(mm, VT_TEV_MLOCK, mlock_body, start, len, lock);
 }
 
-static void mlockall_body(struct vt_mm *mm, bool current, bool future)
+/* apply_mlockall_flags: the call replaces what an earlier one asked for
+   the future (mlockall(MCL_CURRENT) ends MCL_FUTURE); MCL_ONFAULT adds
+   VM_LOCKONFAULT to what it locks, which populating then leaves alone. */
+static void mlockall_body(struct vt_mm *mm, bool current, bool future, bool onfault)
 {
+   uint32_t to_add = VT_VM_LOCKED | (onfault ? VT_VM_LOCKONFAULT : 0);
+   mm->def_flags &= ~VT_VM_LOCKED_MASK;
    if (future)
-      mm->def_flags |= VT_VM_LOCKED;
+      mm->def_flags |= to_add;
    if (current && mm->nr_vmas)
-      vt_mlock(mm, mm->vmas[0].vm_start,
-               mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, true);
+      lock_range(mm, mm->vmas[0].vm_start, mm->vmas[mm->nr_vmas - 1].vm_end, to_add);
 }
 
-void vt_mlockall(struct vt_mm *mm, bool current, bool future)
+void vt_mlockall(struct vt_mm *mm, bool current, bool future, bool onfault)
 {
-   vt_u64 args_[] = { current, future };
+   /* in the page trace: 1 for MCL_CURRENT (MCL_FUTURE), 2 with MCL_ONFAULT */
+   vt_u64 args_[] = { current ? 1u + onfault : 0, future ? 1u + onfault : 0 };
    vt_trace_input(mm, VT_TEV_MLOCKALL, args_, NULL);
-   VT_API(mm, mlockall_body(mm, current, future));
+   VT_API(mm, mlockall_body(mm, current, future, onfault));
 }
 
 static void munlockall_body(struct vt_mm *mm)
 {
-   mm->def_flags &= ~VT_VM_LOCKED;
+   mm->def_flags &= ~VT_VM_LOCKED_MASK;
    if (mm->nr_vmas)
       vt_mlock(mm, mm->vmas[0].vm_start,
                mm->vmas[mm->nr_vmas - 1].vm_end - mm->vmas[0].vm_start, false);

@@ -225,6 +225,8 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_SHARED    0x0008u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
+#define VT_VM_LOCKONFAULT 0x80000u  /* mlockall(MCL_ONFAULT): locked, never populated */
+#define VT_VM_LOCKED_MASK (VT_VM_LOCKED | VT_VM_LOCKONFAULT)
 #define VT_VM_SEQ_READ  0x8000u   /* MADV_SEQUENTIAL */
 #define VT_VM_RAND_READ 0x40000u  /* MADV_RANDOM: no readahead */
 #define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
@@ -435,7 +437,8 @@ struct vt_mm {                       /* like mm_struct */
 
    struct vt_vma *vmas;              /* sorted by vm_start, disjoint */
    uint32_t       nr_vmas, cap_vmas;
-   uint32_t       def_flags;         /* VT_VM_LOCKED after mlockall(MCL_FUTURE) */
+   uint32_t       def_flags;         /* VT_VM_LOCKED (| VT_VM_LOCKONFAULT) after
+                                        mlockall(MCL_FUTURE [| MCL_ONFAULT]) */
 
    void         **pgd;               /* 4-level radix tree of tables */
    vt_u64       nr_pt[4], peak_pt[4];   /* tables per level: pgd..pte (the
@@ -595,7 +598,7 @@ void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled);
 void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
                        uint16_t inherit);
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
-void vt_mlockall(struct vt_mm *mm, bool current, bool future);
+void vt_mlockall(struct vt_mm *mm, bool current, bool future, bool onfault);
 void vt_munlockall(struct vt_mm *mm);
 void vt_set_brk(struct vt_mm *mm, vt_addr new_brk);
 /* The VMA holding the stack pointer sp becomes [stack], able to grow down

@@ -75,7 +75,7 @@ enum vt_tev {
    VT_TEV_MREMAP,        /* old, old_len, new, new_len */
    VT_TEV_DONTNEED,      /* start, len (MADV_DONTNEED) */
    VT_TEV_MLOCK,         /* start, len, lock */
-   VT_TEV_MLOCKALL,      /* current, future */
+   VT_TEV_MLOCKALL,      /* current, future: 0, 1, or 2 with MCL_ONFAULT */
    VT_TEV_MUNLOCKALL,
    VT_TEV_BRK,           /* new break */
    VT_TEV_STACK,         /* stack pointer, lowest address */

@@ -379,7 +379,7 @@ void vt_sys_munlock(ThreadId tid, UWord *args, UWord r)
 void vt_sys_mlockall(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
-   VT_BOTH(vt_mlockall, (args[0] & 1) != 0, (args[0] & 2) != 0);
+   VT_BOTH(vt_mlockall, (args[0] & 1) != 0, (args[0] & 2) != 0, (args[0] & 4) != 0);
 }
 
 void vt_sys_munlockall(ThreadId tid, UWord *args, UWord r)
