@@ -23,6 +23,12 @@
                   MCL_ONFAULT) (phase "lockall"), the mapping written
                   (phase "write"), a 10-page mmap, labelled "later" (phase
                   "mmap"), written (phase "write-later")
+   mlock-grow     a 10-page private anonymous read-write mapping mlock()ed
+                  (phase "mlock"), grown in place to 20 pages with mremap
+                  (phase "grow"), the 20 pages written (phase "write")
+   mlock-grow-move
+                  the same, but moved as it grows (MREMAP_FIXED) onto a
+                  20-page range labelled "moved"
 
    The mmap phases map over a PROT_NONE reservation placed (and labelled)
    beforehand, so the label exists before the mapping does; mlock and
@@ -163,9 +169,65 @@ int main(int argc, char **argv)
       vmt_end();
       if (munlockall() != 0)
          vmt_die("munlockall");
+   } else if (strcmp(mode, "mlock-grow") == 0) {
+      /* mremap grows a locked VMA in place: the new part is populated */
+      char *warm = vmt_anon(1);
+      if (mlock(warm, VMT_PAGE) != 0 || munlock(warm, VMT_PAGE) != 0)
+         vmt_die("mlock/munlock");
+      char *p = vmt_anon(2 * NPAGES);
+      VMTRACE_LABEL(p, 2 * NPAGES * VMT_PAGE, "region");
+      if (munmap(p + NPAGES * VMT_PAGE, NPAGES * VMT_PAGE) != 0)
+         vmt_die("munmap");
+
+      vmt_begin("mlock");
+      int r = mlock(p, NPAGES * VMT_PAGE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mlock");
+
+      vmt_begin("grow");
+      char *q = mremap(p, NPAGES * VMT_PAGE, 2 * NPAGES * VMT_PAGE, 0);
+      vmt_end();
+      if (q != p)
+         vmt_die("mremap");
+
+      vmt_begin("write");
+      vmt_write_pages(p, 2 * NPAGES);
+      vmt_end();
+      if (munlock(p, 2 * NPAGES * VMT_PAGE) != 0)
+         vmt_die("munlock");
+   } else if (strcmp(mode, "mlock-grow-move") == 0) {
+      /* the same, moved while grown (MREMAP_FIXED) */
+      char *warm = vmt_anon(1);
+      if (mlock(warm, VMT_PAGE) != 0 || munlock(warm, VMT_PAGE) != 0)
+         vmt_die("mlock/munlock");
+      char *p = vmt_anon(NPAGES);
+      VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "region");
+      void *at = vmt_place(2 * NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at, 2 * NPAGES * VMT_PAGE, "moved");
+
+      vmt_begin("mlock");
+      int r = mlock(p, NPAGES * VMT_PAGE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mlock");
+
+      vmt_begin("grow");
+      char *q = mremap(p, NPAGES * VMT_PAGE, 2 * NPAGES * VMT_PAGE,
+                       MREMAP_MAYMOVE | MREMAP_FIXED, at);
+      vmt_end();
+      if (q != at)
+         vmt_die("mremap");
+
+      vmt_begin("write");
+      vmt_write_pages(q, 2 * NPAGES);
+      vmt_end();
+      if (munlock(q, 2 * NPAGES * VMT_PAGE) != 0)
+         vmt_die("munlock");
    } else {
       vmt_die("usage: populate mlock|map-populate|file-populate|"
-              "lockall-onfault-future|lockall-onfault-current");
+              "lockall-onfault-future|lockall-onfault-current|mlock-grow|"
+              "mlock-grow-move");
    }
    return 0;
 }

@@ -58,3 +58,19 @@ scenario("populate/lockall-onfault-current", "populate", ["lockall-onfault-curre
     Expect("later", "write-later", pages=10, anon=10),
 ], checks=[mapping_figures("region", resident=10, anon=10),
            mapping_figures("later", resident=10, anon=10)])
+# mremap growing a VM_LOCKED VMA populates the new part (mm_populate of
+# [addr + old_len, addr + new_len), in place or moved): mlock of the 10
+# pages takes 10 write faults, `anon`; growing in place to 20 pages 10
+# more, `anon`; writing all 20 then costs 0.  Moved as it grows
+# (MREMAP_FIXED), the 10 pages move with their PTEs and the 10 new ones
+# at the new place are populated: the same.
+scenario("populate/mlock-grow", "populate", ["mlock-grow"], [
+    Expect("region", "mlock", anon=10),
+    Expect("region", "grow", anon=10),
+    Expect("region", "write", pages=20),
+], checks=[mapping_figures("region", resident=20, anon=20)])
+scenario("populate/mlock-grow-move", "populate", ["mlock-grow-move"], [
+    Expect("region", "mlock", anon=10),
+    Expect("moved", "grow", anon=10),
+    Expect("moved", "write", pages=20),
+], checks=[mapping_figures("moved", resident=20, anon=20)])

@@ -623,12 +623,17 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    struct vt_vma v = mm->vmas[i];
    vt_addr old_koff = v.vm_koff;
    struct vt_mapping *m = mm->maps[v.mapping];
+   /* Grown, a locked VMA's new part is populated (mremap's mm_populate;
+      nothing for VM_LOCKONFAULT), moved or not. */
+   bool populate = new_len > old_len && (v.vm_flags & VT_VM_LOCKED);
    if (new_addr == old) {
       if (new_len > old_len) {
          mm->vmas[i].vm_end = old + new_len;
          if (m->end < old + new_len)
             m->end = old + new_len;
       }
+      if (populate)
+         vt_populate(mm, old + old_len, old + new_len);
       return;
    }
    /* Where the kernel would have put the moved range (vrm_set_new_addr ->
@@ -665,6 +670,8 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    /* Only now: the tables that received the PTEs are covered again. */
    vt_free_pgtables(mm, old, old + old_len);
    vt_kpt_free(mm, old, old + old_len, old_koff);
+   if (populate)
+      vt_populate(mm, new_addr + old_len, new_addr + new_len);
 }
 
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
