@@ -3,16 +3,65 @@
 
    read-write   phase "read": load one byte of each page; phase "write":
                 store one byte to each page
-   write-first  phase "write", then phase "rewrite": store again */
+   write-first  phase "write", then phase "rewrite": store again
+   remove       a 16-page memfd mapped MAP_SHARED twice, 64 KiB-aligned,
+                labelled "a" and "b": "a" written (phase "write-a"), "b"
+                read (phase "read-b"); madvise(MADV_REMOVE) of the first 8
+                pages through "a" (phase "remove"), then "b" read again
+                (phase "reread-b"), "a" read (phase "reread-a") and
+                written (phase "rewrite-a") */
 #include "vmtest.h"
 
 #define NPAGES 10
+#define REMOVE_PAGES 16
+
+static void remove_mode(void)
+{
+   size_t len = REMOVE_PAGES * VMT_PAGE;
+   int fd = memfd_create("vmtest-remove", 0);
+   if (fd < 0 || ftruncate(fd, (off_t)len) != 0)
+      vmt_die("memfd");
+   char *a = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   char *b = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(a, len, "a");
+   VMTRACE_LABEL(b, len, "b");
+
+   vmt_begin("write-a");
+   vmt_write_pages(a, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("read-b");
+   vmt_read_pages(b, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("remove");
+   int r = madvise(a, len / 2, MADV_REMOVE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("madvise");
+
+   vmt_begin("reread-b");
+   vmt_read_pages(b, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("reread-a");
+   vmt_read_pages(a, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("rewrite-a");
+   vmt_write_pages(a, REMOVE_PAGES);
+   vmt_end();
+}
 
 int main(int argc, char **argv)
 {
    vmt_init();
+   if (argc == 2 && strcmp(argv[1], "remove") == 0) {
+      remove_mode();
+      return 0;
+   }
    if (argc != 2 || (strcmp(argv[1], "read-write") && strcmp(argv[1], "write-first")))
-      vmt_die("usage: shared_anon read-write|write-first");
+      vmt_die("usage: shared_anon read-write|write-first|remove");
    int read_first = strcmp(argv[1], "read-write") == 0;
 
    char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,

@@ -28,3 +28,23 @@ scenario("shm/write-first", "shared_anon", ["write-first"], [
     mapping_kind("shm", "shm"),
     mapping_figures("shm", resident=10, file_shared=10),
 ])
+# MADV_REMOVE punches a hole in shared memory (shmem_fallocate:
+# unmap_mapping_range over every mapping of the object, then
+# shmem_truncate_range).  A 16-page memfd mapped twice, each 64 KiB-aligned:
+# writing "a" allocates every page, 16 `file_shared`; reading "b",
+# fault-around maps the 16 existing pages at the first fault: 1
+# `file_read`.  Removing pages 0..7 through "a" zaps them in "a" and in
+# "b" and frees them: the call itself faults nothing.  Reading "b" again:
+# pages 0..7 are holes, each read allocates one and fault-around finds
+# none of the others there (pages 8..15 are still mapped): 8 `file_read`.
+# Reading "a": its pages 0..7 now exist again ("b" made them), so the
+# first fault maps all 8: 1 `file_read`; writing "a" then costs 0 (shmem
+# maps read faults writable).
+scenario("shm/remove", "shared_anon", ["remove"], [
+    Expect("a", "write-a", pages=16, file_shared=16),
+    Expect("b", "read-b", pages=16, file_read=1),
+    Expect("a", "remove"),
+    Expect("b", "reread-b", file_read=8),
+    Expect("a", "reread-a", file_read=1),
+    Expect("a", "rewrite-a"),
+])

@@ -16,7 +16,8 @@ EVENTS = {1: ("CONFIG", 4, False), 2: ("FILE", 6, True), 3: ("MMAP", 7, True),
           19: ("FORK_CHILD", 1, False), 20: ("RELEASE", 0, False), 21: ("ANSWER", 2, False),
           22: ("PARENT", 3, False), 23: ("POPULATE", 3, False), 24: ("GUARD", 3, False),
           25: ("THP", 3, False), 26: ("HUGEPAGE", 3, False), 27: ("THP_ORDERS", 3, False),
-          28: ("MADVISE", 4, False), 29: ("CLOCK", 1, False), 30: ("OOM_ADJ", 1, False)}
+          28: ("MADVISE", 4, False), 29: ("CLOCK", 1, False), 30: ("OOM_ADJ", 1, False),
+          31: ("COLLAPSE", 2, False), 32: ("REMOVE", 2, False)}
 KINDS = "rwx"
 
 

@@ -715,6 +715,67 @@ static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
    madvise_walk_vmas(mm, start, len, dontneed_part, NULL);
 }
 
+/* MADV_REMOVE: on a shared mapping of shared memory (tmpfs, memfd,
+   shared anonymous, SysV) the pages of the range are punched out of the
+   object (shmem_fallocate: unmap_mapping_range, then shmem_truncate_range):
+   gone from every shared mapping of it in the process and from its page
+   cache, so a later touch anywhere finds a hole and allocates afresh.  A
+   large folio cut into is split (its pages left order 0).  Elsewhere, as
+   MADV_DONTNEED. */
+static void shmem_punch(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 end)
+{
+   for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+      struct vt_vma *w = &mm->vmas[i];
+      if (w->vm_file != f || !(w->vm_flags & VT_VM_SHARED))
+         continue;
+      vt_u64 w_end = vt_linear_page_index(w, w->vm_end);
+      vt_u64 lo = first > w->vm_pgoff ? first : w->vm_pgoff, hi = end < w_end ? end : w_end;
+      if (lo < hi)
+         vt_zap_range(mm, w, w->vm_start + ((lo - w->vm_pgoff) << VT_PAGE_SHIFT),
+                      w->vm_start + ((hi - w->vm_pgoff) << VT_PAGE_SHIFT), true);
+   }
+   if (!f->cache.e)
+      return;
+   for (vt_u64 p = first; p < end; p++) {
+      struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
+      if (!e)
+         continue;
+      if (e->val) {
+         vt_u64 nr = (vt_u64)1 << e->val, head = p & ~(nr - 1);
+         for (vt_u64 q = head; q < head + nr; q++) {
+            struct vt_hash_ent *g = vt_hash_get(&f->cache, q);
+            if (g)
+               g->val = g->aux = 0;
+         }
+      }
+      vt_hash_del(&f->cache, p);
+   }
+}
+
+static bool remove_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e, void *ctx)
+{
+   (void)ctx;
+   if (!(v->vm_flags & VT_VM_SHARED) || !v->vm_file || !v->vm_file->shmem) {
+      vt_zap_range(mm, v, s, e, true);
+      return true;
+   }
+   shmem_punch(mm, v->vm_file, vt_linear_page_index(v, s), vt_linear_page_index(v, e));
+   return true;
+}
+
+static void madvise_remove_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_tlb_flush_mapped(mm, start, start + len);
+   madvise_walk_vmas(mm, start, len, remove_part, NULL);
+}
+
+void vt_madvise_remove(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_REMOVE, args_, NULL);
+   VT_API(mm, madvise_remove_body(mm, start, len));
+}
+
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_u64 args_[] = { start, len };

@@ -111,6 +111,7 @@ enum vt_tev {
                             the start and when the process changes it.
                             Format 2 on. */
    VT_TEV_COLLAPSE,      /* start, len (MADV_COLLAPSE) */
+   VT_TEV_REMOVE,        /* start, len (MADV_REMOVE) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -249,8 +249,11 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    (void)tid; (void)r;
    vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
    switch (args[2]) {
-   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
+   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED:
       VT_BOTH(vt_madvise_dontneed, start, len);
+      break;
+   case MADV_REMOVE:
+      VT_BOTH(vt_madvise_remove, start, len);
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       VT_BOTH(vt_madvise_populate, start, len, args[2] == MADV_POPULATE_WRITE);
@@ -314,9 +317,13 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    UWord err = sr_Err(res);
    vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
    switch (args[2]) {
-   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED: case MADV_REMOVE:
+   case MADV_DONTNEED: case MADV_DONTNEED_LOCKED:
       if (err == VKI_ENOMEM && walked(args))
          VT_BOTH(vt_madvise_dontneed, start, len);
+      break;
+   case MADV_REMOVE:
+      if (err == VKI_ENOMEM && walked(args))
+         VT_BOTH(vt_madvise_remove, start, len);
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       if ((err == VKI_ENOMEM || err == VKI_EFAULT ||
