@@ -12,6 +12,13 @@
    write-null  write() the 10 pages to /dev/null: write_null returns the
                count without looking at the buffer; phase "after" reads
                the buffer
+   pvm-read    process_vm_readv() of this process's own pid, the buffer the
+               remote side (two iovecs, 4 and 6 pages), into a static
+               local array: the kernel reads every page of the buffer
+               (get_user_pages); phase "after" writes the buffer
+   pvm-write   process_vm_writev() of the process's own pid from the local
+               array into the buffer, the remote side: the kernel writes
+               every page of it; phase "after" writes the buffer
 
    The file, the pipe and /dev/null are opened, and read()/write() warmed
    up on another buffer, before the measurement. */
@@ -19,6 +26,19 @@
 
 #define NPAGES 10
 #define LEN (NPAGES * VMT_PAGE)
+
+#include <sys/uio.h>
+
+static char local[LEN];
+
+/* process_vm_readv/writev between `local` and the caller's own buf: */
+static VMT_NOINLINE ssize_t pvm(int write, char *buf)
+{
+   struct iovec l = { local, LEN };
+   struct iovec r[2] = { { buf, 4 * VMT_PAGE }, { buf + 4 * VMT_PAGE, 6 * VMT_PAGE } };
+   return write ? process_vm_writev(getpid(), &l, 1, r, 2, 0)
+                : process_vm_readv(getpid(), &l, 1, r, 2, 0);
+}
 
 int main(int argc, char **argv)
 {
@@ -50,8 +70,14 @@ int main(int argc, char **argv)
          vmt_die("open /dev/null");
       if (write(fd_out, warm, sizeof warm) != (ssize_t)sizeof warm)
          vmt_die("write /dev/null");
+   } else if (strcmp(mode, "pvm-read") == 0 || strcmp(mode, "pvm-write") == 0) {
+      memset(local, 1, sizeof local);
+      char *w = vmt_anon(NPAGES);
+      memset(w, 1, LEN);
+      if (pvm(0, w) != (ssize_t)LEN || pvm(1, w) != (ssize_t)LEN)
+         vmt_die("warming process_vm_readv/writev");
    } else {
-      vmt_die("usage: syscall_touch read|write-pipe|write-null");
+      vmt_die("usage: syscall_touch read|write-pipe|write-null|pvm-read|pvm-write");
    }
 
    char *buf = vmt_anon(NPAGES);
@@ -59,7 +85,9 @@ int main(int argc, char **argv)
 
    vmt_begin("call");
    ssize_t r = strcmp(mode, "read") == 0 ? read(fd_in, buf, LEN)
-                                         : write(fd_out, buf, LEN);
+             : strcmp(mode, "pvm-read") == 0 ? pvm(0, buf)
+             : strcmp(mode, "pvm-write") == 0 ? pvm(1, buf)
+             : write(fd_out, buf, LEN);
    vmt_end();
    if (r != (ssize_t)LEN)
       vmt_die("%s returned %zd", mode, r);

@@ -28,3 +28,18 @@ scenario("syscalls/write-null", "syscall_touch", ["write-null"], [
     Expect("buf", "call"),
     Expect("buf", "after", pages=10, zero=10),
 ])
+# process_vm_readv/writev naming the process's own pid: the remote side
+# (the buffer, as two iovecs) is reached with pin_user_pages_remote, whose
+# faults count in min_flt as any GUP fault does (mm_account_fault).  Read:
+# no FOLL_WRITE, each untouched page maps the zero page, 10 `zero`, and
+# writing the buffer afterwards copies it, 10 `wp_copy`.  Written
+# (FOLL_WRITE): do_anonymous_page, 10 `anon`, and 0 afterwards.  The local
+# side is a static array written beforehand: 0.  (Natively: 10/10, 10/0.)
+scenario("syscalls/pvm-read", "syscall_touch", ["pvm-read"], [
+    Expect("buf", "call", pages=10, zero=10),
+    Expect("buf", "after", wp_copy=10),
+])
+scenario("syscalls/pvm-write", "syscall_touch", ["pvm-write"], [
+    Expect("buf", "call", pages=10, anon=10),
+    Expect("buf", "after"),
+])

@@ -320,6 +320,47 @@ static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 }
 
 /* The children a parent reaps, with their status as wait4 reports it. */
+/* process_vm_readv and process_vm_writev naming the caller's own pid:
+   the "remote" side is this process's memory, which Valgrind does not
+   announce (only the local iovecs).  The kernel reads (readv) or writes
+   (writev) it through get_user_pages, faulting in what is not mapped so:
+   the first `done` bytes of the remote iovecs, in order.  A page there
+   the model finds invalid the kernel did not reach (it would have failed
+   with EFAULT before). */
+static void remote_self(UWord *args, UWord done, enum vt_access acc)
+{
+   if ((Int)args[0] != VG_(getpid)() || args[4] == 0)
+      return;
+   const struct vki_iovec *iov = client_ptr(args[3], args[4] * sizeof *iov);
+   if (!iov)
+      return;
+   for (UWord i = 0; i < args[4] && done; i++) {
+      SizeT n = iov[i].iov_len < done ? iov[i].iov_len : done;
+      done -= n;
+      if (n == 0)
+         continue;
+      Addr a = (Addr)iov[i].iov_base, last = (a + n - 1) & VT_PAGE_MASK;
+      for (Addr p = a & VT_PAGE_MASK;; p += VT_PAGE_SIZE) {
+         if (vt_access_ok(&vt_mm, p, acc))
+            vt_access_range(p, 1, acc);
+         if (p == last)
+            break;
+      }
+   }
+}
+
+static void ok_process_vm_readv(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid;
+   remote_self(args, res, VT_ACC_READ);
+}
+
+static void ok_process_vm_writev(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid;
+   remote_self(args, res, VT_ACC_WRITE);
+}
+
 static void ok_wait4(ThreadId tid, UWord *args, UWord res)
 {
    (void)tid;
@@ -387,6 +428,8 @@ static const struct handler {
    { __NR_sendto, NULL, post_write, NULL },
    { __NR_sendmsg, NULL, post_write, NULL },
    { __NR_wait4, NULL, NULL, ok_wait4 },
+   { __NR_process_vm_readv, NULL, NULL, ok_process_vm_readv },
+   { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },
    { __NR_ftruncate, NULL, NULL, ok_ftruncate },
    { __NR_truncate, NULL, NULL, ok_truncate },
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
