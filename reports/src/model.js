@@ -522,7 +522,14 @@ function numOrNull(v) {
   return F.isNum(v) ? v : null;
 }
 
-// The timeline downsampled to at most n rows, for the text output.
+// The timeline downsampled to at most n rows, for the text output.  A row
+// stands for the samples since the previous row (the first for sample 0):
+// its resident pages and working sets are the largest of those samples', so
+// that a short peak between two rows shows; the resident column also takes
+// the run's own peak (totals.peak_resident_pages, reached inside a sample at
+// totals.peak_resident_at, which a sample's end can miss) in the row whose
+// stretch holds that moment.  Pages touched are the row's own sample's (they
+// only grow); faults are summed over its samples.
 function timelineTable(d, n) {
   var tl = d.timeline;
   if (!tl || !tl.t || !tl.t.length) return null;
@@ -532,41 +539,58 @@ function timelineTable(d, n) {
   var kinds = rssKinds(tl);
   var wss = Array.isArray(tl.wss) ? tl.wss : [];
   var faultKeys = Object.keys(tl.faults || {});
+  var tot = d.totals || {};
+  var peak = F.isNum(tot.peak_resident_pages) ? tot.peak_resident_pages : null;
+  var peakAt = F.isNum(tot.peak_resident_at) ? tot.peak_resident_at : null;
   var rows = [];
   var prev = -1;
   for (var k = 0; k < n; k++) {
     var i = n === 1 ? len - 1 : Math.round((k * (len - 1)) / (n - 1));
     var row = { t: tl.t[i], rss: 0, touched: tl.touched ? tl.touched[i] : null, faults: 0 };
-    kinds.forEach(function (kind) { row.rss += tl.rss[kind][i] || 0; });
-    // Faults summed over the samples since the previous row.
+    wss.forEach(function (w, wi) { row['wss' + wi] = 0; });
     for (var j = prev + 1; j <= i; j++) {
+      var rss = 0;
+      kinds.forEach(function (kind) { rss += tl.rss[kind][j] || 0; });
+      row.rss = Math.max(row.rss, rss);
       faultKeys.forEach(function (c) {
         if (c !== 'invalid' && c !== 'total' && c !== 'minor' && c !== 'major') {
           row.faults += tl.faults[c][j] || 0;
         }
       });
+      wss.forEach(function (w, wi) {
+        var c = w.code ? w.code[j] || 0 : 0;
+        var dd = w.data ? w.data[j] || 0 : 0;
+        var v = w.total ? w.total[j] || 0 : c + dd;
+        row['wss' + wi] = Math.max(row['wss' + wi], v);
+      });
+    }
+    // The run's peak, if it was reached in this row's stretch (the last row
+    // takes a peak reached after the last sample closed).
+    var from = prev < 0 ? -Infinity : tl.t[prev];
+    if (peak !== null && peakAt !== null && peakAt > from && (peakAt <= tl.t[i] || k === n - 1)) {
+      row.rss = Math.max(row.rss, peak);
     }
     prev = i;
-    wss.forEach(function (w, wi) {
-      var c = w.code ? w.code[i] || 0 : 0;
-      var dd = w.data ? w.data[i] || 0 : 0;
-      row['wss' + wi] = w.total ? w.total[i] : c + dd;
-    });
     rows.push(row);
   }
   var cols = [
-    num('t', 'instructions'),
-    num('rss', 'resident', function (v) { return F.pages(v, ps); }),
+    num('t', 'instructions', null, 'the end of the row\'s last sample'),
+    num('rss', 'peak resident', function (v) { return F.pages(v, ps); },
+        'the most resident pages since the previous row'),
     num('touched', 'touched', function (v) { return F.pages(v, ps); }),
     num('faults', 'faults', null, 'faults since the previous row')
   ];
   wss.forEach(function (w, wi) {
-    cols.push(num('wss' + wi, 'WSS τ=' + F.si(w.tau), function (v) { return F.pages(v, ps); }));
+    cols.push(num('wss' + wi, 'peak WSS τ=' + F.si(w.tau), function (v) {
+      return F.pages(v, ps);
+    }));
   });
   return {
     id: 'timeline', title: 'Timeline',
     note: len + ' samples of ' + F.int(tl.interval) + ' instructions' +
-        (len > n ? ', ' + n + ' shown' : ''),
+        (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
+        'previous row: the peak of resident pages and of each working set in them (the ' +
+        'run\'s peak resident included), pages touched at the row\'s end, faults added up',
     columns: cols, rows: rows
   };
 }

@@ -123,8 +123,10 @@ function faultSiteTable(d) {
   return t;
 }
 
-// The timeline downsampled to at most n rows, for the text output: faults
-// are summed since the previous row.
+// The timeline downsampled to at most n rows, for the text output: a row
+// stands for the samples since the previous row, its resident pages the
+// largest of theirs (a short peak between two rows shows), its faults their
+// sum.
 function timelineTable(d, n) {
   var tl = d.timeline;
   var len = tl.t_ms.length;
@@ -135,8 +137,9 @@ function timelineTable(d, n) {
   var prev = -1;
   for (var k = 0; k < n; k++) {
     var i = n === 1 ? len - 1 : Math.round((k * (len - 1)) / (n - 1));
-    var row = { t: tl.t_ms[i], rss: tl.rss[i], minor: 0, major: 0 };
+    var row = { t: tl.t_ms[i], rss: 0, minor: 0, major: 0 };
     for (var j = prev + 1; j <= i; j++) {
+      row.rss = Math.max(row.rss, tl.rss[j] || 0);
       row.minor += tl.faults.minor[j] || 0;
       row.major += tl.faults.major[j] || 0;
     }
@@ -146,11 +149,12 @@ function timelineTable(d, n) {
   return {
     id: 'native-timeline', title: 'Timeline',
     note: len + ' samples of ' + F.int(tl.interval_ms) + ' ms' +
-        (len > n ? ', ' + n + ' shown' : '') + '; faults since the previous row',
+        (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
+        'previous row: the peak of resident pages in them, faults added up',
     columns: [
       num('t', 'ms'),
-      num('rss', 'resident', function (v) { return F.pages(v, ps); },
-          'resident pages of the live processes added up'),
+      num('rss', 'peak resident', function (v) { return F.pages(v, ps); },
+          'the most resident pages of the live processes added up since the previous row'),
       num('minor', 'minor'), num('major', 'major')
     ],
     rows: rows

@@ -101,6 +101,29 @@ test('the timeline table downsamples and sums faults between rows', () => {
   assert.strictEqual(M.timelineTable(real), null);
 });
 
+test('a timeline row is the peak of its samples, and the run\'s peak inside a sample', () => {
+  const d = fx.makeFile({});
+  const tl = d.timeline;
+  const len = tl.t.length;
+  const kinds = Object.keys(tl.rss);
+  kinds.forEach((k) => { tl.rss[k] = tl.t.map(() => 0); });
+  tl.rss[kinds[0]] = tl.t.map(() => 100);
+  tl.rss[kinds[0]][3] = 700; // between the rows of samples 0 and 5 (10 rows of 96)
+  tl.wss.forEach((w) => { w.code = tl.t.map(() => 1); w.data = tl.t.map(() => 1); });
+  tl.wss[0].data[7] = 41;
+  // The run peaked inside sample 50 (after sample 49 closed), between two samples.
+  d.totals.peak_resident_pages = 5000;
+  d.totals.peak_resident_at = tl.t[49] + 1;
+  const t = M.timelineTable(d, 10);
+  const shown = t.rows.map((r) => tl.t.indexOf(r.t));
+  assert.deepStrictEqual(shown, [0, 11, 21, 32, 42, 53, 63, 74, 84, 95]);
+  assert.deepStrictEqual(t.rows.map((r) => r.rss),
+      [100, 700, 100, 100, 100, 5000, 100, 100, 100, 100]);
+  assert.deepStrictEqual(t.rows.map((r) => r.wss0), [2, 42, 2, 2, 2, 2, 2, 2, 2, 2]);
+  assert.strictEqual(t.columns[1].title, 'peak resident');
+  assert.strictEqual(len, 96);
+});
+
 test('simulation table and fault sites', () => {
   const d = fx.makeFile({});
   const s = M.simulationTable(d);

@@ -143,15 +143,19 @@ test('processes and mappings tables', () => {
   ]);
 });
 
-test('the timeline for --text: rows spread over the samples, faults since the previous row', () => {
+test('the timeline for --text: rows spread over the samples, each the peak and the faults ' +
+    'of the samples since the previous row', () => {
   const t = N.timelineTable(small(), 3);
-  // samples 0, 2, 4: faults of sample 0; of samples 1-2; of samples 3-4
+  // samples 0, 2, 4: faults of sample 0; of samples 1-2; of samples 3-4.
+  // Resident: the most of those samples' (rss 10; 20, 250; 256, 100): the
+  // 256 of sample 3, between the rows of samples 2 and 4, shows.
   assert.deepStrictEqual(t.rows, [
     { t: 500, rss: 10, minor: 5, major: 0 },
     { t: 1500, rss: 250, minor: 13, major: 1 },
-    { t: 2500, rss: 100, minor: 12, major: 1 }
+    { t: 2500, rss: 256, minor: 12, major: 1 }
   ]);
-  assert.strictEqual(t.note, '5 samples of 500 ms, 3 shown; faults since the previous row');
+  assert.strictEqual(t.note, '5 samples of 500 ms, 3 shown; each row stands for the samples ' +
+      'since the previous row: the peak of resident pages in them, faults added up');
 });
 
 test('--text of a native file alone', () => {
