@@ -91,10 +91,21 @@ function memorySpec(d) {
   }
   if (!series.length) return null;
   var bands = applyStack(series);
+  // The run's peak (totals.peak_resident_pages, first reached at
+  // totals.peak_resident_at): a sample counts resident pages at its end, so
+  // a peak that comes and goes within a sample is in no sample; the marker
+  // shows it where it happened, and the y axis reaches it.
+  var tot = d.totals || {};
+  var marker = F.isNum(tot.peak_resident_pages) && tot.peak_resident_pages > 0 &&
+      F.isNum(tot.peak_resident_at) ? { x: tot.peak_resident_at, y: tot.peak_resident_pages,
+        label: 'peak resident ' + F.int(tot.peak_resident_pages) + ' pages' } : null;
   return {
     id: 'chart-memory', title: 'Resident pages by kind, and pages touched',
-    note: 'Resident pages per mapping kind, stacked; dashed: distinct pages touched so far.',
-    x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands
+    note: 'Resident pages per mapping kind at the end of each sample, stacked; dashed: ' +
+        'distinct pages touched so far.' + (marker ? ' Red: the run\'s peak resident set, ' +
+        'where it was first reached (a peak inside a sample can be above every sample).' : ''),
+    x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
+    marker: marker
   };
 }
 
@@ -587,7 +598,10 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     scales: {
       x: spec.xLog ? { time: false, distr: 3, log: 2, range: logRange(spec) } : { time: false },
       y: spec.yLog ? { distr: 3, log: 10 }
-        : { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } }
+        : { range: function (u, min, max) {
+          if (spec.marker && F.isNum(spec.marker.y)) max = Math.max(max, spec.marker.y);
+          return [0, max > 0 ? max * 1.05 : 1];
+        } }
     },
     axes: [
       { values: function (u, vals) { return vals.map(xFmt); } },
@@ -695,12 +709,12 @@ function makeTimeChart(el, spec, pageSize, uPlot, linker, width, syncKey) {
   u.opts.axes[1].size = TIME_AXIS;
   var member = null;
   u.opts.cursor.sync = { key: syncKey || 'vmtrace-time', setSeries: false };
-  u.opts.hooks = {
+  u.opts.hooks = Object.assign({}, u.opts.hooks, {
     setScale: [function (plot, key) {
       if (key !== 'x' || !member) return;
       linker.set(member, plot.scales.x.min, plot.scales.x.max);
     }]
-  };
+  });
   var plot = new uPlot(u.opts, u.data, el);
   member = {
     plot: plot,

@@ -42,6 +42,7 @@ var realEvictions = [];
 var realCut = [];
 var realThp = [];
 var realTlb = [];
+var realSpike = [];
 for (var i = 0; i < args.length; i++) {
   if (args[i] === '--out') outDir = args[++i];
   else if (args[i] === '--start') n = Number(args[++i]);
@@ -51,6 +52,7 @@ for (var i = 0; i < args.length; i++) {
   else if (args[i] === '--real-cut') realCut.push(args[++i]);
   else if (args[i] === '--real-thpcompare') realThp.push(args[++i]);
   else if (args[i] === '--real-tlb') realTlb.push(args[++i]);
+  else if (args[i] === '--real-spike') realSpike.push(args[++i]);
   else if (args[i] === '--real-compare') { realCompares.push([args[i + 1], args[i + 2]]); i += 2; }
   else { process.stderr.write('unknown argument ' + args[i] + '\n'); process.exit(2); }
 }
@@ -1029,6 +1031,43 @@ async function interactTree(page, diag) {
   if (r.before === r.after) throw new Error('clicking a process did not show it');
 }
 
+// The run's peak on the memory chart (tests/report/spike.c: 2048 pages
+// written and unmapped within a sample or two, so no sample holds all of
+// them): the y axis reaches totals.peak_resident_pages, and the marker's
+// dot is drawn where that value and totals.peak_resident_at fall on the
+// axes (its red pixels at that point of the canvas), above every sample.
+function interactPeakMarker(file) {
+  var d = V.parse(fs.readFileSync(file, 'utf8'));
+  var peak = d.totals.peak_resident_pages;
+  var at = d.totals.peak_resident_at;
+  var tl = d.timeline;
+  var most = Math.max.apply(null, tl.t.map(function (x, i) {
+    return Object.keys(tl.rss).reduce(function (a, k) { return a + tl.rss[k][i]; }, 0);
+  }));
+  return async function (page, diag) {
+    var r = await page.evaluate('(' + function (peak, at) {
+      var u = (window.__vmtraceTimePlots || [])[0];
+      if (!u || !u.root.closest('#chart-memory')) return { missing: true };
+      var c = u.root.querySelector('canvas');
+      var cx = Math.round(u.valToPos(at, 'x', true));
+      var cy = Math.round(u.valToPos(peak, 'y', true));
+      var px = c.getContext('2d').getImageData(cx - 2, cy - 2, 5, 5).data;
+      var red = 0;
+      for (var i = 0; i < px.length; i += 4) {
+        if (px[i + 3] > 200 && Math.abs(px[i] - 0xb3) < 12 && Math.abs(px[i + 1] - 0x26) < 12 &&
+            Math.abs(px[i + 2] - 0x1e) < 12) red++;
+      }
+      return { ymax: u.scales.y.max, cx: cx, cy: cy, red: red };
+    }.toString() + ')(' + peak + ', ' + at + ')');
+    diag.push('memory chart: peak ' + peak + ' pages at ' + at + ' (samples at most ' + most +
+        '): ' + JSON.stringify(r));
+    if (r.missing) throw new Error('no memory chart');
+    if (!(peak > most)) throw new Error('the spike run\'s peak is in a sample: nothing to test');
+    if (!(r.ymax >= peak)) throw new Error('the y axis stops at ' + r.ymax + ', below the peak');
+    if (r.red < 20) throw new Error('no peak marker at (' + r.cx + ', ' + r.cy + ')');
+  };
+}
+
 // The tree memory chart: drawn, with the peak marked (the marker's red
 // pixels) and the legend following the pointer.
 async function interactTreeMemory(page, diag) {
@@ -1172,6 +1211,12 @@ async function main() {
     ex.interact = interactTlb(f);
     cases.push({ name: 'real run: TLB per mapping (tlbmaps)', file:
         makeReport([f], path.join(outDir, 'real-tlb-' + k + '.html')), expect: ex });
+  });
+  realSpike.forEach(function (f, k) {
+    var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings'], text: ['peak resident'] });
+    ex.interact = interactPeakMarker(f);
+    cases.push({ name: 'real run: the peak inside a sample marked on the memory chart (spike)',
+      file: makeReport([f], path.join(outDir, 'real-spike-' + k + '.html')), expect: ex });
   });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(

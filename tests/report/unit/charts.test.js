@@ -37,6 +37,26 @@ test('memory chart: non-empty kinds stacked, touched, PSS and USS as lines', () 
   assert.strictEqual(spec.x, d.timeline.t);
 });
 
+test('memory chart: the run\'s peak marked where it was reached, the y axis up to it', () => {
+  const d = fx.makeFile({});
+  const tl = d.timeline;
+  const kinds = Object.keys(tl.rss);
+  let most = 0;
+  tl.t.forEach((x, i) => {
+    most = Math.max(most, kinds.reduce((a, k) => a + tl.rss[k][i], 0), tl.touched[i]);
+  });
+  // A peak inside sample 40, above every sample's end.
+  d.totals.peak_resident_pages = most + 1000;
+  d.totals.peak_resident_at = tl.t[39] + 5;
+  const spec = C.memorySpec(d);
+  assert.deepStrictEqual(spec.marker, { x: tl.t[39] + 5, y: most + 1000,
+    label: 'peak resident ' + require('../../../reports/src/format').int(most + 1000) +
+        ' pages' });
+  const u = C.toUplot(spec, 800, 200, 4096, { paths: {} });
+  assert.deepStrictEqual(u.opts.scales.y.range(null, 0, most), [0, (most + 1000) * 1.05]);
+  assert.strictEqual(u.opts.hooks.draw.length, 1);
+});
+
 test('no timeline, no time charts', () => {
   const d = fx.makeFile({ planned: false });
   assert.deepStrictEqual(C.timeSpecs(d), []);
