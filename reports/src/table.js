@@ -60,8 +60,9 @@ function cellText(col, row) {
 // ---- text ------------------------------------------------------------------
 
 function width(s) {
-  // Close enough for terminals: code points, not bytes.
-  return Array.from(s).length;
+  // The columns a terminal gives it (wide CJK and emoji two, combining
+  // marks none), not code points or bytes.
+  return F.width(s);
 }
 function pad(s, w, right) {
   var n = w - width(s);

@@ -81,9 +81,9 @@ function heatmapText(d, cols, maxRows) {
     labels.push([F.hex(hm.rows[r0].start) + ' ' + F.printable(lineName(dense, groups, r0, r1,
         l === 0)), s]);
   }
-  var lw = labels.reduce(function (a, x) { return Math.max(a, Array.from(x[0]).length); }, 0);
+  var lw = labels.reduce(function (a, x) { return Math.max(a, F.width(x[0])); }, 0);
   labels.forEach(function (x) {
-    out.push('  ' + x[0] + new Array(lw - Array.from(x[0]).length + 2).join(' ') +
+    out.push('  ' + x[0] + new Array(lw - F.width(x[0]) + 2).join(' ') +
       '|' + x[1] + '|');
   });
   var axisL = '0';

@@ -116,3 +116,23 @@ test('dom.h refuses event-handler attributes and foreign URLs', () => {
   assert.strictEqual(a.textContent, '<b>1');
   assert.strictEqual(a.all().length, 0);
 });
+
+test('text tables align names by the columns a terminal gives them (wide CJK and emoji ' +
+    'two, combining marks none)', () => {
+  const s = {
+    id: 'w', title: 'W',
+    columns: [{ key: 'name', title: 'name', num: false },
+      { key: 'n', title: 'n', num: true, fmt: String }, { key: 'k', title: 'kind', num: false }],
+    rows: [{ name: '数据', n: 1, k: 'a' }, { name: 'e\u0301x', n: 22, k: 'b' },
+      { name: '😀', n: 3, k: 'c' }, { name: 'abcd', n: 4, k: 'd' }]
+  };
+  // 数据 is 4 columns wide, é (e + U+0301) and x 2, 😀 2, abcd 4: every
+  // row's name is padded to 4 columns, then two spaces, the count right-aligned in 2.
+  assert.strictEqual(T.toText(s), [
+    'name   n  kind',
+    '数据   1  a',
+    'e\u0301x    22  b',
+    '😀     3  c',
+    'abcd   4  d'
+  ].join('\n'));
+});
