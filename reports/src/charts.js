@@ -145,7 +145,7 @@ function faultSpec(d) {
     var a = tl.faults[k];
     if (!a || sum(a) === 0) return;
     series.push({ label: k, raw: a, color: color(CLASS_COLORS, k, i), stacked: k !== 'invalid',
-        stepped: true });
+        stepped: true, during: true });
   });
   if (!series.length) return null;
   var bands = applyStack(series);
@@ -356,11 +356,16 @@ function simActivitySpec(d, i) {
   var sim = d.simulations[i];
   if (!ss) return null;
   var series = [
-    { label: 'minor faults', raw: ss.minor, color: '#59a14f', stepped: true },
-    { label: 'swap-in (si)', raw: ss.swap_in, color: '#4e79a7', width: 2, stepped: true },
-    { label: 'file major', raw: ss.file_major, color: '#17becf', width: 2, stepped: true },
-    { label: 'swap-out (so)', raw: ss.swap_out, color: '#e15759', dash: [6, 3], stepped: true },
-    { label: 'evictions', raw: ss.evictions, color: '#9c755f', dash: [2, 3], stepped: true }
+    { label: 'minor faults', raw: ss.minor, color: '#59a14f', stepped: true,
+      during: true },
+    { label: 'swap-in (si)', raw: ss.swap_in, color: '#4e79a7', width: 2, stepped: true,
+      during: true },
+    { label: 'file major', raw: ss.file_major, color: '#17becf', width: 2, stepped: true,
+      during: true },
+    { label: 'swap-out (so)', raw: ss.swap_out, color: '#e15759', dash: [6, 3], stepped: true,
+      during: true },
+    { label: 'evictions', raw: ss.evictions, color: '#9c755f', dash: [2, 3], stepped: true,
+      during: true }
   ];
   applyStack(series);
   return {
@@ -479,8 +484,10 @@ function nativeFaultSpec(d) {
   var tl = d.timeline;
   if (!tl.t_ms.length) return null;
   var series = [
-    { label: 'minor', raw: tl.faults.minor, color: '#59a14f', stacked: true, stepped: true },
-    { label: 'major', raw: tl.faults.major, color: '#e15759', stacked: true, stepped: true }
+    { label: 'minor', raw: tl.faults.minor, color: '#59a14f', stacked: true, stepped: true,
+      during: true },
+    { label: 'major', raw: tl.faults.major, color: '#e15759', stacked: true, stepped: true,
+      during: true }
   ];
   var bands = applyStack(series);
   return {
@@ -585,8 +592,12 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
     o.points = s.points ? { show: true, size: 6 } : { show: false };
+    // A state sampled at x (resident pages) holds until the next sample:
+    // the step comes after the point. A count of what happened during the
+    // sample that ended at x (faults per interval, swap-ins, TLB misses)
+    // covers the time since the previous sample: the step comes before.
     if (s.stepped && uPlot.paths && uPlot.paths.stepped) {
-      o.paths = uPlot.paths.stepped({ align: 1 });
+      o.paths = uPlot.paths.stepped({ align: s.during ? -1 : 1 });
     }
     series.push(o);
     void i;

@@ -1068,6 +1068,55 @@ function interactPeakMarker(file) {
   };
 }
 
+// The faults chart's steps: sample i's faults happened between t[i-1] and
+// t[i], so that is where its step must be drawn. On the spike run, zoomed
+// to the eight samples around the one with the most faults (q), the
+// canvas must be filled at half its count over the middle of (t[q-1],
+// t[q]) and not over the middle of the next sample's interval, whose
+// faults are fewer than half (nor of the one before).
+function interactFaultSteps(file) {
+  var d = V.parse(fs.readFileSync(file, 'utf8'));
+  var tl = d.timeline;
+  var per = tl.t.map(function (x, i) {
+    return Object.keys(tl.faults).reduce(function (a, k) {
+      return k === 'invalid' ? a : a + tl.faults[k][i];
+    }, 0);
+  });
+  var q = per.indexOf(Math.max.apply(null, per));
+  return async function (page, diag) {
+    if (q < 2 || q + 2 >= per.length || per[q + 1] >= per[q] / 2 || per[q - 1] >= per[q] / 2) {
+      throw new Error('no lone fault burst to test: ' + per.slice(q - 2, q + 3));
+    }
+    var r = await page.evaluate('(' + function (t, q, half) {
+      var u = (window.__vmtraceTimePlots || []).filter(function (p) {
+        return p.root.closest('#chart-faults');
+      })[0];
+      if (!u) return { missing: true };
+      u.setScale('x', { min: t[q - 4], max: t[q + 4] });
+      // uPlot redraws after the current task
+      return new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
+        var c = u.root.querySelector('canvas');
+        var y = Math.round(u.valToPos(half, 'y', true));
+        var alpha = function (x) {
+          var cx = Math.round(u.valToPos(x, 'x', true));
+          return c.getContext('2d').getImageData(cx, y, 1, 1).data[3];
+        };
+        return { y: y, before: alpha((t[q - 2] + t[q - 1]) / 2),
+          own: alpha((t[q - 1] + t[q]) / 2), after: alpha((t[q] + t[q + 1]) / 2),
+          xmin: u.scales.x.min, xmax: u.scales.x.max };
+      });
+    }.toString() + ')(' + JSON.stringify(tl.t) + ', ' + q + ', ' + per[q] / 2 + ')');
+    diag.push('faults chart: sample ' + q + ' (' + tl.t[q - 1] + '..' + tl.t[q] + ') took ' +
+        per[q] + ' faults, the next ' + per[q + 1] + '; canvas alpha at half its height ' +
+        'over the previous, its own and the next interval: ' + JSON.stringify(r));
+    if (r.missing) throw new Error('no faults chart');
+    if (!(r.own > 100)) throw new Error('sample ' + q + '\'s faults are not drawn over its own ' +
+        'interval');
+    if (r.after > 100 || r.before > 100) throw new Error('sample ' + q + '\'s faults are drawn ' +
+        'over another sample\'s interval: ' + JSON.stringify(r));
+  };
+}
+
 // The tree memory chart: drawn, with the peak marked (the marker's red
 // pixels) and the legend following the pointer.
 async function interactTreeMemory(page, diag) {
@@ -1214,8 +1263,13 @@ async function main() {
   });
   realSpike.forEach(function (f, k) {
     var ex = expectFor(f, { sections: ['sec-summary', 'sec-mappings'], text: ['peak resident'] });
-    ex.interact = interactPeakMarker(f);
-    cases.push({ name: 'real run: the peak inside a sample marked on the memory chart (spike)',
+    var peakMarker = interactPeakMarker(f);
+    var faultSteps = interactFaultSteps(f);
+    ex.interact = async function (page, diag) {
+      await peakMarker(page, diag);
+      await faultSteps(page, diag);
+    };
+    cases.push({ name: 'real run: the peak inside a sample and the faults per interval (spike)',
       file: makeReport([f], path.join(outDir, 'real-spike-' + k + '.html')), expect: ex });
   });
   realTrees.forEach(function (dir, k) {

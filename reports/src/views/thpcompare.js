@@ -94,8 +94,8 @@ function specs(d) {
     return {
       id: id, title: title, note: note, x: tl.t, xLabel: 'instructions', yUnit: unit,
       series: [
-        { label: a, raw: x, values: x, color: '#4e79a7', stepped: !!stepped },
-        { label: b, raw: y, values: y, color: '#e15759', stepped: !!stepped }
+        { label: a, raw: x, values: x, color: '#4e79a7', stepped: !!stepped, during: !!stepped },
+        { label: b, raw: y, values: y, color: '#e15759', stepped: !!stepped, during: !!stepped }
       ],
       bands: []
     };

@@ -53,13 +53,13 @@ function tlbSpec(d) {
   if (!tl || !tl.t || !tl.tlb) return null;
   var series = [
     { label: 'data L1 misses', raw: tl.tlb.dtlb_misses, values: tl.tlb.dtlb_misses,
-      color: '#4e79a7', stepped: true },
+      color: '#4e79a7', stepped: true, during: true },
     { label: 'data walks', raw: tl.tlb.dtlb_walks, values: tl.tlb.dtlb_walks,
-      color: '#e15759', stepped: true },
+      color: '#e15759', stepped: true, during: true },
     { label: 'fetch L1 misses', raw: tl.tlb.itlb_misses, values: tl.tlb.itlb_misses,
-      color: '#59a14f', stepped: true },
+      color: '#59a14f', stepped: true, during: true },
     { label: 'fetch walks', raw: tl.tlb.itlb_walks, values: tl.tlb.itlb_walks,
-      color: '#f28e2b', stepped: true }
+      color: '#f28e2b', stepped: true, during: true }
   ];
   return {
     id: 'chart-tlb', title: 'TLB misses per interval',

@@ -187,3 +187,20 @@ test('PSS and USS lines join the memory chart when the timeline has them', () =>
   assert.strictEqual(uss.values[3], 7);
   assert.ok(!pss.stacked && !uss.stacked);
 });
+
+test('steps: a count per interval is drawn over the interval it ends, a state after it', () => {
+  const d = fx.makeFile({});
+  const aligns = (spec) => {
+    const got = [];
+    const fake = { paths: { stepped: (o) => { got.push(o.align); return null; } } };
+    C.toUplot(spec, 800, 200, 4096, fake);
+    return got;
+  };
+  // faults of sample i happened in (t[i-1], t[i]]: the step before the point
+  const f = aligns(C.faultSpec(d));
+  assert.ok(f.length > 0 && f.every((a) => a === -1), JSON.stringify(f));
+  // the simulation's memory is a state at t[i], held until the next sample
+  const i = C.defaultSim(d);
+  assert.ok(aligns(C.simMemorySpec(d, i)).every((a) => a === 1));
+  assert.ok(aligns(C.simActivitySpec(d, i)).every((a) => a === -1));
+});
