@@ -597,7 +597,9 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     // sample that ended at x (faults per interval, swap-ins, TLB misses)
     // covers the time since the previous sample: the step comes before.
     if (s.stepped && uPlot.paths && uPlot.paths.stepped) {
-      o.paths = uPlot.paths.stepped({ align: s.during ? -1 : 1 });
+      // extend: the first sample's count spans it too, from the axis' 0
+      // (the time charts start there) to its end.
+      o.paths = uPlot.paths.stepped(s.during ? { align: -1, extend: true } : { align: 1 });
     }
     series.push(o);
     void i;

@@ -1087,7 +1087,7 @@ function interactFaultSteps(file) {
     if (q < 2 || q + 2 >= per.length || per[q + 1] >= per[q] / 2 || per[q - 1] >= per[q] / 2) {
       throw new Error('no lone fault burst to test: ' + per.slice(q - 2, q + 3));
     }
-    var r = await page.evaluate('(' + function (t, q, half) {
+    var r = await page.evaluate('(' + function (t, q, half, first) {
       var u = (window.__vmtraceTimePlots || []).filter(function (p) {
         return p.root.closest('#chart-faults');
       })[0];
@@ -1101,11 +1101,21 @@ function interactFaultSteps(file) {
           var cx = Math.round(u.valToPos(x, 'x', true));
           return c.getContext('2d').getImageData(cx, y, 1, 1).data[3];
         };
-        return { y: y, before: alpha((t[q - 2] + t[q - 1]) / 2),
+        var r = { y: y, before: alpha((t[q - 2] + t[q - 1]) / 2),
           own: alpha((t[q - 1] + t[q]) / 2), after: alpha((t[q] + t[q + 1]) / 2),
           xmin: u.scales.x.min, xmax: u.scales.x.max };
+        // The first sample's faults, from 0 to t[0].
+        u.setScale('x', { min: 0, max: t[3] });
+        return new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
+          y = Math.round(u.valToPos(first / 2, 'y', true));
+          r.first = alpha(t[0] / 2);
+          r.firstY = y;
+          u.setScale('x', { min: 0, max: t[t.length - 1] });
+          return r;
+        });
       });
-    }.toString() + ')(' + JSON.stringify(tl.t) + ', ' + q + ', ' + per[q] / 2 + ')');
+    }.toString() + ')(' + JSON.stringify(tl.t) + ', ' + q + ', ' + per[q] / 2 + ', ' + per[0] +
+        ')');
     diag.push('faults chart: sample ' + q + ' (' + tl.t[q - 1] + '..' + tl.t[q] + ') took ' +
         per[q] + ' faults, the next ' + per[q + 1] + '; canvas alpha at half its height ' +
         'over the previous, its own and the next interval: ' + JSON.stringify(r));
@@ -1114,6 +1124,8 @@ function interactFaultSteps(file) {
         'interval');
     if (r.after > 100 || r.before > 100) throw new Error('sample ' + q + '\'s faults are drawn ' +
         'over another sample\'s interval: ' + JSON.stringify(r));
+    if (per[0] > 0 && !(r.first > 100)) throw new Error('the first sample\'s ' + per[0] +
+        ' faults are not drawn from 0 to its end: ' + JSON.stringify(r));
   };
 }
 

@@ -192,15 +192,16 @@ test('steps: a count per interval is drawn over the interval it ends, a state af
   const d = fx.makeFile({});
   const aligns = (spec) => {
     const got = [];
-    const fake = { paths: { stepped: (o) => { got.push(o.align); return null; } } };
+    const fake = { paths: { stepped: (o) => { got.push(o.align * (o.extend ? 2 : 1)); } } };
     C.toUplot(spec, 800, 200, 4096, fake);
     return got;
   };
-  // faults of sample i happened in (t[i-1], t[i]]: the step before the point
+  // faults of sample i happened in (t[i-1], t[i]]: the step before the
+  // point, the first sample's from the axis' start (extend)
   const f = aligns(C.faultSpec(d));
-  assert.ok(f.length > 0 && f.every((a) => a === -1), JSON.stringify(f));
+  assert.ok(f.length > 0 && f.every((a) => a === -2), JSON.stringify(f));
   // the simulation's memory is a state at t[i], held until the next sample
   const i = C.defaultSim(d);
   assert.ok(aligns(C.simMemorySpec(d, i)).every((a) => a === 1));
-  assert.ok(aligns(C.simActivitySpec(d, i)).every((a) => a === -1));
+  assert.ok(aligns(C.simActivitySpec(d, i)).every((a) => a === -2));
 });
