@@ -626,8 +626,33 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     cursor: { drag: { x: true, y: false } }
   };
   if (spec.marker) opts.hooks = { draw: [function (u) { drawMarker(u, spec.marker, pageSize); }] };
+  var idx = stepIndex(spec);
+  if (idx) opts.cursor.dataIdx = function (u, si, closest, x) { return idx(spec.x, closest, x); };
   var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
   return { opts: opts, data: data };
+}
+
+// The sample the legend shows at the pointer, on a chart of steps: the one
+// whose step is under it. Counts per sample (every series `during`) are
+// drawn over (x[i-1], x[i]]: the first sample ending at or after the
+// pointer; states hold from x[i] to x[i+1]: the last one at or before it.
+// Other charts keep uPlot's nearest point. Returns null for those.
+function stepIndex(spec) {
+  var s = spec.series;
+  if (!s.length || !s.every(function (x) { return x.stepped; })) return null;
+  var during = s.every(function (x) { return x.during; });
+  if (!during && s.some(function (x) { return x.during; })) return null;
+  return function (xs, closest, v) {
+    if (v === null || v === undefined || !isFinite(v) || !xs.length) return closest;
+    var lo = 0;
+    var hi = xs.length; // the first index with xs[i] >= v (or > v for states)
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (during ? xs[mid] < v : xs[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return during ? Math.min(lo, xs.length - 1) : Math.max(lo - 1, 0);
+  };
 }
 
 // A dashed vertical line at marker.x with a dot at marker.y and its label
@@ -744,7 +769,8 @@ function makeChart(el, spec, pageSize, uPlot, width) {
 
 module.exports = {
   stack: stack, applyStack: applyStack,
-  memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec, policySpec: policySpec,
+  stepIndex: stepIndex, memorySpec: memorySpec, wssSpec: wssSpec, faultSpec: faultSpec,
+  policySpec: policySpec,
   relativeSpec: relativeSpec, curveAt: curveAt, curveSizes: curveSizes,
   simMemorySpec: simMemorySpec, simActivitySpec: simActivitySpec, defaultSim: defaultSim,
   simSeries: simSeries,

@@ -1104,6 +1104,19 @@ function interactFaultSteps(file) {
         var r = { y: y, before: alpha((t[q - 2] + t[q - 1]) / 2),
           own: alpha((t[q - 1] + t[q]) / 2), after: alpha((t[q] + t[q + 1]) / 2),
           xmin: u.scales.x.min, xmax: u.scales.x.max };
+        // The pointer a quarter into sample q's interval (nearer t[q-1]):
+        // the legend shows sample q, whose step is under it.
+        var over = u.root.querySelector('.u-over');
+        var rect = over.getBoundingClientRect();
+        over.dispatchEvent(new MouseEvent('mousemove', { bubbles: true,
+          clientX: rect.left + u.valToPos(t[q - 1] + (t[q] - t[q - 1]) / 4, 'x'),
+          clientY: rect.top + rect.height / 2 }));
+        r.legend = Array.prototype.map.call(u.root.querySelectorAll('.u-legend .u-series'),
+            function (row) {
+              var l = row.querySelector('.u-label');
+              var v = row.querySelector('.u-value');
+              return [l ? l.textContent : '', v ? v.textContent : ''];
+            });
         // The first sample's faults, from 0 to t[0].
         u.setScale('x', { min: 0, max: t[3] });
         return new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
@@ -1124,6 +1137,18 @@ function interactFaultSteps(file) {
         'interval');
     if (r.after > 100 || r.before > 100) throw new Error('sample ' + q + '\'s faults are drawn ' +
         'over another sample\'s interval: ' + JSON.stringify(r));
+    var shown = {};
+    (r.legend || []).forEach(function (x) { shown[x[0]] = x[1]; });
+    var want = {};
+    Object.keys(tl.faults).forEach(function (k) {
+      if (tl.faults[k][q] > 0) want[k] = String(tl.faults[k][q]).replace(/\B(?=(\d{3})+$)/g, ',');
+    });
+    Object.keys(want).forEach(function (k) {
+      if (shown[k] !== want[k]) {
+        throw new Error('the legend a quarter into sample ' + q + '\'s interval shows ' + k +
+            ' ' + shown[k] + ', not its ' + want[k] + ': ' + JSON.stringify(r.legend));
+      }
+    });
     if (per[0] > 0 && !(r.first > 100)) throw new Error('the first sample\'s ' + per[0] +
         ' faults are not drawn from 0 to its end: ' + JSON.stringify(r));
   };

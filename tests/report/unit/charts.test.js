@@ -205,3 +205,20 @@ test('steps: a count per interval is drawn over the interval it ends, a state af
   assert.ok(aligns(C.simMemorySpec(d, i)).every((a) => a === 1));
   assert.ok(aligns(C.simActivitySpec(d, i)).every((a) => a === -2));
 });
+
+test('legend: on a chart of steps, the sample whose step is under the pointer', () => {
+  const xs = [100, 200, 300];
+  const during = C.stepIndex({ series: [{ stepped: true, during: true }] });
+  const state = C.stepIndex({ series: [{ stepped: true }, { stepped: true }] });
+  // counts: sample i spans (x[i-1], x[i]]; the first spans (0, 100]
+  assert.deepStrictEqual([10, 100, 101, 190, 200, 260, 300, 350].map((v) => during(xs, -1, v)),
+      [0, 0, 1, 1, 1, 2, 2, 2]);
+  // states: sample i holds from x[i] to x[i+1]
+  assert.deepStrictEqual([10, 100, 110, 199, 200, 290, 300, 350].map((v) => state(xs, -1, v)),
+      [0, 0, 0, 0, 1, 1, 2, 2]);
+  // lines keep the nearest point
+  assert.strictEqual(C.stepIndex({ series: [{ stepped: true }, { label: 'x' }] }), null);
+  const d = fx.makeFile({});
+  assert.ok(C.stepIndex(C.faultSpec(d)));
+  assert.strictEqual(C.stepIndex(C.memorySpec(d)), null);
+});
