@@ -591,7 +591,9 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     };
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
-    o.points = s.points ? { show: true, size: 6 } : { show: false };
+    // A run of one sample has no line to draw between samples: its values
+    // are shown as points, or a chart of them would look empty.
+    o.points = s.points || spec.x.length === 1 ? { show: true, size: 6 } : { show: false };
     // A state sampled at x (resident pages) holds until the next sample:
     // the step comes after the point. A count of what happened during the
     // sample that ended at x (faults per interval, swap-ins, TLB misses)

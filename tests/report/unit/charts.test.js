@@ -222,3 +222,18 @@ test('legend: on a chart of steps, the sample whose step is under the pointer', 
   assert.ok(C.stepIndex(C.faultSpec(d)));
   assert.strictEqual(C.stepIndex(C.memorySpec(d)), null);
 });
+
+test('a run of one sample: its values are drawn as points, not as lines of no length', () => {
+  const d = fx.makeFile({});
+  const tl = d.timeline;
+  const one = (a) => a.slice(0, 1);
+  tl.t = one(tl.t);
+  Object.keys(tl.rss).forEach((k) => { tl.rss[k] = one(tl.rss[k]); });
+  tl.touched = one(tl.touched);
+  tl.pss_x1000 = one(tl.pss_x1000);
+  tl.uss = one(tl.uss);
+  const u = C.toUplot(C.memorySpec(d), 800, 200, 4096, { paths: {} });
+  assert.ok(u.opts.series.slice(1).every((s) => s.points.show), 'every series shows its point');
+  const many = C.toUplot(C.memorySpec(fx.makeFile({})), 800, 200, 4096, { paths: {} });
+  assert.ok(many.opts.series.slice(1).every((s) => !s.points.show));
+});
