@@ -121,6 +121,22 @@ function checkSeries(arr, len, where, against, isTime) {
   }
 }
 
+// Sample times close one after the other (a fork's sample and the next can
+// share one): a time below its predecessor's is a corrupt file, whose
+// charts and tables would run backwards.
+function checkOrder(arr, where) {
+  var prev = null;
+  for (var i = 0; i < arr.length; i++) {
+    var v = arr[i];
+    if (v === null) continue;
+    if (prev !== null && v < arr[prev]) {
+      fail(where + '[' + i + '] is ' + v + ', before ' + where + '[' + prev + '] ' + arr[prev] +
+          ': samples should be in time order');
+    }
+    prev = i;
+  }
+}
+
 function checkStrings(arr, where) {
   arr.forEach(function (w, i) {
     if (typeof w !== 'string') fail(where + '[' + i + '] should be string, not ' + typeName(w));
@@ -139,6 +155,7 @@ function validateTimeline(tl) {
   need(tl, 'interval', 'int', 'timeline');
   var t = need(tl, 't', 'array', 'timeline');
   checkSeries(t, t.length, 'timeline.t');
+  checkOrder(t, 'timeline.t');
   var n = t.length;
   if (tl.rss !== undefined) {
     need(tl, 'rss', 'object', 'timeline');
@@ -454,6 +471,7 @@ function validateNative(d) {
   var t = need(tl, 't_ms', 'array', 'timeline');
   var n = t.length;
   checkSeries(t, n, 'timeline.t_ms', 'timeline.t_ms');
+  checkOrder(t, 'timeline.t_ms');
   checkSeries(need(tl, 'wall_ms', 'array', 'timeline'), n, 'timeline.wall_ms',
       'timeline.t_ms', true);
   checkSeries(need(tl, 'rss', 'array', 'timeline'), n, 'timeline.rss', 'timeline.t_ms');

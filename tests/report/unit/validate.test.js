@@ -158,6 +158,19 @@ test('series hold finite counts; heat cells too; epoch above 0', () => {
       'heat.epoch should be above 0, not 0');
 });
 
+test('sample times run forward (equal ones are fine: a fork\'s sample and the next)', () => {
+  const d = fx.makeFile({});
+  d.timeline.t[7] = d.timeline.t[6];
+  assert.strictEqual(problem(JSON.stringify(d)), null);
+  d.timeline.t[12] = d.timeline.t[11] - 1;
+  assert.strictEqual(problem(JSON.stringify(d)), 'timeline.t[12] is ' + d.timeline.t[12] +
+      ', before timeline.t[11] ' + d.timeline.t[11] + ': samples should be in time order');
+  const n = fx.makeNative({});
+  n.timeline.t_ms[2] = 0;
+  assert.strictEqual(problem(JSON.stringify(n)), 'timeline.t_ms[2] is 0, before ' +
+      'timeline.t_ms[1] ' + n.timeline.t_ms[1] + ': samples should be in time order');
+});
+
 test('deeply nested values are refused before JSON.parse, at their position', () => {
   const head = '{"format": "vmtrace-out", "version": 1, "tool": ';
   const deep = head + '['.repeat(100000) + ']'.repeat(100000) + '}';
