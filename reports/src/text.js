@@ -74,8 +74,8 @@ function treeMemoryText(files, m) {
 }
 
 // The sections of one vmtrace-out file (views.FILE).
-function fileSections(d) {
-  return views.text(views.FILE, d);
+function fileSections(d, ctx) {
+  return views.text(views.FILE, d, ctx);
 }
 
 // The sections of a vmtrace-native file (views.NATIVE).
@@ -116,7 +116,7 @@ function compareSections(files, nat) {
 }
 
 // The simulated run's sections (one file, or the tree and each process).
-function simSections(files, out) {
+function simSections(files, out, ctx) {
   if (files.length > 1) {
     var t = tree.build(files);
     var spec = tree.treeTable(files, t);
@@ -132,12 +132,12 @@ function simSections(files, out) {
       n.images.forEach(function (fi) {
         var d = files[fi].data;
         out.push('#### pid ' + d.run.pid + ': ' + F.printable(F.command(d.run.command)) + '  [' +
-            F.printable(files[fi].name) + ']\n\n' + fileSections(d));
+            F.printable(files[fi].name) + ']\n\n' + fileSections(d, ctx));
       });
     });
   } else {
     out.push('vmtrace report: ' + F.printable(files[0].name) + '\n\n' +
-        fileSections(files[0].data));
+        fileSections(files[0].data, ctx));
   }
 }
 
@@ -149,7 +149,8 @@ function render(files) {
   var nat = files.filter(function (f) { return V.isNative(f.data); })[0];
   var out = [];
   if (nat && sims.length) out.push(compareSections(sims, nat));
-  if (sims.length) simSections(sims, out);
+  var ctx = { simResults: files.filter(function (f) { return V.isSimResult(f.data); }) };
+  if (sims.length) simSections(sims, out, ctx);
   if (nat) out.push('vmtrace-native report: ' + F.printable(nat.name) + '\n\n' +
       nativeSections(nat.data));
   files.filter(function (f) { return V.isTreeResult(f.data); }).forEach(function (f) {

@@ -47,8 +47,9 @@ function shown(list, d, how) {
 }
 
 // The --text sections of file d.
-function text(list, d) {
-  return shown(list, d, 'text').map(function (v) { return v.text(d); })
+// ctx: what else was given ({simResults: the vmtrace-sim files}).
+function text(list, d, ctx) {
+  return shown(list, d, 'text').map(function (v) { return v.text(d, ctx || {}); })
     .filter(function (s) { return s !== ''; }).join('\n\n');
 }
 

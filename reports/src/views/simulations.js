@@ -103,11 +103,46 @@ function perSimulation(p, sec, d, withCharts) {
   draw();
 }
 
+// The exact curves of vmtrace-sim results given with the file (this
+// process's, as the page draws them) at each simulated RAM size, beside
+// the simulations' faults; null without any. Curves not drawn are named.
+function exactTable(d, simResults) {
+  if (!simResults || !simResults.length) return null;
+  var m = M.curvesFor(d, simResults);
+  var ps = d.page_size || 4096;
+  var sims = (d.simulations || []).filter(function (s) { return !M.simStopped(s); });
+  var sizes = [];
+  sims.forEach(function (s) { if (sizes.indexOf(s.ram_pages) < 0) sizes.push(s.ram_pages); });
+  sizes.sort(function (a, b) { return a - b; });
+  var cols = [{ key: 'ram', title: 'RAM pages', num: true,
+    fmt: function (v) { return F.int(v) + ' (' + F.bytes(v * ps) + ')'; } }];
+  m.curves.forEach(function (c, i) {
+    cols.push({ key: 'c' + i, title: 'exact ' + c.policy, num: true,
+      fmt: function (v) { return v === null ? '' : F.int(v); } });
+  });
+  var rows = m.curves.length ? sizes.map(function (sz) {
+    var r = { ram: sz };
+    m.curves.forEach(function (c, i) { r['c' + i] = charts.curveAt(c, sz); });
+    return r;
+  }) : [];
+  return {
+    id: 'simexact', title: 'Exact curves (vmtrace-sim --mrc)',
+    note: (m.curves.length ? ['Faults of the exact ' + m.curves.map(function (c) {
+      return c.policy.toUpperCase();
+    }).join(' and ') + ' curves of this process\'s page trace at each simulated RAM size ' +
+        '(the page draws them as dashed steps over Faults versus RAM size).'] : [])
+        .concat(m.notes).join(' '),
+    columns: cols, rows: rows
+  };
+}
+
 // The tables, then each simulation's evictions by mapping (the 5 mappings
 // that lost the most).
-function text(d) {
+function text(d, ctx) {
   var st = M.stoppedTable(d);
   var out = [plain.tableSection(M.simulationTable(d))];
+  var ex = exactTable(d, ctx && ctx.simResults);
+  if (ex) out.push(plain.tableSection(ex));
   if (st) out.push(plain.tableSection(st));
   d.simulations.forEach(function (s, i) {
     var ev = M.simEvictionTable(d, i);
@@ -116,4 +151,5 @@ function text(d) {
   return out.join('\n\n');
 }
 
-module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text };
+module.exports = { id: 'simulations', needs: 'simulations', html: html, text: text,
+  exactTable: exactTable };
