@@ -497,12 +497,27 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
 {
    struct vt_trace_reader *r = vt_alloc(sizeof *r);
    r->in = *in;
+   /* Each error names the offset of the field that is wrong or cut short:
+      0 the magic, 8 the header's length, 12 the header. */
    unsigned char head[12];
-   bool magic = r_bytes(r, head, sizeof head);
-   for (int i = 0; magic && i < 8; i++)
+   size_t got = 0;
+   for (unsigned b; got < sizeof head && r_byte(r, &b); got++)
+      head[got] = (unsigned char)b;
+   bool magic = got > 0;
+   for (size_t i = 0; magic && i < 8 && i < got; i++)
       magic = head[i] == (unsigned char)VT_TRACE_MAGIC[i];
-   if (!magic) {
-      *error = "not a vmtrace page trace (no VMTRACE magic at offset 0)";
+   if (!magic || got < sizeof head) {
+      if (r->failed)
+         *error = got < 8 ? "offset 0: read error" : "offset 8: read error";
+      else if (!got)
+         *error = "offset 0: empty file (not a vmtrace page trace)";
+      else if (!magic)
+         *error = "offset 0: not a vmtrace page trace (no VMTRACE magic)";
+      else if (got < 8)
+         *error = "offset 0: truncated trace (the file ends inside the VMTRACE magic)";
+      else
+         *error = "offset 8: truncated trace header (the file ends inside the header's "
+                  "length, after the VMTRACE magic)";
       vt_free(r);
       return NULL;
    }
@@ -510,13 +525,15 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
    for (int i = 0; i < 4; i++)
       n |= (vt_u64)head[8 + i] << (8 * i);
    if (n > (1u << 24)) {
-      *error = "corrupt trace header (its length at offset 8 is impossible)";
+      *error = "offset 8: corrupt trace header (its length is impossible)";
       vt_free(r);
       return NULL;
    }
    r->header = vt_alloc((size_t)n + 1);
    if (!r_bytes(r, r->header, (size_t)n)) {
-      *error = "truncated trace header";
+      *error = r->failed ? "offset 12: read error in the trace header"
+                         : "offset 12: truncated trace header (the file ends before the "
+                           "length at offset 8 says it does)";
       vt_free(r->header);
       vt_free(r);
       return NULL;
