@@ -104,6 +104,24 @@ static bool looks_like_text(const uint8_t *p, size_t n)
    return true;
 }
 
+/* Whether the first bytes p[0..n) of a file its content alone (not its
+   name) calls CSV or nothing are too few for a trace of any format: less
+   than one oracleGeneral record (the smallest binary record; a vmtrace
+   trace's magic, length, header and end, and lcs's 8 KiB header, are
+   longer), and for text, no row after the header. */
+static bool too_short(enum vs_format f, const uint8_t *p, size_t n)
+{
+   if (n >= 24)
+      return false;
+   if (f != VS_FMT_CSV)
+      return true;
+   const uint8_t *nl = memchr(p, '\n', n);
+   for (size_t i = nl ? (size_t)(nl - p) : n; i < n; i++)
+      if (p[i] > ' ')
+         return false;
+   return true;
+}
+
 /* The format of the file whose first bytes are p[0..n). */
 static enum vs_format detect(const char *path, const uint8_t *p, size_t n)
 {
@@ -675,7 +693,20 @@ int vs_read_trace(const char *path, const struct vs_read_opts *o, struct vs_stre
       goto out;
    }
    if (f == VS_FMT_AUTO) {
-      f = detect(is_stdin ? "" : path, r.buf, have);
+      const char *name = is_stdin ? "" : path;
+      f = detect(name, r.buf, have);
+      if (!have) {
+         vs_err(err, errlen, "%s: offset 0: empty (0 bytes): no trace", path);
+         goto out;
+      }
+      if ((f == VS_FMT_AUTO || (f == VS_FMT_CSV && !ends_with(name, ".csv"))) &&
+          too_short(f, r.buf, have)) {
+         vs_err(err, errlen, "%s: offset 0: %zu byte%s, too short for a trace of any "
+                "format vmtrace-sim reads (vmtrace, lcs, oracleGeneral: 24 bytes a "
+                "record; CSV: a header row, then a row a reference)", path, have,
+                have == 1 ? "" : "s");
+         goto out;
+      }
       if (f == VS_FMT_AUTO) {
          vs_err(err, errlen, "%s: offset 0: unknown trace format (no vmtrace or lcs "
                 "magic, not text): give --format=oracleGeneral if it is one",
