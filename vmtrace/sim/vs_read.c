@@ -141,12 +141,60 @@ static enum vs_format detect(const char *path, const uint8_t *p, size_t n)
    Record j (1-based, every record of the file) says when its object is
    referenced next: the index of that record, -1 for never, -2 for "not
    known" (traceFilter's).  A record of an object seen before must be the
-   one the previous record named.  This is what tells a corrupt or foreign
-   file apart: its next-access fields do not chain. */
+   one the previous record named, and a record named must be of the object
+   that named it (caught at that record: until 2026-12-06 only when the
+   naming object came again, or at the end, "truncated?").  This is what
+   tells a corrupt or foreign file apart: its next-access fields do not
+   chain. */
+#define NAMED_RECORDS ((uint64_t)1 << 32)   /* more than a stream holds */
+#define NAMED_CHUNK   19
 struct nexts {
    int64_t *expect;                  /* per page: the last record's field */
    uint64_t n;
+   /* A bit per record named by an earlier one, in chunks of 2^19 records
+      made when first named (a corrupt file's stray fields cost a chunk
+      each, not a bitmap as long as the largest). */
+   uint64_t *named[NAMED_RECORDS >> NAMED_CHUNK];
 };
+
+/* Whether record rec was named (by an earlier record); names it. */
+static bool name_record(struct nexts *x, uint64_t rec)
+{
+   uint64_t **c = &x->named[rec >> NAMED_CHUNK];
+   if (!*c)
+      *c = vs_alloc((1u << NAMED_CHUNK) / 8);
+   uint64_t bit = rec & ((1u << NAMED_CHUNK) - 1), *w = &(*c)[bit / 64];
+   bool was = *w >> (bit % 64) & 1;
+   *w |= (uint64_t)1 << (bit % 64);
+   return was;
+}
+
+static bool record_named(const struct nexts *x, uint64_t rec)
+{
+   const uint64_t *c = rec < NAMED_RECORDS ? x->named[rec >> NAMED_CHUNK] : NULL;
+   uint64_t bit = rec & ((1u << NAMED_CHUNK) - 1);
+   return c && c[bit / 64] >> (bit % 64) & 1;
+}
+
+static void nexts_free(struct nexts *x)
+{
+   free(x->expect);
+   for (size_t i = 0; i < NAMED_RECORDS >> NAMED_CHUNK; i++)
+      free(x->named[i]);
+}
+
+/* Who named record rec, in words (only at an error): the page whose last
+   record did. */
+static const char *namer(const struct nexts *x, const struct vs_stream *s, uint64_t rec,
+                         char *buf, size_t len)
+{
+   for (uint32_t id = 0; id < s->npages && id < x->n; id++)
+      if (x->expect[id] == (int64_t)rec) {
+         snprintf(buf, len, "the last record of object %llu", (unsigned long long)s->obj[id]);
+         return buf;
+      }
+   return "an earlier record";
+}
 
 static int next_check(struct nexts *x, struct vs_stream *s, uint32_t id, bool added,
                       uint64_t j, int64_t next, uint64_t off, char *err, size_t errlen)
@@ -156,7 +204,18 @@ static int next_check(struct nexts *x, struct vs_stream *s, uint32_t id, bool ad
       while (m <= id)
          m *= 2;
       x->expect = vs_realloc(x->expect, m * sizeof *x->expect);
+      for (uint64_t i = x->n; i < m; i++)
+         x->expect[i] = -1;            /* until set: naming no record */
       x->n = m;
+   }
+   bool mine = !added && x->expect[id] == (int64_t)j;
+   if (!mine && record_named(x, j)) {
+      char who[64];
+      vs_err(err, errlen, "%s: offset %llu: record %llu is to object %llu, but %s gave "
+             "its next access as record %llu (corrupt, or not %s)", s->name,
+             (unsigned long long)off, (unsigned long long)j, (unsigned long long)s->obj[id],
+             namer(x, s, j, who, sizeof who), (unsigned long long)j, s->format);
+      return -1;
    }
    if (!added && x->expect[id] != -2 && x->expect[id] != (int64_t)j) {
       if (x->expect[id] == -1)
@@ -175,6 +234,22 @@ static int next_check(struct nexts *x, struct vs_stream *s, uint32_t id, bool ad
       vs_err(err, errlen, "%s: offset %llu: record %llu gives its next access as %lld, "
              "not a later record (corrupt, or not %s)", s->name,
              (unsigned long long)off, (unsigned long long)j, (long long)next, s->format);
+      return -1;
+   }
+   if (next > 0 && (uint64_t)next >= NAMED_RECORDS) {
+      vs_err(err, errlen, "%s: offset %llu: record %llu gives its next access as record "
+             "%lld, beyond the 2^32 records a trace read here can hold (corrupt, or not "
+             "%s)", s->name, (unsigned long long)off, (unsigned long long)j,
+             (long long)next, s->format);
+      return -1;
+   }
+   if (next > 0 && name_record(x, (uint64_t)next)) {
+      char who[64];
+      vs_err(err, errlen, "%s: offset %llu: record %llu (object %llu) gives its next "
+             "access as record %lld, which %s named already (corrupt, or not %s)",
+             s->name, (unsigned long long)off, (unsigned long long)j,
+             (unsigned long long)s->obj[id], (long long)next,
+             namer(x, s, (uint64_t)next, who, sizeof who), s->format);
       return -1;
    }
    x->expect[id] = next;
@@ -300,7 +375,7 @@ static int read_records(struct rd *r, const struct binfmt *b, const struct vs_re
    if (o->check_next && next_end(&x, s, j, rd_offset(r), err, errlen))
       rc = -1;
 out:
-   free(x.expect);
+   nexts_free(&x);
    return rc;
 }
 
