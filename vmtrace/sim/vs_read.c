@@ -477,6 +477,15 @@ static unsigned split(char *line, char sep, char **fields, unsigned max)
    return n;
 }
 
+/* The fields of a line: its separators, plus one. */
+static uint64_t fields_in(const char *line, char sep)
+{
+   uint64_t n = 1;
+   for (const char *p = line; (p = strchr(p, sep)) != NULL; p++)
+      n++;
+   return n;
+}
+
 /* --csv-columns: "role=name" items, or bare names taken as time, obj_id,
    op in that order (one bare name alone: obj_id); "-" leaves a role out.
    The roles it does not name are not read. */
@@ -631,6 +640,7 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
    while (*h == '#' || *h == ' ')
       h++;
    char sep = strchr(h, ',') ? ',' : strchr(h, '\t') ? '\t' : ',';
+   uint64_t nfields = fields_in(h, sep);
    char *cols[256];
    unsigned ncols = split(h, sep, cols, 256);
    int col[NR_ROLES];
@@ -673,13 +683,20 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
          p++;
       if (!*p || *p == '\r' || *p == '#')
          continue;
-      char *f[257];
-      unsigned nf = split(line, sep, f, (unsigned)maxcol + 2);
-      if ((int)nf <= maxcol) {
-         vs_err(err, errlen, "%s: offset %llu: line %llu has %u fields, the header %u",
-                s->name, (unsigned long long)off, (unsigned long long)lineno, nf, ncols);
+      /* Every row has the header's fields (RFC 4180): one more or fewer
+         anywhere shifts the columns after it, and reading on would take
+         one column's values for another's (until 2026-12-06 a row with
+         more was read, and one with fewer if the columns read were there). */
+      uint64_t nf = fields_in(line, sep);
+      if (nf != nfields) {
+         vs_err(err, errlen, "%s: offset %llu: line %llu has %llu field%s, the header "
+                "%llu (a field more or fewer would shift the columns after it)",
+                s->name, (unsigned long long)off, (unsigned long long)lineno,
+                (unsigned long long)nf, nf == 1 ? "" : "s", (unsigned long long)nfields);
          return -1;
       }
+      char *f[257];
+      split(line, sep, f, (unsigned)maxcol + 2);
       uint64_t obj, time = 0, size = 1;
       const char *v = trim(f[col[COL_OBJ]]);
       if (!parse_u64(v, &obj)) {
