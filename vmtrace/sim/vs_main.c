@@ -95,11 +95,19 @@ static unsigned split_list(const char *opt, const char *list, char items[][64],
    }
 }
 
-static unsigned parse_pages(const char *opt, const char *list, uint64_t *out, unsigned max,
-                            bool bytes)
+/* The sizes given so far, as written: a size given twice (2,2, or 8K as
+   --ram and 2 as --pages, or 6K,7K: both 1 page) is refused, as a policy
+   given twice is (until 2026-12-06 it made duplicate rows). */
+struct given_sizes {
+   const char *opt[256];
+   char item[256][64];
+};
+
+static unsigned parse_pages(const char *opt, const char *list, uint64_t *sizes,
+                            unsigned *nr, struct given_sizes *g, bool bytes)
 {
    char items[256][64];
-   unsigned n = split_list(opt, list, items, max);
+   unsigned n = split_list(opt, list, items, 256 - *nr);
    for (unsigned i = 0; i < n; i++) {
       uint64_t v = 0;
       if (bytes) {
@@ -113,7 +121,18 @@ static unsigned parse_pages(const char *opt, const char *list, uint64_t *out, un
       if (v >= VT_SIM_NO_FRAME)
          vs_die("%s: '%s' is more pages than a simulation holds (%u)", opt, items[i],
                 VT_SIM_NO_FRAME - 1);
-      out[i] = v;
+      for (unsigned k = 0; k < *nr; k++) {
+         if (sizes[k] != v)
+            continue;
+         if (g->opt[k] == opt && !strcmp(g->item[k], items[i]))
+            vs_die("%s: '%s' is given twice", opt, items[i]);
+         vs_die("%s: '%s' is the same size as %s%s'%s' (%llu page%s)", opt, items[i],
+                g->opt[k] == opt ? "" : g->opt[k], g->opt[k] == opt ? "" : " ",
+                g->item[k], (unsigned long long)v, v == 1 ? "" : "s");
+      }
+      g->opt[*nr] = opt;
+      memcpy(g->item[*nr], items[i], sizeof g->item[*nr]);
+      sizes[(*nr)++] = v;
    }
    return n;
 }
@@ -182,6 +201,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
    c->export_fmt = -1;
    c->traces = vs_alloc((size_t)argc * sizeof *c->traces);
    bool opts_done = false;
+   static struct given_sizes sizes_given, curve_sizes_given;
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i], *v;
       if (opts_done || a[0] != '-' || !strcmp(a, "-")) {
@@ -199,14 +219,14 @@ static void parse_args(struct cli *c, int argc, char **argv)
          c->policy_arg = v;
          parse_policies(c, v);
       } else if ((v = value(a, "--pages")) || (v = value(a, "--frames"))) {
-         unsigned n = parse_pages(a[2] == 'p' ? "--pages" : "--frames", v,
-                                  cfg->sizes + cfg->nr_sizes, 256 - cfg->nr_sizes, false);
-         cfg->nr_sizes += n;
+         parse_pages(a[2] == 'p' ? "--pages" : "--frames", v, cfg->sizes, &cfg->nr_sizes,
+                     &sizes_given, false);
       } else if ((v = value(a, "--ram"))) {
-         cfg->nr_sizes += parse_pages("--ram", v, cfg->sizes + cfg->nr_sizes,
-                                      256 - cfg->nr_sizes, true);
+         parse_pages("--ram", v, cfg->sizes, &cfg->nr_sizes, &sizes_given, true);
       } else if ((v = value(a, "--sizes"))) {
-         cfg->nr_curve_sizes = parse_pages("--sizes", v, cfg->curve_sizes, 256, false);
+         cfg->nr_curve_sizes = 0;
+         parse_pages("--sizes", v, cfg->curve_sizes, &cfg->nr_curve_sizes,
+                     &curve_sizes_given, false);
       } else if ((v = value(a, "--points"))) {
          uint64_t n;
          if (!vt_parse_number(v, 1000, &n) || n < 2 || n > 256)
