@@ -744,6 +744,11 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
          s->skipped++;
          continue;
       }
+      /* Without a time column, the clock is the reference's number, as a
+         vmtrace trace's and --refs' are (libCacheSim's logical time, that
+         of the next-access field): until 2026-12-06 an export wrote 0. */
+      if (col[COL_TIME] < 0)
+         time = s->n + 1;
       if (!vs_stream_push(s, id, (unsigned)flags, (uint32_t)time)) {
          vs_err(err, errlen, "%s: offset %llu: more than %u references: split the trace",
                 s->name, (unsigned long long)off, VS_MAX_REFS);

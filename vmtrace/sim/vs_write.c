@@ -1,7 +1,9 @@
 /* vs_write.c: writing a reference stream as libCacheSim's oracleGeneral or
    lcs, or as CSV: one record a reference, the page as obj_id, 4096 bytes,
    the next access as libCacheSim counts it (1-based record index, -1 for
-   never), the trace's clock where it has one, else the reference number.
+   never), the time of a libCacheSim trace's records or of a CSV's time
+   column, else the reference's number (a vmtrace trace's clock counts
+   instructions: vs_vmtrace.c gives the stream the reference's number).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include <string.h>
 
