@@ -551,14 +551,30 @@ static int csv_roles(const char *spec, char names[NR_ROLES][64], bool given[NR_R
    return 0;
 }
 
+/* A decimal or 0x hexadecimal number.  Decimal with leading zeros is
+   decimal (zero-padded ids: until 2026-12-06 strtoull's base 0 read "010"
+   as octal 8, and refused "09"). */
 static bool parse_u64(const char *p, uint64_t *v)
 {
-   if (!*p || *p == '-' || *p == '+' || isspace((unsigned char)*p))
-      return false;
-   errno = 0;
-   char *end;
-   unsigned long long x = strtoull(p, &end, 0);
-   if (errno || *end)
+   unsigned base = 10;
+   if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+      base = 16;
+      p += 2;
+   }
+   uint64_t x = 0;
+   const char *start = p;
+   for (;; p++) {
+      unsigned d = *p >= '0' && *p <= '9' ? (unsigned)(*p - '0')
+                   : base == 16 && *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10)
+                   : base == 16 && *p >= 'A' && *p <= 'F' ? (unsigned)(*p - 'A' + 10)
+                   : 99;
+      if (d == 99)
+         break;
+      if (x > (UINT64_MAX - d) / base)
+         return false;                  /* more than 64 bits */
+      x = x * base + d;
+   }
+   if (p == start || *p)
       return false;
    *v = x;
    return true;
