@@ -653,6 +653,10 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
    /* The header. */
    char *hdr = vs_strdup(line);
    char *h = hdr;
+   /* A UTF-8 byte-order mark (spreadsheets write one) is not part of the
+      first column's name: until 2026-12-06 it made "obj_id" unknown. */
+   if (!strncmp(h, "\xef\xbb\xbf", 3))
+      h += 3;
    while (*h == '#' || *h == ' ')
       h++;
    char sep = strchr(h, ',') ? ',' : strchr(h, '\t') ? '\t' : ',';
