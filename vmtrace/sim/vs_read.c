@@ -666,16 +666,34 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
    int col[NR_ROLES];
    for (int k = 0; k < NR_ROLES; k++) {
       col[k] = -1;
-      for (unsigned c = 0; c < ncols && col[k] < 0; c++) {
+      for (unsigned c = 0; c < ncols; c++) {
          const char *name = trim(cols[c]);
+         bool match = false;
          if (given[k]) {
-            if (!strcasecmp(name, names[k]))
-               col[k] = (int)c;
+            match = strcmp(names[k], "-") && !strcasecmp(name, names[k]);
          } else {
             for (int d = 0; d < 5 && role_defaults[k][d]; d++)
-               if (!strcasecmp(name, role_defaults[k][d]))
-                  col[k] = (int)c;
+               match |= !strcasecmp(name, role_defaults[k][d]);
          }
+         if (!match)
+            continue;
+         /* Two columns that could be the role: which one is meant is not
+            for the reader to guess (until 2026-12-06 the first won). */
+         if (col[k] >= 0 && !strcasecmp(trim(cols[col[k]]), name)) {
+            vs_err(err, errlen, "%s: offset 0: columns %d and %u of the header are both "
+                   "named %s (the %s): rename one", s->name, col[k] + 1, c + 1, name,
+                   role_names[k]);
+            free(hdr);
+            return -1;
+         }
+         if (col[k] >= 0) {
+            vs_err(err, errlen, "%s: offset 0: columns %d and %u of the header (%s, %s) "
+                   "are both the %s; choose one with --csv-columns", s->name, col[k] + 1,
+                   c + 1, trim(cols[col[k]]), name, role_names[k]);
+            free(hdr);
+            return -1;
+         }
+         col[k] = (int)c;
       }
       bool wanted = given[k] ? strcmp(names[k], "-") != 0 : k == COL_OBJ;
       if (col[k] < 0 && wanted) {
