@@ -90,7 +90,12 @@ struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
    const char *e = NULL;
    t->r = vt_trace_reader_new(&t->in, &e);
    if (!t->r) {
-      vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
+      int saved = errno;
+      if (ferror(t->f))              /* the core's "read error" does not know why */
+         vs_err(err, errlen, "%s: %s: %s", path, e ? e : "offset 0: read error",
+                strerror(saved));
+      else
+         vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
       fclose(t->f);
       free(t);
       return NULL;
