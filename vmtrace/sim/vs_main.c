@@ -85,7 +85,8 @@ static unsigned split_list(const char *opt, const char *list, char items[][64],
    for (;;) {
       size_t len = strcspn(p, ",");
       if (len == 0 || len >= 64 || n == max)
-         vs_die("%s: give 1 to %u comma-separated values, e.g. %s=1,2", opt, max, opt);
+         vs_die("%s: give 1 to %u comma-separated values, e.g. %s=%s", opt, max, opt,
+                strcmp(opt, "--policy") ? "1,2" : "lru,opt");
       memcpy(items[n], p, len);
       items[n++][len] = 0;
       p += len;
@@ -150,6 +151,8 @@ static void parse_policies(struct cli *c, const char *list)
    unsigned n = split_list("--policy", list, items, 16);
    for (unsigned i = 0; i < n; i++) {
       const struct vt_policy_ops *p = vt_policy_find(items[i]);
+      if (!p && !strcmp(items[i], "all"))
+         vs_die("--policy: 'all' is every policy: give it alone (--policy=all)");
       if (!p)
          vs_die("--policy: unknown policy '%s' (fifo, lru, lfu, random, clock, nru, aging, "
                 "wsclock, linux, arc, opt, or all)", items[i]);
@@ -177,6 +180,19 @@ static bool policy_param_option(struct cli *c, const char *arg)
          }
          *vt_policy_param_ptr(&c->cfg.params[i], d) = v;
          return true;
+      }
+   return false;
+}
+
+/* Whether arg ("--NAME=...") names a policy's parameter. */
+static bool policy_param_option_name(const char *arg)
+{
+   for (int i = 0; vt_policies[i]; i++)
+      for (unsigned k = 0; k < vt_policies[i]->nr_params; k++) {
+         const char *o = vt_policies[i]->params[k].option;
+         size_t n = strlen(o);
+         if (!strncmp(arg + 2, o, n) && arg[2 + n] == '=')
+            return true;
       }
    return false;
 }
@@ -309,6 +325,22 @@ static void parse_args(struct cli *c, int argc, char **argv)
       } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
          c->quiet = true;
       } else {
+         /* A value option given its value as the next argument: say so,
+            not that the option is unknown (until 2026-12-06 '--pages 2'
+            was "unknown option '--pages'"). */
+         static const char *const valued[] = {
+            "--policy", "--pages", "--frames", "--ram", "--sizes", "--points", "--swap",
+            "--page-kind", "--oom", "--key-map", "--sample", "--format", "--csv-columns",
+            "--export", "--export-format", "--refs", "--csv", "--json", "--shard", "--jobs",
+         };
+         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
+            if (!strcmp(a, valued[k]))
+               vs_die("%s takes its value after '=' (%s=...), not as the next argument", a,
+                      a);
+         char eq[64];
+         snprintf(eq, sizeof eq, "%s=0", a);
+         if (!strncmp(a, "--", 2) && strlen(a) < 60 && policy_param_option_name(eq))
+            vs_die("%s takes its value after '=' (%s=N), not as the next argument", a, a);
          vs_die("unknown option '%s' (--help lists them)", a);
       }
    }
