@@ -77,6 +77,44 @@ static void on_drop(void *ctx, vt_u64 key)
       vs_stream_drop(k->s, key);
 }
 
+/* The header's format and version, checked (docs/output-format.md: a
+   reader must refuse versions it does not know; until 2026-12-06 any
+   header was read as version 2's).  NULL if they are ours, else what is
+   wrong. */
+static const char *header_check(const char *h, char *buf, size_t len)
+{
+   const char *f = strstr(h, "\"format\"");
+   if (f) {
+      f += 8;
+      f += strspn(f, " \t\r\n");
+      if (*f == ':')
+         f++;
+      f += strspn(f, " \t\r\n");
+   }
+   if (!f || strncmp(f, "\"vmtrace-trace\"", 15))
+      return "offset 12: not a vmtrace page trace (its header's \"format\" is not "
+             "\"vmtrace-trace\")";
+   const char *v = strstr(h, "\"version\"");
+   unsigned long long n = 0;
+   if (v) {
+      v += 9;
+      v += strspn(v, " \t\r\n");
+      if (*v == ':')
+         v++;
+      v += strspn(v, " \t\r\n");
+   }
+   if (!v || *v < '0' || *v > '9')
+      return "offset 12: corrupt trace header (no \"version\")";
+   n = strtoull(v, NULL, 10);
+   if (n < 1 || n > VT_TRACE_VERSION) {
+      snprintf(buf, len, "offset 12: a vmtrace trace of version %llu, which this "
+               "vmtrace-sim does not read (it reads 1 to %d: a newer vmtrace's?)", n,
+               VT_TRACE_VERSION);
+      return buf;
+   }
+   return NULL;
+}
+
 struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
 {
    struct tfile *t = vs_alloc(sizeof *t);
@@ -98,6 +136,13 @@ struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
          vs_err(err, errlen, "%s: %s", path, e ? e : "offset 0: not a vmtrace trace");
       fclose(t->f);
       free(t);
+      return NULL;
+   }
+   char buf[160];
+   const char *bad = header_check(vt_trace_header(t->r), buf, sizeof buf);
+   if (bad) {
+      vs_err(err, errlen, "%s: %s", path, bad);
+      vs_trace_close(t);
       return NULL;
    }
    return t;
