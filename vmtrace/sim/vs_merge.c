@@ -53,18 +53,30 @@ static bool jstring(struct jp *j, char **out)
    j->p++;
    size_t cap = 16, n = 0;
    char *s = vs_alloc(cap);
+   /* Errors name the offset of the byte at fault (the end, for a string
+      the file cuts: until 2026-12-06 one past it), and nothing is read
+      past the end (a file ending in "\u" was read 4 bytes beyond). */
    for (;;) {
-      unsigned char ch = (unsigned char)*j->p++;
-      if (ch == '"')
+      const char *at = j->p;
+      unsigned char ch = (unsigned char)*j->p;
+      if (ch == '"') {
+         j->p++;
          break;
-      if (!ch || ch < 0x20) {
-         free(s);
-         return jfail(j, "unterminated string");
       }
+      if (ch < 0x20) {
+         free(s);
+         return jfail(j, ch ? "a control character in a string" : "unterminated string");
+      }
+      j->p++;
       if (ch == '\\') {
-         char e = *j->p++;
+         char e = *j->p;
+         if (!e) {
+            free(s);
+            return jfail(j, "unterminated string");
+         }
+         j->p++;
          switch (e) {
-         case '"': case '\\': case '/': break;
+         case '"': case '\\': case '/': ch = (unsigned char)e; break;
          case 'n': ch = '\n'; break;
          case 't': ch = '\t'; break;
          case 'r': ch = '\r'; break;
@@ -73,20 +85,26 @@ static bool jstring(struct jp *j, char **out)
          case 'u': {
             unsigned x = 0;
             for (int k = 0; k < 4; k++) {
-               char h = *j->p++;
-               x = x * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0'
-                                       : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                       : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 0);
+               char h = *j->p;
+               unsigned d = h >= '0' && h <= '9' ? (unsigned)(h - '0')
+                            : h >= 'a' && h <= 'f' ? (unsigned)(h - 'a' + 10)
+                            : h >= 'A' && h <= 'F' ? (unsigned)(h - 'A' + 10) : 16;
+               if (d == 16) {
+                  free(s);
+                  return jfail(j, h ? "bad \\u escape in a string (4 hex digits expected)"
+                                    : "unterminated string");
+               }
+               x = x * 16 + d;
+               j->p++;
             }
             ch = (unsigned char)(x < 256 ? x : '?');
             break;
          }
          default:
+            j->p = at;
             free(s);
             return jfail(j, "bad escape in a string");
          }
-         if (e != 'u')
-            ch = e == '"' || e == '\\' || e == '/' ? (unsigned char)e : ch;
       }
       if (n + 2 > cap)
          s = vs_realloc(s, cap *= 2);
