@@ -278,6 +278,8 @@ static void load(struct mfile *f, char *err, size_t errlen)
       if (n + 1 == cap)
          f->text = vs_realloc(f->text, cap *= 2);
    }
+   if (ferror(in))                    /* a directory: was "a JSON value was expected" */
+      vs_die("merge: %s: offset %zu: read error: %s", f->path, n, strerror(errno));
    fclose(in);
    f->text[n] = 0;
    struct jp j = { f->text, f->text, f->path, err, errlen };
