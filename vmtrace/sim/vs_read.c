@@ -602,7 +602,7 @@ static int csv_op(const char *p)
 
 /* One line from r (without its end, NUL-terminated in the buffer, valid
    until the next call), or NULL at the end; *off is its offset. */
-static char *rd_line(struct rd *r, uint64_t *off, bool *toolong)
+static char *rd_line(struct rd *r, uint64_t *off, bool *toolong, size_t *len)
 {
    *toolong = false;
    for (size_t scanned = 0;;) {
@@ -612,7 +612,8 @@ static char *rd_line(struct rd *r, uint64_t *off, bool *toolong)
       *off = rd_offset(r);
       if (nl) {
          *nl = 0;
-         r->pos += (size_t)(nl - start) + 1;
+         *len = (size_t)(nl - start);
+         r->pos += *len + 1;
          return (char *)start;
       }
       if (r->eof) {
@@ -624,6 +625,7 @@ static char *rd_line(struct rd *r, uint64_t *off, bool *toolong)
          }
          r->buf[r->len] = 0;
          r->pos = r->len;
+         *len = have;
          return (char *)start;
       }
       if (have >= (1u << 16)) {      /* no line of a trace is that long */
@@ -644,7 +646,8 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
       return -1;
    uint64_t off = 0;
    bool toolong;
-   char *line = rd_line(r, &off, &toolong);
+   size_t len;
+   char *line = rd_line(r, &off, &toolong, &len);
    if (!line) {
       vs_err(err, errlen, "%s: offset %llu: %s", s->name, (unsigned long long)off,
              toolong ? "a line longer than 64 KiB (not CSV?)" : "empty: no header row");
@@ -714,8 +717,17 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
       if (col[k] > maxcol)
          maxcol = col[k];
    uint64_t lineno = 1;
-   while ((line = rd_line(r, &off, &toolong))) {
+   while ((line = rd_line(r, &off, &toolong, &len))) {
       lineno++;
+      /* Text is checked in the first 4 KiB only: a NUL byte later would
+         end the line's fields early (until 2026-12-06 "2<NUL>junk" was
+         read as page 2). */
+      if (strlen(line) != len) {
+         vs_err(err, errlen, "%s: offset %llu: line %llu holds a NUL byte (not text: not "
+                "a CSV trace)", s->name, (unsigned long long)(off + strlen(line)),
+                (unsigned long long)lineno);
+         return -1;
+      }
       char *p = line;
       while (*p == ' ' || *p == '\t')
          p++;
