@@ -4,6 +4,7 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -353,6 +354,19 @@ static void parse_args(struct cli *c, int argc, char **argv)
    for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
       if (!strcmp(c->traces[i], "-") && stdin_seen++)
          vs_die("-: standard input is given twice (it can be read once)");
+   if (c->export_path) {
+      /* A compressed file's name for an uncompressed file: libCacheSim
+         decompresses *.zst by its name, and would fail (until 2026-12-06
+         t.oracleGeneral.zst was written uncompressed). */
+      static const char *const packed[] = { ".zst", ".zstd", ".gz", ".xz", ".bz2", ".lz4" };
+      size_t n = strlen(c->export_path);
+      for (size_t k = 0; k < sizeof packed / sizeof packed[0]; k++) {
+         size_t m = strlen(packed[k]);
+         if (n > m && !strcasecmp(c->export_path + n - m, packed[k]))
+            vs_die("--export: %s: vmtrace-sim writes no compressed file: export to a name "
+                   "without %s, then compress it (zstd FILE)", c->export_path, packed[k]);
+      }
+   }
    if (c->export_path && !c->tree && c->nr_traces + (c->refs ? 1 : 0) != 1)
       vs_die("--export writes one trace: give exactly one (or --tree: the merged stream)");
    if (cfg->explain && !c->refs && c->nr_traces != 1)
@@ -406,9 +420,12 @@ static enum vs_format export_format(const struct cli *c)
       return (enum vs_format)c->export_fmt;
    const char *p = c->export_path;
    size_t n = strlen(p);
-   if (n >= 4 && !strcmp(p + n - 4, ".csv"))
+   /* As the reader tells a format by its name: T.CSV is a CSV (until
+      2026-12-06 it was written as oracleGeneral, which the reader then
+      took for a CSV that is not text). */
+   if (n >= 4 && !strcasecmp(p + n - 4, ".csv"))
       return VS_FMT_CSV;
-   if (n >= 4 && !strcmp(p + n - 4, ".lcs"))
+   if (n >= 4 && !strcasecmp(p + n - 4, ".lcs"))
       return VS_FMT_LCS;
    return VS_FMT_ORACLE;
 }

@@ -122,6 +122,25 @@ static bool too_short(enum vs_format f, const uint8_t *p, size_t n)
    return true;
 }
 
+/* The compressor whose magic the file begins with, or NULL: zstd (RFC
+   8878), gzip (RFC 1952), xz, bzip2, lz4's frame. */
+static const char *compressed(const uint8_t *p, size_t n)
+{
+   static const struct { const char *name; unsigned len; const char *magic; } m[] = {
+      { "zstd", 4, "\x28\xb5\x2f\xfd" }, { "gzip", 2, "\x1f\x8b" },
+      { "xz", 6, "\xfd" "7zXZ\x00" }, { "bzip2", 0, NULL }, { "lz4", 4, "\x04\x22\x4d\x18" },
+   };
+   for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+      if (m[i].magic && n >= m[i].len && !memcmp(p, m[i].magic, m[i].len))
+         return m[i].name;
+   /* bzip2: "BZh", the block size 1 to 9, a block's magic (pi): text
+      otherwise, which a CSV's header may be. */
+   if (n >= 10 && !memcmp(p, "BZh", 3) && p[3] >= '1' && p[3] <= '9' &&
+       !memcmp(p + 4, "1AY&SY", 6))
+      return "bzip2";
+   return NULL;
+}
+
 /* The format of the file whose first bytes are p[0..n). */
 static enum vs_format detect(const char *path, const uint8_t *p, size_t n)
 {
@@ -841,6 +860,18 @@ int vs_read_trace(const char *path, const struct vs_read_opts *o, struct vs_stre
    }
    if (f == VS_FMT_AUTO) {
       const char *name = is_stdin ? "" : path;
+      const char *packed = compressed(r.buf, have);
+      if (packed) {
+         /* By its name a *.oracleGeneral.zst was read as records, and
+            refused for its next-access fields (until 2026-12-06). */
+         bool og = strstr(name, "oracleGeneral") || ends_with(name, ".og.zst") ||
+                   ends_with(name, ".og.gz");
+         vs_err(err, errlen, "%s: offset 0: %s-compressed: decompress it on the fly "
+                "(%s -dc FILE | vmtrace-sim %s-)%s", path, packed, packed,
+                og ? "--format=oracleGeneral " : "",
+                og ? "" : ", with --format=oracleGeneral if it is one");
+         goto out;
+      }
       f = detect(name, r.buf, have);
       if (!have) {
          vs_err(err, errlen, "%s: offset 0: empty (0 bytes): no trace", path);
