@@ -310,12 +310,21 @@ static void parse_args(struct cli *c, int argc, char **argv)
             vs_die("--json: the file name is empty");
          c->json = v;
       } else if ((v = value(a, "--shard"))) {
-         unsigned k, n;
-         char extra;
-         if (sscanf(v, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n)
+         /* Digits only: sscanf's %u took "-1" as 4294967295 and "+1", " 1"
+            too (until 2026-12-06 --shard=1/-1 ran as 1 of 4294967295). */
+         char kt[32] = "", nt[32] = "";
+         const char *slash = strchr(v, '/');
+         uint64_t k = 0, n = 0;
+         if (slash && (size_t)(slash - v) < sizeof kt) {
+            memcpy(kt, v, (size_t)(slash - v));
+            snprintf(nt, sizeof nt, "%s", slash + 1);
+         }
+         if (!slash || strspn(kt, "0123456789") != strlen(kt) ||
+             strspn(nt, "0123456789") != strlen(nt) || !vt_parse_number(kt, 1, &k) ||
+             !vt_parse_number(nt, 1, &n) || n < 1 || k < 1 || k > n || n > UINT32_MAX)
             vs_die("--shard takes K/N with 1 <= K <= N, e.g. --shard=2/8");
-         cfg->shard_k = k;
-         cfg->shard_n = n;
+         cfg->shard_k = (unsigned)k;
+         cfg->shard_n = (unsigned)n;
       } else if ((v = value(a, "--jobs"))) {
          uint64_t n;
          if (!vt_parse_number(v, 1000, &n) || n < 1 || n > 1024)
