@@ -219,6 +219,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
    c->traces = vs_alloc((size_t)argc * sizeof *c->traces);
    bool opts_done = false;
    static struct given_sizes sizes_given, curve_sizes_given;
+   bool points_given = false;
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i], *v;
       if (opts_done || a[0] != '-' || !strcmp(a, "-")) {
@@ -249,6 +250,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
          if (!vt_parse_number(v, 1000, &n) || n < 2 || n > 256)
             vs_die("--points takes a number of sizes from 2 to 256");
          cfg->curve_points = (unsigned)n;
+         points_given = true;
       } else if ((v = value(a, "--swap"))) {
          uint64_t b = 0;
          if (strcmp(v, "unlimited") &&
@@ -363,6 +365,11 @@ static void parse_args(struct cli *c, int argc, char **argv)
    for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
       if (!strcmp(c->traces[i], "-") && stdin_seen++)
          vs_die("-: standard input is given twice (it can be read once)");
+   /* The curves' sizes without the curves were ignored until 2026-12-06
+      (--sizes=64,128 simulated nothing at those sizes). */
+   if ((cfg->nr_curve_sizes || points_given) && !cfg->mrc)
+      vs_die("%s sets the miss-ratio curves' sizes: give --mrc (RAM sizes to simulate are "
+             "--pages, --ram or --frames)", cfg->nr_curve_sizes ? "--sizes" : "--points");
    if (c->export_path) {
       /* A compressed file's name for an uncompressed file: libCacheSim
          decompresses *.zst by its name, and would fail (until 2026-12-06
