@@ -442,6 +442,11 @@ static int read_lcs(struct rd *r, const struct vs_read_opts *o, struct vs_stream
              "newer or older libCacheSim's?)", s->name, (unsigned long long)version);
       return -1;
    }
+   if (n_req < 0) {                 /* was taken as "not counted" until 2026-12-06 */
+      vs_err(err, errlen, "%s: offset 24: the lcs header counts %lld requests (corrupt)",
+             s->name, (long long)n_req);
+      return -1;
+   }
    r->pos += LCS_HEADER;
    if (read_records(r, &b, o, s, err, errlen))
       return -1;
