@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vs.h"
@@ -365,6 +366,21 @@ static void parse_args(struct cli *c, int argc, char **argv)
    for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
       if (!strcmp(c->traces[i], "-") && stdin_seen++)
          vs_die("-: standard input is given twice (it can be read once)");
+   /* A result written over a trace it reads (--csv=t.csv for t.csv):
+      refused before anything is read (until 2026-12-06 the trace was
+      replaced by the results). */
+   const char *outs[3][2] = { { "--csv", c->csv }, { "--json", c->json },
+                              { "--export", c->export_path } };
+   for (int o = 0; o < 3; o++) {
+      struct stat so, st;
+      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so))
+         continue;
+      for (unsigned i = 0; i < c->nr_traces; i++)
+         if (strcmp(c->traces[i], "-") && !stat(c->traces[i], &st) &&
+             st.st_dev == so.st_dev && st.st_ino == so.st_ino)
+            vs_die("%s=%s would write over the trace %s: give another file", outs[o][0],
+                   outs[o][1], c->traces[i]);
+   }
    /* The curves' sizes without the curves were ignored until 2026-12-06
       (--sizes=64,128 simulated nothing at those sizes). */
    if ((cfg->nr_curve_sizes || points_given) && !cfg->mrc)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "vs.h"
 
@@ -633,6 +634,18 @@ int vs_merge_main(int argc, char **argv)
    }
    if (!nf)
       vs_die("merge: give the JSON files of the shards (--json of each --shard=K/N run)");
+   /* The result written over a shard it reads (--json=shard.1.json):
+      refused (until 2026-12-06 the shard was replaced). */
+   const char *outs[2][2] = { { "--csv", csv }, { "--json", json } };
+   for (int o = 0; o < 2; o++) {
+      struct stat so, st;
+      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so))
+         continue;
+      for (int i = 0; i < nf; i++)
+         if (!stat(files[i].path, &st) && st.st_dev == so.st_dev && st.st_ino == so.st_ino)
+            vs_die("merge: %s=%s would write over the shard %s: give another file",
+                   outs[o][0], outs[o][1], files[i].path);
+   }
    char err[1024];
    for (int i = 0; i < nf; i++)
       load(&files[i], err, sizeof err);
