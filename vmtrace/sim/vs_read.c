@@ -606,8 +606,11 @@ static bool parse_u64(const char *p, uint64_t *v)
 
 static int csv_op(const char *p)
 {
+   /* libCacheSim's names of its operations (req_op_str) are all here:
+      "delete" and "nop" read, as their numbers 9 and 0 do (until
+      2026-12-06 the names were refused, the numbers read). */
    static const char *const reads[] = { "r", "read", "get", "gets", "load", "fetch",
-                                        "exec", "x", "i", "l", NULL };
+                                        "exec", "x", "i", "l", "delete", "nop", NULL };
    static const char *const writes[] = { "w", "write", "set", "store", "s", "m",
                                          "modify", "update", "put", "add", "cas",
                                          "replace", "append", "prepend", "incr",
