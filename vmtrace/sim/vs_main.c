@@ -366,6 +366,22 @@ static void parse_args(struct cli *c, int argc, char **argv)
    for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
       if (!strcmp(c->traces[i], "-") && stdin_seen++)
          vs_die("-: standard input is given twice (it can be read once)");
+   /* One file given twice (by any spelling): its rows twice, as a size
+      twice made them (until 2026-12-06); --tree refused it already. */
+   for (unsigned i = 0; i < c->nr_traces; i++) {
+      struct stat si, sj;
+      if (!strcmp(c->traces[i], "-") || stat(c->traces[i], &si) || !S_ISREG(si.st_mode))
+         continue;
+      for (unsigned j = 0; j < i; j++)
+         if (strcmp(c->traces[j], "-") && !stat(c->traces[j], &sj) &&
+             si.st_dev == sj.st_dev && si.st_ino == sj.st_ino)
+            vs_die("%s: the trace is given twice (as %s too)", c->traces[i], c->traces[j]);
+   }
+   if (c->tree)
+      for (unsigned i = 0; i < c->nr_traces; i++)
+         if (!strcmp(c->traces[i], "-"))
+            vs_die("-: --tree replays vmtrace traces, which must be files (standard input "
+                   "cannot be read twice)");
    /* A result written over a trace it reads (--csv=t.csv for t.csv):
       refused before anything is read (until 2026-12-06 the trace was
       replaced by the results). */
