@@ -389,7 +389,8 @@ static void parse_args(struct cli *c, int argc, char **argv)
                               { "--export", c->export_path } };
    for (int o = 0; o < 3; o++) {
       struct stat so, st;
-      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so))
+      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so) ||
+          !S_ISREG(so.st_mode))      /* a terminal both read and written is no slip */
          continue;
       for (unsigned i = 0; i < c->nr_traces; i++)
          if (strcmp(c->traces[i], "-") && !stat(c->traces[i], &st) &&

@@ -639,7 +639,8 @@ int vs_merge_main(int argc, char **argv)
    const char *outs[2][2] = { { "--csv", csv }, { "--json", json } };
    for (int o = 0; o < 2; o++) {
       struct stat so, st;
-      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so))
+      if (!outs[o][1] || !strcmp(outs[o][1], "-") || stat(outs[o][1], &so) ||
+          !S_ISREG(so.st_mode))
          continue;
       for (int i = 0; i < nf; i++)
          if (!stat(files[i].path, &st) && st.st_dev == so.st_dev && st.st_ino == so.st_ino)
