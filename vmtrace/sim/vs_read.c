@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "vs.h"
@@ -901,9 +902,12 @@ int vs_read_trace(const char *path, const struct vs_read_opts *o, struct vs_stre
       }
    }
    if (f == VS_FMT_VMTRACE) {
-      if (is_stdin) {
+      /* its replay opens it again: a pipe's bytes read here are gone (a
+         pipe named /dev/stdin read as empty, until 2026-12-06) */
+      struct stat st;
+      if (is_stdin || fstat(fileno(r.f), &st) != 0 || !S_ISREG(st.st_mode)) {
          vs_err(err, errlen, "%s: offset 0: a vmtrace trace must be a file (its "
-                "replay may read it twice)", path);
+                "replay may read it twice), not a pipe or a device: save it first", path);
          goto out;
       }
       fclose(r.f);
