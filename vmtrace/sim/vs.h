@@ -138,9 +138,15 @@ int  vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
                        struct vs_stream *s, char *err, size_t errlen);
 /* One simulation fed by the core's replay of the vmtrace trace of s (as
    the tool fed it online); OPT is given each page's next reference in the
-   trace's clock.  0, or -1 with a one-line message. */
-int  vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
-                       size_t errlen);
+   trace's clock.  With oom_stop, the simulation stops at its first
+   reference out of memory, as the tool's --oom=stop stops it, and
+   *stopped_at is the trace's clock there (instructions, at least 1; else
+   0).  0, or -1 with a one-line message. */
+int  vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_stop,
+                       uint64_t *stopped_at, char *err, size_t errlen);
+/* The core's host op oom while a vmtrace trace is replayed (vs_util.c's
+   host): stops the simulation if the replay on this thread was asked to. */
+void vs_vmtrace_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);
 void vs_vmtrace_free(struct vs_stream *s);
 /* A vmtrace trace open for reading: the file and the reader's input,
    which lives as long as the reader (r, which may be taken: NULL). */

@@ -157,7 +157,7 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       cfg.key_limit = 0;
       struct vt_sim *sim = vt_sim_create(&cfg, NULL);
       char err[512];
-      if (vs_vmtrace_replay(s, sim, err, sizeof err))
+      if (vs_vmtrace_replay(s, sim, c->oom_stop, &x->stopped_at, err, sizeof err))
          vs_die("%s", err);
       x->mem = heap_bytes() - m0;
       x->st = *vt_sim_stats(sim);

@@ -120,10 +120,12 @@ __attribute__((noreturn)) static void host_panic(const char *msg)
    vs_die("internal error: %s", msg);
 }
 
-/* Memory and panic only: vmtrace-sim drives the simulations directly
-   (vt_sim_access), with no address space and no other process. */
+/* Memory and panic, and a simulation out of memory in the replay of a
+   vmtrace trace (vs_vmtrace_oom: --oom=stop stops it there); else
+   vmtrace-sim drives the simulations directly (vt_sim_access), with no
+   address space and no other process. */
 static const struct vt_host_ops host_ops = {
-   .alloc = host_alloc, .free = free, .panic = host_panic,
+   .alloc = host_alloc, .free = free, .panic = host_panic, .oom = vs_vmtrace_oom,
 };
 
 void vs_core_init(void)

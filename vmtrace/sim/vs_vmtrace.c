@@ -324,9 +324,28 @@ static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
    return lo < v->first[p + 1] ? v->times[lo] : VT_SIM_NO_PAGE;
 }
 
-int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
-                      size_t errlen)
+/* The replay running on this thread (jobs run on threads of their own):
+   whether an out-of-memory simulation stops, and where it stopped. */
+struct vmt_oom { bool stop; vt_u64 at; };
+static _Thread_local struct vmt_oom *vmt_oom;
+
+/* As the tool's vt_memsim_oom with --oom=stop (and tests/trace/host.h):
+   the simulation takes no further reference, so that its figures are the
+   online run's, which stopped there. */
+void vs_vmtrace_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr)
 {
+   (void)ctx; (void)addr;
+   if (!vmt_oom || !vmt_oom->stop)
+      return;
+   if (!vmt_oom->at)
+      vmt_oom->at = mm->now ? mm->now : 1;
+   vt_mm_stop_sim(mm, sim);
+}
+
+int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_stop,
+                      uint64_t *stopped_at, char *err, size_t errlen)
+{
+   *stopped_at = 0;
    struct tfile *tf = vs_trace_open(s->name, err, errlen);
    if (!tf)
       return -1;
@@ -336,7 +355,11 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, char *err,
    parents_init(&pa, s->name);
    struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };
    const char *e = NULL;
+   struct vmt_oom oom = { oom_stop, 0 };
+   vmt_oom = &oom;
    int rc = vt_replay(tf->r, &sim, 1, &env, &e);
+   vmt_oom = NULL;
+   *stopped_at = oom.at;
    parents_free(&pa);
    vs_trace_close(tf);
    if (rc)
