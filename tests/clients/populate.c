@@ -29,6 +29,16 @@
    mlock-grow-move
                   the same, but moved as it grows (MREMAP_FIXED) onto a
                   20-page range labelled "moved"
+   pressure-mlock, pressure-current, pressure-future,
+   pressure-onfault-current, pressure-onfault-future
+                  memory pressure around a lock and its unlock, for a RAM
+                  smaller than the process (tests/trace/run): a 10-page
+                  private anonymous mapping written; then mlock() of it,
+                  mlockall(MCL_CURRENT), mlockall(MCL_FUTURE) and a 10-page
+                  mapping made and written, or the same two with
+                  MCL_ONFAULT; the locked pages written; munlock() or
+                  munlockall(); then a 40-page mapping and the 10 pages
+                  read and written over and over
 
    The mmap phases map over a PROT_NONE reservation placed (and labelled)
    beforehand, so the label exists before the mapping does; mlock and
@@ -224,10 +234,40 @@ int main(int argc, char **argv)
       vmt_end();
       if (munlock(q, 2 * NPAGES * VMT_PAGE) != 0)
          vmt_die("munlock");
+   } else if (strncmp(mode, "pressure-", 9) == 0) {
+      const char *how = mode + 9;
+      char *p = vmt_anon(NPAGES);
+      vmt_write_pages(p, NPAGES);
+      int r;
+      if (strcmp(how, "mlock") == 0) {
+         r = mlock(p, NPAGES * VMT_PAGE);
+      } else if (strcmp(how, "current") == 0) {
+         r = mlockall(MCL_CURRENT);
+      } else if (strcmp(how, "onfault-current") == 0) {
+         r = mlockall(MCL_CURRENT | MCL_ONFAULT);
+      } else if (strcmp(how, "future") == 0 || strcmp(how, "onfault-future") == 0) {
+         r = mlockall(MCL_FUTURE | (how[0] == 'o' ? MCL_ONFAULT : 0));
+         p = vmt_anon(NPAGES);           /* locked as it is made */
+      } else {
+         vmt_die("populate: unknown lock %s", how);
+      }
+      if (r != 0)
+         vmt_die("%s", mode);
+      vmt_write_pages(p, NPAGES);
+      r = strcmp(how, "mlock") == 0 ? munlock(p, NPAGES * VMT_PAGE) : munlockall();
+      if (r != 0)
+         vmt_die("unlock");
+      char *q = vmt_anon(4 * NPAGES);
+      for (int k = 0; k < 5; k++) {
+         vmt_write_pages(q, 4 * NPAGES);
+         vmt_read_pages(p, NPAGES);
+         vmt_write_pages(p, NPAGES);
+      }
    } else {
       vmt_die("usage: populate mlock|map-populate|file-populate|"
               "lockall-onfault-future|lockall-onfault-current|mlock-grow|"
-              "mlock-grow-move");
+              "mlock-grow-move|pressure-{mlock,current,future,onfault-current,"
+              "onfault-future}");
    }
    return 0;
 }
