@@ -131,8 +131,8 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       vt_rss_add(mm, m, 1);
       vt_file_mapped(f, pgoff, 1);
       mapped++;
-      if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
-         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      if (a != (addr & VT_PAGE_MASK))
+         vt_mm_prefault(mm, v, a, fresh);
    }
    if (f->cold)
       vt_pcache_mapped(f, mapped);
@@ -174,9 +174,7 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
       if (p == ptep)
          continue;
       *p = (*p & VT_PTE_TOUCHED) | fresh;
-      if (vt_mm_sims_on(mm))
-         vt_mm_sims_ref(mm, v, base + ((vt_addr)i << VT_PAGE_SHIFT), fresh, VT_ACC_READ,
-                        -1, true, NULL);
+      vt_mm_prefault(mm, v, base + ((vt_addr)i << VT_PAGE_SHIFT), fresh);
    }
    return VT_FC_ANON;
 }
@@ -223,8 +221,8 @@ static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
       vt_addr a = kt.base + ((vt_addr)i << VT_PAGE_SHIFT);
       *p = (*p & VT_PTE_TOUCHED) | fresh;
       vt_file_mapped(f, first + i, 1);
-      if (vt_mm_sims_on(mm) && a != (addr & VT_PAGE_MASK))
-         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      if (a != (addr & VT_PAGE_MASK))
+         vt_mm_prefault(mm, v, a, fresh);
    }
    vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
    return true;
@@ -374,12 +372,11 @@ static void set_huge_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *
    if (fresh & VT_PTE_ZERO)
       return;
    vt_rss_add(mm, m, VT_PTRS_PER_TABLE);
-   if (vt_mm_sims_on(mm))
-      for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
-         vt_addr a = haddr + ((vt_addr)i << VT_PAGE_SHIFT);
-         if (a != (addr & VT_PAGE_MASK))
-            vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
-      }
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
+      vt_addr a = haddr + ((vt_addr)i << VT_PAGE_SHIFT);
+      if (a != (addr & VT_PAGE_MASK))
+         vt_mm_prefault(mm, v, a, fresh);
+   }
 }
 
 static vt_pte huge_pte(const struct vt_vma *v, bool zero)
@@ -506,8 +503,7 @@ bool vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
       } else {
          *p = (pte & VT_PTE_TOUCHED) | fresh;
          vt_rss_add(mm, m, 1);
-         if (vt_mm_sims_on(mm))
-            vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+         vt_mm_prefault(mm, v, a, fresh);
       }
    }
    vt_invalidate(mm, base, base + VT_HPAGE_SIZE);
@@ -556,8 +552,7 @@ bool vt_collapse_shmem_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
          continue;
       vt_rss_add(mm, m, 1);
       vt_file_mapped(f, index + i, 1);
-      if (vt_mm_sims_on(mm))
-         vt_mm_sims_ref(mm, v, a, fresh, VT_ACC_READ, -1, true, NULL);
+      vt_mm_prefault(mm, v, a, fresh);
    }
    vt_invalidate(mm, base, base + VT_HPAGE_SIZE);
    return true;
@@ -691,6 +686,8 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       where->ptep = ptep;
       where->m = m;
    }
+   if (!user_ref)
+      mm->populated++;
    if (vt_mm_sims_on(mm))
       vt_mm_sims_ref(mm, v, addr, pte, acc, cls, false, &res);
    return res;

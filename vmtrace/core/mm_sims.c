@@ -477,6 +477,13 @@ void vt_mm_sims_drop(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
       vt_sim_drop(mm->sims[i], key);
 }
 
+void vt_mm_prefault(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte)
+{
+   mm->prefaults++;
+   if (vt_mm_sims_on(mm))
+      vt_mm_sims_ref(mm, v, addr, pte, VT_ACC_READ, -1, true, NULL);
+}
+
 /* mremap moves the page at addr to `to`: a pool that follows moves keeps
    it the same page; the simulations (keyed by address) see it leave its
    old key and mapped, without a reference, at the new one. */
@@ -488,8 +495,7 @@ void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
       return;
    }
    vt_mm_sims_drop(mm, v, addr, pte);
-   if (vt_mm_sims_on(mm))            /* not a replay giving keys only */
-      vt_mm_sims_ref(mm, v, to, pte, VT_ACC_READ, -1, true, NULL);
+   vt_mm_prefault(mm, v, to, pte);  /* (a replay giving keys only: counted) */
 }
 
 void vt_mm_sims_lock(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,

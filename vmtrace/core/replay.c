@@ -398,6 +398,8 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    if (!rp->error)
       run(rp, it.arg[2]);
    rp->in_parent--;
+   rp->mm->prefaults = 0;             /* the child's are its own */
+   rp->mm->populated = 0;
    vt_trace_reader_free(pr);
    rp->r = child;
    rp->nr_files = 0;                  /* the child's trace numbers its own */

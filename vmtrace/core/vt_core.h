@@ -467,6 +467,17 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_phase *phases;
    uint32_t        nr_phases, cap_phases, cur_phase;
 
+   vt_u64         prefaults;         /* pages mapped without a reference
+                                        (fault-around, populate, a large
+                                        folio's other pages, a page moved by
+                                        mremap): the simulations take each as
+                                        a prefault, which a reference stream
+                                        (vmtrace-sim's curves) does not hold */
+   vt_u64         populated;         /* accesses the kernel made populating
+                                        (MAP_POPULATE, MAP_LOCKED, mlock,
+                                        MADV_POPULATE_*): references, and
+                                        faults, to the simulations; not in
+                                        the trace's reference stream */
    bool           collecting;        /* figures are counted (vt_set_collecting) */
    struct vt_counts total;
    vt_u64       rss, peak_rss;

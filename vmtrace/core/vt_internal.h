@@ -216,6 +216,10 @@ static inline bool vt_mm_sims_quiet(const struct vt_mm *mm)
    takes its victim's (VT_POL_LAZY_HITS), the referenced bit's policies
    none. */
 bool vt_mm_sims_take_all(const struct vt_mm *mm);
+/* A page mapped without a reference (fault-around, populate, a folio's
+   other pages): counted in mm->prefaults, and given to the simulations as
+   a prefault. */
+void vt_mm_prefault(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_pte pte);
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
                  vt_pte pte, enum vt_access acc, int cls, bool prefault,
                  unsigned *res);

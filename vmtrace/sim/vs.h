@@ -63,6 +63,13 @@ struct vs_stream {
    char        proc_id[17];          /* a vmtrace trace: its header's "id" (16 hex
                                         digits) and "pid"; "" if none */
    uint64_t    proc_pid;
+   /* A vmtrace trace: what its simulations see that the stream does not
+      hold (docs/vmtrace-sim.md, "Curves and simulations of a vmtrace
+      trace"): pages mapped without a reference, the kernel's accesses
+      populating a range (references to the simulations), references to pages
+      mapped to the shared zero page, references to locked pages. */
+   bool        replayed;
+   uint64_t    prefaults, populated, zero_refs, locked_refs;
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -258,6 +265,8 @@ struct vs_trace {                    /* a trace as the results name it */
                                         trace's header), "" if not known */
    uint64_t proc_pid;
    uint64_t refs, pages, skipped;
+   bool     replayed;                /* a vmtrace trace: the four below */
+   uint64_t prefaults, populated, zero_refs, locked_refs;   /* as vs_stream's */
    uint64_t sampled_refs, sampled_pages;   /* --sample */
    double   err_max, err_mean;       /* --sample: LRU's error estimate */
    uint32_t err_points;

@@ -534,6 +534,11 @@ int main(int argc, char **argv)
       tr->refs = streams[t].n;
       tr->pages = streams[t].npages;
       tr->skipped = streams[t].skipped;
+      tr->replayed = streams[t].replayed;
+      tr->prefaults = streams[t].prefaults;
+      tr->populated = streams[t].populated;
+      tr->zero_refs = streams[t].zero_refs;
+      tr->locked_refs = streams[t].locked_refs;
       if (cfg->verbose)
          fprintf(stderr, "%s: read %s: %llu references to %llu pages in %.3f s CPU, "
                  "%.3f s\n", vs_prog, tr->name, (unsigned long long)tr->refs,

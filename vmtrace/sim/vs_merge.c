@@ -715,6 +715,14 @@ int vs_merge_main(int argc, char **argv)
       tr->refs = num(f0, tv, "references");
       tr->pages = num(f0, tv, "pages");
       tr->skipped = num(f0, tv, "skipped");
+      const struct jv *rep = jget(tv, "replay");
+      if (rep && rep->t == J_OBJ) {
+         tr->replayed = true;
+         tr->prefaults = num(f0, rep, "prefaults");
+         tr->populated = num(f0, rep, "populate_references");
+         tr->zero_refs = num(f0, rep, "zero_page_references");
+         tr->locked_refs = num(f0, rep, "locked_references");
+      }
       /* The sample's figures and error: shard 1 has them. */
       for (int i = 0; i < nf; i++) {
          const struct jv *tt = jget(&files[i].root, "traces");

@@ -73,6 +73,16 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
    if (tr->skipped)
       fprintf(f, " (%s records of size 0 left out)", commas(tr->skipped, a));
    fputc('\n', f);
+   if (tr->replayed && (tr->prefaults || tr->populated || tr->zero_refs ||
+                        tr->locked_refs)) {
+      /* what the simulations see and the stream (the curves) does not */
+      char c[32], d[32];
+      fprintf(f, "  not in the curves' stream, seen by the simulations: prefaults %s, "
+              "populate references %s, zero-page references %s, locked-page references "
+              "%s (their faults are not the exact curves' misses: docs/vmtrace-sim.md)\n",
+              commas(tr->prefaults, a), commas(tr->populated, b),
+              commas(tr->zero_refs, c), commas(tr->locked_refs, d));
+   }
    if (r->cfg.sample > 0 && r->cfg.sample < 1) {
       fprintf(f, "  sampled at rate %g (SHARDS): %s references to %s pages; sizes "
               "simulated x %g, counts x %g", r->cfg.sample, commas(tr->sampled_refs, a),
@@ -317,9 +327,17 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
       else
          fputs(", \"process\": null", f);
       fprintf(f, ", \"format\": \"%s\", \"references\": %llu, \"pages\": %llu, "
-                 "\"skipped\": %llu, \"sample\": ", tr->format,
+                 "\"skipped\": %llu, \"replay\": ", tr->format,
               (unsigned long long)tr->refs, (unsigned long long)tr->pages,
               (unsigned long long)tr->skipped);
+      if (tr->replayed)
+         fprintf(f, "{\"prefaults\": %llu, \"populate_references\": %llu, "
+                    "\"zero_page_references\": %llu, \"locked_references\": %llu}",
+                 (unsigned long long)tr->prefaults, (unsigned long long)tr->populated,
+                 (unsigned long long)tr->zero_refs, (unsigned long long)tr->locked_refs);
+      else
+         fputs("null", f);
+      fputs(", \"sample\": ", f);
       if (c->sample > 0 && c->sample < 1) {
          fprintf(f, "{\"rate\": %.17g, \"references\": %llu, \"pages\": %llu, "
                     "\"lru_error\": ", c->sample, (unsigned long long)tr->sampled_refs,

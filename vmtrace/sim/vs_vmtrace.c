@@ -51,6 +51,10 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    struct keys_ctx *k = ctx;
    if ((flags & VT_SIMA_PREFAULT) || k->full)
       return;
+   if (flags & VT_SIMA_ZERO)
+      k->s->zero_refs++;
+   if (flags & VT_SIMA_LOCKED)
+      k->s->locked_refs++;
    uint32_t id = vs_stream_page(k->s, key, NULL);
    if (k->count_only) {
       k->s->n++;
@@ -70,6 +74,15 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
 
 /* A private page left the address space: its next reference is another
    page's (the simulations take a fault there), which the curves must know. */
+/* At the end: the pages the replay mapped without a reference, and the
+   accesses it made populating. */
+static void on_done(void *ctx, const struct vt_mm *mm)
+{
+   struct keys_ctx *k = ctx;
+   k->s->prefaults = mm->prefaults;
+   k->s->populated = mm->populated;
+}
+
 static void on_drop(void *ctx, vt_u64 key)
 {
    struct keys_ctx *k = ctx;
@@ -253,7 +266,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    k.parents = &pa;
    header_process(vt_trace_header(tf->r), s);
    struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key,
-                               .drop = on_drop, .ctx = &k };
+                               .drop = on_drop, .done = on_done, .ctx = &k };
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);
    parents_free(&pa);
@@ -269,6 +282,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
       return -1;
    }
    vs_stream_done(s);
+   s->replayed = true;
    struct vs_vmt *v = vs_alloc(sizeof *v);
    s->vmt = v;
    if (o->count_only)
