@@ -9,7 +9,7 @@ a reader must accept whatever its list of recent pages holds."""
 
 import json
 
-OP = {"CONFIG": 1, "FILE": 2, "MMAP": 3, "MUNMAP": 4, "MREMAP": 6, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
+OP = {"CONFIG": 1, "FILE": 2, "MMAP": 3, "MUNMAP": 4, "MPROTECT": 5, "MREMAP": 6, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
       "ANSWER": 21, "PARENT": 22, "CLOCK": 29, "OOM_ADJ": 30}
 READ, WRITE = 0, 1
 PAGE = 4096

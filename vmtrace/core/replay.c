@@ -284,11 +284,12 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
    vt_set_clock(rp->mm, rp->insns, rp->insns, order);
    if (rp->env && rp->env->keys) {
       /* every reference's key, as the simulations would see it */
-      vt_access(rp->mm, it->page, it->acc);
+      unsigned res = vt_access(rp->mm, it->page, it->acc);
       vt_u64 key;
       unsigned flags;
       if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags) && !rp->in_parent)
-         rp->env->keys(rp->env->ctx, key, flags, rp->insns);
+         rp->env->keys(rp->env->ctx, key,
+                       flags | ((res & VT_RES_FAULT) ? VT_REPLAY_FAULTED : 0), rp->insns);
       return;
    }
    if (it->kernel)

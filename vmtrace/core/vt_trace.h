@@ -217,8 +217,11 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it);
    the fork, rebuild the address space but are not told).  Returns
    0, or -1 with *error (a one-line message naming the byte offset). */
 struct vt_sim;
+#define VT_REPLAY_FAULTED (1u << 30)
 struct vt_replay_env {
    struct vt_trace_reader *(*parent_trace)(void *ctx, vt_u64 pid, vt_u64 id);
+   /* flags: VT_SIMA_*, and VT_REPLAY_FAULTED when the address space (of
+      unlimited memory) took a fault for the reference */
    void (*keys)(void *ctx, vt_u64 key, unsigned flags, vt_u64 time);
    /* With keys: a private page left the address space (unmapped, zapped
       by MADV_DONTNEED, moved by mremap): its key names another page if it

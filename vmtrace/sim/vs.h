@@ -70,6 +70,11 @@ struct vs_stream {
       mapped to the shared zero page, references to locked pages. */
    bool        replayed;
    uint64_t    prefaults, populated, zero_refs, locked_refs;
+   uint64_t    fault_hits;           /* references to pages the stream has (a
+                                        hit on the curve where resident) that
+                                        the address space faulted on: write
+                                        protection, copy-on-write, a file page
+                                        mapped again... */
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -79,6 +84,7 @@ struct vs_stream {
 
 void     vs_stream_init(struct vs_stream *s, const char *name, const char *format,
                         bool keep_time);
+void     vs_stream_gone(struct vs_stream *s, uint64_t obj);
 void     vs_stream_free(struct vs_stream *s);
 /* Page id of obj was dropped before the next reference (vs_stream.drop_at). */
 void     vs_stream_drop(struct vs_stream *s, uint64_t obj);
@@ -265,8 +271,8 @@ struct vs_trace {                    /* a trace as the results name it */
                                         trace's header), "" if not known */
    uint64_t proc_pid;
    uint64_t refs, pages, skipped;
-   bool     replayed;                /* a vmtrace trace: the four below */
-   uint64_t prefaults, populated, zero_refs, locked_refs;   /* as vs_stream's */
+   bool     replayed;                /* a vmtrace trace: the five below */
+   uint64_t prefaults, populated, zero_refs, locked_refs, fault_hits;   /* as vs_stream's */
    uint64_t sampled_refs, sampled_pages;   /* --sample */
    double   err_max, err_mean;       /* --sample: LRU's error estimate */
    uint32_t err_points;

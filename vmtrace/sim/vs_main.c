@@ -537,6 +537,7 @@ int main(int argc, char **argv)
       tr->replayed = streams[t].replayed;
       tr->prefaults = streams[t].prefaults;
       tr->populated = streams[t].populated;
+      tr->fault_hits = streams[t].fault_hits;
       tr->zero_refs = streams[t].zero_refs;
       tr->locked_refs = streams[t].locked_refs;
       if (cfg->verbose)

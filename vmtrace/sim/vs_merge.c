@@ -722,6 +722,7 @@ int vs_merge_main(int argc, char **argv)
          tr->populated = num(f0, rep, "populate_references");
          tr->zero_refs = num(f0, rep, "zero_page_references");
          tr->locked_refs = num(f0, rep, "locked_references");
+         tr->fault_hits = num(f0, rep, "faults_on_seen_pages");
       }
       /* The sample's figures and error: shard 1 has them. */
       for (int i = 0; i < nf; i++) {

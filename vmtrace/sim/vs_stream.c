@@ -102,6 +102,21 @@ void vs_stream_pages(struct vs_stream *s, const uint64_t *objs, uint32_t n, uint
       ids[i] = vs_stream_page(s, objs[i], &added[i]);
 }
 
+/* A page left, marked only (a stream that only counts). */
+void vs_stream_gone(struct vs_stream *s, uint64_t obj)
+{
+   if (!s->tab)
+      return;
+   uint64_t i = vs_hash64(obj) & s->tmask;
+   for (; s->tab[i] && s->obj[s->tab[i] - 1] != obj; i = (i + 1) & s->tmask)
+      ;
+   if (!s->tab[i])
+      return;
+   if (!s->gone)
+      s->gone = vs_alloc(s->pcap);
+   s->gone[s->tab[i] - 1] = 1;
+}
+
 void vs_stream_drop(struct vs_stream *s, uint64_t obj)
 {
    if (!s->tab)

@@ -55,8 +55,14 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
       k->s->zero_refs++;
    if (flags & VT_SIMA_LOCKED)
       k->s->locked_refs++;
+   uint32_t np = k->s->npages;
    uint32_t id = vs_stream_page(k->s, key, NULL);
+   bool cold = id >= np || (k->s->gone && k->s->gone[id]);
+   if ((flags & VT_REPLAY_FAULTED) && !cold)
+      k->s->fault_hits++;    /* a fault of a class that is no miss here */
    if (k->count_only) {
+      if (k->s->gone)
+         k->s->gone[id] = 0;
       k->s->n++;
       return;
    }
@@ -86,7 +92,9 @@ static void on_done(void *ctx, const struct vt_mm *mm)
 static void on_drop(void *ctx, vt_u64 key)
 {
    struct keys_ctx *k = ctx;
-   if (!k->count_only && !k->full)
+   if (k->count_only)
+      vs_stream_gone(k->s, key);      /* for fault_hits only */
+   else if (!k->full)
       vs_stream_drop(k->s, key);
 }
 
