@@ -453,6 +453,7 @@ function curvesFor(d, sims) {
   var use = [];
   var seen = {};
   var refused = {};
+  var apart = {};
   (sims || []).forEach(function (f) {
     var traces = f.data.traces || [];
     (f.data.curves || []).forEach(function (c) {
@@ -473,13 +474,35 @@ function curvesFor(d, sims) {
       if (seen[c.policy]) return;
       seen[c.policy] = true;
       use.push(c);
+      // what the trace's simulations saw that the curves' stream does not
+      // hold (vmtrace-sim's traces[].replay): the curve and a simulation
+      // at one size then measure different things
+      var rp = tr.replay;
+      var key2 = f.name + '\u0000' + c.trace;
+      if (rp && typeof rp === 'object' && !apart[key2]) {
+        var parts = [['prefaults', 'prefaults'], ['populate_references', 'populate references'],
+          ['zero_page_references', 'zero-page reads'],
+          ['locked_references', 'locked-page references'],
+          ['faults_on_seen_pages', 'faults on pages the stream had seen']].filter(function (q) {
+          return F.isNum(rp[q[0]]) && rp[q[0]] > 0;
+        }).map(function (q) { return F.int(rp[q[0]]) + ' ' + q[1]; });
+        if (parts.length) apart[key2] = { file: f.name, parts: parts, policies: [] };
+      }
+      if (apart[key2]) apart[key2].policies.push(c.policy);
     });
   });
   var notes = Object.keys(refused).map(function (k) {
     var r = refused[k];
     return 'The exact ' + r.policies.join(' and ') + ' curves of ' + r.file +
         ' are not drawn: ' + r.why + '.';
-  });
+  }).concat(Object.keys(apart).map(function (k) {
+    var a = apart[k];
+    return 'The exact ' + a.policies.join(' and ') + ' curves of ' + a.file + ' count the ' +
+        'misses of the trace\'s reference stream; this process\'s simulations also saw ' +
+        a.parts.join(', ') + ', which that stream does not hold, so a curve and a ' +
+        'simulation at one RAM size need not agree (docs/vmtrace-sim.md, "Curves and ' +
+        'simulations of a vmtrace trace").';
+  }));
   return { curves: use, notes: notes };
 }
 

@@ -231,6 +231,24 @@ test('exact curves are drawn over their own process only', () => {
   assert.throws(() => V.validate(anon.data), /id/);
   anon.data.traces[0].process = null;
   V.validate(anon.data);
+  // what the trace's simulations saw beyond the curves' stream
+  // (vmtrace-sim's traces[].replay): the curves are drawn, with a note
+  // naming each non-zero count; all zero (or none, older results): none
+  const apart = { name: 'apart.json', data: fx.makeSimResult() };
+  apart.data.traces[0].replay = { prefaults: 336, populate_references: 0,
+    zero_page_references: 12, locked_references: 0, faults_on_seen_pages: 1163 };
+  r = M.curvesFor(d, [apart]);
+  assert.strictEqual(r.curves.length, 2);
+  assert.deepStrictEqual(r.notes, ['The exact lru and opt curves of apart.json count the ' +
+      'misses of the trace\'s reference stream; this process\'s simulations also saw 336 ' +
+      'prefaults, 12 zero-page reads, 1,163 faults on pages the stream had seen, which that ' +
+      'stream does not hold, so a curve and a simulation at one RAM size need not agree ' +
+      '(docs/vmtrace-sim.md, "Curves and simulations of a vmtrace trace").']);
+  apart.data.traces[0].replay = { prefaults: 0, populate_references: 0,
+    zero_page_references: 0, locked_references: 0, faults_on_seen_pages: 0 };
+  assert.deepStrictEqual(M.curvesFor(d, [apart]).notes, []);
+  apart.data.traces[0].replay = null;
+  assert.deepStrictEqual(M.curvesFor(d, [apart]).notes, []);
   // a file that names no page trace: nothing is known to be its
   delete d.run.trace_id;
   r = M.curvesFor(d, [own]);
