@@ -102,31 +102,34 @@ void vs_stream_pages(struct vs_stream *s, const uint64_t *objs, uint32_t n, uint
       ids[i] = vs_stream_page(s, objs[i], &added[i]);
 }
 
-/* A page left, marked only (a stream that only counts). */
-void vs_stream_gone(struct vs_stream *s, uint64_t obj)
+/* The dense id + 1 of page obj, 0 if it was never referenced. */
+static uint32_t stream_find(const struct vs_stream *s, uint64_t obj)
 {
    if (!s->tab)
-      return;
+      return 0;
    uint64_t i = vs_hash64(obj) & s->tmask;
    for (; s->tab[i] && s->obj[s->tab[i] - 1] != obj; i = (i + 1) & s->tmask)
       ;
-   if (!s->tab[i])
+   return s->tab[i];
+}
+
+/* A page left, marked only (a stream that only counts). */
+void vs_stream_gone(struct vs_stream *s, uint64_t obj)
+{
+   uint32_t k = stream_find(s, obj);
+   if (!k)
       return;
    if (!s->gone)
       s->gone = vs_alloc(s->pcap);
-   s->gone[s->tab[i] - 1] = 1;
+   s->gone[k - 1] = 1;
 }
 
 void vs_stream_drop(struct vs_stream *s, uint64_t obj)
 {
-   if (!s->tab)
-      return;
-   uint64_t i = vs_hash64(obj) & s->tmask;
-   for (; s->tab[i] && s->obj[s->tab[i] - 1] != obj; i = (i + 1) & s->tmask)
-      ;
-   if (!s->tab[i])
+   uint32_t k = stream_find(s, obj);
+   if (!k)
       return;                         /* never referenced: nothing to forget */
-   uint32_t id = s->tab[i] - 1;
+   uint32_t id = k - 1;
    if (!s->gone)
       s->gone = vs_alloc(s->pcap);
    if (s->gone[id])

@@ -98,32 +98,32 @@ static void on_drop(void *ctx, vt_u64 key)
       vs_stream_drop(k->s, key);
 }
 
+/* Where the value of the header's "key" begins (after the colon and
+   blanks), or NULL. */
+static const char *header_value(const char *h, const char *key)
+{
+   const char *p = strstr(h, key);
+   if (!p)
+      return NULL;
+   p += strlen(key);
+   p += strspn(p, " \t\r\n");
+   if (*p == ':')
+      p++;
+   return p + strspn(p, " \t\r\n");
+}
+
 /* The header's format and version, checked (docs/output-format.md: a
    reader must refuse versions it does not know; until 2026-12-06 any
    header was read as version 2's).  NULL if they are ours, else what is
    wrong. */
 static const char *header_check(const char *h, char *buf, size_t len)
 {
-   const char *f = strstr(h, "\"format\"");
-   if (f) {
-      f += 8;
-      f += strspn(f, " \t\r\n");
-      if (*f == ':')
-         f++;
-      f += strspn(f, " \t\r\n");
-   }
+   const char *f = header_value(h, "\"format\"");
    if (!f || strncmp(f, "\"vmtrace-trace\"", 15))
       return "offset 12: not a vmtrace page trace (its header's \"format\" is not "
              "\"vmtrace-trace\")";
-   const char *v = strstr(h, "\"version\"");
+   const char *v = header_value(h, "\"version\"");
    unsigned long long n = 0;
-   if (v) {
-      v += 9;
-      v += strspn(v, " \t\r\n");
-      if (*v == ':')
-         v++;
-      v += strspn(v, " \t\r\n");
-   }
    if (!v || *v < '0' || *v > '9')
       return "offset 12: corrupt trace header (no \"version\")";
    n = strtoull(v, NULL, 10);
