@@ -84,20 +84,21 @@ static void defer_begin(ThreadId tid, UInt sysno, UWord *args)
                   sysno != __NR_sendmsg && is_null_sink((Int)args[0]);
 }
 
-/* The kernel read [a, a + len) for a call that succeeded.  A page there
-   that would be an invalid access it did not read: Valgrind announces
-   what a call may read from its arguments alone (mbind's and
-   set_mempolicy's nodemask even when the pointer is NULL, which the
-   kernel takes for an empty set), and the kernel, meeting a bad address
-   inside a call, fails it with EFAULT: a call that succeeded met none. */
-static void charge_read(Addr a, SizeT len)
+/* The kernel read (or wrote: acc) [a, a + len) for a call that
+   succeeded.  A page there that would be an invalid access it did not
+   touch: Valgrind announces what a call may read from its arguments alone
+   (mbind's and set_mempolicy's nodemask even when the pointer is NULL,
+   which the kernel takes for an empty set), and the kernel, meeting a bad
+   address inside a call, fails it with EFAULT: a call that succeeded met
+   none. */
+static void charge(Addr a, SizeT len, enum vt_access acc)
 {
    if (len == 0)
       return;
    Addr last = (a + len - 1) & VT_PAGE_MASK;
    for (Addr p = a & VT_PAGE_MASK;; p += VT_PAGE_SIZE) {
-      if (vt_access_ok(&vt_mm, p, VT_ACC_READ))
-         vt_access_range(p, 1, VT_ACC_READ);
+      if (vt_access_ok(&vt_mm, p, acc))
+         vt_access_range(p, 1, acc);
       if (p == last)
          break;
    }
@@ -114,7 +115,7 @@ static void charge_deferred(ThreadId tid, SysRes res)
    SizeT budget = transfers_out(d->sysno) ? (SizeT)sr_Res(res) : ~(SizeT)0;
    for (UInt i = 0; i < d->n && budget; i++) {
       SizeT n = d->len[i] < budget ? d->len[i] : budget;
-      charge_read(d->a[i], n);
+      charge(d->a[i], n, VT_ACC_READ);
       if (budget != ~(SizeT)0)
          budget -= n;
    }
@@ -319,14 +320,12 @@ static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       vt_signal_fatal(VKI_SIGPIPE, False);
 }
 
-/* The children a parent reaps, with their status as wait4 reports it. */
 /* process_vm_readv and process_vm_writev naming the caller's own pid:
    the "remote" side is this process's memory, which Valgrind does not
    announce (only the local iovecs).  The kernel reads (readv) or writes
    (writev) it through get_user_pages, faulting in what is not mapped so:
-   the first `done` bytes of the remote iovecs, in order.  A page there
-   the model finds invalid the kernel did not reach (it would have failed
-   with EFAULT before). */
+   the first `done` bytes of the remote iovecs, in order (charge: a page
+   the model finds invalid the kernel did not reach). */
 static void remote_self(UWord *args, UWord done, enum vt_access acc)
 {
    if ((Int)args[0] != VG_(getpid)() || args[4] == 0)
@@ -337,15 +336,7 @@ static void remote_self(UWord *args, UWord done, enum vt_access acc)
    for (UWord i = 0; i < args[4] && done; i++) {
       SizeT n = iov[i].iov_len < done ? iov[i].iov_len : done;
       done -= n;
-      if (n == 0)
-         continue;
-      Addr a = (Addr)iov[i].iov_base, last = (a + n - 1) & VT_PAGE_MASK;
-      for (Addr p = a & VT_PAGE_MASK;; p += VT_PAGE_SIZE) {
-         if (vt_access_ok(&vt_mm, p, acc))
-            vt_access_range(p, 1, acc);
-         if (p == last)
-            break;
-      }
+      charge((Addr)iov[i].iov_base, n, acc);
    }
 }
 
@@ -361,6 +352,7 @@ static void ok_process_vm_writev(ThreadId tid, UWord *args, UWord res)
    remote_self(args, res, VT_ACC_WRITE);
 }
 
+/* The children a parent reaps, with their status as wait4 reports it. */
 static void ok_wait4(ThreadId tid, UWord *args, UWord res)
 {
    (void)tid;
