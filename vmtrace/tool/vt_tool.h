@@ -224,6 +224,9 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Bool vt_exec_pending;       /* writing the output before execve */
+/* What the process used that the model cannot see (run.unmodelled), NULL
+   when nothing: "io_uring" */
+extern const HChar *vt_unmodelled;
 
 /* vt_signal.c: how the client ends */
 extern Int  vt_fatal_signal;       /* the signal the client is about to die of */
