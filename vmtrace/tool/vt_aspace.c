@@ -211,6 +211,7 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 #define MADV_HUGEPAGE        14
 #define MADV_NOHUGEPAGE      15
 #define MADV_REMOVE          9
+#define MADV_PAGEOUT         21
 #define MADV_POPULATE_READ   22
 #define MADV_POPULATE_WRITE  23
 #define MADV_DONTNEED_LOCKED 24
@@ -271,6 +272,17 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
          --thp */
       if (len)
          VT_BOTH(vt_madvise_collapse, start, len);
+      break;
+   case MADV_PAGEOUT:
+      /* reclaim_pages: Linux unmaps and frees the clean file pages only
+         this process maps (the next touch reads them again: a major
+         fault) and, with swap, swaps anonymous ones out; the model has
+         no reclaim without --ram and keeps them all */
+      if (len)
+         vt_note_unmodelled(VT_UNMODELLED_PAGEOUT,
+                            "MADV_PAGEOUT is not modelled: Linux reclaims the pages (file "
+                            "pages, and with swap anonymous ones), which the model keeps "
+                            "mapped: their next faults are not the kernel's");
       break;
    default:
       fork_advice(args[2], start, len);

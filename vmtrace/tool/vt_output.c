@@ -120,8 +120,16 @@ static void write_run(struct vt_out *o, const struct out_ctx *c)
       vmtrace-sim result to this file */
    if (vt_rec_trace_id())
       vt_out_fmt(o, ", \"trace_id\": \"%016llx\"", vt_rec_trace_id());
-   if (vt_unmodelled)
-      vt_out_fmt(o, ", \"unmodelled\": [\"%s\"]", vt_unmodelled);
+   if (vt_unmodelled) {
+      vt_out_str(o, ", \"unmodelled\": [");
+      const HChar *sep = "";
+      for (UInt i = 0; i < VT_NR_UNMODELLED; i++)
+         if (vt_unmodelled & (1u << i)) {
+            vt_out_fmt(o, "%s\"%s\"", sep, vt_unmodelled_names[i]);
+            sep = ", ";
+         }
+      vt_out_str(o, "]");
+   }
    vt_out_fmt(o, ", \"start_time\": %llu.%03llu, \"end_time\": %llu.%03llu}",
               vt_start_time_ms / 1000, vt_start_time_ms % 1000, c->end_ms / 1000,
               c->end_ms % 1000);

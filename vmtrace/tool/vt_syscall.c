@@ -406,18 +406,26 @@ static void post_mmap(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    `anon` inside io_uring_enter, reading the 8 then 4 `zero`, writing them
    4 `wp_copy`; the model sees 0, 8 `zero`, 8 `wp_copy`, and 3 faults on
    the rings.) */
-const HChar *vt_unmodelled;
+UInt vt_unmodelled;
+const HChar *const vt_unmodelled_names[VT_NR_UNMODELLED] = { "io_uring", "MADV_PAGEOUT" };
+
+void vt_note_unmodelled(UInt what, const HChar *warning)
+{
+   tl_assert(what < VT_NR_UNMODELLED);
+   if (vt_unmodelled & (1u << what))
+      return;
+   vt_unmodelled |= 1u << what;
+   VG_(umsg)("warning: %s (run.unmodelled)\n", warning);
+}
 
 static void ok_io_uring_setup(ThreadId tid, UWord *args, UWord res)
 {
    (void)tid; (void)args; (void)res;
-   if (vt_unmodelled)
-      return;
-   vt_unmodelled = "io_uring";
-   VG_(umsg)("warning: io_uring is not modelled: the kernel's reads and writes of the "
-             "buffers its requests name are not seen, and rings mapped with mmap fault here, "
-             "where Linux maps them whole: the figures of those pages are not the kernel's "
-             "(run.unmodelled)\n");
+   vt_note_unmodelled(VT_UNMODELLED_IO_URING,
+                      "io_uring is not modelled: the kernel's reads and writes of the buffers "
+                      "its requests name are not seen, and rings mapped with mmap fault here, "
+                      "where Linux maps them whole: the figures of those pages are not the "
+                      "kernel's");
 }
 
 /* ---- the table ---------------------------------------------------------- */

@@ -224,9 +224,13 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Bool vt_exec_pending;       /* writing the output before execve */
-/* What the process used that the model cannot see (run.unmodelled), NULL
-   when nothing: "io_uring" */
-extern const HChar *vt_unmodelled;
+/* What the process used that the model cannot see, so that some of its
+   figures are not the kernel's: each said once in the log (the warning)
+   and named in run.unmodelled (bit i: vt_unmodelled_names[i]). */
+enum { VT_UNMODELLED_IO_URING, VT_UNMODELLED_PAGEOUT, VT_NR_UNMODELLED };
+extern UInt vt_unmodelled;
+extern const HChar *const vt_unmodelled_names[VT_NR_UNMODELLED];
+void vt_note_unmodelled(UInt what, const HChar *warning);
 
 /* vt_signal.c: how the client ends */
 extern Int  vt_fatal_signal;       /* the signal the client is about to die of */
