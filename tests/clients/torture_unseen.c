@@ -17,11 +17,19 @@
              ("file"), read ("read"); MADV_PAGEOUT over it; FACT
              resident-after= its pages mincore finds resident then
              (natively 0: reclaimed); read again ("reread": natively a
-             major fault, the model's figures are not the kernel's). */
+             major fault, the model's figures are not the kernel's).
+   vfork-write  An 8-page "region", pages 0..3 written ("write"); vfork;
+             the child (phase "child-write", set by a client request: it
+             calls nothing else, not even stdio) writes the 8 pages and a
+             marker, 0x77, into byte 1 of page 5, and _exits; the parent
+             reaps it and writes the 8 ("after"), then prints INFO seen=
+             the marker's byte as it finds it (FACT natively: 119; under
+             Valgrind, which runs vfork as fork, 0). */
 #include "vmtest.h"
 
 #include <linux/io_uring.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 static void io_uring(void)
 {
@@ -95,6 +103,32 @@ static void pageout(void)
    vmt_end();
 }
 
+static void vfork_write(void)
+{
+   char *p = vmt_anon(8);
+   VMTRACE_LABEL(p, 8 * VMT_PAGE, "region");
+   vmt_begin("write");
+   vmt_write_pages(p, 4);
+   vmt_end();
+   pid_t pid = vfork();
+   if (pid < 0)
+      vmt_die("vfork");
+   if (pid == 0) {
+      VMTRACE_PHASE("child-write");
+      vmt_write_pages(p, 8);
+      p[5 * VMT_PAGE + 1] = 0x77;
+      _exit(0);
+   }
+   int st;
+   if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      vmt_die("the vfork child");
+   vmt_begin("after");
+   vmt_write_pages(p, 8);
+   vmt_end();
+   printf("INFO seen=%d\n", p[5 * VMT_PAGE + 1]);
+   vmt_fact("seen", p[5 * VMT_PAGE + 1]);
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -104,7 +138,9 @@ int main(int argc, char **argv)
       io_uring();
    else if (strcmp(mode, "pageout") == 0)
       pageout();
+   else if (strcmp(mode, "vfork-write") == 0)
+      vfork_write();
    else
-      vmt_die("usage: torture_unseen io-uring|pageout");
+      vmt_die("usage: torture_unseen io-uring|pageout|vfork-write");
    return 0;
 }
