@@ -100,6 +100,13 @@ function summary(d) {
   }
   if (r.fork_time !== undefined && r.fork_time !== null) items.push(
       ['forked at', F.int(r.fork_time) + ' instructions of the parent']);
+  // What the model could not see (run.unmodelled, docs/output-format.md):
+  // the figures below are not the kernel's where those were used.
+  if (Array.isArray(r.unmodelled) && r.unmodelled.length) {
+    items.push(['not modelled', r.unmodelled.map(String).join(', ') +
+        ': the program used ' + (r.unmodelled.length === 1 ? 'it' : 'them') +
+        ', so some figures are not the kernel\'s (docs/manual.md, Not modelled yet)']);
+  }
   items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' +
       F.int(t.faults.major) + ' major)' +
     (t.faults.invalid ? ', ' + F.int(t.faults.invalid) +

@@ -23,6 +23,21 @@ test('the summary of a real run shows its figures', () => {
   assert.match(get('page tables'), /^26 \(104 KiB\) at exit/);
 });
 
+test('the summary says what the run used that the model cannot see (run.unmodelled)', () => {
+  const get = (d, k) => (M.summary(d).items.find((i) => i[0] === k) || [])[1];
+  assert.strictEqual(get(real, 'not modelled'), undefined);
+  const d = JSON.parse(JSON.stringify(real));
+  d.run.unmodelled = ['io_uring', 'MADV_PAGEOUT'];
+  assert.strictEqual(get(d, 'not modelled'), 'io_uring, MADV_PAGEOUT: the program used them, ' +
+      'so some figures are not the kernel\'s (docs/manual.md, Not modelled yet)');
+  d.run.unmodelled = ['io_uring'];
+  assert.match(get(d, 'not modelled'), /^io_uring: the program used it,/);
+  // before the faults, in the text report too
+  const keys = M.summary(d).items.map((i) => i[0]);
+  assert.ok(keys.indexOf('not modelled') < keys.indexOf('faults'));
+  assert.match(views.text(views.FILE, d), /not modelled +io_uring: the program used it/);
+});
+
 test('the summary shows each option as --OPTION would take it', () => {
   const d = JSON.parse(JSON.stringify(real));
   d.options = { thp: 'always', thp_zero_page: true, zero_page: false,
