@@ -157,6 +157,7 @@ struct vn_proc {
    uint64_t exe_end;          /* end of its image (and bss) */
    int exec_done;             /* the image is set up: it has run */
    int mm_own;                /* known not to share its parent's address space */
+   int unforked;              /* made by a sample before its fork record (vn_proc.c) */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;
 };
@@ -166,6 +167,9 @@ extern size_t vn_nprocs;
 struct vn_proc *vn_proc_find(pid_t pid);
 struct vn_proc *vn_proc_new(pid_t pid, pid_t ppid, double start);
 void vn_proc_fork(pid_t pid, pid_t ppid, double when);
+/* The process a fault sample of pid at t_ns is of: the one known, or a
+   placeholder that the fork record, when it comes, adopts. */
+struct vn_proc *vn_proc_of_sample(pid_t pid, uint64_t t_ns);
 /* A thread of pid made or ended (at t_ns): the process ends with its last
    thread, which need not be the first (pthread_exit in main). */
 void vn_thread_fork(pid_t pid);

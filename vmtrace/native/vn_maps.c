@@ -238,15 +238,6 @@ void vn_proc_mremap(pid_t pid, uint64_t old, uint64_t old_len, uint64_t new_len,
    free(name);
 }
 
-void vn_maps_copy(struct vn_proc *child, const struct vn_proc *parent)
-{
-   size_t i;
-   for (i = 0; i < parent->nlive; i++) {
-      const struct vn_map *m = parent->live[i];
-      add_map(child, m->start, m->end, m->pgoff, m->exec, m->name);
-   }
-}
-
 void vn_maps_forget(struct vn_proc *p)
 {
    size_t i;
@@ -280,6 +271,43 @@ static void add_piece(struct vn_proc *p, uint64_t start, uint64_t end, uint64_t 
       add_map(p, start, end, pgoff, exec, name);
 }
 
+/* The parts of [start, end) (a segment at file offset pgoff) that no
+   live mapping of p covers become mappings: pieces joined to a neighbour
+   of the same name (add_piece), or each a mapping of its own. */
+static void fill_gaps(struct vn_proc *p, uint64_t start, uint64_t end, uint64_t pgoff,
+                      int exec, const char *name, int join)
+{
+   uint64_t pos;
+   for (pos = start; pos < end;) {
+      struct vn_map *m = find_live(p, pos), *next;
+      uint64_t to;
+      if (m) {
+         pos = m->end;
+         continue;
+      }
+      next = first_live_in(p, pos, end);
+      to = next ? next->start : end;
+      if (join)
+         add_piece(p, pos, to, pgoff + (pos - start), exec, name);
+      else
+         add_map(p, pos, to, pgoff + (pos - start), exec, name);
+      pos = to;
+   }
+}
+
+/* At fork the child's mappings are its parent's, each its own.  A child
+   whose samples came before its fork record (vn_proc_of_sample) may have
+   mappings already, from its own records or /proc: they are newer, and
+   stay. */
+void vn_maps_copy(struct vn_proc *child, const struct vn_proc *parent)
+{
+   size_t i;
+   for (i = 0; i < parent->nlive; i++) {
+      const struct vn_map *m = parent->live[i];
+      fill_gaps(child, m->start, m->end, m->pgoff, m->exec, m->name, 0);
+   }
+}
+
 /* Adds what /proc/PID/maps shows and no live mapping covers: the stack,
    the vdso, anything mapped before recording began, and what moved or
    grew without a record. */
@@ -297,23 +325,13 @@ static void read_proc_maps(struct vn_proc *p)
       char perms[8];
       int n = 0;
       const char *name;
-      uint64_t pos;
       if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &s, &e, perms, &off, &n) < 4 || n == 0)
          continue;
       name = line + n;
       while (*name == ' ')
          name++;
       line[strcspn(line, "\n")] = '\0';
-      for (pos = s; pos < e;) {
-         struct vn_map *m = find_live(p, pos), *next;
-         if (m) {
-            pos = m->end;
-            continue;
-         }
-         next = first_live_in(p, pos, e);
-         add_piece(p, pos, next ? next->start : e, off + (pos - s), perms[2] == 'x', name);
-         pos = next ? next->start : e;
-      }
+      fill_gaps(p, s, e, off, perms[2] == 'x', name, 1);
    }
    fclose(f);
 }

@@ -53,14 +53,45 @@ struct vn_proc *vn_proc_new(pid_t pid, pid_t ppid, double start)
    return p;
 }
 
+/* The records of one moment come from one ring buffer per CPU, and a
+   collection may copy a CPU's ring before its fork record is written and
+   another's after the child's first fault there: the child's sample is
+   handled before the fork that made it.  Its process then starts as a
+   placeholder (no parent, no name, its start that sample's time), which
+   the fork record adopts; a pid whose process has exited is taken by a
+   new one (the pid reused). */
+struct vn_proc *vn_proc_of_sample(pid_t pid, uint64_t t_ns)
+{
+   struct vn_proc *p = vn_proc_find(pid);
+   if (p && !(p->exited && t_ns > p->end_ns))
+      return p;
+   p = vn_proc_new(pid, 0, vn_wall_of(t_ns));
+   p->unforked = 1;
+   return p;
+}
+
 void vn_proc_fork(pid_t pid, pid_t ppid, double when)
 {
    struct vn_proc *parent = vn_proc_find(ppid);
-   struct vn_proc *p;
+   struct vn_proc *p = vn_proc_find(pid);
    if (!parent)
       return;   /* not of our tree */
-   p = vn_proc_new(pid, ppid, when);
-   memcpy(p->comm, parent->comm, sizeof p->comm);
+   if (p && p->unforked) {
+      /* Its faults stay, and so does all an exec seen already gave it;
+         without one, its image is its parent's and a name it was given
+         (prctl) is newer. */
+      p->unforked = 0;
+      p->ppid = ppid;
+      p->start_time = when;
+      if (p->execs)
+         return;
+      p->mm_own = 0;   /* placed without a parent to compare with */
+   } else {
+      p = vn_proc_new(pid, ppid, when);
+   }
+   if (!p->comm[0])
+      memcpy(p->comm, parent->comm, sizeof p->comm);
+   free(p->exe_name);   /* a placeholder's mmap records may have guessed one */
    p->exe_name = parent->exe_name ? vn_xstrdup(parent->exe_name) : NULL;
    p->exe_end = parent->exe_end;
    p->exec_done = parent->exec_done;

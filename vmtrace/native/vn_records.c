@@ -115,9 +115,7 @@ static void handle_sample(const struct perf_event_header *h, const uint8_t *p, s
       }
    }
 
-   proc = vn_proc_find((pid_t)pid);
-   if (!proc)
-      proc = vn_proc_new((pid_t)pid, 0, vn_wall_of(t));
+   proc = vn_proc_of_sample((pid_t)pid, t);
    vn_recorded++;
    vn_timeline_fault(cls, t);
    vn_fault(proc, cls, addr, have_regs ? regs[VN_REG_SP] : 0, t);
