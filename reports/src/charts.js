@@ -98,7 +98,7 @@ function memorySpec(d) {
   var tot = d.totals || {};
   var marker = F.isNum(tot.peak_resident_pages) && tot.peak_resident_pages > 0 &&
       F.isNum(tot.peak_resident_at) ? { x: tot.peak_resident_at, y: tot.peak_resident_pages,
-        label: 'peak resident ' + F.int(tot.peak_resident_pages) + ' pages' } : null;
+        label: 'peak resident ' + F.count(tot.peak_resident_pages, 'page') } : null;
   return {
     id: 'chart-memory', title: 'Resident pages by kind, and pages touched',
     note: 'Resident pages per mapping kind at the end of each sample, stacked; dashed: ' +
@@ -151,8 +151,8 @@ function faultSpec(d) {
   var bands = applyStack(series);
   return {
     id: 'chart-faults', title: 'Faults per interval by class',
-    note: 'Faults taken during each sample of ' + F.int(tl.interval) +
-        ' instructions, stacked by class.',
+    note: 'Faults taken during each sample of ' + F.count(tl.interval, 'instruction') +
+        ', stacked by class.',
     x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: bands
   };
 }
@@ -266,7 +266,7 @@ function policySpec(d, key, curves) {
         'nothing is evicted.' : ''),
     x: x, xLabel: 'RAM', xLog: true, xUnit: 'pages', yUnit: 'count', yLog: true,
     series: series, bands: [],
-    marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.int(peak) + ' pages' } : null
+    marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.count(peak, 'page') } : null
   };
 }
 
@@ -300,7 +300,7 @@ function relativeSpec(d, curves) {
         (lruCurve && policies.indexOf('lru') < 0 ? ' (the exact LRU curve)' : '') +
         ': below 1, fewer faults than LRU.',
     x: sizes, xLabel: 'RAM', xLog: true, xUnit: 'pages', yUnit: 'ratio', series: series,
-    bands: [], marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.int(peak) + ' pages' } :
+    bands: [], marker: peak ? { x: peak, y: null, label: 'peak RSS ' + F.count(peak, 'page') } :
         null
   };
 }
@@ -340,7 +340,7 @@ function simMemorySpec(d, i) {
   var bands = applyStack(series);
   return {
     id: 'chart-sim-memory', title: 'Memory of ' + sim.policy + ' with ' +
-        F.int(ram) + ' pages of RAM, as free shows it',
+        F.count(ram, 'page') + ' of RAM, as free shows it',
     note: 'At the end of each sample: used (swap-backed pages: anonymous and shared memory), ' +
         'buff/cache (file pages of the page cache) and free frames, stacked up to the RAM; ' +
         'available (free plus the page cache, which can be dropped) and swap used as lines.',
@@ -370,8 +370,8 @@ function simActivitySpec(d, i) {
   applyStack(series);
   return {
     id: 'chart-sim-activity', title: 'Faults and paging of ' + sim.policy + ' with ' +
-        F.int(sim.ram_pages) + ' pages of RAM, as vmstat shows them',
-    note: 'During each sample of up to ' + F.int(d.timeline.interval) + ' instructions: ' +
+        F.count(sim.ram_pages, 'page') + ' of RAM, as vmstat shows them',
+    note: 'During each sample of up to ' + F.count(d.timeline.interval, 'instruction') + ': ' +
         'minor faults, the major ones (swap-ins and file reads), pages swapped out and pages ' +
         'evicted (file pages dropped included). Thrashing starts where the major faults rise.',
     x: d.timeline.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
@@ -421,23 +421,23 @@ function treeMemorySpec(mem, id) {
     var sumRest = x.map(function (v, j) {
       return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0);
     });
-    series.push({ label: rest.length + ' other processes', raw: sumRest, color: '#bab0ac', stacked:
-        true, stepped: true });
+    series.push({ label: F.count(rest.length, 'other process', 'other processes'), raw: sumRest,
+      color: '#bab0ac', stacked: true, stepped: true });
   }
   var bands = applyStack(series);
   var pk = mem.peak;
   var marker = pk.index >= 0 ?
-      { x: x[pk.index], y: pk.pages, label: 'tree peak ' + F.dec(pk.pages) + ' pages' } : null;
+      { x: x[pk.index], y: pk.pages,
+        label: 'tree peak ' + F.count(pk.pages, 'page', null, F.dec) } : null;
   series.push({ label: 'tree (Σ PSS)', raw: mem.total, values: mem.total, color: '#222222', width:
       1, stepped: true });
   return {
     id: id || 'chart-tree-memory', title: 'Tree memory: Σ PSS of the processes alive',
     note: 'Each process\'s proportional set size over wall-clock time, stacked: a page shared ' +
           'copy-on-write by n processes counts 1/n in each, so the top counts it once. ' +
-      'Peak ' + F.dec(pk.pages) + ' pages, against ' + F.int(mem.naive) +
+      'Peak ' + F.count(pk.pages, 'page', null, F.dec) + ', against ' + F.int(mem.naive) +
           ' for the processes\' peak RSS added up.' +
-      (mem.approximate ? ' Approximate: ' + mem.notes.length +
-          (mem.notes.length === 1 ? ' file' : ' files') +
+      (mem.approximate ? ' Approximate: ' + F.count(mem.notes.length, 'file') +
               ' without a full timeline (their PSS at exit is counted over their lifetime).' : ''),
     x: x, xLabel: 'time', xUnit: 'seconds', yUnit: 'pages', series: series, bands: bands,
         marker: marker

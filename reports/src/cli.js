@@ -191,8 +191,8 @@ function main(argv, getAssets, io) {
     err(out + ': ' + e.message);
     return 1;
   }
-  io.stderr.write('vmtrace-report: wrote ' + F.printable(out) + ' (' + loaded.files.length +
-    (loaded.files.length > 1 ? ' files, ' : ' file, ') + F.bytes(Buffer.byteLength(page)) + ')\n');
+  io.stderr.write('vmtrace-report: wrote ' + F.printable(out) + ' (' +
+    F.count(loaded.files.length, 'file') + ', ' + F.bytes(Buffer.byteLength(page)) + ')\n');
   return 0;
 }
 

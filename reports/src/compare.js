@@ -220,8 +220,8 @@ function mappingTable(run, nat) {
   var lost = unrecorded(nat);
   return {
     id: 'cmp-mappings', title: 'Faults by mapping: simulated vs measured', note: MAPPING_NOTE +
-        (lost ? ' The native recorder lost ' + F.int(lost) + (lost === 1 ? ' sample' :
-          ' samples') + ' (their mapping unknown): the measured side is short by that many.' : ''),
+        (lost ? ' The native recorder lost ' + F.count(lost, 'sample') + ' (their mapping ' +
+          'unknown): the measured side is short by that many.' : ''),
     columns: [
       { key: 'name', title: 'name', num: false },
       { key: 'kind', title: 'kind', num: false, tip:

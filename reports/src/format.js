@@ -52,6 +52,14 @@ function pages(n, pageSize) {
   return int(n) + ' (' + bytes(n * (pageSize || 4096)) + ')';
 }
 
+// A count and its noun, the noun singular at exactly 1: count(1, 'page') ->
+// "1 page", count(4096, 'page') -> "4,096 pages", count(0, 'page') -> "0 pages".
+// plural: where it is not the noun + "s" ('process', 'processes'); fmt: how
+// the number is written (int by default; dec for fractions of pages, si).
+function count(n, noun, plural, fmt) {
+  return (fmt || int)(n) + ' ' + (n === 1 ? noun : plural || noun + 's');
+}
+
 // Compact decimal for large counts: 2765314 -> "2.77M".
 var SI = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
 function si(n) {
@@ -174,7 +182,8 @@ var NARROW = /^[ -\u02ff]*$/;
 
 module.exports = {
   width: width,
-  int: int, dec: dec, bytes: bytes, pages: pages, si: si, hex: hex, range: range,
+  int: int, dec: dec, count: count, bytes: bytes, pages: pages, si: si, hex: hex,
+  range: range,
   command: command, shellWord: shellWord, exit: exit, seconds: seconds, date: date,
   percent: percent, printable: printable, isNum: isNum
 };

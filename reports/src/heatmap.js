@@ -397,7 +397,7 @@ HeatmapView.prototype.drawScale = function (ctx) {
   });
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  ctx.fillText('pages referenced per ' + F.int(this.hm.epoch) + ' instructions (log)',
+  ctx.fillText('pages referenced per ' + F.count(this.hm.epoch, 'instruction') + ' (log)',
       L + w + 10, y + 6);
 };
 
@@ -452,10 +452,10 @@ HeatmapView.prototype.bindMouse = function () {
     var pages = row.end > row.start ? Math.round((row.end - row.start) / 4096) : 0;
     // textContent only: names come from the run.
     self.tip.textContent = (g && g.name ? g.name + '\n' : g ? '[' + g.kind + ']\n' : '') +
-      F.range(row.start, row.end) + (pages ? ' (' + F.int(pages) + ' pages)' : '') + '\n' +
+      F.range(row.start, row.end) + (pages ? ' (' + F.count(pages, 'page') + ')' : '') + '\n' +
       'instructions ' + F.int(Math.round(cell.t0)) + '–' + F.int(Math.round(cell.t1)) + '\n' +
-      'heat ' + cell.heat.toFixed(3) + ' pages referenced per ' + F.int(self.hm.epoch) +
-          ' instructions';
+      'heat ' + cell.heat.toFixed(3) + ' pages referenced per ' +
+          F.count(self.hm.epoch, 'instruction');
     self.tip.style.display = '';
     self.tip.style.left = Math.min(p.x + 12, self.width - 260) + 'px';
     self.tip.style.top = (p.y + 12) + 'px';

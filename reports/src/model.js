@@ -99,7 +99,7 @@ function summary(d) {
     items.push(['started', F.date(r.start_time) + wall]);
   }
   if (r.fork_time !== undefined && r.fork_time !== null) items.push(
-      ['forked at', F.int(r.fork_time) + ' instructions of the parent']);
+      ['forked at', F.count(r.fork_time, 'instruction') + ' of the parent']);
   // What the model could not see (run.unmodelled, docs/output-format.md):
   // the figures below are not the kernel's where those were used.
   if (Array.isArray(r.unmodelled) && r.unmodelled.length) {
@@ -109,8 +109,8 @@ function summary(d) {
   }
   items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' +
       F.int(t.faults.major) + ' major)' +
-    (t.faults.invalid ? ', ' + F.int(t.faults.invalid) +
-        (t.faults.invalid === 1 ? ' invalid access' : ' invalid accesses') : '')]);
+    (t.faults.invalid ? ', ' +
+        F.count(t.faults.invalid, 'invalid access', 'invalid accesses') : '')]);
   items.push(['pages touched', F.pages(t.pages_touched, ps)]);
   items.push(['peak resident', F.pages(t.peak_resident_pages, ps)]);
   items.push(['resident at exit', F.pages(t.resident_pages, ps)]);
@@ -119,8 +119,8 @@ function summary(d) {
   var peak = pt.peak || pt;
   var ptPeak = peak.pgd + peak.pud + peak.pmd + peak.pte;
   items.push(['page tables', F.pages(ptNow, ps) + ' at exit, peak ' + F.pages(ptPeak, ps)]);
-  items.push(['mappings', F.int(d.mappings.length) + ' (' + F.int(d.vmas.length) +
-      ' VMAs at exit)']);
+  items.push(['mappings', F.int(d.mappings.length) + ' (' + F.count(d.vmas.length, 'VMA') +
+      ' at exit)']);
   var tool = d.tool || {};
   var valgrind = tool.valgrind ? 'Valgrind ' + String(tool.valgrind) : '';
   items = items.concat(setup(d, 'vmtrace', valgrind));
@@ -397,8 +397,8 @@ function simulationTable(d) {
   return {
     id: 'simulations', title: 'Policy comparison',
     note: 'One simulation per (replacement policy, RAM size), run side by side on the same ' +
-          'references.' + (stopped ? ' ' + stopped + (stopped === 1 ? ' simulation' :
-          ' simulations') + ' stopped out of memory: listed apart, their figures end there.' : ''),
+          'references.' + (stopped ? ' ' + F.count(stopped, 'simulation') + ' stopped out of ' +
+          'memory: listed apart, their figures end there.' : ''),
     columns: [
       text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
           num('swap', 'swap pages', swapFmt),
@@ -432,7 +432,7 @@ function simEvictionTable(d, i) {
   var total = numOrNull(s.evictions);
   return {
     id: 'simevictions',
-    title: 'Evictions by mapping: ' + s.policy + ', ' + F.int(s.ram_pages) + ' pages of RAM',
+    title: 'Evictions by mapping: ' + s.policy + ', ' + F.count(s.ram_pages, 'page') + ' of RAM',
     note: 'Which mappings lost pages to this simulation\'s evictions (' +
         (total === null ? '' : F.int(total) + ' in all; ') + 'a page counts to the mapping it ' +
         'came in through), and how many of them it faulted back: refaults, major faults of ' +
@@ -487,12 +487,14 @@ function curvesFor(d, sims) {
       var rp = tr.replay;
       var key2 = f.name + '\u0000' + c.trace;
       if (rp && typeof rp === 'object' && !apart[key2]) {
-        var parts = [['prefaults', 'prefaults'], ['populate_references', 'populate references'],
-          ['zero_page_references', 'zero-page reads'],
-          ['locked_references', 'locked-page references'],
-          ['faults_on_seen_pages', 'faults on pages the stream had seen']].filter(function (q) {
+        var parts = [['prefaults', 'prefault', 'prefaults'],
+          ['populate_references', 'populate reference', 'populate references'],
+          ['zero_page_references', 'zero-page read', 'zero-page reads'],
+          ['locked_references', 'locked-page reference', 'locked-page references'],
+          ['faults_on_seen_pages', 'fault on pages the stream had seen',
+            'faults on pages the stream had seen']].filter(function (q) {
           return F.isNum(rp[q[0]]) && rp[q[0]] > 0;
-        }).map(function (q) { return F.int(rp[q[0]]) + ' ' + q[1]; });
+        }).map(function (q) { return F.count(rp[q[0]], q[1], q[2]); });
         if (parts.length) apart[key2] = { file: f.name, parts: parts, policies: [] };
       }
       if (apart[key2]) apart[key2].policies.push(c.policy);
@@ -617,7 +619,7 @@ function timelineTable(d, n) {
   });
   return {
     id: 'timeline', title: 'Timeline',
-    note: len + ' samples of ' + F.int(tl.interval) + ' instructions' +
+    note: F.count(len, 'sample') + ' of ' + F.count(tl.interval, 'instruction') +
         (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
         'previous row: the peak of resident pages and of each working set in them (the ' +
         'run\'s peak resident included), pages touched at the row\'s end, faults added up',

@@ -37,8 +37,8 @@ function summary(d) {
     ['exit', F.exit(d.exit)],
     ['started', F.date(d.start_time) + ' (' + F.seconds(d.end_time - d.start_time) + ' natively)'],
     ['faults', F.int(f.total) + ' (' + F.int(f.minor) + ' minor, ' + F.int(f.major) + ' major)'],
-    ['recorded', F.int(t.recorded) + ' of ' + F.int(f.total) + ' faults with a sample' +
-      (t.lost ? '; ' + F.int(t.lost) + (t.lost === 1 ? ' sample' : ' samples') + ' lost' :
+    ['recorded', F.int(t.recorded) + ' of ' + F.count(f.total, 'fault') + ' with a sample' +
+      (t.lost ? '; ' + F.count(t.lost, 'sample') + ' lost' :
           '; none lost')],
     ['peak resident', F.pages(t.peak_resident_pages, ps) + ', the tree\'s processes added up'],
     ['pages faulted', F.pages(pagesFaulted(d), ps)],
@@ -148,7 +148,7 @@ function timelineTable(d, n) {
   }
   return {
     id: 'native-timeline', title: 'Timeline',
-    note: len + ' samples of ' + F.int(tl.interval_ms) + ' ms' +
+    note: F.count(len, 'sample') + ' of ' + F.int(tl.interval_ms) + ' ms' +
         (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
         'previous row: the peak of resident pages in them, faults added up',
     columns: [

@@ -31,7 +31,8 @@ function tableSection(spec, opts) {
   else {
     out.push(indent(T.toText(spec, opts), 2));
     if (opts && opts.limit && spec.rows.length > opts.limit) {
-      out.push('  (' + (spec.rows.length - opts.limit) + ' more rows in the HTML report)');
+      out.push('  (' + F.count(spec.rows.length - opts.limit, 'more row') +
+          ' in the HTML report)');
     }
   }
   return out.join('\n');

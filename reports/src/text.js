@@ -30,15 +30,16 @@ function treeMemoryText(files, m) {
   var d = files[nd.images[0]].data;
   var ps = d.page_size || 4096;
   var out = [heading('Tree memory: pid ' + d.run.pid + ' ' + F.command(d.run.command) + ', ' +
-      m.processes.length + ' processes')];
+      F.count(m.processes.length, 'process', 'processes'))];
   out.push('  Σ PSS of the processes alive at each moment (wall clock): a page shared');
   out.push('  copy-on-write by n processes counts 1/n in each, so once in the tree.');
-  var rows = [['tree peak', F.dec(m.peak.pages) + ' pages (' + kib(m.peak.pages, ps) + ')']];
+  var rows = [['tree peak', F.count(m.peak.pages, 'page', null, F.dec) + ' (' +
+      kib(m.peak.pages, ps) + ')']];
   if (m.peak.index >= 0) {
     rows.push(['when', F.seconds((m.peak.ms - m.t0) / 1000) + ' after the tree started (' +
         msDate(m.peak.ms) + ')']);
   }
-  rows.push(['naive sum', F.int(m.naive) + ' pages (' + kib(m.naive, ps) +
+  rows.push(['naive sum', F.count(m.naive, 'page') + ' (' + kib(m.naive, ps) +
       '): the processes\' peak RSS added up']);
   if (m.peak.pages > 0) rows.push(
       ['ratio', (m.naive / m.peak.pages).toFixed(2) + ' (naive sum / tree peak)']);
@@ -90,11 +91,10 @@ function compareSections(files, nat) {
   var out = [];
   var head = [heading('Simulated vs measured')];
   head.push('  simulated  ' + F.printable(F.command(r.command)) + ' (pid ' + r.pid + ', ' +
-      cmp.run.root.total.processes +
-    (cmp.run.root.total.processes > 1 ? ' processes' : ' process') + ')');
+      F.count(cmp.run.root.total.processes, 'process', 'processes') + ')');
   head.push('  measured   ' + F.printable(F.command(nat.data.command)) + ' (' +
-      F.printable(nat.name) + ', ' + nat.data.processes.length +
-    (nat.data.processes.length > 1 ? ' processes' : ' process') + ')');
+      F.printable(nat.name) + ', ' + F.count(nat.data.processes.length, 'process', 'processes') +
+      ')');
   if (cmp.programs.differ) {
     head.push('  note: the programs differ: ' + F.printable(cmp.programs.sim) + ' was simulated, ' +
         F.printable(cmp.programs.native) + ' measured');

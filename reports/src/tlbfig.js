@@ -57,10 +57,10 @@ function barRow(label, tip, id, t) {
   return {
     label: label, tip: tip, id: id,
     bars: [
-      { what: 'misses', text: F.int(misses(t)) + ' misses', segs: [
+      { what: 'misses', text: F.count(misses(t), 'miss', 'misses'), segs: [
         { key: 'dtlb_misses', value: t.dtlb_misses }, { key: 'itlb_misses', value: t.itlb_misses }
       ] },
-      { what: 'walks', text: F.int(t.dtlb_walks + t.itlb_walks) + ' walks', segs: [
+      { what: 'walks', text: F.count(t.dtlb_walks + t.itlb_walks, 'walk'), segs: [
         { key: 'dtlb_walks', value: t.dtlb_walks }, { key: 'itlb_walks', value: t.itlb_walks }
       ] }
     ],
@@ -144,9 +144,11 @@ function byMapping(d, n, nameOf) {
           'none', out));
     }
   }
-  var share = tot && misses(tot) ? ' ' + F.int(misses(tot)) + ' first-level misses in all.' : '';
+  var share = tot && misses(tot) ? ' ' +
+      F.count(misses(tot), 'first-level miss', 'first-level misses') + ' in all.' : '';
   return chart('chart-tlb-mappings', 'TLB misses by mapping',
-      'The ' + Math.min(n, ms.length) + ' mappings with the most first-level TLB misses ' +
+      (Math.min(n, ms.length) === 1 ? 'The mapping' : 'The ' + Math.min(n, ms.length) +
+          ' mappings') + ' with the most first-level TLB misses ' +
       '(data and fetch stacked), each with its page walks on the thinner bar under it; ' +
       '#id as in Mappings, * = unmapped before exit.' + share, rows, UNIT);
 }

@@ -16,7 +16,7 @@ var PAGE = 4096;
 
 function swapText(s) {
   return s === null || s === undefined ? 'unlimited' : s === 0 ? 'none' :
-      F.int(s) + ' pages (' + F.bytes(s * PAGE) + ')';
+      F.count(s, 'page') + ' (' + F.bytes(s * PAGE) + ')';
 }
 
 // "4,038 = rss 2,026 + swap 0 + page tables 12 + 2,000 (oom_score_adj 500)":
@@ -62,12 +62,12 @@ function treeRunTables(d) {
     });
     return {
       id: 'treerun-' + si,
-      title: 'One memory for the tree: ' + s.policy + ', ' + F.int(s.pages) + ' pages (' +
+      title: 'One memory for the tree: ' + s.policy + ', ' + F.count(s.pages, 'page') + ' (' +
           F.bytes(s.pages * PAGE) + '), swap ' + swapText(s.swap),
-      note: F.int(s.references) + ' references of the tree, ' + F.int(s.evictions) +
-          ' evictions, ' + F.int(s.swap_outs) + ' swap-outs, peak ' + F.int(s.peak_resident) +
-          ' pages resident; ' + (kills.length ? kills.length + ' OOM ' +
-          (kills.length > 1 ? 'kills' : 'kill') : 'no OOM kill') +
+      note: F.count(s.references, 'reference') + ' of the tree, ' +
+          F.count(s.evictions, 'eviction') + ', ' + F.count(s.swap_outs, 'swap-out') + ', peak ' +
+          F.count(s.peak_resident, 'page') + ' resident; ' +
+          (kills.length ? F.count(kills.length, 'OOM kill') : 'no OOM kill') +
           (s.out_of_memory_unkillable ? '; out of memory with nothing to kill: the replay ' +
           'stopped there' : '') + '.' + (killLines.length ? ' ' + killLines.join(' ') : ''),
       columns: [
@@ -115,8 +115,8 @@ function treeCurveTable(d) {
     id: 'treecurves', title: 'Miss-ratio curves of the tree\'s merged stream',
     note: 'Exact ' + curves.map(function (c) { return c.policy; }).join(' and ') +
         ' curves over the references of every process in the order they were replayed (' +
-        F.int(st.references || 0) + ' references to ' + F.int(st.frames || 0) +
-        ' frames), as one memory holds them' + (curves.some(function (c) {
+        F.count(st.references || 0, 'reference') + ' to ' + F.count(st.frames || 0, 'frame') +
+        '), as one memory holds them' + (curves.some(function (c) {
           return c.method === 'exact-sampled';
         }) ? ', from a spatial sample at rate ' + d.run.sample : '') + '.',
     columns: [num('pages', 'pages')].concat(curves.map(function (c) {

@@ -108,7 +108,8 @@ function checkFaults(f, where, classes) {
 function checkSeries(arr, len, where, against, isTime) {
   if (!Array.isArray(arr)) fail(where + ' should be array, not ' + typeName(arr));
   if (arr.length !== len) {
-    fail(where + ' has ' + arr.length + ' entries, ' + (against || 'timeline.t') + ' has ' + len);
+    fail(where + ' has ' + arr.length + (arr.length === 1 ? ' entry, ' : ' entries, ') +
+        (against || 'timeline.t') + ' has ' + len);
   }
   for (var i = 0; i < arr.length; i++) {
     var v = arr[i];
@@ -602,7 +603,8 @@ function describeJsonError(text, err) {
   var m = /position (\d+)/.exec(msg);
   var pos = m ? Number(m[1]) : -1;
   if (/Unexpected end of JSON input/.test(msg) || pos >= trimmedLength(text)) {
-    return 'truncated: the JSON ends after ' + text.length + ' bytes';
+    return 'truncated: the JSON ends after ' + text.length +
+        (text.length === 1 ? ' byte' : ' bytes');
   }
   if (pos >= 0) return 'not valid JSON at ' + lineColumn(text, pos);
   return 'not valid JSON (' + msg.split('\n')[0].slice(0, 200) + ')';

@@ -112,7 +112,7 @@ Viewer.prototype.renderTree = function () {
     lines.push(h('li', null, [
       n > 1 ? n + ' runs of ' : '1 run of ',
       h('code', null, g.command),
-      ' (' + procs + (procs > 1 ? ' processes' : ' process') + ')'
+      ' (' + F.count(procs, 'process', 'processes') + ')'
     ]));
   });
   sec.appendChild(h('ul', { class: 'runs' }, lines));
@@ -169,10 +169,10 @@ Viewer.prototype.renderTreeMemory = function (sec, t) {
                 F.command(r.command) : '')));
     sec.appendChild(h('p', { class: 'note' }, spec.note));
     sec.appendChild(h('div', { class: 'figures tree-figures' }, [
-      self.figure('tree peak (Σ PSS)', F.bytes(m.peak.pages * ps), F.dec(m.peak.pages) +
-          ' pages, ' + when),
-      self.figure('naive sum (Σ peak RSS)', F.bytes(m.naive * ps), F.int(m.naive) +
-          ' pages: shared pages counted in every process'),
+      self.figure('tree peak (Σ PSS)', F.bytes(m.peak.pages * ps),
+          F.count(m.peak.pages, 'page', null, F.dec) + ', ' + when),
+      self.figure('naive sum (Σ peak RSS)', F.bytes(m.naive * ps), F.count(m.naive, 'page') +
+          ': shared pages counted in every process'),
       self.figure('processes', F.int(m.processes.length), m.approximate ? 'approximate: ' +
           m.notes.length + ' without a full timeline' : 'all with a PSS timeline')
     ]));
@@ -273,12 +273,11 @@ Viewer.prototype.renderCompare = function (nat) {
   var sec = this.section('compare', 'Simulated vs measured');
   var r = cmp.run.rootData.run;
   sec.appendChild(h('p', { class: 'note' }, [
-    'Simulated: ' + F.command(r.command) + ' (pid ' + r.pid + ', ' + cmp.run.root.total.processes +
-      (cmp.run.root.total.processes > 1 ? ' processes, ' : ' process, ') + this.files.length +
-          (this.files.length > 1 ? ' files' : ' file') + '). ',
+    'Simulated: ' + F.command(r.command) + ' (pid ' + r.pid + ', ' +
+        F.count(cmp.run.root.total.processes, 'process', 'processes') + ', ' +
+        F.count(this.files.length, 'file') + '). ',
     'Measured: ' + F.command(nat.data.command) + ' (' + nat.name + ', ' +
-        nat.data.processes.length +
-      (nat.data.processes.length > 1 ? ' processes' : ' process') + '). ',
+        F.count(nat.data.processes.length, 'process', 'processes') + '). ',
     'Natively the kernel tells only minor from major faults, not the classes.'
   ]));
   if (cmp.programs.differ) {

@@ -78,7 +78,7 @@ function icicle(p, sec, d) {
     chart.on('select', function (ev) {
       var node = ev && ev.node ? ev.node.source || ev.node : null;
       if (!node) { info.textContent = 'Click a frame.'; return; }
-      info.textContent = node.name + ': ' + F.int(node.duration) + ' faults (' +
+      info.textContent = node.name + ': ' + F.count(node.duration, 'fault') + ' (' +
         (tree.value ? (100 * node.duration / tree.value).toFixed(1) : '0') + ' % of ' +
         F.int(tree.value) + ')';
     });

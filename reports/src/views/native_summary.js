@@ -14,9 +14,9 @@ function html(p, d) {
     ['faults', F.int(t.faults.total),
       F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major'],
     ['peak resident', F.bytes(t.peak_resident_pages * ps),
-      F.int(t.peak_resident_pages) + ' pages'],
+      F.count(t.peak_resident_pages, 'page')],
     ['wall time', F.seconds(d.end_time - d.start_time), 'natively'],
-    ['processes', F.int(d.processes.length), F.int(N.pagesFaulted(d)) + ' pages faulted']
+    ['processes', F.int(d.processes.length), F.count(N.pagesFaulted(d), 'page') + ' faulted']
   ]);
 }
 

@@ -15,9 +15,9 @@ function html(p, d) {
   p.overview(sec, M.summary(d).items, [
     ['faults', F.int(t.faults.total),
       F.int(t.faults.minor) + ' minor, ' + F.int(t.faults.major) + ' major'],
-    ['pages touched', F.bytes(t.pages_touched * ps), F.int(t.pages_touched) + ' pages'],
+    ['pages touched', F.bytes(t.pages_touched * ps), F.count(t.pages_touched, 'page')],
     ['peak resident', F.bytes(t.peak_resident_pages * ps),
-      F.int(t.peak_resident_pages) + ' pages'],
+      F.count(t.peak_resident_pages, 'page')],
     ['instructions', F.si(d.run.instructions), F.int(d.run.instructions)]
   ]);
 }

@@ -108,7 +108,7 @@ function specs(d) {
   }
   if (flt) {
     out.push(pair('chart-thp-faults', 'Faults per interval: THP against without',
-      'Faults during each sample of up to ' + F.int(tl.interval) + ' instructions.', 'count',
+      'Faults during each sample of up to ' + F.count(tl.interval, 'instruction') + '.', 'count',
       flt, c.timeline.faults, true));
   }
   out.push(pair('chart-thp-pt', 'Page-table pages: THP against without',
@@ -137,7 +137,7 @@ function text(d) {
   };
   specs(d).forEach(function (spec) {
     out.push('  ' + spec.title + ': at most ' + F.int(peak(spec.series[0].values)) + ' against ' +
-      F.int(peak(spec.series[1].values)) + ' in one of ' + spec.x.length + ' samples');
+      F.int(peak(spec.series[1].values)) + ' in one of ' + F.count(spec.x.length, 'sample'));
   });
   return out.join('\n\n');
 }

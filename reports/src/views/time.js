@@ -36,13 +36,13 @@ function heatmapChart(p, sec, d, linker, full, made) {
   var hm = d.heat;
   sec.appendChild(h('h3', null, 'Heatmap: address × time'));
   var rows = hm.rows.length;
-  sec.appendChild(h('p', { class: 'note' }, rows + ' address ranges of ' +
-    F.int(hm.chunk_pages) + (hm.chunk_pages === 1 ? ' page' : ' pages') +
+  sec.appendChild(h('p', { class: 'note' }, F.count(rows, 'address range') + ' of ' +
+    F.count(hm.chunk_pages, 'page') +
     ' (gaps between mappings collapsed; lowest address at the top) over time. Colour: the heat, ' +
-    'the mean number of the range\'s pages referenced per ' + F.int(hm.epoch) +
-    ' instructions (log scale, up to ' + F.dec(heatmap.maxHeat(hm, heatmap.dense(hm))) +
+    'the mean number of the range\'s pages referenced per ' + F.count(hm.epoch, 'instruction') +
+    ' (log scale, up to ' + F.dec(heatmap.maxHeat(hm, heatmap.dense(hm))) +
     '); it does not depend on the sampling interval. The columns (' + F.int(hm.columns) +
-    ' of ' + F.int(hm.epoch * hm.column_epochs) + ' instructions) are re-binned to the ' +
+    ' of ' + F.count(hm.epoch * hm.column_epochs, 'instruction') + ') are re-binned to the ' +
     'pixels of the time shown.'));
   var el = h('div', { class: 'chart', id: 'chart-heatmap' });
   sec.appendChild(el);

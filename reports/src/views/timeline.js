@@ -55,9 +55,9 @@ function heatmapText(d, cols, maxRows) {
   var max = heatmap.maxHeat(hm, dense);
   var lo = Math.min(heatmap.minHeat(hm), max || 1);
   var out = [plain.heading('Heatmap: address × time')];
-  out.push('  ' + nr + ' address ranges of ' + F.int(hm.chunk_pages) + ' pages × ' +
-    F.si(end) + ' instructions; darker = hotter: pages referenced per ' + F.int(hm.epoch) +
-    ' instructions (log scale, max ' + F.dec(max) + ')');
+  out.push('  ' + F.count(nr, 'address range') + ' of ' + F.count(hm.chunk_pages, 'page') +
+    ' × ' + F.count(end, 'instruction', null, F.si) + '; darker = hotter: pages referenced per ' +
+    F.count(hm.epoch, 'instruction') + ' (log scale, max ' + F.dec(max) + ')');
   if (!nr || !end) {
     out.push('  (empty)');
     return out.join('\n');
@@ -87,7 +87,7 @@ function heatmapText(d, cols, maxRows) {
       '|' + x[1] + '|');
   });
   var axisL = '0';
-  var axisR = F.si(end) + ' instructions';
+  var axisR = F.count(end, 'instruction', null, F.si);
   var gap = Math.max(1, width - axisL.length - axisR.length);
   out.push('  ' + new Array(lw + 2).join(' ') + ' ' + axisL + new Array(gap + 1).join(' ') + axisR);
   return out.join('\n');

@@ -26,7 +26,8 @@ function sideTable(d) {
   });
   return {
     id: 'tlb', title: 'TLB (' + t.cpu + ')',
-    note: F.int(t.accesses) + ' TLB accesses; flushes: ' + F.int(t.flushes.full) + ' full, ' +
+    note: F.count(t.accesses, 'TLB access', 'TLB accesses') + '; flushes: ' +
+      F.int(t.flushes.full) + ' full, ' +
       F.int(t.flushes.ranges) + ' page by page. A walk is 4 levels deep for a 4 KiB page, ' +
       '3 for a 2 MiB one.',
     columns: [str('side', 'side'), num('l1', 'L1 misses'), num('l2', 'L2 hits'),
@@ -63,8 +64,8 @@ function tlbSpec(d) {
   ];
   return {
     id: 'chart-tlb', title: 'TLB misses per interval',
-    note: 'First-level misses and page walks during each sample of up to ' + F.int(tl.interval) +
-      ' instructions.',
+    note: 'First-level misses and page walks during each sample of up to ' +
+      F.count(tl.interval, 'instruction') + '.',
     x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: []
   };
 }
@@ -105,9 +106,10 @@ function text(d) {
       var all = v + tl.tlb.itlb_misses[i];
       if (all > peak) { peak = all; at = tl.t[i]; }
     });
-    out.push('  over time: ' + F.int(sum(tl.tlb.dtlb_misses) + sum(tl.tlb.itlb_misses)) +
-      ' L1 misses in ' + tl.t.length + ' samples, at most ' + F.int(peak) +
-      ' in the sample ending at ' + F.int(at) + ' instructions');
+    out.push('  over time: ' +
+      F.count(sum(tl.tlb.dtlb_misses) + sum(tl.tlb.itlb_misses), 'L1 miss', 'L1 misses') +
+      ' in ' + F.count(tl.t.length, 'sample') + ', at most ' + F.int(peak) +
+      ' in the sample ending at ' + F.count(at, 'instruction'));
   }
   return out.join('\n\n');
 }

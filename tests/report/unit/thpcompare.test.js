@@ -76,5 +76,5 @@ test('the validator checks the object when present', () => {
   const c = JSON.parse(JSON.stringify(d.thp_compare));
   c.timeline.faults = [1];
   assert.throws(() => validate.validateThpCompare(c, classes, d.timeline),
-    /thp_compare.timeline.faults has 1 entries/);
+    /thp_compare.timeline.faults has 1 entry,/);
 });

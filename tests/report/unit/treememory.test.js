@@ -291,5 +291,5 @@ test('--text has a Tree memory section with the peak, when, and the naive sum', 
 test('a timeline\'s wall_ms, pss_x1000 and uss are checked', () => {
   const d = img('x', 1, 0, 1000, 1100, [[1000, 1, 1, 1], [1100, 1, 1, 1]]).data;
   d.timeline.wall_ms.pop();
-  assert.throws(() => V.validate(d), /timeline\.wall_ms has 1 entries, timeline\.t has 2/);
+  assert.throws(() => V.validate(d), /timeline\.wall_ms has 1 entry, timeline\.t has 2/);
 });
