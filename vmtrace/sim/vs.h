@@ -154,9 +154,13 @@ int  vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    trace's clock.  With oom_stop, the simulation stops at its first
    reference out of memory, as the tool's --oom=stop stops it, and
    *stopped_at is the trace's clock there (instructions, at least 1; else
-   0: up to a superblock's instructions before the tool's stopped_at).  0, or -1 with a one-line message. */
+   0: up to a superblock's instructions before the tool's stopped_at).  With
+   replayed, every reference reaches the simulation (the filter off: the
+   same figures, more slowly) and *replayed is how many of the stream's the
+   simulation took up to its stop (all of them if it did not stop).  0, or
+   -1 with a one-line message. */
 int  vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_stop,
-                       uint64_t *stopped_at, char *err, size_t errlen);
+                       uint64_t *stopped_at, uint64_t *replayed, char *err, size_t errlen);
 /* The core's host op oom while a vmtrace trace is replayed (vs_util.c's
    host): stops the simulation if the replay on this thread was asked to. */
 void vs_vmtrace_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr);

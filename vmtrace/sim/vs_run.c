@@ -157,7 +157,7 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       cfg.key_limit = 0;
       struct vt_sim *sim = vt_sim_create(&cfg, NULL);
       char err[512];
-      if (vs_vmtrace_replay(s, sim, c->oom_stop, &x->stopped_at, err, sizeof err))
+      if (vs_vmtrace_replay(s, sim, c->oom_stop, &x->stopped_at, NULL, err, sizeof err))
          vs_die("%s", err);
       x->mem = heap_bytes() - m0;
       x->st = *vt_sim_stats(sim);
@@ -165,6 +165,17 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
       x->refs = s->n;
       x->sim_pages = pages;
       vt_sim_destroy(sim);
+      if (x->stopped_at) {
+         /* Stopped out of memory: how many of the stream's references it
+            took is told by a replay of every reference to it (the fast
+            path's replay says the clock only), which only a stopped
+            simulation pays for. */
+         uint64_t again;
+         sim = vt_sim_create(&cfg, NULL);
+         if (vs_vmtrace_replay(s, sim, true, &again, &x->refs, err, sizeof err))
+            vs_die("%s", err);
+         vt_sim_destroy(sim);
+      }
       return;
    }
    struct vt_sim *sim = vt_sim_create(&cfg, NULL);

@@ -351,6 +351,49 @@ static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
 struct vmt_oom { bool stop; vt_u64 at; };
 static _Thread_local struct vmt_oom *vmt_oom;
 
+/* Counting the stream's references a simulation took before it stopped:
+   the replay feeds it every reference (no filter, as the stream's own
+   replay does) and says each reference's key after the simulation has
+   taken it, and each event once applied.  A stop noticed at a reference
+   was that reference's (it is counted, as the other formats count the
+   reference that ran out of memory); one noticed at an event was the
+   event's (a populate, an mlock), which comes before any later reference. */
+struct count_ctx {
+   struct parents *parents;
+   const struct vmt_oom *oom;
+   uint64_t n;
+   bool done;
+};
+
+static void count_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
+{
+   struct count_ctx *c = ctx;
+   (void)key; (void)time;
+   if ((flags & VT_SIMA_PREFAULT) || c->done)
+      return;
+   if (c->oom->at) {
+      /* stopped by this reference (at its clock), or before the trace's
+         own references began (in its parent's, replayed up to the fork) */
+      c->done = true;
+      if (c->oom->at != (time ? time : 1))
+         return;
+   }
+   c->n++;
+}
+
+static void count_event(void *ctx, const struct vt_titem *it)
+{
+   struct count_ctx *c = ctx;
+   (void)it;
+   if (c->oom->at)
+      c->done = true;
+}
+
+static struct vt_trace_reader *count_parent(void *ctx, vt_u64 pid, vt_u64 id)
+{
+   return find_parent(((struct count_ctx *)ctx)->parents, pid, id);
+}
+
 /* As the tool's vt_memsim_oom with --oom=stop (and tests/trace/host.h):
    the simulation takes no further reference, so that its figures are the
    online run's, which stopped there. */
@@ -365,7 +408,7 @@ void vs_vmtrace_oom(void *ctx, struct vt_mm *mm, uint32_t sim, vt_addr addr)
 }
 
 int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_stop,
-                      uint64_t *stopped_at, char *err, size_t errlen)
+                      uint64_t *stopped_at, uint64_t *replayed, char *err, size_t errlen)
 {
    *stopped_at = 0;
    struct tfile *tf = vs_trace_open(s->name, err, errlen);
@@ -375,13 +418,19 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_st
       vt_sim_set_future(sim, vmt_next_use, (void *)s);
    struct parents pa;
    parents_init(&pa, s->name);
-   struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };
-   const char *e = NULL;
    struct vmt_oom oom = { oom_stop, 0 };
+   struct count_ctx cc = { &pa, &oom, 0, false };
+   struct vt_replay_env env = { .parent_trace = find_parent, .ctx = &pa };
+   if (replayed)
+      env = (struct vt_replay_env){ .parent_trace = count_parent, .keys = count_key,
+                                    .event = count_event, .ctx = &cc };
+   const char *e = NULL;
    vmt_oom = &oom;
    int rc = vt_replay(tf->r, &sim, 1, &env, &e);
    vmt_oom = NULL;
    *stopped_at = oom.at;
+   if (replayed)
+      *replayed = cc.n;
    parents_free(&pa);
    vs_trace_close(tf);
    if (rc)
