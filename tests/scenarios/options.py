@@ -7,13 +7,15 @@
 # (--ram=1M, and --ram=1M,,2M alike), --swap without --ram (nothing is
 # ever swapped with unlimited memory), a --seed past 2^64 - 1 or negative
 # (2^64 - 1 itself is taken: tests/scenarios/torture.py's options/seed).
+# A RAM or swap size that is not a whole number of 4K pages (--ram=5000,
+# --swap=6K: rounded down to a page without a word until 2026-12-06).
 # An entry with a space is several options given together: --thp-compare
 # with --tlb=yes (the TLB knows one address space) is refused.
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
-               "--ram=1M,", "--ram=1M,,2M", "--ram=,1M",
-               "--swap=8M", "--seed=18446744073709551616", "--seed=-1",
+               "--ram=1M,", "--ram=1M,,2M", "--ram=,1M", "--ram=5000", "--ram=1M,6K",
+               "--swap=8M", "--swap=6K --ram=1M", "--seed=18446744073709551616", "--seed=-1",
                "--tlb=maybe", "--tlb-cpu=pentium", "--tlb-l1d=64", "--tlb-l1d=64:5",
                "--tlb-l2=1536:12:3M", "--tlb-l1i=none", "--tlb-l1d=0:1",
                "--tlb-l2=8:4,8:4",

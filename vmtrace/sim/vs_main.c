@@ -24,7 +24,7 @@ static void usage(FILE *f)
 "  --policy=LIST|all           fifo lru lfu random clock nru aging wsclock linux\n"
 "                              arc opt [all; with --mrc: lru,opt]\n"
 "  --pages=N,...               RAM sizes in pages (K, M, G: x 1024)\n"
-"  --ram=SIZE,...              RAM sizes in bytes, at least 4K (K, M, G: x 1024)\n"
+"  --ram=SIZE,...              RAM sizes in bytes, whole 4K pages (K, M, G: x 1024)\n"
 "  --frames=N,...              the same as --pages (teaching mode's word)\n"
 "  --swap=SIZE|0|unlimited     swap for anonymous pages (0: none) [unlimited]\n"
 "  --page-kind=file|anon       what the pages of a trace without kinds are [file]\n"
@@ -98,8 +98,20 @@ static unsigned split_list(const char *opt, const char *list, char items[][64],
    }
 }
 
+/* A memory size in bytes (--ram, --swap) is frames or slots: one that is
+   not a whole number of pages is refused, naming the sizes around it, as
+   the tool's are (until 2026-12-06 both rounded it down without a word:
+   --ram=5000 was one page). */
+static void check_whole_pages(const char *opt, const char *item, uint64_t b)
+{
+   if (b & 4095)
+      vs_die("%s: '%s' is not a whole number of 4K pages (%llu bytes; %lluK and %lluK are)",
+             opt, item, (unsigned long long)b, (unsigned long long)(b >> 12) * 4,
+             (unsigned long long)((b >> 12) + 1) * 4);
+}
+
 /* The sizes given so far, as written: a size given twice (2,2, or 8K as
-   --ram and 2 as --pages, or 6K,7K: both 1 page) is refused, as a policy
+   --ram and 2 as --pages, or 4K,4096: both 1 page) is refused, as a policy
    given twice is (until 2026-12-06 it made duplicate rows). */
 struct given_sizes {
    const char *opt[256];
@@ -117,6 +129,7 @@ static unsigned parse_pages(const char *opt, const char *list, uint64_t *sizes,
          if (!vt_parse_number(items[i], 1024, &v) || v < 4096)
             vs_die("%s: '%s' is not a size of at least 4K (K, M, G suffixes are powers "
                    "of 1024)", opt, items[i]);
+         check_whole_pages(opt, items[i], v);
          v >>= 12;
       } else if (!vt_parse_number(items[i], 1024, &v) || v == 0) {
          vs_die("%s: '%s' is not a number of pages of at least 1", opt, items[i]);
@@ -258,6 +271,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
              (!vt_parse_number(v, 1024, &b) || (b && b < 4096)))
             vs_die("--swap takes 0 (no swap), a size of at least 4K (K, M, G suffixes) or "
                    "'unlimited'");
+         check_whole_pages("--swap", v, b);
          cfg->swap_pages = b >> 12;
          cfg->no_swap = strcmp(v, "unlimited") && !b;
       } else if ((v = value(a, "--page-kind"))) {

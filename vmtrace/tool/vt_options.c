@@ -217,6 +217,17 @@ static void parse_thp_compare(const HChar *arg, const HChar *list)
    parse_size_modes(arg, "--thp-compare", items, 1, n, vt_clo.thp_cmp_size);
 }
 
+/* A memory size (RAM, swap) is frames or slots: a size that is not a
+   whole number of pages is refused, naming the sizes around it, rather
+   than rounded down without a word (--ram=5000 was one page). */
+static void check_whole_pages(const HChar *arg, const HChar *item, ULong b)
+{
+   if (b & (VT_PAGE_SIZE - 1))
+      VG_(fmsg_bad_option)(arg, "'%s' is not a whole number of 4K pages (%llu bytes; "
+                           "%lluK and %lluK are)\n", item, b, (b >> VT_PAGE_SHIFT) * 4,
+                           ((b >> VT_PAGE_SHIFT) + 1) * 4);
+}
+
 /* --ram=256M,1G: page counts of the simulations' RAM sizes, and the
    sizes as written (the log and the files show them so).  A size given
    twice (1M,1024K) runs once. */
@@ -229,6 +240,7 @@ static void parse_sizes(const HChar *arg, const HChar *list)
       if (!parse_size(items[i], &b) || b < 4096)
          VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
                               "suffixes are powers of 1024)\n", items[i]);
+      check_whole_pages(arg, items[i], b);
       UInt j = 0;
       while (j < k && vt_clo.ram_pages[j] != b >> VT_PAGE_SHIFT)
          j++;
@@ -391,6 +403,7 @@ Bool vt_process_cmd_line_option(const HChar *arg)
           (!parse_size(size_arg, &b) || (b && b < 4096)))
          VG_(fmsg_bad_option)(arg, "--swap takes 0 (no swap), a size of at least 4K "
                               "(K, M, G suffixes) or 'unlimited'\n");
+      check_whole_pages(arg, size_arg, b);
       vt_clo.swap_pages = b >> VT_PAGE_SHIFT;
       vt_clo.no_swap = VG_(strcmp)(size_arg, "unlimited") && b == 0;
       vt_clo.swap_text = size_arg;
@@ -483,7 +496,8 @@ void vt_print_usage(void)
 "                                (instructions, faults, resident pages);\n"
 "                                auto: every 2 s if the log is a terminal [auto]\n"
 "  simulated memory (every --policy runs with every --ram size):\n"
-"    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G) [unlimited]\n"
+"    --ram=<size>[,<size>...]    RAM sizes to simulate (K/M/G), whole 4K pages\n"
+"                                [unlimited]\n"
 "    --swap=<size>|0|unlimited   swap space; 0: none [unlimited]\n"
 "    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
 "                                wsclock linux arc [linux]\n"
