@@ -113,6 +113,44 @@ static vt_u64 next_use(void *ctx, vt_u64 key, vt_u64 now)
    return VT_SIM_NO_PAGE;
 }
 
+/* A sample's faults by class, divided by R: the total (minor and major)
+   rounded once, as the exact-sampled curve's misses are, and shared out
+   among the classes by the largest remainder (Hamilton's method: each its
+   floor, then one more each to those of the largest fractions, the first
+   in the classes' order among equal ones), so that they add up to it;
+   rounded each on its own, they could add up to 1 more or less than the
+   curve (until 2026-12-06).  Invalid accesses are no part of the total. */
+static void scale_faults(vt_u64 *f, double rate)
+{
+   double frac[VT_NR_FC];
+   uint64_t sum = 0, floors = 0;
+   for (int k = 0; k < VT_NR_FC; k++)
+      if (vt_fault_classes[k].kind != VT_INVALID)
+         sum += f[k];
+   uint64_t total = vs_sample_scale(sum, rate);
+   for (int k = 0; k < VT_NR_FC; k++) {
+      if (vt_fault_classes[k].kind == VT_INVALID) {
+         f[k] = vs_sample_scale(f[k], rate);
+         frac[k] = -1;
+         continue;
+      }
+      double q = (double)f[k] / rate;
+      f[k] = (vt_u64)floor(q);
+      frac[k] = q - (double)f[k];
+      floors += f[k];
+   }
+   for (; floors < total; floors++) {
+      int best = -1;
+      for (int k = 0; k < VT_NR_FC; k++)
+         if (frac[k] >= 0 && (best < 0 || frac[k] > frac[best]))
+            best = k;
+      if (best < 0)
+         break;
+      f[best]++;
+      frac[best] = -1;   /* one more at most: the floors are short of the total by
+                            less than the number of classes */
+   }
+}
 
 static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs_result *x)
 {
@@ -203,8 +241,7 @@ static void run_sim(const struct vs_run *r, const struct vs_stream *s, struct vs
    x->sim_pages = pages;
    vt_sim_destroy(sim);
    if (rate > 0 && rate < 1) {
-      for (int k = 0; k < VT_NR_FC; k++)
-         x->st.faults[k] = vs_sample_scale(x->st.faults[k], rate);
+      scale_faults(x->st.faults, rate);
       x->st.evictions = vs_sample_scale(x->st.evictions, rate);
       x->st.swap_outs = vs_sample_scale(x->st.swap_outs, rate);
       x->st.writebacks = vs_sample_scale(x->st.writebacks, rate);
