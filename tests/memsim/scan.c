@@ -11,6 +11,9 @@
      hotcold H C K     two anonymous mappings, "hot" of H pages and "cold" of
                        C: K passes of, for j = 0..C-1, a write to cold page
                        j then to hot page j mod H; then exit_group at once
+     forkhotcold P H C K   write P anonymous pages ("parent"), map "hot" and
+                       "cold" (untouched), fork: the child runs hotcold H C K,
+                       the parent waits for it and exits
      unrolled N K A    K writes, the j'th to page j mod N of an anonymous
                        mapping, by a loop of 6 instructions that VEX unrolls
                        (a superblock of several iterations, an exit between
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "vmtrace.h"
 
@@ -134,6 +138,19 @@ int main(int argc, char **argv)
       size_t h = strtoul(argv[2], 0, 10), c = strtoul(argv[3], 0, 10);
       volatile char *hot = anon(h, "hot"), *cold = anon(c, "cold");
       hotcold(hot, h, cold, c, atol(argv[4]));
+   }
+   if (argc == 6 && !strcmp(argv[1], "forkhotcold")) {
+      size_t p = strtoul(argv[2], 0, 10), h = strtoul(argv[3], 0, 10),
+             c = strtoul(argv[4], 0, 10);
+      scan(anon(p, "parent"), p, 1);
+      volatile char *hot = anon(h, "hot"), *cold = anon(c, "cold");
+      pid_t pid = fork();
+      if (pid < 0)
+         return 5;
+      if (pid == 0)
+         hotcold(hot, h, cold, c, atol(argv[5]));
+      int st;
+      return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 6;
    }
    if (argc == 5 && !strcmp(argv[1], "unrolled")) {
       size_t n = strtoul(argv[2], 0, 10);

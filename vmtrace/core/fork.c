@@ -198,9 +198,16 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
       mm->peak_pt[l] = mm->nr_pt[l];
    if (mm->nr_vmas)
       vt_invalidate(mm, 0, mm->vmas[mm->nr_vmas - 1].vm_end);
-   /* the child's clock starts at 0: no stamp of its is accounted yet */
+   /* The child's clock starts at 0: no stamp of its is accounted yet.  Its
+      simulations' goes on from the parent's at the fork, the host's clock
+      still (vt_fork_child), so that every page the child references ranks
+      after the parent's pages it does not (LRU, LFU and ARC's stamps,
+      WSCLOCK's last use, NRU's and AGING's next tick). */
    if (mm->filter)
       vt_filter_clock_reset(mm->filter);
+   mm->sim_base += mm->sim_now;
+   mm->sim_now = mm->sim_order = 0;
+   mm->sims_tick_min = 0;           /* not known on the child's clock yet */
    vt_tlb_reset(mm);                /* a new mm: nothing cached (no PCID) */
 }
 

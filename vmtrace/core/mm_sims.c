@@ -52,6 +52,23 @@ static void rmap_note(struct vt_mm *mm, vt_u64 key, vt_addr addr)
       e->val = RMAP_SEVERAL;
 }
 
+/* ---- the simulations' clock -------------------------------------------------
+
+   The host's clock (sim_now, sim_order, the filter's stamps) plus
+   mm->sim_base: a forked child's simulations go on from its parent's time
+   at the fork while its own clock starts at 0 (vt_core.h).  Everything
+   below that passes a time or an order to a simulation passes these;
+   what the address space keeps (sims_tick_min) is on the host's clock. */
+static inline vt_u64 sims_time(const struct vt_mm *mm, vt_u64 t)
+{
+   return t + mm->sim_base;
+}
+
+static inline vt_u64 sims_order(const struct vt_mm *mm, vt_u64 order)
+{
+   return order + (mm->sim_base << VT_STAMP_SHIFT);
+}
+
 /* ---- what the simulations share of a page --------------------------------
 
    Every simulation sees the same references.  A reference to a page that
@@ -67,11 +84,11 @@ static void rmap_note(struct vt_mm *mm, vt_u64 key, vt_addr addr)
    it.  A reference to a settled page reaches no simulation: one lookup,
    whatever the number of simulations.  If a simulation needs every
    reference, the reference is held in a pending entry of the page (count,
-   last time and order; val: entry + 1), and the pending entries, in the
-   order of their last reference, are delivered (vt_sim_note_hits) to
-   those simulations before anything else reaches any simulation: before
-   any other reference, drop or lock, and before any decision (owner
-   flush_hits).  So each simulation sees the same calls in the same order
+   last time and order, on the simulations' clock; val: entry + 1), and
+   the pending entries, in the order of their last reference, are
+   delivered (vt_sim_note_hits) to those simulations before anything else
+   reaches any simulation: before any other reference, drop or lock, and
+   before any decision (owner flush_hits).  So each simulation sees the same calls in the same order
    as if every reference had reached it, with a page's held references
    merged into one call at the place of the last, as the filter's hits
    are.  Without the fast path (the core's filter off) nothing is settled:
@@ -315,13 +332,26 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
    return f;
 }
 
+vt_u64 vt_mm_sims_next_tick(const struct vt_mm *mm, uint32_t i)
+{
+   vt_u64 t = vt_sim_next_tick(mm->sims[i]);
+   if (t == VT_SIM_NO_PAGE)
+      return t;
+   return t > mm->sim_base ? t - mm->sim_base : 0;
+}
+
+void vt_mm_sims_advance(struct vt_mm *mm, uint32_t i, vt_u64 now)
+{
+   vt_sim_advance(mm->sims[i], sims_time(mm, now));
+}
+
 /* After a reference reached the simulations: when the next tick is due
-   (they may have ticked, or the host advanced them). */
+   (they may have ticked, or the host advanced them), on the host's clock. */
 static void tick_min_update(struct vt_mm *mm)
 {
    vt_u64 min = VT_SIM_NO_PAGE;
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
-      vt_u64 t = vt_sim_next_tick(mm->sims[i]);
+      vt_u64 t = vt_mm_sims_next_tick(mm, i);
       if (!mm->sim_stopped[i] && t < min)
          min = t;
    }
@@ -376,7 +406,7 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
           (unsigned)(e->aux >> SP_FLAGS_SHIFT) == (flags & ~VT_SIMA_WRITE)) {
          /* settled: every simulation would answer VT_SIMR_CACHEABLE */
          if (mm->sims_every)
-            pend_add(sh, e, key, 1, mm->sim_now, mm->sim_order);
+            pend_add(sh, e, key, 1, sims_time(mm, mm->sim_now), sims_order(mm, mm->sim_order));
          if (res) {
             if (!cacheable)
                *res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
@@ -391,10 +421,10 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
    for (uint32_t i = 0; i < mm->nr_sims; i++) {
       if (mm->sim_stopped[i])
          continue;
-      vt_sim_set_order(mm->sims[i], mm->sim_order);
+      vt_sim_set_order(mm->sims[i], sims_order(mm, mm->sim_order));
       int scls = -1;
-      unsigned r = vt_sim_access(mm->sims[i], key, flags,
-                                 v->mapping, mm->sim_now, prefault ? -1 : cls, &scls);
+      unsigned r = vt_sim_access(mm->sims[i], key, flags, v->mapping,
+                                 sims_time(mm, mm->sim_now), prefault ? -1 : cls, &scls);
       if (!(r & VT_SIMR_CACHEABLE)) {
          cacheable = false;
          settled = false;
@@ -427,6 +457,8 @@ void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
       return;
    if (mm->pool)
       return;                          /* nothing is absorbed then */
+   last = sims_time(mm, last);
+   order = sims_order(mm, order);
    vt_u64 key = key_of(mm, v, addr, *pte);
    struct vt_sims_shared *sh = mm->sims_shared;
    struct vt_hash_ent *e = sh && !(mm->filter && !mm->filter->on)

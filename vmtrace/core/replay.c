@@ -257,8 +257,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
 static void ticks(struct vt_replay *rp)
 {
    for (uint32_t i = 0; i < rp->nr_sims; i++)
-      if (!rp->mm->sim_stopped[i] && rp->insns >= vt_sim_next_tick(rp->sims[i]))
-         vt_sim_advance(rp->sims[i], rp->insns);
+      if (!rp->mm->sim_stopped[i] && rp->insns >= vt_mm_sims_next_tick(rp->mm, i))
+         vt_mm_sims_advance(rp->mm, i, rp->insns);
 }
 
 void vt_replay_dropped(struct vt_replay *rp, vt_u64 key)
@@ -398,6 +398,10 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    begin(rp, made, depth + 1);
    if (!rp->error)
       run(rp, it.arg[2]);
+   /* as the tool's child: its clock 0, the simulations' still the parent's
+      time at the fork (its last TIME), which vt_fork_child (the child's
+      FORK_CHILD) makes the child's sim_base */
+   vt_set_clock(rp->mm, 0, rp->insns, rp->mm->sim_order);
    rp->in_parent--;
    rp->mm->prefaults = 0;             /* the child's are its own */
    rp->mm->populated = 0;

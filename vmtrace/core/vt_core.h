@@ -514,6 +514,15 @@ struct vt_mm {                       /* like mm_struct */
       agree; sim_order the order of the reference being
       passed on, finer than time (vt_sim_set_order). */
    vt_u64         now, sim_now, sim_order;
+   /* What the simulations' clock adds to sim_now (and, shifted by
+      VT_STAMP_SHIFT, to sim_order and the filter's stamps): 0, or in a
+      forked child its parent's simulated time at the fork (fork.c).  The
+      child's clock, and every figure it times, starts at 0; its
+      simulations, which begin with the parent's pages stamped with the
+      parent's clock, see time go on, so that what the child references
+      is more recent than what it does not.  mm_sims.c adds it where time
+      reaches a simulation; nothing else sees it. */
+   vt_u64         sim_base;
 
    struct vt_filter *filter;         /* the host's filter, if it is the core's
                                         (vt_filter_init): invalidated and
@@ -635,7 +644,9 @@ vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);
 void vt_fork_prepare(struct vt_mm *mm);
 /* In the child: start fresh figures (the simulations' too) and, if the
    memory image was copied (not vfork), drop what Linux does not copy
-   (PTEs of VMAs without anonymous pages, mlock). */
+   (PTEs of VMAs without anonymous pages, mlock).  Called with the clock
+   still the parent's at the fork (sim_now: the parent's time, which
+   becomes the child's sim_base); the clock is the child's, 0, after. */
 void vt_fork_child(struct vt_mm *mm, bool copied);
 /* The address space goes (exit, execve): frames are released. */
 void vt_release_frames(struct vt_mm *mm);
@@ -677,6 +688,11 @@ void vt_mm_stop_sim(struct vt_mm *mm, uint32_t i);
    every running simulation (vt_config.notes_hits). */
 void vt_mm_sims_note_hits(struct vt_mm *mm, vt_addr addr, vt_u64 n, vt_u64 last,
                           vt_u64 order);
+/* The periodic work of simulation i (NRU, AGING) on the host's clock
+   (sim_now's, without sim_base): when it next ticks (0: due now;
+   VT_SIM_NO_PAGE: never), and advancing it to the host's time now. */
+vt_u64 vt_mm_sims_next_tick(const struct vt_mm *mm, uint32_t i);
+void   vt_mm_sims_advance(struct vt_mm *mm, uint32_t i, vt_u64 now);
 
 /* ---- the filter (filter.c) ----------------------------------------------
 

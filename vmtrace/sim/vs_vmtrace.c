@@ -25,6 +25,9 @@ struct vs_vmt {
    vt_u64   *times;                  /* [n]: by page, in order */
    uint32_t *tab;                    /* page number -> id + 1 */
    uint64_t  tmask;
+   vt_u64    base;                   /* what the simulations' clock adds to
+                                        the trace's (a forked child's
+                                        sim_base: vt_core.h) */
 };
 
 static long file_read(void *ctx, void *buf, size_t len)
@@ -42,6 +45,7 @@ struct keys_ctx {
    bool full;
    struct parents *parents;
    bool count_only;                  /* s->n and the pages only */
+   vt_u64 base;                      /* the address space's sim_base at the end */
 };
 
 /* Every reference the replay gives the simulations, in order; a prefault
@@ -87,6 +91,7 @@ static void on_done(void *ctx, const struct vt_mm *mm)
    struct keys_ctx *k = ctx;
    k->s->prefaults = mm->prefaults;
    k->s->populated = mm->populated;
+   k->base = mm->sim_base;
 }
 
 static void on_drop(void *ctx, vt_u64 key)
@@ -268,7 +273,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    if (!tf)
       return -1;
    vs_stream_init(s, path, "vmtrace", o->keep_time);
-   struct keys_ctx k = { s, NULL, 0, false, NULL, o->count_only };
+   struct keys_ctx k = { s, NULL, 0, false, NULL, o->count_only, 0 };
    struct parents pa;
    parents_init(&pa, path);
    k.parents = &pa;
@@ -293,6 +298,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    s->replayed = true;
    struct vs_vmt *v = vs_alloc(sizeof *v);
    s->vmt = v;
+   v->base = k.base;
    if (o->count_only)
       return 0;
    /* Per page, the times of its references, and its id by page number. */
@@ -324,7 +330,9 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    return 0;
 }
 
-/* OPT's oracle: the first reference to page `key` after time now. */
+/* OPT's oracle: the first reference to page `key` after time now, both
+   on the simulations' clock: the trace's plus its base (a forked child's
+   references come after every time of its parent's replay). */
 static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
 {
    const struct vs_stream *s = ctx;
@@ -338,12 +346,12 @@ static vt_u64 vmt_next_use(void *ctx, vt_u64 key, vt_u64 now)
    uint32_t p = v->tab[h] - 1, lo = v->first[p], hi = v->first[p + 1];
    while (lo < hi) {                  /* the first time > now */
       uint32_t mid = lo + (hi - lo) / 2;
-      if (v->times[mid] <= now)
+      if (v->times[mid] + v->base <= now)
          lo = mid + 1;
       else
          hi = mid;
    }
-   return lo < v->first[p + 1] ? v->times[lo] : VT_SIM_NO_PAGE;
+   return lo < v->first[p + 1] ? v->times[lo] + v->base : VT_SIM_NO_PAGE;
 }
 
 /* The replay running on this thread (jobs run on threads of their own):

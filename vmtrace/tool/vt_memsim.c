@@ -93,13 +93,15 @@ void vt_memsim_init(void)
       }
 }
 
-/* The earliest time a simulation must tick (NRU, AGING periods). */
+/* The earliest time a simulation must tick (NRU, AGING periods), on the
+   process's clock (vt_insns; 0: due now, in a forked child whose
+   simulations' time passed a tick before the fork). */
 ULong vt_memsim_next_tick(void)
 {
    ULong next = ~0ULL;
    for (UInt i = 0; i < nr_recs; i++) {
-      ULong t = vt_sim_next_tick(recs[i].sim);
-      if (t && t < next)
+      ULong t = vt_mm_sims_next_tick(&vt_mm, i);
+      if (t < next)
          next = t;
    }
    return next;
@@ -109,7 +111,7 @@ void vt_memsim_advance(ULong now)
 {
    for (UInt i = 0; i < nr_recs; i++)
       if (!vt_mm.sim_stopped[i])
-         vt_sim_advance(recs[i].sim, now);
+         vt_mm_sims_advance(&vt_mm, i, now);
 }
 
 /* A forked child simulates its own memory from the copy it inherited;
