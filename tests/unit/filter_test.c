@@ -256,8 +256,51 @@ static void t_arc_insert_reads(void)
    teardown(&f, mm, s);
 }
 
+/* A forked child's references rank after its parent's pages (sim_base).
+   Four frames.  The parent writes pages 0 to 3 at times 1001 to 1004 and
+   (vfork-like: nothing copied) the child starts at the parent's time 1004
+   with its own clock at 0: it writes 4 (evicts 0), 5 (evicts 1), reads 4
+   (a hit, absorbed and stamped), writes 6 (evicts 2): the parent's pages
+   go first, oldest first, as one LRU over both.  Then 5 is kept and 0
+   comes back evicting 3.  With the child's clock at 0 under the parent's
+   stamps, 5 evicted 4, and 6 evicted 5.  NRU's tick on the child's clock:
+   its period 1000 began at 1000, the next at 2000 is the child's 996. */
+static void t_fork_child_clock(void)
+{
+   struct vt_sim *s, *nru;
+   struct vt_filter f;
+   struct vt_mm *mm = pol_setup("lru", 16, 4, &s, &f);
+   struct vt_sim_config nc = { .policy = vt_policy_find("nru"), .ram_pages = 4 };
+   vt_policy_params_init(nc.policy, &nc.params);
+   nc.params.period = 1000;
+   nru = vt_sim_create(&nc, NULL);
+   vt_mm_add_sim(mm, nru);
+   order_now = 1000;
+   for (int i = 0; i < 4; i++)
+      ref(&f, BASE + (vt_addr)i * PG, VT_ACC_WRITE);
+   vt_set_clock(mm, order_now, order_now, mm->sim_order);   /* the fork */
+   vt_fork_child(mm, false);
+   vt_filter_epoch_at(&f, 0);
+   order_now = 0;
+   EXPECT_EQ(1004, mm->sim_base);
+   EXPECT_EQ(996, vt_mm_sims_next_tick(mm, 1));
+   ref(&f, BASE + 4 * PG, VT_ACC_WRITE);
+   ref(&f, BASE + 5 * PG, VT_ACC_WRITE);
+   ref(&f, BASE + 4 * PG, VT_ACC_READ);
+   ref(&f, BASE + 6 * PG, VT_ACC_WRITE);
+   EXPECT_EQ(3, vt_sim_stats(s)->evictions);
+   expect_kept_gone(&f, s, VT_ACC_WRITE, BASE + 5 * PG, BASE, 3);
+   ref(&f, BASE + 4 * PG, VT_ACC_READ);    /* 4 and 6 stayed too */
+   ref(&f, BASE + 6 * PG, VT_ACC_READ);
+   EXPECT_EQ(4, vt_sim_stats(s)->evictions);
+   teardown(&f, mm, s);
+   vt_sim_destroy(nru);
+}
+
 void filter_tests(void)
 {
+   run_test("filter: a forked child's references rank after its parent's pages "
+            "(sim_base), its ticks on its clock", t_fork_child_clock);
    run_test("filter: ARC's insert into a free frame sees the absorbed hits first (VT_POL_INSERT_READS)",
             t_arc_insert_reads);
    run_test("filter: a system call's references in their order among equals (LRU, flush_pending)",
