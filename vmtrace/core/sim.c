@@ -373,6 +373,9 @@ void vt_sim_clear_stats(struct vt_sim *s)
 {
    vt_memset(&s->st, 0, sizeof s->st);
    s->st.peak_resident = s->nr_resident;
+   /* the evictions and refaults by mapping too, which add up to them */
+   if (s->ev_map)
+      vt_memset(s->ev_map, 0, 2 * (size_t)s->ev_map_n * sizeof *s->ev_map);
 }
 
 void vt_sim_destroy(struct vt_sim *s)
