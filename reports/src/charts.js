@@ -397,6 +397,12 @@ function defaultSim(d) {
 // MAX_TREE_SERIES processes get their own band (those with the largest PSS
 // at the tree's peak, then the largest peak PSS); the rest share one.
 var MAX_TREE_SERIES = 11;
+// The processes' colours: the palette with its grey last, so that the 11
+// processes drawn beside the others' band (grey) take the 11 other colours,
+// and only a twelfth process, drawn when there are no others, takes the grey.
+var OTHERS_COLOR = '#bab0ac';
+var TREE_PALETTE = PALETTE.filter(function (c) { return c !== OTHERS_COLOR; }).concat(
+    [OTHERS_COLOR]);
 
 function treeMemorySpec(mem, id) {
   if (!mem || !mem.x.length) return null;
@@ -414,7 +420,7 @@ function treeMemorySpec(mem, id) {
     var cmd = p.command.replace(/^\S*\//, '');
     if (cmd.length > 40) cmd = cmd.slice(0, 39) + '…';
     return { label: 'pid ' + p.pid + ' ' + cmd, raw: mem.values[k], color:
-        PALETTE[i % PALETTE.length], stacked: true, stepped: true };
+        TREE_PALETTE[i % TREE_PALETTE.length], stacked: true, stepped: true };
   });
   if (own.length < order.length) {
     var rest = order.filter(function (k) { return own.indexOf(k) < 0; });
@@ -422,7 +428,7 @@ function treeMemorySpec(mem, id) {
       return rest.reduce(function (s, k) { return s + mem.values[k][j]; }, 0);
     });
     series.push({ label: F.count(rest.length, 'other process', 'other processes'), raw: sumRest,
-      color: '#bab0ac', stacked: true, stepped: true });
+      color: OTHERS_COLOR, stacked: true, stepped: true });
   }
   var bands = applyStack(series);
   var pk = mem.peak;

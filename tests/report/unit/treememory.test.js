@@ -269,6 +269,23 @@ test('many processes: the chart keeps the largest and sums the others', () => {
   // every child is alive at 1119: 10 + Σ (5 + k) for k < 20 = 10 + 100 + 190
   assert.strictEqual(m.peak.pages, 300);
   assert.strictEqual(spec.series[11].values[m.peak.index], 300);
+  // Each band's colour is its own: the shared band of the others is told
+  // from every process's (the 10th process once had its grey).
+  const colours = spec.series.map((s) => s.color);
+  assert.strictEqual(new Set(colours).size, colours.length, JSON.stringify(colours));
+});
+
+test('twelve processes: each gets a band, every colour its own', () => {
+  const files = [img('out.1', 1, 0, 1000, 2000, [[1000, 10, 10, 10], [2000, 10, 10, 10]])];
+  for (let k = 0; k < 11; k++) {
+    files.push(img('out.' + (100 + k), 100 + k, 1, 1100, 1900,
+        [[1100 + k, 5, 5, 5], [1900, 5, 5, 5]], { fork_time: 100 * k }));
+  }
+  const spec = C.treeMemorySpecs(files, tree.build(files))[0];
+  assert.strictEqual(spec.series.length, 12 + 1);
+  assert.ok(spec.series.every((s) => !/other processes/.test(s.label)));
+  const colours = spec.series.map((s) => s.color);
+  assert.strictEqual(new Set(colours).size, colours.length, JSON.stringify(colours));
 });
 
 test('--text has a Tree memory section with the peak, when, and the naive sum', () => {
