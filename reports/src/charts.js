@@ -245,10 +245,17 @@ function policySpec(d, key, curves) {
       width: isOpt ? 2.5 : 1.5,
       fill: isOpt ? '#22222218' : undefined };
   });
+  // An exact curve is dashed in its policy's colour: that of the policy's
+  // simulations, else one no simulated policy has (a colour names a policy).
+  var used = series.map(function (s) { return s.color; });
   exact.forEach(function (c) {
     var vals = x.map(function (sz) { return pos(curveAt(c, sz)); });
+    var sim = series.filter(function (s) { return s.policy === c.policy; })[0];
+    var col = c.policy === 'opt' ? OPT_COLOR : sim ? sim.color :
+        PALETTE.filter(function (p) { return used.indexOf(p) < 0; })[0] || PALETTE[0];
+    used.push(col);
     series.push({ label: c.policy + ' exact', raw: vals, values: vals, exactOf: c.policy,
-      color: c.policy === 'opt' ? OPT_COLOR : '#4e79a7', dash: [5, 3], width: 1.5, stepped: true });
+      color: col, dash: [5, 3], width: 1.5, stepped: true });
   });
   var peak = d.totals && d.totals.peak_resident_pages;
   var what = key === 'major' ? 'Major faults' : 'Faults';

@@ -142,6 +142,17 @@ test('exact curves are drawn over the simulations, and FIFO relative to LRU', ()
   assert.strictEqual(spec.series[2].values[k3], 12);
   assert.strictEqual(spec.series[3].values[k3], 9);
   assert.ok(spec.x.indexOf(4) >= 0 && spec.x[0] === 3);
+  // A colour means a policy: the exact LRU curve is LRU's (dashed), never
+  // FIFO's (drawn first, the palette's first colour, which the curve once took).
+  const colour = (sp, l) => sp.series.find((s) => s.label === l).color;
+  assert.strictEqual(colour(spec, 'lru exact'), colour(spec, 'lru'));
+  assert.notStrictEqual(colour(spec, 'lru exact'), colour(spec, 'fifo'));
+  assert.strictEqual(colour(spec, 'opt exact'), '#222222');
+  assert.ok(spec.series[2].dash && spec.series[3].dash);
+  // without an LRU simulation the curve takes a colour no policy has
+  const fifoOnly = C.policySpec({ simulations: d.simulations.slice(0, 2) }, 'total', SGG);
+  assert.deepStrictEqual(fifoOnly.series.map((s) => s.label), ['fifo', 'lru exact', 'opt exact']);
+  assert.strictEqual(new Set(fifoOnly.series.map((s) => s.color)).size, 3);
   const rel = C.relativeSpec(d, SGG);
   assert.deepStrictEqual(rel.series[0].values, [15 / 12, 10 / 8]);
   assert.deepStrictEqual(rel.series[1].values, [1, 1]);
