@@ -573,11 +573,13 @@ function axisFormatter(unit, pageSize) {
 
 function toUplot(spec, width, height, pageSize, uPlot) {
   var yFmt = axisFormatter(spec.yUnit, pageSize);
+  // A tick's label has the digits its axis' step (uPlot's increment) needs,
+  // so that a zoom far from 0 does not label every tick alike.
   var xFmt = spec.xUnit === 'pages' ? function (v) { return F.bytes(v * pageSize); }
-    : spec.xUnit === 'seconds' ? function (v) { return F.seconds(v); }
-      : spec.xUnit === 'ms' ? function (v) { return F.seconds(v / 1000); }
-        : spec.xUnit === 'percent' ? function (v) { return F.si(v) + '%'; } :
-            function (v) { return F.si(v); };
+    : spec.xUnit === 'seconds' ? function (v, step) { return F.secondsTick(v, step); }
+      : spec.xUnit === 'ms' ? function (v, step) { return F.secondsTick(v / 1000, step / 1000); }
+        : spec.xUnit === 'percent' ? function (v, step) { return F.siTick(v, step) + '%'; } :
+            function (v, step) { return F.siTick(v, step); };
   if (spec.yUnit === 'ratio') yFmt = function (v) { return v === null ? '' : F.dec(v); };
   var legendFmt = spec.yUnit === 'ratio'
     ? function (v) { return v === null || v === undefined ? '–' : v.toFixed(3); }
@@ -632,7 +634,9 @@ function toUplot(spec, width, height, pageSize, uPlot) {
         } }
     },
     axes: [
-      { values: function (u, vals) { return vals.map(xFmt); } },
+      { values: function (u, vals, axis, space, incr) {
+        return vals.map(function (v) { return xFmt(v, incr); });
+      } },
       spec.yUnit === 'pages'
         ? { size: 70, incrs: POW2, values: function (u, vals) { return vals.map(yFmt); } }
         : { size: 70, values: function (u, vals) { return vals.map(yFmt); } }

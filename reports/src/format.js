@@ -76,6 +76,38 @@ function si(n) {
   return String(Math.round(n * 100) / 100);
 }
 
+// The decimals that tell apart ticks `step` apart: those of the step itself
+// (axes step by 1, 2, 2.5 or 5 x 10^k: shown exactly), at most one more than
+// its order of magnitude needs (a step that is no round figure).
+function stepDecimals(step) {
+  if (!(step > 0) || !isFinite(step)) return 0;
+  var need = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+  for (var d = 0; d <= need; d++) {
+    var x = step * Math.pow(10, d);
+    if (Math.abs(x - Math.round(x)) < 1e-9 * Math.max(1, x)) return d;
+  }
+  return Math.min(need + 1, 20);
+}
+
+// An axis tick `step` from its neighbours: as si, with the digits the step
+// needs (a zoom of 10,000 instructions at 2.7M: 2.7M, 2.7005M, 2.701M, …).
+function siTick(n, step) {
+  if (!isNum(n)) return '';
+  if (!(step > 0)) return si(n);
+  var a = Math.abs(n);
+  var scale = 1;
+  var suffix = '';
+  for (var i = 0; i < SI.length; i++) {
+    if (a >= SI[i][0]) { scale = SI[i][0]; suffix = SI[i][1]; break; }
+  }
+  var v = n / scale;
+  var d = scale === 1 ? 2 : Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  d = Math.max(d, stepDecimals(step / scale));
+  var s = v.toFixed(d);
+  if (s.indexOf('.') >= 0) s = s.replace(/\.?0+$/, '');
+  return s + suffix;
+}
+
 // Addresses the way the tool's log prints them: 12 hex digits.
 function hex(n) {
   if (!isNum(n)) return '';
@@ -123,6 +155,19 @@ function seconds(s) {
   if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + ' s';
   var m = Math.floor(s / 60);
   return m + ' min ' + Math.round(s - m * 60) + ' s';
+}
+
+// A time axis tick `step` seconds from its neighbours: as seconds, with
+// the digits the step needs.
+function secondsTick(s, step) {
+  if (!isNum(s)) return '';
+  if (!(step > 0)) return seconds(s);
+  if (s < 1) return (s * 1000).toFixed(stepDecimals(step * 1000)) + ' ms';
+  var d = stepDecimals(step);
+  if (s < 60) return s.toFixed(Math.max(s < 10 ? 2 : 1, d)) + ' s';
+  var r = Number(s.toFixed(d));
+  var m = Math.floor(r / 60);
+  return m + ' min ' + (r - m * 60).toFixed(d) + ' s';
 }
 
 function date(epochSeconds) {
@@ -182,8 +227,9 @@ var NARROW = /^[ -\u02ff]*$/;
 
 module.exports = {
   width: width,
-  int: int, dec: dec, count: count, bytes: bytes, pages: pages, si: si, hex: hex,
+  int: int, dec: dec, count: count, bytes: bytes, pages: pages, si: si, siTick: siTick, hex: hex,
   range: range,
-  command: command, shellWord: shellWord, exit: exit, seconds: seconds, date: date,
+  command: command, shellWord: shellWord, exit: exit, seconds: seconds,
+  secondsTick: secondsTick, date: date,
   percent: percent, printable: printable, isNum: isNum
 };

@@ -358,7 +358,7 @@ HeatmapView.prototype.draw = function () {
     var t = t0 + ((t1 - t0) * k) / ticks;
     ctx.fillRect(Math.round(x), this.plotH, 1, 4);
     ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
-    ctx.fillText(F.si(t), x, this.plotH + 6);
+    ctx.fillText(F.siTick(t, (t1 - t0) / ticks), x, this.plotH + 6);
   }
   ctx.textAlign = 'right';
   ctx.fillText('instructions', L - 6, this.plotH + 6);

@@ -1191,6 +1191,52 @@ async function interactTreeMemory(page, diag) {
       'the tree memory legend does not follow the pointer');
 }
 
+// Zoomed to its last 10,000 instructions, each time chart labels its x
+// ticks differently, each label the tick's own figure (read back as a
+// number, it is the tick to the label's digits): a zoom far from 0 once
+// labelled ten ticks "2.7M".
+function interactZoomTicks(name) {
+  return async function (page) {
+    var r = await page.evaluate('(' + function () {
+      var plots = window.__vmtraceTimePlots || [];
+      if (!plots.length) return [];
+      var x = plots[0].data[0];
+      var hi = x[x.length - 1];
+      plots[0].setScale('x', { min: hi - 10000, max: hi });
+      return new Promise(function (done) {
+        setTimeout(function () {
+          done(plots.map(function (u) {
+            return { id: u.root.closest('.chart').id, splits: u.axes[0]._splits,
+              labels: u.axes[0]._values, min: u.scales.x.min, max: u.scales.x.max };
+          }));
+        }, 300);
+      });
+    }.toString() + ')()');
+    var mult = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+    var bad = [];
+    r.forEach(function (c) {
+      if (!c.labels || c.labels.length < 3) {
+        bad.push(c.id + ': ' + JSON.stringify(c.labels));
+        return;
+      }
+      if (new Set(c.labels).size !== c.labels.length) bad.push(c.id + ': ' + c.labels.join(' '));
+      c.labels.forEach(function (l, i) {
+        var m = /^(-?[\d.]+)([kMGT]?)$/.exec(l);
+        var digits = m && m[1].indexOf('.') >= 0 ? m[1].split('.')[1].length : 0;
+        var tol = m ? 0.5 * Math.pow(10, -digits) * mult[m[2]] : 0;
+        if (!m || Math.abs(Number(m[1]) * mult[m[2]] - c.splits[i]) > tol) {
+          bad.push(c.id + ': tick ' + c.splits[i] + ' labelled ' + l);
+        }
+      });
+    });
+    result(r.length >= 3 && bad.length === 0, 'browser real run ' + name + ': zoomed to its ' +
+        'last 10,000 instructions, the ' + r.length + ' time charts label each x tick with ' +
+        'its own figure', bad.concat([JSON.stringify(r.map(function (c) {
+          return [c.id, c.min, c.max, c.labels];
+        }))]));
+  };
+}
+
 // The native-only report: its mapping table sorts, the markup-like
 // mapping name is one text cell.
 async function interactNative(page, diag) {
@@ -1262,12 +1308,14 @@ async function main() {
   var fx = fixtures.writeAll(path.join(tmp, 'fixtures'));
   var cases = [];
   reals.forEach(function (f, k) {
+    var ex = expectFor(f,
+        { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels',
+            'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] });
+    ex.interact = interactZoomTicks(path.basename(f));
     cases.push({
       name: 'real run ' + path.basename(f), file:
           makeReport([f], path.join(outDir, 'real-' + k + '.html')),
-      expect: expectFor(f,
-          { sections: ['sec-summary', 'sec-classes', 'sec-pagetables', 'sec-mappings', 'sec-labels',
-              'sec-phases'], absent: ['sec-processes'], text: ['Mappings'] })
+      expect: ex
     });
   });
   realCut.forEach(function (f, k) {

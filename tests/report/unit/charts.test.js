@@ -176,6 +176,22 @@ test('toUplot lines data up with the series', () => {
       require('../../../reports/src/format').pages(d.timeline.rss.anon[10], 4096));
 });
 
+test('a zoomed time axis labels every tick differently', () => {
+  // phases runs 2.7M instructions: zoomed to 10,000 of them, uPlot ticks
+  // every 500 (its increment, the axis' fifth argument)
+  const d = fx.makeFile({});
+  const u = C.toUplot(C.memorySpec(d), 800, 200, 4096, { paths: {} });
+  const vals = Array.from({ length: 21 }, (x, i) => 2700000 + 500 * i);
+  const labels = u.opts.axes[0].values(null, vals, 0, 50, 500);
+  assert.strictEqual(new Set(labels).size, 21, labels.join(' '));
+  assert.strictEqual(labels[1], '2.7005M');
+  // the tree memory's wall clock, zoomed to 10 ms at 1.5 s
+  const tm = { x: [0, 1.5, 1.51], xUnit: 'seconds', yUnit: 'pages', series: [] };
+  const ut = C.toUplot(tm, 800, 200, 4096, { paths: {} });
+  assert.deepStrictEqual(ut.opts.axes[0].values(null, [1.5, 1.502, 1.504], 0, 50, 0.002),
+      ['1.500 s', '1.502 s', '1.504 s']);
+});
+
 test('the linker applies a range to every other member once', () => {
   const L = new C.Linker();
   const got = [];

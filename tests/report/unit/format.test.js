@@ -57,3 +57,28 @@ test('format.percent and printable', () => {
   assert.strictEqual(F.printable('a\x1b[31mb\n'), 'a\\x1b[31mb\\x0a');
   assert.strictEqual(F.printable('x\u2028y'), 'x\\u2028y');
 });
+
+// An axis's ticks are `step` apart: each label shows enough digits for the
+// step, so ticks never share a label (a 10,000-instruction zoom of a
+// 2.7M-instruction run once read "2.7M" ten times, then "2.71M" eleven).
+test('format.siTick and secondsTick: distinct labels for ticks a step apart', () => {
+  const ticks = (from, step, n) => Array.from({ length: n }, (x, i) => from + i * step);
+  const zoom = ticks(2700000, 500, 21).map((v) => F.siTick(v, 500));
+  assert.strictEqual(new Set(zoom).size, 21, zoom.join(' '));
+  assert.deepStrictEqual(zoom.slice(0, 3), ['2.7M', '2.7005M', '2.701M']);
+  // a coarse step: as si
+  assert.strictEqual(F.siTick(2765314, 1e6), F.si(2765314));
+  assert.strictEqual(F.siTick(150e9, 50e9), '150G');
+  assert.strictEqual(F.siTick(0, 1e5), '0');
+  const far = ticks(1099511644161, 25000, 9).map((v) => F.siTick(v, 25000));
+  assert.strictEqual(new Set(far).size, 9, far.join(' '));
+  assert.strictEqual(F.siTick(2000025, 25), '2.000025M');
+  assert.strictEqual(F.siTick(2.0025e6, 2500), '2.0025M');
+  const s = ticks(1.5, 0.002, 6).map((v) => F.secondsTick(v, 0.002));
+  assert.deepStrictEqual(s, ['1.500 s', '1.502 s', '1.504 s', '1.506 s', '1.508 s', '1.510 s']);
+  const ms = ticks(0.003, 0.0005, 4).map((v) => F.secondsTick(v, 0.0005));
+  assert.deepStrictEqual(ms, ['3.0 ms', '3.5 ms', '4.0 ms', '4.5 ms']);
+  assert.strictEqual(F.secondsTick(12.5, 5), F.seconds(12.5));
+  const mins = ticks(119, 0.5, 3).map((v) => F.secondsTick(v, 0.5));
+  assert.deepStrictEqual(mins, ['1 min 59.0 s', '1 min 59.5 s', '2 min 0.0 s']);
+});

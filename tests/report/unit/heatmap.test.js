@@ -144,3 +144,29 @@ test('layoutRows with many mappings still fits', () => {
   assert.ok(l.height <= 600, 'height ' + l.height);
   assert.ok(l.bands.every((b) => b.h >= 1));
 });
+
+// The heatmap's time axis, zoomed to 6,000 instructions at 2.7M (the time
+// charts' zoom): its 7 ticks read differently (they read "2.7M" five times).
+test('a zoomed heatmap labels its time ticks differently', () => {
+  const { Document } = require('./fakedom');
+  const doc = new Document();
+  const texts = [];
+  const root = doc.createElement('div');
+  const canvasProto = Object.getPrototypeOf(root);
+  const getContext = canvasProto.getContext;
+  canvasProto.getContext = function () {
+    const ctx = getContext.call(this);
+    ctx.fillText = (t) => texts.push(String(t));
+    return ctx;
+  };
+  try {
+    const view = new H.HeatmapView(doc, root, hm, { mappings: [] }, { fullRange: [0, 3e6] });
+    texts.length = 0;
+    view.setRange(2700000, 2706000);
+  } finally {
+    canvasProto.getContext = getContext;
+  }
+  const ticks = texts.filter((t) => /^2\.7/.test(t));
+  assert.deepStrictEqual(ticks,
+      ['2.7M', '2.701M', '2.702M', '2.703M', '2.704M', '2.705M', '2.706M']);
+});
