@@ -149,12 +149,16 @@ function exit(e) {
   return String(e.status);
 }
 
+// Rounded to its unit's digits before the unit is chosen: 119.6 s is
+// "2 min 0 s", 0.9996 s "1.00 s".
 function seconds(s) {
   if (!isNum(s)) return '';
-  if (s < 1) return (s * 1000).toFixed(0) + ' ms';
-  if (s < 60) return s.toFixed(s < 10 ? 2 : 1) + ' s';
-  var m = Math.floor(s / 60);
-  return m + ' min ' + Math.round(s - m * 60) + ' s';
+  if (Math.round(s * 1000) < 1000) return (s * 1000).toFixed(0) + ' ms';
+  if (Math.round(s * 100) < 1000) return s.toFixed(2) + ' s';
+  if (Math.round(s * 10) < 600) return s.toFixed(1) + ' s';
+  var r = Math.round(s);
+  var m = Math.floor(r / 60);
+  return m + ' min ' + (r - m * 60) + ' s';
 }
 
 // A time axis tick `step` seconds from its neighbours: as seconds, with

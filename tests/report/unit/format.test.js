@@ -82,3 +82,16 @@ test('format.siTick and secondsTick: distinct labels for ticks a step apart', ()
   const mins = ticks(119, 0.5, 3).map((v) => F.secondsTick(v, 0.5));
   assert.deepStrictEqual(mins, ['1 min 59.0 s', '1 min 59.5 s', '2 min 0.0 s']);
 });
+
+// A duration rounds before it picks its unit: 119.6 s is 2 min 0 s, not
+// "1 min 60 s"; 59.97 s is 1 min 0 s, not "60.0 s"; 0.9996 s is 1.00 s.
+test('format.seconds rounds before choosing ms, s or min', () => {
+  assert.strictEqual(F.seconds(119.6), '2 min 0 s');
+  assert.strictEqual(F.seconds(59.97), '1 min 0 s');
+  assert.strictEqual(F.seconds(9.999), '10.0 s');
+  assert.strictEqual(F.seconds(0.9996), '1.00 s');
+  assert.strictEqual(F.seconds(0.0004), '0 ms');
+  assert.strictEqual(F.seconds(0.25), '250 ms');
+  assert.strictEqual(F.seconds(3.456), '3.46 s');
+  assert.strictEqual(F.seconds(75.4), '1 min 15 s');
+});
