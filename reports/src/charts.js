@@ -726,10 +726,24 @@ Linker.prototype.set = function (from, min, max) {
   }
 };
 
-// Charts reset by a double-click report their full range (null): each
-// linked chart then shows its whole time axis, or `full` ([min, max]) when
-// given (the time view: from 0, where the heatmap starts, to the end).
+// Charts reset by a double-click report their full range (null): the
+// linked charts then show `full` ([min, max]; the time view's: from 0, where
+// the heatmap starts, to the end), by default from 0 to their last sample.
+// From 0, not from the first sample: a count per sample (faults, TLB misses,
+// swap-ins) is drawn over the time since the previous sample, the first
+// sample's from 0, which a range from the first sample would leave out.
 function resetToFullRange(linker, full) {
+  if (!full) {
+    var lo = Infinity;
+    var hi = -Infinity;
+    linker.members.forEach(function (m) {
+      var x = m.plot && m.plot.data[0];
+      if (!x || !x.length) return;
+      lo = Math.min(lo, x[0]);
+      hi = Math.max(hi, x[x.length - 1]);
+    });
+    if (hi > Math.min(0, lo)) full = [Math.min(0, lo), hi];
+  }
   linker.members.forEach(function (m) {
     if (!m.plot) return;
     var inner = m.setRange;

@@ -174,9 +174,41 @@ async function check(browser, name, file, expect) {
               'window[k]; window[k] = function () { window.__alerts++; return o.apply(window, ' +
               'arguments); }; });'
     });
+    // Every uPlot chart the page makes, kept for checks of what is drawn.
+    await page.send('Page.addScriptToEvaluateOnNewDocument', { source: '(' + function () {
+      window.__vmtraceAllPlots = [];
+      var real;
+      Object.defineProperty(window, 'uPlot', { configurable: true,
+        get: function () { return real; },
+        set: function (U) {
+          real = function (opts, data, el) {
+            var u = new U(opts, data, el);
+            window.__vmtraceAllPlots.push(u);
+            return u;
+          };
+          Object.assign(real, U);
+          real.prototype = U.prototype;
+        } });
+    }.toString() + ')()' });
     await page.goto('file://' + file);
     await new Promise(function (r) { setTimeout(r, 700); });
     info = await page.evaluate(INSPECT);
+    // A chart of counts per sample draws the first sample's over the time
+    // since 0: its time axis starts there, or that step is off the plot.
+    var starts = await page.evaluate('(' + function () {
+      return window.__vmtraceAllPlots.map(function (u) {
+        var h = u.root.closest('.chart');
+        return { id: h ? h.id : '?', min: u.scales.x.min, x0: u.data[0][0] };
+      });
+    }.toString() + ')()');
+    var perSample = /^chart-(faults|tlb|thp-faults|sim-activity|native-faults)$/;
+    var late = starts.filter(function (c) { return perSample.test(c.id) && !(c.min <= 0); });
+    result(late.length === 0, 'browser ' + name + ': the charts of counts per sample (' +
+        starts.filter(function (c) { return perSample.test(c.id); }).map(function (c) {
+          return c.id;
+        }).join(', ') + ') show time from 0, the first sample\'s step included',
+        late.map(function (c) { return c.id + ' starts at ' + c.min + ' (first sample ' + c.x0 +
+            ')'; }));
     if (expect.interact) await expect.interact(page, diag);
     await new Promise(function (r) { setTimeout(r, 200); });
     var shot = path.join(outDir, name.replace(/[^a-z0-9]+/gi, '-') + '.png');

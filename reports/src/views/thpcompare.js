@@ -127,6 +127,7 @@ function html(p, d) {
     p.charts(sec, s, function (el, spec, width) {
       p.plots.push(charts.makeTimeChart(el, spec, p.ps, p.uPlot, linker, width));
     });
+    charts.resetToFullRange(linker);
   }
 }
 

@@ -79,6 +79,7 @@ function html(p, d) {
     p.charts(sec, [spec], function (el, s, width) {
       p.plots.push(charts.makeTimeChart(el, s, p.ps, p.uPlot, linker, width));
     });
+    charts.resetToFullRange(linker);
   }
   [TF.byMapping(d, 10, M.mappingName), TF.byPhase(d)].forEach(function (b) {
     if (!b || !b.rows.length) return;

@@ -192,6 +192,34 @@ test('a zoomed time axis labels every tick differently', () => {
       ['1.500 s', '1.502 s', '1.504 s']);
 });
 
+// A count per sample covers the time since the previous sample, the first
+// since 0: a linked group of time charts shows its time from 0 (the TLB, THP,
+// simulation and measured-fault charts once began at their first sample,
+// so the first sample's step lay left of the plot).
+test('linked time charts start at 0, where the first sample\'s count begins', () => {
+  const made = (x) => {
+    const m = { plot: { data: [x] }, got: [] };
+    m.setRange = (a, b) => m.got.push([a, b]);
+    return m;
+  };
+  const L = new C.Linker();
+  const a = made([16385, 32771, 49165]);
+  const b = made([16385, 32771, 49165]);
+  L.add(a);
+  L.add(b);
+  C.resetToFullRange(L);
+  assert.deepStrictEqual(a.got, [[0, 49165]]);
+  assert.deepStrictEqual(b.got, [[0, 49165]]);
+  a.setRange(null, null);
+  assert.deepStrictEqual(a.got.slice(-1), [[0, 49165]]);
+  // an explicit range still wins
+  const L2 = new C.Linker();
+  const c = made([1, 2, 3]);
+  L2.add(c);
+  C.resetToFullRange(L2, [0, 10]);
+  assert.deepStrictEqual(c.got, [[0, 10]]);
+});
+
 test('the linker applies a range to every other member once', () => {
   const L = new C.Linker();
   const got = [];
