@@ -198,9 +198,27 @@ async function check(browser, name, file, expect) {
     var starts = await page.evaluate('(' + function () {
       return window.__vmtraceAllPlots.map(function (u) {
         var h = u.root.closest('.chart');
-        return { id: h ? h.id : '?', min: u.scales.x.min, x0: u.data[0][0] };
+        return { id: h ? h.id : '?', min: u.scales.x.min, x0: u.data[0][0],
+          series: u.series.slice(1).map(function (x) {
+            return { label: x.label, look: String(x._stroke || x.stroke) + ' ' +
+                JSON.stringify(x.dash || null) };
+          }) };
       });
     }.toString() + ')()');
+    // In a chart, a colour and dash name one series: two series that look
+    // alike would be read as one.
+    var alike = [];
+    starts.forEach(function (c) {
+      var seen = {};
+      c.series.forEach(function (x) {
+        if (seen[x.look] !== undefined && seen[x.look] !== x.label) {
+          alike.push(c.id + ': "' + seen[x.look] + '" and "' + x.label + '" both ' + x.look);
+        }
+        seen[x.look] = x.label;
+      });
+    });
+    result(alike.length === 0, 'browser ' + name + ': in each of the ' + starts.length +
+        ' charts every series has a colour and dash of its own', alike);
     var perSample = /^chart-(faults|tlb|thp-faults|sim-activity|native-faults)$/;
     var late = starts.filter(function (c) { return perSample.test(c.id) && !(c.min <= 0); });
     result(late.length === 0, 'browser ' + name + ': the charts of counts per sample (' +
