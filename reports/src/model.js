@@ -152,19 +152,21 @@ function setup(d, name, detail) {
 
 function faultClassTable(d) {
   var f = d.totals.faults;
+  // Shares of the total; none when there is no fault to share.
+  var of = function (n) { return f.total ? n / f.total : null; };
   var rows = faultClasses(d).map(function (c) {
-    var share = c.name === 'invalid' ? null : (f.total ? (f[c.name] || 0) / f.total : 0);
+    var share = c.name === 'invalid' ? null : of(f[c.name] || 0);
     return {
       name: c.name, kind: c.kind, kernel: c.kernel, count: f[c.name] || 0, share: share,
       description: c.description
     };
   });
-  rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: f.total ?
-      f.minor / f.total : 0, description: 'sum of the minor classes' });
-  rows.push({ name: 'major', kind: 'sum', kernel: '', count: f.major, share: f.total ?
-      f.major / f.total : 0, description: 'sum of the major classes' });
-  rows.push({ name: 'total', kind: 'sum', kernel: '', count: f.total, share: f.total ? 1 : 0,
-      description: 'minor + major, what getrusage() counts' });
+  rows.push({ name: 'minor', kind: 'sum', kernel: '', count: f.minor, share: of(f.minor),
+    description: 'sum of the minor classes' });
+  rows.push({ name: 'major', kind: 'sum', kernel: '', count: f.major, share: of(f.major),
+    description: 'sum of the major classes' });
+  rows.push({ name: 'total', kind: 'sum', kernel: '', count: f.total, share: of(f.total),
+    description: 'minor + major, what getrusage() counts' });
   return {
     id: 'classes', title: 'Faults by class',
     columns: [

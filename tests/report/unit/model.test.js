@@ -86,6 +86,17 @@ test('fault classes table ends with the sums', () => {
   const names = t.rows.map((r) => r.name);
   assert.deepStrictEqual(names.slice(-3), ['minor', 'major', 'total']);
   assert.strictEqual(t.rows.find((r) => r.name === 'anon').count, 6157);
+  assert.strictEqual(t.rows.find((r) => r.name === 'total').share, 1);
+});
+
+// A run without faults (--collect-atstart=no, never started) has no shares:
+// the cells are empty, not "0%" (the total once read 0% of itself).
+test('fault classes table of a run without faults: no share', () => {
+  const d = JSON.parse(JSON.stringify(real));
+  Object.keys(d.totals.faults).forEach((k) => { d.totals.faults[k] = 0; });
+  const t = M.faultClassTable(d);
+  assert.deepStrictEqual(t.rows.filter((r) => r.share !== null).map((r) => r.name), []);
+  assert.deepStrictEqual(t.rows.map((r) => r.count).filter((c) => c !== 0), []);
 });
 
 test('views: planned ones only when present, in one order for the page and --text', () => {
