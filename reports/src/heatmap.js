@@ -39,6 +39,16 @@ function endTime(hm) {
   return hm.columns ? ((hm.columns - 1) * hm.column_epochs + hm.last_epochs) * hm.epoch : 0;
 }
 
+// Where the heatmap's time ends when shown: the run's end. Its last epoch
+// is one begun, which the exit may cut short (a forked child of 743
+// instructions has one epoch of 4096); the time after the exit is no part
+// of the run. A file without run.instructions: the epochs' end.
+function shownEnd(hm, run) {
+  var end = endTime(hm);
+  var ran = run && run.instructions;
+  return ran > 0 && ran < end ? ran : end;
+}
+
 // Each row's page-epochs per column, from its runs of cells.
 function dense(hm) {
   return hm.rows.map(function (r) {
@@ -483,5 +493,6 @@ module.exports = {
   colorOf: colorOf, intensity: intensity, colEpochs: colEpochs, endTime: endTime, dense: dense,
   heatOver: heatOver, rebin: rebin, maxHeat: maxHeat, minHeat: minHeat, scaleTicks: scaleTicks,
   rowGroups: rowGroups, pixels: pixels, shorten: shorten, layoutRows: layoutRows, rowAt: rowAt,
+  shownEnd: shownEnd,
   HeatmapView: HeatmapView
 };

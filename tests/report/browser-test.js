@@ -1287,6 +1287,36 @@ function interactZoomTicks(name) {
   };
 }
 
+// The last process of the table shown: its time charts and heatmap span
+// its run, from 0 to its run.instructions (a short forked child once got an
+// axis to the end of its heat's epoch: 743 instructions on one to 4,096).
+function interactLastProcess(loaded) {
+  return async function (page) {
+    var r = await page.evaluate('(' + function () {
+      var rows = document.querySelectorAll('#sec-processes [data-table="tree"] tbody tr');
+      rows[rows.length - 1].click();
+      return new Promise(function (done) {
+        setTimeout(function () {
+          var s = document.getElementById('file-select');
+          done({ file: s.options[s.selectedIndex].textContent,
+            plots: (window.__vmtraceTimePlots || []).map(function (u) {
+              return [u.scales.x.min, u.scales.x.max];
+            }),
+            heat: window.__vmtraceHeat ? window.__vmtraceHeat.range : null });
+        }, 300);
+      });
+    }.toString() + ')()');
+    var f = loaded.filter(function (l) { return r.file.indexOf('[' + l.name + ']') >= 0; })[0] ||
+        loaded.filter(function (l) { return r.file.indexOf(path.basename(l.name) + ']') >= 0; })[0];
+    var end = f ? f.data.run.instructions : NaN;
+    var spans = r.plots.concat(r.heat ? [r.heat] : []);
+    var bad = spans.filter(function (x) { return x[0] !== 0 || x[1] !== end; });
+    result(!!f && spans.length >= 2 && bad.length === 0, 'browser real tree: the last process (' +
+        r.file.trim() + ') shows its time charts and heatmap from 0 to its ' + end +
+        ' instructions', [JSON.stringify(r)]);
+  };
+}
+
 // The native-only report: its mapping table sorts, the markup-like
 // mapping name is one text cell.
 async function interactNative(page, diag) {
@@ -1419,7 +1449,11 @@ async function main() {
             ['Σ faults', 'peak PSS', 'tree peak'] });
     var tcharts = treeChartIds(loaded);
     ex.charts = ex.charts.concat(tcharts);
-    if (tcharts.length) ex.interact = interactTreeMemory;
+    var lastShown = interactLastProcess(loaded);
+    ex.interact = async function (page, diag) {
+      if (tcharts.length) await interactTreeMemory(page, diag);
+      await lastShown(page, diag);
+    };
     cases.push({
       name: 'real process tree ' + k + ' (' + files.length + ' files)', file:
           makeReport(files, path.join(outDir, 'real-tree-' + k + '.html')),

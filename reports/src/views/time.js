@@ -25,7 +25,7 @@ function html(p, d) {
   });
   var tl = d.timeline;
   var end = tl && tl.t && tl.t.length ? tl.t[tl.t.length - 1] : 0;
-  if (d.heat && d.heat.columns) end = Math.max(end, heatmap.endTime(d.heat));
+  if (d.heat && d.heat.columns) end = Math.max(end, heatmap.shownEnd(d.heat, d.run));
   var full = end > 0 ? [0, end] : null;
   if (d.heat) heatmapChart(p, sec, d, linker, full, made);
   charts.resetToFullRange(linker, full);

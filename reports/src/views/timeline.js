@@ -50,7 +50,7 @@ function heatmapText(d, cols, maxRows) {
   cols = cols || 64;
   maxRows = maxRows || 32;
   var nr = hm.rows.length;
-  var end = heatmap.endTime(hm);
+  var end = heatmap.shownEnd(hm, d.run);
   var dense = heatmap.dense(hm);
   var max = heatmap.maxHeat(hm, dense);
   var lo = Math.min(heatmap.minHeat(hm), max || 1);

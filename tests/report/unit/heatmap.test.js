@@ -170,3 +170,19 @@ test('a zoomed heatmap labels its time ticks differently', () => {
   assert.deepStrictEqual(ticks,
       ['2.7M', '2.701M', '2.702M', '2.703M', '2.704M', '2.705M', '2.706M']);
 });
+
+// A forked child that ran 743 instructions has one heat column of one
+// epoch of 4096 begun: the heatmap and the time charts end at 743, where
+// the process ended, not at 4096 (82% of the axis after its exit).
+test('the heatmap\'s time ends with the run, not with its last epoch', () => {
+  const child = { epoch: 4096, column_epochs: 1, columns: 1, last_epochs: 1, chunk_pages: 1,
+    rows: [{ start: 0, end: 4096, mapping: 1, cells: [[0, 1]] }] };
+  assert.strictEqual(H.endTime(child), 4096);
+  assert.strictEqual(H.shownEnd(child, { instructions: 743 }), 743);
+  // a file without run.instructions, or a run that outlasts the heat: the heat's end
+  assert.strictEqual(H.shownEnd(child, {}), 4096);
+  assert.strictEqual(H.shownEnd(child, { instructions: 5000 }), 4096);
+  assert.strictEqual(H.shownEnd(hm, { instructions: 1000 }), 1000);
+  // the heat over the run's 743 instructions: the one page, in each of them
+  assert.strictEqual(H.heatOver(child, H.dense(child)[0], 0, 743), 1);
+});

@@ -32,6 +32,15 @@ test('planned sections appear when present', () => {
   assert.match(s, /0 +100M instructions$/m);
 });
 
+test('the heatmap text\'s axis ends where the run did (a short child: 743, not 4.1k)', () => {
+  const d = { run: { instructions: 743 }, mappings: [{ id: 1, name: '[anon]', kind: 'anon' }],
+    heat: { epoch: 4096, column_epochs: 1, columns: 1, last_epochs: 1, chunk_pages: 1,
+      rows: [{ start: 0, end: 4096, mapping: 1, cells: [[0, 1]] }] } };
+  const s = text.heatmapText(d, 40, 10);
+  assert.match(s, /× 743 instructions;/);
+  assert.match(s, /0 +743 instructions$/m);
+});
+
 test('the heatmap text has one bordered line per row block', () => {
   const d = fx.makeFile({});
   const s = text.heatmapText(d, 40, 10);
