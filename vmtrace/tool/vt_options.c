@@ -133,11 +133,24 @@ static UInt split_list(const HChar *arg, const HChar *list, HChar items[][32],
 static void parse_taus(const HChar *arg, const HChar *list)
 {
    HChar items[MAX_ITEMS][32];
-   UInt n = split_list(arg, list, items, VT_MAX_TAUS, "100k,1M,10M");
-   for (UInt i = 0; i < n; i++)
-      if (!parse_count(items[i], &vt_clo.tau[i]) || vt_clo.tau[i] == 0)
+   UInt given = split_list(arg, list, items, VT_MAX_TAUS, "100k,1M,10M"), n = 0;
+   UInt text_of[VT_MAX_TAUS];
+   for (UInt i = 0; i < given; i++) {
+      ULong tau = 0;
+      if (!parse_count(items[i], &tau) || tau == 0)
          VG_(fmsg_bad_option)(arg, "'%s' is not a window in instructions "
                               "(e.g. 100k, 1M)\n", items[i]);
+      /* 1M,1000k: one window, counted and reported once, as --ram's sizes */
+      UInt j = 0;
+      while (j < n && vt_clo.tau[j] != tau)
+         j++;
+      if (j < n) {
+         warn(arg, items[i], items[text_of[j]]);
+         continue;
+      }
+      text_of[n] = i;
+      vt_clo.tau[n++] = tau;
+   }
    vt_clo.nr_tau = n;
    /* Every window is honoured to the end of the run at a granularity of
       at most a sixteenth of the smallest (vt_wset_granularity), or
