@@ -10,7 +10,9 @@
 # A RAM or swap size that is not a whole number of 4K pages (--ram=5000,
 # --swap=6K: rounded down to a page without a word until 2026-12-06).
 # An entry with a space is several options given together: --thp-compare
-# with --tlb=yes (the TLB knows one address space) is refused.
+# with --tlb=yes (the TLB knows one address space) is refused.  A THP size
+# named twice in one list with two modes (64K:always,64K:never; 2M by
+# --thp-compare) is refused: until 2026-12-06 the last silently won.
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -21,7 +23,9 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--tlb-l2=8:4,8:4",
                "--thp-compare=sometimes", "--thp-compare=", "--thp-compare=never,8K:always",
                "--thp-compare=never,64K", "--thp-compare=64K:always",
-               "--thp-compare=never --tlb=yes"]
+               "--thp-compare=never --tlb=yes",
+               "--thp-size=64K:always,64K:never", "--thp-size=64K:never,65536:always",
+               "--thp-compare=never,2M:never,2M:always"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

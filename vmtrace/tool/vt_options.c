@@ -40,16 +40,18 @@ struct vt_options vt_clo = {
 static HChar *warnings[MAX_WARNINGS];
 static UInt nr_warnings;
 
-static void warn(const HChar *arg, const HChar *what, const HChar *same)
+static void warn(const HChar *arg, const HChar *what, const HChar *same,
+                 const HChar *once)
 {
    if (nr_warnings == MAX_WARNINGS)
       return;
-   SizeT n = VG_(strlen)(arg) + VG_(strlen)(what) + VG_(strlen)(same) + 64;
+   SizeT n = VG_(strlen)(arg) + VG_(strlen)(what) + VG_(strlen)(same) +
+             VG_(strlen)(once) + 64;
    HChar *w = VG_(malloc)("vt.clo.warn", n);
    if (VG_(strcmp)(what, same))
-      VG_(snprintf)(w, n, "%s: '%s' is the same as '%s': it runs once", arg, what, same);
+      VG_(snprintf)(w, n, "%s: '%s' is the same as '%s': %s", arg, what, same, once);
    else
-      VG_(snprintf)(w, n, "%s: '%s' is given twice: it runs once", arg, what);
+      VG_(snprintf)(w, n, "%s: '%s' is given twice: %s", arg, what, once);
    warnings[nr_warnings++] = w;
 }
 
@@ -145,7 +147,7 @@ static void parse_taus(const HChar *arg, const HChar *list)
       while (j < n && vt_clo.tau[j] != tau)
          j++;
       if (j < n) {
-         warn(arg, items[i], items[text_of[j]]);
+         warn(arg, items[i], items[text_of[j]], "it is counted once");
          continue;
       }
       text_of[n] = i;
@@ -183,6 +185,9 @@ const HChar *const vt_thp_size_modes[4] = { "never", "madvise", "always", "inher
 static void parse_size_modes(const HChar *arg, const HChar *opt, HChar items[][32],
                              UInt first, UInt n, Int *sizes)
 {
+   Int given[VT_PMD_ORDER + 1];   /* the item that named each size, or -1 */
+   for (UInt o = 0; o <= VT_PMD_ORDER; o++)
+      given[o] = -1;
    for (UInt i = first; i < n; i++) {
       HChar *colon = VG_(strchr)(items[i], ':');
       ULong b = 0;
@@ -201,6 +206,15 @@ static void parse_size_modes(const HChar *arg, const HChar *opt, HChar items[][3
          VG_(fmsg_bad_option)(arg, "%s takes SIZE:MODE items, SIZE a power of two "
                               "from 16K to 2M, MODE always, inherit, madvise or never\n",
                               opt);
+      /* 64K:always,64K:never: which one the user meant is not ours to
+         guess; the same mode twice is harmless, as a --ram size twice */
+      if (given[order] >= 0 && sizes[order] != mode)
+         VG_(fmsg_bad_option)(arg, "%s names the size %s twice, as %s and as %s\n", opt,
+                              items[given[order]], vt_thp_size_modes[sizes[order]],
+                              vt_thp_size_modes[mode]);
+      if (given[order] >= 0)
+         warn(arg, items[i], items[given[order]], "it is set once");
+      given[order] = (Int)i;
       sizes[order] = mode;
    }
 }
@@ -258,7 +272,7 @@ static void parse_sizes(const HChar *arg, const HChar *list)
       while (j < k && vt_clo.ram_pages[j] != b >> VT_PAGE_SHIFT)
          j++;
       if (j < k) {
-         warn(arg, items[i], vt_clo.ram_text[j]);
+         warn(arg, items[i], vt_clo.ram_text[j], "it runs once");
          continue;
       }
       vt_clo.ram_pages[k] = b >> VT_PAGE_SHIFT;
@@ -293,7 +307,7 @@ static void parse_policies(const HChar *arg, const HChar *list)
       while (j < n && vt_clo.policies[j] != ops)
          j++;
       if (j < n)
-         warn(arg, items[i], items[i]);      /* lru,lru: one simulation */
+         warn(arg, items[i], items[i], "it runs once");   /* lru,lru: one simulation */
       else
          vt_clo.policies[n++] = ops;
    }
