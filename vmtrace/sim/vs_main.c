@@ -417,6 +417,10 @@ static void parse_args(struct cli *c, int argc, char **argv)
    if ((cfg->nr_curve_sizes || points_given) && !cfg->mrc)
       vs_die("%s sets the miss-ratio curves' sizes: give --mrc (RAM sizes to simulate are "
              "--pages, --ram or --frames)", cfg->nr_curve_sizes ? "--sizes" : "--points");
+   /* The format of an export that is not written was ignored until
+      2026-12-06, as the curves' sizes without the curves were. */
+   if (c->export_fmt >= 0 && !c->export_path)
+      vs_die("--export-format is the format of --export's file: give --export=FILE");
    if (c->export_path) {
       /* A compressed file's name for an uncompressed file: libCacheSim
          decompresses *.zst by its name, and would fail (until 2026-12-06
