@@ -12,7 +12,10 @@
 # An entry with a space is several options given together: --thp-compare
 # with --tlb=yes (the TLB knows one address space) is refused.  A THP size
 # named twice in one list with two modes (64K:always,64K:never; 2M by
-# --thp-compare) is refused: until 2026-12-06 the last silently won.
+# --thp-compare) is refused: until 2026-12-06 the last silently won.  An
+# option of what is not simulated is refused as --swap without --ram is:
+# --oom or a policy's parameter without --ram, the TLB's geometry without
+# --tlb=yes (all were ignored until 2026-12-06).
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -25,7 +28,9 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--thp-compare=never,64K", "--thp-compare=64K:always",
                "--thp-compare=never --tlb=yes",
                "--thp-size=64K:always,64K:never", "--thp-size=64K:never,65536:always",
-               "--thp-compare=never,2M:never,2M:always"]
+               "--thp-compare=never,2M:never,2M:always",
+               "--seed=5", "--oom=continue", "--swappiness=60", "--nru-period=0",
+               "--tlb-cpu=zen2", "--tlb-l2=none", "--tlb-l1d=64:4 --tlb=no"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

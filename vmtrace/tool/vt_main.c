@@ -343,6 +343,18 @@ static void vt_post_clo_init(void)
                 "is ever swapped\n");
       VG_(exit)(1);
    }
+   /* Options of what is not simulated were ignored until 2026-12-06, as
+      --policy and --swap are not. */
+   if (vt_clo.sim_option && !vt_clo.nr_ram) {
+      VG_(fmsg)("Bad option: %s needs --ram: with unlimited memory nothing is "
+                "ever evicted\n", vt_clo.sim_option);
+      VG_(exit)(1);
+   }
+   if (vt_tlb_geometry_option() && !vt_clo.tlb) {
+      VG_(fmsg)("Bad option: %s needs --tlb=yes: without it no TLB is simulated\n",
+                vt_tlb_geometry_option());
+      VG_(exit)(1);
+   }
    if (vt_clo.thp_cmp >= 0 && vt_clo.tlb) {
       VG_(fmsg)("Bad option: --thp-compare cannot be combined with --tlb=yes: the TLB "
                 "is modelled for one address space only\n");

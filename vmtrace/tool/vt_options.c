@@ -360,6 +360,8 @@ static Bool policy_param_option(const HChar *arg)
          }
          vt_policy_params_of(vt_policies[i]);
          *vt_policy_param_ptr(&policy_params[i], d) = v;
+         if (!vt_clo.sim_option)
+            vt_clo.sim_option = arg;   /* Valgrind keeps its arguments */
          return True;
       }
    return False;
@@ -438,7 +440,9 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
    } else if VG_XACT_CLO(arg, "--oom=stop", vt_clo.oom_stop, True) {
+      vt_clo.sim_option = vt_clo.sim_option ? vt_clo.sim_option : arg;
    } else if VG_XACT_CLO(arg, "--oom=continue", vt_clo.oom_stop, False) {
+      vt_clo.sim_option = vt_clo.sim_option ? vt_clo.sim_option : arg;
    } else if VG_XACT_CLO(arg, "--page-cache=warm", vt_clo.cold_cache, False) {
    } else if VG_XACT_CLO(arg, "--page-cache=cold", vt_clo.cold_cache, True) {
    } else if (VG_STR_CLO(arg, "--oom", size_arg)) {

@@ -17,6 +17,12 @@
 /* ---- options ----------------------------------------------------------- */
 
 static const HChar *cpu = "skylake";
+static const HChar *geometry_option;   /* the first --tlb-cpu or --tlb-l* given */
+
+const HChar *vt_tlb_geometry_option(void)
+{
+   return geometry_option;
+}
 static const HChar *level_arg[VT_TLB_NR_LEVELS];
 static const HChar *const level_opt[VT_TLB_NR_LEVELS] = {
    "--tlb-l1d", "--tlb-l1i", "--tlb-l2", "--tlb-l2i"
@@ -37,6 +43,7 @@ Bool vt_tlb_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--tlb-cpu takes one of %s\n", names);
       }
       cpu = s;
+      geometry_option = geometry_option ? geometry_option : arg;
       return True;
    }
    for (Int l = 0; l < VT_TLB_NR_LEVELS; l++) {
@@ -53,6 +60,7 @@ Bool vt_tlb_option(const HChar *arg)
             VG_(fmsg_bad_option)(arg, "%s takes ENTRIES:WAYS[:SIZES][,...] (e.g. "
                                  "1536:12:4K/2M): %s\n", level_opt[l], why);
          level_arg[l] = s;
+         geometry_option = geometry_option ? geometry_option : arg;
          return True;
       }
    }

@@ -31,6 +31,7 @@ struct vt_options {
    Bool         no_swap;             /* --swap=0 */
    const HChar *swap_text;           /* as written, or "unlimited" */
    Bool         swap_given;
+   const HChar *sim_option;      /* the first --oom or policy parameter given */
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
    Bool         oom_stop;
    const HChar *out_file;
@@ -312,6 +313,7 @@ void vt_sites_child(void);
 Bool vt_tlb_option(const HChar *arg);
 void vt_tlb_usage(void);
 void vt_tlb_init(void);
+const HChar *vt_tlb_geometry_option(void);   /* the first --tlb-cpu/--tlb-l* given */
 void vt_tlb_on_miss(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk);
 void vt_tlb_child(void);
 UInt vt_tlb_ips(Addr **ips, ULong (**ev)[VT_TLB_NR_EV]);
