@@ -15,7 +15,9 @@
 # --thp-compare) is refused: until 2026-12-06 the last silently won.  An
 # option of what is not simulated is refused as --swap without --ram is:
 # --oom or a policy's parameter without --ram, the TLB's geometry without
-# --tlb=yes (all were ignored until 2026-12-06).
+# --tlb=yes (all were ignored until 2026-12-06).  The profiler files with
+# --fault-stack-depth=0 are refused: they place faults by their stacks,
+# and said "summary: 0 0 0 0" (no fault at all) until 2026-12-06.
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -30,7 +32,9 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--thp-size=64K:always,64K:never", "--thp-size=64K:never,65536:always",
                "--thp-compare=never,2M:never,2M:always",
                "--seed=5", "--oom=continue", "--swappiness=60", "--nru-period=0",
-               "--tlb-cpu=zen2", "--tlb-l2=none", "--tlb-l1d=64:4 --tlb=no"]
+               "--tlb-cpu=zen2", "--tlb-l2=none", "--tlb-l1d=64:4 --tlb=no",
+               "--fault-stack-depth=0 --cg-out-file=x.cg",
+               "--fault-stack-depth=0 --callgrind-out-file=x.callgrind"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -343,6 +343,14 @@ static void vt_post_clo_init(void)
                 "is ever swapped\n");
       VG_(exit)(1);
    }
+   /* Both files place each fault by its stack: without frames they said
+      the run took no fault at all ("summary: 0 0 0 0", until 2026-12-06). */
+   if (vt_clo.fault_stack_depth == 0 && (vt_clo.cg_out_file || vt_clo.callgrind_out_file)) {
+      VG_(fmsg)("Bad option: %s needs fault stacks: with --fault-stack-depth=0 no fault "
+                "has a source line\n", vt_clo.cg_out_file ? "--cg-out-file" :
+                "--callgrind-out-file");
+      VG_(exit)(1);
+   }
    /* Options of what is not simulated were ignored until 2026-12-06, as
       --policy and --swap are not. */
    if (vt_clo.sim_option && !vt_clo.nr_ram) {
