@@ -268,6 +268,11 @@ static void parse_sizes(const HChar *arg, const HChar *list)
          VG_(fmsg_bad_option)(arg, "'%s' is not a size of at least 4K (K, M, G "
                               "suffixes are powers of 1024)\n", items[i]);
       check_whole_pages(arg, items[i], b);
+      /* A frame is a 32-bit index, VT_SIM_NO_FRAME none: 16384G met the
+         core's assertion at the first simulation (until 2026-12-06). */
+      if (b >> VT_PAGE_SHIFT >= VT_SIM_NO_FRAME)
+         VG_(fmsg_bad_option)(arg, "'%s' is more pages than a simulation holds "
+                              "(%u, 16 TiB less 8 KiB)\n", items[i], VT_SIM_NO_FRAME - 1);
       UInt j = 0;
       while (j < k && vt_clo.ram_pages[j] != b >> VT_PAGE_SHIFT)
          j++;
