@@ -22,7 +22,7 @@ static void usage(FILE *f)
 "  lcs, or CSV; - reads standard input.\n"
 "\n"
 "  --policy=LIST|all           fifo lru lfu random clock nru aging wsclock linux\n"
-"                              arc opt [all; with --mrc: lru,opt]\n"
+"                              arc opt [all; --mrc without RAM sizes: lru,opt]\n"
 "  --pages=N,...               RAM sizes in pages (K, M, G: x 1024)\n"
 "  --ram=SIZE,...              RAM sizes in bytes, whole 4K pages (K, M, G: x 1024)\n"
 "  --frames=N,...              the same as --pages (teaching mode's word)\n"
