@@ -621,9 +621,16 @@ int vs_merge_main(int argc, char **argv)
    int nf = 0;
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i];
-      if (!strncmp(a, "--csv=", 6) && a[6])
+      /* as the replay's options say it (until 2026-12-06 both were an
+         'unknown option', which they are not) */
+      if (!strcmp(a, "--csv=") || !strcmp(a, "--json="))
+         vs_die("merge: %.*s: the file name is empty", (int)strlen(a) - 1, a);
+      if (!strcmp(a, "--csv") || !strcmp(a, "--json"))
+         vs_die("merge: %s takes its value after '=' (%s=FILE), not as the next argument",
+                a, a);
+      if (!strncmp(a, "--csv=", 6))
          csv = a + 6;
-      else if (!strncmp(a, "--json=", 7) && a[7])
+      else if (!strncmp(a, "--json=", 7))
          json = a + 7;
       else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
          quiet = true;
