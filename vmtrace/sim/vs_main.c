@@ -441,6 +441,8 @@ static void parse_args(struct cli *c, int argc, char **argv)
    if (cfg->explain && !cfg->nr_sizes)
       vs_die("--explain needs --frames (or --pages)");
    if (c->tree) {
+      if (c->ro.csv_columns)
+         vs_die("--tree replays vmtrace traces: --csv-columns names a CSV trace's columns");
       if (c->refs || cfg->explain)
          vs_die("--tree replays the traces of a process tree into one memory: not with "
                 "--refs or --explain");
@@ -562,6 +564,17 @@ int main(int argc, char **argv)
          fprintf(stderr, "%s: read %s: %llu references to %llu pages in %.3f s CPU, "
                  "%.3f s\n", vs_prog, tr->name, (unsigned long long)tr->refs,
                  (unsigned long long)tr->pages, vs_thread_cpu() - c0, vs_wall() - w0);
+   }
+   /* CSV columns named for traces none of which is CSV were ignored
+      until 2026-12-06. */
+   if (c.ro.csv_columns) {
+      unsigned t = 0;
+      while (t < nt && strcmp(run.traces[t].format, "csv"))
+         t++;
+      if (t == nt)
+         vs_die("--csv-columns names the columns of a CSV trace, and %s", nt == 1 ?
+                (c.refs ? "--refs is a reference string" : "the trace is not CSV") :
+                "none of the traces is CSV");
    }
    /* Spatial sampling: the sampled streams replace the traces'. */
    bool sampled = cfg->sample > 0 && cfg->sample < 1;
