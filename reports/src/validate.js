@@ -344,6 +344,7 @@ function validate(d) {
       SUPPORTED_VERSION + ')');
   }
   if (d.format === NATIVE_FORMAT) return validateNative(d);
+  if (d.format === SIM_FORMAT || d.format === TREE_FORMAT) checkWholeRun(d);
   if (d.format === SIM_FORMAT) return validateSimResult(d);
   if (d.format === TREE_FORMAT) return validateTreeResult(d);
   need(d, 'tool', 'object');
@@ -499,6 +500,19 @@ function isSimResult(d) {
 
 function isTreeResult(d) {
   return !!d && d.format === TREE_FORMAT;
+}
+
+// One shard of N > 1 holds only its slice of the job grid (some curves,
+// some sizes): shown alone it read as the whole run's results, a curve or
+// a simulation missing without a word (until 2026-12-06).  Its shards are
+// joined by vmtrace-sim merge.
+function checkWholeRun(d) {
+  var sh = d.shard;
+  if (isObject(sh) && typeof sh.n === 'number' && sh.n > 1) {
+    fail('shard ' + sh.k + ' of ' + sh.n + ' of a vmtrace-sim run, which holds only its ' +
+      'slice of the jobs: join the ' + sh.n + ' shards first (vmtrace-sim merge ' +
+      '--json=FILE SHARD...)');
+  }
 }
 
 // vmtrace-sim --tree's: the figures its view shows (treerun.js).

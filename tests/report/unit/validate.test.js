@@ -199,3 +199,21 @@ test('a megabyte of blanks in a corrupt file is read in linear time', () => {
       'truncated: the JSON ends after ' + (25 + (1 << 20)) + ' bytes');
   assert.ok(Date.now() - t0 < 5000, (Date.now() - t0) + ' ms');
 });
+
+// One shard of a vmtrace-sim run of N > 1 shards holds only its slice of
+// the jobs (docs/vmtrace-sim.md, Scale-out): until 2026-12-06 it was drawn
+// as the whole run's curves and simulations, those of the other shards
+// missing without a word.  A whole run (1 of 1), and what merge writes, is
+// read as before.
+test('a shard of a vmtrace-sim run of several is refused: merge first', () => {
+  const sim = fx.makeSimResult();
+  assert.strictEqual(problem(JSON.stringify(sim)), null);
+  sim.shard = { k: 2, n: 3, jobs: 2 };
+  assert.strictEqual(problem(JSON.stringify(sim)), 'shard 2 of 3 of a vmtrace-sim run, which ' +
+    'holds only its slice of the jobs: join the 3 shards first (vmtrace-sim merge ' +
+    '--json=FILE SHARD...)');
+  const tree = fx.makeTreeRun();
+  assert.strictEqual(problem(JSON.stringify(tree)), null);
+  tree.shard = { k: 1, n: 2 };
+  assert.match(problem(JSON.stringify(tree)), /^shard 1 of 2 of a vmtrace-sim run, /);
+});
