@@ -11,8 +11,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +50,79 @@ static void check_out_file(void)
    if (access(dir, W_OK | X_OK) < 0)
       vn_die("cannot write '%s': %s (directory %s)", vn_opt.out_file, strerror(errno), dir);
    free(probe);
+}
+
+/* The file execvp would run for NAME (a name without a slash is looked
+   up in $PATH, as execvp does), or NULL: then execvp reports the error. */
+static char *program_path(const char *name)
+{
+   const char *path = getenv("PATH");
+   const char *p;
+   if (strchr(name, '/'))
+      return strdup(name);
+   if (!path)
+      path = "/bin:/usr/bin";
+   for (p = path;; ) {
+      const char *end = strchr(p, ':');
+      size_t len = end ? (size_t)(end - p) : strlen(p);
+      char *full = vn_xcalloc(len + strlen(name) + 3, 1);
+      struct stat st;
+      memcpy(full, len ? p : ".", len ? len : 1);
+      strcat(full, "/");
+      strcat(full, name);
+      if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+         return full;
+      free(full);
+      if (!end)
+         return NULL;
+      p = end + 1;
+   }
+}
+
+/* The kernel removes a process's perf events at an exec that makes it
+   non-dumpable (fs/exec.c: a set-user-ID or set-group-ID program that
+   changes our ids, file capabilities, a program we cannot read), unless
+   fs.suid_dumpable is 1: the record would show no fault at all, the
+   program having run.  Such a PROG is refused before it runs. */
+static void check_program(const char *name)
+{
+   char *path = program_path(name);
+   const char *why = NULL;
+   struct stat st;
+   struct statvfs vfs;
+   char head[2];
+   int fd, dumpable = 0;
+   FILE *f;
+   if (!path || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+      free(path);
+      return;               /* execvp says what is wrong */
+   }
+   f = fopen("/proc/sys/fs/suid_dumpable", "r");
+   if (f) {
+      if (fscanf(f, "%d", &dumpable) != 1)
+         dumpable = 0;
+      fclose(f);
+   }
+   fd = open(path, O_RDONLY | O_CLOEXEC);
+   if (fd < 0 && faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) < 0) {
+      why = "it cannot be read (execute-only)";
+   } else if (fd >= 0 && read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!') {
+      why = NULL;           /* a script: the kernel ignores its set-ID bits */
+   } else if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1
+              && !(statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOSUID))) {
+      if ((st.st_mode & S_ISUID) && st.st_uid != geteuid())
+         why = "it is set-user-ID";
+      else if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) && st.st_gid != getegid())
+         why = "it is set-group-ID";
+      else if (geteuid() != 0 && getxattr(path, "security.capability", NULL, 0) >= 0)
+         why = "it has file capabilities";
+   }
+   if (fd >= 0)
+      close(fd);
+   if (why && dumpable != 1)
+      vn_die("cannot record '%s': %s, and the kernel stops perf events at such an exec "
+             "(fs.suid_dumpable=1 lets them go on)", name, why);
+   free(path);
 }
 
 static void note_kernel(void)
@@ -368,6 +444,7 @@ int main(int argc, char **argv)
    if (first >= argc)
       vn_die("no program to run (usage: vmtrace-native [options] -- PROG [ARGS...])");
    check_out_file();
+   check_program(argv[first]);
    note_kernel();
    vn_run.argv = argv + first;
 
