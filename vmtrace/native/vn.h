@@ -217,6 +217,7 @@ void vn_exit_stats_close(void);
 /* ---- the kernel's side (vn_perf.c) ------------------------------------ */
 struct pollfd;
 struct perf_event_header;
+void vn_perf_check_options(void);  /* dies if a sample cannot fit */
 int vn_perf_open(pid_t child);      /* -1 after saying why */
 int vn_perf_fill_pollfds(struct pollfd *p, int max);
 void vn_perf_collect(void);         /* ring buffers -> backlog */

@@ -443,6 +443,7 @@ int main(int argc, char **argv)
    first = vn_parse_options(argc, argv);
    if (first >= argc)
       vn_die("no program to run (usage: vmtrace-native [options] -- PROG [ARGS...])");
+   vn_perf_check_options();
    check_out_file();
    check_program(argv[first]);
    note_kernel();

@@ -97,6 +97,28 @@ static void choose_sample_type(void)
    }
 }
 
+/* A sample larger than a ring buffer can never be written: the kernel
+   drops every one (a --mmap-pages=2 with dwarf's 8 KiB of stack recorded
+   nothing, every fault lost).  Refused with the options, before anything
+   runs. */
+void vn_perf_check_options(void)
+{
+   uint64_t most, ring = (uint64_t)vn_opt.mmap_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+   choose_sample_type();
+   /* header, identifier, ip, pid+tid, time, addr; regs: abi + each */
+   most = 6 * 8 + 8 + 8 * (uint64_t)__builtin_popcountll(vn_regs_mask);
+   if (vn_sample_type & PERF_SAMPLE_STACK_USER)
+      most += 8 + vn_opt.stack_bytes + 8;       /* size, bytes, dyn_size */
+   if (vn_sample_type & PERF_SAMPLE_CALLCHAIN)
+      most += 8 + 8 * ((uint64_t)vn_opt.stack_depth + 1 + 2);   /* nr, frames, contexts */
+   if (vn_opt.mmap_pages_set && most > ring)
+      vn_die("bad option value: --mmap-pages=%lu holds %llu bytes per CPU, less than one "
+             "sample of --call-graph=%s (up to %llu bytes): every fault would be lost",
+             vn_opt.mmap_pages, (unsigned long long)ring,
+             vn_opt.call_graph == VN_CG_DWARF ? "dwarf" :
+             vn_opt.call_graph == VN_CG_FP ? "fp" : "none", (unsigned long long)most);
+}
+
 /* The two fault events on one CPU: 1, 0 for an offline CPU, -1 after
    saying why not.  *no_kernel: kernel-mode faults are not allowed to us. */
 static int open_fault_events(struct ring *r, pid_t child, int cpu, int *no_kernel)
