@@ -111,6 +111,18 @@ void vn_perf_check_options(void)
       most += 8 + vn_opt.stack_bytes + 8;       /* size, bytes, dyn_size */
    if (vn_sample_type & PERF_SAMPLE_CALLCHAIN)
       most += 8 + 8 * ((uint64_t)vn_opt.stack_depth + 1 + 2);   /* nr, frames, contexts */
+   if (vn_sample_type & PERF_SAMPLE_CALLCHAIN) {
+      /* the kernel refuses a longer chain than its sysctl allows (127 by
+         default), with EOVERFLOW: "Value too large for defined data type" */
+      FILE *f = fopen("/proc/sys/kernel/perf_event_max_stack", "r");
+      unsigned max;
+      if (f && fscanf(f, "%u", &max) == 1 && vn_opt.stack_depth + 1 > max)
+         vn_die("bad option value: --stack-depth=%u with --call-graph=fp needs "
+                "kernel.perf_event_max_stack %u or more (it is %u)",
+                vn_opt.stack_depth, vn_opt.stack_depth + 1, max);
+      if (f)
+         fclose(f);
+   }
    if (vn_opt.mmap_pages_set && most > ring)
       vn_die("bad option value: --mmap-pages=%lu holds %llu bytes per CPU, less than one "
              "sample of --call-graph=%s (up to %llu bytes): every fault would be lost",
