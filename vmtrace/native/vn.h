@@ -313,6 +313,7 @@ struct vn_run {
    int exit_code;
    struct vn_faults counted;  /* read from the counters */
    uint64_t recorded, lost;
+   size_t left_running;       /* processes of the tree running when PROG ended */
    uint64_t peak_rss;
    long ru_minflt, ru_majflt, ru_maxrss;
    const char *kernel;

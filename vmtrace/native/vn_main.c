@@ -369,6 +369,7 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
       rec.n[VN_MINOR] += vn_procs[k]->faults.n[VN_MINOR];
       rec.n[VN_MAJOR] += vn_procs[k]->faults.n[VN_MAJOR];
       running |= !vn_procs[k]->exited;
+      vn_run.left_running += !vn_procs[k]->exited;
    }
    if (running) {
       vn_run.counted = rec;
@@ -410,6 +411,12 @@ static void write_record(pid_t child)
               "totals are exact, sites and mappings are short of them; "
               "try a larger --mmap-pages, or --call-graph=fp or none",
               (unsigned long long)vn_run.lost);
+   if (vn_run.left_running)
+      vn_warn("%zu process%s of the tree %s still running when the program ended (a daemon "
+              "it left): %s faults and children after that are not in the record "
+              "(end_time null)", vn_run.left_running, vn_run.left_running == 1 ? "" : "es",
+              vn_run.left_running == 1 ? "was" : "were",
+              vn_run.left_running == 1 ? "its" : "their");
    vn_info("output: %s", out);
    free(out);
 }
