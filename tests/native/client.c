@@ -140,6 +140,25 @@ static void *thread_main(void *v)
    return NULL;
 }
 
+/* Two threads write the same fresh pages at once: where both fault on a
+   page before either has mapped it, the kernel counts both faults (the
+   second finds the page there and returns, counted all the same).  Each
+   measures its own faults (RUSAGE_THREAD) around its loop. */
+struct race_arg { volatile char *p; size_t pages; pthread_barrier_t *go; long minflt; };
+
+static void *race_main(void *v)
+{
+   struct race_arg *a = v;
+   struct rusage r0, r1;
+   pthread_barrier_wait(a->go);
+   getrusage(RUSAGE_THREAD, &r0);
+   for (size_t i = 0; i < a->pages; i++)
+      a->p[i * PAGE] = 1;   /* FAULT-RACE */
+   getrusage(RUSAGE_THREAD, &r1);
+   a->minflt = r1.ru_minflt - r0.ru_minflt;
+   return NULL;
+}
+
 /* The last thread of a process whose first one has gone (pthread_exit in
    main): 100 ms later it writes n pages and ends the process, exit 7. */
 static void *last_thread(void *v)
@@ -209,6 +228,19 @@ int main(int argc, char **argv)
          pthread_create(&t[i], NULL, thread_main, &a);
       for (int i = 0; i < 2; i++)
          pthread_join(t[i], NULL);
+   } else if (strcmp(mode, "race") == 0) {
+      pthread_t t[2];
+      pthread_barrier_t go;
+      struct race_arg a[2];
+      volatile char *p = region(n);
+      pthread_barrier_init(&go, NULL, 2);
+      for (int i = 0; i < 2; i++) {
+         a[i] = (struct race_arg){ p, n, &go, 0 };
+         pthread_create(&t[i], NULL, race_main, &a[i]);
+      }
+      for (int i = 0; i < 2; i++)
+         pthread_join(t[i], NULL);
+      printf("ORACLE race minflt=%ld majflt=0\n", a[0].minflt + a[1].minflt);
    } else if (strcmp(mode, "file") == 0 && argc > 3) {
       /* n pages written a page at a time (no large folios), dropped from
          the page cache, then read through a mapping */
@@ -398,7 +430,7 @@ int main(int argc, char **argv)
    } else if (strcmp(mode, "abort") == 0) {
       abort();
    } else {
-      fprintf(stderr, "usage: client anon|memset|fork|threads|brk|peak|peak-fork|peak-child N | "
+      fprintf(stderr, "usage: client anon|memset|fork|threads|race|brk|peak|peak-fork|peak-child N | "
               "mremap|mremap-grow|mremap-maymove N [hold] | leader-exit[-child] N | "
               "spawn-big N | signal N | names DIR | exec | "
               "file N PATH | exit N | abort\n");
