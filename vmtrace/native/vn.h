@@ -58,6 +58,8 @@ char *vn_expand_name(const char *fmt, pid_t pid);
 
 /* ---- utilities (vn_util.c) -------------------------------------------- */
 void vn_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* the same, exiting with code */
+void vn_die_with(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void vn_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vn_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vn_set_log_pid(pid_t pid);   /* the ==PID== of the log lines */

@@ -247,7 +247,8 @@ static void set_up_recorder(pid_t child)
    }
 }
 
-/* Lets PROG exec: the clock starts; a failed exec is our error. */
+/* Lets PROG exec: the clock starts; a failed exec is our error (exit 127
+   or 126). */
 static void let_program_run(struct prog *p, char **argv)
 {
    char c = 'g';
@@ -265,7 +266,9 @@ static void let_program_run(struct prog *p, char **argv)
    close(p->exec_err);
    if (r == (ssize_t)sizeof e) {
       waitpid(p->pid, NULL, 0);
-      vn_die("cannot run '%s': %s", argv[0], strerror(e));
+      /* as the shell, env and valgrind say it: 127 not found, 126 found
+         but not runnable */
+      vn_die_with(e == ENOENT ? 127 : 126, "cannot run '%s': %s", argv[0], strerror(e));
    }
    if (vn_opt.verbosity > 0) {
       size_t len = 1, k;

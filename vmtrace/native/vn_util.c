@@ -50,6 +50,15 @@ void vn_die(const char *fmt, ...)
    exit(1);
 }
 
+void vn_die_with(int code, const char *fmt, ...)
+{
+   va_list ap;
+   va_start(ap, fmt);
+   put_line("vmtrace-native: ", fmt, ap);
+   va_end(ap);
+   exit(code);
+}
+
 static void log_line(const char *what, const char *fmt, va_list ap)
 {
    char prefix[64];
