@@ -25,6 +25,8 @@
 #include "vmtrace.h"
 #include "vt_tool.h"
 
+Bool vt_collected;
+
 struct vt_mm vt_mm;
 
 /* ---- the core's host interface -------------------------------------- */
@@ -132,6 +134,7 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
       break;
    }
    case VMTRACE_USERREQ__START_COLLECTION:
+      vt_collected = True;
       VT_BOTH(vt_set_collecting, True);
       break;
    case VMTRACE_USERREQ__STOP_COLLECTION:
@@ -390,6 +393,7 @@ static void vt_post_clo_init(void)
    vt_core_init(&host_ops, NULL);
    vt_mm_init(&vt_mm, &cfg);
    vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
+   vt_collected = vt_clo.collect_atstart;
    vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
    vt_cmp_init(&cfg);
    vt_tlb_init();

@@ -145,6 +145,13 @@ static void print_totals(void)
    if (buf[0])
       VG_(umsg)("   by class:   %s\n", buf);
    VG_(umsg)("Pages touched:  %'llu (%'llu KiB)\n", t->touched, t->touched * 4);
+   /* Nothing was counted, but the memory followed the program: say so,
+      lest the resident pages and working sets below read as collected. */
+   if (!vt_collected)
+      VG_(umsg)("Collection:     never started (--collect-atstart=no, no "
+                "VMTRACE_START_COLLECTION): nothing counted;\n"
+                "                resident pages and working sets below follow the "
+                "program regardless\n");
    when(vt_mm.peak_rss_at, buf, sizeof buf);
    ULong pss_x1000, uss;
    vt_share_pss(&pss_x1000, &uss);

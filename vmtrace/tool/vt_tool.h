@@ -225,6 +225,8 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Bool vt_exec_pending;       /* writing the output before execve */
+extern Bool vt_collected;          /* collection was on at some time (the
+                                      start, or VMTRACE_START_COLLECTION) */
 /* What the process used that the model cannot see, so that some of its
    figures are not the kernel's: each said once in the log (the warning)
    and named in run.unmodelled (bit i: vt_unmodelled_names[i]). */
