@@ -343,9 +343,14 @@ static void print_named_counts(const HChar *name, const struct vt_counts *c)
    class_list(c, buf, sizeof buf);
    vt_log_name(name, safe, sizeof safe);
    SizeT len = VG_(strlen)(safe);
-   VG_(umsg)("  %s%s touched %'llu, faults %'llu minor, %'llu major%s%s\n", safe,
+   /* invalid faults only where there are any (they count in the choice
+      of the lines shown, all_faults) */
+   HChar inv[48] = "";
+   if (c->faults[VT_FC_INVALID])
+      VG_(snprintf)(inv, sizeof inv, ", %'llu invalid", c->faults[VT_FC_INVALID]);
+   VG_(umsg)("  %s%s touched %'llu, faults %'llu minor, %'llu major%s%s%s\n", safe,
              &"                    "[len < 20 ? len : 20], c->touched, vt_counts_minor(c),
-             vt_counts_major(c), buf[0] ? ": " : "", buf);
+             vt_counts_major(c), inv, buf[0] ? ": " : "", buf);
 }
 
 /* Those of the n with the most faults (all with -v), in their own order. */
