@@ -156,7 +156,7 @@ static void print_totals(void)
    ULong pss_x1000, uss;
    vt_share_pss(&pss_x1000, &uss);
    VG_(umsg)("Resident:       peak %'llu pages (%'llu KiB) %s; at %s %'llu, "
-             "PSS %llu.%03llu, USS %'llu\n", vt_mm.peak_rss, vt_mm.peak_rss * 4, buf,
+             "PSS %'llu.%03llu, USS %'llu\n", vt_mm.peak_rss, vt_mm.peak_rss * 4, buf,
              vt_exec_pending ? "exec" : "exit", vt_mm.rss, pss_x1000 / 1000,
              pss_x1000 % 1000, uss);
    /* The peak working set of each window: code + data pages, as sampled. */
@@ -196,7 +196,7 @@ static void print_totals(void)
                 "at %s %'llu KiB AnonHugePages%s\n", t->faults[VT_FC_THP],
                 t->faults[VT_FC_THP_ZERO], vt_exec_pending ? "exec" : "exit", huge * 4, pmd);
    }
-   VG_(umsg)("Page tables:    %llu pgd, %llu pud, %llu pmd, %llu pte pages (peak %llu)\n",
+   VG_(umsg)("Page tables:    %'llu pgd, %'llu pud, %'llu pmd, %'llu pte pages (peak %'llu)\n",
              vt_mm.nr_pt[0], vt_mm.nr_pt[1], vt_mm.nr_pt[2], vt_mm.nr_pt[3],
              vt_mm.peak_pt[0] + vt_mm.peak_pt[1] + vt_mm.peak_pt[2] + vt_mm.peak_pt[3]);
    vt_cmp_summary();
