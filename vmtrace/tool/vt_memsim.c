@@ -59,13 +59,16 @@ void vt_memsim_oom(void *ctx, struct vt_mm *mm, uint32_t i, vt_addr addr)
       r->stopped_at = vt_mm.now ? vt_mm.now : 1;
       vt_mm_stop_sim(mm, i);
       /* The first stop in the log as it happens, every one with -v; the
-         summary lists them all. */
+         summary lists them all (with -q, which silences it, the output
+         file does).  Figures as the summary's list of stops has them. */
       if (stops_told++ == 0 || VG_(clo_verbosity) > 1) {
          vt_progress_clear();
          VG_(umsg)("Out of memory in simulation %s --ram=%s: it stops here "
-                   "(time %llu, RSS %llu pages); --oom=continue goes on%s\n",
+                   "(at %'llu instructions, RSS %'llu pages); --oom=continue goes on%s\n",
                    vt_sim_config(r->sim)->policy->name, r->ram_text, vt_mm.now, vt_mm.rss,
-                   VG_(clo_verbosity) > 1 ? "" : "; the summary lists every stop");
+                   VG_(clo_verbosity) > 1 ? ""
+                   : VG_(clo_verbosity) == 0 ? "; the output file lists every stop"
+                                             : "; the summary lists every stop");
       }
    }
 }
