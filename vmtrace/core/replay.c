@@ -328,6 +328,12 @@ static int run(struct vt_replay *rp, vt_u64 stop_at)
          break;
       case VT_TI_EVENT:
          vt_filter_deliver(&rp->filter);
+         /* at the clock the tool's event handlers set (vt_insns: the TIME
+            item before the event), not the last reference's: a tick due
+            in between runs before a page the event maps in, as online
+            (a forked child's first events keep its parent's time) */
+         if (it.op != VT_TEV_FORK_CHILD && it.op != VT_TEV_PARENT)
+            vt_set_clock(rp->mm, rp->insns, rp->insns, rp->mm->sim_order);
          vt_trace_apply(rp->mm, &it);
          if (rp->in_parent || rp->error)
             break;
