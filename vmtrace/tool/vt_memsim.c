@@ -96,13 +96,17 @@ void vt_memsim_init(void)
       }
 }
 
-/* The earliest time a simulation must tick (NRU, AGING periods), on the
-   process's clock (vt_insns; 0: due now, in a forked child whose
-   simulations' time passed a tick before the fork). */
+/* The earliest time a running simulation must tick (NRU, AGING periods),
+   on the process's clock (vt_insns; 0: due now, in a forked child whose
+   simulations' time passed a tick before the fork).  A simulation stopped
+   out of memory never ticks again (vt_memsim_advance passes it by): its
+   tick time, soon past, would make every check due. */
 ULong vt_memsim_next_tick(void)
 {
    ULong next = ~0ULL;
    for (UInt i = 0; i < nr_recs; i++) {
+      if (vt_mm.sim_stopped[i])
+         continue;
       ULong t = vt_mm_sims_next_tick(&vt_mm, i);
       if (t < next)
          next = t;
