@@ -37,6 +37,20 @@
    8 bytes per page. */
 #define VS_W    1u                   /* the reference writes */
 
+/* What a vmtrace trace's simulations see that its stream does not hold
+   (docs/vmtrace-sim.md, "Curves and simulations of a vmtrace trace"). */
+struct vs_seen {
+   uint64_t prefaults;               /* pages mapped without a reference */
+   uint64_t populated;               /* the kernel's accesses populating a range */
+   uint64_t zero_refs;               /* references to pages on the zero page */
+   uint64_t locked_refs;             /* references to locked pages */
+   uint64_t fault_hits;              /* references to pages the stream has (a
+                                        hit on the curve where resident) that
+                                        the address space faulted on: write
+                                        protection, copy-on-write, a file page
+                                        mapped again... */
+};
+
 struct vs_stream {
    char       *name;                 /* the trace as named (path, "refs") */
    const char *format;               /* "oracleGeneral", "lcs", "csv", "refs",
@@ -69,12 +83,7 @@ struct vs_stream {
       populating a range (references to the simulations), references to pages
       mapped to the shared zero page, references to locked pages. */
    bool        replayed;
-   uint64_t    prefaults, populated, zero_refs, locked_refs;
-   uint64_t    fault_hits;           /* references to pages the stream has (a
-                                        hit on the curve where resident) that
-                                        the address space faulted on: write
-                                        protection, copy-on-write, a file page
-                                        mapped again... */
+   struct vs_seen seen;
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -275,8 +284,8 @@ struct vs_trace {                    /* a trace as the results name it */
                                         trace's header), "" if not known */
    uint64_t proc_pid;
    uint64_t refs, pages, skipped;
-   bool     replayed;                /* a vmtrace trace: the five below */
-   uint64_t prefaults, populated, zero_refs, locked_refs, fault_hits;   /* as vs_stream's */
+   bool     replayed;                /* a vmtrace trace: seen */
+   struct vs_seen seen;              /* as vs_stream's */
    uint64_t sampled_refs, sampled_pages;   /* --sample */
    double   err_max, err_mean;       /* --sample: LRU's error estimate */
    uint32_t err_points;

@@ -555,11 +555,7 @@ int main(int argc, char **argv)
       tr->pages = streams[t].npages;
       tr->skipped = streams[t].skipped;
       tr->replayed = streams[t].replayed;
-      tr->prefaults = streams[t].prefaults;
-      tr->populated = streams[t].populated;
-      tr->fault_hits = streams[t].fault_hits;
-      tr->zero_refs = streams[t].zero_refs;
-      tr->locked_refs = streams[t].locked_refs;
+      tr->seen = streams[t].seen;
       if (cfg->verbose)
          fprintf(stderr, "%s: read %s: %llu references to %llu pages in %.3f s CPU, "
                  "%.3f s\n", vs_prog, tr->name, (unsigned long long)tr->refs,

@@ -725,11 +725,11 @@ int vs_merge_main(int argc, char **argv)
       const struct jv *rep = jget(tv, "replay");
       if (rep && rep->t == J_OBJ) {
          tr->replayed = true;
-         tr->prefaults = num(f0, rep, "prefaults");
-         tr->populated = num(f0, rep, "populate_references");
-         tr->zero_refs = num(f0, rep, "zero_page_references");
-         tr->locked_refs = num(f0, rep, "locked_references");
-         tr->fault_hits = num(f0, rep, "faults_on_seen_pages");
+         tr->seen.prefaults = num(f0, rep, "prefaults");
+         tr->seen.populated = num(f0, rep, "populate_references");
+         tr->seen.zero_refs = num(f0, rep, "zero_page_references");
+         tr->seen.locked_refs = num(f0, rep, "locked_references");
+         tr->seen.fault_hits = num(f0, rep, "faults_on_seen_pages");
       }
       /* The sample's figures and error: shard 1 has them. */
       for (int i = 0; i < nf; i++) {

@@ -73,17 +73,17 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
    if (tr->skipped)
       fprintf(f, " (%s records of size 0 left out)", commas(tr->skipped, a));
    fputc('\n', f);
-   if (tr->replayed && (tr->prefaults || tr->populated || tr->zero_refs ||
-                        tr->locked_refs || tr->fault_hits)) {
+   if (tr->replayed && (tr->seen.prefaults || tr->seen.populated || tr->seen.zero_refs ||
+                        tr->seen.locked_refs || tr->seen.fault_hits)) {
       /* what the simulations see and the stream (the curves) does not */
       char c[32], d[32], e[32];
       fprintf(f, "  not in the curves' stream, seen by the simulations: prefaults %s, "
               "populate references %s, zero-page references %s, locked-page references "
               "%s, faults on pages seen before %s (their faults are not the exact curves' "
               "misses: docs/vmtrace-sim.md)\n",
-              commas(tr->prefaults, a), commas(tr->populated, b),
-              commas(tr->zero_refs, c), commas(tr->locked_refs, d),
-              commas(tr->fault_hits, e));
+              commas(tr->seen.prefaults, a), commas(tr->seen.populated, b),
+              commas(tr->seen.zero_refs, c), commas(tr->seen.locked_refs, d),
+              commas(tr->seen.fault_hits, e));
    }
    if (r->cfg.sample > 0 && r->cfg.sample < 1) {
       fprintf(f, "  sampled at rate %g (SHARDS): %s references to %s pages; sizes "
@@ -336,9 +336,9 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
          fprintf(f, "{\"prefaults\": %llu, \"populate_references\": %llu, "
                     "\"zero_page_references\": %llu, \"locked_references\": %llu, "
                     "\"faults_on_seen_pages\": %llu}",
-                 (unsigned long long)tr->prefaults, (unsigned long long)tr->populated,
-                 (unsigned long long)tr->zero_refs, (unsigned long long)tr->locked_refs,
-                 (unsigned long long)tr->fault_hits);
+                 (unsigned long long)tr->seen.prefaults, (unsigned long long)tr->seen.populated,
+                 (unsigned long long)tr->seen.zero_refs, (unsigned long long)tr->seen.locked_refs,
+                 (unsigned long long)tr->seen.fault_hits);
       else
          fputs("null", f);
       fputs(", \"sample\": ", f);

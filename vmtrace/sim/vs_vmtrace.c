@@ -56,14 +56,14 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
    if ((flags & VT_SIMA_PREFAULT) || k->full)
       return;
    if (flags & VT_SIMA_ZERO)
-      k->s->zero_refs++;
+      k->s->seen.zero_refs++;
    if (flags & VT_SIMA_LOCKED)
-      k->s->locked_refs++;
+      k->s->seen.locked_refs++;
    uint32_t np = k->s->npages;
    uint32_t id = vs_stream_page(k->s, key, NULL);
    bool cold = id >= np || (k->s->gone && k->s->gone[id]);
    if ((flags & VT_REPLAY_FAULTED) && !cold)
-      k->s->fault_hits++;    /* a fault of a class that is no miss here */
+      k->s->seen.fault_hits++;    /* a fault of a class that is no miss here */
    if (k->count_only) {
       if (k->s->gone)
          k->s->gone[id] = 0;
@@ -89,8 +89,8 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
 static void on_done(void *ctx, const struct vt_mm *mm)
 {
    struct keys_ctx *k = ctx;
-   k->s->prefaults = mm->prefaults;
-   k->s->populated = mm->populated;
+   k->s->seen.prefaults = mm->prefaults;
+   k->s->seen.populated = mm->populated;
    k->base = mm->sim_base;
 }
 
