@@ -28,6 +28,23 @@ function pagesFaulted(d) {
   return n;
 }
 
+// Processes whose recording the kernel stopped at a set-ID exec (their
+// `unrecorded`; files before it have none).
+function stoppedProcesses(d) {
+  return d.processes.filter(function (p) { return p.unrecorded; });
+}
+
+function unrecorded(d) {
+  var stopped = stoppedProcesses(d);
+  if (!stopped.length) return null;
+  var unknown = stopped.filter(function (p) { return p.unrecorded.faults === null; }).length;
+  var known = stopped.reduce(function (s, p) { return s + (p.unrecorded.faults || 0); }, 0);
+  return ['unrecorded', (unknown === stopped.length ? 'an unknown number of faults' :
+      F.count(known, 'fault') + (unknown ? ' and an unknown number' : '')) + ' in ' +
+      F.count(stopped.length, 'process', 'processes') + ' the kernel stopped recording at the ' +
+      'exec of a set-ID program (not in the figures above)'];
+}
+
 function summary(d) {
   var t = d.totals;
   var ps = pageSize(d);
@@ -40,12 +57,13 @@ function summary(d) {
     ['recorded', F.int(t.recorded) + ' of ' + F.count(f.total, 'fault') + ' with a sample' +
       (t.lost ? '; ' + F.count(t.lost, 'sample') + ' lost' :
           '; none lost')],
+    unrecorded(d),
     ['peak resident', F.pages(t.peak_resident_pages, ps) + ', the tree\'s processes added up'],
     ['pages faulted', F.pages(pagesFaulted(d), ps)],
     ['rusage', 'minflt ' + F.int(t.rusage.minflt) + ', majflt ' + F.int(t.rusage.majflt) +
         ', maxrss ' + F.int(t.rusage.maxrss_kib) + ' KiB'],
     ['processes', F.int(d.processes.length)]
-  ];
+  ].filter(Boolean);
   var tool = d.tool || {};
   var kernel = tool.kernel ? 'Linux ' + String(tool.kernel) : '';
   items = items.concat(M.setup(d, 'vmtrace-native', kernel));
@@ -61,9 +79,15 @@ function processTable(d) {
       started: p.start_time - d.start_time,
       lived: p.end_time === null ? null : p.end_time - p.start_time,
       minor: p.faults.minor, major: p.faults.major, total: p.faults.total,
-      peak: p.peak_resident_pages, mappings: p.mappings.length, faulted: faulted
+      peak: p.peak_resident_pages, mappings: p.mappings.length, faulted: faulted,
+      stopped: !!p.unrecorded, unrecorded: p.unrecorded ? p.unrecorded.faults : null
     };
   });
+  var extra = stoppedProcesses(d).length ? [
+    num('unrecorded', 'unrecorded', function (v, r) {
+      return !r.stopped ? '' : v === null ? 'unknown' : F.int(v);
+    }, 'faults the kernel counted after it stopped recording the process at a set-ID exec')
+  ] : [];
   return {
     id: 'native-processes', title: 'Processes',
     note: 'In order of creation; started is the time after the run started, lived how long the ' +
@@ -74,12 +98,13 @@ function processTable(d) {
       num('execs', 'execs', null, 'successful execve calls'),
       num('started', 'started', function (v) { return F.seconds(v); }),
       num('lived', 'lived', function (v) { return v === null ? '' : F.seconds(v); }),
-      num('minor', 'minor'), num('major', 'major'), num('total', 'faults'),
+      num('minor', 'minor'), num('major', 'major'), num('total', 'faults')
+    ].concat(extra, [
       num('peak', 'peak RSS', function (v) { return F.pages(v, ps); },
           'largest resident set seen in /proc/PID/statm'),
       num('mappings', 'mappings', null, 'mappings with faults'),
       num('faulted', 'pages faulted')
-    ],
+    ]),
     rows: rows
   };
 }

@@ -221,6 +221,19 @@ int main(int argc, char **argv)
          _exit(127);
       }
       waitpid(pid, &st, 0);
+   } else if (strcmp(mode, "run") == 0 && argc > 2) {
+      /* runs argv[2..] in a child and says what the kernel counted of
+         it: wait4's rusage is the child's own faults over its whole life
+         (it has no children of its own), before and after its exec */
+      pid_t pid = fork();
+      int st;
+      struct rusage ru;
+      if (pid == 0) {
+         execv(argv[2], argv + 2);
+         _exit(127);
+      }
+      wait4(pid, &st, 0, &ru);
+      printf("CHILD pid=%d minflt=%ld majflt=%ld\n", (int)pid, ru.ru_minflt, ru.ru_majflt);
    } else if (strcmp(mode, "threads") == 0) {
       pthread_t t[2];
       struct thread_arg a = { n };

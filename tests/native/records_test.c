@@ -30,7 +30,7 @@ void vn_perf_collect(void)
 /* ---- records ----------------------------------------------------------- */
 /* Pids no process can have (above the kernel's PID_MAX_LIMIT, 2^22), so
    that /proc/PID/maps says nothing. */
-enum { ROOT = 1 << 30, CHILD, REUSED, EXECS, ORDERLY };
+enum { ROOT = 1 << 30, CHILD, REUSED, EXECS, ORDERLY, SETID, PLAIN };
 
 static void feed(uint32_t type, uint16_t misc, const void *body, size_t len)
 {
@@ -104,6 +104,16 @@ static void mmap2(uint32_t pid, uint64_t addr, uint64_t len, const char *name)
    put32(b + 56, 5);   /* PROT_READ | PROT_EXEC */
    snprintf((char *)b + 64, 32, "%s", name);
    feed(PERF_RECORD_MMAP2, 0, b, sizeof b);
+}
+
+/* Our own record of a thread's exit accounting (vn_taskstats.c): of
+   thread tid of process tgid, whose parent is ppid, begun at wall second
+   btime, with its faults and its time from start to exit. */
+static void exit_stats(uint32_t tgid, uint32_t tid, uint32_t ppid, uint32_t btime,
+                       uint64_t minflt, uint64_t majflt, uint64_t etime_us, uint64_t t_ns)
+{
+   struct vn_exit_stats s = { tgid, tid, ppid, btime, 4096, minflt, majflt, etime_us, t_ns };
+   feed(VN_RECORD_EXIT_STATS, 0, &s, sizeof s);
 }
 
 /* ---- checks ------------------------------------------------------------ */
@@ -221,6 +231,41 @@ int main(void)
    check(count_pid(ORDERLY) == 1 && p && p->ppid == ROOT && p->start_time == vn_wall_of(1100) &&
          p->faults.n[VN_MINOR] == 1 && live_named(p, "/no/such/sh"),
          "fork, then a fault: as before");
+
+   /* A child that execs a set-ID program: the kernel removes its events
+      there, and their exit record follows the exec's comm record with
+      no mapping between.  Its two faults before are recorded; a thread
+      of it ended before the exec (1 fault, as its accounting says); the
+      leader's accounting at its real exit says 43 more (41 + 2 major):
+      44 counted, 42 not recorded.  A record of the pid whose parent is
+      not the child's (the pid taken by another process) is not its. */
+   fork_exit(PERF_RECORD_FORK, SETID, ROOT, 2000);
+   sample(SETID, 0x400010, 2050);
+   sample(SETID, 0x400020, 2055);
+   exit_stats(SETID, SETID + 1, ROOT, 1000, 1, 0, 5, 2060);
+   exec_comm(SETID, "passwd");
+   fork_exit(PERF_RECORD_EXIT, SETID, ROOT, 2100);
+   exit_stats(SETID, SETID, 12345, 1000, 500, 0, 9, 2200);
+   exit_stats(SETID, SETID, ROOT, 1000, 41, 2, 250000, 3000);
+   p = entry(SETID, 0);
+   check(p && p->stopped_at_exec && p->stop_time == vn_wall_of(2100) && p->exited,
+         "an exec followed by the exit of its events, nothing mapped: recording stopped there");
+   check(p && p->kernel_faults_seen && p->kernel_faults == 44 && vn_proc_unrecorded(p) == 42,
+         "the kernel counted 44 of its faults, 2 recorded: 42 unrecorded");
+   check(p && p->end_time == vn_wall_of(2000) + 0.25,
+         "its end is the kernel's (its start and its elapsed time), not the stop");
+
+   /* An ordinary exec maps its image before anything: not stopped; its
+      accounting after its exit (within 100 ms) counts all the same. */
+   fork_exit(PERF_RECORD_FORK, PLAIN, ROOT, 4000);
+   exec_comm(PLAIN, "true");
+   mmap2(PLAIN, 0x500000, 0x1000, "/no/such/true");
+   sample(PLAIN, 0x500010, 4100);
+   fork_exit(PERF_RECORD_EXIT, PLAIN, ROOT, 4200);
+   exit_stats(PLAIN, PLAIN, ROOT, 1000, 2, 0, 1, 4300);
+   p = entry(PLAIN, 0);
+   check(p && !p->stopped_at_exec && vn_proc_unrecorded(p) == 0 && p->end_time == vn_wall_of(4200),
+         "an exec that maps its image and exits: not stopped, nothing unrecorded");
 
    return failed;
 }

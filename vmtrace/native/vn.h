@@ -160,6 +160,15 @@ struct vn_proc {
    int exec_done;             /* the image is set up: it has run */
    int mm_own;                /* known not to share its parent's address space */
    int unforked;              /* made by a sample before its fork record (vn_proc.c) */
+   int exec_unmapped;         /* an exec seen, and no mapping or fault since */
+   /* The kernel removed its events at an exec (a set-ID program: a
+      non-dumpable exec, fs/exec.c): its record ends there, its process
+      does not.  What the kernel counted of it comes with its threads'
+      exits (taskstats), which are after the stop. */
+   int stopped_at_exec;
+   double stop_time;          /* when (end_time becomes its real end if seen) */
+   uint64_t kernel_faults;    /* its threads' faults, as the kernel counted them */
+   int kernel_faults_seen;    /* the exit of one of its threads was seen */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;
 };
@@ -177,9 +186,13 @@ struct vn_proc *vn_proc_of_sample(pid_t pid, uint64_t t_ns);
 void vn_thread_fork(pid_t pid);
 void vn_thread_exit(pid_t pid, uint64_t t_ns);
 void vn_proc_exit(pid_t pid, uint64_t t_ns, double when);
-/* The kernel's high-water mark of pid's resident set, as taskstats gave
-   it at the exit of one of its threads, read at t_ns. */
-void vn_proc_hiwater(pid_t pid, uint64_t kib, uint64_t t_ns);
+/* The kernel's accounting of one thread's exit (taskstats): the
+   high-water mark of its process's resident set, its faults. */
+struct vn_exit_stats;
+void vn_proc_exit_stats(const struct vn_exit_stats *s);
+/* The faults of a process the kernel counted but the record does not
+   have (its recording stopped at a set-ID exec); 0 if none. */
+uint64_t vn_proc_unrecorded(const struct vn_proc *p);
 void vn_proc_exec(pid_t pid, const char *comm);
 void vn_proc_comm(pid_t pid, const char *comm);
 
@@ -252,9 +265,18 @@ void vn_backlog_drain(void);        /* collect, then all of the backlog */
 
 /* ---- what the records mean (vn_records.c) ----------------------------- */
 /* A record of vmtrace-native's own in the backlog (the kernel's types are
-   small numbers): u32 pid, u32 0, u64 high-water mark in KiB, u64 the
-   CLOCK_MONOTONIC time it was read. */
+   small numbers): a task's exit accounting (vn_taskstats.c), this struct
+   after the header. */
 #define VN_RECORD_EXIT_STATS 0x4001
+struct vn_exit_stats {
+   uint32_t tgid, tid;        /* the process, and the thread that exited */
+   uint32_t ppid;             /* its parent's pid, as the kernel says at the exit */
+   uint32_t btime;            /* when the thread began: wall-clock seconds */
+   uint64_t hiwater_kib;      /* the high-water mark of the process's resident set */
+   uint64_t minflt, majflt;   /* the thread's faults since its fork (or clone) */
+   uint64_t etime_us;         /* from the thread's start to its exit */
+   uint64_t t_ns;             /* when the record was read (CLOCK_MONOTONIC) */
+};
 void vn_record_handle(const struct perf_event_header *h, const uint8_t *body);
 uint64_t vn_records_lost(void);     /* PERF_RECORD_LOST / LOST_SAMPLES */
 extern uint64_t vn_recorded;        /* samples handled */
@@ -315,6 +337,7 @@ struct vn_run {
    int exit_code;
    struct vn_faults counted;  /* read from the counters */
    uint64_t recorded, lost;
+   uint64_t unrecorded;       /* faults of processes whose recording stopped at an exec */
    size_t left_running;       /* processes of the tree running when PROG ended */
    uint64_t peak_rss;
    long ru_minflt, ru_majflt, ru_maxrss;

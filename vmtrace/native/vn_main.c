@@ -369,6 +369,7 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
       include it: then the totals are the faults recorded until the end
       (and those the kernel said it dropped). */
    for (k = 0; k < vn_nprocs; k++) {
+      vn_run.unrecorded += vn_proc_unrecorded(vn_procs[k]);
       rec.n[VN_MINOR] += vn_procs[k]->faults.n[VN_MINOR];
       rec.n[VN_MAJOR] += vn_procs[k]->faults.n[VN_MAJOR];
       running |= !vn_procs[k]->exited;
@@ -390,6 +391,30 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
       marks cannot. */
    vn_rss_finish(child, ru->ru_maxrss);
    vn_exit_stats_close();
+}
+
+/* Processes whose recording the kernel stopped at the exec of a set-ID
+   program: one warning, naming the first. */
+static void warn_stopped(void)
+{
+   const struct vn_proc *first = NULL;
+   size_t k, n = 0;
+   char count[96];
+   for (k = 0; k < vn_nprocs; k++)
+      if (vn_procs[k]->stopped_at_exec && n++ == 0)
+         first = vn_procs[k];
+   if (!first)
+      return;
+   if (first->kernel_faults_seen)
+      snprintf(count, sizeof count, "%llu of its faults are",
+               (unsigned long long)vn_proc_unrecorded(first));
+   else
+      snprintf(count, sizeof count, "an unknown number of its faults (no exit accounting: run "
+               "as root) are");
+   vn_warn("pid %d (%s) exec'd a set-ID program, and the kernel stopped recording it there: "
+           "%s not in the record, nor any of its children's after that "
+           "(unrecorded)%s", (int)first->pid, first->comm, count,
+           n > 1 ? "; so did other processes of the tree, see totals.unrecorded" : "");
 }
 
 /* Writes the record and says what it holds. */
@@ -414,6 +439,7 @@ static void write_record(pid_t child)
               "totals are exact, sites and mappings are short of them; "
               "try a larger --mmap-pages, or --call-graph=fp or none",
               (unsigned long long)vn_run.lost);
+   warn_stopped();
    if (vn_run.left_running)
       vn_warn("%zu process%s of the tree %s still running when the program ended (a daemon "
               "it left): %s faults and children after that are not in the record "

@@ -179,6 +179,7 @@ void vn_proc_mmap(pid_t pid, uint64_t start, uint64_t len, uint64_t pgoff,
    struct vn_proc *p = vn_proc_find(pid);
    if (!p)
       return;
+   p->exec_unmapped = 0;
    if (strcmp(name, "//anon") == 0 || strncmp(name, "/dev/zero", 9) == 0)
       name = "";
    if (!p->exec_done) {
@@ -402,7 +403,9 @@ static struct vn_map *stack_map(struct vn_proc *p, uint64_t addr)
 void vn_fault(struct vn_proc *p, int cls, uint64_t addr, uint64_t sp, uint64_t t_ns)
 {
    int first_read = !p->maps_read;
-   struct vn_map *m = vn_map_lookup(p, addr);
+   struct vn_map *m;
+   p->exec_unmapped = 0;
+   m = vn_map_lookup(p, addr);
    if (!m && sp && addr + 65536 + 256 >= sp && addr < sp + (8u << 20))
       m = stack_map(p, addr);   /* a stack no record or /proc showed */
    if (!m && !first_read && t_ns >= p->maps_fruitless_ns + 1000000) {

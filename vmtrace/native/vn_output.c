@@ -108,8 +108,16 @@ static void proc_json(FILE *f, const struct vn_proc *p)
       fputs("null", f);
    fputs(", \"faults\": ", f);
    faults_json(f, &p->faults);
-   fprintf(f, ", \"peak_resident_pages\": %llu,\n     \"mappings\": [",
+   fprintf(f, ", \"peak_resident_pages\": %llu,\n     \"unrecorded\": ",
            (unsigned long long)p->peak_rss);
+   if (!p->stopped_at_exec)
+      fputs("null", f);
+   else if (!p->kernel_faults_seen)
+      fprintf(f, "{\"since\": %.6f, \"faults\": null}", p->stop_time);
+   else
+      fprintf(f, "{\"since\": %.6f, \"faults\": %llu}", p->stop_time,
+              (unsigned long long)vn_proc_unrecorded(p));
+   fputs(", \"mappings\": [", f);
    for (i = 0; i < p->nmaps; i++) {
       const struct vn_map *m = p->maps[i];
       if (m->faults.n[VN_MINOR] + m->faults.n[VN_MAJOR] == 0)
@@ -163,9 +171,11 @@ void vn_write_output(const char *name)
       fprintf(f, " \"exit\": {\"status\": \"exit\", \"code\": %d},\n", vn_run.exit_code);
    fputs(" \"totals\": {\"faults\": ", f);
    faults_json(f, &vn_run.counted);
-   fprintf(f, ", \"recorded\": %llu, \"lost\": %llu, \"peak_resident_pages\": %llu,\n"
+   fprintf(f, ", \"recorded\": %llu, \"lost\": %llu, \"unrecorded\": %llu, "
+              "\"peak_resident_pages\": %llu,\n"
               "   \"rusage\": {\"minflt\": %ld, \"majflt\": %ld, \"maxrss_kib\": %ld}},\n",
            (unsigned long long)vn_run.recorded, (unsigned long long)vn_run.lost,
+           (unsigned long long)vn_run.unrecorded,
            (unsigned long long)vn_run.peak_rss, vn_run.ru_minflt, vn_run.ru_majflt,
            vn_run.ru_maxrss);
    fputs(" \"processes\": [\n", f);

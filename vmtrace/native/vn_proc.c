@@ -117,22 +117,65 @@ void vn_proc_exit(pid_t pid, uint64_t t_ns, double when)
    struct vn_proc *p = vn_proc_find(pid);
    if (!p || p->exited)
       return;
+   /* An exec that makes the process non-dumpable (a set-ID program)
+      removes its events (begin_new_exec: perf_event_exit_task after
+      commit_creds), which writes their exit record right after the
+      exec's comm record: no mapping of the new image, no fault between.
+      Any image that runs maps its file first (load_elf_binary). */
+   if (p->exec_unmapped) {
+      p->stopped_at_exec = 1;
+      p->stop_time = when;
+   }
    p->exited = 1;
    p->end_ns = t_ns;
    p->end_time = when;
    vn_rss_close(p);
 }
 
+/* Whether the accounting record of a thread of p's pid, come after p's
+   recording stopped at an exec (maybe long after), is p's: the pid may
+   have been taken by another process since, outside the tree.  Its parent
+   is p's (or, p's parent having ended, whoever it was given to), and the
+   thread began no earlier than p (btime is in whole seconds). */
+static int still_of(const struct vn_proc *p, const struct vn_exit_stats *s)
+{
+   const struct vn_proc *parent = vn_proc_find(p->ppid);
+   if (s->ppid != (uint32_t)p->ppid && !(parent && parent->exited))
+      return 0;
+   return (double)s->btime + 2 > p->start_time;
+}
+
 /* The record is of the process that has pid now, or of one that has just
    exited (read a little after its exit record); long after, the pid may be
-   another process's, outside the tree. */
-void vn_proc_hiwater(pid_t pid, uint64_t kib, uint64_t t_ns)
+   another process's, outside the tree.  A process whose recording stopped
+   at an exec goes on: its threads' records are of it as long as they
+   say so, and their faults are what the kernel counted of it. */
+void vn_proc_exit_stats(const struct vn_exit_stats *s)
 {
-   struct vn_proc *p = vn_proc_find(pid);
-   if (!p || (p->exited && t_ns > p->end_ns + 100000000))
+   struct vn_proc *p = vn_proc_find((pid_t)s->tgid);
+   if (!p)
       return;
-   if (kib / 4 > p->peak_rss)
-      p->peak_rss = kib / 4;
+   if (p->stopped_at_exec) {
+      if (!still_of(p, s))
+         return;
+      if (s->tid == s->tgid)   /* its end, not that of its record */
+         p->end_time = p->start_time + (double)s->etime_us / 1e6;
+   } else if (p->exited && s->t_ns > p->end_ns + 100000000) {
+      return;
+   }
+   /* every thread's, those that ended before the stop too */
+   p->kernel_faults += s->minflt + s->majflt;
+   p->kernel_faults_seen = 1;
+   if (s->hiwater_kib / 4 > p->peak_rss)
+      p->peak_rss = s->hiwater_kib / 4;
+}
+
+uint64_t vn_proc_unrecorded(const struct vn_proc *p)
+{
+   uint64_t rec = p->faults.n[VN_MINOR] + p->faults.n[VN_MAJOR];
+   if (!p->stopped_at_exec || p->kernel_faults <= rec)
+      return 0;
+   return p->kernel_faults - rec;
 }
 
 void vn_proc_exec(pid_t pid, const char *comm)
@@ -144,6 +187,7 @@ void vn_proc_exec(pid_t pid, const char *comm)
    if (p->comm[0] || p->ppid != getpid())
       p->execs++;
    snprintf(p->comm, sizeof p->comm, "%s", comm);
+   p->exec_unmapped = 1;
    p->mm_own = 1;   /* exec gives a new address space */
    vn_maps_forget(p);
    free(p->exe_name);

@@ -188,8 +188,11 @@ void vn_record_handle(const struct perf_event_header *h, const uint8_t *body)
       }
       break;
    case VN_RECORD_EXIT_STATS:
-      if (len >= 24)
-         vn_proc_hiwater((pid_t)vn_get32(body), vn_get64(body + 8), vn_get64(body + 16));
+      if (len >= sizeof(struct vn_exit_stats)) {
+         struct vn_exit_stats s;
+         memcpy(&s, body, sizeof s);
+         vn_proc_exit_stats(&s);
+      }
       break;
    case PERF_RECORD_LOST:
       if (len >= 16)

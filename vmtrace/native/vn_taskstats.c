@@ -8,8 +8,11 @@
 
    Registering needs CAP_NET_ADMIN, and pids are those of the initial pid
    namespace: elsewhere there are no such records and the peaks are what
-   polling saw.  Each record becomes one of the backlog's records, at the
-   time it was read, so it meets the processes in time order. */
+   polling saw.  The record also has the thread's fault counts, which for
+   a process whose perf events the kernel removed at a set-ID exec are
+   the only count of what it did after (vn_proc.c).  Each record becomes
+   one of the backlog's records, at the time it was read, so it meets the
+   processes in time order. */
 #include "vn.h"
 
 #include <errno.h>
@@ -165,15 +168,15 @@ int vn_exit_stats_fd(void)
    return sock;
 }
 
-/* One accounting record: the process (thread group) it is of and its
-   high-water mark, into the backlog. */
+/* One accounting record: the process (thread group) it is of, its
+   high-water mark and the thread's faults, into the backlog. */
 static void note(const struct nlmsghdr *h, uint64_t now)
 {
    struct attrs it = attrs_of_msg(h);
    const struct nlattr *a;
-   uint32_t tid = 0, tgid = 0;
-   uint64_t hiwater = 0;
-   uint16_t version = 0;
+   struct vn_exit_stats x;
+   memset(&x, 0, sizeof x);
+   x.t_ns = now;
    while ((a = next_attr(&it)) != NULL) {
       struct attrs in;
       const struct nlattr *b;
@@ -183,31 +186,35 @@ static void note(const struct nlmsghdr *h, uint64_t now)
       while ((b = next_attr(&in)) != NULL) {
          const uint8_t *v = (const uint8_t *)b + NLA_HDRLEN;
          size_t len = b->nla_len - NLA_HDRLEN;
+         uint16_t version;
          if (b->nla_type == TASKSTATS_TYPE_PID && len >= 4)
-            tid = vn_get32(v);
+            x.tid = vn_get32(v);
          else if (b->nla_type == TASKSTATS_TYPE_TGID && len >= 4)
-            tgid = vn_get32(v);
+            x.tgid = vn_get32(v);
          else if (b->nla_type == TASKSTATS_TYPE_STATS && a->nla_type == TASKSTATS_TYPE_AGGR_PID &&
                   len >= offsetof(struct taskstats, hiwater_rss) + 8) {
+            /* the basic accounting (ac_*) is in every version */
             memcpy(&version, v, 2);
-            hiwater = vn_get64(v + offsetof(struct taskstats, hiwater_rss));
+            x.hiwater_kib = vn_get64(v + offsetof(struct taskstats, hiwater_rss));
+            x.ppid = vn_get32(v + offsetof(struct taskstats, ac_ppid));
+            x.btime = vn_get32(v + offsetof(struct taskstats, ac_btime));
+            x.etime_us = vn_get64(v + offsetof(struct taskstats, ac_etime));
+            x.minflt = vn_get64(v + offsetof(struct taskstats, ac_minflt));
+            x.majflt = vn_get64(v + offsetof(struct taskstats, ac_majflt));
             /* the thread group is named from version 12 on; before, a
                thread's own record names only the thread */
-            if (version >= 12 && len >= offsetof(struct taskstats, ac_tgid) + 4 && !tgid)
-               tgid = vn_get32(v + offsetof(struct taskstats, ac_tgid));
+            if (version >= 12 && len >= offsetof(struct taskstats, ac_tgid) + 4 && !x.tgid)
+               x.tgid = vn_get32(v + offsetof(struct taskstats, ac_tgid));
          }
       }
    }
-   if (!tgid)
-      tgid = tid;
-   if (tgid && hiwater) {
-      struct perf_event_header rh = { VN_RECORD_EXIT_STATS, 0, sizeof rh + 24 };
+   if (!x.tgid)
+      x.tgid = x.tid;
+   if (x.tgid && (x.hiwater_kib || x.minflt || x.majflt)) {
+      struct perf_event_header rh = { VN_RECORD_EXIT_STATS, 0, sizeof rh + sizeof x };
       uint8_t *dst = vn_backlog_reserve(rh.size);
       memcpy(dst, &rh, sizeof rh);
-      memcpy(dst + sizeof rh, &tgid, 4);
-      memset(dst + sizeof rh + 4, 0, 4);
-      memcpy(dst + sizeof rh + 8, &hiwater, 8);
-      memcpy(dst + sizeof rh + 16, &now, 8);
+      memcpy(dst + sizeof rh, &x, sizeof x);
       vn_backlog_commit(rh.size, now);
    }
 }

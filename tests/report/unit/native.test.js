@@ -143,6 +143,29 @@ test('processes and mappings tables', () => {
   ]);
 });
 
+test('a process whose recording stopped at a set-ID exec: its unrecorded faults in the ' +
+    'summary and a column of the processes table, none without one', () => {
+  const T = require('../../../reports/src/table');
+  const d = small();
+  assert.strictEqual(N.summary(d).items.filter(([k]) => k === 'unrecorded').length, 0);
+  assert.ok(!N.processTable(d).columns.some((c) => c.key === 'unrecorded'));
+  d.processes[1].unrecorded = { since: 101.5, faults: 260 };
+  d.totals.unrecorded = 260;
+  assert.strictEqual(problem(JSON.stringify(d)), null);
+  const items = {};
+  N.summary(d).items.forEach(([k, v]) => { items[k] = v; });
+  assert.strictEqual(items.unrecorded, '260 faults in 1 process the kernel stopped recording at ' +
+      'the exec of a set-ID program (not in the figures above)');
+  const p = N.processTable(d);
+  const col = p.columns.find((c) => c.key === 'unrecorded');
+  assert.deepStrictEqual(p.rows.map((r) => T.cellText(col, r)), ['', '260']);
+  d.processes[0].unrecorded = { since: 100.5, faults: null };
+  items.unrecorded = N.summary(d).items.find(([k]) => k === 'unrecorded')[1];
+  assert.strictEqual(items.unrecorded, '260 faults and an unknown number in 2 processes the ' +
+      'kernel stopped recording at the exec of a set-ID program (not in the figures above)');
+  assert.deepStrictEqual(N.processTable(d).rows.map((r) => T.cellText(col, r)), ['unknown', '260']);
+});
+
 test('the timeline for --text: rows spread over the samples, each the peak and the faults ' +
     'of the samples since the previous row', () => {
   const t = N.timelineTable(small(), 3);
