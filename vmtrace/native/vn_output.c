@@ -1,10 +1,12 @@
 /* The output file (docs/output-format.md, "vmtrace-native output file
-   format"): one JSON object, written to a temporary name and renamed, so a
-   reader never sees half a file under the final name. */
+   format"): one JSON object, written to a file without a name and named
+   when whole (vn_write_output), so a reader never sees half a file under
+   the final name, and a kill while writing leaves nothing. */
 #include "vn.h"
 #include "vt_path.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,25 +135,9 @@ static void proc_json(FILE *f, const struct vn_proc *p)
    fputs(first ? "]}" : "\n     ]}", f);
 }
 
-void vn_write_output(const char *name)
+static void write_json(FILE *f)
 {
-   char *path = vt_follow_links(name);
-   if (!path)
-      vn_die("out of memory");
-   char *tmp = vn_xmalloc(strlen(path) + 32);
-   FILE *f;
    size_t i;
-   /* /dev/null, a pipe, /dev/stdout: written in place (appended to),
-      never renamed over */
-   int direct = vt_write_in_place(path);
-   if (direct)
-      strcpy(tmp, path);
-   else
-      sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-   f = fopen(tmp, direct ? "a" : "w");
-   if (!f)
-      vn_die("cannot write '%s': %s", name, strerror(errno));
-
    fputs("{\"format\": \"vmtrace-native\", \"version\": 1,\n", f);
    fprintf(f, " \"tool\": {\"name\": \"vmtrace-native\", \"version\": \"%s\", \"kernel\": ", VN_VERSION);
    vn_json_str(f, vn_run.kernel);
@@ -189,6 +175,90 @@ void vn_write_output(const char *name)
    fputs(",\n \"fault_sites\": ", f);
    vn_sites_json(f);
    fputs("\n}\n", f);
+}
+
+/* A file without a name in path's directory (O_TMPFILE), or NULL where
+   the filesystem has none (then errno says why). */
+static FILE *open_unnamed(const char *path)
+{
+   char *dir = vn_xstrdup(path);
+   char *slash = strrchr(dir, '/');
+   int fd;
+   FILE *f = NULL;
+   if (!slash)
+      strcpy(dir, ".");
+   else
+      slash[slash == dir ? 1 : 0] = '\0';
+   fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+   free(dir);
+   if (fd >= 0 && !(f = fdopen(fd, "w")))
+      close(fd);
+   return f;
+}
+
+/* Gives the unnamed file f its name: linked there if the name is free,
+   else linked to a temporary name and renamed over the old file (the
+   temporary name then exists between two system calls).  0, or -1 with
+   errno. */
+static int name_unnamed(FILE *f, const char *path, const char *tmp)
+{
+   char fdpath[64];
+   snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(f));
+   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+      return 0;
+   if (errno != EEXIST)
+      return -1;
+   unlink(tmp);   /* ours (this pid's) from nothing that can still be running */
+   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+      return -1;
+   if (rename(tmp, path) == 0)
+      return 0;
+   {
+      int e = errno;
+      unlink(tmp);
+      errno = e;
+   }
+   return -1;
+}
+
+/* The record is written to a file without a name (O_TMPFILE), named
+   when it is whole: a reader never sees half a file under the final
+   name, and vmtrace-native killed while writing (SIGKILL, out of memory)
+   leaves nothing behind.  Where the filesystem has no such files, or
+   /proc is not there to name one, it is written to PATH.tmp.PID and
+   renamed, which a kill while writing leaves behind. */
+void vn_write_output(const char *name)
+{
+   char *path = vt_follow_links(name);
+   if (!path)
+      vn_die("out of memory");
+   char *tmp = vn_xmalloc(strlen(path) + 32);
+   FILE *f;
+   /* /dev/null, a pipe, /dev/stdout: written in place (appended to),
+      never renamed over */
+   int direct = vt_write_in_place(path);
+   if (direct)
+      strcpy(tmp, path);
+   else
+      sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+   if (!direct && (f = open_unnamed(path)) != NULL) {
+      write_json(f);
+      if (fflush(f) == 0 && !ferror(f) && name_unnamed(f, path, tmp) == 0) {
+         if (fclose(f) == 0)
+            goto done;
+         vn_die("cannot write '%s': %s", name, strerror(errno));
+      }
+      if (ferror(f) || errno != ENOENT) {
+         int e = errno;
+         fclose(f);
+         vn_die("cannot write '%s': %s", name, strerror(e));
+      }
+      fclose(f);   /* no /proc to name it by: as below */
+   }
+   f = fopen(tmp, direct ? "a" : "w");
+   if (!f)
+      vn_die("cannot write '%s': %s", name, strerror(errno));
+   write_json(f);
    if (ferror(f) | fclose(f)) {
       if (!direct)
          unlink(tmp);
@@ -199,6 +269,7 @@ void vn_write_output(const char *name)
       unlink(tmp);
       vn_die("cannot write '%s': %s", name, strerror(e));
    }
+done:
    free(tmp);
    free(path);
 }
