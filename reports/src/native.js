@@ -91,9 +91,14 @@ function processTable(d) {
   return {
     id: 'native-processes', title: 'Processes',
     note: 'In order of creation; started is the time after the run started, lived how long the ' +
-          'process ran (empty: no exit seen).',
+          'process ran (empty: no exit seen).' + (d.processes.some(function (p) {
+            return p.ppid === null;
+          }) ? ' ppid unknown: the kernel dropped the record of its fork (lost samples); it is ' +
+          'known by its faults alone, from its first, and has no name unless it exec\'d.' : ''),
     columns: [
-      num('pid', 'pid'), num('ppid', 'ppid'),
+      num('pid', 'pid'), num('ppid', 'ppid', function (v) {
+        return v === null ? 'unknown' : F.int(v);
+      }, 'the process that forked it; unknown: its fork record was lost, its faults are real'),
           text('comm', 'comm', null, 'the kernel\'s command name (15 characters at most)'),
       num('execs', 'execs', null, 'successful execve calls'),
       num('started', 'started', function (v) { return F.seconds(v); }),

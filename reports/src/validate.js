@@ -436,7 +436,7 @@ function validateThpCompare(c, classes, tl) {
 var MINOR_MAJOR = { minor: 'int', major: 'int', total: 'int' };
 
 var PROCESS = {
-  pid: 'int', ppid: 'int', comm: 'string', execs: 'int', start_time: 'time',
+  pid: 'int', ppid: 'int|null', comm: 'string', execs: 'int', start_time: 'time',
   end_time: 'time|null', faults: 'object', peak_resident_pages: 'int', mappings: 'array'
 };
 

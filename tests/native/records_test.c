@@ -30,7 +30,7 @@ void vn_perf_collect(void)
 /* ---- records ----------------------------------------------------------- */
 /* Pids no process can have (above the kernel's PID_MAX_LIMIT, 2^22), so
    that /proc/PID/maps says nothing. */
-enum { ROOT = 1 << 30, CHILD, REUSED, EXECS, ORDERLY, SETID, PLAIN };
+enum { ROOT = 1 << 30, CHILD, REUSED, EXECS, ORDERLY, SETID, PLAIN, ORPHAN };
 
 static void feed(uint32_t type, uint16_t misc, const void *body, size_t len)
 {
@@ -266,6 +266,37 @@ int main(void)
    p = entry(PLAIN, 0);
    check(p && !p->stopped_at_exec && vn_proc_unrecorded(p) == 0 && p->end_time == vn_wall_of(4200),
          "an exec that maps its image and exits: not stopped, nothing unrecorded");
+
+   /* A process whose fork record never comes (the kernel dropped it):
+      its faults are real, its parent unknown, and the record says so
+      (ppid null: before, 0, as if pid 0 had forked it). */
+   sample(ORPHAN, 0x7f0000004000, 5000);
+   p = entry(ORPHAN, 0);
+   check(p && p->unforked && p->faults.n[VN_MINOR] == 1, "a sample whose fork record is lost");
+   {
+      char path[] = "/tmp/vn-records-XXXXXX", *text = NULL, want[96], *argv[] = { "x", NULL };
+      int fd = mkstemp(path);
+      size_t n = 0;
+      FILE *f;
+      vn_run.argv = argv;
+      vn_run.kernel = "test";
+      if (fd >= 0)
+         close(fd);
+      vn_write_output(path);
+      f = fopen(path, "r");
+      if (f) {
+         text = vn_xcalloc(1 << 20, 1);
+         n = fread(text, 1, (1 << 20) - 1, f);
+         fclose(f);
+      }
+      unlink(path);
+      snprintf(want, sizeof want, "{\"pid\": %d, \"ppid\": null, \"comm\": \"\"", ORPHAN);
+      check(n > 0 && strstr(text, want) != NULL,
+            "its entry in the record: ppid null (its parent unknown), no name");
+      snprintf(want, sizeof want, "{\"pid\": %d, \"ppid\": %d, ", CHILD, ROOT);
+      check(n > 0 && strstr(text, want) != NULL, "a process whose fork was seen: its ppid");
+      free(text);
+   }
 
    return failed;
 }

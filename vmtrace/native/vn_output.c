@@ -101,7 +101,12 @@ static void proc_json(FILE *f, const struct vn_proc *p)
 {
    size_t i;
    int first = 1;
-   fprintf(f, "    {\"pid\": %d, \"ppid\": %d, \"comm\": ", (int)p->pid, (int)p->ppid);
+   /* a process whose fork record was lost (the kernel dropped it) is
+      known only by its faults: its parent is not */
+   if (p->unforked)
+      fprintf(f, "    {\"pid\": %d, \"ppid\": null, \"comm\": ", (int)p->pid);
+   else
+      fprintf(f, "    {\"pid\": %d, \"ppid\": %d, \"comm\": ", (int)p->pid, (int)p->ppid);
    vn_json_str(f, p->comm);
    fprintf(f, ", \"execs\": %u, \"start_time\": %.6f, \"end_time\": ", p->execs, p->start_time);
    if (p->exited)

@@ -166,6 +166,23 @@ test('a process whose recording stopped at a set-ID exec: its unrecorded faults 
   assert.deepStrictEqual(N.processTable(d).rows.map((r) => T.cellText(col, r)), ['unknown', '260']);
 });
 
+test('a process whose fork record was lost: ppid null is accepted and shown as unknown, ' +
+    'with a note saying why', () => {
+  const T = require('../../../reports/src/table');
+  const d = small();
+  assert.ok(!/ppid unknown/.test(N.processTable(d).note));
+  d.processes[1].ppid = null;
+  d.processes[1].comm = '';
+  assert.strictEqual(problem(JSON.stringify(d)), null);
+  const p = N.processTable(d);
+  const col = p.columns.find((c) => c.key === 'ppid');
+  assert.deepStrictEqual(p.rows.map((r) => T.cellText(col, r)), ['6', 'unknown']);
+  assert.match(p.note, /ppid unknown: the kernel dropped the record of its fork/);
+  d.processes[1].ppid = -1;
+  assert.strictEqual(problem(JSON.stringify(d)),
+      'processes[1].ppid should not be negative, not -1');
+});
+
 test('the timeline for --text: rows spread over the samples, each the peak and the faults ' +
     'of the samples since the previous row', () => {
   const t = N.timelineTable(small(), 3);
