@@ -31,7 +31,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define VN_VERSION "0.1.0"
+/* The version of every vmtrace program is configure's (AC_INIT), which
+   the build passes to every compile; `--version` prints "NAME VERSION"
+   (docs/manual.md, "Versions"). */
+#ifndef PACKAGE_VERSION
+#error "PACKAGE_VERSION comes from configure (AC_INIT)"
+#endif
+#define VN_VERSION PACKAGE_VERSION
 #define VN_PAGE 4096u
 
 /* ---- options (vn_options.c) ------------------------------------------- */

@@ -69,7 +69,7 @@ int vn_parse_options(int argc, char **argv)
          fputs(usage, stdout);
          exit(0);
       } else if (strcmp(a, "--version") == 0) {
-         printf("vmtrace-native-%s\n", VN_VERSION);
+         printf("vmtrace-native %s\n", VN_VERSION);
          exit(0);
       } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
          vn_opt.verbosity = 0;

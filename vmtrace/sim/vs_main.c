@@ -244,7 +244,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
          usage(stdout);
          exit(0);
       } else if (!strcmp(a, "--version")) {
-         printf("vmtrace-sim 0.1.0\n");
+         printf("vmtrace-sim %s\n", VS_VERSION);
          exit(0);
       } else if (policy_param_option(c, a)) {
       } else if ((v = value(a, "--policy"))) {

@@ -568,7 +568,7 @@ static int merge_tree(struct mfile *files, int nf, const char *csv, const char *
    if (json) {
       FILE *o = oj.f;
       fprintf(o, "{\"format\": \"vmtrace-sim-tree\", \"version\": 1,\n"
-                 " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"0.1.0\"},\n"
+                 " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"" VS_VERSION "\"},\n"
                  " \"run\": ");
       put_span(o, run0);
       fprintf(o, ",\n \"shard\": {\"k\": 1, \"n\": 1},\n");

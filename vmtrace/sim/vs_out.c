@@ -7,7 +7,6 @@
 
 #include "vs.h"
 
-#define VS_VERSION "0.1.0"
 
 uint64_t vs_res_minor(const struct vs_result *x)
 {

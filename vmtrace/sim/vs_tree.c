@@ -1486,7 +1486,7 @@ int vs_tree_main(const struct vs_config *cfg, const char *const *paths, unsigned
    }
    if (json) {
       fprintf(oj.f, "{\"format\": \"vmtrace-sim-tree\", \"version\": 1,\n"
-                    " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"0.1.0\"},\n"
+                    " \"tool\": {\"name\": \"vmtrace-sim\", \"version\": \"" VS_VERSION "\"},\n"
                     " \"run\": {\"traces\": [");
       for (unsigned i = 0; i < n; i++) {
          fprintf(oj.f, "%s", i ? ", " : "");

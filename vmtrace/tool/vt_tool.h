@@ -8,7 +8,13 @@
 #include "pub_tool_debuginfo.h"
 #include "vt_core.h"
 
-#define VT_VERSION "0.1.0"
+/* The version of every vmtrace program is configure's (AC_INIT), which
+   the build passes to every compile; `--version` prints "NAME VERSION"
+   (docs/manual.md, "Versions"). */
+#ifndef PACKAGE_VERSION
+#error "PACKAGE_VERSION comes from configure (AC_INIT)"
+#endif
+#define VT_VERSION PACKAGE_VERSION
 #ifndef VT_VALGRIND_VERSION
 #define VT_VALGRIND_VERSION "unknown"
 #endif
