@@ -361,6 +361,8 @@ static void finish_figures(pid_t child, uint64_t end_ns, int status, const struc
    /* the backlog: every record was written before the exit */
    vn_backlog_drain();
    vn_proc_exit(child, end_ns, vn_run.end_time);
+   if (vn_proc_find(child)->stopped_at_exec)
+      vn_proc_find(child)->end_time = vn_run.end_time;   /* not when its recording stopped */
    vn_timeline_end(end_ns);
    vn_perf_finish(&vn_run.counted, &vn_run.lost);
    vn_run.recorded = vn_recorded;

@@ -158,7 +158,9 @@ void vn_proc_exit_stats(const struct vn_exit_stats *s)
    if (p->stopped_at_exec) {
       if (!still_of(p, s))
          return;
-      if (s->tid == s->tgid)   /* its end, not that of its record */
+      /* its end, not that of its record; PROG's is wait4's (its start,
+         the kernel's, is its fork, long before its exec) */
+      if (s->tid == s->tgid && p->ppid != getpid())
          p->end_time = p->start_time + (double)s->etime_us / 1e6;
    } else if (p->exited && s->t_ns > p->end_ns + 100000000) {
       return;
