@@ -213,7 +213,7 @@ static int name_unnamed(FILE *f, const char *path, const char *tmp)
       return 0;
    if (errno != EEXIST)
       return -1;
-   unlink(tmp);   /* ours (this pid's) from nothing that can still be running */
+   unlink(tmp);   /* left by an earlier process that had our pid */
    if (linkat(AT_FDCWD, fdpath, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
       return -1;
    if (rename(tmp, path) == 0)
