@@ -246,8 +246,10 @@ int main(void)
    exec_comm(SETID, "passwd");
    fork_exit(PERF_RECORD_EXIT, SETID, ROOT, 2100);
    exit_stats(SETID, SETID, 12345, 1000, 500, 0, 9, 2200);
-   exit_stats(SETID, SETID, ROOT, 1000, 41, 2, 250000, 3000);
    p = entry(SETID, 0);
+   check(p && !p->kernel_faults_seen && p->kernel_faults == 1,
+         "before its leader's exit, its count is not known (only a thread's, from before)");
+   exit_stats(SETID, SETID, ROOT, 1000, 41, 2, 250000, 3000);
    check(p && p->stopped_at_exec && p->stop_time == vn_wall_of(2100) && p->exited,
          "an exec followed by the exit of its events, nothing mapped: recording stopped there");
    check(p && p->kernel_faults_seen && p->kernel_faults == 44 && vn_proc_unrecorded(p) == 42,

@@ -174,7 +174,7 @@ struct vn_proc {
    int stopped_at_exec;
    double stop_time;          /* when (end_time becomes its real end if seen) */
    uint64_t kernel_faults;    /* its threads' faults, as the kernel counted them */
-   int kernel_faults_seen;    /* the exit of one of its threads was seen */
+   int kernel_faults_seen;    /* stopped: its leader's exit after the stop was seen */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;
 };
@@ -231,6 +231,7 @@ void vn_rss_finish(pid_t prog, long ru_maxrss_kib);
 
 /* ---- the kernel's peaks at exit (vn_taskstats.c) ---------------------- */
 int vn_exit_stats_open(void);        /* -1: none to be had */
+int vn_exit_stats_had(void);         /* whether they were had */
 int vn_exit_stats_fd(void);          /* for poll; -1 if none */
 void vn_exit_stats_collect(void);    /* into the backlog */
 void vn_exit_stats_close(void);

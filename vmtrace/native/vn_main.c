@@ -410,6 +410,9 @@ static void warn_stopped(void)
    if (first->kernel_faults_seen)
       snprintf(count, sizeof count, "%llu of its faults are",
                (unsigned long long)vn_proc_unrecorded(first));
+   else if (vn_exit_stats_had())
+      snprintf(count, sizeof count, "an unknown number of its faults (it was still running "
+               "when the program ended) are");
    else
       snprintf(count, sizeof count, "an unknown number of its faults (no exit accounting: run "
                "as root) are");

@@ -162,12 +162,15 @@ void vn_proc_exit_stats(const struct vn_exit_stats *s)
          the kernel's, is its fork, long before its exec) */
       if (s->tid == s->tgid && p->ppid != getpid())
          p->end_time = p->start_time + (double)s->etime_us / 1e6;
+      /* the count is whole from the leader's exit on (a process that
+         outlives PROG has only its threads' that ended before) */
+      if (s->tid == s->tgid)
+         p->kernel_faults_seen = 1;
    } else if (p->exited && s->t_ns > p->end_ns + 100000000) {
       return;
    }
    /* every thread's, those that ended before the stop too */
    p->kernel_faults += s->minflt + s->majflt;
-   p->kernel_faults_seen = 1;
    if (s->hiwater_kib / 4 > p->peak_rss)
       p->peak_rss = s->hiwater_kib / 4;
 }

@@ -31,6 +31,7 @@
 #define PID_NS_INIT_INO 0xEFFFFFFCu
 
 static int sock = -1;
+static int had;               /* registered */
 static uint16_t family;
 static char cpumask[32];
 
@@ -160,7 +161,13 @@ int vn_exit_stats_open(void)
       sock = -1;
       return -1;
    }
+   had = 1;
    return 0;
+}
+
+int vn_exit_stats_had(void)
+{
+   return had;
 }
 
 int vn_exit_stats_fd(void)
