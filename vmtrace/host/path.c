@@ -5,7 +5,10 @@
 #endif
 #include "vt_path.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -71,4 +74,49 @@ char *vt_follow_links(const char *path)
       p = next;
    }
    return p;
+}
+
+FILE *vt_open_unnamed(const char *path, const char *mode)
+{
+   char *dir;
+   char *slash;
+   int fd;
+   FILE *f = NULL;
+   if (access("/proc/self/fd", X_OK) < 0)
+      return NULL;               /* nothing to name it by */
+   dir = strdup(path);
+   if (!dir)
+      return NULL;
+   slash = strrchr(dir, '/');
+   if (!slash)
+      strcpy(dir, ".");
+   else
+      slash[slash == dir ? 1 : 0] = '\0';
+   fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+   free(dir);
+   if (fd >= 0 && !(f = fdopen(fd, mode)))
+      close(fd);
+   return f;
+}
+
+int vt_link_unnamed(FILE *f, const char *path, const char *tmp)
+{
+   char fdpath[64];
+   int e;
+   if (fflush(f) != 0 || ferror(f))
+      return -1;
+   snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(f));
+   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+      return 0;
+   if (errno != EEXIST)
+      return -1;
+   unlink(tmp);                  /* left by an earlier process that had our pid */
+   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+      return -1;
+   if (rename(tmp, path) == 0)
+      return 0;
+   e = errno;
+   unlink(tmp);
+   errno = e;
+   return -1;
 }

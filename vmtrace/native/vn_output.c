@@ -6,7 +6,6 @@
 #include "vt_path.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -182,50 +181,6 @@ static void write_json(FILE *f)
    fputs("\n}\n", f);
 }
 
-/* A file without a name in path's directory (O_TMPFILE), or NULL where
-   the filesystem has none (then errno says why). */
-static FILE *open_unnamed(const char *path)
-{
-   char *dir = vn_xstrdup(path);
-   char *slash = strrchr(dir, '/');
-   int fd;
-   FILE *f = NULL;
-   if (!slash)
-      strcpy(dir, ".");
-   else
-      slash[slash == dir ? 1 : 0] = '\0';
-   fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-   free(dir);
-   if (fd >= 0 && !(f = fdopen(fd, "w")))
-      close(fd);
-   return f;
-}
-
-/* Gives the unnamed file f its name: linked there if the name is free,
-   else linked to a temporary name and renamed over the old file (the
-   temporary name then exists between two system calls).  0, or -1 with
-   errno. */
-static int name_unnamed(FILE *f, const char *path, const char *tmp)
-{
-   char fdpath[64];
-   snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(f));
-   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
-      return 0;
-   if (errno != EEXIST)
-      return -1;
-   unlink(tmp);   /* left by an earlier process that had our pid */
-   if (linkat(AT_FDCWD, fdpath, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
-      return -1;
-   if (rename(tmp, path) == 0)
-      return 0;
-   {
-      int e = errno;
-      unlink(tmp);
-      errno = e;
-   }
-   return -1;
-}
-
 /* The record is written to a file without a name (O_TMPFILE), named
    when it is whole: a reader never sees half a file under the final
    name, and vmtrace-native killed while writing (SIGKILL, out of memory)
@@ -246,35 +201,31 @@ void vn_write_output(const char *name)
       strcpy(tmp, path);
    else
       sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-   if (!direct && (f = open_unnamed(path)) != NULL) {
+   if (!direct && (f = vt_open_unnamed(path, "w")) != NULL) {
       write_json(f);
-      if (fflush(f) == 0 && !ferror(f) && name_unnamed(f, path, tmp) == 0) {
-         if (fclose(f) == 0)
-            goto done;
-         vn_die("cannot write '%s': %s", name, strerror(errno));
-      }
-      if (ferror(f) || errno != ENOENT) {
+      if (vt_link_unnamed(f, path, tmp) < 0) {
          int e = errno;
          fclose(f);
          vn_die("cannot write '%s': %s", name, strerror(e));
       }
-      fclose(f);   /* no /proc to name it by: as below */
-   }
-   f = fopen(tmp, direct ? "a" : "w");
-   if (!f)
-      vn_die("cannot write '%s': %s", name, strerror(errno));
-   write_json(f);
-   if (ferror(f) | fclose(f)) {
-      if (!direct)
+      if (fclose(f) != 0)
+         vn_die("cannot write '%s': %s", name, strerror(errno));
+   } else {
+      f = fopen(tmp, direct ? "a" : "w");
+      if (!f)
+         vn_die("cannot write '%s': %s", name, strerror(errno));
+      write_json(f);
+      if (ferror(f) | fclose(f)) {
+         if (!direct)
+            unlink(tmp);
+         vn_die("cannot write '%s': %s", name, strerror(errno));
+      }
+      if (!direct && rename(tmp, path) < 0) {
+         int e = errno;
          unlink(tmp);
-      vn_die("cannot write '%s': %s", name, strerror(errno));
+         vn_die("cannot write '%s': %s", name, strerror(e));
+      }
    }
-   if (!direct && rename(tmp, path) < 0) {
-      int e = errno;
-      unlink(tmp);
-      vn_die("cannot write '%s': %s", name, strerror(e));
-   }
-done:
    free(tmp);
    free(path);
 }
