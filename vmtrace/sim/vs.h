@@ -353,7 +353,10 @@ void vs_core_init(void);
 /* An output file written whole or not at all: to a temporary name in the
    same directory, renamed over path at vs_out_close.  "-": standard
    output. */
-struct vs_ofile { FILE *f; char *path, *tmp; bool in_place; };
+/* A result file: written in place (a FIFO, /dev/null), or to a file
+   without a name (unnamed: O_TMPFILE) named path when whole, or, where the
+   filesystem has none, under the temporary name tmp and renamed. */
+struct vs_ofile { FILE *f; char *path, *tmp; bool in_place, unnamed; };
 int  vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
                  size_t errlen);
 int  vs_out_close(struct vs_ofile *o, char *err, size_t errlen);

@@ -178,6 +178,14 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
    o->tmp = vs_alloc(n);
    /* Same directory, so that rename() replaces path in one step. */
    snprintf(o->tmp, n, "%s.tmp%ld", o->path, (long)getpid());
+   /* Killed while writing (SIGKILL, the OOM killer), a file without a
+      name leaves nothing; the temporary name, removed by vs_die and the
+      signals we catch, stays then. */
+   o->f = vt_open_unnamed(o->path, "w");
+   if (o->f) {
+      o->unnamed = true;
+      return 0;
+   }
    vs_tmp_register(o->tmp);
    o->f = fopen(o->tmp, "w");
    if (!o->f) {
@@ -209,6 +217,20 @@ int vs_out_close(struct vs_ofile *o, char *err, size_t errlen)
          return -1;
       }
       return 0;
+   }
+   if (o->unnamed) {
+      bool bad = vt_link_unnamed(o->f, o->path, o->tmp) != 0;
+      int e = errno;
+      if (fclose(o->f) != 0 && !bad) {
+         bad = true;
+         e = errno;
+      }
+      if (bad)
+         vs_err(err, errlen, "%s: write error: %s", o->path, strerror(e));
+      free(o->tmp);
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return bad ? -1 : 0;
    }
    bool bad = ferror(o->f) != 0;
    int e = errno;
@@ -242,6 +264,12 @@ void vs_out_abort(struct vs_ofile *o)
    if (!o->tmp)
       return;
    fclose(o->f);
+   if (o->unnamed) {                 /* nothing to remove */
+      free(o->tmp);
+      free(o->path);
+      memset(o, 0, sizeof *o);
+      return;
+   }
    unlink(o->tmp);
    vs_tmp_unregister(o->tmp);
    free(o->tmp);
