@@ -39,10 +39,12 @@ function unrecorded(d) {
   if (!stopped.length) return null;
   var unknown = stopped.filter(function (p) { return p.unrecorded.faults === null; }).length;
   var known = stopped.reduce(function (s, p) { return s + (p.unrecorded.faults || 0); }, 0);
+  var started = stopped.reduce(function (s, p) { return s + (p.unrecorded.descendants || 0); }, 0);
   return ['unrecorded', (unknown === stopped.length ? 'an unknown number of faults' :
       F.count(known, 'fault') + (unknown ? ' and an unknown number' : '')) + ' in ' +
       F.count(stopped.length, 'process', 'processes') + ' the kernel stopped recording at the ' +
-      'exec of a set-ID program (not in the figures above)'];
+      'exec of a set-ID program' + (started ? ' and ' + F.count(started, 'process', 'processes') +
+      ' they started after' : '') + ' (not in the figures above)'];
 }
 
 function summary(d) {

@@ -173,7 +173,9 @@ struct vn_proc {
       exits (taskstats), which are after the stop. */
    int stopped_at_exec;
    double stop_time;          /* when (end_time becomes its real end if seen) */
-   uint64_t kernel_faults;    /* its threads' faults, as the kernel counted them */
+   uint64_t kernel_faults;    /* its threads' faults, as the kernel counted them,
+                                 and, stopped, its descendants' after the stop */
+   unsigned descendants;      /* stopped: processes it started after, seen to end */
    int kernel_faults_seen;    /* stopped: its leader's exit after the stop was seen */
    void *unwind_as;           /* libunwind address space, by vn_unwind.c */
    int statm_fd, status_fd;

@@ -401,13 +401,17 @@ static void warn_stopped(void)
 {
    const struct vn_proc *first = NULL;
    size_t k, n = 0;
-   char count[96];
+   char count[160];
    for (k = 0; k < vn_nprocs; k++)
       if (vn_procs[k]->stopped_at_exec && n++ == 0)
          first = vn_procs[k];
    if (!first)
       return;
-   if (first->kernel_faults_seen)
+   if (first->kernel_faults_seen && first->descendants)
+      snprintf(count, sizeof count, "%llu faults of it and of the %u process%s it started "
+               "after are", (unsigned long long)vn_proc_unrecorded(first), first->descendants,
+               first->descendants == 1 ? "" : "es");
+   else if (first->kernel_faults_seen)
       snprintf(count, sizeof count, "%llu of its faults are",
                (unsigned long long)vn_proc_unrecorded(first));
    else if (vn_exit_stats_had())
@@ -417,8 +421,7 @@ static void warn_stopped(void)
       snprintf(count, sizeof count, "an unknown number of its faults (no exit accounting: run "
                "as root) are");
    vn_warn("pid %d (%s) exec'd a set-ID program, and the kernel stopped recording it there: "
-           "%s not in the record, nor any of its children's after that "
-           "(unrecorded)%s", (int)first->pid, first->comm, count,
+           "%s not in the record (unrecorded)%s", (int)first->pid, first->comm, count,
            n > 1 ? "; so did other processes of the tree, see totals.unrecorded" : "");
 }
 

@@ -119,10 +119,11 @@ static void proc_json(FILE *f, const struct vn_proc *p)
    if (!p->stopped_at_exec)
       fputs("null", f);
    else if (!p->kernel_faults_seen)
-      fprintf(f, "{\"since\": %.6f, \"faults\": null}", p->stop_time);
+      fprintf(f, "{\"since\": %.6f, \"faults\": null, \"descendants\": %u}", p->stop_time,
+              p->descendants);
    else
-      fprintf(f, "{\"since\": %.6f, \"faults\": %llu}", p->stop_time,
-              (unsigned long long)vn_proc_unrecorded(p));
+      fprintf(f, "{\"since\": %.6f, \"faults\": %llu, \"descendants\": %u}", p->stop_time,
+              (unsigned long long)vn_proc_unrecorded(p), p->descendants);
    fputs(", \"mappings\": [", f);
    for (i = 0; i < p->nmaps; i++) {
       const struct vn_map *m = p->maps[i];

@@ -145,19 +145,76 @@ static int still_of(const struct vn_proc *p, const struct vn_exit_stats *s)
    return (double)s->btime + 2 > p->start_time;
 }
 
+/* Processes a stopped process (one whose recording stopped at a set-ID
+   exec) started after the stop, and theirs: no fork record is written for
+   them, and they are known only by their exit accounting, whose parent
+   pid leads to the stopped process, which their faults count towards.  A
+   descendant that outlives its parent is given to another (init, a
+   subreaper) and is not found. */
+struct descendant {
+   pid_t pid;
+   struct vn_proc *of;        /* the stopped process */
+};
+static struct descendant *descendants;
+static size_t ndescendants, cap_descendants;
+
+static uint64_t descendant_hash(uint32_t i)
+{
+   return pid_hash(descendants[i].pid);
+}
+
+static int descendant_is(uint32_t i, const void *pid)
+{
+   return descendants[i].pid == *(const pid_t *)pid;
+}
+
+static struct vn_table by_descendant = { .hash = descendant_hash, .same = descendant_is };
+
+/* The stopped process whose descendant the exiting task s is, or NULL:
+   its parent is stopped (and was so when it began), or a descendant. */
+static struct vn_proc *stopped_ancestor(const struct vn_exit_stats *s)
+{
+   pid_t ppid = (pid_t)s->ppid;
+   struct vn_proc *q = vn_proc_find(ppid);
+   int64_t i;
+   if (q && q->stopped_at_exec && (double)s->btime + 2 > q->stop_time)
+      return q;
+   i = vn_table_find(&by_descendant, pid_hash(ppid), &ppid);
+   return i < 0 ? NULL : descendants[i].of;
+}
+
+static void count_descendant(const struct vn_exit_stats *s)
+{
+   struct vn_proc *of = stopped_ancestor(s);
+   pid_t pid = (pid_t)s->tgid;
+   if (!of)
+      return;
+   descendants = vn_grow(descendants, ndescendants, &cap_descendants, sizeof *descendants);
+   descendants[ndescendants].pid = pid;
+   descendants[ndescendants].of = of;
+   if (vn_table_intern(&by_descendant, pid_hash(pid), &pid, (uint32_t)ndescendants) ==
+       ndescendants) {
+      ndescendants++;
+      of->descendants++;
+   }
+   of->kernel_faults += s->minflt + s->majflt;
+}
+
 /* The record is of the process that has pid now, or of one that has just
    exited (read a little after its exit record); long after, the pid may be
    another process's, outside the tree.  A process whose recording stopped
    at an exec goes on: its threads' records are of it as long as they
-   say so, and their faults are what the kernel counted of it. */
+   say so, and their faults are what the kernel counted of it; so are
+   those of the processes it started after. */
 void vn_proc_exit_stats(const struct vn_exit_stats *s)
 {
    struct vn_proc *p = vn_proc_find((pid_t)s->tgid);
-   if (!p)
+   if (!p || (p->stopped_at_exec && !still_of(p, s)) ||
+       (!p->stopped_at_exec && p->exited && s->t_ns > p->end_ns + 100000000)) {
+      count_descendant(s);
       return;
+   }
    if (p->stopped_at_exec) {
-      if (!still_of(p, s))
-         return;
       /* its end, not that of its record; PROG's is wait4's (its start,
          the kernel's, is its fork, long before its exec) */
       if (s->tid == s->tgid && p->ppid != getpid())
@@ -166,8 +223,6 @@ void vn_proc_exit_stats(const struct vn_exit_stats *s)
          outlives PROG has only its threads' that ended before) */
       if (s->tid == s->tgid)
          p->kernel_faults_seen = 1;
-   } else if (p->exited && s->t_ns > p->end_ns + 100000000) {
-      return;
    }
    /* every thread's, those that ended before the stop too */
    p->kernel_faults += s->minflt + s->majflt;

@@ -159,10 +159,12 @@ test('a process whose recording stopped at a set-ID exec: its unrecorded faults 
   const p = N.processTable(d);
   const col = p.columns.find((c) => c.key === 'unrecorded');
   assert.deepStrictEqual(p.rows.map((r) => T.cellText(col, r)), ['', '260']);
-  d.processes[0].unrecorded = { since: 100.5, faults: null };
+  d.processes[0].unrecorded = { since: 100.5, faults: null, descendants: 0 };
+  d.processes[1].unrecorded.descendants = 1;
   items.unrecorded = N.summary(d).items.find(([k]) => k === 'unrecorded')[1];
   assert.strictEqual(items.unrecorded, '260 faults and an unknown number in 2 processes the ' +
-      'kernel stopped recording at the exec of a set-ID program (not in the figures above)');
+      'kernel stopped recording at the exec of a set-ID program and 1 process they started ' +
+      'after (not in the figures above)');
   assert.deepStrictEqual(N.processTable(d).rows.map((r) => T.cellText(col, r)), ['unknown', '260']);
 });
 
