@@ -10,7 +10,7 @@ var path = require('path');
 // The modules the page runs; views/* (one module per view) are added to them.
 var VIEWER_MODULES = ['format', 'faultclasses', 'fault_classes_def', 'validate', 'model', 'native',
   'compare', 'dom', 'table', 'plain', 'tree', 'treerun', 'charts', 'heatmap', 'flame', 'views',
-  'viewer', 'tlbfig', 'bars'];
+  'viewer', 'tlbfig', 'bars', 'downsample'];
 // flame-chart-js's self-contained build (it bundles its own dependencies),
 // beside uPlot in node_modules.
 var FLAME_FILE = path.join('flame-chart-js', 'dist', 'index.min.js');

@@ -8,6 +8,7 @@ var text = require('./text');
 var F = require('./format');
 var tree = require('./tree');
 var files = require('./files');
+var downsample = require('./downsample');
 
 var USAGE = [
   'usage: vmtrace-report FILE... [-o OUTPUT] [--text]',
@@ -81,7 +82,9 @@ function load(names, readInput) {
     }
     if (input.id) ids.push(input.id);
     try {
-      loaded.push({ name: n === '-' ? '(stdin)' : n, data: V.parse(input.text) });
+      // a timeline longer than vmtrace keeps is merged as vmtrace merges it
+      loaded.push({ name: n === '-' ? '(stdin)' : n,
+        data: downsample.downsample(V.parse(input.text)) });
     } catch (e) {
       if (!(e instanceof V.VmtraceFormatError)) throw e;
       errors.push(n + ': ' + e.message);

@@ -10,6 +10,7 @@ var F = require('./format');
 var T = require('./table');
 var FC = require('./faultclasses');
 var TLB = require('./tlbfig');
+var DS = require('./downsample');
 
 var KINDS = ['text', 'data', 'bss', 'heap', 'stack', 'anon', 'file', 'shm'];
 
@@ -624,7 +625,8 @@ function timelineTable(d, n) {
     note: F.count(len, 'sample') + ' of ' + F.count(tl.interval, 'instruction') +
         (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
         'previous row: the peak of resident pages and of each working set in them (the ' +
-        'run\'s peak resident included), pages touched at the row\'s end, faults added up',
+        'run\'s peak resident included), pages touched at the row\'s end, faults added up' +
+        (tl.report_merged ? '. ' + DS.note(tl, F) : ''),
     columns: cols, rows: rows
   };
 }

@@ -7,6 +7,7 @@
 var F = require('./format');
 var T = require('./table');
 var M = require('./model');
+var DS = require('./downsample');
 
 var num = T.num;
 var text = T.text;
@@ -182,7 +183,8 @@ function timelineTable(d, n) {
     id: 'native-timeline', title: 'Timeline',
     note: F.count(len, 'sample') + ' of ' + F.int(tl.interval_ms) + ' ms' +
         (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
-        'previous row: the peak of resident pages in them, faults added up',
+        'previous row: the peak of resident pages in them, faults added up' +
+        (tl.report_merged ? '. ' + DS.note(tl, F) : ''),
     columns: [
       num('t', 'ms'),
       num('rss', 'peak resident', function (v) { return F.pages(v, ps); },

@@ -1124,9 +1124,8 @@ function interactPeakMarker(file) {
 // canvas must be filled at half its count over the middle of (t[q-1],
 // t[q]) and not over the middle of the next sample's interval, whose
 // faults are fewer than half (nor of the one before).
-function interactFaultSteps(file) {
-  var d = V.parse(fs.readFileSync(file, 'utf8'));
-  var tl = d.timeline;
+function interactFaultSteps(file, expected) {
+  var tl = expected || V.parse(fs.readFileSync(file, 'utf8')).timeline;
   var per = tl.t.map(function (x, i) {
     return Object.keys(tl.faults).reduce(function (a, k) {
       return k === 'invalid' ? a : a + tl.faults[k][i];
@@ -1201,6 +1200,62 @@ function interactFaultSteps(file) {
     });
     if (per[0] > 0 && !(r.first > 100)) throw new Error('the first sample\'s ' + per[0] +
         ' faults are not drawn from 0 to its end: ' + JSON.stringify(r));
+  };
+}
+
+// A timeline of more samples than vmtrace keeps (4,096; the file is
+// fixtures.makeLongTimeline's): the page shows it merged as vmtrace merges
+// its own, each sample of the page standing for `group` of the file's (the
+// least power of two that leaves 4,096 or fewer), worked out here from the
+// file: a merged sample closes where its group's last sample did, its
+// resident pages are that sample's and its faults the group's added up.
+// The memory chart must draw those resident pages at those times, the
+// faults chart the burst's merged sample over its own interval, with the
+// legend reading the group's faults, and the note must say what was done.
+function interactMergedTimeline(file) {
+  var tl = V.parse(fs.readFileSync(file, 'utf8')).timeline;
+  var n = tl.t.length;
+  var group = 1;
+  while (Math.ceil(n / group) > 4096) group *= 2;
+  var merged = { t: [], faults: {}, rss: [] };
+  Object.keys(tl.faults).forEach(function (k) { merged.faults[k] = []; });
+  for (var j = 0; j * group < n; j++) {
+    var last = Math.min(n, (j + 1) * group) - 1;
+    merged.t.push(tl.t[last]);
+    merged.rss.push(tl.rss.anon[last]);
+    Object.keys(tl.faults).forEach(function (k) {
+      var s = 0;
+      for (var i = j * group; i <= last; i++) s += tl.faults[k][i];
+      merged.faults[k].push(s);
+    });
+  }
+  var steps = interactFaultSteps(null, merged);
+  return async function (page, diag) {
+    var r = await page.evaluate('(' + function () {
+      var u = (window.__vmtraceTimePlots || []).filter(function (p) {
+        return p.root.closest('#chart-memory');
+      })[0];
+      var note = document.querySelector('#sec-time .note');
+      return u ? { x: Array.from(u.data[0]), y: Array.from(u.data[1]),
+        label: u.series[1].label, note: note ? note.textContent : '' } : { missing: true };
+    }.toString() + ')()');
+    if (r.missing) throw new Error('no memory chart');
+    diag.push('file: ' + n + ' samples; page: ' + r.x.length + ' (groups of ' + group + ')');
+    if (r.label !== 'resident anon') throw new Error('the memory chart\'s first series is ' +
+        r.label);
+    if (JSON.stringify(r.x) !== JSON.stringify(merged.t)) throw new Error('the memory chart\'s ' +
+        r.x.length + ' samples are not the file\'s groups of ' + group + ' (' + merged.t.length +
+        ')');
+    var bad = merged.rss.map(function (v, j) { return v === r.y[j] ? null : j; })
+        .filter(function (j) { return j !== null; });
+    if (bad.length) throw new Error('resident pages drawn at ' + bad.length + ' samples are ' +
+        'not those of their group\'s last sample, first at sample ' + bad[0] + ': ' +
+        r.y[bad[0]] + ', not ' + merged.rss[bad[0]]);
+    var want = 'The file has ' + String(n).replace(/\B(?=(\d{3})+$)/g, ',') + ' samples';
+    if (r.note.indexOf(want) < 0 || r.note.indexOf('merged neighbouring samples in pairs') < 0) {
+      throw new Error('the time view does not say the samples were merged: ' + r.note);
+    }
+    await steps(page, diag);
   };
 }
 
@@ -1437,6 +1492,16 @@ async function main() {
     cases.push({ name: 'real run: the peak inside a sample and the faults per interval (spike)',
       file: makeReport([f], path.join(outDir, 'real-spike-' + k + '.html')), expect: ex });
   });
+  // 10,000 samples, a burst of 1,000 faults in sample 4,937: 2,500 on the
+  // page (groups of 4), the burst in sample 1,234 with the group's one
+  // anonymous fault (sample 4,938)
+  var longFile = path.join(tmp, 'long-timeline.json');
+  fs.writeFileSync(longFile, JSON.stringify(fixtures.makeLongTimeline(10000, 4937, 1000)));
+  var exLong = expectFor(longFile, { sections: ['sec-summary', 'sec-mappings'],
+    text: ['merged neighbouring samples in pairs'] });
+  exLong.interact = interactMergedTimeline(longFile);
+  cases.push({ name: 'a timeline of 10,000 samples, more than vmtrace keeps', file:
+      makeReport([longFile], path.join(outDir, 'long-timeline.html')), expect: exLong });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(
         function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(

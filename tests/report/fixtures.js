@@ -564,7 +564,33 @@ function makeTreeRun() {
   };
 }
 
+// A file whose timeline has n samples of 1,000 instructions, more than the
+// 4,096 vmtrace keeps (a hand-made file or another producer's): resident
+// pages (anonymous only) 100 + 10 × (i mod 7) + floor(i / 10) at sample i's
+// end; an anonymous fault in every third sample (i mod 3 = 0), and `burst`
+// file_read faults in sample `at` (none elsewhere); wall clock 1 ms a
+// sample. No simulations, heat or fault sites.
+function makeLongTimeline(n, at, burst) {
+  var d = makeFile({ xss: false, planned: false });
+  var tl = { interval: 1000, t: [], wall_ms: [], rss: { anon: [] }, touched: [],
+    faults: { anon: [], file_read: [] } };
+  var t0 = d.run.start_time * 1000;
+  for (var i = 0; i < n; i++) {
+    tl.t.push((i + 1) * 1000);
+    tl.wall_ms.push(Math.round(t0) + i + 1);
+    tl.rss.anon.push(100 + 10 * (i % 7) + Math.floor(i / 10));
+    tl.touched.push(100 + i);
+    tl.faults.anon.push(i % 3 === 0 ? 1 : 0);
+    tl.faults.file_read.push(i === at ? burst : 0);
+  }
+  d.run.instructions = n * 1000;
+  d.run.end_time = d.run.start_time + n / 1000;
+  d.timeline = tl;
+  return d;
+}
+
 module.exports = {
+  makeLongTimeline: makeLongTimeline,
   makeTreeRun: makeTreeRun,
   problem: problem,
   makeFile: makeFile, makeNative: makeNative, makeSimResult: makeSimResult, treeFiles: treeFiles,

@@ -3,6 +3,8 @@
 // clock, zoom linked. --text has the native timeline view instead.
 
 var charts = require('../charts');
+var DS = require('../downsample');
+var F = require('../format');
 
 function when(d) {
   return charts.nativeSpecs(d).length > 0;
@@ -10,8 +12,10 @@ function when(d) {
 
 function html(p, d) {
   var linker = new charts.Linker();
+  var merged = DS.note(d.timeline, F);
   var sec = p.section('native-time', 'Over time', 'Wall clock from the start. Drag across a ' +
-    'chart to zoom in time (both follow); double-click to zoom out.');
+    'chart to zoom in time (both follow); double-click to zoom out.' +
+    (merged ? ' ' + merged : ''));
   p.charts(sec, charts.nativeSpecs(d), function (el, spec, width) {
     p.plots.push(charts.makeTimeChart(el, spec, p.ps, p.uPlot, linker, width,
       'vmtrace-native-time'));

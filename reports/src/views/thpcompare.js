@@ -7,6 +7,7 @@
 var F = require('../format');
 var charts = require('../charts');
 var plain = require('../plain');
+var DS = require('../downsample');
 
 function num(key, title) {
   return { key: key, title: title, num: true, fmt: function (v) { return F.int(v); } };
@@ -119,7 +120,8 @@ function specs(d) {
 
 function html(p, d) {
   var t = table(d);
-  var sec = p.section('thpcompare', t.title, t.note);
+  var merged = DS.note(d.timeline, F);
+  var sec = p.section('thpcompare', t.title, t.note + (merged ? ' ' + merged : ''));
   sec.appendChild(p.table(t, { nosort: true }));
   var s = specs(d);
   if (s.length) {

@@ -6,6 +6,7 @@
 var F = require('../format');
 var charts = require('../charts');
 var heatmap = require('../heatmap');
+var DS = require('../downsample');
 
 function when(d) {
   return charts.timeSpecs(d).length > 0 || !!d.heat;
@@ -14,8 +15,10 @@ function when(d) {
 function html(p, d) {
   var specs = charts.timeSpecs(d);
   var linker = new charts.Linker();
+  var merged = DS.note(d.timeline, F);
   var sec = p.section('time', 'Over time',
-    'Drag across a chart or the heatmap to zoom in time (all follow); double-click to zoom out.');
+    'Drag across a chart or the heatmap to zoom in time (all follow); double-click to zoom out.' +
+    (merged ? ' ' + merged : ''));
   var made = [];
   p.charts(sec, specs, function (el, spec, width) {
     var plot = charts.makeTimeChart(el, spec, p.ps, p.uPlot, linker, width);
