@@ -519,8 +519,11 @@ function curvesFor(d, sims) {
 }
 
 // The simulations that stopped out of memory: when (instructions), the
-// process's resident pages then, the page it could not bring in and where;
-// null if none did.
+// simulation's frames in use then (its resident_pages: nothing changes after
+// the stop), the process's RSS then (stopped.rss_pages: its pages in the
+// run's own, unlimited, memory, which can be far above the RAM: 823 beside
+// 256 pages read as a bug when the column said only "resident pages"), the
+// page it could not bring in and where; null if none did.
 function stoppedTable(d) {
   var ps = pageSize(d);
   var sims = (d.simulations || []).filter(simStopped);
@@ -531,7 +534,8 @@ function stoppedTable(d) {
     return {
       policy: s.policy, ram: s.ram_pages,
       time: F.isNum(st.time) ? st.time : numOrNull(s.stopped_at),
-      rss: numOrNull(st.rss_pages), address: numOrNull(st.address), stack: stack
+      frames: numOrNull(s.resident_pages), rss: numOrNull(st.rss_pages),
+      address: numOrNull(st.address), stack: stack
     };
   });
   var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
@@ -539,10 +543,17 @@ function stoppedTable(d) {
     id: 'simstopped', title: 'Stopped out of memory',
     note: 'These simulations ran out of memory (no frame could be freed) and stopped ' +
           '(--oom=stop): their figures cover the run up to then only and do not compare ' +
-          'with the others.',
+          'with the others. Frames in use: the pages the simulation held when it stopped (of ' +
+          'its RAM). Process RSS: the process\'s resident pages at that moment in the run\'s ' +
+          'own memory, which is unlimited: the pages it had mapped, more than the RAM could ' +
+          'hold.',
     columns: [
       text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
-      num('time', 'stopped at (instructions)'), num('rss', 'resident pages'),
+      num('time', 'stopped at (instructions)'),
+      num('frames', 'frames in use', sizeFmt, 'the simulation\'s frames holding a page when ' +
+          'it stopped: its RAM was full and none could be freed'),
+      num('rss', 'process RSS', sizeFmt, 'the process\'s resident pages then, in the run\'s ' +
+          'own (unlimited) memory: what it had mapped, not what this RAM held'),
       { key: 'address', title: 'bringing in', num: false, fmt: function (v) {
         return v === null ? '' : F.hex(v);
       } },

@@ -171,6 +171,8 @@ test('stopped simulations apart; unlimited swap and none read as such', () => {
   sims[1].swap = '0'; sims[1].swap_pages = 0;
   sims[2].swap = 'unlimited'; sims[2].swap_pages = null;
   sims[2].stopped_at = 5000000;
+  // it held all of its 1,024 frames; the process had 1,500 pages mapped
+  sims[2].resident_pages = 1024;
   sims[2].stopped = { time: 5000000, rss_pages: 1500, address: 0x4a2d000,
     stack: ['0x401234: main (phases.c:40)', '0x48F1D8F: (below main)'] };
   d.simulations = sims;
@@ -180,12 +182,25 @@ test('stopped simulations apart; unlimited swap and none read as such', () => {
   assert.deepStrictEqual(t.rows.map((r) => swapCol.fmt(r.swap)), ['unlimited', 'none']);
   assert.match(t.note, /1 simulation stopped out of memory: listed apart/);
   const st = M.stoppedTable(d);
-  assert.deepStrictEqual(st.rows.map((r) => [r.policy, r.ram, r.time, r.rss, r.address]),
-      [['lru', 1024, 5000000, 1500, 0x4a2d000]]);
+  assert.deepStrictEqual(
+      st.rows.map((r) => [r.policy, r.ram, r.time, r.frames, r.rss, r.address]),
+      [['lru', 1024, 5000000, 1024, 1500, 0x4a2d000]]);
+  // each column says what it counts: the simulation's frames, the process's
+  // RSS in the run's unlimited memory (above the RAM, and no bug)
+  const col = (k) => st.columns.find((c) => c.key === k);
+  assert.strictEqual(col('frames').title, 'frames in use');
+  assert.strictEqual(col('rss').title, 'process RSS');
+  assert.match(col('rss').tip, /unlimited/);
+  assert.strictEqual(col('frames').fmt(1024), '1,024 (4 MiB)');
+  assert.strictEqual(col('rss').fmt(1500), '1,500 (5.86 MiB)');
+  assert.match(st.note,
+      /Process RSS: the process's resident pages at that moment in the run's own /);
   assert.deepStrictEqual(st.rows[0].stack, sims[2].stopped.stack);
   const txt = views.FILE.find((v) => v.id === 'simulations').text(d);
   assert.match(txt, /^== Stopped out of memory ==$/m);
   assert.match(txt, /5,000,000/);
+  assert.match(txt, /frames in use +process RSS/);
+  assert.match(txt, /1,024 \(4 MiB\) +1,500 \(5\.86 MiB\)/);
   assert.match(txt, /main \(phases\.c:40\)/);
   // the policy chart has no point for it
   const spec = require('../../../reports/src/charts').policySpec(d);
