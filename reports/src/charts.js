@@ -323,6 +323,42 @@ function simSeries(d, i) {
   return ss;
 }
 
+// A simulation that stopped out of memory (--oom=stop) is frozen from then
+// on: the tool keeps writing its last state to every later sample (its RAM
+// full of used pages, no paging), which drawn to the end of the run read as
+// a simulation that held its RAM and did nothing for the rest of it (xz's
+// 64-page simulations stopped at 556,313 of 4.4 G instructions). Its
+// charts end with the sample that holds the stop, and so does their time
+// axis: {at: the stop's time, last: that sample's index}, or null for a
+// simulation that ran to the end.
+function simStop(d, i) {
+  var sim = d.simulations[i];
+  if (!M.simStopped(sim)) return null;
+  var at = M.simStopTime(sim);
+  var t = d.timeline.t;
+  var last = t.length - 1;
+  if (at !== null) {
+    for (var k = 0; k < t.length; k++) if (t[k] >= at) { last = k; break; }
+  }
+  return { at: at, last: last };
+}
+
+// The samples of a stopped simulation up to its stop; returns the times.
+function cutAtStop(series, stop, t) {
+  if (!stop) return t;
+  series.forEach(function (s) {
+    s.values = s.values.slice(0, stop.last + 1);
+    s.raw = s.raw.slice(0, stop.last + 1);
+  });
+  return t.slice(0, stop.last + 1);
+}
+
+function stopNote(stop, t) {
+  return stop ? ' It stopped out of memory' + (stop.at !== null ? ' at ' +
+      F.count(stop.at, 'instruction') : '') + ' (--oom=stop): drawn up to the end of the ' +
+      'sample that holds that moment (' + F.int(t[stop.last]) + '), its last.' : '';
+}
+
 // The simulation's memory as `free` shows a machine's: used (swap-backed
 // pages: anonymous and shared memory), buff/cache (the page cache's file
 // pages), free (frames unused), stacked up to the RAM; available (free plus
@@ -345,14 +381,18 @@ function simMemorySpec(d, i) {
     { label: 'swap used', raw: ss.swap_used, color: '#4e79a7', width: 2, stepped: true }
   ];
   var bands = applyStack(series);
+  var stop = simStop(d, i);
+  var x = cutAtStop(series, stop, d.timeline.t);
   return {
     id: 'chart-sim-memory', title: 'Memory of ' + sim.policy + ' with ' +
         F.count(ram, 'page') + ' of RAM, as free shows it',
     note: 'At the end of each sample: used (swap-backed pages: anonymous and shared memory), ' +
         'buff/cache (file pages of the page cache) and free frames, stacked up to the RAM; ' +
-        'available (free plus the page cache, which can be dropped) and swap used as lines.',
-    x: d.timeline.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
-    raw: { used: used, cache: cache, free: free, available: avail, swap_used: ss.swap_used }
+        'available (free plus the page cache, which can be dropped) and swap used as lines.' +
+        stopNote(stop, d.timeline.t),
+    x: x, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
+    raw: { used: series[0].raw, cache: series[1].raw, free: series[2].raw,
+      available: series[3].raw, swap_used: series[4].raw }
   };
 }
 
@@ -375,25 +415,33 @@ function simActivitySpec(d, i) {
       during: true }
   ];
   applyStack(series);
+  var stop = simStop(d, i);
+  var x = cutAtStop(series, stop, d.timeline.t);
   return {
     id: 'chart-sim-activity', title: 'Faults and paging of ' + sim.policy + ' with ' +
         F.count(sim.ram_pages, 'page') + ' of RAM, as vmstat shows them',
     note: 'During each sample of up to ' + F.count(d.timeline.interval, 'instruction') + ': ' +
         'minor faults, the major ones (swap-ins and file reads), pages swapped out and pages ' +
-        'evicted (file pages dropped included). Thrashing starts where the major faults rise.',
-    x: d.timeline.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
-    raw: { minor: ss.minor, swap_in: ss.swap_in, file_major: ss.file_major, swap_out:
-        ss.swap_out, evictions: ss.evictions }
+        'evicted (file pages dropped included). Thrashing starts where the major faults rise.' +
+        stopNote(stop, d.timeline.t),
+    x: x, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
+    raw: { minor: series[0].raw, swap_in: series[1].raw, file_major: series[2].raw,
+      swap_out: series[3].raw, evictions: series[4].raw }
   };
 }
 
 // The simulation to show first: the one with the most major faults (where
-// thrashing is to be seen), else the first.
+// thrashing is to be seen) of those that ran to the end, else of all (a
+// stopped one's count ends at its stop: it does not compare), else the first.
 function defaultSim(d) {
   var best = -1;
   var bi = 0;
-  (d.simulations || []).forEach(function (s, i) {
-    if (simSeries(d, i) && s.faults.major > best) { best = s.faults.major; bi = i; }
+  [true, false].forEach(function (whole) {
+    if (best >= 0) return;
+    (d.simulations || []).forEach(function (s, i) {
+      if (whole && M.simStopped(s)) return;
+      if (simSeries(d, i) && s.faults.major > best) { best = s.faults.major; bi = i; }
+    });
   });
   return bi;
 }
@@ -806,7 +854,7 @@ module.exports = {
   policySpec: policySpec,
   relativeSpec: relativeSpec, curveAt: curveAt, curveSizes: curveSizes,
   simMemorySpec: simMemorySpec, simActivitySpec: simActivitySpec, defaultSim: defaultSim,
-  simSeries: simSeries,
+  simSeries: simSeries, simStop: simStop,
   treeMemorySpec: treeMemorySpec, treeMemorySpecs: treeMemorySpecs, MAX_TREE_CHARTS:
       MAX_TREE_CHARTS,
   timeSpecs: timeSpecs, toUplot: toUplot, Linker: Linker, resetToFullRange: resetToFullRange,

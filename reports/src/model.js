@@ -413,6 +413,24 @@ function simulationTable(d) {
   };
 }
 
+// A simulation as the list of them names it: "lru, 256 pages (1 MiB), 312
+// major faults", and for one stopped out of memory, whose counts end there,
+// "…, stopped out of memory at 556,313 instructions, 35,869 major faults
+// until then".
+function simName(s, ps) {
+  var at = simStopTime(s);
+  return s.policy + ', ' + F.count(s.ram_pages, 'page') + ' (' + F.bytes(s.ram_pages * ps) +
+      '), ' + (simStopped(s) ? 'stopped out of memory' + (at !== null ? ' at ' +
+      F.count(at, 'instruction') : '') + ', ' + F.count(s.faults.major, 'major fault') +
+      ' until then' : F.count(s.faults.major, 'major fault'));
+}
+
+// When a stopped simulation stopped (instructions), or null.
+function simStopTime(s) {
+  var st = s.stopped || {};
+  return F.isNum(st.time) ? st.time : numOrNull(s.stopped_at);
+}
+
 // Simulation i's evictions by mapping: which mappings lost pages under its
 // RAM size, and how many of those pages it faulted back (refaults), most
 // evicted first; null if the file does not say (written before the field).
@@ -435,8 +453,11 @@ function simEvictionTable(d, i) {
   var total = numOrNull(s.evictions);
   return {
     id: 'simevictions',
-    title: 'Evictions by mapping: ' + s.policy + ', ' + F.count(s.ram_pages, 'page') + ' of RAM',
-    note: 'Which mappings lost pages to this simulation\'s evictions (' +
+    title: 'Evictions by mapping: ' + s.policy + ', ' + F.count(s.ram_pages, 'page') + ' of RAM' +
+        (simStopped(s) ? ', until it stopped out of memory' : ''),
+    note: (simStopped(s) ? 'It stopped out of memory' + (simStopTime(s) !== null ? ' at ' +
+        F.count(simStopTime(s), 'instruction') : '') + ': these are its evictions until then. ' :
+        '') + 'Which mappings lost pages to this simulation\'s evictions (' +
         (total === null ? '' : F.int(total) + ' in all; ') + 'a page counts to the mapping it ' +
         'came in through), and how many of them it faulted back: refaults, major faults of ' +
         'pages it had evicted.',
@@ -533,7 +554,7 @@ function stoppedTable(d) {
     var stack = Array.isArray(st.stack) ? st.stack.map(String) : [];
     return {
       policy: s.policy, ram: s.ram_pages,
-      time: F.isNum(st.time) ? st.time : numOrNull(s.stopped_at),
+      time: simStopTime(s),
       frames: numOrNull(s.resident_pages), rss: numOrNull(st.rss_pages),
       address: numOrNull(st.address), stack: stack
     };
@@ -669,6 +690,8 @@ module.exports = {
   simEvictionTable: simEvictionTable,
   curvesFor: curvesFor,
   simStopped: simStopped,
+  simName: simName,
+  simStopTime: simStopTime,
   timelineTable: timelineTable,
   rssKinds: rssKinds
 };

@@ -56,8 +56,7 @@ function perSimulation(p, sec, d, withCharts) {
   sec.appendChild(h('h3', null, withCharts ? 'Each simulation over time' : 'Each simulation'));
   var select = h('select', { 'aria-label': 'simulation', id: 'sim-select' },
     d.simulations.map(function (s, i) {
-      return h('option', { value: String(i) }, s.policy + ', ' + F.count(s.ram_pages, 'page') +
-          ' (' + F.bytes(s.ram_pages * p.ps) + ')' + ', ' + F.count(s.faults.major, 'major fault'));
+      return h('option', { value: String(i) }, M.simName(s, p.ps));
     }));
   select.value = String(charts.defaultSim(d));
   sec.appendChild(h('label', { class: 'filter' }, ['simulation ', select]));

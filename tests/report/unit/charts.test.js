@@ -292,3 +292,53 @@ test('a run of one sample: its values are drawn as points, not as lines of no le
   const many = C.toUplot(C.memorySpec(fx.makeFile({})), 800, 200, 4096, { paths: {} });
   assert.ok(many.opts.series.slice(1).every((s) => !s.points.show));
 });
+
+// A simulation stopped out of memory (--oom=stop) is frozen from then on:
+// the tool writes its last state to every later sample. Its charts end with
+// the sample that holds the stop (drawn: the data handed to uPlot), the list
+// says it stopped, and the first one shown is one that ran to the end.
+test('a stopped simulation: drawn up to its stop, not first in the list', () => {
+  const d = fx.makeFile({});
+  const M = require('../../../reports/src/model');
+  const tl = d.timeline;
+  const i = C.defaultSim(d);
+  const s = d.simulations[i];
+  const most = s.faults.major;
+  // stopped 5 instructions before sample 9 closed: samples 0 to 9 drawn
+  s.stopped_at = tl.t[9] - 5;
+  s.stopped = { time: tl.t[9] - 5, rss_pages: 9999, address: 4096, stack: [] };
+  const mem = C.simMemorySpec(d, i);
+  const act = C.simActivitySpec(d, i);
+  assert.deepStrictEqual(mem.x, tl.t.slice(0, 10));
+  assert.deepStrictEqual(act.x, tl.t.slice(0, 10));
+  const ss = tl.simulations[i];
+  assert.deepStrictEqual(mem.raw.used, ss.anon.slice(0, 10));
+  assert.deepStrictEqual(mem.raw.swap_used, ss.swap_used.slice(0, 10));
+  // stacked to the RAM at each sample drawn
+  const top = mem.series.find((x) => x.label === 'free').values;
+  assert.deepStrictEqual(top, ss.resident.slice(0, 10).map((v) => Math.max(v, s.ram_pages)));
+  assert.deepStrictEqual(act.raw.file_major, ss.file_major.slice(0, 10));
+  const data = C.toUplot(act, 800, 200, 4096, { paths: { stepped: () => null } }).data;
+  assert.deepStrictEqual(data.map((a) => a.length), [10, 10, 10, 10, 10, 10]);
+  assert.match(mem.note, new RegExp('It stopped out of memory at ' +
+      (tl.t[9] - 5).toLocaleString('en-US') + ' instructions \\(--oom=stop\\): drawn up to the ' +
+      'end of the sample that holds that moment \\(' + tl.t[9].toLocaleString('en-US') + '\\)'));
+  // not the one shown first: that is the one with the most major faults of
+  // those that ran to the end
+  const j = C.defaultSim(d);
+  assert.notStrictEqual(j, i);
+  const whole = d.simulations.filter((x) => !M.simStopped(x)).map((x) => x.faults.major);
+  assert.strictEqual(d.simulations[j].faults.major, Math.max.apply(null, whole));
+  assert.ok(d.simulations[j].faults.major <= most);
+  assert.strictEqual(M.simName(s, 4096), s.policy + ', ' + s.ram_pages.toLocaleString('en-US') +
+      ' pages (' + (s.ram_pages / 256) + ' MiB), stopped out of memory at ' +
+      (tl.t[9] - 5).toLocaleString('en-US') + ' instructions, ' +
+      most.toLocaleString('en-US') + ' major faults until then');
+  // all stopped: the one with the most major faults of all
+  d.simulations.forEach((x) => { x.stopped_at = 1; });
+  assert.strictEqual(C.defaultSim(d), i);
+  // one that ran to the end is drawn over the whole run
+  delete s.stopped;
+  s.stopped_at = null;
+  assert.deepStrictEqual(C.simMemorySpec(d, i).x, tl.t);
+});
