@@ -359,6 +359,13 @@ function stopNote(stop, t) {
       'sample that holds that moment (' + F.int(t[stop.last]) + '), its last.' : '';
 }
 
+// Swap in use above the RAM gets an axis of its own (at the right): drawn on
+// the RAM's, 32 MiB of swap flattened a 512 KiB RAM's stack to a line
+// (sqlite3 under 128 pages).
+function swapOwnAxis(ss, ram) {
+  return (ss.swap_used || []).some(function (v) { return v > ram; });
+}
+
 // The simulation's memory as `free` shows a machine's: used (swap-backed
 // pages: anonymous and shared memory), buff/cache (the page cache's file
 // pages), free (frames unused), stacked up to the RAM; available (free plus
@@ -378,7 +385,8 @@ function simMemorySpec(d, i) {
     { label: 'buff/cache', raw: cache, color: '#b07aa1', stacked: true, stepped: true },
     { label: 'free', raw: free, color: '#bab0ac', stacked: true, stepped: true },
     { label: 'available', raw: avail, color: '#59a14f', dash: [6, 3], width: 2, stepped: true },
-    { label: 'swap used', raw: ss.swap_used, color: '#4e79a7', width: 2, stepped: true }
+    { label: 'swap used', raw: ss.swap_used, color: '#4e79a7', width: 2, stepped: true,
+      axis2: swapOwnAxis(ss, ram) }
   ];
   var bands = applyStack(series);
   var stop = simStop(d, i);
@@ -388,8 +396,9 @@ function simMemorySpec(d, i) {
         F.count(ram, 'page') + ' of RAM, as free shows it',
     note: 'At the end of each sample: used (swap-backed pages: anonymous and shared memory), ' +
         'buff/cache (file pages of the page cache) and free frames, stacked up to the RAM; ' +
-        'available (free plus the page cache, which can be dropped) and swap used as lines.' +
-        stopNote(stop, d.timeline.t),
+        'available (free plus the page cache, which can be dropped) and swap used as lines' +
+        (series[4].axis2 ? ', swap used on its own axis at the right (it exceeds the RAM)' : '') +
+        '.' + stopNote(stop, d.timeline.t),
     x: x, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
     raw: { used: series[0].raw, cache: series[1].raw, free: series[2].raw,
       available: series[3].raw, swap_used: series[4].raw }
@@ -425,6 +434,7 @@ function simActivitySpec(d, i) {
         'evicted (file pages dropped included). Thrashing starts where the major faults rise.' +
         stopNote(stop, d.timeline.t),
     x: x, xLabel: 'instructions', yUnit: 'count', series: series, bands: [],
+    axis2Gap: swapOwnAxis(ss, sim.ram_pages),
     raw: { minor: series[0].raw, swap_in: series[1].raw, file_major: series[2].raw,
       swap_out: series[3].raw, evictions: series[4].raw }
   };
@@ -654,6 +664,7 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     };
     if (s.dash) o.dash = s.dash;
     if (s.fill) o.fill = s.fill;
+    if (s.axis2) o.scale = 'y2';
     // A run of one sample has no line to draw between samples: its values
     // are shown as points, or a chart of them would look empty.
     o.points = s.points || spec.x.length === 1 ? { show: true, size: 6 } : { show: false };
@@ -692,6 +703,19 @@ function toUplot(spec, width, height, pageSize, uPlot) {
     legend: { live: true },
     cursor: { drag: { x: true, y: false } }
   };
+  // A series on an axis of its own, at the right, in its colour (swap in use
+  // many times the RAM would flatten the RAM's stack to a line); a chart
+  // beside one (spec.axis2Gap) leaves the same room, so their times align.
+  var y2 = spec.series.filter(function (s) { return s.axis2; })[0];
+  if (y2) {
+    opts.scales.y2 = { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } };
+    opts.axes.push({ scale: 'y2', side: 1, size: 70, stroke: y2.color, grid: { show: false },
+      label: y2.label, labelSize: 20, incrs: spec.yUnit === 'pages' ? POW2 : undefined,
+      values: function (u, vals) { return vals.map(yFmt); } });
+  } else if (spec.axis2Gap) {
+    opts.axes.push({ scale: 'y', side: 1, size: 90, grid: { show: false }, ticks: { show: false },
+      values: function (u, vals) { return vals.map(function () { return ''; }); } });
+  }
   if (spec.marker) opts.hooks = { draw: [function (u) { drawMarker(u, spec.marker, pageSize); }] };
   var idx = stepIndex(spec);
   if (idx) opts.cursor.dataIdx = function (u, si, closest, x) { return idx(spec.x, closest, x); };

@@ -342,3 +342,42 @@ test('a stopped simulation: drawn up to its stop, not first in the list', () => 
   s.stopped_at = null;
   assert.deepStrictEqual(C.simMemorySpec(d, i).x, tl.t);
 });
+
+// Swap in use beyond the RAM is drawn on an axis of its own, at the right,
+// from 0, so that the RAM's stack (used, buff/cache, free) keeps the left
+// axis, which ends at the RAM; the vmstat chart beside it leaves the same
+// room at the right. Swap within the RAM shares the left axis.
+test('simulation memory: swap beyond the RAM on its own axis, the stack up to the RAM', () => {
+  const d = fx.makeFile({});
+  const i = d.simulations.findIndex((s) => s.policy === 'lru' && s.ram_pages === 256);
+  const ss = d.timeline.simulations[i];
+  const most = Math.max.apply(null, ss.swap_used);
+  assert.ok(most > 256, 'the fixture swaps more than its RAM: ' + most);
+  const fake = { paths: { stepped: () => null } };
+  const mem = C.toUplot(C.simMemorySpec(d, i), 800, 200, 4096, fake);
+  const swap = mem.opts.series.find((s) => s.label === 'swap used');
+  assert.strictEqual(swap.scale, 'y2');
+  mem.opts.series.filter((s) => s.label !== 'swap used' && s.label !== 'instructions')
+      .forEach((s) => assert.strictEqual(s.scale, undefined, s.label));
+  const ax = mem.opts.axes.find((a) => a.scale === 'y2');
+  assert.strictEqual(ax.side, 1);
+  assert.strictEqual(ax.label, 'swap used');
+  assert.deepStrictEqual(mem.opts.scales.y2.range(null, 0, most), [0, most * 1.05]);
+  // the left axis: the stack, whose top is the RAM at every sample
+  const stackTop = Math.max.apply(null, mem.data[3]);
+  assert.strictEqual(stackTop, 256);
+  assert.deepStrictEqual(mem.opts.scales.y.range(null, 0, stackTop), [0, 256 * 1.05]);
+  // the swap line's data are the file's
+  assert.deepStrictEqual(mem.data[5], ss.swap_used);
+  const act = C.toUplot(C.simActivitySpec(d, i), 800, 200, 4096, fake);
+  assert.strictEqual(act.opts.axes.filter((a) => a.side === 1).length, 1);
+  assert.strictEqual(act.opts.axes.find((a) => a.side === 1).size,
+      ax.size + ax.labelSize);
+  // swap within the RAM: one axis
+  ss.swap_used = ss.swap_used.map((v) => Math.min(v, 256));
+  const one = C.toUplot(C.simMemorySpec(d, i), 800, 200, 4096, fake);
+  assert.strictEqual(one.opts.series.find((s) => s.label === 'swap used').scale, undefined);
+  assert.strictEqual(one.opts.axes.filter((a) => a.side === 1).length, 0);
+  assert.strictEqual(C.toUplot(C.simActivitySpec(d, i), 800, 200, 4096, fake).opts.axes
+      .filter((a) => a.side === 1).length, 0);
+});
