@@ -60,6 +60,13 @@ test('the charts plot both sides per sample at its end', () => {
   assert.deepStrictEqual(s[1].series[1].values, [5, 8194, 8196]);
   assert.deepStrictEqual(s[2].series[0].values, [6, 23, 44]);
   assert.deepStrictEqual(s[2].series[1].values, [7, 24, 44]);
+  // equal figures (resident pages here) put one line on the other: the
+  // compared side is dashed, so the run's shows through (python3 -c under
+  // --thp=always took no huge page, and its blue lines were hidden)
+  s.forEach((x) => {
+    assert.strictEqual(x.series[0].dash, undefined);
+    assert.deepStrictEqual(x.series[1].dash, [6, 4]);
+  });
   assert.strictEqual(view.specs({ thp_compare: d.thp_compare }).length, 0);
 });
 
