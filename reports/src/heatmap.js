@@ -149,6 +149,23 @@ function scaleTicks(lo, max) {
   return out;
 }
 
+// Round times for the time axis' ticks: the multiples of a step of 1, 2 or 5
+// × 10^k in [t0, t1], the step the smallest that keeps at least `space`
+// pixels between ticks on a plot `width` pixels wide. Until 2026-12-06 the
+// axis had seven ticks at sixths of the time shown (0, 725.8M, 1.45G, … for
+// xz), none where the charts above it have theirs.
+function timeTicks(t0, t1, width, space) {
+  var span = t1 - t0;
+  if (!(span > 0) || !(width > 0)) return [];
+  var want = span * (space || 90) / width;
+  var step = Math.pow(10, Math.floor(Math.log10(want)));
+  for (var i = 0; step * [1, 2, 5, 10][i] < want; i++) { /* the first large enough */ }
+  step *= [1, 2, 5, 10][i];
+  var out = [];
+  for (var k = Math.ceil(t0 / step); k * step <= t1; k++) out.push(k * step);
+  return { step: step, ticks: out };
+}
+
 // Runs of consecutive rows belonging to the same mapping, for the labels.
 function rowGroups(hm, mappings) {
   var byId = {};
@@ -362,14 +379,18 @@ HeatmapView.prototype.draw = function () {
   ctx.textBaseline = 'top';
   var t0 = this.range[0];
   var t1 = this.range[1];
-  var ticks = 6;
-  for (var k = 0; k <= ticks; k++) {
-    var x = L + (plotW * k) / ticks;
-    var t = t0 + ((t1 - t0) * k) / ticks;
+  var tt = timeTicks(t0, t1, plotW);
+  this.timeTicks = [];
+  (tt.ticks || []).forEach(function (t) {
+    var x = L + (plotW * (t - t0)) / (t1 - t0);
     ctx.fillRect(Math.round(x), this.plotH, 1, 4);
-    ctx.textAlign = k === 0 ? 'left' : k === ticks ? 'right' : 'center';
-    ctx.fillText(F.siTick(t, (t1 - t0) / ticks), x, this.plotH + 6);
-  }
+    // a label at either end stays inside the canvas
+    var label = F.siTick(t, tt.step);
+    var half = ctx.measureText(label).width / 2;
+    ctx.textAlign = x - half < 0 ? 'left' : x + half > this.width ? 'right' : 'center';
+    ctx.fillText(label, x, this.plotH + 6);
+    this.timeTicks.push([t, x - L]);
+  }, this);
   ctx.textAlign = 'right';
   ctx.fillText('instructions', L - 6, this.plotH + 6);
   this.drawScale(ctx);
@@ -492,6 +513,7 @@ HeatmapView.prototype.bindMouse = function () {
 module.exports = {
   colorOf: colorOf, intensity: intensity, colEpochs: colEpochs, endTime: endTime, dense: dense,
   heatOver: heatOver, rebin: rebin, maxHeat: maxHeat, minHeat: minHeat, scaleTicks: scaleTicks,
+  timeTicks: timeTicks,
   rowGroups: rowGroups, pixels: pixels, shorten: shorten, layoutRows: layoutRows, rowAt: rowAt,
   shownEnd: shownEnd,
   HeatmapView: HeatmapView

@@ -415,6 +415,35 @@ async function interactSynthetic(page, diag) {
     throw new Error('the heatmap tooltip did not show');
   }
   checkHeat(r, diag);
+  // round ticks (a multiple of one step of 1, 2 or 5 x 10^k) at the x the
+  // time charts give their times, to a pixel; before 2026-12-06 the axis
+  // was cut in sixths of the range, ticks at no round time
+  // the heatmap's time ticks after the zoom: each where the time charts
+  // above put its time (their plot areas are aligned), once they followed
+  var tt = await page.evaluate('(' + function () {
+    return new Promise(function (done) {
+      setTimeout(function () {
+        var view = window.__vmtraceHeat;
+        var rect = document.querySelector('#chart-heatmap canvas').getBoundingClientRect();
+        var plot0 = window.__vmtraceTimePlots[0];
+        var over = plot0.over.getBoundingClientRect();
+        done((view.timeTicks || []).map(function (k) {
+          return [k[0], rect.left + view.left + k[1], over.left + plot0.valToPos(k[0], 'x')];
+        }));
+      }, 300);
+    });
+  }.toString() + ')()');
+  diag.push('heatmap time ticks after the zoom [time, x, the charts\' x]: ' + JSON.stringify(tt));
+  var step = tt.length > 1 ? tt[1][0] - tt[0][0] : 0;
+  var mant = step > 0 ? step / Math.pow(10, Math.floor(Math.log10(step) + 1e-9)) : 0;
+  if (tt.length < 3 || [1, 2, 5].indexOf(Math.round(mant * 1000) / 1000) < 0 ||
+      tt.some(function (k, i) {
+        return Math.abs(k[0] - (tt[0][0] + i * step)) > 1e-6 * step ||
+            Math.abs(k[0] / step - Math.round(k[0] / step)) > 1e-6 || Math.abs(k[1] - k[2]) > 1;
+      })) {
+    throw new Error('the heatmap\'s time ticks are not round steps at the charts\' x: ' +
+        JSON.stringify(tt));
+  }
   var zoom = await page.evaluate(
       '(function () { var p = window.__vmtraceTimePlots || []; return p.map(function (u) { ' +
       'return [u.scales.x.min, u.scales.x.max, u.data[0][0], u.data[0][u.data[0].length - 1]]; ' +
