@@ -14,7 +14,7 @@ var NODE = {
 // The viewer's modules also run in the report page.
 var BROWSER = {
   document: 'readonly', window: 'readonly', devicePixelRatio: 'readonly', Event: 'readonly',
-  MouseEvent: 'readonly'
+  MouseEvent: 'readonly', Path2D: 'readonly'
 };
 
 module.exports = [

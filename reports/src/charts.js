@@ -620,6 +620,50 @@ function logRange(spec) {
   };
 }
 
+// A stacked series' line drawn only where the series has a value: uPlot
+// strokes a series along its cumulative values, so a class without faults
+// in a sample drew its colour along the top of the classes under it, and
+// at a sample a pixel or less wide the last class's line, up and down at
+// every sample, painted the whole stack (sqlite3's faults chart was red,
+// wp_copy's 28 faults, over 8,644 anonymous ones). Its band (the fill) is
+// the path builder's; its outline is the sides and top of each sample's
+// own share: for a count during a sample (s.during) over the sample's
+// interval, for a state from its sample to the next, for a line between
+// two samples of which one has a value.
+function ownOutline(build, s) {
+  return function (u, si, i0, i1) {
+    var p = build(u, si, i0, i1);
+    if (!p || typeof Path2D === 'undefined') return p;
+    var xs = u.data[0];
+    var cum = u.data[si];
+    var raw = s.raw;
+    var X = function (v) { return u.valToPos(v, 'x', true); };
+    var Y = function (v) { return u.valToPos(v, 'y', true); };
+    var path = new Path2D();
+    var lo = Math.max(0, i0 - 1);
+    var hi = Math.min(xs.length - 1, i1 + 1);
+    for (var k = lo; k <= hi; k++) {
+      if (s.stepped) {
+        if (!(raw[k] > 0) || cum[k] === null) continue;
+        var xa = s.during ? (k > 0 ? xs[k - 1] : Math.min(0, xs[0])) : xs[k];
+        var xb = s.during ? xs[k] : k + 1 < xs.length ? xs[k + 1] : xs[k];
+        var top = Y(cum[k]);
+        var bottom = Y(cum[k] - raw[k]);
+        path.moveTo(X(xa), bottom);
+        path.lineTo(X(xa), top);
+        path.lineTo(X(xb), top);
+        path.lineTo(X(xb), bottom);
+      } else if (k < hi && (raw[k] > 0 || raw[k + 1] > 0) && cum[k] !== null &&
+          cum[k + 1] !== null) {
+        path.moveTo(X(xs[k]), Y(cum[k]));
+        path.lineTo(X(xs[k + 1]), Y(cum[k + 1]));
+      }
+    }
+    p.stroke = path;
+    return p;
+  };
+}
+
 // Page-count ticks that are round sizes in bytes: 1, 2, 4 ... pages.
 var POW2 = [];
 for (var p2 = 1; p2 <= Math.pow(2, 40); p2 *= 2) POW2.push(p2);
@@ -676,6 +720,10 @@ function toUplot(spec, width, height, pageSize, uPlot) {
       // extend: the first sample's count spans it too, from the axis' 0
       // (the time charts start there) to its end.
       o.paths = uPlot.paths.stepped(s.during ? { align: -1, extend: true } : { align: 1 });
+    }
+    if (s.stacked && o.paths) o.paths = ownOutline(o.paths, s);
+    else if (s.stacked && uPlot.paths && uPlot.paths.linear) {
+      o.paths = ownOutline(uPlot.paths.linear(), s);
     }
     series.push(o);
     void i;

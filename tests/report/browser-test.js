@@ -1288,6 +1288,52 @@ function interactMergedTimeline(file) {
   };
 }
 
+// Stacked counts are drawn as bands of their own colour. The file
+// (fixtures.makeLongTimeline(4096, 2000, 3)) has an anonymous fault in
+// every third sample and 3 file_read faults in sample 2,000 alone: 4,096
+// samples of a quarter of a pixel, the anon band's top going 0, 0, 1 over
+// and over. Along the height of half a fault, away from the burst, no
+// pixel may be file_read's violet and a quarter at least must be anon's
+// green (the others are paler: a band a third of a pixel wide): when each
+// stacked series had a stroke, file_read's line followed the stack's top up
+// and down at every sample and painted the anon band violet (sqlite3's
+// 8,644 anon faults read as its 28 wp_copy faults, red).
+async function interactStackColours(page, diag) {
+  var r = await page.evaluate('(' + function () {
+    var u = (window.__vmtraceTimePlots || []).filter(function (p) {
+      return p.root.closest('#chart-faults');
+    })[0];
+    if (!u) return { missing: true };
+    var c = u.root.querySelector('canvas');
+    var dpr = window.devicePixelRatio || 1;
+    var y = Math.round(u.valToPos(0.5, 'y', true));
+    var burst = u.valToPos(2000 * 1000, 'x', true);
+    var x0 = Math.round(u.valToPos(0, 'x', true));
+    var x1 = Math.round(u.valToPos(4096 * 1000, 'x', true));
+    var px = c.getContext('2d').getImageData(x0, y, x1 - x0, 1).data;
+    var green = 0;
+    var violet = 0;
+    var other = 0;
+    for (var i = 0; i < x1 - x0; i++) {
+      if (Math.abs(x0 + i - burst) < 40 * dpr) continue;
+      var p = [px[4 * i], px[4 * i + 1], px[4 * i + 2]];
+      // anon #59a14f: green above red and blue; file_read #b07aa1: red and
+      // blue above green
+      if (p[1] > p[0] + 15 && p[1] > p[2] + 15) green++;
+      else if (p[0] > p[1] + 15 && p[2] > p[1] + 15) violet++;
+      else other++;
+    }
+    return { y: y, green: green, violet: violet, other: other,
+      labels: u.series.map(function (s) { return s.label; }) };
+  }.toString() + ')()');
+  diag.push('faults chart, pixels at half a fault: ' + JSON.stringify(r));
+  if (r.missing) throw new Error('no faults chart');
+  if (r.violet > 0 || !(r.green >= 0.25 * (r.green + r.violet + r.other))) {
+    throw new Error('the anonymous faults\' band is not drawn in anon\'s colour: ' +
+        JSON.stringify(r));
+  }
+}
+
 // The tree memory chart: drawn, with the peak marked (the marker's red
 // pixels) and the legend following the pointer.
 async function interactTreeMemory(page, diag) {
@@ -1531,6 +1577,12 @@ async function main() {
   exLong.interact = interactMergedTimeline(longFile);
   cases.push({ name: 'a timeline of 10,000 samples, more than vmtrace keeps', file:
       makeReport([longFile], path.join(outDir, 'long-timeline.html')), expect: exLong });
+  var stackFile = path.join(tmp, 'stack-colours.json');
+  fs.writeFileSync(stackFile, JSON.stringify(fixtures.makeLongTimeline(4096, 2000, 3)));
+  var exStack = expectFor(stackFile, { sections: ['sec-summary', 'sec-mappings'] });
+  exStack.interact = interactStackColours;
+  cases.push({ name: 'stacked counts drawn in their own colours (4,096 samples)', file:
+      makeReport([stackFile], path.join(outDir, 'stack-colours.html')), expect: exStack });
   realTrees.forEach(function (dir, k) {
     var files = fs.readdirSync(dir).filter(
         function (f) { return /^(vmtrace\.)?out\./.test(f); }).sort().map(
