@@ -392,7 +392,10 @@ function simulationTable(d) {
       swap_outs: numOrNull(s.swap_outs), swap_ins: numOrNull(s.swap_ins),
       writebacks: numOrNull(s.writebacks), refaults: numOrNull(s.refaults),
       evictions: numOrNull(s.evictions),
-      oom: Array.isArray(s.oom_events) ? s.oom_events.length : null
+      // oom_count: every out-of-memory event; oom_events holds the first 10
+      // only (a --oom=continue run of xz read 10 where it had 51,716,721)
+      oom: F.isNum(s.oom_count) ? s.oom_count :
+          Array.isArray(s.oom_events) ? s.oom_events.length : null
     };
   });
   var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
@@ -407,7 +410,8 @@ function simulationTable(d) {
           num('swap', 'swap pages', swapFmt),
       num('faults', 'faults'), num('major', 'major'), num('evictions', 'evictions'),
       num('swap_outs', 'swap outs'), num('swap_ins', 'swap ins'), num('writebacks', 'writebacks'),
-      num('refaults', 'refaults'), num('oom', 'OOM events')
+      num('refaults', 'refaults'), num('oom', 'OOM events', null, 'times no frame could be ' +
+          'freed (oom_count; --oom=continue goes on after each)')
     ],
     rows: rows, sort: { key: 'ram', desc: false }
   };

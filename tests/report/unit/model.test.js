@@ -296,3 +296,21 @@ test('exact curves are drawn over their own process only', () => {
   assert.strictEqual(r.curves.length, 0);
   assert.match(r.notes[0], /this file names no page trace/);
 });
+
+// OOM events: the output file counts them all (oom_count) and keeps the
+// first 10 (oom_events); the table shows the count. xz -1 under 64 pages,
+// no swap and --oom=continue had 51,716,721 (the table read 10).
+test('the OOM events column is oom_count, not the 10 events kept', () => {
+  const d = fx.makeFile({});
+  const s = d.simulations.find((x) => x.policy === 'fifo' && x.ram_pages === 256);
+  s.oom_events = Array.from({ length: 10 }, (_, k) =>
+    ({ time: 1000 + k, rss_pages: 300, address: 4096, stack: [] }));
+  s.oom_count = 51716721;
+  const row = () => M.simulationTable(d).rows.find((r) => r.policy === 'fifo' && r.ram === 256);
+  assert.strictEqual(row().oom, 51716721);
+  const txt = views.FILE.find((v) => v.id === 'simulations').text(d);
+  assert.match(txt, /fifo +256 \(1 MiB\).* 51,716,721$/m);
+  // a file without oom_count: its events
+  delete s.oom_count;
+  assert.strictEqual(row().oom, 10);
+});
