@@ -13,8 +13,15 @@
 // drawn is one the file holds at the time it is drawn at. The timeline gets
 // `report_merged` ({samples: as many as the file had, merges}), which the
 // views name in their notes.
+//
+// The heatmap's columns likewise (vmtrace/core/wset.c's heat_merge): beyond
+// 2,048, neighbours merge, their page-epochs added up, `column_epochs`
+// doubles and the last column holds the epochs of the columns it took;
+// `heat.report_merged` is {columns, merges}. A heat is page-epochs over
+// epochs, so a stretch of whole columns has the same heat merged or not.
 
 var MAX_SAMPLES = 4096;
+var MAX_COLUMNS = 2048;
 
 // a[2i] and a[2i + 1] made one: the second (a state) or their sum (a count).
 function pairs(a, sum) {
@@ -73,10 +80,56 @@ function mergeNative(d) {
   tl.interval_ms *= 2;
 }
 
+// One merge of the heat's columns: column c of the result holds the file's
+// 2c and 2c + 1; the rows' runs of non-zero cells rebuilt.
+function mergeHeat(hm) {
+  var n = hm.columns;
+  var half = Math.ceil(n / 2);
+  hm.rows.forEach(function (r) {
+    var sums = {};
+    (r.cells || []).forEach(function (run) {
+      for (var k = 1; k < run.length; k++) {
+        var c = run[0] + k - 1;
+        if (c >= n) break;
+        var m = Math.floor(c / 2);
+        sums[m] = (sums[m] || 0) + run[k];
+      }
+    });
+    var cols = Object.keys(sums).map(Number).filter(function (c) { return sums[c] > 0; })
+      .sort(function (a, b) { return a - b; });
+    var runs = [];
+    var cur = null;
+    cols.forEach(function (c) {
+      if (cur && cur[0] + cur.length - 1 === c) cur.push(sums[c]);
+      else { cur = [c, sums[c]]; runs.push(cur); }
+    });
+    r.cells = runs;
+  });
+  // an even count: the last column takes a full one and the old last
+  if (n % 2 === 0) hm.last_epochs += hm.column_epochs;
+  hm.column_epochs *= 2;
+  hm.columns = half;
+}
+
+// Merges the heat's columns down to at most max (MAX_COLUMNS).
+function downsampleHeat(hm, max) {
+  max = max || MAX_COLUMNS;
+  if (!hm || typeof hm !== 'object' || !(hm.columns > max) || !Array.isArray(hm.rows)) return;
+  var columns = hm.columns;
+  var merges = 0;
+  while (hm.columns > max) {
+    mergeHeat(hm);
+    merges++;
+  }
+  hm.report_merged = { columns: columns, merges: merges };
+}
+
 // Merges d's timeline (a validated vmtrace-out or vmtrace-native file) down
-// to at most max samples (MAX_SAMPLES); returns d.
-function downsample(d, max) {
+// to at most max samples (MAX_SAMPLES), and its heat to MAX_COLUMNS
+// columns (maxColumns); returns d.
+function downsample(d, max, maxColumns) {
   max = max || MAX_SAMPLES;
+  if (d && d.heat) downsampleHeat(d.heat, maxColumns);
   var tl = d && d.timeline;
   if (!tl || typeof tl !== 'object') return d;
   var native = Array.isArray(tl.t_ms);
@@ -103,4 +156,14 @@ function note(tl, F) {
       ' (states at a merged sample\'s end, counts added up).';
 }
 
-module.exports = { downsample: downsample, note: note, MAX_SAMPLES: MAX_SAMPLES };
+// The heatmap's note, or ''.
+function heatNote(hm, F) {
+  var m = hm && hm.report_merged;
+  if (!m) return '';
+  return 'The file has ' + F.count(m.columns, 'column') + ': more than the ' +
+      F.int(MAX_COLUMNS) + ' vmtrace keeps, so the report merged neighbouring columns, as ' +
+      'vmtrace does, ' + (m.merges === 1 ? 'once' : m.merges + ' times') + '.';
+}
+
+module.exports = { downsample: downsample, note: note, heatNote: heatNote,
+  MAX_SAMPLES: MAX_SAMPLES, MAX_COLUMNS: MAX_COLUMNS };

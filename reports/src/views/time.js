@@ -46,7 +46,7 @@ function heatmapChart(p, sec, d, linker, full, made) {
     ' (log scale, up to ' + F.dec(heatmap.maxHeat(hm, heatmap.dense(hm))) +
     '); it does not depend on the sampling interval. The columns (' + F.int(hm.columns) +
     ' of ' + F.count(hm.epoch * hm.column_epochs, 'instruction') + ') are re-binned to the ' +
-    'pixels of the time shown.'));
+    'pixels of the time shown.' + (hm.report_merged ? ' ' + DS.heatNote(hm, F) : '')));
   var el = h('div', { class: 'chart', id: 'chart-heatmap' });
   sec.appendChild(el);
   // Under the time charts' plot areas, so that a time is at one x in all.

@@ -5,6 +5,7 @@
 var F = require('../format');
 var M = require('../model');
 var heatmap = require('../heatmap');
+var DS = require('../downsample');
 var plain = require('../plain');
 
 var SHADES = ' .:-=+*#%@';
@@ -58,6 +59,7 @@ function heatmapText(d, cols, maxRows) {
   out.push('  ' + F.count(nr, 'address range') + ' of ' + F.count(hm.chunk_pages, 'page') +
     ' × ' + F.count(end, 'instruction', null, F.si) + '; darker = hotter: pages referenced per ' +
     F.count(hm.epoch, 'instruction') + ' (log scale, max ' + F.dec(max) + ')');
+  if (hm.report_merged) out.push('  ' + DS.heatNote(hm, F));
   if (!nr || !end) {
     out.push('  (empty)');
     return out.join('\n');

@@ -125,3 +125,78 @@ test('a file of 1,000,000 samples makes a page of 3,907 samples, every fault kep
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+// The heat: columns 2c and 2c + 1 make column c, their page-epochs added
+// up; column_epochs doubles; the last column holds the epochs of those it
+// took. 5 columns of 3 epochs, the last with 2 begun, into at most 2:
+// (0 1) (2 3) (4), then ((0 1) (2 3)) (4): 2 columns of 12 epochs, the
+// last with 2; 7 columns of 3 into at most 4: 4 columns of 6, the last
+// alone with its 1; 6 into at most 4: 3 of 6, the last 3 + 1.
+test('the heat\'s columns merge as vmtrace merges them', () => {
+  const hm = { epoch: 4096, column_epochs: 3, columns: 5, last_epochs: 2, chunk_pages: 4,
+    rows: [{ start: 0, end: 16384, cells: [[0, 1, 2], [3, 4, 5]] },
+      { start: 16384, end: 32768, cells: [[2, 7]] }, { start: 32768, end: 49152, cells: [] }] };
+  const d = { heat: hm };
+  DS.downsample(d, 4096, 2);
+  assert.deepStrictEqual(hm, { epoch: 4096, column_epochs: 12, columns: 2, last_epochs: 2,
+    chunk_pages: 4, rows: [{ start: 0, end: 16384, cells: [[0, 7, 5]] },
+      { start: 16384, end: 32768, cells: [[0, 7]] }, { start: 32768, end: 49152, cells: [] }],
+    report_merged: { columns: 5, merges: 2 } });
+  // its time: 4 x 3 + 2 epochs before, (1 x 12 + 2) after
+  const seven = { epoch: 1, column_epochs: 3, columns: 7, last_epochs: 1, chunk_pages: 1,
+    rows: [{ start: 0, end: 4096, cells: [[0, 1, 1, 1, 1, 1, 1, 1]] }] };
+  DS.downsample({ heat: seven }, 4096, 4);
+  assert.deepStrictEqual([seven.columns, seven.column_epochs, seven.last_epochs], [4, 6, 1]);
+  assert.deepStrictEqual(seven.rows[0].cells, [[0, 2, 2, 2, 1]]);
+  const six = { epoch: 1, column_epochs: 3, columns: 6, last_epochs: 1, chunk_pages: 1,
+    rows: [{ start: 0, end: 4096, cells: [[4, 1, 1]] }] };
+  DS.downsample({ heat: six }, 4096, 4);
+  // 5 x 3 + 1 = 16 epochs either way: the last column 3 + 1
+  assert.deepStrictEqual([six.columns, six.column_epochs, six.last_epochs], [3, 6, 4]);
+  assert.deepStrictEqual(six.rows[0].cells, [[2, 2]]);
+  // 2,048 columns stay
+  const fx2 = fx.makeFile({});
+  const cols = fx2.heat.columns;
+  DS.downsample(fx2);
+  assert.strictEqual(fx2.heat.columns, cols);
+  assert.strictEqual(fx2.heat.report_merged, undefined);
+});
+
+// A heat of 100,000 columns of one epoch (a hand-made file): 6 merges,
+// 1,563 columns of 64 epochs, the last of 100,000 - 1,562 x 64 = 32; each
+// row's page-epochs and the heat's time the file's.
+test('a heat of 100,000 columns makes a page of 1,563', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vmtrace-report-ds-'));
+  try {
+    const d = fx.makeFile({ xss: false });
+    const n = 100000;
+    const run = (r) => [0].concat(Array.from({ length: n }, (_, c) => (c + r) % 5 + 1));
+    d.heat = { epoch: 1000, column_epochs: 1, columns: n, last_epochs: 1, chunk_pages: 8,
+      rows: [0, 1, 2].map((r) => ({ start: 0x1000000 + r * 0x8000,
+        end: 0x1008000 + r * 0x8000, mapping: 3, cells: [run(r)] })) };
+    d.run.instructions = n * 1000;
+    const f = path.join(tmp, 'heat.json');
+    fs.writeFileSync(f, JSON.stringify(d));
+    const out = path.join(tmp, 'heat.html');
+    const r = child_process.spawnSync(process.execPath, [cmd, f, '-o', out], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const page = fs.readFileSync(out, 'utf8');
+    const m = /<script type="application\/json" id="vmtrace-data">([^<]*)<\/script>/.exec(page);
+    const hm = JSON.parse(m[1]).files[0].data.heat;
+    assert.deepStrictEqual([hm.columns, hm.column_epochs, hm.last_epochs], [1563, 64, 32]);
+    // the values of each row: 1 to 5 in turn, 300,000 page-epochs over
+    // 100,000 columns (20,000 each of 1..5), whatever the merging
+    hm.rows.forEach((row) => {
+      assert.strictEqual(row.cells.length, 1);
+      assert.strictEqual(row.cells[0].length, 1 + 1563);
+      assert.strictEqual(row.cells[0].slice(1).reduce((a, v) => a + v, 0), 300000);
+    });
+    // column 0 of row 0 holds the file's columns 0 to 63: 12 x (1+..+5) + 1 + 2 + 3 + 4
+    assert.strictEqual(hm.rows[0].cells[0][1], 12 * 15 + 10);
+    const tx = child_process.spawnSync(process.execPath, [cmd, f, '--text'],
+        { encoding: 'utf8', maxBuffer: 1 << 24 });
+    assert.match(tx.stdout, /The file has 100,000 columns: more than the 2,048 vmtrace keeps, so /);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
