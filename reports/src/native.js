@@ -10,6 +10,12 @@ var M = require('./model');
 var DS = require('./downsample');
 
 var num = T.num;
+
+// A process id is a name, not a count: 18702, as ps and the simulated
+// tree's table print it (until 2026-12-06 "18,702").
+function pidFmt(v) {
+  return v === null || v === undefined ? '' : String(v);
+}
 var text = T.text;
 
 function pageSize(d) {
@@ -99,8 +105,8 @@ function processTable(d) {
           }) ? ' ppid unknown: the kernel dropped the record of its fork (lost samples); it is ' +
           'known by its faults alone, from its first, and has no name unless it exec\'d.' : ''),
     columns: [
-      num('pid', 'pid'), num('ppid', 'ppid', function (v) {
-        return v === null ? 'unknown' : F.int(v);
+      num('pid', 'pid', pidFmt), num('ppid', 'ppid', function (v) {
+        return v === null ? 'unknown' : pidFmt(v);
       }, 'the process that forked it; unknown: its fork record was lost, its faults are real'),
           text('comm', 'comm', null, 'the kernel\'s command name (15 characters at most)'),
       num('execs', 'execs', null, 'successful execve calls'),
@@ -130,7 +136,7 @@ function mappingTable(d) {
       });
     });
   });
-  var cols = several ? [num('pid', 'pid')] : [];
+  var cols = several ? [num('pid', 'pid', pidFmt)] : [];
   cols = cols.concat([
     text('name', 'name'),
     num('start', 'range', function (v, r) { return F.range(r.start, r.end); }),

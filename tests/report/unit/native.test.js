@@ -141,6 +141,11 @@ test('processes and mappings tables', () => {
   assert.deepStrictEqual(m.rows.map((r) => [r.pid, r.name, r.size, r.total]), [
     [7, '/tmp/a.out', 8192, 4], [7, '[anon]', 1048576, 23], [8, '[stack]', 0x21000, 5]
   ]);
+  // a pid is printed as ps prints it, without a thousands separator
+  const col = (t, k) => t.columns.find((c) => c.key === k);
+  assert.strictEqual(col(p, 'pid').fmt(18702), '18702');
+  assert.strictEqual(col(p, 'ppid').fmt(18701), '18701');
+  assert.strictEqual(col(m, 'pid').fmt(18702), '18702');
 });
 
 test('a process whose recording stopped at a set-ID exec: its unrecorded faults in the ' +
