@@ -132,7 +132,10 @@ function downsample(d, max, maxColumns) {
   if (d && d.heat) downsampleHeat(d.heat, maxColumns);
   var tl = d && d.timeline;
   if (!tl || typeof tl !== 'object') return d;
-  var native = Array.isArray(tl.t_ms);
+  // by the file's format, not by its keys: an extra t_ms in a vmtrace-out
+  // timeline is no native one
+  var native = d.format === 'vmtrace-native';
+  if (!native && d.format !== 'vmtrace-out') return d;
   var times = native ? 't_ms' : 't';
   if (!Array.isArray(tl[times]) || tl[times].length <= max) return d;
   var samples = tl[times].length;

@@ -18,6 +18,7 @@ const nine = (f) => [1, 2, 3, 4, 5, 6, 7, 8, 9].map(f);
 
 test('9 samples into at most 4: two merges, 9 -> 5 -> 3', () => {
   const d = {
+    format: 'vmtrace-out',
     timeline: {
       interval: 10, t: nine((i) => i * 10), wall_ms: nine((i) => 1000 + i),
       rss: { anon: nine((i) => i * 100), file: nine(() => 7) }, touched: nine((i) => i),
@@ -61,13 +62,25 @@ test('9 samples into at most 4: two merges, 9 -> 5 -> 3', () => {
 });
 
 test('a native timeline: t_ms, wall_ms and rss the second\'s, faults added up', () => {
-  const d = { timeline: { interval_ms: 1, t_ms: nine((i) => i), wall_ms: nine((i) => 5000 + i),
+  const d = { format: 'vmtrace-native',
+    timeline: { interval_ms: 1, t_ms: nine((i) => i), wall_ms: nine((i) => 5000 + i),
     rss: nine((i) => 10 * i), faults: { minor: nine(() => 3), major: nine((i) => i) } } };
   DS.downsample(d, 5);
   assert.deepStrictEqual(d.timeline, { interval_ms: 2, t_ms: [2, 4, 6, 8, 9],
     wall_ms: [5002, 5004, 5006, 5008, 5009], rss: [20, 40, 60, 80, 90],
     faults: { minor: [6, 6, 6, 6, 3], major: [3, 7, 11, 15, 9] },
     report_merged: { samples: 9, merges: 1 } });
+  // the format decides, not the keys: a vmtrace-out timeline with a stray
+  // t_ms is merged by its t, its faults with it
+  const o = { format: 'vmtrace-out', timeline: { interval: 1, t: nine((i) => i),
+    t_ms: [1, 2], faults: { anon: nine(() => 1) } } };
+  DS.downsample(o, 5);
+  assert.deepStrictEqual(o.timeline.t, [2, 4, 6, 8, 9]);
+  assert.deepStrictEqual(o.timeline.faults.anon, [2, 2, 2, 2, 1]);
+  // another format's timeline (none has one) is left alone
+  const x = { format: 'vmtrace-sim', timeline: { t: nine((i) => i) } };
+  DS.downsample(x, 5);
+  assert.strictEqual(x.timeline.t.length, 9);
 });
 
 test('vmtrace\'s own limit: 4,096 samples stay as they are, 4,097 merge once into 2,049', () => {
