@@ -58,9 +58,12 @@ function table(d) {
     note: 'The same run simulated twice, under the run\'s THP setting and under the ' +
       'compared one (--thp-compare): the same references and system calls. A huge page ' +
       'counts 512 resident pages; Linux deposits a PTE table with each huge PMD and counts it, ' +
-      'so page tables may be equal either way.',
+      'so page tables may be equal either way. Difference: ' + sideName(c.compared) +
+      '\'s figure less ' + sideName(c.primary) + '\'s (+: more under ' + sideName(c.compared) +
+      ').',
     columns: [str('what', 'figure'), num('a', sideName(c.primary)),
       num('b', sideName(c.compared)), { key: 'diff', title: 'difference', num: true,
+        tip: sideName(c.compared) + ' less ' + sideName(c.primary),
         fmt: function (v) { return (v > 0 ? '+' : '') + F.int(v); } }],
     rows: rows
   };

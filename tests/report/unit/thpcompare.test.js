@@ -47,6 +47,10 @@ test('the table sets each figure of the run beside the compared one', () => {
   assert.strictEqual(row('page tables, peak (per level, summed)').a, 45);
   // the compared side names its sizes that are not never
   assert.match(t.title, /--thp=madvise against --thp=never \(16kB:always\)/);
+  // which way the difference goes: +16,352 faults are --thp=never's more
+  assert.match(t.note, /Difference: --thp=never \(16kB:always\)'s figure less --thp=madvise's /);
+  assert.strictEqual(t.columns.find((c) => c.key === 'diff').tip,
+      '--thp=never (16kB:always) less --thp=madvise');
 });
 
 test('the charts plot both sides per sample at its end', () => {
