@@ -200,6 +200,13 @@ test('stopped simulations apart; unlimited swap and none read as such', () => {
   assert.match(txt, /^== Stopped out of memory ==$/m);
   assert.match(txt, /5,000,000/);
   assert.match(txt, /frames in use +process RSS/);
+  // its evictions by mapping are those until it stopped, and say so
+  sims[2].evictions_by_mapping = { 4: 7 };
+  const ev = M.simEvictionTable(d, 2);
+  assert.strictEqual(ev.title, 'Evictions by mapping: lru, 1,024 pages of RAM, until it ' +
+      'stopped out of memory');
+  assert.match(ev.note, /^It stopped out of memory at 5,000,000 instructions: these are its /);
+  assert.strictEqual(M.simEvictionTable(d, 0), null);
   assert.match(txt, /1,024 \(4 MiB\) +1,500 \(5\.86 MiB\)/);
   assert.match(txt, /main \(phases\.c:40\)/);
   // the policy chart has no point for it
