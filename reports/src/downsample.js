@@ -4,7 +4,7 @@
 // neighbours in pairs (0 and 1, 2 and 3, …; an odd last sample stays alone),
 // the interval doubled, until 4,096 or fewer are left. Neither tool writes
 // more, but a hand-made file or another producer's can: a million samples
-// made a 118 MiB page that Chromium would not open. A merged sample is the
+// made a page of over 100 MiB that Chromium would not open. A merged sample is the
 // pair's second: it closes when that one did, a state sampled at its end
 // (resident pages, pages touched, PSS, USS, the working sets, a simulation's
 // memory) is the second's, and a count of events during it (faults, TLB
