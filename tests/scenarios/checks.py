@@ -56,6 +56,31 @@ def same_mapping(*labels):
     return check
 
 
+def trampoline_page():
+    """Valgrind gives every client one page of the tool's text (its
+    trampoline: the return address of the signal frames it builds).  The
+    program has no such mapping natively, so it is named as Valgrind's,
+    never as the tool's executable (a file the program never mapped), and
+    nothing in it is the program's: no page touched, no fault."""
+    def check(out, r, extra):
+        errs = []
+        ms = out.get("mappings") or []
+        own = [m for m in ms if "vmtrace-amd64-linux" in str(m.get("name"))
+               or "vmtrace-amd64-linux" in str((m.get("file") or {}).get("path"))]
+        if own:
+            errs.append("mappings named after the tool's executable: %s"
+                        % [(m.get("id"), m.get("name")) for m in own])
+        tr = [m for m in ms if m.get("name") == "[vg-trampoline]"]
+        if len(tr) != 1:
+            errs.append("expected 1 [vg-trampoline] mapping, got %d" % len(tr))
+        for m in tr:
+            if m.get("pages_touched") or (m.get("faults") or {}).get("total"):
+                errs.append("[vg-trampoline]: expected 0 pages touched and 0 faults, got %s "
+                            "and %s" % (m.get("pages_touched"), m.get("faults")))
+        return errs
+    return check
+
+
 def invalid_access(reason, access, exact_total=None):
     """invalid_accesses[0] is the client's store to INFO target."""
     def check(out, r, extra):

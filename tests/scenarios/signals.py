@@ -3,7 +3,7 @@ and SIGBUS beyond the end of a file."""
 
 from vmtest import Expect
 from .scenario import scenario
-from .checks import invalid_access
+from .checks import invalid_access, trampoline_page
 
 
 # ---- SIGSEGV -------------------------------------------------------------
@@ -31,6 +31,7 @@ scenario("signals/segv-handler-retry", "segv", ["handler"], [
     Expect("page", "retry", pages=1, anon=1, invalid=1),
 ], checks=[
     invalid_access("protection", "write", exact_total=1),
+    trampoline_page(),
 ])
 
 

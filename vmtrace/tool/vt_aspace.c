@@ -60,6 +60,17 @@ static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
                       shmem || !regular);
 }
 
+/* Whether seg maps this tool's own executable: the page of it Valgrind
+   gives the client (its trampoline: the signal frames' return address,
+   a client segment of the tool's file), which natively is not there. */
+static Bool own_binary(NSegment const *seg)
+{
+   NSegment const *own = VG_(am_find_nsegment)((Addr)&vt_new_mem_startup);
+   const HChar *a = own ? VG_(am_get_filename)(own) : NULL;
+   const HChar *b = VG_(am_get_filename)(seg);
+   return a && b && VG_(strcmp)(a, b) == 0;
+}
+
 void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
                         ULong di_handle)
 {
@@ -76,7 +87,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    r.vm_flags = (rr ? VT_VM_READ : 0) | (ww ? VT_VM_WRITE : 0) | (xx ? VT_VM_EXEC : 0);
    r.kind = VT_NR_MK;
    r.fixed = True;                    /* placed by the loader */
-   if (seg && seg->kind == SkFileC) {
+   if (seg && seg->kind == SkFileC && !own_binary(seg)) {
       Bool anon_dev;
       r.file = file_of(a, -1, &anon_dev);
       r.pgoff = (ULong)seg->offset >> VT_PAGE_SHIFT;
