@@ -327,6 +327,30 @@ def check_consistency(out):
                                     s <= tot[k]):
                 errs.append("sum over %s of %s is %d, totals.faults.%s is %d"
                             % (listname, k, s, k, tot[k]))
+    return errs + check_touched(out)
+
+
+def check_touched(out):
+    """Every count of pages touched tells of the same pages: each page is
+    counted once, in its mapping, in the phase of its first reference
+    (while collecting) and, if labelled, in its label and the label's
+    phase; the timeline's last sample has them all."""
+    errs = []
+    total = (out.get("totals") or {}).get("pages_touched")
+    for listname in ("mappings", "phases"):
+        s = sum(i.get("pages_touched", 0) for i in out.get(listname) or [])
+        if s != total:
+            errs.append("sum over %s of pages_touched is %s, totals.pages_touched is %s"
+                        % (listname, s, total))
+    for lab in out.get("labels") or []:
+        s = sum(ph.get("pages_touched", 0) for ph in (lab.get("phases") or {}).values())
+        if s != lab.get("pages_touched"):
+            errs.append("label %r: its phases' pages_touched add up to %s, its own is %s"
+                        % (lab.get("name"), s, lab.get("pages_touched")))
+    tl = (out.get("timeline") or {}).get("touched")
+    if tl and tl[-1] != total:
+        errs.append("timeline.touched ends at %s, totals.pages_touched is %s"
+                    % (tl[-1], total))
     return errs
 
 

@@ -665,8 +665,11 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    vt_pte pte = *ptep | VT_PTE_ACCESSED;
    if (acc == VT_ACC_WRITE)
       pte |= VT_PTE_DIRTY;
-   bool first = user_ref && !(pte & VT_PTE_TOUCHED);
-   if (user_ref)
+   /* "Touched": referenced while figures are collected.  A reference
+      while collection is paused leaves the bit clear, so the page's first
+      collected reference counts it (in the phase and label of then). */
+   bool first = user_ref && mm->collecting && !(pte & VT_PTE_TOUCHED);
+   if (first)
       pte |= VT_PTE_TOUCHED;
    *ptep = pte;
    if (cls >= 0)

@@ -2,6 +2,7 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
 #include "vt_trace.h"
+#include "vt_sim.h"
 
 void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
 {
@@ -18,7 +19,17 @@ void vt_mm_init(struct vt_mm *mm, const struct vt_config *cfg)
 
 static void set_collecting_body(struct vt_mm *mm, bool on)
 {
+   if (mm->collecting == on)
+      return;
    mm->collecting = on;
+   /* The memory goes on, the figures pause: the simulations count nothing
+      either while paused.  A filter entry filled in the other state may
+      not absorb a reference: the first reference to a page once
+      collecting must count it touched, in the working set and the heatmap
+      (vt_access_at, vt_wset_ref_row). */
+   for (uint32_t i = 0; i < mm->nr_sims; i++)
+      vt_sim_set_quiet(mm->sims[i], !on);
+   vt_invalidate(mm, 0, (vt_addr)1 << 47);
 }
 
 void vt_set_collecting(struct vt_mm *mm, bool on)

@@ -286,6 +286,7 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sim_stopped = vt_realloc_array(mm->sim_stopped, mm->nr_sims,
                                       mm->nr_sims + 1, 1);
    mm->sims[mm->nr_sims++] = s;
+   vt_sim_set_quiet(s, !mm->collecting);
    mm->sims_tick_min = 0;           /* not known yet */
    if (vt_sim_config(s)->policy->needs & VT_POL_EVERY)
       mm->sims_every = true;
@@ -430,7 +431,7 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
          settled = false;
       }
       if ((r & VT_SIMR_FAULT) && scls >= 0 && vt_fault_classes[scls].kind == VT_MAJOR &&
-          vt_host->sim_fault)
+          vt_host->sim_fault && mm->collecting)
          vt_host->sim_fault(vt_host_ctx, mm, i, addr, (enum vt_fault_class)scls);
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);

@@ -37,6 +37,10 @@
 
 #include "vt_sim.h"
 
+/* One more event of the statistics' field, unless the host collects no
+   figures now (quiet). */
+#define COUNT(s, field) do { if (!(s)->quiet) (s)->st.field++; } while (0)
+
 #define EV_ANON 1u                   /* evicted set aux: swap-backed */
 #define EV_OUT  2u                   /* dense evicted set: evicted */
 #define EV_GONE 4u                   /* dense evicted set: a ghost only */
@@ -280,6 +284,10 @@ struct vt_sim {
    uint32_t            *dshadow;     /* key -> shadow (NULL: all 0) */
 
    struct vt_sim_stats  st;
+   /* The host collects no figures now (vt_sim_set_quiet): the events'
+      counts (faults, evictions, swap-outs, write-backs, refaults, and
+      by mapping) stand still while the memory goes on. */
+   bool                 quiet;
    vt_u64               nr_resident;
    vt_u64               nr_anon;     /* resident and swap-backed */
    vt_u64               swap_used;
@@ -367,6 +375,11 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
 void vt_sim_set_owner(struct vt_sim *s, const struct vt_sim_owner *owner)
 {
    s->owner = *owner;
+}
+
+void vt_sim_set_quiet(struct vt_sim *s, bool quiet)
+{
+   s->quiet = quiet;
 }
 
 void vt_sim_clear_stats(struct vt_sim *s)
@@ -604,9 +617,9 @@ bool vt_sim_writeback(struct vt_sim *s, uint32_t f)
          return false;
       s->swap_used++;
       fr->swapcopy = 1;
-      s->st.swap_outs++;
+      COUNT(s, swap_outs);
    } else {
-      s->st.writebacks++;
+      COUNT(s, writebacks);
    }
    vt_sim_take_hits(s, f);       /* they came before the write-back */
    fr->dirty = 0;
@@ -693,8 +706,9 @@ void vt_sim_refaults_by_mapping(const struct vt_sim *s, vt_u64 *counts,
       counts[i] = i < s->ev_map_n ? s->ev_map[2 * i + 1] : 0;
 }
 
-/* One more eviction (what = 0) or refault (what = 1) of a page of mapping. */
-static void count_by_mapping(struct vt_sim *s, uint32_t mapping, unsigned what)
+/* count more evictions (what = 0) or refaults (what = 1) of pages of
+   mapping. */
+static void add_by_mapping(struct vt_sim *s, uint32_t mapping, unsigned what, vt_u64 count)
 {
    if (mapping >= s->ev_map_n) {
       uint32_t n = s->ev_map_n ? s->ev_map_n : 16;
@@ -704,7 +718,15 @@ static void count_by_mapping(struct vt_sim *s, uint32_t mapping, unsigned what)
                                    sizeof *s->ev_map);
       s->ev_map_n = n;
    }
-   s->ev_map[2 * mapping + what]++;
+   s->ev_map[2 * mapping + what] += count;
+}
+
+/* One more eviction (what = 0) or refault (what = 1) of a page of
+   mapping, if counted. */
+static void count_by_mapping(struct vt_sim *s, uint32_t mapping, unsigned what)
+{
+   if (!s->quiet)
+      add_by_mapping(s, mapping, what, 1);
 }
 
 /* The host folded mapping `from` into `to` and may reuse id `from`: its
@@ -720,10 +742,8 @@ void vt_sim_rename_mapping(struct vt_sim *s, uint32_t from, uint32_t to)
    for (unsigned w = 0; w < 2; w++) {
       vt_u64 c = s->ev_map[2 * from + w];
       s->ev_map[2 * from + w] = 0;
-      if (c) {
-         count_by_mapping(s, to, w);
-         s->ev_map[2 * to + w] += c - 1;
-      }
+      if (c)
+         add_by_mapping(s, to, w, c);
    }
 }
 
@@ -785,13 +805,13 @@ static void evict(struct vt_sim *s, uint32_t f)
          the page still holds a valid copy (vt_sim_writeback). */
       if (!fr->swapcopy) {
          s->swap_used++;
-         s->st.swap_outs++;
+         COUNT(s, swap_outs);
       }
       fr->swapcopy = 0;
    } else if (fr->dirty) {
-      s->st.writebacks++;
+      COUNT(s, writebacks);
    }
-   s->st.evictions++;
+   COUNT(s, evictions);
    count_by_mapping(s, fr->mapping, 0);
    ev_put(s, key, fr->anon ? EV_ANON : 0, s->out_shadow);
    free_frame(s, f);
@@ -922,7 +942,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
          s->swap_used--;        /* freed on swap-in */
       }
       ev_del(s, key);
-      s->st.refaults++;
+      COUNT(s, refaults);
       count_by_mapping(s, mapping, 1);
    }
    if (s->ghosts) {
@@ -971,7 +991,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
       /* The shared zero page: no frame, nothing a later read changes. */
       if (base_cls >= 0) {
          *cls = base_cls;
-         s->st.faults[base_cls]++;
+         COUNT(s, faults[base_cls]);
          return VT_SIMR_FAULT | VT_SIMR_CACHEABLE;
       }
       return VT_SIMR_CACHEABLE;
@@ -985,7 +1005,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          return 0;
       if (base_cls >= 0) {
          *cls = base_cls;
-         s->st.faults[base_cls]++;
+         COUNT(s, faults[base_cls]);
          r |= VT_SIMR_FAULT;
       }
       bool anon = (flags & VT_SIMA_ANON) != 0;
@@ -1068,7 +1088,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          s->owner.oom(s->owner.ctx, s, key);
       return VT_SIMR_OOM;
    }
-   s->st.faults[c]++;
+   COUNT(s, faults[c]);
    return VT_SIMR_FAULT | cacheable(&s->frames[f], flags);
 }
 

@@ -152,8 +152,9 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
 #define VT_PTE_HUGE     (1u << 9)   /* mapped by a huge PMD: all 512 PTEs
                                        of the table have it, or none */
 #define VT_PTE_ZERO     (1u << 10)  /* maps the shared zero page */
-#define VT_PTE_TOUCHED  (1u << 11)  /* referenced since mapped (kept over
-                                       MADV_DONTNEED): "pages touched" */
+#define VT_PTE_TOUCHED  (1u << 11)  /* referenced while collecting since
+                                       mapped (kept over MADV_DONTNEED):
+                                       "pages touched" */
 #define VT_PTE_GUARD    (1u << 12)  /* not present: a guard region's marker
                                        (MADV_GUARD_INSTALL, PTE_MARKER_GUARD):
                                        an access is SIGSEGV; kept over
@@ -182,7 +183,8 @@ extern const struct vt_fault_class_info vt_fault_classes[VT_NR_FC];
 
 struct vt_counts {
    vt_u64 faults[VT_NR_FC];
-   vt_u64 touched;            /* pages referenced for the first time */
+   vt_u64 touched;            /* pages referenced for the first time
+                                 while collecting (VT_PTE_TOUCHED) */
 };
 vt_u64 vt_counts_minor(const struct vt_counts *c);
 vt_u64 vt_counts_major(const struct vt_counts *c);

@@ -147,6 +147,11 @@ static inline __attribute__((always_inline)) void
 vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr, vt_pte *ptep,
                 enum vt_access acc, uint32_t *row)
 {
+   /* Collection paused: the reference is no figure's, the working set's
+      and the heatmap's neither (the page's epochs stay as they were, so
+      its first reference once collecting again counts). */
+   if (!mm->collecting)
+      return;
    struct vt_wset *w = mm->ws;
    vt_u64 *ext = vt_pte_ext(ptep);
    uint32_t code = (uint32_t)*ext, data = (uint32_t)(*ext >> 32);
@@ -163,7 +168,7 @@ vt_wset_ref_row(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr, vt_pte *pt
       data = w->ep;
    }
    *ext = code | ((vt_u64)data << 32);
-   if (!first_in_epoch || !w->cfg.max_heat_rows || !mm->collecting)
+   if (!first_in_epoch || !w->cfg.max_heat_rows)
       return;
    if (row && *row < w->nr_rows) {
       /* the row's key: wset.c's heat() */

@@ -270,6 +270,11 @@ struct vt_sim *vt_sim_create(const struct vt_sim_config *cfg,
 void vt_sim_set_owner(struct vt_sim *s, const struct vt_sim_owner *owner);
 /* Figures start afresh (a forked child's): the page state stays. */
 void vt_sim_clear_stats(struct vt_sim *s);
+/* quiet: the host collects no figures now (VMTRACE_STOP_COLLECTION): the
+   memory follows every reference, but no fault, eviction, swap-out,
+   write-back or refault is counted in the statistics or by mapping (the
+   peak of resident pages and out-of-memory events still are: the state's). */
+void vt_sim_set_quiet(struct vt_sim *s, bool quiet);
 void vt_sim_destroy(struct vt_sim *s);
 
 /* Access flags. */

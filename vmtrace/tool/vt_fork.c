@@ -124,6 +124,7 @@ void vt_fork_child_hook(ThreadId tid)
    vt_cmp_fork_child(kind == 1);
    vt_rec_clock();             /* the child's start, for a tree's replay */
    vt_memsim_child();
+   vt_collect_child();
    vt_signal_child();
    vt_nr_children = 0;
    vt_progress_child();

@@ -25,8 +25,6 @@
 #include "vmtrace.h"
 #include "vt_tool.h"
 
-Bool vt_collected;
-
 struct vt_mm vt_mm;
 
 /* ---- the core's host interface -------------------------------------- */
@@ -134,11 +132,10 @@ static Bool vt_handle_client_request(ThreadId tid, UWord *args, UWord *ret)
       break;
    }
    case VMTRACE_USERREQ__START_COLLECTION:
-      vt_collected = True;
-      VT_BOTH(vt_set_collecting, True);
+      vt_collect_set(True);
       break;
    case VMTRACE_USERREQ__STOP_COLLECTION:
-      VT_BOTH(vt_set_collecting, False);
+      vt_collect_set(False);
       break;
    case VMTRACE_USERREQ__RUNNING:
       *ret = 1;
@@ -392,10 +389,10 @@ static void vt_post_clo_init(void)
    };
    vt_core_init(&host_ops, NULL);
    vt_mm_init(&vt_mm, &cfg);
-   vt_set_collecting(&vt_mm, vt_clo.collect_atstart);
-   vt_collected = vt_clo.collect_atstart;
    vt_filter_init(&vt_flt, &vt_mm, vt_clo.fast_path);
+   vt_set_collecting(&vt_mm, vt_clo.collect_atstart);   /* (empties the filter) */
    vt_cmp_init(&cfg);
+   vt_collect_init();
    vt_tlb_init();
    vt_memsim_init();
    vt_filter_start(&vt_flt);

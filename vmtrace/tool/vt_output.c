@@ -116,6 +116,7 @@ static void write_run(struct vt_out *o, const struct out_ctx *c)
    else
       vt_out_str(o, ", \"fork_time\": null");
    vt_out_fmt(o, ", \"vfork\": %s", vt_is_vfork_child ? "true" : "false");
+   vt_collect_write(o);
    /* which page trace is this image's (--trace-out-file): what joins a
       vmtrace-sim result to this file */
    if (vt_rec_trace_id())

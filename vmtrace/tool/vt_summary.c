@@ -145,13 +145,7 @@ static void print_totals(void)
    if (buf[0])
       VG_(umsg)("   by class:   %s\n", buf);
    VG_(umsg)("Pages touched:  %'llu (%'llu KiB)\n", t->touched, t->touched * 4);
-   /* Nothing was counted, but the memory followed the program: say so,
-      lest the resident pages and working sets below read as collected. */
-   if (!vt_collected)
-      VG_(umsg)("Collection:     never started (--collect-atstart=no, no "
-                "VMTRACE_START_COLLECTION): nothing counted;\n"
-                "                resident pages and working sets below follow the "
-                "program regardless\n");
+   vt_collect_print();
    when(vt_mm.peak_rss_at, buf, sizeof buf);
    ULong pss_x1000, uss;
    vt_share_pss(&pss_x1000, &uss);
@@ -159,9 +153,13 @@ static void print_totals(void)
              "PSS %'llu.%03llu, USS %'llu\n", vt_mm.peak_rss, vt_mm.peak_rss * 4, buf,
              vt_exec_pending ? "exec" : "exit", vt_mm.rss, pss_x1000 / 1000,
              pss_x1000 % 1000, uss);
-   /* The peak working set of each window: code + data pages, as sampled. */
+   /* The peak working set of each window: code + data pages, as sampled.
+      It counts only references made while collecting: none if collection
+      never started, which is no measured 0. */
    const struct vt_wset *w = vt_mm.ws;
-   for (UInt k = 0; w && k < w->cfg.nr_tau; k++) {
+   if (w && w->cfg.nr_tau && !vt_collected)
+      VG_(umsg)("Working set:    not collected\n");
+   for (UInt k = 0; w && vt_collected && k < w->cfg.nr_tau; k++) {
       ULong peak = 0;
       UInt at = 0;
       for (UInt i = 0; i < w->nr; i++)
