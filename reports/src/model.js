@@ -83,6 +83,30 @@ function pageSize(d) {
 
 // ---- summary ---------------------------------------------------------------
 
+// run.collection (docs/output-format.md) is there only when collection was
+// paused at some time: whether it ever started, and its periods.
+function neverCollected(d) {
+  var c = d.run && d.run.collection;
+  return !!c && c.started === false;
+}
+
+// The summary's words for run.collection ('' when collection was on
+// throughout).
+function collectionText(r) {
+  var c = r.collection;
+  if (!c || typeof c !== 'object') return '';
+  if (c.started === false) {
+    return 'never started (--collect-atstart=no, no VMTRACE_START_COLLECTION): nothing was ' +
+      'counted, so no fault, page touched, working set or heat is shown; resident pages and ' +
+      'page tables follow the program regardless';
+  }
+  var n = c.nr_periods;
+  var first = Array.isArray(c.periods) && c.periods.length ? c.periods[0][0] : null;
+  return F.int(c.instructions) + ' of ' + F.int(r.instructions) + ' instructions, in ' +
+    F.count(n, 'period') + (first !== null ? ' (first from ' + F.int(first) + ')' : '') +
+    ': the figures count only those';
+}
+
 function summary(d) {
   var r = d.run;
   var t = d.totals;
@@ -108,11 +132,19 @@ function summary(d) {
         ': the program used ' + (r.unmodelled.length === 1 ? 'it' : 'them') +
         ', so some figures are not the kernel\'s (docs/manual.md, Not modelled yet)']);
   }
-  items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' +
-      F.int(t.faults.major) + ' major)' +
-    (t.faults.invalid ? ', ' +
-        F.count(t.faults.invalid, 'invalid access', 'invalid accesses') : '')]);
-  items.push(['pages touched', F.pages(t.pages_touched, ps)]);
+  // When collection was on (run.collection): before the figures it qualifies.
+  var col = collectionText(r);
+  if (col) items.push(['collection', col]);
+  if (neverCollected(d)) {
+    items.push(['faults', 'not collected']);
+    items.push(['pages touched', 'not collected']);
+  } else {
+    items.push(['faults', F.int(t.faults.total) + ' (' + F.int(t.faults.minor) + ' minor, ' +
+        F.int(t.faults.major) + ' major)' +
+      (t.faults.invalid ? ', ' +
+          F.count(t.faults.invalid, 'invalid access', 'invalid accesses') : '')]);
+    items.push(['pages touched', F.pages(t.pages_touched, ps)]);
+  }
   items.push(['peak resident', F.pages(t.peak_resident_pages, ps)]);
   items.push(['resident at exit', F.pages(t.resident_pages, ps)]);
   var pt = t.page_tables;
@@ -680,6 +712,7 @@ module.exports = {
   activeClasses: activeClasses,
   mappingName: mappingName,
   summary: summary,
+  neverCollected: neverCollected,
   setup: setup,
   faultClassTable: faultClassTable,
   pageTableTable: pageTableTable,

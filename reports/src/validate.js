@@ -315,6 +315,12 @@ function validateRun(d) {
   need(need(run, 'exit', 'object', 'run'), 'status', 'string', 'run.exit');
   need(run, 'instructions', 'int', 'run');
   may(run, 'trace_id', 'string', 'run');
+  if (run.collection !== undefined) {
+    // collection paused at some time (the summary reads all of it)
+    var col = need(run, 'collection', 'object', 'run');
+    needAll(col, 'run.collection', { started: 'bool', instructions: 'int', nr_periods: 'int',
+      periods: 'array' });
+  }
   may(run, 'start_time', 'time|null', 'run');
   may(run, 'end_time', 'time|null', 'run');
 }

@@ -5,6 +5,10 @@
 //   id           its section's id (sec-ID on the page)
 //   needs        a key file d must have (not null) for the view to show
 //   when(d)      whether file d has it otherwise (absent: always)
+//   counted      it shows only figures counted while collecting (faults,
+//                pages touched, TLB misses): not shown for a file whose
+//                collection never started (run.collection.started false),
+//                whose every such figure is a 0 that was never measured
 //   html(p, d)   builds its sections on the page (p: viewer.js's Part)
 //   text(d)      its --text sections, one string
 // A view may have only one of html and text: the page's charts (time) and the
@@ -40,9 +44,10 @@ var NATIVE = [
 // The views of `list` that file d has and that render to `how` ("html" or
 // "text").
 function shown(list, d, how) {
+  var none = d.run && d.run.collection && d.run.collection.started === false;
   return list.filter(function (v) {
     return v[how] && (!v.needs || (d[v.needs] !== undefined && d[v.needs] !== null)) &&
-      (!v.when || v.when(d));
+      (!v.when || v.when(d)) && !(none && v.counted);
   });
 }
 

@@ -14,4 +14,4 @@ function text(d) {
   return plain.tableSection(M.faultClassTable(d));
 }
 
-module.exports = { id: 'classes', html: html, text: text };
+module.exports = { id: 'classes', counted: true, html: html, text: text };

@@ -93,4 +93,5 @@ function text(d) {
   return plain.tableSection(M.faultSiteTable(d), { limit: 20 });
 }
 
-module.exports = { id: 'faultsites', needs: 'fault_sites', html: html, text: text };
+module.exports = { id: 'faultsites', counted: true, needs: 'fault_sites', html: html,
+  text: text };

@@ -18,4 +18,4 @@ function text(d) {
   return plain.tableSection(M.labelPhaseTable(d));
 }
 
-module.exports = { id: 'labelphases', when: when, html: html, text: text };
+module.exports = { id: 'labelphases', counted: true, when: when, html: html, text: text };

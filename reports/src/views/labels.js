@@ -14,4 +14,4 @@ function text(d) {
   return plain.tableSection(M.labelTable(d));
 }
 
-module.exports = { id: 'labels', html: html, text: text };
+module.exports = { id: 'labels', counted: true, html: html, text: text };

@@ -13,4 +13,4 @@ function text(d) {
   return plain.tableSection(M.phaseTable(d));
 }
 
-module.exports = { id: 'phases', html: html, text: text };
+module.exports = { id: 'phases', counted: true, html: html, text: text };

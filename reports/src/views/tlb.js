@@ -115,4 +115,5 @@ function text(d) {
   return out.join('\n\n');
 }
 
-module.exports = { id: 'tlb', needs: 'tlb', html: html, text: text, tlbSpec: tlbSpec };
+module.exports = { id: 'tlb', counted: true, needs: 'tlb', html: html, text: text,
+  tlbSpec: tlbSpec };

@@ -38,6 +38,38 @@ test('the summary says what the run used that the model cannot see (run.unmodell
   assert.match(views.text(views.FILE, d), /not modelled +io_uring: the program used it/);
 });
 
+test('the summary says when collection was on (run.collection), and shows no unmeasured 0',
+    () => {
+  const get = (d, k) => (M.summary(d).items.find((i) => i[0] === k) || [])[1];
+  // collected throughout: no such key, no such line
+  assert.strictEqual(get(real, 'collection'), undefined);
+  const d = JSON.parse(JSON.stringify(real));
+  d.run.collection = { started: true, instructions: 1734, nr_periods: 2,
+    periods: [[132372, 132590], [132715, 134231]] };
+  V.validate(d);
+  assert.strictEqual(get(d, 'collection'), '1,734 of 2,765,314 instructions, in 2 periods ' +
+      '(first from 132,372): the figures count only those');
+  assert.strictEqual(get(d, 'faults'), '6,720 (6,720 minor, 0 major)');
+  assert.ok(views.shown(views.FILE, d, 'text').some((v) => v.id === 'phases'));
+  // never started: the counted figures are not shown as 0s
+  d.run.collection = { started: false, instructions: 0, nr_periods: 0, periods: [] };
+  d.totals.faults = Object.fromEntries(Object.keys(d.totals.faults).map((k) => [k, 0]));
+  d.totals.pages_touched = 0;
+  V.validate(d);
+  assert.match(get(d, 'collection'), /^never started \(--collect-atstart=no, no /);
+  assert.strictEqual(get(d, 'faults'), 'not collected');
+  assert.strictEqual(get(d, 'pages touched'), 'not collected');
+  const ids = views.shown(views.FILE, d, 'text').map((v) => v.id);
+  ['classes', 'labels', 'phases', 'faultsites'].forEach((id) =>
+      assert.ok(!ids.includes(id), id + ' shown'));
+  assert.ok(ids.includes('summary') && ids.includes('mappings'));
+  const text = views.text(views.FILE, d);
+  assert.match(text, /collection +never started/);
+  assert.doesNotMatch(text, /faults +0 /);
+  d.run.collection.started = 'no';
+  assert.throws(() => V.validate(d), /run\.collection\.started should be bool/);
+});
+
 test('the summary shows each option as --OPTION would take it', () => {
   const d = JSON.parse(JSON.stringify(real));
   d.options = { thp: 'always', thp_zero_page: true, zero_page: false,
