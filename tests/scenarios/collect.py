@@ -211,10 +211,12 @@ def more_paused_pages(extra_pages, counted):
 def sims_as_counted(out, r, extra):
     """A simulation with RAM for every page (--ram=64M: nothing evicted)
     takes exactly the faults the model counts, by class, and so counts
-    nothing while paused either."""
+    nothing while paused either (the 1M ones are cg_as_counted's)."""
     tot = out["totals"]["faults"]
     errs = []
     for s in out.get("simulations") or []:
+        if s.get("ram") != "64M":
+            continue
         if s.get("faults") != tot or s.get("evictions") != 0:
             errs.append("simulation %s %s: faults %s, evictions %s; expected the totals' %s, 0"
                         % (s.get("policy"), s.get("ram"), short(s.get("faults")),
@@ -224,8 +226,31 @@ def sims_as_counted(out, r, extra):
     return errs
 
 
-# One window, longer than the run; a simulation with RAM for every page.
-COLLECT_OPTS = ["--ws-tau=1G", "--ram=64M", "--policy=lru,clock"]
+def cg_as_counted(out, r, extra):
+    """--cg-out-file's summary: the faults counted (MinFlt, MajFlt, CowFlt:
+    wp_copy + wp_reuse + file_cow + thp_wp_zero + thp_wp_reuse) and each
+    simulation's major faults, as the output file counts them: nothing
+    while paused there either."""
+    if "collect.cg.out" not in r.files:
+        return ["no collect.cg.out written"]
+    lines = r.files["collect.cg.out"].splitlines()
+    events = next(l for l in lines if l.startswith("events:")).split()[1:]
+    got = dict(zip(events, (int(x) for x in next(
+        l for l in lines if l.startswith("summary:")).split()[1:])))
+    f = out["totals"]["faults"]
+    want = {"MinFlt": f["minor"], "MajFlt": f["major"],
+            "CowFlt": sum(f[k] for k in ("wp_copy", "wp_reuse", "file_cow", "thp_wp_zero",
+                                         "thp_wp_reuse"))}
+    for s in out.get("simulations") or []:
+        want["Maj.%s.%s" % (s["policy"], s["ram"])] = s["faults"]["major"]
+    have = {k: got.get(k) for k in want}
+    return [] if have == want else ["cg summary %s, the output file's %s" % (have, want)]
+
+
+# One window, longer than the run; a simulation with RAM for every page,
+# one with too little; the Cachegrind file.
+COLLECT_OPTS = ["--ws-tau=1G", "--ram=64M,1M", "--policy=lru,clock",
+                "--cg-out-file=@TMP@/collect.cg.out"]
 scenario("collect/pages atstart=no", "collect_pages", ["mix", "1007"], [
     Expect("paused", "p1"),
     Expect("both", "p1"),
@@ -245,6 +270,7 @@ scenario("collect/pages atstart=no", "collect_pages", ["mix", "1007"], [
     collection(True, 2),
     more_paused_pages(1000, counted=False),
     sims_as_counted,
+    cg_as_counted,
     consistent,
 ], extra_runs=lambda fp: [RunSpec("vmtrace", "collect_pages", ["mix", "7"],
                                   vm_args=["--collect-atstart=no"] + COLLECT_OPTS,
@@ -265,6 +291,7 @@ scenario("collect/pages atstart=yes", "collect_pages", ["mix", "1007"], [
     collection(True, 2),
     more_paused_pages(1000, counted=True),
     sims_as_counted,
+    cg_as_counted,
     consistent,
 ], extra_runs=lambda fp: [RunSpec("vmtrace", "collect_pages", ["mix", "7"],
                                   vm_args=COLLECT_OPTS, fast_path=fp)])

@@ -408,6 +408,13 @@ void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_
                          c->thp_orders_inherit };
          event(w, VT_TEV_THP_ORDERS, o, NULL);
       }
+      /* A trace begins with the address space collecting (vt_mm_init):
+         one that starts paused (--collect-atstart=no) says so, else its
+         replay would count what the run did not until the first STOP. */
+      if (!mm->collecting) {
+         vt_u64 off[1] = { 0 };
+         event(w, VT_TEV_COLLECT, off, NULL);
+      }
    }
 }
 
