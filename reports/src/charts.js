@@ -77,7 +77,7 @@ function memorySpec(d) {
     series.push({ label: 'resident ' + k, raw: tl.rss[k], color: color(KIND_COLORS, k, i),
         stacked: true });
   });
-  if (Array.isArray(tl.touched)) series.push(
+  if (Array.isArray(tl.touched) && !M.neverCollected(d)) series.push(
       { label: 'touched', raw: tl.touched, color: '#333333', dash: [6, 4] });
   // Proportional and unique set sizes, when the file has them (processes
   // sharing pages after fork): PSS in thousandths of a page.
@@ -99,11 +99,14 @@ function memorySpec(d) {
   var marker = F.isNum(tot.peak_resident_pages) && tot.peak_resident_pages > 0 &&
       F.isNum(tot.peak_resident_at) ? { x: tot.peak_resident_at, y: tot.peak_resident_pages,
         label: 'peak resident ' + F.count(tot.peak_resident_pages, 'page') } : null;
+  var touched = series.some(function (x) { return x.label === 'touched'; });
   return {
-    id: 'chart-memory', title: 'Resident pages by kind, and pages touched',
-    note: 'Resident pages per mapping kind at the end of each sample, stacked; dashed: ' +
-        'distinct pages touched so far.' + (marker ? ' Red: the run\'s peak resident set, ' +
-        'where it was first reached (a peak inside a sample can be above every sample).' : ''),
+    id: 'chart-memory',
+    title: 'Resident pages by kind' + (touched ? ', and pages touched' : ''),
+    note: 'Resident pages per mapping kind at the end of each sample, stacked' +
+        (touched ? '; dashed: distinct pages touched so far.' : '.') +
+        (marker ? ' Red: the run\'s peak resident set, where it was first reached (a peak ' +
+        'inside a sample can be above every sample).' : ''),
     x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
     marker: marker
   };
@@ -532,6 +535,8 @@ function treeMemorySpecs(files, t) {
 }
 
 function timeSpecs(d) {
+  // A run that never collected counted no reference: its memory only.
+  if (M.neverCollected(d)) return [memorySpec(d)].filter(Boolean);
   return [memorySpec(d), wssSpec(d), faultSpec(d)].filter(Boolean);
 }
 

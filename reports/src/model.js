@@ -274,10 +274,19 @@ function mappingTable(d) {
     num('touched', 'touched', null, 'pages referenced'),
     num('resident', 'resident', null, 'pages resident at exit')
   ].concat(faultColumns(d, fobjs), TLB.columns(d.mappings));
+  // Collection never started: the counted columns would be 0s never
+  // measured; what is resident is the state's.
+  var none = neverCollected(d);
+  if (none) {
+    cols = cols.filter(function (c) {
+      return c.key !== 'touched' && c.key.indexOf('f_') !== 0 && c.key.indexOf('tlb_') !== 0;
+    });
+  }
   return {
     id: 'mappings', title: 'Mappings',
-    note: 'Pages; * = unmapped before exit. ' +
-      'Fault classes with no fault in any mapping are left out.',
+    note: 'Pages; * = unmapped before exit. ' + (none
+      ? 'Collection never started: no fault or page touched was counted.'
+      : 'Fault classes with no fault in any mapping are left out.'),
     columns: cols, rows: rows, sort: { key: 'start', desc: false }, pageSize: ps
   };
 }
@@ -688,12 +697,18 @@ function timelineTable(d, n) {
       return F.pages(v, ps);
     }));
   });
+  // Collection never started: only the resident pages were measured.
+  var none = neverCollected(d);
+  if (none) cols = cols.slice(0, 2);
   return {
     id: 'timeline', title: 'Timeline',
     note: F.count(len, 'sample') + ' of ' + F.count(tl.interval, 'instruction') +
         (len > n ? ', ' + n + ' shown' : '') + '; each row stands for the samples since the ' +
-        'previous row: the peak of resident pages and of each working set in them (the ' +
-        'run\'s peak resident included), pages touched at the row\'s end, faults added up' +
+        'previous row: the peak of resident pages' + (none
+        ? ' in them (the run\'s peak included); collection never started: no page touched, ' +
+          'fault or working set was counted'
+        : ' and of each working set in them (the run\'s peak resident included), pages ' +
+          'touched at the row\'s end, faults added up') +
         (tl.report_merged ? '. ' + DS.note(tl, F) : ''),
     columns: cols, rows: rows
   };

@@ -7,6 +7,7 @@ var F = require('../format');
 var charts = require('../charts');
 var heatmap = require('../heatmap');
 var DS = require('../downsample');
+var M = require('../model');
 
 function when(d) {
   return charts.timeSpecs(d).length > 0 || !!d.heat;
@@ -30,7 +31,8 @@ function html(p, d) {
   var end = tl && tl.t && tl.t.length ? tl.t[tl.t.length - 1] : 0;
   if (d.heat && d.heat.columns) end = Math.max(end, heatmap.shownEnd(d.heat, d.run));
   var full = end > 0 ? [0, end] : null;
-  if (d.heat) heatmapChart(p, sec, d, linker, full, made);
+  // (a run that never collected has no heat: no empty map as if measured)
+  if (d.heat && !M.neverCollected(d)) heatmapChart(p, sec, d, linker, full, made);
   charts.resetToFullRange(linker, full);
 }
 

@@ -103,7 +103,8 @@ function text(d) {
   var out = [];
   var tt = M.timelineTable(d, 20);
   if (tt) out.push(plain.tableSection(tt));
-  if (d.heat) out.push(heatmapText(d));
+  // (a run that never collected has no heat: not an empty map as if measured)
+  if (d.heat && !M.neverCollected(d)) out.push(heatmapText(d));
   return out.join('\n\n');
 }
 

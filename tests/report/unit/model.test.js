@@ -66,6 +66,24 @@ test('the summary says when collection was on (run.collection), and shows no unm
   const text = views.text(views.FILE, d);
   assert.match(text, /collection +never started/);
   assert.doesNotMatch(text, /faults +0 /);
+  // the mappings keep what is resident, not the counted columns; the
+  // timeline its resident pages only, and no heatmap
+  d.timeline = { interval: 16384, epoch: 4096, t: [16384, 32768], wall_ms: [1, 2],
+    rss: { anon: [3, 5] }, touched: [0, 0], faults: { anon: [0, 0] },
+    wss: [{ tau: 100000, window: 102400, code: [0, 0], data: [0, 0] }] };
+  const collected = JSON.parse(JSON.stringify(d));
+  delete collected.run.collection;
+  const mk = M.mappingTable(d).columns.map((c) => c.key);
+  assert.ok(mk.includes('resident') && !mk.includes('touched') && !mk.includes('f_total'), mk);
+  assert.deepStrictEqual(M.timelineTable(d, 20).columns.map((c) => c.key), ['t', 'rss']);
+  assert.doesNotMatch(text, /Heatmap/);
+  const charts = require('../../../reports/src/charts');
+  assert.deepStrictEqual(charts.timeSpecs(d).map((c) => c.id), ['chart-memory']);
+  assert.ok(!charts.timeSpecs(d)[0].series.some((x) => x.label === 'touched'));
+  assert.deepStrictEqual(charts.timeSpecs(collected).map((c) => c.id),
+      ['chart-memory', 'chart-wss']);
+  assert.ok(charts.timeSpecs(collected)[0].series.some((x) => x.label === 'touched'));
+  assert.ok(M.timelineTable(collected, 20).columns.length > 2);
   d.run.collection.started = 'no';
   assert.throws(() => V.validate(d), /run\.collection\.started should be bool/);
 });
