@@ -21,6 +21,10 @@
                 exited, starts collecting and writes all 8 ("after-child").
    never        a 5-page "never" written (phase "write"); collection is
                 never started.
+   fork-never   an 8-page "buf" written (phase "write"); fork; the child
+                writes pages 0..2 ("child-write") and exits; the parent,
+                once it has, writes all 8 ("after-child").  Collection is
+                never started.
    Natively the kernel counts every step (ORACLE lines). */
 #include "vmtest.h"
 
@@ -89,6 +93,29 @@ static void forked(void)
    vmt_end();
 }
 
+static void fork_never(void)
+{
+   enum { N = 8 };
+   vmt_set_role("parent");
+   char *p = vmt_anon(N);
+   VMTRACE_LABEL(p, N * VMT_PAGE, "buf");
+   vmt_begin("write");
+   vmt_write_pages(p, N);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-write");
+      vmt_write_pages(p, 3);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_begin("after-child");
+   vmt_write_pages(p, N);
+   vmt_end();
+}
+
 static void never(void)
 {
    enum { N = 5 };
@@ -102,7 +129,7 @@ static void never(void)
 int main(int argc, char **argv)
 {
    if (argc < 2)
-      vmt_die("usage: collect_pages mix [N] | fork | never");
+      vmt_die("usage: collect_pages mix [N] | fork | fork-never | never");
    vmt_init();
    if (!strcmp(argv[1], "mix"))
       mix(argc > 2 ? (size_t)atol(argv[2]) : 7);
@@ -110,6 +137,8 @@ int main(int argc, char **argv)
       forked();
    else if (!strcmp(argv[1], "never"))
       never();
+   else if (!strcmp(argv[1], "fork-never"))
+      fork_never();
    else
       vmt_die("unknown mode %s", argv[1]);
    return 0;

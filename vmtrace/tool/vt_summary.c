@@ -174,7 +174,7 @@ static void print_totals(void)
                 k ? "" : "Working set:", tau, peak, w->nr ? w->ws_code[k][at] : 0,
                 w->nr ? w->ws_data[k][at] : 0, whn);
    }
-   if (vt_is_forked_child || t->faults[VT_FC_WP_REUSE] || vt_mm.nr_cow)
+   if (vt_collected && (vt_is_forked_child || t->faults[VT_FC_WP_REUSE] || vt_mm.nr_cow))
       VG_(umsg)("Copy-on-write:  %'llu copies (wp_copy), %'llu reuses (wp_reuse)%s\n",
                 t->faults[VT_FC_WP_COPY], t->faults[VT_FC_WP_REUSE],
                 vt_is_forked_child ? "; forked child" : "");
