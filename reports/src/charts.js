@@ -100,7 +100,7 @@ function memorySpec(d) {
       F.isNum(tot.peak_resident_at) ? { x: tot.peak_resident_at, y: tot.peak_resident_pages,
         label: 'peak resident ' + F.count(tot.peak_resident_pages, 'page') } : null;
   var touched = series.some(function (x) { return x.label === 'touched'; });
-  return {
+  return withPauses(d, {
     id: 'chart-memory',
     title: 'Resident pages by kind' + (touched ? ', and pages touched' : ''),
     note: 'Resident pages per mapping kind at the end of each sample, stacked' +
@@ -109,7 +109,17 @@ function memorySpec(d) {
         'inside a sample can be above every sample).' : ''),
     x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: bands,
     marker: marker
-  };
+  });
+}
+
+// A time chart of file d, with the stretches while collection was paused
+// shaded (run.collection): nothing was counted there.
+function withPauses(d, spec) {
+  var paused = M.pausedIntervals(d);
+  if (!paused || !paused.length) return spec;
+  spec.paused = paused;
+  spec.note += ' Grey: collection paused (nothing counted; the memory followed the program).';
+  return spec;
 }
 
 function wssSpec(d) {
@@ -128,12 +138,12 @@ function wssSpec(d) {
     if (w.data) series.push({ label: 'data ' + tau, raw: data, color: c, dash: [8, 4], width: 1 });
   });
   applyStack(series);
-  return {
+  return withPauses(d, {
     id: 'chart-wss', title: 'Working set WS(t, τ)',
     note: 'Distinct pages referenced in the last τ instructions (Denning), ' +
       'split into code and data.',
     x: tl.t, xLabel: 'instructions', yUnit: 'pages', series: series, bands: []
-  };
+  });
 }
 
 function faultSpec(d) {
@@ -152,12 +162,12 @@ function faultSpec(d) {
   });
   if (!series.length) return null;
   var bands = applyStack(series);
-  return {
+  return withPauses(d, {
     id: 'chart-faults', title: 'Faults per interval by class',
     note: 'Faults taken during each sample of ' + F.count(tl.interval, 'instruction') +
         ', stacked by class.',
     x: tl.t, xLabel: 'instructions', yUnit: 'count', series: series, bands: bands
-  };
+  });
 }
 
 // ---- the miss-ratio view: faults against RAM, per policy ----------------------
@@ -770,6 +780,10 @@ function toUplot(spec, width, height, pageSize, uPlot) {
       values: function (u, vals) { return vals.map(function () { return ''; }); } });
   }
   if (spec.marker) opts.hooks = { draw: [function (u) { drawMarker(u, spec.marker, pageSize); }] };
+  if (spec.paused) {
+    opts.hooks = opts.hooks || {};
+    opts.hooks.drawClear = [function (u) { drawPaused(u, spec.paused); }];
+  }
   var idx = stepIndex(spec);
   if (idx) opts.cursor.dataIdx = function (u, si, closest, x) { return idx(spec.x, closest, x); };
   var data = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
@@ -797,6 +811,21 @@ function stepIndex(spec) {
     }
     return during ? Math.min(lo, xs.length - 1) : Math.max(lo - 1, 0);
   };
+}
+
+// The stretches [from, to) of x while collection was paused, shaded grey
+// under the series.
+function drawPaused(u, paused) {
+  var b = u.bbox;
+  var ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.07)';
+  paused.forEach(function (p) {
+    var x0 = Math.max(b.left, u.valToPos(p[0], 'x', true));
+    var x1 = Math.min(b.left + b.width, u.valToPos(p[1], 'x', true));
+    if (isFinite(x0) && isFinite(x1) && x1 > x0) ctx.fillRect(x0, b.top, x1 - x0, b.height);
+  });
+  ctx.restore();
 }
 
 // A dashed vertical line at marker.x with a dot at marker.y and its label

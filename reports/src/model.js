@@ -90,6 +90,24 @@ function neverCollected(d) {
   return !!c && c.started === false;
 }
 
+// The stretches of the run, [from, to) in instructions, while collection
+// was paused (nothing counted), from run.collection's periods; null when it
+// was on throughout.  Beyond the last period the file lists (it keeps the
+// first 100) nothing is known: no stretch there.
+function pausedIntervals(d) {
+  var c = d.run && d.run.collection;
+  if (!c || typeof c !== 'object' || !Array.isArray(c.periods)) return null;
+  var end = d.run.instructions;
+  var out = [];
+  var at = 0;
+  c.periods.forEach(function (p) {
+    if (p[0] > at) out.push([at, p[0]]);
+    at = p[1];
+  });
+  if (c.nr_periods === c.periods.length && F.isNum(end) && end > at) out.push([at, end]);
+  return out;
+}
+
 // The summary's words for run.collection ('' when collection was on
 // throughout).
 function collectionText(r) {
@@ -728,6 +746,7 @@ module.exports = {
   mappingName: mappingName,
   summary: summary,
   neverCollected: neverCollected,
+  pausedIntervals: pausedIntervals,
   setup: setup,
   faultClassTable: faultClassTable,
   pageTableTable: pageTableTable,

@@ -51,6 +51,17 @@ test('the summary says when collection was on (run.collection), and shows no unm
       '(first from 132,372): the figures count only those');
   assert.strictEqual(get(d, 'faults'), '6,720 (6,720 minor, 0 major)');
   assert.ok(views.shown(views.FILE, d, 'text').some((v) => v.id === 'phases'));
+  // the stretches while paused, which the time charts shade: before, between
+  // and after the periods; none known beyond the periods a file lists
+  assert.strictEqual(M.pausedIntervals(real), null);
+  assert.deepStrictEqual(M.pausedIntervals(d),
+      [[0, 132372], [132590, 132715], [134231, 2765314]]);
+  const cut = JSON.parse(JSON.stringify(d));
+  cut.run.collection.nr_periods = 101;
+  assert.deepStrictEqual(M.pausedIntervals(cut), [[0, 132372], [132590, 132715]]);
+  cut.run.collection.periods = [[0, 2765314]];
+  cut.run.collection.nr_periods = 1;
+  assert.deepStrictEqual(M.pausedIntervals(cut), []);
   // never started: the counted figures are not shown as 0s
   d.run.collection = { started: false, instructions: 0, nr_periods: 0, periods: [] };
   d.totals.faults = Object.fromEntries(Object.keys(d.totals.faults).map((k) => [k, 0]));
