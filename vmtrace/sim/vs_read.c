@@ -744,7 +744,7 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
    for (int k = 0; k < NR_ROLES; k++)
       if (col[k] > maxcol)
          maxcol = col[k];
-   uint64_t lineno = 1;
+   uint64_t lineno = 1, prev_time = 0, prev_line = 0;
    while ((line = rd_line(r, &off, &toolong, &len))) {
       lineno++;
       /* Text is checked in the first 4 KiB only: a NUL byte later would
@@ -790,6 +790,22 @@ static int read_csv(struct rd *r, const struct vs_read_opts *o, struct vs_stream
                    "number", s->name, (unsigned long long)off, (unsigned long long)lineno, v);
             return -1;
          }
+         /* The rows are the references in the order they were made, so
+            their time never goes backwards (equal times are many requests
+            in one tick).  A row earlier than the one before is a file
+            sorted or merged by something else, whose order is not the
+            references': refused (libCacheSim's CSV reader takes any time
+            as it comes; until 2026-12-06 so did this one). */
+         if (prev_line && time < prev_time) {
+            vs_err(err, errlen, "%s: offset %llu: line %llu: time %llu is before line "
+                   "%llu's %llu (a trace's time must not go backwards: its rows are "
+                   "the references in order)", s->name, (unsigned long long)off,
+                   (unsigned long long)lineno, (unsigned long long)time,
+                   (unsigned long long)prev_line, (unsigned long long)prev_time);
+            return -1;
+         }
+         prev_time = time;
+         prev_line = lineno;
          if (o->keep_time && time > UINT32_MAX) {
             vs_err(err, errlen, "%s: offset %llu: line %llu: time %llu does not fit "
                    "the 32-bit clock of libCacheSim's formats", s->name,
