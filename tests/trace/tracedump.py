@@ -3,6 +3,7 @@
 independent reader of docs/output-format.md's layout, for the tests and for
 looking into a trace by hand)."""
 
+import bisect
 import json
 import struct
 import sys
@@ -17,8 +18,53 @@ EVENTS = {1: ("CONFIG", 4, False), 2: ("FILE", 6, True), 3: ("MMAP", 7, True),
           22: ("PARENT", 3, False), 23: ("POPULATE", 3, False), 24: ("GUARD", 3, False),
           25: ("THP", 3, False), 26: ("HUGEPAGE", 3, False), 27: ("THP_ORDERS", 3, False),
           28: ("MADVISE", 4, False), 29: ("CLOCK", 1, False), 30: ("OOM_ADJ", 1, False),
-          31: ("COLLAPSE", 2, False), 32: ("REMOVE", 2, False)}
+          31: ("COLLAPSE", 2, False), 32: ("REMOVE", 2, False),
+          33: ("UNMODELLED", 0, True)}
 KINDS = "rwx"
+
+
+def _crc_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+        t.append(c)
+    return t
+
+
+_CRC = _crc_table()
+
+
+def crc32c(data, crc=0):
+    """CRC-32C (Castagnoli), going on from crc: crc32c(b"123456789") is
+    0xe3069283."""
+    c = crc ^ 0xFFFFFFFF
+    for b in data:
+        c = _CRC[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def unframe(data, start):
+    """A version 3 trace's blocks from start: (payload, [(payload offset,
+    file offset)] of each block), every block's CRC checked."""
+    payload = bytearray()
+    where = []
+    pos = start
+    while pos < len(data):
+        if pos + 8 > len(data):
+            raise Corrupt("truncated block frame at %d" % pos)
+        n, crc = struct.unpack_from("<II", data, pos)
+        if n == 0 or n > 65536:
+            raise Corrupt("impossible block length %d at %d" % (n, pos))
+        if pos + 8 + n > len(data):
+            raise Corrupt("truncated block at %d" % pos)
+        if crc32c(data[pos + 8:pos + 8 + n], crc32c(data[pos:pos + 4])) != crc:
+            raise Corrupt("CRC mismatch in the block at %d" % pos)
+        where.append((len(payload), pos + 8))
+        payload += data[pos + 8:pos + 8 + n]
+        pos += 8 + n
+    return bytes(payload), where
 
 
 class Corrupt(Exception):
@@ -29,11 +75,28 @@ def items(data):
     """Yields (offset, kind, fields): ('header', json), ('ref', page, acc,
     kernel, cont), ('time', insns, sb_end), ('event', name, args, str),
     ('end',)."""
-    if data[:8] != b"VMTRACE\x01":
+    if data[:7] != b"VMTRACE" or len(data) < 12 or data[7] not in (1, 2):
         raise Corrupt("no magic at offset 0")
     (n,) = struct.unpack_from("<I", data, 8)
+    checked = data[7] == 2
+    if checked:
+        if len(data) < 16 + n:
+            raise Corrupt("truncated header")
+        if crc32c(data[:12 + n]) != struct.unpack_from("<I", data, 12 + n)[0]:
+            raise Corrupt("header CRC mismatch")
     yield 0, ("header", json.loads(data[12:12 + n].decode()))
-    pos = 12 + n
+    if checked:
+        data, where = unframe(data, 16 + n)
+        starts = [w[0] for w in where]
+        pos = 0
+    else:
+        where = [(0, 0)]
+        starts = [0]
+        pos = 12 + n
+
+    def file_offset(p):
+        k = bisect.bisect_right(starts, p) - 1
+        return where[k][1] + p - where[k][0]
 
     def u():
         nonlocal pos
@@ -52,7 +115,7 @@ def items(data):
     page = insns = 0
     kernel = False
     while pos < len(data):
-        at = pos
+        at = file_offset(pos)
         b = data[pos]
         pos += 1
         k = b & 3
@@ -96,11 +159,44 @@ def items(data):
                 pos += ln
             yield at, ("event", name, args, s)
         elif code == 5:
+            if checked and pos != len(data):
+                raise Corrupt("bytes after the end item at %d" % at)
             yield at, ("end",)
             return
         else:
             raise Corrupt("unknown item %d at %d" % (b, at))
     raise Corrupt("truncated: no end item")
+
+
+def blocks(data):
+    """A version 3 trace's blocks: [(file offset of the frame, length)]."""
+    (n,) = struct.unpack_from("<I", data, 8)
+    out, pos = [], 16 + n
+    while pos + 8 <= len(data):
+        (ln,) = struct.unpack_from("<I", data, pos)
+        out.append((pos, ln))
+        pos += 8 + ln
+    return out
+
+
+def reframe(data, edit):
+    """A version 3 trace with its items' bytes (the blocks' payloads joined)
+    changed by edit(bytearray), framed again in blocks of the same lengths
+    (the last one taking what is left) with their CRCs: a trace whose
+    checks pass, whatever its items say."""
+    (n,) = struct.unpack_from("<I", data, 8)
+    payload, where = unframe(data, 16 + n)
+    payload = bytearray(payload)
+    edit(payload)
+    out = bytearray(data[:16 + n])
+    lens = [ln for _, ln in blocks(data)]
+    k = 0
+    for i, ln in enumerate(lens):
+        blk = bytes(payload[k:] if i == len(lens) - 1 else payload[k:k + ln])
+        k += ln
+        head = struct.pack("<I", len(blk))
+        out += head + struct.pack("<I", crc32c(blk, crc32c(head))) + blk
+    return bytes(out)
 
 
 def main():

@@ -1,4 +1,5 @@
-"""tests/vmtrace-sim/treegen.py: vmtrace page traces (format 2) written by
+"""tests/vmtrace-sim/treegen.py: vmtrace page traces (format 3; format 2
+with legacy=True) written by
 hand for vmtrace-sim --tree's tests, from docs/output-format.md alone (not
 from the core's writer): so that every figure of a tree's replay can be
 derived from the references the test itself chose.
@@ -8,9 +9,16 @@ A Trace collects items; Trace.bytes() is the file.  Every reference uses the
 a reader must accept whatever its list of recent pages holds."""
 
 import json
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "trace"))
+from tracedump import crc32c  # noqa: E402
 
 OP = {"CONFIG": 1, "FILE": 2, "MMAP": 3, "MUNMAP": 4, "MPROTECT": 5, "MREMAP": 6, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
-      "ANSWER": 21, "PARENT": 22, "CLOCK": 29, "OOM_ADJ": 30}
+      "ANSWER": 21, "PARENT": 22, "CLOCK": 29, "OOM_ADJ": 30, "UNMODELLED": 33}
+BLOCK = 65536                  # the most bytes of items a block holds
 READ, WRITE = 0, 1
 PAGE = 4096
 
@@ -33,9 +41,11 @@ def zigzag(v):
 
 
 class Trace:
-    def __init__(self, pid, tid, ppid=1, parent=None):
-        """parent: (pid, id) of the trace this one continues (a forked child)."""
-        head = {"format": "vmtrace-trace", "version": 2, "tool": "treegen",
+    def __init__(self, pid, tid, ppid=1, parent=None, legacy=False):
+        """parent: (pid, id) of the trace this one continues (a forked child);
+        legacy: format 2 (no CRC, no blocks)."""
+        self.legacy = legacy
+        head = {"format": "vmtrace-trace", "version": 2 if legacy else 3, "tool": "treegen",
                 "id": "%016x" % tid, "pid": pid, "ppid": ppid,
                 "parent": None if parent is None else {"pid": parent[0],
                                                        "id": "%016x" % parent[1]},
@@ -46,14 +56,17 @@ class Trace:
         self.pid, self.id = pid, tid
 
     def offset(self):
-        """The byte offset in the file of the next item."""
-        return 12 + len(self.head) + len(self.items)
+        """The byte offset in the file of the next item (format 3: past the
+        header's CRC and the frames of its block and those before)."""
+        if self.legacy:
+            return 12 + len(self.head) + len(self.items)
+        return 16 + len(self.head) + 8 * (len(self.items) // BLOCK + 1) + len(self.items)
 
     def event(self, name, *args, s=None):
         self.items += bytes([3 | (4 << 2)]) + varint(OP[name])
         for a in args:
             self.items += varint(a)
-        if name in ("FILE", "MMAP"):           # events with a string
+        if name in ("FILE", "MMAP", "UNMODELLED"):   # events with a string
             b = (s or "").encode()
             self.items += varint(len(b)) + b
         return self
@@ -109,5 +122,14 @@ class Trace:
         return self.event("OOM_ADJ", v + 1000)
 
     def bytes(self):
-        return (b"VMTRACE\x01" + len(self.head).to_bytes(4, "little") + self.head +
-                bytes(self.items) + bytes([3 | (5 << 2)]))
+        items = bytes(self.items) + bytes([3 | (5 << 2)])
+        head = b"VMTRACE" + bytes([1 if self.legacy else 2]) + \
+            len(self.head).to_bytes(4, "little") + self.head
+        if self.legacy:
+            return head + items
+        out = bytearray(head + struct.pack("<I", crc32c(head)))
+        for k in range(0, len(items), BLOCK):
+            blk = items[k:k + BLOCK]
+            n = struct.pack("<I", len(blk))
+            out += n + struct.pack("<I", crc32c(blk, crc32c(n))) + blk
+        return bytes(out)

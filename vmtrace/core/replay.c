@@ -11,6 +11,8 @@
 #include "vt_sim.h"
 #include "vt_trace.h"
 
+#define VT_REPLAY_MSG 256
+
 struct vt_replay {
    struct vt_trace_reader *r;
    struct vt_mm           *mm;
@@ -33,9 +35,13 @@ struct vt_replay {
    bool                    stepping;     /* vt_replay_step: stop at CLOCK */
    bool                    made;         /* the address space was made */
    vt_u64                  clock;        /* the CLOCK event stopped at */
+   vt_u64                  parent_pid, parent_id;   /* the trace being read,
+                                            when in_parent */
    const char             *error;
    vt_u64                  error_at;
-   char                    msg[160];
+   bool                    error_in_parent;
+   vt_u64                  error_pid, error_id;
+   char                    msg[VT_REPLAY_MSG];
 };
 
 static void fail(struct vt_replay *rp, vt_u64 at, const char *what)
@@ -43,6 +49,10 @@ static void fail(struct vt_replay *rp, vt_u64 at, const char *what)
    if (!rp->error) {
       rp->error = what;
       rp->error_at = at;
+      /* an error in a parent's trace names that trace, not the child's */
+      rp->error_in_parent = rp->in_parent > 0;
+      rp->error_pid = rp->parent_pid;
+      rp->error_id = rp->parent_id;
    }
 }
 
@@ -241,6 +251,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
       break;
    case VT_TEV_CLOCK:                 /* for interleaving a tree's traces */
    case VT_TEV_OOM_ADJ:               /* for its OOM killer */
+   case VT_TEV_UNMODELLED:            /* for the reader of the results */
       break;
    case VT_TEV_ANSWER:
       fail(rp, it->offset, "corrupt trace (an answer nobody asked for)");
@@ -327,6 +338,14 @@ static int run(struct vt_replay *rp, vt_u64 stop_at)
             rp->pos = 0;
          break;
       case VT_TI_EVENT:
+         if (it.op == VT_TEV_UNMODELLED) {
+            /* a note for the reader of the results, no input of the model
+               (online it is no call of the core's): the filter and the
+               clock stay as they are */
+            if (!rp->in_parent && rp->env && rp->env->event)
+               rp->env->event(rp->env->ctx, &it);
+            break;
+         }
          vt_filter_deliver(&rp->filter);
          /* at the clock the tool's event handlers set (vt_insns: the TIME
             item before the event), not the last reference's: a tick due
@@ -399,11 +418,16 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
       return;
    }
    struct vt_trace_reader *child = rp->r;
+   vt_u64 outer_pid = rp->parent_pid, outer_id = rp->parent_id;
    rp->r = pr;
    rp->in_parent++;
+   rp->parent_pid = it.arg[0];
+   rp->parent_id = it.arg[1];
    begin(rp, made, depth + 1);
    if (!rp->error)
       run(rp, it.arg[2]);
+   rp->parent_pid = outer_pid;
+   rp->parent_id = outer_id;
    /* as the tool's child: its clock 0, the simulations' still the parent's
       time at the fork (its last TIME), which vt_fork_child (the child's
       FORK_CHILD) makes the child's sim_base */
@@ -419,23 +443,42 @@ static void begin(struct vt_replay *rp, bool *made, int depth)
    rp->sb_start = true;
 }
 
+static size_t put_str(char *msg, size_t n, size_t cap, const char *s)
+{
+   for (; *s && n < cap - 1; s++)
+      msg[n++] = *s;
+   return n;
+}
+
+static size_t put_num(char *msg, size_t n, size_t cap, vt_u64 v, unsigned base, int width)
+{
+   char num[24];
+   int k = 0;
+   do num[k++] = "0123456789abcdef"[v % base]; while ((v /= base) && k < 23);
+   while (k < width)
+      num[k++] = '0';
+   while (k && n < cap - 1)
+      msg[n++] = num[--k];
+   return n;
+}
+
+/* "offset N: what", or for an error in a forked child's parent's trace
+   "in the parent's trace (pid P, id I): offset N: what". */
 static const char *error_line(struct vt_replay *rp)
 {
    char *msg = rp->msg;
-   const char *what = rp->error;
    size_t n = 0, cap = sizeof rp->msg;
-   for (const char *p = "offset "; *p && n < cap - 1; p++)
-      msg[n++] = *p;
-   char num[24];
-   int k = 0;
-   vt_u64 v = rp->error_at;
-   do num[k++] = (char)('0' + v % 10); while ((v /= 10) && k < 23);
-   while (k && n < cap - 1)
-      msg[n++] = num[--k];
-   for (const char *p = ": "; *p && n < cap - 1; p++)
-      msg[n++] = *p;
-   for (const char *p = what; *p && n < cap - 1; p++)
-      msg[n++] = *p;
+   if (rp->error_in_parent) {
+      n = put_str(msg, n, cap, "in the parent's trace (pid ");
+      n = put_num(msg, n, cap, rp->error_pid, 10, 0);
+      n = put_str(msg, n, cap, ", id ");
+      n = put_num(msg, n, cap, rp->error_id, 16, 16);
+      n = put_str(msg, n, cap, "): ");
+   }
+   n = put_str(msg, n, cap, "offset ");
+   n = put_num(msg, n, cap, rp->error_at, 10, 0);
+   n = put_str(msg, n, cap, ": ");
+   n = put_str(msg, n, cap, rp->error);
    msg[n] = 0;
    return msg;
 }
@@ -454,7 +497,7 @@ struct vt_replay *vt_replay_open(struct vt_trace_reader *r, struct vt_sim **sims
    begin(rp, &rp->made, 0);
    if (rp->error) {
       /* the message outlives rp (until the next failed open) */
-      static char keep[160];
+      static char keep[VT_REPLAY_MSG];
       const char *line = error_line(rp);
       for (size_t i = 0; i < sizeof keep; i++)
          if (!(keep[i] = line[i]))
@@ -515,7 +558,7 @@ int vt_replay(struct vt_trace_reader *r, struct vt_sim **sims, uint32_t nr_sims,
       run(rp, 0);
    int ret = 0;
    if (rp->error) {
-      static char msg[160];
+      static char msg[VT_REPLAY_MSG];
       const char *line = error_line(rp);
       for (size_t i = 0; i < sizeof msg; i++)
          if (!(msg[i] = line[i]))

@@ -21,6 +21,13 @@
        5 END.
    Order within a time is the position in the stream (what the tool's
    instrumentation gives: each check of a superblock in turn).
+
+   From version 3 on (magic byte 7: 2) the header is followed by its
+   CRC-32C, and the stream is cut into blocks, each framed by its length
+   and the CRC-32C of the length and the bytes: a reader checks a block
+   whole before it decodes any item of it, so no flipped bit reaches the
+   model (an item may straddle two blocks: the framing is below the items).
+   Versions 1 and 2 (magic byte 1) are the bare stream, read unchecked.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
 #include "vt_trace.h"
@@ -44,6 +51,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_MADVISE] = { 4, 0 },
    [VT_TEV_CLOCK] = { 1, 0 },    [VT_TEV_OOM_ADJ] = { 1, 0 },
    [VT_TEV_COLLAPSE] = { 2, 0 },  [VT_TEV_REMOVE] = { 2, 0 },
+   [VT_TEV_UNMODELLED] = { 0, 1 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)
@@ -54,6 +62,51 @@ unsigned vt_trace_event_nargs(unsigned op)
 bool vt_trace_event_has_str(unsigned op)
 {
    return op < VT_TEV_NR && events[op].str;
+}
+
+/* ---- CRC-32C (Castagnoli: reflected polynomial 0x82f63b78, as iSCSI and
+   ext4 use) ------------------------------------------------------------------
+
+   Eight bytes at a time ("slicing by 8": table k folds in a byte that has
+   k more bytes after it), since every byte of a trace passes here, written
+   and read: a byte at a time (a table load per byte, each waiting for the
+   one before) it ran at about 400 MB/s here, a fifth of the CPU time of
+   recording gzip -c of 1.3 MB (68 MB of trace, 0.9 s); eight at a time,
+   about 1.3 GB/s, a twentieth. */
+#include "crc32c_tab.h"
+
+uint32_t vt_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+   const unsigned char *p = buf;
+   uint32_t c = ~crc;
+   for (; len >= 8; p += 8, len -= 8) {
+      uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                         (uint32_t)p[3] << 24);
+      c = crc_tab[7][lo & 0xff] ^ crc_tab[6][(lo >> 8) & 0xff] ^
+          crc_tab[5][(lo >> 16) & 0xff] ^ crc_tab[4][lo >> 24] ^
+          crc_tab[3][p[4]] ^ crc_tab[2][p[5]] ^ crc_tab[1][p[6]] ^ crc_tab[0][p[7]];
+   }
+   for (; len; p++, len--)
+      c = crc_tab[0][(c ^ *p) & 0xff] ^ (c >> 8);
+   return ~c;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+   for (int i = 0; i < 4; i++)
+      p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A block's frame: its length, then the CRC-32C of those 4 bytes and the
+   block's (so a flipped length cannot pass for another block). */
+static uint32_t block_crc(const unsigned char *len4, const unsigned char *p, size_t n)
+{
+   return vt_crc32c(vt_crc32c(0, len4, 4), p, n);
 }
 
 enum { IT_CONT = 0, IT_TIME = 1, IT_KERNEL = 2, IT_USER = 3, IT_EVENT = 4, IT_END = 5 };
@@ -105,11 +158,16 @@ struct vt_trace_writer {
    unsigned cap_files;
 };
 
+/* The buffered items, as one block. */
 static void w_flush(struct vt_trace_writer *w)
 {
    if (w->used) {
+      unsigned char frame[VT_TRACE_FRAME];
+      put_le32(frame, (uint32_t)w->used);
+      put_le32(frame + 4, block_crc(frame, w->buf, w->used));
+      w->out.write(w->out.ctx, frame, sizeof frame);
       w->out.write(w->out.ctx, w->buf, w->used);
-      w->written += w->used;
+      w->written += sizeof frame + w->used;
       w->used = 0;
    }
    w->rep_open = false;
@@ -149,21 +207,23 @@ struct vt_trace_writer *vt_trace_writer_new(const struct vt_trace_out *out,
    struct vt_trace_writer *w = vt_alloc(sizeof *w);
    w->out = *out;
    size_t n = vt_strlen(header_json);
-   unsigned char head[12];
+   unsigned char head[12], sum[4];
    vt_memcpy(head, VT_TRACE_MAGIC, 8);
-   for (int i = 0; i < 4; i++)
-      head[8 + i] = (unsigned char)(n >> (8 * i));
+   put_le32(head + 8, (uint32_t)n);
+   put_le32(sum, vt_crc32c(vt_crc32c(0, head, sizeof head), header_json, n));
    out->write(out->ctx, head, sizeof head);
    out->write(out->ctx, header_json, n);
-   w->written = sizeof head + n;
+   out->write(out->ctx, sum, sizeof sum);
+   w->written = sizeof head + n + sizeof sum;
    for (int i = 0; i < MRU; i++)
       w->mru[i] = NO_PAGE;
    return w;
 }
 
+/* The buffered bytes go out as one block, after its frame. */
 vt_u64 vt_trace_offset(const struct vt_trace_writer *w)
 {
-   return w->written + w->used;
+   return w->written + VT_TRACE_FRAME + w->used;
 }
 
 /* The bytes one raw word can need: a KERNEL or USER item, a reference (a
@@ -378,6 +438,11 @@ void vt_trace_clock(struct vt_mm *mm, vt_u64 us)
    vt_trace_input(mm, VT_TEV_CLOCK, a, NULL);
 }
 
+void vt_trace_unmodelled(struct vt_mm *mm, const char *name)
+{
+   vt_trace_input(mm, VT_TEV_UNMODELLED, NULL, name);
+}
+
 void vt_trace_oom_adj(struct vt_mm *mm, int adj)
 {
    vt_u64 a[1] = { (vt_u64)(adj < -1000 ? 0 : adj > 1000 ? 2000 : adj + 1000) };
@@ -427,6 +492,9 @@ struct vt_trace_reader {
    size_t   pos, len;
    vt_u64   base;                /* file offset of buf[0] */
    bool     eof, failed;
+   bool     checked;             /* version 3 on: the header's CRC and blocks */
+   const char *ferr;             /* what is wrong with the block at ferr_at */
+   vt_u64   ferr_at;
    char    *header;
    vt_u64   mru[MRU];
    vt_u64   page;                /* of the last reference */
@@ -436,26 +504,72 @@ struct vt_trace_reader {
    vt_u64   insns;
    char    *str;
    size_t   str_cap;
-   char     err[96];
 };
+
+/* Up to n bytes of the file: fewer only at its end or on an error. */
+static size_t r_raw(struct vt_trace_reader *r, void *dst, size_t n)
+{
+   unsigned char *d = dst;
+   size_t got = 0;
+   while (got < n && !r->eof) {
+      long k = r->in.read(r->in.ctx, d + got, n - got);
+      if (k <= 0) {
+         r->eof = true;
+         if (k < 0)
+            r->failed = true;
+         break;
+      }
+      got += (size_t)k;
+   }
+   return got;
+}
+
+static bool r_ferr(struct vt_trace_reader *r, vt_u64 at, const char *what)
+{
+   r->ferr = what;
+   r->ferr_at = at;
+   return false;
+}
+
+/* The next block (version 3), checked whole: its frame at r->base, the
+   end of the previous one.  False at the end of the file (between two
+   blocks: the caller says what was cut short) or with r->ferr. */
+static bool r_block(struct vt_trace_reader *r)
+{
+   vt_u64 at = r->base;
+   unsigned char frame[VT_TRACE_FRAME];
+   size_t got = r_raw(r, frame, sizeof frame);
+   if (got == 0)
+      return false;
+   if (got < sizeof frame)
+      return r_ferr(r, at, r->failed ? "read error"
+                                     : "truncated trace (the file ends inside a block's frame)");
+   uint32_t len = get_le32(frame);
+   if (len == 0 || len > RBUF)
+      return r_ferr(r, at, "corrupt trace (a block's length is impossible)");
+   got = r_raw(r, r->buf, len);
+   if (got < len)
+      return r_ferr(r, at, r->failed ? "read error"
+                                     : "truncated trace (the file ends inside a block)");
+   if (block_crc(frame, r->buf, len) != get_le32(frame + 4))
+      return r_ferr(r, at, "corrupt trace (the block here fails its CRC-32C check)");
+   r->base = at + VT_TRACE_FRAME;
+   r->len = len;
+   return true;
+}
 
 static bool r_fill(struct vt_trace_reader *r)
 {
    if (r->pos < r->len)
       return true;
-   if (r->eof)
+   if (r->eof || r->ferr)
       return false;
    r->base += r->len;
    r->pos = r->len = 0;
-   long n = r->in.read(r->in.ctx, r->buf, RBUF);
-   if (n <= 0) {
-      r->eof = true;
-      if (n < 0)
-         r->failed = true;
-      return false;
-   }
-   r->len = (size_t)n;
-   return true;
+   if (r->checked)
+      return r_block(r);
+   r->len = r_raw(r, r->buf, RBUF);
+   return r->len > 0;
 }
 
 static bool r_byte(struct vt_trace_reader *r, unsigned *b)
@@ -505,13 +619,12 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
    struct vt_trace_reader *r = vt_alloc(sizeof *r);
    r->in = *in;
    /* Each error names the offset of the field that is wrong or cut short:
-      0 the magic, 8 the header's length, 12 the header. */
+      0 the magic (7 its layout byte), 8 the header's length, 12 the
+      header, 12 + length its CRC. */
    unsigned char head[12];
-   size_t got = 0;
-   for (unsigned b; got < sizeof head && r_byte(r, &b); got++)
-      head[got] = (unsigned char)b;
+   size_t got = r_raw(r, head, sizeof head);
    bool magic = got > 0;
-   for (size_t i = 0; magic && i < 8 && i < got; i++)
+   for (size_t i = 0; magic && i < 7 && i < got; i++)
       magic = head[i] == (unsigned char)VT_TRACE_MAGIC[i];
    if (!magic || got < sizeof head) {
       if (r->failed)
@@ -528,16 +641,26 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
       vt_free(r);
       return NULL;
    }
-   vt_u64 n = 0;
-   for (int i = 0; i < 4; i++)
-      n |= (vt_u64)head[8 + i] << (8 * i);
+   /* The layout byte: 1 versions 1 and 2, 2 version 3 on (checked); two
+      bits apart, so that no single flipped bit makes a checked trace pass
+      for an unchecked one. */
+   if (head[7] != 1 && head[7] != 2) {
+      *error = "offset 7: a vmtrace trace of an unknown layout (the magic's last byte is "
+               "neither 1 nor 2: corrupt, or a newer vmtrace's)";
+      vt_free(r);
+      return NULL;
+   }
+   r->checked = head[7] == 2;
+   vt_u64 n = get_le32(head + 8);
    if (n > (1u << 24)) {
       *error = "offset 8: corrupt trace header (its length is impossible)";
       vt_free(r);
       return NULL;
    }
    r->header = vt_alloc((size_t)n + 1);
-   if (!r_bytes(r, r->header, (size_t)n)) {
+   unsigned char sum[4];
+   if (r_raw(r, r->header, (size_t)n) < n ||
+       (r->checked && r_raw(r, sum, sizeof sum) < sizeof sum)) {
       *error = r->failed ? "offset 12: read error in the trace header"
                          : "offset 12: truncated trace header (the file ends before the "
                            "length at offset 8 says it does)";
@@ -545,9 +668,24 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
       vt_free(r);
       return NULL;
    }
+   if (r->checked &&
+       vt_crc32c(vt_crc32c(0, head, sizeof head), r->header, (size_t)n) != get_le32(sum)) {
+      *error = "offset 0: corrupt trace header (the magic, length and header fail the "
+               "CRC-32C check that follows them)";
+      vt_free(r->header);
+      vt_free(r);
+      return NULL;
+   }
+   r->header[n] = 0;
+   r->base = sizeof head + n + (r->checked ? sizeof sum : 0);
    for (int i = 0; i < MRU; i++)
       r->mru[i] = NO_PAGE;
    return r;
+}
+
+bool vt_trace_checked(const struct vt_trace_reader *r)
+{
+   return r->checked;
 }
 
 const char *vt_trace_header(const struct vt_trace_reader *r)
@@ -567,6 +705,10 @@ void vt_trace_reader_free(struct vt_trace_reader *r)
 static bool r_fail(struct vt_trace_reader *r, struct vt_titem *it, vt_u64 at,
                    const char *what)
 {
+   if (r->ferr) {                /* a block is bad: that is the error */
+      what = r->ferr;
+      at = r->ferr_at;
+   }
    r->failed = true;
    it->kind = VT_TI_ERROR;
    it->offset = at;
@@ -682,6 +824,15 @@ bool vt_trace_next(struct vt_trace_reader *r, struct vt_titem *it)
          return true;
       }
       case IT_END:
+         /* nothing follows END: a checked trace's last block ends with it */
+         if (r->checked) {
+            unsigned char more;
+            if (r->pos < r->len)
+               return r_fail(r, it, r_offset(r), "corrupt trace (bytes after the end item)");
+            if (r_raw(r, &more, 1))
+               return r_fail(r, it, r->base + r->len,
+                             "corrupt trace (bytes after the end item's block)");
+         }
          it->kind = VT_TI_END;
          return true;
       default:

@@ -16,12 +16,14 @@
    references a policy at a RAM size may absorb depends on the policy and
    the size, so a trace for all of them must hold them all.
 
-   The file: an 8-byte magic "VMTRACE\1", a little-endian u32 length and
+   The file: an 8-byte magic "VMTRACE\2", a little-endian u32 length and
    that many bytes of JSON (the header: format version, pid, ppid, parent
    trace and the record offset where this process forked, command, start
-   time, the core's vt_config), then a stream of items, one byte each
-   followed by varints where the item says so (docs/output-format.md has
-   the byte layout).  The writer is the core's, so every program that links
+   time, the core's vt_config) and their CRC-32C, then a stream of items,
+   one byte each followed by varints where the item says so, cut into
+   blocks each framed by its length and CRC-32C (docs/output-format.md has
+   the byte layout).  Versions 1 and 2 ("VMTRACE\1") had neither CRC nor
+   frames: they are read unchecked, and vt_trace_checked says so.  The writer is the core's, so every program that links
    the core writes and reads the same format. */
 
 #ifndef VT_TRACE_H
@@ -29,9 +31,16 @@
 
 #include "vt_core.h"
 
-#define VT_TRACE_MAGIC   "VMTRACE\x01"
-#define VT_TRACE_VERSION 2     /* 2: CLOCK and OOM_ADJ events (a reader of
-                                   2 reads 1: they are absent there) */
+#define VT_TRACE_MAGIC   "VMTRACE\x02"   /* "VMTRACE\x01": versions 1 and 2 */
+#define VT_TRACE_VERSION 3     /* 2: CLOCK and OOM_ADJ events (a reader of
+                                   2 reads 1: they are absent there); 3:
+                                   CRC-32C of the header and of each block
+                                   of items, the UNMODELLED event (a reader
+                                   of 3 reads 1 and 2, unchecked) */
+#define VT_TRACE_FRAME   8     /* a block's frame: length, CRC-32C */
+
+/* CRC-32C (Castagnoli) of len bytes, going on from crc (0 to begin). */
+uint32_t vt_crc32c(uint32_t crc, const void *buf, size_t len);
 
 /* ---- raw references: what the host records, one 64-bit word each ------
 
@@ -112,6 +121,14 @@ enum vt_tev {
                             Format 2 on. */
    VT_TEV_COLLAPSE,      /* start, len (MADV_COLLAPSE) */
    VT_TEV_REMOVE,        /* start, len (MADV_REMOVE) */
+   VT_TEV_UNMODELLED,    /* ; name: the process used something whose
+                            memory accesses the model cannot see (the
+                            tool's run.unmodelled: "io_uring",
+                            "MADV_PAGEOUT"), so its figures, and a
+                            replay's, are not the kernel's.  Once per name
+                            and image, where first used; a forked child's
+                            trace repeats its parent's after PARENT.
+                            Version 3 on; a replay changes nothing for it */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */
@@ -155,6 +172,8 @@ void vt_mm_set_trace(struct vt_mm *mm, struct vt_trace_writer *w, vt_u64 parent_
    oom_score_adj (-1000..1000).  Nothing in the core's model changes. */
 void vt_trace_clock(struct vt_mm *mm, vt_u64 us);
 void vt_trace_oom_adj(struct vt_mm *mm, int adj);
+/* What the model cannot see that the process used (VT_TEV_UNMODELLED). */
+void vt_trace_unmodelled(struct vt_mm *mm, const char *name);
 
 /* ---- reading -------------------------------------------------------------
 
@@ -191,6 +210,10 @@ struct vt_trace_reader *vt_trace_reader_new(const struct vt_trace_in *in,
                                             const char **error);
 /* The header's JSON text. */
 const char *vt_trace_header(const struct vt_trace_reader *r);
+/* Whether the trace carries CRCs (version 3 on), which the reader checks
+   before it decodes anything they cover: a corrupt block is an error
+   naming its offset.  False: a version 1 or 2 trace, read unchecked. */
+bool vt_trace_checked(const struct vt_trace_reader *r);
 bool vt_trace_next(struct vt_trace_reader *r, struct vt_titem *it);
 void vt_trace_reader_free(struct vt_trace_reader *r);
 

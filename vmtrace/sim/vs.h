@@ -59,6 +59,22 @@ struct vs_seen {
                                         mapped again... */
 };
 
+/* What a vmtrace trace's process used that the model cannot see (trace
+   event UNMODELLED, the tool's run.unmodelled), in the order the trace
+   first names them: its figures, and a replay's, are not the kernel's. */
+#define VS_UNMOD_MAX 8
+struct vs_unmod {
+   unsigned n;
+   char     name[VS_UNMOD_MAX][32];
+};
+void vs_unmod_add(struct vs_unmod *u, const char *name);
+/* `, "unmodelled": [...]` if any (JSON), nothing if none. */
+void vs_unmod_json(FILE *f, const struct vs_unmod *u);
+/* "a, b" into buf. */
+const char *vs_unmod_list(const struct vs_unmod *u, char *buf, size_t len);
+/* The one-line warning on stderr, if any. */
+void vs_unmod_warn(const char *path, const struct vs_unmod *u);
+
 struct vs_stream {
    char       *name;                 /* the trace as named (path, "refs") */
    const char *format;               /* "oracleGeneral", "lcs", "csv", "refs",
@@ -92,6 +108,7 @@ struct vs_stream {
       mapped to the shared zero page, references to locked pages. */
    bool        replayed;
    struct vs_seen seen;
+   struct vs_unmod unmod;            /* a vmtrace trace's UNMODELLED events */
    uint64_t    cap, pcap;            /* allocated references, pages */
    bool        keep_time;            /* time[] is kept */
    /* the page numbering while the stream is built (vs_stream_page) */
@@ -192,6 +209,8 @@ struct tfile {
 /* NULL with a one-line message "PATH: offset N: what" in err. */
 struct tfile *vs_trace_open(const char *path, char *err, size_t errlen);
 void vs_trace_close(struct tfile *t);
+/* The note on stderr for a trace without CRCs (version 1 or 2). */
+void vs_trace_unchecked(const char *path);
 
 /* ---- one memory for a process tree (vs_tree.c) ----------------------------
 
@@ -294,6 +313,7 @@ struct vs_trace {                    /* a trace as the results name it */
    uint64_t refs, pages, skipped;
    bool     replayed;                /* a vmtrace trace: seen */
    struct vs_seen seen;              /* as vs_stream's */
+   struct vs_unmod unmod;            /* as vs_stream's */
    uint64_t sampled_refs, sampled_pages;   /* --sample */
    double   err_max, err_mean;       /* --sample: LRU's error estimate */
    uint32_t err_points;

@@ -556,6 +556,8 @@ int main(int argc, char **argv)
       tr->skipped = streams[t].skipped;
       tr->replayed = streams[t].replayed;
       tr->seen = streams[t].seen;
+      tr->unmod = streams[t].unmod;
+      vs_unmod_warn(tr->name, &tr->unmod);
       if (cfg->verbose)
          fprintf(stderr, "%s: read %s: %llu references to %llu pages in %.3f s CPU, "
                  "%.3f s\n", vs_prog, tr->name, (unsigned long long)tr->refs,

@@ -731,6 +731,15 @@ int vs_merge_main(int argc, char **argv)
          tr->seen.locked_refs = num(f0, rep, "locked_references");
          tr->seen.fault_hits = num(f0, rep, "faults_on_seen_pages");
       }
+      const struct jv *um = jget(tv, "unmodelled");
+      if (um && um->t == J_ARR)
+         for (size_t i = 0; i < um->n; i++) {
+            if (um->items[i].t != J_STR)
+               bad(f0, "an \"unmodelled\" that is not a list of names");
+            vs_unmod_add(&tr->unmod, um->items[i].s);
+         }
+      else if (um)
+         bad(f0, "an \"unmodelled\" that is not a list of names");
       /* The sample's figures and error: shard 1 has them. */
       for (int i = 0; i < nf; i++) {
          const struct jv *tt = jget(&files[i].root, "traces");

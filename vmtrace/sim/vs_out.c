@@ -84,6 +84,11 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
               commas(tr->seen.zero_refs, c), commas(tr->seen.locked_refs, d),
               commas(tr->seen.fault_hits, e));
    }
+   if (tr->unmod.n) {
+      char u[VS_UNMOD_MAX * 34];
+      fprintf(f, "  unmodelled: %s (the process used what the model cannot see: these "
+              "figures are not the kernel's)\n", vs_unmod_list(&tr->unmod, u, sizeof u));
+   }
    if (r->cfg.sample > 0 && r->cfg.sample < 1) {
       fprintf(f, "  sampled at rate %g (SHARDS): %s references to %s pages; sizes "
               "simulated x %g, counts x %g", r->cfg.sample, commas(tr->sampled_refs, a),
@@ -340,6 +345,7 @@ int vs_write_json(const struct vs_run *r, const char *path, char *err, size_t er
                  (unsigned long long)tr->seen.fault_hits);
       else
          fputs("null", f);
+      vs_unmod_json(f, &tr->unmod);
       fputs(", \"sample\": ", f);
       if (c->sample > 0 && c->sample < 1) {
          fprintf(f, "{\"rate\": %.17g, \"references\": %llu, \"pages\": %llu, "

@@ -61,6 +61,7 @@ struct tproc {
    struct vt_mm_pool pool;
    struct vt_replay_env env;
    vt_u64 refs, faults[VT_NR_FC], oom_faults;
+   struct vs_unmod unmod;            /* what it used that the model cannot see */
 };
 
 struct kill {
@@ -673,6 +674,8 @@ static void on_event(void *ctx, const struct vt_titem *it)
 {
    struct tproc *q = ctx;
    struct tree *t = q->t;
+   if (it->op == VT_TEV_UNMODELLED)     /* read when loaded */
+      return;
    if (it->op == VT_TEV_OOM_ADJ) {
       q->adj = (int)it->arg[0] - 1000;
       return;
@@ -874,6 +877,14 @@ static void print_tree(FILE *f, const struct tree *t)
               (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
               (uint64_t)major_of(q), (uint64_t)q->rss_peak, state_name(q));
    }
+   for (unsigned k = 0; k < t->n; k++) {
+      const struct tproc *q = &t->p[idx[k]];
+      char u[VS_UNMOD_MAX * 34];
+      if (q->unmod.n)
+         fprintf(f, "  pid %d unmodelled: %s (the process used what the model cannot see: "
+                 "its figures are not the kernel's)\n", q->pid,
+                 vs_unmod_list(&q->unmod, u, sizeof u));
+   }
    free(idx);
    fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
            " pages resident, %" PRIu64 " references\n", (uint64_t)st->evictions,
@@ -967,8 +978,10 @@ static void json_tree_(FILE *f, const struct tree *t, unsigned index, bool curve
       for (int k = 0; k < VT_NR_FC; k++)
          fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", vt_fault_classes[k].name,
                  (uint64_t)q->faults[k]);
-      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 ", \"rss_peak\": %" PRIu64
-              "}", (uint64_t)minor_of(q), (uint64_t)major_of(q), (uint64_t)q->rss_peak);
+      fprintf(f, "}, \"minor\": %" PRIu64 ", \"major\": %" PRIu64 ", \"rss_peak\": %" PRIu64,
+              (uint64_t)minor_of(q), (uint64_t)major_of(q), (uint64_t)q->rss_peak);
+      vs_unmod_json(f, &q->unmod);
+      fputc('}', f);
    }
    fprintf(f, "],\n   \"oom_kills\": [");
    for (unsigned k = 0; k < t->nr_kills; k++) {
@@ -1016,7 +1029,6 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          return -1;
       const char *h = vt_trace_header(f->r);
       const char *par = strstr(h, "\"parent\": ");
-      size_t hlen = strlen(h);
       if (!hex_after(h, "\"id\": \"", &q->id) || !int_after(h, "\"pid\": ", &q->pid) || !par) {
          snprintf(t->err, sizeof t->err, "%s: offset 12: the header lacks the trace's id, "
                   "pid or parent", paths[i]);
@@ -1031,10 +1043,15 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
          vs_trace_close(f);
          return -1;
       }
-      /* the first items: PARENT (a forked child's), up to the first CLOCK */
+      /* The items: PARENT (a forked child's) first, the first CLOCK, what
+         the model cannot see (UNMODELLED); all of them, so that a corrupt
+         or truncated trace is refused before any simulation. */
+      if (!vt_trace_checked(f->r))
+         vs_trace_unchecked(paths[i]);
       q->first_clock = VT_SIM_NO_PAGE;
       struct vt_titem it;
-      for (int k = 0; k < 4096 && vt_trace_next(f->r, &it); k++) {
+      bool ok;
+      for (uint64_t k = 0; (ok = vt_trace_next(f->r, &it)) && it.kind != VT_TI_END; k++) {
          if (k == 0 && child && !(it.kind == VT_TI_EVENT && it.op == VT_TEV_PARENT)) {
             snprintf(t->err, sizeof t->err, "%s: offset %" PRIu64 ": a forked child's "
                      "trace that does not begin with PARENT", paths[i], (uint64_t)it.offset);
@@ -1045,16 +1062,22 @@ static int load(struct tree *t, const char *const *paths, unsigned n)
             q->parent_offset = it.arg[2];
             q->parent = -2;           /* found below */
          }
-         if (it.kind == VT_TI_END || (it.kind == VT_TI_EVENT && it.op == VT_TEV_CLOCK)) {
-            if (it.kind == VT_TI_EVENT)
-               q->first_clock = it.arg[0];
-            break;
-         }
+         if (it.kind == VT_TI_EVENT && it.op == VT_TEV_CLOCK && q->first_clock == VT_SIM_NO_PAGE)
+            q->first_clock = it.arg[0];
+         if (it.kind == VT_TI_EVENT && it.op == VT_TEV_UNMODELLED)
+            vs_unmod_add(&q->unmod, it.str);
+      }
+      if (!ok) {
+         snprintf(t->err, sizeof t->err, "%s: offset %" PRIu64 ": %s", paths[i],
+                  (uint64_t)it.offset, it.error);
+         vs_trace_close(f);
+         return -1;
       }
       vs_trace_close(f);
+      vs_unmod_warn(paths[i], &q->unmod);
       if (child && q->parent != -2) {
-         snprintf(t->err, sizeof t->err, "%s: offset %zu: a forked child's trace that does "
-                  "not begin with PARENT", paths[i], 12 + hlen);
+         snprintf(t->err, sizeof t->err, "%s: offset %" PRIu64 ": a forked child's trace "
+                  "that does not begin with PARENT", paths[i], (uint64_t)it.offset);
          return -1;
       }
    }

@@ -322,3 +322,50 @@ void vs_run_threads(unsigned nt, void *(*fn)(void *), void *arg)
       pthread_join(th[i], NULL);
    free(th);
 }
+
+/* ---- what the model cannot see (vs_unmod) ---------------------------------- */
+
+void vs_unmod_add(struct vs_unmod *u, const char *name)
+{
+   char clean[sizeof u->name[0]];
+   size_t k = 0;
+   for (const char *p = name; *p && k < sizeof clean - 1; p++)   /* printable ASCII */
+      clean[k++] = *p > 0x20 && *p < 0x7f ? *p : '?';
+   clean[k] = 0;
+   for (unsigned i = 0; i < u->n; i++)
+      if (!strcmp(u->name[i], clean))
+         return;
+   if (u->n < VS_UNMOD_MAX)
+      memcpy(u->name[u->n++], clean, k + 1);
+}
+
+void vs_unmod_json(FILE *f, const struct vs_unmod *u)
+{
+   if (!u->n)
+      return;
+   fputs(", \"unmodelled\": [", f);
+   for (unsigned i = 0; i < u->n; i++) {
+      if (i)
+         fputs(", ", f);
+      vs_json_str(f, u->name[i]);
+   }
+   fputc(']', f);
+}
+
+const char *vs_unmod_list(const struct vs_unmod *u, char *buf, size_t len)
+{
+   size_t n = 0;
+   buf[0] = 0;
+   for (unsigned i = 0; i < u->n && n < len; i++)
+      n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", u->name[i]);
+   return buf;
+}
+
+void vs_unmod_warn(const char *path, const struct vs_unmod *u)
+{
+   char buf[VS_UNMOD_MAX * 34];
+   if (u->n)
+      fprintf(stderr, "%s: warning: %s: the process used what the model cannot see (%s): "
+              "its figures are not the kernel's (unmodelled)\n", vs_prog, path,
+              vs_unmod_list(u, buf, sizeof buf));
+}

@@ -94,6 +94,14 @@ static void on_done(void *ctx, const struct vt_mm *mm)
    k->base = mm->sim_base;
 }
 
+/* The trace's own events: what it says the model cannot see. */
+static void on_event(void *ctx, const struct vt_titem *it)
+{
+   struct keys_ctx *k = ctx;
+   if (it->op == VT_TEV_UNMODELLED)
+      vs_unmod_add(&k->s->unmod, it->str);
+}
+
 static void on_drop(void *ctx, vt_u64 key)
 {
    struct keys_ctx *k = ctx;
@@ -119,9 +127,10 @@ static const char *header_value(const char *h, const char *key)
 
 /* The header's format and version, checked (docs/output-format.md: a
    reader must refuse versions it does not know; until 2026-12-06 any
-   header was read as version 2's).  NULL if they are ours, else what is
-   wrong. */
-static const char *header_check(const char *h, char *buf, size_t len)
+   header was read as version 2's), and the version against the layout the
+   magic gave (checked: version 3 on; unchecked: 1 and 2).  NULL if they
+   are ours, else what is wrong. */
+static const char *header_check(const char *h, bool checked, char *buf, size_t len)
 {
    const char *f = header_value(h, "\"format\"");
    if (!f || strncmp(f, "\"vmtrace-trace\"", 15))
@@ -136,6 +145,12 @@ static const char *header_check(const char *h, char *buf, size_t len)
       snprintf(buf, len, "offset 12: a vmtrace trace of version %llu, which this "
                "vmtrace-sim does not read (it reads 1 to %d: a newer vmtrace's?)", n,
                VT_TRACE_VERSION);
+      return buf;
+   }
+   if (checked != (n >= 3)) {
+      snprintf(buf, len, "offset 12: corrupt trace (a version %llu header in a file %s "
+               "CRC-32C checks: the magic at offset 0 says so)", n,
+               checked ? "with" : "without");
       return buf;
    }
    return NULL;
@@ -165,13 +180,21 @@ struct tfile *vs_trace_open(const char *path, char *err, size_t errlen)
       return NULL;
    }
    char buf[160];
-   const char *bad = header_check(vt_trace_header(t->r), buf, sizeof buf);
+   const char *bad = header_check(vt_trace_header(t->r), vt_trace_checked(t->r), buf,
+                                  sizeof buf);
    if (bad) {
       vs_err(err, errlen, "%s: %s", path, bad);
       vs_trace_close(t);
       return NULL;
    }
    return t;
+}
+
+/* A version 1 or 2 trace has no CRC: read, and said once on stderr. */
+void vs_trace_unchecked(const char *path)
+{
+   fprintf(stderr, "%s: note: %s: a vmtrace trace of version 1 or 2, which has no "
+           "CRC-32C checks: read unchecked\n", vs_prog, path);
 }
 
 void vs_trace_close(struct tfile *t)
@@ -278,8 +301,11 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
    parents_init(&pa, path);
    k.parents = &pa;
    header_process(vt_trace_header(tf->r), s);
+   if (!vt_trace_checked(tf->r))
+      vs_trace_unchecked(path);
    struct vt_replay_env env = { .parent_trace = keys_parent, .keys = on_key,
-                               .drop = on_drop, .done = on_done, .ctx = &k };
+                               .drop = on_drop, .done = on_done, .event = on_event,
+                               .ctx = &k };
    const char *e = NULL;
    int rc = vt_replay(tf->r, NULL, 0, &env, &e);
    parents_free(&pa);

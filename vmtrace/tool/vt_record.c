@@ -171,6 +171,16 @@ void vt_rec_oom_adj_write(Int fd)
    }
 }
 
+/* The process used something the model cannot see (run.unmodelled):
+   said in the trace where it first did, so that a replay says it too. */
+void vt_rec_unmodelled(UInt what)
+{
+   if (!writer)
+      return;
+   tl_assert(what < VT_NR_UNMODELLED);
+   vt_trace_unmodelled(&vt_mm, vt_unmodelled_names[what]);
+}
+
 /* Begins this process image's trace (at start, or in a forked child with
    its parent's pid and id and the place in the parent's trace). */
 static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
@@ -212,6 +222,11 @@ static void start(Int parent_pid, ULong parent_id, ULong parent_offset)
    vt_rec_ptr = vt_rec_buf;
    vt_recording = True;
    vt_mm_set_trace(&vt_mm, writer, (vt_u64)parent_pid, parent_id, parent_offset);
+   /* a forked child inherits its parent's run.unmodelled, and says so in
+      its own trace (a reader of it alone need not read the parent's) */
+   for (UInt i = 0; parent_pid && i < VT_NR_UNMODELLED; i++)
+      if (vt_unmodelled & (1u << i))
+         vt_rec_unmodelled(i);
    if (!parent_pid) {            /* a forked child: after its FORK_CHILD */
       vt_rec_clock();
       rec_adj = read_oom_adj();

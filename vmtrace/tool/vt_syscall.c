@@ -415,6 +415,7 @@ void vt_note_unmodelled(UInt what, const HChar *warning)
    if (vt_unmodelled & (1u << what))
       return;
    vt_unmodelled |= 1u << what;
+   vt_rec_unmodelled(what);
    VG_(umsg)("warning: %s (run.unmodelled)\n", warning);
 }
 

@@ -194,6 +194,7 @@ void  vt_rec_cont(void);
 void  vt_rec_kernel(Addr a, SizeT len, enum vt_access acc);
 void  vt_rec_clock(void);
 void  vt_rec_oom_adj_write(Int fd);
+void  vt_rec_unmodelled(UInt what);     /* VT_UNMODELLED_*: into the trace */
 
 /* vt_instrument.c */
 void vt_instrument_thread_start(ThreadId tid);   /* the anchor's slot */
