@@ -213,7 +213,36 @@ struct parents {
    char           dir[4096];
    struct tfile  *open[64];
    int            nr_open;
+   char           bad[512];         /* the first trace there that could not be
+                                       read (its header corrupt, say): it
+                                       may be the parent not found */
 };
+
+/* Whether the file begins as a vmtrace trace does (the magic's first 7
+   bytes), whatever follows. */
+static bool is_vmtrace(const char *path)
+{
+   char head[7];
+   FILE *f = fopen(path, "rb");
+   bool yes = f && fread(head, 1, sizeof head, f) == sizeof head &&
+              !memcmp(head, VT_TRACE_MAGIC, sizeof head);
+   if (f)
+      fclose(f);
+   return yes;
+}
+
+/* The replay's error e for the trace at path, one line; if the parent was
+   not found and a trace beside it could not be read, that trace's error
+   too (a parent whose header is corrupt is not known as the parent). */
+static void replay_error(char *err, size_t errlen, const char *path, const char *e,
+                         const struct parents *pa)
+{
+   if (e && pa->bad[0] && strstr(e, "needs its parent's trace"))
+      vs_err(err, errlen, "%s: %s; a trace beside it could not be read: %s", path, e,
+             pa->bad);
+   else
+      vs_err(err, errlen, "%s: %s", path, e ? e : "replay failed");
+}
 
 static struct vt_trace_reader *find_parent(void *ctx, vt_u64 pid, vt_u64 id)
 {
@@ -235,10 +264,13 @@ static struct vt_trace_reader *find_parent(void *ctx, vt_u64 pid, vt_u64 id)
       snprintf(path, sizeof path, "%s/%s", pa->dir, e->d_name);
       if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
          continue;
-      char err[256];
+      char err[512];
       struct tfile *t = vs_trace_open(path, err, sizeof err);
-      if (!t)
+      if (!t) {
+         if (!pa->bad[0] && is_vmtrace(path))
+            snprintf(pa->bad, sizeof pa->bad, "%s", err);
          continue;
+      }
       const char *first = strstr(vt_trace_header(t->r), "\"id\": \"");
       if (first && strncmp(first, want, strlen(want)) == 0) {
          pa->open[pa->nr_open++] = t;
@@ -315,7 +347,7 @@ int vs_vmtrace_stream(const char *path, const struct vs_read_opts *o,
          vs_err(err, errlen, "%s: more than %u references: vmtrace-sim cannot hold them",
                 path, VS_MAX_REFS);
       else
-         vs_err(err, errlen, "%s: %s", path, e ? e : "replay failed");
+         replay_error(err, errlen, path, e, &pa);
       free(k.t);
       vs_stream_free(s);
       return -1;
@@ -468,7 +500,7 @@ int vs_vmtrace_replay(const struct vs_stream *s, struct vt_sim *sim, bool oom_st
    parents_free(&pa);
    vs_trace_close(tf);
    if (rc)
-      vs_err(err, errlen, "%s: %s", s->name, e ? e : "replay failed");
+      replay_error(err, errlen, s->name, e, &pa);
    return rc;
 }
 
