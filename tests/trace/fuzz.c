@@ -1,6 +1,8 @@
 /* fuzz.c: a fuzz target for the page trace's reader and replay (trace.c,
-   replay.c).  Real traces (the seeds) are mutated, deterministically from
-   a seed and the input's number, and each mutant is replayed under a few
+   replay.c).  Real traces (the seeds: format 2, unchecked, and format 3,
+   whose mutants are made to pass their CRCs again one time in two, so that
+   both the checks and the items behind them are fuzzed) are mutated,
+   deterministically from a seed and the input's number, and each mutant is replayed under a few
    simulations with RAM limits: the replay must end with its figures or
    with one line naming the byte offset, never crash, leak, hang or abort
    (the sanitizers and an alarm watch).  Before each input the mutant is
@@ -167,13 +169,43 @@ static void put(struct buf *b, size_t at, const unsigned char *src, size_t k)
    b->n += k;
 }
 
-/* Where the items begin (after the header), or 0. */
+static uint32_t get32(const unsigned char *p)
+{
+   return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+   for (int i = 0; i < 4; i++)
+      p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Where the items begin (after the header, and its CRC from format 3
+   on: magic byte 7 is 2), or 0. */
 static size_t items_at(const struct buf *b)
 {
    if (b->n < 12)
       return 0;
-   size_t len = b->p[8] | (size_t)b->p[9] << 8 | (size_t)b->p[10] << 16 | (size_t)b->p[11] << 24;
-   return 12 + len <= b->n ? 12 + len : 0;
+   size_t at = 12 + (size_t)get32(b->p + 8) + (b->p[7] == 2 ? 4 : 0);
+   return at <= b->n ? at : 0;
+}
+
+/* A format 3 mutant made to pass its CRC checks again, as far as its
+   frames still hold (the header's CRC, each block's whose length fits):
+   so that the items behind the checks are fuzzed too, not only the checks. */
+static void fix_crcs(struct buf *b)
+{
+   size_t at = items_at(b);
+   if (b->n < 16 || b->p[7] != 2 || !at)
+      return;
+   put32(b->p + at - 4, vt_crc32c(0, b->p, at - 4));
+   while (at + VT_TRACE_FRAME <= b->n) {
+      uint32_t len = get32(b->p + at);
+      if (len == 0 || len > b->n - at - VT_TRACE_FRAME)
+         break;
+      put32(b->p + at + 4, vt_crc32c(vt_crc32c(0, b->p + at, 4), b->p + at + 8, len));
+      at += VT_TRACE_FRAME + len;
+   }
 }
 
 /* A varint that decoders find hard: huge, a page number, an address in
@@ -309,6 +341,8 @@ int main(int argc, char **argv)
          b.n = 0;
          put(&b, 0, s->p, s->n);
          mutate(&b);
+         if (rnd() & 1)
+            fix_crcs(&b);
          if (current) {
             FILE *f = fopen(current, "wb");
             if (f) {

@@ -13,6 +13,8 @@
          tests/trace/seedprog.c -o /tmp/seedprog
      ./vg-in-place --tool=vmtrace -q --vmtrace-out-file=/tmp/seed-out.%p \
          --trace-out-file=tests/trace/fuzz-seeds/trace.%p /tmp/seedprog
+   (trace.* in format 2, before 2026-12-06; trace3.* in format 3, with
+   CRCs, by the same command with --trace-out-file=.../trace3.%p).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <fcntl.h>
