@@ -345,8 +345,17 @@ def bad_option_check(opt):
             return errs
         if "failed to start tool" in r.stderr:
             return ["vmtrace not built: valgrind cannot start the tool"] + r.stderr_tail()
-        if r.returncode is None or r.returncode <= 0:
-            errs.append("expected a non-zero exit status, got %s" % r.status())
+        # Valgrind's convention: exit 1, and one "Bad option:" line (an
+        # option it does not know: "Unknown option:") that names the
+        # option; a parse-time refusal adds Valgrind's line of explanation
+        # and its "Use --help" line after it
+        if r.returncode != 1:
+            errs.append("expected exit status 1, got %s" % r.status())
+        bad_lines = [ln for ln in r.stderr.split("\n")
+                     if "Bad option:" in ln or "Unknown option:" in ln]
+        if len(bad_lines) != 1 or name not in bad_lines[0]:
+            errs.append("expected one 'Bad option:' line naming %r, got %d: %r"
+                        % (name, len(bad_lines), bad_lines[:3]))
         for bad in ("the 'impossible' happened", "Assertion", "core dumped",
                     "Process terminating"):
             if bad in r.stderr:

@@ -17,7 +17,12 @@
 # --oom or a policy's parameter without --ram, the TLB's geometry without
 # --tlb=yes (all were ignored until 2026-12-06).  The profiler files with
 # --fault-stack-depth=0 are refused: they place faults by their stacks,
-# and said "summary: 0 0 0 0" (no fault at all) until 2026-12-06.
+# and said "summary: 0 0 0 0" (no fault at all) until 2026-12-06.  A page
+# size named twice in one TLB array (4K/4K, 4K/4k) and a policy's parameter
+# when that policy does not run (the default, linux, included; the last
+# --policy is the one that counts) were accepted and changed nothing until
+# 2026-12-06: refused.  Every refusal exits 1 with one "Bad option:" line
+# naming the option.
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -34,7 +39,11 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--seed=5", "--oom=continue", "--swappiness=60", "--nru-period=0",
                "--tlb-cpu=zen2", "--tlb-l2=none", "--tlb-l1d=64:4 --tlb=no",
                "--fault-stack-depth=0 --cg-out-file=x.cg",
-               "--fault-stack-depth=0 --callgrind-out-file=x.callgrind"]
+               "--fault-stack-depth=0 --callgrind-out-file=x.callgrind",
+               "--tlb-l1d=64:4:4K/4K --tlb=yes", "--tlb-l2=1536:12:4K/2M/4k --tlb=yes",
+               "--aging-period=5 --ram=1M --policy=lru", "--seed=5 --ram=1M",
+               "--wsclock-tau=100 --ram=1M --policy=clock,nru,aging",
+               "--swappiness=10 --ram=1M,2M --policy=all --policy=lru"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -92,8 +92,19 @@ const char *vt_tlb_parse_level(struct vt_tlb_config *c, int level, const char *s
          return "expected ENTRIES:WAYS[:SIZES]";
       if (*s == ':') {
          do {
-            if (!(s = parse_size(s + 1, &g->sizes)))
+            /* 4K/4K: the same size twice says nothing the first did not
+               (accepted without a word until 2026-12-06) */
+            static const char *const twice[VT_TLB_NR_SIZES] = {
+               "an array names the page size 4K twice",
+               "an array names the page size 2M twice",
+               "an array names the page size 1G twice" };
+            uint8_t one = 0;
+            if (!(s = parse_size(s + 1, &one)))
                return "page sizes are 4K, 2M and 1G, joined by '/'";
+            for (int k = 0; k < VT_TLB_NR_SIZES; k++)
+               if (g->sizes & one & SZ(k))
+                  return twice[k];
+            g->sizes |= one;
          } while (*s == '/');
       } else {
          g->sizes = ALL_SIZES;

@@ -368,11 +368,12 @@ static void vt_post_clo_init(void)
                 "is modelled for one address space only\n");
       VG_(exit)(1);
    }
-   vt_options_warn();
    if (vt_clo.nr_ram && !vt_clo.nr_pol) {
       vt_clo.policies[0] = &vt_policy_linux;
       vt_clo.nr_pol = 1;
    }
+   vt_options_check_policy_params();
+   vt_options_warn();
    struct vt_config cfg = {
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
       .notes_hits = vt_clo.fast_path,

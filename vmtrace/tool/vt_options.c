@@ -344,6 +344,9 @@ const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *o
    return &policy_params[i];
 }
 
+/* The first of each policy's parameters given (vt_policies order). */
+static const HChar *param_given[MAX_POLICIES];
+
 /* --<option>=N of a parameter some policy declares. */
 static Bool policy_param_option(const HChar *arg)
 {
@@ -365,11 +368,41 @@ static Bool policy_param_option(const HChar *arg)
          }
          vt_policy_params_of(vt_policies[i]);
          *vt_policy_param_ptr(&policy_params[i], d) = v;
+         if (!param_given[i])
+            param_given[i] = arg;
          if (!vt_clo.sim_option)
             vt_clo.sim_option = arg;   /* Valgrind keeps its arguments */
          return True;
       }
    return False;
+}
+
+/* A parameter of a policy no simulation runs changes nothing: until
+   2026-12-06 --ram=1M --policy=lru --aging-period=5 ran LRU as if the
+   option were not there.  Refused as the parameters without --ram are;
+   called once the policies are known (the default, linux, included). */
+void vt_options_check_policy_params(void)
+{
+   for (UInt i = 0; vt_policies[i]; i++) {
+      if (!param_given[i])
+         continue;
+      UInt k = 0;
+      while (k < vt_clo.nr_pol && vt_clo.policies[k] != vt_policies[i])
+         k++;
+      if (k < vt_clo.nr_pol)
+         continue;
+      HChar names[160] = "";
+      for (k = 0; k < vt_clo.nr_pol; k++) {
+         if (VG_(strlen)(names) + VG_(strlen)(vt_clo.policies[k]->name) + 3 > sizeof names)
+            break;
+         VG_(strcat)(names, k ? "," : "");
+         VG_(strcat)(names, vt_clo.policies[k]->name);
+      }
+      VG_(fmsg)("Bad option: %s is a parameter of the %s policy, which does not run "
+                "(--policy=%s%s)\n", param_given[i], vt_policies[i]->name, names,
+                vt_clo.policy_given ? "" : ", the default");
+      VG_(exit)(1);
+   }
 }
 
 /* The usage lines of the policies' parameters. */
@@ -444,6 +477,7 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       vt_clo.swap_given = True;
    } else if (VG_STR_CLO(arg, "--policy", size_arg)) {
       parse_policies(arg, size_arg);
+      vt_clo.policy_given = True;
    } else if VG_XACT_CLO(arg, "--oom=stop", vt_clo.oom_stop, True) {
       vt_clo.sim_option = vt_clo.sim_option ? vt_clo.sim_option : arg;
    } else if VG_XACT_CLO(arg, "--oom=continue", vt_clo.oom_stop, False) {

@@ -39,6 +39,7 @@ struct vt_options {
    Bool         swap_given;
    const HChar *sim_option;      /* the first --oom or policy parameter given */
    const struct vt_policy_ops *policies[VT_MAX_SIMS_PER_LIST];
+   Bool         policy_given;        /* --policy (else linux, the default) */
    Bool         oom_stop;
    const HChar *out_file;
    const HChar *cg_out_file;        /* NULL: none */
@@ -79,6 +80,7 @@ void vt_print_debug_usage(void);
 /* What option parsing had to say (a duplicate dropped): printed once the
    log is set up. */
 void vt_options_warn(void);
+void vt_options_check_policy_params(void);
 /* The parameters of a policy: its declared defaults, as options set them. */
 const struct vt_policy_params *vt_policy_params_of(const struct vt_policy_ops *ops);
 
