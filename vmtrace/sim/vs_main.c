@@ -76,6 +76,10 @@ struct cli {
    bool tree;
    const char **traces;
    unsigned nr_traces;
+   /* what the checks after parsing name: the first of each policy's
+      parameters given (vt_policies order), --swap and --oom as given */
+   const char *param_given[16];
+   const char *swap_arg, *oom_arg;
 };
 
 /* "a,b,c" into items (no empty one). */
@@ -194,6 +198,8 @@ static bool policy_param_option(struct cli *c, const char *arg)
             vs_die("--%s takes a number from %llu to %llu", d->option, d->min, d->max);
          }
          *vt_policy_param_ptr(&c->cfg.params[i], d) = v;
+         if (!c->param_given[i])
+            c->param_given[i] = arg;
          return true;
       }
    return false;
@@ -210,6 +216,40 @@ static bool policy_param_option_name(const char *arg)
             return true;
       }
    return false;
+}
+
+/* Options of simulations that do not run changed nothing (until
+   2026-12-06 --policy=lru --aging-period=5 replayed LRU as if the option
+   were not there, and --export alone took --policy, --swap and --oom):
+   refused, once the policies are known (the defaults included). */
+static void check_simulated(const struct cli *c)
+{
+   const struct vs_config *cfg = &c->cfg;
+   if (!cfg->nr_sizes && !cfg->mrc) {
+      const char *opt = c->swap_arg ? c->swap_arg : c->oom_arg;
+      for (int i = 0; !opt && vt_policies[i]; i++)
+         opt = c->param_given[i];
+      if (opt || c->policy_arg)
+         vs_die("%s%s: nothing is simulated: --export alone writes the trace (give RAM "
+                "sizes, --pages, --ram or --frames, or --mrc)", opt ? opt : "--policy=",
+                opt ? "" : c->policy_arg);
+   }
+   for (int i = 0; vt_policies[i]; i++) {
+      if (!c->param_given[i])
+         continue;
+      unsigned k = 0;
+      while (k < cfg->nr_policies && cfg->policies[k] != vt_policies[i])
+         k++;
+      if (k < cfg->nr_policies)
+         continue;
+      char names[256] = "";
+      for (k = 0; k < cfg->nr_policies; k++)
+         snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? "," : "",
+                  cfg->policies[k]->name);
+      vs_die("%s is a parameter of the %s policy, which does not run (--policy=%s%s)",
+             c->param_given[i], vt_policies[i]->name, names,
+             c->policy_arg ? "" : ", the default");
+   }
 }
 
 static const char *value(const char *arg, const char *name)
@@ -272,6 +312,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
             vs_die("--swap takes 0 (no swap), a size of at least 4K (K, M, G suffixes) or "
                    "'unlimited'");
          check_whole_pages("--swap", v, b);
+         c->swap_arg = a;
          cfg->swap_pages = b >> 12;
          cfg->no_swap = strcmp(v, "unlimited") && !b;
       } else if ((v = value(a, "--page-kind"))) {
@@ -281,6 +322,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
       } else if ((v = value(a, "--oom"))) {
          if (strcmp(v, "stop") && strcmp(v, "continue"))
             vs_die("--oom takes 'stop' or 'continue'");
+         c->oom_arg = a;
          cfg->oom_stop = !strcmp(v, "stop");
       } else if ((v = value(a, "--key-map"))) {
          if (strcmp(v, "dense") && strcmp(v, "hash"))
@@ -453,12 +495,14 @@ static void parse_args(struct cli *c, int argc, char **argv)
          vs_die("--tree needs the memory's size (--pages or --ram), --mrc or --export");
       if (!c->policy_arg)
          parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "lru");
+      check_simulated(c);
       return;
    }
    if (!cfg->nr_sizes && !cfg->mrc && !c->export_path)
       vs_die("give RAM sizes (--pages, --ram, --frames) or --mrc, or --export");
    if (!c->policy_arg)
       parse_policies(c, cfg->mrc && !cfg->nr_sizes ? "lru,opt" : "all");
+   check_simulated(c);
    c->ro.keep_time = c->export_path != NULL;
    /* A vmtrace trace's simulations replay its file; its references are
       kept only for what reads them (OPT's future, the curves, an export,
