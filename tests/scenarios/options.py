@@ -22,7 +22,10 @@
 # when that policy does not run (the default, linux, included; the last
 # --policy is the one that counts) were accepted and changed nothing until
 # 2026-12-06: refused.  Every refusal exits 1 with one "Bad option:" line
-# naming the option.
+# naming the option.  So are --ws-tau and --heatmap-rows (but 0) with
+# --timeline=no, which keeps neither working set nor heatmap, and a
+# --thp-compare that repeats the run's own --thp and sizes (all accepted
+# and unused until 2026-12-06).
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -43,7 +46,10 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--tlb-l1d=64:4:4K/4K --tlb=yes", "--tlb-l2=1536:12:4K/2M/4k --tlb=yes",
                "--aging-period=5 --ram=1M --policy=lru", "--seed=5 --ram=1M",
                "--wsclock-tau=100 --ram=1M --policy=clock,nru,aging",
-               "--swappiness=10 --ram=1M,2M --policy=all --policy=lru"]
+               "--swappiness=10 --ram=1M,2M --policy=all --policy=lru",
+               "--ws-tau=50k --timeline=no", "--heatmap-rows=16 --timeline=no",
+               "--thp-compare=never --thp=never",
+               "--thp-compare=madvise,64K:always --thp=madvise --thp-size=64K:always"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -363,6 +363,28 @@ static void vt_post_clo_init(void)
                 vt_tlb_geometry_option());
       VG_(exit)(1);
    }
+   /* Both accepted and unused until 2026-12-06: the working set and the
+      heatmap are the timeline's. */
+   if (vt_clo.timeline_option && !vt_clo.timeline) {
+      VG_(fmsg)("Bad option: %s needs --timeline=yes: without the timeline no working "
+                "set or heatmap is kept\n", vt_clo.timeline_option);
+      VG_(exit)(1);
+   }
+   /* A second address space under the run's own --thp only repeats the
+      run's figures (accepted until 2026-12-06).  Against the machine's
+      setting it is taken: the same command is a comparison elsewhere. */
+   if (vt_clo.thp_cmp >= 0 && vt_clo.thp_given && vt_clo.thp_cmp == vt_clo.thp) {
+      Bool same = True;
+      for (UInt o = 2; o <= VT_PMD_ORDER; o++)
+         same &= vt_clo.thp_cmp_size[o] < 0 || vt_clo.thp_cmp_size[o] == vt_clo.thp_size[o];
+      if (same) {
+         VG_(fmsg)("Bad option: %s is the run's own THP setting (--thp=%s, the same "
+                   "sizes): both address spaces would be the same\n", vt_clo.thp_cmp_arg,
+                   vt_clo.thp == VT_THP_ALWAYS ? "always"
+                   : vt_clo.thp == VT_THP_MADVISE ? "madvise" : "never");
+         VG_(exit)(1);
+      }
+   }
    if (vt_clo.thp_cmp >= 0 && vt_clo.tlb) {
       VG_(fmsg)("Bad option: --thp-compare cannot be combined with --tlb=yes: the TLB "
                 "is modelled for one address space only\n");

@@ -459,8 +459,12 @@ Bool vt_process_cmd_line_option(const HChar *arg)
          VG_(fmsg_bad_option)(arg, "--heatmap-rows takes a number from 0 "
                               "(no heatmap) to 65536\n");
       vt_clo.heatmap_rows = (UInt)d;
+      if (d && !vt_clo.timeline_option)
+         vt_clo.timeline_option = arg;
    } else if (VG_STR_CLO(arg, "--ws-tau", size_arg)) {
       parse_taus(arg, size_arg);
+      if (!vt_clo.timeline_option)
+         vt_clo.timeline_option = arg;
    } else if (VG_STR_CLO(arg, "--ram", size_arg)) {
       parse_sizes(arg, size_arg);
    } else if (VG_STR_CLO(arg, "--swap", size_arg)) {
@@ -503,12 +507,16 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       vt_clo.progress_ms = (UInt)ms;
    } else if VG_BOOL_CLO(arg, "--timeline", vt_clo.timeline) {
    } else if VG_XACT_CLO(arg, "--thp=never", vt_clo.thp, VT_THP_NEVER) {
+      vt_clo.thp_given = True;
    } else if VG_XACT_CLO(arg, "--thp=madvise", vt_clo.thp, VT_THP_MADVISE) {
+      vt_clo.thp_given = True;
    } else if VG_XACT_CLO(arg, "--thp=always", vt_clo.thp, VT_THP_ALWAYS) {
+      vt_clo.thp_given = True;
    } else if (VG_STR_CLO(arg, "--thp", size_arg)) {
       VG_(fmsg_bad_option)(arg, "--thp takes 'always', 'madvise' or 'never'\n");
    } else if (VG_STR_CLO(arg, "--thp-compare", size_arg)) {
       parse_thp_compare(arg, size_arg);
+      vt_clo.thp_cmp_arg = arg;
    } else if (VG_STR_CLO(arg, "--thp-size", size_arg)) {
       parse_thp_sizes(arg, size_arg);
    } else if VG_XACT_CLO(arg, "--thp-zero-page=yes", vt_clo.thp_zero_page, 1) {

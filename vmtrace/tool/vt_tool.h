@@ -61,6 +61,9 @@ struct vt_options {
       sizes VT_THP_SIZE_*, -1: as the first's */
    Int          thp_cmp;
    Int          thp_cmp_size[VT_PMD_ORDER + 1];
+   const HChar *thp_cmp_arg;         /* the --thp-compare given */
+   Bool         thp_given;           /* --thp (else the machine's setting) */
+   const HChar *timeline_option;     /* the first --ws-tau, --heatmap-rows=N>0 */
    Bool         cold_cache;
    UInt         readahead_pages;
    Bool         fast_path;
