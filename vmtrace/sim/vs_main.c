@@ -80,6 +80,7 @@ struct cli {
       parameters given (vt_policies order), --swap and --oom as given */
    const char *param_given[16];
    const char *swap_arg, *oom_arg;
+   const char *format_arg;          /* --format as given */
 };
 
 /* "a,b,c" into items (no empty one). */
@@ -343,6 +344,7 @@ static void parse_args(struct cli *c, int argc, char **argv)
          if (f < 0)
             vs_die("--format: unknown format '%s' (auto, vmtrace, oracleGeneral, lcs, csv)", v);
          c->ro.format = (enum vs_format)f;
+         c->format_arg = a;
       } else if ((v = value(a, "--csv-columns"))) {
          c->ro.csv_columns = v;
       } else if (!strcmp(a, "--no-check-next")) {
@@ -417,6 +419,14 @@ static void parse_args(struct cli *c, int argc, char **argv)
       vs_die("--csv=- and --json=- cannot both write to standard output");
    if (c->refs && c->nr_traces)
       vs_die("--refs replays the string it is given: give no TRACE with it");
+   /* Taken and unused until 2026-12-06, as --csv-columns was. */
+   if (c->refs && c->format_arg)
+      vs_die("%s is the traces' format, and --refs is a reference string", c->format_arg);
+   if (c->refs && !c->ro.check_next)
+      vs_die("--no-check-next is about the next-access fields of oracleGeneral and lcs "
+             "traces, and --refs is a reference string");
+   if (cfg->nr_curve_sizes && points_given)
+      vs_die("--points spaces the curves' sizes that --sizes gives: give one of them");
    if (!c->refs && !c->nr_traces)
       vs_die("no trace given (--help for usage)");
    for (unsigned i = 0, stdin_seen = 0; i < c->nr_traces; i++)
@@ -485,6 +495,9 @@ static void parse_args(struct cli *c, int argc, char **argv)
    if (c->tree) {
       if (c->ro.csv_columns)
          vs_die("--tree replays vmtrace traces: --csv-columns names a CSV trace's columns");
+      if (!c->ro.check_next)
+         vs_die("--tree replays vmtrace traces: --no-check-next is about the next-access "
+                "fields of oracleGeneral and lcs traces");
       if (c->refs || cfg->explain)
          vs_die("--tree replays the traces of a process tree into one memory: not with "
                 "--refs or --explain");
@@ -617,6 +630,17 @@ int main(int argc, char **argv)
          vs_die("--csv-columns names the columns of a CSV trace, and %s", nt == 1 ?
                 (c.refs ? "--refs is a reference string" : "the trace is not CSV") :
                 "none of the traces is CSV");
+   }
+   /* Next-access fields checked in traces that have none were ignored
+      until 2026-12-06, as --csv-columns was. */
+   if (!c.ro.check_next) {
+      unsigned t = 0;
+      while (t < nt && strcmp(run.traces[t].format, "oracleGeneral") &&
+             strcmp(run.traces[t].format, "lcs"))
+         t++;
+      if (t == nt)
+         vs_die("--no-check-next is about the next-access fields of oracleGeneral and lcs "
+                "traces, and %s", nt == 1 ? "the trace is neither" : "none of the traces is");
    }
    /* Spatial sampling: the sampled streams replace the traces'. */
    bool sampled = cfg->sample > 0 && cfg->sample < 1;
