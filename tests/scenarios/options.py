@@ -25,7 +25,8 @@
 # naming the option.  So are --ws-tau and --heatmap-rows (but 0) with
 # --timeline=no, which keeps neither working set nor heatmap, and a
 # --thp-compare that repeats the run's own --thp and sizes (all accepted
-# and unused until 2026-12-06).
+# and unused until 2026-12-06), and --readahead without --page-cache=cold
+# (the warm page cache reads no page).
 BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe",
                "--fault-around=12345", "--thp=sometimes", "--thp-zero-page=1",
                "--thp-size=8K:always", "--thp-size=64K", "--thp-size=64K:sometimes",
@@ -49,7 +50,8 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--swappiness=10 --ram=1M,2M --policy=all --policy=lru",
                "--ws-tau=50k --timeline=no", "--heatmap-rows=16 --timeline=no",
                "--thp-compare=never --thp=never",
-               "--thp-compare=madvise,64K:always --thp=madvise --thp-size=64K:always"]
+               "--thp-compare=madvise,64K:always --thp=madvise --thp-size=64K:always",
+               "--readahead=64", "--readahead=0 --page-cache=warm"]
 
 # ---- the whole 64-bit range of --seed --------------------------------------
 # 2^64 - 1 is a seed like any other (it was refused: the parser's overflow

@@ -497,6 +497,7 @@ Bool vt_process_cmd_line_option(const HChar *arg)
       if (!parse_count(size_arg, &v) || v > 65536)
          VG_(fmsg_bad_option)(arg, "--readahead takes a number of pages from 0 to 65536\n");
       vt_clo.readahead_pages = (UInt)v;
+      vt_clo.readahead_arg = arg;
    } else if VG_XACT_CLO(arg, "--progress=auto", vt_clo.progress_ms, VT_PROGRESS_AUTO) {
    } else if VG_XACT_CLO(arg, "--progress=no", vt_clo.progress_ms, 0) {
    } else if (VG_STR_CLO(arg, "--progress", size_arg)) {

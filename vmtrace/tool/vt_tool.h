@@ -66,6 +66,7 @@ struct vt_options {
    const HChar *timeline_option;     /* the first --ws-tau, --heatmap-rows=N>0 */
    Bool         cold_cache;
    UInt         readahead_pages;
+   const HChar *readahead_arg;       /* --readahead as given */
    Bool         fast_path;
    Bool         tlb;                 /* --tlb: the TLB model (vt_tlb.c) */
    Bool         collect_atstart;
