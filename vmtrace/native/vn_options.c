@@ -55,16 +55,32 @@ static unsigned long parse_count(const char *opt, const char *v,
    return n;
 }
 
+/* The stack options of an unwinding that does not use them changed
+   nothing (until 2026-12-06 --call-graph=none --stack-depth=5 and
+   --call-graph=fp --stack-bytes=1024 ran without a word): refused, once
+   every option is read.  depth, bytes: the options as given, or NULL. */
+static void check_stack_options(const char *depth, const char *bytes)
+{
+   if (bytes && vn_opt.call_graph != VN_CG_DWARF)
+      vn_die("bad option value: %s: only --call-graph=dwarf copies the user stack", bytes);
+   if (depth && vn_opt.call_graph == VN_CG_NONE)
+      vn_die("bad option value: %s: --call-graph=none keeps no stack, only the faulting "
+             "instruction", depth);
+}
+
 int vn_parse_options(int argc, char **argv)
 {
    int i;
+   const char *depth = NULL, *bytes = NULL;
    for (i = 1; i < argc; i++) {
       const char *a = argv[i];
       const char *v;
-      if (strcmp(a, "--") == 0)
+      if (strcmp(a, "--") == 0) {
+         check_stack_options(depth, bytes);
          return i + 1;
+      }
       if (a[0] != '-' || a[1] == '\0')
-         return i;
+         break;
       if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
          fputs(usage, stdout);
          exit(0);
@@ -92,9 +108,11 @@ int vn_parse_options(int argc, char **argv)
             vn_die("bad option value: --call-graph takes dwarf, fp or none, not '%s'", v);
       } else if (strncmp(a, "--stack-depth=", 14) == 0) {
          vn_opt.stack_depth = (unsigned)parse_count("--stack-depth", a + 14, 1, 256);
+         depth = a;
       } else if (strncmp(a, "--stack-bytes=", 14) == 0) {
          vn_opt.stack_bytes = (unsigned)parse_count("--stack-bytes", a + 14, 512, 65528);
          vn_opt.stack_bytes &= ~7u;
+         bytes = a;
       } else if (strcmp(a, "--realtime=yes") == 0) {
          vn_opt.realtime = 1;
       } else if (strcmp(a, "--realtime=no") == 0) {
@@ -111,6 +129,7 @@ int vn_parse_options(int argc, char **argv)
          vn_die("unknown option '%s' (vmtrace-native --help lists them)", a);
       }
    }
+   check_stack_options(depth, bytes);
    return i;
 }
 
