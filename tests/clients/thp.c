@@ -67,6 +67,9 @@
    FACT [role:]anon-huge-kb=N: AnonHugePages of smaps summed over the VMAs
    in the region (the moved parts included), natively, at the end;
    FACT rss-kb-after-read / anon-huge-kb-after-read, likewise after "read";
+   FACT [role:]khugepaged-collapsed=N: khugepaged's collapses on the
+   machine while this image ran (tests/run makes a native run with N > 0
+   that failed again);
    FACT thp-fault-alloc-ge-N=1: /proc/vmstat's thp_fault_alloc rose by at
    least N during "write" (the counter is the machine's: other processes
    may add to it); thp-collapse-alloc=N: thp_collapse_alloc rose by N over
@@ -510,9 +513,30 @@ static void exec_disabled(const char *self)
    vmt_die("execv");
 }
 
+/* khugepaged's collapses so far on the machine (its pages_collapsed; 0
+   under Valgrind).  khugepaged scans every MADV_HUGEPAGE range in its own
+   time and may collapse one of ours mid-case (thp/fork under load: the
+   child's split 2 MiB made huge again before its last write, 510 faults
+   and AnonHugePages 4,096 where 511 and 2,048 are the kernel's figures
+   without it); the FACT lets tests/run make such a native run again. */
+static long khugepaged_collapsed(void)
+{
+   long n = 0;
+   if (vmt_under_valgrind())
+      return 0;
+   FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/khugepaged/pages_collapsed", "r");
+   if (f) {
+      if (fscanf(f, "%ld", &n) != 1)
+         n = 0;
+      fclose(f);
+   }
+   return n;
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
+   long collapsed = khugepaged_collapsed();
    const char *m = argc == 2 ? argv[1] : "";
    if (strcmp(m, "write-disabled") != 0 && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
@@ -549,5 +573,6 @@ int main(int argc, char **argv)
               "small|"
               "placed|placed-ptes[-first]|collapse[-read|-read-one|-nohuge|-shmem[-read|-one|-none]|-memfd]|"
               "exec-disabled|write-disabled");
+   vmt_fact("khugepaged-collapsed", khugepaged_collapsed() - collapsed);
    return 0;
 }

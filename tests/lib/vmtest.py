@@ -1093,15 +1093,19 @@ class Case:
     """A named check over the results of one or more runs.  check(results)
     returns a list of diagnostic strings; empty means the case passes."""
 
-    def __init__(self, name, runs, check, attempts=1):
+    def __init__(self, name, runs, check, attempts=1, retry_if=None):
         self.name = name
         self.runs = runs
         self.check = check
         # How many times the runs may be made before the case fails: more
         # than one only for a kernel count that depends on timing (I/O in
-        # flight under load), where a later run can show the count the
-        # case predicts.  Every failed attempt's diagnostics are printed.
+        # flight under load, khugepaged's scans), where a later run can
+        # show the count the case predicts.  retry_if(results), if given,
+        # says whether a failed attempt may be made again (the timing
+        # showed itself in it).  Every failed attempt's diagnostics are
+        # printed.
         self.attempts = attempts
+        self.retry_if = retry_if
 
 
 # How many single runs' time limits a whole suite gets.
@@ -1162,7 +1166,8 @@ def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
         errs = check(c, results)
         earlier = []
         for attempt in range(2, c.attempts + 1):
-            if not errs or any(r.error for r in results):
+            if not errs or any(r.error for r in results) or \
+                    (c.retry_if and not c.retry_if(results)):
                 break
             earlier.append("attempt %d of %d failed:" % (attempt - 1, c.attempts))
             earlier += ["  " + e for e in errs]
