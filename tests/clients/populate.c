@@ -29,6 +29,12 @@
    mlock-grow-move
                   the same, but moved as it grows (MREMAP_FIXED) onto a
                   20-page range labelled "moved"
+   mlock-mprotect a 10-page private anonymous read-only mapping mlock()ed
+                  (phase "mlock"), made writable with mprotect (phase
+                  "mprotect"), written (phase "write"); then a 10-page
+                  private anonymous PROT_NONE mapping, labelled "none",
+                  made with MAP_LOCKED (phase "mmap-none"), made writable
+                  (phase "mprotect-none") and written (phase "write-none")
    pressure-mlock, pressure-current, pressure-future,
    pressure-onfault-current, pressure-onfault-future
                   memory pressure around a lock and its unlock, for a RAM
@@ -233,6 +239,50 @@ int main(int argc, char **argv)
       vmt_write_pages(q, 2 * NPAGES);
       vmt_end();
       if (munlock(q, 2 * NPAGES * VMT_PAGE) != 0)
+         vmt_die("munlock");
+   } else if (strcmp(mode, "mlock-mprotect") == 0) {
+      /* mprotect making a locked private VMA writable populates it */
+      char *warm = vmt_anon(1);
+      if (mlock(warm, VMT_PAGE) != 0 || mprotect(warm, VMT_PAGE, PROT_READ) != 0 ||
+          munlock(warm, VMT_PAGE) != 0)
+         vmt_die("mlock/mprotect/munlock");
+      char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "region");
+      void *at = vmt_place(NPAGES * VMT_PAGE, VMT_PAGE, 0);
+      VMTRACE_LABEL(at, NPAGES * VMT_PAGE, "none");
+
+      vmt_begin("mlock");
+      int r = mlock(p, NPAGES * VMT_PAGE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mlock");
+
+      vmt_begin("mprotect");
+      r = mprotect(p, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mprotect");
+
+      vmt_begin("write");
+      vmt_write_pages(p, NPAGES);
+      vmt_end();
+
+      vmt_begin("mmap-none");
+      char *q = map_fixed(at, NPAGES * VMT_PAGE, PROT_NONE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1);
+      vmt_end();
+
+      vmt_begin("mprotect-none");
+      r = mprotect(q, NPAGES * VMT_PAGE, PROT_READ | PROT_WRITE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mprotect");
+
+      vmt_begin("write-none");
+      vmt_write_pages(q, NPAGES);
+      vmt_end();
+      if (munlock(p, NPAGES * VMT_PAGE) != 0 || munlock(q, NPAGES * VMT_PAGE) != 0)
          vmt_die("munlock");
    } else if (strncmp(mode, "pressure-", 9) == 0) {
       const char *how = mode + 9;

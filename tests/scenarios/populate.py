@@ -74,3 +74,24 @@ scenario("populate/mlock-grow-move", "populate", ["mlock-grow-move"], [
     Expect("moved", "grow", anon=10),
     Expect("moved", "write", pages=20),
 ], checks=[mapping_figures("moved", resident=20, anon=20)])
+# mprotect_fixup populates a private VM_LOCKED VMA that becomes writable
+# ("trigger COW to avoid major fault on access"), with write faults as
+# mlock's own populating does for a writable VMA.  mlock of a read-only
+# private mapping reads: 10 `zero`; mprotect(PROT_READ | PROT_WRITE) then
+# writes each page: do_wp_page copies the zero page, 10 `wp_copy` in the
+# mprotect call, and the writes after it cost 0.  A PROT_NONE mapping made
+# with MAP_LOCKED is not populated (populate_vma_page_range: GUP refuses a
+# VMA that is not accessible, and mmap's populating ignores the error):
+# 0 in the mmap; made writable, each page takes a write fault in the
+# mprotect call, do_anonymous_page, 10 `anon`; the writes after: 0.
+# Before 2026-12-06 vmtrace populated nothing in mprotect: 0 there and the
+# faults in the writes (10 `wp_copy`, 10 `anon`).
+scenario("populate/mlock-mprotect", "populate", ["mlock-mprotect"], [
+    Expect("region", "mlock", zero=10),
+    Expect("region", "mprotect", wp_copy=10),
+    Expect("region", "write", pages=10),
+    Expect("none", "mmap-none"),
+    Expect("none", "mprotect-none", anon=10),
+    Expect("none", "write-none", pages=10),
+], checks=[mapping_figures("region", resident=10, zero=10, wp_copy=10),
+           mapping_figures("none", resident=10, anon=10)])

@@ -82,8 +82,43 @@ static void t_populate_beyond_eof(void)
    mm_free(mm);
 }
 
+/* mprotect_fixup: a private VM_LOCKED VMA made writable is populated
+   again, writing ("trigger COW to avoid major fault on access"): the zero
+   pages mlock mapped in a read-only VMA are copied (wp_copy), a PROT_NONE
+   one's untouched pages allocated (anon); later writes cost nothing.  A
+   shared VMA, or one mprotect leaves writable, is not populated. */
+static void t_mprotect_locked(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 4, R_);
+   vt_mlock(mm, BASE, 4 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ZERO]);
+   vt_mprotect(mm, BASE + PG, 2 * PG, RW);
+   EXPECT_EQ(2, mm->total.faults[VT_FC_WP_COPY]);
+   EXPECT_FC(NOF, WR(mm, BASE + PG));
+   EXPECT_FC(NOF, WR(mm, BASE + 2 * PG));
+   EXPECT_FC(NOF, RD(mm, BASE + 3 * PG));     /* left read-only: the zero page */
+   EXPECT_EQ(2, mm->total.faults[VT_FC_WP_COPY]);
+   map_anon(mm, BASE + 16 * PG, 3, VT_VM_LOCKED);          /* PROT_NONE */
+   EXPECT_EQ(0, mm->total.faults[VT_FC_ANON]);
+   vt_mprotect(mm, BASE + 16 * PG, 3 * PG, RW);
+   EXPECT_EQ(3, mm->total.faults[VT_FC_ANON]);
+   /* already writable: nothing more */
+   vt_mprotect(mm, BASE + 16 * PG, 3 * PG, RW);
+   EXPECT_EQ(3, mm->total.faults[VT_FC_ANON]);
+   /* shared memory is not populated by mprotect */
+   struct vt_file *f = reg_file(mm, 16 * PG);
+   map_file(mm, BASE + 32 * PG, 4, R_ | S_ | VT_VM_LOCKED, f, 0);
+   vt_u64 minor = vt_counts_minor(&mm->total);
+   vt_mprotect(mm, BASE + 32 * PG, 4 * PG, RW);
+   EXPECT_EQ(minor, vt_counts_minor(&mm->total));
+   mm_free(mm);
+}
+
 void mlock_tests(void)
 {
+   run_test("mlock: mprotect making a locked private VMA writable populates it",
+            t_mprotect_locked);
    run_test("mlock: populates, locked PTEs, MAP_LOCKED, mlockall", t_mlock);
    run_test("mlock: munlock over several VMAs of a mapping merges them",
             t_mlock_merge_whole_range);

@@ -551,6 +551,14 @@ static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
    v->vm_flags = c.new_flags;
    mm->maps[v->mapping]->flags_ever |= c.new_flags;
    vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
+   /* A private VM_LOCKED VMA becoming writable is populated again,
+      writing ("trigger COW to avoid major fault on access"), as
+      mprotect_fixup does: the zero pages mlock mapped are copied, a
+      PROT_NONE VMA's pages allocated (nothing for VM_LOCKONFAULT).
+      vt_populate changes no VMA, so v stays valid. */
+   if ((c.old_flags & (VT_VM_WRITE | VT_VM_SHARED | VT_VM_LOCKED)) == VT_VM_LOCKED &&
+       (c.new_flags & VT_VM_WRITE))
+      vt_populate(mm, v->vm_start, v->vm_end);
 }
 
 /* The end of the VMAs that follow each other without a hole from start
