@@ -35,6 +35,14 @@
                   private anonymous PROT_NONE mapping, labelled "none",
                   made with MAP_LOCKED (phase "mmap-none"), made writable
                   (phase "mprotect-none") and written (phase "write-none")
+   mlock-fail     a 6-page private anonymous read-write mapping whose last 2
+                  pages are PROT_NONE, mlock()ed whole, which fails with
+                  ENOMEM (phase "mlock"), the 2 made writable (phase
+                  "mprotect"), the 6 written (phase "write"); then 6 pages,
+                  labelled "hole", the fourth unmapped, mlock()ed whole,
+                  which fails with ENOMEM (phase "mlock-hole"), each part
+                  made read-only and writable again (phase "relock"), the
+                  5 pages written (phase "write-hole")
    pressure-mlock, pressure-current, pressure-future,
    pressure-onfault-current, pressure-onfault-future
                   memory pressure around a lock and its unlock, for a RAM
@@ -284,6 +292,57 @@ int main(int argc, char **argv)
       vmt_end();
       if (munlock(p, NPAGES * VMT_PAGE) != 0 || munlock(q, NPAGES * VMT_PAGE) != 0)
          vmt_die("munlock");
+   } else if (strcmp(mode, "mlock-fail") == 0) {
+      /* mlock failing with ENOMEM after part of its work */
+      char *warm = vmt_anon(1);
+      if (mlock(warm, VMT_PAGE) != 0 || mprotect(warm, VMT_PAGE, PROT_READ) != 0 ||
+          munlock(warm, VMT_PAGE) != 0)
+         vmt_die("mlock/mprotect/munlock");
+      char *p = vmt_anon(6);
+      VMTRACE_LABEL(p, 6 * VMT_PAGE, "region");
+      if (mprotect(p + 4 * VMT_PAGE, 2 * VMT_PAGE, PROT_NONE) != 0)
+         vmt_die("mprotect");
+      char *q = vmt_anon(6);
+      VMTRACE_LABEL(q, 6 * VMT_PAGE, "hole");
+      if (munmap(q + 3 * VMT_PAGE, VMT_PAGE) != 0)
+         vmt_die("munmap");
+
+      vmt_begin("mlock");
+      int r = mlock(p, 6 * VMT_PAGE);
+      vmt_end();
+      if (r != -1 || errno != ENOMEM)
+         vmt_die("mlock over PROT_NONE: %d", r);
+      errno = 0;
+
+      vmt_begin("mprotect");
+      r = mprotect(p + 4 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mprotect");
+
+      vmt_begin("write");
+      vmt_write_pages(p, 6);
+      vmt_end();
+
+      vmt_begin("mlock-hole");
+      r = mlock(q, 6 * VMT_PAGE);
+      vmt_end();
+      if (r != -1 || errno != ENOMEM)
+         vmt_die("mlock over a hole: %d", r);
+      errno = 0;
+
+      vmt_begin("relock");
+      r = mprotect(q, 3 * VMT_PAGE, PROT_READ) | mprotect(q + 4 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ) |
+          mprotect(q, 3 * VMT_PAGE, PROT_READ | PROT_WRITE) |
+          mprotect(q + 4 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE);
+      vmt_end();
+      if (r != 0)
+         vmt_die("mprotect");
+
+      vmt_begin("write-hole");
+      vmt_write_pages(q, 3);
+      vmt_write_pages(q + 4 * VMT_PAGE, 2);
+      vmt_end();
    } else if (strncmp(mode, "pressure-", 9) == 0) {
       const char *how = mode + 9;
       char *p = vmt_anon(NPAGES);

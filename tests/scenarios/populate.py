@@ -95,3 +95,26 @@ scenario("populate/mlock-mprotect", "populate", ["mlock-mprotect"], [
     Expect("none", "write-none", pages=10),
 ], checks=[mapping_figures("region", resident=10, zero=10, wp_copy=10),
            mapping_figures("none", resident=10, anon=10)])
+# An mlock that fails with ENOMEM has done part of its work (do_mlock):
+# apply_vma_lock_flags locks the VMAs from the start and stops at a hole
+# (ENOMEM, nothing populated); with no hole all are locked and
+# __mm_populate, which for mlock does not ignore errors, faults the pages
+# in up to the first it cannot: GUP refuses a PROT_NONE VMA (no
+# FOLL_FORCE for it), and the EFAULT is returned as ENOMEM.  6 pages, the
+# last 2 PROT_NONE: the 4 writable ones take a write fault each, 4 `anon`;
+# the PROT_NONE VMA is locked, so making it writable populates it, 2
+# `anon` in the mprotect; writing the 6: 0.  6 pages with a hole after the
+# third: the 3 are locked, not populated: 0 in the mlock; made read-only
+# and writable again, the locked ones are populated in the second
+# mprotect, 3 `anon` (the 2 after the hole are not locked: 0); writing
+# the 5: the 2 unlocked ones take 2 `anon`.  Before 2026-12-06 vmtrace
+# modelled nothing of a failed mlock: 0, 0, 6 `anon`, then 0, 0, 5 `anon`.
+scenario("populate/mlock-fail", "populate", ["mlock-fail"], [
+    Expect("region", "mlock", anon=4),
+    Expect("region", "mprotect", anon=2),
+    Expect("region", "write", pages=6),
+    Expect("hole", "mlock-hole"),
+    Expect("hole", "relock", anon=3),
+    Expect("hole", "write-hole", pages=5, anon=2),
+], checks=[mapping_figures("region", resident=6, anon=6),
+           mapping_figures("hole", resident=5, anon=5)])

@@ -115,8 +115,53 @@ static void t_mprotect_locked(void)
    mm_free(mm);
 }
 
+/* A failed mlock (ENOMEM): the VMAs up to a hole are locked, nothing
+   populated; with no hole, populating stops for good at the first page
+   GUP cannot fault in (a PROT_NONE VMA, a page past the end of a file),
+   the VMAs all locked.  A failed munlock unlocks up to the hole. */
+static void t_mlock_failed(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   /* 4 writable pages, 2 PROT_NONE, 2 writable: 4 faults, all locked */
+   map_anon(mm, BASE, 8, RW);
+   vt_mprotect(mm, BASE + 4 * PG, 2 * PG, 0);
+   vt_mlock_failed(mm, BASE, 8 * PG, true);
+   EXPECT_EQ(4, mm->total.faults[VT_FC_ANON]);
+   EXPECT_STR("0-4 rw-pL m0, 4-6 ---pL m0, 6-8 rw-pL m0", vmas_str(mm, BASE));
+   EXPECT_FC(VT_FC_ANON, WR(mm, BASE + 6 * PG));
+   /* a hole after 2 pages: those locked, nothing populated, nothing after */
+   map_anon(mm, BASE + 16 * PG, 2, RW);
+   map_anon(mm, BASE + 19 * PG, 2, RW);
+   vt_mlock_failed(mm, BASE + 16 * PG, 5 * PG, true);
+   EXPECT_EQ(5, mm->total.faults[VT_FC_ANON]);
+   EXPECT_STR("0-4 rw-pL m0, 4-6 ---pL m0, 6-8 rw-pL m0, 16-18 rw-pL m1, 19-21 rw-p m2",
+              vmas_str(mm, BASE));
+   EXPECT_FALSE(vt_find_vma(mm, BASE + 19 * PG)->vm_flags & VT_VM_LOCKED);
+   /* starting in a hole: nothing */
+   vt_mlock_failed(mm, BASE + 18 * PG, 3 * PG, true);
+   EXPECT_FALSE(vt_find_vma(mm, BASE + 19 * PG)->vm_flags & VT_VM_LOCKED);
+   /* a file mapping longer than its file, then anonymous memory: the 2
+      file pages, then populating stops (the anonymous VMA is locked) */
+   struct vt_file *f = reg_file(mm, 2 * PG);
+   map_file(mm, BASE + 32 * PG, 4, RW, f, 0);
+   map_anon(mm, BASE + 36 * PG, 2, RW);
+   vt_u64 minor = vt_counts_minor(&mm->total);
+   vt_mlock_failed(mm, BASE + 32 * PG, 6 * PG, true);
+   EXPECT_EQ(minor + 2, vt_counts_minor(&mm->total));
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 36 * PG)->vm_flags & VT_VM_LOCKED);
+   EXPECT_EQ(0, mm->total.faults[VT_FC_INVALID]);
+   /* munlock over [locked 2][hole][unlocked 2]... of the first group */
+   vt_mlock_failed(mm, BASE + 16 * PG, 5 * PG, false);
+   EXPECT_FALSE(vt_find_vma(mm, BASE + 16 * PG)->vm_flags & VT_VM_LOCKED);
+   vt_mlock(mm, BASE + 19 * PG, 2 * PG, true);
+   vt_mlock_failed(mm, BASE + 18 * PG, 3 * PG, false);   /* in a hole: nothing */
+   EXPECT_TRUE(vt_find_vma(mm, BASE + 19 * PG)->vm_flags & VT_VM_LOCKED);
+   mm_free(mm);
+}
+
 void mlock_tests(void)
 {
+   run_test("mlock: a failed mlock or munlock did part of its work", t_mlock_failed);
    run_test("mlock: mprotect making a locked private VMA writable populates it",
             t_mprotect_locked);
    run_test("mlock: populates, locked PTEs, MAP_LOCKED, mlockall", t_mlock);

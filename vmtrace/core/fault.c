@@ -719,22 +719,34 @@ bool vt_access_ok(const struct vt_mm *mm, vt_addr addr, enum vt_access acc)
    every page in (writing for private writable VMAs, to break COW), as
    get_user_pages does; these faults count, but are no references.  A
    VM_LOCKONFAULT VMA (mlockall(MCL_ONFAULT)) is skipped, MAP_POPULATE or
-   not. */
-void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
+   not.  Where GUP fails (a VMA without any permission: no FOLL_FORCE for
+   it; a page past the end of the file; a guard marker), __mm_populate
+   skips the rest of the VMA when it ignores errors (mmap, mlockall,
+   mremap, mprotect); strict (a failed mlock's, ignore_errors = 0), it
+   stops there, and false is returned. */
+static bool populate(struct vt_mm *mm, vt_addr start, vt_addr end, bool strict)
 {
    for (uint32_t i = vt_vma_lower(mm, start);
         i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
       vt_addr s = mm->vmas[i].vm_start > start ? mm->vmas[i].vm_start : start;
       vt_addr e = mm->vmas[i].vm_end < end ? mm->vmas[i].vm_end : end;
       uint32_t f = mm->vmas[i].vm_flags;
-      if (!(f & VT_VM_PROT_MASK) || (f & VT_VM_LOCKONFAULT))
+      if (f & VT_VM_LOCKONFAULT)
          continue;
+      if (!(f & VT_VM_PROT_MASK)) {
+         if (strict)
+            return false;
+         continue;
+      }
       enum vt_access acc = (f & (VT_VM_WRITE | VT_VM_SHARED)) == VT_VM_WRITE
                               ? VT_ACC_WRITE : VT_ACC_READ;
       for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
          vt_pte pte = vt_get_pte(mm, a);
-         if (beyond_eof(&mm->vmas[i], a) || (pte & VT_PTE_GUARD))
+         if (beyond_eof(&mm->vmas[i], a) || (pte & VT_PTE_GUARD)) {
+            if (strict)
+               return false;
             break;           /* __mm_populate ignores the error */
+         }
          if ((pte & VT_PTE_PRESENT) &&
              (acc == VT_ACC_READ || (pte & VT_PTE_WRITE)))
             continue;
@@ -742,6 +754,17 @@ void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
          /* the VMA array may have moved (stack growth never happens here) */
       }
    }
+   return true;
+}
+
+void vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   populate(mm, start, end, false);
+}
+
+bool vt_populate_strict(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   return populate(mm, start, end, true);
 }
 
 /* madvise_populate -> faultin_page_range: get_user_pages from start, a

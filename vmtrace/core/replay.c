@@ -135,7 +135,8 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
       return range_ok(a[0], a[1], true, false) ? NULL : range;
    case VT_TEV_MPROTECT:
       return range_ok(a[0], a[1], true, false) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
-   case VT_TEV_MLOCK:
+   case VT_TEV_MLOCK:          /* 2, 3: a failed munlock, mlock */
+      return range_ok(a[0], a[1], true, false) && a[2] <= 3 ? NULL : range;
    case VT_TEV_POPULATE:
    case VT_TEV_GUARD:
       return range_ok(a[0], a[1], true, false) && a[2] <= 1 ? NULL : range;
@@ -231,7 +232,12 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);
       break;
-   case VT_TEV_MLOCK:       vt_mlock(mm, a[0], a[1], a[2] != 0); break;
+   case VT_TEV_MLOCK:
+      if (a[2] >= 2)
+         vt_mlock_failed(mm, a[0], a[1], a[2] == 3);
+      else
+         vt_mlock(mm, a[0], a[1], a[2] != 0);
+      break;
    case VT_TEV_MLOCKALL:    vt_mlockall(mm, a[0] != 0, a[1] != 0, a[0] == 2 || a[1] == 2); break;
    case VT_TEV_MUNLOCKALL:  vt_munlockall(mm); break;
    case VT_TEV_BRK:         vt_set_brk(mm, a[0]); break;

@@ -620,6 +620,10 @@ void vt_set_thp(struct vt_mm *mm, unsigned thp, bool zero_page, bool disabled);
 void vt_set_thp_orders(struct vt_mm *mm, uint16_t always, uint16_t madvise,
                        uint16_t inherit);
 void vt_mlock(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
+/* An mlock (lock) or munlock that failed with ENOMEM after the kernel's
+   walk began (a hole, or a page mlock could not fault in): the part of
+   the work the kernel did (vma.c says which). */
+void vt_mlock_failed(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock);
 void vt_madvise_remove(struct vt_mm *mm, vt_addr start, vt_addr len);
 void vt_mlockall(struct vt_mm *mm, bool current, bool future, bool onfault);
 void vt_munlockall(struct vt_mm *mm);

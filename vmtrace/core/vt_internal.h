@@ -111,6 +111,7 @@ unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
 unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                       bool user_ref, struct vt_filter_where *where);
 void     vt_populate(struct vt_mm *mm, vt_addr start, vt_addr end);
+bool     vt_populate_strict(struct vt_mm *mm, vt_addr start, vt_addr end);
 
 /* fork.c */
 void vt_frame_put(struct vt_mm *mm, uint32_t idx);

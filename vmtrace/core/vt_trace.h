@@ -83,7 +83,7 @@ enum vt_tev {
    VT_TEV_MPROTECT,      /* start, len, prot */
    VT_TEV_MREMAP,        /* old, old_len, new, new_len */
    VT_TEV_DONTNEED,      /* start, len (MADV_DONTNEED) */
-   VT_TEV_MLOCK,         /* start, len, lock */
+   VT_TEV_MLOCK,         /* start, len, lock; +2: the call failed */
    VT_TEV_MLOCKALL,      /* current, future: 0, 1, or 2 with MCL_ONFAULT */
    VT_TEV_MUNLOCKALL,
    VT_TEV_BRK,           /* new break */

@@ -406,6 +406,53 @@ void vt_sys_munlock(ThreadId tid, UWord *args, UWord r)
    mlock_range(args, False);
 }
 
+/* The pages of the model's locked VMAs, those in [start, end) left out:
+   the kernel's mm->locked_vm less count_mm_mlocked_page_nr. */
+static ULong locked_pages_outside(vt_addr start, vt_addr end)
+{
+   ULong n = 0;
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      const struct vt_vma *v = &vt_mm.vmas[i];
+      if (!(v->vm_flags & VT_VM_LOCKED))
+         continue;
+      vt_addr s = v->vm_start, e = v->vm_end;
+      vt_addr is = s > start ? s : start, ie = e < end ? e : end;
+      n += (e - s) >> VT_PAGE_SHIFT;
+      if (is < ie)
+         n -= (ie - is) >> VT_PAGE_SHIFT;
+   }
+   return n;
+}
+
+/* An mlock or munlock that failed with ENOMEM has done part of its work
+   (vt_mlock_failed says which) unless do_mlock refused the pages before
+   its walk: more than RLIMIT_MEMLOCK, counting those locked already
+   outside the range, for a process without CAP_IPC_LOCK (here: an
+   effective uid other than 0).  An empty range succeeds; one that wraps
+   fails with EINVAL. */
+void vt_sys_mlock_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid;
+   if (!sr_isError(res) || sr_Err(res) != VKI_ENOMEM)
+      return;
+   vt_addr start = args[0] & VT_PAGE_MASK;
+   vt_addr end = VT_PAGE_ALIGN(args[0] + args[1]);
+   if (end <= start)
+      return;
+   Bool lock = sysno != __NR_munlock;
+   if (lock && VG_(geteuid)() != 0) {
+      struct vki_rlimit rl;
+      if (VG_(getrlimit)(8 /* RLIMIT_MEMLOCK */, &rl) != 0)
+         return;
+      if (rl.rlim_cur != VKI_RLIM_INFINITY &&
+          ((end - start) >> VT_PAGE_SHIFT) + locked_pages_outside(start, end) >
+             (rl.rlim_cur >> VT_PAGE_SHIFT))
+         return;
+   }
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   VT_BOTH(vt_mlock_failed, start, end - start, lock);
+}
+
 void vt_sys_mlockall(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;

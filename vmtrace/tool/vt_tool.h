@@ -227,6 +227,7 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res);
 void vt_sys_prctl(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mlock(ThreadId tid, UWord *args, UWord res);
 void vt_sys_munlock(ThreadId tid, UWord *args, UWord res);
+void vt_sys_mlock_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res);
 void vt_sys_mlockall(ThreadId tid, UWord *args, UWord res);
 void vt_sys_munlockall(ThreadId tid, UWord *args, UWord res);
 void vt_sys_shmat(ThreadId tid, UWord *args, UWord res);
