@@ -14,6 +14,11 @@
                    "write"); madvise(MADV_DONTNEED) over the 5 pages must
                    fail with ENOMEM; then every page is written again
                    (phase "rewrite")
+   dontneed-locked "a", "b" and "c" (2 pages each, one after the other),
+                   all written (phase "write"), "b" mlock()ed;
+                   madvise(MADV_DONTNEED) over the 6 pages must fail with
+                   EINVAL; then every page is written again (phase
+                   "rewrite")
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -166,6 +171,31 @@ static void dontneed_hole(void)
    vmt_write_pages(s, 2);
    vmt_write_pages(s + 3 * VMT_PAGE, 2);
    vmt_end();
+}
+
+static void dontneed_locked(void)
+{
+   char *s = vmt_place(6 * VMT_PAGE, VMT_PAGE, 0);
+   for (int i = 0; i < 3; i++)
+      map_at(s + 2 * i * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   VMTRACE_LABEL(s, 2 * VMT_PAGE, "a");
+   VMTRACE_LABEL(s + 2 * VMT_PAGE, 2 * VMT_PAGE, "b");
+   VMTRACE_LABEL(s + 4 * VMT_PAGE, 2 * VMT_PAGE, "c");
+   vmt_begin("write");
+   vmt_write_pages(s, 6);
+   vmt_end();
+   if (mlock(s + 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("mlock");
+   int r = madvise(s, 6 * VMT_PAGE, MADV_DONTNEED);
+   if (r != -1 || errno != EINVAL)
+      vmt_die("MADV_DONTNEED over a locked VMA: %d, expected EINVAL", r);
+   errno = 0;
+   vmt_begin("rewrite");
+   vmt_write_pages(s, 6);
+   vmt_end();
+   if (munlock(s + 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("munlock");
 }
 
 static void populate_hole(void)
@@ -349,6 +379,8 @@ int main(int argc, char **argv)
       mprotect_hole();
    else if (strcmp(mode, "dontneed-hole") == 0)
       dontneed_hole();
+   else if (strcmp(mode, "dontneed-locked") == 0)
+      dontneed_locked();
    else if (strcmp(mode, "populate-hole") == 0)
       populate_hole();
    else if (strcmp(mode, "guard") == 0)
@@ -360,7 +392,8 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "zero-length") == 0)
       zero_length();
    else
-      vmt_die("usage: edges mprotect-hole|dontneed-hole|populate-hole|guard|kinds|"
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|populate-hole|guard|"
+              "kinds|"
               "mbind-null|zero-length|guard-fork shared-anon|shared-file");
    return 0;
 }

@@ -68,6 +68,26 @@ scenario("edges/dontneed-hole", "edges", ["dontneed-hole"], [
     mapping_figures("b", resident=2, anon=4),
 ])
 
+# madvise(MADV_DONTNEED) over "a", "b" and "c" (2 pages each, adjacent),
+# "b" mlock()ed: madvise_walk_vmas gives the advice VMA by VMA and stops
+# at the first error: a's pages are zapped, then b, being VM_LOCKED, is
+# refused (madvise_dontneed_free_valid_vma) and the call fails with EINVAL
+# there, c untouched.  Written again: a's 2 pages are fresh zero-filled
+# ones, 2 `anon`; b's and c's cost 0.  Before 2026-12-06 vmtrace took an
+# EINVAL for "nothing done": 0 for a too.
+scenario("edges/dontneed-locked", "edges", ["dontneed-locked"], [
+    Expect("a", "write", pages=2, anon=2),
+    Expect("b", "write", pages=2, anon=2),
+    Expect("c", "write", pages=2, anon=2),
+    Expect("a", "rewrite", anon=2),
+    Expect("b", "rewrite"),
+    Expect("c", "rewrite"),
+], checks=[
+    mapping_figures("a", resident=2, anon=4),
+    mapping_figures("b", resident=2, anon=2),
+    mapping_figures("c", resident=2, anon=2),
+])
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,

@@ -323,11 +323,25 @@ static Bool kernel_at_least(UInt major, UInt minor)
           ((UInt)known_major == major && (UInt)known_minor >= minor);
 }
 
+/* The start of the first VM_LOCKED VMA of the model in [start, end)
+   (clamped to start), or 0 if there is none. */
+static vt_addr first_locked(vt_addr start, vt_addr end)
+{
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      const struct vt_vma *v = &vt_mm.vmas[i];
+      if (v->vm_end > start && v->vm_start < end && (v->vm_flags & VT_VM_LOCKED))
+         return v->vm_start > start ? v->vm_start : start;
+   }
+   return 0;
+}
+
 /* madvise_walk_vmas gives the advice to every VMA of the range, holes
    skipped, and fails with ENOMEM at the end if there was one: the work is
-   done all the same.  Populating stops at the first page it cannot fault
-   in: ENOMEM (a hole), EFAULT (a guard marker, past the end of a file) or
-   EINVAL (a VMA without the right), the pages before it populated.  An
+   done all the same; it stops at the first VMA that refuses the advice
+   (EINVAL: MADV_DONTNEED at a locked VMA), the VMAs before it advised.
+   Populating stops at the first page it cannot fault in: ENOMEM (a hole),
+   EFAULT (a guard marker, past the end of a file) or EINVAL (a VMA
+   without the right), the pages before it populated.  An
    install of guard markers stops with EINVAL at an mlocked VMA.  EINVAL
    is also a kernel's answer to advice it does not know (populating is
    Linux 5.14's, guard regions 6.13's, MADV_COLLAPSE 6.1's): then nothing
@@ -343,6 +357,13 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    case MADV_DONTNEED: case MADV_DONTNEED_LOCKED:
       if (err == VKI_ENOMEM && walked(args))
          VT_BOTH(vt_madvise_dontneed, start, len);
+      /* EINVAL at a VM_LOCKED VMA (madvise_dontneed_free_valid_vma): the
+         VMAs before it had the advice */
+      else if (err == VKI_EINVAL && args[2] == MADV_DONTNEED) {
+         vt_addr stop = first_locked(start, start + len);
+         if (stop && walked(args) && stop > start)
+            VT_BOTH(vt_madvise_dontneed, start, stop - start);
+      }
       break;
    case MADV_REMOVE:
       if (err == VKI_ENOMEM && walked(args))
