@@ -19,6 +19,14 @@
                    madvise(MADV_DONTNEED) over the 6 pages must fail with
                    EINVAL; then every page is written again (phase
                    "rewrite")
+   remove-partway  a 4-page memfd; "a": its first 2 pages mapped shared,
+                   "b": 2 private anonymous pages right after; all written
+                   (phase "write"); madvise(MADV_REMOVE) over the 4 pages
+                   must fail with EINVAL; "c": the memfd's last 2 pages
+                   mapped shared, "d": its first 2 mapped private right
+                   after, all written (phase "write2"); MADV_REMOVE over
+                   them must fail with EACCES; then the pages of each are
+                   read (phases "read-a", "read-b", "read-c", "read-d")
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -196,6 +204,53 @@ static void dontneed_locked(void)
    vmt_end();
    if (munlock(s + 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
       vmt_die("munlock");
+}
+
+static void remove_partway(void)
+{
+   int fd = memfd_create("vmtest-remove", 0);
+   if (fd < 0 || ftruncate(fd, 4 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *s = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   map_at(s, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd);
+   map_at(s + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE,
+          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   VMTRACE_LABEL(s, 2 * VMT_PAGE, "a");
+   VMTRACE_LABEL(s + 2 * VMT_PAGE, 2 * VMT_PAGE, "b");
+   char *t = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   if (mmap(t, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+            2 * VMT_PAGE) != t)
+      vmt_die("mmap");
+   map_at(t + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd);
+   VMTRACE_LABEL(t, 2 * VMT_PAGE, "c");
+   VMTRACE_LABEL(t + 2 * VMT_PAGE, 2 * VMT_PAGE, "d");
+   vmt_begin("write");
+   vmt_write_pages(s, 4);
+   vmt_end();
+   int r = madvise(s, 4 * VMT_PAGE, MADV_REMOVE);
+   if (r != -1 || errno != EINVAL)
+      vmt_die("MADV_REMOVE over private anonymous memory: %d, expected EINVAL", r);
+   errno = 0;
+   vmt_begin("write2");
+   vmt_write_pages(t, 4);
+   vmt_end();
+   r = madvise(t, 4 * VMT_PAGE, MADV_REMOVE);
+   if (r != -1 || errno != EACCES)
+      vmt_die("MADV_REMOVE over a private mapping: %d, expected EACCES", r);
+   errno = 0;
+   vmt_begin("read-a");
+   vmt_read_pages(s, 2);
+   vmt_end();
+   vmt_begin("read-b");
+   vmt_read_pages(s + 2 * VMT_PAGE, 2);
+   vmt_end();
+   vmt_begin("read-c");
+   vmt_read_pages(t, 2);
+   vmt_end();
+   vmt_begin("read-d");
+   vmt_read_pages(t + 2 * VMT_PAGE, 2);
+   vmt_end();
+   close(fd);
 }
 
 static void populate_hole(void)
@@ -381,6 +436,8 @@ int main(int argc, char **argv)
       dontneed_hole();
    else if (strcmp(mode, "dontneed-locked") == 0)
       dontneed_locked();
+   else if (strcmp(mode, "remove-partway") == 0)
+      remove_partway();
    else if (strcmp(mode, "populate-hole") == 0)
       populate_hole();
    else if (strcmp(mode, "guard") == 0)
@@ -392,7 +449,8 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "zero-length") == 0)
       zero_length();
    else
-      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|populate-hole|guard|"
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
+              "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|guard-fork shared-anon|shared-file");
    return 0;

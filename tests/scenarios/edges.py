@@ -88,6 +88,32 @@ scenario("edges/dontneed-locked", "edges", ["dontneed-locked"], [
     mapping_figures("c", resident=2, anon=2),
 ])
 
+# MADV_REMOVE stops likewise at the first VMA madvise_remove refuses: one
+# without a file (EINVAL), one not shared (EACCES); the VMAs before it are
+# punched.  A 4-page memfd: "a" maps its pages 0-1 shared, "b" is private
+# anonymous memory after it; each page written: 2 `file_shared` (a hole of
+# shared memory written: do_shared_fault) and 2 `anon`.  MADV_REMOVE over
+# both punches pages 0-1 out of the memfd (a's PTEs zapped), then fails
+# with EINVAL at b.  "c" maps pages 2-3 shared, "d" pages 0-1 private,
+# after it; written: 2 `file_shared`, and 2 `file_cow` (do_cow_fault reads
+# the memfd's page, allocating the punched pages 0-1 again, and copies
+# it).  MADV_REMOVE over c and d punches 2-3, then fails with EACCES at d.
+# Read: a's pages exist again (d's faults made them): one read fault maps
+# both (fault-around), 1 `file_read`; b's and d's are mapped: 0; c's are
+# holes: each read allocates one, and fault-around maps only pages that
+# exist: 2 `file_read`.  Before 2026-12-06 vmtrace took the failures for
+# "nothing done": 0 on every read.
+scenario("edges/remove-partway", "edges", ["remove-partway"], [
+    Expect("a", "write", pages=2, file_shared=2),
+    Expect("b", "write", pages=2, anon=2),
+    Expect("c", "write2", pages=2, file_shared=2),
+    Expect("d", "write2", pages=2, file_cow=2),
+    Expect("a", "read-a", file_read=1),
+    Expect("b", "read-b"),
+    Expect("c", "read-c", file_read=2),
+    Expect("d", "read-d"),
+])
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,

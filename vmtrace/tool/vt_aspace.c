@@ -335,10 +335,25 @@ static vt_addr first_locked(vt_addr start, vt_addr end)
    return 0;
 }
 
+/* The start of the first VMA of the model in [start, end) (clamped to
+   start) that MADV_REMOVE refuses: locked, without a file, or not shared;
+   0 if there is none. */
+static vt_addr first_refusing_remove(vt_addr start, vt_addr end)
+{
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      const struct vt_vma *v = &vt_mm.vmas[i];
+      if (v->vm_end > start && v->vm_start < end &&
+          ((v->vm_flags & VT_VM_LOCKED) || !v->vm_file || !(v->vm_flags & VT_VM_SHARED)))
+         return v->vm_start > start ? v->vm_start : start;
+   }
+   return 0;
+}
+
 /* madvise_walk_vmas gives the advice to every VMA of the range, holes
    skipped, and fails with ENOMEM at the end if there was one: the work is
    done all the same; it stops at the first VMA that refuses the advice
-   (EINVAL: MADV_DONTNEED at a locked VMA), the VMAs before it advised.
+   (EINVAL: MADV_DONTNEED at a locked VMA; MADV_REMOVE: EINVAL or EACCES),
+   the VMAs before it advised.
    Populating stops at the first page it cannot fault in: ENOMEM (a hole),
    EFAULT (a guard marker, past the end of a file) or EINVAL (a VMA
    without the right), the pages before it populated.  An
@@ -368,6 +383,15 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    case MADV_REMOVE:
       if (err == VKI_ENOMEM && walked(args))
          VT_BOTH(vt_madvise_remove, start, len);
+      /* madvise_remove refuses a locked VMA or one without a file
+         (EINVAL) and one not shared (EACCES; also one shared without
+         VM_MAYWRITE, which the model does not know: then nothing is
+         modelled), the VMAs before it punched */
+      else if (err == VKI_EINVAL || err == VKI_EACCES) {
+         vt_addr stop = first_refusing_remove(start, start + len);
+         if (stop && walked(args) && stop > start)
+            VT_BOTH(vt_madvise_remove, start, stop - start);
+      }
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       if ((err == VKI_ENOMEM || err == VKI_EFAULT ||
