@@ -27,6 +27,14 @@
                    after, all written (phase "write2"); MADV_REMOVE over
                    them must fail with EACCES; then the pages of each are
                    read (phases "read-a", "read-b", "read-c", "read-d")
+   mremap-multi    "src" (6 pages) written (phase "write"), its pages 2-3
+                   mlock()ed (three VMAs); moved whole with
+                   mremap(MREMAP_MAYMOVE | MREMAP_FIXED) to "dst" (phase
+                   "move"; Linux 6.17 moves several VMAs, an older kernel
+                   fails with EFAULT: INFO multi=0 then, else multi=1);
+                   the 6 pages at dst written (phase "move-write"), then
+                   the 6 at src, each SIGSEGV caught (phase "src-write");
+                   FACT segv-src= counts them
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -253,6 +261,40 @@ static void remove_partway(void)
    close(fd);
 }
 
+static void mremap_multi(void)
+{
+   catch_segv();
+   char *src = vmt_anon(6);
+   char *dst = vmt_place(6 * VMT_PAGE, VMT_PAGE, 0);
+   VMTRACE_LABEL(src, 6 * VMT_PAGE, "src");
+   VMTRACE_LABEL(dst, 6 * VMT_PAGE, "dst");
+   vmt_begin("write");
+   vmt_write_pages(src, 6);
+   vmt_end();
+   if (mlock(src + 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("mlock");
+   vmt_begin("move");
+   void *r = mremap(src, 6 * VMT_PAGE, 6 * VMT_PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+   vmt_end();
+   if (r == MAP_FAILED && errno == EFAULT) {
+      printf("INFO multi=0\n");
+      errno = 0;
+      return;
+   }
+   if (r != dst)
+      vmt_die("mremap of three VMAs");
+   printf("INFO multi=1\n");
+   vmt_begin("move-write");
+   vmt_write_pages(dst, 6);
+   vmt_end();
+   vmt_begin("src-write");
+   int segv = write_caught(src, 6);
+   vmt_end();
+   vmt_fact("segv-src", segv);
+   if (munlock(dst, 6 * VMT_PAGE) != 0)
+      vmt_die("munlock");
+}
+
 static void populate_hole(void)
 {
    char *s = two_with_hole(8, 8);
@@ -438,6 +480,8 @@ int main(int argc, char **argv)
       dontneed_locked();
    else if (strcmp(mode, "remove-partway") == 0)
       remove_partway();
+   else if (strcmp(mode, "mremap-multi") == 0)
+      mremap_multi();
    else if (strcmp(mode, "populate-hole") == 0)
       populate_hole();
    else if (strcmp(mode, "guard") == 0)
@@ -449,7 +493,7 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "zero-length") == 0)
       zero_length();
    else
-      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|mremap-multi|"
               "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|guard-fork shared-anon|shared-file");

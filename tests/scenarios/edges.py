@@ -114,6 +114,22 @@ scenario("edges/remove-partway", "edges", ["remove-partway"], [
     Expect("d", "read-d"),
 ])
 
+# mremap(MREMAP_MAYMOVE | MREMAP_FIXED) of a range of several VMAs without
+# resizing it: Linux 6.17's remap_move moves each VMA of the range to the
+# same offset from the new address (before 6.17: EFAULT).  "src", 6
+# written pages, pages 2-3 mlock()ed (three VMAs), moved whole to "dst":
+# the PTEs move, writing the 6 at dst costs 0; src is unmapped, each write
+# there is a SIGSEGV: 6 invalid accesses.  Before 2026-12-06 vmtrace moved
+# the first VMA only (with every PTE of the range): the writes at dst cost
+# 0 all the same, but src's last 4 pages stayed mapped, empty, and their
+# writes were 4 `anon` faults, 2 invalid.
+scenario("edges/mremap-multi", "edges", ["mremap-multi"], [
+    Expect("src", "write", pages=6, anon=6),
+    Expect("dst", "move"),
+    Expect("dst", "move-write"),
+    Expect("src", "src-write", invalid=6),
+], facts={"segv-src": 6})
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,

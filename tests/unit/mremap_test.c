@@ -116,8 +116,33 @@ static void t_mremap_grow_shrink(void)
    mm_free(mm);
 }
 
+/* remap_move (Linux 6.17): a same-length move to a fixed address over
+   three VMAs (the middle one locked) and a hole moves each part to the
+   same offset: the PTEs with them, the flags kept, the old range empty. */
+static void t_mremap_move_multi(void)
+{
+   struct vt_mm *mm = mm_new(1, true);
+   map_anon(mm, BASE, 6, RW);
+   map_anon(mm, BASE + 7 * PG, 1, RW);
+   for (int i = 0; i < 8; i++)
+      if (i != 6)
+         WR(mm, BASE + i * PG);
+   vt_mlock(mm, BASE + 2 * PG, 2 * PG, true);
+   vt_u64 anon = mm->total.faults[VT_FC_ANON];
+   vt_mremap(mm, BASE, 8 * PG, BASE + 32 * PG, 8 * PG);
+   EXPECT_STR("32-34 rw-p m0, 34-36 rw-pL m0, 36-38 rw-p m0, 39-40 rw-p m1",
+              vmas_str(mm, BASE));
+   for (int i = 0; i < 8; i++)
+      if (i != 6)
+         EXPECT_FC(NOF, WR(mm, BASE + (32 + i) * PG));
+   EXPECT_EQ(anon, mm->total.faults[VT_FC_ANON]);
+   EXPECT_FC(VT_FC_INVALID, WR(mm, BASE + 3 * PG));
+   mm_free(mm);
+}
+
 void mremap_tests(void)
 {
+   run_test("mremap: a move of several VMAs and a hole", t_mremap_move_multi);
    run_test("mremap: move to another 512 GiB region", t_mremap_move_far);
    run_test("mremap: move with a neighbouring VMA",
             t_mremap_move_with_neighbour);

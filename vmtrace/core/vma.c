@@ -628,6 +628,25 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    uint32_t i = vt_vma_lower(mm, old);
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start != old)
       return;                               /* the kernel said EFAULT */
+   /* remap_move (Linux 6.17): a move to a fixed address that keeps the
+      length may span several VMAs (and holes after the first): each part
+      moves on its own to the same offset from the new address.  An older
+      kernel, or a part it may not move this way, fails the call
+      (EFAULT), which then never reaches here. */
+   if (new_addr != old && !chosen && new_len == old_len &&
+       mm->vmas[i].vm_end < old + old_len) {
+      for (vt_addr a = old; a < old + old_len;) {
+         uint32_t j = vt_vma_lower(mm, a);
+         if (j >= mm->nr_vmas || mm->vmas[j].vm_start >= old + old_len)
+            break;
+         vt_addr s = mm->vmas[j].vm_start > a ? mm->vmas[j].vm_start : a;
+         vt_addr e = mm->vmas[j].vm_end < old + old_len ? mm->vmas[j].vm_end
+                                                         : old + old_len;
+         mremap_body(mm, s, e - s, new_addr + (s - old), e - s);
+         a = e;
+      }
+      return;
+   }
    struct vt_vma v = mm->vmas[i];
    vt_addr old_koff = v.vm_koff;
    struct vt_mapping *m = mm->maps[v.mapping];
