@@ -31,13 +31,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* The version of every vmtrace program is configure's (AC_INIT), which
-   the build passes to every compile; `--version` prints "NAME VERSION"
-   (docs/manual.md, "Versions"). */
-#ifndef PACKAGE_VERSION
-#error "PACKAGE_VERSION comes from configure (AC_INIT)"
-#endif
-#define VN_VERSION PACKAGE_VERSION
+#include "../core/vt_version.h"
+#define VN_VERSION VT_VERSION
 #define VN_PAGE 4096u
 
 /* ---- options (vn_options.c) ------------------------------------------- */

@@ -17,13 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The version of every vmtrace program is configure's (AC_INIT), which
-   the build passes to every compile; `--version` prints "NAME VERSION"
-   (docs/manual.md, "Versions"). */
-#ifndef PACKAGE_VERSION
-#error "PACKAGE_VERSION comes from configure (AC_INIT)"
-#endif
-#define VS_VERSION PACKAGE_VERSION
+#include "vt_version.h"
+#define VS_VERSION VT_VERSION
 
 #include "vt_sim.h"
 #include "vt_trace.h"

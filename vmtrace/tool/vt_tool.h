@@ -8,13 +8,7 @@
 #include "pub_tool_debuginfo.h"
 #include "vt_core.h"
 
-/* The version of every vmtrace program is configure's (AC_INIT), which
-   the build passes to every compile; `--version` prints "NAME VERSION"
-   (docs/manual.md, "Versions"). */
-#ifndef PACKAGE_VERSION
-#error "PACKAGE_VERSION comes from configure (AC_INIT)"
-#endif
-#define VT_VERSION PACKAGE_VERSION
+#include "vt_version.h"
 #ifndef VT_VALGRIND_VERSION
 #define VT_VALGRIND_VERSION "unknown"
 #endif
