@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""fzcmp.py SEED NSTEPS [FORK [VALGRIND OPTIONS...]]: run tests/kernelfuzz/fz
+natively and under vmtrace, and compare each step's faults (getrusage's
+minflt/majflt around the step) with vmtrace's for the label "arena" in the
+step's phase.  Prints MISMATCH lines and "seed N ok|BAD DIR".  Not part of
+the test suite: a developer's differential search (README.md)."""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VALGRIND = os.environ.get("VALGRIND", "valgrind")
+seed, nsteps = sys.argv[1], sys.argv[2]
+fork = sys.argv[3] if len(sys.argv) > 3 else "1"
+extra = sys.argv[4:]
+prog = os.path.join(HERE, "fz")
+if not os.path.exists(prog):
+    sys.exit("fzcmp.py: build it first: make -C %s" % HERE)
+d = tempfile.mkdtemp(prefix="fz.")
+env = dict(os.environ, TMPDIR="/var/tmp")
+nat = subprocess.run([prog, seed, nsteps, fork], capture_output=True, text=True, cwd=d, env=env)
+vg = subprocess.run([VALGRIND, "--tool=vmtrace", *extra, prog, seed, nsteps, fork],
+                    capture_output=True, text=True, cwd=d, env=env)
+
+
+def lines(out):
+    return [l for l in out.splitlines() if l.startswith(("STEP", "INFO"))]
+
+
+nl, vl = lines(nat.stdout), lines(vg.stdout)
+bad = False
+if nat.returncode or vg.returncode:
+    print("rc", nat.returncode, vg.returncode, nat.stderr[-300:], vg.stderr[-500:])
+    bad = True
+if nl != vl:
+    for a, b in zip(nl, vl):
+        if a != b:
+            print("DIVERGE native %r vmtrace %r" % (a, b))
+            break
+    bad = True
+orac = {}
+for l in nat.stdout.splitlines():
+    m = re.match(r"ORACLE (\S+) minflt=(\d+) majflt=(\d+)", l)
+    if m:
+        orac[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+vm = {}
+for f in glob.glob(d + "/vmtrace.out.*"):
+    o = json.load(open(f))
+    names = [p["name"] for p in o["phases"]]
+    child = "child" in names
+    for lab in o["labels"]:
+        if lab["name"] != "arena":
+            continue
+        for pn, ph in (lab.get("phases") or {}).items():
+            key = pn
+            if child:
+                if pn != "child":
+                    continue
+                forkph = [n for n in names if n.startswith("s")][-1]
+                key = "c%s:child" % forkph
+            fl = ph["faults"]
+            vm[key] = (fl["minor"], fl["major"],
+                       {k: v for k, v in fl.items() if v and k not in ("total", "minor", "major")})
+steps = {}
+for l in nat.stdout.splitlines():
+    if l.startswith("STEP"):
+        _, ph, desc = l.split(" ", 2)
+        steps[ph] = desc
+for k in orac:
+    n = orac[k]
+    v = vm.get(k, (0, 0, {}))
+    if n != v[:2]:
+        bad = True
+        print("MISMATCH %s (%s): native minflt=%d majflt=%d, vmtrace %d %d %s"
+              % (k, steps.get(k.split(":")[0].lstrip("c"), "?"), n[0], n[1], *v))
+print("seed", seed, "BAD" if bad else "ok", d)
