@@ -114,7 +114,7 @@ int main(int argc, char **argv)
    fd_memfd = memfd_create("fz", 0);
    if (fd_memfd < 0 || ftruncate(fd_memfd, FP * VMT_PAGE) != 0)
       vmt_die("memfd");
-   A = vmt_place(NP * VMT_PAGE, 65536, 0);
+   A = vmt_place(NP * VMT_PAGE, 2 << 20, 0);
    VMTRACE_LABEL(A, NP * VMT_PAGE, "arena");
    for (int i = 0; i < NP; i++)
       st[i] = (struct pg){K_APRIV, PROT_NONE, 0, 0, 0, 0, 0};
