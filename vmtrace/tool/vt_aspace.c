@@ -323,27 +323,25 @@ static Bool kernel_at_least(UInt major, UInt minor)
           ((UInt)known_major == major && (UInt)known_minor >= minor);
 }
 
-/* The start of the first VM_LOCKED VMA of the model in [start, end)
-   (clamped to start), or 0 if there is none. */
-static vt_addr first_locked(vt_addr start, vt_addr end)
+/* Locked VMAs refuse MADV_DONTNEED (EINVAL); MADV_REMOVE refuses those
+   and VMAs without a file (EINVAL) or not shared (EACCES). */
+static Bool refuses_dontneed(const struct vt_vma *v)
 {
-   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
-      const struct vt_vma *v = &vt_mm.vmas[i];
-      if (v->vm_end > start && v->vm_start < end && (v->vm_flags & VT_VM_LOCKED))
-         return v->vm_start > start ? v->vm_start : start;
-   }
-   return 0;
+   return (v->vm_flags & VT_VM_LOCKED) != 0;
 }
 
-/* The start of the first VMA of the model in [start, end) (clamped to
-   start) that MADV_REMOVE refuses: locked, without a file, or not shared;
-   0 if there is none. */
-static vt_addr first_refusing_remove(vt_addr start, vt_addr end)
+static Bool refuses_remove(const struct vt_vma *v)
+{
+   return (v->vm_flags & VT_VM_LOCKED) || !v->vm_file || !(v->vm_flags & VT_VM_SHARED);
+}
+
+/* The start of the first VMA of the model in [start, end) that refuses
+   (clamped to start), or 0 if there is none. */
+static vt_addr first_refusing(vt_addr start, vt_addr end, Bool (*refuses)(const struct vt_vma *))
 {
    for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
       const struct vt_vma *v = &vt_mm.vmas[i];
-      if (v->vm_end > start && v->vm_start < end &&
-          ((v->vm_flags & VT_VM_LOCKED) || !v->vm_file || !(v->vm_flags & VT_VM_SHARED)))
+      if (v->vm_end > start && v->vm_start < end && refuses(v))
          return v->vm_start > start ? v->vm_start : start;
    }
    return 0;
@@ -375,7 +373,7 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       /* EINVAL at a VM_LOCKED VMA (madvise_dontneed_free_valid_vma): the
          VMAs before it had the advice */
       else if (err == VKI_EINVAL && args[2] == MADV_DONTNEED) {
-         vt_addr stop = first_locked(start, start + len);
+         vt_addr stop = first_refusing(start, start + len, refuses_dontneed);
          if (stop && walked(args) && stop > start)
             VT_BOTH(vt_madvise_dontneed, start, stop - start);
       }
@@ -388,7 +386,7 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
          VM_MAYWRITE, which the model does not know: then nothing is
          modelled), the VMAs before it punched */
       else if (err == VKI_EINVAL || err == VKI_EACCES) {
-         vt_addr stop = first_refusing_remove(start, start + len);
+         vt_addr stop = first_refusing(start, start + len, refuses_remove);
          if (stop && walked(args) && stop > start)
             VT_BOTH(vt_madvise_remove, start, stop - start);
       }

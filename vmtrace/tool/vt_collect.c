@@ -7,7 +7,6 @@
 #include "pub_tool_libcprint.h"
 #include "vt_tool.h"
 
-Bool vt_collected;
 
 /* The periods of collection, [from, to) in instructions: the first
    MAX_PERIODS kept (their count and instructions go on beyond). */
@@ -24,7 +23,6 @@ static void begin(ULong now)
       period_from[nr_periods] = now;
    nr_periods++;
    since = now;
-   vt_collected = True;
 }
 
 /* After the core's address spaces were set so (vt_set_collecting). */
@@ -58,7 +56,6 @@ void vt_collect_child(void)
 {
    nr_periods = 0;
    closed_insns = 0;
-   vt_collected = False;
    paused_ever = !vt_mm.collecting;
    if (vt_mm.collecting)
       begin(0);
@@ -88,7 +85,7 @@ void vt_collect_write(struct vt_out *o)
       return;
    vt_out_fmt(o, ", \"collection\": {\"started\": %s, \"instructions\": %llu, "
                  "\"nr_periods\": %u, \"periods\": [",
-              vt_collected ? "true" : "false", vt_collect_insns(), nr_periods);
+              nr_periods ? "true" : "false", vt_collect_insns(), nr_periods);
    for (UInt i = 0; i < nr_periods && i < MAX_PERIODS; i++) {
       ULong to = i + 1 == nr_periods && vt_mm.collecting ? vt_insns : period_to[i];
       vt_out_fmt(o, "%s[%llu, %llu]", i ? ", " : "", period_from[i], to);
@@ -102,7 +99,7 @@ void vt_collect_print(void)
 {
    if (!paused_ever)
       return;
-   if (!vt_collected) {
+   if (!nr_periods) {
       /* Nothing was counted, but the memory followed the program: say so,
          lest the resident pages and page tables below read as collected. */
       VG_(umsg)("Collection:     never started (--collect-atstart=no, no "

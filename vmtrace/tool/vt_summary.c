@@ -157,9 +157,9 @@ static void print_totals(void)
       It counts only references made while collecting: none if collection
       never started, which is no measured 0. */
    const struct vt_wset *w = vt_mm.ws;
-   if (w && w->cfg.nr_tau && !vt_collected)
+   if (w && w->cfg.nr_tau && !vt_collect_periods())
       VG_(umsg)("Working set:    not collected\n");
-   for (UInt k = 0; w && vt_collected && k < w->cfg.nr_tau; k++) {
+   for (UInt k = 0; w && vt_collect_periods() && k < w->cfg.nr_tau; k++) {
       ULong peak = 0;
       UInt at = 0;
       for (UInt i = 0; i < w->nr; i++)
@@ -174,7 +174,7 @@ static void print_totals(void)
                 k ? "" : "Working set:", tau, peak, w->nr ? w->ws_code[k][at] : 0,
                 w->nr ? w->ws_data[k][at] : 0, whn);
    }
-   if (vt_collected && (vt_is_forked_child || t->faults[VT_FC_WP_REUSE] || vt_mm.nr_cow))
+   if (vt_collect_periods() && (vt_is_forked_child || t->faults[VT_FC_WP_REUSE] || vt_mm.nr_cow))
       VG_(umsg)("Copy-on-write:  %'llu copies (wp_copy), %'llu reuses (wp_reuse)%s\n",
                 t->faults[VT_FC_WP_COPY], t->faults[VT_FC_WP_REUSE],
                 vt_is_forked_child ? "; forked child" : "");

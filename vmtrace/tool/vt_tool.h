@@ -235,14 +235,12 @@ Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Bool vt_exec_pending;       /* writing the output before execve */
 
 /* vt_collect.c: collection paused and resumed */
-extern Bool vt_collected;          /* collection was on at some time (the
-                                      start, or VMTRACE_START_COLLECTION) */
 void  vt_collect_init(void);       /* --collect-atstart */
 void  vt_collect_set(Bool on);     /* VMTRACE_START/STOP_COLLECTION */
 void  vt_collect_child(void);      /* a forked child's start */
 Bool  vt_collect_partial(void);    /* collection was off at some time */
 ULong vt_collect_insns(void);      /* instructions executed while collecting */
-UInt  vt_collect_periods(void);
+UInt  vt_collect_periods(void);   /* periods of collection begun (0: it never started) */
 struct vt_out;
 void  vt_collect_write(struct vt_out *o);   /* run.collection, if partial */
 void  vt_collect_print(void);               /* the log's Collection: line */
