@@ -306,7 +306,8 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
       unsigned flags;
       if (vt_mm_sims_key(rp->mm, it->page, it->acc, &key, &flags) && !rp->in_parent)
          rp->env->keys(rp->env->ctx, key,
-                       flags | ((res & VT_RES_FAULT) ? VT_REPLAY_FAULTED : 0), rp->insns);
+                       flags | ((res & VT_RES_FAULT) ? VT_REPLAY_FAULTED : 0) |
+                       (rp->mm->collecting ? 0 : VT_REPLAY_PAUSED), rp->insns);
       return;
    }
    if (it->kernel)

@@ -241,10 +241,13 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it);
    0, or -1 with *error (a one-line message naming the byte offset). */
 struct vt_sim;
 #define VT_REPLAY_FAULTED (1u << 30)
+#define VT_REPLAY_PAUSED  (1u << 29)
 struct vt_replay_env {
    struct vt_trace_reader *(*parent_trace)(void *ctx, vt_u64 pid, vt_u64 id);
-   /* flags: VT_SIMA_*, and VT_REPLAY_FAULTED when the address space (of
-      unlimited memory) took a fault for the reference */
+   /* flags: VT_SIMA_*, VT_REPLAY_FAULTED when the address space (of
+      unlimited memory) took a fault for the reference, VT_REPLAY_PAUSED
+      when it was made while the process's collection was paused (the
+      simulations count nothing for it: vt_set_collecting) */
    void (*keys)(void *ctx, vt_u64 key, unsigned flags, vt_u64 time);
    /* With keys: a private page left the address space (unmapped, zapped
       by MADV_DONTNEED, moved by mremap): its key names another page if it

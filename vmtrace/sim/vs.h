@@ -39,6 +39,9 @@
    says which references write, 4 more when its clock is kept for export;
    8 bytes per page. */
 #define VS_W    1u                   /* the reference writes */
+#define VS_PAUSED 4u                 /* a vmtrace trace's reference made while
+                                        its process's collection was paused:
+                                        the curves follow it, count nothing */
 
 /* What a vmtrace trace's simulations see that its stream does not hold
    (docs/vmtrace-sim.md, "Curves and simulations of a vmtrace trace"). */
@@ -235,12 +238,17 @@ struct vs_curve {
    uint64_t *sizes, *misses;
    uint32_t  n;
 };
-/* hist[d - 1] for stack distance d (1..npages); cold misses apart. */
-/* *mem: the bytes held at the end (mallinfo2's count then). */
-void     vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem);
-void     vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem);
+/* hist[d - 1] for stack distance d (1..npages); cold misses apart.
+   counted: the references counted and the cold misses among them (every
+   reference but those made while collection was paused, VS_PAUSED).
+   *mem: the bytes held at the end (mallinfo2's count then). */
+void     vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem,
+                          uint64_t counted[2]);
+void     vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem,
+                          uint64_t counted[2]);
+/* The curve of hist (bound: its entries, the stream's cold misses). */
 void     vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist,
-                            uint64_t refs, uint64_t cold);
+                            const uint64_t counted[2], uint64_t bound);
 uint64_t vs_curve_at(const struct vs_curve *c, uint64_t size);
 /* A figure of a spatially sampled stream (rate in (0, 1)) scaled back to
    the whole trace; v itself at any other rate. */

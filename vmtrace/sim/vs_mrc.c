@@ -289,8 +289,19 @@ static void lru_compact(struct lru_mrc *m, uint32_t npages)
    m->next = base;
 }
 
-void vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
+/* A reference made while its process's collection was paused (a vmtrace
+   trace's, --collect-atstart=no, VMTRACE_STOP_COLLECTION): the stacks
+   follow it as the simulations' memory does, and the curve counts it
+   nowhere, as the simulations count no fault then. */
+static inline bool paused(const struct vs_stream *s, uint64_t i)
 {
+   return s->fl && (s->fl[i] & VS_PAUSED);
+}
+
+void vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem,
+                      uint64_t counted[2])
+{
+   counted[0] = counted[1] = 0;
    struct lru_mrc m;
    memset(&m, 0, sizeof m);
    ost_init(&m.o, slots_for(0));
@@ -307,8 +318,12 @@ void vs_lru_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
       }
       uint32_t p = s->id[i];
       uint64_t old = m.page_slot[p];
+      bool count = !paused(s, i);
+      counted[0] += count;
+      counted[1] += count && !old;
       if (old) {
-         hist[ost_below(&m.o, old - 1)]++;          /* distance - 1 */
+         if (count)
+            hist[ost_below(&m.o, old - 1)]++;       /* distance - 1 */
          if (m.nholes && m.holes[0] < old - 1) {
             hole_fill(&m);                          /* the shallowest ... */
             hole_push(&m, old - 1);                 /* ... moves down here */
@@ -609,8 +624,10 @@ static void opt_compact(struct opt_mrc *m, uint32_t npages)
    m->next = base;
 }
 
-void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
+void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem,
+                      uint64_t counted[2])
 {
+   counted[0] = counted[1] = 0;
    struct opt_mrc m;
    memset(&m, 0, sizeof m);
    size_t np = (size_t)(s->npages ? s->npages : 1) + 1;
@@ -638,10 +655,13 @@ void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
          m.page_slot[s->drop_id[kd]] = 0;
       uint32_t p = s->id[i];
       uint64_t old = m.page_slot[p];
+      bool count = !paused(s, i);
+      counted[0] += count;
+      counted[1] += count && !old;
       /* The page on top holds the newest slot, next (the sentinel is
          alone at first). */
       if (old && old - 1 == m.next) {
-         hist[0]++;                   /* on top: a hit at every size */
+         hist[0] += count;            /* on top: a hit at every size */
          continue;
       }
       if (!m.next) {
@@ -667,7 +687,7 @@ void vs_opt_distances(const struct vs_stream *s, uint64_t *hist, uint64_t *mem)
          if (q == UINT64_MAX)
             vs_die("internal error: OPT curve: no marker below slot %llu",
                    (unsigned long long)z);
-         hist[c]++;                   /* distance c + 1 */
+         hist[c] += count;            /* distance c + 1 */
          /* c leaves its page (it is the least there) ... */
          m.root[q] = meld(&m, m.left[c], m.right[c]);
          m.nmark[q]--;
@@ -751,25 +771,26 @@ void vs_curve_unsample(struct vs_curve *c, double rate)
    c->cold = vs_sample_scale(c->cold, rate);
 }
 
-void vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist, uint64_t refs,
-                        uint64_t cold)
+void vs_curve_from_hist(struct vs_curve *c, const uint64_t *hist, const uint64_t counted[2],
+                        uint64_t bound)
 {
    memset(c, 0, sizeof *c);
-   c->refs = refs;
-   c->cold = cold;
+   c->refs = counted[0];
+   c->cold = counted[1];
+   uint64_t cold = counted[1];
    /* misses(k) = cold + sum of hist[d - 1] for d > k. */
    uint64_t npts = 0;
-   for (uint64_t d = 1; d < cold; d++)
+   for (uint64_t d = 1; d < bound; d++)
       npts += hist[d] != 0;
    c->sizes = vs_alloc((npts + 1) * sizeof *c->sizes);
    c->misses = vs_alloc((npts + 1) * sizeof *c->misses);
    uint64_t beyond = 0;
-   for (uint64_t d = 1; d < cold; d++)
+   for (uint64_t d = 1; d < bound; d++)
       beyond += hist[d];
    uint64_t k = 0, m = cold + beyond;
    c->sizes[k] = 1;
    c->misses[k++] = m;
-   for (uint64_t d = 1; d < cold; d++)
+   for (uint64_t d = 1; d < bound; d++)
       if (hist[d]) {
          m -= hist[d];
          c->sizes[k] = d + 1;
@@ -803,16 +824,17 @@ void vs_sample_error(const struct vs_stream *full, const struct vs_stream *smp, 
 {
    uint64_t *h1 = vs_alloc(((size_t)vs_stream_cold(full) + 1) * sizeof *h1);
    uint64_t *h2 = vs_alloc(((size_t)vs_stream_cold(smp) + 1) * sizeof *h2);
-   vs_lru_distances(full, h1, NULL);
-   vs_lru_distances(smp, h2, NULL);
+   uint64_t n1[2], n2[2];
+   vs_lru_distances(full, h1, NULL, n1);
+   vs_lru_distances(smp, h2, NULL, n2);
    struct vs_curve c1, c2;
-   vs_curve_from_hist(&c1, h1, full->n, vs_stream_cold(full));
-   vs_curve_from_hist(&c2, h2, smp->n, vs_stream_cold(smp));
+   vs_curve_from_hist(&c1, h1, n1, vs_stream_cold(full));
+   vs_curve_from_hist(&c2, h2, n2, vs_stream_cold(smp));
    double max = 0, sum = 0;
    for (unsigned k = 0; k < n; k++) {
       uint64_t ss = (uint64_t)llround((double)sizes[k] * rate);
-      double exact = full->n ? (double)vs_curve_at(&c1, sizes[k]) / (double)full->n : 0;
-      double est = smp->n ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)smp->n : 1;
+      double exact = c1.refs ? (double)vs_curve_at(&c1, sizes[k]) / (double)c1.refs : 0;
+      double est = c2.refs ? (double)vs_curve_at(&c2, ss ? ss : 1) / (double)c2.refs : 1;
       double e = fabs(exact - est);
       max = e > max ? e : max;
       sum += e;

@@ -291,12 +291,13 @@ static void run_exact(const struct vs_run *r, const struct vs_stream *s, struct 
 {
    uint64_t m0 = heap_bytes();
    uint64_t *hist = vs_alloc(((size_t)vs_stream_cold(s) + 1) * sizeof *hist);
+   uint64_t counted[2];
    if (!strcmp(x->policy->name, "lru"))
-      vs_lru_distances(s, hist, &x->mem);
+      vs_lru_distances(s, hist, &x->mem, counted);
    else
-      vs_opt_distances(s, hist, &x->mem);
+      vs_opt_distances(s, hist, &x->mem, counted);
    x->mem -= m0;
-   vs_curve_from_hist(&x->curve, hist, s->n, vs_stream_cold(s));
+   vs_curve_from_hist(&x->curve, hist, counted, vs_stream_cold(s));
    free(hist);
    vs_curve_unsample(&x->curve, r->cfg.sample);
    x->refs = x->curve.refs;

@@ -379,11 +379,13 @@ static void oom_kill(struct tree *t, struct tproc *by, int victim, struct kill *
 
 /* ---- the first pass and OPT's future ------------------------------------------ */
 
-static void record(struct tree *t, const struct tproc *q, vt_u64 pk, unsigned flags)
+static void record(struct tree *t, const struct tproc *q, vt_u64 pk, unsigned flags,
+                   bool collecting)
 {
    struct trec *r = t->rec;
    uint32_t id = vs_stream_page(&r->all, pk, NULL);
-   unsigned fl = ((flags & VT_SIMA_WRITE) ? VS_W : 0) | ((flags & VT_SIMA_PREFAULT) ? TR_PF : 0);
+   unsigned fl = ((flags & VT_SIMA_WRITE) ? VS_W : 0) | ((flags & VT_SIMA_PREFAULT) ? TR_PF : 0) |
+                 (collecting ? 0 : VS_PAUSED);
    if (!vs_stream_push(&r->all, id, fl, 0))
       vs_die("--tree: more than %u accesses in the tree's replay", (unsigned)VS_MAX_REFS);
    if (r->all.n > r->wcap) {
@@ -472,7 +474,6 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
 {
    struct tproc *q = ctx;
    struct tree *t = q->t;
-   (void)mm;
    if (q->state != T_RUNNING || t->no_victim)
       return;
    vt_u64 pk = key;
@@ -504,11 +505,15 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
    if (!prefault)
       q->refs++;
    if (t->rec) {
-      record(t, q, pk, flags);
+      record(t, q, pk, flags, mm->collecting);
       return;
    }
    if (t->fut)
       opt_at(t, q, pk);
+   /* The memory follows every reference; the figures count those of a
+      process collecting (a trace's COLLECT events: vt_set_collecting),
+      as the tool's simulations of that process did online. */
+   vt_sim_set_quiet(t->s, !mm->collecting);
    for (;;) {
       t->now++;
       if (t->now >= vt_sim_next_tick(t->s))
@@ -522,7 +527,7 @@ static void pool_ref(void *ctx, struct vt_mm *mm, vt_u64 key, unsigned flags,
           !resident(t, pk))
          res_change(t, pk, 1);
       if (!(r & VT_SIMR_OOM)) {
-         if ((r & VT_SIMR_FAULT) && scls >= 0 && !prefault)
+         if ((r & VT_SIMR_FAULT) && scls >= 0 && !prefault && mm->collecting)
             q->faults[scls]++;
          if (!(key & VT_SIM_KEY_PCACHE) && !(flags & VT_SIMA_ZERO)) {
             struct vt_hash_ent *g = vt_hash_get(&t->frames, pk);
@@ -1206,11 +1211,12 @@ static void exact_curve(const struct tjobs *P, struct tjob *j)
 {
    const struct vs_stream *s = P->cs;
    uint64_t *hist = vs_alloc(((size_t)s->npages + 1) * sizeof *hist);
+   uint64_t counted[2];
    if (!strcmp(j->policy->name, "lru"))
-      vs_lru_distances(s, hist, NULL);
+      vs_lru_distances(s, hist, NULL, counted);
    else
-      vs_opt_distances(s, hist, NULL);
-   vs_curve_from_hist(&j->curve, hist, s->n, s->npages);
+      vs_opt_distances(s, hist, NULL, counted);
+   vs_curve_from_hist(&j->curve, hist, counted, s->npages);
    free(hist);
    vs_curve_unsample(&j->curve, P->tmpl->cfg->sample);
 }
@@ -1317,7 +1323,7 @@ static void curve_stream(const struct trec *rec, struct vs_stream *cs)
       unsigned fl = a->fl ? a->fl[i] : 0;
       if (fl & TR_PF)
          continue;
-      vs_stream_push(cs, vs_stream_page(cs, a->id[i], NULL), fl & VS_W, 0);
+      vs_stream_push(cs, vs_stream_page(cs, a->id[i], NULL), fl & (VS_W | VS_PAUSED), 0);
    }
    vs_stream_done(cs);
 }

@@ -70,7 +70,8 @@ static void on_key(void *ctx, vt_u64 key, unsigned flags, vt_u64 time)
       k->s->n++;
       return;
    }
-   if (!vs_stream_push(k->s, id, (flags & VT_SIMA_WRITE) ? VS_W : 0,
+   if (!vs_stream_push(k->s, id, ((flags & VT_SIMA_WRITE) ? VS_W : 0) |
+                                 ((flags & VT_REPLAY_PAUSED) ? VS_PAUSED : 0),
                        (uint32_t)(k->s->n + 1))) {
       k->full = true;
       return;
