@@ -341,9 +341,10 @@ function simSeries(d, i) {
 // full of used pages, no paging), which drawn to the end of the run read as
 // a simulation that held its RAM and did nothing for the rest of it (xz's
 // 64-page simulations stopped at 556,313 of 4.4 G instructions). Its
-// charts end with the sample that holds the stop, and so does their time
-// axis: {at: the stop's time, last: that sample's index}, or null for a
-// simulation that ran to the end.
+// charts end with the sample that holds the stop (the next one if it
+// stopped at a sample's end), and so does their time axis: {at: the
+// stop's time, last: that sample's index, split: whether the stop falls
+// inside it}, or null for a simulation that ran to the end.
 function simStop(d, i) {
   var sim = d.simulations[i];
   if (!M.simStopped(sim)) return null;
@@ -351,25 +352,48 @@ function simStop(d, i) {
   var t = d.timeline.t;
   var last = t.length - 1;
   if (at !== null) {
-    for (var k = 0; k < t.length; k++) if (t[k] >= at) { last = k; break; }
+    for (var k = 0; k < t.length; k++) if (t[k] > at) { last = k; break; }
   }
-  return { at: at, last: last };
+  return { at: at, last: last, split: at !== null && last > 0 && t[last - 1] < at &&
+      at < t[last] };
 }
 
 // The samples of a stopped simulation up to its stop; returns the times.
+// Cut at its last sample, the stopped state (a state holds from its sample
+// to the next) was drawn zero wide at the axis' end, and the steps before
+// it ran on to there: the chart never showed the RAM the simulation
+// stopped with. A stop inside a sample splits that sample at the stop,
+// into what it did up to the stop (a state: the one before; a count: all
+// of the sample's, none of which can come later) and the frozen rest (the
+// stopped state; no event), so the stopped state is drawn from the stop
+// to the axis' end.
 function cutAtStop(series, stop, t) {
   if (!stop) return t;
+  var n = stop.last + 1;
   series.forEach(function (s) {
-    s.values = s.values.slice(0, stop.last + 1);
-    s.raw = s.raw.slice(0, stop.last + 1);
+    var cut = function (a) {
+      a = a.slice(0, n);
+      if (stop.split) a.push(s.during ? 0 : a[n - 1]);
+      return a;
+    };
+    s.values = cut(s.values);
+    s.raw = cut(s.raw);
   });
-  return t.slice(0, stop.last + 1);
+  var x = t.slice(0, n);
+  if (stop.split) x.splice(n - 1, 0, stop.at);
+  return x;
 }
 
 function stopNote(stop, t) {
-  return stop ? ' It stopped out of memory' + (stop.at !== null ? ' at ' +
-      F.count(stop.at, 'instruction') : '') + ' (--oom=stop): drawn up to the end of the ' +
-      'sample that holds that moment (' + F.int(t[stop.last]) + '), its last.' : '';
+  if (!stop) return '';
+  var end = F.int(t[stop.last]);
+  return ' It stopped out of memory' + (stop.at !== null ? ' at ' +
+      F.count(stop.at, 'instruction') : '') + ' (--oom=stop): ' + (stop.split ? 'drawn to the ' +
+      'end of the sample that holds the stop (' + end + '), where its charts end, the state it ' +
+      'stopped with from the stop on.' : stop.at !== null && stop.last > 0 &&
+      t[stop.last - 1] === stop.at ? 'drawn to the end of the sample after the stop (' + end +
+      '), where its charts end, the state it stopped with over that sample.' :
+      'drawn to the end of the run (' + end + ').');
 }
 
 // Swap in use above the RAM gets an axis of its own (at the right): drawn on

@@ -293,10 +293,39 @@ test('a run of one sample: its values are drawn as points, not as lines of no le
   assert.ok(many.opts.series.slice(1).every((s) => !s.points.show));
 });
 
+// The steps a stepped series is drawn as, [from, to, value] (what uPlot's
+// stepped paths draw): a state (resident pages) from its sample to the
+// next (align 1), a count during a sample over the time since the one
+// before (align -1; the first from 0: extend).
+function drawnSteps(spec, label) {
+  const s = spec.series.find((x) => x.label === label);
+  const x = spec.x;
+  const out = [];
+  for (let k = 0; k < x.length; k++) {
+    if (s.during) out.push([k ? x[k - 1] : Math.min(0, x[0]), x[k], s.raw[k]]);
+    else if (k + 1 < x.length) out.push([x[k], x[k + 1], s.raw[k]]);
+  }
+  return out;
+}
+
+// A stopped simulation's data as the tool writes it: from the sample that
+// holds the stop (k) on, every sample holds the state it stopped with and
+// no event.
+function freeze(ss, k) {
+  Object.keys(ss).forEach((key) => {
+    const a = ss[key];
+    const count = ['minor', 'swap_in', 'file_major', 'swap_out', 'evictions'].includes(key);
+    for (let j = k + 1; j < a.length; j++) a[j] = count ? 0 : a[k];
+  });
+}
+
 // A simulation stopped out of memory (--oom=stop) is frozen from then on:
 // the tool writes its last state to every later sample. Its charts end with
-// the sample that holds the stop (drawn: the data handed to uPlot), the list
-// says it stopped, and the first one shown is one that ran to the end.
+// the sample that holds the stop (drawn: the data handed to uPlot), the
+// state it stopped with drawn from the stop to there (until 2026-12-06 it
+// was the last point of steps that each hold to the next: drawn zero wide,
+// never seen), the list says it stopped, and the first one shown is one
+// that ran to the end.
 test('a stopped simulation: drawn up to its stop, not first in the list', () => {
   const d = fx.makeFile({});
   const M = require('../../../reports/src/model');
@@ -304,25 +333,46 @@ test('a stopped simulation: drawn up to its stop, not first in the list', () => 
   const i = C.defaultSim(d);
   const s = d.simulations[i];
   const most = s.faults.major;
-  // stopped 5 instructions before sample 9 closed: samples 0 to 9 drawn
-  s.stopped_at = tl.t[9] - 5;
-  s.stopped = { time: tl.t[9] - 5, rss_pages: 9999, address: 4096, stack: [] };
+  // stopped 5 instructions before sample 9 closed: samples 0 to 9 drawn,
+  // sample 9 split at the stop
+  const at = tl.t[9] - 5;
+  s.stopped_at = at;
+  s.stopped = { time: at, rss_pages: 9999, address: 4096, stack: [] };
+  const ss = tl.simulations[i];
+  freeze(ss, 9);
+  // its totals, as the tool writes them: its events until the stop
+  const total = (a) => a.reduce((acc, v) => acc + v, 0);
+  s.faults.file_major = total(ss.file_major);
+  s.faults.minor = total(ss.minor);
   const mem = C.simMemorySpec(d, i);
   const act = C.simActivitySpec(d, i);
-  assert.deepStrictEqual(mem.x, tl.t.slice(0, 10));
-  assert.deepStrictEqual(act.x, tl.t.slice(0, 10));
-  const ss = tl.simulations[i];
-  assert.deepStrictEqual(mem.raw.used, ss.anon.slice(0, 10));
-  assert.deepStrictEqual(mem.raw.swap_used, ss.swap_used.slice(0, 10));
-  // stacked to the RAM at each sample drawn
-  const top = mem.series.find((x) => x.label === 'free').values;
-  assert.deepStrictEqual(top, ss.resident.slice(0, 10).map((v) => Math.max(v, s.ram_pages)));
-  assert.deepStrictEqual(act.raw.file_major, ss.file_major.slice(0, 10));
+  const x = tl.t.slice(0, 9).concat([at, tl.t[9]]);
+  assert.deepStrictEqual(mem.x, x);
+  assert.deepStrictEqual(act.x, x);
+  // the memory's steps: each sample's state to the next, the last (the
+  // state it stopped with: sample 9's) from the stop to the axis' end
+  const used = drawnSteps(mem, 'used');
+  assert.deepStrictEqual(used.slice(0, 8),
+      ss.anon.slice(0, 8).map((v, k) => [tl.t[k], tl.t[k + 1], v]));
+  assert.deepStrictEqual(used.slice(8), [[tl.t[8], at, ss.anon[8]], [at, tl.t[9], ss.anon[9]]]);
+  assert.deepStrictEqual(drawnSteps(mem, 'swap used').pop(), [at, tl.t[9], ss.swap_used[9]]);
+  // stacked to the RAM at each point drawn
+  const top = mem.series.find((v) => v.label === 'free').values;
+  const res = ss.resident.slice(0, 10).concat([ss.resident[9]]);
+  assert.deepStrictEqual(top, res.map((v) => Math.max(v, s.ram_pages)));
+  // vmstat's counts: sample 9's up to the stop, none after; the counts
+  // drawn add up to the simulation's
+  const maj = drawnSteps(act, 'file major');
+  assert.deepStrictEqual(maj.slice(-2), [[tl.t[8], at, ss.file_major[9]], [at, tl.t[9], 0]]);
+  const sum = (a) => total(a.map((v) => v[2]));
+  assert.strictEqual(sum(maj), s.faults.file_major);
+  assert.strictEqual(sum(drawnSteps(act, 'minor faults')), s.faults.minor);
   const data = C.toUplot(act, 800, 200, 4096, { paths: { stepped: () => null } }).data;
-  assert.deepStrictEqual(data.map((a) => a.length), [10, 10, 10, 10, 10, 10]);
+  assert.deepStrictEqual(data.map((a) => a.length), [11, 11, 11, 11, 11, 11]);
   assert.match(mem.note, new RegExp('It stopped out of memory at ' +
-      (tl.t[9] - 5).toLocaleString('en-US') + ' instructions \\(--oom=stop\\): drawn up to the ' +
-      'end of the sample that holds that moment \\(' + tl.t[9].toLocaleString('en-US') + '\\)'));
+      at.toLocaleString('en-US') + ' instructions \\(--oom=stop\\): drawn to the end of the ' +
+      'sample that holds the stop \\(' + tl.t[9].toLocaleString('en-US') + '\\), where its ' +
+      'charts end, the state it stopped with from the stop on\\.'));
   // not the one shown first: that is the one with the most major faults of
   // those that ran to the end
   const j = C.defaultSim(d);
@@ -332,7 +382,7 @@ test('a stopped simulation: drawn up to its stop, not first in the list', () => 
   assert.ok(d.simulations[j].faults.major <= most);
   assert.strictEqual(M.simName(s, 4096), s.policy + ', ' + s.ram_pages.toLocaleString('en-US') +
       ' pages (' + (s.ram_pages / 256) + ' MiB), stopped out of memory at ' +
-      (tl.t[9] - 5).toLocaleString('en-US') + ' instructions, ' +
+      at.toLocaleString('en-US') + ' instructions, ' +
       most.toLocaleString('en-US') + ' major faults until then');
   // all stopped: the one with the most major faults of all
   d.simulations.forEach((x) => { x.stopped_at = 1; });
@@ -341,6 +391,32 @@ test('a stopped simulation: drawn up to its stop, not first in the list', () => 
   delete s.stopped;
   s.stopped_at = null;
   assert.deepStrictEqual(C.simMemorySpec(d, i).x, tl.t);
+});
+
+// Stopped exactly where sample 4 closed: sample 5 is all frozen; the
+// charts end with it, the state it stopped with drawn over it (one sample
+// wide), no event in it.
+test('a simulation stopped at a sample\'s end: drawn over the next sample', () => {
+  const d = fx.makeFile({});
+  const tl = d.timeline;
+  const i = C.defaultSim(d);
+  const s = d.simulations[i];
+  s.stopped_at = tl.t[4];
+  s.stopped = { time: tl.t[4], rss_pages: 9, address: 4096, stack: [] };
+  const ss = tl.simulations[i];
+  freeze(ss, 4);
+  const mem = C.simMemorySpec(d, i);
+  const act = C.simActivitySpec(d, i);
+  assert.deepStrictEqual(mem.x, tl.t.slice(0, 6));
+  assert.deepStrictEqual(act.x, tl.t.slice(0, 6));
+  assert.deepStrictEqual(drawnSteps(mem, 'used').pop(), [tl.t[4], tl.t[5], ss.anon[4]]);
+  assert.deepStrictEqual(drawnSteps(act, 'swap-in (si)').pop(), [tl.t[4], tl.t[5], 0]);
+  assert.match(mem.note, new RegExp('drawn to the end of the sample after the stop \\(' +
+      tl.t[5].toLocaleString('en-US') + '\\), where its charts end'));
+  // stopped at the run's last sample's end: the whole run
+  s.stopped_at = s.stopped.time = tl.t[tl.t.length - 1];
+  assert.deepStrictEqual(C.simMemorySpec(d, i).x, tl.t);
+  assert.match(C.simMemorySpec(d, i).note, /drawn to the end of the run/);
 });
 
 // Swap in use beyond the RAM is drawn on an axis of its own, at the right,
