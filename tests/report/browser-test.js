@@ -1051,6 +1051,66 @@ async function interactFlame(page, diag) {
       ' % of ' + swapAll.toLocaleString('en-US') + ')') {
     throw new Error('clicked frame shown as ' + JSON.stringify(r.info));
   }
+  // Its fault axis: the labels drawn (every canvas' fillText, recorded over
+  // a render of all classes by function) are round numbers, 1, 2 or 5 x
+  // 10^k apart, each where that many faults fall on the chart (the whole,
+  // r.fn.value faults, across the canvas' width at the first zoom). Until
+  // 2026-12-06 they read 835, 1113, 1391, ... faults (278 apart).
+  var ax = await page.evaluate('(' + function () {
+    var cls = document.getElementById('flame-class');
+    var by = document.getElementById('flame-by');
+    cls.value = '';
+    cls.dispatchEvent(new Event('change'));
+    by.value = 'fn';
+    by.dispatchEvent(new Event('change'));
+    var f = window.__vmtraceFlame;
+    var seen = [];
+    var proto = window.CanvasRenderingContext2D.prototype;
+    var orig = proto.fillText;
+    proto.fillText = function (t, x, y) {
+      if (this.canvas === f.canvas || this.canvas.width === f.canvas.width) {
+        seen.push([String(t), x, this.canvas === f.canvas]);
+      }
+      return orig.apply(this, arguments);
+    };
+    f.chart.render();
+    return new Promise(function (done) {
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () {
+          proto.fillText = orig;
+          done({ seen: seen, width: f.canvas.width, pad: f.chart.renderEngine.blockPaddingLeftRight,
+            total: f.tree.value });
+        });
+      });
+    });
+  }.toString() + ')()');
+  var SI = { '': 1, k: 1e3, M: 1e6, G: 1e9 };
+  // (drawn on the chart and again on the timeframe strip above it, both
+  // the whole width at the first zoom: one list)
+  var once = {};
+  var labels = ax.seen.filter(function (x) {
+    var k = x[0] + '@' + x[1];
+    var first = !once[k];
+    once[k] = true;
+    return first && /^[0-9.]+[kMG]? faults$/.test(x[0]);
+  }).map(function (x) {
+    var m = /^([0-9.]+)([kMG]?) faults$/.exec(x[0]);
+    return { text: x[0], v: Number(m[1]) * SI[m[2]], x: x[1] };
+  });
+  var vals = labels.map(function (l) { return l.v; });
+  var step = vals.length > 1 ? vals[1] - vals[0] : 0;
+  var round = /^[125]0*$/.test(String(step));
+  var bad = labels.filter(function (l, k) {
+    return !(l.v === vals[0] + k * step) ||
+        Math.abs(l.x - ax.pad - l.v * ax.width / ax.total) > 1;
+  });
+  diag.push('icicle axis: ' + labels.map(function (l) {
+    return l.text + ' at ' + l.x.toFixed(1);
+  }).join(', ') + ' (' + ax.total + ' faults on ' + ax.width + ' pixels)');
+  if (labels.length < 3 || !round || bad.length) {
+    throw new Error('icicle axis labels not round or misplaced (step ' + step + '): ' +
+        JSON.stringify(bad.length ? bad : labels));
+  }
 }
 
 // The icicle of a real run whose sites the file cut at 100 per class

@@ -75,6 +75,16 @@ function icicle(p, sec, d) {
       data: flame.toNodes(tree),
       settings: { options: { timeUnits: ' faults' } }
     });
+    // round ticks (flame.roundTimeGrid) on the chart's axis and on the
+    // timeframe strip's, which drew its picture once already: again
+    flame.roundTimeGrid(chart.timeGrid);
+    (chart.plugins || []).forEach(function (pl) {
+      if (pl.timeGrid && pl.timeGrid !== chart.timeGrid) {
+        flame.roundTimeGrid(pl.timeGrid);
+        if (pl.offscreenRender) pl.offscreenRender();
+      }
+    });
+    chart.render();
     chart.on('select', function (ev) {
       var node = ev && ev.node ? ev.node.source || ev.node : null;
       if (!node) { info.textContent = 'Click a frame.'; return; }

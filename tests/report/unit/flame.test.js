@@ -77,3 +77,41 @@ test('with the run\'s total, the sites not listed are one "other sites" child of
   const n = FL.toNodes(t)[0];
   assert.deepStrictEqual(n.children.map((c) => [c.start, c.duration]), [[0, 12], [12, 9]]);
 });
+
+// The icicle's fault axis ticks at round numbers as the other charts do
+// (1, 2 or 5 x 10^k apart, at least 85 pixels): flame-chart-js's own were
+// the whole over (width / 85 pixels) apart: for the synthetic file's 4,340
+// faults on 1,326 pixels 278 (835, 1113, 1391, ...).
+test('the icicle axis: round ticks, whole faults', () => {
+  const g = FL.axisTicks(0, 51716, 1180);
+  assert.strictEqual(g.step, 5000);
+  assert.deepStrictEqual(g.ticks, [0, 5000, 10000, 15000, 20000, 25000, 30000, 35000, 40000,
+    45000, 50000]);
+  // every pair at least 85 pixels apart, the step the smallest such 1-2-5
+  // (5,000 faults are 114 pixels, 2,000 only 46)
+  // zoomed (flame-chart-js's view from 12,345 to 12,545 faults)
+  // (200 faults on 1,000 pixels: 85 pixels are 17 faults, the step 20)
+  assert.deepStrictEqual(FL.axisTicks(12345, 12545, 1000).ticks,
+      [12360, 12380, 12400, 12420, 12440, 12460, 12480, 12500, 12520, 12540]);
+  // never a fraction of a fault: zoomed to 3 faults, a tick per fault
+  assert.deepStrictEqual(FL.axisTicks(10.5, 13.5, 1000), { step: 1, ticks: [11, 12, 13] });
+});
+
+// The grid flame-chart-js draws with, made round: lines at the ticks'
+// pixels, labels as the time charts' (siTick) with the units.
+test('roundTimeGrid: lines and labels at the round ticks', () => {
+  const drawn = [];
+  const e = {
+    positionX: 0, width: 1180, getRealView: () => 51716, styles: { fontColor: '#000', font: '' },
+    timeToPosition: (v) => v * 1180 / 51716, blockPaddingLeftRight: 4, charHeight: 12,
+    setCtxValue() {}, setCtxFont() {},
+    fillText: (s, x) => drawn.push([s, Math.round(x)])
+  };
+  const g = FL.roundTimeGrid({ renderEngine: e, timeUnits: ' faults' });
+  g.recalc();
+  g.renderTimes();
+  assert.deepStrictEqual(drawn.slice(0, 3), [['0 faults', 4], ['5k faults', 118],
+    ['10k faults', 232]]);
+  assert.strictEqual(drawn.length, 11);
+  assert.strictEqual(g.accuracy, 0);
+});
