@@ -431,6 +431,24 @@ function simStopped(s) {
   return !!(s.stopped || F.isNum(s.stopped_at));
 }
 
+// The out-of-memory events of a simulation: oom_count (every one), else
+// the events the file keeps (the first 10, before oom_count existed), else
+// null.
+function simOomCount(s) {
+  return F.isNum(s.oom_count) ? s.oom_count :
+      Array.isArray(s.oom_events) ? s.oom_events.length : null;
+}
+
+// A simulation that ran out of memory and went on (--oom=continue): each
+// reference that found no frame was an OOM event instead of a fault, so
+// its faults do not compare with those of a simulation that had a frame
+// for every page (a program writing its 64 pages 20 times, under 16 pages
+// without swap: 422 faults and 493,401 OOM events; under 32 pages 1,296
+// faults; under 256, 121: the smallest RAM read as faulting least).
+function simOomContinued(s) {
+  return !simStopped(s) && simOomCount(s) > 0;
+}
+
 // Swap pages as the row shows them: null for unlimited (swap_pages null, or
 // 0 in a file written before `swap` existed, when 0 meant unlimited), 0
 // for none (--swap=0).
@@ -444,6 +462,7 @@ function simulationTable(d) {
   var ps = pageSize(d);
   var sims = d.simulations || [];
   var stopped = sims.filter(simStopped).length;
+  var continued = sims.filter(simOomContinued).length;
   var rows = sims.filter(function (s) { return !simStopped(s); }).map(function (s) {
     return {
       policy: s.policy, ram: s.ram_pages, swap: swapPages(s),
@@ -453,8 +472,7 @@ function simulationTable(d) {
       evictions: numOrNull(s.evictions),
       // oom_count: every out-of-memory event; oom_events holds the first 10
       // only (a --oom=continue run of xz read 10 where it had 51,716,721)
-      oom: F.isNum(s.oom_count) ? s.oom_count :
-          Array.isArray(s.oom_events) ? s.oom_events.length : null
+      oom: simOomCount(s)
     };
   });
   var sizeFmt = function (v) { return v === null ? '' : F.int(v) + ' (' + F.bytes(v * ps) + ')'; };
@@ -463,7 +481,11 @@ function simulationTable(d) {
     id: 'simulations', title: 'Policy comparison',
     note: 'One simulation per (replacement policy, RAM size), run side by side on the same ' +
           'references.' + (stopped ? ' ' + F.count(stopped, 'simulation') + ' stopped out of ' +
-          'memory: listed apart, their figures end there.' : ''),
+          'memory: listed apart, their figures end there.' : '') + (continued ? ' ' +
+          F.count(continued, 'simulation') + ' ran out of memory and went on (--oom=continue, ' +
+          'a row with OOM events): a reference that found no frame is an OOM event, not a ' +
+          'fault, so their faults leave those references out and do not compare; the charts ' +
+          'against RAM leave them out.' : ''),
     columns: [
       text('policy', 'policy'), num('ram', 'RAM pages', sizeFmt),
           num('swap', 'swap pages', swapFmt),
@@ -485,7 +507,8 @@ function simName(s, ps) {
   return s.policy + ', ' + F.count(s.ram_pages, 'page') + ' (' + F.bytes(s.ram_pages * ps) +
       '), ' + (simStopped(s) ? 'stopped out of memory' + (at !== null ? ' at ' +
       F.count(at, 'instruction') : '') + ', ' + F.count(s.faults.major, 'major fault') +
-      ' until then' : F.count(s.faults.major, 'major fault'));
+      ' until then' : F.count(s.faults.major, 'major fault') + (simOomContinued(s) ? ', ' +
+      F.count(simOomCount(s), 'OOM event') + ' (went on out of memory: does not compare)' : ''));
 }
 
 // When a stopped simulation stopped (instructions), or null.
@@ -760,7 +783,8 @@ module.exports = {
   stoppedTable: stoppedTable,
   simEvictionTable: simEvictionTable,
   curvesFor: curvesFor,
-  simStopped: simStopped,
+  simStopped: simStopped, simOomCount: simOomCount, simOomContinued: simOomContinued,
+  pageSize: pageSize,
   simName: simName,
   simStopTime: simStopTime,
   timelineTable: timelineTable,

@@ -457,3 +457,41 @@ test('simulation memory: swap beyond the RAM on its own axis, the stack up to th
   assert.strictEqual(C.toUplot(C.simActivitySpec(d, i), 800, 200, 4096, fake).opts.axes
       .filter((a) => a.side === 1).length, 0);
 });
+
+// Simulations that ran out of memory and went on (--oom=continue): each
+// reference that found no frame is an OOM event, not a fault. A program
+// writing its 64 pages 20 times without swap took, under 16 pages, 422
+// faults and 493,401 OOM events, under 32 pages 1,296 faults and 403,670,
+// under 256 pages 121 faults and none: drawn, the smallest RAM faulted
+// least. They get no point on the charts against RAM (nor, as LRU, a
+// ratio's denominator), and each chart's note names them.
+test('simulations that went on out of memory: left out of the charts against RAM, named', () => {
+  const sim = (policy, ram, total, oom) => ({ policy, ram_pages: ram, swap_pages: 0,
+    faults: { total, major: total - 30, minor: 30 }, oom_count: oom, stopped_at: null });
+  const d = { page_size: 4096, simulations: [sim('lru', 16, 422, 493401),
+    sim('lru', 32, 1296, 403670), sim('lru', 256, 121, 0), sim('fifo', 16, 438, 493401),
+    sim('fifo', 32, 1595, 403670), sim('fifo', 256, 137, 0)] };
+  const f = C.policySpec(d, 'total');
+  assert.deepStrictEqual(f.x, [256]);
+  assert.deepStrictEqual(f.series.map((s) => [s.label, s.values]), [['lru', [121]],
+    ['fifo', [137]]]);
+  const rel = C.relativeSpec(d);
+  assert.deepStrictEqual(rel.series.map((s) => s.values), [[1], [137 / 121]]);
+  const want = ' Left out: 4 simulations that ran out of memory and went on ' +
+      '(--oom=continue), whose references that found no frame are OOM events, not faults, so ' +
+      'that their faults do not compare (lru at 64 KiB: 422 faults, 493,401 OOM events; lru ' +
+      'at 128 KiB: 1,296 faults, 403,670 OOM events; fifo at 64 KiB: 438 faults, 493,401 OOM ' +
+      'events; fifo at 128 KiB: 1,595 faults, 403,670 OOM events).';
+  assert.ok(f.note.endsWith(want), f.note);
+  assert.ok(rel.note.endsWith(want), rel.note);
+  assert.ok(C.policySpec(d, 'major').note.endsWith(want));
+  // none ran out of memory: no such note, every size drawn
+  d.simulations.forEach((s) => { s.oom_count = 0; });
+  assert.deepStrictEqual(C.policySpec(d, 'total').x, [16, 32, 256]);
+  assert.ok(!/Left out/.test(C.policySpec(d, 'total').note));
+  // a stopped one is no point either, and not named as one that went on
+  d.simulations[0].stopped_at = 5000;
+  d.simulations[0].oom_count = 1;
+  assert.deepStrictEqual(C.policySpec(d, 'total').series[0].values, [null, 1296, 121]);
+  assert.ok(!/Left out/.test(C.policySpec(d, 'total').note));
+});

@@ -382,3 +382,24 @@ test('the OOM events column is oom_count, not the 10 events kept', () => {
   delete s.oom_count;
   assert.strictEqual(row().oom, 10);
 });
+
+// A simulation that went on out of memory: the table keeps its row (with
+// its OOM events) and says why its faults do not compare; the list of
+// simulations names its OOM events.
+test('a simulation that went on out of memory: its row, the note, its name', () => {
+  const M = require('../../../reports/src/model');
+  const d = { page_size: 4096, simulations: [
+    { policy: 'lru', ram_pages: 16, swap_pages: 0, swap: '0', faults: { total: 422, major: 392,
+      minor: 30 }, oom_count: 493401, stopped_at: null },
+    { policy: 'lru', ram_pages: 256, swap_pages: 0, swap: '0', faults: { total: 121, major: 1,
+      minor: 120 }, oom_count: 0, stopped_at: null }] };
+  const t = M.simulationTable(d);
+  assert.deepStrictEqual(t.rows.map((r) => [r.ram, r.faults, r.oom]), [[16, 422, 493401],
+    [256, 121, 0]]);
+  assert.ok(t.note.includes(' 1 simulation ran out of memory and went on (--oom=continue, ' +
+      'a row with OOM events): a reference that found no frame is an OOM event, not a fault'),
+      t.note);
+  assert.strictEqual(M.simName(d.simulations[0], 4096), 'lru, 16 pages (64 KiB), 392 major ' +
+      'faults, 493,401 OOM events (went on out of memory: does not compare)');
+  assert.strictEqual(M.simName(d.simulations[1], 4096), 'lru, 256 pages (1 MiB), 1 major fault');
+});
