@@ -188,7 +188,10 @@ function main(argv, getAssets, io) {
     return 0;
   }
   try {
-    files.writeWhole(out, page);
+    files.writeWhole(out, page).forEach(function (r) {
+      io.stderr.write('vmtrace-report: removed ' + F.printable(r.path) + ': a partial report ' +
+          'of process ' + r.pid + ', which is no longer running\n');
+    });
   } catch (e) {
     if (!(e instanceof files.FileError)) throw e;
     err(out + ': ' + e.message);

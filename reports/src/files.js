@@ -6,6 +6,7 @@
 // Problems are thrown as FileError with a one-line message.
 
 var fs = require('fs');
+var os = require('os');
 var path = require('path');
 
 // Far above any output file the tools write, and below the longest string
@@ -119,11 +120,83 @@ function writeAll(fd, buf) {
   for (var off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
 }
 
+// The temporary file a report is written to before it is renamed over
+// target: .NAME.PID.RANDOM.tmp beside it (hidden; RANDOM: up to 8 of
+// [0-9a-z]).
+function tmpName(target) {
+  return path.join(path.dirname(target), '.' + path.basename(target) + '.' + process.pid + '.' +
+    Math.random().toString(36).slice(2, 10) + '.tmp');
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';     // there, someone else's
+  }
+}
+
+// Removes the temporary files of target (tmpName's form, exactly) that a
+// vmtrace-report killed while writing left (SIGKILL, which no handler
+// sees; node has no linkat to name an O_TMPFILE file as vmtrace-sim does),
+// those whose PID is no process: one still writing keeps its own. Returns
+// the paths removed.
+function sweep(target) {
+  var dir = path.dirname(target);
+  var prefix = '.' + path.basename(target) + '.';
+  var names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    return [];
+  }
+  var removed = [];
+  names.forEach(function (name) {
+    if (name.slice(0, prefix.length) !== prefix) return;
+    var m = /^([1-9][0-9]*)\.[0-9a-z]{1,8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) return;
+    var p = path.join(dir, name);
+    try {
+      if (!fs.lstatSync(p).isFile()) return;
+      fs.unlinkSync(p);
+      removed.push({ path: p, pid: Number(m[1]) });
+    } catch (e) {
+      // gone already, or not ours to remove: left
+    }
+  });
+  return removed;
+}
+
+// A signal that ends vmtrace-report (SIGINT, SIGTERM, SIGHUP) while it
+// writes would leave the temporary file behind. Node runs a signal's
+// listeners only once the synchronous write is over, so with listeners the
+// signal waits for it: the report is renamed into place whole (or, the
+// write failing, its temporary file removed), then the listener ends the
+// process with the signal's status, 128 + its number.
+var HELD = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+var holding = false;
+function holdSignals() {
+  if (holding) return;
+  holding = true;
+  // a turn of the event loop after the write, where a signal that came
+  // during it is delivered (else the process would end without reading it,
+  // with status 0)
+  setTimeout(function () {}, 1);
+  HELD.forEach(function (sig) {
+    process.on(sig, function () {
+      process.exit(128 + (os.constants.signals[sig] || 0));
+    });
+  });
+}
+
 // Writes data (a string) to out whole: into a temporary file in the same
 // folder, flushed to disk, then renamed over out, so that a full disk or a
 // failed write leaves out as it was and no temporary file behind. A path
 // that is not a regular file (/dev/null, /dev/stdout, a FIFO) is written in
-// place. A symbolic link is followed: its target is replaced.
+// place. A symbolic link is followed: its target is replaced. First, the
+// temporary files of out that a killed vmtrace-report left go (sweep): the
+// paths removed and their processes are returned, [{path, pid}].
 function writeWhole(out, data) {
   var target = out;
   try {
@@ -155,12 +228,12 @@ function writeWhole(out, data) {
     } catch (e) {
       throw new FileError('cannot write: ' + problem(e));
     }
-    return;
+    return [];
   }
-  var dir = path.dirname(target);
-  var tmp = path.join(dir, '.' + path.basename(target) + '.' + process.pid + '.' +
-    Math.random().toString(36).slice(2, 10) + '.tmp');
+  var removed = sweep(target);
+  var tmp = tmpName(target);
   var fd;
+  holdSignals();
   try {
     fd = fs.openSync(tmp, 'wx', 0o666);
   } catch (e) {
@@ -173,6 +246,7 @@ function writeWhole(out, data) {
     fs.closeSync(fd);
     fd = null;
     fs.renameSync(tmp, target);
+    return removed;
   } catch (e) {
     if (fd !== null) {
       try { fs.closeSync(fd); } catch (e2) { /* already failing */ }
@@ -183,6 +257,7 @@ function writeWhole(out, data) {
 }
 
 module.exports = {
-  readInput: readInput, writeWhole: writeWhole, idOf: idOf, problem: problem,
+  readInput: readInput, writeWhole: writeWhole, sweep: sweep, tmpName: tmpName, idOf: idOf,
+  problem: problem,
   FileError: FileError, MAX_INPUT: MAX_INPUT
 };

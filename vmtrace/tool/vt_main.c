@@ -202,7 +202,8 @@ static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 /* An output file that could not be written is refused before the client
    runs: the name must expand (%p, %q{VAR}), must not be a directory, and a
    file must be creatable in its directory (probed with a temporary file,
-   removed at once). */
+   removed at once).  The temporary files a killed run left for it go
+   (vt_out_sweep). */
 static void check_output_path(const HChar *option, const HChar *template)
 {
    HChar *name = VG_(expand_file_name)(option, template);
@@ -219,6 +220,7 @@ static void check_output_path(const HChar *option, const HChar *template)
       VG_(free)(name);
       return;
    }
+   vt_out_sweep(target, template);   /* what a killed run left */
    SizeT n = VG_(strlen)(target) + 48;
    HChar *probe = VG_(malloc)("vt.probe", n);
    VG_(snprintf)(probe, n, "%s.probe.%d", target, VG_(getpid)());

@@ -100,6 +100,207 @@ HChar *vt_out_target(const HChar *name, Bool *in_place)
    return path;
 }
 
+/* ---- temporary files a killed process left --------------------------- */
+
+/* s[0..n) is one or more decimal digits. */
+static Bool all_digits(const HChar *s, SizeT n)
+{
+   if (n == 0)
+      return False;
+   for (SizeT i = 0; i < n; i++)
+      if (!VG_(isdigit)(s[i]))
+         return False;
+   return True;
+}
+
+/* s[0..n) is what `pat` (a file name component of an option's pattern)
+   expands to with `pid` for every %p; "%%" is '%'; any other % (%q{VAR})
+   matches nothing. */
+static Bool pattern_is(const HChar *pat, const HChar *s, SizeT n, const HChar *pid)
+{
+   SizeT k = 0, np = VG_(strlen)(pid);
+   for (; *pat; pat++) {
+      if (pat[0] == '%' && pat[1] == 'p') {
+         if (k + np > n || VG_(strncmp)(s + k, pid, np) != 0)
+            return False;
+         k += np;
+         pat++;
+      } else if (pat[0] == '%' && pat[1] == '%') {
+         if (k >= n || s[k] != '%')
+            return False;
+         k++;
+         pat++;
+      } else if (pat[0] == '%') {
+         return False;
+      } else {
+         if (k >= n || s[k] != *pat)
+            return False;
+         k++;
+      }
+   }
+   return k == n;
+}
+
+/* Whether `name` (a file in the output's folder) is a temporary file the
+   tool writes for this output: BASE.tmp.PID or BASE.execN.tmp.PID (an
+   image that called execve), BASE the output's name or, for a pattern
+   with %p in its last component, that component expanded with PID (the
+   process that wrote it wrote its own pid in both). Sets pid. */
+static Bool our_tmp(const HChar *name, const HChar *base, const HChar *pat, HChar *pid,
+                    SizeT pidsize)
+{
+   const HChar *t = NULL;
+   for (const HChar *q = VG_(strstr)(name, ".tmp."); q; q = VG_(strstr)(q + 1, ".tmp."))
+      t = q;
+   if (!t || !all_digits(t + 5, VG_(strlen)(t + 5)) || VG_(strlen)(t + 5) >= pidsize)
+      return False;
+   VG_(strcpy)(pid, t + 5);
+   SizeT n = (SizeT)(t - name);
+   for (Int pass = 0; pass < 2; pass++) {
+      if (pass == 1) {                          /* without .execN */
+         const HChar *e = NULL;
+         for (const HChar *q = VG_(strstr)(name, ".exec"); q && q < t;
+              q = VG_(strstr)(q + 1, ".exec"))
+            e = q;
+         if (!e || !all_digits(e + 5, (SizeT)(t - e - 5)))
+            return False;
+         n = (SizeT)(e - name);
+      }
+      if (VG_(strlen)(base) == n && VG_(strncmp)(name, base, n) == 0)
+         return True;
+      if (pat && pattern_is(pat, name, n, pid))
+         return True;
+   }
+   return False;
+}
+
+/* Whether the folder `dir` is on a filesystem of this machine alone (by
+   its device's type in /proc/self/mountinfo: ext4, XFS, Btrfs, tmpfs, ...).
+   On one that other machines share (NFS, CIFS, a cluster or FUSE
+   filesystem), or one not known, a pid names no process here: a run on
+   another machine may be writing what looks abandoned. */
+static Bool local_fs(const HChar *dir)
+{
+   static const HChar *const local[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs",
+      "overlay", "f2fs", "zfs", "ramfs", "bcachefs", "jfs", "reiserfs", NULL };
+   struct vg_stat st;
+   if (sr_isError(VG_(stat)(dir, &st)))
+      return False;
+   ULong major = ((st.dev >> 8) & 0xfff) | ((st.dev >> 32) & ~0xfffULL);
+   ULong minor = (st.dev & 0xff) | ((st.dev >> 12) & ~0xffULL);
+   HChar want[48];
+   VG_(snprintf)(want, sizeof want, " %llu:%llu ", major, minor);
+   SysRes sr = VG_(open)("/proc/self/mountinfo", VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return False;
+   Int fd = (Int)sr_Res(sr);
+   SizeT cap = 16384, len = 0;
+   HChar *buf = VG_(malloc)("vt.sweep", cap);
+   for (;;) {
+      if (len + 4096 + 1 > cap) {
+         cap *= 2;
+         buf = VG_(realloc)("vt.sweep", buf, cap);
+      }
+      Int n = VG_(read)(fd, buf + len, 4096);
+      if (n <= 0)
+         break;
+      len += (SizeT)n;
+   }
+   VG_(close)(fd);
+   buf[len] = 0;
+   Bool ok = False;
+   for (HChar *line = buf; line && *line && !ok;) {
+      HChar *nl = VG_(strchr)(line, '\n');
+      if (nl)
+         *nl = 0;
+      /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [FIELDS] - FSTYPE ..." */
+      const HChar *dev = VG_(strstr)(line, want);
+      const HChar *sep = VG_(strstr)(line, " - ");
+      if (dev && sep && dev < sep) {
+         const HChar *type = sep + 3;
+         SizeT tl = 0;
+         while (type[tl] && type[tl] != ' ')
+            tl++;
+         for (Int i = 0; local[i]; i++)
+            if (VG_(strlen)(local[i]) == tl && VG_(strncmp)(type, local[i], tl) == 0)
+               ok = True;
+      }
+      line = nl ? nl + 1 : NULL;
+   }
+   VG_(free)(buf);
+   return ok;
+}
+
+/* Removes the temporary files of an output (NAME.tmp.PID, see vt_out_open
+   and the trace's writer) that a process killed while writing left beside
+   it: SIGKILL ends it before any clean-up, and pub_tool has no O_TMPFILE
+   and linkat, with which the host programs leave nothing (vmtrace/host/
+   path.c).  Called at start, before the client runs, for each output:
+   target is its name for this run (links followed), template the option's
+   pattern.  Only a regular file whose name is exactly of the form the tool
+   writes for this output (our_tmp) is removed, and only when its PID is not
+   a process (no /proc/PID): a run still writing keeps its own.  Nothing is
+   removed when /proc is not there to tell; another run's name (a pattern
+   with %p) only on a filesystem of this machine alone (local_fs).  Each
+   removal is logged. */
+void vt_out_sweep(const HChar *target, const HChar *template)
+{
+   struct vg_stat st;
+   if (sr_isError(VG_(stat)("/proc/self", &st)))
+      return;
+   const HChar *slash = VG_(strrchr)(target, '/');
+   SizeT dlen = slash ? (SizeT)(slash - target) : 0;
+   HChar *dir = VG_(malloc)("vt.sweep", dlen + 2);
+   if (slash) {
+      VG_(memcpy)(dir, target, dlen ? dlen : 1);
+      dir[dlen ? dlen : 1] = 0;
+   } else {
+      VG_(strcpy)(dir, ".");
+   }
+   const HChar *base = slash ? slash + 1 : target;
+   const HChar *tslash = VG_(strrchr)(template, '/');
+   const HChar *pat = tslash ? tslash + 1 : template;
+   /* Another run's name (%p) only where no other machine writes: this
+      run's own name, clashing with a run elsewhere, would clash anyway. */
+   if (!VG_(strstr)(pat, "%p") || !local_fs(dir))
+      pat = NULL;
+   SysRes sr = VG_(open)(dir, VKI_O_RDONLY | 0200000 /* O_DIRECTORY */, 0);
+   if (sr_isError(sr)) {
+      VG_(free)(dir);
+      return;
+   }
+   Int fd = (Int)sr_Res(sr);
+   static HChar buf[8192];
+   for (;;) {
+      Int got = VG_(getdents64)(fd, (struct vki_dirent64 *)buf, sizeof buf);
+      if (got <= 0)
+         break;
+      for (Int off = 0; off < got;) {
+         struct vki_dirent64 *e = (struct vki_dirent64 *)(buf + off);
+         off += e->d_reclen;
+         HChar pid[16], proc[32];
+         if ((e->d_type != 8 /* DT_REG */ && e->d_type != 0 /* DT_UNKNOWN */) ||
+             !our_tmp(e->d_name, base, pat, pid, sizeof pid))
+            continue;
+         VG_(snprintf)(proc, sizeof proc, "/proc/%s", pid);
+         if (!sr_isError(VG_(stat)(proc, &st)))
+            continue;                 /* its process is there: still writing */
+         SizeT n = VG_(strlen)(dir) + VG_(strlen)(e->d_name) + 2;
+         HChar *path = VG_(malloc)("vt.sweep", n);
+         VG_(snprintf)(path, n, "%s/%s", dir, e->d_name);
+         if (!sr_isError(VG_(stat)(path, &st)) && VKI_S_ISREG(st.mode) &&
+             VG_(unlink)(path) == 0) {
+            HChar shown[1024];
+            VG_(umsg)("removed '%s': a partial output of process %s, which is no longer "
+                      "running\n", vt_log_name(path, shown, sizeof shown), pid);
+         }
+         VG_(free)(path);
+      }
+   }
+   VG_(close)(fd);
+   VG_(free)(dir);
+}
+
 struct vt_out *vt_out_open(const HChar *name, const HChar *what)
 {
    Bool in_place;
