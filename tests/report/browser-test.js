@@ -988,6 +988,51 @@ async function interactPolicies(page, diag) {
   });
 }
 
+// A simulation stopped out of memory halfway through sample 9 (RAM 256
+// pages: 179 used before, all 256 when it stopped): picked in the list,
+// its memory chart ends at sample 9's end, and the canvas between the stop
+// and there, at 217 pages (between the two), is the colour of "used";
+// just before the stop it is not (the 179 used pages then). Until
+// 2026-12-06 the chart drew 179 used pages up to its end: the 256 it
+// stopped with were a point of no width.
+function interactStoppedSim(i, d, at) {
+  return async function (page, diag) {
+    var r = await page.evaluate('(' + function (i, at, y) {
+      var sel = document.getElementById('sim-select');
+      sel.value = String(i);
+      sel.dispatchEvent(new Event('change'));
+      return new Promise(function (done) {
+        setTimeout(function () {
+          var c = window.__vmtraceSimCharts.filter(function (x) {
+            return x.id === 'chart-sim-memory';
+          })[0];
+          var u = c.plot;
+          var xs = u.data[0];
+          var end = xs[xs.length - 1];
+          var px = function (v) {
+            var X = Math.round(u.valToPos(v, 'x', true));
+            var Y = Math.round(u.valToPos(y, 'y', true));
+            return [X, Y].concat(Array.prototype.slice.call(
+                u.ctx.getImageData(X, Y, 1, 1).data, 0, 3));
+          };
+          done({ end: end, sim: c.sim, after: px((at + end) / 2),
+            before: px(at - (end - at) / 2), used: u.series[1].label });
+        }, 300);
+      });
+    }.toString() + ')(' + i + ', ' + at + ', ' + 217 + ')');
+    var t9 = d.timeline.t[9];
+    diag.push('stopped simulation ' + r.sim + ': chart ends at ' + r.end + ' (sample 9 ends ' +
+        t9 + '); at 217 pages, after the stop [x, y, r, g, b] ' + r.after + ', before it ' +
+        r.before);
+    // [x, y, r, g, b]; "used" is #e15759
+    var red = function (c) { return c[2] - c[4] > 40; };
+    if (r.sim !== i || r.end !== t9 || r.used !== 'used' || !red(r.after) || red(r.before)) {
+      throw new Error('the stopped state not drawn from the stop to the chart\'s end: ' +
+          JSON.stringify(r));
+    }
+  };
+}
+
 // The fault stacks as an icicle: drawn by flame-chart-js; its tree holds
 // the synthetic file's sites merged from the outermost frame (summed here
 // by the test), by function, by source line and for one class; clicking
@@ -1660,6 +1705,33 @@ async function main() {
   exLong.interact = interactMergedTimeline(longFile);
   cases.push({ name: 'a timeline of 10,000 samples, more than vmtrace keeps', file:
       makeReport([longFile], path.join(outDir, 'long-timeline.html')), expect: exLong });
+  // A simulation stopped out of memory halfway through sample 9, its RAM
+  // then full of used pages (as the tool freezes it: that state in every
+  // later sample, no event).
+  var stopFile = path.join(tmp, 'stopped-sim.json');
+  var stopped = fixtures.makeFile({});
+  var si = stopped.simulations.findIndex(function (s) {
+    return s.policy === 'lru' && s.ram_pages === 256;
+  });
+  var st = stopped.timeline.t;
+  var stopAt = Math.round((st[8] + st[9]) / 2);
+  stopped.simulations[si].stopped_at = stopAt;
+  stopped.simulations[si].stopped = { time: stopAt, rss_pages: 300, address: 4096, stack: [] };
+  var sss = stopped.timeline.simulations[si];
+  for (var k9 = 9; k9 < st.length; k9++) {
+    sss.anon[k9] = sss.resident[k9] = 256;
+    if (k9 > 9) {
+      ['minor', 'swap_in', 'file_major', 'swap_out', 'evictions'].forEach(function (key) {
+        sss[key][k9] = 0;
+      });
+      sss.swap_used[k9] = sss.swap_used[9];
+    }
+  }
+  fs.writeFileSync(stopFile, JSON.stringify(stopped));
+  var exStop = expectFor(stopFile, { sections: ['sec-summary', 'sec-simulations'] });
+  exStop.interact = interactStoppedSim(si, stopped, stopAt);
+  cases.push({ name: 'a simulation stopped out of memory: the state it stopped with drawn',
+    file: makeReport([stopFile], path.join(outDir, 'stopped-sim.html')), expect: exStop });
   var stackFile = path.join(tmp, 'stack-colours.json');
   fs.writeFileSync(stackFile, JSON.stringify(fixtures.makeLongTimeline(4096, 2000, 3)));
   var exStack = expectFor(stackFile, { sections: ['sec-summary', 'sec-mappings'] });
