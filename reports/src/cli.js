@@ -87,7 +87,12 @@ function load(names, readInput) {
         data: downsample.downsample(V.parse(input.text)) });
     } catch (e) {
       if (!(e instanceof V.VmtraceFormatError)) throw e;
-      errors.push(n + ': ' + e.message);
+      // a temporary file of the tool (NAME.tmp.PID: vt_out.c), of a run
+      // killed while writing or still writing: say what it is
+      var left = /^(.*)\.tmp\.\d+$/.exec(path.basename(n));
+      errors.push(n + ': ' + e.message + (left && /^truncated/.test(e.message) ? ' (vmtrace\'s ' +
+          'temporary file for ' + left[1] + ', of a run still writing it or killed while ' +
+          'writing: not an output)' : ''));
     }
   });
   return { files: loaded, errors: errors, ids: ids };

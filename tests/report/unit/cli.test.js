@@ -33,6 +33,10 @@ test('a bad file: one line "vmtrace-report: FILE: problem" and status 1', () => 
   const text = fs.readFileSync(real, 'utf8');
   const cases = [
     [write('trunc', text.slice(0, 3000)), /: truncated: the JSON ends after 3000 bytes$/],
+    // what a vmtrace killed while writing vmtrace.out.41 left (vt_out.c)
+    [write('vmtrace.out.41.tmp.41', text.slice(0, 3000)), new RegExp(': truncated: the JSON ' +
+        'ends after 3000 bytes \\(vmtrace\'s temporary file for vmtrace\\.out\\.41, of a ' +
+        'run still writing it or killed while writing: not an output\\)$')],
     [write('corrupt', text.replace('"mappings"', '"mappings" "x"')),
         /: not valid JSON at line \d+, column \d+$/],
     [write('other', '{"format": "massif-out", "version": 1}'),
