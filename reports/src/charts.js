@@ -373,8 +373,8 @@ function simStop(d, i) {
   if (at !== null) {
     for (var k = 0; k < t.length; k++) if (t[k] > at) { last = k; break; }
   }
-  return { at: at, last: last, split: at !== null && last > 0 && t[last - 1] < at &&
-      at < t[last] };
+  return { at: at, last: last, split: at !== null && at > 0 && at < t[last] &&
+      (last === 0 || t[last - 1] < at) };
 }
 
 // The samples of a stopped simulation up to its stop; returns the times.

@@ -413,6 +413,15 @@ test('a simulation stopped at a sample\'s end: drawn over the next sample', () =
   assert.deepStrictEqual(drawnSteps(act, 'swap-in (si)').pop(), [tl.t[4], tl.t[5], 0]);
   assert.match(mem.note, new RegExp('drawn to the end of the sample after the stop \\(' +
       tl.t[5].toLocaleString('en-US') + '\\), where its charts end'));
+  // stopped inside the first sample: that sample split, the stopped state
+  // from the stop to its end
+  s.stopped_at = s.stopped.time = 1000;
+  freeze(ss, 0);
+  const first = C.simMemorySpec(d, i);
+  assert.deepStrictEqual(first.x, [1000, tl.t[0]]);
+  assert.deepStrictEqual(drawnSteps(first, 'used'), [[1000, tl.t[0], ss.anon[0]]]);
+  assert.deepStrictEqual(drawnSteps(C.simActivitySpec(d, i), 'minor faults'),
+      [[0, 1000, ss.minor[0]], [1000, tl.t[0], 0]]);
   // stopped at the run's last sample's end: the whole run
   s.stopped_at = s.stopped.time = tl.t[tl.t.length - 1];
   assert.deepStrictEqual(C.simMemorySpec(d, i).x, tl.t);
