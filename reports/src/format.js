@@ -229,8 +229,25 @@ function width(s) {
 }
 var NARROW = /^[ -\u02ff]*$/;
 
+// s cut to at most max terminal columns (width), its end replaced by '…'
+// when it is longer: a compiler's or a linker's command line (ld's runs to
+// a thousand columns) in a table column.
+function clip(s, max) {
+  s = String(s);
+  if (width(s) <= max) return s;
+  var out = '';
+  var w = 0;
+  for (var c of s) {
+    var cw = width(c);
+    if (w + cw > max - 1) break;
+    out += c;
+    w += cw;
+  }
+  return out + '…';
+}
+
 module.exports = {
-  width: width,
+  width: width, clip: clip,
   int: int, dec: dec, count: count, bytes: bytes, pages: pages, si: si, siTick: siTick, hex: hex,
   range: range,
   command: command, shellWord: shellWord, exit: exit, seconds: seconds,

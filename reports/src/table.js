@@ -52,8 +52,11 @@ function findColumn(spec, key) {
   return null;
 }
 
-function cellText(col, row) {
+// text: for --text, where a column's textMax cuts its value (before fmt,
+// which may add to it: the tree's "(2 images, exec)" stays).
+function cellText(col, row, text) {
   var v = row[col.key];
+  if (text && col.textMax && typeof v === 'string') v = F.clip(F.printable(v), col.textMax);
   return col.fmt ? col.fmt(v, row) : v === null || v === undefined ? '' : String(v);
 }
 
@@ -83,7 +86,7 @@ function toText(spec, opts) {
   var stackCols = spec.columns.filter(function (c) { return c.stack; });
   var head = cols.map(function (c) { return F.printable(c.title); });
   var body = rows.map(function (r) {
-    return cols.map(function (c) { return F.printable(cellText(c, r)); });
+    return cols.map(function (c) { return F.printable(cellText(c, r, true)); });
   });
   var w = head.map(function (s, i) {
     return body.reduce(function (m, row) { return Math.max(m, width(row[i])); }, width(s));

@@ -54,7 +54,7 @@ function treeMemoryText(files, m) {
     columns: [
       { key: 'pid', title: 'pid', num: false, pre: true, fmt:
           function (v, r) { return new Array(r.depth + 1).join('  ') + v; } },
-      { key: 'command', title: 'command', num: false },
+      { key: 'command', title: 'command', num: false, textMax: tree.COMMAND_TEXT_MAX },
       { key: 'at_peak', title: 'PSS at peak', num: true, fmt: function (v) { return F.dec(v); } },
       { key: 'rss', title: 'peak RSS', num: true, fmt: function (v) { return F.int(v); } },
       { key: 'pss', title: 'peak PSS', num: true, fmt:

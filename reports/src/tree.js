@@ -176,6 +176,11 @@ function runGroups(files, roots) {
 
 // The tree as a table (model.js spec): one row per process, depth-first,
 // with its own figures and, for processes with children, its subtree's.
+// The widest a command line is shown in --text's process tables (the
+// whole line heads each process's own sections): a linker's runs to a
+// thousand columns, which pushed every figure of every row off the screen.
+var COMMAND_TEXT_MAX = 60;
+
 function treeTable(files, t) {
   var mem = {};
   memories(files, t).forEach(function (m) {
@@ -233,7 +238,7 @@ function treeTable(files, t) {
       { key: 'pid', title: 'pid', num: false, pre: true, fmt:
           function (v, r) { return new Array(r.depth + 1).join('  ') +
               (r.depth ? '└ ' : '') + v; } },
-      { key: 'command', title: 'command', num: false, fmt:
+      { key: 'command', title: 'command', num: false, textMax: COMMAND_TEXT_MAX, fmt:
           function (v, r) { return v +
               (r.images > 1 ? ' (' + r.images + ' images, exec)' : ''); } },
       { key: 'exit', title: 'exit', num: false },
@@ -479,6 +484,6 @@ function memories(files, t) {
 
 module.exports = {
   build: build, flatten: flatten, runGroups: runGroups, processFigures: processFigures,
-  basename: basename, treeTable: treeTable,
+  basename: basename, treeTable: treeTable, COMMAND_TEXT_MAX: COMMAND_TEXT_MAX,
   imageMemory: imageMemory, treeMemory: treeMemory, memoryAt: memoryAt, memories: memories
 };

@@ -117,3 +117,37 @@ test('control characters in names are made visible', () => {
   assert.ok(!/\x1b|\x07/.test(s));
   assert.match(s, /\\x1b\]0;pwned\\x07/);
 });
+
+// ld's command line under gcc runs to a thousand columns: every row of the
+// process tables was padded to it, their figures pushed off the screen
+// (make -j2: rows of 1,416 columns). A command is cut to 60 columns with
+// '…' there; the tree's "(2 images, exec)" stays, and each process's own
+// heading keeps the whole line.
+test('a long command line is cut in the process tables, whole in its heading', () => {
+  const files = fx.treeFiles();
+  const argv = ['/usr/bin/ld', '-plugin'].concat(
+      Array.from({ length: 80 }, (_, i) => '/usr/lib/gcc/x86_64-linux-gnu/12/obj' + i + '.o'));
+  files[2].data.run.command = argv;
+  const whole = argv.join(' ');
+  const s = text.render(files);
+  const cut = whole.slice(0, 59) + '…';
+  const rows = s.split('\n').filter((l) => l.includes('/usr/bin/ld -plugin'));
+  // the tree's row, the tree memory's row, the process's heading and its
+  // Run section's command line
+  assert.strictEqual(rows.length, 4, rows.join('\n'));
+  assert.ok(rows[0].includes(cut + ' (2 images, exec)'), rows[0]);
+  assert.ok(rows[1].includes(cut + ' '), rows[1]);
+  assert.ok(rows[2].startsWith('#### pid 101: ' + whole + '  ['), rows[2].slice(0, 80));
+  assert.match(rows[3], /^ {2}command +\/usr\/bin\/ld -plugin .*obj79\.o$/);
+  const widest = Math.max(...s.split('\n').filter((l) => !l.includes(whole))
+      .map((l) => l.length));
+  assert.ok(widest < 400, 'widest line ' + widest);
+});
+
+test('clip cuts by terminal columns', () => {
+  const F = require('../../../reports/src/format');
+  assert.strictEqual(F.clip('abcdef', 6), 'abcdef');
+  assert.strictEqual(F.clip('abcdefg', 6), 'abcde…');
+  assert.strictEqual(F.clip('数据数据', 6), '数据…');
+  assert.strictEqual(F.width(F.clip('数据数据数据', 6)), 5);
+});
