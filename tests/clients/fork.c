@@ -26,6 +26,11 @@
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
                 "file", read by the parent ("read"); fork; the child reads
                 it ("child-read") and exits while the parent waits.
+   pss-file-exec N  the same file read by the parent ("read"); fork; the
+                child execs this program ("pss-file-image N FD"), whose
+                image (role "image") maps the file from the inherited
+                descriptor, reads it ("image-read") and exits while the
+                parent waits.
    many         a 50-page "region" written by the parent ("write"); 50
                 children forked, each waiting on its own pipe; the parent
                 lets them go one at a time: child i labels page i "slice",
@@ -230,6 +235,43 @@ static void pss_file(size_t n)
    vmt_reap(pid);
 }
 
+/* The same file read by a child that execs this program first
+   (pss-file-exec): the new image maps the file from the descriptor it
+   inherited (argv[3]). */
+static void pss_file_exec(const char *self, size_t n)
+{
+   int fd = vmt_cached_file("vmtest-pss.dat", n * VMT_PAGE);
+   char *f = vmt_mmap_at(n * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(f, n * VMT_PAGE, "file");
+   vmt_begin("read");
+   vmt_read_pages(f, n);
+   vmt_end();
+
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      char npages[32], fdarg[32];
+      snprintf(npages, sizeof npages, "%zu", n);
+      snprintf(fdarg, sizeof fdarg, "%d", fd);
+      char *const args[] = {(char *)self, "pss-file-image", npages, fdarg, NULL};
+      execv(self, args);
+      vmt_die("execv %s", self);
+   }
+   vmt_reap(pid);
+}
+
+static void pss_file_image(size_t n, int fd)
+{
+   vmt_set_role("image");
+   char *f = vmt_mmap_at(n * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(f, n * VMT_PAGE, "file");
+   vmt_begin("image-read");
+   vmt_read_pages(f, n);
+   vmt_end();
+   vmt_fact("file-rss", vmt_smaps_pages(f, "Rss"));
+   vmt_fact("file-pss", vmt_smaps_pages(f, "Pss"));
+   vmt_fact("file-private", vmt_smaps_pages(f, "Private"));
+}
+
 static void many(void)
 {
    static struct vmt_chan go[MANY];
@@ -321,6 +363,10 @@ int main(int argc, char **argv)
       pss((size_t)atol(argv[2]));
    else if (argc == 3 && strcmp(mode, "pss-file") == 0)
       pss_file((size_t)atol(argv[2]));
+   else if (argc == 3 && strcmp(mode, "pss-file-exec") == 0)
+      pss_file_exec(argv[0], (size_t)atol(argv[2]));
+   else if (argc == 4 && strcmp(mode, "pss-file-image") == 0)
+      pss_file_image((size_t)atol(argv[2]), atoi(argv[3]));
    else if (argc == 2 && strcmp(mode, "many") == 0)
       many();
    else if (argc == 2 && strcmp(mode, "tree") == 0)
@@ -328,6 +374,7 @@ int main(int argc, char **argv)
    else if (argc == 2 && strcmp(mode, "straddle") == 0)
       straddle();
    else
-      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|many|tree|straddle");
+      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|pss-file-exec N|many|tree|"
+              "straddle");
    return 0;
 }

@@ -266,3 +266,27 @@ scenario("fork/pss-file", "fork", ["pss-file", "64"], [
             sharing_vs_control((), resident=48, pss=48, uss=48),
             alone_at_exit()],
     extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss-file", "16"], fast_path=fp)])
+
+# The same file read by a child that execs first: the parent reads the
+# 64-page file (4 `file_read`), forks, and the child execs this client,
+# followed with --trace-children=yes; the new image maps the file (the
+# descriptor it inherited), 64 KiB-aligned, and reads it (4 `file_read`:
+# an exec'd image's page table is new), while the parent, waiting for it,
+# still maps the same page-cache pages.  PSS divides them between the two
+# as for the forked child above (natively smaps: Rss 64, Pss 32, Private
+# 0): the image's RSS + 48, PSS + 24, USS + 0 against a 16-page file; the
+# parent, alone at its exit, + 48 each.  Until 2026-12-06 an exec'd image
+# never shared the run's log: PSS + 48 and USS + 48, as if no other
+# process mapped the file (make -j2's two cc1 each counted cc1's text
+# whole in the tree's memory).
+scenario("fork/pss-file-exec", "fork", ["pss-file-exec", "64"], [
+    Expect("file", "read", pages=64, proc="parent", file_read=4),
+    Expect("file", "image-read", pages=64, proc="image", file_read=4),
+], procs={"parent": at(), "child": at(0, image=0), "image": at(0, image=1)},
+    tree="exit(exec>exit)", vm_args=["--trace-children=yes"],
+    facts={"image:file-rss": 64, "image:file-pss": 32, "image:file-private": 0},
+    checks=[sharing_vs_control((0,), resident=48, pss=24, uss=0),
+            sharing_vs_control((), resident=48, pss=48, uss=48),
+            alone_at_exit()], native=True,
+    extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss-file-exec", "16"], fast_path=fp,
+                                   vm_args=["--trace-children=yes"])])

@@ -407,6 +407,7 @@ static void vt_post_clo_init(void)
    }
    vt_options_check_policy_params();
    vt_options_warn();
+   vt_share_inherit();        /* an exec'd image: the run's log, if passed on */
    struct vt_config cfg = {
       .fault_around_pages = (unsigned)(vt_clo.fault_around_bytes >> VT_PAGE_SHIFT),
       .notes_hits = vt_clo.fast_path,

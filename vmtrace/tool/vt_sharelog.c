@@ -12,8 +12,10 @@
    decision sees every event that happened before it, which is what the
    kernel's refcount would show.  The log is unlinked as soon as it is made
    and lives on only as an open file descriptor, which forked children
-   inherit (close-on-exec): it goes with the last process of the tree,
-   however it ends (SIGKILL included), and nothing is ever left in $TMPDIR.
+   inherit, and the images Valgrind follows at an execve find (it is closed
+   before one it does not follow): it goes with the last process of the
+   tree, however it ends (SIGKILL included), and nothing is ever left in
+   $TMPDIR.
    Each access opens the file anew through /proc/thread-self/fd, so every process
    has its own file offset.
 
@@ -30,6 +32,8 @@
 #include "pub_tool_libcprint.h"
 #include "pub_tool_libcproc.h"
 #include "pub_tool_mallocfree.h"
+#include "pub_tool_clientstate.h"
+#include "pub_tool_xarray.h"
 #include "vt_tool.h"
 
 /* A log record: delta applies to the count of keys [id, id + n).  A record
@@ -44,6 +48,7 @@ struct rec { ULong id; UInt n; Int delta; };
    counted in dup (nor PSS, which walks the first's page table). */
 #define CMP_KEY_BIT   (1ULL << 62)
 #define O_CLOEXEC_VALUE 02000000    /* O_CLOEXEC, which vki does not name */
+#define O_DIRECTORY_VALUE 0200000   /* O_DIRECTORY (amd64) */
 
 static HChar  log_path[512];        /* where it was made (for messages) */
 static Int    log_fd = -1;          /* the log, unlinked */
@@ -146,6 +151,80 @@ static Int out_of_reach(Int fd)
    return fd;
 }
 
+/* The calling thread's view of the descriptors, not the process's:
+   /proc/self is the thread group leader, whose fd directory is gone once
+   the main thread has exited (pthread_exit in main, or an exit from
+   another thread, which Valgrind completes in that thread after the
+   others, the leader among them, have ended).  Kernels before 3.17 have
+   no thread-self: /proc/self then. */
+static void set_log_self(void)
+{
+   struct vg_stat st;
+   VG_(snprintf)(log_self, sizeof log_self,
+                 sr_isError(VG_(stat)("/proc/thread-self", &st)) ? "/proc/self/fd/%d"
+                                                                 : "/proc/thread-self/fd/%d",
+                 log_fd);
+}
+
+static void close_log(void)
+{
+   VG_(close)(log_fd);
+   log_fd = -1;
+}
+
+/* The name make_log gives, as /proc/PID/fd shows it once unlinked:
+   "$TMPDIR/vmtrace-cow.PID.SEC.USEC (deleted)". */
+static Bool is_log_name(const HChar *target)
+{
+   const HChar *base = VG_(strrchr)(target, '/');
+   base = base ? base + 1 : target;
+   SizeT n = VG_(strlen)(base);
+   const HChar *tail = " (deleted)";
+   SizeT nt = VG_(strlen)(tail);
+   return VG_(strncmp)(base, "vmtrace-cow.", 12) == 0 && n > nt &&
+          VG_(strcmp)(base + n - nt, tail) == 0;
+}
+
+/* Will the image that replaces this one be Valgrind's, with vmtrace?
+   With --trace-children-skip* some are not: it is not passed on then (a
+   program run natively would get a descriptor it never opened). */
+static Bool exec_followed(void)
+{
+   if (!vt_tracing_children())
+      return False;
+   for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_valgrind)); i++) {
+      const HChar *a = *(HChar **)VG_(indexXA)(VG_(args_for_valgrind), i);
+      if (VG_(strncmp)(a, "--trace-children-skip", 21) == 0)
+         return False;
+   }
+   return True;
+}
+
+/* Before an execve Valgrind follows: the log stays open across it (a
+   descriptor without close-on-exec, which dup2 makes) for the new image to
+   find (vt_share_inherit).  Until 2026-12-06 it was closed: an exec'd
+   program never shared the log, and every page-cache page it mapped
+   counted whole in its PSS however many processes mapped it (make -j2's
+   two cc1 at once, each with its thousands of pages of cc1's text: the
+   tree's peak of Sum PSS counted them twice). */
+static Bool pass_on(void)
+{
+   struct vki_rlimit rl;
+   struct vg_stat st;
+   if (VG_(getrlimit)(VKI_RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > (1u << 30))
+      return False;
+   for (Int k = (Int)rl.rlim_cur - 1; k >= (Int)rl.rlim_cur - 12 && k >= 0; k--) {
+      if (k == log_fd || VG_(fstat)(k, &st) == 0)
+         continue;
+      if (sr_isError(VG_(dup2)(log_fd, k)))
+         continue;
+      close_log();
+      log_fd = k;
+      return True;
+   }
+   return False;
+}
+
 /* Makes the log (at the first fork): created, unlinked, held open. */
 static void make_log(void)
 {
@@ -161,17 +240,7 @@ static void make_log(void)
    }
    VG_(unlink)(log_path);
    log_fd = out_of_reach((Int)sr_Res(sr));
-   /* The calling thread's view of the descriptors, not the process's:
-      /proc/self is the thread group leader, whose fd directory is gone
-      once the main thread has exited (pthread_exit in main, or an exit
-      from another thread, which Valgrind completes in that thread after
-      the others, the leader among them, have ended).  Kernels before 3.17
-      have no thread-self: /proc/self then. */
-   struct vg_stat st;
-   VG_(snprintf)(log_self, sizeof log_self,
-                 sr_isError(VG_(stat)("/proc/thread-self", &st)) ? "/proc/self/fd/%d"
-                                                                 : "/proc/thread-self/fd/%d",
-                 log_fd);
+   set_log_self();
 }
 
 /* This process's own open file on the log. */
@@ -473,10 +542,50 @@ void vt_share_exit(void)
    releasing = False;
    batch_write(&releases);
    batch_write(&file_recs);
-   if (vt_exec_pending && log_fd >= 0) {
-      VG_(close)(log_fd);                  /* the new image has no use for it */
-      log_fd = -1;
+   if (vt_exec_pending && log_fd >= 0 && !(exec_followed() && pass_on()))
+      close_log();
+}
+
+/* In a new image, before the program runs: the log an image of this
+   process passed on at its execve (pass_on), if any.  The image shares
+   the run's log as a forked child does, from its first page on: its file
+   pages count in PSS with every other process's that maps them. */
+void vt_share_inherit(void)
+{
+   SysRes sr = VG_(open)("/proc/self/fd", VKI_O_RDONLY | O_DIRECTORY_VALUE, 0);
+   if (sr_isError(sr))
+      return;
+   Int dir = (Int)sr_Res(sr);
+   static UChar buf[4096];
+   Int found = -1;
+   Int n;
+   while (found < 0 && (n = VG_(getdents64)(dir, (struct vki_dirent64 *)buf, sizeof buf)) > 0) {
+      for (Int off = 0; off < n && found < 0;) {
+         struct vki_dirent64 *d = (struct vki_dirent64 *)(buf + off);
+         off += d->d_reclen;
+         HChar *end;
+         Long fd = VG_(strtoll10)(d->d_name, &end);
+         if (end == d->d_name || *end || fd == dir)
+            continue;
+         HChar link[64], target[sizeof log_path];
+         VG_(snprintf)(link, sizeof link, "/proc/self/fd/%lld", fd);
+         SSizeT len = VG_(readlink)(link, target, sizeof target - 1);
+         if (len <= 0)
+            continue;
+         target[len] = 0;
+         if (is_log_name(target))
+            found = (Int)fd;
+      }
    }
+   VG_(close)(dir);
+   if (found < 0)
+      return;
+   HChar link[64];
+   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", found);
+   SSizeT len = VG_(readlink)(link, log_path, sizeof log_path - 1);
+   log_path[len > 0 ? len : 0] = 0;
+   log_fd = out_of_reach(found);
+   set_log_self();
 }
 
 /* ---- PSS and USS ------------------------------------------------------- */

@@ -159,7 +159,7 @@ static Bool in_groups(UInt gid)
 
 /* Does Valgrind follow the client's execs (--trace-children=yes, the last
    one given; --trace-children-skip patterns are not consulted)? */
-static Bool tracing_children(void)
+Bool vt_tracing_children(void)
 {
    Bool yes = False;
    for (Word i = 0; i < VG_(sizeXA)(VG_(args_for_valgrind)); i++) {
@@ -213,7 +213,7 @@ static Bool exec_will_replace(UInt sysno, UWord *args)
    VG_(close)((Int)sr_Res(sr));
    if (n < 0)
       return False;
-   if ((st.mode & (VKI_S_ISUID | VKI_S_ISGID)) && tracing_children())
+   if ((st.mode & (VKI_S_ISUID | VKI_S_ISGID)) && vt_tracing_children())
       return False;
    UInt uid = (UInt)VG_(geteuid)();
    UInt x = uid == st.uid ? 0100

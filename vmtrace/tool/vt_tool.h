@@ -233,6 +233,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res);
 Bool vt_syscall_defer_read(ThreadId tid, Addr a, SizeT len);
 extern Bool vt_exec_pending;       /* writing the output before execve */
+Bool vt_tracing_children(void);     /* --trace-children=yes (vt_syscall.c) */
 
 /* vt_collect.c: collection paused and resumed */
 void  vt_collect_init(void);       /* --collect-atstart */
@@ -296,6 +297,7 @@ void   vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int d
 void   vt_share_fork(Bool copying);
 void   vt_share_borrowed(void);
 void   vt_share_exit(void);
+void   vt_share_inherit(void);
 void   vt_share_refresh(void);
 void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 ULong  vt_share_dup(void);
