@@ -394,6 +394,32 @@ static void post_mmap(ThreadId tid, UInt sysno, UWord *args, SysRes res)
              "natively\n", (ULong)args[1]);
 }
 
+/* Valgrind gives the client's heap a fixed segment: brk cannot move the
+   break more than 8 MiB - 4 KiB past its start, where Linux grows it as
+   long as RLIMIT_DATA and the room allow.  A refused brk returns the old
+   break; glibc's malloc then goes on with mmap, so the [heap]'s and the
+   anonymous mappings' figures are not the kernel's (gcc -O2's cc1 on a
+   2,200-line file: 2,963 faults in [heap] here, 3,751 natively, and 435
+   more in anonymous mappings).  Said once a process. */
+#define VALGRIND_BRK_MAX ((8ULL << 20) - 4096)
+
+static void post_brk(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid; (void)sysno;
+   static Bool warned;
+   struct vki_rlimit rl;
+   if (warned || sr_isError(res) || args[0] <= sr_Res(res) || !vt_mm.start_brk ||
+       args[0] <= vt_mm.start_brk || args[0] - vt_mm.start_brk <= VALGRIND_BRK_MAX)
+      return;
+   if (VG_(getrlimit)(VKI_RLIMIT_DATA, &rl) == 0 &&
+       args[0] - vt_mm.start_brk > rl.rlim_cur)
+      return;                          /* refused natively too */
+   warned = True;
+   VG_(umsg)("warning: brk could not grow the heap past 8 MiB: Valgrind gives it a fixed "
+             "segment, where Linux grows it on; malloc goes on with mmap, so the [heap]'s "
+             "and anonymous mappings' figures are not the kernel's\n");
+}
+
 /* io_uring: the kernel reads and writes the buffers its requests name
    when it runs them, at io_uring_enter or later from its own workers, and
    Valgrind 3.19's wrappers announce none of it (nor do they know which
@@ -463,6 +489,7 @@ static const struct handler {
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },
    { __NR_mmap, NULL, post_mmap, vt_sys_mmap },
+   { __NR_brk, NULL, post_brk, NULL },
    { __NR_munmap, NULL, NULL, vt_sys_munmap },
    { __NR_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
    { __NR_pkey_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },
