@@ -5,8 +5,9 @@
 //   {id, title, note, columns: [{key, title, num, fmt(value, row), tip}],
 //    rows: [{...raw values...}], sort: {key, desc}}
 // Raw values stay numbers so that tables sort numerically; fmt makes text.
-// A column's textMax (terminal columns) cuts its cells in --text to that
-// width with '…' (command lines); the HTML shows them whole.
+// A column's textMax (terminal columns) cuts its cells to that width with
+// '…' (command lines), in --text and in the HTML, whose tooltip (title)
+// has them whole.
 
 var F = require('./format');
 var T = require('./table');

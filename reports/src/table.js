@@ -52,11 +52,12 @@ function findColumn(spec, key) {
   return null;
 }
 
-// text: for --text, where a column's textMax cuts its value (before fmt,
-// which may add to it: the tree's "(2 images, exec)" stays).
-function cellText(col, row, text) {
+// cut: a column's textMax cuts its value (before fmt, which may add to it:
+// the tree's "(2 images, exec)" stays), as --text and the HTML table show
+// it (the HTML's title has it whole).
+function cellText(col, row, cut) {
   var v = row[col.key];
-  if (text && col.textMax && typeof v === 'string') v = F.clip(F.printable(v), col.textMax);
+  if (cut && col.textMax && typeof v === 'string') v = F.clip(F.printable(v), col.textMax);
   return col.fmt ? col.fmt(v, row) : v === null || v === undefined ? '' : String(v);
 }
 
@@ -199,8 +200,10 @@ function render(doc, spec, opts) {
         } else {
           var cls = c.num ? 'num' : c.wrap ? 'txt wrap' : c.pre ? 'txt pre' :
             c.key === 'name' ? 'txt long' : 'txt';
-          td = h('td', { class: cls }, cellText(c, r));
+          td = h('td', { class: cls }, cellText(c, r, !!c.textMax));
           if (c.key === 'name' && r.name) td.setAttribute('title', String(r.name));
+          // cut as in --text (the tree's "(2 images, exec)" stays); whole on hover
+          else if (c.textMax) td.setAttribute('title', cellText(c, r));
         }
         rtr.appendChild(td);
       });

@@ -136,3 +136,23 @@ test('text tables align names by the columns a terminal gives them (wide CJK and
     'abcd   4  d'
   ].join('\n'));
 });
+
+// make -j2's tree: ld's command line (about 1,200 columns) in the Processes
+// table pushed every figure out of sight to the right. Cut to the column's
+// textMax as in --text, "(2 images, exec)" kept; the tooltip has it whole.
+test('a long command in the process tree is cut, whole in its tooltip', () => {
+  const tree = require('../../../reports/src/tree');
+  const files = fx.treeFiles();
+  const argv = ['/usr/bin/ld', '-plugin'].concat(
+      Array.from({ length: 80 }, (_, i) => '/usr/lib/gcc/x86_64-linux-gnu/12/obj' + i + '.o'));
+  files[2].data.run.command = argv;
+  const doc = new Document();
+  const el = T.render(doc, tree.treeTable(files, tree.build(files)), { nosort: true });
+  const cells = el.all('td').filter((td) => td.textContent.startsWith('/usr/bin/ld'));
+  assert.strictEqual(cells.length, 1);
+  assert.strictEqual(cells[0].textContent,
+      argv.join(' ').slice(0, tree.COMMAND_TEXT_MAX - 1) + '… (2 images, exec)');
+  assert.strictEqual(cells[0].getAttribute('title'), argv.join(' ') + ' (2 images, exec)');
+  const short = el.all('td').filter((td) => td.textContent.startsWith('./server'))[0];
+  assert.strictEqual(short.getAttribute('title'), './server --workers=2');
+});
