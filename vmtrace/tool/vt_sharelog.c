@@ -556,12 +556,12 @@ void vt_share_inherit(void)
    if (sr_isError(sr))
       return;
    Int dir = (Int)sr_Res(sr);
-   static UChar buf[4096];
+   static ULong buf[512];              /* dirent64 records are 8-byte aligned */
    Int found = -1;
    Int n;
    while (found < 0 && (n = VG_(getdents64)(dir, (struct vki_dirent64 *)buf, sizeof buf)) > 0) {
       for (Int off = 0; off < n && found < 0;) {
-         struct vki_dirent64 *d = (struct vki_dirent64 *)(buf + off);
+         struct vki_dirent64 *d = (struct vki_dirent64 *)((UChar *)buf + off);
          off += d->d_reclen;
          HChar *end;
          Long fd = VG_(strtoll10)(d->d_name, &end);
