@@ -14,7 +14,9 @@
 //                location), and by the whole stack without addresses, cut
 //                after the first frame in main; glibc's CPU-specific
 //                variants of a function (__memset_avx2_unaligned_erms under
-//                Valgrind, __memset_avx512_unaligned_erms natively) as one;
+//                Valgrind, __memset_avx512_unaligned_erms natively) as one,
+//                and the names of one function that differ by leading
+//                underscores at one source line (read, __read);
 //                the samples the native recorder lost as a row of their own;
 //   progress     each run from 0 to 100 % of its own clock.
 
@@ -289,6 +291,18 @@ function joinFrame(frame) {
   return m ? m[1] + '_* (CPU-specific variants)' : f;
 }
 
+// A function known by several names: glibc's read is also __read and
+// __libc_read, write __write, and Valgrind's symbol reader and addr2line
+// may each pick another (python3's reads of its .pyc files: "read
+// (read.c:26)" simulated, "__read (read.c:26)" measured, 143 and 140
+// faults in two rows). Where the frame has a source line, the name less
+// its leading underscores joins them; the row shows the first side's own.
+var SOURCE_LINE = / \([^()]*:[0-9]+\)$/;
+function aliasKey(f) {
+  return f.charAt(0) === '_' && /^_+[A-Za-z]/.test(f) && SOURCE_LINE.test(f)
+    ? f.replace(/^_+/, '') : f;
+}
+
 function isMain(frame) {
   return /^main(\s|\(|$)/.test(stripAddress(frame));
 }
@@ -308,9 +322,13 @@ function locationOf(stack) {
   return stack.length ? joinFrame(stack[0]) : '(no stack)';
 }
 
+function locationKey(stack) {
+  return aliasKey(locationOf(stack));
+}
+
 // The whole-stack key: the frames as joinFrame has them, cut after main.
 function stackKey(stack) {
-  return stackFrames(stack).map(joinFrame).join('\n');
+  return stackFrames(stack).map(function (f) { return aliasKey(joinFrame(f)); }).join('\n');
 }
 
 // Fault sites of the simulated run that are faults (minor or major class:
@@ -335,17 +353,18 @@ function natSites(nat) {
       function (s) { return s['class'] === 'minor' || s['class'] === 'major'; });
 }
 
-// Rows keyed by keyOf(stack): {key, sim, measured, diff, sim_stack,
+// Rows keyed by keyOf(stack): {key, label, sim, measured, diff, sim_stack,
 // nat_stack} where the stacks are the most frequent stack (addresses
-// removed) of each side under that key.
-function joinSites(run, nat, keyOf) {
+// removed) of each side under that key, and label is labelOf(stack) of the
+// first stack under it (the simulated side's, if it has one).
+function joinSites(run, nat, keyOf, labelOf) {
   var by = {};
   var order = [];
   function add(s, side) {
     var key = keyOf(s.stack);
     if (!Object.prototype.hasOwnProperty.call(by, key)) {
-      by[key] = { key: key, sim: 0, measured: 0, sim_best: -1, nat_best: -1, sim_stack: [],
-          nat_stack: [] };
+      by[key] = { key: key, label: labelOf ? labelOf(s.stack) : key, sim: 0, measured: 0,
+          sim_best: -1, nat_best: -1, sim_stack: [], nat_stack: [] };
       order.push(key);
     }
     var r = by[key];
@@ -369,8 +388,8 @@ function joinSites(run, nat, keyOf) {
   // what the recorder lost is no difference of the model's: its own row
   var lost = unrecorded(nat);
   if (lost) {
-    rows.push({ key: LOST_KEY, sim: null, measured: lost, diff: null, sim_stack: [],
-        nat_stack: [], lost: true });
+    rows.push({ key: LOST_KEY, label: LOST_KEY, sim: null, measured: lost, diff: null,
+        sim_stack: [], nat_stack: [], lost: true });
   }
   rows.sort(function (a, b) {
     return Math.max(b.sim, b.measured) - Math.max(a.sim, a.measured) ||
@@ -383,7 +402,7 @@ function joinSites(run, nat, keyOf) {
 var LOST_KEY = '(samples the recorder lost: where, unknown)';
 
 function siteRowsByLocation(run, nat) {
-  return joinSites(run, nat, locationOf);
+  return joinSites(run, nat, locationKey, locationOf);
 }
 
 function siteRowsByStack(run, nat) {
@@ -404,7 +423,9 @@ var LOCATION_NOTE = 'Joined by the innermost frame without its address; simulate
   'are the faults of the stacks listed. The stacks are each side\'s most frequent one at that ' +
   'location. glibc\'s CPU-specific variants of a function (__memset_avx2_… under Valgrind, ' +
   '__memset_avx512_… natively) are one row, NAME_* (CPU-specific variants); the stacks show ' +
-  'each side\'s own. Samples the native recorder lost are a row of their own, not a difference.';
+  'each side\'s own; so is a function known by names that differ only by leading underscores ' +
+  '(read and __read) at one source line. Samples the native recorder lost are a row of their ' +
+  'own, not a difference.';
 
 function siteLocationTable(run, nat) {
   return {
@@ -412,7 +433,7 @@ function siteLocationTable(run, nat) {
     note: LOCATION_NOTE,
     columns: [
       num('rank', '#'),
-      { key: 'key', title: 'location', num: false },
+      { key: 'label', title: 'location', num: false },
       num('sim', 'simulated'), num('measured', 'measured'),
       num('diff', 'difference', signed, 'measured − simulated'),
       STACK_COL('sim_stack', 'simulated stack'), STACK_COL('nat_stack', 'measured stack')
@@ -695,7 +716,7 @@ module.exports = {
   summaryTable: summaryTable,
   mappingRows: mappingRows, mappingTable: mappingTable,
   stripAddress: stripAddress, stackFrames: stackFrames, locationOf: locationOf,
-  joinFrame: joinFrame, unrecorded: unrecorded,
+  joinFrame: joinFrame, aliasKey: aliasKey, unrecorded: unrecorded,
   siteRowsByLocation: siteRowsByLocation, siteRowsByStack: siteRowsByStack,
   siteLocationTable: siteLocationTable, siteStackTable: siteStackTable,
   simProgress: simProgress, nativeProgress: nativeProgress, align: align, valueAt: valueAt,

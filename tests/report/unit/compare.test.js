@@ -456,3 +456,34 @@ test('the faults on Valgrind\'s preload libraries, and the total without them', 
   // none: no such rows (the summary of one process above)
   assert.ok(!C.summaryRows(one(), native()).some((r) => r.key === 'valgrind'));
 });
+
+// python3 reading its .pyc files: Valgrind named glibc's read "read
+// (read.c:26)", vmtrace-native (addr2line) "__read (read.c:26)": two rows,
+// 143 faults simulated and none measured, 140 measured and none simulated.
+// At one source line, names that differ by leading underscores are one
+// function: one row, shown with the simulated side's name, in both tables.
+test('a function\'s names that differ by leading underscores join at one source line', () => {
+  const k = (f) => C.aliasKey(f);
+  assert.strictEqual(k('__read (read.c:26)'), 'read (read.c:26)');
+  assert.strictEqual(k('read (read.c:26)'), 'read (read.c:26)');
+  assert.strictEqual(k('_dl_relocate_object (dl-reloc.c:301)'),
+      'dl_relocate_object (dl-reloc.c:301)');
+  // without a source line, or not a name: as they are
+  ['__read (in /usr/lib/x86_64-linux-gnu/libc.so.6)', '__read', '___ (x.c:1)', '_ (x.c:1)',
+    '__memset_* (CPU-specific variants)'].forEach((f) => assert.strictEqual(k(f), f));
+  const s = simOne();
+  s.fault_sites = [{ 'class': 'anon', count: 143, stack:
+      ['0x4A6A2AD: read (read.c:26)', '0x5AED7E: _Py_read (fileutils.c:1822)',
+        '0x1100: main (a.c:60)'] }];
+  const n = native();
+  n.fault_sites = [{ 'class': 'minor', count: 140, stack:
+      ['0x7F0130CF42AD: __read (read.c:26)', '0x5AED7E: _Py_read (fileutils.c:1822)',
+        '0x5600: main (a.c:60)'] }];
+  const run = C.simRun([{ name: 'sim.10', data: s }]);
+  assert.deepStrictEqual(pick(C.siteRowsByLocation(run, n), ['label', 'sim', 'measured', 'diff']),
+      [{ label: 'read (read.c:26)', sim: 143, measured: 140, diff: -3 }]);
+  assert.deepStrictEqual(pick(C.siteRowsByStack(run, n), ['sim', 'measured', 'diff']),
+      [{ sim: 143, measured: 140, diff: -3 }]);
+  assert.match(text.render([{ name: 'sim.10', data: s }, { name: 'nat', data: n }]),
+      /^ {2}1 {2}read \(read\.c:26\) +143 +140 +-3$/m);
+});
