@@ -36,17 +36,17 @@ static vt_pte file_read_pte(const struct vt_vma *v)
 
 /* The kernel's PTE table around an address: the 2 MiB of the VMA's
    address space that the kernel's address (vm_koff reckoned) puts in one
-   table.  base is the real address of its first page; t is our table when
-   the two coincide (vm_koff a multiple of 2 MiB: always, but for a mapping
-   Valgrind placed where the kernel would not), else NULL and each entry is
-   looked up in whichever of our two tables holds it. */
-struct ktab { vt_addr base; vt_pte *t; };
+   table.  base is the real address of its first page; slot our PMD entry
+   of it when the two coincide (vm_koff a multiple of 2 MiB: always, but
+   for a mapping Valgrind placed where the kernel would not), else NULL and
+   each entry is looked up in whichever of our two tables holds it. */
+struct ktab { vt_addr base; void **slot; };
 
-static struct ktab ktab_of(const struct vt_vma *v, vt_addr addr, vt_pte *ptep)
+static struct ktab ktab_of(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr)
 {
    struct ktab k;
    k.base = ((addr + v->vm_koff) & VT_HPAGE_MASK) - v->vm_koff;
-   k.t = v->vm_koff ? NULL : ptep - ((addr >> VT_PAGE_SHIFT) & (VT_PTRS_PER_TABLE - 1));
+   k.slot = v->vm_koff ? NULL : vt_pmd_slot(mm, addr);
    return k;
 }
 
@@ -54,12 +54,16 @@ static struct ktab ktab_of(const struct vt_vma *v, vt_addr addr, vt_pte *ptep)
    if need be). */
 static vt_pte kget(struct vt_mm *mm, const struct ktab *k, vt_u64 i)
 {
-   return k->t ? k->t[i] : vt_get_pte(mm, k->base + (i << VT_PAGE_SHIFT));
+   if (!k->slot)
+      return vt_get_pte(mm, k->base + (i << VT_PAGE_SHIFT));
+   vt_pte *p = vt_ptab_entry(k->slot, (unsigned)i, false);
+   return p ? *p : 0;
 }
 
 static vt_pte *kref(struct vt_mm *mm, const struct ktab *k, vt_u64 i)
 {
-   return k->t ? &k->t[i] : vt_pte_lookup(mm, k->base + (i << VT_PAGE_SHIFT), true);
+   return k->slot ? vt_ptab_entry(k->slot, (unsigned)i, true)
+                  : vt_pte_lookup(mm, k->base + (i << VT_PAGE_SHIFT), true);
 }
 
 /* Whether the folio of nr pages from file page first lies wholly inside
@@ -83,10 +87,10 @@ static bool folio_fits(const struct vt_vma *v, vt_addr table_base, vt_u64 first,
    is left for its own fault, which goes on with readahead
    (next_uptodate_folio). */
 static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
-                            struct vt_mapping *m, vt_addr addr, vt_pte *ptep)
+                            struct vt_mapping *m, vt_addr addr)
 {
    vt_u64 nr = mm->cfg.fault_around_pages;
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    vt_u64 pte_off = (addr - kt.base) >> VT_PAGE_SHIFT;
    vt_u64 vma_off = (addr - v->vm_start) >> VT_PAGE_SHIFT;
    vt_u64 vma_pages = (v->vm_end - v->vm_start) >> VT_PAGE_SHIFT;
@@ -160,7 +164,7 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
    vt_pte fresh = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
    unsigned small = (mm->cfg.thp_orders_always | mm->cfg.thp_orders_madvise |
                      mm->cfg.thp_orders_inherit) & ((1u << VT_PMD_ORDER) - 1);
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    unsigned order = small ? anon_folio_order(mm, v, addr, &kt) : 0;
    *ptep = fresh;
    vt_rss_add(mm, m, (vt_s64)1 << order);
@@ -202,14 +206,14 @@ static bool pmd_none(struct vt_mm *mm, const struct ktab *kt);
    the sysfs "enabled" setting does not matter: the folio is there
    already.  FilePmdMapped in smaps counts these. */
 static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
-                       vt_addr addr, vt_pte *ptep, vt_pte fresh)
+                       vt_addr addr, vt_pte fresh)
 {
    struct vt_file *f = v->vm_file;
    vt_u64 first, nr;
    bool marked;
    if (!f->cold || mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE))
       return false;
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    if (kt.base < v->vm_start || kt.base + VT_HPAGE_SIZE > v->vm_end ||
        !vt_pcache_folio(mm, f, vt_linear_page_index(v, addr), &first, &nr, &marked) ||
        nr != VT_PTRS_PER_TABLE || first != vt_linear_page_index(v, kt.base) ||
@@ -234,10 +238,10 @@ static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
                                          vt_pte *ptep, vt_pte keep, bool major)
 {
    vt_u64 pgoff = vt_linear_page_index(v, addr);
-   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v)))
+   if (do_set_pmd(mm, v, m, addr, file_read_pte(v)))
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
-      do_fault_around(mm, v, m, addr, ptep);
+      do_fault_around(mm, v, m, addr);
    if (!(*ptep & VT_PTE_PRESENT)) {
       *ptep = keep | file_read_pte(v);
       vt_rss_add(mm, m, 1);
@@ -264,7 +268,7 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
                                            struct vt_mapping *m, vt_addr addr,
                                            vt_pte *ptep, vt_pte keep, bool major)
 {
-   if (do_set_pmd(mm, v, m, addr, ptep, file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY))
+   if (do_set_pmd(mm, v, m, addr, file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY))
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
    vt_rss_add(mm, m, 1);
    *ptep = keep | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
@@ -334,10 +338,9 @@ static bool pmd_none(struct vt_mm *mm, const struct ktab *kt)
    return pte_range_none(mm, kt, 0, VT_PTRS_PER_TABLE);
 }
 
-static bool huge_pmd_none(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
-                          vt_pte *ptep)
+static bool huge_pmd_none(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr)
 {
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    return pmd_none(mm, &kt);
 }
 
@@ -361,9 +364,9 @@ static unsigned anon_folio_order(struct vt_mm *mm, const struct vt_vma *v,
    whole: the simulations see its 511 other pages mapped without a
    reference, as fault-around's are. */
 static void set_huge_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
-                         vt_addr addr, vt_pte *ptep, vt_pte fresh)
+                         vt_addr addr, vt_pte fresh)
 {
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    vt_addr haddr = kt.base;
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
       vt_pte *p = kref(mm, &kt, i);
@@ -395,14 +398,14 @@ static vt_pte huge_pte(const struct vt_vma *v, bool zero)
    use_zero_page is set; otherwise, and on a write, a new huge page. */
 static enum vt_fault_class do_huge_pmd_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
                                                       struct vt_mapping *m, vt_addr addr,
-                                                      vt_pte *ptep, enum vt_access acc)
+                                                      enum vt_access acc)
 {
    if (acc != VT_ACC_WRITE && mm->cfg.thp_zero_page) {
-      set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, true));
+      set_huge_pmd(mm, v, m, addr, huge_pte(v, true));
       return VT_FC_THP_ZERO;
    }
    v->vm_flags |= VT_VM_ANON_VMA;
-   set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));
+   set_huge_pmd(mm, v, m, addr, huge_pte(v, false));
    return VT_FC_THP;
 }
 
@@ -423,7 +426,7 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
                                                struct vt_mapping *m, vt_addr addr,
                                                vt_pte *ptep)
 {
-   struct ktab kt = ktab_of(v, addr, ptep);
+   struct ktab kt = ktab_of(mm, v, addr);
    vt_addr haddr = kt.base;
    if (*ptep & VT_PTE_FILE) {
       /* wp_huge_pmd: a file's PMD (copy-on-write or write-notify) is
@@ -434,7 +437,7 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
    }
    if (*ptep & VT_PTE_ZERO) {
       v->vm_flags |= VT_VM_ANON_VMA;
-      set_huge_pmd(mm, v, m, addr, ptep, huge_pte(v, false));
+      set_huge_pmd(mm, v, m, addr, huge_pte(v, false));
       /* the other 511 pages change identity (zero page to anonymous):
          what a filter holds of them goes */
       vt_invalidate(mm, haddr, haddr + VT_HPAGE_SIZE);
@@ -641,14 +644,18 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
 
    struct vt_mapping *m = mm->maps[v->mapping];
    /* A guard marker: handle_pte_marker gives VM_FAULT_SIGSEGV (not
-      counted in min_flt), before the file is looked at. */
-   if (vt_get_pte(mm, addr) & VT_PTE_GUARD)
+      counted in min_flt), before the file is looked at.  (One walk of the
+      tables for both, where the PTE's chunk is made already: this is the
+      filter's miss path.) */
+   vt_pte *ptep = vt_pte_lookup(mm, addr, false);
+   if (ptep && (*ptep & VT_PTE_GUARD))
       return bad_access(mm, v, addr, acc, VT_INV_GUARD);
    /* A file page beyond the end of the file (shared memory's too): SIGBUS,
       before any page table is allocated for it. */
    if (beyond_eof(v, addr))
       return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);
-   vt_pte *ptep = vt_pte_lookup(mm, addr, true);
+   if (!ptep)
+      ptep = vt_pte_lookup(mm, addr, true);
    if (!*ptep)                      /* a PTE set implies its table counted */
       vt_kpt_alloc(mm, addr, v->vm_koff);
    int cls = -1;
@@ -656,8 +663,8 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       if (acc == VT_ACC_WRITE && !(*ptep & VT_PTE_WRITE))
          cls = (int)((*ptep & VT_PTE_HUGE) ? do_huge_pmd_wp_page(mm, v, m, addr, ptep)
                                            : do_wp_page(mm, v, m, addr, ptep));
-   } else if (thp_vma_allowable(mm, v, addr) && huge_pmd_none(mm, v, addr, ptep)) {
-      cls = (int)do_huge_pmd_anonymous_page(mm, v, m, addr, ptep, acc);
+   } else if (thp_vma_allowable(mm, v, addr) && huge_pmd_none(mm, v, addr)) {
+      cls = (int)do_huge_pmd_anonymous_page(mm, v, m, addr, acc);
    } else {
       cls = (int)do_pte_missing(mm, v, m, addr, ptep, acc);
    }

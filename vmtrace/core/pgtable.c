@@ -1,7 +1,7 @@
 /* pgtable.c: the shadow page table, a 4-level radix tree like x86-64's
    (PGD, PUD, PMD, PTE: 9+9+9+9 bits of index above the 12-bit page offset),
-   built on demand and freed when no VMA covers a table's range any more
-   (as free_pgtables does).
+   built on demand (a PTE table a chunk of 16 entries at a time) and freed
+   when no VMA covers a table's range any more (as free_pgtables does).
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
 
@@ -86,23 +86,70 @@ void vt_kpt_free(struct vt_mm *mm, vt_addr start, vt_addr end, vt_addr koff)
    }
 }
 
+/* Our PTE tables: vt_internal.h says how they are kept. */
+#define CHUNK_BYTES     (2 * VT_PTE_CHUNK * sizeof(vt_pte))
+#define NR_CHUNKS       (VT_PTRS_PER_TABLE / VT_PTE_CHUNK)
+
+vt_pte *vt_ptab_chunk_make(void **slot, unsigned c)
+{
+   vt_pte *k = vt_alloc(CHUNK_BYTES);
+   uintptr_t e = (uintptr_t)*slot;
+   VT_ASSERT(!((uintptr_t)k & VT_PTAB_ONE_CHUNK) &&
+             (uintptr_t)k >> VT_PTAB_CHUNK_NR_SHIFT == 0);
+   if (!e) {
+      *slot = (void *)((uintptr_t)k | VT_PTAB_ONE_CHUNK |
+                       (uintptr_t)c << VT_PTAB_CHUNK_NR_SHIFT);
+      return k;
+   }
+   if (e & VT_PTAB_ONE_CHUNK) {         /* a second chunk: the directory */
+      vt_pte **dir = vt_alloc(NR_CHUNKS * sizeof *dir);
+      dir[e >> VT_PTAB_CHUNK_NR_SHIFT] = vt_ptab_one_chunk(e);
+      *slot = dir;
+      e = (uintptr_t)dir;
+   }
+   ((vt_pte **)e)[c] = k;
+   return k;
+}
+
+/* A PTE table: its chunks and directory. */
+static void table_free(void *pte_table)
+{
+   uintptr_t e = (uintptr_t)pte_table;
+   if (e & VT_PTAB_ONE_CHUNK) {
+      vt_free(vt_ptab_one_chunk(e));
+      return;
+   }
+   vt_pte **dir = pte_table;
+   for (unsigned c = 0; c < NR_CHUNKS; c++)
+      vt_free(dir[c]);
+   vt_free(dir);
+}
+
+void **vt_pmd_slot(struct vt_mm *mm, vt_addr addr)
+{
+   void **t = mm->pgd;
+   for (int level = 0; level < 2; level++) {
+      t = t[table_index(addr, level)];
+      if (!t)
+         return NULL;
+   }
+   return &t[table_index(addr, 2)];
+}
+
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc)
 {
    void **t = mm->pgd;
-   for (int level = 0; level < 3; level++) {
+   for (int level = 0; level < 2; level++) {
       unsigned i = table_index(addr, level);
       if (!t[i]) {
          if (!alloc)
             return NULL;
-         /* A PTE table carries a companion word per entry after its 512
-            PTEs (vt_pte_ext): the working-set sampler's per-page data. */
-         t[i] = vt_alloc(level == 2 ? 2 * TABLE_BYTES : TABLE_BYTES);
-         if (level < 2)                    /* PTE tables: the kernel's (kpt) */
-            pt_count(mm, level + 1, 1);
+         t[i] = vt_alloc(TABLE_BYTES);
+         pt_count(mm, level + 1, 1);       /* PTE tables: the kernel's (kpt) */
       }
       t = t[i];
    }
-   return &((vt_pte *)t)[table_index(addr, 3)];
+   return vt_ptab_entry(&t[table_index(addr, 2)], table_index(addr, 3), alloc);
 }
 
 vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr)
@@ -137,10 +184,7 @@ void vt_split_huge_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
 
 vt_pte *vt_kpte(struct vt_mm *mm, vt_addr base, unsigned i)
 {
-   vt_addr a = base + ((vt_addr)i << VT_PAGE_SHIFT);
-   if (!(base & ~VT_HPAGE_MASK))
-      return vt_pte_lookup(mm, base, true) + i;
-   return vt_pte_lookup(mm, a, true);
+   return vt_pte_lookup(mm, base + ((vt_addr)i << VT_PAGE_SHIFT), true);
 }
 
 /* The entries [*first, *last) of a table of this level at base that
@@ -155,6 +199,28 @@ static void entries_in(int level, vt_addr base, vt_addr start, vt_addr end,
          : (unsigned)((span + ((vt_addr)1 << shift) - 1) >> shift);
 }
 
+/* The PTEs of the table whose PMD entry is *slot, a chunk at a time (a
+   chunk fn makes stays where it is: the next one is looked up afresh). */
+static void walk_table(void **slot, vt_addr base, vt_addr start, vt_addr end,
+                       vt_pte_fn fn, void *ctx)
+{
+   unsigned first, last;
+   entries_in(3, base, start, end, &first, &last);
+   for (unsigned i = first; i < last;) {
+      unsigned c_end = (i / VT_PTE_CHUNK + 1) * VT_PTE_CHUNK;
+      if (c_end > last)
+         c_end = last;
+      vt_pte *k = vt_ptab_chunk(slot, i / VT_PTE_CHUNK);
+      if (k)
+         for (; i < c_end; i++) {
+            vt_pte *p = &k[i % VT_PTE_CHUNK];
+            if (*p)
+               fn(ctx, base + ((vt_addr)i << VT_PAGE_SHIFT), p);
+         }
+      i = c_end;
+   }
+}
+
 static void walk(void **t, int level, vt_addr base, vt_addr start,
                  vt_addr end, vt_pte_fn fn, void *ctx)
 {
@@ -162,13 +228,12 @@ static void walk(void **t, int level, vt_addr base, vt_addr start,
    entries_in(level, base, start, end, &first, &last);
    for (unsigned i = first; i < last; i++) {
       vt_addr a = base + ((vt_addr)i << level_shift(level));
-      if (level == 3) {
-         vt_pte *p = &((vt_pte *)t)[i];
-         if (*p)
-            fn(ctx, a, p);
-      } else if (t[i]) {
+      if (!t[i])
+         continue;
+      if (level == 2)
+         walk_table(&t[i], a, start > a ? start : a, end, fn, ctx);
+      else
          walk(t[i], level + 1, a, start > a ? start : a, end, fn, ctx);
-      }
    }
 }
 
@@ -242,11 +307,12 @@ static void free_tables(struct vt_mm *mm, void **t, int level, vt_addr base,
             void **child = t[i];
             for (unsigned j = 0; j < VT_PTRS_PER_TABLE; j++)
                VT_ASSERT(child[j] == NULL);
-         }
-         vt_free(t[i]);
-         t[i] = NULL;
-         if (level < 2)
+            vt_free(t[i]);
             pt_count(mm, level + 1, -1);
+         } else {
+            table_free(t[i]);
+         }
+         t[i] = NULL;
       }
    }
 }
@@ -259,10 +325,13 @@ void vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end)
 
 static void destroy(void **t, int level)
 {
-   if (level < 3)
-      for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
-         if (t[i])
+   for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++)
+      if (t[i]) {
+         if (level < 2)
             destroy(t[i], level + 1);
+         else
+            table_free(t[i]);
+      }
    vt_free(t);
 }
 

@@ -166,8 +166,11 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key);
 #define VT_PTE_FRAME(p)    ((uint32_t)((p) >> VT_PTE_FRAME_SHIFT))
 /* The companion word of a PTE: the epoch (struct vt_wset.ep) in which the
    page was last referenced by an instruction fetch (low 32 bits) and by
-   data (high); 0: none. */
-#define vt_pte_ext(ptep)   ((ptep) + VT_PTRS_PER_TABLE)
+   data (high); 0: none.  Our PTE tables are made in chunks of
+   VT_PTE_CHUNK entries (pgtable.c), each chunk its PTEs then their
+   companion words. */
+#define VT_PTE_CHUNK       16
+#define vt_pte_ext(ptep)   ((ptep) + VT_PTE_CHUNK)
 
 /* ---- fault classes (fault_classes.def) ------------------------------ */
 

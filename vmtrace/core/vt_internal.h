@@ -75,6 +75,55 @@ void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk)
 
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);
+/* Our PMD entry of the 2 MiB holding addr (NULL if its PMD table is not
+   made). */
+void  **vt_pmd_slot(struct vt_mm *mm, vt_addr addr);
+/* Our PTE tables.  A table's 512 entries are kept in 32 chunks of
+   VT_PTE_CHUNK (16), each 16 PTEs and then their 16 companion words
+   (vt_pte_ext): 256 bytes, made when an entry of it is first wanted.  A
+   whole table (512 PTEs and their words, 8 KiB) made for its first entry
+   cost 8 KiB for each page of a program that touches one page per 2 MiB
+   (a sparse heap, a hash table over a huge reservation); a chunk costs
+   about 300 (tests/perf/README.md, "Memory of a simulation").  A chunk
+   never moves while its table lives, so the address of a PTE stays good
+   (the filter keeps them: vt_filter_where).  A PMD entry holds NULL; or,
+   while its table has one chunk, that chunk, tagged: bit 0 set, the
+   chunk's number from bit VT_PTAB_CHUNK_NR_SHIFT (the host's allocations
+   lie below 2^56 and are 8-byte aligned: asserted); or else the table's
+   directory: 32 pointers to its chunks, NULL where none is made (256
+   bytes). */
+#define VT_PTAB_ONE_CHUNK      ((uintptr_t)1)
+#define VT_PTAB_CHUNK_NR_SHIFT 56
+
+static inline vt_pte *vt_ptab_one_chunk(uintptr_t e)
+{
+   return (vt_pte *)(e & ~(VT_PTAB_ONE_CHUNK | ~(uintptr_t)0 << VT_PTAB_CHUNK_NR_SHIFT));
+}
+
+/* Chunk c of the PTE table whose PMD entry is *slot, or NULL if not made. */
+static inline vt_pte *vt_ptab_chunk(void *const *slot, unsigned c)
+{
+   uintptr_t e = (uintptr_t)*slot;
+   if (e & VT_PTAB_ONE_CHUNK)
+      return e >> VT_PTAB_CHUNK_NR_SHIFT == c ? vt_ptab_one_chunk(e) : NULL;
+   return e ? ((vt_pte **)e)[c] : NULL;
+}
+
+/* Makes chunk c of the table of *slot (not made yet). */
+vt_pte *vt_ptab_chunk_make(void **slot, unsigned c);
+
+/* Entry i of the PTE table whose PMD entry is *slot: NULL if its chunk is
+   not made, unless alloc. */
+static inline vt_pte *vt_ptab_entry(void **slot, unsigned i, bool alloc)
+{
+   vt_pte *k = vt_ptab_chunk(slot, i / VT_PTE_CHUNK);
+   if (!k) {
+      if (!alloc)
+         return NULL;
+      k = vt_ptab_chunk_make(slot, i / VT_PTE_CHUNK);
+   }
+   return k + i % VT_PTE_CHUNK;
+}
 void    vt_free_pgtables(struct vt_mm *mm, vt_addr start, vt_addr end);
 void    vt_split_huge_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr addr);
 /* fault.c: MADV_COLLAPSE of the kernel's PMD of v at base. */
