@@ -723,7 +723,8 @@ def short(v, n=120):
 
 class RunSpec:
     """One execution: a client natively (kind 'native'), a client or any
-    program under vmtrace (kind 'vmtrace').  Equal specs run once."""
+    program under vmtrace (kind 'vmtrace'), or under Valgrind's --tool=none
+    (kind 'none': what Valgrind itself costs).  Equal specs run once."""
 
     def __init__(self, kind, program, args=(), vm_args=(), fast_path=None,
                  client=None, timeout=None, needs=()):
@@ -739,8 +740,8 @@ class RunSpec:
 
     def describe(self):
         s = self.program + (" " + " ".join(self.args) if self.args else "")
-        if self.kind == "native":
-            return "native " + s
+        if self.kind in ("native", "none"):
+            return self.kind + " " + s
         return "vmtrace %s%s" % (" ".join(self.vm_args + ("--fast-path=%s" % self.fast_path,)
                                          if self.fast_path else self.vm_args), " " + s)
 
@@ -896,6 +897,8 @@ class Harness:
         prog = self.client_path(spec.program) if spec.client else spec.program
         if spec.kind == "native":
             argv = [prog] + list(spec.args)
+        elif spec.kind == "none":
+            argv = [self.valgrind, "--tool=none", prog] + list(spec.args)
         else:
             missing = self.vmtrace_missing()
             if missing:

@@ -137,6 +137,31 @@ def cheap(max_seconds, max_extra_mib):
     return check
 
 
+def tool_memory(pages, bytes_per_page, fixed_mib):
+    """The tool's own memory for the run's pages, measured: its peak RSS
+    above the baseline run's (extra[0]: the same program under vmtrace
+    with one page), less what the client's own pages add under
+    --tool=none (extra[1] with the pages, extra[2] with one), is at most
+    bytes_per_page for each page beyond the first, plus fixed_mib."""
+    def check(out, r, extra):
+        runs = [r] + list(extra[:3])
+        for x in runs:
+            if x.maxrss_kib is None:
+                return ["run %s did not run: %s" % (x.spec.describe(), x.error)]
+        tool_kib = (r.maxrss_kib - extra[0].maxrss_kib) - \
+                   (extra[1].maxrss_kib - extra[2].maxrss_kib)
+        bound_kib = ((pages - 1) * bytes_per_page) // 1024 + fixed_mib * 1024
+        if tool_kib > bound_kib:
+            return ["the tool's memory grew by %d KiB for %d pages (%d bytes a page; peak RSS "
+                    "%s: %d, %d, %d, %d KiB), expected at most %d KiB (%d bytes a page + %d MiB)"
+                    % (tool_kib, pages - 1, tool_kib * 1024 // (pages - 1),
+                       " / ".join(x.spec.describe() for x in runs),
+                       r.maxrss_kib, extra[0].maxrss_kib, extra[1].maxrss_kib,
+                       extra[2].maxrss_kib, bound_kib, bytes_per_page, fixed_mib)]
+        return []
+    return check
+
+
 def phase_figures(phase, pages=None, **classes):
     """The whole phase (every page, labelled or not) has exactly these
     faults (complete as in Expect) and, if given, pages_touched."""
