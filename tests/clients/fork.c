@@ -21,6 +21,14 @@
                 reads "file" ("child-read-file"), then "shm"
                 ("child-read-shm"), writes "shm2" ("child-write-shm2") and
                 exits; the parent then reads "shm2" ("read-shm2").
+   shm-truncate a 16-page memfd mapped shared, 64 KiB-aligned, "m".  A
+                first child exits at once; the parent writes all 16 pages
+                ("write"), truncates the memfd to 8 pages and back to 16
+                ("truncate") and reads pages 12..15 ("read-holes"); fork:
+                the second child reads pages 8..11 ("child-read-holes")
+                and exits; the parent reads pages 8..11 ("read-child"),
+                punches pages 0..3 with MADV_REMOVE ("remove") and reads
+                them ("read-removed").
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -161,6 +169,54 @@ static void file(void)
    vmt_begin("read-shm2");
    vmt_read_pages(s2, N);
    vmt_end();
+}
+
+/* Shared memory pages made after a fork (so the processes share the
+   knowledge of which exist), then truncated or punched away: holes again,
+   for this process and the next. */
+static void shm_truncate(void)
+{
+   enum { N = 16 };
+   int fd = memfd_create("vmtest-shm-truncate", 0);
+   if (fd < 0 || ftruncate(fd, N * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *m = vmt_mmap_at(N * VMT_PAGE, 64 * 1024, 0, PROT_READ | PROT_WRITE, MAP_SHARED,
+                         fd, 0);
+   VMTRACE_LABEL(m, N * VMT_PAGE, "m");
+   pid_t pid = vmt_fork();
+   if (pid == 0)
+      vmt_child_exit();
+   vmt_reap(pid);
+   vmt_begin("write");
+   vmt_write_pages(m, N);
+   vmt_end();
+   vmt_begin("truncate");
+   if (ftruncate(fd, N / 2 * VMT_PAGE) != 0 || ftruncate(fd, N * VMT_PAGE) != 0)
+      vmt_die("ftruncate");
+   vmt_end();
+   vmt_begin("read-holes");
+   vmt_read_pages(m + 12 * VMT_PAGE, 4);
+   vmt_end();
+   pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read-holes");
+      vmt_read_pages(m + 8 * VMT_PAGE, 4);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   vmt_begin("read-child");
+   vmt_read_pages(m + 8 * VMT_PAGE, 4);
+   vmt_end();
+   vmt_begin("remove");
+   if (madvise(m, 4 * VMT_PAGE, MADV_REMOVE) != 0)
+      vmt_die("madvise");
+   vmt_end();
+   vmt_begin("read-removed");
+   vmt_read_pages(m, 4);
+   vmt_end();
+   close(fd);
 }
 
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
@@ -373,8 +429,10 @@ int main(int argc, char **argv)
       tree();
    else if (argc == 2 && strcmp(mode, "straddle") == 0)
       straddle();
+   else if (argc == 2 && strcmp(mode, "shm-truncate") == 0)
+      shm_truncate();
    else
-      vmt_die("usage: fork cow|parent-first|file|pss N|pss-file N|pss-file-exec N|many|tree|"
+      vmt_die("usage: fork cow|parent-first|file|shm-truncate|pss N|pss-file N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }

@@ -101,6 +101,35 @@ scenario("fork/file-and-shm", "fork", ["file"], [
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
     checks=[alone_at_exit()])
 
+# Which pages of a shared memory object exist is known to every process
+# of the run from the first fork on (the share log); a truncation or a
+# punched hole must take its pages out of that knowledge too, not only
+# out of the process's own view.  A 16-page memfd mapped shared, 64
+# KiB-aligned ("m", one 16-page fault-around window); a first child exits
+# at once (the log starts).  The parent writes the 16 pages: 16
+# `file_shared`.  ftruncate to 8 pages and back to 16 (shmem_setattr:
+# unmap_mapping_range, then shmem_truncate_range frees pages 8..15): the
+# calls fault nothing.  Reading pages 12..15: holes; shmem_fault allocates
+# each, and fault-around (filemap_map_pages) maps only pages in the page
+# cache, none of 12..15: 4 `file_read`.  Fork; the child reads pages
+# 8..11, holes too (the first fault maps 0..7 and 12..15 around): 4
+# `file_read`.  The parent reads 8..11: the child made them, the first
+# fault maps all 4: 1 `file_read`.  MADV_REMOVE of pages 0..3
+# (shmem_fallocate punches them: 0 faults), read: 4 holes, 4 `file_read`.
+# Before 2026-12-06 the log still counted the truncated and punched
+# pages: fault-around mapped them as if cached, 1, 1 and 1 (natively 4,
+# 4, 4; tests/kernelfuzz seeds 223 and 263).
+scenario("fork/shm-truncate", "fork", ["shm-truncate"], [
+    Expect("m", "write", pages=16, proc="parent", file_shared=16),
+    Expect("m", "truncate", proc="parent"),
+    Expect("m", "read-holes", proc="parent", file_read=4),
+    Expect("m", "child-read-holes", pages=4, proc="child", file_read=4),
+    Expect("m", "read-child", proc="parent", file_read=1),
+    Expect("m", "remove", proc="parent"),
+    Expect("m", "read-removed", proc="parent", file_read=4),
+], procs={"parent": at(), "first": at(0), "child": at(1)}, tree="exit(2*exit)",
+    checks=[alone_at_exit()])
+
 # vfork and posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK)) share the
 # parent's address space (Valgrind runs them as a fork; vmtrace must not
 # model one): nothing is write-protected.  300 pages written (300 `anon`);

@@ -43,3 +43,10 @@ bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff)
    vt_trace_answer(mm, VT_TANS_EXISTS, r);
    return r;
 }
+
+void vt_tell_shmem_removed(struct vt_mm *mm, const struct vt_file *f, vt_u64 first,
+                           vt_u64 end)
+{
+   if (f->shmem && f->gid && first < end && !mm->replay && vt_host->shmem_removed)
+      vt_host->shmem_removed(vt_host_ctx, f->gid, first, end);
+}

@@ -274,6 +274,9 @@ static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 si
    f->size_pages = pages;
    if (pages >= old)
       return;
+   /* shmem_setattr -> shmem_truncate_range: the pages past the end are
+      gone for every process, not only from this one's view */
+   vt_tell_shmem_removed(mm, f, pages, old);
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *v = &mm->vmas[i];
       if (v->vm_file != f)
@@ -761,6 +764,7 @@ static void shmem_punch(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u6
          vt_zap_range(mm, w, w->vm_start + ((lo - w->vm_pgoff) << VT_PAGE_SHIFT),
                       w->vm_start + ((hi - w->vm_pgoff) << VT_PAGE_SHIFT), true);
    }
+   vt_tell_shmem_removed(mm, f, first, end);
    if (!f->cache.e)
       return;
    for (vt_u64 p = first; p < end; p++) {

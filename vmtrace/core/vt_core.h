@@ -82,6 +82,9 @@ struct vt_host_ops {
    vt_u64 (*shmem_new_gid)(void *ctx);
    void (*shmem_created)(void *ctx, vt_u64 gid, vt_u64 pgoff);
    bool (*shmem_exists)(void *ctx, vt_u64 gid, vt_u64 pgoff);
+   /* Pages [first, end) of the object are gone (truncated, punched): for
+      every process, until something creates them again.  May be NULL. */
+   void (*shmem_removed)(void *ctx, vt_u64 gid, vt_u64 first, vt_u64 end);
    /* The TLB model (vt_tlb.h) missed in its first level on a reference to
       addr, and walked the page table if walk: every miss counted. */
    void (*tlb_miss)(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,

@@ -52,6 +52,11 @@ void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value);
    traced process. */
 bool vt_ask_shared(struct vt_mm *mm, vt_u64 frame_id);
 bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff);
+/* Shared memory pages [first, end) of f are gone: the run's other
+   processes (and this one's later questions) are told; nothing in a
+   replay, whose answers were recorded. */
+void vt_tell_shmem_removed(struct vt_mm *mm, const struct vt_file *f, vt_u64 first,
+                           vt_u64 end);
 #define VT_API(mm, body) do { (mm)->in_api++; body; (mm)->in_api--; } while (0)
 
 /* An input over a range with one argument (mprotect, mlock, madvise's

@@ -68,6 +68,7 @@ static const struct vt_host_ops host_ops = {
    .shmem_new_gid = vt_share_shmem_new_gid,
    .shmem_created = vt_share_shmem_created,
    .shmem_exists = vt_share_shmem_exists,
+   .shmem_removed = vt_share_shmem_removed,
    .tlb_miss = vt_tlb_on_miss,
 };
 

@@ -20,8 +20,8 @@
    has its own file offset.
 
    The core reaches this file through the host operations frames_fork,
-   frame_shared, frame_release, shmem_new_gid, shmem_created, shmem_exists
-   and file_map (vt_main.c hands them over); PSS and USS are computed here
+   frame_shared, frame_release, shmem_new_gid, shmem_created, shmem_exists,
+   shmem_removed and file_map (vt_main.c hands them over); PSS and USS are computed here
    from the counts the log holds.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
@@ -453,6 +453,31 @@ bool vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
    refresh_instant();
    Long *c = count_of(shmem_key(gid, pgoff), False);
    return c && *c > 0;
+}
+
+/* Truncation or a punched hole: each page of the range the log says
+   exists loses every creation counted so far, so the next question finds
+   a hole (shmem_undo_range frees the page whoever created it); one made
+   again later counts from 0.  A creation another process appends between
+   the reading and the writing keeps its +1, as it happened after. */
+void vt_share_shmem_removed(void *ctx, vt_u64 gid, vt_u64 first, vt_u64 end)
+{
+   (void)ctx;
+   if (!logging())
+      return;
+   refresh();
+   struct batch b = { NULL, 0, 0 };
+   for (vt_u64 p = first; p < end; p++) {
+      Long *c = count_of(shmem_key(gid, p), False);
+      if (c && *c > 0) {
+         struct rec r = { shmem_key(gid, p), 1, (Int)-*c };
+         batch_add(&b, &r);
+      }
+   }
+   batch_write(&b);
+   if (b.r)
+      VG_(free)(b.r);
+   refresh();
 }
 
 /* ---- file pages mapped by several processes (host op file_map) -----------

@@ -292,6 +292,7 @@ bool   vt_share_frame_shared(void *ctx, vt_u64 id);
 void   vt_share_frame_release(void *ctx, vt_u64 id);
 vt_u64 vt_share_shmem_new_gid(void *ctx);
 void   vt_share_shmem_created(void *ctx, vt_u64 gid, vt_u64 pgoff);
+void   vt_share_shmem_removed(void *ctx, vt_u64 gid, vt_u64 first, vt_u64 end);
 bool   vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff);
 void   vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int delta);
 void   vt_share_fork(Bool copying);
