@@ -35,6 +35,11 @@
                    the 6 pages at dst written (phase "move-write"), then
                    the 6 at src, each SIGSEGV caught (phase "src-write");
                    FACT segv-src= counts them
+   wipeonfork-partway  "a": 2 private anonymous pages, "b": the 2 pages
+                   of a memfd mapped shared right after; all written by
+                   the parent (phase "write"); madvise(MADV_WIPEONFORK)
+                   over the 4 pages must fail with EINVAL; fork: the child
+                   reads "a" ("child-read-a") and "b" ("child-read-b")
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -295,6 +300,39 @@ static void mremap_multi(void)
       vmt_die("munlock");
 }
 
+static void wipeonfork_partway(void)
+{
+   vmt_set_role("parent");
+   int fd = memfd_create("vmtest-wipe", 0);
+   if (fd < 0 || ftruncate(fd, 2 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *s = vmt_place(4 * VMT_PAGE, 64 * 1024, 0);
+   map_at(s, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   map_at(s + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd);
+   VMTRACE_LABEL(s, 2 * VMT_PAGE, "a");
+   VMTRACE_LABEL(s + 2 * VMT_PAGE, 2 * VMT_PAGE, "b");
+   vmt_begin("write");
+   vmt_write_pages(s, 4);
+   vmt_end();
+   int r = madvise(s, 4 * VMT_PAGE, MADV_WIPEONFORK);
+   if (r != -1 || errno != EINVAL)
+      vmt_die("MADV_WIPEONFORK over a shared mapping: %d, expected EINVAL", r);
+   errno = 0;
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read-a");
+      vmt_read_pages(s, 2);
+      vmt_end();
+      vmt_begin("child-read-b");
+      vmt_read_pages(s + 2 * VMT_PAGE, 2);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   close(fd);
+}
+
 static void populate_hole(void)
 {
    char *s = two_with_hole(8, 8);
@@ -480,6 +518,8 @@ int main(int argc, char **argv)
       dontneed_locked();
    else if (strcmp(mode, "remove-partway") == 0)
       remove_partway();
+   else if (strcmp(mode, "wipeonfork-partway") == 0)
+      wipeonfork_partway();
    else if (strcmp(mode, "mremap-multi") == 0)
       mremap_multi();
    else if (strcmp(mode, "populate-hole") == 0)
@@ -493,7 +533,8 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "zero-length") == 0)
       zero_length();
    else
-      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|mremap-multi|"
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
+              "wipeonfork-partway|mremap-multi|"
               "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|guard-fork shared-anon|shared-file");

@@ -130,6 +130,23 @@ scenario("edges/mremap-multi", "edges", ["mremap-multi"], [
     Expect("src", "src-write", invalid=6),
 ], facts={"segv-src": 6})
 
+# MADV_WIPEONFORK likewise stops at the first VMA madvise_vma_behavior
+# refuses it (EINVAL: one with a file, or shared), the VMAs before it
+# advised.  "a": 2 private anonymous pages, "b": a 2-page memfd mapped
+# shared after it; written: 2 `anon`, 2 `file_shared`.  MADV_WIPEONFORK
+# over both marks a, then fails at b.  Fork: a is wiped in the child (no
+# page, no PTE): its reads map the zero page, 2 `zero`; b is shared
+# without an anon_vma, so fork copies none of its PTEs: the first read
+# faults and fault-around maps both pages, 1 `file_read`.  Before
+# 2026-12-06 vmtrace took the failure for "nothing done": the child had
+# a's pages, 0 faults (tests/kernelfuzz seed 47 with 150 steps).
+scenario("edges/wipeonfork-partway", "edges", ["wipeonfork-partway"], [
+    Expect("a", "write", pages=2, proc="parent", anon=2),
+    Expect("b", "write", pages=2, proc="parent", file_shared=2),
+    Expect("a", "child-read-a", proc="child", zero=2),
+    Expect("b", "child-read-b", proc="child", file_read=1),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,

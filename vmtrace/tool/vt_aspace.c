@@ -335,6 +335,13 @@ static Bool refuses_remove(const struct vt_vma *v)
    return (v->vm_flags & VT_VM_LOCKED) || !v->vm_file || !(v->vm_flags & VT_VM_SHARED);
 }
 
+/* madvise_vma_behavior: MADV_WIPEONFORK is for private anonymous memory
+   only (EINVAL at a VMA with a file or shared). */
+static Bool refuses_wipeonfork(const struct vt_vma *v)
+{
+   return v->vm_file || (v->vm_flags & VT_VM_SHARED);
+}
+
 /* The start of the first VMA of the model in [start, end) that refuses
    (clamped to start), or 0 if there is none. */
 static vt_addr first_refusing(vt_addr start, vt_addr end, Bool (*refuses)(const struct vt_vma *))
@@ -411,6 +418,17 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
          where the kernel did.  Before 6.1 the advice was unknown. */
       if (err != VKI_EFAULT && kernel_at_least(6, 1) && walked(args))
          VT_BOTH(vt_madvise_collapse, start, len);
+      break;
+   case MADV_WIPEONFORK:
+      if (err == VKI_ENOMEM && walked(args))
+         fork_advice(args[2], start, len);
+      /* EINVAL at a VMA with a file or shared: the VMAs before it have
+         the advice */
+      else if (err == VKI_EINVAL) {
+         vt_addr stop = first_refusing(start, start + len, refuses_wipeonfork);
+         if (stop && walked(args) && stop > start)
+            fork_advice(args[2], start, stop - start);
+      }
       break;
    default:
       if (err == VKI_ENOMEM && walked(args))
