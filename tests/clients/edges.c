@@ -40,6 +40,14 @@
                    the parent (phase "write"); madvise(MADV_WIPEONFORK)
                    over the 4 pages must fail with EINVAL; fork: the child
                    reads "a" ("child-read-a") and "b" ("child-read-b")
+   mremap-inplace  "f": a 64-page file's pages 0-5 mapped private
+                   read-only, 64 KiB-aligned, the 2 pages after unmapped;
+                   mremap of its last 2 pages to the same 2 pages (in
+                   place) must give the same address; "f" read (phase
+                   "read"); mremap of its last 2 pages to 4 pages (grown
+                   in place, into the unmapped pages) must give the same
+                   address; MADV_DONTNEED over the 8 pages, then they are
+                   read (phase "read-grown")
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -333,6 +341,28 @@ static void wipeonfork_partway(void)
    close(fd);
 }
 
+static void mremap_inplace(void)
+{
+   int fd = vmt_cached_file("vmtest-edges-mremap.dat", 64 * VMT_PAGE);
+   char *f = vmt_mmap_at(8 * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   if (munmap(f + 6 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("munmap");
+   VMTRACE_LABEL(f, 8 * VMT_PAGE, "f");
+   if (mremap(f + 4 * VMT_PAGE, 2 * VMT_PAGE, 2 * VMT_PAGE, 0) != f + 4 * VMT_PAGE)
+      vmt_die("mremap to the same length");
+   vmt_begin("read");
+   vmt_read_pages(f, 6);
+   vmt_end();
+   if (mremap(f + 4 * VMT_PAGE, 2 * VMT_PAGE, 4 * VMT_PAGE, 0) != f + 4 * VMT_PAGE)
+      vmt_die("mremap grown in place");
+   if (madvise(f, 8 * VMT_PAGE, MADV_DONTNEED) != 0)
+      vmt_die("madvise");
+   vmt_begin("read-grown");
+   vmt_read_pages(f, 8);
+   vmt_end();
+   close(fd);
+}
+
 static void populate_hole(void)
 {
    char *s = two_with_hole(8, 8);
@@ -520,6 +550,8 @@ int main(int argc, char **argv)
       remove_partway();
    else if (strcmp(mode, "wipeonfork-partway") == 0)
       wipeonfork_partway();
+   else if (strcmp(mode, "mremap-inplace") == 0)
+      mremap_inplace();
    else if (strcmp(mode, "mremap-multi") == 0)
       mremap_multi();
    else if (strcmp(mode, "populate-hole") == 0)
@@ -534,7 +566,7 @@ int main(int argc, char **argv)
       zero_length();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
-              "wipeonfork-partway|mremap-multi|"
+              "wipeonfork-partway|mremap-inplace|mremap-multi|"
               "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|guard-fork shared-anon|shared-file");

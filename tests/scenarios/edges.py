@@ -147,6 +147,21 @@ scenario("edges/wipeonfork-partway", "edges", ["wipeonfork-partway"], [
     Expect("b", "child-read-b", proc="child", file_read=1),
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
 
+# mremap in place resizes the VMA that holds the range (vma_to_resize;
+# growing: vma_expand), never splitting it where the range starts.  "f":
+# a 64-page file's pages 0-5 mapped private read-only, 64 KiB-aligned, the
+# 2 pages after unmapped.  mremap of pages 4-5 to the same 2 pages: one
+# VMA still, so the first read fault maps all 6 around it (the 16-page
+# window): 1 `file_read`.  mremap of pages 4-5 to 4 pages grows the VMA
+# over pages 6-7; MADV_DONTNEED over the 8, read: 1 `file_read` again.
+# Before 2026-12-06 vmtrace split the VMA at page 4 for good: 2 and 2
+# (tests/kernelfuzz seed 46 with 150 steps: a child's read of a split
+# file mapping, 2 faults where Linux took 1).
+scenario("edges/mremap-inplace", "edges", ["mremap-inplace"], [
+    Expect("f", "read", pages=6, file_read=1),
+    Expect("f", "read-grown", pages=2, file_read=1),
+])
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,
