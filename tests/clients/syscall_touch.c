@@ -19,6 +19,12 @@
    pvm-write   process_vm_writev() of the process's own pid from the local
                array into the buffer, the remote side: the kernel writes
                every page of it; phase "after" writes the buffer
+   pvm-read-forked, pvm-read-shared
+               the buffer written (phase "fill"), then a fork: the child
+               exits at once (forked; reaped before the call) or waits
+               until the parent is done (shared); then pvm-read's call
+               over the buffer, now copy-on-write, and phase "after"
+               writes it
 
    The file, the pipe and /dev/null are opened, and read()/write() warmed
    up on another buffer, before the measurement. */
@@ -70,18 +76,41 @@ int main(int argc, char **argv)
          vmt_die("open /dev/null");
       if (write(fd_out, warm, sizeof warm) != (ssize_t)sizeof warm)
          vmt_die("write /dev/null");
-   } else if (strcmp(mode, "pvm-read") == 0 || strcmp(mode, "pvm-write") == 0) {
+   } else if (strncmp(mode, "pvm-", 4) == 0) {
       memset(local, 1, sizeof local);
       char *w = vmt_anon(NPAGES);
       memset(w, 1, LEN);
       if (pvm(0, w) != (ssize_t)LEN || pvm(1, w) != (ssize_t)LEN)
          vmt_die("warming process_vm_readv/writev");
    } else {
-      vmt_die("usage: syscall_touch read|write-pipe|write-null|pvm-read|pvm-write");
+      vmt_die("usage: syscall_touch read|write-pipe|write-null|pvm-read|pvm-write|"
+              "pvm-read-forked|pvm-read-shared");
    }
 
    char *buf = vmt_anon(NPAGES);
    VMTRACE_LABEL(buf, LEN, "buf");
+   int forked = strcmp(mode, "pvm-read-forked") == 0, shared = strcmp(mode, "pvm-read-shared") == 0;
+   pid_t child = -1;
+   struct vmt_chan done;
+   if (forked || shared) {
+      vmt_set_role("parent");
+      vmt_begin("fill");
+      vmt_write_pages(buf, NPAGES);
+      vmt_end();
+      vmt_chan_open(&done);
+      child = vmt_fork();
+      if (child == 0) {
+         vmt_set_role("child");
+         if (shared)
+            vmt_wait(&done);
+         vmt_child_exit();
+      }
+      if (forked) {
+         vmt_reap(child);
+         child = -1;
+      }
+      mode = "pvm-read";
+   }
 
    vmt_begin("call");
    ssize_t r = strcmp(mode, "read") == 0 ? read(fd_in, buf, LEN)
@@ -98,5 +127,9 @@ int main(int argc, char **argv)
    else
       vmt_write_pages(buf, NPAGES);
    vmt_end();
+   if (child > 0) {
+      vmt_post(&done);
+      vmt_reap(child);
+   }
    return 0;
 }

@@ -2,6 +2,7 @@
 
 from vmtest import Expect
 from .scenario import scenario
+from .proc_checks import at
 
 
 # ---- memory the kernel touches inside system calls -----------------------
@@ -43,3 +44,24 @@ scenario("syscalls/pvm-write", "syscall_touch", ["pvm-write"], [
     Expect("buf", "call", pages=10, anon=10),
     Expect("buf", "after"),
 ])
+# The same read over a buffer written and then shared copy-on-write by a
+# fork: pin_user_pages_remote pins (FOLL_PIN), and a pin may not read an
+# anonymous page that is not exclusive to the process (fork cleared
+# PageAnonExclusive): gup_must_unshare, so each page first takes an
+# unshare fault (do_wp_page with FAULT_FLAG_UNSHARE), counted in min_flt
+# as GUP faults are.  The child gone (forked): the page is reused,
+# 10 `wp_reuse`; the child alive (shared): copied, 10 `wp_copy`.  Either
+# way the PTE stays read-only, and writing the buffer afterwards faults
+# again, reusing the now exclusive page: 10 `wp_reuse`.  (Natively:
+# 10/10/10 both.)  Before 2026-12-06 vmtrace counted no fault in the call
+# (found by tests/kernelfuzz).
+scenario("syscalls/pvm-read-forked", "syscall_touch", ["pvm-read-forked"], [
+    Expect("buf", "fill", pages=10, proc="parent", anon=10),
+    Expect("buf", "call", proc="parent", wp_reuse=10),
+    Expect("buf", "after", proc="parent", wp_reuse=10),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
+scenario("syscalls/pvm-read-shared", "syscall_touch", ["pvm-read-shared"], [
+    Expect("buf", "fill", pages=10, proc="parent", anon=10),
+    Expect("buf", "call", proc="parent", wp_copy=10),
+    Expect("buf", "after", proc="parent", wp_reuse=10),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)")

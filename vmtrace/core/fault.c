@@ -801,6 +801,50 @@ static vt_u64 madvise_populate_body(struct vt_mm *mm, vt_addr start, vt_addr len
    return done;
 }
 
+/* get_user_pages with FOLL_PIN, reading (process_vm_readv's remote side):
+   a private anonymous page mapped copy-on-write since a fork is not
+   exclusive to this process (fork cleared PageAnonExclusive), and a pin
+   may not read it so (gup_must_unshare): an unshare fault first, do_wp_page
+   with FAULT_FLAG_UNSHARE, counted (a GUP fault, in min_flt): the page is
+   copied if another process still maps it (wp_page_copy), else reused
+   (wp_can_reuse_anon_folio), and becomes exclusive either way, but its PTE
+   stays read-only: the next write still faults (wp_reuse).  Present pages
+   only (one not present is faulted in by the read that follows; no
+   anonymous page comes of it) and 4 KiB ones (a PMD-mapped THP: not
+   modelled). */
+static vt_u64 gup_unshare_body(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 n = 0;
+   for (vt_addr a = start & VT_PAGE_MASK; a < start + len; a += VT_PAGE_SIZE) {
+      struct vt_vma *v = vt_find_vma_fault(mm, a);
+      if (!v || v->vm_start > a || (v->vm_flags & VT_VM_SHARED) ||
+          !access_permitted(v, VT_ACC_READ))
+         continue;
+      vt_pte *ptep = vt_pte_lookup(mm, a, false);
+      if (!ptep || (*ptep & (VT_PTE_PRESENT | VT_PTE_COW | VT_PTE_HUGE | VT_PTE_FILE |
+                             VT_PTE_ZERO)) != (VT_PTE_PRESENT | VT_PTE_COW))
+         continue;
+      uint32_t f = VT_PTE_FRAME(*ptep);
+      enum vt_fault_class cls = vt_ask_shared(mm, mm->frames[f]) ? VT_FC_WP_COPY
+                                                                  : VT_FC_WP_REUSE;
+      vt_frame_put(mm, f);
+      *ptep = (*ptep & VT_PTE_FLAGS_MASK & ~(vt_pte)(VT_PTE_COW | VT_PTE_WRITE)) |
+              VT_PTE_ACCESSED;
+      vt_count_fault(mm, mm->maps[v->mapping], a, VT_ACC_READ, cls, VT_INV_NONE);
+      n++;
+   }
+   return n;
+}
+
+vt_u64 vt_gup_unshare(struct vt_mm *mm, vt_addr start, vt_addr len)
+{
+   vt_u64 args_[] = { start, len };
+   vt_trace_input(mm, VT_TEV_UNSHARE, args_, NULL);
+   vt_u64 r_;
+   VT_API(mm, r_ = gup_unshare_body(mm, start, len));
+   return r_;
+}
+
 vt_u64 vt_madvise_populate(struct vt_mm *mm, vt_addr start, vt_addr len, bool write)
 {
    vt_u64 args_[] = { start, len, write };

@@ -132,6 +132,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_DONTNEED:       /* madvise and mprotect of 0 bytes succeed */
    case VT_TEV_COLLAPSE:
    case VT_TEV_REMOVE:
+   case VT_TEV_UNSHARE:
       return range_ok(a[0], a[1], true, false) ? NULL : range;
    case VT_TEV_MPROTECT:
       return range_ok(a[0], a[1], true, false) && a[2] <= VT_VM_PROT_MASK ? NULL : range;
@@ -228,6 +229,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_POPULATE:    vt_madvise_populate(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_COLLAPSE:    vt_madvise_collapse(mm, a[0], a[1]); break;
    case VT_TEV_REMOVE:      vt_madvise_remove(mm, a[0], a[1]); break;
+   case VT_TEV_UNSHARE:     vt_gup_unshare(mm, a[0], a[1]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);

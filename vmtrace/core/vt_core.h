@@ -598,6 +598,10 @@ void vt_mprotect(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t prot);
 void vt_mremap(struct vt_mm *mm, vt_addr old, vt_addr old_len,
                vt_addr new_addr, vt_addr new_len);
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len);
+/* A pinning get_user_pages reading [start, start + len) (process_vm_readv's
+   remote side), before its references: the unshare faults of the private
+   anonymous pages mapped copy-on-write since a fork.  Returns their number. */
+vt_u64 vt_gup_unshare(struct vt_mm *mm, vt_addr start, vt_addr len);
 /* madvise's VMA flags (MADV_DONTFORK, MADV_WIPEONFORK and their undoing):
    the VMAs of the range get `set` and lose `clear`. */
 void vt_madvise_flags(struct vt_mm *mm, vt_addr start, vt_addr len, uint32_t set,

@@ -129,6 +129,9 @@ enum vt_tev {
                             and image, where first used; a forked child's
                             trace repeats its parent's after PARENT.
                             Version 3 on; a replay changes nothing for it */
+   VT_TEV_UNSHARE,       /* start, len: a pinning get_user_pages reads the
+                            range (process_vm_readv on the process itself),
+                            before its references (vt_gup_unshare) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

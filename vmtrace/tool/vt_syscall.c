@@ -320,10 +320,29 @@ static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       vt_signal_fatal(VKI_SIGPIPE, False);
 }
 
+/* The kernel read [a, a + len) through a pinning get_user_pages
+   (FOLL_PIN): a page shared copy-on-write since a fork takes an unshare
+   fault before its read (vt_gup_unshare). */
+static void charge_pinned_read(Addr a, SizeT len)
+{
+   if (len == 0)
+      return;
+   Addr last = (a + len - 1) & VT_PAGE_MASK;
+   for (Addr p = a & VT_PAGE_MASK;; p += VT_PAGE_SIZE) {
+      if (vt_access_ok(&vt_mm, p, VT_ACC_READ)) {
+         VT_BOTH(vt_gup_unshare, p, VT_PAGE_SIZE);
+         vt_access_range(p, 1, VT_ACC_READ);
+      }
+      if (p == last)
+         break;
+   }
+}
+
 /* process_vm_readv and process_vm_writev naming the caller's own pid:
    the "remote" side is this process's memory, which Valgrind does not
    announce (only the local iovecs).  The kernel reads (readv) or writes
-   (writev) it through get_user_pages, faulting in what is not mapped so:
+   (writev) it through get_user_pages (pinning: readv's unshare faults),
+   faulting in what is not mapped so:
    the first `done` bytes of the remote iovecs, in order (charge: a page
    the model finds invalid the kernel did not reach). */
 static void remote_self(UWord *args, UWord done, enum vt_access acc)
@@ -336,7 +355,10 @@ static void remote_self(UWord *args, UWord done, enum vt_access acc)
    for (UWord i = 0; i < args[4] && done; i++) {
       SizeT n = iov[i].iov_len < done ? iov[i].iov_len : done;
       done -= n;
-      charge((Addr)iov[i].iov_base, n, acc);
+      if (acc == VT_ACC_READ)
+         charge_pinned_read((Addr)iov[i].iov_base, n);
+      else
+         charge((Addr)iov[i].iov_base, n, acc);
    }
 }
 
