@@ -74,6 +74,18 @@
                    phase "write") and set_mempolicy(MPOL_DEFAULT) with a
                    NULL nodemask and maxnode 64: both succeed (phase
                    "call")
+   eof-around      a cached file of 2 pages mapped 8 pages long three times,
+                   each at a 64 KiB-aligned address (one fault-around
+                   window): "f" shared read-only, a load from its page 4,
+                   past the end of the file, SIGBUS caught (phase
+                   "sigbus"), then its pages 0-1 read (phase "read-f");
+                   "g" likewise, MADV_POPULATE_READ of its pages 2-7 must
+                   fail with EFAULT (phase "populate"), then pages 0-1 read
+                   (phase "read-g"); "h" private writable, a store to its
+                   page 4 caught (phase "sigbus-write"), then pages 0-1
+                   read (phase "read-h").  FACT present-f=, present-g=,
+                   present-h= (pagemap, pages 0-7) before the reads,
+                   sigbus-f=, sigbus-h=
    zero-length     "region" (4 pages) written (phase "write"); then
                    madvise(MADV_DONTNEED), mprotect(PROT_READ),
                    MADV_POPULATE_WRITE, mlock, munlock and MADV_DONTFORK
@@ -382,6 +394,68 @@ static void populate_hole(void)
    vmt_end();
 }
 
+/* One load (store) at p caught: SIGBUS counted in segvs. */
+static VMT_NOINLINE void touch_caught(char *p, int write)
+{
+   if (!sigsetjmp(vmt_jump, 1)) {
+      if (write)
+         *(volatile char *)p = 1;
+      else
+         vmt_sink += *(volatile char *)p;
+   }
+}
+
+static void eof_around(void)
+{
+   catch_segv();
+   struct sigaction sa;
+   memset(&sa, 0, sizeof sa);
+   sa.sa_handler = caught;
+   if (sigaction(SIGBUS, &sa, NULL) != 0)
+      vmt_die("sigaction");
+   int fd = vmt_cached_file("vmtest-eof-around.dat", 2 * VMT_PAGE);
+   char *f = vmt_mmap_at(8 * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_SHARED, fd, 0);
+   char *g = vmt_mmap_at(8 * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_SHARED, fd, 0);
+   char *h = vmt_mmap_at(8 * VMT_PAGE, 64 * 1024, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+   touch_caught(f + VMT_PAGE, 0);     /* warms the jump up; dropped again */
+   segvs = 0;
+   if (madvise(f, 2 * VMT_PAGE, MADV_DONTNEED) != 0)
+      vmt_die("madvise");
+   VMTRACE_LABEL(f, 8 * VMT_PAGE, "f");
+   VMTRACE_LABEL(g, 8 * VMT_PAGE, "g");
+   VMTRACE_LABEL(h, 8 * VMT_PAGE, "h");
+
+   vmt_begin("sigbus");
+   touch_caught(f + 4 * VMT_PAGE, 0);
+   vmt_end();
+   vmt_fact("sigbus-f", segvs);
+   vmt_fact("present-f", present(f, 8));
+   vmt_begin("read-f");
+   vmt_read_pages(f, 2);
+   vmt_end();
+
+   vmt_begin("populate");
+   int r = madvise(g + 2 * VMT_PAGE, 6 * VMT_PAGE, MADV_POPULATE_READ);
+   vmt_end();
+   if (r != -1 || errno != EFAULT)
+      vmt_die("MADV_POPULATE_READ past the end of the file: %d (errno %d), not EFAULT", r, errno);
+   errno = 0;
+   vmt_fact("present-g", present(g, 8));
+   vmt_begin("read-g");
+   vmt_read_pages(g, 2);
+   vmt_end();
+
+   segvs = 0;
+   vmt_begin("sigbus-write");
+   touch_caught(h + 4 * VMT_PAGE, 1);
+   vmt_end();
+   vmt_fact("sigbus-h", segvs);
+   vmt_fact("present-h", present(h, 8));
+   vmt_begin("read-h");
+   vmt_read_pages(h, 2);
+   vmt_end();
+}
+
 static void guard(void)
 {
    catch_segv();
@@ -564,11 +638,13 @@ int main(int argc, char **argv)
       mbind_null();
    else if (strcmp(mode, "zero-length") == 0)
       zero_length();
+   else if (strcmp(mode, "eof-around") == 0)
+      eof_around();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|"
               "populate-hole|guard|"
               "kinds|"
-              "mbind-null|zero-length|guard-fork shared-anon|shared-file");
+              "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
    return 0;
 }

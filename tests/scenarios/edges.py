@@ -298,3 +298,29 @@ scenario("edges/zero-length", "edges", ["zero-length"], [
     Expect("region", "calls"),
     Expect("region", "after"),
 ], checks=[no_invalid, mapping_figures("region", resident=4, anon=4)])
+
+# ---- a read fault past the end of a file still faults around -------------
+# A cached file of 2 pages, mapped 8 pages long three times, each in a
+# 64 KiB-aligned fault-around window.  A read fault on a page past the end
+# of the file is do_read_fault: do_fault_around first, and
+# filemap_map_pages maps the cached pages of the window up to the end of
+# the file; only then does ->fault find no page: SIGBUS, counted nowhere
+# (mm_account_fault leaves out errors).  "f": a load from page 4, SIGBUS
+# caught (invalid 1, no fault); pages 0-1 are mapped by it (present 2), so
+# reading them costs 0 (page 1 was read once before the label, warming
+# the jump up, and dropped: touched then, so read-f touches 1).  "g": MADV_POPULATE_READ from page 2 fails with
+# EFAULT at once, but its read fault maps pages 0-1 the same way: reading
+# them costs 0.  "h" (private, writable): a store past the end is
+# do_cow_fault, which does not fault around: nothing mapped (present 0),
+# reading pages 0-1 costs one `file_read` (its fault-around maps both).
+# Before 2026-12-06 vmtrace mapped nothing for a page past the end: 1
+# `file_read` in read-f and in read-g (found by tests/kernelfuzz, seed
+# 501: a MADV_POPULATE_READ that failed at once).
+scenario("edges/eof-around", "edges", ["eof-around"], [
+    Expect("f", "sigbus", invalid=1),
+    Expect("f", "read-f", pages=1),
+    Expect("g", "populate"),
+    Expect("g", "read-g", pages=2),
+    Expect("h", "sigbus-write", invalid=1),
+    Expect("h", "read-h", pages=2, file_read=1),
+], facts={"sigbus-f": 1, "present-f": 2, "present-g": 2, "sigbus-h": 1, "present-h": 0})

@@ -85,9 +85,9 @@ static bool folio_fits(const struct vt_vma *v, vt_addr table_base, vt_u64 first,
    the window reaches is mapped whole when it fits in the VMA and the PTE
    table (else only its pages in the window); a folio marked PG_readahead
    is left for its own fault, which goes on with readahead
-   (next_uptodate_folio). */
-static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
-                            struct vt_mapping *m, vt_addr addr)
+   (next_uptodate_folio).  Returns the number of pages mapped. */
+static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
+                              struct vt_mapping *m, vt_addr addr)
 {
    vt_u64 nr = mm->cfg.fault_around_pages;
    struct ktab kt = ktab_of(mm, v, addr);
@@ -140,6 +140,22 @@ static void do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    }
    if (f->cold)
       vt_pcache_mapped(f, mapped);
+   return mapped;
+}
+
+/* A read fault on a file page beyond the end of the file: do_read_fault
+   runs fault-around before ->fault, and filemap_map_pages maps the cached
+   pages of the window up to the end of the file (it clamps there); then
+   ->fault finds no page: SIGBUS, counted nowhere.  The pages mapped stay
+   mapped (their own touch costs nothing after).  The kernel's PTE table
+   is installed only if a page was mapped (filemap_map_pmd, at the first
+   page found). */
+static void fault_around_beyond_eof(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
+{
+   if (mm->cfg.fault_around_pages <= 1 || v->vm_file->no_map_pages)  /* should_fault_around */
+      return;
+   if (do_fault_around(mm, v, mm->maps[v->mapping], addr))
+      vt_kpt_alloc(mm, addr, v->vm_koff);
 }
 
 static unsigned anon_folio_order(struct vt_mm *mm, const struct vt_vma *v,
@@ -652,8 +668,11 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
       return bad_access(mm, v, addr, acc, VT_INV_GUARD);
    /* A file page beyond the end of the file (shared memory's too): SIGBUS,
       before any page table is allocated for it. */
-   if (beyond_eof(v, addr))
+   if (beyond_eof(v, addr)) {
+      if (acc != VT_ACC_WRITE)
+         fault_around_beyond_eof(mm, v, addr);
       return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);
+   }
    if (!ptep)
       ptep = vt_pte_lookup(mm, addr, true);
    if (!*ptep)                      /* a PTE set implies its table counted */
@@ -727,7 +746,8 @@ bool vt_access_ok(const struct vt_mm *mm, vt_addr addr, enum vt_access acc)
    get_user_pages does; these faults count, but are no references.  A
    VM_LOCKONFAULT VMA (mlockall(MCL_ONFAULT)) is skipped, MAP_POPULATE or
    not.  Where GUP fails (a VMA without any permission: no FOLL_FORCE for
-   it; a page past the end of the file; a guard marker), __mm_populate
+   it; a page past the end of the file, after its read fault's
+   fault-around; a guard marker), __mm_populate
    skips the rest of the VMA when it ignores errors (mmap, mlockall,
    mremap, mprotect); strict (a failed mlock's, ignore_errors = 0), it
    stops there, and false is returned. */
@@ -750,6 +770,8 @@ static bool populate(struct vt_mm *mm, vt_addr start, vt_addr end, bool strict)
       for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
          vt_pte pte = vt_get_pte(mm, a);
          if (beyond_eof(&mm->vmas[i], a) || (pte & VT_PTE_GUARD)) {
+            if (!(pte & VT_PTE_GUARD) && acc == VT_ACC_READ)
+               fault_around_beyond_eof(mm, &mm->vmas[i], a);
             if (strict)
                return false;
             break;           /* __mm_populate ignores the error */
@@ -792,8 +814,13 @@ static vt_u64 madvise_populate_body(struct vt_mm *mm, vt_addr start, vt_addr len
       if (!v || !(v->vm_flags & (write ? VT_VM_WRITE : VT_VM_READ)))
          break;
       vt_pte pte = vt_get_pte(mm, a);
-      if ((pte & VT_PTE_GUARD) || beyond_eof(v, a))
+      if (pte & VT_PTE_GUARD)
          break;
+      if (beyond_eof(v, a)) {
+         if (!write)
+            fault_around_beyond_eof(mm, vt_find_vma_fault(mm, a), a);
+         break;
+      }
       if ((pte & VT_PTE_PRESENT) && (!write || (pte & VT_PTE_WRITE)))
          continue;
       vt_do_access(mm, a, acc, false);
