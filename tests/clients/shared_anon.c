@@ -9,8 +9,21 @@
                 read (phase "read-b"); madvise(MADV_REMOVE) of the first 8
                 pages through "a" (phase "remove"), then "b" read again
                 (phase "reread-b"), "a" read (phase "reread-a") and
-                written (phase "rewrite-a") */
+                written (phase "rewrite-a")
+   syscalls     a memfd of 8 pages mapped MAP_SHARED 16 pages long,
+                64 KiB-aligned, labelled "m": pwrite() of its pages 0-3
+                (phase "pwrite"), pages 0-3 read (phase "read-low");
+                fallocate() of pages 8-15, growing it to 16 (phase
+                "grow"), pages 8-15 read (phase "read-high");
+                fallocate(FALLOC_FL_PUNCH_HOLE) of pages 0-1 (phase
+                "punch"), pages 0-3 read (phase "reread-low").  Then a
+                cached file of 2 pages mapped MAP_SHARED read-only 8 pages
+                long, 64 KiB-aligned, labelled "f": pwrite() of 2 pages
+                at its end (phase "append"), pages 0-3 read (phase
+                "read-f") */
 #include "vmtest.h"
+
+#include <linux/falloc.h>
 
 #define NPAGES 10
 #define REMOVE_PAGES 16
@@ -53,6 +66,56 @@ static void remove_mode(void)
    vmt_end();
 }
 
+static void syscalls_mode(void)
+{
+   static char data[4 * VMT_PAGE];
+   memset(data, 'x', sizeof data);
+   int fd = memfd_create("vmtest-syscalls", 0);
+   if (fd < 0 || ftruncate(fd, 8 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *m = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(m, 16 * VMT_PAGE, "m");
+
+   vmt_begin("pwrite");
+   ssize_t w = pwrite(fd, data, 4 * VMT_PAGE, 0);
+   vmt_end();
+   if (w != 4 * VMT_PAGE)
+      vmt_die("pwrite");
+   vmt_begin("read-low");
+   vmt_read_pages(m, 4);
+   vmt_end();
+
+   vmt_begin("grow");
+   int r = fallocate(fd, 0, 8 * VMT_PAGE, 8 * VMT_PAGE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("fallocate");
+   vmt_begin("read-high");
+   vmt_read_pages(m + 8 * VMT_PAGE, 8);
+   vmt_end();
+
+   vmt_begin("punch");
+   r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 2 * VMT_PAGE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("fallocate(FALLOC_FL_PUNCH_HOLE)");
+   vmt_begin("reread-low");
+   vmt_read_pages(m, 4);
+   vmt_end();
+
+   int ff = vmt_cached_file("vmtest-append.dat", 2 * VMT_PAGE);
+   char *f = vmt_mmap_at(8 * VMT_PAGE, 65536, 0, PROT_READ, MAP_SHARED, ff, 0);
+   VMTRACE_LABEL(f, 8 * VMT_PAGE, "f");
+   vmt_begin("append");
+   w = pwrite(ff, data, 2 * VMT_PAGE, 2 * VMT_PAGE);
+   vmt_end();
+   if (w != 2 * VMT_PAGE)
+      vmt_die("pwrite");
+   vmt_begin("read-f");
+   vmt_read_pages(f, 4);
+   vmt_end();
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -60,8 +123,12 @@ int main(int argc, char **argv)
       remove_mode();
       return 0;
    }
+   if (argc == 2 && strcmp(argv[1], "syscalls") == 0) {
+      syscalls_mode();
+      return 0;
+   }
    if (argc != 2 || (strcmp(argv[1], "read-write") && strcmp(argv[1], "write-first")))
-      vmt_die("usage: shared_anon read-write|write-first|remove");
+      vmt_die("usage: shared_anon read-write|write-first|remove|syscalls");
    int read_first = strcmp(argv[1], "read-write") == 0;
 
    char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,

@@ -48,3 +48,30 @@ scenario("shm/remove", "shared_anon", ["remove"], [
     Expect("a", "reread-a", file_read=1),
     Expect("a", "rewrite-a"),
 ])
+
+# Shared memory changed by system calls rather than through a mapping.  A
+# memfd of 8 pages mapped 16 pages long, 64 KiB-aligned ("m").  pwrite of
+# pages 0-3 puts them in the object (shmem_write_begin), uptodate: reading
+# them, the first fault's fault-around maps all 4, 1 `file_read`.
+# fallocate of pages 8-15 grows the object to 16 pages: reading them
+# works, and each is a fault of its own (fallocated pages are not
+# uptodate, and filemap_map_pages skips them): 8 `file_read`.
+# fallocate(FALLOC_FL_PUNCH_HOLE) of pages 0-1 unmaps and frees them
+# (shmem_fallocate, as MADV_REMOVE): rereading 0-3 costs 2 (holes, each
+# allocated; 2-3 still mapped).  A cached 2-page regular file mapped 8
+# pages long ("f"): pwrite of 2 pages at its end grows it to 4, and
+# reading its pages 0-3 is one fault mapping all 4 (a warm page cache).
+# (Natively the same.)  Before 2026-12-06 vmtrace followed none of these
+# calls: read-low 1 fault per page (4), read-high 8 invalid (SIGBUS past
+# the old end), reread-low 0, read-f 1 and 2 invalid (found by
+# tests/kernelfuzz's fallocate and pwrite operations).
+scenario("shm/syscalls", "shared_anon", ["syscalls"], [
+    Expect("m", "pwrite"),
+    Expect("m", "read-low", pages=4, file_read=1),
+    Expect("m", "grow"),
+    Expect("m", "read-high", pages=8, file_read=8),
+    Expect("m", "punch"),
+    Expect("m", "reread-low", file_read=2),
+    Expect("f", "append"),
+    Expect("f", "read-f", pages=4, file_read=1),
+])

@@ -19,7 +19,8 @@ EVENTS = {1: ("CONFIG", 4, False), 2: ("FILE", 6, True), 3: ("MMAP", 7, True),
           25: ("THP", 3, False), 26: ("HUGEPAGE", 3, False), 27: ("THP_ORDERS", 3, False),
           28: ("MADVISE", 4, False), 29: ("CLOCK", 1, False), 30: ("OOM_ADJ", 1, False),
           31: ("COLLAPSE", 2, False), 32: ("REMOVE", 2, False),
-          33: ("UNMODELLED", 0, True), 34: ("UNSHARE", 2, False)}
+          33: ("UNMODELLED", 0, True), 34: ("UNSHARE", 2, False),
+          35: ("FILE_PAGES", 5, False)}
 KINDS = "rwx"
 
 

@@ -819,6 +819,53 @@ void vt_madvise_remove(struct vt_mm *mm, vt_addr start, vt_addr len)
    VT_API(mm, madvise_remove_body(mm, start, len));
 }
 
+static struct vt_file *file_of(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
+{
+   struct vt_file *f = mm->files;
+   while (f && !(f->dev == dev && f->ino == ino))
+      f = f->next;
+   return f;
+}
+
+bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,
+                   bool *shmem)
+{
+   const struct vt_file *f = file_of((struct vt_mm *)mm, dev, ino);
+   if (f) {
+      *size_pages = f->size_pages;
+      *shmem = f->shmem;
+   }
+   return f != NULL;
+}
+
+/* Pages [first, end) of the shared-memory file (dev, ino) filled by a
+   write (shmem_write_begin: each is in the object now, uptodate, so a
+   later read fault's fault-around maps it), or punched out of it by
+   fallocate(FALLOC_FL_PUNCH_HOLE) (shmem_fallocate, as MADV_REMOVE's
+   shmem_punch).  A regular file's pages are not followed (its page cache
+   is warm, or cold: not modelled). */
+static void file_pages_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first,
+                            vt_u64 end, bool punch)
+{
+   struct vt_file *f = file_of(mm, dev, ino);
+   if (!f || !f->shmem || first >= end)
+      return;
+   if (punch) {
+      shmem_punch(mm, f, first, end);
+      return;
+   }
+   for (vt_u64 p = first; p < end && p < f->size_pages; p++)
+      vt_pcache_add(f, p);
+}
+
+void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
+                   bool punch)
+{
+   vt_u64 args_[] = { dev, ino, first, end, punch };
+   vt_trace_input(mm, VT_TEV_FILE_PAGES, args_, NULL);
+   VT_API(mm, file_pages_body(mm, dev, ino, first, end, punch));
+}
+
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)
 {
    vt_u64 args_[] = { start, len };

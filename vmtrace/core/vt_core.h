@@ -650,6 +650,16 @@ struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
    its new end leave the page cache and every mapping of it (as
    truncate_pagecache does), and touching them is SIGBUS. */
 void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes);
+/* Whether the model knows the file (dev, ino) (it was mapped): then its
+   size in pages and whether it is shared memory. */
+bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,
+                   bool *shmem);
+/* Pages [first, end) of the shared-memory file (dev, ino) written by a
+   system call (now in the object's page cache), or punched out of it
+   (fallocate(FALLOC_FL_PUNCH_HOLE): gone from every shared mapping of it
+   here and from the object).  Nothing for a regular file. */
+void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
+                   bool punch);
 
 const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr);
 vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);

@@ -305,11 +305,64 @@ static void ok_rt_sigprocmask(ThreadId tid, UWord *args, UWord res)
    vt_signal_sigprocmask(args[0], client_ptr(args[1], sizeof(ULong)));
 }
 
+/* A file the model knows (it was mapped) changed by a system call: its
+   size (a write past its end, fallocate), and for shared memory the pages
+   written into it (now in its page cache: a read fault's fault-around
+   maps them) or punched out of it. */
+static void file_changed(Int fd, ULong first, ULong end, Bool punch)
+{
+   struct vg_stat st;
+   vt_u64 pages;
+   bool shmem;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) ||
+       !vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem))
+      return;
+   if (pages != (st.size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
+      VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
+   if (shmem && first < end)
+      VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, punch);
+}
+
+/* The bytes a write put in a file: [off, off + n), off the file position
+   before the call for write, writev and pwritev2 at offset -1. */
+static void wrote_file(UInt sysno, UWord *args, UWord n)
+{
+   Int fd = (Int)args[0];
+   Long off;
+   if (sysno == __NR_pwrite64 || sysno == __NR_pwritev ||
+       (sysno == __NR_pwritev2 && (Long)args[3] != -1))
+      off = (Long)args[3];
+   else if (sysno == __NR_write || sysno == __NR_writev || sysno == __NR_pwritev2)
+      off = VG_(lseek)(fd, 0, VKI_SEEK_CUR) - (Long)n;
+   else
+      return;
+   if (off < 0 || n == 0)
+      return;
+   file_changed(fd, (ULong)off >> VT_PAGE_SHIFT,
+                ((ULong)off + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, False);
+}
+
+/* fallocate: the size may grow; FALLOC_FL_PUNCH_HOLE (2) removes the
+   whole pages of the range (partial ones are zeroed, not removed). */
+static void ok_fallocate(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   ULong off = args[2], len = args[3];
+   ULong first = 0, end = 0;
+   if (args[1] & 2) {
+      first = (off + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+      end = (off + len) >> VT_PAGE_SHIFT;
+   }
+   file_changed((Int)args[0], first, end, True);
+}
+
 /* A write to a pipe or socket nobody reads any more: EPIPE, and SIGPIPE
    unless the call asked for none (MSG_NOSIGNAL). */
 static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid;
+   if (!sr_isError(res) && sr_Res(res) > 0)
+      wrote_file(sysno, args, sr_Res(res));
    /* a few bytes written may be a new oom_score_adj (the trace keeps it) */
    if (sysno == __NR_write && !sr_isError(res) && sr_Res(res) <= 16 && vt_recording)
       vt_rec_oom_adj_write((Int)args[0]);
@@ -507,6 +560,7 @@ static const struct handler {
    { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },
    { __NR_ftruncate, NULL, NULL, ok_ftruncate },
    { __NR_truncate, NULL, NULL, ok_truncate },
+   { __NR_fallocate, NULL, NULL, ok_fallocate },
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },
