@@ -1,18 +1,36 @@
-/* fz SEED NSTEPS [FORK]: random memory operations (mmap of every kind,
-   munmap, mprotect, madvise, mlock, mremap, fork, memfd ftruncate) on a
-   labelled 48-page arena, each its own phase; natively it prints ORACLE
-   lines (getrusage around each step), under vmtrace the label's figures
-   per phase say the same.  tests/kernelfuzz/README.md: how to use it.
+/* fz SEED NSTEPS [FORK [OPS]]: random memory operations (mmap of every
+   kind, munmap, mprotect, madvise, mlock, mremap, fork, memfd ftruncate;
+   OPS, a mask, adds more: fallocate, pwrite, pread, mlockall, private
+   memfd mappings and MAP_FIXED_NOREPLACE, SysV shm, more advice, a second
+   fork level, process_vm_readv/writev) on a labelled 48-page arena, each
+   its own phase; natively it prints ORACLE lines (getrusage around each
+   step), under vmtrace the label's figures per phase say the same.  OPS 0
+   makes the steps it always made.  tests/kernelfuzz/README.md: how to use
+   it.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vmtest.h"
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
+#define MADV_GUARD_REMOVE 103
+#endif
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED 24
+#endif
 
 #define NP 48
 #define FP 64
 
-enum { K_NONE, K_APRIV, K_ASHR, K_FPRIV, K_FSHR, K_MEMFD };
-static const char *kname[] = {"none", "apriv", "ashr", "fpriv", "fshr", "memfd"};
-struct pg { int kind, prot, locked, id, wipe, dontfork; long off; };
+enum { K_NONE, K_APRIV, K_ASHR, K_FPRIV, K_FSHR, K_MEMFD, K_MPRIV, K_SYSV };
+static const char *kname[] = {"none", "apriv", "ashr", "fpriv", "fshr", "memfd", "mpriv", "sysv"};
+struct pg { int kind, prot, locked, id, wipe, dontfork; long off; int guard; };
 static struct pg st[NP];
 static char *A;
 static int fd_file, fd_memfd;
@@ -34,11 +52,48 @@ static int acc(int i, int w)
       return 0;
    if ((p->kind == K_FPRIV || p->kind == K_FSHR) && p->off >= FP)
       return 0;
-   if (p->kind == K_MEMFD && p->off >= memfd_pages)
+   if ((p->kind == K_MEMFD || p->kind == K_MPRIV) && p->off >= memfd_pages)
       return 0;
    if (in_child && p->dontfork)
       return 0;
+   if (p->guard)
+      return 0;
    return 1;
+}
+
+/* A touch that faults all the same (SIGSEGV, SIGBUS: the page table of
+   what this file believes went wrong) is survived and said, so that the
+   run goes on and the two sides' lines differ there. */
+static sigjmp_buf touch_env;
+static volatile sig_atomic_t touching;
+static void on_fault(int sig)
+{
+   if (!touching)
+      _exit(100 + sig);
+   siglongjmp(touch_env, sig);
+}
+static void touch_at(volatile char *p, int i, int w)
+{
+   int sig;
+   touching = 1;
+   if ((sig = sigsetjmp(touch_env, 1)) == 0) {
+      if (w) *p = (char)i;
+      else vmt_sink += *p;
+   } else
+      printf("INFO signal %d at %d w=%d\n", sig, i, w);
+   touching = 0;
+}
+static void touch(int i, int w)
+{
+   touch_at(A + i * VMT_PAGE, i, w);
+}
+/* A forked child has no page-table entries for the program's and libc's
+   text (the kernel copies none for a file mapping without anonymous
+   pages): the code of a touch is faulted in before the child's phase. */
+static char warm;
+static void touch_warm(void)
+{
+   touch_at(&warm, 0, 1);
 }
 
 static int dump;
@@ -63,6 +118,22 @@ static void dump_state(void)
    }
    line[NP] = 0;
    printf("   RES %s\n", line);
+   /* the memfd's pages (SEEK_DATA: fallocated ones too; no mapping, which
+      mlockall(MCL_FUTURE) would populate) */
+   {
+      long mp = memfd_pages < 96 ? memfd_pages : 96;
+      char ml[97];
+      for (long i = 0; i < mp; i++)
+         ml[i] = lseek(fd_memfd, i * VMT_PAGE, SEEK_DATA) == i * (off_t)VMT_PAGE ? 'D' : '-';
+      ml[mp] = 0;
+      printf("   MEMFD %s\n", ml);
+   }
+   /* natively: the pages this process maps (pagemap's present bit) */
+   if (!vmt_under_valgrind()) {
+      for (int i = 0; i < NP; i++)
+         line[i] = vmt_pagemap_count(A + i * VMT_PAGE, 1, 1ULL << 63) ? 'P' : '-';
+      printf("   PTE %s\n", line);
+   }
 }
 static char phase[32];
 static void step(const char *fmt, ...)
@@ -78,7 +149,7 @@ static void step(const char *fmt, ...)
    vmt_begin(phase);
 }
 
-static void do_fork(void)
+static void do_fork(int level)
 {
    int a = rnd(NP), n = 1 + rnd(NP - a);
    int w = rnd(2);
@@ -88,18 +159,76 @@ static void do_fork(void)
       static char role[16];
       snprintf(role, sizeof role, "c%.8s", phase);
       vmt_set_role(role);
+      touch_warm();
       vmt_begin("child");
       for (int i = a; i < a + n; i++)
-         if (acc(i, w)) {
-            if (w) A[i * VMT_PAGE] = 1; else vmt_sink += A[i * VMT_PAGE];
-         }
+         if (acc(i, w))
+            touch(i, w);
       vmt_end();
+      if (level > 1) {
+         /* a second level: the child forks, its child touches */
+         int b = rnd(NP), m = 1 + rnd(NP - b), w2 = rnd(2);
+         char gph[32];
+         snprintf(gph, sizeof gph, "%s", phase);
+         pid_t g = vmt_fork();
+         if (g == 0) {
+            static char grole[16];
+            snprintf(grole, sizeof grole, "g%.8s", gph);
+            vmt_set_role(grole);
+            touch_warm();
+            vmt_begin("gchild");
+            for (int i = b; i < b + m; i++)
+               if (acc(i, w2))
+                  touch(i, w2);
+            vmt_end();
+            vmt_child_exit();
+         }
+         vmt_reap(g);
+         printf("INFO grandchild %d+%d w=%d\n", b, m, w2);
+      }
       vmt_child_exit();
    }
    vmt_reap(pid);
    /* wipe-on-fork / dontfork: the parent keeps its pages */
    printf("INFO fork child %d+%d w=%d\n", a, n, w);
 }
+
+/* mmap of [a, a+n) of a kind (its protection, MAP_POPULATE, MAP_LOCKED
+   and offset drawn here); with MAP_FIXED_NOREPLACE when noreplace and
+   the range is a hole. */
+static long do_mmap(int a, int n, int kind, int noreplace)
+{
+   /* Valgrind 3.19 takes MAP_FIXED_NOREPLACE's address for a hint (it
+      maps elsewhere where Linux fails with EEXIST): only over a hole */
+   for (int i = a; i < a + n; i++)
+      if (st[i].kind != K_NONE)
+         noreplace = 0;
+   int prot = (int[]){PROT_READ, PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE, PROT_NONE}[rnd(4)];
+   int pop = rnd(4) == 0;
+   int lockd = rnd(6) == 0;
+   long off = kind >= K_FPRIV ? rnd(FP + 4) : 0;
+   int flags = (noreplace ? MAP_FIXED_NOREPLACE : MAP_FIXED) |
+               (kind == K_APRIV || kind == K_FPRIV || kind == K_MPRIV ? MAP_PRIVATE : MAP_SHARED) |
+               (kind <= K_ASHR ? MAP_ANONYMOUS : 0) | (pop ? MAP_POPULATE : 0) | (lockd ? MAP_LOCKED : 0);
+   int fd = kind == K_FPRIV || kind == K_FSHR ? fd_file : kind == K_MEMFD || kind == K_MPRIV ? fd_memfd : -1;
+   step("mmap %d+%d %s prot=%d pop=%d lock=%d off=%ld%s", a, n, kname[kind], prot, pop, lockd, off,
+        noreplace ? " noreplace" : "");
+   void *p = mmap(A + a * VMT_PAGE, n * VMT_PAGE, prot, flags, fd, off * VMT_PAGE);
+   vmt_end();
+   long r = p == MAP_FAILED ? -errno : 0;
+   if (!r) {
+      int id = nextid++;
+      for (int i = a; i < a + n; i++)
+         st[i] = (struct pg){kind, prot, 0, id, 0, 0, off + (i - a), 0};
+   }
+   return r;
+}
+
+/* The operations after the first fifteen, each enabled by a bit of OPS
+   (bit k: operation 15 + k); README.md lists them. */
+enum { OP_FALLOC = 15, OP_PWRITE, OP_PREAD, OP_MLOCKALL, OP_MMAP2, OP_SHM, OP_MADV2,
+       OP_FORK2, OP_VMRW, OP_END };
+static char buf[12 * 4096];
 
 int main(int argc, char **argv)
 {
@@ -109,6 +238,12 @@ int main(int argc, char **argv)
    rng = strtoull(argv[1], NULL, 0) * 2654435761ULL + 1;
    int nsteps = atoi(argv[2]);
    int allow_fork = argc > 3 ? atoi(argv[3]) : 1;
+   unsigned long ops = argc > 4 ? strtoul(argv[4], NULL, 0) : 0;
+   if (ops >> (OP_END - 15))
+      vmt_die("OPS 0x%lx: only bits 0-%d name operations", ops, OP_END - 16);
+   struct sigaction sa = {.sa_handler = on_fault};
+   sigaction(SIGSEGV, &sa, NULL);
+   sigaction(SIGBUS, &sa, NULL);
    dump = getenv("FZDUMP") != NULL;
    fd_file = vmt_cached_file("vmtest-fz.dat", FP * VMT_PAGE);
    fd_memfd = memfd_create("fz", 0);
@@ -117,7 +252,7 @@ int main(int argc, char **argv)
    A = vmt_place(NP * VMT_PAGE, 2 << 20, 0);
    VMTRACE_LABEL(A, NP * VMT_PAGE, "arena");
    for (int i = 0; i < NP; i++)
-      st[i] = (struct pg){K_APRIV, PROT_NONE, 0, 0, 0, 0, 0};
+      st[i] = (struct pg){K_APRIV, PROT_NONE, 0, 0, 0, 0, 0, 0};
    /* warm the calls */
    char *w = vmt_anon(2);
    madvise(w, VMT_PAGE, MADV_DONTNEED);
@@ -126,29 +261,21 @@ int main(int argc, char **argv)
    void *ww = mremap(w, VMT_PAGE, VMT_PAGE, 0);
    (void)ww;
    for (int s = 0; s < nsteps; s++) {
-      unsigned op = rnd(allow_fork ? 15 : 14);
-      if (op == 12 && !allow_fork) op = 14;
+      unsigned op;
+      if (!ops) {
+         op = rnd(allow_fork ? 15 : 14);
+         if (op == 12 && !allow_fork) op = 14;
+      } else {
+         do op = rnd(OP_END);
+         while ((op >= 15 && !(ops >> (op - 15) & 1)) || (op == OP_FORK2 && !allow_fork));
+         if (op == 12 && !allow_fork) op = 14;
+      }
       int a = rnd(NP), n = 1 + rnd(NP - a < 12 ? NP - a : 12);
       long r = 0;
       switch (op) {
       case 0: case 1: {
          int kind = 1 + rnd(5);
-         int prot = (int[]){PROT_READ, PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE, PROT_NONE}[rnd(4)];
-         int pop = rnd(4) == 0;
-         int lockd = rnd(6) == 0;
-         long off = kind >= K_FPRIV ? rnd(FP + 4) : 0;
-         int flags = MAP_FIXED | (kind == K_APRIV || kind == K_FPRIV ? MAP_PRIVATE : MAP_SHARED) |
-                     (kind <= K_ASHR ? MAP_ANONYMOUS : 0) | (pop ? MAP_POPULATE : 0) | (lockd ? MAP_LOCKED : 0);
-         int fd = kind == K_FPRIV || kind == K_FSHR ? fd_file : kind == K_MEMFD ? fd_memfd : -1;
-         step("mmap %d+%d %s prot=%d pop=%d lock=%d off=%ld", a, n, kname[kind], prot, pop, lockd, off);
-         void *p = mmap(A + a * VMT_PAGE, n * VMT_PAGE, prot, flags, fd, off * VMT_PAGE);
-         vmt_end();
-         r = p == MAP_FAILED ? -errno : 0;
-         if (!r) {
-            int id = nextid++;
-            for (int i = a; i < a + n; i++)
-               st[i] = (struct pg){kind, prot, 0, id, 0, 0, off + (i - a)};
-         }
+         r = do_mmap(a, n, kind, 0);
          break;
       }
       case 2: {
@@ -191,9 +318,8 @@ int main(int argc, char **argv)
          int wr = op == 7;
          step("touch %d+%d w=%d", a, n, wr);
          for (int i = a; i < a + n; i++)
-            if (acc(i, wr)) {
-               if (wr) A[i * VMT_PAGE] = (char)i; else vmt_sink += A[i * VMT_PAGE];
-            }
+            if (acc(i, wr))
+               touch(i, wr);
          vmt_end();
          break;
       }
@@ -277,14 +403,121 @@ int main(int argc, char **argv)
          r = p == MAP_FAILED ? -errno : 0;
          if (!r) {
             for (int i = a + m; i < a + n; i++) st[i].kind = K_NONE;
-            for (int i = a + n; i < a + m; i++) { st[i] = st[a + n - 1]; st[i].off = st[a].off + (i - a); }
+            for (int i = a + n; i < a + m; i++) { st[i] = st[a + n - 1]; st[i].off = st[a].off + (i - a); st[i].guard = 0; }
          }
+         break;
+      }
+      case OP_FALLOC: {
+         /* memfd: punch a hole, or allocate (keeping the size or not) */
+         int mode = (int[]){FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, FALLOC_FL_KEEP_SIZE}[rnd(3)];
+         long off = rnd(FP), len = 1 + rnd(12);
+         step("fallocate memfd mode=%d %ld+%ld", mode, off, len);
+         r = fallocate(fd_memfd, mode, off * VMT_PAGE, len * VMT_PAGE);
+         vmt_end();
+         r = r ? -errno : 0;
+         if (!r && mode == 0 && off + len > memfd_pages)
+            memfd_pages = off + len;
+         break;
+      }
+      case OP_PWRITE: {
+         /* into the memfd (within its size) or the file, from a buffer
+            or from arena pages (the kernel reads them) */
+         int tomem = rnd(2), fromarena = rnd(2);
+         long lim = tomem ? memfd_pages : FP, off = rnd(lim), len = 1 + rnd(4);
+         if (off + len > lim) len = lim - off;
+         if (fromarena) {
+            for (int i = a; i < a + n && i < a + len; i++)
+               if (!acc(i, 0)) len = i - a;
+            if (a + len > NP) len = NP - a;
+         }
+         step("pwrite %s %ld+%ld from %s%d", tomem ? "memfd" : "file", off, len,
+              fromarena ? "arena " : "buf", fromarena ? a : 0);
+         r = len <= 0 ? 0 : pwrite(tomem ? fd_memfd : fd_file, fromarena ? A + a * VMT_PAGE : buf,
+                                   len * VMT_PAGE, off * VMT_PAGE);
+         vmt_end();
+         r = r < 0 ? -errno : r / (long)VMT_PAGE;
+         break;
+      }
+      case OP_PREAD: {
+         /* from the file or the memfd into arena pages (the kernel writes
+            them), each page on its own, those a write may reach */
+         int frommem = rnd(2);
+         long off = rnd(frommem ? memfd_pages : FP);
+         step("pread %s %ld into %d+%d", frommem ? "memfd" : "file", off, a, n);
+         r = 0;
+         for (int i = a; i < a + n; i++)
+            if (acc(i, 1) && pread(frommem ? fd_memfd : fd_file, A + i * VMT_PAGE, VMT_PAGE,
+                                   off * VMT_PAGE) == VMT_PAGE)
+               r++;
+         vmt_end();
+         break;
+      }
+      case OP_MLOCKALL: {
+         int how = rnd(5);
+         int fl = (int[]){MCL_CURRENT | MCL_ONFAULT, MCL_FUTURE, MCL_FUTURE | MCL_ONFAULT,
+                          MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT, 0}[how];
+         step(fl ? "mlockall %d" : "munlockall", fl);
+         r = fl ? mlockall(fl) : munlockall();
+         vmt_end();
+         r = r ? -errno : 0;
+         break;
+      }
+      case OP_MMAP2: {
+         int kind = 1 + rnd(6);
+         r = do_mmap(a, n, kind, rnd(2));
+         break;
+      }
+      case OP_SHM: {
+         int ro = rnd(3) == 0;
+         step("shmat %d+%d%s", a, n, ro ? " ro" : "");
+         int id = shmget(IPC_PRIVATE, n * VMT_PAGE, IPC_CREAT | 0600);
+         void *p = id < 0 ? MAP_FAILED : shmat(id, A + a * VMT_PAGE, SHM_REMAP | (ro ? SHM_RDONLY : 0));
+         if (id >= 0)
+            shmctl(id, IPC_RMID, NULL);
+         vmt_end();
+         r = id < 0 || p == (void *)-1 ? -errno : 0;
+         if (!r) {
+            int mid = nextid++;
+            for (int i = a; i < a + n; i++)
+               st[i] = (struct pg){K_SYSV, ro ? PROT_READ : PROT_READ | PROT_WRITE, 0, mid, 0, 0, i - a, 0};
+         }
+         break;
+      }
+      case OP_MADV2: {
+         int adv = (int[]){MADV_WILLNEED, MADV_DONTNEED_LOCKED, MADV_NORMAL, MADV_RANDOM,
+                           MADV_SEQUENTIAL, MADV_GUARD_INSTALL, MADV_GUARD_REMOVE}[rnd(7)];
+         step("madvise2 %d+%d adv=%d", a, n, adv);
+         r = madvise(A + a * VMT_PAGE, n * VMT_PAGE, adv);
+         vmt_end();
+         r = r ? -errno : 0;
+         if (!r && (adv == MADV_GUARD_INSTALL || adv == MADV_GUARD_REMOVE))
+            for (int i = a; i < a + n; i++)
+               st[i].guard = adv == MADV_GUARD_INSTALL;
+         break;
+      }
+      case OP_FORK2:
+         step("fork2");
+         vmt_end();
+         do_fork(2);
+         break;
+      case OP_VMRW: {
+         /* process_vm_readv / writev on itself: the arena the remote side */
+         int wr = rnd(2);
+         step("process_vm_%s %d+%d", wr ? "writev" : "readv", a, n);
+         r = 0;
+         for (int i = a; i < a + n; i++)
+            if (acc(i, wr)) {
+               struct iovec l = {buf, 64}, rem = {A + i * VMT_PAGE, 64};
+               if ((wr ? process_vm_writev : process_vm_readv)(getpid(), &l, 1, &rem, 1, 0) == 64)
+                  r++;
+            }
+         vmt_end();
          break;
       }
       case 12:
          step("fork");
          vmt_end();
-         do_fork();
+         do_fork(1);
          break;
       }
       printf("INFO r=%ld\n", r);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""fzcmp.py SEED NSTEPS [FORK [VALGRIND OPTIONS...]]: run tests/kernelfuzz/fz
-natively and under vmtrace, and compare each step's faults (getrusage's
-minflt/majflt around the step) with vmtrace's for the label "arena" in the
-step's phase.  Prints MISMATCH lines and "seed N ok|BAD DIR".  Not part of
+"""fzcmp.py SEED NSTEPS [FORK [OPS]] [VALGRIND OPTIONS...]: run
+tests/kernelfuzz/fz natively and under vmtrace, and compare each step's
+faults (getrusage's minflt/majflt around the step) with vmtrace's for the
+label "arena" in the step's phase (a child's "child", a grandchild's
+"gchild").  Prints MISMATCH lines and "seed N ok|BAD DIR".  Not part of
 the test suite: a developer's differential search (README.md)."""
 import glob
 import json
@@ -15,15 +16,19 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 VALGRIND = os.environ.get("VALGRIND", "valgrind")
 seed, nsteps = sys.argv[1], sys.argv[2]
-fork = sys.argv[3] if len(sys.argv) > 3 else "1"
-extra = sys.argv[4:]
+args = sys.argv[3:]
+fork = args.pop(0) if args and not args[0].startswith("-") else "1"
+ops = args.pop(0) if args and not args[0].startswith("-") else "0"
+extra = args
 prog = os.path.join(HERE, "fz")
 if not os.path.exists(prog):
     sys.exit("fzcmp.py: build it first: make -C %s" % HERE)
 d = tempfile.mkdtemp(prefix="fz.")
-env = dict(os.environ, TMPDIR="/var/tmp")
-nat = subprocess.run([prog, seed, nsteps, fork], capture_output=True, text=True, cwd=d, env=env)
-vg = subprocess.run([VALGRIND, "--tool=vmtrace", *extra, prog, seed, nsteps, fork],
+# the file fz maps is made in TMPDIR (it must not be tmpfs): one of its
+# own per run, so that runs side by side do not share it
+env = dict(os.environ, TMPDIR=d)
+nat = subprocess.run([prog, seed, nsteps, fork, ops], capture_output=True, text=True, cwd=d, env=env)
+vg = subprocess.run([VALGRIND, "--tool=vmtrace", *extra, prog, seed, nsteps, fork, ops],
                     capture_output=True, text=True, cwd=d, env=env)
 
 
@@ -51,17 +56,18 @@ vm = {}
 for f in glob.glob(d + "/vmtrace.out.*"):
     o = json.load(open(f))
     names = [p["name"] for p in o["phases"]]
-    child = "child" in names
+    # a child's file has the parent's phases too: only its own counts
+    own = "gchild" if "gchild" in names else "child" if "child" in names else None
     for lab in o["labels"]:
         if lab["name"] != "arena":
             continue
         for pn, ph in (lab.get("phases") or {}).items():
             key = pn
-            if child:
-                if pn != "child":
+            if own:
+                if pn != own:
                     continue
                 forkph = [n for n in names if n.startswith("s")][-1]
-                key = "c%s:child" % forkph
+                key = "%s%s:%s" % (own[0], forkph, own)
             fl = ph["faults"]
             vm[key] = (fl["minor"], fl["major"],
                        {k: v for k, v in fl.items() if v and k not in ("total", "minor", "major")})
@@ -76,5 +82,5 @@ for k in orac:
     if n != v[:2]:
         bad = True
         print("MISMATCH %s (%s): native minflt=%d majflt=%d, vmtrace %d %d %s"
-              % (k, steps.get(k.split(":")[0].lstrip("c"), "?"), n[0], n[1], *v))
+              % (k, steps.get(k.split(":")[0].lstrip("cg"), "?"), n[0], n[1], *v))
 print("seed", seed, "BAD" if bad else "ok", d)
