@@ -16,11 +16,17 @@
                 fallocate() of pages 8-15, growing it to 16 (phase
                 "grow"), pages 8-15 read (phase "read-high");
                 fallocate(FALLOC_FL_PUNCH_HOLE) of pages 0-1 (phase
-                "punch"), pages 0-3 read (phase "reread-low").  Then a
+                "punch"), pages 0-3 read (phase "reread-low");
+                fallocate(FALLOC_FL_KEEP_SIZE) of pages 4-5, then of 4-7
+                (phase "falloc"), pages 4-7 read (phase "read-mid").  Then a
                 cached file of 2 pages mapped MAP_SHARED read-only 8 pages
                 long, 64 KiB-aligned, labelled "f": pwrite() of 2 pages
                 at its end (phase "append"), pages 0-3 read (phase
-                "read-f") */
+                "read-f").  Then a second memfd of 16 pages, before any
+                mapping of it: pwrite() of its pages 4-5, fallocate() of
+                pages 8-9 twice and of pages 12-13 once; mapped MAP_SHARED
+                read-only, 64 KiB-aligned, labelled "n", all 16 read
+                (phase "read-n") */
 #include "vmtest.h"
 
 #include <linux/falloc.h>
@@ -103,6 +109,16 @@ static void syscalls_mode(void)
    vmt_read_pages(m, 4);
    vmt_end();
 
+   vmt_begin("falloc");
+   r = fallocate(fd, FALLOC_FL_KEEP_SIZE, 4 * VMT_PAGE, 2 * VMT_PAGE) |
+       fallocate(fd, FALLOC_FL_KEEP_SIZE, 4 * VMT_PAGE, 4 * VMT_PAGE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("fallocate(FALLOC_FL_KEEP_SIZE)");
+   vmt_begin("read-mid");
+   vmt_read_pages(m + 4 * VMT_PAGE, 4);
+   vmt_end();
+
    int ff = vmt_cached_file("vmtest-append.dat", 2 * VMT_PAGE);
    char *f = vmt_mmap_at(8 * VMT_PAGE, 65536, 0, PROT_READ, MAP_SHARED, ff, 0);
    VMTRACE_LABEL(f, 8 * VMT_PAGE, "f");
@@ -113,6 +129,20 @@ static void syscalls_mode(void)
       vmt_die("pwrite");
    vmt_begin("read-f");
    vmt_read_pages(f, 4);
+   vmt_end();
+
+   int fn = memfd_create("vmtest-before", 0);
+   if (fn < 0 || ftruncate(fn, 16 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   if (pwrite(fn, data, 2 * VMT_PAGE, 4 * VMT_PAGE) != 2 * VMT_PAGE ||
+       fallocate(fn, 0, 8 * VMT_PAGE, 2 * VMT_PAGE) != 0 ||
+       fallocate(fn, 0, 8 * VMT_PAGE, 2 * VMT_PAGE) != 0 ||
+       fallocate(fn, 0, 12 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+      vmt_die("pwrite, fallocate");
+   char *n = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ, MAP_SHARED, fn, 0);
+   VMTRACE_LABEL(n, 16 * VMT_PAGE, "n");
+   vmt_begin("read-n");
+   vmt_read_pages(n, 16);
    vmt_end();
 }
 

@@ -61,10 +61,19 @@ scenario("shm/remove", "shared_anon", ["remove"], [
 # allocated; 2-3 still mapped).  A cached 2-page regular file mapped 8
 # pages long ("f"): pwrite of 2 pages at its end grows it to 4, and
 # reading its pages 0-3 is one fault mapping all 4 (a warm page cache).
-# (Natively the same.)  Before 2026-12-06 vmtrace followed none of these
-# calls: read-low 1 fault per page (4), read-high 8 invalid (SIGBUS past
-# the old end), reread-low 0, read-f 1 and 2 invalid (found by
-# tests/kernelfuzz's fallocate and pwrite operations).
+# fallocate of pages 4-5, then of 4-7: a page an earlier fallocate
+# allocated is made uptodate by the second (shmem_get_folio with
+# SGP_FALLOC initializes it), a new one is not: reading 4-7, page 4's
+# fault maps 5 too, 6 and 7 fault on their own: 3 `file_read`.  A second
+# memfd of 16 pages written (pages 4-5) and fallocated (8-9 twice, 12-13
+# once) before it is mapped ("n"): reading its 16 pages, the first fault
+# maps the 4 uptodate ones: 12 `file_read` (vmtrace asks the kernel which
+# pages hold data, SEEK_DATA, before the mmap).  (Natively the same.)
+# Before 2026-12-06 vmtrace followed none of these calls: read-low 1
+# fault per page (4), read-high 8 invalid (SIGBUS past the old end),
+# reread-low 0, read-mid 4, read-f 1 and 2 invalid, read-n 16 (found by
+# tests/kernelfuzz's fallocate and pwrite operations, seeds 6 and 21 with
+# OPS 0x1ff).
 scenario("shm/syscalls", "shared_anon", ["syscalls"], [
     Expect("m", "pwrite"),
     Expect("m", "read-low", pages=4, file_read=1),
@@ -72,6 +81,9 @@ scenario("shm/syscalls", "shared_anon", ["syscalls"], [
     Expect("m", "read-high", pages=8, file_read=8),
     Expect("m", "punch"),
     Expect("m", "reread-low", file_read=2),
+    Expect("m", "falloc"),
+    Expect("m", "read-mid", pages=4, file_read=3),
     Expect("f", "append"),
     Expect("f", "read-f", pages=4, file_read=1),
+    Expect("n", "read-n", pages=16, file_read=12),
 ])

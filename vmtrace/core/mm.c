@@ -90,6 +90,8 @@ void vt_mm_destroy(struct vt_mm *mm)
       vt_free(f->path);
       if (f->cache.e)
          vt_hash_destroy(&f->cache);
+      if (f->falloc.e)
+         vt_hash_destroy(&f->falloc);
       vt_free(f);
    }
    vt_labels_destroy(mm);

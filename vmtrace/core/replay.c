@@ -169,7 +169,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_RESIZE:
       return a[2] <= USER_END ? NULL : CORRUPT("a file larger than the address space");
    case VT_TEV_FILE_PAGES:
-      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 1
+      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 2
                 ? NULL : CORRUPT("a file's pages out of range");
    case VT_TEV_MLOCKALL:
       /* 1 or 2 (with MCL_ONFAULT): alike where both are set */
@@ -233,7 +233,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_COLLAPSE:    vt_madvise_collapse(mm, a[0], a[1]); break;
    case VT_TEV_REMOVE:      vt_madvise_remove(mm, a[0], a[1]); break;
    case VT_TEV_UNSHARE:     vt_gup_unshare(mm, a[0], a[1]); break;
-   case VT_TEV_FILE_PAGES:  vt_file_pages(mm, a[0], a[1], a[2], a[3], a[4] != 0); break;
+   case VT_TEV_FILE_PAGES:  vt_file_pages(mm, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);

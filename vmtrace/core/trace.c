@@ -425,6 +425,12 @@ void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r)
    event(w, VT_TEV_MMAP, args, r->name);
 }
 
+void vt_trace_file(struct vt_mm *mm, struct vt_file *f)
+{
+   if (mm->trace && !mm->in_api)
+      (void)ev_file(mm->trace, f);
+}
+
 void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value)
 {
    if (mm->trace) {

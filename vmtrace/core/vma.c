@@ -288,6 +288,15 @@ static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 si
                    : v->vm_start + ((pages - v->vm_pgoff) << VT_PAGE_SHIFT);
       vt_zap_range(mm, v, from, v->vm_end, true);
    }
+   if (f->falloc.e && f->falloc.n) {
+      vt_u64 *gone = vt_alloc(f->falloc.n * sizeof *gone), n = 0;
+      for (vt_u64 i = 0; i <= f->falloc.mask; i++)
+         if (f->falloc.e[i].key != VT_HASH_EMPTY && f->falloc.e[i].key >= pages)
+            gone[n++] = f->falloc.e[i].key;
+      while (n)
+         vt_hash_del(&f->falloc, gone[--n]);
+      vt_free(gone);
+   }
    if (!f->cache.e || !f->cache.n)
       return;
    vt_u64 *gone = vt_alloc(f->cache.n * sizeof *gone), n = 0;
@@ -776,6 +785,10 @@ static void shmem_punch(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u6
          vt_zap_range(mm, w, w->vm_start + ((lo - w->vm_pgoff) << VT_PAGE_SHIFT),
                       w->vm_start + ((hi - w->vm_pgoff) << VT_PAGE_SHIFT), true);
    }
+   if (f->falloc.e)
+      for (vt_u64 p = first; p < end; p++)
+         if (vt_hash_get(&f->falloc, p))
+            vt_hash_del(&f->falloc, p);
    vt_tell_shmem_removed(mm, f, first, end);
    if (!f->cache.e)
       return;
@@ -840,30 +853,52 @@ bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_
 
 /* Pages [first, end) of the shared-memory file (dev, ino) filled by a
    write (shmem_write_begin: each is in the object now, uptodate, so a
-   later read fault's fault-around maps it), or punched out of it by
+   later read fault's fault-around maps it), punched out of it by
    fallocate(FALLOC_FL_PUNCH_HOLE) (shmem_fallocate, as MADV_REMOVE's
-   shmem_punch).  A regular file's pages are not followed (its page cache
-   is warm, or cold: not modelled). */
+   shmem_punch), or allocated by fallocate: a new page is not uptodate
+   (fault-around skips it, its own fault makes it uptodate), but one that
+   an earlier fallocate allocated is made uptodate now (shmem_get_folio's
+   SGP_FALLOC on a folio fallocated earlier: "must initialize it now").
+   A regular file's pages are not followed (its page cache is warm, or
+   cold: not modelled). */
 static void file_pages_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first,
-                            vt_u64 end, bool punch)
+                            vt_u64 end, unsigned op)
 {
    struct vt_file *f = file_of(mm, dev, ino);
    if (!f || !f->shmem || first >= end)
       return;
-   if (punch) {
+   if (op == VT_FILE_PUNCHED) {
       shmem_punch(mm, f, first, end);
       return;
    }
-   for (vt_u64 p = first; p < end && p < f->size_pages; p++)
-      vt_pcache_add(f, p);
+   if (op == VT_FILE_WRITTEN) {
+      for (vt_u64 p = first; p < end && p < f->size_pages; p++)
+         vt_pcache_add(f, p);
+      return;
+   }
+   if (!f->falloc.e)
+      vt_hash_init(&f->falloc, 32);
+   for (vt_u64 p = first; p < end; p++) {
+      if (f->cache.e && vt_hash_get(&f->cache, p))
+         continue;                       /* uptodate already */
+      if (vt_hash_get(&f->falloc, p)) {
+         vt_hash_del(&f->falloc, p);
+         vt_pcache_add(f, p);
+      } else {
+         vt_hash_put(&f->falloc, p, NULL);
+      }
+   }
 }
 
 void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
-                   bool punch)
+                   unsigned op)
 {
-   vt_u64 args_[] = { dev, ino, first, end, punch };
+   vt_u64 args_[] = { dev, ino, first, end, op };
+   struct vt_file *f = file_of(mm, dev, ino);
+   if (f)
+      vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_PAGES, args_, NULL);
-   VT_API(mm, file_pages_body(mm, dev, ino, first, end, punch));
+   VT_API(mm, file_pages_body(mm, dev, ino, first, end, op));
 }
 
 void vt_madvise_dontneed(struct vt_mm *mm, vt_addr start, vt_addr len)

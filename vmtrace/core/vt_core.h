@@ -216,6 +216,8 @@ struct vt_file {                 /* like struct file + its inode */
    bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
    struct vt_hash cache;         /* shmem, cold files: pages in the page
                                     cache and their folios (pcache.c) */
+   struct vt_hash falloc;        /* shmem: pages fallocate allocated that
+                                    are not uptodate yet (not in cache) */
    struct vt_file_ra ra;         /* cold files: readahead */
    vt_u64   gid;                 /* shmem: an id all processes of the run
                                     share (host ops shmem_new_gid), or 0 */
@@ -655,11 +657,16 @@ void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
 bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,
                    bool *shmem);
 /* Pages [first, end) of the shared-memory file (dev, ino) written by a
-   system call (now in the object's page cache), or punched out of it
-   (fallocate(FALLOC_FL_PUNCH_HOLE): gone from every shared mapping of it
-   here and from the object).  Nothing for a regular file. */
+   system call (VT_FILE_WRITTEN: now in the object's page cache), punched
+   out of it (VT_FILE_PUNCHED, fallocate(FALLOC_FL_PUNCH_HOLE): gone from
+   every shared mapping of it here and from the object) or allocated
+   (VT_FILE_ALLOCATED, fallocate: not uptodate, unless an earlier
+   fallocate allocated it).  Nothing for a regular file. */
+#define VT_FILE_WRITTEN   0u
+#define VT_FILE_PUNCHED   1u
+#define VT_FILE_ALLOCATED 2u
 void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
-                   bool punch);
+                   unsigned op);
 
 const struct vt_vma *vt_find_vma(const struct vt_mm *mm, vt_addr addr);
 vt_pte vt_get_pte(const struct vt_mm *mm, vt_addr addr);

@@ -47,6 +47,9 @@ struct vt_mmap_req;
 void vt_trace_input(struct vt_mm *mm, unsigned op, const vt_u64 *args, const char *str);
 void vt_trace_input_mmap(struct vt_mm *mm, const struct vt_mmap_req *r);
 void vt_trace_answer(struct vt_mm *mm, unsigned kind, vt_u64 value);
+/* The file's FILE event, if the trace has none yet (an event that names
+   a file by device and inode, before any mapping of it named it). */
+void vt_trace_file(struct vt_mm *mm, struct vt_file *f);
 /* What the run's other processes say (host ops frame_shared and
    shmem_exists), or, in a replay, what they said (replay.c); recorded in a
    traced process. */

@@ -132,10 +132,10 @@ enum vt_tev {
    VT_TEV_UNSHARE,       /* start, len: a pinning get_user_pages reads the
                             range (process_vm_readv on the process itself),
                             before its references (vt_gup_unshare) */
-   VT_TEV_FILE_PAGES,    /* dev, ino, first page, end page, punched (1) or
-                            written (0): a shared-memory file's pages
-                            filled by write or punched by fallocate
-                            (vt_file_pages) */
+   VT_TEV_FILE_PAGES,    /* dev, ino, first page, end page, written (0),
+                            punched (1) or allocated (2): a shared-memory
+                            file's pages filled by write, punched or
+                            allocated by fallocate (vt_file_pages) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

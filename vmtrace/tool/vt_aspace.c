@@ -137,6 +137,57 @@ void vt_die_mem_brk(Addr a, SizeT len)
 
 /* ---- the system calls ---------------------------------------------- */
 
+/* A mapping of shared memory (tmpfs, memfd) finds the object as the
+   kernel has it: its pages that hold data (written, by this process
+   before it mapped it, or by another), which a read fault's fault-around
+   maps.  SEEK_DATA / SEEK_HOLE tell them (pages fallocate allocated and
+   nobody wrote count as holes there, as they are not uptodate), before
+   the call (MAP_POPULATE and a locked mapping fill the object as they
+   fault), for the model after it.  The descriptor's position is left as
+   it was.  Up to MAX_EXTENTS runs of pages. */
+#define MAX_EXTENTS 64
+static struct { Int n; ULong dev, ino; vt_u64 first[MAX_EXTENTS], end[MAX_EXTENTS]; } shm_pre;
+
+void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args)
+{
+   (void)tid; (void)sysno;
+   shm_pre.n = 0;
+   Int fd = (Int)args[4];
+   if ((args[3] & VKI_MAP_ANONYMOUS) || fd < 0)
+      return;
+   HChar link[32], path[64];
+   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
+   SSizeT k = VG_(readlink)(link, path, sizeof path - 1);
+   if (k <= 0)
+      return;
+   path[k] = 0;
+   if (!has_prefix(path, "/dev/shm/") && !has_prefix(path, "/memfd:"))
+      return;
+   struct vg_stat st;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+      return;
+   shm_pre.dev = st.dev;
+   shm_pre.ino = st.ino;
+   Long cur = VG_(lseek)(fd, 0, VKI_SEEK_CUR);
+   Long pos = (Long)(args[5] & ~(UWord)(VT_PAGE_SIZE - 1));
+   Long end = pos + (Long)VT_PAGE_ALIGN(args[1]);
+   if (end > st.size)
+      end = st.size;
+   while (pos < end && shm_pre.n < MAX_EXTENTS) {
+      Long d = VG_(lseek)(fd, pos, 3 /* SEEK_DATA */);
+      if (d < 0 || d >= end)
+         break;
+      Long h = VG_(lseek)(fd, d, 4 /* SEEK_HOLE */);
+      if (h < 0 || h > end)
+         h = end;
+      shm_pre.first[shm_pre.n] = (vt_u64)d >> VT_PAGE_SHIFT;
+      shm_pre.end[shm_pre.n++] = ((vt_u64)h + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+      pos = h;
+   }
+   if (cur >= 0)
+      VG_(lseek)(fd, cur, VKI_SEEK_SET);
+}
+
 void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid;
@@ -164,6 +215,12 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
    if (!(flags & VKI_MAP_ANONYMOUS)) {
       q.file = file_of(r, (Int)args[4], &anon_dev);
       q.pgoff = args[5] >> VT_PAGE_SHIFT;
+      if (q.file && q.file->shmem && q.file->dev == shm_pre.dev &&
+          q.file->ino == shm_pre.ino)
+         for (Int i = 0; i < shm_pre.n; i++)
+            VT_BOTH(vt_file_pages, shm_pre.dev, shm_pre.ino, shm_pre.first[i],
+                    shm_pre.end[i], VT_FILE_WRITTEN);
+      shm_pre.n = 0;
    }
    if (!q.file && shared) {
       q.file = vt_file_new_shmem(&vt_mm, "/dev/zero (deleted)", q.len);

@@ -309,7 +309,7 @@ static void ok_rt_sigprocmask(ThreadId tid, UWord *args, UWord res)
    size (a write past its end, fallocate), and for shared memory the pages
    written into it (now in its page cache: a read fault's fault-around
    maps them) or punched out of it. */
-static void file_changed(Int fd, ULong first, ULong end, Bool punch)
+static void file_changed(Int fd, ULong first, ULong end, UInt op)
 {
    struct vg_stat st;
    vt_u64 pages;
@@ -320,7 +320,7 @@ static void file_changed(Int fd, ULong first, ULong end, Bool punch)
    if (pages != (st.size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
    if (shmem && first < end)
-      VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, punch);
+      VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, op);
 }
 
 /* The bytes a write put in a file: [off, off + n), off the file position
@@ -339,21 +339,25 @@ static void wrote_file(UInt sysno, UWord *args, UWord n)
    if (off < 0 || n == 0)
       return;
    file_changed(fd, (ULong)off >> VT_PAGE_SHIFT,
-                ((ULong)off + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, False);
+                ((ULong)off + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, VT_FILE_WRITTEN);
 }
 
 /* fallocate: the size may grow; FALLOC_FL_PUNCH_HOLE (2) removes the
-   whole pages of the range (partial ones are zeroed, not removed). */
+   whole pages of the range (partial ones are zeroed, not removed); mode 0
+   or FALLOC_FL_KEEP_SIZE (1) allocates every page the range reaches (the
+   other modes: not for shared memory, which refuses them). */
 static void ok_fallocate(ThreadId tid, UWord *args, UWord res)
 {
    (void)tid; (void)res;
    ULong off = args[2], len = args[3];
-   ULong first = 0, end = 0;
-   if (args[1] & 2) {
-      first = (off + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
-      end = (off + len) >> VT_PAGE_SHIFT;
-   }
-   file_changed((Int)args[0], first, end, True);
+   if (args[1] & 2)
+      file_changed((Int)args[0], (off + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT,
+                   (off + len) >> VT_PAGE_SHIFT, VT_FILE_PUNCHED);
+   else if ((args[1] & ~1UL) == 0)
+      file_changed((Int)args[0], off >> VT_PAGE_SHIFT,
+                   (off + len + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, VT_FILE_ALLOCATED);
+   else
+      file_changed((Int)args[0], 0, 0, VT_FILE_WRITTEN);
 }
 
 /* A write to a pipe or socket nobody reads any more: EPIPE, and SIGPIPE
@@ -564,7 +568,7 @@ static const struct handler {
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },
-   { __NR_mmap, NULL, post_mmap, vt_sys_mmap },
+   { __NR_mmap, vt_pre_mmap, post_mmap, vt_sys_mmap },
    { __NR_brk, NULL, post_brk, NULL },
    { __NR_munmap, NULL, NULL, vt_sys_munmap },
    { __NR_mprotect, NULL, vt_sys_mprotect_failed, vt_sys_mprotect },

@@ -211,6 +211,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
 void vt_new_mem_brk(Addr a, SizeT len, ThreadId tid);
 void vt_die_mem_brk(Addr a, SizeT len);
 void vt_pre_thread_first_insn(ThreadId tid);
+void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args);
 void vt_sys_mmap(ThreadId tid, UWord *args, UWord res);
 void vt_sys_munmap(ThreadId tid, UWord *args, UWord res);
 void vt_sys_mprotect(ThreadId tid, UWord *args, UWord res);
