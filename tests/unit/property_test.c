@@ -142,6 +142,37 @@ static void model_map_file_read(struct model *M, struct mpage *p)
    M->rss++;
 }
 
+/* Fault-around for a read fault on page i: the cached pages of the
+   window that are not mapped yet (filemap_map_pages; model_cached stops
+   at the end of the file). */
+static void model_fault_around(struct model *M, int i)
+{
+   if (M->fa <= 1)
+      return;
+   /* Linux's window, in addresses: from the larger of the aligned window
+      start, the VMA start and the PTE table start, fa pages on, but not
+      past the VMA or the table. */
+   int lo, hi;
+   model_vma(M, i, &lo, &hi);
+   vt_addr a = pg_addr(i), win = (vt_addr)M->fa * PG;
+   vt_addr table = a & ~(MB2 - 1);
+   vt_addr from = a & ~(win - 1);
+   if (from < pg_addr(lo))
+      from = pg_addr(lo);
+   if (from < table)
+      from = table;
+   vt_addr to = from + win;
+   if (to > pg_addr(hi))
+      to = pg_addr(hi);
+   if (to > table + MB2)
+      to = table + MB2;
+   for (vt_addr b = from; b < to; b += PG) {
+      struct mpage *q = &M->pg[(b - PW_BASE) / PG];
+      if (!q->present && model_cached(M, q))
+         model_map_file_read(M, q);
+   }
+}
+
 /* Returns the fault class (NOF for none) and sets *reason. */
 static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
 {
@@ -165,6 +196,10 @@ static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
    int cls = NOF;
    if (!p->present) {
       if (file && p->pgoff >= M->files[p->file].size_pages) {
+         /* do_read_fault faults around before ->fault finds no page
+            (SIGBUS): the cached pages of the window are mapped */
+         if (acc != VT_ACC_WRITE)
+            model_fault_around(M, i);
          *reason = VT_INV_BEYOND_EOF;
          M->faults[VT_FC_INVALID]++;
          return VT_FC_INVALID;
@@ -186,30 +221,7 @@ static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
          if (shmem)
             M->files[p->file].exists[p->pgoff] = true;
          if (acc != VT_ACC_WRITE) {
-            if (M->fa > 1) {
-               /* Linux's window, in addresses: from the larger of the
-                  aligned window start, the VMA start and the PTE table
-                  start, fa pages on, but not past the VMA or the table. */
-               int lo, hi;
-               model_vma(M, i, &lo, &hi);
-               vt_addr a = pg_addr(i), win = (vt_addr)M->fa * PG;
-               vt_addr table = a & ~(MB2 - 1);
-               vt_addr from = a & ~(win - 1);
-               if (from < pg_addr(lo))
-                  from = pg_addr(lo);
-               if (from < table)
-                  from = table;
-               vt_addr to = from + win;
-               if (to > pg_addr(hi))
-                  to = pg_addr(hi);
-               if (to > table + MB2)
-                  to = table + MB2;
-               for (vt_addr b = from; b < to; b += PG) {
-                  struct mpage *q = &M->pg[(b - PW_BASE) / PG];
-                  if (!q->present && model_cached(M, q))
-                     model_map_file_read(M, q);
-               }
-            }
+            model_fault_around(M, i);
             if (!p->present)
                model_map_file_read(M, p);
             cls = VT_FC_FILE_READ;
