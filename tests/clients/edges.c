@@ -48,6 +48,11 @@
                    in place, into the unmapped pages) must give the same
                    address; MADV_DONTNEED over the 8 pages, then they are
                    read (phase "read-grown")
+   mlock-merge     "f": a 64-page cached file's pages 0-7 mapped shared
+                   PROT_NONE, 64 KiB-aligned; mlock of pages 4-7 must fail
+                   with ENOMEM (nothing to populate: the VMA is split and
+                   locked); mprotect(PROT_READ) of the 8; mlock of the 8
+                   (phase "mlock"): the two VMAs merge, then populate
    populate-hole   "a" (8 pages), a hole, "b" (8 pages), untouched;
                    madvise(MADV_POPULATE_READ) over the 17 pages must fail
                    with ENOMEM (phase "populate-read"), then
@@ -375,6 +380,26 @@ static void mremap_inplace(void)
    close(fd);
 }
 
+static void mlock_merge(void)
+{
+   int fd = vmt_cached_file("vmtest-edges-mlock.dat", 64 * VMT_PAGE);
+   char *f = vmt_mmap_at(8 * VMT_PAGE, 64 * 1024, 0, PROT_NONE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(f, 8 * VMT_PAGE, "f");
+   expect_enomem(mlock(f + 4 * VMT_PAGE, 4 * VMT_PAGE), "mlock of PROT_NONE pages");
+   if (mprotect(f, 8 * VMT_PAGE, PROT_READ) != 0)
+      vmt_die("mprotect");
+   vmt_begin("mlock");
+   int r = mlock(f, 8 * VMT_PAGE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("mlock");
+   vmt_begin("read");
+   vmt_read_pages(f, 8);
+   vmt_end();
+   munlock(f, 8 * VMT_PAGE);
+   close(fd);
+}
+
 static void populate_hole(void)
 {
    char *s = two_with_hole(8, 8);
@@ -628,6 +653,8 @@ int main(int argc, char **argv)
       mremap_inplace();
    else if (strcmp(mode, "mremap-multi") == 0)
       mremap_multi();
+   else if (strcmp(mode, "mlock-merge") == 0)
+      mlock_merge();
    else if (strcmp(mode, "populate-hole") == 0)
       populate_hole();
    else if (strcmp(mode, "guard") == 0)
@@ -642,7 +669,7 @@ int main(int argc, char **argv)
       eof_around();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
-              "wipeonfork-partway|mremap-inplace|mremap-multi|"
+              "wipeonfork-partway|mremap-inplace|mremap-multi|mlock-merge|"
               "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");

@@ -162,6 +162,21 @@ scenario("edges/mremap-inplace", "edges", ["mremap-inplace"], [
     Expect("f", "read-grown", pages=2, file_read=1),
 ])
 
+# ---- mlock merges the VMAs before it populates --------------------------------
+# "f": a 64-page cached file's pages 0-7 mapped shared PROT_NONE, 64 KiB-
+# aligned.  mlock of pages 4-7 fails with ENOMEM (GUP refuses PROT_NONE),
+# leaving them a locked VMA of their own; mprotect(PROT_READ) of the 8
+# keeps the two apart (VM_LOCKED differs) and populates nothing (not
+# writable).  mlock of the 8: mlock_fixup locks 0-3, vma_modify_flags
+# merges them with 4-7, then __mm_populate faults page 0: fault-around maps
+# all 8 (one VMA now): 1 `file_read`, and reading them costs nothing.
+# Before 2026-12-06 vmtrace populated before merging: fault-around stopped
+# at page 4, 2 faults (tests/kernelfuzz seed 1379 s024: 3 against 2).
+scenario("edges/mlock-merge", "edges", ["mlock-merge"], [
+    Expect("f", "mlock", file_read=1),
+    Expect("f", "read", pages=8),
+])
+
 # ---- MADV_POPULATE_READ/WRITE up to a hole ------------------------------------
 # "a" (8 pages), a hole, "b" (8 pages), untouched.  MADV_POPULATE_READ over
 # the 17 pages: faultin_page_range -> get_user_pages from a's first page,

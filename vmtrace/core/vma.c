@@ -1103,9 +1103,9 @@ static void mlock_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
 static void lock_range(struct vt_mm *mm, vt_addr start, vt_addr end, uint32_t to_add)
 {
    fixup_range(mm, start, end, mlock_fixup, &to_add);
-   if (to_add)
-      vt_populate(mm, start, end);
-   merge_range(mm, start, end);
+   merge_range(mm, start, end);      /* vma_modify_flags merges, then */
+   if (to_add)                       /* __mm_populate: fault-around reaches */
+      vt_populate(mm, start, end);   /* across what merged */
 }
 
 static void mlock_body(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
@@ -1136,9 +1136,9 @@ static void mlock_failed_body(struct vt_mm *mm, vt_addr start, vt_addr len, unsi
       return;
    uint32_t to_add = lock ? VT_VM_LOCKED : 0;
    fixup_range(mm, start, end, mlock_fixup, &to_add);
+   merge_range(mm, start, end);      /* merged before populating (lock_range) */
    if (lock && end == start + len)
       vt_populate_strict(mm, start, end);
-   merge_range(mm, start, end);
 }
 
 void vt_mlock_failed(struct vt_mm *mm, vt_addr start, vt_addr len, bool lock)
