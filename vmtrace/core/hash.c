@@ -108,3 +108,17 @@ bool vt_hash_del(struct vt_hash *m, vt_u64 key)
    m->n--;
    return true;
 }
+
+void vt_hash_del_from(struct vt_hash *m, vt_u64 from)
+{
+   if (!m->e || !m->n)
+      return;
+   /* collected first: a deletion shifts the entries after it */
+   vt_u64 *gone = vt_alloc(m->n * sizeof *gone), n = 0;
+   for (vt_u64 i = 0; i <= m->mask; i++)
+      if (m->e[i].key != VT_HASH_EMPTY && m->e[i].key >= from)
+         gone[n++] = m->e[i].key;
+   while (n)
+      vt_hash_del(m, gone[--n]);
+   vt_free(gone);
+}

@@ -237,16 +237,26 @@ void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
 
 /* ---- files ---------------------------------------------------------- */
 
+/* The file known by (dev, ino), or NULL (an unnamed one, 0 and 0, is
+   never found: each is its own). */
+static struct vt_file *file_of(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
+{
+   struct vt_file *f = mm->files;
+   while (f && !((dev || ino) && f->dev == dev && f->ino == ino))
+      f = f->next;
+   return f;
+}
+
 struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
                             const char *path, vt_u64 size_bytes, bool shmem)
 {
    vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
-   for (struct vt_file *f = mm->files; f; f = f->next)
-      if ((dev || ino) && f->dev == dev && f->ino == ino) {
-         f->size_pages = pages;
-         return f;
-      }
-   struct vt_file *f = vt_alloc(sizeof *f);
+   struct vt_file *f = file_of(mm, dev, ino);
+   if (f) {
+      f->size_pages = pages;
+      return f;
+   }
+   f = vt_alloc(sizeof *f);
    f->dev = dev;
    f->ino = ino;
    f->size_pages = pages;
@@ -264,9 +274,7 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
 
 static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
 {
-   struct vt_file *f = mm->files;
-   while (f && !(f->dev == dev && f->ino == ino))
-      f = f->next;
+   struct vt_file *f = file_of(mm, dev, ino);
    if (!f)
       return;
    vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
@@ -288,24 +296,8 @@ static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 si
                    : v->vm_start + ((pages - v->vm_pgoff) << VT_PAGE_SHIFT);
       vt_zap_range(mm, v, from, v->vm_end, true);
    }
-   if (f->falloc.e && f->falloc.n) {
-      vt_u64 *gone = vt_alloc(f->falloc.n * sizeof *gone), n = 0;
-      for (vt_u64 i = 0; i <= f->falloc.mask; i++)
-         if (f->falloc.e[i].key != VT_HASH_EMPTY && f->falloc.e[i].key >= pages)
-            gone[n++] = f->falloc.e[i].key;
-      while (n)
-         vt_hash_del(&f->falloc, gone[--n]);
-      vt_free(gone);
-   }
-   if (!f->cache.e || !f->cache.n)
-      return;
-   vt_u64 *gone = vt_alloc(f->cache.n * sizeof *gone), n = 0;
-   for (vt_u64 i = 0; i <= f->cache.mask; i++)
-      if (f->cache.e[i].key != VT_HASH_EMPTY && f->cache.e[i].key >= pages)
-         gone[n++] = f->cache.e[i].key;
-   while (n)
-      vt_hash_del(&f->cache, gone[--n]);
-   vt_free(gone);
+   vt_hash_del_from(&f->falloc, pages);
+   vt_hash_del_from(&f->cache, pages);
 }
 
 void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
@@ -787,8 +779,7 @@ static void shmem_punch(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u6
    }
    if (f->falloc.e)
       for (vt_u64 p = first; p < end; p++)
-         if (vt_hash_get(&f->falloc, p))
-            vt_hash_del(&f->falloc, p);
+         vt_hash_del(&f->falloc, p);
    vt_tell_shmem_removed(mm, f, first, end);
    if (!f->cache.e)
       return;
@@ -830,14 +821,6 @@ void vt_madvise_remove(struct vt_mm *mm, vt_addr start, vt_addr len)
    vt_u64 args_[] = { start, len };
    vt_trace_input(mm, VT_TEV_REMOVE, args_, NULL);
    VT_API(mm, madvise_remove_body(mm, start, len));
-}
-
-static struct vt_file *file_of(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
-{
-   struct vt_file *f = mm->files;
-   while (f && !(f->dev == dev && f->ino == ino))
-      f = f->next;
-   return f;
 }
 
 bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,

@@ -127,6 +127,8 @@ struct vt_hash_ent *vt_hash_get(const struct vt_hash *m, vt_u64 key);
 /* Finds or adds key (a new entry has val = aux = 0). */
 struct vt_hash_ent *vt_hash_put(struct vt_hash *m, vt_u64 key, bool *added);
 bool vt_hash_del(struct vt_hash *m, vt_u64 key);
+/* Deletes every key at or above from. */
+void vt_hash_del_from(struct vt_hash *m, vt_u64 from);
 
 /* ---- pages ------------------------------------------------------------ */
 
