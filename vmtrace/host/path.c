@@ -5,6 +5,7 @@
 #endif
 #include "vt_path.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -119,4 +120,68 @@ int vt_link_unnamed(FILE *f, const char *path, const char *tmp)
    unlink(tmp);
    errno = e;
    return -1;
+}
+
+/* NAME.tmp.PID, where NAME is base and PID a decimal process number
+   without a leading zero: the PID's digits in pid, or false. */
+static bool our_tmp(const char *name, const char *base, long *pid)
+{
+   size_t n = strlen(base);
+   if (strncmp(name, base, n) || strncmp(name + n, ".tmp.", 5))
+      return false;
+   const char *d = name + n + 5;
+   if (*d < '1' || *d > '9' || strlen(d) > 9)
+      return false;
+   long v = 0;
+   for (; *d; d++) {
+      if (*d < '0' || *d > '9')
+         return false;
+      v = v * 10 + (*d - '0');
+   }
+   *pid = v;
+   return true;
+}
+
+int vt_sweep_tmp(const char *path, const char *prog)
+{
+   struct stat st;
+   if (stat("/proc/self", &st) != 0)
+      return 0;                  /* nothing tells which processes live */
+   char *dir = strdup(path);
+   if (!dir)
+      return 0;
+   char *slash = strrchr(dir, '/');
+   const char *base = slash ? path + (slash - dir) + 1 : path;
+   if (!slash)
+      strcpy(dir, ".");
+   else
+      slash[slash == dir ? 1 : 0] = '\0';
+   DIR *d = opendir(dir);
+   int removed = 0;
+   for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+      long pid;
+      char proc[32];
+      if (!our_tmp(e->d_name, base, &pid) || pid == (long)getpid())
+         continue;
+      snprintf(proc, sizeof proc, "/proc/%ld", pid);
+      if (stat(proc, &st) == 0)
+         continue;               /* its process is there: still writing */
+      /* path's own directory part, as given, and the name */
+      size_t dl = (size_t)(base - path), n = dl + strlen(e->d_name) + 1;
+      char *p = malloc(n);
+      if (!p)
+         break;
+      memcpy(p, path, dl);
+      strcpy(p + dl, e->d_name);
+      if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) == 0) {
+         fprintf(stderr, "%s: removed '%s': a partial output of process %ld, which is no "
+                 "longer running\n", prog, p, pid);
+         removed++;
+      }
+      free(p);
+   }
+   if (d)
+      closedir(d);
+   free(dir);
+   return removed;
 }

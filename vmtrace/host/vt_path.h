@@ -35,4 +35,12 @@ FILE *vt_open_unnamed(const char *path, const char *mode);
    first; 0, or -1 with errno.  f is still to be closed. */
 int vt_link_unnamed(FILE *f, const char *path, const char *tmp);
 
+/* Removes the files PATH.tmp.PID beside path (path as vt_follow_links
+   gives it) that a writer killed while writing under a temporary name left
+   (the fallback of vt_open_unnamed's callers): regular files only, and only
+   when no process PID exists (no /proc/PID; nothing is removed when /proc
+   is not there to tell).  Says each removal on standard error, prefixed by
+   prog.  Returns how many it removed. */
+int vt_sweep_tmp(const char *path, const char *prog);
+
 #endif

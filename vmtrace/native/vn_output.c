@@ -187,7 +187,8 @@ static void write_json(FILE *f)
    name, and vmtrace-native killed while writing (SIGKILL, out of memory)
    leaves nothing behind.  Where the filesystem has no such files, or
    /proc is not there to name one, it is written to PATH.tmp.PID and
-   renamed, which a kill while writing leaves behind. */
+   renamed, which a kill while writing leaves behind: the next run writing
+   PATH removes it (vt_sweep_tmp) once process PID is gone. */
 void vn_write_output(const char *name)
 {
    char *path = vt_follow_links(name);
@@ -198,10 +199,12 @@ void vn_write_output(const char *name)
    /* /dev/null, a pipe, /dev/stdout: written in place (appended to),
       never renamed over */
    int direct = vt_write_in_place(path);
-   if (direct)
+   if (direct) {
       strcpy(tmp, path);
-   else
+   } else {
       sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+      vt_sweep_tmp(path, "vmtrace-native");   /* what a killed writer left */
+   }
    if (!direct && (f = vt_open_unnamed(path, "w")) != NULL) {
       write_json(f);
       if (vt_link_unnamed(f, path, tmp) < 0) {

@@ -177,10 +177,12 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
    size_t n = strlen(o->path) + 32;
    o->tmp = vs_alloc(n);
    /* Same directory, so that rename() replaces path in one step. */
-   snprintf(o->tmp, n, "%s.tmp%ld", o->path, (long)getpid());
+   snprintf(o->tmp, n, "%s.tmp.%ld", o->path, (long)getpid());
+   vt_sweep_tmp(o->path, "vmtrace-sim");   /* what a killed writer left */
    /* Killed while writing (SIGKILL, the OOM killer), a file without a
       name leaves nothing; the temporary name, removed by vs_die and the
-      signals we catch, stays then. */
+      signals we catch, stays then, until a later run writing path finds
+      its process gone (vt_sweep_tmp above). */
    o->f = vt_open_unnamed(o->path, "w");
    if (o->f) {
       o->unnamed = true;
