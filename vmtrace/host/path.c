@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #endif
 #include "vt_path.h"
+#include "../core/vt_fdname.h"    /* vt_fd_name */
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,34 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A process's descriptor by name: /proc/self/fd/N, /proc/PID/fd/N,
-   /proc/thread-self/fd/N, /dev/fd/N (where /dev/stdout leads). */
-static bool fd_name(const char *p)
-{
-   if (!strncmp(p, "/dev/fd/", 8))
-      return true;
-   if (strncmp(p, "/proc/", 6))
-      return false;
-   p += 6;
-   if (!strncmp(p, "self/", 5))
-      p += 5;
-   else if (!strncmp(p, "thread-self/", 12))
-      p += 12;
-   else {
-      if (*p < '0' || *p > '9')
-         return false;
-      while (*p >= '0' && *p <= '9')
-         p++;
-      if (*p++ != '/')
-         return false;
-   }
-   return !strncmp(p, "fd/", 3);
-}
-
 bool vt_write_in_place(const char *path)
 {
    struct stat st;
-   return fd_name(path) || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+   return vt_fd_name(path) || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
 }
 
 char *vt_follow_links(const char *path)
@@ -58,7 +35,7 @@ char *vt_follow_links(const char *path)
          a descriptor's name (/dev/stdout redirected to a file): the file
          is open, and a new one renamed over it would lose what was
          written to it before. */
-      if ((stat(p, &st) == 0 && !S_ISREG(st.st_mode)) || fd_name(p))
+      if ((stat(p, &st) == 0 && !S_ISREG(st.st_mode)) || vt_fd_name(p))
          break;
       ssize_t n = readlink(p, link, sizeof link - 1);
       if (n <= 0)

@@ -13,6 +13,7 @@
 #include "pub_tool_mallocfree.h"
 #include "pub_tool_options.h"
 #include "vt_tool.h"
+#include "vt_fdname.h"                  /* vt_fd_name */
 
 struct vt_out {
    VgFile *fp;
@@ -40,31 +41,6 @@ const HChar *vt_errno_text(UWord err)
    }
 }
 
-/* A process's descriptor by name: /proc/self/fd/N, /proc/PID/fd/N,
-   /proc/thread-self/fd/N, /dev/fd/N (where /dev/stdout and /dev/stderr
-   lead). */
-static Bool fd_name(const HChar *path)
-{
-   if (VG_(strncmp)(path, "/dev/fd/", 8) == 0)
-      return True;
-   if (VG_(strncmp)(path, "/proc/", 6) != 0)
-      return False;
-   const HChar *p = path + 6;
-   if (VG_(strncmp)(p, "self/", 5) == 0)
-      p += 5;
-   else if (VG_(strncmp)(p, "thread-self/", 12) == 0)
-      p += 12;
-   else {
-      if (*p < '0' || *p > '9')
-         return False;
-      while (*p >= '0' && *p <= '9')
-         p++;
-      if (*p++ != '/')
-         return False;
-   }
-   return VG_(strncmp)(p, "fd/", 3) == 0;
-}
-
 /* Where an output file really goes.  A symbolic link is followed, so the
    file it names is replaced and the link kept.  A name that exists and is
    not a regular file (/dev/null, a FIFO, a terminal, /dev/stdout on a
@@ -79,7 +55,7 @@ HChar *vt_out_target(const HChar *name, Bool *in_place)
    HChar *path = VG_(strdup)("vt.out", name);
    struct vg_stat st;
    for (Int depth = 0; depth < 40; depth++) {
-      if ((!sr_isError(VG_(stat)(path, &st)) && !VKI_S_ISREG(st.mode)) || fd_name(path)) {
+      if ((!sr_isError(VG_(stat)(path, &st)) && !VKI_S_ISREG(st.mode)) || vt_fd_name(path)) {
          *in_place = True;
          return path;
       }
