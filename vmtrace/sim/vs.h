@@ -383,6 +383,9 @@ struct vs_ofile { FILE *f; char *path, *tmp; bool in_place, unnamed; };
 int  vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
                  size_t errlen);
 int  vs_out_close(struct vs_ofile *o, char *err, size_t errlen);
+/* 0 if vs_out_open can write path (checked before any work), else -1 and
+   the reason in err. */
+int  vs_out_check(const char *path, char *err, size_t errlen);
 void vs_out_abort(struct vs_ofile *o);
 /* Temporary files to remove if the program dies (vs_die, signals). */
 void vs_tmp_register(const char *tmp);

@@ -464,6 +464,11 @@ static void parse_args(struct cli *c, int argc, char **argv)
             vs_die("%s=%s would write over the trace %s: give another file", outs[o][0],
                    outs[o][1], c->traces[i]);
    }
+   for (int o = 0; o < 3; o++) {
+      char err[1024];
+      if (outs[o][1] && vs_out_check(outs[o][1], err, sizeof err))
+         vs_die("%s", err);
+   }
    /* The curves' sizes without the curves were ignored until 2026-12-06
       (--sizes=64,128 simulated nothing at those sizes). */
    if ((cfg->nr_curve_sizes || points_given) && !cfg->mrc)

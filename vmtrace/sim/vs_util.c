@@ -201,6 +201,46 @@ int vs_out_open(struct vs_ofile *o, const char *path, bool binary, char *err,
    return 0;
 }
 
+/* Whether vs_out_open will be able to write path, asked before anything
+   is read: a replay may take minutes, and until 2026-12-06 a result file
+   in a folder that does not exist, or a directory given as the file, was
+   refused only after it, its table already printed.  What vs_out_open
+   needs: a name written in place (a device, a FIFO, /dev/fd/N) that may be
+   opened for writing; else the folder the file (a symbolic link's target)
+   is made in, which must exist and take a new file. */
+int vs_out_check(const char *path, char *err, size_t errlen)
+{
+   if (!strcmp(path, "-"))
+      return 0;
+   char *real = vt_follow_links(path);
+   if (!real)
+      vs_die("out of memory");
+   struct stat st;
+   int rc = 0;
+   if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+      vs_err(err, errlen, "%s: cannot write: is a directory", path);
+      rc = -1;
+   } else if (vt_write_in_place(real)) {
+      if (access(real, W_OK) < 0) {
+         vs_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+         rc = -1;
+      }
+   } else {
+      char *slash = strrchr(real, '/');
+      const char *dir = ".";
+      if (slash) {
+         slash[1] = '\0';
+         dir = real;
+      }
+      if (access(dir, W_OK | X_OK) < 0) {
+         vs_err(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+         rc = -1;
+      }
+   }
+   free(real);
+   return rc;
+}
+
 int vs_out_close(struct vs_ofile *o, char *err, size_t errlen)
 {
    if (o->in_place) {
