@@ -238,6 +238,61 @@ static void check_output_path(const HChar *option, const HChar *template)
    VG_(free)(name);
 }
 
+/* Two outputs that name one file would write one file: the trace, which
+   streams during the run to NAME.tmp.PID, lost its bytes when the output
+   file was written under the same temporary name at exit ("writing the
+   trace file ... failed ... no file left", exit status 0), and the
+   Cachegrind-format file replaced the vmtrace.out file without a word
+   (until 2026-12-06).  So they are refused before the client runs.  Names
+   are the same file when their folders are (by device and inode: "x",
+   "./x" and "/cwd/x" alike) and their last components are; names written
+   in place (/dev/null, /dev/stdout) may be shared. */
+static void check_distinct_outputs(void)
+{
+   const HChar *opt[4] = { "--vmtrace-out-file", "--trace-out-file", "--cg-out-file",
+                           "--callgrind-out-file" };
+   const HChar *tpl[4] = { vt_clo.out_file, vt_clo.trace_out_file, vt_clo.cg_out_file,
+                           vt_clo.callgrind_out_file };
+   HChar *name[4] = { NULL }, *target[4] = { NULL };
+   ULong dev[4] = { 0 }, ino[4] = { 0 };
+   for (Int i = 0; i < 4; i++) {
+      if (!tpl[i])
+         continue;
+      Bool in_place;
+      name[i] = VG_(expand_file_name)(opt[i], tpl[i]);
+      target[i] = vt_out_target(name[i], &in_place);
+      HChar *slash = VG_(strrchr)(target[i], '/');
+      struct vg_stat st;
+      if (slash)
+         *slash = 0;
+      Bool dir_ok = !sr_isError(VG_(stat)(slash ? (target[i][0] ? target[i] : "/") : ".",
+                                          &st));
+      if (slash)
+         *slash = '/';
+      if (in_place || !dir_ok) {
+         VG_(free)(target[i]);
+         target[i] = NULL;
+         continue;
+      }
+      dev[i] = st.dev;
+      ino[i] = st.ino;
+      for (Int j = 0; j < i; j++) {
+         if (!target[j] || dev[j] != dev[i] || ino[j] != ino[i])
+            continue;
+         const HChar *bi = VG_(strrchr)(target[i], '/'), *bj = VG_(strrchr)(target[j], '/');
+         if (VG_(strcmp)(bi ? bi + 1 : target[i], bj ? bj + 1 : target[j]))
+            continue;
+         VG_(fmsg)("Bad option: %s=%s names the file of %s=%s ('%s'): give each "
+                   "output its own\n", opt[i], tpl[i], opt[j], tpl[j], name[i]);
+         VG_(exit)(1);
+      }
+   }
+   for (Int i = 0; i < 4; i++) {
+      VG_(free)(name[i]);
+      VG_(free)(target[i]);
+   }
+}
+
 /* The first word of a sysfs file of transparent_hugepage, the bracketed
    one if it lists choices ("always [madvise] never"); "" if unreadable. */
 static void read_thp_knob(const HChar *name, HChar *word, SizeT size)
@@ -336,6 +391,7 @@ static void vt_post_clo_init(void)
       check_output_path("--callgrind-out-file", vt_clo.callgrind_out_file);
    if (vt_clo.trace_out_file)
       check_output_path("--trace-out-file", vt_clo.trace_out_file);
+   check_distinct_outputs();
    if (vt_clo.nr_pol && !vt_clo.nr_ram) {
       VG_(fmsg)("Bad option: --policy needs --ram: with unlimited memory no "
                 "page is ever replaced\n");
