@@ -68,6 +68,17 @@ static void check_stack_options(const char *depth, const char *bytes)
              "instruction", depth);
 }
 
+/* An option that takes a value, named without one. */
+static int takes_value(const char *a)
+{
+   static const char *const named[] = { "--out-file", "--call-graph", "--stack-depth",
+                                        "--stack-bytes", "--realtime", "--mmap-pages" };
+   for (size_t k = 0; k < sizeof named / sizeof named[0]; k++)
+      if (!strcmp(a, named[k]))
+         return 1;
+   return 0;
+}
+
 int vn_parse_options(int argc, char **argv)
 {
    int i;
@@ -125,6 +136,10 @@ int vn_parse_options(int argc, char **argv)
             vn_die("bad option value: --mmap-pages must be a power of two, not %lu", n);
          vn_opt.mmap_pages = n;
          vn_opt.mmap_pages_set = 1;
+      } else if (takes_value(a)) {
+         /* "--out-file FILE", as many programs take it (vmtrace-sim says
+            the same): an unknown option '--out-file' until 2026-12-06 */
+         vn_die("%s takes its value after '=' (%s=...)", a, a);
       } else {
          vn_die("unknown option '%s' (vmtrace-native --help lists them)", a);
       }
