@@ -848,13 +848,29 @@ static double rel_s(const struct tree *t, vt_u64 clock)
         : (double)(clock - t->first_clock) / 1e6;
 }
 
+/* "3 processes (5 images)": a trace is an image, and an exec'd image is
+   its process's, as vmtrace-report counts processes (until 2026-12-06 the
+   headings said "Tree of 5 processes" of 3 processes that exec'd). */
+static const char *processes_text(const struct tree *t, char *buf, size_t n)
+{
+   unsigned procs = 0;
+   for (unsigned i = 0; i < t->n; i++)
+      procs += !t->p[i].exec_image;
+   if (procs == t->n)
+      snprintf(buf, n, "%u process%s", procs, procs == 1 ? "" : "es");
+   else
+      snprintf(buf, n, "%u process%s (%u images)", procs, procs == 1 ? "" : "es", t->n);
+   return buf;
+}
+
 static void print_tree(FILE *f, const struct tree *t)
 {
    char sw[64];
    swap_text(t->cfg, sw, sizeof sw);
    const struct vt_sim_stats *st = vt_sim_stats(t->s);
-   fprintf(f, "== Tree of %u processes in one memory: %s, %" PRIu64 " pages (%" PRIu64
-           " KiB), swap %s\n", t->n, t->policy->name, (uint64_t)t->pages,
+   char procs[64];
+   fprintf(f, "== Tree of %s in one memory: %s, %" PRIu64 " pages (%" PRIu64
+           " KiB), swap %s\n", processes_text(t, procs, sizeof procs), t->policy->name, (uint64_t)t->pages,
            (uint64_t)t->pages * 4, sw);
    fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
            "references", "faults", "minor", "major", "peak rss", "end");
@@ -1334,8 +1350,9 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
 {
    const struct vs_config *c = tm->cfg;
    bool sampled = c->sample > 0 && c->sample < 1;
-   fprintf(f, "== Tree of %u processes: miss ratio by size (%" PRIu64 " references to %"
-           PRIu64 " frames, merged", tm->n, (uint64_t)full->n, (uint64_t)full->npages);
+   char procs[64];
+   fprintf(f, "== Tree of %s: miss ratio by size (%" PRIu64 " references to %"
+           PRIu64 " frames, merged", processes_text(tm, procs, sizeof procs), (uint64_t)full->n, (uint64_t)full->npages);
    if (sampled)
       fprintf(f, "; exact curves sampled at %g: %" PRIu64 " references to %" PRIu64
               " frames, LRU's miss ratio off by %.4f at most, %.4f on average", c->sample,
