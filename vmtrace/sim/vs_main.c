@@ -158,13 +158,20 @@ static unsigned parse_pages(const char *opt, const char *list, uint64_t *sizes,
    return n;
 }
 
+/* A second --policy adds to the first, as a second --ram adds sizes
+   (until 2026-12-06 it replaced it: --policy=lru --policy=opt ran opt
+   alone, without a word); a policy named twice is refused either way. */
 static void parse_policies(struct cli *c, const char *list)
 {
    struct vs_config *cfg = &c->cfg;
-   cfg->nr_policies = 0;
    if (!strcmp(list, "all")) {
-      for (int i = 0; vt_policies[i]; i++)
+      for (int i = 0; vt_policies[i]; i++) {
+         for (unsigned k = 0; k < cfg->nr_policies; k++)
+            if (cfg->policies[k] == vt_policies[i])
+               vs_die("--policy: '%s' is given twice (--policy=all names every policy)",
+                      vt_policies[i]->name);
          cfg->policies[cfg->nr_policies++] = vt_policies[i];
+      }
       return;
    }
    char items[16][64];
