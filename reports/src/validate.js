@@ -637,7 +637,19 @@ function parse(text) {
   while (start < text.length && /\s/.test(text.charAt(start))) start++;
   if (start === text.length) fail('empty file, not a vmtrace output file');
   var first = text.charAt(start);
-  if (first !== '{' && first !== '[') fail('not a vmtrace output file (not JSON)');
+  if (first !== '{' && first !== '[') {
+    // vmtrace's other files, said for what they are (until 2026-12-06
+    // only 'not JSON'): the page trace, the profiler files
+    if (text.slice(start, start + 7) === 'VMTRACE') {
+      fail('a vmtrace page trace (--trace-out-file), not an output file: vmtrace-sim ' +
+          'replays it (vmtrace-sim --json=FILE writes what vmtrace-report reads)');
+    }
+    if (/^(desc: |# callgrind format)/.test(text.slice(start, start + 18))) {
+      fail('a Cachegrind- or Callgrind-format file (--cg-out-file, --callgrind-out-file), ' +
+          'not a vmtrace output file: cg_annotate or callgrind_annotate reads it');
+    }
+    fail('not a vmtrace output file (not JSON)');
+  }
   var deep = tooDeep(text, MAX_DEPTH);
   if (deep >= 0) {
     fail('nested more than ' + MAX_DEPTH + ' levels deep at ' + lineColumn(text, deep) +

@@ -142,6 +142,42 @@ static const char *compressed(const uint8_t *p, size_t n)
    return NULL;
 }
 
+/* Whether needle is in p[0..n). */
+static bool holds(const uint8_t *p, size_t n, const char *needle)
+{
+   size_t k = strlen(needle);
+   for (size_t i = 0; i + k <= n; i++)
+      if (!memcmp(p + i, needle, k))
+         return true;
+   return false;
+}
+
+/* What a text file that is not a trace but another file of vmtrace's is
+   (the output file, the native record, a result, the profiler files), for
+   the message; NULL for any other.  Until 2026-12-06 they were read as
+   CSV: "no column named obj_id in the header (its columns: {)". */
+static const char *vmtrace_file(const uint8_t *p, size_t n)
+{
+   size_t i = 0;
+   while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+      i++;
+   if (i < n && p[i] == '{') {
+      if (holds(p, n, "\"format\": \"vmtrace-out\""))
+         return "a vmtrace output file (the tool's JSON), not a page trace: record one with "
+                "valgrind --tool=vmtrace --trace-out-file=FILE (vmtrace-report reads this one)";
+      if (holds(p, n, "\"format\": \"vmtrace-native\""))
+         return "a vmtrace-native record (JSON), not a page trace: vmtrace-report reads it";
+      if (holds(p, n, "\"format\": \"vmtrace-sim"))
+         return "a vmtrace-sim result (JSON), not a page trace: vmtrace-report reads it";
+      return NULL;
+   }
+   if ((n - i >= 6 && !memcmp(p + i, "desc: ", 6)) ||
+       (n - i >= 18 && !memcmp(p + i, "# callgrind format", 18)))
+      return "a Cachegrind- or Callgrind-format file (--cg-out-file, --callgrind-out-file), "
+             "not a page trace: cg_annotate or callgrind_annotate reads it";
+   return NULL;
+}
+
 /* The format of the file whose first bytes are p[0..n). */
 static enum vs_format detect(const char *path, const uint8_t *p, size_t n)
 {
@@ -908,6 +944,11 @@ int vs_read_trace(const char *path, const struct vs_read_opts *o, struct vs_stre
                 "format vmtrace-sim reads (vmtrace, lcs, oracleGeneral: 24 bytes a "
                 "record; CSV: a header row, then a row a reference)", path, have,
                 have == 1 ? "" : "s");
+         goto out;
+      }
+      const char *other = f == VS_FMT_CSV ? vmtrace_file(r.buf, have) : NULL;
+      if (other) {
+         vs_err(err, errlen, "%s: offset 0: %s", path, other);
          goto out;
       }
       if (f == VS_FMT_AUTO) {

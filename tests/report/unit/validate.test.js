@@ -44,6 +44,20 @@ test('empty, binary and non-JSON files are not vmtrace output', () => {
   assert.match(problem('events: Ir\n'), /not JSON/);
 });
 
+// vmtrace's other files, read by mistake, are named (until 2026-12-06 each
+// was only 'not a vmtrace output file (not JSON)'): the page trace, whose
+// header begins with the magic VMTRACE and a version (docs/output-format.md),
+// and the Cachegrind- and Callgrind-format files.
+test('a page trace and the profiler files are named for what they are', () => {
+  assert.match(problem('VMTRACE\x03\x80\x00\x00\x00{"format": "vmtrace-trace"'),
+      /^a vmtrace page trace \(--trace-out-file\), not an output file: vmtrace-sim replays it/);
+  assert.match(problem('desc: vmtrace 0.1.0: page faults\ncmd: ./a\nevents: MinFlt\n'),
+      /^a Cachegrind- or Callgrind-format file \(--cg-out-file, --callgrind-out-file\)/);
+  assert.match(problem('# callgrind format\nversion: 1\ncreator: vmtrace-0.1.0\n'),
+      /^a Cachegrind- or Callgrind-format file/);
+  assert.match(problem('events: Ir\n'), /^not a vmtrace output file \(not JSON\)$/);
+});
+
 test('other formats and versions are refused', () => {
   assert.match(problem('[1,2]'), /JSON is array, not an object/);
   assert.match(problem('{}'), /no "format" key/);
