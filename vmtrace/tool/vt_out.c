@@ -1,8 +1,11 @@
 /* vt_out.c: the tool's one writer of output files (the vmtrace.out JSON
-   file, the Cachegrind-format file).  Valgrind's VgFile underneath; the
+   file, the Cachegrind-format file).  A buffer over a descriptor whose
+   every write is checked (VgFile, used until 2026-12-06, drops write
+   errors: --vmtrace-out-file=/dev/full said "Output: /dev/full"); the
    file is written under a temporary name and renamed into place only once
    every byte reached the disk, so a failed write (a full disk, the client's
-   RLIMIT_FSIZE) leaves no truncated file behind but an error in the log.
+   RLIMIT_FSIZE) leaves no truncated file behind but an error in the log;
+   a file written in place (a device, a FIFO) says its error too.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
@@ -16,10 +19,13 @@
 #include "vt_fdname.h"                  /* vt_fd_name */
 
 struct vt_out {
-   VgFile *fp;
+   Int     fd;
    HChar  *name, *tmp;      /* tmp: NULL when written in place */
    HChar  *shown;           /* the name the user gave */
-   ULong   bytes;           /* handed to VgFile so far */
+   ULong   bytes;           /* handed to the writer so far */
+   UWord   err;             /* the first write's error number, 0 if none */
+   UInt    n;               /* bytes in buf */
+   HChar   buf[1 << 16];
 };
 
 /* What an error number of a file operation means, for messages. */
@@ -36,6 +42,8 @@ const HChar *vt_errno_text(UWord err)
    case 122: return "disk quota exceeded";                 /* EDQUOT */
    case VKI_EFBIG: return "file too large";
    case VKI_EEXIST: return "file exists";
+   case VKI_EPIPE: return "broken pipe";
+   case VKI_EIO: return "input/output error";
    case 36: return "file name too long";                   /* ENAMETOOLONG */
    default: return "error";
    }
@@ -282,40 +290,79 @@ struct vt_out *vt_out_open(const HChar *name, const HChar *what)
    Bool in_place;
    HChar *target = vt_out_target(name, &in_place);
    HChar *tmp = NULL;
-   VgFile *fp;
+   SysRes sr;
    if (in_place) {
-      fp = VG_(fopen)(target, VKI_O_WRONLY | VKI_O_APPEND, 0);
+      sr = VG_(open)(target, VKI_O_WRONLY | VKI_O_APPEND, 0);
    } else {
       SizeT n = VG_(strlen)(target) + 32;
       tmp = VG_(malloc)("vt.out", n);
       VG_(snprintf)(tmp, n, "%s.tmp.%d", target, VG_(getpid)());
-      fp = VG_(fopen)(tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
+      sr = VG_(open)(tmp, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, 0644);
    }
-   if (!fp) {
-      VG_(umsg)("error: cannot create %s '%s'\n", what, name);
+   if (sr_isError(sr)) {
+      VG_(umsg)("error: cannot create %s '%s' (%s)\n", what, name,
+                vt_errno_text(sr_Err(sr)));
       VG_(free)(tmp);
       VG_(free)(target);
       return NULL;
    }
    struct vt_out *o = VG_(malloc)("vt.out", sizeof *o);
-   o->fp = fp;
+   o->fd = (Int)sr_Res(sr);
    o->name = target;
    o->tmp = tmp;
    o->shown = VG_(strdup)("vt.out", name);
    o->bytes = 0;
+   o->err = 0;
+   o->n = 0;
    return o;
+}
+
+/* The buffer to the descriptor; the first error stops the writing. */
+static void out_flush(struct vt_out *o)
+{
+   const HChar *p = o->buf;
+   UInt left = o->n;
+   while (left && !o->err) {
+      Int w = VG_(write)(o->fd, p, (Int)left);
+      if (w <= 0) {
+         o->err = w < 0 ? (UWord)-w : VKI_EIO;
+         break;
+      }
+      p += w;
+      left -= (UInt)w;
+   }
+   o->n = 0;
+}
+
+static void out_char(HChar c, void *p)
+{
+   struct vt_out *o = p;
+   if (o->n == sizeof o->buf)
+      out_flush(o);
+   o->buf[o->n++] = c;
+   o->bytes++;
 }
 
 void vt_out_str(struct vt_out *o, const HChar *s)
 {
-   o->bytes += VG_(fprintf)(o->fp, "%s", s);
+   SizeT len = VG_(strlen)(s);
+   o->bytes += len;
+   while (len) {
+      if (o->n == sizeof o->buf)
+         out_flush(o);
+      SizeT k = sizeof o->buf - o->n < len ? sizeof o->buf - o->n : len;
+      VG_(memcpy)(o->buf + o->n, s, k);
+      o->n += (UInt)k;
+      s += k;
+      len -= k;
+   }
 }
 
 void vt_out_fmt(struct vt_out *o, const HChar *fmt, ...)
 {
    va_list vargs;
    va_start(vargs, fmt);
-   o->bytes += VG_(vfprintf)(o->fp, fmt, vargs);
+   VG_(vcbprintf)(out_char, o, fmt, vargs);
    va_end(vargs);
 }
 
@@ -416,17 +463,22 @@ void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n)
    and no file left) if not every byte was written. */
 Bool vt_out_close(struct vt_out *o, const HChar *what)
 {
-   VG_(fclose)(o->fp);
-   Bool ok = True;
+   out_flush(o);
+   VG_(close)(o->fd);
+   Bool ok = o->err == 0;
    if (o->tmp) {
       struct vg_stat st;
       ULong size = sr_isError(VG_(stat)(o->tmp, &st)) ? 0 : (ULong)st.size;
-      ok = size == o->bytes && VG_(rename)(o->tmp, o->name) == 0;
+      ok = ok && size == o->bytes && VG_(rename)(o->tmp, o->name) == 0;
       if (!ok) {
-         VG_(umsg)("error: writing %s '%s' failed (%llu of %llu bytes written): "
-                   "no file left\n", what, o->shown, size, o->bytes);
+         VG_(umsg)("error: writing %s '%s' failed (%llu of %llu bytes written%s%s): "
+                   "no file left\n", what, o->shown, size, o->bytes, o->err ? ": " : "",
+                   o->err ? vt_errno_text(o->err) : "");
          VG_(unlink)(o->tmp);
       }
+   } else if (!ok) {
+      VG_(umsg)("error: writing %s '%s' failed (%s)\n", what, o->shown,
+                vt_errno_text(o->err));
    }
    VG_(free)(o->name);
    VG_(free)(o->tmp);
