@@ -29,6 +29,24 @@
                 and exits; the parent reads pages 8..11 ("read-child"),
                 punches pages 0..3 with MADV_REMOVE ("remove") and reads
                 them ("read-removed").
+   shootdown HOW  a 16-page object mapped shared, 64 KiB-aligned, "m"
+                (HOW: truncate, punch, private: a memfd; remove: a memfd,
+                MAP_SHARED; anon-remove: MAP_SHARED|MAP_ANONYMOUS; file: a
+                cached regular file, read only); private also maps the
+                memfd MAP_PRIVATE read-only, "p".  Fork; the child writes
+                "m" ("child-write"; file: reads it), reads "p" (private:
+                "child-read-private"), tells the parent and waits.  The
+                parent takes pages 8..15 away ("remove"): ftruncate to 8
+                pages and back to 16 (truncate), fallocate
+                PUNCH_HOLE|KEEP_SIZE (punch, private), MADV_REMOVE of
+                "m"'s pages 8..15 (remove, anon-remove), ftruncate to 8
+                pages (file), once the child sleeps in its read
+                (/proc/PID/syscall); then lets the child go.  The child (FACT
+                child:rss-after=N: "m"'s pages it still maps, smaps) reads
+                "p"'s pages 8..15 (private: "child-read-private-holes"),
+                "m"'s pages 8..15 ("child-read-holes"; file: page 8 only,
+                under a SIGBUS handler that jumps back, FACT
+                child:sigbus=1) and 0..7 ("child-read-kept"), and exits.
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -62,6 +80,11 @@
    FACT <role>:exclusive-<step>=N: how many of the pages the step writes
    this process maps alone just before it (pagemap), natively. */
 #include "vmtest.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/syscall.h>
 
 #define MANY 50
 
@@ -217,6 +240,135 @@ static void shm_truncate(void)
    vmt_read_pages(m, 4);
    vmt_end();
    close(fd);
+}
+
+/* Pages of a shared mapping taken away by the other process: Linux
+   zaps every mapping of them (unmap_mapping_range), the child's too. */
+static sigjmp_buf shootdown_back;
+static volatile sig_atomic_t shootdown_sigbus;
+
+static void shootdown_jump(int sig)
+{
+   (void)sig;
+   shootdown_sigbus++;
+   siglongjmp(shootdown_back, 1);
+}
+
+/* Returns once pid sleeps in a read(2) of fd (its /proc/PID/syscall:
+   the call's number and first argument).  Each try sleeps first, so that
+   every run, however many tries it takes, runs the same code. */
+static void wait_blocked_in_read(pid_t pid, int fd)
+{
+   char path[64], buf[256];
+   snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+   for (int tries = 0; tries < 60000; tries++) {
+      usleep(1000);
+      int sfd = open(path, O_RDONLY);
+      if (sfd < 0)
+         vmt_die("open %s", path);
+      ssize_t n = read(sfd, buf, sizeof buf - 1);
+      close(sfd);
+      long nr;
+      unsigned long arg0;
+      if (n > 0) {
+         buf[n] = 0;
+         if (sscanf(buf, "%ld %lx", &nr, &arg0) == 2 && nr == SYS_read &&
+             arg0 == (unsigned long)fd)
+            return;
+      }
+   }
+   vmt_die("%s: the child never slept in read(%d)", path, fd);
+}
+
+static void shootdown(const char *how)
+{
+   enum { N = 16, H = 8 };
+   bool anon = strcmp(how, "anon-remove") == 0, file = strcmp(how, "file") == 0;
+   bool private = strcmp(how, "private") == 0;
+   if (!anon && !file && !private && strcmp(how, "truncate") != 0 &&
+       strcmp(how, "punch") != 0 && strcmp(how, "remove") != 0)
+      vmt_die("shootdown: unknown HOW %s", how);
+   int fd = -1;
+   if (file) {
+      fd = vmt_cached_file("vmtest-shootdown.dat", N * VMT_PAGE);
+   } else if (!anon) {
+      fd = memfd_create("vmtest-shootdown", 0);
+      if (fd < 0 || ftruncate(fd, N * VMT_PAGE) != 0)
+         vmt_die("memfd");
+   }
+   char *m = vmt_mmap_at(N * VMT_PAGE, 64 * 1024, 0,
+                         file ? PROT_READ : PROT_READ | PROT_WRITE,
+                         MAP_SHARED | (anon ? MAP_ANONYMOUS : 0), fd, 0);
+   VMTRACE_LABEL(m, N * VMT_PAGE, "m");
+   char *p = NULL;
+   if (private) {
+      p = vmt_mmap_at(N * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+      VMTRACE_LABEL(p, N * VMT_PAGE, "p");
+   }
+   struct vmt_chan up, down;
+   vmt_chan_open(&up);
+   vmt_chan_open(&down);
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-write");
+      if (file)
+         vmt_read_pages(m, N);
+      else
+         vmt_write_pages(m, N);
+      vmt_end();
+      if (p) {
+         vmt_begin("child-read-private");
+         vmt_read_pages(p, N);
+         vmt_end();
+      }
+      vmt_post(&up);
+      vmt_wait(&down);
+      vmt_fact("rss-after", vmt_smaps_pages(m, "Rss"));
+      if (p) {
+         vmt_begin("child-read-private-holes");
+         vmt_read_pages(p + H * VMT_PAGE, N - H);
+         vmt_end();
+      }
+      if (file) {
+         struct sigaction sa;
+         memset(&sa, 0, sizeof sa);
+         sa.sa_handler = shootdown_jump;
+         if (sigaction(SIGBUS, &sa, NULL) != 0)
+            vmt_die("sigaction");
+         vmt_begin("child-read-holes");
+         if (sigsetjmp(shootdown_back, 1) == 0)
+            vmt_read_pages(m + H * VMT_PAGE, 1);
+         vmt_end();
+         vmt_fact("sigbus", shootdown_sigbus);
+      } else {
+         vmt_begin("child-read-holes");
+         vmt_read_pages(m + H * VMT_PAGE, N - H);
+         vmt_end();
+      }
+      vmt_begin("child-read-kept");
+      vmt_read_pages(m, H);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_wait(&up);
+   wait_blocked_in_read(pid, down.fd[0]);
+   vmt_begin("remove");
+   int bad;
+   if (strcmp(how, "truncate") == 0)
+      bad = ftruncate(fd, H * VMT_PAGE) != 0 || ftruncate(fd, N * VMT_PAGE) != 0;
+   else if (file)
+      bad = ftruncate(fd, H * VMT_PAGE) != 0;
+   else if (anon || strcmp(how, "remove") == 0)
+      bad = madvise(m + H * VMT_PAGE, (N - H) * VMT_PAGE, MADV_REMOVE) != 0;
+   else
+      bad = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, H * VMT_PAGE,
+                      (N - H) * VMT_PAGE) != 0;
+   vmt_end();
+   if (bad)
+      vmt_die("shootdown %s", how);
+   vmt_post(&down);
+   vmt_reap(pid);
 }
 
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
@@ -431,8 +583,10 @@ int main(int argc, char **argv)
       straddle();
    else if (argc == 2 && strcmp(mode, "shm-truncate") == 0)
       shm_truncate();
+   else if (argc == 3 && strcmp(mode, "shootdown") == 0)
+      shootdown(argv[2]);
    else
-      vmt_die("usage: fork cow|parent-first|file|shm-truncate|pss N|pss-file N|pss-file-exec N|many|tree|"
+      vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|pss N|pss-file N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }

@@ -1,7 +1,7 @@
 """Processes: fork (copy-on-write copy or reuse), vfork, posix_spawn, exec,
 many children, three generations, PSS and USS."""
 
-from vmtest import Expect, RunSpec
+from vmtest import Expect, RunSpec, mapping_of_label
 from .scenario import scenario
 from .proc_checks import (alone_at_exit, at, command_is, image_names, label_at,
                           labels_are, shared_with_one, sharing_vs_control)
@@ -129,6 +129,86 @@ scenario("fork/shm-truncate", "fork", ["shm-truncate"], [
     Expect("m", "read-removed", proc="parent", file_read=4),
 ], procs={"parent": at(), "first": at(0), "child": at(1)}, tree="exit(2*exit)",
     checks=[alone_at_exit()])
+
+# Pages taken away from under another process's mapping: Linux frees
+# them and zaps every mapping of them in every process
+# (unmap_mapping_range), so the other process faults on its next touch;
+# the run's processes learn of it through the share log at their next
+# system call (docs/manual.md, "Processes").  A 16-page object mapped
+# shared, 64 KiB-aligned ("m"); fork; the child writes it (16
+# `file_shared`: write faults do not fault around), tells the parent
+# through a pipe and waits on another.  The parent waits until the child
+# sleeps in that read (/proc/PID/syscall: else the child's sample as it
+# begins to wait would show the pages mapped or not as the two race),
+# takes pages 8..15 away (no fault) and lets the child go: the child's read() returns, and
+# natively "m" maps 8 pages in it then (FACT rss-after, smaps).  Its
+# reads of pages 8..15 find holes: shmem_fault allocates each, and
+# fault-around (filemap_map_pages) maps only pages in the page cache,
+# none of 9..15 until each is read: 8 `file_read`; pages 0..7 are still
+# mapped: 0.  Before 2026-12-06 the child's page table kept all 16: 0
+# and 0 (the measured case: natively 8).
+#   truncate     ftruncate to 8 pages and back to 16 (shmem_setattr)
+#   punch        fallocate(PUNCH_HOLE|KEEP_SIZE) of pages 8..15
+#   remove       MADV_REMOVE of the parent's "m" pages 8..15
+#   anon-remove  the same on MAP_SHARED|MAP_ANONYMOUS memory (no file:
+#                the object is known by the id the share log gives it)
+POLLS = "the parent polls /proc/PID/syscall until the child sleeps"
+for how in ("truncate", "punch", "remove", "anon-remove"):
+    scenario("fork/shootdown-%s" % how, "fork", ["shootdown", how], [
+        Expect("m", "child-write", pages=16, proc="child", file_shared=16),
+        Expect("m", "remove", proc="parent"),
+        Expect("m", "child-read-holes", proc="child", file_read=8),
+        Expect("m", "child-read-kept", proc="child"),
+    ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+        facts={"child:rss-after": 8}, checks=[alone_at_exit()], varying_time=POLLS)
+
+# The same punch with a private read-only mapping "p" of the memfd that
+# the child read after writing "m" (fault-around maps its 16 page-cache
+# pages: 1 `file_read`).  unmap_mapping_range zaps page-cache pages in
+# private mappings too (even_cows false: only copies stay), so "p"'s
+# pages 8..15 fault again, holes each: 8 `file_read`; then "m"'s pages
+# 8..15 exist (p's faults made them): the first fault maps all 8, 1
+# `file_read`.  Before 2026-12-06: 0 and 8.
+scenario("fork/shootdown-private", "fork", ["shootdown", "private"], [
+    Expect("m", "child-write", pages=16, proc="child", file_shared=16),
+    Expect("p", "child-read-private", pages=16, proc="child", file_read=1),
+    Expect("m", "remove", proc="parent"),
+    Expect("p", "child-read-private-holes", proc="child", file_read=8),
+    Expect("m", "child-read-holes", proc="child", file_read=1),
+    Expect("m", "child-read-kept", proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"child:rss-after": 8}, checks=[alone_at_exit()], varying_time=POLLS)
+
+
+def child_m_resident(n):
+    """The child's mapping of "m" holds n resident pages at its exit."""
+    def check(tree, r, extra):
+        im = tree.image((0,))
+        got = mapping_of_label(im.out, "m").get("resident_pages")
+        if got != n:
+            return ["child (%s): mapping of \"m\": expected resident_pages %d, got %s"
+                    % (im.name, n, got)]
+        return []
+    return check
+
+
+# A cached 16-page regular file mapped shared read-only: the child reads
+# it (fault-around: 1 `file_read`).  The parent truncates it to 8 pages
+# (truncate_pagecache: unmap_mapping_range from page 8): the child's
+# read of page 8 is beyond the end of the file, SIGBUS (natively no
+# minor fault counted; FACT sigbus=1: a handler jumps back); here 1
+# invalid access, and the child's "m" holds 8 resident pages at its exit
+# (16 before 2026-12-06: the page still mapped, no fault, no SIGBUS in
+# the model while the kernel sent one).
+scenario("fork/shootdown-file", "fork", ["shootdown", "file"], [
+    Expect("m", "child-write", pages=16, proc="child", file_read=1),
+    Expect("m", "remove", proc="parent"),
+    Expect("m", "child-read-holes", proc="child", invalid=1),
+    Expect("m", "child-read-kept", proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    native_phases=["child:child-write", "parent:remove", "child:child-read-kept"],
+    facts={"child:rss-after": 8, "child:sigbus": 1},
+    checks=[alone_at_exit(), child_m_resident(8)], varying_time=POLLS)
 
 # vfork and posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK)) share the
 # parent's address space (Valgrind runs them as a fork; vmtrace must not

@@ -50,3 +50,16 @@ void vt_tell_shmem_removed(struct vt_mm *mm, const struct vt_file *f, vt_u64 fir
    if (f->shmem && f->gid && first < end && !mm->replay && vt_host->shmem_removed)
       vt_host->shmem_removed(vt_host_ctx, f->gid, first, end);
 }
+
+void vt_tell_file_resized(struct vt_mm *mm, const struct vt_file *f, vt_u64 size_pages)
+{
+   if (!mm->replay && vt_host->file_resized)
+      vt_host->file_resized(vt_host_ctx, f, size_pages);
+}
+
+void vt_tell_file_punched(struct vt_mm *mm, const struct vt_file *f, vt_u64 first,
+                          vt_u64 end)
+{
+   if (first < end && !mm->replay && vt_host->file_punched)
+      vt_host->file_punched(vt_host_ctx, f, first, end);
+}

@@ -201,12 +201,15 @@ static void merge_range(struct vt_mm *mm, vt_addr start, vt_addr end)
 /* ---- zapping PTEs --------------------------------------------------- */
 
 struct zap_ctx { struct vt_mm *mm; struct vt_mapping *m; bool keep;
-                 const struct vt_vma *v; };
+                 const struct vt_vma *v; bool file_only; };
 
 static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
 {
    struct zap_ctx *z = vctx;
    vt_pte pte = *ptep;
+   /* zap_details.even_cows false: a private mapping's copies stay */
+   if (z->file_only && (pte & (VT_PTE_PRESENT | VT_PTE_FILE)) != (VT_PTE_PRESENT | VT_PTE_FILE))
+      return;
    if ((pte & VT_PTE_PRESENT) && !(pte & VT_PTE_ZERO))
       vt_rss_add(z->mm, z->m, -1);
    if (pte & VT_PTE_COW)
@@ -223,16 +226,22 @@ static void zap_one(void *vctx, vt_addr addr, vt_pte *ptep)
    *ptep = z->keep ? (pte & (VT_PTE_TOUCHED | VT_PTE_GUARD)) : 0;
 }
 
-void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
-                  vt_addr end, bool keep_touched)
+static void zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start, vt_addr end,
+                      bool keep_touched, bool file_only)
 {
-   struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma };
+   struct zap_ctx z = { mm, mm->maps[vma->mapping], keep_touched, vma, file_only };
    /* zap_pmd_range: a huge PMD the range covers only in part is split
       first; one it covers whole goes whole (zap_huge_pmd). */
    split_straddling_pmd(mm, vma, start);
    split_straddling_pmd(mm, vma, end);
    vt_walk_ptes(mm, start, end, zap_one, &z);
    vt_invalidate(mm, start, end);
+}
+
+void vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
+                  vt_addr end, bool keep_touched)
+{
+   zap_range(mm, vma, start, end, keep_touched, false);
 }
 
 /* ---- files ---------------------------------------------------------- */
@@ -280,6 +289,8 @@ static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 si
    vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
    vt_u64 old = f->size_pages;
    f->size_pages = pages;
+   if (pages != old)
+      vt_tell_file_resized(mm, f, pages);
    if (pages >= old)
       return;
    /* shmem_setattr -> shmem_truncate_range: the pages past the end are
@@ -761,26 +772,28 @@ static void madvise_dontneed_body(struct vt_mm *mm, vt_addr start, vt_addr len)
 /* MADV_REMOVE: on a shared mapping of shared memory (tmpfs, memfd,
    shared anonymous, SysV) the pages of the range are punched out of the
    object (shmem_fallocate: unmap_mapping_range, then shmem_truncate_range):
-   gone from every shared mapping of it in the process and from its page
-   cache, so a later touch anywhere finds a hole and allocates afresh.  A
-   large folio cut into is split (its pages left order 0).  Elsewhere, as
-   MADV_DONTNEED. */
+   gone from every mapping of it in the process (a private one keeps its
+   copies: even_cows is false) and from its page cache, so a later touch
+   anywhere finds a hole and allocates afresh.  A large folio cut into is
+   split (its pages left order 0).  Elsewhere, as MADV_DONTNEED. */
 static void shmem_punch(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 end)
 {
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *w = &mm->vmas[i];
-      if (w->vm_file != f || !(w->vm_flags & VT_VM_SHARED))
+      if (w->vm_file != f)
          continue;
       vt_u64 w_end = vt_linear_page_index(w, w->vm_end);
       vt_u64 lo = first > w->vm_pgoff ? first : w->vm_pgoff, hi = end < w_end ? end : w_end;
       if (lo < hi)
-         vt_zap_range(mm, w, w->vm_start + ((lo - w->vm_pgoff) << VT_PAGE_SHIFT),
-                      w->vm_start + ((hi - w->vm_pgoff) << VT_PAGE_SHIFT), true);
+         zap_range(mm, w, w->vm_start + ((lo - w->vm_pgoff) << VT_PAGE_SHIFT),
+                   w->vm_start + ((hi - w->vm_pgoff) << VT_PAGE_SHIFT), true,
+                   !(w->vm_flags & VT_VM_SHARED));
    }
    if (f->falloc.e)
       for (vt_u64 p = first; p < end; p++)
          vt_hash_del(&f->falloc, p);
    vt_tell_shmem_removed(mm, f, first, end);
+   vt_tell_file_punched(mm, f, first, end);
    if (!f->cache.e)
       return;
    for (vt_u64 p = first; p < end; p++) {

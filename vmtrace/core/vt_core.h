@@ -85,6 +85,17 @@ struct vt_host_ops {
    /* Pages [first, end) of the object are gone (truncated, punched): for
       every process, until something creates them again.  May be NULL. */
    void (*shmem_removed)(void *ctx, vt_u64 gid, vt_u64 first, vt_u64 end);
+   /* This process changed f for every process that maps it: its size is
+      now size_pages (truncate, ftruncate, a write or fallocate past its
+      end), or pages [first, end) of shared memory were punched out of it
+      (fallocate, MADV_REMOVE).  Linux zaps every process's mappings of
+      the pages gone (unmap_mapping_range): the host tells the run's other
+      processes, which make the same change in their own models
+      (vt_file_resize, vt_file_pages, vt_madvise_remove) while it ignores
+      what those calls tell it back.  Not called in a replay.  May be
+      NULL. */
+   void (*file_resized)(void *ctx, const struct vt_file *f, vt_u64 size_pages);
+   void (*file_punched)(void *ctx, const struct vt_file *f, vt_u64 first, vt_u64 end);
    /* The TLB model (vt_tlb.h) missed in its first level on a reference to
       addr, and walked the page table if walk: every miss counted. */
    void (*tlb_miss)(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,

@@ -60,6 +60,11 @@ bool vt_ask_exists(struct vt_mm *mm, vt_u64 gid, vt_u64 pgoff);
    replay, whose answers were recorded. */
 void vt_tell_shmem_removed(struct vt_mm *mm, const struct vt_file *f, vt_u64 first,
                            vt_u64 end);
+/* This process resized f, or punched pages [first, end) out of it (host
+   ops file_resized, file_punched); nothing in a replay. */
+void vt_tell_file_resized(struct vt_mm *mm, const struct vt_file *f, vt_u64 size_pages);
+void vt_tell_file_punched(struct vt_mm *mm, const struct vt_file *f, vt_u64 first,
+                          vt_u64 end);
 #define VT_API(mm, body) do { (mm)->in_api++; body; (mm)->in_api--; } while (0)
 
 /* An input over a range with one argument (mprotect, mlock, madvise's

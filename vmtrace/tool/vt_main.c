@@ -69,6 +69,8 @@ static const struct vt_host_ops host_ops = {
    .shmem_created = vt_share_shmem_created,
    .shmem_exists = vt_share_shmem_exists,
    .shmem_removed = vt_share_shmem_removed,
+   .file_resized = vt_share_file_resized,
+   .file_punched = vt_share_file_punched,
    .tlb_miss = vt_tlb_on_miss,
 };
 
@@ -195,6 +197,7 @@ static void vt_post_mem_write(CorePart part, ThreadId tid, Addr a, SizeT len)
 static void vt_pre_deliver_signal(ThreadId tid, Int sigNo, Bool alt_stack)
 {
    (void)tid; (void)alt_stack;
+   vt_share_shootdown();             /* a signal another process sent */
    vt_signal_delivered(sigNo);       /* the client handles it */
 }
 

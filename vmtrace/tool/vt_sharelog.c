@@ -21,8 +21,9 @@
 
    The core reaches this file through the host operations frames_fork,
    frame_shared, frame_release, shmem_new_gid, shmem_created, shmem_exists,
-   shmem_removed and file_map (vt_main.c hands them over); PSS and USS are computed here
-   from the counts the log holds.
+   shmem_removed, file_map, file_resized and file_punched (vt_main.c hands
+   them over); PSS and USS are computed here from the counts the log
+   holds.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "pub_tool_basics.h"
 #include "pub_tool_vki.h"
@@ -47,6 +48,11 @@ struct rec { ULong id; UInt n; Int delta; };
    with the second address spaces of the other processes only, and not
    counted in dup (nor PSS, which walks the first's page table). */
 #define CMP_KEY_BIT   (1ULL << 62)
+/* A file resized or punched (vt_share_file_resized): a record with this
+   bit and the file's key, the writer's pid as n and what happened as
+   delta, followed by one record of its figures (frame ids never reach
+   this bit: they would need a log of 2^44 records). */
+#define SHOOT_KEY_BIT (1ULL << 60)
 #define O_CLOEXEC_VALUE 02000000    /* O_CLOEXEC, which vki does not name */
 #define O_DIRECTORY_VALUE 0200000   /* O_DIRECTORY (amd64) */
 
@@ -101,8 +107,19 @@ static void count_add(ULong key, Long delta, Bool holders)
    *c += delta;
 }
 
+static void shoot_read(const struct rec *r, Off64T at);
+static Bool shoot_body;             /* the next record is a shootdown's figures */
+static Off64T shoot_floor;          /* before this offset: not this image's */
+static Int shoot_pid;               /* this process: its own are skipped */
+static Bool shooting;               /* another's change being made here */
+
 static void apply(const struct rec *r, Off64T at)
 {
+   if (shoot_body ||
+       (r->id & (SHOOT_KEY_BIT | SHMEM_KEY_BIT | FILE_KEY_BIT)) == SHOOT_KEY_BIT) {
+      shoot_read(r, at);
+      return;
+   }
    if (r->id & (SHMEM_KEY_BIT | FILE_KEY_BIT)) {
       /* a shared-memory page's count is its creations, not holders */
       if (r->n)
@@ -308,6 +325,7 @@ static void refresh(void)
    if (!logging())
       return;
    batch_write(&file_recs);
+   shoot_pid = VG_(getpid)();
    Int fd = open_log(VKI_O_RDONLY, "open");
    if (fd < 0)
       return;
@@ -463,7 +481,7 @@ bool vt_share_shmem_exists(void *ctx, vt_u64 gid, vt_u64 pgoff)
 void vt_share_shmem_removed(void *ctx, vt_u64 gid, vt_u64 first, vt_u64 end)
 {
    (void)ctx;
-   if (!logging())
+   if (!logging() || shooting)       /* the other process counted them off */
       return;
    refresh();
    struct batch b = { NULL, 0, 0 };
@@ -531,6 +549,143 @@ static void all_file_pages(Int delta)
       if (c.v->vm_file)
          vt_walk_ptes(&vt_mm, c.v->vm_start, c.v->vm_end, count_file_pte, &c);
    }
+}
+
+/* ---- files resized or punched by another process -------------------------
+
+   Linux frees the pages a truncation or a punched hole takes away and
+   zaps every mapping of them in every process (unmap_mapping_range), so
+   the others fault on their next touch.  Here the process that does it
+   appends a shootdown to the log: the file's key, its pid, and the new
+   size in pages or the range punched.  The others read it with whatever
+   they read next (refresh), keep it pending, and make the same change in
+   their own models at their next system call (vt_share_shootdown, from
+   vt_post_syscall, before the call's own effects) or signal delivery:
+   never in the middle of a fault the log is read for.  A program whose
+   processes order their steps through system calls (a pipe, a wait, a
+   futex, a signal) sees every change exactly when Linux would show it;
+   one that learns of it through shared memory alone, spinning without a
+   system call, still maps the pages until its next call.  The file's key
+   is its device and inode, or the id the run gives shared anonymous
+   memory (which has neither, and no size to change).  A shootdown that
+   precedes an image (this one's own, or one before an execve it
+   inherited the log at) concerns none of its mappings. */
+#define SHOOT_RESIZE 1
+#define SHOOT_PUNCH  2
+struct shoot { ULong key; UInt what; ULong a, b; };
+static struct shoot  shoot_hdr;      /* read, its figures to come */
+static struct shoot *shoots;         /* pending */
+static UInt          nr_shoots, cap_shoots;
+
+static ULong shoot_key(const struct vt_file *f)
+{
+   ULong id = f->dev || f->ino
+              ? (f->dev * 0x9E3779B97F4A7C15ULL) ^ (f->ino * 0xC2B2AE3D27D4EB4FULL)
+              : f->gid;
+   return SHOOT_KEY_BIT | ((id ^ (id >> 7)) & (SHOOT_KEY_BIT - 1));
+}
+
+static void shoot_read(const struct rec *r, Off64T at)
+{
+   if (!shoot_body) {
+      shoot_hdr.key = r->id;
+      shoot_hdr.what = at >= shoot_floor && (Int)r->n != shoot_pid ? (UInt)r->delta : 0;
+      shoot_body = True;
+      return;
+   }
+   shoot_body = False;
+   if (!shoot_hdr.what)
+      return;                          /* this process's own, or before it */
+   shoot_hdr.a = r->id;
+   shoot_hdr.b = (ULong)r->n | ((ULong)(UInt)r->delta << 32);
+   if (nr_shoots == cap_shoots) {
+      cap_shoots = cap_shoots ? 2 * cap_shoots : 16;
+      struct shoot *n = VT_CALLOC("vt.share.shoot", cap_shoots, sizeof *n);
+      if (shoots) {
+         VG_(memcpy)(n, shoots, nr_shoots * sizeof *n);
+         VG_(free)(shoots);
+      }
+      shoots = n;
+   }
+   shoots[nr_shoots++] = shoot_hdr;
+}
+
+static void shoot_write(const struct vt_file *f, UInt what, ULong a, ULong b)
+{
+   if (!logging() || shooting || vt_cmp_in || gone)
+      return;
+   batch_write(&file_recs);            /* the pages it unmapped first */
+   struct rec r[2] = { { shoot_key(f), (UInt)VG_(getpid)(), (Int)what },
+                       { a, (UInt)b, (Int)(UInt)(b >> 32) } };
+   append(r, 2);
+}
+
+void vt_share_file_resized(void *ctx, const struct vt_file *f, vt_u64 size_pages)
+{
+   (void)ctx;
+   shoot_write(f, SHOOT_RESIZE, size_pages, 0);
+}
+
+void vt_share_file_punched(void *ctx, const struct vt_file *f, vt_u64 first, vt_u64 end)
+{
+   (void)ctx;
+   shoot_write(f, SHOOT_PUNCH, first, end);
+}
+
+/* Shared anonymous memory has no device and inode to name it by: the
+   punch is made through this process's shared mappings of the pages, as
+   its own MADV_REMOVE of them would. */
+static void punch_unnamed(const struct vt_file *f, ULong first, ULong end)
+{
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      const struct vt_vma *v = &vt_mm.vmas[i];
+      if (v->vm_file != f || !(v->vm_flags & VT_VM_SHARED))
+         continue;
+      ULong v_end = v->vm_pgoff + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
+      ULong lo = first > v->vm_pgoff ? first : v->vm_pgoff, hi = end < v_end ? end : v_end;
+      if (lo < hi) {
+         Addr s = v->vm_start + ((lo - v->vm_pgoff) << VT_PAGE_SHIFT);
+         VT_BOTH(vt_madvise_remove, s, (hi - lo) << VT_PAGE_SHIFT);
+      }
+   }
+}
+
+static void shoot_apply(const struct shoot *s)
+{
+   for (struct vt_file *f = vt_mm.files; f; f = f->next) {
+      if (shoot_key(f) != s->key)
+         continue;
+      if (s->what == SHOOT_RESIZE && (f->dev || f->ino))
+         VT_BOTH(vt_file_resize, f->dev, f->ino, s->a << VT_PAGE_SHIFT);
+      else if (s->what == SHOOT_PUNCH && (f->dev || f->ino))
+         VT_BOTH(vt_file_pages, f->dev, f->ino, s->a, s->b, VT_FILE_PUNCHED);
+      else if (s->what == SHOOT_PUNCH)
+         punch_unnamed(f, s->a, s->b);
+      return;                          /* (one file per key) */
+   }
+}
+
+/* At each system call's end and each signal's delivery: the others'
+   shootdowns logged since, made here.  The log's size says whether there
+   is anything new to read (one fstat). */
+void vt_share_shootdown(void)
+{
+   if (!logging() || gone)
+      return;
+   struct vg_stat st;
+   if (VG_(fstat)(log_fd, &st) == 0 && (Off64T)st.size > read_off)
+      refresh();
+   if (!nr_shoots)
+      return;
+   /* as before any call that changes what pages are (vt_pre_syscall): the
+      hits the filter absorbed go first, under the identity they had */
+   vt_filter_deliver(&vt_flt);
+   vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+   shooting = True;
+   for (UInt i = 0; i < nr_shoots; i++)
+      shoot_apply(&shoots[i]);
+   nr_shoots = 0;
+   shooting = False;
 }
 
 /* ---- the processes ----------------------------------------------------- */
@@ -611,6 +766,8 @@ void vt_share_inherit(void)
    log_path[len > 0 ? len : 0] = 0;
    log_fd = out_of_reach(found);
    set_log_self();
+   struct vg_stat st;
+   shoot_floor = VG_(fstat)(log_fd, &st) == 0 ? (Off64T)st.size : 0;
 }
 
 /* ---- PSS and USS ------------------------------------------------------- */

@@ -641,6 +641,9 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
                      SysRes res)
 {
    (void)nArgs;
+   /* What the call may have waited for (a pipe, a wait, a futex) may be
+      another process's truncation or punch: made here first. */
+   vt_share_shootdown();
    charge_deferred(tid, res);
    vt_rec_clock();              /* where the processes of a tree meet */
    if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])
