@@ -10,6 +10,11 @@
                 pages through "a" (phase "remove"), then "b" read again
                 (phase "reread-b"), "a" read (phase "reread-a") and
                 written (phase "rewrite-a")
+   remove-private  a 16-page memfd mapped MAP_SHARED, "a", and
+                MAP_PRIVATE read-only, "p", 64 KiB-aligned: "a" written
+                ("write-a"), "p" read ("read-p"); MADV_REMOVE of the first
+                8 pages through "a" ("remove"), then "p" read again
+                ("reread-p")
    syscalls     a memfd of 8 pages mapped MAP_SHARED 16 pages long,
                 64 KiB-aligned, labelled "m": pwrite() of its pages 0-3
                 (phase "pwrite"), pages 0-3 read (phase "read-low");
@@ -69,6 +74,36 @@ static void remove_mode(void)
 
    vmt_begin("rewrite-a");
    vmt_write_pages(a, REMOVE_PAGES);
+   vmt_end();
+}
+
+static void remove_private_mode(void)
+{
+   size_t len = REMOVE_PAGES * VMT_PAGE;
+   int fd = memfd_create("vmtest-remove-private", 0);
+   if (fd < 0 || ftruncate(fd, (off_t)len) != 0)
+      vmt_die("memfd");
+   char *a = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   char *p = vmt_mmap_at(len, 65536, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   VMTRACE_LABEL(a, len, "a");
+   VMTRACE_LABEL(p, len, "p");
+
+   vmt_begin("write-a");
+   vmt_write_pages(a, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("read-p");
+   vmt_read_pages(p, REMOVE_PAGES);
+   vmt_end();
+
+   vmt_begin("remove");
+   int r = madvise(a, len / 2, MADV_REMOVE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("madvise");
+
+   vmt_begin("reread-p");
+   vmt_read_pages(p, REMOVE_PAGES);
    vmt_end();
 }
 
@@ -153,12 +188,16 @@ int main(int argc, char **argv)
       remove_mode();
       return 0;
    }
+   if (argc == 2 && strcmp(argv[1], "remove-private") == 0) {
+      remove_private_mode();
+      return 0;
+   }
    if (argc == 2 && strcmp(argv[1], "syscalls") == 0) {
       syscalls_mode();
       return 0;
    }
    if (argc != 2 || (strcmp(argv[1], "read-write") && strcmp(argv[1], "write-first")))
-      vmt_die("usage: shared_anon read-write|write-first|remove|syscalls");
+      vmt_die("usage: shared_anon read-write|write-first|remove|remove-private|syscalls");
    int read_first = strcmp(argv[1], "read-write") == 0;
 
    char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,

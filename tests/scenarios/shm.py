@@ -48,6 +48,20 @@ scenario("shm/remove", "shared_anon", ["remove"], [
     Expect("a", "reread-a", file_read=1),
     Expect("a", "rewrite-a"),
 ])
+# The same punch with a private read-only mapping "p" of the memfd:
+# reading it after "a" was written, fault-around maps its 16 page-cache
+# pages, 1 `file_read`.  unmap_mapping_range zaps page-cache pages in
+# private mappings too (zap_details.even_cows false: only their copies
+# would stay), so rereading "p" finds pages 0..7 holes, each read
+# allocates one and fault-around finds none of the others: 8
+# `file_read`; pages 8..15 are still mapped.  Before 2026-12-06 "p" kept
+# pages 0..7 mapped: 0.
+scenario("shm/remove-private", "shared_anon", ["remove-private"], [
+    Expect("a", "write-a", pages=16, file_shared=16),
+    Expect("p", "read-p", pages=16, file_read=1),
+    Expect("a", "remove"),
+    Expect("p", "reread-p", file_read=8),
+])
 
 # Shared memory changed by system calls rather than through a mapping.  A
 # memfd of 8 pages mapped 16 pages long, 64 KiB-aligned ("m").  pwrite of
