@@ -8,6 +8,8 @@
 #include "pub_tool_vkiscnums.h"
 #include "pub_tool_libcbase.h"
 #include "pub_tool_libcproc.h"
+#include "pub_tool_libcfile.h"
+#include "pub_tool_mallocfree.h"
 #include "vt_tool.h"
 
 ULong vt_fork_time;          /* the parent's clock at fork; 0: first process */
@@ -39,6 +41,133 @@ static Bool is_fork(UInt sysno, UWord *args)
           (sysno == __NR_clone && !(args[0] & VKI_CLONE_THREAD));
 }
 
+/* ---- what a vfork child faults in is its parent's ---------------------
+
+   Natively a vfork child borrows its parent's address space, and the
+   parent is suspended until the child execs or exits (mm_release wakes
+   it): every page the child faulted in is then the parent's, present,
+   dirty if written, and the parent's own touches of it cost nothing.
+   Valgrind runs vfork as a fork: the child has a copy of the memory and
+   the parent runs on at once.  So the parent makes a pipe before the
+   call; the child inherits its write end and, at its exec or exit
+   (vt_vfork_release), writes there the pages it faulted in and closes
+   it; the parent, in the call's post-syscall, reads to the end of the
+   pipe, which comes when the child has written, or has died however
+   (the kernel closes the descriptor), or has exec'd: only then does it go
+   on, as natively it would, and its model takes the pages in
+   (vfork_apply).  A failed exec closes nothing: the parent waits on
+   until the exec that succeeds or the exit.  Both ends live among the
+   descriptors Valgrind reserves (vt_share_out_of_reach), where a child
+   that closes every descriptor before it execs cannot reach them; the
+   child's children (and the parent's, should another thread fork) close
+   what they inherit at once. */
+static Int vf_rfd = -1, vf_wfd = -1;   /* the parent's, between pre and post */
+static Int vf_to_parent = -1;          /* in a vfork child: the write end */
+static ULong *vf_recs;                 /* the child's faults: page | access */
+static UInt vf_nr, vf_cap;
+
+/* In a vfork child, a fault the model counted: the page is the parent's
+   too (vt_on_fault). */
+void vt_vfork_note_fault(vt_addr addr, enum vt_access acc)
+{
+   if (vf_to_parent < 0)
+      return;
+   if (vf_nr == vf_cap) {
+      vf_cap = vf_cap ? vf_cap * 2 : 64;
+      ULong *n = VT_CALLOC("vt.vfork", vf_cap, sizeof *n);
+      if (vf_recs) {
+         VG_(memcpy)(n, vf_recs, vf_nr * sizeof *n);
+         VG_(free)(vf_recs);
+      }
+      vf_recs = n;
+   }
+   vf_recs[vf_nr++] = (addr & ~(ULong)(VT_PAGE_SIZE - 1)) | (ULong)acc;
+}
+
+/* The vfork child execs or exits: its faults go to the parent, who waits
+   for the pipe's end. */
+void vt_vfork_release(void)
+{
+   if (vf_to_parent < 0)
+      return;
+   const UChar *b = (const UChar *)vf_recs;
+   Int left = (Int)(vf_nr * sizeof *vf_recs);
+   while (left > 0) {
+      Int w = VG_(write)(vf_to_parent, b, left);
+      if (w <= 0)
+         break;
+      b += w;
+      left -= w;
+   }
+   VG_(close)(vf_to_parent);
+   vf_to_parent = -1;
+   vf_nr = 0;
+}
+
+static void close_fd(Int *fd)
+{
+   if (*fd >= 0)
+      VG_(close)(*fd);
+   *fd = -1;
+}
+
+/* In the parent once the child has exec'd or exited: the pages it faulted
+   in, faulted in here as the one address space has them, counted
+   nowhere (the child's file counted them): figures paused, the core's
+   populate (which takes a written private page for done and a read any
+   present page, as the child's fault left them). */
+static void vfork_apply(const ULong *r, UInt n)
+{
+   if (!n)
+      return;
+   Bool was = vt_mm.collecting;
+   VT_BOTH(vt_set_collecting, False);
+   for (UInt i = 0; i < n; i++) {
+      vt_addr page = (vt_addr)(r[i] & ~(ULong)(VT_PAGE_SIZE - 1));
+      Bool write = (r[i] & (VT_PAGE_SIZE - 1)) == VT_ACC_WRITE;
+      VT_BOTH(vt_madvise_populate, page, VT_PAGE_SIZE, write);
+   }
+   VT_BOTH(vt_set_collecting, was);
+}
+
+/* In the parent after a successful vfork: wait for the child's exec or
+   exit, then take its pages. */
+static void vfork_wait(void)
+{
+   close_fd(&vf_wfd);
+   if (vf_rfd < 0)
+      return;
+   ULong *r = NULL;
+   UInt n = 0, cap = 0;
+   ULong buf[512];
+   Int have = 0;                     /* bytes in buf */
+   for (;;) {
+      Int got = VG_(read)(vf_rfd, (UChar *)buf + have, (Int)sizeof buf - have);
+      if (got <= 0)
+         break;
+      have += got;
+      UInt whole = (UInt)have / sizeof buf[0];
+      if (n + whole > cap) {
+         cap = (n + whole) * 2;
+         ULong *nr = VT_CALLOC("vt.vfork", cap, sizeof *nr);
+         if (r) {
+            VG_(memcpy)(nr, r, n * sizeof *nr);
+            VG_(free)(r);
+         }
+         r = nr;
+      }
+      VG_(memcpy)(r + n, buf, whole * sizeof buf[0]);
+      n += whole;
+      have -= (Int)(whole * sizeof buf[0]);
+      if (have)
+         VG_(memmove)(buf, (UChar *)buf + whole * sizeof buf[0], have);
+   }
+   close_fd(&vf_rfd);
+   vfork_apply(r, n);
+   if (r)
+      VG_(free)(r);
+}
+
 static ULong fork_wall_ms;    /* when the fork began */
 /* The forking process, as the child's parent: taken before the fork (the
    child gets a copy), since by the time the child asks the kernel its
@@ -62,6 +191,11 @@ void vt_fork_pre(ThreadId tid, UInt sysno, UWord *args)
       fork_pending = 1;
    } else {
       fork_pending = 2;
+      Int fds[2];
+      if (VG_(pipe)(fds) == 0) {
+         vf_rfd = vt_share_out_of_reach(fds[0]);
+         vf_wfd = vt_share_out_of_reach(fds[1]);
+      }
    }
 }
 
@@ -93,6 +227,10 @@ void vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       as its own alone. */
    if (kind && !sr_isError(res) && sr_Res(res) != 0)
       vt_sample_now_at(fork_wall_ms);
+   if (kind == 2 && !sr_isError(res))
+      vfork_wait();
+   close_fd(&vf_wfd);
+   close_fd(&vf_rfd);
    if (kind == 1 && sr_isError(res)) {
       undo_fork(&vt_mm);
       if (vt_cmp_mm)
@@ -114,6 +252,15 @@ void vt_fork_child_hook(ThreadId tid)
       copied or write-protected, only the figures start afresh. */
    vt_ppid = fork_parent;
    vt_rec_child(vt_ppid);      /* the child's own trace, from its parent's */
+   /* a pipe to a vfork parent is the borrower's alone: not its children's */
+   close_fd(&vf_to_parent);
+   vf_nr = 0;
+   close_fd(&vf_rfd);
+   if (kind == 2)
+      vf_to_parent = vf_wfd;
+   else
+      close_fd(&vf_wfd);
+   vf_wfd = -1;
    if (kind != 1) {
       vt_share_borrowed();     /* the parent's frames and file pages stay
                                   the parent's */

@@ -544,6 +544,7 @@ static Bool fsize_lift(struct vki_rlimit *saved)
    figures out, shared frames let go. */
 void vt_finish(Int exitcode)
 {
+   vt_vfork_release();         /* a vfork parent waits for this */
    vt_progress_clear();
    struct vki_rlimit fsize;
    Bool lifted = fsize_lift(&fsize);

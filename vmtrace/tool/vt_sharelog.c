@@ -168,6 +168,12 @@ static Int out_of_reach(Int fd)
    return fd;
 }
 
+/* For vt_fork.c's vfork pipe, which must be out of the client's reach too. */
+Int vt_share_out_of_reach(Int fd)
+{
+   return out_of_reach(fd);
+}
+
 /* The calling thread's view of the descriptors, not the process's:
    /proc/self is the thread group leader, whose fd directory is gone once
    the main thread has exited (pthread_exit in main, or an exit from

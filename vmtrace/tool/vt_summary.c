@@ -29,8 +29,11 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    if (mm != &vt_mm)
       return;                  /* --thp-compare's second address space */
    vt_sites_record(0, cls);
-   if (cls != VT_FC_INVALID)
+   if (cls != VT_FC_INVALID) {
+      if (vt_is_vfork_child)
+         vt_vfork_note_fault(addr, acc);
       return;
+   }
    vt_fatal_signal = reason == VT_INV_BEYOND_EOF ? VKI_SIGBUS : VKI_SIGSEGV;
    nr_invalid_seen++;
    ThreadId tid = VG_(get_running_tid)();

@@ -284,6 +284,8 @@ void  vt_child_reaped(Int pid, Int status);
 void  vt_fork_pre(ThreadId tid, UInt sysno, UWord *args);
 void  vt_fork_post(ThreadId tid, UInt sysno, UWord *args, SysRes res);
 void  vt_fork_child_hook(ThreadId tid);
+void  vt_vfork_note_fault(vt_addr addr, enum vt_access acc);
+void  vt_vfork_release(void);
 
 /* vt_sharelog.c: what the processes of a run share (the core's host ops
    frames_*, shmem_*, file_map), PSS and USS */
@@ -307,6 +309,7 @@ void   vt_share_refresh(void);
 void   vt_share_pss(ULong *pss_x1000, ULong *uss);
 ULong  vt_share_dup(void);
 Bool   vt_share_logging(void);
+Int    vt_share_out_of_reach(Int fd);
 
 /* vt_sites.c: fault sites (sim 0: the unlimited model; k: simulation
    k - 1) and the Cachegrind-format file */
