@@ -72,6 +72,20 @@ scenario("folio/cold 1M", "folio", ["cold", "256"], [
     Expect("file", "read", pages=256, file_major=1, file_read=15),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
 
+# A folio that reaches the file's last page is mapped by fault-around only
+# within the window (filemap_map_pages, Linux 6.18: file_end >=
+# folio_next_index, so that no PTE lies past i_size).  32 MiB (8,192
+# pages) read as the 64 MiB above: [0,6144) 384 faults, the first major;
+# [6144,8192) in 64-page folios, 31 mapped one fault each, the last,
+# [8128,8192), in four 16-page windows: 1 major + 418 minor.  (A 2 MiB
+# folio there, first in its PTE table, is mapped whole all the same:
+# fault-around maps nothing without a table and finish_fault maps the
+# folio, as in the 64 MiB case.)  vmtrace mapped the last folio whole
+# until 2026-12-06: 415 minor.
+scenario("folio/cold 32M", "folio", ["cold", "8192"], [
+    Expect("file", "read", pages=8192, file_major=1, file_read=418),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=4)
+
 # MADV_RANDOM (VM_RAND_READ): no readahead; each fault reads its one page
 # and fault-around finds nothing else cached: 256 major faults in 1 MiB.
 scenario("folio/random 1M", "folio", ["random", "256"], [

@@ -79,13 +79,28 @@ static bool folio_fits(const struct vt_vma *v, vt_addr table_base, vt_u64 first,
    return a >= table_base && e <= table_end && a >= v->vm_start && e <= v->vm_end;
 }
 
+/* Whether filemap_map_pages may map a folio beyond the window: one that
+   reaches the file's last page may not (Linux 6.18: file_end >=
+   folio_next_index, file_end the last page's index, so that no PTE maps
+   past i_size), shared memory's may. */
+static bool folio_before_eof(const struct vt_file *f, vt_u64 first, vt_u64 nr)
+{
+   return f->shmem || first + nr < f->size_pages;
+}
+
+static bool pmd_none(struct vt_mm *mm, const struct ktab *kt);
+static bool pte_range_none(struct vt_mm *mm, const struct ktab *kt, unsigned from, unsigned n);
+
 /* do_fault_around -> filemap_map_pages: map the cached pages of the
    fault_around_pages-sized, equally aligned window around addr, clamped
    to the VMA and to the PTE table, that are not mapped yet.  A large folio
    the window reaches is mapped whole when it fits in the VMA and the PTE
-   table (else only its pages in the window); a folio marked PG_readahead
-   is left for its own fault, which goes on with readahead
-   (next_uptodate_folio).  Returns the number of pages mapped. */
+   table and ends before the file's last page (else only its pages in the
+   window); a folio marked PG_readahead is left for its own fault, which
+   goes on with readahead (next_uptodate_folio).  If the first folio found
+   reaches the last page, filemap_map_pmd is not called, so where no PTE
+   table is installed yet nothing is mapped (finish_fault then maps the
+   faulting page's folio).  Returns the number of pages mapped. */
 static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
                               struct vt_mapping *m, vt_addr addr)
 {
@@ -112,13 +127,22 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
                                                                (from << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
-       fnr > 1 && folio_fits(v, table_base, first, fnr))
+       fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
       from = pte_off - (vt_linear_page_index(v, addr) - first);
    if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
                                                                ((to - 1) << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
-       fnr > 1 && folio_fits(v, table_base, first, fnr))
+       fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
       to = pte_off + (first + fnr - vt_linear_page_index(v, addr));
+   if (f->cold && pmd_none(mm, &kt))
+      for (vt_u64 i = win_from; i < win_to; i++) {
+         vt_u64 pgoff = vt_linear_page_index(v, table_base + (i << VT_PAGE_SHIFT));
+         if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
+            continue;
+         if (!folio_before_eof(f, first, fnr))
+            return 0;                  /* no filemap_map_pmd: no table to map into */
+         break;
+      }
    vt_pte fresh = file_read_pte(v);
    vt_u64 mapped = 0;
    for (vt_u64 i = from; i < to; i++) {
@@ -129,7 +153,8 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       vt_u64 pgoff = vt_linear_page_index(v, a);
       if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
          continue;             /* not in the page cache, beyond EOF, or readahead's mark */
-      if ((i < win_from || i >= win_to) && !folio_fits(v, table_base, first, fnr))
+      if ((i < win_from || i >= win_to) &&
+          !(folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr)))
          continue;
       *kref(mm, &kt, i) = (pte & VT_PTE_TOUCHED) | fresh;
       vt_rss_add(mm, m, 1);
@@ -212,8 +237,6 @@ static bool file_page_major(struct vt_vma *v, vt_u64 pgoff)
    return false;
 }
 
-static bool pmd_none(struct vt_mm *mm, const struct ktab *kt);
-
 /* do_set_pmd, from filemap_map_pages (filemap_map_pmd) or finish_fault: a
    PMD-sized page-cache folio whose 2 MiB the kernel's PMD covers exactly
    (thp_vma_suitable_order: the VMA holds it, the file offset is aligned
@@ -248,6 +271,37 @@ static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
    return true;
 }
 
+/* finish_fault for a large page-cache folio (a cold file's): all its
+   pages mapped at once where it lies inside the VMA and the PTE table,
+   does not pass the end of the file (i_size in pages, so unlike
+   filemap_map_pages a folio that ends at the last page may) and none of
+   its PTEs maps yet; false (the one page, as for order 0) otherwise. */
+static bool finish_fault_folio(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
+                               vt_addr addr)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 pgoff = vt_linear_page_index(v, addr), first, nr;
+   bool marked;
+   struct ktab kt = ktab_of(mm, v, addr);
+   if (!f->cold || !vt_pcache_folio(mm, f, pgoff, &first, &nr, &marked) || nr == 1 ||
+       first + nr > f->size_pages || !folio_fits(v, kt.base, first, nr))
+      return false;
+   vt_u64 at = ((addr - kt.base) >> VT_PAGE_SHIFT) - (pgoff - first);
+   if (!pte_range_none(mm, &kt, (unsigned)at, (unsigned)nr))
+      return false;
+   vt_pte fresh = file_read_pte(v);
+   for (vt_u64 i = at; i < at + nr; i++) {
+      vt_pte *p = kref(mm, &kt, i);
+      vt_addr a = kt.base + (i << VT_PAGE_SHIFT);
+      *p = (*p & VT_PTE_TOUCHED) | fresh;
+      vt_file_mapped(f, first + (i - at), 1);
+      if (a != (addr & VT_PAGE_MASK))
+         vt_mm_prefault(mm, v, a, fresh);
+   }
+   vt_rss_add(mm, m, (vt_s64)nr);
+   return true;
+}
+
 /* do_read_fault: map the page (and, first, the cached pages around it). */
 static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
                                          struct vt_mapping *m, vt_addr addr,
@@ -258,7 +312,7 @@ static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
       do_fault_around(mm, v, m, addr);
-   if (!(*ptep & VT_PTE_PRESENT)) {
+   if (!(*ptep & VT_PTE_PRESENT) && !finish_fault_folio(mm, v, m, addr)) {
       *ptep = keep | file_read_pte(v);
       vt_rss_add(mm, m, 1);
       vt_file_mapped(v->vm_file, pgoff, 1);
