@@ -8,6 +8,15 @@
               in through readahead, in folios of growing order
      random   the same, with MADV_RANDOM on the mapping: no readahead
      huge     the same, with MADV_HUGEPAGE on the mapping: PMD-sized folios
+     pread    "cold", and before the reads through the mapping the first
+              page read with pread(2) (as sqlite reads a database's
+              header before it maps the file): readahead for a read
+     reopen   "cold", the first page read with pread(2) through the
+              descriptor the file was written with, then the file opened
+              again (/proc/self/fd/N) and mapped through the new open
+              file, whose readahead state starts afresh (as sqlite's shell
+              reads a database's header and then opens it again); FACT
+              cached-before counts the 4 pages the read brought in
      pages    the file written a page at a time and left cached: order-0
               folios, as vmtrace's warm page cache assumes
      placed   "cold", mapped where the kernel (or Valgrind) chooses
@@ -120,12 +129,12 @@ int main(int argc, char **argv)
 {
    vmt_init();
    if (argc != 3)
-      vmt_die("usage: folio cold|random|huge|pages|placed PAGES");
+      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed PAGES");
    const char *mode = argv[1];
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
    int cold = strcmp(mode, "pages") != 0, placed = strcmp(mode, "placed") == 0;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
-                   !placed && cold))
+                   strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && cold))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
    if (placed && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
@@ -153,6 +162,18 @@ int main(int argc, char **argv)
       if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
          vmt_die("fsync/fadvise %s", path);
       unlink(path);
+      if (strcmp(mode, "reopen") == 0) {
+         static char head[VMT_PAGE];
+         char self[64];
+         if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+            vmt_die("pread");
+         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+         int again = open(self, O_RDONLY);
+         if (again < 0)
+            vmt_die("open %s", self);
+         close(fd);
+         fd = again;
+      }
    }
    char *p = placed ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
                     : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -174,6 +195,11 @@ int main(int argc, char **argv)
          cached += vec[i] & 1;
       free(vec);
       vmt_fact("cached-before", cached);
+   }
+   if (strcmp(mode, "pread") == 0) {
+      static char head[VMT_PAGE];
+      if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+         vmt_die("pread");
    }
    int infl = cold ? inflight_fd(fd) : -1;
    if (infl >= 0)

@@ -102,6 +102,54 @@ scenario("folio/huge 8M", "folio", ["huge", "2048"], [
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0},
     checks=[total("file_pmd_pages", 0)])
 
+# The same 1 MiB, but its first page read with pread(2) before the reads
+# through the mapping (sqlite reads a database's header so; the mapping
+# shares the descriptor's readahead state, file->f_ra).  The read misses:
+# page_cache_sync_ra at index 0 for 1 page starts a stream, window
+# get_init_ra_size(1) = 4 pages [0,4), async_size 3: page 1 marked.  Then
+# through the mapping (16-page fault-around windows; a larger folio is
+# mapped whole):
+#   0   cached by the read: minor, maps 0, 2, 3 (1 is marked)
+#   1   marked: page_cache_async_ra, the next window 16 pages [4,20) in
+#       order-2 folios, [4,8) marked; maps 1 and [8,16)
+#   4   marked: [20,80), 64 pages less 4 to end aligned to 16, order 4
+#       ([20,24) order 2, marked; [24,32) order 3; then 16-page folios);
+#       maps 4..7
+#   16  [16,20): maps it and [24,32)
+#   20  marked: [80,320) cut at the end of the file, order 6 ([80,96)
+#       order 4, marked; [96,128) order 5; [128,192), [192,256)); maps
+#       20..23
+#   32, 48, 64, 80, 96, 128: one fault a folio
+#   192, 208, 224, 240: [192,256) reaches the file's last page, so
+#       fault-around maps it only within its window (below)
+# 15 faults, none major (the read brought the first page in), against the
+# 1 + 15 without the read: vmtrace follows read(2)'s readahead under
+# --page-cache=cold since 2026-12-06 (before: 16, the read unseen).
+scenario("folio/pread 1M", "folio", ["pread", "256"], [
+    Expect("file", "read", pages=256, file_read=15),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
+
+# The same, but the page read through the descriptor the file was written
+# with, and the file then opened again and mapped through the new open
+# file (sqlite's shell reads a database's header so, then opens it again):
+# the read left [0,4) cached (FACT cached-before: get_init_ra_size(1) = 4)
+# with page 1 marked, and the new open file's readahead state is fresh
+# (file_ra_state_init).  Through the mapping:
+#   0   minor, maps 0, 2, 3
+#   1   marked, but no window to match: the next window starts at the
+#       first page not cached, 4, and is (4 - 1) + ra_pages, at most
+#       ra_pages: [4,2052) cut at the end of the file, order 2 (0 + 2),
+#       [4,8) marked; maps 1 and [8,16)
+#   4   marked, the expected page: the next window lies past the end;
+#       maps 4..7
+#   16, 32, ..., 240: 16-page windows over order-2 folios, 15
+# 18 faults, none major.  The model keeps one readahead state a file and
+# starts it afresh at each open (since 2026-12-06; before, the mapping
+# went on with the read's window: 15 faults, the pread case's).
+scenario("folio/reopen 1M", "folio", ["reopen", "256"], [
+    Expect("file", "read", pages=256, file_read=18),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 4})
+
 # A file written a page at a time stays in order-0 folios (ext4 gives a
 # write a folio no larger than it) and cached: 16-page fault-around
 # windows, 1,024 / 16 = 64 faults, as vmtrace's warm cache assumes.

@@ -9,6 +9,7 @@
    and fault-around maps only pages that exist.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_trace.h"
 
 /* A cached page's hash entry (f->cache): val is its folio's order (the
    folio is the naturally aligned 2^order pages around it, as the kernel's
@@ -197,12 +198,16 @@ static vt_u64 get_next_ra_size(vt_u64 cur, vt_u64 max)
 }
 
 /* page_cache_sync_ra, as an mmap fault of a VM_SEQ_READ VMA calls it
-   (req_count ra_pages, no read(2) history: prev_pos unset). */
+   (req_count ra_pages) and a read(2) that misses does (req_count the
+   pages it asks for).  A read that goes on where the last one stopped
+   (prev_pos) starts a new stream.  (ractl_max_pages may let a read larger
+   than the window read up to the disk's io_pages: not modelled.) */
 static void page_cache_sync_ra(struct vt_file *f, vt_u64 index, vt_u64 req_count)
 {
    struct vt_file_ra *ra = &f->ra;
    vt_u64 max_pages = ra->ra_pages;
-   if (index == 0) {
+   vt_u64 prev_index = ra->read_seen ? ra->prev_pos >> VT_PAGE_SHIFT : ~(vt_u64)0 >> VT_PAGE_SHIFT;
+   if (index == 0 || req_count > max_pages || index - prev_index <= 1) {
       ra->start = index;
       ra->size = get_init_ra_size(req_count, max_pages);
       ra->async_size = ra->size > req_count ? ra->size - req_count : ra->size >> 1;
@@ -324,6 +329,86 @@ bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff)
    if (!local_has(f, pgoff))
       add_folio(f, pgoff, 0, false);
    return true;
+}
+
+/* filemap_read: a batch at a time (filemap_get_pages), from the page at
+   pos: if it is not cached, synchronous readahead for the pages the read
+   asks for (or that page alone, without readahead: filemap_create_folio);
+   the batch is the cached folios from there up to the read's end, at most
+   PAGEVEC_SIZE of them, ending with the first marked PG_readahead
+   (filemap_get_read_batch), which starts asynchronous readahead
+   (filemap_readahead); the read copies up to the batch's end and goes on.
+   I/O is instantaneous here, so every folio found is uptodate. */
+#define PAGEVEC_SIZE 31
+void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count)
+{
+   struct vt_file_ra *ra = &f->ra;
+   vt_u64 isize = f->size_pages << VT_PAGE_SHIFT;
+   vt_u64 end = pos + count, last_pos = ra->prev_pos;
+   bool moved = false;
+   if (!f->cold || f->shmem)
+      return;
+   while (pos < end && pos < isize) {
+      vt_u64 index = pos >> VT_PAGE_SHIFT;
+      vt_u64 last_index = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+      if (!local_has(f, index)) {
+         if (ra->ra_pages)
+            page_cache_sync_ra(f, index, last_index - index);
+         if (!local_has(f, index))
+            add_folio(f, index, 0, false);
+      }
+      vt_u64 at = index, first = index, nr = 1;
+      bool mark = false;
+      for (unsigned n = 0; n < PAGEVEC_SIZE && at < last_index && local_has(f, at) && !mark; n++) {
+         folio_of(f, at, &first, &nr, &mark);
+         at = first + nr;
+      }
+      if (mark && ra->ra_pages) {
+         vt_hash_get(&f->cache, first)->aux &= ~PG_READAHEAD;
+         page_cache_async_ra(f, first, nr, last_index - first);
+      }
+      vt_u64 stop = at << VT_PAGE_SHIFT;
+      pos = stop < end ? stop : end;
+      if (pos > isize)
+         pos = isize;
+      last_pos = pos;
+      moved = true;
+   }
+   if (moved || ra->read_seen) {
+      ra->prev_pos = last_pos;
+      ra->read_seen = true;
+   }
+}
+
+void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                  vt_u64 size_bytes, vt_u64 pos, vt_u64 count)
+{
+   if (!mm->cfg.cold_cache || !count)
+      return;
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   vt_u64 args_[] = { dev, ino, size_bytes, pos, count };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_READ, args_, NULL);
+   VT_API(mm, vt_pcache_read(f, pos, count));
+}
+
+/* do_dentry_open -> file_ra_state_init: a new open file's readahead state
+   (its window, mmap_miss, prev_pos) starts afresh.  The model keeps one
+   state a file, so it follows the file's latest open: sqlite's shell reads
+   a database's first page through one open, and its mapping, made through
+   another, starts from no history (its first marked folio does not match
+   the window of that read, and the next window is ra_pages long). */
+void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
+{
+   struct vt_file *f = mm->cfg.cold_cache ? vt_file_find(mm, dev, ino) : NULL;
+   if (!f || f->shmem)
+      return;
+   vt_u64 args_[] = { dev, ino };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_OPEN, args_, NULL);
+   unsigned ra_pages = f->ra.ra_pages;
+   VT_API(mm, vt_memset(&f->ra, 0, sizeof f->ra));
+   f->ra.ra_pages = ra_pages;
 }
 
 void vt_pcache_mapped(struct vt_file *f, vt_u64 nr)

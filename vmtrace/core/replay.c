@@ -168,6 +168,9 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
       return a[0] <= USER_END && a[1] <= USER_END ? NULL : range;
    case VT_TEV_RESIZE:
       return a[2] <= USER_END ? NULL : CORRUPT("a file larger than the address space");
+   case VT_TEV_FILE_READ:
+      return a[2] <= USER_END && a[3] <= USER_END && a[4] <= USER_END
+                ? NULL : CORRUPT("a read beyond the largest file");
    case VT_TEV_FILE_PAGES:
       return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 2
                 ? NULL : CORRUPT("a file's pages out of range");
@@ -234,6 +237,8 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_REMOVE:      vt_madvise_remove(mm, a[0], a[1]); break;
    case VT_TEV_UNSHARE:     vt_gup_unshare(mm, a[0], a[1]); break;
    case VT_TEV_FILE_PAGES:  vt_file_pages(mm, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
+   case VT_TEV_FILE_READ:   vt_file_read(mm, a[0], a[1], NULL, a[2], a[3], a[4]); break;
+   case VT_TEV_FILE_OPEN:   vt_file_open(mm, a[0], a[1]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);

@@ -256,6 +256,11 @@ static struct vt_file *file_of(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
    return f;
 }
 
+struct vt_file *vt_file_find(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
+{
+   return file_of(mm, dev, ino);
+}
+
 struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
                             const char *path, vt_u64 size_bytes, bool shmem)
 {

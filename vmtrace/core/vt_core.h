@@ -217,6 +217,8 @@ struct vt_file_ra {
    unsigned order;               /* of the folios the window was read in */
    unsigned mmap_miss;           /* mmap faults that missed, less hits */
    unsigned ra_pages;            /* the window's maximum (read_ahead_kb) */
+   bool     read_seen;           /* a read(2) left prev_pos (else it is -1) */
+   vt_u64   prev_pos;            /* where the last read(2) stopped, in bytes */
 };
 
 struct vt_file {                 /* like struct file + its inode */
@@ -665,6 +667,14 @@ struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
    its new end leave the page cache and every mapping of it (as
    truncate_pagecache does), and touching them is SIGBUS. */
 void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes);
+/* read(2) (pread, readv, ...) asked for count bytes at pos of the regular
+   file (dev, ino) at path, size_bytes long: under --page-cache=cold, the
+   readahead it starts (pcache.c); the warm page cache has every page. */
+void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                  vt_u64 size_bytes, vt_u64 pos, vt_u64 count);
+/* open(2) of the regular file (dev, ino): under --page-cache=cold its
+   readahead state starts afresh (the kernel's is per open file). */
+void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);
 /* Whether the model knows the file (dev, ino) (it was mapped): then its
    size in pages and whether it is shared memory. */
 bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,

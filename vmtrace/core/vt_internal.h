@@ -262,6 +262,11 @@ bool vt_pcache_folio(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff,
 bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff);
 /* filemap_map_pages mapped nr cached pages: so many fewer misses. */
 void vt_pcache_mapped(struct vt_file *f, vt_u64 nr);
+/* filemap_read of count bytes at pos: the readahead a cold file's read
+   starts, and where it stopped (ra->prev_pos). */
+void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count);
+/* The file known by (dev, ino), or NULL (vma.c). */
+struct vt_file *vt_file_find(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);
 
 /* mm_sims.c */
 /* Does anything simulate limited memory for mm (its simulations, or a

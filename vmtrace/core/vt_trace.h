@@ -136,6 +136,11 @@ enum vt_tev {
                             punched (1) or allocated (2): a shared-memory
                             file's pages filled by write, punched or
                             allocated by fallocate (vt_file_pages) */
+   VT_TEV_FILE_READ,     /* dev, ino, size in bytes, pos, count: read(2) of
+                            a cold regular file (vt_file_read); the file
+                            defined before by a FILE event */
+   VT_TEV_FILE_OPEN,     /* dev, ino: open(2) of a cold regular file the
+                            process knows (vt_file_open) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

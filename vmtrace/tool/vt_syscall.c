@@ -360,6 +360,55 @@ static void ok_fallocate(ThreadId tid, UWord *args, UWord res)
       file_changed((Int)args[0], 0, 0, VT_FILE_WRITTEN);
 }
 
+/* A read of a regular file (read, pread64, readv, preadv, preadv2):
+   under --page-cache=cold, the readahead it starts, which later read
+   faults of a mapping of the file find (the warm page cache holds every
+   page).  count is what the call asked for; off is where it read from:
+   the file position before it for read and readv (and preadv2 at offset
+   -1).  Shared memory has no readahead; O_DIRECT reads are taken as
+   buffered ones. */
+static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   (void)tid;
+   if (!vt_clo.cold_cache || sr_isError(res) || sr_Res(res) == 0)
+      return;
+   Int fd = (Int)args[0];
+   ULong count = 0;
+   if (sysno == __NR_read || sysno == __NR_pread64) {
+      count = args[2];
+   } else {
+      const struct vki_iovec *iov = client_ptr(args[1], args[2] * sizeof *iov);
+      for (UWord i = 0; iov && i < args[2]; i++)
+         count += iov[i].iov_len;
+   }
+   Long off;
+   if (sysno == __NR_pread64 || sysno == __NR_preadv ||
+       (sysno == __NR_preadv2 && (Long)args[3] != -1))
+      off = (Long)args[3];
+   else
+      off = VG_(lseek)(fd, 0, VKI_SEEK_CUR) - (Long)sr_Res(res);
+   struct vg_stat st;
+   HChar link[32], path[1024];
+   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
+   SSizeT k = VG_(readlink)(link, path, sizeof path - 1);
+   if (off < 0 || count == 0 || k <= 0 || VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+      return;
+   path[k] = 0;
+   if (VG_(strncmp)(path, "/dev/shm/", 9) == 0 || VG_(strncmp)(path, "/memfd:", 7) == 0)
+      return;
+   VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
+}
+
+/* open and openat of a regular file: under --page-cache=cold, a new
+   open file, whose readahead state starts afresh. */
+static void ok_open(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)args;
+   struct vg_stat st;
+   if (vt_clo.cold_cache && VG_(fstat)((Int)res, &st) == 0 && VKI_S_ISREG(st.mode))
+      VT_BOTH(vt_file_open, st.dev, st.ino);
+}
+
 /* A write to a pipe or socket nobody reads any more: EPIPE, and SIGPIPE
    unless the call asked for none (MSG_NOSIGNAL). */
 static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
@@ -559,6 +608,13 @@ static const struct handler {
    { __NR_pwritev2, NULL, post_write, NULL },
    { __NR_sendto, NULL, post_write, NULL },
    { __NR_sendmsg, NULL, post_write, NULL },
+   { __NR_open, NULL, NULL, ok_open },
+   { __NR_openat, NULL, NULL, ok_open },
+   { __NR_read, NULL, post_read, NULL },
+   { __NR_readv, NULL, post_read, NULL },
+   { __NR_pread64, NULL, post_read, NULL },
+   { __NR_preadv, NULL, post_read, NULL },
+   { __NR_preadv2, NULL, post_read, NULL },
    { __NR_wait4, NULL, NULL, ok_wait4 },
    { __NR_process_vm_readv, NULL, NULL, ok_process_vm_readv },
    { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },
