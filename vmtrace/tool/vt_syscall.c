@@ -400,12 +400,15 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 }
 
 /* open and openat of a regular file: under --page-cache=cold, a new
-   open file, whose readahead state starts afresh. */
-static void ok_open(ThreadId tid, UWord *args, UWord res)
+   open file, whose readahead state starts afresh.  (A post handler, not
+   an ok one: those set the simulation's clock first, which a warm run has
+   no reason to.) */
+static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
-   (void)tid; (void)args;
+   (void)tid; (void)sysno; (void)args;
    struct vg_stat st;
-   if (vt_clo.cold_cache && VG_(fstat)((Int)res, &st) == 0 && VKI_S_ISREG(st.mode))
+   if (vt_clo.cold_cache && !sr_isError(res) &&
+       VG_(fstat)((Int)sr_Res(res), &st) == 0 && VKI_S_ISREG(st.mode))
       VT_BOTH(vt_file_open, st.dev, st.ino);
 }
 
@@ -608,8 +611,8 @@ static const struct handler {
    { __NR_pwritev2, NULL, post_write, NULL },
    { __NR_sendto, NULL, post_write, NULL },
    { __NR_sendmsg, NULL, post_write, NULL },
-   { __NR_open, NULL, NULL, ok_open },
-   { __NR_openat, NULL, NULL, ok_open },
+   { __NR_open, NULL, post_open, NULL },
+   { __NR_openat, NULL, post_open, NULL },
    { __NR_read, NULL, post_read, NULL },
    { __NR_readv, NULL, post_read, NULL },
    { __NR_pread64, NULL, post_read, NULL },
