@@ -898,7 +898,8 @@ fd_case("nofile")
 # own 2000-byte write writes 1000, the next fails with EFBIG.  With only
 # the soft limit lowered the output file is whole (the tool raises it for
 # its own write); with the hard one too it cannot be: the log says the
-# write failed and no file (not even a partial one) is left.
+# write failed (EFBIG: "file too large", the reason said since 2026-12-06)
+# and no file (not even a partial one) is left.
 # (The log is a file too, which the limit binds: whole with the soft limit
 # lowered; with the hard one, -q keeps it under 1000 bytes, so that the
 # line saying why there is no output file is there.)
@@ -910,7 +911,7 @@ torture("fd/fsize-soft", "torture_fd", ["fsize-soft"], [],
                         r"without(.|\n)*HTML report: +vmtrace-report ")])
 torture("fd/fsize-hard", "torture_fd", ["fsize-hard"], [], vm_args=["-q"], native=True,
         no_output=r"error: writing vmtrace output file '[^']*' failed \(1000 of \d+ bytes "
-                  r"written\): no file left")
+                  r"written: file too large\): no file left")
 
 
 # ===================================================================
