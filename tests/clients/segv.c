@@ -7,6 +7,8 @@
    unmapped    a 4-byte store to a page that was mapped and then unmapped
                (nothing else can land there: its neighbours are PROT_NONE);
                dies of SIGSEGV
+   offset      the same store 0x124 bytes into the page: the invalid
+               access is reported at that byte, as si_addr gives it
    handler     a 4-byte store to an untouched PROT_READ private anonymous
                page, with a SIGSEGV handler that mprotects the page
                PROT_READ|PROT_WRITE and returns, so the store is retried
@@ -65,6 +67,11 @@ int main(int argc, char **argv)
       target = vmt_anon(1);
       if (munmap((void *)target, VMT_PAGE) != 0)
          vmt_die("munmap");
+   } else if (strcmp(mode, "offset") == 0) {
+      char *page = (char *)vmt_anon(1);
+      if (munmap(page, VMT_PAGE) != 0)
+         vmt_die("munmap");
+      target = (volatile uint32_t *)(page + 0x124);
    } else if (strcmp(mode, "handler") == 0) {
       warm_page = vmt_anon(1);
       on(SIGUSR1, warm, NULL);
@@ -74,9 +81,10 @@ int main(int argc, char **argv)
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       phase = "retry";
    } else {
-      vmt_die("usage: segv protection|unmapped|handler");
+      vmt_die("usage: segv protection|unmapped|offset|handler");
    }
-   VMTRACE_LABEL(target, VMT_PAGE, "page");
+   VMTRACE_LABEL((const void *)((uintptr_t)target & ~(uintptr_t)(VMT_PAGE - 1)), VMT_PAGE,
+                 "page");
    vmt_info_addr("target", (const void *)target);
 
    vmt_begin(phase);

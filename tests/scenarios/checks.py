@@ -119,6 +119,21 @@ def invalid_access(reason, access, exact_total=None):
     return check
 
 
+def invalid_logged(access, why):
+    """The log's report of the invalid access names the client's INFO
+    target, the byte it touched."""
+    def check(out, r, extra):
+        target = r.info("target")
+        if target is None:
+            return ["the client printed no INFO target= line"]
+        want = "Invalid %s of address %#x (%s)" % (access, target, why)
+        if want not in r.stderr:
+            return ["the log has no line %r: %s" % (want, [l for l in r.stderr.split("\n")
+                                                         if "Invalid" in l][:3])]
+        return []
+    return check
+
+
 def cheap(max_seconds, max_extra_mib):
     """The run took at most max_seconds, and its peak RSS exceeds that of
     the baseline run (extra[0]) by at most max_extra_mib."""

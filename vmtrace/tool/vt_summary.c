@@ -39,7 +39,8 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    ThreadId tid = VG_(get_running_tid)();
    struct vt_invalid_rec tmp, *r = vt_nr_invalid_recs < VT_MAX_INVALID_RECS
                                      ? &vt_invalid_recs[vt_nr_invalid_recs++] : &tmp;
-   r->addr = addr;
+   /* the byte the program touched, when this fault is its reference's */
+   r->addr = (vt_fault_addr & VT_PAGE_MASK) == (addr & VT_PAGE_MASK) ? vt_fault_addr : addr;
    r->acc = acc;
    r->reason = reason;
    r->time = vt_mm.now;
@@ -48,7 +49,7 @@ void vt_on_fault(void *ctx, struct vt_mm *mm, vt_addr addr, enum vt_access acc,
                  ? vt_stack_trace(tid, r->ips, VT_STACK_DEPTH, r->ep) : 0;
    if (nr_invalid_seen <= 10) {
       vt_progress_clear();
-      VG_(umsg)("Invalid %s of address %#lx (%s)\n", vt_acc_name(acc), (Addr)addr,
+      VG_(umsg)("Invalid %s of address %#lx (%s)\n", vt_acc_name(acc), (Addr)r->addr,
                 reason == VT_INV_UNMAPPED ? "not in any mapping"
                 : reason == VT_INV_BEYOND_EOF ? "beyond the end of the mapped file"
                 : reason == VT_INV_GUARD ? "in a guard region"

@@ -116,6 +116,7 @@ extern ULong vt_insns_drained, vt_refs_drained;
 void vt_clock_drain(void);
 void vt_clock_reset(void);        /* a forked child's clock starts at 0 */
 extern Addr vt_fault_ip;           /* the instruction in vt_miss, else 0 */
+extern Addr vt_fault_addr;         /* the byte its reference of the page asks for */
 extern ULong vt_misses;           /* references the filter let through */
 extern ULong vt_tlb_clock;        /* --tlb: the next reference's number, less
                                      its position in the superblock
