@@ -525,8 +525,41 @@ static const struct section {
    { write_thp_compare, vt_cmp_present },
 };
 
+/* A forked child that writes the files its parent writes too: a name
+   without %p is the same name in both, and the last to exit replaces the
+   other's file (or trace) without a word, as Cachegrind's do (until
+   2026-12-06, here too).  Said once, at the child's exit, for each such
+   option; names written in place (/dev/null, a FIFO) are shared on
+   purpose, and an image that execs writes NAME.execN, its own. */
+static void warn_shared_names(void)
+{
+   if (!vt_is_forked_child || vt_exec_pending)
+      return;
+   const HChar *opt[4] = { "--vmtrace-out-file", "--trace-out-file", "--cg-out-file",
+                           "--callgrind-out-file" };
+   const HChar *tpl[4] = { vt_clo.out_file, vt_clo.trace_out_file, vt_clo.cg_out_file,
+                           vt_clo.callgrind_out_file };
+   for (Int i = 0; i < 4; i++) {
+      if (!tpl[i] || VG_(strstr)(tpl[i], "%p"))
+         continue;
+      Bool in_place;
+      HChar *name = VG_(expand_file_name)(opt[i], tpl[i]);
+      HChar *target = vt_out_target(name, &in_place);
+      if (!in_place) {
+         HChar safe[1024];
+         VG_(umsg)("warning: %s=%s names no %%p: this forked child (pid %d) and its parent "
+                   "write the same file, and the last to exit replaces the other's; "
+                   "%s=%s.%%p gives each its own\n", opt[i],
+                   vt_log_name(tpl[i], safe, sizeof safe), VG_(getpid)(), opt[i], safe);
+      }
+      VG_(free)(target);
+      VG_(free)(name);
+   }
+}
+
 void vt_write_output(Int exitcode, struct vt_written *w)
 {
+   warn_shared_names();
    struct out_ctx c = { exitcode, vt_wall_ms(), 0, 0 };
    HChar *name = vt_image_file_name("--vmtrace-out-file", vt_clo.out_file, vt_exec_pending);
    struct vt_out *o = vt_out_open(name, "vmtrace output file");
