@@ -48,6 +48,15 @@
                    in place, into the unmapped pages) must give the same
                    address; MADV_DONTNEED over the 8 pages, then they are
                    read (phase "read-grown")
+   mprotect-eacces "a" (2 pages, private anonymous, PROT_NONE, MAP_LOCKED),
+                   "b" (2 pages of a cached file opened again read-only,
+                   shared, PROT_READ) and "c" (2 pages, private anonymous,
+                   PROT_READ), one after the other; mprotect(PROT_READ |
+                   PROT_WRITE) over the 6 pages must fail with EACCES
+                   (phase "mprotect"); then a's and c's pages are written
+                   (phase "write"), a SIGSEGV caught where it fails; FACT
+                   segv-a=, segv-c= count them, present-a= (pagemap) after
+                   the mprotect; INFO target= is c's first page
    mlock-merge     "f": a 64-page cached file's pages 0-7 mapped shared
                    PROT_NONE, 64 KiB-aligned; mlock of pages 4-7 must fail
                    with ENOMEM (nothing to populate: the VMA is split and
@@ -380,6 +389,42 @@ static void mremap_inplace(void)
    close(fd);
 }
 
+static void mprotect_eacces(void)
+{
+   catch_segv();
+   int fd = vmt_cached_file("vmtest-edges-eacces.dat", 2 * VMT_PAGE);
+   char path[64];
+   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+   int ro = open(path, O_RDONLY);
+   if (ro < 0)
+      vmt_die("open %s", path);
+   char *s = vmt_place(6 * VMT_PAGE, VMT_PAGE, 0);
+   map_at(s, 2 * VMT_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_LOCKED, -1);
+   map_at(s + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, ro);
+   map_at(s + 4 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
+   VMTRACE_LABEL(s, 2 * VMT_PAGE, "a");
+   VMTRACE_LABEL(s + 2 * VMT_PAGE, 2 * VMT_PAGE, "b");
+   VMTRACE_LABEL(s + 4 * VMT_PAGE, 2 * VMT_PAGE, "c");
+   vmt_info_addr("target", s + 4 * VMT_PAGE);
+   vmt_begin("mprotect");
+   int r = mprotect(s, 6 * VMT_PAGE, PROT_READ | PROT_WRITE);
+   vmt_end();
+   if (r != -1 || errno != EACCES)
+      vmt_die("mprotect over a read-only shared mapping: %d, expected EACCES", r);
+   long pa = present(s, 2);
+   vmt_begin("write");
+   int sa = write_caught(s, 2);
+   int sc = write_caught(s + 4 * VMT_PAGE, 2);
+   vmt_end();
+   if (pa >= 0)
+      vmt_fact("present-a", pa);
+   vmt_fact("segv-a", sa);
+   vmt_fact("segv-c", sc);
+   munlock(s, 2 * VMT_PAGE);
+   close(ro);
+   close(fd);
+}
+
 static void mlock_merge(void)
 {
    int fd = vmt_cached_file("vmtest-edges-mlock.dat", 64 * VMT_PAGE);
@@ -653,6 +698,8 @@ int main(int argc, char **argv)
       mremap_inplace();
    else if (strcmp(mode, "mremap-multi") == 0)
       mremap_multi();
+   else if (strcmp(mode, "mprotect-eacces") == 0)
+      mprotect_eacces();
    else if (strcmp(mode, "mlock-merge") == 0)
       mlock_merge();
    else if (strcmp(mode, "populate-hole") == 0)
@@ -669,7 +716,7 @@ int main(int argc, char **argv)
       eof_around();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
-              "wipeonfork-partway|mremap-inplace|mremap-multi|mlock-merge|"
+              "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
               "populate-hole|guard|"
               "kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");

@@ -54,6 +54,27 @@ scenario("edges/mprotect-hole", "edges", ["mprotect-hole"], [
     vma_layout("b", [(0, 2, "rw-p")]),
     invalid_access("protection", "write", exact_total=2),
 ])
+# "a" (2 pages, private anonymous, PROT_NONE, MAP_LOCKED: nothing
+# populated), "b" (2 pages of a file opened read-only, shared PROT_READ: no
+# VM_MAYWRITE) and "c" (2 pages, private anonymous, PROT_READ), one after
+# the other.  mprotect(PROT_READ|PROT_WRITE) over the 6 pages: the walk
+# changes a's VMA, and mprotect_fixup populates it for writing (a private
+# VM_LOCKED VMA becoming writable: 2 `anon`); at b, the new flags want
+# VM_WRITE without VM_MAYWRITE: EACCES, b and c untouched.  Writing a and c
+# then: a's pages are mapped writable (0), c's are read-only (2 invalid,
+# SIGSEGV caught).  Before 2026-12-06 vmtrace left every VMA unchanged
+# after EACCES: 0 faults in "mprotect", a's writes invalid (tests/kernelfuzz
+# seed 97 FORK 1 OPS 0x1ff s050: 1 fault natively, 0 here).
+scenario("edges/mprotect-eacces", "edges", ["mprotect-eacces"], [
+    Expect("a", "mprotect", anon=2),
+    Expect("a", "write", pages=2),
+    Expect("c", "write", invalid=2),
+], facts={"present-a": 2, "segv-a": 0, "segv-c": 2}, checks=[
+    vma_layout("a", [(0, 2, "rw-p")]),
+    vma_layout("b", [(0, 2, "r--s")]),
+    vma_layout("c", [(0, 2, "r--p")]),
+    invalid_access("protection", "write", exact_total=2),
+])
 # madvise(MADV_DONTNEED) over the same layout: madvise_walk_vmas gives the
 # advice to every VMA of the range, skipping the hole, and only then fails
 # with ENOMEM: all 4 pages are dropped, and written again each is a fresh

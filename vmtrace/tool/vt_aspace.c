@@ -252,14 +252,73 @@ static Bool walked(UWord *args)
    return True;
 }
 
-/* ENOMEM: a hole in the range; the VMAs from start up to the hole have
-   their new protection (the core stops where the kernel did).  EACCES
-   part-way (a VMA that may not get the protection) is not modelled. */
+/* Where the kernel's walk of mprotect(start, end - start, prot) stopped:
+   the end of the pages from start on that /proc/self/maps shows with
+   protection prot and without a hole (start if none).  The model does not
+   know VM_MAYWRITE / VM_MAYEXEC (a shared mapping of a file opened
+   read-only, a SHM_RDONLY attach, a sealed memfd, a noexec mount) nor what
+   a security module refuses: the kernel's own VMAs tell where it stopped.
+   Read only after a call that failed with EACCES, so rarely. */
+static vt_addr mprotect_stop(vt_addr start, vt_addr end, uint32_t prot)
+{
+   SysRes sr = VG_(open)("/proc/self/maps", VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return start;
+   Int fd = (Int)sr_Res(sr);
+   SizeT cap = 65536, len = 0;
+   HChar *buf = VG_(malloc)("vt.mprotect.maps", cap);
+   for (;;) {
+      if (len + 4096 + 1 > cap) {
+         cap *= 2;
+         buf = VG_(realloc)("vt.mprotect.maps", buf, cap);
+      }
+      Int n = VG_(read)(fd, buf + len, 4096);
+      if (n <= 0)
+         break;
+      len += (SizeT)n;
+   }
+   VG_(close)(fd);
+   buf[len] = 0;
+   vt_addr stop = start;
+   /* "START-END PERMS OFFSET DEV INODE PATH", in address order */
+   for (HChar *line = buf; *line && stop < end;) {
+      HChar *p = line, *nl = VG_(strchr)(line, '\n');
+      vt_addr lo = VG_(strtoull16)(p, &p);
+      vt_addr hi = *p == '-' ? VG_(strtoull16)(p + 1, &p) : 0;
+      line = nl ? nl + 1 : line + VG_(strlen)(line);
+      if (hi <= stop)
+         continue;
+      if (lo > stop || *p != ' ')
+         break;                           /* a hole: ENOMEM's place */
+      uint32_t has = (p[1] == 'r' ? VKI_PROT_READ : 0) | (p[2] == 'w' ? VKI_PROT_WRITE : 0) |
+                     (p[3] == 'x' ? VKI_PROT_EXEC : 0);
+      if (has != prot)
+         break;                           /* the VMA that refused */
+      stop = hi < end ? hi : end;
+   }
+   VG_(free)(buf);
+   return stop;
+}
+
+/* do_mprotect_pkey stops at the first VMA that may not have the new
+   protection (ENOMEM at a hole; EACCES at a VMA whose VM_MAY* flags lack
+   one of it, or that the security module refuses), the VMAs before it
+   changed already: for ENOMEM the core finds the hole itself, for EACCES
+   the kernel's VMAs say where it stopped (mprotect_stop). */
 void vt_sys_mprotect_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid; (void)sysno;
-   if (sr_isError(res) && sr_Err(res) == VKI_ENOMEM && walked(args))
-      VT_BOTH(vt_mprotect, args[0], VT_PAGE_ALIGN(args[1]), prot_flags(args[2]));
+   if (!sr_isError(res))
+      return;
+   vt_addr start = args[0], len = VT_PAGE_ALIGN(args[1]);
+   uint32_t prot = prot_flags(args[2]);
+   if (sr_Err(res) == VKI_ENOMEM && walked(args))
+      VT_BOTH(vt_mprotect, start, len, prot);
+   else if (sr_Err(res) == VKI_EACCES && !(args[2] & ~(UWord)7) && walked(args)) {
+      vt_addr stop = mprotect_stop(start, start + len, prot);
+      if (stop > start)
+         VT_BOTH(vt_mprotect, start, stop - start, prot);
+   }
 }
 
 /* A range moved where Valgrind chose (MREMAP_MAYMOVE without
