@@ -31,7 +31,11 @@
                 mapping of it: pwrite() of its pages 4-5, fallocate() of
                 pages 8-9 twice and of pages 12-13 once; mapped MAP_SHARED
                 read-only, 64 KiB-aligned, labelled "n", all 16 read
-                (phase "read-n") */
+                (phase "read-n").  Then a third memfd of 16 pages whose
+                pages 8-11 are fallocated before any mapping of it;
+                mapped MAP_SHARED read-only, 64 KiB-aligned, labelled
+                "o"; fallocate() of its pages 8-15 (phase "falloc-o");
+                all 16 read (phase "read-o") */
 #include "vmtest.h"
 
 #include <linux/falloc.h>
@@ -178,6 +182,21 @@ static void syscalls_mode(void)
    VMTRACE_LABEL(n, 16 * VMT_PAGE, "n");
    vmt_begin("read-n");
    vmt_read_pages(n, 16);
+   vmt_end();
+
+   int fo = memfd_create("vmtest-falloc-twice", 0);
+   if (fo < 0 || ftruncate(fo, 16 * VMT_PAGE) != 0 ||
+       fallocate(fo, FALLOC_FL_KEEP_SIZE, 8 * VMT_PAGE, 4 * VMT_PAGE) != 0)
+      vmt_die("memfd, fallocate");
+   char *o = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ, MAP_SHARED, fo, 0);
+   VMTRACE_LABEL(o, 16 * VMT_PAGE, "o");
+   vmt_begin("falloc-o");
+   r = fallocate(fo, FALLOC_FL_KEEP_SIZE, 8 * VMT_PAGE, 8 * VMT_PAGE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("fallocate");
+   vmt_begin("read-o");
+   vmt_read_pages(o, 16);
    vmt_end();
 }
 

@@ -83,6 +83,13 @@ scenario("shm/remove-private", "shared_anon", ["remove-private"], [
 # once) before it is mapped ("n"): reading its 16 pages, the first fault
 # maps the 4 uptodate ones: 12 `file_read` (vmtrace asks the kernel which
 # pages hold data, SEEK_DATA, before the mmap).  (Natively the same.)
+# A third memfd of 16 pages, its pages 8-11 fallocated before it is mapped
+# ("o", not uptodate: SEEK_DATA counts them as holes), then 8-15 after:
+# 8-11 are made uptodate, 12-15 are new.  Reading the 16 pages, page 0's
+# fault maps 8-11 too: 8 (pages 0-7, holes) + 4 (12-15) = 12 `file_read`.
+# Before 2026-12-06 (later that day) vmtrace did not follow a fallocate of
+# an object never mapped: 16 (tests/kernelfuzz seed 2021, 150 steps, FORK
+# 1 OPS 0x1ff, s054: 2 against 1).
 # Before 2026-12-06 vmtrace followed none of these calls: read-low 1
 # fault per page (4), read-high 8 invalid (SIGBUS past the old end),
 # reread-low 0, read-mid 4, read-f 1 and 2 invalid, read-n 16 (found by
@@ -100,4 +107,6 @@ scenario("shm/syscalls", "shared_anon", ["syscalls"], [
     Expect("f", "append"),
     Expect("f", "read-f", pages=4, file_read=1),
     Expect("n", "read-n", pages=16, file_read=12),
+    Expect("o", "falloc-o"),
+    Expect("o", "read-o", pages=16, file_read=12),
 ])
