@@ -460,7 +460,9 @@ static void print_outputs(const struct vt_written *w)
 void vt_print_summary(Int exitcode, const struct vt_written *w)
 {
    (void)exitcode;
-   VG_(umsg)("\n");
+   /* Valgrind's core has written the blank line after the client's end,
+      as for every tool: the summary follows it at once, and ends with its
+      last line (Memcheck's and Cachegrind's layout) */
    print_totals();
    print_mappings();
    UInt lines_max = verbose() ? TOP_LINES_V : TOP_LINES;
@@ -479,5 +481,4 @@ void vt_print_summary(Int exitcode, const struct vt_written *w)
       print_named("Phases", vt_mm.nr_phases, phase_name, phase_counts);
    vt_memsim_summary(verbose());
    print_outputs(w);
-   VG_(umsg)("\n");
 }
