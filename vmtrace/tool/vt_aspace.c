@@ -261,24 +261,9 @@ static Bool walked(UWord *args)
    Read only after a call that failed with EACCES, so rarely. */
 static vt_addr mprotect_stop(vt_addr start, vt_addr end, uint32_t prot)
 {
-   SysRes sr = VG_(open)("/proc/self/maps", VKI_O_RDONLY, 0);
-   if (sr_isError(sr))
+   HChar *buf = vt_read_whole("/proc/self/maps", "vt.mprotect.maps");
+   if (!buf)
       return start;
-   Int fd = (Int)sr_Res(sr);
-   SizeT cap = 65536, len = 0;
-   HChar *buf = VG_(malloc)("vt.mprotect.maps", cap);
-   for (;;) {
-      if (len + 4096 + 1 > cap) {
-         cap *= 2;
-         buf = VG_(realloc)("vt.mprotect.maps", buf, cap);
-      }
-      Int n = VG_(read)(fd, buf + len, 4096);
-      if (n <= 0)
-         break;
-      len += (SizeT)n;
-   }
-   VG_(close)(fd);
-   buf[len] = 0;
    vt_addr stop = start;
    /* "START-END PERMS OFFSET DEV INODE PATH", in address order */
    for (HChar *line = buf; *line && stop < end;) {

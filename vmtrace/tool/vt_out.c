@@ -158,6 +158,32 @@ static Bool our_tmp(const HChar *name, const HChar *base, const HChar *pat, HCha
    return False;
 }
 
+/* The whole of a file that has no size to read ahead of time (a /proc
+   file), NUL-terminated, in memory from VG_(malloc) under cost centre cc;
+   NULL if it cannot be opened. */
+HChar *vt_read_whole(const HChar *path, const HChar *cc)
+{
+   SysRes sr = VG_(open)(path, VKI_O_RDONLY, 0);
+   if (sr_isError(sr))
+      return NULL;
+   Int fd = (Int)sr_Res(sr);
+   SizeT cap = 16384, len = 0;
+   HChar *buf = VG_(malloc)(cc, cap);
+   for (;;) {
+      if (len + 4096 + 1 > cap) {
+         cap *= 2;
+         buf = VG_(realloc)(cc, buf, cap);
+      }
+      Int n = VG_(read)(fd, buf + len, 4096);
+      if (n <= 0)
+         break;
+      len += (SizeT)n;
+   }
+   VG_(close)(fd);
+   buf[len] = 0;
+   return buf;
+}
+
 /* Whether the folder `dir` is on a filesystem of this machine alone (by
    its device's type in /proc/self/mountinfo: ext4, XFS, Btrfs, tmpfs, ...).
    On one that other machines share (NFS, CIFS, a cluster or FUSE
@@ -174,24 +200,9 @@ static Bool local_fs(const HChar *dir)
    ULong minor = (st.dev & 0xff) | ((st.dev >> 12) & ~0xffULL);
    HChar want[48];
    VG_(snprintf)(want, sizeof want, " %llu:%llu ", major, minor);
-   SysRes sr = VG_(open)("/proc/self/mountinfo", VKI_O_RDONLY, 0);
-   if (sr_isError(sr))
+   HChar *buf = vt_read_whole("/proc/self/mountinfo", "vt.sweep");
+   if (!buf)
       return False;
-   Int fd = (Int)sr_Res(sr);
-   SizeT cap = 16384, len = 0;
-   HChar *buf = VG_(malloc)("vt.sweep", cap);
-   for (;;) {
-      if (len + 4096 + 1 > cap) {
-         cap *= 2;
-         buf = VG_(realloc)("vt.sweep", buf, cap);
-      }
-      Int n = VG_(read)(fd, buf + len, 4096);
-      if (n <= 0)
-         break;
-      len += (SizeT)n;
-   }
-   VG_(close)(fd);
-   buf[len] = 0;
    Bool ok = False;
    for (HChar *line = buf; line && *line && !ok;) {
       HChar *nl = VG_(strchr)(line, '\n');

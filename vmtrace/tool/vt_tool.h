@@ -386,6 +386,7 @@ const HChar *vt_log_name(const HChar *name, HChar *buf, SizeT size);
 HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec);
 HChar *vt_out_target(const HChar *name, Bool *in_place);
 void vt_out_sweep(const HChar *target, const HChar *template);
+HChar *vt_read_whole(const HChar *path, const HChar *cc);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
 Bool vt_out_close(struct vt_out *o, const HChar *what);
 
