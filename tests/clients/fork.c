@@ -47,6 +47,11 @@
                 "m"'s pages 8..15 ("child-read-holes"; file: page 8 only,
                 under a SIGBUS handler that jumps back, FACT
                 child:sigbus=1) and 0..7 ("child-read-kept"), and exits.
+   zero-merged  "a": 8 pages of private anonymous memory made by two
+                mmaps of 4 pages side by side (MAP_FIXED, one VMA for
+                Linux); page 5 read ("read"), page 0 written ("write");
+                fork: the child reads pages 5 and 6 ("child-read") and
+                exits.
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -371,6 +376,31 @@ static void shootdown(const char *how)
    vmt_reap(pid);
 }
 
+static void zero_merged(void)
+{
+   char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0);
+   for (int half = 0; half < 2; half++)
+      if (mmap(a + half * 4 * VMT_PAGE, 4 * VMT_PAGE, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != a + half * 4 * VMT_PAGE)
+         vmt_die("mmap");
+   VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
+   vmt_begin("read");
+   vmt_read_pages(a + 5 * VMT_PAGE, 1);
+   vmt_end();
+   vmt_begin("write");
+   vmt_write_pages(a, 1);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(a + 5 * VMT_PAGE, 2);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
 
 static void straddle(void)
@@ -585,8 +615,11 @@ int main(int argc, char **argv)
       shm_truncate();
    else if (argc == 3 && strcmp(mode, "shootdown") == 0)
       shootdown(argv[2]);
+   else if (argc == 2 && strcmp(mode, "zero-merged") == 0)
+      zero_merged();
    else
-      vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|pss N|pss-file N|pss-file-exec N|many|tree|"
+      vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|pss N|"
+              "pss-file N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }
