@@ -31,6 +31,24 @@ static Bool has_prefix(const HChar *s, const HChar *p)
    return VG_(strncmp)(s, p, VG_(strlen)(p)) == 0;
 }
 
+/* The name /proc/self/fd gives descriptor fd, in path (size bytes,
+   NUL-terminated); False if it has none. */
+Bool vt_fd_path(Int fd, HChar *path, SizeT size)
+{
+   HChar link[32];
+   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
+   SSizeT k = VG_(readlink)(link, path, size - 1);
+   path[k > 0 ? k : 0] = 0;
+   return k > 0;
+}
+
+/* Whether a file's name is shared memory's: tmpfs under /dev/shm, or a
+   memfd (SysV segments, "/SYSV...", are named by vt_sys_shmat). */
+Bool vt_shmem_path(const HChar *path)
+{
+   return has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:");
+}
+
 /* The vt_file for the file behind the segment at a (and fd, if >= 0). */
 static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
 {
@@ -52,8 +70,7 @@ static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
       ino = st.ino;
    }
    Bool regular = have_stat && VKI_S_ISREG(st.mode);
-   Bool shmem = path && (has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:") ||
-                         has_prefix(path, "/SYSV"));
+   Bool shmem = path && (vt_shmem_path(path) || has_prefix(path, "/SYSV"));
    /* A device or other special file: every page exists, no page cache. */
    ULong size = regular ? (ULong)st.size : (ULong)1 << 46;
    return vt_file_get(&vt_mm, dev, ino, path ? path : "(unknown file)", size,
@@ -155,13 +172,8 @@ void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args)
    Int fd = (Int)args[4];
    if ((args[3] & VKI_MAP_ANONYMOUS) || fd < 0)
       return;
-   HChar link[32], path[64];
-   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
-   SSizeT k = VG_(readlink)(link, path, sizeof path - 1);
-   if (k <= 0)
-      return;
-   path[k] = 0;
-   if (!has_prefix(path, "/dev/shm/") && !has_prefix(path, "/memfd:"))
+   HChar path[64];
+   if (!vt_fd_path(fd, path, sizeof path) || !vt_shmem_path(path))
       return;
    struct vg_stat st;
    if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))

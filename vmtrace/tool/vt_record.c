@@ -156,13 +156,9 @@ void vt_rec_oom_adj_write(Int fd)
 {
    if (!writer)
       return;
-   HChar link[64], target[256];
-   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
-   SSizeT n = VG_(readlink)(link, target, sizeof target - 1);
-   if (n < 14)
-      return;
-   target[n] = 0;
-   if (VG_(strcmp)(target + n - 14, "/oom_score_adj") != 0)
+   HChar target[256];
+   SizeT n = vt_fd_path(fd, target, sizeof target) ? VG_(strlen)(target) : 0;
+   if (n < 14 || VG_(strcmp)(target + n - 14, "/oom_score_adj") != 0)
       return;
    Int adj = read_oom_adj();
    if (adj != rec_adj) {

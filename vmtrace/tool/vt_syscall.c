@@ -346,14 +346,10 @@ static void wrote_file(UInt sysno, UWord *args, UWord n)
    if it has none yet (it was never mapped); nothing for another file. */
 static void shmem_file_known(Int fd)
 {
-   HChar link[32], path[256];
-   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
-   SSizeT k = VG_(readlink)(link, path, sizeof path - 1);
+   HChar path[256];
    struct vg_stat st;
-   if (k <= 0 || VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
-      return;
-   path[k] = 0;
-   if (VG_(strncmp)(path, "/memfd:", 7) != 0 && VG_(strncmp)(path, "/dev/shm/", 9) != 0)
+   if (!vt_fd_path(fd, path, sizeof path) || !vt_shmem_path(path) ||
+       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
       return;
    vt_u64 pages;
    bool shmem;
@@ -417,13 +413,9 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    else
       off = VG_(lseek)(fd, 0, VKI_SEEK_CUR) - (Long)sr_Res(res);
    struct vg_stat st;
-   HChar link[32], path[1024];
-   VG_(snprintf)(link, sizeof link, "/proc/self/fd/%d", fd);
-   SSizeT k = VG_(readlink)(link, path, sizeof path - 1);
-   if (off < 0 || count == 0 || k <= 0 || VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
-      return;
-   path[k] = 0;
-   if (VG_(strncmp)(path, "/dev/shm/", 9) == 0 || VG_(strncmp)(path, "/memfd:", 7) == 0)
+   HChar path[1024];
+   if (off < 0 || count == 0 || !vt_fd_path(fd, path, sizeof path) || vt_shmem_path(path) ||
+       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
       return;
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
 }
