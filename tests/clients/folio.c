@@ -19,6 +19,14 @@
               cached-before counts the 4 pages the read brought in
      pages    the file written a page at a time and left cached: order-0
               folios, as vmtrace's warm page cache assumes
+     written  the file written and left cached (folio written PAGES CHUNK
+              [OFFSET [FIRST]]): bytes [OFFSET, PAGES * 4096) in write()s
+              of CHUNK bytes (pwrite()s if OFFSET is not 0), after page
+              FIRST alone (a 4 KiB pwrite) or, with FIRST "all", the whole
+              file a page at a time: each write gives the pages it reaches
+              first folios of its size (ext4 since Linux 6.16)
+     written-thp  the same, THP left enabled (FACT file-pmd-kb:
+              FilePmdMapped)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -128,18 +136,50 @@ static VMT_NOINLINE void read_pages_settled(const char *base, size_t n, int infl
 int main(int argc, char **argv)
 {
    vmt_init();
-   if (argc != 3)
-      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed PAGES");
-   const char *mode = argv[1];
+   const char *mode = argc > 1 ? argv[1] : "";
+   int written = strncmp(mode, "written", 7) == 0;
+   if (written ? argc < 4 || argc > 6 : argc != 3)
+      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed PAGES\n"
+              "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all]]");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
-   int cold = strcmp(mode, "pages") != 0, placed = strcmp(mode, "placed") == 0;
+   int cold = strcmp(mode, "pages") != 0 && !written, placed = strcmp(mode, "placed") == 0;
+   int thp = placed || strcmp(mode, "written-thp") == 0;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
-                   strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && cold))
+                   strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && cold) ||
+       (written && strcmp(mode, "written") && !thp))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
-   if (placed && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
+   if (thp && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    int fd;
-   if (!cold) {
+   if (written) {
+      size_t chunk = (size_t)strtoul(argv[3], NULL, 10);
+      size_t off = argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 0;
+      if (!chunk || off >= len)
+         vmt_die("bad chunk %s or offset", argv[3]);
+      fd = argc > 5 && strcmp(argv[5], "all") == 0 ? vmt_cached_file("vmtest-folio.dat", len)
+                                                   : vmt_cached_file("vmtest-folio.dat", 0);
+      if (argc > 5 && strcmp(argv[5], "all") != 0) {
+         static char page[VMT_PAGE];
+         memset(page, 'p', sizeof page);
+         off_t at = (off_t)strtoul(argv[5], NULL, 10) * VMT_PAGE;
+         if (pwrite(fd, page, sizeof page, at) != (ssize_t)sizeof page)
+            vmt_die("pwrite");
+      }
+      char *buf = malloc(chunk);
+      if (!buf)
+         vmt_die("malloc");
+      memset(buf, 'w', chunk);
+      if (!off && lseek(fd, 0, SEEK_SET) != 0)
+         vmt_die("lseek");
+      for (size_t at = off; at < len;) {
+         size_t n = len - at < chunk ? len - at : chunk;
+         ssize_t r = off ? pwrite(fd, buf, n, (off_t)at) : write(fd, buf, n);
+         if (r != (ssize_t)n)
+            vmt_die("write");
+         at += n;
+      }
+      free(buf);
+   } else if (!cold) {
       fd = vmt_cached_file("vmtest-folio.dat", len);
    } else {
       const char *dir = getenv("TMPDIR");
@@ -209,10 +249,10 @@ int main(int argc, char **argv)
    vmt_end();
    if (infl >= 0)
       close(infl);
-   if (placed)
+   if (thp)
       vmt_fact("file-pmd-kb", file_pmd_kb(p));
    else
-      munmap(p, len);        /* placed: mapped at exit, for totals.file_pmd_pages */
+      munmap(p, len);        /* placed, written-thp: mapped at exit, for totals.file_pmd_pages */
    close(fd);
    return 0;
 }

@@ -157,6 +157,100 @@ scenario("folio/pages 4M", "folio", ["pages", "1024"], [
     Expect("file", "read", pages=1024, file_read=64),
 ])
 
+# ---- a file written in large writes, left cached ----------------------
+#
+# A buffered write (generic_perform_write, ext4 since Linux 6.16) goes a
+# folio at a time, each step at most to the end of the 2 MiB chunk the
+# position lies in; a page not cached gets a new folio of the largest
+# order whose size the step's bytes reach (fgf_set_order), smaller if its
+# index is not aligned to that order, and smaller again while the range
+# holds a cached page; the step ends at the folio's end.  Read faults then
+# map those folios as readahead's (above).  On a filesystem without large
+# folios (TMPDIR on tmpfs, ext4 before 6.16) every folio is a page, and
+# 16-page fault-around gives pages / 16 faults: vmtrace looks the
+# filesystem up as the kernel's behaviour differs, so the cases expect
+# that there.  Until 2026-12-06 vmtrace took every written page as order 0
+# (the "order 0" figures below) on every filesystem.
+
+
+def large_write_folios():
+    """Whether files in $TMPDIR get large folios from writes: ext4 on
+    Linux 6.16 or later, XFS on 6.6 or later (as the tool decides)."""
+    try:
+        st = os.stat(os.environ.get("TMPDIR") or "/tmp")
+        want = "%d:%d" % (os.major(st.st_dev), os.minor(st.st_dev))
+        fstype = None
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                left, _, right = line.partition(" - ")
+                if left.split()[2] == want:
+                    fstype = right.split()[0]
+                    break
+        rel = tuple(int(x) for x in os.uname().release.split("-")[0].split(".")[:2])
+    except (OSError, ValueError, IndexError):
+        return False
+    return (fstype == "ext4" and rel >= (6, 16)) or (fstype == "xfs" and rel >= (6, 6))
+
+
+LARGE = large_write_folios()
+
+
+def written(name, args, pages, large, **kw):
+    scenario("folio/" + name, "folio", args, [
+        Expect("file", "read", pages=pages, file_read=large if LARGE else -(-pages // 16)),
+    ], **kw)
+
+
+# 64 MiB in 1 MiB write()s: 64 folios of 256 pages.  Each of the first 63
+# is mapped whole by the fault on its first page (it lies in one PTE table
+# and ends before the file's last page); the last reaches the last page,
+# so fault-around maps it only within its 16-page windows: 63 + 16 = 79
+# faults (order 0: 1,024).
+written("written 64M", ["written", "16384", "1048576"], 16384, 79)
+
+# 8 MiB in 4 MiB writes: each write is two steps of 2 MiB, so four 2 MiB
+# folios (order 9).  The first three are mapped whole by one fault each
+# (PTE-mapped: the client disabled THP for itself); the last reaches the
+# file's last page, so fault-around maps nothing there without a PTE
+# table, and finish_fault maps the folio whole: 4 faults (order 0: 128).
+written("written 8M", ["written", "2048", "4194304"], 2048, 4,
+        checks=[total("file_pmd_pages", 0)])
+
+# The same with THP left enabled: each 2 MiB folio the kernel's PMD covers
+# exactly is mapped by one PMD (do_set_pmd), the last one too (by
+# finish_fault): 4 faults, FilePmdMapped 8,192 kB.
+written("written-thp 8M", ["written-thp", "2048", "4194304"], 2048, 4,
+        facts={"file-pmd-kb": 8192 if LARGE else 0},
+        checks=[total("file_pmd_pages", 2048 if LARGE else 0)])
+
+# 4 MiB in 3 MiB writes: the first write's steps end at the 2 MiB chunk's
+# end, [0,512) order 9, then [512,768) order 8; the second, 1 MiB at page
+# 768, [768,1024) order 8, which reaches the last page: 1 + 1 + 16 = 18
+# faults (order 0: 64).
+written("written 4M by 3M", ["written", "1024", "3145728"], 1024, 18)
+
+# 1 MiB written in one write after its page 5 alone: the folio at page 0
+# cannot be order 8 (its range holds page 5), nor 7 ... 3; it is [0,4)
+# order 2, then 4 alone, 5 as it was, [6,8) order 1 (6 is not aligned to
+# more), [8,16), [16,32), [32,64), [64,128), [128,256).  Faults: 0 (maps
+# [0,16)), 16, 32, 64, then [128,256) reaches the last page: 8 windows;
+# 12 faults (order 0: 16).
+written("written around a page", ["written", "256", "1048576", "0", "5"], 256, 12)
+
+# 514 pages: page 0 alone, then 1 MiB pwrite()s from byte 5000 (page 1,
+# not page-aligned): page 1 order 0 (index 1 allows no more), [2,4) order
+# 1, [4,8) order 2, ..., [128,256) order 7, 256 and 257 order 0 (the
+# write's last 5,000 bytes), the second write after page 257 (the first
+# one's): [258,260) order 1 ... [384,512) order 7, 512 and 513 order 0.
+# Faults: 0 (maps [0,16)), 16, 32, 64, 128, 256 (maps [256,272)), 272,
+# 288, 320, 384, 512: 11 (order 0: 33).
+written("written unaligned", ["written", "514", "1048576", "5000", "0"], 514, 11)
+
+# 4 MiB written a page at a time, then again in 1 MiB writes: the second
+# writes find every page cached in an order-0 folio and keep them: 64
+# faults, as order 0.
+written("written over pages", ["written", "1024", "1048576", "0", "all"], 1024, 64)
+
 # The same 64 MiB cold file mapped where the kernel chooses (no address
 # asked for).  The kernel puts a file mapping that holds a whole 2 MiB of
 # the file at an address congruent to its offset modulo 2 MiB

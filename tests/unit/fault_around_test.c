@@ -525,11 +525,72 @@ static void t_populate_fault_around(void)
    mm_free(mm);
 }
 
+/* A file written in 100 KiB write()s (generic_perform_write): the folios
+   each step makes, as the kernel made them on Linux 6.18, ext4 (read from
+   /proc/kpageflags after writing 1 MiB so and mapping it): runs of
+   folios as (first page, order, how many).  Seen through faults without
+   fault-around: a read fault maps the whole folio of its page
+   (finish_fault), so each folio's first read maps 2^order pages. */
+static void t_write_folios(void)
+{
+   static const struct { unsigned first, order, n; } runs[] = {
+      { 0, 4, 1 }, { 16, 3, 1 }, { 24, 0, 2 }, { 26, 1, 1 }, { 28, 2, 1 },
+      { 32, 4, 1 }, { 48, 1, 2 }, { 52, 2, 1 }, { 56, 3, 2 }, { 72, 1, 1 },
+      { 74, 0, 2 }, { 76, 2, 1 }, { 80, 4, 1 }, { 96, 2, 2 }, { 104, 3, 2 },
+      { 120, 2, 1 }, { 124, 0, 2 }, { 126, 1, 1 }, { 128, 4, 1 }, { 144, 2, 1 },
+      { 148, 1, 2 }, { 152, 3, 2 }, { 168, 2, 1 }, { 172, 1, 1 }, { 174, 0, 2 },
+      { 176, 4, 1 }, { 192, 3, 2 }, { 208, 4, 1 }, { 224, 0, 2 }, { 226, 1, 1 },
+      { 228, 2, 1 }, { 232, 3, 2 }, { 248, 1, 2 }, { 252, 2, 1 },
+   };
+   struct vt_mm *mm = mm_new(1, true);          /* no fault-around */
+   struct vt_file *f = reg_file(mm, 0);
+   vt_u64 size = 0;
+   for (vt_u64 left = 1 << 20; left;) {
+      vt_u64 n = left < 102400 ? left : 102400;
+      vt_file_write(mm, f->dev, f->ino, NULL, size, size, n, 9);
+      size += n;
+      left -= n;
+   }
+   EXPECT_EQ(256, f->size_pages);
+   /* then written again in 1 MiB: every page is cached, nothing changes */
+   vt_file_write(mm, f->dev, f->ino, NULL, size, 0, 1 << 20, 9);
+   /* and appended to in one write of 2 MiB + 4 KiB: [256,512) order 8
+      (the step ends at the 2 MiB chunk's end), [512,768) order 8 (1 MiB
+      + 4 KiB left), page 768 alone */
+   vt_file_write(mm, f->dev, f->ino, NULL, size, size, (2 << 20) + 4096, 9);
+   size += (2 << 20) + 4096;
+   EXPECT_EQ(769, f->size_pages);
+   map_file(mm, BASE, 769, R_, f, 0);
+   unsigned page = 0, faults = 0;
+   for (unsigned r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+      EXPECT_EQ(runs[r].first, page);
+      for (unsigned k = 0; k < runs[r].n; k++) {
+         unsigned nr = 1u << runs[r].order;
+         EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + page * PG));
+         faults++;
+         EXPECT_EQ(page + nr, count_present(mm, BASE, 769));
+         EXPECT_TRUE(present(mm, BASE + (page + nr - 1) * PG));
+         page += nr;
+      }
+   }
+   EXPECT_EQ(256, page);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 300 * PG));
+   EXPECT_EQ(512, count_present(mm, BASE, 769));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 700 * PG));
+   EXPECT_EQ(768, count_present(mm, BASE, 769));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 768 * PG));
+   EXPECT_EQ(769, count_present(mm, BASE, 769));
+   EXPECT_EQ(faults + 3, mm->total.faults[VT_FC_FILE_READ]);
+   mm_free(mm);
+}
+
 void fault_around_tests(void)
 {
    run_test("fault-around: 256 pages at a 64 KiB boundary = 16 faults",
             t_fa_aligned);
    run_test("fault-around: 256 pages at +4 KiB = 17 faults", t_fa_unaligned);
+   run_test("page cache: the folios 100 KiB writes make (as Linux 6.18 on ext4)",
+            t_write_folios);
    run_test("fault-around: off = 256 faults", t_fa_off);
    run_test("fault-around: 512 pages", t_fa_max);
    run_test("fault-around: clamped to the VMA", t_fa_clamp_vma);

@@ -121,20 +121,20 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    vt_addr table_base = kt.base;
    struct vt_file *f = v->vm_file;
    /* the folios at the window's two ends may reach beyond it (only a
-      cold file has large folios) */
+      file with large folios has them) */
    vt_u64 win_from = from, win_to = to, first, fnr;
    bool marked;
-   if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
                                                                (from << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
        fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
       from = pte_off - (vt_linear_page_index(v, addr) - first);
-   if (f->cold && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
                                                                ((to - 1) << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
        fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
       to = pte_off + (first + fnr - vt_linear_page_index(v, addr));
-   if (f->cold && pmd_none(mm, &kt))
+   if (f->large_folios && pmd_none(mm, &kt))
       for (vt_u64 i = win_from; i < win_to; i++) {
          vt_u64 pgoff = vt_linear_page_index(v, table_base + (i << VT_PAGE_SHIFT));
          if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
@@ -250,7 +250,7 @@ static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
    struct vt_file *f = v->vm_file;
    vt_u64 first, nr;
    bool marked;
-   if (!f->cold || mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE))
+   if (!f->large_folios || mm->cfg.thp_disabled || (v->vm_flags & VT_VM_NOHUGEPAGE))
       return false;
    struct ktab kt = ktab_of(mm, v, addr);
    if (kt.base < v->vm_start || kt.base + VT_HPAGE_SIZE > v->vm_end ||
@@ -271,9 +271,9 @@ static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
    return true;
 }
 
-/* finish_fault for a large page-cache folio (a cold file's): all its
-   pages mapped at once where it lies inside the VMA and the PTE table,
-   does not pass the end of the file (i_size in pages, so unlike
+/* finish_fault for a large page-cache folio (readahead's or a write's):
+   all its pages mapped at once where it lies inside the VMA and the PTE
+   table, does not pass the end of the file (i_size in pages, so unlike
    filemap_map_pages a folio that ends at the last page may) and none of
    its PTEs maps yet; false (the one page, as for order 0) otherwise. */
 static bool finish_fault_folio(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
@@ -283,7 +283,7 @@ static bool finish_fault_folio(struct vt_mm *mm, struct vt_vma *v, struct vt_map
    vt_u64 pgoff = vt_linear_page_index(v, addr), first, nr;
    bool marked;
    struct ktab kt = ktab_of(mm, v, addr);
-   if (!f->cold || !vt_pcache_folio(mm, f, pgoff, &first, &nr, &marked) || nr == 1 ||
+   if (!f->large_folios || !vt_pcache_folio(mm, f, pgoff, &first, &nr, &marked) || nr == 1 ||
        first + nr > f->size_pages || !folio_fits(v, kt.base, first, nr))
       return false;
    vt_u64 at = ((addr - kt.base) >> VT_PAGE_SHIFT) - (pgoff - first);

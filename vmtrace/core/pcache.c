@@ -1,12 +1,14 @@
 /* pcache.c: which pages of a file are in the page cache, in which folios,
    and how they got there: readahead (mm/readahead.c) and the mmap fault's
    read-around (mm/filemap.c, do_sync_mmap_readahead and
-   do_async_mmap_readahead).  Regular files are taken as fully cached in
-   order-0 folios (a warm cache, as a file written a page at a time is) and
-   need no record; a file under --page-cache=cold has the pages readahead
-   brought in, in the folios it allocated; shared memory (tmpfs, shared
-   anonymous, SysV) has order-0 pages only once something faulted them in,
-   and fault-around maps only pages that exist.
+   do_async_mmap_readahead), and writes (generic_perform_write).  Regular
+   files are taken as fully cached in order-0 folios (a warm cache, as a
+   file written a page at a time is) and need no record but for the large
+   folios the run's writes made; a file under --page-cache=cold has the
+   pages readahead and writes brought in, in the folios they allocated;
+   shared memory (tmpfs, shared anonymous, SysV) has order-0 pages only
+   once something faulted them in, and fault-around maps only pages that
+   exist.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
 #include "vt_trace.h"
@@ -127,6 +129,15 @@ static void do_page_cache_ra(struct vt_file *f, vt_u64 index, vt_u64 nr_to_read,
    if (nr_to_read > f->size_pages - index)
       nr_to_read = f->size_pages - index;
    ra_unbounded(f, index, nr_to_read, lookahead_size);
+}
+
+/* No page of [index, index + n) is cached: a folio may go there. */
+static bool range_free(const struct vt_file *f, vt_u64 index, vt_u64 n)
+{
+   for (vt_u64 i = 0; i < n; i++)
+      if (local_has(f, index + i))
+         return false;
+   return true;
 }
 
 static bool range_cached(const struct vt_file *f, vt_u64 index, vt_u64 n)
@@ -390,6 +401,76 @@ void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_READ, args_, NULL);
    VT_API(mm, vt_pcache_read(f, pos, count));
+}
+
+/* generic_perform_write (mm/filemap.c), which ext4 (since Linux 6.16) and
+   XFS (iomap_write_iter, alike) run for a buffered write: a step at a
+   time, each at most to the end of the max_order-sized chunk pos lies in.
+   The step's first page, if cached, is written in its folio; if not,
+   write_begin makes it one (__filemap_get_folio with fgf_set_order of the
+   step's bytes): the largest order whose size the bytes reach, at most
+   max_order, smaller if the index is not aligned to it (the order of its
+   lowest set bit), and smaller again while the folio's range holds a
+   cached page (filemap_add_folio's -EEXIST).  The step ends at the
+   folio's end, and i_size grows with each.  So 64 MiB written in 1 MiB
+   writes sits in 256-page folios, 8 KiB writes make order-1 folios,
+   a page-at-a-time writer order-0 pages (measured with /proc/kpageflags,
+   tests/scenarios/folio.py).  Under the warm page cache a page below the
+   file's size is cached already (in an order-0 folio unless recorded),
+   so a new folio needs a record only when it is large. */
+void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_order)
+{
+   if (f->shmem)
+      return;
+   if (max_order > MAX_PAGECACHE_ORDER)
+      max_order = MAX_PAGECACHE_ORDER;
+   vt_u64 chunk = (vt_u64)VT_PAGE_SIZE << max_order;
+   while (count) {
+      vt_u64 bytes = chunk - (pos & (chunk - 1));
+      if (bytes > count)
+         bytes = count;
+      vt_u64 index = pos >> VT_PAGE_SHIFT, first, nr;
+      bool mark;
+      if (local_has(f, index)) {
+         folio_of(f, index, &first, &nr, &mark);
+      } else {
+         unsigned order = ilog2(bytes) > VT_PAGE_SHIFT ? ilog2(bytes) - VT_PAGE_SHIFT : 0;
+         if (order > max_order)
+            order = max_order;
+         if (index & (((vt_u64)1 << order) - 1))
+            order = lowest_bit(index);
+         while (order && !range_free(f, index, (vt_u64)1 << order))
+            order--;
+         if (order || f->cold)
+            add_folio(f, index, order, false);
+         if (order)
+            f->large_folios = true;
+         first = index;
+         nr = (vt_u64)1 << order;
+      }
+      vt_u64 room = ((first + nr) << VT_PAGE_SHIFT) - pos;
+      if (bytes > room)
+         bytes = room;
+      pos += bytes;
+      count -= bytes;
+      vt_u64 pages = (pos + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+      if (pages > f->size_pages)
+         f->size_pages = pages;
+   }
+}
+
+void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                   vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order)
+{
+   /* under --page-cache=cold, writes are not followed (not yet: the
+      pages of a file dropped by posix_fadvise would stay cached) */
+   if (mm->cfg.cold_cache || !max_order || count < 2 * VT_PAGE_SIZE)
+      return;
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   vt_u64 args_[] = { dev, ino, size_bytes, pos, count, max_order };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_WRITE, args_, NULL);
+   VT_API(mm, vt_pcache_write(f, pos, count, max_order));
 }
 
 /* do_dentry_open -> file_ra_state_init: a new open file's readahead state

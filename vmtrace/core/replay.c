@@ -171,6 +171,13 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_FILE_READ:
       return a[2] <= USER_END && a[3] <= USER_END && a[4] <= USER_END
                 ? NULL : CORRUPT("a read beyond the largest file");
+   case VT_TEV_FILE_WRITE:
+      /* one write(2) moves at most MAX_RW_COUNT bytes */
+      if (a[5] < 1 || a[5] > VT_PMD_ORDER)
+         return CORRUPT("a folio order out of range");
+      return a[2] <= USER_END && a[3] <= USER_END && a[4] <= 0x7ffff000 &&
+                a[4] <= USER_END - a[3]
+                ? NULL : CORRUPT("a write beyond the largest file");
    case VT_TEV_FILE_PAGES:
       return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 2
                 ? NULL : CORRUPT("a file's pages out of range");
@@ -238,6 +245,9 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_UNSHARE:     vt_gup_unshare(mm, a[0], a[1]); break;
    case VT_TEV_FILE_PAGES:  vt_file_pages(mm, a[0], a[1], a[2], a[3], (unsigned)a[4]); break;
    case VT_TEV_FILE_READ:   vt_file_read(mm, a[0], a[1], NULL, a[2], a[3], a[4]); break;
+   case VT_TEV_FILE_WRITE:
+      vt_file_write(mm, a[0], a[1], NULL, a[2], a[3], a[4], (unsigned)a[5]);
+      break;
    case VT_TEV_FILE_OPEN:   vt_file_open(mm, a[0], a[1]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:

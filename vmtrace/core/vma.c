@@ -277,6 +277,7 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->path = vt_strdup(path ? path : "");
    f->shmem = shmem;
    f->cold = !shmem && mm->cfg.cold_cache;
+   f->large_folios = f->cold;
    f->ra.ra_pages = mm->cfg.readahead_pages;             /* file_ra_state_init */
    if (shmem && vt_host->shmem_new_gid)
       f->gid = vt_host->shmem_new_gid(vt_host_ctx);

@@ -228,6 +228,10 @@ struct vt_file {                 /* like struct file + its inode */
    bool     shmem;               /* shared anonymous memory, tmpfs, SysV shm:
                                     no dirty tracking, no warm page cache */
    bool     cold;                /* a regular file under --page-cache=cold */
+   bool     large_folios;        /* its page cache may hold folios larger
+                                    than a page: cold files (readahead's)
+                                    and a file a write gave one
+                                    (vt_file_write) */
    bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
    struct vt_hash cache;         /* shmem, cold files: pages in the page
                                     cache and their folios (pcache.c) */
@@ -672,6 +676,13 @@ void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
    readahead it starts (pcache.c); the warm page cache has every page. */
 void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                   vt_u64 size_bytes, vt_u64 pos, vt_u64 count);
+/* write(2) (pwrite64, writev, ...) put count bytes at pos of the regular
+   file (dev, ino) at path, size_bytes long before the call, on a
+   filesystem whose page cache takes folios up to max_order (0: order-0
+   pages only, nothing to do): the folios it gave the pages that were not
+   cached (pcache.c). */
+void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                   vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order);
 /* open(2) of the regular file (dev, ino): under --page-cache=cold its
    readahead state starts afresh (the kernel's is per open file). */
 void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);

@@ -265,6 +265,9 @@ void vt_pcache_mapped(struct vt_file *f, vt_u64 nr);
 /* filemap_read of count bytes at pos: the readahead a cold file's read
    starts, and where it stopped (ra->prev_pos). */
 void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count);
+/* generic_perform_write of count bytes at pos: the folios it makes for
+   pages not cached, of orders up to max_order. */
+void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_order);
 /* The file known by (dev, ino), or NULL (vma.c). */
 struct vt_file *vt_file_find(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);
 

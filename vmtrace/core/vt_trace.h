@@ -141,6 +141,10 @@ enum vt_tev {
                             defined before by a FILE event */
    VT_TEV_FILE_OPEN,     /* dev, ino: open(2) of a cold regular file the
                             process knows (vt_file_open) */
+   VT_TEV_FILE_WRITE,    /* dev, ino, size in bytes before, pos, count,
+                            max order: write(2) of a regular file
+                            (vt_file_write); the file defined before by a
+                            FILE event */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -416,7 +416,7 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
 
 /* Whether the running kernel is at least major.minor
    (/proc/sys/kernel/osrelease; False if it cannot be read). */
-static Bool kernel_at_least(UInt major, UInt minor)
+Bool vt_kernel_at_least(UInt major, UInt minor)
 {
    static Int known_major = -1, known_minor;
    if (known_major < 0) {
@@ -513,11 +513,11 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       break;
    case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
       if ((err == VKI_ENOMEM || err == VKI_EFAULT ||
-           (err == VKI_EINVAL && kernel_at_least(5, 14))) && walked(args))
+           (err == VKI_EINVAL && vt_kernel_at_least(5, 14))) && walked(args))
          VT_BOTH(vt_madvise_populate, start, len, args[2] == MADV_POPULATE_WRITE);
       break;
    case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
-      if ((err == VKI_ENOMEM || (err == VKI_EINVAL && kernel_at_least(6, 13))) &&
+      if ((err == VKI_ENOMEM || (err == VKI_EINVAL && vt_kernel_at_least(6, 13))) &&
           walked(args))
          VT_BOTH(vt_madvise_guard, start, len, args[2] == MADV_GUARD_INSTALL);
       break;
@@ -529,7 +529,7 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       /* madvise_collapse fails (EINVAL, EAGAIN, ENOMEM) where a range or
          a VMA could not be collapsed, the others done: the core stops
          where the kernel did.  Before 6.1 the advice was unknown. */
-      if (err != VKI_EFAULT && kernel_at_least(6, 1) && walked(args))
+      if (err != VKI_EFAULT && vt_kernel_at_least(6, 1) && walked(args))
          VT_BOTH(vt_madvise_collapse, start, len);
       break;
    case MADV_WIPEONFORK:

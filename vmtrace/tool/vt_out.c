@@ -184,46 +184,60 @@ HChar *vt_read_whole(const HChar *path, const HChar *cc)
    return buf;
 }
 
+/* The type of the filesystem on device dev (a stat's st_dev), as
+   /proc/self/mountinfo names it ("ext4", "xfs", "tmpfs", ...), in type
+   (n bytes); False if no mount of it is listed there (memfd's and other
+   internal mounts are not) or mountinfo cannot be read. */
+Bool vt_fs_type(ULong dev, HChar *type, SizeT n)
+{
+   ULong major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL);
+   ULong minor = (dev & 0xff) | ((dev >> 12) & ~0xffULL);
+   HChar want[48];
+   VG_(snprintf)(want, sizeof want, " %llu:%llu ", major, minor);
+   HChar *buf = vt_read_whole("/proc/self/mountinfo", "vt.fstype");
+   if (!buf)
+      return False;
+   Bool found = False;
+   for (HChar *line = buf; line && *line && !found;) {
+      HChar *nl = VG_(strchr)(line, '\n');
+      if (nl)
+         *nl = 0;
+      /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [FIELDS] - FSTYPE ..." */
+      const HChar *at = VG_(strstr)(line, want);
+      const HChar *sep = VG_(strstr)(line, " - ");
+      if (at && sep && at < sep) {
+         const HChar *t = sep + 3;
+         SizeT tl = 0;
+         while (t[tl] && t[tl] != ' ' && tl + 1 < n) {
+            type[tl] = t[tl];
+            tl++;
+         }
+         type[tl] = 0;
+         found = True;
+      }
+      line = nl ? nl + 1 : NULL;
+   }
+   VG_(free)(buf);
+   return found;
+}
+
 /* Whether the folder `dir` is on a filesystem of this machine alone (by
-   its device's type in /proc/self/mountinfo: ext4, XFS, Btrfs, tmpfs, ...).
-   On one that other machines share (NFS, CIFS, a cluster or FUSE
-   filesystem), or one not known, a pid names no process here: a run on
-   another machine may be writing what looks abandoned. */
+   its device's type: ext4, XFS, Btrfs, tmpfs, ...).  On one that other
+   machines share (NFS, CIFS, a cluster or FUSE filesystem), or one not
+   known, a pid names no process here: a run on another machine may be
+   writing what looks abandoned. */
 static Bool local_fs(const HChar *dir)
 {
    static const HChar *const local[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs",
       "overlay", "f2fs", "zfs", "ramfs", "bcachefs", "jfs", "reiserfs", NULL };
    struct vg_stat st;
-   if (sr_isError(VG_(stat)(dir, &st)))
+   HChar type[32];
+   if (sr_isError(VG_(stat)(dir, &st)) || !vt_fs_type(st.dev, type, sizeof type))
       return False;
-   ULong major = ((st.dev >> 8) & 0xfff) | ((st.dev >> 32) & ~0xfffULL);
-   ULong minor = (st.dev & 0xff) | ((st.dev >> 12) & ~0xffULL);
-   HChar want[48];
-   VG_(snprintf)(want, sizeof want, " %llu:%llu ", major, minor);
-   HChar *buf = vt_read_whole("/proc/self/mountinfo", "vt.sweep");
-   if (!buf)
-      return False;
-   Bool ok = False;
-   for (HChar *line = buf; line && *line && !ok;) {
-      HChar *nl = VG_(strchr)(line, '\n');
-      if (nl)
-         *nl = 0;
-      /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [FIELDS] - FSTYPE ..." */
-      const HChar *dev = VG_(strstr)(line, want);
-      const HChar *sep = VG_(strstr)(line, " - ");
-      if (dev && sep && dev < sep) {
-         const HChar *type = sep + 3;
-         SizeT tl = 0;
-         while (type[tl] && type[tl] != ' ')
-            tl++;
-         for (Int i = 0; local[i]; i++)
-            if (VG_(strlen)(local[i]) == tl && VG_(strncmp)(type, local[i], tl) == 0)
-               ok = True;
-      }
-      line = nl ? nl + 1 : NULL;
-   }
-   VG_(free)(buf);
-   return ok;
+   for (Int i = 0; local[i]; i++)
+      if (VG_(strcmp)(type, local[i]) == 0)
+         return True;
+   return False;
 }
 
 /* Removes the temporary files of an output (NAME.tmp.PID, see vt_out_open

@@ -323,9 +323,72 @@ static void file_changed(Int fd, ULong first, ULong end, UInt op)
       VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, op);
 }
 
+/* The largest page-cache folio a write may make in a file on device dev
+   (mapping_max_folio_order): PMD-sized on ext4 since Linux 6.16 and on
+   XFS (iomap's writes since 6.6); 0, order-0 pages only, on any other
+   filesystem (tmpfs makes order-0 pages by default, as does ext4 before
+   6.16).  Known per device, looked up in /proc/self/mountinfo once. */
+static UInt write_folio_order(ULong dev)
+{
+   static struct { ULong dev; UInt order; } known[16];
+   static UInt nr_known;
+   for (UInt i = 0; i < nr_known; i++)
+      if (known[i].dev == dev)
+         return known[i].order;
+   HChar type[32];
+   UInt order = 0;
+   if (vt_fs_type(dev, type, sizeof type) &&
+       ((VG_(strcmp)(type, "ext4") == 0 && vt_kernel_at_least(6, 16)) ||
+        (VG_(strcmp)(type, "xfs") == 0 && vt_kernel_at_least(6, 6))))
+      order = VT_PMD_ORDER;
+   if (nr_known < sizeof known / sizeof known[0]) {
+      known[nr_known].dev = dev;
+      known[nr_known++].order = order;
+   }
+   return order;
+}
+
+/* A write of a regular file may give the pages it reaches for the first
+   time folios larger than a page (vt_pcache_write): one of 8 KiB or more
+   does, on a filesystem with large folios.  Its file and size before it
+   are taken here, so the post handler can say which pages were new.  Not
+   under --page-cache=cold, where writes are not followed. */
+static struct pre_write {
+   Bool  valid;
+   UInt  max_order;
+   ULong dev, ino, size;
+} *pre_writes;                   /* [VG_N_THREADS] */
+
+static void pre_write(ThreadId tid, UInt sysno, UWord *args)
+{
+   if (vt_clo.cold_cache || tid >= VG_N_THREADS)
+      return;
+   if (!pre_writes)
+      pre_writes = VT_CALLOC("vt.prewrite", VG_N_THREADS, sizeof *pre_writes);
+   struct pre_write *w = &pre_writes[tid];
+   w->valid = False;
+   ULong count = 0;
+   if (sysno == __NR_write || sysno == __NR_pwrite64) {
+      count = args[2];
+   } else {
+      const struct vki_iovec *iov = client_ptr(args[1], args[2] * sizeof *iov);
+      for (UWord i = 0; iov && i < args[2]; i++)
+         count += iov[i].iov_len;
+   }
+   struct vg_stat st;
+   if (count < 2 * VT_PAGE_SIZE || VG_(fstat)((Int)args[0], &st) != 0 ||
+       !VKI_S_ISREG(st.mode))
+      return;
+   w->max_order = write_folio_order(st.dev);
+   w->dev = st.dev;
+   w->ino = st.ino;
+   w->size = st.size;
+   w->valid = w->max_order != 0;
+}
+
 /* The bytes a write put in a file: [off, off + n), off the file position
    before the call for write, writev and pwritev2 at offset -1. */
-static void wrote_file(UInt sysno, UWord *args, UWord n)
+static void wrote_file(ThreadId tid, UInt sysno, UWord *args, UWord n)
 {
    Int fd = (Int)args[0];
    Long off;
@@ -338,6 +401,21 @@ static void wrote_file(UInt sysno, UWord *args, UWord n)
       return;
    if (off < 0 || n == 0)
       return;
+   struct pre_write *w = pre_writes && tid < VG_N_THREADS ? &pre_writes[tid] : NULL;
+   if (w && w->valid) {
+      HChar path[1024];
+      w->valid = False;
+      vt_u64 pages;
+      bool shmem;
+      if (!vt_fd_path(fd, path, sizeof path))
+         path[0] = 0;
+      /* a size the model missed (an open with O_TRUNC): its pages go
+         first, as truncate_pagecache took them */
+      if (vt_file_known(&vt_mm, w->dev, w->ino, &pages, &shmem) &&
+          pages != (w->size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
+         VT_BOTH(vt_file_resize, w->dev, w->ino, w->size);
+      VT_BOTH(vt_file_write, w->dev, w->ino, path, w->size, (ULong)off, n, w->max_order);
+   }
    file_changed(fd, (ULong)off >> VT_PAGE_SHIFT,
                 ((ULong)off + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, VT_FILE_WRITTEN);
 }
@@ -437,9 +515,8 @@ static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    unless the call asked for none (MSG_NOSIGNAL). */
 static void post_write(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
-   (void)tid;
    if (!sr_isError(res) && sr_Res(res) > 0)
-      wrote_file(sysno, args, sr_Res(res));
+      wrote_file(tid, sysno, args, sr_Res(res));
    /* a few bytes written may be a new oom_score_adj (the trace keeps it) */
    if (sysno == __NR_write && !sr_isError(res) && sr_Res(res) <= 16 && vt_recording)
       vt_rec_oom_adj_write((Int)args[0]);
@@ -625,11 +702,11 @@ static const struct handler {
    { __NR_tgkill, pre_tgkill, NULL, NULL },
    { __NR_rt_sigaction, NULL, NULL, ok_rt_sigaction },
    { __NR_rt_sigprocmask, NULL, NULL, ok_rt_sigprocmask },
-   { __NR_write, NULL, post_write, NULL },
-   { __NR_writev, NULL, post_write, NULL },
-   { __NR_pwrite64, NULL, post_write, NULL },
-   { __NR_pwritev, NULL, post_write, NULL },
-   { __NR_pwritev2, NULL, post_write, NULL },
+   { __NR_write, pre_write, post_write, NULL },
+   { __NR_writev, pre_write, post_write, NULL },
+   { __NR_pwrite64, pre_write, post_write, NULL },
+   { __NR_pwritev, pre_write, post_write, NULL },
+   { __NR_pwritev2, pre_write, post_write, NULL },
    { __NR_sendto, NULL, post_write, NULL },
    { __NR_sendmsg, NULL, post_write, NULL },
    { __NR_open, NULL, post_open, NULL },

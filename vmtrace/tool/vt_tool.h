@@ -387,6 +387,10 @@ HChar *vt_image_file_name(const HChar *option, const HChar *pattern, Bool exec);
 HChar *vt_out_target(const HChar *name, Bool *in_place);
 void vt_out_sweep(const HChar *target, const HChar *template);
 HChar *vt_read_whole(const HChar *path, const HChar *cc);
+/* The filesystem type of device dev, as /proc/self/mountinfo names it. */
+Bool vt_fs_type(ULong dev, HChar *type, SizeT n);
+/* Whether the running kernel is at least major.minor. */
+Bool vt_kernel_at_least(UInt major, UInt minor);
 Bool vt_fd_path(Int fd, HChar *path, SizeT size);   /* vt_aspace.c */
 Bool vt_shmem_path(const HChar *path);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
