@@ -24,7 +24,10 @@
               of CHUNK bytes (pwrite()s if OFFSET is not 0), after page
               FIRST alone (a 4 KiB pwrite) or, with FIRST "all", the whole
               file a page at a time: each write gives the pages it reaches
-              first folios of its size (ext4 since Linux 6.16)
+              first folios of its size (ext4 since Linux 6.16); with FIRST
+              "trunc", the whole file a page at a time, mapped and read
+              (phase "before"), then truncated by an open with O_TRUNC
+              before the writes, read again through the same mapping
      written-thp  the same, THP left enabled (FACT file-pmd-kb:
               FilePmdMapped)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
@@ -140,7 +143,7 @@ int main(int argc, char **argv)
    int written = strncmp(mode, "written", 7) == 0;
    if (written ? argc < 4 || argc > 6 : argc != 3)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed PAGES\n"
-              "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all]]");
+              "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
    int cold = strcmp(mode, "pages") != 0 && !written, placed = strcmp(mode, "placed") == 0;
    int thp = placed || strcmp(mode, "written-thp") == 0;
@@ -151,14 +154,30 @@ int main(int argc, char **argv)
    if (thp && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
       vmt_die("prctl(PR_SET_THP_DISABLE, 0)");
    int fd;
+   char *p = NULL;
    if (written) {
       size_t chunk = (size_t)strtoul(argv[3], NULL, 10);
       size_t off = argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 0;
       if (!chunk || off >= len)
          vmt_die("bad chunk %s or offset", argv[3]);
-      fd = argc > 5 && strcmp(argv[5], "all") == 0 ? vmt_cached_file("vmtest-folio.dat", len)
-                                                   : vmt_cached_file("vmtest-folio.dat", 0);
-      if (argc > 5 && strcmp(argv[5], "all") != 0) {
+      int all = argc > 5 && strcmp(argv[5], "all") == 0;
+      int trunc = argc > 5 && strcmp(argv[5], "trunc") == 0;
+      fd = vmt_cached_file("vmtest-folio.dat", all || trunc ? len : 0);
+      if (trunc) {
+         p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+         if (p == MAP_FAILED)
+            vmt_die("mmap");
+         VMTRACE_LABEL(p, len, "file");
+         vmt_begin("before");
+         vmt_read_pages(p, npages);
+         vmt_end();
+         char self[64];
+         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+         int t = open(self, O_RDWR | O_TRUNC);
+         if (t < 0)
+            vmt_die("open %s O_TRUNC", self);
+         close(t);
+      } else if (argc > 5 && !all) {
          static char page[VMT_PAGE];
          memset(page, 'p', sizeof page);
          off_t at = (off_t)strtoul(argv[5], NULL, 10) * VMT_PAGE;
@@ -215,11 +234,13 @@ int main(int argc, char **argv)
          fd = again;
       }
    }
-   char *p = placed ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
-                    : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
-   if (p == MAP_FAILED)
-      vmt_die("mmap");
-   VMTRACE_LABEL(p, len, "file");
+   if (!p) {
+      p = placed ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
+                 : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED)
+         vmt_die("mmap");
+      VMTRACE_LABEL(p, len, "file");
+   }
    if (placed)
       vmt_info_addr("file", p);
    if (strcmp(mode, "random") == 0 && madvise(p, len, MADV_RANDOM) != 0)

@@ -251,6 +251,18 @@ written("written unaligned", ["written", "514", "1048576", "5000", "0"], 514, 11
 # faults, as order 0.
 written("written over pages", ["written", "1024", "1048576", "0", "all"], 1024, 64)
 
+# 4 MiB written a page at a time, mapped and read (64 faults), then
+# truncated by an open with O_TRUNC (truncate_pagecache: its pages leave
+# the cache and the mapping) and written again in 1 MiB writes: four
+# 256-page folios, the last reaching the last page: the same mapping's
+# second read takes 3 + 16 = 19 faults.  (Until 2026-12-06 vmtrace did not
+# see the truncation: the second read took none.)
+scenario("folio/written after O_TRUNC", "folio", ["written", "1024", "1048576", "0", "trunc"], [
+    Expect("file", "before", pages=1024, file_read=64),
+    # pages touched for the first time: none, the first read touched them
+    Expect("file", "read", pages=0, file_read=19 if LARGE else 64),
+])
+
 # The same 64 MiB cold file mapped where the kernel chooses (no address
 # asked for).  The kernel puts a file mapping that holds a whole 2 MiB of
 # the file at an address congruent to its offset modulo 2 MiB

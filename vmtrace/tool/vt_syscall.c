@@ -405,15 +405,8 @@ static void wrote_file(ThreadId tid, UInt sysno, UWord *args, UWord n)
    if (w && w->valid) {
       HChar path[1024];
       w->valid = False;
-      vt_u64 pages;
-      bool shmem;
       if (!vt_fd_path(fd, path, sizeof path))
          path[0] = 0;
-      /* a size the model missed (an open with O_TRUNC): its pages go
-         first, as truncate_pagecache took them */
-      if (vt_file_known(&vt_mm, w->dev, w->ino, &pages, &shmem) &&
-          pages != (w->size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
-         VT_BOTH(vt_file_resize, w->dev, w->ino, w->size);
       VT_BOTH(vt_file_write, w->dev, w->ino, path, w->size, (ULong)off, n, w->max_order);
    }
    file_changed(fd, (ULong)off >> VT_PAGE_SHIFT,
@@ -498,16 +491,29 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
 }
 
-/* open and openat of a regular file: under --page-cache=cold, a new
-   open file, whose readahead state starts afresh.  (A post handler, not
-   an ok one: those set the simulation's clock first, which a warm run has
-   no reason to.) */
+/* open, openat and creat of a regular file: with O_TRUNC, a file the
+   model knows loses its pages; under --page-cache=cold, a new open file,
+   whose readahead state starts afresh.  (A post handler, not an ok one:
+   those set the simulation's clock first, which a warm run has no reason
+   to unless it truncates.) */
 static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
-   (void)tid; (void)sysno; (void)args;
+   (void)tid;
    struct vg_stat st;
-   if (vt_clo.cold_cache && !sr_isError(res) &&
-       VG_(fstat)((Int)sr_Res(res), &st) == 0 && VKI_S_ISREG(st.mode))
+   UWord flags = sysno == __NR_openat ? args[2] : sysno == __NR_creat ? VKI_O_TRUNC : args[1];
+   if ((!vt_clo.cold_cache && !(flags & VKI_O_TRUNC)) || sr_isError(res) ||
+       VG_(fstat)((Int)sr_Res(res), &st) != 0 || !VKI_S_ISREG(st.mode))
+      return;
+   /* O_TRUNC (creat): do_truncate, whose truncate_pagecache takes the
+      file's pages out of the page cache and every mapping of it */
+   vt_u64 pages;
+   bool shmem;
+   if ((flags & VKI_O_TRUNC) && vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem) &&
+       pages != (st.size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT) {
+      vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
+      VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
+   }
+   if (vt_clo.cold_cache)
       VT_BOTH(vt_file_open, st.dev, st.ino);
 }
 
@@ -711,6 +717,7 @@ static const struct handler {
    { __NR_sendmsg, NULL, post_write, NULL },
    { __NR_open, NULL, post_open, NULL },
    { __NR_openat, NULL, post_open, NULL },
+   { __NR_creat, NULL, post_open, NULL },
    { __NR_read, NULL, post_read, NULL },
    { __NR_readv, NULL, post_read, NULL },
    { __NR_pread64, NULL, post_read, NULL },
