@@ -251,6 +251,16 @@ written("written unaligned", ["written", "514", "1048576", "5000", "0"], 514, 11
 # faults, as order 0.
 written("written over pages", ["written", "1024", "1048576", "0", "all"], 1024, 64)
 
+# Under --page-cache=cold the run's writes bring their pages into the
+# cache too (since 2026-12-06; before, a page written and not dropped was
+# read again from the file: here 1 major fault and readahead's windows),
+# and the cases above that drop their file (POSIX_FADV_DONTNEED after
+# fsync) check that the drop takes them out again.
+written("written 64M cold", ["written", "16384", "1048576"], 16384, 79, vm_args=COLD,
+        native=True)
+written("written unaligned cold", ["written", "514", "1048576", "5000", "0"], 514, 11,
+        vm_args=COLD, native=True)
+
 # 4 MiB written a page at a time, mapped and read (64 faults), then
 # truncated by an open with O_TRUNC (truncate_pagecache: its pages leave
 # the cache and the mapping) and written again in 1 MiB writes: four

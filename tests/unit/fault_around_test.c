@@ -584,6 +584,42 @@ static void t_write_folios(void)
    mm_free(mm);
 }
 
+/* --page-cache=cold: writes bring their pages in (in the writes' folios),
+   POSIX_FADV_DONTNEED takes out the folios wholly inside its range that
+   nothing maps. */
+static void t_cold_write_drop(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   mm->cfg.cold_cache = true;
+   mm->cfg.readahead_pages = 0;                /* a major fault reads its page alone */
+   struct vt_file *f = reg_file(mm, 0);
+   vt_file_write(mm, f->dev, f->ino, NULL, 0, 0, 16 * PG, 9);   /* [0,16) order 4 */
+   for (unsigned i = 16; i < 20; i++)                           /* 16..19 order 0 */
+      vt_file_write(mm, f->dev, f->ino, NULL, i * PG, i * PG, PG, 9);
+   EXPECT_EQ(20, f->size_pages);
+   map_file(mm, BASE, 20, R_, f, 0);
+   /* cached: minor, fault-around maps [16,20) */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 17 * PG));
+   EXPECT_EQ(4, count_present(mm, BASE, 20));
+   /* pages [0,18): the folio [0,16) goes; 16 and 17 are mapped */
+   vt_file_pages(mm, f->dev, f->ino, 0, 18, VT_FILE_DROPPED);
+   /* [0,20): 16..19 all mapped, nothing more goes */
+   vt_file_pages(mm, f->dev, f->ino, 0, 20, VT_FILE_DROPPED);
+   EXPECT_FC(VT_FC_FILE_MAJOR, RD(mm, BASE));
+   EXPECT_EQ(5, count_present(mm, BASE, 20));
+   EXPECT_FC(VT_FC_FILE_MAJOR, RD(mm, BASE + 15 * PG));
+   /* unmapped now: [16,18) goes; 18 and 19, mapped at the drops above,
+      are still cached (a minor fault), 16 is read again (major) */
+   vt_munmap(mm, BASE, 20 * PG);
+   vt_file_pages(mm, f->dev, f->ino, 16, 18, VT_FILE_DROPPED);
+   map_file(mm, BASE, 20, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 18 * PG));
+   EXPECT_FC(VT_FC_FILE_MAJOR, RD(mm, BASE + 16 * PG));
+   /* 15, read back before, was outside [16,18): cached */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 15 * PG));
+   mm_free(mm);
+}
+
 void fault_around_tests(void)
 {
    run_test("fault-around: 256 pages at a 64 KiB boundary = 16 faults",
@@ -591,6 +627,8 @@ void fault_around_tests(void)
    run_test("fault-around: 256 pages at +4 KiB = 17 faults", t_fa_unaligned);
    run_test("page cache: the folios 100 KiB writes make (as Linux 6.18 on ext4)",
             t_write_folios);
+   run_test("page cache: cold writes cached, POSIX_FADV_DONTNEED drops unmapped whole folios",
+            t_cold_write_drop);
    run_test("fault-around: off = 256 faults", t_fa_off);
    run_test("fault-around: 512 pages", t_fa_max);
    run_test("fault-around: clamped to the VMA", t_fa_clamp_vma);

@@ -462,15 +462,60 @@ void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_o
 void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                    vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order)
 {
-   /* under --page-cache=cold, writes are not followed (not yet: the
-      pages of a file dropped by posix_fadvise would stay cached) */
-   if (mm->cfg.cold_cache || !max_order || count < 2 * VT_PAGE_SIZE)
+   /* the warm cache needs only the large folios (a page below the size
+      is cached already); the cold one every page */
+   if (!count || (!mm->cfg.cold_cache && (!max_order || count < 2 * VT_PAGE_SIZE)))
       return;
    struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
    vt_u64 args_[] = { dev, ino, size_bytes, pos, count, max_order };
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_WRITE, args_, NULL);
    VT_API(mm, vt_pcache_write(f, pos, count, max_order));
+}
+
+/* Whether a PTE of this process maps one of the page-cache pages
+   [first, first + nr) of f. */
+static bool folio_mapped(struct vt_mm *mm, const struct vt_file *f, vt_u64 first, vt_u64 nr)
+{
+   for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+      const struct vt_vma *v = &mm->vmas[i];
+      if (v->vm_file != f)
+         continue;
+      vt_u64 vend = v->vm_pgoff + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
+      vt_u64 lo = first > v->vm_pgoff ? first : v->vm_pgoff;
+      vt_u64 hi = first + nr < vend ? first + nr : vend;
+      for (vt_u64 p = lo; p < hi; p++) {
+         vt_pte pte = vt_get_pte(mm, v->vm_start + ((p - v->vm_pgoff) << VT_PAGE_SHIFT));
+         if ((pte & (VT_PTE_PRESENT | VT_PTE_FILE)) == (VT_PTE_PRESENT | VT_PTE_FILE))
+            return true;          /* not a private copy: the cache's page */
+      }
+   }
+   return false;
+}
+
+/* generic_fadvise's POSIX_FADV_DONTNEED -> mapping_try_invalidate: the
+   folios wholly inside [first, end) (find_lock_entries leaves out those
+   that reach past either end) that are not mapped (mapping_evict_folio)
+   leave the page cache; dirty ones and those under writeback would stay,
+   but the model keeps no dirty state: every page is taken as clean, as
+   after fsync.  Mappings of other processes are not seen. */
+void vt_pcache_drop(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 end)
+{
+   if (end > f->size_pages)
+      end = f->size_pages;
+   for (vt_u64 p = first; p < end;) {
+      vt_u64 head, nr;
+      bool mark;
+      if (!local_has(f, p)) {
+         p++;
+         continue;
+      }
+      folio_of(f, p, &head, &nr, &mark);
+      if (head >= first && head + nr <= end && !folio_mapped(mm, f, head, nr))
+         for (vt_u64 i = 0; i < nr; i++)
+            vt_hash_del(&f->cache, head + i);
+      p = head + nr;
+   }
 }
 
 /* do_dentry_open -> file_ra_state_init: a new open file's readahead state

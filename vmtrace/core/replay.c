@@ -173,13 +173,13 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
                 ? NULL : CORRUPT("a read beyond the largest file");
    case VT_TEV_FILE_WRITE:
       /* one write(2) moves at most MAX_RW_COUNT bytes */
-      if (a[5] < 1 || a[5] > VT_PMD_ORDER)
+      if (a[5] > VT_PMD_ORDER)
          return CORRUPT("a folio order out of range");
       return a[2] <= USER_END && a[3] <= USER_END && a[4] <= 0x7ffff000 &&
                 a[4] <= USER_END - a[3]
                 ? NULL : CORRUPT("a write beyond the largest file");
    case VT_TEV_FILE_PAGES:
-      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 2
+      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 3
                 ? NULL : CORRUPT("a file's pages out of range");
    case VT_TEV_MLOCKALL:
       /* 1 or 2 (with MCL_ONFAULT): alike where both are set */

@@ -867,6 +867,10 @@ static void file_pages_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 fir
                             vt_u64 end, unsigned op)
 {
    struct vt_file *f = file_of(mm, dev, ino);
+   if (f && f->cold && op == VT_FILE_DROPPED) {
+      vt_pcache_drop(mm, f, first, end);
+      return;
+   }
    if (!f || !f->shmem || first >= end)
       return;
    if (op == VT_FILE_PUNCHED) {

@@ -695,10 +695,12 @@ bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_
    out of it (VT_FILE_PUNCHED, fallocate(FALLOC_FL_PUNCH_HOLE): gone from
    every shared mapping of it here and from the object) or allocated
    (VT_FILE_ALLOCATED, fallocate: not uptodate, unless an earlier
-   fallocate allocated it).  Nothing for a regular file. */
+   fallocate allocated it).  For a regular file only VT_FILE_DROPPED,
+   under --page-cache=cold: POSIX_FADV_DONTNEED (vt_pcache_drop). */
 #define VT_FILE_WRITTEN   0u
 #define VT_FILE_PUNCHED   1u
 #define VT_FILE_ALLOCATED 2u
+#define VT_FILE_DROPPED   3u   /* POSIX_FADV_DONTNEED of a cold regular file */
 void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
                    unsigned op);
 

@@ -133,9 +133,11 @@ enum vt_tev {
                             range (process_vm_readv on the process itself),
                             before its references (vt_gup_unshare) */
    VT_TEV_FILE_PAGES,    /* dev, ino, first page, end page, written (0),
-                            punched (1) or allocated (2): a shared-memory
-                            file's pages filled by write, punched or
-                            allocated by fallocate (vt_file_pages) */
+                            punched (1), allocated (2) or dropped (3): a
+                            shared-memory file's pages filled by write,
+                            punched or allocated by fallocate; a cold
+                            regular file's dropped by POSIX_FADV_DONTNEED
+                            (vt_file_pages) */
    VT_TEV_FILE_READ,     /* dev, ino, size in bytes, pos, count: read(2) of
                             a cold regular file (vt_file_read); the file
                             defined before by a FILE event */

@@ -49,8 +49,11 @@ Bool vt_shmem_path(const HChar *path)
    return has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:");
 }
 
-/* The vt_file for the file behind the segment at a (and fd, if >= 0). */
-static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
+/* The vt_file for the file behind the segment at a (and fd, if >= 0).
+   If name is given, *name is set to the segment's file name where the
+   model knows the file under another (a write named it before it was
+   unlinked or renamed): the mapping is named as at its mmap. */
+static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev, const HChar **name)
 {
    NSegment const *seg = VG_(am_find_nsegment)(a);
    const HChar *path = seg ? VG_(am_get_filename)(seg) : NULL;
@@ -73,8 +76,11 @@ static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev)
    Bool shmem = path && (vt_shmem_path(path) || has_prefix(path, "/SYSV"));
    /* A device or other special file: every page exists, no page cache. */
    ULong size = regular ? (ULong)st.size : (ULong)1 << 46;
-   return vt_file_get(&vt_mm, dev, ino, path ? path : "(unknown file)", size,
-                      shmem || !regular);
+   struct vt_file *f = vt_file_get(&vt_mm, dev, ino, path ? path : "(unknown file)", size,
+                                   shmem || !regular);
+   if (name && path && VG_(strcmp)(f->path, path) != 0)
+      *name = VG_(strdup)("vt.mapname", path);     /* the mapping keeps it */
+   return f;
 }
 
 /* Whether seg maps this tool's own executable: the page of it Valgrind
@@ -106,7 +112,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    r.fixed = True;                    /* placed by the loader */
    if (seg && seg->kind == SkFileC && !own_binary(seg)) {
       Bool anon_dev;
-      r.file = file_of(a, -1, &anon_dev);
+      r.file = file_of(a, -1, &anon_dev, NULL);
       r.pgoff = (ULong)seg->offset >> VT_PAGE_SHIFT;
    } else if (!seg || (seg->kind != SkAnonC && seg->kind != SkShmC)) {
       /* Valgrind's own trampoline page, which the client executes. */
@@ -225,7 +231,7 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
    q.hint = !q.fixed && args[0] != 0 && ((flags & VKI_MAP_ANONYMOUS) || args[0] == r);
    Bool anon_dev = False;
    if (!(flags & VKI_MAP_ANONYMOUS)) {
-      q.file = file_of(r, (Int)args[4], &anon_dev);
+      q.file = file_of(r, (Int)args[4], &anon_dev, &q.name);
       q.pgoff = args[5] >> VT_PAGE_SHIFT;
       if (q.file && q.file->shmem && q.file->dev == shm_pre.dev &&
           q.file->ino == shm_pre.ino)

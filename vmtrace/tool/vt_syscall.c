@@ -350,9 +350,9 @@ static UInt write_folio_order(ULong dev)
 
 /* A write of a regular file may give the pages it reaches for the first
    time folios larger than a page (vt_pcache_write): one of 8 KiB or more
-   does, on a filesystem with large folios.  Its file and size before it
-   are taken here, so the post handler can say which pages were new.  Not
-   under --page-cache=cold, where writes are not followed. */
+   does, on a filesystem with large folios.  Under --page-cache=cold every
+   write brings its pages into the cache.  Its file and size before it
+   are taken here, so the post handler can say which pages were new. */
 static struct pre_write {
    Bool  valid;
    UInt  max_order;
@@ -361,7 +361,7 @@ static struct pre_write {
 
 static void pre_write(ThreadId tid, UInt sysno, UWord *args)
 {
-   if (vt_clo.cold_cache || tid >= VG_N_THREADS)
+   if (tid >= VG_N_THREADS)
       return;
    if (!pre_writes)
       pre_writes = VT_CALLOC("vt.prewrite", VG_N_THREADS, sizeof *pre_writes);
@@ -376,14 +376,17 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
          count += iov[i].iov_len;
    }
    struct vg_stat st;
-   if (count < 2 * VT_PAGE_SIZE || VG_(fstat)((Int)args[0], &st) != 0 ||
-       !VKI_S_ISREG(st.mode))
+   if (count < (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE) ||
+       VG_(fstat)((Int)args[0], &st) != 0 || !VKI_S_ISREG(st.mode))
+      return;
+   HChar path[256];
+   if (vt_clo.cold_cache && vt_fd_path((Int)args[0], path, sizeof path) && vt_shmem_path(path))
       return;
    w->max_order = write_folio_order(st.dev);
    w->dev = st.dev;
    w->ino = st.ino;
    w->size = st.size;
-   w->valid = w->max_order != 0;
+   w->valid = vt_clo.cold_cache || w->max_order != 0;
 }
 
 /* The bytes a write put in a file: [off, off + n), off the file position
@@ -489,6 +492,27 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
        VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
       return;
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
+}
+
+/* posix_fadvise(POSIX_FADV_DONTNEED) of a regular file under
+   --page-cache=cold: its whole pages in the range that nothing maps leave
+   the page cache (generic_fadvise: the first and last full page; a length
+   of 0 reaches the end of the file). */
+static void ok_fadvise64(ThreadId tid, UWord *args, UWord res)
+{
+   (void)tid; (void)res;
+   struct vg_stat st;
+   vt_u64 pages;
+   bool shmem;
+   if (!vt_clo.cold_cache || args[3] != 4 /* POSIX_FADV_DONTNEED */ ||
+       VG_(fstat)((Int)args[0], &st) != 0 || !VKI_S_ISREG(st.mode) ||
+       !vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem) || shmem)
+      return;
+   ULong off = args[1], len = args[2];
+   ULong first = (off + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   ULong end = len == 0 || off + len < off ? pages : (off + len) >> VT_PAGE_SHIFT;
+   if (first < end)
+      VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, VT_FILE_DROPPED);
 }
 
 /* open, openat and creat of a regular file: with O_TRUNC, a file the
@@ -718,6 +742,7 @@ static const struct handler {
    { __NR_open, NULL, post_open, NULL },
    { __NR_openat, NULL, post_open, NULL },
    { __NR_creat, NULL, post_open, NULL },
+   { __NR_fadvise64, NULL, NULL, ok_fadvise64 },
    { __NR_read, NULL, post_read, NULL },
    { __NR_readv, NULL, post_read, NULL },
    { __NR_pread64, NULL, post_read, NULL },
