@@ -179,6 +179,10 @@ int main(int argc, char **argv)
       for (int i = 0; i < 256; i++)
          if (write(fd, buf, PG) != (ssize_t)PG)
             return 4;
+      /* dropped from the page cache (under --page-cache=cold the model
+         follows the writes and the advice, as the kernel does) */
+      if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+         return 5;
       char *res = mmap(NULL, 2UL << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       char *at = (char *)(((unsigned long)res + 65535) & ~65535UL);
       volatile char *f = mmap(at, 256 * PG, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
