@@ -26,6 +26,10 @@ var USAGE = [
   '      --version      the version'
 ].join('\n');
 
+// A usage error is one line, as vmtrace-sim's and vmtrace-native's are: the
+// problem and where the usage is (not the usage itself, which is for --help).
+var FOR_USAGE = ' (vmtrace-report --help for usage)';
+
 function UsageError(message) {
   this.name = 'UsageError';
   this.message = message;
@@ -43,17 +47,17 @@ function parseArgs(argv) {
     if (m) {
       var v = m[2];
       if (v === undefined) {
-        if (i + 1 >= argv.length) throw new UsageError(a + ' needs a file name');
+        if (i + 1 >= argv.length) throw new UsageError(m[1] + ' needs a file name' + FOR_USAGE);
         v = argv[++i];
       }
-      if (v === '') throw new UsageError(a + ' needs a file name');
+      if (v === '') throw new UsageError(m[1] + ' needs a file name' + FOR_USAGE);
       o.output = v;
     } else if (a.slice(0, 2) === '-o' && a.length > 2) {
       o.output = a.slice(2);
     } else if (a === '--text') o.text = true;
     else if (a === '-h' || a === '--help') o.help = true;
     else if (a === '--version') o.version = true;
-    else throw new UsageError('unknown option ' + a);
+    else throw new UsageError('unknown option \'' + a + '\' (vmtrace-report --help lists them)');
   }
   return o;
 }
@@ -138,8 +142,7 @@ function main(argv, getAssets, io) {
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     err(e.message);
-    io.stderr.write(USAGE + '\n');
-    return 2;
+    return 1;
   }
   if (opts.help) { io.stdout.write(USAGE + '\n'); return 0; }
   if (opts.version) {
@@ -148,13 +151,12 @@ function main(argv, getAssets, io) {
     return 0;
   }
   if (!opts.files.length) {
-    err('no input files');
-    io.stderr.write(USAGE + '\n');
-    return 2;
+    err('no input files' + FOR_USAGE);
+    return 1;
   }
   if (opts.text && opts.output) {
     err('--text prints to the terminal; -o is for the HTML report');
-    return 2;
+    return 1;
   }
   var loaded = load(opts.files, io.readInput);
   if (loaded.errors.length) {
@@ -165,12 +167,12 @@ function main(argv, getAssets, io) {
   var outId = opts.text || out === '-' ? null : files.idOf(out);
   if (outId && loaded.ids.indexOf(outId) >= 0) {
     err(out + ': is one of the input files; give -o another name');
-    return 2;
+    return 1;
   }
   var mix = checkMix(loaded.files);
   if (mix) {
     err(mix);
-    return 2;
+    return 1;
   }
   if (opts.text) {
     io.stdout.write(text.render(loaded.files));

@@ -225,22 +225,22 @@ function write(name, data) {
   return p;
 }
 
-test('two native files: one line, status 2, nothing written', () => {
+test('two native files: one line, status 1, nothing written', () => {
   const a = write('n1', fx.makeNative({}));
   const b = write('n2', fx.makeNative({ seed: 3 }));
   const sim = write('s1', fx.makeFile({ planned: false }));
   const r = run([sim, a, b, '-o', path.join(tmp, 'two.html')]);
-  assert.strictEqual(r.status, 2);
+  assert.strictEqual(r.status, 1);
   assert.strictEqual(r.stderr, 'vmtrace-report: 2 vmtrace-native files (' + a + ', ' + b +
       '): a report shows at most one measured run\n');
   assert.strictEqual(r.stdout, '');
   assert.ok(!fs.existsSync(path.join(tmp, 'two.html')));
 });
 
-test('a native file with the files of two runs: one line, status 2', () => {
+test('a native file with the files of two runs: one line, status 1', () => {
   const w = fx.writeAll(path.join(tmp, 'fx'));
   const r = run(w.tree.concat([w.native, '--text']));
-  assert.strictEqual(r.status, 2);
+  assert.strictEqual(r.status, 1);
   assert.strictEqual(r.stderr, 'vmtrace-report: comparing with ' + w.native +
       ' needs the vmtrace-out files of one run, not 2 (roots: pid 100, pid 200)\n');
   assert.strictEqual(r.stdout, '');
