@@ -51,6 +51,27 @@ static void test_counts(void)
    EXPECT_FALSE(num("18446744073709552k", 1000, &v)); /* 1.8446744073709552e19 > 2^64 - 1 */
 }
 
+/* Grouped by threes from the right, as "%'llu" prints in the C locale's
+   en_US form and Valgrind's log: the boundaries of each group, and 2^64 - 1
+   (18446744073709551615: 20 digits, 6 commas). */
+static void test_count_text(void)
+{
+   char b[VT_COUNT_TEXT];
+   static const struct { uint64_t v; const char *s; } t[] = {
+      { 0, "0" }, { 7, "7" }, { 999, "999" }, { 1000, "1,000" }, { 9999, "9,999" },
+      { 12345, "12,345" }, { 100000, "100,000" }, { 999999, "999,999" },
+      { 1000000, "1,000,000" }, { 1234567, "1,234,567" }, { 1000001, "1,000,001" },
+      { 18446744073709551615ull, "18,446,744,073,709,551,615" },
+   };
+   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+      const char *got = vt_count_text(t[i].v, b);
+      if (got != b || strcmp(got, t[i].s) != 0)
+         diagf("# %llu printed as \"%s\", not \"%s\"", (unsigned long long)t[i].v, got,
+               t[i].s), cur_fail = true;
+   }
+   EXPECT_EQ(VT_COUNT_TEXT, strlen(vt_count_text(UINT64_MAX, b)) + 1);
+}
+
 static unsigned u8(const char *s)
 {
    return vt_utf8_len((const unsigned char *)s);
@@ -88,5 +109,6 @@ void text_tests(void)
 {
    run_test("text: byte sizes: k/m/g, KiB, B, the whole 64-bit range and nothing past it", test_sizes);
    run_test("text: counts: k, M, G in thousands; no m, g or bytes", test_counts);
+   run_test("text: counts printed with commas between groups of three digits", test_count_text);
    run_test("text: UTF-8 sequences as RFC 3629 allows them, and the nearest that are not", test_utf8);
 }

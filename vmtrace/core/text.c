@@ -39,6 +39,23 @@ bool vt_parse_number(const char *s, uint64_t base, uint64_t *out)
    return true;
 }
 
+const char *vt_count_text(uint64_t v, char buf[VT_COUNT_TEXT])
+{
+   char digits[20];
+   unsigned n = 0, k = 0;
+   do {
+      digits[n++] = (char)('0' + v % 10);
+      v /= 10;
+   } while (v);
+   while (n) {                             /* most significant first */
+      buf[k++] = digits[--n];
+      if (n && n % 3 == 0)
+         buf[k++] = ',';
+   }
+   buf[k] = 0;
+   return buf;
+}
+
 unsigned vt_utf8_len(const unsigned char *s)
 {
    unsigned n;

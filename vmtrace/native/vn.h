@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../core/vt_text.h"
 #include "../core/vt_version.h"
 #define VN_VERSION VT_VERSION
 #define VN_PAGE 4096u

@@ -401,19 +401,19 @@ static void warn_stopped(void)
 {
    const struct vn_proc *first = NULL;
    size_t k, n = 0;
-   char count[160];
+   char count[160], num[VT_COUNT_TEXT];
    for (k = 0; k < vn_nprocs; k++)
       if (vn_procs[k]->stopped_at_exec && n++ == 0)
          first = vn_procs[k];
    if (!first)
       return;
    if (first->kernel_faults_seen && first->descendants)
-      snprintf(count, sizeof count, "%llu faults of it and of the %u process%s it started "
-               "after are", (unsigned long long)vn_proc_unrecorded(first), first->descendants,
+      snprintf(count, sizeof count, "%s faults of it and of the %u process%s it started "
+               "after are", vt_count_text(vn_proc_unrecorded(first), num), first->descendants,
                first->descendants == 1 ? "" : "es");
    else if (first->kernel_faults_seen)
-      snprintf(count, sizeof count, "%llu of its faults are",
-               (unsigned long long)vn_proc_unrecorded(first));
+      snprintf(count, sizeof count, "%s of its faults are",
+               vt_count_text(vn_proc_unrecorded(first), num));
    else if (vn_exit_stats_had())
       snprintf(count, sizeof count, "an unknown number of its faults (it was still running "
                "when the program ended) are");
@@ -430,23 +430,26 @@ static void write_record(pid_t child)
 {
    char *out = vn_expand_name(vn_opt.out_file, child);
    uint64_t tot = vn_run.counted.n[VN_MINOR] + vn_run.counted.n[VN_MAJOR];
+   /* counts as the tool's log prints them (Valgrind's "%'llu": 1,234,567) */
+   char num[4][VT_COUNT_TEXT];
    vn_write_output(out);
-   vn_info("faults: %llu minor, %llu major, %llu total in %zu process%s",
-           (unsigned long long)vn_run.counted.n[VN_MINOR],
-           (unsigned long long)vn_run.counted.n[VN_MAJOR],
-           (unsigned long long)tot, vn_nprocs, vn_nprocs == 1 ? "" : "es");
-   vn_info("peak resident: %llu pages", (unsigned long long)vn_run.peak_rss);
+   vn_info("faults: %s minor, %s major, %s total in %s process%s",
+           vt_count_text(vn_run.counted.n[VN_MINOR], num[0]),
+           vt_count_text(vn_run.counted.n[VN_MAJOR], num[1]), vt_count_text(tot, num[2]),
+           vt_count_text(vn_nprocs, num[3]), vn_nprocs == 1 ? "" : "es");
+   vn_info("peak resident: %s pages", vt_count_text(vn_run.peak_rss, num[0]));
    if (vn_run.lost && vn_opt.mmap_pages_shrunk)
-      vn_warn("%llu fault samples were lost (the ring buffers overflowed): "
+      vn_warn("%s fault samples were lost (the ring buffers overflowed): "
               "totals are exact, sites and mappings are short of them; the "
               "locked-memory limit (kernel.perf_event_mlock_kb) allowed only "
-              "%lu KiB of ring buffer per CPU: run as root or raise it",
-              (unsigned long long)vn_run.lost, vn_opt.mmap_pages * 4);
+              "%s KiB of ring buffer per CPU: run as root or raise it",
+              vt_count_text(vn_run.lost, num[0]),
+              vt_count_text((uint64_t)vn_opt.mmap_pages * 4, num[1]));
    else if (vn_run.lost)
-      vn_warn("%llu fault samples were lost (the ring buffers overflowed): "
+      vn_warn("%s fault samples were lost (the ring buffers overflowed): "
               "totals are exact, sites and mappings are short of them; "
               "try a larger --mmap-pages, or --call-graph=fp or none",
-              (unsigned long long)vn_run.lost);
+              vt_count_text(vn_run.lost, num[0]));
    warn_stopped();
    if (vn_run.left_running)
       vn_warn("%zu process%s of the tree %s still running when the program ended (a daemon "

@@ -29,20 +29,6 @@ uint64_t vs_res_faults(const struct vs_result *x)
    return vs_res_minor(x) + vs_res_major(x);
 }
 
-/* 1234567 as "1,234,567" (the tool's log style). */
-static const char *commas(uint64_t v, char *buf)
-{
-   char tmp[32];
-   int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v), k = 0;
-   for (int i = 0; i < n; i++) {
-      if (i && (n - i) % 3 == 0)
-         buf[k++] = ',';
-      buf[k++] = tmp[i];
-   }
-   buf[k] = 0;
-   return buf;
-}
-
 /* The misses of a result at a size: a simulation's faults, an exact
    curve's value there. */
 static uint64_t misses_at(const struct vs_result *x, uint64_t size)
@@ -68,9 +54,9 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
    const struct vs_trace *tr = &r->traces[t];
    char a[32], b[32];
    fprintf(f, "%s (%s): %s references to %s pages", tr->name, tr->format,
-           commas(tr->refs, a), commas(tr->pages, b));
+           vt_count_text(tr->refs, a), vt_count_text(tr->pages, b));
    if (tr->skipped)
-      fprintf(f, " (%s records of size 0 left out)", commas(tr->skipped, a));
+      fprintf(f, " (%s records of size 0 left out)", vt_count_text(tr->skipped, a));
    fputc('\n', f);
    if (tr->replayed && (tr->seen.prefaults || tr->seen.populated || tr->seen.zero_refs ||
                         tr->seen.locked_refs || tr->seen.fault_hits)) {
@@ -80,9 +66,9 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
               "populate references %s, zero-page references %s, locked-page references "
               "%s, faults on pages seen before %s (their faults are not the exact curves' "
               "misses: docs/vmtrace-sim.md)\n",
-              commas(tr->seen.prefaults, a), commas(tr->seen.populated, b),
-              commas(tr->seen.zero_refs, c), commas(tr->seen.locked_refs, d),
-              commas(tr->seen.fault_hits, e));
+              vt_count_text(tr->seen.prefaults, a), vt_count_text(tr->seen.populated, b),
+              vt_count_text(tr->seen.zero_refs, c), vt_count_text(tr->seen.locked_refs, d),
+              vt_count_text(tr->seen.fault_hits, e));
    }
    if (tr->unmod.n) {
       char u[VS_UNMOD_MAX * 34];
@@ -91,8 +77,8 @@ static void print_trace_head(FILE *f, const struct vs_run *r, uint32_t t)
    }
    if (r->cfg.sample > 0 && r->cfg.sample < 1) {
       fprintf(f, "  sampled at rate %g (SHARDS): %s references to %s pages; sizes "
-              "simulated x %g, counts x %g", r->cfg.sample, commas(tr->sampled_refs, a),
-              commas(tr->sampled_pages, b), r->cfg.sample, 1 / r->cfg.sample);
+              "simulated x %g, counts x %g", r->cfg.sample, vt_count_text(tr->sampled_refs, a),
+              vt_count_text(tr->sampled_pages, b), r->cfg.sample, 1 / r->cfg.sample);
       if (tr->err_points)
          fprintf(f, "; LRU's miss ratio sampled vs exact at %u sizes: max error %.4f, "
                  "mean %.4f", tr->err_points, tr->err_max, tr->err_mean);
@@ -122,10 +108,11 @@ void vs_print_table(FILE *f, const struct vs_run *r)
             any = true;
          }
          fprintf(f, "  %-8s %9s %9s %9s %9s %9s %9s %9s %9s %5llu%s\n", x->policy->name,
-                 commas(x->pages, b[0]), commas(vs_res_minor(x), b[1]),
-                 commas(vs_res_major(x), b[2]), commas(x->st.faults[VT_FC_SWAP_IN], b[3]),
-                 commas(x->st.swap_outs, b[4]), commas(x->st.writebacks, b[5]),
-                 commas(x->st.refaults, b[6]), commas(x->st.evictions, b[7]),
+                 vt_count_text(x->pages, b[0]), vt_count_text(vs_res_minor(x), b[1]),
+                 vt_count_text(vs_res_major(x), b[2]),
+                 vt_count_text(x->st.faults[VT_FC_SWAP_IN], b[3]),
+                 vt_count_text(x->st.swap_outs, b[4]), vt_count_text(x->st.writebacks, b[5]),
+                 vt_count_text(x->st.refaults, b[6]), vt_count_text(x->st.evictions, b[7]),
                  (unsigned long long)x->st.oom_events, x->stopped_at ? " stopped" : "");
       }
       if (!c->mrc)
@@ -140,7 +127,7 @@ void vs_print_table(FILE *f, const struct vs_run *r)
          opt |= c->policies[p] == &vt_policy_opt;
       }
       fprintf(f, "%sMiss ratio by RAM size (pages; misses / %s references%s):\n",
-              any ? "\n" : "", commas(r->traces[t].refs, b[0]),
+              any ? "\n" : "", vt_count_text(r->traces[t].refs, b[0]),
               lru && opt ? "; lru and opt exact at every size"
               : lru      ? "; lru exact at every size"
               : opt      ? "; opt exact at every size"
@@ -150,7 +137,7 @@ void vs_print_table(FILE *f, const struct vs_run *r)
          fprintf(f, " %9s", c->policies[p]->name);
       fputc('\n', f);
       for (unsigned k = 0; k < ns; k++) {
-         fprintf(f, "  %9s", commas(sizes[k], b[0]));
+         fprintf(f, "  %9s", vt_count_text(sizes[k], b[0]));
          for (unsigned p = 0; p < c->nr_policies; p++) {
             const struct vt_policy_ops *pol = c->policies[p];
             bool exact = !strcmp(pol->name, "lru") || !strcmp(pol->name, "opt");

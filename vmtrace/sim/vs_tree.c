@@ -284,6 +284,17 @@ static vt_u64 pgtables(const struct tproc *q)
    return q->mm ? q->mm->nr_pt[1] + q->mm->nr_pt[2] + q->mm->nr_pt[3] : 0;
 }
 
+/* A badness as the log prints counts, "1,234" (negative with a low enough
+   oom_score_adj: "-1,234"); buf holds VT_COUNT_TEXT + 1. */
+static const char *badness_text(long long v, char *buf)
+{
+   if (v >= 0)
+      return vt_count_text((uint64_t)v, buf);
+   buf[0] = '-';
+   vt_count_text(0 - (uint64_t)v, buf + 1);
+   return buf;
+}
+
 /* oom_badness of every live process; the victim (-1: none). */
 static int choose_victim(struct tree *t, struct kill *k)
 {
@@ -330,13 +341,16 @@ static int choose_victim(struct tree *t, struct kill *k)
       vt_u64 pt = pgtables(q);
       long long pts = (long long)(rss + swap + pt) + (long long)q->adj * (long long)(total / 1000);
       bool unkillable = q->adj == -1000;
-      if (used < sizeof k->cand - 160)
+      char num[5][VT_COUNT_TEXT + 1];
+      if (used < sizeof k->cand - 200)
          used += (size_t)snprintf(k->cand + used, sizeof k->cand - used,
-                                  "%spid %d %s%lld (rss %" PRIu64 " + swap %" PRIu64
-                                  " + page tables %" PRIu64 " + oom_score_adj %d x %" PRIu64 ")",
+                                  "%spid %d %s%s (rss %s + swap %s + page tables %s"
+                                  " + oom_score_adj %d x %s)",
                                   used ? ", " : "", q->pid, unkillable ? "unkillable, " : "",
-                                  pts, (uint64_t)rss, (uint64_t)swap, (uint64_t)pt, q->adj,
-                                  (uint64_t)(total / 1000));
+                                  badness_text(pts, num[0]),
+                                  vt_count_text(rss, num[1]), vt_count_text(swap, num[2]),
+                                  vt_count_text(pt, num[3]), q->adj,
+                                  vt_count_text(total / 1000, num[4]));
       if (unkillable || (best >= 0 && pts < best_pts))
          continue;
       best = i;
@@ -834,12 +848,13 @@ static const char *state_name(const struct tproc *q)
 
 static void swap_text(const struct vs_config *c, char *buf, size_t n)
 {
+   char num[VT_COUNT_TEXT];
    if (c->no_swap)
       snprintf(buf, n, "none");
    else if (!c->swap_pages)
       snprintf(buf, n, "unlimited");
    else
-      snprintf(buf, n, "%" PRIu64 " pages", (uint64_t)c->swap_pages);
+      snprintf(buf, n, "%s pages", vt_count_text(c->swap_pages, num));
 }
 
 static double rel_s(const struct tree *t, vt_u64 clock)
@@ -868,10 +883,10 @@ static void print_tree(FILE *f, const struct tree *t)
    char sw[64];
    swap_text(t->cfg, sw, sizeof sw);
    const struct vt_sim_stats *st = vt_sim_stats(t->s);
-   char procs[64];
-   fprintf(f, "== Tree of %s in one memory: %s, %" PRIu64 " pages (%" PRIu64
-           " KiB), swap %s\n", processes_text(t, procs, sizeof procs), t->policy->name, (uint64_t)t->pages,
-           (uint64_t)t->pages * 4, sw);
+   char procs[64], num[8][VT_COUNT_TEXT + 1];
+   fprintf(f, "== Tree of %s in one memory: %s, %s pages (%s KiB), swap %s\n",
+           processes_text(t, procs, sizeof procs), t->policy->name,
+           vt_count_text(t->pages, num[0]), vt_count_text((uint64_t)t->pages * 4, num[1]), sw);
    fprintf(f, "  %8s %8s %8s %12s %10s %10s %10s %10s  %s\n", "pid", "ppid", "oom_adj",
            "references", "faults", "minor", "major", "peak rss", "end");
    /* in task-list order, a task's images in the order they ran; the
@@ -893,10 +908,10 @@ static void print_tree(FILE *f, const struct tree *t)
       const struct tproc *q = &t->p[idx[k]];
       char pp[16];
       snprintf(pp, sizeof pp, q->parent >= 0 || q->exec_image ? "%d" : "-", q->ppid);
-      fprintf(f, "  %8d %8s %8d %12" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-              " %10" PRIu64 "  %s\n", q->pid, pp, q->adj, (uint64_t)q->refs,
-              (uint64_t)(minor_of(q) + major_of(q)), (uint64_t)minor_of(q),
-              (uint64_t)major_of(q), (uint64_t)q->rss_peak, state_name(q));
+      fprintf(f, "  %8d %8s %8d %12s %10s %10s %10s %10s  %s\n", q->pid, pp, q->adj,
+              vt_count_text(q->refs, num[0]), vt_count_text(minor_of(q) + major_of(q), num[1]),
+              vt_count_text(minor_of(q), num[2]), vt_count_text(major_of(q), num[3]),
+              vt_count_text(q->rss_peak, num[4]), state_name(q));
    }
    for (unsigned k = 0; k < t->n; k++) {
       const struct tproc *q = &t->p[idx[k]];
@@ -907,26 +922,27 @@ static void print_tree(FILE *f, const struct tree *t)
                  vs_unmod_list(&q->unmod, u, sizeof u));
    }
    free(idx);
-   fprintf(f, "  memory: %" PRIu64 " evictions, %" PRIu64 " swap-outs, peak %" PRIu64
-           " pages resident, %" PRIu64 " references\n", (uint64_t)st->evictions,
-           (uint64_t)st->swap_outs, (uint64_t)st->peak_resident, (uint64_t)t->now);
+   fprintf(f, "  memory: %s evictions, %s swap-outs, peak %s pages resident, %s references\n",
+           vt_count_text(st->evictions, num[0]), vt_count_text(st->swap_outs, num[1]),
+           vt_count_text(st->peak_resident, num[2]), vt_count_text(t->now, num[3]));
    for (unsigned k = 0; k < t->nr_kills; k++) {
       const struct kill *x = &t->kills[k];
-      const struct tproc *v = &t->p[x->victim], *b = &t->p[x->by];
-      fprintf(f, "  OOM kill %u: pid %d at +%.6f s (reference %" PRIu64
-              " of the tree, %" PRIu64 " of its own; pid %d found no memory), badness %lld "
-              "= rss %" PRIu64 " + swap %" PRIu64 " + page tables %" PRIu64
-              " + oom_score_adj %d x %" PRIu64 "\n", k + 1, v->pid, rel_s(t, x->clock),
-              (uint64_t)x->tree_ref, (uint64_t)x->victim_refs, b->pid, x->badness,
-              (uint64_t)x->rss, (uint64_t)x->swap, (uint64_t)x->pgtables, x->adj,
-              (uint64_t)((vt_sim_config(t->s)->ram_pages +
-                          (t->cfg->no_swap ? 0 : t->cfg->swap_pages)) / 1000));
+      const struct tproc *v = &t->p[x->victim], *by = &t->p[x->by];
+      fprintf(f, "  OOM kill %u: pid %d at +%.6f s (reference %s of the tree, %s of its own; "
+              "pid %d found no memory), badness %s = rss %s + swap %s + page tables %s"
+              " + oom_score_adj %d x %s\n", k + 1, v->pid, rel_s(t, x->clock),
+              vt_count_text(x->tree_ref, num[0]), vt_count_text(x->victim_refs, num[1]), by->pid,
+              badness_text(x->badness, num[2]),
+              vt_count_text(x->rss, num[3]), vt_count_text(x->swap, num[4]),
+              vt_count_text(x->pgtables, num[5]), x->adj,
+              vt_count_text((vt_sim_config(t->s)->ram_pages +
+                             (t->cfg->no_swap ? 0 : t->cfg->swap_pages)) / 1000, num[6]));
       fprintf(f, "    candidates: %s\n", x->cand);
    }
    if (t->no_victim)
-      fprintf(f, "  out of memory at reference %" PRIu64 " of the tree with no process "
+      fprintf(f, "  out of memory at reference %s of the tree with no process "
               "to kill (all unkillable): the replay stops there\n",
-              (uint64_t)t->no_victim_ref);
+              vt_count_text(t->no_victim_ref, num[0]));
 }
 
 static void csv_rows(FILE *f, const struct tree *t)
@@ -1350,19 +1366,20 @@ static void print_curves(FILE *f, const struct tree *tm, struct tjob *jobs, unsi
 {
    const struct vs_config *c = tm->cfg;
    bool sampled = c->sample > 0 && c->sample < 1;
-   char procs[64];
-   fprintf(f, "== Tree of %s: miss ratio by size (%" PRIu64 " references to %"
-           PRIu64 " frames, merged", processes_text(tm, procs, sizeof procs), (uint64_t)full->n, (uint64_t)full->npages);
+   char procs[64], b[2][VT_COUNT_TEXT];
+   fprintf(f, "== Tree of %s: miss ratio by size (%s references to %s frames, merged",
+           processes_text(tm, procs, sizeof procs), vt_count_text(full->n, b[0]),
+           vt_count_text(full->npages, b[1]));
    if (sampled)
-      fprintf(f, "; exact curves sampled at %g: %" PRIu64 " references to %" PRIu64
-              " frames, LRU's miss ratio off by %.4f at most, %.4f on average", c->sample,
-              (uint64_t)cs->n, (uint64_t)cs->npages, emax, emean);
+      fprintf(f, "; exact curves sampled at %g: %s references to %s frames, LRU's miss ratio "
+              "off by %.4f at most, %.4f on average", c->sample, vt_count_text(cs->n, b[0]),
+              vt_count_text(cs->npages, b[1]), emax, emean);
    fprintf(f, ")\n  %10s", "pages");
    for (unsigned pi = 0; pi < c->nr_policies; pi++)
       fprintf(f, " %9s", c->policies[pi]->name);
    fprintf(f, "\n");
    for (unsigned k = 0; k < ns; k++) {
-      fprintf(f, "  %10" PRIu64, (uint64_t)sizes[k]);
+      fprintf(f, "  %10s", vt_count_text(sizes[k], b[0]));
       for (unsigned pi = 0; pi < c->nr_policies; pi++) {
          const struct tjob *hit = NULL;
          for (unsigned x = 0; x < nj && !hit; x++) {
