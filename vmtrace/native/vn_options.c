@@ -29,7 +29,8 @@ static const char usage[] =
 "  --call-graph=dwarf|fp|none  how stacks are unwound: libunwind over a copy\n"
 "                            of the user stack, frame pointers, or not at all [dwarf]\n"
 "  --stack-depth=<n>         frames kept per fault, 1..256 [12]\n"
-"  --stack-bytes=<n>         user stack copied per fault for dwarf, 512..65528 [8192]\n"
+"  --stack-bytes=<size>      user stack copied per fault for dwarf, 512..65528\n"
+"                            bytes (K suffix: 1024) [8K]\n"
 "  --mmap-pages=<n>          ring buffer pages per CPU, a power of two from 1\n"
 "                            to 1048576 [256 MiB over all CPUs, 512..8192 each]\n"
 "  --realtime=yes|no         record at real-time priority (SCHED_FIFO 1) where\n"
@@ -53,6 +54,20 @@ static unsigned long parse_count(const char *opt, const char *v,
    if (n < lo || n > hi)
       vn_die("bad option value: %s must be between %lu and %lu, not %s", opt, lo, hi, v);
    return n;
+}
+
+/* A size in bytes as the tool's size options and vmtrace-sim's take one
+   (vt_parse_number: 8192, 8K, 8KiB; K, M, G in powers of 1024). */
+static unsigned long parse_size(const char *opt, const char *v,
+                                unsigned long lo, unsigned long hi)
+{
+   uint64_t n;
+   if (!vt_parse_number(v, 1024, &n))
+      vn_die("bad option value: %s takes a size in bytes (K, M, G suffixes are powers of "
+             "1024), not '%s'", opt, v);
+   if (n < lo || n > hi)
+      vn_die("bad option value: %s must be between %lu and %lu bytes, not %s", opt, lo, hi, v);
+   return (unsigned long)n;
 }
 
 /* The stack options of an unwinding that does not use them changed
@@ -121,7 +136,7 @@ int vn_parse_options(int argc, char **argv)
          vn_opt.stack_depth = (unsigned)parse_count("--stack-depth", a + 14, 1, 256);
          depth = a;
       } else if (strncmp(a, "--stack-bytes=", 14) == 0) {
-         vn_opt.stack_bytes = (unsigned)parse_count("--stack-bytes", a + 14, 512, 65528);
+         vn_opt.stack_bytes = (unsigned)parse_size("--stack-bytes", a + 14, 512, 65528);
          vn_opt.stack_bytes &= ~7u;
          bytes = a;
       } else if (strcmp(a, "--realtime=yes") == 0) {
