@@ -245,6 +245,7 @@ void vt_fork_child_hook(ThreadId tid)
    fork_pending = 0;
    vt_fork_time = vt_insns;
    vt_is_forked_child = True;
+   vt_share_child();           /* before anything reads the log */
    vt_clock_reset();
    vt_misses = 0;
    vt_set_clock(&vt_mm, 0, vt_mm.sim_now, vt_mm.sim_order);

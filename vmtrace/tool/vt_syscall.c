@@ -832,7 +832,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
    (void)nArgs;
    /* What the call may have waited for (a pipe, a wait, a futex) may be
       another process's truncation or punch: made here first. */
-   vt_share_shootdown();
+   vt_share_syscall_done(sysno);
    charge_deferred(tid, res);
    vt_rec_clock();              /* where the processes of a tree meet */
    if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])

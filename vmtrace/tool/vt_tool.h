@@ -302,6 +302,8 @@ void   vt_share_file_map(void *ctx, const struct vt_file *f, vt_u64 pgoff, int d
 void   vt_share_file_resized(void *ctx, const struct vt_file *f, vt_u64 size_pages);
 void   vt_share_file_punched(void *ctx, const struct vt_file *f, vt_u64 first, vt_u64 end);
 void   vt_share_shootdown(void);
+void   vt_share_syscall_done(UInt sysno);
+void   vt_share_child(void);
 void   vt_share_fork(Bool copying);
 void   vt_share_borrowed(void);
 void   vt_share_exit(void);
