@@ -52,6 +52,14 @@
                 Linux); page 5 read ("read"), page 0 written ("write");
                 fork: the child reads pages 5 and 6 ("child-read") and
                 exits.
+   zero-split   "a" and "b": 8 pages of private anonymous memory each, made
+                by two mmaps of 4 pages side by side (MAP_FIXED).  "a":
+                page 4 written first ("a-write"), the lower half mapped
+                after it; "b": both halves mapped, then page 0 written
+                ("b-write").  Then the half not written is unmapped from
+                each ("unmap": a's upper half, b's lower), page 1 of "a"
+                and page 5 of "b" read ("read"); fork: the child reads
+                pages 1-2 of "a" and 5-6 of "b" ("child-read") and exits.
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -401,6 +409,49 @@ static void zero_merged(void)
    vmt_reap(pid);
 }
 
+static char *map4(char *at)
+{
+   if (mmap(at, 4 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+            -1, 0) != at)
+      vmt_die("mmap");
+   return at;
+}
+
+static void zero_split(void)
+{
+   char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0), *b = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0);
+   VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
+   VMTRACE_LABEL(b, 8 * VMT_PAGE, "b");
+   map4(a + 4 * VMT_PAGE);
+   vmt_begin("a-write");
+   vmt_write_pages(a + 4 * VMT_PAGE, 1);
+   vmt_end();
+   map4(a);
+   map4(b);
+   map4(b + 4 * VMT_PAGE);
+   vmt_begin("b-write");
+   vmt_write_pages(b, 1);
+   vmt_end();
+   vmt_begin("unmap");
+   if (munmap(a + 4 * VMT_PAGE, 4 * VMT_PAGE) != 0 || munmap(b, 4 * VMT_PAGE) != 0)
+      vmt_die("munmap");
+   vmt_end();
+   vmt_begin("read");
+   vmt_read_pages(a + VMT_PAGE, 1);
+   vmt_read_pages(b + 5 * VMT_PAGE, 1);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(a + VMT_PAGE, 2);
+      vmt_read_pages(b + 5 * VMT_PAGE, 2);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
 
 static void straddle(void)
@@ -617,6 +668,8 @@ int main(int argc, char **argv)
       shootdown(argv[2]);
    else if (argc == 2 && strcmp(mode, "zero-merged") == 0)
       zero_merged();
+   else if (argc == 2 && strcmp(mode, "zero-split") == 0)
+      zero_split();
    else
       vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|pss N|"
               "pss-file N|pss-file-exec N|many|tree|"

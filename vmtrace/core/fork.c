@@ -86,48 +86,13 @@ static bool copied_at_fork(const struct vt_vma *v)
           (v->vm_flags & VT_VM_ANON_VMA);
 }
 
-/* The model keeps the VMAs of different mappings apart (their figures
-   differ) where Linux merges them into one VMA with one anon_vma: a page
-   written in one part gives the whole kernel VMA its anon_vma, and fork
-   copies the PTEs of all its parts (a zero page read in another part
-   too).  So before a fork, VMAs next to each other that Linux would hold
-   as one (try_merge's test without the mapping) share VT_VM_ANON_VMA.
-   (tests/kernelfuzz seed 2029, 150 steps, FORK 1 OPS 0x1ff: a child's read
-   of such a zero page, 0 faults natively, 1 here.) */
-/* VM_ACCOUNT, which mmap and mprotect give a private mapping made
-   writable and nothing takes away (mprotect_fixup): a relro region made
-   read-only keeps it, so it stays apart from the read-only data before it
-   (libc's r--p pair, one VMA each natively).  The mapping's union of
-   flags stands for the VMA's history. */
-static bool accounted(const struct vt_mm *mm, const struct vt_vma *v)
-{
-   return !(v->vm_flags & VT_VM_SHARED) && (mm->maps[v->mapping]->flags_ever & VT_VM_WRITE);
-}
-
-static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
-                           const struct vt_vma *b)
-{
-   /* (not vm_koff: the model's guess of where the kernel put a mapping
-      may differ between two MAP_FIXED ones that are adjacent natively) */
-   if (a->vm_end != b->vm_start || ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
-       a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
-      return false;
-   return !a->vm_file ||
-          a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
-}
-
+/* The VMAs Linux holds as one share their anon_vma (vt_share_anon_vma):
+   whatever faults gave one part since the last change of the VMAs, fork
+   copies the PTEs of every part. */
 static void share_anon_vmas(struct vt_mm *mm)
 {
-   for (uint32_t i = 0; i < mm->nr_vmas;) {
-      uint32_t j = i + 1;
-      bool anon = (mm->vmas[i].vm_flags & VT_VM_ANON_VMA) != 0;
-      while (j < mm->nr_vmas && one_kernel_vma(mm, &mm->vmas[j - 1], &mm->vmas[j]))
-         anon |= (mm->vmas[j++].vm_flags & VT_VM_ANON_VMA) != 0;
-      if (anon)
-         for (uint32_t k = i; k < j; k++)
-            mm->vmas[k].vm_flags |= VT_VM_ANON_VMA;
-      i = j;
-   }
+   if (mm->nr_vmas)
+      vt_share_anon_vma(mm, mm->vmas[0].vm_start, mm->vmas[mm->nr_vmas - 1].vm_end);
 }
 
 static void fork_prepare_body(struct vt_mm *mm)

@@ -186,6 +186,63 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
    return true;
 }
 
+/* ---- the kernel's VMAs and their anon_vma --------------------------- */
+
+/* The model keeps the VMAs of different mappings apart (their figures
+   differ) where Linux merges them into one VMA with one anon_vma: a page
+   written in one part gives the whole kernel VMA its anon_vma, and a
+   mapping merged with a VMA that has one shares it (vma_merge_new_range
+   keeps the existing VMA's); a split (munmap, mprotect, mmap over part of
+   it) leaves every part with it, and fork copies the PTEs of all of them
+   (vma_needs_copy), zero pages read in a part never written too.  So
+   VT_VM_ANON_VMA is shared between VMAs side by side that Linux would
+   hold as one (try_merge's test without the mapping): before a fork
+   (tests/kernelfuzz seed 2029, 150 steps, FORK 1 OPS 0x1ff: a child's
+   read of such a zero page, 0 faults natively, 1 here) and before any
+   call splits them or takes one away (seed 2046, the same options: an
+   mmap merged with a written VMA, another mmap split it off, the child of
+   s141 faulted its zero page again). */
+/* VM_ACCOUNT, which mmap and mprotect give a private mapping made
+   writable and nothing takes away (mprotect_fixup): a relro region made
+   read-only keeps it, so it stays apart from the read-only data before it
+   (libc's r--p pair, one VMA each natively).  The mapping's union of
+   flags stands for the VMA's history. */
+static bool accounted(const struct vt_mm *mm, const struct vt_vma *v)
+{
+   return !(v->vm_flags & VT_VM_SHARED) && (mm->maps[v->mapping]->flags_ever & VT_VM_WRITE);
+}
+
+static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
+                           const struct vt_vma *b)
+{
+   /* (not vm_koff: the model's guess of where the kernel put a mapping
+      may differ between two MAP_FIXED ones that are adjacent natively) */
+   if (a->vm_end != b->vm_start || ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
+       a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
+      return false;
+   return !a->vm_file ||
+          a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
+}
+
+/* Shares VT_VM_ANON_VMA within each run of VMAs Linux holds as one that
+   has a VMA in [start, end] (a run reaching outside it included). */
+void vt_share_anon_vma(struct vt_mm *mm, vt_addr start, vt_addr end)
+{
+   uint32_t i = vt_vma_lower(mm, start);
+   while (i > 0 && i < mm->nr_vmas && one_kernel_vma(mm, &mm->vmas[i - 1], &mm->vmas[i]))
+      i--;
+   while (i < mm->nr_vmas && mm->vmas[i].vm_start <= end) {
+      uint32_t j = i + 1;
+      bool anon = (mm->vmas[i].vm_flags & VT_VM_ANON_VMA) != 0;
+      while (j < mm->nr_vmas && one_kernel_vma(mm, &mm->vmas[j - 1], &mm->vmas[j]))
+         anon |= (mm->vmas[j++].vm_flags & VT_VM_ANON_VMA) != 0;
+      if (anon)
+         for (uint32_t k = i; k < j; k++)
+            mm->vmas[k].vm_flags |= VT_VM_ANON_VMA;
+      i = j;
+   }
+}
+
 /* After [start, end) changed flags: merge every VMA there with its
    neighbours, as mprotect_fixup and mlock_fixup do. */
 static void merge_range(struct vt_mm *mm, vt_addr start, vt_addr end)
@@ -500,6 +557,7 @@ static void munmap_body(struct vt_mm *mm, vt_addr start, vt_addr len)
    if (!vt_vma_intersects(mm, start, end))
       return;
    vt_tlb_flush_mapped(mm, start, end);
+   vt_share_anon_vma(mm, start, end);
    split_at(mm, start);
    split_at(mm, end);
    uint32_t i = vt_vma_lower(mm, start);
@@ -556,6 +614,7 @@ static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
                         void (*fn)(struct vt_mm *mm, struct vt_vma *v, void *ctx),
                         void *ctx)
 {
+   vt_share_anon_vma(mm, start, end);
    split_at(mm, start);
    split_at(mm, end);
    for (uint32_t i = vt_vma_lower(mm, start);
@@ -640,6 +699,7 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    new_addr &= ~(vt_addr)VT_MREMAP_CHOSEN;
    old_len = VT_PAGE_ALIGN(old_len);
    new_len = VT_PAGE_ALIGN(new_len);
+   vt_share_anon_vma(mm, old, old + old_len);     /* a part moved keeps it */
    if (new_len < old_len) {
       vt_munmap(mm, old + new_len, old_len - new_len);
       old_len = new_len;

@@ -161,6 +161,7 @@ bool     vt_vma_intersects(const struct vt_mm *mm, vt_addr start, vt_addr end);
 struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr);
 void     vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
                       vt_addr end, bool keep_touched);
+void     vt_share_anon_vma(struct vt_mm *mm, vt_addr start, vt_addr end);
 
 /* fault.c */
 unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
