@@ -27,6 +27,14 @@
                    after, all written (phase "write2"); MADV_REMOVE over
                    them must fail with EACCES; then the pages of each are
                    read (phases "read-a", "read-b", "read-c", "read-d")
+   remove-maywrite a 4-page memfd; "a": its pages 0-1 mapped shared, a
+                   2-page SysV segment attached SHM_RDONLY right after;
+                   "c": its pages 2-3 mapped shared, its pages 0-1 mapped
+                   shared read-only right after through a descriptor
+                   opened O_RDONLY; "a" and "c" written (phase "write");
+                   madvise(MADV_REMOVE) over a and the attach, then over c
+                   and the mapping after it, each must fail with EACCES;
+                   "a" and "c" read (phases "read-a", "read-c")
    mremap-multi    "src" (6 pages) written (phase "write"), its pages 2-3
                    mlock()ed (three VMAs); moved whole with
                    mremap(MREMAP_MAYMOVE | MREMAP_FIXED) to "dst" (phase
@@ -110,6 +118,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 
 #ifndef MADV_POPULATE_READ
@@ -386,6 +395,52 @@ static void mremap_inplace(void)
    vmt_begin("read-grown");
    vmt_read_pages(f, 8);
    vmt_end();
+   close(fd);
+}
+
+static void remove_maywrite(void)
+{
+   int fd = memfd_create("vmtest-remove-maywrite", 0);
+   if (fd < 0 || ftruncate(fd, 4 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char path[64];
+   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+   int ro = open(path, O_RDONLY);
+   int id = shmget(IPC_PRIVATE, 2 * VMT_PAGE, IPC_CREAT | 0600);
+   if (ro < 0 || id < 0)
+      vmt_die("open %s, shmget", path);
+   char *s = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   map_at(s, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd);
+   void *at = shmat(id, s + 2 * VMT_PAGE, SHM_RDONLY | SHM_REMAP);
+   shmctl(id, IPC_RMID, NULL);
+   if (at != s + 2 * VMT_PAGE)
+      vmt_die("shmat");
+   char *t = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   if (mmap(t, 2 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+            2 * VMT_PAGE) != t)
+      vmt_die("mmap");
+   map_at(t + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, ro);
+   VMTRACE_LABEL(s, 2 * VMT_PAGE, "a");
+   VMTRACE_LABEL(t, 2 * VMT_PAGE, "c");
+   vmt_begin("write");
+   vmt_write_pages(s, 2);
+   vmt_write_pages(t, 2);
+   vmt_end();
+   int r = madvise(s, 4 * VMT_PAGE, MADV_REMOVE);
+   if (r != -1 || errno != EACCES)
+      vmt_die("MADV_REMOVE over a SHM_RDONLY attach: %d, expected EACCES", r);
+   r = madvise(t, 4 * VMT_PAGE, MADV_REMOVE);
+   if (r != -1 || errno != EACCES)
+      vmt_die("MADV_REMOVE over a read-only descriptor's mapping: %d, expected EACCES", r);
+   errno = 0;
+   vmt_begin("read-a");
+   vmt_read_pages(s, 2);
+   vmt_end();
+   vmt_begin("read-c");
+   vmt_read_pages(t, 2);
+   vmt_end();
+   shmdt(s + 2 * VMT_PAGE);
+   close(ro);
    close(fd);
 }
 
@@ -694,6 +749,8 @@ int main(int argc, char **argv)
       remove_partway();
    else if (strcmp(mode, "wipeonfork-partway") == 0)
       wipeonfork_partway();
+   else if (strcmp(mode, "remove-maywrite") == 0)
+      remove_maywrite();
    else if (strcmp(mode, "mremap-inplace") == 0)
       mremap_inplace();
    else if (strcmp(mode, "mremap-multi") == 0)
@@ -715,7 +772,7 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "eof-around") == 0)
       eof_around();
    else
-      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|"
+      vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
               "populate-hole|guard|"
               "kinds|"

@@ -135,6 +135,28 @@ scenario("edges/remove-partway", "edges", ["remove-partway"], [
     Expect("d", "read-d"),
 ])
 
+# A shared mapping without VM_MAYWRITE refuses MADV_REMOVE (EACCES:
+# vma_is_shared_maywrite) too: a SysV segment attached SHM_RDONLY, a file
+# (here a memfd) mapped shared through a descriptor opened O_RDONLY
+# (do_mmap clears VM_MAYWRITE and VM_SHARED).  A 4-page memfd: "a" maps
+# its pages 0-1 shared, the attach follows; "c" maps pages 2-3 shared, the
+# memfd's pages 0-1 follow, mapped read-only through the read-only
+# descriptor.  a and c written: 4 `file_shared`.  MADV_REMOVE over a and
+# the attach punches pages 0-1, then fails with EACCES; over c and the
+# read-only mapping, punches 2-3, then fails.  Read, each page of a and c
+# is a hole again: 2 `file_read` each (fault-around maps only pages that
+# exist).  Before 2026-12-06 vmtrace did not know VM_MAYWRITE, took those
+# failures for "nothing done", and read a and c at no cost (tests/kernelfuzz
+# seed 2186, 150 steps, FORK 1 OPS 0x1ff: s100's MADV_REMOVE stopped at a
+# SHM_RDONLY attach; the grandchild of s106 read the punched page at 1
+# fault natively, 0 here).
+scenario("edges/remove-maywrite", "edges", ["remove-maywrite"], [
+    Expect("a", "write", pages=2, file_shared=2),
+    Expect("c", "write", pages=2, file_shared=2),
+    Expect("a", "read-a", file_read=2),
+    Expect("c", "read-c", file_read=2),
+])
+
 # mremap(MREMAP_MAYMOVE | MREMAP_FIXED) of a range of several VMAs without
 # resizing it: Linux 6.17's remap_move moves each VMA of the range to the
 # same offset from the new address (before 6.17: EFAULT).  "src", 6

@@ -252,6 +252,10 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_WRITE     0x0002u
 #define VT_VM_EXEC      0x0004u
 #define VT_VM_SHARED    0x0008u
+/* A shared mapping that may never be written: of a file opened read-only
+   (do_mmap clears VM_MAYWRITE and VM_SHARED) or a SysV segment attached
+   SHM_RDONLY.  It refuses MADV_REMOVE (EACCES) and mprotect(PROT_WRITE). */
+#define VT_VM_NOMAYWRITE 0x0020u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
 #define VT_VM_LOCKONFAULT 0x80000u  /* mlockall(MCL_ONFAULT): locked, never populated */

@@ -206,6 +206,31 @@ void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args)
       VG_(lseek)(fd, cur, VKI_SEEK_SET);
 }
 
+/* Whether descriptor fd was opened read-only: the access mode of its
+   flags in /proc/self/fdinfo (octal).  Read for shared mappings of a
+   file only. */
+static Bool fd_read_only(Int fd)
+{
+   HChar path[48];
+   VG_(snprintf)(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+   HChar *buf = vt_read_whole(path, "vt.fdinfo");
+   if (!buf)
+      return False;
+   const HChar *f = VG_(strstr)(buf, "flags:");
+   Bool ro = False;
+   if (f) {
+      f += 6;
+      while (*f == ' ' || *f == '\t')
+         f++;
+      ULong fl = 0;
+      for (; *f >= '0' && *f <= '7'; f++)
+         fl = fl * 8 + (ULong)(*f - '0');
+      ro = (fl & VKI_O_ACCMODE) == VKI_O_RDONLY;
+   }
+   VG_(free)(buf);
+   return ro;
+}
+
 void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid;
@@ -233,6 +258,8 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
    if (!(flags & VKI_MAP_ANONYMOUS)) {
       q.file = file_of(r, (Int)args[4], &anon_dev, &q.name);
       q.pgoff = args[5] >> VT_PAGE_SHIFT;
+      if (shared && fd_read_only((Int)args[4]))
+         q.vm_flags |= VT_VM_NOMAYWRITE;
       if (q.file && q.file->shmem && q.file->dev == shm_pre.dev &&
           q.file->ino == shm_pre.ino)
          for (Int i = 0; i < shm_pre.n; i++)
@@ -443,7 +470,8 @@ Bool vt_kernel_at_least(UInt major, UInt minor)
 }
 
 /* Locked VMAs refuse MADV_DONTNEED (EINVAL); MADV_REMOVE refuses those
-   and VMAs without a file (EINVAL) or not shared (EACCES). */
+   and VMAs without a file (EINVAL), not shared or never writable (EACCES:
+   vma_is_shared_maywrite). */
 static Bool refuses_dontneed(const struct vt_vma *v)
 {
    return (v->vm_flags & VT_VM_LOCKED) != 0;
@@ -451,7 +479,8 @@ static Bool refuses_dontneed(const struct vt_vma *v)
 
 static Bool refuses_remove(const struct vt_vma *v)
 {
-   return (v->vm_flags & VT_VM_LOCKED) || !v->vm_file || !(v->vm_flags & VT_VM_SHARED);
+   return (v->vm_flags & (VT_VM_LOCKED | VT_VM_NOMAYWRITE)) || !v->vm_file ||
+          !(v->vm_flags & VT_VM_SHARED);
 }
 
 /* madvise_vma_behavior: MADV_WIPEONFORK is for private anonymous memory
@@ -508,9 +537,9 @@ void vt_sys_madvise_failed(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       if (err == VKI_ENOMEM && walked(args))
          VT_BOTH(vt_madvise_remove, start, len);
       /* madvise_remove refuses a locked VMA or one without a file
-         (EINVAL) and one not shared (EACCES; also one shared without
-         VM_MAYWRITE, which the model does not know: then nothing is
-         modelled), the VMAs before it punched */
+         (EINVAL) and one not shared or shared without VM_MAYWRITE
+         (EACCES; a sealed memfd's, which the model does not know: then
+         nothing is modelled), the VMAs before it punched */
       else if (err == VKI_EINVAL || err == VKI_EACCES) {
          vt_addr stop = first_refusing(start, start + len, refuses_remove);
          if (stop && walked(args) && stop > start)
@@ -661,7 +690,7 @@ void vt_sys_shmat(ThreadId tid, UWord *args, UWord r)
    q.start = r;
    q.len = seg->end + 1 - seg->start;
    q.vm_flags = VT_VM_READ | VT_VM_SHARED |
-                ((args[2] & VKI_SHM_RDONLY) ? 0 : VT_VM_WRITE);
+                ((args[2] & VKI_SHM_RDONLY) ? VT_VM_NOMAYWRITE : VT_VM_WRITE);
    /* One file per segment (shmid); SysV's shm_vm_ops has no map_pages,
       so no fault-around. */
    q.file = vt_file_get(&vt_mm, ~0ULL, args[0], "/SYSV", q.len, True);
