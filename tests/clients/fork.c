@@ -52,6 +52,7 @@
                 Linux); page 5 read ("read"), page 0 written ("write");
                 fork: the child reads pages 5 and 6 ("child-read") and
                 exits.
+   zero-noreserve  as zero-merged, the upper mmap MAP_NORESERVE.
    zero-split   "a" and "b": 8 pages of private anonymous memory each, made
                 by two mmaps of 4 pages side by side (MAP_FIXED).  "a":
                 page 4 written first ("a-write"), the lower half mapped
@@ -384,12 +385,13 @@ static void shootdown(const char *how)
    vmt_reap(pid);
 }
 
-static void zero_merged(void)
+static void zero_merged(int noreserve)
 {
    char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0);
    for (int half = 0; half < 2; half++)
       if (mmap(a + half * 4 * VMT_PAGE, 4 * VMT_PAGE, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != a + half * 4 * VMT_PAGE)
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | (half && noreserve ? MAP_NORESERVE : 0),
+               -1, 0) != a + half * 4 * VMT_PAGE)
          vmt_die("mmap");
    VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
    vmt_begin("read");
@@ -667,7 +669,9 @@ int main(int argc, char **argv)
    else if (argc == 3 && strcmp(mode, "shootdown") == 0)
       shootdown(argv[2]);
    else if (argc == 2 && strcmp(mode, "zero-merged") == 0)
-      zero_merged();
+      zero_merged(0);
+   else if (argc == 2 && strcmp(mode, "zero-noreserve") == 0)
+      zero_merged(1);
    else if (argc == 2 && strcmp(mode, "zero-split") == 0)
       zero_split();
    else

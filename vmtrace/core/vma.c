@@ -206,10 +206,13 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
    writable and nothing takes away (mprotect_fixup): a relro region made
    read-only keeps it, so it stays apart from the read-only data before it
    (libc's r--p pair, one VMA each natively).  The mapping's union of
-   flags stands for the VMA's history. */
+   flags stands for the VMA's history.  Not for MAP_NORESERVE
+   (accountable_mapping, mprotect_fixup), whose own flag keeps it apart
+   from the others anyway. */
 static bool accounted(const struct vt_mm *mm, const struct vt_vma *v)
 {
-   return !(v->vm_flags & VT_VM_SHARED) && (mm->maps[v->mapping]->flags_ever & VT_VM_WRITE);
+   return !(v->vm_flags & (VT_VM_SHARED | VT_VM_NORESERVE)) &&
+          (mm->maps[v->mapping]->flags_ever & VT_VM_WRITE);
 }
 
 static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,

@@ -256,6 +256,9 @@ struct vt_file {                 /* like struct file + its inode */
    (do_mmap clears VM_MAYWRITE and VM_SHARED) or a SysV segment attached
    SHM_RDONLY.  It refuses MADV_REMOVE (EACCES) and mprotect(PROT_WRITE). */
 #define VT_VM_NOMAYWRITE 0x0020u
+/* MAP_NORESERVE (VM_NORESERVE): never accounted (VM_ACCOUNT), so never
+   one VMA with an accounted neighbour. */
+#define VT_VM_NORESERVE 0x0040u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
 #define VT_VM_LOCKONFAULT 0x80000u  /* mlockall(MCL_ONFAULT): locked, never populated */

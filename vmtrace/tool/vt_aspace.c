@@ -249,6 +249,8 @@ void vt_sys_mmap(ThreadId tid, UWord *args, UWord r)
       q.vm_flags |= VT_VM_GROWSDOWN;
    if (flags & 0x2000 /* MAP_LOCKED */)
       q.vm_flags |= VT_VM_LOCKED;
+   if (flags & 0x4000 /* MAP_NORESERVE */)
+      q.vm_flags |= VT_VM_NORESERVE;
    q.populate = (flags & 0x8000 /* MAP_POPULATE */) != 0;
    q.fixed = (flags & (VKI_MAP_FIXED | 0x100000 /* MAP_FIXED_NOREPLACE */)) != 0;
    /* The kernel aligns a file mapping unless it met the hint, anonymous
