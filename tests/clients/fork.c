@@ -53,6 +53,12 @@
                 fork: the child reads pages 5 and 6 ("child-read") and
                 exits.
    zero-noreserve  as zero-merged, the upper mmap MAP_NORESERVE.
+   zero-locked  "a": 8 pages of private anonymous read-only memory (one
+                mmap), pages 4-7 mlock()ed ("mlock": zero pages), a guard
+                marker installed on page 0 (an anon_vma for pages 0-3
+                alone), page 1 read ("read"); fork: the child reads pages
+                1 and 5 ("child-read"), forks: the grandchild reads them
+                ("grandchild-read") and exits; the child exits.
    zero-split   "a" and "b": 8 pages of private anonymous memory each, made
                 by two mmaps of 4 pages side by side (MAP_FIXED).  "a":
                 page 4 written first ("a-write"), the lower half mapped
@@ -454,6 +460,48 @@ static void zero_split(void)
    vmt_reap(pid);
 }
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
+#endif
+
+static void zero_locked(void)
+{
+   char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0);
+   if (mmap(a, 8 * VMT_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != a)
+      vmt_die("mmap");
+   VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
+   vmt_begin("mlock");
+   if (mlock(a + 4 * VMT_PAGE, 4 * VMT_PAGE) != 0)
+      vmt_die("mlock");
+   vmt_end();
+   if (madvise(a, VMT_PAGE, MADV_GUARD_INSTALL) != 0)
+      vmt_die("MADV_GUARD_INSTALL (Linux 6.13)");
+   vmt_begin("read");
+   vmt_read_pages(a + VMT_PAGE, 1);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(a + VMT_PAGE, 1);
+      vmt_read_pages(a + 5 * VMT_PAGE, 1);
+      vmt_end();
+      pid_t gpid = vmt_fork();
+      if (gpid == 0) {
+         vmt_set_role("grandchild");
+         vmt_begin("grandchild-read");
+         vmt_read_pages(a + VMT_PAGE, 1);
+         vmt_read_pages(a + 5 * VMT_PAGE, 1);
+         vmt_end();
+         vmt_child_exit();
+      }
+      vmt_reap(gpid);
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+   munlock(a + 4 * VMT_PAGE, 4 * VMT_PAGE);
+}
+
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
 
 static void straddle(void)
@@ -672,6 +720,8 @@ int main(int argc, char **argv)
       zero_merged(0);
    else if (argc == 2 && strcmp(mode, "zero-noreserve") == 0)
       zero_merged(1);
+   else if (argc == 2 && strcmp(mode, "zero-locked") == 0)
+      zero_locked();
    else if (argc == 2 && strcmp(mode, "zero-split") == 0)
       zero_split();
    else

@@ -241,6 +241,25 @@ scenario("fork/zero-noreserve", "fork", ["zero-noreserve"], [
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
     checks=[alone_at_exit()])
 
+# VMAs that VM_LOCKED alone kept apart stay two in a forked child, whose
+# copies are not locked (dup_mmap merges nothing).  "a", 8 read-only
+# anonymous pages of one mmap: mlock of pages 4-7 splits the VMA and maps
+# zero pages (4 `zero`); a guard marker on page 0 gives pages 0-3 alone an
+# anon_vma; page 1 read (1 `zero`).  fork: the child has page 1 (copied:
+# 0), not page 5 (1 `zero`); its child the same: page 1 copied again,
+# page 5 faulted (1 `zero`).  Before 2026-12-06 vmtrace took the child's
+# two unlocked VMAs for one and gave pages 4-7 the anon_vma at the second
+# fork: 0 in the grandchild (tests/kernelfuzz seed 2005, 150 steps,
+# FORK 1 OPS 0x1ff, the grandchild of s073: 0 against 2).  Needs Linux
+# 6.13's MADV_GUARD_INSTALL.
+scenario("fork/zero-locked", "fork", ["zero-locked"], [
+    Expect("a", "mlock", proc="parent", zero=4),
+    Expect("a", "read", pages=1, proc="parent", zero=1),
+    Expect("a", "child-read", pages=2, proc="child", zero=1),
+    Expect("a", "grandchild-read", pages=2, proc="grandchild", zero=1),
+], procs={"parent": at(), "child": at(0), "grandchild": at(0, 0)},
+    tree="exit(exit(exit))", checks=[alone_at_exit()])
+
 # The anon_vma of a VMA Linux merged from two mappings stays with both
 # parts when the VMA is split again.  "a": the upper 4 pages mapped and
 # page 4 written (1 `anon`: an anon_vma), then the lower 4 pages mapped

@@ -166,8 +166,17 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
 {
    /* (a replay makes the child from its parent's trace without the
       parent's fork_prepare: the same sharing here) */
-   if (copied)
+   if (copied) {
       share_anon_vmas(mm);
+      /* Locks are not inherited (below), and dup_mmap merges nothing:
+         VMAs side by side that VM_LOCKED told apart stay two. */
+      for (uint32_t i = mm->nr_vmas; i-- > 1;) {
+         struct vt_vma *v = &mm->vmas[i];
+         if (((v[-1].vm_flags ^ v->vm_flags) & VT_VM_LOCKED_MASK) &&
+             v[-1].vm_end == v->vm_start)
+            v->vm_flags |= VT_VM_APART;
+      }
+   }
    for (uint32_t i = 0; i < mm->nr_vmas; i++) {
       struct vt_vma *v = &mm->vmas[i];
       if (copied) {

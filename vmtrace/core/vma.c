@@ -161,6 +161,7 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    struct vt_vma hi = mm->vmas[i];
    hi.vm_pgoff += (addr - hi.vm_start) >> VT_PAGE_SHIFT;
    hi.vm_start = addr;
+   hi.vm_flags &= ~VT_VM_APART;
    mm->vmas[i].vm_end = addr;
    insert_vma(mm, i + 1, &hi);
 }
@@ -173,8 +174,8 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
       return false;
    struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
    /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
-   if (a->vm_end != b->vm_start ||
-       ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
+   if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
+       ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
        a->vm_file != b->vm_file || a->mapping != b->mapping || a->vm_koff != b->vm_koff)
       return false;
    if (a->vm_file &&
@@ -220,7 +221,8 @@ static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
 {
    /* (not vm_koff: the model's guess of where the kernel put a mapping
       may differ between two MAP_FIXED ones that are adjacent natively) */
-   if (a->vm_end != b->vm_start || ((a->vm_flags ^ b->vm_flags) & ~VT_VM_ANON_VMA) ||
+   if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
+       ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
        a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
       return false;
    return !a->vm_file ||
@@ -507,7 +509,10 @@ static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
                                       name);
    struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
                        r->pgoff, m->id, koff };
-   insert_vma(mm, vt_vma_lower(mm, start), &v);
+   uint32_t at = vt_vma_lower(mm, start);
+   insert_vma(mm, at, &v);
+   if (at + 1 < mm->nr_vmas)               /* vma_merge_new_range: next too */
+      mm->vmas[at + 1].vm_flags &= ~VT_VM_APART;
    if (r->populate || (v.vm_flags & VT_VM_LOCKED))
       vt_populate(mm, start, end);
    return (int)m->id;
@@ -621,8 +626,18 @@ static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
    split_at(mm, start);
    split_at(mm, end);
    for (uint32_t i = vt_vma_lower(mm, start);
-        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++)
+        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+      uint32_t old = mm->vmas[i].vm_flags;
       fn(mm, &mm->vmas[i], ctx);
+      /* vma_modify tries to merge a VMA whose flags changed with both
+         neighbours (unchanged flags: nothing, mprotect_fixup and
+         mlock_fixup return at once) */
+      if ((old ^ mm->vmas[i].vm_flags) & ~VT_VM_ANON_VMA) {
+         mm->vmas[i].vm_flags &= ~VT_VM_APART;
+         if (i + 1 < mm->nr_vmas)
+            mm->vmas[i + 1].vm_flags &= ~VT_VM_APART;
+      }
+   }
 }
 
 static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)

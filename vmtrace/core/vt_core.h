@@ -266,6 +266,12 @@ struct vt_file {                 /* like struct file + its inode */
 #define VT_VM_SEQ_READ  0x8000u   /* MADV_SEQUENTIAL */
 #define VT_VM_RAND_READ 0x40000u  /* MADV_RANDOM: no readahead */
 #define VT_VM_ANON_VMA  0x10000u  /* has had anonymous pages (anon_vma) */
+/* The kernel holds this VMA apart from the one before it, though their
+   flags are alike now: a forked child's, whose VMAs differed by VM_LOCKED
+   in the parent (dup_mmap copies each VMA and merges none).  Cleared
+   where the kernel would merge them: a call that changes its flags or
+   its neighbour's, a mapping made beside it. */
+#define VT_VM_APART     0x100000u
 #define VT_VM_DONTCOPY   0x20000u     /* MADV_DONTFORK: a forked child lacks it */
 #define VT_VM_WIPEONFORK 0x2000000u   /* MADV_WIPEONFORK: a forked child's is empty */
 #define VT_VM_HUGEPAGE   0x20000000u  /* madvise(MADV_HUGEPAGE) */
