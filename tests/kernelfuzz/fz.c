@@ -137,8 +137,22 @@ static void warm_signal(void)
    touch_at(segv_page, 0, 0);
    ncaught = 0;
 }
+static int perpage;                    /* FZPAGES=1: a phase a touched page */
 static void touch(int i, int w)
 {
+   if (perpage) {
+      /* the page's own phase, "<phase>.pII" (the enclosing phase counts
+         nothing then); its oracle line and vmtrace's figures say which
+         pages of a step differ */
+      static char pp[48];
+      snprintf(pp, sizeof pp, "%s.p%02d", vmt_phase_name, i);
+      const char *outer = vmt_phase_name;
+      vmt_begin(pp);
+      touch_at(A + i * VMT_PAGE, i, w);
+      vmt_end();
+      vmt_begin(outer);
+      return;
+   }
    touch_at(A + i * VMT_PAGE, i, w);
 }
 /* A forked child has no page-table entries for the program's and libc's
@@ -308,6 +322,7 @@ int main(int argc, char **argv)
    sigaction(SIGSEGV, &sa, NULL);
    sigaction(SIGBUS, &sa, NULL);
    dump = getenv("FZDUMP") != NULL;
+   perpage = getenv("FZPAGES") != NULL;
    fd_file = vmt_cached_file("vmtest-fz.dat", FP * VMT_PAGE);
    fd_memfd = memfd_create("fz", 0);
    if (fd_memfd < 0 || ftruncate(fd_memfd, FP * VMT_PAGE) != 0)

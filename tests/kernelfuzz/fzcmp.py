@@ -64,10 +64,11 @@ for f in glob.glob(d + "/vmtrace.out.*"):
         for pn, ph in (lab.get("phases") or {}).items():
             key = pn
             if own:
-                if pn != own:
+                # its phase, or with FZPAGES=1 a page's ("child.p12")
+                if pn != own and not pn.startswith(own + ".p"):
                     continue
-                forkph = [n for n in names if n.startswith("s")][-1]
-                key = "%s%s:%s" % (own[0], forkph, own)
+                forkph = [n for n in names if re.fullmatch(r"s\d+", n)][-1]
+                key = "%s%s:%s" % (own[0], forkph, pn)
             fl = ph["faults"]
             vm[key] = (fl["minor"], fl["major"],
                        {k: v for k, v in fl.items() if v and k not in ("total", "minor", "major")})
@@ -82,5 +83,5 @@ for k in orac:
     if n != v[:2]:
         bad = True
         print("MISMATCH %s (%s): native minflt=%d majflt=%d, vmtrace %d %d %s"
-              % (k, steps.get(k.split(":")[0].lstrip("cg"), "?"), n[0], n[1], *v))
+              % (k, steps.get(k.split(":")[0].split(".")[0].lstrip("cg"), "?"), n[0], n[1], *v))
 print("seed", seed, "BAD" if bad else "ok", d)
