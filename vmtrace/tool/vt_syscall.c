@@ -323,6 +323,19 @@ static void file_changed(Int fd, ULong first, ULong end, UInt op)
       VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, op);
 }
 
+/* The bytes a read or write family call (fd, buf, count, ...) or its
+   vectored kin (fd, iov, iovcnt, ...) asks to move. */
+static ULong io_count(Bool plain, UWord *args)
+{
+   if (plain)
+      return args[2];
+   ULong count = 0;
+   const struct vki_iovec *iov = client_ptr(args[1], args[2] * sizeof *iov);
+   for (UWord i = 0; iov && i < args[2]; i++)
+      count += iov[i].iov_len;
+   return count;
+}
+
 /* The largest page-cache folio a write may make in a file on device dev
    (mapping_max_folio_order): PMD-sized on ext4 since Linux 6.16 and on
    XFS (iomap's writes since 6.6); 0, order-0 pages only, on any other
@@ -367,14 +380,7 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
       pre_writes = VT_CALLOC("vt.prewrite", VG_N_THREADS, sizeof *pre_writes);
    struct pre_write *w = &pre_writes[tid];
    w->valid = False;
-   ULong count = 0;
-   if (sysno == __NR_write || sysno == __NR_pwrite64) {
-      count = args[2];
-   } else {
-      const struct vki_iovec *iov = client_ptr(args[1], args[2] * sizeof *iov);
-      for (UWord i = 0; iov && i < args[2]; i++)
-         count += iov[i].iov_len;
-   }
+   ULong count = io_count(sysno == __NR_write || sysno == __NR_pwrite64, args);
    struct vg_stat st;
    if (count < (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE) ||
        VG_(fstat)((Int)args[0], &st) != 0 || !VKI_S_ISREG(st.mode))
@@ -472,14 +478,7 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    if (!vt_clo.cold_cache || sr_isError(res) || sr_Res(res) == 0)
       return;
    Int fd = (Int)args[0];
-   ULong count = 0;
-   if (sysno == __NR_read || sysno == __NR_pread64) {
-      count = args[2];
-   } else {
-      const struct vki_iovec *iov = client_ptr(args[1], args[2] * sizeof *iov);
-      for (UWord i = 0; iov && i < args[2]; i++)
-         count += iov[i].iov_len;
-   }
+   ULong count = io_count(sysno == __NR_read || sysno == __NR_pread64, args);
    Long off;
    if (sysno == __NR_pread64 || sysno == __NR_preadv ||
        (sysno == __NR_preadv2 && (Long)args[3] != -1))
