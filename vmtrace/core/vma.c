@@ -166,27 +166,6 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    insert_vma(mm, i + 1, &hi);
 }
 
-/* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
-   keeping apart VMAs of different mappings, whose figures differ. */
-static bool try_merge(struct vt_mm *mm, uint32_t i)
-{
-   if (i + 1 >= mm->nr_vmas)
-      return false;
-   struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
-   /* A VMA with an anon_vma merges with one without (is_mergeable_anon_vma). */
-   if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
-       ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
-       a->vm_file != b->vm_file || a->mapping != b->mapping || a->vm_koff != b->vm_koff)
-      return false;
-   if (a->vm_file &&
-       a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) != b->vm_pgoff)
-      return false;
-   a->vm_end = b->vm_end;
-   a->vm_flags |= b->vm_flags;
-   remove_vma(mm, i + 1);
-   return true;
-}
-
 /* ---- the kernel's VMAs and their anon_vma --------------------------- */
 
 /* The model keeps the VMAs of different mappings apart (their figures
@@ -220,13 +199,31 @@ static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
                            const struct vt_vma *b)
 {
    /* (not vm_koff: the model's guess of where the kernel put a mapping
-      may differ between two MAP_FIXED ones that are adjacent natively) */
+      may differ between two MAP_FIXED ones that are adjacent natively;
+      a VMA with an anon_vma merges with one without:
+      is_mergeable_anon_vma) */
    if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
        ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
        a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
       return false;
    return !a->vm_file ||
           a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
+}
+
+/* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
+   keeping apart VMAs of different mappings, whose figures differ (and
+   thereby the model's placements of them, vm_koff). */
+static bool try_merge(struct vt_mm *mm, uint32_t i)
+{
+   if (i + 1 >= mm->nr_vmas)
+      return false;
+   struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
+   if (a->mapping != b->mapping || a->vm_koff != b->vm_koff || !one_kernel_vma(mm, a, b))
+      return false;
+   a->vm_end = b->vm_end;
+   a->vm_flags |= b->vm_flags;
+   remove_vma(mm, i + 1);
+   return true;
 }
 
 /* Shares VT_VM_ANON_VMA within each run of VMAs Linux holds as one that
