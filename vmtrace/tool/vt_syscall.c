@@ -336,6 +336,20 @@ static ULong io_count(Bool plain, UWord *args)
    return count;
 }
 
+/* Where in the file a read or write family call that moved n bytes
+   started: its offset argument for the positional calls (pread64,
+   pwrite64, preadv, pwritev; preadv2 and pwritev2 unless -1), else the
+   file position before the call; -1 if the file has none (a pipe). */
+static Long io_offset(UInt sysno, UWord *args, UWord n)
+{
+   if (sysno == __NR_pread64 || sysno == __NR_pwrite64 || sysno == __NR_preadv ||
+       sysno == __NR_pwritev ||
+       ((sysno == __NR_preadv2 || sysno == __NR_pwritev2) && (Long)args[3] != -1))
+      return (Long)args[3];
+   Long pos = VG_(lseek)((Int)args[0], 0, VKI_SEEK_CUR);
+   return pos < 0 ? -1 : pos - (Long)n;
+}
+
 /* The largest page-cache folio a write may make in a file on device dev
    (mapping_max_folio_order): PMD-sized on ext4 since Linux 6.16 and on
    XFS (iomap's writes since 6.6); 0, order-0 pages only, on any other
@@ -400,14 +414,9 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
 static void wrote_file(ThreadId tid, UInt sysno, UWord *args, UWord n)
 {
    Int fd = (Int)args[0];
-   Long off;
-   if (sysno == __NR_pwrite64 || sysno == __NR_pwritev ||
-       (sysno == __NR_pwritev2 && (Long)args[3] != -1))
-      off = (Long)args[3];
-   else if (sysno == __NR_write || sysno == __NR_writev || sysno == __NR_pwritev2)
-      off = VG_(lseek)(fd, 0, VKI_SEEK_CUR) - (Long)n;
-   else
+   if (sysno == __NR_sendto || sysno == __NR_sendmsg)
       return;
+   Long off = io_offset(sysno, args, n);
    if (off < 0 || n == 0)
       return;
    struct pre_write *w = pre_writes && tid < VG_N_THREADS ? &pre_writes[tid] : NULL;
@@ -479,12 +488,7 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       return;
    Int fd = (Int)args[0];
    ULong count = io_count(sysno == __NR_read || sysno == __NR_pread64, args);
-   Long off;
-   if (sysno == __NR_pread64 || sysno == __NR_preadv ||
-       (sysno == __NR_preadv2 && (Long)args[3] != -1))
-      off = (Long)args[3];
-   else
-      off = VG_(lseek)(fd, 0, VKI_SEEK_CUR) - (Long)sr_Res(res);
+   Long off = io_offset(sysno, args, sr_Res(res));
    struct vg_stat st;
    HChar path[1024];
    if (off < 0 || count == 0 || !vt_fd_path(fd, path, sizeof path) || vt_shmem_path(path) ||
