@@ -43,22 +43,27 @@
 #define NPAGES 10
 #define REMOVE_PAGES 16
 
-static void remove_mode(void)
+/* A memfd written through a shared mapping "a" and read through a
+   second mapping of it, shared ("b") or, with private, read-only private
+   ("p"); then MADV_REMOVE of the first half through "a" and the second
+   mapping read again (and, shared, "a" read and written again). */
+static void remove_mode(int private)
 {
    size_t len = REMOVE_PAGES * VMT_PAGE;
-   int fd = memfd_create("vmtest-remove", 0);
+   int fd = memfd_create(private ? "vmtest-remove-private" : "vmtest-remove", 0);
    if (fd < 0 || ftruncate(fd, (off_t)len) != 0)
       vmt_die("memfd");
    char *a = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-   char *b = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   char *b = vmt_mmap_at(len, 65536, 0, private ? PROT_READ : PROT_READ | PROT_WRITE,
+                         private ? MAP_PRIVATE : MAP_SHARED, fd, 0);
    VMTRACE_LABEL(a, len, "a");
-   VMTRACE_LABEL(b, len, "b");
+   VMTRACE_LABEL(b, len, private ? "p" : "b");
 
    vmt_begin("write-a");
    vmt_write_pages(a, REMOVE_PAGES);
    vmt_end();
 
-   vmt_begin("read-b");
+   vmt_begin(private ? "read-p" : "read-b");
    vmt_read_pages(b, REMOVE_PAGES);
    vmt_end();
 
@@ -68,9 +73,11 @@ static void remove_mode(void)
    if (r != 0)
       vmt_die("madvise");
 
-   vmt_begin("reread-b");
+   vmt_begin(private ? "reread-p" : "reread-b");
    vmt_read_pages(b, REMOVE_PAGES);
    vmt_end();
+   if (private)
+      return;
 
    vmt_begin("reread-a");
    vmt_read_pages(a, REMOVE_PAGES);
@@ -78,36 +85,6 @@ static void remove_mode(void)
 
    vmt_begin("rewrite-a");
    vmt_write_pages(a, REMOVE_PAGES);
-   vmt_end();
-}
-
-static void remove_private_mode(void)
-{
-   size_t len = REMOVE_PAGES * VMT_PAGE;
-   int fd = memfd_create("vmtest-remove-private", 0);
-   if (fd < 0 || ftruncate(fd, (off_t)len) != 0)
-      vmt_die("memfd");
-   char *a = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-   char *p = vmt_mmap_at(len, 65536, 0, PROT_READ, MAP_PRIVATE, fd, 0);
-   VMTRACE_LABEL(a, len, "a");
-   VMTRACE_LABEL(p, len, "p");
-
-   vmt_begin("write-a");
-   vmt_write_pages(a, REMOVE_PAGES);
-   vmt_end();
-
-   vmt_begin("read-p");
-   vmt_read_pages(p, REMOVE_PAGES);
-   vmt_end();
-
-   vmt_begin("remove");
-   int r = madvise(a, len / 2, MADV_REMOVE);
-   vmt_end();
-   if (r != 0)
-      vmt_die("madvise");
-
-   vmt_begin("reread-p");
-   vmt_read_pages(p, REMOVE_PAGES);
    vmt_end();
 }
 
@@ -204,11 +181,11 @@ int main(int argc, char **argv)
 {
    vmt_init();
    if (argc == 2 && strcmp(argv[1], "remove") == 0) {
-      remove_mode();
+      remove_mode(0);
       return 0;
    }
    if (argc == 2 && strcmp(argv[1], "remove-private") == 0) {
-      remove_private_mode();
+      remove_mode(1);
       return 0;
    }
    if (argc == 2 && strcmp(argv[1], "syscalls") == 0) {
