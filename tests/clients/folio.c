@@ -30,6 +30,16 @@
               before the writes, read again through the same mapping
      written-thp  the same, THP left enabled (FACT file-pmd-kb:
               FilePmdMapped)
+     other    the file written by another process (a child that exits
+              before the parent opens it; folio other PAGES CHUNK: in
+              write()s of CHUNK bytes) and left cached: the page cache
+              holds it in the folios those writes made, which only
+              --page-cache=machine sees
+     other-pread  the file written by another process in 1 MiB write()s,
+              dropped (fsync, POSIX_FADV_DONTNEED) and its first page read
+              with pread(2) there (readahead: [0,4) cached, page 1 marked
+              PG_readahead; FACT cached-before), as "reopen" does in one
+              process
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -136,19 +146,63 @@ static VMT_NOINLINE void read_pages_settled(const char *base, size_t n, int infl
    vmt_sink = sum;
 }
 
+/* The file at $TMPDIR/vmtest-folio.dat made by a child process (modes
+   other and other-pread), opened read-only and unlinked. */
+static int by_other_process(int pread_first, size_t len, size_t chunk)
+{
+   const char *dir = getenv("TMPDIR");
+   char path[4096];
+   snprintf(path, sizeof path, "%s/vmtest-folio.dat", dir && *dir ? dir : "/tmp");
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+      char *buf = malloc(chunk);
+      if (fd < 0 || !buf)
+         vmt_die("open %s", path);
+      memset(buf, 'o', chunk);
+      for (size_t at = 0; at < len;) {
+         size_t n = len - at < chunk ? len - at : chunk;
+         if (write(fd, buf, n) != (ssize_t)n)
+            vmt_die("write %s", path);
+         at += n;
+      }
+      if (pread_first) {
+         static char head[VMT_PAGE];
+         if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0 ||
+             pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
+            vmt_die("fsync/fadvise/pread %s", path);
+      }
+      _exit(0);
+   }
+   vmt_set_role("parent");
+   int status;
+   if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      vmt_die("the writer failed");
+   int fd = open(path, O_RDONLY);
+   if (fd < 0)
+      vmt_die("open %s", path);
+   unlink(path);
+   return fd;
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
    const char *mode = argc > 1 ? argv[1] : "";
    int written = strncmp(mode, "written", 7) == 0;
-   if (written ? argc < 4 || argc > 6 : argc != 3)
-      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed PAGES\n"
-              "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]");
+   int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
+   if (written ? argc < 4 || argc > 6 : argc != 3 + other)
+      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread PAGES\n"
+              "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
+              "       folio other PAGES CHUNK");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
-   int cold = strcmp(mode, "pages") != 0 && !written, placed = strcmp(mode, "placed") == 0;
+   int cold = strcmp(mode, "pages") != 0 && !written && !other;
+   int placed = strcmp(mode, "placed") == 0;
    int thp = placed || strcmp(mode, "written-thp") == 0;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
-                   strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && cold) ||
+                   strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && !other_pread &&
+                   cold) ||
        (written && strcmp(mode, "written") && !thp))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
    if (thp && prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0)
@@ -198,6 +252,11 @@ int main(int argc, char **argv)
          at += n;
       }
       free(buf);
+   } else if (other || other_pread) {
+      size_t chunk = other ? (size_t)strtoul(argv[3], NULL, 10) : MiB;
+      if (!chunk)
+         vmt_die("bad chunk %s", argv[3]);
+      fd = by_other_process(other_pread, len, chunk);
    } else if (!cold) {
       fd = vmt_cached_file("vmtest-folio.dat", len);
    } else {

@@ -6,6 +6,7 @@ import os
 from vmtest import Expect
 from .scenario import scenario
 from .checks import misplaced, total
+from .proc_checks import at
 
 # Kernel background (mm/readahead.c, mm/filemap.c).  A read fault on a
 # page that is not cached (filemap_fault -> do_sync_mmap_readahead) reads
@@ -287,3 +288,29 @@ scenario("folio/placed 64M", "folio", ["placed", "16384"], [
     Expect("file", "read", pages=16384, file_major=1, file_read=435),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0, "file-pmd-kb": 24576},
     native_slack=5, checks=[misplaced("file"), total("file_pmd_pages", 24576 // 4)])
+
+# ---- the page cache as the machine holds it (--page-cache=machine) -----
+#
+# A file another process made: the warm model cannot know its folios (it
+# takes every page as order 0) and the cold one takes it as uncached.
+# Under --page-cache=machine the tool asks the machine's page cache when
+# the process first meets the file (vmtrace-pcache: mincore for the pages
+# cached, /proc/kpageflags for their folios and PG_readahead), and starts
+# the file from that.  The cases make the file in a child that exits
+# before the parent opens it.
+MACHINE = ["--page-cache=machine"] + ([] if NATIVE else ["--readahead=%d" % RA_PAGES])
+# 64 MiB written by the child in 1 MiB write()s: 64 folios of 256 pages,
+# as "written 64M": 63 + 16 = 79 faults (order 0, the warm model's, and
+# a filesystem without large folios: 1,024).
+scenario("folio/other 64M", "folio", ["other", "16384", "1048576"], [
+    Expect("file", "read", proc="parent", pages=16384, file_read=79 if LARGE else 1024),
+], vm_args=MACHINE, native=True, procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
+# 1 MiB written by the child, dropped, and its first page read with
+# pread(2) there: [0,4) cached, page 1 marked PG_readahead (FACT
+# cached-before).  The parent's open file starts a fresh readahead state,
+# so its reads through the mapping go as "reopen 1M": 18 faults, none
+# major (the cold model, which knows nothing cached: 1 major + 15).
+scenario("folio/other-pread 1M", "folio", ["other-pread", "256"], [
+    Expect("file", "read", proc="parent", pages=256, file_read=18),
+], vm_args=MACHINE, native=NATIVE, facts={"parent:cached-before": 4},
+    procs={"parent": at(), "child": at(0)}, tree="exit(exit)")

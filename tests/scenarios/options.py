@@ -55,7 +55,7 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--ws-tau=50k --timeline=no", "--heatmap-rows=16 --timeline=no",
                "--thp-compare=never --thp=never",
                "--thp-compare=madvise,64K:always --thp=madvise --thp-size=64K:always",
-               "--readahead=64", "--readahead=0 --page-cache=warm",
+               "--readahead=64", "--readahead=0 --page-cache=warm", "--page-cache=hot",
                "--trace-out-file=x.same --cg-out-file=x.same",
                "--cg-out-file=x.same --callgrind-out-file=./x.same"]
 

@@ -473,6 +473,49 @@ void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    VT_API(mm, vt_pcache_write(f, pos, count, max_order));
 }
 
+/* --page-cache=machine: what the machine's page cache held when the run
+   met the file (the tool's probe, vmtrace-pcache): a regular file under
+   it is cold (vt_file_get), and these are its cached folios.  A folio
+   any of whose pages the model holds already is left out (a trace made
+   by hand may say so; the probe never does). */
+void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order,
+                      bool readahead)
+{
+   if (f->shmem || !f->cold || order > MAX_PAGECACHE_ORDER)
+      return;
+   vt_u64 n = (vt_u64)1 << order;
+   if ((first | nr) & (n - 1))
+      return;
+   for (vt_u64 i = first; i < first + nr; i += n)
+      if (range_free(f, i, n))
+         add_folio(f, i, order, readahead);
+}
+
+void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                    vt_u64 size_bytes, vt_u64 first, vt_u64 nr, unsigned order,
+                    bool readahead)
+{
+   if (!nr)
+      return;
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   vt_u64 args_[] = { dev, ino, size_bytes, first, nr, order | (readahead ? 0x100u : 0) };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_CACHED, args_, NULL);
+   VT_API(mm, vt_pcache_cached(f, first, nr, order, readahead));
+}
+
+void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                      vt_u64 size_bytes, unsigned ra_pages)
+{
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   if (f->shmem)
+      return;
+   vt_u64 args_[] = { dev, ino, size_bytes, ra_pages };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_RA, args_, NULL);
+   f->ra.ra_pages = ra_pages;
+}
+
 /* Whether a PTE of this process maps one of the page-cache pages
    [first, first + nr) of f. */
 static bool folio_mapped(struct vt_mm *mm, const struct vt_file *f, vt_u64 first, vt_u64 nr)

@@ -696,6 +696,19 @@ void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    cached (pcache.c). */
 void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                    vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order);
+/* --page-cache=machine: the page cache as the machine held it when the
+   run first met the regular file (dev, ino) at path, size_bytes long
+   (vmtrace-pcache's probe): pages [first, first + nr) are cached, in
+   naturally aligned folios of 2^order pages (nr a multiple), the first
+   page of each marked PG_readahead if readahead is set.  Pages the
+   model holds already are left as they are. */
+void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                    vt_u64 size_bytes, vt_u64 first, vt_u64 nr, unsigned order,
+                    bool readahead);
+/* --page-cache=machine: the readahead window of the file's disk (its
+   bdi's read_ahead_kb / 4), in pages, for the regular file (dev, ino). */
+void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                      vt_u64 size_bytes, unsigned ra_pages);
 /* open(2) of the regular file (dev, ino): under --page-cache=cold its
    readahead state starts afresh (the kernel's is per open file). */
 void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);

@@ -147,6 +147,14 @@ enum vt_tev {
                             max order: write(2) of a regular file
                             (vt_file_write); the file defined before by a
                             FILE event */
+   VT_TEV_FILE_CACHED,   /* dev, ino, size in bytes, first page, pages,
+                            order | 0x100 if PG_readahead: the machine's
+                            page cache held these pages of a regular file
+                            in folios of that order when the run met it
+                            (--page-cache=machine, vt_file_cached) */
+   VT_TEV_FILE_RA,       /* dev, ino, size in bytes, readahead pages: the
+                            file's disk's window (--page-cache=machine,
+                            vt_file_ra_pages) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -112,6 +112,7 @@ void vt_new_mem_startup(Addr a, SizeT len, Bool rr, Bool ww, Bool xx,
    r.fixed = True;                    /* placed by the loader */
    if (seg && seg->kind == SkFileC && !own_binary(seg)) {
       Bool anon_dev;
+      vt_pcache_meet_path(VG_(am_get_filename)(seg));
       r.file = file_of(a, -1, &anon_dev, NULL);
       r.pgoff = (ULong)seg->offset >> VT_PAGE_SHIFT;
    } else if (!seg || (seg->kind != SkAnonC && seg->kind != SkShmC)) {
@@ -178,6 +179,7 @@ void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args)
    Int fd = (Int)args[4];
    if ((args[3] & VKI_MAP_ANONYMOUS) || fd < 0)
       return;
+   vt_pcache_meet_fd(fd);
    HChar path[64];
    if (!vt_fd_path(fd, path, sizeof path) || !vt_shmem_path(path))
       return;

@@ -429,7 +429,7 @@ static void vt_post_clo_init(void)
       has them all (taken and unused until 2026-12-06: a simulation's
       refault is a major fault without read-around). */
    if (vt_clo.readahead_arg && !vt_clo.cold_cache) {
-      VG_(fmsg)("Bad option: %s needs --page-cache=cold: in the warm page cache every "
+      VG_(fmsg)("Bad option: %s needs --page-cache=cold or machine: in the warm page cache every "
                 "file page is there from the start and none is read\n",
                 vt_clo.readahead_arg);
       VG_(exit)(1);
@@ -489,6 +489,7 @@ static void vt_post_clo_init(void)
    vt_cmp_init(&cfg);
    vt_collect_init();
    vt_tlb_init();
+   vt_pcache_init();
    vt_memsim_init();
    vt_filter_start(&vt_flt);
    if (vt_clo.timeline) {

@@ -487,11 +487,15 @@ Bool vt_process_cmd_line_option(const HChar *arg)
    } else if VG_XACT_CLO(arg, "--oom=continue", vt_clo.oom_stop, False) {
       vt_clo.sim_option = vt_clo.sim_option ? vt_clo.sim_option : arg;
    } else if VG_XACT_CLO(arg, "--page-cache=warm", vt_clo.cold_cache, False) {
+      vt_clo.machine_cache = False;
    } else if VG_XACT_CLO(arg, "--page-cache=cold", vt_clo.cold_cache, True) {
+      vt_clo.machine_cache = False;
+   } else if VG_XACT_CLO(arg, "--page-cache=machine", vt_clo.cold_cache, True) {
+      vt_clo.machine_cache = True;
    } else if (VG_STR_CLO(arg, "--oom", size_arg)) {
       VG_(fmsg_bad_option)(arg, "--oom takes 'stop' or 'continue'\n");
    } else if (VG_STR_CLO(arg, "--page-cache", size_arg)) {
-      VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm' or 'cold'\n");
+      VG_(fmsg_bad_option)(arg, "--page-cache takes 'warm', 'cold' or 'machine'\n");
    } else if (VG_STR_CLO(arg, "--readahead", size_arg)) {
       ULong v = 0;
       if (!parse_count(size_arg, &v) || v > 65536)
@@ -581,9 +585,11 @@ void vt_print_usage(void)
 "    --policy=<name>[,...]|all   fifo lru lfu random clock nru aging\n"
 "                                wsclock linux arc [linux]\n"
 "    --oom=stop|continue         a simulation out of memory stops [stop]\n"
-"    --page-cache=warm|cold      file pages start in the page cache, or must\n"
-"                                be read (major faults) [warm]\n"
-"    --readahead=<pages>         read-around on a major fault [32]\n");
+"    --page-cache=warm|cold|machine  file pages start in the page cache, or\n"
+"                                must be read (major faults), or are where the\n"
+"                                machine's page cache holds them [warm]\n"
+"    --readahead=<pages>         read-around on a major fault; machine: each\n"
+"                                file's disk's unless given [32]\n");
    VG_(printf)("  the TLB:\n");
    vt_tlb_usage();
    VG_(printf)("  parameters of the policies:\n");

@@ -140,7 +140,7 @@ static void write_options(struct vt_out *o, const struct out_ctx *c)
 {
    (void)c;
    vt_out_fmt(o, "\"options\": {\"page_cache\": \"%s\", \"readahead_pages\": %u, ",
-              vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
+              vt_clo.machine_cache ? "machine" : vt_clo.cold_cache ? "cold" : "warm", vt_clo.readahead_pages);
    static const HChar *const thp[] = { "never", "madvise", "always" };
    vt_out_fmt(o, "\"thp\": \"%s\", \"thp_zero_page\": %s, \"thp_sizes\": {",
               thp[vt_clo.thp], vt_clo.thp_zero_page == 1 ? "true" : "false");

@@ -394,6 +394,7 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
       pre_writes = VT_CALLOC("vt.prewrite", VG_N_THREADS, sizeof *pre_writes);
    struct pre_write *w = &pre_writes[tid];
    w->valid = False;
+   vt_pcache_meet_fd((Int)args[0]);
    ULong count = io_count(sysno == __NR_write || sysno == __NR_pwrite64, args);
    struct vg_stat st;
    if (count < (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE) ||
@@ -495,6 +496,14 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
        VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
       return;
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
+}
+
+/* Under --page-cache=machine, a file first met by a read is probed
+   before the read brings its pages in. */
+static void pre_read(ThreadId tid, UInt sysno, UWord *args)
+{
+   (void)tid; (void)sysno;
+   vt_pcache_meet_fd((Int)args[0]);
 }
 
 /* posix_fadvise(POSIX_FADV_DONTNEED) of a regular file under
@@ -746,11 +755,11 @@ static const struct handler {
    { __NR_openat, NULL, post_open, NULL },
    { __NR_creat, NULL, post_open, NULL },
    { __NR_fadvise64, NULL, NULL, ok_fadvise64 },
-   { __NR_read, NULL, post_read, NULL },
-   { __NR_readv, NULL, post_read, NULL },
-   { __NR_pread64, NULL, post_read, NULL },
-   { __NR_preadv, NULL, post_read, NULL },
-   { __NR_preadv2, NULL, post_read, NULL },
+   { __NR_read, pre_read, post_read, NULL },
+   { __NR_readv, pre_read, post_read, NULL },
+   { __NR_pread64, pre_read, post_read, NULL },
+   { __NR_preadv, pre_read, post_read, NULL },
+   { __NR_preadv2, pre_read, post_read, NULL },
    { __NR_wait4, NULL, NULL, ok_wait4 },
    { __NR_process_vm_readv, NULL, NULL, ok_process_vm_readv },
    { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },

@@ -59,6 +59,7 @@ struct vt_options {
    Bool         thp_given;           /* --thp (else the machine's setting) */
    const HChar *timeline_option;     /* the first --ws-tau, --heatmap-rows=N>0 */
    Bool         cold_cache;
+   Bool         machine_cache;    /* --page-cache=machine (cold_cache too) */
    UInt         readahead_pages;
    const HChar *readahead_arg;       /* --readahead as given */
    Bool         fast_path;
@@ -395,6 +396,10 @@ Bool vt_fs_type(ULong dev, HChar *type, SizeT n);
 Bool vt_kernel_at_least(UInt major, UInt minor);
 Bool vt_fd_path(Int fd, HChar *path, SizeT size);   /* vt_aspace.c */
 Bool vt_shmem_path(const HChar *path);
+/* vt_pcache.c: --page-cache=machine's probe of the machine's page cache */
+void vt_pcache_init(void);
+void vt_pcache_meet_fd(Int fd);
+void vt_pcache_meet_path(const HChar *path);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
 Bool vt_out_close(struct vt_out *o, const HChar *what);
 
