@@ -18,7 +18,7 @@ from tracedump import crc32c  # noqa: E402
 
 OP = {"CONFIG": 1, "FILE": 2, "MMAP": 3, "MUNMAP": 4, "MPROTECT": 5, "MREMAP": 6, "FORK": 18, "FORK_CHILD": 19, "RELEASE": 20,
       "ANSWER": 21, "PARENT": 22, "COLLECT": 17, "CLOCK": 29, "OOM_ADJ": 30,
-      "UNMODELLED": 33}
+      "UNMODELLED": 33, "FILE_CACHED": 39, "FILE_RA": 40}
 BLOCK = 65536                  # the most bytes of items a block holds
 READ, WRITE = 0, 1
 PAGE = 4096
