@@ -63,24 +63,48 @@ static HChar *quote(const HChar *s)
    return out;
 }
 
-/* The readahead window of the disk of device dev, in pages: its bdi's
-   read_ahead_kb / 4 (a partition's is its disk's); --readahead's if it
-   was given or the disk cannot be told.  One per device, kept. */
-static UInt disk_ra_pages(ULong dev)
+/* Filesystems whose files have no page cache of their own to ask about
+   (made as they are read, or not data): their files are not probed, and
+   taken as --page-cache=warm takes every file. */
+static const HChar *const pseudo_types[] = {
+   "proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "configfs",
+   "bpf", "pstore", "efivarfs", "fusectl", "devpts", "binfmt_misc", "mqueue", "nsfs",
+   "rpc_pipefs", "selinuxfs", "autofs"
+};
+
+/* What the tool knows of a device: its disk's readahead window, in pages
+   (its bdi's read_ahead_kb / 4, a partition's its disk's; --readahead's
+   if given or the disk cannot be told), and whether its filesystem is
+   one of those above.  Kept per device. */
+struct dev_facts {
+   ULong dev;
+   UInt  ra;
+   Bool  pseudo;
+};
+
+static const struct dev_facts *facts_of(ULong dev)
 {
-   static struct { ULong dev; UInt ra; } seen[8];
-   static UInt nr_seen;
-   if (vt_clo.readahead_arg)
-      return vt_clo.readahead_pages;
+   static struct dev_facts seen[16];
+   static UInt nr_seen, next;
    for (UInt i = 0; i < nr_seen; i++)
       if (seen[i].dev == dev)
-         return seen[i].ra;
-   /* the kernel's encoding of a device number (new_encode_dev) */
-   UInt major = (UInt)((dev & 0xfff00) >> 8), minor = (UInt)((dev & 0xff) | ((dev >> 12) & 0xfff00));
-   const HChar *fmt[] = { "/sys/class/bdi/%u:%u/read_ahead_kb",
-                          "/sys/dev/block/%u:%u/queue/read_ahead_kb",
-                          "/sys/dev/block/%u:%u/../queue/read_ahead_kb" };
-   UInt ra = vt_clo.readahead_pages;
+         return &seen[i];
+   struct dev_facts *d = &seen[nr_seen < 16 ? nr_seen++ : next++ % 16];
+   d->dev = dev;
+   d->ra = vt_clo.readahead_pages;
+   d->pseudo = False;
+   HChar type[32];
+   if (vt_fs_type(dev, type, sizeof type))
+      for (UInt i = 0; i < sizeof pseudo_types / sizeof *pseudo_types; i++)
+         d->pseudo |= VG_(strcmp)(type, pseudo_types[i]) == 0;
+   if (vt_clo.readahead_arg || d->pseudo)
+      return d;
+   /* the kernel's encoding of a device number, as vt_fs_type reads it */
+   ULong major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL);
+   ULong minor = (dev & 0xff) | ((dev >> 12) & ~0xffULL);
+   const HChar *fmt[] = { "/sys/class/bdi/%llu:%llu/read_ahead_kb",
+                          "/sys/dev/block/%llu:%llu/queue/read_ahead_kb",
+                          "/sys/dev/block/%llu:%llu/../queue/read_ahead_kb" };
    for (UInt i = 0; i < sizeof fmt / sizeof *fmt; i++) {
       HChar path[96], buf[32];
       VG_(snprintf)(path, sizeof path, fmt[i], major, minor);
@@ -95,15 +119,11 @@ static UInt disk_ra_pages(ULong dev)
       HChar *end;
       Long kb = VG_(strtoll10)(buf, &end);
       if (end != buf && kb >= 0 && kb / 4 <= 65536) {
-         ra = (UInt)(kb / 4);
+         d->ra = (UInt)(kb / 4);
          break;
       }
    }
-   if (nr_seen < sizeof seen / sizeof *seen) {
-      seen[nr_seen].dev = dev;
-      seen[nr_seen++].ra = ra;
-   }
-   return ra;
+   return d;
 }
 
 /* Runs the probe on file; its output (stdout and stderr), NUL-ended, in a
@@ -164,7 +184,16 @@ static Bool number(HChar **p, Long *v)
 static void failed(const HChar *path, const HChar *why)
 {
    VG_(umsg)("Warning: --page-cache=machine: cannot see which pages of %s are cached (%s); "
-             "taken as none\n", path, why);
+             "taken as all, as --page-cache=warm does\n", path, why);
+}
+
+/* The file (dev, ino), size bytes, wholly cached in order-0 folios, as
+   the warm page cache has every file. */
+static void as_warm(ULong dev, ULong ino, const HChar *path, ULong size)
+{
+   ULong pages = (size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (pages)
+      VT_BOTH(vt_file_cached, dev, ino, path, size, 0, pages, 0, False);
 }
 
 /* The machine's page cache of the regular file (dev, ino) at path, size
@@ -172,11 +201,14 @@ static void failed(const HChar *path, const HChar *why)
    or the path). */
 static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HChar *file)
 {
-   UInt ra = disk_ra_pages(dev);
-   if (size == 0) {
-      /* nothing to be cached: no probe (a program that writes many new
-         files meets each empty) */
+   const struct dev_facts *d = facts_of(dev);
+   UInt ra = d->ra;
+   if (size == 0 || d->pseudo) {
+      /* nothing to be cached (a program that writes many new files
+         meets each empty), or nothing to ask */
       VT_BOTH(vt_file_ra_pages, dev, ino, path, size, ra);
+      if (d->pseudo)
+         as_warm(dev, ino, path, size);
       return;
    }
    HChar *out = run_probe(file);
@@ -190,7 +222,6 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
       ok = ok && *p == '\n' && v[4] >= -1 && v[4] <= 1 && (ULong)v[0] == dev && (ULong)v[1] == ino;
    }
    if (!ok) {
-      /* the file, as a cold one: none of it cached */
       HChar why[160];
       if (out && VG_(strncmp)(out, HELPER ": ", sizeof HELPER + 1) == 0) {
          HChar *nl = VG_(strchr)(out, '\n');
@@ -203,12 +234,27 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
       }
       failed(path, why);
       VT_BOTH(vt_file_ra_pages, dev, ino, path, size, ra);
+      as_warm(dev, ino, path, size);
       if (out)
          VG_(free)(out);
       return;
    }
-   VT_BOTH(vt_file_ra_pages, dev, ino, path, size, ra);
+   /* the runs, checked whole before any is taken */
    ULong pages = (size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   HChar *runs = ++p;
+   while (ok && *p && VG_(strncmp)(p, "end\n", 4) != 0) {
+      for (UInt i = 0; i < 4 && ok; i++)
+         ok = number(&p, &v[i]);
+      ok = ok && *p++ == '\n' && v[0] >= 0 && v[1] > 0 && v[2] >= 0 && v[2] <= VT_PMD_ORDER &&
+           (ULong)v[0] < pages;
+   }
+   VT_BOTH(vt_file_ra_pages, dev, ino, path, size, ra);
+   if (!ok || VG_(strncmp)(p, "end\n", 4) != 0) {
+      failed(path, "its probe's output was cut short or garbled");
+      as_warm(dev, ino, path, size);
+      VG_(free)(out);
+      return;
+   }
    if (v[4] <= 0 && !warned[v[4] + 1]) {
       warned[v[4] + 1] = True;
       if (v[4] == 0)
@@ -220,23 +266,15 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
                    "are taken as wholly cached, in order-0 folios, as "
                    "--page-cache=warm does (first: %s)\n", path);
    }
-   if (v[4] < 0 && pages)
-      VT_BOTH(vt_file_cached, dev, ino, path, size, 0, pages, 0, False);
-   p++;
-   while (*p && VG_(strncmp)(p, "end\n", 4) != 0) {
-      Bool line = True;
-      for (UInt i = 0; i < 4 && line; i++)
-         line = number(&p, &v[i]);
-      line = line && *p == '\n' && v[0] >= 0 && v[1] > 0 && v[2] >= 0 && v[2] <= VT_PMD_ORDER &&
-             (ULong)v[0] < pages;
-      if (!line)
-         break;
-      p++;
-      VT_BOTH(vt_file_cached, dev, ino, path, size, (ULong)v[0], (ULong)v[1], (UInt)v[2],
-              v[3] != 0);
+   if (v[4] < 0)
+      as_warm(dev, ino, path, size);
+   for (p = runs; VG_(strncmp)(p, "end\n", 4) != 0; p++) {
+      Long r[4];
+      for (UInt i = 0; i < 4; i++)
+         number(&p, &r[i]);
+      VT_BOTH(vt_file_cached, dev, ino, path, size, (ULong)r[0], (ULong)r[1], (UInt)r[2],
+              r[3] != 0);
    }
-   if (VG_(strncmp)(p, "end\n", 4) != 0)
-      failed(path, "its probe's output was cut short");
    VG_(free)(out);
 }
 
