@@ -6,10 +6,15 @@
      vmtrace-pcache FILE
 
    prints one header line, "vmtrace-pcache 1 DEV INO SIZE RA_PAGES ORDERS"
-   (RA_PAGES -1 if the disk's read_ahead_kb could not be read; ORDERS 0 if
-   the folios' sizes could not be read: /proc/kpageflags and the page
-   frame numbers in /proc/self/pagemap are root's, so every cached page is
-   then given as order 0; ORDERS -1 if not even which pages are cached
+   (RA_PAGES -1 if the disk's read_ahead_kb could not be read; ORDERS 1 if
+   the folios' sizes and marks were read; ORDERS 0 if not: /proc/kpageflags
+   and the page frame numbers in /proc/self/pagemap are root's, so the
+   folios are then seen from what a read fault maps, walking the cached
+   pages in order as a reader would: a folio larger than the 16-page
+   fault-around window is mapped whole (so seen whole), a smaller one is
+   given as pages (a fault maps the same either way; the folio that holds
+   the file's last page, mapped only within the window, likewise), and no
+   PG_readahead mark is seen; ORDERS -1 if not even which pages are cached
    can be known: mincore tells that only of a file the caller owns or may
    write, and says "all" of any other (can_do_mincore), so nothing more
    is printed and nothing mapped), then "FIRST PAGES ORDER READAHEAD" for each run
@@ -17,7 +22,7 @@
    page has PG_readahead, which would start asynchronous readahead when
    read), then "end".  Errors: one line on stderr, exit status 1.
 
-   How: the file is mapped (MADV_RANDOM, so that neither the probe's
+   How (as root): the file is mapped (MADV_RANDOM, so that neither the probe's
    faults nor their unmapping read ahead or age anything), mincore says
    which pages are cached, MADV_POPULATE_READ maps those (fault-around and
    filemap_fault find them cached: no I/O), /proc/self/pagemap gives their
@@ -45,6 +50,7 @@
 #define PM_PRESENT        (1ULL << 63)
 #define PM_PFN            ((1ULL << 55) - 1)
 #define MAX_ORDER_PAGES   512       /* the page cache's largest folio: a PMD's */
+#define PMD_SIZE          ((size_t)MAX_ORDER_PAGES * 4096)
 
 static const char *prog = "vmtrace-pcache";
 
@@ -144,6 +150,53 @@ static unsigned folio_order(int kfd, uint64_t pfn, uint64_t i, int *mark)
    return order;
 }
 
+/* Without /proc/kpageflags: the folios seen from the faults (ORDERS 0).
+   map is the file's mapping, 2 MiB-aligned (so a folio lies in one PTE
+   table as in the file), none of it mapped yet; vec is mincore's.  Each
+   cached page not mapped yet is faulted (MADV_POPULATE_READ of it alone),
+   in order; if the fault mapped pages past its 16-page window, they and
+   the window are one folio (a large folio is mapped whole when the
+   window reaches it, and one larger than the window is aligned to more
+   than it, so starts where the window does); else the window's cached
+   pages are pages. */
+static void walk(int pmfd, char *map, uint64_t pages, const unsigned char *vec, uint64_t *pm,
+                 struct run *r)
+{
+   const uint64_t window = 16;
+   for (uint64_t i = 0; i < pages; i++) {
+      if (!(vec[i] & 1) || (pm[i] & PM_PRESENT))
+         continue;
+      uint64_t w = i & ~(window - 1);
+      uint64_t end = (i & ~(uint64_t)(MAX_ORDER_PAGES - 1)) + MAX_ORDER_PAGES;
+      if (end > pages)
+         end = pages;
+      if (madvise(map + i * 4096, 4096, MADV_POPULATE_READ) != 0)
+         (void)*(volatile char *)(map + i * 4096);          /* before Linux 5.14 */
+      if (read_at(pmfd, pm + w, (end - w) * sizeof *pm,
+                  (off_t)(((uintptr_t)map / 4096 + w) * sizeof *pm)) != (end - w) * sizeof *pm)
+         die("cannot read /proc/self/pagemap", NULL);
+      uint64_t e = w + window < end ? w + window : end;
+      while (e < end && (pm[e] & PM_PRESENT))
+         e++;
+      uint64_t n = e - w;
+      if (n > window && !(n & (n - 1)) && !(w & (n - 1))) {
+         unsigned order = 0;
+         while (((uint64_t)1 << order) < n)
+            order++;
+         emit(r, w, order, 0);
+         i = e - 1;
+         continue;
+      }
+      /* this page and the window's other cached pages, as pages (one
+         fault-around left unmapped, a marked folio's, is cached all the
+         same) */
+      for (uint64_t k = i; k < w + window && k < pages; k++)
+         if (vec[k] & 1)
+            emit(r, k, 0, 0);
+      i = (w + window < pages ? w + window : pages) - 1;
+   }
+}
+
 int main(int argc, char **argv)
 {
    if (argc != 2 || argv[1][0] == '-') {
@@ -173,18 +226,32 @@ int main(int argc, char **argv)
    uint64_t *pm = NULL;
    char *map = NULL;
    int orders = 1;       /* nothing cached: nothing unknown */
+   int kfd = -1, pmfd = -1;
+   size_t len = pages * 4096;
    if (pages) {
-      map = mmap(NULL, pages * 4096, PROT_READ, MAP_SHARED, fd, 0);
-      if (map == MAP_FAILED)
+      /* at a 2 MiB-aligned address, so that a folio lies in one PTE table
+         (and a 2 MiB one under one PMD) as it lies in the file */
+      char *resv = mmap(NULL, len + PMD_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+                        MAP_NORESERVE, -1, 0);
+      if (resv == MAP_FAILED)
+         die("cannot reserve address space for", file);
+      map = (char *)(((uintptr_t)resv + PMD_SIZE - 1) & ~(uintptr_t)(PMD_SIZE - 1));
+      if (mmap(map, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
          die("cannot map", file);
-      if (madvise(map, pages * 4096, MADV_RANDOM) != 0)
+      if (madvise(map, len, MADV_RANDOM) != 0)
          die("madvise(MADV_RANDOM) failed for", file);
       vec = malloc(pages);
       pm = calloc(pages, sizeof *pm);
       if (!vec || !pm)
          die("out of memory for", file);
-      if (mincore(map, pages * 4096, vec) != 0)
+      if (mincore(map, len, vec) != 0)
          die("mincore failed for", file);
+      pmfd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+      if (pmfd < 0)
+         die("cannot open /proc/self/pagemap", NULL);
+      kfd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+   }
+   if (kfd >= 0) {
       /* map the cached runs (a page that left the cache meanwhile is read
          back: harmless, and rare) */
       for (uint64_t i = 0; i < pages;) {
@@ -201,36 +268,39 @@ int main(int argc, char **argv)
          }
          i = j;
       }
-      /* the folios' sizes are known if every cached page mapped shows
-         its frame (root's; others see frame 0) */
-      orders = 1;
-      int pmfd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-      if (pmfd < 0 || read_at(pmfd, pm, pages * sizeof *pm,
-                              (off_t)((uintptr_t)map / 4096 * sizeof *pm)) != pages * sizeof *pm)
-         orders = 0;
-      for (uint64_t i = 0; i < pages && orders; i++)
-         if ((vec[i] & 1) && (pm[i] & PM_PRESENT) && !(pm[i] & PM_PFN))
-            orders = 0;
-      if (pmfd >= 0)
-         close(pmfd);
+      /* the frames are there if every cached page mapped shows its own
+         (root's with CAP_SYS_ADMIN; others see frame 0) */
+      if (read_at(pmfd, pm, pages * sizeof *pm,
+                  (off_t)((uintptr_t)map / 4096 * sizeof *pm)) != pages * sizeof *pm)
+         die("cannot read /proc/self/pagemap", NULL);
+      for (uint64_t i = 0; i < pages && kfd >= 0; i++)
+         if ((vec[i] & 1) && (pm[i] & PM_PRESENT) && !(pm[i] & PM_PFN)) {
+            close(kfd);
+            kfd = -1;
+         }
+      if (kfd < 0) {
+         /* map it afresh, nothing mapped, for the walk */
+         memset(pm, 0, pages * sizeof *pm);
+         if (mmap(map, len, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+             madvise(map, len, MADV_RANDOM) != 0)
+            die("cannot map again", file);
+      }
    }
-   int kfd = orders && pages ? open("/proc/kpageflags", O_RDONLY | O_CLOEXEC) : -1;
-   if (kfd < 0 && pages) {
-      for (uint64_t i = 0; i < pages && orders; i++)
-         if (vec[i] & 1)
-            orders = 0;
-   }
+   if (pages && kfd < 0)
+      orders = 0;
    printf("vmtrace-pcache 1 %" PRIu64 " %" PRIu64 " %" PRIu64 " %ld %d\n", (uint64_t)st.st_dev,
           (uint64_t)st.st_ino, (uint64_t)st.st_size, ra_pages(st.st_dev), orders);
    struct run r = { 0 };
-   for (uint64_t i = 0; i < pages;) {
+   if (pages && kfd < 0)
+      walk(pmfd, map, pages, vec, pm, &r);
+   for (uint64_t i = 0; i < pages && kfd >= 0;) {
       if (!(vec[i] & 1)) {
          i++;
          continue;
       }
       unsigned order = 0;
       int mark = 0;
-      if (orders && (pm[i] & PM_PRESENT) && (pm[i] & PM_PFN))
+      if ((pm[i] & PM_PRESENT) && (pm[i] & PM_PFN))
          order = folio_order(kfd, pm[i] & PM_PFN, i, &mark);
       emit(&r, i, order, mark);
       /* the folio's other pages are cached with it */

@@ -258,8 +258,10 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
    if (v[4] <= 0 && !warned[v[4] + 1]) {
       warned[v[4] + 1] = True;
       if (v[4] == 0)
-         VG_(umsg)("Warning: --page-cache=machine: the sizes of the page cache's folios are "
-                   "root's to read (/proc/kpageflags); cached pages are taken as order 0\n");
+         VG_(umsg)("Warning: --page-cache=machine: the page cache's folios are root's to read "
+                   "(/proc/kpageflags): those larger than the 16-page fault-around window "
+                   "are seen from what a fault maps, smaller ones taken as pages, "
+                   "PG_readahead marks not seen\n");
       else
          VG_(umsg)("Warning: --page-cache=machine: which pages of a file are cached is "
                    "known only of files the user owns or may write (mincore); the others "
