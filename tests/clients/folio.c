@@ -146,6 +146,22 @@ static VMT_NOINLINE void read_pages_settled(const char *base, size_t n, int infl
    vmt_sink = sum;
 }
 
+/* len bytes written to fd (the file path) in write()s of chunk bytes. */
+static void write_chunks(int fd, const char *path, size_t len, size_t chunk)
+{
+   char *buf = malloc(chunk);
+   if (!buf)
+      vmt_die("malloc");
+   memset(buf, 'f', chunk);
+   for (size_t at = 0; at < len;) {
+      size_t n = len - at < chunk ? len - at : chunk;
+      if (write(fd, buf, n) != (ssize_t)n)
+         vmt_die("write %s", path);
+      at += n;
+   }
+   free(buf);
+}
+
 /* The file at $TMPDIR/vmtest-folio.dat made by a child process (modes
    other and other-pread), opened read-only and unlinked. */
 static int by_other_process(int pread_first, size_t len, size_t chunk)
@@ -157,16 +173,9 @@ static int by_other_process(int pread_first, size_t len, size_t chunk)
    if (pid == 0) {
       vmt_set_role("child");
       int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-      char *buf = malloc(chunk);
-      if (fd < 0 || !buf)
+      if (fd < 0)
          vmt_die("open %s", path);
-      memset(buf, 'o', chunk);
-      for (size_t at = 0; at < len;) {
-         size_t n = len - at < chunk ? len - at : chunk;
-         if (write(fd, buf, n) != (ssize_t)n)
-            vmt_die("write %s", path);
-         at += n;
-      }
+      write_chunks(fd, path, len, chunk);
       if (pread_first) {
          static char head[VMT_PAGE];
          if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0 ||
@@ -266,17 +275,7 @@ int main(int argc, char **argv)
       fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
       if (fd < 0)
          vmt_die("open %s", path);
-      char *buf = malloc(MiB);
-      if (!buf)
-         vmt_die("malloc");
-      memset(buf, 'f', MiB);
-      for (size_t done = 0; done < len;) {
-         size_t n = len - done < MiB ? len - done : MiB;
-         if (write(fd, buf, n) != (ssize_t)n)
-            vmt_die("write %s", path);
-         done += n;
-      }
-      free(buf);
+      write_chunks(fd, path, len, MiB);
       if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
          vmt_die("fsync/fadvise %s", path);
       unlink(path);
