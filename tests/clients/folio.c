@@ -27,7 +27,10 @@
               first folios of its size (ext4 since Linux 6.16); with FIRST
               "trunc", the whole file a page at a time, mapped and read
               (phase "before"), then truncated by an open with O_TRUNC
-              before the writes, read again through the same mapping
+              before the writes, read again through the same mapping;
+              with FIRST "unsynced", the file advised POSIX_FADV_DONTNEED
+              after the writes without an fsync (its folios stay), and
+              "unsynced-sync" then fsync'd and advised again (they go)
      written-thp  the same, THP left enabled (FACT file-pmd-kb:
               FilePmdMapped)
      other    the file written by another process (a child that exits
@@ -225,6 +228,11 @@ int main(int argc, char **argv)
          vmt_die("bad chunk %s or offset", argv[3]);
       int all = argc > 5 && strcmp(argv[5], "all") == 0;
       int trunc = argc > 5 && strcmp(argv[5], "trunc") == 0;
+      int unsynced = argc > 5 && strncmp(argv[5], "unsynced", 8) == 0;
+      int resync = unsynced && strcmp(argv[5], "unsynced-sync") == 0;
+      if (unsynced && !resync && strcmp(argv[5], "unsynced"))
+         vmt_die("bad FIRST %s", argv[5]);
+      cold = resync;
       fd = vmt_cached_file("vmtest-folio.dat", all || trunc ? len : 0);
       if (trunc) {
          p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -240,7 +248,7 @@ int main(int argc, char **argv)
          if (t < 0)
             vmt_die("open %s O_TRUNC", self);
          close(t);
-      } else if (argc > 5 && !all) {
+      } else if (argc > 5 && !all && !unsynced) {
          static char page[VMT_PAGE];
          memset(page, 'p', sizeof page);
          off_t at = (off_t)strtoul(argv[5], NULL, 10) * VMT_PAGE;
@@ -261,6 +269,13 @@ int main(int argc, char **argv)
          at += n;
       }
       free(buf);
+      /* unsynced: POSIX_FADV_DONTNEED without fsync first keeps every
+         folio (dirty, or under the writeback the advice starts);
+         unsynced-sync: then fsync, and the advice again drops them */
+      if (unsynced && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+         vmt_die("posix_fadvise");
+      if (resync && (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0))
+         vmt_die("fsync/posix_fadvise");
    } else if (other || other_pread) {
       size_t chunk = other ? (size_t)strtoul(argv[3], NULL, 10) : MiB;
       if (!chunk)

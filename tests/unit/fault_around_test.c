@@ -585,8 +585,8 @@ static void t_write_folios(void)
 }
 
 /* --page-cache=cold: writes bring their pages in (in the writes' folios),
-   POSIX_FADV_DONTNEED takes out the folios wholly inside its range that
-   nothing maps. */
+   dirty until an fsync; POSIX_FADV_DONTNEED takes out the clean folios
+   wholly inside its range that nothing maps. */
 static void t_cold_write_drop(void)
 {
    struct vt_mm *mm = mm_new(16, true);
@@ -599,6 +599,20 @@ static void t_cold_write_drop(void)
    EXPECT_EQ(20, f->size_pages);
    map_file(mm, BASE, 20, R_, f, 0);
    /* cached: minor, fault-around maps [16,20) */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 17 * PG));
+   EXPECT_EQ(4, count_present(mm, BASE, 20));
+   /* written and not synced: dirty, nothing goes (generic_fadvise skips
+      dirty folios and those under the writeback it starts) */
+   vt_file_pages(mm, f->dev, f->ino, 0, 20, VT_FILE_DROPPED);
+   vt_munmap(mm, BASE, 20 * PG);
+   map_file(mm, BASE, 20, R_, f, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE));
+   EXPECT_EQ(16, count_present(mm, BASE, 20));
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 17 * PG));
+   /* fsync: clean */
+   vt_file_pages(mm, f->dev, f->ino, 0, 20, VT_FILE_CLEANED);
+   vt_munmap(mm, BASE, 20 * PG);
+   map_file(mm, BASE, 20, R_, f, 0);
    EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 17 * PG));
    EXPECT_EQ(4, count_present(mm, BASE, 20));
    /* pages [0,18): the folio [0,16) goes; 16 and 17 are mapped */
@@ -627,7 +641,7 @@ void fault_around_tests(void)
    run_test("fault-around: 256 pages at +4 KiB = 17 faults", t_fa_unaligned);
    run_test("page cache: the folios 100 KiB writes make (as Linux 6.18 on ext4)",
             t_write_folios);
-   run_test("page cache: cold writes cached, POSIX_FADV_DONTNEED drops unmapped whole folios",
+   run_test("page cache: cold writes cached and dirty, POSIX_FADV_DONTNEED drops unmapped whole clean folios",
             t_cold_write_drop);
    run_test("fault-around: off = 256 faults", t_fa_off);
    run_test("fault-around: 512 pages", t_fa_max);

@@ -946,6 +946,10 @@ static void file_pages_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 fir
       vt_pcache_drop(mm, f, first, end);
       return;
    }
+   if (f && f->cold && op == VT_FILE_CLEANED) {
+      vt_pcache_clean(f, first, end);
+      return;
+   }
    if (!f || !f->shmem || first >= end)
       return;
    if (op == VT_FILE_PUNCHED) {

@@ -722,11 +722,14 @@ bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_
    every shared mapping of it here and from the object) or allocated
    (VT_FILE_ALLOCATED, fallocate: not uptodate, unless an earlier
    fallocate allocated it).  For a regular file only VT_FILE_DROPPED,
-   under --page-cache=cold: POSIX_FADV_DONTNEED (vt_pcache_drop). */
+   under --page-cache=cold: POSIX_FADV_DONTNEED (vt_pcache_drop), and
+   VT_FILE_CLEANED: fsync and its kin wrote the pages back. */
 #define VT_FILE_WRITTEN   0u
 #define VT_FILE_PUNCHED   1u
 #define VT_FILE_ALLOCATED 2u
 #define VT_FILE_DROPPED   3u   /* POSIX_FADV_DONTNEED of a cold regular file */
+#define VT_FILE_CLEANED   4u   /* fsync and its kin: a cold regular file's
+                                  pages written back (vt_pcache_clean) */
 void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
                    unsigned op);
 

@@ -271,6 +271,7 @@ void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count);
 void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_order);
 void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order,
                       bool readahead);
+void vt_pcache_clean(struct vt_file *f, vt_u64 first, vt_u64 end);
 /* POSIX_FADV_DONTNEED of pages [first, end) of a cold file: the folios
    wholly inside that no PTE of this process maps leave the cache. */
 void vt_pcache_drop(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 end);

@@ -527,6 +527,45 @@ static void ok_fadvise64(ThreadId tid, UWord *args, UWord res)
       VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, VT_FILE_DROPPED);
 }
 
+/* fsync, fdatasync and sync_file_range that waits for the writeback
+   (SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) of a regular file
+   under --page-cache=cold: its pages (the range's) are clean, so that a
+   later POSIX_FADV_DONTNEED drops them.  A sync_file_range that only
+   starts the writeback leaves them dirty in the model (natively clean
+   once the disk is done, which the model cannot time); sync and syncfs
+   are not followed. */
+static void ok_fsync(ThreadId tid, UWord *args, UWord res, UInt sysno)
+{
+   (void)tid; (void)res;
+   struct vg_stat st;
+   vt_u64 pages;
+   bool shmem;
+   if (!vt_clo.cold_cache || VG_(fstat)((Int)args[0], &st) != 0 || !VKI_S_ISREG(st.mode) ||
+       !vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem) || shmem)
+      return;
+   ULong first = 0, end = pages;
+   if (sysno == __NR_sync_file_range) {
+      if ((args[3] & 6) != 6)       /* SYNC_FILE_RANGE_WRITE | _WAIT_AFTER */
+         return;
+      ULong off = args[1], len = args[2];
+      first = off >> VT_PAGE_SHIFT;
+      if (len && off + len >= off)
+         end = (off + len + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   }
+   if (first < end)
+      VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, VT_FILE_CLEANED);
+}
+
+static void ok_fsync_fd(ThreadId tid, UWord *args, UWord res)
+{
+   ok_fsync(tid, args, res, __NR_fsync);
+}
+
+static void ok_sync_file_range(ThreadId tid, UWord *args, UWord res)
+{
+   ok_fsync(tid, args, res, __NR_sync_file_range);
+}
+
 /* open, openat and creat of a regular file: with O_TRUNC, a file the
    model knows loses its pages; under --page-cache=cold, a new open file,
    whose readahead state starts afresh.  (A post handler, not an ok one:
@@ -755,6 +794,9 @@ static const struct handler {
    { __NR_openat, NULL, post_open, NULL },
    { __NR_creat, NULL, post_open, NULL },
    { __NR_fadvise64, NULL, NULL, ok_fadvise64 },
+   { __NR_fsync, NULL, NULL, ok_fsync_fd },
+   { __NR_fdatasync, NULL, NULL, ok_fsync_fd },
+   { __NR_sync_file_range, NULL, NULL, ok_sync_file_range },
    { __NR_read, pre_read, post_read, NULL },
    { __NR_readv, pre_read, post_read, NULL },
    { __NR_pread64, pre_read, post_read, NULL },
