@@ -34,10 +34,12 @@
      written-thp  the same, THP left enabled (FACT file-pmd-kb:
               FilePmdMapped)
      other    the file written by another process (a child that exits
-              before the parent opens it; folio other PAGES CHUNK: in
-              write()s of CHUNK bytes) and left cached: the page cache
-              holds it in the folios those writes made, which only
-              --page-cache=machine sees
+              before the parent opens it; folio other PAGES CHUNK
+              [dontneed]: in write()s of CHUNK bytes) and left cached: the
+              page cache holds it in the folios those writes made, which
+              only --page-cache=machine sees; with "dontneed", the parent
+              reads a byte of it, then advises POSIX_FADV_DONTNEED, which
+              keeps the child's pages (dirty still)
      other-pread  the file written by another process in 1 MiB write()s,
               dropped (fsync, POSIX_FADV_DONTNEED) and its first page read
               with pread(2) there (readahead: [0,4) cached, page 1 marked
@@ -204,10 +206,11 @@ int main(int argc, char **argv)
    const char *mode = argc > 1 ? argv[1] : "";
    int written = strncmp(mode, "written", 7) == 0;
    int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
-   if (written ? argc < 4 || argc > 6 : argc != 3 + other)
+   int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
+   if (written ? argc < 4 || argc > 6 : argc != 3 + other + dontneed)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread PAGES\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
-              "       folio other PAGES CHUNK");
+              "       folio other PAGES CHUNK [dontneed]");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
    int cold = strcmp(mode, "pages") != 0 && !written && !other;
    int placed = strcmp(mode, "placed") == 0;
@@ -281,6 +284,12 @@ int main(int argc, char **argv)
       if (!chunk)
          vmt_die("bad chunk %s", argv[3]);
       fd = by_other_process(other_pread, len, chunk);
+      if (dontneed) {
+         /* the child's pages are dirty still: the advice keeps them */
+         static char head[1];
+         if (pread(fd, head, 1, 0) != 1 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+            vmt_die("pread/posix_fadvise");
+      }
    } else if (!cold) {
       fd = vmt_cached_file("vmtest-folio.dat", len);
    } else {

@@ -489,29 +489,33 @@ void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    any of whose pages the model holds already is left out (a trace made
    by hand may say so; the probe never does). */
 void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order,
-                      bool readahead)
+                      unsigned flags)
 {
    if (f->shmem || !f->cold || order > MAX_PAGECACHE_ORDER)
       return;
    vt_u64 n = (vt_u64)1 << order;
    if ((first | nr) & (n - 1))
       return;
-   for (vt_u64 i = first; i < first + nr; i += n)
-      if (range_free(f, i, n))
-         add_folio(f, i, order, readahead);
+   for (vt_u64 i = first; i < first + nr; i += n) {
+      if (!range_free(f, i, n))
+         continue;
+      add_folio(f, i, order, (flags & VT_CACHED_READAHEAD) != 0);
+      for (vt_u64 p = i; (flags & VT_CACHED_DIRTY) && p < i + n; p++)
+         vt_hash_get(&f->cache, p)->aux |= PG_DIRTY;
+   }
 }
 
 void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                     vt_u64 size_bytes, vt_u64 first, vt_u64 nr, unsigned order,
-                    bool readahead)
+                    unsigned flags)
 {
    if (!nr)
       return;
    struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
-   vt_u64 args_[] = { dev, ino, size_bytes, first, nr, order | (readahead ? 0x100u : 0) };
+   vt_u64 args_[] = { dev, ino, size_bytes, first, nr, order | (flags & 3u) << 8 };
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_CACHED, args_, NULL);
-   VT_API(mm, vt_pcache_cached(f, first, nr, order, readahead));
+   VT_API(mm, vt_pcache_cached(f, first, nr, order, flags & 3u));
 }
 
 void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,

@@ -173,7 +173,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
                 ? NULL : CORRUPT("a read beyond the largest file");
    case VT_TEV_FILE_CACHED: {
       /* whole folios, none starting past the file's last page */
-      if ((a[5] & ~0x1ffULL) || (a[5] & 0xff) > VT_PMD_ORDER)
+      if ((a[5] & ~0x3ffULL) || (a[5] & 0xff) > VT_PMD_ORDER)
          return CORRUPT("a folio order out of range");
       vt_u64 n = (vt_u64)1 << (a[5] & 0xff);
       vt_u64 pages = a[2] <= USER_END ? (a[2] + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT : 0;
@@ -263,7 +263,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
    case VT_TEV_FILE_OPEN:   vt_file_open(mm, a[0], a[1]); break;
    case VT_TEV_FILE_CACHED:
       vt_file_cached(mm, a[0], a[1], NULL, a[2], a[3], a[4], (unsigned)(a[5] & 0xff),
-                     (a[5] & 0x100) != 0);
+                     (unsigned)(a[5] >> 8) & 3u);
       break;
    case VT_TEV_FILE_RA:     vt_file_ra_pages(mm, a[0], a[1], NULL, a[2], (unsigned)a[3]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;

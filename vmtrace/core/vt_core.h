@@ -700,11 +700,14 @@ void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    run first met the regular file (dev, ino) at path, size_bytes long
    (vmtrace-pcache's probe): pages [first, first + nr) are cached, in
    naturally aligned folios of 2^order pages (nr a multiple), the first
-   page of each marked PG_readahead if readahead is set.  Pages the
-   model holds already are left as they are. */
+   page of each marked PG_readahead if flags has VT_CACHED_READAHEAD, and
+   every page dirty if VT_CACHED_DIRTY.  Pages the model holds already
+   are left as they are. */
+#define VT_CACHED_READAHEAD 1u
+#define VT_CACHED_DIRTY     2u
 void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                     vt_u64 size_bytes, vt_u64 first, vt_u64 nr, unsigned order,
-                    bool readahead);
+                    unsigned flags);
 /* --page-cache=machine: the readahead window of the file's disk (its
    bdi's read_ahead_kb / 4), in pages, for the regular file (dev, ino). */
 void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,

@@ -270,7 +270,7 @@ void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count);
    pages not cached, of orders up to max_order. */
 void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_order);
 void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order,
-                      bool readahead);
+                      unsigned flags);
 void vt_pcache_clean(struct vt_file *f, vt_u64 first, vt_u64 end);
 /* POSIX_FADV_DONTNEED of pages [first, end) of a cold file: the folios
    wholly inside that no PTE of this process maps leave the cache. */

@@ -148,7 +148,8 @@ enum vt_tev {
                             (vt_file_write); the file defined before by a
                             FILE event */
    VT_TEV_FILE_CACHED,   /* dev, ino, size in bytes, first page, pages,
-                            order | 0x100 if PG_readahead: the machine's
+                            order | 0x100 if PG_readahead | 0x200 if
+                            dirty: the machine's
                             page cache held these pages of a regular file
                             in folios of that order when the run met it
                             (--page-cache=machine, vt_file_cached) */

@@ -17,17 +17,19 @@
    PG_readahead mark is seen; ORDERS -1 if not even which pages are cached
    can be known: mincore tells that only of a file the caller owns or may
    write, and says "all" of any other (can_do_mincore), so nothing more
-   is printed and nothing mapped), then "FIRST PAGES ORDER READAHEAD" for each run
-   of cached folios of one order (READAHEAD 1: a single folio whose first
-   page has PG_readahead, which would start asynchronous readahead when
-   read), then "end".  Errors: one line on stderr, exit status 1.
+   is printed and nothing mapped), then "FIRST PAGES ORDER FLAGS" for each
+   run of cached folios of one order and flags (FLAGS 1: PG_readahead on
+   the folio's first page, which would start asynchronous readahead when
+   read, a single folio; 2: dirty, not yet written back, as a
+   POSIX_FADV_DONTNEED would leave it), then "end".  Errors: one line on stderr, exit status 1.
 
    How (as root): the file is mapped (MADV_RANDOM, so that neither the probe's
    faults nor their unmapping read ahead or age anything), mincore says
    which pages are cached, MADV_POPULATE_READ maps those (fault-around and
    filemap_fault find them cached: no I/O), /proc/self/pagemap gives their
    frames and /proc/kpageflags each frame's KPF_COMPOUND_HEAD / _TAIL (a
-   large folio) and KPF_RECLAIM (PG_readahead shares PG_reclaim's bit).
+   large folio), KPF_RECLAIM (PG_readahead shares PG_reclaim's bit, which
+   means reclaim on a folio under writeback, KPF_WRITEBACK) and KPF_DIRTY.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +46,8 @@
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #endif
+#define KPF_DIRTY         4
+#define KPF_WRITEBACK     8
 #define KPF_RECLAIM       9
 #define KPF_COMPOUND_HEAD 15
 #define KPF_COMPOUND_TAIL 16
@@ -101,37 +105,44 @@ static size_t read_at(int fd, void *buf, size_t len, off_t off)
 struct run {
    uint64_t first, nr;
    unsigned order;
-   int mark;
+   int flags;
    int open;
 };
 
 static void flush(struct run *r)
 {
    if (r->open)
-      printf("%" PRIu64 " %" PRIu64 " %u %d\n", r->first, r->nr, r->order, r->mark);
+      printf("%" PRIu64 " %" PRIu64 " %u %d\n", r->first, r->nr, r->order, r->flags);
    r->open = 0;
 }
 
-static void emit(struct run *r, uint64_t index, unsigned order, int mark)
+#define FL_READAHEAD 1
+#define FL_DIRTY     2
+
+static void emit(struct run *r, uint64_t index, unsigned order, int flags)
 {
    uint64_t n = (uint64_t)1 << order;
-   if (r->open && !mark && !r->mark && r->order == order && r->first + r->nr == index) {
+   if (r->open && !(flags & FL_READAHEAD) && flags == r->flags && r->order == order &&
+       r->first + r->nr == index) {
       r->nr += n;
       return;
    }
    flush(r);
-   *r = (struct run){ index, n, order, mark, 1 };
+   *r = (struct run){ index, n, order, flags, 1 };
 }
 
 /* The order of the folio whose page at file index i is in frame pfn, and
-   whether it is marked PG_readahead. */
-static unsigned folio_order(int kfd, uint64_t pfn, uint64_t i, int *mark)
+   its FL_ flags. */
+static unsigned folio_order(int kfd, uint64_t pfn, uint64_t i, int *fl)
 {
    static uint64_t flags[MAX_ORDER_PAGES];
-   *mark = 0;
+   *fl = 0;
    if (read_at(kfd, flags, sizeof *flags, (off_t)(pfn * sizeof *flags)) != sizeof *flags)
       return 0;
-   *mark = (int)(flags[0] >> KPF_RECLAIM & 1);
+   if ((flags[0] >> KPF_RECLAIM & 1) && !(flags[0] >> KPF_WRITEBACK & 1))
+      *fl |= FL_READAHEAD;
+   if (flags[0] >> KPF_DIRTY & 1)
+      *fl |= FL_DIRTY;
    if (!(flags[0] >> KPF_COMPOUND_HEAD & 1))
       return 0;
    /* a head: its folio runs while the frames after it are tails */
@@ -299,10 +310,10 @@ int main(int argc, char **argv)
          continue;
       }
       unsigned order = 0;
-      int mark = 0;
+      int fl = 0;
       if ((pm[i] & PM_PRESENT) && (pm[i] & PM_PFN))
-         order = folio_order(kfd, pm[i] & PM_PFN, i, &mark);
-      emit(&r, i, order, mark);
+         order = folio_order(kfd, pm[i] & PM_PFN, i, &fl);
+      emit(&r, i, order, fl);
       /* the folio's other pages are cached with it */
       i += (uint64_t)1 << order;
    }

@@ -193,7 +193,7 @@ static void as_warm(ULong dev, ULong ino, const HChar *path, ULong size)
 {
    ULong pages = (size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
    if (pages)
-      VT_BOTH(vt_file_cached, dev, ino, path, size, 0, pages, 0, False);
+      VT_BOTH(vt_file_cached, dev, ino, path, size, 0, pages, 0, 0);
 }
 
 /* The machine's page cache of the regular file (dev, ino) at path, size
@@ -246,7 +246,7 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
       for (UInt i = 0; i < 4 && ok; i++)
          ok = number(&p, &v[i]);
       ok = ok && *p++ == '\n' && v[0] >= 0 && v[1] > 0 && v[2] >= 0 && v[2] <= VT_PMD_ORDER &&
-           (ULong)v[0] < pages;
+           (ULong)v[0] < pages && v[3] >= 0 && v[3] <= 3;
    }
    VT_BOTH(vt_file_ra_pages, dev, ino, path, size, ra);
    if (!ok || VG_(strncmp)(p, "end\n", 4) != 0) {
@@ -275,7 +275,7 @@ static void probe(ULong dev, ULong ino, const HChar *path, ULong size, const HCh
       for (UInt i = 0; i < 4; i++)
          number(&p, &r[i]);
       VT_BOTH(vt_file_cached, dev, ino, path, size, (ULong)r[0], (ULong)r[1], (UInt)r[2],
-              r[3] != 0);
+              (UInt)r[3]);
    }
    VG_(free)(out);
 }
