@@ -8,6 +8,17 @@
              write-shared        MAP_SHARED,  PROT_READ|PROT_WRITE; phase "write"
              read-write-private  MAP_PRIVATE, read+write; phases "read", "write"
              read-write-shared   MAP_SHARED,  read+write; phases "read", "write"
+             write-sync          MAP_SHARED, written (phase "write"), then
+                                 after each way of writing pages back,
+                                 written again: "msync" (msync MS_SYNC of
+                                 the whole mapping), "msync-async"
+                                 (MS_ASYNC), "fsync", "msync-part"
+                                 (MS_SYNC of pages [64,128)), "range"
+                                 (sync_file_range of pages [0,128),
+                                 SYNC_FILE_RANGE_WRITE alone), "dontneed"
+                                 (POSIX_FADV_DONTNEED of pages [128,256));
+                                 after each, fsync and written again:
+                                 "fsync-STEP"
 
    Each phase touches every page once, in ascending order.  The file is
    created in $TMPDIR (else /tmp) with one 4096-byte write() per page, then
@@ -48,6 +59,8 @@ int main(int argc, char **argv)
       do_read = 1, do_write = 1, shared = 0;
    else if (strcmp(mode, "read-write-shared") == 0)
       do_read = 1, do_write = 1, shared = 1;
+   else if (strcmp(mode, "write-sync") == 0)
+      do_read = 0, do_write = 1, shared = 1;
    else
       vmt_die("bad mode %s", mode);
 
@@ -89,6 +102,37 @@ int main(int argc, char **argv)
       vmt_begin("write");
       vmt_write_pages(p, NPAGES);
       vmt_end();
+   }
+   if (strcmp(mode, "write-sync") == 0) {
+      size_t len = NPAGES * VMT_PAGE, half = len / 2;
+      struct { const char *name, *again; int how; } steps[] = {
+         { "msync", "fsync-msync", 0 }, { "msync-async", "fsync-msync-async", 1 },
+         { "fsync", "fsync-fsync", 2 }, { "msync-part", "fsync-msync-part", 3 },
+         { "range", "fsync-range", 4 }, { "dontneed", "fsync-dontneed", 5 },
+      };
+      for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+         int r;
+         switch (steps[k].how) {
+         case 0: r = msync(p, len, MS_SYNC); break;
+         case 1: r = msync(p, len, MS_ASYNC); break;
+         case 2: r = fsync(fd); break;
+         case 3: r = msync(p + 64 * VMT_PAGE, 64 * VMT_PAGE, MS_SYNC); break;
+         case 4: r = sync_file_range(fd, 0, (off_t)half, SYNC_FILE_RANGE_WRITE); break;
+         default: r = posix_fadvise(fd, (off_t)half, (off_t)half, POSIX_FADV_DONTNEED); break;
+         }
+         if (r != 0)
+            vmt_die("%s", steps[k].name);
+         vmt_begin(steps[k].name);
+         vmt_write_pages(p, NPAGES);
+         vmt_end();
+         /* every page clean again, for the next step (natively the
+            range's writeback may still be in flight: waited for) */
+         if (fsync(fd) != 0)
+            vmt_die("fsync");
+         vmt_begin(steps[k].again);
+         vmt_write_pages(p, NPAGES);
+         vmt_end();
+      }
    }
    if (munmap(p, NPAGES * VMT_PAGE) != 0)
       vmt_die("munmap");

@@ -52,3 +52,31 @@ for layout in ("aligned", "skewed"):
                  Expect("file", "read", pages=256, file_read=FILE_READ[layout]),
                  Expect("file", "write", wp_shared=256),
              ])
+
+# ---- 3. writeback write-protects what shared mappings dirtied -----------
+# As a dirty page's writeback begins (folio_clear_dirty_for_io ->
+# folio_mkclean), every shared mapping's PTE of it is cleaned and
+# write-protected, so that the next write through it faults
+# (do_wp_page -> wp_page_shared, `wp_shared`) and dirties it again.  The
+# 256 pages written through a shared mapping (256 `file_shared`), then
+# each way of writing pages back followed by a write of every page:
+#   msync(MS_SYNC) of the mapping (vfs_fsync_range): 256
+#   msync(MS_ASYNC): starts nothing (Linux 2.6.19 on): 0
+#   fsync: 256
+#   msync(MS_SYNC) of pages [64,128) (that part of the file): 64
+#   sync_file_range(SYNC_FILE_RANGE_WRITE) of [0,128), not waited for: 128
+#   POSIX_FADV_DONTNEED of [128,256) (it starts their writeback, and
+#   keeps the mapped pages): 128
+# and after each an fsync and a write of every page: 256.  Until
+# 2026-12-06 the model kept the PTEs writable: 0 in every step.
+SYNC_STEPS = {"msync": 256, "msync-async": 0, "fsync": 256, "msync-part": 64, "range": 128,
+              "dontneed": 128}
+scenario("file/write-sync", "file", ["aligned", "write-sync"], [
+    Expect("file", "write", pages=256, file_shared=256),
+] + [Expect("file", step, wp_shared=n) for step, n in SYNC_STEPS.items()]
+  + [Expect("file", "fsync-" + step, wp_shared=256) for step in SYNC_STEPS])
+scenario("file/write-sync cold", "file", ["aligned", "write-sync"], [
+    Expect("file", "write", pages=256, file_shared=256),
+] + [Expect("file", step, wp_shared=n) for step, n in SYNC_STEPS.items()]
+  + [Expect("file", "fsync-" + step, wp_shared=256) for step in SYNC_STEPS],
+    vm_args=["--page-cache=cold"], native=False)

@@ -191,7 +191,7 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
                 a[4] <= USER_END - a[3]
                 ? NULL : CORRUPT("a write beyond the largest file");
    case VT_TEV_FILE_PAGES:
-      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 4
+      return a[2] <= a[3] && a[3] <= (USER_END >> VT_PAGE_SHIFT) && a[4] <= 5
                 ? NULL : CORRUPT("a file's pages out of range");
    case VT_TEV_MLOCKALL:
       /* 1 or 2 (with MCL_ONFAULT): alike where both are set */

@@ -3,6 +3,7 @@
    mm/mmap.c, mm/mprotect.c, mm/mremap.c and mm/mlock.c do.
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_internal.h"
+#include "vt_tlb.h"
 #include "vt_trace.h"
 #include "vt_sim.h"
 
@@ -938,18 +939,56 @@ bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_
    SGP_FALLOC on a folio fallocated earlier: "must initialize it now").
    A regular file's pages are not followed (its page cache is warm, or
    cold: not modelled). */
+/* folio_mkclean, as writeback begins (folio_clear_dirty_for_io): each
+   shared mapping's PTE of a dirty page of the range is made clean and
+   write-protected, so that the next write through it faults
+   (wp_page_shared) and dirties the page again; the TLB entry goes with
+   it.  This process's mappings only (PTE-mapped pages: a PMD-mapped
+   folio is left as it is). */
+struct mkclean_ctx { struct vt_mm *mm; };
+
+static void mkclean_pte(void *ctx, vt_addr addr, vt_pte *ptep)
+{
+   struct mkclean_ctx *c = ctx;
+   vt_pte pte = *ptep;
+   const vt_pte want = VT_PTE_PRESENT | VT_PTE_FILE | VT_PTE_DIRTY;
+   if ((pte & (want | VT_PTE_HUGE)) != want)
+      return;
+   *ptep = pte & ~(vt_pte)(VT_PTE_WRITE | VT_PTE_DIRTY);
+   vt_tlb_flush_mapped(c->mm, addr, addr + VT_PAGE_SIZE);
+   vt_invalidate(c->mm, addr, addr + VT_PAGE_SIZE);
+}
+
+static void file_mkclean(struct vt_mm *mm, const struct vt_file *f, vt_u64 first, vt_u64 end)
+{
+   struct mkclean_ctx c = { mm };
+   for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+      const struct vt_vma *v = &mm->vmas[i];
+      if (v->vm_file != f || !(v->vm_flags & VT_VM_SHARED))
+         continue;
+      vt_u64 vend = v->vm_pgoff + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
+      vt_u64 lo = first > v->vm_pgoff ? first : v->vm_pgoff;
+      vt_u64 hi = end < vend ? end : vend;
+      if (lo < hi)
+         vt_walk_ptes(mm, v->vm_start + ((lo - v->vm_pgoff) << VT_PAGE_SHIFT),
+                      v->vm_start + ((hi - v->vm_pgoff) << VT_PAGE_SHIFT), mkclean_pte, &c);
+   }
+}
+
 static void file_pages_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first,
                             vt_u64 end, unsigned op)
 {
    struct vt_file *f = file_of(mm, dev, ino);
+   if (f && !f->shmem && (op == VT_FILE_CLEANED || op == VT_FILE_WRITEBACK))
+      file_mkclean(mm, f, first, end);
    if (f && f->cold && op == VT_FILE_DROPPED) {
       vt_pcache_drop(mm, f, first, end);
       return;
    }
-   if (f && f->cold && op == VT_FILE_CLEANED) {
+   if (f && f->cold && op == VT_FILE_CLEANED)
       vt_pcache_clean(f, first, end);
+   if (op == VT_FILE_CLEANED || op == VT_FILE_WRITEBACK)
       return;
-   }
    if (!f || !f->shmem || first >= end)
       return;
    if (op == VT_FILE_PUNCHED) {

@@ -726,13 +726,19 @@ bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_
    (VT_FILE_ALLOCATED, fallocate: not uptodate, unless an earlier
    fallocate allocated it).  For a regular file only VT_FILE_DROPPED,
    under --page-cache=cold: POSIX_FADV_DONTNEED (vt_pcache_drop), and
-   VT_FILE_CLEANED: fsync and its kin wrote the pages back. */
+   under every page cache VT_FILE_CLEANED and VT_FILE_WRITEBACK. */
 #define VT_FILE_WRITTEN   0u
 #define VT_FILE_PUNCHED   1u
 #define VT_FILE_ALLOCATED 2u
 #define VT_FILE_DROPPED   3u   /* POSIX_FADV_DONTNEED of a cold regular file */
-#define VT_FILE_CLEANED   4u   /* fsync and its kin: a cold regular file's
-                                  pages written back (vt_pcache_clean) */
+#define VT_FILE_CLEANED   4u   /* fsync and its kin: a regular file's pages
+                                  written back: clean in a cold page cache
+                                  (vt_pcache_clean), their shared PTEs
+                                  clean and write-protected (mkclean) */
+#define VT_FILE_WRITEBACK 5u   /* writeback begun, not waited for
+                                  (POSIX_FADV_DONTNEED, sync_file_range
+                                  without SYNC_FILE_RANGE_WAIT_AFTER): the
+                                  shared PTEs' mkclean only */
 void vt_file_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 first, vt_u64 end,
                    unsigned op);
 
