@@ -45,6 +45,18 @@
               with pread(2) there (readahead: [0,4) cached, page 1 marked
               PG_readahead; FACT cached-before), as "reopen" does in one
               process
+     copy     (folio copy PAGES METHOD WHAT [SRCOFF]) a file written in
+              1 MiB write()s and dropped from the page cache (FACT
+              cached-before: its pages cached before the copy) copied from
+              byte SRCOFF (default 0) into a new file, whole, by METHOD:
+              sendfile (one call; with SRCOFF, through its offset pointer,
+              else the file positions), cfr (copy_file_range, likewise
+              off_in), splice (through a pipe of 16 pages, file to pipe to
+              file, each 64 KiB at most; with SRCOFF off_in) or splice-1M
+              (a pipe of 1 MiB, F_SETPIPE_SZ); then WHAT is read: src (the
+              source, brought in by the copy's reads) or dst (the copy, its
+              pages as the copy's writes made them) or early (the copy,
+              mapped before the copy, while it was empty)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -57,6 +69,7 @@
    cached before the read (FACT cached-before). */
 #include "vmtest.h"
 
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -121,6 +134,94 @@ static void settle(int infl)
    }
 }
 
+/* len bytes written to fd (the file path) in write()s of chunk bytes. */
+static void write_chunks(int fd, const char *path, size_t len, size_t chunk)
+{
+   char *buf = malloc(chunk);
+   if (!buf)
+      vmt_die("malloc");
+   memset(buf, 'f', chunk);
+   for (size_t at = 0; at < len;) {
+      size_t n = len - at < chunk ? len - at : chunk;
+      if (write(fd, buf, n) != (ssize_t)n)
+         vmt_die("write %s", path);
+      at += n;
+   }
+   free(buf);
+}
+
+/* $TMPDIR/name, `len` bytes written in 1 MiB write()s, dropped from the
+   page cache (POSIX_FADV_DONTNEED after fsync) and unlinked; open O_RDWR. */
+static int dropped_file(const char *name, size_t len)
+{
+   const char *dir = getenv("TMPDIR");
+   char path[4096];
+   snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/tmp", name);
+   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+   if (fd < 0)
+      vmt_die("open %s", path);
+   write_chunks(fd, path, len, MiB);
+   if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+      vmt_die("fsync/fadvise %s", path);
+   unlink(path);
+   return fd;
+}
+
+/* Pages of [p, p + len) that are cached (mincore), natively. */
+static long cached_pages(const char *p, size_t len)
+{
+   size_t n = (len + VMT_PAGE - 1) / VMT_PAGE;
+   unsigned char *vec = malloc(n);
+   if (!vec || mincore((void *)p, len, vec) != 0)
+      vmt_die("mincore");
+   long cached = 0;
+   for (size_t i = 0; i < n; i++)
+      cached += vec[i] & 1;
+   free(vec);
+   return cached;
+}
+
+/* "copy": copies the dropped source src ([srcoff, len)) into the empty
+   file dst by method (see the top); the copy has len - srcoff bytes. */
+static void copy_file(const char *method, int src, int dst, size_t len, size_t srcoff)
+{
+   off_t off = (off_t)srcoff, *offp = srcoff ? &off : NULL;
+   size_t left = len - srcoff;
+   if (!srcoff && lseek(src, 0, SEEK_SET) != 0)
+      vmt_die("lseek");
+   if (strcmp(method, "sendfile") == 0 || strcmp(method, "cfr") == 0) {
+      while (left) {
+         ssize_t r = method[0] == 's' ? sendfile(dst, src, offp, left)
+                                      : copy_file_range(src, offp, dst, NULL, left, 0);
+         if (r <= 0)
+            vmt_die("%s", method);
+         left -= (size_t)r;
+      }
+      return;
+   }
+   if (strcmp(method, "splice") && strcmp(method, "splice-1M"))
+      vmt_die("bad method %s", method);
+   int pp[2];
+   if (pipe(pp) != 0)
+      vmt_die("pipe");
+   if (method[6] && fcntl(pp[1], F_SETPIPE_SZ, (int)MiB) != (int)MiB)
+      vmt_die("F_SETPIPE_SZ");
+   while (left) {
+      ssize_t r = splice(src, offp, pp[1], NULL, left, 0);
+      if (r <= 0)
+         vmt_die("splice from the file");
+      left -= (size_t)r;
+      while (r) {
+         ssize_t w = splice(pp[0], NULL, dst, NULL, (size_t)r, 0);
+         if (w <= 0)
+            vmt_die("splice to the file");
+         r -= w;
+      }
+   }
+   close(pp[0]);
+   close(pp[1]);
+}
+
 /* vmt_read_pages, but natively, after each page that faulted, waits for
    the readahead the fault started to be read from the disk before the next
    page: the kernel's count is then the one without a fault that lands on a
@@ -149,22 +250,6 @@ static VMT_NOINLINE void read_pages_settled(const char *base, size_t n, int infl
       }
    }
    vmt_sink = sum;
-}
-
-/* len bytes written to fd (the file path) in write()s of chunk bytes. */
-static void write_chunks(int fd, const char *path, size_t len, size_t chunk)
-{
-   char *buf = malloc(chunk);
-   if (!buf)
-      vmt_die("malloc");
-   memset(buf, 'f', chunk);
-   for (size_t at = 0; at < len;) {
-      size_t n = len - at < chunk ? len - at : chunk;
-      if (write(fd, buf, n) != (ssize_t)n)
-         vmt_die("write %s", path);
-      at += n;
-   }
-   free(buf);
 }
 
 /* The file at $TMPDIR/vmtest-folio.dat made by a child process (modes
@@ -204,15 +289,16 @@ int main(int argc, char **argv)
 {
    vmt_init();
    const char *mode = argc > 1 ? argv[1] : "";
-   int written = strncmp(mode, "written", 7) == 0;
+   int written = strncmp(mode, "written", 7) == 0, copy = strcmp(mode, "copy") == 0;
    int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
    int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
-   if (written ? argc < 4 || argc > 6 : argc != 3 + other + dontneed)
+   if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread PAGES\n"
+              "       folio copy PAGES sendfile|cfr|splice|splice-1M src|dst|early [SRCOFF]\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
               "       folio other PAGES CHUNK [dontneed]");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
-   int cold = strcmp(mode, "pages") != 0 && !written && !other;
+   int cold = strcmp(mode, "pages") != 0 && !written && !other && !copy;
    int placed = strcmp(mode, "placed") == 0;
    int thp = placed || strcmp(mode, "written-thp") == 0;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
@@ -290,19 +376,39 @@ int main(int argc, char **argv)
          if (pread(fd, head, 1, 0) != 1 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
             vmt_die("pread/posix_fadvise");
       }
+   } else if (copy) {
+      const char *what = argv[4];
+      size_t srcoff = argc > 5 ? (size_t)strtoul(argv[5], NULL, 10) : 0;
+      if (srcoff >= len || (strcmp(what, "src") && strcmp(what, "dst") && strcmp(what, "early")))
+         vmt_die("bad copy %s or offset", what);
+      int src = dropped_file("vmtest-folio.dat", len);
+      int dst = vmt_cached_file("vmtest-folio-copy.dat", 0);
+      if (!vmt_under_valgrind()) {
+         char *q = mmap(NULL, len, PROT_READ, MAP_SHARED, src, 0);
+         if (q == MAP_FAILED)
+            vmt_die("mmap");
+         vmt_fact("cached-before", cached_pages(q, len));
+         munmap(q, len);
+      }
+      size_t src_len = len;
+      if (what[0] != 's') {
+         len -= srcoff;
+         npages = (len + VMT_PAGE - 1) / VMT_PAGE;
+         len = npages * VMT_PAGE;
+      }
+      if (what[0] == 'e') {
+         p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, dst, 0);
+         if (p == MAP_FAILED)
+            vmt_die("mmap");
+         VMTRACE_LABEL(p, len, "file");
+      }
+      copy_file(argv[3], src, dst, src_len, srcoff);
+      fd = what[0] == 's' ? src : dst;
+      close(what[0] == 's' ? dst : src);
    } else if (!cold) {
       fd = vmt_cached_file("vmtest-folio.dat", len);
    } else {
-      const char *dir = getenv("TMPDIR");
-      char path[4096];
-      snprintf(path, sizeof path, "%s/vmtest-folio.dat", dir && *dir ? dir : "/tmp");
-      fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-      if (fd < 0)
-         vmt_die("open %s", path);
-      write_chunks(fd, path, len, MiB);
-      if (fsync(fd) != 0 || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
-         vmt_die("fsync/fadvise %s", path);
-      unlink(path);
+      fd = dropped_file("vmtest-folio.dat", len);
       if (strcmp(mode, "reopen") == 0) {
          static char head[VMT_PAGE];
          char self[64];

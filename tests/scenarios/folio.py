@@ -335,3 +335,92 @@ scenario("folio/other-pread 1M", "folio", ["other-pread", "256"], [
     Expect("file", "read", proc="parent", pages=256, file_read=18),
 ], vm_args=MACHINE, native=NATIVE, facts={"parent:cached-before": 4},
     procs={"parent": at(), "child": at(0)}, tree="exit(exit)")
+# ---- a file copied with sendfile, copy_file_range or splice ------------
+#
+# The client writes 64 MiB (16,384 pages) in 1 MiB writes, drops it from
+# the cache (FACT cached-before: no page cached before the copy) and
+# copies it into a new file (tests/clients/folio.c, "copy"), from byte 0
+# or 5,000; then it reads the source ("src") or the copy ("dst"; "early":
+# the copy mapped before the copy, while it was empty) through a mapping.
+# The kernel moves the bytes through the page cache (fs/splice.c): the
+# source read (filemap_splice_read, with readahead) as much at a time as
+# the pipe has room for, the copy written (iter_file_splice_write ->
+# generic_perform_write) as much as the pipe holds.  sendfile to a file
+# and copy_file_range (ext4: splice_copy_file_range) go through
+# do_splice_direct's pipe of 16 pages: reads and writes of 64 KiB.  The
+# folios below were read from /proc/kpageflags after such copies (Linux
+# 6.18, ext4).  vmtrace follows these calls since 2026-12-06; before, it
+# saw neither side: under --page-cache=cold the mapping read the source
+# and the copy from the disk (1 major fault, 435 minor), the warm cache
+# took the copy's folios as order 0 (1,024 faults where a 1 MiB pipe's
+# writes make 79), and a mapping of the copy made before the copy kept the
+# empty file's size (16,384 invalid reads, beyond its end).
+#
+# The copy of 64 KiB writes from byte 0: 1,024 folios of 16 pages, one
+# fault each (as fault-around's 16-page windows over order 0 would be).
+
+
+def copy(name, args, faults, major=0, cold=True):
+    """A "folio copy" case: the mapped file's read phase takes `faults`
+    minor faults (and `major` major ones)."""
+    kw = dict(vm_args=COLD, native=NATIVE) if cold else dict(native=True)
+    pages = 16383 if len(args) > 2 and args[-1] == "5000" and args[1] != "src" else 16384
+    scenario("folio/copy " + name, "folio", ["copy", "16384"] + args, [
+        Expect("file", "read", pages=pages, file_read=faults, file_major=major),
+    ], facts={"cached-before": 0}, **kw)
+
+
+copy("sendfile dst", ["sendfile", "dst"], 1024)
+copy("copy_file_range dst", ["cfr", "dst"], 1024)
+
+# The source read in 64 KiB steps from page 0 (ra_pages 2048): the first
+# misses, and page_cache_sync_ra for its 16 pages makes a window of
+# get_init_ra_size(16) = 64 pages, order 0; each step that reaches the
+# marked page reads the next window, larger, in folios of two orders more
+# (page_cache_async_ra): [0,64) order 0, [64,320) order 2, [320,832) order
+# 4, [832,1920) order 6 (17 folios), [1920,2048) order 7, [2048,4096)
+# order 8, [4096,16384) order 9 (24 folios).  The mapping's faults:
+# fault-around's 16-page windows over [0,832), 4 + 16 + 32; then one a
+# folio, 17 + 1 + 8 + 24 (the last 2 MiB folio, first in its PTE table, is
+# mapped whole by finish_fault): 102, none major (the copy read it all).
+copy("sendfile src", ["sendfile", "src"], 102)
+copy("splice src", ["splice", "src"], 102)
+
+# From byte 5,000 (sendfile's offset pointer; copy_file_range's off_in;
+# splice's off_in): page 0 is never read by the copy, and the mapping's
+# fault there is major; the read-ahead from page 1 with 17 pages asked
+# (64 KiB from an offset in page 1 reaches page 17) gives other windows:
+# 1 major + 98 minor.
+copy("sendfile src from 5000", ["sendfile", "src", "5000"], 98, major=1)
+copy("copy_file_range src from 5000", ["cfr", "src", "5000"], 98, major=1)
+copy("splice src from 5000", ["splice", "src", "5000"], 98, major=1)
+
+# Through a pipe of 1 MiB (F_SETPIPE_SZ): 1 MiB reads, get_init_ra_size(256)
+# = 512 pages first: [0,512) order 0, [512,1536) order 2, [1536,3584) order
+# 4, [3584,5632) order 6, [5632,7680) order 8, [7680,16384) order 9: 32 +
+# 64 + 128 faults in 16-page windows, then 32 + 8 + 17 folios: 281.
+copy("splice 1M src", ["splice-1M", "src"], 281)
+
+# The copy through a 1 MiB pipe: 1 MiB writes, 64 folios of 256 pages, the
+# last mapped within its windows (as "written 64M"): 63 + 16 = 79.
+copy("splice 1M dst", ["splice-1M", "dst"], 79)
+copy("splice 1M dst warm", ["splice-1M", "dst"], 79, cold=False)
+
+# From byte 5,000 through the 1 MiB pipe: the first splice moves 256
+# buffers, 1 MiB less the 904 bytes of page 1 before byte 5,000, written
+# at byte 0 of the copy: folios [0,128) order 7, [128,192) order 6,
+# [192,224) order 5, [224,240) order 4, [240,248) order 3, [248,252)
+# order 2, [252,254) order 1, 254 and 255 order 0 (the step's bytes
+# halving, generic_perform_write); every later 1 MiB write starts 904
+# bytes before a 256-page boundary and makes the same.  Per 256 pages 5
+# faults: one for each of the orders 7, 6, 5, 4 and one for the window
+# [240,256); 64 x 5 = 320 (the copy has 16,383 pages, its last window
+# [16368,16383)).
+copy("splice 1M dst from 5000", ["splice-1M", "dst", "5000"], 320)
+
+# The copy mapped before it was made, while it was empty: Linux maps the
+# pages it gets (the mapping's reach is the file's size at the fault),
+# 1,024 faults as "sendfile dst".
+copy("sendfile early warm", ["sendfile", "early"], 1024, cold=False)
+copy("copy_file_range early from 5000 warm", ["cfr", "early", "5000"], 1024, cold=False)
+copy("splice early cold", ["splice", "early"], 1024)

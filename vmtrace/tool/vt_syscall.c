@@ -386,6 +386,25 @@ static struct pre_write {
    ULong dev, ino, size;
 } *pre_writes;                   /* [VG_N_THREADS] */
 
+/* Whether writes to fd may change the model's page cache (vt_file_write):
+   a regular file, not shared memory under --page-cache=cold, with large
+   folios or under --page-cache=cold; w gets its file, its size now and
+   its largest folio. */
+static Bool write_target(Int fd, struct pre_write *w)
+{
+   struct vg_stat st;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+      return False;
+   HChar path[256];
+   if (vt_clo.cold_cache && vt_fd_path(fd, path, sizeof path) && vt_shmem_path(path))
+      return False;
+   w->max_order = write_folio_order(st.dev);
+   w->dev = st.dev;
+   w->ino = st.ino;
+   w->size = st.size;
+   return vt_clo.cold_cache || w->max_order != 0;
+}
+
 static void pre_write(ThreadId tid, UInt sysno, UWord *args)
 {
    if (tid >= VG_N_THREADS)
@@ -396,18 +415,8 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
    w->valid = False;
    vt_pcache_meet_fd((Int)args[0]);
    ULong count = io_count(sysno == __NR_write || sysno == __NR_pwrite64, args);
-   struct vg_stat st;
-   if (count < (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE) ||
-       VG_(fstat)((Int)args[0], &st) != 0 || !VKI_S_ISREG(st.mode))
-      return;
-   HChar path[256];
-   if (vt_clo.cold_cache && vt_fd_path((Int)args[0], path, sizeof path) && vt_shmem_path(path))
-      return;
-   w->max_order = write_folio_order(st.dev);
-   w->dev = st.dev;
-   w->ino = st.ino;
-   w->size = st.size;
-   w->valid = vt_clo.cold_cache || w->max_order != 0;
+   if (count >= (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE))
+      w->valid = write_target((Int)args[0], w);
 }
 
 /* The bytes a write put in a file: [off, off + n), off the file position
@@ -504,6 +513,158 @@ static void pre_read(ThreadId tid, UInt sysno, UWord *args)
 {
    (void)tid; (void)sysno;
    vt_pcache_meet_fd((Int)args[0]);
+}
+
+/* ---- sendfile, splice, copy_file_range ------------------------------------
+
+   These move a regular file's bytes through its page cache as read and
+   write do (Linux 6.18, ext4; the folios measured with /proc/kpageflags,
+   tests/scenarios/folio.py).  A file's side that is read is
+   filemap_splice_read: a read (vt_file_read's readahead) of what the call
+   asks, at most what the pipe has room for (the page-sized buffers it has
+   free); a file's side that is written is iter_file_splice_write: one
+   buffered write (vt_file_write: generic_perform_write) of what the pipe
+   holds.  sendfile to anything but a pipe, and copy_file_range (ext4 has
+   neither reflink nor a copy_file_range of its own: splice_copy_file_range),
+   go through do_splice_direct: a pipe of the task's own, PIPE_DEF_BUFFERS
+   pages, filled and emptied in turn; so a copy is made of reads and writes
+   of 64 KiB (less the source position's offset in its page), and the
+   copy's new folios are at most 16 pages (order 4), not the 2 MiB ones a
+   write(2) of it all makes.  splice(2) moves one pipe's worth: a read of
+   the file up to the pipe's room, or one write of what it returns.  tee
+   and vmsplice move no file's pages. */
+#define SPLICE_PIPE_PAGES 16            /* PIPE_DEF_BUFFERS */
+
+/* One end of such a call, as it was before the call. */
+struct splice_end {
+   Bool  file;                          /* a regular file */
+   Bool  written;                       /* and its writes change the model (write_target) */
+   Bool  pipe;
+   ULong pos;                           /* where the call starts in the file */
+   struct pre_write w;                  /* its file and size */
+};
+static struct splice_call {
+   Bool valid;
+   struct splice_end in, out;
+} *splice_calls;                        /* [VG_N_THREADS] */
+
+/* fd's end of the call; offp the call's pointer to its offset (NULL: the
+   file position). */
+static void splice_end_at(struct splice_end *e, Int fd, UWord offp)
+{
+   struct vg_stat st;
+   VG_(memset)(e, 0, sizeof *e);
+   if (VG_(fstat)(fd, &st) != 0)
+      return;
+   e->pipe = VKI_S_ISFIFO(st.mode);
+   if (!VKI_S_ISREG(st.mode))
+      return;
+   const Long *o = offp ? client_ptr(offp, sizeof *o) : NULL;
+   Long pos = offp ? (o ? *o : -1) : VG_(lseek)(fd, 0, VKI_SEEK_CUR);
+   if (pos < 0)
+      return;
+   e->pos = (ULong)pos;
+   e->written = write_target(fd, &e->w);
+   e->w.size = st.size;
+   e->w.dev = st.dev;
+   e->w.ino = st.ino;
+   e->file = True;
+}
+
+/* sendfile(out, in, offset, count), splice and copy_file_range(in,
+   off_in, out, off_out, len, flags). */
+static void pre_splice(ThreadId tid, UInt sysno, UWord *args)
+{
+   if (tid >= VG_N_THREADS)
+      return;
+   if (!splice_calls)
+      splice_calls = VT_CALLOC("vt.splice", VG_N_THREADS, sizeof *splice_calls);
+   struct splice_call *c = &splice_calls[tid];
+   Bool sendfile = sysno == __NR_sendfile;
+   /* --page-cache=machine: both files probed before the call moves pages */
+   vt_pcache_meet_fd((Int)args[sendfile ? 1 : 0]);
+   vt_pcache_meet_fd((Int)args[sendfile ? 0 : 2]);
+   splice_end_at(&c->in, (Int)args[sendfile ? 1 : 0], sendfile ? args[2] : args[1]);
+   splice_end_at(&c->out, (Int)args[sendfile ? 0 : 2], sendfile ? 0 : args[3]);
+   c->valid = c->in.file || c->out.file;
+}
+
+/* A step's read of the source: under --page-cache=cold, its readahead
+   (shared memory has none; path NULL: not followed). */
+static void splice_read(const struct splice_end *in, const HChar *path, ULong size,
+                        ULong pos, ULong count)
+{
+   if (path)
+      VT_BOTH(vt_file_read, in->w.dev, in->w.ino, path, size, pos, count);
+}
+
+static void splice_write(const struct splice_end *out, const HChar *path, ULong size,
+                         ULong pos, ULong count)
+{
+   if (out->written)
+      VT_BOTH(vt_file_write, out->w.dev, out->w.ino, path, size, pos, count,
+              out->w.max_order);
+}
+
+/* What filemap_splice_read of len bytes at pos asked of the page cache
+   (filemap_get_pages), for a call that moved n bytes into a pipe: len, at
+   most the pipe's room.  A call that moved less than len before the
+   file's end filled the pipe, whose room was the buffers those bytes took
+   (the first from pos's offset in its page); one that met the end leaves
+   the room unseen: taken as an empty pipe of PIPE_DEF_BUFFERS, or as the
+   buffers it filled if more. */
+static ULong splice_asked(ULong pos, ULong n, ULong len, ULong size)
+{
+   ULong bufs = ((pos & (VT_PAGE_SIZE - 1)) + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   if (n < len && pos + n >= size && bufs < SPLICE_PIPE_PAGES)
+      bufs = SPLICE_PIPE_PAGES;
+   return n < len && bufs * VT_PAGE_SIZE < len ? bufs * VT_PAGE_SIZE : len;
+}
+
+static void post_splice(ThreadId tid, UInt sysno, UWord *args, SysRes res)
+{
+   struct splice_call *c = splice_calls && tid < VG_N_THREADS ? &splice_calls[tid] : NULL;
+   if (!c || !c->valid || sr_isError(res) || sr_Res(res) == 0)
+      return;
+   c->valid = False;
+   Bool sendfile = sysno == __NR_sendfile;
+   Int in_fd = (Int)args[sendfile ? 1 : 0], out_fd = (Int)args[sendfile ? 0 : 2];
+   ULong n = sr_Res(res), len = sendfile ? args[3] : args[4];
+   const struct splice_end *in = &c->in, *out = &c->out;
+   static HChar in_path_buf[1024], out_path[1024];
+   const HChar *in_path = in_path_buf;
+   if (!vt_clo.cold_cache || !in->file || !vt_fd_path(in_fd, in_path_buf, sizeof in_path_buf) ||
+       vt_shmem_path(in_path_buf))
+      in_path = NULL;
+   if (!out->file || !vt_fd_path(out_fd, out_path, sizeof out_path))
+      out_path[0] = 0;
+   Bool same = in->file && out->file && in->w.dev == out->w.dev && in->w.ino == out->w.ino;
+   if (sysno == __NR_copy_file_range || (sendfile && !out->pipe)) {
+      /* do_splice_direct: the task's pipe filled from the source and
+         emptied into the destination in turn */
+      ULong ipos = in->pos, opos = out->pos, osize = out->w.size;
+      for (ULong left = n, asked = len; left;) {
+         ULong room = SPLICE_PIPE_PAGES * VT_PAGE_SIZE;
+         ULong want = asked < room ? asked : room;
+         ULong step = room - (ipos & (VT_PAGE_SIZE - 1));
+         step = step < want ? step : want;
+         step = step < left ? step : left;
+         splice_read(in, in_path, same ? osize : in->w.size, ipos, want);
+         splice_write(out, out_path, osize, opos, step);
+         ipos += step;
+         opos += step;
+         osize = opos > osize ? opos : osize;
+         left -= step;
+         asked -= step;
+      }
+   } else if (in->file) {
+      splice_read(in, in_path, in->w.size, in->pos, splice_asked(in->pos, n, len, in->w.size));
+   } else {
+      splice_write(out, out_path, out->w.size, out->pos, n);
+   }
+   if (out->file)
+      file_changed(out_fd, out->pos >> VT_PAGE_SHIFT,
+                   (out->pos + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, VT_FILE_WRITTEN);
 }
 
 /* posix_fadvise(POSIX_FADV_DONTNEED) of a regular file: the writeback of
@@ -846,6 +1007,9 @@ static const struct handler {
    { __NR_pread64, pre_read, post_read, NULL },
    { __NR_preadv, pre_read, post_read, NULL },
    { __NR_preadv2, pre_read, post_read, NULL },
+   { __NR_sendfile, pre_splice, post_splice, NULL },
+   { __NR_splice, pre_splice, post_splice, NULL },
+   { __NR_copy_file_range, pre_splice, post_splice, NULL },
    { __NR_wait4, NULL, NULL, ok_wait4 },
    { __NR_process_vm_readv, NULL, NULL, ok_process_vm_readv },
    { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },
