@@ -922,9 +922,18 @@ static void print_tree(FILE *f, const struct tree *t)
                  vs_unmod_list(&q->unmod, u, sizeof u));
    }
    free(idx);
-   fprintf(f, "  memory: %s evictions, %s swap-outs, peak %s pages resident, %s references\n",
+   /* the processes' references (the column's sum) and the memory's clock
+      (the JSON's "references"), which counts prefaults and a reference
+      tried again after an OOM kill too */
+   vt_u64 refs = 0;
+   for (unsigned i = 0; i < t->n; i++)
+      refs += t->p[i].refs;
+   fprintf(f, "  memory: %s evictions, %s swap-outs, peak %s pages resident, %s references by "
+           "the processes, %s to the memory (with prefaults and references tried again after "
+           "an OOM kill)\n",
            vt_count_text(st->evictions, num[0]), vt_count_text(st->swap_outs, num[1]),
-           vt_count_text(st->peak_resident, num[2]), vt_count_text(t->now, num[3]));
+           vt_count_text(st->peak_resident, num[2]), vt_count_text(refs, num[3]),
+           vt_count_text(t->now, num[4]));
    for (unsigned k = 0; k < t->nr_kills; k++) {
       const struct kill *x = &t->kills[k];
       const struct tproc *v = &t->p[x->victim], *by = &t->p[x->by];
