@@ -52,8 +52,10 @@
               sendfile (one call; with SRCOFF, through its offset pointer,
               else the file positions), cfr (copy_file_range, likewise
               off_in), splice (through a pipe of 16 pages, file to pipe to
-              file, each 64 KiB at most; with SRCOFF off_in) or splice-1M
-              (a pipe of 1 MiB, F_SETPIPE_SZ); then WHAT is read: src (the
+              file, each 64 KiB at most; with SRCOFF off_in), splice-1M
+              (a pipe of 1 MiB, F_SETPIPE_SZ) or sendfile-pipe (sendfile
+              into a pipe of 16 pages, spliced on into the copy); then
+              WHAT is read: src (the
               source, brought in by the copy's reads) or dst (the copy, its
               pages as the copy's writes made them) or early (the copy,
               mapped before the copy, while it was empty)
@@ -199,15 +201,17 @@ static void copy_file(const char *method, int src, int dst, size_t len, size_t s
       }
       return;
    }
-   if (strcmp(method, "splice") && strcmp(method, "splice-1M"))
+   int to_pipe = strcmp(method, "sendfile-pipe") == 0;
+   if (strcmp(method, "splice") && strcmp(method, "splice-1M") && !to_pipe)
       vmt_die("bad method %s", method);
    int pp[2];
    if (pipe(pp) != 0)
       vmt_die("pipe");
-   if (method[6] && fcntl(pp[1], F_SETPIPE_SZ, (int)MiB) != (int)MiB)
+   if (!to_pipe && method[6] && fcntl(pp[1], F_SETPIPE_SZ, (int)MiB) != (int)MiB)
       vmt_die("F_SETPIPE_SZ");
    while (left) {
-      ssize_t r = splice(src, offp, pp[1], NULL, left, 0);
+      ssize_t r = to_pipe ? sendfile(pp[1], src, offp, left)
+                          : splice(src, offp, pp[1], NULL, left, 0);
       if (r <= 0)
          vmt_die("splice from the file");
       left -= (size_t)r;
@@ -294,7 +298,8 @@ int main(int argc, char **argv)
    int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
    if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread PAGES\n"
-              "       folio copy PAGES sendfile|cfr|splice|splice-1M src|dst|early [SRCOFF]\n"
+              "       folio copy PAGES sendfile|cfr|splice|splice-1M|sendfile-pipe src|dst|early"
+              " [SRCOFF]\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
               "       folio other PAGES CHUNK [dontneed]");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;

@@ -395,6 +395,12 @@ copy("sendfile src from 5000", ["sendfile", "src", "5000"], 98, major=1)
 copy("copy_file_range src from 5000", ["cfr", "src", "5000"], 98, major=1)
 copy("splice src from 5000", ["splice", "src", "5000"], 98, major=1)
 
+# sendfile into a pipe (splice_file_to_pipe: one read a call, of what the
+# pipe has room for, 16 pages here; vmtrace infers the room from what the
+# call moved) reads the source as splice does.
+copy("sendfile to a pipe src", ["sendfile-pipe", "src"], 102)
+copy("sendfile to a pipe src from 5000", ["sendfile-pipe", "src", "5000"], 98, major=1)
+
 # Through a pipe of 1 MiB (F_SETPIPE_SZ): 1 MiB reads, get_init_ra_size(256)
 # = 512 pages first: [0,512) order 0, [512,1536) order 2, [1536,3584) order
 # 4, [3584,5632) order 6, [5632,7680) order 8, [7680,16384) order 9: 32 +
