@@ -35,10 +35,21 @@
                 pages 8-11 are fallocated before any mapping of it;
                 mapped MAP_SHARED read-only, 64 KiB-aligned, labelled
                 "o"; fallocate() of its pages 8-15 (phase "falloc-o");
-                all 16 read (phase "read-o") */
+                all 16 read (phase "read-o")
+   tmpfs        a tmpfs mounted outside /dev/shm (in a mount namespace of
+                its own: as root, else as root of a user namespace), on
+                $TMPDIR/vmtest-tmpfs (or /tmp's): a 16-page file made by
+                ftruncate (holes), read by pread() whole, and a 16-page
+                file written by write(), each mapped MAP_SHARED
+                read-write, 64 KiB-aligned, labelled "s" and "w": "s"
+                read (phase "read-s") and written ("write-s"), "w" read
+                ("read-w") and written ("write-w") */
 #include "vmtest.h"
 
 #include <linux/falloc.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #define NPAGES 10
 #define REMOVE_PAGES 16
@@ -177,6 +188,91 @@ static void syscalls_mode(void)
    vmt_end();
 }
 
+/* A one-line file of /proc/self written (a user namespace's maps). */
+static int write_proc(const char *path, const char *text)
+{
+   int fd = open(path, O_WRONLY);
+   if (fd < 0)
+      return -1;
+   ssize_t n = write(fd, text, strlen(text));
+   close(fd);
+   return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* A tmpfs mounted on dir, in a mount namespace of this process's own
+   (nothing outside sees it; it goes with the process): as root, or as
+   root of a new user namespace (the real ids mapped to 0). */
+static void mount_tmpfs(const char *dir)
+{
+   char map[64];
+   uid_t uid = getuid();
+   gid_t gid = getgid();
+   if (unshare(CLONE_NEWNS) != 0) {
+      if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+         vmt_die("tmpfs: cannot make a mount namespace (needs root or user namespaces): %s",
+                 strerror(errno));
+      snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+      if (write_proc("/proc/self/setgroups", "deny") != 0 ||
+          write_proc("/proc/self/uid_map", map) != 0)
+         vmt_die("tmpfs: user namespace's uid_map: %s", strerror(errno));
+      snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+      if (write_proc("/proc/self/gid_map", map) != 0)
+         vmt_die("tmpfs: user namespace's gid_map: %s", strerror(errno));
+   }
+   if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+       mount("vmtest", dir, "tmpfs", 0, "size=1m") != 0)
+      vmt_die("tmpfs: mount on %s: %s", dir, strerror(errno));
+}
+
+/* Files on a tmpfs that is not /dev/shm: shared memory all the same
+   (shmem), whatever the path. */
+static void tmpfs_mode(void)
+{
+   const char *tmp = getenv("TMPDIR");
+   char dir[512], sparse[600], written[600];
+   /* one name (the outputs of two runs compare equal); two runs side by
+      side mount each its own tmpfs on it, neither seeing the other's */
+   snprintf(dir, sizeof dir, "%s/vmtest-tmpfs", tmp && *tmp ? tmp : "/tmp");
+   if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+      vmt_die("tmpfs: mkdir %s: %s", dir, strerror(errno));
+   mount_tmpfs(dir);
+   snprintf(sparse, sizeof sparse, "%s/sparse", dir);
+   snprintf(written, sizeof written, "%s/written", dir);
+   static char data[16 * VMT_PAGE];
+   memset(data, 'x', sizeof data);
+   size_t len = sizeof data;
+   int fs = open(sparse, O_RDWR | O_CREAT | O_EXCL, 0600);
+   int fw = open(written, O_RDWR | O_CREAT | O_EXCL, 0600);
+   if (fs < 0 || fw < 0 || ftruncate(fs, (off_t)len) != 0 ||
+       write(fw, data, len) != (ssize_t)len || pread(fs, data, len, 0) != (ssize_t)len)
+      vmt_die("tmpfs: files: %s", strerror(errno));
+   char *s = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fs, 0);
+   char *w = vmt_mmap_at(len, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fw, 0);
+   VMTRACE_LABEL(s, len, "s");
+   VMTRACE_LABEL(w, len, "w");
+
+   vmt_begin("read-s");
+   vmt_read_pages(s, 16);
+   vmt_end();
+   vmt_begin("write-s");
+   vmt_write_pages(s, 16);
+   vmt_end();
+   vmt_begin("read-w");
+   vmt_read_pages(w, 16);
+   vmt_end();
+   vmt_begin("write-w");
+   vmt_write_pages(w, 16);
+   vmt_end();
+
+   munmap(s, len);
+   munmap(w, len);
+   close(fs);
+   close(fw);
+   if (umount(dir) != 0)
+      vmt_die("tmpfs: umount %s: %s", dir, strerror(errno));
+   rmdir(dir);                 /* busy while another run has it mounted */
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -192,8 +288,12 @@ int main(int argc, char **argv)
       syscalls_mode();
       return 0;
    }
+   if (argc == 2 && strcmp(argv[1], "tmpfs") == 0) {
+      tmpfs_mode();
+      return 0;
+   }
    if (argc != 2 || (strcmp(argv[1], "read-write") && strcmp(argv[1], "write-first")))
-      vmt_die("usage: shared_anon read-write|write-first|remove|remove-private|syscalls");
+      vmt_die("usage: shared_anon read-write|write-first|remove|remove-private|syscalls|tmpfs");
    int read_first = strcmp(argv[1], "read-write") == 0;
 
    char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,

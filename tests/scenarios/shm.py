@@ -110,3 +110,27 @@ scenario("shm/syscalls", "shared_anon", ["syscalls"], [
     Expect("o", "falloc-o"),
     Expect("o", "read-o", pages=16, file_read=12),
 ])
+
+# A file on a tmpfs mounted anywhere (here in a mount namespace of the
+# client's own, on a new folder of $TMPDIR) is shared memory as much as
+# one under /dev/shm: shmem_fault, no readahead, no major fault, no dirty
+# tracking.  "s", 16 pages made by ftruncate, read whole by pread()
+# first (shmem_file_read_iter allocates nothing for a hole), then mapped
+# MAP_SHARED read-write: each read fault allocates its page and
+# fault-around finds no other: 16 `file_read`; writing them costs 0 (the
+# read faults mapped them writable: no write-notify).  "w", 16 pages
+# written by write() before the mmap: the first read fault maps all 16,
+# 1 `file_read`; writing them, 0.  The same under --page-cache=cold
+# (nothing of tmpfs is read from a disk).  Before 2026-12-06 vmtrace took
+# only /dev/shm and memfd files for shared memory, and a tmpfs file
+# elsewhere for a disk's: read-s 1 `file_read` (under cold too: the
+# pread had read the file ahead into the model's page cache), write-s
+# and write-w 16 `wp_shared` each.
+TMPFS = [
+    Expect("s", "read-s", pages=16, file_read=16),
+    Expect("s", "write-s"),
+    Expect("w", "read-w", pages=16, file_read=1),
+    Expect("w", "write-w"),
+]
+scenario("shm/tmpfs", "shared_anon", ["tmpfs"], TMPFS)
+scenario("shm/tmpfs cold", "shared_anon", ["tmpfs"], TMPFS, vm_args=["--page-cache=cold"])

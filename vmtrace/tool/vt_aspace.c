@@ -42,11 +42,35 @@ Bool vt_fd_path(Int fd, HChar *path, SizeT size)
    return k > 0;
 }
 
-/* Whether a file's name is shared memory's: tmpfs under /dev/shm, or a
-   memfd (SysV segments, "/SYSV...", are named by vt_sys_shmat). */
-Bool vt_shmem_path(const HChar *path)
+/* Whether the filesystem on device dev is tmpfs (shmem: no readahead,
+   no major faults, no dirty tracking, pages that exist only once
+   written or faulted).  Known per device, looked up in
+   /proc/self/mountinfo once. */
+static Bool tmpfs_dev(ULong dev)
 {
-   return has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:");
+   static struct { ULong dev; Bool tmpfs; } known[16];
+   static UInt nr_known;
+   for (UInt i = 0; i < nr_known; i++)
+      if (known[i].dev == dev)
+         return known[i].tmpfs;
+   HChar type[32];
+   Bool tmpfs = vt_fs_type(dev, type, sizeof type) && VG_(strcmp)(type, "tmpfs") == 0;
+   if (nr_known < sizeof known / sizeof known[0]) {
+      known[nr_known].dev = dev;
+      known[nr_known++].tmpfs = tmpfs;
+   }
+   return tmpfs;
+}
+
+/* Whether a file, named path (as /proc/self/fd or the segment names it)
+   on device dev, is shared memory: a memfd (whose internal mount
+   mountinfo does not list), a file under /dev/shm, or one on any other
+   tmpfs mount (before 2026-12-06 only the first two: a tmpfs mounted
+   elsewhere was taken for a disk's filesystem).  SysV segments,
+   "/SYSV...", are named by vt_sys_shmat. */
+Bool vt_shmem_file(const HChar *path, ULong dev)
+{
+   return has_prefix(path, "/dev/shm/") || has_prefix(path, "/memfd:") || tmpfs_dev(dev);
 }
 
 /* The vt_file for the file behind the segment at a (and fd, if >= 0).
@@ -73,7 +97,7 @@ static struct vt_file *file_of(Addr a, Int fd, Bool *is_anon_dev, const HChar **
       ino = st.ino;
    }
    Bool regular = have_stat && VKI_S_ISREG(st.mode);
-   Bool shmem = path && (vt_shmem_path(path) || has_prefix(path, "/SYSV"));
+   Bool shmem = path && (has_prefix(path, "/SYSV") || vt_shmem_file(path, dev));
    /* A device or other special file: every page exists, no page cache. */
    ULong size = regular ? (ULong)st.size : (ULong)1 << 46;
    struct vt_file *f = vt_file_get(&vt_mm, dev, ino, path ? path : "(unknown file)", size,
@@ -181,10 +205,9 @@ void vt_pre_mmap(ThreadId tid, UInt sysno, UWord *args)
       return;
    vt_pcache_meet_fd(fd);
    HChar path[64];
-   if (!vt_fd_path(fd, path, sizeof path) || !vt_shmem_path(path))
-      return;
    struct vg_stat st;
-   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+   if (!vt_fd_path(fd, path, sizeof path) || VG_(fstat)(fd, &st) != 0 ||
+       !VKI_S_ISREG(st.mode) || !vt_shmem_file(path, st.dev))
       return;
    shm_pre.dev = st.dev;
    shm_pre.ino = st.ino;

@@ -293,7 +293,7 @@ void vt_pcache_meet_fd(Int fd)
       return;
    if (!vt_fd_path(fd, path, sizeof path))
       VG_(snprintf)(path, sizeof path, "(unknown file)");
-   if (vt_shmem_path(path))
+   if (vt_shmem_file(path, st.dev))
       return;
    VG_(snprintf)(file, sizeof file, "/proc/%d/fd/%d", VG_(getpid)(), fd);
    probe(st.dev, st.ino, path, st.size, file);
@@ -306,7 +306,7 @@ void vt_pcache_meet_path(const HChar *path)
    vt_u64 pages;
    bool shmem;
    if (!vt_clo.machine_cache || !path || sr_isError(VG_(stat)(path, &st)) ||
-       !VKI_S_ISREG(st.mode) || vt_shmem_path(path) ||
+       !VKI_S_ISREG(st.mode) || vt_shmem_file(path, st.dev) ||
        vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem))
       return;
    probe(st.dev, st.ino, path, st.size, path);

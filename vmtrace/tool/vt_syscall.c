@@ -396,7 +396,7 @@ static Bool write_target(Int fd, struct pre_write *w)
    if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
       return False;
    HChar path[256];
-   if (vt_clo.cold_cache && vt_fd_path(fd, path, sizeof path) && vt_shmem_path(path))
+   if (vt_clo.cold_cache && vt_fd_path(fd, path, sizeof path) && vt_shmem_file(path, st.dev))
       return False;
    w->max_order = write_folio_order(st.dev);
    w->dev = st.dev;
@@ -447,8 +447,8 @@ static void shmem_file_known(Int fd)
 {
    HChar path[256];
    struct vg_stat st;
-   if (!vt_fd_path(fd, path, sizeof path) || !vt_shmem_path(path) ||
-       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+   if (!vt_fd_path(fd, path, sizeof path) || VG_(fstat)(fd, &st) != 0 ||
+       !VKI_S_ISREG(st.mode) || !vt_shmem_file(path, st.dev))
       return;
    vt_u64 pages;
    bool shmem;
@@ -501,8 +501,8 @@ static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    Long off = io_offset(sysno, args, sr_Res(res));
    struct vg_stat st;
    HChar path[1024];
-   if (off < 0 || count == 0 || !vt_fd_path(fd, path, sizeof path) || vt_shmem_path(path) ||
-       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode))
+   if (off < 0 || count == 0 || !vt_fd_path(fd, path, sizeof path) ||
+       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) || vt_shmem_file(path, st.dev))
       return;
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
 }
@@ -634,7 +634,7 @@ static void post_splice(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    static HChar in_path_buf[1024], out_path[1024];
    const HChar *in_path = in_path_buf;
    if (!vt_clo.cold_cache || !in->file || !vt_fd_path(in_fd, in_path_buf, sizeof in_path_buf) ||
-       vt_shmem_path(in_path_buf))
+       vt_shmem_file(in_path_buf, in->w.dev))
       in_path = NULL;
    if (!out->file || !vt_fd_path(out_fd, out_path, sizeof out_path))
       out_path[0] = 0;

@@ -395,7 +395,7 @@ Bool vt_fs_type(ULong dev, HChar *type, SizeT n);
 /* Whether the running kernel is at least major.minor. */
 Bool vt_kernel_at_least(UInt major, UInt minor);
 Bool vt_fd_path(Int fd, HChar *path, SizeT size);   /* vt_aspace.c */
-Bool vt_shmem_path(const HChar *path);
+Bool vt_shmem_file(const HChar *path, ULong dev);
 /* vt_pcache.c: --page-cache=machine's probe of the machine's page cache */
 void vt_pcache_init(void);
 void vt_pcache_meet_fd(Int fd);
