@@ -67,6 +67,15 @@
                 each ("unmap": a's upper half, b's lower), page 1 of "a"
                 and page 5 of "b" read ("read"); fork: the child reads
                 pages 1-2 of "a" and 5-6 of "b" ("child-read") and exits.
+   zero-moved   "a" and "c": 8 pages, the lower 4 mapped private
+                anonymous (the upper 4 left to a PROT_NONE reservation),
+                "b" and "d": 4 pages mapped likewise elsewhere.  a's page
+                1 read ("a-read"), b's page 0 written ("b-write"), c's
+                page 0 written ("c-write"), d's page 1 read ("d-read");
+                b and d moved (mremap MREMAP_FIXED) over the upper halves
+                of a and c ("move"; FACT a-vmas, c-vmas: the VMAs over a
+                and c, natively); fork: the child reads pages 1 and 4 of
+                "a" and 0 and 5 of "c" ("child-read") and exits.
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -460,6 +469,56 @@ static void zero_split(void)
    vmt_reap(pid);
 }
 
+/* An anonymous mapping moved by mremap beside another: one VMA with it
+   only where the page offsets follow on (the moved VMA keeps its own
+   once it has an anon_vma, takes its new address's if it has none). */
+static void zero_moved(void)
+{
+   char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0), *b = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   char *c = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0), *d = vmt_place(4 * VMT_PAGE, VMT_PAGE, 0);
+   map4(a);
+   map4(b);
+   map4(c);
+   map4(d);
+   VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
+   VMTRACE_LABEL(b, 4 * VMT_PAGE, "b");
+   VMTRACE_LABEL(c, 8 * VMT_PAGE, "c");
+   VMTRACE_LABEL(d, 4 * VMT_PAGE, "d");
+   vmt_begin("a-read");
+   vmt_read_pages(a + VMT_PAGE, 1);
+   vmt_end();
+   vmt_begin("b-write");
+   vmt_write_pages(b, 1);
+   vmt_end();
+   vmt_begin("c-write");
+   vmt_write_pages(c, 1);
+   vmt_end();
+   vmt_begin("d-read");
+   vmt_read_pages(d + VMT_PAGE, 1);
+   vmt_end();
+   vmt_begin("move");
+   if (mremap(b, 4 * VMT_PAGE, 4 * VMT_PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, a + 4 * VMT_PAGE) !=
+          a + 4 * VMT_PAGE ||
+       mremap(d, 4 * VMT_PAGE, 4 * VMT_PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, c + 4 * VMT_PAGE) !=
+          c + 4 * VMT_PAGE)
+      vmt_die("mremap");
+   vmt_end();
+   vmt_fact("a-vmas", vmt_count_vmas(a, 8 * VMT_PAGE));
+   vmt_fact("c-vmas", vmt_count_vmas(c, 8 * VMT_PAGE));
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(a + VMT_PAGE, 1);
+      vmt_read_pages(a + 4 * VMT_PAGE, 1);
+      vmt_read_pages(c, 1);
+      vmt_read_pages(c + 5 * VMT_PAGE, 1);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102         /* Linux 6.13 */
 #endif
@@ -724,9 +783,11 @@ int main(int argc, char **argv)
       zero_locked();
    else if (argc == 2 && strcmp(mode, "zero-split") == 0)
       zero_split();
+   else if (argc == 2 && strcmp(mode, "zero-moved") == 0)
+      zero_moved();
    else
-      vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|pss N|"
-              "pss-file N|pss-file-exec N|many|tree|"
+      vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|"
+              "zero-noreserve|zero-locked|zero-split|zero-moved|pss N|pss-file N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }

@@ -285,6 +285,33 @@ scenario("fork/zero-split", "fork", ["zero-split"], [
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
     checks=[alone_at_exit()])
 
+# An anonymous VMA moved by mremap beside another is one VMA with it only
+# where their page offsets follow on (an anonymous VMA's vm_pgoff is its
+# address in pages at its mmap; copy_vma keeps it for a VMA with an
+# anon_vma, gives one without its new address's).  "a": its lower 4
+# pages mapped, page 1 read (1 `zero`, no anon_vma); "b", mapped
+# elsewhere, page 0 written (1 `anon`: an anon_vma), moved over a's upper
+# half: its offset is b's old address, the two stay apart (natively 2
+# VMAs, FACT a-vmas=2), and fork does not copy a's lower half (no
+# anon_vma, vma_needs_copy): the child's read of a's page 1 is 1 `zero`,
+# of page 4 (b's page, copied) 0.  "c": page 0 written (an anon_vma);
+# "d" elsewhere, page 1 read (a zero page, no anon_vma), moved over c's
+# upper half: it takes its new address's offset and merges with c (FACT
+# c-vmas=1), so fork copies its zero page: the child's reads of c's pages
+# 0 and 5 cost 0.  Before 2026-12-06 vmtrace took anonymous VMAs side by
+# side for one whatever their offsets, shared b's anon_vma with a's lower
+# half and copied its zero page: the child read a at no cost.
+scenario("fork/zero-moved", "fork", ["zero-moved"], [
+    Expect("a", "a-read", pages=1, proc="parent", zero=1),
+    Expect("b", "b-write", pages=1, proc="parent", anon=1),
+    Expect("c", "c-write", pages=1, proc="parent", anon=1),
+    Expect("d", "d-read", pages=1, proc="parent", zero=1),
+    Expect("a", "move", proc="parent"),
+    Expect("a", "child-read", pages=2, proc="child", zero=1),
+    Expect("c", "child-read", pages=2, proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:a-vmas": 2, "parent:c-vmas": 1}, checks=[alone_at_exit()])
+
 # vfork and posix_spawn (glibc: clone(CLONE_VM|CLONE_VFORK)) share the
 # parent's address space (Valgrind runs them as a fork; vmtrace must not
 # model one): nothing is write-protected.  300 pages written (300 `anon`);

@@ -564,13 +564,16 @@ static void t_property(void)
          }
          int k = M.nmaps++;
          M.maps[k] = (struct mmaprec){ core_id, true, 0 };
+         /* an anonymous VMA's page offset is its address in pages
+            (mmap_region; the caller's offset is not used) */
+         vt_u64 first = file >= 0 ? pgoff : pg_addr(s) >> VT_PAGE_SHIFT;
          for (int i = 0; i < n; i++) {
             struct mpage *p = &M.pg[s + i];
             memset(p, 0, sizeof *p);
             p->mapped = true;
             p->flags = prot | shared;
             p->file = file;
-            p->pgoff = pgoff + (vt_u64)i;
+            p->pgoff = first + (vt_u64)i;
             p->map = k;
          }
       } else if (op < 30) {                              /* munmap */

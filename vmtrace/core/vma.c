@@ -53,6 +53,8 @@ struct vt_vma *vt_find_vma_fault(struct vt_mm *mm, vt_addr addr)
           (addr & VT_PAGE_MASK) < prev->vm_end + (256 << VT_PAGE_SHIFT))
          return NULL;
    }
+   if (!v->vm_file)                  /* expand_downwards: pgoff follows */
+      v->vm_pgoff -= (v->vm_start - (addr & VT_PAGE_MASK)) >> VT_PAGE_SHIFT;
    v->vm_start = addr & VT_PAGE_MASK;
    struct vt_mapping *m = mm->maps[v->mapping];
    if (v->vm_start < m->start)
@@ -202,13 +204,14 @@ static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
    /* (not vm_koff: the model's guess of where the kernel put a mapping
       may differ between two MAP_FIXED ones that are adjacent natively;
       a VMA with an anon_vma merges with one without:
-      is_mergeable_anon_vma) */
+      is_mergeable_anon_vma).  The page offsets must follow on, for
+      anonymous VMAs too (their vm_pgoff: below); before 2026-12-06 the
+      model ignored them there. */
    if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
        ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
        a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
       return false;
-   return !a->vm_file ||
-          a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
+   return a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
 }
 
 /* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
@@ -505,8 +508,12 @@ static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
            : "";
    struct vt_mapping *m = new_mapping(mm, start, end, kind, r->file, r->pgoff,
                                       name);
+   /* An anonymous VMA's vm_pgoff is its address in pages (mmap_region),
+      as the kernel has it: two VMAs side by side are one only where
+      their offsets follow on (an anonymous VMA moved by mremap keeps its
+      own once it has an anon_vma: mremap_body). */
    struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
-                       r->pgoff, m->id, koff };
+                       r->file ? r->pgoff : start >> VT_PAGE_SHIFT, m->id, koff };
    uint32_t at = vt_vma_lower(mm, start);
    insert_vma(mm, at, &v);
    if (at + 1 < mm->nr_vmas)               /* vma_merge_new_range: next too */
@@ -797,6 +804,12 @@ static void mremap_body(struct vt_mm *mm, vt_addr old, vt_addr old_len,
    m->nr_vmas++;                  /* keep the mapping alive over the move */
    remove_vma(mm, i);
    m->nr_vmas--;                  /* insert_vma below counts it again */
+   /* copy_vma: an anonymous VMA without an anon_vma takes its new
+      address for page offset, one with an anon_vma keeps its offset (its
+      pages' index in the anon_vma): then it merges with no neighbour whose
+      offsets do not follow on (tests/clients/edges.c mremap-pgoff) */
+   if (!v.vm_file && !(v.vm_flags & VT_VM_ANON_VMA))
+      v.vm_pgoff = new_addr >> VT_PAGE_SHIFT;
    v.vm_start = new_addr;
    v.vm_end = new_addr + new_len;
    v.vm_koff = koff;
@@ -1342,8 +1355,8 @@ static void set_brk_body(struct vt_mm *mm, vt_addr new_brk)
          m = mm->maps[mm->heap_vma_map];
       }
       struct vt_vma v = { old_end, new_end,
-                          VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL, 0,
-                          m->id, 0 };
+                          VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL,
+                          old_end >> VT_PAGE_SHIFT, m->id, 0 };
       insert_vma(mm, vt_vma_lower(mm, old_end), &v);
    }
    struct vt_mapping *m = mm->maps[mm->heap_vma_map];
