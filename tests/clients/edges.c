@@ -86,6 +86,13 @@
                    resident-install= (pagemap), segv-guard=, segv-guard2=.
                    A kernel without guard regions (before 6.13) refuses the
                    install with EINVAL: INFO guard=0 then, else guard=1
+   guard-around    "region": a cached 16-page file mapped private
+                   read-write, 64 KiB-aligned; guard markers installed on
+                   its pages 4-5 before any fault; page 0 read (phase
+                   "read"; FACT present-read=, pagemap); pages 4-5
+                   written, each SIGSEGV caught (phase "write-guard", FACT
+                   segv-guard=); the markers removed (phase "remove");
+                   pages 4-5 read (phase "reread")
    kinds           a 2-page private writable file mapping ("data", MAP_FIXED),
                    then anonymous memory right after it: 2 pages mmapped
                    with that address as a hint, no MAP_FIXED ("placed"),
@@ -624,6 +631,38 @@ static void guard(void)
    vmt_end();
 }
 
+/* Fault-around maps no page over a guard marker (filemap_map_pages
+   maps only where the PTE is none). */
+static void guard_around(void)
+{
+   catch_segv();
+   int fd = vmt_cached_file("vmtest-guard-around.dat", 16 * VMT_PAGE);
+   char *p = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+   close(fd);
+   VMTRACE_LABEL(p, 16 * VMT_PAGE, "region");
+   vmt_info_addr("target", p + 4 * VMT_PAGE);
+   int r = madvise(p + 4 * VMT_PAGE, 2 * VMT_PAGE, MADV_GUARD_INSTALL);
+   printf("INFO guard=%d\n", r == 0);
+   if (r != 0)
+      vmt_die("MADV_GUARD_INSTALL on a private file mapping: %s", strerror(errno));
+   vmt_begin("read");
+   vmt_read_pages(p, 1);
+   vmt_end();
+   vmt_fact("present-read", present(p, 16));
+   vmt_begin("write-guard");
+   int n = write_caught(p + 4 * VMT_PAGE, 2);
+   vmt_end();
+   vmt_fact("segv-guard", n);
+   vmt_begin("remove");
+   r = madvise(p + 4 * VMT_PAGE, 2 * VMT_PAGE, MADV_GUARD_REMOVE);
+   vmt_end();
+   if (r != 0)
+      vmt_die("MADV_GUARD_REMOVE");
+   vmt_begin("reread");
+   vmt_read_pages(p + 4 * VMT_PAGE, 2);
+   vmt_end();
+}
+
 static void kinds(void)
 {
    int fd = vmt_cached_file("vmtest-edges.dat", 4 * VMT_PAGE);
@@ -763,6 +802,8 @@ int main(int argc, char **argv)
       populate_hole();
    else if (strcmp(mode, "guard") == 0)
       guard();
+   else if (strcmp(mode, "guard-around") == 0)
+      guard_around();
    else if (strcmp(mode, "kinds") == 0)
       kinds();
    else if (strcmp(mode, "mbind-null") == 0)
@@ -774,7 +815,7 @@ int main(int argc, char **argv)
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
-              "populate-hole|guard|"
+              "populate-hole|guard|guard-around|"
               "kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
    return 0;

@@ -319,6 +319,29 @@ if kernel_at_least(6, 15):
     guard_fork("shared-anon", "file_shared")
     guard_fork("shared-file", "file_shared")
 
+# Fault-around maps no page over a guard marker: filemap_map_pages maps a
+# page only where the PTE is none, and a marker is not.  A cached 16-page
+# file mapped private read-write, 64 KiB-aligned, guard markers on its
+# pages 4-5 before any fault.  Reading page 0: 1 `file_read`, whose
+# fault-around maps the other 14 (FACT present-read=14, pagemap).  Writing
+# pages 4-5: 2 SIGSEGVs (invalid, reason guard), no fault.  With the
+# markers removed, reading pages 4-5: 1 `file_read` (page 4's fault-around
+# maps page 5).  Before 2026-12-06 vmtrace's fault-around mapped pages 4-5
+# over the markers and wiped them: the writes were 2 `wp_copy` and no
+# SIGSEGV, the reread 0 (tests/kernelfuzz seed 2257, 300 steps, FORK 1 OPS
+# 0x1ff, FZNOMREMAP=1: s260's MADV_POPULATE_WRITE over guarded pages of a
+# shared file mapping, EFAULT at once natively, 2 `wp_shared` here).
+if kernel_at_least(6, 15):
+    scenario("edges/guard-around", "edges", ["guard-around"], [
+        Expect("region", "read", pages=1, file_read=1),
+        Expect("region", "write-guard", invalid=2),
+        Expect("region", "remove"),
+        Expect("region", "reread", pages=2, file_read=1),
+    ], facts={"present-read": 14, "segv-guard": 2}, checks=[
+        info_is("guard", 1),
+        invalid_access("guard", "write", exact_total=2),
+    ])
+
 # ---- the kind of anonymous memory -------------------------------------------
 # A private writable file mapping is a data segment.  Anonymous memory the
 # kernel places right after it (a hint, no MAP_FIXED) is plain anonymous

@@ -147,7 +147,9 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    vt_u64 mapped = 0;
    for (vt_u64 i = from; i < to; i++) {
       vt_pte pte = kget(mm, &kt, i);
-      if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED))
+      /* only where the PTE is none: a guard marker is not (before
+         2026-12-06 the window mapped over it: test edges/guard-around) */
+      if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED | VT_PTE_GUARD))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
       vt_u64 pgoff = vt_linear_page_index(v, a);
