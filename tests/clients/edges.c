@@ -93,6 +93,10 @@
                    written, each SIGSEGV caught (phase "write-guard", FACT
                    segv-guard=); the markers removed (phase "remove");
                    pages 4-5 read (phase "reread")
+   around-merged   "f": a cached 16-page file mapped private read-only,
+                   64 KiB-aligned, its pages 4-7 mapped again over it
+                   (MAP_FIXED, the same offsets: one VMA for Linux; FACT
+                   vmas=); all 16 read (phase "read")
    kinds           a 2-page private writable file mapping ("data", MAP_FIXED),
                    then anonymous memory right after it: 2 pages mmapped
                    with that address as a hint, no MAP_FIXED ("placed"),
@@ -663,6 +667,23 @@ static void guard_around(void)
    vmt_end();
 }
 
+/* Fault-around's window is clamped to the kernel's VMA, which may hold
+   two mappings. */
+static void around_merged(void)
+{
+   int fd = vmt_cached_file("vmtest-around-merged.dat", 16 * VMT_PAGE);
+   char *p = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   if (mmap(p + 4 * VMT_PAGE, 4 * VMT_PAGE, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd,
+            4 * VMT_PAGE) != p + 4 * VMT_PAGE)
+      vmt_die("mmap over");
+   close(fd);
+   VMTRACE_LABEL(p, 16 * VMT_PAGE, "f");
+   vmt_fact("vmas", vmt_count_vmas(p, 16 * VMT_PAGE));
+   vmt_begin("read");
+   vmt_read_pages(p, 16);
+   vmt_end();
+}
+
 static void kinds(void)
 {
    int fd = vmt_cached_file("vmtest-edges.dat", 4 * VMT_PAGE);
@@ -804,6 +825,8 @@ int main(int argc, char **argv)
       guard();
    else if (strcmp(mode, "guard-around") == 0)
       guard_around();
+   else if (strcmp(mode, "around-merged") == 0)
+      around_merged();
    else if (strcmp(mode, "kinds") == 0)
       kinds();
    else if (strcmp(mode, "mbind-null") == 0)
@@ -815,7 +838,7 @@ int main(int argc, char **argv)
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
-              "populate-hole|guard|guard-around|"
+              "populate-hole|guard|guard-around|around-merged|"
               "kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
    return 0;

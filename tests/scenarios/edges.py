@@ -342,6 +342,19 @@ if kernel_at_least(6, 15):
         invalid_access("guard", "write", exact_total=2),
     ])
 
+# Fault-around's window is clamped to the kernel's VMA, which may hold
+# mappings vmtrace keeps apart: a cached 16-page file mapped private
+# read-only, 64 KiB-aligned, then its pages 4-7 mapped again over it at
+# the same offsets (MAP_FIXED): Linux merges the three parts into one VMA
+# (FACT vmas=1), and reading the 16 pages costs 1 `file_read`, whose
+# window maps them all.  Before 2026-12-06 vmtrace clamped the window to
+# its own VMA of the faulting page: 3 (pages 0, 4 and 8; tests/kernelfuzz
+# seed 2493, 300 steps, FORK 1 OPS 0x1ff, FZNOMREMAP=1, s294, and seeds
+# 2247 and 2430 the same way).
+scenario("edges/around-merged", "edges", ["around-merged"], [
+    Expect("f", "read", pages=16, file_read=1),
+], facts={"vmas": 1})
+
 # ---- the kind of anonymous memory -------------------------------------------
 # A private writable file mapping is a data segment.  Anonymous memory the
 # kernel places right after it (a hint, no MAP_FIXED) is plain anonymous

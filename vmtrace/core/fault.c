@@ -106,9 +106,17 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
 {
    vt_u64 nr = mm->cfg.fault_around_pages;
    struct ktab kt = ktab_of(mm, v, addr);
+   /* clamped to the kernel's VMA, which may hold the model's neighbours
+      of other mappings (before 2026-12-06 to v alone: tests/kernelfuzz
+      seed 2493, 300 steps, FORK 1 OPS 0x1ff, FZNOMREMAP=1, s294: two
+      mmaps of the file side by side at following offsets, one VMA
+      natively; test edges/around-merged) */
+   struct vt_vma kvma;
+   vt_kernel_vma(mm, v, &kvma);
+   const struct vt_vma *kv = &kvma;
    vt_u64 pte_off = (addr - kt.base) >> VT_PAGE_SHIFT;
-   vt_u64 vma_off = (addr - v->vm_start) >> VT_PAGE_SHIFT;
-   vt_u64 vma_pages = (v->vm_end - v->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 vma_off = (addr - kv->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 vma_pages = (kv->vm_end - kv->vm_start) >> VT_PAGE_SHIFT;
    vt_u64 from = pte_off & ~(nr - 1);
    vt_u64 first_in_vma = pte_off - (pte_off < vma_off ? pte_off : vma_off);
    if (first_in_vma > from)
@@ -124,19 +132,19 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       file with large folios has them) */
    vt_u64 win_from = from, win_to = to, first, fnr;
    bool marked;
-   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(kv, table_base +
                                                                (from << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
-       fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
-      from = pte_off - (vt_linear_page_index(v, addr) - first);
-   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(v, table_base +
+       fnr > 1 && folio_fits(kv, table_base, first, fnr) && folio_before_eof(f, first, fnr))
+      from = pte_off - (vt_linear_page_index(kv, addr) - first);
+   if (f->large_folios && vt_pcache_folio(mm, f, vt_linear_page_index(kv, table_base +
                                                                ((to - 1) << VT_PAGE_SHIFT)),
                                   &first, &fnr, &marked) &&
-       fnr > 1 && folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr))
-      to = pte_off + (first + fnr - vt_linear_page_index(v, addr));
+       fnr > 1 && folio_fits(kv, table_base, first, fnr) && folio_before_eof(f, first, fnr))
+      to = pte_off + (first + fnr - vt_linear_page_index(kv, addr));
    if (f->large_folios && pmd_none(mm, &kt))
       for (vt_u64 i = win_from; i < win_to; i++) {
-         vt_u64 pgoff = vt_linear_page_index(v, table_base + (i << VT_PAGE_SHIFT));
+         vt_u64 pgoff = vt_linear_page_index(kv, table_base + (i << VT_PAGE_SHIFT));
          if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
             continue;
          if (!folio_before_eof(f, first, fnr))
@@ -152,18 +160,20 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       if (pte & (VT_PTE_PRESENT | VT_PTE_SWAPPED | VT_PTE_GUARD))
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
-      vt_u64 pgoff = vt_linear_page_index(v, a);
+      vt_u64 pgoff = vt_linear_page_index(kv, a);
       if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
          continue;             /* not in the page cache, beyond EOF, or readahead's mark */
       if ((i < win_from || i >= win_to) &&
-          !(folio_fits(v, table_base, first, fnr) && folio_before_eof(f, first, fnr)))
+          !(folio_fits(kv, table_base, first, fnr) && folio_before_eof(f, first, fnr)))
          continue;
+      /* the model's VMA of the page, and its mapping */
+      const struct vt_vma *w = a >= v->vm_start && a < v->vm_end ? v : vt_find_vma(mm, a);
       *kref(mm, &kt, i) = (pte & VT_PTE_TOUCHED) | fresh;
-      vt_rss_add(mm, m, 1);
+      vt_rss_add(mm, w == v ? m : mm->maps[w->mapping], 1);
       vt_file_mapped(f, pgoff, 1);
       mapped++;
       if (a != (addr & VT_PAGE_MASK))
-         vt_mm_prefault(mm, v, a, fresh);
+         vt_mm_prefault(mm, w, a, fresh);
    }
    if (f->cold)
       vt_pcache_mapped(f, mapped);

@@ -214,6 +214,25 @@ static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
    return a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
 }
 
+/* The kernel's VMA that holds model VMA v: v with its neighbours Linux
+   holds as one with it (the model keeps different mappings apart), those
+   placed alike (vm_koff: the same page tables), as a VMA of its own in
+   *kv: its start, end and page offset (flags, file and the rest v's). */
+void vt_kernel_vma(const struct vt_mm *mm, const struct vt_vma *v, struct vt_vma *kv)
+{
+   uint32_t i = (uint32_t)(v - mm->vmas), lo = i, hi = i;
+   while (lo > 0 && mm->vmas[lo - 1].vm_koff == v->vm_koff &&
+          one_kernel_vma(mm, &mm->vmas[lo - 1], &mm->vmas[lo]))
+      lo--;
+   while (hi + 1 < mm->nr_vmas && mm->vmas[hi + 1].vm_koff == v->vm_koff &&
+          one_kernel_vma(mm, &mm->vmas[hi], &mm->vmas[hi + 1]))
+      hi++;
+   *kv = *v;
+   kv->vm_start = mm->vmas[lo].vm_start;
+   kv->vm_end = mm->vmas[hi].vm_end;
+   kv->vm_pgoff = mm->vmas[lo].vm_pgoff;
+}
+
 /* Merges VMA i with VMA i+1 when Linux would see one VMA (vma_merge),
    keeping apart VMAs of different mappings, whose figures differ (and
    thereby the model's placements of them, vm_koff). */
