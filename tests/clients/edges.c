@@ -97,6 +97,13 @@
                    64 KiB-aligned, its pages 4-7 mapped again over it
                    (MAP_FIXED, the same offsets: one VMA for Linux; FACT
                    vmas=); all 16 read (phase "read")
+   anon-vma-apart  "l" and "p": a cached 16-page file mapped private
+                   read-write twice, 64 KiB-aligned; l's pages 8-15
+                   mlock()ed ("lock"), p's made PROT_READ|PROT_WRITE|
+                   PROT_EXEC; page 0 and page 8 of each written
+                   ("write"); l's munlock()ed, p's made read-write again
+                   (FACT vmas-l=, vmas-p=); both dropped (MADV_DONTNEED)
+                   and read whole ("read")
    kinds           a 2-page private writable file mapping ("data", MAP_FIXED),
                    then anonymous memory right after it: 2 pages mmapped
                    with that address as a hint, no MAP_FIXED ("placed"),
@@ -684,6 +691,41 @@ static void around_merged(void)
    vmt_end();
 }
 
+/* Two parts of a VMA that got an anon_vma each stay apart when their
+   flags are alike again (is_mergeable_anon_vma); parts told apart by the
+   access flags only share one (find_mergeable_anon_vma) and merge. */
+static void anon_vma_apart(void)
+{
+   int fd = vmt_cached_file("vmtest-anon-vma-apart.dat", 16 * VMT_PAGE);
+   char *l = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+   char *p = vmt_mmap_at(16 * VMT_PAGE, 65536, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+   close(fd);
+   VMTRACE_LABEL(l, 16 * VMT_PAGE, "l");
+   VMTRACE_LABEL(p, 16 * VMT_PAGE, "p");
+   vmt_begin("lock");
+   int r = mlock(l + 8 * VMT_PAGE, 8 * VMT_PAGE);
+   vmt_end();
+   if (r != 0 || mprotect(p + 8 * VMT_PAGE, 8 * VMT_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) != 0)
+      vmt_die("mlock/mprotect");
+   vmt_begin("write");
+   l[0] = 1;
+   l[8 * VMT_PAGE] = 1;
+   p[0] = 1;
+   p[8 * VMT_PAGE] = 1;
+   vmt_end();
+   if (munlock(l + 8 * VMT_PAGE, 8 * VMT_PAGE) != 0 ||
+       mprotect(p + 8 * VMT_PAGE, 8 * VMT_PAGE, PROT_READ | PROT_WRITE) != 0)
+      vmt_die("munlock/mprotect");
+   vmt_fact("vmas-l", vmt_count_vmas(l, 16 * VMT_PAGE));
+   vmt_fact("vmas-p", vmt_count_vmas(p, 16 * VMT_PAGE));
+   if (madvise(l, 16 * VMT_PAGE, MADV_DONTNEED) != 0 || madvise(p, 16 * VMT_PAGE, MADV_DONTNEED) != 0)
+      vmt_die("MADV_DONTNEED");
+   vmt_begin("read");
+   vmt_read_pages(l, 16);
+   vmt_read_pages(p, 16);
+   vmt_end();
+}
+
 static void kinds(void)
 {
    int fd = vmt_cached_file("vmtest-edges.dat", 4 * VMT_PAGE);
@@ -827,6 +869,8 @@ int main(int argc, char **argv)
       guard_around();
    else if (strcmp(mode, "around-merged") == 0)
       around_merged();
+   else if (strcmp(mode, "anon-vma-apart") == 0)
+      anon_vma_apart();
    else if (strcmp(mode, "kinds") == 0)
       kinds();
    else if (strcmp(mode, "mbind-null") == 0)
@@ -838,7 +882,7 @@ int main(int argc, char **argv)
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
-              "populate-hole|guard|guard-around|around-merged|"
+              "populate-hole|guard|guard-around|around-merged|anon-vma-apart|"
               "kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
    return 0;

@@ -355,6 +355,29 @@ scenario("edges/around-merged", "edges", ["around-merged"], [
     Expect("f", "read", pages=16, file_read=1),
 ], facts={"vmas": 1})
 
+# Two VMAs merge only if at most one has an anon_vma or both the same
+# (is_mergeable_anon_vma).  A cached 16-page file mapped private
+# read-write twice, 64 KiB-aligned.  "l": mlock of pages 8-15 splits it
+# and populates them, writable private: 8 `file_cow` (an anon_vma for
+# 8-15, whose neighbour differs by VM_LOCKED: not compatible, a new one).
+# "p": pages 8-15 made PROT_EXEC as well.  Writing pages 0 and 8 of each:
+# l's page 0 and p's 0 and 8, 3 `file_cow` (l's page 8 is its copy
+# already); p's upper part reuses the lower part's anon_vma
+# (find_mergeable_anon_vma ignores the access flags).  munlock and
+# mprotect back: l stays two VMAs (two anon_vmas: FACT vmas-l=2), p
+# merges (vmas-p=1).  After MADV_DONTNEED, reading all 32 pages: 2
+# `file_read` for l (the window stops at its VMA's end), 1 for p.
+# Before 2026-12-06 vmtrace knew only whether a VMA had an anon_vma and
+# merged l's parts: 1 (tests/kernelfuzz seed 2456, 300 steps, FORK 1 OPS
+# 0x1ff, FZNOMREMAP=1: the child of s149, 2 natively, 1 here).
+scenario("edges/anon-vma-apart", "edges", ["anon-vma-apart"], [
+    Expect("l", "lock", file_cow=8),
+    Expect("l", "write", pages=2, file_cow=1),
+    Expect("p", "write", pages=2, file_cow=2),
+    Expect("l", "read", file_read=2),
+    Expect("p", "read", file_read=1),
+], facts={"vmas-l": 2, "vmas-p": 1})
+
 # ---- the kind of anonymous memory -------------------------------------------
 # A private writable file mapping is a data segment.  Anonymous memory the
 # kernel places right after it (a hint, no MAP_FIXED) is plain anonymous

@@ -36,6 +36,7 @@ struct mpage {
    int      file;           /* -1: anonymous */
    vt_u64   pgoff;
    int      map;            /* model mapping index */
+   bool     account;        /* VM_ACCOUNT: private and writable once */
    bool     present, write, zero, filepg, dirty, touched;
 };
 
@@ -64,11 +65,12 @@ static unsigned rnd_below(unsigned n) { return (unsigned)(rnd() % n); }
 static vt_addr pg_addr(int i) { return PW_BASE + (vt_addr)(vt_s64)i * PG; }
 
 /* The VMA of page i: the pages around it of the same mapping with the
-   same attributes (Linux merges such neighbours; mappings are kept apart
-   by design). */
+   same attributes, VM_ACCOUNT included (Linux merges such neighbours;
+   mappings are kept apart by design). */
 static bool same_vma(const struct mpage *a, const struct mpage *b)
 {
-   return a->mapped && b->mapped && a->map == b->map && a->flags == b->flags;
+   return a->mapped && b->mapped && a->map == b->map && a->flags == b->flags &&
+          a->account == b->account;
 }
 
 static void model_vma(const struct model *M, int i, int *lo, int *hi)
@@ -268,6 +270,7 @@ static void model_mprotect(struct model *M, int lo, int hi, uint32_t prot)
       struct mpage *p = &M->pg[i];
       uint32_t old = p->flags;
       p->flags = (old & ~(uint32_t)(R_ | W_ | X_)) | prot;
+      p->account |= !(p->flags & S_) && (prot & W_);   /* mprotect_fixup */
       if (!p->present)
          continue;
       if (!(prot & W_))
@@ -575,6 +578,7 @@ static void t_property(void)
             p->file = file;
             p->pgoff = first + (vt_u64)i;
             p->map = k;
+            p->account = !shared && (prot & W_);          /* accountable_mapping */
          }
       } else if (op < 30) {                              /* munmap */
          int s = (int)rnd_below(PW + 8) - 4;

@@ -183,7 +183,7 @@ static void t_mprotect_split_merge(void)
    /* Growing the protected head over the middle merges with it. */
    vt_mprotect(mm, BASE + 2 * PG, 4 * PG, R_);
    EXPECT_STR("0-8 r--p m0", vmas_str(mm, BASE));
-   EXPECT_EQ(RW, mm->maps[id]->flags_ever);
+   EXPECT_EQ(RW | VT_VM_ACCOUNT, mm->maps[id]->flags_ever);
    mm_free(mm);
 }
 

@@ -213,7 +213,7 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
       *ptep = keep | VT_PTE_ZERO;
       return VT_FC_ZERO;
    }
-   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_anon_vma_prepare(mm, v);
    vt_pte fresh = keep | ((v->vm_flags & VT_VM_WRITE) ? VT_PTE_WRITE | VT_PTE_DIRTY : 0);
    unsigned small = (mm->cfg.thp_orders_always | mm->cfg.thp_orders_madvise |
                      mm->cfg.thp_orders_inherit) & ((1u << VT_PMD_ORDER) - 1);
@@ -339,7 +339,7 @@ static enum vt_fault_class do_cow_fault(struct vt_mm *mm, struct vt_vma *v,
                                         vt_pte keep, bool major)
 {
    vt_rss_add(mm, m, 1);
-   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_anon_vma_prepare(mm, v);
    *ptep = keep | VT_PTE_WRITE | VT_PTE_DIRTY;
    return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_COW;
 }
@@ -486,7 +486,7 @@ static enum vt_fault_class do_huge_pmd_anonymous_page(struct vt_mm *mm, struct v
       set_huge_pmd(mm, v, m, addr, huge_pte(v, true));
       return VT_FC_THP_ZERO;
    }
-   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_anon_vma_prepare(mm, v);
    set_huge_pmd(mm, v, m, addr, huge_pte(v, false));
    return VT_FC_THP;
 }
@@ -518,7 +518,7 @@ static enum vt_fault_class do_huge_pmd_wp_page(struct vt_mm *mm, struct vt_vma *
       return do_pte_missing(mm, v, m, addr, ptep, VT_ACC_WRITE);
    }
    if (*ptep & VT_PTE_ZERO) {
-      v->vm_flags |= VT_VM_ANON_VMA;
+      vt_anon_vma_prepare(mm, v);
       set_huge_pmd(mm, v, m, addr, huge_pte(v, false));
       /* the other 511 pages change identity (zero page to anonymous):
          what a filter holds of them goes */
@@ -575,7 +575,7 @@ bool vt_collapse_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr base)
       return false;
    struct vt_mapping *m = mm->maps[v->mapping];
    vt_tlb_flush_mapped(mm, base, base + VT_HPAGE_SIZE);  /* pmdp_collapse_flush */
-   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_anon_vma_prepare(mm, v);
    vt_pte fresh = huge_pte(v, false);
    for (unsigned i = 0; i < VT_PTRS_PER_TABLE; i++) {
       vt_pte *p = kref(mm, &kt, i);
@@ -669,7 +669,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
 {
    vt_pte pte = *ptep;
    if (pte & VT_PTE_ZERO) {              /* the zero page: a new page */
-      v->vm_flags |= VT_VM_ANON_VMA;
+      vt_anon_vma_prepare(mm, v);
       *ptep = (pte & ~(vt_pte)VT_PTE_ZERO) | VT_PTE_WRITE | VT_PTE_DIRTY;
       vt_rss_add(mm, m, 1);
       return VT_FC_WP_COPY;
@@ -680,7 +680,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
    }
    if (pte & VT_PTE_FILE) {              /* private copy of a file page */
       vt_file_mapped(v->vm_file, vt_linear_page_index(v, addr), -1);
-      v->vm_flags |= VT_VM_ANON_VMA;
+      vt_anon_vma_prepare(mm, v);
       *ptep = (pte & ~(vt_pte)VT_PTE_FILE) | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_WP_COPY;
    }

@@ -187,8 +187,10 @@ static void fork_child_body(struct vt_mm *mm, bool copied)
          } else if (v->vm_file) {
             drop_file_pmds(mm, v);
          }
-         if (v->vm_flags & VT_VM_WIPEONFORK)
+         if (v->vm_flags & VT_VM_WIPEONFORK) {
             v->vm_flags &= ~VT_VM_ANON_VMA;
+            v->anon_vma = 0;
+         }
       }
       vt_walk_ptes(mm, v->vm_start, v->vm_end, child_pte, NULL);
    }

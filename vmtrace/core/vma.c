@@ -185,20 +185,18 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    call splits them or takes one away (seed 2046, the same options: an
    mmap merged with a written VMA, another mmap split it off, the child of
    s141 faulted its zero page again). */
-/* VM_ACCOUNT, which mmap and mprotect give a private mapping made
-   writable and nothing takes away (mprotect_fixup): a relro region made
-   read-only keeps it, so it stays apart from the read-only data before it
-   (libc's r--p pair, one VMA each natively).  The mapping's union of
-   flags stands for the VMA's history.  Not for MAP_NORESERVE
-   (accountable_mapping, mprotect_fixup), whose own flag keeps it apart
-   from the others anyway. */
-static bool accounted(const struct vt_mm *mm, const struct vt_vma *v)
+/* Whether a private mapping with these flags is accounted
+   (accountable_mapping, mprotect_fixup: VM_ACCOUNT): writable, not
+   MAP_NORESERVE.  A relro region made read-only keeps it, so it stays
+   apart from the read-only data before it (libc's r--p pair, one VMA each
+   natively). */
+static uint32_t account_flag(uint32_t flags)
 {
-   return !(v->vm_flags & (VT_VM_SHARED | VT_VM_NORESERVE)) &&
-          (mm->maps[v->mapping]->flags_ever & VT_VM_WRITE);
+   return (flags & (VT_VM_SHARED | VT_VM_NORESERVE | VT_VM_WRITE)) == VT_VM_WRITE
+          ? VT_VM_ACCOUNT : 0;
 }
 
-static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
+static bool one_kernel_vma(const struct vt_vma *a,
                            const struct vt_vma *b)
 {
    /* (not vm_koff: the model's guess of where the kernel put a mapping
@@ -209,7 +207,8 @@ static bool one_kernel_vma(const struct vt_mm *mm, const struct vt_vma *a,
       model ignored them there. */
    if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
        ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
-       a->vm_file != b->vm_file || accounted(mm, a) != accounted(mm, b))
+       a->vm_file != b->vm_file ||
+       (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma))
       return false;
    return a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
 }
@@ -222,10 +221,10 @@ void vt_kernel_vma(const struct vt_mm *mm, const struct vt_vma *v, struct vt_vma
 {
    uint32_t i = (uint32_t)(v - mm->vmas), lo = i, hi = i;
    while (lo > 0 && mm->vmas[lo - 1].vm_koff == v->vm_koff &&
-          one_kernel_vma(mm, &mm->vmas[lo - 1], &mm->vmas[lo]))
+          one_kernel_vma(&mm->vmas[lo - 1], &mm->vmas[lo]))
       lo--;
    while (hi + 1 < mm->nr_vmas && mm->vmas[hi + 1].vm_koff == v->vm_koff &&
-          one_kernel_vma(mm, &mm->vmas[hi], &mm->vmas[hi + 1]))
+          one_kernel_vma(&mm->vmas[hi], &mm->vmas[hi + 1]))
       hi++;
    *kv = *v;
    kv->vm_start = mm->vmas[lo].vm_start;
@@ -241,12 +240,53 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
    if (i + 1 >= mm->nr_vmas)
       return false;
    struct vt_vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
-   if (a->mapping != b->mapping || a->vm_koff != b->vm_koff || !one_kernel_vma(mm, a, b))
+   if (a->mapping != b->mapping || a->vm_koff != b->vm_koff || !one_kernel_vma(a, b))
       return false;
    a->vm_end = b->vm_end;
    a->vm_flags |= b->vm_flags;
+   if (!a->anon_vma)
+      a->anon_vma = b->anon_vma;
    remove_vma(mm, i + 1);
    return true;
+}
+
+/* Whether Linux would let VMA b reuse a's anon_vma, a its neighbour
+   (anon_vma_compatible: side by side, the same file and following
+   offsets, flags alike but for the access ones). */
+static bool anon_vma_compatible(const struct vt_vma *a, const struct vt_vma *b)
+{
+   const struct vt_vma *lo = a->vm_start < b->vm_start ? a : b, *hi = lo == a ? b : a;
+   return lo->vm_end == hi->vm_start && lo->vm_file == hi->vm_file &&
+          !((lo->vm_flags ^ hi->vm_flags) & ~(VT_VM_PROT_MASK | VT_VM_ANON_VMA | VT_VM_APART)) &&
+          lo->vm_pgoff + ((lo->vm_end - lo->vm_start) >> VT_PAGE_SHIFT) == hi->vm_pgoff;
+}
+
+/* anon_vma_prepare: v's first anonymous page gives it an anon_vma: that
+   of the kernel's VMA it is part of (a neighbour of another mapping that
+   Linux holds as one with it), else a compatible neighbour's
+   (find_mergeable_anon_vma), else a new one.  Before 2026-12-06 the model
+   knew only whether a VMA had one, and merged two VMAs that had each
+   their own (tests/kernelfuzz seed 2456, 300 steps, FORK 1 OPS 0x1ff,
+   FZNOMREMAP=1: a VMA split by mlock, each part written, stayed two
+   natively once alike again; test edges/anon-vma-apart). */
+void vt_anon_vma_prepare(struct vt_mm *mm, struct vt_vma *v)
+{
+   if (v->anon_vma) {
+      v->vm_flags |= VT_VM_ANON_VMA;
+      return;
+   }
+   uint32_t i = (uint32_t)(v - mm->vmas), id = 0;
+   for (uint32_t j = i; !id && j > 0 && one_kernel_vma(&mm->vmas[j - 1], &mm->vmas[j]); j--)
+      id = mm->vmas[j - 1].anon_vma;
+   for (uint32_t j = i; !id && j + 1 < mm->nr_vmas &&
+        one_kernel_vma(&mm->vmas[j], &mm->vmas[j + 1]); j++)
+      id = mm->vmas[j + 1].anon_vma;
+   if (!id && i + 1 < mm->nr_vmas && anon_vma_compatible(v, &mm->vmas[i + 1]))
+      id = mm->vmas[i + 1].anon_vma;
+   if (!id && i > 0 && anon_vma_compatible(&mm->vmas[i - 1], v))
+      id = mm->vmas[i - 1].anon_vma;
+   v->anon_vma = id ? id : ++mm->anon_vma_seq;
+   v->vm_flags |= VT_VM_ANON_VMA;
 }
 
 /* Shares VT_VM_ANON_VMA within each run of VMAs Linux holds as one that
@@ -254,16 +294,22 @@ static bool try_merge(struct vt_mm *mm, uint32_t i)
 void vt_share_anon_vma(struct vt_mm *mm, vt_addr start, vt_addr end)
 {
    uint32_t i = vt_vma_lower(mm, start);
-   while (i > 0 && i < mm->nr_vmas && one_kernel_vma(mm, &mm->vmas[i - 1], &mm->vmas[i]))
+   while (i > 0 && i < mm->nr_vmas && one_kernel_vma(&mm->vmas[i - 1], &mm->vmas[i]))
       i--;
    while (i < mm->nr_vmas && mm->vmas[i].vm_start <= end) {
-      uint32_t j = i + 1;
-      bool anon = (mm->vmas[i].vm_flags & VT_VM_ANON_VMA) != 0;
-      while (j < mm->nr_vmas && one_kernel_vma(mm, &mm->vmas[j - 1], &mm->vmas[j]))
-         anon |= (mm->vmas[j++].vm_flags & VT_VM_ANON_VMA) != 0;
-      if (anon)
-         for (uint32_t k = i; k < j; k++)
+      uint32_t j = i + 1, id = mm->vmas[i].anon_vma;
+      /* (a run ends at a second anon_vma: one_kernel_vma is pairwise) */
+      while (j < mm->nr_vmas && one_kernel_vma(&mm->vmas[j - 1], &mm->vmas[j]) &&
+             !(id && mm->vmas[j].anon_vma && mm->vmas[j].anon_vma != id)) {
+         if (!id)
+            id = mm->vmas[j].anon_vma;
+         j++;
+      }
+      if (id)
+         for (uint32_t k = i; k < j; k++) {
             mm->vmas[k].vm_flags |= VT_VM_ANON_VMA;
+            mm->vmas[k].anon_vma = id;
+         }
       i = j;
    }
 }
@@ -531,8 +577,8 @@ static int mmap_body(struct vt_mm *mm, const struct vt_mmap_req *r)
       as the kernel has it: two VMAs side by side are one only where
       their offsets follow on (an anonymous VMA moved by mremap keeps its
       own once it has an anon_vma: mremap_body). */
-   struct vt_vma v = { start, end, r->vm_flags | mm->def_flags, r->file,
-                       r->file ? r->pgoff : start >> VT_PAGE_SHIFT, m->id, koff };
+   struct vt_vma v = { start, end, r->vm_flags | mm->def_flags | account_flag(r->vm_flags), r->file,
+                       r->file ? r->pgoff : start >> VT_PAGE_SHIFT, m->id, koff, 0 };
    uint32_t at = vt_vma_lower(mm, start);
    insert_vma(mm, at, &v);
    if (at + 1 < mm->nr_vmas)               /* vma_merge_new_range: next too */
@@ -667,9 +713,8 @@ static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
 static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
 {
    uint32_t prot = *(const uint32_t *)ctx;
-   struct prot_ctx c = { v->vm_flags,
-                         (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK),
-                         v->vm_file };
+   uint32_t nf = (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK);
+   struct prot_ctx c = { v->vm_flags, nf | account_flag(nf), v->vm_file };
    v->vm_flags = c.new_flags;
    mm->maps[v->mapping]->flags_ever |= c.new_flags;
    vt_walk_ptes(mm, v->vm_start, v->vm_end, change_pte, &c);
@@ -1210,7 +1255,7 @@ static bool guard_part(struct vt_mm *mm, struct vt_vma *v, vt_addr s, vt_addr e,
    }
    if (v->vm_flags & VT_VM_LOCKED)
       return false;
-   v->vm_flags |= VT_VM_ANON_VMA;
+   vt_anon_vma_prepare(mm, v);
    vt_zap_range(mm, v, s, e, true);
    /* the markers live in page tables, made for them where need be */
    for (vt_addr a = s; a < e; a += VT_PAGE_SIZE) {
@@ -1374,8 +1419,8 @@ static void set_brk_body(struct vt_mm *mm, vt_addr new_brk)
          m = mm->maps[mm->heap_vma_map];
       }
       struct vt_vma v = { old_end, new_end,
-                          VT_VM_READ | VT_VM_WRITE | mm->def_flags, NULL,
-                          old_end >> VT_PAGE_SHIFT, m->id, 0 };
+                          VT_VM_READ | VT_VM_WRITE | VT_VM_ACCOUNT | mm->def_flags, NULL,
+                          old_end >> VT_PAGE_SHIFT, m->id, 0, 0 };
       insert_vma(mm, vt_vma_lower(mm, old_end), &v);
    }
    struct vt_mapping *m = mm->maps[mm->heap_vma_map];

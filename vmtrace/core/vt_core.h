@@ -259,6 +259,12 @@ struct vt_file {                 /* like struct file + its inode */
 /* MAP_NORESERVE (VM_NORESERVE): never accounted (VM_ACCOUNT), so never
    one VMA with an accounted neighbour. */
 #define VT_VM_NORESERVE 0x0040u
+/* VM_ACCOUNT: given by mmap to a private writable mapping, by mprotect
+   to a private one made writable (not MAP_NORESERVE), and never taken
+   away: a VMA with it and one without are never one VMA (before
+   2026-12-06 told by the mapping's history, flags_ever, which a part
+   never writable does not share). */
+#define VT_VM_ACCOUNT   0x200000u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
 #define VT_VM_LOCKONFAULT 0x80000u  /* mlockall(MCL_ONFAULT): locked, never populated */
@@ -319,6 +325,10 @@ struct vt_vma {                      /* like vm_area_struct */
       table (huge PMDs, mTHP folios, fault-around, large file folios)
       reckons with the kernel's address.  0 for what the caller placed. */
    uint32_t        vm_koff;
+   /* Which anon_vma the VMA has (VT_VM_ANON_VMA), 0 none: Linux merges
+      two VMAs only where at most one has one or both the same
+      (is_mergeable_anon_vma); numbered from mm->anon_vma_seq. */
+   uint32_t        anon_vma;
 };
 
 /* ---- labels and phases ---------------------------------------------- */
@@ -479,6 +489,7 @@ struct vt_mm {                       /* like mm_struct */
 
    struct vt_vma *vmas;              /* sorted by vm_start, disjoint */
    uint32_t       nr_vmas, cap_vmas;
+   uint32_t       anon_vma_seq;      /* the last struct vt_vma.anon_vma given */
    uint32_t       def_flags;         /* VT_VM_LOCKED (| VT_VM_LOCKONFAULT) after
                                         mlockall(MCL_FUTURE [| MCL_ONFAULT]) */
 

@@ -163,6 +163,7 @@ void     vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
                       vt_addr end, bool keep_touched);
 void     vt_share_anon_vma(struct vt_mm *mm, vt_addr start, vt_addr end);
 void     vt_kernel_vma(const struct vt_mm *mm, const struct vt_vma *v, struct vt_vma *kv);
+void     vt_anon_vma_prepare(struct vt_mm *mm, struct vt_vma *v);
 
 /* fault.c */
 unsigned vt_do_access(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
