@@ -44,22 +44,11 @@ Bool vt_fd_path(Int fd, HChar *path, SizeT size)
 
 /* Whether the filesystem on device dev is tmpfs (shmem: no readahead,
    no major faults, no dirty tracking, pages that exist only once
-   written or faulted).  Known per device, looked up in
-   /proc/self/mountinfo once. */
+   written or faulted), by /proc/self/mountinfo (vt_fs_type). */
 static Bool tmpfs_dev(ULong dev)
 {
-   static struct { ULong dev; Bool tmpfs; } known[16];
-   static UInt nr_known;
-   for (UInt i = 0; i < nr_known; i++)
-      if (known[i].dev == dev)
-         return known[i].tmpfs;
    HChar type[32];
-   Bool tmpfs = vt_fs_type(dev, type, sizeof type) && VG_(strcmp)(type, "tmpfs") == 0;
-   if (nr_known < sizeof known / sizeof known[0]) {
-      known[nr_known].dev = dev;
-      known[nr_known++].tmpfs = tmpfs;
-   }
-   return tmpfs;
+   return vt_fs_type(dev, type, sizeof type) && VG_(strcmp)(type, "tmpfs") == 0;
 }
 
 /* Whether a file, named path (as /proc/self/fd or the segment names it)

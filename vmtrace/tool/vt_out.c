@@ -187,8 +187,30 @@ HChar *vt_read_whole(const HChar *path, const HChar *cc)
 /* The type of the filesystem on device dev (a stat's st_dev), as
    /proc/self/mountinfo names it ("ext4", "xfs", "tmpfs", ...), in type
    (n bytes); False if no mount of it is listed there (memfd's and other
-   internal mounts are not) or mountinfo cannot be read. */
+   internal mounts are not) or mountinfo cannot be read.  Known per
+   device, looked up once (the last 16 devices asked about). */
+static Bool fs_type_read(ULong dev, HChar *type, SizeT n);
+
 Bool vt_fs_type(ULong dev, HChar *type, SizeT n)
+{
+   static struct { ULong dev; Bool found; HChar type[32]; } known[16];
+   static UInt nr_known, next;
+   UInt i;
+   for (i = 0; i < nr_known && known[i].dev != dev; i++)
+      ;
+   if (i == nr_known) {
+      i = nr_known < 16 ? nr_known++ : next++ % 16;
+      known[i].dev = dev;
+      known[i].found = fs_type_read(dev, known[i].type, sizeof known[i].type);
+   }
+   if (!known[i].found || n == 0)
+      return False;
+   VG_(strncpy)(type, known[i].type, n - 1);
+   type[n - 1] = 0;
+   return True;
+}
+
+static Bool fs_type_read(ULong dev, HChar *type, SizeT n)
 {
    ULong major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL);
    ULong minor = (dev & 0xff) | ((dev >> 12) & ~0xffULL);

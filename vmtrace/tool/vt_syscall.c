@@ -354,25 +354,15 @@ static Long io_offset(UInt sysno, UWord *args, UWord n)
    (mapping_max_folio_order): PMD-sized on ext4 since Linux 6.16 and on
    XFS (iomap's writes since 6.6); 0, order-0 pages only, on any other
    filesystem (tmpfs makes order-0 pages by default, as does ext4 before
-   6.16).  Known per device, looked up in /proc/self/mountinfo once. */
+   6.16).  By /proc/self/mountinfo (vt_fs_type). */
 static UInt write_folio_order(ULong dev)
 {
-   static struct { ULong dev; UInt order; } known[16];
-   static UInt nr_known;
-   for (UInt i = 0; i < nr_known; i++)
-      if (known[i].dev == dev)
-         return known[i].order;
    HChar type[32];
-   UInt order = 0;
    if (vt_fs_type(dev, type, sizeof type) &&
        ((VG_(strcmp)(type, "ext4") == 0 && vt_kernel_at_least(6, 16)) ||
         (VG_(strcmp)(type, "xfs") == 0 && vt_kernel_at_least(6, 6))))
-      order = VT_PMD_ORDER;
-   if (nr_known < sizeof known / sizeof known[0]) {
-      known[nr_known].dev = dev;
-      known[nr_known++].order = order;
-   }
-   return order;
+      return VT_PMD_ORDER;
+   return 0;
 }
 
 /* A write of a regular file may give the pages it reaches for the first
