@@ -106,19 +106,15 @@ static const struct dev_facts *facts_of(ULong dev)
                           "/sys/dev/block/%llu:%llu/queue/read_ahead_kb",
                           "/sys/dev/block/%llu:%llu/../queue/read_ahead_kb" };
    for (UInt i = 0; i < sizeof fmt / sizeof *fmt; i++) {
-      HChar path[96], buf[32];
+      HChar path[96], *end;
       VG_(snprintf)(path, sizeof path, fmt[i], major, minor);
-      SysRes r = VG_(open)(path, VKI_O_RDONLY, 0);
-      if (sr_isError(r))
+      HChar *buf = vt_read_whole(path, "vt.pcache.ra");
+      if (!buf)
          continue;
-      Int n = VG_(read)((Int)sr_Res(r), buf, sizeof buf - 1);
-      VG_(close)((Int)sr_Res(r));
-      if (n <= 0)
-         continue;
-      buf[n] = 0;
-      HChar *end;
       Long kb = VG_(strtoll10)(buf, &end);
-      if (end != buf && kb >= 0 && kb / 4 <= 65536) {
+      Bool ok = end != buf && kb >= 0 && kb / 4 <= 65536;
+      VG_(free)(buf);
+      if (ok) {
          d->ra = (UInt)(kb / 4);
          break;
       }
