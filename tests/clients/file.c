@@ -16,7 +16,8 @@
                                  (MS_SYNC of pages [64,128)), "range"
                                  (sync_file_range of pages [0,128),
                                  SYNC_FILE_RANGE_WRITE alone), "dontneed"
-                                 (POSIX_FADV_DONTNEED of pages [128,256));
+                                 (POSIX_FADV_DONTNEED of pages [128,256)),
+                                 "sync", "syncfs" (of the file's filesystem);
                                  after each, fsync and written again:
                                  "fsync-STEP"
 
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
          { "msync", "fsync-msync", 0 }, { "msync-async", "fsync-msync-async", 1 },
          { "fsync", "fsync-fsync", 2 }, { "msync-part", "fsync-msync-part", 3 },
          { "range", "fsync-range", 4 }, { "dontneed", "fsync-dontneed", 5 },
+         { "sync", "fsync-sync", 6 }, { "syncfs", "fsync-syncfs", 7 },
       };
       for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
          int r;
@@ -118,7 +120,9 @@ int main(int argc, char **argv)
          case 2: r = fsync(fd); break;
          case 3: r = msync(p + 64 * VMT_PAGE, 64 * VMT_PAGE, MS_SYNC); break;
          case 4: r = sync_file_range(fd, 0, (off_t)half, SYNC_FILE_RANGE_WRITE); break;
-         default: r = posix_fadvise(fd, (off_t)half, (off_t)half, POSIX_FADV_DONTNEED); break;
+         case 5: r = posix_fadvise(fd, (off_t)half, (off_t)half, POSIX_FADV_DONTNEED); break;
+         case 6: sync(); r = 0; break;
+         default: r = syncfs(fd); break;
          }
          if (r != 0)
             vmt_die("%s", steps[k].name);

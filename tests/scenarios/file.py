@@ -67,10 +67,14 @@ for layout in ("aligned", "skewed"):
 #   sync_file_range(SYNC_FILE_RANGE_WRITE) of [0,128), not waited for: 128
 #   POSIX_FADV_DONTNEED of [128,256) (it starts their writeback, and
 #   keeps the mapped pages): 128
+#   sync (every dirty page of every filesystem written back and waited
+#   for: sync_inodes_sb): 256
+#   syncfs of the file's filesystem: 256
 # and after each an fsync and a write of every page: 256.  Until
-# 2026-12-06 the model kept the PTEs writable: 0 in every step.
+# 2026-12-06 the model kept the PTEs writable (0 in every step), and
+# did not follow sync and syncfs (0 in theirs).
 SYNC_STEPS = {"msync": 256, "msync-async": 0, "fsync": 256, "msync-part": 64, "range": 128,
-              "dontneed": 128}
+              "dontneed": 128, "sync": 256, "syncfs": 256}
 scenario("file/write-sync", "file", ["aligned", "write-sync"], [
     Expect("file", "write", pages=256, file_shared=256),
 ] + [Expect("file", step, wp_shared=n) for step, n in SYNC_STEPS.items()]
