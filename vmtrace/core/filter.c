@@ -11,6 +11,9 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
    mm->filter = f;
    f->nr = VT_FILTER_ENTRIES;
    f->where = vt_alloc(3 * VT_FILTER_MAX * sizeof *f->where);
+   f->occ = vt_alloc(VT_FILTER_OCC * sizeof *f->occ);
+   f->in_occ = vt_alloc(3 * VT_FILTER_MAX);
+   vt_memset(f->in_occ, 0, 3 * VT_FILTER_MAX);
    f->refetch_tag = VT_FILTER_EMPTY;
    for (int t = 0; t < 3; t++)
       for (unsigned i = 0; i < VT_FILTER_MAX; i++)
@@ -20,7 +23,11 @@ void vt_filter_init(struct vt_filter *f, struct vt_mm *mm, bool on)
 void vt_filter_destroy(struct vt_filter *f)
 {
    vt_free(f->where);
+   vt_free(f->occ);
+   vt_free(f->in_occ);
    f->where = NULL;
+   f->occ = NULL;
+   f->in_occ = NULL;
 }
 
 void vt_filter_set_stamp_after(struct vt_filter *f)
@@ -88,11 +95,72 @@ bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr)
 
 /* In any order: the policies order pages by the time and order delivered
    with them, not by when they learn of them. */
+/* The occupied list emptied: nothing held (after a flush), or made again
+   from the tags if at most half the list's room would do. */
+static void occ_reset(struct vt_filter *f, bool from_tags)
+{
+   if (f->occ_over)
+      vt_memset(f->in_occ, 0, 3 * VT_FILTER_MAX);
+   else
+      for (unsigned j = 0; j < f->occ_n; j++)
+         f->in_occ[f->occ[j]] = 0;
+   f->occ_n = 0;
+   f->occ_over = false;
+   f->occ_scans = 0;
+   if (!from_tags)
+      return;
+   unsigned n = 0;
+   for (unsigned t = 0; t < 3; t++)
+      for (unsigned i = 0; i < f->nr; i++)
+         if (f->tag[t][i] != VT_FILTER_EMPTY && ++n > VT_FILTER_OCC / 2) {
+            f->occ_over = true;
+            return;
+         }
+   for (unsigned t = 0; t < 3; t++)
+      for (unsigned i = 0; i < f->nr; i++)
+         if (f->tag[t][i] != VT_FILTER_EMPTY) {
+            f->in_occ[t * VT_FILTER_MAX + i] = 1;
+            f->occ[f->occ_n++] = (uint16_t)(t * VT_FILTER_MAX + i);
+         }
+}
+
+/* Slot i of kind t may hold a page from now on. */
+static inline void occ_note(struct vt_filter *f, unsigned t, unsigned i)
+{
+   unsigned k = t * VT_FILTER_MAX + i;
+   if (!f->count_hits || f->occ_over || f->in_occ[k])
+      return;
+   if (f->occ_n == VT_FILTER_OCC) {
+      f->occ_over = true;
+      return;
+   }
+   f->in_occ[k] = 1;
+   f->occ[f->occ_n++] = (uint16_t)k;
+}
+
 bool vt_filter_deliver(struct vt_filter *f)
 {
    bool any = false;
    if (!f->count_hits)
       return false;
+   if (!f->occ_over) {
+      /* the listed slots (hits lie only in slots that hold a page, or
+         stamp_after's in empty ones, which are no hits: a fill's floor
+         or a flush drops them), those that still hold a page kept */
+      unsigned n = 0;
+      for (unsigned j = 0; j < f->occ_n; j++) {
+         unsigned k = f->occ[j], t = k / VT_FILTER_MAX, i = k % VT_FILTER_MAX;
+         any |= slot_deliver(f, t, i);
+         if (f->tag[t][i] != VT_FILTER_EMPTY)
+            f->occ[n++] = (uint16_t)k;
+         else
+            f->in_occ[k] = 0;
+      }
+      f->occ_n = n;
+      return any;
+   }
+   if (++f->occ_scans >= VT_FILTER_OCC_RETRY)
+      occ_reset(f, true);
    /* Called before every decision of a policy that needs every reference
       (once per fault): most slots hold no hits, so eight are tested at
       once. */
@@ -130,6 +198,14 @@ void vt_filter_flush(struct vt_filter *f)
    for (unsigned t = 0; t < 3; t++)
       for (unsigned i = 0; i < f->nr; i++)
          f->tag[t][i] = VT_FILTER_EMPTY;
+   if (f->count_hits) {
+      /* stamp_after's stamps in empty slots, which a scan would have
+         cleared, go too */
+      for (unsigned t = 0; t < 3; t++)
+         for (unsigned i = 0; i < f->nr; i++)
+            f->hit_stamp[t][i] = f->hit_count[t][i] = 0;
+      occ_reset(f, false);
+   }
 }
 
 void vt_filter_invalidate(struct vt_filter *f, vt_addr start, vt_addr end)
@@ -189,6 +265,7 @@ epoch_ref(struct vt_filter *f, unsigned i, vt_addr page_addr, enum vt_access acc
    if (acc == VT_ACC_WRITE) {
       f->where[VT_ACC_READ * VT_FILTER_MAX + i] = *w;
       *other = VT_FILTER_TAG(page_addr, f->mark);
+      occ_note(f, VT_ACC_READ, i);
    } else if (*other != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(*other) == page_addr) {
       *other = VT_FILTER_TAG(page_addr, f->mark);
    }
@@ -289,6 +366,7 @@ static inline void fill(struct vt_filter *f, enum vt_access t, unsigned i,
    floor_at(f, t, i);
    f->tag[t][i] = VT_FILTER_TAG(page_addr, f->mark);
    f->where[t * VT_FILTER_MAX + i] = *w;
+   occ_note(f, t, i);
 }
 
 static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access acc,

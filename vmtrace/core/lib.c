@@ -3,21 +3,19 @@
    SPDX-License-Identifier: GPL-2.0-or-later */
 #include "vt_core.h"
 
+/* The compiler's own (inline for small constant sizes, else a call to
+   memset and memcpy: the C library's in a host program, Valgrind's core's
+   in the tool, which defines both for the code the compiler makes). A
+   loop a byte at a time cost the replay 9 % of its time in clearing each
+   trace item. */
 void *vt_memset(void *d, int c, size_t n)
 {
-   unsigned char *p = d;
-   while (n--)
-      *p++ = (unsigned char)c;
-   return d;
+   return __builtin_memset(d, c, n);
 }
 
 void *vt_memcpy(void *d, const void *s, size_t n)
 {
-   unsigned char *p = d;
-   const unsigned char *q = s;
-   while (n--)
-      *p++ = *q++;
-   return d;
+   return __builtin_memcpy(d, s, n);
 }
 
 size_t vt_strlen(const char *s)

@@ -854,6 +854,8 @@ void   vt_mm_sims_advance(struct vt_mm *mm, uint32_t i, vt_u64 now);
                                     more than the 4 MiB of 1,024 slots,
                                     takes 1.3 million conflict misses
                                     instead of 5.3) */
+#define VT_FILTER_OCC       256u /* slots the occupied list names */
+#define VT_FILTER_OCC_RETRY 64u  /* scans before the list is tried again */
 /* An entry: the page's address plus its epoch's mark times 2^48 (above
    any user address), so that the inline check is one subtraction:
    (address + mark * 2^48) - entry is at most 4096 - size exactly when the
@@ -896,6 +898,18 @@ struct vt_filter {
                                        each entry, its page's PTE and
                                        mapping (allocated, so that the
                                        tool's image keeps its size) */
+   /* With count_hits: the slots that may hold a page, so that a delivery
+      visits those instead of scanning every slot (a simulation of a few
+      frames keeps few pages in the filter, and delivers at each of its
+      many faults).  occ[0, occ_n): kind * VT_FILTER_MAX + slot of each
+      slot filled since the list was last pruned, each once (in_occ);
+      with occ_over (more than VT_FILTER_OCC) the deliveries scan, and
+      every VT_FILTER_OCC_RETRY scans the list is made again from the
+      tags if they hold few enough. */
+   uint16_t *occ;                   /* [VT_FILTER_OCC] */
+   uint8_t  *in_occ;                /* [3 * VT_FILTER_MAX] */
+   unsigned  occ_n, occ_scans;
+   bool      occ_over;
    vt_u64 mark;               /* the open epoch's, < VT_FILTER_MARKS */
    vt_u64 mark_tag;           /* VT_FILTER_TAG(0, mark): what the generated
                                  code adds to an address */
