@@ -845,6 +845,20 @@ def stray_files(tmp):
     return sorted(found)
 
 
+_times_lock = threading.Lock()
+
+
+def note_time(seconds, kind, what):
+    """With VMTRACE_TEST_TIMES=FILE, appends "SECONDS KIND COMMAND" for each
+    run and suite to FILE (to find what makes the suite slow: `sort -rn
+    FILE | head`).  Timings never decide a test."""
+    path = os.environ.get("VMTRACE_TEST_TIMES")
+    if not path:
+        return
+    with _times_lock, open(path, "a") as f:
+        f.write("%.2f\t%s\t%s\n" % (seconds, kind, what))
+
+
 class Harness:
     def __init__(self, jobs=2, keep=False, timeout=180):
         self.jobs = jobs
@@ -967,6 +981,7 @@ class Harness:
                 p.returncode = os.waitstatus_to_exitcode(status)
                 r.wall = time.monotonic() - t0
                 r.maxrss_kib = ru.ru_maxrss
+                note_time(r.wall, spec.kind, " ".join(r.argv))
                 r.returncode = p.returncode
             with open(out_path, "rb") as f:
                 r.stdout = f.read().decode("utf-8", "replace")
@@ -1037,8 +1052,22 @@ class Harness:
         with self.lock:
             self.running.add(p.pid)
         timed_out = False
+        timing = bool(os.environ.get("VMTRACE_TEST_TIMES"))
+        seen, last, partial = 0, t0, b""
         try:
             while p.poll() is None:
+                if timing:
+                    # each case line's time since the suite's previous one
+                    chunk = os.pread(out_f.fileno(), 1 << 20, seen)
+                    seen += len(chunk)
+                    lines = (partial + chunk).split(b"\n")
+                    partial = lines.pop()
+                    for line in lines:
+                        if re.match(rb"(not )?ok ", line):
+                            now = time.monotonic()
+                            note_time(now - last, "case", prefix + ": " +
+                                      line.decode("utf-8", "replace"))
+                            last = now
                 if self.aborted or time.monotonic() - t0 > limit:
                     timed_out = not self.aborted
                     os.killpg(p.pid, signal.SIGKILL)
@@ -1048,6 +1077,7 @@ class Harness:
         finally:
             with self.lock:
                 self.running.discard(p.pid)
+        note_time(time.monotonic() - t0, "suite", cmd)
         out_f.seek(0)
         text = out_f.read().decode("utf-8", "replace")
         out_f.close()
