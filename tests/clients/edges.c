@@ -104,6 +104,14 @@
                    ("write"); l's munlock()ed, p's made read-write again
                    (FACT vmas-l=, vmas-p=); both dropped (MADV_DONTNEED)
                    and read whole ("read")
+   sysv-apart      "s" and "t": a 4-page SysV segment each, attached over
+                   a reservation; s's pages 2-3 made PROT_READ, then
+                   read-write again (FACT vmas-s=); t's pages 2-3 made
+                   PROT_READ, then t's page 2 read-write again (FACT
+                   vmas-t=); s's 4 pages and t's pages 0-2 written, t's
+                   page 3 read (phase "write"); a guard marker installed
+                   on page 0 of each; fork: the child reads pages 1-3 of
+                   each ("child-read").  Roles "parent" and "child"
    kinds           a 2-page private writable file mapping ("data", MAP_FIXED),
                    then anonymous memory right after it: 2 pages mmapped
                    with that address as a hint, no MAP_FIXED ("placed"),
@@ -726,6 +734,55 @@ static void anon_vma_apart(void)
    vmt_end();
 }
 
+/* A SysV segment's VMAs have shm_vm_ops, whose ->close forbids a merge
+   that would remove one (can_merge_remove_vma): parts of an attach made
+   alike again stay two unless the call changed only part of a VMA. */
+static char *sysv_at(size_t pages)
+{
+   int id = shmget(IPC_PRIVATE, pages * VMT_PAGE, IPC_CREAT | 0600);
+   if (id < 0)
+      vmt_die("shmget");
+   char *r = vmt_place(pages * VMT_PAGE, VMT_PAGE, 0);
+   void *at = shmat(id, r, SHM_REMAP);
+   shmctl(id, IPC_RMID, NULL);
+   if (at != r)
+      vmt_die("shmat");
+   return r;
+}
+
+static void sysv_apart(void)
+{
+   vmt_set_role("parent");
+   char *s = sysv_at(4), *t = sysv_at(4);
+   VMTRACE_LABEL(s, 4 * VMT_PAGE, "s");
+   VMTRACE_LABEL(t, 4 * VMT_PAGE, "t");
+   if (mprotect(s + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ) != 0 ||
+       mprotect(s + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ | PROT_WRITE) != 0 ||
+       mprotect(t + 2 * VMT_PAGE, 2 * VMT_PAGE, PROT_READ) != 0 ||
+       mprotect(t + 2 * VMT_PAGE, VMT_PAGE, PROT_READ | PROT_WRITE) != 0)
+      vmt_die("mprotect");
+   vmt_fact("vmas-s", vmt_count_vmas(s, 4 * VMT_PAGE));
+   vmt_fact("vmas-t", vmt_count_vmas(t, 4 * VMT_PAGE));
+   vmt_begin("write");
+   vmt_write_pages(s, 4);
+   vmt_write_pages(t, 3);
+   vmt_read_pages(t + 3 * VMT_PAGE, 1);
+   vmt_end();
+   if (madvise(s, VMT_PAGE, MADV_GUARD_INSTALL) != 0 ||
+       madvise(t, VMT_PAGE, MADV_GUARD_INSTALL) != 0)
+      vmt_die("MADV_GUARD_INSTALL on a SysV attach (Linux 6.15)");
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(s + VMT_PAGE, 3);
+      vmt_read_pages(t + VMT_PAGE, 3);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 static void kinds(void)
 {
    int fd = vmt_cached_file("vmtest-edges.dat", 4 * VMT_PAGE);
@@ -871,6 +928,8 @@ int main(int argc, char **argv)
       around_merged();
    else if (strcmp(mode, "anon-vma-apart") == 0)
       anon_vma_apart();
+   else if (strcmp(mode, "sysv-apart") == 0)
+      sysv_apart();
    else if (strcmp(mode, "kinds") == 0)
       kinds();
    else if (strcmp(mode, "mbind-null") == 0)
@@ -883,7 +942,7 @@ int main(int argc, char **argv)
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
               "populate-hole|guard|guard-around|around-merged|anon-vma-apart|"
-              "kinds|"
+              "sysv-apart|kinds|"
               "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
    return 0;
 }

@@ -378,6 +378,32 @@ scenario("edges/anon-vma-apart", "edges", ["anon-vma-apart"], [
     Expect("p", "read", file_read=1),
 ], facts={"vmas-l": 2, "vmas-p": 1})
 
+# A SysV segment's VMAs have shm_vm_ops, whose ->close forbids a merge
+# that would remove one of them (can_merge_remove_vma): an mprotect that
+# makes a whole VMA of an attach alike to its neighbour leaves two VMAs,
+# one that changes part of a VMA moves the boundary (the neighbour grows).
+# "s" and "t", 4-page segments: s's pages 2-3 made read-only and read-write
+# again: two VMAs (vmas-s=2, 0-1 and 2-3); t's pages 2-3 read-only, then
+# page 2 read-write: 0-2 and 3 (vmas-t=2; without the merge, three).
+# Written (s's 4 pages, t's 0-2: 7 `file_shared`), t's page 3 read (1
+# `file_read`; SysV has no ->map_pages, so no fault-around anywhere here).
+# A guard marker on page 0 of each gives that VMA alone an anon_vma
+# (madvise_guard_install), so fork copies its PTEs (vma_needs_copy), not
+# the other VMA's: the child's reads of pages 1-3 cost s 2 `file_read`
+# (pages 2-3), t 1 (page 3).  Before 2026-12-06 vmtrace took s's two
+# VMAs for one, gave pages 2-3 the anon_vma and copied them: 0
+# (tests/kernelfuzz seed 2465, 300 steps, FORK 1 OPS 0x1ff, FZNOMREMAP=1:
+# the children of s237, s238 and s248, pages 38-39 of an attach split by
+# mprotect, 1 fault each natively, 0 here).
+if kernel_at_least(6, 15):
+    scenario("edges/sysv-apart", "edges", ["sysv-apart"], [
+        Expect("s", "write", pages=4, proc="parent", file_shared=4),
+        Expect("t", "write", pages=4, proc="parent", file_shared=3, file_read=1),
+        Expect("s", "child-read", pages=3, proc="child", file_read=2),
+        Expect("t", "child-read", pages=3, proc="child", file_read=1),
+    ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+        facts={"parent:vmas-s": 2, "parent:vmas-t": 2})
+
 # ---- the kind of anonymous memory -------------------------------------------
 # A private writable file mapping is a data segment.  Anonymous memory the
 # kernel places right after it (a hint, no MAP_FIXED) is plain anonymous

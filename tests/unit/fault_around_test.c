@@ -493,12 +493,12 @@ static void t_fa_shmem_fork_child(void)
    ("No ->map_pages?  No way to fault around...") is false, so a read
    fault maps the faulting page only, existing neighbours or not.  The
    mapping as the tool makes it at shmat: a shmem file named "/SYSV"
-   marked no_map_pages, kind VT_MK_SHM, name "/SYSV (deleted)". */
+   marked sysv_shm, kind VT_MK_SHM, name "/SYSV (deleted)". */
 static void t_fa_sysv_shm_none(void)
 {
    struct vt_mm *mm = mm_new(16, true);
    struct vt_file *f = vt_file_new_shmem(mm, "/SYSV", 64 * PG);
-   f->no_map_pages = true;
+   f->sysv_shm = true;
    struct vt_mmap_req q;
    memset(&q, 0, sizeof q);
    q.start = BASE;

@@ -189,7 +189,7 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    page found). */
 static void fault_around_beyond_eof(struct vt_mm *mm, struct vt_vma *v, vt_addr addr)
 {
-   if (mm->cfg.fault_around_pages <= 1 || v->vm_file->no_map_pages)  /* should_fault_around */
+   if (mm->cfg.fault_around_pages <= 1 || v->vm_file->sysv_shm)  /* should_fault_around */
       return;
    if (do_fault_around(mm, v, mm->maps[v->mapping], addr))
       vt_kpt_alloc(mm, addr, v->vm_koff);
@@ -322,7 +322,7 @@ static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
    vt_u64 pgoff = vt_linear_page_index(v, addr);
    if (do_set_pmd(mm, v, m, addr, file_read_pte(v)))
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
-   if (mm->cfg.fault_around_pages > 1 && !v->vm_file->no_map_pages)  /* should_fault_around */
+   if (mm->cfg.fault_around_pages > 1 && !v->vm_file->sysv_shm)  /* should_fault_around */
       do_fault_around(mm, v, m, addr);
    if (!(*ptep & VT_PTE_PRESENT) && !finish_fault_folio(mm, v, m, addr)) {
       *ptep = keep | file_read_pte(v);

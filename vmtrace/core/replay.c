@@ -83,7 +83,7 @@ static void file_event(struct vt_replay *rp, const struct vt_titem *it)
    }
    struct vt_file *f = vt_file_get(rp->mm, it->arg[1], it->arg[2], it->str,
                                    it->arg[3] << VT_PAGE_SHIFT, (it->arg[4] & 1) != 0);
-   f->no_map_pages = (it->arg[4] & 2) != 0;
+   f->sysv_shm = (it->arg[4] & 2) != 0;
    f->gid = it->arg[5];
    rp->files = vt_realloc_array(rp->files, rp->nr_files, rp->nr_files + 1, sizeof *rp->files);
    rp->files[rp->nr_files++] = f;

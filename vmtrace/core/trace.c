@@ -392,7 +392,7 @@ static vt_u64 ev_file(struct vt_trace_writer *w, struct vt_file *f)
    w_u(w, f->dev);
    w_u(w, f->ino);
    w_u(w, f->size_pages);
-   w_u(w, (f->shmem ? 1u : 0u) | (f->no_map_pages ? 2u : 0u) | (f->cold ? 4u : 0u));
+   w_u(w, (f->shmem ? 1u : 0u) | (f->sysv_shm ? 2u : 0u) | (f->cold ? 4u : 0u));
    w_u(w, f->gid);
    ev_str(w, f->path);
    return w->nr_files;

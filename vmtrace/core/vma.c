@@ -153,12 +153,13 @@ static void split_straddling_pmd(struct vt_mm *mm, struct vt_vma *v, vt_addr add
       vt_split_huge_pmd(mm, v, addr);
 }
 
-/* Splits the VMA containing addr so that a VMA starts at addr. */
-static void split_at(struct vt_mm *mm, vt_addr addr)
+/* Splits the VMA containing addr so that a VMA starts at addr; whether
+   one was split. */
+static bool split_at(struct vt_mm *mm, vt_addr addr)
 {
    uint32_t i = vt_vma_lower(mm, addr);
    if (i >= mm->nr_vmas || mm->vmas[i].vm_start >= addr)
-      return;
+      return false;
    /* vma_adjust_trans_huge: no huge PMD straddles a VMA boundary */
    split_straddling_pmd(mm, &mm->vmas[i], addr);
    struct vt_vma hi = mm->vmas[i];
@@ -167,6 +168,7 @@ static void split_at(struct vt_mm *mm, vt_addr addr)
    hi.vm_flags &= ~VT_VM_APART;
    mm->vmas[i].vm_end = addr;
    insert_vma(mm, i + 1, &hi);
+   return true;
 }
 
 /* ---- the kernel's VMAs and their anon_vma --------------------------- */
@@ -208,6 +210,8 @@ static bool one_kernel_vma(const struct vt_vma *a,
    if (a->vm_end != b->vm_start || (b->vm_flags & VT_VM_APART) ||
        ((a->vm_flags ^ b->vm_flags) & ~(VT_VM_ANON_VMA | VT_VM_APART)) ||
        a->vm_file != b->vm_file ||
+       /* each shmat makes a struct file of its own (do_shmat) */
+       (a->vm_file && a->vm_file->sysv_shm && a->mapping != b->mapping) ||
        (a->anon_vma && b->anon_vma && a->anon_vma != b->anon_vma))
       return false;
    return a->vm_pgoff + ((a->vm_end - a->vm_start) >> VT_PAGE_SHIFT) == b->vm_pgoff;
@@ -686,6 +690,27 @@ static void change_pte(void *vctx, vt_addr addr, vt_pte *ptep)
    *ptep = pte;
 }
 
+/* A SysV segment's VMAs have shm_vm_ops, whose ->close forbids a merge
+   that removes one (can_merge_remove_vma, vma_merge_existing_range): a
+   VMA a call changed whole merges with neither neighbour; one it changed
+   in part (split at an edge of the range) may merge across its other
+   edge, the neighbour there growing over it.  Decides the edge before
+   VMA b, one the call did not make by a split, given whether the VMAs on
+   either side of it changed and whether whole. */
+static void sysv_keep_apart(struct vt_mm *mm, uint32_t b, bool a_changed, bool a_whole,
+                            bool b_changed, bool b_whole)
+{
+   if (b == 0 || b >= mm->nr_vmas)
+      return;
+   struct vt_vma *va = &mm->vmas[b - 1], *vb = &mm->vmas[b];
+   if (va->vm_end != vb->vm_start || !vb->vm_file || !vb->vm_file->sysv_shm ||
+       va->mapping != vb->mapping)
+      return;
+   /* b's fixup tries to merge it with a; else a's tries with b */
+   if (b_changed ? b_whole : a_changed && a_whole)
+      vb->vm_flags |= VT_VM_APART;
+}
+
 /* mprotect_fixup, mlock_fixup: the VMAs of [start, end), split at its
    edges, each given to fn; afterwards they merge where they can. */
 static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
@@ -693,21 +718,29 @@ static void fixup_range(struct vt_mm *mm, vt_addr start, vt_addr end,
                         void *ctx)
 {
    vt_share_anon_vma(mm, start, end);
-   split_at(mm, start);
-   split_at(mm, end);
-   for (uint32_t i = vt_vma_lower(mm, start);
-        i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
+   bool split_lo = split_at(mm, start), split_hi = split_at(mm, end);
+   uint32_t first = vt_vma_lower(mm, start), i;
+   bool prev_changed = false, prev_whole = true;
+   for (i = first; i < mm->nr_vmas && mm->vmas[i].vm_start < end; i++) {
       uint32_t old = mm->vmas[i].vm_flags;
       fn(mm, &mm->vmas[i], ctx);
       /* vma_modify tries to merge a VMA whose flags changed with both
          neighbours (unchanged flags: nothing, mprotect_fixup and
          mlock_fixup return at once) */
-      if ((old ^ mm->vmas[i].vm_flags) & ~VT_VM_ANON_VMA) {
+      bool changed = ((old ^ mm->vmas[i].vm_flags) & ~VT_VM_ANON_VMA) != 0;
+      if (changed) {
          mm->vmas[i].vm_flags &= ~VT_VM_APART;
          if (i + 1 < mm->nr_vmas)
             mm->vmas[i + 1].vm_flags &= ~VT_VM_APART;
       }
+      bool whole = !(i == first && split_lo) && !(split_hi && mm->vmas[i].vm_end == end);
+      if (i > first || !split_lo)
+         sysv_keep_apart(mm, i, prev_changed, prev_whole, changed, whole);
+      prev_changed = changed;
+      prev_whole = whole;
    }
+   if (!split_hi)
+      sysv_keep_apart(mm, i, prev_changed, prev_whole, false, true);
 }
 
 static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)

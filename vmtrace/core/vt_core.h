@@ -232,7 +232,10 @@ struct vt_file {                 /* like struct file + its inode */
                                     than a page: cold files (readahead's)
                                     and a file a write gave one
                                     (vt_file_write) */
-   bool     no_map_pages;        /* no ->map_pages (SysV shm): no fault-around */
+   bool     sysv_shm;            /* a SysV segment: its VMAs have
+                                    shm_vm_ops, with no ->map_pages (no
+                                    fault-around) and a ->close (a merge
+                                    never removes one: vma.c) */
    struct vt_hash cache;         /* shmem, cold files: pages in the page
                                     cache and their folios (pcache.c) */
    struct vt_hash falloc;        /* shmem: pages fallocate allocated that

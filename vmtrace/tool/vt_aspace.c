@@ -708,9 +708,9 @@ void vt_sys_shmat(ThreadId tid, UWord *args, UWord r)
    q.vm_flags = VT_VM_READ | VT_VM_SHARED |
                 ((args[2] & VKI_SHM_RDONLY) ? VT_VM_NOMAYWRITE : VT_VM_WRITE);
    /* One file per segment (shmid); SysV's shm_vm_ops has no map_pages,
-      so no fault-around. */
+      so no fault-around, and a close, so its VMAs merge less (vma.c). */
    q.file = vt_file_get(&vt_mm, ~0ULL, args[0], "/SYSV", q.len, True);
-   q.file->no_map_pages = True;
+   q.file->sysv_shm = True;
    q.kind = VT_MK_SHM;
    q.name = "/SYSV (deleted)";
    vt_mmap_both(&q);

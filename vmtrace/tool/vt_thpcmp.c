@@ -115,7 +115,7 @@ static struct vt_file *cmp_file(struct vt_file *f)
    }
    g = (struct vt_file *)(Addr)e->val;
    g->size_pages = f->size_pages;
-   g->no_map_pages = f->no_map_pages;
+   g->sysv_shm = f->sysv_shm;
    return g;
 }
 
