@@ -134,6 +134,14 @@
                    read (phase "read-h").  FACT present-f=, present-g=,
                    present-h= (pagemap, pages 0-7) before the reads,
                    sigbus-f=, sigbus-h=
+   eof-cow         a memfd of 1 page; "w", "p" and "m": its pages 1-4
+                   (past its end) mapped private, 4 pages each; a store to
+                   w's page 0, SIGBUS caught, MADV_POPULATE_WRITE of p's
+                   page 0 (must fail), m mapped PROT_NONE|MAP_LOCKED and
+                   made read-write (phase "eof"; FACT sigbus-w=); the memfd
+                   grown to 8 pages; page 0 of each read (phase "read");
+                   fork: the child reads page 0 of each ("child-read").
+                   Roles "parent" and "child"
    zero-length     "region" (4 pages) written (phase "write"); then
                    madvise(MADV_DONTNEED), mprotect(PROT_READ),
                    MADV_POPULATE_WRITE, mlock, munlock and MADV_DONTFORK
@@ -607,6 +615,61 @@ static void eof_around(void)
    vmt_end();
 }
 
+/* A write fault on a private file page past the end of the file is
+   do_cow_fault, which gives the VMA its anon_vma (vmf_anon_prepare)
+   before ->fault finds no page: fork copies the VMA's PTEs after. */
+static void eof_cow(void)
+{
+   catch_segv();
+   struct sigaction sa;
+   memset(&sa, 0, sizeof sa);
+   sa.sa_handler = caught;
+   if (sigaction(SIGBUS, &sa, NULL) != 0)
+      vmt_die("sigaction");
+   vmt_set_role("parent");
+   int fd = memfd_create("vmtest-eof-cow", 0);
+   if (fd < 0 || ftruncate(fd, VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *w = vmt_mmap_at(4 * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+                         VMT_PAGE);
+   char *p = vmt_mmap_at(4 * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+                         VMT_PAGE);
+   char *m = vmt_mmap_at(4 * VMT_PAGE, VMT_PAGE, 0, PROT_NONE, MAP_PRIVATE | MAP_LOCKED, fd,
+                         VMT_PAGE);
+   VMTRACE_LABEL(w, 4 * VMT_PAGE, "w");
+   VMTRACE_LABEL(p, 4 * VMT_PAGE, "p");
+   VMTRACE_LABEL(m, 4 * VMT_PAGE, "m");
+   segvs = 0;
+   vmt_begin("eof");
+   touch_caught(w, 1);
+   int r = madvise(p, VMT_PAGE, MADV_POPULATE_WRITE);
+   int rm = mprotect(m, 4 * VMT_PAGE, PROT_READ | PROT_WRITE);
+   vmt_end();
+   vmt_fact("sigbus-w", segvs);
+   if (r == 0 || rm != 0)
+      vmt_die("MADV_POPULATE_WRITE past the end succeeded, or mprotect failed");
+   errno = 0;
+   if (ftruncate(fd, 8 * VMT_PAGE) != 0)
+      vmt_die("ftruncate");
+   close(fd);
+   vmt_begin("read");
+   vmt_read_pages(w, 1);
+   vmt_read_pages(p, 1);
+   vmt_read_pages(m, 1);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(w, 1);
+      vmt_read_pages(p, 1);
+      vmt_read_pages(m, 1);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 static void guard(void)
 {
    catch_segv();
@@ -938,11 +1001,13 @@ int main(int argc, char **argv)
       zero_length();
    else if (strcmp(mode, "eof-around") == 0)
       eof_around();
+   else if (strcmp(mode, "eof-cow") == 0)
+      eof_cow();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
               "populate-hole|guard|guard-around|around-merged|anon-vma-apart|"
               "sysv-apart|kinds|"
-              "mbind-null|zero-length|eof-around|guard-fork shared-anon|shared-file");
+              "mbind-null|zero-length|eof-around|eof-cow|guard-fork shared-anon|shared-file");
    return 0;
 }

@@ -430,6 +430,35 @@ scenario("edges/mbind-null", "edges", ["mbind-null"], [
     Expect("region", "call"),
 ], checks=[no_invalid])
 
+# A write fault on a private file page past the end of the file is
+# do_cow_fault, which prepares the VMA's anon_vma (vmf_anon_prepare) before
+# ->fault finds no page (SIGBUS, counted nowhere): the VMA keeps it, and
+# fork copies its PTEs (vma_needs_copy).  A memfd of 1 page; "w", "p" and
+# "m" map its pages 1-4 private, all past the end: a store to w's page 0
+# (SIGBUS caught: invalid 1), MADV_POPULATE_WRITE of p's page 0 (fails),
+# and m, PROT_NONE and MAP_LOCKED, made read-write (mprotect_fixup
+# populates a locked private VMA made writable, writing: the fault fails
+# the same way).  The memfd grown to 8 pages, page 0 of each read: 1
+# `file_read` each (a hole: fault-around finds no neighbour).  The child
+# reads them again: 0 (copied).  Before 2026-12-06 vmtrace gave no
+# anon_vma for a write past the end: 1 `file_read` each in the child
+# (tests/kernelfuzz seed 2327, 300 steps, FORK 1 OPS 0x1ff, FZNOMREMAP=1:
+# the grandchild of s151, page 35, a private memfd mapping made writable
+# while locked at s130, past the end until s144's ftruncate: 0 natively,
+# 1 here).
+scenario("edges/eof-cow", "edges", ["eof-cow"], [
+    Expect("w", "eof", proc="parent", invalid=1),
+    Expect("p", "eof", proc="parent"),
+    Expect("m", "eof", proc="parent"),
+    Expect("w", "read", pages=1, proc="parent", file_read=1),
+    Expect("p", "read", pages=1, proc="parent", file_read=1),
+    Expect("m", "read", pages=1, proc="parent", file_read=1),
+    Expect("w", "child-read", pages=1, proc="child"),
+    Expect("p", "child-read", pages=1, proc="child"),
+    Expect("m", "child-read", pages=1, proc="child"),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:sigbus-w": 1})
+
 # ---- calls of 0 bytes --------------------------------------------------------
 # madvise, mprotect, MADV_POPULATE_WRITE, mlock and munlock of 0 bytes
 # succeed and change nothing (madvise and mprotect return 0 for len 0

@@ -20,6 +20,17 @@ static bool beyond_eof(const struct vt_vma *v, vt_addr addr)
    return v->vm_file && vt_linear_page_index(v, addr) >= v->vm_file->size_pages;
 }
 
+/* A write fault on a page of a private file mapping past the end of the
+   file is do_cow_fault all the same: vmf_anon_prepare gives the VMA its
+   anon_vma before ->fault finds no page (SIGBUS, EFAULT for GUP), and the
+   VMA keeps it (fork copies its PTEs after).  tests/kernelfuzz seed 2327,
+   test edges/eof-cow. */
+static void cow_fault_beyond_eof(struct vt_mm *mm, struct vt_vma *v)
+{
+   if (!(v->vm_flags & VT_VM_SHARED))
+      vt_anon_vma_prepare(mm, v);
+}
+
 /* The PTE a file page gets when mapped for reading: read-only for private
    mappings (copy-on-write) and for shared ones with dirty tracking
    (vma_wants_writenotify); writable for shared memory. */
@@ -737,6 +748,8 @@ unsigned vt_access_at(struct vt_mm *mm, vt_addr addr, enum vt_access acc,
    if (beyond_eof(v, addr)) {
       if (acc != VT_ACC_WRITE)
          fault_around_beyond_eof(mm, v, addr);
+      else
+         cow_fault_beyond_eof(mm, v);
       return bad_access(mm, v, addr, acc, VT_INV_BEYOND_EOF);
    }
    if (!ptep)
@@ -838,6 +851,8 @@ static bool populate(struct vt_mm *mm, vt_addr start, vt_addr end, bool strict)
          if (beyond_eof(&mm->vmas[i], a) || (pte & VT_PTE_GUARD)) {
             if (!(pte & VT_PTE_GUARD) && acc == VT_ACC_READ)
                fault_around_beyond_eof(mm, &mm->vmas[i], a);
+            else if (!(pte & VT_PTE_GUARD))
+               cow_fault_beyond_eof(mm, &mm->vmas[i]);
             if (strict)
                return false;
             break;           /* __mm_populate ignores the error */
@@ -885,6 +900,8 @@ static vt_u64 madvise_populate_body(struct vt_mm *mm, vt_addr start, vt_addr len
       if (beyond_eof(v, a)) {
          if (!write)
             fault_around_beyond_eof(mm, vt_find_vma_fault(mm, a), a);
+         else
+            cow_fault_beyond_eof(mm, vt_find_vma_fault(mm, a));
          break;
       }
       if ((pte & VT_PTE_PRESENT) && (!write || (pte & VT_PTE_WRITE)))
