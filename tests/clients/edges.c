@@ -142,6 +142,13 @@
                    grown to 8 pages; page 0 of each read (phase "read");
                    fork: the child reads page 0 of each ("child-read").
                    Roles "parent" and "child"
+   eof-falloc      a memfd of 2 pages, both written (pwrite), its pages
+                   2-3 allocated past its end twice (fallocate KEEP_SIZE:
+                   the second makes them uptodate); "f": its 4 pages mapped
+                   shared, 64 KiB-aligned; a load from page 2, SIGBUS
+                   caught (phase "sigbus"; FACT sigbus=, present= after
+                   it, pagemap); the memfd grown to 4 pages; f's 4 pages
+                   read (phase "read")
    zero-length     "region" (4 pages) written (phase "write"); then
                    madvise(MADV_DONTNEED), mprotect(PROT_READ),
                    MADV_POPULATE_WRITE, mlock, munlock and MADV_DONTFORK
@@ -670,6 +677,41 @@ static void eof_cow(void)
    vmt_reap(pid);
 }
 
+/* Fault-around maps no page past the end of the file (filemap_map_pages
+   clamps its window at i_size), shared memory's pages there included
+   (fallocate with FALLOC_FL_KEEP_SIZE makes them). */
+static void eof_falloc(void)
+{
+   catch_segv();
+   struct sigaction sa;
+   memset(&sa, 0, sizeof sa);
+   sa.sa_handler = caught;
+   if (sigaction(SIGBUS, &sa, NULL) != 0)
+      vmt_die("sigaction");
+   int fd = memfd_create("vmtest-eof-falloc", 0);
+   static char data[2 * VMT_PAGE];
+   memset(data, 1, sizeof data);
+   if (fd < 0 || pwrite(fd, data, sizeof data, 0) != (ssize_t)sizeof data)
+      vmt_die("memfd");
+   for (int i = 0; i < 2; i++)
+      if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 2 * VMT_PAGE, 2 * VMT_PAGE) != 0)
+         vmt_die("fallocate");
+   char *f = vmt_mmap_at(4 * VMT_PAGE, 64 * 1024, 0, PROT_READ, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(f, 4 * VMT_PAGE, "f");
+   segvs = 0;
+   vmt_begin("sigbus");
+   touch_caught(f + 2 * VMT_PAGE, 0);
+   vmt_end();
+   vmt_fact("sigbus", segvs);
+   vmt_fact("present", present(f, 4));
+   if (ftruncate(fd, 4 * VMT_PAGE) != 0)
+      vmt_die("ftruncate");
+   close(fd);
+   vmt_begin("read");
+   vmt_read_pages(f, 4);
+   vmt_end();
+}
+
 static void guard(void)
 {
    catch_segv();
@@ -1003,11 +1045,13 @@ int main(int argc, char **argv)
       eof_around();
    else if (strcmp(mode, "eof-cow") == 0)
       eof_cow();
+   else if (strcmp(mode, "eof-falloc") == 0)
+      eof_falloc();
    else
       vmt_die("usage: edges mprotect-hole|dontneed-hole|dontneed-locked|remove-partway|remove-maywrite|"
               "wipeonfork-partway|mremap-inplace|mremap-multi|mprotect-eacces|mlock-merge|"
               "populate-hole|guard|guard-around|around-merged|anon-vma-apart|"
               "sysv-apart|kinds|"
-              "mbind-null|zero-length|eof-around|eof-cow|guard-fork shared-anon|shared-file");
+              "mbind-null|zero-length|eof-around|eof-cow|eof-falloc|guard-fork shared-anon|shared-file");
    return 0;
 }

@@ -459,6 +459,25 @@ scenario("edges/eof-cow", "edges", ["eof-cow"], [
 ], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
     facts={"parent:sigbus-w": 1})
 
+# Fault-around maps no page past the end of the file: filemap_map_pages
+# clamps its window at i_size, for shared memory too, whose pages may lie
+# past it (fallocate FALLOC_FL_KEEP_SIZE).  A memfd of 2 pages, both
+# written; its pages 2-3 allocated past the end twice (the second call
+# makes them uptodate: fault-around maps them, where it skips a page
+# allocated once).  "f" maps the 4 pages shared, 64 KiB-aligned: a load
+# from page 2 is SIGBUS (invalid 1, no fault counted), its fault-around
+# maps pages 0-1 (present 2), not 2-3.  Grown to 4 pages, the 4 read:
+# page 2 faults (1 `file_read`), its fault-around maps page 3.  Before
+# 2026-12-06 vmtrace's fault-around mapped pages 2-3 at the SIGBUS: 0
+# (tests/kernelfuzz seed 2786, 300 steps, FORK 0 OPS 0x1ff, FZNOMREMAP=1:
+# s089's mlock failed at a memfd page past the end, allocated there twice
+# by s052 and s075; s102's mlock of it after s098's ftruncate, 3 faults
+# natively, 2 here).
+scenario("edges/eof-falloc", "edges", ["eof-falloc"], [
+    Expect("f", "sigbus", invalid=1),
+    Expect("f", "read", pages=4, file_read=1),
+], facts={"sigbus": 1, "present": 2})
+
 # ---- calls of 0 bytes --------------------------------------------------------
 # madvise, mprotect, MADV_POPULATE_WRITE, mlock and munlock of 0 bytes
 # succeed and change nothing (madvise and mprotect return 0 for len 0

@@ -172,8 +172,14 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
          continue;
       vt_addr a = table_base + (i << VT_PAGE_SHIFT);
       vt_u64 pgoff = vt_linear_page_index(kv, a);
+      /* the window ends at i_size, for shared memory too, whose pages
+         fallocate(FALLOC_FL_KEEP_SIZE) puts beyond it (before 2026-12-06
+         the model mapped those: tests/kernelfuzz seed 2786, test
+         edges/eof-falloc) */
+      if (pgoff >= f->size_pages)
+         continue;
       if (!vt_pcache_folio(mm, f, pgoff, &first, &fnr, &marked) || marked)
-         continue;             /* not in the page cache, beyond EOF, or readahead's mark */
+         continue;             /* not in the page cache, or readahead's mark */
       if ((i < win_from || i >= win_to) &&
           !(folio_fits(kv, table_base, first, fnr) && folio_before_eof(f, first, fnr)))
          continue;
