@@ -76,6 +76,11 @@
                 of a and c ("move"; FACT a-vmas, c-vmas: the VMAs over a
                 and c, natively); fork: the child reads pages 1 and 4 of
                 "a" and 0 and 5 of "c" ("child-read") and exits.
+   zero-unaccounted  "a": 8 pages of private anonymous read-write memory
+                (one mmap); pages 4-7 made read-only, page 0 written
+                ("write"), pages 0-3 made read-only (FACT vmas: the VMAs
+                over a, natively), pages 1-7 read ("read"); fork: the
+                child reads pages 0-7 ("child-read") and exits.
    pss N        an N-page "buf" written by the parent ("write"); fork; the
                 child writes nothing and exits while the parent waits.
    pss-file N   an N-page file mapped private read-only, 64 KiB-aligned,
@@ -561,6 +566,39 @@ static void zero_locked(void)
    munlock(a + 4 * VMT_PAGE, 4 * VMT_PAGE);
 }
 
+/* An anonymous VMA made read-only before it had a page of its own (no
+   anon_vma) is no longer accounted (mprotect_fixup): it stays apart from
+   a neighbour that kept VM_ACCOUNT, and fork copies only that one's
+   PTEs. */
+static void zero_unaccounted(void)
+{
+   char *a = vmt_place(8 * VMT_PAGE, VMT_PAGE, 0);
+   if (mmap(a, 8 * VMT_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+            -1, 0) != a)
+      vmt_die("mmap");
+   VMTRACE_LABEL(a, 8 * VMT_PAGE, "a");
+   if (mprotect(a + 4 * VMT_PAGE, 4 * VMT_PAGE, PROT_READ) != 0)
+      vmt_die("mprotect");
+   vmt_begin("write");
+   vmt_write_pages(a, 1);
+   vmt_end();
+   if (mprotect(a, 4 * VMT_PAGE, PROT_READ) != 0)
+      vmt_die("mprotect");
+   vmt_fact("vmas", vmt_count_vmas(a, 8 * VMT_PAGE));
+   vmt_begin("read");
+   vmt_read_pages(a + VMT_PAGE, 7);
+   vmt_end();
+   pid_t pid = vmt_fork();
+   if (pid == 0) {
+      vmt_set_role("child");
+      vmt_begin("child-read");
+      vmt_read_pages(a, 8);
+      vmt_end();
+      vmt_child_exit();
+   }
+   vmt_reap(pid);
+}
+
 typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
 
 static void straddle(void)
@@ -785,9 +823,11 @@ int main(int argc, char **argv)
       zero_split();
    else if (argc == 2 && strcmp(mode, "zero-moved") == 0)
       zero_moved();
+   else if (argc == 2 && strcmp(mode, "zero-unaccounted") == 0)
+      zero_unaccounted();
    else
       vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|"
-              "zero-noreserve|zero-locked|zero-split|zero-moved|pss N|pss-file N|pss-file-exec N|many|tree|"
+              "zero-noreserve|zero-locked|zero-split|zero-moved|zero-unaccounted|pss N|pss-file N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }

@@ -260,6 +260,25 @@ scenario("fork/zero-locked", "fork", ["zero-locked"], [
 ], procs={"parent": at(), "child": at(0), "grandchild": at(0, 0)},
     tree="exit(exit(exit))", checks=[alone_at_exit()])
 
+# An anonymous VMA made read-only before it had a page of its own (no
+# anon_vma) loses VM_ACCOUNT (mprotect_fixup); one that had keeps it, and
+# the two are never one VMA again.  "a", 8 private anonymous read-write
+# pages of one mmap: pages 4-7 made read-only (unaccounted), page 0
+# written (1 `anon`: an anon_vma for pages 0-3 alone; the upper part,
+# accounted no more, is not compatible), pages 0-3 made read-only: two
+# VMAs (FACT vmas=2), alike but for VM_ACCOUNT.  Pages 1-7 read: 7
+# `zero`.  fork copies the PTEs of the lower VMA alone (vma_needs_copy):
+# the child's reads of pages 0-7 cost 4 `zero` (pages 4-7).  Before
+# 2026-12-06 vmtrace kept VM_ACCOUNT, merged the two, and the child faulted
+# none (tests/kernelfuzz seed 2590, 300 steps, FORK 1 OPS 0x1ff,
+# FZNOMREMAP=1: the child of s061, pages 27-34, 15 natively, 8 here).
+scenario("fork/zero-unaccounted", "fork", ["zero-unaccounted"], [
+    Expect("a", "write", pages=1, proc="parent", anon=1),
+    Expect("a", "read", pages=7, proc="parent", zero=7),
+    Expect("a", "child-read", pages=8, proc="child", zero=4),
+], procs={"parent": at(), "child": at(0)}, tree="exit(exit)",
+    facts={"parent:vmas": 2}, checks=[alone_at_exit()])
+
 # The anon_vma of a VMA Linux merged from two mappings stays with both
 # parts when the VMA is split again.  "a": the upper 4 pages mapped and
 # page 4 written (1 `anon`: an anon_vma), then the lower 4 pages mapped

@@ -36,7 +36,10 @@ struct mpage {
    int      file;           /* -1: anonymous */
    vt_u64   pgoff;
    int      map;            /* model mapping index */
-   bool     account;        /* VM_ACCOUNT: private and writable once */
+   bool     account;        /* VM_ACCOUNT: private and writable once, and
+                               not made read-only before it had an
+                               anonymous page (mprotect_fixup) */
+   bool     av;             /* its VMA has an anon_vma */
    bool     present, write, zero, filepg, dirty, touched;
 };
 
@@ -84,6 +87,55 @@ static void model_vma(const struct model *M, int i, int *lo, int *hi)
    *hi = h;
 }
 
+/* The anon_vma, which decides whether an anonymous VMA made read-only
+   stays accounted.  A fault that makes an anonymous page (do_anonymous_page
+   without the zero page, a copy-on-write copy) gives the page's VMA one
+   (anon_vma_prepare); two VMAs merged have one if either had.  The core
+   keeps apart the VMAs of different mappings that Linux holds as one
+   VMA, and gives every part the one VMA's anon_vma before a call splits
+   or removes any (vt_share_anon_vma): munmap, mmap over them, mprotect.
+   Linux's one VMA: pages side by side with the same attributes, file and
+   following offsets, whatever their mapping. */
+static bool same_kernel_vma(const struct mpage *a, const struct mpage *b)
+{
+   return a->mapped && b->mapped && a->flags == b->flags && a->account == b->account &&
+          a->file == b->file && a->pgoff + 1 == b->pgoff;
+}
+
+/* Every page of a run (of same(), around page i) given av if one has it. */
+static void model_av_run(struct model *M, int i,
+                         bool (*same)(const struct mpage *, const struct mpage *))
+{
+   int l = i, h = i + 1;
+   while (l > 0 && same(&M->pg[l - 1], &M->pg[l]))
+      l--;
+   while (h < PW && same(&M->pg[h - 1], &M->pg[h]))
+      h++;
+   bool av = false;
+   for (int j = l; j < h; j++)
+      av |= M->pg[j].av;
+   for (int j = l; j < h; j++)
+      M->pg[j].av = av;
+}
+
+/* vt_share_anon_vma over pages [lo, hi], hi included (a VMA that starts
+   where the range ends is shared with too). */
+static void model_share_av(struct model *M, int lo, int hi)
+{
+   for (int i = lo < 0 ? 0 : lo; i <= hi && i < PW; i++)
+      if (M->pg[i].mapped)
+         model_av_run(M, i, same_kernel_vma);
+}
+
+/* After a call: the model's VMAs (same_vma runs) merged where the core's
+   did, and a merged VMA has an anon_vma if a part had. */
+static void model_merge_av(struct model *M)
+{
+   for (int i = 0; i < PW; i++)
+      if (M->pg[i].mapped)
+         model_av_run(M, i, same_vma);
+}
+
 static void model_zap(struct model *M, struct mpage *p, bool keep_touched)
 {
    if (p->present && !p->zero)
@@ -95,6 +147,11 @@ static void model_zap(struct model *M, struct mpage *p, bool keep_touched)
 
 static void model_munmap(struct model *M, int lo, int hi, vt_u64 now)
 {
+   bool any = false;
+   for (int i = lo < 0 ? 0 : lo; i < hi && i < PW; i++)
+      any |= M->pg[i].mapped;
+   if (any)
+      model_share_av(M, lo, hi);
    for (int i = lo < 0 ? 0 : lo; i < hi && i < PW; i++) {
       struct mpage *p = &M->pg[i];
       if (!p->mapped)
@@ -261,16 +318,28 @@ static int model_access(struct model *M, int i, enum vt_access acc, int *reason)
    }
    if (cls != NOF)
       M->faults[cls]++;
+   if (cls == VT_FC_ANON || cls == VT_FC_FILE_COW || cls == VT_FC_WP_COPY) {
+      int lo, hi;                                /* anon_vma_prepare */
+      model_vma(M, i, &lo, &hi);
+      for (int j = lo; j < hi; j++)
+         M->pg[j].av = true;
+   }
    return cls;
 }
 
 static void model_mprotect(struct model *M, int lo, int hi, uint32_t prot)
 {
+   model_share_av(M, lo, hi);
    for (int i = lo; i < hi; i++) {
       struct mpage *p = &M->pg[i];
       uint32_t old = p->flags;
       p->flags = (old & ~(uint32_t)(R_ | W_ | X_)) | prot;
-      p->account |= !(p->flags & S_) && (prot & W_);   /* mprotect_fixup */
+      /* mprotect_fixup, when the protection changes: made writable, a
+         private VMA is accounted; made read-only, an anonymous one
+         without an anon_vma is not */
+      if (p->flags != old && !(prot & W_) && p->file < 0 && !p->av)
+         p->account = false;
+      p->account |= !(p->flags & S_) && (prot & W_);
       if (!p->present)
          continue;
       if (!(prot & W_))
@@ -634,6 +703,7 @@ static void t_property(void)
             break;
          }
       }
+      model_merge_av(&M);
       if (!prop_compare(&M, mm, step))
          break;
    }

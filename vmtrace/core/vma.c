@@ -747,6 +747,13 @@ static void mprotect_fixup(struct vt_mm *mm, struct vt_vma *v, void *ctx)
 {
    uint32_t prot = *(const uint32_t *)ctx;
    uint32_t nf = (v->vm_flags & ~VT_VM_PROT_MASK) | (prot & VT_VM_PROT_MASK);
+   /* Made read-only, an anonymous VMA that never had a page of its own
+      (no anon_vma) is no longer accounted (mprotect_fixup), so it stays
+      apart from an accounted neighbour (tests/kernelfuzz seed 2590, test
+      fork/zero-unaccounted). */
+   if (!(nf & VT_VM_WRITE) && ((nf ^ v->vm_flags) & VT_VM_PROT_MASK) && !v->vm_file &&
+       !(v->vm_flags & VT_VM_ANON_VMA))
+      nf &= ~VT_VM_ACCOUNT;
    struct prot_ctx c = { v->vm_flags, nf | account_flag(nf), v->vm_file };
    v->vm_flags = c.new_flags;
    mm->maps[v->mapping]->flags_ever |= c.new_flags;

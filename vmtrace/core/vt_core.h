@@ -263,10 +263,11 @@ struct vt_file {                 /* like struct file + its inode */
    one VMA with an accounted neighbour. */
 #define VT_VM_NORESERVE 0x0040u
 /* VM_ACCOUNT: given by mmap to a private writable mapping, by mprotect
-   to a private one made writable (not MAP_NORESERVE), and never taken
-   away: a VMA with it and one without are never one VMA (before
-   2026-12-06 told by the mapping's history, flags_ever, which a part
-   never writable does not share). */
+   to a private one made writable (not MAP_NORESERVE), and taken away
+   only by mprotect making an anonymous VMA without an anon_vma
+   read-only (since 2026-12-06): a VMA with it and one without are never
+   one VMA (before 2026-12-06 told by the mapping's history, flags_ever,
+   which a part never writable does not share). */
 #define VT_VM_ACCOUNT   0x200000u
 #define VT_VM_GROWSDOWN 0x0100u
 #define VT_VM_LOCKED    0x2000u
