@@ -93,8 +93,6 @@ bool vt_filter_deliver_page(struct vt_filter *f, vt_addr page_addr)
    return any;
 }
 
-/* In any order: the policies order pages by the time and order delivered
-   with them, not by when they learn of them. */
 /* The occupied list emptied: nothing held (after a flush), or made again
    from the tags if at most half the list's room would do. */
 static void occ_reset(struct vt_filter *f, bool from_tags)
@@ -138,6 +136,20 @@ static inline void occ_note(struct vt_filter *f, unsigned t, unsigned i)
    f->occ[f->occ_n++] = (uint16_t)k;
 }
 
+/* In any order: the policies order pages by the time and order delivered
+   with them (then LFU by count), not by when they learn of them, and what
+   they learn of last decides only between two pages of equal time and
+   order (the arrival number, `seq`, or LFU's bucket lists).  No delivered
+   hit is such a tie: a hit's order is its check's own (the superblock's
+   time, its position in it), which no reference to another page has.
+   Pages share an order only through references that reach the
+   simulations one by one, in the order every mode gives them: a
+   straddling access's pages (the tool's check misses it whole; a replay
+   takes its pages as misses too, replay.c reference()), a system call's
+   pages (VT_ORDER_KERNEL, never absorbed), the pages brought in or
+   mapped around at one fault.  (A throw-away build that delivered the list
+   backwards, 2026-12-07, gave the same figures as forwards and as
+   --fast-path=no: gzip -6 of 180 KiB, --ram=64K --policy=lfu.) */
 bool vt_filter_deliver(struct vt_filter *f)
 {
    bool any = false;

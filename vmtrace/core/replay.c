@@ -23,6 +23,7 @@ struct vt_replay {
    vt_u64                  insns;
    vt_u64                  pos;          /* the reference's place in its superblock */
    vt_u64                  order;        /* of the previous reference (CONT) */
+   vt_addr                 page;         /* its page */
    bool                    sb_start;     /* the clock moved (a superblock
                                             begins, or passed an exit):
                                             ticks due? */
@@ -348,10 +349,23 @@ static void reference(struct vt_replay *rp, const struct vt_titem *it)
                        (rp->mm->collecting ? 0 : VT_REPLAY_PAUSED), rp->insns);
       return;
    }
-   if (it->kernel)
+   if (it->kernel) {
       vt_filter_miss(&rp->filter, it->page, it->acc);   /* as the tool: never absorbed */
-   else
+   } else if (it->cont) {
+      /* A straddling access: the tool's check misses it whole, and its
+         pages reach the simulator one by one, each before the next
+         (vt_filter.c's miss).  The first page's reference, which the
+         filter may have absorbed here, reaches the simulations now, and
+         this one is never absorbed: absorbed, the pages, of one order,
+         would reach them in the order of the filter's slots, which
+         decides between two that tie (LRU, LFU, ARC: the one learnt of
+         first goes first). */
+      vt_filter_deliver_page(&rp->filter, rp->page);
+      vt_filter_miss(&rp->filter, it->page, it->acc);
+   } else {
       vt_filter_ref(&rp->filter, it->page, it->acc, order);
+   }
+   rp->page = it->page;
 }
 
 /* Replays items until the end, or until the item at byte offset stop_at
