@@ -105,21 +105,19 @@ static void occ_reset(struct vt_filter *f, bool from_tags)
    f->occ_n = 0;
    f->occ_over = false;
    f->occ_scans = 0;
-   if (!from_tags)
-      return;
-   unsigned n = 0;
-   for (unsigned t = 0; t < 3; t++)
-      for (unsigned i = 0; i < f->nr; i++)
-         if (f->tag[t][i] != VT_FILTER_EMPTY && ++n > VT_FILTER_OCC / 2) {
+   /* (over again, in_occ is left part set: occ_note reads it only
+      while not over, and the next reset clears it whole) */
+   for (unsigned t = 0; from_tags && t < 3; t++)
+      for (unsigned i = 0; i < f->nr; i++) {
+         if (f->tag[t][i] == VT_FILTER_EMPTY)
+            continue;
+         if (f->occ_n == VT_FILTER_OCC / 2) {
             f->occ_over = true;
             return;
          }
-   for (unsigned t = 0; t < 3; t++)
-      for (unsigned i = 0; i < f->nr; i++)
-         if (f->tag[t][i] != VT_FILTER_EMPTY) {
-            f->in_occ[t * VT_FILTER_MAX + i] = 1;
-            f->occ[f->occ_n++] = (uint16_t)(t * VT_FILTER_MAX + i);
-         }
+         f->in_occ[t * VT_FILTER_MAX + i] = 1;
+         f->occ[f->occ_n++] = (uint16_t)(t * VT_FILTER_MAX + i);
+      }
 }
 
 /* Slot i of kind t may hold a page from now on. */
@@ -212,10 +210,10 @@ void vt_filter_flush(struct vt_filter *f)
          f->tag[t][i] = VT_FILTER_EMPTY;
    if (f->count_hits) {
       /* stamp_after's stamps in empty slots, which a scan would have
-         cleared, go too */
-      for (unsigned t = 0; t < 3; t++)
+         cleared, go too (counted hits lie only in listed slots) */
+      for (unsigned t = 0; f->stamp_after && t < 3; t++)
          for (unsigned i = 0; i < f->nr; i++)
-            f->hit_stamp[t][i] = f->hit_count[t][i] = 0;
+            f->hit_stamp[t][i] = 0;
       occ_reset(f, false);
    }
 }
