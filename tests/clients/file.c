@@ -20,6 +20,14 @@
                                  "sync", "syncfs" (of the file's filesystem);
                                  after each, fsync and written again:
                                  "fsync-STEP"
+             write-dontneed      MAP_SHARED, written (phase "write"),
+                                 unmapped, the file advised
+                                 POSIX_FADV_DONTNEED without an fsync, then
+                                 mapped again MAP_PRIVATE, PROT_READ and
+                                 read (phase "read"): the pages dirtied
+                                 through the mapping stay cached
+             write-msync-dontneed  the same, with msync(MS_SYNC) before the
+                                 munmap: the pages are clean and go
 
    Each phase touches every page once, in ascending order.  The file is
    created in $TMPDIR (else /tmp) with one 4096-byte write() per page, then
@@ -60,7 +68,8 @@ int main(int argc, char **argv)
       do_read = 1, do_write = 1, shared = 0;
    else if (strcmp(mode, "read-write-shared") == 0)
       do_read = 1, do_write = 1, shared = 1;
-   else if (strcmp(mode, "write-sync") == 0)
+   else if (strcmp(mode, "write-sync") == 0 || strcmp(mode, "write-dontneed") == 0 ||
+            strcmp(mode, "write-msync-dontneed") == 0)
       do_read = 0, do_write = 1, shared = 1;
    else
       vmt_die("bad mode %s", mode);
@@ -137,6 +146,22 @@ int main(int argc, char **argv)
          vmt_write_pages(p, NPAGES);
          vmt_end();
       }
+   }
+   if (strstr(mode, "dontneed")) {
+      /* The advice starts writing the dirty pages back and drops only
+         pages neither mapped, dirty nor under writeback
+         (generic_fadvise -> mapping_try_invalidate). */
+      if (strcmp(mode, "write-msync-dontneed") == 0 && msync(p, NPAGES * VMT_PAGE, MS_SYNC) != 0)
+         vmt_die("msync");
+      if (munmap(p, NPAGES * VMT_PAGE) != 0)
+         vmt_die("munmap");
+      if (posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+         vmt_die("posix_fadvise");
+      p = vmt_mmap_at(NPAGES * VMT_PAGE, WINDOW, skew, PROT_READ, MAP_PRIVATE, fd, 0);
+      VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "file");
+      vmt_begin("read");
+      vmt_read_pages(p, NPAGES);
+      vmt_end();
    }
    if (munmap(p, NPAGES * VMT_PAGE) != 0)
       vmt_die("munmap");

@@ -84,3 +84,29 @@ scenario("file/write-sync cold", "file", ["aligned", "write-sync"], [
 ] + [Expect("file", step, wp_shared=n) for step, n in SYNC_STEPS.items()]
   + [Expect("file", "fsync-" + step, wp_shared=256) for step in SYNC_STEPS],
     vm_args=["--page-cache=cold"], native=False)
+
+# ---- 4. pages dirtied through a shared mapping, then advised away ------
+# A write fault through a shared mapping marks the page-cache folio dirty
+# (do_shared_fault / wp_page_shared -> fault_dirty_shared_page).  The 256
+# pages written through the mapping (256 `file_shared`), the mapping
+# unmapped, then POSIX_FADV_DONTNEED of the whole file without an fsync:
+# generic_fadvise starts the dirty folios' writeback and invalidates only
+# folios neither dirty nor under writeback, so every page stays, and the
+# file mapped again privately and read takes the 16 fault-around windows
+# of a cached file, none major.  With msync(MS_SYNC) before the munmap the
+# pages are clean and go: the read faults them in again, read-around of
+# 2,048 pages at page 0 covering the 256-page file in order-0 folios
+# before its mark, then fault-around: 1 major + 15 minor.  Under
+# --page-cache=cold only (the warm page cache drops nothing).  Until
+# 2026-12-07 the model marked only write(2)'s pages dirty, and the advice
+# dropped the pages written through the mapping (1 major + 15 in both).
+from .folio import NATIVE as _RA_NATIVE, COLD as _COLD_RA
+
+scenario("file/write-dontneed cold", "file", ["aligned", "write-dontneed"], [
+    Expect("file", "write", pages=256, file_shared=256),
+    Expect("file", "read", pages=256, file_read=16),
+], vm_args=_COLD_RA, native=_RA_NATIVE)
+scenario("file/write-msync-dontneed cold", "file", ["aligned", "write-msync-dontneed"], [
+    Expect("file", "write", pages=256, file_shared=256),
+    Expect("file", "read", pages=256, file_major=1, file_read=15),
+], vm_args=_COLD_RA, native=_RA_NATIVE, native_slack=1)

@@ -16,8 +16,8 @@
 /* A cached page's hash entry (f->cache): val is its folio's order (the
    folio is the naturally aligned 2^order pages around it, as the kernel's
    page-cache folios are), aux has PG_readahead on the folio's first page,
-   and PG_dirty on each page a write(2) put data in that no fsync has
-   written back since (cold files only: the warm page cache drops
+   and PG_dirty on each page a write(2) or a write fault through a shared
+   mapping put data in that no fsync has written back since (cold files only: the warm page cache drops
    nothing). */
 #define PG_READAHEAD 1u
 #define PG_DIRTY     2u
@@ -590,6 +590,22 @@ void vt_pcache_drop(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 en
          for (vt_u64 i = 0; i < nr; i++)
             vt_hash_del(&f->cache, head + i);
       p = head + nr;
+   }
+}
+
+/* A write fault through a shared mapping (do_shared_fault, wp_page_shared:
+   fault_dirty_shared_page) dirties the page-cache folio of the pages
+   [first, first + nr), as a write(2) does: POSIX_FADV_DONTNEED keeps it
+   until it is written back (vt_pcache_clean).  Cold files only (the warm
+   page cache drops nothing). */
+void vt_pcache_dirty(struct vt_file *f, vt_u64 first, vt_u64 nr)
+{
+   if (!f->cold || f->shmem || !f->cache.e)
+      return;
+   for (vt_u64 p = first; p < first + nr; p++) {
+      struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
+      if (e)
+         e->aux |= PG_DIRTY;
    }
 }
 
