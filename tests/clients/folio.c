@@ -33,6 +33,10 @@
               "unsynced-sync" then fsync'd and advised again (they go)
      written-thp  the same, THP left enabled (FACT file-pmd-kb:
               FilePmdMapped)
+     written-thp-shared  the same, mapped MAP_SHARED and writable: read
+              (phase "read"), written a byte a page (phase "write"),
+              fsync'd and written again (phase "fsync"), written once
+              more (phase "again")
      other    the file written by another process (a child that exits
               before the parent opens it; folio other PAGES CHUNK
               [dontneed]: in write()s of CHUNK bytes) and left cached: the
@@ -305,7 +309,8 @@ int main(int argc, char **argv)
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
    int cold = strcmp(mode, "pages") != 0 && !written && !other && !copy;
    int placed = strcmp(mode, "placed") == 0;
-   int thp = placed || strcmp(mode, "written-thp") == 0;
+   int thp_shared = strcmp(mode, "written-thp-shared") == 0;
+   int thp = placed || strcmp(mode, "written-thp") == 0 || thp_shared;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
                    strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && !other_pread &&
                    cold) ||
@@ -428,8 +433,9 @@ int main(int argc, char **argv)
       }
    }
    if (!p) {
-      p = placed ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
-                 : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+      p = placed       ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
+          : thp_shared ? vmt_mmap_at(len, 2 * MiB, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                       : vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
       if (p == MAP_FAILED)
          vmt_die("mmap");
       VMTRACE_LABEL(p, len, "file");
@@ -463,6 +469,22 @@ int main(int argc, char **argv)
    vmt_end();
    if (infl >= 0)
       close(infl);
+   if (thp_shared) {
+      /* a write through the read-only PMD (write-notify), then one after
+         writeback write-protected it again (folio_mkclean), then one with
+         nothing in between */
+      vmt_begin("write");
+      vmt_write_pages(p, npages);
+      vmt_end();
+      if (fsync(fd) != 0)
+         vmt_die("fsync");
+      vmt_begin("fsync");
+      vmt_write_pages(p, npages);
+      vmt_end();
+      vmt_begin("again");
+      vmt_write_pages(p, npages);
+      vmt_end();
+   }
    if (thp)
       vmt_fact("file-pmd-kb", file_pmd_kb(p));
    else

@@ -225,6 +225,26 @@ written("written-thp 8M", ["written-thp", "2048", "4194304"], 2048, 4,
         facts={"file-pmd-kb": 8192 if LARGE else 0},
         checks=[total("file_pmd_pages", 2048 if LARGE else 0)])
 
+# The same four 2 MiB folios mapped shared and writable, THP left enabled.
+# A shared writable mapping of ext4 tracks writes (write-notify), so the
+# read faults map each folio by a read-only PMD (do_set_pmd): 4.  A write
+# through one (wp_huge_pmd) finds no huge_fault on ext4 and splits the
+# PMD, which for a file only clears it, and the fault goes on at PTE
+# level: do_shared_fault, whose finish_fault maps the folio by a
+# writable PMD again: 4 `file_shared`.  fsync's writeback write-protects
+# the PMDs (folio_mkclean -> page_vma_mkclean_one), so the next writes
+# fault so again: 4; once more, none.  FilePmdMapped stays 8,192 kB.
+# Until 2026-12-07 the model left a PMD-mapped folio writable after the
+# writeback: 0 in "fsync".
+if LARGE:
+    scenario("folio/written-thp-shared 8M", "folio",
+             ["written-thp-shared", "2048", "4194304"], [
+                 Expect("file", "read", pages=2048, file_read=4),
+                 Expect("file", "write", pages=0, file_shared=4),
+                 Expect("file", "fsync", pages=0, file_shared=4),
+                 Expect("file", "again", pages=0),
+             ], facts={"file-pmd-kb": 8192}, checks=[total("file_pmd_pages", 2048)])
+
 # 4 MiB in 3 MiB writes: the first write's steps end at the 2 MiB chunk's
 # end, [0,512) order 9, then [512,768) order 8; the second, 1 MiB at page
 # 768, [768,1024) order 8, which reaches the last page: 1 + 1 + 16 = 18
