@@ -91,6 +91,12 @@
                 image (role "image") maps the file from the inherited
                 descriptor, reads it ("image-read") and exits while the
                 parent waits.
+   pss-twice N  no fork: an N-page file mapped twice, shared ("a") and
+                private read-only ("b"), 64 KiB-aligned, each read
+                ("read"); an N-page memfd mapped shared twice ("m1",
+                "m2"), written through m1 ("write") and read through m2
+                ("read"): each page is mapped in two places (FACT
+                a-rss, a-pss, a-private and the same for b, m1, m2)
    many         a 50-page "region" written by the parent ("write"); 50
                 children forked, each waiting on its own pipe; the parent
                 lets them go one at a time: child i labels page i "slice",
@@ -671,6 +677,44 @@ static void pss_file(size_t n)
    vmt_reap(pid);
 }
 
+static void pss_twice(size_t n)
+{
+   size_t len = n * VMT_PAGE;
+   int fd = vmt_cached_file("vmtest-pss-twice.dat", len);
+   char *a = vmt_mmap_at(len, 64 * 1024, 0, PROT_READ, MAP_SHARED, fd, 0);
+   char *b = vmt_mmap_at(len, 64 * 1024, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+   int mfd = memfd_create("vmtest-pss-twice", 0);
+   if (mfd < 0 || ftruncate(mfd, (off_t)len) != 0)
+      vmt_die("memfd");
+   char *m1 = vmt_mmap_at(len, 64 * 1024, 0, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+   char *m2 = vmt_mmap_at(len, 64 * 1024, 0, PROT_READ, MAP_SHARED, mfd, 0);
+   VMTRACE_LABEL(a, len, "a");
+   VMTRACE_LABEL(b, len, "b");
+   VMTRACE_LABEL(m1, len, "m1");
+   VMTRACE_LABEL(m2, len, "m2");
+   vmt_begin("read");
+   vmt_read_pages(a, n);
+   vmt_read_pages(b, n);
+   vmt_end();
+   vmt_begin("write");
+   vmt_write_pages(m1, n);
+   vmt_end();
+   vmt_begin("read-m2");
+   vmt_read_pages(m2, n);
+   vmt_end();
+   struct { const char *name; char *p; } maps[] = { { "a", a }, { "b", b }, { "m1", m1 },
+                                                    { "m2", m2 } };
+   for (size_t i = 0; i < sizeof maps / sizeof *maps; i++) {
+      char key[32];
+      snprintf(key, sizeof key, "%s-rss", maps[i].name);
+      vmt_fact(key, vmt_smaps_pages(maps[i].p, "Rss"));
+      snprintf(key, sizeof key, "%s-pss", maps[i].name);
+      vmt_fact(key, vmt_smaps_pages(maps[i].p, "Pss"));
+      snprintf(key, sizeof key, "%s-private", maps[i].name);
+      vmt_fact(key, vmt_smaps_pages(maps[i].p, "Private"));
+   }
+}
+
 /* The same file read by a child that execs this program first
    (pss-file-exec): the new image maps the file from the descriptor it
    inherited (argv[3]). */
@@ -799,6 +843,8 @@ int main(int argc, char **argv)
       pss((size_t)atol(argv[2]));
    else if (argc == 3 && strcmp(mode, "pss-file") == 0)
       pss_file((size_t)atol(argv[2]));
+   else if (argc == 3 && strcmp(mode, "pss-twice") == 0)
+      pss_twice((size_t)atol(argv[2]));
    else if (argc == 3 && strcmp(mode, "pss-file-exec") == 0)
       pss_file_exec(argv[0], (size_t)atol(argv[2]));
    else if (argc == 4 && strcmp(mode, "pss-file-image") == 0)
@@ -827,7 +873,7 @@ int main(int argc, char **argv)
       zero_unaccounted();
    else
       vmt_die("usage: fork cow|parent-first|file|shm-truncate|shootdown HOW|zero-merged|"
-              "zero-noreserve|zero-locked|zero-split|zero-moved|zero-unaccounted|pss N|pss-file N|pss-file-exec N|many|tree|"
+              "zero-noreserve|zero-locked|zero-split|zero-moved|zero-unaccounted|pss N|pss-file N|pss-twice N|pss-file-exec N|many|tree|"
               "straddle");
    return 0;
 }

@@ -528,6 +528,28 @@ scenario("fork/pss-file", "fork", ["pss-file", "64"], [
             alone_at_exit()],
     extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss-file", "16"], fast_path=fp)])
 
+# One process, no fork: a page mapped in two places counts 1/2 in each
+# (smaps_account divides by the page's mapcount, however many of the
+# mappings are one process's).  An N-page file mapped shared and private
+# read-only, each read (fault-around: N/16 `file_read` each); an N-page
+# memfd mapped shared twice, written through the first (N `file_shared`),
+# read through the second (fault-around over pages that exist: N/16
+# `file_read`).  Natively smaps: each mapping Rss N, Pss N/2, Private 0.
+# Against N = 16 (the control run), the 48 more pages of each object are
+# mapped twice: RSS + 192, PSS + 96, USS + 0.  Until 2026-12-07 the
+# model divided a page only among the run's processes, and a process that
+# had never forked counted PSS = USS = RSS (+ 192 each).
+scenario("fork/pss-twice", "fork", ["pss-twice", "64"], [
+    Expect("a", "read", pages=64, proc="parent", file_read=4),
+    Expect("b", "read", pages=64, proc="parent", file_read=4),
+    Expect("m1", "write", pages=64, proc="parent", file_shared=64),
+    Expect("m2", "read-m2", pages=64, proc="parent", file_read=4),
+], procs={"parent": at()},
+    facts={"parent:%s-%s" % (m, k): v for m in ("a", "b", "m1", "m2")
+           for k, v in (("rss", 64), ("pss", 32), ("private", 0))},
+    checks=[sharing_vs_control((), resident=192, pss=96, uss=0)],
+    extra_runs=lambda fp: [RunSpec("vmtrace", "fork", ["pss-twice", "16"], fast_path=fp)])
+
 # The same file read by a child that execs first: the parent reads the
 # 64-page file (4 `file_read`), forks, and the child execs this client,
 # followed with --trace-children=yes; the new image maps the file (the
