@@ -36,6 +36,11 @@
                 mapped MAP_SHARED read-only, 64 KiB-aligned, labelled
                 "o"; fallocate() of its pages 8-15 (phase "falloc-o");
                 all 16 read (phase "read-o")
+   write-self   a memfd of 8 pages mapped MAP_SHARED, 64 KiB-aligned,
+                labelled "m", its page 0 written by pwrite() (the others
+                holes): pwrite() of 3 pages at page 2 from m's pages 0-2
+                (phase "write-self"), then pages 0-3 read (phase
+                "read-low") and 4-7 (phase "read-high")
    tmpfs        a tmpfs mounted outside /dev/shm (in a mount namespace of
                 its own: as root, else as root of a user namespace), on
                 $TMPDIR/vmtest-tmpfs (or /tmp's): a 16-page file made by
@@ -188,6 +193,33 @@ static void syscalls_mode(void)
    vmt_end();
 }
 
+/* A memfd written from a shared mapping of itself, its source pages
+   below the destination's: each page written is made before the fault
+   on its source (generic_perform_write), whose fault-around maps it. */
+static void write_self_mode(void)
+{
+   static char data[VMT_PAGE];
+   memset(data, 'x', sizeof data);
+   int fd = memfd_create("vmtest-write-self", 0);
+   if (fd < 0 || ftruncate(fd, 8 * VMT_PAGE) != 0)
+      vmt_die("memfd");
+   char *m = vmt_mmap_at(8 * VMT_PAGE, 65536, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(m, 8 * VMT_PAGE, "m");
+   if (pwrite(fd, data, VMT_PAGE, 0) != VMT_PAGE)
+      vmt_die("pwrite");
+   vmt_begin("write-self");
+   ssize_t w = pwrite(fd, m, 3 * VMT_PAGE, 2 * VMT_PAGE);
+   vmt_end();
+   if (w != 3 * VMT_PAGE)
+      vmt_die("pwrite from the mapping");
+   vmt_begin("read-low");
+   vmt_read_pages(m, 4);
+   vmt_end();
+   vmt_begin("read-high");
+   vmt_read_pages(m + 4 * VMT_PAGE, 4);
+   vmt_end();
+}
+
 /* A one-line file of /proc/self written (a user namespace's maps). */
 static int write_proc(const char *path, const char *text)
 {
@@ -288,12 +320,17 @@ int main(int argc, char **argv)
       syscalls_mode();
       return 0;
    }
+   if (argc == 2 && strcmp(argv[1], "write-self") == 0) {
+      write_self_mode();
+      return 0;
+   }
    if (argc == 2 && strcmp(argv[1], "tmpfs") == 0) {
       tmpfs_mode();
       return 0;
    }
    if (argc != 2 || (strcmp(argv[1], "read-write") && strcmp(argv[1], "write-first")))
-      vmt_die("usage: shared_anon read-write|write-first|remove|remove-private|syscalls|tmpfs");
+      vmt_die("usage: shared_anon read-write|write-first|remove|remove-private|syscalls|write-self|"
+              "tmpfs");
    int read_first = strcmp(argv[1], "read-write") == 0;
 
    char *p = vmt_mmap_at(NPAGES * VMT_PAGE, VMT_PAGE, 0, PROT_READ | PROT_WRITE,

@@ -111,6 +111,30 @@ scenario("shm/syscalls", "shared_anon", ["syscalls"], [
     Expect("o", "read-o", pages=16, file_read=12),
 ])
 
+# A write into shared memory whose buffer is a shared mapping of the same
+# memfd (generic_perform_write, Linux 6.18: ->write_begin makes each page
+# before the copy into it, which runs with page faults disabled; a copy
+# that fails for a source page not mapped gives the page back as it is,
+# zeroed and uptodate (shmem_write_end), then faults the source page in
+# and copies again).  A memfd of 8 pages mapped whole ("m", 64 KiB-
+# aligned), page 0 written by pwrite, 1-7 holes; pwrite of m's pages 0-2
+# to pages 2-4.  Page 2 is made, the source page 0 faults (`file_read`),
+# its fault-around maps 0 and 2; page 3 is made, the source page 1 (a
+# hole) faults, fault-around maps 3 and shmem_fault allocates 1; page 4
+# is made, its source page 2 mapped already: 2 `file_read`.  Reading
+# pages 0-3 then costs 0; 4-7: 4 (page 4 exists but was made after the
+# last fault; 5-7 are holes, each its own; pages 0-2 were touched by the
+# write, so read-low touches 1 page first).  Before 2026-12-07 vmtrace
+# read the whole buffer before the write made any page: write-self 3
+# (pages 0, 1 and 2, each alone), read-low 1 (page 3, whose fault maps 4)
+# and read-high 3 (tests/kernelfuzz seed 2713, 300 steps, FORK 0, OPS
+# 0x1ff, FZNOMREMAP=1, s206: 2 natively, 3 here).
+scenario("shm/write-self", "shared_anon", ["write-self"], [
+    Expect("m", "write-self", pages=3, file_read=2),
+    Expect("m", "read-low", pages=1),
+    Expect("m", "read-high", pages=4, file_read=4),
+])
+
 # A file on a tmpfs mounted anywhere (here in a mount namespace of the
 # client's own, on a new folder of $TMPDIR) is shared memory as much as
 # one under /dev/shm: shmem_fault, no readahead, no major fault, no dirty

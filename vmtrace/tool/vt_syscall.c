@@ -32,6 +32,9 @@ static struct deferred {
    Bool  active;
    UInt  sysno;
    Bool  null_sink;             /* writing to /dev/null or /dev/zero */
+   Bool  wrote_pages;           /* a write into shared memory whose
+                                   pages were made with its reads
+                                   (write_shmem_interleaved) */
    UInt  n;
    Addr  a[MAX_DEFERRED];
    SizeT len[MAX_DEFERRED];
@@ -79,6 +82,7 @@ static void defer_begin(ThreadId tid, UInt sysno, UWord *args)
    struct deferred *d = &deferred[tid];
    d->active = True;
    d->sysno = sysno;
+   d->wrote_pages = False;
    d->n = 0;
    d->null_sink = transfers_out(sysno) && sysno != __NR_sendto &&
                   sysno != __NR_sendmsg && is_null_sink((Int)args[0]);
@@ -104,13 +108,17 @@ static void charge(Addr a, SizeT len, enum vt_access acc)
    }
 }
 
-static void charge_deferred(ThreadId tid, SysRes res)
+static Bool write_shmem_interleaved(struct deferred *d, UWord *args, SizeT n);
+
+static void charge_deferred(ThreadId tid, UWord *args, SysRes res)
 {
    if (!deferred || tid >= VG_N_THREADS || !deferred[tid].active)
       return;
    struct deferred *d = &deferred[tid];
    d->active = False;
    if (sr_isError(res) || d->null_sink)
+      return;
+   if (write_shmem_interleaved(d, args, (SizeT)sr_Res(res)))
       return;
    SizeT budget = transfers_out(d->sysno) ? (SizeT)sr_Res(res) : ~(SizeT)0;
    for (UInt i = 0; i < d->n && budget; i++) {
@@ -323,6 +331,75 @@ static void file_changed(Int fd, ULong first, ULong end, UInt op)
       VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, op);
 }
 
+static Long io_offset(UInt sysno, UWord *args, UWord n);
+
+/* A write into shared memory (tmpfs, memfd) is generic_perform_write, a
+   page at a time: ->write_begin makes the destination's page, the copy
+   from the buffer runs with page faults disabled, and where it fails (a
+   page of the buffer not mapped) ->write_end takes the page as it is
+   (shmem_write_end zeroes it and marks it uptodate) before the buffer's
+   page is faulted in and the copy tried again.  So each page written is
+   in the page cache before the fault on its source, whose fault-around
+   maps it when the buffer is a shared mapping of the file itself
+   (tests/kernelfuzz seed 2713, 300 steps, FORK 0, OPS 0x1ff, s206: 3
+   pages of a memfd written from a mapping of it 2 pages lower, two of
+   them holes: 2 faults natively, 3 when the model read the whole buffer
+   before the write made any page).  The held reads of a write that
+   moved n bytes are charged so, chunk by chunk, after the page each
+   chunk fills is made; False (nothing done) if fd is no shared memory
+   file the model knows, or for a vectored write.  The file's size is taken first whole (Linux
+   grows it a chunk at a time, after each copy). */
+static Bool write_shmem_interleaved(struct deferred *d, UWord *args, SizeT n)
+{
+   /* write and pwrite64 only: Valgrind announces their buffer alone
+      (the vectored calls' announced reads begin with the iovec array). */
+   if ((d->sysno != __NR_write && d->sysno != __NR_pwrite64) || n == 0 || d->n == 0)
+      return False;
+   Int fd = (Int)args[0];
+   struct vg_stat st;
+   vt_u64 pages;
+   bool shmem;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) ||
+       !vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem) || !shmem)
+      return False;
+   Long off = io_offset(d->sysno, args, n);
+   if (off < 0)
+      return False;
+   if (pages != (st.size + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
+      VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
+   UInt i = 0;
+   SizeT done = 0;                    /* of range i */
+   for (ULong pos = (ULong)off, end = (ULong)off + n; pos < end;) {
+      ULong page = pos >> VT_PAGE_SHIFT;
+      ULong chunk = ((page + 1) << VT_PAGE_SHIFT) - pos;
+      if (chunk > end - pos)
+         chunk = end - pos;
+      VT_BOTH(vt_file_pages, st.dev, st.ino, page, page + 1, VT_FILE_WRITTEN);
+      /* The chunk's bytes of the buffer, in order; a page of it the
+         previous chunk read already is not charged again. */
+      for (ULong left = chunk; left && i < d->n;) {
+         Addr a = d->a[i] + done;
+         SizeT k = d->len[i] - done < left ? d->len[i] - done : left;
+         if (done && ((a - 1) & VT_PAGE_MASK) == (a & VT_PAGE_MASK)) {
+            SizeT rest = VT_PAGE_SIZE - (a & ~VT_PAGE_MASK);
+            if (k > rest)
+               charge((a & VT_PAGE_MASK) + VT_PAGE_SIZE, k - rest, VT_ACC_READ);
+         } else {
+            charge(a, k, VT_ACC_READ);
+         }
+         done += k;
+         left -= k;
+         if (done == d->len[i]) {
+            i++;
+            done = 0;
+         }
+      }
+      pos += chunk;
+   }
+   d->wrote_pages = True;
+   return True;
+}
+
 /* The bytes a read or write family call (fd, buf, count, ...) or its
    vectored kin (fd, iov, iovcnt, ...) asks to move. */
 static ULong io_count(Bool plain, UWord *args)
@@ -427,6 +504,8 @@ static void wrote_file(ThreadId tid, UInt sysno, UWord *args, UWord n)
          path[0] = 0;
       VT_BOTH(vt_file_write, w->dev, w->ino, path, w->size, (ULong)off, n, w->max_order);
    }
+   if (deferred && tid < VG_N_THREADS && deferred[tid].wrote_pages)
+      return;                    /* made with the reads (charge_deferred) */
    file_changed(fd, (ULong)off >> VT_PAGE_SHIFT,
                 ((ULong)off + n + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT, VT_FILE_WRITTEN);
 }
@@ -1113,7 +1192,7 @@ void vt_post_syscall(ThreadId tid, UInt sysno, UWord *args, UInt nArgs,
    /* What the call may have waited for (a pipe, a wait, a futex) may be
       another process's truncation or punch: made here first. */
    vt_share_syscall_done(sysno);
-   charge_deferred(tid, res);
+   charge_deferred(tid, args, res);
    vt_rec_clock();              /* where the processes of a tree meet */
    if (tid < VG_N_THREADS && call_sampled && call_sampled[tid])
       vt_sample_block_end();
