@@ -147,9 +147,10 @@ static vt_u64 lx_deactivate(struct naive *nv, int ina)
 {
    vt_u64 k = nv->l[ina + 1][nv->nl[ina + 1] - 1];
    struct nv_page *p = nv_find(nv, k);
-   bool was_ref = p->ref;
+   bool was_ref = p->ref && !p->norecency;
    nv->nl[ina + 1]--;
-   p->ref = false;
+   if (!p->norecency)
+      p->ref = false;
    if (was_ref && p->exec && !p->anon) {
       prepend(nv->l[ina + 1], &nv->nl[ina + 1], k);
       return NV_NONE;
@@ -169,7 +170,7 @@ static vt_u64 lx_shrink(struct naive *nv, int ina, vt_u64 *shadow)
          cur = prev;
          continue;
       }
-      if (!p->ref) {
+      if (!p->ref || p->norecency) {      /* no recency: never seen */
          p->pgref = false;
          if (!clean(p))
             lx_cost(nv, !p->anon, 1);
@@ -615,6 +616,7 @@ static struct nv_page *bring_in(struct naive *nv, vt_u64 key, unsigned flags,
    p->anon = flags & VT_SIMA_ANON;
    p->locked = flags & VT_SIMA_LOCKED;
    p->exec = flags & VT_SIMA_EXEC;
+   p->norecency = flags & VT_SIMA_NORECENCY;
    struct nv_ev *e = find_ev(nv, key);
    bool refault = e != NULL;
    vt_u64 shadow = e ? e->shadow : 0;
@@ -650,6 +652,7 @@ unsigned nv_access(struct naive *nv, vt_u64 key, unsigned flags, vt_u64 now,
       }
       p->locked = flags & VT_SIMA_LOCKED;
       p->exec = flags & VT_SIMA_EXEC;
+      p->norecency = flags & VT_SIMA_NORECENCY;
       p->last_ref = now;
       p->refs++;
       p->ref = true;

@@ -13,7 +13,7 @@
 
 struct nv_page {
    vt_u64 key;
-   bool   anon, dirty, locked, ref, slot, exec;
+   bool   anon, dirty, locked, ref, slot, exec, norecency;
    vt_u64 inserted, last_ref, refs;
    vt_u64 age8;            /* AGING */
    vt_u64 tlu;             /* WSCLOCK: time of last use */

@@ -158,6 +158,24 @@ static void test_linux(void)
         "linux: a refault farther than the workingset size starts inactive");
    drv_destroy(&d);
 
+   /* The same through a mapping without recency (MADV_RANDOM,
+      MADV_SEQUENTIAL: vma_has_recency is false, folio_referenced skips
+      it): the scan sees no reference, so 1 goes at once, and 2,
+      referenced again, is not promoted: it goes next (first in, first
+      out). */
+   drv_init(&d, &c, false);
+   t = 0;
+   for (vt_u64 k = 1; k <= 4; k++)
+      drv_ref(&d, k, VT_SIMA_NORECENCY, 0, ++t, VT_FC_FILE_READ, NULL);
+   drv_ref(&d, 5, VT_SIMA_NORECENCY, 0, ++t, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 1) && sim_has(d.s, 2) && lru_of(d.s, 2) == IF,
+        "linux: a reference through a mapping without recency is not seen by reclaim");
+   drv_ref(&d, 2, VT_SIMA_NORECENCY, 0, ++t, -1, NULL);
+   drv_ref(&d, 6, VT_SIMA_NORECENCY, 0, ++t, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 2) && sim_has(d.s, 3),
+        "linux: referenced again without recency: not promoted, evicted first in, first out");
+   drv_destroy(&d);
+
    /* 6 frames: fault 10 rotates 1..6 (PG_referenced) and evicts 1 (shadow
       0, age 1); 2, 3, 4 referenced; fault 11 activates them (age 4) and
       evicts 5 (shadow 4, age 5). */

@@ -134,7 +134,8 @@ static bool run_one(const char *policy, const struct gen *g,
       unsigned flags = (anon ? VT_SIMA_ANON : 0) |
                        (o->write ? VT_SIMA_WRITE : 0) |
                        (locked[key] ? VT_SIMA_LOCKED : 0) |
-                       (key % 3 == 0 ? VT_SIMA_EXEC : 0);   /* code, some of it */
+                       (key % 3 == 0 ? VT_SIMA_EXEC : 0) |  /* code, some of it */
+                       (key % 7 == 0 ? VT_SIMA_NORECENCY : 0);  /* MADV_RANDOM */
       switch (o->kind) {
       case OP_ACC:
       case OP_PREF: {

@@ -330,6 +330,11 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
       f |= VT_SIMA_LOCKED;
    if (v->vm_flags & VT_VM_EXEC)
       f |= VT_SIMA_EXEC;
+   /* vma_has_recency: reclaim does not look at the accessed bits of a
+      mapping advised MADV_RANDOM or MADV_SEQUENTIAL (folio_referenced
+      skips it, Linux 6.3 on) */
+   if (v->vm_flags & (VT_VM_SEQ_READ | VT_VM_RAND_READ))
+      f |= VT_SIMA_NORECENCY;
    return f;
 }
 

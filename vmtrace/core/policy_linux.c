@@ -219,6 +219,16 @@ static bool exec_file(const struct vt_pframe *fr)
    return fr->exec && !fr->anon;
 }
 
+/* Whether reclaim finds the page referenced: its accessed bit, unless it
+   was referenced through a mapping without recency (MADV_RANDOM,
+   MADV_SEQUENTIAL), which folio_referenced passes over (vma_has_recency,
+   Linux 6.3 on): such a page is never seen referenced, its bit is left as
+   it is, and it goes through the inactive list first in, first out. */
+static bool seen_referenced(const struct vt_pframe *fr)
+{
+   return fr->referenced && !fr->norecency;
+}
+
 /* The tail of the active list to the head of the inactive list; a
    referenced executable file page goes back to the head of the active
    list instead (its accessed bit cleared).  The page deactivated, or
@@ -226,7 +236,7 @@ static bool exec_file(const struct vt_pframe *fr)
 static uint32_t deactivate_tail(struct lnx *st, unsigned inactive_lru)
 {
    uint32_t f = st->lru[inactive_lru + 1].tail;
-   bool referenced = st->base.fr[f].referenced;
+   bool referenced = seen_referenced(&st->base.fr[f]);
    if (referenced)
       vt_sim_clear_referenced(st->base.s, f);
    if (referenced && exec_file(&st->base.fr[f])) {
@@ -259,7 +269,7 @@ static uint32_t shrink_type(struct lnx *st, unsigned inactive_lru)
          f = prev;
          continue;
       }
-      if (!fr->referenced) {
+      if (!seen_referenced(fr)) {
          st->base.fr[f].pbits &= ~PD_REFERENCED;
          return evict_page(st, f);
       }

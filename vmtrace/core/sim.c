@@ -923,6 +923,7 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    fr->anon = (flags & VT_SIMA_ANON) != 0;
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
    fr->exec = (flags & VT_SIMA_EXEC) != 0;
+   fr->norecency = (flags & VT_SIMA_NORECENCY) != 0;
    fr->link[0] = fr->link[1] = VT_SIM_NO_FRAME;
    fr->swapcopy = 0;
    res_put(s, key, f);
@@ -1011,6 +1012,7 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
       bool anon = (flags & VT_SIMA_ANON) != 0;
       set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
       fr->exec = (flags & VT_SIMA_EXEC) != 0;
+      fr->norecency = (flags & VT_SIMA_NORECENCY) != 0;
       if (anon != (fr->anon != 0)) {
          /* The page changed kind (a private file page copied on write):
             a new page in the same frame. */

@@ -32,6 +32,8 @@ struct vt_pframe {
    unsigned anon:1;       /* swap-backed (anonymous) vs file-backed */
    unsigned locked:1;     /* mlocked: never a victim */
    unsigned exec:1;       /* mapped executable (VT_SIMA_EXEC) */
+   unsigned norecency:1;  /* referenced through a mapping without recency
+                             (VT_SIMA_NORECENCY) */
    unsigned swapcopy:1;   /* anonymous: holds a valid swap copy (sim.c's) */
    unsigned pbits:8;      /* the policy's own (NRU: its recorded class;
                              LINUX: its list and PG_referenced); 0 when
@@ -288,6 +290,9 @@ void vt_sim_destroy(struct vt_sim *s);
                                around, populate): brought in, not counted
                                as a reference or a fault */
 #define VT_SIMA_EXEC   32u  /* in an executable mapping (VM_EXEC) */
+#define VT_SIMA_NORECENCY 64u /* in a mapping whose references reclaim
+                               ignores (MADV_RANDOM, MADV_SEQUENTIAL: the
+                               kernel's !vma_has_recency) */
 
 /* A reference to page key at time now.  base_cls: the fault class the
    unlimited model took for it, or -1 if it found the page present.
