@@ -5,6 +5,7 @@ behind every expected number) are in tests/scenarios/.  Python 3.11
 standard library only."""
 
 import concurrent.futures
+import errno
 import glob
 import json
 import os
@@ -1264,3 +1265,65 @@ def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
                     print("    # " + line)
         sys.stdout.flush()
     return passed, failed
+
+
+# ---- memory cgroups ----------------------------------------------------
+
+MEMCG_ROOT = "/sys/fs/cgroup/memory"
+
+
+def memcg_unavailable():
+    """Why a native run cannot be made in a memory cgroup of its own here
+    (None if it can): the cgroup v1 memory controller must be mounted at
+    MEMCG_ROOT and writable (root)."""
+    if not os.path.isfile(os.path.join(MEMCG_ROOT, "memory.limit_in_bytes")):
+        return "no cgroup v1 memory controller at %s" % MEMCG_ROOT
+    if not os.access(MEMCG_ROOT, os.W_OK):
+        return "%s is not writable (not root?)" % MEMCG_ROOT
+    return None
+
+
+class Memcg:
+    """A child memory cgroup of MEMCG_ROOT limited to `limit` bytes, for
+    the length of a `with`: a client told its path ($VMT_MEMCG) moves
+    itself into it (tests/clients/memcg.c).  read() gives a control file's
+    text; stat() memory.stat as a dict.  On leaving, the cgroup is removed
+    (cgroup v1 hands what it still holds charged, the page cache the run
+    left, to its parent)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.path = os.path.join(MEMCG_ROOT, "vmtest-%d-%d" % (os.getpid(),
+                                                               threading.get_ident() % 100000))
+
+    def __enter__(self):
+        os.mkdir(self.path)
+        try:
+            with open(os.path.join(self.path, "memory.limit_in_bytes"), "w") as f:
+                f.write(str(self.limit))
+        except OSError:
+            os.rmdir(self.path)
+            raise
+        return self
+
+    def read(self, name):
+        with open(os.path.join(self.path, name)) as f:
+            return f.read()
+
+    def pages(self, name):
+        return int(self.read(name)) // PAGE
+
+    def stat(self):
+        return {k: int(v) for k, v in (l.split() for l in self.read("memory.stat").splitlines())}
+
+    def __exit__(self, *exc):
+        for _ in range(100):
+            try:
+                os.rmdir(self.path)
+                return False
+            except OSError as e:
+                if e.errno != errno.EBUSY:
+                    raise
+                time.sleep(0.05)      # a killed client still exiting
+        os.rmdir(self.path)
+        return False
