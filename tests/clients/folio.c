@@ -63,6 +63,11 @@
               source, brought in by the copy's reads) or dst (the copy, its
               pages as the copy's writes made them) or early (the copy,
               mapped before the copy, while it was empty)
+     fresh    a new file extended by ftruncate (a hole: nothing of it in
+              the page cache), mapped shared and written, a byte per page
+              in ascending order (phase "write"): each write fault reads
+              around or ahead as a read fault does, and maps the whole
+              folio of its page (finish_fault)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -293,6 +298,27 @@ static int by_other_process(int pread_first, size_t len, size_t chunk)
    return fd;
 }
 
+/* Mode fresh: npages pages of a new file that nothing wrote, written
+   through a shared mapping.  Natively the pages are not cached before the
+   writes (FACT cached-before). */
+static int fresh_file(size_t npages)
+{
+   size_t len = npages * VMT_PAGE;
+   int fd = vmt_cached_file("vmtest-folio.dat", 0);
+   if (ftruncate(fd, (off_t)len) != 0)
+      vmt_die("ftruncate");
+   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(p, len, "file");
+   if (!vmt_under_valgrind())
+      vmt_fact("cached-before", cached_pages(p, len));
+   vmt_begin("write");
+   vmt_write_pages(p, npages);
+   vmt_end();
+   munmap(p, len);
+   close(fd);
+   return 0;
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -300,8 +326,10 @@ int main(int argc, char **argv)
    int written = strncmp(mode, "written", 7) == 0, copy = strcmp(mode, "copy") == 0;
    int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
    int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
+   if (strcmp(mode, "fresh") == 0 && argc == 3 && strtoul(argv[2], NULL, 10))
+      return fresh_file(strtoul(argv[2], NULL, 10));
    if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed)
-      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread PAGES\n"
+      vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread|fresh PAGES\n"
               "       folio copy PAGES sendfile|cfr|splice|splice-1M|sendfile-pipe src|dst|early"
               " [SRCOFF]\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"

@@ -450,3 +450,29 @@ copy("splice 1M dst from 5000", ["splice-1M", "dst", "5000"], 320)
 copy("sendfile early warm", ["sendfile", "early"], 1024, cold=False)
 copy("copy_file_range early from 5000 warm", ["cfr", "early", "5000"], 1024, cold=False)
 copy("splice early cold", ["splice", "early"], 1024)
+
+# A new file extended by ftruncate (nothing of it cached: a hole), mapped
+# shared and written a byte per page (the output file of a linker that
+# maps it, as ld.gold and ld.lld do).  A write fault on a page not cached
+# reads around it as a read fault does (do_shared_fault -> filemap_fault:
+# ext4 reads a hole as zeroes, no I/O, but the folios and their orders are
+# readahead's), and finish_fault maps the whole folio of the page,
+# writable and dirty, where it fits in the VMA and the PTE table (write
+# faults do not fault around).  16 MiB (4,096 pages):
+#   [0, 2048)     read-around at page 0, order 0: 2,048 faults (the first
+#                 major); page 1536 marked
+#   [2048, 4096)  read at 1536, order 2: one fault a folio, 512
+# 1 major + 2,559 = 2,560, not 4,096 (vmtrace mapped one page a fault
+# until 2026-12-07).
+scenario("folio/fresh 16M", "folio", ["fresh", "4096"], [
+    Expect("file", "write", pages=4096, file_major=1, file_shared=2559),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})
+
+# 64 MiB (16,384 pages): [0,2048) 2,048, [2048,4096) order 2: 512,
+# [4096,6144) order 4: 128, [6144,8192) order 6: 32, [8192,10240) order 8:
+# 8, [10240,16384) order 9: 12 (PTE-mapped: the client disabled THP for
+# itself; the last folio reaches the file's end, which finish_fault, unlike
+# fault-around, allows): 1 major + 2,739.
+scenario("folio/fresh 64M", "folio", ["fresh", "16384"], [
+    Expect("file", "write", pages=16384, file_major=1, file_shared=2739),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0})

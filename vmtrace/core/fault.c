@@ -301,12 +301,15 @@ static bool do_set_pmd(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
 }
 
 /* finish_fault for a large page-cache folio (readahead's or a write's):
-   all its pages mapped at once where it lies inside the VMA and the PTE
-   table, does not pass the end of the file (i_size in pages, so unlike
-   filemap_map_pages a folio that ends at the last page may) and none of
-   its PTEs maps yet; false (the one page, as for order 0) otherwise. */
+   all its pages mapped at once, with PTE fresh, where it lies inside the
+   VMA and the PTE table, does not pass the end of the file (i_size in
+   pages, so unlike filemap_map_pages a folio that ends at the last page
+   may) and none of its PTEs maps yet; false (the one page, as for order
+   0) otherwise.  For a read fault and for a write fault of a shared
+   mapping alike (do_read_fault, do_shared_fault; a private write maps
+   its own order-0 copy). */
 static bool finish_fault_folio(struct vt_mm *mm, struct vt_vma *v, struct vt_mapping *m,
-                               vt_addr addr)
+                               vt_addr addr, vt_pte fresh)
 {
    struct vt_file *f = v->vm_file;
    vt_u64 pgoff = vt_linear_page_index(v, addr), first, nr;
@@ -318,7 +321,6 @@ static bool finish_fault_folio(struct vt_mm *mm, struct vt_vma *v, struct vt_map
    vt_u64 at = ((addr - kt.base) >> VT_PAGE_SHIFT) - (pgoff - first);
    if (!pte_range_none(mm, &kt, (unsigned)at, (unsigned)nr))
       return false;
-   vt_pte fresh = file_read_pte(v);
    for (vt_u64 i = at; i < at + nr; i++) {
       vt_pte *p = kref(mm, &kt, i);
       vt_addr a = kt.base + (i << VT_PAGE_SHIFT);
@@ -341,7 +343,7 @@ static enum vt_fault_class do_read_fault(struct vt_mm *mm, struct vt_vma *v,
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_READ;
    if (mm->cfg.fault_around_pages > 1 && !v->vm_file->sysv_shm)  /* should_fault_around */
       do_fault_around(mm, v, m, addr);
-   if (!(*ptep & VT_PTE_PRESENT) && !finish_fault_folio(mm, v, m, addr)) {
+   if (!(*ptep & VT_PTE_PRESENT) && !finish_fault_folio(mm, v, m, addr, file_read_pte(v))) {
       *ptep = keep | file_read_pte(v);
       vt_rss_add(mm, m, 1);
       vt_file_mapped(v->vm_file, pgoff, 1);
@@ -362,14 +364,25 @@ static enum vt_fault_class do_cow_fault(struct vt_mm *mm, struct vt_vma *v,
 }
 
 /* do_shared_fault: a write to a shared file page not mapped yet: the page
-   cache's page, mapped writable and dirty. */
+   cache's page, mapped writable and dirty, and with it the rest of a
+   large folio (finish_fault maps every page of it writable and dirty,
+   set_pte_range, and the whole folio is dirty: a new file written
+   through a shared mapping takes one fault a folio of readahead's,
+   measured in tests/scenarios/folio.py, folio/fresh). */
 static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
                                            struct vt_mapping *m, vt_addr addr,
                                            vt_pte *ptep, vt_pte keep, bool major)
 {
-   vt_u64 pgoff = vt_linear_page_index(v, addr);
-   if (do_set_pmd(mm, v, m, addr, file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY)) {
+   vt_u64 pgoff = vt_linear_page_index(v, addr), first, nr;
+   bool marked;
+   vt_pte fresh = file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY;
+   if (do_set_pmd(mm, v, m, addr, fresh)) {
       vt_pcache_dirty(v->vm_file, pgoff & ~(vt_u64)(VT_PTRS_PER_TABLE - 1), VT_PTRS_PER_TABLE);
+      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
+   }
+   if (finish_fault_folio(mm, v, m, addr, fresh)) {
+      if (vt_pcache_folio(mm, v->vm_file, pgoff, &first, &nr, &marked))
+         vt_pcache_dirty(v->vm_file, first, nr);
       return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
    }
    vt_rss_add(mm, m, 1);
