@@ -373,22 +373,14 @@ static enum vt_fault_class do_shared_fault(struct vt_mm *mm, struct vt_vma *v,
                                            struct vt_mapping *m, vt_addr addr,
                                            vt_pte *ptep, vt_pte keep, bool major)
 {
-   vt_u64 pgoff = vt_linear_page_index(v, addr), first, nr;
-   bool marked;
+   vt_u64 pgoff = vt_linear_page_index(v, addr);
    vt_pte fresh = file_read_pte(v) | VT_PTE_WRITE | VT_PTE_DIRTY;
-   if (do_set_pmd(mm, v, m, addr, fresh)) {
-      vt_pcache_dirty(v->vm_file, pgoff & ~(vt_u64)(VT_PTRS_PER_TABLE - 1), VT_PTRS_PER_TABLE);
-      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
+   vt_pcache_dirty(v->vm_file, pgoff);       /* fault_dirty_shared_page */
+   if (!do_set_pmd(mm, v, m, addr, fresh) && !finish_fault_folio(mm, v, m, addr, fresh)) {
+      vt_rss_add(mm, m, 1);
+      *ptep = keep | fresh;
+      vt_file_mapped(v->vm_file, pgoff, 1);
    }
-   if (finish_fault_folio(mm, v, m, addr, fresh)) {
-      if (vt_pcache_folio(mm, v->vm_file, pgoff, &first, &nr, &marked))
-         vt_pcache_dirty(v->vm_file, first, nr);
-      return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
-   }
-   vt_rss_add(mm, m, 1);
-   *ptep = keep | VT_PTE_FILE | VT_PTE_WRITE | VT_PTE_DIRTY;
-   vt_file_mapped(v->vm_file, pgoff, 1);
-   vt_pcache_dirty(v->vm_file, pgoff, 1);
    return major ? VT_FC_FILE_MAJOR : VT_FC_FILE_SHARED;
 }
 
@@ -710,7 +702,7 @@ static enum vt_fault_class do_wp_page(struct vt_mm *mm, struct vt_vma *v,
    }
    if (v->vm_flags & VT_VM_SHARED) {     /* wp_page_shared */
       if ((pte & VT_PTE_FILE) && v->vm_file)
-         vt_pcache_dirty(v->vm_file, vt_linear_page_index(v, addr), 1);
+         vt_pcache_dirty(v->vm_file, vt_linear_page_index(v, addr));
       *ptep = pte | VT_PTE_WRITE | VT_PTE_DIRTY;
       return VT_FC_WP_SHARED;
    }

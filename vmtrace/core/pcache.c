@@ -85,6 +85,16 @@ static void folio_of(const struct vt_file *f, vt_u64 pgoff, vt_u64 *first, vt_u6
    *readahead = head && (head->aux & PG_READAHEAD);
 }
 
+/* PG_dirty set (or cleared) on the cached pages of [first, end). */
+static void set_dirty(struct vt_file *f, vt_u64 first, vt_u64 end, bool dirty)
+{
+   for (vt_u64 p = first; p < end; p++) {
+      struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
+      if (e)
+         e->aux = dirty ? e->aux | PG_DIRTY : e->aux & ~PG_DIRTY;
+   }
+}
+
 bool vt_pcache_folio(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff,
                      vt_u64 *first, vt_u64 *nr, bool *readahead)
 {
@@ -455,12 +465,8 @@ void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_o
       vt_u64 room = ((first + nr) << VT_PAGE_SHIFT) - pos;
       if (bytes > room)
          bytes = room;
-      for (vt_u64 p = pos >> VT_PAGE_SHIFT; f->cold && p <= (pos + bytes - 1) >> VT_PAGE_SHIFT;
-           p++) {
-         struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
-         if (e)
-            e->aux |= PG_DIRTY;
-      }
+      if (f->cold)
+         set_dirty(f, pos >> VT_PAGE_SHIFT, ((pos + bytes - 1) >> VT_PAGE_SHIFT) + 1, true);
       pos += bytes;
       count -= bytes;
       vt_u64 pages = (pos + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
@@ -500,8 +506,8 @@ void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order
       if (!range_free(f, i, n))
          continue;
       add_folio(f, i, order, (flags & VT_CACHED_READAHEAD) != 0);
-      for (vt_u64 p = i; (flags & VT_CACHED_DIRTY) && p < i + n; p++)
-         vt_hash_get(&f->cache, p)->aux |= PG_DIRTY;
+      if (flags & VT_CACHED_DIRTY)
+         set_dirty(f, i, i + n, true);
    }
 }
 
@@ -594,19 +600,18 @@ void vt_pcache_drop(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 en
 }
 
 /* A write fault through a shared mapping (do_shared_fault, wp_page_shared:
-   fault_dirty_shared_page) dirties the page-cache folio of the pages
-   [first, first + nr), as a write(2) does: POSIX_FADV_DONTNEED keeps it
+   fault_dirty_shared_page -> folio_mark_dirty) dirties the page-cache
+   folio of page pgoff, as a write(2) does: POSIX_FADV_DONTNEED keeps it
    until it is written back (vt_pcache_clean).  Cold files only (the warm
    page cache drops nothing). */
-void vt_pcache_dirty(struct vt_file *f, vt_u64 first, vt_u64 nr)
+void vt_pcache_dirty(struct vt_file *f, vt_u64 pgoff)
 {
-   if (!f->cold || f->shmem || !f->cache.e)
+   vt_u64 first, nr;
+   bool mark;
+   if (!f->cold || f->shmem || !f->cache.e || !vt_hash_get(&f->cache, pgoff))
       return;
-   for (vt_u64 p = first; p < first + nr; p++) {
-      struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
-      if (e)
-         e->aux |= PG_DIRTY;
-   }
+   folio_of(f, pgoff, &first, &nr, &mark);
+   set_dirty(f, first, first + nr, true);
 }
 
 /* fsync, fdatasync, sync_file_range(SYNC_FILE_RANGE_WAIT_AFTER): the
@@ -617,11 +622,7 @@ void vt_pcache_clean(struct vt_file *f, vt_u64 first, vt_u64 end)
       return;
    if (end > f->size_pages)
       end = f->size_pages;
-   for (vt_u64 p = first; p < end; p++) {
-      struct vt_hash_ent *e = vt_hash_get(&f->cache, p);
-      if (e)
-         e->aux &= ~PG_DIRTY;
-   }
+   set_dirty(f, first, end, false);
 }
 
 /* do_dentry_open -> file_ra_state_init: a new open file's readahead state

@@ -274,9 +274,9 @@ void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_o
 void vt_pcache_cached(struct vt_file *f, vt_u64 first, vt_u64 nr, unsigned order,
                       unsigned flags);
 void vt_pcache_clean(struct vt_file *f, vt_u64 first, vt_u64 end);
-/* A write fault through a shared mapping dirtied pages [first, first + nr)
-   of a cold file (their folios stay through POSIX_FADV_DONTNEED). */
-void vt_pcache_dirty(struct vt_file *f, vt_u64 first, vt_u64 nr);
+/* A write fault through a shared mapping dirtied the folio of page pgoff
+   of a cold file (it stays through POSIX_FADV_DONTNEED until cleaned). */
+void vt_pcache_dirty(struct vt_file *f, vt_u64 pgoff);
 /* POSIX_FADV_DONTNEED of pages [first, end) of a cold file: the folios
    wholly inside that no PTE of this process maps leave the cache. */
 void vt_pcache_drop(struct vt_mm *mm, struct vt_file *f, vt_u64 first, vt_u64 end);
