@@ -240,8 +240,9 @@ static void test_cacheable(void)
         "cacheable: the first write reaches the simulation, sets dirty, "
         "then writes are cacheable");
    r = ref(&d, &f, 2, VT_SIMA_PREFAULT, 3, NULL);
-   t_ok(r == 0 && sim_has(d.s, 2) && !sim_frame(d.s, 2)->referenced,
-        "cacheable: a prefault is not cacheable (its bit is clear)");
+   t_ok(r == 0 && sim_has(d.s, 2) && sim_frame(d.s, 2)->referenced,
+        "cacheable: a prefault is not cacheable (no reference of the "
+        "program's), though its bit is set (a young PTE)");
    vt_u64 inv = d.invalidations;
    r = ref(&d, &f, 3, 0, 4, NULL);     /* clock sweeps: clears 1's bit */
    t_ok(d.invalidations >= inv + 2,
@@ -295,11 +296,13 @@ static void test_zero_prefault(void)
    r = drv_ref(&d, 5, A | W, 0, 3, VT_FC_WP_COPY, &cls);
    t_ok((r & VT_SIMR_FAULT) && cls == VT_FC_WP_COPY && sim_has(d.s, 5),
         "zero page: the write copies it into a frame (wp_copy)");
-   /* Prefault: brought in, no fault, no reference. */
+   /* Prefault: brought in, no fault, no reference, but its PTE young
+      (x86), so its referenced bit is set. */
    r = drv_ref(&d, 6, VT_SIMA_PREFAULT, 0, 4, -1, &cls);
    const struct vt_pframe *fr = sim_frame(d.s, 6);
-   t_ok(r == 0 && fr && *sim_refs(d.s, 6) == 0 && !fr->referenced &&
-        sim_faults(d.s) == 2, "prefault: mapped, no fault, not referenced");
+   t_ok(r == 0 && fr && *sim_refs(d.s, 6) == 0 && fr->referenced &&
+        sim_faults(d.s) == 2,
+        "prefault: mapped, no fault, no reference counted, referenced bit set");
    r = drv_ref(&d, 6, 0, 0, 5, -1, &cls);
    t_ok(r == VT_SIMR_CACHEABLE && *sim_refs(d.s, 6) == 1,
         "prefault: the first reference is a hit");
@@ -318,6 +321,29 @@ static void test_zero_prefault(void)
    r = drv_ref(&d, 2, VT_SIMA_PREFAULT, 0, 2, -1, NULL);
    t_ok(r == 0 && !sim_has(d.s, 2) && vt_sim_stats(d.s)->oom_events == 0,
         "prefault: no frame to spare: not mapped, no OOM");
+   drv_destroy(&d);
+   /* CLOCK, 3 frames: 1 read, 2 prefaulted (young), 3 and 4 read.  The
+      hand finds every bit set, clears them and takes 1, the oldest: the
+      prefaulted page has the second chance a read page has (before,
+      its bit clear, 2 went first). */
+   c = config("clock", 3, 0);
+   drv_init(&d, &c, false);
+   drv_ref(&d, 1, 0, 0, 1, VT_FC_FILE_READ, NULL);
+   drv_ref(&d, 2, VT_SIMA_PREFAULT, 0, 2, -1, NULL);
+   drv_ref(&d, 3, 0, 0, 3, VT_FC_FILE_READ, NULL);
+   drv_ref(&d, 4, 0, 0, 4, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 1) && sim_has(d.s, 2) && sim_has(d.s, 3) && sim_has(d.s, 4),
+        "prefault: clock gives a prefaulted page its second chance (1 evicted, not 2)");
+   /* 2's and 3's bits cleared by that sweep, 2 is mapped again by
+      fault-around (still resident): young again, so the next sweep
+      passes it and takes 3. */
+   drv_ref(&d, 2, VT_SIMA_PREFAULT, 0, 5, -1, NULL);
+   t_ok(sim_frame(d.s, 2)->referenced && !sim_frame(d.s, 3)->referenced &&
+        sim_faults(d.s) == 3,
+        "prefault: a resident page mapped again has its bit set, no fault");
+   drv_ref(&d, 5, 0, 0, 6, VT_FC_FILE_READ, NULL);
+   t_ok(sim_has(d.s, 2) && !sim_has(d.s, 3) && sim_has(d.s, 5),
+        "prefault: ... and clock passes it again (3 evicted)");
    drv_destroy(&d);
 }
 

@@ -611,7 +611,7 @@ static struct nv_page *bring_in(struct naive *nv, vt_u64 key, unsigned flags,
    p->key = key;
    p->inserted = p->last_ref = p->tlu = now;
    p->refs = ref;
-   p->ref = ref;
+   p->ref = true;                /* a prefault's PTE is young too (x86) */
    p->dirty = ref && (flags & VT_SIMA_WRITE);
    p->anon = flags & VT_SIMA_ANON;
    p->locked = flags & VT_SIMA_LOCKED;
@@ -643,8 +643,10 @@ unsigned nv_access(struct naive *nv, vt_u64 key, unsigned flags, vt_u64 now,
    struct nv_page *p = nv_find(nv, key);
    if (p) {
       unsigned r = 0;
-      if (flags & VT_SIMA_PREFAULT)
+      if (flags & VT_SIMA_PREFAULT) {
+         p->ref = true;             /* mapped again: a young PTE */
          return 0;
+      }
       if (base_cls >= 0) {
          *cls = base_cls;
          nv->st.faults[base_cls]++;

@@ -918,7 +918,12 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    if (s->refs)
       s->refs[f] = ref ? 1 : 0;
    fr->mapping = mapping;
-   fr->referenced = ref;
+   /* A prefaulted page is referenced too: on x86 the kernel makes every
+      PTE young, fault-around's and populate's included (set_pte_range
+      makes a prefaulted one old only where arch_wants_old_prefaulted_pte,
+      arm64), so reclaim finds it referenced, as it does a page read.  It
+      is no reference of the program's: refs 0, not dirty. */
+   fr->referenced = 1;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
    fr->anon = (flags & VT_SIMA_ANON) != 0;
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
@@ -1002,8 +1007,20 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
    if (f != VT_SIM_NO_FRAME) {
       struct vt_pframe *fr = &s->frames[f];
       unsigned r = 0;
-      if (flags & VT_SIMA_PREFAULT)
+      if (flags & VT_SIMA_PREFAULT) {
+         /* mapped again (fault-around over a page still cached): the new
+            PTE is young (bring_in); a policy that learns of references by
+            the bit hears of it as of a reference's, one that needs every
+            reference does not (the program made none) */
+         if (!fr->referenced) {
+            fr->referenced = 1;
+            if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
+               s->ref_time = now;
+               s->ops->reference(s->pol, f);
+            }
+         }
          return 0;
+      }
       if (base_cls >= 0) {
          *cls = base_cls;
          COUNT(s, faults[base_cls]);
