@@ -28,6 +28,14 @@
                                  through the mapping stay cached
              write-msync-dontneed  the same, with msync(MS_SYNC) before the
                                  munmap: the pages are clean and go
+             write-msync-dontneed-willneed  the same, then the file advised
+                                 POSIX_FADV_WILLNEED once it is mapped again
+                                 (natively waited for with mincore) before
+                                 it is read: the pages are read back, in
+                                 order-0 folios
+             write-msync-dontneed-madvise  the same with MADV_WILLNEED of
+                                 the new mapping
+             write-msync-dontneed-readahead  the same with readahead(2)
 
    Each phase touches every page once, in ascending order.  The file is
    created in $TMPDIR (else /tmp) with one 4096-byte write() per page, then
@@ -69,7 +77,10 @@ int main(int argc, char **argv)
    else if (strcmp(mode, "read-write-shared") == 0)
       do_read = 1, do_write = 1, shared = 1;
    else if (strcmp(mode, "write-sync") == 0 || strcmp(mode, "write-dontneed") == 0 ||
-            strcmp(mode, "write-msync-dontneed") == 0)
+            strcmp(mode, "write-msync-dontneed") == 0 ||
+            strcmp(mode, "write-msync-dontneed-willneed") == 0 ||
+            strcmp(mode, "write-msync-dontneed-madvise") == 0 ||
+            strcmp(mode, "write-msync-dontneed-readahead") == 0)
       do_read = 0, do_write = 1, shared = 1;
    else
       vmt_die("bad mode %s", mode);
@@ -151,13 +162,40 @@ int main(int argc, char **argv)
       /* The advice starts writing the dirty pages back and drops only
          pages neither mapped, dirty nor under writeback
          (generic_fadvise -> mapping_try_invalidate). */
-      if (strcmp(mode, "write-msync-dontneed") == 0 && msync(p, NPAGES * VMT_PAGE, MS_SYNC) != 0)
+      if (strstr(mode, "msync") && msync(p, NPAGES * VMT_PAGE, MS_SYNC) != 0)
          vmt_die("msync");
       if (munmap(p, NPAGES * VMT_PAGE) != 0)
          vmt_die("munmap");
       if (posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
          vmt_die("posix_fadvise");
       p = vmt_mmap_at(NPAGES * VMT_PAGE, WINDOW, skew, PROT_READ, MAP_PRIVATE, fd, 0);
+      int fadv = strstr(mode, "willneed") != NULL, madv = strstr(mode, "madvise") != NULL,
+          ra = strstr(mode, "readahead") != NULL;
+      if (fadv || madv || ra) {
+         /* read back by force_page_cache_ra (each is vfs_fadvise's
+            POSIX_FADV_WILLNEED); natively the reads are waited for
+            (mincore says a page is there once it is uptodate), so that
+            fault-around finds every page */
+         if ((fadv && posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED) != 0) ||
+             (madv && madvise(p, NPAGES * VMT_PAGE, MADV_WILLNEED) != 0) ||
+             (ra && readahead(fd, 0, NPAGES * VMT_PAGE) != 0))
+            vmt_die("advice");
+         if (!vmt_under_valgrind()) {
+            unsigned char vec[NPAGES];
+            for (int tries = 0;; tries++) {
+               int c = 0;
+               if (mincore(p, NPAGES * VMT_PAGE, vec) != 0)
+                  vmt_die("mincore");
+               for (int i = 0; i < NPAGES; i++)
+                  c += vec[i] & 1;
+               if (c == NPAGES)
+                  break;
+               if (tries > 5000)
+                  vmt_die("the file is not read back");
+               usleep(1000);
+            }
+         }
+      }
       VMTRACE_LABEL(p, NPAGES * VMT_PAGE, "file");
       vmt_begin("read");
       vmt_read_pages(p, NPAGES);

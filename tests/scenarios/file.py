@@ -110,3 +110,17 @@ scenario("file/write-msync-dontneed cold", "file", ["aligned", "write-msync-dont
     Expect("file", "write", pages=256, file_shared=256),
     Expect("file", "read", pages=256, file_major=1, file_read=15),
 ], vm_args=_COLD_RA, native=_RA_NATIVE, native_slack=1)
+# The same, and POSIX_FADV_WILLNEED of the whole file before it is mapped
+# again: force_page_cache_ra reads the 256 pages back (at most
+# max(io_pages, ra_pages) of them: 2,048 here) in order-0 folios
+# (page_cache_ra_unbounded at the mapping's minimum order), so the read
+# takes the 16 fault-around windows of a cached file, none major.
+# MADV_WILLNEED of a file mapping (madvise_willneed) and readahead(2)
+# (ksys_readahead) are the same advice.  Until 2026-12-07 the model did
+# not see any of them: 1 major + 15.
+for how in ("willneed", "madvise", "readahead"):
+    scenario("file/write-msync-dontneed-%s cold" % how, "file",
+             ["aligned", "write-msync-dontneed-" + how], [
+                 Expect("file", "write", pages=256, file_shared=256),
+                 Expect("file", "read", pages=256, file_read=16),
+             ], vm_args=_COLD_RA, native=_RA_NATIVE)

@@ -524,6 +524,21 @@ void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    VT_API(mm, vt_pcache_cached(f, first, nr, order, flags & 3u));
 }
 
+void vt_file_willneed(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                      vt_u64 size_bytes, vt_u64 first, vt_u64 nr)
+{
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   if (f->shmem || !f->cold || first >= f->size_pages)
+      return;
+   /* max(io_pages, ra_pages): the device's largest I/O is not known here,
+      and the readahead window is the larger on the disks measured */
+   if (f->ra.ra_pages && nr > f->ra.ra_pages)
+      nr = f->ra.ra_pages;
+   if (nr > f->size_pages - first)
+      nr = f->size_pages - first;
+   vt_file_cached(mm, dev, ino, path, size_bytes, first, nr, 0, 0);
+}
+
 void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                       vt_u64 size_bytes, unsigned ra_pages)
 {

@@ -723,6 +723,14 @@ void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
 void vt_file_cached(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                     vt_u64 size_bytes, vt_u64 first, vt_u64 nr, unsigned order,
                     unsigned flags);
+/* posix_fadvise(POSIX_FADV_WILLNEED) of pages [first, first + nr) of the
+   regular file (dev, ino) under a cold page cache: force_page_cache_ra
+   reads those not cached, at most the file's readahead window of them from
+   first, not past the end, in order-0 folios (page_cache_ra_unbounded at
+   the mapping's minimum order); the readahead state stays as it was.
+   Recorded as the pages cached (VT_TEV_FILE_CACHED). */
+void vt_file_willneed(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                      vt_u64 size_bytes, vt_u64 first, vt_u64 nr);
 /* --page-cache=machine: the readahead window of the file's disk (its
    bdi's read_ahead_kb / 4), in pages, for the regular file (dev, ino). */
 void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,

@@ -380,6 +380,7 @@ void vt_sys_mremap(ThreadId tid, UWord *args, UWord r)
 #define MADV_NORMAL          0
 #define MADV_RANDOM          1
 #define MADV_SEQUENTIAL      2
+#define MADV_WILLNEED        3
 #define MADV_DONTNEED        4
 #define MADV_HUGEPAGE        14
 #define MADV_NOHUGEPAGE      15
@@ -418,6 +419,28 @@ static void fork_advice(UWord advice, vt_addr start, vt_addr len)
                           : VT_VM_SEQ_READ | VT_VM_RAND_READ);
 }
 
+/* MADV_WILLNEED: madvise_willneed hands each file VMA's part of the range
+   to vfs_fadvise(POSIX_FADV_WILLNEED), which under a cold page cache reads
+   it in (vt_file_willneed).  Shared memory's and anonymous memory's
+   advice reads from swap, which the model has none of. */
+static void madvise_willneed(vt_addr start, vt_addr len)
+{
+   if (!vt_clo.cold_cache)
+      return;
+   vt_addr end = start + len;
+   for (UInt i = 0; i < vt_mm.nr_vmas; i++) {
+      const struct vt_vma *v = &vt_mm.vmas[i];
+      if (v->vm_end <= start || v->vm_start >= end || !v->vm_file || v->vm_file->shmem ||
+          !v->vm_file->cold)
+         continue;
+      vt_addr lo = v->vm_start > start ? v->vm_start : start;
+      vt_addr hi = v->vm_end < end ? v->vm_end : end;
+      const struct vt_file *f = v->vm_file;
+      VT_BOTH(vt_file_willneed, f->dev, f->ino, f->path, f->size_pages << VT_PAGE_SHIFT,
+              v->vm_pgoff + ((lo - v->vm_start) >> VT_PAGE_SHIFT), (hi - lo) >> VT_PAGE_SHIFT);
+   }
+}
+
 void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
 {
    (void)tid; (void)r;
@@ -425,6 +448,9 @@ void vt_sys_madvise(ThreadId tid, UWord *args, UWord r)
    switch (args[2]) {
    case MADV_DONTNEED: case MADV_DONTNEED_LOCKED:
       VT_BOTH(vt_madvise_dontneed, start, len);
+      break;
+   case MADV_WILLNEED:
+      madvise_willneed(start, len);
       break;
    case MADV_REMOVE:
       VT_BOTH(vt_madvise_remove, start, len);
