@@ -621,7 +621,12 @@ static struct nv_page *bring_in(struct naive *nv, vt_u64 key, unsigned flags,
    bool refault = e != NULL;
    vt_u64 shadow = e ? e->shadow : 0;
    if (e) {
-      if (e->anon)
+      /* the slot kept by a read swap-in while swap is at most half full
+         and the page not locked: a valid copy (should_try_to_free_swap) */
+      if (e->anon && ref && p->anon && !(flags & VT_SIMA_WRITE) && !p->locked &&
+          !(nv->swap_pages && 2 * (nv->swap_pages - nv->swap_used) < nv->swap_pages))
+         p->slot = true;
+      else if (e->anon)
          nv->swap_used--;
       del_ev(nv, key);
       nv->st.refaults++;

@@ -573,6 +573,13 @@ bool vt_sim_swap_full(const struct vt_sim *s)
    return s->cfg.no_swap || (s->cfg.swap_pages && s->swap_used >= s->cfg.swap_pages);
 }
 
+/* vm_swap_full: fewer than half the swap slots free (never with unlimited
+   swap). */
+static bool swap_half_full(const struct vt_sim *s)
+{
+   return s->cfg.swap_pages && 2 * (s->cfg.swap_pages - s->swap_used) < s->cfg.swap_pages;
+}
+
 bool vt_sim_evictable(const struct vt_sim *s, uint32_t f)
 {
    if (f >= s->nr_frames)
@@ -945,7 +952,17 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       s->in_shadow = shadow;
       if (aux & EV_ANON) {
          VT_ASSERT(s->swap_used > 0);
-         s->swap_used--;        /* freed on swap-in */
+         /* do_swap_page frees the slot only where
+            should_try_to_free_swap says: swap more than half full
+            (vm_swap_full), the VMA locked, or a write fault.  Else the
+            page keeps it, a valid copy while the page stays clean: its
+            next eviction writes nothing (the kernel writes each page
+            once, measured: tests/memcg's swap cases). */
+         if (ref && fr->anon && !(flags & VT_SIMA_WRITE) && !fr->locked &&
+             !swap_half_full(s))
+            fr->swapcopy = 1;
+         else
+            s->swap_used--;     /* freed on swap-in */
       }
       ev_del(s, key);
       COUNT(s, refaults);
