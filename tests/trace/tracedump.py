@@ -3,7 +3,6 @@
 independent reader of docs/output-format.md's layout, for the tests and for
 looking into a trace by hand)."""
 
-import bisect
 import json
 import struct
 import sys
@@ -90,22 +89,24 @@ def items(data):
     yield 0, ("header", json.loads(data[12:12 + n].decode()))
     if checked:
         data, where = unframe(data, 16 + n)
-        starts = [w[0] for w in where]
         pos = 0
     else:
         where = [(0, 0)]
-        starts = [0]
         pos = 12 + n
-
-    def file_offset(p):
-        k = bisect.bisect_right(starts, p) - 1
-        return where[k][1] + p - where[k][0]
+    # An item's file offset: that of its payload offset in its block.  The
+    # items are read in order, so the block goes only forward: blk, the
+    # block pos is in, ends at blk_end (the next one's payload offset);
+    # delta is its file offset less its payload offset.
+    blk = 0
+    blk_end = where[1][0] if len(where) > 1 else float("inf")
+    delta = where[0][1] - where[0][0] if where else 0
+    size = len(data)
 
     def u():
         nonlocal pos
         v = shift = 0
         while True:
-            if pos >= len(data):
+            if pos >= size:
                 raise Corrupt("truncated varint at %d" % pos)
             b = data[pos]
             pos += 1
@@ -117,8 +118,12 @@ def items(data):
     mru = []
     page = insns = 0
     kernel = False
-    while pos < len(data):
-        at = file_offset(pos)
+    while pos < size:
+        while pos >= blk_end:
+            blk += 1
+            blk_end = where[blk + 1][0] if blk + 1 < len(where) else float("inf")
+            delta = where[blk][1] - where[blk][0]
+        at = pos + delta
         b = data[pos]
         pos += 1
         k = b & 3
@@ -162,7 +167,7 @@ def items(data):
                 pos += ln
             yield at, ("event", name, args, s)
         elif code == 5:
-            if checked and pos != len(data):
+            if checked and pos != size:
                 raise Corrupt("bytes after the end item at %d" % at)
             yield at, ("end",)
             return
