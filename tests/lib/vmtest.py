@@ -855,15 +855,20 @@ def stray_files(tmp):
 _times_lock = threading.Lock()
 
 
-def note_time(seconds, kind, what):
+def note_time(seconds, kind, what, cpu=None):
     """With VMTRACE_TEST_TIMES=FILE, appends "SECONDS KIND COMMAND" for each
     run and suite to FILE (to find what makes the suite slow: `sort -rn
-    FILE | head`).  Timings never decide a test."""
+    FILE | head`), and with cpu (the user + system seconds of the program
+    and the children it waited for) "CPU KIND-cpu COMMAND" too: on a
+    machine others share, the wall clock says more of them than of the
+    test.  Timings never decide a test."""
     path = os.environ.get("VMTRACE_TEST_TIMES")
     if not path:
         return
     with _times_lock, open(path, "a") as f:
         f.write("%.2f\t%s\t%s\n" % (seconds, kind, what))
+        if cpu is not None:
+            f.write("%.2f\t%s-cpu\t%s\n" % (cpu, kind, what))
 
 
 class Harness:
@@ -876,6 +881,9 @@ class Harness:
         self.build = CLIENTS
         self.compile_errors = {}
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+        # a lane of its own for a suite that mostly waits (submit_unit's
+        # beside): it runs alongside the jobs lanes, not in one of them
+        self.side = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         self.futures = {}
         self.lock = threading.Lock()
         self.running = set()     # pids of the programs running now
@@ -988,7 +996,7 @@ class Harness:
                 p.returncode = os.waitstatus_to_exitcode(status)
                 r.wall = time.monotonic() - t0
                 r.maxrss_kib = ru.ru_maxrss
-                note_time(r.wall, spec.kind, " ".join(r.argv))
+                note_time(r.wall, spec.kind, " ".join(r.argv), ru.ru_utime + ru.ru_stime)
                 r.returncode = p.returncode
             with open(out_path, "rb") as f:
                 r.stdout = f.read().decode("utf-8", "replace")
@@ -1023,16 +1031,17 @@ class Harness:
         return r
 
     # -- the other suites (the core's unit tests, ...)
-    def submit_unit(self, argv, prefix="unit"):
+    def submit_unit(self, argv, prefix="unit", beside=False):
         """Runs the suite `argv` (tests/unit/run, tests/sim/run, ... and
-        their arguments) once, in the pool, in the build tree; the
-        future's result is [(name, ok, [diags], directive)], names
-        prefixed with `prefix`/."""
+        their arguments) once, in the pool (beside: in a lane of its own
+        beside it), in the build tree; the future's result is [(name, ok,
+        [diags], directive)], names prefixed with `prefix`/."""
         key = ("unit",) + tuple(argv)
         with self.lock:
             f = self.futures.get(key)
             if f is None:
-                f = self.pool.submit(self.execute_unit, list(argv), prefix)
+                f = (self.side if beside else self.pool).submit(self.execute_unit,
+                                                                 list(argv), prefix)
                 self.futures[key] = f
             return f
 
@@ -1061,8 +1070,16 @@ class Harness:
         timed_out = False
         timing = bool(os.environ.get("VMTRACE_TEST_TIMES"))
         seen, last, partial = 0, t0, b""
+        cpu = None
         try:
-            while p.poll() is None:
+            while True:
+                # wait4 rather than poll: the suite's CPU seconds, its
+                # children's included, for VMTRACE_TEST_TIMES
+                pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                if pid:
+                    p.returncode = os.waitstatus_to_exitcode(status)
+                    cpu = ru.ru_utime + ru.ru_stime
+                    break
                 if timing:
                     # each case line's time since the suite's previous one
                     chunk = os.pread(out_f.fileno(), 1 << 20, seen)
@@ -1084,7 +1101,7 @@ class Harness:
         finally:
             with self.lock:
                 self.running.discard(p.pid)
-        note_time(time.monotonic() - t0, "suite", cmd)
+        note_time(time.monotonic() - t0, "suite", cmd, cpu)
         out_f.seek(0)
         text = out_f.read().decode("utf-8", "replace")
         out_f.close()
@@ -1110,6 +1127,7 @@ class Harness:
 
     def close(self):
         self.pool.shutdown(wait=True)
+        self.side.shutdown(wait=True)
 
     def abort(self):
         """Stops everything (on ^C: the programs run in sessions of their
@@ -1125,6 +1143,7 @@ class Harness:
             except OSError:
                 pass
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self.side.shutdown(wait=True, cancel_futures=True)
 
 
 # ------------------------------------------------------------ cases
@@ -1158,13 +1177,19 @@ class Suite:
     runs it; each of its TAP-like lines is a case named <prefix>/<name>.
     `programs` are the test programs it runs (paths in the build tree),
     made first when tests/run is run by hand; `skip` says why it is not
-    run at all (one "ok N - <prefix> # SKIP <skip>" line instead)."""
+    run at all (one "ok N - <prefix> # SKIP <skip>" line instead);
+    `cost`, the seconds it takes (roughly, measured), orders the suites,
+    the longest first; a suite that mostly waits (`waits`: for a browser
+    to draw) runs in a lane of its own beside the others, whose CPU it
+    would otherwise leave idle."""
 
-    def __init__(self, prefix, argv, programs=(), skip=None):
+    def __init__(self, prefix, argv, programs=(), skip=None, cost=0, waits=False):
         self.prefix = prefix
         self.argv = list(argv)
         self.programs = tuple(programs)
         self.skip = skip
+        self.cost = cost
+        self.waits = waits
 
 
 def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
@@ -1181,11 +1206,15 @@ def run_cases(harness, cases, suites=(), suite_filter=None, skipped=None):
     # programs: two makes must not build the same one at once).
     make_programs([p for su in suites if not su.skip for p in su.programs])
     harness.compile(clients)
-    # The longest suite first (trace/run: about 7 minutes alone, the rest
-    # fill the other lane), then the others in order; printed in order.
-    for su in sorted(suites, key=lambda su: su.prefix != "trace"):
+    # The suites by their cost, the longest first, then the cases' runs
+    # (short, a second or two at most, in their hundreds): each lane takes
+    # the next when it is free, so the longest start while the short runs
+    # are still there to even the lanes out at the end (a long suite
+    # started last, with nothing beside it, left a core idle).  Printed in
+    # order.
+    for su in sorted(suites, key=lambda su: -su.cost):
         if not su.skip:
-            harness.submit_unit(su.argv, su.prefix)
+            harness.submit_unit(su.argv, su.prefix, beside=su.waits)
     suite_results = []
     for su in suites:
         if su.skip:
