@@ -67,7 +67,18 @@
               the page cache), mapped shared and written, a byte per page
               in ascending order (phase "write"): each write fault reads
               around or ahead as a read fault does, and maps the whole
-              folio of its page (finish_fault)
+              folio of its page (finish_fault).  folio fresh PAGES HOW
+              ACCESS [OLD]: the file's first OLD pages written first with
+              write(2), a page at a time (cached, order 0), then it is made
+              PAGES long by HOW: ftruncate, fallocate (mode 0) or pwrite
+              (one byte at its last byte); then ACCESS, a byte per page
+              through a mapping: write or read (MAP_SHARED), private-write
+              or private-read (MAP_PRIVATE); phase "write" or "read"
+     retrunc  (folio retrunc PAGES) a new file written a page at a time
+              (cached), mapped shared and written (phase "write"),
+              truncated to half and extended again by ftruncate (the
+              second half a hole now), read (phase "read") and written
+              again (phase "again")
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -298,20 +309,63 @@ static int by_other_process(int pread_first, size_t len, size_t chunk)
    return fd;
 }
 
-/* Mode fresh: npages pages of a new file that nothing wrote, written
-   through a shared mapping.  Natively the pages are not cached before the
-   writes (FACT cached-before). */
-static int fresh_file(size_t npages)
+/* Mode fresh: npages pages of a new file that nothing wrote but its
+   first old pages (written a page at a time), made npages long by how and
+   accessed through a mapping by access.  Natively the pages past the
+   first old are not cached before the accesses (FACT cached-before: the
+   pages cached then). */
+static int fresh_file(size_t npages, const char *how, const char *access, size_t old)
 {
    size_t len = npages * VMT_PAGE;
-   int fd = vmt_cached_file("vmtest-folio.dat", 0);
-   if (ftruncate(fd, (off_t)len) != 0)
-      vmt_die("ftruncate");
-   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   int shared = strncmp(access, "private-", 8) != 0;
+   const char *op = shared ? access : access + 8;
+   if (old >= npages || (strcmp(op, "write") && strcmp(op, "read")))
+      vmt_die("bad ACCESS %s or OLD", access);
+   int fd = vmt_cached_file("vmtest-folio.dat", old * VMT_PAGE);
+   if (strcmp(how, "ftruncate") == 0) {
+      if (ftruncate(fd, (off_t)len) != 0)
+         vmt_die("ftruncate");
+   } else if (strcmp(how, "fallocate") == 0) {
+      if (fallocate(fd, 0, 0, (off_t)len) != 0)
+         vmt_die("fallocate");
+   } else if (strcmp(how, "pwrite") == 0) {
+      if (pwrite(fd, "e", 1, (off_t)len - 1) != 1)
+         vmt_die("pwrite");
+   } else {
+      vmt_die("bad HOW %s", how);
+   }
+   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ | PROT_WRITE,
+                         shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
    VMTRACE_LABEL(p, len, "file");
    if (!vmt_under_valgrind())
       vmt_fact("cached-before", cached_pages(p, len));
+   vmt_begin(op);
+   if (op[0] == 'w')
+      vmt_write_pages(p, npages);
+   else
+      vmt_read_pages(p, npages);
+   vmt_end();
+   munmap(p, len);
+   close(fd);
+   return 0;
+}
+
+/* Mode retrunc: see the top. */
+static int retrunc_file(size_t npages)
+{
+   size_t len = npages * VMT_PAGE;
+   int fd = vmt_cached_file("vmtest-folio.dat", len);
+   char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+   VMTRACE_LABEL(p, len, "file");
    vmt_begin("write");
+   vmt_write_pages(p, npages);
+   vmt_end();
+   if (ftruncate(fd, (off_t)(len / 2)) != 0 || ftruncate(fd, (off_t)len) != 0)
+      vmt_die("ftruncate");
+   vmt_begin("read");
+   vmt_read_pages(p, npages);
+   vmt_end();
+   vmt_begin("again");
    vmt_write_pages(p, npages);
    vmt_end();
    munmap(p, len);
@@ -326,14 +380,22 @@ int main(int argc, char **argv)
    int written = strncmp(mode, "written", 7) == 0, copy = strcmp(mode, "copy") == 0;
    int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
    int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
-   if (strcmp(mode, "fresh") == 0 && argc == 3 && strtoul(argv[2], NULL, 10))
-      return fresh_file(strtoul(argv[2], NULL, 10));
+   if (strcmp(mode, "fresh") == 0 && argc >= 3 && argc <= 6 && argc != 4 &&
+       strtoul(argv[2], NULL, 10))
+      return fresh_file(strtoul(argv[2], NULL, 10), argc > 3 ? argv[3] : "ftruncate",
+                        argc > 4 ? argv[4] : "write",
+                        argc > 5 ? strtoul(argv[5], NULL, 10) : 0);
+   if (strcmp(mode, "retrunc") == 0 && argc == 3 && strtoul(argv[2], NULL, 10) >= 2)
+      return retrunc_file(strtoul(argv[2], NULL, 10));
    if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread|fresh PAGES\n"
               "       folio copy PAGES sendfile|cfr|splice|splice-1M|sendfile-pipe src|dst|early"
               " [SRCOFF]\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
-              "       folio other PAGES CHUNK [dontneed]");
+              "       folio other PAGES CHUNK [dontneed]\n"
+              "       folio fresh PAGES ftruncate|fallocate|pwrite"
+              " write|read|private-write|private-read [OLD]\n"
+              "       folio retrunc PAGES");
    size_t npages = (size_t)strtoul(argv[2], NULL, 10), len = npages * VMT_PAGE;
    int cold = strcmp(mode, "pages") != 0 && !written && !other && !copy;
    int placed = strcmp(mode, "placed") == 0;

@@ -25,8 +25,9 @@
 # naming the option.  So are --ws-tau and --heatmap-rows (but 0) with
 # --timeline=no, which keeps neither working set nor heatmap, and a
 # --thp-compare that repeats the run's own --thp and sizes (all accepted
-# and unused until 2026-12-06), and --readahead without --page-cache=cold
-# (the warm page cache reads no page).  Two outputs naming one file (also
+# and unused until 2026-12-06).  (--readahead without --page-cache=cold was
+# refused from 2026-12-06 to 2026-12-07: since, the warm page cache reads
+# the pages the run adds to a file with readahead.)  Two outputs naming one file (also
 # as "x" and "./x") are refused: until 2026-12-06 the trace and the output
 # file shared one temporary name and the trace was lost ("writing the trace
 # file ... failed", exit 0), and the Cachegrind file replaced the Callgrind
@@ -55,7 +56,7 @@ BAD_OPTIONS = ["--fault-around=banana", "--no-such-option=1", "--zero-page=maybe
                "--ws-tau=50k --timeline=no", "--heatmap-rows=16 --timeline=no",
                "--thp-compare=never --thp=never",
                "--thp-compare=madvise,64K:always --thp=madvise --thp-size=64K:always",
-               "--readahead=64", "--readahead=0 --page-cache=warm", "--page-cache=hot",
+               "--readahead=65537", "--readahead=-1", "--page-cache=hot",
                "--trace-out-file=x.same --cg-out-file=x.same",
                "--cg-out-file=x.same --callgrind-out-file=./x.same"]
 

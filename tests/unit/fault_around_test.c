@@ -599,6 +599,50 @@ static void t_write_folios(void)
 /* --page-cache=cold: writes bring their pages in (in the writes' folios),
    dirty until an fsync; POSIX_FADV_DONTNEED takes out the clean folios
    wholly inside its range that nothing maps. */
+/* The warm page cache (the default): a file's pages when the model
+   first meets it are cached; the pages the run adds past them (a hole
+   ftruncate made, a write past the end) are not, unless written: a fault
+   on one is major and reads around it (readahead off here: its page
+   alone).  A truncation makes the pages it removes new if they come
+   back. */
+static void t_warm_new_pages(void)
+{
+   struct vt_mm *mm = mm_new(16, true);
+   mm->cfg.readahead_pages = 0;
+   /* 4 pages before the run, made 32 by ftruncate before any mapping */
+   vt_file_grown(mm, 8, 900, "/data/grown", 4 * PG, 32 * PG);
+   struct vt_file *f = mm->files;              /* the newest */
+   EXPECT_TRUE(f != NULL && f->ino == 900);
+   EXPECT_EQ(4, f->warm_pages);
+   EXPECT_EQ(32, f->size_pages);
+   /* a write past the warm part: page 20 cached, order 0 */
+   EXPECT_TRUE(vt_file_write_matters(mm, 8, 900, 32 * PG, 20 * PG, 100, 0));
+   EXPECT_FALSE(vt_file_write_matters(mm, 8, 900, 32 * PG, PG, 100, 0));
+   vt_file_write(mm, 8, 900, NULL, 32 * PG, 20 * PG, 100, 0);
+   map_file(mm, BASE, 32, R_, f, 0);
+   /* the warm part: minor, fault-around maps [0,4) and nothing past it */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + PG));
+   EXPECT_EQ(4, count_present(mm, BASE, 32));
+   /* a hole: major, the page alone */
+   EXPECT_FC(VT_FC_FILE_MAJOR, RD(mm, BASE + 8 * PG));
+   EXPECT_EQ(5, count_present(mm, BASE, 32));
+   /* the written page: minor, with the page the fault before read in */
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 20 * PG));
+   EXPECT_EQ(6, count_present(mm, BASE, 32));
+   /* truncated to 2 pages and made 32 again: pages 2 and 3 are new */
+   vt_file_resize(mm, 8, 900, 2 * PG);
+   vt_file_resize(mm, 8, 900, 32 * PG);
+   EXPECT_EQ(2, f->warm_pages);
+   EXPECT_FC(VT_FC_FILE_MAJOR, RD(mm, BASE + 3 * PG));
+   /* a file met as it is (mmap) keeps all of it warm */
+   struct vt_file *g = reg_file(mm, 8 * PG);
+   EXPECT_EQ(8, g->warm_pages);
+   map_file(mm, BASE + 64 * PG, 8, R_, g, 0);
+   EXPECT_FC(VT_FC_FILE_READ, RD(mm, BASE + 71 * PG));
+   EXPECT_EQ(8, count_present(mm, BASE + 64 * PG, 8));
+   mm_free(mm);
+}
+
 static void t_cold_write_drop(void)
 {
    struct vt_mm *mm = mm_new(16, true);
@@ -655,6 +699,8 @@ void fault_around_tests(void)
             t_write_folios);
    run_test("page cache: cold writes cached and dirty, POSIX_FADV_DONTNEED drops unmapped whole clean folios",
             t_cold_write_drop);
+   run_test("page cache: warm files' pages the run adds are uncached, a fault there major",
+            t_warm_new_pages);
    run_test("fault-around: off = 256 faults", t_fa_off);
    run_test("fault-around: 512 pages", t_fa_max);
    run_test("fault-around: clamped to the VMA", t_fa_clamp_vma);

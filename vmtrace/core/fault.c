@@ -192,7 +192,7 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
       if (a != (addr & VT_PAGE_MASK))
          vt_mm_prefault(mm, w, a, fresh);
    }
-   if (f->cold)
+   if (!f->shmem)
       vt_pcache_mapped(f, mapped);
    return mapped;
 }
@@ -254,13 +254,13 @@ static enum vt_fault_class do_anonymous_page(struct vt_mm *mm, struct vt_vma *v,
 }
 
 /* __do_fault's part: find the file page in the page cache.  A regular
-   file's page not there is read from the file: a major fault
-   (filemap_fault), with readahead (pcache.c).  Shared memory's page comes
-   into existence. */
+   file's page not there (a cold file's, or one the run added to a warm
+   file) is read from the file: a major fault (filemap_fault), with
+   readahead (pcache.c).  Shared memory's page comes into existence. */
 static bool file_page_major(struct vt_vma *v, vt_u64 pgoff)
 {
    struct vt_file *f = v->vm_file;
-   if (f->cold)
+   if (!f->shmem)
       return vt_pcache_fault(f, v, pgoff);
    vt_pcache_add(f, pgoff);
    return false;

@@ -2,10 +2,13 @@
    and how they got there: readahead (mm/readahead.c) and the mmap fault's
    read-around (mm/filemap.c, do_sync_mmap_readahead and
    do_async_mmap_readahead), and writes (generic_perform_write).  Regular
-   files are taken as fully cached in order-0 folios (a warm cache, as a
-   file written a page at a time is) and need no record but for the large
-   folios the run's writes made; a file under --page-cache=cold has the
-   pages readahead and writes brought in, in the folios they allocated;
+   files are taken as fully cached in order-0 folios as far as the run met
+   them (a warm cache, as a file written a page at a time is: its warm
+   part, vt_file.warm_pages) and need no record there but for the large
+   folios the run's writes made; a file under --page-cache=cold, and the
+   pages a warm file gained in the run (a hole ftruncate or fallocate
+   made, a write past its end, a file the run created or truncated), have
+   the pages readahead and writes brought in, in the folios they allocated;
    shared memory (tmpfs, shared anonymous, SysV) has order-0 pages only
    once something faulted them in, and fault-around maps only pages that
    exist.
@@ -17,7 +20,8 @@
    folio is the naturally aligned 2^order pages around it, as the kernel's
    page-cache folios are), aux has PG_readahead on the folio's first page,
    and PG_dirty on each page a write(2) or a write fault through a shared
-   mapping put data in that no fsync has written back since (cold files only: the warm page cache drops
+   mapping put data in that no fsync has written back since (which only
+   the cold page cache's POSIX_FADV_DONTNEED heeds: the warm one drops
    nothing). */
 #define PG_READAHEAD 1u
 #define PG_DIRTY     2u
@@ -31,7 +35,7 @@ static bool local_has(const struct vt_file *f, vt_u64 pgoff)
 {
    if (pgoff >= f->size_pages && !f->shmem)
       return false;
-   if (!f->shmem && !f->cold)
+   if (pgoff < f->warm_pages)
       return true;
    return f->cache.e && vt_hash_get(&f->cache, pgoff);
 }
@@ -55,6 +59,8 @@ static void add_folio(struct vt_file *f, vt_u64 index, unsigned order, bool mark
 {
    if (!f->cache.e)
       vt_hash_init(&f->cache, 32);
+   if (order)
+      f->large_folios = true;
    for (vt_u64 i = 0; i < (vt_u64)1 << order; i++) {
       struct vt_hash_ent *e = vt_hash_put(&f->cache, index + i, NULL);
       e->val = order;
@@ -64,8 +70,6 @@ static void add_folio(struct vt_file *f, vt_u64 index, unsigned order, bool mark
 
 void vt_pcache_add(struct vt_file *f, vt_u64 pgoff)
 {
-   if (!f->shmem && !f->cold)
-      return;
    if (local_has(f, pgoff))
       return;
    if (f->shmem && f->gid && vt_host->shmem_created)
@@ -156,10 +160,7 @@ static bool range_free(const struct vt_file *f, vt_u64 index, vt_u64 n)
 
 static bool range_cached(const struct vt_file *f, vt_u64 index, vt_u64 n)
 {
-   for (vt_u64 i = 0; i < n; i++)
-      if (f->cache.e && vt_hash_get(&f->cache, index + i))
-         return true;
-   return false;
+   return !range_free(f, index, n);
 }
 
 /* page_cache_ra_order: read the window ra->start, ra->size in folios of
@@ -298,7 +299,7 @@ bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff)
    struct vt_file_ra *ra = &f->ra;
    vt_u64 first, nr;
    bool readahead;
-   if (!f->cold || pgoff >= f->size_pages)
+   if (f->shmem || pgoff >= f->size_pages)
       return false;
    if (local_has(f, pgoff)) {
       folio_of(f, pgoff, &first, &nr, &readahead);
@@ -371,7 +372,7 @@ void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count)
    vt_u64 isize = f->size_pages << VT_PAGE_SHIFT;
    vt_u64 end = pos + count, last_pos = ra->prev_pos;
    bool moved = false;
-   if (!f->cold || f->shmem)
+   if (f->shmem)
       return;
    while (pos < end && pos < isize) {
       vt_u64 index = pos >> VT_PAGE_SHIFT;
@@ -408,8 +409,14 @@ void vt_pcache_read(struct vt_file *f, vt_u64 pos, vt_u64 count)
 void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                   vt_u64 size_bytes, vt_u64 pos, vt_u64 count)
 {
-   if (!mm->cfg.cold_cache || !count)
+   if (!count)
       return;
+   if (!mm->cfg.cold_cache) {
+      /* the warm cache: only a file with new pages may miss */
+      const struct vt_file *k = vt_file_find(mm, dev, ino);
+      if (!k || k->shmem || k->warm_pages >= (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT)
+         return;
+   }
    struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
    vt_u64 args_[] = { dev, ino, size_bytes, pos, count };
    vt_trace_file(mm, f);
@@ -429,9 +436,10 @@ void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
    folio's end, and i_size grows with each.  So 64 MiB written in 1 MiB
    writes sits in 256-page folios, 8 KiB writes make order-1 folios,
    a page-at-a-time writer order-0 pages (measured with /proc/kpageflags,
-   tests/scenarios/folio.py).  Under the warm page cache a page below the
-   file's size is cached already (in an order-0 folio unless recorded),
-   so a new folio needs a record only when it is large. */
+   tests/scenarios/folio.py).  Under the warm page cache a page of the
+   file's warm part is cached already (in an order-0 folio unless
+   recorded), so a new folio there is large; past it, a page not cached
+   gets its folio as a cold file's. */
 void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_order)
 {
    if (f->shmem)
@@ -455,10 +463,7 @@ void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_o
             order = lowest_bit(index);
          while (order && !range_free(f, index, (vt_u64)1 << order))
             order--;
-         if (order || f->cold)
-            add_folio(f, index, order, false);
-         if (order)
-            f->large_folios = true;
+         add_folio(f, index, order, false);
          first = index;
          nr = (vt_u64)1 << order;
       }
@@ -475,18 +480,32 @@ void vt_pcache_write(struct vt_file *f, vt_u64 pos, vt_u64 count, unsigned max_o
    }
 }
 
+bool vt_file_write_matters(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
+                           vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order)
+{
+   /* the cold cache needs every page; the warm one the large folios (a
+      page of its warm part is cached already) and the pages past its
+      warm part (the file's size before the write if the model does not
+      know it yet) */
+   if (!count || mm->cfg.cold_cache || (max_order && count >= 2 * VT_PAGE_SIZE))
+      return count != 0;
+   const struct vt_file *f = vt_file_find((struct vt_mm *)mm, dev, ino);
+   vt_u64 warm = f ? f->warm_pages : (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
+   return (f == NULL || !f->shmem) && (pos + count - 1) >> VT_PAGE_SHIFT >= warm;
+}
+
 void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                    vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order)
 {
-   /* the warm cache needs only the large folios (a page below the size
-      is cached already); the cold one every page */
-   if (!count || (!mm->cfg.cold_cache && (!max_order || count < 2 * VT_PAGE_SIZE)))
+   if (!vt_file_write_matters(mm, dev, ino, size_bytes, pos, count, max_order))
       return;
    struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
    vt_u64 args_[] = { dev, ino, size_bytes, pos, count, max_order };
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_WRITE, args_, NULL);
    VT_API(mm, vt_pcache_write(f, pos, count, max_order));
+   if (f->size_pages > f->warm_pages && !f->cold && !f->shmem)
+      mm->fresh_files = true;
 }
 
 /* --page-cache=machine: what the machine's page cache held when the run

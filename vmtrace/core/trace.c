@@ -395,6 +395,10 @@ static vt_u64 ev_file(struct vt_trace_writer *w, struct vt_file *f)
    w_u(w, (f->shmem ? 1u : 0u) | (f->sysv_shm ? 2u : 0u) | (f->cold ? 4u : 0u));
    w_u(w, f->gid);
    ev_str(w, f->path);
+   /* A regular file is named as the core makes it (its first mmap, write,
+      read or growth: vt_file_get, then an event that names it), so the
+      size here is its warm part too (vt_file.warm_pages), as a replay's
+      vt_file_get takes it. */
    return w->nr_files;
 }
 

@@ -399,6 +399,11 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    vt_u64 pages = (size_bytes + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
    struct vt_file *f = file_of(mm, dev, ino);
    if (f) {
+      /* grown where the run did not see it (another process): its new
+         pages are taken as warm, as the file's were, unless the run has
+         added some itself */
+      if (f->warm_pages == f->size_pages && !f->shmem && !f->cold)
+         f->warm_pages = pages;
       f->size_pages = pages;
       return f;
    }
@@ -410,6 +415,8 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->shmem = shmem;
    f->cold = !shmem && mm->cfg.cold_cache;
    f->large_folios = f->cold;
+   /* the warm page cache holds what the file had when the run met it */
+   f->warm_pages = shmem || f->cold ? 0 : pages;
    f->ra.ra_pages = mm->cfg.readahead_pages;             /* file_ra_state_init */
    if (shmem && vt_host->shmem_new_gid)
       f->gid = vt_host->shmem_new_gid(vt_host_ctx);
@@ -429,6 +436,11 @@ static void file_resize_body(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 si
    f->size_pages = pages;
    if (pages != old)
       vt_tell_file_resized(mm, f, pages);
+   /* the pages a truncation removes are new if they come back (a hole) */
+   if (f->warm_pages > pages)
+      f->warm_pages = pages;
+   if (pages > f->warm_pages && !f->shmem && !f->cold)
+      mm->fresh_files = true;
    if (pages >= old)
       return;
    /* shmem_setattr -> shmem_truncate_range: the pages past the end are
@@ -454,6 +466,17 @@ void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes)
    vt_u64 args_[] = { dev, ino, size_bytes };
    vt_trace_input(mm, VT_TEV_RESIZE, args_, NULL);
    VT_API(mm, file_resize_body(mm, dev, ino, size_bytes));
+}
+
+void vt_file_grown(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                   vt_u64 old_bytes, vt_u64 new_bytes)
+{
+   if (!file_of(mm, dev, ino)) {
+      if (mm->cfg.cold_cache || new_bytes <= old_bytes)
+         return;                 /* nothing of it known, nothing to know */
+      vt_trace_file(mm, vt_file_get(mm, dev, ino, path, old_bytes, false));
+   }
+   vt_file_resize(mm, dev, ino, new_bytes);
 }
 
 struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
@@ -1033,6 +1056,15 @@ void vt_madvise_remove(struct vt_mm *mm, vt_addr start, vt_addr len)
    vt_u64 args_[] = { start, len };
    vt_trace_input(mm, VT_TEV_REMOVE, args_, NULL);
    VT_API(mm, madvise_remove_body(mm, start, len));
+}
+
+bool vt_file_fresh(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, unsigned *ra_pages)
+{
+   const struct vt_file *f = file_of((struct vt_mm *)mm, dev, ino);
+   if (!f || f->shmem || f->cold || f->warm_pages >= f->size_pages)
+      return false;
+   *ra_pages = f->ra.ra_pages;
+   return true;
 }
 
 bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,

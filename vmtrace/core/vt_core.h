@@ -228,10 +228,22 @@ struct vt_file {                 /* like struct file + its inode */
    bool     shmem;               /* shared anonymous memory, tmpfs, SysV shm:
                                     no dirty tracking, no warm page cache */
    bool     cold;                /* a regular file under --page-cache=cold */
+   vt_u64   warm_pages;          /* a regular file under the warm page
+                                    cache: its pages below this (its size
+                                    when the run met it, less if the run
+                                    truncated it) are cached, in order-0
+                                    folios unless cache says otherwise;
+                                    the pages the run added past it (a
+                                    hole ftruncate or fallocate made, a
+                                    write past the end) are cached only
+                                    where cache has them, as a cold
+                                    file's are.  0 for cold files and
+                                    shared memory */
    bool     large_folios;        /* its page cache may hold folios larger
                                     than a page: cold files (readahead's)
-                                    and a file a write gave one
-                                    (vt_file_write) */
+                                    and a file a write or readahead gave
+                                    one (vt_file_write, a warm file's new
+                                    pages) */
    bool     sysv_shm;            /* a SysV segment: its VMAs have
                                     shm_vm_ops, with no ->map_pages (no
                                     fault-around) and a ->close (a merge
@@ -511,6 +523,9 @@ struct vt_mm {                       /* like mm_struct */
    uint32_t       nr_retired, retire_limit;
    struct vt_file *files;
    uint32_t       nr_files_made;     /* vt_file.seq of the next */
+   bool           fresh_files;       /* a warm regular file has grown past
+                                        its warm part (vt_file.warm_pages):
+                                        its reads matter (vt_file_read) */
 
    vt_addr        start_brk, brk;    /* heap: [start_brk, PAGE_ALIGN(brk)) */
    int32_t        heap_vma_map;      /* mapping id of [heap] or -1 */
@@ -699,16 +714,29 @@ struct vt_file *vt_file_new_shmem(struct vt_mm *mm, const char *name,
    its new end leave the page cache and every mapping of it (as
    truncate_pagecache does), and touching them is SIGBUS. */
 void vt_file_resize(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 size_bytes);
+/* The regular file (dev, ino) at path grew from old_bytes to new_bytes
+   (ftruncate, truncate, fallocate): a file the model does not know yet is
+   made with its old size first, so that under the warm page cache the
+   pages past it are new (not cached: vt_file.warm_pages); then
+   vt_file_resize. */
+void vt_file_grown(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                   vt_u64 old_bytes, vt_u64 new_bytes);
 /* read(2) (pread, readv, ...) asked for count bytes at pos of the regular
    file (dev, ino) at path, size_bytes long: under --page-cache=cold, the
-   readahead it starts (pcache.c); the warm page cache has every page. */
+   readahead it starts (pcache.c); under the warm page cache only for a
+   file the model knows that has pages past its warm part (the others are
+   cached whole). */
 void vt_file_read(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                   vt_u64 size_bytes, vt_u64 pos, vt_u64 count);
 /* write(2) (pwrite64, writev, ...) put count bytes at pos of the regular
    file (dev, ino) at path, size_bytes long before the call, on a
    filesystem whose page cache takes folios up to max_order (0: order-0
-   pages only, nothing to do): the folios it gave the pages that were not
-   cached (pcache.c). */
+   pages only): the folios it gave the pages that were not cached
+   (pcache.c).  vt_file_write_matters says whether it changes anything:
+   under the warm page cache only a write that makes large folios or
+   reaches pages the file did not have when the run met it. */
+bool vt_file_write_matters(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
+                           vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order);
 void vt_file_write(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                    vt_u64 size_bytes, vt_u64 pos, vt_u64 count, unsigned max_order);
 /* --page-cache=machine: the page cache as the machine held it when the
@@ -738,6 +766,10 @@ void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path
 /* open(2) of the regular file (dev, ino): under --page-cache=cold its
    readahead state starts afresh (the kernel's is per open file). */
 void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);
+/* Whether the model knows the regular file (dev, ino) under the warm
+   page cache with pages past its warm part (the run added them: they are
+   read with readahead): then its readahead window, in pages. */
+bool vt_file_fresh(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, unsigned *ra_pages);
 /* Whether the model knows the file (dev, ino) (it was mapped): then its
    size in pages and whether it is shared memory. */
 bool vt_file_known(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, vt_u64 *size_pages,

@@ -425,15 +425,10 @@ static void vt_post_clo_init(void)
                 vt_tlb_geometry_option());
       VG_(exit)(1);
    }
-   /* Readahead reads file pages into the cold page cache; the warm one
-      has them all (taken and unused until 2026-12-06: a simulation's
-      refault is a major fault without read-around). */
-   if (vt_clo.readahead_arg && !vt_clo.cold_cache) {
-      VG_(fmsg)("Bad option: %s needs --page-cache=cold or machine: in the warm page cache every "
-                "file page is there from the start and none is read\n",
-                vt_clo.readahead_arg);
-      VG_(exit)(1);
-   }
+   /* Readahead reads file pages into the cold page cache, and into the
+      warm one the pages the run adds to a file (since 2026-12-07; taken
+      and unused until 2026-12-06, refused under the warm cache until
+      2026-12-07). */
    /* Both accepted and unused until 2026-12-06: the working set and the
       heatmap are the timeline's. */
    if (vt_clo.timeline_option && !vt_clo.timeline) {

@@ -588,7 +588,8 @@ void vt_print_usage(void)
 "    --page-cache=warm|cold|machine  file pages start in the page cache, or\n"
 "                                must be read (major faults), or are where the\n"
 "                                machine's page cache holds them [warm]\n"
-"    --readahead=<pages>         read-around on a major fault; machine: each\n"
+"    --readahead=<pages>         read-around on a major fault; machine, and\n"
+"                                warm's pages a run adds to a file: the\n"
 "                                file's disk's unless given [32]\n");
    VG_(printf)("  the TLB:\n");
    vt_tlb_usage();

@@ -122,6 +122,11 @@ static const struct dev_facts *facts_of(ULong dev)
    return d;
 }
 
+UInt vt_pcache_disk_ra(ULong dev)
+{
+   return facts_of(dev)->ra;
+}
+
 /* Runs the probe on file; its output (stdout and stderr), NUL-ended, in a
    buffer the caller frees; NULL if it could not be run. */
 static HChar *run_probe(const HChar *file)

@@ -313,6 +313,32 @@ static void ok_rt_sigprocmask(ThreadId tid, UWord *args, UWord res)
    vt_signal_sigprocmask(args[0], client_ptr(args[1], sizeof(ULong)));
 }
 
+/* Under the warm page cache, a regular file the run added pages to reads
+   them with readahead, in its disk's window as --page-cache=machine takes
+   it (--readahead's if given): told the model once the file has such
+   pages, and again only if it differs (a FILE_RA event). */
+static void fresh_ra(ULong dev, ULong ino, const HChar *path, ULong size)
+{
+   unsigned ra;
+   if (vt_clo.cold_cache || !vt_file_fresh(&vt_mm, dev, ino, &ra))
+      return;
+   UInt want = vt_pcache_disk_ra(dev);
+   if (want != ra)
+      VT_BOTH(vt_file_ra_pages, dev, ino, path, size, want);
+}
+
+/* fresh_ra for the file open as fd, st. */
+static void fresh_ra_fd(Int fd, const struct vg_stat *st)
+{
+   unsigned ra;
+   HChar path[1024];
+   if (vt_clo.cold_cache || !vt_file_fresh(&vt_mm, st->dev, st->ino, &ra))
+      return;
+   if (!vt_fd_path(fd, path, sizeof path))
+      path[0] = 0;
+   fresh_ra(st->dev, st->ino, path, (ULong)st->size);
+}
+
 /* A file the model knows (it was mapped) changed by a system call: its
    size (a write past its end, fallocate), and for shared memory the pages
    written into it (now in its page cache: a read fault's fault-around
@@ -329,6 +355,8 @@ static void file_changed(Int fd, ULong first, ULong end, UInt op)
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
    if (shmem && first < end)
       VT_BOTH(vt_file_pages, st.dev, st.ino, first, end, op);
+   if (!shmem)
+      fresh_ra_fd(fd, &st);
 }
 
 static Long io_offset(UInt sysno, UWord *args, UWord n);
@@ -445,8 +473,11 @@ static UInt write_folio_order(ULong dev)
 /* A write of a regular file may give the pages it reaches for the first
    time folios larger than a page (vt_pcache_write): one of 8 KiB or more
    does, on a filesystem with large folios.  Under --page-cache=cold every
-   write brings its pages into the cache.  Its file and size before it
-   are taken here, so the post handler can say which pages were new. */
+   write brings its pages into the cache, and under the warm one every
+   write that reaches pages the file did not have when the run met it (a
+   write past its end, into a hole ftruncate made, into a file the run
+   created: vt_file_write_matters).  Its file and size before it are taken
+   here, so the post handler can say which pages were new. */
 static struct pre_write {
    Bool  valid;
    UInt  max_order;
@@ -454,9 +485,9 @@ static struct pre_write {
 } *pre_writes;                   /* [VG_N_THREADS] */
 
 /* Whether writes to fd may change the model's page cache (vt_file_write):
-   a regular file, not shared memory under --page-cache=cold, with large
-   folios or under --page-cache=cold; w gets its file, its size now and
-   its largest folio. */
+   a regular file, not shared memory under --page-cache=cold (under the
+   warm one the post handler asks, for the writes that matter); w gets its
+   file, its size now and its largest folio. */
 static Bool write_target(Int fd, struct pre_write *w)
 {
    struct vg_stat st;
@@ -469,7 +500,7 @@ static Bool write_target(Int fd, struct pre_write *w)
    w->dev = st.dev;
    w->ino = st.ino;
    w->size = st.size;
-   return vt_clo.cold_cache || w->max_order != 0;
+   return True;
 }
 
 static void pre_write(ThreadId tid, UInt sysno, UWord *args)
@@ -482,7 +513,7 @@ static void pre_write(ThreadId tid, UInt sysno, UWord *args)
    w->valid = False;
    vt_pcache_meet_fd((Int)args[0]);
    ULong count = io_count(sysno == __NR_write || sysno == __NR_pwrite64, args);
-   if (count >= (vt_clo.cold_cache ? 1 : 2 * VT_PAGE_SIZE))
+   if (count)
       w->valid = write_target((Int)args[0], w);
 }
 
@@ -500,9 +531,17 @@ static void wrote_file(ThreadId tid, UInt sysno, UWord *args, UWord n)
    if (w && w->valid) {
       HChar path[1024];
       w->valid = False;
-      if (!vt_fd_path(fd, path, sizeof path))
-         path[0] = 0;
-      VT_BOTH(vt_file_write, w->dev, w->ino, path, w->size, (ULong)off, n, w->max_order);
+      if (vt_file_write_matters(&vt_mm, w->dev, w->ino, w->size, (ULong)off, n, w->max_order)) {
+         if (!vt_fd_path(fd, path, sizeof path))
+            path[0] = 0;
+         /* shared memory is no page cache's to follow (cold: left out before) */
+         if (vt_clo.cold_cache || !vt_shmem_file(path, w->dev)) {
+            VT_BOTH(vt_file_write, w->dev, w->ino, path, w->size, (ULong)off, n,
+                    w->max_order);
+            ULong end = (ULong)off + n;
+            fresh_ra(w->dev, w->ino, path, end > w->size ? end : w->size);
+         }
+      }
    }
    if (deferred && tid < VG_N_THREADS && deferred[tid].wrote_pages)
       return;                    /* made with the reads (charge_deferred) */
@@ -525,14 +564,71 @@ static void shmem_file_known(Int fd)
       (void)vt_file_get(&vt_mm, st.dev, st.ino, path, st.size, True);
 }
 
+/* ftruncate, truncate and fallocate may make a regular file larger: the
+   pages they add are new, a hole nothing of which is cached.  Under the
+   warm page cache a file the model does not know yet is made with its
+   size before the call (vt_file_grown), so that it holds those pages as
+   uncached; the file and its size are taken here. */
+static struct pre_size {
+   Bool  valid;
+   ULong dev, ino, size;
+} *pre_sizes;                    /* [VG_N_THREADS] */
+
+static void pre_grow(ThreadId tid, UInt sysno, UWord *args)
+{
+   if (tid >= VG_N_THREADS || vt_clo.cold_cache)
+      return;
+   if (!pre_sizes)
+      pre_sizes = VT_CALLOC("vt.presize", VG_N_THREADS, sizeof *pre_sizes);
+   struct pre_size *s = &pre_sizes[tid];
+   struct vg_stat st;
+   VG_(memset)(&st, 0, sizeof st);
+   const HChar *path = sysno == __NR_truncate ? client_ptr(args[0], 1) : NULL;
+   s->valid = (sysno == __NR_truncate ? path && !sr_isError(VG_(stat)(path, &st))
+                                      : VG_(fstat)((Int)args[0], &st) == 0) &&
+              VKI_S_ISREG(st.mode);
+   s->dev = st.dev;
+   s->ino = st.ino;
+   s->size = st.size;
+}
+
+/* After the call, the file st (open as fd, or at path): True if it was a
+   file the model did not know that grew, now made (vt_file_grown). */
+static Bool grew_unknown(ThreadId tid, Int fd, const HChar *path, const struct vg_stat *st)
+{
+   struct pre_size *s = pre_sizes && tid < VG_N_THREADS ? &pre_sizes[tid] : NULL;
+   vt_u64 pages;
+   bool shmem;
+   HChar buf[1024];
+   if (!s || !s->valid)
+      return False;
+   s->valid = False;
+   if (s->dev != st->dev || s->ino != st->ino || (ULong)st->size <= s->size ||
+       vt_file_known(&vt_mm, st->dev, st->ino, &pages, &shmem))
+      return False;
+   if (fd >= 0) {
+      if (!vt_fd_path(fd, buf, sizeof buf))
+         buf[0] = 0;
+      path = buf;
+   }
+   if (vt_shmem_file(path, st->dev))
+      return False;
+   VT_BOTH(vt_file_grown, st->dev, st->ino, path, s->size, (ULong)st->size);
+   fresh_ra(st->dev, st->ino, path, (ULong)st->size);
+   return True;
+}
+
 /* fallocate: the size may grow; FALLOC_FL_PUNCH_HOLE (2) removes the
    whole pages of the range (partial ones are zeroed, not removed); mode 0
    or FALLOC_FL_KEEP_SIZE (1) allocates every page the range reaches (the
    other modes: not for shared memory, which refuses them). */
 static void ok_fallocate(ThreadId tid, UWord *args, UWord res)
 {
-   (void)tid; (void)res;
+   (void)res;
    ULong off = args[2], len = args[3];
+   struct vg_stat st;
+   if (VG_(fstat)((Int)args[0], &st) == 0)
+      (void)grew_unknown(tid, (Int)args[0], NULL, &st);
    /* Pages fallocate allocated are not uptodate, and SEEK_DATA, which a
       first mapping asks (vt_pre_mmap), counts them as holes: a second
       fallocate over them makes them uptodate, and a read fault's
@@ -556,22 +652,26 @@ static void ok_fallocate(ThreadId tid, UWord *args, UWord res)
 /* A read of a regular file (read, pread64, readv, preadv, preadv2):
    under --page-cache=cold, the readahead it starts, which later read
    faults of a mapping of the file find (the warm page cache holds every
-   page).  count is what the call asked for; off is where it read from:
-   the file position before it for read and readv (and preadv2 at offset
-   -1).  Shared memory has no readahead; O_DIRECT reads are taken as
-   buffered ones. */
+   page it met: only once a file has grown in the run, vt_mm.fresh_files,
+   are reads followed, and the core takes those of a file with new pages).
+   count is what the call asked for; off is where it read from: the file
+   position before it for read and readv (and preadv2 at offset -1).
+   Shared memory has no readahead; O_DIRECT reads are taken as buffered
+   ones. */
 static void post_read(ThreadId tid, UInt sysno, UWord *args, SysRes res)
 {
    (void)tid;
-   if (!vt_clo.cold_cache || sr_isError(res) || sr_Res(res) == 0)
+   if ((!vt_clo.cold_cache && !vt_mm.fresh_files) || sr_isError(res) || sr_Res(res) == 0)
       return;
    Int fd = (Int)args[0];
    ULong count = io_count(sysno == __NR_read || sysno == __NR_pread64, args);
    Long off = io_offset(sysno, args, sr_Res(res));
    struct vg_stat st;
    HChar path[1024];
-   if (off < 0 || count == 0 || !vt_fd_path(fd, path, sizeof path) ||
-       VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) || vt_shmem_file(path, st.dev))
+   unsigned ra;
+   if (off < 0 || count == 0 || VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) ||
+       (!vt_clo.cold_cache && !vt_file_fresh(&vt_mm, st.dev, st.ino, &ra)) ||
+       !vt_fd_path(fd, path, sizeof path) || vt_shmem_file(path, st.dev))
       return;
    VT_BOTH(vt_file_read, st.dev, st.ino, path, (ULong)st.size, (ULong)off, count);
 }
@@ -670,7 +770,10 @@ static void splice_read(const struct splice_end *in, const HChar *path, ULong si
 static void splice_write(const struct splice_end *out, const HChar *path, ULong size,
                          ULong pos, ULong count)
 {
-   if (out->written)
+   if (out->written &&
+       vt_file_write_matters(&vt_mm, out->w.dev, out->w.ino, size, pos, count,
+                             out->w.max_order) &&
+       (vt_clo.cold_cache || !vt_shmem_file(path, out->w.dev)))
       VT_BOTH(vt_file_write, out->w.dev, out->w.ino, path, size, pos, count,
               out->w.max_order);
 }
@@ -1011,19 +1114,23 @@ static void ok_wait4(ThreadId tid, UWord *args, UWord res)
 /* A file changed size: its pages past the new end are gone (SIGBUS). */
 static void ok_ftruncate(ThreadId tid, UWord *args, UWord res)
 {
-   (void)tid; (void)res;
+   (void)res;
    struct vg_stat st;
-   if (VG_(fstat)((Int)args[0], &st) == 0)
+   if (VG_(fstat)((Int)args[0], &st) == 0 && !grew_unknown(tid, (Int)args[0], NULL, &st)) {
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
+      fresh_ra_fd((Int)args[0], &st);
+   }
 }
 
 static void ok_truncate(ThreadId tid, UWord *args, UWord res)
 {
-   (void)tid; (void)res;
+   (void)res;
    struct vg_stat st;
    const HChar *path = client_ptr(args[0], 1);
-   if (path && !sr_isError(VG_(stat)(path, &st)))
+   if (path && !sr_isError(VG_(stat)(path, &st)) && !grew_unknown(tid, -1, path, &st)) {
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
+      fresh_ra(st.dev, st.ino, path, (ULong)st.size);
+   }
 }
 
 /* Valgrind's address-space manager refuses a mapping of 64 GiB or more
@@ -1149,9 +1256,9 @@ static const struct handler {
    { __NR_wait4, NULL, NULL, ok_wait4 },
    { __NR_process_vm_readv, NULL, NULL, ok_process_vm_readv },
    { __NR_process_vm_writev, NULL, NULL, ok_process_vm_writev },
-   { __NR_ftruncate, NULL, NULL, ok_ftruncate },
-   { __NR_truncate, NULL, NULL, ok_truncate },
-   { __NR_fallocate, NULL, NULL, ok_fallocate },
+   { __NR_ftruncate, pre_grow, NULL, ok_ftruncate },
+   { __NR_truncate, pre_grow, NULL, ok_truncate },
+   { __NR_fallocate, pre_grow, NULL, ok_fallocate },
    { __NR_fork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_vfork, vt_fork_pre, vt_fork_post, NULL },
    { __NR_clone, vt_fork_pre, vt_fork_post, NULL },

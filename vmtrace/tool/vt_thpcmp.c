@@ -112,6 +112,7 @@ static struct vt_file *cmp_file(struct vt_file *f)
              : vt_file_new_shmem(&cmp_mm, f->path, f->size_pages << VT_PAGE_SHIFT);
       e = vt_hash_get(&cmp_files, (vt_u64)(Addr)f);   /* (the put may have moved it) */
       e->val = (vt_u64)(Addr)g;
+      g->warm_pages = f->warm_pages;   /* the pages the run added are new there too */
    }
    g = (struct vt_file *)(Addr)e->val;
    g->size_pages = f->size_pages;

@@ -399,6 +399,9 @@ Bool vt_shmem_file(const HChar *path, ULong dev);
 /* vt_pcache.c: --page-cache=machine's probe of the machine's page cache */
 void vt_pcache_init(void);
 void vt_pcache_meet_fd(Int fd);
+/* The readahead window of a file on device dev: its disk's read_ahead_kb
+   / 4, or --readahead's if given or the disk cannot be told. */
+UInt vt_pcache_disk_ra(ULong dev);
 void vt_pcache_meet_path(const HChar *path);
 void vt_out_u64s(struct vt_out *o, const HChar *key, const vt_u64 *v, UInt n);
 Bool vt_out_close(struct vt_out *o, const HChar *what);
