@@ -38,7 +38,18 @@
        parent how many pages it has written; the parent, outside the
        cgroup, prints FACT anon-written (pages the child wrote before it
        died) and FACT killed (1 if the child died of SIGKILL, the memory
-       cgroup's OOM killer) */
+       cgroup's OOM killer)
+   memcg swap PAGES
+       PAGES pages of private anonymous memory (label "anon") written a page
+       at a time (phase "write"; each page non-zero, so that swap keeps its
+       contents: a zero-filled page is not written to a swap device), then
+       read a byte a page, twice, in the same order: phases "first" and
+       "second".  For a cgroup with swap: no child, the run must not die
+   memcg anonhot PAGES HOT CHUNK ROUNDS
+       the same area written (phase "write"), then, as "hot" does with a
+       file, ROUNDS rounds of: its first HOT pages read (phase "hot"), then
+       the next CHUNK pages of the rest, cyclically over [HOT, PAGES)
+       (phase "cold") */
 #include "vmtest.h"
 
 #include <signal.h>
@@ -194,6 +205,41 @@ static void anon(size_t npages)
       vmt_child_exit();
 }
 
+/* PAGES pages of anonymous memory, labelled "anon", written in phase
+   "write" once the process is in the cgroup. */
+static char *written_anon(size_t npages)
+{
+   char *p = vmt_anon(npages);
+   if (p == MAP_FAILED)
+      vmt_die("mmap");
+   VMTRACE_LABEL(p, npages * VMT_PAGE, "anon");
+   join_memcg();
+   vmt_begin("write");
+   vmt_write_pages(p, npages);
+   vmt_end();
+   return p;
+}
+
+/* Rounds of the first `hot` pages of p (phase "hot") and the next `chunk`
+   of the other npages - hot, cyclically (phase "cold"). */
+static void hot_rounds(const char *p, size_t npages, size_t hot, size_t chunk, long rounds)
+{
+   size_t at = 0;                      /* in [0, npages - hot) */
+   for (long r = 0; r < rounds; r++) {
+      vmt_begin("hot");
+      vmt_read_pages(p, hot);
+      vmt_end();
+      vmt_begin("cold");
+      for (size_t left = chunk; left;) {
+         size_t n = npages - hot - at < left ? npages - hot - at : left;
+         vmt_read_pages(p + (hot + at) * VMT_PAGE, n);
+         left -= n;
+         at = (at + n) % (npages - hot);
+      }
+      vmt_end();
+   }
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -242,9 +288,24 @@ int main(int argc, char **argv)
       around(npages, (size_t)strtoul(argv[3], NULL, 10));
    } else if (strcmp(mode, "anon") == 0 && argc == 3 && npages) {
       anon(npages);
+   } else if (strcmp(mode, "swap") == 0 && argc == 3 && npages) {
+      char *p = written_anon(npages);
+      vmt_begin("first");
+      vmt_read_pages(p, npages);
+      vmt_end();
+      vmt_begin("second");
+      vmt_read_pages(p, npages);
+      vmt_end();
+   } else if (strcmp(mode, "anonhot") == 0 && argc == 6 && npages) {
+      size_t hot = (size_t)strtoul(argv[3], NULL, 10);
+      size_t chunk = (size_t)strtoul(argv[4], NULL, 10);
+      long rounds = strtol(argv[5], NULL, 10);
+      if (!hot || hot >= npages || !chunk || chunk > npages - hot || rounds < 1)
+         vmt_die("bad HOT, CHUNK or ROUNDS");
+      hot_rounds(written_anon(npages), npages, hot, chunk, rounds);
    } else {
       vmt_die("usage: memcg twice PAGES [ra] | hot PAGES HOT CHUNK ROUNDS [ra] | around PAGES PAGES2"
-              " | anon PAGES");
+              " | anon PAGES | swap PAGES | anonhot PAGES HOT CHUNK ROUNDS");
    }
    return 0;
 }

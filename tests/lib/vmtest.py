@@ -1316,12 +1316,15 @@ class Memcg:
     """A child memory cgroup of MEMCG_ROOT limited to `limit` bytes, for
     the length of a `with`: a client told its path ($VMT_MEMCG) moves
     itself into it (tests/clients/memcg.c).  read() gives a control file's
-    text; stat() memory.stat as a dict.  On leaving, the cgroup is removed
-    (cgroup v1 hands what it still holds charged, the page cache the run
-    left, to its parent)."""
+    text; stat() memory.stat as a dict.  memsw, if given, is written to
+    memory.memsw.limit_in_bytes (memory + swap): the limit itself for no
+    swap at all, -1 for swap without a limit (a new cgroup's default).  On
+    leaving, the cgroup is removed (cgroup v1 hands what it still holds
+    charged, the page cache the run left, to its parent)."""
 
-    def __init__(self, limit):
+    def __init__(self, limit, memsw=None):
         self.limit = limit
+        self.memsw = memsw
         self.path = os.path.join(MEMCG_ROOT, "vmtest-%d-%d" % (os.getpid(),
                                                                threading.get_ident() % 100000))
 
@@ -1330,6 +1333,9 @@ class Memcg:
         try:
             with open(os.path.join(self.path, "memory.limit_in_bytes"), "w") as f:
                 f.write(str(self.limit))
+            if self.memsw is not None:
+                with open(os.path.join(self.path, "memory.memsw.limit_in_bytes"), "w") as f:
+                    f.write(str(self.memsw))
         except OSError:
             os.rmdir(self.path)
             raise
