@@ -222,13 +222,20 @@ static char *written_anon(size_t npages)
 
 /* Rounds of the first `hot` pages of p (phase "hot") and the next `chunk`
    of the other npages - hot, cyclically (phase "cold"). */
-static void hot_rounds(const char *p, size_t npages, size_t hot, size_t chunk, long rounds)
+/* The hot pages read, then the next chunk of the others (cyclically), for
+   each round; returns the major faults of the last round's hot phase. */
+static long hot_rounds(const char *p, size_t npages, size_t hot, size_t chunk, long rounds)
 {
    size_t at = 0;                      /* in [0, npages - hot) */
+   long last = 0;
    for (long r = 0; r < rounds; r++) {
+      struct rusage a, b;
+      getrusage(RUSAGE_SELF, &a);
       vmt_begin("hot");
       vmt_read_pages(p, hot);
       vmt_end();
+      getrusage(RUSAGE_SELF, &b);
+      last = b.ru_majflt - a.ru_majflt;
       vmt_begin("cold");
       for (size_t left = chunk; left;) {
          size_t n = npages - hot - at < left ? npages - hot - at : left;
@@ -238,6 +245,7 @@ static void hot_rounds(const char *p, size_t npages, size_t hot, size_t chunk, l
       }
       vmt_end();
    }
+   return last;
 }
 
 int main(int argc, char **argv)
@@ -264,26 +272,7 @@ int main(int argc, char **argv)
          vmt_die("bad HOT, CHUNK or ROUNDS");
       char *p = random_file(npages, argc == 7);
       join_memcg();
-      size_t at = 0;                      /* in [0, npages - hot) */
-      long last = 0;
-      for (long r = 0; r < rounds; r++) {
-         struct rusage a, b;
-         getrusage(RUSAGE_SELF, &a);
-         vmt_begin("hot");
-         vmt_read_pages(p, hot);
-         vmt_end();
-         getrusage(RUSAGE_SELF, &b);
-         last = b.ru_majflt - a.ru_majflt;
-         vmt_begin("cold");
-         for (size_t left = chunk; left;) {
-            size_t n = npages - hot - at < left ? npages - hot - at : left;
-            vmt_read_pages(p + (hot + at) * VMT_PAGE, n);
-            left -= n;
-            at = (at + n) % (npages - hot);
-         }
-         vmt_end();
-      }
-      vmt_fact("hot-major-last", last);
+      vmt_fact("hot-major-last", hot_rounds(p, npages, hot, chunk, rounds));
    } else if (strcmp(mode, "around") == 0 && argc == 4 && npages) {
       around(npages, (size_t)strtoul(argv[3], NULL, 10));
    } else if (strcmp(mode, "anon") == 0 && argc == 3 && npages) {
