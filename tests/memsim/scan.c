@@ -1,5 +1,7 @@
 /* scan.c: page-replacement scenarios for tests/memsim/run.
      scan N K          write N anonymous pages, then K-1 more passes over them
+     remap N M         write N anonymous pages, then N others; with M = 1
+                       move the first N elsewhere (mremap); read them once
      locked L N K      mlock L pages and write them, scan N pages K times,
                        then read the locked pages again
      file              read a 256-page file through a 64 KiB-aligned
@@ -97,6 +99,28 @@ static void unrolled(volatile char *p, unsigned long end, long k, int sse)
 
 int main(int argc, char **argv)
 {
+   if (argc == 4 && !strcmp(argv[1], "remap")) {
+      /* remap N M: write N anonymous pages ("area"), then N others
+         ("push"); with M = 1 move the area elsewhere with mremap; then read
+         the area once */
+      size_t n = strtoul(argv[2], 0, 10);
+      volatile char *a = anon(n, "area");
+      volatile char *b = anon(n, "push");
+      scan(a, n, 1);
+      scan(b, n, 1);
+      if (atoi(argv[3])) {
+         void *to = mmap(NULL, n * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+         if (to == MAP_FAILED)
+            exit(2);
+         a = mremap((void *)a, n * PG, n * PG, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+         if (a == MAP_FAILED)
+            exit(2);
+      }
+      char sum = 0;
+      for (size_t i = 0; i < n; i++)
+         sum += a[i * PG];
+      return sum;
+   }
    if (argc == 4 && !strcmp(argv[1], "scan")) {
       size_t n = strtoul(argv[2], 0, 10);
       VMTRACE_PHASE("scan");

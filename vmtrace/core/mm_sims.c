@@ -532,6 +532,18 @@ void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
       mm->pool->move(mm->pool->ctx, mm, key_of(mm, v, addr, pte), key_of(mm, v, to, pte));
       return;
    }
+   /* A page a simulation holds out moves out: its swap entry goes with the
+      PTE (move_ptes), so its next touch there is a swap-in; the drop then
+      finds nothing of it at the old key, and the prefault leaves an
+      evicted page out. */
+   if (mm->nr_sims) {
+      vt_u64 from_key = key_of(mm, v, addr, pte), to_key = key_of(mm, v, to, pte);
+      if (from_key != to_key) {
+         vt_mm_sims_flush(mm);
+         for (uint32_t i = 0; i < mm->nr_sims; i++)
+            vt_sim_move_evicted(mm->sims[i], from_key, to_key);
+      }
+   }
    vt_mm_sims_drop(mm, v, addr, pte);
    vt_mm_prefault(mm, v, to, pte);  /* (a replay giving keys only: counted) */
 }

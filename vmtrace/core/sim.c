@@ -688,6 +688,20 @@ void vt_sim_clamp_shadows(struct vt_sim *s, uint32_t now, uint32_t limit)
          w[i] = now - limit;
 }
 
+void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to)
+{
+   unsigned aux;
+   uint32_t shadow;
+   /* A policy with ghost lists (ARC) knows its evicted pages by key: the
+      page is dropped and brought in again at its new key (the host's
+      drop and prefault), as before. */
+   if (from == to || s->ghosts || res_get(s, from) != VT_SIM_NO_FRAME ||
+       !ev_get(s, from, &aux, &shadow))
+      return;
+   ev_del(s, from);
+   ev_put(s, to, aux, shadow);
+}
+
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];

@@ -322,6 +322,12 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
 /* The page is gone (munmap, MADV_DONTNEED, exit): its frame and any swap
    slot are freed, it is no longer "evicted before". */
 void vt_sim_drop(struct vt_sim *s, vt_u64 key);
+/* mremap moved the page from key `from` to key `to`: if it is out (evicted,
+   its swap slot or shadow kept), it stays out under its new key, as the
+   kernel's move_ptes carries a swap entry; a resident page is left for
+   the host to drop and prefault, and so is every page of a policy with
+   ghost lists (ARC, VT_POL_GHOSTS, whose lists hold the old key). */
+void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to);
 
 /* mlock/munlock of a resident page. */
 void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
