@@ -248,6 +248,17 @@ static long hot_rounds(const char *p, size_t npages, size_t hot, size_t chunk, l
    return last;
 }
 
+/* Phases "first" and "second": every page read, twice in the same order. */
+static void read_twice(const char *p, size_t npages)
+{
+   vmt_begin("first");
+   vmt_read_pages(p, npages);
+   vmt_end();
+   vmt_begin("second");
+   vmt_read_pages(p, npages);
+   vmt_end();
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -257,12 +268,7 @@ int main(int argc, char **argv)
        && npages) {
       char *p = random_file(npages, argc == 4);
       join_memcg();
-      vmt_begin("first");
-      vmt_read_pages(p, npages);
-      vmt_end();
-      vmt_begin("second");
-      vmt_read_pages(p, npages);
-      vmt_end();
+      read_twice(p, npages);
    } else if (strcmp(mode, "hot") == 0 && (argc == 6 || (argc == 7 && !strcmp(argv[6], "ra")))
               && npages) {
       size_t hot = (size_t)strtoul(argv[3], NULL, 10);
@@ -279,12 +285,7 @@ int main(int argc, char **argv)
       anon(npages);
    } else if (strcmp(mode, "swap") == 0 && argc == 3 && npages) {
       char *p = written_anon(npages);
-      vmt_begin("first");
-      vmt_read_pages(p, npages);
-      vmt_end();
-      vmt_begin("second");
-      vmt_read_pages(p, npages);
-      vmt_end();
+      read_twice(p, npages);
    } else if (strcmp(mode, "anonhot") == 0 && argc == 6 && npages) {
       size_t hot = (size_t)strtoul(argv[3], NULL, 10);
       size_t chunk = (size_t)strtoul(argv[4], NULL, 10);
