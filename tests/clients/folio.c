@@ -203,6 +203,42 @@ static long cached_pages(const char *p, size_t len)
    return cached;
 }
 
+/* The folios that back the mapped pages of [p, p + len), natively: a
+   page whose /proc/kpageflags says KPF_COMPOUND_TAIL (bit 16) belongs to
+   the folio of an earlier page.  -1 under Valgrind, or where pagemap gives
+   no page frame numbers (without CAP_SYS_ADMIN). */
+static long folios_mapped(const char *p, size_t len)
+{
+   if (vmt_under_valgrind())
+      return -1;
+   size_t n = len / VMT_PAGE;
+   uint64_t *pm = malloc(n * sizeof *pm);
+   int map = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+   int kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+   long folios = -1;
+   if (pm && map >= 0 && kpf >= 0 &&
+       pread(map, pm, n * sizeof *pm, (off_t)((uintptr_t)p / VMT_PAGE * sizeof *pm)) ==
+          (ssize_t)(n * sizeof *pm)) {
+      folios = 0;
+      for (size_t i = 0; i < n && folios >= 0; i++) {
+         uint64_t pfn = pm[i] & ((UINT64_C(1) << 55) - 1), flags;
+         if (!(pm[i] >> 63))
+            continue;
+         if (pfn == 0 || pread(kpf, &flags, sizeof flags, (off_t)(pfn * sizeof flags)) !=
+                            (ssize_t)sizeof flags)
+            folios = -1;
+         else if (!(flags >> 16 & 1))
+            folios++;
+      }
+   }
+   if (map >= 0)
+      close(map);
+   if (kpf >= 0)
+      close(kpf);
+   free(pm);
+   return folios;
+}
+
 /* "copy": copies the dropped source src ([srcoff, len)) into the empty
    file dst by method (see the top); the copy has len - srcoff bytes. */
 static void copy_file(const char *method, int src, int dst, size_t len, size_t srcoff)
@@ -345,6 +381,9 @@ static int fresh_file(size_t npages, const char *how, const char *access, size_t
    else
       vmt_read_pages(p, npages);
    vmt_end();
+   long folios = folios_mapped(p, len);
+   if (folios >= 0)
+      vmt_fact("folios", folios);
    munmap(p, len);
    close(fd);
    return 0;

@@ -235,6 +235,12 @@ def native_check(sc):
                                "; ".join("%s: %s" % (ex.label or "(unlabelled)",
                                                      describe_faults(ex.faults))
                                          for ex in exs)))
+        if sc.native_folios is not None and facts.get("folios", sc.native_folios) != \
+                sc.native_folios:
+            errs.append("FACT folios: the kernel's page cache held %d folios for the "
+                        "mapping, readahead's orders make %d (its large folios fell "
+                        "back: free memory short or fragmented?)"
+                        % (facts["folios"], sc.native_folios))
         for k, v in sc.facts.items():
             if facts.get(k) != v:
                 errs.append("FACT %s: expected %d, the client observed %s"

@@ -60,6 +60,14 @@ class Scenario:
                  faults beyond first principles' in an upgrade alone).  If
                  the control counted some, the phase's kernel figure may
                  exceed the expectation (never fewer; majors exact)
+    native_folios  the folios readahead's orders give the mapping's pages
+                 (FACT folios, natively from /proc/kpageflags, as root):
+                 readahead allocates its large folios with __GFP_NORETRY,
+                 and when free memory is short or fragmented (or a memory
+                 cgroup's limit near) they fall back to smaller orders and
+                 the kernel counts other faults.  A native run whose FACT
+                 folios differs is made again (up to 3 in all); the case
+                 fails if every run's does, saying so
     no_output    a regular expression the log must match when the run
                  writes no output file at all (the log says why); the
                  fast-path yes==no comparison then compares the exits
@@ -70,7 +78,7 @@ class Scenario:
                  vm_client_args=None, extra_runs=None, label_totals=True,
                  varying_time=None, native_expects=None, revisits=(), procs=None,
                  tree=None, needs=(), killed=None, no_output=None, native_slack=0,
-                 native_spurious=None, varying_tlb=None):
+                 native_spurious=None, varying_tlb=None, native_folios=None):
         self.name = name
         self.client = client
         self.args = tuple(args)
@@ -87,6 +95,7 @@ class Scenario:
         self.no_output = no_output
         self.native_slack = native_slack
         self.native_spurious = dict(native_spurious or {})
+        self.native_folios = native_folios
         for ex in self.expects:
             if (ex.proc is None) != (self.procs is None) or \
                     (ex.proc is not None and ex.proc not in self.procs):
