@@ -65,9 +65,9 @@ class Scenario:
                  readahead allocates its large folios with __GFP_NORETRY,
                  and when free memory is short or fragmented (or a memory
                  cgroup's limit near) they fall back to smaller orders and
-                 the kernel counts other faults.  A native run whose FACT
-                 folios differs is made again (up to 3 in all); the case
-                 fails if every run's does, saying so
+                 the kernel counts other faults.  Such a case's native run
+                 is made up to three times before it fails, and a FACT
+                 folios that differs is reported
     no_output    a regular expression the log must match when the run
                  writes no output file at all (the log says why); the
                  fast-path yes==no comparison then compares the exits
