@@ -434,6 +434,60 @@ static void test_refaults(void)
    drv_destroy(&d);
 }
 
+/* A read-around's pages (VT_SIMA_READAHEAD): only a file page evicted
+   here comes back, unmapped and unreferenced, without a fault or a
+   counted refault; the reference that finds it is the minor fault that
+   maps it (VT_SIMR_MAPPED); vt_sim_map_cached maps one for fault-around. */
+static void test_readahead(void)
+{
+   struct vt_sim_config c = config("lru", 3, 0);
+   struct drv d;
+   struct first f = { { false } };
+   drv_init(&d, &c, false);
+   int cls;
+   for (vt_u64 k = 1; k <= 5; k++)
+      ref(&d, &f, k, k == 5 ? A : 0, k, NULL);     /* 1 and 2 evicted */
+   unsigned r = vt_sim_access(d.s, 1, VT_SIMA_READAHEAD, 0, 6, -1, &cls);
+   t_ok(r == 0 && cls == -1 && sim_has(d.s, 1) && !sim_has(d.s, 3) &&
+        vt_sim_stats(d.s)->refaults == 0 && vt_sim_stats(d.s)->faults[VT_FC_FILE_MAJOR] == 0,
+        "read-around: an evicted file page comes back (LRU evicts 3), no fault, "
+        "no refault counted");
+   r = vt_sim_access(d.s, 3, VT_SIMA_READAHEAD, 0, 7, -1, NULL);
+   r |= vt_sim_access(d.s, 9, VT_SIMA_READAHEAD, 0, 7, -1, NULL);
+   t_ok(sim_has(d.s, 3) && !sim_has(d.s, 9) && vt_sim_stats(d.s)->evictions == 4,
+        "read-around: a page never held stays out, an evicted one comes in");
+   r = drv_ref(&d, 1, 0, 0, 8, -1, &cls);
+   t_ok((r & VT_SIMR_MAPPED) && (r & VT_SIMR_FAULT) && cls == VT_FC_FILE_READ &&
+        (r & VT_SIMR_CACHEABLE),
+        "read-around: the first reference to its page is a minor file_read that maps it");
+   r = drv_ref(&d, 1, 0, 0, 9, -1, &cls);
+   t_ok(!(r & (VT_SIMR_MAPPED | VT_SIMR_FAULT)) && cls == -1,
+        "read-around: the next reference finds it mapped");
+   t_ok(vt_sim_map_cached(d.s, 3, 10) && !vt_sim_map_cached(d.s, 3, 11) &&
+        !vt_sim_map_cached(d.s, 1, 11),
+        "read-around: fault-around maps an unmapped page once, a mapped one never");
+   r = drv_ref(&d, 3, W, 0, 12, -1, &cls);
+   t_ok(!(r & VT_SIMR_MAPPED) && cls == -1, "read-around: a page fault-around mapped "
+        "takes no fault");
+   /* The anonymous page 5, evicted: a read-around never brings it. */
+   vt_sim_access(d.s, 9, 0, 0, 13, VT_FC_FILE_READ, NULL);
+   vt_sim_access(d.s, 10, 0, 0, 14, VT_FC_FILE_READ, NULL);
+   t_ok(!sim_has(d.s, 5) && vt_sim_access(d.s, 5, VT_SIMA_READAHEAD, 0, 15, -1, NULL) == 0 &&
+        !sim_has(d.s, 5), "read-around: an evicted anonymous page stays out");
+   t_eq(vt_sim_stats(d.s)->refaults, 0, "read-around: no refault counted");
+   drv_destroy(&d);
+
+   /* ARC: no read-around (its ghost lists stand for demand fetches). */
+   c = config("arc", 2, 0);
+   struct first g = { { false } };
+   drv_init(&d, &c, false);
+   for (vt_u64 k = 1; k <= 3; k++)
+      ref(&d, &g, k, 0, k, NULL);
+   vt_sim_access(d.s, 1, VT_SIMA_READAHEAD, 0, 4, -1, NULL);
+   t_ok(!sim_has(d.s, 1), "read-around: none under ARC");
+   drv_destroy(&d);
+}
+
 static void test_writeback_and_mapping(void)
 {
    struct vt_sim_config c = config("fifo", 2, 0);
@@ -682,6 +736,7 @@ void test_engine(void)
    test_cacheable();
    test_zero_prefault();
    test_refaults();
+   test_readahead();
    test_writeback_and_mapping();
    test_ticks();
 }

@@ -54,6 +54,8 @@ void vt_mm_destroy(struct vt_mm *mm)
    vt_free(mm->sim_stopped);
    if (mm->rmap.e)
       vt_hash_destroy(&mm->rmap);
+   if (mm->sims_ra.e)
+      vt_hash_destroy(&mm->sims_ra);
    vt_free(mm->frame_live);
    if (mm->ws) {
       struct vt_wset *w = mm->ws;

@@ -302,6 +302,8 @@ void vt_mm_add_sim(struct vt_mm *mm, struct vt_sim *s)
    mm->sims_shared = shared_new();
    if (!mm->rmap.e)
       vt_hash_init(&mm->rmap, 512);
+   if (!mm->sims_ra.e)
+      vt_hash_init(&mm->sims_ra, 16);
    struct vt_sim_owner o = { owner_invalidate, NULL, owner_flush_hits, mm, owner_flush_pending,
                              owner_take_hits };
    vt_sim_set_owner(s, &o);
@@ -380,6 +382,107 @@ static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
    }
 }
 
+/* ---- a simulation's read-around -----------------------------------------
+
+   The unlimited model's page cache keeps every page it read, so its
+   readahead (pcache.c) runs once per page of a file.  A simulation evicts
+   them, and natively the fault that brings one back is a page-cache miss
+   like the first: filemap_fault reads around it (do_sync_mmap_readahead),
+   and the pages it reads are cached, not mapped, until a minor fault or
+   fault-around maps them.  Each simulation does that for itself: its
+   refault of a file page reads the window's pages it evicted back in
+   (VT_SIMA_READAHEAD), unmapped, and a reference to one of them is a
+   minor fault that maps the cached pages of its fault-around window; its
+   mmap_miss of the file (the kernel's f_ra.mmap_miss) stops the read-
+   around where misses outnumber hits by VT_MMAP_LOTSAMISS.  Not modelled:
+   the asynchronous readahead its window would start (PG_readahead), the
+   large folios of later windows, and pages the simulation never held. */
+static vt_u64 *sim_mmap_miss(struct vt_mm *mm, const struct vt_file *f, uint32_t i)
+{
+   bool added;
+   struct vt_hash_ent *e = vt_hash_put(&mm->sims_ra, (vt_u64)f->seq << 20 | i, &added);
+   if (added)
+      e->val = 0;
+   return &e->val;
+}
+
+static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
+                            vt_addr addr, vt_u64 now)
+{
+   struct vt_file *f = v->vm_file;
+   unsigned ra_pages = f->ra.ra_pages, fl = v->vm_flags;
+   vt_u64 pgoff = vt_linear_page_index(v, addr), start, end;
+   if (f->shmem || f->sysv_shm)
+      return;                           /* shmem_fault: no readahead */
+   if (fl & VT_VM_HUGEPAGE) {
+      /* PMD-sized folios from the aligned index: two, one under
+         VM_RAND_READ, even with readahead off */
+      start = pgoff & ~(vt_u64)((1u << VT_PMD_ORDER) - 1);
+      end = start + ((vt_u64)1 << VT_PMD_ORDER) * (fl & VT_VM_RAND_READ ? 1 : 2);
+   } else if ((fl & (VT_VM_RAND_READ | VT_VM_EXEC)) == VT_VM_RAND_READ || !ra_pages) {
+      return;
+   } else if (fl & VT_VM_SEQ_READ) {
+      start = pgoff;                    /* page_cache_sync_ra of ra_pages */
+      end = pgoff + ra_pages;
+   } else {
+      vt_u64 *miss = sim_mmap_miss(mm, f, i);
+      if (*miss < VT_MMAP_LOTSAMISS * 10)
+         ++*miss;
+      if (*miss > VT_MMAP_LOTSAMISS)
+         return;
+      if (fl & VT_VM_EXEC) {
+         /* from the page on, not beyond the VMA */
+         vt_u64 vend = v->vm_pgoff + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
+         start = pgoff > v->vm_pgoff ? pgoff : v->vm_pgoff;
+         end = start + ra_pages < vend ? start + ra_pages : vend;
+      } else {
+         start = pgoff > ra_pages / 2 ? pgoff - ra_pages / 2 : 0;
+         end = start + ra_pages;
+      }
+   }
+   if (end > f->size_pages)
+      end = f->size_pages;
+   for (vt_u64 off = start; off < end; off++)
+      if (off != pgoff &&
+          (vt_sim_access(mm->sims[i], pcache_key(f, off, false), VT_SIMA_READAHEAD,
+                         v->mapping, now, -1, NULL) & VT_SIMR_OOM))
+         break;
+}
+
+/* A simulation's minor fault on a page of its page cache that no PTE
+   maps (the unlimited model took none): fault-around maps the cached,
+   unmapped pages of the fault_around_pages-sized, aligned window, within
+   the VMA, the PTE table and the file (do_fault_around), and the pages
+   mapped count as hits against mmap_miss. */
+static void sim_fault_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
+                             vt_addr addr, vt_u64 now)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 nr = mm->cfg.fault_around_pages, mapped = 1;
+   vt_addr win = nr << VT_PAGE_SHIFT, table = (vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT;
+   vt_addr from = addr & ~(win - 1), to = from + win;
+   vt_addr tfrom = addr & ~(table - 1);
+   if (from < v->vm_start)
+      from = v->vm_start;
+   if (from < tfrom)
+      from = tfrom;
+   if (to > v->vm_end)
+      to = v->vm_end;
+   if (to > tfrom + table)
+      to = tfrom + table;
+   if (nr > 1 && !f->sysv_shm)
+      for (vt_addr a = from; a < to; a += VT_PAGE_SIZE) {
+         vt_u64 pgoff = vt_linear_page_index(v, a);
+         if (a != (addr & VT_PAGE_MASK) && pgoff < f->size_pages &&
+             vt_sim_map_cached(mm->sims[i], pcache_key(f, pgoff, false), now))
+            mapped++;
+      }
+   if (!f->shmem) {
+      vt_u64 *miss = sim_mmap_miss(mm, f, i);
+      *miss = *miss > mapped ? *miss - mapped : 0;
+   }
+}
+
 /* A reference (or, with prefault, a page mapped without one).  Narrows
    *res to what the filter may cache for every simulation. */
 void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
@@ -440,6 +543,28 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
          vt_host->sim_fault(vt_host_ctx, mm, i, addr, (enum vt_fault_class)scls);
       if ((r & VT_SIMR_OOM) && vt_host->oom)
          vt_host->oom(vt_host_ctx, mm, i, addr);
+      if (!(key & PCACHE_KEY_BIT))
+         continue;
+      if ((r & VT_SIMR_FAULT) && scls == VT_FC_FILE_MAJOR && cls != VT_FC_FILE_MAJOR) {
+         /* The faulting page is locked while readahead's folios are read
+            with it, so reclaim cannot take it (nor, here, the read-around's
+            victims: the reference has been answered, and the filter may
+            cache it) */
+         bool pin = !(flags & VT_SIMA_LOCKED);
+         if (pin)
+            vt_sim_lock(mm->sims[i], key, true);
+         sim_read_around(mm, i, v, addr, sims_time(mm, mm->sim_now));
+         if (pin)
+            vt_sim_lock(mm->sims[i], key, false);
+         /* what the read-around's reclaim did (LINUX deactivates even a
+            locked page, its bit cleared): the answer may no longer hold */
+         if (!vt_sim_cacheable(mm->sims[i], key, flags)) {
+            cacheable = false;
+            settled = false;
+         }
+      }
+      else if ((r & VT_SIMR_MAPPED) && cls < 0)
+         sim_fault_around(mm, i, v, addr, sims_time(mm, mm->sim_now));
    }
    tick_min_update(mm);
    if (sh)

@@ -27,9 +27,7 @@
 #define PG_DIRTY     2u
 /* MAX_PAGECACHE_ORDER on x86-64: the PMD's. */
 #define MAX_PAGECACHE_ORDER VT_PMD_ORDER
-/* MMAP_LOTSAMISS: after this many more misses than hits, mmap faults stop
-   reading around. */
-#define MMAP_LOTSAMISS 100
+#define MMAP_LOTSAMISS VT_MMAP_LOTSAMISS
 
 static bool local_has(const struct vt_file *f, vt_u64 pgoff)
 {

@@ -920,8 +920,9 @@ static uint32_t get_frame(struct vt_sim *s, vt_u64 key, vt_u64 now)
    return f;
 }
 
-/* Bring key in.  ref: the reference that faulted it (else a prefault);
-   was_evicted: the page is in the evicted set. */
+/* Bring key in.  ref: the reference that faulted it (else a prefault, or
+   with VT_SIMA_READAHEAD a read-around's page); was_evicted: the page is
+   in the evicted set. */
 static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
                          uint32_t mapping, vt_u64 now, bool ref, bool was_evicted)
 {
@@ -943,8 +944,10 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       PTE young, fault-around's and populate's included (set_pte_range
       makes a prefaulted one old only where arch_wants_old_prefaulted_pte,
       arm64), so reclaim finds it referenced, as it does a page read.  It
-      is no reference of the program's: refs 0, not dirty. */
-   fr->referenced = 1;
+      is no reference of the program's: refs 0, not dirty.  A read-around's
+      page is mapped by no PTE: not referenced. */
+   fr->referenced = !(flags & VT_SIMA_READAHEAD);
+   fr->unmapped = (flags & VT_SIMA_READAHEAD) != 0;
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
    fr->anon = (flags & VT_SIMA_ANON) != 0;
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
@@ -979,8 +982,12 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
             s->swap_used--;     /* freed on swap-in */
       }
       ev_del(s, key);
-      COUNT(s, refaults);
-      count_by_mapping(s, mapping, 1);
+      /* (a read-around's page: a refault for the policy, as for the
+         kernel's workingset_refault, but no fault: not counted) */
+      if (ref) {
+         COUNT(s, refaults);
+         count_by_mapping(s, mapping, 1);
+      }
    }
    if (s->ghosts) {
       /* The policy's word goes with the entry: insert() reads it. */
@@ -1035,14 +1042,37 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
    }
 
    uint32_t f = res_get(s, key);
+   if (flags & VT_SIMA_READAHEAD) {
+      /* The kernel's read-around reads every page of its window that is
+         not cached; here, the pages this simulation evicted (those it
+         never held, the unlimited model's page cache holds or not).  Not
+         under ARC, whose ghost lists stand for pages fetched on demand. */
+      unsigned aux;
+      uint32_t shadow;
+      if (f != VT_SIM_NO_FRAME || s->ghosts || !ev_get(s, key, &aux, &shadow) ||
+          (aux & EV_ANON))
+         return 0;
+      return bring_in(s, key, flags, mapping, now, false, true) == VT_SIM_NO_FRAME
+             ? VT_SIMR_OOM : 0;
+   }
    if (f != VT_SIM_NO_FRAME) {
       struct vt_pframe *fr = &s->frames[f];
       unsigned r = 0;
+      if (fr->unmapped && !(flags & VT_SIMA_PREFAULT)) {
+         /* cached here, mapped by no PTE: the reference faults (minor)
+            and maps it (filemap_fault finds it in the page cache), the
+            unlimited model's class if it took one */
+         fr->unmapped = 0;
+         if (base_cls < 0)
+            base_cls = (flags & VT_SIMA_WRITE) ? VT_FC_FILE_SHARED : VT_FC_FILE_READ;
+         r |= VT_SIMR_MAPPED;
+      }
       if (flags & VT_SIMA_PREFAULT) {
          /* mapped again (fault-around over a page still cached): the new
             PTE is young (bring_in); a policy that learns of references by
             the bit hears of it as of a reference's, one that needs every
             reference does not (the program made none) */
+         fr->unmapped = 0;
          if (!fr->referenced) {
             fr->referenced = 1;
             if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
@@ -1174,6 +1204,30 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
       s->ref_time = last;
       s->ops->reference(s->pol, f);
    }
+}
+
+unsigned vt_sim_cacheable(const struct vt_sim *s, vt_u64 key, unsigned flags)
+{
+   uint32_t f = res_get(s, key);
+   return f == VT_SIM_NO_FRAME ? 0 : cacheable(&s->frames[f], flags);
+}
+
+bool vt_sim_map_cached(struct vt_sim *s, vt_u64 key, vt_u64 now)
+{
+   uint32_t f = res_get(s, key);
+   if (f == VT_SIM_NO_FRAME || !s->frames[f].unmapped)
+      return false;
+   struct vt_pframe *fr = &s->frames[f];
+   fr->unmapped = 0;
+   /* its new PTE is young, as a prefaulted page's (bring_in) */
+   if (!fr->referenced) {
+      fr->referenced = 1;
+      if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
+         s->ref_time = now;
+         s->ops->reference(s->pol, f);
+      }
+   }
+   return true;
 }
 
 void vt_sim_drop(struct vt_sim *s, vt_u64 key)

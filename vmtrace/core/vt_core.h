@@ -569,6 +569,8 @@ struct vt_mm {                       /* like mm_struct */
    bool           sims_every;        /* one needs every reference */
    bool           sims_counts;       /* one reads their number (VT_POL_COUNTS) */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
+   struct vt_hash sims_ra;           /* (file, simulation) -> the simulation's
+                                        own mmap_miss of the file (mm_sims.c) */
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits
                                         (mm_sims.c) */

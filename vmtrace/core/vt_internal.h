@@ -77,6 +77,10 @@ void vt_tell_file_punched(struct vt_mm *mm, const struct vt_file *f, vt_u64 firs
       VT_API((mm), body((mm), (start), (len), (arg)));            \
    } while (0)
 
+/* MMAP_LOTSAMISS: after this many more misses than hits, mmap faults stop
+   reading around (pcache.c, and each simulation's own, mm_sims.c). */
+#define VT_MMAP_LOTSAMISS 100
+
 /* linear_page_index: the file offset, in pages, of addr in VMA v. */
 static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
 {

@@ -35,6 +35,10 @@ struct vt_pframe {
    unsigned norecency:1;  /* referenced through a mapping without recency
                              (VT_SIMA_NORECENCY) */
    unsigned swapcopy:1;   /* anonymous: holds a valid swap copy (sim.c's) */
+   unsigned unmapped:1;   /* a file page this simulation's read-around
+                             brought back into its page cache: cached,
+                             mapped by no PTE until a fault maps it (a
+                             minor one) or fault-around does */
    unsigned pbits:8;      /* the policy's own (NRU: its recorded class;
                              LINUX: its list and PG_referenced); 0 when
                              the frame is handed to insert() */
@@ -236,6 +240,10 @@ struct vt_sim_stats {
 #define VT_SIMR_FAULT     1u   /* a fault was taken here (class in *cls) */
 #define VT_SIMR_OOM       2u   /* out of memory: the page could not be
                                   brought in (the kernel would OOM-kill) */
+#define VT_SIMR_MAPPED    8u   /* the page was in this simulation's page
+                                  cache unmapped (VT_SIMA_READAHEAD's):
+                                  the reference took the minor fault that
+                                  maps it (class in *cls) */
 #define VT_SIMR_CACHEABLE 4u   /* further references to the page change
                                   nothing here until vt_sim invalidates it */
 
@@ -293,6 +301,13 @@ void vt_sim_destroy(struct vt_sim *s);
 #define VT_SIMA_NORECENCY 64u /* in a mapping whose references reclaim
                                ignores (MADV_RANDOM, MADV_SEQUENTIAL: the
                                kernel's !vma_has_recency) */
+#define VT_SIMA_READAHEAD 128u /* read into the page cache by the
+                               simulation's read-around of a refault (the
+                               host's, mm_sims.c): a file page this
+                               simulation evicted comes back unmapped and
+                               unreferenced, a refault of its mapping (the
+                               kernel's workingset_refault), no fault; any
+                               other page is left as it is */
 
 /* A reference to page key at time now.  base_cls: the fault class the
    unlimited model took for it, or -1 if it found the page present.
@@ -328,6 +343,15 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key);
    the host to drop and prefault, and so is every page of a policy with
    ghost lists (ARC, VT_POL_GHOSTS, whose lists hold the old key). */
 void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to);
+
+/* VT_SIMR_CACHEABLE if a reference to key with these flags would change
+   nothing here now (resident, referenced, dirty for a write), else 0. */
+unsigned vt_sim_cacheable(const struct vt_sim *s, vt_u64 key, unsigned flags);
+
+/* Fault-around in this simulation: if key is in its page cache unmapped
+   (VT_SIMA_READAHEAD), it is mapped now, its PTE young, without a
+   reference; true if it was. */
+bool vt_sim_map_cached(struct vt_sim *s, vt_u64 key, vt_u64 now);
 
 /* mlock/munlock of a resident page. */
 void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
