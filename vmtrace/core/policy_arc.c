@@ -145,6 +145,16 @@ static bool arc_ghost_live(const void *v, vt_u64 key, uint32_t w)
    return word_list(v, key, w, &slot) != 0;
 }
 
+/* mremap moved the evicted page: its ghost, if w is one, is to's now. */
+static void arc_ghost_moved(void *v, vt_u64 from, vt_u64 to, uint32_t w)
+{
+   struct arc *st = v;
+   uint32_t slot;
+   int list = word_list(st, from, w, &slot);
+   if (list)
+      st->b[list].key[slot] = to;
+}
+
 /* The ghost in slot of list leaves its ring (its entry's word stays
    behind, if the entry is still there). */
 static void ghost_del(struct arc *st, int list, uint32_t slot)
@@ -404,7 +414,7 @@ static vt_u64 arc_word(const void *v, uint32_t f)
 }
 
 const struct vt_policy_ops vt_policy_arc = {
-   .frame_word = arc_word, .ghost_live = arc_ghost_live,
+   .frame_word = arc_word, .ghost_live = arc_ghost_live, .ghost_moved = arc_ghost_moved,
    .name = "arc", .needs = VT_POL_EVERY | VT_POL_GHOSTS | VT_POL_INSERT_READS, .create = arc_create, .destroy = arc_destroy,
    .insert = arc_insert, .reference = arc_reference, .remove = arc_remove,
    .victim = arc_victim,

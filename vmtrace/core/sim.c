@@ -692,14 +692,21 @@ void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to)
 {
    unsigned aux;
    uint32_t shadow;
-   /* A policy with ghost lists (ARC) knows its evicted pages by key: the
-      page is dropped and brought in again at its new key (the host's
-      drop and prefault), as before. */
-   if (from == to || s->ghosts || res_get(s, from) != VT_SIM_NO_FRAME ||
+   uint32_t w;
+   if (from == to || res_get(s, from) != VT_SIM_NO_FRAME ||
        !ev_get(s, from, &aux, &shadow))
+      return;
+   /* A policy with ghost lists (ARC) knows its evicted pages by key as
+      well: it renames its ghost (ghost_moved).  Where the new key has an
+      entry of its own already (the word of a ghost dropped there), the
+      page is dropped and brought in again at its new key (the host's drop
+      and prefault), as before 2026-12-07. */
+   if (s->ghosts && (!s->ops->ghost_moved || ev_word(s, to, &w)))
       return;
    ev_del(s, from);
    ev_put(s, to, aux, shadow);
+   if (s->ghosts)
+      s->ops->ghost_moved(s->pol, from, to, shadow & ~GHOST_GONE);
 }
 
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)

@@ -189,6 +189,11 @@ struct vt_policy_ops {
       before it keeps a dropped page's entry for it.  NULL: every nonzero
       word is. */
    bool     (*ghost_live)(const void *st, vt_u64 key, uint32_t w);
+   /* VT_POL_GHOSTS: mremap moved the evicted page `from` to `to`, which
+      had no entry; its entry, with its word w, is to's now, and the
+      policy's ghost of it (if w is still one) must answer to `to`.  NULL:
+      such a page is dropped and brought in again at `to` instead. */
+   void     (*ghost_moved)(void *st, vt_u64 from, vt_u64 to, uint32_t w);
 };
 
 extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
@@ -339,9 +344,10 @@ void vt_sim_note_hits(struct vt_sim *s, vt_u64 key, vt_u64 n, vt_u64 last,
 void vt_sim_drop(struct vt_sim *s, vt_u64 key);
 /* mremap moved the page from key `from` to key `to`: if it is out (evicted,
    its swap slot or shadow kept), it stays out under its new key, as the
-   kernel's move_ptes carries a swap entry; a resident page is left for
-   the host to drop and prefault, and so is every page of a policy with
-   ghost lists (ARC, VT_POL_GHOSTS, whose lists hold the old key). */
+   kernel's move_ptes carries a swap entry, and a policy with ghost lists
+   (ARC, VT_POL_GHOSTS) is told (ghost_moved); a resident page is left for
+   the host to drop and prefault, and so is an evicted one whose new key
+   has an entry already (a ghost left there), where ghosts are kept. */
 void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to);
 
 /* VT_SIMR_CACHEABLE if a reference to key with these flags would change
