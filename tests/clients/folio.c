@@ -79,6 +79,12 @@
               truncated to half and extended again by ftruncate (the
               second half a hole now), read (phase "read") and written
               again (phase "again")
+     fadvise  (folio fadvise PAGES HINTS) "cold", then HINTS, a comma-
+              separated list done in order: random, sequential, normal,
+              noreuse (posix_fadvise of the whole file with that advice),
+              read (the whole file read with pread(2), 64 KiB at a time,
+              before the mapping: FACT cached-before counts what it
+              cached) and madv-seq (MADV_SEQUENTIAL on the mapping)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -412,6 +418,35 @@ static int retrunc_file(size_t npages)
    return 0;
 }
 
+/* folio fadvise's HINTS, in order: with fd, the advice and the reads
+   (before the mapping); with p (fd -1), madv-seq on the mapping. */
+static void fadvise_hints(int fd, const char *hints, size_t len, char *p)
+{
+   static char buf[64 * 1024];
+   char list[128];
+   snprintf(list, sizeof list, "%s", hints);
+   for (char *save = NULL, *h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+      int advice = strcmp(h, "random") == 0       ? POSIX_FADV_RANDOM
+                   : strcmp(h, "sequential") == 0 ? POSIX_FADV_SEQUENTIAL
+                   : strcmp(h, "normal") == 0     ? POSIX_FADV_NORMAL
+                   : strcmp(h, "noreuse") == 0    ? POSIX_FADV_NOREUSE
+                                                  : -1;
+      if (advice < 0 && strcmp(h, "read") && strcmp(h, "madv-seq"))
+         vmt_die("bad hint %s", h);
+      if (fd < 0) {
+         if (strcmp(h, "madv-seq") == 0 && madvise(p, len, MADV_SEQUENTIAL) != 0)
+            vmt_die("madvise MADV_SEQUENTIAL");
+      } else if (advice >= 0) {
+         if (posix_fadvise(fd, 0, 0, advice) != 0)
+            vmt_die("posix_fadvise %s", h);
+      } else if (strcmp(h, "read") == 0) {
+         for (size_t at = 0; at < len; at += sizeof buf)
+            if (pread(fd, buf, sizeof buf, (off_t)at) <= 0)
+               vmt_die("pread");
+      }
+   }
+}
+
 int main(int argc, char **argv)
 {
    vmt_init();
@@ -419,6 +454,7 @@ int main(int argc, char **argv)
    int written = strncmp(mode, "written", 7) == 0, copy = strcmp(mode, "copy") == 0;
    int other = strcmp(mode, "other") == 0, other_pread = strcmp(mode, "other-pread") == 0;
    int dontneed = other && argc == 5 && strcmp(argv[4], "dontneed") == 0;
+   int fadv = strcmp(mode, "fadvise") == 0;
    if (strcmp(mode, "fresh") == 0 && argc >= 3 && argc <= 6 && argc != 4 &&
        strtoul(argv[2], NULL, 10))
       return fresh_file(strtoul(argv[2], NULL, 10), argc > 3 ? argv[3] : "ftruncate",
@@ -426,8 +462,9 @@ int main(int argc, char **argv)
                         argc > 5 ? strtoul(argv[5], NULL, 10) : 0);
    if (strcmp(mode, "retrunc") == 0 && argc == 3 && strtoul(argv[2], NULL, 10) >= 2)
       return retrunc_file(strtoul(argv[2], NULL, 10));
-   if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed)
+   if (written || copy ? argc < 4 + copy || argc > 6 : argc != 3 + other + dontneed + fadv)
       vmt_die("usage: folio cold|random|huge|pread|reopen|pages|placed|other-pread|fresh PAGES\n"
+              "       folio fadvise PAGES random|sequential|normal|noreuse|read|madv-seq[,...]\n"
               "       folio copy PAGES sendfile|cfr|splice|splice-1M|sendfile-pipe src|dst|early"
               " [SRCOFF]\n"
               "       folio written|written-thp PAGES CHUNK [OFFSET [FIRST|all|trunc]]\n"
@@ -442,6 +479,7 @@ int main(int argc, char **argv)
    int thp = placed || strcmp(mode, "written-thp") == 0 || thp_shared;
    if (!npages || (strcmp(mode, "cold") && strcmp(mode, "random") && strcmp(mode, "huge") &&
                    strcmp(mode, "pread") && strcmp(mode, "reopen") && !placed && !other_pread &&
+                   !fadv &&
                    cold) ||
        (written && strcmp(mode, "written") && !thp))
       vmt_die("bad mode %s or size %s", mode, argv[2]);
@@ -560,6 +598,8 @@ int main(int argc, char **argv)
          close(fd);
          fd = again;
       }
+      if (fadv)
+         fadvise_hints(fd, argv[3], len, 0);
    }
    if (!p) {
       p = placed       ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)
@@ -575,6 +615,8 @@ int main(int argc, char **argv)
       vmt_die("madvise MADV_RANDOM");
    if (strcmp(mode, "huge") == 0 && madvise(p, len, MADV_HUGEPAGE) != 0)
       vmt_die("madvise MADV_HUGEPAGE");
+   if (fadv)
+      fadvise_hints(-1, argv[3], len, p);
    if (!vmt_under_valgrind() && cold) {
       unsigned char *vec = malloc(npages);
       if (!vec || mincore(p, len, vec) != 0)

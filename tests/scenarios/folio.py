@@ -152,6 +152,80 @@ scenario("folio/reopen 1M", "folio", ["reopen", "256"], [
     Expect("file", "read", pages=256, file_read=18),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 4})
 
+# posix_fadvise's hints of the open file (generic_fadvise, Linux 6.18):
+# POSIX_FADV_SEQUENTIAL sets file->f_ra.ra_pages to twice the disk's,
+# POSIX_FADV_RANDOM sets FMODE_RANDOM, POSIX_FADV_NORMAL restores the
+# disk's window and clears FMODE_RANDOM (and FMODE_NOREUSE).  The mapping
+# shares the open file's f_ra, so the doubled window is every readahead's
+# there, the read-around's too.  FMODE_RANDOM is read only by
+# page_cache_sync_ra (read(2)'s readahead, and the fault of a
+# VM_SEQ_READ mapping), which then reads just the pages asked for
+# (force_page_cache_ra, at most max(io_pages, ra_pages), order 0,
+# unmarked); the read-around of a plain mapping and the asynchronous
+# readahead of a marked folio do not look at it.  The client gives the
+# advice after dropping the file, before mapping it.
+#
+# SEQUENTIAL, 64 MiB (16,384 pages), ra_pages 2 x 2,048 = 4,096:
+#   [0, 4096)       read-around at page 0: [0,4096) order 0, page 3072
+#                   marked: 256 faults (the first major)
+#   [4096, 8192)    read at 3072, order 2: 256 faults; 4096 marked
+#   [8192, 12288)   order 4 (16 pages): 256 faults; 8192 marked
+#   [12288, 16384)  order 6 (64 pages): 63 folios one fault each, the
+#                   last, [16320,16384), reaching the file's last page, in
+#                   four 16-page windows (as "cold 32M"): 67
+# 1 major + 834 minor, against "cold 64M"'s 1 + 435.
+scenario("folio/fadvise sequential 64M", "folio", ["fadvise", "16384", "sequential"], [
+    Expect("file", "read", pages=16384, file_major=1, file_read=834),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=8)
+
+# SEQUENTIAL then NORMAL: the disk's window again, "cold 64M"'s 1 + 435.
+scenario("folio/fadvise sequential-normal 64M", "folio",
+         ["fadvise", "16384", "sequential,normal"], [
+    Expect("file", "read", pages=16384, file_major=1, file_read=435),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=5)
+
+# RANDOM and a plain mapping: the read-around does not look at
+# FMODE_RANDOM, so the reads are "cold 1M"'s: 1 major + 15 minor (not one
+# major fault a page, which MADV_RANDOM's VM_RAND_READ gives: "random 1M").
+scenario("folio/fadvise random 1M", "folio", ["fadvise", "256", "random"], [
+    Expect("file", "read", pages=256, file_major=1, file_read=15),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=1)
+
+# RANDOM and a mapping advised MADV_SEQUENTIAL, 16 MiB (4,096 pages): the
+# VM_SEQ_READ fault calls page_cache_sync_ra for ra_pages = 2,048 pages,
+# which FMODE_RANDOM forces: [0,2048) order 0, unmarked (io_pages, 1,024
+# here, is the smaller).  Fault-around maps 16 pages a fault: [0,2048) in
+# 128 faults, the first major; page 2048 is not cached: major, [2048,4096)
+# the same way: 2 major + 254 minor.  Without the advice ("madv-seq",
+# below) the sync readahead marks page 1024, whose fault reads [2048,4096)
+# ahead in order-2 folios: 1 major + 255 minor.
+scenario("folio/fadvise random-madv-seq 16M", "folio", ["fadvise", "4096", "random,madv-seq"], [
+    Expect("file", "read", pages=4096, file_major=2, file_read=254),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=3)
+
+scenario("folio/fadvise madv-seq 16M", "folio", ["fadvise", "4096", "madv-seq"], [
+    Expect("file", "read", pages=4096, file_major=1, file_read=255),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=3)
+
+# RANDOM, NORMAL, then the same mapping: NORMAL cleared FMODE_RANDOM, so
+# the reads are "madv-seq"'s: 1 major + 255 minor.
+scenario("folio/fadvise random-normal-madv-seq 16M", "folio",
+         ["fadvise", "4096", "random,normal,madv-seq"], [
+    Expect("file", "read", pages=4096, file_major=1, file_read=255),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=3)
+
+# RANDOM, then the whole 16 MiB read with pread(2), 64 KiB a call, before
+# the mapping: each read misses, and page_cache_sync_ra, forced, reads its
+# 16 pages alone, order 0, unmarked; every page is cached (FACT
+# cached-before 4,096).  Through the mapping, fault-around maps 16 cached
+# pages a fault: 4,096 / 16 = 256 minor faults, none major.  (Without the
+# advice the reads' readahead leaves large folios, each mapped whole by
+# one fault: fewer.  The model took the advice since 2026-12-07: before,
+# 93 here, and "sequential 64M" 1 + 435, "random-madv-seq" 1 + 255.)
+scenario("folio/fadvise random-read 16M", "folio", ["fadvise", "4096", "random,read"], [
+    Expect("file", "read", pages=4096, file_major=0, file_read=256),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 4096})
+
 # A file written a page at a time stays in order-0 folios (ext4 gives a
 # write a folio no larger than it) and cached: 16-page fault-around
 # windows, 1,024 / 16 = 64 faults, as vmtrace's warm cache assumes.

@@ -21,7 +21,8 @@ EVENTS = {1: ("CONFIG", 4, False), 2: ("FILE", 6, True), 3: ("MMAP", 7, True),
           33: ("UNMODELLED", 0, True), 34: ("UNSHARE", 2, False),
           35: ("FILE_PAGES", 5, False), 36: ("FILE_READ", 5, False),
           37: ("FILE_OPEN", 2, False), 38: ("FILE_WRITE", 6, False),
-          39: ("FILE_CACHED", 6, False), 40: ("FILE_RA", 4, False)}
+          39: ("FILE_CACHED", 6, False), 40: ("FILE_RA", 4, False),
+          41: ("FILE_ADVICE", 4, False)}
 KINDS = "rwx"
 
 

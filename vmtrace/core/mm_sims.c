@@ -333,9 +333,11 @@ static unsigned page_flags(const struct vt_vma *v, vt_pte pte)
    if (v->vm_flags & VT_VM_EXEC)
       f |= VT_SIMA_EXEC;
    /* vma_has_recency: reclaim does not look at the accessed bits of a
-      mapping advised MADV_RANDOM or MADV_SEQUENTIAL (folio_referenced
-      skips it, Linux 6.3 on) */
-   if (v->vm_flags & (VT_VM_SEQ_READ | VT_VM_RAND_READ))
+      mapping advised MADV_RANDOM or MADV_SEQUENTIAL, nor of one of a
+      file advised POSIX_FADV_NOREUSE (folio_referenced skips it, Linux
+      6.3 on) */
+   if ((v->vm_flags & (VT_VM_SEQ_READ | VT_VM_RAND_READ)) ||
+       (v->vm_file && v->vm_file->ra.noreuse))
       f |= VT_SIMA_NORECENCY;
    return f;
 }

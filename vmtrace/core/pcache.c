@@ -230,6 +230,14 @@ static void page_cache_sync_ra(struct vt_file *f, vt_u64 index, vt_u64 req_count
 {
    struct vt_file_ra *ra = &f->ra;
    vt_u64 max_pages = ra->ra_pages;
+   if (ra->random) {
+      /* FMODE_RANDOM: force_page_cache_ra, just the pages asked for, at
+         most max(io_pages, ra_pages) of them (the device's largest I/O
+         is not known here: the window is the larger on the disks
+         measured), order 0, unmarked; the window is left as it was */
+      do_page_cache_ra(f, index, req_count < max_pages ? req_count : max_pages, 0);
+      return;
+   }
    vt_u64 prev_index = ra->read_seen ? ra->prev_pos >> VT_PAGE_SHIFT : ~(vt_u64)0 >> VT_PAGE_SHIFT;
    if (index == 0 || req_count > max_pages || index - prev_index <= 1) {
       ra->start = index;
@@ -565,7 +573,51 @@ void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path
    vt_u64 args_[] = { dev, ino, size_bytes, ra_pages };
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_RA, args_, NULL);
-   f->ra.ra_pages = ra_pages;
+   f->ra.bdi_ra_pages = ra_pages;
+   f->ra.ra_pages = f->ra.seq ? 2 * ra_pages : ra_pages;
+}
+
+/* generic_fadvise: the advice that changes the open file's window or
+   mode.  POSIX_FADV_NORMAL sets file->f_ra.ra_pages to the disk's and
+   clears FMODE_RANDOM and FMODE_NOREUSE; POSIX_FADV_RANDOM sets
+   FMODE_RANDOM, which page_cache_sync_ra reads (read(2)'s readahead and
+   the fault of a VM_SEQ_READ mapping read just what they ask:
+   force_page_cache_ra), not the mmap read-around nor the asynchronous
+   readahead of a marked folio; POSIX_FADV_SEQUENTIAL doubles the disk's
+   window in ra_pages (every readahead of the file, the read-around
+   too) and clears FMODE_RANDOM (not FMODE_NOREUSE); POSIX_FADV_NOREUSE
+   sets FMODE_NOREUSE, which only vma_has_recency reads (reclaim ignores
+   the accessed bits of the file's mappings).  The range is not looked
+   at.  The window's state (start, size, mmap_miss) is kept. */
+void vt_file_fadvise(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                     vt_u64 size_bytes, unsigned advice)
+{
+   if (advice > VT_FADV_SEQUENTIAL && advice != VT_FADV_NOREUSE)
+      return;
+   struct vt_file *f = vt_file_get(mm, dev, ino, path, size_bytes, false);
+   if (f->shmem)
+      return;
+   vt_u64 args_[] = { dev, ino, size_bytes, advice };
+   vt_trace_file(mm, f);
+   vt_trace_input(mm, VT_TEV_FILE_ADVICE, args_, NULL);
+   struct vt_file_ra *ra = &f->ra;
+   switch (advice) {
+   case VT_FADV_NORMAL:
+      ra->seq = ra->random = ra->noreuse = false;
+      ra->ra_pages = ra->bdi_ra_pages;
+      break;
+   case VT_FADV_RANDOM:
+      ra->random = true;
+      break;
+   case VT_FADV_SEQUENTIAL:
+      ra->seq = true;
+      ra->random = false;
+      ra->ra_pages = 2 * ra->bdi_ra_pages;
+      break;
+   case VT_FADV_NOREUSE:
+      ra->noreuse = true;
+      break;
+   }
 }
 
 /* Whether a PTE of this process maps one of the page-cache pages
@@ -658,22 +710,26 @@ void vt_pcache_clean(struct vt_file *f, vt_u64 first, vt_u64 end)
 }
 
 /* do_dentry_open -> file_ra_state_init: a new open file's readahead state
-   (its window, mmap_miss, prev_pos) starts afresh.  The model keeps one
+   (its window, mmap_miss, prev_pos) starts afresh, with the disk's window,
+   and its mode without the hints of posix_fadvise.  The model keeps one
    state a file, so it follows the file's latest open: sqlite's shell reads
    a database's first page through one open, and its mapping, made through
    another, starts from no history (its first marked folio does not match
-   the window of that read, and the next window is ra_pages long). */
+   the window of that read, and the next window is ra_pages long).  Under
+   the warm page cache only a file with hints has anything to start
+   afresh. */
 void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino)
 {
-   struct vt_file *f = mm->cfg.cold_cache ? vt_file_find(mm, dev, ino) : NULL;
-   if (!f || f->shmem)
+   struct vt_file *f = vt_file_find(mm, dev, ino);
+   if (!f || f->shmem ||
+       (!mm->cfg.cold_cache && !f->ra.seq && !f->ra.random && !f->ra.noreuse))
       return;
    vt_u64 args_[] = { dev, ino };
    vt_trace_file(mm, f);
    vt_trace_input(mm, VT_TEV_FILE_OPEN, args_, NULL);
-   unsigned ra_pages = f->ra.ra_pages;
+   unsigned bdi_ra_pages = f->ra.bdi_ra_pages;
    VT_API(mm, vt_memset(&f->ra, 0, sizeof f->ra));
-   f->ra.ra_pages = ra_pages;
+   f->ra.ra_pages = f->ra.bdi_ra_pages = bdi_ra_pages;
 }
 
 void vt_pcache_mapped(struct vt_file *f, vt_u64 nr)

@@ -184,6 +184,9 @@ static const char *check_event(const struct vt_replay *rp, const struct vt_titem
    case VT_TEV_FILE_RA:
       return a[2] <= USER_END && a[3] <= 1u << 20 ? NULL
                 : CORRUPT("a readahead window out of range");
+   case VT_TEV_FILE_ADVICE:
+      return a[2] <= USER_END && (a[3] <= VT_FADV_SEQUENTIAL || a[3] == VT_FADV_NOREUSE) ? NULL
+                : CORRUPT("an unknown posix_fadvise advice");
    case VT_TEV_FILE_WRITE:
       /* one write(2) moves at most MAX_RW_COUNT bytes */
       if (a[5] > VT_PMD_ORDER)
@@ -267,6 +270,7 @@ void vt_trace_apply(struct vt_mm *mm, const struct vt_titem *it)
                      (unsigned)(a[5] >> 8) & 3u);
       break;
    case VT_TEV_FILE_RA:     vt_file_ra_pages(mm, a[0], a[1], NULL, a[2], (unsigned)a[3]); break;
+   case VT_TEV_FILE_ADVICE: vt_file_fadvise(mm, a[0], a[1], NULL, a[2], (unsigned)a[3]); break;
    case VT_TEV_GUARD:       vt_madvise_guard(mm, a[0], a[1], a[2] != 0); break;
    case VT_TEV_MADVISE:
       vt_madvise_flags(mm, a[0], a[1], (uint32_t)a[2], (uint32_t)a[3]);

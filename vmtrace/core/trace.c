@@ -55,6 +55,7 @@ static const struct { unsigned char nargs, str; } events[VT_TEV_NR] = {
    [VT_TEV_FILE_PAGES] = { 5, 0 }, [VT_TEV_FILE_READ] = { 5, 0 },
    [VT_TEV_FILE_OPEN] = { 2, 0 }, [VT_TEV_FILE_WRITE] = { 6, 0 },
    [VT_TEV_FILE_CACHED] = { 6, 0 }, [VT_TEV_FILE_RA] = { 4, 0 },
+   [VT_TEV_FILE_ADVICE] = { 4, 0 },
 };
 
 unsigned vt_trace_event_nargs(unsigned op)

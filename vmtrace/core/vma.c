@@ -417,7 +417,7 @@ struct vt_file *vt_file_get(struct vt_mm *mm, vt_u64 dev, vt_u64 ino,
    f->large_folios = f->cold;
    /* the warm page cache holds what the file had when the run met it */
    f->warm_pages = shmem || f->cold ? 0 : pages;
-   f->ra.ra_pages = mm->cfg.readahead_pages;             /* file_ra_state_init */
+   f->ra.ra_pages = f->ra.bdi_ra_pages = mm->cfg.readahead_pages;   /* file_ra_state_init */
    if (shmem && vt_host->shmem_new_gid)
       f->gid = vt_host->shmem_new_gid(vt_host_ctx);
    f->seq = mm->nr_files_made++;
@@ -1063,7 +1063,7 @@ bool vt_file_fresh(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, unsigned *ra_
    const struct vt_file *f = file_of((struct vt_mm *)mm, dev, ino);
    if (!f || f->shmem || f->cold || f->warm_pages >= f->size_pages)
       return false;
-   *ra_pages = f->ra.ra_pages;
+   *ra_pages = f->ra.bdi_ra_pages;
    return true;
 }
 

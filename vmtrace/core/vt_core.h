@@ -210,13 +210,24 @@ vt_u64 vt_counts_major(const struct vt_counts *c);
 
 /* ---- files, mappings, VMAs ------------------------------------------ */
 
-/* file_ra_state: the readahead window of a file (one per file here: the
-   kernel's is per open file), pcache.c. */
+/* file_ra_state: the readahead window of a file, and the access hints
+   posix_fadvise gave it (one per file here, following its latest open:
+   the kernel's are per open file, file->f_ra and file->f_mode), pcache.c. */
 struct vt_file_ra {
    vt_u64   start, size, async_size;
    unsigned order;               /* of the folios the window was read in */
    unsigned mmap_miss;           /* mmap faults that missed, less hits */
-   unsigned ra_pages;            /* the window's maximum (read_ahead_kb) */
+   unsigned ra_pages;            /* the window's maximum (read_ahead_kb;
+                                    twice that after POSIX_FADV_SEQUENTIAL) */
+   unsigned bdi_ra_pages;        /* the disk's window (bdi->ra_pages), which
+                                    POSIX_FADV_NORMAL restores */
+   bool     seq;                 /* POSIX_FADV_SEQUENTIAL doubled ra_pages */
+   bool     random;              /* POSIX_FADV_RANDOM (FMODE_RANDOM): a
+                                    synchronous readahead reads just what
+                                    was asked (force_page_cache_ra) */
+   bool     noreuse;             /* POSIX_FADV_NOREUSE (FMODE_NOREUSE):
+                                    reclaim does not see the references of
+                                    the file's mappings (vma_has_recency) */
    bool     read_seen;           /* a read(2) left prev_pos (else it is -1) */
    vt_u64   prev_pos;            /* where the last read(2) stopped, in bytes */
 };
@@ -766,11 +777,25 @@ void vt_file_willneed(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path
 void vt_file_ra_pages(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
                       vt_u64 size_bytes, unsigned ra_pages);
 /* open(2) of the regular file (dev, ino): under --page-cache=cold its
-   readahead state starts afresh (the kernel's is per open file). */
+   readahead state starts afresh, and under every page cache the hints
+   posix_fadvise gave it go (the kernel's are per open file). */
 void vt_file_open(struct vt_mm *mm, vt_u64 dev, vt_u64 ino);
+/* posix_fadvise(advice) of the regular file (dev, ino) at path, size_bytes
+   long, for the advice that changes the open file's mode or window
+   (generic_fadvise): VT_FADV_NORMAL (the disk's window again, RANDOM and
+   NOREUSE undone), VT_FADV_RANDOM (FMODE_RANDOM), VT_FADV_SEQUENTIAL (the
+   window doubled, RANDOM undone), VT_FADV_NOREUSE (FMODE_NOREUSE).  The
+   advice's range does not matter: it is the whole open file's.  Other
+   advice is ignored here. */
+#define VT_FADV_NORMAL     0u
+#define VT_FADV_RANDOM     1u
+#define VT_FADV_SEQUENTIAL 2u
+#define VT_FADV_NOREUSE    5u
+void vt_file_fadvise(struct vt_mm *mm, vt_u64 dev, vt_u64 ino, const char *path,
+                     vt_u64 size_bytes, unsigned advice);
 /* Whether the model knows the regular file (dev, ino) under the warm
    page cache with pages past its warm part (the run added them: they are
-   read with readahead): then its readahead window, in pages. */
+   read with readahead): then its disk's readahead window, in pages. */
 bool vt_file_fresh(const struct vt_mm *mm, vt_u64 dev, vt_u64 ino, unsigned *ra_pages);
 /* Whether the model knows the file (dev, ino) (it was mapped): then its
    size in pages and whether it is shared memory. */

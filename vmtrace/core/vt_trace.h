@@ -156,6 +156,10 @@ enum vt_tev {
    VT_TEV_FILE_RA,       /* dev, ino, size in bytes, readahead pages: the
                             file's disk's window (--page-cache=machine,
                             vt_file_ra_pages) */
+   VT_TEV_FILE_ADVICE,   /* dev, ino, size in bytes, advice: posix_fadvise
+                            of a regular file: POSIX_FADV_NORMAL (0),
+                            RANDOM (1), SEQUENTIAL (2) or NOREUSE (5)
+                            (vt_file_fadvise) */
    VT_TEV_NR
 };
 #define VT_TANS_SHARED 1      /* host op frame_shared */

@@ -865,6 +865,35 @@ static void fadvise_willneed(Int fd, ULong off, ULong len)
    VT_BOTH(vt_file_willneed, st.dev, st.ino, path, (ULong)st.size, first, nr);
 }
 
+/* posix_fadvise's POSIX_FADV_NORMAL, RANDOM, SEQUENTIAL and NOREUSE of a
+   regular file: the open file's readahead window and mode
+   (vt_file_fadvise), under every page cache (NOREUSE changes what
+   reclaim sees of its mappings; the window, what the cold and machine
+   page caches and a warm file's new pages read).  The model keeps them
+   per file, following its latest open (vt_file_open): the kernel's are
+   the open file's, so an earlier open of the file keeps its own.  Under
+   --page-cache=machine a file met here first is probed first (the advice
+   changes nothing in the page cache).  A file the model does not know
+   yet that is advised POSIX_FADV_NORMAL has nothing to change. */
+static Bool fadvised;          /* a file was given hints (post_open) */
+
+static void fadvise_mode(Int fd, UInt advice)
+{
+   struct vg_stat st;
+   HChar path[1024];
+   vt_u64 pages;
+   bool shmem;
+   if (VG_(fstat)(fd, &st) != 0 || !VKI_S_ISREG(st.mode) || !vt_fd_path(fd, path, sizeof path) ||
+       vt_shmem_file(path, st.dev))
+      return;
+   Bool known = vt_file_known(&vt_mm, st.dev, st.ino, &pages, &shmem);
+   if ((known && shmem) || (!known && advice == VT_FADV_NORMAL))
+      return;
+   vt_pcache_meet_fd(fd);
+   fadvised = True;
+   VT_BOTH(vt_file_fadvise, st.dev, st.ino, path, (ULong)st.size, advice);
+}
+
 /* readahead(2): ksys_readahead is vfs_fadvise(POSIX_FADV_WILLNEED) of the
    same range. */
 static void ok_readahead(ThreadId tid, UWord *args, UWord res)
@@ -887,6 +916,10 @@ static void ok_fadvise64(ThreadId tid, UWord *args, UWord res)
    bool shmem;
    if (args[3] == 3 /* POSIX_FADV_WILLNEED */) {
       fadvise_willneed((Int)args[0], args[1], args[2]);
+      return;
+   }
+   if (args[3] <= VT_FADV_SEQUENTIAL || args[3] == VT_FADV_NOREUSE) {
+      fadvise_mode((Int)args[0], (UInt)args[3]);
       return;
    }
    if (args[3] != 4 /* POSIX_FADV_DONTNEED */ ||
@@ -1008,7 +1041,8 @@ static void ok_sync_file_range(ThreadId tid, UWord *args, UWord res)
 
 /* open, openat and creat of a regular file: with O_TRUNC, a file the
    model knows loses its pages; under --page-cache=cold, a new open file,
-   whose readahead state starts afresh.  (A post handler, not an ok one:
+   whose readahead state starts afresh (under every page cache, once the
+   run has given a file hints: fadvise_mode).  (A post handler, not an ok one:
    those set the simulation's clock first, which a warm run has no reason
    to unless it truncates.) */
 static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
@@ -1016,7 +1050,7 @@ static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
    (void)tid;
    struct vg_stat st;
    UWord flags = sysno == __NR_openat ? args[2] : sysno == __NR_creat ? VKI_O_TRUNC : args[1];
-   if ((!vt_clo.cold_cache && !(flags & VKI_O_TRUNC)) || sr_isError(res) ||
+   if ((!vt_clo.cold_cache && !(flags & VKI_O_TRUNC) && !fadvised) || sr_isError(res) ||
        VG_(fstat)((Int)sr_Res(res), &st) != 0 || !VKI_S_ISREG(st.mode))
       return;
    /* O_TRUNC (creat): do_truncate, whose truncate_pagecache takes the
@@ -1028,7 +1062,7 @@ static void post_open(ThreadId tid, UInt sysno, UWord *args, SysRes res)
       vt_set_clock(&vt_mm, vt_insns, vt_insns, vt_mm.sim_order);
       VT_BOTH(vt_file_resize, st.dev, st.ino, (ULong)st.size);
    }
-   if (vt_clo.cold_cache)
+   if (vt_clo.cold_cache || fadvised)
       VT_BOTH(vt_file_open, st.dev, st.ino);
 }
 
