@@ -84,7 +84,8 @@
               noreuse (posix_fadvise of the whole file with that advice),
               read (the whole file read with pread(2), 64 KiB at a time,
               before the mapping: FACT cached-before counts what it
-              cached) and madv-seq (MADV_SEQUENTIAL on the mapping)
+              cached), madv-seq and madv-random (MADV_SEQUENTIAL,
+              MADV_RANDOM on the mapping)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -431,11 +432,13 @@ static void fadvise_hints(int fd, const char *hints, size_t len, char *p)
                    : strcmp(h, "normal") == 0     ? POSIX_FADV_NORMAL
                    : strcmp(h, "noreuse") == 0    ? POSIX_FADV_NOREUSE
                                                   : -1;
-      if (advice < 0 && strcmp(h, "read") && strcmp(h, "madv-seq"))
+      if (advice < 0 && strcmp(h, "read") && strcmp(h, "madv-seq") && strcmp(h, "madv-random"))
          vmt_die("bad hint %s", h);
       if (fd < 0) {
          if (strcmp(h, "madv-seq") == 0 && madvise(p, len, MADV_SEQUENTIAL) != 0)
             vmt_die("madvise MADV_SEQUENTIAL");
+         if (strcmp(h, "madv-random") == 0 && madvise(p, len, MADV_RANDOM) != 0)
+            vmt_die("madvise MADV_RANDOM");
       } else if (advice >= 0) {
          if (posix_fadvise(fd, 0, 0, advice) != 0)
             vmt_die("posix_fadvise %s", h);
