@@ -84,8 +84,10 @@
               noreuse (posix_fadvise of the whole file with that advice),
               read (the whole file read with pread(2), 64 KiB at a time,
               before the mapping: FACT cached-before counts what it
-              cached), madv-seq and madv-random (MADV_SEQUENTIAL,
-              MADV_RANDOM on the mapping)
+              cached), reopen (the file opened again, /proc/self/fd/N,
+              the old descriptor closed: the mapping is made through the
+              new open file) and madv-seq and madv-random
+              (MADV_SEQUENTIAL, MADV_RANDOM on the mapping)
      placed   "cold", mapped where the kernel (or Valgrind) chooses
               (INFO file= its address), THP left enabled: the kernel
               aligns the mapping (thp_get_unmapped_area) and maps 2 MiB
@@ -419,9 +421,10 @@ static int retrunc_file(size_t npages)
    return 0;
 }
 
-/* folio fadvise's HINTS, in order: with fd, the advice and the reads
-   (before the mapping); with p (fd -1), madv-seq on the mapping. */
-static void fadvise_hints(int fd, const char *hints, size_t len, char *p)
+/* folio fadvise's HINTS, in order: with fd, the advice, the reads and
+   the new open (before the mapping), the descriptor to map returned; with
+   p (fd -1), madv-seq and madv-random on the mapping. */
+static int fadvise_hints(int fd, const char *hints, size_t len, char *p)
 {
    static char buf[64 * 1024];
    char list[128];
@@ -432,7 +435,8 @@ static void fadvise_hints(int fd, const char *hints, size_t len, char *p)
                    : strcmp(h, "normal") == 0     ? POSIX_FADV_NORMAL
                    : strcmp(h, "noreuse") == 0    ? POSIX_FADV_NOREUSE
                                                   : -1;
-      if (advice < 0 && strcmp(h, "read") && strcmp(h, "madv-seq") && strcmp(h, "madv-random"))
+      if (advice < 0 && strcmp(h, "read") && strcmp(h, "reopen") && strcmp(h, "madv-seq") &&
+          strcmp(h, "madv-random"))
          vmt_die("bad hint %s", h);
       if (fd < 0) {
          if (strcmp(h, "madv-seq") == 0 && madvise(p, len, MADV_SEQUENTIAL) != 0)
@@ -446,8 +450,17 @@ static void fadvise_hints(int fd, const char *hints, size_t len, char *p)
          for (size_t at = 0; at < len; at += sizeof buf)
             if (pread(fd, buf, sizeof buf, (off_t)at) <= 0)
                vmt_die("pread");
+      } else if (strcmp(h, "reopen") == 0) {
+         char self[64];
+         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+         int again = open(self, O_RDONLY);
+         if (again < 0)
+            vmt_die("open %s", self);
+         close(fd);
+         fd = again;
       }
    }
+   return fd;
 }
 
 int main(int argc, char **argv)
@@ -602,7 +615,7 @@ int main(int argc, char **argv)
          fd = again;
       }
       if (fadv)
-         fadvise_hints(fd, argv[3], len, 0);
+         fd = fadvise_hints(fd, argv[3], len, 0);
    }
    if (!p) {
       p = placed       ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0)

@@ -178,6 +178,15 @@ scenario("folio/fadvise sequential 64M", "folio", ["fadvise", "16384", "sequenti
     Expect("file", "read", pages=16384, file_major=1, file_read=834),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=8)
 
+# SEQUENTIAL, then the file opened again and mapped through the new open
+# file: its window is the disk's (file_ra_state_init), its mode without
+# hints: "cold 64M"'s 1 + 435.  (The model keeps the hints per file and
+# starts them afresh at each open.)
+scenario("folio/fadvise sequential-reopen 64M", "folio",
+         ["fadvise", "16384", "sequential,reopen"], [
+    Expect("file", "read", pages=16384, file_major=1, file_read=435),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=5)
+
 # SEQUENTIAL then NORMAL: the disk's window again, "cold 64M"'s 1 + 435.
 scenario("folio/fadvise sequential-normal 64M", "folio",
          ["fadvise", "16384", "sequential,normal"], [
@@ -214,13 +223,31 @@ scenario("folio/fadvise random-normal-madv-seq 16M", "folio",
     Expect("file", "read", pages=4096, file_major=1, file_read=255),
 ], vm_args=COLD, native=NATIVE, facts={"cached-before": 0}, native_slack=3)
 
+# The whole 16 MiB read with pread(2), 64 KiB a call, before the mapping,
+# without advice: readahead (page_cache_sync_ra, page_cache_async_ra as
+# the reads reach each marked folio; ra_pages 2,048):
+#   read at 0 (16 pages): window get_init_ra_size(16) = 64, [0,64) order
+#       0, page 16 marked
+#   16: the next window 4 x 64 = 256, [64,320) order 2, 64 marked
+#   64: 2 x 256, [320,832) order 4; 320: 1,024, [832,1856) order 6
+#   832: 2,048 cut to end aligned to 256: [1856,3840), order 8 where
+#       aligned: [1856,1920) order 6, [1920,2048) order 7, then seven
+#       256-page folios
+#   1856: [3840,4096) one 256-page folio, reaching the file's last page
+# Through the mapping: [0,64) 4 faults, [64,320) 16, [320,832) 32 (a
+# 16-page folio a window), [832,1856) 16, [1856,2048) 2, [2048,3840) 7,
+# the last folio 16 windows (mapped only within them, as "cold 32M"): 93
+# minor faults, none major.
+scenario("folio/fadvise read 16M", "folio", ["fadvise", "4096", "read"], [
+    Expect("file", "read", pages=4096, file_major=0, file_read=93),
+], vm_args=COLD, native=NATIVE, facts={"cached-before": 4096})
+
 # RANDOM, then the whole 16 MiB read with pread(2), 64 KiB a call, before
 # the mapping: each read misses, and page_cache_sync_ra, forced, reads its
 # 16 pages alone, order 0, unmarked; every page is cached (FACT
 # cached-before 4,096).  Through the mapping, fault-around maps 16 cached
-# pages a fault: 4,096 / 16 = 256 minor faults, none major.  (Without the
-# advice the reads' readahead leaves large folios, each mapped whole by
-# one fault: fewer.  The model took the advice since 2026-12-07: before,
+# pages a fault: 4,096 / 16 = 256 minor faults, none major, against
+# "read 16M"'s 93.  (The model takes the advice since 2026-12-07: before,
 # 93 here, and "sequential 64M" 1 + 435, "random-madv-seq" 1 + 255.)
 scenario("folio/fadvise random-read 16M", "folio", ["fadvise", "4096", "random,read"], [
     Expect("file", "read", pages=4096, file_major=0, file_read=256),
