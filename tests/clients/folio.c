@@ -421,6 +421,19 @@ static int retrunc_file(size_t npages)
    return 0;
 }
 
+/* fd opened again (/proc/self/fd/N: a new open file of the same file),
+   the old descriptor closed. */
+static int reopen(int fd)
+{
+   char self[64];
+   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+   int again = open(self, O_RDONLY);
+   if (again < 0)
+      vmt_die("open %s", self);
+   close(fd);
+   return again;
+}
+
 /* folio fadvise's HINTS, in order: with fd, the advice, the reads and
    the new open (before the mapping), the descriptor to map returned; with
    p (fd -1), madv-seq and madv-random on the mapping. */
@@ -451,13 +464,7 @@ static int fadvise_hints(int fd, const char *hints, size_t len, char *p)
             if (pread(fd, buf, sizeof buf, (off_t)at) <= 0)
                vmt_die("pread");
       } else if (strcmp(h, "reopen") == 0) {
-         char self[64];
-         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-         int again = open(self, O_RDONLY);
-         if (again < 0)
-            vmt_die("open %s", self);
-         close(fd);
-         fd = again;
+         fd = reopen(fd);
       }
    }
    return fd;
@@ -604,15 +611,9 @@ int main(int argc, char **argv)
       fd = dropped_file("vmtest-folio.dat", len);
       if (strcmp(mode, "reopen") == 0) {
          static char head[VMT_PAGE];
-         char self[64];
          if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head)
             vmt_die("pread");
-         snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-         int again = open(self, O_RDONLY);
-         if (again < 0)
-            vmt_die("open %s", self);
-         close(fd);
-         fd = again;
+         fd = reopen(fd);
       }
       if (fadv)
          fd = fadvise_hints(fd, argv[3], len, 0);

@@ -1020,6 +1020,23 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
    return f;
 }
 
+/* Resident frame f mapped without a reference (fault-around, populate):
+   its new PTE is young, as a prefaulted page's (bring_in); a policy that
+   learns of references by the bit hears of it as of a reference's, one
+   that needs every reference does not (the program made none). */
+static void map_young(struct vt_sim *s, uint32_t f, vt_u64 now)
+{
+   struct vt_pframe *fr = &s->frames[f];
+   fr->unmapped = 0;
+   if (!fr->referenced) {
+      fr->referenced = 1;
+      if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
+         s->ref_time = now;
+         s->ops->reference(s->pol, f);
+      }
+   }
+}
+
 static unsigned cacheable(const struct vt_pframe *fr, unsigned flags)
 {
    return fr->referenced && (!(flags & VT_SIMA_WRITE) || fr->dirty)
@@ -1075,18 +1092,8 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          r |= VT_SIMR_MAPPED;
       }
       if (flags & VT_SIMA_PREFAULT) {
-         /* mapped again (fault-around over a page still cached): the new
-            PTE is young (bring_in); a policy that learns of references by
-            the bit hears of it as of a reference's, one that needs every
-            reference does not (the program made none) */
-         fr->unmapped = 0;
-         if (!fr->referenced) {
-            fr->referenced = 1;
-            if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
-               s->ref_time = now;
-               s->ops->reference(s->pol, f);
-            }
-         }
+         /* mapped again (fault-around over a page still cached) */
+         map_young(s, f, now);
          return 0;
       }
       if (base_cls >= 0) {
@@ -1224,16 +1231,7 @@ bool vt_sim_map_cached(struct vt_sim *s, vt_u64 key, vt_u64 now)
    uint32_t f = res_get(s, key);
    if (f == VT_SIM_NO_FRAME || !s->frames[f].unmapped)
       return false;
-   struct vt_pframe *fr = &s->frames[f];
-   fr->unmapped = 0;
-   /* its new PTE is young, as a prefaulted page's (bring_in) */
-   if (!fr->referenced) {
-      fr->referenced = 1;
-      if (s->ops && s->ops->reference && !(s->ops->needs & VT_POL_EVERY)) {
-         s->ref_time = now;
-         s->ops->reference(s->pol, f);
-      }
-   }
+   map_young(s, f, now);
    return true;
 }
 
