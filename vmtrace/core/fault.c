@@ -112,10 +112,42 @@ static bool pte_range_none(struct vt_mm *mm, const struct ktab *kt, unsigned fro
    reaches the last page, filemap_map_pmd is not called, so where no PTE
    table is installed yet nothing is mapped (finish_fault then maps the
    faulting page's folio).  Returns the number of pages mapped. */
+/* do_fault_around's window around addr, in the kernel's VMA kv, whose
+   PTE table starts at base: fault_around_pages entries from the aligned
+   one, or from kv's first if that is later, ending within kv and the
+   table: the table's entries [*from, *to). */
+static void fault_around_window(const struct vt_mm *mm, const struct vt_vma *kv,
+                                vt_addr base, vt_addr addr, vt_u64 *from, vt_u64 *to)
+{
+   vt_u64 nr = mm->cfg.fault_around_pages;
+   vt_u64 pte_off = (addr - base) >> VT_PAGE_SHIFT;
+   vt_u64 vma_off = (addr - kv->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 vma_pages = (kv->vm_end - kv->vm_start) >> VT_PAGE_SHIFT;
+   vt_u64 first_in_vma = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+   *from = pte_off & ~(nr - 1);
+   if (first_in_vma > *from)
+      *from = first_in_vma;
+   *to = *from + nr;
+   if (*to > VT_PTRS_PER_TABLE)
+      *to = VT_PTRS_PER_TABLE;
+   if (*to > pte_off + vma_pages - vma_off)
+      *to = pte_off + vma_pages - vma_off;
+}
+
+void vt_fault_around_range(const struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                           struct vt_vma *kv, vt_addr *start, vt_addr *end)
+{
+   vt_addr base = ((addr + v->vm_koff) & VT_HPAGE_MASK) - v->vm_koff;   /* ktab_of */
+   vt_u64 from, to;
+   vt_kernel_vma(mm, v, kv);
+   fault_around_window(mm, kv, base, addr, &from, &to);
+   *start = base + (from << VT_PAGE_SHIFT);
+   *end = base + (to << VT_PAGE_SHIFT);
+}
+
 static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
                               struct vt_mapping *m, vt_addr addr)
 {
-   vt_u64 nr = mm->cfg.fault_around_pages;
    struct ktab kt = ktab_of(mm, v, addr);
    /* clamped to the kernel's VMA, which may hold the model's neighbours
       of other mappings (before 2026-12-06 to v alone: tests/kernelfuzz
@@ -125,18 +157,8 @@ static vt_u64 do_fault_around(struct vt_mm *mm, struct vt_vma *v,
    struct vt_vma kvma;
    vt_kernel_vma(mm, v, &kvma);
    const struct vt_vma *kv = &kvma;
-   vt_u64 pte_off = (addr - kt.base) >> VT_PAGE_SHIFT;
-   vt_u64 vma_off = (addr - kv->vm_start) >> VT_PAGE_SHIFT;
-   vt_u64 vma_pages = (kv->vm_end - kv->vm_start) >> VT_PAGE_SHIFT;
-   vt_u64 from = pte_off & ~(nr - 1);
-   vt_u64 first_in_vma = pte_off - (pte_off < vma_off ? pte_off : vma_off);
-   if (first_in_vma > from)
-      from = first_in_vma;
-   vt_u64 to = from + nr;
-   if (to > VT_PTRS_PER_TABLE)
-      to = VT_PTRS_PER_TABLE;
-   if (to > pte_off + vma_pages - vma_off)
-      to = pte_off + vma_pages - vma_off;
+   vt_u64 pte_off = (addr - kt.base) >> VT_PAGE_SHIFT, from, to;
+   fault_around_window(mm, kv, kt.base, addr, &from, &to);
    vt_addr table_base = kt.base;
    struct vt_file *f = v->vm_file;
    /* the folios at the window's two ends may reach beyond it (only a

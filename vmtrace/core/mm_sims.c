@@ -414,8 +414,8 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
    struct vt_file *f = v->vm_file;
    unsigned ra_pages = f->ra.ra_pages, fl = v->vm_flags;
    vt_u64 pgoff = vt_linear_page_index(v, addr), start, end;
-   if (f->shmem || f->sysv_shm)
-      return;                           /* shmem_fault: no readahead */
+   if (f->shmem)
+      return;                           /* shmem_fault (SysV's too): no readahead */
    if (fl & VT_VM_HUGEPAGE) {
       /* PMD-sized folios from the aligned index: two, one under
          VM_RAND_READ, even with readahead off */
@@ -455,36 +455,27 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
 
 /* A simulation's minor fault on a page of its page cache that no PTE
    maps (the unlimited model took none): fault-around maps the cached,
-   unmapped pages of the fault_around_pages-sized, aligned window, within
-   the VMA, the PTE table and the file (do_fault_around), and the pages
-   mapped count as hits against mmap_miss. */
+   unmapped pages of its window within the file (do_fault_around's,
+   vt_fault_around_range), and the pages mapped count as hits against
+   mmap_miss. */
 static void sim_fault_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
                              vt_addr addr, vt_u64 now)
 {
    struct vt_file *f = v->vm_file;
-   vt_u64 nr = mm->cfg.fault_around_pages, mapped = 1;
-   vt_addr win = nr << VT_PAGE_SHIFT, table = (vt_addr)VT_PTRS_PER_TABLE << VT_PAGE_SHIFT;
-   vt_addr from = addr & ~(win - 1), to = from + win;
-   vt_addr tfrom = addr & ~(table - 1);
-   if (from < v->vm_start)
-      from = v->vm_start;
-   if (from < tfrom)
-      from = tfrom;
-   if (to > v->vm_end)
-      to = v->vm_end;
-   if (to > tfrom + table)
-      to = tfrom + table;
-   if (nr > 1 && !f->sysv_shm)
-      for (vt_addr a = from; a < to; a += VT_PAGE_SIZE) {
-         vt_u64 pgoff = vt_linear_page_index(v, a);
+   struct vt_vma kv;
+   vt_addr start, end;
+   vt_u64 mapped = 1;
+   if (mm->cfg.fault_around_pages > 1) {
+      vt_fault_around_range(mm, v, addr, &kv, &start, &end);
+      for (vt_addr a = start; a < end; a += VT_PAGE_SIZE) {
+         vt_u64 pgoff = vt_linear_page_index(&kv, a);
          if (a != (addr & VT_PAGE_MASK) && pgoff < f->size_pages &&
              vt_sim_map_cached(mm->sims[i], pcache_key(f, pgoff, false), now))
             mapped++;
       }
-   if (!f->shmem) {
-      vt_u64 *miss = sim_mmap_miss(mm, f, i);
-      *miss = *miss > mapped ? *miss - mapped : 0;
    }
+   vt_u64 *miss = sim_mmap_miss(mm, f, i);
+   *miss = *miss > mapped ? *miss - mapped : 0;
 }
 
 /* A reference (or, with prefault, a page mapped without one).  Narrows

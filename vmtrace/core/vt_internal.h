@@ -167,6 +167,11 @@ void     vt_zap_range(struct vt_mm *mm, struct vt_vma *vma, vt_addr start,
                       vt_addr end, bool keep_touched);
 void     vt_share_anon_vma(struct vt_mm *mm, vt_addr start, vt_addr end);
 void     vt_kernel_vma(const struct vt_mm *mm, const struct vt_vma *v, struct vt_vma *kv);
+/* fault.c: do_fault_around's window around addr in VMA v: the kernel's VMA
+   of v (*kv: the model's neighbours it merges) and the addresses
+   [*start, *end) of the window (within *kv and its PTE table). */
+void     vt_fault_around_range(const struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
+                               struct vt_vma *kv, vt_addr *start, vt_addr *end);
 void     vt_anon_vma_prepare(struct vt_mm *mm, struct vt_vma *v);
 
 /* fault.c */
