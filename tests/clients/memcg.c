@@ -16,7 +16,10 @@
        with MADV_RANDOM (no readahead: each fault reads its one page) and
        read a byte a page, twice: phases "first" and "second" (label
        "file"); with "ra" after PAGES, without MADV_RANDOM (readahead
-       reads around each page not cached)
+       reads around each page not cached); with "seqrand", the file given
+       POSIX_FADV_RANDOM and its mapping MADV_SEQUENTIAL (each fault on a
+       page not cached reads the readahead window's pages from it on:
+       force_page_cache_ra)
    memcg hot PAGES HOT CHUNK ROUNDS
        the same file, MADV_RANDOM; ROUNDS rounds of: the first HOT pages
        read (phase "hot"), then the next CHUNK pages of the rest of the
@@ -102,14 +105,18 @@ static int dropped_file(const char *name, size_t len)
    return fd;
 }
 
-/* The dropped file of npages mapped private read-only, MADV_RANDOM,
-   labelled "file". */
-static char *random_file(size_t npages, int readahead)
+/* The dropped file of npages mapped private read-only, labelled "file":
+   advice 0, MADV_RANDOM; 1, none (readahead); 2, the file
+   POSIX_FADV_RANDOM and the mapping MADV_SEQUENTIAL. */
+static char *random_file(size_t npages, int advice)
 {
    size_t len = npages * VMT_PAGE;
    int fd = dropped_file("vmtest-memcg.dat", len);
+   if (advice == 2 && posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM) != 0)
+      vmt_die("posix_fadvise");
    char *p = vmt_mmap_at(len, 2 * MiB, 0, PROT_READ, MAP_PRIVATE, fd, 0);
-   if (p == MAP_FAILED || (!readahead && madvise(p, len, MADV_RANDOM) != 0))
+   if (p == MAP_FAILED || (advice != 1 && madvise(p, len, advice ? MADV_SEQUENTIAL
+                                                                   : MADV_RANDOM) != 0))
       vmt_die("mmap/madvise");
    close(fd);
    VMTRACE_LABEL(p, len, "file");
@@ -264,9 +271,10 @@ int main(int argc, char **argv)
    vmt_init();
    const char *mode = argc > 2 ? argv[1] : "";
    size_t npages = argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 0;
-   if (strcmp(mode, "twice") == 0 && (argc == 3 || (argc == 4 && !strcmp(argv[3], "ra")))
+   if (strcmp(mode, "twice") == 0 &&
+       (argc == 3 || (argc == 4 && (!strcmp(argv[3], "ra") || !strcmp(argv[3], "seqrand"))))
        && npages) {
-      char *p = random_file(npages, argc == 4);
+      char *p = random_file(npages, argc == 3 ? 0 : !strcmp(argv[3], "ra") ? 1 : 2);
       join_memcg();
       read_twice(p, npages);
    } else if (strcmp(mode, "hot") == 0 && (argc == 6 || (argc == 7 && !strcmp(argv[6], "ra")))
@@ -294,7 +302,7 @@ int main(int argc, char **argv)
          vmt_die("bad HOT, CHUNK or ROUNDS");
       hot_rounds(written_anon(npages), npages, hot, chunk, rounds);
    } else {
-      vmt_die("usage: memcg twice PAGES [ra] | hot PAGES HOT CHUNK ROUNDS [ra] | around PAGES PAGES2"
+      vmt_die("usage: memcg twice PAGES [ra|seqrand] | hot PAGES HOT CHUNK ROUNDS [ra] | around PAGES PAGES2"
               " | anon PAGES | swap PAGES | anonhot PAGES HOT CHUNK ROUNDS");
    }
    return 0;

@@ -424,9 +424,9 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
    } else if ((fl & (VT_VM_RAND_READ | VT_VM_EXEC)) == VT_VM_RAND_READ || !ra_pages) {
       return;
    } else if (fl & VT_VM_SEQ_READ) {
-      if (f->ra.random)
-         return;                        /* POSIX_FADV_RANDOM: force_page_cache_ra */
-      start = pgoff;                    /* page_cache_sync_ra of ra_pages */
+      /* page_cache_sync_ra of ra_pages from the page; under
+         POSIX_FADV_RANDOM force_page_cache_ra reads as many */
+      start = pgoff;
       end = pgoff + ra_pages;
    } else {
       vt_u64 *miss = sim_mmap_miss(mm, f, i);
