@@ -1,7 +1,9 @@
 /* scan.c: page-replacement scenarios for tests/memsim/run.
      scan N K          write N anonymous pages, then K-1 more passes over them
-     remap N M         write N anonymous pages, then N others; with M = 1
-                       move the first N elsewhere (mremap); read them once
+     remap N M [P]     write N anonymous pages, then N others; with M = 1
+                       move the first N elsewhere (mremap); with P, write P
+                       pages more ("press") and read the N others once;
+                       read the first N once
      locked L N K      mlock L pages and write them, scan N pages K times,
                        then read the locked pages again
      file              read a 256-page file through a 64 KiB-aligned
@@ -99,11 +101,13 @@ static void unrolled(volatile char *p, unsigned long end, long k, int sse)
 
 int main(int argc, char **argv)
 {
-   if (argc == 4 && !strcmp(argv[1], "remap")) {
-      /* remap N M: write N anonymous pages ("area"), then N others
-         ("push"); with M = 1 move the area elsewhere with mremap; then read
-         the area once */
+   if ((argc == 4 || argc == 5) && !strcmp(argv[1], "remap")) {
+      /* remap N M [P]: write N anonymous pages ("area"), then N others
+         ("push"); with M = 1 move the area elsewhere with mremap; with P,
+         write P pages of a third mapping ("press"), then read "push" once;
+         then read the area once */
       size_t n = strtoul(argv[2], 0, 10);
+      size_t press = argc == 5 ? strtoul(argv[4], 0, 10) : 0;
       volatile char *a = anon(n, "area");
       volatile char *b = anon(n, "push");
       scan(a, n, 1);
@@ -117,6 +121,11 @@ int main(int argc, char **argv)
             exit(2);
       }
       char sum = 0;
+      if (press) {
+         scan(anon(press, "press"), press, 1);
+         for (size_t i = 0; i < n; i++)
+            sum += b[i * PG];
+      }
       for (size_t i = 0; i < n; i++)
          sum += a[i * PG];
       return sum;

@@ -643,8 +643,11 @@ void vt_mm_prefault(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_p
 }
 
 /* mremap moves the page at addr to `to`: a pool that follows moves keeps
-   it the same page; the simulations (keyed by address) see it leave its
-   old key and mapped, without a reference, at the new one. */
+   it the same page; so does each simulation (keyed by address) where it
+   can (vt_sim_move: a resident page keeps its frame, its bits and its
+   place, an evicted one stays out); where one cannot (an ARC ghost at the
+   new key), every simulation sees the page leave its old key and mapped,
+   without a reference, at the new one. */
 void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_addr to,
                      vt_pte pte)
 {
@@ -659,7 +662,23 @@ void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
    if (mm->nr_sims) {
       vt_u64 from_key = key_of(mm, v, addr, pte), to_key = key_of(mm, v, to, pte);
       if (from_key != to_key) {
+         /* the hits the filter absorbed to the page, at its old address,
+            reach every simulation before any renames it */
+         if (mm->filter && mm->filter->count_hits)
+            vt_filter_deliver_page(mm->filter, addr & ~(vt_addr)(VT_PAGE_SIZE - 1));
          vt_mm_sims_flush(mm);
+         bool movable = true;
+         for (uint32_t i = 0; i < mm->nr_sims && movable; i++)
+            movable = vt_sim_movable(mm->sims[i], from_key, to_key);
+         if (movable) {
+            if (mm->sims_shared) {
+               vt_hash_del(&mm->sims_shared->page, from_key);
+               vt_hash_del(&mm->sims_shared->page, to_key);
+            }
+            for (uint32_t i = 0; i < mm->nr_sims; i++)
+               vt_sim_move(mm->sims[i], from_key, to_key);
+            return;
+         }
          for (uint32_t i = 0; i < mm->nr_sims; i++)
             vt_sim_move_evicted(mm->sims[i], from_key, to_key);
       }

@@ -88,6 +88,16 @@ static void opt_reference(void *v, uint32_t f)
    }
 }
 
+/* mremap gave the page a new key: its next use is the new key's (the old
+   key's references after the move are another page's, if any), asked
+   at the time of the move; the heap's order by key changes too. */
+static void opt_moved(void *v, uint32_t f, vt_u64 now)
+{
+   struct opt *st = v;
+   st->next[f] = opt_next(st, f, now);
+   vt_fheap_fix(&st->h, f);
+}
+
 static void opt_remove(void *v, uint32_t f)
 {
    struct opt *st = v;
@@ -113,4 +123,5 @@ const struct vt_policy_ops vt_policy_opt = {
    .name = "opt", .needs = VT_POL_FUTURE | VT_POL_EVERY | VT_POL_NOSTAMP | VT_POL_INSERT_READS,
    .create = opt_create, .insert = opt_insert, .reference = opt_reference,
    .remove = opt_remove, .victim = opt_victim, .set_future = opt_set_future,
+   .moved = opt_moved,
 };

@@ -709,6 +709,34 @@ void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to)
       s->ops->ghost_moved(s->pol, from, to, shadow & ~GHOST_GONE);
 }
 
+bool vt_sim_movable(const struct vt_sim *s, vt_u64 from, vt_u64 to)
+{
+   uint32_t w;
+   if (from == to)
+      return true;
+   if (res_get(s, from) != VT_SIM_NO_FRAME || (s->ghosts && ev_word(s, from, &w)))
+      return res_get(s, to) == VT_SIM_NO_FRAME && !ev_word(s, to, &w) &&
+             (!s->ghosts || s->ops->ghost_moved);
+   return true;
+}
+
+void vt_sim_move(struct vt_sim *s, vt_u64 from, vt_u64 to)
+{
+   uint32_t f = res_get(s, from);
+   if (from == to)
+      return;
+   if (f == VT_SIM_NO_FRAME) {
+      vt_sim_move_evicted(s, from, to);
+      return;
+   }
+   VT_ASSERT(res_get(s, to) == VT_SIM_NO_FRAME);
+   res_del(s, from);
+   res_put(s, to, f);
+   s->frames[f].key = to;
+   if (s->ops && s->ops->moved)
+      s->ops->moved(s->pol, f, s->now);
+}
+
 void vt_sim_clear_referenced(struct vt_sim *s, uint32_t f)
 {
    struct vt_pframe *fr = &s->frames[f];

@@ -194,6 +194,10 @@ struct vt_policy_ops {
       policy's ghost of it (if w is still one) must answer to `to`.  NULL:
       such a page is dropped and brought in again at `to` instead. */
    void     (*ghost_moved)(void *st, vt_u64 from, vt_u64 to, uint32_t w);
+   /* mremap moved resident frame f to another key (vt_sim_move), at time
+      now: a policy that keeps something it derived from the key (OPT: the
+      page's next use) derives it again.  NULL: nothing to do. */
+   void     (*moved)(void *st, uint32_t f, vt_u64 now);
 };
 
 extern const struct vt_policy_ops vt_policy_fifo, vt_policy_lru,
@@ -349,6 +353,18 @@ void vt_sim_drop(struct vt_sim *s, vt_u64 key);
    the host to drop and prefault, and so is an evicted one whose new key
    has an entry already (a ghost left there), where ghosts are kept. */
 void vt_sim_move_evicted(struct vt_sim *s, vt_u64 from, vt_u64 to);
+/* Can vt_sim_move move the page from `from` to `to` (nothing at `to`
+   yet, where it holds the page or ghosts are kept)?  If not, the host
+   drops the page and prefaults it at `to` (vt_sim_move_evicted first). */
+bool vt_sim_movable(const struct vt_sim *s, vt_u64 from, vt_u64 to);
+/* mremap moved the page from `from` to `to` (vt_sim_movable): a resident
+   page keeps its frame and all its state (its place in the policy's
+   order, its referenced and dirty bits, its mapping), as move_ptes moves
+   the PTE with its accessed and dirty bits and the folio stays where it
+   is on the LRU lists; only its key changes.  The host delivers the
+   page's absorbed hits first (its old address).  An evicted page: as
+   vt_sim_move_evicted. */
+void vt_sim_move(struct vt_sim *s, vt_u64 from, vt_u64 to);
 
 /* VT_SIMR_CACHEABLE if a reference to key with these flags would change
    nothing here now (resident, referenced, dirty for a write), else 0. */
