@@ -488,6 +488,40 @@ static void test_readahead(void)
    drv_destroy(&d);
 }
 
+/* A read-around's page marked PG_readahead (VT_SIMA_RA_MARK): marked only
+   if the read brings it in; fault-around (vt_sim_map_cached) and a
+   prefault leave it unmapped, so the reference to it is the minor fault
+   that maps it and reports the mark (VT_SIMR_READAHEAD), once. */
+static void test_readahead_mark(void)
+{
+   struct vt_sim_config c = config("lru", 4, 0);
+   struct drv d;
+   struct first f = { { false } };
+   drv_init(&d, &c, false);
+   int cls;
+   for (vt_u64 k = 1; k <= 6; k++)
+      ref(&d, &f, k, 0, k, NULL);                   /* 1 and 2 evicted */
+   vt_sim_access(d.s, 1, VT_SIMA_READAHEAD | VT_SIMA_RA_MARK, 0, 7, -1, NULL);
+   vt_sim_access(d.s, 2, VT_SIMA_READAHEAD, 0, 7, -1, NULL);
+   vt_sim_access(d.s, 6, VT_SIMA_READAHEAD | VT_SIMA_RA_MARK, 0, 7, -1, NULL);
+   t_ok(sim_has(d.s, 1) && sim_has(d.s, 2) && !vt_sim_map_cached(d.s, 1, 8) &&
+        vt_sim_map_cached(d.s, 2, 8),
+        "readahead mark: fault-around leaves the marked page unmapped, maps the other");
+   vt_sim_access(d.s, 1, VT_SIMA_PREFAULT, 0, 9, -1, NULL);
+   unsigned r = drv_ref(&d, 1, 0, 0, 10, -1, &cls);
+   t_ok((r & VT_SIMR_MAPPED) && (r & VT_SIMR_READAHEAD) && (r & VT_SIMR_FAULT) &&
+        cls == VT_FC_FILE_READ,
+        "readahead mark: a prefault leaves it too; the reference is the minor fault "
+        "that maps it and reports the mark");
+   r = drv_ref(&d, 1, 0, 0, 11, -1, &cls);
+   t_ok(!(r & (VT_SIMR_MAPPED | VT_SIMR_READAHEAD | VT_SIMR_FAULT)),
+        "readahead mark: cleared, the page mapped");
+   r = drv_ref(&d, 6, 0, 0, 12, -1, &cls);
+   t_ok(!(r & (VT_SIMR_MAPPED | VT_SIMR_READAHEAD | VT_SIMR_FAULT)),
+        "readahead mark: a page the read did not bring in (resident) is not marked");
+   drv_destroy(&d);
+}
+
 static void test_writeback_and_mapping(void)
 {
    struct vt_sim_config c = config("fifo", 2, 0);
@@ -737,6 +771,7 @@ void test_engine(void)
    test_zero_prefault();
    test_refaults();
    test_readahead();
+   test_readahead_mark();
    test_writeback_and_mapping();
    test_ticks();
 }

@@ -56,6 +56,7 @@ void vt_mm_destroy(struct vt_mm *mm)
       vt_hash_destroy(&mm->rmap);
    if (mm->sims_ra.e)
       vt_hash_destroy(&mm->sims_ra);
+   vt_free(mm->sims_ra_state);
    vt_free(mm->frame_live);
    if (mm->ws) {
       struct vt_wset *w = mm->ws;

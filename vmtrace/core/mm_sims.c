@@ -396,16 +396,50 @@ static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
    (VT_SIMA_READAHEAD), unmapped, and a reference to one of them is a
    minor fault that maps the cached pages of its fault-around window; its
    mmap_miss of the file (the kernel's f_ra.mmap_miss) stops the read-
-   around where misses outnumber hits by VT_MMAP_LOTSAMISS.  Not modelled:
-   the asynchronous readahead its window would start (PG_readahead), the
-   large folios of later windows, and pages the simulation never held. */
-static vt_u64 *sim_mmap_miss(struct vt_mm *mm, const struct vt_file *f, uint32_t i)
+   around where misses outnumber hits by VT_MMAP_LOTSAMISS.  The read-
+   around's window keeps the kernel's readahead state (in the simulation's
+   own struct vt_sim_ra of the file) and marks its page start + size -
+   async_size PG_readahead (VT_SIMA_RA_MARK) if it reads it: fault-around
+   leaves that page unmapped, and the program's minor fault on it starts
+   the asynchronous readahead (page_cache_async_ra), whose window marks its
+   first page, and so on while the program reads on.  Not modelled: the
+   readahead state and marks of MADV_SEQUENTIAL's and MADV_HUGEPAGE's
+   windows (they read as before, unmarked), the large folios of later
+   windows (but their alignment, which trims a window's end), and pages
+   the simulation never held. */
+static struct vt_sim_ra *sim_ra(struct vt_mm *mm, const struct vt_file *f, uint32_t i)
 {
    bool added;
    struct vt_hash_ent *e = vt_hash_put(&mm->sims_ra, (vt_u64)f->seq << 20 | i, &added);
-   if (added)
-      e->val = 0;
-   return &e->val;
+   if (added) {
+      if (mm->nr_sims_ra == mm->cap_sims_ra) {
+         uint32_t c = mm->cap_sims_ra ? 2 * mm->cap_sims_ra : 8;
+         mm->sims_ra_state = vt_realloc_array(mm->sims_ra_state, mm->cap_sims_ra, c,
+                                              sizeof *mm->sims_ra_state);
+         mm->cap_sims_ra = c;
+      }
+      vt_memset(&mm->sims_ra_state[mm->nr_sims_ra], 0, sizeof *mm->sims_ra_state);
+      e->val = ++mm->nr_sims_ra;
+   }
+   return &mm->sims_ra_state[e->val - 1];
+}
+
+/* Simulation i reads [start, end) of the file (not beyond its end): the
+   pages it evicted come back, but for skip (the faulting page, in already);
+   the one at mark (if any: ~0 for none) is marked PG_readahead if it comes
+   back, as page_cache_ra_order marks only a folio it allocates. */
+static void sim_ra_read(struct vt_mm *mm, uint32_t i, const struct vt_vma *v, vt_u64 start,
+                        vt_u64 end, vt_u64 mark, vt_u64 skip, vt_u64 now)
+{
+   const struct vt_file *f = v->vm_file;
+   if (end > f->size_pages)
+      end = f->size_pages;
+   for (vt_u64 off = start; off < end; off++)
+      if (off != skip &&
+          (vt_sim_access(mm->sims[i], pcache_key(f, off, false),
+                         VT_SIMA_READAHEAD | (off == mark ? VT_SIMA_RA_MARK : 0),
+                         v->mapping, now, -1, NULL) & VT_SIMR_OOM))
+         break;
 }
 
 static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
@@ -413,7 +447,7 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
 {
    struct vt_file *f = v->vm_file;
    unsigned ra_pages = f->ra.ra_pages, fl = v->vm_flags;
-   vt_u64 pgoff = vt_linear_page_index(v, addr), start, end;
+   vt_u64 pgoff = vt_linear_page_index(v, addr), start, end, mark = ~(vt_u64)0;
    if (f->shmem)
       return;                           /* shmem_fault (SysV's too): no readahead */
    if (fl & VT_VM_HUGEPAGE) {
@@ -429,35 +463,93 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
       start = pgoff;
       end = pgoff + ra_pages;
    } else {
-      vt_u64 *miss = sim_mmap_miss(mm, f, i);
-      if (*miss < VT_MMAP_LOTSAMISS * 10)
-         ++*miss;
-      if (*miss > VT_MMAP_LOTSAMISS)
+      struct vt_sim_ra *ra = sim_ra(mm, f, i);
+      if (ra->mmap_miss < VT_MMAP_LOTSAMISS * 10)
+         ra->mmap_miss++;
+      if (ra->mmap_miss > VT_MMAP_LOTSAMISS)
          return;
       if (fl & VT_VM_EXEC) {
-         /* from the page on, not beyond the VMA */
+         /* from the page on, not beyond the VMA, nothing asynchronous */
          vt_u64 vend = v->vm_pgoff + ((v->vm_end - v->vm_start) >> VT_PAGE_SHIFT);
          start = pgoff > v->vm_pgoff ? pgoff : v->vm_pgoff;
          end = start + ra_pages < vend ? start + ra_pages : vend;
+         ra->async_size = 0;
       } else {
          start = pgoff > ra_pages / 2 ? pgoff - ra_pages / 2 : 0;
          end = start + ra_pages;
+         ra->async_size = ra_pages / 4;
+         if (ra->async_size)
+            mark = end - ra->async_size;
       }
+      ra->start = start;
+      ra->size = end - start;
+      ra->order = 0;
    }
-   if (end > f->size_pages)
-      end = f->size_pages;
-   for (vt_u64 off = start; off < end; off++)
-      if (off != pgoff &&
-          (vt_sim_access(mm->sims[i], pcache_key(f, off, false), VT_SIMA_READAHEAD,
-                         v->mapping, now, -1, NULL) & VT_SIMR_OOM))
-         break;
+   sim_ra_read(mm, i, v, start, end, mark, pgoff, now);
+}
+
+/* page_cache_async_ra in simulation i: its fault at addr found the page
+   marked PG_readahead (do_async_mmap_readahead; not through a
+   MADV_RANDOM mapping, nor with readahead off).  If the page is where the
+   window put its mark, the next window follows it, as large or larger
+   (get_next_ra_size); if not (another window's mark), it starts at the
+   first page after the faulting one that the simulation does not hold
+   (page_cache_next_miss), if that is within the window's maximum.  Its
+   end is aligned down to its folios' order (two more than the last
+   window's, at most the maximum's lowest bit), the whole window
+   asynchronous: its first page is marked. */
+static void sim_async_ra(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
+                         vt_addr addr, vt_u64 now)
+{
+   struct vt_file *f = v->vm_file;
+   vt_u64 max_pages = f->ra.ra_pages, index = vt_linear_page_index(v, addr);
+   if ((v->vm_flags & VT_VM_RAND_READ) || !max_pages || f->shmem)
+      return;
+   struct vt_sim_ra *ra = sim_ra(mm, f, i);
+   if (index == ra->start + ra->size - ra->async_size) {
+      ra->start += ra->size;
+      vt_u64 next = vt_get_next_ra_size(ra->size, max_pages);
+      if (next > ra->size)
+         ra->size = next;
+   } else {
+      vt_u64 start = index + 1;
+      while (start - index <= max_pages && start < f->size_pages &&
+             vt_sim_has(mm->sims[i], pcache_key(f, start, false)))
+         start++;
+      if (start - index > max_pages)
+         return;
+      ra->start = start;
+      ra->size = vt_get_next_ra_size(start - index + max_pages, max_pages);
+   }
+   ra->order += 2;
+   unsigned low = 0;
+   while (!((max_pages >> low) & 1))
+      low++;
+   vt_u64 align = (vt_u64)1 << (ra->order < low ? ra->order : low);
+   vt_u64 end = ra->start + ra->size, aligned_end = end & ~(align - 1);
+   if (aligned_end > ra->start)
+      ra->size -= end - aligned_end;
+   ra->async_size = ra->size;
+   if (ra->start >= f->size_pages || !ra->size)
+      return;
+   /* page_cache_ra_order: the folios' order at most the PMD's and the
+      window's */
+   unsigned top = 0;
+   while (((vt_u64)2 << top) <= ra->size)
+      top++;
+   if (ra->order > VT_PMD_ORDER)
+      ra->order = VT_PMD_ORDER;
+   if (ra->order > top)
+      ra->order = top;
+   sim_ra_read(mm, i, v, ra->start, ra->start + ra->size, ra->start, ~(vt_u64)0, now);
 }
 
 /* A simulation's minor fault on a page of its page cache that no PTE
    maps (the unlimited model took none): fault-around maps the cached,
    unmapped pages of its window within the file (do_fault_around's,
-   vt_fault_around_range), and the pages mapped count as hits against
-   mmap_miss. */
+   vt_fault_around_range) but those marked PG_readahead, and the pages
+   mapped count as hits against mmap_miss (the faulting page too:
+   do_async_mmap_readahead's). */
 static void sim_fault_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
                              vt_addr addr, vt_u64 now)
 {
@@ -474,8 +566,8 @@ static void sim_fault_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *
             mapped++;
       }
    }
-   vt_u64 *miss = sim_mmap_miss(mm, f, i);
-   *miss = *miss > mapped ? *miss - mapped : 0;
+   struct vt_sim_ra *ra = sim_ra(mm, f, i);
+   ra->mmap_miss = ra->mmap_miss > mapped ? ra->mmap_miss - mapped : 0;
 }
 
 /* A reference (or, with prefault, a page mapped without one).  Narrows
@@ -560,6 +652,21 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       }
       else if ((r & VT_SIMR_MAPPED) && cls < 0)
          sim_fault_around(mm, i, v, addr, sims_time(mm, mm->sim_now));
+      if (r & VT_SIMR_READAHEAD) {
+         /* The page was marked PG_readahead (whether or not the unlimited
+            model faulted too): filemap_fault reads the next window,
+            holding the page (a reference on its folio) meanwhile */
+         bool pin = !(flags & VT_SIMA_LOCKED);
+         if (pin)
+            vt_sim_lock(mm->sims[i], key, true);
+         sim_async_ra(mm, i, v, addr, sims_time(mm, mm->sim_now));
+         if (pin)
+            vt_sim_lock(mm->sims[i], key, false);
+         if (!vt_sim_cacheable(mm->sims[i], key, flags)) {
+            cacheable = false;
+            settled = false;
+         }
+      }
    }
    tick_min_update(mm);
    if (sh)

@@ -211,8 +211,8 @@ static vt_u64 get_init_ra_size(vt_u64 size, vt_u64 max)
 }
 
 /* get_next_ra_size: the window grows fourfold while small, then doubles,
-   up to max. */
-static vt_u64 get_next_ra_size(vt_u64 cur, vt_u64 max)
+   up to max (each simulation's asynchronous readahead too, mm_sims.c). */
+vt_u64 vt_get_next_ra_size(vt_u64 cur, vt_u64 max)
 {
    if (cur < max / 16)
       return 4 * cur;
@@ -274,7 +274,7 @@ static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
    vt_u64 expected = (ra->start + ra->size - ra->async_size) & ~(nr - 1);
    if (index == expected) {
       ra->start += ra->size;
-      vt_u64 next = get_next_ra_size(ra->size, max_pages);
+      vt_u64 next = vt_get_next_ra_size(ra->size, max_pages);
       if (next > ra->size)
          ra->size = next;
       ra->async_size = ra->size;
@@ -288,7 +288,7 @@ static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
          return;
       ra->start = start;
       ra->size = start - index + req_count;
-      ra->size = get_next_ra_size(ra->size, max_pages);
+      ra->size = vt_get_next_ra_size(ra->size, max_pages);
    }
    ra->order += 2;
    unsigned align_order = ra->order < lowest_bit(max_pages) ? ra->order : lowest_bit(max_pages);

@@ -983,6 +983,8 @@ static uint32_t bring_in(struct vt_sim *s, vt_u64 key, unsigned flags,
       page is mapped by no PTE: not referenced. */
    fr->referenced = !(flags & VT_SIMA_READAHEAD);
    fr->unmapped = (flags & VT_SIMA_READAHEAD) != 0;
+   fr->readahead = (flags & (VT_SIMA_READAHEAD | VT_SIMA_RA_MARK)) ==
+                   (VT_SIMA_READAHEAD | VT_SIMA_RA_MARK);
    fr->dirty = ref && (flags & VT_SIMA_WRITE);
    fr->anon = (flags & VT_SIMA_ANON) != 0;
    set_locked(s, fr, (flags & VT_SIMA_LOCKED) != 0);
@@ -1118,10 +1120,19 @@ unsigned vt_sim_access(struct vt_sim *s, vt_u64 key, unsigned flags,
          if (base_cls < 0)
             base_cls = (flags & VT_SIMA_WRITE) ? VT_FC_FILE_SHARED : VT_FC_FILE_READ;
          r |= VT_SIMR_MAPPED;
+         if (fr->readahead) {
+            /* do_async_mmap_readahead finds PG_readahead: cleared, and
+               the host reads the next window */
+            fr->readahead = 0;
+            r |= VT_SIMR_READAHEAD;
+         }
       }
       if (flags & VT_SIMA_PREFAULT) {
-         /* mapped again (fault-around over a page still cached) */
-         map_young(s, f, now);
+         /* mapped again (fault-around over a page still cached), but for
+            a page marked PG_readahead, which fault-around leaves to the
+            fault that starts the next window (next_uptodate_folio) */
+         if (!(fr->unmapped && fr->readahead))
+            map_young(s, f, now);
          return 0;
       }
       if (base_cls >= 0) {
@@ -1257,10 +1268,15 @@ unsigned vt_sim_cacheable(const struct vt_sim *s, vt_u64 key, unsigned flags)
 bool vt_sim_map_cached(struct vt_sim *s, vt_u64 key, vt_u64 now)
 {
    uint32_t f = res_get(s, key);
-   if (f == VT_SIM_NO_FRAME || !s->frames[f].unmapped)
+   if (f == VT_SIM_NO_FRAME || !s->frames[f].unmapped || s->frames[f].readahead)
       return false;
    map_young(s, f, now);
    return true;
+}
+
+bool vt_sim_has(const struct vt_sim *s, vt_u64 key)
+{
+   return res_get(s, key) != VT_SIM_NO_FRAME;
 }
 
 void vt_sim_drop(struct vt_sim *s, vt_u64 key)

@@ -272,6 +272,9 @@ bool vt_pcache_folio(struct vt_mm *mm, const struct vt_file *f, vt_u64 pgoff,
    readahead (synchronous if the page is not cached, asynchronous if its
    folio is marked); true if the page had to be read (a major fault). */
 bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff);
+/* get_next_ra_size: the next asynchronous readahead window after one of
+   cur pages, at most max. */
+vt_u64 vt_get_next_ra_size(vt_u64 cur, vt_u64 max);
 /* filemap_map_pages mapped nr cached pages: so many fewer misses. */
 void vt_pcache_mapped(struct vt_file *f, vt_u64 nr);
 /* filemap_read of count bytes at pos: the readahead a cold file's read

@@ -39,6 +39,10 @@ struct vt_pframe {
                              brought back into its page cache: cached,
                              mapped by no PTE until a fault maps it (a
                              minor one) or fault-around does */
+   unsigned readahead:1;  /* PG_readahead: the page of a read-around's
+                             window (VT_SIMA_RA_MARK) whose fault starts
+                             the asynchronous readahead; fault-around
+                             leaves it unmapped (VT_SIMR_READAHEAD) */
    unsigned pbits:8;      /* the policy's own (NRU: its recorded class;
                              LINUX: its list and PG_referenced); 0 when
                              the frame is handed to insert() */
@@ -253,6 +257,10 @@ struct vt_sim_stats {
                                   cache unmapped (VT_SIMA_READAHEAD's):
                                   the reference took the minor fault that
                                   maps it (class in *cls) */
+#define VT_SIMR_READAHEAD 16u  /* with VT_SIMR_MAPPED: the page was
+                                  marked PG_readahead (VT_SIMA_RA_MARK),
+                                  now cleared: the fault starts the
+                                  asynchronous readahead (the host's) */
 #define VT_SIMR_CACHEABLE 4u   /* further references to the page change
                                   nothing here until vt_sim invalidates it */
 
@@ -317,6 +325,8 @@ void vt_sim_destroy(struct vt_sim *s);
                                unreferenced, a refault of its mapping (the
                                kernel's workingset_refault), no fault; any
                                other page is left as it is */
+#define VT_SIMA_RA_MARK 256u /* with VT_SIMA_READAHEAD: the window's page
+                               marked PG_readahead, if it comes back */
 
 /* A reference to page key at time now.  base_cls: the fault class the
    unlimited model took for it, or -1 if it found the page present.
@@ -371,9 +381,14 @@ void vt_sim_move(struct vt_sim *s, vt_u64 from, vt_u64 to);
 unsigned vt_sim_cacheable(const struct vt_sim *s, vt_u64 key, unsigned flags);
 
 /* Fault-around in this simulation: if key is in its page cache unmapped
-   (VT_SIMA_READAHEAD), it is mapped now, its PTE young, without a
-   reference; true if it was. */
+   (VT_SIMA_READAHEAD) and not marked PG_readahead (filemap_map_pages
+   leaves such a folio to the fault), it is mapped now, its PTE young,
+   without a reference; true if it was. */
 bool vt_sim_map_cached(struct vt_sim *s, vt_u64 key, vt_u64 now);
+
+/* Whether key is in this simulation's memory (its page cache, for a file
+   page), mapped or not. */
+bool vt_sim_has(const struct vt_sim *s, vt_u64 key);
 
 /* mlock/munlock of a resident page. */
 void vt_sim_lock(struct vt_sim *s, vt_u64 key, bool locked);
