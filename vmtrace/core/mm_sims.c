@@ -398,7 +398,7 @@ static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
    mmap_miss of the file (the kernel's f_ra.mmap_miss) stops the read-
    around where misses outnumber hits by VT_MMAP_LOTSAMISS.  The read-
    around's window keeps the kernel's readahead state (in the simulation's
-   own struct vt_sim_ra of the file) and marks its page start + size -
+   own struct vt_file_ra of the file: the window and mmap_miss) and marks its page start + size -
    async_size PG_readahead (VT_SIMA_RA_MARK) if it reads it: fault-around
    leaves that page unmapped, and the program's minor fault on it starts
    the asynchronous readahead (page_cache_async_ra), whose window marks its
@@ -407,7 +407,7 @@ static void settle(struct vt_mm *mm, struct vt_sims_shared *sh, vt_u64 key,
    windows (they read as before, unmarked), the large folios of later
    windows (but their alignment, which trims a window's end), and pages
    the simulation never held. */
-static struct vt_sim_ra *sim_ra(struct vt_mm *mm, const struct vt_file *f, uint32_t i)
+static struct vt_file_ra *sim_ra(struct vt_mm *mm, const struct vt_file *f, uint32_t i)
 {
    bool added;
    struct vt_hash_ent *e = vt_hash_put(&mm->sims_ra, (vt_u64)f->seq << 20 | i, &added);
@@ -463,7 +463,7 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
       start = pgoff;
       end = pgoff + ra_pages;
    } else {
-      struct vt_sim_ra *ra = sim_ra(mm, f, i);
+      struct vt_file_ra *ra = sim_ra(mm, f, i);
       if (ra->mmap_miss < VT_MMAP_LOTSAMISS * 10)
          ra->mmap_miss++;
       if (ra->mmap_miss > VT_MMAP_LOTSAMISS)
@@ -488,16 +488,20 @@ static void sim_read_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *v
    sim_ra_read(mm, i, v, start, end, mark, pgoff, now);
 }
 
+struct sim_has_ctx { struct vt_sim *s; const struct vt_file *f; };
+
+static bool sim_has_page(const void *ctx, vt_u64 pgoff)
+{
+   const struct sim_has_ctx *c = ctx;
+   return vt_sim_has(c->s, pcache_key(c->f, pgoff, false));
+}
+
 /* page_cache_async_ra in simulation i: its fault at addr found the page
    marked PG_readahead (do_async_mmap_readahead; not through a
-   MADV_RANDOM mapping, nor with readahead off).  If the page is where the
-   window put its mark, the next window follows it, as large or larger
-   (get_next_ra_size); if not (another window's mark), it starts at the
-   first page after the faulting one that the simulation does not hold
-   (page_cache_next_miss), if that is within the window's maximum.  Its
-   end is aligned down to its folios' order (two more than the last
-   window's, at most the maximum's lowest bit), the whole window
-   asynchronous: its first page is marked. */
+   MADV_RANDOM mapping, nor with readahead off): the next window, as the
+   unlimited model's (vt_async_ra_window), from the pages the simulation
+   holds; its folios' order capped as page_cache_ra_order caps it (only
+   their alignment is followed), its first page marked. */
 static void sim_async_ra(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
                          vt_addr addr, vt_u64 now)
 {
@@ -505,42 +509,13 @@ static void sim_async_ra(struct vt_mm *mm, uint32_t i, const struct vt_vma *v,
    vt_u64 max_pages = f->ra.ra_pages, index = vt_linear_page_index(v, addr);
    if ((v->vm_flags & VT_VM_RAND_READ) || !max_pages || f->shmem)
       return;
-   struct vt_sim_ra *ra = sim_ra(mm, f, i);
-   if (index == ra->start + ra->size - ra->async_size) {
-      ra->start += ra->size;
-      vt_u64 next = vt_get_next_ra_size(ra->size, max_pages);
-      if (next > ra->size)
-         ra->size = next;
-   } else {
-      vt_u64 start = index + 1;
-      while (start - index <= max_pages && start < f->size_pages &&
-             vt_sim_has(mm->sims[i], pcache_key(f, start, false)))
-         start++;
-      if (start - index > max_pages)
-         return;
-      ra->start = start;
-      ra->size = vt_get_next_ra_size(start - index + max_pages, max_pages);
-   }
-   ra->order += 2;
-   unsigned low = 0;
-   while (!((max_pages >> low) & 1))
-      low++;
-   vt_u64 align = (vt_u64)1 << (ra->order < low ? ra->order : low);
-   vt_u64 end = ra->start + ra->size, aligned_end = end & ~(align - 1);
-   if (aligned_end > ra->start)
-      ra->size -= end - aligned_end;
-   ra->async_size = ra->size;
-   if (ra->start >= f->size_pages || !ra->size)
+   struct vt_file_ra *ra = sim_ra(mm, f, i);
+   struct sim_has_ctx c = { mm->sims[i], f };
+   if (!vt_async_ra_window(ra, max_pages, index, 1, max_pages, f->size_pages,
+                           sim_has_page, &c) ||
+       ra->start >= f->size_pages || !ra->size)
       return;
-   /* page_cache_ra_order: the folios' order at most the PMD's and the
-      window's */
-   unsigned top = 0;
-   while (((vt_u64)2 << top) <= ra->size)
-      top++;
-   if (ra->order > VT_PMD_ORDER)
-      ra->order = VT_PMD_ORDER;
-   if (ra->order > top)
-      ra->order = top;
+   ra->order = vt_ra_order_cap(ra->order, ra->size);
    sim_ra_read(mm, i, v, ra->start, ra->start + ra->size, ra->start, ~(vt_u64)0, now);
 }
 
@@ -566,8 +541,29 @@ static void sim_fault_around(struct vt_mm *mm, uint32_t i, const struct vt_vma *
             mapped++;
       }
    }
-   struct vt_sim_ra *ra = sim_ra(mm, f, i);
+   struct vt_file_ra *ra = sim_ra(mm, f, i);
    ra->mmap_miss = ra->mmap_miss > mapped ? ra->mmap_miss - mapped : 0;
+}
+
+/* Simulation i reads file pages for its reference to key at addr (read,
+   its read-around or asynchronous readahead), the faulting page held
+   meanwhile, as the kernel holds its locked folio (or a reference on it),
+   so reclaim cannot take it (nor, here, the read's victims: the reference
+   has been answered, and the filter may cache it).  False if the answer
+   no longer holds after what the read's reclaim did (LINUX deactivates
+   even a held page, its bit cleared: vt_sim_cacheable). */
+static bool sim_read_held(struct vt_mm *mm, uint32_t i, const struct vt_vma *v, vt_addr addr,
+                          vt_u64 key, unsigned flags,
+                          void (*read)(struct vt_mm *, uint32_t, const struct vt_vma *,
+                                       vt_addr, vt_u64))
+{
+   bool pin = !(flags & VT_SIMA_LOCKED);
+   if (pin)
+      vt_sim_lock(mm->sims[i], key, true);
+   read(mm, i, v, addr, sims_time(mm, mm->sim_now));
+   if (pin)
+      vt_sim_lock(mm->sims[i], key, false);
+   return vt_sim_cacheable(mm->sims[i], key, flags) != 0;
 }
 
 /* A reference (or, with prefault, a page mapped without one).  Narrows
@@ -633,40 +629,15 @@ void vt_mm_sims_ref(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr,
       if (!(key & PCACHE_KEY_BIT))
          continue;
       if ((r & VT_SIMR_FAULT) && scls == VT_FC_FILE_MAJOR && cls != VT_FC_FILE_MAJOR) {
-         /* The faulting page is locked while readahead's folios are read
-            with it, so reclaim cannot take it (nor, here, the read-around's
-            victims: the reference has been answered, and the filter may
-            cache it) */
-         bool pin = !(flags & VT_SIMA_LOCKED);
-         if (pin)
-            vt_sim_lock(mm->sims[i], key, true);
-         sim_read_around(mm, i, v, addr, sims_time(mm, mm->sim_now));
-         if (pin)
-            vt_sim_lock(mm->sims[i], key, false);
-         /* what the read-around's reclaim did (LINUX deactivates even a
-            locked page, its bit cleared): the answer may no longer hold */
-         if (!vt_sim_cacheable(mm->sims[i], key, flags)) {
-            cacheable = false;
-            settled = false;
-         }
+         if (!sim_read_held(mm, i, v, addr, key, flags, sim_read_around))
+            cacheable = settled = false;
       }
       else if ((r & VT_SIMR_MAPPED) && cls < 0)
          sim_fault_around(mm, i, v, addr, sims_time(mm, mm->sim_now));
-      if (r & VT_SIMR_READAHEAD) {
-         /* The page was marked PG_readahead (whether or not the unlimited
-            model faulted too): filemap_fault reads the next window,
-            holding the page (a reference on its folio) meanwhile */
-         bool pin = !(flags & VT_SIMA_LOCKED);
-         if (pin)
-            vt_sim_lock(mm->sims[i], key, true);
-         sim_async_ra(mm, i, v, addr, sims_time(mm, mm->sim_now));
-         if (pin)
-            vt_sim_lock(mm->sims[i], key, false);
-         if (!vt_sim_cacheable(mm->sims[i], key, flags)) {
-            cacheable = false;
-            settled = false;
-         }
-      }
+      /* The page was marked PG_readahead (whether or not the unlimited
+         model faulted too): filemap_fault reads the next window */
+      if ((r & VT_SIMR_READAHEAD) && !sim_read_held(mm, i, v, addr, key, flags, sim_async_ra))
+         cacheable = settled = false;
    }
    tick_min_update(mm);
    if (sh)
@@ -772,7 +743,7 @@ void vt_mm_sims_move(struct vt_mm *mm, const struct vt_vma *v, vt_addr addr, vt_
          /* the hits the filter absorbed to the page, at its old address,
             reach every simulation before any renames it */
          if (mm->filter && mm->filter->count_hits)
-            vt_filter_deliver_page(mm->filter, addr & ~(vt_addr)(VT_PAGE_SIZE - 1));
+            vt_filter_deliver_page(mm->filter, addr);
          vt_mm_sims_flush(mm);
          bool movable = true;
          for (uint32_t i = 0; i < mm->nr_sims && movable; i++)

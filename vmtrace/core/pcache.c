@@ -175,12 +175,7 @@ static void page_cache_ra_order(struct vt_file *f, struct vt_file_ra *ra)
    vt_u64 mark = ra->start + ra->size - ra->async_size;
    if (limit > ra->start + ra->size - 1)
       limit = ra->start + ra->size - 1;
-   unsigned new_order = ra->order;
-   if (new_order > MAX_PAGECACHE_ORDER)
-      new_order = MAX_PAGECACHE_ORDER;
-   if (new_order > ilog2(ra->size))
-      new_order = ilog2(ra->size);
-   ra->order = new_order;
+   unsigned new_order = ra->order = vt_ra_order_cap(ra->order, ra->size);
    while (index <= limit) {
       unsigned order = new_order;
       if (index & (((vt_u64)1 << order) - 1))
@@ -262,30 +257,43 @@ static void page_cache_sync_ra(struct vt_file *f, vt_u64 index, vt_u64 req_count
    page_cache_ra_order(f, ra);
 }
 
-/* page_cache_async_ra: a read reached the marked folio at index (nr
-   pages): the next window, larger, its folios two orders larger. */
-static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
-                                vt_u64 req_count)
+/* The readahead's folio order for a window of size pages: at most
+   MAX_PAGECACHE_ORDER and the window's (page_cache_ra_order). */
+unsigned vt_ra_order_cap(unsigned order, vt_u64 size)
 {
-   struct vt_file_ra *ra = &f->ra;
-   vt_u64 max_pages = ra->ra_pages;
+   if (order > MAX_PAGECACHE_ORDER)
+      order = MAX_PAGECACHE_ORDER;
+   return order > ilog2(size) ? ilog2(size) : order;
+}
+
+/* page_cache_async_ra's next window in ra (the unlimited model's state of
+   a file, or a simulation's: mm_sims.c), a read having reached the
+   marked folio at index (nr pages): if it is where the state put the
+   mark, from the end of the last window, as large or larger; if not,
+   from the next page not cached (has(ctx, pgoff) false), within
+   max_pages.  Its folios two orders larger, its end aligned down to
+   them (at most the lowest bit of max_pages), the whole window
+   asynchronous.  False: no window. */
+bool vt_async_ra_window(struct vt_file_ra *ra, vt_u64 max_pages, vt_u64 index, vt_u64 nr,
+                        vt_u64 req_count, vt_u64 size_pages,
+                        bool (*has)(const void *ctx, vt_u64 pgoff), const void *ctx)
+{
    if (!max_pages)
-      return;
+      return false;
    vt_u64 expected = (ra->start + ra->size - ra->async_size) & ~(nr - 1);
    if (index == expected) {
       ra->start += ra->size;
       vt_u64 next = vt_get_next_ra_size(ra->size, max_pages);
       if (next > ra->size)
          ra->size = next;
-      ra->async_size = ra->size;
    } else {
       /* a marked folio without readahead state to match: the window
          from the next page not cached */
       vt_u64 start = index + 1;
-      while (start - index <= max_pages && local_has(f, start) && start < f->size_pages)
+      while (start - index <= max_pages && start < size_pages && has(ctx, start))
          start++;
       if (start - index > max_pages)
-         return;
+         return false;
       ra->start = start;
       ra->size = start - index + req_count;
       ra->size = vt_get_next_ra_size(ra->size, max_pages);
@@ -297,7 +305,22 @@ static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
    if (aligned_end > ra->start)
       ra->size -= end - aligned_end;
    ra->async_size = ra->size;
-   page_cache_ra_order(f, ra);
+   return true;
+}
+
+static bool has_local(const void *ctx, vt_u64 pgoff)
+{
+   return local_has(ctx, pgoff);
+}
+
+/* page_cache_async_ra: a read reached the marked folio at index (nr
+   pages): the next window, larger, its folios two orders larger. */
+static void page_cache_async_ra(struct vt_file *f, vt_u64 index, vt_u64 nr,
+                                vt_u64 req_count)
+{
+   if (vt_async_ra_window(&f->ra, f->ra.ra_pages, index, nr, req_count, f->size_pages,
+                          has_local, f))
+      page_cache_ra_order(f, &f->ra);
 }
 
 bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff)

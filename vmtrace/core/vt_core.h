@@ -232,15 +232,6 @@ struct vt_file_ra {
    vt_u64   prev_pos;            /* where the last read(2) stopped, in bytes */
 };
 
-/* A simulation's own readahead state of a file (mm_sims.c): the window
-   of its last read-around or asynchronous readahead, the order of that
-   window's folios (which only its alignment follows: a simulation's
-   frames are pages), and its mmap_miss. */
-struct vt_sim_ra {
-   vt_u64   start, size, async_size;
-   unsigned order, mmap_miss;
-};
-
 struct vt_file {                 /* like struct file + its inode */
    vt_u64 dev, ino;
    vt_u64 size_pages;          /* pages of data (i_size rounded up) */
@@ -591,8 +582,9 @@ struct vt_mm {                       /* like mm_struct */
    struct vt_hash rmap;              /* page-cache key -> address (mm_sims.c) */
    struct vt_hash sims_ra;           /* (file, simulation) -> 1 + its index
                                         in sims_ra_state */
-   struct vt_sim_ra *sims_ra_state;  /* each simulation's own readahead state
-                                        of a file (mm_sims.c) */
+   struct vt_file_ra *sims_ra_state; /* each simulation's own readahead state
+                                        of a file (mm_sims.c: the window
+                                        and mmap_miss) */
    uint32_t       nr_sims_ra, cap_sims_ra;
    struct vt_sims_shared *sims_shared;  /* what every simulation shares of
                                         a page: settled, pending hits

@@ -275,6 +275,14 @@ bool vt_pcache_fault(struct vt_file *f, const struct vt_vma *v, vt_u64 pgoff);
 /* get_next_ra_size: the next asynchronous readahead window after one of
    cur pages, at most max. */
 vt_u64 vt_get_next_ra_size(vt_u64 cur, vt_u64 max);
+/* page_cache_ra_order's folio order for a window of size pages. */
+unsigned vt_ra_order_cap(unsigned order, vt_u64 size);
+/* page_cache_async_ra's next window in ra (a file's state in the
+   unlimited model or a simulation's), the marked folio at index (nr
+   pages) reached; has(ctx, pgoff): page pgoff is cached.  False: none. */
+bool vt_async_ra_window(struct vt_file_ra *ra, vt_u64 max_pages, vt_u64 index, vt_u64 nr,
+                        vt_u64 req_count, vt_u64 size_pages,
+                        bool (*has)(const void *ctx, vt_u64 pgoff), const void *ctx);
 /* filemap_map_pages mapped nr cached pages: so many fewer misses. */
 void vt_pcache_mapped(struct vt_file *f, vt_u64 nr);
 /* filemap_read of count bytes at pos: the readahead a cold file's read
