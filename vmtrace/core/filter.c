@@ -48,13 +48,15 @@ void vt_filter_start(struct vt_filter *f)
    f->count_hits = f->on && f->mm->sims_every;
    f->count_n = f->count_hits && f->mm->sims_counts;
    /* the tables are empty yet: they may grow */
-   f->nr = f->count_hits || f->mm->tlb ? VT_FILTER_ENTRIES : VT_FILTER_MAX;
+   f->nr = f->mm->tlb ? VT_FILTER_TLB : f->count_hits ? VT_FILTER_ENTRIES : VT_FILTER_MAX;
 }
 
 /* The hits of one slot, before it is emptied or refilled; true if there
    were any. */
 static inline bool slot_deliver(struct vt_filter *f, unsigned t, unsigned i)
 {
+   if (!f->count_hits)       /* nothing stamps or counts the slots */
+      return false;
    vt_u64 n = f->hit_count[t][i], stamp = f->hit_stamp[t][i];
    if (f->stamp_after && stamp) {
       /* no counts: a stamp is a new hit only above the slot's floor, and
@@ -288,9 +290,17 @@ bool vt_filter_epoch_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access
    /* With simulations (the clock set for this reference), when none needs
       every reference and none is about to tick, what vt_filter_miss does */
    if (VT_FILTER_TAG_PAGE(held) != page_addr || held == VT_FILTER_EMPTY ||
-       (f->count_hits && !f->stamp_after) || f->mm->tlb ||
+       (f->count_hits && !f->stamp_after) ||
+       (f->mm->tlb && (f->count_hits || !f->where[acc * VT_FILTER_MAX + i].ptep)) ||
        (vt_mm_sims_on(f->mm) && !vt_mm_sims_quiet(f->mm)))
       return false;
+   /* --tlb=yes (the host set the reference's number): a page the filter
+      holds is in the first level, a hit there, as in filter_miss */
+   if (f->mm->tlb) {
+      vt_tlb_held_ref(f->mm, page_addr, acc, f->where[acc * VT_FILTER_MAX + i].ptep);
+      epoch_ref(f, i, page_addr, acc);
+      return true;
+   }
    /* With stamp_after the page stays (filter_miss) and this reference is
       a hit to the simulations: the stamp the generated code stores after
       the call (or a later fetch's from the page, refetch_flush) is above
@@ -322,17 +332,19 @@ void vt_filter_drop(struct vt_filter *f, vt_addr page_addr, bool exec)
    simulations as an absorbed hit would be, then the TLB's.  0 if the page
    is not known, else the rights the filter may cache (none: the TLB's
    first level has no array for the page's size). */
-static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_access acc)
+static unsigned vt_tlb_known(struct vt_filter *f, vt_addr page_addr, enum vt_access acc,
+                             struct vt_filter_where *w)
 {
    struct vt_mm *mm = f->mm;
-   unsigned known = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
-   bool front;
-   if (!vt_tlb_known_ref(mm, page_addr, acc, &front))
-      return 0;
+   /* known in an earlier epoch: the working set's reference too, which is
+      all vt_access_at would add, unless simulations or a second address
+      space take references */
+   bool old = !f->also && !vt_mm_sims_on(mm);
+   unsigned res = vt_tlb_known_ref(mm, page_addr, acc, old, w);
    /* the reference the core does not see, for the simulations */
-   if (f->count_hits)
+   if (res && f->count_hits)
       vt_mm_sims_note_hits(mm, page_addr, 1, mm->sim_order >> VT_STAMP_SHIFT, mm->sim_order);
-   return front ? known : VT_RES_FAULT;   /* non-zero: handled */
+   return res;
 }
 
 /* The simulations' part of a reference to a page the filter holds in an
@@ -425,9 +437,9 @@ static void filter_miss(struct vt_filter *f, vt_addr page_addr, enum vt_access a
 walk:;
    struct vt_filter_where w = { 0 };
    unsigned res;
-   if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc)) != 0) {
+   if (f->mm->tlb && f->on && (res = vt_tlb_known(f, page_addr, acc, &w)) != 0) {
       /* --tlb=yes, a page the core would not change: the TLB's alone (the
-         entry's `where` stays empty: epoch_ref passes it by) */
+         entry's `where` is the known table's) */
    } else {
       res = vt_access_at(f->mm, page_addr, acc, true, &w);
       if (f->also)      /* the second address space's rights too */
@@ -437,7 +449,7 @@ walk:;
          the first level (vt_tlb.h) */
       if (f->mm->tlb) {
          if (f->on)
-            vt_tlb_known_set(f->mm, page_addr, acc, res, w.ptep);
+            vt_tlb_known_set(f->mm, page_addr, acc, res, &w);
          if (!vt_tlb_ref(f->mm, page_addr, acc, res, w.ptep))
             res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
       }

@@ -200,11 +200,12 @@ struct vt_tlb {
       (its size; vm_koff for a 2 MiB page) */
    vt_u64 known[3][VT_TLB_KNOWN];
    uint16_t known_low[3][VT_TLB_KNOWN];
+   struct vt_filter_where known_where[3][VT_TLB_KNOWN];   /* its PTE and mapping */
    /* by access kind and filter slot: the number of the last reference the
       filter absorbed there (written by the host's inline check), and the
       page it was to (its key), or EMPTY */
-   vt_u64 stamp[3][VT_FILTER_ENTRIES];
-   vt_u64 owner[3][VT_FILTER_ENTRIES];
+   vt_u64 stamp[3][VT_FILTER_TLB];
+   vt_u64 owner[3][VT_FILTER_TLB];
 };
 
 /* A key's and a tag's low bits: the size (2 bits), vm_koff's pages (9) */
@@ -260,7 +261,7 @@ static inline unsigned known_slot(vt_addr page)
 
 static inline unsigned slot_of(vt_addr page)
 {
-   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_ENTRIES - 1);
+   return (unsigned)(page >> VT_PAGE_SHIFT) & (VT_FILTER_TLB - 1);
 }
 
 /* The filter's tables a side's pages are in */
@@ -281,7 +282,7 @@ static void entry_gone(struct vt_tlb *t, const struct tarr *a, vt_u64 tag)
    }
    vt_addr len = (vt_addr)1 << size_shift[size];
    for (unsigned k = first_kind(a->exec); k <= last_kind(a->exec); k++)
-      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++)
+      for (unsigned i = 0; i < VT_FILTER_TLB; i++)
          if (f->tag[k][i] != VT_FILTER_EMPTY && VT_FILTER_TAG_PAGE(f->tag[k][i]) - va < len)
             vt_filter_drop(f, VT_FILTER_TAG_PAGE(f->tag[k][i]), a->exec);
 }
@@ -324,7 +325,7 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set)
       return;
    /* larger pages: any slot may hold one of their pages */
    for (unsigned k = k0; k <= k1; k++)
-      for (unsigned i = 0; i < VT_FILTER_ENTRIES; i++) {
+      for (unsigned i = 0; i < VT_FILTER_TLB; i++) {
          vt_u64 o = t->owner[k][i];
          if (o == EMPTY || (o & 3) == VT_TLB_4K || !(a->sizes & SZ(o & 3)) ||
              set_of(a, tag_of(o)) != set)
@@ -594,24 +595,41 @@ static inline vt_u64 mark_of(const struct vt_mm *mm)
    return mm->filter ? mm->filter->mark_tag : 0;
 }
 
-bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front)
+unsigned vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool old,
+                          struct vt_filter_where *w)
 {
+   struct vt_tlb *t = mm->tlb;
    unsigned i = known_slot(page);
-   if (mm->tlb->known[acc][i] != (page | mark_of(mm)))
-      return false;
+   vt_u64 k = page | mark_of(mm);
+   struct vt_filter_where *kw = &t->known_where[acc][i];
+   if (t->known[acc][i] != k) {
+      /* known in an earlier epoch: the page's first reference in this one
+         (the entry's rights still hold: invalidations empty the table) */
+      if (!old || t->known[acc][i] == EMPTY || VT_FILTER_TAG_PAGE(t->known[acc][i]) != page)
+         return 0;
+      if (mm->ws)
+         vt_wset_ref_row(mm, kw->m, page, kw->ptep, acc, &kw->heat_row);
+      t->known[acc][i] = k;
+   }
+   *w = *kw;
+   /* what vt_access_at would let the filter cache (without simulations,
+      which may take some back: then the reference's kind alone): a data
+      reference the write table too if the PTE is writable and dirty */
    unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
-   *front = tlb_ref(mm, page | mm->tlb->known_low[acc][i], acc, res);
-   return true;
+   if (old && acc != VT_ACC_EXEC &&
+       (*kw->ptep & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
+      res = VT_RES_CACHE_READ | VT_RES_CACHE_WRITE;
+   return tlb_ref(mm, page | t->known_low[acc][i], acc, res) ? res : VT_RES_FAULT;
 }
 
 void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
-                      const vt_pte *ptep)
+                      const struct vt_filter_where *w)
 {
    struct vt_tlb *t = mm->tlb;
-   if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
+   if (!(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)) || !w->ptep)
       return;
    vt_u64 k = page | mark_of(mm);
-   uint16_t low = ((ptep ? *ptep : vt_get_pte(mm, page)) & VT_PTE_HUGE)
+   uint16_t low = (*w->ptep & VT_PTE_HUGE)
                      ? (uint16_t)key_of(0, VT_TLB_2M, koff_at(mm, page)) : VT_TLB_4K;
    unsigned i = known_slot(page);
    for (unsigned a = VT_ACC_READ; a <= VT_ACC_EXEC; a++) {
@@ -622,6 +640,7 @@ void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsign
       if (known) {
          t->known[a][i] = k;
          t->known_low[a][i] = low;
+         t->known_where[a][i] = *w;
       }
    }
 }

@@ -918,6 +918,8 @@ void   vt_mm_sims_advance(struct vt_mm *mm, uint32_t i, vt_u64 now);
 #define VT_FILTER_ENTRIES 256u   /* per kind, with hits counted (LFU: the
                                     counts are scanned too) or the TLB
                                     model (tlb.c's table has as many) */
+#define VT_FILTER_TLB     1024u  /* per kind with the TLB model (tlb.c's
+                                    stamps and owners have as many) */
 #define VT_FILTER_STAMPED 1024u  /* per kind with hits stamped after the
                                     call (vt_filter_set_stamp_after): they
                                     are delivered by a scan of every slot

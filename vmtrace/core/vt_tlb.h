@@ -103,9 +103,11 @@ vt_u64 *vt_tlb_stamps(struct vt_tlb *t, enum vt_access acc);
    the core's invalidations empty.  A reference the filter let through to
    a page known there needs no vt_access: only the TLB sees it
    (vt_tlb_known_ref; *front: the filter may hold the page again). */
-bool vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool *front);
+struct vt_filter_where;
+unsigned vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool old,
+                          struct vt_filter_where *w);
 void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
-                      const vt_pte *ptep);
+                      const struct vt_filter_where *w);
 void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end);
 /* Before the PTEs of [start, end) change (munmap, MADV_DONTNEED, mprotect,
    mremap): the flush the kernel's mmu_gather does for the PTEs present

@@ -158,6 +158,8 @@ static inline Bool epoch_only(Addr a, UWord size, enum vt_access acc, UWord pend
       vt_sample_tick_due();
    if (vt_mm.nr_sims)
       vt_set_clock(&vt_mm, vt_insns + pending, vt_insns, VT_ORDER(vt_insns, pos));
+   if (vt_mm.tlb)
+      vt_tlb_set_time(&vt_mm, vt_tlb_clock + pos);
    if (LIKELY(((a + size - 1) & VT_PAGE_MASK) == first) &&
        vt_filter_epoch_miss(&vt_flt, first, acc)) {
       vt_misses++;

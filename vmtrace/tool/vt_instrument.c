@@ -56,6 +56,9 @@ struct ictx {
                                 made (VT_MISS_PACK's d of a fetch) */
    Bool   exit_tick;         /* exit_ticks: the counters were updated at
                                 an exit and no reference followed yet */
+   IRExpr *data_called;      /* --tlb: true if a data check since the
+                                last fetch check called its handler (an
+                                I1 temporary), or NULL */
 };
 
 
@@ -424,6 +427,33 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
    return True;
 }
 
+/* --tlb: a later fetch from the page of the superblock's last fetch
+   check, after data accesses (c->tlb_data).  Only a handler can empty
+   the page's entry (a data access's fault flushes the entries of its
+   page: the code's own, or a huge page holding both), so the check is
+   made in C (vt_refetch), only if one of those accesses called its
+   handler.  False if it cannot be so (the constant does not pack, or no
+   call is known). */
+static Bool tlb_refetch(struct ictx *c, Addr a, UInt len)
+{
+   if (!c->data_called || a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX ||
+       c->ref_idx >= 1024 || c->pending_insns >= 1024)
+      return False;
+   UInt pos = c->ref_idx++;
+   c->pending_refs++;
+   c->insn_refs++;
+   ULong k = VT_MISS_PACK(a, len, 0, VT_PACK_REFETCH, pos, c->pending_insns);
+   void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
+   IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
+                     : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
+                                         mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   d->guard = c->data_called;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   c->data_called = NULL;
+   c->tlb_data = False;
+   return True;
+}
+
 /* A follow-on (follow_ons): a reference position, no code; its stamp, if
    it hits, is made as a later fetch's is (refetch_flush). */
 static void follow_on(struct ictx *c, Addr a)
@@ -520,14 +550,13 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       /* a data access without stamps to write, or whose stamp is stored
          after the call: the subtraction below */
       Bool sub_form = addr->tag != Iex_Const && (!vt_flt.count_hits || vt_flt.stamp_after) &&
-                      !vt_mm.tlb && size <= VT_PAGE_SIZE;
+                      size <= VT_PAGE_SIZE;
       IRExpr *last = addr;
       if (size > 1 && !sub_form)
          last = bin(c, Iop_Add64, addr, IRExpr_Const(IRConst_U64(size - 1)), Ity_I64);
       IRExpr *lastpage;
       IRExpr *miss;
-      if (c->mark && addr->tag == Iex_Const && (!vt_flt.count_hits || vt_flt.stamp_after) &&
-          !vt_mm.tlb) {
+      if (c->mark && addr->tag == Iex_Const && (!vt_flt.count_hits || vt_flt.stamp_after)) {
          /* an instruction fetch: tag ^ mark against the page, a constant
             the compare takes as an immediate (the marks lie above the
             page's bits; an empty slot's bit 63 never matches) */
@@ -610,7 +639,7 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       if (vt_mm.tlb && !c->tlb_nostamp) {
          /* --tlb: on a hit, the TLB's stamp[slot] = vt_tlb_clock + position
             (the reference's number: vt_tlb_set_time) */
-         IRExpr *hit = bin(c, Iop_CmpEQ64, tag, lastpage, Ity_I1);
+         IRExpr *hit = tmp_of(c, IRExpr_Unop(Iop_Not1, miss), Ity_I1);
          if (guard)
             hit = bin(c, Iop_And1, guard, hit, Ity_I1);
          if (!c->tlb_base)
@@ -645,9 +674,16 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
                             mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
                                           IRExpr_Const(IRConst_U64(c->cur_ip))));
-   if (cond)
+   if (cond) {
+      cond = tmp_of(c, cond, Ity_I1);
       d->guard = cond;
+   }
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   if (vt_mm.tlb && acc != VT_ACC_EXEC && c->tlb_data)
+      c->data_called = !cond ? IRExpr_Const(IRConst_U1(True))
+                       : c->data_called ? bin(c, Iop_Or1, c->data_called, cond, Ity_I1) : cond;
+   else if (acc == VT_ACC_EXEC)
+      c->data_called = NULL;
    if (stamp_addr) {
       /* stamp_after: the stamp, hit or miss (a miss's own order is no hit:
          vt_filter_miss raised the slot's floor to it) */
@@ -802,7 +838,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
-                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0, False };
+                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0, False, NULL };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -890,6 +926,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
                       VT_ACC_EXEC, NULL);
             c.fetch_follow = 0;
             c.follow_left = n;
+         } else if (vt_mm.tlb && c.tlb_data && tlb_refetch(&c, a, len ? len : 1)) {
+            /* checked only if an entry may be gone */
          } else if (vt_mm.tlb && c.tlb_data) {
             c.tlb_nostamp = True;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
