@@ -195,16 +195,28 @@ struct vt_tlb {
       miss has another, and before anything reads or moves the counts.
       (The process's own are `st`'s.) */
    struct { vt_u64 phase, mapping, label, miss, walk; bool exec; } cell;
-   /* vt_tlb_known_ref: by access kind and filter slot, VT_FILTER_TAG of
-      the page and the epoch's mark (the filter's), or EMPTY; known_low: the low bits of its key
-      (its size; vm_koff for a 2 MiB page) */
-   vt_u64 known[3][VT_TLB_KNOWN];
-   uint16_t known_low[3][VT_TLB_KNOWN];
-   struct vt_filter_where known_where[3][VT_TLB_KNOWN];   /* its PTE and mapping */
+   /* vt_tlb_known_ref: by access kind and slot (one line holds two) */
+   struct known {
+      vt_u64 key;           /* VT_FILTER_TAG of the page and the epoch's
+                               mark (the filter's), or EMPTY */
+      vt_pte *ptep;         /* its PTE and mapping (as the filter's
+                               vt_filter_where) */
+      struct vt_mapping *m;
+      uint32_t heat_row;
+      uint16_t low;         /* the low bits of its key (its size; vm_koff
+                               for a 2 MiB page) */
+      uint16_t gen;         /* known_gen when set: an entry of another
+                               generation is empty */
+   } known[3][VT_TLB_KNOWN];
+   uint16_t known_gen;      /* (forgetting everything is a new generation) */
    /* by access kind and filter slot: the number of the last reference the
       filter absorbed there (written by the host's inline check), and the
       page it was to (its key), or EMPTY */
-   vt_u64 stamp[3][VT_FILTER_TLB];
+   vt_u64 (*stamp)[VT_FILTER_TLB];   /* the filter's tlb_stamp (in the
+                                        host's image, beside its tags: the
+                                        inline check's store addresses it
+                                        as it does the tag), or own_stamp */
+   vt_u64 own_stamp[3][VT_FILTER_TLB];
    vt_u64 owner[3][VT_FILTER_TLB];
 };
 
@@ -318,7 +330,8 @@ static void recent(struct vt_tlb *t, struct tarr *a, uint32_t set)
       unsigned i = slot_of(page);
       /* the stamp first: the owner (another line) only if it is later */
       for (unsigned k = k0; k <= k1; k++)
-         if (t->stamp[k][i] << SUB > when[w] && t->owner[k][i] == key_of(page, VT_TLB_4K, 0))
+         if (t->stamp[k][i] << SUB > when[w] &&
+             t->owner[k][i] == key_of(page, VT_TLB_4K, 0))
             when[w] = t->stamp[k][i] << SUB;
    }
    if (!large)
@@ -370,7 +383,8 @@ struct vt_tlb *vt_tlb_new(const struct vt_tlb_config *c)
    vt_memset(t, 0, sizeof *t);
    t->cfg = *c;
    vt_hash_init(&t->counts, 256);
-   vt_memset(t->known, 0xff, sizeof t->known);
+   t->known_gen = 1;
+   t->stamp = t->own_stamp;
    vt_memset(t->owner, 0xff, sizeof t->owner);
    for (int l = 0; l < VT_TLB_NR_LEVELS; l++) {
       struct tlevel *lv = &t->lv[l];
@@ -412,8 +426,13 @@ void vt_tlb_free(struct vt_tlb *t)
 void vt_mm_set_tlb(struct vt_mm *mm, struct vt_tlb *t)
 {
    mm->tlb = t;
-   if (t)
+   if (t) {
       t->mm = mm;
+      if (mm->filter) {        /* empty, as own_stamp */
+         t->stamp = mm->filter->tlb_stamp;
+         vt_memset(t->stamp, 0, sizeof mm->filter->tlb_stamp);
+      }
+   }
 }
 
 const struct vt_tlb_stats *vt_tlb_stats(const struct vt_tlb *t) { return &t->st; }
@@ -601,25 +620,28 @@ unsigned vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bo
    struct vt_tlb *t = mm->tlb;
    unsigned i = known_slot(page);
    vt_u64 k = page | mark_of(mm);
-   struct vt_filter_where *kw = &t->known_where[acc][i];
-   if (t->known[acc][i] != k) {
+   struct known *kn = &t->known[acc][i];
+   if (kn->key != k || kn->gen != t->known_gen) {
       /* known in an earlier epoch: the page's first reference in this one
          (the entry's rights still hold: invalidations empty the table) */
-      if (!old || t->known[acc][i] == EMPTY || VT_FILTER_TAG_PAGE(t->known[acc][i]) != page)
+      if (!old || kn->gen != t->known_gen || kn->key == EMPTY ||
+          VT_FILTER_TAG_PAGE(kn->key) != page)
          return 0;
       if (mm->ws)
-         vt_wset_ref_row(mm, kw->m, page, kw->ptep, acc, &kw->heat_row);
-      t->known[acc][i] = k;
+         vt_wset_ref_row(mm, kn->m, page, kn->ptep, acc, &kn->heat_row);
+      kn->key = k;
    }
-   *w = *kw;
+   w->ptep = kn->ptep;
+   w->m = kn->m;
+   w->heat_row = kn->heat_row;
    /* what vt_access_at would let the filter cache (without simulations,
       which may take some back: then the reference's kind alone): a data
       reference the write table too if the PTE is writable and dirty */
    unsigned res = acc == VT_ACC_WRITE ? VT_RES_CACHE_WRITE : VT_RES_CACHE_READ;
    if (old && acc != VT_ACC_EXEC &&
-       (*kw->ptep & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
+       (*kn->ptep & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
       res = VT_RES_CACHE_READ | VT_RES_CACHE_WRITE;
-   return tlb_ref(mm, page | t->known_low[acc][i], acc, res) ? res : VT_RES_FAULT;
+   return tlb_ref(mm, page | kn->low, acc, res) ? res : VT_RES_FAULT;
 }
 
 void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
@@ -637,11 +659,8 @@ void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsign
                       ? a == VT_ACC_EXEC && (res & VT_RES_CACHE_READ)
                       : (a == VT_ACC_READ && (res & VT_RES_CACHE_READ)) ||
                         (a == VT_ACC_WRITE && (res & VT_RES_CACHE_WRITE));
-      if (known) {
-         t->known[a][i] = k;
-         t->known_low[a][i] = low;
-         t->known_where[a][i] = *w;
-      }
+      if (known)
+         t->known[a][i] = (struct known){ k, w->ptep, w->m, w->heat_row, low, t->known_gen };
    }
 }
 
@@ -650,13 +669,16 @@ void vt_tlb_known_forget(struct vt_mm *mm, vt_addr start, vt_addr end)
    struct vt_tlb *t = mm->tlb;
    vt_u64 p0 = start >> VT_PAGE_SHIFT, p1 = (end + VT_PAGE_SIZE - 1) >> VT_PAGE_SHIFT;
    if (p1 - p0 >= VT_TLB_KNOWN) {
-      vt_memset(t->known, 0xff, sizeof t->known);
+      if (++t->known_gen == 0) {      /* every 65,535 times */
+         vt_memset(t->known, 0, sizeof t->known);
+         t->known_gen = 1;
+      }
       return;
    }
    for (vt_u64 p = p0; p < p1; p++)
       for (unsigned a = 0; a < 3; a++)
-         if (VT_FILTER_TAG_PAGE(t->known[a][p & (VT_TLB_KNOWN - 1)]) == p << VT_PAGE_SHIFT)
-            t->known[a][p & (VT_TLB_KNOWN - 1)] = EMPTY;
+         if (VT_FILTER_TAG_PAGE(t->known[a][p & (VT_TLB_KNOWN - 1)].key) == p << VT_PAGE_SHIFT)
+            t->known[a][p & (VT_TLB_KNOWN - 1)].key = EMPTY;
 }
 
 /* mmu_gather's range: the PTEs present in [start, end), and whether all

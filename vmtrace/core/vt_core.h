@@ -969,6 +969,9 @@ struct vt_filter {
       to (a miss at the slot, a delivery); a stamp at or below it is no
       new hit. */
    vt_u64 hit_floor[3][VT_FILTER_MAX];
+   /* --tlb=yes: the TLB model's stamps (vt_tlb_stamps), here so that the
+      host's inline check addresses them as its tags */
+   vt_u64 tlb_stamp[3][VT_FILTER_TLB];
    unsigned nr;                     /* slots per kind in use: a power of
                                        two, at most VT_FILTER_MAX */
    struct vt_filter_where *where;   /* [3 * VT_FILTER_MAX]: beside

@@ -94,7 +94,8 @@ void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const v
    not let the filter absorb references). */
 void vt_tlb_set_time(struct vt_mm *mm, vt_u64 n);
 /* The stamps of the filter's table for this kind of access: stamp[slot]
-   = n on a reference the filter absorbs there. */
+   = n on a reference the filter absorbs there (the filter's tlb_stamp if
+   the address space had its filter when given the TLB). */
 vt_u64 *vt_tlb_stamps(struct vt_tlb *t, enum vt_access acc);
 /* The filter's side (filter.c).  The core's answer for a page (it would
    change nothing) outlives the filter's entry, which also goes when the

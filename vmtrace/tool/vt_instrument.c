@@ -647,6 +647,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                                     IRExpr_Const(IRConst_U64((ULong)(Addr)&vt_tlb_clock))),
                                  Ity_I64);
          IRExpr *n = bin(c, Iop_Add64, c->tlb_base, IRExpr_Const(IRConst_U64(pos)), Ity_I64);
+         /* (vt_flt.tlb_stamp: a displacement from the slot's offset, as
+            the tag's) */
          IRExpr *sa = bin(c, Iop_Add64, off,
                           IRExpr_Const(IRConst_U64((ULong)(Addr)vt_tlb_stamps(vt_mm.tlb, acc))),
                           Ity_I64);
