@@ -53,13 +53,18 @@ void vt_count_touch(struct vt_mm *mm, struct vt_mapping *m, vt_addr addr)
    }
 }
 
-void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk)
+void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk,
+                  const struct vt_mapping *m)
 {
    if (!mm->collecting)
       return;
-   const struct vt_vma *v = vt_find_vma(mm, addr);
-   struct vt_label *l = label_at(mm, addr);
-   vt_tlb_count_miss(mm, mm->cur_phase, v ? v->mapping : VT_TLB_NONE,
+   vt_u64 mapping = m ? m->id : VT_TLB_NONE;
+   if (!m) {
+      const struct vt_vma *v = vt_find_vma(mm, addr);
+      mapping = v ? v->mapping : VT_TLB_NONE;
+   }
+   struct vt_label *l = mm->nr_lranges ? label_at(mm, addr) : NULL;
+   vt_tlb_count_miss(mm, mm->cur_phase, mapping,
                      l ? (vt_u64)(l - mm->labels) : VT_TLB_NONE, acc == VT_ACC_EXEC, walk);
    if (vt_host->tlb_miss)
       vt_host->tlb_miss(vt_host_ctx, mm, addr, acc, walk);

@@ -450,7 +450,7 @@ walk:;
       if (f->mm->tlb) {
          if (f->on)
             vt_tlb_known_set(f->mm, page_addr, acc, res, &w);
-         if (!vt_tlb_ref(f->mm, page_addr, acc, res, w.ptep))
+         if (!vt_tlb_ref(f->mm, page_addr, acc, res, w.ptep, w.m))
             res &= ~(VT_RES_CACHE_READ | VT_RES_CACHE_WRITE);
       }
    }

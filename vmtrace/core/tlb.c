@@ -160,6 +160,7 @@ const char *vt_tlb_check(const struct vt_tlb_config *c)
    entry that leaves a first level takes its pages out of the filter. */
 #define EMPTY (~(vt_u64)0)
 #define VT_TLB_KNOWN 4096u  /* slots a kind of the known table (vt_tlb_known_ref) */
+#define VT_TLB_CELLS 16u  /* cells of counts not yet added (a power of two) */
 #define SUB 5       /* the model's time: reference number << SUB | the page
                        of a straddling access (at most 17 pages) */
 static const unsigned size_shift[VT_TLB_NR_SIZES] = { 12, 21, 30 };
@@ -190,11 +191,12 @@ struct vt_tlb {
    struct vt_hash counts;    /* scope << 56 | exec << 55 | id -> (misses, walks) */
    struct vt_hash_ent *last_count[VT_TLB_LABEL_PHASE + 1];   /* each scope's last
                                 entry counted (if its key still matches) */
-   /* The misses and walks not yet added to `counts`: those of the last
-      misses that had the same (phase, mapping, label, side); added when a
-      miss has another, and before anything reads or moves the counts.
-      (The process's own are `st`'s.) */
-   struct { vt_u64 phase, mapping, label, miss, walk; bool exec; } cell;
+   /* The misses and walks not yet added to `counts`: by the mapping and
+      side of the last misses, those that had the same (phase, mapping,
+      label, side); added when a miss of the cell's has another, and
+      before anything reads or moves the counts.  (The process's own are
+      `st`'s.) */
+   struct cell { vt_u64 phase, mapping, label, miss, walk; bool exec; } cell[VT_TLB_CELLS];
    /* vt_tlb_known_ref: by access kind and slot (one line holds two) */
    struct known {
       vt_u64 key;           /* VT_FILTER_TAG of the page and the epoch's
@@ -555,7 +557,9 @@ static void claim(struct vt_tlb *t, vt_u64 o, enum vt_access acc, unsigned res)
    }
 }
 
-static bool tlb_ref(struct vt_mm *mm, vt_u64 key, enum vt_access acc, unsigned res)
+/* m: the page's mapping if the caller has it, else NULL */
+static bool tlb_ref(struct vt_mm *mm, vt_u64 key, enum vt_access acc, unsigned res,
+                    const struct vt_mapping *m)
 {
    vt_addr page = key & VT_PAGE_MASK;
    unsigned size = key & 3;
@@ -568,7 +572,7 @@ static bool tlb_ref(struct vt_mm *mm, vt_u64 key, enum vt_access acc, unsigned r
       flush_page(t, page);
    unsigned r = tlb_access(t, key, exec, mm->collecting);
    if (r)
-      vt_count_tlb(mm, page, acc, r == 2);
+      vt_count_tlb(mm, page, acc, r == 2, m);
    if (!t->lv[exec ? VT_TLB_L1I : VT_TLB_L1D].by_size[size] ||
        !(res & (VT_RES_CACHE_READ | VT_RES_CACHE_WRITE)))
       return false;
@@ -578,7 +582,7 @@ static bool tlb_ref(struct vt_mm *mm, vt_u64 key, enum vt_access acc, unsigned r
 }
 
 bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
-                const vt_pte *ptep)
+                const vt_pte *ptep, const struct vt_mapping *m)
 {
    if (res & VT_RES_INVALID)
       return false;
@@ -586,7 +590,7 @@ bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res
    if (!(pte & VT_PTE_PRESENT))
       return false;
    return tlb_ref(mm, pte & VT_PTE_HUGE ? key_of(page, VT_TLB_2M, koff_at(mm, page))
-                                        : key_of(page, VT_TLB_4K, 0), acc, res);
+                                        : key_of(page, VT_TLB_4K, 0), acc, res, m);
 }
 
 void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const vt_pte *ptep)
@@ -597,7 +601,7 @@ void vt_tlb_held_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, const v
       /* a later page of a straddling access (its time is not the
          reference's number), or not the slot's stamp: the whole way */
       vt_tlb_ref(mm, page, acc, acc == VT_ACC_WRITE ? VT_RES_CACHE_READ | VT_RES_CACHE_WRITE
-                                                    : VT_RES_CACHE_READ, ptep);
+                                                    : VT_RES_CACHE_READ, ptep, NULL);
       return;
    }
    /* a first-level hit: as the inline check records one */
@@ -641,7 +645,7 @@ unsigned vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bo
    if (old && acc != VT_ACC_EXEC &&
        (*kn->ptep & (VT_PTE_WRITE | VT_PTE_DIRTY)) == (VT_PTE_WRITE | VT_PTE_DIRTY))
       res = VT_RES_CACHE_READ | VT_RES_CACHE_WRITE;
-   return tlb_ref(mm, page | kn->low, acc, res) ? res : VT_RES_FAULT;
+   return tlb_ref(mm, page | kn->low, acc, res, kn->m) ? res : VT_RES_FAULT;
 }
 
 void vt_tlb_known_set(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
@@ -745,7 +749,7 @@ void vt_tlb_reset(struct vt_mm *mm)
    vt_hash_destroy(&mm->tlb->counts);
    vt_hash_init(&mm->tlb->counts, 256);
    vt_memset(mm->tlb->last_count, 0, sizeof mm->tlb->last_count);
-   vt_memset(&mm->tlb->cell, 0, sizeof mm->tlb->cell);
+   vt_memset(mm->tlb->cell, 0, sizeof mm->tlb->cell);
 }
 
 static inline vt_u64 count_key(enum vt_tlb_scope scope, vt_u64 id, bool exec)
@@ -768,37 +772,43 @@ static void count_add(struct vt_tlb *t, enum vt_tlb_scope scope, vt_u64 id, bool
    e->aux += walk;
 }
 
-/* The cell's misses into the scopes' counts. */
-static void cell_flush(struct vt_tlb *t)
+/* A cell's misses into the scopes' counts. */
+static void cell_flush(struct vt_tlb *t, struct cell *c)
 {
-   if (!t->cell.miss)
+   if (!c->miss)
       return;
-   bool x = t->cell.exec;
-   count_add(t, VT_TLB_PHASE, t->cell.phase, x, t->cell.miss, t->cell.walk);
-   if (t->cell.mapping != VT_TLB_NONE)
-      count_add(t, VT_TLB_MAPPING, t->cell.mapping, x, t->cell.miss, t->cell.walk);
-   if (t->cell.label != VT_TLB_NONE) {
-      count_add(t, VT_TLB_LABEL, t->cell.label, x, t->cell.miss, t->cell.walk);
-      count_add(t, VT_TLB_LABEL_PHASE, t->cell.label << 24 | t->cell.phase, x, t->cell.miss,
-                t->cell.walk);
+   bool x = c->exec;
+   count_add(t, VT_TLB_PHASE, c->phase, x, c->miss, c->walk);
+   if (c->mapping != VT_TLB_NONE)
+      count_add(t, VT_TLB_MAPPING, c->mapping, x, c->miss, c->walk);
+   if (c->label != VT_TLB_NONE) {
+      count_add(t, VT_TLB_LABEL, c->label, x, c->miss, c->walk);
+      count_add(t, VT_TLB_LABEL_PHASE, c->label << 24 | c->phase, x, c->miss, c->walk);
    }
-   t->cell.miss = t->cell.walk = 0;
+   c->miss = c->walk = 0;
+}
+
+static void cells_flush(struct vt_tlb *t)
+{
+   for (unsigned i = 0; i < VT_TLB_CELLS; i++)
+      cell_flush(t, &t->cell[i]);
 }
 
 void vt_tlb_count_miss(struct vt_mm *mm, vt_u64 phase, vt_u64 mapping, vt_u64 label, bool exec,
                        bool walk)
 {
    struct vt_tlb *t = mm->tlb;
-   if (t->cell.phase != phase || t->cell.mapping != mapping || t->cell.label != label ||
-       t->cell.exec != exec) {
-      cell_flush(t);
-      t->cell.phase = phase;
-      t->cell.mapping = mapping;
-      t->cell.label = label;
-      t->cell.exec = exec;
+   /* the mappings' misses alternate: a cell each, by mapping and side */
+   struct cell *c = &t->cell[(mapping * 2 + exec) & (VT_TLB_CELLS - 1)];
+   if (c->phase != phase || c->mapping != mapping || c->label != label || c->exec != exec) {
+      cell_flush(t, c);
+      c->phase = phase;
+      c->mapping = mapping;
+      c->label = label;
+      c->exec = exec;
    }
-   t->cell.miss++;
-   t->cell.walk += walk;
+   c->miss++;
+   c->walk += walk;
 }
 
 void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
@@ -816,7 +826,7 @@ void vt_tlb_counts(const struct vt_mm *mm, enum vt_tlb_scope scope, vt_u64 id,
       }
       return;
    }
-   cell_flush(mm->tlb);
+   cells_flush(mm->tlb);
    for (int x = 0; x < 2; x++) {
       const struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(scope, id, x));
       if (e) {
@@ -830,7 +840,7 @@ void vt_tlb_fold_mapping(struct vt_mm *mm, vt_u64 from, vt_u64 to)
 {
    if (!mm->tlb)
       return;
-   cell_flush(mm->tlb);
+   cells_flush(mm->tlb);
    for (int x = 0; x < 2; x++) {
       struct vt_hash_ent *e = vt_hash_get(&mm->tlb->counts, count_key(VT_TLB_MAPPING, from, x));
       if (!e)

@@ -88,7 +88,8 @@ static inline vt_u64 vt_linear_page_index(const struct vt_vma *v, vt_addr addr)
 }
 
 /* account.c: a first-level TLB miss (and walk) of a reference to addr */
-void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk);
+void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk,
+                  const struct vt_mapping *m);  /* addr's mapping if known, else NULL */
 
 /* pgtable.c */
 vt_pte *vt_pte_lookup(struct vt_mm *mm, vt_addr addr, bool alloc);

@@ -80,8 +80,10 @@ static inline unsigned vt_tlb_walk_depth(unsigned size) { return 4 - size; }
    nothing but the entry's time: the host writes that time into the stamp
    beside the filter's slot (vt_tlb_stamps), and the TLB reads the stamps
    back only to choose a victim in a set (a fill). */
+struct vt_mapping;
 bool vt_tlb_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, unsigned res,
-                const vt_pte *ptep);   /* the page's PTE, if known, else NULL */
+                const vt_pte *ptep,             /* the page's PTE, if known, else NULL */
+                const struct vt_mapping *m);    /* its mapping, the same */
 /* A reference to a page the filter holds for it (under an earlier epoch's
    mark: vt_filter_epoch_at; or the kernel's), whose PTE is *ptep: a hit in
    the first level, recorded as the inline check records one. */

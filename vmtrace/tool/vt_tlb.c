@@ -108,7 +108,7 @@ static struct vt_hash by_ip;
    in by_ip at once, so that by_ip's keys arrive in the order of their
    first miss, as without the table (it orders equal counts in the
    output). */
-#define IP_CACHE 64
+#define IP_CACHE 512
 static struct { ULong key, miss, walk; } ip_cache[IP_CACHE];
 
 static void ip_flush(UInt i)
