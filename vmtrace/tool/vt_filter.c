@@ -195,6 +195,15 @@ VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p)
    miss_packed(a, p);
 }
 
+VG_REGPARM(3) void vt_miss_packed_next(Addr a, UWord p, UWord next)
+{
+   vt_miss_packed(a, p);
+   Addr page = next & 0xffffffffu & VT_PAGE_MASK;
+   UInt i = (UInt)(page >> VT_PAGE_SHIFT) & (vt_flt.nr - 1);
+   if (vt_flt.tag[VT_ACC_EXEC][i] != VT_FILTER_TAG(page, vt_flt.mark))
+      vt_miss_fetch(next);
+}
+
 /* An instruction fetch: the address is the instruction's, bits 0-31 of
    the packed constant. */
 static void follow_ons(UWord p);

@@ -59,6 +59,11 @@ struct ictx {
    IRExpr *data_called;      /* --tlb: true if a data check since the
                                 last fetch check called its handler (an
                                 I1 temporary), or NULL */
+   IRSB  *in;                /* the superblock being instrumented */
+   Int    stmt;              /* the statement being instrumented */
+   Addr   next_covered;      /* --tlb: the next instruction, whose fetch the
+                                last data check's handler makes if the
+                                page's entry went (cover_next), or 1 */
 };
 
 
@@ -192,41 +197,46 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
    (executable), one stub per constant, kept for retranslations; past
    VT_STUB_MAX bytes the sites pass the constant again. */
 #if defined(VGA_amd64)
-#define VT_STUB_SIZE  32
+#define VT_STUB_SIZE  48
 #define VT_STUB_CHUNK (1u << 20)
 #define VT_STUB_MAX   (64u << 20)
 /* The stubs by constant: open addressing, a power of two of slots, at
    most half full (a constant is never 0: the size is at least 1). */
-static ULong *stub_keys;
+static ULong *stub_keys, *stub_keys2;   /* a stub of two constants
+                                           (miss_stub_next): the second */
 static void **stub_code;
 static UInt stub_mask, stub_used;
 static UChar *stub_cur, *stub_end;
 static SizeT stub_total;
 
-static UInt stub_slot(ULong k)
+static UInt stub_slot(ULong k, ULong k2)
 {
-   UInt i = (UInt)((k * 0x9E3779B97F4A7C15ULL) >> 40) & stub_mask;
-   while (stub_keys[i] && stub_keys[i] != k)
+   UInt i = (UInt)(((k ^ (k2 * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL) >> 40) &
+            stub_mask;
+   while (stub_keys[i] && (stub_keys[i] != k || stub_keys2[i] != k2))
       i = (i + 1) & stub_mask;
    return i;
 }
 
 static void stub_grow(void)
 {
-   ULong *ok = stub_keys;
+   ULong *ok = stub_keys, *ok2 = stub_keys2;
    void **oc = stub_code;
    UInt on = ok ? stub_mask + 1 : 0;
    stub_mask = on ? 2 * on - 1 : 4095;
    stub_keys = VG_(calloc)("vmtrace.stubs", stub_mask + 1, sizeof *stub_keys);
+   stub_keys2 = VG_(calloc)("vmtrace.stubs", stub_mask + 1, sizeof *stub_keys2);
    stub_code = VG_(malloc)("vmtrace.stubs", (stub_mask + 1) * sizeof *stub_code);
    for (UInt j = 0; j < on; j++)
       if (ok[j]) {
-         UInt i = stub_slot(ok[j]);
+         UInt i = stub_slot(ok[j], ok2[j]);
          stub_keys[i] = ok[j];
+         stub_keys2[i] = ok2[j];
          stub_code[i] = oc[j];
       }
    if (ok) {
       VG_(free)(ok);
+      VG_(free)(ok2);
       VG_(free)(oc);
    }
 }
@@ -241,12 +251,13 @@ static UChar *put_movabs(UChar *p, UChar rex, UChar op, ULong imm)
 }
 
 /* The stub for packed constant k to handler fn, its argument register
-   (rdi: 0xBF, rsi: 0xBE), or NULL. */
-static void *miss_stub(ULong k, void *fn, UChar argreg)
+   (rdi: 0xBF, rsi: 0xBE), and if k2 is not 0 a second constant in rdx,
+   or NULL. */
+static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
 {
    if (2 * (stub_used + 1) > stub_mask + 1)
       stub_grow();
-   UInt i = stub_slot(k);
+   UInt i = stub_slot(k, k2);
    if (stub_keys[i])
       return stub_code[i];
    if (stub_cur == stub_end) {
@@ -266,19 +277,32 @@ static void *miss_stub(ULong k, void *fn, UChar argreg)
    }
    UChar *code = stub_cur, *p = code;
    p = put_movabs(p, 0x48, argreg, k);              /* movabs $k, %rsi/%rdi */
+   if (k2)
+      p = put_movabs(p, 0x48, 0xBA, k2);            /* movabs $k2, %rdx */
    p = put_movabs(p, 0x49, 0xBB, (ULong)(Addr)fn);  /* movabs $fn, %r11 */
    *p++ = 0x41; *p++ = 0xFF; *p++ = 0xE3;           /* jmp *%r11 */
    stub_cur += VT_STUB_SIZE;
    stub_keys[i] = k;
+   stub_keys2[i] = k2;
    stub_code[i] = code;
    stub_used++;
    return code;
 }
-#else
+
 static void *miss_stub(ULong k, void *fn, UChar argreg)
 {
-   (void)k; (void)fn; (void)argreg;
+   return stub_of(k, 0, fn, argreg);
+}
+#else
+static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
+{
+   (void)k; (void)k2; (void)fn; (void)argreg;
    return NULL;
+}
+
+static void *miss_stub(ULong k, void *fn, UChar argreg)
+{
+   return stub_of(k, 0, fn, argreg);
 }
 #endif
 
@@ -493,6 +517,58 @@ static void add_exit_tick(struct ictx *c)
    c->exit_tick = False;
 }
 
+/* --tlb, a data check (its position taken): if it is the only data
+   access since the superblock's last fetch check and the next thing the
+   code does is the fetch of the next instruction from the same page, a
+   fetch that is not checked (c->tlb_data), its handler can make that
+   fetch instead (vt_miss_packed_next), in its place: the fetch's packed
+   constant, else 0.  Only a handler can empty the page's entry (a data
+   access's fault flushes the entries of its page), and between the two
+   references nothing else happens: no other access, exit or trap. */
+static ULong cover_next(struct ictx *c)
+{
+   if (!vt_mm.tlb || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording || c->data_called ||
+       c->last_fetch_page == 1 || c->ref_idx >= 1024 || c->pending_insns + 1 >= 1024)
+      return 0;
+   for (Int j = c->stmt + 1; j < c->in->stmts_used; j++) {
+      const IRStmt *st = c->in->stmts[j];
+      switch (st->tag) {
+      case Ist_IMark: {
+         Addr a = (Addr)st->Ist.IMark.addr;
+         UInt len = st->Ist.IMark.len ? st->Ist.IMark.len : 1;
+         if ((a & VT_PAGE_MASK) != c->last_fetch_page ||
+             ((a + len - 1) & VT_PAGE_MASK) != c->last_fetch_page || a >= (1ULL << 32) ||
+             len >= VT_PACK_SIZE_MAX)
+            return 0;
+         c->next_covered = a;
+         return VT_MISS_PACK(a, len, 0, VT_ACC_EXEC, c->ref_idx, c->pending_insns + 1);
+      }
+      case Ist_WrTmp:
+         if (st->Ist.WrTmp.data->tag == Iex_Load ||
+             division_type(st->Ist.WrTmp.data) != Ity_INVALID)
+            return 0;
+         break;
+      case Ist_Store:
+      case Ist_CAS:
+         if (j != c->merged_store)
+            return 0;
+         break;
+      case Ist_Dirty:
+         if (st->Ist.Dirty.details->mFx != Ifx_None)
+            return 0;
+         break;
+      case Ist_StoreG:
+      case Ist_LoadG:
+      case Ist_LLSC:
+      case Ist_Exit:
+         return 0;
+      default:
+         break;
+      }
+   }
+   return 0;
+}
+
 /* Emit: if (guard && tlb[page(addr)] != page(addr + size - 1)) miss(). */
 static void add_check(struct ictx *c, IRExpr *addr, UInt size,
                       enum vt_access acc, IRExpr *guard)
@@ -659,8 +735,11 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    Bool packs = c->cur_ip < (1ULL << 32) && size < VT_PACK_SIZE_MAX && pos < 1024 &&
                 c->pending_insns < 1024;
    ULong k = VT_MISS_PACK(c->cur_ip, size, back, acc, pos, c->pending_insns);
+   ULong next = packs && acc != VT_ACC_EXEC && back == 0 ? cover_next(c) : 0;
    void *stub;
-   if (packs && acc == VT_ACC_EXEC &&
+   if (next && (stub = stub_of(k, next, VG_(fnptr_to_fnentry)(vt_miss_packed_next), 0xBE)))
+      d = unsafeIRDirty_0_N(1, "vt_miss_packed_next", stub, mkIRExprVec_1(addr));
+   else if ((c->next_covered = 1, packs) && acc == VT_ACC_EXEC &&
        (stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_miss_fetch), 0xBF)) != NULL)
       d = unsafeIRDirty_0_N(0, "vt_miss_fetch", stub, mkIRExprVec_0());
    else if (packs && acc != VT_ACC_EXEC &&
@@ -840,7 +919,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
    if (gWordTy != Ity_I64 || hWordTy != Ity_I64)
       VG_(tool_panic)("vmtrace supports 64-bit guests only");
    struct ictx c = { deepCopyIRSBExceptStmts(in), 0, 0, 1, 0, 0, NULL, -1, NULL, NULL, 0, 0,
-                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0, False, NULL };
+                     NULL, 0, False, False, 1, NULL, -1, 0, -1, 0, 0, False, NULL, in, 0, 1 };
    Int i = 0;
    for (; i < in->stmts_used && in->stmts[i]->tag != Ist_IMark; i++)
       addStmtToIRSB(c.sb, in->stmts[i]);
@@ -884,6 +963,7 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
 
    for (; i < in->stmts_used; i++) {
       IRStmt *st = in->stmts[i];
+      c.stmt = i;
       switch (st->tag) {
       case Ist_IMark: {
          Addr a = (Addr)st->Ist.IMark.addr;
@@ -922,12 +1002,21 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
          } else if (same && refetch_sites && refetch_site(&c, a, len ? len : 1, n)) {
             /* checked only if an entry may be gone */
          } else if (!same || !vt_clo.fast_path || vt_mm.nr_sims || vt_recording) {
+            tl_assert(c.next_covered != a);
             refetch_flush(&c);
             c.fetch_follow = n;
             add_check(&c, IRExpr_Const(IRConst_U64(a)), len ? len : 1,
                       VT_ACC_EXEC, NULL);
             c.fetch_follow = 0;
             c.follow_left = n;
+         } else if (vt_mm.tlb && c.tlb_data && c.next_covered == a) {
+            /* made by the last data check's handler if the page's entry
+               went (cover_next): a position, no code */
+            c.ref_idx++;
+            c.pending_refs++;
+            c.insn_refs++;
+            c.tlb_data = False;
+            c.data_called = NULL;
          } else if (vt_mm.tlb && c.tlb_data && tlb_refetch(&c, a, len ? len : 1)) {
             /* checked only if an entry may be gone */
          } else if (vt_mm.tlb && c.tlb_data) {
@@ -939,6 +1028,8 @@ IRSB *vt_instrument(VgCallbackClosure *closure, IRSB *in,
             c.pending_refs++;
             c.insn_refs++;
          }
+         tl_assert(c.next_covered == 1 || c.next_covered == a);
+         c.next_covered = 1;
          if (same || ((a + (len ? len : 1) - 1) & VT_PAGE_MASK) == page)
             c.last_fetch_page = page;
          else

@@ -126,6 +126,9 @@ extern ULong vt_tlb_clock;        /* --tlb: the next reference's number, less
 /* vt_filter.c: the miss handler and the kernel's accesses */
 VG_REGPARM(3) void vt_miss(Addr a, UWord arg, Addr ip);
 VG_REGPARM(2) void vt_miss_packed(Addr a, UWord p);
+/* The same, then (--tlb) the fetch next (vt_miss_fetch's constant) if
+   its page's entry is not in the filter (vt_instrument.c's cover_next) */
+VG_REGPARM(3) void vt_miss_packed_next(Addr a, UWord p, UWord next);
 /* The same for an instruction fetch, whose address is the instruction's:
    one argument (the packed constant) to set up instead of two. */
 VG_REGPARM(1) void vt_miss_fetch(UWord p);
