@@ -260,7 +260,7 @@ static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
    UInt i = stub_slot(k, k2);
    if (stub_keys[i])
       return stub_code[i];
-   if (stub_cur == stub_end) {
+   if ((SizeT)(stub_end - stub_cur) < VT_STUB_SIZE) {   /* (48 does not divide a chunk) */
       if (stub_total >= VT_STUB_MAX)
          return NULL;
       stub_cur = VG_(am_shadow_alloc)(VT_STUB_CHUNK);
