@@ -197,7 +197,7 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
    (executable), one stub per constant, kept for retranslations; past
    VT_STUB_MAX bytes the sites pass the constant again. */
 #if defined(VGA_amd64)
-#define VT_STUB_SIZE  48
+#define VT_STUB_SIZE  32        /* a stub of one constant; of two, 48 */
 #define VT_STUB_CHUNK (1u << 20)
 #define VT_STUB_MAX   (64u << 20)
 /* The stubs by constant: open addressing, a power of two of slots, at
@@ -260,7 +260,8 @@ static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
    UInt i = stub_slot(k, k2);
    if (stub_keys[i])
       return stub_code[i];
-   if ((SizeT)(stub_end - stub_cur) < VT_STUB_SIZE) {   /* (48 does not divide a chunk) */
+   UInt size = k2 ? VT_STUB_SIZE + 16 : VT_STUB_SIZE;
+   if ((SizeT)(stub_end - stub_cur) < size) {   /* (48 does not divide a chunk) */
       if (stub_total >= VT_STUB_MAX)
          return NULL;
       stub_cur = VG_(am_shadow_alloc)(VT_STUB_CHUNK);
@@ -281,7 +282,7 @@ static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
       p = put_movabs(p, 0x48, 0xBA, k2);            /* movabs $k2, %rdx */
    p = put_movabs(p, 0x49, 0xBB, (ULong)(Addr)fn);  /* movabs $fn, %r11 */
    *p++ = 0x41; *p++ = 0xFF; *p++ = 0xE3;           /* jmp *%r11 */
-   stub_cur += VT_STUB_SIZE;
+   stub_cur += size;
    stub_keys[i] = k;
    stub_keys2[i] = k2;
    stub_code[i] = code;
