@@ -58,12 +58,9 @@ void vt_count_tlb(struct vt_mm *mm, vt_addr addr, enum vt_access acc, bool walk,
 {
    if (!mm->collecting)
       return;
-   vt_u64 mapping = m ? m->id : VT_TLB_NONE;
-   if (!m) {
-      const struct vt_vma *v = vt_find_vma(mm, addr);
-      mapping = v ? v->mapping : VT_TLB_NONE;
-   }
-   struct vt_label *l = mm->nr_lranges ? label_at(mm, addr) : NULL;
+   const struct vt_vma *v = m ? NULL : vt_find_vma(mm, addr);
+   vt_u64 mapping = m ? m->id : v ? v->mapping : VT_TLB_NONE;
+   struct vt_label *l = label_at(mm, addr);
    vt_tlb_count_miss(mm, mm->cur_phase, mapping,
                      l ? (vt_u64)(l - mm->labels) : VT_TLB_NONE, acc == VT_ACC_EXEC, walk);
    if (vt_host->tlb_miss)

@@ -916,8 +916,7 @@ void   vt_mm_sims_advance(struct vt_mm *mm, uint32_t i, vt_u64 now);
    mark), so without simulations it goes to them directly, with the PTE
    and mapping kept beside the entry, instead of through vt_access. */
 #define VT_FILTER_ENTRIES 256u   /* per kind, with hits counted (LFU: the
-                                    counts are scanned too) or the TLB
-                                    model (tlb.c's table has as many) */
+                                    counts are scanned too) */
 #define VT_FILTER_TLB     1024u  /* per kind with the TLB model (tlb.c's
                                     stamps and owners have as many) */
 #define VT_FILTER_STAMPED 1024u  /* per kind with hits stamped after the

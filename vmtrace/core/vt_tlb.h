@@ -105,7 +105,12 @@ vt_u64 *vt_tlb_stamps(struct vt_tlb *t, enum vt_access acc);
    its own, like the filter's (`known`, with the epoch's mark), which only
    the core's invalidations empty.  A reference the filter let through to
    a page known there needs no vt_access: only the TLB sees it
-   (vt_tlb_known_ref; *front: the filter may hold the page again). */
+   (vt_tlb_known_ref: 0 if the page is not known, else what the filter
+   may cache for it, or VT_RES_FAULT if nothing: the first level has no
+   array for its size).  A page known under an older epoch's mark is
+   taken too if old (no simulations, no second address space): its
+   reference is then also the working set's, made from the PTE and
+   mapping kept with it, which *w receives as the filter's entry does. */
 struct vt_filter_where;
 unsigned vt_tlb_known_ref(struct vt_mm *mm, vt_addr page, enum vt_access acc, bool old,
                           struct vt_filter_where *w);

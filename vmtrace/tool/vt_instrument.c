@@ -203,7 +203,8 @@ static IRExpr *bin(struct ictx *c, IROp op, IRExpr *a, IRExpr *b, IRType ty)
 /* The stubs by constant: open addressing, a power of two of slots, at
    most half full (a constant is never 0: the size is at least 1). */
 static ULong *stub_keys, *stub_keys2;   /* a stub of two constants
-                                           (miss_stub_next): the second */
+                                           (vt_miss_packed_next's): the
+                                           second, else 0 */
 static void **stub_code;
 static UInt stub_mask, stub_used;
 static UChar *stub_cur, *stub_end;
@@ -290,22 +291,19 @@ static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
    return code;
 }
 
-static void *miss_stub(ULong k, void *fn, UChar argreg)
-{
-   return stub_of(k, 0, fn, argreg);
-}
 #else
 static void *stub_of(ULong k, ULong k2, void *fn, UChar argreg)
 {
    (void)k; (void)k2; (void)fn; (void)argreg;
    return NULL;
 }
+#endif
 
+/* The stub of one constant */
 static void *miss_stub(ULong k, void *fn, UChar argreg)
 {
    return stub_of(k, 0, fn, argreg);
 }
-#endif
 
 /* --trace-out-file: *vt_rec_ptr++ = word (if guard, when not NULL).  The
    pointer lives in memory, not in a temporary: a helper called between two
@@ -420,6 +418,29 @@ static void fetch_stamp_later(struct ictx *c, UInt pos, Addr page)
    c->refetch_page = page;
 }
 
+/* A fetch from the page of the superblock's last fetch check, whose
+   check is made in C (vt_refetch): whether its constant packs; then its
+   position taken and the call emitted (guard: when; n: its follow-ons). */
+static Bool refetch_packs(const struct ictx *c, Addr a, UInt len)
+{
+   return a < (1ULL << 32) && len < VT_PACK_SIZE_MAX && c->ref_idx < 1024 &&
+          c->pending_insns < 1024;
+}
+
+static void refetch_call(struct ictx *c, Addr a, UInt len, UInt n, IRExpr *guard)
+{
+   UInt pos = c->ref_idx++;
+   c->pending_refs++;
+   c->insn_refs++;
+   ULong k = VT_MISS_PACK(a, len, n, VT_PACK_REFETCH, pos, c->pending_insns);
+   void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
+   IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
+                     : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
+                                         mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
+   d->guard = guard;
+   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+}
+
 /* A later fetch from the page of the superblock's last fetch check
    (refetch_sites): if (vt_flt.refetch_tag != mark) vt_refetch(); else
    nothing, as the check would have hit (its stamp is made later:
@@ -427,25 +448,16 @@ static void fetch_stamp_later(struct ictx *c, UInt pos, Addr page)
    constant does not pack). */
 static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
 {
-   if (a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX || c->ref_idx >= 1024 ||
-       c->pending_insns >= 1024)
+   if (!refetch_packs(c, a, len))
       return False;
-   UInt pos = c->ref_idx++;
-   c->pending_refs++;
-   c->insn_refs++;
-   ULong k = VT_MISS_PACK(a, len, n, VT_PACK_REFETCH, pos, c->pending_insns);
    /* the mark in its register against the word in memory: a compare
       with memory (the mark is 0 without the timeline) */
    IRExpr *word = tmp_of(c, IRExpr_Load(Iend_LE, Ity_I64, gaddr(c, &vt_flt.refetch_tag)),
                          Ity_I64);
    IRExpr *due = bin(c, Iop_CmpNE64, c->mark ? c->mark : IRExpr_Const(IRConst_U64(0)), word,
                      Ity_I1);
-   void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
-   IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
-                     : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
-                                         mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
-   d->guard = due;
-   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   UInt pos = c->ref_idx;
+   refetch_call(c, a, len, n, due);
    if (vt_flt.stamp_after)
       fetch_stamp_later(c, pos, a & VT_PAGE_MASK);
    c->follow_left = n;
@@ -456,24 +468,13 @@ static Bool refetch_site(struct ictx *c, Addr a, UInt len, UInt n)
    check, after data accesses (c->tlb_data).  Only a handler can empty
    the page's entry (a data access's fault flushes the entries of its
    page: the code's own, or a huge page holding both), so the check is
-   made in C (vt_refetch), only if one of those accesses called its
-   handler.  False if it cannot be so (the constant does not pack, or no
-   call is known). */
+   made in C, only if one of those accesses called its handler.  False if
+   it cannot be so (the constant does not pack, or no call is known). */
 static Bool tlb_refetch(struct ictx *c, Addr a, UInt len)
 {
-   if (!c->data_called || a >= (1ULL << 32) || len >= VT_PACK_SIZE_MAX ||
-       c->ref_idx >= 1024 || c->pending_insns >= 1024)
+   if (!c->data_called || !refetch_packs(c, a, len))
       return False;
-   UInt pos = c->ref_idx++;
-   c->pending_refs++;
-   c->insn_refs++;
-   ULong k = VT_MISS_PACK(a, len, 0, VT_PACK_REFETCH, pos, c->pending_insns);
-   void *stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_refetch), 0xBF);
-   IRDirty *d = stub ? unsafeIRDirty_0_N(0, "vt_refetch", stub, mkIRExprVec_0())
-                     : unsafeIRDirty_0_N(1, "vt_refetch", VG_(fnptr_to_fnentry)(vt_refetch),
-                                         mkIRExprVec_1(IRExpr_Const(IRConst_U64(k))));
-   d->guard = c->data_called;
-   addStmtToIRSB(c->sb, IRStmt_Dirty(d));
+   refetch_call(c, a, len, 0, c->data_called);
    c->data_called = NULL;
    c->tlb_data = False;
    return True;
@@ -541,7 +542,6 @@ static ULong cover_next(struct ictx *c)
              ((a + len - 1) & VT_PAGE_MASK) != c->last_fetch_page || a >= (1ULL << 32) ||
              len >= VT_PACK_SIZE_MAX)
             return 0;
-         c->next_covered = a;
          return VT_MISS_PACK(a, len, 0, VT_ACC_EXEC, c->ref_idx, c->pending_insns + 1);
       }
       case Ist_WrTmp:
@@ -738,9 +738,10 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
    ULong k = VT_MISS_PACK(c->cur_ip, size, back, acc, pos, c->pending_insns);
    ULong next = packs && acc != VT_ACC_EXEC && back == 0 ? cover_next(c) : 0;
    void *stub;
-   if (next && (stub = stub_of(k, next, VG_(fnptr_to_fnentry)(vt_miss_packed_next), 0xBE)))
+   if (next && (stub = stub_of(k, next, VG_(fnptr_to_fnentry)(vt_miss_packed_next), 0xBE))) {
       d = unsafeIRDirty_0_N(1, "vt_miss_packed_next", stub, mkIRExprVec_1(addr));
-   else if ((c->next_covered = 1, packs) && acc == VT_ACC_EXEC &&
+      c->next_covered = next & 0xffffffffu;   /* the fetch's address (VT_MISS_PACK) */
+   } else if (packs && acc == VT_ACC_EXEC &&
        (stub = miss_stub(k, VG_(fnptr_to_fnentry)(vt_miss_fetch), 0xBF)) != NULL)
       d = unsafeIRDirty_0_N(0, "vt_miss_fetch", stub, mkIRExprVec_0());
    else if (packs && acc != VT_ACC_EXEC &&
@@ -756,10 +757,8 @@ static void add_check(struct ictx *c, IRExpr *addr, UInt size,
       d = unsafeIRDirty_0_N(3, "vt_miss", VG_(fnptr_to_fnentry)(vt_miss),
                             mkIRExprVec_3(addr, IRExpr_Const(IRConst_U64(arg)),
                                           IRExpr_Const(IRConst_U64(c->cur_ip))));
-   if (cond) {
-      cond = tmp_of(c, cond, Ity_I1);
+   if (cond)
       d->guard = cond;
-   }
    addStmtToIRSB(c->sb, IRStmt_Dirty(d));
    if (vt_mm.tlb && acc != VT_ACC_EXEC && c->tlb_data)
       c->data_called = !cond ? IRExpr_Const(IRConst_U1(True))
